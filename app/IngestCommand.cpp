@@ -1,0 +1,58 @@
+#include "IngestCommand.h"
+
+#include "Ingestor.h"
+#include "MetricsDatabase.h"
+#include "Settings.h"
+#include "TerminalProgress.h"
+
+#include <QCommandLineParser>
+#include <QTextStream>
+
+namespace isobar {
+
+int runIngestCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Load UKHSA ingestion JSON files and 2023 CSV files into the metrics store.\n"
+                       "Each file is one transaction: a file with any invalid record is rejected "
+                       "whole, the others still load. Exit code 1 if any file failed."));
+    parser.addHelpOption();
+    const QCommandLineOption database(QStringLiteral("database"),
+                                      QStringLiteral("SQLite file of the store [env ISOBAR_DATABASE, default isobar.db]."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption dryRun(QStringLiteral("dry-run"),
+                                    QStringLiteral("Validate and count, store nothing."));
+    parser.addOption(database);
+    parser.addOption(dryRun);
+    parser.addPositionalArgument(QStringLiteral("PATH"),
+                                 QStringLiteral("Files or folders (searched recursively for .json and .csv)."),
+                                 QStringLiteral("PATH..."));
+    parser.process(arguments);
+
+    QTextStream err(stderr);
+    QTextStream out(stdout);
+    if (parser.positionalArguments().isEmpty()) {
+        err << "isobar ingest: give at least one file or folder\n";
+        return 2;
+    }
+    const QString path = parser.isSet(database) ? parser.value(database)
+        : qEnvironmentVariableIsSet("ISOBAR_DATABASE") ? qEnvironmentVariable("ISOBAR_DATABASE")
+                                                       : QStringLiteral("isobar.db");
+    MetricsDatabase store;
+    if (!store.open(path)) {
+        err << "isobar ingest: " << store.errorString() << '\n';
+        return 2;
+    }
+    Ingestor ingestor(store.connection());
+    ingestor.setDryRun(parser.isSet(dryRun));
+    TerminalProgress progress;
+    ingestor.setProgressCallback([&](const IngestProgress &p) { progress.update(p); });
+    const IngestReport report = ingestor.ingest(parser.positionalArguments());
+    progress.finish();
+    out << report.summary();
+    out.flush();
+    return report.filesFailed() > 0 ? 1 : 0;
+}
+
+} // namespace isobar

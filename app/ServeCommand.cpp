@@ -1,0 +1,98 @@
+#include "ServeCommand.h"
+
+#include "ApiServer.h"
+#include "Settings.h"
+
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <QThread>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace isobar {
+
+namespace {
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+// SIGTERM and SIGINT reach the event loop through a socket pair, the only async-signal-safe
+// way to wake Qt; the handler itself only writes one byte.
+void watchShutdownSignals(QObject *context, std::function<void()> onShutdown)
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return;
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, context);
+    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier, onShutdown] {
+        char byte;
+        [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &byte, 1);
+        notifier->setEnabled(false);
+        onShutdown();
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+}
+
+} // namespace
+
+int runServeCommand(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Serve the Isobar REST API without a window (for containers and VMs).\n"
+                       "Settings: flag > ISOBAR_* environment variable > --config INI file > default."));
+    parser.addHelpOption();
+    Settings::addOptions(parser, Settings::serveSpecs());
+    parser.process(arguments);
+
+    QTextStream err(stderr);
+    Settings settings(parser);
+    ServerConfig config;
+    config.databasePath = settings.text("database");
+    config.bind = QHostAddress(settings.text("bind"));
+    if (config.bind.isNull()) {
+        err << "isobar serve: --bind: '" << settings.text("bind") << "' is not an IP address\n";
+        return 2;
+    }
+    config.port = quint16(settings.integer("port", 0, 65535));
+    config.http.maxHeaderBytes = settings.integer("max-header-bytes", 1024, 1 << 20);
+    config.http.maxBodyBytes = settings.integer("max-body-bytes", 0, qint64(1) << 30);
+    config.http.requestTimeoutMs = int(settings.integer("request-timeout-ms", 100, 3'600'000));
+    config.http.idleTimeoutMs = int(settings.integer("idle-timeout-ms", 100, 3'600'000));
+    config.http.maxPipelined = int(settings.integer("max-pipelined", 1, 1024));
+    config.http.maxConnections = int(settings.integer("max-connections", 1, 1'000'000));
+    const int threads = int(settings.integer("query-threads", 0, 256));
+    config.queryThreads = threads > 0 ? threads : QThread::idealThreadCount();
+    config.maxQueuedQueries = int(settings.integer("max-queued-queries", 1, 1'000'000));
+    config.maxPlots = int(settings.integer("max-plots", 1, 100));
+    config.maxRowsPerRequest = int(settings.integer("max-rows", 1, 100'000'000));
+    if (!settings.error().isEmpty()) {
+        err << "isobar serve: " << settings.error() << '\n';
+        return 2;
+    }
+
+    ApiServer server(config);
+    if (!server.start()) {
+        err << "isobar serve: " << server.errorString() << '\n';
+        return 1;
+    }
+    QTextStream(stdout) << "Isobar API listening on " << server.url() << "/  (Ctrl+C to stop)\n"
+                        << Qt::flush;
+    watchShutdownSignals(&server, [&server] { server.stop(); });
+    QObject::connect(&server, &ApiServer::stopped, qApp, [] { QCoreApplication::exit(0); });
+    return QCoreApplication::exec();
+}
+
+} // namespace isobar

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QString>
+
+#include <optional>
+
+namespace isobar {
+
+// One configurable value: its command-line flag, environment variable and INI key, with its
+// default. The README's configuration table lists exactly these.
+struct SettingSpec {
+    const char *flag;        // --port
+    const char *environment; // ISOBAR_PORT
+    const char *iniKey;      // server/port
+    const char *valueName;
+    const char *defaultValue;
+    const char *description;
+};
+
+// Resolves settings in the documented precedence: flag > ISOBAR_* variable > config file
+// (--config or ISOBAR_CONFIG, INI) > built-in default.
+class Settings
+{
+public:
+    static const QList<SettingSpec> &serveSpecs();
+    static void addOptions(QCommandLineParser &parser, const QList<SettingSpec> &specs);
+
+    explicit Settings(const QCommandLineParser &parser);
+
+    QString text(const char *flag) const;
+    // A whole number within [minimum, maximum]; a bad value sets error() naming its source.
+    qint64 integer(const char *flag, qint64 minimum, qint64 maximum);
+    QString error() const { return m_error; }
+
+private:
+    const SettingSpec *spec(const char *flag) const;
+    QString source(const char *flag) const;
+
+    const QCommandLineParser &m_parser;
+    QString m_configFile;
+    QString m_error;
+};
+
+} // namespace isobar

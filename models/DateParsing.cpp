@@ -1,0 +1,65 @@
+#include "DateParsing.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+
+namespace isobar {
+
+namespace {
+
+// Parses minDigits..maxDigits ASCII digits.
+std::optional<int> parseNumber(QStringView text, qsizetype minDigits, qsizetype maxDigits)
+{
+    if (text.size() < minDigits || text.size() > maxDigits)
+        return std::nullopt;
+    int value = 0;
+    for (QChar c : text) {
+        if (c < u'0' || c > u'9')
+            return std::nullopt;
+        value = value * 10 + (c.unicode() - u'0');
+    }
+    return value;
+}
+
+std::optional<QDate> makeDate(std::optional<int> y, std::optional<int> m, std::optional<int> d)
+{
+    if (!y || !m || !d)
+        return std::nullopt;
+    const QDate date(*y, *m, *d);
+    if (!date.isValid())
+        return std::nullopt;
+    return date;
+}
+
+} // namespace
+
+std::optional<QDate> parseIsoDate(QStringView text)
+{
+    if (text.size() != 10 || text[4] != u'-' || text[7] != u'-')
+        return std::nullopt;
+    return makeDate(parseNumber(text.first(4), 4, 4), parseNumber(text.sliced(5, 2), 2, 2),
+                    parseNumber(text.sliced(8, 2), 2, 2));
+}
+
+std::optional<qint64> parseUkTimestamp(QStringView text)
+{
+    const auto date = parseIsoDate(text.first(qMin<qsizetype>(10, text.size())));
+    if (!date)
+        return std::nullopt;
+    QTime time(0, 0);
+    if (text.size() > 10) {
+        const QStringView rest = text.sliced(10);
+        if ((rest.size() != 9 && rest.size() != 6) || (rest[0] != u' ' && rest[0] != u'T'))
+            return std::nullopt;
+        time = QTime::fromString(rest.sliced(1).toString(),
+                                 rest.size() == 9 ? QStringLiteral("HH:mm:ss")
+                                                  : QStringLiteral("HH:mm"));
+        if (!time.isValid())
+            return std::nullopt;
+    }
+    static const QTimeZone london("Europe/London");
+    const QDateTime local(*date, time, london.isValid() ? london : QTimeZone::utc());
+    return local.toSecsSinceEpoch();
+}
+
+} // namespace isobar

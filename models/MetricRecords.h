@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QDate>
+#include <QString>
+
+#include <optional>
+
+namespace isobar {
+
+// What a metric's records are: dated points, or a headline figure over a period.
+enum class SeriesKind { TimeSeries = 0, Headline = 1 };
+
+// Everything that identifies one series; the dimension tables normalise these names.
+struct SeriesKey {
+    QString theme;
+    QString subTheme;
+    QString topic;
+    QString metricGroup;
+    QString metric;
+    QString geographyType;
+    QString geography;
+    QString geographyCode;
+    QString age;
+    QString sex;
+    QString stratum;
+    QString frequency;
+    SeriesKind kind = SeriesKind::TimeSeries;
+};
+
+struct TimeSeriesPoint {
+    QDate date;
+    int epiweek = 0;
+    double value = 0;
+    std::optional<qint64> embargo; // UTC seconds; points are never served before it
+    bool isPublic = true;
+    bool inReportingDelay = false;
+    qint64 refreshDate = 0; // UTC seconds; a newer refresh replaces an older value
+};
+
+struct HeadlinePoint {
+    QDate periodStart;
+    QDate periodEnd;
+    double value = 0;
+    std::optional<double> upperConfidence;
+    std::optional<double> lowerConfidence;
+    std::optional<qint64> embargo;
+    bool isPublic = true;
+    qint64 refreshDate = 0;
+};
+
+} // namespace isobar

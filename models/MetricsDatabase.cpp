@@ -1,0 +1,92 @@
+#include "MetricsDatabase.h"
+
+#include "SchemaMigrations.h"
+
+#include <QAtomicInteger>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace isobar {
+
+namespace {
+QString nextConnectionName()
+{
+    static QAtomicInteger<quint64> counter;
+    return QStringLiteral("isobar-metrics-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+} // namespace
+
+MetricsDatabase::~MetricsDatabase() { close(); }
+
+bool MetricsDatabase::open(const QString &path, Mode mode)
+{
+    close();
+    m_path = path;
+    m_connectionName = nextConnectionName();
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db.setDatabaseName(path);
+    if (mode == Mode::ReadOnly)
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
+    else
+        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!m_db.open()) {
+        m_error = QStringLiteral("cannot open %1: %2").arg(path, m_db.lastError().text());
+        close();
+        return false;
+    }
+    QSqlQuery pragma(m_db);
+    // WAL lets readers run beside the single writer; NORMAL sync is durable at each commit
+    // boundary under WAL except on power loss, which loses at most the last transaction.
+    const QStringList pragmas = mode == Mode::ReadOnly
+        ? QStringList{QStringLiteral("PRAGMA query_only = ON"),
+                      QStringLiteral("PRAGMA cache_size = -32768")}
+        : QStringList{QStringLiteral("PRAGMA journal_mode = WAL"),
+                      QStringLiteral("PRAGMA synchronous = NORMAL"),
+                      QStringLiteral("PRAGMA foreign_keys = ON"),
+                      QStringLiteral("PRAGMA cache_size = -65536")};
+    for (const QString &sql : pragmas) {
+        if (!pragma.exec(sql)) {
+            m_error = QStringLiteral("cannot configure %1: %2").arg(path, pragma.lastError().text());
+            close();
+            return false;
+        }
+    }
+    if (mode == Mode::ReadWrite) {
+        if (!SchemaMigrations::migrate(m_db, &m_error)) {
+            m_error = QStringLiteral("%1: %2").arg(path, m_error);
+            close();
+            return false;
+        }
+    } else if (SchemaMigrations::currentVersion(m_db) != SchemaMigrations::latestVersion()) {
+        m_error = QStringLiteral("%1: schema version %2, expected %3")
+                      .arg(path)
+                      .arg(SchemaMigrations::currentVersion(m_db))
+                      .arg(SchemaMigrations::latestVersion());
+        close();
+        return false;
+    }
+    return true;
+}
+
+void MetricsDatabase::close()
+{
+    if (m_connectionName.isEmpty())
+        return;
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+    m_connectionName.clear();
+}
+
+bool MetricsDatabase::isOpen() const { return m_db.isValid() && m_db.isOpen(); }
+
+qint64 MetricsDatabase::dataVersion()
+{
+    QSqlQuery query(m_db);
+    if (query.exec(QStringLiteral("SELECT value FROM store_state WHERE key = 'data_version'"))
+        && query.next())
+        return query.value(0).toLongLong();
+    return -1;
+}
+
+} // namespace isobar

@@ -1,0 +1,303 @@
+#include "MetricsQuery.h"
+
+#include "DateParsing.h"
+
+#include <QDateTime>
+#include <QSqlError>
+
+namespace isobar {
+
+namespace {
+
+constexpr const char *kJoins = " FROM metric m"
+                               " JOIN topic tp ON tp.id = m.topic_id"
+                               " JOIN sub_theme st ON st.id = tp.sub_theme_id"
+                               " JOIN theme t ON t.id = st.theme_id"
+                               " JOIN series s ON s.metric_id = m.id"
+                               " JOIN geography g ON g.id = s.geography_id";
+
+// Appends "AND column = ?" for every given filter and collects the bound values in order.
+class WhereClause
+{
+public:
+    void equals(const char *column, const QVariant &value)
+    {
+        m_sql += QStringLiteral(" AND %1 = ?").arg(QLatin1String(column));
+        m_values << value;
+    }
+    void equalsIfGiven(const char *column, const QString &value)
+    {
+        if (!value.isEmpty())
+            equals(column, value);
+    }
+    void raw(const QString &condition, const QVariantList &values = {})
+    {
+        m_sql += QStringLiteral(" AND ") + condition;
+        m_values << values;
+    }
+    QString sql() const { return QStringLiteral(" WHERE 1") + m_sql; }
+    const QVariantList &values() const { return m_values; }
+
+private:
+    QString m_sql;
+    QVariantList m_values;
+};
+
+WhereClause seriesWhere(const PointSelection &selection)
+{
+    WhereClause where;
+    where.equals("m.name", selection.metric);
+    where.equals("tp.name", selection.topic);
+    where.equalsIfGiven("st.name", selection.subTheme);
+    where.equalsIfGiven("t.name", selection.theme);
+    where.equalsIfGiven("g.geography_type", selection.geographyType);
+    where.equalsIfGiven("g.name", selection.geography);
+    where.equalsIfGiven("s.stratum", selection.stratum);
+    where.equalsIfGiven("s.age", selection.age);
+    where.equalsIfGiven("s.sex", selection.sex);
+    return where;
+}
+
+// Public, released, and inside the selection's dates; `alias` is the fact table, `day` its
+// date column.
+void addPointConditions(WhereClause &where, const PointSelection &selection, const char *alias,
+                        const char *day, qint64 now)
+{
+    const QString a = QLatin1String(alias);
+    const QString d = a + u'.' + QLatin1String(day);
+    where.raw(a + QStringLiteral(".is_public = 1 AND (") + a + QStringLiteral(".embargo IS NULL OR ") + a
+                  + QStringLiteral(".embargo <= ?)"),
+              {now});
+    if (selection.from)
+        where.raw(d + QStringLiteral(" >= ?"), {toDayNumber(*selection.from)});
+    if (selection.to)
+        where.raw(d + QStringLiteral(" <= ?"), {toDayNumber(*selection.to)});
+    if (selection.date)
+        where.raw(d + QStringLiteral(" = ?"), {toDayNumber(*selection.date)});
+    if (selection.year)
+        where.raw(d + QStringLiteral(" BETWEEN ? AND ?"),
+                  {toDayNumber(QDate(*selection.year, 1, 1)),
+                   toDayNumber(QDate(*selection.year, 12, 31))});
+    if (selection.epiweek && QLatin1String(alias) == u"p")
+        where.raw(QStringLiteral("p.epiweek = ?"), {*selection.epiweek});
+}
+
+} // namespace
+
+MetricsQuery::MetricsQuery(QSqlDatabase &db)
+    : m_db(db)
+    , m_now([] { return QDateTime::currentSecsSinceEpoch(); })
+{
+}
+
+MetricsQuery::~MetricsQuery()
+{
+    qDeleteAll(m_statements);
+}
+
+QSqlQuery *MetricsQuery::preparedQuery(const QString &sql)
+{
+    if (QSqlQuery *cached = m_statements.value(sql))
+        return cached;
+    auto *query = new QSqlQuery(m_db);
+    query->setForwardOnly(true);
+    if (!query->prepare(sql)) {
+        m_lastError = query->lastError().text();
+        delete query;
+        return nullptr;
+    }
+    m_statements.insert(sql, query);
+    return query;
+}
+
+void MetricsQuery::dropCachesIfStoreChanged()
+{
+    // SQLite's data_version changes whenever another connection commits; cheap to ask.
+    QSqlQuery *query = preparedQuery(QStringLiteral("PRAGMA data_version"));
+    if (!query || !query->exec() || !query->next())
+        return;
+    const qint64 version = query->value(0).toLongLong();
+    query->finish();
+    if (version != m_seenDataVersion) {
+        m_descriptions.clear();
+        m_seenDataVersion = version;
+    }
+}
+
+std::shared_ptr<const SeriesDescription> MetricsQuery::describe(qint64 seriesId)
+{
+    if (auto known = m_descriptions.value(seriesId))
+        return known;
+    QSqlQuery *query = preparedQuery(
+        QStringLiteral("SELECT t.name, st.name, tp.name, m.name, m.metric_group,"
+                       " g.geography_type, g.name, g.code, s.stratum, s.age, s.sex, s.frequency")
+        + QLatin1String(kJoins) + QStringLiteral(" WHERE s.id = ?"));
+    if (!query)
+        return nullptr;
+    query->bindValue(0, seriesId);
+    if (!query->exec() || !query->next())
+        return nullptr;
+    auto description = std::make_shared<const SeriesDescription>(SeriesDescription{
+        query->value(0).toString(), query->value(1).toString(), query->value(2).toString(),
+        query->value(3).toString(), query->value(4).toString(), query->value(5).toString(),
+        query->value(6).toString(), query->value(7).toString(), query->value(8).toString(),
+        query->value(9).toString(), query->value(10).toString(), query->value(11).toString()});
+    query->finish();
+    m_descriptions.insert(seriesId, description);
+    return description;
+}
+
+QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &parents)
+{
+    static const char *const columns[] = {"t.name",           "st.name", "tp.name",
+                                          "g.geography_type", "g.name",  "m.name"};
+    WhereClause where;
+    for (int i = 0; i < parents.size() && i < int(level); ++i)
+        where.equals(columns[i], parents[i]);
+    where.raw(QStringLiteral("s.has_public = 1"));
+    const QString sql = QStringLiteral("SELECT DISTINCT %1").arg(QLatin1String(columns[int(level)]))
+        + QLatin1String(kJoins) + where.sql() + QStringLiteral(" ORDER BY 1");
+    QSqlQuery *query = preparedQuery(sql);
+    QStringList names;
+    if (!query)
+        return names;
+    for (int i = 0; i < where.values().size(); ++i)
+        query->bindValue(i, where.values()[i]);
+    if (!query->exec()) {
+        m_lastError = query->lastError().text();
+        return names;
+    }
+    while (query->next())
+        names << query->value(0).toString();
+    return names;
+}
+
+std::optional<MetricInfo> MetricsQuery::metricInfo(const QString &topic, const QString &metric,
+                                                   bool *inTopic)
+{
+    QSqlQuery *query = preparedQuery(QStringLiteral(
+        "SELECT m.kind, m.metric_group, tp.name = ? FROM metric m"
+        " JOIN topic tp ON tp.id = m.topic_id WHERE m.name = ? ORDER BY 3 DESC LIMIT 1"));
+    if (!query)
+        return std::nullopt;
+    query->bindValue(0, topic);
+    query->bindValue(1, metric);
+    if (!query->exec() || !query->next())
+        return std::nullopt;
+    MetricInfo info{SeriesKind(query->value(0).toInt()), query->value(1).toString()};
+    const bool matches = query->value(2).toBool();
+    query->finish();
+    if (inTopic)
+        *inTopic = matches;
+    return info;
+}
+
+QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 offset,
+                                        qint64 limit, qint64 *total)
+{
+    dropCachesIfStoreChanged();
+    WhereClause where = seriesWhere(selection);
+    addPointConditions(where, selection, "p", "day", m_now());
+    const QString from = QLatin1String(kJoins) + QStringLiteral(" JOIN point p ON p.series_id = s.id")
+        + where.sql();
+
+    auto bindAll = [&](QSqlQuery *query) {
+        for (int i = 0; i < where.values().size(); ++i)
+            query->bindValue(i, where.values()[i]);
+    };
+    QList<PublicPoint> result;
+    if (total) {
+        QSqlQuery *count = preparedQuery(QStringLiteral("SELECT COUNT(*)") + from);
+        if (!count)
+            return result;
+        bindAll(count);
+        *total = count->exec() && count->next() ? count->value(0).toLongLong() : 0;
+        count->finish();
+    }
+    QSqlQuery *query = preparedQuery(
+        QStringLiteral("SELECT s.id, p.day, p.epiweek, p.value, p.in_reporting_delay") + from
+        + QStringLiteral(" ORDER BY p.day, s.id LIMIT ? OFFSET ?"));
+    if (!query)
+        return result;
+    bindAll(query);
+    query->bindValue(int(where.values().size()), limit);
+    query->bindValue(int(where.values().size()) + 1, offset);
+    if (!query->exec()) {
+        m_lastError = query->lastError().text();
+        return result;
+    }
+    while (query->next()) {
+        result.append(PublicPoint{describe(query->value(0).toLongLong()),
+                                  fromDayNumber(query->value(1).toLongLong()),
+                                  query->value(2).toInt(), query->value(3).toDouble(),
+                                  query->value(4).toBool()});
+    }
+    return result;
+}
+
+std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selection)
+{
+    dropCachesIfStoreChanged();
+    WhereClause where = seriesWhere(selection);
+    addPointConditions(where, selection, "p", "day", m_now());
+    QSqlQuery *query = preparedQuery(
+        QStringLiteral("SELECT s.id, p.day, p.epiweek, p.value, p.in_reporting_delay")
+        + QLatin1String(kJoins) + QStringLiteral(" JOIN point p ON p.series_id = s.id")
+        + where.sql() + QStringLiteral(" ORDER BY p.day DESC, s.id LIMIT 1"));
+    if (!query)
+        return std::nullopt;
+    for (int i = 0; i < where.values().size(); ++i)
+        query->bindValue(i, where.values()[i]);
+    if (!query->exec() || !query->next())
+        return std::nullopt;
+    PublicPoint point{describe(query->value(0).toLongLong()),
+                      fromDayNumber(query->value(1).toLongLong()), query->value(2).toInt(),
+                      query->value(3).toDouble(), query->value(4).toBool()};
+    query->finish();
+    return point;
+}
+
+std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection &selection)
+{
+    dropCachesIfStoreChanged();
+    WhereClause where = seriesWhere(selection);
+    addPointConditions(where, selection, "h", "period_end", m_now());
+    QSqlQuery *query = preparedQuery(
+        QStringLiteral("SELECT s.id, h.period_start, h.period_end, h.value, h.upper_confidence,"
+                       " h.lower_confidence")
+        + QLatin1String(kJoins) + QStringLiteral(" JOIN headline h ON h.series_id = s.id")
+        + where.sql() + QStringLiteral(" ORDER BY h.period_end DESC, s.id LIMIT 1"));
+    if (!query)
+        return std::nullopt;
+    for (int i = 0; i < where.values().size(); ++i)
+        query->bindValue(i, where.values()[i]);
+    if (!query->exec() || !query->next())
+        return std::nullopt;
+    auto optionalDouble = [&](int column) {
+        const QVariant v = query->value(column);
+        return v.isNull() ? std::nullopt : std::optional<double>(v.toDouble());
+    };
+    PublicHeadline headline{describe(query->value(0).toLongLong()),
+                            fromDayNumber(query->value(1).toLongLong()),
+                            fromDayNumber(query->value(2).toLongLong()),
+                            query->value(3).toDouble(), optionalDouble(4), optionalDouble(5)};
+    query->finish();
+    return headline;
+}
+
+bool MetricsQuery::ping()
+{
+    QSqlQuery *query = preparedQuery(QStringLiteral("SELECT value FROM store_state LIMIT 1"));
+    const bool ok = query && query->exec() && query->next();
+    if (query)
+        query->finish();
+    return ok;
+}
+
+QDate MetricsQuery::newestDate(const PointSelection &selection)
+{
+    const auto latest = latestPoint(selection);
+    return latest ? latest->date : QDate();
+}
+
+} // namespace isobar

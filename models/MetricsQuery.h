@@ -1,0 +1,116 @@
+#pragma once
+
+#include "MetricRecords.h"
+
+#include <QDate>
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStringList>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace isobar {
+
+// The drill-down levels of the public time-series API, in order.
+enum class CatalogueLevel { Theme, SubTheme, Topic, GeographyType, Geography, Metric };
+
+// Which stored series and dates a request means. Empty strings and unset optionals mean
+// "not filtered"; topic and metric are always given.
+struct PointSelection {
+    QString theme;
+    QString subTheme;
+    QString topic;
+    QString metric;
+    QString geographyType;
+    QString geography;
+    QString stratum;
+    QString age;
+    QString sex;
+    std::optional<QDate> from;
+    std::optional<QDate> to;
+    std::optional<QDate> date;
+    std::optional<int> year;
+    std::optional<int> epiweek;
+};
+
+// The names a series is filed under; shared by all of its points.
+struct SeriesDescription {
+    QString theme, subTheme, topic, metric, metricGroup;
+    QString geographyType, geography, geographyCode;
+    QString stratum, age, sex, frequency;
+};
+
+struct PublicPoint {
+    std::shared_ptr<const SeriesDescription> series;
+    QDate date;
+    int epiweek = 0;
+    double value = 0;
+    bool inReportingDelay = false;
+};
+
+struct PublicHeadline {
+    std::shared_ptr<const SeriesDescription> series;
+    QDate periodStart;
+    QDate periodEnd;
+    double value = 0;
+    std::optional<double> upperConfidence;
+    std::optional<double> lowerConfidence;
+};
+
+struct MetricInfo {
+    SeriesKind kind = SeriesKind::TimeSeries;
+    QString metricGroup;
+};
+
+// Read side of the store: what the public API serves. Only public points whose embargo has
+// passed are ever returned. One instance per connection (and so per thread).
+class MetricsQuery
+{
+public:
+    explicit MetricsQuery(QSqlDatabase &db);
+    ~MetricsQuery();
+    MetricsQuery(const MetricsQuery &) = delete;
+    MetricsQuery &operator=(const MetricsQuery &) = delete;
+
+    // Names one level below `parents` (the values of the levels above, in order), sorted.
+    // Empty when the parent path does not exist (or holds no public data).
+    QStringList childNames(CatalogueLevel level, const QStringList &parents);
+
+    // nullopt: no such metric. `inTopic` false: the metric exists but under another topic.
+    std::optional<MetricInfo> metricInfo(const QString &topic, const QString &metric,
+                                         bool *inTopic = nullptr);
+
+    // Public points, oldest first; `total` (if given) receives the unpaged count.
+    QList<PublicPoint> points(const PointSelection &selection, qint64 offset, qint64 limit,
+                              qint64 *total = nullptr);
+    // Newest first: the latest public point or headline record of the selection.
+    std::optional<PublicPoint> latestPoint(const PointSelection &selection);
+    std::optional<PublicHeadline> latestHeadline(const PointSelection &selection);
+
+    QDate newestDate(const PointSelection &selection);
+
+    // True when the store answers a trivial query.
+    bool ping();
+
+    // The clock used for embargoes (seconds since epoch); tests pin it.
+    void setNow(std::function<qint64()> now) { m_now = std::move(now); }
+
+    QString lastError() const { return m_lastError; }
+
+private:
+    QSqlQuery *preparedQuery(const QString &sql);
+    std::shared_ptr<const SeriesDescription> describe(qint64 seriesId);
+    void dropCachesIfStoreChanged();
+
+    QSqlDatabase &m_db;
+    std::function<qint64()> m_now;
+    QHash<QString, QSqlQuery *> m_statements;
+    QHash<qint64, std::shared_ptr<const SeriesDescription>> m_descriptions;
+    qint64 m_seenDataVersion = -1;
+    QString m_lastError;
+};
+
+} // namespace isobar

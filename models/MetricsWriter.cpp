@@ -1,0 +1,358 @@
+#include "MetricsWriter.h"
+
+#include "DateParsing.h"
+
+#include <QSqlError>
+
+namespace isobar {
+
+namespace {
+
+QSqlQuery prepared(QSqlDatabase &db, const char *sql)
+{
+    QSqlQuery query(db);
+    query.setForwardOnly(true);
+    if (!query.prepare(QLatin1String(sql)))
+        qFatal("cannot prepare '%s': %s", sql, qPrintable(query.lastError().text()));
+    return query;
+}
+
+QString cacheKey(const QVariantList &values)
+{
+    QString key;
+    for (const QVariant &value : values) {
+        key += value.toString();
+        key += QChar(0x1f);
+    }
+    return key;
+}
+
+// A null QString binds as SQL NULL; dimension columns hold '' for "not given".
+QString notNull(const QString &text) { return text.isNull() ? QStringLiteral("") : text; }
+
+QVariant optionalValue(const std::optional<qint64> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QVariant optionalValue(const std::optional<double> &value)
+{
+    return value ? QVariant(*value) : QVariant(QMetaType::fromType<double>());
+}
+
+} // namespace
+
+MetricsWriter::MetricsWriter(QSqlDatabase &db)
+    : m_db(db)
+    , m_selectTheme(prepared(db, "SELECT id FROM theme WHERE name = ?"))
+    , m_insertTheme(prepared(db, "INSERT INTO theme(name) VALUES (?)"))
+    , m_selectSubTheme(prepared(db, "SELECT id FROM sub_theme WHERE theme_id = ? AND name = ?"))
+    , m_insertSubTheme(prepared(db, "INSERT INTO sub_theme(theme_id, name) VALUES (?, ?)"))
+    , m_selectTopic(prepared(db, "SELECT id FROM topic WHERE sub_theme_id = ? AND name = ?"))
+    , m_insertTopic(prepared(db, "INSERT INTO topic(sub_theme_id, name) VALUES (?, ?)"))
+    , m_selectMetric(prepared(db, "SELECT id, kind FROM metric WHERE topic_id = ? AND name = ?"))
+    , m_insertMetric(prepared(
+          db, "INSERT INTO metric(topic_id, name, metric_group, kind) VALUES (?, ?, ?, ?)"))
+    , m_selectGeography(
+          prepared(db, "SELECT id, code FROM geography WHERE geography_type = ? AND name = ?"))
+    , m_insertGeography(
+          prepared(db, "INSERT INTO geography(geography_type, name, code) VALUES (?, ?, ?)"))
+    , m_updateGeographyCode(prepared(db, "UPDATE geography SET code = ? WHERE id = ?"))
+    , m_selectSeries(prepared(db, "SELECT id FROM series WHERE metric_id = ? AND geography_id = ?"
+                                  " AND stratum = ? AND age = ? AND sex = ?"))
+    , m_insertSeries(prepared(db, "INSERT INTO series(metric_id, geography_id, stratum, age, sex,"
+                                  " frequency) VALUES (?, ?, ?, ?, ?, ?)"))
+    , m_markSeriesPublic(prepared(db, "UPDATE series SET has_public = 1 WHERE id = ?"))
+    , m_insertPoint(prepared(db, "INSERT INTO point(series_id, day, epiweek, value, embargo,"
+                                 " is_public, in_reporting_delay, refresh)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"))
+    , m_updatePoint(prepared(db, "UPDATE point SET epiweek = ?, value = ?, embargo = ?,"
+                                 " is_public = ?, in_reporting_delay = ?, refresh = ?"
+                                 " WHERE series_id = ? AND day = ? AND refresh < ?"))
+    , m_insertHeadline(prepared(db, "INSERT INTO headline(series_id, period_end, period_start,"
+                                    " value, upper_confidence, lower_confidence, embargo,"
+                                    " is_public, refresh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                    " ON CONFLICT DO NOTHING"))
+    , m_updateHeadline(prepared(db, "UPDATE headline SET period_start = ?, value = ?,"
+                                    " upper_confidence = ?, lower_confidence = ?, embargo = ?,"
+                                    " is_public = ?, refresh = ?"
+                                    " WHERE series_id = ? AND period_end = ? AND refresh < ?"))
+{
+}
+
+bool MetricsWriter::begin(QString *error)
+{
+    m_counts = {};
+    if (!m_db.transaction()) {
+        *error = m_db.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool MetricsWriter::commit(QString *error)
+{
+    if (m_counts.inserted + m_counts.updated > 0) {
+        QSqlQuery bump(m_db);
+        if (!bump.exec(QStringLiteral(
+                "UPDATE store_state SET value = value + 1 WHERE key = 'data_version'"))) {
+            *error = bump.lastError().text();
+            rollback();
+            return false;
+        }
+    }
+    if (!m_db.commit()) {
+        *error = m_db.lastError().text();
+        rollback();
+        return false;
+    }
+    return true;
+}
+
+void MetricsWriter::rollback()
+{
+    m_db.rollback();
+    forgetUncommittedIds();
+}
+
+void MetricsWriter::forgetUncommittedIds()
+{
+    for (auto *cache : {&m_themes, &m_subThemes, &m_topics, &m_metrics, &m_geographies, &m_series})
+        cache->clear();
+    m_seriesMarkedPublic.clear();
+}
+
+bool MetricsWriter::markPublic(qint64 seriesId, QString *error)
+{
+    if (m_seriesMarkedPublic.contains(seriesId))
+        return true;
+    m_markSeriesPublic.bindValue(0, seriesId);
+    if (!exec(m_markSeriesPublic, error))
+        return false;
+    m_seriesMarkedPublic.insert(seriesId);
+    return true;
+}
+
+bool MetricsWriter::exec(QSqlQuery &query, QString *error)
+{
+    if (query.exec())
+        return true;
+    *error = query.lastError().text();
+    return false;
+}
+
+std::optional<qint64> MetricsWriter::dimensionId(QHash<QString, qint64> &cache, QSqlQuery &select,
+                                                 QSqlQuery &insert, const QVariantList &values,
+                                                 QString *error)
+{
+    const QString key = cacheKey(values);
+    if (const auto it = cache.constFind(key); it != cache.constEnd())
+        return *it;
+    for (int i = 0; i < values.size(); ++i)
+        select.bindValue(i, values[i]);
+    if (!exec(select, error))
+        return std::nullopt;
+    qint64 id = -1;
+    if (select.next()) {
+        id = select.value(0).toLongLong();
+    } else {
+        for (int i = 0; i < values.size(); ++i)
+            insert.bindValue(i, values[i]);
+        if (!exec(insert, error))
+            return std::nullopt;
+        id = insert.lastInsertId().toLongLong();
+    }
+    select.finish();
+    cache.insert(key, id);
+    return id;
+}
+
+std::optional<qint64> MetricsWriter::metricId(qint64 topicId, const SeriesKey &key, QString *error)
+{
+    const QString cached = cacheKey({topicId, key.metric, int(key.kind)});
+    if (const auto it = m_metrics.constFind(cached); it != m_metrics.constEnd())
+        return *it;
+    m_selectMetric.bindValue(0, topicId);
+    m_selectMetric.bindValue(1, key.metric);
+    if (!exec(m_selectMetric, error))
+        return std::nullopt;
+    qint64 id = -1;
+    if (m_selectMetric.next()) {
+        id = m_selectMetric.value(0).toLongLong();
+        const auto storedKind = SeriesKind(m_selectMetric.value(1).toInt());
+        m_selectMetric.finish();
+        if (storedKind != key.kind) {
+            *error = QStringLiteral("metric '%1' is stored as a %2 metric, this record is a %3")
+                         .arg(key.metric,
+                              storedKind == SeriesKind::Headline ? u"headline" : u"time-series",
+                              key.kind == SeriesKind::Headline ? u"headline" : u"time-series");
+            return std::nullopt;
+        }
+    } else {
+        m_selectMetric.finish();
+        m_insertMetric.bindValue(0, topicId);
+        m_insertMetric.bindValue(1, key.metric);
+        m_insertMetric.bindValue(2, notNull(key.metricGroup));
+        m_insertMetric.bindValue(3, int(key.kind));
+        if (!exec(m_insertMetric, error))
+            return std::nullopt;
+        id = m_insertMetric.lastInsertId().toLongLong();
+    }
+    m_metrics.insert(cached, id);
+    return id;
+}
+
+std::optional<qint64> MetricsWriter::geographyId(const SeriesKey &key, QString *error)
+{
+    const QString cached = cacheKey({key.geographyType, key.geography, key.geographyCode});
+    if (const auto it = m_geographies.constFind(cached); it != m_geographies.constEnd())
+        return *it;
+    m_selectGeography.bindValue(0, key.geographyType);
+    m_selectGeography.bindValue(1, key.geography);
+    if (!exec(m_selectGeography, error))
+        return std::nullopt;
+    qint64 id = -1;
+    if (m_selectGeography.next()) {
+        id = m_selectGeography.value(0).toLongLong();
+        const QString storedCode = m_selectGeography.value(1).toString();
+        m_selectGeography.finish();
+        if (!key.geographyCode.isEmpty() && storedCode != key.geographyCode) {
+            if (!storedCode.isEmpty()) {
+                *error = QStringLiteral("geography '%1' (%2) is stored with code %3, not %4")
+                             .arg(key.geography, key.geographyType, storedCode,
+                                  key.geographyCode);
+                return std::nullopt;
+            }
+            m_updateGeographyCode.bindValue(0, key.geographyCode);
+            m_updateGeographyCode.bindValue(1, id);
+            if (!exec(m_updateGeographyCode, error))
+                return std::nullopt;
+        }
+    } else {
+        m_selectGeography.finish();
+        m_insertGeography.bindValue(0, key.geographyType);
+        m_insertGeography.bindValue(1, key.geography);
+        m_insertGeography.bindValue(2, notNull(key.geographyCode));
+        if (!exec(m_insertGeography, error))
+            return std::nullopt;
+        id = m_insertGeography.lastInsertId().toLongLong();
+    }
+    m_geographies.insert(cached, id);
+    return id;
+}
+
+std::optional<qint64> MetricsWriter::seriesId(const SeriesKey &key, QString *error)
+{
+    const auto themeId = dimensionId(m_themes, m_selectTheme, m_insertTheme, {key.theme}, error);
+    if (!themeId)
+        return std::nullopt;
+    const auto subThemeId = dimensionId(m_subThemes, m_selectSubTheme, m_insertSubTheme,
+                                        {*themeId, key.subTheme}, error);
+    if (!subThemeId)
+        return std::nullopt;
+    const auto topicId =
+        dimensionId(m_topics, m_selectTopic, m_insertTopic, {*subThemeId, key.topic}, error);
+    if (!topicId)
+        return std::nullopt;
+    const auto metric = metricId(*topicId, key, error);
+    if (!metric)
+        return std::nullopt;
+    const auto geography = geographyId(key, error);
+    if (!geography)
+        return std::nullopt;
+
+    const QVariantList seriesKey{*metric, *geography, key.stratum, key.age, key.sex};
+    const QString cached = cacheKey(seriesKey);
+    if (const auto it = m_series.constFind(cached); it != m_series.constEnd())
+        return *it;
+    for (int i = 0; i < seriesKey.size(); ++i)
+        m_selectSeries.bindValue(i, seriesKey[i]);
+    if (!exec(m_selectSeries, error))
+        return std::nullopt;
+    qint64 id = -1;
+    if (m_selectSeries.next()) {
+        id = m_selectSeries.value(0).toLongLong();
+    } else {
+        for (int i = 0; i < seriesKey.size(); ++i)
+            m_insertSeries.bindValue(i, seriesKey[i]);
+        m_insertSeries.bindValue(5, notNull(key.frequency));
+        if (!exec(m_insertSeries, error))
+            return std::nullopt;
+        id = m_insertSeries.lastInsertId().toLongLong();
+    }
+    m_selectSeries.finish();
+    m_series.insert(cached, id);
+    return id;
+}
+
+bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QString *error)
+{
+    if (point.isPublic && !markPublic(seriesId, error))
+        return false;
+    const qint64 day = toDayNumber(point.date);
+    m_insertPoint.bindValue(0, seriesId);
+    m_insertPoint.bindValue(1, day);
+    m_insertPoint.bindValue(2, point.epiweek);
+    m_insertPoint.bindValue(3, point.value);
+    m_insertPoint.bindValue(4, optionalValue(point.embargo));
+    m_insertPoint.bindValue(5, int(point.isPublic));
+    m_insertPoint.bindValue(6, int(point.inReportingDelay));
+    m_insertPoint.bindValue(7, point.refreshDate);
+    if (!exec(m_insertPoint, error))
+        return false;
+    if (m_insertPoint.numRowsAffected() == 1) {
+        ++m_counts.inserted;
+        return true;
+    }
+    m_updatePoint.bindValue(0, point.epiweek);
+    m_updatePoint.bindValue(1, point.value);
+    m_updatePoint.bindValue(2, optionalValue(point.embargo));
+    m_updatePoint.bindValue(3, int(point.isPublic));
+    m_updatePoint.bindValue(4, int(point.inReportingDelay));
+    m_updatePoint.bindValue(5, point.refreshDate);
+    m_updatePoint.bindValue(6, seriesId);
+    m_updatePoint.bindValue(7, day);
+    m_updatePoint.bindValue(8, point.refreshDate);
+    if (!exec(m_updatePoint, error))
+        return false;
+    ++(m_updatePoint.numRowsAffected() == 1 ? m_counts.updated : m_counts.unchanged);
+    return true;
+}
+
+bool MetricsWriter::addHeadline(qint64 seriesId, const HeadlinePoint &point, QString *error)
+{
+    if (point.isPublic && !markPublic(seriesId, error))
+        return false;
+    const qint64 end = toDayNumber(point.periodEnd);
+    m_insertHeadline.bindValue(0, seriesId);
+    m_insertHeadline.bindValue(1, end);
+    m_insertHeadline.bindValue(2, toDayNumber(point.periodStart));
+    m_insertHeadline.bindValue(3, point.value);
+    m_insertHeadline.bindValue(4, optionalValue(point.upperConfidence));
+    m_insertHeadline.bindValue(5, optionalValue(point.lowerConfidence));
+    m_insertHeadline.bindValue(6, optionalValue(point.embargo));
+    m_insertHeadline.bindValue(7, int(point.isPublic));
+    m_insertHeadline.bindValue(8, point.refreshDate);
+    if (!exec(m_insertHeadline, error))
+        return false;
+    if (m_insertHeadline.numRowsAffected() == 1) {
+        ++m_counts.inserted;
+        return true;
+    }
+    m_updateHeadline.bindValue(0, toDayNumber(point.periodStart));
+    m_updateHeadline.bindValue(1, point.value);
+    m_updateHeadline.bindValue(2, optionalValue(point.upperConfidence));
+    m_updateHeadline.bindValue(3, optionalValue(point.lowerConfidence));
+    m_updateHeadline.bindValue(4, optionalValue(point.embargo));
+    m_updateHeadline.bindValue(5, int(point.isPublic));
+    m_updateHeadline.bindValue(6, point.refreshDate);
+    m_updateHeadline.bindValue(7, seriesId);
+    m_updateHeadline.bindValue(8, end);
+    m_updateHeadline.bindValue(9, point.refreshDate);
+    if (!exec(m_updateHeadline, error))
+        return false;
+    ++(m_updateHeadline.numRowsAffected() == 1 ? m_counts.updated : m_counts.unchanged);
+    return true;
+}
+
+} // namespace isobar

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "IngestReport.h"
+#include "MetricRecords.h"
+
+#include <QHash>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <optional>
+
+namespace isobar {
+
+// Writes one file's records into the store as a single transaction: begin(), any number of
+// series/points, then commit() or rollback(). A rolled-back file leaves the store untouched.
+// Points are upserted: a (series, date) already stored is replaced only by a newer refresh date.
+class MetricsWriter
+{
+public:
+    explicit MetricsWriter(QSqlDatabase &db);
+
+    bool begin(QString *error);
+    bool commit(QString *error); // bumps the store's data_version when anything changed
+    void rollback();
+
+    // The id of the series, creating its dimensions as needed; nullopt with a message when
+    // the key contradicts what is stored (a metric of another kind, another geography code).
+    std::optional<qint64> seriesId(const SeriesKey &key, QString *error);
+    bool addPoint(qint64 seriesId, const TimeSeriesPoint &point, QString *error);
+    bool addHeadline(qint64 seriesId, const HeadlinePoint &point, QString *error);
+    void countSkipped() { ++m_counts.skipped; }
+
+    WriteCounts counts() const { return m_counts; }
+
+private:
+    std::optional<qint64> dimensionId(QHash<QString, qint64> &cache, QSqlQuery &select,
+                                      QSqlQuery &insert, const QVariantList &values,
+                                      QString *error);
+    std::optional<qint64> metricId(qint64 topicId, const SeriesKey &key, QString *error);
+    std::optional<qint64> geographyId(const SeriesKey &key, QString *error);
+    bool exec(QSqlQuery &query, QString *error);
+    bool markPublic(qint64 seriesId, QString *error);
+    void forgetUncommittedIds();
+
+    QSqlDatabase &m_db;
+    WriteCounts m_counts;
+
+    QSqlQuery m_selectTheme, m_insertTheme;
+    QSqlQuery m_selectSubTheme, m_insertSubTheme;
+    QSqlQuery m_selectTopic, m_insertTopic;
+    QSqlQuery m_selectMetric, m_insertMetric;
+    QSqlQuery m_selectGeography, m_insertGeography, m_updateGeographyCode;
+    QSqlQuery m_selectSeries, m_insertSeries, m_markSeriesPublic;
+    QSqlQuery m_insertPoint, m_updatePoint;
+    QSqlQuery m_insertHeadline, m_updateHeadline;
+
+    // Ids by natural key; cleared on rollback since ids created inside it are gone.
+    QHash<QString, qint64> m_themes, m_subThemes, m_topics, m_metrics, m_geographies, m_series;
+    QSet<qint64> m_seriesMarkedPublic;
+};
+
+} // namespace isobar

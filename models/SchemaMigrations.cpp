@@ -1,0 +1,120 @@
+#include "SchemaMigrations.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace isobar {
+
+namespace {
+
+struct Migration {
+    int version;
+    const char *purpose;
+    QStringList statements;
+};
+
+// Append only: a released migration never changes, a new one gets the next number.
+const QList<Migration> &migrations()
+{
+    static const QList<Migration> all = {
+        {1,
+         "metrics dimensions and facts",
+         {
+             "CREATE TABLE theme (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)",
+             "CREATE TABLE sub_theme (id INTEGER PRIMARY KEY,"
+             " theme_id INTEGER NOT NULL REFERENCES theme(id), name TEXT NOT NULL,"
+             " UNIQUE (theme_id, name))",
+             "CREATE TABLE topic (id INTEGER PRIMARY KEY,"
+             " sub_theme_id INTEGER NOT NULL REFERENCES sub_theme(id), name TEXT NOT NULL,"
+             " UNIQUE (sub_theme_id, name))",
+             // kind: 0 time series, 1 headline. A metric has one kind across all its files.
+             "CREATE TABLE metric (id INTEGER PRIMARY KEY,"
+             " topic_id INTEGER NOT NULL REFERENCES topic(id), name TEXT NOT NULL,"
+             " metric_group TEXT NOT NULL, kind INTEGER NOT NULL, UNIQUE (topic_id, name))",
+             "CREATE INDEX metric_by_name ON metric(name)",
+             "CREATE TABLE geography (id INTEGER PRIMARY KEY, geography_type TEXT NOT NULL,"
+             " name TEXT NOT NULL, code TEXT NOT NULL DEFAULT '', UNIQUE (geography_type, name))",
+             "CREATE INDEX geography_by_name ON geography(name)",
+             "CREATE TABLE series (id INTEGER PRIMARY KEY,"
+             " metric_id INTEGER NOT NULL REFERENCES metric(id),"
+             " geography_id INTEGER NOT NULL REFERENCES geography(id),"
+             " stratum TEXT NOT NULL, age TEXT NOT NULL, sex TEXT NOT NULL,"
+             " frequency TEXT NOT NULL DEFAULT '',"
+             // Set once any public point arrives: the public API lists only such series.
+             " has_public INTEGER NOT NULL DEFAULT 0,"
+             " UNIQUE (metric_id, geography_id, stratum, age, sex))",
+             "CREATE INDEX series_by_geography ON series(geography_id)",
+             // Clustered on (series, day): one series over a date range is one range scan.
+             "CREATE TABLE point (series_id INTEGER NOT NULL, day INTEGER NOT NULL,"
+             " epiweek INTEGER NOT NULL, value REAL NOT NULL, embargo INTEGER,"
+             " is_public INTEGER NOT NULL, in_reporting_delay INTEGER NOT NULL DEFAULT 0,"
+             " refresh INTEGER NOT NULL, PRIMARY KEY (series_id, day)) WITHOUT ROWID",
+             "CREATE TABLE headline (series_id INTEGER NOT NULL, period_end INTEGER NOT NULL,"
+             " period_start INTEGER NOT NULL, value REAL NOT NULL, upper_confidence REAL,"
+             " lower_confidence REAL, embargo INTEGER, is_public INTEGER NOT NULL,"
+             " refresh INTEGER NOT NULL, PRIMARY KEY (series_id, period_end)) WITHOUT ROWID",
+             // data_version grows with every ingest that changed something; caches key on it.
+             "CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+             "INSERT INTO store_state VALUES ('data_version', 0)",
+         }},
+    };
+    return all;
+}
+
+} // namespace
+
+int SchemaMigrations::latestVersion() { return migrations().constLast().version; }
+
+int SchemaMigrations::currentVersion(QSqlDatabase &db)
+{
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+        return -1;
+    return query.value(0).toInt();
+}
+
+bool SchemaMigrations::migrate(QSqlDatabase &db, QString *error, int targetVersion)
+{
+    if (targetVersion < 0)
+        targetVersion = latestVersion();
+    const int current = currentVersion(db);
+    if (current < 0) {
+        *error = QStringLiteral("cannot read the schema version: %1").arg(db.lastError().text());
+        return false;
+    }
+    if (current > latestVersion()) {
+        *error = QStringLiteral("database schema version %1 is newer than this build supports "
+                                "(%2); upgrade Isobar")
+                     .arg(current)
+                     .arg(latestVersion());
+        return false;
+    }
+    for (const Migration &migration : migrations()) {
+        if (migration.version <= current || migration.version > targetVersion)
+            continue;
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        QSqlQuery query(db);
+        QStringList statements = migration.statements;
+        statements << QStringLiteral("PRAGMA user_version = %1").arg(migration.version);
+        for (const QString &sql : std::as_const(statements)) {
+            if (!query.exec(sql)) {
+                *error = QStringLiteral("migration %1 (%2) failed: %3")
+                             .arg(migration.version)
+                             .arg(QLatin1String(migration.purpose), query.lastError().text());
+                db.rollback();
+                return false;
+            }
+        }
+        if (!db.commit()) {
+            *error = db.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace isobar

@@ -1,0 +1,54 @@
+#include "TrendDirection.h"
+
+#include <array>
+
+namespace isobar {
+
+TrendPolarity trendPolarity(const QString &metricName)
+{
+    const QString name = metricName.toLower();
+    static constexpr std::array bad = {u"case", u"death", u"admission", u"occupied", u"bed",
+                                       u"positiv", u"icu", u"hospital", u"mortality"};
+    static constexpr std::array good = {u"vaccin", u"uptake", u"coverage", u"test"};
+    for (const char16_t *word : bad) {
+        if (name.contains(QStringView(word)))
+            return TrendPolarity::UpIsBad;
+    }
+    for (const char16_t *word : good) {
+        if (name.contains(QStringView(word)))
+            return TrendPolarity::UpIsGood;
+    }
+    return TrendPolarity::Neutral;
+}
+
+TrendDirection trendDirection(double change)
+{
+    if (change > 0)
+        return TrendDirection::Up;
+    if (change < 0)
+        return TrendDirection::Down;
+    return TrendDirection::Neutral;
+}
+
+QString directionName(TrendDirection direction)
+{
+    switch (direction) {
+    case TrendDirection::Up:
+        return QStringLiteral("up");
+    case TrendDirection::Down:
+        return QStringLiteral("down");
+    case TrendDirection::Neutral:
+        break;
+    }
+    return QStringLiteral("neutral");
+}
+
+QString trendColour(TrendDirection direction, TrendPolarity polarity)
+{
+    if (direction == TrendDirection::Neutral || polarity == TrendPolarity::Neutral)
+        return QStringLiteral("neutral");
+    const bool good = (direction == TrendDirection::Up) == (polarity == TrendPolarity::UpIsGood);
+    return good ? QStringLiteral("green") : QStringLiteral("red");
+}
+
+} // namespace isobar

@@ -1,0 +1,280 @@
+#include "UkhsaJsonReader.h"
+
+#include "DateParsing.h"
+#include "MetricsWriter.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <cmath>
+
+namespace isobar {
+
+namespace {
+
+const QSet<QString> kHeaderFields = {
+    u"parent_theme"_qs, u"child_theme"_qs, u"topic"_qs,          u"metric_group"_qs,
+    u"metric"_qs,       u"geography_type"_qs, u"geography"_qs,   u"geography_code"_qs,
+    u"age"_qs,          u"sex"_qs,            u"stratum"_qs,     u"metric_frequency"_qs,
+    u"refresh_date"_qs, u"time_series"_qs,    u"data"_qs,
+};
+const QSet<QString> kPointFields = {u"date"_qs,      u"epiweek"_qs,   u"metric_value"_qs,
+                                    u"embargo"_qs,   u"is_public"_qs, u"in_reporting_delay_period"_qs};
+const QSet<QString> kHeadlineFields = {u"period_start"_qs, u"period_end"_qs,
+                                       u"metric_value"_qs, u"upper_confidence"_qs,
+                                       u"lower_confidence"_qs, u"embargo"_qs,
+                                       u"is_public"_qs};
+
+// Reports problems as "<where>: field '<name>': <why>" so a reader can find the record.
+class RecordChecker
+{
+public:
+    RecordChecker(ValidationErrors &errors, QString where)
+        : m_errors(errors)
+        , m_where(std::move(where))
+    {
+    }
+
+    void fail(const QString &field, const QString &why)
+    {
+        m_errors.add(QStringLiteral("%1: field '%2': %3").arg(m_where, field, why));
+        m_ok = false;
+    }
+    bool ok() const { return m_ok; }
+
+    void rejectUnknown(const QJsonObject &object, const QSet<QString> &known)
+    {
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!known.contains(it.key()))
+                fail(it.key(), QStringLiteral("unknown field"));
+        }
+    }
+
+    QString text(const QJsonObject &object, const QString &field, bool allowEmpty = false)
+    {
+        const QJsonValue value = object.value(field);
+        if (!value.isString()) {
+            fail(field, value.isUndefined() ? QStringLiteral("required") : QStringLiteral("must be a string"));
+            return {};
+        }
+        const QString result = value.toString().trimmed();
+        if (result.isEmpty() && !allowEmpty)
+            fail(field, QStringLiteral("must not be empty"));
+        return result;
+    }
+
+    QDate date(const QJsonObject &object, const QString &field)
+    {
+        const QString value = text(object, field);
+        if (value.isEmpty())
+            return {};
+        // Alert periods carry a time of day ("2023-09-10 15:00:00"); the date is what is kept.
+        const bool valid = value.size() == 10 ? parseIsoDate(value).has_value()
+                                              : parseUkTimestamp(value).has_value();
+        if (!valid) {
+            fail(field, QStringLiteral("'%1' is not a YYYY-MM-DD date").arg(value));
+            return {};
+        }
+        return *parseIsoDate(QStringView(value).first(10));
+    }
+
+    std::optional<qint64> timestamp(const QJsonObject &object, const QString &field, bool nullable)
+    {
+        const QJsonValue value = object.value(field);
+        if (nullable && (value.isNull() || value.isUndefined()))
+            return std::nullopt;
+        const auto parsed = value.isString() ? parseUkTimestamp(value.toString()) : std::nullopt;
+        if (!parsed)
+            fail(field, QStringLiteral("must be a 'YYYY-MM-DD HH:MM:SS' timestamp%1")
+                            .arg(nullable ? QStringLiteral(" or null") : QString()));
+        return parsed;
+    }
+
+    // nullopt for null; a failure for anything but a finite number.
+    std::optional<double> number(const QJsonObject &object, const QString &field, bool required)
+    {
+        const QJsonValue value = object.value(field);
+        if (value.isNull() || (value.isUndefined() && !required))
+            return std::nullopt;
+        if (!value.isDouble() || !std::isfinite(value.toDouble())) {
+            fail(field, value.isUndefined() ? QStringLiteral("required")
+                                            : QStringLiteral("must be a number or null"));
+            return std::nullopt;
+        }
+        return value.toDouble();
+    }
+
+    bool boolean(const QJsonObject &object, const QString &field, bool defaultValue, bool required)
+    {
+        const QJsonValue value = object.value(field);
+        if (value.isUndefined() && !required)
+            return defaultValue;
+        if (!value.isBool()) {
+            fail(field, value.isUndefined() ? QStringLiteral("required") : QStringLiteral("must be true or false"));
+            return defaultValue;
+        }
+        return value.toBool();
+    }
+
+    // A whole number 1-53; some published files carry it as a string ("44").
+    int epiweek(const QJsonObject &object)
+    {
+        const QJsonValue value = object.value(u"epiweek"_qs);
+        bool ok = value.isDouble();
+        double number = value.toDouble();
+        if (value.isString())
+            number = value.toString().toInt(&ok);
+        if (!ok || number != std::floor(number) || number < 1 || number > 53) {
+            fail(QStringLiteral("epiweek"), QStringLiteral("must be a whole number 1-53"));
+            return 0;
+        }
+        return int(number);
+    }
+
+private:
+    ValidationErrors &m_errors;
+    QString m_where;
+    bool m_ok = true;
+};
+
+const QRegularExpression &geographyCodeShape()
+{
+    // ONS/GSS codes: one letter and eight digits (E92000001, K02000001, W06000015).
+    static const QRegularExpression shape(QStringLiteral("^[A-Z][0-9]{8}$"));
+    return shape;
+}
+
+} // namespace
+
+void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
+                           MetricsWriter &writer, ValidationErrors &errors)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(content, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        errors.add(QStringLiteral("%1: offset %2: invalid JSON: %3")
+                       .arg(fileName)
+                       .arg(parseError.offset)
+                       .arg(parseError.errorString()));
+        return;
+    }
+    if (!document.isObject()) {
+        errors.add(QStringLiteral("%1: the top level must be a JSON object").arg(fileName));
+        return;
+    }
+    const QJsonObject root = document.object();
+    RecordChecker header(errors, fileName);
+    header.rejectUnknown(root, kHeaderFields);
+
+    const bool hasTimeSeries = root.contains(u"time_series"_qs);
+    const bool hasHeadline = root.contains(u"data"_qs);
+    if (hasTimeSeries == hasHeadline) {
+        header.fail(QStringLiteral("time_series"),
+                    QStringLiteral("a file holds exactly one of 'time_series' or 'data'"));
+        return;
+    }
+
+    SeriesKey key;
+    key.kind = hasHeadline ? SeriesKind::Headline : SeriesKind::TimeSeries;
+    key.theme = header.text(root, u"parent_theme"_qs);
+    key.subTheme = header.text(root, u"child_theme"_qs);
+    key.topic = header.text(root, u"topic"_qs);
+    key.metricGroup = header.text(root, u"metric_group"_qs);
+    key.metric = header.text(root, u"metric"_qs);
+    key.geographyType = header.text(root, u"geography_type"_qs);
+    key.geography = header.text(root, u"geography"_qs);
+    key.geographyCode = header.text(root, u"geography_code"_qs);
+    key.age = header.text(root, u"age"_qs);
+    key.sex = header.text(root, u"sex"_qs);
+    key.stratum = header.text(root, u"stratum"_qs);
+    if (hasTimeSeries)
+        key.frequency = header.text(root, u"metric_frequency"_qs);
+    if (!key.geographyCode.isEmpty() && !geographyCodeShape().match(key.geographyCode).hasMatch())
+        header.fail(QStringLiteral("geography_code"),
+                    QStringLiteral("'%1' is not a letter followed by eight digits")
+                        .arg(key.geographyCode));
+    const auto refresh = header.timestamp(root, u"refresh_date"_qs, false);
+
+    const QString recordsField = hasHeadline ? u"data"_qs : u"time_series"_qs;
+    if (!root.value(recordsField).isArray()) {
+        header.fail(recordsField, QStringLiteral("must be an array"));
+        return;
+    }
+    if (!header.ok())
+        return;
+
+    QString error;
+    const auto seriesId = writer.seriesId(key, &error);
+    if (!seriesId) {
+        errors.add(QStringLiteral("%1: %2").arg(fileName, error));
+        return;
+    }
+
+    const bool offSensitive = QFileInfo(fileName).fileName().startsWith(u"OFF-SENS_");
+    const QJsonArray records = root.value(recordsField).toArray();
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        RecordChecker record(errors,
+                             QStringLiteral("%1: %2[%3]").arg(fileName, recordsField).arg(i));
+        if (!records[i].isObject()) {
+            record.fail(recordsField, QStringLiteral("each record must be a JSON object"));
+            continue;
+        }
+        const QJsonObject object = records[i].toObject();
+        record.rejectUnknown(object, hasHeadline ? kHeadlineFields : kPointFields);
+        const auto value = record.number(object, u"metric_value"_qs, true);
+        const auto embargo = record.timestamp(object, u"embargo"_qs, true);
+        const bool isPublic = record.boolean(object, u"is_public"_qs, true, true);
+        if (record.ok() && isPublic == offSensitive)
+            record.fail(QStringLiteral("is_public"),
+                        offSensitive ? QStringLiteral("must be false in an OFF-SENS_ file")
+                                     : QStringLiteral("must be true outside OFF-SENS_ files"));
+
+        if (hasHeadline) {
+            HeadlinePoint point;
+            point.periodStart = record.date(object, u"period_start"_qs);
+            point.periodEnd = record.date(object, u"period_end"_qs);
+            point.upperConfidence = record.number(object, u"upper_confidence"_qs, false);
+            point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
+            if (point.periodStart.isValid() && point.periodEnd.isValid()
+                && point.periodEnd < point.periodStart)
+                record.fail(QStringLiteral("period_end"),
+                            QStringLiteral("is before period_start"));
+            if (!record.ok() || !errors.isEmpty())
+                continue;
+            if (!value) {
+                writer.countSkipped();
+                continue;
+            }
+            point.value = *value;
+            point.embargo = embargo;
+            point.isPublic = isPublic;
+            point.refreshDate = *refresh;
+            if (!writer.addHeadline(*seriesId, point, &error))
+                errors.add(QStringLiteral("%1: %2[%3]: %4").arg(fileName, recordsField).arg(i).arg(error));
+        } else {
+            TimeSeriesPoint point;
+            point.date = record.date(object, u"date"_qs);
+            point.epiweek = record.epiweek(object);
+            point.inReportingDelay =
+                record.boolean(object, u"in_reporting_delay_period"_qs, false, false);
+            if (!record.ok() || !errors.isEmpty())
+                continue;
+            if (!value) {
+                writer.countSkipped();
+                continue;
+            }
+            point.value = *value;
+            point.embargo = embargo;
+            point.isPublic = isPublic;
+            point.refreshDate = *refresh;
+            if (!writer.addPoint(*seriesId, point, &error))
+                errors.add(QStringLiteral("%1: %2[%3]: %4").arg(fileName, recordsField).arg(i).arg(error));
+        }
+    }
+}
+
+} // namespace isobar

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Isobar needs to build, test, benchmark and run.
+# Idempotent: packages already present are left alone.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config
+  # Qt 6.4 (Debian 12); QtCharts' CMake config needs libqt6opengl6-dev
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev qt6-websockets-dev
+  qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins
+  qtkeychain-qt6-dev
+  # storage and tools used by tests and benchmarks
+  sqlite3 libsqlite3-dev zlib1g-dev libhttp-parser-dev
+  # headless rendering needs real fonts
+  fonts-dejavu-core
+  # benchmark reference and load generator
+  nginx-light wrk
+  # real Secret Service for keychain tests
+  dbus dbus-x11 gnome-keyring libsecret-tools
+  # misc
+  curl ca-certificates python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

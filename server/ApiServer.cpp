@@ -1,0 +1,102 @@
+#include "ApiServer.h"
+
+#include "MetricsDatabase.h"
+#include "MetricsQuery.h"
+#include "SchemaMigrations.h"
+
+#include <QFile>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QSqlQuery>
+
+namespace isobar {
+
+namespace {
+Q_LOGGING_CATEGORY(lcServer, "isobar.server")
+}
+
+ApiServer::ApiServer(ServerConfig config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+    , m_http(m_config.http)
+{
+    connect(&m_http, &HttpServer::drained, this, [this] {
+        m_runner.reset(); // waits for running queries
+        if (m_database)
+            m_database->close();
+        Q_EMIT stopped();
+    });
+}
+
+ApiServer::~ApiServer() = default;
+
+bool ApiServer::start()
+{
+    m_database = std::make_unique<MetricsDatabase>();
+    if (!m_database->open(m_config.databasePath)) {
+        m_error = m_database->errorString();
+        return false;
+    }
+    m_runner = std::make_unique<QueryRunner>(m_config.databasePath, m_config.queryThreads,
+                                             m_config.maxQueuedQueries);
+    MetricsApi::Options options;
+    options.plots.maxPlots = m_config.maxPlots;
+    options.maxRowsPerRequest = m_config.maxRowsPerRequest;
+    m_metrics = std::make_unique<MetricsApi>(*m_runner, options);
+
+    registerSystemRoutes();
+    m_metrics->registerRoutes(m_http.router());
+
+    if (!m_http.listen(m_config.bind, m_config.port)) {
+        m_error = QStringLiteral("cannot listen on %1:%2: %3")
+                      .arg(m_config.bind.toString())
+                      .arg(m_config.port)
+                      .arg(m_http.errorString());
+        return false;
+    }
+    qCInfo(lcServer).noquote() << "event=listening url=" + url();
+    return true;
+}
+
+void ApiServer::stop() { m_http.drain(); }
+
+QString ApiServer::url() const
+{
+    QString host = m_config.bind.toString();
+    if (m_config.bind == QHostAddress::Any || m_config.bind == QHostAddress::AnyIPv4
+        || m_config.bind == QHostAddress::AnyIPv6)
+        host = QStringLiteral("localhost");
+    else if (m_config.bind.protocol() == QAbstractSocket::IPv6Protocol)
+        host = u'[' + host + u']';
+    return QStringLiteral("http://%1:%2").arg(host).arg(m_http.port());
+}
+
+void ApiServer::registerSystemRoutes()
+{
+    Router &router = m_http.router();
+    router.add("GET", QStringLiteral("/health"), QStringLiteral("Liveness, version and store status"),
+               [this](const HttpRequest &, const RouteParams &) {
+                   return m_runner->run([](MetricsQuery &query) {
+                       const bool storeOk = query.ping();
+                       return HttpResponse::json(
+                           QJsonObject{
+                               {u"status"_qs, storeOk ? u"ok"_qs : u"degraded"_qs},
+                               {u"version"_qs, QStringLiteral(ISOBAR_VERSION)},
+                               {u"database"_qs,
+                                QJsonObject{
+                                    {u"status"_qs, storeOk ? u"ok"_qs : u"unavailable"_qs},
+                                    {u"schema_version"_qs, SchemaMigrations::latestVersion()},
+                                }},
+                           },
+                           storeOk ? 200 : 503);
+                   });
+               });
+    router.add("GET", QStringLiteral("/openapi.json"), QStringLiteral("This API's OpenAPI 3 document"),
+               [](const HttpRequest &, const RouteParams &) {
+                   QFile file(QStringLiteral(":/isobar/openapi.json"));
+                   file.open(QIODevice::ReadOnly);
+                   return readyResponse(HttpResponse::bytes(file.readAll(), "application/json"));
+               });
+}
+
+} // namespace isobar

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "http/HttpLimits.h"
+
+#include <QHostAddress>
+#include <QString>
+
+namespace isobar {
+
+// Everything `isobar serve` (and the desktop's embedded server) is configured with.
+struct ServerConfig {
+    QHostAddress bind = QHostAddress::LocalHost;
+    quint16 port = 8080;
+    QString databasePath = QStringLiteral("isobar.db");
+    HttpLimits http;
+    int queryThreads = 2;
+    int maxQueuedQueries = 256;
+    int maxPlots = 10;
+    int maxRowsPerRequest = 200'000;
+};
+
+} // namespace isobar

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "HttpConnection.h"
+#include "HttpLimits.h"
+#include "Router.h"
+
+#include <QHostAddress>
+#include <QTcpServer>
+
+namespace isobar {
+
+// The listening socket: accepts connections up to the limit and gives each an HttpConnection
+// bound to the shared route table.
+class HttpServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpServer(HttpLimits limits = {}, QObject *parent = nullptr);
+
+    Router &router() { return m_router; }
+    const Router &router() const { return m_router; }
+    const HttpLimits &limits() const { return m_limits; }
+    void setObserver(HttpConnection::ExchangeObserver observer) { m_observer = std::move(observer); }
+
+    bool listen(const QHostAddress &address, quint16 port);
+    quint16 port() const { return m_tcp.serverPort(); }
+    QHostAddress address() const { return m_tcp.serverAddress(); }
+    QString errorString() const { return m_tcp.errorString(); }
+    int connectionCount() const { return m_connections; }
+
+    // Stops accepting, lets in-flight requests finish, emits drained() when none are left.
+    void drain();
+
+Q_SIGNALS:
+    void drained();
+
+private:
+    void acceptPending();
+
+    HttpLimits m_limits;
+    Router m_router;
+    HttpConnection::ExchangeObserver m_observer;
+    QTcpServer m_tcp;
+    int m_connections = 0;
+    bool m_draining = false;
+};
+
+} // namespace isobar

@@ -1,0 +1,89 @@
+#include "Router.h"
+
+#include <QUrl>
+
+namespace isobar {
+
+namespace {
+
+QStringList splitPath(const QString &path)
+{
+    QStringList segments = path.split(u'/');
+    // "/a/b/" and "/a/b" are the same resource; "/" is the root.
+    if (!segments.isEmpty() && segments.constFirst().isEmpty())
+        segments.removeFirst();
+    if (!segments.isEmpty() && segments.constLast().isEmpty())
+        segments.removeLast();
+    return segments;
+}
+
+bool matchSegments(const Route &route, const QStringList &segments, RouteParams *params)
+{
+    if (route.segments.size() != segments.size())
+        return false;
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const QString &expected = route.segments[i];
+        // Decode per segment, so an escaped "/" (%2F) inside a name stays in that name.
+        const QString actual = QUrl::fromPercentEncoding(segments[i].toUtf8());
+        if (expected.startsWith(u'<') && expected.endsWith(u'>')) {
+            if (actual.isEmpty())
+                return false;
+            params->insert(expected.mid(1, expected.size() - 2), actual);
+        } else if (expected != actual) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+QFuture<HttpResponse> readyResponse(HttpResponse response)
+{
+    return QtFuture::makeReadyFuture(std::move(response));
+}
+
+void Router::add(const QByteArray &method, const QString &pattern, const QString &summary,
+                 RouteHandler handler)
+{
+    m_routes.append(Route{method, pattern, summary, std::move(handler), splitPath(pattern)});
+}
+
+Router::Match Router::match(const QByteArray &method, const QString &path) const
+{
+    const QStringList segments = splitPath(path);
+    Match result;
+    for (const Route &route : m_routes) {
+        RouteParams params;
+        if (!matchSegments(route, segments, &params))
+            continue;
+        // HEAD is answered by the GET route, without the body.
+        if (route.method == method || (method == "HEAD" && route.method == "GET")) {
+            result.route = &route;
+            result.params = std::move(params);
+            return result;
+        }
+        if (!result.allowedMethods.contains(route.method))
+            result.allowedMethods << route.method;
+    }
+    return result;
+}
+
+QFuture<HttpResponse> Router::dispatch(const HttpRequest &request) const
+{
+    const Match found = match(request.method, request.path);
+    if (found.route)
+        return found.route->handler(request, found.params);
+    if (!found.allowedMethods.isEmpty()) {
+        HttpResponse response = HttpResponse::problem(
+            405, QStringLiteral("%1 is not allowed on %2; use %3")
+                     .arg(QString::fromLatin1(request.method), request.path,
+                          QString::fromLatin1(found.allowedMethods.join(", "))));
+        response.setHeader("Allow", found.allowedMethods.join(", "));
+        return readyResponse(std::move(response));
+    }
+    return readyResponse(
+        HttpResponse::problem(404, QStringLiteral("no resource at %1").arg(request.path)));
+}
+
+} // namespace isobar

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "HttpRequest.h"
+#include "HttpResponse.h"
+
+#include <QFuture>
+#include <QHash>
+#include <QList>
+#include <QStringList>
+
+#include <functional>
+
+namespace isobar {
+
+using RouteParams = QHash<QString, QString>;
+// Handlers answer at once (a ready future) or later (work on a thread pool); the connection
+// writes answers in request order whatever order they finish in.
+using RouteHandler = std::function<QFuture<HttpResponse>(const HttpRequest &, const RouteParams &)>;
+
+struct Route {
+    QByteArray method;
+    QString pattern; // "/api/public/timeseries/themes/<theme>"; a trailing slash is optional
+    QString summary; // one line for the OpenAPI document
+    RouteHandler handler;
+    QStringList segments;
+};
+
+// The route table: every route is declared here once; 404 for unknown paths, 405 (with Allow)
+// for known paths asked with another method.
+class Router
+{
+public:
+    void add(const QByteArray &method, const QString &pattern, const QString &summary,
+             RouteHandler handler);
+
+    struct Match {
+        const Route *route = nullptr;
+        RouteParams params;
+        QByteArrayList allowedMethods; // when the path matched but the method did not
+    };
+    Match match(const QByteArray &method, const QString &path) const;
+
+    const QList<Route> &routes() const { return m_routes; }
+    QFuture<HttpResponse> dispatch(const HttpRequest &request) const;
+
+private:
+    QList<Route> m_routes;
+};
+
+QFuture<HttpResponse> readyResponse(HttpResponse response);
+
+} // namespace isobar

@@ -1,0 +1,445 @@
+#include "MetricsApi.h"
+
+#include "TrendDirection.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QUrl>
+
+#include <map>
+
+namespace isobar {
+
+namespace {
+
+const QString kTimeseriesBase = QStringLiteral("/api/public/timeseries");
+
+// The drill-down: collection name and path parameter of each level, in order.
+struct Level {
+    const char *collection;
+    const char *parameter;
+};
+constexpr Level kLevels[] = {
+    {"themes", "theme"},
+    {"sub_themes", "sub_theme"},
+    {"topics", "topic"},
+    {"geography_types", "geography_type"},
+    {"geographies", "geography"},
+    {"metrics", "metric"},
+};
+constexpr int kLevelCount = int(std::size(kLevels));
+
+const QStringList kSeriesFilters = {u"stratum"_qs, u"age"_qs, u"sex"_qs};
+
+// "/themes/<theme>/sub_themes/<sub_theme>" for the levels above `level`.
+QString pathPattern(int level)
+{
+    QString path = kTimeseriesBase;
+    for (int i = 0; i < level; ++i)
+        path += QStringLiteral("/%1/<%2>").arg(QLatin1String(kLevels[i].collection),
+                                              QLatin1String(kLevels[i].parameter));
+    return path;
+}
+
+// The same path with the request's values filled in and percent-encoded.
+QString concretePath(int level, const RouteParams &params)
+{
+    QString path = kTimeseriesBase;
+    for (int i = 0; i < level; ++i)
+        path += QStringLiteral("/%1/%2").arg(
+            QLatin1String(kLevels[i].collection),
+            QString::fromLatin1(QUrl::toPercentEncoding(params.value(QLatin1String(kLevels[i].parameter)))));
+    return path;
+}
+
+QStringList parentValues(int level, const RouteParams &params)
+{
+    QStringList values;
+    for (int i = 0; i < level; ++i)
+        values << params.value(QLatin1String(kLevels[i].parameter));
+    return values;
+}
+
+QJsonObject pointJson(const PublicPoint &point)
+{
+    const SeriesDescription &s = *point.series;
+    return QJsonObject{
+        {u"theme"_qs, s.theme},
+        {u"sub_theme"_qs, s.subTheme},
+        {u"topic"_qs, s.topic},
+        {u"geography_type"_qs, s.geographyType},
+        {u"geography"_qs, s.geography},
+        {u"geography_code"_qs, s.geographyCode},
+        {u"metric"_qs, s.metric},
+        {u"metric_group"_qs, s.metricGroup},
+        {u"stratum"_qs, s.stratum},
+        {u"sex"_qs, s.sex},
+        {u"age"_qs, s.age},
+        {u"year"_qs, point.date.year()},
+        {u"month"_qs, point.date.month()},
+        {u"epiweek"_qs, point.epiweek},
+        {u"date"_qs, point.date.toString(Qt::ISODate)},
+        {u"metric_value"_qs, point.value},
+        {u"in_reporting_delay_period"_qs, point.inReportingDelay},
+    };
+}
+
+// Runs a handler that may throw ApiError on the event loop and turns the error into its answer.
+template<typename Handler>
+RouteHandler guarded(Handler handler)
+{
+    return [handler](const HttpRequest &request, const RouteParams &params) {
+        try {
+            return handler(request, params);
+        } catch (const ApiError &error) {
+            return readyResponse(error.toResponse());
+        }
+    };
+}
+
+QString pageUrl(const HttpRequest &request, int page)
+{
+    QUrlQuery query = request.query;
+    query.removeAllQueryItems(u"page"_qs);
+    query.addQueryItem(u"page"_qs, QString::number(page));
+    return request.baseUrl() + request.path + u'?' + query.toString(QUrl::FullyEncoded);
+}
+
+QByteArray csvField(const QString &value)
+{
+    QByteArray bytes = value.toUtf8();
+    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n')) {
+        bytes.replace("\"", "\"\"");
+        bytes = '"' + bytes + '"';
+    }
+    return bytes;
+}
+
+} // namespace
+
+MetricsApi::MetricsApi(QueryRunner &runner, Options options)
+    : m_runner(runner)
+    , m_options(options)
+    , m_today([] { return QDate::currentDate(); })
+{
+}
+
+void MetricsApi::registerRoutes(Router &router)
+{
+    for (int level = 0; level < kLevelCount; ++level) {
+        const QString list = pathPattern(level) + u'/' + QLatin1String(kLevels[level].collection);
+        router.add("GET", list,
+                   QStringLiteral("List the %1 with public data").arg(QLatin1String(kLevels[level].collection)),
+                   guarded([this, level](const HttpRequest &r, const RouteParams &p) {
+                       return catalogueList(level, r, p);
+                   }));
+        const QString detail = list + QStringLiteral("/<%1>").arg(QLatin1String(kLevels[level].parameter));
+        if (level + 1 < kLevelCount) {
+            router.add("GET", detail,
+                       QStringLiteral("One %1, linking to its %2")
+                           .arg(QLatin1String(kLevels[level].parameter),
+                                QLatin1String(kLevels[level + 1].collection)),
+                       guarded([this, level](const HttpRequest &r, const RouteParams &p) {
+                           return catalogueDetail(level, r, p);
+                       }));
+        } else {
+            router.add("GET", detail, QStringLiteral("Paginated public points of one metric"),
+                       guarded([this](const HttpRequest &r, const RouteParams &p) {
+                           return timeseriesPoints(r, p);
+                       }));
+        }
+    }
+    router.add("GET", u"/api/headlines/v3"_qs, u"Latest headline value of a headline metric"_qs,
+               guarded([this](const HttpRequest &r, const RouteParams &) { return headline(r); }));
+    router.add("GET", u"/api/trends/v3"_qs, u"Latest change of a metric with its direction and colour"_qs,
+               guarded([this](const HttpRequest &r, const RouteParams &) { return trend(r); }));
+    router.add("POST", u"/api/tables/v4"_qs, u"Plots as a table, newest date first"_qs,
+               guarded([this](const HttpRequest &r, const RouteParams &) { return table(r); }));
+    router.add("POST", u"/api/downloads/v2"_qs, u"Plot points as JSON or CSV"_qs,
+               guarded([this](const HttpRequest &r, const RouteParams &) { return download(r); }));
+}
+
+QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &request,
+                                                const RouteParams &params)
+{
+    QueryParameters(request.query, {});
+    const QStringList parents = parentValues(level, params);
+    const QString base = request.baseUrl() + concretePath(level, params) + u'/'
+        + QLatin1String(kLevels[level].collection) + u'/';
+    return m_runner.run([level, parents, base](MetricsQuery &query) {
+        if (level > 0 && query.childNames(CatalogueLevel(level - 1), parents.first(level - 1))
+                             .indexOf(parents.constLast()) < 0)
+            throw ApiError{404, QStringLiteral("no %1 named '%2'")
+                                    .arg(QLatin1String(kLevels[level - 1].parameter), parents.constLast()),
+                           QLatin1String(kLevels[level - 1].parameter)};
+        QJsonArray items;
+        for (const QString &name : query.childNames(CatalogueLevel(level), parents)) {
+            items.append(QJsonObject{
+                {u"name"_qs, name},
+                {u"link"_qs, QString(base + QString::fromLatin1(QUrl::toPercentEncoding(name)))},
+            });
+        }
+        return HttpResponse::json(items);
+    });
+}
+
+QFuture<HttpResponse> MetricsApi::catalogueDetail(int level, const HttpRequest &request,
+                                                  const RouteParams &params)
+{
+    QueryParameters(request.query, {});
+    const QStringList values = parentValues(level + 1, params);
+    const QString next = request.baseUrl() + concretePath(level + 1, params) + u'/'
+        + QLatin1String(kLevels[level + 1].collection) + u'/';
+    return m_runner.run([level, values, next](MetricsQuery &query) {
+        if (query.childNames(CatalogueLevel(level), values.first(level)).indexOf(values.constLast()) < 0)
+            throw ApiError{404, QStringLiteral("no %1 named '%2'")
+                                    .arg(QLatin1String(kLevels[level].parameter), values.constLast()),
+                           QLatin1String(kLevels[level].parameter)};
+        return HttpResponse::json(QJsonObject{
+            {u"name"_qs, values.constLast()},
+            {QLatin1String(kLevels[level + 1].collection), next},
+        });
+    });
+}
+
+QFuture<HttpResponse> MetricsApi::timeseriesPoints(const HttpRequest &request,
+                                                   const RouteParams &params)
+{
+    const QueryParameters query(request.query, {u"page"_qs, u"page_size"_qs, u"stratum"_qs,
+                                                u"sex"_qs, u"age"_qs, u"year"_qs, u"epiweek"_qs,
+                                                u"date"_qs, u"date_from"_qs, u"date_to"_qs});
+    const int page = query.integer(u"page"_qs, 1, 1'000'000'000).value_or(1);
+    const int pageSize = query.integer(u"page_size"_qs, 1, 365).value_or(5);
+    PointSelection selection;
+    selection.theme = params.value(u"theme"_qs);
+    selection.subTheme = params.value(u"sub_theme"_qs);
+    selection.topic = params.value(u"topic"_qs);
+    selection.geographyType = params.value(u"geography_type"_qs);
+    selection.geography = params.value(u"geography"_qs);
+    selection.metric = params.value(u"metric"_qs);
+    selection.stratum = query.text(u"stratum"_qs);
+    selection.sex = query.text(u"sex"_qs);
+    selection.age = query.text(u"age"_qs);
+    selection.year = query.integer(u"year"_qs, 1900, 2200);
+    selection.epiweek = query.integer(u"epiweek"_qs, 1, 53);
+    selection.date = query.date(u"date"_qs);
+    selection.from = query.date(u"date_from"_qs);
+    selection.to = query.date(u"date_to"_qs);
+    if (selection.from && selection.to && *selection.to < *selection.from)
+        throw ApiError{400, u"date_to is before date_from"_qs, u"date_to"_qs};
+
+    const QStringList path = parentValues(kLevelCount, params);
+    const QString previousUrl = page > 1 ? pageUrl(request, page - 1) : QString();
+    const QString nextUrl = pageUrl(request, page + 1);
+    return m_runner.run([=](MetricsQuery &store) {
+        if (store.childNames(CatalogueLevel::Metric, path.first(kLevelCount - 1)).indexOf(selection.metric) < 0)
+            throw ApiError{404, QStringLiteral("no metric '%1' under this path").arg(selection.metric),
+                           u"metric"_qs};
+        qint64 total = 0;
+        const QList<PublicPoint> points =
+            store.points(selection, qint64(page - 1) * pageSize, pageSize, &total);
+        const qint64 pages = qMax<qint64>(1, (total + pageSize - 1) / pageSize);
+        if (page > pages)
+            throw ApiError{400, QStringLiteral("page %1 is out of range; there are %2 pages")
+                                    .arg(page)
+                                    .arg(pages),
+                           u"page"_qs};
+        QJsonArray results;
+        for (const PublicPoint &point : points)
+            results.append(pointJson(point));
+        return HttpResponse::json(QJsonObject{
+            {u"count"_qs, total},
+            {u"next"_qs, page < pages ? QJsonValue(nextUrl) : QJsonValue()},
+            {u"previous"_qs, page > 1 ? QJsonValue(previousUrl) : QJsonValue()},
+            {u"results"_qs, results},
+        });
+    });
+}
+
+namespace {
+
+PointSelection selectionFrom(const QueryParameters &query, const QString &metricParameter)
+{
+    PointSelection selection;
+    selection.topic = query.requiredText(u"topic"_qs);
+    selection.metric = query.requiredText(metricParameter);
+    selection.geography = query.text(u"geography"_qs);
+    selection.geographyType = query.text(u"geography_type"_qs);
+    selection.stratum = query.text(u"stratum"_qs);
+    selection.age = query.text(u"age"_qs);
+    selection.sex = query.text(u"sex"_qs);
+    return selection;
+}
+
+const QStringList kHeadlineParameters = {u"topic"_qs,          u"metric"_qs,  u"geography"_qs,
+                                         u"geography_type"_qs, u"stratum"_qs, u"age"_qs,
+                                         u"sex"_qs};
+
+// The latest public value of a metric, whichever kind it is: (value, period end).
+std::optional<std::pair<double, QDate>> latestValue(MetricsQuery &store,
+                                                    const PointSelection &selection,
+                                                    const QString &parameter)
+{
+    bool inTopic = false;
+    const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
+    if (!info)
+        throw ApiError{400, QStringLiteral("unknown metric '%1'").arg(selection.metric), parameter};
+    if (!inTopic)
+        throw ApiError{400, QStringLiteral("metric '%1' does not belong to topic '%2'")
+                                .arg(selection.metric, selection.topic),
+                       u"topic"_qs};
+    if (info->kind == SeriesKind::Headline) {
+        if (const auto headline = store.latestHeadline(selection))
+            return std::pair(headline->value, headline->periodEnd);
+    } else if (const auto point = store.latestPoint(selection)) {
+        return std::pair(point->value, point->date);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
+{
+    const QueryParameters query(request.query, kHeadlineParameters);
+    const PointSelection selection = selectionFrom(query, u"metric"_qs);
+    return m_runner.run([selection](MetricsQuery &store) {
+        bool inTopic = false;
+        const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
+        if (info && inTopic && info->kind != SeriesKind::Headline)
+            throw ApiError{400, QStringLiteral("'%1' is a time-series metric; headlines serve "
+                                               "headline metrics only")
+                                    .arg(selection.metric),
+                           u"metric"_qs};
+        const auto latest = latestValue(store, selection, u"metric"_qs);
+        if (!latest)
+            throw ApiError{404, u"no public headline data for this selection"_qs, {}};
+        return HttpResponse::json(QJsonObject{
+            {u"value"_qs, latest->first},
+            {u"period_end"_qs, latest->second.toString(Qt::ISODate)},
+        });
+    });
+}
+
+QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
+{
+    const QueryParameters query(request.query, kHeadlineParameters + QStringList{u"percentage_metric"_qs});
+    const PointSelection selection = selectionFrom(query, u"metric"_qs);
+    PointSelection percentage = selection;
+    percentage.metric = query.requiredText(u"percentage_metric"_qs);
+    return m_runner.run([selection, percentage](MetricsQuery &store) {
+        const auto change = latestValue(store, selection, u"metric"_qs);
+        const auto percent = latestValue(store, percentage, u"percentage_metric"_qs);
+        if (!change || !percent)
+            throw ApiError{404, u"no public trend data for this selection"_qs, {}};
+        const TrendDirection direction = trendDirection(change->first);
+        return HttpResponse::json(QJsonObject{
+            {u"metric_name"_qs, selection.metric},
+            {u"metric_value"_qs, change->first},
+            {u"metric_period_end"_qs, change->second.toString(Qt::ISODate)},
+            {u"percentage_metric_name"_qs, percentage.metric},
+            {u"percentage_metric_value"_qs, percent->first},
+            {u"percentage_metric_period_end"_qs, percent->second.toString(Qt::ISODate)},
+            {u"direction"_qs, directionName(direction)},
+            {u"colour"_qs, trendColour(direction, trendPolarity(selection.metric))},
+        });
+    });
+}
+
+QList<PublicPoint> MetricsApi::plotPoints(MetricsQuery &query, const PlotRequest &plot,
+                                          int index) const
+{
+    checkPlotMetric(query, plot, index, SeriesKind::TimeSeries);
+    qint64 total = 0;
+    QList<PublicPoint> points =
+        query.points(plot.selection, 0, m_options.maxRowsPerRequest + 1, &total);
+    if (total > m_options.maxRowsPerRequest)
+        throw ApiError{400, QStringLiteral("plot %1 selects %2 points, more than the limit of %3; "
+                                           "narrow the dates or filters")
+                                .arg(index)
+                                .arg(total)
+                                .arg(m_options.maxRowsPerRequest),
+                       QStringLiteral("plots[%1]").arg(index)};
+    return points;
+}
+
+QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
+{
+    const QJsonObject body = parseJsonBody(request.body);
+    const QString xAxis = body.value(u"x_axis").toString(u"date"_qs);
+    if (xAxis != u"date")
+        throw ApiError{400, QStringLiteral("x_axis '%1' is not supported by tables; use 'date'").arg(xAxis),
+                       u"x_axis"_qs};
+    const QList<PlotRequest> plots = parsePlots(body, m_today(), m_options.plots);
+    return m_runner.run([this, plots](MetricsQuery &store) {
+        // date -> one value slot per plot, so every row lists every plot in request order.
+        std::map<QDate, QList<std::optional<PublicPoint>>, std::greater<>> rows;
+        for (int i = 0; i < plots.size(); ++i) {
+            for (const PublicPoint &point : plotPoints(store, plots[i], i)) {
+                auto &slots = rows[point.date];
+                if (slots.isEmpty())
+                    slots.resize(plots.size());
+                if (!slots[i])
+                    slots[i] = point;
+            }
+        }
+        QJsonArray result;
+        for (const auto &[date, slots] : rows) {
+            QJsonArray values;
+            for (int i = 0; i < plots.size(); ++i) {
+                values.append(QJsonObject{
+                    {u"label"_qs, plots[i].label},
+                    {u"value"_qs, slots[i] ? QJsonValue(slots[i]->value) : QJsonValue()},
+                    {u"in_reporting_delay_period"_qs, slots[i] && slots[i]->inReportingDelay},
+                });
+            }
+            result.append(QJsonObject{{u"reference"_qs, date.toString(Qt::ISODate)}, {u"values"_qs, values}});
+        }
+        return HttpResponse::json(result);
+    });
+}
+
+QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
+{
+    const QJsonObject body = parseJsonBody(request.body);
+    const QString format = body.value(u"file_format").toString(u"json"_qs);
+    if (format != u"json" && format != u"csv")
+        throw ApiError{400, QStringLiteral("file_format must be 'json' or 'csv', got '%1'").arg(format),
+                       u"file_format"_qs};
+    const QList<PlotRequest> plots = parsePlots(body, m_today(), m_options.plots);
+    return m_runner.run([this, plots, format](MetricsQuery &store) {
+        QList<PublicPoint> all;
+        for (int i = 0; i < plots.size(); ++i)
+            all += plotPoints(store, plots[i], i);
+        if (format == u"json") {
+            QJsonArray rows;
+            for (const PublicPoint &point : all)
+                rows.append(pointJson(point));
+            HttpResponse response = HttpResponse::json(rows);
+            response.setHeader("Content-Disposition", "attachment; filename=\"isobar-download.json\"");
+            return response;
+        }
+        static const QStringList columns = {
+            u"theme"_qs,  u"sub_theme"_qs, u"topic"_qs,   u"geography_type"_qs, u"geography"_qs,
+            u"geography_code"_qs, u"metric"_qs, u"metric_group"_qs, u"stratum"_qs, u"sex"_qs,
+            u"age"_qs,    u"year"_qs,      u"month"_qs,   u"epiweek"_qs,        u"date"_qs,
+            u"metric_value"_qs, u"in_reporting_delay_period"_qs};
+        QByteArray csv = columns.join(u',').toUtf8() + "\r\n";
+        for (const PublicPoint &point : all) {
+            const QJsonObject row = pointJson(point);
+            QByteArrayList cells;
+            for (const QString &column : columns) {
+                const QJsonValue value = row.value(column);
+                cells << (value.isBool() ? QByteArray(value.toBool() ? "true" : "false")
+                          : value.isDouble() ? QByteArray::number(value.toDouble(), 'g', 15)
+                                             : csvField(value.toString()));
+            }
+            csv += cells.join(',') + "\r\n";
+        }
+        HttpResponse response = HttpResponse::bytes(csv, "text/csv; charset=utf-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"isobar-download.csv\"");
+        return response;
+    });
+}
+
+} // namespace isobar

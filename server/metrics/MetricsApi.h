@@ -1,0 +1,46 @@
+#pragma once
+
+#include "QueryRunner.h"
+#include "RequestParsing.h"
+#include "http/Router.h"
+
+#include <QDate>
+
+#include <functional>
+
+namespace isobar {
+
+// The UKHSA data-dashboard compatible API: the public time-series drill-down, headlines,
+// trends, tables and downloads. One method per endpoint; parameters are checked on the event
+// loop, store reads run on the QueryRunner.
+class MetricsApi
+{
+public:
+    struct Options {
+        PlotLimits plots;
+        int maxRowsPerRequest = 200'000;
+    };
+
+    MetricsApi(QueryRunner &runner, Options options);
+    void registerRoutes(Router &router);
+
+    // "Today" for default date ranges; tests pin it.
+    void setToday(std::function<QDate()> today) { m_today = std::move(today); }
+
+private:
+    QFuture<HttpResponse> catalogueList(int level, const HttpRequest &request, const RouteParams &params);
+    QFuture<HttpResponse> catalogueDetail(int level, const HttpRequest &request, const RouteParams &params);
+    QFuture<HttpResponse> timeseriesPoints(const HttpRequest &request, const RouteParams &params);
+    QFuture<HttpResponse> headline(const HttpRequest &request);
+    QFuture<HttpResponse> trend(const HttpRequest &request);
+    QFuture<HttpResponse> table(const HttpRequest &request);
+    QFuture<HttpResponse> download(const HttpRequest &request);
+
+    QList<PublicPoint> plotPoints(MetricsQuery &query, const PlotRequest &plot, int index) const;
+
+    QueryRunner &m_runner;
+    Options m_options;
+    std::function<QDate()> m_today;
+};
+
+} // namespace isobar

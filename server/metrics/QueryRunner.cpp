@@ -1,0 +1,76 @@
+#include "QueryRunner.h"
+
+#include "MetricsDatabase.h"
+#include "MetricsQuery.h"
+
+#include <QLoggingCategory>
+
+namespace isobar {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcQuery, "isobar.query")
+
+// A pool thread's own connection: SQLite connections must stay on the thread that opened them.
+struct ReadContext {
+    MetricsDatabase database;
+    std::unique_ptr<MetricsQuery> query;
+};
+thread_local std::unique_ptr<ReadContext> t_context;
+
+MetricsQuery *threadQuery(const QString &path)
+{
+    if (t_context && t_context->database.path() == path && t_context->database.isOpen())
+        return t_context->query.get();
+    t_context = std::make_unique<ReadContext>();
+    if (!t_context->database.open(path, MetricsDatabase::Mode::ReadOnly)) {
+        qCWarning(lcQuery).noquote() << "event=read_connection_failed error="
+                                     << t_context->database.errorString();
+        t_context.reset();
+        return nullptr;
+    }
+    t_context->query = std::make_unique<MetricsQuery>(t_context->database.connection());
+    return t_context->query.get();
+}
+
+} // namespace
+
+QueryRunner::QueryRunner(QString databasePath, int threads, int maxQueued)
+    : m_databasePath(std::move(databasePath))
+    , m_maxQueued(maxQueued)
+{
+    m_pool.setMaxThreadCount(qMax(1, threads));
+    m_pool.setExpiryTimeout(-1); // keep threads, and so their connections, for the server's life
+}
+
+QueryRunner::~QueryRunner()
+{
+    m_pool.waitForDone();
+    // Each pool thread closes its connection when it ends, on its own thread.
+}
+
+QFuture<HttpResponse> QueryRunner::run(Work work)
+{
+    if (m_inFlight.load() >= m_maxQueued) {
+        HttpResponse busy = HttpResponse::problem(503, QStringLiteral("too many queries waiting; retry shortly"));
+        busy.setHeader("Retry-After", "1");
+        return QtFuture::makeReadyFuture(std::move(busy));
+    }
+    ++m_inFlight;
+    return QtConcurrent::run(&m_pool, [this, work = std::move(work)]() -> HttpResponse {
+        struct Done {
+            std::atomic_int &counter;
+            ~Done() { --counter; }
+        } done{m_inFlight};
+        MetricsQuery *query = threadQuery(m_databasePath);
+        if (!query)
+            return HttpResponse::problem(503, QStringLiteral("the metrics store is unavailable"));
+        try {
+            return work(*query);
+        } catch (const ApiError &error) {
+            return error.toResponse();
+        }
+    });
+}
+
+} // namespace isobar
