@@ -66,9 +66,14 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
     , m_insertPoint(prepared(db, "INSERT INTO point(series_id, day, epiweek, value, embargo,"
                                  " is_public, in_reporting_delay, refresh)"
                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"))
+    // Replaces a value only under a newer refresh date and only when something differs.
     , m_updatePoint(prepared(db, "UPDATE point SET epiweek = ?, value = ?, embargo = ?,"
                                  " is_public = ?, in_reporting_delay = ?, refresh = ?"
-                                 " WHERE series_id = ? AND day = ? AND refresh < ?"))
+                                 " WHERE series_id = ? AND day = ? AND refresh < ?"
+                                 " AND (epiweek != ? OR value != ? OR embargo IS NOT ?"
+                                 " OR is_public != ? OR in_reporting_delay != ?)"))
+    , m_touchPoint(prepared(db, "UPDATE point SET refresh = ? WHERE series_id = ? AND day = ?"
+                                " AND refresh < ?"))
     , m_insertHeadline(prepared(db, "INSERT INTO headline(series_id, period_end, period_start,"
                                     " value, upper_confidence, lower_confidence, embargo,"
                                     " is_public, refresh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -76,7 +81,12 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
     , m_updateHeadline(prepared(db, "UPDATE headline SET period_start = ?, value = ?,"
                                     " upper_confidence = ?, lower_confidence = ?, embargo = ?,"
                                     " is_public = ?, refresh = ?"
-                                    " WHERE series_id = ? AND period_end = ? AND refresh < ?"))
+                                    " WHERE series_id = ? AND period_end = ? AND refresh < ?"
+                                    " AND (period_start != ? OR value != ?"
+                                    " OR upper_confidence IS NOT ? OR lower_confidence IS NOT ?"
+                                    " OR embargo IS NOT ? OR is_public != ?)"))
+    , m_touchHeadline(prepared(db, "UPDATE headline SET refresh = ? WHERE series_id = ?"
+                                   " AND period_end = ? AND refresh < ?"))
 {
 }
 
@@ -133,6 +143,22 @@ bool MetricsWriter::markPublic(qint64 seriesId, QString *error)
     return true;
 }
 
+void MetricsWriter::bindAll(QSqlQuery &query, const QVariantList &values)
+{
+    for (int i = 0; i < values.size(); ++i)
+        query.bindValue(i, values[i]);
+}
+
+bool MetricsWriter::touch(QSqlQuery &query, qint64 seriesId, qint64 day, qint64 refresh,
+                          QString *error)
+{
+    query.bindValue(0, refresh);
+    query.bindValue(1, seriesId);
+    query.bindValue(2, day);
+    query.bindValue(3, refresh);
+    return exec(query, error);
+}
+
 bool MetricsWriter::exec(QSqlQuery &query, QString *error)
 {
     if (query.exec())
@@ -148,16 +174,14 @@ std::optional<qint64> MetricsWriter::dimensionId(QHash<QString, qint64> &cache, 
     const QString key = cacheKey(values);
     if (const auto it = cache.constFind(key); it != cache.constEnd())
         return *it;
-    for (int i = 0; i < values.size(); ++i)
-        select.bindValue(i, values[i]);
+    bindAll(select, values);
     if (!exec(select, error))
         return std::nullopt;
     qint64 id = -1;
     if (select.next()) {
         id = select.value(0).toLongLong();
     } else {
-        for (int i = 0; i < values.size(); ++i)
-            insert.bindValue(i, values[i]);
+        bindAll(insert, values);
         if (!exec(insert, error))
             return std::nullopt;
         id = insert.lastInsertId().toLongLong();
@@ -265,17 +289,14 @@ std::optional<qint64> MetricsWriter::seriesId(const SeriesKey &key, QString *err
     const QString cached = cacheKey(seriesKey);
     if (const auto it = m_series.constFind(cached); it != m_series.constEnd())
         return *it;
-    for (int i = 0; i < seriesKey.size(); ++i)
-        m_selectSeries.bindValue(i, seriesKey[i]);
+    bindAll(m_selectSeries, seriesKey);
     if (!exec(m_selectSeries, error))
         return std::nullopt;
     qint64 id = -1;
     if (m_selectSeries.next()) {
         id = m_selectSeries.value(0).toLongLong();
     } else {
-        for (int i = 0; i < seriesKey.size(); ++i)
-            m_insertSeries.bindValue(i, seriesKey[i]);
-        m_insertSeries.bindValue(5, notNull(key.frequency));
+        bindAll(m_insertSeries, seriesKey + QVariantList{notNull(key.frequency)});
         if (!exec(m_insertSeries, error))
             return std::nullopt;
         id = m_insertSeries.lastInsertId().toLongLong();
@@ -304,19 +325,19 @@ bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QStr
         ++m_counts.inserted;
         return true;
     }
-    m_updatePoint.bindValue(0, point.epiweek);
-    m_updatePoint.bindValue(1, point.value);
-    m_updatePoint.bindValue(2, optionalValue(point.embargo));
-    m_updatePoint.bindValue(3, int(point.isPublic));
-    m_updatePoint.bindValue(4, int(point.inReportingDelay));
-    m_updatePoint.bindValue(5, point.refreshDate);
-    m_updatePoint.bindValue(6, seriesId);
-    m_updatePoint.bindValue(7, day);
-    m_updatePoint.bindValue(8, point.refreshDate);
+    const QVariantList changed{point.epiweek, point.value, optionalValue(point.embargo),
+                               int(point.isPublic), int(point.inReportingDelay)};
+    bindAll(m_updatePoint, changed + QVariantList{point.refreshDate, seriesId, day,
+                                                  point.refreshDate} + changed);
     if (!exec(m_updatePoint, error))
         return false;
-    ++(m_updatePoint.numRowsAffected() == 1 ? m_counts.updated : m_counts.unchanged);
-    return true;
+    if (m_updatePoint.numRowsAffected() == 1) {
+        ++m_counts.updated;
+        return true;
+    }
+    // Same values under a newer refresh date: remember the date, serve nothing new.
+    ++m_counts.unchanged;
+    return touch(m_touchPoint, seriesId, day, point.refreshDate, error);
 }
 
 bool MetricsWriter::addHeadline(qint64 seriesId, const HeadlinePoint &point, QString *error)
@@ -339,20 +360,20 @@ bool MetricsWriter::addHeadline(qint64 seriesId, const HeadlinePoint &point, QSt
         ++m_counts.inserted;
         return true;
     }
-    m_updateHeadline.bindValue(0, toDayNumber(point.periodStart));
-    m_updateHeadline.bindValue(1, point.value);
-    m_updateHeadline.bindValue(2, optionalValue(point.upperConfidence));
-    m_updateHeadline.bindValue(3, optionalValue(point.lowerConfidence));
-    m_updateHeadline.bindValue(4, optionalValue(point.embargo));
-    m_updateHeadline.bindValue(5, int(point.isPublic));
-    m_updateHeadline.bindValue(6, point.refreshDate);
-    m_updateHeadline.bindValue(7, seriesId);
-    m_updateHeadline.bindValue(8, end);
-    m_updateHeadline.bindValue(9, point.refreshDate);
+    const QVariantList changed{toDayNumber(point.periodStart), point.value,
+                               optionalValue(point.upperConfidence),
+                               optionalValue(point.lowerConfidence), optionalValue(point.embargo),
+                               int(point.isPublic)};
+    bindAll(m_updateHeadline, changed + QVariantList{point.refreshDate, seriesId, end,
+                                                     point.refreshDate} + changed);
     if (!exec(m_updateHeadline, error))
         return false;
-    ++(m_updateHeadline.numRowsAffected() == 1 ? m_counts.updated : m_counts.unchanged);
-    return true;
+    if (m_updateHeadline.numRowsAffected() == 1) {
+        ++m_counts.updated;
+        return true;
+    }
+    ++m_counts.unchanged;
+    return touch(m_touchHeadline, seriesId, end, point.refreshDate, error);
 }
 
 } // namespace isobar

@@ -40,6 +40,8 @@ private:
     std::optional<qint64> metricId(qint64 topicId, const SeriesKey &key, QString *error);
     std::optional<qint64> geographyId(const SeriesKey &key, QString *error);
     bool exec(QSqlQuery &query, QString *error);
+    static void bindAll(QSqlQuery &query, const QVariantList &values);
+    bool touch(QSqlQuery &query, qint64 seriesId, qint64 day, qint64 refresh, QString *error);
     bool markPublic(qint64 seriesId, QString *error);
     void forgetUncommittedIds();
 
@@ -52,8 +54,8 @@ private:
     QSqlQuery m_selectMetric, m_insertMetric;
     QSqlQuery m_selectGeography, m_insertGeography, m_updateGeographyCode;
     QSqlQuery m_selectSeries, m_insertSeries, m_markSeriesPublic;
-    QSqlQuery m_insertPoint, m_updatePoint;
-    QSqlQuery m_insertHeadline, m_updateHeadline;
+    QSqlQuery m_insertPoint, m_updatePoint, m_touchPoint;
+    QSqlQuery m_insertHeadline, m_updateHeadline, m_touchHeadline;
 
     // Ids by natural key; cleared on rollback since ids created inside it are gone.
     QHash<QString, qint64> m_themes, m_subThemes, m_topics, m_metrics, m_geographies, m_series;

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds Isobar and its tests, and runs the whole suite with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packaging/install-deps.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build
+cd build
+ctest --output-on-failure --timeout 600 "$@"

@@ -1,0 +1,227 @@
+#include "Ingestor.h"
+#include "MetricsDatabase.h"
+#include "TestSupport.h"
+
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace isobar;
+
+namespace {
+
+// Counts records straight from the source files, independently of the readers under test.
+struct SourceCounts {
+    qint64 values = 0;  // records with a value
+    qint64 missing = 0; // null / NA
+    int files = 0;
+};
+
+SourceCounts countSource(const QString &dir)
+{
+    SourceCounts counts;
+    QDirIterator it(dir, {"*.json", "*.csv"}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile file(it.next());
+        file.open(QIODevice::ReadOnly);
+        ++counts.files;
+        if (file.fileName().endsWith(".csv")) {
+            file.readLine();
+            while (!file.atEnd()) {
+                const QByteArray line = file.readLine().trimmed();
+                if (line.isEmpty())
+                    continue;
+                (line.endsWith(",NA") ? counts.missing : counts.values) += 1;
+            }
+            continue;
+        }
+        const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
+        const QJsonArray records = root.contains("data") ? root["data"].toArray() : root["time_series"].toArray();
+        for (const QJsonValue &record : records)
+            (record["metric_value"].isNull() ? counts.missing : counts.values) += 1;
+    }
+    return counts;
+}
+
+QByteArray storeFingerprint(QSqlDatabase &db)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (const char *sql : {"SELECT * FROM point ORDER BY series_id, day",
+                            "SELECT * FROM headline ORDER BY series_id, period_end",
+                            "SELECT * FROM series ORDER BY id", "SELECT * FROM geography ORDER BY id"}) {
+        QSqlQuery q(db);
+        q.exec(QLatin1String(sql));
+        while (q.next()) {
+            for (int i = 0; i < q.record().count(); ++i)
+                hash.addData(QByteArray(q.value(i).toString().toUtf8() + '|'));
+        }
+    }
+    return hash.result().toHex();
+}
+
+qint64 scalar(QSqlDatabase &db, const char *sql)
+{
+    QSqlQuery q(db);
+    q.exec(QLatin1String(sql));
+    q.next();
+    return q.value(0).toLongLong();
+}
+
+} // namespace
+
+class TestIngestSampleData : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void everyFileLoadsAndCountsMatch()
+    {
+        const SourceCounts source = countSource(test::sampleDataDir());
+        QVERIFY(source.files > 900);
+        MetricsDatabase db;
+        QVERIFY(db.open(m_dir.filePath("sample.db")));
+        Ingestor ingestor(db.connection());
+        const IngestReport first = ingestor.ingest({test::sampleDataDir()});
+        QCOMPARE(first.filesFailed(), 0);
+        QCOMPARE(first.filesOk(), source.files);
+        QCOMPARE(first.totals().inserted, source.values);
+        QCOMPARE(first.totals().skipped, source.missing);
+        QCOMPARE(scalar(db.connection(), "SELECT (SELECT COUNT(*) FROM point) + (SELECT COUNT(*) FROM headline)"),
+                 source.values);
+
+        // Ingesting the same files again adds and changes nothing.
+        const QByteArray before = storeFingerprint(db.connection());
+        const qint64 version = db.dataVersion();
+        const IngestReport second = ingestor.ingest({test::sampleDataDir()});
+        QCOMPARE(second.totals().inserted, 0);
+        QCOMPARE(second.totals().updated, 0);
+        QCOMPARE(second.totals().unchanged, source.values);
+        QCOMPARE(storeFingerprint(db.connection()), before);
+        QCOMPARE(db.dataVersion(), version);
+    }
+
+    void correctionReplacesOnlyThatValue()
+    {
+        const QString name = "COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json";
+        QFile original(test::sampleDataDir() + "/json/" + name);
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        QJsonObject root = QJsonDocument::fromJson(original.readAll()).object();
+        MetricsDatabase db;
+        QVERIFY(db.open(m_dir.filePath("correction.db")));
+        Ingestor ingestor(db.connection());
+        QVERIFY(ingestor.ingestContent(QJsonDocument(root).toJson(), name, 0).ok);
+
+        QJsonArray series = root["time_series"].toArray();
+        QJsonObject changed = series[3].toObject();
+        changed["metric_value"] = 123456.0;
+        series[3] = changed;
+        root["time_series"] = series;
+        root["refresh_date"] = "2030-01-01 00:00:00";
+        const FileReport report = ingestor.ingestContent(QJsonDocument(root).toJson(), name, 0);
+        QVERIFY(report.ok);
+        QCOMPARE(report.counts.updated, 1);
+        QCOMPARE(report.counts.inserted, 0);
+        QCOMPARE(report.counts.unchanged + report.counts.skipped, series.size() - 1);
+        QSqlQuery q(db.connection());
+        q.prepare("SELECT value FROM point WHERE day = ?");
+        q.addBindValue(QDate::fromString(changed["date"].toString(), Qt::ISODate).toJulianDay() - 2440588);
+        QVERIFY(q.exec() && q.next());
+        QCOMPARE(q.value(0).toDouble(), 123456.0);
+    }
+
+    void malformedFileIsRejectedWholeAndStoreUnchanged()
+    {
+        QTemporaryDir input;
+        QFile::copy(test::sampleDataDir() + "/json/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json",
+                    input.filePath("good.json"));
+        const QString db = m_dir.filePath("malformed.db");
+        QCOMPARE(test::runIngest(db, {input.path()}), 0);
+        MetricsDatabase store;
+        QVERIFY(store.open(db));
+        const QByteArray before = storeFingerprint(store.connection());
+        store.close();
+
+        // A new geography (it would add dimension rows) and one impossible date at the end.
+        QFile good(input.filePath("good.json"));
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        QJsonObject root = QJsonDocument::fromJson(good.readAll()).object();
+        QJsonArray series = root["time_series"].toArray();
+        QJsonObject last = series.last().toObject();
+        last["date"] = "2020-13-45";
+        series[series.size() - 1] = last;
+        root["time_series"] = series;
+        root["geography"] = "Somewhere new";
+        QFile badFile(input.filePath("bad.json"));
+        badFile.open(QIODevice::WriteOnly);
+        badFile.write(QJsonDocument(root).toJson());
+        badFile.close();
+
+        QByteArray output;
+        QCOMPARE(test::runIngest(db, {input.filePath("bad.json")}, &output), 1);
+        QVERIFY2(output.contains("FAILED") && output.contains("field 'date'"), output.constData());
+        QVERIFY(output.contains("files: 0 ok, 1 failed"));
+        QVERIFY(store.open(db));
+        QCOMPARE(storeFingerprint(store.connection()), before);
+    }
+
+    void dryRunStoresNothing()
+    {
+        MetricsDatabase db;
+        QVERIFY(db.open(m_dir.filePath("dry.db")));
+        Ingestor ingestor(db.connection());
+        ingestor.setDryRun(true);
+        const IngestReport report = ingestor.ingest({test::sampleDataDir() + "/respiratory_2023.csv"});
+        QCOMPARE(report.filesOk(), 1);
+        QVERIFY(report.totals().inserted > 20000);
+        QCOMPARE(scalar(db.connection(), "SELECT COUNT(*) FROM point"), 0);
+        QVERIFY(report.summary().startsWith("dry run (nothing stored)"));
+    }
+
+    void killedIngestLeavesNoPartialFile()
+    {
+        // A large file, killed mid-way: its one transaction never commits.
+        QTemporaryDir input;
+        QFile csv(input.filePath("big.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("parent_theme,child_theme,topic,geography_type,geography,metric_name,stratum,sex,"
+                  "period,year,epiweek,date,metric_value\n");
+        const QDate start(1900, 1, 1);
+        for (int series = 0; series < 60; ++series) {
+            for (int day = 0; day < 10000; ++day) {
+                const QDate d = start.addDays(day);
+                csv.write(QStringLiteral("t,s,topic,Nation,England,m%1,default,all,daily,%2,1,%3/%4/%2,%5\n")
+                              .arg(series).arg(d.year()).arg(d.day()).arg(d.month()).arg(day)
+                              .toUtf8());
+            }
+        }
+        csv.close();
+        const QString db = m_dir.filePath("killed.db");
+        QProcess ingest;
+        ingest.start(ISOBAR_BINARY, {"ingest", "--database", db, csv.fileName()});
+        QVERIFY(ingest.waitForStarted());
+        QTest::qWait(700);
+        const bool wasRunning = ingest.state() == QProcess::Running;
+        ::kill(pid_t(ingest.processId()), SIGKILL);
+        ingest.waitForFinished();
+        if (!wasRunning)
+            QSKIP("the ingest finished before it could be killed; machine too fast for this check");
+        MetricsDatabase store;
+        QVERIFY(store.open(db));
+        QCOMPARE(scalar(store.connection(), "SELECT COUNT(*) FROM point"), 0);
+        QCOMPARE(scalar(store.connection(), "SELECT COUNT(*) FROM series"), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIngestSampleData)
+#include "TestIngestSampleData.moc"

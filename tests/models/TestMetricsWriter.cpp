@@ -1,0 +1,166 @@
+#include "MetricsDatabase.h"
+#include "MetricsWriter.h"
+
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+namespace {
+
+SeriesKey englandCases()
+{
+    SeriesKey key;
+    key.theme = "infectious_disease";
+    key.subTheme = "respiratory";
+    key.topic = "COVID-19";
+    key.metricGroup = "cases";
+    key.metric = "new_cases_daily";
+    key.geographyType = "Nation";
+    key.geography = "England";
+    key.geographyCode = "E92000001";
+    key.age = "all";
+    key.sex = "all";
+    key.stratum = "default";
+    key.frequency = "daily";
+    return key;
+}
+
+TimeSeriesPoint point(QDate date, double value, qint64 refresh)
+{
+    TimeSeriesPoint p;
+    p.date = date;
+    p.epiweek = 10;
+    p.value = value;
+    p.refreshDate = refresh;
+    return p;
+}
+
+} // namespace
+
+class TestMetricsWriter : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MetricsDatabase> m_db;
+
+    WriteCounts write(const QList<TimeSeriesPoint> &points, const SeriesKey &key = englandCases())
+    {
+        MetricsWriter writer(m_db->connection());
+        QString error;
+        [&] {
+            QVERIFY(writer.begin(&error));
+            const auto id = writer.seriesId(key, &error);
+            QVERIFY2(id, qPrintable(error));
+            for (const auto &p : points)
+                QVERIFY2(writer.addPoint(*id, p, &error), qPrintable(error));
+            QVERIFY2(writer.commit(&error), qPrintable(error));
+        }();
+        return writer.counts();
+    }
+    double storedValue(QDate date)
+    {
+        QSqlQuery q(m_db->connection());
+        q.prepare("SELECT value FROM point WHERE day = ?");
+        q.addBindValue(date.toJulianDay() - 2440588);
+        return q.exec() && q.next() ? q.value(0).toDouble() : -1;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_db = std::make_unique<MetricsDatabase>();
+        QFile::remove(m_dir.filePath("store.db"));
+        QVERIFY(m_db->open(m_dir.filePath("store.db")));
+    }
+
+    void newerRefreshReplacesOnlyThatValue()
+    {
+        const QDate d1(2023, 3, 8), d2(2023, 3, 9);
+        WriteCounts c = write({point(d1, 10, 100), point(d2, 20, 100)});
+        QCOMPARE(c.inserted, 2);
+        QCOMPARE(m_db->dataVersion(), 1);
+
+        c = write({point(d1, 10, 100), point(d2, 20, 100)});
+        QCOMPARE(c.unchanged, 2);
+        QCOMPARE(c.inserted + c.updated, 0);
+        QCOMPARE(m_db->dataVersion(), 1); // nothing changed, caches stay valid
+
+        c = write({point(d1, 10, 100), point(d2, 25, 200)});
+        QCOMPARE(c.updated, 1);
+        QCOMPARE(c.unchanged, 1);
+        QCOMPARE(storedValue(d1), 10.0);
+        QCOMPARE(storedValue(d2), 25.0);
+        QCOMPARE(m_db->dataVersion(), 2);
+
+        c = write({point(d2, 99, 150)}); // an older correction never wins
+        QCOMPARE(c.unchanged, 1);
+        QCOMPARE(storedValue(d2), 25.0);
+    }
+
+    void rollbackLeavesNothing()
+    {
+        MetricsWriter writer(m_db->connection());
+        QString error;
+        QVERIFY(writer.begin(&error));
+        const auto id = writer.seriesId(englandCases(), &error);
+        QVERIFY(writer.addPoint(*id, point(QDate(2023, 1, 1), 1, 1), &error));
+        writer.rollback();
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec("SELECT (SELECT COUNT(*) FROM point) + (SELECT COUNT(*) FROM series)"
+                       " + (SELECT COUNT(*) FROM theme)") && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+
+        // The same writer must not reuse ids that died with the transaction.
+        QVERIFY(writer.begin(&error));
+        const auto again = writer.seriesId(englandCases(), &error);
+        QVERIFY2(again, qPrintable(error));
+        QVERIFY(writer.addPoint(*again, point(QDate(2023, 1, 1), 1, 1), &error));
+        QVERIFY2(writer.commit(&error), qPrintable(error));
+        QVERIFY(q.exec("SELECT COUNT(*) FROM point p JOIN series s ON s.id = p.series_id") && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+    }
+
+    void geographyCodeConflictIsAnError()
+    {
+        write({point(QDate(2023, 1, 1), 1, 1)});
+        SeriesKey other = englandCases();
+        other.geographyCode = "E92000002";
+        MetricsWriter writer(m_db->connection());
+        QString error;
+        QVERIFY(writer.begin(&error));
+        QVERIFY(!writer.seriesId(other, &error));
+        QVERIFY2(error.contains("stored with code E92000001, not E92000002"), qPrintable(error));
+        writer.rollback();
+    }
+
+    void missingCodeIsFilledLater()
+    {
+        SeriesKey fromCsv = englandCases();
+        fromCsv.geographyCode.clear();
+        write({point(QDate(2023, 1, 1), 1, 1)}, fromCsv);
+        write({point(QDate(2023, 1, 2), 1, 1)});
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec("SELECT COUNT(*), MAX(code) FROM geography") && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        QCOMPARE(q.value(1).toString(), QStringLiteral("E92000001"));
+    }
+
+    void publicFlagMarksSeries()
+    {
+        TimeSeriesPoint hidden = point(QDate(2023, 1, 1), 1, 1);
+        hidden.isPublic = false;
+        write({hidden});
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec("SELECT has_public FROM series") && q.next());
+        QCOMPARE(q.value(0).toInt(), 0);
+        write({point(QDate(2023, 1, 2), 1, 1)});
+        QVERIFY(q.exec("SELECT has_public FROM series") && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMetricsWriter)
+#include "TestMetricsWriter.moc"

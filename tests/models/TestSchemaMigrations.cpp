@@ -1,0 +1,83 @@
+#include "MetricsDatabase.h"
+#include "SchemaMigrations.h"
+
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+class TestSchemaMigrations : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void freshFileIsMigratedToLatest()
+    {
+        QTemporaryDir dir;
+        MetricsDatabase db;
+        QVERIFY2(db.open(dir.filePath("store.db")), qPrintable(db.errorString()));
+        QCOMPARE(SchemaMigrations::currentVersion(db.connection()), SchemaMigrations::latestVersion());
+        QSqlQuery journal(db.connection());
+        QVERIFY(journal.exec("PRAGMA journal_mode") && journal.next());
+        QCOMPARE(journal.value(0).toString(), QStringLiteral("wal"));
+        QCOMPARE(db.dataVersion(), 0);
+    }
+
+    void reopeningAppliesNothingAndKeepsData()
+    {
+        QTemporaryDir dir;
+        {
+            MetricsDatabase db;
+            QVERIFY(db.open(dir.filePath("store.db")));
+            QSqlQuery(db.connection()).exec("INSERT INTO theme(name) VALUES ('kept')");
+        }
+        MetricsDatabase db;
+        QVERIFY(db.open(dir.filePath("store.db")));
+        QSqlQuery query(db.connection());
+        QVERIFY(query.exec("SELECT name FROM theme") && query.next());
+        QCOMPARE(query.value(0).toString(), QStringLiteral("kept"));
+    }
+
+    void partialVersionIsCompleted()
+    {
+        // A store left at version 0 (created, never migrated) is brought to the latest.
+        QTemporaryDir dir;
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase("QSQLITE", "raw");
+            raw.setDatabaseName(dir.filePath("store.db"));
+            QVERIFY(raw.open());
+            QString error;
+            QVERIFY(SchemaMigrations::migrate(raw, &error, 0));
+            QCOMPARE(SchemaMigrations::currentVersion(raw), 0);
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase("raw");
+        MetricsDatabase db;
+        QVERIFY2(db.open(dir.filePath("store.db")), qPrintable(db.errorString()));
+        QCOMPARE(SchemaMigrations::currentVersion(db.connection()), SchemaMigrations::latestVersion());
+    }
+
+    void newerStoreIsRefused()
+    {
+        QTemporaryDir dir;
+        {
+            MetricsDatabase db;
+            QVERIFY(db.open(dir.filePath("store.db")));
+            QSqlQuery(db.connection()).exec(QStringLiteral("PRAGMA user_version = %1").arg(SchemaMigrations::latestVersion() + 1));
+        }
+        MetricsDatabase db;
+        QVERIFY(!db.open(dir.filePath("store.db")));
+        QVERIFY2(db.errorString().contains("newer than this build"), qPrintable(db.errorString()));
+    }
+
+    void readOnlyNeverCreates()
+    {
+        QTemporaryDir dir;
+        MetricsDatabase db;
+        QVERIFY(!db.open(dir.filePath("missing.db"), MetricsDatabase::Mode::ReadOnly));
+        QVERIFY(!QFile::exists(dir.filePath("missing.db")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSchemaMigrations)
+#include "TestSchemaMigrations.moc"

@@ -1,0 +1,251 @@
+#include "TestSupport.h"
+#include "http/HttpServer.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <QThread>
+#include <QtConcurrent>
+
+#include <future>
+
+using namespace isobar;
+using test::HttpClient;
+
+namespace {
+
+// The server under test runs its own event loop in a thread, so the test can use blocking
+// sockets against it exactly as a remote client would.
+class ServerThread : public QThread
+{
+public:
+    explicit ServerThread(HttpLimits limits)
+        : m_limits(limits)
+    {
+    }
+    quint16 start()
+    {
+        QThread::start();
+        return m_port.get_future().get();
+    }
+
+protected:
+    void run() override
+    {
+        HttpServer server(m_limits);
+        Router &router = server.router();
+        router.add("GET", "/fast", "", [](const HttpRequest &, const RouteParams &) {
+            return readyResponse(HttpResponse::bytes("fast", "text/plain"));
+        });
+        router.add("GET", "/slow", "", [](const HttpRequest &, const RouteParams &) {
+            return QtConcurrent::run([] {
+                QThread::msleep(300);
+                return HttpResponse::bytes("slow", "text/plain");
+            });
+        });
+        router.add("GET", "/n/<n>", "", [](const HttpRequest &, const RouteParams &params) {
+            const int n = params.value("n").toInt();
+            return QtConcurrent::run([n] {
+                QThread::msleep((n * 7) % 13); // finish in a scrambled order
+                return HttpResponse::bytes(QByteArray::number(n), "text/plain");
+            });
+        });
+        router.add("POST", "/echo", "", [](const HttpRequest &request, const RouteParams &) {
+            return readyResponse(HttpResponse::bytes(QByteArray::number(request.body.size()), "text/plain"));
+        });
+        server.listen(QHostAddress::LocalHost, 0);
+        m_port.set_value(server.port());
+        exec();
+    }
+
+private:
+    HttpLimits m_limits;
+    std::promise<quint16> m_port;
+};
+
+HttpLimits testLimits()
+{
+    HttpLimits limits;
+    limits.maxHeaderBytes = 4096;
+    limits.maxBodyBytes = 64 * 1024;
+    limits.requestTimeoutMs = 400;
+    limits.idleTimeoutMs = 600;
+    limits.maxPipelined = 4;
+    limits.maxConnections = 8;
+    return limits;
+}
+
+} // namespace
+
+class TestConnectionGuard : public QObject
+{
+    Q_OBJECT
+private:
+    ServerThread m_thread{testLimits()};
+    quint16 m_port = 0;
+
+private Q_SLOTS:
+    void initTestCase() { m_port = m_thread.start(); }
+    void cleanupTestCase()
+    {
+        m_thread.quit();
+        m_thread.wait();
+    }
+
+    void pipelinedResponsesKeepRequestOrder()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        const auto first = client.readReply();
+        const auto second = client.readReply();
+        QVERIFY(first && second);
+        QCOMPARE(first->body, QByteArray("slow"));
+        QCOMPARE(second->body, QByteArray("fast"));
+    }
+
+    void manyPipelinedRequestsBeyondTheReadAheadLimit()
+    {
+        HttpClient client(m_port);
+        QByteArray burst;
+        for (int i = 0; i < 40; ++i)
+            burst += "GET /n/" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        client.sendRaw(burst);
+        for (int i = 0; i < 40; ++i) {
+            const auto reply = client.readReply();
+            QVERIFY2(reply, qPrintable(QString::number(i)));
+            QCOMPARE(reply->body, QByteArray::number(i));
+        }
+    }
+
+    void keepAliveServesSequentialRequests()
+    {
+        HttpClient client(m_port);
+        for (int i = 0; i < 3; ++i) {
+            client.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+            const auto reply = client.readReply();
+            QVERIFY(reply);
+            QCOMPARE(reply->status, 200);
+            QCOMPARE(reply->header("connection"), QByteArray("keep-alive"));
+        }
+    }
+
+    void oversizedHeadersAre413()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\nX-Padding: " + QByteArray(8000, 'a') + "\r\n\r\n");
+        const auto reply = client.readReply();
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 413);
+        QCOMPARE(reply->header("content-type"), QByteArray("application/problem+json"));
+        QVERIFY(reply->json()["detail"].toString().contains("headers"));
+        QVERIFY(client.waitForClose(2000));
+    }
+
+    void declaredOversizedBodyIs413AtOnce()
+    {
+        // The body is never sent: the answer must come from the declared length alone.
+        HttpClient client(m_port);
+        QElapsedTimer timer;
+        timer.start();
+        client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 104857600\r\n\r\n");
+        const auto reply = client.readReply(2000);
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 413);
+        QVERIFY(timer.elapsed() < 350); // before the request timeout could have fired
+        QVERIFY(client.waitForClose(2000));
+    }
+
+    void chunkedBodyGrowingPastTheLimitIs413()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+        const QByteArray chunk = QByteArray::number(32 * 1024, 16) + "\r\n" + QByteArray(32 * 1024, 'x') + "\r\n";
+        client.sendRaw(chunk + chunk + chunk);
+        const auto reply = client.readReply();
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 413);
+    }
+
+    void bodyWithinTheLimitIsRead()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + QByteArray(5000, 'b'));
+        const auto reply = client.readReply();
+        QVERIFY(reply);
+        QCOMPARE(reply->body, QByteArray("5000"));
+    }
+
+    void slowRequestIs408()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n"); // headers never finish
+        const auto reply = client.readReply(3000);
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 408);
+        QVERIFY(client.waitForClose(2000));
+    }
+
+    void stalledBodyIs408()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789");
+        const auto reply = client.readReply(3000);
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 408);
+    }
+
+    void idleConnectionIsClosedWithoutAnswer()
+    {
+        HttpClient client(m_port);
+        QElapsedTimer timer;
+        timer.start();
+        QVERIFY(client.waitForClose(3000));
+        QVERIFY(timer.elapsed() >= 500);
+        QVERIFY(!client.readReply(100));
+    }
+
+    void malformedRequestIs400()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("NOT HTTP AT ALL\r\n\r\n");
+        const auto reply = client.readReply();
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 400);
+    }
+
+    void connectionCloseIsHonoured()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const auto reply = client.readReply();
+        QVERIFY(reply);
+        QCOMPARE(reply->header("connection"), QByteArray("close"));
+        QVERIFY(client.waitForClose(2000));
+    }
+
+    void headHasNoBody()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("HEAD /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const QByteArray raw = client.readUntilClose(2000);
+        QVERIFY(raw.startsWith("HTTP/1.1 200 OK\r\n"));
+        QVERIFY(raw.contains("Content-Length: 4\r\n"));
+        QVERIFY(raw.endsWith("\r\n\r\n")); // headers only
+    }
+
+    void connectionsBeyondTheLimitGet503()
+    {
+        std::vector<std::unique_ptr<HttpClient>> held;
+        for (int i = 0; i < 8; ++i) {
+            held.push_back(std::make_unique<HttpClient>(m_port));
+            held.back()->sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+            QVERIFY(held.back()->readReply());
+        }
+        HttpClient extra(m_port);
+        const auto reply = extra.readReply();
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 503);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestConnectionGuard)
+#include "TestConnectionGuard.moc"

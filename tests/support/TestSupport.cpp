@@ -1,0 +1,147 @@
+#include "TestSupport.h"
+
+#include <QDeadlineTimer>
+#include <QRegularExpression>
+
+#include <csignal>
+
+namespace isobar::test {
+
+QString sampleDataDir() { return QStringLiteral(ISOBAR_TEST_DATA_DIR "/ukhsa"); }
+QString fixturesDir() { return QStringLiteral(ISOBAR_TEST_FIXTURES_DIR); }
+
+HttpClient::HttpClient(quint16 port)
+{
+    m_socket.connectToHost(QHostAddress::LocalHost, port);
+    m_socket.waitForConnected(3000);
+}
+
+void HttpClient::sendRaw(const QByteArray &bytes)
+{
+    m_socket.write(bytes);
+    m_socket.waitForBytesWritten(3000);
+}
+
+std::optional<HttpReply> HttpClient::readReply(int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    auto fill = [&] {
+        if (m_socket.bytesAvailable() == 0 && !m_socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
+            return false;
+        m_buffer += m_socket.readAll();
+        return true;
+    };
+    qsizetype headerEnd;
+    while ((headerEnd = m_buffer.indexOf("\r\n\r\n")) < 0) {
+        if (deadline.hasExpired() || !fill())
+            return std::nullopt;
+    }
+    HttpReply reply;
+    const QList<QByteArray> lines = m_buffer.first(headerEnd).split('\n');
+    const QList<QByteArray> statusLine = lines.value(0).trimmed().split(' ');
+    reply.status = statusLine.value(1).toInt();
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines[i].indexOf(':');
+        if (colon > 0)
+            reply.headers.insert(lines[i].first(colon).trimmed().toLower(), lines[i].sliced(colon + 1).trimmed());
+    }
+    const qsizetype length = reply.headers.value("content-length").toLongLong();
+    while (m_buffer.size() < headerEnd + 4 + length) {
+        if (deadline.hasExpired() || !fill())
+            return std::nullopt;
+    }
+    reply.body = m_buffer.sliced(headerEnd + 4, length);
+    m_buffer.remove(0, headerEnd + 4 + length);
+    return reply;
+}
+
+QByteArray HttpClient::readUntilClose(int timeoutMs)
+{
+    waitForClose(timeoutMs);
+    m_buffer += m_socket.readAll();
+    return std::exchange(m_buffer, {});
+}
+
+bool HttpClient::waitForClose(int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (m_socket.state() == QAbstractSocket::UnconnectedState)
+            return true;
+        if (m_socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
+            m_buffer += m_socket.readAll();
+        else if (m_socket.state() != QAbstractSocket::ConnectedState
+                 || m_socket.error() == QAbstractSocket::RemoteHostClosedError)
+            return true;
+    }
+    return m_socket.state() == QAbstractSocket::UnconnectedState;
+}
+
+HttpReply HttpClient::request(quint16 port, const QByteArray &method, const QByteArray &target,
+                              const QByteArray &body, const QByteArray &extraHeaders)
+{
+    HttpClient client(port);
+    QByteArray raw = method + ' ' + target + " HTTP/1.1\r\nHost: localhost:" + QByteArray::number(port)
+        + "\r\nConnection: close\r\n" + extraHeaders;
+    if (!body.isEmpty() || method == "POST" || method == "PUT")
+        raw += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+    raw += "\r\n" + body;
+    client.sendRaw(raw);
+    return client.readReply(30000).value_or(HttpReply{});
+}
+
+ServerProcess::~ServerProcess()
+{
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(3000);
+    }
+}
+
+bool ServerProcess::start(const QString &databasePath, const QStringList &extraArguments)
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_process.start(QStringLiteral(ISOBAR_BINARY),
+                    QStringList{QStringLiteral("serve"), QStringLiteral("--database"), databasePath,
+                                QStringLiteral("--port"), QStringLiteral("0")}
+                        + extraArguments);
+    static const QRegularExpression listening(QStringLiteral("listening on http://[^:]+:(\\d+)"));
+    const QDeadlineTimer deadline(15000);
+    while (!deadline.hasExpired()) {
+        if (!m_process.waitForReadyRead(200) && m_process.state() == QProcess::NotRunning)
+            break;
+        m_output += m_process.readAll();
+        const auto match = listening.match(QString::fromUtf8(m_output));
+        if (match.hasMatch()) {
+            m_port = quint16(match.captured(1).toUInt());
+            return true;
+        }
+    }
+    m_output += m_process.readAll();
+    return false;
+}
+
+int ServerProcess::stop(int timeoutMs)
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return m_process.exitCode();
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(timeoutMs))
+        return -1;
+    m_output += m_process.readAll();
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+int runIngest(const QString &databasePath, const QStringList &paths, QByteArray *output)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(ISOBAR_BINARY),
+                  QStringList{QStringLiteral("ingest"), QStringLiteral("--database"), databasePath} + paths);
+    process.waitForFinished(300000);
+    if (output)
+        *output = process.readAll();
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
+} // namespace isobar::test

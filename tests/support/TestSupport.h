@@ -1,0 +1,72 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QString>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+
+#include <optional>
+
+namespace isobar::test {
+
+// The repository's bundled sample data (data/ukhsa) and test fixtures.
+QString sampleDataDir();
+QString fixturesDir();
+
+struct HttpReply {
+    int status = 0;
+    QHash<QByteArray, QByteArray> headers; // names lower-cased
+    QByteArray body;
+
+    QJsonDocument json() const { return QJsonDocument::fromJson(body); }
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
+};
+
+// A blocking HTTP/1.1 client over a real loopback socket that shows exactly what the server
+// wrote. Blocking is fine because the server under test runs in another thread or process.
+class HttpClient
+{
+public:
+    explicit HttpClient(quint16 port);
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    void sendRaw(const QByteArray &bytes);
+    // Reads one response (Content-Length framed); nullopt on timeout or a closed connection.
+    std::optional<HttpReply> readReply(int timeoutMs = 5000);
+    // Everything the server sends until it closes the connection (or the timeout).
+    QByteArray readUntilClose(int timeoutMs);
+    // True when the server closed the connection within the timeout.
+    bool waitForClose(int timeoutMs);
+
+    // One request on a fresh connection.
+    static HttpReply request(quint16 port, const QByteArray &method, const QByteArray &target,
+                             const QByteArray &body = {}, const QByteArray &extraHeaders = {});
+
+private:
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};
+
+// `isobar serve` as a real child process on an ephemeral port, over a database file.
+class ServerProcess
+{
+public:
+    ~ServerProcess();
+    bool start(const QString &databasePath, const QStringList &extraArguments = {});
+    quint16 port() const { return m_port; }
+    // SIGTERM, then the exit code (-1 if it did not exit in time).
+    int stop(int timeoutMs = 10000);
+    QByteArray output() const { return m_output; }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+    QByteArray m_output;
+};
+
+// Runs `isobar ingest` on paths into a database; returns the exit code, output in `output`.
+int runIngest(const QString &databasePath, const QStringList &paths, QByteArray *output = nullptr);
+
+} // namespace isobar::test
