@@ -1,0 +1,135 @@
+#include "TestSupport.h"
+
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString output;
+};
+
+Run runIsobar(const QStringList &arguments, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(ISOBAR_BINARY, arguments);
+    process.waitForFinished(30000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAll())};
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+} // namespace
+
+class TestCommandLine : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void versionAndHelp()
+    {
+        Run run = runIsobar({"--version"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.output.startsWith("isobar " ISOBAR_VERSION));
+        run = runIsobar({"--help"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY(run.output.contains("serve") && run.output.contains("ingest"));
+        run = runIsobar({"serve", "--help"});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.output.contains("--max-body-bytes") && run.output.contains("ISOBAR_PORT"),
+                 qPrintable(run.output));
+    }
+
+    void unknownCommandIsAnError()
+    {
+        const Run run = runIsobar({"frobnicate"});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY(run.output.contains("unknown command 'frobnicate'"));
+    }
+
+    void badSettingNamesItsSource_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<QString>("environment");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("flag") << QStringList{"--port", "http"} << "" << "port: 'http' must be a whole number from 0 to 65535 (from --port)";
+        QTest::newRow("env") << QStringList{} << "ISOBAR_MAX_BODY_BYTES=-5" << "max-body-bytes: '-5' must be a whole number from 0 to 1073741824 (from ISOBAR_MAX_BODY_BYTES)";
+        QTest::newRow("bind") << QStringList{"--bind", "localhostt"} << "" << "--bind: 'localhostt' is not an IP address";
+    }
+    void badSettingNamesItsSource()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, environment);
+        QFETCH(QString, message);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (!environment.isEmpty())
+            env.insert(environment.section('=', 0, 0), environment.section('=', 1));
+        const Run run = runIsobar(QStringList{"serve", "--database", m_dir.filePath("bad.db")} + arguments, env);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.output.contains(message), qPrintable(run.output));
+    }
+
+    void precedenceFlagThenEnvironmentThenFileThenDefault()
+    {
+        const quint16 filePort = freePort();
+        quint16 envPort = freePort();
+        while (envPort == filePort)
+            envPort = freePort();
+        const QString ini = m_dir.filePath("isobar.ini");
+        QFile file(ini);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("[server]\nport=%1\n").arg(filePort).toUtf8());
+        file.close();
+
+        auto listeningPort = [&](const QStringList &extra, bool withEnv) {
+            QProcess process;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert("ISOBAR_CONFIG", ini);
+            if (withEnv)
+                env.insert("ISOBAR_PORT", QString::number(envPort));
+            process.setProcessEnvironment(env);
+            process.setProcessChannelMode(QProcess::MergedChannels);
+            process.start(ISOBAR_BINARY, QStringList{"serve", "--database", m_dir.filePath("p.db")} + extra);
+            QString output;
+            for (int i = 0; i < 100 && !output.contains("listening on"); ++i) {
+                process.waitForReadyRead(100);
+                output += QString::fromUtf8(process.readAll());
+            }
+            process.terminate();
+            process.waitForFinished(5000);
+            return output.section("listening on http://127.0.0.1:", 1).section('/', 0, 0).toUInt();
+        };
+        QCOMPARE(listeningPort({}, false), filePort);
+        QCOMPARE(listeningPort({}, true), envPort);
+        QCOMPARE(listeningPort({"--port", "0"}, true) != envPort, true);
+    }
+
+    void sigtermDrainsAndExitsZero()
+    {
+        test::ServerProcess server;
+        QVERIFY2(server.start(m_dir.filePath("drain.db")), server.output().constData());
+        test::HttpClient keptOpen(server.port());
+        keptOpen.sendRaw("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(keptOpen.readReply());
+        QCOMPARE(server.stop(), 0);
+        QVERIFY(keptOpen.waitForClose(2000));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "TestCommandLine.moc"
