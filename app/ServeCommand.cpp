@@ -78,6 +78,8 @@ int runServeCommand(const QStringList &arguments)
     config.maxQueuedQueries = int(settings.integer("max-queued-queries", 1, 1'000'000));
     config.maxPlots = int(settings.integer("max-plots", 1, 100));
     config.maxRowsPerRequest = int(settings.integer("max-rows", 1, 100'000'000));
+    config.responseCacheEntries = int(settings.integer("response-cache-entries", 0, 10'000'000));
+    config.responseCacheBytes = settings.integer("response-cache-bytes", 0, qint64(1) << 40);
     if (!settings.error().isEmpty()) {
         err << "isobar serve: " << settings.error() << '\n';
         return 2;

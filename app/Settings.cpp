@@ -36,6 +36,10 @@ const QList<SettingSpec> &Settings::serveSpecs()
         {"max-plots", "ISOBAR_MAX_PLOTS", "limits/max_plots", "count", "10", "Plots in one tables/downloads request."},
         {"max-rows", "ISOBAR_MAX_ROWS", "limits/max_rows", "count", "200000",
          "Points one plot may return; larger selections get 400."},
+        {"response-cache-entries", "ISOBAR_RESPONSE_CACHE_ENTRIES", "cache/response_entries", "count",
+         "10000", "Metrics answers kept for repeated requests (0: no cache)."},
+        {"response-cache-bytes", "ISOBAR_RESPONSE_CACHE_BYTES", "cache/response_bytes", "bytes",
+         "67108864", "Memory the cached answers may take."},
     };
     return specs;
 }

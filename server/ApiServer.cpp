@@ -42,7 +42,12 @@ bool ApiServer::start()
     MetricsApi::Options options;
     options.plots.maxPlots = m_config.maxPlots;
     options.maxRowsPerRequest = m_config.maxRowsPerRequest;
-    m_metrics = std::make_unique<MetricsApi>(*m_runner, options);
+    m_cache = std::make_unique<ResponseCache>(
+        ResponseCache::Limits{m_config.responseCacheEntries, m_config.responseCacheBytes});
+    m_metrics = std::make_unique<MetricsApi>(*m_runner, options, m_cache.get());
+    refreshDataVersion();
+    connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
+    m_dataVersionPoll.start(m_config.dataVersionPollMs);
 
     registerSystemRoutes();
     m_metrics->registerRoutes(m_http.router());
@@ -58,7 +63,17 @@ bool ApiServer::start()
     return true;
 }
 
-void ApiServer::stop() { m_http.drain(); }
+void ApiServer::stop()
+{
+    m_dataVersionPoll.stop();
+    m_http.drain();
+}
+
+void ApiServer::refreshDataVersion()
+{
+    if (m_database && m_database->isOpen())
+        m_cache->setDataVersion(m_database->dataVersion());
+}
 
 QString ApiServer::url() const
 {

@@ -6,6 +6,7 @@
 #include "metrics/QueryRunner.h"
 
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 
@@ -32,6 +33,9 @@ public:
     QString errorString() const { return m_error; }
     const Router &router() const { return m_http.router(); }
     MetricsApi *metricsApi() { return m_metrics.get(); }
+    ResponseCache *responseCache() { return m_cache.get(); }
+    // Re-reads the store's data version now (after an in-process ingest, say).
+    void refreshDataVersion();
 
 Q_SIGNALS:
     void stopped();
@@ -43,7 +47,9 @@ private:
     HttpServer m_http;
     std::unique_ptr<MetricsDatabase> m_database; // the writer connection; it also migrates
     std::unique_ptr<QueryRunner> m_runner;
+    std::unique_ptr<ResponseCache> m_cache;
     std::unique_ptr<MetricsApi> m_metrics;
+    QTimer m_dataVersionPoll;
     QString m_error;
 };
 

@@ -17,6 +17,9 @@ struct ServerConfig {
     int maxQueuedQueries = 256;
     int maxPlots = 10;
     int maxRowsPerRequest = 200'000;
+    int responseCacheEntries = 10'000;
+    qint64 responseCacheBytes = 64 * 1024 * 1024;
+    int dataVersionPollMs = 1000; // how soon an ingest by another process reaches the cache
 };
 
 } // namespace isobar

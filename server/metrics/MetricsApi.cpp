@@ -117,11 +117,31 @@ QByteArray csvField(const QString &value)
 
 } // namespace
 
-MetricsApi::MetricsApi(QueryRunner &runner, Options options)
+MetricsApi::MetricsApi(QueryRunner &runner, Options options, ResponseCache *cache)
     : m_runner(runner)
     , m_options(options)
     , m_today([] { return QDate::currentDate(); })
+    , m_cache(cache)
 {
+}
+
+RouteHandler MetricsApi::cached(RouteHandler handler)
+{
+    if (!m_cache)
+        return handler;
+    return [this, handler](const HttpRequest &request, const RouteParams &params) {
+        // Links in answers carry the Host, and default date ranges depend on today.
+        const QByteArray key = request.method + ' ' + request.header("host") + request.target
+            + '\n' + m_today().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
+        if (auto hit = m_cache->find(key))
+            return readyResponse(std::move(*hit));
+        const qint64 version = m_cache->dataVersion();
+        return handler(request, params).then([this, key, version](HttpResponse response) {
+            if (response.status == 200)
+                m_cache->insert(key, response, version);
+            return response;
+        });
+    };
 }
 
 void MetricsApi::registerRoutes(Router &router)
@@ -130,33 +150,33 @@ void MetricsApi::registerRoutes(Router &router)
         const QString list = pathPattern(level) + u'/' + QLatin1String(kLevels[level].collection);
         router.add("GET", list,
                    QStringLiteral("List the %1 with public data").arg(QLatin1String(kLevels[level].collection)),
-                   guarded([this, level](const HttpRequest &r, const RouteParams &p) {
+                   cached(guarded([this, level](const HttpRequest &r, const RouteParams &p) {
                        return catalogueList(level, r, p);
-                   }));
+                   })));
         const QString detail = list + QStringLiteral("/<%1>").arg(QLatin1String(kLevels[level].parameter));
         if (level + 1 < kLevelCount) {
             router.add("GET", detail,
                        QStringLiteral("One %1, linking to its %2")
                            .arg(QLatin1String(kLevels[level].parameter),
                                 QLatin1String(kLevels[level + 1].collection)),
-                       guarded([this, level](const HttpRequest &r, const RouteParams &p) {
+                       cached(guarded([this, level](const HttpRequest &r, const RouteParams &p) {
                            return catalogueDetail(level, r, p);
-                       }));
+                       })));
         } else {
             router.add("GET", detail, QStringLiteral("Paginated public points of one metric"),
-                       guarded([this](const HttpRequest &r, const RouteParams &p) {
+                       cached(guarded([this](const HttpRequest &r, const RouteParams &p) {
                            return timeseriesPoints(r, p);
-                       }));
+                       })));
         }
     }
     router.add("GET", u"/api/headlines/v3"_qs, u"Latest headline value of a headline metric"_qs,
-               guarded([this](const HttpRequest &r, const RouteParams &) { return headline(r); }));
+               cached(guarded([this](const HttpRequest &r, const RouteParams &) { return headline(r); })));
     router.add("GET", u"/api/trends/v3"_qs, u"Latest change of a metric with its direction and colour"_qs,
-               guarded([this](const HttpRequest &r, const RouteParams &) { return trend(r); }));
+               cached(guarded([this](const HttpRequest &r, const RouteParams &) { return trend(r); })));
     router.add("POST", u"/api/tables/v4"_qs, u"Plots as a table, newest date first"_qs,
-               guarded([this](const HttpRequest &r, const RouteParams &) { return table(r); }));
+               cached(guarded([this](const HttpRequest &r, const RouteParams &) { return table(r); })));
     router.add("POST", u"/api/downloads/v2"_qs, u"Plot points as JSON or CSV"_qs,
-               guarded([this](const HttpRequest &r, const RouteParams &) { return download(r); }));
+               cached(guarded([this](const HttpRequest &r, const RouteParams &) { return download(r); })));
 }
 
 QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &request,

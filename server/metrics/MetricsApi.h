@@ -1,6 +1,7 @@
 #pragma once
 
 #include "QueryRunner.h"
+#include "ResponseCache.h"
 #include "RequestParsing.h"
 #include "http/Router.h"
 
@@ -21,7 +22,8 @@ public:
         int maxRowsPerRequest = 200'000;
     };
 
-    MetricsApi(QueryRunner &runner, Options options);
+    // `cache` (optional) keeps successful answers until the data version changes.
+    MetricsApi(QueryRunner &runner, Options options, ResponseCache *cache = nullptr);
     void registerRoutes(Router &router);
 
     // "Today" for default date ranges; tests pin it.
@@ -36,11 +38,14 @@ private:
     QFuture<HttpResponse> table(const HttpRequest &request);
     QFuture<HttpResponse> download(const HttpRequest &request);
 
+    // Serves repeated requests from the cache; everything else goes to `handler`.
+    RouteHandler cached(RouteHandler handler);
     QList<PublicPoint> plotPoints(MetricsQuery &query, const PlotRequest &plot, int index) const;
 
     QueryRunner &m_runner;
     Options m_options;
     std::function<QDate()> m_today;
+    ResponseCache *m_cache;
 };
 
 } // namespace isobar

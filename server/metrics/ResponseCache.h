@@ -1,0 +1,59 @@
+#pragma once
+
+#include "http/HttpResponse.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QMutex>
+
+#include <list>
+#include <optional>
+
+namespace isobar {
+
+// Answers already computed for the current data version, least recently used out first.
+// Bounded by entries and bytes; cleared whenever the store's data version changes. Used from
+// the event loop and from query threads, hence the mutex.
+class ResponseCache
+{
+public:
+    struct Limits {
+        int maxEntries = 10'000;
+        qint64 maxBytes = 64 * 1024 * 1024;
+    };
+    struct Stats {
+        qint64 hits = 0;
+        qint64 misses = 0;
+        qint64 evictions = 0;
+        int entries = 0;
+        qint64 bytes = 0;
+    };
+
+    explicit ResponseCache(Limits limits);
+
+    std::optional<HttpResponse> find(const QByteArray &key);
+    // `askedAtVersion` is dataVersion() when the answer was started: an answer computed from
+    // data that has changed since is not kept.
+    void insert(const QByteArray &key, const HttpResponse &response, qint64 askedAtVersion);
+    qint64 dataVersion() const;
+    // Drops everything when `dataVersion` differs from the version the entries were made for.
+    void setDataVersion(qint64 dataVersion);
+    Stats stats() const;
+
+private:
+    struct Entry {
+        QByteArray key;
+        HttpResponse response;
+        qint64 bytes;
+    };
+    void evictWhileOver();
+
+    Limits m_limits;
+    mutable QMutex m_mutex;
+    std::list<Entry> m_lru; // front: most recently used
+    QHash<QByteArray, std::list<Entry>::iterator> m_index;
+    qint64 m_dataVersion = -1;
+    Stats m_stats;
+};
+
+} // namespace isobar
