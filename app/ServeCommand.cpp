@@ -4,6 +4,7 @@
 #include "Settings.h"
 
 #include <QCoreApplication>
+#include <QUrl>
 #include <QSocketNotifier>
 #include <QTextStream>
 #include <QThread>
@@ -80,6 +81,30 @@ int runServeCommand(const QStringList &arguments)
     config.maxRowsPerRequest = int(settings.integer("max-rows", 1, 100'000'000));
     config.responseCacheEntries = int(settings.integer("response-cache-entries", 0, 10'000'000));
     config.responseCacheBytes = settings.integer("response-cache-bytes", 0, qint64(1) << 40);
+    config.upstream.baseUrl = QUrl(settings.text("accuweather-url"));
+    const QString placement = settings.text("accuweather-key-placement");
+    if (!config.upstream.baseUrl.isValid() || config.upstream.baseUrl.scheme().isEmpty()) {
+        err << "isobar serve: --accuweather-url: '" << settings.text("accuweather-url") << "' is not a URL\n";
+        return 2;
+    }
+    if (placement != u"bearer" && placement != u"query") {
+        err << "isobar serve: --accuweather-key-placement: '" << placement << "' must be bearer or query\n";
+        return 2;
+    }
+    config.upstream.keyPlacement = placement == u"query" ? AccuWeatherClient::KeyPlacement::QueryParameter
+                                                         : AccuWeatherClient::KeyPlacement::BearerHeader;
+    config.upstream.timeoutMs = int(settings.integer("accuweather-timeout-ms", 100, 600'000));
+    config.upstream.maxConcurrent = int(settings.integer("accuweather-max-concurrent", 1, 1000));
+    config.upstream.maxQueued = int(settings.integer("accuweather-max-queued", 1, 1'000'000));
+    config.upstream.dailyBudget = settings.integer("accuweather-daily-budget", 0, qint64(1) << 40);
+    config.weather.cellSizeMetres = double(settings.integer("weather-cell-size", 10, 1'000'000));
+    config.weather.currentTtlSeconds = settings.integer("weather-ttl-current", 1, 7 * 86400);
+    config.weather.hourlyTtlSeconds = settings.integer("weather-ttl-hourly", 1, 7 * 86400);
+    config.weather.dailyTtlSeconds = settings.integer("weather-ttl-daily", 1, 30 * 86400);
+    config.weather.maxStaleSeconds = settings.integer("weather-max-stale", 0, 30 * 86400);
+    config.weather.maxEntries = int(settings.integer("weather-cache-entries", 1, 100'000'000));
+    // Until the credentials provider arrives, the key is read from the environment at call time.
+    config.accuWeatherKey = [] { return qEnvironmentVariable("ISOBAR_ACCUWEATHER_API_KEY"); };
     if (!settings.error().isEmpty()) {
         err << "isobar serve: " << settings.error() << '\n';
         return 2;

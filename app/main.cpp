@@ -1,5 +1,6 @@
 #include "IngestCommand.h"
 #include "MainWindow.h"
+#include "SandboxCommand.h"
 #include "ServeCommand.h"
 
 #include <QApplication>
@@ -17,6 +18,7 @@ const char *const kUsage =
     "  (none)    open the desktop application\n"
     "  serve     run the REST API without a window\n"
     "  ingest    load UKHSA JSON/CSV files into the metrics store\n"
+    "  accuweather-sandbox  serve AccuWeather's wire format on localhost (offline runs, tests)\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help; 'isobar COMMAND --help' for a command's options\n"
@@ -45,6 +47,12 @@ int main(int argc, char *argv[])
         QStringList arguments = app.arguments();
         arguments.removeAt(1);
         return isobar::runServeCommand(arguments);
+    }
+    if (command == u"accuweather-sandbox") {
+        QCoreApplication app(argc, argv);
+        QStringList arguments = app.arguments();
+        arguments.removeAt(1);
+        return isobar::runSandboxCommand(arguments);
     }
     if (command == u"ingest") {
         QCoreApplication app(argc, argv);

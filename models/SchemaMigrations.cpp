@@ -58,6 +58,16 @@ const QList<Migration> &migrations()
              "CREATE TABLE store_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
              "INSERT INTO store_state VALUES ('data_version', 0)",
          }},
+        {2,
+         "weather location keys by grid cell",
+         {
+             // Location keys never change upstream: a restart must not pay for them again.
+             "CREATE TABLE weather_location (cell_size REAL NOT NULL, cell_row INTEGER NOT NULL,"
+             " cell_column INTEGER NOT NULL, location_key TEXT NOT NULL, name TEXT NOT NULL,"
+             " country TEXT NOT NULL, time_zone TEXT NOT NULL, latitude REAL, longitude REAL,"
+             " fetched_at INTEGER NOT NULL,"
+             " PRIMARY KEY (cell_size, cell_row, cell_column)) WITHOUT ROWID",
+         }},
     };
     return all;
 }

@@ -3,6 +3,7 @@
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
 #include "SchemaMigrations.h"
+#include "WeatherLocationStore.h"
 
 #include <QFile>
 #include <QJsonObject>
@@ -49,8 +50,14 @@ bool ApiServer::start()
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
 
+    m_locations = std::make_unique<WeatherLocationStore>(m_database->connection());
+    m_upstream = std::make_unique<AccuWeatherClient>(m_config.upstream, m_config.accuWeatherKey);
+    m_weather = std::make_unique<WeatherCache>(m_config.weather, *m_upstream, m_locations.get());
+    m_watch = std::make_unique<WatchApi>(*m_weather);
+
     registerSystemRoutes();
     m_metrics->registerRoutes(m_http.router());
+    m_watch->registerRoutes(m_http.router());
 
     if (!m_http.listen(m_config.bind, m_config.port)) {
         m_error = QStringLiteral("cannot listen on %1:%2: %3")
@@ -91,7 +98,8 @@ void ApiServer::registerSystemRoutes()
     Router &router = m_http.router();
     router.add("GET", QStringLiteral("/health"), QStringLiteral("Liveness, version and store status"),
                [this](const HttpRequest &, const RouteParams &) {
-                   return m_runner->run([](MetricsQuery &query) {
+                   const QString upstream = m_upstream->health();
+                   return m_runner->run([upstream](MetricsQuery &query) {
                        const bool storeOk = query.ping();
                        return HttpResponse::json(
                            QJsonObject{
@@ -102,6 +110,7 @@ void ApiServer::registerSystemRoutes()
                                     {u"status"_qs, storeOk ? u"ok"_qs : u"unavailable"_qs},
                                     {u"schema_version"_qs, SchemaMigrations::latestVersion()},
                                 }},
+                               {u"upstream"_qs, QJsonObject{{u"accuweather"_qs, upstream}}},
                            },
                            storeOk ? 200 : 503);
                    });

@@ -4,6 +4,7 @@
 #include "http/HttpServer.h"
 #include "metrics/MetricsApi.h"
 #include "metrics/QueryRunner.h"
+#include "weather/WatchApi.h"
 
 #include <QObject>
 #include <QTimer>
@@ -13,6 +14,7 @@
 namespace isobar {
 
 class MetricsDatabase;
+class WeatherLocationStore;
 
 // The whole API as one object: the listening server, its route table, and the services the
 // routes use. `isobar serve` and the desktop both run exactly this.
@@ -34,6 +36,8 @@ public:
     const Router &router() const { return m_http.router(); }
     MetricsApi *metricsApi() { return m_metrics.get(); }
     ResponseCache *responseCache() { return m_cache.get(); }
+    WeatherCache *weatherCache() { return m_weather.get(); }
+    AccuWeatherClient *upstream() { return m_upstream.get(); }
     // Re-reads the store's data version now (after an in-process ingest, say).
     void refreshDataVersion();
 
@@ -50,6 +54,10 @@ private:
     std::unique_ptr<ResponseCache> m_cache;
     std::unique_ptr<MetricsApi> m_metrics;
     QTimer m_dataVersionPoll;
+    std::unique_ptr<WeatherLocationStore> m_locations;
+    std::unique_ptr<AccuWeatherClient> m_upstream;
+    std::unique_ptr<WeatherCache> m_weather;
+    std::unique_ptr<WatchApi> m_watch;
     QString m_error;
 };
 

@@ -1,9 +1,13 @@
 #pragma once
 
 #include "http/HttpLimits.h"
+#include "weather/AccuWeatherClient.h"
+#include "weather/WeatherCache.h"
 
 #include <QHostAddress>
 #include <QString>
+
+#include <functional>
 
 namespace isobar {
 
@@ -20,6 +24,10 @@ struct ServerConfig {
     int responseCacheEntries = 10'000;
     qint64 responseCacheBytes = 64 * 1024 * 1024;
     int dataVersionPollMs = 1000; // how soon an ingest by another process reaches the cache
+    AccuWeatherClient::Options upstream;
+    WeatherCache::Options weather;
+    // Where the AccuWeather key comes from at call time (never logged, never echoed).
+    std::function<QString()> accuWeatherKey;
 };
 
 } // namespace isobar

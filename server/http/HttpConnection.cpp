@@ -252,6 +252,7 @@ void HttpConnection::complete(quint64 sequence, const HttpResponse &response)
     for (Pending &pending : m_pending) {
         if (pending.sequence == sequence) {
             pending.bytes = response.serialize(pending.keepAlive, pending.headOnly);
+            pending.abort = response.abortConnection;
             pending.ready = true;
             break;
         }
@@ -265,6 +266,10 @@ void HttpConnection::flushReady()
     while (!m_pending.empty() && m_pending.front().ready) {
         const Pending front = std::move(m_pending.front());
         m_pending.pop_front();
+        if (front.abort) {
+            closeNow();
+            return;
+        }
         m_socket->write(front.bytes);
         if (!front.keepAlive) {
             m_closing = true;

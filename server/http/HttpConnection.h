@@ -47,6 +47,7 @@ private:
         bool ready = false;
         bool keepAlive = true;
         bool headOnly = false;
+        bool abort = false;
         QByteArray bytes;
     };
 

@@ -12,6 +12,8 @@ struct HttpResponse {
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // Drop the connection instead of answering (a reset, as a peer that misbehaves would see).
+    bool abortConnection = false;
 
     HttpResponse &setHeader(const QByteArray &name, const QByteArray &value);
     QByteArray header(const QByteArray &name) const;

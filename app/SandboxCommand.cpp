@@ -1,0 +1,7 @@
+#include "SandboxCommand.h"
+
+namespace isobar {
+
+int runSandboxCommand(const QStringList &) { return 1; }
+
+} // namespace isobar

@@ -1,0 +1,348 @@
+#include "AccuWeatherClient.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLocale>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QTimer>
+
+namespace isobar {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcUpstream, "isobar.upstream")
+
+constexpr qint64 kDayMs = 24 * 3600 * 1000;
+
+std::optional<qint64> parseHttpDate(const QByteArray &value)
+{
+    // RFC 9110 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
+    const QDateTime parsed = QLocale::c().toDateTime(QString::fromLatin1(value).trimmed(),
+                                                     QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    if (!parsed.isValid())
+        return std::nullopt;
+    QDateTime utc = parsed;
+    utc.setTimeSpec(Qt::UTC);
+    return utc.toMSecsSinceEpoch();
+}
+
+bool isQuotaBody(const QByteArray &body)
+{
+    const QJsonObject object = QJsonDocument::fromJson(body).object();
+    return object.value(u"Code").toString() == u"ServiceUnavailable"
+        && object.value(u"Message").toString().contains(u"allowed number of requests");
+}
+
+UpstreamResult failure(UpstreamError::Kind kind, QString detail)
+{
+    UpstreamResult result;
+    result.error = UpstreamError{kind, std::move(detail)};
+    return result;
+}
+
+} // namespace
+
+QString upstreamErrorName(UpstreamError::Kind kind)
+{
+    switch (kind) {
+    case UpstreamError::Kind::None: return QStringLiteral("none");
+    case UpstreamError::Kind::Timeout: return QStringLiteral("timeout");
+    case UpstreamError::Kind::Network: return QStringLiteral("network");
+    case UpstreamError::Kind::ServerError: return QStringLiteral("server_error");
+    case UpstreamError::Kind::Rejected: return QStringLiteral("rejected");
+    case UpstreamError::Kind::Unauthorized: return QStringLiteral("unauthorized");
+    case UpstreamError::Kind::QuotaExceeded: return QStringLiteral("quota_exceeded");
+    case UpstreamError::Kind::BudgetSpent: return QStringLiteral("budget_spent");
+    case UpstreamError::Kind::QueueFull: return QStringLiteral("queue_full");
+    case UpstreamError::Kind::BadResponse: return QStringLiteral("bad_response");
+    }
+    return QStringLiteral("unknown");
+}
+
+QString AccuWeatherClient::endpointName(Endpoint endpoint)
+{
+    switch (endpoint) {
+    case Endpoint::Geoposition: return QStringLiteral("geoposition");
+    case Endpoint::Current: return QStringLiteral("current");
+    case Endpoint::Daily: return QStringLiteral("daily");
+    case Endpoint::Hourly: return QStringLiteral("hourly");
+    }
+    return {};
+}
+
+AccuWeatherClient::AccuWeatherClient(Options options, KeyProvider key, Clock clock, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_key(std::move(key))
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
+{
+    // Keep connections to the upstream open between calls.
+    m_network.setAutoDeleteReplies(false);
+}
+
+AccuWeatherClient::~AccuWeatherClient()
+{
+    for (Job &job : m_queue)
+        complete(job, failure(UpstreamError::Kind::Network, QStringLiteral("client shut down")));
+}
+
+QFuture<UpstreamResult> AccuWeatherClient::geoposition(double latitude, double longitude,
+                                                       const QString &language)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("q"), QStringLiteral("%1,%2").arg(latitude, 0, 'f', 6).arg(longitude, 0, 'f', 6));
+    if (!language.isEmpty())
+        query.addQueryItem(QStringLiteral("language"), language);
+    return enqueue(Endpoint::Geoposition, QStringLiteral("/locations/v1/cities/geoposition/search"), query);
+}
+
+QFuture<UpstreamResult> AccuWeatherClient::currentConditions(const QString &locationKey,
+                                                             const QString &language)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
+    if (!language.isEmpty())
+        query.addQueryItem(QStringLiteral("language"), language);
+    return enqueue(Endpoint::Current,
+                   QStringLiteral("/currentconditions/v1/") + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   query);
+}
+
+QFuture<UpstreamResult> AccuWeatherClient::dailyForecast(const QString &locationKey, bool metric,
+                                                         const QString &language)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("metric"), metric ? QStringLiteral("true") : QStringLiteral("false"));
+    query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
+    if (!language.isEmpty())
+        query.addQueryItem(QStringLiteral("language"), language);
+    return enqueue(Endpoint::Daily,
+                   QStringLiteral("/forecasts/v1/daily/5day/") + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   query);
+}
+
+QFuture<UpstreamResult> AccuWeatherClient::hourlyForecast(const QString &locationKey, bool metric,
+                                                          const QString &language)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("metric"), metric ? QStringLiteral("true") : QStringLiteral("false"));
+    query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
+    if (!language.isEmpty())
+        query.addQueryItem(QStringLiteral("language"), language);
+    return enqueue(Endpoint::Hourly,
+                   QStringLiteral("/forecasts/v1/hourly/12hour/") + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   query);
+}
+
+QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QString &path, QUrlQuery query)
+{
+    auto promise = std::make_shared<QPromise<UpstreamResult>>();
+    QFuture<UpstreamResult> future = promise->future();
+    promise->start();
+    Job job{endpoint, path, std::move(query), 0, promise};
+    if (int(m_queue.size()) >= m_options.maxQueued) {
+        complete(job, failure(UpstreamError::Kind::QueueFull, QStringLiteral("too many upstream calls waiting")));
+        return future;
+    }
+    m_queue.push_back(std::move(job));
+    pump();
+    return future;
+}
+
+void AccuWeatherClient::pump()
+{
+    while (m_inFlight < m_options.maxConcurrent && !m_queue.empty()) {
+        Job job = std::move(m_queue.front());
+        m_queue.pop_front();
+        start(std::move(job));
+    }
+}
+
+bool AccuWeatherClient::spendBudget()
+{
+    if (m_options.dailyBudget <= 0)
+        return true;
+    const qint64 day = m_clock() / kDayMs;
+    if (day != m_budgetDay) {
+        m_budgetDay = day;
+        m_budgetUsed = 0;
+    }
+    if (m_budgetUsed >= m_options.dailyBudget)
+        return false;
+    ++m_budgetUsed;
+    return true;
+}
+
+void AccuWeatherClient::start(Job job)
+{
+    const qint64 now = m_clock();
+    if (now < m_stats.quotaBlockedUntilMs) {
+        complete(job, failure(UpstreamError::Kind::QuotaExceeded,
+                              QStringLiteral("upstream quota exhausted; backing off for %1 s")
+                                  .arg((m_stats.quotaBlockedUntilMs - now + 999) / 1000)));
+        return;
+    }
+    if (!spendBudget()) {
+        complete(job, failure(UpstreamError::Kind::BudgetSpent, QStringLiteral("the daily upstream call budget is spent")));
+        return;
+    }
+    QUrl url = m_options.baseUrl;
+    url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + job.path);
+    QUrlQuery query = job.query;
+    const QString key = m_key ? m_key() : QString();
+    if (!key.isEmpty() && m_options.keyPlacement == KeyPlacement::QueryParameter)
+        query.addQueryItem(QStringLiteral("apikey"), key);
+    url.setQuery(query);
+    QNetworkRequest request(url);
+    request.setRawHeader("Accept", "application/json");
+    // Qt asks for gzip itself and inflates the answer; setting the header would turn that off.
+    if (!key.isEmpty() && m_options.keyPlacement == KeyPlacement::BearerHeader)
+        request.setRawHeader("Authorization", "Bearer " + key.toUtf8());
+    request.setTransferTimeout(m_options.timeoutMs);
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+
+    ++m_inFlight;
+    ++m_stats.endpoints[int(job.endpoint)].calls;
+    QNetworkReply *reply = m_network.get(request);
+    connect(reply, &QNetworkReply::finished, this,
+            [this, job = std::move(job), reply, now]() mutable { finished(std::move(job), reply, now); });
+}
+
+void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs)
+{
+    --m_inFlight;
+    reply->deleteLater();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QByteArray body = reply->readAll();
+    const QNetworkReply::NetworkError networkError = reply->error();
+    const QString endpoint = endpointName(job.endpoint);
+    qCInfo(lcUpstream).noquote() << QStringLiteral("event=upstream_call endpoint=%1 status=%2 attempt=%3 ms=%4 error=%5")
+                                        .arg(endpoint).arg(status).arg(job.attempt + 1)
+                                        .arg(m_clock() - startedMs)
+                                        .arg(status ? QStringLiteral("none") : QString::number(int(networkError)));
+
+    UpstreamResult result;
+    bool retry = false;
+    if (status == 0) {
+        const bool timedOut = networkError == QNetworkReply::OperationCanceledError
+            || networkError == QNetworkReply::TimeoutError;
+        result = timedOut ? failure(UpstreamError::Kind::Timeout,
+                                    QStringLiteral("no answer within %1 ms").arg(m_options.timeoutMs))
+                          : failure(UpstreamError::Kind::Network, QStringLiteral("connection failed (%1)").arg(int(networkError)));
+        retry = !timedOut;
+    } else if (status == 401 || status == 403) {
+        if (!m_stats.keyRejected)
+            qCWarning(lcUpstream).noquote() << QStringLiteral("event=upstream_key_rejected status=%1 "
+                                                              "hint=check the AccuWeather API key").arg(status);
+        m_stats.keyRejected = true;
+        result = failure(UpstreamError::Kind::Unauthorized,
+                         QStringLiteral("the upstream refused the API key (%1)").arg(status));
+    } else if (status == 429 || (status == 503 && isQuotaBody(body))) {
+        const auto retryAfter = reply->rawHeader("Retry-After").toLongLong();
+        const qint64 now = m_clock();
+        // A daily quota resets at midnight UTC; a 429 is a short rate limit unless told otherwise.
+        qint64 until = status == 429 ? now + m_options.rateLimitBackoffMs : (now / kDayMs + 1) * kDayMs;
+        if (retryAfter > 0)
+            until = now + retryAfter * 1000;
+        m_stats.quotaBlockedUntilMs = qMax(m_stats.quotaBlockedUntilMs, until);
+        qCWarning(lcUpstream).noquote() << QStringLiteral("event=upstream_quota_exhausted status=%1 backoff_s=%2")
+                                               .arg(status).arg((until - now) / 1000);
+        result = failure(UpstreamError::Kind::QuotaExceeded, QStringLiteral("upstream quota exhausted"));
+    } else if (status >= 500) {
+        result = failure(UpstreamError::Kind::ServerError, QStringLiteral("upstream answered %1").arg(status));
+        retry = true;
+    } else if (status >= 400) {
+        result = failure(UpstreamError::Kind::Rejected, QStringLiteral("upstream refused the request (%1)").arg(status));
+    } else {
+        m_stats.keyRejected = false;
+        result = validate(job.endpoint, body);
+        if (result.ok) {
+            if (const auto expires = parseHttpDate(reply->rawHeader("Expires")))
+                result.expiresAtMs = expires;
+        }
+    }
+
+    if (retry && job.attempt < m_options.maxRetries) {
+        ++m_stats.retries;
+        ++job.attempt;
+        // Exponential back-off with full jitter, so many callers do not retry in lockstep.
+        std::uniform_int_distribution<int> spread(0, m_options.retryBaseDelayMs << job.attempt);
+        QTimer::singleShot(spread(m_jitter), this, [this, job = std::move(job)]() mutable {
+            m_queue.push_front(std::move(job));
+            pump();
+        });
+        pump();
+        return;
+    }
+    ++(result.ok ? m_stats.endpoints[int(job.endpoint)].ok : m_stats.endpoints[int(job.endpoint)].failed);
+    complete(job, std::move(result));
+    pump();
+}
+
+UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &body) const
+{
+    QJsonParseError error;
+    QJsonDocument document = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError)
+        return failure(UpstreamError::Kind::BadResponse,
+                       QStringLiteral("upstream JSON is malformed: %1").arg(error.errorString()));
+    bool expected = false;
+    switch (endpoint) {
+    case Endpoint::Geoposition:
+        expected = document.isObject() && document.object().value(u"Key").isString();
+        break;
+    case Endpoint::Current:
+        // The live endpoint answers an array holding one observation.
+        expected = document.isArray() && !document.array().isEmpty() && document.array().at(0).isObject();
+        if (expected)
+            document = QJsonDocument(document.array().at(0).toObject());
+        break;
+    case Endpoint::Daily:
+        expected = document.isObject() && document.object().value(u"DailyForecasts").isArray();
+        break;
+    case Endpoint::Hourly:
+        expected = document.isArray();
+        break;
+    }
+    if (!expected)
+        return failure(UpstreamError::Kind::BadResponse,
+                       QStringLiteral("upstream %1 answer has an unexpected shape").arg(endpointName(endpoint)));
+    UpstreamResult result;
+    result.ok = true;
+    result.document = std::move(document);
+    return result;
+}
+
+void AccuWeatherClient::complete(Job &job, UpstreamResult result)
+{
+    job.promise->addResult(std::move(result));
+    job.promise->finish();
+}
+
+AccuWeatherClient::Stats AccuWeatherClient::stats() const
+{
+    Stats stats = m_stats;
+    stats.inFlight = m_inFlight;
+    stats.queued = int(m_queue.size());
+    if (m_options.dailyBudget > 0) {
+        const bool sameDay = m_budgetDay == m_clock() / kDayMs;
+        stats.budgetLeft = m_options.dailyBudget - (sameDay ? m_budgetUsed : 0);
+    }
+    return stats;
+}
+
+QString AccuWeatherClient::health() const
+{
+    if (m_stats.keyRejected)
+        return QStringLiteral("key rejected by upstream");
+    if (m_clock() < m_stats.quotaBlockedUntilMs)
+        return QStringLiteral("quota exhausted");
+    const Stats s = stats();
+    if (s.budgetLeft == 0)
+        return QStringLiteral("daily budget spent");
+    return QStringLiteral("ok");
+}
+
+} // namespace isobar

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "WeatherCache.h"
+#include "http/Router.h"
+
+#include <functional>
+
+namespace isobar {
+
+// The weather routes for watches: the Meteo French compatible API that deployed watches call
+// (GET /, /prcpt, /uvidx; same paths, parameters and success bodies) and the richer
+// /api/v1/weather/* API for new watch software. Invalid input is refused before any upstream
+// call; answers carry Cache-Control and Age consistent with the cache.
+class WatchApi
+{
+public:
+    // Told about every answered weather lookup (the cell, never the exact position).
+    using LookupObserver = std::function<void(const HttpRequest &, const WeatherAnswer &)>;
+
+    explicit WatchApi(WeatherCache &cache);
+    void registerRoutes(Router &router);
+    void setLookupObserver(LookupObserver observer) { m_observer = std::move(observer); }
+
+private:
+    QFuture<HttpResponse> compatibility(const HttpRequest &request, bool uvIndex);
+    QFuture<HttpResponse> current(const HttpRequest &request);
+    QFuture<HttpResponse> forecast(const HttpRequest &request, WeatherProduct product);
+
+    WeatherCache &m_cache;
+    LookupObserver m_observer;
+};
+
+} // namespace isobar
