@@ -38,6 +38,31 @@ private Q_SLOTS:
         QCOMPARE(query.value(0).toString(), QStringLiteral("kept"));
     }
 
+    void previousVersionIsUpgradedWithItsData()
+    {
+        // A store written by the release before the weather work (schema 1) opens as the latest.
+        QTemporaryDir dir;
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase("QSQLITE", "v1");
+            raw.setDatabaseName(dir.filePath("store.db"));
+            QVERIFY(raw.open());
+            QString error;
+            QVERIFY2(SchemaMigrations::migrate(raw, &error, 1), qPrintable(error));
+            QSqlQuery(raw).exec("INSERT INTO theme(name) VALUES ('from v1')");
+            QCOMPARE(SchemaMigrations::currentVersion(raw), 1);
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase("v1");
+        MetricsDatabase db;
+        QVERIFY2(db.open(dir.filePath("store.db")), qPrintable(db.errorString()));
+        QCOMPARE(SchemaMigrations::currentVersion(db.connection()), 2);
+        QSqlQuery query(db.connection());
+        QVERIFY(query.exec("SELECT name FROM theme") && query.next());
+        QCOMPARE(query.value(0).toString(), QStringLiteral("from v1"));
+        QVERIFY(query.exec("SELECT COUNT(*) FROM weather_location") && query.next());
+        QCOMPARE(query.value(0).toInt(), 0);
+    }
+
     void partialVersionIsCompleted()
     {
         // A store left at version 0 (created, never migrated) is brought to the latest.
