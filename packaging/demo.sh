@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Isobar, loads the bundled sample data and serves the API
-# on localhost until Ctrl+C.
+# Installs what is missing, builds Isobar, loads the bundled sample data and serves the API on
+# localhost until Ctrl+C. Weather comes from the local AccuWeather sandbox, so the whole real
+# upstream path runs offline; set ISOBAR_ACCUWEATHER_URL (and a key) to use the real service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,20 @@ cmake --build build --target isobar
 
 database="${ISOBAR_DATABASE:-$PWD/build/demo.db}"
 build/bin/isobar ingest --database "$database" data/ukhsa
+
+if [ -z "${ISOBAR_ACCUWEATHER_URL:-}" ]; then
+    # A throwaway key shared with the sandbox through the environment, never the command line.
+    ISOBAR_SANDBOX_API_KEY="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    export ISOBAR_SANDBOX_API_KEY ISOBAR_ACCUWEATHER_API_KEY="$ISOBAR_SANDBOX_API_KEY"
+    sandbox_port="${ISOBAR_SANDBOX_PORT:-8089}"
+    build/bin/isobar accuweather-sandbox --port "$sandbox_port" &
+    sandbox_pid=$!
+    trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
+    export ISOBAR_ACCUWEATHER_URL="http://127.0.0.1:$sandbox_port"
+fi
+
+port="${ISOBAR_PORT:-8080}"
 echo
-echo "Open http://127.0.0.1:${ISOBAR_PORT:-8080}/api/public/timeseries/themes/ in a browser."
-exec build/bin/isobar serve --database "$database" "$@"
+echo "Open http://127.0.0.1:$port/api/public/timeseries/themes/ for metrics,"
+echo "  or http://127.0.0.1:$port/prcpt?lt=51.5074&lg=-0.1278 for the weather at a position."
+build/bin/isobar serve --database "$database" --port "$port" "$@"

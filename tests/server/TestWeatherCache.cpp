@@ -1,0 +1,315 @@
+#include "MetricsDatabase.h"
+#include "WeatherLocationStore.h"
+#include "weather/AccuWeatherClient.h"
+#include "weather/AccuWeatherSandbox.h"
+#include "weather/WeatherCache.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+namespace {
+
+constexpr qint64 kMinute = 60'000;
+const QString kKey = QStringLiteral("sandbox-test-key-7f3a9c");
+
+// Spins the event loop until the future is done: the client, the cache and the sandbox all
+// live on this thread, as they do in the server.
+template<typename T>
+T await(QFuture<T> future, int timeoutMs = 15000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!future.isFinished() && timer.elapsed() < timeoutMs)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    if (!future.isFinished())
+        qFatal("future did not finish within %d ms", timeoutMs);
+    return future.result();
+}
+
+void settle(int ms = 300)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+}
+
+QStringList g_logLines;
+void captureLogs(QtMsgType, const QMessageLogContext &, const QString &message)
+{
+    g_logLines << message;
+}
+
+} // namespace
+
+class TestWeatherCache : public QObject
+{
+    Q_OBJECT
+private:
+    qint64 m_now = 1'700'000'000'000; // a fixed instant: tests move it by hand
+    std::unique_ptr<AccuWeatherSandbox> m_sandbox;
+    std::unique_ptr<AccuWeatherClient> m_client;
+    std::unique_ptr<WeatherCache> m_cache;
+    QString m_clientKey = kKey;
+
+    void build(AccuWeatherClient::Options upstream = {}, WeatherCache::Options options = {},
+               WeatherLocationStore *store = nullptr)
+    {
+        m_cache.reset();
+        m_client.reset();
+        upstream.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port()));
+        upstream.retryBaseDelayMs = 10;
+        m_client = std::make_unique<AccuWeatherClient>(upstream, [this] { return m_clientKey; },
+                                                       [this] { return m_now; });
+        m_cache = std::make_unique<WeatherCache>(options, *m_client, store, [this] { return m_now; });
+    }
+    WeatherAnswer current(double lat, double lon)
+    {
+        return await(m_cache->lookup(WeatherQuery{lat, lon, WeatherProduct::Current, true, {}}));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_sandbox = std::make_unique<AccuWeatherSandbox>(kKey);
+        QVERIFY(m_sandbox->listen(QHostAddress::LocalHost, 0));
+        m_sandbox->setClock([this] { return m_now; });
+        qInstallMessageHandler(captureLogs);
+    }
+    void init()
+    {
+        m_now += 24 * 60 * kMinute; // a new day for every test: budgets and quotas start afresh
+        m_clientKey = kKey;
+        m_sandbox->setFaultPlan({});
+        m_sandbox->resetCounts();
+        build();
+    }
+    void cleanupTestCase()
+    {
+        qInstallMessageHandler(nullptr);
+        // The key must not have reached any log line in any test.
+        for (const QString &line : std::as_const(g_logLines))
+            QVERIFY2(!line.contains(kKey), qPrintable(line));
+        QVERIFY(!g_logLines.isEmpty());
+    }
+
+    void fiftyConcurrentRequestsMakeOneCall()
+    {
+        QList<QFuture<WeatherAnswer>> pending;
+        for (int i = 0; i < 50; ++i)
+            pending << m_cache->lookup(WeatherQuery{48.8566 + i * 1e-6, 2.3522, WeatherProduct::Current, true, {}});
+        for (auto &future : pending) {
+            const WeatherAnswer answer = await(future);
+            QVERIFY2(answer.ok, qPrintable(answer.error.detail));
+        }
+        QCOMPARE(m_sandbox->calls("geoposition"), 1);
+        QCOMPARE(m_sandbox->calls("current"), 1);
+        QVERIFY(m_cache->stats().joinedFlights >= 49);
+    }
+
+    void neighbouringCellsShareOneLocationKey()
+    {
+        const WeatherAnswer a = current(51.5000, -0.1200);
+        const WeatherAnswer b = current(51.5000, -0.1000); // ~1.4 km east: another cell, same town
+        QVERIFY(a.ok && b.ok);
+        QVERIFY(!(a.cell == b.cell));
+        QCOMPARE(a.location.key, b.location.key);
+        QCOMPARE(m_sandbox->calls("geoposition"), 2);
+        QCOMPARE(m_sandbox->calls("current"), 1);
+        QCOMPARE(b.outcome, CacheOutcome::Hit);
+    }
+
+    void ttlThenStaleWhileRevalidate()
+    {
+        QCOMPARE(current(40.4168, -3.7038).outcome, CacheOutcome::Miss);
+        m_now += 5 * kMinute;
+        const WeatherAnswer warm = current(40.4168, -3.7038);
+        QCOMPARE(warm.outcome, CacheOutcome::Hit);
+        QCOMPARE(warm.ageSeconds, 300);
+        QCOMPARE(m_sandbox->calls("current"), 1);
+
+        m_now += 6 * kMinute; // past the 10-minute TTL
+        const WeatherAnswer stale = current(40.4168, -3.7038);
+        QCOMPARE(stale.outcome, CacheOutcome::Stale);
+        QCOMPARE(stale.ageSeconds, 660);
+        QVERIFY(!stale.revalidationFailed);
+        QTRY_COMPARE(m_sandbox->calls("current"), 2); // one refresh in the background
+        const WeatherAnswer fresh = current(40.4168, -3.7038);
+        QCOMPARE(fresh.outcome, CacheOutcome::Hit);
+        QCOMPARE(fresh.ageSeconds, 0);
+    }
+
+    void forecastsHaveTheirOwnTtlAndUnits()
+    {
+        auto daily = [&](bool metric) {
+            return await(m_cache->lookup(WeatherQuery{35.6762, 139.6503, WeatherProduct::Daily, metric, {}}));
+        };
+        QVERIFY(daily(true).ok);
+        QVERIFY(daily(false).ok);
+        QCOMPARE(m_sandbox->calls("daily"), 2); // metric and imperial are separate answers
+        m_now += 5 * 60 * kMinute;                // 5 h: still fresh for daily (6 h)
+        QCOMPARE(daily(true).outcome, CacheOutcome::Hit);
+        QCOMPARE(m_sandbox->calls("daily"), 2);
+    }
+
+    void upstreamExpiresShortensTheTtl()
+    {
+        WeatherCache::Options options;
+        options.currentTtlSeconds = 3600; // longer than the sandbox's Expires (10 min)
+        build({}, options);
+        const WeatherAnswer answer = current(-33.8688, 151.2093);
+        QVERIFY(answer.ok);
+        QVERIFY2(answer.freshSeconds <= 600, qPrintable(QString::number(answer.freshSeconds)));
+    }
+
+    void staleIsServedDuringAnOutageUpToTheLimit()
+    {
+        AccuWeatherClient::Options upstream;
+        upstream.maxRetries = 1;
+        build(upstream);
+        QVERIFY(current(52.52, 13.405).ok);
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::ServerError, 1.0, 0});
+        m_now += 30 * kMinute;
+        QCOMPARE(current(52.52, 13.405).outcome, CacheOutcome::Stale);
+        settle(); // the refresh fails (after its retry)
+        const WeatherAnswer stale = current(52.52, 13.405);
+        QCOMPARE(stale.outcome, CacheOutcome::Stale);
+        QVERIFY(stale.revalidationFailed);
+        QCOMPARE(stale.ageSeconds, 1800);
+        const int callsDuringOutage = m_sandbox->calls("current");
+        current(52.52, 13.405); // within the refresh back-off: no new call
+        QCOMPARE(m_sandbox->calls("current"), callsDuringOutage);
+
+        m_now += 7 * 60 * kMinute; // beyond the 6-hour stale limit
+        const WeatherAnswer gone = current(52.52, 13.405);
+        QVERIFY(!gone.ok);
+        QCOMPARE(gone.error.kind, UpstreamError::Kind::ServerError);
+    }
+
+    void quotaExhaustionBacksOff()
+    {
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::QuotaExceeded, 1.0, 0});
+        const WeatherAnswer refused = current(41.9028, 12.4964);
+        QVERIFY(!refused.ok);
+        QCOMPARE(refused.error.kind, UpstreamError::Kind::QuotaExceeded);
+        QVERIFY(refused.retryAfterSeconds > 0);
+        const int calls = m_sandbox->totalCalls();
+        m_sandbox->setFaultPlan({});
+        QVERIFY(!current(45.4642, 9.19).ok); // another city: still backing off, no call
+        QCOMPARE(m_sandbox->totalCalls(), calls);
+        QCOMPARE(m_client->health(), QStringLiteral("quota exhausted"));
+        m_now += 24 * 60 * kMinute; // the daily window has reset
+        QVERIFY(current(45.4642, 9.19).ok);
+    }
+
+    void rateLimitIsAShortBackOff()
+    {
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::TooManyRequests, 1.0, 0});
+        QCOMPARE(current(59.3293, 18.0686).error.kind, UpstreamError::Kind::QuotaExceeded);
+        m_sandbox->setFaultPlan({});
+        m_now += kMinute;
+        QVERIFY(current(59.3293, 18.0686).ok);
+    }
+
+    void dailyBudgetIsNeverExceeded()
+    {
+        AccuWeatherClient::Options upstream;
+        upstream.dailyBudget = 3;
+        build(upstream);
+        QVERIFY(current(50.0755, 14.4378).ok);  // 2 calls: location + current
+        QVERIFY(!current(47.4979, 19.0402).ok); // 1 call (location), then the budget is spent
+        const WeatherAnswer spent = current(48.2082, 16.3738);
+        QCOMPARE(spent.error.kind, UpstreamError::Kind::BudgetSpent);
+        QCOMPARE(m_sandbox->totalCalls(), 3);
+        QCOMPARE(m_client->stats().budgetLeft, 0);
+        m_now += 24 * 60 * kMinute;
+        QVERIFY(current(48.2082, 16.3738).ok);
+    }
+
+    void malformedJsonIsAnUpstreamError()
+    {
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Malformed, 1.0, 0});
+        const WeatherAnswer answer = current(55.6761, 12.5683);
+        QVERIFY(!answer.ok);
+        QCOMPARE(answer.error.kind, UpstreamError::Kind::BadResponse);
+        QCOMPARE(m_cache->stats().entries, 0);
+    }
+
+    void slowUpstreamTimesOut()
+    {
+        AccuWeatherClient::Options upstream;
+        upstream.timeoutMs = 300;
+        build(upstream);
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Delay, 1.0, 3000});
+        QElapsedTimer timer;
+        timer.start();
+        const WeatherAnswer answer = current(60.1699, 24.9384);
+        QCOMPARE(answer.error.kind, UpstreamError::Kind::Timeout);
+        QVERIFY(timer.elapsed() < 2500);
+    }
+
+    void connectionResetIsRetriedThenReported()
+    {
+        AccuWeatherClient::Options upstream;
+        upstream.maxRetries = 2;
+        build(upstream);
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Reset, 1.0, 0});
+        const WeatherAnswer answer = current(38.7223, -9.1393);
+        QCOMPARE(answer.error.kind, UpstreamError::Kind::Network);
+        QCOMPARE(m_sandbox->calls("geoposition"), 3); // first try and two retries
+        QCOMPARE(m_client->stats().retries, 2);
+    }
+
+    void badKeyIsNotRetried()
+    {
+        m_clientKey = QStringLiteral("wrong-key");
+        const WeatherAnswer answer = current(53.3498, -6.2603);
+        QCOMPARE(answer.error.kind, UpstreamError::Kind::Unauthorized);
+        QCOMPARE(m_sandbox->totalCalls(), 1);
+        QCOMPARE(m_client->health(), QStringLiteral("key rejected by upstream"));
+        QVERIFY(!answer.error.detail.contains(kKey) && !answer.error.detail.contains("wrong-key"));
+    }
+
+    void keyCanTravelAsQueryParameter()
+    {
+        AccuWeatherClient::Options upstream;
+        upstream.keyPlacement = AccuWeatherClient::KeyPlacement::QueryParameter;
+        build(upstream);
+        QVERIFY(current(37.9838, 23.7275).ok);
+    }
+
+    void locationKeysSurviveARestart()
+    {
+        QTemporaryDir dir;
+        MetricsDatabase db;
+        QVERIFY(db.open(dir.filePath("weather.db")));
+        WeatherLocationStore store(db.connection());
+        build({}, {}, &store);
+        QVERIFY(current(-34.6037, -58.3816).ok);
+        QCOMPARE(store.count(), 1);
+        build({}, {}, &store); // a new process, the same store
+        m_sandbox->resetCounts();
+        QVERIFY(current(-34.6037, -58.3816).ok);
+        QCOMPARE(m_sandbox->calls("geoposition"), 0);
+        QCOMPARE(m_sandbox->calls("current"), 1);
+    }
+
+    void memoryIsBounded()
+    {
+        WeatherCache::Options options;
+        options.maxEntries = 3;
+        build({}, options);
+        for (int i = 0; i < 6; ++i)
+            QVERIFY(current(10.0 + i, 10.0).ok);
+        QCOMPARE(m_cache->stats().entries, 3);
+        QCOMPARE(m_cache->stats().evictions, 3);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWeatherCache)
+#include "TestWeatherCache.moc"
