@@ -12,11 +12,11 @@ namespace {
 HttpConnection *self(http_parser *parser) { return static_cast<HttpConnection *>(parser->data); }
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const Router &router,
+HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher,
                                const HttpLimits &limits, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
-    , m_router(router)
+    , m_dispatcher(std::move(dispatcher))
     , m_limits(limits)
 {
     m_socket->setParent(this);
@@ -232,7 +232,7 @@ void HttpConnection::dispatch()
     m_request = HttpRequest{};
     QElapsedTimer timer;
     timer.start();
-    m_router.dispatch(request)
+    m_dispatcher(request)
         .then(this, [this, sequence, request, timer](const HttpResponse &response) {
             if (m_observer)
                 m_observer(request, response, timer.nsecsElapsed() / 1000);

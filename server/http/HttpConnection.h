@@ -3,6 +3,7 @@
 #include "HttpLimits.h"
 #include "HttpRequest.h"
 #include "HttpResponse.h"
+#include "Router.h"
 
 #include <QObject>
 #include <QTimer>
@@ -16,7 +17,6 @@ class QTcpSocket;
 
 namespace isobar {
 
-class Router;
 
 // One client connection: parses requests with http_parser, enforces HttpLimits (413 for
 // oversized headers or bodies before they are buffered, 408 for slow or stalled requests,
@@ -29,7 +29,7 @@ public:
     // Called for every finished exchange (monitoring hooks in here later).
     using ExchangeObserver = std::function<void(const HttpRequest &, const HttpResponse &, qint64 micros)>;
 
-    HttpConnection(QTcpSocket *socket, const Router &router, const HttpLimits &limits,
+    HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
                    QObject *parent = nullptr);
     ~HttpConnection() override;
 
@@ -71,7 +71,7 @@ private:
     bool countHeaderBytes(size_t length);
 
     QTcpSocket *m_socket;
-    const Router &m_router;
+    Dispatcher m_dispatcher;
     HttpLimits m_limits;
     ExchangeObserver m_observer;
 

@@ -18,6 +18,7 @@ struct HttpRequest {
     QByteArray body;
     QHostAddress peer;
     quint16 localPort = 0;
+    QString subject; // the verified token's "sub", once authenticated
 
     QByteArray header(const QByteArray &lowerCaseName) const { return headers.value(lowerCaseName); }
     // "http://host:port" as the client addressed us, for absolute links in responses.

@@ -8,6 +8,7 @@ HttpServer::HttpServer(HttpLimits limits, QObject *parent)
     : QObject(parent)
     , m_limits(limits)
 {
+    m_dispatcher = [this](const HttpRequest &request) { return m_router.dispatch(request); };
     connect(&m_tcp, &QTcpServer::newConnection, this, &HttpServer::acceptPending);
 }
 
@@ -29,7 +30,7 @@ void HttpServer::acceptPending()
             continue;
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        auto *connection = new HttpConnection(socket, m_router, m_limits, this);
+        auto *connection = new HttpConnection(socket, m_dispatcher, m_limits, this);
         connection->setObserver(m_observer);
         ++m_connections;
         connect(connection, &HttpConnection::closed, this, [this] {

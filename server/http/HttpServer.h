@@ -21,6 +21,8 @@ public:
     const Router &router() const { return m_router; }
     const HttpLimits &limits() const { return m_limits; }
     void setObserver(HttpConnection::ExchangeObserver observer) { m_observer = std::move(observer); }
+    // Replaces plain routing (the default) for connections accepted from now on.
+    void setDispatcher(Dispatcher dispatcher) { m_dispatcher = std::move(dispatcher); }
 
     bool listen(const QHostAddress &address, quint16 port);
     quint16 port() const { return m_tcp.serverPort(); }
@@ -40,6 +42,7 @@ private:
     HttpLimits m_limits;
     Router m_router;
     HttpConnection::ExchangeObserver m_observer;
+    Dispatcher m_dispatcher;
     QTcpServer m_tcp;
     int m_connections = 0;
     bool m_draining = false;

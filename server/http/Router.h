@@ -49,4 +49,7 @@ private:
 
 QFuture<HttpResponse> readyResponse(HttpResponse response);
 
+// Takes a complete request to its answer: the router alone, or a pipeline in front of it.
+using Dispatcher = std::function<QFuture<HttpResponse>(const HttpRequest &)>;
+
 } // namespace isobar

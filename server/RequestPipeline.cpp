@@ -1,0 +1,99 @@
+#include "RequestPipeline.h"
+
+#include "auth/AccessPolicy.h"
+
+namespace isobar {
+
+namespace {
+
+HttpResponse unauthorized()
+{
+    // RFC 6750: the same answer for every bad token, so it teaches an attacker nothing.
+    HttpResponse response = HttpResponse::problem(401, QStringLiteral("a valid bearer token is required"));
+    response.setHeader("WWW-Authenticate", "Bearer realm=\"isobar\", error=\"invalid_token\"");
+    return response;
+}
+
+HttpResponse forbidden(const QString &scope)
+{
+    HttpResponse response = HttpResponse::problem(403, QStringLiteral("the token lacks the scope '%1'").arg(scope));
+    response.setHeader("WWW-Authenticate",
+                       "Bearer realm=\"isobar\", error=\"insufficient_scope\", scope=\"" + scope.toLatin1() + '"');
+    return response;
+}
+
+HttpResponse tooManyRequests(int retryAfterSeconds)
+{
+    HttpResponse response = HttpResponse::problem(429, QStringLiteral("rate limit exceeded; slow down"));
+    response.setHeader("Retry-After", QByteArray::number(retryAfterSeconds));
+    return response;
+}
+
+} // namespace
+
+RequestPipeline::RequestPipeline(const Router &router, Authenticator *authenticator,
+                                 RateLimiter &limiter, CorsPolicy cors)
+    : m_router(router)
+    , m_authenticator(authenticator)
+    , m_limiter(limiter)
+    , m_cors(std::move(cors))
+{
+}
+
+QFuture<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
+{
+    const Router::Match match = m_router.match(request.method, request.path);
+    if (request.method == "OPTIONS") {
+        if (match.allowedMethods.isEmpty())
+            return finish(request, m_router.dispatch(request));
+        if (!request.header("origin").isEmpty())
+            return readyResponse(m_cors.preflight(request, match.allowedMethods));
+        HttpResponse allow;
+        allow.status = 204;
+        allow.setHeader("Allow", (match.allowedMethods + QByteArrayList{"OPTIONS"}).join(", "));
+        return readyResponse(allow);
+    }
+    if (!match.route)
+        return finish(request, m_router.dispatch(request));
+
+    const QString scope = AccessPolicy::requiredScope(match.route->pattern);
+    const QString address = QStringLiteral("addr:") + request.peer.toString();
+    if (scope.isEmpty() || !m_authenticator)
+        return admit(request, *match.route, match.params, address);
+
+    const Route *route = match.route;
+    const RouteParams params = match.params;
+    QFuture<AuthOutcome> outcome = m_authenticator->authenticate(request.header("authorization"));
+    auto decide = [this, request, route, params, scope](const AuthOutcome &auth) {
+        if (!auth.ok)
+            return finish(request, readyResponse(unauthorized()));
+        if (!auth.scopes.contains(scope))
+            return finish(request, readyResponse(forbidden(scope)));
+        HttpRequest identified = request;
+        identified.subject = auth.subject;
+        return admit(identified, *route, params, QStringLiteral("sub:") + auth.subject);
+    };
+    if (outcome.isFinished())
+        return decide(outcome.result());
+    return outcome.then(m_authenticator, decide).unwrap();
+}
+
+QFuture<HttpResponse> RequestPipeline::admit(HttpRequest request, const Route &route,
+                                             const RouteParams &params, const QString &caller)
+{
+    if (const int wait = m_limiter.acquire(caller))
+        return finish(request, readyResponse(tooManyRequests(wait)));
+    return finish(request, route.handler(request, params));
+}
+
+QFuture<HttpResponse> RequestPipeline::finish(const HttpRequest &request, QFuture<HttpResponse> response) const
+{
+    if (request.header("origin").isEmpty())
+        return response;
+    return response.then([cors = m_cors, request](HttpResponse answer) {
+        cors.decorate(request, answer);
+        return answer;
+    });
+}
+
+} // namespace isobar

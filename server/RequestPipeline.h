@@ -1,0 +1,33 @@
+#pragma once
+
+#include "auth/Authenticator.h"
+#include "auth/CorsPolicy.h"
+#include "auth/RateLimiter.h"
+#include "http/Router.h"
+
+namespace isobar {
+
+// What every request goes through before its route handler, in order: CORS preflight,
+// routing (404/405), the access policy (the route's scope, verified from a bearer token),
+// the per-caller rate limit, then the handler; CORS headers are added on the way out.
+// Without an Authenticator (--no-auth) every route is open.
+class RequestPipeline
+{
+public:
+    RequestPipeline(const Router &router, Authenticator *authenticator, RateLimiter &limiter,
+                    CorsPolicy cors);
+
+    QFuture<HttpResponse> handle(const HttpRequest &request);
+
+private:
+    QFuture<HttpResponse> admit(HttpRequest request, const Route &route, const RouteParams &params,
+                                const QString &caller);
+    QFuture<HttpResponse> finish(const HttpRequest &request, QFuture<HttpResponse> response) const;
+
+    const Router &m_router;
+    Authenticator *m_authenticator;
+    RateLimiter &m_limiter;
+    CorsPolicy m_cors;
+};
+
+} // namespace isobar

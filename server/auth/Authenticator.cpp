@@ -1,0 +1,84 @@
+#include "Authenticator.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QLoggingCategory>
+
+namespace isobar {
+
+namespace {
+Q_LOGGING_CATEGORY(lcAuth, "isobar.auth")
+}
+
+Authenticator::Authenticator(JwtVerifier verifier, OidcKeyProvider &keys, int maxCachedTokens,
+                             Clock clock, QObject *parent)
+    : QObject(parent)
+    , m_verifier(std::move(verifier))
+    , m_keys(keys)
+    , m_maxCached(maxCachedTokens)
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentSecsSinceEpoch(); }))
+{
+}
+
+QFuture<AuthOutcome> Authenticator::authenticate(const QByteArray &authorizationHeader)
+{
+    const QByteArray header = authorizationHeader.trimmed();
+    QByteArray token;
+    if (header.size() > 7 && header.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        token = header.sliced(7).trimmed();
+    if (token.size() > m_verifier.requirements().maxTokenBytes) {
+        ++m_stats.rejected;
+        return QtFuture::makeReadyFuture(AuthOutcome{false, {}, {}, JwtVerifier::Failure::TooLarge});
+    }
+    const QByteArray digest = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+    if (const auto it = m_cache.constFind(digest); it != m_cache.constEnd()) {
+        if (it->expiresAt + m_verifier.requirements().leewaySeconds > m_clock()) {
+            ++m_stats.cacheHits;
+            return QtFuture::makeReadyFuture(AuthOutcome{true, it->subject, it->scopes, {}});
+        }
+        m_cache.erase(it);
+    }
+    AuthOutcome outcome = verifyNow(token, digest);
+    if (outcome.failure != JwtVerifier::Failure::UnknownKey)
+        return QtFuture::makeReadyFuture(outcome);
+    // The provider may have rotated keys: look again (rate-limited), then decide.
+    return m_keys.refresh().then(this, [this, token, digest] { return verifyNow(token, digest); });
+}
+
+AuthOutcome Authenticator::verifyNow(const QByteArray &token, const QByteArray &digest)
+{
+    const auto keys = m_keys.keys();
+    const JwtVerifier::Result result = m_verifier.verify(token, *keys, m_clock());
+    if (!result.ok()) {
+        ++m_stats.rejected;
+        // The reason is logged for operators; the token itself never is.
+        qCInfo(lcAuth).noquote() << "event=token_rejected reason=" + JwtVerifier::failureName(result.failure);
+        return AuthOutcome{false, {}, {}, result.failure};
+    }
+    ++m_stats.verified;
+    remember(digest, result.token);
+    return AuthOutcome{true, result.token.subject, result.token.scopes, {}};
+}
+
+void Authenticator::remember(const QByteArray &digest, const VerifiedToken &token)
+{
+    if (m_cache.size() >= m_maxCached) {
+        // Drop expired tokens first; if all are live, start over rather than grow.
+        const qint64 now = m_clock();
+        m_cache.removeIf([now](const auto &entry) { return entry.value().expiresAt <= now; });
+        if (m_cache.size() >= m_maxCached)
+            m_cache.clear();
+    }
+    VerifiedToken kept = token;
+    kept.claims = {}; // only what the hot path needs
+    m_cache.insert(digest, kept);
+}
+
+Authenticator::Stats Authenticator::stats() const
+{
+    Stats stats = m_stats;
+    stats.cached = int(m_cache.size());
+    return stats;
+}
+
+} // namespace isobar

@@ -1,0 +1,213 @@
+#include "JwtVerifier.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+#include <openssl/evp.h>
+
+namespace isobar {
+
+namespace {
+
+std::optional<QByteArray> decodeSegment(QByteArrayView segment)
+{
+    const auto decoded = QByteArray::fromBase64Encoding(
+        segment.toByteArray(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals
+                                   | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return decoded.decoded;
+}
+
+std::optional<QJsonObject> decodeJsonSegment(QByteArrayView segment)
+{
+    const auto bytes = decodeSegment(segment);
+    if (!bytes)
+        return std::nullopt;
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(*bytes, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return std::nullopt;
+    return document.object();
+}
+
+// JWS ES256 signatures are r||s (32 bytes each); OpenSSL verifies DER ECDSA-Sig-Value.
+QByteArray ecdsaDer(const QByteArray &raw)
+{
+    ECDSA_SIG *signature = ECDSA_SIG_new();
+    BIGNUM *r = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.constData()), 32, nullptr);
+    BIGNUM *s = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.constData()) + 32, 32, nullptr);
+    QByteArray der;
+    if (signature && r && s && ECDSA_SIG_set0(signature, r, s) == 1) {
+        r = s = nullptr; // owned by the signature now
+        unsigned char *out = nullptr;
+        const int length = i2d_ECDSA_SIG(signature, &out);
+        if (length > 0)
+            der = QByteArray(reinterpret_cast<const char *>(out), length);
+        OPENSSL_free(out);
+    }
+    BN_free(r);
+    BN_free(s);
+    ECDSA_SIG_free(signature);
+    return der;
+}
+
+bool verifySignature(EVP_PKEY *key, const QByteArray &signingInput, const QByteArray &signature)
+{
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    const bool ok = context && EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1
+        && EVP_DigestVerify(context, reinterpret_cast<const unsigned char *>(signature.constData()),
+                            size_t(signature.size()),
+                            reinterpret_cast<const unsigned char *>(signingInput.constData()),
+                            size_t(signingInput.size()))
+            == 1;
+    EVP_MD_CTX_free(context);
+    return ok;
+}
+
+std::optional<qint64> numericDate(const QJsonObject &claims, const char *name)
+{
+    const QJsonValue value = claims.value(QLatin1String(name));
+    if (!value.isDouble())
+        return std::nullopt;
+    return qint64(value.toDouble());
+}
+
+} // namespace
+
+QString JwtVerifier::failureName(Failure failure)
+{
+    switch (failure) {
+    case Failure::None: return QStringLiteral("none");
+    case Failure::Missing: return QStringLiteral("missing");
+    case Failure::TooLarge: return QStringLiteral("too_large");
+    case Failure::Malformed: return QStringLiteral("malformed");
+    case Failure::AlgorithmNotAllowed: return QStringLiteral("algorithm_not_allowed");
+    case Failure::UnknownKey: return QStringLiteral("unknown_key");
+    case Failure::KeyMismatch: return QStringLiteral("key_mismatch");
+    case Failure::BadSignature: return QStringLiteral("bad_signature");
+    case Failure::WrongIssuer: return QStringLiteral("wrong_issuer");
+    case Failure::WrongAudience: return QStringLiteral("wrong_audience");
+    case Failure::Expired: return QStringLiteral("expired");
+    case Failure::NotYetValid: return QStringLiteral("not_yet_valid");
+    case Failure::IssuedInFuture: return QStringLiteral("issued_in_future");
+    case Failure::WrongType: return QStringLiteral("wrong_type");
+    }
+    return {};
+}
+
+JwtVerifier::JwtVerifier(TokenRequirements requirements)
+    : m_requirements(std::move(requirements))
+{
+}
+
+JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKeySet &keys,
+                                        qint64 nowSeconds) const
+{
+    Result result;
+    if (token.isEmpty()) {
+        result.failure = Failure::Missing;
+        return result;
+    }
+    if (token.size() > m_requirements.maxTokenBytes) {
+        result.failure = Failure::TooLarge;
+        return result;
+    }
+    const QList<QByteArray> parts = token.split('.');
+    if (parts.size() != 3) {
+        result.failure = Failure::Malformed;
+        return result;
+    }
+    const auto header = decodeJsonSegment(parts[0]);
+    const auto claims = decodeJsonSegment(parts[1]);
+    const auto signature = decodeSegment(parts[2]);
+    if (!header || !claims || !signature || signature->isEmpty()) {
+        result.failure = Failure::Malformed;
+        return result;
+    }
+
+    // Our configuration chooses the algorithm; the header may only name one we allow.
+    const QString algorithm = header->value(u"alg").toString();
+    if (!m_requirements.algorithms.contains(algorithm) || (algorithm != u"RS256" && algorithm != u"ES256")) {
+        result.failure = Failure::AlgorithmNotAllowed;
+        return result;
+    }
+    if (header->contains(u"typ")) {
+        const QString type = header->value(u"typ").toString().toLower().remove(QStringLiteral("application/"));
+        if (type != u"jwt" && type != u"at+jwt") {
+            result.failure = Failure::WrongType;
+            return result;
+        }
+    }
+    result.kid = header->value(u"kid").toString();
+    // A provider with a single key may leave kid out; with several, kid must say which.
+    const JsonWebKey *key = result.kid.isEmpty() && keys.size() == 1 ? keys.find(keys.kids().constFirst())
+                                                                      : keys.find(result.kid);
+    if (!key) {
+        result.failure = Failure::UnknownKey;
+        return result;
+    }
+    const bool rsa = algorithm == u"RS256";
+    if ((rsa && key->kty != u"RSA") || (!rsa && key->kty != u"EC")
+        || (!key->algorithm.isEmpty() && key->algorithm != algorithm)) {
+        result.failure = Failure::KeyMismatch;
+        return result;
+    }
+    const QByteArray signingInput = token.first(parts[0].size() + 1 + parts[1].size());
+    QByteArray signatureBytes = *signature;
+    if (!rsa) {
+        if (signatureBytes.size() != 64) {
+            result.failure = Failure::BadSignature;
+            return result;
+        }
+        signatureBytes = ecdsaDer(signatureBytes);
+    }
+    if (!verifySignature(key->key.get(), signingInput, signatureBytes)) {
+        result.failure = Failure::BadSignature;
+        return result;
+    }
+
+    // Only a genuine token's claims are worth reading.
+    if (claims->value(u"iss").toString() != m_requirements.issuer) {
+        result.failure = Failure::WrongIssuer;
+        return result;
+    }
+    const QJsonValue audience = claims->value(u"aud");
+    const bool audienceOk = audience.isString()
+        ? audience.toString() == m_requirements.audience
+        : audience.toArray().contains(QJsonValue(m_requirements.audience));
+    if (!audienceOk) {
+        result.failure = Failure::WrongAudience;
+        return result;
+    }
+    const qint64 leeway = m_requirements.leewaySeconds;
+    const auto expires = numericDate(*claims, "exp");
+    if (!expires || *expires + leeway <= nowSeconds) {
+        result.failure = Failure::Expired;
+        return result;
+    }
+    if (const auto notBefore = numericDate(*claims, "nbf"); notBefore && *notBefore - leeway > nowSeconds) {
+        result.failure = Failure::NotYetValid;
+        return result;
+    }
+    if (const auto issued = numericDate(*claims, "iat"); issued && *issued - leeway > nowSeconds) {
+        result.failure = Failure::IssuedInFuture;
+        return result;
+    }
+
+    result.token.claims = *claims;
+    result.token.subject = claims->value(u"sub").toString();
+    result.token.expiresAt = *expires;
+    if (claims->value(u"scope").isString())
+        result.token.scopes = claims->value(u"scope").toString().split(u' ', Qt::SkipEmptyParts);
+    const QJsonValue scp = claims->value(u"scp");
+    if (scp.isString())
+        result.token.scopes += scp.toString().split(u' ', Qt::SkipEmptyParts);
+    for (const QJsonValue &scope : scp.toArray())
+        result.token.scopes << scope.toString();
+    return result;
+}
+
+} // namespace isobar

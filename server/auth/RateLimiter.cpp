@@ -1,0 +1,49 @@
+#include "RateLimiter.h"
+
+#include <QDateTime>
+
+#include <cmath>
+
+namespace isobar {
+
+RateLimiter::RateLimiter(Options options, Clock clock)
+    : m_options(options)
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
+{
+}
+
+int RateLimiter::acquire(const QString &caller)
+{
+    if (!enabled())
+        return 0;
+    const qint64 now = m_clock();
+    auto it = m_buckets.find(caller);
+    if (it == m_buckets.end()) {
+        if (m_buckets.size() >= m_options.maxCallers)
+            prune(now);
+        it = m_buckets.insert(caller, Bucket{m_options.burst, now});
+    }
+    Bucket &bucket = *it;
+    bucket.tokens = qMin(m_options.burst,
+                         bucket.tokens + (now - bucket.updatedMs) / 1000.0 * m_options.ratePerSecond);
+    bucket.updatedMs = now;
+    if (bucket.tokens >= 1.0) {
+        bucket.tokens -= 1.0;
+        return 0;
+    }
+    ++m_rejected;
+    return qMax(1, int(std::ceil((1.0 - bucket.tokens) / m_options.ratePerSecond)));
+}
+
+void RateLimiter::prune(qint64 now)
+{
+    // A bucket that has refilled is indistinguishable from a new one: forget it.
+    m_buckets.removeIf([&](const auto &entry) {
+        const Bucket &b = entry.value();
+        return b.tokens + (now - b.updatedMs) / 1000.0 * m_options.ratePerSecond >= m_options.burst;
+    });
+    if (m_buckets.size() >= m_options.maxCallers)
+        m_buckets.clear();
+}
+
+} // namespace isobar
