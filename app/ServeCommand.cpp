@@ -1,6 +1,7 @@
 #include "ServeCommand.h"
 
 #include "ApiServer.h"
+#include "credentials/AccuWeatherKeyProvider.h"
 #include "Settings.h"
 
 #include <QCoreApplication>
@@ -46,6 +47,16 @@ void watchShutdownSignals(QObject *context, std::function<void()> onShutdown)
     sigaction(SIGINT, &action, nullptr);
 }
 
+QStringList commaList(const QString &text)
+{
+    QStringList items;
+    for (const QString &item : text.split(u',', Qt::SkipEmptyParts)) {
+        if (!item.trimmed().isEmpty())
+            items << item.trimmed();
+    }
+    return items;
+}
+
 } // namespace
 
 int runServeCommand(const QStringList &arguments)
@@ -68,7 +79,8 @@ int runServeCommand(const QStringList &arguments)
         return 2;
     }
     config.port = quint16(settings.integer("port", 0, 65535));
-    config.http.maxHeaderBytes = settings.integer("max-header-bytes", 1024, 1 << 20);
+    // http_parser (Debian build) refuses headers beyond its compiled HTTP_MAX_HEADER_SIZE, 80 KiB.
+    config.http.maxHeaderBytes = settings.integer("max-header-bytes", 1024, 80 * 1024);
     config.http.maxBodyBytes = settings.integer("max-body-bytes", 0, qint64(1) << 30);
     config.http.requestTimeoutMs = int(settings.integer("request-timeout-ms", 100, 3'600'000));
     config.http.idleTimeoutMs = int(settings.integer("idle-timeout-ms", 100, 3'600'000));
@@ -103,12 +115,34 @@ int runServeCommand(const QStringList &arguments)
     config.weather.dailyTtlSeconds = settings.integer("weather-ttl-daily", 1, 30 * 86400);
     config.weather.maxStaleSeconds = settings.integer("weather-max-stale", 0, 30 * 86400);
     config.weather.maxEntries = int(settings.integer("weather-cache-entries", 1, 100'000'000));
-    // Until the credentials provider arrives, the key is read from the environment at call time.
-    config.accuWeatherKey = [] { return qEnvironmentVariable("ISOBAR_ACCUWEATHER_API_KEY"); };
+    config.auth.enabled = !settings.enabled("no-auth");
+    config.auth.issuer = QUrl(settings.text("oidc-issuer"));
+    config.auth.audience = settings.text("oidc-audience");
+    config.auth.jwksUrl = QUrl(settings.text("oidc-jwks-url"));
+    config.auth.algorithms = commaList(settings.text("oidc-algorithms"));
+    config.auth.leewaySeconds = int(settings.integer("oidc-leeway", 0, 3600));
+    config.auth.jwksRefreshSeconds = int(settings.integer("oidc-jwks-refresh", 60, 7 * 86400));
+    config.rateLimit.ratePerSecond = double(settings.integer("rate-limit", 0, 1'000'000));
+    config.rateLimit.burst = double(settings.integer("rate-burst", 1, 1'000'000));
+    config.corsOrigins = commaList(settings.text("cors-origins"));
+    config.uploadEnabled = settings.enabled("enable-upload");
     if (!settings.error().isEmpty()) {
         err << "isobar serve: " << settings.error() << '\n';
         return 2;
     }
+
+    // The key is looked up once, here: a mounted file, the environment, or (on a desktop
+    // session, where a Secret Service can answer) the OS keychain. Only its source is shown.
+    const AccuWeatherKeyProvider::Resolution key =
+        AccuWeatherKeyProvider().resolve(!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"));
+    if (!key.problem.isEmpty()) {
+        err << "isobar serve: AccuWeather key: " << key.problem << '\n';
+        return 1;
+    }
+    QTextStream(stdout) << "AccuWeather key: "
+                        << (key.key.isEmpty() ? QStringLiteral("none (weather routes will answer 502)") : key.where)
+                        << '\n';
+    config.accuWeatherKey = [secret = key.key] { return secret; };
 
     ApiServer server(config);
     if (!server.start()) {

@@ -64,6 +64,28 @@ const QList<SettingSpec> &Settings::serveSpecs()
          "50000", "Weather documents kept in memory (least recently used go first)."},
         {"response-cache-bytes", "ISOBAR_RESPONSE_CACHE_BYTES", "cache/response_bytes", "bytes",
          "67108864", "Memory the cached answers may take."},
+        {"oidc-issuer", "ISOBAR_OIDC_ISSUER", "auth/oidc_issuer", "url", "",
+         "OpenID Connect issuer whose access tokens are accepted (https; http only on loopback)."},
+        {"oidc-audience", "ISOBAR_OIDC_AUDIENCE", "auth/oidc_audience", "audience", "",
+         "Audience tokens must name in 'aud' (this API's identifier at the provider)."},
+        {"oidc-jwks-url", "ISOBAR_OIDC_JWKS_URL", "auth/oidc_jwks_url", "url", "",
+         "Signing keys URL; skips discovery of {issuer}/.well-known/openid-configuration."},
+        {"oidc-algorithms", "ISOBAR_OIDC_ALGORITHMS", "auth/oidc_algorithms", "list", "RS256,ES256",
+         "Token signature algorithms accepted (comma-separated allow-list)."},
+        {"oidc-leeway", "ISOBAR_OIDC_LEEWAY", "auth/oidc_leeway_s", "seconds", "60",
+         "Clock skew allowed when checking exp, nbf and iat."},
+        {"oidc-jwks-refresh", "ISOBAR_OIDC_JWKS_REFRESH", "auth/oidc_jwks_refresh_s", "seconds", "3600",
+         "How often signing keys are fetched again (also on an unknown kid, at most every 30 s)."},
+        {"no-auth", "ISOBAR_NO_AUTH", "auth/no_auth", nullptr, "false",
+         "Development only: check no tokens, every route open (warned at start and in /health)."},
+        {"rate-limit", "ISOBAR_RATE_LIMIT", "limits/rate_per_second", "requests", "20",
+         "Requests per second per caller (token subject, else client address); 0: no limit."},
+        {"rate-burst", "ISOBAR_RATE_BURST", "limits/rate_burst", "requests", "40",
+         "Requests a caller may send at once before the rate limit applies; excess gets 429."},
+        {"cors-origins", "ISOBAR_CORS_ORIGINS", "server/cors_origins", "list", "",
+         "Web origins allowed to call from a browser (comma-separated, * for any); none by default."},
+        {"enable-upload", "ISOBAR_ENABLE_UPLOAD", "server/enable_upload", nullptr, "false",
+         "Accept PUT /api/upload/ (isobar:admin only) to load CSV/JSON files."},
     };
     return specs;
 }
@@ -74,6 +96,12 @@ void Settings::addOptions(QCommandLineParser &parser, const QList<SettingSpec> &
                                         QStringLiteral("INI file with settings (env ISOBAR_CONFIG)."),
                                         QStringLiteral("file")));
     for (const SettingSpec &s : specs) {
+        if (!s.valueName) {
+            parser.addOption(QCommandLineOption(
+                QLatin1String(s.flag),
+                QStringLiteral("%1 [env %2]").arg(QLatin1String(s.description), QLatin1String(s.environment))));
+            continue;
+        }
         parser.addOption(QCommandLineOption(
             QLatin1String(s.flag),
             QStringLiteral("%1 [env %2, default %3]")
@@ -102,7 +130,7 @@ QString Settings::text(const char *flag) const
 {
     const SettingSpec *s = spec(flag);
     if (m_parser.isSet(QLatin1String(flag)))
-        return m_parser.value(QLatin1String(flag));
+        return s->valueName ? m_parser.value(QLatin1String(flag)) : QStringLiteral("true");
     if (qEnvironmentVariableIsSet(s->environment))
         return qEnvironmentVariable(s->environment);
     if (!m_configFile.isEmpty()) {
@@ -140,6 +168,19 @@ qint64 Settings::integer(const char *flag, qint64 minimum, qint64 maximum)
         return minimum;
     }
     return number;
+}
+
+bool Settings::enabled(const char *flag)
+{
+    const QString value = text(flag).trimmed().toLower();
+    if (value == u"true" || value == u"yes" || value == u"on" || value == u"1")
+        return true;
+    if (value == u"false" || value == u"no" || value == u"off" || value == u"0" || value.isEmpty())
+        return false;
+    if (m_error.isEmpty())
+        m_error = QStringLiteral("%1: '%2' must be true or false (from %3)")
+                      .arg(QLatin1String(flag), value, source(flag));
+    return false;
 }
 
 } // namespace isobar

@@ -13,7 +13,7 @@ struct SettingSpec {
     const char *flag;        // --port
     const char *environment; // ISOBAR_PORT
     const char *iniKey;      // server/port
-    const char *valueName;
+    const char *valueName;   // nullptr: a switch (--no-auth), set by the flag alone
     const char *defaultValue;
     const char *description;
 };
@@ -31,6 +31,8 @@ public:
     QString text(const char *flag) const;
     // A whole number within [minimum, maximum]; a bad value sets error() naming its source.
     qint64 integer(const char *flag, qint64 minimum, qint64 maximum);
+    // A switch: the flag alone, or true/false, yes/no, on/off, 1/0 from the other sources.
+    bool enabled(const char *flag);
     QString error() const { return m_error; }
 
 private:

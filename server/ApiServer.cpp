@@ -50,14 +50,28 @@ bool ApiServer::start()
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
 
+    if (!startAuth())
+        return false;
+
     m_locations = std::make_unique<WeatherLocationStore>(m_database->connection());
     m_upstream = std::make_unique<AccuWeatherClient>(m_config.upstream, m_config.accuWeatherKey);
     m_weather = std::make_unique<WeatherCache>(m_config.weather, *m_upstream, m_locations.get());
     m_watch = std::make_unique<WatchApi>(*m_weather);
+    m_upload = std::make_unique<UploadApi>(
+        m_config.databasePath, UploadApi::Options{m_config.uploadEnabled, m_config.maxQueuedUploads},
+        [this] { refreshDataVersion(); });
 
     registerSystemRoutes();
     m_metrics->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
+    m_upload->registerRoutes(m_http.router());
+
+    m_limiter = std::make_unique<RateLimiter>(m_config.rateLimit);
+    m_pipeline = std::make_unique<RequestPipeline>(m_http.router(), m_authenticator.get(), *m_limiter,
+                                                   CorsPolicy(m_config.corsOrigins));
+    m_http.setDispatcher([pipeline = m_pipeline.get()](const HttpRequest &request) {
+        return pipeline->handle(request);
+    });
 
     if (!m_http.listen(m_config.bind, m_config.port)) {
         m_error = QStringLiteral("cannot listen on %1:%2: %3")
@@ -68,6 +82,77 @@ bool ApiServer::start()
     }
     qCInfo(lcServer).noquote() << "event=listening url=" + url();
     return true;
+}
+
+bool ApiServer::startAuth()
+{
+    const AuthConfig &auth = m_config.auth;
+    if (!auth.enabled) {
+        qCWarning(lcServer).noquote()
+            << "event=auth_disabled warning=\"--no-auth: every route is open to anyone who can reach this port\"";
+        return true;
+    }
+    QString why;
+    if (auth.issuer.isEmpty()) {
+        m_error = QStringLiteral("no OpenID Connect issuer: set --oidc-issuer (ISOBAR_OIDC_ISSUER), "
+                                 "or --no-auth to run without token checks (development only)");
+        return false;
+    }
+    if (!OidcKeyProvider::isAcceptableUrl(auth.issuer, &why)
+        || (!auth.jwksUrl.isEmpty() && !OidcKeyProvider::isAcceptableUrl(auth.jwksUrl, &why))) {
+        m_error = QStringLiteral("OpenID Connect: %1").arg(why);
+        return false;
+    }
+    if (auth.audience.isEmpty()) {
+        m_error = QStringLiteral("no token audience: set --oidc-audience (ISOBAR_OIDC_AUDIENCE) to the "
+                                 "audience your provider puts in access tokens for this API");
+        return false;
+    }
+    const QStringList supported = JwtVerifier::supportedAlgorithms();
+    if (auth.algorithms.isEmpty()) {
+        m_error = QStringLiteral("--oidc-algorithms: the list is empty (supported: %1)").arg(supported.join(u", "));
+        return false;
+    }
+    for (const QString &algorithm : auth.algorithms) {
+        if (!supported.contains(algorithm)) {
+            m_error = QStringLiteral("--oidc-algorithms: '%1' is not supported (supported: %2)")
+                          .arg(algorithm, supported.join(u", "));
+            return false;
+        }
+    }
+    OidcKeyProvider::Options keys;
+    keys.issuer = auth.issuer;
+    keys.jwksUrl = auth.jwksUrl;
+    keys.refreshIntervalSeconds = auth.jwksRefreshSeconds;
+    keys.minRefreshGapSeconds = auth.jwksMinRefreshGapSeconds;
+    m_signingKeys = std::make_unique<OidcKeyProvider>(keys);
+    TokenRequirements requirements;
+    requirements.issuer = auth.issuer.toString();
+    requirements.audience = auth.audience;
+    requirements.algorithms = auth.algorithms;
+    requirements.leewaySeconds = auth.leewaySeconds;
+    m_authenticator = std::make_unique<Authenticator>(JwtVerifier(requirements), *m_signingKeys,
+                                                      auth.maxCachedTokens);
+    // Keys arrive in the background: until then tokens are refused, never waited for.
+    m_signingKeys->start();
+    return true;
+}
+
+QJsonObject ApiServer::authHealth() const
+{
+    if (!m_authenticator) {
+        return QJsonObject{{u"mode"_qs, u"disabled"_qs},
+                           {u"warning"_qs, u"--no-auth: tokens are not checked; every route is open"_qs}};
+    }
+    const OidcKeyProvider::Stats keys = m_signingKeys->stats();
+    QJsonObject health{{u"mode"_qs, u"oidc"_qs},
+                       {u"issuer"_qs, m_config.auth.issuer.toString()},
+                       {u"signing_keys"_qs, keys.keys},
+                       {u"key_refreshes"_qs, double(keys.refreshes)},
+                       {u"key_refresh_failures"_qs, double(keys.failures)}};
+    if (!keys.lastError.isEmpty())
+        health.insert(u"last_error"_qs, keys.lastError);
+    return health;
 }
 
 void ApiServer::stop()
@@ -99,7 +184,8 @@ void ApiServer::registerSystemRoutes()
     router.add("GET", QStringLiteral("/health"), QStringLiteral("Liveness, version and store status"),
                [this](const HttpRequest &, const RouteParams &) {
                    const QString upstream = m_upstream->health();
-                   return m_runner->run([upstream](MetricsQuery &query) {
+                   const QJsonObject auth = authHealth();
+                   return m_runner->run([upstream, auth](MetricsQuery &query) {
                        const bool storeOk = query.ping();
                        return HttpResponse::json(
                            QJsonObject{
@@ -111,6 +197,7 @@ void ApiServer::registerSystemRoutes()
                                     {u"schema_version"_qs, SchemaMigrations::latestVersion()},
                                 }},
                                {u"upstream"_qs, QJsonObject{{u"accuweather"_qs, upstream}}},
+                               {u"auth"_qs, auth},
                            },
                            storeOk ? 200 : 503);
                    });

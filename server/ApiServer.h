@@ -1,7 +1,12 @@
 #pragma once
 
+#include "RequestPipeline.h"
 #include "ServerConfig.h"
+#include "auth/Authenticator.h"
+#include "auth/OidcKeyProvider.h"
+#include "auth/RateLimiter.h"
 #include "http/HttpServer.h"
+#include "ingest/UploadApi.h"
 #include "metrics/MetricsApi.h"
 #include "metrics/QueryRunner.h"
 #include "weather/WatchApi.h"
@@ -38,6 +43,9 @@ public:
     ResponseCache *responseCache() { return m_cache.get(); }
     WeatherCache *weatherCache() { return m_weather.get(); }
     AccuWeatherClient *upstream() { return m_upstream.get(); }
+    // Null with --no-auth.
+    Authenticator *authenticator() { return m_authenticator.get(); }
+    OidcKeyProvider *signingKeys() { return m_signingKeys.get(); }
     // Re-reads the store's data version now (after an in-process ingest, say).
     void refreshDataVersion();
 
@@ -45,7 +53,9 @@ Q_SIGNALS:
     void stopped();
 
 private:
+    bool startAuth();
     void registerSystemRoutes();
+    QJsonObject authHealth() const;
 
     ServerConfig m_config;
     HttpServer m_http;
@@ -58,6 +68,11 @@ private:
     std::unique_ptr<AccuWeatherClient> m_upstream;
     std::unique_ptr<WeatherCache> m_weather;
     std::unique_ptr<WatchApi> m_watch;
+    std::unique_ptr<UploadApi> m_upload;
+    std::unique_ptr<OidcKeyProvider> m_signingKeys;
+    std::unique_ptr<Authenticator> m_authenticator;
+    std::unique_ptr<RateLimiter> m_limiter;
+    std::unique_ptr<RequestPipeline> m_pipeline;
     QString m_error;
 };
 

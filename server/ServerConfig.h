@@ -1,15 +1,31 @@
 #pragma once
 
+#include "auth/RateLimiter.h"
 #include "http/HttpLimits.h"
 #include "weather/AccuWeatherClient.h"
 #include "weather/WeatherCache.h"
 
 #include <QHostAddress>
 #include <QString>
+#include <QStringList>
+#include <QUrl>
 
 #include <functional>
 
 namespace isobar {
+
+// Who may call: tokens from an OpenID Connect provider, or nobody checked (--no-auth).
+struct AuthConfig {
+    bool enabled = true;
+    QUrl issuer;
+    QString audience;
+    QUrl jwksUrl; // skips discovery when set
+    QStringList algorithms{QStringLiteral("RS256"), QStringLiteral("ES256")};
+    int leewaySeconds = 60;
+    int jwksRefreshSeconds = 3600;
+    int jwksMinRefreshGapSeconds = 30;
+    int maxCachedTokens = 100'000;
+};
 
 // Everything `isobar serve` (and the desktop's embedded server) is configured with.
 struct ServerConfig {
@@ -26,6 +42,11 @@ struct ServerConfig {
     int dataVersionPollMs = 1000; // how soon an ingest by another process reaches the cache
     AccuWeatherClient::Options upstream;
     WeatherCache::Options weather;
+    AuthConfig auth;
+    RateLimiter::Options rateLimit;
+    QStringList corsOrigins; // none by default: browsers on other origins are refused
+    bool uploadEnabled = false;
+    int maxQueuedUploads = 4;
     // Where the AccuWeather key comes from at call time (never logged, never echoed).
     std::function<QString()> accuWeatherKey;
 };

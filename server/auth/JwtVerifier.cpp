@@ -103,6 +103,11 @@ JwtVerifier::JwtVerifier(TokenRequirements requirements)
 {
 }
 
+QStringList JwtVerifier::supportedAlgorithms()
+{
+    return {QStringLiteral("RS256"), QStringLiteral("ES256")};
+}
+
 JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKeySet &keys,
                                         qint64 nowSeconds) const
 {
@@ -130,7 +135,7 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
 
     // Our configuration chooses the algorithm; the header may only name one we allow.
     const QString algorithm = header->value(u"alg").toString();
-    if (!m_requirements.algorithms.contains(algorithm) || (algorithm != u"RS256" && algorithm != u"ES256")) {
+    if (!m_requirements.algorithms.contains(algorithm) || !supportedAlgorithms().contains(algorithm)) {
         result.failure = Failure::AlgorithmNotAllowed;
         return result;
     }

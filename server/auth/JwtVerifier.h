@@ -47,6 +47,8 @@ public:
         WrongType,
     };
     static QString failureName(Failure failure);
+    // What this verifier can check; a configured allow-list may only narrow it.
+    static QStringList supportedAlgorithms();
 
     struct Result {
         Failure failure = Failure::None;

@@ -104,7 +104,7 @@ private Q_SLOTS:
                 env.insert("ISOBAR_PORT", QString::number(envPort));
             process.setProcessEnvironment(env);
             process.setProcessChannelMode(QProcess::MergedChannels);
-            process.start(ISOBAR_BINARY, QStringList{"serve", "--database", m_dir.filePath("p.db")} + extra);
+            process.start(ISOBAR_BINARY, QStringList{"serve", "--no-auth", "--database", m_dir.filePath("p.db")} + extra);
             QString output;
             for (int i = 0; i < 100 && !output.contains("listening on"); ++i) {
                 process.waitForReadyRead(100);

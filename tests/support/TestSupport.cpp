@@ -83,8 +83,11 @@ HttpReply HttpClient::request(quint16 port, const QByteArray &method, const QByt
     HttpClient client(port);
     QByteArray raw = method + ' ' + target + " HTTP/1.1\r\nHost: localhost:" + QByteArray::number(port)
         + "\r\nConnection: close\r\n" + extraHeaders;
-    if (!body.isEmpty() || method == "POST" || method == "PUT")
-        raw += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+    if (!body.isEmpty() || method == "POST" || method == "PUT") {
+        if (!extraHeaders.toLower().contains("content-type:"))
+            raw += "Content-Type: application/json\r\n";
+        raw += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    }
     raw += "\r\n" + body;
     client.sendRaw(raw);
     return client.readReply(30000).value_or(HttpReply{});
@@ -104,7 +107,11 @@ bool ServerProcess::start(const QString &databasePath, const QStringList &extraA
     m_process.start(QStringLiteral(ISOBAR_BINARY),
                     QStringList{QStringLiteral("serve"), QStringLiteral("--database"), databasePath,
                                 QStringLiteral("--port"), QStringLiteral("0")}
-                        + extraArguments);
+                        + extraArguments
+                        + (extraArguments.contains(QStringLiteral("--oidc-issuer"))
+                               || extraArguments.contains(QStringLiteral("--no-auth"))
+                               ? QStringList()
+                               : QStringList{QStringLiteral("--no-auth")}));
     static const QRegularExpression listening(QStringLiteral("listening on http://[^:]+:(\\d+)"));
     const QDeadlineTimer deadline(15000);
     while (!deadline.hasExpired()) {

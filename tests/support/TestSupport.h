@@ -54,6 +54,8 @@ class ServerProcess
 {
 public:
     ~ServerProcess();
+    // Without --oidc-issuer among the arguments the server runs with --no-auth: most suites
+    // test something other than tokens.
     bool start(const QString &databasePath, const QStringList &extraArguments = {});
     quint16 port() const { return m_port; }
     // SIGTERM, then the exit code (-1 if it did not exit in time).

@@ -1,0 +1,172 @@
+#include "UploadApi.h"
+
+#include "Ingestor.h"
+#include "MetricsDatabase.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QtConcurrent>
+
+namespace isobar {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcUpload, "isobar.upload")
+
+// A name the Ingestor can judge by (extension, OFF-SENS_ prefix); never a path.
+bool isPlainFileName(const QString &name)
+{
+    static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,200}$"));
+    return allowed.match(name).hasMatch() && !name.contains(QStringLiteral(".."));
+}
+
+QByteArray headerParameter(const QByteArray &header, const QByteArray &name)
+{
+    for (QByteArray part : header.split(';')) {
+        part = part.trimmed();
+        if (part.size() > name.size() && part.first(name.size() + 1).toLower() == name + '=') {
+            QByteArray value = part.sliced(name.size() + 1).trimmed();
+            if (value.size() >= 2 && value.startsWith('"') && value.endsWith('"'))
+                value = value.sliced(1, value.size() - 2);
+            return value;
+        }
+    }
+    return {};
+}
+
+// The first part of a multipart/form-data body that carries a file (RFC 7578).
+UploadApi::Upload fromMultipart(const QByteArray &body, const QByteArray &boundary, QString *error)
+{
+    const QByteArray delimiter = QByteArray("--") + boundary;
+    const QByteArray partEnd = QByteArray("\r\n") + delimiter;
+    qsizetype at = body.indexOf(delimiter);
+    while (at >= 0) {
+        qsizetype headersStart = at + delimiter.size();
+        if (body.mid(headersStart, 2) == "--")
+            break; // the closing delimiter
+        headersStart = body.indexOf("\r\n", headersStart);
+        const qsizetype headersEnd = headersStart < 0 ? -1 : body.indexOf("\r\n\r\n", headersStart);
+        const qsizetype next = headersEnd < 0 ? -1 : body.indexOf(partEnd, headersEnd);
+        if (next < 0) {
+            *error = QStringLiteral("the multipart body is truncated or malformed");
+            return {};
+        }
+        QByteArray disposition;
+        for (const QByteArray &line : body.mid(headersStart + 2, headersEnd - headersStart - 2).split('\n')) {
+            const QByteArray header = line.trimmed();
+            if (header.toLower().startsWith("content-disposition:"))
+                disposition = header.sliced(header.indexOf(':') + 1);
+        }
+        const QByteArray fileName = headerParameter(disposition, "filename");
+        if (!fileName.isEmpty())
+            return {QString::fromUtf8(fileName), body.mid(headersEnd + 4, next - headersEnd - 4)};
+        at = next + 2;
+    }
+    *error = QStringLiteral("the multipart body holds no file part (a part with a filename)");
+    return {};
+}
+
+} // namespace
+
+UploadApi::UploadApi(QString databasePath, Options options, Changed changed)
+    : m_databasePath(std::move(databasePath))
+    , m_options(options)
+    , m_changed(std::move(changed))
+{
+    m_pool.setMaxThreadCount(1); // one writer at a time: SQLite has one anyway
+}
+
+UploadApi::~UploadApi()
+{
+    m_pool.waitForDone();
+}
+
+void UploadApi::registerRoutes(Router &router)
+{
+    router.add("PUT", QStringLiteral("/api/upload"),
+               QStringLiteral("Load one CSV or JSON file (raw body or multipart) into the store"),
+               [this](const HttpRequest &request, const RouteParams &) { return upload(request); });
+}
+
+UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
+{
+    const QByteArray contentType = request.header("content-type");
+    const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
+    Upload upload;
+    if (mediaType == "multipart/form-data") {
+        const QByteArray boundary = headerParameter(contentType, "boundary");
+        if (boundary.isEmpty() || boundary.size() > 70) {
+            *error = QStringLiteral("Content-Type multipart/form-data needs a boundary of 1 to 70 characters");
+            return {};
+        }
+        upload = fromMultipart(request.body, boundary, error);
+        if (!error->isEmpty())
+            return {};
+    } else {
+        upload.content = request.body;
+        upload.fileName = request.query.queryItemValue(QStringLiteral("filename"), QUrl::FullyDecoded);
+        if (upload.fileName.isEmpty()) {
+            if (mediaType == "text/csv")
+                upload.fileName = QStringLiteral("upload.csv");
+            else if (mediaType == "application/json")
+                upload.fileName = QStringLiteral("upload.json");
+        }
+    }
+    upload.fileName = QFileInfo(upload.fileName).fileName(); // a client's folders mean nothing here
+    if (upload.fileName.isEmpty()) {
+        *error = QStringLiteral("name the file: ?filename=NAME.csv|.json, Content-Type text/csv or "
+                                "application/json, or a multipart file part");
+    } else if (!isPlainFileName(upload.fileName)
+               || !(upload.fileName.endsWith(u".csv", Qt::CaseInsensitive)
+                    || upload.fileName.endsWith(u".json", Qt::CaseInsensitive))) {
+        *error = QStringLiteral("'%1' is not a plain .csv or .json file name").arg(upload.fileName);
+    } else if (upload.content.isEmpty()) {
+        *error = QStringLiteral("the file is empty");
+    }
+    return error->isEmpty() ? upload : Upload{};
+}
+
+QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
+{
+    if (!m_options.enabled) {
+        return readyResponse(HttpResponse::problem(
+            403, QStringLiteral("uploads are disabled on this server (start it with --enable-upload)")));
+    }
+    QString error;
+    const Upload file = extract(request, &error);
+    if (!error.isEmpty())
+        return readyResponse(HttpResponse::problem(400, error, QStringLiteral("file")));
+    if (m_pending.load() >= m_options.maxQueued) {
+        HttpResponse busy = HttpResponse::problem(503, QStringLiteral("too many uploads in progress; try again"));
+        busy.setHeader("Retry-After", "5");
+        return readyResponse(busy);
+    }
+    ++m_pending;
+    const QString subject = request.subject;
+    QFuture<HttpResponse> done = QtConcurrent::run(&m_pool, [path = m_databasePath, file] {
+        MetricsDatabase database;
+        if (!database.open(path))
+            return HttpResponse::problem(503, QStringLiteral("the store cannot be opened for writing"));
+        Ingestor ingestor(database.connection());
+        IngestReport report;
+        report.files << ingestor.ingestContent(file.content, file.fileName,
+                                               QDateTime::currentSecsSinceEpoch());
+        // Same report as `isobar ingest`; a rejected file changed nothing and is the client's fault.
+        return HttpResponse::json(report.toJson(), report.filesFailed() == 0 ? 200 : 400);
+    });
+    return done.then(QtFuture::Launch::Sync, [this, subject, name = file.fileName](HttpResponse response) {
+        --m_pending;
+        qCInfo(lcUpload).noquote() << QStringLiteral("event=upload file=%1 status=%2 subject=%3")
+                                          .arg(name)
+                                          .arg(response.status)
+                                          .arg(subject.isEmpty() ? QStringLiteral("-") : subject);
+        if (response.status == 200 && m_changed)
+            QMetaObject::invokeMethod(QCoreApplication::instance(), m_changed, Qt::QueuedConnection);
+        return response;
+    });
+}
+
+} // namespace isobar

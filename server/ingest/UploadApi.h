@@ -1,0 +1,49 @@
+#pragma once
+
+#include "http/Router.h"
+
+#include <QThreadPool>
+
+#include <atomic>
+#include <functional>
+
+namespace isobar {
+
+// PUT /api/upload/: one CSV or JSON file, as the raw body or as the file part of a
+// multipart/form-data body, loaded by the same Ingestor as `isobar ingest` (same validation,
+// one all-or-nothing transaction, same report, as JSON). Uploads run one at a time on their
+// own thread with their own write connection, never on the event loop; at most `maxQueued`
+// wait, further ones get 503.
+class UploadApi
+{
+public:
+    struct Options {
+        bool enabled = false;
+        int maxQueued = 4;
+    };
+    // Told after an upload changed the store, so caches keyed on the data version move on.
+    using Changed = std::function<void()>;
+
+    UploadApi(QString databasePath, Options options, Changed changed);
+    ~UploadApi();
+
+    void registerRoutes(Router &router);
+
+    struct Upload {
+        QString fileName;
+        QByteArray content;
+    };
+    // The file in a request, or an error naming what is wrong with it (for a 400).
+    static Upload extract(const HttpRequest &request, QString *error);
+
+private:
+    QFuture<HttpResponse> upload(const HttpRequest &request);
+
+    QString m_databasePath;
+    Options m_options;
+    Changed m_changed;
+    QThreadPool m_pool;
+    std::atomic_int m_pending{0};
+};
+
+} // namespace isobar

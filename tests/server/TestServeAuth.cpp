@@ -1,0 +1,353 @@
+#include "OidcTestProvider.h"
+#include "TestSupport.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTest>
+#include <QUuid>
+
+using namespace isobar;
+using namespace isobar::test;
+
+namespace {
+
+const QString kAudience = QStringLiteral("isobar-api");
+// Auth passed, then the handler refused the position: proves the token was accepted without
+// making an upstream call.
+const QByteArray kWatchTarget = "/prcpt?lt=north&lg=0";
+const QByteArray kCsvHeader = "parent_theme,child_theme,topic,geography_type,geography,metric_name,"
+                              "stratum,sex,period,year,epiweek,date,metric_value\n";
+
+qint64 now() { return QDateTime::currentSecsSinceEpoch(); }
+
+QByteArray bearer(const QByteArray &token) { return "Authorization: Bearer " + token + "\r\n"; }
+
+struct IsobarRun {
+    int exitCode = -1;
+    QByteArray output;
+};
+
+IsobarRun runIsobar(const QStringList &arguments)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QStringLiteral(ISOBAR_BINARY), arguments);
+    process.waitForFinished(15000);
+    return {process.exitCode(), process.readAll()};
+}
+
+} // namespace
+
+class TestServeAuth : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    TokenSigner m_signer;
+    std::unique_ptr<OidcTestProvider> m_provider;
+    ServerProcess m_server;
+
+    QJsonObject claims(const QString &scope = QStringLiteral("weather:read")) const
+    {
+        return QJsonObject{{"iss", m_provider->issuer()},
+                           {"aud", QJsonArray{kAudience, "another-api"}},
+                           {"sub", "watch-0042"},
+                           {"scope", scope},
+                           {"iat", double(now() - 10)},
+                           {"nbf", double(now() - 10)},
+                           {"exp", double(now() + 600)}};
+    }
+    QStringList authArguments() const
+    {
+        return {"--oidc-issuer", m_provider->issuer(), "--oidc-audience", kAudience};
+    }
+    HttpReply get(quint16 port, const QByteArray &target, const QByteArray &token)
+    {
+        return HttpClient::request(port, "GET", target, {}, token.isNull() ? QByteArray() : bearer(token));
+    }
+    static void verifyInvalidToken(const HttpReply &reply)
+    {
+        QCOMPARE(reply.status, 401);
+        QVERIFY2(reply.header("www-authenticate").contains("Bearer")
+                     && reply.header("www-authenticate").contains("error=\"invalid_token\""),
+                 reply.header("www-authenticate").constData());
+        // One answer for every failure: nothing says which check failed.
+        for (const char *hint : {"expired", "signature", "issuer", "audience", "kid", "alg"})
+            QVERIFY2(!reply.body.toLower().contains(hint), reply.body.constData());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_provider = std::make_unique<OidcTestProvider>(m_signer);
+        QVERIFY(m_provider->start());
+        QVERIFY2(m_server.start(m_dir.filePath("auth.db"), authArguments()), m_server.output().constData());
+    }
+
+    void refusesToStartWithoutIssuer()
+    {
+        const IsobarRun run = runIsobar({"serve", "--port", "0", "--database", m_dir.filePath("none.db")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.output.contains("--oidc-issuer") && run.output.contains("--no-auth"), run.output.constData());
+    }
+
+    void refusesPlainHttpIssuerOffLoopback()
+    {
+        const IsobarRun run = runIsobar({"serve", "--port", "0", "--database", m_dir.filePath("none.db"),
+                                         "--oidc-issuer", "http://idp.example.com/realms/isobar",
+                                         "--oidc-audience", kAudience});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.output.contains("must use https"), run.output.constData());
+    }
+
+    void noAuthIsLoud()
+    {
+        ServerProcess open;
+        QVERIFY2(open.start(m_dir.filePath("open.db"), {"--no-auth"}), open.output().constData());
+        QVERIFY2(open.output().contains("event=auth_disabled"), open.output().constData());
+        const HttpReply health = get(open.port(), "/health/", {});
+        QCOMPARE(health.status, 200);
+        const QJsonObject auth = health.json().object().value("auth").toObject();
+        QCOMPARE(auth.value("mode").toString(), QStringLiteral("disabled"));
+        QVERIFY(auth.value("warning").toString().contains("--no-auth"));
+        QCOMPARE(get(open.port(), kWatchTarget, {}).status, 400); // open: straight to the handler
+    }
+
+    void validTokensPass_data()
+    {
+        QTest::addColumn<QByteArray>("token");
+        QTest::newRow("RS256") << m_signer.signRs256(claims());
+        QTest::newRow("ES256") << m_signer.signEs256(claims());
+        QJsonObject scp = claims();
+        scp.remove("scope");
+        scp.insert("scp", QJsonArray{"openid", "weather:read"});
+        QTest::newRow("scp array") << m_signer.signRs256(scp);
+        QJsonObject single = claims();
+        single.insert("aud", kAudience);
+        QTest::newRow("aud as a string") << m_signer.signRs256(single);
+        QTest::newRow("typ at+jwt") << m_signer.signRs256(claims(), "rsa-1", QJsonObject{{"typ", "at+jwt"}});
+    }
+    void validTokensPass()
+    {
+        QFETCH(QByteArray, token);
+        const HttpReply reply = get(m_server.port(), kWatchTarget, token);
+        QCOMPARE(reply.status, 400);
+        QVERIFY(reply.body.contains("lt"));
+    }
+
+    void invalidTokensAreRejected_data()
+    {
+        QTest::addColumn<QByteArray>("token");
+        QJsonObject c = claims();
+        QTest::newRow("missing token") << QByteArray();
+        QTest::newRow("alg none") << TokenSigner::unsignedToken(c);
+        QTest::newRow("HS256 keyed with the RSA public key")
+            << TokenSigner::signHs256(c, m_signer.rsaPublicKeyPem(), "rsa-1");
+        QTest::newRow("unknown kid") << m_signer.signRs256(c, "rsa-rotated-away");
+        const QByteArray good = m_signer.signRs256(c);
+        QByteArray badSignature = good;
+        badSignature[badSignature.size() - 5] = badSignature.at(badSignature.size() - 5) == 'A' ? 'B' : 'A';
+        QTest::newRow("bad signature") << badSignature;
+        QJsonObject elevated = c;
+        elevated.insert("sub", "admin");
+        const QList<QByteArray> parts = good.split('.');
+        QTest::newRow("tampered payload")
+            << parts[0] + '.' + TokenSigner::base64Url(QJsonDocument(elevated).toJson(QJsonDocument::Compact)) + '.'
+                   + parts[2];
+        QTest::newRow("signature from the other key") << parts[0] + '.' + parts[1] + '.'
+                                                              + m_signer.signEs256(c).split('.')[2];
+        QJsonObject wrongIssuer = c;
+        wrongIssuer.insert("iss", QString(m_provider->issuer() + "/other"));
+        QTest::newRow("wrong issuer") << m_signer.signRs256(wrongIssuer);
+        QJsonObject wrongAudience = c;
+        wrongAudience.insert("aud", "someone-else");
+        QTest::newRow("wrong audience") << m_signer.signRs256(wrongAudience);
+        QJsonObject expired = c;
+        expired.insert("exp", double(now() - 3600));
+        QTest::newRow("expired") << m_signer.signRs256(expired);
+        QJsonObject early = c;
+        early.insert("nbf", double(now() + 3600));
+        QTest::newRow("not yet valid") << m_signer.signRs256(early);
+        QJsonObject future = c;
+        future.insert("iat", double(now() + 3600));
+        QTest::newRow("issued in the future") << m_signer.signRs256(future);
+        QTest::newRow("wrong typ") << m_signer.signRs256(c, "rsa-1", QJsonObject{{"typ", "id+jwt"}});
+        QTest::newRow("malformed base64") << QByteArray("eyJhbGciOi***.e30.c2ln");
+        QTest::newRow("malformed JSON") << TokenSigner::base64Url("{\"alg\":") + '.'
+                                               + TokenSigner::base64Url("{}") + ".c2ln";
+        QTest::newRow("two parts") << parts[0] + '.' + parts[1];
+        QTest::newRow("not a bearer scheme") << QByteArray("Basic dXNlcjpwYXNz");
+    }
+    void invalidTokensAreRejected()
+    {
+        QFETCH(QByteArray, token);
+        QByteArray header;
+        if (token.startsWith("Basic "))
+            header = "Authorization: " + token + "\r\n";
+        else if (!token.isEmpty())
+            header = bearer(token);
+        verifyInvalidToken(HttpClient::request(m_server.port(), "GET", kWatchTarget, {}, header));
+    }
+
+    void embeddedKeyHeadersAreIgnored()
+    {
+        // An attacker's own key in jwk/jku/x5u must not be used: the token is still checked
+        // against the provider's keys only (here: the kid is unknown to the provider).
+        TokenSigner attacker;
+        QJsonObject header{{"jku", "http://127.0.0.1:1/evil.json"},
+                           {"jwk", attacker.jwks().value("keys").toArray().first()}};
+        verifyInvalidToken(get(m_server.port(), kWatchTarget, attacker.signRs256(claims(), "evil-1", header)));
+        verifyInvalidToken(get(m_server.port(), kWatchTarget, attacker.signRs256(claims(), "rsa-1", header)));
+    }
+
+    void missingScopeIsForbidden()
+    {
+        const HttpReply reply = get(m_server.port(), kWatchTarget, m_signer.signRs256(claims("openid profile")));
+        QCOMPARE(reply.status, 403);
+        QVERIFY(reply.header("www-authenticate").contains("insufficient_scope"));
+        QVERIFY(reply.header("www-authenticate").contains("weather:read"));
+    }
+
+    void metricsApiStaysPublic()
+    {
+        QCOMPARE(get(m_server.port(), "/api/public/timeseries/themes/", {}).status, 200);
+        QCOMPARE(get(m_server.port(), "/health", {}).status, 200);
+    }
+
+    void uploadNeedsAdmin()
+    {
+        const QByteArray csv = kCsvHeader
+            + "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,default,all,daily,2023,10,8/3/2023,2364\n";
+        const QByteArray headers = "Content-Type: text/csv\r\n";
+        HttpReply reply = HttpClient::request(m_server.port(), "PUT", "/api/upload/", csv, headers);
+        QCOMPARE(reply.status, 401);
+        reply = HttpClient::request(m_server.port(), "PUT", "/api/upload/", csv,
+                                    headers + bearer(m_signer.signRs256(claims())));
+        QCOMPARE(reply.status, 403);
+        reply = HttpClient::request(m_server.port(), "PUT", "/api/upload/", csv,
+                                    headers + bearer(m_signer.signRs256(claims("isobar:admin"))));
+        QCOMPARE(reply.status, 403); // admin, but this server was started without --enable-upload
+        QVERIFY(reply.body.contains("--enable-upload"));
+    }
+
+    void uploadLoadsThroughTheIngestor()
+    {
+        ServerProcess server;
+        QVERIFY2(server.start(m_dir.filePath("upload.db"), authArguments() + QStringList{"--enable-upload"}),
+                 server.output().constData());
+        const QByteArray admin = bearer(m_signer.signRs256(claims("isobar:admin")));
+        const QByteArray good = kCsvHeader
+            + "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,default,all,daily,2023,10,8/3/2023,2364\n"
+              "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,default,all,daily,2023,10,9/3/2023,2401\n";
+        HttpReply reply = HttpClient::request(server.port(), "PUT", "/api/upload/?filename=cases.csv", good, admin);
+        QCOMPARE(reply.status, 200);
+        QJsonObject report = reply.json().object();
+        QVERIFY2(QJsonDocument(report).toJson().contains("\"inserted\": 2"), reply.body.constData());
+
+        // A file with one bad row is rejected whole, naming line and field; nothing changes.
+        const QByteArray bad = kCsvHeader
+            + "infectious_disease,respiratory,COVID-19,Nation,Wales,new_cases_daily,default,all,daily,2023,10,8/3/2023,17\n"
+              "infectious_disease,respiratory,COVID-19,Nation,Wales,new_cases_daily,default,all,daily,2023,99,9/3/2023,18\n";
+        const QByteArray boundary = "----isobar" + QUuid::createUuid().toByteArray(QUuid::Id128);
+        const QByteArray multipart = "--" + boundary
+            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"wales.csv\"\r\n"
+              "Content-Type: text/csv\r\n\r\n"
+            + bad + "\r\n--" + boundary + "--\r\n";
+        reply = HttpClient::request(server.port(), "PUT", "/api/upload", multipart,
+                                    admin + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n");
+        QCOMPARE(reply.status, 400);
+        QVERIFY2(reply.body.contains("epiweek") && reply.body.contains("wales.csv"), reply.body.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(get(server.port(), "/api/public/timeseries/themes/infectious_disease/sub_themes/"
+                                                     "respiratory/topics/COVID-19/geography_types/Nation/geographies/",
+                                      {})
+                                      .body.contains("Wales"),
+                                  false, 2000);
+
+        reply = HttpClient::request(server.port(), "PUT", "/api/upload/?filename=../../etc/passwd", good, admin);
+        QCOMPARE(reply.status, 400);
+        reply = HttpClient::request(server.port(), "PUT", "/api/upload/", good,
+                                    admin + "Content-Type: application/octet-stream\r\n");
+        QCOMPARE(reply.status, 400); // no name, no telling media type: which format is it?
+        QVERIFY(reply.json().object().value("field").toString() == "file");
+        QCOMPARE(server.stop(), 0);
+    }
+
+    void unknownKidRefreshIsRateLimited()
+    {
+        const int before = m_provider->jwksFetches();
+        for (int i = 0; i < 20; ++i)
+            verifyInvalidToken(get(m_server.port(), kWatchTarget,
+                                   m_signer.signRs256(claims(), QStringLiteral("bogus-%1").arg(i))));
+        QVERIFY2(m_provider->jwksFetches() - before <= 1,
+                 qPrintable(QStringLiteral("%1 JWKS fetches").arg(m_provider->jwksFetches() - before)));
+    }
+
+    void hugeTokens()
+    {
+        const QByteArray megabytes = "eyJhbGciOiJSUzI1NiJ9." + QByteArray(3 * 1024 * 1024, 'A') + ".c2ln";
+        // Past the connection guard's header limit: refused before any of it is parsed.
+        QCOMPARE(get(m_server.port(), kWatchTarget, megabytes).status, 413);
+        // Within a generous header limit the verifier still refuses it, without trying it.
+        ServerProcess roomy;
+        QVERIFY2(roomy.start(m_dir.filePath("roomy.db"), authArguments() + QStringList{"--max-header-bytes", "81920"}),
+                 roomy.output().constData());
+        verifyInvalidToken(get(roomy.port(), kWatchTarget, megabytes.first(64 * 1024)));
+    }
+
+    void providerOutageKeepsCachedKeys()
+    {
+        QJsonObject fresh = claims();
+        fresh.insert("jti", QUuid::createUuid().toString()); // not in the token cache
+        m_provider->stop();
+        QCOMPARE(get(m_server.port(), kWatchTarget, m_signer.signEs256(fresh)).status, 400);
+        verifyInvalidToken(get(m_server.port(), kWatchTarget, m_signer.signRs256(fresh, "rsa-2")));
+        const QJsonObject health = get(m_server.port(), "/health", {}).json().object();
+        QCOMPARE(health.value("auth").toObject().value("signing_keys").toInt(), 2);
+    }
+
+    void rateLimitPerCaller()
+    {
+        ServerProcess limited;
+        QVERIFY2(limited.start(m_dir.filePath("limited.db"), {"--no-auth", "--rate-limit", "1", "--rate-burst", "3"}),
+                 limited.output().constData());
+        QList<int> statuses;
+        for (int i = 0; i < 4; ++i)
+            statuses << get(limited.port(), "/health", {}).status;
+        QCOMPARE(statuses, (QList<int>{200, 200, 200, 429}));
+        const HttpReply reply = get(limited.port(), "/health", {});
+        QCOMPARE(reply.status, 429);
+        QVERIFY(reply.header("retry-after").toInt() >= 1);
+        QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
+    }
+
+    void corsAllowsOnlyConfiguredOrigins()
+    {
+        const QByteArray preflight = "Origin: https://dash.example\r\nAccess-Control-Request-Method: POST\r\n";
+        // None allowed by default.
+        HttpReply reply = HttpClient::request(m_server.port(), "OPTIONS", "/api/tables/v4", {}, preflight);
+        QVERIFY(reply.header("access-control-allow-origin").isEmpty());
+
+        ServerProcess web;
+        QVERIFY2(web.start(m_dir.filePath("web.db"), {"--no-auth", "--cors-origins", "https://dash.example"}),
+                 web.output().constData());
+        reply = HttpClient::request(web.port(), "OPTIONS", "/api/tables/v4", {}, preflight);
+        QCOMPARE(reply.status, 204);
+        QCOMPARE(reply.header("access-control-allow-origin"), QByteArray("https://dash.example"));
+        QVERIFY(reply.header("access-control-allow-methods").contains("POST"));
+        QVERIFY(reply.header("access-control-allow-headers").contains("Authorization"));
+        reply = HttpClient::request(web.port(), "OPTIONS", "/api/tables/v4", {},
+                                    "Origin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\n");
+        QVERIFY(reply.header("access-control-allow-origin").isEmpty());
+        reply = HttpClient::request(web.port(), "GET", "/api/public/timeseries/themes/", {},
+                                    "Origin: https://dash.example\r\n");
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.header("access-control-allow-origin"), QByteArray("https://dash.example"));
+        QCOMPARE(reply.header("vary"), QByteArray("Origin"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServeAuth)
+#include "TestServeAuth.moc"

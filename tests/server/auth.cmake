@@ -1,0 +1,7 @@
+# Token verification, scopes, rate limits, CORS and upload, against a real `isobar serve` and a
+# local OpenID Connect provider whose keys the test makes.
+add_library(isobar_testoidc STATIC support/OidcTestProvider.h support/OidcTestProvider.cpp)
+target_link_libraries(isobar_testoidc PUBLIC isobar_testsupport isobar_server)
+target_include_directories(isobar_testoidc PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/support)
+
+add_unit_test(NAME TestServeAuth SOURCES server/TestServeAuth.cpp LIBS isobar_testoidc)
