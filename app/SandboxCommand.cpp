@@ -1,7 +1,148 @@
 #include "SandboxCommand.h"
 
+#include "weather/AccuWeatherSandbox.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QSocketNotifier>
+#include <QTextStream>
+#include <csignal>
+#include <sys/socket.h>
+#include <unistd.h>
+
 namespace isobar {
 
-int runSandboxCommand(const QStringList &) { return 1; }
+namespace {
+
+constexpr auto kKeyVariable = "ISOBAR_SANDBOX_API_KEY";
+
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int) {
+    const char byte = 1;
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+// SIGTERM and SIGINT reach the event loop through a socket pair, the only async-signal-safe
+// way to wake Qt (the same scheme as `isobar serve`); the handler only writes one byte.
+bool quitOnShutdownSignals() {
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return false;
+    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
+    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [notifier] {
+        char byte;
+        [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &byte, 1);
+        notifier->setEnabled(false);
+        QCoreApplication::exit(0);
+    });
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+    return true;
+}
+
+} // namespace
+
+int runSandboxCommand(const QStringList &arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Serve AccuWeather's wire format on a local port, so Isobar's whole upstream path runs\n"
+        "offline: /locations/v1/cities/geoposition/search, /currentconditions/v1/{key},\n"
+        "/forecasts/v1/daily/5day/{key} and /forecasts/v1/hourly/12hour/{key}.\n"
+        "Weather is synthetic and named as the sandbox's; location keys cover ~10 km areas.\n"
+        "\n"
+        "The API key clients must present (Authorization: Bearer KEY, or apikey=KEY) is read\n"
+        "from the environment variable ISOBAR_SANDBOX_API_KEY, never from the command line.\n"
+        "A request can ask for one fault itself: ?sandbox_fault=NAME[&sandbox_delay_ms=N].\n"
+        "Runs until SIGTERM or SIGINT."));
+    parser.addHelpOption();
+    const QCommandLineOption port(QStringLiteral("port"),
+                                  QStringLiteral("TCP port (0: any free port)."),
+                                  QStringLiteral("port"), QStringLiteral("8089"));
+    const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on."),
+                                  QStringLiteral("address"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption fault(
+        QStringLiteral("fault"),
+        QStringLiteral(
+            "Inject a fault into calls: delay, server-error, 429, quota, malformed, reset."),
+        QStringLiteral("kind"), QStringLiteral("none"));
+    const QCommandLineOption probability(QStringLiteral("fault-probability"),
+                                         QStringLiteral("Share of calls the fault hits, 0 to 1."),
+                                         QStringLiteral("p"), QStringLiteral("1"));
+    const QCommandLineOption delay(QStringLiteral("delay-ms"),
+                                   QStringLiteral("How late a delayed answer comes."),
+                                   QStringLiteral("ms"), QStringLiteral("3000"));
+    parser.addOptions({port, bind, fault, probability, delay});
+    parser.process(arguments);
+
+    QTextStream err(stderr);
+    const QString name = QStringLiteral("isobar accuweather-sandbox: ");
+    if (!parser.positionalArguments().isEmpty()) {
+        err << name << "unexpected argument '" << parser.positionalArguments().constFirst()
+            << "'\n";
+        return 2;
+    }
+    bool ok = false;
+    const uint portNumber = parser.value(port).toUInt(&ok);
+    if (!ok || portNumber > 65535) {
+        err << name << "--port: '" << parser.value(port) << "' is not a port number\n";
+        return 2;
+    }
+    const QHostAddress address(parser.value(bind));
+    if (address.isNull()) {
+        err << name << "--bind: '" << parser.value(bind) << "' is not an IP address\n";
+        return 2;
+    }
+    AccuWeatherSandbox::FaultPlan plan;
+    const auto kind = AccuWeatherSandbox::faultFromName(parser.value(fault));
+    if (!kind) {
+        err << name << "--fault: '" << parser.value(fault)
+            << "' is not one of delay, server-error, 429, quota, malformed, reset\n";
+        return 2;
+    }
+    plan.kind = *kind;
+    plan.probability = parser.value(probability).toDouble(&ok);
+    if (!ok || plan.probability < 0 || plan.probability > 1) {
+        err << name << "--fault-probability: '" << parser.value(probability)
+            << "' is not between 0 and 1\n";
+        return 2;
+    }
+    plan.delayMs = parser.value(delay).toInt(&ok);
+    if (!ok || plan.delayMs < 0 || plan.delayMs > 600'000) {
+        err << name << "--delay-ms: '" << parser.value(delay) << "' is not between 0 and 600000\n";
+        return 2;
+    }
+    const QString key = qEnvironmentVariable(kKeyVariable);
+    if (key.isEmpty()) {
+        err << name << kKeyVariable << " is not set: it holds the API key clients must present\n";
+        return 2;
+    }
+
+    AccuWeatherSandbox sandbox(key);
+    sandbox.setFaultPlan(plan);
+    if (!sandbox.listen(address, quint16(portNumber))) {
+        err << name << "cannot listen on " << address.toString() << ':' << portNumber << ": "
+            << sandbox.errorString() << '\n';
+        return 1;
+    }
+    // Before the "listening" line: whoever waits for it may signal at once.
+    if (!quitOnShutdownSignals()) {
+        err << name << "cannot watch for SIGTERM/SIGINT\n";
+        return 1;
+    }
+    QString host = address.toString();
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        host = u'[' + host + u']';
+    QTextStream(stdout) << "AccuWeather sandbox (not real weather) listening on http://" << host
+                        << ':' << sandbox.port()
+                        << "/  fault=" << AccuWeatherSandbox::faultName(plan.kind)
+                        << "  (Ctrl+C to stop)\n"
+                        << Qt::flush;
+    return QCoreApplication::exec();
+}
 
 } // namespace isobar

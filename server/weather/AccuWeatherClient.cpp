@@ -16,11 +16,10 @@ Q_LOGGING_CATEGORY(lcUpstream, "isobar.upstream")
 
 constexpr qint64 kDayMs = 24 * 3600 * 1000;
 
-std::optional<qint64> parseHttpDate(const QByteArray &value)
-{
+std::optional<qint64> parseHttpDate(const QByteArray &value) {
     // RFC 9110 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-    const QDateTime parsed = QLocale::c().toDateTime(QString::fromLatin1(value).trimmed(),
-                                                     QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    const QDateTime parsed = QLocale::c().toDateTime(
+        QString::fromLatin1(value).trimmed(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!parsed.isValid())
         return std::nullopt;
     QDateTime utc = parsed;
@@ -28,15 +27,13 @@ std::optional<qint64> parseHttpDate(const QByteArray &value)
     return utc.toMSecsSinceEpoch();
 }
 
-bool isQuotaBody(const QByteArray &body)
-{
+bool isQuotaBody(const QByteArray &body) {
     const QJsonObject object = QJsonDocument::fromJson(body).object();
-    return object.value(u"Code").toString() == u"ServiceUnavailable"
-        && object.value(u"Message").toString().contains(u"allowed number of requests");
+    return object.value(u"Code").toString() == u"ServiceUnavailable" &&
+           object.value(u"Message").toString().contains(u"allowed number of requests");
 }
 
-UpstreamResult failure(UpstreamError::Kind kind, QString detail)
-{
+UpstreamResult failure(UpstreamError::Kind kind, QString detail) {
     UpstreamResult result;
     result.error = UpstreamError{kind, std::move(detail)};
     return result;
@@ -44,30 +41,42 @@ UpstreamResult failure(UpstreamError::Kind kind, QString detail)
 
 } // namespace
 
-QString upstreamErrorName(UpstreamError::Kind kind)
-{
+QString upstreamErrorName(UpstreamError::Kind kind) {
     switch (kind) {
-    case UpstreamError::Kind::None: return QStringLiteral("none");
-    case UpstreamError::Kind::Timeout: return QStringLiteral("timeout");
-    case UpstreamError::Kind::Network: return QStringLiteral("network");
-    case UpstreamError::Kind::ServerError: return QStringLiteral("server_error");
-    case UpstreamError::Kind::Rejected: return QStringLiteral("rejected");
-    case UpstreamError::Kind::Unauthorized: return QStringLiteral("unauthorized");
-    case UpstreamError::Kind::QuotaExceeded: return QStringLiteral("quota_exceeded");
-    case UpstreamError::Kind::BudgetSpent: return QStringLiteral("budget_spent");
-    case UpstreamError::Kind::QueueFull: return QStringLiteral("queue_full");
-    case UpstreamError::Kind::BadResponse: return QStringLiteral("bad_response");
+    case UpstreamError::Kind::None:
+        return QStringLiteral("none");
+    case UpstreamError::Kind::Timeout:
+        return QStringLiteral("timeout");
+    case UpstreamError::Kind::Network:
+        return QStringLiteral("network");
+    case UpstreamError::Kind::ServerError:
+        return QStringLiteral("server_error");
+    case UpstreamError::Kind::Rejected:
+        return QStringLiteral("rejected");
+    case UpstreamError::Kind::Unauthorized:
+        return QStringLiteral("unauthorized");
+    case UpstreamError::Kind::QuotaExceeded:
+        return QStringLiteral("quota_exceeded");
+    case UpstreamError::Kind::BudgetSpent:
+        return QStringLiteral("budget_spent");
+    case UpstreamError::Kind::QueueFull:
+        return QStringLiteral("queue_full");
+    case UpstreamError::Kind::BadResponse:
+        return QStringLiteral("bad_response");
     }
     return QStringLiteral("unknown");
 }
 
-QString AccuWeatherClient::endpointName(Endpoint endpoint)
-{
+QString AccuWeatherClient::endpointName(Endpoint endpoint) {
     switch (endpoint) {
-    case Endpoint::Geoposition: return QStringLiteral("geoposition");
-    case Endpoint::Current: return QStringLiteral("current");
-    case Endpoint::Daily: return QStringLiteral("daily");
-    case Endpoint::Hourly: return QStringLiteral("hourly");
+    case Endpoint::Geoposition:
+        return QStringLiteral("geoposition");
+    case Endpoint::Current:
+        return QStringLiteral("current");
+    case Endpoint::Daily:
+        return QStringLiteral("daily");
+    case Endpoint::Hourly:
+        return QStringLiteral("hourly");
     }
     return {};
 }
@@ -76,74 +85,83 @@ AccuWeatherClient::AccuWeatherClient(Options options, KeyProvider key, Clock clo
     : QObject(parent)
     , m_options(std::move(options))
     , m_key(std::move(key))
-    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
-{
+    , m_clock(clock ? std::move(clock)
+                    : Clock([] { return QDateTime::currentMSecsSinceEpoch(); })) {
     // Keep connections to the upstream open between calls.
     m_network.setAutoDeleteReplies(false);
 }
 
-AccuWeatherClient::~AccuWeatherClient()
-{
+AccuWeatherClient::~AccuWeatherClient() {
+    // Calls still under way end here: their replies must not call back into a half-destroyed
+    // client, and their callers learn that no answer is coming.
+    for (QNetworkReply *reply : m_network.findChildren<QNetworkReply *>()) {
+        reply->disconnect(this);
+        reply->abort();
+    }
     for (Job &job : m_queue)
         complete(job, failure(UpstreamError::Kind::Network, QStringLiteral("client shut down")));
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::geoposition(double latitude, double longitude,
-                                                       const QString &language)
-{
+                                                       const QString &language) {
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("q"), QStringLiteral("%1,%2").arg(latitude, 0, 'f', 6).arg(longitude, 0, 'f', 6));
+    query.addQueryItem(QStringLiteral("q"),
+                       QStringLiteral("%1,%2").arg(latitude, 0, 'f', 6).arg(longitude, 0, 'f', 6));
     if (!language.isEmpty())
         query.addQueryItem(QStringLiteral("language"), language);
-    return enqueue(Endpoint::Geoposition, QStringLiteral("/locations/v1/cities/geoposition/search"), query);
+    return enqueue(Endpoint::Geoposition, QStringLiteral("/locations/v1/cities/geoposition/search"),
+                   query);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::currentConditions(const QString &locationKey,
-                                                             const QString &language)
-{
+                                                             const QString &language) {
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
     if (!language.isEmpty())
         query.addQueryItem(QStringLiteral("language"), language);
     return enqueue(Endpoint::Current,
-                   QStringLiteral("/currentconditions/v1/") + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   QStringLiteral("/currentconditions/v1/") +
+                       QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
                    query);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::dailyForecast(const QString &locationKey, bool metric,
-                                                         const QString &language)
-{
+                                                         const QString &language) {
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("metric"), metric ? QStringLiteral("true") : QStringLiteral("false"));
+    query.addQueryItem(QStringLiteral("metric"),
+                       metric ? QStringLiteral("true") : QStringLiteral("false"));
     query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
     if (!language.isEmpty())
         query.addQueryItem(QStringLiteral("language"), language);
     return enqueue(Endpoint::Daily,
-                   QStringLiteral("/forecasts/v1/daily/5day/") + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   QStringLiteral("/forecasts/v1/daily/5day/") +
+                       QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
                    query);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::hourlyForecast(const QString &locationKey, bool metric,
-                                                          const QString &language)
-{
+                                                          const QString &language) {
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("metric"), metric ? QStringLiteral("true") : QStringLiteral("false"));
+    query.addQueryItem(QStringLiteral("metric"),
+                       metric ? QStringLiteral("true") : QStringLiteral("false"));
     query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
     if (!language.isEmpty())
         query.addQueryItem(QStringLiteral("language"), language);
     return enqueue(Endpoint::Hourly,
-                   QStringLiteral("/forecasts/v1/hourly/12hour/") + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   QStringLiteral("/forecasts/v1/hourly/12hour/") +
+                       QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
                    query);
 }
 
-QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QString &path, QUrlQuery query)
-{
+QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QString &path,
+                                                   QUrlQuery query) {
     auto promise = std::make_shared<QPromise<UpstreamResult>>();
     QFuture<UpstreamResult> future = promise->future();
     promise->start();
     Job job{endpoint, path, std::move(query), 0, promise};
     if (int(m_queue.size()) >= m_options.maxQueued) {
-        complete(job, failure(UpstreamError::Kind::QueueFull, QStringLiteral("too many upstream calls waiting")));
+        complete(job, failure(UpstreamError::Kind::QueueFull,
+                              QStringLiteral("too many upstream calls waiting")));
         return future;
     }
     m_queue.push_back(std::move(job));
@@ -151,8 +169,7 @@ QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QStr
     return future;
 }
 
-void AccuWeatherClient::pump()
-{
+void AccuWeatherClient::pump() {
     while (m_inFlight < m_options.maxConcurrent && !m_queue.empty()) {
         Job job = std::move(m_queue.front());
         m_queue.pop_front();
@@ -160,8 +177,7 @@ void AccuWeatherClient::pump()
     }
 }
 
-bool AccuWeatherClient::spendBudget()
-{
+bool AccuWeatherClient::spendBudget() {
     if (m_options.dailyBudget <= 0)
         return true;
     const qint64 day = m_clock() / kDayMs;
@@ -175,8 +191,7 @@ bool AccuWeatherClient::spendBudget()
     return true;
 }
 
-void AccuWeatherClient::start(Job job)
-{
+void AccuWeatherClient::start(Job job) {
     const qint64 now = m_clock();
     if (now < m_stats.quotaBlockedUntilMs) {
         complete(job, failure(UpstreamError::Kind::QuotaExceeded,
@@ -185,7 +200,8 @@ void AccuWeatherClient::start(Job job)
         return;
     }
     if (!spendBudget()) {
-        complete(job, failure(UpstreamError::Kind::BudgetSpent, QStringLiteral("the daily upstream call budget is spent")));
+        complete(job, failure(UpstreamError::Kind::BudgetSpent,
+                              QStringLiteral("the daily upstream call budget is spent")));
         return;
     }
     QUrl url = m_options.baseUrl;
@@ -200,42 +216,55 @@ void AccuWeatherClient::start(Job job)
     // Qt asks for gzip itself and inflates the answer; setting the header would turn that off.
     if (!key.isEmpty() && m_options.keyPlacement == KeyPlacement::BearerHeader)
         request.setRawHeader("Authorization", "Bearer " + key.toUtf8());
-    request.setTransferTimeout(m_options.timeoutMs);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
 
     ++m_inFlight;
     ++m_stats.endpoints[int(job.endpoint)].calls;
     QNetworkReply *reply = m_network.get(request);
+    // A deadline for the whole call: a transfer timeout alone restarts with every byte, so a
+    // server that trickles its answer would hold the call (and its caller) indefinitely.
+    QTimer::singleShot(m_options.timeoutMs, reply, [reply] {
+        if (reply->isRunning())
+            reply->abort();
+    });
     connect(reply, &QNetworkReply::finished, this,
-            [this, job = std::move(job), reply, now]() mutable { finished(std::move(job), reply, now); });
+            [this, job = std::move(job), reply, now]() mutable {
+                finished(std::move(job), reply, now);
+            });
 }
 
-void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs)
-{
+void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs) {
     --m_inFlight;
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray body = reply->readAll();
     const QNetworkReply::NetworkError networkError = reply->error();
     const QString endpoint = endpointName(job.endpoint);
-    qCInfo(lcUpstream).noquote() << QStringLiteral("event=upstream_call endpoint=%1 status=%2 attempt=%3 ms=%4 error=%5")
-                                        .arg(endpoint).arg(status).arg(job.attempt + 1)
-                                        .arg(m_clock() - startedMs)
-                                        .arg(status ? QStringLiteral("none") : QString::number(int(networkError)));
+    qCInfo(lcUpstream).noquote()
+        << QStringLiteral("event=upstream_call endpoint=%1 status=%2 attempt=%3 ms=%4 error=%5")
+               .arg(endpoint)
+               .arg(status)
+               .arg(job.attempt + 1)
+               .arg(m_clock() - startedMs)
+               .arg(status ? QStringLiteral("none") : QString::number(int(networkError)));
 
     UpstreamResult result;
     bool retry = false;
     if (status == 0) {
-        const bool timedOut = networkError == QNetworkReply::OperationCanceledError
-            || networkError == QNetworkReply::TimeoutError;
-        result = timedOut ? failure(UpstreamError::Kind::Timeout,
-                                    QStringLiteral("no answer within %1 ms").arg(m_options.timeoutMs))
-                          : failure(UpstreamError::Kind::Network, QStringLiteral("connection failed (%1)").arg(int(networkError)));
+        const bool timedOut = networkError == QNetworkReply::OperationCanceledError ||
+                              networkError == QNetworkReply::TimeoutError;
+        result = timedOut
+                     ? failure(UpstreamError::Kind::Timeout,
+                               QStringLiteral("no answer within %1 ms").arg(m_options.timeoutMs))
+                     : failure(UpstreamError::Kind::Network,
+                               QStringLiteral("connection failed (%1)").arg(int(networkError)));
         retry = !timedOut;
     } else if (status == 401 || status == 403) {
         if (!m_stats.keyRejected)
-            qCWarning(lcUpstream).noquote() << QStringLiteral("event=upstream_key_rejected status=%1 "
-                                                              "hint=check the AccuWeather API key").arg(status);
+            qCWarning(lcUpstream).noquote()
+                << QStringLiteral("event=upstream_key_rejected status=%1 "
+                                  "hint=check the AccuWeather API key")
+                       .arg(status);
         m_stats.keyRejected = true;
         result = failure(UpstreamError::Kind::Unauthorized,
                          QStringLiteral("the upstream refused the API key (%1)").arg(status));
@@ -243,18 +272,24 @@ void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs
         const auto retryAfter = reply->rawHeader("Retry-After").toLongLong();
         const qint64 now = m_clock();
         // A daily quota resets at midnight UTC; a 429 is a short rate limit unless told otherwise.
-        qint64 until = status == 429 ? now + m_options.rateLimitBackoffMs : (now / kDayMs + 1) * kDayMs;
+        qint64 until =
+            status == 429 ? now + m_options.rateLimitBackoffMs : (now / kDayMs + 1) * kDayMs;
         if (retryAfter > 0)
             until = now + retryAfter * 1000;
         m_stats.quotaBlockedUntilMs = qMax(m_stats.quotaBlockedUntilMs, until);
-        qCWarning(lcUpstream).noquote() << QStringLiteral("event=upstream_quota_exhausted status=%1 backoff_s=%2")
-                                               .arg(status).arg((until - now) / 1000);
-        result = failure(UpstreamError::Kind::QuotaExceeded, QStringLiteral("upstream quota exhausted"));
+        qCWarning(lcUpstream).noquote()
+            << QStringLiteral("event=upstream_quota_exhausted status=%1 backoff_s=%2")
+                   .arg(status)
+                   .arg((until - now) / 1000);
+        result =
+            failure(UpstreamError::Kind::QuotaExceeded, QStringLiteral("upstream quota exhausted"));
     } else if (status >= 500) {
-        result = failure(UpstreamError::Kind::ServerError, QStringLiteral("upstream answered %1").arg(status));
+        result = failure(UpstreamError::Kind::ServerError,
+                         QStringLiteral("upstream answered %1").arg(status));
         retry = true;
     } else if (status >= 400) {
-        result = failure(UpstreamError::Kind::Rejected, QStringLiteral("upstream refused the request (%1)").arg(status));
+        result = failure(UpstreamError::Kind::Rejected,
+                         QStringLiteral("upstream refused the request (%1)").arg(status));
     } else {
         m_stats.keyRejected = false;
         result = validate(job.endpoint, body);
@@ -276,13 +311,13 @@ void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs
         pump();
         return;
     }
-    ++(result.ok ? m_stats.endpoints[int(job.endpoint)].ok : m_stats.endpoints[int(job.endpoint)].failed);
+    ++(result.ok ? m_stats.endpoints[int(job.endpoint)].ok
+                 : m_stats.endpoints[int(job.endpoint)].failed);
     complete(job, std::move(result));
     pump();
 }
 
-UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &body) const
-{
+UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &body) const {
     QJsonParseError error;
     QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
@@ -295,7 +330,8 @@ UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &
         break;
     case Endpoint::Current:
         // The live endpoint answers an array holding one observation.
-        expected = document.isArray() && !document.array().isEmpty() && document.array().at(0).isObject();
+        expected =
+            document.isArray() && !document.array().isEmpty() && document.array().at(0).isObject();
         if (expected)
             document = QJsonDocument(document.array().at(0).toObject());
         break;
@@ -308,21 +344,20 @@ UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &
     }
     if (!expected)
         return failure(UpstreamError::Kind::BadResponse,
-                       QStringLiteral("upstream %1 answer has an unexpected shape").arg(endpointName(endpoint)));
+                       QStringLiteral("upstream %1 answer has an unexpected shape")
+                           .arg(endpointName(endpoint)));
     UpstreamResult result;
     result.ok = true;
     result.document = std::move(document);
     return result;
 }
 
-void AccuWeatherClient::complete(Job &job, UpstreamResult result)
-{
+void AccuWeatherClient::complete(Job &job, UpstreamResult result) {
     job.promise->addResult(std::move(result));
     job.promise->finish();
 }
 
-AccuWeatherClient::Stats AccuWeatherClient::stats() const
-{
+AccuWeatherClient::Stats AccuWeatherClient::stats() const {
     Stats stats = m_stats;
     stats.inFlight = m_inFlight;
     stats.queued = int(m_queue.size());
@@ -333,8 +368,7 @@ AccuWeatherClient::Stats AccuWeatherClient::stats() const
     return stats;
 }
 
-QString AccuWeatherClient::health() const
-{
+QString AccuWeatherClient::health() const {
     if (m_stats.keyRejected)
         return QStringLiteral("key rejected by upstream");
     if (m_clock() < m_stats.quotaBlockedUntilMs)

@@ -8,7 +8,6 @@
 #include <QPromise>
 #include <QUrl>
 #include <QUrlQuery>
-
 #include <deque>
 #include <functional>
 #include <memory>
@@ -48,8 +47,7 @@ struct UpstreamResult {
 // QNetworkAccessManager (no thread per request), with a per-call timeout, bounded concurrency
 // and queue, retries with jitter on connection errors and 5xx (never on 4xx), quota back-off,
 // and a daily call budget. Every HTTP attempt counts against the budget: it is what costs.
-class AccuWeatherClient : public QObject
-{
+class AccuWeatherClient : public QObject {
     Q_OBJECT
 public:
     enum class Endpoint { Geoposition, Current, Daily, Hourly };
@@ -88,13 +86,18 @@ public:
     using KeyProvider = std::function<QString()>;
     using Clock = std::function<qint64()>; // milliseconds since the epoch
 
-    AccuWeatherClient(Options options, KeyProvider key, Clock clock = {}, QObject *parent = nullptr);
+    AccuWeatherClient(Options options, KeyProvider key, Clock clock = {},
+                      QObject *parent = nullptr);
     ~AccuWeatherClient() override;
 
-    QFuture<UpstreamResult> geoposition(double latitude, double longitude, const QString &language = {});
-    QFuture<UpstreamResult> currentConditions(const QString &locationKey, const QString &language = {});
-    QFuture<UpstreamResult> dailyForecast(const QString &locationKey, bool metric, const QString &language = {});
-    QFuture<UpstreamResult> hourlyForecast(const QString &locationKey, bool metric, const QString &language = {});
+    QFuture<UpstreamResult> geoposition(double latitude, double longitude,
+                                        const QString &language = {});
+    QFuture<UpstreamResult> currentConditions(const QString &locationKey,
+                                              const QString &language = {});
+    QFuture<UpstreamResult> dailyForecast(const QString &locationKey, bool metric,
+                                          const QString &language = {});
+    QFuture<UpstreamResult> hourlyForecast(const QString &locationKey, bool metric,
+                                           const QString &language = {});
 
     Stats stats() const;
     // "ok", or why calls cannot succeed now (rejected key, quota, budget).

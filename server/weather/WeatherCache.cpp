@@ -10,22 +10,23 @@ namespace isobar {
 
 namespace {
 
-QString productName(WeatherProduct product)
-{
+QString productName(WeatherProduct product) {
     switch (product) {
-    case WeatherProduct::Current: return QStringLiteral("current");
-    case WeatherProduct::Daily: return QStringLiteral("daily");
-    case WeatherProduct::Hourly: return QStringLiteral("hourly");
+    case WeatherProduct::Current:
+        return QStringLiteral("current");
+    case WeatherProduct::Daily:
+        return QStringLiteral("daily");
+    case WeatherProduct::Hourly:
+        return QStringLiteral("hourly");
     }
     return {};
 }
 
-QString entryKeyFor(const QString &locationKey, const WeatherQuery &query)
-{
+QString entryKeyFor(const QString &locationKey, const WeatherQuery &query) {
     // Current conditions carry both unit systems, so units are not part of their key.
     const bool perUnits = query.product != WeatherProduct::Current;
-    return productName(query.product) + u'|' + locationKey + u'|'
-        + (perUnits ? (query.metric ? u"metric" : u"imperial") : u"") + u'|' + query.language;
+    return productName(query.product) + u'|' + locationKey + u'|' +
+           (perUnits ? (query.metric ? u"metric" : u"imperial") : u"") + u'|' + query.language;
 }
 
 } // namespace
@@ -36,29 +37,30 @@ WeatherCache::WeatherCache(Options options, AccuWeatherClient &client, WeatherLo
     , m_options(options)
     , m_client(client)
     , m_store(store)
-    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
-{
-}
+    , m_clock(clock ? std::move(clock)
+                    : Clock([] { return QDateTime::currentMSecsSinceEpoch(); })) {}
 
 WeatherCache::~WeatherCache() = default;
 
-qint64 WeatherCache::ttlMs(WeatherProduct product) const
-{
+qint64 WeatherCache::ttlMs(WeatherProduct product) const {
     switch (product) {
-    case WeatherProduct::Current: return m_options.currentTtlSeconds * 1000;
-    case WeatherProduct::Hourly: return m_options.hourlyTtlSeconds * 1000;
-    case WeatherProduct::Daily: return m_options.dailyTtlSeconds * 1000;
+    case WeatherProduct::Current:
+        return m_options.currentTtlSeconds * 1000;
+    case WeatherProduct::Hourly:
+        return m_options.hourlyTtlSeconds * 1000;
+    case WeatherProduct::Daily:
+        return m_options.dailyTtlSeconds * 1000;
     }
     return 0;
 }
 
-QFuture<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query)
-{
-    const GridCell cell = GridCell::locate(query.latitude, query.longitude, m_options.cellSizeMetres);
+QFuture<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query) {
+    const GridCell cell =
+        GridCell::locate(query.latitude, query.longitude, m_options.cellSizeMetres);
     // The hot path (a known cell) answers without touching the future machinery's threads.
     const auto known = m_locations.constFind(cell);
-    if (known != m_locations.constEnd()
-        && m_clock() - known->fetchedAtMs < m_options.locationTtlSeconds * 1000)
+    if (known != m_locations.constEnd() &&
+        m_clock() - known->fetchedAtMs < m_options.locationTtlSeconds * 1000)
         return documentFor(known->location, cell, query);
     return locationFor(cell)
         .then(this,
@@ -72,66 +74,73 @@ QFuture<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query)
         .unwrap();
 }
 
-QFuture<WeatherCache::LocationResult> WeatherCache::locationFor(const GridCell &cell)
-{
+QFuture<WeatherCache::LocationResult> WeatherCache::locationFor(const GridCell &cell) {
     const qint64 now = m_clock();
     const qint64 ttl = m_options.locationTtlSeconds * 1000;
-    if (const auto it = m_locations.constFind(cell); it != m_locations.constEnd() && now - it->fetchedAtMs < ttl)
+    if (const auto it = m_locations.constFind(cell);
+        it != m_locations.constEnd() && now - it->fetchedAtMs < ttl)
         return QtFuture::makeReadyFuture(LocationResult{true, it->location, {}});
     if (m_store) {
         if (const auto stored = m_store->find(cell.sizeMetres, cell.row, cell.column);
             stored && now - stored->fetchedAtMs < ttl) {
-            const WeatherLocation location{stored->key, stored->name, stored->country,
+            const WeatherLocation location{stored->key,      stored->name,     stored->country,
                                            stored->timeZone, stored->latitude, stored->longitude};
             m_locations.insert(cell, LocationEntry{location, stored->fetchedAtMs});
             m_locationOrder.append(cell);
             return QtFuture::makeReadyFuture(LocationResult{true, location, {}});
         }
     }
-    if (const auto flight = m_locationFlights.constFind(cell); flight != m_locationFlights.constEnd()) {
+    if (const auto flight = m_locationFlights.constFind(cell);
+        flight != m_locationFlights.constEnd()) {
         ++m_stats.joinedFlights;
-        return *flight;
+        return (*flight)->join();
     }
-    QFuture<LocationResult> future =
-        m_client.geoposition(cell.centreLatitude, cell.centreLongitude)
-            .then(this, [this, cell](const UpstreamResult &reply) {
-                m_locationFlights.remove(cell);
-                if (!reply.ok)
-                    return LocationResult{false, {}, reply.error};
-                const QJsonObject object = reply.document.object();
-                const QJsonObject position = object.value(u"GeoPosition").toObject();
-                WeatherLocation location{
-                    object.value(u"Key").toString(),
-                    object.value(u"LocalizedName").toString(),
-                    object.value(u"Country").toObject().value(u"ID").toString(),
-                    object.value(u"TimeZone").toObject().value(u"Name").toString(),
-                    position.value(u"Latitude").toDouble(cell.centreLatitude),
-                    position.value(u"Longitude").toDouble(cell.centreLongitude),
-                };
-                const qint64 now = m_clock();
-                m_locations.insert(cell, LocationEntry{location, now});
-                m_locationOrder.append(cell);
-                // Forget the oldest cells beyond the bound; the store still has them.
-                while (m_locations.size() > m_options.maxLocations
-                       && m_locationOrderStart < m_locationOrder.size())
-                    m_locations.remove(m_locationOrder.at(m_locationOrderStart++));
-                if (m_locationOrderStart > m_locationOrder.size() / 2) {
-                    m_locationOrder.remove(0, m_locationOrderStart);
-                    m_locationOrderStart = 0;
-                }
-                if (m_store)
-                    m_store->save(cell.sizeMetres, cell.row, cell.column,
-                                  StoredLocation{location.key, location.name, location.country,
-                                                 location.timeZone, location.latitude,
-                                                 location.longitude, now});
-                return LocationResult{true, location, {}};
-            });
-    m_locationFlights.insert(cell, future);
+    // Registered before the call: a call refused at once (budget, quota) completes inside
+    // geoposition(), and must not leave a finished flight behind for later callers to join.
+    auto flight = std::make_shared<Flight<LocationResult>>();
+    m_locationFlights.insert(cell, flight);
+    QFuture<LocationResult> future = flight->join();
+    m_client.geoposition(cell.centreLatitude, cell.centreLongitude)
+        .then(this,
+              [this, cell](const UpstreamResult &reply) {
+                  if (!reply.ok)
+                      return LocationResult{false, {}, reply.error};
+                  const QJsonObject object = reply.document.object();
+                  const QJsonObject position = object.value(u"GeoPosition").toObject();
+                  WeatherLocation location{
+                      object.value(u"Key").toString(),
+                      object.value(u"LocalizedName").toString(),
+                      object.value(u"Country").toObject().value(u"ID").toString(),
+                      object.value(u"TimeZone").toObject().value(u"Name").toString(),
+                      position.value(u"Latitude").toDouble(cell.centreLatitude),
+                      position.value(u"Longitude").toDouble(cell.centreLongitude),
+                  };
+                  const qint64 now = m_clock();
+                  m_locations.insert(cell, LocationEntry{location, now});
+                  m_locationOrder.append(cell);
+                  // Forget the oldest cells beyond the bound; the store still has them.
+                  while (m_locations.size() > m_options.maxLocations &&
+                         m_locationOrderStart < m_locationOrder.size())
+                      m_locations.remove(m_locationOrder.at(m_locationOrderStart++));
+                  if (m_locationOrderStart > m_locationOrder.size() / 2) {
+                      m_locationOrder.remove(0, m_locationOrderStart);
+                      m_locationOrderStart = 0;
+                  }
+                  if (m_store)
+                      m_store->save(cell.sizeMetres, cell.row, cell.column,
+                                    StoredLocation{location.key, location.name, location.country,
+                                                   location.timeZone, location.latitude,
+                                                   location.longitude, now});
+                  return LocationResult{true, location, {}};
+              })
+        .then(this, [this, cell, flight](const LocationResult &result) {
+            m_locationFlights.remove(cell);
+            flight->finish(result);
+        });
     return future;
 }
 
-WeatherCache::Entry *WeatherCache::findEntry(const QString &entryKey)
-{
+WeatherCache::Entry *WeatherCache::findEntry(const QString &entryKey) {
     const auto it = m_entries.constFind(entryKey);
     if (it == m_entries.constEnd())
         return nullptr;
@@ -140,8 +149,7 @@ WeatherCache::Entry *WeatherCache::findEntry(const QString &entryKey)
 }
 
 QFuture<WeatherAnswer> WeatherCache::documentFor(const WeatherLocation &location,
-                                                 const GridCell &cell, const WeatherQuery &query)
-{
+                                                 const GridCell &cell, const WeatherQuery &query) {
     const QString entryKey = entryKeyFor(location.key, query);
     const qint64 now = m_clock();
     if (Entry *entry = findEntry(entryKey)) {
@@ -174,12 +182,14 @@ QFuture<WeatherAnswer> WeatherCache::documentFor(const WeatherLocation &location
 
 QFuture<UpstreamResult> WeatherCache::fetch(const QString &entryKey,
                                             const WeatherLocation &location,
-                                            const WeatherQuery &query)
-{
+                                            const WeatherQuery &query) {
     if (const auto flight = m_flights.constFind(entryKey); flight != m_flights.constEnd()) {
         ++m_stats.joinedFlights;
-        return *flight;
+        return (*flight)->join();
     }
+    auto flight = std::make_shared<Flight<UpstreamResult>>();
+    m_flights.insert(entryKey, flight);
+    QFuture<UpstreamResult> future = flight->join();
     QFuture<UpstreamResult> call;
     switch (query.product) {
     case WeatherProduct::Current:
@@ -193,17 +203,16 @@ QFuture<UpstreamResult> WeatherCache::fetch(const QString &entryKey,
         break;
     }
     const WeatherProduct product = query.product;
-    QFuture<UpstreamResult> future = call.then(this, [this, entryKey, product](UpstreamResult result) {
+    call.then(this, [this, entryKey, product, flight](const UpstreamResult &result) {
         m_flights.remove(entryKey);
         store(entryKey, result, product);
-        return result;
+        flight->finish(result);
     });
-    m_flights.insert(entryKey, future);
     return future;
 }
 
-void WeatherCache::store(const QString &entryKey, const UpstreamResult &result, WeatherProduct product)
-{
+void WeatherCache::store(const QString &entryKey, const UpstreamResult &result,
+                         WeatherProduct product) {
     const qint64 now = m_clock();
     if (!result.ok) {
         if (Entry *entry = findEntry(entryKey)) {
@@ -230,8 +239,7 @@ void WeatherCache::store(const QString &entryKey, const UpstreamResult &result, 
 }
 
 WeatherAnswer WeatherCache::answerFrom(const Entry &entry, const WeatherLocation &location,
-                                       const GridCell &cell, CacheOutcome outcome) const
-{
+                                       const GridCell &cell, CacheOutcome outcome) const {
     const qint64 now = m_clock();
     WeatherAnswer answer;
     answer.ok = true;
@@ -245,20 +253,24 @@ WeatherAnswer WeatherCache::answerFrom(const Entry &entry, const WeatherLocation
     return answer;
 }
 
-WeatherAnswer WeatherCache::failed(const UpstreamError &error, const GridCell &cell) const
-{
+WeatherAnswer WeatherCache::failed(const UpstreamError &error, const GridCell &cell) const {
     WeatherAnswer answer;
     answer.cell = cell;
     answer.error = error;
     if (error.kind == UpstreamError::Kind::QuotaExceeded) {
         const qint64 blockedUntil = m_client.stats().quotaBlockedUntilMs;
         answer.retryAfterSeconds = qMax<qint64>(1, (blockedUntil - m_clock() + 999) / 1000);
+    } else if (error.kind == UpstreamError::Kind::BudgetSpent) {
+        // The client's daily budget renews at midnight UTC.
+        constexpr qint64 kDayMs = 24 * 3600 * 1000;
+        const qint64 now = m_clock();
+        answer.retryAfterSeconds =
+            qMax<qint64>(1, ((now / kDayMs + 1) * kDayMs - now + 999) / 1000);
     }
     return answer;
 }
 
-WeatherCache::Stats WeatherCache::stats() const
-{
+WeatherCache::Stats WeatherCache::stats() const {
     Stats stats = m_stats;
     stats.entries = int(m_entries.size());
     stats.locations = int(m_locations.size());

@@ -7,10 +7,11 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QObject>
-
+#include <QPromise>
 #include <functional>
 #include <list>
 #include <memory>
+#include <vector>
 
 namespace isobar {
 
@@ -43,10 +44,10 @@ struct WeatherAnswer {
     WeatherLocation location;
     GridCell cell;
     CacheOutcome outcome = CacheOutcome::Miss;
-    qint64 ageSeconds = 0;     // since the upstream answered
-    qint64 freshSeconds = 0;   // left before it expires (0 when stale)
+    qint64 ageSeconds = 0;   // since the upstream answered
+    qint64 freshSeconds = 0; // left before it expires (0 when stale)
     bool revalidationFailed = false;
-    UpstreamError error;       // when !ok
+    UpstreamError error; // when !ok
     qint64 retryAfterSeconds = 0;
 };
 
@@ -58,8 +59,7 @@ struct WeatherAnswer {
 //  - stale-while-revalidate: an expired entry is served at once while one refresh runs;
 //  - stale-if-error: during an outage entries up to maxStale old are served, marked stale;
 //  - bounded by entry counts (LRU), with counters for monitoring.
-class WeatherCache : public QObject
-{
+class WeatherCache : public QObject {
     Q_OBJECT
 public:
     struct Options {
@@ -112,6 +112,28 @@ private:
         bool lastRefreshFailed = false;
     };
 
+    // Callers waiting for one upstream call. Each gets a future of its own: a Qt 6.4 QFuture
+    // holds a single continuation, so handing one future to many callers who each chain
+    // .then() would silently cancel all but the last of them.
+    template <typename T> class Flight {
+    public:
+        QFuture<T> join() {
+            m_waiters.emplace_back();
+            m_waiters.back().start();
+            return m_waiters.back().future();
+        }
+        void finish(const T &value) {
+            for (QPromise<T> &waiter : m_waiters) {
+                waiter.addResult(value);
+                waiter.finish();
+            }
+            m_waiters.clear();
+        }
+
+    private:
+        std::vector<QPromise<T>> m_waiters;
+    };
+
     QFuture<LocationResult> locationFor(const GridCell &cell);
     QFuture<WeatherAnswer> documentFor(const WeatherLocation &location, const GridCell &cell,
                                        const WeatherQuery &query);
@@ -133,11 +155,11 @@ private:
     QHash<GridCell, LocationEntry> m_locations;
     QList<GridCell> m_locationOrder; // insertion order, for a simple bound on memory
     qsizetype m_locationOrderStart = 0;
-    QHash<GridCell, QFuture<LocationResult>> m_locationFlights;
+    QHash<GridCell, std::shared_ptr<Flight<LocationResult>>> m_locationFlights;
 
     std::list<Entry> m_lru; // front: most recently used
     QHash<QString, std::list<Entry>::iterator> m_entries;
-    QHash<QString, QFuture<UpstreamResult>> m_flights;
+    QHash<QString, std::shared_ptr<Flight<UpstreamResult>>> m_flights;
 };
 
 } // namespace isobar
