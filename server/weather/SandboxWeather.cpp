@@ -300,7 +300,7 @@ QString SandboxWeather::localTime(qint64 utcMs) const {
     const QDateTime local = QDateTime::fromMSecsSinceEpoch(utcMs + offset * kHourMs, Qt::UTC);
     return local.toString(u"yyyy-MM-ddTHH:mm:ss"_qs) +
            QStringLiteral("%1%2:00")
-               .arg(offset < 0 ? u'-' : u'+')
+               .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
                .arg(std::abs(offset), 2, 10, QLatin1Char('0'));
 }
 
@@ -315,10 +315,10 @@ QJsonObject SandboxWeather::location() const {
                              .arg(m_area.longitude(), 0, 'f', 2);
     const int offset = m_area.utcOffsetHours();
     // Etc/GMT zone names count the other way round: Etc/GMT-2 is two hours east of UTC.
-    const QString zone =
-        offset == 0
-            ? u"Etc/UTC"_qs
-            : QStringLiteral("Etc/GMT%1%2").arg(offset > 0 ? u'-' : u'+').arg(std::abs(offset));
+    const QString zone = offset == 0 ? u"Etc/UTC"_qs
+                                     : QStringLiteral("Etc/GMT%1%2")
+                                           .arg(offset > 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                                           .arg(std::abs(offset));
     const double elevation = std::round(double(mix(m_seed) % 900));
     const QJsonObject sandboxArea{{u"ID"_qs, u"SBX"_qs},
                                   {u"LocalizedName"_qs, kSandboxName},
@@ -343,14 +343,16 @@ QJsonObject SandboxWeather::location() const {
                                                {u"LocalizedType"_qs, u"Sandbox area"_qs},
                                                {u"EnglishType"_qs, u"Sandbox area"_qs},
                                                {u"CountryID"_qs, u"ZZ"_qs}}},
-        {u"TimeZone"_qs, QJsonObject{{u"Code"_qs, offset == 0 ? u"UTC"_qs
-                                                              : QStringLiteral("UTC%1%2")
-                                                                    .arg(offset > 0 ? u'+' : u'-')
-                                                                    .arg(std::abs(offset))},
-                                     {u"Name"_qs, zone},
-                                     {u"GmtOffset"_qs, double(offset)},
-                                     {u"IsDaylightSaving"_qs, false},
-                                     {u"NextOffsetChange"_qs, QJsonValue::Null}}},
+        {u"TimeZone"_qs,
+         QJsonObject{{u"Code"_qs, offset == 0
+                                      ? u"UTC"_qs
+                                      : QStringLiteral("UTC%1%2")
+                                            .arg(offset > 0 ? QLatin1Char('+') : QLatin1Char('-'))
+                                            .arg(std::abs(offset))},
+                     {u"Name"_qs, zone},
+                     {u"GmtOffset"_qs, double(offset)},
+                     {u"IsDaylightSaving"_qs, false},
+                     {u"NextOffsetChange"_qs, QJsonValue::Null}}},
         {u"GeoPosition"_qs,
          QJsonObject{{u"Latitude"_qs, round3(m_area.latitude())},
                      {u"Longitude"_qs, round3(m_area.longitude())},

@@ -128,6 +128,15 @@ bool ServerProcess::start(const QString &databasePath, const QStringList &extraA
     return false;
 }
 
+void ServerProcess::setEnvironmentVariable(const QString &name, const QString &value)
+{
+    QProcessEnvironment environment = m_process.processEnvironment();
+    if (environment.isEmpty())
+        environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(name, value);
+    m_process.setProcessEnvironment(environment);
+}
+
 int ServerProcess::stop(int timeoutMs)
 {
     if (m_process.state() == QProcess::NotRunning)

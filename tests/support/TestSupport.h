@@ -57,6 +57,9 @@ public:
     // Without --oidc-issuer among the arguments the server runs with --no-auth: most suites
     // test something other than tokens.
     bool start(const QString &databasePath, const QStringList &extraArguments = {});
+    // Sets a variable in the server's environment (on top of the test's own), before start():
+    // how a test points the server at a local upstream and hands it secrets off the command line.
+    void setEnvironmentVariable(const QString &name, const QString &value);
     quint16 port() const { return m_port; }
     // SIGTERM, then the exit code (-1 if it did not exit in time).
     int stop(int timeoutMs = 10000);

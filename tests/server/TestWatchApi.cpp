@@ -1,0 +1,330 @@
+#include "TestSupport.h"
+#include "weather/AccuWeatherSandbox.h"
+#include "weather/GridCell.h"
+#include "weather/SandboxWeather.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <cmath>
+#include <future>
+
+using namespace isobar;
+using test::HttpClient;
+using test::HttpReply;
+
+namespace {
+
+const QString kKey = QStringLiteral("watch-api-upstream-key-9d02b1");
+// The sandbox's weather is frozen at the start of the run, so the test can compute what the
+// server must answer; the server's own clock runs, and the sandbox's Expires stays ahead of it.
+const qint64 kSandboxNow = QDateTime::currentMSecsSinceEpoch();
+
+class SandboxThread : public QThread {
+public:
+    AccuWeatherSandbox *startSandbox() {
+        start();
+        return m_ready.get_future().get();
+    }
+    ~SandboxThread() override {
+        quit();
+        wait();
+    }
+
+protected:
+    void run() override {
+        AccuWeatherSandbox sandbox(kKey);
+        sandbox.setClock([] { return kSandboxNow; });
+        sandbox.listen(QHostAddress::LocalHost, 0);
+        m_ready.set_value(&sandbox);
+        exec();
+    }
+
+private:
+    std::promise<AccuWeatherSandbox *> m_ready;
+};
+
+// The one place the server's extra arguments are built. --no-auth: this suite is about the
+// weather routes, not tokens (ServerProcess would add it too). No rate limit: the suite sends
+// bursts of invalid requests on purpose.
+QStringList serveArguments() {
+    return {u"--no-auth"_qs, u"--rate-limit"_qs, u"0"_qs};
+}
+
+double round4(double value) {
+    return std::round(value * 10'000) / 10'000;
+}
+
+} // namespace
+
+class TestWatchApi : public QObject {
+    Q_OBJECT
+private:
+    SandboxThread m_thread;
+    AccuWeatherSandbox *m_sandbox = nullptr;
+    QTemporaryDir m_dir;
+    test::ServerProcess m_server;
+    quint16 m_port = 0;
+    int m_directCalls = 0;
+
+    // Current-conditions calls the server made (the sandbox also counts this test's own looks).
+    int serverCurrentCalls() const { return m_sandbox->calls(u"current"_qs) - m_directCalls; }
+    int serverCalls() const { return m_sandbox->totalCalls() - m_directCalls; }
+
+    HttpReply get(const QByteArray &target) { return HttpClient::request(m_port, "GET", target); }
+
+    // What the sandbox says for the cell a position falls in, straight from the sandbox. This
+    // look is not the server's: it is taken off the sandbox's count again.
+    QJsonObject upstreamObservation(double latitude, double longitude) {
+        m_directCalls += 1;
+        const GridCell cell = GridCell::locate(latitude, longitude, 1000);
+        const QByteArray key =
+            SandboxArea::at(cell.centreLatitude, cell.centreLongitude).key().toUtf8();
+        const HttpReply reply = HttpClient::request(
+            m_sandbox->port(), "GET", "/currentconditions/v1/" + key + "?details=true", {},
+            "Authorization: Bearer " + kKey.toUtf8() + "\r\n");
+        return reply.json().array().first().toObject();
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_sandbox = m_thread.startSandbox();
+        QVERIFY(m_sandbox->port() != 0);
+        m_server.setEnvironmentVariable(
+            u"ISOBAR_ACCUWEATHER_URL"_qs,
+            QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port()));
+        // The key reaches the server through its environment, as in a deployment.
+        m_server.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_qs, kKey);
+        QVERIFY2(m_server.start(m_dir.filePath(u"watch.db"_qs), serveArguments()),
+                 m_server.output().constData());
+        m_port = m_server.port();
+    }
+    void init() {
+        m_sandbox->setFaultPlan({});
+        m_sandbox->resetCounts();
+        m_directCalls = 0;
+    }
+    void cleanupTestCase() {
+        QCOMPARE(m_server.stop(), 0);
+        QVERIFY2(!m_server.output().contains(kKey.toUtf8()),
+                 "the upstream key reached the server's log");
+    }
+
+    void rootNamesTheService() {
+        const HttpReply reply = get("/");
+        QCOMPARE(reply.status, 200);
+        const QJsonObject body = reply.json().object();
+        QCOMPARE(body.keys(), (QStringList{u"name"_qs, u"version"_qs}));
+        QVERIFY(!body[u"name"].toString().isEmpty());
+        QCOMPARE(body[u"version"].toString(), QStringLiteral(ISOBAR_VERSION));
+        QCOMPARE(m_sandbox->totalCalls(), 0);
+    }
+
+    void precipitationAndVisibilityInMetres() {
+        const double lt = 51.5074, lg = -0.1278;
+        const HttpReply first = get("/prcpt?lt=51.5074&lg=-0.1278");
+        QCOMPARE(first.status, 200);
+        const QJsonObject body = first.json().object();
+        QCOMPARE(body.keys(), (QStringList{u"prcpt"_qs, u"vis"_qs}));
+
+        const QJsonObject upstream = upstreamObservation(lt, lg);
+        QCOMPARE(upstream[u"Visibility"][u"Metric"][u"Unit"].toString(), u"km"_qs);
+        QCOMPARE(upstream[u"Precip1hr"][u"Metric"][u"Unit"].toString(), u"mm"_qs);
+        QCOMPARE(body[u"vis"].toDouble(),
+                 round4(upstream[u"Visibility"][u"Metric"][u"Value"].toDouble() * 1000));
+        QCOMPARE(body[u"prcpt"].toDouble(),
+                 round4(upstream[u"Precip1hr"][u"Metric"][u"Value"].toDouble() / 1000));
+        QCOMPARE(round4(body[u"prcpt"].toDouble()), body[u"prcpt"].toDouble());
+
+        QCOMPARE(first.header("x-isobar-cache"), QByteArray("miss"));
+        QCOMPARE(first.header("age"), QByteArray("0"));
+        const int maxAge = first.header("cache-control").split('=').last().toInt();
+        QVERIFY2(first.header("cache-control").startsWith("public, max-age=") && maxAge > 0 &&
+                     maxAge <= 600,
+                 first.header("cache-control").constData());
+        QCOMPARE(m_sandbox->calls(u"geoposition"_qs), 1);
+        QCOMPARE(serverCurrentCalls(), 1);
+
+        // A watch a few metres away, in the same cell: answered from the cache.
+        const HttpReply second = get("/prcpt?lt=51.50745&lg=-0.12785");
+        QCOMPARE(second.status, 200);
+        QCOMPARE(second.json().object(), body);
+        QCOMPARE(second.header("x-isobar-cache"), QByteArray("hit"));
+        QVERIFY(second.header("age").toInt() >= 0);
+        QVERIFY(second.header("cache-control").split('=').last().toInt() <= maxAge);
+        QCOMPARE(serverCalls(), 2);
+    }
+
+    void uvIndexAsAnInteger() {
+        const HttpReply reply = get("/uvidx?lt=-33.8688&lg=151.2093");
+        QCOMPARE(reply.status, 200);
+        const QJsonObject body = reply.json().object();
+        QCOMPARE(body.keys(), QStringList{u"uvidx"_qs});
+        const QJsonObject upstream = upstreamObservation(-33.8688, 151.2093);
+        QCOMPARE(body[u"uvidx"].toInt(), upstream[u"UVIndex"].toInt());
+        QVERIFY(reply.body.contains(
+            QByteArray("\"uvidx\":" + QByteArray::number(upstream[u"UVIndex"].toInt()) + "}")));
+    }
+
+    void currentWeatherForWatches() {
+        const HttpReply metric = get("/api/v1/weather/current?lat=48.8566&lon=2.3522");
+        QCOMPARE(metric.status, 200);
+        const QJsonObject m = metric.json().object();
+        QVERIFY(m[u"location"][u"name"].toString().startsWith(u"Sandbox "));
+        QCOMPARE(m[u"location"][u"country"].toString(), u"ZZ"_qs);
+        QCOMPARE(m[u"units"][u"system"].toString(), u"metric"_qs);
+        QCOMPARE(m[u"units"][u"temperature"].toString(), u"C"_qs);
+        QCOMPARE(m[u"units"][u"speed"].toString(), u"km/h"_qs);
+        const QJsonObject upstream = upstreamObservation(48.8566, 2.3522);
+        QCOMPARE(m[u"temperature"].toDouble(),
+                 upstream[u"Temperature"][u"Metric"][u"Value"].toDouble());
+        QCOMPARE(m[u"humidity"].toInt(), upstream[u"RelativeHumidity"].toInt());
+        QCOMPARE(m[u"observed_at"].toString(), upstream[u"LocalObservationDateTime"].toString());
+        for (const char *field :
+             {"text", "icon", "feels_like", "wind", "uv_index", "visibility", "precipitation_1h"})
+            QVERIFY2(m.contains(QLatin1String(field)) && !m[QLatin1String(field)].isNull(), field);
+
+        // Current conditions hold both unit systems: imperial is the same upstream answer.
+        const HttpReply imperial =
+            get("/api/v1/weather/current?lat=48.8566&lon=2.3522&units=imperial");
+        QCOMPARE(imperial.status, 200);
+        QCOMPARE(imperial.json()[u"units"_qs][u"temperature"].toString(), u"F"_qs);
+        QCOMPARE(imperial.json()[u"temperature"_qs].toDouble(),
+                 upstream[u"Temperature"][u"Imperial"][u"Value"].toDouble());
+        QCOMPARE(imperial.header("x-isobar-cache"), QByteArray("hit"));
+        QCOMPARE(serverCurrentCalls(), 1);
+    }
+
+    void dailyAndHourlyForecasts() {
+        const HttpReply daily =
+            get("/api/v1/weather/forecast/daily?lat=35.6762&lon=139.6503&days=3");
+        QCOMPARE(daily.status, 200);
+        const QJsonArray days = daily.json()[u"days"_qs].toArray();
+        QCOMPARE(days.size(), 3);
+        for (const QJsonValue &day : days) {
+            QVERIFY(day[u"minimum"].toDouble() <= day[u"maximum"].toDouble());
+            QCOMPARE(day[u"date"].toString().size(), 10);
+            QVERIFY(day[u"day"][u"icon"].isDouble());
+        }
+        QCOMPARE(daily.json()[u"units"_qs][u"temperature"].toString(), u"C"_qs);
+        QVERIFY(daily.header("cache-control").startsWith("public, max-age="));
+
+        const HttpReply hourly =
+            get("/api/v1/weather/forecast/hourly?lat=35.6762&lon=139.6503&hours=5&units=imperial");
+        QCOMPARE(hourly.status, 200);
+        QCOMPARE(hourly.json()[u"hours"_qs].toArray().size(), 5);
+        QCOMPARE(hourly.json()[u"units"_qs][u"temperature"].toString(), u"F"_qs);
+        QCOMPARE(hourly.json()[u"units"_qs][u"speed"].toString(), u"mi/h"_qs);
+        QCOMPARE(get("/api/v1/weather/forecast/hourly?lat=35.6762&lon=139.6503")
+                     .json()[u"hours"_qs]
+                     .toArray()
+                     .size(),
+                 12);
+        QCOMPARE(m_sandbox->calls(u"daily"_qs), 1);
+        QCOMPARE(m_sandbox->calls(u"hourly"_qs), 2); // imperial and metric are separate answers
+        QCOMPARE(m_sandbox->calls(u"geoposition"_qs), 1);
+    }
+
+    void invalidCompatibilityQueries_data() {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QStringList>("fields");
+        QTest::newRow("no parameters") << QByteArray("/prcpt") << QStringList{u"lg"_qs, u"lt"_qs};
+        QTest::newRow("latitude above 90")
+            << QByteArray("/prcpt?lt=90.5&lg=0") << QStringList{u"lt"_qs};
+        QTest::newRow("longitude below -180")
+            << QByteArray("/uvidx?lt=0&lg=-180.01") << QStringList{u"lg"_qs};
+        QTest::newRow("not a number")
+            << QByteArray("/prcpt?lt=north&lg=2") << QStringList{u"lt"_qs};
+        QTest::newRow("NaN") << QByteArray("/uvidx?lt=nan&lg=2") << QStringList{u"lt"_qs};
+        QTest::newRow("infinity") << QByteArray("/prcpt?lt=10&lg=inf") << QStringList{u"lg"_qs};
+        QTest::newRow("decimal comma")
+            << QByteArray("/prcpt?lt=51,5&lg=0") << QStringList{u"lt"_qs};
+        QTest::newRow("empty longitude") << QByteArray("/uvidx?lt=10&lg=") << QStringList{u"lg"_qs};
+    }
+    void invalidCompatibilityQueries() {
+        QFETCH(QByteArray, target);
+        QFETCH(QStringList, fields);
+        const HttpReply reply = get(target);
+        QCOMPARE(reply.status, 400);
+        QVERIFY(reply.header("content-type").startsWith("application/json"));
+        const QJsonObject body = reply.json().object();
+        QVERIFY(body[u"message"].isString());
+        const QJsonObject query = body[u"detail"][u"query"].toObject();
+        QCOMPARE(query.keys(), fields);
+        for (const QString &field : fields) {
+            QVERIFY(query[field].isArray() && !query[field].toArray().isEmpty());
+            QVERIFY(query[field][0].isString());
+        }
+        QCOMPARE(m_sandbox->totalCalls(), 0); // refused before any upstream call
+    }
+
+    void invalidWatchApiQueries_data() {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("no latitude") << QByteArray("/api/v1/weather/current?lon=2") << u"lat"_qs;
+        QTest::newRow("latitude below -90")
+            << QByteArray("/api/v1/weather/current?lat=-91&lon=2") << u"lat"_qs;
+        QTest::newRow("longitude above 180")
+            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=200") << u"lon"_qs;
+        QTest::newRow("longitude not finite")
+            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=-inf") << u"lon"_qs;
+        QTest::newRow("unknown units")
+            << QByteArray("/api/v1/weather/current?lat=1&lon=2&units=kelvin") << u"units"_qs;
+        QTest::newRow("zero days")
+            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=2&days=0") << u"days"_qs;
+        QTest::newRow("six days") << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=2&days=6")
+                                  << u"days"_qs;
+        QTest::newRow("fractional days")
+            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=2&days=2.5") << u"days"_qs;
+        QTest::newRow("thirteen hours")
+            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=2&hours=13") << u"hours"_qs;
+        QTest::newRow("hours not a number")
+            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=2&hours=all") << u"hours"_qs;
+        QTest::newRow("malformed language")
+            << QByteArray("/api/v1/weather/current?lat=1&lon=2&lang=en_GB!") << u"lang"_qs;
+    }
+    void invalidWatchApiQueries() {
+        QFETCH(QByteArray, target);
+        QFETCH(QString, field);
+        const HttpReply reply = get(target);
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
+        const QJsonObject problem = reply.json().object();
+        QCOMPARE(problem[u"status"].toInt(), 400);
+        QCOMPARE(problem[u"field"].toString(), field);
+        QVERIFY(problem[u"detail"].toString().contains(field));
+        QCOMPARE(m_sandbox->totalCalls(), 0);
+    }
+
+    void upstreamTroubleHasCleanAnswers() {
+        // A fresh area for each case, so nothing is served from the cache.
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Malformed, 1.0, 0});
+        const HttpReply broken = get("/prcpt?lt=-12.0464&lg=-77.0428");
+        QCOMPARE(broken.status, 502);
+        QVERIFY(broken.json()[u"message"_qs].isString());
+        QCOMPARE(broken.header("cache-control"), QByteArray("no-store"));
+        const HttpReply problem = get("/api/v1/weather/current?lat=-12.0464&lon=-77.0428");
+        QCOMPARE(problem.status, 502);
+        QCOMPARE(problem.header("content-type"), QByteArray("application/problem+json"));
+
+        // Last, because the server then backs off from the upstream until the quota resets.
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::QuotaExceeded, 1.0, 0});
+        const HttpReply quota = get("/uvidx?lt=64.1466&lg=-21.9426");
+        QCOMPARE(quota.status, 503);
+        QVERIFY(quota.header("retry-after").toLongLong() > 0);
+        QVERIFY(!quota.body.contains(kKey.toUtf8()));
+        const int calls = m_sandbox->totalCalls();
+        m_sandbox->setFaultPlan({});
+        QCOMPARE(get("/uvidx?lt=-41.2865&lg=174.7762").status, 503); // backing off: no call
+        QCOMPARE(m_sandbox->totalCalls(), calls);
+        // What is cached is still served meanwhile.
+        QCOMPARE(get("/prcpt?lt=51.5074&lg=-0.1278").status, 200);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWatchApi)
+#include "TestWatchApi.moc"
