@@ -1,53 +1,131 @@
 #include "AccuWeatherKeyProvider.h"
 
 #include <QFile>
+#include <QFileInfo>
 
 namespace isobar {
 
 namespace {
+
+// A mounted secret holds one key and a newline; anything much larger is the wrong file.
 constexpr qint64 kMaxKeyFileBytes = 4096;
+
+// RFC 6750 b64token: what may follow "Bearer " in an Authorization header.
+bool isTokenCharacter(QChar c) {
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
+           c == u'-' || c == u'.' || c == u'_' || c == u'~' || c == u'+' || c == u'/';
 }
+
+} // namespace
 
 AccuWeatherKeyProvider::AccuWeatherKeyProvider(Keychain keychain)
-    : m_keychain(std::move(keychain))
-{
+    : m_keychain(std::move(keychain)) {}
+
+QString AccuWeatherKeyProvider::sourceName(Source source) {
+    switch (source) {
+    case Source::File:
+        return QStringLiteral("file");
+    case Source::Environment:
+        return QStringLiteral("environment");
+    case Source::Keychain:
+        return QStringLiteral("keychain");
+    case Source::None:
+        return QStringLiteral("none");
+    }
+    return {};
 }
 
-AccuWeatherKeyProvider::Resolution AccuWeatherKeyProvider::resolve(bool useKeychain) const
-{
+QString AccuWeatherKeyProvider::keyShapeProblem(const QString &key) {
+    if (key.isEmpty())
+        return QStringLiteral("the key is empty");
+    if (key.size() < kMinKeyLength || key.size() > kMaxKeyLength)
+        return QStringLiteral("the key is %1 characters long; an AccuWeather key has %2 to %3")
+            .arg(key.size())
+            .arg(kMinKeyLength)
+            .arg(kMaxKeyLength);
+    qsizetype end = key.size();
+    while (end > 0 && key.at(end - 1) == u'=')
+        --end;
+    for (qsizetype i = 0; i < end; ++i) {
+        if (!isTokenCharacter(key.at(i)))
+            return QStringLiteral("the key contains a character that is not allowed (position %1); "
+                                  "an AccuWeather "
+                                  "key is letters, digits and - . _ ~ + /")
+                .arg(i + 1);
+    }
+    if (end == 0)
+        return QStringLiteral("the key is only '=' signs");
+    return {};
+}
+
+AccuWeatherKeyProvider::Resolution AccuWeatherKeyProvider::resolve(bool useKeychain) const {
     Resolution resolution;
+    auto accept = [&resolution](QString key, const QString &what) {
+        if (const QString problem = keyShapeProblem(key); !problem.isEmpty()) {
+            resolution.problem = QStringLiteral("%1: %2").arg(what, problem);
+            return;
+        }
+        resolution.key = std::move(key);
+    };
+
     const QString file = qEnvironmentVariable(kFileVariable);
     if (!file.isEmpty()) {
+        resolution.source = Source::File;
+        resolution.where = QStringLiteral("file %1").arg(file);
         QFile secret(file);
+        if (QFileInfo(file).isDir()) {
+            resolution.problem = QStringLiteral("%1 names %2, which is a folder, not a file")
+                                     .arg(QLatin1String(kFileVariable), file);
+            return resolution;
+        }
         if (!secret.open(QIODevice::ReadOnly)) {
             resolution.problem = QStringLiteral("%1 names %2, which cannot be read: %3")
                                      .arg(QLatin1String(kFileVariable), file, secret.errorString());
-            return resolution; // a configured source that fails must not silently fall through
+            return resolution;
         }
-        resolution.key = QString::fromUtf8(secret.read(kMaxKeyFileBytes)).trimmed();
-        resolution.source = Source::File;
-        resolution.where = QStringLiteral("file %1").arg(file);
-        if (resolution.key.isEmpty())
+        const QByteArray content = secret.read(kMaxKeyFileBytes + 1);
+        if (content.size() > kMaxKeyFileBytes) {
+            resolution.problem =
+                QStringLiteral(
+                    "the key file %1 is larger than %2 bytes; it should hold only the key")
+                    .arg(file)
+                    .arg(kMaxKeyFileBytes);
+            return resolution;
+        }
+        const QString key = QString::fromUtf8(content).trimmed();
+        if (key.isEmpty()) {
             resolution.problem = QStringLiteral("the key file %1 is empty").arg(file);
+            return resolution;
+        }
+        accept(key, QStringLiteral("the key file %1").arg(file));
         return resolution;
     }
+
     const QString variable = qEnvironmentVariable(kVariable).trimmed();
     if (!variable.isEmpty()) {
-        resolution.key = variable;
         resolution.source = Source::Environment;
         resolution.where = QLatin1String(kVariable);
+        accept(variable, QLatin1String(kVariable));
         return resolution;
     }
+
     if (!useKeychain)
         return resolution;
+    const QString entry =
+        QStringLiteral("keychain: %1, service \"%2\", key \"%3\"")
+            .arg(Keychain::backendName(), m_keychain.service(), QLatin1String(kKeychainKey));
     const Keychain::Result stored = m_keychain.read(QLatin1String(kKeychainKey));
-    if (stored.ok()) {
-        resolution.key = stored.secret.trimmed();
-        resolution.source = Source::Keychain;
-        resolution.where = QStringLiteral("keychain");
-    } else if (stored.status != Keychain::Status::NotFound) {
-        resolution.problem = QStringLiteral("keychain: %1 (%2)").arg(Keychain::statusName(stored.status), stored.error);
+    resolution.keychainStatus = stored.status;
+    if (stored.status == Keychain::Status::NotFound)
+        return resolution; // nothing anywhere: Source::None
+    resolution.source = Source::Keychain;
+    resolution.where = entry;
+    if (!stored.ok()) {
+        resolution.problem =
+            QStringLiteral("%1: %2").arg(Keychain::statusName(stored.status), stored.error);
+        return resolution;
     }
+    accept(stored.secret.trimmed(), QStringLiteral("the keychain entry"));
     return resolution;
 }
 
