@@ -1,3 +1,4 @@
+#include "CredentialsCommand.h"
 #include "IngestCommand.h"
 #include "MainWindow.h"
 #include "SandboxCommand.h"
@@ -19,6 +20,7 @@ const char *const kUsage =
     "  serve     run the REST API without a window\n"
     "  ingest    load UKHSA JSON/CSV files into the metrics store\n"
     "  accuweather-sandbox  serve AccuWeather's wire format on localhost (offline runs, tests)\n"
+    "  credentials  store, show or clear the AccuWeather API key (set|status|clear)\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help; 'isobar COMMAND --help' for a command's options\n"
@@ -59,6 +61,12 @@ int main(int argc, char *argv[])
         QStringList arguments = app.arguments();
         arguments.removeAt(1);
         return isobar::runIngestCommand(arguments);
+    }
+    if (command == u"credentials") {
+        QCoreApplication app(argc, argv);
+        QStringList arguments = app.arguments();
+        arguments.removeAt(1);
+        return isobar::runCredentialsCommand(arguments);
     }
     if (command == u"--version" || command == u"-v") {
         QTextStream(stdout) << "isobar " << ISOBAR_VERSION << '\n';
