@@ -17,7 +17,7 @@ packages=(
   # benchmark reference and load generator
   nginx-light wrk
   # real Secret Service for keychain tests
-  dbus dbus-x11 gnome-keyring libsecret-tools
+  dbus dbus-x11 gnome-keyring libsecret-tools libsecret-1-0
   # misc
   curl ca-certificates python3
 )
