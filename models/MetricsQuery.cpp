@@ -154,7 +154,8 @@ QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &pa
     WhereClause where;
     for (int i = 0; i < parents.size() && i < int(level); ++i)
         where.equals(columns[i], parents[i]);
-    where.raw(QStringLiteral("s.has_public = 1"));
+    // The drill-down serves dated points: headline-only names would lead to empty pages.
+    where.raw(QStringLiteral("s.has_public = 1 AND m.kind = ?"), {int(SeriesKind::TimeSeries)});
     const QString sql = QStringLiteral("SELECT DISTINCT %1").arg(QLatin1String(columns[int(level)]))
         + QLatin1String(kJoins) + where.sql() + QStringLiteral(" ORDER BY 1");
     QSqlQuery *query = preparedQuery(sql);
@@ -177,7 +178,10 @@ std::optional<MetricInfo> MetricsQuery::metricInfo(const QString &topic, const Q
 {
     QSqlQuery *query = preparedQuery(QStringLiteral(
         "SELECT m.kind, m.metric_group, tp.name = ? FROM metric m"
-        " JOIN topic tp ON tp.id = m.topic_id WHERE m.name = ? ORDER BY 3 DESC LIMIT 1"));
+        " JOIN topic tp ON tp.id = m.topic_id WHERE m.name = ?"
+        // A metric with only non-public series is unknown to the API, as in the catalogue.
+        " AND EXISTS (SELECT 1 FROM series s WHERE s.metric_id = m.id AND s.has_public = 1)"
+        " ORDER BY 3 DESC LIMIT 1"));
     if (!query)
         return std::nullopt;
     query->bindValue(0, topic);

@@ -75,11 +75,12 @@ public:
     MetricsQuery(const MetricsQuery &) = delete;
     MetricsQuery &operator=(const MetricsQuery &) = delete;
 
-    // Names one level below `parents` (the values of the levels above, in order), sorted.
-    // Empty when the parent path does not exist (or holds no public data).
+    // Names one level below `parents` (the values of the levels above, in order), sorted, of
+    // time-series data only. Empty when the parent path does not exist (or holds no public data).
     QStringList childNames(CatalogueLevel level, const QStringList &parents);
 
-    // nullopt: no such metric. `inTopic` false: the metric exists but under another topic.
+    // nullopt: no such metric with public data. `inTopic` false: the metric exists but under
+    // another topic.
     std::optional<MetricInfo> metricInfo(const QString &topic, const QString &metric,
                                          bool *inTopic = nullptr);
 
