@@ -14,7 +14,6 @@
 
 #include "TestSupport.h"
 
-#include <QDir>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -221,8 +220,8 @@ private Q_SLOTS:
     void wrongMethod();
     void oversizedBody();
     void nonPublicAndEmbargoedNeverServed();
-    void unreleasedAndNonPublicAreUnknown_data();
-    void unreleasedAndNonPublicAreUnknown();
+    void hiddenNamesAreUnknown_data();
+    void hiddenNamesAreUnknown();
 
 private:
     HttpReply get(const QByteArray &target) const {
@@ -803,7 +802,7 @@ void TestMetricsApi::nonPublicAndEmbargoedNeverServed() {
     QVERIFY2(!everything.contains("headline"), "a headline metric was listed as a time series");
 }
 
-void TestMetricsApi::unreleasedAndNonPublicAreUnknown_data() {
+void TestMetricsApi::hiddenNamesAreUnknown_data() {
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QByteArray>("body");
@@ -828,7 +827,8 @@ void TestMetricsApi::unreleasedAndNonPublicAreUnknown_data() {
         << "{\"plots\":[" + plot(offSens) + "]}" << 400 << u"plots[0].metric"_qs;
 }
 
-void TestMetricsApi::unreleasedAndNonPublicAreUnknown() {
+// Names the catalogue does not list (non-public, headline-only) are unknown everywhere else too.
+void TestMetricsApi::hiddenNamesAreUnknown() {
     problems();
 }
 
