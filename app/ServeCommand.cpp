@@ -126,6 +126,18 @@ int runServeCommand(const QStringList &arguments)
     config.rateLimit.burst = double(settings.integer("rate-burst", 1, 1'000'000));
     config.corsOrigins = commaList(settings.text("cors-origins"));
     config.uploadEnabled = settings.enabled("enable-upload");
+    config.captureRequests = settings.enabled("request-log");
+    config.recorder.queueCapacity = int(settings.integer("request-queue", 1000, 10'000'000));
+    config.recorder.rawRetentionDays = int(settings.integer("request-retention-days", 1, 3650));
+    config.recorder.rollupRetentionDays = int(settings.integer("rollup-retention-days", 1, 36500));
+    config.stats.noGoSuccessRatio = double(settings.integer("no-go-percent", 0, 100)) / 100.0;
+    config.stats.objectiveUs = settings.integer("latency-objective-ms", 1, 600'000) * 1000;
+    config.metricsPort = quint16(settings.integer("metrics-port", 0, 65535));
+    config.metricsBind = QHostAddress(settings.text("metrics-bind"));
+    if (config.metricsBind.isNull()) {
+        err << "isobar serve: --metrics-bind: '" << settings.text("metrics-bind") << "' is not an IP address\n";
+        return 2;
+    }
     if (!settings.error().isEmpty()) {
         err << "isobar serve: " << settings.error() << '\n';
         return 2;
@@ -149,8 +161,11 @@ int runServeCommand(const QStringList &arguments)
         err << "isobar serve: " << server.errorString() << '\n';
         return 1;
     }
-    QTextStream(stdout) << "Isobar API listening on " << server.url() << "/  (Ctrl+C to stop)\n"
-                        << Qt::flush;
+    QTextStream out(stdout);
+    out << "Isobar API listening on " << server.url() << "/  (Ctrl+C to stop)\n";
+    if (server.metricsPort())
+        out << "Prometheus metrics on http://" << settings.text("metrics-bind") << ':' << server.metricsPort() << "/metrics\n";
+    out << Qt::flush;
     watchShutdownSignals(&server, [&server] { server.stop(); });
     QObject::connect(&server, &ApiServer::stopped, qApp, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();

@@ -71,6 +71,8 @@ class MetricsQuery
 {
 public:
     explicit MetricsQuery(QSqlDatabase &db);
+    // The read connection itself, for other read models on the same pool thread (stats).
+    QSqlDatabase &database() { return m_db; }
     ~MetricsQuery();
     MetricsQuery(const MetricsQuery &) = delete;
     MetricsQuery &operator=(const MetricsQuery &) = delete;

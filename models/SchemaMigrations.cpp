@@ -68,6 +68,31 @@ const QList<Migration> &migrations()
              " fetched_at INTEGER NOT NULL,"
              " PRIMARY KEY (cell_size, cell_row, cell_column)) WITHOUT ROWID",
          }},
+        {3,
+         "request log and its hourly roll-ups",
+         {
+             // Raw events are kept for days; the roll-ups (one row per hour and key) for
+             // months, so stats over weeks read thousands of rows, not millions.
+             "CREATE TABLE request_event (id INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL,"
+             " method TEXT NOT NULL, route TEXT NOT NULL, status INTEGER NOT NULL,"
+             " duration_us INTEGER NOT NULL, bytes INTEGER NOT NULL, subject TEXT, client TEXT,"
+             " cell_lat REAL, cell_lon REAL, cell_half_lat REAL, cell_half_lon REAL, cache TEXT)",
+             "CREATE INDEX request_event_time ON request_event (time_ms)",
+             "CREATE TABLE rollup_endpoint (hour INTEGER NOT NULL, route TEXT NOT NULL,"
+             " method TEXT NOT NULL, status INTEGER NOT NULL, requests INTEGER NOT NULL,"
+             " duration_us INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+             " PRIMARY KEY (hour, route, method, status)) WITHOUT ROWID",
+             "CREATE TABLE rollup_latency (hour INTEGER NOT NULL, route TEXT NOT NULL,"
+             " bucket INTEGER NOT NULL, requests INTEGER NOT NULL,"
+             " PRIMARY KEY (hour, route, bucket)) WITHOUT ROWID",
+             "CREATE TABLE rollup_cell (hour INTEGER NOT NULL, cell_lat REAL NOT NULL,"
+             " cell_lon REAL NOT NULL, half_lat REAL NOT NULL, half_lon REAL NOT NULL,"
+             " requests INTEGER NOT NULL, hits INTEGER NOT NULL, misses INTEGER NOT NULL,"
+             " stale INTEGER NOT NULL, PRIMARY KEY (hour, cell_lat, cell_lon)) WITHOUT ROWID",
+             "CREATE TABLE rollup_subject (hour INTEGER NOT NULL, subject TEXT NOT NULL,"
+             " requests INTEGER NOT NULL, errors INTEGER NOT NULL, first_ms INTEGER NOT NULL,"
+             " last_ms INTEGER NOT NULL, PRIMARY KEY (hour, subject)) WITHOUT ROWID",
+         }},
     };
     return all;
 }

@@ -5,16 +5,30 @@
 #include "SchemaMigrations.h"
 #include "WeatherLocationStore.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSqlQuery>
 
+#include <unistd.h>
+
 namespace isobar {
 
 namespace {
+
 Q_LOGGING_CATEGORY(lcServer, "isobar.server")
+
+qint64 residentMemoryBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.size() > 1 ? fields[1].toLongLong() * ::sysconf(_SC_PAGESIZE) : 0;
 }
+
+} // namespace
 
 ApiServer::ApiServer(ServerConfig config, QObject *parent)
     : QObject(parent)
@@ -23,6 +37,8 @@ ApiServer::ApiServer(ServerConfig config, QObject *parent)
 {
     connect(&m_http, &HttpServer::drained, this, [this] {
         m_runner.reset(); // waits for running queries
+        if (m_recorder)
+            m_recorder->stop(); // writes what is still queued
         if (m_database)
             m_database->close();
         Q_EMIT stopped();
@@ -61,7 +77,15 @@ bool ApiServer::start()
         m_config.databasePath, UploadApi::Options{m_config.uploadEnabled, m_config.maxQueuedUploads},
         [this] { refreshDataVersion(); });
 
+    if (m_config.captureRequests)
+        m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder);
+    m_stats = std::make_unique<StatsApi>(*m_runner, m_config.stats, [this] { return prometheusText(); });
+    m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response, qint64 micros) {
+        observe(request, response, micros);
+    });
+
     registerSystemRoutes();
+    m_stats->registerRoutes(m_http.router());
     m_metrics->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());
@@ -79,6 +103,18 @@ bool ApiServer::start()
                       .arg(m_config.port)
                       .arg(m_http.errorString());
         return false;
+    }
+    if (m_config.metricsPort) {
+        // Scrapers get /metrics alone on their own port (localhost by default), without tokens.
+        m_metricsHttp = std::make_unique<HttpServer>(m_config.http);
+        m_stats->registerMetricsRoute(m_metricsHttp->router());
+        if (!m_metricsHttp->listen(m_config.metricsBind, m_config.metricsPort)) {
+            m_error = QStringLiteral("cannot listen for metrics on %1:%2: %3")
+                          .arg(m_config.metricsBind.toString())
+                          .arg(m_config.metricsPort)
+                          .arg(m_metricsHttp->errorString());
+            return false;
+        }
     }
     qCInfo(lcServer).noquote() << "event=listening url=" + url();
     return true;
@@ -153,6 +189,96 @@ QJsonObject ApiServer::authHealth() const
     if (!keys.lastError.isEmpty())
         health.insert(u"last_error"_qs, keys.lastError);
     return health;
+}
+
+void ApiServer::observe(const HttpRequest &request, const HttpResponse &response, qint64 micros)
+{
+    const ExchangeNotes &notes = response.notes;
+    // 404s and the connection guard's refusals matched no route: they count as one endpoint.
+    const QString route = notes.route.isEmpty() ? QStringLiteral("(unmatched)") : notes.route;
+    m_traffic.count(route, request.method, response.status, micros);
+    if (!m_recorder)
+        return;
+    RequestEvent event;
+    event.timeMs = QDateTime::currentMSecsSinceEpoch();
+    event.method = request.method;
+    event.route = route;
+    event.status = response.status;
+    event.durationUs = micros;
+    event.responseBytes = response.body.size();
+    event.subject = notes.subject;
+    event.client = request.peer.toString();
+    if (notes.hasCell)
+        event.cell = CellBounds{notes.cellLatitude, notes.cellLongitude, notes.cellHalfLatitude, notes.cellHalfLongitude};
+    event.cacheOutcome = notes.cacheOutcome;
+    m_recorder->record(std::move(event));
+}
+
+QByteArray ApiServer::prometheusText() const
+{
+    PrometheusText out;
+    m_traffic.writeTo(out);
+
+    const WeatherCache::Stats cache = m_weather->stats();
+    const std::pair<const char *, qint64> cacheCounters[] = {
+        {"isobar_weather_cache_hits_total", cache.hits},
+        {"isobar_weather_cache_misses_total", cache.misses},
+        {"isobar_weather_cache_stale_total", cache.stale},
+        {"isobar_weather_cache_evictions_total", cache.evictions},
+    };
+    for (const auto &[name, value] : cacheCounters) {
+        out.family(QLatin1String(name), "counter", QStringLiteral("Weather cache lookups by outcome (evictions: entries dropped for room)."));
+        out.sample(QLatin1String(name), {}, double(value));
+    }
+    out.family(u"isobar_weather_cache_entries"_qs, "gauge", u"Weather documents held in memory."_qs);
+    out.sample(u"isobar_weather_cache_entries"_qs, {}, cache.entries);
+
+    const AccuWeatherClient::Stats upstream = m_upstream->stats();
+    out.family(u"isobar_upstream_calls_total"_qs, "counter", u"AccuWeather HTTP attempts by endpoint and outcome."_qs);
+    for (int i = 0; i < AccuWeatherClient::kEndpointCount; ++i) {
+        const QString endpoint = AccuWeatherClient::endpointName(AccuWeatherClient::Endpoint(i));
+        const AccuWeatherClient::EndpointStats &e = upstream.endpoints[i];
+        out.sample(u"isobar_upstream_calls_total"_qs, {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"ok"_qs}}, double(e.ok));
+        out.sample(u"isobar_upstream_calls_total"_qs, {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"failed"_qs}}, double(e.failed));
+    }
+    if (upstream.budgetLeft >= 0) {
+        out.family(u"isobar_upstream_budget_remaining"_qs, "gauge", u"AccuWeather calls left in today's budget."_qs);
+        out.sample(u"isobar_upstream_budget_remaining"_qs, {}, double(upstream.budgetLeft));
+    }
+
+    if (m_signingKeys) {
+        const OidcKeyProvider::Stats keys = m_signingKeys->stats();
+        out.family(u"isobar_jwks_refreshes_total"_qs, "counter", u"Fetches of the provider's signing keys by outcome."_qs);
+        out.sample(u"isobar_jwks_refreshes_total"_qs, {{u"outcome"_qs, u"ok"_qs}}, double(keys.refreshes - keys.failures));
+        out.sample(u"isobar_jwks_refreshes_total"_qs, {{u"outcome"_qs, u"failed"_qs}}, double(keys.failures));
+        const Authenticator::Stats tokens = m_authenticator->stats();
+        out.family(u"isobar_tokens_total"_qs, "counter", u"Bearer tokens checked, by result."_qs);
+        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"cached"_qs}}, double(tokens.cacheHits));
+        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"verified"_qs}}, double(tokens.verified));
+        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"rejected"_qs}}, double(tokens.rejected));
+    }
+    out.family(u"isobar_rate_limited_total"_qs, "counter", u"Requests refused with 429 by the per-caller rate limit."_qs);
+    out.sample(u"isobar_rate_limited_total"_qs, {}, double(m_limiter->rejected()));
+
+    const UploadApi::Stats uploads = m_upload->stats();
+    out.family(u"isobar_ingest_files_total"_qs, "counter", u"Files ingested through the upload API, by outcome."_qs);
+    out.sample(u"isobar_ingest_files_total"_qs, {{u"outcome"_qs, u"ok"_qs}}, double(uploads.filesOk));
+    out.sample(u"isobar_ingest_files_total"_qs, {{u"outcome"_qs, u"failed"_qs}}, double(uploads.filesFailed));
+    out.family(u"isobar_ingest_points_total"_qs, "counter", u"Points stored through the upload API."_qs);
+    out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"inserted"_qs}}, double(uploads.pointsInserted));
+    out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"updated"_qs}}, double(uploads.pointsUpdated));
+
+    const RequestRecorder::Stats events = m_recorder ? m_recorder->stats() : RequestRecorder::Stats{};
+    out.family(u"isobar_request_events_queue_depth"_qs, "gauge", u"Request events waiting for the log writer."_qs);
+    out.sample(u"isobar_request_events_queue_depth"_qs, {}, events.queueDepth);
+    out.family(u"isobar_request_events_dropped_total"_qs, "counter", u"Request events lost to a full queue or a failed write."_qs);
+    out.sample(u"isobar_request_events_dropped_total"_qs, {}, double(events.dropped));
+    out.family(u"isobar_request_events_written_total"_qs, "counter", u"Request events written to the request log."_qs);
+    out.sample(u"isobar_request_events_written_total"_qs, {}, double(events.written));
+
+    out.family(u"process_resident_memory_bytes"_qs, "gauge", u"Resident memory size in bytes."_qs);
+    out.sample(u"process_resident_memory_bytes"_qs, {}, double(residentMemoryBytes()));
+    return out.text();
 }
 
 void ApiServer::stop()

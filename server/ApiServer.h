@@ -9,6 +9,9 @@
 #include "ingest/UploadApi.h"
 #include "metrics/MetricsApi.h"
 #include "metrics/QueryRunner.h"
+#include "monitoring/RequestRecorder.h"
+#include "monitoring/StatsApi.h"
+#include "monitoring/TrafficCounters.h"
 #include "weather/WatchApi.h"
 
 #include <QObject>
@@ -46,6 +49,11 @@ public:
     // Null with --no-auth.
     Authenticator *authenticator() { return m_authenticator.get(); }
     OidcKeyProvider *signingKeys() { return m_signingKeys.get(); }
+    // Null when capture is off.
+    RequestRecorder *recorder() { return m_recorder.get(); }
+    quint16 metricsPort() const { return m_metricsHttp ? m_metricsHttp->port() : 0; }
+    // The Prometheus exposition of this process, as /metrics serves it.
+    QByteArray prometheusText() const;
     // Re-reads the store's data version now (after an in-process ingest, say).
     void refreshDataVersion();
 
@@ -56,6 +64,7 @@ private:
     bool startAuth();
     void registerSystemRoutes();
     QJsonObject authHealth() const;
+    void observe(const HttpRequest &request, const HttpResponse &response, qint64 micros);
 
     ServerConfig m_config;
     HttpServer m_http;
@@ -73,6 +82,10 @@ private:
     std::unique_ptr<Authenticator> m_authenticator;
     std::unique_ptr<RateLimiter> m_limiter;
     std::unique_ptr<RequestPipeline> m_pipeline;
+    std::unique_ptr<RequestRecorder> m_recorder;
+    TrafficCounters m_traffic;
+    std::unique_ptr<StatsApi> m_stats;
+    std::unique_ptr<HttpServer> m_metricsHttp;
     QString m_error;
 };
 

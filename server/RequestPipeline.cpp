@@ -43,6 +43,20 @@ RequestPipeline::RequestPipeline(const Router &router, Authenticator *authentica
 QFuture<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
 {
     const Router::Match match = m_router.match(request.method, request.path);
+    QFuture<HttpResponse> answer = decide(request, match);
+    // Monitoring counts endpoints by pattern: /geographies/England and /Wales are one endpoint.
+    const QString route = match.route ? match.route->pattern : QString();
+    auto note = [route](HttpResponse response) {
+        response.notes.route = route;
+        return response;
+    };
+    if (answer.isFinished())
+        return readyResponse(note(answer.result()));
+    return answer.then(QtFuture::Launch::Sync, note);
+}
+
+QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request, const Router::Match &match)
+{
     if (request.method == "OPTIONS") {
         if (match.allowedMethods.isEmpty())
             return finish(request, m_router.dispatch(request));
@@ -83,7 +97,14 @@ QFuture<HttpResponse> RequestPipeline::admit(HttpRequest request, const Route &r
 {
     if (const int wait = m_limiter.acquire(caller))
         return finish(request, readyResponse(tooManyRequests(wait)));
-    return finish(request, route.handler(request, params));
+    QFuture<HttpResponse> answer = route.handler(request, params);
+    if (!request.subject.isEmpty()) {
+        answer = answer.then(QtFuture::Launch::Sync, [subject = request.subject](HttpResponse response) {
+            response.notes.subject = subject;
+            return response;
+        });
+    }
+    return finish(request, answer);
 }
 
 QFuture<HttpResponse> RequestPipeline::finish(const HttpRequest &request, QFuture<HttpResponse> response) const

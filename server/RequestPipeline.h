@@ -20,6 +20,7 @@ public:
     QFuture<HttpResponse> handle(const HttpRequest &request);
 
 private:
+    QFuture<HttpResponse> decide(const HttpRequest &request, const Router::Match &match);
     QFuture<HttpResponse> admit(HttpRequest request, const Route &route, const RouteParams &params,
                                 const QString &caller);
     QFuture<HttpResponse> finish(const HttpRequest &request, QFuture<HttpResponse> response) const;

@@ -2,6 +2,7 @@
 
 #include "auth/RateLimiter.h"
 #include "http/HttpLimits.h"
+#include "monitoring/RequestRecorder.h"
 #include "weather/AccuWeatherClient.h"
 #include "weather/WeatherCache.h"
 
@@ -42,6 +43,13 @@ struct ServerConfig {
     int dataVersionPollMs = 1000; // how soon an ingest by another process reaches the cache
     AccuWeatherClient::Options upstream;
     WeatherCache::Options weather;
+    // Ops monitoring: every request recorded (unless off), stats served, /metrics also on a
+    // scrape-only port when metricsPort is set.
+    bool captureRequests = true;
+    RequestRecorder::Options recorder;
+    RequestStats::Options stats;
+    quint16 metricsPort = 0;
+    QHostAddress metricsBind = QHostAddress::LocalHost;
     AuthConfig auth;
     RateLimiter::Options rateLimit;
     QStringList corsOrigins; // none by default: browsers on other origins are refused

@@ -8,12 +8,23 @@
 
 namespace isobar {
 
+// What monitoring learns about an exchange beyond its bytes; never sent to the client.
+struct ExchangeNotes {
+    QString route;   // the route pattern that answered ("" when none matched)
+    QString subject; // the verified token's sub
+    // A weather request's cache cell (never the exact position) and how the cache answered.
+    bool hasCell = false;
+    double cellLatitude = 0, cellLongitude = 0, cellHalfLatitude = 0, cellHalfLongitude = 0;
+    QByteArray cacheOutcome; // hit | miss | stale
+};
+
 struct HttpResponse {
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
     // Drop the connection instead of answering (a reset, as a peer that misbehaves would see).
     bool abortConnection = false;
+    ExchangeNotes notes;
 
     HttpResponse &setHeader(const QByteArray &name, const QByteArray &value);
     QByteArray header(const QByteArray &name) const;

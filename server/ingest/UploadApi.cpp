@@ -91,6 +91,11 @@ void UploadApi::registerRoutes(Router &router)
                [this](const HttpRequest &request, const RouteParams &) { return upload(request); });
 }
 
+UploadApi::Stats UploadApi::stats() const
+{
+    return Stats{m_filesOk.load(), m_filesFailed.load(), m_pointsInserted.load(), m_pointsUpdated.load()};
+}
+
 UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
 {
     const QByteArray contentType = request.header("content-type");
@@ -146,7 +151,7 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
     }
     ++m_pending;
     const QString subject = request.subject;
-    QFuture<HttpResponse> done = QtConcurrent::run(&m_pool, [path = m_databasePath, file] {
+    QFuture<HttpResponse> done = QtConcurrent::run(&m_pool, [this, path = m_databasePath, file] {
         MetricsDatabase database;
         if (!database.open(path))
             return HttpResponse::problem(503, QStringLiteral("the store cannot be opened for writing"));
@@ -154,6 +159,12 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
         IngestReport report;
         report.files << ingestor.ingestContent(file.content, file.fileName,
                                                QDateTime::currentSecsSinceEpoch());
+        const FileReport &loaded = report.files.constFirst();
+        ++(loaded.ok ? m_filesOk : m_filesFailed);
+        if (loaded.ok) {
+            m_pointsInserted += loaded.counts.inserted;
+            m_pointsUpdated += loaded.counts.updated;
+        }
         // Same report as `isobar ingest`; a rejected file changed nothing and is the client's fault.
         return HttpResponse::json(report.toJson(), report.filesFailed() == 0 ? 200 : 400);
     });

@@ -29,6 +29,14 @@ public:
 
     void registerRoutes(Router &router);
 
+    struct Stats {
+        qint64 filesOk = 0;
+        qint64 filesFailed = 0;
+        qint64 pointsInserted = 0;
+        qint64 pointsUpdated = 0;
+    };
+    Stats stats() const;
+
     struct Upload {
         QString fileName;
         QByteArray content;
@@ -44,6 +52,7 @@ private:
     Changed m_changed;
     QThreadPool m_pool;
     std::atomic_int m_pending{0};
+    std::atomic<qint64> m_filesOk{0}, m_filesFailed{0}, m_pointsInserted{0}, m_pointsUpdated{0};
 };
 
 } // namespace isobar

@@ -59,12 +59,28 @@ QString messageFor(const UpstreamError &error)
     }
 }
 
+// Tells monitoring which cache cell the request fell in (never the position itself).
+void noteCell(HttpResponse &response, const WeatherAnswer &answer)
+{
+    const GridCell &cell = answer.cell;
+    if (cell.north <= cell.south)
+        return; // no cell: the request never got that far
+    ExchangeNotes &notes = response.notes;
+    notes.hasCell = true;
+    notes.cellLatitude = cell.centreLatitude;
+    notes.cellLongitude = cell.centreLongitude;
+    notes.cellHalfLatitude = (cell.north - cell.south) / 2;
+    // A cell across the antimeridian has west > east: its width wraps through 180.
+    notes.cellHalfLongitude = (cell.east >= cell.west ? cell.east - cell.west : cell.east - cell.west + 360) / 2;
+}
+
 HttpResponse upstreamFailure(const WeatherAnswer &answer, bool compatibilityShape)
 {
     const int status = statusFor(answer.error);
     HttpResponse response = compatibilityShape
         ? HttpResponse::json(QJsonObject{{u"message"_qs, messageFor(answer.error)}}, status)
         : HttpResponse::problem(status, messageFor(answer.error));
+    noteCell(response, answer);
     if (answer.retryAfterSeconds > 0)
         response.setHeader("Retry-After", QByteArray::number(answer.retryAfterSeconds));
     response.setHeader("Cache-Control", "no-store");
@@ -85,6 +101,10 @@ void addCacheHeaders(HttpResponse &response, const WeatherAnswer &answer)
     response.setHeader("X-Isobar-Cache", answer.outcome == CacheOutcome::Hit    ? "hit"
                                          : answer.outcome == CacheOutcome::Miss ? "miss"
                                                                                 : "stale");
+    noteCell(response, answer);
+    response.notes.cacheOutcome = answer.outcome == CacheOutcome::Hit    ? "hit"
+                                  : answer.outcome == CacheOutcome::Miss ? "miss"
+                                                                         : "stale";
     if (answer.outcome == CacheOutcome::Stale)
         response.setHeader("Warning", answer.revalidationFailed ? "111 - \"Revalidation Failed\""
                                                                 : "110 - \"Response is Stale\"");

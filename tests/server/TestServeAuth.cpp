@@ -275,6 +275,21 @@ private Q_SLOTS:
         QCOMPARE(server.stop(), 0);
     }
 
+    void statsNeedAdminAndNameSubjects()
+    {
+        QCOMPARE(get(m_server.port(), "/metrics", {}).status, 401);
+        QCOMPARE(get(m_server.port(), "/api/v1/stats/summary", m_signer.signRs256(claims())).status, 403);
+        const QByteArray admin = m_signer.signRs256(claims("isobar:admin"));
+        QCOMPARE(get(m_server.port(), "/metrics", admin).status, 200);
+        // The watch's subject is recorded with its requests (the writer flushes every second).
+        QTRY_VERIFY_WITH_TIMEOUT(get(m_server.port(), "/api/v1/stats/users?from=now-1h", admin).body.contains("\"watch-0042\""),
+                                 5000);
+        const QJsonArray users = get(m_server.port(), "/api/v1/stats/users?from=now-1h", admin).json().object().value("users").toArray();
+        QVERIFY(!users.isEmpty());
+        QCOMPARE(users.first().toObject().value("subject").toString(), QStringLiteral("watch-0042"));
+        QVERIFY(users.first().toObject().value("errors").toInt() > 0); // its /prcpt calls here were 400s
+    }
+
     void unknownKidRefreshIsRateLimited()
     {
         const int before = m_provider->jwksFetches();

@@ -1,3 +1,4 @@
+#include "SandboxThread.h"
 #include "TestSupport.h"
 #include "weather/AccuWeatherSandbox.h"
 #include "weather/GridCell.h"
@@ -10,7 +11,6 @@
 #include <QTest>
 #include <QThread>
 #include <cmath>
-#include <future>
 
 using namespace isobar;
 using test::HttpClient;
@@ -23,29 +23,6 @@ const QString kKey = QStringLiteral("watch-api-upstream-key-9d02b1");
 // server must answer; the server's own clock runs, and the sandbox's Expires stays ahead of it.
 const qint64 kSandboxNow = QDateTime::currentMSecsSinceEpoch();
 
-class SandboxThread : public QThread {
-public:
-    AccuWeatherSandbox *startSandbox() {
-        start();
-        return m_ready.get_future().get();
-    }
-    ~SandboxThread() override {
-        quit();
-        wait();
-    }
-
-protected:
-    void run() override {
-        AccuWeatherSandbox sandbox(kKey);
-        sandbox.setClock([] { return kSandboxNow; });
-        sandbox.listen(QHostAddress::LocalHost, 0);
-        m_ready.set_value(&sandbox);
-        exec();
-    }
-
-private:
-    std::promise<AccuWeatherSandbox *> m_ready;
-};
 
 // The one place the server's extra arguments are built. --no-auth: this suite is about the
 // weather routes, not tokens (ServerProcess would add it too). No rate limit: the suite sends
@@ -63,7 +40,7 @@ double round4(double value) {
 class TestWatchApi : public QObject {
     Q_OBJECT
 private:
-    SandboxThread m_thread;
+    test::SandboxThread m_thread{kKey, kSandboxNow};
     AccuWeatherSandbox *m_sandbox = nullptr;
     QTemporaryDir m_dir;
     test::ServerProcess m_server;

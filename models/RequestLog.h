@@ -1,0 +1,83 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+namespace isobar {
+
+// A weather request's position, as the cache cell it fell in: never finer (positions are
+// personal data). Centre and half sizes in degrees.
+struct CellBounds {
+    double latitude = 0;
+    double longitude = 0;
+    double halfLatitude = 0;
+    double halfLongitude = 0;
+};
+
+// One answered request, as ops see it.
+struct RequestEvent {
+    qint64 timeMs = 0;
+    QByteArray method;
+    QString route; // the route pattern, so /geographies/England and /Wales are one endpoint
+    int status = 0;
+    qint64 durationUs = 0;
+    qint64 responseBytes = 0;
+    QString subject; // the token's sub, when authenticated
+    QString client;  // the peer address
+    std::optional<CellBounds> cell;
+    QByteArray cacheOutcome; // hit | miss | stale, for weather calls
+};
+
+// The latency histogram shared by the roll-ups and the Prometheus exposition: upper bounds in
+// microseconds, plus one overflow bucket. 200 ms (the default objective) is a bound.
+struct LatencyBuckets {
+    static const QList<qint64> &upperBoundsUs();
+    static int bucketOf(qint64 durationUs);
+    // The q-quantile (0..1) of a histogram, interpolated inside its bucket, in microseconds.
+    static double quantileUs(const QList<qint64> &counts, double q);
+    // How many of the histogram's requests took longer than `thresholdUs` (interpolated).
+    static double countAboveUs(const QList<qint64> &counts, qint64 thresholdUs);
+};
+
+// Writes batches of events: the raw rows and, in the same transaction, the hourly roll-ups
+// they add to. One writer connection; the caller decides when (batches, a background thread).
+class RequestLogWriter {
+public:
+    explicit RequestLogWriter(QSqlDatabase &db);
+
+    bool write(const QList<RequestEvent> &events, QString *error);
+    // Deletes raw events before `rawBeforeMs` and roll-ups before `rollupBeforeMs`, in small
+    // transactions so other writers get their turn. Returns the rows deleted.
+    qint64 expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error);
+
+private:
+    QSqlDatabase &m_db;
+};
+
+// Reads the roll-ups for the stats API. Times in ms since the epoch; ranges are [from, to),
+// widened to whole hours (the roll-ups' resolution).
+class RequestStats {
+public:
+    struct Options {
+        double noGoSuccessRatio = 0.8; // below this share of 2xx the service is a no-go
+        qint64 objectiveUs = 200'000;  // the response-time objective per endpoint
+    };
+
+    RequestStats(QSqlDatabase &db, Options options);
+
+    QJsonObject summary(qint64 fromMs, qint64 toMs);
+    QJsonArray timeline(qint64 fromMs, qint64 toMs, int bucketHours, const QString &route);
+    QJsonArray geography(qint64 fromMs, qint64 toMs);
+    QJsonArray users(qint64 fromMs, qint64 toMs, int limit);
+
+private:
+    QSqlDatabase &m_db;
+    Options m_options;
+};
+
+} // namespace isobar

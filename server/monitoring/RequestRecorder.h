@@ -1,0 +1,65 @@
+#pragma once
+
+#include "RequestLog.h"
+
+#include <QMutex>
+#include <QString>
+#include <QWaitCondition>
+#include <atomic>
+#include <functional>
+#include <thread>
+
+namespace isobar {
+
+// Takes every answered request as an event without slowing the request: record() only appends
+// to a bounded in-memory queue (a full queue counts the event as dropped, never waits). One
+// writer thread, with its own connection, writes batches (every flushInterval or batchSize
+// events, whichever comes first) with their roll-ups, and expires old rows between batches.
+// stop() (and the destructor) writes what is still queued.
+class RequestRecorder {
+public:
+    struct Options {
+        int queueCapacity = 100'000;
+        int batchSize = 1000;
+        int flushIntervalMs = 1000;
+        int rawRetentionDays = 7;
+        int rollupRetentionDays = 400;
+        int retentionIntervalMs = 3'600'000;
+    };
+    struct Stats {
+        qint64 recorded = 0;
+        qint64 written = 0;
+        qint64 dropped = 0;
+        qint64 writeErrors = 0;
+        qint64 expired = 0;
+        int queueDepth = 0;
+    };
+    using Clock = std::function<qint64()>; // ms since the epoch, for retention
+
+    RequestRecorder(QString databasePath, Options options, Clock clock = {});
+    ~RequestRecorder();
+
+    void record(RequestEvent event);
+    // Writes what is queued now and waits for it (tests, shutdown).
+    void flush();
+    void stop();
+    Stats stats() const;
+
+private:
+    void run();
+
+    QString m_databasePath;
+    Options m_options;
+    Clock m_clock;
+    mutable QMutex m_mutex;
+    QWaitCondition m_wake;
+    QWaitCondition m_flushed;
+    QList<RequestEvent> m_queue;
+    qint64 m_flushRequested = 0;
+    qint64 m_flushDone = 0;
+    bool m_stopping = false;
+    std::atomic<qint64> m_recorded{0}, m_written{0}, m_dropped{0}, m_writeErrors{0}, m_expired{0};
+    std::thread m_writer;
+};
+
+} // namespace isobar

@@ -1,0 +1,259 @@
+#include "MetricsDatabase.h"
+#include "RequestLog.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+namespace {
+
+constexpr qint64 kHour = 3'600'000;
+const qint64 kT0 = 1'764'028'800'000; // 2025-11-25T00:00:00Z
+
+RequestEvent makeEvent(qint64 timeMs, const QString &route, int status, qint64 durationUs,
+                       const QString &subject = {}) {
+    RequestEvent e;
+    e.timeMs = timeMs;
+    e.method = "GET";
+    e.route = route;
+    e.status = status;
+    e.durationUs = durationUs;
+    e.responseBytes = 100;
+    e.subject = subject;
+    e.client = QStringLiteral("127.0.0.1");
+    return e;
+}
+
+qint64 scalar(QSqlDatabase &db, const QString &sql) {
+    QSqlQuery query(db);
+    if (!query.exec(sql) || !query.next())
+        qFatal("query failed: %s", qPrintable(sql));
+    return query.value(0).toLongLong();
+}
+
+} // namespace
+
+class TestRequestLog : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MetricsDatabase> m_db;
+    int m_file = 0;
+
+private Q_SLOTS:
+    void init() {
+        m_db = std::make_unique<MetricsDatabase>();
+        QVERIFY(m_db->open(m_dir.filePath(QStringLiteral("log%1.db").arg(++m_file))));
+    }
+
+    void bucketsAndQuantiles() {
+        QCOMPARE(LatencyBuckets::bucketOf(0), 0);
+        QCOMPARE(LatencyBuckets::bucketOf(500),
+                 0); // upper bounds are inclusive, like Prometheus' le
+        QCOMPARE(LatencyBuckets::bucketOf(501), 1);
+        QCOMPARE(LatencyBuckets::bucketOf(200'000),
+                 LatencyBuckets::upperBoundsUs().indexOf(200'000));
+        QCOMPARE(LatencyBuckets::bucketOf(60'000'000), int(LatencyBuckets::upperBoundsUs().size()));
+        QList<qint64> empty(LatencyBuckets::upperBoundsUs().size() + 1);
+        QCOMPARE(LatencyBuckets::quantileUs(empty, 0.5), 0.0);
+    }
+
+    void percentilesOfAKnownDistribution() {
+        // 20,000 requests uniform over 100-200 ms: p50 = 150, p95 = 195, p99 = 199 ms; with the
+        // 100 and 200 ms bounds the interpolation is exact for a uniform spread.
+        RequestLogWriter writer(m_db->connection());
+        QList<RequestEvent> events;
+        QRandomGenerator random(7);
+        for (int i = 0; i < 20'000; ++i)
+            events << makeEvent(kT0 + i, QStringLiteral("/prcpt"), 200,
+                                100'001 + random.bounded(100'000));
+        QString error;
+        QVERIFY2(writer.write(events, &error), qPrintable(error));
+        const QJsonObject summary = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
+        const QJsonObject prcpt = summary.value("endpoints").toArray().first().toObject();
+        QVERIFY(qAbs(prcpt.value("p50_ms").toDouble() - 150) < 1.5);
+        QVERIFY(qAbs(prcpt.value("p95_ms").toDouble() - 195) < 1.5);
+        QVERIFY(qAbs(prcpt.value("p99_ms").toDouble() - 199) < 1.5);
+        QCOMPARE(prcpt.value("over_objective_ratio").toDouble(), 0.0);
+        QCOMPARE(prcpt.value("meets_objective").toBool(), true);
+
+        // Half of them slower than the objective.
+        events.clear();
+        for (int i = 0; i < 20'000; ++i)
+            events << makeEvent(kT0 + i, QStringLiteral("/prcpt"), 200,
+                                200'001 + random.bounded(300'000));
+        QVERIFY(writer.write(events, &error));
+        const QJsonObject slow = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
+        const QJsonObject both = slow.value("endpoints").toArray().first().toObject();
+        QCOMPARE(both.value("requests").toInt(), 40'000);
+        QVERIFY(qAbs(both.value("over_objective_ratio").toDouble() - 0.5) < 0.01);
+        QCOMPARE(both.value("meets_objective").toBool(), false);
+    }
+
+    void rollupsEqualTheRawEvents() {
+        RequestLogWriter writer(m_db->connection());
+        QRandomGenerator random(11);
+        const QStringList routes = {"/prcpt", "/uvidx", "/api/tables/v4"};
+        const QStringList subjects = {"watch-1", "watch-2", "", "watch-3"};
+        const QList<int> statuses = {200, 200, 200, 304, 400, 401, 404, 502, 503};
+        for (int batch = 0; batch < 20; ++batch) {
+            QList<RequestEvent> events;
+            for (int i = 0; i < 500; ++i) {
+                RequestEvent e =
+                    makeEvent(kT0 + random.bounded(qint64(30) * kHour), routes[random.bounded(3)],
+                              statuses[random.bounded(statuses.size())], random.bounded(2'000'000),
+                              subjects[random.bounded(4)]);
+                if (e.route == u"/prcpt") {
+                    const double lat = 51.0 + 0.009 * random.bounded(5);
+                    e.cell = CellBounds{lat, -0.1, 0.0045, 0.0072};
+                    e.cacheOutcome = random.bounded(2) ? "hit" : "miss";
+                }
+                events << e;
+            }
+            QString error;
+            QVERIFY2(writer.write(events, &error), qPrintable(error));
+        }
+        QSqlDatabase &db = m_db->connection();
+        QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_endpoint"), qint64(10'000));
+        QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_latency"), qint64(10'000));
+        // Every (hour, route, method, status) group of the raw rows equals its roll-up row.
+        QCOMPARE(
+            scalar(db,
+                   "SELECT count(*) FROM (SELECT time_ms / 3600000 AS hour, route, method, status,"
+                   " count(*) AS n, sum(duration_us) AS d, sum(bytes) AS b FROM request_event "
+                   "GROUP BY 1, 2, 3, 4) raw"
+                   " LEFT JOIN rollup_endpoint r USING (hour, route, method, status)"
+                   " WHERE r.requests IS NOT raw.n OR r.duration_us IS NOT raw.d OR r.bytes IS NOT "
+                   "raw.b"),
+            qint64(0));
+        QCOMPARE(scalar(db, "SELECT count(*) FROM (SELECT time_ms / 3600000 AS hour, cell_lat, "
+                            "cell_lon, count(*) AS n,"
+                            " sum(cache = 'hit') AS h FROM request_event WHERE cell_lat IS NOT "
+                            "NULL GROUP BY 1, 2, 3) raw"
+                            " LEFT JOIN rollup_cell r USING (hour, cell_lat, cell_lon)"
+                            " WHERE r.requests IS NOT raw.n OR r.hits IS NOT raw.h"),
+                 qint64(0));
+        QCOMPARE(
+            scalar(
+                db,
+                "SELECT count(*) FROM (SELECT time_ms / 3600000 AS hour, subject, count(*) AS n,"
+                " sum(status >= 400) AS e, min(time_ms) AS f, max(time_ms) AS l FROM request_event"
+                " WHERE subject IS NOT NULL GROUP BY 1, 2) raw LEFT JOIN rollup_subject r USING "
+                "(hour, subject)"
+                " WHERE r.requests IS NOT raw.n OR r.errors IS NOT raw.e OR r.first_ms IS NOT raw.f"
+                " OR r.last_ms IS NOT raw.l"),
+            qint64(0));
+        // And the stats answer agrees with the raw rows.
+        const QJsonObject summary = RequestStats(db, {}).summary(kT0, kT0 + 30 * kHour);
+        QCOMPARE(qint64(summary.value("requests").toDouble()), qint64(10'000));
+        QCOMPARE(qint64(summary.value("status_counts").toObject().value("5xx").toDouble()),
+                 scalar(db, "SELECT count(*) FROM request_event WHERE status >= 500"));
+        const QJsonArray users = RequestStats(db, {}).users(kT0, kT0 + 30 * kHour, 10);
+        QCOMPARE(users.size(), 3);
+        QCOMPARE(qint64(users[0].toObject().value("requests").toDouble()),
+                 scalar(db, "SELECT count(*) AS n FROM request_event WHERE subject IS NOT NULL "
+                            "GROUP BY subject ORDER BY n DESC LIMIT 1"));
+    }
+
+    void summaryExactJson() {
+        RequestLogWriter writer(m_db->connection());
+        QList<RequestEvent> events = {
+            makeEvent(kT0 + 1000, "/prcpt", 200, 1'000, "watch-1"),
+            makeEvent(kT0 + 2000, "/prcpt", 200, 3'000, "watch-1"),
+            makeEvent(kT0 + 3000, "/prcpt", 502, 9'000, "watch-2"),
+            makeEvent(kT0 + 4000, "(unmatched)", 404, 100),
+            makeEvent(kT0 + kHour + 5, "/uvidx", 200, 400'000, "watch-2"),
+        };
+        QString error;
+        QVERIFY(writer.write(events, &error));
+        const QJsonObject summary =
+            RequestStats(m_db->connection(), {0.8, 200'000}).summary(kT0, kT0 + 2 * kHour);
+        // Percentiles interpolate inside the histogram buckets: 100 us in (0, 500] reads as
+        // p50 250 us; 1, 3 and 9 ms in (0.5, 1], (2.5, 5], (5, 10] give p50 3.75 ms.
+        const QByteArray expected = R"json({"endpoints":[
+{"endpoint":"(unmatched)","errors":1,"meets_objective":true,"method":"GET","over_objective_ratio":0,"p50_ms":0.25,"p95_ms":0.48,"p99_ms":0.5,"requests":1},
+{"endpoint":"/prcpt","errors":1,"meets_objective":true,"method":"GET","over_objective_ratio":0,"p50_ms":3.75,"p95_ms":9.25,"p99_ms":9.85,"requests":3},
+{"endpoint":"/uvidx","errors":0,"meets_objective":false,"method":"GET","over_objective_ratio":1,"p50_ms":350,"p95_ms":485,"p99_ms":497,"requests":1}],
+"from":"2025-11-25T00:00:00.000Z","no_go":true,"no_go_threshold":0.8,"objective_ms":200,"requests":5,
+"status_counts":{"1xx":0,"2xx":3,"3xx":0,"4xx":1,"5xx":1},
+"status_ratios":{"1xx":0,"2xx":0.6,"3xx":0,"4xx":0.2,"5xx":0.2},"to":"2025-11-25T02:00:00.000Z"})json";
+        QCOMPARE(QJsonDocument(summary).toJson(QJsonDocument::Compact),
+                 QJsonDocument::fromJson(QByteArray(expected).replace('\n', ""))
+                     .toJson(QJsonDocument::Compact));
+
+        const QJsonArray timeline =
+            RequestStats(m_db->connection(), {}).timeline(kT0, kT0 + 3 * kHour, 1, "/prcpt");
+        QCOMPARE(timeline.size(), 3); // empty hours are there, with zeros
+        QCOMPARE(timeline[0].toObject().value("requests").toInt(), 3);
+        QCOMPARE(timeline[0].toObject().value("5xx").toInt(), 1);
+        QCOMPARE(timeline[1].toObject().value("requests").toInt(), 0);
+        QCOMPARE(timeline[2].toObject().value("time").toString(),
+                 QStringLiteral("2025-11-25T02:00:00.000Z"));
+        const QJsonArray daily =
+            RequestStats(m_db->connection(), {}).timeline(kT0, kT0 + 3 * kHour, 24, {});
+        QCOMPARE(daily.size(), 1);
+        QCOMPARE(daily[0].toObject().value("requests").toInt(), 5);
+
+        const QJsonArray users =
+            RequestStats(m_db->connection(), {}).users(kT0, kT0 + 2 * kHour, 10);
+        QCOMPARE(
+            QJsonDocument(users).toJson(QJsonDocument::Compact),
+            QByteArray(
+                R"([{"errors":0,"first_seen":"2025-11-25T00:00:01.000Z","last_seen":"2025-11-25T00:00:02.000Z","requests":2,"subject":"watch-1"},)"
+                R"({"errors":1,"first_seen":"2025-11-25T00:00:03.000Z","last_seen":"2025-11-25T01:00:00.005Z","requests":2,"subject":"watch-2"}])"));
+    }
+
+    void geographyIsCellsOnly() {
+        RequestLogWriter writer(m_db->connection());
+        RequestEvent a = makeEvent(kT0, "/prcpt", 200, 1000);
+        a.cell = CellBounds{51.5045, -0.1278, 0.0045, 0.0072};
+        a.cacheOutcome = "miss";
+        RequestEvent b = a;
+        b.cacheOutcome = "hit";
+        QString error;
+        QVERIFY(writer.write({a, b}, &error));
+        const QJsonArray cells = RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour);
+        QCOMPARE(cells.size(), 1);
+        const QJsonObject cell = cells[0].toObject();
+        QCOMPARE(cell.value("requests").toInt(), 2);
+        QCOMPARE(cell.value("cache").toObject().value("hit").toInt(), 1);
+        QCOMPARE(cell.value("latitude").toDouble(), 51.5045);
+        const QJsonObject bounds = cell.value("bounds").toObject();
+        QVERIFY(qAbs(bounds.value("north").toDouble() - bounds.value("south").toDouble() - 0.009) <
+                1e-9);
+        QVERIFY(qAbs(bounds.value("east").toDouble() - bounds.value("west").toDouble() - 0.0144) <
+                1e-9);
+    }
+
+    void retentionDeletesOnlyWhatIsOld() {
+        RequestLogWriter writer(m_db->connection());
+        QList<RequestEvent> events;
+        const qint64 day = 24 * kHour;
+        for (int d = 0; d < 10; ++d) {
+            for (int i = 0; i < 3000; ++i) // more than one deletion batch per day
+                events << makeEvent(kT0 + d * day + i, "/prcpt", 200, 1000, "w");
+        }
+        QString error;
+        QVERIFY(writer.write(events, &error));
+        const qint64 now = kT0 + 10 * day;
+        // Raw events older than 7 days go; roll-ups older than 9 days go.
+        const qint64 deleted = writer.expire(now - 7 * day, now - 9 * day, &error);
+        QVERIFY2(deleted > 0, qPrintable(error));
+        QSqlDatabase &db = m_db->connection();
+        QCOMPARE(scalar(db, "SELECT count(*) FROM request_event"), qint64(7 * 3000));
+        QCOMPARE(scalar(db, QStringLiteral("SELECT min(time_ms) FROM request_event")),
+                 kT0 + 3 * day);
+        QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_endpoint"), qint64(9 * 3000));
+        QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_subject"), qint64(9 * 3000));
+        QCOMPARE(writer.expire(now - 7 * day, now - 9 * day, &error),
+                 qint64(0)); // nothing more to do
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRequestLog)
+#include "TestRequestLog.moc"

@@ -1,0 +1,324 @@
+#include "MetricsDatabase.h"
+#include "SandboxThread.h"
+#include "TestSupport.h"
+#include "monitoring/RequestRecorder.h"
+#include "weather/GridCell.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace isobar;
+using namespace isobar::test;
+
+namespace {
+
+const QString kKey = QStringLiteral("monitoring-upstream-key-51c0");
+const QByteArray kGeographies =
+    "/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/"
+    "COVID-19/geography_types/Nation/geographies/";
+
+quint16 freePort() {
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+struct StoredEvent {
+    QString route;
+    int status;
+    qint64 durationUs;
+    QVariant cellLatitude;
+    QString cache;
+};
+
+QList<StoredEvent> storedEvents(const QString &path) {
+    MetricsDatabase db;
+    if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
+        qFatal("cannot open %s", qPrintable(path));
+    QSqlQuery query(db.connection());
+    query.exec(QStringLiteral(
+        "SELECT route, status, duration_us, cell_lat, cache FROM request_event ORDER BY id"));
+    QList<StoredEvent> events;
+    while (query.next())
+        events << StoredEvent{query.value(0).toString(), query.value(1).toInt(),
+                              query.value(2).toLongLong(), query.value(3),
+                              query.value(4).toString()};
+    return events;
+}
+
+} // namespace
+
+class TestMonitoring : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    SandboxThread m_sandboxThread{kKey, QDateTime::currentMSecsSinceEpoch()};
+    AccuWeatherSandbox *m_sandbox = nullptr;
+
+    QStringList serveArguments(const QStringList &extra = {}) const {
+        return QStringList{"--no-auth", "--rate-limit", "0", "--accuweather-url",
+                           QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port())} +
+               extra;
+    }
+    bool startServer(ServerProcess &server, const QString &name, const QStringList &extra = {}) {
+        server.setEnvironmentVariable(QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), kKey);
+        return server.start(m_dir.filePath(name), serveArguments(extra));
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_sandbox = m_sandboxThread.startSandbox();
+        QVERIFY(m_sandbox->port() != 0);
+    }
+
+    void queueDropsInsteadOfBlocking() {
+        RequestRecorder::Options options;
+        options.queueCapacity = 10;
+        options.batchSize = 1'000'000;     // never a full batch: only flush() writes
+        options.flushIntervalMs = 600'000; // and no timer within the test
+        RequestRecorder recorder(m_dir.filePath("queue.db"), options);
+        for (int i = 0; i < 25; ++i) {
+            RequestEvent event;
+            event.timeMs = QDateTime::currentMSecsSinceEpoch();
+            event.method = "GET";
+            event.route = "/prcpt";
+            event.status = 200;
+            recorder.record(event);
+        }
+        RequestRecorder::Stats stats = recorder.stats();
+        QCOMPARE(stats.recorded, qint64(10));
+        QCOMPARE(stats.dropped, qint64(15));
+        QCOMPARE(stats.queueDepth, 10);
+        recorder.flush();
+        stats = recorder.stats();
+        QCOMPARE(stats.written, qint64(10));
+        QCOMPARE(stats.queueDepth, 0);
+        recorder.record(RequestEvent{QDateTime::currentMSecsSinceEpoch(), "GET", "/uvidx", 200});
+        recorder.stop(); // shutdown writes what is queued
+        QCOMPARE(recorder.stats().written, qint64(11));
+        QCOMPARE(storedEvents(m_dir.filePath("queue.db")).size(), 11);
+    }
+
+    void everyRequestBecomesOneEvent() {
+        ServerProcess server;
+        QVERIFY2(startServer(server, "events.db", {"--request-timeout-ms", "300"}),
+                 server.output().constData());
+        const quint16 port = server.port();
+        QCOMPARE(HttpClient::request(port, "GET", kGeographies + "England/").status,
+                 404); // no data: unknown name
+        QCOMPARE(HttpClient::request(port, "GET", kGeographies + "Wales").status, 404);
+        QCOMPARE(HttpClient::request(port, "GET", "/api/public/timeseries/themes/").status, 200);
+        QCOMPARE(HttpClient::request(port, "GET", "/prcpt?lt=91&lg=0").status, 400);
+        QCOMPARE(HttpClient::request(port, "GET", "/no/such/route").status, 404);
+        QCOMPARE(HttpClient::request(port, "DELETE", "/health").status, 405);
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::ServerError, 1.0, 0});
+        QCOMPARE(HttpClient::request(port, "GET", "/uvidx?lt=48.85&lg=2.35").status, 502);
+        m_sandbox->setFaultPlan({});
+        QCOMPARE(HttpClient::request(port, "GET", "/prcpt?lt=48.8566&lg=2.3522").status, 200);
+        QCOMPARE(HttpClient::request(port, "GET", "/prcpt?lt=48.8567&lg=2.3523").status, 200);
+        {
+            HttpClient slow(port); // a request that never completes: the guard answers 408
+            slow.sendRaw("GET /health HTTP/1.1\r\nHost: x\r\n");
+            QCOMPARE(slow.readReply(3000).value_or(HttpReply{}).status, 408);
+        }
+        QCOMPARE(server.stop(), 0); // shutdown flushes the queue
+
+        const QList<StoredEvent> events = storedEvents(m_dir.filePath("events.db"));
+        QStringList seen;
+        for (const StoredEvent &e : events)
+            seen << QStringLiteral("%1 %2").arg(e.status).arg(e.route);
+        const QString geography =
+            QString::fromLatin1(kGeographies)
+                .chopped(1)
+                .replace(QStringLiteral("/infectious_disease/"), QStringLiteral("/<theme>/"))
+                .replace(QStringLiteral("/respiratory/"), QStringLiteral("/<sub_theme>/"))
+                .replace(QStringLiteral("/COVID-19/"), QStringLiteral("/<topic>/"))
+                .replace(QStringLiteral("/Nation/"), QStringLiteral("/<geography_type>/")) +
+            QStringLiteral("/<geography>");
+        const QStringList expected = {
+            "404 " + geography,
+            "404 " + geography, // England and Wales: one endpoint
+            "200 /api/public/timeseries/themes",
+            "400 /prcpt",
+            "404 (unmatched)",
+            "405 (unmatched)",
+            "502 /uvidx",
+            "200 /prcpt",
+            "200 /prcpt",
+            "408 (unmatched)",
+        };
+        QCOMPARE(seen, expected);
+        for (const StoredEvent &e : events)
+            QVERIFY2(e.durationUs >= 0 && e.durationUs < 10'000'000,
+                     qPrintable(QString::number(e.durationUs)));
+        // Weather calls carry their cell and cache outcome; the two Paris positions share a cell.
+        QCOMPARE(events[7].cache, QStringLiteral("miss"));
+        QCOMPARE(events[8].cache, QStringLiteral("hit"));
+        const GridCell cell = GridCell::locate(48.8566, 2.3522, 1000);
+        QCOMPARE(events[7].cellLatitude.toDouble(), cell.centreLatitude);
+        QCOMPARE(events[8].cellLatitude.toDouble(), cell.centreLatitude);
+        QVERIFY(!events[6].cellLatitude.isNull()); // a failed weather call still has its cell
+        QVERIFY(events[3].cellLatitude.isNull());  // an invalid position has none
+    }
+
+    void statsEndpoints() {
+        ServerProcess server;
+        QVERIFY2(startServer(server, "stats.db"), server.output().constData());
+        const quint16 port = server.port();
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(HttpClient::request(port, "GET", "/prcpt?lt=51.5074&lg=-0.1278").status, 200);
+        QCOMPARE(HttpClient::request(port, "GET", "/prcpt?lt=north&lg=0").status, 400);
+        // The writer flushes every second: wait until all four are in.
+        QTRY_COMPARE_WITH_TIMEOUT(
+            HttpClient::request(port, "GET", "/api/v1/stats/summary?from=now-1h")
+                .json()
+                .object()
+                .value("status_counts")
+                .toObject()
+                .value("4xx")
+                .toInt(),
+            1, 5000);
+        QJsonObject summary =
+            HttpClient::request(port, "GET", "/api/v1/stats/summary?from=now-1h").json().object();
+        const QJsonArray endpoints = summary.value("endpoints").toArray();
+        QJsonObject prcpt;
+        for (const QJsonValue &e : endpoints) {
+            if (e.toObject().value("endpoint").toString() == u"/prcpt")
+                prcpt = e.toObject();
+        }
+        QCOMPARE(prcpt.value("requests").toInt(), 4);
+        QCOMPARE(prcpt.value("errors").toInt(), 1);
+        QCOMPARE(prcpt.value("method").toString(), QStringLiteral("GET"));
+        for (const char *key :
+             {"p50_ms", "p95_ms", "p99_ms", "over_objective_ratio", "meets_objective"})
+            QVERIFY2(prcpt.contains(QLatin1String(key)), key);
+        QCOMPARE(summary.value("objective_ms").toDouble(), 200.0);
+        QCOMPARE(summary.value("no_go_threshold").toDouble(), 0.8);
+
+        const QJsonObject timeline =
+            HttpClient::request(port, "GET",
+                                "/api/v1/stats/timeline?from=now-3h&bucket=hour&endpoint=/prcpt")
+                .json()
+                .object();
+        const QJsonArray buckets = timeline.value("buckets").toArray();
+        QVERIFY(buckets.size() >= 3);
+        int requests = 0, ok = 0;
+        for (const QJsonValue &bucket : buckets) {
+            requests += bucket.toObject().value("requests").toInt();
+            ok += bucket.toObject().value("2xx").toInt();
+        }
+        QCOMPARE(requests, 4);
+        QCOMPARE(ok, 3);
+
+        const QJsonArray cells =
+            HttpClient::request(port, "GET", "/api/v1/stats/geography?from=now-1h")
+                .json()
+                .object()
+                .value("cells")
+                .toArray();
+        QCOMPARE(cells.size(), 1);
+        const GridCell london = GridCell::locate(51.5074, -0.1278, 1000);
+        const QJsonObject cell = cells[0].toObject();
+        QCOMPARE(cell.value("requests").toInt(), 3);
+        QCOMPARE(cell.value("latitude").toDouble(), london.centreLatitude);
+        QCOMPARE(cell.value("bounds").toObject().value("south").toDouble(), london.south);
+        QCOMPARE(cell.value("cache").toObject().value("miss").toInt(), 1);
+        QCOMPARE(cell.value("cache").toObject().value("hit").toInt(), 2);
+
+        const HttpReply geojson =
+            HttpClient::request(port, "GET", "/api/v1/stats/geography?from=now-1h&format=geojson");
+        QCOMPARE(geojson.header("content-type"), QByteArray("application/geo+json"));
+        const QJsonObject feature =
+            geojson.json().object().value("features").toArray().first().toObject();
+        QCOMPARE(feature.value("geometry").toObject().value("type").toString(),
+                 QStringLiteral("Polygon"));
+        const QJsonArray ring =
+            feature.value("geometry").toObject().value("coordinates").toArray().first().toArray();
+        QCOMPARE(ring.size(), 5);
+        QCOMPARE(ring.first(), ring.last());
+        QCOMPARE(feature.value("properties").toObject().value("requests").toInt(), 3);
+
+        QCOMPARE(HttpClient::request(port, "GET", "/api/v1/stats/users?from=now-1h")
+                     .json()
+                     .object()
+                     .value("users")
+                     .toArray()
+                     .size(),
+                 0); // no tokens without auth: nobody to name
+        QCOMPARE(server.stop(), 0);
+    }
+
+    void statsParametersAreChecked_data() {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QString>("field");
+        QTest::newRow("bad from") << QByteArray("/api/v1/stats/summary?from=yesterday") << "from";
+        QTest::newRow("zoneless time")
+            << QByteArray("/api/v1/stats/summary?from=2026-11-25T10:00:00") << "from";
+        QTest::newRow("to before from")
+            << QByteArray("/api/v1/stats/summary?from=now-1h&to=now-2h") << "to";
+        QTest::newRow("over 400 days") << QByteArray("/api/v1/stats/users?from=now-401d") << "from";
+        QTest::newRow("bucket") << QByteArray("/api/v1/stats/timeline?bucket=week") << "bucket";
+        QTest::newRow("format") << QByteArray("/api/v1/stats/geography?format=kml") << "format";
+        QTest::newRow("limit") << QByteArray("/api/v1/stats/users?limit=0") << "limit";
+    }
+    void statsParametersAreChecked() {
+        QFETCH(QByteArray, target);
+        QFETCH(QString, field);
+        static ServerProcess server;
+        if (!server.port())
+            QVERIFY2(startServer(server, "params.db"), server.output().constData());
+        const HttpReply reply = HttpClient::request(server.port(), "GET", target);
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
+        QCOMPARE(reply.json().object().value("field").toString(), field);
+    }
+
+    void prometheusExpositionPassesPromtool() {
+        const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+        QVERIFY2(!promtool.isEmpty(),
+                 "promtool (Debian package prometheus) is needed: packaging/install-deps.sh");
+        ServerProcess server;
+        const quint16 scrapePort = freePort();
+        QVERIFY2(startServer(server, "metrics.db", {"--metrics-port", QString::number(scrapePort)}),
+                 server.output().constData());
+        HttpClient::request(server.port(), "GET", "/prcpt?lt=40.4168&lg=-3.7038");
+        HttpClient::request(server.port(), "GET", "/api/public/timeseries/themes/");
+        HttpClient::request(server.port(), "GET", "/nothing");
+        const HttpReply metrics = HttpClient::request(server.port(), "GET", "/metrics");
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.header("content-type").startsWith("text/plain; version=0.0.4"));
+        for (const char *family :
+             {"isobar_http_requests_total{route=\"/prcpt\",method=\"GET\",status=\"200\"} 1",
+              "isobar_http_request_duration_seconds_bucket{route=\"/prcpt\",le=\"+Inf\"} 1",
+              "isobar_weather_cache_misses_total 1",
+              "isobar_upstream_calls_total{endpoint=\"current\",outcome=\"ok\"} 1",
+              "isobar_request_events_dropped_total 0", "isobar_request_events_queue_depth",
+              "process_resident_memory_bytes", "isobar_ingest_files_total",
+              "isobar_rate_limited_total"})
+            QVERIFY2(metrics.body.contains(family), family);
+
+        QProcess check;
+        check.start(promtool, {"check", "metrics"});
+        check.write(metrics.body);
+        check.closeWriteChannel();
+        QVERIFY(check.waitForFinished(30000));
+        const QByteArray verdict = check.readAllStandardOutput() + check.readAllStandardError();
+        QVERIFY2(check.exitCode() == 0, verdict.constData());
+        QVERIFY2(verdict.trimmed().isEmpty(), verdict.constData()); // not even lint warnings
+
+        // The scrape-only port serves /metrics and nothing else.
+        QCOMPARE(HttpClient::request(scrapePort, "GET", "/metrics").status, 200);
+        QCOMPARE(HttpClient::request(scrapePort, "GET", "/health").status, 404);
+        QCOMPARE(server.stop(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMonitoring)
+#include "TestMonitoring.moc"

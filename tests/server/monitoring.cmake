@@ -1,0 +1,3 @@
+# Request capture, roll-ups, the stats API and /metrics, against a real `isobar serve` and an
+# in-test AccuWeather sandbox.
+add_unit_test(NAME TestMonitoring SOURCES server/TestMonitoring.cpp LIBS isobar_server)
