@@ -222,9 +222,11 @@ void WeatherCache::store(const QString &entryKey, const UpstreamResult &result,
         return;
     }
     qint64 expires = now + ttlMs(product);
-    // Honour the upstream's Expires when it is sooner (but never in the past).
-    if (result.expiresAtMs && *result.expiresAtMs > now)
-        expires = qMin(expires, *result.expiresAtMs);
+    // Honour the upstream's Expires when it is sooner (but never in the past). An HTTP date
+    // has whole seconds, so the same lifetime as our TTL reads up to 999 ms shorter: taking it
+    // would refetch an entry a moment before its TTL ends. Only a whole second shorter counts.
+    if (result.expiresAtMs && *result.expiresAtMs > now && *result.expiresAtMs <= expires - 1000)
+        expires = *result.expiresAtMs;
     if (Entry *entry = findEntry(entryKey)) {
         *entry = Entry{entryKey, result.document, now, expires, 0, false};
         return;

@@ -156,6 +156,18 @@ private Q_SLOTS:
         QVERIFY2(answer.freshSeconds <= 600, qPrintable(QString::number(answer.freshSeconds)));
     }
 
+    void upstreamExpiresOfTheSameLifetimeKeepsTheWholeTtl() {
+        // The sandbox announces the same 10 minutes as the cache's TTL, but its Expires has
+        // whole seconds: fetched at .700, it reads 700 ms shorter. That must not cost a call.
+        m_now += 700;
+        QCOMPARE(current(-23.5505, -46.6333).outcome, CacheOutcome::Miss);
+        m_now += 10 * kMinute - 300;
+        const WeatherAnswer answer = current(-23.5505, -46.6333);
+        QCOMPARE(answer.outcome, CacheOutcome::Hit);
+        settle(100);
+        QCOMPARE(m_sandbox->calls("current"), 1);
+    }
+
     void staleIsServedDuringAnOutageUpToTheLimit() {
         AccuWeatherClient::Options upstream;
         upstream.maxRetries = 1;
