@@ -1,0 +1,458 @@
+// bench_weather_economy: how many AccuWeather calls a day of watch traffic costs, against the
+// fewest this workload could cost with the same configuration (bench/run-weather.sh).
+//
+//   bench_weather_economy --cities FILE [--requests N] [--seed N] [--sigma-m M]
+//                         [--hourly-share F] [--daily-share F] [--examples N]
+//
+// The workload: N requests spread uniformly over one simulated day (sorted by time), each at a
+// city drawn in proportion to its population, offset from the centre by a normal distribution
+// (sigma 3 km north and east). Most ask for current conditions (what /prcpt reads); a share ask
+// for hourly or daily forecasts.
+//
+// The replay runs the real AccuWeatherClient and WeatherCache with their default options
+// against an in-process AccuWeatherSandbox over loopback HTTP, all on an injected clock that
+// jumps to each request's time. Upstream latency is taken as zero: after each request the
+// event loop runs until its answer and any background refresh have landed, so a refresh is
+// stored at the instant it was asked for, as the minimum below assumes.
+//
+// The minimum comes from the same request stream, computed without the cache: one geoposition
+// call per distinct cell, and per location key (the sandbox's key function at the cell centre,
+// which is what goes upstream) and product, one call per TTL window in which it was asked for,
+// windows defined the way the cache refreshes: a call at t is fresh until t + TTL, the next
+// request at or after that starts a new window. The TTL is the cache's, shortened by the
+// sandbox's Expires where that is shorter (the hourly forecast's is not; none is).
+//
+// Prints calls per 1,000 requests by endpoint, the minimum and the ratio, the cache's hit
+// ratio, and the reduction against the original service's 2,000 calls per 1,000 requests.
+// When a key cost more calls than its minimum, a few examples show when, to find out why.
+
+#include "weather/AccuWeatherClient.h"
+#include "weather/AccuWeatherSandbox.h"
+#include "weather/GridCell.h"
+#include "weather/SandboxWeather.h"
+#include "weather/WeatherCache.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+#include <QSet>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+using namespace isobar;
+
+namespace {
+
+constexpr double kMetresPerDegree = 111'320.0;
+constexpr qint64 kDayMs = 24 * 3600 * 1000;
+// 2024-06-03 00:00 UTC: a fixed day, so every run replays the same traffic.
+constexpr qint64 kDayStartMs = 1'717'372'800'000;
+const QString kSandboxKey = QStringLiteral("bench-weather-economy-key");
+
+struct City {
+    QString name;
+    double latitude = 0;
+    double longitude = 0;
+    double population = 0;
+};
+
+struct Request {
+    qint64 atMs = 0;
+    double latitude = 0;
+    double longitude = 0;
+    WeatherProduct product = WeatherProduct::Current;
+};
+
+// RFC 4180 fields: the file quotes names with commas ("Washington, D.C.").
+QStringList csvFields(const QString &line) {
+    QStringList fields;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (quoted) {
+            if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"')
+                field += u'"', ++i;
+            else if (c == u'"')
+                quoted = false;
+            else
+                field += c;
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u',') {
+            fields << field;
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    fields << field;
+    return fields;
+}
+
+std::vector<City> readCities(const QString &path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {};
+    const QStringList header = csvFields(QString::fromUtf8(file.readLine()).trimmed());
+    const qsizetype name = header.indexOf(u"city"_qs), lat = header.indexOf(u"lat"_qs),
+                    lon = header.indexOf(u"lon"_qs), population = header.indexOf(u"population"_qs);
+    if (name < 0 || lat < 0 || lon < 0 || population < 0)
+        return {};
+    std::vector<City> cities;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.isEmpty())
+            continue;
+        const QStringList fields = csvFields(line);
+        cities.push_back(City{fields.value(name), fields.value(lat).toDouble(),
+                              fields.value(lon).toDouble(), fields.value(population).toDouble()});
+    }
+    return cities;
+}
+
+std::vector<Request> makeWorkload(const std::vector<City> &cities, qint64 count, quint64 seed,
+                                  double sigmaMetres, double hourlyShare, double dailyShare) {
+    std::mt19937_64 random(seed);
+    std::vector<double> weights;
+    for (const City &city : cities)
+        weights.push_back(city.population);
+    std::discrete_distribution<int> pickCity(weights.begin(), weights.end());
+    std::normal_distribution<double> offset(0.0, sigmaMetres);
+    std::uniform_int_distribution<qint64> pickTime(0, kDayMs - 1);
+    std::uniform_real_distribution<double> pickProduct(0.0, 1.0);
+    std::vector<Request> requests(static_cast<size_t>(count));
+    for (Request &request : requests) {
+        const City &city = cities[size_t(pickCity(random))];
+        const double north = offset(random), east = offset(random);
+        request.latitude = std::clamp(city.latitude + north / kMetresPerDegree, -90.0, 90.0);
+        const double cosine = std::max(std::cos(city.latitude * M_PI / 180.0), 1e-6);
+        request.longitude = city.longitude + east / (kMetresPerDegree * cosine);
+        if (request.longitude > 180)
+            request.longitude -= 360;
+        if (request.longitude < -180)
+            request.longitude += 360;
+        request.atMs = kDayStartMs + pickTime(random);
+        const double p = pickProduct(random);
+        request.product = p < hourlyShare                ? WeatherProduct::Hourly
+                          : p < hourlyShare + dailyShare ? WeatherProduct::Daily
+                                                         : WeatherProduct::Current;
+    }
+    std::sort(requests.begin(), requests.end(),
+              [](const Request &a, const Request &b) { return a.atMs < b.atMs; });
+    return requests;
+}
+
+enum Endpoint { Geoposition, Current, Hourly, Daily, kEndpoints };
+const char *const kEndpointNames[kEndpoints] = {"geoposition", "current", "hourly", "daily"};
+
+Endpoint endpointOf(WeatherProduct product) {
+    switch (product) {
+    case WeatherProduct::Current:
+        return Current;
+    case WeatherProduct::Hourly:
+        return Hourly;
+    case WeatherProduct::Daily:
+        return Daily;
+    }
+    return Current;
+}
+
+// What the sandbox announces in Expires for each product (AccuWeatherSandbox.cpp); the cache
+// keeps the shorter of this and its own TTL.
+qint64 sandboxLifetimeMs(WeatherProduct product) {
+    switch (product) {
+    case WeatherProduct::Current:
+        return 10 * 60'000;
+    case WeatherProduct::Hourly:
+        return 60 * 60'000;
+    case WeatherProduct::Daily:
+        return 6 * 60 * 60'000;
+    }
+    return 0;
+}
+
+qint64 cacheTtlMs(const WeatherCache::Options &options, WeatherProduct product) {
+    switch (product) {
+    case WeatherProduct::Current:
+        return options.currentTtlSeconds * 1000;
+    case WeatherProduct::Hourly:
+        return options.hourlyTtlSeconds * 1000;
+    case WeatherProduct::Daily:
+        return options.dailyTtlSeconds * 1000;
+    }
+    return 0;
+}
+
+// Entry of the minimum's bookkeeping for one (product, location key).
+struct Window {
+    qint64 freshUntilMs = 0;
+    std::vector<qint64> starts; // when each window began: the calls the minimum allows
+};
+
+struct Minimum {
+    qint64 calls[kEndpoints] = {};
+    qsizetype cells = 0;
+    qsizetype keys = 0;
+    QHash<QString, Window> windows; // "<endpoint>|<key>"
+};
+
+QString windowKey(Endpoint endpoint, const QString &locationKey) {
+    return QLatin1String(kEndpointNames[endpoint]) + u'|' + locationKey;
+}
+
+Minimum minimumFor(const std::vector<Request> &requests, const WeatherCache::Options &options) {
+    Minimum minimum;
+    QHash<GridCell, QString> keyOfCell;
+    QSet<QString> keys;
+    for (const Request &request : requests) {
+        const GridCell cell =
+            GridCell::locate(request.latitude, request.longitude, options.cellSizeMetres);
+        auto known = keyOfCell.find(cell);
+        if (known == keyOfCell.end())
+            known = keyOfCell.insert(
+                cell, SandboxArea::at(cell.centreLatitude, cell.centreLongitude).key());
+        keys.insert(*known);
+        const Endpoint endpoint = endpointOf(request.product);
+        Window &window = minimum.windows[windowKey(endpoint, *known)];
+        if (request.atMs >= window.freshUntilMs) {
+            const qint64 ttl =
+                std::min(cacheTtlMs(options, request.product), sandboxLifetimeMs(request.product));
+            window.freshUntilMs = request.atMs + ttl;
+            window.starts.push_back(request.atMs);
+            ++minimum.calls[endpoint];
+        }
+    }
+    minimum.cells = keyOfCell.size();
+    minimum.calls[Geoposition] = minimum.cells;
+    minimum.keys = keys.size();
+    return minimum;
+}
+
+// Every call the sandbox answered, by path, with the simulated time it came in: read from the
+// sandbox's own log line, so the count is what the upstream saw, not what the client thinks.
+qint64 g_now = kDayStartMs;
+QHash<QString, std::vector<qint64>> g_callsByPath;
+const QRegularExpression
+    kCallLine(QStringLiteral(R"(event=sandbox_call endpoint=(\w+) path=(\S+))"));
+QtMessageHandler g_previousHandler = nullptr;
+
+void recordCalls(QtMsgType type, const QMessageLogContext &context, const QString &message) {
+    if (qstrcmp(context.category, "isobar.sandbox") == 0) {
+        const QRegularExpressionMatch match = kCallLine.match(message);
+        if (match.hasMatch()) {
+            const QString path = match.captured(2);
+            const QString endpoint = match.captured(1);
+            const QString key = endpoint == u"geoposition" ? QString() : path.section(u'/', -1);
+            g_callsByPath[endpoint + u'|' + key].push_back(g_now);
+            return;
+        }
+    }
+    if (qstrcmp(context.category, "isobar.upstream") == 0 && type == QtInfoMsg)
+        return; // one line per call: a million-request replay would drown the figures
+    g_previousHandler(type, context, message);
+}
+
+QString clockTime(qint64 ms) {
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"HH:mm:ss.zzz"_qs);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Upstream calls of a simulated day of watch traffic."_qs);
+    parser.addHelpOption();
+    const QCommandLineOption citiesOption(
+        u"cities"_qs, u"Cities CSV (city, lat, lon, population)."_qs, u"file"_qs);
+    const QCommandLineOption requestsOption(u"requests"_qs, u"Requests in the day."_qs, u"n"_qs,
+                                            u"1000000"_qs);
+    const QCommandLineOption seedOption(u"seed"_qs, u"Random seed of the workload."_qs, u"n"_qs,
+                                        u"20240603"_qs);
+    const QCommandLineOption sigmaOption(u"sigma-m"_qs, u"Spread around a city centre (m)."_qs,
+                                         u"m"_qs, u"3000"_qs);
+    const QCommandLineOption hourlyOption(u"hourly-share"_qs, u"Share of hourly forecasts."_qs,
+                                          u"f"_qs, u"0.05"_qs);
+    const QCommandLineOption dailyOption(u"daily-share"_qs, u"Share of daily forecasts."_qs,
+                                         u"f"_qs, u"0.05"_qs);
+    const QCommandLineOption examplesOption(
+        u"examples"_qs, u"Keys shown when calls exceed their minimum."_qs, u"n"_qs, u"5"_qs);
+    parser.addOptions({citiesOption, requestsOption, seedOption, sigmaOption, hourlyOption,
+                       dailyOption, examplesOption});
+    parser.process(app);
+
+    const std::vector<City> cities = readCities(parser.value(citiesOption));
+    if (cities.empty()) {
+        std::fprintf(stderr, "bench_weather_economy: --cities: no cities read from '%s'\n",
+                     qPrintable(parser.value(citiesOption)));
+        return 2;
+    }
+    const qint64 count = parser.value(requestsOption).toLongLong();
+    const double hourlyShare = parser.value(hourlyOption).toDouble();
+    const double dailyShare = parser.value(dailyOption).toDouble();
+    if (count <= 0 || hourlyShare < 0 || dailyShare < 0 || hourlyShare + dailyShare > 1) {
+        std::fprintf(stderr, "bench_weather_economy: bad --requests or shares\n");
+        return 2;
+    }
+
+    QElapsedTimer wall;
+    wall.start();
+    const std::vector<Request> requests =
+        makeWorkload(cities, count, parser.value(seedOption).toULongLong(),
+                     parser.value(sigmaOption).toDouble(), hourlyShare, dailyShare);
+    const WeatherCache::Options options; // the defaults `isobar serve` runs with
+    const Minimum minimum = minimumFor(requests, options);
+    qint64 asked[kEndpoints] = {};
+    for (const Request &request : requests)
+        ++asked[endpointOf(request.product)];
+    std::printf("workload: %lld requests over 24 h, %zu cities weighted by population, sigma %.0f "
+                "m, seed %s\n",
+                count, cities.size(), parser.value(sigmaOption).toDouble(),
+                qPrintable(parser.value(seedOption)));
+    std::printf("  current %lld, hourly %lld, daily %lld (metric); %lld distinct cells, %lld "
+                "location keys\n",
+                asked[Current], asked[Hourly], asked[Daily], qint64(minimum.cells),
+                qint64(minimum.keys));
+    std::printf("cache: %.0f m cells; TTL current %lld s, hourly %lld s, daily %lld s (defaults)\n",
+                options.cellSizeMetres, options.currentTtlSeconds, options.hourlyTtlSeconds,
+                options.dailyTtlSeconds);
+    std::printf("workload and minimum computed in %.1f s\n", wall.elapsed() / 1000.0);
+    std::fflush(stdout);
+
+    // --- the replay ------------------------------------------------------------------------
+    g_previousHandler = qInstallMessageHandler(recordCalls);
+    auto clock = [] { return g_now; };
+    AccuWeatherSandbox sandbox(kSandboxKey);
+    sandbox.setClock(clock);
+    if (!sandbox.listen(QHostAddress::LocalHost, 0)) {
+        std::fprintf(stderr, "bench_weather_economy: sandbox cannot listen: %s\n",
+                     qPrintable(sandbox.errorString()));
+        return 1;
+    }
+    AccuWeatherClient::Options upstream;
+    upstream.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sandbox.port()));
+    AccuWeatherClient client(
+        upstream, [] { return kSandboxKey; }, clock);
+    WeatherCache cache(options, client, nullptr, clock);
+
+    auto upstreamBusy = [&client] {
+        const AccuWeatherClient::Stats stats = client.stats();
+        return stats.inFlight > 0 || stats.queued > 0;
+    };
+    qint64 answeredAtOnce = 0, failed = 0;
+    qint64 outcomes[3] = {}; // Hit, Miss, Stale as the answer reports it
+    wall.restart();
+    qint64 done = 0;
+    for (const Request &request : requests) {
+        g_now = request.atMs;
+        QFuture<WeatherAnswer> future = cache.lookup(
+            WeatherQuery{request.latitude, request.longitude, request.product, true, {}});
+        const bool atOnce = future.isFinished();
+        if (!atOnce || upstreamBusy()) {
+            // Block rather than spin: the network runs in Qt's HTTP thread, which needs the
+            // core a spinning loop would take.
+            while (!future.isFinished() || upstreamBusy())
+                QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+            // A reply's continuation (storing the refresh) is posted after the client has
+            // counted the call as done: run what is queued, so it lands at this instant.
+            for (int i = 0; i < 4; ++i)
+                QCoreApplication::processEvents(QEventLoop::AllEvents);
+        }
+        const WeatherAnswer answer = future.result();
+        answeredAtOnce += atOnce;
+        if (!answer.ok)
+            ++failed;
+        else
+            ++outcomes[int(answer.outcome)];
+        if (++done % 100'000 == 0) {
+            std::fprintf(stderr, "  replayed %lld requests, %.1f s\n", done,
+                         wall.elapsed() / 1000.0);
+        }
+    }
+    const double replaySeconds = wall.elapsed() / 1000.0;
+
+    // --- the figures -----------------------------------------------------------------------
+    qint64 calls[kEndpoints] = {};
+    for (int e = 0; e < kEndpoints; ++e)
+        calls[e] = sandbox.calls(QLatin1String(kEndpointNames[e]));
+    const AccuWeatherClient::Stats clientStats = client.stats();
+    const WeatherCache::Stats cacheStats = cache.stats();
+    const double perThousand = 1000.0 / double(count);
+
+    std::printf("replay: %.1f s wall, %.0f requests/s; %lld failed answers; client retries %lld\n",
+                replaySeconds, count / replaySeconds, failed, clientStats.retries);
+    std::printf("\n%-12s %9s %9s %10s %9s %10s %7s\n", "endpoint", "requests", "calls",
+                "calls/1000", "minimum", "min/1000", "ratio");
+    qint64 totalCalls = 0, totalMinimum = 0;
+    for (int e = 0; e < kEndpoints; ++e) {
+        totalCalls += calls[e];
+        totalMinimum += minimum.calls[e];
+        std::printf("%-12s %9s %9lld %10.2f %9lld %10.2f %7.4f\n", kEndpointNames[e],
+                    e == Geoposition ? "-" : qPrintable(QString::number(asked[e])), calls[e],
+                    calls[e] * perThousand, minimum.calls[e], minimum.calls[e] * perThousand,
+                    minimum.calls[e] ? double(calls[e]) / double(minimum.calls[e]) : 0.0);
+    }
+    const double ratio = double(totalCalls) / double(totalMinimum);
+    std::printf("%-12s %9lld %9lld %10.2f %9lld %10.2f %7.4f\n", "total", count, totalCalls,
+                totalCalls * perThousand, totalMinimum, totalMinimum * perThousand, ratio);
+
+    std::printf("\ncache: answered at once %lld of %lld (hit ratio %.4f); the answer said: fresh "
+                "%lld, stale with a refresh behind it %lld, fetched %lld\n",
+                answeredAtOnce, count, double(answeredAtOnce) / double(count), outcomes[0],
+                outcomes[2], outcomes[1]);
+    std::printf("cache counters: hits %lld, stale %lld, misses %lld, joined flights %lld, "
+                "evictions %lld, entries %d, cells %d\n",
+                cacheStats.hits, cacheStats.stale, cacheStats.misses, cacheStats.joinedFlights,
+                cacheStats.evictions, cacheStats.entries, cacheStats.locations);
+    const double reduction = 1.0 - totalCalls * perThousand / 2000.0;
+    std::printf("\noriginal service: 2000 calls per 1000 requests; isobar: %.2f -> %.2f%% fewer "
+                "(target: at least 90%%) %s\n",
+                totalCalls * perThousand, reduction * 100, reduction >= 0.90 ? "MET" : "NOT MET");
+    // Not a measurement: what the same day costs once its cells are known, since a cell's
+    // location key is kept 30 days (and persisted), so geoposition is bought once a month.
+    const double recurring = (totalCalls - calls[Geoposition]) * perThousand;
+    std::printf("without the one-off geoposition calls (cells are kept 30 days): %.2f per 1000 "
+                "-> %.2f%% fewer; their minimum %.2f\n",
+                recurring, (1.0 - recurring / 2000.0) * 100,
+                (totalMinimum - minimum.calls[Geoposition]) * perThousand);
+    std::printf("calls / theoretical minimum: %.4f (target: at most 1.02) %s\n", ratio,
+                ratio <= 1.02 ? "MET" : "NOT MET");
+
+    // --- where the excess went -------------------------------------------------------------
+    const int examples = parser.value(examplesOption).toInt();
+    int shown = 0;
+    qint64 excessKeys = 0;
+    for (auto it = g_callsByPath.cbegin(); it != g_callsByPath.cend(); ++it) {
+        if (it.key().startsWith(u"geoposition|"))
+            continue;
+        const auto window = minimum.windows.constFind(it.key());
+        const size_t allowed = window == minimum.windows.cend() ? 0 : window->starts.size();
+        if (it->size() <= allowed)
+            continue;
+        ++excessKeys;
+        if (shown++ >= examples)
+            continue;
+        QStringList actual, expected;
+        for (qint64 at : *it)
+            actual << clockTime(at);
+        if (window != minimum.windows.cend()) {
+            for (qint64 at : window->starts)
+                expected << clockTime(at);
+        }
+        std::printf("excess %s: %zu calls, minimum %zu\n  calls at   %s\n  windows at %s\n",
+                    qPrintable(it.key()), it->size(), allowed, qPrintable(actual.join(u' ')),
+                    qPrintable(expected.join(u' ')));
+    }
+    if (excessKeys)
+        std::printf("%lld (endpoint, key) pairs cost more calls than their minimum\n", excessKeys);
+    return 0;
+}

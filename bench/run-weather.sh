@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Weather benchmarks: upstream economy of a simulated day, then /prcpt throughput on a warm
+# cache beside nginx, then the same with bearer tokens checked.
+#
+#   bench/run-weather.sh                        # BUILD_DIR=build, DURATION=15s, CONNECTIONS=64
+#   BUILD_DIR=build-release DURATION=30s bench/run-weather.sh
+#   REQUESTS=100000 bench/run-weather.sh        # a shorter replay
+#   SKIP_ECONOMY=1 bench/run-weather.sh         # the HTTP runs only
+#
+# 1. bench_weather_economy replays REQUESTS (1,000,000) watch requests over a simulated day
+#    through the real AccuWeatherClient and WeatherCache against an in-process sandbox, and
+#    compares the upstream calls with the theoretical minimum of the same request stream and
+#    with the original service's 2,000 calls per 1,000 requests (targets: within 2% of the
+#    minimum, at least 90% fewer calls).
+# 2. `isobar accuweather-sandbox` and two `isobar serve --rate-limit 0` against it: one with
+#    --no-auth, one checking tokens of a local OIDC provider (bench_weather_oidc_provider).
+#    One position is warmed on each, then wrk (-t$THREADS -c$CONNECTIONS --latency) runs:
+#    - nginx-prcpt:  nginx (non-daemon, generated config, access_log off) answering a fixed
+#                    body of the same size as Isobar's /prcpt answer;
+#    - prcpt-noauth: GET /prcpt?lt=..&lg=.. on the server without auth;
+#    - prcpt-auth:   the same with `Authorization: Bearer <token with weather:read>`.
+# Prints requests/s, p50 and p99 latency, the ratios to nginx and auth on/off (targets: p99 <
+# 5 ms at 64 connections, requests/s >= 0.5 x nginx). Raw output goes to bench/out/weather/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-build}"
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
+ISOBAR="$BUILD_DIR/bin/isobar"
+ECONOMY="$BUILD_DIR/bin/bench_weather_economy"
+PROVIDER="$BUILD_DIR/bin/bench_weather_oidc_provider"
+DURATION="${DURATION:-15s}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+REQUESTS="${REQUESTS:-1000000}"
+CITIES="${CITIES:-$ROOT/bench/data/cities-300.csv}"
+PORT="${PORT:-18490}"
+SANDBOX_PORT="$PORT"
+NOAUTH_PORT=$((PORT + 1))
+AUTH_PORT=$((PORT + 2))
+NGINX_PORT=$((PORT + 3))
+AUDIENCE="isobar-bench"
+# Paris: any position works; one position, so every request after the first is a cache hit.
+PRCPT_PATH="/prcpt?lt=48.8566&lg=2.3522"
+OUT="$ROOT/bench/out/weather"
+
+for tool in "$ISOBAR" "$ECONOMY" "$PROVIDER"; do
+    [ -x "$tool" ] || { echo "missing $tool: build first (BUILD_DIR=$BUILD_DIR)" >&2; exit 2; }
+done
+for tool in wrk nginx curl; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light curl)" >&2; exit 2; }
+done
+NGINX="$(command -v nginx)"
+mkdir -p "$OUT"
+
+PIDS=()
+WORK_DIR="$(mktemp -d)"
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK_DIR"
+}
+trap cleanup EXIT
+
+# --- 1. upstream economy -----------------------------------------------------------------
+if [ -z "${SKIP_ECONOMY:-}" ]; then
+    echo "== upstream economy: $REQUESTS requests over a simulated day ($(uptime | sed 's/.*load average: /load /'))"
+    "$ECONOMY" --cities "$CITIES" --requests "$REQUESTS" > "$OUT/economy.txt"
+    cat "$OUT/economy.txt"
+    echo
+fi
+
+# --- 2. the servers ----------------------------------------------------------------------
+wait_for() { # url [curl args...]
+    local url="$1"
+    shift
+    for _ in $(seq 1 100); do
+        curl -fsS -o /dev/null "$@" "$url" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "no answer from $url" >&2
+    return 1
+}
+
+# A fresh key per run: the sandbox reads it from the environment, serve from its own variable.
+SANDBOX_KEY="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+ISOBAR_SANDBOX_API_KEY="$SANDBOX_KEY" "$ISOBAR" accuweather-sandbox --port "$SANDBOX_PORT" \
+    > "$OUT/sandbox.log" 2>&1 &
+PIDS+=($!)
+
+"$PROVIDER" --audience "$AUDIENCE" > "$WORK_DIR/provider.txt" 2> "$OUT/provider.log" &
+PIDS+=($!)
+for _ in $(seq 1 100); do
+    grep -q '^token=' "$WORK_DIR/provider.txt" 2>/dev/null && break
+    sleep 0.1
+done
+ISSUER="$(sed -n 's/^issuer=//p' "$WORK_DIR/provider.txt")"
+TOKEN="$(sed -n 's/^token=//p' "$WORK_DIR/provider.txt")"
+[ -n "$ISSUER" ] && [ -n "$TOKEN" ] || { echo "the OIDC provider did not start; see $OUT/provider.log" >&2; exit 1; }
+
+serve() { # port log [flags...]
+    local port="$1" log="$2"
+    shift 2
+    ISOBAR_ACCUWEATHER_URL="http://127.0.0.1:$SANDBOX_PORT" ISOBAR_ACCUWEATHER_API_KEY="$SANDBOX_KEY" \
+        "$ISOBAR" serve --bind 127.0.0.1 --port "$port" --database "$WORK_DIR/serve-$port.db" \
+        --rate-limit 0 "$@" > "$log" 2>&1 &
+    PIDS+=($!)
+}
+serve "$NOAUTH_PORT" "$OUT/serve-noauth.log" --no-auth
+serve "$AUTH_PORT" "$OUT/serve-auth.log" --oidc-issuer "$ISSUER" --oidc-audience "$AUDIENCE"
+wait_for "http://127.0.0.1:$NOAUTH_PORT/health"
+wait_for "http://127.0.0.1:$AUTH_PORT/health"
+
+# Warm the one position on both servers (the authenticated one also fetches the provider's keys
+# and caches the verified token), and check the token is really required.
+curl -fsS -o "$OUT/prcpt.json" "http://127.0.0.1:$NOAUTH_PORT$PRCPT_PATH"
+wait_for "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bearer $TOKEN"
+NO_TOKEN_STATUS=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH")
+[ "$NO_TOKEN_STATUS" = 401 ] || { echo "the auth server answered $NO_TOKEN_STATUS without a token" >&2; exit 1; }
+PRCPT_BYTES=$(wc -c < "$OUT/prcpt.json")
+echo "/prcpt answer: $PRCPT_BYTES bytes: $(cat "$OUT/prcpt.json")"
+
+# nginx: non-daemon, its own prefix and port, the answer as a static file.
+chmod 755 "$WORK_DIR"
+mkdir -p "$WORK_DIR/www"
+chmod 755 "$WORK_DIR/www"
+cp "$OUT/prcpt.json" "$WORK_DIR/www/prcpt.json"
+chmod 644 "$WORK_DIR/www/prcpt.json"
+cat > "$WORK_DIR/nginx.conf" <<EOF
+worker_processes auto;
+pid $WORK_DIR/nginx.pid;
+error_log $WORK_DIR/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK_DIR/body;
+    proxy_temp_path $WORK_DIR/proxy;
+    fastcgi_temp_path $WORK_DIR/fastcgi;
+    uwsgi_temp_path $WORK_DIR/uwsgi;
+    scgi_temp_path $WORK_DIR/scgi;
+    keepalive_requests 1000000;
+    sendfile on;
+    tcp_nopush on;
+    open_file_cache max=16;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $WORK_DIR/www;
+        default_type application/json;
+    }
+}
+EOF
+"$NGINX" -p "$WORK_DIR" -c "$WORK_DIR/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$NGINX_PORT/prcpt.json"
+NGINX_BYTES=$(curl -fsS "http://127.0.0.1:$NGINX_PORT/prcpt.json" | wc -c)
+[ "$NGINX_BYTES" = "$PRCPT_BYTES" ] || { echo "nginx answered $NGINX_BYTES bytes" >&2; exit 1; }
+
+# --- 3. the runs -------------------------------------------------------------------------
+bench() { # name url [wrk args...]
+    local name="$1" url="$2"
+    shift 2
+    echo "-- $name ($(uptime | sed 's/.*load average: /load /'))"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$name.txt"
+    grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$name.txt" | sed 's/^ */   /'
+    for pid in "${PIDS[@]}"; do
+        kill -0 "$pid" 2>/dev/null || { echo "a server (pid $pid) died during $name; see $OUT/*.log" >&2; exit 1; }
+    done
+}
+
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
+bench nginx-prcpt "http://127.0.0.1:$NGINX_PORT/prcpt.json"
+bench prcpt-noauth "http://127.0.0.1:$NOAUTH_PORT$PRCPT_PATH"
+bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bearer $TOKEN"
+
+# --- the figures -------------------------------------------------------------------------
+# wrk prints latencies with a unit (us, ms, s); everything below is in milliseconds.
+summary() { # name -> "rps p50 p99 non2xx"
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return v * 0.001
+            if (v ~ /ms$/) return v + 0
+            if (v ~ /m$/) return v * 60000
+            return v * 1000
+        }
+        /Requests\/sec/ { rps = $2 }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        /Non-2xx/ { bad = $NF }
+        END { printf "%s %s %s %d\n", rps, p50, p99, bad }' "$OUT/wrk-$1.txt"
+}
+
+{
+    echo
+    read -r ng_rps ng_p50 ng_p99 ng_bad <<< "$(summary nginx-prcpt)"
+    read -r off_rps off_p50 off_p99 off_bad <<< "$(summary prcpt-noauth)"
+    read -r on_rps on_p50 on_p99 on_bad <<< "$(summary prcpt-auth)"
+    awk -v ng_rps="$ng_rps" -v ng_p50="$ng_p50" -v ng_p99="$ng_p99" -v ng_bad="$ng_bad" \
+        -v off_rps="$off_rps" -v off_p50="$off_p50" -v off_p99="$off_p99" -v off_bad="$off_bad" \
+        -v on_rps="$on_rps" -v on_p50="$on_p50" -v on_p99="$on_p99" -v on_bad="$on_bad" '
+        function row(name, rps, p50, p99, bad) {
+            printf "%-14s %10.0f %9.2f %9.2f %8d %10.2f %10s\n", name, rps, p50, p99, bad,
+                rps / ng_rps, (p99 < 5 ? "yes" : "no")
+        }
+        BEGIN {
+            printf "%-14s %10s %9s %9s %8s %10s %10s\n", "run", "req/s", "p50 ms", "p99 ms",
+                "non-2xx", "req/s÷ng", "p99<5ms"
+            row("nginx-prcpt", ng_rps, ng_p50, ng_p99, ng_bad)
+            row("prcpt-noauth", off_rps, off_p50, off_p99, off_bad)
+            row("prcpt-auth", on_rps, on_p50, on_p99, on_bad)
+            printf "auth on / off: req/s %.2f, p99 %.2f ms vs %.2f ms\n", on_rps / off_rps,
+                on_p99, off_p99
+        }'
+    echo "targets: p99 < 5 ms at $CONNECTIONS connections; req/s >= 0.50 x nginx (column req/s÷ng)"
+    if grep -q 'Non-2xx' "$OUT"/wrk-*.txt; then
+        echo "WARNING: some answers were not 2xx; those runs measured errors, not the API"
+    fi
+} | tee "$OUT/result.txt"
