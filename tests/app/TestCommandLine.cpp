@@ -3,6 +3,8 @@
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTest>
 
 using namespace isobar;
@@ -53,6 +55,31 @@ private Q_SLOTS:
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.output.contains("--max-body-bytes") && run.output.contains("ISOBAR_PORT"),
                  qPrintable(run.output));
+    }
+
+    void readmeDocumentsEverySetting()
+    {
+        // The README's configuration table and `serve --help` list the same settings.
+        const Run run = runIsobar({"serve", "--help"});
+        QSet<QString> helped;
+        static const QRegularExpression option(QStringLiteral("^\\s+--([a-z0-9-]+)"));
+        for (const QString &line : run.output.split(u'\n')) {
+            if (const auto match = option.match(line); match.hasMatch())
+                helped << match.captured(1);
+        }
+        helped.remove(QStringLiteral("help"));
+        helped.remove(QStringLiteral("help-all"));
+        QFile readme(QStringLiteral(ISOBAR_SOURCE_DIR "/README.md"));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        QSet<QString> documented;
+        static const QRegularExpression row(QStringLiteral("^\\| `--([a-z0-9-]+)` \\| `ISOBAR_"));
+        for (const QString &line : QString::fromUtf8(readme.readAll()).split(u'\n')) {
+            if (const auto match = row.match(line); match.hasMatch())
+                documented << match.captured(1);
+        }
+        documented << QStringLiteral("config"); // described above the table
+        QCOMPARE(documented - helped, QSet<QString>());
+        QCOMPARE(helped - documented, QSet<QString>());
     }
 
     void unknownCommandIsAnError()
