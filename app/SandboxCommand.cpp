@@ -1,49 +1,19 @@
 #include "SandboxCommand.h"
 
+#include "ShutdownSignals.h"
+
 #include "weather/AccuWeatherSandbox.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHostAddress>
-#include <QSocketNotifier>
 #include <QTextStream>
-#include <csignal>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace isobar {
 
 namespace {
 
 constexpr auto kKeyVariable = "ISOBAR_SANDBOX_API_KEY";
-
-int g_signalPipe[2] = {-1, -1};
-
-void onSignal(int) {
-    const char byte = 1;
-    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
-}
-
-// SIGTERM and SIGINT reach the event loop through a socket pair, the only async-signal-safe
-// way to wake Qt (the same scheme as `isobar serve`); the handler only writes one byte.
-bool quitOnShutdownSignals() {
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
-        return false;
-    auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, qApp);
-    QObject::connect(notifier, &QSocketNotifier::activated, qApp, [notifier] {
-        char byte;
-        [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &byte, 1);
-        notifier->setEnabled(false);
-        QCoreApplication::exit(0);
-    });
-    struct sigaction action = {};
-    action.sa_handler = onSignal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
-    return true;
-}
 
 } // namespace
 
@@ -130,7 +100,7 @@ int runSandboxCommand(const QStringList &arguments) {
         return 1;
     }
     // Before the "listening" line: whoever waits for it may signal at once.
-    if (!quitOnShutdownSignals()) {
+    if (!watchShutdownSignals(qApp, [] { QCoreApplication::exit(0); })) {
         err << name << "cannot watch for SIGTERM/SIGINT\n";
         return 1;
     }

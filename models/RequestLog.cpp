@@ -70,6 +70,21 @@ QJsonObject percentiles(const QList<qint64> &histogram) {
         {u"p50_ms"_qs, ms(0.50)}, {u"p95_ms"_qs, ms(0.95)}, {u"p99_ms"_qs, ms(0.99)}};
 }
 
+// Rows of (key, bucket, requests) from rollup_latency summed into one histogram per key.
+template<typename Key>
+QHash<Key, QList<qint64>> readHistograms(QSqlQuery &query)
+{
+    const int bucketCount = int(LatencyBuckets::upperBoundsUs().size()) + 1;
+    QHash<Key, QList<qint64>> histograms;
+    while (query.next()) {
+        QList<qint64> &histogram = histograms[query.value(0).value<Key>()];
+        if (histogram.isEmpty())
+            histogram.resize(bucketCount);
+        histogram[std::clamp(query.value(1).toInt(), 0, bucketCount - 1)] += query.value(2).toLongLong();
+    }
+    return histograms;
+}
+
 } // namespace
 
 const QList<qint64> &LatencyBuckets::upperBoundsUs() {
@@ -321,20 +336,12 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs) {
             endpointErrors[key] += count;
     }
     // Latency is kept per route (all methods): most routes have one method.
-    QHash<QString, QList<qint64>> histograms;
     query.prepare(QStringLiteral("SELECT route, bucket, sum(requests) FROM rollup_latency"
                                  " WHERE hour BETWEEN ? AND ? GROUP BY route, bucket"));
     query.addBindValue(firstHour);
     query.addBindValue(lastHour);
     query.exec();
-    const int bucketCount = int(LatencyBuckets::upperBoundsUs().size()) + 1;
-    while (query.next()) {
-        QList<qint64> &histogram = histograms[query.value(0).toString()];
-        if (histogram.isEmpty())
-            histogram.resize(bucketCount);
-        histogram[std::clamp(query.value(1).toInt(), 0, bucketCount - 1)] +=
-            query.value(2).toLongLong();
-    }
+    const QHash<QString, QList<qint64>> histograms = readHistograms<QString>(query);
     QJsonArray perEndpoint;
     for (auto it = endpointTotals.cbegin(); it != endpointTotals.cend(); ++it) {
         const QString route = it.key().section(u' ', 1);
@@ -409,15 +416,7 @@ QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours,
     if (!route.isEmpty())
         query.addBindValue(route);
     query.exec();
-    const int bucketCount = int(LatencyBuckets::upperBoundsUs().size()) + 1;
-    QHash<qint64, QList<qint64>> histograms;
-    while (query.next()) {
-        QList<qint64> &histogram = histograms[query.value(0).toLongLong()];
-        if (histogram.isEmpty())
-            histogram.resize(bucketCount);
-        histogram[std::clamp(query.value(1).toInt(), 0, bucketCount - 1)] +=
-            query.value(2).toLongLong();
-    }
+    const QHash<qint64, QList<qint64>> histograms = readHistograms<qint64>(query);
     // Every bucket in the range appears, empty ones with zeros, so a chart has no gaps.
     QJsonArray buckets;
     for (qint64 bucket = firstHour / bucketHours; bucket <= lastHour / bucketHours; ++bucket) {
