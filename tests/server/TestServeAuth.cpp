@@ -280,7 +280,11 @@ private Q_SLOTS:
         QCOMPARE(get(m_server.port(), "/metrics", {}).status, 401);
         QCOMPARE(get(m_server.port(), "/api/v1/stats/summary", m_signer.signRs256(claims())).status, 403);
         const QByteArray admin = m_signer.signRs256(claims("isobar:admin"));
-        QCOMPARE(get(m_server.port(), "/metrics", admin).status, 200);
+        const HttpReply metrics = get(m_server.port(), "/metrics", admin);
+        QCOMPARE(metrics.status, 200);
+        // Refused tokens are requests like any other: counted under their route.
+        QVERIFY(metrics.body.contains("isobar_http_requests_total{route=\"/prcpt\",method=\"GET\",status=\"401\"}"));
+        QVERIFY(metrics.body.contains("isobar_tokens_total{result=\"rejected\"}"));
         // The watch's subject is recorded with its requests (the writer flushes every second).
         QTRY_VERIFY_WITH_TIMEOUT(get(m_server.port(), "/api/v1/stats/users?from=now-1h", admin).body.contains("\"watch-0042\""),
                                  5000);
