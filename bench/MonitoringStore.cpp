@@ -1,0 +1,907 @@
+// bench_monitoring_store: what the request log costs to write and to read
+// (bench/run-monitoring.sh).
+//
+//   bench_monitoring_store writer --out DIR [--events N] [--subjects N] [--cities FILE] [--seed N]
+//   bench_monitoring_store stats --store FILE [--days N] [--per-day N] [--raw-days N] [--runs N]
+//                                [--subjects N] [--cities FILE] [--seed N] [--regenerate]
+//
+// The workload: events in time order at --per-day requests per day (1,000,000), routes taken from
+// the live route table (an ApiServer started on a free port), 80% on the weather routes. Statuses
+// are mostly 200, some 4xx/5xx; weather calls carry their 1 km cache cell and a hit/miss/stale
+// outcome. --subjects watches (5,000) each live near a city drawn by population; a watch asks
+// from home most of the time, and from somewhere around its city (sigma 3 km) otherwise.
+//
+// writer: --events events (500,000) through RequestLogWriter::write in batches of 1,000 into a
+//   fresh file, against the reference: the same rows through a plain prepared INSERT into a flat
+//   table (no index, no roll-ups), 1,000 rows per transaction. Prints events/s and the ratio.
+// stats: a store holding --days days (30): the last --raw-days (7, the default raw retention)
+//   written through RequestLogWriter, the older days as roll-ups only (aggregated in memory from
+//   the same generated events and inserted in the writer's shape). Then RequestStats over 1 h,
+//   24 h, 7 d and 30 d (p50 of --runs, JSON serialisation included, as the API does), and the
+//   reference: the 7-day summary computed by GROUP BY over the raw events.
+
+#include "ApiServer.h"
+#include "MetricsDatabase.h"
+#include "RequestLog.h"
+#include "weather/GridCell.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+#include <random>
+#include <vector>
+
+using namespace isobar;
+
+namespace {
+
+constexpr qint64 kHourMs = 3'600'000;
+constexpr qint64 kDayMs = 24 * kHourMs;
+// 2024-06-03 00:00 UTC: a fixed start, so every run generates the same traffic.
+constexpr qint64 kStartMs = 1'717'372'800'000;
+constexpr double kMetresPerDegree = 111'320.0;
+constexpr double kCellMetres = 1000; // WeatherCache's default cell size
+constexpr int kBatch = 1000;         // RequestRecorder's default batch size
+
+struct City {
+    double latitude = 0;
+    double longitude = 0;
+    double population = 0;
+};
+
+// RFC 4180 fields: the file quotes names with commas ("Washington, D.C.").
+QStringList csvFields(const QString &line) {
+    QStringList fields;
+    QString field;
+    bool quoted = false;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line.at(i);
+        if (quoted) {
+            if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"')
+                field += u'"', ++i;
+            else if (c == u'"')
+                quoted = false;
+            else
+                field += c;
+        } else if (c == u'"') {
+            quoted = true;
+        } else if (c == u',') {
+            fields << field;
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    fields << field;
+    return fields;
+}
+
+std::vector<City> readCities(const QString &path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {};
+    const QStringList header = csvFields(QString::fromUtf8(file.readLine()).trimmed());
+    const qsizetype lat = header.indexOf(u"lat"_qs), lon = header.indexOf(u"lon"_qs),
+                    population = header.indexOf(u"population"_qs);
+    std::vector<City> cities;
+    while (!file.atEnd()) {
+        const QStringList fields = csvFields(QString::fromUtf8(file.readLine()).trimmed());
+        if (fields.size() == header.size())
+            cities.push_back({fields.value(lat).toDouble(), fields.value(lon).toDouble(),
+                              fields.value(population).toDouble()});
+    }
+    return cities;
+}
+
+struct RouteName {
+    QByteArray method;
+    QString pattern;
+};
+
+// The routes a running server declares: the real table, not a copy that could drift.
+QList<RouteName> liveRoutes(QString *error) {
+    QTemporaryDir dir;
+    ServerConfig config;
+    config.databasePath = dir.filePath(u"routes.db"_qs);
+    config.port = 0;
+    config.auth.enabled = false;
+    config.captureRequests = false;
+    config.accuWeatherKey = [] { return QString(); };
+    ApiServer server(config);
+    if (!server.start()) {
+        *error = server.errorString();
+        return {};
+    }
+    QList<RouteName> routes;
+    for (const Route &route : server.router().routes())
+        routes.append({route.method, route.pattern});
+    return routes;
+}
+
+bool isWeatherRoute(const QString &pattern) {
+    return pattern == u"/prcpt" || pattern == u"/uvidx" || pattern.startsWith(u"/api/v1/weather/");
+}
+
+// Generates the request stream; the same seed gives the same events.
+class Traffic {
+public:
+    Traffic(const QList<RouteName> &routes, const std::vector<City> &cities, int subjects,
+            quint64 seed)
+        : m_random(seed) {
+        for (const RouteName &route : routes)
+            (isWeatherRoute(route.pattern) ? m_weather : m_other).append(route);
+        // Watches mostly ask for /prcpt (what the original service answered), then the UV index.
+        std::vector<double> weights;
+        for (const RouteName &route : m_weather)
+            weights.push_back(route.pattern == u"/prcpt" ? 5 : route.pattern == u"/uvidx" ? 2 : 1);
+        m_weatherPick = std::discrete_distribution<int>(weights.begin(), weights.end());
+        std::vector<double> population;
+        for (const City &city : cities)
+            population.push_back(city.population);
+        std::discrete_distribution<int> pickCity(population.begin(), population.end());
+        std::normal_distribution<double> offset(0.0, 3000.0);
+        for (int i = 0; i < subjects; ++i) {
+            Watch watch;
+            watch.city = cities[size_t(pickCity(m_random))];
+            watch.latitude = watch.city.latitude + offset(m_random) / kMetresPerDegree;
+            watch.longitude =
+                watch.city.longitude +
+                offset(m_random) / (kMetresPerDegree * std::cos(watch.city.latitude * M_PI / 180));
+            watch.subject = QStringLiteral("watch-%1").arg(i, 5, 10, QChar(u'0'));
+            watch.client =
+                QStringLiteral("10.%1.%2.%3").arg((i >> 16) & 255).arg((i >> 8) & 255).arg(i & 255);
+            m_watches.push_back(watch);
+        }
+        for (int i = 0; i < 256; ++i)
+            m_publicClients.append(QStringLiteral("192.0.2.%1").arg(i));
+    }
+
+    qsizetype weatherRoutes() const { return m_weather.size(); }
+    qsizetype otherRoutes() const { return m_other.size(); }
+
+    RequestEvent next(qint64 timeMs) {
+        RequestEvent event;
+        event.timeMs = timeMs;
+        const double kind = m_unit(m_random);
+        const double outcome = m_unit(m_random);
+        if (kind < 0.01) {
+            // Scanners and typos: no route matched.
+            event.method = "GET";
+            event.route = m_unmatched;
+            event.status = 404;
+            event.durationUs = lognormal(150, 0.5);
+            event.responseBytes = 180;
+            event.client = m_publicClients[m_random() % m_publicClients.size()];
+        } else if (kind < 0.81) {
+            const RouteName &route = m_weather[m_weatherPick(m_random)];
+            const Watch &watch = m_watches[m_random() % m_watches.size()];
+            event.method = route.method;
+            event.route = route.pattern;
+            event.client = watch.client;
+            event.status = weatherStatus(outcome);
+            if (event.status == 401) {
+                event.durationUs = lognormal(120, 0.4);
+                event.responseBytes = 160;
+                return event; // no token, no subject, no position read
+            }
+            event.subject = watch.subject;
+            if (event.status == 400) {
+                event.durationUs = lognormal(150, 0.4);
+                event.responseBytes = 220;
+                return event;
+            }
+            event.cell = cellOf(watch);
+            if (event.status >= 500 || event.status == 429) {
+                event.cacheOutcome = "miss";
+                event.durationUs = lognormal(event.status == 429 ? 150 : 300'000, 0.6);
+                event.responseBytes = 200;
+            } else {
+                const double cache = m_unit(m_random);
+                event.cacheOutcome = cache < 0.90 ? "hit" : cache < 0.98 ? "miss" : "stale";
+                event.durationUs =
+                    event.cacheOutcome == "miss" ? lognormal(120'000, 0.7) : lognormal(400, 0.6);
+                event.responseBytes = route.pattern.contains(u"forecast") ? 2400 : 140;
+            }
+        } else {
+            // The metrics API, health, OpenAPI, stats: public callers, a few admins.
+            const RouteName &route = m_other[m_random() % m_other.size()];
+            event.method = route.method;
+            event.route = route.pattern;
+            const bool admin = route.pattern.startsWith(u"/api/v1/stats") ||
+                               route.pattern == u"/metrics" || route.method == "PUT";
+            if (admin)
+                event.subject = m_admin;
+            event.client = m_publicClients[m_random() % m_publicClients.size()];
+            event.status = outcome < 0.95    ? 200
+                           : outcome < 0.985 ? 400
+                           : outcome < 0.995 ? 404
+                                             : 503;
+            event.durationUs = lognormal(event.status == 200 ? 2500 : 300, 1.0);
+            event.responseBytes = event.status == 200 ? 6000 : 250;
+        }
+        return event;
+    }
+
+private:
+    struct Watch {
+        City city;
+        double latitude = 0, longitude = 0;
+        QString subject, client;
+    };
+
+    int weatherStatus(double u) {
+        if (u < 0.945)
+            return 200;
+        if (u < 0.96)
+            return 400;
+        if (u < 0.975)
+            return 401;
+        if (u < 0.99)
+            return 429;
+        return u < 0.995 ? 502 : 503;
+    }
+
+    qint64 lognormal(double medianUs, double sigma) {
+        return std::max<qint64>(1, qint64(medianUs * std::exp(sigma * m_normal(m_random))));
+    }
+
+    // From home (within 100 m) three times in four, else anywhere around the city.
+    CellBounds cellOf(const Watch &watch) {
+        const bool home = m_unit(m_random) < 0.75;
+        const double sigma = home ? 100 : 3000;
+        const double originLat = home ? watch.latitude : watch.city.latitude;
+        const double originLon = home ? watch.longitude : watch.city.longitude;
+        const double lat =
+            std::clamp(originLat + sigma * m_normal(m_random) / kMetresPerDegree, -89.9, 89.9);
+        double lon = originLon + sigma * m_normal(m_random) /
+                                     (kMetresPerDegree * std::cos(originLat * M_PI / 180));
+        lon = std::remainder(lon, 360.0);
+        const GridCell cell = GridCell::locate(lat, lon, kCellMetres);
+        const double width =
+            cell.east >= cell.west ? cell.east - cell.west : cell.east - cell.west + 360;
+        return CellBounds{cell.centreLatitude, cell.centreLongitude, (cell.north - cell.south) / 2,
+                          width / 2};
+    }
+
+    std::mt19937_64 m_random;
+    std::uniform_real_distribution<double> m_unit{0.0, 1.0};
+    std::normal_distribution<double> m_normal{0.0, 1.0};
+    QList<RouteName> m_weather, m_other;
+    std::discrete_distribution<int> m_weatherPick;
+    std::vector<Watch> m_watches;
+    QStringList m_publicClients;
+    const QString m_unmatched = u"(unmatched)"_qs;
+    const QString m_admin = u"ops-admin"_qs;
+};
+
+// Evenly spaced in time at `perDay` requests per day.
+qint64 timeOf(qint64 index, qint64 perDay) {
+    return kStartMs + index * kDayMs / perDay;
+}
+
+double median(std::vector<double> values) {
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+double quantile(std::vector<double> values, double q) {
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1, size_t(q * double(values.size())))];
+}
+
+qint64 scalar(QSqlDatabase &db, const QString &sql) {
+    QSqlQuery query(db);
+    return query.exec(sql) && query.next() ? query.value(0).toLongLong() : -1;
+}
+
+qint64 fileBytes(const QString &path) {
+    return QFileInfo(path).size() + QFileInfo(path + u"-wal"_qs).size();
+}
+
+void removeStore(const QString &path) {
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(path + QLatin1String(suffix));
+}
+
+bool fail(const QString &what) {
+    std::fprintf(stderr, "%s\n", qPrintable(what));
+    return false;
+}
+
+// --- writer ---------------------------------------------------------------------------------
+
+// The reference: the plainest way to keep the same rows, without the roll-ups or the time index.
+bool writeFlat(QSqlDatabase &db, const std::vector<RequestEvent> &events, QString *error) {
+    QSqlQuery insert(db);
+    insert.prepare(u"INSERT INTO flat_event (time_ms, method, route, status, duration_us, bytes,"
+                   " subject, client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache)"
+                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"_qs);
+    for (size_t first = 0; first < events.size(); first += kBatch) {
+        if (!db.transaction()) {
+            *error = db.lastError().text();
+            return false;
+        }
+        for (size_t i = first; i < std::min(events.size(), first + kBatch); ++i) {
+            const RequestEvent &event = events[i];
+            insert.addBindValue(event.timeMs);
+            insert.addBindValue(QString::fromLatin1(event.method));
+            insert.addBindValue(event.route);
+            insert.addBindValue(event.status);
+            insert.addBindValue(event.durationUs);
+            insert.addBindValue(event.responseBytes);
+            insert.addBindValue(event.subject.isEmpty() ? QVariant() : QVariant(event.subject));
+            insert.addBindValue(event.client);
+            insert.addBindValue(event.cell ? QVariant(event.cell->latitude) : QVariant());
+            insert.addBindValue(event.cell ? QVariant(event.cell->longitude) : QVariant());
+            insert.addBindValue(event.cell ? QVariant(event.cell->halfLatitude) : QVariant());
+            insert.addBindValue(event.cell ? QVariant(event.cell->halfLongitude) : QVariant());
+            insert.addBindValue(event.cacheOutcome.isEmpty()
+                                    ? QVariant()
+                                    : QVariant(QString::fromLatin1(event.cacheOutcome)));
+            if (!insert.exec()) {
+                *error = insert.lastError().text();
+                db.rollback();
+                return false;
+            }
+        }
+        if (!db.commit()) {
+            *error = db.lastError().text();
+            return false;
+        }
+    }
+    return true;
+}
+
+int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perDay) {
+    QDir().mkpath(outDir);
+    std::printf("== writer: %lld events in batches of %d (%lld per simulated day: %.1f h of "
+                "traffic)\n",
+                count, kBatch, perDay, double(count) * 24 / double(perDay));
+    std::vector<RequestEvent> events;
+    events.reserve(size_t(count));
+    for (qint64 i = 0; i < count; ++i)
+        events.push_back(traffic.next(timeOf(i, perDay)));
+
+    const QString flatPath = outDir + u"/writer-flat.db"_qs;
+    const QString logPath = outDir + u"/writer-request-log.db"_qs;
+    removeStore(flatPath);
+    removeStore(logPath);
+    QString error;
+
+    // Both on stores opened the project's way (WAL, synchronous NORMAL, same cache size).
+    MetricsDatabase flat;
+    if (!flat.open(flatPath))
+        return fail(flat.errorString()), 1;
+    QSqlQuery create(flat.connection());
+    if (!create.exec(u"CREATE TABLE flat_event (time_ms INTEGER NOT NULL, method TEXT NOT NULL,"
+                     " route TEXT NOT NULL, status INTEGER NOT NULL, duration_us INTEGER NOT NULL,"
+                     " bytes INTEGER NOT NULL, subject TEXT, client TEXT, cell_lat REAL,"
+                     " cell_lon REAL, cell_half_lat REAL, cell_half_lon REAL, cache TEXT)"_qs))
+        return fail(create.lastError().text()), 1;
+    QElapsedTimer timer;
+    timer.start();
+    if (!writeFlat(flat.connection(), events, &error))
+        return fail(u"flat insert: "_qs + error), 1;
+    const double flatSeconds = double(timer.nsecsElapsed()) / 1e9;
+
+    MetricsDatabase log;
+    if (!log.open(logPath))
+        return fail(log.errorString()), 1;
+    RequestLogWriter writer(log.connection());
+    std::vector<double> batchMs;
+    timer.restart();
+    QElapsedTimer batchTimer;
+    for (size_t first = 0; first < events.size(); first += kBatch) {
+        // The recorder hands the writer a QList; building it is part of its cost too.
+        const QList<RequestEvent> batch(events.begin() + qsizetype(first),
+                                        events.begin() +
+                                            qsizetype(std::min(events.size(), first + kBatch)));
+        batchTimer.start();
+        if (!writer.write(batch, &error))
+            return fail(u"RequestLogWriter::write: "_qs + error), 1;
+        batchMs.push_back(double(batchTimer.nsecsElapsed()) / 1e6);
+    }
+    const double logSeconds = double(timer.nsecsElapsed()) / 1e9;
+
+    const double logRate = double(count) / logSeconds;
+    const double flatRate = double(count) / flatSeconds;
+    std::printf("%-34s %12s %10s %12s\n", "run", "events/s", "seconds", "file MB");
+    std::printf("%-34s %12.0f %10.2f %12.1f\n", "RequestLogWriter (raw + roll-ups)", logRate,
+                logSeconds, double(fileBytes(logPath)) / 1e6);
+    std::printf("%-34s %12.0f %10.2f %12.1f\n", "flat INSERT (reference)", flatRate, flatSeconds,
+                double(fileBytes(flatPath)) / 1e6);
+    std::printf("ratio writer/flat: %.2f\n", logRate / flatRate);
+    std::printf("per 1,000-event batch: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", median(batchMs),
+                quantile(batchMs, 0.99), *std::max_element(batchMs.begin(), batchMs.end()));
+    QSqlDatabase &db = log.connection();
+    std::printf("rows: request_event %lld, rollup_endpoint %lld, rollup_latency %lld, "
+                "rollup_cell %lld, rollup_subject %lld\n",
+                scalar(db, u"SELECT count(*) FROM request_event"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_latency"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_cell"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_subject"_qs));
+    log.close();
+    flat.close();
+    removeStore(flatPath);
+    removeStore(logPath);
+    return 0;
+}
+
+// --- stats ----------------------------------------------------------------------------------
+
+// One hour of events summed the way RequestLogWriter sums them, for the days whose raw events
+// retention would already have deleted.
+class HourRollup {
+public:
+    void add(const RequestEvent &event) {
+        Sums &sums = m_endpoints[{event.route, event.method, event.status}];
+        ++sums.requests;
+        sums.durationUs += event.durationUs;
+        sums.bytes += event.responseBytes;
+        std::vector<qint64> &histogram = m_latency[event.route];
+        histogram.resize(LatencyBuckets::upperBoundsUs().size() + 1);
+        ++histogram[size_t(LatencyBuckets::bucketOf(event.durationUs))];
+        if (event.cell) {
+            CellSums &cell = m_cells[{event.cell->latitude, event.cell->longitude}];
+            cell.bounds = *event.cell;
+            ++cell.requests;
+            cell.hits += event.cacheOutcome == "hit";
+            cell.misses += event.cacheOutcome == "miss";
+            cell.stale += event.cacheOutcome == "stale";
+        }
+        if (!event.subject.isEmpty()) {
+            SubjectSums &subject = m_subjects[event.subject];
+            subject.firstMs =
+                subject.requests ? std::min(subject.firstMs, event.timeMs) : event.timeMs;
+            subject.lastMs = std::max(subject.lastMs, event.timeMs);
+            ++subject.requests;
+            subject.errors += event.status >= 400;
+        }
+    }
+
+    bool insert(QSqlDatabase &db, qint64 hour, QString *error) {
+        if (!m_prepared) {
+            m_endpoint = QSqlQuery(db);
+            m_endpoint.prepare(u"INSERT INTO rollup_endpoint (hour, route, method, status,"
+                               " requests, duration_us, bytes) VALUES (?,?,?,?,?,?,?)"_qs);
+            m_histogram = QSqlQuery(db);
+            m_histogram.prepare(
+                u"INSERT INTO rollup_latency (hour, route, bucket, requests) VALUES (?,?,?,?)"_qs);
+            m_cell = QSqlQuery(db);
+            m_cell.prepare(
+                u"INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat,"
+                " half_lon, requests, hits, misses, stale) VALUES (?,?,?,?,?,?,?,?,?)"_qs);
+            m_subject = QSqlQuery(db);
+            m_subject.prepare(u"INSERT INTO rollup_subject (hour, subject, requests, errors,"
+                              " first_ms, last_ms) VALUES (?,?,?,?,?,?)"_qs);
+            m_prepared = true;
+        }
+        auto exec = [error](QSqlQuery &query, std::initializer_list<QVariant> values) {
+            for (const QVariant &value : values)
+                query.addBindValue(value);
+            if (query.exec())
+                return true;
+            *error = query.lastError().text();
+            return false;
+        };
+        for (auto it = m_endpoints.cbegin(); it != m_endpoints.cend(); ++it) {
+            const EndpointKey &key = it.key();
+            if (!exec(m_endpoint, {hour, key.route, QString::fromLatin1(key.method), key.status,
+                                   it->requests, it->durationUs, it->bytes}))
+                return false;
+        }
+        for (auto it = m_latency.cbegin(); it != m_latency.cend(); ++it) {
+            for (size_t bucket = 0; bucket < it->size(); ++bucket) {
+                if (it->at(bucket) &&
+                    !exec(m_histogram, {hour, it.key(), int(bucket), it->at(bucket)}))
+                    return false;
+            }
+        }
+        for (const CellSums &cell : m_cells) {
+            if (!exec(m_cell, {hour, cell.bounds.latitude, cell.bounds.longitude,
+                               cell.bounds.halfLatitude, cell.bounds.halfLongitude, cell.requests,
+                               cell.hits, cell.misses, cell.stale}))
+                return false;
+        }
+        for (auto it = m_subjects.cbegin(); it != m_subjects.cend(); ++it) {
+            if (!exec(m_subject,
+                      {hour, it.key(), it->requests, it->errors, it->firstMs, it->lastMs}))
+                return false;
+        }
+        m_endpoints.clear();
+        m_latency.clear();
+        m_cells.clear();
+        m_subjects.clear();
+        return true;
+    }
+
+private:
+    struct Sums {
+        qint64 requests = 0, durationUs = 0, bytes = 0;
+    };
+    struct CellSums {
+        CellBounds bounds;
+        qint64 requests = 0, hits = 0, misses = 0, stale = 0;
+    };
+    struct SubjectSums {
+        qint64 requests = 0, errors = 0, firstMs = 0, lastMs = 0;
+    };
+    struct EndpointKey {
+        QString route;
+        QByteArray method;
+        int status = 0;
+        bool operator==(const EndpointKey &) const = default;
+        friend size_t qHash(const EndpointKey &key, size_t seed = 0) {
+            return qHashMulti(seed, key.route, key.method, key.status);
+        }
+    };
+    QHash<EndpointKey, Sums> m_endpoints;
+    QHash<QString, std::vector<qint64>> m_latency;
+    QHash<std::pair<double, double>, CellSums> m_cells;
+    QHash<QString, SubjectSums> m_subjects;
+    bool m_prepared = false;
+    QSqlQuery m_endpoint, m_histogram, m_cell, m_subject;
+};
+
+QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint64 seed) {
+    return QStringLiteral("days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 schema=3")
+        .arg(days)
+        .arg(perDay)
+        .arg(rawDays)
+        .arg(subjects)
+        .arg(seed);
+}
+
+bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 perDay,
+                   qint64 rawDays, const QString &shape) {
+    removeStore(path);
+    MetricsDatabase database;
+    if (!database.open(path))
+        return fail(database.errorString());
+    QSqlDatabase &db = database.connection();
+    QString error;
+    const qint64 total = days * perDay;
+    const qint64 firstRaw = (days - rawDays) * perDay;
+    std::printf("== generating %s: %lld days x %lld requests; the last %lld days as raw events "
+                "through RequestLogWriter, the %lld before as roll-ups only\n",
+                qPrintable(path), days, perDay, rawDays, days - rawDays);
+    std::fflush(stdout);
+
+    QElapsedTimer timer;
+    timer.start();
+    HourRollup rollup;
+    qint64 hour = timeOf(0, perDay) / kHourMs;
+    if (!db.transaction())
+        return fail(db.lastError().text());
+    for (qint64 i = 0; i < firstRaw; ++i) {
+        const RequestEvent event = traffic.next(timeOf(i, perDay));
+        if (event.timeMs / kHourMs != hour) {
+            if (!rollup.insert(db, hour, &error))
+                return fail(u"roll-up insert: "_qs + error);
+            hour = event.timeMs / kHourMs;
+            if (hour % 24 == 0 && !(db.commit() && db.transaction()))
+                return fail(db.lastError().text());
+        }
+        rollup.add(event);
+    }
+    if (firstRaw > 0 && !rollup.insert(db, hour, &error))
+        return fail(u"roll-up insert: "_qs + error);
+    if (!db.commit())
+        return fail(db.lastError().text());
+    const double rollupSeconds = double(timer.nsecsElapsed()) / 1e9;
+    std::printf("older days: %lld events summed into roll-ups in %.1f s\n", firstRaw,
+                rollupSeconds);
+    std::fflush(stdout);
+
+    RequestLogWriter writer(db);
+    timer.restart();
+    qint64 generateNs = 0;
+    QElapsedTimer generate;
+    for (qint64 first = firstRaw; first < total; first += kBatch) {
+        generate.start();
+        QList<RequestEvent> batch;
+        batch.reserve(kBatch);
+        for (qint64 i = first; i < std::min(total, first + kBatch); ++i)
+            batch.append(traffic.next(timeOf(i, perDay)));
+        generateNs += generate.nsecsElapsed();
+        if (!writer.write(batch, &error))
+            return fail(u"RequestLogWriter::write: "_qs + error);
+        if ((first - firstRaw) % (perDay - perDay % kBatch) == 0 && first > firstRaw) {
+            std::printf("  raw day %lld of %lld written\n", (first - firstRaw) / perDay, rawDays);
+            std::fflush(stdout);
+        }
+    }
+    const double rawSeconds = double(timer.nsecsElapsed() - generateNs) / 1e9;
+    std::printf("last days: %lld events through RequestLogWriter in %.1f s (%.0f events/s, "
+                "generation excluded)\n",
+                total - firstRaw, rawSeconds, double(total - firstRaw) / rawSeconds);
+    QSqlQuery query(db);
+    if (!query.exec(u"CREATE TABLE bench_shape (shape TEXT NOT NULL)"_qs) ||
+        !query.prepare(u"INSERT INTO bench_shape VALUES (?)"_qs))
+        return fail(query.lastError().text());
+    query.addBindValue(shape);
+    if (!query.exec() || !query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_qs) ||
+        !query.exec(u"ANALYZE"_qs))
+        return fail(query.lastError().text());
+    return true;
+}
+
+QString storedShape(const QString &path) {
+    if (!QFileInfo::exists(path))
+        return {};
+    MetricsDatabase database;
+    if (!database.open(path, MetricsDatabase::Mode::ReadOnly))
+        return {};
+    QSqlQuery query(database.connection());
+    return query.exec(u"SELECT shape FROM bench_shape"_qs) && query.next()
+               ? query.value(0).toString()
+               : QString();
+}
+
+struct RawSummary {
+    qint64 requests = 0;
+    qint64 classes[6] = {};
+    int endpoints = 0;
+    QHash<QString, double> p99Ms;
+};
+
+// The reference: what the summary costs without roll-ups, straight from the raw events.
+RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs) {
+    RawSummary summary;
+    QSqlQuery query(db);
+    query.prepare(u"SELECT route, method, status / 100, count(*) FROM request_event"
+                  " WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3"_qs);
+    query.addBindValue(fromMs);
+    query.addBindValue(toMs);
+    query.exec();
+    QSet<QString> endpoints;
+    while (query.next()) {
+        const qint64 count = query.value(3).toLongLong();
+        summary.classes[std::clamp(query.value(2).toInt(), 1, 5)] += count;
+        summary.requests += count;
+        endpoints.insert(query.value(1).toString() + u' ' + query.value(0).toString());
+    }
+    summary.endpoints = int(endpoints.size());
+    QString bucket = u"CASE"_qs;
+    const QList<qint64> &bounds = LatencyBuckets::upperBoundsUs();
+    for (int i = 0; i < bounds.size(); ++i)
+        bucket += QStringLiteral(" WHEN duration_us <= %1 THEN %2").arg(bounds[i]).arg(i);
+    bucket += QStringLiteral(" ELSE %1 END").arg(bounds.size());
+    query.prepare(QStringLiteral("SELECT route, %1, count(*) FROM request_event"
+                                 " WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2")
+                      .arg(bucket));
+    query.addBindValue(fromMs);
+    query.addBindValue(toMs);
+    query.exec();
+    QHash<QString, QList<qint64>> histograms;
+    while (query.next()) {
+        QList<qint64> &histogram = histograms[query.value(0).toString()];
+        histogram.resize(bounds.size() + 1);
+        histogram[query.value(1).toInt()] += query.value(2).toLongLong();
+    }
+    for (auto it = histograms.cbegin(); it != histograms.cend(); ++it)
+        summary.p99Ms.insert(it.key(), LatencyBuckets::quantileUs(*it, 0.99) / 1000);
+    return summary;
+}
+
+int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, qint64 rawDays,
+             int subjects, quint64 seed, int runs, bool regenerate) {
+    const QString shape = shapeOf(days, perDay, rawDays, subjects, seed);
+    if (regenerate || storedShape(path) != shape) {
+        if (!generateStore(traffic, path, days, perDay, rawDays, shape))
+            return 1;
+    } else {
+        std::printf("== reusing %s (%s)\n", qPrintable(path), qPrintable(shape));
+    }
+
+    // A read-only connection, as the stats API's query threads have.
+    MetricsDatabase database;
+    if (!database.open(path, MetricsDatabase::Mode::ReadOnly))
+        return fail(database.errorString()), 1;
+    QSqlDatabase &db = database.connection();
+    std::printf("store: %.0f MB; rows: request_event %lld, rollup_endpoint %lld, rollup_latency "
+                "%lld, rollup_cell %lld, rollup_subject %lld\n",
+                double(fileBytes(path)) / 1e6, scalar(db, u"SELECT count(*) FROM request_event"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_latency"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_cell"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_subject"_qs));
+    const qint64 endMs = kStartMs + days * kDayMs;
+    const qint64 lastHour = endMs / kHourMs - 1;
+    std::printf(
+        "roll-up rows per hour (last hour): endpoint %lld, latency %lld, cell %lld, "
+        "subject %lld\n",
+        scalar(
+            db,
+            QStringLiteral("SELECT count(*) FROM rollup_endpoint WHERE hour = %1").arg(lastHour)),
+        scalar(db,
+               QStringLiteral("SELECT count(*) FROM rollup_latency WHERE hour = %1").arg(lastHour)),
+        scalar(db,
+               QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour = %1").arg(lastHour)),
+        scalar(
+            db,
+            QStringLiteral("SELECT count(*) FROM rollup_subject WHERE hour = %1").arg(lastHour)));
+
+    RequestStats stats(db, RequestStats::Options{});
+    struct Range {
+        const char *name;
+        qint64 ms;
+    };
+    const Range ranges[] = {{"1h", kHourMs},
+                            {"24h", kDayMs},
+                            {"7d", 7 * kDayMs},
+                            {"30d", std::min<qint64>(30, days) * kDayMs}};
+    using Call = std::function<QByteArray(qint64, qint64)>;
+    const std::pair<const char *, Call> calls[] = {
+        {"summary",
+         [&](qint64 from, qint64 to) {
+             return QJsonDocument(stats.summary(from, to)).toJson(QJsonDocument::Compact);
+         }},
+        {"timeline(hour)",
+         [&](qint64 from, qint64 to) {
+             return QJsonDocument(stats.timeline(from, to, 1, {})).toJson(QJsonDocument::Compact);
+         }},
+        {"timeline(day)",
+         [&](qint64 from, qint64 to) {
+             return QJsonDocument(stats.timeline(from, to, 24, {})).toJson(QJsonDocument::Compact);
+         }},
+        {"geography",
+         [&](qint64 from, qint64 to) {
+             return QJsonDocument(stats.geography(from, to)).toJson(QJsonDocument::Compact);
+         }},
+        {"users(limit 100)",
+         [&](qint64 from, qint64 to) {
+             return QJsonDocument(stats.users(from, to, 100)).toJson(QJsonDocument::Compact);
+         }},
+    };
+    std::printf("\n== RequestStats, p50 of %d runs in ms (JSON serialisation included); answer "
+                "size in kB\n",
+                runs);
+    std::printf("%-18s", "call");
+    for (const Range &range : ranges)
+        std::printf(" %10s %8s", range.name, "kB");
+    std::printf("\n");
+    QElapsedTimer timer;
+    for (const auto &[name, call] : calls) {
+        std::printf("%-18s", name);
+        for (const Range &range : ranges) {
+            std::vector<double> ms;
+            qsizetype bytes = 0;
+            for (int run = 0; run < runs; ++run) {
+                timer.start();
+                bytes = call(endMs - range.ms, endMs).size();
+                ms.push_back(double(timer.nsecsElapsed()) / 1e6);
+            }
+            const double p50 = median(ms);
+            std::printf(" %10.2f %8.1f", p50, double(bytes) / 1000);
+            std::fflush(stdout);
+        }
+        std::printf("\n");
+    }
+
+    // The reference over the range the raw events still cover.
+    const qint64 rawFrom = endMs - std::min<qint64>(7, rawDays) * kDayMs;
+    std::vector<double> rawMs;
+    RawSummary raw;
+    for (int run = 0; run < std::max(1, std::min(runs, 3)); ++run) {
+        timer.start();
+        raw = rawSummary(db, rawFrom, endMs);
+        rawMs.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    // The roll-up side over exactly the same range.
+    std::vector<double> rolledMs;
+    QJsonObject rolled;
+    for (int run = 0; run < runs; ++run) {
+        timer.start();
+        rolled = stats.summary(rawFrom, endMs);
+        QJsonDocument(rolled).toJson(QJsonDocument::Compact);
+        rolledMs.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    const QJsonObject counts = rolled.value(u"status_counts"_qs).toObject();
+    bool agree = qint64(rolled.value(u"requests"_qs).toDouble()) == raw.requests &&
+                 rolled.value(u"endpoints"_qs).toArray().size() == raw.endpoints;
+    for (int c = 1; c <= 5; ++c)
+        agree = agree &&
+                qint64(counts.value(QStringLiteral("%1xx").arg(c)).toDouble()) == raw.classes[c];
+    double p99Gap = 0;
+    for (const QJsonValue &entry : rolled.value(u"endpoints"_qs).toArray()) {
+        const QJsonObject endpoint = entry.toObject();
+        const QString route = endpoint.value(u"endpoint"_qs).toString();
+        p99Gap = std::max(
+            p99Gap, std::abs(endpoint.value(u"p99_ms"_qs).toDouble() - raw.p99Ms.value(route)));
+    }
+    std::printf("\n== reference: the %lld-day summary by GROUP BY over %lld raw events\n",
+                std::min<qint64>(7, rawDays), raw.requests);
+    std::printf("raw GROUP BY: %.1f ms (p50 of %zu); roll-ups: %.2f ms; ratio raw/roll-ups: "
+                "%.0fx\n",
+                median(rawMs), rawMs.size(), median(rolledMs), median(rawMs) / median(rolledMs));
+    std::printf("same totals, status counts and endpoints: %s; largest p99 difference: %.3f ms\n",
+                agree ? "yes" : "NO", p99Gap);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+    QCoreApplication app(argc, argv);
+    // The route-table server logs its start; the figures are the output here.
+    QLoggingCategory::setFilterRules(u"isobar.*.info=false\nisobar.*.warning=false"_qs);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Request log benchmarks: writer rate against a flat insert, stats query times."_qs);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"part"_qs, u"writer or stats"_qs);
+    const QCommandLineOption out(u"out"_qs, u"Folder for the writer's scratch stores."_qs,
+                                 u"dir"_qs, u"."_qs);
+    const QCommandLineOption events(u"events"_qs, u"Events the writer part writes."_qs, u"n"_qs,
+                                    u"500000"_qs);
+    const QCommandLineOption store(u"store"_qs, u"The stats part's store (kept, reused)."_qs,
+                                   u"file"_qs, u"monitoring-stats.db"_qs);
+    const QCommandLineOption days(u"days"_qs, u"Simulated days in the stats store."_qs, u"n"_qs,
+                                  u"30"_qs);
+    const QCommandLineOption perDay(u"per-day"_qs, u"Requests per simulated day."_qs, u"n"_qs,
+                                    u"1000000"_qs);
+    const QCommandLineOption rawDays(u"raw-days"_qs, u"Last days kept as raw events."_qs, u"n"_qs,
+                                     u"7"_qs);
+    const QCommandLineOption runs(u"runs"_qs, u"Runs per stats query (p50 reported)."_qs, u"n"_qs,
+                                  u"5"_qs);
+    const QCommandLineOption subjects(u"subjects"_qs, u"Distinct token subjects (watches)."_qs,
+                                      u"n"_qs, u"5000"_qs);
+    const QCommandLineOption cities(u"cities"_qs, u"Cities CSV (lat, lon, population)."_qs,
+                                    u"file"_qs, u"bench/data/cities-300.csv"_qs);
+    const QCommandLineOption seed(u"seed"_qs, u"Random seed."_qs, u"n"_qs, u"5"_qs);
+    const QCommandLineOption regenerate(u"regenerate"_qs, u"Rebuild the stats store."_qs);
+    parser.addOptions(
+        {out, events, store, days, perDay, rawDays, runs, subjects, cities, seed, regenerate});
+    parser.process(app);
+    const QString part = parser.positionalArguments().value(0);
+    if (part != u"writer" && part != u"stats") {
+        std::fprintf(stderr, "say writer or stats (see --help)\n");
+        return 2;
+    }
+
+    const std::vector<City> cityList = readCities(parser.value(cities));
+    if (cityList.empty()) {
+        std::fprintf(stderr, "no cities read from %s\n", qPrintable(parser.value(cities)));
+        return 2;
+    }
+    QString error;
+    const QList<RouteName> routes = liveRoutes(&error);
+    if (routes.isEmpty()) {
+        std::fprintf(stderr, "cannot read the route table: %s\n", qPrintable(error));
+        return 1;
+    }
+    const quint64 seedValue = parser.value(seed).toULongLong();
+    Traffic traffic(routes, cityList, parser.value(subjects).toInt(), seedValue);
+    std::printf("workload: %lld routes from the route table (%lld weather: 80%% of requests), "
+                "%d subjects around %zu cities, 1 km cells\n",
+                qint64(routes.size()), qint64(traffic.weatherRoutes()),
+                parser.value(subjects).toInt(), cityList.size());
+
+    if (part == u"writer")
+        return runWriter(traffic, parser.value(out), parser.value(events).toLongLong(),
+                         parser.value(perDay).toLongLong());
+    return runStats(traffic, parser.value(store), parser.value(days).toLongLong(),
+                    parser.value(perDay).toLongLong(), parser.value(rawDays).toLongLong(),
+                    parser.value(subjects).toInt(), seedValue,
+                    std::max(1, parser.value(runs).toInt()), parser.isSet(regenerate));
+}
