@@ -1,6 +1,6 @@
 #include "ServeCommand.h"
 
-#include "ApiServer.h"
+#include "ServerThread.h"
 #include "credentials/AccuWeatherKeyProvider.h"
 #include "Settings.h"
 #include "ShutdownSignals.h"
@@ -124,7 +124,9 @@ int runServeCommand(const QStringList &arguments)
                         << '\n';
     config.accuWeatherKey = [secret = key.key] { return secret; };
 
-    ApiServer server(config);
+    // The HTTP loop gets its own thread; this (main) thread keeps the event loop that renders
+    // charts and watches for signals.
+    ServerThread server(config);
     if (!server.start()) {
         err << "isobar serve: " << server.errorString() << '\n';
         return 1;
@@ -132,10 +134,11 @@ int runServeCommand(const QStringList &arguments)
     QTextStream out(stdout);
     out << "Isobar API listening on " << server.url() << "/  (Ctrl+C to stop)\n";
     if (server.metricsPort())
-        out << "Prometheus metrics on http://" << settings.text("metrics-bind") << ':' << server.metricsPort() << "/metrics\n";
+        out << "Prometheus metrics on http://" << settings.text("metrics-bind") << ':' << server.metricsPort()
+            << "/metrics\n";
     out << Qt::flush;
     watchShutdownSignals(&server, [&server] { server.stop(); });
-    QObject::connect(&server, &ApiServer::stopped, qApp, [] { QCoreApplication::exit(0); });
+    QObject::connect(&server, &ServerThread::stopped, qApp, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
 }
 
