@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Runs every benchmark in turn: ingestion, then the API. Same variables as the scripts it
+# calls (BUILD_DIR defaults to build). Each prints its own figures; results also land in
+# bench/out/{ingest,api}/result.txt.
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+"$HERE/run-ingest.sh"
+echo
+"$HERE/run-api.sh"
+echo
+# Weather: upstream calls of a simulated day, /prcpt beside nginx, auth on and off
+# (bench/out/weather/economy.txt and result.txt).
+"$HERE/run-weather.sh"

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# API benchmark: `isobar serve` on a 10-million-point store against nginx, same run.
+#
+#   bench/run-api.sh                       # BUILD_DIR=build, DURATION=15s, CONNECTIONS=32
+#   BUILD_DIR=build-release DURATION=30s bench/run-api.sh
+#   REGENERATE=1 bench/run-api.sh          # rebuild the store (else bench/out/api/store.db is reused)
+#
+# 1. bench_generate_store writes 2,000 series x 5,000 days (GEOGRAPHIES=100, DAYS=5000) through
+#    the project's own schema and prints how long that took.
+# 2. wrk (-t2 -c$CONNECTIONS --latency) runs against:
+#    - timeseries: GET .../metrics/{metric}?year=2023&page_size=365 (one series, one year);
+#    - tables:     POST /api/tables/v4 with one plot over 2023;
+#    each twice: "cached" repeats one request on a default server (answers come from the
+#    response cache), "store" asks for a random series and year per request on a server
+#    started with --response-cache-entries 0, so every request runs its SQLite query.
+#    The reference is nginx answering a fixed body of the same size as the Isobar answer
+#    (GET, and POST for tables) from a generated config, with access_log off.
+# Prints requests/s, p50 and p99 latency of each, and the ratios to nginx (targets: p99 < 5 ms
+# at 32 connections, requests/s >= 0.5x nginx). Raw wrk output goes to bench/out/api/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+BUILD_DIR="${BUILD_DIR:-build}"
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
+ISOBAR="$BUILD_DIR/bin/isobar"
+GENERATE="$BUILD_DIR/bin/bench_generate_store"
+DURATION="${DURATION:-15s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-2}"
+GEOGRAPHIES="${GEOGRAPHIES:-100}"
+DAYS="${DAYS:-5000}"
+PORT="${PORT:-18480}"
+NGINX_PORT=$((PORT + 1))
+NOCACHE_PORT=$((PORT + 2))
+OUT="$ROOT/bench/out/api"
+STORE="${STORE:-$OUT/store.db}"
+export BENCH_WRK_DIR="$ROOT/bench/wrk"
+
+for tool in "$ISOBAR" "$GENERATE"; do
+    [ -x "$tool" ] || { echo "missing $tool: build first (BUILD_DIR=$BUILD_DIR)" >&2; exit 2; }
+done
+for tool in wrk nginx curl; do
+    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light curl)" >&2; exit 2; }
+done
+NGINX="$(command -v nginx)"
+mkdir -p "$OUT"
+
+PIDS=()
+NGINX_DIR=""
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    [ -n "$NGINX_DIR" ] && rm -rf "$NGINX_DIR"
+}
+trap cleanup EXIT
+
+# --- the store ---------------------------------------------------------------------------
+if [ -n "${REGENERATE:-}" ] || [ ! -s "$STORE" ]; then
+    rm -f "$STORE" "$STORE-wal" "$STORE-shm"
+    echo "== generating $STORE ($((GEOGRAPHIES * 20)) series x $DAYS days)"
+    echo "load before: $(uptime | sed 's/.*load average: //')"
+    "$GENERATE" --database "$STORE" --geographies "$GEOGRAPHIES" --days "$DAYS" | tee "$OUT/generate.txt"
+else
+    echo "== reusing $STORE (REGENERATE=1 rebuilds it); it was generated as:"
+    cat "$OUT/generate.txt" 2>/dev/null || true
+fi
+
+# --- the servers -------------------------------------------------------------------------
+SERVE_FLAGS=(--bind 127.0.0.1 --database "$STORE")
+# Auth and the per-caller rate limit guard the API; the benchmark measures the API itself,
+# from one client address.
+SERVE_HELP="$("$ISOBAR" serve --help 2>/dev/null)"
+grep -q -- '--no-auth' <<< "$SERVE_HELP" && SERVE_FLAGS+=(--no-auth)
+grep -q -- '--rate-limit' <<< "$SERVE_HELP" && SERVE_FLAGS+=(--rate-limit 0)
+
+wait_for() { # url
+    for _ in $(seq 1 100); do
+        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    echo "no answer from $1" >&2
+    return 1
+}
+
+"$ISOBAR" serve "${SERVE_FLAGS[@]}" --port "$PORT" > "$OUT/serve.log" 2>&1 &
+PIDS+=($!)
+"$ISOBAR" serve "${SERVE_FLAGS[@]}" --port "$NOCACHE_PORT" --response-cache-entries 0 \
+    > "$OUT/serve-nocache.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$PORT/health"
+wait_for "http://127.0.0.1:$NOCACHE_PORT/health"
+
+TIMESERIES_PATH="/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/COVID-19/geography_types/Nation/geographies/England/metrics/COVID-19_cases_casesByDay?year=2023&page_size=365"
+export BENCH_TABLE_BODY='{"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay", "geography": "England", "geography_type": "Nation", "date_from": "2023-01-01", "date_to": "2023-12-31"}], "x_axis": "date"}'
+
+curl -fsS -o "$OUT/timeseries.json" "http://127.0.0.1:$PORT$TIMESERIES_PATH"
+curl -fsS -o "$OUT/tables.json" -H 'Content-Type: application/json' --data "$BENCH_TABLE_BODY" \
+    "http://127.0.0.1:$PORT/api/tables/v4"
+TIMESERIES_BYTES=$(wc -c < "$OUT/timeseries.json")
+TABLES_BYTES=$(wc -c < "$OUT/tables.json")
+TIMESERIES_COUNT=$(grep -o '"date"' "$OUT/timeseries.json" | wc -l)
+TABLES_COUNT=$(grep -o '"reference"' "$OUT/tables.json" | wc -l)
+echo "timeseries answer: $TIMESERIES_BYTES bytes, $TIMESERIES_COUNT points"
+echo "tables answer:     $TABLES_BYTES bytes, $TABLES_COUNT rows"
+
+# nginx: non-daemon, its own prefix and port, the two bodies as static files. A POST to a
+# static file is a 405 in nginx, turned back into the file with a 200.
+NGINX_DIR="$(mktemp -d)"
+chmod 755 "$NGINX_DIR"
+cp "$OUT/timeseries.json" "$OUT/tables.json" "$NGINX_DIR/"
+chmod 644 "$NGINX_DIR"/*.json
+cat > "$NGINX_DIR/nginx.conf" <<EOF
+worker_processes auto;
+pid $NGINX_DIR/nginx.pid;
+error_log $NGINX_DIR/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $NGINX_DIR/body;
+    proxy_temp_path $NGINX_DIR/proxy;
+    fastcgi_temp_path $NGINX_DIR/fastcgi;
+    uwsgi_temp_path $NGINX_DIR/uwsgi;
+    scgi_temp_path $NGINX_DIR/scgi;
+    keepalive_requests 1000000;
+    sendfile on;
+    tcp_nopush on;
+    open_file_cache max=16;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $NGINX_DIR;
+        default_type application/json;
+        location / { error_page 405 =200 \$uri; }
+    }
+}
+EOF
+"$NGINX" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$NGINX_PORT/timeseries.json"
+NGINX_TABLES_BYTES=$(curl -fsS -X POST -H 'Content-Type: application/json' --data "$BENCH_TABLE_BODY" \
+    "http://127.0.0.1:$NGINX_PORT/tables.json" | wc -c)
+[ "$NGINX_TABLES_BYTES" = "$TABLES_BYTES" ] || { echo "nginx POST answered $NGINX_TABLES_BYTES bytes" >&2; exit 1; }
+
+# --- the runs ----------------------------------------------------------------------------
+# bench NAME URL [wrk args...]: one wrk run, raw output kept in $OUT/wrk-NAME.txt.
+bench() {
+    local name="$1" url="$2"
+    shift 2
+    echo "-- $name ($(uptime | sed 's/.*load average: /load /'))"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$name.txt"
+    grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$name.txt" | sed 's/^ */   /'
+    for pid in "${PIDS[@]}"; do
+        kill -0 "$pid" 2>/dev/null || { echo "a server (pid $pid) died during $name; see $OUT/*.log" >&2; exit 1; }
+    done
+}
+
+W="$BENCH_WRK_DIR"
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
+bench nginx-timeseries "http://127.0.0.1:$NGINX_PORT/timeseries.json"
+bench isobar-timeseries-cached "http://127.0.0.1:$PORT$TIMESERIES_PATH"
+bench isobar-timeseries-store "http://127.0.0.1:$NOCACHE_PORT/" -s "$W/timeseries-random.lua"
+bench nginx-tables "http://127.0.0.1:$NGINX_PORT/tables.json" -s "$W/tables.lua"
+bench isobar-tables-cached "http://127.0.0.1:$PORT/api/tables/v4" -s "$W/tables.lua"
+bench isobar-tables-store "http://127.0.0.1:$NOCACHE_PORT/api/tables/v4" -s "$W/tables-random.lua"
+
+# --- the figures -------------------------------------------------------------------------
+# wrk prints latencies with a unit (us, ms, s); everything below is in milliseconds.
+summary() { # name -> "rps p50 p99 non2xx"
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return v * 0.001
+            if (v ~ /ms$/) return v + 0
+            if (v ~ /m$/) return v * 60000
+            return v * 1000
+        }
+        /Requests\/sec/ { rps = $2 }
+        $1 == "50%" { p50 = ms($2) }
+        $1 == "99%" { p99 = ms($2) }
+        /Non-2xx/ { bad = $NF }
+        /Socket errors/ { bad += 0 }
+        END { printf "%s %s %s %d\n", rps, p50, p99, bad }' "$OUT/wrk-$1.txt"
+}
+
+{
+    echo
+    echo "store: $(grep -m1 '^points:' "$OUT/generate.txt" 2>/dev/null || echo "$STORE")"
+    printf "%-26s %10s %9s %9s %8s %10s %10s\n" run "req/s" "p50 ms" "p99 ms" non-2xx "req/s÷ng" "p99<5ms"
+    for endpoint in timeseries tables; do
+        read -r ref_rps ref_p50 ref_p99 ref_bad <<< "$(summary nginx-$endpoint)"
+        printf "%-26s %10.0f %9.2f %9.2f %8d %10s %10s\n" "nginx-$endpoint" "$ref_rps" "$ref_p50" \
+            "$ref_p99" "$ref_bad" "1.00" "-"
+        for mode in cached store; do
+            read -r rps p50 p99 bad <<< "$(summary isobar-$endpoint-$mode)"
+            awk -v n="isobar-$endpoint-$mode" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v bad="$bad" \
+                -v ref="$ref_rps" 'BEGIN {
+                    ratio = rps / ref
+                    printf "%-26s %10.0f %9.2f %9.2f %8d %10.2f %10s\n", n, rps, p50, p99, bad,
+                        ratio, (p99 < 5 ? "yes" : "no")
+                }'
+        done
+    done
+    echo "targets: p99 < 5 ms at $CONNECTIONS connections; req/s >= 0.50 x nginx (column req/s÷ng)"
+    if grep -q 'Non-2xx' "$OUT"/wrk-*.txt; then
+        echo "WARNING: some answers were not 2xx; those runs measured errors, not the API"
+    fi
+} | tee "$OUT/result.txt"
