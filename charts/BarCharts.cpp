@@ -1,0 +1,138 @@
+#include "BarCharts.h"
+
+#include "CategoryOrder.h"
+#include "ChartPalette.h"
+#include "ChartStyle.h"
+
+#include <QBarCategoryAxis>
+#include <QBarSeries>
+#include <QBarSet>
+#include <QChart>
+#include <QGraphicsScene>
+#include <QHash>
+#include <QStackedBarSeries>
+#include <QValueAxis>
+#include <algorithm>
+
+namespace isobar::BarCharts {
+
+namespace {
+
+QString dateLabel(QDate date) {
+    return date.toString(QStringLiteral("d MMM yyyy"));
+}
+
+void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data,
+          QAbstractBarSeries *series) {
+    QChart *chart = ChartStyle::addChart(scene, request.size);
+    const BarTable table = barTable(request, data);
+    double low = 0, high = 0;
+    QList<double> stackHigh(table.categories.size(), 0.0), stackLow(table.categories.size(), 0.0);
+    bool labelled = false;
+    for (int plot = 0; plot < table.values.size(); ++plot) {
+        auto *set = new QBarSet(request.plots[plot].label);
+        set->setColor(request.plots[plot].colour.value_or(ChartPalette::seriesColour(plot)));
+        set->setBorderColor(Qt::transparent);
+        for (int c = 0; c < table.categories.size(); ++c) {
+            const double value = table.values[plot][c].value_or(0);
+            *set << value;
+            (value >= 0 ? stackHigh : stackLow)[c] += value;
+            high = std::max(high, value);
+            low = std::min(low, value);
+        }
+        series->append(set);
+        labelled = labelled || !request.plots[plot].label.isEmpty();
+    }
+    if (qobject_cast<QStackedBarSeries *>(series)) {
+        high = *std::max_element(stackHigh.begin(), stackHigh.end());
+        low = *std::min_element(stackLow.begin(), stackLow.end());
+    }
+    series->setBarWidth(0.8);
+    chart->addSeries(series);
+
+    auto *x = new QBarCategoryAxis;
+    x->append(table.categories);
+    // Crowded labels overlap into noise; past one per 40 px only the axis title remains.
+    x->setLabelsVisible(table.categories.size() * 40 <= request.size.width());
+    auto *y = new QValueAxis;
+    y->setRange(low, high > low ? high : low + 1);
+    if (!request.yMinimum && !request.yMaximum)
+        y->applyNiceNumbers();
+    y->setRange(request.yMinimum.value_or(y->min()), request.yMaximum.value_or(y->max()));
+    y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
+    y->setLabelFormat(QStringLiteral("%.4g"));
+    for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(x), static_cast<QAbstractAxis *>(y)}) {
+        axis->setLabelsFont(ChartStyle::font(11));
+        axis->setTitleFont(ChartStyle::font(12));
+        axis->setGridLineColor(QColor(230, 230, 230));
+    }
+    x->setGridLineVisible(false);
+    if (!request.xAxisTitle.isEmpty())
+        x->setTitleText(request.xAxisTitle);
+    if (!request.yAxisTitle.isEmpty())
+        y->setTitleText(request.yAxisTitle);
+    chart->addAxis(x, Qt::AlignBottom);
+    chart->addAxis(y, Qt::AlignLeft);
+    series->attachAxis(x);
+    series->attachAxis(y);
+    if (labelled) {
+        chart->legend()->setAlignment(Qt::AlignBottom);
+        chart->legend()->show();
+    }
+}
+
+} // namespace
+
+BarTable barTable(const ChartRequest &request, const ChartDataset &data) {
+    BarTable table;
+    QList<QHash<QString, ChartPoint>> byCategory(data.plots.size());
+    QStringList categories;
+    QList<QDate> dates;
+    for (int plot = 0; plot < data.plots.size(); ++plot) {
+        for (const ChartPoint &p : data.plots[plot]) {
+            QString key;
+            if (request.xAxis == ChartAxis::Date) {
+                key = dateLabel(p.date);
+                if (!byCategory[plot].contains(key) && !dates.contains(p.date))
+                    dates << p.date;
+            } else {
+                key = p.series ? categoryOf(*p.series, request.xAxis) : QString();
+                categories << key;
+            }
+            // By category the newest point of each group stands for it; by date the first
+            // series of the plot does (a plot normally names one series).
+            auto found = byCategory[plot].find(key);
+            if (found == byCategory[plot].end())
+                byCategory[plot].insert(key, p);
+            else if (request.xAxis != ChartAxis::Date && p.date >= found->date)
+                *found = p;
+        }
+    }
+    if (request.xAxis == ChartAxis::Date) {
+        std::sort(dates.begin(), dates.end());
+        for (const QDate d : dates)
+            table.categories << dateLabel(d);
+    } else {
+        table.categories = sortedCategories(categories, request.xAxis);
+    }
+    for (int plot = 0; plot < data.plots.size(); ++plot) {
+        QList<std::optional<double>> row;
+        for (const QString &category : std::as_const(table.categories)) {
+            const auto found = byCategory[plot].constFind(category);
+            row << (found == byCategory[plot].cend() ? std::nullopt
+                                                     : std::optional<double>(found->value));
+        }
+        table.values << row;
+    }
+    return table;
+}
+
+void bar(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
+    draw(scene, request, data, new QBarSeries);
+}
+
+void stackedBar(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
+    draw(scene, request, data, new QStackedBarSeries);
+}
+
+} // namespace isobar::BarCharts

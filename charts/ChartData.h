@@ -1,0 +1,42 @@
+#pragma once
+
+#include "ChartRequest.h"
+
+#include <QList>
+#include <memory>
+#include <optional>
+
+namespace isobar {
+
+struct ChartPoint {
+    std::shared_ptr<const SeriesDescription> series;
+    QDate date;
+    double value = 0;
+    bool inReportingDelay = false;
+    // Confidence bounds; the store keeps none for time series yet, so these come only from
+    // callers that have them (the builders draw a band when a plot asks and both are set).
+    std::optional<double> upper;
+    std::optional<double> lower;
+};
+
+// The points of every plot of a request, oldest first. Plain values: built on a query thread,
+// handed to the GUI thread for drawing.
+struct ChartDataset {
+    QList<QList<ChartPoint>> plots;
+
+    bool isEmpty() const;
+    QDate newestDate() const;
+};
+
+// Reads a request's points through MetricsQuery (public, released points only) and checks what
+// only the store can tell: unknown topic or metric, a metric under another topic, a chart type
+// that cannot show the metric. Runs on whichever thread owns `query`.
+class ChartData {
+public:
+    static constexpr qint64 kMaxPointsPerPlot = 200000;
+
+    static std::optional<ChartDataset> load(MetricsQuery &query, const ChartRequest &request,
+                                            ChartRequestError *error);
+};
+
+} // namespace isobar

@@ -1,0 +1,49 @@
+#include "ChartRenderer.h"
+
+#include <QBuffer>
+#include <QGraphicsScene>
+#include <QPainter>
+#include <QSvgGenerator>
+
+namespace isobar {
+
+QImage ChartRenderer::renderImage(QGraphicsScene &scene, QSize size) {
+    QImage image(size, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    const QRectF target(QPointF(0, 0), QSizeF(size));
+    scene.render(&painter, target, target, Qt::IgnoreAspectRatio);
+    painter.end();
+    return image;
+}
+
+QByteArray ChartRenderer::render(QGraphicsScene &scene, QSize size, ChartFormat format,
+                                 const QString &title) {
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (format == ChartFormat::Svg) {
+        QSvgGenerator generator;
+        generator.setOutputDevice(&buffer);
+        generator.setSize(size);
+        generator.setViewBox(QRect(QPoint(0, 0), size));
+        generator.setTitle(title);
+        generator.setResolution(96);
+        QPainter painter(&generator);
+        painter.setRenderHint(QPainter::Antialiasing);
+        const QRectF target(QPointF(0, 0), QSizeF(size));
+        scene.render(&painter, target, target, Qt::IgnoreAspectRatio);
+        painter.end();
+        return bytes;
+    }
+    const QImage image = renderImage(scene, size);
+    if (format == ChartFormat::Jpeg)
+        image.convertToFormat(QImage::Format_RGB32).save(&buffer, "JPEG", 90);
+    else
+        image.save(&buffer, "PNG");
+    return bytes;
+}
+
+} // namespace isobar

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "ChartRequest.h"
+
+#include <QByteArray>
+#include <QImage>
+
+class QGraphicsScene;
+
+namespace isobar {
+
+// Paints a built chart into file bytes at the requested pixel size. GUI thread only: painting
+// a scene lays out its QtCharts items (docs/CHARTS.md).
+class ChartRenderer {
+public:
+    // PNG, JPEG (quality 90, on white) or SVG (QSvgGenerator: text stays <text>).
+    static QByteArray render(QGraphicsScene &scene, QSize size, ChartFormat format,
+                             const QString &title = {});
+    // The raster the PNG and JPEG encoders receive.
+    static QImage renderImage(QGraphicsScene &scene, QSize size);
+};
+
+} // namespace isobar

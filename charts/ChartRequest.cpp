@@ -1,0 +1,303 @@
+#include "ChartRequest.h"
+
+#include "ChartPalette.h"
+#include "DateParsing.h"
+
+#include <QJsonArray>
+#include <array>
+
+namespace isobar {
+
+namespace {
+
+struct TypeName {
+    ChartType type;
+    const char *name;
+};
+
+constexpr std::array kTypeNames = {
+    TypeName{ChartType::SimpleLine, "simple_line"},
+    TypeName{ChartType::LineWithShadedSection, "line_with_shaded_section"},
+    TypeName{ChartType::LineMultiColoured, "line_multi_coloured"},
+    TypeName{ChartType::LineSingleSimplified, "line_single_simplified"},
+    TypeName{ChartType::Bar, "bar"},
+    TypeName{ChartType::StackedBar, "stacked_bar"},
+    TypeName{ChartType::Waffle, "waffle"},
+    TypeName{ChartType::Heatmap, "heatmap"},
+};
+
+std::optional<ChartAxis> axisNamed(const QString &name) {
+    if (name == u"date")
+        return ChartAxis::Date;
+    if (name == u"age")
+        return ChartAxis::Age;
+    if (name == u"stratum")
+        return ChartAxis::Stratum;
+    if (name == u"sex")
+        return ChartAxis::Sex;
+    if (name == u"geography")
+        return ChartAxis::Geography;
+    return std::nullopt;
+}
+
+// Reads the body's fields and reports the first problem; parsing stops there.
+class BodyReader {
+public:
+    explicit BodyReader(ChartRequestError *error)
+        : m_error(error) {}
+    bool failed() const { return m_failed; }
+
+    void fail(const QString &field, const QString &detail) {
+        if (m_failed)
+            return;
+        m_failed = true;
+        if (m_error)
+            *m_error = {field, detail};
+    }
+
+    QString text(const QJsonObject &object, const char *name, const QString &field) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isUndefined() || value.isNull())
+            return {};
+        if (!value.isString()) {
+            fail(field, QStringLiteral("must be a string"));
+            return {};
+        }
+        return value.toString().trimmed();
+    }
+
+    std::optional<double> number(const QJsonObject &object, const char *name) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isUndefined() || value.isNull())
+            return std::nullopt;
+        if (value.isDouble())
+            return value.toDouble();
+        // The dashboard's clients send some numbers as strings.
+        bool ok = false;
+        const double parsed = value.toString().toDouble(&ok);
+        if (value.isString() && ok)
+            return parsed;
+        fail(QLatin1String(name), QStringLiteral("must be a number"));
+        return std::nullopt;
+    }
+
+    int size(const QJsonObject &object, const char *name, int fallback) {
+        const std::optional<double> value = number(object, name);
+        if (!value)
+            return fallback;
+        const int pixels = int(*value);
+        if (pixels != *value || pixels < ChartRequest::kMinSize || pixels > ChartRequest::kMaxSize)
+            fail(QLatin1String(name), QStringLiteral("must be a whole number of pixels from %1 to "
+                                                     "%2, got %3")
+                                          .arg(ChartRequest::kMinSize)
+                                          .arg(ChartRequest::kMaxSize)
+                                          .arg(*value));
+        return pixels;
+    }
+
+    bool flag(const QJsonObject &object, const char *name, const QString &field) {
+        const QJsonValue value = object.value(QLatin1String(name));
+        if (value.isUndefined() || value.isNull())
+            return false;
+        if (value.isBool())
+            return value.toBool();
+        const QString spelled = value.toString().toLower();
+        if (value.isString() && (spelled == u"true" || spelled == u"false"))
+            return spelled == u"true";
+        fail(field, QStringLiteral("must be true or false"));
+        return false;
+    }
+
+private:
+    ChartRequestError *m_error;
+    bool m_failed = false;
+};
+
+} // namespace
+
+QString chartTypeName(ChartType type) {
+    for (const TypeName &entry : kTypeNames) {
+        if (entry.type == type)
+            return QLatin1String(entry.name);
+    }
+    return {};
+}
+
+QString chartFormatName(ChartFormat format) {
+    switch (format) {
+    case ChartFormat::Png:
+        return QStringLiteral("png");
+    case ChartFormat::Jpeg:
+        return QStringLiteral("jpeg");
+    case ChartFormat::Svg:
+        break;
+    }
+    return QStringLiteral("svg");
+}
+
+QByteArray chartContentType(ChartFormat format) {
+    switch (format) {
+    case ChartFormat::Png:
+        return "image/png";
+    case ChartFormat::Jpeg:
+        return "image/jpeg";
+    case ChartFormat::Svg:
+        break;
+    }
+    return "image/svg+xml";
+}
+
+std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate today,
+                                                ChartRequestError *error) {
+    BodyReader read(error);
+    ChartRequest request;
+
+    const QString format = read.text(body, "file_format", QStringLiteral("file_format")).toLower();
+    if (format == u"png")
+        request.format = ChartFormat::Png;
+    else if (format == u"jpg" || format == u"jpeg")
+        request.format = ChartFormat::Jpeg;
+    else if (format.isEmpty() || format == u"svg")
+        request.format = ChartFormat::Svg;
+    else
+        read.fail(QStringLiteral("file_format"),
+                  QStringLiteral("must be png, svg, jpg or jpeg, got '%1'").arg(format));
+
+    request.size.setWidth(read.size(body, "chart_width", 515));
+    request.size.setHeight(read.size(body, "chart_height", 220));
+
+    const QString xAxis = read.text(body, "x_axis", QStringLiteral("x_axis"));
+    if (!xAxis.isEmpty()) {
+        const auto axis = axisNamed(xAxis);
+        if (!axis)
+            read.fail(QStringLiteral("x_axis"),
+                      QStringLiteral("must be date, age, stratum, sex or geography, got '%1'")
+                          .arg(xAxis));
+        else
+            request.xAxis = *axis;
+    }
+    // For line and bar charts y is the metric's value; a heatmap's rows are a category.
+    const QString yAxis = read.text(body, "y_axis", QStringLiteral("y_axis"));
+    if (!yAxis.isEmpty() && yAxis != u"metric") {
+        const auto axis = axisNamed(yAxis);
+        if (!axis || *axis == ChartAxis::Date)
+            read.fail(QStringLiteral("y_axis"),
+                      QStringLiteral("must be metric, age, stratum, sex or geography, got '%1'")
+                          .arg(yAxis));
+        else
+            request.categoryAxis = *axis;
+    }
+    request.xAxisTitle = read.text(body, "x_axis_title", QStringLiteral("x_axis_title"));
+    request.yAxisTitle = read.text(body, "y_axis_title", QStringLiteral("y_axis_title"));
+    request.yMinimum = read.number(body, "y_axis_minimum_value");
+    request.yMaximum = read.number(body, "y_axis_maximum_value");
+    if (request.yMinimum && request.yMaximum && *request.yMaximum <= *request.yMinimum)
+        read.fail(QStringLiteral("y_axis_maximum_value"),
+                  QStringLiteral("must be greater than y_axis_minimum_value"));
+
+    const QJsonValue plotsValue = body.value(u"plots");
+    if (!plotsValue.isArray() || plotsValue.toArray().isEmpty()) {
+        read.fail(QStringLiteral("plots"), QStringLiteral("must be a non-empty array"));
+        return std::nullopt;
+    }
+    const QJsonArray plots = plotsValue.toArray();
+    if (plots.size() > kMaxPlots)
+        read.fail(
+            QStringLiteral("plots"),
+            QStringLiteral("at most %1 plots per chart, got %2").arg(kMaxPlots).arg(plots.size()));
+
+    const QDate defaultFrom = QDate(today.year(), today.month(), 1).addYears(-1);
+    for (qsizetype i = 0; i < plots.size() && !read.failed(); ++i) {
+        const QString prefix = QStringLiteral("plots[%1].").arg(i);
+        if (!plots[i].isObject()) {
+            read.fail(prefix.chopped(1), QStringLiteral("must be a JSON object"));
+            break;
+        }
+        const QJsonObject object = plots[i].toObject();
+        auto field = [&](const char *name) { return prefix + QLatin1String(name); };
+        auto text = [&](const char *name) { return read.text(object, name, field(name)); };
+        auto date = [&](const char *name, QDate fallback) {
+            const QString value = text(name);
+            if (value.isEmpty())
+                return fallback;
+            const auto parsed = parseIsoDate(value);
+            if (!parsed) {
+                read.fail(field(name), QStringLiteral("'%1' is not a YYYY-MM-DD date").arg(value));
+                return fallback;
+            }
+            return *parsed;
+        };
+
+        ChartPlot plot;
+        PointSelection &s = plot.selection;
+        s.topic = text("topic");
+        s.metric = text("metric");
+        if (s.topic.isEmpty())
+            read.fail(field("topic"), QStringLiteral("'topic' is required"));
+        if (s.metric.isEmpty())
+            read.fail(field("metric"), QStringLiteral("'metric' is required"));
+        s.stratum = text("stratum");
+        s.age = text("age");
+        s.sex = text("sex");
+        s.geography = text("geography");
+        s.geographyType = text("geography_type");
+        s.from = date("date_from", defaultFrom);
+        s.to = date("date_to", today);
+        if (!read.failed() && *s.to < *s.from)
+            read.fail(field("date_to"),
+                      QStringLiteral("date_to (%1) is before date_from (%2)")
+                          .arg(s.to->toString(Qt::ISODate), s.from->toString(Qt::ISODate)));
+
+        const QString typeName = text("chart_type");
+        bool knownType = typeName.isEmpty();
+        for (const TypeName &entry : kTypeNames) {
+            if (typeName == QLatin1String(entry.name)) {
+                plot.type = entry.type;
+                knownType = true;
+            }
+        }
+        if (!knownType) {
+            QStringList names;
+            for (const TypeName &entry : kTypeNames)
+                names << QLatin1String(entry.name);
+            read.fail(field("chart_type"), QStringLiteral("unknown chart type '%1'; one of: %2")
+                                               .arg(typeName, names.join(u", ")));
+        }
+        if (!request.plots.isEmpty() && plot.type != request.plots[0].type)
+            read.fail(field("chart_type"),
+                      QStringLiteral("every plot of a chart has the same chart_type ('%1')")
+                          .arg(chartTypeName(request.plots[0].type)));
+
+        plot.label = text("label");
+        const QString colourName = text("line_colour");
+        if (!colourName.isEmpty()) {
+            plot.colour = ChartPalette::colour(colourName);
+            if (!plot.colour)
+                read.fail(field("line_colour"),
+                          QStringLiteral("unknown colour '%1'; one of: %2")
+                              .arg(colourName, ChartPalette::names().join(u", ")));
+        }
+        const QString lineType = text("line_type").toUpper();
+        if (lineType == u"DASH")
+            plot.dashed = true;
+        else if (!lineType.isEmpty() && lineType != u"SOLID")
+            read.fail(field("line_type"),
+                      QStringLiteral("must be SOLID or DASH, got '%1'").arg(lineType));
+        plot.smooth = read.flag(object, "use_smooth_lines", field("use_smooth_lines"));
+        plot.confidenceBand =
+            read.flag(object, "confidence_intervals", field("confidence_intervals"));
+        request.plots.append(plot);
+    }
+
+    if (!read.failed() && request.type() == ChartType::Waffle &&
+        request.plots.size() > kMaxWafflePlots)
+        read.fail(QStringLiteral("plots"),
+                  QStringLiteral("a waffle chart shows at most %1 percentages, got %2 plots")
+                      .arg(kMaxWafflePlots)
+                      .arg(request.plots.size()));
+    if (read.failed())
+        return std::nullopt;
+    return request;
+}
+
+} // namespace isobar

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "MetricsQuery.h"
+
+#include <QColor>
+#include <QDate>
+#include <QJsonObject>
+#include <QList>
+#include <QSize>
+#include <optional>
+
+namespace isobar {
+
+enum class ChartType {
+    SimpleLine,
+    LineWithShadedSection,
+    LineMultiColoured,
+    LineSingleSimplified,
+    Bar,
+    StackedBar,
+    Waffle,
+    Heatmap,
+};
+
+enum class ChartFormat { Png, Jpeg, Svg };
+
+// What a category axis groups points by: their date, or one of a series' names.
+enum class ChartAxis { Date, Age, Stratum, Sex, Geography };
+
+QString chartTypeName(ChartType type); // the request's spelling, e.g. "line_with_shaded_section"
+QString chartFormatName(ChartFormat format); // png | jpeg | svg
+QByteArray chartContentType(ChartFormat format);
+
+// A request that cannot be drawn: `field` names the offending part of the body
+// ("chart_width", "plots[2].line_colour"), as problem+json's `field` does.
+struct ChartRequestError {
+    QString field;
+    QString detail;
+};
+
+struct ChartPlot {
+    PointSelection selection;
+    ChartType type = ChartType::LineMultiColoured;
+    QString label;                // empty: none given (no legend entry)
+    std::optional<QColor> colour; // from `line_colour`; unset: the palette's next colour
+    bool dashed = false;          // `line_type` DASH
+    bool smooth = false;          // `use_smooth_lines`
+    bool confidenceBand = false;  // `confidence_intervals`: draw bounds when the data have them
+};
+
+// A charts v2 body, parsed and checked for shape; the store is consulted later (ChartData).
+struct ChartRequest {
+    static constexpr int kMaxPlots = 10;
+    static constexpr int kMinSize = 50;
+    static constexpr int kMaxSize = 4000;
+    static constexpr int kMaxWafflePlots = 3;
+
+    QList<ChartPlot> plots;
+    ChartFormat format = ChartFormat::Svg;
+    QSize size{515, 220};
+    ChartAxis xAxis = ChartAxis::Date;
+    ChartAxis categoryAxis = ChartAxis::Age; // heatmap rows (`y_axis`)
+    QString xAxisTitle;
+    QString yAxisTitle;
+    std::optional<double> yMinimum;
+    std::optional<double> yMaximum;
+
+    // Every plot of a chart has the same type; this is it.
+    ChartType type() const {
+        return plots.isEmpty() ? ChartType::LineMultiColoured : plots[0].type;
+    }
+
+    // Dates default to [first day of the month a year before `today`, `today`], as the other
+    // metrics endpoints do. On failure returns nullopt and fills `error`.
+    static std::optional<ChartRequest> parse(const QJsonObject &body, QDate today,
+                                             ChartRequestError *error);
+};
+
+} // namespace isobar

@@ -1,0 +1,66 @@
+#include "ChartStyle.h"
+
+#include <QChart>
+#include <QFontDatabase>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+
+namespace isobar::ChartStyle {
+
+QString fontFamily() {
+    static const QString family = [] {
+        const int id = QFontDatabase::addApplicationFont(
+            QStringLiteral("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"));
+        const QStringList families = QFontDatabase::applicationFontFamilies(id);
+        return families.isEmpty() ? QStringLiteral("DejaVu Sans") : families.first();
+    }();
+    return family;
+}
+
+QFont font(int pixelSize, bool bold) {
+    QFont result(fontFamily());
+    result.setPixelSize(pixelSize);
+    result.setBold(bold);
+    result.setStyleStrategy(QFont::PreferAntialias);
+    return result;
+}
+
+std::unique_ptr<QGraphicsScene> blankScene(QSize size) {
+    auto scene = std::make_unique<QGraphicsScene>(QRectF(QPointF(0, 0), QSizeF(size)));
+    scene->setBackgroundBrush(Qt::white);
+    scene->setFont(font(12));
+    return scene;
+}
+
+std::unique_ptr<QGraphicsScene> noDataScene(QSize size) {
+    auto scene = blankScene(size);
+    auto *text =
+        scene->addSimpleText(QStringLiteral("No data"), font(qBound(10, size.height() / 8, 28)));
+    text->setBrush(QColor(80, 90, 95));
+    const QRectF box = text->boundingRect();
+    text->setPos((size.width() - box.width()) / 2, (size.height() - box.height()) / 2);
+    return scene;
+}
+
+QChart *addChart(QGraphicsScene &scene, QSize size) {
+    auto *chart = new QChart;
+    chart->setAnimationOptions(QChart::NoAnimation);
+    chart->setBackgroundRoundness(0);
+    chart->setBackgroundBrush(Qt::white);
+    chart->setBackgroundPen(Qt::NoPen);
+    chart->setMargins(QMargins(4, 4, 8, 4));
+    chart->layout()->setContentsMargins(0, 0, 0, 0);
+    chart->setTitleFont(font(14, true));
+    chart->legend()->setFont(font(11));
+    chart->legend()->hide();
+    scene.addItem(chart);
+    chart->setGeometry(QRectF(QPointF(0, 0), QSizeF(size)));
+    return chart;
+}
+
+qreal dateX(QDate date) {
+    return qreal(QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
+}
+
+} // namespace isobar::ChartStyle

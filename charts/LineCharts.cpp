@@ -1,0 +1,272 @@
+#include "LineCharts.h"
+
+#include "ChartPalette.h"
+#include "ChartStyle.h"
+#include "RecentChange.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QDateTimeAxis>
+#include <QGraphicsLayout>
+#include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLocale>
+#include <QSplineSeries>
+#include <QValueAxis>
+#include <algorithm>
+
+namespace isobar::LineCharts {
+
+namespace {
+
+struct Axes {
+    QDateTimeAxis *x = nullptr;
+    QValueAxis *y = nullptr;
+};
+
+// Date axis over the plotted dates and value axis from zero (or the data's minimum, if
+// negative) to the maximum, unless the request fixes either end.
+Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &data) {
+    QDate first, last;
+    double low = 0, high = 0;
+    for (const auto &plot : data.plots) {
+        for (const ChartPoint &p : plot) {
+            if (!first.isValid() || p.date < first)
+                first = p.date;
+            if (!last.isValid() || p.date > last)
+                last = p.date;
+            low = std::min({low, p.value, p.lower.value_or(p.value)});
+            high = std::max({high, p.value, p.upper.value_or(p.value)});
+        }
+    }
+    if (first == last)
+        last = first.addDays(1);
+    Axes axes;
+    axes.x = new QDateTimeAxis;
+    axes.x->setRange(QDateTime(first, QTime(0, 0), Qt::UTC), QDateTime(last, QTime(0, 0), Qt::UTC));
+    axes.x->setFormat(first.daysTo(last) > 120 ? QStringLiteral("MMM yyyy")
+                                               : QStringLiteral("d MMM"));
+    axes.x->setTickCount(std::clamp(request.size.width() / 110, 2, 8));
+    axes.y = new QValueAxis;
+    if (high <= low)
+        high = low + 1;
+    axes.y->setRange(low, high);
+    if (!request.yMinimum && !request.yMaximum)
+        axes.y->applyNiceNumbers();
+    axes.y->setRange(request.yMinimum.value_or(axes.y->min()),
+                     request.yMaximum.value_or(axes.y->max()));
+    axes.y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
+    axes.y->setLabelFormat(QStringLiteral("%.4g"));
+    for (QAbstractAxis *axis :
+         {static_cast<QAbstractAxis *>(axes.x), static_cast<QAbstractAxis *>(axes.y)}) {
+        axis->setLabelsFont(ChartStyle::font(11));
+        axis->setTitleFont(ChartStyle::font(12));
+        axis->setGridLineColor(QColor(230, 230, 230));
+        axis->setLinePenColor(QColor(107, 114, 118));
+    }
+    if (!request.xAxisTitle.isEmpty())
+        axes.x->setTitleText(request.xAxisTitle);
+    if (!request.yAxisTitle.isEmpty())
+        axes.y->setTitleText(request.yAxisTitle);
+    chart.addAxis(axes.x, Qt::AlignBottom);
+    chart.addAxis(axes.y, Qt::AlignLeft);
+    return axes;
+}
+
+void attach(QChart &chart, QAbstractSeries *series, const Axes &axes) {
+    chart.addSeries(series);
+    series->attachAxis(axes.x);
+    series->attachAxis(axes.y);
+}
+
+QLineSeries *lineOf(const QList<ChartPoint> &points, qsizetype from, qsizetype to, bool smooth,
+                    QObject *parent = nullptr) {
+    QLineSeries *line = smooth ? new QSplineSeries(parent) : new QLineSeries(parent);
+    for (qsizetype i = from; i < to; ++i)
+        line->append(ChartStyle::dateX(points[i].date), points[i].value);
+    return line;
+}
+
+// Points [from, to) as a filled area down to `floor`.
+QAreaSeries *areaOf(const QList<ChartPoint> &points, qsizetype from, qsizetype to, double floor,
+                    const QColor &fill, const QColor &edge, qreal edgeWidth) {
+    auto *area = new QAreaSeries;
+    QLineSeries *upper = lineOf(points, from, to, false, area);
+    auto *lower = new QLineSeries(area);
+    for (qsizetype i = from; i < to; ++i)
+        lower->append(ChartStyle::dateX(points[i].date), floor);
+    area->setUpperSeries(upper);
+    area->setLowerSeries(lower);
+    area->setBrush(fill);
+    area->setPen(edgeWidth > 0 ? QPen(edge, edgeWidth) : QPen(Qt::NoPen));
+    return area;
+}
+
+// The reporting-delay period as a full-height band behind the data.
+void addReportingDelay(QChart &chart, const QList<ChartPoint> &points, const Axes &axes) {
+    qsizetype first = -1;
+    for (qsizetype i = 0; i < points.size() && first < 0; ++i) {
+        if (points[i].inReportingDelay)
+            first = i;
+    }
+    if (first < 0)
+        return;
+    auto *band = new QAreaSeries;
+    auto *upper = new QLineSeries(band);
+    auto *lower = new QLineSeries(band);
+    // Start half-way from the last complete point so a one-point period is still visible.
+    const QDate start =
+        first > 0
+            ? points[first - 1].date.addDays(points[first - 1].date.daysTo(points[first].date) / 2)
+            : points[first].date;
+    for (const QDate d : {start, points.constLast().date}) {
+        upper->append(ChartStyle::dateX(d), axes.y->max());
+        lower->append(ChartStyle::dateX(d), axes.y->min());
+    }
+    band->setUpperSeries(upper);
+    band->setLowerSeries(lower);
+    QColor shade = ChartPalette::reportingDelayShade();
+    shade.setAlpha(110);
+    band->setBrush(shade);
+    band->setPen(Qt::NoPen);
+    band->setName(QStringLiteral("Reporting delay"));
+    attach(chart, band, axes);
+}
+
+QColor plotColour(const ChartRequest &request, int index) {
+    return request.plots[index].colour.value_or(ChartPalette::seriesColour(index));
+}
+
+const QList<ChartPoint> &firstNonEmpty(const ChartDataset &data) {
+    for (const auto &plot : data.plots) {
+        if (!plot.isEmpty())
+            return plot;
+    }
+    return data.plots.constFirst();
+}
+
+} // namespace
+
+void simpleLine(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
+    QChart *chart = ChartStyle::addChart(scene, request.size);
+    chart->setMargins(QMargins(0, 0, 0, 0));
+    chart->setBackgroundBrush(ChartPalette::lineBackground());
+    const QList<ChartPoint> &points = firstNonEmpty(data);
+    const Axes axes = addAxes(*chart, request, data);
+    axes.x->hide();
+    axes.y->hide();
+    attach(*chart,
+           areaOf(points, 0, points.size(), axes.y->min(), ChartPalette::lineFill(),
+                  QColor(Qt::black), 2),
+           axes);
+    chart->setPlotArea(QRectF(QPointF(0, 0), QSizeF(request.size)));
+}
+
+void lineWithShadedSection(QGraphicsScene &scene, const ChartRequest &request,
+                           const ChartDataset &data) {
+    QChart *chart = ChartStyle::addChart(scene, request.size);
+    const QList<ChartPoint> &points = firstNonEmpty(data);
+    const Axes axes = addAxes(*chart, request, data);
+    addReportingDelay(*chart, points, axes);
+
+    const RecentChange change = recentChange(points);
+    const QString verdict = change.verdict();
+    const QColor shade = verdict == u"green" ? ChartPalette::goodShade()
+                         : verdict == u"red" ? ChartPalette::badShade()
+                                             : ChartPalette::neutralShade();
+    const QColor line = verdict == u"green" ? ChartPalette::trendPositive()
+                        : verdict == u"red" ? ChartPalette::trendNegative()
+                                            : ChartPalette::trendNeutral();
+    // The section spans the last N points and the step into them, so it meets the rest.
+    const qsizetype split = std::max<qsizetype>(0, points.size() - change.window - 1);
+    if (split > 0)
+        attach(*chart,
+               areaOf(points, 0, split + 1, axes.y->min(), ChartPalette::neutralShade(),
+                      ChartPalette::trendNeutral(), 2),
+               axes);
+    attach(*chart, areaOf(points, split, points.size(), axes.y->min(), shade, line, 2), axes);
+}
+
+void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request,
+                       const ChartDataset &data) {
+    QChart *chart = ChartStyle::addChart(scene, request.size);
+    const Axes axes = addAxes(*chart, request, data);
+    bool labelled = false;
+    for (int i = 0; i < data.plots.size(); ++i) {
+        const QList<ChartPoint> &points = data.plots[i];
+        const ChartPlot &plot = request.plots[i];
+        if (points.isEmpty())
+            continue;
+        const QColor colour = plotColour(request, i);
+        const bool hasBounds = std::all_of(points.begin(), points.end(),
+                                           [](const ChartPoint &p) { return p.upper && p.lower; });
+        if (plot.confidenceBand && hasBounds) {
+            auto *band = new QAreaSeries;
+            auto *upper = new QLineSeries(band);
+            auto *lower = new QLineSeries(band);
+            for (const ChartPoint &p : points) {
+                upper->append(ChartStyle::dateX(p.date), *p.upper);
+                lower->append(ChartStyle::dateX(p.date), *p.lower);
+            }
+            band->setUpperSeries(upper);
+            band->setLowerSeries(lower);
+            QColor fill = colour;
+            fill.setAlpha(60);
+            band->setBrush(fill);
+            band->setPen(Qt::NoPen);
+            attach(*chart, band, axes);
+            chart->legend()->markers(band).constFirst()->setVisible(false);
+        }
+        QLineSeries *line = lineOf(points, 0, points.size(), plot.smooth);
+        line->setPen(QPen(colour, 2, plot.dashed ? Qt::DashLine : Qt::SolidLine));
+        line->setName(plot.label);
+        attach(*chart, line, axes);
+        if (plot.label.isEmpty())
+            chart->legend()->markers(line).constFirst()->setVisible(false);
+        labelled = labelled || !plot.label.isEmpty();
+    }
+    if (labelled) {
+        chart->legend()->setAlignment(Qt::AlignBottom);
+        chart->legend()->show();
+    }
+}
+
+void lineSingleSimplified(QGraphicsScene &scene, const ChartRequest &request,
+                          const ChartDataset &data) {
+    QChart *chart = ChartStyle::addChart(scene, request.size);
+    const QList<ChartPoint> &points = firstNonEmpty(data);
+    const Axes axes = addAxes(*chart, request, data);
+    axes.y->setGridLineVisible(false);
+    axes.y->setLabelsVisible(false);
+    axes.y->setLineVisible(false);
+    axes.x->setGridLineVisible(false);
+    const QString verdict = recentChange(points).verdict();
+    const QColor colour = verdict == u"green" ? ChartPalette::trendPositive()
+                          : verdict == u"red" ? ChartPalette::trendNegative()
+                                              : ChartPalette::trendNeutral();
+    QLineSeries *line = lineOf(points, 0, points.size(), request.plots[0].smooth);
+    line->setPen(QPen(colour, 2));
+    attach(*chart, line, axes);
+
+    // Labels need the laid-out plot area to find where the first and last points landed.
+    chart->layout()->activate();
+    const QLocale locale(QLocale::English, QLocale::UnitedKingdom);
+    const QList<ChartPoint> ends = {points.constFirst(), points.constLast()};
+    for (qsizetype i = 0; i < ends.size(); ++i) {
+        const QPointF at =
+            chart->mapToPosition(QPointF(ChartStyle::dateX(ends[i].date), ends[i].value), line);
+        auto *label = new QGraphicsSimpleTextItem(locale.toString(ends[i].value, 'g', 6), chart);
+        label->setFont(ChartStyle::font(11, true));
+        label->setBrush(colour);
+        const QRectF box = label->boundingRect();
+        const qreal x = i == 0 ? at.x() + 4 : at.x() - box.width() - 4;
+        const qreal y = at.y() - box.height() - 4 < chart->plotArea().top()
+                            ? at.y() + 4
+                            : at.y() - box.height() - 4;
+        label->setPos(x, y);
+    }
+}
+
+} // namespace isobar::LineCharts
