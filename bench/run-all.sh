@@ -11,3 +11,7 @@ echo
 # Weather: upstream calls of a simulated day, /prcpt beside nginx, auth on and off
 # (bench/out/weather/economy.txt and result.txt).
 "$HERE/run-weather.sh"
+echo
+# Monitoring: capture on/off on /prcpt, request log writer rate, stats over 30 simulated days
+# (bench/out/monitoring/result.txt).
+"$HERE/run-monitoring.sh"

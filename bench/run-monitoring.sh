@@ -94,7 +94,9 @@ if [ -z "${SKIP_HTTP:-}" ]; then
         PIDS+=($!)
     }
     serve "$ON_PORT" "$OUT/serve-capture-on.log" true
+    ON_PID=$!
     serve "$OFF_PORT" "$OUT/serve-capture-off.log" false
+    OFF_PID=$!
     wait_for "http://127.0.0.1:$ON_PORT/health"
     wait_for "http://127.0.0.1:$OFF_PORT/health"
     curl -fsS -o "$OUT/prcpt-on.json" "http://127.0.0.1:$ON_PORT$PRCPT_PATH"
@@ -102,21 +104,45 @@ if [ -z "${SKIP_HTTP:-}" ]; then
     cmp -s "$OUT/prcpt-on.json" "$OUT/prcpt-off.json" || { echo "the two servers answer differently" >&2; exit 1; }
     echo "/prcpt answer: $(wc -c < "$OUT/prcpt-on.json") bytes: $(cat "$OUT/prcpt-on.json")"
 
-    bench() { # name port
+    # CPU time a process has used (all threads, the writer's included), in ms: a figure that other
+    # load on a shared machine disturbs far less than requests/s.
+    TICKS=$(getconf CLK_TCK)
+    cpu_ms() { awk -v tick="$TICKS" '{ print int(($14 + $15) * 1000 / tick) }' "/proc/$1/stat"; }
+
+    bench() { # name port pid
         echo "-- $1 ($(load))"
+        local cpu_before
+        cpu_before=$(cpu_ms "$3")
         wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$2$PRCPT_PATH" \
             > "$OUT/wrk-$1.txt"
         grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$1.txt" | sed 's/^ */   /'
         for pid in "${PIDS[@]}"; do
             kill -0 "$pid" 2>/dev/null || { echo "a server (pid $pid) died during $1; see $OUT/*.log" >&2; exit 1; }
         done
+        # The writer must not still be busy with this run's events during the next one: that
+        # would bill capture to the other server. How far behind it was is part of the figures.
+        local depth start
+        depth=$(queue_depth)
+        start=$(date +%s%N)
+        for _ in $(seq 1 600); do
+            [ "$(queue_depth)" = 0 ] && break
+            sleep 0.1
+        done
+        echo "   request log queue at the end: $depth events, empty $(awk -v ns=$(($(date +%s%N) - start)) 'BEGIN { printf "%.1f", ns / 1e9 }') s later"
+        echo $(($(cpu_ms "$3") - cpu_before)) > "$OUT/cpu-$1.txt"
+        echo "   server CPU: $(cat "$OUT/cpu-$1.txt") ms"
+        sleep 2
+    }
+
+    queue_depth() {
+        curl -fsS "http://127.0.0.1:$ON_PORT/metrics" | awk '$1 == "isobar_request_events_queue_depth" { print $2 }'
     }
 
     echo "== /prcpt warm cache, capture on and off: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds on $(nproc) cores"
     RUN_NAMES=()
     for round in $(seq 1 "$ROUNDS"); do
-        bench "capture-on-$round" "$ON_PORT"
-        bench "capture-off-$round" "$OFF_PORT"
+        bench "capture-on-$round" "$ON_PORT" "$ON_PID"
+        bench "capture-off-$round" "$OFF_PORT" "$OFF_PID"
         RUN_NAMES+=("capture-on-$round" "capture-off-$round")
     done
 
@@ -149,20 +175,27 @@ if [ -z "${SKIP_HTTP:-}" ]; then
     {
         echo
         echo "== capture cost: /prcpt warm cache, wrk -t$THREADS -c$CONNECTIONS -d$DURATION"
-        for name in "${RUN_NAMES[@]}"; do echo "$name $(summary "$name")"; done | awk '
+        for name in "${RUN_NAMES[@]}"; do echo "$name $(summary "$name") $(cat "$OUT/cpu-$name.txt")"; done | awk '
+            # name rps p50 p99 non2xx requests cpu_ms
             {
                 side = ($1 ~ /-on-/) ? "on" : "off"
-                rps[side] += $2; p50[side] += $3; p99[side] += $4; bad[side] += $5; n[side]++
-                printf "%-16s %10.0f %9.2f %9.2f %8d\n", $1, $2, $3, $4, $5
+                percpu = $7 * 1000 / $6 # server CPU microseconds per request
+                rps[side] += $2; p50[side] += $3; p99[side] += $4; bad[side] += $5
+                req[side] += $6; cpums[side] += $7; n[side]++
+                printf "%-16s %10.0f %9.2f %9.2f %8d %12.1f\n", $1, $2, $3, $4, $5, percpu
             }
-            BEGIN { printf "%-16s %10s %9s %9s %8s\n", "run", "req/s", "p50 ms", "p99 ms", "non-2xx" }
+            BEGIN {
+                printf "%-16s %10s %9s %9s %8s %12s\n", "run", "req/s", "p50 ms", "p99 ms", "non-2xx", "CPU us/req"
+            }
             END {
-                for (s in n) { rps[s] /= n[s]; p50[s] /= n[s]; p99[s] /= n[s] }
-                printf "%-16s %10.0f %9.2f %9.2f %8d\n", "mean capture on", rps["on"], p50["on"], p99["on"], bad["on"]
-                printf "%-16s %10.0f %9.2f %9.2f %8d\n", "mean capture off", rps["off"], p50["off"], p99["off"], bad["off"]
+                for (s in n) { rps[s] /= n[s]; p50[s] /= n[s]; p99[s] /= n[s]; cpu[s] = cpums[s] * 1000 / req[s] }
+                printf "%-16s %10.0f %9.2f %9.2f %8d %12.1f\n", "mean capture on", rps["on"], p50["on"], p99["on"], bad["on"], cpu["on"]
+                printf "%-16s %10.0f %9.2f %9.2f %8d %12.1f\n", "mean capture off", rps["off"], p50["off"], p99["off"], bad["off"], cpu["off"]
                 cost = 100 * (1 - rps["on"] / rps["off"])
                 printf "capture cost: %.1f%% of requests/s (target: under 10%%: %s); p99 %.2f ms vs %.2f ms\n",
                     cost, (cost < 10 ? "met" : "NOT met"), p99["on"], p99["off"]
+                printf "server CPU per request: %.1f us on, %.1f us off: capture adds %.1f%% (writer thread included)\n",
+                    cpu["on"], cpu["off"], 100 * (cpu["on"] / cpu["off"] - 1)
             }'
         SENT=0
         for name in "${RUN_NAMES[@]}"; do
