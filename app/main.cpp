@@ -1,3 +1,4 @@
+#include "ChartCommand.h"
 #include "CredentialsCommand.h"
 #include "IngestCommand.h"
 #include "MainWindow.h"
@@ -19,6 +20,7 @@ const char *const kUsage =
     "  (none)    open the desktop application\n"
     "  serve     run the REST API without a window\n"
     "  ingest    load UKHSA JSON/CSV files into the metrics store\n"
+    "  chart     render a chart request (JSON) from the store to PNG, SVG or JPEG\n"
     "  accuweather-sandbox  serve AccuWeather's wire format on localhost (offline runs, tests)\n"
     "  credentials  store, show or clear the AccuWeather API key (set|status|clear)\n"
     "\n"
@@ -49,6 +51,15 @@ int main(int argc, char *argv[])
         QStringList arguments = app.arguments();
         arguments.removeAt(1);
         return isobar::runServeCommand(arguments);
+    }
+    if (command == u"chart") {
+        // QtCharts needs a QApplication; without a display it runs offscreen.
+        if (needsHeadlessPlatform())
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QApplication app(argc, argv);
+        QStringList arguments = app.arguments();
+        arguments.removeAt(1);
+        return isobar::runChartCommand(arguments);
     }
     if (command == u"accuweather-sandbox") {
         QCoreApplication app(argc, argv);

@@ -56,10 +56,10 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
     x->setLabelsVisible(table.categories.size() * 40 <= request.size.width());
     auto *y = new QValueAxis;
     y->setRange(low, high > low ? high : low + 1);
+    y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
     if (!request.yMinimum && !request.yMaximum)
         y->applyNiceNumbers();
     y->setRange(request.yMinimum.value_or(y->min()), request.yMaximum.value_or(y->max()));
-    y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
     y->setLabelFormat(QStringLiteral("%.4g"));
     for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(x), static_cast<QAbstractAxis *>(y)}) {
         axis->setLabelsFont(ChartStyle::font(11));

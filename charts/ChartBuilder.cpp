@@ -6,7 +6,29 @@
 #include "LineCharts.h"
 #include "WaffleChart.h"
 
+#include <QChart>
+#include <QCoreApplication>
+#include <QGraphicsLayout>
+
 namespace isobar {
+
+namespace {
+
+// QGraphicsScene polishes items and QtCharts lays out axes, titles and legends in posted events
+// that a view's event loop would deliver later; a render needs them now. Only this scene's and
+// its charts' events are delivered, so nothing else runs re-entrantly.
+void settle(QGraphicsScene &scene) {
+    QCoreApplication::sendPostedEvents(&scene);
+    for (QGraphicsItem *item : scene.items()) {
+        if (auto *chart = dynamic_cast<QChart *>(item)) {
+            QCoreApplication::sendPostedEvents(chart);
+            chart->layout()->activate();
+        }
+    }
+    QCoreApplication::sendPostedEvents(&scene);
+}
+
+} // namespace
 
 std::unique_ptr<QGraphicsScene> ChartBuilder::build(const ChartRequest &request,
                                                     const ChartDataset &data) {
@@ -39,6 +61,7 @@ std::unique_ptr<QGraphicsScene> ChartBuilder::build(const ChartRequest &request,
         HeatmapChart::draw(*scene, request, data);
         break;
     }
+    settle(*scene);
     return scene;
 }
 

@@ -3,6 +3,7 @@
 #include <QBuffer>
 #include <QGraphicsScene>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QSvgGenerator>
 
 namespace isobar {
@@ -36,6 +37,20 @@ QByteArray ChartRenderer::render(QGraphicsScene &scene, QSize size, ChartFormat 
         const QRectF target(QPointF(0, 0), QSizeF(size));
         scene.render(&painter, target, target, Qt::IgnoreAspectRatio);
         painter.end();
+        // QSvgGenerator states the size in millimetres; a web page expects the pixels asked for.
+        const qsizetype header = bytes.indexOf("<svg");
+        const qsizetype headerEnd = bytes.indexOf('>', header);
+        if (header >= 0 && headerEnd > header) {
+            QByteArray opening = bytes.mid(header, headerEnd - header);
+            static const QRegularExpression millimetres(
+                QStringLiteral(" (width|height)=\"[0-9.]+mm\""));
+            QString text = QString::fromUtf8(opening);
+            text.replace(millimetres, QString());
+            text.replace(QStringLiteral("<svg"), QStringLiteral("<svg width=\"%1\" height=\"%2\"")
+                                                     .arg(size.width())
+                                                     .arg(size.height()));
+            bytes.replace(header, headerEnd - header, text.toUtf8());
+        }
         return bytes;
     }
     const QImage image = renderImage(scene, size);

@@ -53,11 +53,11 @@ Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &dat
     if (high <= low)
         high = low + 1;
     axes.y->setRange(low, high);
+    axes.y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
     if (!request.yMinimum && !request.yMaximum)
         axes.y->applyNiceNumbers();
     axes.y->setRange(request.yMinimum.value_or(axes.y->min()),
                      request.yMaximum.value_or(axes.y->max()));
-    axes.y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
     axes.y->setLabelFormat(QStringLiteral("%.4g"));
     for (QAbstractAxis *axis :
          {static_cast<QAbstractAxis *>(axes.x), static_cast<QAbstractAxis *>(axes.y)}) {

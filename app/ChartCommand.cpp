@@ -1,0 +1,120 @@
+#include "ChartCommand.h"
+
+#include "ChartBuilder.h"
+#include "ChartData.h"
+#include "ChartDescription.h"
+#include "ChartRenderer.h"
+#include "MetricsDatabase.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QTextStream>
+
+namespace isobar {
+
+namespace {
+
+std::optional<ChartFormat> formatFromExtension(const QString &path) {
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (suffix == u"png")
+        return ChartFormat::Png;
+    if (suffix == u"svg")
+        return ChartFormat::Svg;
+    if (suffix == u"jpg" || suffix == u"jpeg")
+        return ChartFormat::Jpeg;
+    return std::nullopt;
+}
+
+} // namespace
+
+int runChartCommand(const QStringList &arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Render a chart from the metrics store: REQUEST.json is a POST /api/charts/v2 "
+        "body; the output file's extension (.png, .svg, .jpg) chooses the format. "
+        "Prints the chart's alternative text. Exit code 2 for a bad request."));
+    parser.addHelpOption();
+    const QCommandLineOption database(
+        QStringLiteral("database"),
+        QStringLiteral("SQLite file of the store [env ISOBAR_DATABASE, default isobar.db]."),
+        QStringLiteral("file"));
+    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("The chart file to write."),
+                                 QStringLiteral("file"));
+    parser.addOption(database);
+    parser.addOption(out);
+    parser.addPositionalArgument(QStringLiteral("REQUEST"),
+                                 QStringLiteral("The request body (JSON file)."),
+                                 QStringLiteral("REQUEST.json"));
+    parser.process(arguments);
+
+    QTextStream err(stderr);
+    if (parser.positionalArguments().size() != 1 || !parser.isSet(out)) {
+        err << "isobar chart: give --out FILE and one REQUEST.json\n";
+        return 2;
+    }
+    const std::optional<ChartFormat> format = formatFromExtension(parser.value(out));
+    if (!format) {
+        err << "isobar chart: --out must end in .png, .svg, .jpg or .jpeg\n";
+        return 2;
+    }
+    QFile requestFile(parser.positionalArguments().constFirst());
+    if (!requestFile.open(QIODevice::ReadOnly)) {
+        err << "isobar chart: cannot read " << requestFile.fileName() << ": "
+            << requestFile.errorString() << '\n';
+        return 2;
+    }
+    QJsonParseError jsonError;
+    const QJsonDocument body = QJsonDocument::fromJson(requestFile.readAll(), &jsonError);
+    if (!body.isObject()) {
+        err << "isobar chart: " << requestFile.fileName() << " is not a JSON object"
+            << (jsonError.error != QJsonParseError::NoError ? u": " + jsonError.errorString()
+                                                            : QString())
+            << '\n';
+        return 2;
+    }
+    ChartRequestError invalid;
+    std::optional<ChartRequest> request =
+        ChartRequest::parse(body.object(), QDate::currentDate(), &invalid);
+    if (!request) {
+        err << "isobar chart: " << invalid.field << ": " << invalid.detail << '\n';
+        return 2;
+    }
+    request->format = *format;
+
+    const QString path = parser.isSet(database) ? parser.value(database)
+                         : qEnvironmentVariableIsSet("ISOBAR_DATABASE")
+                             ? qEnvironmentVariable("ISOBAR_DATABASE")
+                             : QStringLiteral("isobar.db");
+    if (!QFileInfo::exists(path)) {
+        err << "isobar chart: no store at " << path << '\n';
+        return 2;
+    }
+    MetricsDatabase store;
+    if (!store.open(path, MetricsDatabase::Mode::ReadOnly)) {
+        err << "isobar chart: " << store.errorString() << '\n';
+        return 2;
+    }
+    MetricsQuery query(store.connection());
+    const std::optional<ChartDataset> data = ChartData::load(query, *request, &invalid);
+    if (!data) {
+        err << "isobar chart: " << invalid.field << ": " << invalid.detail << '\n';
+        return 2;
+    }
+
+    const QString altText = ChartDescription::describe(*request, *data);
+    const std::unique_ptr<QGraphicsScene> scene = ChartBuilder::build(*request, *data);
+    const QByteArray bytes = ChartRenderer::render(*scene, request->size, request->format, altText);
+    QSaveFile file(parser.value(out));
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        err << "isobar chart: cannot write " << parser.value(out) << ": " << file.errorString()
+            << '\n';
+        return 1;
+    }
+    QTextStream(stdout) << altText << '\n';
+    return 0;
+}
+
+} // namespace isobar
