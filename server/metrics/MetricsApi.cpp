@@ -87,6 +87,38 @@ QJsonObject pointJson(const PublicPoint &point)
     };
 }
 
+// Pieces of JSON written byte for byte as QJsonDocument's compact output writes them, for the
+// answers that are built without a QJsonObject per row (see PointJsonWriter).
+QByteArray jsonString(const QString &text)
+{
+    const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+    return array.sliced(1, array.size() - 2); // Qt's own escaping, without the brackets
+}
+
+void appendJsonDate(QByteArray &out, QDate date)
+{
+    if (date.year() < 1000 || date.year() > 9999) {
+        out += date.toString(Qt::ISODate).toLatin1();
+        return;
+    }
+    const int y = date.year(), m = date.month(), d = date.day();
+    const char text[10] = {char('0' + y / 1000), char('0' + y / 100 % 10), char('0' + y / 10 % 10),
+                           char('0' + y % 10),   '-', char('0' + m / 10), char('0' + m % 10), '-',
+                           char('0' + d / 10),   char('0' + d % 10)};
+    out.append(text, sizeof text);
+}
+
+// QJsonDocument writes an integral double up to 2^53 as an integer, others as shortest 'g'.
+void appendJsonNumber(QByteArray &out, double value)
+{
+    if (!std::isfinite(value))
+        out += "null";
+    else if (value == std::trunc(value) && std::abs(value) <= 9007199254740992.0)
+        out += QByteArray::number(qint64(value));
+    else
+        out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
+}
+
 // Writes pointJson() objects straight into bytes, identical to QJsonDocument's compact output
 // (keys sorted), because building a QJsonObject per point and serialising it took ~80% of a
 // 365-point answer. The names a series shares are escaped once per series.
@@ -97,13 +129,13 @@ public:
     {
         const QByteArrayList &f = fragments(point.series.get());
         out += f[0];
-        appendDate(out, point.date);
+        appendJsonDate(out, point.date);
         out += "\",\"epiweek\":";
         out += QByteArray::number(point.epiweek);
         out += f[1];
         out += point.inReportingDelay ? "true" : "false";
         out += f[2];
-        appendNumber(out, point.value);
+        appendJsonNumber(out, point.value);
         out += ",\"month\":";
         out += QByteArray::number(point.date.month());
         out += f[3];
@@ -112,48 +144,21 @@ public:
     }
 
 private:
-    static QByteArray string(const QString &text)
-    {
-        const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
-        return array.sliced(1, array.size() - 2); // Qt's own escaping, without the brackets
-    }
-    static void appendDate(QByteArray &out, QDate date)
-    {
-        if (date.year() < 1000 || date.year() > 9999) {
-            out += date.toString(Qt::ISODate).toLatin1();
-            return;
-        }
-        const int y = date.year(), m = date.month(), d = date.day();
-        const char text[10] = {char('0' + y / 1000), char('0' + y / 100 % 10), char('0' + y / 10 % 10),
-                               char('0' + y % 10),   '-', char('0' + m / 10), char('0' + m % 10), '-',
-                               char('0' + d / 10),   char('0' + d % 10)};
-        out.append(text, sizeof text);
-    }
-    // QJsonDocument writes an integral double up to 2^53 as an integer, others as shortest 'g'.
-    static void appendNumber(QByteArray &out, double value)
-    {
-        if (!std::isfinite(value))
-            out += "null";
-        else if (value == std::trunc(value) && std::abs(value) <= 9007199254740992.0)
-            out += QByteArray::number(qint64(value));
-        else
-            out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
-    }
     const QByteArrayList &fragments(const SeriesDescription *s)
     {
         auto known = m_fragments.constFind(s);
         if (known != m_fragments.constEnd())
             return *known;
         return *m_fragments.insert(
-            s, {"{\"age\":" + string(s->age) + ",\"date\":\"",
-                ",\"geography\":" + string(s->geography) + ",\"geography_code\":" +
-                    string(s->geographyCode) + ",\"geography_type\":" + string(s->geographyType) +
-                    ",\"in_reporting_delay_period\":",
-                ",\"metric\":" + string(s->metric) + ",\"metric_group\":" + string(s->metricGroup) +
-                    ",\"metric_value\":",
-                ",\"sex\":" + string(s->sex) + ",\"stratum\":" + string(s->stratum) +
-                    ",\"sub_theme\":" + string(s->subTheme) + ",\"theme\":" + string(s->theme) +
-                    ",\"topic\":" + string(s->topic) + ",\"year\":"});
+            s, {"{\"age\":" + jsonString(s->age) + ",\"date\":\"",
+                ",\"geography\":" + jsonString(s->geography) + ",\"geography_code\":"
+                    + jsonString(s->geographyCode) + ",\"geography_type\":"
+                    + jsonString(s->geographyType) + ",\"in_reporting_delay_period\":",
+                ",\"metric\":" + jsonString(s->metric) + ",\"metric_group\":"
+                    + jsonString(s->metricGroup) + ",\"metric_value\":",
+                ",\"sex\":" + jsonString(s->sex) + ",\"stratum\":" + jsonString(s->stratum)
+                    + ",\"sub_theme\":" + jsonString(s->subTheme) + ",\"theme\":"
+                    + jsonString(s->theme) + ",\"topic\":" + jsonString(s->topic) + ",\"year\":"});
     }
 
     QHash<const SeriesDescription *, QByteArrayList> m_fragments;
@@ -497,19 +502,36 @@ QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
                     slots[i] = point;
             }
         }
-        QJsonArray result;
+        // Written straight to bytes, as the points are (PointJsonWriter), keys in sorted order:
+        // [{"reference", "values": [{"in_reporting_delay_period", "label", "value"}]}].
+        QByteArrayList labels;
+        for (const PlotRequest &plot : plots)
+            labels << ",\"label\":" + jsonString(plot.label) + ",\"value\":";
+        QByteArray out;
+        out.reserve(qsizetype(rows.size()) * (40 + plots.size() * 80) + 2);
+        out += '[';
         for (const auto &[date, slots] : rows) {
-            QJsonArray values;
+            if (out.size() > 1)
+                out += ',';
+            out += "{\"reference\":\"";
+            appendJsonDate(out, date);
+            out += "\",\"values\":[";
             for (int i = 0; i < plots.size(); ++i) {
-                values.append(QJsonObject{
-                    {u"label"_qs, plots[i].label},
-                    {u"value"_qs, slots[i] ? QJsonValue(slots[i]->value) : QJsonValue()},
-                    {u"in_reporting_delay_period"_qs, slots[i] && slots[i]->inReportingDelay},
-                });
+                if (i > 0)
+                    out += ',';
+                out += "{\"in_reporting_delay_period\":";
+                out += slots[i] && slots[i]->inReportingDelay ? "true" : "false";
+                out += labels[i];
+                if (slots[i])
+                    appendJsonNumber(out, slots[i]->value);
+                else
+                    out += "null";
+                out += '}';
             }
-            result.append(QJsonObject{{u"reference"_qs, date.toString(Qt::ISODate)}, {u"values"_qs, values}});
+            out += "]}";
         }
-        return HttpResponse::json(result);
+        out += ']';
+        return HttpResponse::bytes(std::move(out), "application/json");
     });
 }
 
