@@ -8,6 +8,7 @@
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
+#include <QDateTimeAxis>
 #include <QGraphicsScene>
 #include <QHash>
 #include <QStackedBarSeries>
@@ -52,8 +53,25 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
 
     auto *x = new QBarCategoryAxis;
     x->append(table.categories);
-    // Crowded labels overlap into noise; past one per 40 px only the axis title remains.
-    x->setLabelsVisible(table.categories.size() * 40 <= request.size.width());
+    // One label per bar fits only up to one per 40 px; beyond, dates are labelled by a date
+    // axis aligned with the bar centres, and the category axis only places the bars.
+    QDateTimeAxis *dates = nullptr;
+    if (request.xAxis == ChartAxis::Date && table.categories.size() * 40 > request.size.width()) {
+        const QDate first = table.dates.constFirst();
+        const QDate last = table.dates.constLast();
+        const qint64 halfStep =
+            first.daysTo(last) * 86400000LL / (2 * std::max<qsizetype>(1, table.dates.size() - 1));
+        dates = new QDateTimeAxis;
+        dates->setRange(QDateTime(first, QTime(0, 0), Qt::UTC).addMSecs(-halfStep),
+                        QDateTime(last, QTime(0, 0), Qt::UTC).addMSecs(halfStep));
+        dates->setFormat(first.daysTo(last) > 120 ? QStringLiteral("MMM yyyy")
+                                                  : QStringLiteral("d MMM"));
+        dates->setTickCount(std::clamp(request.size.width() / 110, 2, 8));
+        dates->setGridLineVisible(false);
+        dates->setLabelsFont(ChartStyle::font(11));
+        dates->setTitleFont(ChartStyle::font(12));
+        x->setVisible(false);
+    }
     auto *y = new QValueAxis;
     y->setRange(low, high > low ? high : low + 1);
     y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
@@ -68,10 +86,12 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
     }
     x->setGridLineVisible(false);
     if (!request.xAxisTitle.isEmpty())
-        x->setTitleText(request.xAxisTitle);
+        (dates ? static_cast<QAbstractAxis *>(dates) : x)->setTitleText(request.xAxisTitle);
     if (!request.yAxisTitle.isEmpty())
         y->setTitleText(request.yAxisTitle);
     chart->addAxis(x, Qt::AlignBottom);
+    if (dates)
+        chart->addAxis(dates, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
@@ -112,6 +132,7 @@ BarTable barTable(const ChartRequest &request, const ChartDataset &data) {
         std::sort(dates.begin(), dates.end());
         for (const QDate d : dates)
             table.categories << dateLabel(d);
+        table.dates = dates;
     } else {
         table.categories = sortedCategories(categories, request.xAxis);
     }

@@ -17,6 +17,7 @@ void stackedBar(QGraphicsScene &scene, const ChartRequest &request, const ChartD
 // drawing order; exposed so tests and the figure JSON see what the bars show.
 struct BarTable {
     QStringList categories;
+    QList<QDate> dates; // the categories' dates, when the x axis is the date
     QList<QList<std::optional<double>>> values; // [plot][category]
 };
 BarTable barTable(const ChartRequest &request, const ChartDataset &data);

@@ -214,7 +214,7 @@ std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate t
             break;
         }
         const QJsonObject object = plots[i].toObject();
-        auto field = [&](const char *name) { return prefix + QLatin1String(name); };
+        auto field = [&](const char *name) -> QString { return prefix + QLatin1String(name); };
         auto text = [&](const char *name) { return read.text(object, name, field(name)); };
         auto date = [&](const char *name, QDate fallback) {
             const QString value = text(name);

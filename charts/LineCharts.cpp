@@ -238,9 +238,8 @@ void lineSingleSimplified(QGraphicsScene &scene, const ChartRequest &request,
     QChart *chart = ChartStyle::addChart(scene, request.size);
     const QList<ChartPoint> &points = firstNonEmpty(data);
     const Axes axes = addAxes(*chart, request, data);
-    axes.y->setGridLineVisible(false);
-    axes.y->setLabelsVisible(false);
-    axes.y->setLineVisible(false);
+    // Simplified: no value axis at all (the two labelled ends carry the values).
+    axes.y->setVisible(false);
     axes.x->setGridLineVisible(false);
     const QString verdict = recentChange(points).verdict();
     const QColor colour = verdict == u"green" ? ChartPalette::trendPositive()

@@ -1,0 +1,177 @@
+#include "ChartData.h"
+#include "ChartDescription.h"
+#include "MetricsDatabase.h"
+#include "MetricsWriter.h"
+
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+namespace {
+
+const QDate kToday(2024, 6, 15);
+const QDate kFirst(2024, 5, 1);
+
+SeriesKey key(const QString &topic, const QString &metric, const QString &age = u"all"_qs) {
+    SeriesKey k;
+    k.theme = u"infectious_disease"_qs;
+    k.subTheme = u"respiratory"_qs;
+    k.topic = topic;
+    k.metricGroup = u"cases"_qs;
+    k.metric = metric;
+    k.geographyType = u"Nation"_qs;
+    k.geography = u"England"_qs;
+    k.geographyCode = u"E92000001"_qs;
+    k.age = age;
+    k.sex = u"all"_qs;
+    k.stratum = u"default"_qs;
+    k.frequency = u"daily"_qs;
+    return k;
+}
+
+} // namespace
+
+class TestChartData : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    MetricsDatabase m_store;
+
+    void write(const SeriesKey &k, const QList<double> &values) {
+        MetricsWriter writer(m_store.connection());
+        QString error;
+        QVERIFY2(writer.begin(&error), qPrintable(error));
+        const auto id = writer.seriesId(k, &error);
+        QVERIFY2(id, qPrintable(error));
+        for (int i = 0; i < values.size(); ++i) {
+            TimeSeriesPoint p;
+            p.date = kFirst.addDays(i);
+            p.value = values[i];
+            QVERIFY2(writer.addPoint(*id, p, &error), qPrintable(error));
+        }
+        QVERIFY2(writer.commit(&error), qPrintable(error));
+    }
+
+    std::optional<ChartDataset> load(const QJsonArray &plots, ChartRequestError *error) {
+        ChartRequestError parseError;
+        const auto request =
+            ChartRequest::parse(QJsonObject{{"plots", plots}}, kToday, &parseError);
+        if (!request) {
+            *error = parseError;
+            return std::nullopt;
+        }
+        MetricsQuery query(m_store.connection());
+        return ChartData::load(query, *request, error);
+    }
+
+    static QJsonObject plot(const QString &topic, const QString &metric,
+                            const QString &type = u"bar"_qs) {
+        return QJsonObject{{"topic", topic}, {"metric", metric}, {"chart_type", type}};
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        QVERIFY2(m_store.open(m_dir.filePath(u"charts.db"_qs)), qPrintable(m_store.errorString()));
+        QList<double> cases;
+        for (int i = 0; i < 14; ++i)
+            cases << 100 + 10 * i;
+        write(key(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs), cases);
+        write(key(u"Influenza"_qs, u"influenza_testing_positivityByWeek"_qs), {5, 6, 7});
+        write(key(u"COVID-19"_qs, u"COVID-19_vaccinations_autumn22_uptakeByDay"_qs), {45});
+        write(key(u"COVID-19"_qs, u"COVID-19_vaccinations_spring23_uptakeByDay"_qs), {60});
+        write(key(u"COVID-19"_qs, u"COVID-19_cases_countRollingMean"_qs), {250});
+    }
+
+    void readsThePlotsPoints() {
+        ChartRequestError error;
+        const auto data = load({plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs)}, &error);
+        QVERIFY2(data, qPrintable(error.field + u": " + error.detail));
+        QCOMPARE(data->plots.size(), 1);
+        QCOMPARE(data->plots[0].size(), 14);
+        QCOMPARE(data->plots[0].constLast().value, 230.0);
+        QCOMPARE(data->newestDate(), kFirst.addDays(13));
+        QCOMPARE(data->plots[0].constFirst().series->geography, u"England"_qs);
+    }
+
+    void storeErrorsNameTheirField_data() {
+        QTest::addColumn<QJsonArray>("plots");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("unknown topic")
+            << QJsonArray{plot(u"Measles"_qs, u"COVID-19_cases_casesByDay"_qs)} << "plots[0].topic"
+            << "Measles";
+        QTest::newRow("unknown metric")
+            << QJsonArray{plot(u"COVID-19"_qs, u"COVID-19_cases_nope"_qs)} << "plots[0].metric"
+            << "COVID-19_cases_nope";
+        QTest::newRow("metric of another topic")
+            << QJsonArray{plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs),
+                          plot(u"COVID-19"_qs, u"influenza_testing_positivityByWeek"_qs)}
+            << "plots[1].metric"
+            << "does not belong";
+        QTest::newRow("waffle of a count")
+            << QJsonArray{plot(u"COVID-19"_qs, u"COVID-19_cases_countRollingMean"_qs, u"waffle"_qs)}
+            << "plots[0].metric"
+            << "percentages";
+        QTest::newRow("waffle not descending")
+            << QJsonArray{plot(u"COVID-19"_qs, u"COVID-19_vaccinations_autumn22_uptakeByDay"_qs,
+                               u"waffle"_qs),
+                          plot(u"COVID-19"_qs, u"COVID-19_vaccinations_spring23_uptakeByDay"_qs,
+                               u"waffle"_qs)}
+            << "plots[1]"
+            << "descending";
+    }
+
+    void storeErrorsNameTheirField() {
+        QFETCH(QJsonArray, plots);
+        QFETCH(QString, field);
+        QFETCH(QString, mentions);
+        ChartRequestError error;
+        QVERIFY(!load(plots, &error));
+        QCOMPARE(error.field, field);
+        QVERIFY2(error.detail.contains(mentions), qPrintable(error.detail));
+    }
+
+    void waffleInDescendingOrderLoads() {
+        ChartRequestError error;
+        const auto data = load(
+            {plot(u"COVID-19"_qs, u"COVID-19_vaccinations_spring23_uptakeByDay"_qs, u"waffle"_qs),
+             plot(u"COVID-19"_qs, u"COVID-19_vaccinations_autumn22_uptakeByDay"_qs, u"waffle"_qs)},
+            &error);
+        QVERIFY2(data, qPrintable(error.field + u": " + error.detail));
+    }
+
+    void noDataIsAnEmptyDatasetNotAnError() {
+        QJsonObject later = plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs);
+        later.insert(u"date_from", u"2024-06-01"_qs);
+        ChartRequestError error;
+        const auto data = load({later}, &error);
+        QVERIFY(data);
+        QVERIFY(data->isEmpty());
+    }
+
+    void descriptionSaysWhatTheChartShows() {
+        QJsonObject p =
+            plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs, u"line_with_shaded_section"_qs);
+        ChartRequestError error;
+        const auto request =
+            ChartRequest::parse(QJsonObject{{"plots", QJsonArray{p}}}, kToday, &error);
+        QVERIFY(request);
+        MetricsQuery query(m_store.connection());
+        const auto data = ChartData::load(query, *request, &error);
+        QVERIFY(data);
+        const QString text = ChartDescription::describe(*request, *data);
+        QVERIFY2(text.contains(u"COVID-19_cases_casesByDay"), qPrintable(text));
+        QVERIFY2(text.contains(u"England"), qPrintable(text));
+        QVERIFY2(text.contains(u"1 May 2024") && text.contains(u"14 May 2024"), qPrintable(text));
+        QVERIFY2(text.contains(u"230"), qPrintable(text));
+        // Last 7 days (1,400 + ...) against the 7 before: 490 more, bad news for cases.
+        QVERIFY2(text.contains(u"490 more"), qPrintable(text));
+        QVERIFY2(text.contains(u"worse"), qPrintable(text));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChartData)
+#include "TestChartData.moc"

@@ -1,0 +1,472 @@
+#include "BarCharts.h"
+#include "ChartBuilder.h"
+#include "ChartPalette.h"
+#include "ChartRenderer.h"
+#include "ChartStyle.h"
+#include "HeatmapChart.h"
+#include "WaffleChart.h"
+
+#include <QBuffer>
+#include <QChart>
+#include <QImageReader>
+#include <QTest>
+#include <QXmlStreamReader>
+
+using namespace isobar;
+
+namespace {
+
+const QDate kFirst(2024, 3, 1);
+
+std::shared_ptr<const SeriesDescription> series(const QString &metric,
+                                                const QString &age = u"all"_qs,
+                                                const QString &frequency = u"daily"_qs) {
+    SeriesDescription d;
+    d.topic = u"COVID-19"_qs;
+    d.metric = metric;
+    d.geography = u"England"_qs;
+    d.geographyType = u"Nation"_qs;
+    d.age = age;
+    d.sex = u"all"_qs;
+    d.stratum = u"default"_qs;
+    d.frequency = frequency;
+    return std::make_shared<const SeriesDescription>(d);
+}
+
+QList<ChartPoint> daily(const std::shared_ptr<const SeriesDescription> &s,
+                        const QList<double> &values) {
+    QList<ChartPoint> points;
+    for (int i = 0; i < values.size(); ++i)
+        points.append(ChartPoint{s, kFirst.addDays(i), values[i], false, {}, {}});
+    return points;
+}
+
+ChartRequest request(ChartType type, int plots = 1, QSize size = {600, 300}) {
+    ChartRequest r;
+    r.size = size;
+    for (int i = 0; i < plots; ++i) {
+        ChartPlot p;
+        p.type = type;
+        p.selection.topic = u"COVID-19"_qs;
+        p.selection.metric = u"COVID-19_cases_casesByDay"_qs;
+        p.selection.from = kFirst;
+        p.selection.to = kFirst.addDays(60);
+        r.plots.append(p);
+    }
+    return r;
+}
+
+QChart *chartIn(QGraphicsScene &scene) {
+    for (QGraphicsItem *item : scene.items()) {
+        if (auto *chart = dynamic_cast<QChart *>(item))
+            return chart;
+    }
+    return nullptr;
+}
+
+QColor pixel(const QImage &image, QPointF at) {
+    return image.pixelColor(at.toPoint());
+}
+
+QString describe(QColor c) {
+    return QStringLiteral("rgb(%1,%2,%3)").arg(c.red()).arg(c.green()).arg(c.blue());
+}
+
+#define COMPARE_COLOUR(actual, expected)                                                           \
+    QVERIFY2((actual).rgb() == (expected).rgb(),                                                   \
+             qPrintable(describe(actual) + u" != " + describe(expected)))
+
+// Texts of the SVG's <text> elements, failing on malformed XML.
+QStringList svgTexts(const QByteArray &svg, QSize *size = nullptr) {
+    QXmlStreamReader xml(svg);
+    QStringList texts;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement() && xml.name() == u"svg" && size)
+            *size = QSize(xml.attributes().value(QLatin1String("width")).toInt(),
+                          xml.attributes().value(QLatin1String("height")).toInt());
+        if (xml.isStartElement() && xml.name() == u"text")
+            texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).trimmed();
+    }
+    if (xml.hasError())
+        qWarning() << "SVG is not well-formed:" << xml.errorString() << "at line"
+                   << xml.lineNumber();
+    return xml.hasError() ? QStringList{u"<malformed>"_qs} : texts;
+}
+
+} // namespace
+
+class TestChartRendering : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fontIsDejaVu() { QCOMPARE(ChartStyle::font(12).family(), u"DejaVu Sans"_qs); }
+
+    void waffleOf45PercentFills45Cells() {
+        ChartRequest r = request(ChartType::Waffle, 1, {300, 300});
+        ChartDataset data{{daily(series(u"vaccine_uptake"_qs), {45})}};
+        auto scene = ChartBuilder::build(r, data);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        int filled = 0, empty = 0;
+        for (int i = 0; i < 100; ++i) {
+            const QColor c = pixel(image, WaffleChart::cellRect(r.size, i).center());
+            if (c.rgb() == ChartPalette::seriesColour(0).rgb())
+                ++filled;
+            else if (c.rgb() == WaffleChart::emptyCellColour().rgb())
+                ++empty;
+        }
+        QCOMPARE(filled, 45);
+        QCOMPARE(empty, 55);
+    }
+
+    void waffleLayersSmallerPercentagesOverLarger() {
+        ChartRequest r = request(ChartType::Waffle, 3, {400, 300});
+        ChartDataset data{{daily(series(u"a"_qs), {60}), daily(series(u"b"_qs), {30}),
+                           daily(series(u"c"_qs), {10})}};
+        auto scene = ChartBuilder::build(r, data);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        QList<int> counts(4, 0);
+        for (int i = 0; i < 100; ++i) {
+            const QRgb c = pixel(image, WaffleChart::cellRect(r.size, i).center()).rgb();
+            for (int plot = 0; plot < 3; ++plot)
+                counts[plot] += c == ChartPalette::seriesColour(plot).rgb();
+            counts[3] += c == WaffleChart::emptyCellColour().rgb();
+        }
+        QCOMPARE(counts, QList<int>({30, 20, 10, 40}));
+    }
+
+    void shadedSectionColoursTheRecentPoints_data() {
+        QTest::addColumn<QString>("metric");
+        QTest::addColumn<double>("recent");
+        QTest::addColumn<QColor>("shade");
+        QTest::newRow("cases up: bad")
+            << u"COVID-19_cases_casesByDay"_qs << 200.0 << ChartPalette::badShade();
+        QTest::newRow("cases down: good")
+            << u"COVID-19_cases_casesByDay"_qs << 50.0 << ChartPalette::goodShade();
+        QTest::newRow("vaccination up: good")
+            << u"COVID-19_vaccinations_uptakeByDay"_qs << 200.0 << ChartPalette::goodShade();
+        QTest::newRow("unknown metric: neutral")
+            << u"COVID-19_something_byDay"_qs << 200.0 << ChartPalette::neutralShade();
+    }
+
+    void shadedSectionColoursTheRecentPoints() {
+        QFETCH(QString, metric);
+        QFETCH(double, recent);
+        QFETCH(QColor, shade);
+        QList<double> values(23, 100.0);
+        for (int i = 0; i < 7; ++i)
+            values << recent;
+        ChartRequest r = request(ChartType::LineWithShadedSection);
+        ChartDataset data{{daily(series(metric), values)}};
+        auto scene = ChartBuilder::build(r, data);
+        QChart *chart = chartIn(*scene);
+        QVERIFY(chart);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        auto at = [&](int index, double value) {
+            return chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(index)), value));
+        };
+        // Inside the last 7 points' area (points 23..29), low enough to be under the line.
+        COMPARE_COLOUR(pixel(image, (at(25, 20) + at(26, 20)) / 2), shade);
+        COMPARE_COLOUR(pixel(image, (at(28, 20) + at(29, 20)) / 2), shade);
+        // Left of the section: the neutral shade.
+        COMPARE_COLOUR(pixel(image, (at(5, 20) + at(6, 20)) / 2), ChartPalette::neutralShade());
+        COMPARE_COLOUR(pixel(image, (at(19, 20) + at(20, 20)) / 2), ChartPalette::neutralShade());
+    }
+
+    void weeklyDataShadesOnlyTheLastWeek() {
+        const auto weekly = series(u"COVID-19_deaths_ONSByWeek"_qs, u"all"_qs, u"weekly"_qs);
+        QList<ChartPoint> points;
+        for (int i = 0; i < 10; ++i)
+            points.append(
+                ChartPoint{weekly, kFirst.addDays(7 * i), i == 9 ? 300.0 : 100.0, false, {}, {}});
+        ChartRequest r = request(ChartType::LineWithShadedSection);
+        ChartDataset data{{points}};
+        auto scene = ChartBuilder::build(r, data);
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        auto at = [&](int week, double value) {
+            return chart->mapToPosition(
+                QPointF(ChartStyle::dateX(kFirst.addDays(7 * week)), value));
+        };
+        COMPARE_COLOUR(pixel(image, (at(8, 20) + at(9, 20)) / 2), ChartPalette::badShade());
+        COMPARE_COLOUR(pixel(image, (at(7, 20) + at(8, 20)) / 2), ChartPalette::neutralShade());
+    }
+
+    void reportingDelayPeriodIsShaded() {
+        QList<ChartPoint> points =
+            daily(series(u"COVID-19_cases_casesByDay"_qs), QList<double>(30, 100.0));
+        for (int i = 25; i < 30; ++i)
+            points[i].inReportingDelay = true;
+        ChartRequest r = request(ChartType::LineWithShadedSection);
+        r.yMinimum = 0;
+        r.yMaximum = 200;
+        auto scene = ChartBuilder::build(r, ChartDataset{{points}});
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        // Above the line, where only the background (or the band) is.
+        const qreal y = chart->mapToPosition(QPointF(0, 165)).y();
+        const qreal inside =
+            chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(27)), 0)).x();
+        const qreal before =
+            chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(10)), 0)).x();
+        const QColor band = pixel(image, QPointF(inside, y));
+        const QColor plain = pixel(image, QPointF(before, y));
+        QVERIFY2(band.rgb() != plain.rgb(), qPrintable(describe(band) + u" == " + describe(plain)));
+        QVERIFY2(band.red() < 240 && qAbs(band.red() - band.blue()) < 10,
+                 qPrintable(describe(band)));
+    }
+
+    void multiColouredLinesUseColourAndDash() {
+        ChartRequest r = request(ChartType::LineMultiColoured, 2);
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_qs);
+        r.plots[1].colour = ChartPalette::colour(u"COLOUR_2_TURQUOISE"_qs);
+        r.plots[1].dashed = true;
+        ChartDataset data{{daily(series(u"a"_qs), QList<double>(20, 100)),
+                           daily(series(u"b"_qs), QList<double>(20, 50))}};
+        auto scene = ChartBuilder::build(r, data);
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        auto runOf = [&](double value, const QColor &colour) {
+            const int y = qRound(chart->mapToPosition(QPointF(0, value)).y());
+            const int left =
+                qRound(chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(2)), 0)).x());
+            const int right =
+                qRound(chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(17)), 0)).x());
+            int hits = 0;
+            for (int x = left; x <= right; ++x) {
+                bool found = false;
+                for (int dy = -1; dy <= 1 && !found; ++dy)
+                    found = image.pixelColor(x, y + dy).rgb() == colour.rgb();
+                hits += found;
+            }
+            return double(hits) / (right - left + 1);
+        };
+        QVERIFY2(runOf(100, QColor(244, 106, 37)) > 0.95, "a solid orange line");
+        const double dashed = runOf(50, QColor(40, 161, 151));
+        QVERIFY2(dashed > 0.3 && dashed < 0.9, qPrintable(QString::number(dashed)));
+    }
+
+    void confidenceBandOnlyWhenAskedAndBounded() {
+        QList<ChartPoint> points = daily(series(u"a"_qs), QList<double>(20, 100));
+        for (ChartPoint &p : points) {
+            p.upper = 140;
+            p.lower = 60;
+        }
+        ChartRequest r = request(ChartType::LineMultiColoured);
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_qs);
+        auto sample = [&](bool asked) {
+            r.plots[0].confidenceBand = asked;
+            auto scene = ChartBuilder::build(r, ChartDataset{{points}});
+            QChart *chart = chartIn(*scene);
+            const QImage image = ChartRenderer::renderImage(*scene, r.size);
+            return pixel(image,
+                         chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(10)), 123)));
+        };
+        const QColor without = sample(false);
+        const QColor with = sample(true);
+        QVERIFY2(with.rgb() != without.rgb(), qPrintable(describe(with)));
+        QVERIFY2(with.blue() > with.red(), qPrintable(describe(with))); // dark blue, lightened
+    }
+
+    void simpleLineIsFilledToZero() {
+        ChartRequest r = request(ChartType::SimpleLine, 1, {200, 60});
+        auto scene =
+            ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_qs), QList<double>(10, 100))}});
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        const QPointF under =
+            chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(5)), 30));
+        const QPointF above =
+            chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(5)), 100));
+        COMPARE_COLOUR(pixel(image, under), ChartPalette::lineFill());
+        // A sparkline has no axes: the plot fills the image.
+        QCOMPARE(chart->plotArea(), QRectF(0, 0, 200, 60));
+        QVERIFY(above.y() < under.y());
+    }
+
+    void singleSimplifiedLabelsFirstAndLast() {
+        QList<double> values(7, 100.0);
+        values << QList<double>(7, 150.0);
+        values.last() = 175;
+        ChartRequest r = request(ChartType::LineSingleSimplified);
+        ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_qs), values)}};
+        auto scene = ChartBuilder::build(r, data);
+        const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
+        QVERIFY2(texts.contains(u"100"_qs) && texts.contains(u"175"_qs),
+                 qPrintable(texts.join(u'|')));
+        // Rising cases: the line is in the negative trend colour.
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        const QPointF onLine =
+            chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(9)), 150));
+        bool found = false;
+        for (int dy = -1; dy <= 1; ++dy)
+            found = found || image.pixelColor(onLine.toPoint() + QPoint(0, dy)).rgb() ==
+                                 ChartPalette::trendNegative().rgb();
+        QVERIFY(found);
+    }
+
+    void barsByAgeSortByAge() {
+        ChartRequest r = request(ChartType::Bar);
+        r.xAxis = ChartAxis::Age;
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_3_DARK_PINK"_qs);
+        QList<ChartPoint> points;
+        const QStringList ages = {u"90+"_qs, u"10-14"_qs, u"5-9"_qs, u"65-74"_qs};
+        const QList<double> values = {40, 10, 5, 30};
+        for (int i = 0; i < ages.size(); ++i)
+            points.append(
+                ChartPoint{series(u"cases"_qs, ages[i]), kFirst, values[i], false, {}, {}});
+        const ChartDataset data{{points}};
+        const BarCharts::BarTable table = BarCharts::barTable(r, data);
+        QCOMPARE(table.categories, QStringList({u"5-9"_qs, u"10-14"_qs, u"65-74"_qs, u"90+"_qs}));
+        QCOMPARE(table.values[0][3].value_or(-1), 40.0);
+
+        auto scene = ChartBuilder::build(r, data);
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        const QRectF area = chart->plotArea();
+        const QColor pink(128, 22, 80);
+        auto barTop = [&](int category) {
+            const int x = qRound(area.left() + (category + 0.5) * area.width() / 4);
+            int y = int(area.bottom()) - 2;
+            while (y > area.top() && image.pixelColor(x, y).rgb() == pink.rgb())
+                --y;
+            return area.bottom() - y;
+        };
+        // Heights follow the sorted order: 5, 10, 30, 40.
+        QVERIFY(barTop(0) < barTop(1));
+        QVERIFY(barTop(1) < barTop(2));
+        QVERIFY(barTop(2) < barTop(3));
+        QVERIFY(barTop(0) > 2);
+    }
+
+    void stackedBarsStackPlots() {
+        ChartRequest r = request(ChartType::StackedBar, 2);
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_qs);
+        r.plots[1].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_qs);
+        ChartDataset data{
+            {daily(series(u"a"_qs), {100, 100, 100}), daily(series(u"b"_qs), {100, 100, 100})}};
+        auto scene = ChartBuilder::build(r, data);
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        const QRectF area = chart->plotArea();
+        const qreal x = area.left() + area.width() / 6; // the first date's bar
+        const qreal y50 = chart->mapToPosition(QPointF(0, 50), chart->series().constFirst()).y();
+        const qreal y150 = chart->mapToPosition(QPointF(0, 150), chart->series().constFirst()).y();
+        COMPARE_COLOUR(pixel(image, QPointF(x, y50)), QColor(18, 67, 109));
+        COMPARE_COLOUR(pixel(image, QPointF(x, y150)), QColor(244, 106, 37));
+    }
+
+    void heatmapCellsFollowTheScale() {
+        ChartRequest r = request(ChartType::Heatmap, 1, {500, 240});
+        r.categoryAxis = ChartAxis::Age;
+        QList<ChartPoint> points;
+        const QStringList ages = {u"65+"_qs, u"0-4"_qs, u"5-14"_qs};
+        for (int day = 0; day < 4; ++day) {
+            for (int a = 0; a < ages.size(); ++a) {
+                if (day == 2 && a == 1)
+                    continue; // one missing cell: 0-4 on the third day
+                points.append(ChartPoint{series(u"rate"_qs, ages[a]),
+                                         kFirst.addDays(day),
+                                         double(day * 10 + a),
+                                         false,
+                                         {},
+                                         {}});
+            }
+        }
+        const ChartDataset data{{points}};
+        const HeatmapChart::Grid grid = HeatmapChart::grid(r, data);
+        QCOMPARE(grid.categories, QStringList({u"0-4"_qs, u"5-14"_qs, u"65+"_qs}));
+        QCOMPARE(grid.minimum, 0.0);
+        QCOMPARE(grid.maximum, 32.0);
+        auto scene = ChartBuilder::build(r, data);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        auto cell = [&](int column, int row) {
+            return pixel(image, HeatmapChart::cellRect(r.size, grid, column, row).center());
+        };
+        // Rows 0-4, 5-14, 65+ hold values day * 10 + 1, + 2 and + 0.
+        COMPARE_COLOUR(cell(0, 2), HeatmapChart::scaleColour(0)); // 65+ day 0: 0, the minimum
+        COMPARE_COLOUR(cell(3, 1), HeatmapChart::scaleColour(1)); // 5-14 day 3: 32, the maximum
+        COMPARE_COLOUR(cell(1, 1), HeatmapChart::colourFor(grid, 12)); // 5-14 day 1
+        COMPARE_COLOUR(cell(2, 0), HeatmapChart::emptyCellColour());   // 0-4 day 2: missing
+        QVERIFY(HeatmapChart::scaleColour(0.5).lightness() <
+                HeatmapChart::scaleColour(0).lightness());
+        QVERIFY(HeatmapChart::scaleColour(0.5).lightness() >
+                HeatmapChart::scaleColour(1).lightness());
+    }
+
+    void sizeAndFormatAsRequested_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<QSize>("size");
+        const QList<ChartType> types = {ChartType::SimpleLine,
+                                        ChartType::LineWithShadedSection,
+                                        ChartType::LineMultiColoured,
+                                        ChartType::LineSingleSimplified,
+                                        ChartType::Bar,
+                                        ChartType::StackedBar,
+                                        ChartType::Waffle,
+                                        ChartType::Heatmap};
+        for (ChartType type : types) {
+            for (QSize size : {QSize(515, 220), QSize(1200, 600), QSize(50, 50)})
+                QTest::addRow("%s %dx%d", qPrintable(chartTypeName(type)), size.width(),
+                              size.height())
+                    << int(type) << size;
+        }
+    }
+
+    void sizeAndFormatAsRequested() {
+        QFETCH(int, type);
+        QFETCH(QSize, size);
+        ChartRequest r = request(ChartType(type), 1, size);
+        r.xAxisTitle = u"Date of specimen"_qs;
+        r.yAxisTitle = u"Cases per day"_qs;
+        ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_qs),
+                                 {40, 30, 20, 35, 25, 30, 10, 12, 14, 16, 18, 20, 22, 24, 26})}};
+        auto scene = ChartBuilder::build(r, data);
+        for (ChartFormat format : {ChartFormat::Png, ChartFormat::Jpeg}) {
+            QByteArray bytes = ChartRenderer::render(*scene, size, format);
+            QBuffer buffer(&bytes);
+            QImageReader reader(&buffer);
+            QCOMPARE(reader.format(),
+                     format == ChartFormat::Png ? QByteArray("png") : QByteArray("jpeg"));
+            const QImage image = reader.read();
+            QCOMPARE(image.size(), size);
+            // Something was drawn: not a single flat colour.
+            QImage small = image.convertToFormat(QImage::Format_RGB32);
+            bool varied = false;
+            for (int y = 0; y < small.height() && !varied; y += 2)
+                for (int x = 0; x < small.width() && !varied; x += 2)
+                    varied = small.pixel(x, y) != small.pixel(0, 0);
+            QVERIFY(varied);
+        }
+        QSize svgSize;
+        const QStringList texts =
+            svgTexts(ChartRenderer::render(*scene, size, ChartFormat::Svg), &svgSize);
+        QVERIFY(!texts.contains(u"<malformed>"_qs));
+        QCOMPARE(svgSize, size);
+        const bool hasAxes = ChartType(type) != ChartType::SimpleLine &&
+                             ChartType(type) != ChartType::Waffle &&
+                             ChartType(type) != ChartType::Heatmap;
+        if (hasAxes && size.width() >= 515) {
+            QVERIFY2(texts.contains(r.xAxisTitle), qPrintable(texts.join(u'|')));
+            // The simplified line has no value axis: its two labelled ends carry the values.
+            if (ChartType(type) != ChartType::LineSingleSimplified)
+                QVERIFY2(texts.contains(r.yAxisTitle), qPrintable(texts.join(u'|')));
+        }
+    }
+
+    void noDataSaysSo() {
+        for (ChartType type :
+             {ChartType::LineMultiColoured, ChartType::Waffle, ChartType::Heatmap}) {
+            ChartRequest r = request(type);
+            auto scene = ChartBuilder::build(r, ChartDataset{{{}}});
+            const QStringList texts =
+                svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
+            QCOMPARE(texts, QStringList{u"No data"_qs});
+            QCOMPARE(ChartRenderer::renderImage(*scene, r.size).size(), r.size);
+        }
+    }
+};
+
+QTEST_MAIN(TestChartRendering)
+#include "TestChartRendering.moc"

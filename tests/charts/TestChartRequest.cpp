@@ -1,0 +1,166 @@
+#include "CategoryOrder.h"
+#include "ChartPalette.h"
+#include "ChartRequest.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace isobar;
+
+namespace {
+
+const QDate kToday(2024, 6, 15);
+
+QJsonObject plot(const QString &type = QStringLiteral("line_multi_coloured")) {
+    return QJsonObject{
+        {"topic", "COVID-19"}, {"metric", "COVID-19_cases_casesByDay"}, {"chart_type", type}};
+}
+
+QJsonObject body(const QJsonArray &plots, const QJsonObject &extra = {}) {
+    QJsonObject result = extra;
+    result.insert(u"plots", plots);
+    return result;
+}
+
+} // namespace
+
+class TestChartRequest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void defaults() {
+        ChartRequestError error;
+        const auto request = ChartRequest::parse(body({plot()}), kToday, &error);
+        QVERIFY(request);
+        QCOMPARE(request->size, QSize(515, 220));
+        QCOMPARE(request->format, ChartFormat::Svg);
+        QCOMPARE(request->xAxis, ChartAxis::Date);
+        QCOMPARE(request->plots.size(), 1);
+        QCOMPARE(*request->plots[0].selection.from, QDate(2023, 6, 1));
+        QCOMPARE(*request->plots[0].selection.to, kToday);
+        QVERIFY(!request->plots[0].colour);
+    }
+
+    void fullBody() {
+        QJsonObject p = plot(QStringLiteral("line_multi_coloured"));
+        p.insert(u"line_colour", u"COLOUR_4_ORANGE"_qs);
+        p.insert(u"line_type", u"DASH"_qs);
+        p.insert(u"use_smooth_lines", true);
+        p.insert(u"label", u"England"_qs);
+        p.insert(u"date_from", u"2024-01-01"_qs);
+        p.insert(u"date_to", u"2024-02-01"_qs);
+        ChartRequestError error;
+        const auto request = ChartRequest::parse(body({p}, {{"file_format", "jpg"},
+                                                            {"chart_width", 1200},
+                                                            {"chart_height", "600"},
+                                                            {"x_axis_title", "Date"},
+                                                            {"y_axis_title", "Cases"},
+                                                            {"y_axis_minimum_value", 0},
+                                                            {"y_axis_maximum_value", 500}}),
+                                                 kToday, &error);
+        QVERIFY2(request, qPrintable(error.field + u": " + error.detail));
+        QCOMPARE(request->format, ChartFormat::Jpeg);
+        QCOMPARE(request->size, QSize(1200, 600));
+        QCOMPARE(request->xAxisTitle, u"Date"_qs);
+        QCOMPARE(*request->yMaximum, 500.0);
+        QCOMPARE(*request->plots[0].colour, QColor(244, 106, 37));
+        QVERIFY(request->plots[0].dashed);
+        QVERIFY(request->plots[0].smooth);
+        QCOMPARE(request->plots[0].label, u"England"_qs);
+        QCOMPARE(*request->plots[0].selection.to, QDate(2024, 2, 1));
+    }
+
+    void errorsNameTheirField_data() {
+        QTest::addColumn<QJsonObject>("body");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("mentions");
+
+        QJsonObject unknownType = plot(QStringLiteral("pie"));
+        QTest::newRow("unknown chart type") << body({unknownType}) << "plots[0].chart_type"
+                                            << "pie";
+        QTest::newRow("width under 50") << body({plot()}, {{"chart_width", 49}}) << "chart_width"
+                                        << "50";
+        QTest::newRow("height over 4000")
+            << body({plot()}, {{"chart_height", 4001}}) << "chart_height"
+            << "4000";
+        QJsonArray eleven;
+        for (int i = 0; i < 11; ++i)
+            eleven.append(plot());
+        QTest::newRow("more than 10 plots") << body(eleven) << "plots"
+                                            << "10";
+        QJsonObject badColour = plot();
+        badColour.insert(u"line_colour", u"COLOUR_99_GOLD"_qs);
+        QTest::newRow("unknown colour") << body({plot(), badColour}) << "plots[1].line_colour"
+                                        << "COLOUR_99_GOLD";
+        QJsonObject backwards = plot();
+        backwards.insert(u"date_from", u"2024-03-01"_qs);
+        backwards.insert(u"date_to", u"2024-02-01"_qs);
+        QTest::newRow("date_to before date_from") << body({backwards}) << "plots[0].date_to"
+                                                  << "before";
+        QJsonArray fourWaffles;
+        for (int i = 0; i < 4; ++i)
+            fourWaffles.append(plot(QStringLiteral("waffle")));
+        QTest::newRow("waffle with 4 percentages") << body(fourWaffles) << "plots"
+                                                   << "3";
+        QTest::newRow("unknown format") << body({plot()}, {{"file_format", "gif"}}) << "file_format"
+                                        << "gif";
+        QJsonObject dotted = plot();
+        dotted.insert(u"line_type", u"DOTTED"_qs);
+        QTest::newRow("unknown line type") << body({dotted}) << "plots[0].line_type"
+                                           << "DOTTED";
+        QJsonObject noTopic = plot();
+        noTopic.remove(u"topic");
+        QTest::newRow("missing topic") << body({noTopic}) << "plots[0].topic"
+                                       << "required";
+        QTest::newRow("mixed chart types")
+            << body({plot(), plot(QStringLiteral("bar"))}) << "plots[1].chart_type"
+            << "same";
+        QTest::newRow("unknown x axis") << body({plot()}, {{"x_axis", "colour"}}) << "x_axis"
+                                        << "colour";
+        QTest::newRow("no plots") << body({}) << "plots"
+                                  << "non-empty";
+        QTest::newRow("size not a number")
+            << body({plot()}, {{"chart_width", "wide"}}) << "chart_width"
+            << "number";
+        QJsonObject badDate = plot();
+        badDate.insert(u"date_from", u"01/02/2024"_qs);
+        QTest::newRow("malformed date") << body({badDate}) << "plots[0].date_from"
+                                        << "01/02/2024";
+    }
+
+    void errorsNameTheirField() {
+        QFETCH(QJsonObject, body);
+        QFETCH(QString, field);
+        QFETCH(QString, mentions);
+        ChartRequestError error;
+        QVERIFY(!ChartRequest::parse(body, kToday, &error));
+        QCOMPARE(error.field, field);
+        QVERIFY2(error.detail.contains(mentions), qPrintable(error.detail));
+    }
+
+    void paletteHasTheDashboardValues() {
+        QCOMPARE(ChartPalette::names().size(), 15);
+        QCOMPARE(*ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_qs), QColor(18, 67, 109));
+        QCOMPARE(*ChartPalette::colour(u"COLOUR_6_LIGHT_PURPLE"_qs), QColor(162, 133, 209));
+        QCOMPARE(*ChartPalette::colour(u"COLOUR_7_BURGUNDY"_qs), QColor(84, 13, 52));
+        QCOMPARE(*ChartPalette::colour(u"COLOUR_12_BLUE"_qs), QColor(0, 157, 214));
+        QCOMPARE(*ChartPalette::colour(u"TREND_LINE_NEGATIVE"_qs), QColor(171, 43, 23));
+        QVERIFY(!ChartPalette::colour(u"RED"_qs));
+        QCOMPARE(ChartPalette::seriesColour(12), ChartPalette::seriesColour(0));
+    }
+
+    void ageBandsSortByAge() {
+        const QStringList bands = {u"90+"_qs,   u"5-9"_qs,   u"all"_qs, u"10-14"_qs,
+                                   u"00-04"_qs, u"85-89"_qs, u"<1"_qs,  u"15-44"_qs};
+        const QStringList expected = {u"00-04"_qs, u"<1"_qs,    u"5-9"_qs, u"10-14"_qs,
+                                      u"15-44"_qs, u"85-89"_qs, u"90+"_qs, u"all"_qs};
+        QCOMPARE(sortedCategories(bands, ChartAxis::Age), expected);
+        // Other categories sort by name, the total still last.
+        QCOMPARE(sortedCategories({u"m"_qs, u"all"_qs, u"f"_qs}, ChartAxis::Sex),
+                 QStringList({u"f"_qs, u"m"_qs, u"all"_qs}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChartRequest)
+#include "TestChartRequest.moc"
