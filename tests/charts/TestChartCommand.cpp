@@ -1,0 +1,120 @@
+#include "TestSupport.h"
+
+#include <QFile>
+#include <QImageReader>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QXmlStreamReader>
+
+using namespace isobar;
+
+// `isobar chart` end to end: fixture files through `isobar ingest`, then the command.
+class TestChartCommand : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_database;
+
+    QString writeRequest(const QByteArray &json) {
+        static int count = 0;
+        const QString path = m_dir.filePath(QStringLiteral("request%1.json").arg(++count));
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size())
+            return {};
+        return path;
+    }
+
+    int chart(const QString &request, const QString &out, QByteArray *stdoutText,
+              QByteArray *stderrText) {
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        process.setProcessEnvironment(environment);
+        process.start(QStringLiteral(ISOBAR_BINARY),
+                      {QStringLiteral("chart"), QStringLiteral("--database"), m_database,
+                       QStringLiteral("--out"), out, request});
+        if (!process.waitForFinished(60000))
+            return -1;
+        *stdoutText = process.readAllStandardOutput();
+        *stderrText = process.readAllStandardError();
+        return process.exitCode();
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_database = m_dir.filePath(QStringLiteral("store.db"));
+        QByteArray output;
+        QCOMPARE(test::runIngest(m_database, {test::fixturesDir() + u"/metrics"_qs}, &output), 0);
+    }
+
+    void rendersPngAtTheRequestedSize() {
+        const QString request = writeRequest(
+            R"({"chart_width": 640, "chart_height": 320, "plots": [{"topic": "COVID-19",
+                "metric": "COVID-19_cases_casesByDay", "chart_type": "line_with_shaded_section",
+                "date_from": "2022-12-01", "date_to": "2023-02-01"}]})");
+        const QString out = m_dir.filePath(QStringLiteral("cases.png"));
+        QByteArray text, errors;
+        QCOMPARE(chart(request, out, &text, &errors), 0);
+        QImageReader reader(out);
+        QCOMPARE(reader.format(), QByteArray("png"));
+        QCOMPARE(reader.size(), QSize(640, 320));
+        // The alt text names the metric, its place and the newest point (4 January 2023).
+        QVERIFY2(text.contains("COVID-19_cases_casesByDay") && text.contains("England") &&
+                     text.contains("4 January 2023"),
+                 text.constData());
+    }
+
+    void rendersWellFormedSvgWithTitles() {
+        const QString request = writeRequest(
+            R"({"x_axis": "age", "x_axis_title": "Age band", "y_axis_title": "Rate",
+                "plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_rateRollingMean",
+                "sex": "all", "chart_type": "bar", "date_from": "2022-12-01"}]})");
+        const QString out = m_dir.filePath(QStringLiteral("ages.svg"));
+        QByteArray text, errors;
+        QCOMPARE(chart(request, out, &text, &errors), 0);
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&file);
+        QStringList texts;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (xml.isStartElement() && xml.name() == u"text")
+                texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).trimmed();
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY2(texts.contains(u"Age band"_qs) && texts.contains(u"Rate"_qs),
+                 qPrintable(texts.join(u'|')));
+        // Both bands of the fixture, in age order.
+        QVERIFY(texts.indexOf(u"85-89"_qs) >= 0);
+        QVERIFY(texts.indexOf(u"85-89"_qs) < texts.indexOf(u"90+"_qs));
+    }
+
+    void badRequestExitsTwoNamingTheField() {
+        // An Influenza metric asked for under COVID-19.
+        const QString request = writeRequest(
+            R"({"plots": [{"topic": "COVID-19", "metric": "weekly_hospital_admissions_rate_by_age"}]})");
+        QByteArray text, errors;
+        QCOMPARE(chart(request, m_dir.filePath(QStringLiteral("bad.png")), &text, &errors), 2);
+        QVERIFY2(errors.contains("plots[0].metric") && errors.contains("does not belong"),
+                 errors.constData());
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.png"))));
+    }
+
+    void noDataIsAChartSayingSo() {
+        const QString request = writeRequest(
+            R"({"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay",
+                "date_from": "2020-01-01", "date_to": "2020-02-01"}]})");
+        const QString out = m_dir.filePath(QStringLiteral("empty.svg"));
+        QByteArray text, errors;
+        QCOMPARE(chart(request, out, &text, &errors), 0);
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("No data"));
+        QVERIFY2(text.contains("no data"), text.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestChartCommand)
+#include "TestChartCommand.moc"
