@@ -74,7 +74,7 @@ grep -q -- '--no-auth' <<< "$SERVE_HELP" && SERVE_FLAGS+=(--no-auth)
 grep -q -- '--rate-limit' <<< "$SERVE_HELP" && SERVE_FLAGS+=(--rate-limit 0)
 
 wait_for() { # url
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 300); do
         curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
         sleep 0.1
     done
@@ -84,10 +84,11 @@ wait_for() { # url
 
 "$ISOBAR" serve "${SERVE_FLAGS[@]}" --port "$PORT" > "$OUT/serve.log" 2>&1 &
 PIDS+=($!)
+# The first server migrates the store if the schema has grown; the second starts after it.
+wait_for "http://127.0.0.1:$PORT/health"
 "$ISOBAR" serve "${SERVE_FLAGS[@]}" --port "$NOCACHE_PORT" --response-cache-entries 0 \
     > "$OUT/serve-nocache.log" 2>&1 &
 PIDS+=($!)
-wait_for "http://127.0.0.1:$PORT/health"
 wait_for "http://127.0.0.1:$NOCACHE_PORT/health"
 
 TIMESERIES_PATH="/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/COVID-19/geography_types/Nation/geographies/England/metrics/COVID-19_cases_casesByDay?year=2023&page_size=365"
