@@ -13,7 +13,7 @@ QString typeDescription(ChartType type) {
     case ChartType::SimpleLine:
         return QStringLiteral("A simple line chart");
     case ChartType::LineWithShadedSection:
-        return QStringLiteral("A line chart with its most recent period shaded");
+        return QStringLiteral("A line chart, its most recent week shaded by the change,");
     case ChartType::LineMultiColoured:
         return QStringLiteral("A line chart");
     case ChartType::LineSingleSimplified:

@@ -10,6 +10,7 @@
 #include <QLinearGradient>
 #include <QLocale>
 #include <algorithm>
+#include <cmath>
 
 namespace isobar::HeatmapChart {
 
@@ -86,7 +87,11 @@ QRectF cellRect(QSize size, const Grid &grid, int column, int row) {
     const QRectF area = cellArea(size, grid);
     const qreal width = area.width() / std::max<qsizetype>(1, grid.dates.size());
     const qreal height = area.height() / std::max<qsizetype>(1, grid.categories.size());
-    return QRectF(area.left() + column * width, area.top() + row * height, width, height);
+    // Whole-pixel edges: neighbouring cells meet without an antialiased seam between them.
+    const qreal left = std::round(area.left() + column * width);
+    const qreal top = std::round(area.top() + row * height);
+    return QRectF(left, top, std::round(area.left() + (column + 1) * width) - left,
+                  std::round(area.top() + (row + 1) * height) - top);
 }
 
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
