@@ -48,7 +48,9 @@ Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &dat
     axes.x->setRange(QDateTime(first, QTime(0, 0), Qt::UTC), QDateTime(last, QTime(0, 0), Qt::UTC));
     axes.x->setFormat(first.daysTo(last) > 120 ? QStringLiteral("MMM yyyy")
                                                : QStringLiteral("d MMM"));
-    axes.x->setTickCount(std::clamp(request.size.width() / 110, 2, 8));
+    // Ticks on whole days: a short range gets one per day, not repeated labels between them.
+    axes.x->setTickCount(int(
+        std::min<qint64>(std::clamp(request.size.width() / 110, 2, 8), first.daysTo(last) + 1)));
     axes.y = new QValueAxis;
     if (high <= low)
         high = low + 1;
