@@ -23,6 +23,7 @@
 #include "ApiServer.h"
 #include "MetricsDatabase.h"
 #include "RequestLog.h"
+#include "SchemaMigrations.h"
 #include "weather/GridCell.h"
 
 #include <QCommandLineParser>
@@ -562,13 +563,17 @@ private:
     QSqlQuery m_endpoint, m_histogram, m_cell, m_subject;
 };
 
-QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint64 seed) {
-    return QStringLiteral("days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 schema=3")
+// What the store was generated from: a different route table or schema means other traffic.
+QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint64 seed,
+                qsizetype routes) {
+    return QStringLiteral("days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 routes=%6 schema=%7")
         .arg(days)
         .arg(perDay)
         .arg(rawDays)
         .arg(subjects)
-        .arg(seed);
+        .arg(seed)
+        .arg(routes)
+        .arg(SchemaMigrations::latestVersion());
 }
 
 bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 perDay,
@@ -705,7 +710,8 @@ RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs) {
 
 int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, qint64 rawDays,
              int subjects, quint64 seed, int runs, bool regenerate) {
-    const QString shape = shapeOf(days, perDay, rawDays, subjects, seed);
+    const QString shape = shapeOf(days, perDay, rawDays, subjects, seed,
+                                  traffic.weatherRoutes() + traffic.otherRoutes());
     if (regenerate || storedShape(path) != shape) {
         if (!generateStore(traffic, path, days, perDay, rawDays, shape))
             return 1;
