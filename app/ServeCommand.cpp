@@ -94,6 +94,9 @@ int runServeCommand(const QStringList &arguments)
     config.rateLimit.burst = double(settings.integer("rate-burst", 1, 1'000'000));
     config.corsOrigins = commaList(settings.text("cors-origins"));
     config.uploadEnabled = settings.enabled("enable-upload");
+    config.maxQueuedRenders = int(settings.integer("max-queued-renders", 1, 100'000));
+    config.chartCacheEntries = int(settings.integer("chart-cache-entries", 0, 1'000'000));
+    config.chartCacheBytes = settings.integer("chart-cache-bytes", 0, qint64(1) << 40);
     config.captureRequests = settings.enabled("request-log");
     config.recorder.queueCapacity = int(settings.integer("request-queue", 1000, 10'000'000));
     config.recorder.rawRetentionDays = int(settings.integer("request-retention-days", 1, 3650));

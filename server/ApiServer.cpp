@@ -5,6 +5,7 @@
 #include "SchemaMigrations.h"
 #include "WeatherLocationStore.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QJsonObject>
@@ -84,7 +85,15 @@ bool ApiServer::start()
         observe(request, response, micros);
     });
 
+    m_renders.reset(new RenderQueue(m_config.maxQueuedRenders));
+    if (QCoreApplication::instance())
+        m_renders->moveToThread(QCoreApplication::instance()->thread());
+    m_chartCache = std::make_unique<ResponseCache>(
+        ResponseCache::Limits{m_config.chartCacheEntries, m_config.chartCacheBytes});
+    m_charts = std::make_unique<ChartsApi>(*m_runner, *m_renders, m_chartCache.get());
+
     registerSystemRoutes();
+    m_charts->registerRoutes(m_http.router());
     m_stats->registerRoutes(m_http.router());
     m_metrics->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
@@ -268,6 +277,16 @@ QByteArray ApiServer::prometheusText() const
     out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"inserted"_qs}}, double(uploads.pointsInserted));
     out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"updated"_qs}}, double(uploads.pointsUpdated));
 
+    out.family(u"isobar_chart_renders_total"_qs, "counter", u"Charts drawn."_qs);
+    out.sample(u"isobar_chart_renders_total"_qs, {}, double(m_renders->rendered()));
+    out.family(u"isobar_chart_render_queue_depth"_qs, "gauge", u"Charts waiting to be drawn."_qs);
+    out.sample(u"isobar_chart_render_queue_depth"_qs, {}, m_renders->queued());
+    const ResponseCache::Stats charts = m_chartCache->stats();
+    out.family(u"isobar_chart_cache_hits_total"_qs, "counter", u"Chart requests answered from rendered bytes."_qs);
+    out.sample(u"isobar_chart_cache_hits_total"_qs, {}, double(charts.hits));
+    out.family(u"isobar_chart_cache_misses_total"_qs, "counter", u"Chart requests that had to be drawn."_qs);
+    out.sample(u"isobar_chart_cache_misses_total"_qs, {}, double(charts.misses));
+
     const RequestRecorder::Stats events = m_recorder ? m_recorder->stats() : RequestRecorder::Stats{};
     out.family(u"isobar_request_events_queue_depth"_qs, "gauge", u"Request events waiting for the log writer."_qs);
     out.sample(u"isobar_request_events_queue_depth"_qs, {}, events.queueDepth);
@@ -289,8 +308,12 @@ void ApiServer::stop()
 
 void ApiServer::refreshDataVersion()
 {
-    if (m_database && m_database->isOpen())
-        m_cache->setDataVersion(m_database->dataVersion());
+    if (!m_database || !m_database->isOpen())
+        return;
+    const qint64 version = m_database->dataVersion();
+    m_cache->setDataVersion(version);
+    if (m_chartCache)
+        m_chartCache->setDataVersion(version); // new data, new charts
 }
 
 QString ApiServer::url() const

@@ -2,6 +2,8 @@
 
 #include "RequestPipeline.h"
 #include "ServerConfig.h"
+#include "charts/ChartsApi.h"
+#include "charts/RenderQueue.h"
 #include "auth/Authenticator.h"
 #include "auth/OidcKeyProvider.h"
 #include "auth/RateLimiter.h"
@@ -86,6 +88,10 @@ private:
     TrafficCounters m_traffic;
     std::unique_ptr<StatsApi> m_stats;
     std::unique_ptr<HttpServer> m_metricsHttp;
+    // Lives on the GUI thread (docs/CHARTS.md), so it is handed back there to be deleted.
+    std::unique_ptr<RenderQueue, void (*)(RenderQueue *)> m_renders{nullptr, [](RenderQueue *q) { q->deleteLater(); }};
+    std::unique_ptr<ResponseCache> m_chartCache;
+    std::unique_ptr<ChartsApi> m_charts;
     QString m_error;
 };
 

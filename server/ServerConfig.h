@@ -50,6 +50,10 @@ struct ServerConfig {
     RequestStats::Options stats;
     quint16 metricsPort = 0;
     QHostAddress metricsBind = QHostAddress::LocalHost;
+    // Charts: drawn on the GUI thread one at a time; this many may wait, more get 503.
+    int maxQueuedRenders = 64;
+    int chartCacheEntries = 1000;
+    qint64 chartCacheBytes = 64 * 1024 * 1024;
     AuthConfig auth;
     RateLimiter::Options rateLimit;
     QStringList corsOrigins; // none by default: browsers on other origins are refused

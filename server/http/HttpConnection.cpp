@@ -232,19 +232,32 @@ void HttpConnection::dispatch()
     m_request = HttpRequest{};
     QElapsedTimer timer;
     timer.start();
-    m_dispatcher(request)
-        .then(this, [this, sequence, request, timer](const HttpResponse &response) {
-            if (m_observer)
-                m_observer(request, response, timer.nsecsElapsed() / 1000);
+    ++m_inFlight;
+    auto answer = [this, sequence, request, timer](const HttpResponse &response) {
+        if (m_observer)
+            m_observer(request, response, timer.nsecsElapsed() / 1000);
+        if (settle())
             complete(sequence, response);
+    };
+    m_dispatcher(request)
+        .then(this, answer)
+        .onFailed(this, [answer] {
+            answer(HttpResponse::problem(500, QStringLiteral("the request could not be processed")));
         })
-        .onFailed(this, [this, sequence, request, timer] {
-            const HttpResponse failure =
-                HttpResponse::problem(500, QStringLiteral("the request could not be processed"));
-            if (m_observer)
-                m_observer(request, failure, timer.nsecsElapsed() / 1000);
-            complete(sequence, failure);
+        .onCanceled(this, [answer] {
+            // A handler's promise died unfinished (a shutdown under way): still answer.
+            answer(HttpResponse::problem(503, QStringLiteral("the server is shutting down")));
         });
+}
+
+bool HttpConnection::settle()
+{
+    --m_inFlight;
+    if (!m_closed)
+        return true;
+    if (m_inFlight == 0)
+        deleteLater(); // the last answer of a connection that closed while it was computed
+    return false;
 }
 
 void HttpConnection::complete(quint64 sequence, const HttpResponse &response)
@@ -316,7 +329,8 @@ void HttpConnection::closeNow()
         m_socket->abort();
     m_timer.stop();
     Q_EMIT closed();
-    deleteLater();
+    if (m_inFlight == 0)
+        deleteLater(); // else the last answer to arrive deletes it (settle())
 }
 
 } // namespace isobar

@@ -57,6 +57,8 @@ private:
     void rejectAndClose(int status, const QString &detail);
     void complete(quint64 sequence, const HttpResponse &response);
     void flushReady();
+    // A dispatched request's answer arrived (or failed); false when the connection is gone.
+    bool settle();
     void armTimer();
     void onTimeout();
     void closeNow();
@@ -88,6 +90,9 @@ private:
     bool m_closing = false; // no more requests are read
     bool m_draining = false;
     bool m_closed = false;
+    // Answers still being computed. The connection outlives them even after the socket has
+    // gone: their continuations run on this object, which must not be deleted under them.
+    int m_inFlight = 0;
 
     std::deque<Pending> m_pending;
     quint64 m_nextSequence = 0;

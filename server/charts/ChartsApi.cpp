@@ -1,0 +1,159 @@
+#include "ChartsApi.h"
+
+#include "ChartData.h"
+#include "ChartPalette.h"
+#include "ChartRequest.h"
+#include "RenderQueue.h"
+#include "metrics/ApiError.h"
+#include "metrics/QueryRunner.h"
+#include "metrics/RequestParsing.h"
+#include "metrics/ResponseCache.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QUrl>
+
+namespace isobar {
+
+namespace {
+
+// What a web client needs to redraw the chart itself: the series, their points and colours.
+QJsonObject figure(const ChartRequest &request, const ChartDataset &data)
+{
+    QJsonArray series;
+    for (qsizetype i = 0; i < request.plots.size() && i < data.plots.size(); ++i) {
+        const ChartPlot &plot = request.plots[i];
+        QJsonArray points;
+        for (const ChartPoint &point : data.plots[i]) {
+            points.append(QJsonObject{{u"date"_qs, point.date.toString(Qt::ISODate)},
+                                      {u"value"_qs, point.value},
+                                      {u"in_reporting_delay_period"_qs, point.inReportingDelay}});
+        }
+        const QColor colour = plot.colour.value_or(ChartPalette::seriesColour(int(i)));
+        series.append(QJsonObject{{u"label"_qs, plot.label.isEmpty() ? QStringLiteral("Plot%1").arg(i + 1) : plot.label},
+                                  {u"chart_type"_qs, chartTypeName(plot.type)},
+                                  {u"metric"_qs, plot.selection.metric},
+                                  {u"geography"_qs, plot.selection.geography},
+                                  {u"colour"_qs, colour.name()},
+                                  {u"line_type"_qs, plot.dashed ? u"DASH"_qs : u"SOLID"_qs},
+                                  {u"points"_qs, points}});
+    }
+    return QJsonObject{{u"width"_qs, request.size.width()},
+                       {u"height"_qs, request.size.height()},
+                       {u"x_axis_title"_qs, request.xAxisTitle},
+                       {u"y_axis_title"_qs, request.yAxisTitle},
+                       {u"series"_qs, series}};
+}
+
+HttpResponse withEtag(HttpResponse response)
+{
+    const QByteArray digest = QCryptographicHash::hash(response.body, QCryptographicHash::Sha256).toHex().left(32);
+    response.setHeader("ETag", '"' + digest + '"');
+    response.setHeader("Cache-Control", "public, max-age=300");
+    return response;
+}
+
+// 304 when the client already holds these exact bytes.
+HttpResponse revalidated(const HttpRequest &request, HttpResponse response)
+{
+    const QByteArray etag = response.header("ETag");
+    if (etag.isEmpty() || request.header("if-none-match") != etag)
+        return response;
+    HttpResponse notModified;
+    notModified.status = 304;
+    notModified.setHeader("ETag", etag);
+    notModified.notes = response.notes;
+    return notModified;
+}
+
+} // namespace
+
+ChartsApi::ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *cache, Today today)
+    : m_runner(runner)
+    , m_renders(renders)
+    , m_cache(cache)
+    , m_today(today ? std::move(today) : Today([] { return QDate::currentDate(); }))
+{
+}
+
+void ChartsApi::registerRoutes(Router &router)
+{
+    router.add("POST", QStringLiteral("/api/charts/v2"), QStringLiteral("A chart of metrics as PNG, JPEG or SVG"),
+               [this](const HttpRequest &request, const RouteParams &) { return chart(request, Version::V2); });
+    router.add("POST", QStringLiteral("/api/charts/v3"),
+               QStringLiteral("A chart as SVG in JSON, with its alt text and plotted data"),
+               [this](const HttpRequest &request, const RouteParams &) { return chart(request, Version::V3); });
+}
+
+QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version version)
+{
+    QJsonObject body;
+    try {
+        body = parseJsonBody(request.body);
+    } catch (const ApiError &error) {
+        return readyResponse(error.toResponse());
+    }
+    if (version == Version::V3)
+        body.insert(u"file_format"_qs, u"svg"_qs); // v3 answers SVG only
+    const QDate today = m_today();
+    ChartRequestError invalid;
+    std::optional<ChartRequest> parsed = ChartRequest::parse(body, today, &invalid);
+    if (!parsed)
+        return readyResponse(HttpResponse::problem(400, invalid.detail, invalid.field));
+
+    // The canonical body (QJsonObject keeps keys sorted) and today's date, for the defaults.
+    const QByteArray key = (version == Version::V2 ? "charts/v2\n" : "charts/v3\n")
+        + today.toString(Qt::ISODate).toLatin1() + '\n' + QJsonDocument(body).toJson(QJsonDocument::Compact);
+    if (m_cache) {
+        if (auto hit = m_cache->find(key))
+            return readyResponse(revalidated(request, std::move(*hit)));
+    }
+    const qint64 version0 = m_cache ? m_cache->dataVersion() : 0;
+
+    auto dataset = std::make_shared<ChartDataset>();
+    const ChartRequest chartRequest = *parsed;
+    // The store is read on the query pool; status 0 means "read, go on and draw".
+    QFuture<HttpResponse> loaded = m_runner.run([chartRequest, dataset](MetricsQuery &query) {
+        ChartRequestError error;
+        std::optional<ChartDataset> data = ChartData::load(query, chartRequest, &error);
+        if (!data)
+            return HttpResponse::problem(400, error.detail, error.field);
+        *dataset = std::move(*data);
+        HttpResponse goOn;
+        goOn.status = 0;
+        return goOn;
+    });
+    return loaded
+        .then([this, chartRequest, dataset, version, key, version0, request](HttpResponse read) -> QFuture<HttpResponse> {
+            if (read.status != 0)
+                return readyResponse(read);
+            std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chartRequest, *dataset);
+            if (!drawn) {
+                HttpResponse busy = HttpResponse::problem(503, QStringLiteral("too many charts waiting to be drawn; retry shortly"));
+                busy.setHeader("Retry-After", "1");
+                return readyResponse(busy);
+            }
+            const ChartDataset data = *dataset;
+            return drawn->then([this, chartRequest, data, version, key, version0, request](const RenderedChart &chart) {
+                HttpResponse response;
+                if (version == Version::V2) {
+                    response = HttpResponse::bytes(chart.bytes, chartContentType(chartRequest.format));
+                } else {
+                    const QDate newest = data.newestDate();
+                    response = HttpResponse::json(QJsonObject{
+                        {u"last_updated"_qs, newest.isValid() ? QJsonValue(newest.toString(Qt::ISODate)) : QJsonValue()},
+                        {u"chart"_qs, QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(chart.bytes)))},
+                        {u"alt_text"_qs, chart.altText},
+                        {u"figure"_qs, figure(chartRequest, data)},
+                    });
+                }
+                response = withEtag(std::move(response));
+                if (m_cache)
+                    m_cache->insert(key, response, version0);
+                return revalidated(request, std::move(response));
+            });
+        })
+        .unwrap();
+}
+
+} // namespace isobar
