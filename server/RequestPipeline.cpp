@@ -99,10 +99,13 @@ QFuture<HttpResponse> RequestPipeline::admit(HttpRequest request, const Route &r
         return finish(request, readyResponse(tooManyRequests(wait)));
     QFuture<HttpResponse> answer = route.handler(request, params);
     if (!request.subject.isEmpty()) {
-        answer = answer.then(QtFuture::Launch::Sync, [subject = request.subject](HttpResponse response) {
+        auto note = [subject = request.subject](HttpResponse response) {
             response.notes.subject = subject;
             return response;
-        });
+        };
+        // A ready answer (a warm cache) is noted in place: a continuation costs an allocation.
+        answer = answer.isFinished() ? readyResponse(note(answer.result()))
+                                     : answer.then(QtFuture::Launch::Sync, note);
     }
     return finish(request, answer);
 }
