@@ -6,9 +6,11 @@
 #include "LineCharts.h"
 #include "WaffleChart.h"
 
+#include <QApplication>
 #include <QChart>
 #include <QCoreApplication>
 #include <QGraphicsLayout>
+#include <QThread>
 
 namespace isobar {
 
@@ -17,7 +19,8 @@ namespace {
 // QGraphicsScene polishes items and QtCharts lays out axes, titles and legends in posted events
 // that a view's event loop would deliver later; a render needs them now. Only this scene's and
 // its charts' events are delivered, so nothing else runs re-entrantly.
-void settle(QGraphicsScene &scene) {
+void settle(QGraphicsScene &scene)
+{
     QCoreApplication::sendPostedEvents(&scene);
     for (QGraphicsItem *item : scene.items()) {
         if (auto *chart = dynamic_cast<QChart *>(item)) {
@@ -31,7 +34,13 @@ void settle(QGraphicsScene &scene) {
 } // namespace
 
 std::unique_ptr<QGraphicsScene> ChartBuilder::build(const ChartRequest &request,
-                                                    const ChartDataset &data) {
+                                                    const ChartDataset &data)
+{
+    // Off the GUI thread QtCharts corrupts its shared text layout and crashes some renders
+    // later (docs/CHARTS.md); failing here, at once and by name, is the kinder error.
+    if (!qobject_cast<QApplication *>(QCoreApplication::instance())
+        || QThread::currentThread() != QCoreApplication::instance()->thread())
+        qFatal("ChartBuilder::build must run on the GUI thread of a QApplication");
     if (data.isEmpty())
         return ChartStyle::noDataScene(request.size);
     std::unique_ptr<QGraphicsScene> scene = ChartStyle::blankScene(request.size);
