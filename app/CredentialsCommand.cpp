@@ -60,7 +60,8 @@ constexpr qsizetype kMaxInputBytes = 4096;
 // Terminal state to put back if a signal ends the program while echo is off.
 struct termios g_savedTerminal;
 
-void restoreTerminalAndReraise(int signalNumber) {
+void restoreTerminalAndReraise(int signalNumber)
+{
     ::tcsetattr(STDIN_FILENO, TCSANOW, &g_savedTerminal); // async-signal-safe
     std::signal(signalNumber, SIG_DFL);
     std::raise(signalNumber);
@@ -68,9 +69,11 @@ void restoreTerminalAndReraise(int signalNumber) {
 
 // Turns terminal echo off for its lifetime (the newline is still echoed), and back on even
 // when Ctrl-C or a hang-up interrupts the input.
-class HiddenTerminalInput {
+class HiddenTerminalInput
+{
 public:
-    HiddenTerminalInput() {
+    HiddenTerminalInput()
+    {
         if (::tcgetattr(STDIN_FILENO, &g_savedTerminal) != 0)
             return;
         m_active = true;
@@ -85,7 +88,8 @@ public:
         hidden.c_lflag |= ECHONL;
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden);
     }
-    ~HiddenTerminalInput() {
+    ~HiddenTerminalInput()
+    {
         if (!m_active)
             return;
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &g_savedTerminal);
@@ -107,7 +111,8 @@ struct KeyInput {
 };
 
 // Reads up to kMaxInputBytes + 1 bytes: one line from a terminal, everything from a pipe.
-QByteArray readStandardInput(bool oneLine) {
+QByteArray readStandardInput(bool oneLine)
+{
     QByteArray bytes;
     char buffer[512];
     while (bytes.size() <= kMaxInputBytes) {
@@ -124,7 +129,8 @@ QByteArray readStandardInput(bool oneLine) {
     return bytes;
 }
 
-KeyInput readKey(QTextStream &err) {
+KeyInput readKey(QTextStream &err)
+{
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
     QByteArray bytes;
     if (terminal) {
@@ -158,14 +164,16 @@ KeyInput readKey(QTextStream &err) {
     return input;
 }
 
-QString keychainEntry(const Keychain &keychain) {
+QString keychainEntry(const Keychain &keychain)
+{
     return QStringLiteral("%1, service \"%2\", key \"%3\"")
         .arg(Keychain::backendName(), keychain.service(),
              QLatin1String(AccuWeatherKeyProvider::kKeychainKey));
 }
 
 // The variables that win over the keychain, so a stored key would not be the one in use.
-QStringList overridingVariables() {
+QStringList overridingVariables()
+{
     QStringList set;
     for (const char *variable :
          {AccuWeatherKeyProvider::kFileVariable, AccuWeatherKeyProvider::kVariable}) {
@@ -175,7 +183,8 @@ QStringList overridingVariables() {
     return set;
 }
 
-int setKey(const Keychain &keychain, QTextStream &out, QTextStream &err) {
+int setKey(const Keychain &keychain, QTextStream &out, QTextStream &err)
+{
     KeyInput input = readKey(err);
     if (!input.problem.isEmpty()) {
         err << "isobar credentials set: " << input.problem << "; nothing was stored\n";
@@ -208,7 +217,8 @@ int setKey(const Keychain &keychain, QTextStream &out, QTextStream &err) {
     return kOk;
 }
 
-int clearKey(const Keychain &keychain, QTextStream &out, QTextStream &err) {
+int clearKey(const Keychain &keychain, QTextStream &out, QTextStream &err)
+{
     const Keychain::Result removed =
         keychain.remove(QLatin1String(AccuWeatherKeyProvider::kKeychainKey));
     if (removed.status == Keychain::Status::NotFound) {
@@ -228,7 +238,8 @@ int clearKey(const Keychain &keychain, QTextStream &out, QTextStream &err) {
 }
 
 // One geoposition search: the cheapest call that needs a valid key.
-int checkUpstream(const QString &key, const AccuWeatherClient::Options &options, QTextStream &out) {
+int checkUpstream(const QString &key, const AccuWeatherClient::Options &options, QTextStream &out)
+{
     AccuWeatherClient client(options, [key] { return key; });
     QFutureWatcher<UpstreamResult> watcher;
     QEventLoop loop;
@@ -261,7 +272,8 @@ int checkUpstream(const QString &key, const AccuWeatherClient::Options &options,
 }
 
 int showStatus(const Keychain &keychain, bool check, const AccuWeatherClient::Options &options,
-               QTextStream &out) {
+               QTextStream &out)
+{
     const AccuWeatherKeyProvider provider(keychain);
     AccuWeatherKeyProvider::Resolution resolution = provider.resolve();
     out << "source: " << AccuWeatherKeyProvider::sourceName(resolution.source) << '\n';
@@ -292,7 +304,8 @@ int showStatus(const Keychain &keychain, bool check, const AccuWeatherClient::Op
 
 } // namespace
 
-int runCredentialsCommand(const QStringList &arguments) {
+int runCredentialsCommand(const QStringList &arguments)
+{
     // QtKeychain prints its own debug lines; this command reports what happened itself.
     // QT_LOGGING_RULES still overrides this when debugging.
     QLoggingCategory::setFilterRules(QStringLiteral("default.debug=false\nisobar.upstream=false"));
@@ -310,8 +323,8 @@ int runCredentialsCommand(const QStringList &arguments) {
     QList<SettingSpec> upstreamSpecs;
     for (const SettingSpec &spec : Settings::serveSpecs()) {
         const QLatin1String flag(spec.flag);
-        if (flag == u"accuweather-url" || flag == u"accuweather-key-placement" ||
-            flag == u"accuweather-timeout-ms")
+        if (flag == u"accuweather-url" || flag == u"accuweather-key-placement"
+            || flag == u"accuweather-timeout-ms")
             upstreamSpecs << spec;
     }
     Settings::addOptions(parser, upstreamSpecs);
@@ -347,8 +360,8 @@ int runCredentialsCommand(const QStringList &arguments) {
         err << "isobar credentials: " << settings.error() << '\n';
         return kUsage;
     }
-    if (!options.baseUrl.isValid() || options.baseUrl.scheme().isEmpty() ||
-        options.baseUrl.host().isEmpty()) {
+    if (!options.baseUrl.isValid() || options.baseUrl.scheme().isEmpty()
+        || options.baseUrl.host().isEmpty()) {
         err << "isobar credentials: --accuweather-url: '" << settings.text("accuweather-url")
             << "' is not a URL\n";
         return kUsage;

@@ -13,21 +13,23 @@ namespace isobar {
 int runIngestCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Load UKHSA ingestion JSON files and 2023 CSV files into the metrics store.\n"
-                       "Each file is one transaction: a file with any invalid record is rejected "
-                       "whole, the others still load. Exit code 1 if any file failed."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Load UKHSA ingestion JSON files and 2023 CSV files into the metrics store.\n"
+        "Each file is one transaction: a file with any invalid record is rejected "
+        "whole, the others still load. Exit code 1 if any file failed."));
     parser.addHelpOption();
-    const QCommandLineOption database(QStringLiteral("database"),
-                                      QStringLiteral("SQLite file of the store [env ISOBAR_DATABASE, default isobar.db]."),
-                                      QStringLiteral("file"));
+    const QCommandLineOption database(
+        QStringLiteral("database"),
+        QStringLiteral("SQLite file of the store [env ISOBAR_DATABASE, default isobar.db]."),
+        QStringLiteral("file"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"),
                                     QStringLiteral("Validate and count, store nothing."));
     parser.addOption(database);
     parser.addOption(dryRun);
-    parser.addPositionalArgument(QStringLiteral("PATH"),
-                                 QStringLiteral("Files or folders (searched recursively for .json and .csv)."),
-                                 QStringLiteral("PATH..."));
+    parser.addPositionalArgument(
+        QStringLiteral("PATH"),
+        QStringLiteral("Files or folders (searched recursively for .json and .csv)."),
+        QStringLiteral("PATH..."));
     parser.process(arguments);
 
     QTextStream err(stderr);
@@ -37,8 +39,9 @@ int runIngestCommand(const QStringList &arguments)
         return 2;
     }
     const QString path = parser.isSet(database) ? parser.value(database)
-        : qEnvironmentVariableIsSet("ISOBAR_DATABASE") ? qEnvironmentVariable("ISOBAR_DATABASE")
-                                                       : QStringLiteral("isobar.db");
+                         : qEnvironmentVariableIsSet("ISOBAR_DATABASE")
+                             ? qEnvironmentVariable("ISOBAR_DATABASE")
+                             : QStringLiteral("isobar.db");
     MetricsDatabase store;
     if (!store.open(path)) {
         err << "isobar ingest: " << store.errorString() << '\n';

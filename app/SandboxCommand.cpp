@@ -1,7 +1,6 @@
 #include "SandboxCommand.h"
 
 #include "ShutdownSignals.h"
-
 #include "weather/AccuWeatherSandbox.h"
 
 #include <QCommandLineParser>
@@ -17,7 +16,8 @@ constexpr auto kKeyVariable = "ISOBAR_SANDBOX_API_KEY";
 
 } // namespace
 
-int runSandboxCommand(const QStringList &arguments) {
+int runSandboxCommand(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Serve AccuWeather's wire format on a local port, so Isobar's whole upstream path runs\n"

@@ -1,15 +1,14 @@
 #include "ServeCommand.h"
 
 #include "ServerThread.h"
-#include "credentials/AccuWeatherKeyProvider.h"
 #include "Settings.h"
 #include "ShutdownSignals.h"
+#include "credentials/AccuWeatherKeyProvider.h"
 
 #include <QCoreApplication>
-#include <QUrl>
 #include <QTextStream>
 #include <QThread>
-
+#include <QUrl>
 
 namespace isobar {
 
@@ -30,9 +29,9 @@ QStringList commaList(const QString &text)
 int runServeCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Serve the Isobar REST API without a window (for containers and VMs).\n"
-                       "Settings: flag > ISOBAR_* environment variable > --config INI file > default."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Serve the Isobar REST API without a window (for containers and VMs).\n"
+        "Settings: flag > ISOBAR_* environment variable > --config INI file > default."));
     parser.addHelpOption();
     Settings::addOptions(parser, Settings::serveSpecs());
     parser.process(arguments);
@@ -64,15 +63,18 @@ int runServeCommand(const QStringList &arguments)
     config.upstream.baseUrl = QUrl(settings.text("accuweather-url"));
     const QString placement = settings.text("accuweather-key-placement");
     if (!config.upstream.baseUrl.isValid() || config.upstream.baseUrl.scheme().isEmpty()) {
-        err << "isobar serve: --accuweather-url: '" << settings.text("accuweather-url") << "' is not a URL\n";
+        err << "isobar serve: --accuweather-url: '" << settings.text("accuweather-url")
+            << "' is not a URL\n";
         return 2;
     }
     if (placement != u"bearer" && placement != u"query") {
-        err << "isobar serve: --accuweather-key-placement: '" << placement << "' must be bearer or query\n";
+        err << "isobar serve: --accuweather-key-placement: '" << placement
+            << "' must be bearer or query\n";
         return 2;
     }
-    config.upstream.keyPlacement = placement == u"query" ? AccuWeatherClient::KeyPlacement::QueryParameter
-                                                         : AccuWeatherClient::KeyPlacement::BearerHeader;
+    config.upstream.keyPlacement = placement == u"query"
+                                       ? AccuWeatherClient::KeyPlacement::QueryParameter
+                                       : AccuWeatherClient::KeyPlacement::BearerHeader;
     config.upstream.timeoutMs = int(settings.integer("accuweather-timeout-ms", 100, 600'000));
     config.upstream.maxConcurrent = int(settings.integer("accuweather-max-concurrent", 1, 1000));
     config.upstream.maxQueued = int(settings.integer("accuweather-max-queued", 1, 1'000'000));
@@ -106,7 +108,8 @@ int runServeCommand(const QStringList &arguments)
     config.metricsPort = quint16(settings.integer("metrics-port", 0, 65535));
     config.metricsBind = QHostAddress(settings.text("metrics-bind"));
     if (config.metricsBind.isNull()) {
-        err << "isobar serve: --metrics-bind: '" << settings.text("metrics-bind") << "' is not an IP address\n";
+        err << "isobar serve: --metrics-bind: '" << settings.text("metrics-bind")
+            << "' is not an IP address\n";
         return 2;
     }
     if (!settings.error().isEmpty()) {
@@ -123,7 +126,9 @@ int runServeCommand(const QStringList &arguments)
         return 1;
     }
     QTextStream(stdout) << "AccuWeather key: "
-                        << (key.key.isEmpty() ? QStringLiteral("none (weather routes will answer 502)") : key.where)
+                        << (key.key.isEmpty()
+                                ? QStringLiteral("none (weather routes will answer 502)")
+                                : key.where)
                         << '\n';
     config.accuWeatherKey = [secret = key.key] { return secret; };
 
@@ -137,8 +142,8 @@ int runServeCommand(const QStringList &arguments)
     QTextStream out(stdout);
     out << "Isobar API listening on " << server.url() << "/  (Ctrl+C to stop)\n";
     if (server.metricsPort())
-        out << "Prometheus metrics on http://" << settings.text("metrics-bind") << ':' << server.metricsPort()
-            << "/metrics\n";
+        out << "Prometheus metrics on http://" << settings.text("metrics-bind") << ':'
+            << server.metricsPort() << "/metrics\n";
     out << Qt::flush;
     watchShutdownSignals(&server, [&server] { server.stop(); });
     QObject::connect(&server, &ServerThread::stopped, qApp, [] { QCoreApplication::exit(0); });

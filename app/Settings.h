@@ -2,7 +2,6 @@
 
 #include <QCommandLineParser>
 #include <QString>
-
 #include <optional>
 
 namespace isobar {

@@ -20,7 +20,8 @@ void TerminalProgress::update(const IngestProgress &progress)
     if (!m_enabled || (!last && now - m_lastDrawMs < 100))
         return;
     m_lastDrawMs = now;
-    const double fraction = progress.bytesTotal > 0 ? double(progress.bytesDone) / progress.bytesTotal : 1.0;
+    const double fraction =
+        progress.bytesTotal > 0 ? double(progress.bytesDone) / progress.bytesTotal : 1.0;
     const double seconds = qMax<qint64>(1, now) / 1000.0;
     const double rowsPerSecond = progress.rowsDone / seconds;
     const double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0;

@@ -31,7 +31,7 @@ const char *const kUsage =
 bool needsHeadlessPlatform()
 {
     return qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+           && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
 
 } // namespace

@@ -55,7 +55,8 @@ const char *const kRegions[] = {"East Midlands", "East of England", "London",
                                 "North East",    "North West",      "South East",
                                 "South West",    "West Midlands",   "Yorkshire and Humber"};
 
-QString metricGroup(const QString &metric) {
+QString metricGroup(const QString &metric)
+{
     for (const char *group : {"cases", "deaths", "healthcare", "testing"}) {
         if (metric.contains(QLatin1String(group)))
             return QLatin1String(group);
@@ -70,7 +71,8 @@ struct Geography {
 };
 
 // England, its nine regions, then as many upper-tier local authorities as asked for.
-QList<Geography> geographies(int count) {
+QList<Geography> geographies(int count)
+{
     QList<Geography> all{
         {QStringLiteral("Nation"), QStringLiteral("England"), QStringLiteral("E92000001")}};
     for (int i = 0; i < int(std::size(kRegions)) && all.size() < count; ++i)
@@ -83,7 +85,8 @@ QList<Geography> geographies(int count) {
     return all;
 }
 
-bool exec(QSqlQuery &query, const QString &sql = {}) {
+bool exec(QSqlQuery &query, const QString &sql = {})
+{
     const bool ok = sql.isEmpty() ? query.exec() : query.exec(sql);
     if (!ok)
         std::fprintf(stderr, "bench_generate_store: %s\n  %s\n",
@@ -93,7 +96,8 @@ bool exec(QSqlQuery &query, const QString &sql = {}) {
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -146,10 +150,10 @@ int main(int argc, char **argv) {
     db.transaction();
     const QList<Geography> places = geographies(geographyCount);
     if (!exec(query,
-              QStringLiteral("INSERT INTO theme (id, name) VALUES (1, 'infectious_disease')")) ||
-        !exec(query,
-              QStringLiteral(
-                  "INSERT INTO sub_theme (id, theme_id, name) VALUES (1, 1, 'respiratory')")))
+              QStringLiteral("INSERT INTO theme (id, name) VALUES (1, 'infectious_disease')"))
+        || !exec(query,
+                 QStringLiteral(
+                     "INSERT INTO sub_theme (id, theme_id, name) VALUES (1, 1, 'respiratory')")))
         return 1;
     QSqlQuery insertGeography(db);
     insertGeography.prepare(QStringLiteral(
@@ -239,9 +243,8 @@ int main(int argc, char **argv) {
         }
     }
     std::fprintf(stderr, "\n");
-    if (!exec(query,
-              QStringLiteral("UPDATE store_state SET value = 1 WHERE key = 'data_version'")) ||
-        !exec(query, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
+    if (!exec(query, QStringLiteral("UPDATE store_state SET value = 1 WHERE key = 'data_version'"))
+        || !exec(query, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
         return 1;
     query.finish();
     database.close();

@@ -64,7 +64,8 @@ struct City {
 };
 
 // RFC 4180 fields: the file quotes names with commas ("Washington, D.C.").
-QStringList csvFields(const QString &line) {
+QStringList csvFields(const QString &line)
+{
     QStringList fields;
     QString field;
     bool quoted = false;
@@ -90,7 +91,8 @@ QStringList csvFields(const QString &line) {
     return fields;
 }
 
-std::vector<City> readCities(const QString &path) {
+std::vector<City> readCities(const QString &path)
+{
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return {};
@@ -113,7 +115,8 @@ struct RouteName {
 };
 
 // The routes a running server declares: the real table, not a copy that could drift.
-QList<RouteName> liveRoutes(QString *error) {
+QList<RouteName> liveRoutes(QString *error)
+{
     QTemporaryDir dir;
     ServerConfig config;
     config.databasePath = dir.filePath(u"routes.db"_qs);
@@ -132,16 +135,19 @@ QList<RouteName> liveRoutes(QString *error) {
     return routes;
 }
 
-bool isWeatherRoute(const QString &pattern) {
+bool isWeatherRoute(const QString &pattern)
+{
     return pattern == u"/prcpt" || pattern == u"/uvidx" || pattern.startsWith(u"/api/v1/weather/");
 }
 
 // Generates the request stream; the same seed gives the same events.
-class Traffic {
+class Traffic
+{
 public:
     Traffic(const QList<RouteName> &routes, const std::vector<City> &cities, int subjects,
             quint64 seed)
-        : m_random(seed) {
+        : m_random(seed)
+    {
         for (const RouteName &route : routes)
             (isWeatherRoute(route.pattern) ? m_weather : m_other).append(route);
         // Watches mostly ask for /prcpt (what the original service answered), then the UV index.
@@ -159,8 +165,9 @@ public:
             watch.city = cities[size_t(pickCity(m_random))];
             watch.latitude = watch.city.latitude + offset(m_random) / kMetresPerDegree;
             watch.longitude =
-                watch.city.longitude +
-                offset(m_random) / (kMetresPerDegree * std::cos(watch.city.latitude * M_PI / 180));
+                watch.city.longitude
+                + offset(m_random)
+                      / (kMetresPerDegree * std::cos(watch.city.latitude * M_PI / 180));
             watch.subject = QStringLiteral("watch-%1").arg(i, 5, 10, QChar(u'0'));
             watch.client =
                 QStringLiteral("10.%1.%2.%3").arg((i >> 16) & 255).arg((i >> 8) & 255).arg(i & 255);
@@ -173,7 +180,8 @@ public:
     qsizetype weatherRoutes() const { return m_weather.size(); }
     qsizetype otherRoutes() const { return m_other.size(); }
 
-    RequestEvent next(qint64 timeMs) {
+    RequestEvent next(qint64 timeMs)
+    {
         RequestEvent event;
         event.timeMs = timeMs;
         const double kind = m_unit(m_random);
@@ -221,8 +229,8 @@ public:
             const RouteName &route = m_other[m_random() % m_other.size()];
             event.method = route.method;
             event.route = route.pattern;
-            const bool admin = route.pattern.startsWith(u"/api/v1/stats") ||
-                               route.pattern == u"/metrics" || route.method == "PUT";
+            const bool admin = route.pattern.startsWith(u"/api/v1/stats")
+                               || route.pattern == u"/metrics" || route.method == "PUT";
             if (admin)
                 event.subject = m_admin;
             event.client = m_publicClients[m_random() % m_publicClients.size()];
@@ -243,7 +251,8 @@ private:
         QString subject, client;
     };
 
-    int weatherStatus(double u) {
+    int weatherStatus(double u)
+    {
         if (u < 0.945)
             return 200;
         if (u < 0.96)
@@ -255,20 +264,23 @@ private:
         return u < 0.995 ? 502 : 503;
     }
 
-    qint64 lognormal(double medianUs, double sigma) {
+    qint64 lognormal(double medianUs, double sigma)
+    {
         return std::max<qint64>(1, qint64(medianUs * std::exp(sigma * m_normal(m_random))));
     }
 
     // From home (within 100 m) three times in four, else anywhere around the city.
-    CellBounds cellOf(const Watch &watch) {
+    CellBounds cellOf(const Watch &watch)
+    {
         const bool home = m_unit(m_random) < 0.75;
         const double sigma = home ? 100 : 3000;
         const double originLat = home ? watch.latitude : watch.city.latitude;
         const double originLon = home ? watch.longitude : watch.city.longitude;
         const double lat =
             std::clamp(originLat + sigma * m_normal(m_random) / kMetresPerDegree, -89.9, 89.9);
-        double lon = originLon + sigma * m_normal(m_random) /
-                                     (kMetresPerDegree * std::cos(originLat * M_PI / 180));
+        double lon =
+            originLon
+            + sigma * m_normal(m_random) / (kMetresPerDegree * std::cos(originLat * M_PI / 180));
         lon = std::remainder(lon, 360.0);
         const GridCell cell = GridCell::locate(lat, lon, kCellMetres);
         const double width =
@@ -289,11 +301,13 @@ private:
 };
 
 // Evenly spaced in time at `perDay` requests per day.
-qint64 timeOf(qint64 index, qint64 perDay) {
+qint64 timeOf(qint64 index, qint64 perDay)
+{
     return kStartMs + index * kDayMs / perDay;
 }
 
-double median(std::vector<double> values) {
+double median(std::vector<double> values)
+{
     if (values.empty())
         return 0;
     std::sort(values.begin(), values.end());
@@ -301,28 +315,33 @@ double median(std::vector<double> values) {
     return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
-double quantile(std::vector<double> values, double q) {
+double quantile(std::vector<double> values, double q)
+{
     if (values.empty())
         return 0;
     std::sort(values.begin(), values.end());
     return values[std::min(values.size() - 1, size_t(q * double(values.size())))];
 }
 
-qint64 scalar(QSqlDatabase &db, const QString &sql) {
+qint64 scalar(QSqlDatabase &db, const QString &sql)
+{
     QSqlQuery query(db);
     return query.exec(sql) && query.next() ? query.value(0).toLongLong() : -1;
 }
 
-qint64 fileBytes(const QString &path) {
+qint64 fileBytes(const QString &path)
+{
     return QFileInfo(path).size() + QFileInfo(path + u"-wal"_qs).size();
 }
 
-void removeStore(const QString &path) {
+void removeStore(const QString &path)
+{
     for (const char *suffix : {"", "-wal", "-shm"})
         QFile::remove(path + QLatin1String(suffix));
 }
 
-bool fail(const QString &what) {
+bool fail(const QString &what)
+{
     std::fprintf(stderr, "%s\n", qPrintable(what));
     return false;
 }
@@ -330,7 +349,8 @@ bool fail(const QString &what) {
 // --- writer ---------------------------------------------------------------------------------
 
 // The reference: the plainest way to keep the same rows, without the roll-ups or the time index.
-bool writeFlat(QSqlDatabase &db, const std::vector<RequestEvent> &events, QString *error) {
+bool writeFlat(QSqlDatabase &db, const std::vector<RequestEvent> &events, QString *error)
+{
     QSqlQuery insert(db);
     insert.prepare(u"INSERT INTO flat_event (time_ms, method, route, status, duration_us, bytes,"
                    " subject, client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache)"
@@ -371,7 +391,8 @@ bool writeFlat(QSqlDatabase &db, const std::vector<RequestEvent> &events, QStrin
     return true;
 }
 
-int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perDay) {
+int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perDay)
+{
     QDir().mkpath(outDir);
     std::printf("== writer: %lld events in batches of %d (%lld per simulated day: %.1f h of "
                 "traffic)\n",
@@ -413,8 +434,8 @@ int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perD
     for (size_t first = 0; first < events.size(); first += kBatch) {
         // The recorder hands the writer a QList; building it is part of its cost too.
         const QList<RequestEvent> batch(events.begin() + qsizetype(first),
-                                        events.begin() +
-                                            qsizetype(std::min(events.size(), first + kBatch)));
+                                        events.begin()
+                                            + qsizetype(std::min(events.size(), first + kBatch)));
         batchTimer.start();
         if (!writer.write(batch, &error))
             return fail(u"RequestLogWriter::write: "_qs + error), 1;
@@ -451,9 +472,11 @@ int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perD
 
 // One hour of events summed the way RequestLogWriter sums them, for the days whose raw events
 // retention would already have deleted.
-class HourRollup {
+class HourRollup
+{
 public:
-    void add(const RequestEvent &event) {
+    void add(const RequestEvent &event)
+    {
         Sums &sums = m_endpoints[{event.route, event.method, event.status}];
         ++sums.requests;
         sums.durationUs += event.durationUs;
@@ -479,7 +502,8 @@ public:
         }
     }
 
-    bool insert(QSqlDatabase &db, qint64 hour, QString *error) {
+    bool insert(QSqlDatabase &db, qint64 hour, QString *error)
+    {
         if (!m_prepared) {
             m_endpoint = QSqlQuery(db);
             m_endpoint.prepare(u"INSERT INTO rollup_endpoint (hour, route, method, status,"
@@ -512,8 +536,8 @@ public:
         }
         for (auto it = m_latency.cbegin(); it != m_latency.cend(); ++it) {
             for (size_t bucket = 0; bucket < it->size(); ++bucket) {
-                if (it->at(bucket) &&
-                    !exec(m_histogram, {hour, it.key(), int(bucket), it->at(bucket)}))
+                if (it->at(bucket)
+                    && !exec(m_histogram, {hour, it.key(), int(bucket), it->at(bucket)}))
                     return false;
             }
         }
@@ -551,7 +575,8 @@ private:
         QByteArray method;
         int status = 0;
         bool operator==(const EndpointKey &) const = default;
-        friend size_t qHash(const EndpointKey &key, size_t seed = 0) {
+        friend size_t qHash(const EndpointKey &key, size_t seed = 0)
+        {
             return qHashMulti(seed, key.route, key.method, key.status);
         }
     };
@@ -565,7 +590,8 @@ private:
 
 // What the store was generated from: a different route table or schema means other traffic.
 QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint64 seed,
-                qsizetype routes) {
+                qsizetype routes)
+{
     return QStringLiteral("days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 routes=%6 schema=%7")
         .arg(days)
         .arg(perDay)
@@ -577,7 +603,8 @@ QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint6
 }
 
 bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 perDay,
-                   qint64 rawDays, const QString &shape) {
+                   qint64 rawDays, const QString &shape)
+{
     removeStore(path);
     MetricsDatabase database;
     if (!database.open(path))
@@ -640,17 +667,18 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
                 "generation excluded)\n",
                 total - firstRaw, rawSeconds, double(total - firstRaw) / rawSeconds);
     QSqlQuery query(db);
-    if (!query.exec(u"CREATE TABLE bench_shape (shape TEXT NOT NULL)"_qs) ||
-        !query.prepare(u"INSERT INTO bench_shape VALUES (?)"_qs))
+    if (!query.exec(u"CREATE TABLE bench_shape (shape TEXT NOT NULL)"_qs)
+        || !query.prepare(u"INSERT INTO bench_shape VALUES (?)"_qs))
         return fail(query.lastError().text());
     query.addBindValue(shape);
-    if (!query.exec() || !query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_qs) ||
-        !query.exec(u"ANALYZE"_qs))
+    if (!query.exec() || !query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_qs)
+        || !query.exec(u"ANALYZE"_qs))
         return fail(query.lastError().text());
     return true;
 }
 
-QString storedShape(const QString &path) {
+QString storedShape(const QString &path)
+{
     if (!QFileInfo::exists(path))
         return {};
     MetricsDatabase database;
@@ -670,7 +698,8 @@ struct RawSummary {
 };
 
 // The reference: what the summary costs without roll-ups, straight from the raw events.
-RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs) {
+RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs)
+{
     RawSummary summary;
     QSqlQuery query(db);
     query.prepare(u"SELECT route, method, status / 100, count(*) FROM request_event"
@@ -709,7 +738,8 @@ RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs) {
 }
 
 int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, qint64 rawDays,
-             int subjects, quint64 seed, int runs, bool regenerate) {
+             int subjects, quint64 seed, int runs, bool regenerate)
+{
     const QString shape = shapeOf(days, perDay, rawDays, subjects, seed,
                                   traffic.weatherRoutes() + traffic.otherRoutes());
     if (regenerate || storedShape(path) != shape) {
@@ -823,11 +853,11 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
         rolledMs.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
     const QJsonObject counts = rolled.value(u"status_counts"_qs).toObject();
-    bool agree = qint64(rolled.value(u"requests"_qs).toDouble()) == raw.requests &&
-                 rolled.value(u"endpoints"_qs).toArray().size() == raw.endpoints;
+    bool agree = qint64(rolled.value(u"requests"_qs).toDouble()) == raw.requests
+                 && rolled.value(u"endpoints"_qs).toArray().size() == raw.endpoints;
     for (int c = 1; c <= 5; ++c)
-        agree = agree &&
-                qint64(counts.value(QStringLiteral("%1xx").arg(c)).toDouble()) == raw.classes[c];
+        agree = agree
+                && qint64(counts.value(QStringLiteral("%1xx").arg(c)).toDouble()) == raw.classes[c];
     double p99Gap = 0;
     for (const QJsonValue &entry : rolled.value(u"endpoints"_qs).toArray()) {
         const QJsonObject endpoint = entry.toObject();
@@ -847,7 +877,8 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     QCoreApplication app(argc, argv);
     // The route-table server logs its start; the figures are the output here.
     QLoggingCategory::setFilterRules(u"isobar.*.info=false\nisobar.*.warning=false"_qs);

@@ -72,7 +72,8 @@ struct Request {
 };
 
 // RFC 4180 fields: the file quotes names with commas ("Washington, D.C.").
-QStringList csvFields(const QString &line) {
+QStringList csvFields(const QString &line)
+{
     QStringList fields;
     QString field;
     bool quoted = false;
@@ -98,7 +99,8 @@ QStringList csvFields(const QString &line) {
     return fields;
 }
 
-std::vector<City> readCities(const QString &path) {
+std::vector<City> readCities(const QString &path)
+{
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return {};
@@ -120,7 +122,8 @@ std::vector<City> readCities(const QString &path) {
 }
 
 std::vector<Request> makeWorkload(const std::vector<City> &cities, qint64 count, quint64 seed,
-                                  double sigmaMetres, double hourlyShare, double dailyShare) {
+                                  double sigmaMetres, double hourlyShare, double dailyShare)
+{
     std::mt19937_64 random(seed);
     std::vector<double> weights;
     for (const City &city : cities)
@@ -154,7 +157,8 @@ std::vector<Request> makeWorkload(const std::vector<City> &cities, qint64 count,
 enum Endpoint { Geoposition, Current, Hourly, Daily, kEndpoints };
 const char *const kEndpointNames[kEndpoints] = {"geoposition", "current", "hourly", "daily"};
 
-Endpoint endpointOf(WeatherProduct product) {
+Endpoint endpointOf(WeatherProduct product)
+{
     switch (product) {
     case WeatherProduct::Current:
         return Current;
@@ -168,7 +172,8 @@ Endpoint endpointOf(WeatherProduct product) {
 
 // What the sandbox announces in Expires for each product (AccuWeatherSandbox.cpp); the cache
 // keeps the shorter of this and its own TTL.
-qint64 sandboxLifetimeMs(WeatherProduct product) {
+qint64 sandboxLifetimeMs(WeatherProduct product)
+{
     switch (product) {
     case WeatherProduct::Current:
         return 10 * 60'000;
@@ -180,7 +185,8 @@ qint64 sandboxLifetimeMs(WeatherProduct product) {
     return 0;
 }
 
-qint64 cacheTtlMs(const WeatherCache::Options &options, WeatherProduct product) {
+qint64 cacheTtlMs(const WeatherCache::Options &options, WeatherProduct product)
+{
     switch (product) {
     case WeatherProduct::Current:
         return options.currentTtlSeconds * 1000;
@@ -205,11 +211,13 @@ struct Minimum {
     QHash<QString, Window> windows; // "<endpoint>|<key>"
 };
 
-QString windowKey(Endpoint endpoint, const QString &locationKey) {
+QString windowKey(Endpoint endpoint, const QString &locationKey)
+{
     return QLatin1String(kEndpointNames[endpoint]) + u'|' + locationKey;
 }
 
-Minimum minimumFor(const std::vector<Request> &requests, const WeatherCache::Options &options) {
+Minimum minimumFor(const std::vector<Request> &requests, const WeatherCache::Options &options)
+{
     Minimum minimum;
     QHash<GridCell, QString> keyOfCell;
     QSet<QString> keys;
@@ -245,7 +253,8 @@ const QRegularExpression
     kCallLine(QStringLiteral(R"(event=sandbox_call endpoint=(\w+) path=(\S+))"));
 QtMessageHandler g_previousHandler = nullptr;
 
-void recordCalls(QtMsgType type, const QMessageLogContext &context, const QString &message) {
+void recordCalls(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
     if (qstrcmp(context.category, "isobar.sandbox") == 0) {
         const QRegularExpressionMatch match = kCallLine.match(message);
         if (match.hasMatch()) {
@@ -261,13 +270,15 @@ void recordCalls(QtMsgType type, const QMessageLogContext &context, const QStrin
     g_previousHandler(type, context, message);
 }
 
-QString clockTime(qint64 ms) {
+QString clockTime(qint64 ms)
+{
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"HH:mm:ss.zzz"_qs);
 }
 
 } // namespace
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Upstream calls of a simulated day of watch traffic."_qs);

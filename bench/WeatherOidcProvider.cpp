@@ -22,7 +22,8 @@
 using isobar::test::OidcTestProvider;
 using isobar::test::TokenSigner;
 
-int main(int argc, char **argv) {
+int main(int argc, char **argv)
+{
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -51,9 +51,9 @@ std::optional<qint64> parseUkTimestamp(QStringView text)
         const QStringView rest = text.sliced(10);
         if ((rest.size() != 9 && rest.size() != 6) || (rest[0] != u' ' && rest[0] != u'T'))
             return std::nullopt;
-        time = QTime::fromString(rest.sliced(1).toString(),
-                                 rest.size() == 9 ? QStringLiteral("HH:mm:ss")
-                                                  : QStringLiteral("HH:mm"));
+        time = QTime::fromString(rest.sliced(1).toString(), rest.size() == 9
+                                                                ? QStringLiteral("HH:mm:ss")
+                                                                : QStringLiteral("HH:mm"));
         if (!time.isValid())
             return std::nullopt;
     }

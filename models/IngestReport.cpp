@@ -33,7 +33,10 @@ int IngestReport::filesOk() const
     return int(std::count_if(files.begin(), files.end(), [](const FileReport &f) { return f.ok; }));
 }
 
-int IngestReport::filesFailed() const { return int(files.size()) - filesOk(); }
+int IngestReport::filesFailed() const
+{
+    return int(files.size()) - filesOk();
+}
 
 WriteCounts IngestReport::totals() const
 {

@@ -15,15 +15,15 @@ namespace {
 
 bool isIngestible(const QString &path)
 {
-    return path.endsWith(u".json", Qt::CaseInsensitive) || path.endsWith(u".csv", Qt::CaseInsensitive);
+    return path.endsWith(u".json", Qt::CaseInsensitive)
+           || path.endsWith(u".csv", Qt::CaseInsensitive);
 }
 
 } // namespace
 
 Ingestor::Ingestor(QSqlDatabase &db)
     : m_db(db)
-{
-}
+{}
 
 QStringList Ingestor::expandPaths(const QStringList &paths, QStringList *missing)
 {
@@ -59,7 +59,8 @@ IngestReport Ingestor::ingest(const QStringList &paths)
     QStringList missing;
     const QStringList files = expandPaths(paths, &missing);
     for (const QString &path : std::as_const(missing))
-        report.files << FileReport{path, false, {QStringLiteral("%1: no such file or folder").arg(path)}, {}};
+        report.files << FileReport{
+            path, false, {QStringLiteral("%1: no such file or folder").arg(path)}, {}};
 
     IngestProgress progress;
     progress.filesTotal = int(files.size());
@@ -68,7 +69,8 @@ IngestReport Ingestor::ingest(const QStringList &paths)
 
     for (const QString &file : files) {
         if (m_cancel && m_cancel->load()) {
-            report.files << FileReport{file, false, {QStringLiteral("%1: cancelled").arg(file)}, {}};
+            report.files << FileReport{
+                file, false, {QStringLiteral("%1: cancelled").arg(file)}, {}};
             continue;
         }
         const qint64 bytesBefore = progress.bytesDone;
@@ -111,7 +113,8 @@ FileReport Ingestor::ingestFile(const QString &path, IngestProgress &progress)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return FileReport{path, false, {QStringLiteral("%1: %2").arg(path, file.errorString())}, {}};
+        return FileReport{
+            path, false, {QStringLiteral("%1: %2").arg(path, file.errorString())}, {}};
     const qint64 refresh = QFileInfo(file).lastModified().toSecsSinceEpoch();
     if (!path.endsWith(u".csv", Qt::CaseInsensitive))
         return ingestContent(file.readAll(), path, refresh);

@@ -16,7 +16,10 @@ QString nextConnectionName()
 }
 } // namespace
 
-MetricsDatabase::~MetricsDatabase() { close(); }
+MetricsDatabase::~MetricsDatabase()
+{
+    close();
+}
 
 bool MetricsDatabase::open(const QString &path, Mode mode)
 {
@@ -38,15 +41,16 @@ bool MetricsDatabase::open(const QString &path, Mode mode)
     // WAL lets readers run beside the single writer; NORMAL sync is durable at each commit
     // boundary under WAL except on power loss, which loses at most the last transaction.
     const QStringList pragmas = mode == Mode::ReadOnly
-        ? QStringList{QStringLiteral("PRAGMA query_only = ON"),
-                      QStringLiteral("PRAGMA cache_size = -32768")}
-        : QStringList{QStringLiteral("PRAGMA journal_mode = WAL"),
-                      QStringLiteral("PRAGMA synchronous = NORMAL"),
-                      QStringLiteral("PRAGMA foreign_keys = ON"),
-                      QStringLiteral("PRAGMA cache_size = -65536")};
+                                    ? QStringList{QStringLiteral("PRAGMA query_only = ON"),
+                                                  QStringLiteral("PRAGMA cache_size = -32768")}
+                                    : QStringList{QStringLiteral("PRAGMA journal_mode = WAL"),
+                                                  QStringLiteral("PRAGMA synchronous = NORMAL"),
+                                                  QStringLiteral("PRAGMA foreign_keys = ON"),
+                                                  QStringLiteral("PRAGMA cache_size = -65536")};
     for (const QString &sql : pragmas) {
         if (!pragma.exec(sql)) {
-            m_error = QStringLiteral("cannot configure %1: %2").arg(path, pragma.lastError().text());
+            m_error =
+                QStringLiteral("cannot configure %1: %2").arg(path, pragma.lastError().text());
             close();
             return false;
         }
@@ -78,7 +82,10 @@ void MetricsDatabase::close()
     m_connectionName.clear();
 }
 
-bool MetricsDatabase::isOpen() const { return m_db.isValid() && m_db.isOpen(); }
+bool MetricsDatabase::isOpen() const
+{
+    return m_db.isValid() && m_db.isOpen();
+}
 
 qint64 MetricsDatabase::dataVersion()
 {

@@ -65,8 +65,8 @@ void addPointConditions(WhereClause &where, const PointSelection &selection, con
 {
     const QString a = QLatin1String(alias);
     const QString d = a + u'.' + QLatin1String(day);
-    where.raw(a + QStringLiteral(".is_public = 1 AND (") + a + QStringLiteral(".embargo IS NULL OR ") + a
-                  + QStringLiteral(".embargo <= ?)"),
+    where.raw(a + QStringLiteral(".is_public = 1 AND (") + a
+                  + QStringLiteral(".embargo IS NULL OR ") + a + QStringLiteral(".embargo <= ?)"),
               {now});
     if (selection.from)
         where.raw(d + QStringLiteral(" >= ?"), {toDayNumber(*selection.from)});
@@ -87,8 +87,7 @@ void addPointConditions(WhereClause &where, const PointSelection &selection, con
 MetricsQuery::MetricsQuery(QSqlDatabase &db)
     : m_db(db)
     , m_now([] { return QDateTime::currentSecsSinceEpoch(); })
-{
-}
+{}
 
 MetricsQuery::~MetricsQuery()
 {
@@ -157,7 +156,7 @@ QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &pa
     // The drill-down serves dated points: headline-only names would lead to empty pages.
     where.raw(QStringLiteral("s.has_public = 1 AND m.kind = ?"), {int(SeriesKind::TimeSeries)});
     const QString sql = QStringLiteral("SELECT DISTINCT %1").arg(QLatin1String(columns[int(level)]))
-        + QLatin1String(kJoins) + where.sql() + QStringLiteral(" ORDER BY 1");
+                        + QLatin1String(kJoins) + where.sql() + QStringLiteral(" ORDER BY 1");
     QSqlQuery *query = preparedQuery(sql);
     QStringList names;
     if (!query)
@@ -202,8 +201,8 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
     addPointConditions(where, selection, "p", "day", m_now());
-    const QString from = QLatin1String(kJoins) + QStringLiteral(" JOIN point p ON p.series_id = s.id")
-        + where.sql();
+    const QString from =
+        QLatin1String(kJoins) + QStringLiteral(" JOIN point p ON p.series_id = s.id") + where.sql();
 
     auto bindAll = [&](QSqlQuery *query) {
         for (int i = 0; i < where.values().size(); ++i)
@@ -218,9 +217,9 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
         *total = count->exec() && count->next() ? count->value(0).toLongLong() : 0;
         count->finish();
     }
-    QSqlQuery *query = preparedQuery(
-        QStringLiteral("SELECT s.id, p.day, p.epiweek, p.value, p.in_reporting_delay") + from
-        + QStringLiteral(" ORDER BY p.day, s.id LIMIT ? OFFSET ?"));
+    QSqlQuery *query =
+        preparedQuery(QStringLiteral("SELECT s.id, p.day, p.epiweek, p.value, p.in_reporting_delay")
+                      + from + QStringLiteral(" ORDER BY p.day, s.id LIMIT ? OFFSET ?"));
     if (!query)
         return result;
     bindAll(query);
@@ -231,10 +230,9 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
         return result;
     }
     while (query->next()) {
-        result.append(PublicPoint{describe(query->value(0).toLongLong()),
-                                  fromDayNumber(query->value(1).toLongLong()),
-                                  query->value(2).toInt(), query->value(3).toDouble(),
-                                  query->value(4).toBool()});
+        result.append(PublicPoint{
+            describe(query->value(0).toLongLong()), fromDayNumber(query->value(1).toLongLong()),
+            query->value(2).toInt(), query->value(3).toDouble(), query->value(4).toBool()});
     }
     return result;
 }
@@ -284,7 +282,9 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
     PublicHeadline headline{describe(query->value(0).toLongLong()),
                             fromDayNumber(query->value(1).toLongLong()),
                             fromDayNumber(query->value(2).toLongLong()),
-                            query->value(3).toDouble(), optionalDouble(4), optionalDouble(5)};
+                            query->value(3).toDouble(),
+                            optionalDouble(4),
+                            optionalDouble(5)};
     query->finish();
     return headline;
 }

@@ -7,7 +7,6 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QStringList>
-
 #include <functional>
 #include <memory>
 #include <optional>

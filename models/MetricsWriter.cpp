@@ -28,7 +28,10 @@ QString cacheKey(const QVariantList &values)
 }
 
 // A null QString binds as SQL NULL; dimension columns hold '' for "not given".
-QString notNull(const QString &text) { return text.isNull() ? QStringLiteral("") : text; }
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
 
 QVariant optionalValue(const std::optional<qint64> &value)
 {
@@ -87,8 +90,7 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
                                     " OR embargo IS NOT ? OR is_public != ?)"))
     , m_touchHeadline(prepared(db, "UPDATE headline SET refresh = ? WHERE series_id = ?"
                                    " AND period_end = ? AND refresh < ?"))
-{
-}
+{}
 
 bool MetricsWriter::begin(QString *error)
 {
@@ -243,8 +245,7 @@ std::optional<qint64> MetricsWriter::geographyId(const SeriesKey &key, QString *
         if (!key.geographyCode.isEmpty() && storedCode != key.geographyCode) {
             if (!storedCode.isEmpty()) {
                 *error = QStringLiteral("geography '%1' (%2) is stored with code %3, not %4")
-                             .arg(key.geography, key.geographyType, storedCode,
-                                  key.geographyCode);
+                             .arg(key.geography, key.geographyType, storedCode, key.geographyCode);
                 return std::nullopt;
             }
             m_updateGeographyCode.bindValue(0, key.geographyCode);
@@ -327,8 +328,8 @@ bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QStr
     }
     const QVariantList changed{point.epiweek, point.value, optionalValue(point.embargo),
                                int(point.isPublic), int(point.inReportingDelay)};
-    bindAll(m_updatePoint, changed + QVariantList{point.refreshDate, seriesId, day,
-                                                  point.refreshDate} + changed);
+    bindAll(m_updatePoint,
+            changed + QVariantList{point.refreshDate, seriesId, day, point.refreshDate} + changed);
     if (!exec(m_updatePoint, error))
         return false;
     if (m_updatePoint.numRowsAffected() == 1) {
@@ -360,12 +361,12 @@ bool MetricsWriter::addHeadline(qint64 seriesId, const HeadlinePoint &point, QSt
         ++m_counts.inserted;
         return true;
     }
-    const QVariantList changed{toDayNumber(point.periodStart), point.value,
-                               optionalValue(point.upperConfidence),
-                               optionalValue(point.lowerConfidence), optionalValue(point.embargo),
-                               int(point.isPublic)};
-    bindAll(m_updateHeadline, changed + QVariantList{point.refreshDate, seriesId, end,
-                                                     point.refreshDate} + changed);
+    const QVariantList changed{
+        toDayNumber(point.periodStart),       point.value,
+        optionalValue(point.upperConfidence), optionalValue(point.lowerConfidence),
+        optionalValue(point.embargo),         int(point.isPublic)};
+    bindAll(m_updateHeadline,
+            changed + QVariantList{point.refreshDate, seriesId, end, point.refreshDate} + changed);
     if (!exec(m_updateHeadline, error))
         return false;
     if (m_updateHeadline.numRowsAffected() == 1) {

@@ -7,7 +7,6 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
-
 #include <optional>
 
 namespace isobar {

@@ -14,16 +14,19 @@ constexpr qint64 kHourMs = 3'600'000;
 constexpr int kExpireBatch = 5000;
 constexpr qsizetype kRowsPerInsert = 64; // 13 columns each: well under SQLite's 32,766 parameters
 
-QString isoTime(qint64 ms) {
+QString isoTime(qint64 ms)
+{
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-double roundTo(double value, int decimals) {
+double roundTo(double value, int decimals)
+{
     const double scale = std::pow(10.0, decimals);
     return std::round(value * scale) / scale;
 }
 
-bool exec(QSqlQuery &query, QString *error) {
+bool exec(QSqlQuery &query, QString *error)
+{
     if (query.exec())
         return true;
     *error = query.lastError().text();
@@ -37,7 +40,8 @@ struct EndpointKey {
     int status;
     bool operator==(const EndpointKey &) const = default;
 };
-size_t qHash(const EndpointKey &key, size_t seed = 0) {
+size_t qHash(const EndpointKey &key, size_t seed = 0)
+{
     return qHashMulti(seed, key.hour, key.route, key.method, key.status);
 }
 
@@ -57,13 +61,15 @@ struct SubjectSums {
 };
 
 // [from, to) as whole hours.
-std::pair<qint64, qint64> hourRange(qint64 fromMs, qint64 toMs) {
+std::pair<qint64, qint64> hourRange(qint64 fromMs, qint64 toMs)
+{
     const qint64 first = fromMs / kHourMs;
     const qint64 last = (std::max(toMs, fromMs + 1) - 1) / kHourMs;
     return {first, last};
 }
 
-QJsonObject percentiles(const QList<qint64> &histogram) {
+QJsonObject percentiles(const QList<qint64> &histogram)
+{
     auto ms = [&](double q) {
         return roundTo(LatencyBuckets::quantileUs(histogram, q) / 1000.0, 2);
     };
@@ -72,8 +78,7 @@ QJsonObject percentiles(const QList<qint64> &histogram) {
 }
 
 // Rows of (key, bucket, requests) from rollup_latency summed into one histogram per key.
-template<typename Key>
-QHash<Key, QList<qint64>> readHistograms(QSqlQuery &query)
+template <typename Key> QHash<Key, QList<qint64>> readHistograms(QSqlQuery &query)
 {
     const int bucketCount = int(LatencyBuckets::upperBoundsUs().size()) + 1;
     QHash<Key, QList<qint64>> histograms;
@@ -81,26 +86,30 @@ QHash<Key, QList<qint64>> readHistograms(QSqlQuery &query)
         QList<qint64> &histogram = histograms[query.value(0).value<Key>()];
         if (histogram.isEmpty())
             histogram.resize(bucketCount);
-        histogram[std::clamp(query.value(1).toInt(), 0, bucketCount - 1)] += query.value(2).toLongLong();
+        histogram[std::clamp(query.value(1).toInt(), 0, bucketCount - 1)] +=
+            query.value(2).toLongLong();
     }
     return histograms;
 }
 
 } // namespace
 
-const QList<qint64> &LatencyBuckets::upperBoundsUs() {
+const QList<qint64> &LatencyBuckets::upperBoundsUs()
+{
     static const QList<qint64> bounds = {500,       1'000,     2'500,     5'000,     10'000,
                                          25'000,    50'000,    100'000,   200'000,   500'000,
                                          1'000'000, 2'500'000, 5'000'000, 10'000'000};
     return bounds;
 }
 
-int LatencyBuckets::bucketOf(qint64 durationUs) {
+int LatencyBuckets::bucketOf(qint64 durationUs)
+{
     const QList<qint64> &bounds = upperBoundsUs();
     return int(std::lower_bound(bounds.begin(), bounds.end(), durationUs) - bounds.begin());
 }
 
-double LatencyBuckets::quantileUs(const QList<qint64> &counts, double q) {
+double LatencyBuckets::quantileUs(const QList<qint64> &counts, double q)
+{
     qint64 total = 0;
     for (qint64 count : counts)
         total += count;
@@ -123,7 +132,8 @@ double LatencyBuckets::quantileUs(const QList<qint64> &counts, double q) {
     return double(bounds.constLast());
 }
 
-double LatencyBuckets::countAboveUs(const QList<qint64> &counts, qint64 thresholdUs) {
+double LatencyBuckets::countAboveUs(const QList<qint64> &counts, qint64 thresholdUs)
+{
     const QList<qint64> &bounds = upperBoundsUs();
     double above = 0;
     for (int i = 0; i < counts.size(); ++i) {
@@ -138,9 +148,11 @@ double LatencyBuckets::countAboveUs(const QList<qint64> &counts, qint64 threshol
 }
 
 RequestLogWriter::RequestLogWriter(QSqlDatabase &db)
-    : m_db(db) {}
+    : m_db(db)
+{}
 
-bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error) {
+bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
+{
     if (events.isEmpty())
         return true;
     // Aggregate in memory first: a batch of 1,000 events becomes a few dozen roll-up upserts.
@@ -186,9 +198,10 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error) 
         return false;
     };
     // Many rows per statement: per-statement overhead, not the row, dominates SQLite inserts.
-    const QString columns = QStringLiteral(
-        "INSERT INTO request_event (time_ms, method, route, status, duration_us, bytes, subject, client,"
-        " cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache) VALUES ");
+    const QString columns =
+        QStringLiteral("INSERT INTO request_event (time_ms, method, route, status, duration_us, "
+                       "bytes, subject, client,"
+                       " cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache) VALUES ");
     const QString row = QStringLiteral("(?,?,?,?,?,?,?,?,?,?,?,?,?)");
     auto statementFor = [&](qsizetype rows) {
         QStringList values(rows, row);
@@ -220,8 +233,9 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error) 
             raw.bindValue(at++, event.cell ? QVariant(event.cell->longitude) : QVariant());
             raw.bindValue(at++, event.cell ? QVariant(event.cell->halfLatitude) : QVariant());
             raw.bindValue(at++, event.cell ? QVariant(event.cell->halfLongitude) : QVariant());
-            raw.bindValue(at++, event.cacheOutcome.isEmpty() ? QVariant()
-                                                             : QVariant(QString::fromLatin1(event.cacheOutcome)));
+            raw.bindValue(at++, event.cacheOutcome.isEmpty()
+                                    ? QVariant()
+                                    : QVariant(QString::fromLatin1(event.cacheOutcome)));
         }
         if (!exec(raw, error))
             return fail();
@@ -295,7 +309,8 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error) 
     return true;
 }
 
-qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error) {
+qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error)
+{
     const qint64 rollupHour = rollupBeforeMs / kHourMs;
     qint64 deleted = 0;
     // WITHOUT ROWID tables have no rowid to batch on; their rows are few (one per hour and
@@ -328,9 +343,11 @@ qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QStri
 
 RequestStats::RequestStats(QSqlDatabase &db, Options options)
     : m_db(db)
-    , m_options(options) {}
+    , m_options(options)
+{}
 
-QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs) {
+QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
+{
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     QSqlQuery query(m_db);
     query.prepare(
@@ -373,8 +390,8 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs) {
         entry.insert(u"requests"_qs, double(it.value()));
         entry.insert(u"errors"_qs, double(endpointErrors.value(it.key())));
         const double over = routeRequests
-                                ? LatencyBuckets::countAboveUs(histogram, m_options.objectiveUs) /
-                                      double(routeRequests)
+                                ? LatencyBuckets::countAboveUs(histogram, m_options.objectiveUs)
+                                      / double(routeRequests)
                                 : 0;
         entry.insert(u"over_objective_ratio"_qs, roundTo(over, 4));
         entry.insert(u"meets_objective"_qs,
@@ -406,8 +423,8 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs) {
     };
 }
 
-QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours,
-                                  const QString &route) {
+QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, const QString &route)
+{
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     const QString routeFilter = route.isEmpty() ? QString() : QStringLiteral(" AND route = ?");
     QSqlQuery query(m_db);
@@ -452,7 +469,8 @@ QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours,
     return buckets;
 }
 
-QJsonArray RequestStats::geography(qint64 fromMs, qint64 toMs) {
+QJsonArray RequestStats::geography(qint64 fromMs, qint64 toMs)
+{
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     QSqlQuery query(m_db);
     query.prepare(QStringLiteral(
@@ -484,7 +502,8 @@ QJsonArray RequestStats::geography(qint64 fromMs, qint64 toMs) {
     return cells;
 }
 
-QJsonArray RequestStats::users(qint64 fromMs, qint64 toMs, int limit) {
+QJsonArray RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
+{
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     QSqlQuery query(m_db);
     query.prepare(

@@ -46,7 +46,8 @@ struct LatencyBuckets {
 
 // Writes batches of events: the raw rows and, in the same transaction, the hourly roll-ups
 // they add to. One writer connection; the caller decides when (batches, a background thread).
-class RequestLogWriter {
+class RequestLogWriter
+{
 public:
     explicit RequestLogWriter(QSqlDatabase &db);
 
@@ -61,7 +62,8 @@ private:
 
 // Reads the roll-ups for the stats API. Times in ms since the epoch; ranges are [from, to),
 // widened to whole hours (the roll-ups' resolution).
-class RequestStats {
+class RequestStats
+{
 public:
     struct Options {
         double noGoSuccessRatio = 0.8; // below this share of 2xx the service is a no-go

@@ -3,7 +3,6 @@
 #include "MetricsWriter.h"
 
 #include <QHash>
-
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -13,14 +12,25 @@ namespace isobar {
 namespace {
 
 enum Column {
-    ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName, Stratum, Sex, Period,
-    Year, Epiweek, Date, MetricValue, ColumnCount
+    ParentTheme,
+    ChildTheme,
+    Topic,
+    GeographyType,
+    Geography,
+    MetricName,
+    Stratum,
+    Sex,
+    Period,
+    Year,
+    Epiweek,
+    Date,
+    MetricValue,
+    ColumnCount
 };
 
 constexpr std::array<const char *, ColumnCount> kColumnNames = {
-    "parent_theme", "child_theme", "topic", "geography_type", "geography", "metric_name",
-    "stratum",      "sex",         "period", "year",          "epiweek",   "date",
-    "metric_value"};
+    "parent_theme", "child_theme", "topic", "geography_type", "geography", "metric_name", "stratum",
+    "sex",          "period",      "year",  "epiweek",        "date",      "metric_value"};
 
 using Fields = std::array<QByteArrayView, ColumnCount>;
 
@@ -153,8 +163,8 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
                            .arg(QLatin1String(kColumnNames[column]), why));
         };
         bool rowOk = true;
-        for (Column required : {ParentTheme, ChildTheme, Topic, GeographyType, Geography,
-                                MetricName, Stratum}) {
+        for (Column required :
+             {ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName, Stratum}) {
             if (f[required].isEmpty()) {
                 fail(required, QStringLiteral("must not be empty"));
                 rowOk = false;
@@ -166,8 +176,8 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
             rowOk = false;
         }
         if (f[Period] != "daily" && f[Period] != "weekly") {
-            fail(Period, QStringLiteral("'%1' is not daily or weekly")
-                             .arg(QString::fromUtf8(f[Period])));
+            fail(Period,
+                 QStringLiteral("'%1' is not daily or weekly").arg(QString::fromUtf8(f[Period])));
             rowOk = false;
         }
         const auto year = parseInt(f[Year]);
@@ -230,7 +240,8 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
             key.frequency = unquote(f[Period]);
             const auto id = writer.seriesId(key, &error);
             if (!id) {
-                errors.add(QStringLiteral("%1: line %2: %3").arg(fileName).arg(lineNumber).arg(error));
+                errors.add(
+                    QStringLiteral("%1: line %2: %3").arg(fileName).arg(lineNumber).arg(error));
                 continue;
             }
             known = seriesByIdentity.insert(identity, *id);

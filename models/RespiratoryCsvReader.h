@@ -4,7 +4,6 @@
 
 #include <QIODevice>
 #include <QString>
-
 #include <functional>
 
 namespace isobar {

@@ -99,7 +99,10 @@ const QList<Migration> &migrations()
 
 } // namespace
 
-int SchemaMigrations::latestVersion() { return migrations().constLast().version; }
+int SchemaMigrations::latestVersion()
+{
+    return migrations().constLast().version;
+}
 
 int SchemaMigrations::currentVersion(QSqlDatabase &db)
 {

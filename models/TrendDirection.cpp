@@ -7,8 +7,8 @@ namespace isobar {
 TrendPolarity trendPolarity(const QString &metricName)
 {
     const QString name = metricName.toLower();
-    static constexpr std::array bad = {u"case", u"death", u"admission", u"occupied", u"bed",
-                                       u"positiv", u"icu", u"hospital", u"mortality"};
+    static constexpr std::array bad = {u"case",    u"death", u"admission", u"occupied", u"bed",
+                                       u"positiv", u"icu",   u"hospital",  u"mortality"};
     static constexpr std::array good = {u"vaccin", u"uptake", u"coverage", u"test"};
     for (const char16_t *word : bad) {
         if (name.contains(QStringView(word)))

@@ -13,7 +13,7 @@ TrendPolarity trendPolarity(const QString &metricName);
 enum class TrendDirection { Up, Neutral, Down };
 
 TrendDirection trendDirection(double change);
-QString directionName(TrendDirection direction);            // up | neutral | down
+QString directionName(TrendDirection direction);                       // up | neutral | down
 QString trendColour(TrendDirection direction, TrendPolarity polarity); // green | neutral | red
 
 } // namespace isobar

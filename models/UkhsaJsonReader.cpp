@@ -9,7 +9,6 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
-
 #include <cmath>
 
 namespace isobar {
@@ -17,17 +16,18 @@ namespace isobar {
 namespace {
 
 const QSet<QString> kHeaderFields = {
-    u"parent_theme"_qs, u"child_theme"_qs, u"topic"_qs,          u"metric_group"_qs,
-    u"metric"_qs,       u"geography_type"_qs, u"geography"_qs,   u"geography_code"_qs,
-    u"age"_qs,          u"sex"_qs,            u"stratum"_qs,     u"metric_frequency"_qs,
+    u"parent_theme"_qs, u"child_theme"_qs,    u"topic"_qs,
+    u"metric_group"_qs, u"metric"_qs,         u"geography_type"_qs,
+    u"geography"_qs,    u"geography_code"_qs, u"age"_qs,
+    u"sex"_qs,          u"stratum"_qs,        u"metric_frequency"_qs,
     u"refresh_date"_qs, u"time_series"_qs,    u"data"_qs,
 };
-const QSet<QString> kPointFields = {u"date"_qs,      u"epiweek"_qs,   u"metric_value"_qs,
-                                    u"embargo"_qs,   u"is_public"_qs, u"in_reporting_delay_period"_qs};
-const QSet<QString> kHeadlineFields = {u"period_start"_qs, u"period_end"_qs,
-                                       u"metric_value"_qs, u"upper_confidence"_qs,
-                                       u"lower_confidence"_qs, u"embargo"_qs,
-                                       u"is_public"_qs};
+const QSet<QString> kPointFields = {u"date"_qs,         u"epiweek"_qs,
+                                    u"metric_value"_qs, u"embargo"_qs,
+                                    u"is_public"_qs,    u"in_reporting_delay_period"_qs};
+const QSet<QString> kHeadlineFields = {
+    u"period_start"_qs,     u"period_end"_qs, u"metric_value"_qs, u"upper_confidence"_qs,
+    u"lower_confidence"_qs, u"embargo"_qs,    u"is_public"_qs};
 
 // Reports problems as "<where>: field '<name>': <why>" so a reader can find the record.
 class RecordChecker
@@ -36,8 +36,7 @@ public:
     RecordChecker(ValidationErrors &errors, QString where)
         : m_errors(errors)
         , m_where(std::move(where))
-    {
-    }
+    {}
 
     void fail(const QString &field, const QString &why)
     {
@@ -58,7 +57,8 @@ public:
     {
         const QJsonValue value = object.value(field);
         if (!value.isString()) {
-            fail(field, value.isUndefined() ? QStringLiteral("required") : QStringLiteral("must be a string"));
+            fail(field, value.isUndefined() ? QStringLiteral("required")
+                                            : QStringLiteral("must be a string"));
             return {};
         }
         const QString result = value.toString().trimmed();
@@ -114,7 +114,8 @@ public:
         if (value.isUndefined() && !required)
             return defaultValue;
         if (!value.isBool()) {
-            fail(field, value.isUndefined() ? QStringLiteral("required") : QStringLiteral("must be true or false"));
+            fail(field, value.isUndefined() ? QStringLiteral("required")
+                                            : QStringLiteral("must be true or false"));
             return defaultValue;
         }
         return value.toBool();
@@ -194,9 +195,9 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
     if (hasTimeSeries)
         key.frequency = header.text(root, u"metric_frequency"_qs);
     if (!key.geographyCode.isEmpty() && !geographyCodeShape().match(key.geographyCode).hasMatch())
-        header.fail(QStringLiteral("geography_code"),
-                    QStringLiteral("'%1' is not a letter followed by eight digits")
-                        .arg(key.geographyCode));
+        header.fail(
+            QStringLiteral("geography_code"),
+            QStringLiteral("'%1' is not a letter followed by eight digits").arg(key.geographyCode));
     const auto refresh = header.timestamp(root, u"refresh_date"_qs, false);
 
     const QString recordsField = hasHeadline ? u"data"_qs : u"time_series"_qs;
@@ -241,8 +242,7 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
             point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
             if (point.periodStart.isValid() && point.periodEnd.isValid()
                 && point.periodEnd < point.periodStart)
-                record.fail(QStringLiteral("period_end"),
-                            QStringLiteral("is before period_start"));
+                record.fail(QStringLiteral("period_end"), QStringLiteral("is before period_start"));
             if (!record.ok() || !errors.isEmpty())
                 continue;
             if (!value) {
@@ -254,7 +254,8 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
             point.isPublic = isPublic;
             point.refreshDate = *refresh;
             if (!writer.addHeadline(*seriesId, point, &error))
-                errors.add(QStringLiteral("%1: %2[%3]: %4").arg(fileName, recordsField).arg(i).arg(error));
+                errors.add(
+                    QStringLiteral("%1: %2[%3]: %4").arg(fileName, recordsField).arg(i).arg(error));
         } else {
             TimeSeriesPoint point;
             point.date = record.date(object, u"date"_qs);
@@ -272,7 +273,8 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
             point.isPublic = isPublic;
             point.refreshDate = *refresh;
             if (!writer.addPoint(*seriesId, point, &error))
-                errors.add(QStringLiteral("%1: %2[%3]: %4").arg(fileName, recordsField).arg(i).arg(error));
+                errors.add(
+                    QStringLiteral("%1: %2[%3]: %4").arg(fileName, recordsField).arg(i).arg(error));
         }
     }
 }

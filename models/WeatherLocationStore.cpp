@@ -25,18 +25,26 @@ std::optional<StoredLocation> WeatherLocationStore::find(double cellSize, int ro
     m_select.bindValue(2, column);
     if (!m_select.exec() || !m_select.next())
         return std::nullopt;
-    StoredLocation location{m_select.value(0).toString(), m_select.value(1).toString(),
-                            m_select.value(2).toString(), m_select.value(3).toString(),
-                            m_select.value(4).toDouble(), m_select.value(5).toDouble(),
+    StoredLocation location{m_select.value(0).toString(),  m_select.value(1).toString(),
+                            m_select.value(2).toString(),  m_select.value(3).toString(),
+                            m_select.value(4).toDouble(),  m_select.value(5).toDouble(),
                             m_select.value(6).toLongLong()};
     m_select.finish();
     return location;
 }
 
-bool WeatherLocationStore::save(double cellSize, int row, int column, const StoredLocation &location)
+bool WeatherLocationStore::save(double cellSize, int row, int column,
+                                const StoredLocation &location)
 {
-    const QVariantList values{cellSize, row, column, location.key, location.name, location.country,
-                              location.timeZone, location.latitude, location.longitude,
+    const QVariantList values{cellSize,
+                              row,
+                              column,
+                              location.key,
+                              location.name,
+                              location.country,
+                              location.timeZone,
+                              location.latitude,
+                              location.longitude,
                               location.fetchedAtMs};
     for (int i = 0; i < values.size(); ++i)
         m_upsert.bindValue(i, values[i]);
@@ -47,8 +55,8 @@ qint64 WeatherLocationStore::count()
 {
     QSqlQuery query(m_db);
     return query.exec(QStringLiteral("SELECT COUNT(*) FROM weather_location")) && query.next()
-        ? query.value(0).toLongLong()
-        : 0;
+               ? query.value(0).toLongLong()
+               : 0;
 }
 
 } // namespace isobar

@@ -11,7 +11,6 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSqlQuery>
-
 #include <unistd.h>
 
 namespace isobar {
@@ -75,15 +74,16 @@ bool ApiServer::start()
     m_weather = std::make_unique<WeatherCache>(m_config.weather, *m_upstream, m_locations.get());
     m_watch = std::make_unique<WatchApi>(*m_weather);
     m_upload = std::make_unique<UploadApi>(
-        m_config.databasePath, UploadApi::Options{m_config.uploadEnabled, m_config.maxQueuedUploads},
+        m_config.databasePath,
+        UploadApi::Options{m_config.uploadEnabled, m_config.maxQueuedUploads},
         [this] { refreshDataVersion(); });
 
     if (m_config.captureRequests)
         m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder);
-    m_stats = std::make_unique<StatsApi>(*m_runner, m_config.stats, [this] { return prometheusText(); });
-    m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response, qint64 micros) {
-        observe(request, response, micros);
-    });
+    m_stats =
+        std::make_unique<StatsApi>(*m_runner, m_config.stats, [this] { return prometheusText(); });
+    m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response,
+                              qint64 micros) { observe(request, response, micros); });
 
     m_renders.reset(new RenderQueue(m_config.maxQueuedRenders));
     if (QCoreApplication::instance())
@@ -100,8 +100,8 @@ bool ApiServer::start()
     m_upload->registerRoutes(m_http.router());
 
     m_limiter = std::make_unique<RateLimiter>(m_config.rateLimit);
-    m_pipeline = std::make_unique<RequestPipeline>(m_http.router(), m_authenticator.get(), *m_limiter,
-                                                   CorsPolicy(m_config.corsOrigins));
+    m_pipeline = std::make_unique<RequestPipeline>(m_http.router(), m_authenticator.get(),
+                                                   *m_limiter, CorsPolicy(m_config.corsOrigins));
     m_http.setDispatcher([pipeline = m_pipeline.get()](const HttpRequest &request) {
         return pipeline->handle(request);
     });
@@ -133,14 +133,15 @@ bool ApiServer::startAuth()
 {
     const AuthConfig &auth = m_config.auth;
     if (!auth.enabled) {
-        qCWarning(lcServer).noquote()
-            << "event=auth_disabled warning=\"--no-auth: every route is open to anyone who can reach this port\"";
+        qCWarning(lcServer).noquote() << "event=auth_disabled warning=\"--no-auth: every route is "
+                                         "open to anyone who can reach this port\"";
         return true;
     }
     QString why;
     if (auth.issuer.isEmpty()) {
-        m_error = QStringLiteral("no OpenID Connect issuer: set --oidc-issuer (ISOBAR_OIDC_ISSUER), "
-                                 "or --no-auth to run without token checks (development only)");
+        m_error =
+            QStringLiteral("no OpenID Connect issuer: set --oidc-issuer (ISOBAR_OIDC_ISSUER), "
+                           "or --no-auth to run without token checks (development only)");
         return false;
     }
     if (!OidcKeyProvider::isAcceptableUrl(auth.issuer, &why)
@@ -149,13 +150,15 @@ bool ApiServer::startAuth()
         return false;
     }
     if (auth.audience.isEmpty()) {
-        m_error = QStringLiteral("no token audience: set --oidc-audience (ISOBAR_OIDC_AUDIENCE) to the "
-                                 "audience your provider puts in access tokens for this API");
+        m_error =
+            QStringLiteral("no token audience: set --oidc-audience (ISOBAR_OIDC_AUDIENCE) to the "
+                           "audience your provider puts in access tokens for this API");
         return false;
     }
     const QStringList supported = JwtVerifier::supportedAlgorithms();
     if (auth.algorithms.isEmpty()) {
-        m_error = QStringLiteral("--oidc-algorithms: the list is empty (supported: %1)").arg(supported.join(u", "));
+        m_error = QStringLiteral("--oidc-algorithms: the list is empty (supported: %1)")
+                      .arg(supported.join(u", "));
         return false;
     }
     for (const QString &algorithm : auth.algorithms) {
@@ -186,8 +189,9 @@ bool ApiServer::startAuth()
 QJsonObject ApiServer::authHealth() const
 {
     if (!m_authenticator) {
-        return QJsonObject{{u"mode"_qs, u"disabled"_qs},
-                           {u"warning"_qs, u"--no-auth: tokens are not checked; every route is open"_qs}};
+        return QJsonObject{
+            {u"mode"_qs, u"disabled"_qs},
+            {u"warning"_qs, u"--no-auth: tokens are not checked; every route is open"_qs}};
     }
     const OidcKeyProvider::Stats keys = m_signingKeys->stats();
     QJsonObject health{{u"mode"_qs, u"oidc"_qs},
@@ -218,7 +222,8 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
     event.subject = notes.subject;
     event.client = request.peer.toString();
     if (notes.hasCell)
-        event.cell = CellBounds{notes.cellLatitude, notes.cellLongitude, notes.cellHalfLatitude, notes.cellHalfLongitude};
+        event.cell = CellBounds{notes.cellLatitude, notes.cellLongitude, notes.cellHalfLatitude,
+                                notes.cellHalfLongitude};
     event.cacheOutcome = notes.cacheOutcome;
     m_recorder->record(std::move(event));
 }
@@ -236,63 +241,89 @@ QByteArray ApiServer::prometheusText() const
         {"isobar_weather_cache_evictions_total", cache.evictions},
     };
     for (const auto &[name, value] : cacheCounters) {
-        out.family(QLatin1String(name), "counter", QStringLiteral("Weather cache lookups by outcome (evictions: entries dropped for room)."));
+        out.family(QLatin1String(name), "counter",
+                   QStringLiteral(
+                       "Weather cache lookups by outcome (evictions: entries dropped for room)."));
         out.sample(QLatin1String(name), {}, double(value));
     }
-    out.family(u"isobar_weather_cache_entries"_qs, "gauge", u"Weather documents held in memory."_qs);
+    out.family(u"isobar_weather_cache_entries"_qs, "gauge",
+               u"Weather documents held in memory."_qs);
     out.sample(u"isobar_weather_cache_entries"_qs, {}, cache.entries);
 
     const AccuWeatherClient::Stats upstream = m_upstream->stats();
-    out.family(u"isobar_upstream_calls_total"_qs, "counter", u"AccuWeather HTTP attempts by endpoint and outcome."_qs);
+    out.family(u"isobar_upstream_calls_total"_qs, "counter",
+               u"AccuWeather HTTP attempts by endpoint and outcome."_qs);
     for (int i = 0; i < AccuWeatherClient::kEndpointCount; ++i) {
         const QString endpoint = AccuWeatherClient::endpointName(AccuWeatherClient::Endpoint(i));
         const AccuWeatherClient::EndpointStats &e = upstream.endpoints[i];
-        out.sample(u"isobar_upstream_calls_total"_qs, {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"ok"_qs}}, double(e.ok));
-        out.sample(u"isobar_upstream_calls_total"_qs, {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"failed"_qs}}, double(e.failed));
+        out.sample(u"isobar_upstream_calls_total"_qs,
+                   {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"ok"_qs}}, double(e.ok));
+        out.sample(u"isobar_upstream_calls_total"_qs,
+                   {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"failed"_qs}}, double(e.failed));
     }
     if (upstream.budgetLeft >= 0) {
-        out.family(u"isobar_upstream_budget_remaining"_qs, "gauge", u"AccuWeather calls left in today's budget."_qs);
+        out.family(u"isobar_upstream_budget_remaining"_qs, "gauge",
+                   u"AccuWeather calls left in today's budget."_qs);
         out.sample(u"isobar_upstream_budget_remaining"_qs, {}, double(upstream.budgetLeft));
     }
 
     if (m_signingKeys) {
         const OidcKeyProvider::Stats keys = m_signingKeys->stats();
-        out.family(u"isobar_jwks_refreshes_total"_qs, "counter", u"Fetches of the provider's signing keys by outcome."_qs);
-        out.sample(u"isobar_jwks_refreshes_total"_qs, {{u"outcome"_qs, u"ok"_qs}}, double(keys.refreshes - keys.failures));
-        out.sample(u"isobar_jwks_refreshes_total"_qs, {{u"outcome"_qs, u"failed"_qs}}, double(keys.failures));
+        out.family(u"isobar_jwks_refreshes_total"_qs, "counter",
+                   u"Fetches of the provider's signing keys by outcome."_qs);
+        out.sample(u"isobar_jwks_refreshes_total"_qs, {{u"outcome"_qs, u"ok"_qs}},
+                   double(keys.refreshes - keys.failures));
+        out.sample(u"isobar_jwks_refreshes_total"_qs, {{u"outcome"_qs, u"failed"_qs}},
+                   double(keys.failures));
         const Authenticator::Stats tokens = m_authenticator->stats();
         out.family(u"isobar_tokens_total"_qs, "counter", u"Bearer tokens checked, by result."_qs);
-        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"cached"_qs}}, double(tokens.cacheHits));
-        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"verified"_qs}}, double(tokens.verified));
-        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"rejected"_qs}}, double(tokens.rejected));
+        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"cached"_qs}},
+                   double(tokens.cacheHits));
+        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"verified"_qs}},
+                   double(tokens.verified));
+        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"rejected"_qs}},
+                   double(tokens.rejected));
     }
-    out.family(u"isobar_rate_limited_total"_qs, "counter", u"Requests refused with 429 by the per-caller rate limit."_qs);
+    out.family(u"isobar_rate_limited_total"_qs, "counter",
+               u"Requests refused with 429 by the per-caller rate limit."_qs);
     out.sample(u"isobar_rate_limited_total"_qs, {}, double(m_limiter->rejected()));
 
     const UploadApi::Stats uploads = m_upload->stats();
-    out.family(u"isobar_ingest_files_total"_qs, "counter", u"Files ingested through the upload API, by outcome."_qs);
-    out.sample(u"isobar_ingest_files_total"_qs, {{u"outcome"_qs, u"ok"_qs}}, double(uploads.filesOk));
-    out.sample(u"isobar_ingest_files_total"_qs, {{u"outcome"_qs, u"failed"_qs}}, double(uploads.filesFailed));
-    out.family(u"isobar_ingest_points_total"_qs, "counter", u"Points stored through the upload API."_qs);
-    out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"inserted"_qs}}, double(uploads.pointsInserted));
-    out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"updated"_qs}}, double(uploads.pointsUpdated));
+    out.family(u"isobar_ingest_files_total"_qs, "counter",
+               u"Files ingested through the upload API, by outcome."_qs);
+    out.sample(u"isobar_ingest_files_total"_qs, {{u"outcome"_qs, u"ok"_qs}},
+               double(uploads.filesOk));
+    out.sample(u"isobar_ingest_files_total"_qs, {{u"outcome"_qs, u"failed"_qs}},
+               double(uploads.filesFailed));
+    out.family(u"isobar_ingest_points_total"_qs, "counter",
+               u"Points stored through the upload API."_qs);
+    out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"inserted"_qs}},
+               double(uploads.pointsInserted));
+    out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"updated"_qs}},
+               double(uploads.pointsUpdated));
 
     out.family(u"isobar_chart_renders_total"_qs, "counter", u"Charts drawn."_qs);
     out.sample(u"isobar_chart_renders_total"_qs, {}, double(m_renders->rendered()));
     out.family(u"isobar_chart_render_queue_depth"_qs, "gauge", u"Charts waiting to be drawn."_qs);
     out.sample(u"isobar_chart_render_queue_depth"_qs, {}, m_renders->queued());
     const ResponseCache::Stats charts = m_chartCache->stats();
-    out.family(u"isobar_chart_cache_hits_total"_qs, "counter", u"Chart requests answered from rendered bytes."_qs);
+    out.family(u"isobar_chart_cache_hits_total"_qs, "counter",
+               u"Chart requests answered from rendered bytes."_qs);
     out.sample(u"isobar_chart_cache_hits_total"_qs, {}, double(charts.hits));
-    out.family(u"isobar_chart_cache_misses_total"_qs, "counter", u"Chart requests that had to be drawn."_qs);
+    out.family(u"isobar_chart_cache_misses_total"_qs, "counter",
+               u"Chart requests that had to be drawn."_qs);
     out.sample(u"isobar_chart_cache_misses_total"_qs, {}, double(charts.misses));
 
-    const RequestRecorder::Stats events = m_recorder ? m_recorder->stats() : RequestRecorder::Stats{};
-    out.family(u"isobar_request_events_queue_depth"_qs, "gauge", u"Request events waiting for the log writer."_qs);
+    const RequestRecorder::Stats events =
+        m_recorder ? m_recorder->stats() : RequestRecorder::Stats{};
+    out.family(u"isobar_request_events_queue_depth"_qs, "gauge",
+               u"Request events waiting for the log writer."_qs);
     out.sample(u"isobar_request_events_queue_depth"_qs, {}, events.queueDepth);
-    out.family(u"isobar_request_events_dropped_total"_qs, "counter", u"Request events lost to a full queue or a failed write."_qs);
+    out.family(u"isobar_request_events_dropped_total"_qs, "counter",
+               u"Request events lost to a full queue or a failed write."_qs);
     out.sample(u"isobar_request_events_dropped_total"_qs, {}, double(events.dropped));
-    out.family(u"isobar_request_events_written_total"_qs, "counter", u"Request events written to the request log."_qs);
+    out.family(u"isobar_request_events_written_total"_qs, "counter",
+               u"Request events written to the request log."_qs);
     out.sample(u"isobar_request_events_written_total"_qs, {}, double(events.written));
 
     out.family(u"process_resident_memory_bytes"_qs, "gauge", u"Resident memory size in bytes."_qs);
@@ -330,7 +361,8 @@ QString ApiServer::url() const
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
-    router.add("GET", QStringLiteral("/health"), QStringLiteral("Liveness, version and store status"),
+    router.add("GET", QStringLiteral("/health"),
+               QStringLiteral("Liveness, version and store status"),
                [this](const HttpRequest &, const RouteParams &) {
                    const QString upstream = m_upstream->health();
                    const QJsonObject auth = authHealth();
@@ -351,7 +383,8 @@ void ApiServer::registerSystemRoutes()
                            storeOk ? 200 : 503);
                    });
                });
-    router.add("GET", QStringLiteral("/openapi.json"), QStringLiteral("This API's OpenAPI 3 document"),
+    router.add("GET", QStringLiteral("/openapi.json"),
+               QStringLiteral("This API's OpenAPI 3 document"),
                [](const HttpRequest &, const RouteParams &) {
                    QFile file(QStringLiteral(":/isobar/openapi.json"));
                    file.open(QIODevice::ReadOnly);

@@ -2,11 +2,11 @@
 
 #include "RequestPipeline.h"
 #include "ServerConfig.h"
-#include "charts/ChartsApi.h"
-#include "charts/RenderQueue.h"
 #include "auth/Authenticator.h"
 #include "auth/OidcKeyProvider.h"
 #include "auth/RateLimiter.h"
+#include "charts/ChartsApi.h"
+#include "charts/RenderQueue.h"
 #include "http/HttpServer.h"
 #include "ingest/UploadApi.h"
 #include "metrics/MetricsApi.h"
@@ -18,7 +18,6 @@
 
 #include <QObject>
 #include <QTimer>
-
 #include <memory>
 
 namespace isobar {
@@ -89,7 +88,8 @@ private:
     std::unique_ptr<StatsApi> m_stats;
     std::unique_ptr<HttpServer> m_metricsHttp;
     // Lives on the GUI thread (docs/CHARTS.md), so it is handed back there to be deleted.
-    std::unique_ptr<RenderQueue, void (*)(RenderQueue *)> m_renders{nullptr, [](RenderQueue *q) { q->deleteLater(); }};
+    std::unique_ptr<RenderQueue, void (*)(RenderQueue *)> m_renders{
+        nullptr, [](RenderQueue *q) { q->deleteLater(); }};
     std::unique_ptr<ResponseCache> m_chartCache;
     std::unique_ptr<ChartsApi> m_charts;
     QString m_error;

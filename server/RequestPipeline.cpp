@@ -9,22 +9,26 @@ namespace {
 HttpResponse unauthorized()
 {
     // RFC 6750: the same answer for every bad token, so it teaches an attacker nothing.
-    HttpResponse response = HttpResponse::problem(401, QStringLiteral("a valid bearer token is required"));
+    HttpResponse response =
+        HttpResponse::problem(401, QStringLiteral("a valid bearer token is required"));
     response.setHeader("WWW-Authenticate", "Bearer realm=\"isobar\", error=\"invalid_token\"");
     return response;
 }
 
 HttpResponse forbidden(const QString &scope)
 {
-    HttpResponse response = HttpResponse::problem(403, QStringLiteral("the token lacks the scope '%1'").arg(scope));
+    HttpResponse response =
+        HttpResponse::problem(403, QStringLiteral("the token lacks the scope '%1'").arg(scope));
     response.setHeader("WWW-Authenticate",
-                       "Bearer realm=\"isobar\", error=\"insufficient_scope\", scope=\"" + scope.toLatin1() + '"');
+                       "Bearer realm=\"isobar\", error=\"insufficient_scope\", scope=\""
+                           + scope.toLatin1() + '"');
     return response;
 }
 
 HttpResponse tooManyRequests(int retryAfterSeconds)
 {
-    HttpResponse response = HttpResponse::problem(429, QStringLiteral("rate limit exceeded; slow down"));
+    HttpResponse response =
+        HttpResponse::problem(429, QStringLiteral("rate limit exceeded; slow down"));
     response.setHeader("Retry-After", QByteArray::number(retryAfterSeconds));
     return response;
 }
@@ -37,8 +41,7 @@ RequestPipeline::RequestPipeline(const Router &router, Authenticator *authentica
     , m_authenticator(authenticator)
     , m_limiter(limiter)
     , m_cors(std::move(cors))
-{
-}
+{}
 
 QFuture<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
 {
@@ -55,7 +58,8 @@ QFuture<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
     return answer.then(QtFuture::Launch::Sync, note);
 }
 
-QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request, const Router::Match &match)
+QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
+                                              const Router::Match &match)
 {
     if (request.method == "OPTIONS") {
         if (match.allowedMethods.isEmpty())
@@ -110,7 +114,8 @@ QFuture<HttpResponse> RequestPipeline::admit(HttpRequest request, const Route &r
     return finish(request, answer);
 }
 
-QFuture<HttpResponse> RequestPipeline::finish(const HttpRequest &request, QFuture<HttpResponse> response) const
+QFuture<HttpResponse> RequestPipeline::finish(const HttpRequest &request,
+                                              QFuture<HttpResponse> response) const
 {
     if (request.header("origin").isEmpty())
         return response;

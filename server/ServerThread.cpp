@@ -14,7 +14,8 @@ ServerThread::ServerThread(ServerConfig config, QObject *parent)
 ServerThread::~ServerThread()
 {
     if (m_thread.isRunning()) {
-        QMetaObject::invokeMethod(m_context, [this] { finish(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_context, [this] { finish(); }, Qt::BlockingQueuedConnection);
         m_thread.wait();
     }
 }
@@ -45,7 +46,8 @@ bool ServerThread::start()
         },
         Qt::BlockingQueuedConnection);
     if (!ok) {
-        QMetaObject::invokeMethod(m_context, [this] { finish(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            m_context, [this] { finish(); }, Qt::BlockingQueuedConnection);
         m_thread.wait();
     }
     return ok;

@@ -26,7 +26,8 @@ QString AccessPolicy::requiredScope(const QString &routePattern)
     const Rule *best = nullptr;
     for (const Rule &rule : kRules) {
         const QLatin1String prefix(rule.patternPrefix);
-        if (routePattern.startsWith(prefix) && (!best || prefix.size() > qsizetype(qstrlen(best->patternPrefix))))
+        if (routePattern.startsWith(prefix)
+            && (!best || prefix.size() > qsizetype(qstrlen(best->patternPrefix))))
             best = &rule;
     }
     return best ? QLatin1String(best->scope) : QString();

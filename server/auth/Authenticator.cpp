@@ -17,8 +17,7 @@ Authenticator::Authenticator(JwtVerifier verifier, OidcKeyProvider &keys, int ma
     , m_keys(keys)
     , m_maxCached(maxCachedTokens)
     , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentSecsSinceEpoch(); }))
-{
-}
+{}
 
 QFuture<AuthOutcome> Authenticator::authenticate(const QByteArray &authorizationHeader)
 {
@@ -28,7 +27,8 @@ QFuture<AuthOutcome> Authenticator::authenticate(const QByteArray &authorization
         token = header.sliced(7).trimmed();
     if (token.size() > m_verifier.requirements().maxTokenBytes) {
         ++m_stats.rejected;
-        return QtFuture::makeReadyFuture(AuthOutcome{false, {}, {}, JwtVerifier::Failure::TooLarge});
+        return QtFuture::makeReadyFuture(
+            AuthOutcome{false, {}, {}, JwtVerifier::Failure::TooLarge});
     }
     const QByteArray digest = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
     if (const auto it = m_cache.constFind(digest); it != m_cache.constEnd()) {
@@ -52,7 +52,8 @@ AuthOutcome Authenticator::verifyNow(const QByteArray &token, const QByteArray &
     if (!result.ok()) {
         ++m_stats.rejected;
         // The reason is logged for operators; the token itself never is.
-        qCInfo(lcAuth).noquote() << "event=token_rejected reason=" + JwtVerifier::failureName(result.failure);
+        qCInfo(lcAuth).noquote() << "event=token_rejected reason="
+                                        + JwtVerifier::failureName(result.failure);
         return AuthOutcome{false, {}, {}, result.failure};
     }
     ++m_stats.verified;

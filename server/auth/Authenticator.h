@@ -6,7 +6,6 @@
 #include <QFuture>
 #include <QHash>
 #include <QObject>
-
 #include <functional>
 
 namespace isobar {

@@ -4,7 +4,6 @@
 #include "http/HttpResponse.h"
 
 #include <QStringList>
-
 #include <optional>
 
 namespace isobar {

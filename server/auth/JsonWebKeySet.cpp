@@ -3,7 +3,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
@@ -27,7 +26,7 @@ std::shared_ptr<EVP_PKEY> fromParams(const char *type, OSSL_PARAM_BLD *builder)
     EVP_PKEY_CTX *context = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
     EVP_PKEY *key = nullptr;
     const bool ok = params && context && EVP_PKEY_fromdata_init(context) == 1
-        && EVP_PKEY_fromdata(context, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
+                    && EVP_PKEY_fromdata(context, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
     EVP_PKEY_CTX_free(context);
     OSSL_PARAM_free(params);
     if (!ok) {
@@ -43,11 +42,14 @@ std::shared_ptr<EVP_PKEY> rsaKey(const QJsonObject &jwk)
     const QByteArray e = base64Url(jwk, "e");
     if (n.size() < 256 || e.isEmpty()) // under 2048 bits is too weak to trust
         return nullptr;
-    BIGNUM *modulus = BN_bin2bn(reinterpret_cast<const unsigned char *>(n.constData()), int(n.size()), nullptr);
-    BIGNUM *exponent = BN_bin2bn(reinterpret_cast<const unsigned char *>(e.constData()), int(e.size()), nullptr);
+    BIGNUM *modulus =
+        BN_bin2bn(reinterpret_cast<const unsigned char *>(n.constData()), int(n.size()), nullptr);
+    BIGNUM *exponent =
+        BN_bin2bn(reinterpret_cast<const unsigned char *>(e.constData()), int(e.size()), nullptr);
     OSSL_PARAM_BLD *builder = OSSL_PARAM_BLD_new();
     std::shared_ptr<EVP_PKEY> key;
-    if (builder && modulus && exponent && OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_N, modulus)
+    if (builder && modulus && exponent
+        && OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_N, modulus)
         && OSSL_PARAM_BLD_push_BN(builder, OSSL_PKEY_PARAM_RSA_E, exponent))
         key = fromParams("RSA", builder);
     OSSL_PARAM_BLD_free(builder);
@@ -67,8 +69,10 @@ std::shared_ptr<EVP_PKEY> p256Key(const QJsonObject &jwk)
     const QByteArray point = '\x04' + x + y; // uncompressed SEC1 point
     OSSL_PARAM_BLD *builder = OSSL_PARAM_BLD_new();
     std::shared_ptr<EVP_PKEY> key;
-    if (builder && OSSL_PARAM_BLD_push_utf8_string(builder, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0)
-        && OSSL_PARAM_BLD_push_octet_string(builder, OSSL_PKEY_PARAM_PUB_KEY, point.constData(), size_t(point.size())))
+    if (builder
+        && OSSL_PARAM_BLD_push_utf8_string(builder, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0)
+        && OSSL_PARAM_BLD_push_octet_string(builder, OSSL_PKEY_PARAM_PUB_KEY, point.constData(),
+                                            size_t(point.size())))
         key = fromParams("EC", builder);
     OSSL_PARAM_BLD_free(builder);
     return key;

@@ -4,7 +4,6 @@
 #include <QHash>
 #include <QString>
 #include <QStringList>
-
 #include <memory>
 
 using EVP_PKEY = struct evp_pkey_st;
@@ -14,8 +13,8 @@ namespace isobar {
 // One verification key from a JWKS document, as an OpenSSL public key.
 struct JsonWebKey {
     QString kid;
-    QString kty;        // RSA | EC
-    QString algorithm;  // the key's "alg" when published (RS256, ES256 ...), else empty
+    QString kty;       // RSA | EC
+    QString algorithm; // the key's "alg" when published (RS256, ES256 ...), else empty
     std::shared_ptr<EVP_PKEY> key;
 };
 

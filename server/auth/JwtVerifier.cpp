@@ -2,7 +2,6 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
@@ -38,7 +37,8 @@ QByteArray ecdsaDer(const QByteArray &raw)
 {
     ECDSA_SIG *signature = ECDSA_SIG_new();
     BIGNUM *r = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.constData()), 32, nullptr);
-    BIGNUM *s = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.constData()) + 32, 32, nullptr);
+    BIGNUM *s =
+        BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.constData()) + 32, 32, nullptr);
     QByteArray der;
     if (signature && r && s && ECDSA_SIG_set0(signature, r, s) == 1) {
         r = s = nullptr; // owned by the signature now
@@ -57,12 +57,13 @@ QByteArray ecdsaDer(const QByteArray &raw)
 bool verifySignature(EVP_PKEY *key, const QByteArray &signingInput, const QByteArray &signature)
 {
     EVP_MD_CTX *context = EVP_MD_CTX_new();
-    const bool ok = context && EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1
+    const bool ok =
+        context && EVP_DigestVerifyInit(context, nullptr, EVP_sha256(), nullptr, key) == 1
         && EVP_DigestVerify(context, reinterpret_cast<const unsigned char *>(signature.constData()),
                             size_t(signature.size()),
                             reinterpret_cast<const unsigned char *>(signingInput.constData()),
                             size_t(signingInput.size()))
-            == 1;
+               == 1;
     EVP_MD_CTX_free(context);
     return ok;
 }
@@ -80,28 +81,41 @@ std::optional<qint64> numericDate(const QJsonObject &claims, const char *name)
 QString JwtVerifier::failureName(Failure failure)
 {
     switch (failure) {
-    case Failure::None: return QStringLiteral("none");
-    case Failure::Missing: return QStringLiteral("missing");
-    case Failure::TooLarge: return QStringLiteral("too_large");
-    case Failure::Malformed: return QStringLiteral("malformed");
-    case Failure::AlgorithmNotAllowed: return QStringLiteral("algorithm_not_allowed");
-    case Failure::UnknownKey: return QStringLiteral("unknown_key");
-    case Failure::KeyMismatch: return QStringLiteral("key_mismatch");
-    case Failure::BadSignature: return QStringLiteral("bad_signature");
-    case Failure::WrongIssuer: return QStringLiteral("wrong_issuer");
-    case Failure::WrongAudience: return QStringLiteral("wrong_audience");
-    case Failure::Expired: return QStringLiteral("expired");
-    case Failure::NotYetValid: return QStringLiteral("not_yet_valid");
-    case Failure::IssuedInFuture: return QStringLiteral("issued_in_future");
-    case Failure::WrongType: return QStringLiteral("wrong_type");
+    case Failure::None:
+        return QStringLiteral("none");
+    case Failure::Missing:
+        return QStringLiteral("missing");
+    case Failure::TooLarge:
+        return QStringLiteral("too_large");
+    case Failure::Malformed:
+        return QStringLiteral("malformed");
+    case Failure::AlgorithmNotAllowed:
+        return QStringLiteral("algorithm_not_allowed");
+    case Failure::UnknownKey:
+        return QStringLiteral("unknown_key");
+    case Failure::KeyMismatch:
+        return QStringLiteral("key_mismatch");
+    case Failure::BadSignature:
+        return QStringLiteral("bad_signature");
+    case Failure::WrongIssuer:
+        return QStringLiteral("wrong_issuer");
+    case Failure::WrongAudience:
+        return QStringLiteral("wrong_audience");
+    case Failure::Expired:
+        return QStringLiteral("expired");
+    case Failure::NotYetValid:
+        return QStringLiteral("not_yet_valid");
+    case Failure::IssuedInFuture:
+        return QStringLiteral("issued_in_future");
+    case Failure::WrongType:
+        return QStringLiteral("wrong_type");
     }
     return {};
 }
 
 JwtVerifier::JwtVerifier(TokenRequirements requirements)
     : m_requirements(std::move(requirements))
-{
-}
+{}
 
 QStringList JwtVerifier::supportedAlgorithms()
 {
@@ -135,12 +149,14 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
 
     // Our configuration chooses the algorithm; the header may only name one we allow.
     const QString algorithm = header->value(u"alg").toString();
-    if (!m_requirements.algorithms.contains(algorithm) || !supportedAlgorithms().contains(algorithm)) {
+    if (!m_requirements.algorithms.contains(algorithm)
+        || !supportedAlgorithms().contains(algorithm)) {
         result.failure = Failure::AlgorithmNotAllowed;
         return result;
     }
     if (header->contains(u"typ")) {
-        const QString type = header->value(u"typ").toString().toLower().remove(QStringLiteral("application/"));
+        const QString type =
+            header->value(u"typ").toString().toLower().remove(QStringLiteral("application/"));
         if (type != u"jwt" && type != u"at+jwt") {
             result.failure = Failure::WrongType;
             return result;
@@ -148,8 +164,9 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
     }
     result.kid = header->value(u"kid").toString();
     // A provider with a single key may leave kid out; with several, kid must say which.
-    const JsonWebKey *key = result.kid.isEmpty() && keys.size() == 1 ? keys.find(keys.kids().constFirst())
-                                                                      : keys.find(result.kid);
+    const JsonWebKey *key = result.kid.isEmpty() && keys.size() == 1
+                                ? keys.find(keys.kids().constFirst())
+                                : keys.find(result.kid);
     if (!key) {
         result.failure = Failure::UnknownKey;
         return result;
@@ -181,8 +198,8 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
     }
     const QJsonValue audience = claims->value(u"aud");
     const bool audienceOk = audience.isString()
-        ? audience.toString() == m_requirements.audience
-        : audience.toArray().contains(QJsonValue(m_requirements.audience));
+                                ? audience.toString() == m_requirements.audience
+                                : audience.toArray().contains(QJsonValue(m_requirements.audience));
     if (!audienceOk) {
         result.failure = Failure::WrongAudience;
         return result;
@@ -193,7 +210,8 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
         result.failure = Failure::Expired;
         return result;
     }
-    if (const auto notBefore = numericDate(*claims, "nbf"); notBefore && *notBefore - leeway > nowSeconds) {
+    if (const auto notBefore = numericDate(*claims, "nbf");
+        notBefore && *notBefore - leeway > nowSeconds) {
         result.failure = Failure::NotYetValid;
         return result;
     }

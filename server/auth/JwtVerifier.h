@@ -9,10 +9,10 @@ namespace isobar {
 
 // What a resource server requires of an access token.
 struct TokenRequirements {
-    QString issuer;                                   // exact match of "iss"
-    QString audience;                                 // must be in "aud"
+    QString issuer;   // exact match of "iss"
+    QString audience; // must be in "aud"
     QStringList algorithms{QStringLiteral("RS256"), QStringLiteral("ES256")}; // allow-list
-    qint64 leewaySeconds = 60;                        // clock skew for exp, nbf, iat
+    qint64 leewaySeconds = 60; // clock skew for exp, nbf, iat
     qsizetype maxTokenBytes = 8192;
 };
 
@@ -34,10 +34,10 @@ public:
         None,
         Missing,
         TooLarge,
-        Malformed,      // not three base64url parts of JSON
+        Malformed, // not three base64url parts of JSON
         AlgorithmNotAllowed,
-        UnknownKey,     // no key with that kid (the caller may refresh keys and try again)
-        KeyMismatch,    // the key cannot make this algorithm's signatures
+        UnknownKey,  // no key with that kid (the caller may refresh keys and try again)
+        KeyMismatch, // the key cannot make this algorithm's signatures
         BadSignature,
         WrongIssuer,
         WrongAudience,

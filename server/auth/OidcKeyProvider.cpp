@@ -37,7 +37,8 @@ bool OidcKeyProvider::isAcceptableUrl(const QUrl &url, QString *why)
     if (url.scheme() == u"http" && loopback)
         return true;
     if (why)
-        *why = QStringLiteral("'%1' must use https (plain http only on loopback)").arg(url.toString());
+        *why =
+            QStringLiteral("'%1' must use https (plain http only on loopback)").arg(url.toString());
     return false;
 }
 
@@ -47,7 +48,8 @@ QNetworkRequest OidcKeyProvider::request(const QUrl &url) const
     request.setRawHeader("Accept", "application/json");
     request.setTransferTimeout(m_options.timeoutMs);
     // A redirect could leave https; the provider's URLs are configured, not discovered freely.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
     return request;
 }
 
@@ -83,7 +85,8 @@ QFuture<void> OidcKeyProvider::refresh()
             finish(QStringLiteral("discovery failed: %1").arg(reply->errorString()));
             return;
         }
-        const QJsonObject document = QJsonDocument::fromJson(reply->read(kMaxDocumentBytes)).object();
+        const QJsonObject document =
+            QJsonDocument::fromJson(reply->read(kMaxDocumentBytes)).object();
         const QUrl jwks(document.value(u"jwks_uri").toString());
         QString why;
         if (document.value(u"issuer").toString() != m_options.issuer.toString()) {
@@ -110,7 +113,8 @@ void OidcKeyProvider::fetchJwks(const QUrl &url)
             return;
         }
         QStringList skipped;
-        auto keys = std::make_shared<JsonWebKeySet>(JsonWebKeySet::parse(reply->read(kMaxDocumentBytes), &skipped));
+        auto keys = std::make_shared<JsonWebKeySet>(
+            JsonWebKeySet::parse(reply->read(kMaxDocumentBytes), &skipped));
         if (keys->size() == 0) {
             finish(QStringLiteral("JWKS holds no usable key"));
             return;
@@ -133,7 +137,8 @@ void OidcKeyProvider::finish(const QString &error)
         qCWarning(lcOidc).noquote() << "event=jwks_refresh_failed error=" + error;
     } else {
         m_stats.lastError.clear();
-        qCInfo(lcOidc).noquote() << QStringLiteral("event=jwks_refreshed keys=%1").arg(m_keys->size());
+        qCInfo(lcOidc).noquote()
+            << QStringLiteral("event=jwks_refreshed keys=%1").arg(m_keys->size());
     }
     auto promise = std::move(m_inFlight);
     m_inFlight.reset();

@@ -1,7 +1,6 @@
 #include "RateLimiter.h"
 
 #include <QDateTime>
-
 #include <cmath>
 
 namespace isobar {
@@ -9,8 +8,7 @@ namespace isobar {
 RateLimiter::RateLimiter(Options options, Clock clock)
     : m_options(options)
     , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
-{
-}
+{}
 
 int RateLimiter::acquire(const QString &caller)
 {
@@ -24,8 +22,9 @@ int RateLimiter::acquire(const QString &caller)
         it = m_buckets.insert(caller, Bucket{m_options.burst, now});
     }
     Bucket &bucket = *it;
-    bucket.tokens = qMin(m_options.burst,
-                         bucket.tokens + (now - bucket.updatedMs) / 1000.0 * m_options.ratePerSecond);
+    bucket.tokens =
+        qMin(m_options.burst,
+             bucket.tokens + (now - bucket.updatedMs) / 1000.0 * m_options.ratePerSecond);
     bucket.updatedMs = now;
     if (bucket.tokens >= 1.0) {
         bucket.tokens -= 1.0;

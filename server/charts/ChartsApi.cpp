@@ -30,13 +30,14 @@ QJsonObject figure(const ChartRequest &request, const ChartDataset &data)
                                       {u"in_reporting_delay_period"_qs, point.inReportingDelay}});
         }
         const QColor colour = plot.colour.value_or(ChartPalette::seriesColour(int(i)));
-        series.append(QJsonObject{{u"label"_qs, plot.label.isEmpty() ? QStringLiteral("Plot%1").arg(i + 1) : plot.label},
-                                  {u"chart_type"_qs, chartTypeName(plot.type)},
-                                  {u"metric"_qs, plot.selection.metric},
-                                  {u"geography"_qs, plot.selection.geography},
-                                  {u"colour"_qs, colour.name()},
-                                  {u"line_type"_qs, plot.dashed ? u"DASH"_qs : u"SOLID"_qs},
-                                  {u"points"_qs, points}});
+        series.append(QJsonObject{
+            {u"label"_qs, plot.label.isEmpty() ? QStringLiteral("Plot%1").arg(i + 1) : plot.label},
+            {u"chart_type"_qs, chartTypeName(plot.type)},
+            {u"metric"_qs, plot.selection.metric},
+            {u"geography"_qs, plot.selection.geography},
+            {u"colour"_qs, colour.name()},
+            {u"line_type"_qs, plot.dashed ? u"DASH"_qs : u"SOLID"_qs},
+            {u"points"_qs, points}});
     }
     return QJsonObject{{u"width"_qs, request.size.width()},
                        {u"height"_qs, request.size.height()},
@@ -47,7 +48,8 @@ QJsonObject figure(const ChartRequest &request, const ChartDataset &data)
 
 HttpResponse withEtag(HttpResponse response)
 {
-    const QByteArray digest = QCryptographicHash::hash(response.body, QCryptographicHash::Sha256).toHex().left(32);
+    const QByteArray digest =
+        QCryptographicHash::hash(response.body, QCryptographicHash::Sha256).toHex().left(32);
     response.setHeader("ETag", '"' + digest + '"');
     response.setHeader("Cache-Control", "public, max-age=300");
     return response;
@@ -73,16 +75,20 @@ ChartsApi::ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *c
     , m_renders(renders)
     , m_cache(cache)
     , m_today(today ? std::move(today) : Today([] { return QDate::currentDate(); }))
-{
-}
+{}
 
 void ChartsApi::registerRoutes(Router &router)
 {
-    router.add("POST", QStringLiteral("/api/charts/v2"), QStringLiteral("A chart of metrics as PNG, JPEG or SVG"),
-               [this](const HttpRequest &request, const RouteParams &) { return chart(request, Version::V2); });
+    router.add("POST", QStringLiteral("/api/charts/v2"),
+               QStringLiteral("A chart of metrics as PNG, JPEG or SVG"),
+               [this](const HttpRequest &request, const RouteParams &) {
+                   return chart(request, Version::V2);
+               });
     router.add("POST", QStringLiteral("/api/charts/v3"),
                QStringLiteral("A chart as SVG in JSON, with its alt text and plotted data"),
-               [this](const HttpRequest &request, const RouteParams &) { return chart(request, Version::V3); });
+               [this](const HttpRequest &request, const RouteParams &) {
+                   return chart(request, Version::V3);
+               });
 }
 
 QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version version)
@@ -103,7 +109,8 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version versi
 
     // The canonical body (QJsonObject keeps keys sorted) and today's date, for the defaults.
     const QByteArray key = (version == Version::V2 ? "charts/v2\n" : "charts/v3\n")
-        + today.toString(Qt::ISODate).toLatin1() + '\n' + QJsonDocument(body).toJson(QJsonDocument::Compact);
+                           + today.toString(Qt::ISODate).toLatin1() + '\n'
+                           + QJsonDocument(body).toJson(QJsonDocument::Compact);
     if (m_cache) {
         if (auto hit = m_cache->find(key))
             return readyResponse(revalidated(request, std::move(*hit)));
@@ -124,25 +131,32 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version versi
         return goOn;
     });
     return loaded
-        .then([this, chartRequest, dataset, version, key, version0, request](HttpResponse read) -> QFuture<HttpResponse> {
+        .then([this, chartRequest, dataset, version, key, version0,
+               request](HttpResponse read) -> QFuture<HttpResponse> {
             if (read.status != 0)
                 return readyResponse(read);
             std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chartRequest, *dataset);
             if (!drawn) {
-                HttpResponse busy = HttpResponse::problem(503, QStringLiteral("too many charts waiting to be drawn; retry shortly"));
+                HttpResponse busy = HttpResponse::problem(
+                    503, QStringLiteral("too many charts waiting to be drawn; retry shortly"));
                 busy.setHeader("Retry-After", "1");
                 return readyResponse(busy);
             }
             const ChartDataset data = *dataset;
-            return drawn->then([this, chartRequest, data, version, key, version0, request](const RenderedChart &chart) {
+            return drawn->then([this, chartRequest, data, version, key, version0,
+                                request](const RenderedChart &chart) {
                 HttpResponse response;
                 if (version == Version::V2) {
-                    response = HttpResponse::bytes(chart.bytes, chartContentType(chartRequest.format));
+                    response =
+                        HttpResponse::bytes(chart.bytes, chartContentType(chartRequest.format));
                 } else {
                     const QDate newest = data.newestDate();
                     response = HttpResponse::json(QJsonObject{
-                        {u"last_updated"_qs, newest.isValid() ? QJsonValue(newest.toString(Qt::ISODate)) : QJsonValue()},
-                        {u"chart"_qs, QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(chart.bytes)))},
+                        {u"last_updated"_qs, newest.isValid()
+                                                 ? QJsonValue(newest.toString(Qt::ISODate))
+                                                 : QJsonValue()},
+                        {u"chart"_qs, QString::fromLatin1(
+                                          QUrl::toPercentEncoding(QString::fromUtf8(chart.bytes)))},
                         {u"alt_text"_qs, chart.altText},
                         {u"figure"_qs, figure(chartRequest, data)},
                     });

@@ -3,7 +3,6 @@
 #include "http/Router.h"
 
 #include <QDate>
-
 #include <functional>
 
 namespace isobar {

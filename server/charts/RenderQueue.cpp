@@ -12,8 +12,7 @@ namespace isobar {
 RenderQueue::RenderQueue(int maxQueued, QObject *parent)
     : QObject(parent)
     , m_maxQueued(maxQueued)
-{
-}
+{}
 
 std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, ChartDataset data)
 {
@@ -31,7 +30,8 @@ std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, 
             RenderedChart chart;
             const std::unique_ptr<QGraphicsScene> scene = ChartBuilder::build(request, data);
             chart.altText = ChartDescription::describe(request, data);
-            chart.bytes = ChartRenderer::render(*scene, request.size, request.format, chart.altText);
+            chart.bytes =
+                ChartRenderer::render(*scene, request.size, request.format, chart.altText);
             --m_queued;
             ++m_rendered;
             promise->addResult(std::move(chart));

@@ -5,7 +5,6 @@
 
 #include <QFuture>
 #include <QObject>
-
 #include <atomic>
 
 namespace isobar {

@@ -11,17 +11,20 @@ namespace {
 constexpr qint64 kMaxKeyFileBytes = 4096;
 
 // RFC 6750 b64token: what may follow "Bearer " in an Authorization header.
-bool isTokenCharacter(QChar c) {
-    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') ||
-           c == u'-' || c == u'.' || c == u'_' || c == u'~' || c == u'+' || c == u'/';
+bool isTokenCharacter(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
+           || c == u'-' || c == u'.' || c == u'_' || c == u'~' || c == u'+' || c == u'/';
 }
 
 } // namespace
 
 AccuWeatherKeyProvider::AccuWeatherKeyProvider(Keychain keychain)
-    : m_keychain(std::move(keychain)) {}
+    : m_keychain(std::move(keychain))
+{}
 
-QString AccuWeatherKeyProvider::sourceName(Source source) {
+QString AccuWeatherKeyProvider::sourceName(Source source)
+{
     switch (source) {
     case Source::File:
         return QStringLiteral("file");
@@ -35,7 +38,8 @@ QString AccuWeatherKeyProvider::sourceName(Source source) {
     return {};
 }
 
-QString AccuWeatherKeyProvider::keyShapeProblem(const QString &key) {
+QString AccuWeatherKeyProvider::keyShapeProblem(const QString &key)
+{
     if (key.isEmpty())
         return QStringLiteral("the key is empty");
     if (key.size() < kMinKeyLength || key.size() > kMaxKeyLength)
@@ -58,7 +62,8 @@ QString AccuWeatherKeyProvider::keyShapeProblem(const QString &key) {
     return {};
 }
 
-AccuWeatherKeyProvider::Resolution AccuWeatherKeyProvider::resolve(bool useKeychain) const {
+AccuWeatherKeyProvider::Resolution AccuWeatherKeyProvider::resolve(bool useKeychain) const
+{
     Resolution resolution;
     auto accept = [&resolution](QString key, const QString &what) {
         if (const QString problem = keyShapeProblem(key); !problem.isEmpty()) {

@@ -9,7 +9,8 @@ namespace isobar {
 // Answers "what is the ACCWEA key", in this order: ISOBAR_ACCUWEATHER_API_KEY_FILE (a mounted
 // secret), ISOBAR_ACCUWEATHER_API_KEY, then the OS keychain (service "isobar", key
 // "accuweather-api-key"). It reports where the key came from, never the key.
-class AccuWeatherKeyProvider {
+class AccuWeatherKeyProvider
+{
 public:
     static constexpr const char *kFileVariable = "ISOBAR_ACCUWEATHER_API_KEY_FILE";
     static constexpr const char *kVariable = "ISOBAR_ACCUWEATHER_API_KEY";

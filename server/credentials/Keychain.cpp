@@ -22,7 +22,8 @@ const QString kSecretServiceName = QStringLiteral("org.freedesktop.secrets");
 
 // QtKeychain on Linux uses libsecret when it can load it, else it falls back to KWallet over
 // D-Bus; libsecret is loaded at run time, so the package may well be missing.
-bool libsecretLoadable() {
+bool libsecretLoadable()
+{
     static const bool loadable = [] {
         QLibrary libsecret(QStringLiteral("secret-1"), 0);
         return libsecret.load();
@@ -38,7 +39,8 @@ constexpr bool kUsesDBus = false;
 
 // Runs `ask` on a private connection to the session bus, closed again afterwards, so that the
 // probe neither shares state with nor outlives the caller's own use of the bus.
-template <typename Ask> auto askSessionBus(Ask ask) {
+template <typename Ask> auto askSessionBus(Ask ask)
+{
     const QString connectionName = QStringLiteral("isobar-keychain-probe");
     auto answer = [&] {
         const QDBusConnection bus =
@@ -51,7 +53,8 @@ template <typename Ask> auto askSessionBus(Ask ask) {
 
 // Why the keychain service cannot be reached, or an empty string when it is there. QtKeychain
 // reports a missing Secret Service as a generic error, so the bus is asked directly.
-QString missingService() {
+QString missingService()
+{
     if (!kUsesDBus)
         return {};
     return askSessionBus([](const QDBusConnection &bus) -> QString {
@@ -74,7 +77,8 @@ QString missingService() {
 
 // libsecret skips items in a locked collection when its unlock prompt cannot be shown, so a
 // locked entry reads as "not found". The Secret Service lists locked matches without a prompt.
-bool entryIsLocked(const QString &service, const QString &key) {
+bool entryIsLocked(const QString &service, const QString &key)
+{
     if (!kUsesDBus || !libsecretLoadable())
         return false;
     return askSessionBus([&](const QDBusConnection &bus) {
@@ -97,7 +101,8 @@ bool entryIsLocked(const QString &service, const QString &key) {
     });
 }
 
-bool soundsDenied(const QString &message) {
+bool soundsDenied(const QString &message)
+{
     static const char *const kWords[] = {"locked", "denied",         "dismissed",
                                          "cancel", "not authorized", "prompt"};
     const QString lower = message.toLower();
@@ -105,7 +110,8 @@ bool soundsDenied(const QString &message) {
                        [&](const char *word) { return lower.contains(QLatin1String(word)); });
 }
 
-Keychain::Result classify(const QKeychain::Job &job) {
+Keychain::Result classify(const QKeychain::Job &job)
+{
     Keychain::Result result;
     const QString why = job.errorString();
     switch (job.error()) {
@@ -151,7 +157,8 @@ Keychain::Result classify(const QKeychain::Job &job) {
 // stay alive until it finishes (it then deletes itself), rather than die with this frame.
 Keychain::Result
 run(QKeychain::Job *job, int timeoutMs,
-    const std::function<void(QKeychain::Job &, Keychain::Result &)> &onSuccess = {}) {
+    const std::function<void(QKeychain::Job &, Keychain::Result &)> &onSuccess = {})
+{
     job->setAutoDelete(true);
     job->setInsecureFallback(false); // never a plaintext file
     Keychain::Result result;
@@ -189,9 +196,11 @@ run(QKeychain::Job *job, int timeoutMs,
 
 Keychain::Keychain(QString service, int timeoutMs)
     : m_service(std::move(service))
-    , m_timeoutMs(timeoutMs) {}
+    , m_timeoutMs(timeoutMs)
+{}
 
-Keychain::Result Keychain::read(const QString &key) const {
+Keychain::Result Keychain::read(const QString &key) const
+{
     auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setKey(key);
     Result result = run(job, m_timeoutMs, [](QKeychain::Job &finished, Result &result) {
@@ -208,14 +217,16 @@ Keychain::Result Keychain::read(const QString &key) const {
     return result;
 }
 
-Keychain::Result Keychain::write(const QString &key, const QString &secret) const {
+Keychain::Result Keychain::write(const QString &key, const QString &secret) const
+{
     auto *job = new QKeychain::WritePasswordJob(m_service);
     job->setKey(key);
     job->setTextData(secret);
     return run(job, m_timeoutMs);
 }
 
-Keychain::Result Keychain::remove(const QString &key) const {
+Keychain::Result Keychain::remove(const QString &key) const
+{
     // The Secret Service answers "done" for an entry that does not exist, so look first.
     Result existing = read(key);
     if (!existing.ok())
@@ -226,7 +237,8 @@ Keychain::Result Keychain::remove(const QString &key) const {
     return run(job, m_timeoutMs);
 }
 
-QString Keychain::backendName() {
+QString Keychain::backendName()
+{
 #if defined(Q_OS_DARWIN)
     return QStringLiteral("macOS Keychain");
 #elif defined(Q_OS_WIN)
@@ -240,7 +252,8 @@ QString Keychain::backendName() {
 #endif
 }
 
-QString Keychain::statusName(Status status) {
+QString Keychain::statusName(Status status)
+{
     switch (status) {
     case Status::Ok:
         return QStringLiteral("ok");

@@ -8,7 +8,8 @@ namespace isobar {
 // Calls wait for the keychain on a local event loop, bounded by a timeout: they are for
 // start-up and the command line, never for the request path. Nothing is ever written to a
 // plaintext fallback.
-class Keychain {
+class Keychain
+{
 public:
     enum class Status {
         Ok,

@@ -9,11 +9,14 @@
 namespace isobar {
 
 namespace {
-HttpConnection *self(http_parser *parser) { return static_cast<HttpConnection *>(parser->data); }
+HttpConnection *self(http_parser *parser)
+{
+    return static_cast<HttpConnection *>(parser->data);
+}
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher,
-                               const HttpLimits &limits, QObject *parent)
+HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
+                               QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_dispatcher(std::move(dispatcher))
@@ -92,9 +95,11 @@ void HttpConnection::processInput()
         m_input.remove(0, qsizetype(parsed));
         const auto error = HTTP_PARSER_ERRNO(&m_parser);
         if (m_limitStatus) {
-            rejectAndClose(m_limitStatus, m_limitStatus == 413 && m_headerBytes > m_limits.maxHeaderBytes
-                                              ? QStringLiteral("request headers exceed %1 bytes").arg(m_limits.maxHeaderBytes)
-                                              : QStringLiteral("request body exceeds %1 bytes").arg(m_limits.maxBodyBytes));
+            rejectAndClose(
+                m_limitStatus,
+                m_limitStatus == 413 && m_headerBytes > m_limits.maxHeaderBytes
+                    ? QStringLiteral("request headers exceed %1 bytes").arg(m_limits.maxHeaderBytes)
+                    : QStringLiteral("request body exceeds %1 bytes").arg(m_limits.maxBodyBytes));
             return;
         }
         if (error == HPE_PAUSED) {
@@ -189,8 +194,8 @@ int HttpConnection::onHeadersComplete(http_parser *parser)
     }
     c->m_request.method = http_method_str(http_method(parser->method));
     const qsizetype queryAt = c->m_request.target.indexOf('?');
-    c->m_request.path = QString::fromUtf8(queryAt < 0 ? c->m_request.target
-                                                      : c->m_request.target.first(queryAt));
+    c->m_request.path =
+        QString::fromUtf8(queryAt < 0 ? c->m_request.target : c->m_request.target.first(queryAt));
     if (queryAt >= 0)
         c->m_request.query.setQuery(QString::fromUtf8(c->m_request.target.sliced(queryAt + 1)));
     return 0;
@@ -241,9 +246,11 @@ void HttpConnection::dispatch()
     };
     m_dispatcher(request)
         .then(this, answer)
-        .onFailed(this, [answer] {
-            answer(HttpResponse::problem(500, QStringLiteral("the request could not be processed")));
-        })
+        .onFailed(this,
+                  [answer] {
+                      answer(HttpResponse::problem(
+                          500, QStringLiteral("the request could not be processed")));
+                  })
         .onCanceled(this, [answer] {
             // A handler's promise died unfinished (a shutdown under way): still answer.
             answer(HttpResponse::problem(503, QStringLiteral("the server is shutting down")));

@@ -7,16 +7,13 @@
 
 #include <QObject>
 #include <QTimer>
-
-#include <http_parser.h>
-
 #include <deque>
 #include <functional>
+#include <http_parser.h>
 
 class QTcpSocket;
 
 namespace isobar {
-
 
 // One client connection: parses requests with http_parser, enforces HttpLimits (413 for
 // oversized headers or bodies before they are buffered, 408 for slow or stalled requests,
@@ -27,7 +24,8 @@ class HttpConnection : public QObject
     Q_OBJECT
 public:
     // Called for every finished exchange (monitoring hooks in here later).
-    using ExchangeObserver = std::function<void(const HttpRequest &, const HttpResponse &, qint64 micros)>;
+    using ExchangeObserver =
+        std::function<void(const HttpRequest &, const HttpResponse &, qint64 micros)>;
 
     HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
                    QObject *parent = nullptr);

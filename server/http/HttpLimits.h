@@ -6,12 +6,12 @@ namespace isobar {
 
 // What one connection may cost the server; every limit is configurable (see README).
 struct HttpLimits {
-    qsizetype maxHeaderBytes = 16 * 1024;    // request line + headers; over it: 413
-    qsizetype maxBodyBytes = 1024 * 1024;    // declared or streamed body; over it: 413
-    int requestTimeoutMs = 10'000;           // first byte to complete request; over it: 408
-    int idleTimeoutMs = 30'000;              // keep-alive wait for the next request
-    int maxPipelined = 16;                   // requests parsed ahead of their responses
-    int maxConnections = 2048;               // beyond it new connections get 503
+    qsizetype maxHeaderBytes = 16 * 1024; // request line + headers; over it: 413
+    qsizetype maxBodyBytes = 1024 * 1024; // declared or streamed body; over it: 413
+    int requestTimeoutMs = 10'000;        // first byte to complete request; over it: 408
+    int idleTimeoutMs = 30'000;           // keep-alive wait for the next request
+    int maxPipelined = 16;                // requests parsed ahead of their responses
+    int maxConnections = 2048;            // beyond it new connections get 503
 };
 
 } // namespace isobar

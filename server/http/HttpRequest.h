@@ -10,9 +10,9 @@ namespace isobar {
 
 // One parsed HTTP/1.1 request, complete with its body (bounded by HttpLimits).
 struct HttpRequest {
-    QByteArray method;  // GET, POST, ... as sent
-    QByteArray target;  // the raw request target, path and query
-    QString path;       // as sent, still percent-encoded: the router decodes per segment
+    QByteArray method; // GET, POST, ... as sent
+    QByteArray target; // the raw request target, path and query
+    QString path;      // as sent, still percent-encoded: the router decodes per segment
     QUrlQuery query;
     QHash<QByteArray, QByteArray> headers; // names lower-cased
     QByteArray body;
@@ -20,7 +20,10 @@ struct HttpRequest {
     quint16 localPort = 0;
     QString subject; // the verified token's "sub", once authenticated
 
-    QByteArray header(const QByteArray &lowerCaseName) const { return headers.value(lowerCaseName); }
+    QByteArray header(const QByteArray &lowerCaseName) const
+    {
+        return headers.value(lowerCaseName);
+    }
     // "http://host:port" as the client addressed us, for absolute links in responses.
     QString baseUrl() const;
 };

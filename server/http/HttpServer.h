@@ -20,7 +20,10 @@ public:
     Router &router() { return m_router; }
     const Router &router() const { return m_router; }
     const HttpLimits &limits() const { return m_limits; }
-    void setObserver(HttpConnection::ExchangeObserver observer) { m_observer = std::move(observer); }
+    void setObserver(HttpConnection::ExchangeObserver observer)
+    {
+        m_observer = std::move(observer);
+    }
     // Replaces plain routing (the default) for connections accepted from now on.
     void setDispatcher(Dispatcher dispatcher) { m_dispatcher = std::move(dispatcher); }
 

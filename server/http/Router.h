@@ -7,7 +7,6 @@
 #include <QHash>
 #include <QList>
 #include <QStringList>
-
 #include <functional>
 
 namespace isobar {

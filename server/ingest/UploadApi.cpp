@@ -19,7 +19,8 @@ Q_LOGGING_CATEGORY(lcUpload, "isobar.upload")
 // A name the Ingestor can judge by (extension, OFF-SENS_ prefix); never a path.
 bool isPlainFileName(const QString &name)
 {
-    static const QRegularExpression allowed(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,200}$"));
+    static const QRegularExpression allowed(
+        QStringLiteral("^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,200}$"));
     return allowed.match(name).hasMatch() && !name.contains(QStringLiteral(".."));
 }
 
@@ -55,7 +56,8 @@ UploadApi::Upload fromMultipart(const QByteArray &body, const QByteArray &bounda
             return {};
         }
         QByteArray disposition;
-        for (const QByteArray &line : body.mid(headersStart + 2, headersEnd - headersStart - 2).split('\n')) {
+        for (const QByteArray &line :
+             body.mid(headersStart + 2, headersEnd - headersStart - 2).split('\n')) {
             const QByteArray header = line.trimmed();
             if (header.toLower().startsWith("content-disposition:"))
                 disposition = header.sliced(header.indexOf(':') + 1);
@@ -93,7 +95,8 @@ void UploadApi::registerRoutes(Router &router)
 
 UploadApi::Stats UploadApi::stats() const
 {
-    return Stats{m_filesOk.load(), m_filesFailed.load(), m_pointsInserted.load(), m_pointsUpdated.load()};
+    return Stats{m_filesOk.load(), m_filesFailed.load(), m_pointsInserted.load(),
+                 m_pointsUpdated.load()};
 }
 
 UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
@@ -104,7 +107,8 @@ UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
     if (mediaType == "multipart/form-data") {
         const QByteArray boundary = headerParameter(contentType, "boundary");
         if (boundary.isEmpty() || boundary.size() > 70) {
-            *error = QStringLiteral("Content-Type multipart/form-data needs a boundary of 1 to 70 characters");
+            *error = QStringLiteral(
+                "Content-Type multipart/form-data needs a boundary of 1 to 70 characters");
             return {};
         }
         upload = fromMultipart(request.body, boundary, error);
@@ -112,7 +116,8 @@ UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
             return {};
     } else {
         upload.content = request.body;
-        upload.fileName = request.query.queryItemValue(QStringLiteral("filename"), QUrl::FullyDecoded);
+        upload.fileName =
+            request.query.queryItemValue(QStringLiteral("filename"), QUrl::FullyDecoded);
         if (upload.fileName.isEmpty()) {
             if (mediaType == "text/csv")
                 upload.fileName = QStringLiteral("upload.csv");
@@ -138,14 +143,16 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
 {
     if (!m_options.enabled) {
         return readyResponse(HttpResponse::problem(
-            403, QStringLiteral("uploads are disabled on this server (start it with --enable-upload)")));
+            403,
+            QStringLiteral("uploads are disabled on this server (start it with --enable-upload)")));
     }
     QString error;
     const Upload file = extract(request, &error);
     if (!error.isEmpty())
         return readyResponse(HttpResponse::problem(400, error, QStringLiteral("file")));
     if (m_pending.load() >= m_options.maxQueued) {
-        HttpResponse busy = HttpResponse::problem(503, QStringLiteral("too many uploads in progress; try again"));
+        HttpResponse busy =
+            HttpResponse::problem(503, QStringLiteral("too many uploads in progress; try again"));
         busy.setHeader("Retry-After", "5");
         return readyResponse(busy);
     }
@@ -154,7 +161,8 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
     QFuture<HttpResponse> done = QtConcurrent::run(&m_pool, [this, path = m_databasePath, file] {
         MetricsDatabase database;
         if (!database.open(path))
-            return HttpResponse::problem(503, QStringLiteral("the store cannot be opened for writing"));
+            return HttpResponse::problem(503,
+                                         QStringLiteral("the store cannot be opened for writing"));
         Ingestor ingestor(database.connection());
         IngestReport report;
         report.files << ingestor.ingestContent(file.content, file.fileName,
@@ -165,17 +173,20 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
             m_pointsInserted += loaded.counts.inserted;
             m_pointsUpdated += loaded.counts.updated;
         }
-        // Same report as `isobar ingest`; a rejected file changed nothing and is the client's fault.
+        // Same report as `isobar ingest`; a rejected file changed nothing and is the client's
+        // fault.
         return HttpResponse::json(report.toJson(), report.filesFailed() == 0 ? 200 : 400);
     });
-    return done.then(QtFuture::Launch::Sync, [this, subject, name = file.fileName](HttpResponse response) {
+    return done.then(QtFuture::Launch::Sync, [this, subject,
+                                              name = file.fileName](HttpResponse response) {
         --m_pending;
         qCInfo(lcUpload).noquote() << QStringLiteral("event=upload file=%1 status=%2 subject=%3")
                                           .arg(name)
                                           .arg(response.status)
                                           .arg(subject.isEmpty() ? QStringLiteral("-") : subject);
         if (response.status == 200 && m_changed)
-            QMetaObject::invokeMethod(QCoreApplication::instance(), m_changed, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(QCoreApplication::instance(), m_changed,
+                                      Qt::QueuedConnection);
         return response;
     });
 }

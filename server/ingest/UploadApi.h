@@ -3,7 +3,6 @@
 #include "http/Router.h"
 
 #include <QThreadPool>
-
 #include <atomic>
 #include <functional>
 

@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QUrl>
-
 #include <cmath>
 #include <map>
 
@@ -23,12 +22,9 @@ struct Level {
     const char *parameter;
 };
 constexpr Level kLevels[] = {
-    {"themes", "theme"},
-    {"sub_themes", "sub_theme"},
-    {"topics", "topic"},
-    {"geography_types", "geography_type"},
-    {"geographies", "geography"},
-    {"metrics", "metric"},
+    {"themes", "theme"},          {"sub_themes", "sub_theme"},
+    {"topics", "topic"},          {"geography_types", "geography_type"},
+    {"geographies", "geography"}, {"metrics", "metric"},
 };
 constexpr int kLevelCount = int(std::size(kLevels));
 
@@ -39,8 +35,8 @@ QString pathPattern(int level)
 {
     QString path = kTimeseriesBase;
     for (int i = 0; i < level; ++i)
-        path += QStringLiteral("/%1/<%2>").arg(QLatin1String(kLevels[i].collection),
-                                              QLatin1String(kLevels[i].parameter));
+        path += QStringLiteral("/%1/<%2>")
+                    .arg(QLatin1String(kLevels[i].collection), QLatin1String(kLevels[i].parameter));
     return path;
 }
 
@@ -49,9 +45,10 @@ QString concretePath(int level, const RouteParams &params)
 {
     QString path = kTimeseriesBase;
     for (int i = 0; i < level; ++i)
-        path += QStringLiteral("/%1/%2").arg(
-            QLatin1String(kLevels[i].collection),
-            QString::fromLatin1(QUrl::toPercentEncoding(params.value(QLatin1String(kLevels[i].parameter)))));
+        path +=
+            QStringLiteral("/%1/%2").arg(QLatin1String(kLevels[i].collection),
+                                         QString::fromLatin1(QUrl::toPercentEncoding(
+                                             params.value(QLatin1String(kLevels[i].parameter)))));
     return path;
 }
 
@@ -102,9 +99,16 @@ void appendJsonDate(QByteArray &out, QDate date)
         return;
     }
     const int y = date.year(), m = date.month(), d = date.day();
-    const char text[10] = {char('0' + y / 1000), char('0' + y / 100 % 10), char('0' + y / 10 % 10),
-                           char('0' + y % 10),   '-', char('0' + m / 10), char('0' + m % 10), '-',
-                           char('0' + d / 10),   char('0' + d % 10)};
+    const char text[10] = {char('0' + y / 1000),
+                           char('0' + y / 100 % 10),
+                           char('0' + y / 10 % 10),
+                           char('0' + y % 10),
+                           '-',
+                           char('0' + m / 10),
+                           char('0' + m % 10),
+                           '-',
+                           char('0' + d / 10),
+                           char('0' + d % 10)};
     out.append(text, sizeof text);
 }
 
@@ -151,11 +155,11 @@ private:
             return *known;
         return *m_fragments.insert(
             s, {"{\"age\":" + jsonString(s->age) + ",\"date\":\"",
-                ",\"geography\":" + jsonString(s->geography) + ",\"geography_code\":"
-                    + jsonString(s->geographyCode) + ",\"geography_type\":"
+                ",\"geography\":" + jsonString(s->geography)
+                    + ",\"geography_code\":" + jsonString(s->geographyCode) + ",\"geography_type\":"
                     + jsonString(s->geographyType) + ",\"in_reporting_delay_period\":",
-                ",\"metric\":" + jsonString(s->metric) + ",\"metric_group\":"
-                    + jsonString(s->metricGroup) + ",\"metric_value\":",
+                ",\"metric\":" + jsonString(s->metric)
+                    + ",\"metric_group\":" + jsonString(s->metricGroup) + ",\"metric_value\":",
                 ",\"sex\":" + jsonString(s->sex) + ",\"stratum\":" + jsonString(s->stratum)
                     + ",\"sub_theme\":" + jsonString(s->subTheme) + ",\"theme\":"
                     + jsonString(s->theme) + ",\"topic\":" + jsonString(s->topic) + ",\"year\":"});
@@ -181,8 +185,7 @@ QByteArray pointsJson(const QList<PublicPoint> &points)
 }
 
 // Runs a handler that may throw ApiError on the event loop and turns the error into its answer.
-template<typename Handler>
-RouteHandler guarded(Handler handler)
+template <typename Handler> RouteHandler guarded(Handler handler)
 {
     return [handler](const HttpRequest &request, const RouteParams &params) {
         try {
@@ -218,8 +221,7 @@ MetricsApi::MetricsApi(QueryRunner &runner, Options options, ResponseCache *cach
     , m_options(options)
     , m_today([] { return QDate::currentDate(); })
     , m_cache(cache)
-{
-}
+{}
 
 RouteHandler MetricsApi::cached(RouteHandler handler)
 {
@@ -227,8 +229,8 @@ RouteHandler MetricsApi::cached(RouteHandler handler)
         return handler;
     return [this, handler](const HttpRequest &request, const RouteParams &params) {
         // Links in answers carry the Host, and default date ranges depend on today.
-        const QByteArray key = request.method + ' ' + request.header("host") + request.target
-            + '\n' + m_today().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
+        const QByteArray key = request.method + ' ' + request.header("host") + request.target + '\n'
+                               + m_today().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
         if (auto hit = m_cache->find(key))
             return readyResponse(std::move(*hit));
         const qint64 version = m_cache->dataVersion();
@@ -245,11 +247,13 @@ void MetricsApi::registerRoutes(Router &router)
     for (int level = 0; level < kLevelCount; ++level) {
         const QString list = pathPattern(level) + u'/' + QLatin1String(kLevels[level].collection);
         router.add("GET", list,
-                   QStringLiteral("List the %1 with public data").arg(QLatin1String(kLevels[level].collection)),
+                   QStringLiteral("List the %1 with public data")
+                       .arg(QLatin1String(kLevels[level].collection)),
                    cached(guarded([this, level](const HttpRequest &r, const RouteParams &p) {
                        return catalogueList(level, r, p);
                    })));
-        const QString detail = list + QStringLiteral("/<%1>").arg(QLatin1String(kLevels[level].parameter));
+        const QString detail =
+            list + QStringLiteral("/<%1>").arg(QLatin1String(kLevels[level].parameter));
         if (level + 1 < kLevelCount) {
             router.add("GET", detail,
                        QStringLiteral("One %1, linking to its %2")
@@ -265,14 +269,18 @@ void MetricsApi::registerRoutes(Router &router)
                        })));
         }
     }
-    router.add("GET", u"/api/headlines/v3"_qs, u"Latest headline value of a headline metric"_qs,
-               cached(guarded([this](const HttpRequest &r, const RouteParams &) { return headline(r); })));
-    router.add("GET", u"/api/trends/v3"_qs, u"Latest change of a metric with its direction and colour"_qs,
-               cached(guarded([this](const HttpRequest &r, const RouteParams &) { return trend(r); })));
-    router.add("POST", u"/api/tables/v4"_qs, u"Plots as a table, newest date first"_qs,
-               cached(guarded([this](const HttpRequest &r, const RouteParams &) { return table(r); })));
-    router.add("POST", u"/api/downloads/v2"_qs, u"Plot points as JSON or CSV"_qs,
-               cached(guarded([this](const HttpRequest &r, const RouteParams &) { return download(r); })));
+    router.add(
+        "GET", u"/api/headlines/v3"_qs, u"Latest headline value of a headline metric"_qs,
+        cached(guarded([this](const HttpRequest &r, const RouteParams &) { return headline(r); })));
+    router.add(
+        "GET", u"/api/trends/v3"_qs, u"Latest change of a metric with its direction and colour"_qs,
+        cached(guarded([this](const HttpRequest &r, const RouteParams &) { return trend(r); })));
+    router.add(
+        "POST", u"/api/tables/v4"_qs, u"Plots as a table, newest date first"_qs,
+        cached(guarded([this](const HttpRequest &r, const RouteParams &) { return table(r); })));
+    router.add(
+        "POST", u"/api/downloads/v2"_qs, u"Plot points as JSON or CSV"_qs,
+        cached(guarded([this](const HttpRequest &r, const RouteParams &) { return download(r); })));
 }
 
 QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &request,
@@ -281,13 +289,17 @@ QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &re
     QueryParameters(request.query, {});
     const QStringList parents = parentValues(level, params);
     const QString base = request.baseUrl() + concretePath(level, params) + u'/'
-        + QLatin1String(kLevels[level].collection) + u'/';
+                         + QLatin1String(kLevels[level].collection) + u'/';
     return m_runner.run([level, parents, base](MetricsQuery &query) {
-        if (level > 0 && query.childNames(CatalogueLevel(level - 1), parents.first(level - 1))
-                             .indexOf(parents.constLast()) < 0)
-            throw ApiError{404, QStringLiteral("no %1 named '%2'")
-                                    .arg(QLatin1String(kLevels[level - 1].parameter), parents.constLast()),
-                           QLatin1String(kLevels[level - 1].parameter)};
+        if (level > 0
+            && query.childNames(CatalogueLevel(level - 1), parents.first(level - 1))
+                       .indexOf(parents.constLast())
+                   < 0)
+            throw ApiError{
+                404,
+                QStringLiteral("no %1 named '%2'")
+                    .arg(QLatin1String(kLevels[level - 1].parameter), parents.constLast()),
+                QLatin1String(kLevels[level - 1].parameter)};
         QJsonArray items;
         for (const QString &name : query.childNames(CatalogueLevel(level), parents)) {
             items.append(QJsonObject{
@@ -305,11 +317,13 @@ QFuture<HttpResponse> MetricsApi::catalogueDetail(int level, const HttpRequest &
     QueryParameters(request.query, {});
     const QStringList values = parentValues(level + 1, params);
     const QString next = request.baseUrl() + concretePath(level + 1, params) + u'/'
-        + QLatin1String(kLevels[level + 1].collection) + u'/';
+                         + QLatin1String(kLevels[level + 1].collection) + u'/';
     return m_runner.run([level, values, next](MetricsQuery &query) {
-        if (query.childNames(CatalogueLevel(level), values.first(level)).indexOf(values.constLast()) < 0)
-            throw ApiError{404, QStringLiteral("no %1 named '%2'")
-                                    .arg(QLatin1String(kLevels[level].parameter), values.constLast()),
+        if (query.childNames(CatalogueLevel(level), values.first(level)).indexOf(values.constLast())
+            < 0)
+            throw ApiError{404,
+                           QStringLiteral("no %1 named '%2'")
+                               .arg(QLatin1String(kLevels[level].parameter), values.constLast()),
                            QLatin1String(kLevels[level].parameter)};
         return HttpResponse::json(QJsonObject{
             {u"name"_qs, values.constLast()},
@@ -348,18 +362,21 @@ QFuture<HttpResponse> MetricsApi::timeseriesPoints(const HttpRequest &request,
     const QString previousUrl = page > 1 ? pageUrl(request, page - 1) : QString();
     const QString nextUrl = pageUrl(request, page + 1);
     return m_runner.run([=](MetricsQuery &store) {
-        if (store.childNames(CatalogueLevel::Metric, path.first(kLevelCount - 1)).indexOf(selection.metric) < 0)
-            throw ApiError{404, QStringLiteral("no metric '%1' under this path").arg(selection.metric),
+        if (store.childNames(CatalogueLevel::Metric, path.first(kLevelCount - 1))
+                .indexOf(selection.metric)
+            < 0)
+            throw ApiError{404,
+                           QStringLiteral("no metric '%1' under this path").arg(selection.metric),
                            u"metric"_qs};
         qint64 total = 0;
         const QList<PublicPoint> points =
             store.points(selection, qint64(page - 1) * pageSize, pageSize, &total);
         const qint64 pages = qMax<qint64>(1, (total + pageSize - 1) / pageSize);
         if (page > pages)
-            throw ApiError{400, QStringLiteral("page %1 is out of range; there are %2 pages")
-                                    .arg(page)
-                                    .arg(pages),
-                           u"page"_qs};
+            throw ApiError{
+                400,
+                QStringLiteral("page %1 is out of range; there are %2 pages").arg(page).arg(pages),
+                u"page"_qs};
         // "results" sorts last, so the envelope ends with its empty array: put the points there.
         QByteArray body =
             QJsonDocument(QJsonObject{
@@ -390,22 +407,22 @@ PointSelection selectionFrom(const QueryParameters &query, const QString &metric
     return selection;
 }
 
-const QStringList kHeadlineParameters = {u"topic"_qs,          u"metric"_qs,  u"geography"_qs,
-                                         u"geography_type"_qs, u"stratum"_qs, u"age"_qs,
-                                         u"sex"_qs};
+const QStringList kHeadlineParameters = {
+    u"topic"_qs,   u"metric"_qs, u"geography"_qs, u"geography_type"_qs,
+    u"stratum"_qs, u"age"_qs,    u"sex"_qs};
 
 // The latest public value of a metric, whichever kind it is: (value, period end).
-std::optional<std::pair<double, QDate>> latestValue(MetricsQuery &store,
-                                                    const PointSelection &selection,
-                                                    const QString &parameter)
+std::optional<std::pair<double, QDate>>
+latestValue(MetricsQuery &store, const PointSelection &selection, const QString &parameter)
 {
     bool inTopic = false;
     const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
     if (!info)
         throw ApiError{400, QStringLiteral("unknown metric '%1'").arg(selection.metric), parameter};
     if (!inTopic)
-        throw ApiError{400, QStringLiteral("metric '%1' does not belong to topic '%2'")
-                                .arg(selection.metric, selection.topic),
+        throw ApiError{400,
+                       QStringLiteral("metric '%1' does not belong to topic '%2'")
+                           .arg(selection.metric, selection.topic),
                        u"topic"_qs};
     if (info->kind == SeriesKind::Headline) {
         if (const auto headline = store.latestHeadline(selection))
@@ -426,9 +443,10 @@ QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
         bool inTopic = false;
         const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
         if (info && inTopic && info->kind != SeriesKind::Headline)
-            throw ApiError{400, QStringLiteral("'%1' is a time-series metric; headlines serve "
-                                               "headline metrics only")
-                                    .arg(selection.metric),
+            throw ApiError{400,
+                           QStringLiteral("'%1' is a time-series metric; headlines serve "
+                                          "headline metrics only")
+                               .arg(selection.metric),
                            u"metric"_qs};
         const auto latest = latestValue(store, selection, u"metric"_qs);
         if (!latest)
@@ -442,7 +460,8 @@ QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
 
 QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
 {
-    const QueryParameters query(request.query, kHeadlineParameters + QStringList{u"percentage_metric"_qs});
+    const QueryParameters query(request.query,
+                                kHeadlineParameters + QStringList{u"percentage_metric"_qs});
     const PointSelection selection = selectionFrom(query, u"metric"_qs);
     PointSelection percentage = selection;
     percentage.metric = query.requiredText(u"percentage_metric"_qs);
@@ -473,11 +492,12 @@ QList<PublicPoint> MetricsApi::plotPoints(MetricsQuery &query, const PlotRequest
     QList<PublicPoint> points =
         query.points(plot.selection, 0, m_options.maxRowsPerRequest + 1, &total);
     if (total > m_options.maxRowsPerRequest)
-        throw ApiError{400, QStringLiteral("plot %1 selects %2 points, more than the limit of %3; "
-                                           "narrow the dates or filters")
-                                .arg(index)
-                                .arg(total)
-                                .arg(m_options.maxRowsPerRequest),
+        throw ApiError{400,
+                       QStringLiteral("plot %1 selects %2 points, more than the limit of %3; "
+                                      "narrow the dates or filters")
+                           .arg(index)
+                           .arg(total)
+                           .arg(m_options.maxRowsPerRequest),
                        QStringLiteral("plots[%1]").arg(index)};
     return points;
 }
@@ -487,8 +507,9 @@ QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
     const QJsonObject body = parseJsonBody(request.body);
     const QString xAxis = body.value(u"x_axis").toString(u"date"_qs);
     if (xAxis != u"date")
-        throw ApiError{400, QStringLiteral("x_axis '%1' is not supported by tables; use 'date'").arg(xAxis),
-                       u"x_axis"_qs};
+        throw ApiError{
+            400, QStringLiteral("x_axis '%1' is not supported by tables; use 'date'").arg(xAxis),
+            u"x_axis"_qs};
     const QList<PlotRequest> plots = parsePlots(body, m_today(), m_options.plots);
     return m_runner.run([this, plots](MetricsQuery &store) {
         // date -> one value slot per plot, so every row lists every plot in request order.
@@ -540,7 +561,8 @@ QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
     const QJsonObject body = parseJsonBody(request.body);
     const QString format = body.value(u"file_format").toString(u"json"_qs);
     if (format != u"json" && format != u"csv")
-        throw ApiError{400, QStringLiteral("file_format must be 'json' or 'csv', got '%1'").arg(format),
+        throw ApiError{400,
+                       QStringLiteral("file_format must be 'json' or 'csv', got '%1'").arg(format),
                        u"file_format"_qs};
     const QList<PlotRequest> plots = parsePlots(body, m_today(), m_options.plots);
     return m_runner.run([this, plots, format](MetricsQuery &store) {
@@ -549,21 +571,34 @@ QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
             all += plotPoints(store, plots[i], i);
         if (format == u"json") {
             HttpResponse response = HttpResponse::bytes(pointsJson(all), "application/json");
-            response.setHeader("Content-Disposition", "attachment; filename=\"isobar-download.json\"");
+            response.setHeader("Content-Disposition",
+                               "attachment; filename=\"isobar-download.json\"");
             return response;
         }
-        static const QStringList columns = {
-            u"theme"_qs,  u"sub_theme"_qs, u"topic"_qs,   u"geography_type"_qs, u"geography"_qs,
-            u"geography_code"_qs, u"metric"_qs, u"metric_group"_qs, u"stratum"_qs, u"sex"_qs,
-            u"age"_qs,    u"year"_qs,      u"month"_qs,   u"epiweek"_qs,        u"date"_qs,
-            u"metric_value"_qs, u"in_reporting_delay_period"_qs};
+        static const QStringList columns = {u"theme"_qs,
+                                            u"sub_theme"_qs,
+                                            u"topic"_qs,
+                                            u"geography_type"_qs,
+                                            u"geography"_qs,
+                                            u"geography_code"_qs,
+                                            u"metric"_qs,
+                                            u"metric_group"_qs,
+                                            u"stratum"_qs,
+                                            u"sex"_qs,
+                                            u"age"_qs,
+                                            u"year"_qs,
+                                            u"month"_qs,
+                                            u"epiweek"_qs,
+                                            u"date"_qs,
+                                            u"metric_value"_qs,
+                                            u"in_reporting_delay_period"_qs};
         QByteArray csv = columns.join(u',').toUtf8() + "\r\n";
         for (const PublicPoint &point : all) {
             const QJsonObject row = pointJson(point);
             QByteArrayList cells;
             for (const QString &column : columns) {
                 const QJsonValue value = row.value(column);
-                cells << (value.isBool() ? QByteArray(value.toBool() ? "true" : "false")
+                cells << (value.isBool()     ? QByteArray(value.toBool() ? "true" : "false")
                           : value.isDouble() ? QByteArray::number(value.toDouble(), 'g', 15)
                                              : csvField(value.toString()));
             }

@@ -1,12 +1,11 @@
 #pragma once
 
 #include "QueryRunner.h"
-#include "ResponseCache.h"
 #include "RequestParsing.h"
+#include "ResponseCache.h"
 #include "http/Router.h"
 
 #include <QDate>
-
 #include <functional>
 
 namespace isobar {
@@ -30,8 +29,10 @@ public:
     void setToday(std::function<QDate()> today) { m_today = std::move(today); }
 
 private:
-    QFuture<HttpResponse> catalogueList(int level, const HttpRequest &request, const RouteParams &params);
-    QFuture<HttpResponse> catalogueDetail(int level, const HttpRequest &request, const RouteParams &params);
+    QFuture<HttpResponse> catalogueList(int level, const HttpRequest &request,
+                                        const RouteParams &params);
+    QFuture<HttpResponse> catalogueDetail(int level, const HttpRequest &request,
+                                          const RouteParams &params);
     QFuture<HttpResponse> timeseriesPoints(const HttpRequest &request, const RouteParams &params);
     QFuture<HttpResponse> headline(const HttpRequest &request);
     QFuture<HttpResponse> trend(const HttpRequest &request);

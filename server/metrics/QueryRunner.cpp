@@ -24,8 +24,8 @@ MetricsQuery *threadQuery(const QString &path)
         return t_context->query.get();
     t_context = std::make_unique<ReadContext>();
     if (!t_context->database.open(path, MetricsDatabase::Mode::ReadOnly)) {
-        qCWarning(lcQuery).noquote() << "event=read_connection_failed error="
-                                     << t_context->database.errorString();
+        qCWarning(lcQuery).noquote()
+            << "event=read_connection_failed error=" << t_context->database.errorString();
         t_context.reset();
         return nullptr;
     }
@@ -52,7 +52,8 @@ QueryRunner::~QueryRunner()
 QFuture<HttpResponse> QueryRunner::run(Work work)
 {
     if (m_inFlight.load() >= m_maxQueued) {
-        HttpResponse busy = HttpResponse::problem(503, QStringLiteral("too many queries waiting; retry shortly"));
+        HttpResponse busy =
+            HttpResponse::problem(503, QStringLiteral("too many queries waiting; retry shortly"));
         busy.setHeader("Retry-After", "1");
         return QtFuture::makeReadyFuture(std::move(busy));
     }

@@ -6,7 +6,6 @@
 #include <QFuture>
 #include <QThreadPool>
 #include <QtConcurrent>
-
 #include <atomic>
 #include <functional>
 

@@ -12,8 +12,9 @@ QueryParameters::QueryParameters(const QUrlQuery &query, const QStringList &allo
 {
     for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
         if (!allowed.contains(name) && name != u"format")
-            throw ApiError{400, QStringLiteral("unknown query parameter '%1'; allowed: %2")
-                                    .arg(name, allowed.join(u", ")),
+            throw ApiError{400,
+                           QStringLiteral("unknown query parameter '%1'; allowed: %2")
+                               .arg(name, allowed.join(u", ")),
                            name};
     }
 }
@@ -39,11 +40,12 @@ std::optional<int> QueryParameters::integer(const QString &name, int minimum, in
     bool ok = false;
     const int number = value.toInt(&ok);
     if (!ok || number < minimum || number > maximum)
-        throw ApiError{400, QStringLiteral("'%1' must be a whole number from %2 to %3, got '%4'")
-                                .arg(name)
-                                .arg(minimum)
-                                .arg(maximum)
-                                .arg(value),
+        throw ApiError{400,
+                       QStringLiteral("'%1' must be a whole number from %2 to %3, got '%4'")
+                           .arg(name)
+                           .arg(minimum)
+                           .arg(maximum)
+                           .arg(value),
                        name};
     return number;
 }
@@ -55,8 +57,8 @@ std::optional<QDate> QueryParameters::date(const QString &name) const
         return std::nullopt;
     const auto parsed = parseIsoDate(value);
     if (!parsed)
-        throw ApiError{400, QStringLiteral("'%1' must be a YYYY-MM-DD date, got '%2'").arg(name, value),
-                       name};
+        throw ApiError{
+            400, QStringLiteral("'%1' must be a YYYY-MM-DD date, got '%2'").arg(name, value), name};
     return parsed;
 }
 
@@ -65,12 +67,14 @@ QJsonObject parseJsonBody(const QByteArray &body)
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
-        throw ApiError{400, QStringLiteral("the body is not valid JSON: %1 at offset %2")
-                                .arg(error.errorString())
-                                .arg(error.offset),
+        throw ApiError{400,
+                       QStringLiteral("the body is not valid JSON: %1 at offset %2")
+                           .arg(error.errorString())
+                           .arg(error.offset),
                        QStringLiteral("body")};
     if (!document.isObject())
-        throw ApiError{400, QStringLiteral("the body must be a JSON object"), QStringLiteral("body")};
+        throw ApiError{400, QStringLiteral("the body must be a JSON object"),
+                       QStringLiteral("body")};
     return document.object();
 }
 
@@ -78,12 +82,14 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
 {
     const QJsonValue plotsValue = body.value(u"plots");
     if (!plotsValue.isArray() || plotsValue.toArray().isEmpty())
-        throw ApiError{400, QStringLiteral("'plots' must be a non-empty array"), QStringLiteral("plots")};
+        throw ApiError{400, QStringLiteral("'plots' must be a non-empty array"),
+                       QStringLiteral("plots")};
     const QJsonArray plots = plotsValue.toArray();
     if (plots.size() > limits.maxPlots)
-        throw ApiError{400, QStringLiteral("at most %1 plots per request, got %2")
-                                .arg(limits.maxPlots)
-                                .arg(plots.size()),
+        throw ApiError{400,
+                       QStringLiteral("at most %1 plots per request, got %2")
+                           .arg(limits.maxPlots)
+                           .arg(plots.size()),
                        QStringLiteral("plots")};
 
     const QDate defaultFrom = QDate(today.year(), today.month(), 1).addYears(-1);
@@ -91,14 +97,16 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
     for (qsizetype i = 0; i < plots.size(); ++i) {
         const QString prefix = QStringLiteral("plots[%1].").arg(i);
         if (!plots[i].isObject())
-            throw ApiError{400, QStringLiteral("each plot must be a JSON object"), prefix.chopped(1)};
+            throw ApiError{400, QStringLiteral("each plot must be a JSON object"),
+                           prefix.chopped(1)};
         const QJsonObject plot = plots[i].toObject();
         auto text = [&](const char *name) -> QString {
             const QJsonValue value = plot.value(QLatin1String(name));
             if (value.isUndefined() || value.isNull())
                 return {};
             if (!value.isString())
-                throw ApiError{400, QStringLiteral("must be a string"), prefix + QLatin1String(name)};
+                throw ApiError{400, QStringLiteral("must be a string"),
+                               prefix + QLatin1String(name)};
             return value.toString().trimmed();
         };
         auto date = [&](const char *name, QDate fallback) {
@@ -128,8 +136,9 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
         s.from = date("date_from", defaultFrom);
         s.to = date("date_to", today);
         if (*s.to < *s.from)
-            throw ApiError{400, QStringLiteral("date_to (%1) is before date_from (%2)")
-                                    .arg(s.to->toString(Qt::ISODate), s.from->toString(Qt::ISODate)),
+            throw ApiError{400,
+                           QStringLiteral("date_to (%1) is before date_from (%2)")
+                               .arg(s.to->toString(Qt::ISODate), s.from->toString(Qt::ISODate)),
                            prefix + u"date_to"};
         request.label = text("label");
         if (request.label.isEmpty())
@@ -148,14 +157,16 @@ void checkPlotMetric(MetricsQuery &query, const PlotRequest &plot, int index, Se
         throw ApiError{400, QStringLiteral("unknown metric '%1'").arg(plot.selection.metric),
                        prefix + u"metric"};
     if (!inTopic)
-        throw ApiError{400, QStringLiteral("metric '%1' does not belong to topic '%2'")
-                                .arg(plot.selection.metric, plot.selection.topic),
+        throw ApiError{400,
+                       QStringLiteral("metric '%1' does not belong to topic '%2'")
+                           .arg(plot.selection.metric, plot.selection.topic),
                        prefix + u"topic"};
     if (info->kind != kind)
-        throw ApiError{400, QStringLiteral("metric '%1' is a %2 metric; this endpoint needs a %3 metric")
-                                .arg(plot.selection.metric,
-                                     info->kind == SeriesKind::Headline ? u"headline" : u"time-series",
-                                     kind == SeriesKind::Headline ? u"headline" : u"time-series"),
+        throw ApiError{400,
+                       QStringLiteral("metric '%1' is a %2 metric; this endpoint needs a %3 metric")
+                           .arg(plot.selection.metric,
+                                info->kind == SeriesKind::Headline ? u"headline" : u"time-series",
+                                kind == SeriesKind::Headline ? u"headline" : u"time-series"),
                        prefix + u"metric"};
 }
 

@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QStringList>
 #include <QUrlQuery>
-
 #include <optional>
 
 namespace isobar {

@@ -4,8 +4,7 @@ namespace isobar {
 
 ResponseCache::ResponseCache(Limits limits)
     : m_limits(limits)
-{
-}
+{}
 
 std::optional<HttpResponse> ResponseCache::find(const QByteArray &key)
 {

@@ -15,17 +15,19 @@ constexpr qint64 kDayMs = 86'400'000;
 RequestRecorder::RequestRecorder(QString databasePath, Options options, Clock clock)
     : m_databasePath(std::move(databasePath))
     , m_options(options)
-    , m_clock(clock ? std::move(clock)
-                    : Clock([] { return QDateTime::currentMSecsSinceEpoch(); })) {
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
+{
     m_queue.reserve(m_options.batchSize);
     m_writer = std::thread([this] { run(); });
 }
 
-RequestRecorder::~RequestRecorder() {
+RequestRecorder::~RequestRecorder()
+{
     stop();
 }
 
-void RequestRecorder::record(RequestEvent event) {
+void RequestRecorder::record(RequestEvent event)
+{
     QMutexLocker lock(&m_mutex);
     if (m_stopping || m_queue.size() >= m_options.queueCapacity) {
         ++m_dropped;
@@ -37,7 +39,8 @@ void RequestRecorder::record(RequestEvent event) {
         m_wake.wakeOne();
 }
 
-void RequestRecorder::flush() {
+void RequestRecorder::flush()
+{
     QMutexLocker lock(&m_mutex);
     if (!m_writer.joinable())
         return;
@@ -47,7 +50,8 @@ void RequestRecorder::flush() {
         m_flushed.wait(&m_mutex, 100);
 }
 
-void RequestRecorder::stop() {
+void RequestRecorder::stop()
+{
     {
         QMutexLocker lock(&m_mutex);
         if (!m_writer.joinable())
@@ -58,7 +62,8 @@ void RequestRecorder::stop() {
     m_writer.join();
 }
 
-RequestRecorder::Stats RequestRecorder::stats() const {
+RequestRecorder::Stats RequestRecorder::stats() const
+{
     Stats stats;
     stats.recorded = m_recorded.load();
     stats.written = m_written.load();
@@ -70,7 +75,8 @@ RequestRecorder::Stats RequestRecorder::stats() const {
     return stats;
 }
 
-void RequestRecorder::run() {
+void RequestRecorder::run()
+{
     MetricsDatabase database; // this thread's own connection
     if (!database.open(m_databasePath))
         qCWarning(lcRecorder).noquote()
@@ -83,8 +89,8 @@ void RequestRecorder::run() {
         qint64 flushTicket = 0;
         {
             QMutexLocker lock(&m_mutex);
-            if (!m_stopping && m_queue.size() < m_options.batchSize &&
-                m_flushDone == m_flushRequested)
+            if (!m_stopping && m_queue.size() < m_options.batchSize
+                && m_flushDone == m_flushRequested)
                 m_wake.wait(&m_mutex, m_options.flushIntervalMs);
             batch.swap(m_queue);
             m_queue.reserve(m_options.batchSize);

@@ -16,7 +16,8 @@ namespace isobar {
 // writer thread, with its own connection, writes batches (every flushInterval or batchSize
 // events, whichever comes first) with their roll-ups, and expires old rows between batches.
 // stop() (and the destructor) writes what is still queued.
-class RequestRecorder {
+class RequestRecorder
+{
 public:
     struct Options {
         int queueCapacity = 100'000;

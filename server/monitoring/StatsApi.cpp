@@ -21,12 +21,14 @@ struct TimeRange {
     qint64 toMs;
 };
 
-QString parameter(const HttpRequest &request, const QString &name) {
+QString parameter(const HttpRequest &request, const QString &name)
+{
     return request.query.queryItemValue(name, QUrl::FullyDecoded).trimmed();
 }
 
 // from/to, checked up front: a bad range is the caller's 400, never a query.
-TimeRange timeRange(const HttpRequest &request, qint64 nowMs) {
+TimeRange timeRange(const HttpRequest &request, qint64 nowMs)
+{
     const QString to = parameter(request, QStringLiteral("to"));
     const QString from = parameter(request, QStringLiteral("from"));
     TimeRange range{0, nowMs};
@@ -62,7 +64,8 @@ TimeRange timeRange(const HttpRequest &request, qint64 nowMs) {
 }
 
 int boundedInteger(const HttpRequest &request, const QString &name, int fallback, int minimum,
-                   int maximum) {
+                   int maximum)
+{
     const QString text = parameter(request, name);
     if (text.isEmpty())
         return fallback;
@@ -78,7 +81,8 @@ int boundedInteger(const HttpRequest &request, const QString &name, int fallback
     return value;
 }
 
-QString choice(const HttpRequest &request, const QString &name, const QStringList &allowed) {
+QString choice(const HttpRequest &request, const QString &name, const QStringList &allowed)
+{
     const QString value = parameter(request, name);
     if (value.isEmpty())
         return allowed.constFirst();
@@ -88,11 +92,13 @@ QString choice(const HttpRequest &request, const QString &name, const QStringLis
     return value;
 }
 
-QString iso(qint64 ms) {
+QString iso(qint64 ms)
+{
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
 }
 
-QJsonObject geoJson(const QJsonArray &cells) {
+QJsonObject geoJson(const QJsonArray &cells)
+{
     QJsonArray features;
     for (const QJsonValue &value : cells) {
         const QJsonObject cell = value.toObject();
@@ -115,7 +121,8 @@ QJsonObject geoJson(const QJsonArray &cells) {
     return QJsonObject{{u"type"_qs, u"FeatureCollection"_qs}, {u"features"_qs, features}};
 }
 
-template <typename Handler> RouteHandler guarded(Handler handler) {
+template <typename Handler> RouteHandler guarded(Handler handler)
+{
     return [handler](const HttpRequest &request, const RouteParams &) -> QFuture<HttpResponse> {
         try {
             return handler(request);
@@ -132,10 +139,11 @@ StatsApi::StatsApi(QueryRunner &runner, RequestStats::Options options, MetricsTe
     : m_runner(runner)
     , m_options(options)
     , m_metrics(std::move(metrics))
-    , m_clock(clock ? std::move(clock)
-                    : Clock([] { return QDateTime::currentMSecsSinceEpoch(); })) {}
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
+{}
 
-std::optional<qint64> StatsApi::parseTime(const QString &text, qint64 nowMs) {
+std::optional<qint64> StatsApi::parseTime(const QString &text, qint64 nowMs)
+{
     static const QRegularExpression relative(QStringLiteral("^now(?:-(\\d{1,6})([smhd]))?$"));
     if (const auto match = relative.match(text); match.hasMatch()) {
         if (match.captured(1).isEmpty())
@@ -152,13 +160,15 @@ std::optional<qint64> StatsApi::parseTime(const QString &text, qint64 nowMs) {
         date.isValid() && text.size() == 10)
         return QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
     const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (time.isValid() && (text.endsWith(u'Z') || text.contains(QRegularExpression(
-                                                      QStringLiteral("[+-]\\d\\d:?\\d\\d$")))))
+    if (time.isValid()
+        && (text.endsWith(u'Z')
+            || text.contains(QRegularExpression(QStringLiteral("[+-]\\d\\d:?\\d\\d$")))))
         return time.toMSecsSinceEpoch();
     return std::nullopt; // a time without a zone is ambiguous: refuse rather than guess
 }
 
-void StatsApi::registerRoutes(Router &router) {
+void StatsApi::registerRoutes(Router &router)
+{
     router.add("GET", QStringLiteral("/api/v1/stats/summary"),
                QStringLiteral("Requests, status ratios, no-go flag and latency per endpoint"),
                guarded([this](const HttpRequest &r) { return summary(r); }));
@@ -174,7 +184,8 @@ void StatsApi::registerRoutes(Router &router) {
     registerMetricsRoute(router);
 }
 
-void StatsApi::registerMetricsRoute(Router &router) {
+void StatsApi::registerMetricsRoute(Router &router)
+{
     router.add("GET", QStringLiteral("/metrics"),
                QStringLiteral("Process metrics in Prometheus text format"),
                [this](const HttpRequest &, const RouteParams &) {
@@ -183,7 +194,8 @@ void StatsApi::registerMetricsRoute(Router &router) {
                });
 }
 
-QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request) {
+QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)
+{
     const TimeRange range = timeRange(request, m_clock());
     return m_runner.run([range, options = m_options](MetricsQuery &query) {
         return HttpResponse::json(
@@ -191,7 +203,8 @@ QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request) {
     });
 }
 
-QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request) {
+QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
+{
     const TimeRange range = timeRange(request, m_clock());
     const QString bucket =
         choice(request, QStringLiteral("bucket"), {QStringLiteral("hour"), QStringLiteral("day")});
@@ -210,7 +223,8 @@ QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request) {
     });
 }
 
-QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request) {
+QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)
+{
     const TimeRange range = timeRange(request, m_clock());
     const QString format = choice(request, QStringLiteral("format"),
                                   {QStringLiteral("json"), QStringLiteral("geojson")});
@@ -225,7 +239,8 @@ QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request) {
     });
 }
 
-QFuture<HttpResponse> StatsApi::users(const HttpRequest &request) {
+QFuture<HttpResponse> StatsApi::users(const HttpRequest &request)
+{
     const TimeRange range = timeRange(request, m_clock());
     const int limit = boundedInteger(request, QStringLiteral("limit"), 100, 1, 10'000);
     return m_runner.run([range, limit, options = m_options](MetricsQuery &query) {

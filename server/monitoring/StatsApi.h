@@ -12,7 +12,8 @@ class QueryRunner;
 // The ops API over the request log: /api/v1/stats/{summary,timeline,geography,users} read the
 // hourly roll-ups on the query pool (never on the event loop), and /metrics exposes the live
 // process counters in Prometheus text format.
-class StatsApi {
+class StatsApi
+{
 public:
     using Clock = std::function<qint64()>;           // ms since the epoch
     using MetricsText = std::function<QByteArray()>; // the Prometheus exposition, built on call

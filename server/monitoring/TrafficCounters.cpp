@@ -8,7 +8,8 @@ namespace isobar {
 
 namespace {
 
-QString escapeLabel(QString value) {
+QString escapeLabel(QString value)
+{
     return value.replace(u'\\', QStringLiteral("\\\\"))
         .replace(u'"', QStringLiteral("\\\""))
         .replace(u'\n', QStringLiteral("\\n"));
@@ -17,7 +18,8 @@ QString escapeLabel(QString value) {
 } // namespace
 
 void TrafficCounters::count(const QString &route, const QByteArray &method, int status,
-                            qint64 durationUs) {
+                            qint64 durationUs)
+{
     ++m_requests[{route, method}][status];
     Histogram &histogram = m_latency[route];
     if (histogram.buckets.isEmpty())
@@ -27,7 +29,8 @@ void TrafficCounters::count(const QString &route, const QByteArray &method, int 
     histogram.sumSeconds += double(durationUs) / 1e6;
 }
 
-void TrafficCounters::writeTo(PrometheusText &out) const {
+void TrafficCounters::writeTo(PrometheusText &out) const
+{
     out.family(QStringLiteral("isobar_http_requests_total"), "counter",
                QStringLiteral("Requests answered, by route pattern, method and status."));
     for (auto it = m_requests.cbegin(); it != m_requests.cend(); ++it) {
@@ -59,12 +62,14 @@ void TrafficCounters::writeTo(PrometheusText &out) const {
     }
 }
 
-void PrometheusText::family(const QString &name, const char *type, const QString &help) {
-    m_text += "# HELP " + name.toUtf8() + ' ' + help.toUtf8() + "\n# TYPE " + name.toUtf8() + ' ' +
-              type + '\n';
+void PrometheusText::family(const QString &name, const char *type, const QString &help)
+{
+    m_text += "# HELP " + name.toUtf8() + ' ' + help.toUtf8() + "\n# TYPE " + name.toUtf8() + ' '
+              + type + '\n';
 }
 
-void PrometheusText::sample(const QString &name, const Labels &labels, double value) {
+void PrometheusText::sample(const QString &name, const Labels &labels, double value)
+{
     m_text += name.toUtf8();
     if (!labels.isEmpty()) {
         m_text += '{';

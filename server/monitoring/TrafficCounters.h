@@ -10,7 +10,8 @@ class PrometheusText;
 
 // Process-lifetime request counters and latency histograms, as Prometheus wants them
 // (monotonic since start, by route/method/status). Event-loop thread only.
-class TrafficCounters {
+class TrafficCounters
+{
 public:
     void count(const QString &route, const QByteArray &method, int status, qint64 durationUs);
     void writeTo(PrometheusText &out) const;
@@ -26,7 +27,8 @@ private:
 };
 
 // Prometheus text exposition format 0.0.4: HELP and TYPE once per family, escaped labels.
-class PrometheusText {
+class PrometheusText
+{
 public:
     using Labels = QList<std::pair<QString, QString>>;
 

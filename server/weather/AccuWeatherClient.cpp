@@ -16,7 +16,8 @@ Q_LOGGING_CATEGORY(lcUpstream, "isobar.upstream")
 
 constexpr qint64 kDayMs = 24 * 3600 * 1000;
 
-std::optional<qint64> parseHttpDate(const QByteArray &value) {
+std::optional<qint64> parseHttpDate(const QByteArray &value)
+{
     // RFC 9110 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
     const QDateTime parsed = QLocale::c().toDateTime(
         QString::fromLatin1(value).trimmed(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
@@ -27,13 +28,15 @@ std::optional<qint64> parseHttpDate(const QByteArray &value) {
     return utc.toMSecsSinceEpoch();
 }
 
-bool isQuotaBody(const QByteArray &body) {
+bool isQuotaBody(const QByteArray &body)
+{
     const QJsonObject object = QJsonDocument::fromJson(body).object();
-    return object.value(u"Code").toString() == u"ServiceUnavailable" &&
-           object.value(u"Message").toString().contains(u"allowed number of requests");
+    return object.value(u"Code").toString() == u"ServiceUnavailable"
+           && object.value(u"Message").toString().contains(u"allowed number of requests");
 }
 
-UpstreamResult failure(UpstreamError::Kind kind, QString detail) {
+UpstreamResult failure(UpstreamError::Kind kind, QString detail)
+{
     UpstreamResult result;
     result.error = UpstreamError{kind, std::move(detail)};
     return result;
@@ -41,7 +44,8 @@ UpstreamResult failure(UpstreamError::Kind kind, QString detail) {
 
 } // namespace
 
-QString upstreamErrorName(UpstreamError::Kind kind) {
+QString upstreamErrorName(UpstreamError::Kind kind)
+{
     switch (kind) {
     case UpstreamError::Kind::None:
         return QStringLiteral("none");
@@ -67,7 +71,8 @@ QString upstreamErrorName(UpstreamError::Kind kind) {
     return QStringLiteral("unknown");
 }
 
-QString AccuWeatherClient::endpointName(Endpoint endpoint) {
+QString AccuWeatherClient::endpointName(Endpoint endpoint)
+{
     switch (endpoint) {
     case Endpoint::Geoposition:
         return QStringLiteral("geoposition");
@@ -85,13 +90,14 @@ AccuWeatherClient::AccuWeatherClient(Options options, KeyProvider key, Clock clo
     : QObject(parent)
     , m_options(std::move(options))
     , m_key(std::move(key))
-    , m_clock(clock ? std::move(clock)
-                    : Clock([] { return QDateTime::currentMSecsSinceEpoch(); })) {
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
+{
     // Keep connections to the upstream open between calls.
     m_network.setAutoDeleteReplies(false);
 }
 
-AccuWeatherClient::~AccuWeatherClient() {
+AccuWeatherClient::~AccuWeatherClient()
+{
     // Calls still under way end here: their replies must not call back into a half-destroyed
     // client, and their callers learn that no answer is coming.
     for (QNetworkReply *reply : m_network.findChildren<QNetworkReply *>()) {
@@ -103,7 +109,8 @@ AccuWeatherClient::~AccuWeatherClient() {
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::geoposition(double latitude, double longitude,
-                                                       const QString &language) {
+                                                       const QString &language)
+{
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("q"),
                        QStringLiteral("%1,%2").arg(latitude, 0, 'f', 6).arg(longitude, 0, 'f', 6));
@@ -114,19 +121,21 @@ QFuture<UpstreamResult> AccuWeatherClient::geoposition(double latitude, double l
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::currentConditions(const QString &locationKey,
-                                                             const QString &language) {
+                                                             const QString &language)
+{
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
     if (!language.isEmpty())
         query.addQueryItem(QStringLiteral("language"), language);
     return enqueue(Endpoint::Current,
-                   QStringLiteral("/currentconditions/v1/") +
-                       QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   QStringLiteral("/currentconditions/v1/")
+                       + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
                    query);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::dailyForecast(const QString &locationKey, bool metric,
-                                                         const QString &language) {
+                                                         const QString &language)
+{
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("metric"),
                        metric ? QStringLiteral("true") : QStringLiteral("false"));
@@ -134,13 +143,14 @@ QFuture<UpstreamResult> AccuWeatherClient::dailyForecast(const QString &location
     if (!language.isEmpty())
         query.addQueryItem(QStringLiteral("language"), language);
     return enqueue(Endpoint::Daily,
-                   QStringLiteral("/forecasts/v1/daily/5day/") +
-                       QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   QStringLiteral("/forecasts/v1/daily/5day/")
+                       + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
                    query);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::hourlyForecast(const QString &locationKey, bool metric,
-                                                          const QString &language) {
+                                                          const QString &language)
+{
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("metric"),
                        metric ? QStringLiteral("true") : QStringLiteral("false"));
@@ -148,13 +158,14 @@ QFuture<UpstreamResult> AccuWeatherClient::hourlyForecast(const QString &locatio
     if (!language.isEmpty())
         query.addQueryItem(QStringLiteral("language"), language);
     return enqueue(Endpoint::Hourly,
-                   QStringLiteral("/forecasts/v1/hourly/12hour/") +
-                       QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+                   QStringLiteral("/forecasts/v1/hourly/12hour/")
+                       + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
                    query);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QString &path,
-                                                   QUrlQuery query) {
+                                                   QUrlQuery query)
+{
     auto promise = std::make_shared<QPromise<UpstreamResult>>();
     QFuture<UpstreamResult> future = promise->future();
     promise->start();
@@ -169,7 +180,8 @@ QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QStr
     return future;
 }
 
-void AccuWeatherClient::pump() {
+void AccuWeatherClient::pump()
+{
     while (m_inFlight < m_options.maxConcurrent && !m_queue.empty()) {
         Job job = std::move(m_queue.front());
         m_queue.pop_front();
@@ -177,7 +189,8 @@ void AccuWeatherClient::pump() {
     }
 }
 
-bool AccuWeatherClient::spendBudget() {
+bool AccuWeatherClient::spendBudget()
+{
     if (m_options.dailyBudget <= 0)
         return true;
     const qint64 day = m_clock() / kDayMs;
@@ -191,7 +204,8 @@ bool AccuWeatherClient::spendBudget() {
     return true;
 }
 
-void AccuWeatherClient::start(Job job) {
+void AccuWeatherClient::start(Job job)
+{
     const qint64 now = m_clock();
     if (now < m_stats.quotaBlockedUntilMs) {
         complete(job, failure(UpstreamError::Kind::QuotaExceeded,
@@ -233,7 +247,8 @@ void AccuWeatherClient::start(Job job) {
             });
 }
 
-void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs) {
+void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs)
+{
     --m_inFlight;
     reply->deleteLater();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
@@ -251,8 +266,8 @@ void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs
     UpstreamResult result;
     bool retry = false;
     if (status == 0) {
-        const bool timedOut = networkError == QNetworkReply::OperationCanceledError ||
-                              networkError == QNetworkReply::TimeoutError;
+        const bool timedOut = networkError == QNetworkReply::OperationCanceledError
+                              || networkError == QNetworkReply::TimeoutError;
         result = timedOut
                      ? failure(UpstreamError::Kind::Timeout,
                                QStringLiteral("no answer within %1 ms").arg(m_options.timeoutMs))
@@ -317,7 +332,8 @@ void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs
     pump();
 }
 
-UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &body) const {
+UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &body) const
+{
     QJsonParseError error;
     QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
@@ -352,12 +368,14 @@ UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &
     return result;
 }
 
-void AccuWeatherClient::complete(Job &job, UpstreamResult result) {
+void AccuWeatherClient::complete(Job &job, UpstreamResult result)
+{
     job.promise->addResult(std::move(result));
     job.promise->finish();
 }
 
-AccuWeatherClient::Stats AccuWeatherClient::stats() const {
+AccuWeatherClient::Stats AccuWeatherClient::stats() const
+{
     Stats stats = m_stats;
     stats.inFlight = m_inFlight;
     stats.queued = int(m_queue.size());
@@ -368,7 +386,8 @@ AccuWeatherClient::Stats AccuWeatherClient::stats() const {
     return stats;
 }
 
-QString AccuWeatherClient::health() const {
+QString AccuWeatherClient::health() const
+{
     if (m_stats.keyRejected)
         return QStringLiteral("key rejected by upstream");
     if (m_clock() < m_stats.quotaBlockedUntilMs)

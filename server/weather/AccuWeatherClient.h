@@ -47,7 +47,8 @@ struct UpstreamResult {
 // QNetworkAccessManager (no thread per request), with a per-call timeout, bounded concurrency
 // and queue, retries with jitter on connection errors and 5xx (never on 4xx), quota back-off,
 // and a daily call budget. Every HTTP attempt counts against the budget: it is what costs.
-class AccuWeatherClient : public QObject {
+class AccuWeatherClient : public QObject
+{
     Q_OBJECT
 public:
     enum class Endpoint { Geoposition, Current, Daily, Hourly };

@@ -28,7 +28,8 @@ constexpr qint64 kCurrentLifetimeMs = 10 * kMinuteMs;
 constexpr qint64 kHourlyLifetimeMs = 60 * kMinuteMs;
 constexpr qint64 kDailyLifetimeMs = 6 * 60 * kMinuteMs;
 
-QByteArray httpDate(qint64 ms) {
+QByteArray httpDate(qint64 ms)
+{
     return QLocale::c()
         .toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC),
                   u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_qs)
@@ -36,7 +37,8 @@ QByteArray httpDate(qint64 ms) {
 }
 
 // Equal or not, in a time that does not depend on where the first difference is.
-bool sameSecret(const QByteArray &offered, const QByteArray &expected) {
+bool sameSecret(const QByteArray &offered, const QByteArray &expected)
+{
     if (offered.size() != expected.size())
         return false;
     unsigned char difference = 0;
@@ -47,7 +49,8 @@ bool sameSecret(const QByteArray &offered, const QByteArray &expected) {
 
 // The request as AccuWeather echoes it in error bodies ("Reference"), minus the API key and
 // the sandbox's own parameters.
-QString reference(const HttpRequest &request) {
+QString reference(const HttpRequest &request)
+{
     QUrlQuery query = request.query;
     query.removeAllQueryItems(u"apikey"_qs);
     query.removeAllQueryItems(u"sandbox_fault"_qs);
@@ -58,14 +61,16 @@ QString reference(const HttpRequest &request) {
 
 // AccuWeather's error body: {"Code", "Message", "Reference"}.
 HttpResponse upstreamError(int status, const QString &code, const QString &message,
-                           const HttpRequest &request) {
+                           const HttpRequest &request)
+{
     return HttpResponse::json(QJsonObject{{u"Code"_qs, code},
                                           {u"Message"_qs, message},
                                           {u"Reference"_qs, reference(request)}},
                               status);
 }
 
-quint32 crc32(const QByteArray &data) {
+quint32 crc32(const QByteArray &data)
+{
     static const auto table = [] {
         std::array<quint32, 256> t{};
         for (quint32 n = 0; n < 256; ++n) {
@@ -84,7 +89,8 @@ quint32 crc32(const QByteArray &data) {
 
 // gzip (RFC 1952) from qCompress's zlib stream: the same deflate data, another wrapper. This
 // keeps the sandbox on Qt's own zlib instead of linking zlib for one function.
-QByteArray gzip(const QByteArray &data) {
+QByteArray gzip(const QByteArray &data)
+{
     const QByteArray zlib = qCompress(data);
     // qCompress: 4-byte length, 2-byte zlib header, deflate data, 4-byte Adler-32.
     const QByteArray deflate = zlib.mid(6, zlib.size() - 6 - 4);
@@ -99,7 +105,8 @@ QByteArray gzip(const QByteArray &data) {
     return out;
 }
 
-bool acceptsGzip(const HttpRequest &request) {
+bool acceptsGzip(const HttpRequest &request)
+{
     for (const QByteArray &coding : request.header("accept-encoding").split(',')) {
         const QList<QByteArray> parts = coding.trimmed().split(';');
         if (parts.value(0).trimmed().toLower() != "gzip")
@@ -111,14 +118,16 @@ bool acceptsGzip(const HttpRequest &request) {
     return false;
 }
 
-std::optional<bool> flag(const HttpRequest &request, const QString &name) {
+std::optional<bool> flag(const HttpRequest &request, const QString &name)
+{
     const QString value = request.query.queryItemValue(name).trimmed().toLower();
     if (value.isEmpty())
         return std::nullopt;
     return value == u"true";
 }
 
-HttpResponse answerJson(const QJsonDocument &document, qint64 nowMs, qint64 lifetimeMs) {
+HttpResponse answerJson(const QJsonDocument &document, qint64 nowMs, qint64 lifetimeMs)
+{
     HttpResponse response = HttpResponse::json(document);
     response.setHeader("Content-Type", "application/json; charset=utf-8");
     response.setHeader("Expires", httpDate(nowMs + lifetimeMs));
@@ -132,7 +141,8 @@ AccuWeatherSandbox::AccuWeatherSandbox(QString apiKey, QObject *parent)
     : QObject(parent)
     , m_apiKey(apiKey.toUtf8())
     , m_http(HttpLimits{}, this)
-    , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); }) {
+    , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
+{
     addEndpoint(Endpoint::Geoposition, u"/locations/v1/cities/geoposition/search"_qs,
                 u"Location key and names for q=LAT,LON"_qs,
                 [this](const HttpRequest &request, const RouteParams &, qint64 now) {
@@ -172,25 +182,30 @@ AccuWeatherSandbox::AccuWeatherSandbox(QString apiKey, QObject *parent)
 
 AccuWeatherSandbox::~AccuWeatherSandbox() = default;
 
-bool AccuWeatherSandbox::listen(const QHostAddress &address, quint16 port) {
+bool AccuWeatherSandbox::listen(const QHostAddress &address, quint16 port)
+{
     return m_http.listen(address, port);
 }
 
-void AccuWeatherSandbox::setClock(Clock clock) {
+void AccuWeatherSandbox::setClock(Clock clock)
+{
     m_clock = clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); });
 }
 
-void AccuWeatherSandbox::setFaultPlan(const FaultPlan &plan) {
+void AccuWeatherSandbox::setFaultPlan(const FaultPlan &plan)
+{
     QMutexLocker lock(&m_mutex);
     m_plan = plan;
 }
 
-AccuWeatherSandbox::FaultPlan AccuWeatherSandbox::faultPlan() const {
+AccuWeatherSandbox::FaultPlan AccuWeatherSandbox::faultPlan() const
+{
     QMutexLocker lock(&m_mutex);
     return m_plan;
 }
 
-int AccuWeatherSandbox::calls(const QString &endpoint) const {
+int AccuWeatherSandbox::calls(const QString &endpoint) const
+{
     QMutexLocker lock(&m_mutex);
     for (int i = 0; i < kEndpointCount; ++i) {
         if (endpointName(Endpoint(i)) == endpoint)
@@ -199,7 +214,8 @@ int AccuWeatherSandbox::calls(const QString &endpoint) const {
     return 0;
 }
 
-int AccuWeatherSandbox::totalCalls() const {
+int AccuWeatherSandbox::totalCalls() const
+{
     QMutexLocker lock(&m_mutex);
     int total = 0;
     for (int count : m_calls)
@@ -207,12 +223,14 @@ int AccuWeatherSandbox::totalCalls() const {
     return total;
 }
 
-void AccuWeatherSandbox::resetCounts() {
+void AccuWeatherSandbox::resetCounts()
+{
     QMutexLocker lock(&m_mutex);
     std::fill(std::begin(m_calls), std::end(m_calls), 0);
 }
 
-QString AccuWeatherSandbox::endpointName(Endpoint endpoint) {
+QString AccuWeatherSandbox::endpointName(Endpoint endpoint)
+{
     switch (endpoint) {
     case Endpoint::Geoposition:
         return QStringLiteral("geoposition");
@@ -226,7 +244,8 @@ QString AccuWeatherSandbox::endpointName(Endpoint endpoint) {
     return {};
 }
 
-std::optional<AccuWeatherSandbox::Fault> AccuWeatherSandbox::faultFromName(const QString &name) {
+std::optional<AccuWeatherSandbox::Fault> AccuWeatherSandbox::faultFromName(const QString &name)
+{
     const QString n = name.trimmed().toLower();
     if (n == u"none")
         return Fault::None;
@@ -245,7 +264,8 @@ std::optional<AccuWeatherSandbox::Fault> AccuWeatherSandbox::faultFromName(const
     return std::nullopt;
 }
 
-QString AccuWeatherSandbox::faultName(Fault fault) {
+QString AccuWeatherSandbox::faultName(Fault fault)
+{
     switch (fault) {
     case Fault::None:
         return QStringLiteral("none");
@@ -266,7 +286,8 @@ QString AccuWeatherSandbox::faultName(Fault fault) {
 }
 
 void AccuWeatherSandbox::addEndpoint(Endpoint endpoint, const QString &pattern,
-                                     const QString &summary, Answer answer) {
+                                     const QString &summary, Answer answer)
+{
     m_http.router().add("GET", pattern, summary,
                         [this, endpoint, answer = std::move(answer)](const HttpRequest &request,
                                                                      const RouteParams &params) {
@@ -274,17 +295,19 @@ void AccuWeatherSandbox::addEndpoint(Endpoint endpoint, const QString &pattern,
                         });
 }
 
-bool AccuWeatherSandbox::authorised(const HttpRequest &request) const {
+bool AccuWeatherSandbox::authorised(const HttpRequest &request) const
+{
     const QByteArray authorization = request.header("authorization").trimmed();
-    if (authorization.size() > 7 &&
-        authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+    if (authorization.size() > 7
+        && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
         return sameSecret(authorization.sliced(7).trimmed(), m_apiKey);
     const QString apiKey = request.query.queryItemValue(u"apikey"_qs, QUrl::FullyDecoded);
     return !apiKey.isEmpty() && sameSecret(apiKey.toUtf8(), m_apiKey);
 }
 
 AccuWeatherSandbox::FaultPlan AccuWeatherSandbox::faultFor(const HttpRequest &request,
-                                                           HttpResponse *refusal) {
+                                                           HttpResponse *refusal)
+{
     // A fault asked for by the request itself always happens (handy with curl).
     const QString named = request.query.queryItemValue(u"sandbox_fault"_qs);
     if (!named.isEmpty()) {
@@ -307,7 +330,8 @@ AccuWeatherSandbox::FaultPlan AccuWeatherSandbox::faultFor(const HttpRequest &re
 }
 
 QFuture<HttpResponse> AccuWeatherSandbox::serve(Endpoint endpoint, const HttpRequest &request,
-                                                const RouteParams &params, const Answer &answer) {
+                                                const RouteParams &params, const Answer &answer)
+{
     {
         QMutexLocker lock(&m_mutex);
         ++m_calls[int(endpoint)];
@@ -386,13 +410,14 @@ QFuture<HttpResponse> AccuWeatherSandbox::serve(Endpoint endpoint, const HttpReq
     return later(std::move(response), fault.delayMs);
 }
 
-HttpResponse AccuWeatherSandbox::geoposition(const HttpRequest &request, qint64 nowMs) const {
+HttpResponse AccuWeatherSandbox::geoposition(const HttpRequest &request, qint64 nowMs) const
+{
     const QStringList parts = request.query.queryItemValue(u"q"_qs, QUrl::FullyDecoded).split(u',');
     bool latitudeOk = false, longitudeOk = false;
     const double latitude = parts.value(0).trimmed().toDouble(&latitudeOk);
     const double longitude = parts.value(1).trimmed().toDouble(&longitudeOk);
-    if (parts.size() != 2 || !latitudeOk || !longitudeOk || !std::isfinite(latitude) ||
-        !std::isfinite(longitude) || std::abs(latitude) > 90 || std::abs(longitude) > 180)
+    if (parts.size() != 2 || !latitudeOk || !longitudeOk || !std::isfinite(latitude)
+        || !std::isfinite(longitude) || std::abs(latitude) > 90 || std::abs(longitude) > 180)
         return upstreamError(400, u"400"_qs, u"Invalid location: q must be latitude,longitude"_qs,
                              request);
     return answerJson(
@@ -401,7 +426,8 @@ HttpResponse AccuWeatherSandbox::geoposition(const HttpRequest &request, qint64 
 }
 
 HttpResponse AccuWeatherSandbox::currentConditions(const RouteParams &params,
-                                                   const HttpRequest &request, qint64 nowMs) const {
+                                                   const HttpRequest &request, qint64 nowMs) const
+{
     const auto area = SandboxArea::fromKey(params.value(u"key"_qs));
     if (!area)
         return upstreamError(400, u"400"_qs,
@@ -414,7 +440,8 @@ HttpResponse AccuWeatherSandbox::currentConditions(const RouteParams &params,
 }
 
 HttpResponse AccuWeatherSandbox::dailyForecast(const RouteParams &params,
-                                               const HttpRequest &request, qint64 nowMs) const {
+                                               const HttpRequest &request, qint64 nowMs) const
+{
     const auto area = SandboxArea::fromKey(params.value(u"key"_qs));
     if (!area)
         return upstreamError(400, u"400"_qs,
@@ -427,7 +454,8 @@ HttpResponse AccuWeatherSandbox::dailyForecast(const RouteParams &params,
 }
 
 HttpResponse AccuWeatherSandbox::hourlyForecast(const RouteParams &params,
-                                                const HttpRequest &request, qint64 nowMs) const {
+                                                const HttpRequest &request, qint64 nowMs) const
+{
     const auto area = SandboxArea::fromKey(params.value(u"key"_qs));
     if (!area)
         return upstreamError(400, u"400"_qs,

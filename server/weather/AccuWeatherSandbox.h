@@ -21,7 +21,8 @@ namespace isobar {
 //
 // The fault plan and the counters may be used from any thread (a test may drive a sandbox that
 // runs its own event loop in another thread); everything else belongs to the sandbox's thread.
-class AccuWeatherSandbox : public QObject {
+class AccuWeatherSandbox : public QObject
+{
     Q_OBJECT
 public:
     enum class Fault {

@@ -1,13 +1,13 @@
 #include "GridCell.h"
 
 #include <QtMath>
-
 #include <cmath>
 
 namespace isobar {
 
 namespace {
-constexpr double kMetresPerDegree = 111'320.0; // one degree of latitude (and of longitude at the equator)
+constexpr double kMetresPerDegree =
+    111'320.0; // one degree of latitude (and of longitude at the equator)
 }
 
 GridCell GridCell::locate(double latitude, double longitude, double sizeMetres)
@@ -24,7 +24,8 @@ GridCell GridCell::locate(double latitude, double longitude, double sizeMetres)
     // Columns are widened by 1/cos(latitude), taken at the row's edge nearest the equator so
     // a row never has more columns than its widest part allows; at the poles a row is one cell.
     const double widest = qMin(std::abs(cell.south), std::abs(cell.north));
-    const double cosine = cell.south <= 0 && cell.north >= 0 ? 1.0 : std::cos(qDegreesToRadians(widest));
+    const double cosine =
+        cell.south <= 0 && cell.north >= 0 ? 1.0 : std::cos(qDegreesToRadians(widest));
     const double longitudeStep = latitudeStep / qMax(cosine, 1e-9);
     cell.columnsInRow = qMax(1, int(std::floor(360.0 / longitudeStep)));
     const double width = 360.0 / cell.columnsInRow;

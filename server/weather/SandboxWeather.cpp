@@ -14,7 +14,8 @@ constexpr qint64 kWeatherBlockMs = 3 * kHourMs; // how often the synthetic weath
 constexpr int kKeyColumnFactor = 10'000;        // key = row * factor + column
 const QString kSandboxName = QStringLiteral("Isobar AccuWeather sandbox (not real weather)");
 
-quint64 mix(quint64 x) {
+quint64 mix(quint64 x)
+{
     // splitmix64: a cheap, well-spread hash, so neighbouring areas get unrelated weather.
     x += 0x9e3779b97f4a7c15ULL;
     x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -22,37 +23,47 @@ quint64 mix(quint64 x) {
     return x ^ (x >> 31);
 }
 
-double round1(double value) {
+double round1(double value)
+{
     return std::round(value * 10) / 10;
 }
-double round2(double value) {
+double round2(double value)
+{
     return std::round(value * 100) / 100;
 }
-double round3(double value) {
+double round3(double value)
+{
     return std::round(value * 1000) / 1000;
 }
 
-double fahrenheit(double celsius) {
+double fahrenheit(double celsius)
+{
     return std::round(celsius * 9 / 5 + 32);
 }
-double milesPerHour(double kmh) {
+double milesPerHour(double kmh)
+{
     return round1(kmh / 1.609344);
 }
-double miles(double km) {
+double miles(double km)
+{
     return std::round(km / 1.609344);
 }
-double inches(double mm) {
+double inches(double mm)
+{
     return round2(mm / 25.4);
 }
-double feet(double metres) {
+double feet(double metres)
+{
     return std::round(metres * 3.28084);
 }
-double inchesOfMercury(double mb) {
+double inchesOfMercury(double mb)
+{
     return round2(mb * 0.0295300);
 }
 
 // AccuWeather's UnitType codes for the units the sandbox uses.
-int unitType(const QString &unit) {
+int unitType(const QString &unit)
+{
     static const QHash<QString, int> types{
         {u"ft"_qs, 0},  {u"in"_qs, 1}, {u"mi"_qs, 2},   {u"mm"_qs, 3},    {u"cm"_qs, 4},
         {u"m"_qs, 5},   {u"km"_qs, 6}, {u"km/h"_qs, 7}, {u"mi/h"_qs, 9},  {u"inHg"_qs, 12},
@@ -61,29 +72,35 @@ int unitType(const QString &unit) {
     return types.value(unit, -1);
 }
 
-QJsonObject quantity(double value, const QString &unit) {
+QJsonObject quantity(double value, const QString &unit)
+{
     return QJsonObject{{u"Value"_qs, value}, {u"Unit"_qs, unit}, {u"UnitType"_qs, unitType(unit)}};
 }
 
-QJsonObject withPhrase(QJsonObject object, const QString &phrase) {
+QJsonObject withPhrase(QJsonObject object, const QString &phrase)
+{
     object.insert(u"Phrase"_qs, phrase);
     return object;
 }
 
-QJsonObject metricAndImperial(const QJsonObject &metric, const QJsonObject &imperial) {
+QJsonObject metricAndImperial(const QJsonObject &metric, const QJsonObject &imperial)
+{
     return QJsonObject{{u"Metric"_qs, metric}, {u"Imperial"_qs, imperial}};
 }
 
-QJsonObject temperatures(double celsius) {
+QJsonObject temperatures(double celsius)
+{
     return metricAndImperial(quantity(round1(celsius), u"C"_qs),
                              quantity(fahrenheit(celsius), u"F"_qs));
 }
 
-QJsonObject precipitation(double mm) {
+QJsonObject precipitation(double mm)
+{
     return metricAndImperial(quantity(round1(mm), u"mm"_qs), quantity(inches(mm), u"in"_qs));
 }
 
-QString feelPhrase(double celsius) {
+QString feelPhrase(double celsius)
+{
     if (celsius < -5)
         return QStringLiteral("Very Cold");
     if (celsius < 3)
@@ -101,7 +118,8 @@ QString feelPhrase(double celsius) {
     return QStringLiteral("Hot");
 }
 
-QString uvText(int index) {
+QString uvText(int index)
+{
     if (index <= 2)
         return QStringLiteral("Low");
     if (index <= 5)
@@ -113,13 +131,15 @@ QString uvText(int index) {
     return QStringLiteral("Extreme");
 }
 
-QString compassPoint(int degrees) {
+QString compassPoint(int degrees)
+{
     static const char *const points[] = {"N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE",
                                          "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW"};
     return QString::fromLatin1(points[int(std::lround(degrees / 22.5)) % 16]);
 }
 
-QJsonObject direction(int degrees) {
+QJsonObject direction(int degrees)
+{
     const QString point = compassPoint(degrees);
     return QJsonObject{{u"Degrees"_qs, degrees}, {u"Localized"_qs, point}, {u"English"_qs, point}};
 }
@@ -130,7 +150,8 @@ struct Sky {
 };
 
 // AccuWeather's icon numbers and phrases for the sky the model produced.
-Sky skyFor(int cloudCover, double precipitationMm, bool snow, bool daylight) {
+Sky skyFor(int cloudCover, double precipitationMm, bool snow, bool daylight)
+{
     if (precipitationMm > 0) {
         if (snow)
             return precipitationMm < 1 ? Sky{19, u"Flurries"_qs} : Sky{22, u"Snow"_qs};
@@ -151,7 +172,8 @@ Sky skyFor(int cloudCover, double precipitationMm, bool snow, bool daylight) {
     return Sky{7, u"Cloudy"_qs};
 }
 
-QString intensity(double mmPerHour) {
+QString intensity(double mmPerHour)
+{
     if (mmPerHour < 2.5)
         return QStringLiteral("Light");
     if (mmPerHour < 7.6)
@@ -160,15 +182,18 @@ QString intensity(double mmPerHour) {
 }
 
 // Solar declination in degrees on a day of the year (Cooper's approximation).
-double declination(int dayOfYear) {
+double declination(int dayOfYear)
+{
     return 23.44 * std::sin(qDegreesToRadians(360.0 * (284 + dayOfYear) / 365.0));
 }
 
-int dayOfYear(qint64 utcMs) {
+int dayOfYear(qint64 utcMs)
+{
     return QDateTime::fromMSecsSinceEpoch(utcMs, Qt::UTC).date().dayOfYear();
 }
 
-double solarElevation(double latitude, double longitude, qint64 utcMs) {
+double solarElevation(double latitude, double longitude, qint64 utcMs)
+{
     const double solarHour =
         std::fmod(double(utcMs % kDayMs) / kHourMs + longitude / 15.0 + 48.0, 24.0);
     const double hourAngle = qDegreesToRadians(15.0 * (solarHour - 12.0));
@@ -180,9 +205,10 @@ double solarElevation(double latitude, double longitude, qint64 utcMs) {
 }
 
 // Hours of daylight around solar noon: the sunrise hour angle, 0 in polar night, 12 in polar day.
-double halfDayHours(double latitude, int dayOfYear) {
-    const double product = -std::tan(qDegreesToRadians(latitude)) *
-                           std::tan(qDegreesToRadians(declination(dayOfYear)));
+double halfDayHours(double latitude, int dayOfYear)
+{
+    const double product = -std::tan(qDegreesToRadians(latitude))
+                           * std::tan(qDegreesToRadians(declination(dayOfYear)));
     if (product >= 1)
         return 0;
     if (product <= -1)
@@ -192,11 +218,13 @@ double halfDayHours(double latitude, int dayOfYear) {
 
 } // namespace
 
-SandboxArea SandboxArea::at(double latitude, double longitude) {
+SandboxArea SandboxArea::at(double latitude, double longitude)
+{
     return SandboxArea(GridCell::locate(latitude, longitude, kSizeMetres));
 }
 
-std::optional<SandboxArea> SandboxArea::fromKey(const QString &key) {
+std::optional<SandboxArea> SandboxArea::fromKey(const QString &key)
+{
     bool ok = false;
     const qint64 number = key.toLongLong(&ok);
     if (!ok || number < 0 || key != QString::number(number))
@@ -215,39 +243,44 @@ std::optional<SandboxArea> SandboxArea::fromKey(const QString &key) {
     return at(centreLatitude, -180.0 + (column + 0.5) * width);
 }
 
-QString SandboxArea::key() const {
+QString SandboxArea::key() const
+{
     return QString::number(qint64(m_cell.row) * kKeyColumnFactor + m_cell.column);
 }
 
-int SandboxArea::utcOffsetHours() const {
+int SandboxArea::utcOffsetHours() const
+{
     return qBound(-12, int(std::lround(longitude() / 15.0)), 12);
 }
 
 SandboxWeather::SandboxWeather(const SandboxArea &area)
     : m_area(area)
-    , m_seed(mix(quint64(area.key().toLongLong()))) {}
+    , m_seed(mix(quint64(area.key().toLongLong())))
+{}
 
-double SandboxWeather::noise(qint64 utcMs, int channel) const {
+double SandboxWeather::noise(qint64 utcMs, int channel) const
+{
     // Values drawn per block and blended with a cosine, so the weather drifts rather than jumps.
     const qint64 block = utcMs / kWeatherBlockMs;
     const double fraction = double(utcMs % kWeatherBlockMs) / kWeatherBlockMs;
     auto sample = [&](qint64 b) {
-        return double(mix(m_seed ^ mix(quint64(b) * 16 + quint64(channel))) >> 11) /
-               double(1ULL << 53);
+        return double(mix(m_seed ^ mix(quint64(b) * 16 + quint64(channel))) >> 11)
+               / double(1ULL << 53);
     };
     const double blend = (1 - std::cos(fraction * M_PI)) / 2;
     return sample(block) * (1 - blend) + sample(block + 1) * blend;
 }
 
-SandboxWeather::Conditions SandboxWeather::conditionsAt(qint64 utcMs) const {
+SandboxWeather::Conditions SandboxWeather::conditionsAt(qint64 utcMs) const
+{
     const double latitude = m_area.latitude();
     Conditions c;
     // Climate: warm at the equator, cold at the poles; seasons opposite across the equator,
     // peaking a month after the solstice; a daily swing peaking mid-afternoon solar time.
     const double mean = -20 + 47 * std::cos(qDegreesToRadians(latitude));
-    const double season = 12 * std::sin(qDegreesToRadians(std::abs(latitude))) *
-                          std::cos(2 * M_PI * (dayOfYear(utcMs) - 200) / 365.0) *
-                          (latitude >= 0 ? 1 : -1);
+    const double season = 12 * std::sin(qDegreesToRadians(std::abs(latitude)))
+                          * std::cos(2 * M_PI * (dayOfYear(utcMs) - 200) / 365.0)
+                          * (latitude >= 0 ? 1 : -1);
     const double solarHour =
         std::fmod(double(utcMs % kDayMs) / kHourMs + m_area.longitude() / 15.0 + 48.0, 24.0);
     const double daily = 4.5 * std::cos(2 * M_PI * (solarHour - 15.0) / 24.0);
@@ -295,21 +328,24 @@ SandboxWeather::Conditions SandboxWeather::conditionsAt(qint64 utcMs) const {
     return c;
 }
 
-QString SandboxWeather::localTime(qint64 utcMs) const {
+QString SandboxWeather::localTime(qint64 utcMs) const
+{
     const int offset = m_area.utcOffsetHours();
     const QDateTime local = QDateTime::fromMSecsSinceEpoch(utcMs + offset * kHourMs, Qt::UTC);
-    return local.toString(u"yyyy-MM-ddTHH:mm:ss"_qs) +
-           QStringLiteral("%1%2:00")
-               .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
-               .arg(std::abs(offset), 2, 10, QLatin1Char('0'));
+    return local.toString(u"yyyy-MM-ddTHH:mm:ss"_qs)
+           + QStringLiteral("%1%2:00")
+                 .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                 .arg(std::abs(offset), 2, 10, QLatin1Char('0'));
 }
 
-QString SandboxWeather::link(const QString &page) const {
+QString SandboxWeather::link(const QString &page) const
+{
     // A reserved domain: the links resolve nowhere, as a sandbox's should.
     return QStringLiteral("https://accuweather-sandbox.invalid/%1/%2").arg(page, m_area.key());
 }
 
-QJsonObject SandboxWeather::location() const {
+QJsonObject SandboxWeather::location() const
+{
     const QString name = QStringLiteral("Sandbox %1,%2")
                              .arg(m_area.latitude(), 0, 'f', 2)
                              .arg(m_area.longitude(), 0, 'f', 2);
@@ -366,7 +402,8 @@ QJsonObject SandboxWeather::location() const {
     };
 }
 
-QJsonObject SandboxWeather::currentConditions(qint64 nowMs, bool details) const {
+QJsonObject SandboxWeather::currentConditions(qint64 nowMs, bool details) const
+{
     // Stations report every few minutes; the latest report is the last whole ten minutes.
     const qint64 observedMs = nowMs - nowMs % (10 * 60 * 1000);
     const Conditions c = conditionsAt(observedMs);
@@ -476,7 +513,8 @@ QJsonObject SandboxWeather::currentConditions(qint64 nowMs, bool details) const 
     return o;
 }
 
-QJsonArray SandboxWeather::hourlyForecast(qint64 nowMs, bool metric, bool details) const {
+QJsonArray SandboxWeather::hourlyForecast(qint64 nowMs, bool metric, bool details) const
+{
     QJsonArray hours;
     const qint64 firstHour = (nowMs / kHourMs + 1) * kHourMs;
     for (int i = 0; i < 12; ++i) {
@@ -547,10 +585,9 @@ QJsonArray SandboxWeather::hourlyForecast(qint64 nowMs, bool metric, bool detail
                         liquid(c.isDaylight ? round1(0.1 + (100 - c.cloudCover) / 250.0) : 0));
             hour.insert(
                 u"SolarIrradiance"_qs,
-                quantity(
-                    std::round(qMax(0.0, std::sin(qDegreesToRadians(c.solarElevationDegrees))) *
-                               1000 * (1 - 0.75 * c.cloudCover / 100.0)),
-                    u"W/m²"_qs));
+                quantity(std::round(qMax(0.0, std::sin(qDegreesToRadians(c.solarElevationDegrees)))
+                                    * 1000 * (1 - 0.75 * c.cloudCover / 100.0)),
+                         u"W/m²"_qs));
         }
         const QString page = QStringLiteral("hourly-weather-forecast");
         hour.insert(u"MobileLink"_qs, link(page));
@@ -560,7 +597,8 @@ QJsonArray SandboxWeather::hourlyForecast(qint64 nowMs, bool metric, bool detail
     return hours;
 }
 
-QJsonObject SandboxWeather::dailyForecast(qint64 nowMs, bool metric, bool details) const {
+QJsonObject SandboxWeather::dailyForecast(qint64 nowMs, bool metric, bool details) const
+{
     const qint64 offsetMs = m_area.utcOffsetHours() * kHourMs;
     // A forecast day runs from 07:00 local time to 07:00 the next morning (day, then night).
     const qint64 localMidnight = (nowMs + offsetMs) / kDayMs * kDayMs - offsetMs;
@@ -610,8 +648,8 @@ QJsonObject SandboxWeather::dailyForecast(qint64 nowMs, bool metric, bool detail
                 if (c.gustKmh > gust)
                     gust = c.gustKmh, gustDegrees = c.windDegrees;
                 evaporation += c.isDaylight ? 0.1 + (100 - c.cloudCover) / 250.0 : 0.02;
-                irradiance += qMax(0.0, std::sin(qDegreesToRadians(c.solarElevationDegrees))) *
-                              1000 * (1 - 0.75 * c.cloudCover / 100.0);
+                irradiance += qMax(0.0, std::sin(qDegreesToRadians(c.solarElevationDegrees))) * 1000
+                              * (1 - 0.75 * c.cloudCover / 100.0);
             }
             cloud /= 12;
             const Sky sky = skyFor(cloud, rain / 12, snow, daylight);

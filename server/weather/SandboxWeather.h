@@ -12,7 +12,8 @@ namespace isobar {
 // The place a sandbox location key stands for: one key per grid area about 10 km wide, as a
 // real AccuWeather key covers a town or a district. The key is the area's grid position
 // written as a number, so it is stable across runs and can be read back without any state.
-class SandboxArea {
+class SandboxArea
+{
 public:
     static constexpr double kSizeMetres = 10'000;
 
@@ -29,7 +30,8 @@ public:
 
 private:
     explicit SandboxArea(const GridCell &cell)
-        : m_cell(cell) {}
+        : m_cell(cell)
+    {}
     GridCell m_cell;
 };
 
@@ -37,7 +39,8 @@ private:
 // tests/fixtures/accuweather/ are the reference): plausible values that depend on latitude,
 // season, time of day and a deterministic per-area "weather" that changes every few hours.
 // Every answer names the sandbox, so nobody can mistake it for a real observation.
-class SandboxWeather {
+class SandboxWeather
+{
 public:
     explicit SandboxWeather(const SandboxArea &area);
 

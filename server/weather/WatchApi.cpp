@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QUrlQuery>
-
 #include <cmath>
 
 namespace isobar {
@@ -30,7 +29,8 @@ std::optional<double> coordinate(const QUrlQuery &query, const QString &name, do
         return std::nullopt;
     }
     if (value < minimum || value > maximum) {
-        *problem = QStringLiteral("ensure this value is between %1 and %2").arg(minimum).arg(maximum);
+        *problem =
+            QStringLiteral("ensure this value is between %1 and %2").arg(minimum).arg(maximum);
         return std::nullopt;
     }
     return value;
@@ -40,22 +40,29 @@ std::optional<double> coordinate(const QUrlQuery &query, const QString &name, do
 int statusFor(const UpstreamError &error)
 {
     switch (error.kind) {
-    case UpstreamError::Kind::Timeout: return 504;
+    case UpstreamError::Kind::Timeout:
+        return 504;
     case UpstreamError::Kind::QuotaExceeded:
     case UpstreamError::Kind::BudgetSpent:
-    case UpstreamError::Kind::QueueFull: return 503;
-    default: return 502;
+    case UpstreamError::Kind::QueueFull:
+        return 503;
+    default:
+        return 502;
     }
 }
 
 QString messageFor(const UpstreamError &error)
 {
     switch (error.kind) {
-    case UpstreamError::Kind::Timeout: return QStringLiteral("the weather service did not answer in time");
+    case UpstreamError::Kind::Timeout:
+        return QStringLiteral("the weather service did not answer in time");
     case UpstreamError::Kind::QuotaExceeded:
-    case UpstreamError::Kind::BudgetSpent: return QStringLiteral("weather temporarily unavailable: upstream quota reached");
-    case UpstreamError::Kind::QueueFull: return QStringLiteral("weather temporarily unavailable: too many requests");
-    default: return QStringLiteral("the weather service failed");
+    case UpstreamError::Kind::BudgetSpent:
+        return QStringLiteral("weather temporarily unavailable: upstream quota reached");
+    case UpstreamError::Kind::QueueFull:
+        return QStringLiteral("weather temporarily unavailable: too many requests");
+    default:
+        return QStringLiteral("the weather service failed");
     }
 }
 
@@ -71,15 +78,17 @@ void noteCell(HttpResponse &response, const WeatherAnswer &answer)
     notes.cellLongitude = cell.centreLongitude;
     notes.cellHalfLatitude = (cell.north - cell.south) / 2;
     // A cell across the antimeridian has west > east: its width wraps through 180.
-    notes.cellHalfLongitude = (cell.east >= cell.west ? cell.east - cell.west : cell.east - cell.west + 360) / 2;
+    notes.cellHalfLongitude =
+        (cell.east >= cell.west ? cell.east - cell.west : cell.east - cell.west + 360) / 2;
 }
 
 HttpResponse upstreamFailure(const WeatherAnswer &answer, bool compatibilityShape)
 {
     const int status = statusFor(answer.error);
-    HttpResponse response = compatibilityShape
-        ? HttpResponse::json(QJsonObject{{u"message"_qs, messageFor(answer.error)}}, status)
-        : HttpResponse::problem(status, messageFor(answer.error));
+    HttpResponse response =
+        compatibilityShape
+            ? HttpResponse::json(QJsonObject{{u"message"_qs, messageFor(answer.error)}}, status)
+            : HttpResponse::problem(status, messageFor(answer.error));
     noteCell(response, answer);
     if (answer.retryAfterSeconds > 0)
         response.setHeader("Retry-After", QByteArray::number(answer.retryAfterSeconds));
@@ -96,7 +105,8 @@ HttpResponse unexpectedUpstreamAnswer()
 
 void addCacheHeaders(HttpResponse &response, const WeatherAnswer &answer)
 {
-    response.setHeader("Cache-Control", "public, max-age=" + QByteArray::number(answer.freshSeconds));
+    response.setHeader("Cache-Control",
+                       "public, max-age=" + QByteArray::number(answer.freshSeconds));
     response.setHeader("Age", QByteArray::number(answer.ageSeconds));
     response.setHeader("X-Isobar-Cache", answer.outcome == CacheOutcome::Hit    ? "hit"
                                          : answer.outcome == CacheOutcome::Miss ? "miss"
@@ -112,7 +122,10 @@ void addCacheHeaders(HttpResponse &response, const WeatherAnswer &answer)
 
 QJsonObject measure(const QJsonObject &observation, const char *field, const char *system)
 {
-    return observation.value(QLatin1String(field)).toObject().value(QLatin1String(system)).toObject();
+    return observation.value(QLatin1String(field))
+        .toObject()
+        .value(QLatin1String(system))
+        .toObject();
 }
 
 QJsonObject locationJson(const WeatherLocation &location)
@@ -138,17 +151,19 @@ WeatherQuery v1Query(const QUrlQuery &query, WeatherProduct product)
     q.longitude = *lon;
     const QString units = query.queryItemValue(u"units"_qs).trimmed().toLower();
     if (!units.isEmpty() && units != u"metric" && units != u"imperial")
-        throw ApiError{400, QStringLiteral("units must be metric or imperial, got '%1'").arg(units), u"units"_qs};
+        throw ApiError{400, QStringLiteral("units must be metric or imperial, got '%1'").arg(units),
+                       u"units"_qs};
     q.metric = units != u"imperial";
     static const QRegularExpression languageShape(QStringLiteral("^[a-z]{2,3}(-[a-z]{2,4})?$"));
     q.language = query.queryItemValue(u"lang"_qs).trimmed().toLower();
     if (!q.language.isEmpty() && !languageShape.match(q.language).hasMatch())
-        throw ApiError{400, QStringLiteral("lang must look like 'en' or 'en-gb', got '%1'").arg(q.language), u"lang"_qs};
+        throw ApiError{
+            400, QStringLiteral("lang must look like 'en' or 'en-gb', got '%1'").arg(q.language),
+            u"lang"_qs};
     return q;
 }
 
-template<typename Handler>
-RouteHandler refusing(Handler handler)
+template <typename Handler> RouteHandler refusing(Handler handler)
 {
     return [handler](const HttpRequest &request, const RouteParams &) {
         try {
@@ -163,26 +178,31 @@ RouteHandler refusing(Handler handler)
 
 WatchApi::WatchApi(WeatherCache &cache)
     : m_cache(cache)
-{
-}
+{}
 
 void WatchApi::registerRoutes(Router &router)
 {
-    router.add("GET", u"/"_qs, u"Service name and version (Meteo French API compatible)"_qs,
-               [](const HttpRequest &, const RouteParams &) {
-                   return readyResponse(HttpResponse::json(QJsonObject{
-                       {u"name"_qs, u"isobar"_qs}, {u"version"_qs, QStringLiteral(ISOBAR_VERSION)}}));
-               });
-    router.add("GET", u"/prcpt"_qs, u"Visibility and past-hour precipitation in metres at a position"_qs,
+    router.add(
+        "GET", u"/"_qs, u"Service name and version (Meteo French API compatible)"_qs,
+        [](const HttpRequest &, const RouteParams &) {
+            return readyResponse(HttpResponse::json(QJsonObject{
+                {u"name"_qs, u"isobar"_qs}, {u"version"_qs, QStringLiteral(ISOBAR_VERSION)}}));
+        });
+    router.add("GET", u"/prcpt"_qs,
+               u"Visibility and past-hour precipitation in metres at a position"_qs,
                refusing([this](const HttpRequest &r) { return compatibility(r, false); }));
     router.add("GET", u"/uvidx"_qs, u"UV index at a position"_qs,
                refusing([this](const HttpRequest &r) { return compatibility(r, true); }));
-    router.add("GET", u"/api/v1/weather/current"_qs, u"Current weather at a position, compact for watches"_qs,
+    router.add("GET", u"/api/v1/weather/current"_qs,
+               u"Current weather at a position, compact for watches"_qs,
                refusing([this](const HttpRequest &r) { return current(r); }));
-    router.add("GET", u"/api/v1/weather/forecast/daily"_qs, u"Daily forecast (1-5 days) at a position"_qs,
-               refusing([this](const HttpRequest &r) { return forecast(r, WeatherProduct::Daily); }));
-    router.add("GET", u"/api/v1/weather/forecast/hourly"_qs, u"Hourly forecast (1-12 hours) at a position"_qs,
-               refusing([this](const HttpRequest &r) { return forecast(r, WeatherProduct::Hourly); }));
+    router.add(
+        "GET", u"/api/v1/weather/forecast/daily"_qs, u"Daily forecast (1-5 days) at a position"_qs,
+        refusing([this](const HttpRequest &r) { return forecast(r, WeatherProduct::Daily); }));
+    router.add(
+        "GET", u"/api/v1/weather/forecast/hourly"_qs,
+        u"Hourly forecast (1-12 hours) at a position"_qs,
+        refusing([this](const HttpRequest &r) { return forecast(r, WeatherProduct::Hourly); }));
 }
 
 QFuture<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool uvIndex)
@@ -196,50 +216,58 @@ QFuture<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool u
     if (!lon)
         invalid.insert(u"lg"_qs, QJsonArray{problem});
     if (!invalid.isEmpty())
-        return readyResponse(HttpResponse::json(
-            QJsonObject{{u"message"_qs, u"Invalid query parameters"_qs},
-                        {u"detail"_qs, QJsonObject{{u"query"_qs, invalid}}}},
-            400));
+        return readyResponse(
+            HttpResponse::json(QJsonObject{{u"message"_qs, u"Invalid query parameters"_qs},
+                                           {u"detail"_qs, QJsonObject{{u"query"_qs, invalid}}}},
+                               400));
 
     WeatherQuery query;
     query.latitude = *lat;
     query.longitude = *lon;
-    return m_cache.lookup(query).then([request, uvIndex, observer = m_observer](const WeatherAnswer &answer) {
-        if (observer)
-            observer(request, answer);
-        if (!answer.ok)
-            return upstreamFailure(answer, true);
-        const QJsonObject observation = answer.document.object();
-        QJsonObject body;
-        if (uvIndex) {
-            const QJsonValue uv = observation.value(u"UVIndex");
-            if (!uv.isDouble())
-                return unexpectedUpstreamAnswer();
-            body.insert(u"uvidx"_qs, uv.toInt());
-        } else {
-            const QJsonObject visibility = measure(observation, "Visibility", "Metric");
-            QJsonObject precipitation = measure(observation, "Precip1hr", "Metric");
-            if (precipitation.isEmpty())
-                precipitation = observation.value(u"PrecipitationSummary").toObject()
-                                    .value(u"PastHour").toObject().value(u"Metric").toObject();
-            const auto vis = toMetres(visibility.value(u"Value").toDouble(NAN), visibility.value(u"Unit").toString());
-            const auto prcpt = toMetres(precipitation.value(u"Value").toDouble(NAN), precipitation.value(u"Unit").toString());
-            if (!vis || !prcpt)
-                return unexpectedUpstreamAnswer();
-            body.insert(u"vis"_qs, *vis);
-            body.insert(u"prcpt"_qs, *prcpt);
-        }
-        HttpResponse response = HttpResponse::json(body);
-        addCacheHeaders(response, answer);
-        return response;
-    });
+    return m_cache.lookup(query).then(
+        [request, uvIndex, observer = m_observer](const WeatherAnswer &answer) {
+            if (observer)
+                observer(request, answer);
+            if (!answer.ok)
+                return upstreamFailure(answer, true);
+            const QJsonObject observation = answer.document.object();
+            QJsonObject body;
+            if (uvIndex) {
+                const QJsonValue uv = observation.value(u"UVIndex");
+                if (!uv.isDouble())
+                    return unexpectedUpstreamAnswer();
+                body.insert(u"uvidx"_qs, uv.toInt());
+            } else {
+                const QJsonObject visibility = measure(observation, "Visibility", "Metric");
+                QJsonObject precipitation = measure(observation, "Precip1hr", "Metric");
+                if (precipitation.isEmpty())
+                    precipitation = observation.value(u"PrecipitationSummary")
+                                        .toObject()
+                                        .value(u"PastHour")
+                                        .toObject()
+                                        .value(u"Metric")
+                                        .toObject();
+                const auto vis = toMetres(visibility.value(u"Value").toDouble(NAN),
+                                          visibility.value(u"Unit").toString());
+                const auto prcpt = toMetres(precipitation.value(u"Value").toDouble(NAN),
+                                            precipitation.value(u"Unit").toString());
+                if (!vis || !prcpt)
+                    return unexpectedUpstreamAnswer();
+                body.insert(u"vis"_qs, *vis);
+                body.insert(u"prcpt"_qs, *prcpt);
+            }
+            HttpResponse response = HttpResponse::json(body);
+            addCacheHeaders(response, answer);
+            return response;
+        });
 }
 
 QFuture<HttpResponse> WatchApi::current(const HttpRequest &request)
 {
     const WeatherQuery query = v1Query(request.query, WeatherProduct::Current);
     const char *system = query.metric ? "Metric" : "Imperial";
-    return m_cache.lookup(query).then([request, system, observer = m_observer](const WeatherAnswer &answer) {
+    return m_cache.lookup(query).then([request, system,
+                                       observer = m_observer](const WeatherAnswer &answer) {
         if (observer)
             observer(request, answer);
         if (!answer.ok)
@@ -248,7 +276,8 @@ QFuture<HttpResponse> WatchApi::current(const HttpRequest &request)
         auto value = [&](const char *field) { return measure(o, field, system).value(u"Value"); };
         auto unit = [&](const char *field) { return measure(o, field, system).value(u"Unit"); };
         const QJsonObject wind = o.value(u"Wind").toObject();
-        const QJsonObject windSpeed = wind.value(u"Speed").toObject().value(QLatin1String(system)).toObject();
+        const QJsonObject windSpeed =
+            wind.value(u"Speed").toObject().value(QLatin1String(system)).toObject();
         const QJsonObject direction = wind.value(u"Direction").toObject();
         HttpResponse response = HttpResponse::json(QJsonObject{
             {u"location"_qs, locationJson(answer.location)},
@@ -289,10 +318,15 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
         bool ok = false;
         count = countText.toInt(&ok);
         if (!ok || count < 1 || count > maximum)
-            throw ApiError{400, QStringLiteral("%1 must be a whole number from 1 to %2").arg(countName).arg(maximum), countName};
+            throw ApiError{400,
+                           QStringLiteral("%1 must be a whole number from 1 to %2")
+                               .arg(countName)
+                               .arg(maximum),
+                           countName};
     }
     const bool metric = query.metric;
-    return m_cache.lookup(query).then([request, daily, count, metric, observer = m_observer](const WeatherAnswer &answer) {
+    return m_cache.lookup(query).then([request, daily, count, metric,
+                                       observer = m_observer](const WeatherAnswer &answer) {
         if (observer)
             observer(request, answer);
         if (!answer.ok)
@@ -305,12 +339,14 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
             for (int i = 0; i < days.size() && i < count; ++i) {
                 const QJsonObject day = days[i].toObject();
                 const QJsonObject temperature = day.value(u"Temperature").toObject();
-                units.insert(u"temperature"_qs, temperature.value(u"Maximum").toObject().value(u"Unit"));
+                units.insert(u"temperature"_qs,
+                             temperature.value(u"Maximum").toObject().value(u"Unit"));
                 auto half = [&](const char *part) {
                     const QJsonObject p = day.value(QLatin1String(part)).toObject();
-                    return QJsonObject{{u"text"_qs, p.value(u"IconPhrase")},
-                                       {u"icon"_qs, p.value(u"Icon")},
-                                       {u"precipitation_probability"_qs, p.value(u"PrecipitationProbability")}};
+                    return QJsonObject{
+                        {u"text"_qs, p.value(u"IconPhrase")},
+                        {u"icon"_qs, p.value(u"Icon")},
+                        {u"precipitation_probability"_qs, p.value(u"PrecipitationProbability")}};
                 };
                 QJsonValue uv;
                 for (const QJsonValue &entry : day.value(u"AirAndPollen").toArray()) {
@@ -331,14 +367,16 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
             for (int i = 0; i < hours.size() && i < count; ++i) {
                 const QJsonObject hour = hours[i].toObject();
                 const QJsonObject speed = hour.value(u"Wind").toObject().value(u"Speed").toObject();
-                units.insert(u"temperature"_qs, hour.value(u"Temperature").toObject().value(u"Unit"));
+                units.insert(u"temperature"_qs,
+                             hour.value(u"Temperature").toObject().value(u"Unit"));
                 units.insert(u"speed"_qs, speed.value(u"Unit"));
                 items.append(QJsonObject{
                     {u"time"_qs, hour.value(u"DateTime")},
                     {u"text"_qs, hour.value(u"IconPhrase")},
                     {u"icon"_qs, hour.value(u"WeatherIcon")},
                     {u"temperature"_qs, hour.value(u"Temperature").toObject().value(u"Value")},
-                    {u"feels_like"_qs, hour.value(u"RealFeelTemperature").toObject().value(u"Value")},
+                    {u"feels_like"_qs,
+                     hour.value(u"RealFeelTemperature").toObject().value(u"Value")},
                     {u"precipitation_probability"_qs, hour.value(u"PrecipitationProbability")},
                     {u"wind_speed"_qs, speed.value(u"Value")},
                     {u"uv_index"_qs, hour.value(u"UVIndex")},

@@ -10,7 +10,8 @@ namespace isobar {
 
 namespace {
 
-QString productName(WeatherProduct product) {
+QString productName(WeatherProduct product)
+{
     switch (product) {
     case WeatherProduct::Current:
         return QStringLiteral("current");
@@ -22,11 +23,12 @@ QString productName(WeatherProduct product) {
     return {};
 }
 
-QString entryKeyFor(const QString &locationKey, const WeatherQuery &query) {
+QString entryKeyFor(const QString &locationKey, const WeatherQuery &query)
+{
     // Current conditions carry both unit systems, so units are not part of their key.
     const bool perUnits = query.product != WeatherProduct::Current;
-    return productName(query.product) + u'|' + locationKey + u'|' +
-           (perUnits ? (query.metric ? u"metric" : u"imperial") : u"") + u'|' + query.language;
+    return productName(query.product) + u'|' + locationKey + u'|'
+           + (perUnits ? (query.metric ? u"metric" : u"imperial") : u"") + u'|' + query.language;
 }
 
 } // namespace
@@ -37,12 +39,13 @@ WeatherCache::WeatherCache(Options options, AccuWeatherClient &client, WeatherLo
     , m_options(options)
     , m_client(client)
     , m_store(store)
-    , m_clock(clock ? std::move(clock)
-                    : Clock([] { return QDateTime::currentMSecsSinceEpoch(); })) {}
+    , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
+{}
 
 WeatherCache::~WeatherCache() = default;
 
-qint64 WeatherCache::ttlMs(WeatherProduct product) const {
+qint64 WeatherCache::ttlMs(WeatherProduct product) const
+{
     switch (product) {
     case WeatherProduct::Current:
         return m_options.currentTtlSeconds * 1000;
@@ -54,13 +57,14 @@ qint64 WeatherCache::ttlMs(WeatherProduct product) const {
     return 0;
 }
 
-QFuture<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query) {
+QFuture<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query)
+{
     const GridCell cell =
         GridCell::locate(query.latitude, query.longitude, m_options.cellSizeMetres);
     // The hot path (a known cell) answers without touching the future machinery's threads.
     const auto known = m_locations.constFind(cell);
-    if (known != m_locations.constEnd() &&
-        m_clock() - known->fetchedAtMs < m_options.locationTtlSeconds * 1000)
+    if (known != m_locations.constEnd()
+        && m_clock() - known->fetchedAtMs < m_options.locationTtlSeconds * 1000)
         return documentFor(known->location, cell, query);
     return locationFor(cell)
         .then(this,
@@ -74,7 +78,8 @@ QFuture<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query) {
         .unwrap();
 }
 
-QFuture<WeatherCache::LocationResult> WeatherCache::locationFor(const GridCell &cell) {
+QFuture<WeatherCache::LocationResult> WeatherCache::locationFor(const GridCell &cell)
+{
     const qint64 now = m_clock();
     const qint64 ttl = m_options.locationTtlSeconds * 1000;
     if (const auto it = m_locations.constFind(cell);
@@ -119,8 +124,8 @@ QFuture<WeatherCache::LocationResult> WeatherCache::locationFor(const GridCell &
                   m_locations.insert(cell, LocationEntry{location, now});
                   m_locationOrder.append(cell);
                   // Forget the oldest cells beyond the bound; the store still has them.
-                  while (m_locations.size() > m_options.maxLocations &&
-                         m_locationOrderStart < m_locationOrder.size())
+                  while (m_locations.size() > m_options.maxLocations
+                         && m_locationOrderStart < m_locationOrder.size())
                       m_locations.remove(m_locationOrder.at(m_locationOrderStart++));
                   if (m_locationOrderStart > m_locationOrder.size() / 2) {
                       m_locationOrder.remove(0, m_locationOrderStart);
@@ -140,7 +145,8 @@ QFuture<WeatherCache::LocationResult> WeatherCache::locationFor(const GridCell &
     return future;
 }
 
-WeatherCache::Entry *WeatherCache::findEntry(const QString &entryKey) {
+WeatherCache::Entry *WeatherCache::findEntry(const QString &entryKey)
+{
     const auto it = m_entries.constFind(entryKey);
     if (it == m_entries.constEnd())
         return nullptr;
@@ -149,7 +155,8 @@ WeatherCache::Entry *WeatherCache::findEntry(const QString &entryKey) {
 }
 
 QFuture<WeatherAnswer> WeatherCache::documentFor(const WeatherLocation &location,
-                                                 const GridCell &cell, const WeatherQuery &query) {
+                                                 const GridCell &cell, const WeatherQuery &query)
+{
     const QString entryKey = entryKeyFor(location.key, query);
     const qint64 now = m_clock();
     if (Entry *entry = findEntry(entryKey)) {
@@ -182,7 +189,8 @@ QFuture<WeatherAnswer> WeatherCache::documentFor(const WeatherLocation &location
 
 QFuture<UpstreamResult> WeatherCache::fetch(const QString &entryKey,
                                             const WeatherLocation &location,
-                                            const WeatherQuery &query) {
+                                            const WeatherQuery &query)
+{
     if (const auto flight = m_flights.constFind(entryKey); flight != m_flights.constEnd()) {
         ++m_stats.joinedFlights;
         return (*flight)->join();
@@ -212,7 +220,8 @@ QFuture<UpstreamResult> WeatherCache::fetch(const QString &entryKey,
 }
 
 void WeatherCache::store(const QString &entryKey, const UpstreamResult &result,
-                         WeatherProduct product) {
+                         WeatherProduct product)
+{
     const qint64 now = m_clock();
     if (!result.ok) {
         if (Entry *entry = findEntry(entryKey)) {
@@ -241,7 +250,8 @@ void WeatherCache::store(const QString &entryKey, const UpstreamResult &result,
 }
 
 WeatherAnswer WeatherCache::answerFrom(const Entry &entry, const WeatherLocation &location,
-                                       const GridCell &cell, CacheOutcome outcome) const {
+                                       const GridCell &cell, CacheOutcome outcome) const
+{
     const qint64 now = m_clock();
     WeatherAnswer answer;
     answer.ok = true;
@@ -255,7 +265,8 @@ WeatherAnswer WeatherCache::answerFrom(const Entry &entry, const WeatherLocation
     return answer;
 }
 
-WeatherAnswer WeatherCache::failed(const UpstreamError &error, const GridCell &cell) const {
+WeatherAnswer WeatherCache::failed(const UpstreamError &error, const GridCell &cell) const
+{
     WeatherAnswer answer;
     answer.cell = cell;
     answer.error = error;
@@ -272,7 +283,8 @@ WeatherAnswer WeatherCache::failed(const UpstreamError &error, const GridCell &c
     return answer;
 }
 
-WeatherCache::Stats WeatherCache::stats() const {
+WeatherCache::Stats WeatherCache::stats() const
+{
     Stats stats = m_stats;
     stats.entries = int(m_entries.size());
     stats.locations = int(m_locations.size());

@@ -59,7 +59,8 @@ struct WeatherAnswer {
 //  - stale-while-revalidate: an expired entry is served at once while one refresh runs;
 //  - stale-if-error: during an outage entries up to maxStale old are served, marked stale;
 //  - bounded by entry counts (LRU), with counters for monitoring.
-class WeatherCache : public QObject {
+class WeatherCache : public QObject
+{
     Q_OBJECT
 public:
     struct Options {
@@ -115,14 +116,17 @@ private:
     // Callers waiting for one upstream call. Each gets a future of its own: a Qt 6.4 QFuture
     // holds a single continuation, so handing one future to many callers who each chain
     // .then() would silently cancel all but the last of them.
-    template <typename T> class Flight {
+    template <typename T> class Flight
+    {
     public:
-        QFuture<T> join() {
+        QFuture<T> join()
+        {
             m_waiters.emplace_back();
             m_waiters.back().start();
             return m_waiters.back().future();
         }
-        void finish(const T &value) {
+        void finish(const T &value)
+        {
             for (QPromise<T> &waiter : m_waiters) {
                 waiter.addResult(value);
                 waiter.finish();

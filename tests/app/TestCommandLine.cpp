@@ -1,10 +1,10 @@
 #include "TestSupport.h"
 
 #include <QProcess>
-#include <QTcpServer>
-#include <QTemporaryDir>
 #include <QRegularExpression>
 #include <QSet>
+#include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace isobar;
@@ -16,7 +16,8 @@ struct Run {
     QString output;
 };
 
-Run runIsobar(const QStringList &arguments, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+Run runIsobar(const QStringList &arguments,
+              const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
     process.setProcessEnvironment(env);
@@ -94,9 +95,14 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("environment");
         QTest::addColumn<QString>("message");
-        QTest::newRow("flag") << QStringList{"--port", "http"} << "" << "port: 'http' must be a whole number from 0 to 65535 (from --port)";
-        QTest::newRow("env") << QStringList{} << "ISOBAR_MAX_BODY_BYTES=-5" << "max-body-bytes: '-5' must be a whole number from 0 to 1073741824 (from ISOBAR_MAX_BODY_BYTES)";
-        QTest::newRow("bind") << QStringList{"--bind", "localhostt"} << "" << "--bind: 'localhostt' is not an IP address";
+        QTest::newRow("flag")
+            << QStringList{"--port", "http"} << ""
+            << "port: 'http' must be a whole number from 0 to 65535 (from --port)";
+        QTest::newRow("env") << QStringList{} << "ISOBAR_MAX_BODY_BYTES=-5"
+                             << "max-body-bytes: '-5' must be a whole number from 0 to 1073741824 "
+                                "(from ISOBAR_MAX_BODY_BYTES)";
+        QTest::newRow("bind") << QStringList{"--bind", "localhostt"} << ""
+                              << "--bind: 'localhostt' is not an IP address";
     }
     void badSettingNamesItsSource()
     {
@@ -106,7 +112,8 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         if (!environment.isEmpty())
             env.insert(environment.section('=', 0, 0), environment.section('=', 1));
-        const Run run = runIsobar(QStringList{"serve", "--database", m_dir.filePath("bad.db")} + arguments, env);
+        const Run run = runIsobar(
+            QStringList{"serve", "--database", m_dir.filePath("bad.db")} + arguments, env);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.output.contains(message), qPrintable(run.output));
     }
@@ -131,7 +138,9 @@ private Q_SLOTS:
                 env.insert("ISOBAR_PORT", QString::number(envPort));
             process.setProcessEnvironment(env);
             process.setProcessChannelMode(QProcess::MergedChannels);
-            process.start(ISOBAR_BINARY, QStringList{"serve", "--no-auth", "--database", m_dir.filePath("p.db")} + extra);
+            process.start(ISOBAR_BINARY,
+                          QStringList{"serve", "--no-auth", "--database", m_dir.filePath("p.db")}
+                              + extra);
             QString output;
             for (int i = 0; i < 100 && !output.contains("listening on"); ++i) {
                 process.waitForReadyRead(100);

@@ -12,7 +12,6 @@
 #include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
-
 #include <csignal>
 
 using namespace isobar;
@@ -45,7 +44,8 @@ SourceCounts countSource(const QString &dir)
             continue;
         }
         const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
-        const QJsonArray records = root.contains("data") ? root["data"].toArray() : root["time_series"].toArray();
+        const QJsonArray records =
+            root.contains("data") ? root["data"].toArray() : root["time_series"].toArray();
         for (const QJsonValue &record : records)
             (record["metric_value"].isNull() ? counts.missing : counts.values) += 1;
     }
@@ -55,9 +55,10 @@ SourceCounts countSource(const QString &dir)
 QByteArray storeFingerprint(QSqlDatabase &db)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
-    for (const char *sql : {"SELECT * FROM point ORDER BY series_id, day",
-                            "SELECT * FROM headline ORDER BY series_id, period_end",
-                            "SELECT * FROM series ORDER BY id", "SELECT * FROM geography ORDER BY id"}) {
+    for (const char *sql :
+         {"SELECT * FROM point ORDER BY series_id, day",
+          "SELECT * FROM headline ORDER BY series_id, period_end",
+          "SELECT * FROM series ORDER BY id", "SELECT * FROM geography ORDER BY id"}) {
         QSqlQuery q(db);
         q.exec(QLatin1String(sql));
         while (q.next()) {
@@ -97,7 +98,8 @@ private Q_SLOTS:
         QCOMPARE(first.filesOk(), source.files);
         QCOMPARE(first.totals().inserted, source.values);
         QCOMPARE(first.totals().skipped, source.missing);
-        QCOMPARE(scalar(db.connection(), "SELECT (SELECT COUNT(*) FROM point) + (SELECT COUNT(*) FROM headline)"),
+        QCOMPARE(scalar(db.connection(),
+                        "SELECT (SELECT COUNT(*) FROM point) + (SELECT COUNT(*) FROM headline)"),
                  source.values);
 
         // Ingesting the same files again adds and changes nothing.
@@ -135,7 +137,8 @@ private Q_SLOTS:
         QCOMPARE(report.counts.unchanged + report.counts.skipped, series.size() - 1);
         QSqlQuery q(db.connection());
         q.prepare("SELECT value FROM point WHERE day = ?");
-        q.addBindValue(QDate::fromString(changed["date"].toString(), Qt::ISODate).toJulianDay() - 2440588);
+        q.addBindValue(QDate::fromString(changed["date"].toString(), Qt::ISODate).toJulianDay()
+                       - 2440588);
         QVERIFY(q.exec() && q.next());
         QCOMPARE(q.value(0).toDouble(), 123456.0);
     }
@@ -143,7 +146,8 @@ private Q_SLOTS:
     void malformedFileIsRejectedWholeAndStoreUnchanged()
     {
         QTemporaryDir input;
-        QFile::copy(test::sampleDataDir() + "/json/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json",
+        QFile::copy(test::sampleDataDir()
+                        + "/json/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json",
                     input.filePath("good.json"));
         const QString db = m_dir.filePath("malformed.db");
         QCOMPARE(test::runIngest(db, {input.path()}), 0);
@@ -181,7 +185,8 @@ private Q_SLOTS:
         QVERIFY(db.open(m_dir.filePath("dry.db")));
         Ingestor ingestor(db.connection());
         ingestor.setDryRun(true);
-        const IngestReport report = ingestor.ingest({test::sampleDataDir() + "/respiratory_2023.csv"});
+        const IngestReport report =
+            ingestor.ingest({test::sampleDataDir() + "/respiratory_2023.csv"});
         QCOMPARE(report.filesOk(), 1);
         QVERIFY(report.totals().inserted > 20000);
         QCOMPARE(scalar(db.connection(), "SELECT COUNT(*) FROM point"), 0);
@@ -200,8 +205,13 @@ private Q_SLOTS:
         for (int series = 0; series < 60; ++series) {
             for (int day = 0; day < 10000; ++day) {
                 const QDate d = start.addDays(day);
-                csv.write(QStringLiteral("t,s,topic,Nation,England,m%1,default,all,daily,%2,1,%3/%4/%2,%5\n")
-                              .arg(series).arg(d.year()).arg(d.day()).arg(d.month()).arg(day)
+                csv.write(QStringLiteral(
+                              "t,s,topic,Nation,England,m%1,default,all,daily,%2,1,%3/%4/%2,%5\n")
+                              .arg(series)
+                              .arg(d.year())
+                              .arg(d.day())
+                              .arg(d.month())
+                              .arg(day)
                               .toUtf8());
             }
         }

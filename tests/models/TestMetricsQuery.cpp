@@ -16,12 +16,15 @@ QByteArray series(const char *metric, const char *geography, const char *embargo
     for (const auto &[date, value] : points) {
         if (!records.isEmpty())
             records += ',';
-        records += QStringLiteral(R"({"epiweek": 1, "date": "%1", "metric_value": %2, "embargo": %3, "is_public": %4})")
-                       .arg(QLatin1String(date))
-                       .arg(value)
-                       .arg(embargo ? QStringLiteral("\"%1\"").arg(QLatin1String(embargo)) : QStringLiteral("null"),
-                            isPublic ? QStringLiteral("true") : QStringLiteral("false"))
-                       .toUtf8();
+        records +=
+            QStringLiteral(
+                R"({"epiweek": 1, "date": "%1", "metric_value": %2, "embargo": %3, "is_public": %4})")
+                .arg(QLatin1String(date))
+                .arg(value)
+                .arg(embargo ? QStringLiteral("\"%1\"").arg(QLatin1String(embargo))
+                             : QStringLiteral("null"),
+                     isPublic ? QStringLiteral("true") : QStringLiteral("false"))
+                .toUtf8();
     }
     return QStringLiteral(R"({"parent_theme": "infectious_disease", "child_theme": "respiratory",
         "topic": "COVID-19", "metric_group": "cases", "metric": "%1", "geography_type": "Nation",
@@ -30,7 +33,7 @@ QByteArray series(const char *metric, const char *geography, const char *embargo
         "time_series": [)")
                .arg(QLatin1String(metric), QLatin1String(geography))
                .toUtf8()
-        + records + "]}";
+           + records + "]}";
 }
 
 } // namespace
@@ -48,25 +51,36 @@ private Q_SLOTS:
     {
         QVERIFY(m_db.open(m_dir.filePath("query.db")));
         Ingestor ingestor(m_db.connection());
-        QVERIFY(ingestor.ingestContent(series("cases", "England", nullptr, true,
-                                              {{"2024-01-01", 1}, {"2024-01-02", 2}, {"2024-01-03", 3}}),
-                                       "cases.json", 0).ok);
+        QVERIFY(
+            ingestor
+                .ingestContent(series("cases", "England", nullptr, true,
+                                      {{"2024-01-01", 1}, {"2024-01-02", 2}, {"2024-01-03", 3}}),
+                               "cases.json", 0)
+                .ok);
         // Released at noon UK time on 2024-01-04.
-        QVERIFY(ingestor.ingestContent(series("cases", "Wales", "2024-01-04 12:00:00", true,
-                                              {{"2024-01-03", 30}}),
-                                       "wales.json", 0).ok);
-        QVERIFY(ingestor.ingestContent(series("hidden", "England", nullptr, false, {{"2024-01-01", 9}}),
-                                       "OFF-SENS_hidden.json", 0).ok);
+        QVERIFY(ingestor
+                    .ingestContent(
+                        series("cases", "Wales", "2024-01-04 12:00:00", true, {{"2024-01-03", 30}}),
+                        "wales.json", 0)
+                    .ok);
+        QVERIFY(ingestor
+                    .ingestContent(series("hidden", "England", nullptr, false, {{"2024-01-01", 9}}),
+                                   "OFF-SENS_hidden.json", 0)
+                    .ok);
         m_query = std::make_unique<MetricsQuery>(m_db.connection());
     }
 
     void embargoHidesUntilItPasses()
     {
-        const qint64 release = QDateTime(QDate(2024, 1, 4), QTime(12, 0), Qt::UTC).toSecsSinceEpoch();
+        const qint64 release =
+            QDateTime(QDate(2024, 1, 4), QTime(12, 0), Qt::UTC).toSecsSinceEpoch();
         PointSelection wales{.topic = "COVID-19", .metric = "cases", .geography = "Wales"};
         m_query->setNow([&] { return release - 1; });
         QVERIFY(m_query->points(wales, 0, 10).isEmpty());
-        QVERIFY(!m_query->childNames(CatalogueLevel::Geography, {"infectious_disease", "respiratory", "COVID-19", "Nation"}).isEmpty());
+        QVERIFY(!m_query
+                     ->childNames(CatalogueLevel::Geography,
+                                  {"infectious_disease", "respiratory", "COVID-19", "Nation"})
+                     .isEmpty());
         m_query->setNow([&] { return release; });
         QCOMPARE(m_query->points(wales, 0, 10).size(), 1);
         m_query->setNow([] { return QDateTime::currentSecsSinceEpoch(); });
@@ -74,8 +88,9 @@ private Q_SLOTS:
 
     void nonPublicSeriesAreInvisible()
     {
-        const QStringList metrics = m_query->childNames(
-            CatalogueLevel::Metric, {"infectious_disease", "respiratory", "COVID-19", "Nation", "England"});
+        const QStringList metrics =
+            m_query->childNames(CatalogueLevel::Metric, {"infectious_disease", "respiratory",
+                                                         "COVID-19", "Nation", "England"});
         QCOMPARE(metrics, QStringList{"cases"});
         QVERIFY(m_query->points({.topic = "COVID-19", .metric = "hidden"}, 0, 10).isEmpty());
     }
@@ -99,7 +114,8 @@ private Q_SLOTS:
 
     void latestAndMetricInfo()
     {
-        const auto latest = m_query->latestPoint({.topic = "COVID-19", .metric = "cases", .geography = "England"});
+        const auto latest =
+            m_query->latestPoint({.topic = "COVID-19", .metric = "cases", .geography = "England"});
         QVERIFY(latest);
         QCOMPARE(latest->date, QDate(2024, 1, 3));
         bool inTopic = true;

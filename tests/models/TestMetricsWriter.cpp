@@ -110,7 +110,8 @@ private Q_SLOTS:
         writer.rollback();
         QSqlQuery q(m_db->connection());
         QVERIFY(q.exec("SELECT (SELECT COUNT(*) FROM point) + (SELECT COUNT(*) FROM series)"
-                       " + (SELECT COUNT(*) FROM theme)") && q.next());
+                       " + (SELECT COUNT(*) FROM theme)")
+                && q.next());
         QCOMPARE(q.value(0).toInt(), 0);
 
         // The same writer must not reuse ids that died with the transaction.
@@ -119,7 +120,8 @@ private Q_SLOTS:
         QVERIFY2(again, qPrintable(error));
         QVERIFY(writer.addPoint(*again, point(QDate(2023, 1, 1), 1, 1), &error));
         QVERIFY2(writer.commit(&error), qPrintable(error));
-        QVERIFY(q.exec("SELECT COUNT(*) FROM point p JOIN series s ON s.id = p.series_id") && q.next());
+        QVERIFY(q.exec("SELECT COUNT(*) FROM point p JOIN series s ON s.id = p.series_id")
+                && q.next());
         QCOMPARE(q.value(0).toInt(), 1);
     }
 

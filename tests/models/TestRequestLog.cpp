@@ -16,7 +16,8 @@ constexpr qint64 kHour = 3'600'000;
 const qint64 kT0 = 1'764'028'800'000; // 2025-11-25T00:00:00Z
 
 RequestEvent makeEvent(qint64 timeMs, const QString &route, int status, qint64 durationUs,
-                       const QString &subject = {}) {
+                       const QString &subject = {})
+{
     RequestEvent e;
     e.timeMs = timeMs;
     e.method = "GET";
@@ -29,7 +30,8 @@ RequestEvent makeEvent(qint64 timeMs, const QString &route, int status, qint64 d
     return e;
 }
 
-qint64 scalar(QSqlDatabase &db, const QString &sql) {
+qint64 scalar(QSqlDatabase &db, const QString &sql)
+{
     QSqlQuery query(db);
     if (!query.exec(sql) || !query.next())
         qFatal("query failed: %s", qPrintable(sql));
@@ -38,7 +40,8 @@ qint64 scalar(QSqlDatabase &db, const QString &sql) {
 
 } // namespace
 
-class TestRequestLog : public QObject {
+class TestRequestLog : public QObject
+{
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
@@ -46,12 +49,14 @@ private:
     int m_file = 0;
 
 private Q_SLOTS:
-    void init() {
+    void init()
+    {
         m_db = std::make_unique<MetricsDatabase>();
         QVERIFY(m_db->open(m_dir.filePath(QStringLiteral("log%1.db").arg(++m_file))));
     }
 
-    void bucketsAndQuantiles() {
+    void bucketsAndQuantiles()
+    {
         QCOMPARE(LatencyBuckets::bucketOf(0), 0);
         QCOMPARE(LatencyBuckets::bucketOf(500),
                  0); // upper bounds are inclusive, like Prometheus' le
@@ -63,7 +68,8 @@ private Q_SLOTS:
         QCOMPARE(LatencyBuckets::quantileUs(empty, 0.5), 0.0);
     }
 
-    void percentilesOfAKnownDistribution() {
+    void percentilesOfAKnownDistribution()
+    {
         // 20,000 requests uniform over 100-200 ms: p50 = 150, p95 = 195, p99 = 199 ms; with the
         // 100 and 200 ms bounds the interpolation is exact for a uniform spread.
         RequestLogWriter writer(m_db->connection());
@@ -95,7 +101,8 @@ private Q_SLOTS:
         QCOMPARE(both.value("meets_objective").toBool(), false);
     }
 
-    void rollupsEqualTheRawEvents() {
+    void rollupsEqualTheRawEvents()
+    {
         RequestLogWriter writer(m_db->connection());
         QRandomGenerator random(11);
         const QStringList routes = {"/prcpt", "/uvidx", "/api/tables/v4"};
@@ -160,7 +167,8 @@ private Q_SLOTS:
                             "GROUP BY subject ORDER BY n DESC LIMIT 1"));
     }
 
-    void summaryExactJson() {
+    void summaryExactJson()
+    {
         RequestLogWriter writer(m_db->connection());
         QList<RequestEvent> events = {
             makeEvent(kT0 + 1000, "/prcpt", 200, 1'000, "watch-1"),
@@ -208,7 +216,8 @@ private Q_SLOTS:
                 R"({"errors":1,"first_seen":"2025-11-25T00:00:03.000Z","last_seen":"2025-11-25T01:00:00.005Z","requests":2,"subject":"watch-2"}])"));
     }
 
-    void geographyIsCellsOnly() {
+    void geographyIsCellsOnly()
+    {
         RequestLogWriter writer(m_db->connection());
         RequestEvent a = makeEvent(kT0, "/prcpt", 200, 1000);
         a.cell = CellBounds{51.5045, -0.1278, 0.0045, 0.0072};
@@ -224,13 +233,14 @@ private Q_SLOTS:
         QCOMPARE(cell.value("cache").toObject().value("hit").toInt(), 1);
         QCOMPARE(cell.value("latitude").toDouble(), 51.5045);
         const QJsonObject bounds = cell.value("bounds").toObject();
-        QVERIFY(qAbs(bounds.value("north").toDouble() - bounds.value("south").toDouble() - 0.009) <
-                1e-9);
-        QVERIFY(qAbs(bounds.value("east").toDouble() - bounds.value("west").toDouble() - 0.0144) <
-                1e-9);
+        QVERIFY(qAbs(bounds.value("north").toDouble() - bounds.value("south").toDouble() - 0.009)
+                < 1e-9);
+        QVERIFY(qAbs(bounds.value("east").toDouble() - bounds.value("west").toDouble() - 0.0144)
+                < 1e-9);
     }
 
-    void retentionDeletesOnlyWhatIsOld() {
+    void retentionDeletesOnlyWhatIsOld()
+    {
         RequestLogWriter writer(m_db->connection());
         QList<RequestEvent> events;
         const qint64 day = 24 * kHour;

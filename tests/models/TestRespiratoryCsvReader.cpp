@@ -52,9 +52,10 @@ private Q_SLOTS:
         QCOMPARE(report.counts.inserted, 1);
         QCOMPARE(report.counts.skipped, 1);
         QSqlQuery q(m_db->connection());
-        QVERIFY(q.exec("SELECT p.day, p.value, m.metric_group, s.frequency, g.geography_type FROM point p"
-                       " JOIN series s ON s.id = p.series_id JOIN metric m ON m.id = s.metric_id"
-                       " JOIN geography g ON g.id = s.geography_id"));
+        QVERIFY(q.exec(
+            "SELECT p.day, p.value, m.metric_group, s.frequency, g.geography_type FROM point p"
+            " JOIN series s ON s.id = p.series_id JOIN metric m ON m.id = s.metric_id"
+            " JOIN geography g ON g.id = s.geography_id"));
         QVERIFY(q.next());
         QCOMPARE(q.value(0).toLongLong(), QDate(2023, 3, 8).toJulianDay() - 2440588);
         QCOMPARE(q.value(1).toDouble(), 2364.0);
@@ -65,10 +66,11 @@ private Q_SLOTS:
 
     void columnsInAnyOrder()
     {
-        const FileReport report = load("metric_value,date,epiweek,year,period,sex,stratum,metric_name,"
-                                       "geography,geography_type,topic,child_theme,parent_theme\n"
-                                       "5,1/1/2023,52,2022,weekly,male,default,cases_age_sex,England,"
-                                       "Nation,COVID-19,respiratory,infectious_disease\n");
+        const FileReport report =
+            load("metric_value,date,epiweek,year,period,sex,stratum,metric_name,"
+                 "geography,geography_type,topic,child_theme,parent_theme\n"
+                 "5,1/1/2023,52,2022,weekly,male,default,cases_age_sex,England,"
+                 "Nation,COVID-19,respiratory,infectious_disease\n");
         QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
         QCOMPARE(count("SELECT COUNT(*) FROM series WHERE sex = 'male'"), 1);
     }
@@ -77,16 +79,25 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("row");
         QTest::addColumn<QString>("message");
-        const QByteArray base = "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,default,";
-        QTest::newRow("sex") << base + "both,daily,2023,10,8/3/2023,1\n" << "line 3: field 'sex': 'both' is not one of all, male, female";
-        QTest::newRow("period") << base + "all,monthly,2023,10,8/3/2023,1\n" << "line 3: field 'period'";
-        QTest::newRow("epiweek") << base + "all,daily,2023,54,8/3/2023,1\n" << "line 3: field 'epiweek'";
-        QTest::newRow("date") << base + "all,daily,2023,10,2023-03-08,1\n" << "line 3: field 'date': '2023-03-08' is not a d/m/Y date";
-        QTest::newRow("impossible date") << base + "all,daily,2023,10,31/2/2023,1\n" << "line 3: field 'date'";
-        QTest::newRow("value") << base + "all,daily,2023,10,8/3/2023,lots\n" << "line 3: field 'metric_value'";
-        QTest::newRow("year") << base + "all,daily,20x3,10,8/3/2023,1\n" << "line 3: field 'year'";
+        const QByteArray base =
+            "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,default,";
+        QTest::newRow("sex") << base + "both,daily,2023,10,8/3/2023,1\n"
+                             << "line 3: field 'sex': 'both' is not one of all, male, female";
+        QTest::newRow("period") << base + "all,monthly,2023,10,8/3/2023,1\n"
+                                << "line 3: field 'period'";
+        QTest::newRow("epiweek") << base + "all,daily,2023,54,8/3/2023,1\n"
+                                 << "line 3: field 'epiweek'";
+        QTest::newRow("date") << base + "all,daily,2023,10,2023-03-08,1\n"
+                              << "line 3: field 'date': '2023-03-08' is not a d/m/Y date";
+        QTest::newRow("impossible date") << base + "all,daily,2023,10,31/2/2023,1\n"
+                                         << "line 3: field 'date'";
+        QTest::newRow("value") << base + "all,daily,2023,10,8/3/2023,lots\n"
+                               << "line 3: field 'metric_value'";
+        QTest::newRow("year") << base + "all,daily,20x3,10,8/3/2023,1\n"
+                              << "line 3: field 'year'";
         QTest::newRow("field count") << QByteArray("a,b,c\n") << "line 3: 3 fields, expected 13";
-        QTest::newRow("empty topic") << QByteArray("infectious_disease,respiratory,,Nation,England,m,default,all,daily,2023,10,8/3/2023,1\n")
+        QTest::newRow("empty topic") << QByteArray("infectious_disease,respiratory,,Nation,England,"
+                                                   "m,default,all,daily,2023,10,8/3/2023,1\n")
                                      << "line 3: field 'topic': must not be empty";
     }
     void invalidRows()
@@ -95,15 +106,17 @@ private Q_SLOTS:
         QFETCH(QString, message);
         const FileReport report = load(kHeader + kRow + row);
         QVERIFY(!report.ok);
-        QVERIFY2(report.errors.join('\n').contains("resp.csv: " + message), qPrintable(report.errors.join('\n')));
+        QVERIFY2(report.errors.join('\n').contains("resp.csv: " + message),
+                 qPrintable(report.errors.join('\n')));
         QCOMPARE(count("SELECT COUNT(*) FROM point"), 0); // line 2 was valid but is rolled back
         QCOMPARE(count("SELECT COUNT(*) FROM series"), 0);
     }
 
     void headerProblems()
     {
-        FileReport report = load("parent_theme,child_theme,topic,geography_type,geography,metric_name,"
-                                 "stratum,sex,period,year,epiweek,date,metric_value,colour\n");
+        FileReport report =
+            load("parent_theme,child_theme,topic,geography_type,geography,metric_name,"
+                 "stratum,sex,period,year,epiweek,date,metric_value,colour\n");
         QVERIFY(!report.ok);
         QVERIFY(report.errors.join('\n').contains("line 1: unknown column 'colour'"));
         report = load("parent_theme,child_theme\n");
@@ -114,7 +127,8 @@ private Q_SLOTS:
     {
         QByteArray csv = kHeader;
         for (int i = 0; i < 100; ++i)
-            csv += "infectious_disease,respiratory,COVID-19,Nation,England,m,default,all,daily,2023,99,8/3/2023,1\n";
+            csv += "infectious_disease,respiratory,COVID-19,Nation,England,m,default,all,daily,"
+                   "2023,99,8/3/2023,1\n";
         const FileReport report = load(csv);
         QCOMPARE(report.errors.size(), ValidationErrors::kMaxKept + 1);
         QCOMPARE(report.errors.constLast(), QStringLiteral("... and 80 more"));
@@ -122,19 +136,26 @@ private Q_SLOTS:
 
     void undatedNaRowsAreSkipped()
     {
-        const FileReport report = load(kHeader + "infectious_disease,respiratory,Influenza,UKHSA Region,London,"
-                                                 "weekly_hospital_admissions_rate_by_geography,default,all,weekly,2022,NA,NA,NA\n");
+        const FileReport report = load(
+            kHeader
+            + "infectious_disease,respiratory,Influenza,UKHSA Region,London,"
+              "weekly_hospital_admissions_rate_by_geography,default,all,weekly,2022,NA,NA,NA\n");
         QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
         QCOMPARE(report.counts.skipped, 1);
     }
 
     void metricGroups()
     {
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_deaths_7day_avg"), QStringLiteral("deaths"));
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"covid_occupied_beds"), QStringLiteral("healthcare"));
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"weekly_positivity"), QStringLiteral("testing"));
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_vaccinations_autumn22"), QStringLiteral("vaccinations"));
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_cases_by_age"), QStringLiteral("cases"));
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_deaths_7day_avg"),
+                 QStringLiteral("deaths"));
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"covid_occupied_beds"),
+                 QStringLiteral("healthcare"));
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"weekly_positivity"),
+                 QStringLiteral("testing"));
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_vaccinations_autumn22"),
+                 QStringLiteral("vaccinations"));
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_cases_by_age"),
+                 QStringLiteral("cases"));
     }
 };
 

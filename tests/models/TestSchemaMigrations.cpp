@@ -16,7 +16,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         MetricsDatabase db;
         QVERIFY2(db.open(dir.filePath("store.db")), qPrintable(db.errorString()));
-        QCOMPARE(SchemaMigrations::currentVersion(db.connection()), SchemaMigrations::latestVersion());
+        QCOMPARE(SchemaMigrations::currentVersion(db.connection()),
+                 SchemaMigrations::latestVersion());
         QSqlQuery journal(db.connection());
         QVERIFY(journal.exec("PRAGMA journal_mode") && journal.next());
         QCOMPARE(journal.value(0).toString(), QStringLiteral("wal"));
@@ -62,13 +63,17 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase("old");
         MetricsDatabase db;
         QVERIFY2(db.open(dir.filePath("store.db")), qPrintable(db.errorString()));
-        QCOMPARE(SchemaMigrations::currentVersion(db.connection()), SchemaMigrations::latestVersion());
+        QCOMPARE(SchemaMigrations::currentVersion(db.connection()),
+                 SchemaMigrations::latestVersion());
         QSqlQuery query(db.connection());
         QVERIFY(query.exec("SELECT name FROM theme") && query.next());
         QCOMPARE(query.value(0).toString(), QStringLiteral("from an old release"));
         // Tables of later migrations are there, empty.
-        for (const char *table : {"weather_location", "request_event", "rollup_endpoint", "rollup_cell"}) {
-            QVERIFY2(query.exec(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table))) && query.next(), table);
+        for (const char *table :
+             {"weather_location", "request_event", "rollup_endpoint", "rollup_cell"}) {
+            QVERIFY2(query.exec(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table)))
+                         && query.next(),
+                     table);
             QCOMPARE(query.value(0).toInt(), 0);
         }
     }
@@ -89,7 +94,8 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase("raw");
         MetricsDatabase db;
         QVERIFY2(db.open(dir.filePath("store.db")), qPrintable(db.errorString()));
-        QCOMPARE(SchemaMigrations::currentVersion(db.connection()), SchemaMigrations::latestVersion());
+        QCOMPARE(SchemaMigrations::currentVersion(db.connection()),
+                 SchemaMigrations::latestVersion());
     }
 
     void newerStoreIsRefused()
@@ -98,7 +104,9 @@ private Q_SLOTS:
         {
             MetricsDatabase db;
             QVERIFY(db.open(dir.filePath("store.db")));
-            QSqlQuery(db.connection()).exec(QStringLiteral("PRAGMA user_version = %1").arg(SchemaMigrations::latestVersion() + 1));
+            QSqlQuery(db.connection())
+                .exec(QStringLiteral("PRAGMA user_version = %1")
+                          .arg(SchemaMigrations::latestVersion() + 1));
         }
         MetricsDatabase db;
         QVERIFY(!db.open(dir.filePath("store.db")));

@@ -15,21 +15,36 @@ namespace {
 QJsonObject timeSeriesFile()
 {
     return QJsonObject{
-        {"parent_theme", "infectious_disease"}, {"child_theme", "respiratory"},
-        {"topic", "COVID-19"},                  {"metric_group", "cases"},
-        {"metric", "COVID-19_cases_casesByDay"}, {"geography_type", "Nation"},
-        {"geography", "England"},               {"geography_code", "E92000001"},
-        {"age", "all"},                         {"sex", "all"},
-        {"stratum", "default"},                 {"metric_frequency", "daily"},
+        {"parent_theme", "infectious_disease"},
+        {"child_theme", "respiratory"},
+        {"topic", "COVID-19"},
+        {"metric_group", "cases"},
+        {"metric", "COVID-19_cases_casesByDay"},
+        {"geography_type", "Nation"},
+        {"geography", "England"},
+        {"geography_code", "E92000001"},
+        {"age", "all"},
+        {"sex", "all"},
+        {"stratum", "default"},
+        {"metric_frequency", "daily"},
         {"refresh_date", "2023-11-09 10:00:00"},
         {"time_series",
          QJsonArray{
-             QJsonObject{{"epiweek", 10}, {"date", "2023-03-08"}, {"metric_value", 2364},
-                         {"embargo", QJsonValue()}, {"is_public", true}},
-             QJsonObject{{"epiweek", "10"}, {"date", "2023-03-09"}, {"metric_value", 2100.5},
-                         {"embargo", "2023-03-10 09:30:00"}, {"is_public", true}},
-             QJsonObject{{"epiweek", 10}, {"date", "2023-03-10"}, {"metric_value", QJsonValue()},
-                         {"embargo", QJsonValue()}, {"is_public", true}},
+             QJsonObject{{"epiweek", 10},
+                         {"date", "2023-03-08"},
+                         {"metric_value", 2364},
+                         {"embargo", QJsonValue()},
+                         {"is_public", true}},
+             QJsonObject{{"epiweek", "10"},
+                         {"date", "2023-03-09"},
+                         {"metric_value", 2100.5},
+                         {"embargo", "2023-03-10 09:30:00"},
+                         {"is_public", true}},
+             QJsonObject{{"epiweek", 10},
+                         {"date", "2023-03-10"},
+                         {"metric_value", QJsonValue()},
+                         {"embargo", QJsonValue()},
+                         {"is_public", true}},
          }},
     };
 }
@@ -89,10 +104,13 @@ private Q_SLOTS:
         QTest::newRow("bad date") << "date" << QJsonValue("2023-02-30") << "field 'date'";
         QTest::newRow("epiweek 54") << "epiweek" << QJsonValue(54) << "field 'epiweek'";
         QTest::newRow("epiweek text") << "epiweek" << QJsonValue("ten") << "field 'epiweek'";
-        QTest::newRow("value text") << "metric_value" << QJsonValue("many") << "field 'metric_value'";
+        QTest::newRow("value text")
+            << "metric_value" << QJsonValue("many") << "field 'metric_value'";
         QTest::newRow("embargo shape") << "embargo" << QJsonValue("soon") << "field 'embargo'";
-        QTest::newRow("is_public missing") << "is_public" << QJsonValue(QJsonValue::Undefined) << "field 'is_public'";
-        QTest::newRow("unknown field") << "colour" << QJsonValue("red") << "field 'colour': unknown field";
+        QTest::newRow("is_public missing")
+            << "is_public" << QJsonValue(QJsonValue::Undefined) << "field 'is_public'";
+        QTest::newRow("unknown field")
+            << "colour" << QJsonValue("red") << "field 'colour': unknown field";
     }
     void invalidRecordRejectsWholeFile()
     {
@@ -120,11 +138,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         QTest::addColumn<QJsonValue>("value");
         QTest::addColumn<QString>("message");
-        QTest::newRow("geography code shape") << "geography_code" << QJsonValue("England1") << "field 'geography_code'";
-        QTest::newRow("missing topic") << "topic" << QJsonValue(QJsonValue::Undefined) << "field 'topic': required";
-        QTest::newRow("empty metric") << "metric" << QJsonValue("") << "field 'metric': must not be empty";
-        QTest::newRow("refresh date") << "refresh_date" << QJsonValue("yesterday") << "field 'refresh_date'";
-        QTest::newRow("unknown header") << "source" << QJsonValue("x") << "field 'source': unknown field";
+        QTest::newRow("geography code shape")
+            << "geography_code" << QJsonValue("England1") << "field 'geography_code'";
+        QTest::newRow("missing topic")
+            << "topic" << QJsonValue(QJsonValue::Undefined) << "field 'topic': required";
+        QTest::newRow("empty metric")
+            << "metric" << QJsonValue("") << "field 'metric': must not be empty";
+        QTest::newRow("refresh date")
+            << "refresh_date" << QJsonValue("yesterday") << "field 'refresh_date'";
+        QTest::newRow("unknown header")
+            << "source" << QJsonValue("x") << "field 'source': unknown field";
     }
     void headerChecks()
     {
@@ -181,7 +204,8 @@ private Q_SLOTS:
         const FileReport report = load(file);
         QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
         QSqlQuery q(m_db->connection());
-        QVERIFY(q.exec("SELECT value, upper_confidence, lower_confidence FROM headline") && q.next());
+        QVERIFY(q.exec("SELECT value, upper_confidence, lower_confidence FROM headline")
+                && q.next());
         QCOMPARE(q.value(0).toDouble(), 6276.0);
         QCOMPARE(q.value(1).toDouble(), 7000.0);
 

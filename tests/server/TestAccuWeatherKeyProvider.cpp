@@ -17,14 +17,16 @@ using Source = AccuWeatherKeyProvider::Source;
 
 } // namespace
 
-class TestAccuWeatherKeyProvider : public QObject {
+class TestAccuWeatherKeyProvider : public QObject
+{
     Q_OBJECT
 private:
     Keychain m_keychain{QStringLiteral("isobar-test-provider"), 20'000};
     AccuWeatherKeyProvider m_provider{m_keychain};
     QTemporaryDir m_dir;
 
-    QString writeFile(const QString &name, const QByteArray &content) {
+    QString writeFile(const QString &name, const QByteArray &content)
+    {
         QFile file(m_dir.filePath(name));
         if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
             return {};
@@ -32,14 +34,16 @@ private:
         return file.fileName();
     }
 
-    void storeInKeychain(const QString &key) {
+    void storeInKeychain(const QString &key)
+    {
         const Keychain::Result written =
             m_keychain.write(QLatin1String(AccuWeatherKeyProvider::kKeychainKey), key);
         QVERIFY2(written.ok(), qPrintable(written.error));
     }
 
     // Whatever else is checked: the report never carries a key.
-    static void verifyNoKeyIn(const AccuWeatherKeyProvider::Resolution &resolution) {
+    static void verifyNoKeyIn(const AccuWeatherKeyProvider::Resolution &resolution)
+    {
         for (const QString &key : {kFileKey, kEnvironmentKey, kKeychainKey}) {
             QVERIFY2(!resolution.where.contains(key), qPrintable(resolution.where));
             QVERIFY2(!resolution.problem.contains(key), qPrintable(resolution.problem));
@@ -47,14 +51,16 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY2(qEnvironmentVariable("ISOBAR_TEST_KEYRING") == u"1",
                  "run through tests/support/with-keyring.sh (ctest does): the keychain source "
                  "needs a real keyring");
         QVERIFY(m_dir.isValid());
     }
 
-    void init() {
+    void init()
+    {
         qunsetenv(AccuWeatherKeyProvider::kFileVariable);
         qunsetenv(AccuWeatherKeyProvider::kVariable);
         const Keychain::Result removed =
@@ -63,7 +69,8 @@ private Q_SLOTS:
                  qPrintable(removed.error));
     }
 
-    void order_data() {
+    void order_data()
+    {
         QTest::addColumn<bool>("file");
         QTest::addColumn<bool>("environment");
         QTest::addColumn<bool>("keychain");
@@ -79,7 +86,8 @@ private Q_SLOTS:
         QTest::newRow("nothing anywhere") << false << false << false << Source::None << QString();
     }
 
-    void order() {
+    void order()
+    {
         QFETCH(bool, file);
         QFETCH(bool, environment);
         QFETCH(bool, keychain);
@@ -100,7 +108,8 @@ private Q_SLOTS:
         verifyNoKeyIn(resolution);
     }
 
-    void whereNamesTheSource() {
+    void whereNamesTheSource()
+    {
         const QString path = writeFile("mounted-secret", kFileKey.toUtf8());
         qputenv(AccuWeatherKeyProvider::kFileVariable, path.toUtf8());
         QCOMPARE(m_provider.resolve().where, QStringLiteral("file ") + path);
@@ -111,19 +120,21 @@ private Q_SLOTS:
         storeInKeychain(kKeychainKey);
         const QString where = m_provider.resolve().where;
         QVERIFY2(where.startsWith(u"keychain: Secret Service (libsecret)"), qPrintable(where));
-        QVERIFY2(where.contains(u"\"isobar-test-provider\"") &&
-                     where.contains(u"\"accuweather-api-key\""),
+        QVERIFY2(where.contains(u"\"isobar-test-provider\"")
+                     && where.contains(u"\"accuweather-api-key\""),
                  qPrintable(where));
     }
 
-    void skippingTheKeychain() {
+    void skippingTheKeychain()
+    {
         storeInKeychain(kKeychainKey);
         const auto resolution = m_provider.resolve(false);
         QCOMPARE(resolution.source, Source::None);
         QVERIFY(resolution.key.isEmpty());
     }
 
-    void unusableFileIsReportedWithoutFallThrough_data() {
+    void unusableFileIsReportedWithoutFallThrough_data()
+    {
         QTest::addColumn<QByteArray>("content"); // empty: the file does not exist
         QTest::addColumn<bool>("folder");
         QTest::addColumn<QString>("expectedProblem");
@@ -138,7 +149,8 @@ private Q_SLOTS:
                                 << "not allowed";
     }
 
-    void unusableFileIsReportedWithoutFallThrough() {
+    void unusableFileIsReportedWithoutFallThrough()
+    {
         QFETCH(QByteArray, content);
         QFETCH(bool, folder);
         QFETCH(QString, expectedProblem);
@@ -161,7 +173,8 @@ private Q_SLOTS:
         verifyNoKeyIn(resolution);
     }
 
-    void malformedEnvironmentKeyIsReportedWithoutFallThrough() {
+    void malformedEnvironmentKeyIsReportedWithoutFallThrough()
+    {
         qputenv(AccuWeatherKeyProvider::kVariable, "has spaces inside it");
         storeInKeychain(kKeychainKey);
         const auto resolution = m_provider.resolve();
@@ -172,7 +185,8 @@ private Q_SLOTS:
         QVERIFY2(!resolution.problem.contains(u"has spaces"), qPrintable(resolution.problem));
     }
 
-    void blankEnvironmentVariableCountsAsUnset() {
+    void blankEnvironmentVariableCountsAsUnset()
+    {
         qputenv(AccuWeatherKeyProvider::kVariable, "   ");
         storeInKeychain(kKeychainKey);
         const auto resolution = m_provider.resolve();
@@ -180,7 +194,8 @@ private Q_SLOTS:
         QCOMPARE(resolution.key, kKeychainKey);
     }
 
-    void malformedKeychainEntryIsReported() {
+    void malformedKeychainEntryIsReported()
+    {
         storeInKeychain(QStringLiteral("short"));
         const auto resolution = m_provider.resolve();
         QCOMPARE(resolution.source, Source::Keychain);
@@ -188,7 +203,8 @@ private Q_SLOTS:
         QVERIFY2(resolution.problem.contains(u"5 characters long"), qPrintable(resolution.problem));
     }
 
-    void sourceNames_data() {
+    void sourceNames_data()
+    {
         QTest::addColumn<Source>("source");
         QTest::addColumn<QString>("name");
         QTest::newRow("file") << Source::File << "file";
@@ -197,13 +213,15 @@ private Q_SLOTS:
         QTest::newRow("none") << Source::None << "none";
     }
 
-    void sourceNames() {
+    void sourceNames()
+    {
         QFETCH(Source, source);
         QFETCH(QString, name);
         QCOMPARE(AccuWeatherKeyProvider::sourceName(source), name);
     }
 
-    void keyShape_data() {
+    void keyShape_data()
+    {
         QTest::addColumn<QString>("key");
         QTest::addColumn<bool>("acceptable");
         QTest::newRow("32 hex digits, the classic key")
@@ -222,7 +240,8 @@ private Q_SLOTS:
         QTest::newRow("only =") << "========" << false;
     }
 
-    void keyShape() {
+    void keyShape()
+    {
         QFETCH(QString, key);
         QFETCH(bool, acceptable);
         const QString problem = AccuWeatherKeyProvider::keyShapeProblem(key);

@@ -30,19 +30,23 @@ std::atomic<qint64> g_now{1684147020000};
 
 // The sandbox runs its own event loop in a thread, so the test can use blocking sockets
 // against it exactly as a remote client would.
-class SandboxThread : public QThread {
+class SandboxThread : public QThread
+{
 public:
-    AccuWeatherSandbox *startSandbox() {
+    AccuWeatherSandbox *startSandbox()
+    {
         start();
         return m_ready.get_future().get();
     }
-    ~SandboxThread() override {
+    ~SandboxThread() override
+    {
         quit();
         wait();
     }
 
 protected:
-    void run() override {
+    void run() override
+    {
         AccuWeatherSandbox sandbox(kKey);
         sandbox.setClock([] { return g_now.load(); });
         sandbox.listen(QHostAddress::LocalHost, 0);
@@ -56,19 +60,22 @@ private:
 
 QMutex g_logMutex;
 QStringList g_logLines;
-void captureLogs(QtMsgType, const QMessageLogContext &, const QString &message) {
+void captureLogs(QtMsgType, const QMessageLogContext &, const QString &message)
+{
     QMutexLocker lock(&g_logMutex); // the sandbox logs from its own thread
     g_logLines << message;
 }
 
-QJsonDocument fixture(const QString &name) {
+QJsonDocument fixture(const QString &name)
+{
     QFile file(test::fixturesDir() + u"/accuweather/"_qs + name);
     if (!file.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", qPrintable(file.fileName()));
     return QJsonDocument::fromJson(file.readAll());
 }
 
-QString typeName(const QJsonValue &value) {
+QString typeName(const QJsonValue &value)
+{
     switch (value.type()) {
     case QJsonValue::Null:
         return QStringLiteral("null");
@@ -91,7 +98,8 @@ QString typeName(const QJsonValue &value) {
 // JSON types, recursively. The live service
 // sends a precipitation type and intensity only when it rains, and null for "none".
 void compareShape(const QJsonValue &expected, const QJsonValue &actual, const QString &path,
-                  QStringList *differences) {
+                  QStringList *differences)
+{
     static const QSet<QString> onlyWhenRaining{u"PrecipitationType"_qs,
                                                u"PrecipitationIntensity"_qs};
     const bool nullable = actual.isNull() && (expected.isString() || expected.isNull());
@@ -123,15 +131,18 @@ void compareShape(const QJsonValue &expected, const QJsonValue &actual, const QS
     }
 }
 
-HttpReply get(quint16 port, const QByteArray &target, const QByteArray &headers = {}) {
+HttpReply get(quint16 port, const QByteArray &target, const QByteArray &headers = {})
+{
     return HttpClient::request(port, "GET", target, {}, headers);
 }
 
-QByteArray bearer() {
+QByteArray bearer()
+{
     return "Authorization: Bearer " + kKey.toUtf8() + "\r\n";
 }
 
-QByteArray httpDate(qint64 ms) {
+QByteArray httpDate(qint64 ms)
+{
     return QLocale::c()
         .toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC),
                   u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_qs)
@@ -140,14 +151,16 @@ QByteArray httpDate(qint64 ms) {
 
 } // namespace
 
-class TestAccuWeatherSandbox : public QObject {
+class TestAccuWeatherSandbox : public QObject
+{
     Q_OBJECT
 private:
     SandboxThread m_thread;
     AccuWeatherSandbox *m_sandbox = nullptr;
     quint16 m_port = 0;
 
-    QString keyAt(double latitude, double longitude) {
+    QString keyAt(double latitude, double longitude)
+    {
         const HttpReply reply =
             get(m_port,
                 QStringLiteral("/locations/v1/cities/geoposition/search?q=%1,%2")
@@ -159,18 +172,21 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         qInstallMessageHandler(captureLogs);
         m_sandbox = m_thread.startSandbox();
         m_port = m_sandbox->port();
         QVERIFY(m_port != 0);
     }
-    void init() {
+    void init()
+    {
         g_now = 1684147020000;
         m_sandbox->setFaultPlan({});
         m_sandbox->resetCounts();
     }
-    void cleanupTestCase() {
+    void cleanupTestCase()
+    {
         qInstallMessageHandler(nullptr);
         QMutexLocker lock(&g_logMutex);
         QVERIFY(!g_logLines.isEmpty());
@@ -178,7 +194,8 @@ private Q_SLOTS:
             QVERIFY2(!line.contains(kKey), qPrintable(line));
     }
 
-    void answersHaveTheFixturesShapes_data() {
+    void answersHaveTheFixturesShapes_data()
+    {
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QString>("fixtureName");
         QTest::addColumn<int>("elements"); // -1: an object; else the array's length
@@ -203,7 +220,8 @@ private Q_SLOTS:
             << "/forecasts/v1/hourly/12hour/" + arctic + "?metric=true&details=true"
             << u"hourly_forecast_data.json"_qs << 12;
     }
-    void answersHaveTheFixturesShapes() {
+    void answersHaveTheFixturesShapes()
+    {
         QFETCH(QByteArray, target);
         QFETCH(QString, fixtureName);
         QFETCH(int, elements);
@@ -231,7 +249,8 @@ private Q_SLOTS:
             QCOMPARE(actual.toObject().value(u"DailyForecasts").toArray().size(), 5);
     }
 
-    void unitsFollowTheMetricParameter() {
+    void unitsFollowTheMetricParameter()
+    {
         const QByteArray key = SandboxArea::at(40.71, -74.01).key().toUtf8();
         const QJsonObject current =
             get(m_port, "/currentconditions/v1/" + key + "?details=true", bearer())
@@ -279,7 +298,8 @@ private Q_SLOTS:
         QVERIFY(!unasked.contains(u"RealFeelTemperature")); // details only when asked for
     }
 
-    void answersNameTheSandbox() {
+    void answersNameTheSandbox()
+    {
         const HttpReply reply =
             get(m_port, "/locations/v1/cities/geoposition/search?q=51.5074,-0.1278", bearer());
         const QJsonObject location = reply.json().object();
@@ -297,7 +317,8 @@ private Q_SLOTS:
         QVERIFY(daily[u"DailyForecasts"][0][u"Sources"][0].toString().contains(u"sandbox"));
     }
 
-    void keysCoverAreasOfAboutTenKilometres() {
+    void keysCoverAreasOfAboutTenKilometres()
+    {
         // Positions 500 m apart along 100 km, north-south and (at 60°N, where a degree of
         // longitude is half as long) east-west: about ten keys each way.
         QSet<QString> northSouth, eastWest;
@@ -330,7 +351,8 @@ private Q_SLOTS:
         QCOMPARE(keyAt(0, 180), keyAt(0, -180));
     }
 
-    void unknownKeysAndPositionsAreRefused() {
+    void unknownKeysAndPositionsAreRefused()
+    {
         for (const QByteArray &target :
              {QByteArray("/currentconditions/v1/abc"), QByteArray("/currentconditions/v1/99999999"),
               QByteArray("/forecasts/v1/daily/5day/-5"),
@@ -345,7 +367,8 @@ private Q_SLOTS:
         QCOMPARE(missing.json()[u"Code"_qs].toString(), u"ResourceNotFound"_qs);
     }
 
-    void valuesVaryWithPlaceAndTime() {
+    void valuesVaryWithPlaceAndTime()
+    {
         auto current = [&](double latitude, double longitude) {
             const QByteArray key = SandboxArea::at(latitude, longitude).key().toUtf8();
             return get(m_port, "/currentconditions/v1/" + key + "?details=true", bearer())
@@ -374,7 +397,8 @@ private Q_SLOTS:
         QVERIFY(current(35.68, 139.69)[u"LocalObservationDateTime"].toString().endsWith(u"+09:00"));
     }
 
-    void expiresAnnouncesEachLifetime() {
+    void expiresAnnouncesEachLifetime()
+    {
         const QByteArray key = SandboxArea::at(1.35, 103.82).key().toUtf8();
         QCOMPARE(get(m_port, "/currentconditions/v1/" + key, bearer()).header("expires"),
                  httpDate(g_now + 600'000));
@@ -384,7 +408,8 @@ private Q_SLOTS:
                  httpDate(g_now + 6 * 3'600'000));
     }
 
-    void authenticationLikeTheLiveService_data() {
+    void authenticationLikeTheLiveService_data()
+    {
         QTest::addColumn<QByteArray>("query");
         QTest::addColumn<QByteArray>("headers");
         QTest::addColumn<int>("status");
@@ -405,7 +430,8 @@ private Q_SLOTS:
         QTest::newRow("basic scheme") << QByteArray() << "Authorization: Basic " + key + "\r\n"
                                       << 401;
     }
-    void authenticationLikeTheLiveService() {
+    void authenticationLikeTheLiveService()
+    {
         QFETCH(QByteArray, query);
         QFETCH(QByteArray, headers);
         QFETCH(int, status);
@@ -423,7 +449,8 @@ private Q_SLOTS:
         QVERIFY(!reply.body.contains(kKey.toUtf8()));
     }
 
-    void gzipWhenTheClientAcceptsIt() {
+    void gzipWhenTheClientAcceptsIt()
+    {
         const QByteArray target =
             "/forecasts/v1/daily/5day/" + SandboxArea::at(30, 31).key().toUtf8() + "?details=true";
         const HttpReply plain = get(m_port, target, bearer());
@@ -446,7 +473,8 @@ private Q_SLOTS:
                     .isEmpty());
     }
 
-    void faultsAskedForByTheRequest_data() {
+    void faultsAskedForByTheRequest_data()
+    {
         QTest::addColumn<QByteArray>("fault");
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("code");
@@ -455,7 +483,8 @@ private Q_SLOTS:
         QTest::newRow("quota") << QByteArray("quota") << 503 << u"ServiceUnavailable"_qs;
         QTest::newRow("unknown fault") << QByteArray("meteor") << 400 << u"400"_qs;
     }
-    void faultsAskedForByTheRequest() {
+    void faultsAskedForByTheRequest()
+    {
         QFETCH(QByteArray, fault);
         QFETCH(int, status);
         QFETCH(QString, code);
@@ -470,7 +499,8 @@ private Q_SLOTS:
                      u"The allowed number of requests has been exceeded."_qs);
     }
 
-    void malformedDelayedAndResetAnswers() {
+    void malformedDelayedAndResetAnswers()
+    {
         const QByteArray target =
             "/currentconditions/v1/" + SandboxArea::at(10, 10).key().toUtf8() + "?details=true";
         const HttpReply malformed = get(m_port, target + "&sandbox_fault=malformed", bearer());
@@ -488,14 +518,15 @@ private Q_SLOTS:
         QVERIFY(late.json().isArray());
 
         HttpClient client(m_port);
-        client.sendRaw("GET " + target + "&sandbox_fault=reset HTTP/1.1\r\nHost: x\r\n" + bearer() +
-                       "\r\n");
+        client.sendRaw("GET " + target + "&sandbox_fault=reset HTTP/1.1\r\nHost: x\r\n" + bearer()
+                       + "\r\n");
         QVERIFY(!client.readReply(3000).has_value());
         QVERIFY(client.waitForClose(1000));
         QCOMPARE(m_sandbox->calls(u"current"_qs), 3);
     }
 
-    void faultPlanHitsItsShareOfCalls() {
+    void faultPlanHitsItsShareOfCalls()
+    {
         const QByteArray target =
             "/forecasts/v1/hourly/12hour/" + SandboxArea::at(10, 10).key().toUtf8();
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::ServerError, 1.0, 0});
@@ -513,7 +544,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->totalCalls(), 0);
     }
 
-    void commandLine() {
+    void commandLine()
+    {
         QProcess help;
         help.start(QStringLiteral(ISOBAR_BINARY), {u"accuweather-sandbox"_qs, u"--help"_qs});
         QVERIFY(help.waitForFinished(10000));
@@ -553,8 +585,8 @@ private Q_SLOTS:
         QRegularExpressionMatch match;
         QElapsedTimer timer;
         timer.start();
-        while (!(match = listening.match(QString::fromUtf8(output))).hasMatch() &&
-               timer.elapsed() < 10000) {
+        while (!(match = listening.match(QString::fromUtf8(output))).hasMatch()
+               && timer.elapsed() < 10000) {
             sandbox.waitForReadyRead(200);
             output += sandbox.readAll();
         }

@@ -12,14 +12,15 @@ using namespace isobar::test;
 
 namespace {
 
-const QString kCases = QStringLiteral("COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json");
+const QString kCases =
+    QStringLiteral("COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json");
 
-QByteArray body(const QString &chartType, const QString &format = QStringLiteral("png"), int width = 515,
-                int height = 220)
+QByteArray body(const QString &chartType, const QString &format = QStringLiteral("png"),
+                int width = 515, int height = 220)
 {
-    const QJsonObject plot{{"topic", "COVID-19"},           {"metric", "COVID-19_cases_casesByDay"},
-                           {"geography", "England"},        {"geography_type", "Nation"},
-                           {"chart_type", chartType},       {"date_from", "2022-12-01"},
+    const QJsonObject plot{{"topic", "COVID-19"},     {"metric", "COVID-19_cases_casesByDay"},
+                           {"geography", "England"},  {"geography_type", "Nation"},
+                           {"chart_type", chartType}, {"date_from", "2022-12-01"},
                            {"date_to", "2023-02-01"}};
     return QJsonDocument(QJsonObject{{"file_format", format},
                                      {"chart_width", width},
@@ -66,7 +67,8 @@ private Q_SLOTS:
     {
         QFETCH(QString, format);
         QFETCH(QByteArray, contentType);
-        const HttpReply reply = post("/api/charts/v2/", body("line_with_shaded_section", format, 640, 300));
+        const HttpReply reply =
+            post("/api/charts/v2/", body("line_with_shaded_section", format, 640, 300));
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.header("content-type"), contentType);
         if (format == u"svg") {
@@ -75,7 +77,8 @@ private Q_SLOTS:
             while (!xml.atEnd()) {
                 xml.readNext();
                 if (xml.isStartElement() && xml.name() == u"svg")
-                    sawSvg = xml.attributes().value("width") == u"640" && xml.attributes().value("height") == u"300";
+                    sawSvg = xml.attributes().value("width") == u"640"
+                             && xml.attributes().value("height") == u"300";
             }
             QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
             QVERIFY(sawSvg);
@@ -92,7 +95,8 @@ private Q_SLOTS:
         const QJsonObject answer = reply.json().object();
         // The newest public, released point of the fixture is 2023-01-04 (the 5th is embargoed).
         QCOMPARE(answer.value("last_updated").toString(), QStringLiteral("2023-01-04"));
-        const QByteArray svg = QUrl::fromPercentEncoding(answer.value("chart").toString().toLatin1()).toUtf8();
+        const QByteArray svg =
+            QUrl::fromPercentEncoding(answer.value("chart").toString().toLatin1()).toUtf8();
         QVERIFY(svg.startsWith("<?xml"));
         QVERIFY(svg.contains("<svg"));
         QVERIFY(answer.value("alt_text").toString().contains("England"));
@@ -112,7 +116,9 @@ private Q_SLOTS:
         const HttpReply reply = post("/api/charts/v3", request);
         QCOMPARE(reply.status, 200);
         QVERIFY(reply.json().object().value("last_updated").isNull());
-        QVERIFY(QUrl::fromPercentEncoding(reply.json().object().value("chart").toString().toLatin1()).contains("No data"));
+        QVERIFY(
+            QUrl::fromPercentEncoding(reply.json().object().value("chart").toString().toLatin1())
+                .contains("No data"));
     }
 
     void invalidRequestsNameTheField_data()
@@ -162,7 +168,8 @@ private Q_SLOTS:
         const QByteArray etag = first.header("etag");
         QVERIFY(!etag.isEmpty());
         QCOMPARE(second.header("etag"), etag);
-        const HttpReply notModified = post("/api/charts/v2", request, "If-None-Match: " + etag + "\r\n");
+        const HttpReply notModified =
+            post("/api/charts/v2", request, "If-None-Match: " + etag + "\r\n");
         QCOMPARE(notModified.status, 304);
         QVERIFY(notModified.body.isEmpty());
 
@@ -180,8 +187,15 @@ private Q_SLOTS:
         QCOMPARE(runIngest(m_database, {copy.fileName()}), 0);
         QTRY_VERIFY_WITH_TIMEOUT(post("/api/charts/v2", request).header("etag") != etag, 5000);
         const HttpReply redrawn = post("/api/charts/v3", body("simple_line", "svg", 300, 120));
-        const QJsonArray points =
-            redrawn.json().object().value("figure").toObject().value("series").toArray()[0].toObject().value("points").toArray();
+        const QJsonArray points = redrawn.json()
+                                      .object()
+                                      .value("figure")
+                                      .toObject()
+                                      .value("series")
+                                      .toArray()[0]
+                                      .toObject()
+                                      .value("points")
+                                      .toArray();
         QCOMPARE(points.last().toObject().value("value").toDouble(), 9500.0);
     }
 };

@@ -5,7 +5,6 @@
 #include <QTest>
 #include <QThread>
 #include <QtConcurrent>
-
 #include <future>
 
 using namespace isobar;
@@ -20,8 +19,7 @@ class ServerThread : public QThread
 public:
     explicit ServerThread(HttpLimits limits)
         : m_limits(limits)
-    {
-    }
+    {}
     quint16 start()
     {
         QThread::start();
@@ -50,7 +48,8 @@ protected:
             });
         });
         router.add("POST", "/echo", "", [](const HttpRequest &request, const RouteParams &) {
-            return readyResponse(HttpResponse::bytes(QByteArray::number(request.body.size()), "text/plain"));
+            return readyResponse(
+                HttpResponse::bytes(QByteArray::number(request.body.size()), "text/plain"));
         });
         server.listen(QHostAddress::LocalHost, 0);
         m_port.set_value(server.port());
@@ -94,7 +93,8 @@ private Q_SLOTS:
     void pipelinedResponsesKeepRequestOrder()
     {
         HttpClient client(m_port);
-        client.sendRaw("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        client.sendRaw(
+            "GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
         const auto first = client.readReply();
         const auto second = client.readReply();
         QVERIFY(first && second);
@@ -131,7 +131,8 @@ private Q_SLOTS:
     void oversizedHeadersAre413()
     {
         HttpClient client(m_port);
-        client.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\nX-Padding: " + QByteArray(8000, 'a') + "\r\n\r\n");
+        client.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\nX-Padding: " + QByteArray(8000, 'a')
+                       + "\r\n\r\n");
         const auto reply = client.readReply();
         QVERIFY(reply);
         QCOMPARE(reply->status, 413);
@@ -158,7 +159,8 @@ private Q_SLOTS:
     {
         HttpClient client(m_port);
         client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-        const QByteArray chunk = QByteArray::number(32 * 1024, 16) + "\r\n" + QByteArray(32 * 1024, 'x') + "\r\n";
+        const QByteArray chunk =
+            QByteArray::number(32 * 1024, 16) + "\r\n" + QByteArray(32 * 1024, 'x') + "\r\n";
         client.sendRaw(chunk + chunk + chunk);
         const auto reply = client.readReply();
         QVERIFY(reply);
@@ -168,7 +170,8 @@ private Q_SLOTS:
     void bodyWithinTheLimitIsRead()
     {
         HttpClient client(m_port);
-        client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + QByteArray(5000, 'b'));
+        client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n"
+                       + QByteArray(5000, 'b'));
         const auto reply = client.readReply();
         QVERIFY(reply);
         QCOMPARE(reply->body, QByteArray("5000"));

@@ -28,10 +28,12 @@ struct Run {
 // A minimal AccuWeather: the geoposition search answers 200 for the right key, 401 for any
 // other, or 503 "allowed number of requests" when the quota is spent. The key may come as a
 // Bearer header or as the legacy apikey parameter.
-class FakeAccuWeather : public QObject {
+class FakeAccuWeather : public QObject
+{
 public:
     explicit FakeAccuWeather(QString key)
-        : m_key(std::move(key)) {
+        : m_key(std::move(key))
+    {
         m_server.listen(QHostAddress::LocalHost, 0);
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *socket = m_server.nextPendingConnection())
@@ -43,7 +45,8 @@ public:
     int requests() const { return m_requests; }
 
 private:
-    void answer(QTcpSocket *socket) {
+    void answer(QTcpSocket *socket)
+    {
         QByteArray buffered = socket->property("buffered").toByteArray() + socket->readAll();
         socket->setProperty("buffered", buffered);
         if (!buffered.contains("\r\n\r\n"))
@@ -71,9 +74,9 @@ private:
             body =
                 R"({"Code":"Unauthorized","Message":"Api Authorization failed","Reference":"/locations/v1/cities/geoposition/search"})";
         }
-        socket->write("HTTP/1.1 " + status +
-                      "\r\nContent-Type: application/json\r\nContent-Length: " +
-                      QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+        socket->write("HTTP/1.1 " + status
+                      + "\r\nContent-Type: application/json\r\nContent-Length: "
+                      + QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
         socket->disconnectFromHost();
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
     }
@@ -86,13 +89,15 @@ private:
 
 } // namespace
 
-class TestCredentialsCommand : public QObject {
+class TestCredentialsCommand : public QObject
+{
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
 
     // The environment of the test without any ACCWEA key source, plus `extra`.
-    static QProcessEnvironment environment(const QHash<QString, QString> &extra = {}) {
+    static QProcessEnvironment environment(const QHash<QString, QString> &extra = {})
+    {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         for (const QString &name : env.keys()) {
             if (name.startsWith(u"ISOBAR_ACCUWEATHER"))
@@ -106,7 +111,8 @@ private:
     // Runs `isobar credentials ARGS` with `input` on a pipe, keeping the event loop turning so
     // that a FakeAccuWeather in this thread can answer. No output may ever contain a key.
     static Run credentials(const QStringList &arguments, const QByteArray &input = {},
-                           const QProcessEnvironment &env = environment()) {
+                           const QProcessEnvironment &env = environment())
+    {
         QProcess process;
         process.setProcessEnvironment(env);
         QEventLoop loop;
@@ -140,7 +146,8 @@ private:
     }
 
     // What the keyring holds for the key `isobar` uses, asked through another client.
-    static QString keyringEntry() {
+    static QString keyringEntry()
+    {
         QProcess lookup;
         lookup.start(QStringLiteral("secret-tool"),
                      {QStringLiteral("lookup"), QStringLiteral("user"),
@@ -150,27 +157,31 @@ private:
         return QString::fromUtf8(lookup.readAllStandardOutput());
     }
 
-    static QString describe(const Run &run) {
+    static QString describe(const Run &run)
+    {
         return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
             .arg(run.exitCode)
             .arg(run.out, run.err);
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY2(qEnvironmentVariable("ISOBAR_TEST_KEYRING") == u"1",
                  "run through tests/support/with-keyring.sh (ctest does): these tests need a real "
                  "keyring");
         QVERIFY(m_dir.isValid());
     }
 
-    void init() {
+    void init()
+    {
         const Run cleared = credentials({QStringLiteral("clear")});
         QVERIFY2(cleared.exitCode == 0, qPrintable(describe(cleared)));
         QCOMPARE(keyringEntry(), QString());
     }
 
-    void help() {
+    void help()
+    {
         Run run = credentials({QStringLiteral("--help")});
         QCOMPARE(run.exitCode, 0);
         for (const char *expected :
@@ -184,7 +195,8 @@ private Q_SLOTS:
         QVERIFY(top.readAllStandardOutput().contains("credentials"));
     }
 
-    void usageErrors_data() {
+    void usageErrors_data()
+    {
         QTest::addColumn<QStringList>("arguments");
         QTest::newRow("no action") << QStringList{};
         QTest::newRow("unknown action") << QStringList{"show"};
@@ -195,14 +207,16 @@ private Q_SLOTS:
         QTest::newRow("bad URL") << QStringList{"status", "--accuweather-url", "not a url"};
     }
 
-    void usageErrors() {
+    void usageErrors()
+    {
         QFETCH(QStringList, arguments);
         const Run run = credentials(arguments);
         QVERIFY2(run.exitCode == 2, qPrintable(describe(run)));
         QVERIFY2(run.err.startsWith(u"isobar credentials: "), qPrintable(describe(run)));
     }
 
-    void setStatusClearRoundTrip() {
+    void setStatusClearRoundTrip()
+    {
         Run run = credentials({QStringLiteral("status")});
         QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"source: none") && run.out.contains(u"key: absent"),
@@ -241,7 +255,8 @@ private Q_SLOTS:
         QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
     }
 
-    void badInputIsRejected_data() {
+    void badInputIsRejected_data()
+    {
         QTest::addColumn<QByteArray>("input");
         QTest::addColumn<QString>("expected");
         QTest::newRow("nothing") << QByteArray() << "standard input is empty";
@@ -258,7 +273,8 @@ private Q_SLOTS:
         QTest::newRow("space inside") << QByteArray("abcd efghijk") << "not allowed";
     }
 
-    void badInputIsRejected() {
+    void badInputIsRejected()
+    {
         QFETCH(QByteArray, input);
         QFETCH(QString, expected);
         const Run run = credentials({QStringLiteral("set")}, input);
@@ -268,7 +284,8 @@ private Q_SLOTS:
         QCOMPARE(keyringEntry(), QString());
     }
 
-    void environmentSourcesWinOverTheKeychain() {
+    void environmentSourcesWinOverTheKeychain()
+    {
         QVERIFY(credentials({QStringLiteral("set")}, kGoodKey.toUtf8()).exitCode == 0);
 
         Run run =
@@ -299,7 +316,8 @@ private Q_SLOTS:
                  qPrintable(describe(run)));
     }
 
-    void unreadableKeyFileIsAnError() {
+    void unreadableKeyFileIsAnError()
+    {
         const QString missing = m_dir.filePath(QStringLiteral("no-such-file"));
         const Run run = credentials(
             {QStringLiteral("status")}, {},
@@ -309,7 +327,8 @@ private Q_SLOTS:
                  qPrintable(describe(run)));
     }
 
-    void absentKeyringIsReportedAndNothingIsWritten_data() {
+    void absentKeyringIsReportedAndNothingIsWritten_data()
+    {
         QTest::addColumn<QString>("action");
         QTest::addColumn<int>("expectedExit");
         QTest::newRow("set") << "set" << 3;
@@ -317,7 +336,8 @@ private Q_SLOTS:
         QTest::newRow("clear") << "clear" << 3;
     }
 
-    void absentKeyringIsReportedAndNothingIsWritten() {
+    void absentKeyringIsReportedAndNothingIsWritten()
+    {
         QFETCH(QString, action);
         QFETCH(int, expectedExit);
         QTemporaryDir home;
@@ -330,8 +350,9 @@ private Q_SLOTS:
         const Run run = credentials({action}, kGoodKey.toUtf8(), env);
         QVERIFY2(run.exitCode == expectedExit, qPrintable(describe(run)));
         const QString report = run.out + run.err;
-        QVERIFY2(report.contains(u"Secret Service (libsecret) is not available: no D-Bus session bus"),
-                 qPrintable(describe(run)));
+        QVERIFY2(
+            report.contains(u"Secret Service (libsecret) is not available: no D-Bus session bus"),
+            qPrintable(describe(run)));
         if (action == u"set")
             QVERIFY2(run.err.contains(u"Nothing was written anywhere else"),
                      qPrintable(describe(run)));
@@ -339,7 +360,8 @@ private Q_SLOTS:
         QVERIFY2(!left.hasNext(), qPrintable(left.hasNext() ? left.next() : QString()));
     }
 
-    void liveCheck_data() {
+    void liveCheck_data()
+    {
         QTest::addColumn<QString>("storedKey");      // through `set`; empty: none
         QTest::addColumn<QString>("environmentKey"); // ISOBAR_ACCUWEATHER_API_KEY; empty: unset
         QTest::addColumn<QString>("placement");
@@ -362,7 +384,8 @@ private Q_SLOTS:
                                          << "bearer" << false << 1 << "check: skipped";
     }
 
-    void liveCheck() {
+    void liveCheck()
+    {
         QFETCH(QString, storedKey);
         QFETCH(QString, environmentKey);
         QFETCH(QString, placement);
@@ -384,7 +407,8 @@ private Q_SLOTS:
         QCOMPARE(upstream.requests(), expectedExit == 1 ? 0 : 1); // one real call, no retries
     }
 
-    void liveCheckUnreachable() {
+    void liveCheckUnreachable()
+    {
         QCOMPARE(credentials({QStringLiteral("set")}, kGoodKey.toUtf8()).exitCode, 0);
         quint16 closedPort = 0;
         {

@@ -78,7 +78,8 @@ private Q_SLOTS:
     void idIsStable()
     {
         QCOMPARE(GridCell::locate(0.0001, 0.0001, 1000).id(),
-                 QStringLiteral("r%1c%2@1000").arg(GridCell::locate(0.0001, 0.0001, 1000).row)
+                 QStringLiteral("r%1c%2@1000")
+                     .arg(GridCell::locate(0.0001, 0.0001, 1000).row)
                      .arg(GridCell::locate(0.0001, 0.0001, 1000).column));
     }
 };

@@ -23,13 +23,15 @@ const QString kService = QStringLiteral("isobar-test-keychain");
 const char *const kProbeVariable = "ISOBAR_TEST_KEYCHAIN_PROBE";             // read | write
 const char *const kProbeTimeoutVariable = "ISOBAR_TEST_KEYCHAIN_TIMEOUT_MS"; // optional
 
-void report(const char *step, const Keychain::Result &result) {
+void report(const char *step, const Keychain::Result &result)
+{
     QTextStream(stdout) << step << " status=" << int(result.status) << " error=" << result.error
                         << '\n';
 }
 
 // Locks the default collection, as a screen lock or logout would; unlocking needs a prompt.
-bool lockDefaultCollection() {
+bool lockDefaultCollection()
+{
     QDBusInterface service(QStringLiteral("org.freedesktop.secrets"),
                            QStringLiteral("/org/freedesktop/secrets"),
                            QStringLiteral("org.freedesktop.Secret.Service"));
@@ -43,7 +45,8 @@ bool lockDefaultCollection() {
 }
 
 // Child mode: Keychain calls, their outcomes on stdout as "STEP status=N error=...".
-int probeKeychain() {
+int probeKeychain()
+{
     const int timeoutMs = qEnvironmentVariableIsSet(kProbeTimeoutVariable)
                               ? qEnvironmentVariableIntValue(kProbeTimeoutVariable)
                               : Keychain::kDefaultTimeoutMs;
@@ -73,13 +76,15 @@ struct StepOutcome {
 struct ProbeOutcome {
     QHash<QString, StepOutcome> steps;
     QString output;
-    StepOutcome step(const QString &name) const {
+    StepOutcome step(const QString &name) const
+    {
         return steps.value(name, {Keychain::Status::Ok, output});
     }
 };
 
 ProbeOutcome runProbe(const QString &action, const QProcessEnvironment &environment,
-                      const QStringList &launcher = {}) {
+                      const QStringList &launcher = {})
+{
     QProcess child;
     QProcessEnvironment env = environment;
     env.insert(QLatin1String(kProbeVariable), action);
@@ -101,7 +106,8 @@ ProbeOutcome runProbe(const QString &action, const QProcessEnvironment &environm
 }
 
 // Every regular file below `root` whose content contains `needle`.
-QStringList filesContaining(const QString &root, const QByteArray &needle) {
+QStringList filesContaining(const QString &root, const QByteArray &needle)
+{
     QStringList found;
     QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::NoSymLinks,
                     QDirIterator::Subdirectories);
@@ -115,7 +121,8 @@ QStringList filesContaining(const QString &root, const QByteArray &needle) {
 
 } // namespace
 
-class TestKeychain : public QObject {
+class TestKeychain : public QObject
+{
     Q_OBJECT
 private:
     Keychain m_keychain{kService, 20'000};
@@ -123,7 +130,8 @@ private:
     QTemporaryDir m_bareBusDir;
 
     // A session bus with nothing on it, and nothing it could start: no service directories.
-    QString startBareBus() {
+    QString startBareBus()
+    {
         if (m_bareBus.state() == QProcess::Running)
             return m_bareBus.property("address").toString();
         const QString config = m_bareBusDir.filePath(QStringLiteral("bare-session.conf"));
@@ -157,7 +165,8 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY2(qEnvironmentVariable("ISOBAR_TEST_KEYRING") == u"1",
                  "run through tests/support/with-keyring.sh (ctest does): these tests need a real "
                  "keyring");
@@ -167,7 +176,8 @@ private Q_SLOTS:
         QCOMPARE(Keychain::backendName(), QStringLiteral("Secret Service (libsecret)"));
     }
 
-    void init() {
+    void init()
+    {
         for (const QString &key : {QStringLiteral("api-key"), QStringLiteral("other-key")}) {
             const Keychain::Result removed = m_keychain.remove(key);
             QVERIFY2(removed.ok() || removed.status == Keychain::Status::NotFound,
@@ -175,14 +185,16 @@ private Q_SLOTS:
         }
     }
 
-    void cleanupTestCase() {
+    void cleanupTestCase()
+    {
         if (m_bareBus.state() == QProcess::Running) {
             m_bareBus.terminate();
             m_bareBus.waitForFinished(5000);
         }
     }
 
-    void setAndReadBack() {
+    void setAndReadBack()
+    {
         const QString secret = QStringLiteral("k3y-Set-And-Read-0123456789");
         const Keychain::Result written = m_keychain.write(QStringLiteral("api-key"), secret);
         QVERIFY2(written.ok(), qPrintable(written.error));
@@ -192,7 +204,8 @@ private Q_SLOTS:
         QVERIFY(read.error.isEmpty());
     }
 
-    void storedInTheSecretServiceNotInAFile() {
+    void storedInTheSecretServiceNotInAFile()
+    {
         const QString secret = QStringLiteral("k3y-Where-Is-It-0123456789");
         QVERIFY(m_keychain.write(QStringLiteral("api-key"), secret).ok());
         // Another Secret Service client finds it by QtKeychain's attributes: it is in the keyring.
@@ -212,7 +225,8 @@ private Q_SLOTS:
         }
     }
 
-    void replace() {
+    void replace()
+    {
         QVERIFY(
             m_keychain.write(QStringLiteral("api-key"), QStringLiteral("first-value-0123456789"))
                 .ok());
@@ -224,7 +238,8 @@ private Q_SLOTS:
         QCOMPARE(read.secret, QStringLiteral("second-value-0123456789"));
     }
 
-    void entriesAreSeparateByKeyAndService() {
+    void entriesAreSeparateByKeyAndService()
+    {
         QVERIFY(
             m_keychain.write(QStringLiteral("api-key"), QStringLiteral("value-of-api-key-1")).ok());
         QVERIFY(
@@ -238,7 +253,8 @@ private Q_SLOTS:
         QCOMPARE(elsewhere.read(QStringLiteral("api-key")).status, Keychain::Status::NotFound);
     }
 
-    void clear() {
+    void clear()
+    {
         QVERIFY(
             m_keychain.write(QStringLiteral("api-key"), QStringLiteral("to-be-removed-0123456789"))
                 .ok());
@@ -249,14 +265,16 @@ private Q_SLOTS:
         QCOMPARE(m_keychain.remove(QStringLiteral("api-key")).status, Keychain::Status::NotFound);
     }
 
-    void notFound() {
+    void notFound()
+    {
         const Keychain::Result read = m_keychain.read(QStringLiteral("api-key"));
         QCOMPARE(read.status, Keychain::Status::NotFound);
         QVERIFY(read.secret.isEmpty());
         QVERIFY(!read.ok());
     }
 
-    void absentSecretServiceIsUnavailable_data() {
+    void absentSecretServiceIsUnavailable_data()
+    {
         QTest::addColumn<QString>("action");
         QTest::addColumn<QString>("busAddress");
         QTest::addColumn<QString>("expectedReason");
@@ -274,7 +292,8 @@ private Q_SLOTS:
                                                << "no D-Bus session bus";
     }
 
-    void absentSecretServiceIsUnavailable() {
+    void absentSecretServiceIsUnavailable()
+    {
         QFETCH(QString, action);
         QFETCH(QString, busAddress);
         QFETCH(QString, expectedReason);
@@ -294,7 +313,8 @@ private Q_SLOTS:
         QVERIFY2(!left.hasNext(), qPrintable(left.hasNext() ? left.next() : QString()));
     }
 
-    void unansweredCallTimesOut() {
+    void unansweredCallTimesOut()
+    {
         // Without Qt's GLib event loop libsecret never delivers its answer: the call still ends.
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_NO_GLIB"), QStringLiteral("1"));
@@ -309,7 +329,8 @@ private Q_SLOTS:
         QVERIFY(elapsed.elapsed() < 20'000);
     }
 
-    void lockedKeyringIsDenied() {
+    void lockedKeyringIsDenied()
+    {
         // A keyring of its own: a locked one cannot be unlocked again without a prompt.
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("ISOBAR_WITH_KEYRING_INNER"));
@@ -328,7 +349,8 @@ private Q_SLOTS:
     }
 };
 
-int main(int argc, char *argv[]) {
+int main(int argc, char *argv[])
+{
     QCoreApplication app(argc, argv);
     if (qEnvironmentVariableIsSet(kProbeVariable))
         return probeKeychain();

@@ -40,8 +40,9 @@ const QByteArray kCovid = "/api/public/timeseries/themes/infectious_disease/sub_
 const QByteArray kEngland = kCovid + "/geography_types/Nation/geographies/England/metrics";
 const QByteArray kCasesByDay = kEngland + "/COVID-19_cases_casesByDay";
 const QByteArray kRollingMean = kEngland + "/COVID-19_cases_rateRollingMean";
-const QByteArray kEastDevon = kCovid + "/geography_types/Lower%20Tier%20Local%20Authority"
-                                       "/geographies/East%20Devon/metrics";
+const QByteArray kEastDevon = kCovid
+                              + "/geography_types/Lower%20Tier%20Local%20Authority"
+                                "/geographies/East%20Devon/metrics";
 const QByteArray kInfluenza = "/api/public/timeseries/themes/infectious_disease/sub_themes/"
                               "respiratory/topics/Influenza";
 
@@ -93,7 +94,8 @@ const Series kFluAge{
 
 // One result of the paginated level (and of JSON downloads), field for field.
 QJsonObject point(const Series &s, const char *date, int epiweek, double value,
-                  bool inDelay = false) {
+                  bool inDelay = false)
+{
     const QDate day = QDate::fromString(QLatin1String(date), Qt::ISODate);
     return QJsonObject{
         {u"theme"_qs, u"infectious_disease"_qs},
@@ -117,7 +119,8 @@ QJsonObject point(const Series &s, const char *date, int epiweek, double value,
 }
 
 // The released public points of COVID-19_cases_casesByDay, oldest first.
-QJsonArray casesPoints(int from, int count) {
+QJsonArray casesPoints(int from, int count)
+{
     const QJsonArray all{
         point(kCases, "2022-12-30", 52, 5524), point(kCases, "2022-12-31", 52, 3891),
         point(kCases, "2023-01-01", 52, 3338), point(kCases, "2023-01-02", 1, 4636),
@@ -130,26 +133,29 @@ QJsonArray casesPoints(int from, int count) {
 }
 
 QJsonArray catalogue(const QByteArray &listPath, const QStringList &names,
-                     const QStringList &encoded = {}) {
+                     const QStringList &encoded = {})
+{
     QJsonArray items;
     for (qsizetype i = 0; i < names.size(); ++i) {
         items.append(QJsonObject{
             {u"name"_qs, names[i]},
-            {u"link"_qs, QString(u"$BASE"_qs + QString::fromLatin1(listPath) + u'/' +
-                                 encoded.value(i, names[i]))},
+            {u"link"_qs, QString(u"$BASE"_qs + QString::fromLatin1(listPath) + u'/'
+                                 + encoded.value(i, names[i]))},
         });
     }
     return items;
 }
 
-QJsonObject detail(const QString &name, const char *next, const QByteArray &nextPath) {
+QJsonObject detail(const QString &name, const char *next, const QByteArray &nextPath)
+{
     return QJsonObject{
         {u"name"_qs, name},
         {QLatin1String(next), QString(u"$BASE"_qs + QString::fromLatin1(nextPath) + u'/')}};
 }
 
 QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previous,
-                 const QJsonArray &results) {
+                 const QJsonArray &results)
+{
     auto link = [](const QByteArray &target) {
         return target.isEmpty() ? QJsonValue()
                                 : QJsonValue(QString(u"$BASE"_qs + QString::fromLatin1(target)));
@@ -161,7 +167,8 @@ QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previou
 }
 
 // "$BASE" in expected answers stands for the server's address as the client called it.
-QJsonValue withBase(const QJsonValue &value, const QString &base) {
+QJsonValue withBase(const QJsonValue &value, const QString &base)
+{
     if (value.isString())
         return QJsonValue(value.toString().replace(u"$BASE"_qs, base));
     if (value.isArray()) {
@@ -179,23 +186,27 @@ QJsonValue withBase(const QJsonValue &value, const QString &base) {
     return value;
 }
 
-QByteArray compact(const QJsonValue &value) {
+QByteArray compact(const QJsonValue &value)
+{
     return value.isArray() ? QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact)
                            : QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
 }
 
-QJsonValue bodyJson(const HttpReply &reply) {
+QJsonValue bodyJson(const HttpReply &reply)
+{
     const QJsonDocument document = reply.json();
     return document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
 }
 
-QByteArray plot(const QByteArray &metric, const QByteArray &extra = {}) {
+QByteArray plot(const QByteArray &metric, const QByteArray &extra = {})
+{
     return "{\"topic\":\"COVID-19\",\"metric\":\"" + metric + "\"" + extra + '}';
 }
 
 } // namespace
 
-class TestMetricsApi : public QObject {
+class TestMetricsApi : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -224,10 +235,12 @@ private Q_SLOTS:
     void hiddenNamesAreUnknown();
 
 private:
-    HttpReply get(const QByteArray &target) const {
+    HttpReply get(const QByteArray &target) const
+    {
         return HttpClient::request(m_server.port(), "GET", target);
     }
-    HttpReply post(const QByteArray &target, const QByteArray &body) const {
+    HttpReply post(const QByteArray &target, const QByteArray &body) const
+    {
         return HttpClient::request(m_server.port(), "POST", target, body);
     }
     void compareJson(const HttpReply &reply, const QJsonValue &expected) const;
@@ -237,7 +250,8 @@ private:
     QString m_base;
 };
 
-void TestMetricsApi::initTestCase() {
+void TestMetricsApi::initTestCase()
+{
     QVERIFY(m_dir.isValid());
     const QString database = m_dir.filePath(u"metrics.db"_qs);
     QByteArray output;
@@ -247,23 +261,26 @@ void TestMetricsApi::initTestCase() {
     m_base = u"http://localhost:"_qs + QString::number(m_server.port());
 }
 
-void TestMetricsApi::cleanupTestCase() {
+void TestMetricsApi::cleanupTestCase()
+{
     QCOMPARE(m_server.stop(), 0);
 }
 
-void TestMetricsApi::compareJson(const HttpReply &reply, const QJsonValue &expectedWithBase) const {
+void TestMetricsApi::compareJson(const HttpReply &reply, const QJsonValue &expectedWithBase) const
+{
     const QJsonValue expected = withBase(expectedWithBase, m_base);
     QVERIFY2(reply.status == 200,
              qPrintable(QString::number(reply.status) + u' ' + QString::fromUtf8(reply.body)));
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     const QJsonValue actual = bodyJson(reply);
     if (actual != expected) {
-        QFAIL(qPrintable(u"\n   actual: "_qs + QString::fromUtf8(reply.body) + u"\n expected: "_qs +
-                         QString::fromUtf8(compact(expected))));
+        QFAIL(qPrintable(u"\n   actual: "_qs + QString::fromUtf8(reply.body) + u"\n expected: "_qs
+                         + QString::fromUtf8(compact(expected))));
     }
 }
 
-void TestMetricsApi::drillDown_data() {
+void TestMetricsApi::drillDown_data()
+{
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QJsonValue>("expected");
 
@@ -326,13 +343,15 @@ void TestMetricsApi::drillDown_data() {
                {u"weekly_hospital_admissions_rate_by_geography"_qs}));
 }
 
-void TestMetricsApi::drillDown() {
+void TestMetricsApi::drillDown()
+{
     QFETCH(QByteArray, target);
     QFETCH(QJsonValue, expected);
     compareJson(get(target), expected);
 }
 
-void TestMetricsApi::metricPoints_data() {
+void TestMetricsApi::metricPoints_data()
+{
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QJsonValue>("expected");
 
@@ -385,27 +404,31 @@ void TestMetricsApi::metricPoints_data() {
                     {point(kDeaths, "2022-10-31", 44, 2), point(kDeaths, "2022-11-07", 45, 4),
                      point(kDeaths, "2022-11-14", 46, 1)}));
     QTest::newRow("CSV points, NA rows skipped")
-        << kInfluenza + "/geography_types/UKHSA%20Region/geographies/East%20Midlands/metrics/"
-                        "weekly_hospital_admissions_rate_by_geography"
+        << kInfluenza
+               + "/geography_types/UKHSA%20Region/geographies/East%20Midlands/metrics/"
+                 "weekly_hospital_admissions_rate_by_geography"
         << QJsonValue(page(3, {}, {},
                            {point(kFluRegion, "2023-02-06", 6, 1.270175934),
                             point(kFluRegion, "2023-02-13", 7, 2.540351868),
                             point(kFluRegion, "2023-02-20", 8, 2.11695981)}));
     QTest::newRow("CSV stratum with an escaped plus")
-        << kInfluenza + "/geography_types/Nation/geographies/England/metrics/"
-                        "weekly_hospital_admissions_rate_by_age?stratum=85%2B"
+        << kInfluenza
+               + "/geography_types/Nation/geographies/England/metrics/"
+                 "weekly_hospital_admissions_rate_by_age?stratum=85%2B"
         << QJsonValue(page(2, {}, {},
                            {point(kFluAge, "2023-02-13", 7, 4.190432072),
                             point(kFluAge, "2023-02-20", 8, 4.58914423)}));
 }
 
-void TestMetricsApi::metricPoints() {
+void TestMetricsApi::metricPoints()
+{
     QFETCH(QByteArray, target);
     QFETCH(QJsonValue, expected);
     compareJson(get(target), expected);
 }
 
-void TestMetricsApi::headline_data() {
+void TestMetricsApi::headline_data()
+{
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QJsonValue>("expected");
     // The week after (2023-11-08) is under embargo; the week before is older.
@@ -422,13 +445,15 @@ void TestMetricsApi::headline_data() {
         << QJsonValue(QJsonObject{{u"value"_qs, -38928}, {u"period_end"_qs, u"2023-11-11"_qs}});
 }
 
-void TestMetricsApi::headline() {
+void TestMetricsApi::headline()
+{
     QFETCH(QByteArray, target);
     QFETCH(QJsonValue, expected);
     compareJson(get(target), expected);
 }
 
-void TestMetricsApi::trend_data() {
+void TestMetricsApi::trend_data()
+{
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QJsonValue>("expected");
     QTest::newRow("deaths down: up is bad, so green")
@@ -460,13 +485,15 @@ void TestMetricsApi::trend_data() {
            });
 }
 
-void TestMetricsApi::trend() {
+void TestMetricsApi::trend()
+{
     QFETCH(QByteArray, target);
     QFETCH(QJsonValue, expected);
     compareJson(get(target), expected);
 }
 
-void TestMetricsApi::table_data() {
+void TestMetricsApi::table_data()
+{
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QJsonValue>("expected");
     auto cell = [](const char *label, QJsonValue value, bool inDelay = false) {
@@ -479,51 +506,54 @@ void TestMetricsApi::table_data() {
     };
     const QByteArray dates = ",\"date_from\":\"2023-01-02\",\"date_to\":\"2023-01-05\"";
     QTest::newRow("two plots, default labels, newest first")
-        << "{\"plots\":[" + plot("COVID-19_cases_casesByDay", dates) + ',' +
-               plot("COVID-19_cases_rateRollingMean", dates + ",\"age\":\"90+\",\"sex\":\"all\"") +
-               "],\"x_axis\":\"date\"}"
+        << "{\"plots\":[" + plot("COVID-19_cases_casesByDay", dates) + ','
+               + plot("COVID-19_cases_rateRollingMean", dates + ",\"age\":\"90+\",\"sex\":\"all\"")
+               + "],\"x_axis\":\"date\"}"
         << QJsonValue(QJsonArray{
                row("2023-01-04", {cell("Plot1", 5009, true), cell("Plot2", QJsonValue())}),
                row("2023-01-03", {cell("Plot1", 5739), cell("Plot2", 491.92)}),
                row("2023-01-02", {cell("Plot1", 4636), cell("Plot2", 493.68)}),
            });
     QTest::newRow("own label, filters, x_axis defaulted")
-        << "{\"plots\":[" +
-               plot("COVID-19_cases_casesByDay",
-                    ",\"label\":\"Cases\",\"geography\":\"England\",\"geography_type\":\"Nation\","
-                    "\"stratum\":\"default\",\"age\":\"all\",\"sex\":\"all\","
-                    "\"date_from\":\"2022-12-31\",\"date_to\":\"2023-01-01\"") +
-               "]}"
+        << "{\"plots\":["
+               + plot(
+                   "COVID-19_cases_casesByDay",
+                   ",\"label\":\"Cases\",\"geography\":\"England\",\"geography_type\":\"Nation\","
+                   "\"stratum\":\"default\",\"age\":\"all\",\"sex\":\"all\","
+                   "\"date_from\":\"2022-12-31\",\"date_to\":\"2023-01-01\"")
+               + "]}"
         << QJsonValue(QJsonArray{row("2023-01-01", {cell("Cases", 3338)}),
                                  row("2022-12-31", {cell("Cases", 3891)})});
     // Without dates a plot covers the year up to today, and the fixtures are older.
     QTest::newRow("default dates")
         << "{\"plots\":[" + plot("COVID-19_cases_casesByDay") + "]}" << QJsonValue(QJsonArray{});
     QTest::newRow("blank filters mean not filtered")
-        << "{\"plots\":[" +
-               plot("COVID-19_cases_casesByDay",
-                    ",\"geography\":\"\",\"stratum\":null,\"date_from\":\"2023-01-04\","
-                    "\"date_to\":\"\",\"label\":\"\"") +
-               "]}"
+        << "{\"plots\":["
+               + plot("COVID-19_cases_casesByDay",
+                      ",\"geography\":\"\",\"stratum\":null,\"date_from\":\"2023-01-04\","
+                      "\"date_to\":\"\",\"label\":\"\"")
+               + "]}"
         << QJsonValue(QJsonArray{row("2023-01-04", {cell("Plot1", 5009, true)})});
 }
 
-void TestMetricsApi::table() {
+void TestMetricsApi::table()
+{
     QFETCH(QByteArray, body);
     QFETCH(QJsonValue, expected);
     compareJson(post("/api/tables/v4", body), expected);
 }
 
-void TestMetricsApi::downloadJson() {
+void TestMetricsApi::downloadJson()
+{
     const HttpReply reply =
         post("/api/downloads/v2/",
-             "{\"file_format\":\"json\",\"plots\":[" +
-                 plot("COVID-19_cases_rateRollingMean",
-                      ",\"sex\":\"Male\",\"date_from\":\"2023-01-01\",\"date_to\":\"2023-01-31\"") +
-                 ',' +
-                 plot("COVID-19_cases_casesByDay",
-                      ",\"date_from\":\"2023-01-04\",\"date_to\":\"2023-01-05\"") +
-                 "]}");
+             "{\"file_format\":\"json\",\"plots\":["
+                 + plot("COVID-19_cases_rateRollingMean",
+                        ",\"sex\":\"Male\",\"date_from\":\"2023-01-01\",\"date_to\":\"2023-01-31\"")
+                 + ','
+                 + plot("COVID-19_cases_casesByDay",
+                        ",\"date_from\":\"2023-01-04\",\"date_to\":\"2023-01-05\"")
+                 + "]}");
     compareJson(reply, QJsonArray{point(kRate90Male, "2023-01-02", 1, 448.53),
                                   point(kRate90Male, "2023-01-03", 1, 443.08),
                                   point(kCases, "2023-01-04", 1, 5009, true)});
@@ -531,12 +561,13 @@ void TestMetricsApi::downloadJson() {
              QByteArray("attachment; filename=\"isobar-download.json\""));
 }
 
-void TestMetricsApi::downloadCsv() {
+void TestMetricsApi::downloadCsv()
+{
     const HttpReply reply = post(
-        "/api/downloads/v2", "{\"file_format\":\"csv\",\"plots\":[" +
-                                 plot("COVID-19_cases_casesByDay",
-                                      ",\"date_from\":\"2023-01-03\",\"date_to\":\"2023-01-05\"") +
-                                 "]}");
+        "/api/downloads/v2", "{\"file_format\":\"csv\",\"plots\":["
+                                 + plot("COVID-19_cases_casesByDay",
+                                        ",\"date_from\":\"2023-01-03\",\"date_to\":\"2023-01-05\"")
+                                 + "]}");
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.header("content-type"), QByteArray("text/csv; charset=utf-8"));
     QCOMPARE(reply.header("content-disposition"),
@@ -554,7 +585,8 @@ void TestMetricsApi::downloadCsv() {
             "cases,default,all,all,2023,1,1,2023-01-04,5009,true\r\n"));
 }
 
-void TestMetricsApi::problems_data() {
+void TestMetricsApi::problems_data()
+{
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QByteArray>("body");
@@ -704,7 +736,8 @@ void TestMetricsApi::problems_data() {
         << plots(cases + ',' + plot("nothing")) << 400 << u"plots[1].metric"_qs;
 }
 
-void TestMetricsApi::problems() {
+void TestMetricsApi::problems()
+{
     QFETCH(QByteArray, method);
     QFETCH(QByteArray, target);
     QFETCH(QByteArray, body);
@@ -725,7 +758,8 @@ void TestMetricsApi::problems() {
     QCOMPARE(problem.contains(u"field"), !field.isEmpty());
 }
 
-void TestMetricsApi::wrongMethod_data() {
+void TestMetricsApi::wrongMethod_data()
+{
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QByteArray>("allow");
@@ -738,7 +772,8 @@ void TestMetricsApi::wrongMethod_data() {
         << QByteArray("PUT") << QByteArray("/api/downloads/v2") << QByteArray("POST");
 }
 
-void TestMetricsApi::wrongMethod() {
+void TestMetricsApi::wrongMethod()
+{
     QFETCH(QByteArray, method);
     QFETCH(QByteArray, target);
     QFETCH(QByteArray, allow);
@@ -750,7 +785,8 @@ void TestMetricsApi::wrongMethod() {
     QCOMPARE(reply.json().object().value(u"title").toString(), u"Method Not Allowed"_qs);
 }
 
-void TestMetricsApi::oversizedBody() {
+void TestMetricsApi::oversizedBody()
+{
     // One byte over --max-body-bytes; the guard answers from the headers alone.
     const QByteArray body = "{\"plots\":[" + QByteArray(65536 - 11, ' ') + "]}";
     QCOMPARE(body.size(), 65537);
@@ -766,7 +802,8 @@ void TestMetricsApi::oversizedBody() {
     QCOMPARE(accepted.json().object().value(u"field").toString(), u"plots"_qs);
 }
 
-void TestMetricsApi::nonPublicAndEmbargoedNeverServed() {
+void TestMetricsApi::nonPublicAndEmbargoedNeverServed()
+{
     // Walks the whole catalogue by its links and reads every point of every metric.
     QStringList pending{m_base + QString::fromLatin1(kTimeseries) + u"/themes/"_qs};
     QByteArray everything;
@@ -802,7 +839,8 @@ void TestMetricsApi::nonPublicAndEmbargoedNeverServed() {
     QVERIFY2(!everything.contains("headline"), "a headline metric was listed as a time series");
 }
 
-void TestMetricsApi::hiddenNamesAreUnknown_data() {
+void TestMetricsApi::hiddenNamesAreUnknown_data()
+{
     QTest::addColumn<QByteArray>("method");
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QByteArray>("body");
@@ -813,8 +851,9 @@ void TestMetricsApi::hiddenNamesAreUnknown_data() {
         << QByteArray("GET") << kEngland + '/' + offSens << QByteArray() << 404 << u"metric"_qs;
     QTest::newRow("geography with only non-public data")
         << QByteArray("GET")
-        << kCovid +
-               "/geography_types/Lower%20Tier%20Local%20Authority/geographies/North%20Lincolnshire"
+        << kCovid
+               + "/geography_types/Lower%20Tier%20Local%20Authority/geographies/"
+                 "North%20Lincolnshire"
         << QByteArray() << 404 << u"geography"_qs;
     QTest::newRow("headline metric in the path")
         << QByteArray("GET") << kEngland + "/COVID-19_headline_cases_7DayTotals" << QByteArray()
@@ -828,7 +867,8 @@ void TestMetricsApi::hiddenNamesAreUnknown_data() {
 }
 
 // Names the catalogue does not list (non-public, headline-only) are unknown everywhere else too.
-void TestMetricsApi::hiddenNamesAreUnknown() {
+void TestMetricsApi::hiddenNamesAreUnknown()
+{
     problems();
 }
 

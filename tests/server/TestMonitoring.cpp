@@ -23,7 +23,8 @@ const QByteArray kGeographies =
     "/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/"
     "COVID-19/geography_types/Nation/geographies/";
 
-quint16 freePort() {
+quint16 freePort()
+{
     QTcpServer probe;
     probe.listen(QHostAddress::LocalHost, 0);
     return probe.serverPort();
@@ -37,7 +38,8 @@ struct StoredEvent {
     QString cache;
 };
 
-QList<StoredEvent> storedEvents(const QString &path) {
+QList<StoredEvent> storedEvents(const QString &path)
+{
     MetricsDatabase db;
     if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
         qFatal("cannot open %s", qPrintable(path));
@@ -54,31 +56,36 @@ QList<StoredEvent> storedEvents(const QString &path) {
 
 } // namespace
 
-class TestMonitoring : public QObject {
+class TestMonitoring : public QObject
+{
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
     SandboxThread m_sandboxThread{kKey, QDateTime::currentMSecsSinceEpoch()};
     AccuWeatherSandbox *m_sandbox = nullptr;
 
-    QStringList serveArguments(const QStringList &extra = {}) const {
+    QStringList serveArguments(const QStringList &extra = {}) const
+    {
         return QStringList{"--no-auth", "--rate-limit", "0", "--accuweather-url",
-                           QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port())} +
-               extra;
+                           QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port())}
+               + extra;
     }
-    bool startServer(ServerProcess &server, const QString &name, const QStringList &extra = {}) {
+    bool startServer(ServerProcess &server, const QString &name, const QStringList &extra = {})
+    {
         server.setEnvironmentVariable(QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), kKey);
         return server.start(m_dir.filePath(name), serveArguments(extra));
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY(m_dir.isValid());
         m_sandbox = m_sandboxThread.startSandbox();
         QVERIFY(m_sandbox->port() != 0);
     }
 
-    void queueDropsInsteadOfBlocking() {
+    void queueDropsInsteadOfBlocking()
+    {
         RequestRecorder::Options options;
         options.queueCapacity = 10;
         options.batchSize = 1'000'000;     // never a full batch: only flush() writes
@@ -106,7 +113,8 @@ private Q_SLOTS:
         QCOMPARE(storedEvents(m_dir.filePath("queue.db")).size(), 11);
     }
 
-    void everyRequestBecomesOneEvent() {
+    void everyRequestBecomesOneEvent()
+    {
         ServerProcess server;
         QVERIFY2(startServer(server, "events.db", {"--request-timeout-ms", "300"}),
                  server.output().constData());
@@ -140,8 +148,8 @@ private Q_SLOTS:
                 .replace(QStringLiteral("/infectious_disease/"), QStringLiteral("/<theme>/"))
                 .replace(QStringLiteral("/respiratory/"), QStringLiteral("/<sub_theme>/"))
                 .replace(QStringLiteral("/COVID-19/"), QStringLiteral("/<topic>/"))
-                .replace(QStringLiteral("/Nation/"), QStringLiteral("/<geography_type>/")) +
-            QStringLiteral("/<geography>");
+                .replace(QStringLiteral("/Nation/"), QStringLiteral("/<geography_type>/"))
+            + QStringLiteral("/<geography>");
         const QStringList expected = {
             "404 " + geography,
             "404 " + geography, // England and Wales: one endpoint
@@ -168,7 +176,8 @@ private Q_SLOTS:
         QVERIFY(events[3].cellLatitude.isNull());  // an invalid position has none
     }
 
-    void statsEndpoints() {
+    void statsEndpoints()
+    {
         ServerProcess server;
         QVERIFY2(startServer(server, "stats.db"), server.output().constData());
         const quint16 port = server.port();
@@ -255,7 +264,8 @@ private Q_SLOTS:
         QCOMPARE(server.stop(), 0);
     }
 
-    void statsParametersAreChecked_data() {
+    void statsParametersAreChecked_data()
+    {
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QString>("field");
         QTest::newRow("bad from") << QByteArray("/api/v1/stats/summary?from=yesterday") << "from";
@@ -268,7 +278,8 @@ private Q_SLOTS:
         QTest::newRow("format") << QByteArray("/api/v1/stats/geography?format=kml") << "format";
         QTest::newRow("limit") << QByteArray("/api/v1/stats/users?limit=0") << "limit";
     }
-    void statsParametersAreChecked() {
+    void statsParametersAreChecked()
+    {
         QFETCH(QByteArray, target);
         QFETCH(QString, field);
         static ServerProcess server;
@@ -280,7 +291,8 @@ private Q_SLOTS:
         QCOMPARE(reply.json().object().value("field").toString(), field);
     }
 
-    void prometheusExpositionPassesPromtool() {
+    void prometheusExpositionPassesPromtool()
+    {
         const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
         QVERIFY2(!promtool.isEmpty(),
                  "promtool (Debian package prometheus) is needed: packaging/install-deps.sh");

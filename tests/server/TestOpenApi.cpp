@@ -25,7 +25,8 @@ const QStringList kOperationMethods = {u"get"_qs,     u"put"_qs,  u"post"_qs,  u
                                        u"options"_qs, u"head"_qs, u"patch"_qs, u"trace"_qs};
 
 // A router pattern as an OpenAPI path: "/a/<name>/" -> "/a/{name}".
-QString documentedPath(const QString &pattern) {
+QString documentedPath(const QString &pattern)
+{
     static const QRegularExpression parameter(QStringLiteral("<([^>]+)>"));
     QString path = pattern;
     path.replace(parameter, QStringLiteral("{\\1}"));
@@ -34,7 +35,8 @@ QString documentedPath(const QString &pattern) {
     return path;
 }
 
-QStringList pathParameterNames(const QString &path) {
+QStringList pathParameterNames(const QString &path)
+{
     static const QRegularExpression parameter(QStringLiteral("\\{([^}]+)\\}"));
     QStringList names;
     for (const auto &match : parameter.globalMatch(path))
@@ -43,7 +45,8 @@ QStringList pathParameterNames(const QString &path) {
 }
 
 // Every "$ref" string anywhere below `value`.
-void collectReferences(const QJsonValue &value, QStringList *references) {
+void collectReferences(const QJsonValue &value, QStringList *references)
+{
     if (value.isArray()) {
         for (const QJsonValue &item : value.toArray())
             collectReferences(item, references);
@@ -60,7 +63,8 @@ void collectReferences(const QJsonValue &value, QStringList *references) {
 
 } // namespace
 
-class TestOpenApi : public QObject {
+class TestOpenApi : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -87,7 +91,8 @@ private:
     QJsonObject m_document;
 };
 
-void TestOpenApi::initTestCase() {
+void TestOpenApi::initTestCase()
+{
     QVERIFY(m_dir.isValid());
     ServerConfig config;
     config.databasePath = m_dir.filePath(u"openapi.db"_qs);
@@ -114,11 +119,13 @@ void TestOpenApi::initTestCase() {
     m_document = document.object();
 }
 
-QJsonObject TestOpenApi::operation(const QString &path, const QString &method) const {
+QJsonObject TestOpenApi::operation(const QString &path, const QString &method) const
+{
     return m_document.value(u"paths").toObject().value(path).toObject().value(method).toObject();
 }
 
-void TestOpenApi::documentIsOpenApi3() {
+void TestOpenApi::documentIsOpenApi3()
+{
     QVERIFY2(m_document.value(u"openapi").toString().startsWith(u"3."),
              "the document must declare openapi 3.x");
     const QJsonObject info = m_document.value(u"info").toObject();
@@ -128,7 +135,8 @@ void TestOpenApi::documentIsOpenApi3() {
     QVERIFY(!m_document.value(u"paths").toObject().isEmpty());
 }
 
-void TestOpenApi::everyRouteIsDocumented_data() {
+void TestOpenApi::everyRouteIsDocumented_data()
+{
     QTest::addColumn<QString>("method");
     QTest::addColumn<QString>("path");
     for (const Route &route : m_server->router().routes()) {
@@ -138,7 +146,8 @@ void TestOpenApi::everyRouteIsDocumented_data() {
     }
 }
 
-void TestOpenApi::everyRouteIsDocumented() {
+void TestOpenApi::everyRouteIsDocumented()
+{
     QFETCH(QString, method);
     QFETCH(QString, path);
     QVERIFY2(m_document.value(u"paths").toObject().contains(path),
@@ -149,7 +158,8 @@ void TestOpenApi::everyRouteIsDocumented() {
             QStringLiteral("resources/openapi.json has no %1 operation on %2").arg(method, path)));
 }
 
-void TestOpenApi::requiredScopesAreDocumented_data() {
+void TestOpenApi::requiredScopesAreDocumented_data()
+{
     QTest::addColumn<QString>("method");
     QTest::addColumn<QString>("path");
     QTest::addColumn<QString>("scope");
@@ -162,7 +172,8 @@ void TestOpenApi::requiredScopesAreDocumented_data() {
 }
 
 // What a client must send comes from the access policy's table, so a change there shows here.
-void TestOpenApi::requiredScopesAreDocumented() {
+void TestOpenApi::requiredScopesAreDocumented()
+{
     QFETCH(QString, method);
     QFETCH(QString, path);
     QFETCH(QString, scope);
@@ -184,7 +195,8 @@ void TestOpenApi::requiredScopesAreDocumented() {
                 .contains(u"bearerAuth"));
 }
 
-void TestOpenApi::addOperationRows() {
+void TestOpenApi::addOperationRows()
+{
     QTest::addColumn<QString>("method");
     QTest::addColumn<QString>("path");
     const QJsonObject paths = m_document.value(u"paths").toObject();
@@ -197,17 +209,19 @@ void TestOpenApi::addOperationRows() {
     }
 }
 
-void TestOpenApi::everyDocumentedOperationIsRouted_data() {
+void TestOpenApi::everyDocumentedOperationIsRouted_data()
+{
     addOperationRows();
 }
 
-void TestOpenApi::everyDocumentedOperationIsRouted() {
+void TestOpenApi::everyDocumentedOperationIsRouted()
+{
     QFETCH(QString, method);
     QFETCH(QString, path);
     bool routed = false;
     for (const Route &route : m_server->router().routes()) {
-        if (documentedPath(route.pattern) == path &&
-            QString::fromLatin1(route.method).toLower() == method)
+        if (documentedPath(route.pattern) == path
+            && QString::fromLatin1(route.method).toLower() == method)
             routed = true;
     }
     QVERIFY2(routed,
@@ -215,11 +229,13 @@ void TestOpenApi::everyDocumentedOperationIsRouted() {
                             .arg(method.toUpper(), path)));
 }
 
-void TestOpenApi::operationsAreComplete_data() {
+void TestOpenApi::operationsAreComplete_data()
+{
     addOperationRows();
 }
 
-void TestOpenApi::operationsAreComplete() {
+void TestOpenApi::operationsAreComplete()
+{
     QFETCH(QString, method);
     QFETCH(QString, path);
     const QJsonObject op = operation(path, method);
@@ -231,8 +247,8 @@ void TestOpenApi::operationsAreComplete() {
         QVERIFY2(response.contains(u"$ref") || !response.value(u"description").toString().isEmpty(),
                  qPrintable(u"response "_qs + it.key() + u" needs a description"_qs));
     }
-    QVERIFY2(responses.keys().contains(u"200"_qs) || responses.keys().contains(u"201"_qs) ||
-                 responses.keys().contains(u"204"_qs),
+    QVERIFY2(responses.keys().contains(u"200"_qs) || responses.keys().contains(u"201"_qs)
+                 || responses.keys().contains(u"204"_qs),
              "every operation documents its success answer");
 
     // Path parameters: each {name} in the path is declared once as a required path parameter,
@@ -250,8 +266,8 @@ void TestOpenApi::operationsAreComplete() {
         if (parameter.value(u"in").toString() != u"path")
             continue;
         QVERIFY2(parameter.value(u"required").toBool(),
-                 qPrintable(u"path parameter "_qs + parameter.value(u"name").toString() +
-                            u" must be required"_qs));
+                 qPrintable(u"path parameter "_qs + parameter.value(u"name").toString()
+                            + u" must be required"_qs));
         declared << parameter.value(u"name").toString();
     }
     QStringList expected = pathParameterNames(path);
@@ -260,7 +276,8 @@ void TestOpenApi::operationsAreComplete() {
     QCOMPARE(declared, expected);
 }
 
-void TestOpenApi::referencesResolve() {
+void TestOpenApi::referencesResolve()
+{
     QStringList references;
     collectReferences(m_document, &references);
     QVERIFY(!references.isEmpty());
@@ -274,7 +291,8 @@ void TestOpenApi::referencesResolve() {
     }
 }
 
-void TestOpenApi::serverServesTheDocument() {
+void TestOpenApi::serverServesTheDocument()
+{
     // The blocking client runs on another thread while this one keeps the server's loop turning.
     const quint16 port = m_server->port();
     QFuture<test::HttpReply> reply = QtConcurrent::run(

@@ -11,8 +11,7 @@ using namespace isobar;
 namespace {
 
 // Runs `parse` and returns the ApiError it threw (status 0 when it did not throw).
-template<typename Parse>
-ApiError errorOf(Parse parse)
+template <typename Parse> ApiError errorOf(Parse parse)
 {
     try {
         parse();
@@ -22,7 +21,10 @@ ApiError errorOf(Parse parse)
     return ApiError{0, {}, {}};
 }
 
-QJsonObject onePlot(QJsonObject plot) { return QJsonObject{{"plots", QJsonArray{plot}}}; }
+QJsonObject onePlot(QJsonObject plot)
+{
+    return QJsonObject{{"plots", QJsonArray{plot}}};
+}
 
 } // namespace
 
@@ -32,7 +34,8 @@ class TestRequestParsing : public QObject
 private Q_SLOTS:
     void queryParameters()
     {
-        const QueryParameters query(QUrlQuery("page=2&date=2024-01-05&format=json"), {"page", "date"});
+        const QueryParameters query(QUrlQuery("page=2&date=2024-01-05&format=json"),
+                                    {"page", "date"});
         QCOMPARE(query.integer("page", 1, 10), 2);
         QCOMPARE(query.date("date"), QDate(2024, 1, 5));
         QCOMPARE(query.integer("missing", 1, 10), std::nullopt);
@@ -40,10 +43,12 @@ private Q_SLOTS:
         ApiError error = errorOf([] { QueryParameters(QUrlQuery("colour=red"), {"page"}); });
         QCOMPARE(error.status, 400);
         QCOMPARE(error.field, QStringLiteral("colour"));
-        error = errorOf([] { QueryParameters(QUrlQuery("page=0"), {"page"}).integer("page", 1, 10); });
+        error =
+            errorOf([] { QueryParameters(QUrlQuery("page=0"), {"page"}).integer("page", 1, 10); });
         QCOMPARE(error.field, QStringLiteral("page"));
         QVERIFY(error.detail.contains("from 1 to 10, got '0'"));
-        error = errorOf([] { QueryParameters(QUrlQuery("date=05/01/2024"), {"date"}).date("date"); });
+        error =
+            errorOf([] { QueryParameters(QUrlQuery("date=05/01/2024"), {"date"}).date("date"); });
         QCOMPARE(error.field, QStringLiteral("date"));
         error = errorOf([] { QueryParameters(QUrlQuery(""), {"topic"}).requiredText("topic"); });
         QCOMPARE(error.detail, QStringLiteral("'topic' is required"));
@@ -52,10 +57,12 @@ private Q_SLOTS:
     void plotDefaults()
     {
         const QDate today(2024, 5, 17);
-        const QList<PlotRequest> plots = parsePlots(onePlot({{"topic", "COVID-19"}, {"metric", "m"}}), today, {});
+        const QList<PlotRequest> plots =
+            parsePlots(onePlot({{"topic", "COVID-19"}, {"metric", "m"}}), today, {});
         QCOMPARE(plots.size(), 1);
         QCOMPARE(plots[0].label, QStringLiteral("Plot1"));
-        QCOMPARE(*plots[0].selection.from, QDate(2023, 5, 1)); // first day of the month, a year back
+        QCOMPARE(*plots[0].selection.from,
+                 QDate(2023, 5, 1)); // first day of the month, a year back
         QCOMPARE(*plots[0].selection.to, today);
         QVERIFY(plots[0].selection.geography.isEmpty()); // blank means not filtered
     }
@@ -68,9 +75,16 @@ private Q_SLOTS:
         QTest::newRow("empty plots") << QJsonObject{{"plots", QJsonArray{}}} << "plots";
         QTest::newRow("no metric") << onePlot({{"topic", "t"}}) << "plots[0].metric";
         QTest::newRow("no topic") << onePlot({{"metric", "m"}}) << "plots[0].topic";
-        QTest::newRow("bad date") << onePlot({{"topic", "t"}, {"metric", "m"}, {"date_from", "2024-02-30"}}) << "plots[0].date_from";
-        QTest::newRow("reversed dates") << onePlot({{"topic", "t"}, {"metric", "m"}, {"date_from", "2024-02-01"}, {"date_to", "2024-01-01"}}) << "plots[0].date_to";
-        QTest::newRow("not a string") << onePlot({{"topic", "t"}, {"metric", "m"}, {"geography", 5}}) << "plots[0].geography";
+        QTest::newRow("bad date") << onePlot(
+            {{"topic", "t"}, {"metric", "m"}, {"date_from", "2024-02-30"}})
+                                  << "plots[0].date_from";
+        QTest::newRow("reversed dates") << onePlot({{"topic", "t"},
+                                                    {"metric", "m"},
+                                                    {"date_from", "2024-02-01"},
+                                                    {"date_to", "2024-01-01"}})
+                                        << "plots[0].date_to";
+        QTest::newRow("not a string")
+            << onePlot({{"topic", "t"}, {"metric", "m"}, {"geography", 5}}) << "plots[0].geography";
         QJsonArray many;
         for (int i = 0; i < 11; ++i)
             many.append(QJsonObject{{"topic", "t"}, {"metric", "m"}});
@@ -88,7 +102,8 @@ private Q_SLOTS:
     void jsonBody()
     {
         QCOMPARE(errorOf([] { parseJsonBody("{nope"); }).field, QStringLiteral("body"));
-        QCOMPARE(errorOf([] { parseJsonBody("[1]"); }).detail, QStringLiteral("the body must be a JSON object"));
+        QCOMPARE(errorOf([] { parseJsonBody("[1]"); }).detail,
+                 QStringLiteral("the body must be a JSON object"));
         QCOMPARE(parseJsonBody("{\"a\":1}").value("a").toInt(), 1);
     }
 
@@ -97,11 +112,15 @@ private Q_SLOTS:
         const HttpResponse response = HttpResponse::problem(400, "bad page", "page");
         QCOMPARE(response.header("content-type"), QByteArray("application/problem+json"));
         const QJsonObject body = QJsonDocument::fromJson(response.body).object();
-        QCOMPARE(body, (QJsonObject{{"type", "about:blank"}, {"title", "Bad Request"}, {"status", 400},
-                                    {"detail", "bad page"}, {"field", "page"}}));
+        QCOMPARE(body, (QJsonObject{{"type", "about:blank"},
+                                    {"title", "Bad Request"},
+                                    {"status", 400},
+                                    {"detail", "bad page"},
+                                    {"field", "page"}}));
         const QByteArray wire = response.serialize(false);
         QVERIFY(wire.startsWith("HTTP/1.1 400 Bad Request\r\n"));
-        QVERIFY(wire.contains(QByteArray("Content-Length: " + QByteArray::number(response.body.size()) + "\r\n")));
+        QVERIFY(wire.contains(
+            QByteArray("Content-Length: " + QByteArray::number(response.body.size()) + "\r\n")));
         QVERIFY(wire.contains("Connection: close\r\n\r\n{"));
     }
 

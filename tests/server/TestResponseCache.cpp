@@ -9,7 +9,10 @@
 using namespace isobar;
 
 namespace {
-HttpResponse body(const QByteArray &text) { return HttpResponse::bytes(text, "text/plain"); }
+HttpResponse body(const QByteArray &text)
+{
+    return HttpResponse::bytes(text, "text/plain");
+}
 } // namespace
 
 class TestResponseCache : public QObject
@@ -70,7 +73,8 @@ private Q_SLOTS:
             csv.write("parent_theme,child_theme,topic,geography_type,geography,metric_name,stratum,"
                       "sex,period,year,epiweek,date,metric_value\n"
                       "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,"
-                      "default,all,daily,2023,10,8/3/2023," + value + "\n");
+                      "default,all,daily,2023,10,8/3/2023,"
+                      + value + "\n");
         };
         writeCsv("100");
         QCOMPARE(test::runIngest(db, {csvPath}), 0);

@@ -31,15 +31,25 @@ private Q_SLOTS:
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("theme");
         QTest::addColumn<bool>("found");
-        QTest::newRow("plain") << QByteArray("GET") << "/health" << "" << true;
-        QTest::newRow("trailing slash") << QByteArray("GET") << "/health/" << "" << true;
-        QTest::newRow("parameter") << QByteArray("GET") << "/themes/infectious_disease/sub_themes" << "infectious_disease" << true;
-        QTest::newRow("escaped space") << QByteArray("GET") << "/themes/East%20Midlands/sub_themes/" << "East Midlands" << true;
-        QTest::newRow("escaped slash stays in the name") << QByteArray("GET") << "/themes/a%2Fb/sub_themes" << "a/b" << true;
-        QTest::newRow("HEAD uses GET") << QByteArray("HEAD") << "/health" << "" << true;
-        QTest::newRow("too short") << QByteArray("GET") << "/themes" << "" << false;
-        QTest::newRow("empty parameter") << QByteArray("GET") << "/themes//sub_themes" << "" << false;
-        QTest::newRow("unknown") << QByteArray("GET") << "/nothing" << "" << false;
+        QTest::newRow("plain") << QByteArray("GET") << "/health"
+                               << "" << true;
+        QTest::newRow("trailing slash") << QByteArray("GET") << "/health/"
+                                        << "" << true;
+        QTest::newRow("parameter") << QByteArray("GET") << "/themes/infectious_disease/sub_themes"
+                                   << "infectious_disease" << true;
+        QTest::newRow("escaped space") << QByteArray("GET") << "/themes/East%20Midlands/sub_themes/"
+                                       << "East Midlands" << true;
+        QTest::newRow("escaped slash stays in the name")
+            << QByteArray("GET") << "/themes/a%2Fb/sub_themes"
+            << "a/b" << true;
+        QTest::newRow("HEAD uses GET") << QByteArray("HEAD") << "/health"
+                                       << "" << true;
+        QTest::newRow("too short") << QByteArray("GET") << "/themes"
+                                   << "" << false;
+        QTest::newRow("empty parameter") << QByteArray("GET") << "/themes//sub_themes"
+                                         << "" << false;
+        QTest::newRow("unknown") << QByteArray("GET") << "/nothing"
+                                 << "" << false;
     }
     void matching()
     {

@@ -20,9 +20,15 @@ const QByteArray kWatchTarget = "/prcpt?lt=north&lg=0";
 const QByteArray kCsvHeader = "parent_theme,child_theme,topic,geography_type,geography,metric_name,"
                               "stratum,sex,period,year,epiweek,date,metric_value\n";
 
-qint64 now() { return QDateTime::currentSecsSinceEpoch(); }
+qint64 now()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
 
-QByteArray bearer(const QByteArray &token) { return "Authorization: Bearer " + token + "\r\n"; }
+QByteArray bearer(const QByteArray &token)
+{
+    return "Authorization: Bearer " + token + "\r\n";
+}
 
 struct IsobarRun {
     int exitCode = -1;
@@ -51,13 +57,11 @@ private:
 
     QJsonObject claims(const QString &scope = QStringLiteral("weather:read")) const
     {
-        return QJsonObject{{"iss", m_provider->issuer()},
-                           {"aud", QJsonArray{kAudience, "another-api"}},
-                           {"sub", "watch-0042"},
-                           {"scope", scope},
-                           {"iat", double(now() - 10)},
-                           {"nbf", double(now() - 10)},
-                           {"exp", double(now() + 600)}};
+        return QJsonObject{
+            {"iss", m_provider->issuer()}, {"aud", QJsonArray{kAudience, "another-api"}},
+            {"sub", "watch-0042"},         {"scope", scope},
+            {"iat", double(now() - 10)},   {"nbf", double(now() - 10)},
+            {"exp", double(now() + 600)}};
     }
     QStringList authArguments() const
     {
@@ -65,7 +69,8 @@ private:
     }
     HttpReply get(quint16 port, const QByteArray &target, const QByteArray &token)
     {
-        return HttpClient::request(port, "GET", target, {}, token.isNull() ? QByteArray() : bearer(token));
+        return HttpClient::request(port, "GET", target, {},
+                                   token.isNull() ? QByteArray() : bearer(token));
     }
     static void verifyInvalidToken(const HttpReply &reply)
     {
@@ -84,21 +89,24 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_provider = std::make_unique<OidcTestProvider>(m_signer);
         QVERIFY(m_provider->start());
-        QVERIFY2(m_server.start(m_dir.filePath("auth.db"), authArguments()), m_server.output().constData());
+        QVERIFY2(m_server.start(m_dir.filePath("auth.db"), authArguments()),
+                 m_server.output().constData());
     }
 
     void refusesToStartWithoutIssuer()
     {
-        const IsobarRun run = runIsobar({"serve", "--port", "0", "--database", m_dir.filePath("none.db")});
+        const IsobarRun run =
+            runIsobar({"serve", "--port", "0", "--database", m_dir.filePath("none.db")});
         QCOMPARE(run.exitCode, 1);
-        QVERIFY2(run.output.contains("--oidc-issuer") && run.output.contains("--no-auth"), run.output.constData());
+        QVERIFY2(run.output.contains("--oidc-issuer") && run.output.contains("--no-auth"),
+                 run.output.constData());
     }
 
     void refusesPlainHttpIssuerOffLoopback()
     {
-        const IsobarRun run = runIsobar({"serve", "--port", "0", "--database", m_dir.filePath("none.db"),
-                                         "--oidc-issuer", "http://idp.example.com/realms/isobar",
-                                         "--oidc-audience", kAudience});
+        const IsobarRun run = runIsobar(
+            {"serve", "--port", "0", "--database", m_dir.filePath("none.db"), "--oidc-issuer",
+             "http://idp.example.com/realms/isobar", "--oidc-audience", kAudience});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.output.contains("must use https"), run.output.constData());
     }
@@ -128,7 +136,8 @@ private Q_SLOTS:
         QJsonObject single = claims();
         single.insert("aud", kAudience);
         QTest::newRow("aud as a string") << m_signer.signRs256(single);
-        QTest::newRow("typ at+jwt") << m_signer.signRs256(claims(), "rsa-1", QJsonObject{{"typ", "at+jwt"}});
+        QTest::newRow("typ at+jwt")
+            << m_signer.signRs256(claims(), "rsa-1", QJsonObject{{"typ", "at+jwt"}});
     }
     void validTokensPass()
     {
@@ -149,16 +158,18 @@ private Q_SLOTS:
         QTest::newRow("unknown kid") << m_signer.signRs256(c, "rsa-rotated-away");
         const QByteArray good = m_signer.signRs256(c);
         QByteArray badSignature = good;
-        badSignature[badSignature.size() - 5] = badSignature.at(badSignature.size() - 5) == 'A' ? 'B' : 'A';
+        badSignature[badSignature.size() - 5] =
+            badSignature.at(badSignature.size() - 5) == 'A' ? 'B' : 'A';
         QTest::newRow("bad signature") << badSignature;
         QJsonObject elevated = c;
         elevated.insert("sub", "admin");
         const QList<QByteArray> parts = good.split('.');
         QTest::newRow("tampered payload")
-            << parts[0] + '.' + TokenSigner::base64Url(QJsonDocument(elevated).toJson(QJsonDocument::Compact)) + '.'
-                   + parts[2];
-        QTest::newRow("signature from the other key") << parts[0] + '.' + parts[1] + '.'
-                                                              + m_signer.signEs256(c).split('.')[2];
+            << parts[0] + '.'
+                   + TokenSigner::base64Url(QJsonDocument(elevated).toJson(QJsonDocument::Compact))
+                   + '.' + parts[2];
+        QTest::newRow("signature from the other key")
+            << parts[0] + '.' + parts[1] + '.' + m_signer.signEs256(c).split('.')[2];
         QJsonObject wrongIssuer = c;
         wrongIssuer.insert("iss", QString(m_provider->issuer() + "/other"));
         QTest::newRow("wrong issuer") << m_signer.signRs256(wrongIssuer);
@@ -174,10 +185,11 @@ private Q_SLOTS:
         QJsonObject future = c;
         future.insert("iat", double(now() + 3600));
         QTest::newRow("issued in the future") << m_signer.signRs256(future);
-        QTest::newRow("wrong typ") << m_signer.signRs256(c, "rsa-1", QJsonObject{{"typ", "id+jwt"}});
+        QTest::newRow("wrong typ")
+            << m_signer.signRs256(c, "rsa-1", QJsonObject{{"typ", "id+jwt"}});
         QTest::newRow("malformed base64") << QByteArray("eyJhbGciOi***.e30.c2ln");
-        QTest::newRow("malformed JSON") << TokenSigner::base64Url("{\"alg\":") + '.'
-                                               + TokenSigner::base64Url("{}") + ".c2ln";
+        QTest::newRow("malformed JSON")
+            << TokenSigner::base64Url("{\"alg\":") + '.' + TokenSigner::base64Url("{}") + ".c2ln";
         QTest::newRow("two parts") << parts[0] + '.' + parts[1];
         QTest::newRow("not a bearer scheme") << QByteArray("Basic dXNlcjpwYXNz");
     }
@@ -199,13 +211,16 @@ private Q_SLOTS:
         TokenSigner attacker;
         QJsonObject header{{"jku", "http://127.0.0.1:1/evil.json"},
                            {"jwk", attacker.jwks().value("keys").toArray().first()}};
-        verifyInvalidToken(get(m_server.port(), kWatchTarget, attacker.signRs256(claims(), "evil-1", header)));
-        verifyInvalidToken(get(m_server.port(), kWatchTarget, attacker.signRs256(claims(), "rsa-1", header)));
+        verifyInvalidToken(
+            get(m_server.port(), kWatchTarget, attacker.signRs256(claims(), "evil-1", header)));
+        verifyInvalidToken(
+            get(m_server.port(), kWatchTarget, attacker.signRs256(claims(), "rsa-1", header)));
     }
 
     void missingScopeIsForbidden()
     {
-        const HttpReply reply = get(m_server.port(), kWatchTarget, m_signer.signRs256(claims("openid profile")));
+        const HttpReply reply =
+            get(m_server.port(), kWatchTarget, m_signer.signRs256(claims("openid profile")));
         QCOMPARE(reply.status, 403);
         QVERIFY(reply.header("www-authenticate").contains("insufficient_scope"));
         QVERIFY(reply.header("www-authenticate").contains("weather:read"));
@@ -220,7 +235,8 @@ private Q_SLOTS:
     void uploadNeedsAdmin()
     {
         const QByteArray csv = kCsvHeader
-            + "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,default,all,daily,2023,10,8/3/2023,2364\n";
+                               + "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_"
+                                 "daily,default,all,daily,2023,10,8/3/2023,2364\n";
         const QByteArray headers = "Content-Type: text/csv\r\n";
         HttpReply reply = HttpClient::request(m_server.port(), "PUT", "/api/upload/", csv, headers);
         QCOMPARE(reply.status, 401);
@@ -236,37 +252,50 @@ private Q_SLOTS:
     void uploadLoadsThroughTheIngestor()
     {
         ServerProcess server;
-        QVERIFY2(server.start(m_dir.filePath("upload.db"), authArguments() + QStringList{"--enable-upload"}),
+        QVERIFY2(server.start(m_dir.filePath("upload.db"),
+                              authArguments() + QStringList{"--enable-upload"}),
                  server.output().constData());
         const QByteArray admin = bearer(m_signer.signRs256(claims("isobar:admin")));
         const QByteArray good = kCsvHeader
-            + "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,default,all,daily,2023,10,8/3/2023,2364\n"
-              "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,default,all,daily,2023,10,9/3/2023,2401\n";
-        HttpReply reply = HttpClient::request(server.port(), "PUT", "/api/upload/?filename=cases.csv", good, admin);
+                                + "infectious_disease,respiratory,COVID-19,Nation,England,new_"
+                                  "cases_daily,default,all,daily,2023,10,8/3/2023,2364\n"
+                                  "infectious_disease,respiratory,COVID-19,Nation,England,new_"
+                                  "cases_daily,default,all,daily,2023,10,9/3/2023,2401\n";
+        HttpReply reply = HttpClient::request(server.port(), "PUT",
+                                              "/api/upload/?filename=cases.csv", good, admin);
         QCOMPARE(reply.status, 200);
         QJsonObject report = reply.json().object();
-        QVERIFY2(QJsonDocument(report).toJson().contains("\"inserted\": 2"), reply.body.constData());
+        QVERIFY2(QJsonDocument(report).toJson().contains("\"inserted\": 2"),
+                 reply.body.constData());
 
         // A file with one bad row is rejected whole, naming line and field; nothing changes.
         const QByteArray bad = kCsvHeader
-            + "infectious_disease,respiratory,COVID-19,Nation,Wales,new_cases_daily,default,all,daily,2023,10,8/3/2023,17\n"
-              "infectious_disease,respiratory,COVID-19,Nation,Wales,new_cases_daily,default,all,daily,2023,99,9/3/2023,18\n";
+                               + "infectious_disease,respiratory,COVID-19,Nation,Wales,new_cases_"
+                                 "daily,default,all,daily,2023,10,8/3/2023,17\n"
+                                 "infectious_disease,respiratory,COVID-19,Nation,Wales,new_cases_"
+                                 "daily,default,all,daily,2023,99,9/3/2023,18\n";
         const QByteArray boundary = "----isobar" + QUuid::createUuid().toByteArray(QUuid::Id128);
-        const QByteArray multipart = "--" + boundary
+        const QByteArray multipart =
+            "--" + boundary
             + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"wales.csv\"\r\n"
               "Content-Type: text/csv\r\n\r\n"
             + bad + "\r\n--" + boundary + "--\r\n";
-        reply = HttpClient::request(server.port(), "PUT", "/api/upload", multipart,
-                                    admin + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n");
+        reply = HttpClient::request(
+            server.port(), "PUT", "/api/upload", multipart,
+            admin + "Content-Type: multipart/form-data; boundary=" + boundary + "\r\n");
         QCOMPARE(reply.status, 400);
-        QVERIFY2(reply.body.contains("epiweek") && reply.body.contains("wales.csv"), reply.body.constData());
-        QTRY_COMPARE_WITH_TIMEOUT(get(server.port(), "/api/public/timeseries/themes/infectious_disease/sub_themes/"
-                                                     "respiratory/topics/COVID-19/geography_types/Nation/geographies/",
-                                      {})
-                                      .body.contains("Wales"),
-                                  false, 2000);
+        QVERIFY2(reply.body.contains("epiweek") && reply.body.contains("wales.csv"),
+                 reply.body.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            get(server.port(),
+                "/api/public/timeseries/themes/infectious_disease/sub_themes/"
+                "respiratory/topics/COVID-19/geography_types/Nation/geographies/",
+                {})
+                .body.contains("Wales"),
+            false, 2000);
 
-        reply = HttpClient::request(server.port(), "PUT", "/api/upload/?filename=../../etc/passwd", good, admin);
+        reply = HttpClient::request(server.port(), "PUT", "/api/upload/?filename=../../etc/passwd",
+                                    good, admin);
         QCOMPARE(reply.status, 400);
         reply = HttpClient::request(server.port(), "PUT", "/api/upload/", good,
                                     admin + "Content-Type: application/octet-stream\r\n");
@@ -278,40 +307,53 @@ private Q_SLOTS:
     void statsNeedAdminAndNameSubjects()
     {
         QCOMPARE(get(m_server.port(), "/metrics", {}).status, 401);
-        QCOMPARE(get(m_server.port(), "/api/v1/stats/summary", m_signer.signRs256(claims())).status, 403);
+        QCOMPARE(get(m_server.port(), "/api/v1/stats/summary", m_signer.signRs256(claims())).status,
+                 403);
         const QByteArray admin = m_signer.signRs256(claims("isobar:admin"));
         const HttpReply metrics = get(m_server.port(), "/metrics", admin);
         QCOMPARE(metrics.status, 200);
         // Refused tokens are requests like any other: counted under their route.
-        QVERIFY(metrics.body.contains("isobar_http_requests_total{route=\"/prcpt\",method=\"GET\",status=\"401\"}"));
+        QVERIFY(metrics.body.contains(
+            "isobar_http_requests_total{route=\"/prcpt\",method=\"GET\",status=\"401\"}"));
         QVERIFY(metrics.body.contains("isobar_tokens_total{result=\"rejected\"}"));
         // The watch's subject is recorded with its requests (the writer flushes every second).
-        QTRY_VERIFY_WITH_TIMEOUT(get(m_server.port(), "/api/v1/stats/users?from=now-1h", admin).body.contains("\"watch-0042\""),
+        QTRY_VERIFY_WITH_TIMEOUT(get(m_server.port(), "/api/v1/stats/users?from=now-1h", admin)
+                                     .body.contains("\"watch-0042\""),
                                  5000);
-        const QJsonArray users = get(m_server.port(), "/api/v1/stats/users?from=now-1h", admin).json().object().value("users").toArray();
+        const QJsonArray users = get(m_server.port(), "/api/v1/stats/users?from=now-1h", admin)
+                                     .json()
+                                     .object()
+                                     .value("users")
+                                     .toArray();
         QVERIFY(!users.isEmpty());
-        QCOMPARE(users.first().toObject().value("subject").toString(), QStringLiteral("watch-0042"));
-        QVERIFY(users.first().toObject().value("errors").toInt() > 0); // its /prcpt calls here were 400s
+        QCOMPARE(users.first().toObject().value("subject").toString(),
+                 QStringLiteral("watch-0042"));
+        QVERIFY(users.first().toObject().value("errors").toInt()
+                > 0); // its /prcpt calls here were 400s
     }
 
     void unknownKidRefreshIsRateLimited()
     {
         const int before = m_provider->jwksFetches();
         for (int i = 0; i < 20; ++i)
-            verifyInvalidToken(get(m_server.port(), kWatchTarget,
-                                   m_signer.signRs256(claims(), QStringLiteral("bogus-%1").arg(i))));
-        QVERIFY2(m_provider->jwksFetches() - before <= 1,
-                 qPrintable(QStringLiteral("%1 JWKS fetches").arg(m_provider->jwksFetches() - before)));
+            verifyInvalidToken(
+                get(m_server.port(), kWatchTarget,
+                    m_signer.signRs256(claims(), QStringLiteral("bogus-%1").arg(i))));
+        QVERIFY2(
+            m_provider->jwksFetches() - before <= 1,
+            qPrintable(QStringLiteral("%1 JWKS fetches").arg(m_provider->jwksFetches() - before)));
     }
 
     void hugeTokens()
     {
-        const QByteArray megabytes = "eyJhbGciOiJSUzI1NiJ9." + QByteArray(3 * 1024 * 1024, 'A') + ".c2ln";
+        const QByteArray megabytes =
+            "eyJhbGciOiJSUzI1NiJ9." + QByteArray(3 * 1024 * 1024, 'A') + ".c2ln";
         // Past the connection guard's header limit: refused before any of it is parsed.
         QCOMPARE(get(m_server.port(), kWatchTarget, megabytes).status, 413);
         // Within a generous header limit the verifier still refuses it, without trying it.
         ServerProcess roomy;
-        QVERIFY2(roomy.start(m_dir.filePath("roomy.db"), authArguments() + QStringList{"--max-header-bytes", "81920"}),
+        QVERIFY2(roomy.start(m_dir.filePath("roomy.db"),
+                             authArguments() + QStringList{"--max-header-bytes", "81920"}),
                  roomy.output().constData());
         verifyInvalidToken(get(roomy.port(), kWatchTarget, megabytes.first(64 * 1024)));
     }
@@ -330,7 +372,8 @@ private Q_SLOTS:
     void rateLimitPerCaller()
     {
         ServerProcess limited;
-        QVERIFY2(limited.start(m_dir.filePath("limited.db"), {"--no-auth", "--rate-limit", "1", "--rate-burst", "3"}),
+        QVERIFY2(limited.start(m_dir.filePath("limited.db"),
+                               {"--no-auth", "--rate-limit", "1", "--rate-burst", "3"}),
                  limited.output().constData());
         QList<int> statuses;
         for (int i = 0; i < 4; ++i)
@@ -344,21 +387,25 @@ private Q_SLOTS:
 
     void corsAllowsOnlyConfiguredOrigins()
     {
-        const QByteArray preflight = "Origin: https://dash.example\r\nAccess-Control-Request-Method: POST\r\n";
+        const QByteArray preflight =
+            "Origin: https://dash.example\r\nAccess-Control-Request-Method: POST\r\n";
         // None allowed by default.
-        HttpReply reply = HttpClient::request(m_server.port(), "OPTIONS", "/api/tables/v4", {}, preflight);
+        HttpReply reply =
+            HttpClient::request(m_server.port(), "OPTIONS", "/api/tables/v4", {}, preflight);
         QVERIFY(reply.header("access-control-allow-origin").isEmpty());
 
         ServerProcess web;
-        QVERIFY2(web.start(m_dir.filePath("web.db"), {"--no-auth", "--cors-origins", "https://dash.example"}),
+        QVERIFY2(web.start(m_dir.filePath("web.db"),
+                           {"--no-auth", "--cors-origins", "https://dash.example"}),
                  web.output().constData());
         reply = HttpClient::request(web.port(), "OPTIONS", "/api/tables/v4", {}, preflight);
         QCOMPARE(reply.status, 204);
         QCOMPARE(reply.header("access-control-allow-origin"), QByteArray("https://dash.example"));
         QVERIFY(reply.header("access-control-allow-methods").contains("POST"));
         QVERIFY(reply.header("access-control-allow-headers").contains("Authorization"));
-        reply = HttpClient::request(web.port(), "OPTIONS", "/api/tables/v4", {},
-                                    "Origin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\n");
+        reply = HttpClient::request(
+            web.port(), "OPTIONS", "/api/tables/v4", {},
+            "Origin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\n");
         QVERIFY(reply.header("access-control-allow-origin").isEmpty());
         reply = HttpClient::request(web.port(), "GET", "/api/public/timeseries/themes/", {},
                                     "Origin: https://dash.example\r\n");

@@ -23,21 +23,23 @@ const QString kKey = QStringLiteral("watch-api-upstream-key-9d02b1");
 // server must answer; the server's own clock runs, and the sandbox's Expires stays ahead of it.
 const qint64 kSandboxNow = QDateTime::currentMSecsSinceEpoch();
 
-
 // The one place the server's extra arguments are built. --no-auth: this suite is about the
 // weather routes, not tokens (ServerProcess would add it too). No rate limit: the suite sends
 // bursts of invalid requests on purpose.
-QStringList serveArguments() {
+QStringList serveArguments()
+{
     return {u"--no-auth"_qs, u"--rate-limit"_qs, u"0"_qs};
 }
 
-double round4(double value) {
+double round4(double value)
+{
     return std::round(value * 10'000) / 10'000;
 }
 
 } // namespace
 
-class TestWatchApi : public QObject {
+class TestWatchApi : public QObject
+{
     Q_OBJECT
 private:
     test::SandboxThread m_thread{kKey, kSandboxNow};
@@ -55,7 +57,8 @@ private:
 
     // What the sandbox says for the cell a position falls in, straight from the sandbox. This
     // look is not the server's: it is taken off the sandbox's count again.
-    QJsonObject upstreamObservation(double latitude, double longitude) {
+    QJsonObject upstreamObservation(double latitude, double longitude)
+    {
         m_directCalls += 1;
         const GridCell cell = GridCell::locate(latitude, longitude, 1000);
         const QByteArray key =
@@ -67,7 +70,8 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY(m_dir.isValid());
         m_sandbox = m_thread.startSandbox();
         QVERIFY(m_sandbox->port() != 0);
@@ -80,18 +84,21 @@ private Q_SLOTS:
                  m_server.output().constData());
         m_port = m_server.port();
     }
-    void init() {
+    void init()
+    {
         m_sandbox->setFaultPlan({});
         m_sandbox->resetCounts();
         m_directCalls = 0;
     }
-    void cleanupTestCase() {
+    void cleanupTestCase()
+    {
         QCOMPARE(m_server.stop(), 0);
         QVERIFY2(!m_server.output().contains(kKey.toUtf8()),
                  "the upstream key reached the server's log");
     }
 
-    void rootNamesTheService() {
+    void rootNamesTheService()
+    {
         const HttpReply reply = get("/");
         QCOMPARE(reply.status, 200);
         const QJsonObject body = reply.json().object();
@@ -101,7 +108,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->totalCalls(), 0);
     }
 
-    void precipitationAndVisibilityInMetres() {
+    void precipitationAndVisibilityInMetres()
+    {
         const double lt = 51.5074, lg = -0.1278;
         const HttpReply first = get("/prcpt?lt=51.5074&lg=-0.1278");
         QCOMPARE(first.status, 200);
@@ -120,8 +128,8 @@ private Q_SLOTS:
         QCOMPARE(first.header("x-isobar-cache"), QByteArray("miss"));
         QCOMPARE(first.header("age"), QByteArray("0"));
         const int maxAge = first.header("cache-control").split('=').last().toInt();
-        QVERIFY2(first.header("cache-control").startsWith("public, max-age=") && maxAge > 0 &&
-                     maxAge <= 600,
+        QVERIFY2(first.header("cache-control").startsWith("public, max-age=") && maxAge > 0
+                     && maxAge <= 600,
                  first.header("cache-control").constData());
         QCOMPARE(m_sandbox->calls(u"geoposition"_qs), 1);
         QCOMPARE(serverCurrentCalls(), 1);
@@ -136,7 +144,8 @@ private Q_SLOTS:
         QCOMPARE(serverCalls(), 2);
     }
 
-    void uvIndexAsAnInteger() {
+    void uvIndexAsAnInteger()
+    {
         const HttpReply reply = get("/uvidx?lt=-33.8688&lg=151.2093");
         QCOMPARE(reply.status, 200);
         const QJsonObject body = reply.json().object();
@@ -147,7 +156,8 @@ private Q_SLOTS:
             QByteArray("\"uvidx\":" + QByteArray::number(upstream[u"UVIndex"].toInt()) + "}")));
     }
 
-    void currentWeatherForWatches() {
+    void currentWeatherForWatches()
+    {
         const HttpReply metric = get("/api/v1/weather/current?lat=48.8566&lon=2.3522");
         QCOMPARE(metric.status, 200);
         const QJsonObject m = metric.json().object();
@@ -176,7 +186,8 @@ private Q_SLOTS:
         QCOMPARE(serverCurrentCalls(), 1);
     }
 
-    void dailyAndHourlyForecasts() {
+    void dailyAndHourlyForecasts()
+    {
         const HttpReply daily =
             get("/api/v1/weather/forecast/daily?lat=35.6762&lon=139.6503&days=3");
         QCOMPARE(daily.status, 200);
@@ -206,7 +217,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->calls(u"geoposition"_qs), 1);
     }
 
-    void invalidCompatibilityQueries_data() {
+    void invalidCompatibilityQueries_data()
+    {
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QStringList>("fields");
         QTest::newRow("no parameters") << QByteArray("/prcpt") << QStringList{u"lg"_qs, u"lt"_qs};
@@ -222,7 +234,8 @@ private Q_SLOTS:
             << QByteArray("/prcpt?lt=51,5&lg=0") << QStringList{u"lt"_qs};
         QTest::newRow("empty longitude") << QByteArray("/uvidx?lt=10&lg=") << QStringList{u"lg"_qs};
     }
-    void invalidCompatibilityQueries() {
+    void invalidCompatibilityQueries()
+    {
         QFETCH(QByteArray, target);
         QFETCH(QStringList, fields);
         const HttpReply reply = get(target);
@@ -239,7 +252,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->totalCalls(), 0); // refused before any upstream call
     }
 
-    void invalidWatchApiQueries_data() {
+    void invalidWatchApiQueries_data()
+    {
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QString>("field");
         QTest::newRow("no latitude") << QByteArray("/api/v1/weather/current?lon=2") << u"lat"_qs;
@@ -264,7 +278,8 @@ private Q_SLOTS:
         QTest::newRow("malformed language")
             << QByteArray("/api/v1/weather/current?lat=1&lon=2&lang=en_GB!") << u"lang"_qs;
     }
-    void invalidWatchApiQueries() {
+    void invalidWatchApiQueries()
+    {
         QFETCH(QByteArray, target);
         QFETCH(QString, field);
         const HttpReply reply = get(target);
@@ -277,7 +292,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->totalCalls(), 0);
     }
 
-    void upstreamTroubleHasCleanAnswers() {
+    void upstreamTroubleHasCleanAnswers()
+    {
         // A fresh area for each case, so nothing is served from the cache.
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Malformed, 1.0, 0});
         const HttpReply broken = get("/prcpt?lt=-12.0464&lg=-77.0428");

@@ -20,7 +20,8 @@ const QString kKey = QStringLiteral("sandbox-test-key-7f3a9c");
 
 // Spins the event loop until the future is done: the client, the cache and the sandbox all
 // live on this thread, as they do in the server.
-template <typename T> T await(QFuture<T> future, int timeoutMs = 15000) {
+template <typename T> T await(QFuture<T> future, int timeoutMs = 15000)
+{
     QElapsedTimer timer;
     timer.start();
     while (!future.isFinished() && timer.elapsed() < timeoutMs)
@@ -30,7 +31,8 @@ template <typename T> T await(QFuture<T> future, int timeoutMs = 15000) {
     return future.result();
 }
 
-void settle(int ms = 300) {
+void settle(int ms = 300)
+{
     QElapsedTimer timer;
     timer.start();
     while (timer.elapsed() < ms)
@@ -38,13 +40,15 @@ void settle(int ms = 300) {
 }
 
 QStringList g_logLines;
-void captureLogs(QtMsgType, const QMessageLogContext &, const QString &message) {
+void captureLogs(QtMsgType, const QMessageLogContext &, const QString &message)
+{
     g_logLines << message;
 }
 
 } // namespace
 
-class TestWeatherCache : public QObject {
+class TestWeatherCache : public QObject
+{
     Q_OBJECT
 private:
     qint64 m_now = 1'700'000'000'000; // a fixed instant: tests move it by hand
@@ -54,7 +58,8 @@ private:
     QString m_clientKey = kKey;
 
     void build(AccuWeatherClient::Options upstream = {}, WeatherCache::Options options = {},
-               WeatherLocationStore *store = nullptr) {
+               WeatherLocationStore *store = nullptr)
+    {
         m_cache.reset();
         m_client.reset();
         upstream.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port()));
@@ -64,25 +69,29 @@ private:
         m_cache =
             std::make_unique<WeatherCache>(options, *m_client, store, [this] { return m_now; });
     }
-    WeatherAnswer current(double lat, double lon) {
+    WeatherAnswer current(double lat, double lon)
+    {
         return await(m_cache->lookup(WeatherQuery{lat, lon, WeatherProduct::Current, true, {}}));
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         m_sandbox = std::make_unique<AccuWeatherSandbox>(kKey);
         QVERIFY(m_sandbox->listen(QHostAddress::LocalHost, 0));
         m_sandbox->setClock([this] { return m_now; });
         qInstallMessageHandler(captureLogs);
     }
-    void init() {
+    void init()
+    {
         m_now += 24 * 60 * kMinute; // a new day for every test: budgets and quotas start afresh
         m_clientKey = kKey;
         m_sandbox->setFaultPlan({});
         m_sandbox->resetCounts();
         build();
     }
-    void cleanupTestCase() {
+    void cleanupTestCase()
+    {
         qInstallMessageHandler(nullptr);
         // The key must not have reached any log line in any test.
         for (const QString &line : std::as_const(g_logLines))
@@ -90,7 +99,8 @@ private Q_SLOTS:
         QVERIFY(!g_logLines.isEmpty());
     }
 
-    void fiftyConcurrentRequestsMakeOneCall() {
+    void fiftyConcurrentRequestsMakeOneCall()
+    {
         QList<QFuture<WeatherAnswer>> pending;
         for (int i = 0; i < 50; ++i)
             pending << m_cache->lookup(
@@ -104,7 +114,8 @@ private Q_SLOTS:
         QVERIFY(m_cache->stats().joinedFlights >= 49);
     }
 
-    void neighbouringCellsShareOneLocationKey() {
+    void neighbouringCellsShareOneLocationKey()
+    {
         const WeatherAnswer a = current(51.5000, -0.1200);
         const WeatherAnswer b = current(51.5000, -0.1000); // ~1.4 km east: another cell, same town
         QVERIFY(a.ok && b.ok);
@@ -115,7 +126,8 @@ private Q_SLOTS:
         QCOMPARE(b.outcome, CacheOutcome::Hit);
     }
 
-    void ttlThenStaleWhileRevalidate() {
+    void ttlThenStaleWhileRevalidate()
+    {
         QCOMPARE(current(40.4168, -3.7038).outcome, CacheOutcome::Miss);
         m_now += 5 * kMinute;
         const WeatherAnswer warm = current(40.4168, -3.7038);
@@ -134,7 +146,8 @@ private Q_SLOTS:
         QCOMPARE(fresh.ageSeconds, 0);
     }
 
-    void forecastsHaveTheirOwnTtlAndUnits() {
+    void forecastsHaveTheirOwnTtlAndUnits()
+    {
         auto daily = [&](bool metric) {
             return await(m_cache->lookup(
                 WeatherQuery{35.6762, 139.6503, WeatherProduct::Daily, metric, {}}));
@@ -147,7 +160,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->calls("daily"), 2);
     }
 
-    void upstreamExpiresShortensTheTtl() {
+    void upstreamExpiresShortensTheTtl()
+    {
         WeatherCache::Options options;
         options.currentTtlSeconds = 3600; // longer than the sandbox's Expires (10 min)
         build({}, options);
@@ -156,7 +170,8 @@ private Q_SLOTS:
         QVERIFY2(answer.freshSeconds <= 600, qPrintable(QString::number(answer.freshSeconds)));
     }
 
-    void upstreamExpiresOfTheSameLifetimeKeepsTheWholeTtl() {
+    void upstreamExpiresOfTheSameLifetimeKeepsTheWholeTtl()
+    {
         // The sandbox announces the same 10 minutes as the cache's TTL, but its Expires has
         // whole seconds: fetched at .700, it reads 700 ms shorter. That must not cost a call.
         m_now += 700;
@@ -168,7 +183,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->calls("current"), 1);
     }
 
-    void staleIsServedDuringAnOutageUpToTheLimit() {
+    void staleIsServedDuringAnOutageUpToTheLimit()
+    {
         AccuWeatherClient::Options upstream;
         upstream.maxRetries = 1;
         build(upstream);
@@ -191,7 +207,8 @@ private Q_SLOTS:
         QCOMPARE(gone.error.kind, UpstreamError::Kind::ServerError);
     }
 
-    void quotaExhaustionBacksOff() {
+    void quotaExhaustionBacksOff()
+    {
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::QuotaExceeded, 1.0, 0});
         const WeatherAnswer refused = current(41.9028, 12.4964);
         QVERIFY(!refused.ok);
@@ -206,7 +223,8 @@ private Q_SLOTS:
         QVERIFY(current(45.4642, 9.19).ok);
     }
 
-    void staleIsServedWhileTheQuotaIsExhausted() {
+    void staleIsServedWhileTheQuotaIsExhausted()
+    {
         QVERIFY(current(43.2965, 5.3698).ok);
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::QuotaExceeded, 1.0, 0});
         m_now += 20 * kMinute;
@@ -223,7 +241,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->totalCalls(), calls); // the back-off holds every call, refreshes too
     }
 
-    void cellsOfOneAreaShareOneForecastCall() {
+    void cellsOfOneAreaShareOneForecastCall()
+    {
         // 50 watches in one town, in different cells, all asking at once: one geoposition call
         // per cell, but one forecast call for the town's location key.
         QList<QFuture<WeatherAnswer>> pending;
@@ -247,7 +266,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->calls("hourly"), 1);
     }
 
-    void keyNeverLeaksWhenItTravelsInTheUrl() {
+    void keyNeverLeaksWhenItTravelsInTheUrl()
+    {
         AccuWeatherClient::Options upstream;
         upstream.keyPlacement = AccuWeatherClient::KeyPlacement::QueryParameter;
         upstream.maxRetries = 0;
@@ -274,7 +294,8 @@ private Q_SLOTS:
             QVERIFY2(!g_logLines[i].contains(kKey), qPrintable(g_logLines[i]));
     }
 
-    void rateLimitIsAShortBackOff() {
+    void rateLimitIsAShortBackOff()
+    {
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::TooManyRequests, 1.0, 0});
         QCOMPARE(current(59.3293, 18.0686).error.kind, UpstreamError::Kind::QuotaExceeded);
         m_sandbox->setFaultPlan({});
@@ -282,7 +303,8 @@ private Q_SLOTS:
         QVERIFY(current(59.3293, 18.0686).ok);
     }
 
-    void dailyBudgetIsNeverExceeded() {
+    void dailyBudgetIsNeverExceeded()
+    {
         AccuWeatherClient::Options upstream;
         upstream.dailyBudget = 3;
         build(upstream);
@@ -297,7 +319,8 @@ private Q_SLOTS:
         QVERIFY(current(48.2082, 16.3738).ok);
     }
 
-    void malformedJsonIsAnUpstreamError() {
+    void malformedJsonIsAnUpstreamError()
+    {
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Malformed, 1.0, 0});
         const WeatherAnswer answer = current(55.6761, 12.5683);
         QVERIFY(!answer.ok);
@@ -305,7 +328,8 @@ private Q_SLOTS:
         QCOMPARE(m_cache->stats().entries, 0);
     }
 
-    void slowUpstreamTimesOut() {
+    void slowUpstreamTimesOut()
+    {
         AccuWeatherClient::Options upstream;
         upstream.timeoutMs = 300;
         build(upstream);
@@ -317,7 +341,8 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 2500);
     }
 
-    void connectionResetIsRetriedThenReported() {
+    void connectionResetIsRetriedThenReported()
+    {
         AccuWeatherClient::Options upstream;
         upstream.maxRetries = 2;
         build(upstream);
@@ -333,7 +358,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->calls("current"), 0);
     }
 
-    void badKeyIsNotRetried() {
+    void badKeyIsNotRetried()
+    {
         m_clientKey = QStringLiteral("wrong-key");
         const WeatherAnswer answer = current(53.3498, -6.2603);
         QCOMPARE(answer.error.kind, UpstreamError::Kind::Unauthorized);
@@ -342,14 +368,16 @@ private Q_SLOTS:
         QVERIFY(!answer.error.detail.contains(kKey) && !answer.error.detail.contains("wrong-key"));
     }
 
-    void keyCanTravelAsQueryParameter() {
+    void keyCanTravelAsQueryParameter()
+    {
         AccuWeatherClient::Options upstream;
         upstream.keyPlacement = AccuWeatherClient::KeyPlacement::QueryParameter;
         build(upstream);
         QVERIFY(current(37.9838, 23.7275).ok);
     }
 
-    void locationKeysSurviveARestart() {
+    void locationKeysSurviveARestart()
+    {
         QTemporaryDir dir;
         MetricsDatabase db;
         QVERIFY(db.open(dir.filePath("weather.db")));
@@ -364,7 +392,8 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->calls("current"), 1);
     }
 
-    void memoryIsBounded() {
+    void memoryIsBounded()
+    {
         WeatherCache::Options options;
         options.maxEntries = 3;
         build({}, options);

@@ -2,16 +2,15 @@
 
 #include "http/HttpServer.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QCoreApplication>
 #include <QMetaObject>
-
 #include <openssl/core_names.h>
 #include <openssl/ecdsa.h>
-#include <openssl/pem.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
 
 namespace isobar::test {
 
@@ -45,11 +44,13 @@ QByteArray digestSign(EVP_PKEY *key, const QByteArray &input)
     EVP_MD_CTX *context = EVP_MD_CTX_new();
     size_t length = 0;
     EVP_DigestSignInit(context, nullptr, EVP_sha256(), nullptr, key);
-    EVP_DigestSign(context, nullptr, &length, reinterpret_cast<const unsigned char *>(input.constData()),
+    EVP_DigestSign(context, nullptr, &length,
+                   reinterpret_cast<const unsigned char *>(input.constData()),
                    size_t(input.size()));
     QByteArray signature(qsizetype(length), '\0');
     EVP_DigestSign(context, reinterpret_cast<unsigned char *>(signature.data()), &length,
-                   reinterpret_cast<const unsigned char *>(input.constData()), size_t(input.size()));
+                   reinterpret_cast<const unsigned char *>(input.constData()),
+                   size_t(input.size()));
     EVP_MD_CTX_free(context);
     signature.resize(qsizetype(length));
     return signature;
@@ -99,19 +100,22 @@ QByteArray TokenSigner::base64Url(const QByteArray &bytes)
 
 QJsonObject TokenSigner::jwks() const
 {
-    const QJsonObject rsa{{"kty", "RSA"},
-                          {"kid", "rsa-1"},
-                          {"use", "sig"},
-                          {"alg", "RS256"},
-                          {"n", QString::fromLatin1(base64Url(bigNumberParam(m_keys->rsa, OSSL_PKEY_PARAM_RSA_N)))},
-                          {"e", QString::fromLatin1(base64Url(bigNumberParam(m_keys->rsa, OSSL_PKEY_PARAM_RSA_E)))}};
+    const QJsonObject rsa{
+        {"kty", "RSA"},
+        {"kid", "rsa-1"},
+        {"use", "sig"},
+        {"alg", "RS256"},
+        {"n", QString::fromLatin1(base64Url(bigNumberParam(m_keys->rsa, OSSL_PKEY_PARAM_RSA_N)))},
+        {"e", QString::fromLatin1(base64Url(bigNumberParam(m_keys->rsa, OSSL_PKEY_PARAM_RSA_E)))}};
     const QJsonObject ec{
         {"kty", "EC"},
         {"kid", "ec-1"},
         {"use", "sig"},
         {"crv", "P-256"},
-        {"x", QString::fromLatin1(base64Url(padLeft(bigNumberParam(m_keys->ec, OSSL_PKEY_PARAM_EC_PUB_X), 32)))},
-        {"y", QString::fromLatin1(base64Url(padLeft(bigNumberParam(m_keys->ec, OSSL_PKEY_PARAM_EC_PUB_Y), 32)))}};
+        {"x", QString::fromLatin1(
+                  base64Url(padLeft(bigNumberParam(m_keys->ec, OSSL_PKEY_PARAM_EC_PUB_X), 32)))},
+        {"y", QString::fromLatin1(
+                  base64Url(padLeft(bigNumberParam(m_keys->ec, OSSL_PKEY_PARAM_EC_PUB_Y), 32)))}};
     return QJsonObject{{"keys", QJsonArray{rsa, ec}}};
 }
 
@@ -126,7 +130,8 @@ QByteArray TokenSigner::rsaPublicKeyPem() const
     return pem;
 }
 
-QByteArray TokenSigner::signRs256(const QJsonObject &claims, const QString &kid, QJsonObject header) const
+QByteArray TokenSigner::signRs256(const QJsonObject &claims, const QString &kid,
+                                  QJsonObject header) const
 {
     header.insert("alg", "RS256");
     header.insert("typ", header.value("typ").toString("JWT"));
@@ -143,20 +148,23 @@ QByteArray TokenSigner::signEs256(const QJsonObject &claims, const QString &kid)
     return input + '.' + base64Url(derToJose(digestSign(m_keys->ec, input)));
 }
 
-QByteArray TokenSigner::signHs256(const QJsonObject &claims, const QByteArray &secret, const QString &kid)
+QByteArray TokenSigner::signHs256(const QJsonObject &claims, const QByteArray &secret,
+                                  const QString &kid)
 {
     const QJsonObject header{{"alg", "HS256"}, {"typ", "JWT"}, {"kid", kid}};
     const QByteArray input = encodeSegment(header) + '.' + encodeSegment(claims);
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     HMAC(EVP_sha256(), secret.constData(), int(secret.size()),
-         reinterpret_cast<const unsigned char *>(input.constData()), size_t(input.size()), mac, &length);
+         reinterpret_cast<const unsigned char *>(input.constData()), size_t(input.size()), mac,
+         &length);
     return input + '.' + base64Url(QByteArray(reinterpret_cast<const char *>(mac), int(length)));
 }
 
 QByteArray TokenSigner::unsignedToken(const QJsonObject &claims)
 {
-    return encodeSegment(QJsonObject{{"alg", "none"}, {"typ", "JWT"}}) + '.' + encodeSegment(claims) + '.';
+    return encodeSegment(QJsonObject{{"alg", "none"}, {"typ", "JWT"}}) + '.' + encodeSegment(claims)
+           + '.';
 }
 
 OidcTestProvider::OidcTestProvider(const TokenSigner &signer)
@@ -169,8 +177,9 @@ OidcTestProvider::OidcTestProvider(const TokenSigner &signer)
 OidcTestProvider::~OidcTestProvider()
 {
     stop();
-    QMetaObject::invokeMethod(&m_context, [this] { m_context.moveToThread(QCoreApplication::instance()->thread()); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &m_context, [this] { m_context.moveToThread(QCoreApplication::instance()->thread()); },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }
@@ -183,19 +192,22 @@ bool OidcTestProvider::start()
         [this, &ok] {
             auto *server = new HttpServer(HttpLimits{});
             Router &router = server->router();
-            router.add("GET", QStringLiteral("/.well-known/openid-configuration"), QStringLiteral("discovery"),
+            router.add("GET", QStringLiteral("/.well-known/openid-configuration"),
+                       QStringLiteral("discovery"),
                        [this](const HttpRequest &, const RouteParams &) {
                            ++m_discovery;
-                           const QJsonObject document{{"issuer", issuer()},
-                                                      {"jwks_uri", QString(issuer() + QStringLiteral("/jwks.json"))},
-                                                      {"id_token_signing_alg_values_supported",
-                                                       QJsonArray{u"RS256"_qs, u"ES256"_qs}}};
+                           const QJsonObject document{
+                               {"issuer", issuer()},
+                               {"jwks_uri", QString(issuer() + QStringLiteral("/jwks.json"))},
+                               {"id_token_signing_alg_values_supported",
+                                QJsonArray{u"RS256"_qs, u"ES256"_qs}}};
                            return readyResponse(HttpResponse::json(document));
                        });
             router.add("GET", QStringLiteral("/jwks.json"), QStringLiteral("keys"),
                        [this](const HttpRequest &, const RouteParams &) {
                            ++m_jwks;
-                           return readyResponse(HttpResponse::bytes(m_jwksDocument, "application/json"));
+                           return readyResponse(
+                               HttpResponse::bytes(m_jwksDocument, "application/json"));
                        });
             ok = server->listen(QHostAddress::LocalHost, 0);
             m_port = server->port();
@@ -209,7 +221,8 @@ void OidcTestProvider::stop()
 {
     if (!m_server)
         return;
-    QMetaObject::invokeMethod(m_server, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_server, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
     m_server = nullptr;
 }
 

@@ -5,7 +5,6 @@
 #include <QObject>
 #include <QString>
 #include <QThread>
-
 #include <atomic>
 #include <memory>
 
@@ -26,9 +25,11 @@ public:
 
     QByteArray signRs256(const QJsonObject &claims, const QString &kid = QStringLiteral("rsa-1"),
                          QJsonObject header = {}) const;
-    QByteArray signEs256(const QJsonObject &claims, const QString &kid = QStringLiteral("ec-1")) const;
+    QByteArray signEs256(const QJsonObject &claims,
+                         const QString &kid = QStringLiteral("ec-1")) const;
     // HMAC-SHA256 with `secret`, header alg HS256 (the key-confusion attack).
-    static QByteArray signHs256(const QJsonObject &claims, const QByteArray &secret, const QString &kid);
+    static QByteArray signHs256(const QJsonObject &claims, const QByteArray &secret,
+                                const QString &kid);
     static QByteArray unsignedToken(const QJsonObject &claims); // alg "none"
 
     static QByteArray base64Url(const QByteArray &bytes);

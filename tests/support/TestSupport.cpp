@@ -2,13 +2,18 @@
 
 #include <QDeadlineTimer>
 #include <QRegularExpression>
-
 #include <csignal>
 
 namespace isobar::test {
 
-QString sampleDataDir() { return QStringLiteral(ISOBAR_TEST_DATA_DIR "/ukhsa"); }
-QString fixturesDir() { return QStringLiteral(ISOBAR_TEST_FIXTURES_DIR); }
+QString sampleDataDir()
+{
+    return QStringLiteral(ISOBAR_TEST_DATA_DIR "/ukhsa");
+}
+QString fixturesDir()
+{
+    return QStringLiteral(ISOBAR_TEST_FIXTURES_DIR);
+}
 
 HttpClient::HttpClient(quint16 port)
 {
@@ -26,7 +31,8 @@ std::optional<HttpReply> HttpClient::readReply(int timeoutMs)
 {
     const QDeadlineTimer deadline(timeoutMs);
     auto fill = [&] {
-        if (m_socket.bytesAvailable() == 0 && !m_socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
+        if (m_socket.bytesAvailable() == 0
+            && !m_socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime()))))
             return false;
         m_buffer += m_socket.readAll();
         return true;
@@ -43,7 +49,8 @@ std::optional<HttpReply> HttpClient::readReply(int timeoutMs)
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const qsizetype colon = lines[i].indexOf(':');
         if (colon > 0)
-            reply.headers.insert(lines[i].first(colon).trimmed().toLower(), lines[i].sliced(colon + 1).trimmed());
+            reply.headers.insert(lines[i].first(colon).trimmed().toLower(),
+                                 lines[i].sliced(colon + 1).trimmed());
     }
     const qsizetype length = reply.headers.value("content-length").toLongLong();
     while (m_buffer.size() < headerEnd + 4 + length) {
@@ -81,8 +88,8 @@ HttpReply HttpClient::request(quint16 port, const QByteArray &method, const QByt
                               const QByteArray &body, const QByteArray &extraHeaders)
 {
     HttpClient client(port);
-    QByteArray raw = method + ' ' + target + " HTTP/1.1\r\nHost: localhost:" + QByteArray::number(port)
-        + "\r\nConnection: close\r\n" + extraHeaders;
+    QByteArray raw = method + ' ' + target + " HTTP/1.1\r\nHost: localhost:"
+                     + QByteArray::number(port) + "\r\nConnection: close\r\n" + extraHeaders;
     if (!body.isEmpty() || method == "POST" || method == "PUT") {
         if (!extraHeaders.toLower().contains("content-type:"))
             raw += "Content-Type: application/json\r\n";
@@ -109,7 +116,7 @@ bool ServerProcess::start(const QString &databasePath, const QStringList &extraA
                                 QStringLiteral("--port"), QStringLiteral("0")}
                         + extraArguments
                         + (extraArguments.contains(QStringLiteral("--oidc-issuer"))
-                               || extraArguments.contains(QStringLiteral("--no-auth"))
+                                   || extraArguments.contains(QStringLiteral("--no-auth"))
                                ? QStringList()
                                : QStringList{QStringLiteral("--no-auth")}));
     static const QRegularExpression listening(QStringLiteral("listening on http://[^:]+:(\\d+)"));
@@ -153,7 +160,8 @@ int runIngest(const QString &databasePath, const QStringList &paths, QByteArray 
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
     process.start(QStringLiteral(ISOBAR_BINARY),
-                  QStringList{QStringLiteral("ingest"), QStringLiteral("--database"), databasePath} + paths);
+                  QStringList{QStringLiteral("ingest"), QStringLiteral("--database"), databasePath}
+                      + paths);
     process.waitForFinished(300000);
     if (output)
         *output = process.readAll();

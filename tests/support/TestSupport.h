@@ -7,7 +7,6 @@
 #include <QString>
 #include <QTcpSocket>
 #include <QTemporaryDir>
-
 #include <optional>
 
 namespace isobar::test {
