@@ -16,6 +16,8 @@ packages=(
   fonts-dejavu-core
   # benchmark reference and load generator
   nginx-light wrk
+  # promtool checks the /metrics exposition in the tests
+  prometheus
   # real Secret Service for keychain tests
   dbus dbus-x11 gnome-keyring libsecret-tools libsecret-1-0
   # misc
