@@ -8,7 +8,8 @@
 
 namespace isobar {
 
-QImage ChartRenderer::renderImage(QGraphicsScene &scene, QSize size) {
+QImage ChartRenderer::renderImage(QGraphicsScene &scene, QSize size)
+{
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::white);
     QPainter painter(&image);
@@ -21,11 +22,14 @@ QImage ChartRenderer::renderImage(QGraphicsScene &scene, QSize size) {
 }
 
 QByteArray ChartRenderer::render(QGraphicsScene &scene, QSize size, ChartFormat format,
-                                 const QString &title) {
+                                 const QString &title)
+{
+    if (format != ChartFormat::Svg)
+        return encodeImage(renderImage(scene, size), format);
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
-    if (format == ChartFormat::Svg) {
+    {
         QSvgGenerator generator;
         generator.setOutputDevice(&buffer);
         generator.setSize(size);
@@ -51,9 +55,15 @@ QByteArray ChartRenderer::render(QGraphicsScene &scene, QSize size, ChartFormat 
                                                      .arg(size.height()));
             bytes.replace(header, headerEnd - header, text.toUtf8());
         }
-        return bytes;
     }
-    const QImage image = renderImage(scene, size);
+    return bytes;
+}
+
+QByteArray ChartRenderer::encodeImage(const QImage &image, ChartFormat format)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
     if (format == ChartFormat::Jpeg)
         image.convertToFormat(QImage::Format_RGB32).save(&buffer, "JPEG", 90);
     else

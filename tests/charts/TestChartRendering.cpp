@@ -10,6 +10,7 @@
 #include <QChart>
 #include <QImageReader>
 #include <QTest>
+#include <QThread>
 #include <QXmlStreamReader>
 
 using namespace isobar;
@@ -20,7 +21,8 @@ const QDate kFirst(2024, 3, 1);
 
 std::shared_ptr<const SeriesDescription> series(const QString &metric,
                                                 const QString &age = u"all"_qs,
-                                                const QString &frequency = u"daily"_qs) {
+                                                const QString &frequency = u"daily"_qs)
+{
     SeriesDescription d;
     d.topic = u"COVID-19"_qs;
     d.metric = metric;
@@ -34,14 +36,16 @@ std::shared_ptr<const SeriesDescription> series(const QString &metric,
 }
 
 QList<ChartPoint> daily(const std::shared_ptr<const SeriesDescription> &s,
-                        const QList<double> &values) {
+                        const QList<double> &values)
+{
     QList<ChartPoint> points;
     for (int i = 0; i < values.size(); ++i)
         points.append(ChartPoint{s, kFirst.addDays(i), values[i], false, {}, {}});
     return points;
 }
 
-ChartRequest request(ChartType type, int plots = 1, QSize size = {600, 300}) {
+ChartRequest request(ChartType type, int plots = 1, QSize size = {600, 300})
+{
     ChartRequest r;
     r.size = size;
     for (int i = 0; i < plots; ++i) {
@@ -56,7 +60,8 @@ ChartRequest request(ChartType type, int plots = 1, QSize size = {600, 300}) {
     return r;
 }
 
-QChart *chartIn(QGraphicsScene &scene) {
+QChart *chartIn(QGraphicsScene &scene)
+{
     for (QGraphicsItem *item : scene.items()) {
         if (auto *chart = dynamic_cast<QChart *>(item))
             return chart;
@@ -64,11 +69,13 @@ QChart *chartIn(QGraphicsScene &scene) {
     return nullptr;
 }
 
-QColor pixel(const QImage &image, QPointF at) {
+QColor pixel(const QImage &image, QPointF at)
+{
     return image.pixelColor(at.toPoint());
 }
 
-QString describe(QColor c) {
+QString describe(QColor c)
+{
     return QStringLiteral("rgb(%1,%2,%3)").arg(c.red()).arg(c.green()).arg(c.blue());
 }
 
@@ -77,7 +84,8 @@ QString describe(QColor c) {
              qPrintable(describe(actual) + u" != " + describe(expected)))
 
 // Texts of the SVG's <text> elements, failing on malformed XML.
-QStringList svgTexts(const QByteArray &svg, QSize *size = nullptr) {
+QStringList svgTexts(const QByteArray &svg, QSize *size = nullptr)
+{
     QXmlStreamReader xml(svg);
     QStringList texts;
     while (!xml.atEnd()) {
@@ -96,13 +104,15 @@ QStringList svgTexts(const QByteArray &svg, QSize *size = nullptr) {
 
 } // namespace
 
-class TestChartRendering : public QObject {
+class TestChartRendering : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
     void fontIsDejaVu() { QCOMPARE(ChartStyle::font(12).family(), u"DejaVu Sans"_qs); }
 
-    void waffleOf45PercentFills45Cells() {
+    void waffleOf45PercentFills45Cells()
+    {
         ChartRequest r = request(ChartType::Waffle, 1, {300, 300});
         ChartDataset data{{daily(series(u"vaccine_uptake"_qs), {45})}};
         auto scene = ChartBuilder::build(r, data);
@@ -119,7 +129,8 @@ private Q_SLOTS:
         QCOMPARE(empty, 55);
     }
 
-    void waffleLayersSmallerPercentagesOverLarger() {
+    void waffleLayersSmallerPercentagesOverLarger()
+    {
         ChartRequest r = request(ChartType::Waffle, 3, {400, 300});
         ChartDataset data{{daily(series(u"a"_qs), {60}), daily(series(u"b"_qs), {30}),
                            daily(series(u"c"_qs), {10})}};
@@ -135,7 +146,8 @@ private Q_SLOTS:
         QCOMPARE(counts, QList<int>({30, 20, 10, 40}));
     }
 
-    void shadedSectionColoursTheRecentPoints_data() {
+    void shadedSectionColoursTheRecentPoints_data()
+    {
         QTest::addColumn<QString>("metric");
         QTest::addColumn<double>("recent");
         QTest::addColumn<QColor>("shade");
@@ -149,7 +161,8 @@ private Q_SLOTS:
             << u"COVID-19_something_byDay"_qs << 200.0 << ChartPalette::neutralShade();
     }
 
-    void shadedSectionColoursTheRecentPoints() {
+    void shadedSectionColoursTheRecentPoints()
+    {
         QFETCH(QString, metric);
         QFETCH(double, recent);
         QFETCH(QColor, shade);
@@ -173,7 +186,8 @@ private Q_SLOTS:
         COMPARE_COLOUR(pixel(image, (at(19, 20) + at(20, 20)) / 2), ChartPalette::neutralShade());
     }
 
-    void weeklyDataShadesOnlyTheLastWeek() {
+    void weeklyDataShadesOnlyTheLastWeek()
+    {
         const auto weekly = series(u"COVID-19_deaths_ONSByWeek"_qs, u"all"_qs, u"weekly"_qs);
         QList<ChartPoint> points;
         for (int i = 0; i < 10; ++i)
@@ -192,7 +206,8 @@ private Q_SLOTS:
         COMPARE_COLOUR(pixel(image, (at(7, 20) + at(8, 20)) / 2), ChartPalette::neutralShade());
     }
 
-    void reportingDelayPeriodIsShaded() {
+    void reportingDelayPeriodIsShaded()
+    {
         QList<ChartPoint> points =
             daily(series(u"COVID-19_cases_casesByDay"_qs), QList<double>(30, 100.0));
         for (int i = 25; i < 30; ++i)
@@ -216,7 +231,8 @@ private Q_SLOTS:
                  qPrintable(describe(band)));
     }
 
-    void multiColouredLinesUseColourAndDash() {
+    void multiColouredLinesUseColourAndDash()
+    {
         ChartRequest r = request(ChartType::LineMultiColoured, 2);
         r.plots[0].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_qs);
         r.plots[1].colour = ChartPalette::colour(u"COLOUR_2_TURQUOISE"_qs);
@@ -246,7 +262,8 @@ private Q_SLOTS:
         QVERIFY2(dashed > 0.3 && dashed < 0.9, qPrintable(QString::number(dashed)));
     }
 
-    void confidenceBandOnlyWhenAskedAndBounded() {
+    void confidenceBandOnlyWhenAskedAndBounded()
+    {
         QList<ChartPoint> points = daily(series(u"a"_qs), QList<double>(20, 100));
         for (ChartPoint &p : points) {
             p.upper = 140;
@@ -268,7 +285,8 @@ private Q_SLOTS:
         QVERIFY2(with.blue() > with.red(), qPrintable(describe(with))); // dark blue, lightened
     }
 
-    void simpleLineIsFilledToZero() {
+    void simpleLineIsFilledToZero()
+    {
         ChartRequest r = request(ChartType::SimpleLine, 1, {200, 60});
         auto scene =
             ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_qs), QList<double>(10, 100))}});
@@ -284,7 +302,8 @@ private Q_SLOTS:
         QVERIFY(above.y() < under.y());
     }
 
-    void singleSimplifiedLabelsFirstAndLast() {
+    void singleSimplifiedLabelsFirstAndLast()
+    {
         QList<double> values(7, 100.0);
         values << QList<double>(7, 150.0);
         values.last() = 175;
@@ -301,12 +320,14 @@ private Q_SLOTS:
             chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst.addDays(9)), 150));
         bool found = false;
         for (int dy = -1; dy <= 1; ++dy)
-            found = found || image.pixelColor(onLine.toPoint() + QPoint(0, dy)).rgb() ==
-                                 ChartPalette::trendNegative().rgb();
+            found = found
+                    || image.pixelColor(onLine.toPoint() + QPoint(0, dy)).rgb()
+                           == ChartPalette::trendNegative().rgb();
         QVERIFY(found);
     }
 
-    void barsByAgeSortByAge() {
+    void barsByAgeSortByAge()
+    {
         ChartRequest r = request(ChartType::Bar);
         r.xAxis = ChartAxis::Age;
         r.plots[0].colour = ChartPalette::colour(u"COLOUR_3_DARK_PINK"_qs);
@@ -340,7 +361,8 @@ private Q_SLOTS:
         QVERIFY(barTop(0) > 2);
     }
 
-    void stackedBarsStackPlots() {
+    void stackedBarsStackPlots()
+    {
         ChartRequest r = request(ChartType::StackedBar, 2);
         r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_qs);
         r.plots[1].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_qs);
@@ -357,7 +379,8 @@ private Q_SLOTS:
         COMPARE_COLOUR(pixel(image, QPointF(x, y150)), QColor(244, 106, 37));
     }
 
-    void heatmapCellsFollowTheScale() {
+    void heatmapCellsFollowTheScale()
+    {
         ChartRequest r = request(ChartType::Heatmap, 1, {500, 240});
         r.categoryAxis = ChartAxis::Age;
         QList<ChartPoint> points;
@@ -389,13 +412,14 @@ private Q_SLOTS:
         COMPARE_COLOUR(cell(3, 1), HeatmapChart::scaleColour(1)); // 5-14 day 3: 32, the maximum
         COMPARE_COLOUR(cell(1, 1), HeatmapChart::colourFor(grid, 12)); // 5-14 day 1
         COMPARE_COLOUR(cell(2, 0), HeatmapChart::emptyCellColour());   // 0-4 day 2: missing
-        QVERIFY(HeatmapChart::scaleColour(0.5).lightness() <
-                HeatmapChart::scaleColour(0).lightness());
-        QVERIFY(HeatmapChart::scaleColour(0.5).lightness() >
-                HeatmapChart::scaleColour(1).lightness());
+        QVERIFY(HeatmapChart::scaleColour(0.5).lightness()
+                < HeatmapChart::scaleColour(0).lightness());
+        QVERIFY(HeatmapChart::scaleColour(0.5).lightness()
+                > HeatmapChart::scaleColour(1).lightness());
     }
 
-    void sizeAndFormatAsRequested_data() {
+    void sizeAndFormatAsRequested_data()
+    {
         QTest::addColumn<int>("type");
         QTest::addColumn<QSize>("size");
         const QList<ChartType> types = {ChartType::SimpleLine,
@@ -414,7 +438,8 @@ private Q_SLOTS:
         }
     }
 
-    void sizeAndFormatAsRequested() {
+    void sizeAndFormatAsRequested()
+    {
         QFETCH(int, type);
         QFETCH(QSize, size);
         ChartRequest r = request(ChartType(type), 1, size);
@@ -444,9 +469,9 @@ private Q_SLOTS:
             svgTexts(ChartRenderer::render(*scene, size, ChartFormat::Svg), &svgSize);
         QVERIFY(!texts.contains(u"<malformed>"_qs));
         QCOMPARE(svgSize, size);
-        const bool hasAxes = ChartType(type) != ChartType::SimpleLine &&
-                             ChartType(type) != ChartType::Waffle &&
-                             ChartType(type) != ChartType::Heatmap;
+        const bool hasAxes = ChartType(type) != ChartType::SimpleLine
+                             && ChartType(type) != ChartType::Waffle
+                             && ChartType(type) != ChartType::Heatmap;
         if (hasAxes && size.width() >= 515) {
             QVERIFY2(texts.contains(r.xAxisTitle), qPrintable(texts.join(u'|')));
             // The simplified line has no value axis: its two labelled ends carry the values.
@@ -455,7 +480,22 @@ private Q_SLOTS:
         }
     }
 
-    void noDataSaysSo() {
+    void encodingWorksOffTheGuiThread()
+    {
+        ChartRequest r = request(ChartType::Waffle, 1, {300, 200});
+        auto scene = ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_qs), {45})}});
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        QByteArray png;
+        std::unique_ptr<QThread> worker(
+            QThread::create([&] { png = ChartRenderer::encodeImage(image, ChartFormat::Png); }));
+        worker->start();
+        QVERIFY(worker->wait(10000));
+        QCOMPARE(QImage::fromData(png, "PNG").convertToFormat(image.format()), image);
+        QCOMPARE(png, ChartRenderer::render(*scene, r.size, ChartFormat::Png));
+    }
+
+    void noDataSaysSo()
+    {
         for (ChartType type :
              {ChartType::LineMultiColoured, ChartType::Waffle, ChartType::Heatmap}) {
             ChartRequest r = request(type);
