@@ -17,7 +17,8 @@ namespace isobar {
 
 namespace {
 
-std::optional<ChartFormat> formatFromExtension(const QString &path) {
+std::optional<ChartFormat> formatFromExtension(const QString &path)
+{
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == u"png")
         return ChartFormat::Png;
@@ -30,7 +31,8 @@ std::optional<ChartFormat> formatFromExtension(const QString &path) {
 
 } // namespace
 
-int runChartCommand(const QStringList &arguments) {
+int runChartCommand(const QStringList &arguments)
+{
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Render a chart from the metrics store: REQUEST.json is a POST /api/charts/v2 "

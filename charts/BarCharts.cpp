@@ -19,12 +19,14 @@ namespace isobar::BarCharts {
 
 namespace {
 
-QString dateLabel(QDate date) {
+QString dateLabel(QDate date)
+{
     return date.toString(QStringLiteral("d MMM yyyy"));
 }
 
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data,
-          QAbstractBarSeries *series) {
+          QAbstractBarSeries *series)
+{
     QChart *chart = ChartStyle::addChart(scene, request.size);
     const BarTable table = barTable(request, data);
     double low = 0, high = 0;
@@ -103,7 +105,8 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
 
 } // namespace
 
-BarTable barTable(const ChartRequest &request, const ChartDataset &data) {
+BarTable barTable(const ChartRequest &request, const ChartDataset &data)
+{
     BarTable table;
     QList<QHash<QString, ChartPoint>> byCategory(data.plots.size());
     QStringList categories;
@@ -148,11 +151,13 @@ BarTable barTable(const ChartRequest &request, const ChartDataset &data) {
     return table;
 }
 
-void bar(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
+void bar(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
+{
     draw(scene, request, data, new QBarSeries);
 }
 
-void stackedBar(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
+void stackedBar(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
+{
     draw(scene, request, data, new QStackedBarSeries);
 }
 

@@ -7,13 +7,15 @@ namespace isobar {
 
 namespace {
 
-bool isTotal(const QString &name) {
+bool isTotal(const QString &name)
+{
     return name.compare(u"all", Qt::CaseInsensitive) == 0;
 }
 
 // The lower bound of an age band ("00-04", "5-9", "90+", "<1", "65 and over"); bands
 // without a number sort after those with one.
-double ageLowerBound(const QString &band) {
+double ageLowerBound(const QString &band)
+{
     static const QRegularExpression firstNumber(QStringLiteral("(\\d+(?:\\.\\d+)?)"));
     const QRegularExpressionMatch match = firstNumber.match(band);
     if (!match.hasMatch())
@@ -25,7 +27,8 @@ double ageLowerBound(const QString &band) {
 
 } // namespace
 
-QString categoryOf(const SeriesDescription &series, ChartAxis axis) {
+QString categoryOf(const SeriesDescription &series, ChartAxis axis)
+{
     switch (axis) {
     case ChartAxis::Age:
         return series.age;
@@ -41,7 +44,8 @@ QString categoryOf(const SeriesDescription &series, ChartAxis axis) {
     return {};
 }
 
-QStringList sortedCategories(QStringList categories, ChartAxis axis) {
+QStringList sortedCategories(QStringList categories, ChartAxis axis)
+{
     categories.removeDuplicates();
     std::stable_sort(categories.begin(), categories.end(),
                      [axis](const QString &a, const QString &b) {

@@ -11,7 +11,8 @@ namespace isobar {
 // shows in a QGraphicsView and what ChartRenderer paints. One drawing per chart type; a valid
 // request without points draws "No data". GUI thread only (docs/CHARTS.md): the scene holds
 // QtCharts objects.
-class ChartBuilder {
+class ChartBuilder
+{
 public:
     static std::unique_ptr<QGraphicsScene> build(const ChartRequest &request,
                                                  const ChartDataset &data);

@@ -7,20 +7,23 @@ namespace isobar {
 namespace {
 
 // MetricsQuery answers for metrics; a topic name alone it does not check.
-bool topicExists(MetricsQuery &query, const QString &topic) {
+bool topicExists(MetricsQuery &query, const QString &topic)
+{
     QSqlQuery sql(query.database());
     sql.prepare(QStringLiteral("SELECT 1 FROM topic WHERE name = ? LIMIT 1"));
     sql.addBindValue(topic);
     return sql.exec() && sql.next();
 }
 
-bool fail(ChartRequestError *error, const QString &field, const QString &detail) {
+bool fail(ChartRequestError *error, const QString &field, const QString &detail)
+{
     if (error)
         *error = {field, detail};
     return false;
 }
 
-bool checkMetric(MetricsQuery &query, const ChartPlot &plot, int index, ChartRequestError *error) {
+bool checkMetric(MetricsQuery &query, const ChartPlot &plot, int index, ChartRequestError *error)
+{
     const QString prefix = QStringLiteral("plots[%1].").arg(index);
     const PointSelection &s = plot.selection;
     if (!topicExists(query, s.topic))
@@ -42,7 +45,8 @@ bool checkMetric(MetricsQuery &query, const ChartPlot &plot, int index, ChartReq
 
 // A waffle draws shares of 100 cells, largest first: each plot's latest value must be a
 // percentage, and they must come in descending order so the layers nest.
-bool checkWaffle(const ChartDataset &data, ChartRequestError *error) {
+bool checkWaffle(const ChartDataset &data, ChartRequestError *error)
+{
     std::optional<double> previous;
     for (int i = 0; i < data.plots.size(); ++i) {
         if (data.plots[i].isEmpty())
@@ -66,7 +70,8 @@ bool checkWaffle(const ChartDataset &data, ChartRequestError *error) {
 
 } // namespace
 
-bool ChartDataset::isEmpty() const {
+bool ChartDataset::isEmpty() const
+{
     for (const auto &plot : plots) {
         if (!plot.isEmpty())
             return false;
@@ -74,7 +79,8 @@ bool ChartDataset::isEmpty() const {
     return true;
 }
 
-QDate ChartDataset::newestDate() const {
+QDate ChartDataset::newestDate() const
+{
     QDate newest;
     for (const auto &plot : plots) {
         for (const ChartPoint &point : plot) {
@@ -86,7 +92,8 @@ QDate ChartDataset::newestDate() const {
 }
 
 std::optional<ChartDataset> ChartData::load(MetricsQuery &query, const ChartRequest &request,
-                                            ChartRequestError *error) {
+                                            ChartRequestError *error)
+{
     ChartDataset data;
     for (int i = 0; i < request.plots.size(); ++i) {
         const ChartPlot &plot = request.plots[i];

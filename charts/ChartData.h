@@ -31,7 +31,8 @@ struct ChartDataset {
 // Reads a request's points through MetricsQuery (public, released points only) and checks what
 // only the store can tell: unknown topic or metric, a metric under another topic, a chart type
 // that cannot show the metric. Runs on whichever thread owns `query`.
-class ChartData {
+class ChartData
+{
 public:
     static constexpr qint64 kMaxPointsPerPlot = 200000;
 

@@ -8,7 +8,8 @@ namespace isobar {
 
 namespace {
 
-QString typeDescription(ChartType type) {
+QString typeDescription(ChartType type)
+{
     switch (type) {
     case ChartType::SimpleLine:
         return QStringLiteral("A simple line chart");
@@ -30,13 +31,15 @@ QString typeDescription(ChartType type) {
     return QStringLiteral("A chart");
 }
 
-QString day(QDate date) {
+QString day(QDate date)
+{
     return date.toString(QStringLiteral("d MMMM yyyy"));
 }
 
 } // namespace
 
-QString ChartDescription::describe(const ChartRequest &request, const ChartDataset &data) {
+QString ChartDescription::describe(const ChartRequest &request, const ChartDataset &data)
+{
     const QLocale locale(QLocale::English, QLocale::UnitedKingdom);
     auto number = [&](double value) {
         return locale.toString(value, 'f', value == qRound64(value) ? 0 : 2);

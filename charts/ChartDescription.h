@@ -6,7 +6,8 @@ namespace isobar {
 
 // The alternative text of a chart: one paragraph naming its type, metric, geography and date
 // range, then the latest value and how it changed. Plain data, any thread.
-class ChartDescription {
+class ChartDescription
+{
 public:
     static QString describe(const ChartRequest &request, const ChartDataset &data);
 };

@@ -33,14 +33,16 @@ constexpr int kSelectable = 12;
 
 } // namespace
 
-QStringList names() {
+QStringList names()
+{
     QStringList result;
     for (const NamedColour &c : kColours)
         result << QLatin1String(c.name);
     return result;
 }
 
-std::optional<QColor> colour(const QString &name) {
+std::optional<QColor> colour(const QString &name)
+{
     for (const NamedColour &c : kColours) {
         if (name.compare(QLatin1String(c.name), Qt::CaseInsensitive) == 0)
             return QColor(c.r, c.g, c.b);
@@ -48,36 +50,46 @@ std::optional<QColor> colour(const QString &name) {
     return std::nullopt;
 }
 
-QColor seriesColour(int index) {
+QColor seriesColour(int index)
+{
     const NamedColour &c = kColours[std::size_t(index % kSelectable)];
     return QColor(c.r, c.g, c.b);
 }
 
-QColor trendPositive() {
+QColor trendPositive()
+{
     return QColor(0, 112, 60);
 }
-QColor trendNegative() {
+QColor trendNegative()
+{
     return QColor(171, 43, 23);
 }
-QColor trendNeutral() {
+QColor trendNeutral()
+{
     return QColor(56, 63, 67);
 }
-QColor goodShade() {
+QColor goodShade()
+{
     return QColor(204, 226, 216);
 }
-QColor badShade() {
+QColor badShade()
+{
     return QColor(246, 215, 210);
 }
-QColor neutralShade() {
+QColor neutralShade()
+{
     return QColor(235, 233, 231);
 }
-QColor reportingDelayShade() {
+QColor reportingDelayShade()
+{
     return QColor(177, 180, 182);
 }
-QColor lineBackground() {
+QColor lineBackground()
+{
     return QColor(248, 248, 248);
 }
-QColor lineFill() {
+QColor lineFill()
+{
     return QColor(243, 242, 241);
 }
 

@@ -26,7 +26,8 @@ constexpr std::array kTypeNames = {
     TypeName{ChartType::Heatmap, "heatmap"},
 };
 
-std::optional<ChartAxis> axisNamed(const QString &name) {
+std::optional<ChartAxis> axisNamed(const QString &name)
+{
     if (name == u"date")
         return ChartAxis::Date;
     if (name == u"age")
@@ -41,13 +42,16 @@ std::optional<ChartAxis> axisNamed(const QString &name) {
 }
 
 // Reads the body's fields and reports the first problem; parsing stops there.
-class BodyReader {
+class BodyReader
+{
 public:
     explicit BodyReader(ChartRequestError *error)
-        : m_error(error) {}
+        : m_error(error)
+    {}
     bool failed() const { return m_failed; }
 
-    void fail(const QString &field, const QString &detail) {
+    void fail(const QString &field, const QString &detail)
+    {
         if (m_failed)
             return;
         m_failed = true;
@@ -55,7 +59,8 @@ public:
             *m_error = {field, detail};
     }
 
-    QString text(const QJsonObject &object, const char *name, const QString &field) {
+    QString text(const QJsonObject &object, const char *name, const QString &field)
+    {
         const QJsonValue value = object.value(QLatin1String(name));
         if (value.isUndefined() || value.isNull())
             return {};
@@ -66,7 +71,8 @@ public:
         return value.toString().trimmed();
     }
 
-    std::optional<double> number(const QJsonObject &object, const char *name) {
+    std::optional<double> number(const QJsonObject &object, const char *name)
+    {
         const QJsonValue value = object.value(QLatin1String(name));
         if (value.isUndefined() || value.isNull())
             return std::nullopt;
@@ -81,7 +87,8 @@ public:
         return std::nullopt;
     }
 
-    int size(const QJsonObject &object, const char *name, int fallback) {
+    int size(const QJsonObject &object, const char *name, int fallback)
+    {
         const std::optional<double> value = number(object, name);
         if (!value)
             return fallback;
@@ -95,7 +102,8 @@ public:
         return pixels;
     }
 
-    bool flag(const QJsonObject &object, const char *name, const QString &field) {
+    bool flag(const QJsonObject &object, const char *name, const QString &field)
+    {
         const QJsonValue value = object.value(QLatin1String(name));
         if (value.isUndefined() || value.isNull())
             return false;
@@ -115,7 +123,8 @@ private:
 
 } // namespace
 
-QString chartTypeName(ChartType type) {
+QString chartTypeName(ChartType type)
+{
     for (const TypeName &entry : kTypeNames) {
         if (entry.type == type)
             return QLatin1String(entry.name);
@@ -123,7 +132,8 @@ QString chartTypeName(ChartType type) {
     return {};
 }
 
-QString chartFormatName(ChartFormat format) {
+QString chartFormatName(ChartFormat format)
+{
     switch (format) {
     case ChartFormat::Png:
         return QStringLiteral("png");
@@ -135,7 +145,8 @@ QString chartFormatName(ChartFormat format) {
     return QStringLiteral("svg");
 }
 
-QByteArray chartContentType(ChartFormat format) {
+QByteArray chartContentType(ChartFormat format)
+{
     switch (format) {
     case ChartFormat::Png:
         return "image/png";
@@ -148,7 +159,8 @@ QByteArray chartContentType(ChartFormat format) {
 }
 
 std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate today,
-                                                ChartRequestError *error) {
+                                                ChartRequestError *error)
+{
     BodyReader read(error);
     ChartRequest request;
 
@@ -289,8 +301,8 @@ std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate t
         request.plots.append(plot);
     }
 
-    if (!read.failed() && request.type() == ChartType::Waffle &&
-        request.plots.size() > kMaxWafflePlots)
+    if (!read.failed() && request.type() == ChartType::Waffle
+        && request.plots.size() > kMaxWafflePlots)
         read.fail(QStringLiteral("plots"),
                   QStringLiteral("a waffle chart shows at most %1 percentages, got %2 plots")
                       .arg(kMaxWafflePlots)

@@ -66,7 +66,8 @@ struct ChartRequest {
     std::optional<double> yMaximum;
 
     // Every plot of a chart has the same type; this is it.
-    ChartType type() const {
+    ChartType type() const
+    {
         return plots.isEmpty() ? ChartType::LineMultiColoured : plots[0].type;
     }
 

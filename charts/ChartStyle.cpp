@@ -8,7 +8,8 @@
 
 namespace isobar::ChartStyle {
 
-QString fontFamily() {
+QString fontFamily()
+{
     static const QString family = [] {
         const int id = QFontDatabase::addApplicationFont(
             QStringLiteral("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"));
@@ -18,7 +19,8 @@ QString fontFamily() {
     return family;
 }
 
-QFont font(int pixelSize, bool bold) {
+QFont font(int pixelSize, bool bold)
+{
     QFont result(fontFamily());
     result.setPixelSize(pixelSize);
     result.setBold(bold);
@@ -26,14 +28,16 @@ QFont font(int pixelSize, bool bold) {
     return result;
 }
 
-std::unique_ptr<QGraphicsScene> blankScene(QSize size) {
+std::unique_ptr<QGraphicsScene> blankScene(QSize size)
+{
     auto scene = std::make_unique<QGraphicsScene>(QRectF(QPointF(0, 0), QSizeF(size)));
     scene->setBackgroundBrush(Qt::white);
     scene->setFont(font(12));
     return scene;
 }
 
-std::unique_ptr<QGraphicsScene> noDataScene(QSize size) {
+std::unique_ptr<QGraphicsScene> noDataScene(QSize size)
+{
     auto scene = blankScene(size);
     auto *text =
         scene->addSimpleText(QStringLiteral("No data"), font(qBound(10, size.height() / 8, 28)));
@@ -43,7 +47,8 @@ std::unique_ptr<QGraphicsScene> noDataScene(QSize size) {
     return scene;
 }
 
-QChart *addChart(QGraphicsScene &scene, QSize size) {
+QChart *addChart(QGraphicsScene &scene, QSize size)
+{
     auto *chart = new QChart;
     chart->setAnimationOptions(QChart::NoAnimation);
     chart->setBackgroundRoundness(0);
@@ -59,7 +64,8 @@ QChart *addChart(QGraphicsScene &scene, QSize size) {
     return chart;
 }
 
-qreal dateX(QDate date) {
+qreal dateX(QDate date)
+{
     return qreal(QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
 }
 

@@ -22,7 +22,8 @@ constexpr qreal kDateLabelHeight = 18;
 const QColor kLight(239, 243, 255);
 const QColor kDark(8, 48, 107);
 
-QRectF cellArea(QSize size, const Grid &grid) {
+QRectF cellArea(QSize size, const Grid &grid)
+{
     const QFontMetricsF metrics(ChartStyle::font(11));
     qreal labelWidth = 0;
     for (const QString &category : grid.categories)
@@ -32,13 +33,15 @@ QRectF cellArea(QSize size, const Grid &grid) {
                   size.height() - 2 * kMargin - kDateLabelHeight);
 }
 
-QString number(double value) {
+QString number(double value)
+{
     return QLocale(QLocale::English, QLocale::UnitedKingdom).toString(value, 'g', 4);
 }
 
 } // namespace
 
-Grid grid(const ChartRequest &request, const ChartDataset &data) {
+Grid grid(const ChartRequest &request, const ChartDataset &data)
+{
     Grid result;
     QStringList categories;
     for (const auto &plot : data.plots) {
@@ -67,23 +70,27 @@ Grid grid(const ChartRequest &request, const ChartDataset &data) {
     return result;
 }
 
-QColor scaleColour(double t) {
+QColor scaleColour(double t)
+{
     t = std::clamp(t, 0.0, 1.0);
     auto mix = [t](int a, int b) { return int(std::lround(a + (b - a) * t)); };
     return QColor(mix(kLight.red(), kDark.red()), mix(kLight.green(), kDark.green()),
                   mix(kLight.blue(), kDark.blue()));
 }
 
-QColor colourFor(const Grid &grid, double value) {
+QColor colourFor(const Grid &grid, double value)
+{
     const double span = grid.maximum - grid.minimum;
     return scaleColour(span > 0 ? (value - grid.minimum) / span : 1.0);
 }
 
-QColor emptyCellColour() {
+QColor emptyCellColour()
+{
     return Qt::white;
 }
 
-QRectF cellRect(QSize size, const Grid &grid, int column, int row) {
+QRectF cellRect(QSize size, const Grid &grid, int column, int row)
+{
     const QRectF area = cellArea(size, grid);
     const qreal width = area.width() / std::max<qsizetype>(1, grid.dates.size());
     const qreal height = area.height() / std::max<qsizetype>(1, grid.categories.size());
@@ -94,7 +101,8 @@ QRectF cellRect(QSize size, const Grid &grid, int column, int row) {
                   std::round(area.top() + (row + 1) * height) - top);
 }
 
-void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
+void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
+{
     const Grid cells = grid(request, data);
     const QSize size = request.size;
     const QPen emptyOutline(QColor(200, 200, 200), 1);

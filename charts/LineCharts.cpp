@@ -28,7 +28,8 @@ struct Axes {
 
 // Date axis over the plotted dates and value axis from zero (or the data's minimum, if
 // negative) to the maximum, unless the request fixes either end.
-Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &data) {
+Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &data)
+{
     QDate first, last;
     double low = 0, high = 0;
     for (const auto &plot : data.plots) {
@@ -77,14 +78,16 @@ Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &dat
     return axes;
 }
 
-void attach(QChart &chart, QAbstractSeries *series, const Axes &axes) {
+void attach(QChart &chart, QAbstractSeries *series, const Axes &axes)
+{
     chart.addSeries(series);
     series->attachAxis(axes.x);
     series->attachAxis(axes.y);
 }
 
 QLineSeries *lineOf(const QList<ChartPoint> &points, qsizetype from, qsizetype to, bool smooth,
-                    QObject *parent = nullptr) {
+                    QObject *parent = nullptr)
+{
     QLineSeries *line = smooth ? new QSplineSeries(parent) : new QLineSeries(parent);
     for (qsizetype i = from; i < to; ++i)
         line->append(ChartStyle::dateX(points[i].date), points[i].value);
@@ -93,7 +96,8 @@ QLineSeries *lineOf(const QList<ChartPoint> &points, qsizetype from, qsizetype t
 
 // Points [from, to) as a filled area down to `floor`.
 QAreaSeries *areaOf(const QList<ChartPoint> &points, qsizetype from, qsizetype to, double floor,
-                    const QColor &fill, const QColor &edge, qreal edgeWidth) {
+                    const QColor &fill, const QColor &edge, qreal edgeWidth)
+{
     auto *area = new QAreaSeries;
     QLineSeries *upper = lineOf(points, from, to, false, area);
     auto *lower = new QLineSeries(area);
@@ -107,7 +111,8 @@ QAreaSeries *areaOf(const QList<ChartPoint> &points, qsizetype from, qsizetype t
 }
 
 // The reporting-delay period as a full-height band behind the data.
-void addReportingDelay(QChart &chart, const QList<ChartPoint> &points, const Axes &axes) {
+void addReportingDelay(QChart &chart, const QList<ChartPoint> &points, const Axes &axes)
+{
     qsizetype first = -1;
     for (qsizetype i = 0; i < points.size() && first < 0; ++i) {
         if (points[i].inReportingDelay)
@@ -137,11 +142,13 @@ void addReportingDelay(QChart &chart, const QList<ChartPoint> &points, const Axe
     attach(chart, band, axes);
 }
 
-QColor plotColour(const ChartRequest &request, int index) {
+QColor plotColour(const ChartRequest &request, int index)
+{
     return request.plots[index].colour.value_or(ChartPalette::seriesColour(index));
 }
 
-const QList<ChartPoint> &firstNonEmpty(const ChartDataset &data) {
+const QList<ChartPoint> &firstNonEmpty(const ChartDataset &data)
+{
     for (const auto &plot : data.plots) {
         if (!plot.isEmpty())
             return plot;
@@ -151,7 +158,8 @@ const QList<ChartPoint> &firstNonEmpty(const ChartDataset &data) {
 
 } // namespace
 
-void simpleLine(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
+void simpleLine(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
+{
     QChart *chart = ChartStyle::addChart(scene, request.size);
     chart->setMargins(QMargins(0, 0, 0, 0));
     chart->setBackgroundBrush(ChartPalette::lineBackground());
@@ -167,7 +175,8 @@ void simpleLine(QGraphicsScene &scene, const ChartRequest &request, const ChartD
 }
 
 void lineWithShadedSection(QGraphicsScene &scene, const ChartRequest &request,
-                           const ChartDataset &data) {
+                           const ChartDataset &data)
+{
     QChart *chart = ChartStyle::addChart(scene, request.size);
     const QList<ChartPoint> &points = firstNonEmpty(data);
     const Axes axes = addAxes(*chart, request, data);
@@ -191,8 +200,8 @@ void lineWithShadedSection(QGraphicsScene &scene, const ChartRequest &request,
     attach(*chart, areaOf(points, split, points.size(), axes.y->min(), shade, line, 2), axes);
 }
 
-void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request,
-                       const ChartDataset &data) {
+void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
+{
     QChart *chart = ChartStyle::addChart(scene, request.size);
     const Axes axes = addAxes(*chart, request, data);
     bool labelled = false;
@@ -236,7 +245,8 @@ void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request,
 }
 
 void lineSingleSimplified(QGraphicsScene &scene, const ChartRequest &request,
-                          const ChartDataset &data) {
+                          const ChartDataset &data)
+{
     QChart *chart = ChartStyle::addChart(scene, request.size);
     const QList<ChartPoint> &points = firstNonEmpty(data);
     const Axes axes = addAxes(*chart, request, data);

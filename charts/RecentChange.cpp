@@ -4,7 +4,8 @@
 
 namespace isobar {
 
-int recentWindow(const QList<ChartPoint> &points) {
+int recentWindow(const QList<ChartPoint> &points)
+{
     if (!points.isEmpty() && points.first().series) {
         const QString frequency = points.first().series->frequency.toLower();
         if (frequency.contains(u"week"))
@@ -21,7 +22,8 @@ int recentWindow(const QList<ChartPoint> &points) {
     return gaps[gaps.size() / 2] >= 6 ? 1 : 7;
 }
 
-RecentChange recentChange(const QList<ChartPoint> &points) {
+RecentChange recentChange(const QList<ChartPoint> &points)
+{
     RecentChange result;
     result.window = recentWindow(points);
     if (!points.isEmpty() && points.first().series)

@@ -16,17 +16,20 @@ namespace {
 constexpr qreal kMargin = 4;
 constexpr qreal kGapShare = 0.12; // of a cell's pitch, so the cells read as a grid
 
-qreal pitch(QSize size) {
+qreal pitch(QSize size)
+{
     return (std::min(size.width(), size.height()) - 2 * kMargin) / kSide;
 }
 
 } // namespace
 
-QColor emptyCellColour() {
+QColor emptyCellColour()
+{
     return ChartPalette::lineFill();
 }
 
-QRectF cellRect(QSize size, int index) {
+QRectF cellRect(QSize size, int index)
+{
     const qreal step = pitch(size);
     const int column = index / kSide;
     const int row = kSide - 1 - index % kSide;
@@ -34,7 +37,8 @@ QRectF cellRect(QSize size, int index) {
     return QRectF(kMargin + column * step, kMargin + row * step, step - gap, step - gap);
 }
 
-void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data) {
+void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
+{
     QList<int> filled(kSide * kSide, -1); // which plot colours each cell
     for (int plot = 0; plot < data.plots.size(); ++plot) {
         if (data.plots[plot].isEmpty())

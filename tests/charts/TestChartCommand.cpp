@@ -10,13 +10,15 @@
 using namespace isobar;
 
 // `isobar chart` end to end: fixture files through `isobar ingest`, then the command.
-class TestChartCommand : public QObject {
+class TestChartCommand : public QObject
+{
     Q_OBJECT
 
     QTemporaryDir m_dir;
     QString m_database;
 
-    QString writeRequest(const QByteArray &json) {
+    QString writeRequest(const QByteArray &json)
+    {
         static int count = 0;
         const QString path = m_dir.filePath(QStringLiteral("request%1.json").arg(++count));
         QFile file(path);
@@ -26,7 +28,8 @@ class TestChartCommand : public QObject {
     }
 
     int chart(const QString &request, const QString &out, QByteArray *stdoutText,
-              QByteArray *stderrText) {
+              QByteArray *stderrText)
+    {
         QProcess process;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
@@ -42,14 +45,16 @@ class TestChartCommand : public QObject {
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY(m_dir.isValid());
         m_database = m_dir.filePath(QStringLiteral("store.db"));
         QByteArray output;
         QCOMPARE(test::runIngest(m_database, {test::fixturesDir() + u"/metrics"_qs}, &output), 0);
     }
 
-    void rendersPngAtTheRequestedSize() {
+    void rendersPngAtTheRequestedSize()
+    {
         const QString request = writeRequest(
             R"({"chart_width": 640, "chart_height": 320, "plots": [{"topic": "COVID-19",
                 "metric": "COVID-19_cases_casesByDay", "chart_type": "line_with_shaded_section",
@@ -61,12 +66,13 @@ private Q_SLOTS:
         QCOMPARE(reader.format(), QByteArray("png"));
         QCOMPARE(reader.size(), QSize(640, 320));
         // The alt text names the metric, its place and the newest point (4 January 2023).
-        QVERIFY2(text.contains("COVID-19_cases_casesByDay") && text.contains("England") &&
-                     text.contains("4 January 2023"),
+        QVERIFY2(text.contains("COVID-19_cases_casesByDay") && text.contains("England")
+                     && text.contains("4 January 2023"),
                  text.constData());
     }
 
-    void rendersWellFormedSvgWithTitles() {
+    void rendersWellFormedSvgWithTitles()
+    {
         const QString request = writeRequest(
             R"({"x_axis": "age", "x_axis_title": "Age band", "y_axis_title": "Rate",
                 "plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_rateRollingMean",
@@ -91,7 +97,8 @@ private Q_SLOTS:
         QVERIFY(texts.indexOf(u"85-89"_qs) < texts.indexOf(u"90+"_qs));
     }
 
-    void badRequestExitsTwoNamingTheField() {
+    void badRequestExitsTwoNamingTheField()
+    {
         // An Influenza metric asked for under COVID-19.
         const QString request = writeRequest(
             R"({"plots": [{"topic": "COVID-19", "metric": "weekly_hospital_admissions_rate_by_age"}]})");
@@ -102,7 +109,8 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.png"))));
     }
 
-    void noDataIsAChartSayingSo() {
+    void noDataIsAChartSayingSo()
+    {
         const QString request = writeRequest(
             R"({"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay",
                 "date_from": "2020-01-01", "date_to": "2020-02-01"}]})");

@@ -14,7 +14,8 @@ namespace {
 const QDate kToday(2024, 6, 15);
 const QDate kFirst(2024, 5, 1);
 
-SeriesKey key(const QString &topic, const QString &metric, const QString &age = u"all"_qs) {
+SeriesKey key(const QString &topic, const QString &metric, const QString &age = u"all"_qs)
+{
     SeriesKey k;
     k.theme = u"infectious_disease"_qs;
     k.subTheme = u"respiratory"_qs;
@@ -33,13 +34,15 @@ SeriesKey key(const QString &topic, const QString &metric, const QString &age = 
 
 } // namespace
 
-class TestChartData : public QObject {
+class TestChartData : public QObject
+{
     Q_OBJECT
 
     QTemporaryDir m_dir;
     MetricsDatabase m_store;
 
-    void write(const SeriesKey &k, const QList<double> &values) {
+    void write(const SeriesKey &k, const QList<double> &values)
+    {
         MetricsWriter writer(m_store.connection());
         QString error;
         QVERIFY2(writer.begin(&error), qPrintable(error));
@@ -54,7 +57,8 @@ class TestChartData : public QObject {
         QVERIFY2(writer.commit(&error), qPrintable(error));
     }
 
-    std::optional<ChartDataset> load(const QJsonArray &plots, ChartRequestError *error) {
+    std::optional<ChartDataset> load(const QJsonArray &plots, ChartRequestError *error)
+    {
         ChartRequestError parseError;
         const auto request =
             ChartRequest::parse(QJsonObject{{"plots", plots}}, kToday, &parseError);
@@ -67,12 +71,14 @@ class TestChartData : public QObject {
     }
 
     static QJsonObject plot(const QString &topic, const QString &metric,
-                            const QString &type = u"bar"_qs) {
+                            const QString &type = u"bar"_qs)
+    {
         return QJsonObject{{"topic", topic}, {"metric", metric}, {"chart_type", type}};
     }
 
 private Q_SLOTS:
-    void initTestCase() {
+    void initTestCase()
+    {
         QVERIFY(m_dir.isValid());
         QVERIFY2(m_store.open(m_dir.filePath(u"charts.db"_qs)), qPrintable(m_store.errorString()));
         QList<double> cases;
@@ -85,7 +91,8 @@ private Q_SLOTS:
         write(key(u"COVID-19"_qs, u"COVID-19_cases_countRollingMean"_qs), {250});
     }
 
-    void readsThePlotsPoints() {
+    void readsThePlotsPoints()
+    {
         ChartRequestError error;
         const auto data = load({plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs)}, &error);
         QVERIFY2(data, qPrintable(error.field + u": " + error.detail));
@@ -96,7 +103,8 @@ private Q_SLOTS:
         QCOMPARE(data->plots[0].constFirst().series->geography, u"England"_qs);
     }
 
-    void storeErrorsNameTheirField_data() {
+    void storeErrorsNameTheirField_data()
+    {
         QTest::addColumn<QJsonArray>("plots");
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("mentions");
@@ -124,7 +132,8 @@ private Q_SLOTS:
             << "descending";
     }
 
-    void storeErrorsNameTheirField() {
+    void storeErrorsNameTheirField()
+    {
         QFETCH(QJsonArray, plots);
         QFETCH(QString, field);
         QFETCH(QString, mentions);
@@ -134,7 +143,8 @@ private Q_SLOTS:
         QVERIFY2(error.detail.contains(mentions), qPrintable(error.detail));
     }
 
-    void waffleInDescendingOrderLoads() {
+    void waffleInDescendingOrderLoads()
+    {
         ChartRequestError error;
         const auto data = load(
             {plot(u"COVID-19"_qs, u"COVID-19_vaccinations_spring23_uptakeByDay"_qs, u"waffle"_qs),
@@ -143,7 +153,8 @@ private Q_SLOTS:
         QVERIFY2(data, qPrintable(error.field + u": " + error.detail));
     }
 
-    void noDataIsAnEmptyDatasetNotAnError() {
+    void noDataIsAnEmptyDatasetNotAnError()
+    {
         QJsonObject later = plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs);
         later.insert(u"date_from", u"2024-06-01"_qs);
         ChartRequestError error;
@@ -152,7 +163,8 @@ private Q_SLOTS:
         QVERIFY(data->isEmpty());
     }
 
-    void descriptionSaysWhatTheChartShows() {
+    void descriptionSaysWhatTheChartShows()
+    {
         QJsonObject p =
             plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs, u"line_with_shaded_section"_qs);
         ChartRequestError error;

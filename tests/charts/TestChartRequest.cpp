@@ -12,12 +12,14 @@ namespace {
 
 const QDate kToday(2024, 6, 15);
 
-QJsonObject plot(const QString &type = QStringLiteral("line_multi_coloured")) {
+QJsonObject plot(const QString &type = QStringLiteral("line_multi_coloured"))
+{
     return QJsonObject{
         {"topic", "COVID-19"}, {"metric", "COVID-19_cases_casesByDay"}, {"chart_type", type}};
 }
 
-QJsonObject body(const QJsonArray &plots, const QJsonObject &extra = {}) {
+QJsonObject body(const QJsonArray &plots, const QJsonObject &extra = {})
+{
     QJsonObject result = extra;
     result.insert(u"plots", plots);
     return result;
@@ -25,11 +27,13 @@ QJsonObject body(const QJsonArray &plots, const QJsonObject &extra = {}) {
 
 } // namespace
 
-class TestChartRequest : public QObject {
+class TestChartRequest : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
-    void defaults() {
+    void defaults()
+    {
         ChartRequestError error;
         const auto request = ChartRequest::parse(body({plot()}), kToday, &error);
         QVERIFY(request);
@@ -42,7 +46,8 @@ private Q_SLOTS:
         QVERIFY(!request->plots[0].colour);
     }
 
-    void fullBody() {
+    void fullBody()
+    {
         QJsonObject p = plot(QStringLiteral("line_multi_coloured"));
         p.insert(u"line_colour", u"COLOUR_4_ORANGE"_qs);
         p.insert(u"line_type", u"DASH"_qs);
@@ -71,7 +76,8 @@ private Q_SLOTS:
         QCOMPARE(*request->plots[0].selection.to, QDate(2024, 2, 1));
     }
 
-    void errorsNameTheirField_data() {
+    void errorsNameTheirField_data()
+    {
         QTest::addColumn<QJsonObject>("body");
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("mentions");
@@ -129,7 +135,8 @@ private Q_SLOTS:
                                         << "01/02/2024";
     }
 
-    void errorsNameTheirField() {
+    void errorsNameTheirField()
+    {
         QFETCH(QJsonObject, body);
         QFETCH(QString, field);
         QFETCH(QString, mentions);
@@ -139,7 +146,8 @@ private Q_SLOTS:
         QVERIFY2(error.detail.contains(mentions), qPrintable(error.detail));
     }
 
-    void paletteHasTheDashboardValues() {
+    void paletteHasTheDashboardValues()
+    {
         QCOMPARE(ChartPalette::names().size(), 15);
         QCOMPARE(*ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_qs), QColor(18, 67, 109));
         QCOMPARE(*ChartPalette::colour(u"COLOUR_6_LIGHT_PURPLE"_qs), QColor(162, 133, 209));
@@ -150,7 +158,8 @@ private Q_SLOTS:
         QCOMPARE(ChartPalette::seriesColour(12), ChartPalette::seriesColour(0));
     }
 
-    void ageBandsSortByAge() {
+    void ageBandsSortByAge()
+    {
         const QStringList bands = {u"90+"_qs,   u"5-9"_qs,   u"all"_qs, u"10-14"_qs,
                                    u"00-04"_qs, u"85-89"_qs, u"<1"_qs,  u"15-44"_qs};
         const QStringList expected = {u"00-04"_qs, u"<1"_qs,    u"5-9"_qs, u"10-14"_qs,
