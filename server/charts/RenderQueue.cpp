@@ -6,6 +6,7 @@
 
 #include <QGraphicsScene>
 #include <QPromise>
+#include <QtConcurrent>
 
 namespace isobar {
 
@@ -27,15 +28,24 @@ std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, 
     QMetaObject::invokeMethod(
         this,
         [this, promise, request = std::move(request), data = std::move(data)] {
-            RenderedChart chart;
             const std::unique_ptr<QGraphicsScene> scene = ChartBuilder::build(request, data);
-            chart.altText = ChartDescription::describe(request, data);
-            chart.bytes =
-                ChartRenderer::render(*scene, request.size, request.format, chart.altText);
+            const QString altText = ChartDescription::describe(request, data);
+            auto deliver = [promise](RenderedChart chart) {
+                promise->addResult(std::move(chart));
+                promise->finish();
+            };
             --m_queued;
             ++m_rendered;
-            promise->addResult(std::move(chart));
-            promise->finish();
+            if (request.format == ChartFormat::Svg) {
+                deliver({ChartRenderer::render(*scene, request.size, request.format, altText), altText});
+                return;
+            }
+            // Compressing a PNG or JPEG is most of a raster chart's cost and needs no GUI
+            // object: the GUI thread only paints, a worker encodes.
+            QtConcurrent::run([deliver, altText, format = request.format,
+                               image = ChartRenderer::renderImage(*scene, request.size)] {
+                deliver({ChartRenderer::encodeImage(image, format), altText});
+            });
         },
         Qt::QueuedConnection);
     return future;
