@@ -37,15 +37,17 @@ std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, 
             --m_queued;
             ++m_rendered;
             if (request.format == ChartFormat::Svg) {
-                deliver({ChartRenderer::render(*scene, request.size, request.format, altText), altText});
+                deliver({ChartRenderer::render(*scene, request.size, request.format, altText),
+                         altText});
                 return;
             }
             // Compressing a PNG or JPEG is most of a raster chart's cost and needs no GUI
             // object: the GUI thread only paints, a worker encodes.
-            QtConcurrent::run([deliver, altText, format = request.format,
-                               image = ChartRenderer::renderImage(*scene, request.size)] {
-                deliver({ChartRenderer::encodeImage(image, format), altText});
-            });
+            [[maybe_unused]] const QFuture<void> encoding =
+                QtConcurrent::run([deliver, altText, format = request.format,
+                                   image = ChartRenderer::renderImage(*scene, request.size)] {
+                    deliver({ChartRenderer::encodeImage(image, format), altText});
+                });
         },
         Qt::QueuedConnection);
     return future;
