@@ -123,43 +123,37 @@ QFuture<UpstreamResult> AccuWeatherClient::geoposition(double latitude, double l
 QFuture<UpstreamResult> AccuWeatherClient::currentConditions(const QString &locationKey,
                                                              const QString &language)
 {
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
-    if (!language.isEmpty())
-        query.addQueryItem(QStringLiteral("language"), language);
-    return enqueue(Endpoint::Current,
-                   QStringLiteral("/currentconditions/v1/")
-                       + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
-                   query);
+    return byLocation(Endpoint::Current, QStringLiteral("/currentconditions/v1/"), locationKey,
+                      std::nullopt, language);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::dailyForecast(const QString &locationKey, bool metric,
                                                          const QString &language)
 {
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("metric"),
-                       metric ? QStringLiteral("true") : QStringLiteral("false"));
-    query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
-    if (!language.isEmpty())
-        query.addQueryItem(QStringLiteral("language"), language);
-    return enqueue(Endpoint::Daily,
-                   QStringLiteral("/forecasts/v1/daily/5day/")
-                       + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
-                   query);
+    return byLocation(Endpoint::Daily, QStringLiteral("/forecasts/v1/daily/5day/"), locationKey,
+                      metric, language);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::hourlyForecast(const QString &locationKey, bool metric,
                                                           const QString &language)
 {
+    return byLocation(Endpoint::Hourly, QStringLiteral("/forecasts/v1/hourly/12hour/"), locationKey,
+                      metric, language);
+}
+
+QFuture<UpstreamResult> AccuWeatherClient::byLocation(Endpoint endpoint, const QString &path,
+                                                      const QString &locationKey,
+                                                      std::optional<bool> metric,
+                                                      const QString &language)
+{
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("metric"),
-                       metric ? QStringLiteral("true") : QStringLiteral("false"));
+    if (metric)
+        query.addQueryItem(QStringLiteral("metric"),
+                           *metric ? QStringLiteral("true") : QStringLiteral("false"));
     query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
     if (!language.isEmpty())
         query.addQueryItem(QStringLiteral("language"), language);
-    return enqueue(Endpoint::Hourly,
-                   QStringLiteral("/forecasts/v1/hourly/12hour/")
-                       + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
+    return enqueue(endpoint, path + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
                    query);
 }
 

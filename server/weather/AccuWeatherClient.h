@@ -105,6 +105,10 @@ public:
     QString health() const;
 
 private:
+    // The three calls on a location key: path + key, details, units when they matter.
+    QFuture<UpstreamResult> byLocation(Endpoint endpoint, const QString &path,
+                                       const QString &locationKey, std::optional<bool> metric,
+                                       const QString &language);
     struct Job {
         Endpoint endpoint;
         QString path;
