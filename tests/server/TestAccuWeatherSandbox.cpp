@@ -1,3 +1,4 @@
+#include "SandboxThread.h"
 #include "TestSupport.h"
 #include "weather/AccuWeatherSandbox.h"
 #include "weather/SandboxWeather.h"
@@ -28,35 +29,6 @@ const QString kKey = QStringLiteral("sandbox-wire-key-41c7e2");
 // 2023-05-15T10:37:00Z, the instant the fixtures were recorded at.
 std::atomic<qint64> g_now{1684147020000};
 
-// The sandbox runs its own event loop in a thread, so the test can use blocking sockets
-// against it exactly as a remote client would.
-class SandboxThread : public QThread
-{
-public:
-    AccuWeatherSandbox *startSandbox()
-    {
-        start();
-        return m_ready.get_future().get();
-    }
-    ~SandboxThread() override
-    {
-        quit();
-        wait();
-    }
-
-protected:
-    void run() override
-    {
-        AccuWeatherSandbox sandbox(kKey);
-        sandbox.setClock([] { return g_now.load(); });
-        sandbox.listen(QHostAddress::LocalHost, 0);
-        m_ready.set_value(&sandbox);
-        exec();
-    }
-
-private:
-    std::promise<AccuWeatherSandbox *> m_ready;
-};
 
 QMutex g_logMutex;
 QStringList g_logLines;
@@ -155,7 +127,7 @@ class TestAccuWeatherSandbox : public QObject
 {
     Q_OBJECT
 private:
-    SandboxThread m_thread;
+    test::SandboxThread m_thread{kKey, [] { return g_now.load(); }};
     AccuWeatherSandbox *m_sandbox = nullptr;
     quint16 m_port = 0;
 

@@ -61,7 +61,7 @@ class TestMonitoring : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
-    SandboxThread m_sandboxThread{kKey, QDateTime::currentMSecsSinceEpoch()};
+    SandboxThread m_sandboxThread{kKey, [now = QDateTime::currentMSecsSinceEpoch()] { return now; }};
     AccuWeatherSandbox *m_sandbox = nullptr;
 
     QStringList serveArguments(const QStringList &extra = {}) const

@@ -42,7 +42,7 @@ class TestWatchApi : public QObject
 {
     Q_OBJECT
 private:
-    test::SandboxThread m_thread{kKey, kSandboxNow};
+    test::SandboxThread m_thread{kKey, [] { return kSandboxNow; }};
     AccuWeatherSandbox *m_sandbox = nullptr;
     QTemporaryDir m_dir;
     test::ServerProcess m_server;

@@ -3,18 +3,19 @@
 #include "weather/AccuWeatherSandbox.h"
 
 #include <QThread>
+#include <functional>
 #include <future>
 
 namespace isobar::test {
 
 // An AccuWeather sandbox on its own thread, so a test may block on sockets while a server
-// under test calls the sandbox. Its weather is frozen at `nowMs`.
+// under test calls the sandbox. Its clock is the test's: frozen, or moved by the test.
 class SandboxThread : public QThread
 {
 public:
-    SandboxThread(QString key, qint64 nowMs)
+    SandboxThread(QString key, std::function<qint64()> clock)
         : m_key(std::move(key))
-        , m_now(nowMs)
+        , m_clock(std::move(clock))
     {}
     AccuWeatherSandbox *startSandbox()
     {
@@ -31,8 +32,7 @@ protected:
     void run() override
     {
         AccuWeatherSandbox sandbox(m_key);
-        const qint64 now = m_now;
-        sandbox.setClock([now] { return now; });
+        sandbox.setClock(m_clock);
         sandbox.listen(QHostAddress::LocalHost, 0);
         m_ready.set_value(&sandbox);
         exec();
@@ -40,7 +40,7 @@ protected:
 
 private:
     QString m_key;
-    qint64 m_now;
+    std::function<qint64()> m_clock; // ms since the epoch
     std::promise<AccuWeatherSandbox *> m_ready;
 };
 
