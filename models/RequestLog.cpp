@@ -426,31 +426,26 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
 QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, const QString &route)
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
-    const QString routeFilter = route.isEmpty() ? QString() : QStringLiteral(" AND route = ?");
     QSqlQuery query(m_db);
-    query.prepare(
-        QStringLiteral("SELECT hour / %1, status / 100, sum(requests) FROM rollup_endpoint"
-                       " WHERE hour BETWEEN ? AND ?%2 GROUP BY 1, 2")
-            .arg(bucketHours)
-            .arg(routeFilter));
-    query.addBindValue(firstHour);
-    query.addBindValue(lastHour);
-    if (!route.isEmpty())
-        query.addBindValue(route);
-    query.exec();
+    // Both roll-ups are read the same way: per bucket, one column grouped, summed requests.
+    auto select = [&](const char *column, const char *table) {
+        query.prepare(QStringLiteral("SELECT hour / %1, %2, sum(requests) FROM %3"
+                                     " WHERE hour BETWEEN ? AND ?%4 GROUP BY 1, 2")
+                          .arg(bucketHours)
+                          .arg(QLatin1String(column), QLatin1String(table),
+                               route.isEmpty() ? QString() : QStringLiteral(" AND route = ?")));
+        query.addBindValue(firstHour);
+        query.addBindValue(lastHour);
+        if (!route.isEmpty())
+            query.addBindValue(route);
+        query.exec();
+    };
+    select("status / 100", "rollup_endpoint");
     QMap<qint64, std::array<qint64, 6>> counts;
     while (query.next())
         counts[query.value(0).toLongLong()][std::clamp(query.value(1).toInt(), 1, 5)] +=
             query.value(2).toLongLong();
-    query.prepare(QStringLiteral("SELECT hour / %1, bucket, sum(requests) FROM rollup_latency"
-                                 " WHERE hour BETWEEN ? AND ?%2 GROUP BY 1, 2")
-                      .arg(bucketHours)
-                      .arg(routeFilter));
-    query.addBindValue(firstHour);
-    query.addBindValue(lastHour);
-    if (!route.isEmpty())
-        query.addBindValue(route);
-    query.exec();
+    select("bucket", "rollup_latency");
     const QHash<qint64, QList<qint64>> histograms = readHistograms<qint64>(query);
     // Every bucket in the range appears, empty ones with zeros, so a chart has no gaps.
     QJsonArray buckets;
