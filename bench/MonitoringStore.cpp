@@ -802,7 +802,7 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
          }},
         {"geography",
          [&](qint64 from, qint64 to) {
-             return QJsonDocument(stats.geography(from, to)).toJson(QJsonDocument::Compact);
+             return QJsonDocument(stats.geography(from, to, 10000)).toJson(QJsonDocument::Compact);
          }},
         {"users(limit 100)",
          [&](qint64 from, qint64 to) {

@@ -464,16 +464,17 @@ QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, c
     return buckets;
 }
 
-QJsonArray RequestStats::geography(qint64 fromMs, qint64 toMs)
+QJsonArray RequestStats::geography(qint64 fromMs, qint64 toMs, int limit)
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     QSqlQuery query(m_db);
     query.prepare(QStringLiteral(
         "SELECT cell_lat, cell_lon, max(half_lat), max(half_lon), sum(requests),"
         " sum(hits), sum(misses), sum(stale) FROM rollup_cell WHERE hour BETWEEN ? AND ?"
-        " GROUP BY cell_lat, cell_lon ORDER BY 5 DESC, 1, 2"));
+        " GROUP BY cell_lat, cell_lon ORDER BY 5 DESC, 1, 2 LIMIT ?"));
     query.addBindValue(firstHour);
     query.addBindValue(lastHour);
+    query.addBindValue(limit);
     query.exec();
     QJsonArray cells;
     while (query.next()) {

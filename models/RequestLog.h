@@ -74,7 +74,8 @@ public:
 
     QJsonObject summary(qint64 fromMs, qint64 toMs);
     QJsonArray timeline(qint64 fromMs, qint64 toMs, int bucketHours, const QString &route);
-    QJsonArray geography(qint64 fromMs, qint64 toMs);
+    // The `limit` busiest cells, busiest first.
+    QJsonArray geography(qint64 fromMs, qint64 toMs, int limit);
     QJsonArray users(qint64 fromMs, qint64 toMs, int limit);
 
 private:

@@ -228,9 +228,11 @@ QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)
     const TimeRange range = timeRange(request, m_clock());
     const QString format = choice(request, QStringLiteral("format"),
                                   {QStringLiteral("json"), QStringLiteral("geojson")});
-    return m_runner.run([range, format, options = m_options](MetricsQuery &query) {
+    // A month of worldwide traffic touches ~100k cells: the answer stays bounded.
+    const int limit = boundedInteger(request, QStringLiteral("limit"), 10'000, 1, 100'000);
+    return m_runner.run([range, format, limit, options = m_options](MetricsQuery &query) {
         const QJsonArray cells =
-            RequestStats(query.database(), options).geography(range.fromMs, range.toMs);
+            RequestStats(query.database(), options).geography(range.fromMs, range.toMs, limit);
         if (format == u"geojson")
             return HttpResponse::bytes(QJsonDocument(geoJson(cells)).toJson(QJsonDocument::Compact),
                                        "application/geo+json");

@@ -226,8 +226,15 @@ private Q_SLOTS:
         b.cacheOutcome = "hit";
         QString error;
         QVERIFY(writer.write({a, b}, &error));
-        const QJsonArray cells = RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour);
+        const QJsonArray cells = RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 10000);
         QCOMPARE(cells.size(), 1);
+        RequestEvent quiet = a;
+        quiet.cell = CellBounds{48.8566, 2.3522, 0.0045, 0.0068};
+        QVERIFY(writer.write({quiet}, &error));
+        QCOMPARE(RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 10).size(), 2);
+        const QJsonArray busiest = RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 1);
+        QCOMPARE(busiest.size(), 1); // the limit keeps the busiest
+        QCOMPARE(busiest[0].toObject().value("latitude").toDouble(), 51.5045);
         const QJsonObject cell = cells[0].toObject();
         QCOMPARE(cell.value("requests").toInt(), 2);
         QCOMPARE(cell.value("cache").toObject().value("hit").toInt(), 1);

@@ -277,6 +277,7 @@ private Q_SLOTS:
         QTest::newRow("bucket") << QByteArray("/api/v1/stats/timeline?bucket=week") << "bucket";
         QTest::newRow("format") << QByteArray("/api/v1/stats/geography?format=kml") << "format";
         QTest::newRow("limit") << QByteArray("/api/v1/stats/users?limit=0") << "limit";
+        QTest::newRow("cells limit") << QByteArray("/api/v1/stats/geography?limit=100001") << "limit";
     }
     void statsParametersAreChecked()
     {
