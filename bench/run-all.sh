@@ -15,3 +15,7 @@ echo
 # Monitoring: capture on/off on /prcpt, request log writer rate, stats over 30 simulated days
 # (bench/out/monitoring/result.txt).
 "$HERE/run-monitoring.sh"
+echo
+# Charts: build + render per chart type, PNG and SVG at two sizes, against matplotlib drawing
+# the same data (bench/out/charts/result.txt).
+"$HERE/run-charts.sh"

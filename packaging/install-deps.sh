@@ -16,6 +16,7 @@ packages=(
   fonts-dejavu-core
   # benchmark reference and load generator
   nginx-light wrk
+  python3-matplotlib
   # promtool checks the /metrics exposition in the tests
   prometheus
   # real Secret Service for keychain tests
