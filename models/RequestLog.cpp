@@ -341,6 +341,65 @@ qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QStri
     return deleted;
 }
 
+qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString *error)
+{
+    struct Fold {
+        const char *table;
+        const char *keys;   // grouped on
+        const char *values; // aggregated, in column order after the keys
+        const char *update; // how a row already at the day's first hour absorbs the rest
+    };
+    static const Fold kFolds[] = {
+        {"rollup_cell", "cell_lat, cell_lon",
+         "max(half_lat), max(half_lon), sum(requests), sum(hits), sum(misses), sum(stale)",
+         "requests = requests + excluded.requests, hits = hits + excluded.hits,"
+         " misses = misses + excluded.misses, stale = stale + excluded.stale"},
+        {"rollup_subject", "subject", "sum(requests), sum(errors), min(first_ms), max(last_ms)",
+         "requests = requests + excluded.requests, errors = errors + excluded.errors,"
+         " first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"},
+    };
+    const qint64 lastDay = beforeMs / (24 * kHourMs) - 1; // whole days only
+    qint64 removed = 0;
+    QSqlQuery query(m_db);
+    for (qint64 day = lastDay - lookbackDays + 1; day <= lastDay; ++day) {
+        const qint64 first = day * 24;
+        // One transaction per day, so the writer's batches are never held up for long.
+        if (!m_db.transaction()) {
+            *error = m_db.lastError().text();
+            return -1;
+        }
+        for (const Fold &fold : kFolds) {
+            query.prepare(
+                QStringLiteral("INSERT INTO %1 SELECT ?, %2, %3 FROM %1 WHERE hour > ? AND hour < ?"
+                               " GROUP BY %2 ON CONFLICT DO UPDATE SET %4")
+                    .arg(QLatin1String(fold.table), QLatin1String(fold.keys),
+                         QLatin1String(fold.values), QLatin1String(fold.update)));
+            query.addBindValue(first);
+            query.addBindValue(first);
+            query.addBindValue(first + 24);
+            if (!exec(query, error)) {
+                m_db.rollback();
+                return -1;
+            }
+            query.prepare(QStringLiteral("DELETE FROM %1 WHERE hour > ? AND hour < ?")
+                              .arg(QLatin1String(fold.table)));
+            query.addBindValue(first);
+            query.addBindValue(first + 24);
+            if (!exec(query, error)) {
+                m_db.rollback();
+                return -1;
+            }
+            removed += query.numRowsAffected();
+        }
+        if (!m_db.commit()) {
+            *error = m_db.lastError().text();
+            m_db.rollback();
+            return -1;
+        }
+    }
+    return removed;
+}
+
 RequestStats::RequestStats(QSqlDatabase &db, Options options)
     : m_db(db)
     , m_options(options)

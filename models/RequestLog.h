@@ -55,6 +55,11 @@ public:
     // Deletes raw events before `rawBeforeMs` and roll-ups before `rollupBeforeMs`, in small
     // transactions so other writers get their turn. Returns the rows deleted.
     qint64 expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error);
+    // Folds the per-cell and per-subject hours of each whole day before `beforeMs` (looking back
+    // `lookbackDays`) into one row per key at the day's first hour. Those two roll-ups are the
+    // high-cardinality ones: a day of worldwide traffic leaves ~24x fewer rows, so stats over
+    // weeks read days, not hours. Older data thus has day resolution. Returns rows removed.
+    qint64 compactDays(qint64 beforeMs, int lookbackDays, QString *error);
 
 private:
     QSqlDatabase &m_db;

@@ -119,8 +119,13 @@ void RequestRecorder::run()
             const qint64 deleted =
                 writer.expire(now - m_options.rawRetentionDays * kDayMs,
                               now - m_options.rollupRetentionDays * kDayMs, &error);
+            // Yesterday and today keep their hours; the week before is folded into days.
+            const qint64 folded = writer.compactDays(now - kDayMs, 7, &error);
             if (deleted > 0)
                 m_expired += deleted;
+            if (folded < 0)
+                qCWarning(lcRecorder).noquote()
+                    << "event=request_log_compaction_failed error=" << error;
             if (deleted < 0)
                 qCWarning(lcRecorder).noquote()
                     << "event=request_log_retention_failed error=" << error;

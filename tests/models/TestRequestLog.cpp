@@ -226,13 +226,15 @@ private Q_SLOTS:
         b.cacheOutcome = "hit";
         QString error;
         QVERIFY(writer.write({a, b}, &error));
-        const QJsonArray cells = RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 10000);
+        const QJsonArray cells =
+            RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 10000);
         QCOMPARE(cells.size(), 1);
         RequestEvent quiet = a;
         quiet.cell = CellBounds{48.8566, 2.3522, 0.0045, 0.0068};
         QVERIFY(writer.write({quiet}, &error));
         QCOMPARE(RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 10).size(), 2);
-        const QJsonArray busiest = RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 1);
+        const QJsonArray busiest =
+            RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 1);
         QCOMPARE(busiest.size(), 1); // the limit keeps the busiest
         QCOMPARE(busiest[0].toObject().value("latitude").toDouble(), 51.5045);
         const QJsonObject cell = cells[0].toObject();
@@ -244,6 +246,50 @@ private Q_SLOTS:
                 < 1e-9);
         QVERIFY(qAbs(bounds.value("east").toDouble() - bounds.value("west").toDouble() - 0.0144)
                 < 1e-9);
+    }
+
+    void compactionKeepsTheTotalsOfWholeDays()
+    {
+        RequestLogWriter writer(m_db->connection());
+        QList<RequestEvent> events;
+        QRandomGenerator random(3);
+        const qint64 day = 24 * kHour;
+        for (int i = 0; i < 6000; ++i) {
+            RequestEvent e = makeEvent(kT0 + random.bounded(3 * day), "/prcpt", i % 7 ? 200 : 502,
+                                       1000, QStringLiteral("watch-%1").arg(random.bounded(20)));
+            e.cell = CellBounds{50.0 + 0.009 * random.bounded(30), 1.0, 0.0045, 0.007};
+            e.cacheOutcome = random.bounded(3) ? "hit" : "miss";
+            events << e;
+        }
+        QString error;
+        QVERIFY(writer.write(events, &error));
+        RequestStats stats(m_db->connection(), {});
+        const QByteArray cellsBefore =
+            QJsonDocument(stats.geography(kT0, kT0 + 3 * day, 1000)).toJson();
+        const QByteArray usersBefore = QJsonDocument(stats.users(kT0, kT0 + 3 * day, 100)).toJson();
+        const qint64 rowsBefore = scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell");
+
+        // Days 0 and 1 are whole and old enough; day 2 keeps its hours.
+        QVERIFY(writer.compactDays(kT0 + 2 * day + kHour, 7, &error) > 0);
+        QCOMPARE(QJsonDocument(stats.geography(kT0, kT0 + 3 * day, 1000)).toJson(), cellsBefore);
+        QCOMPARE(QJsonDocument(stats.users(kT0, kT0 + 3 * day, 100)).toJson(), usersBefore);
+        QVERIFY(scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell") < rowsBefore);
+        // The two folded days hold one row per cell each (30 cells), not one per hour.
+        QVERIFY(scalar(m_db->connection(),
+                       QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1")
+                           .arg(kT0 / kHour + 48))
+                <= 60);
+        QCOMPARE(scalar(m_db->connection(),
+                        QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1"
+                                       " AND hour % 24 != 0")
+                            .arg(kT0 / kHour + 48)),
+                 qint64(0));
+        QVERIFY(scalar(m_db->connection(),
+                       QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour > %1")
+                           .arg(kT0 / kHour + 48))
+                > 0); // the newest day still has hours
+        QCOMPARE(writer.compactDays(kT0 + 2 * day + kHour, 7, &error),
+                 qint64(0)); // nothing left to fold
     }
 
     void retentionDeletesOnlyWhatIsOld()
