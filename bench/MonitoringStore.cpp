@@ -21,6 +21,7 @@
 //   reference: the 7-day summary computed by GROUP BY over the raw events.
 
 #include "ApiServer.h"
+#include "Cities.h"
 #include "MetricsDatabase.h"
 #include "RequestLog.h"
 #include "SchemaMigrations.h"
@@ -49,6 +50,9 @@ using namespace isobar;
 
 namespace {
 
+using isobar::bench::City;
+using isobar::bench::readCities;
+
 constexpr qint64 kHourMs = 3'600'000;
 constexpr qint64 kDayMs = 24 * kHourMs;
 // 2024-06-03 00:00 UTC: a fixed start, so every run generates the same traffic.
@@ -56,58 +60,6 @@ constexpr qint64 kStartMs = 1'717'372'800'000;
 constexpr double kMetresPerDegree = 111'320.0;
 constexpr double kCellMetres = 1000; // WeatherCache's default cell size
 constexpr int kBatch = 1000;         // RequestRecorder's default batch size
-
-struct City {
-    double latitude = 0;
-    double longitude = 0;
-    double population = 0;
-};
-
-// RFC 4180 fields: the file quotes names with commas ("Washington, D.C.").
-QStringList csvFields(const QString &line)
-{
-    QStringList fields;
-    QString field;
-    bool quoted = false;
-    for (qsizetype i = 0; i < line.size(); ++i) {
-        const QChar c = line.at(i);
-        if (quoted) {
-            if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"')
-                field += u'"', ++i;
-            else if (c == u'"')
-                quoted = false;
-            else
-                field += c;
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            fields << field;
-            field.clear();
-        } else {
-            field += c;
-        }
-    }
-    fields << field;
-    return fields;
-}
-
-std::vector<City> readCities(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return {};
-    const QStringList header = csvFields(QString::fromUtf8(file.readLine()).trimmed());
-    const qsizetype lat = header.indexOf(u"lat"_qs), lon = header.indexOf(u"lon"_qs),
-                    population = header.indexOf(u"population"_qs);
-    std::vector<City> cities;
-    while (!file.atEnd()) {
-        const QStringList fields = csvFields(QString::fromUtf8(file.readLine()).trimmed());
-        if (fields.size() == header.size())
-            cities.push_back({fields.value(lat).toDouble(), fields.value(lon).toDouble(),
-                              fields.value(population).toDouble()});
-    }
-    return cities;
-}
 
 struct RouteName {
     QByteArray method;

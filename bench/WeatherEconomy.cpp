@@ -26,6 +26,7 @@
 // ratio, and the reduction against the original service's 2,000 calls per 1,000 requests.
 // When a key cost more calls than its minimum, a few examples show when, to find out why.
 
+#include "Cities.h"
 #include "weather/AccuWeatherClient.h"
 #include "weather/AccuWeatherSandbox.h"
 #include "weather/GridCell.h"
@@ -51,18 +52,14 @@ using namespace isobar;
 
 namespace {
 
+using isobar::bench::City;
+using isobar::bench::readCities;
+
 constexpr double kMetresPerDegree = 111'320.0;
 constexpr qint64 kDayMs = 24 * 3600 * 1000;
 // 2024-06-03 00:00 UTC: a fixed day, so every run replays the same traffic.
 constexpr qint64 kDayStartMs = 1'717'372'800'000;
 const QString kSandboxKey = QStringLiteral("bench-weather-economy-key");
-
-struct City {
-    QString name;
-    double latitude = 0;
-    double longitude = 0;
-    double population = 0;
-};
 
 struct Request {
     qint64 atMs = 0;
@@ -70,56 +67,6 @@ struct Request {
     double longitude = 0;
     WeatherProduct product = WeatherProduct::Current;
 };
-
-// RFC 4180 fields: the file quotes names with commas ("Washington, D.C.").
-QStringList csvFields(const QString &line)
-{
-    QStringList fields;
-    QString field;
-    bool quoted = false;
-    for (qsizetype i = 0; i < line.size(); ++i) {
-        const QChar c = line.at(i);
-        if (quoted) {
-            if (c == u'"' && i + 1 < line.size() && line.at(i + 1) == u'"')
-                field += u'"', ++i;
-            else if (c == u'"')
-                quoted = false;
-            else
-                field += c;
-        } else if (c == u'"') {
-            quoted = true;
-        } else if (c == u',') {
-            fields << field;
-            field.clear();
-        } else {
-            field += c;
-        }
-    }
-    fields << field;
-    return fields;
-}
-
-std::vector<City> readCities(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        return {};
-    const QStringList header = csvFields(QString::fromUtf8(file.readLine()).trimmed());
-    const qsizetype name = header.indexOf(u"city"_qs), lat = header.indexOf(u"lat"_qs),
-                    lon = header.indexOf(u"lon"_qs), population = header.indexOf(u"population"_qs);
-    if (name < 0 || lat < 0 || lon < 0 || population < 0)
-        return {};
-    std::vector<City> cities;
-    while (!file.atEnd()) {
-        const QString line = QString::fromUtf8(file.readLine()).trimmed();
-        if (line.isEmpty())
-            continue;
-        const QStringList fields = csvFields(line);
-        cities.push_back(City{fields.value(name), fields.value(lat).toDouble(),
-                              fields.value(lon).toDouble(), fields.value(population).toDouble()});
-    }
-    return cities;
-}
 
 std::vector<Request> makeWorkload(const std::vector<City> &cities, qint64 count, quint64 seed,
                                   double sigmaMetres, double hourlyShare, double dailyShare)
