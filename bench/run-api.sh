@@ -19,10 +19,8 @@
 # at 32 connections, requests/s >= 0.5x nginx). Raw wrk output goes to bench/out/api/.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BUILD_DIR="${BUILD_DIR:-build}"
-case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
-ISOBAR="$BUILD_DIR/bin/isobar"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 GENERATE="$BUILD_DIR/bin/bench_generate_store"
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-32}"
@@ -73,14 +71,6 @@ SERVE_HELP="$("$ISOBAR" serve --help 2>/dev/null)"
 grep -q -- '--no-auth' <<< "$SERVE_HELP" && SERVE_FLAGS+=(--no-auth)
 grep -q -- '--rate-limit' <<< "$SERVE_HELP" && SERVE_FLAGS+=(--rate-limit 0)
 
-wait_for() { # url
-    for _ in $(seq 1 300); do
-        curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "no answer from $1" >&2
-    return 1
-}
 
 "$ISOBAR" serve "${SERVE_FLAGS[@]}" --port "$PORT" > "$OUT/serve.log" 2>&1 &
 PIDS+=($!)
@@ -146,7 +136,7 @@ NGINX_TABLES_BYTES=$(curl -fsS -X POST -H 'Content-Type: application/json' --dat
 bench() {
     local name="$1" url="$2"
     shift 2
-    echo "-- $name ($(uptime | sed 's/.*load average: /load /'))"
+    echo "-- $name ($(load))"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$name.txt"
     grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$name.txt" | sed 's/^ */   /'
     for pid in "${PIDS[@]}"; do
@@ -165,32 +155,17 @@ bench isobar-tables-store "http://127.0.0.1:$NOCACHE_PORT/api/tables/v4" -s "$W/
 
 # --- the figures -------------------------------------------------------------------------
 # wrk prints latencies with a unit (us, ms, s); everything below is in milliseconds.
-summary() { # name -> "rps p50 p99 non2xx"
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return v * 0.001
-            if (v ~ /ms$/) return v + 0
-            if (v ~ /m$/) return v * 60000
-            return v * 1000
-        }
-        /Requests\/sec/ { rps = $2 }
-        $1 == "50%" { p50 = ms($2) }
-        $1 == "99%" { p99 = ms($2) }
-        /Non-2xx/ { bad = $NF }
-        /Socket errors/ { bad += 0 }
-        END { printf "%s %s %s %d\n", rps, p50, p99, bad }' "$OUT/wrk-$1.txt"
-}
 
 {
     echo
     echo "store: $(grep -m1 '^points:' "$OUT/generate.txt" 2>/dev/null || echo "$STORE")"
     printf "%-26s %10s %9s %9s %8s %10s %10s\n" run "req/s" "p50 ms" "p99 ms" non-2xx "req/s÷ng" "p99<5ms"
     for endpoint in timeseries tables; do
-        read -r ref_rps ref_p50 ref_p99 ref_bad <<< "$(summary nginx-$endpoint)"
+        read -r ref_rps ref_p50 ref_p99 ref_bad _ <<< "$(summary nginx-$endpoint)"
         printf "%-26s %10.0f %9.2f %9.2f %8d %10s %10s\n" "nginx-$endpoint" "$ref_rps" "$ref_p50" \
             "$ref_p99" "$ref_bad" "1.00" "-"
         for mode in cached store; do
-            read -r rps p50 p99 bad <<< "$(summary isobar-$endpoint-$mode)"
+            read -r rps p50 p99 bad _ <<< "$(summary isobar-$endpoint-$mode)"
             awk -v n="isobar-$endpoint-$mode" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v bad="$bad" \
                 -v ref="$ref_rps" 'BEGIN {
                     ratio = rps / ref

@@ -14,9 +14,8 @@
 # at least 3) and charts/s of one render thread. Output in bench/out/charts/ (git-ignored).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BUILD_DIR="${BUILD_DIR:-build}"
-case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 BENCH="$BUILD_DIR/bin/bench_chart_render"
 RUNS="${RUNS:-50}"
 WARMUP="${WARMUP:-3}"

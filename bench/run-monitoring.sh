@@ -24,10 +24,8 @@
 # Everything goes to bench/out/monitoring/ (result.txt holds the figures).
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BUILD_DIR="${BUILD_DIR:-build}"
-case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
-ISOBAR="$BUILD_DIR/bin/isobar"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 STORE_BENCH="$BUILD_DIR/bin/bench_monitoring_store"
 DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-64}"
@@ -68,18 +66,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-load() { uptime | sed 's/.*load average: /load /'; }
 
 # --- 1. capture cost ---------------------------------------------------------------------
 if [ -z "${SKIP_HTTP:-}" ]; then
-    wait_for() { # url
-        for _ in $(seq 1 100); do
-            curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-            sleep 0.1
-        done
-        echo "no answer from $1" >&2
-        return 1
-    }
 
     # A fresh key per run: the sandbox reads it from the environment, serve from its own variable.
     SANDBOX_KEY="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
@@ -157,21 +146,6 @@ if [ -z "${SKIP_HTTP:-}" ]; then
     ROWS=$(sqlite3 "$WORK_DIR/serve-$ON_PORT.db" "SELECT count(*) FROM request_event")
 
     # wrk prints latencies with a unit (us, ms, s); everything below is in milliseconds.
-    summary() { # name -> "rps p50 p99 non2xx requests"
-        awk '
-            function ms(v) {
-                if (v ~ /us$/) return v * 0.001
-                if (v ~ /ms$/) return v + 0
-                if (v ~ /m$/) return v * 60000
-                return v * 1000
-            }
-            /Requests\/sec/ { rps = $2 }
-            $1 == "50%" { p50 = ms($2) }
-            $1 == "99%" { p99 = ms($2) }
-            /Non-2xx/ { bad = $NF }
-            / requests in / { requests = $1 }
-            END { printf "%s %s %s %d %d\n", rps, p50, p99, bad, requests }' "$OUT/wrk-$1.txt"
-    }
     {
         echo
         echo "== capture cost: /prcpt warm cache, wrk -t$THREADS -c$CONNECTIONS -d$DURATION"

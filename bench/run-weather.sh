@@ -23,10 +23,8 @@
 # 5 ms at 64 connections, requests/s >= 0.5 x nginx). Raw output goes to bench/out/weather/.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-BUILD_DIR="${BUILD_DIR:-build}"
-case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
-ISOBAR="$BUILD_DIR/bin/isobar"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 ECONOMY="$BUILD_DIR/bin/bench_weather_economy"
 PROVIDER="$BUILD_DIR/bin/bench_weather_oidc_provider"
 DURATION="${DURATION:-15s}"
@@ -64,23 +62,13 @@ trap cleanup EXIT
 
 # --- 1. upstream economy -----------------------------------------------------------------
 if [ -z "${SKIP_ECONOMY:-}" ]; then
-    echo "== upstream economy: $REQUESTS requests over a simulated day ($(uptime | sed 's/.*load average: /load /'))"
+    echo "== upstream economy: $REQUESTS requests over a simulated day ($(load))"
     "$ECONOMY" --cities "$CITIES" --requests "$REQUESTS" > "$OUT/economy.txt"
     cat "$OUT/economy.txt"
     echo
 fi
 
 # --- 2. the servers ----------------------------------------------------------------------
-wait_for() { # url [curl args...]
-    local url="$1"
-    shift
-    for _ in $(seq 1 100); do
-        curl -fsS -o /dev/null "$@" "$url" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    echo "no answer from $url" >&2
-    return 1
-}
 
 # A fresh key per run: the sandbox reads it from the environment, serve from its own variable.
 SANDBOX_KEY="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
@@ -159,7 +147,7 @@ NGINX_BYTES=$(curl -fsS "http://127.0.0.1:$NGINX_PORT/prcpt.json" | wc -c)
 bench() { # name url [wrk args...]
     local name="$1" url="$2"
     shift 2
-    echo "-- $name ($(uptime | sed 's/.*load average: /load /'))"
+    echo "-- $name ($(load))"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$name.txt"
     grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$name.txt" | sed 's/^ */   /'
     for pid in "${PIDS[@]}"; do
@@ -174,26 +162,12 @@ bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bea
 
 # --- the figures -------------------------------------------------------------------------
 # wrk prints latencies with a unit (us, ms, s); everything below is in milliseconds.
-summary() { # name -> "rps p50 p99 non2xx"
-    awk '
-        function ms(v) {
-            if (v ~ /us$/) return v * 0.001
-            if (v ~ /ms$/) return v + 0
-            if (v ~ /m$/) return v * 60000
-            return v * 1000
-        }
-        /Requests\/sec/ { rps = $2 }
-        $1 == "50%" { p50 = ms($2) }
-        $1 == "99%" { p99 = ms($2) }
-        /Non-2xx/ { bad = $NF }
-        END { printf "%s %s %s %d\n", rps, p50, p99, bad }' "$OUT/wrk-$1.txt"
-}
 
 {
     echo
-    read -r ng_rps ng_p50 ng_p99 ng_bad <<< "$(summary nginx-prcpt)"
-    read -r off_rps off_p50 off_p99 off_bad <<< "$(summary prcpt-noauth)"
-    read -r on_rps on_p50 on_p99 on_bad <<< "$(summary prcpt-auth)"
+    read -r ng_rps ng_p50 ng_p99 ng_bad _ <<< "$(summary nginx-prcpt)"
+    read -r off_rps off_p50 off_p99 off_bad _ <<< "$(summary prcpt-noauth)"
+    read -r on_rps on_p50 on_p99 on_bad _ <<< "$(summary prcpt-auth)"
     awk -v ng_rps="$ng_rps" -v ng_p50="$ng_p50" -v ng_p99="$ng_p99" -v ng_bad="$ng_bad" \
         -v off_rps="$off_rps" -v off_p50="$off_p50" -v off_p99="$off_p99" -v off_bad="$off_bad" \
         -v on_rps="$on_rps" -v on_p50="$on_p50" -v on_p99="$on_p99" -v on_bad="$on_bad" '
