@@ -156,12 +156,12 @@ AccuWeatherSandbox::AccuWeatherSandbox(QString apiKey, QObject *parent)
     addEndpoint(Endpoint::Daily, u"/forecasts/v1/daily/5day/<key>"_qs,
                 u"Five-day daily forecast"_qs,
                 [this](const HttpRequest &request, const RouteParams &params, qint64 now) {
-                    return dailyForecast(params, request, now);
+                    return forecast(Endpoint::Daily, params, request, now);
                 });
     addEndpoint(Endpoint::Hourly, u"/forecasts/v1/hourly/12hour/<key>"_qs,
                 u"Twelve-hour hourly forecast"_qs,
                 [this](const HttpRequest &request, const RouteParams &params, qint64 now) {
-                    return hourlyForecast(params, request, now);
+                    return forecast(Endpoint::Hourly, params, request, now);
                 });
     // Unknown paths and methods answer in AccuWeather's error shape too, not Isobar's.
     m_http.setDispatcher([this](const HttpRequest &request) {
@@ -208,7 +208,7 @@ int AccuWeatherSandbox::calls(const QString &endpoint) const
 {
     QMutexLocker lock(&m_mutex);
     for (int i = 0; i < kEndpointCount; ++i) {
-        if (endpointName(Endpoint(i)) == endpoint)
+        if (AccuWeatherClient::endpointName(Endpoint(i)) == endpoint)
             return m_calls[i];
     }
     return 0;
@@ -227,21 +227,6 @@ void AccuWeatherSandbox::resetCounts()
 {
     QMutexLocker lock(&m_mutex);
     std::fill(std::begin(m_calls), std::end(m_calls), 0);
-}
-
-QString AccuWeatherSandbox::endpointName(Endpoint endpoint)
-{
-    switch (endpoint) {
-    case Endpoint::Geoposition:
-        return QStringLiteral("geoposition");
-    case Endpoint::Current:
-        return QStringLiteral("current");
-    case Endpoint::Daily:
-        return QStringLiteral("daily");
-    case Endpoint::Hourly:
-        return QStringLiteral("hourly");
-    }
-    return {};
 }
 
 std::optional<AccuWeatherSandbox::Fault> AccuWeatherSandbox::faultFromName(const QString &name)
@@ -341,7 +326,7 @@ QFuture<HttpResponse> AccuWeatherSandbox::serve(Endpoint endpoint, const HttpReq
         // The path only: the query may hold the API key.
         qCInfo(lcSandbox).noquote()
             << QStringLiteral("event=sandbox_call endpoint=%1 path=%2 status=%3 fault=%4")
-                   .arg(endpointName(endpoint), request.path)
+                   .arg(AccuWeatherClient::endpointName(endpoint), request.path)
                    .arg(response.abortConnection ? 0 : response.status)
                    .arg(faultName(fault.kind));
         response.setHeader("X-Sandbox", "isobar accuweather-sandbox; not real weather");
@@ -439,8 +424,8 @@ HttpResponse AccuWeatherSandbox::currentConditions(const RouteParams &params,
         kCurrentLifetimeMs);
 }
 
-HttpResponse AccuWeatherSandbox::dailyForecast(const RouteParams &params,
-                                               const HttpRequest &request, qint64 nowMs) const
+HttpResponse AccuWeatherSandbox::forecast(Endpoint endpoint, const RouteParams &params,
+                                          const HttpRequest &request, qint64 nowMs) const
 {
     const auto area = SandboxArea::fromKey(params.value(u"key"_qs));
     if (!area)
@@ -449,21 +434,12 @@ HttpResponse AccuWeatherSandbox::dailyForecast(const RouteParams &params,
     // As on the live service, forecasts are imperial unless metric=true is asked for.
     const bool metric = flag(request, u"metric"_qs).value_or(false);
     const bool details = flag(request, u"details"_qs).value_or(false);
-    return answerJson(QJsonDocument(SandboxWeather(*area).dailyForecast(nowMs, metric, details)),
-                      nowMs, kDailyLifetimeMs);
-}
-
-HttpResponse AccuWeatherSandbox::hourlyForecast(const RouteParams &params,
-                                                const HttpRequest &request, qint64 nowMs) const
-{
-    const auto area = SandboxArea::fromKey(params.value(u"key"_qs));
-    if (!area)
-        return upstreamError(400, u"400"_qs,
-                             u"LocationKey is invalid: "_qs + params.value(u"key"_qs), request);
-    const bool metric = flag(request, u"metric"_qs).value_or(false);
-    const bool details = flag(request, u"details"_qs).value_or(false);
-    return answerJson(QJsonDocument(SandboxWeather(*area).hourlyForecast(nowMs, metric, details)),
-                      nowMs, kHourlyLifetimeMs);
+    const SandboxWeather weather(*area);
+    if (endpoint == Endpoint::Daily)
+        return answerJson(QJsonDocument(weather.dailyForecast(nowMs, metric, details)), nowMs,
+                          kDailyLifetimeMs);
+    return answerJson(QJsonDocument(weather.hourlyForecast(nowMs, metric, details)), nowMs,
+                      kHourlyLifetimeMs);
 }
 
 } // namespace isobar

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AccuWeatherClient.h"
 #include "http/HttpServer.h"
 
 #include <QHostAddress>
@@ -65,9 +66,9 @@ public:
     static QString faultName(Fault fault);
 
 private:
-    enum class Endpoint { Geoposition, Current, Daily, Hourly };
-    static constexpr int kEndpointCount = 4;
-    static QString endpointName(Endpoint endpoint);
+    // The same four calls the client makes, counted under the same names.
+    using Endpoint = AccuWeatherClient::Endpoint;
+    static constexpr int kEndpointCount = AccuWeatherClient::kEndpointCount;
 
     using Answer =
         std::function<HttpResponse(const HttpRequest &, const RouteParams &, qint64 nowMs)>;
@@ -81,10 +82,9 @@ private:
     HttpResponse geoposition(const HttpRequest &request, qint64 nowMs) const;
     HttpResponse currentConditions(const RouteParams &params, const HttpRequest &request,
                                    qint64 nowMs) const;
-    HttpResponse dailyForecast(const RouteParams &params, const HttpRequest &request,
-                               qint64 nowMs) const;
-    HttpResponse hourlyForecast(const RouteParams &params, const HttpRequest &request,
-                                qint64 nowMs) const;
+    // Daily or Hourly: the same checks, another shape and lifetime.
+    HttpResponse forecast(Endpoint endpoint, const RouteParams &params, const HttpRequest &request,
+                          qint64 nowMs) const;
 
     QByteArray m_apiKey;
     HttpServer m_http;
