@@ -38,3 +38,67 @@ wrk_summary() {
 }
 
 summary() { wrk_summary "$OUT/wrk-$1.txt"; } # a run's name -> its figures ($OUT: the driver's)
+
+require_built() { # executables of the build
+    for tool in "$@"; do
+        [ -x "$tool" ] || { echo "missing $tool: build first (BUILD_DIR=$BUILD_DIR)" >&2; exit 2; }
+    done
+}
+require_commands() { # programs from Debian packages
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || { echo "missing $tool (packaging/install-deps.sh installs it)" >&2; exit 2; }
+    done
+}
+
+# Processes a driver starts (PIDS+=($!)) end with it, and so does its scratch folder.
+PIDS=()
+WORK_DIR="$(mktemp -d)"
+chmod 755 "$WORK_DIR" # nginx workers read files below it
+stop_processes() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    PIDS=()
+}
+cleanup() {
+    stop_processes
+    rm -rf "$WORK_DIR"
+}
+trap cleanup EXIT
+
+# The reference: nginx, non-daemon, on its own prefix and port, serving `files` as static
+# JSON; a POST to a static file (a 405 in nginx) is turned back into the file with a 200.
+start_nginx() { # port files...
+    local port="$1" dir="$WORK_DIR/nginx"
+    shift
+    mkdir -p "$dir/www"
+    chmod 755 "$dir" "$dir/www"
+    cp "$@" "$dir/www/"
+    chmod 644 "$dir"/www/*
+    cat > "$dir/nginx.conf" <<CONF
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    keepalive_requests 1000000;
+    sendfile on;
+    tcp_nopush on;
+    open_file_cache max=16;
+    server {
+        listen 127.0.0.1:$port;
+        root $dir/www;
+        default_type application/json;
+        location / { error_page 405 =200 \$uri; }
+    }
+}
+CONF
+    "$(command -v nginx)" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+    PIDS+=($!)
+    wait_for "http://127.0.0.1:$port/$(basename "$1")"
+}

@@ -34,23 +34,10 @@ OUT="$ROOT/bench/out/api"
 STORE="${STORE:-$OUT/store.db}"
 export BENCH_WRK_DIR="$ROOT/bench/wrk"
 
-for tool in "$ISOBAR" "$GENERATE"; do
-    [ -x "$tool" ] || { echo "missing $tool: build first (BUILD_DIR=$BUILD_DIR)" >&2; exit 2; }
-done
-for tool in wrk nginx curl; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light curl)" >&2; exit 2; }
-done
-NGINX="$(command -v nginx)"
+require_built "$ISOBAR" "$GENERATE"
+require_commands wrk nginx curl
 mkdir -p "$OUT"
 
-PIDS=()
-NGINX_DIR=""
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    [ -n "$NGINX_DIR" ] && rm -rf "$NGINX_DIR"
-}
-trap cleanup EXIT
 
 # --- the store ---------------------------------------------------------------------------
 if [ -n "${REGENERATE:-}" ] || [ ! -s "$STORE" ]; then
@@ -94,39 +81,7 @@ TABLES_COUNT=$(grep -o '"reference"' "$OUT/tables.json" | wc -l)
 echo "timeseries answer: $TIMESERIES_BYTES bytes, $TIMESERIES_COUNT points"
 echo "tables answer:     $TABLES_BYTES bytes, $TABLES_COUNT rows"
 
-# nginx: non-daemon, its own prefix and port, the two bodies as static files. A POST to a
-# static file is a 405 in nginx, turned back into the file with a 200.
-NGINX_DIR="$(mktemp -d)"
-chmod 755 "$NGINX_DIR"
-cp "$OUT/timeseries.json" "$OUT/tables.json" "$NGINX_DIR/"
-chmod 644 "$NGINX_DIR"/*.json
-cat > "$NGINX_DIR/nginx.conf" <<EOF
-worker_processes auto;
-pid $NGINX_DIR/nginx.pid;
-error_log $NGINX_DIR/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $NGINX_DIR/body;
-    proxy_temp_path $NGINX_DIR/proxy;
-    fastcgi_temp_path $NGINX_DIR/fastcgi;
-    uwsgi_temp_path $NGINX_DIR/uwsgi;
-    scgi_temp_path $NGINX_DIR/scgi;
-    keepalive_requests 1000000;
-    sendfile on;
-    tcp_nopush on;
-    open_file_cache max=16;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $NGINX_DIR;
-        default_type application/json;
-        location / { error_page 405 =200 \$uri; }
-    }
-}
-EOF
-"$NGINX" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -g 'daemon off;' &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$NGINX_PORT/timeseries.json"
+start_nginx "$NGINX_PORT" "$OUT/timeseries.json" "$OUT/tables.json"
 NGINX_TABLES_BYTES=$(curl -fsS -X POST -H 'Content-Type: application/json' --data "$BENCH_TABLE_BODY" \
     "http://127.0.0.1:$NGINX_PORT/tables.json" | wc -c)
 [ "$NGINX_TABLES_BYTES" = "$TABLES_BYTES" ] || { echo "nginx POST answered $NGINX_TABLES_BYTES bytes" >&2; exit 1; }

@@ -46,25 +46,11 @@ PRCPT_PATH="/prcpt?lt=48.8566&lg=2.3522"
 OUT="$ROOT/bench/out/monitoring"
 STATS_STORE="${STATS_STORE:-$OUT/stats.db}"
 
-for tool in "$ISOBAR" "$STORE_BENCH"; do
-    [ -x "$tool" ] || { echo "missing $tool: build first (BUILD_DIR=$BUILD_DIR)" >&2; exit 2; }
-done
-if [ -z "${SKIP_HTTP:-}" ]; then
-    for tool in wrk curl sqlite3; do
-        command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk curl sqlite3)" >&2; exit 2; }
-    done
-fi
+require_built "$ISOBAR" "$STORE_BENCH"
+[ -n "${SKIP_HTTP:-}" ] || require_commands wrk curl sqlite3
 mkdir -p "$OUT"
 : > "$OUT/result.txt"
 
-PIDS=()
-WORK_DIR="$(mktemp -d)"
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK_DIR"
-}
-trap cleanup EXIT
 
 
 # --- 1. capture cost ---------------------------------------------------------------------
@@ -183,9 +169,7 @@ if [ -z "${SKIP_HTTP:-}" ]; then
             echo "WARNING: some answers were not 2xx; those runs measured errors, not the API"
         fi
     } | tee -a "$OUT/result.txt"
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    PIDS=()
+    stop_processes
     echo
 fi
 

@@ -42,23 +42,10 @@ AUDIENCE="isobar-bench"
 PRCPT_PATH="/prcpt?lt=48.8566&lg=2.3522"
 OUT="$ROOT/bench/out/weather"
 
-for tool in "$ISOBAR" "$ECONOMY" "$PROVIDER"; do
-    [ -x "$tool" ] || { echo "missing $tool: build first (BUILD_DIR=$BUILD_DIR)" >&2; exit 2; }
-done
-for tool in wrk nginx curl; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install wrk nginx-light curl)" >&2; exit 2; }
-done
-NGINX="$(command -v nginx)"
+require_built "$ISOBAR" "$ECONOMY" "$PROVIDER"
+require_commands wrk nginx curl
 mkdir -p "$OUT"
 
-PIDS=()
-WORK_DIR="$(mktemp -d)"
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK_DIR"
-}
-trap cleanup EXIT
 
 # --- 1. upstream economy -----------------------------------------------------------------
 if [ -z "${SKIP_ECONOMY:-}" ]; then
@@ -108,38 +95,7 @@ NO_TOKEN_STATUS=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$AUT
 PRCPT_BYTES=$(wc -c < "$OUT/prcpt.json")
 echo "/prcpt answer: $PRCPT_BYTES bytes: $(cat "$OUT/prcpt.json")"
 
-# nginx: non-daemon, its own prefix and port, the answer as a static file.
-chmod 755 "$WORK_DIR"
-mkdir -p "$WORK_DIR/www"
-chmod 755 "$WORK_DIR/www"
-cp "$OUT/prcpt.json" "$WORK_DIR/www/prcpt.json"
-chmod 644 "$WORK_DIR/www/prcpt.json"
-cat > "$WORK_DIR/nginx.conf" <<EOF
-worker_processes auto;
-pid $WORK_DIR/nginx.pid;
-error_log $WORK_DIR/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $WORK_DIR/body;
-    proxy_temp_path $WORK_DIR/proxy;
-    fastcgi_temp_path $WORK_DIR/fastcgi;
-    uwsgi_temp_path $WORK_DIR/uwsgi;
-    scgi_temp_path $WORK_DIR/scgi;
-    keepalive_requests 1000000;
-    sendfile on;
-    tcp_nopush on;
-    open_file_cache max=16;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $WORK_DIR/www;
-        default_type application/json;
-    }
-}
-EOF
-"$NGINX" -p "$WORK_DIR" -c "$WORK_DIR/nginx.conf" -g 'daemon off;' &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$NGINX_PORT/prcpt.json"
+start_nginx "$NGINX_PORT" "$OUT/prcpt.json"
 NGINX_BYTES=$(curl -fsS "http://127.0.0.1:$NGINX_PORT/prcpt.json" | wc -c)
 [ "$NGINX_BYTES" = "$PRCPT_BYTES" ] || { echo "nginx answered $NGINX_BYTES bytes" >&2; exit 1; }
 
