@@ -117,57 +117,43 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version versi
     }
     const qint64 version0 = m_cache ? m_cache->dataVersion() : 0;
 
-    auto dataset = std::make_shared<ChartDataset>();
     const ChartRequest chartRequest = *parsed;
-    // The store is read on the query pool; status 0 means "read, go on and draw".
-    QFuture<HttpResponse> loaded = m_runner.run([chartRequest, dataset](MetricsQuery &query) {
+    // Read on the query pool, then drawn on the GUI thread; the draw's future is the answer.
+    return m_runner.runThen([this, chartRequest, version, key, version0,
+                             request](MetricsQuery &query) -> QFuture<HttpResponse> {
         ChartRequestError error;
         std::optional<ChartDataset> data = ChartData::load(query, chartRequest, &error);
         if (!data)
-            return HttpResponse::problem(400, error.detail, error.field);
-        *dataset = std::move(*data);
-        HttpResponse goOn;
-        goOn.status = 0;
-        return goOn;
-    });
-    return loaded
-        .then([this, chartRequest, dataset, version, key, version0,
-               request](HttpResponse read) -> QFuture<HttpResponse> {
-            if (read.status != 0)
-                return readyResponse(read);
-            std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chartRequest, *dataset);
-            if (!drawn) {
-                HttpResponse busy = HttpResponse::problem(
-                    503, QStringLiteral("too many charts waiting to be drawn; retry shortly"));
-                busy.setHeader("Retry-After", "1");
-                return readyResponse(busy);
+            return readyResponse(HttpResponse::problem(400, error.detail, error.field));
+        std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chartRequest, *data);
+        if (!drawn) {
+            HttpResponse busy = HttpResponse::problem(
+                503, QStringLiteral("too many charts waiting to be drawn; retry shortly"));
+            busy.setHeader("Retry-After", "1");
+            return readyResponse(busy);
+        }
+        return drawn->then([this, chartRequest, data = std::move(*data), version, key, version0,
+                            request](const RenderedChart &chart) {
+            HttpResponse response;
+            if (version == Version::V2) {
+                response = HttpResponse::bytes(chart.bytes, chartContentType(chartRequest.format));
+            } else {
+                const QDate newest = data.newestDate();
+                response = HttpResponse::json(QJsonObject{
+                    {u"last_updated"_qs,
+                     newest.isValid() ? QJsonValue(newest.toString(Qt::ISODate)) : QJsonValue()},
+                    {u"chart"_qs,
+                     QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(chart.bytes)))},
+                    {u"alt_text"_qs, chart.altText},
+                    {u"figure"_qs, figure(chartRequest, data)},
+                });
             }
-            const ChartDataset data = *dataset;
-            return drawn->then([this, chartRequest, data, version, key, version0,
-                                request](const RenderedChart &chart) {
-                HttpResponse response;
-                if (version == Version::V2) {
-                    response =
-                        HttpResponse::bytes(chart.bytes, chartContentType(chartRequest.format));
-                } else {
-                    const QDate newest = data.newestDate();
-                    response = HttpResponse::json(QJsonObject{
-                        {u"last_updated"_qs, newest.isValid()
-                                                 ? QJsonValue(newest.toString(Qt::ISODate))
-                                                 : QJsonValue()},
-                        {u"chart"_qs, QString::fromLatin1(
-                                          QUrl::toPercentEncoding(QString::fromUtf8(chart.bytes)))},
-                        {u"alt_text"_qs, chart.altText},
-                        {u"figure"_qs, figure(chartRequest, data)},
-                    });
-                }
-                response = withEtag(std::move(response));
-                if (m_cache)
-                    m_cache->insert(key, response, version0);
-                return revalidated(request, std::move(response));
-            });
-        })
-        .unwrap();
+            response = withEtag(std::move(response));
+            if (m_cache)
+                m_cache->insert(key, response, version0);
+            return revalidated(request, std::move(response));
+        });
+    });
 }
 
 } // namespace isobar

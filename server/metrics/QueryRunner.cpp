@@ -2,6 +2,7 @@
 
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
+#include "http/Router.h"
 
 #include <QLoggingCategory>
 
@@ -49,29 +50,52 @@ QueryRunner::~QueryRunner()
     // Each pool thread closes its connection when it ends, on its own thread.
 }
 
-QFuture<HttpResponse> QueryRunner::run(Work work)
+namespace {
+// An answer known at once, in the shape each kind of work returns.
+template <typename Answer> Answer answer(HttpResponse response)
+{
+    if constexpr (std::is_same_v<Answer, HttpResponse>)
+        return response;
+    else
+        return readyResponse(std::move(response));
+}
+} // namespace
+
+template <typename Answer>
+QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
 {
     if (m_inFlight.load() >= m_maxQueued) {
         HttpResponse busy =
             HttpResponse::problem(503, QStringLiteral("too many queries waiting; retry shortly"));
         busy.setHeader("Retry-After", "1");
-        return QtFuture::makeReadyFuture(std::move(busy));
+        return QtFuture::makeReadyFuture(answer<Answer>(std::move(busy)));
     }
     ++m_inFlight;
-    return QtConcurrent::run(&m_pool, [this, work = std::move(work)]() -> HttpResponse {
+    return QtConcurrent::run(&m_pool, [this, work = std::move(work)]() -> Answer {
         struct Done {
             std::atomic_int &counter;
             ~Done() { --counter; }
         } done{m_inFlight};
         MetricsQuery *query = threadQuery(m_databasePath);
         if (!query)
-            return HttpResponse::problem(503, QStringLiteral("the metrics store is unavailable"));
+            return answer<Answer>(
+                HttpResponse::problem(503, QStringLiteral("the metrics store is unavailable")));
         try {
             return work(*query);
         } catch (const ApiError &error) {
-            return error.toResponse();
+            return answer<Answer>(error.toResponse());
         }
     });
+}
+
+QFuture<HttpResponse> QueryRunner::run(Work work)
+{
+    return submit<HttpResponse>(std::move(work));
+}
+
+QFuture<HttpResponse> QueryRunner::runThen(LaterWork work)
+{
+    return submit<QFuture<HttpResponse>>(std::move(work)).unwrap();
 }
 
 } // namespace isobar

@@ -24,9 +24,16 @@ public:
     ~QueryRunner();
 
     QFuture<HttpResponse> run(Work work);
+    // Work whose answer comes later than the read (a chart: read here, then drawn elsewhere):
+    // the future it returns is the answer. Same pool, same bound.
+    using LaterWork = std::function<QFuture<HttpResponse>(MetricsQuery &)>;
+    QFuture<HttpResponse> runThen(LaterWork work);
     int inFlight() const { return m_inFlight.load(); }
 
 private:
+    // Both kinds of work: the bound, the thread's connection, ApiError turned into its answer.
+    template <typename Answer> QFuture<Answer> submit(std::function<Answer(MetricsQuery &)> work);
+
     QString m_databasePath;
     int m_maxQueued;
     QThreadPool m_pool;
