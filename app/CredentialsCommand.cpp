@@ -1,6 +1,7 @@
 #include "CredentialsCommand.h"
 
 #include "Settings.h"
+#include "credentials/AccuWeatherKeyCheck.h"
 #include "credentials/AccuWeatherKeyProvider.h"
 #include "weather/AccuWeatherClient.h"
 
@@ -237,38 +238,30 @@ int clearKey(const Keychain &keychain, QTextStream &out, QTextStream &err)
     return kOk;
 }
 
-// One geoposition search: the cheapest call that needs a valid key.
 int checkUpstream(const QString &key, const AccuWeatherClient::Options &options, QTextStream &out)
 {
     AccuWeatherClient client(options, [key] { return key; });
     QFutureWatcher<UpstreamResult> watcher;
     QEventLoop loop;
     QObject::connect(&watcher, &QFutureWatcher<UpstreamResult>::finished, &loop, &QEventLoop::quit);
-    watcher.setFuture(client.geoposition(51.5072, -0.1276)); // London
+    watcher.setFuture(AccuWeatherKeyCheck::start(client));
     if (!watcher.isFinished())
         loop.exec();
-    const UpstreamResult result = watcher.result();
-    const QString upstream = options.baseUrl.toString(QUrl::RemoveUserInfo);
-    if (result.ok) {
-        out << "check: ok (" << upstream << " accepted the key)\n";
+    const AccuWeatherKeyCheck check =
+        AccuWeatherKeyCheck::fromResult(watcher.result(), options.baseUrl);
+    out << "check: " << check.message << '\n';
+    switch (check.verdict) {
+    case AccuWeatherKeyCheck::Verdict::Accepted:
         return kOk;
-    }
-    switch (result.error.kind) {
-    case UpstreamError::Kind::Unauthorized:
-        out << "check: unauthorised key (" << upstream << ": " << result.error.detail << ")\n";
+    case AccuWeatherKeyCheck::Verdict::Rejected:
         return kKeyRejected;
-    case UpstreamError::Kind::QuotaExceeded:
-        out << "check: quota exhausted (" << upstream << ": " << result.error.detail << ")\n";
+    case AccuWeatherKeyCheck::Verdict::QuotaExhausted:
         return kQuotaExhausted;
-    case UpstreamError::Kind::Timeout:
-    case UpstreamError::Kind::Network:
-        out << "check: unreachable (" << upstream << ": " << result.error.detail << ")\n";
-        return kUpstreamProblem;
-    default:
-        out << "check: unexpected answer (" << upstream << ": "
-            << upstreamErrorName(result.error.kind) << ", " << result.error.detail << ")\n";
-        return kUpstreamProblem;
+    case AccuWeatherKeyCheck::Verdict::Unreachable:
+    case AccuWeatherKeyCheck::Verdict::Unexpected:
+        break;
     }
+    return kUpstreamProblem;
 }
 
 int showStatus(const Keychain &keychain, bool check, const AccuWeatherClient::Options &options,
