@@ -1,0 +1,90 @@
+#include "OperationsChart.h"
+
+#include "Thresholds.h"
+
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QEvent>
+
+namespace isobar {
+
+namespace {
+
+constexpr qint64 kHourMs = 3'600'000;
+constexpr qint64 kDayMs = 24 * kHourMs;
+
+} // namespace
+
+OperationsChart::OperationsChart(const QString &title, QWidget *parent)
+    : QChartView(parent)
+    , m_title(title)
+    , m_emptyText(tr("No requests in this range"))
+{
+    setRenderHint(QPainter::Antialiasing);
+    setAccessibleName(title);
+    setFocusPolicy(Qt::TabFocus);
+    setMinimumSize(260, 200);
+}
+
+void OperationsChart::rebuild()
+{
+    auto *chart = new QChart;
+    chart->setTheme(Thresholds::isDark(palette()) ? QChart::ChartThemeDark
+                                                  : QChart::ChartThemeLight);
+    // The page's background shows through, so the chart sits in the window like a panel.
+    chart->setBackgroundBrush(palette().brush(QPalette::Base));
+    chart->setTitle(m_title);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    m_empty = !build(chart);
+    QChart *previous = this->chart();
+    setChart(chart);
+    delete previous; // setChart() releases ownership of the chart it replaces
+    setAccessibleDescription(m_empty ? m_emptyText : QString());
+}
+
+void OperationsChart::setEmptyText(const QString &text)
+{
+    m_emptyText = text;
+    viewport()->update();
+}
+
+QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QDateTime &first,
+                                         const QDateTime &last)
+{
+    auto *axis = new QDateTimeAxis(chart);
+    // Buckets are hours: the axis covers the last one too, and never collapses to one instant.
+    const QDateTime end =
+        (last.isValid() ? last : QDateTime::currentDateTimeUtc()).addMSecs(kHourMs);
+    const QDateTime start = first.isValid() && first < end ? first : end.addMSecs(-kHourMs);
+    const qint64 spanMs = start.msecsTo(end);
+    axis->setRange(start.toLocalTime(), end.toLocalTime());
+    axis->setFormat(spanMs <= kDayMs ? QStringLiteral("HH:mm") : QStringLiteral("dd MMM"));
+    axis->setTickCount(spanMs <= 2 * kHourMs ? 3 : 6);
+    return axis;
+}
+
+QColor OperationsChart::objectiveColour()
+{
+    return QColor(0xdc, 0x26, 0x26); // the red of "critical", visible on both themes
+}
+
+void OperationsChart::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange && chart())
+        rebuild(); // light <-> dark: QtCharts themes are chosen when a chart is built
+    QChartView::changeEvent(event);
+}
+
+void OperationsChart::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QChartView::drawForeground(painter, rect);
+    if (!m_empty || !chart())
+        return;
+    painter->save();
+    painter->setPen(palette().color(QPalette::PlaceholderText));
+    painter->drawText(chart()->plotArea(), Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
+    painter->restore();
+}
+
+} // namespace isobar

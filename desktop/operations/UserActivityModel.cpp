@@ -1,0 +1,100 @@
+#include "UserActivityModel.h"
+
+#include <QLocale>
+
+namespace isobar {
+
+UserActivityModel::UserActivityModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{}
+
+void UserActivityModel::setUsers(const QList<UserActivity> &users)
+{
+    beginResetModel();
+    m_users = users;
+    endResetModel();
+}
+
+int UserActivityModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_users.size());
+}
+
+int UserActivityModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant UserActivityModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_users.size())
+        return {};
+    const UserActivity &user = m_users.at(index.row());
+    const QLocale locale;
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case Subject:
+            return user.subject;
+        case Requests:
+            return locale.toString(user.requests);
+        case Errors:
+            return locale.toString(user.errors);
+        case FirstSeen:
+            return locale.toString(user.firstSeen.toLocalTime(), QLocale::ShortFormat);
+        case LastSeen:
+            return locale.toString(user.lastSeen.toLocalTime(), QLocale::ShortFormat);
+        }
+        break;
+    case Qt::EditRole:
+        switch (index.column()) {
+        case Subject:
+            return user.subject;
+        case Requests:
+            return user.requests;
+        case Errors:
+            return user.errors;
+        case FirstSeen:
+            return user.firstSeen;
+        case LastSeen:
+            return user.lastSeen;
+        }
+        break;
+    case Qt::ToolTipRole:
+        if (index.column() == FirstSeen)
+            return user.firstSeen.toString(Qt::ISODate);
+        if (index.column() == LastSeen)
+            return user.lastSeen.toString(Qt::ISODate);
+        if (index.column() == Errors && user.requests > 0)
+            return tr("%1% of this subject's requests")
+                .arg(QLocale().toString(100.0 * double(user.errors) / double(user.requests), 'f',
+                                        1));
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() == Requests || index.column() == Errors)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    }
+    return {};
+}
+
+QVariant UserActivityModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Subject:
+        return tr("Subject");
+    case Requests:
+        return tr("Requests");
+    case Errors:
+        return tr("Errors");
+    case FirstSeen:
+        return tr("First seen");
+    case LastSeen:
+        return tr("Last seen");
+    }
+    return {};
+}
+
+} // namespace isobar

@@ -1,0 +1,33 @@
+#pragma once
+
+#include "StatsAnswers.h"
+
+#include <QAbstractTableModel>
+
+namespace isobar {
+
+// Requests per token subject (GET /api/v1/stats/users) as a table. Numbers and times are given
+// as numbers and QDateTimes under Qt::EditRole, which the page's proxy sorts by, so "9" sorts
+// before "10" and times sort in time order, whatever the display format.
+class UserActivityModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Subject, Requests, Errors, FirstSeen, LastSeen, ColumnCount };
+
+    explicit UserActivityModel(QObject *parent = nullptr);
+
+    void setUsers(const QList<UserActivity> &users);
+    const QList<UserActivity> &users() const { return m_users; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    QList<UserActivity> m_users;
+};
+
+} // namespace isobar
