@@ -84,6 +84,7 @@ OperationsPage::OperationsPage(QWidget *parent)
     , m_banner(new QLabel(this))
 {
     setAccessibleName(tr("Operations"));
+    m_banner->setObjectName(QStringLiteral("errorBanner"));
 
     m_banner->setWordWrap(true);
     m_banner->setAutoFillBackground(true);
@@ -129,6 +130,12 @@ QWidget *OperationsPage::buildTiles()
     m_latencyTile = new StatTile(tr("p95 latency (slowest endpoint)"), tiles);
     m_upstreamTile = new StatTile(tr("Upstream calls"), tiles);
     m_cacheTile = new StatTile(tr("Weather cache hit ratio"), tiles);
+    // Object names: what style sheets, screenshots and tests address the parts by.
+    m_requestsTile->setObjectName(QStringLiteral("requestsTile"));
+    m_successTile->setObjectName(QStringLiteral("successTile"));
+    m_latencyTile->setObjectName(QStringLiteral("latencyTile"));
+    m_upstreamTile->setObjectName(QStringLiteral("upstreamTile"));
+    m_cacheTile->setObjectName(QStringLiteral("cacheTile"));
     auto *layout = new QHBoxLayout(tiles);
     layout->setContentsMargins(0, 0, 0, 0);
     for (StatTile *tile :
@@ -146,6 +153,7 @@ QWidget *OperationsPage::buildCharts()
 
     auto *latency = new QWidget(m_charts);
     m_endpointPicker = new QComboBox(latency);
+    m_endpointPicker->setObjectName(QStringLiteral("endpointPicker"));
     m_endpointPicker->setAccessibleName(tr("Endpoint for the latency chart"));
     m_endpointPicker->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_endpointPicker->setMinimumContentsLength(24);
@@ -207,10 +215,12 @@ QWidget *OperationsPage::buildUsers()
     m_usersFilter->setPlaceholderText(tr("Filter subjects"));
     m_usersFilter->setAccessibleName(tr("Filter subjects"));
     m_usersFilter->setClearButtonEnabled(true);
+    m_usersFilter->setObjectName(QStringLiteral("usersFilter"));
     connect(m_usersFilter, &QLineEdit::textChanged, m_usersProxy,
             &QSortFilterProxyModel::setFilterFixedString);
 
     m_usersView = new QTableView(panel);
+    m_usersView->setObjectName(QStringLiteral("usersView"));
     m_usersView->setModel(m_usersProxy);
     m_usersView->setAccessibleName(tr("Requests per user"));
     m_usersView->setSortingEnabled(true);

@@ -49,6 +49,11 @@ TimeRangeBar::TimeRangeBar(QWidget *parent)
     for (TimeRange::Preset preset : TimeRange::presets())
         m_preset->addItem(TimeRange::label(preset), int(preset));
     m_preset->setAccessibleName(tr("Time range"));
+    m_preset->setObjectName(QStringLiteral("rangePreset"));
+    m_from->setObjectName(QStringLiteral("customFrom"));
+    m_to->setObjectName(QStringLiteral("customTo"));
+    m_applyCustom->setObjectName(QStringLiteral("applyCustomRange"));
+    m_interval->setObjectName(QStringLiteral("refreshInterval"));
     m_preset->setToolTip(tr("Time range of every stat, chart, map and table on the page"));
 
     m_applyCustom->setText(tr("Apply"));

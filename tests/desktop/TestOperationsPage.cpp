@@ -1,0 +1,446 @@
+#include "OidcTestProvider.h"
+#include "SandboxThread.h"
+#include "TestSupport.h"
+#include "map/WorldMapView.h"
+#include "operations/LatencyChart.h"
+#include "operations/OperationsPage.h"
+#include "operations/StatTile.h"
+#include "operations/StatsClient.h"
+#include "operations/UserActivityModel.h"
+#include "weather/GridCell.h"
+
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTest>
+#include <QToolButton>
+
+using namespace isobar;
+using namespace isobar::test;
+
+namespace {
+
+const QString kUpstreamKey = QStringLiteral("operations-upstream-key-7f3a");
+const QString kAudience = QStringLiteral("isobar-api");
+const QByteArray kLondon = "/prcpt?lt=51.5074&lg=-0.1278";
+const QByteArray kBadPosition = "/prcpt?lt=north&lg=0"; // 400, after auth
+const QByteArray kThemes = "/api/public/timeseries/themes/";
+constexpr int kRefreshTimeoutMs = 15000;
+
+QUrl serverUrl(quint16 port)
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+}
+
+QString percent(double ratio)
+{
+    return QLocale().toString(ratio * 100, 'f', 1) + u'%';
+}
+
+// What the page's client sent and received, in order: the server's own answers.
+class Exchanges
+{
+public:
+    explicit Exchanges(OperationsPage &page)
+        : m_spy(page.findChild<StatsClient *>(), &StatsClient::replied)
+    {}
+    StatsClient::Reply last(const QString &path, bool withEndpoint = false) const
+    {
+        for (qsizetype i = m_spy.size() - 1; i >= 0; --i) {
+            const auto reply = m_spy.at(i).at(0).value<StatsClient::Reply>();
+            if (reply.path == path
+                && QUrlQuery(reply.url).hasQueryItem(QStringLiteral("endpoint")) == withEndpoint)
+                return reply;
+        }
+        return {};
+    }
+    void clear() { m_spy.clear(); }
+
+private:
+    QSignalSpy m_spy;
+};
+
+bool refreshAndWait(OperationsPage &page, bool expectOk = true)
+{
+    QSignalSpy refreshed(&page, &OperationsPage::refreshed);
+    page.refresh();
+    if (!refreshed.wait(kRefreshTimeoutMs))
+        return false;
+    return refreshed.last().at(0).toBool() == expectOk;
+}
+
+} // namespace
+
+class TestOperationsPage : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    SandboxThread m_sandboxThread{kUpstreamKey,
+                                  [now = QDateTime::currentMSecsSinceEpoch()] { return now; }};
+    AccuWeatherSandbox *m_sandbox = nullptr;
+    TokenSigner m_signer;
+    std::unique_ptr<OidcTestProvider> m_provider;
+    ServerProcess m_open;    // --no-auth
+    ServerProcess m_guarded; // tokens from m_provider
+
+    QStringList upstreamArguments() const
+    {
+        return {"--rate-limit", "0", "--accuweather-url",
+                QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port())};
+    }
+    QByteArray token(const QString &subject, const QString &scope) const
+    {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        return m_signer.signRs256(QJsonObject{{"iss", m_provider->issuer()},
+                                              {"aud", kAudience},
+                                              {"sub", subject},
+                                              {"scope", scope},
+                                              {"iat", double(now - 10)},
+                                              {"nbf", double(now - 10)},
+                                              {"exp", double(now + 3600)}});
+    }
+    static HttpReply get(quint16 port, const QByteArray &target, const QByteArray &token = {})
+    {
+        return HttpClient::request(port, "GET", target, {},
+                                   token.isEmpty() ? QByteArray()
+                                                   : "Authorization: Bearer " + token + "\r\n");
+    }
+    // The request log is written about every second: waits until the server counts `count`
+    // answers of `statusClass` in the last hour.
+    static bool waitForStatusCount(quint16 port, const char *statusClass, int count,
+                                   const QByteArray &token = {})
+    {
+        QDeadlineTimer deadline(10000);
+        while (!deadline.hasExpired()) {
+            const QJsonObject summary =
+                get(port, "/api/v1/stats/summary?from=now-1h", token).json().object();
+            if (summary.value("status_counts").toObject().value(statusClass).toInt() >= count)
+                return true;
+            QTest::qWait(200);
+        }
+        return false;
+    }
+    static StatTile *tile(OperationsPage &page, const char *name)
+    {
+        return page.findChild<StatTile *>(QLatin1String(name));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_sandbox = m_sandboxThread.startSandbox();
+        QVERIFY(m_sandbox->port() != 0);
+        m_provider = std::make_unique<OidcTestProvider>(m_signer);
+        QVERIFY(m_provider->start());
+
+        m_open.setEnvironmentVariable(QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), kUpstreamKey);
+        QVERIFY2(
+            m_open.start(m_dir.filePath("open.db"), QStringList{"--no-auth"} + upstreamArguments()),
+            m_open.output().constData());
+        m_guarded.setEnvironmentVariable(QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"),
+                                         kUpstreamKey);
+        QVERIFY2(m_guarded.start(m_dir.filePath("guarded.db"),
+                                 QStringList{"--oidc-issuer", m_provider->issuer(),
+                                             "--oidc-audience", kAudience}
+                                     + upstreamArguments()),
+                 m_guarded.output().constData());
+    }
+
+    // Tiles, map and latency chart show the server's numbers; the 2xx tile turns red when
+    // the share of 2xx falls under the no-go threshold the summary reports.
+    void tilesFollowTheServersAnswers()
+    {
+        const quint16 port = m_open.port();
+        for (int i = 0; i < 3; ++i) // one cache miss, then two hits in the same cell
+            QCOMPARE(get(port, kLondon).status, 200);
+        for (int i = 0; i < 40; ++i)
+            QCOMPARE(get(port, kThemes).status, 200);
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(get(port, kBadPosition).status, 400);
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(get(port, "/no/such/route").status, 404);
+        QVERIFY(waitForStatusCount(port, "4xx", 4));
+
+        OperationsPage page;
+        page.resize(1440, 900);
+        page.show();
+        Exchanges exchanges(page);
+        QSignalSpy refreshed(&page, &OperationsPage::refreshed);
+        page.setServer(serverUrl(port));
+        QVERIFY(refreshed.wait(kRefreshTimeoutMs));
+        QVERIFY2(refreshed.last().at(0).toBool(), qPrintable(page.errorText()));
+        QVERIFY(!page.findChild<QLabel *>("errorBanner")->isVisible());
+
+        QJsonObject summary = exchanges.last("/api/v1/stats/summary").json;
+        QCOMPARE(summary.value("status_counts").toObject().value("4xx").toInt(), 4);
+        QCOMPARE(tile(page, "requestsTile")->value(),
+                 QLocale().toString(summary.value("requests").toInteger()));
+        double success = summary.value("status_ratios").toObject().value("2xx").toDouble();
+        QVERIFY2(success >= 0.8, qPrintable(QString::number(success)));
+        QCOMPARE(tile(page, "successTile")->value(), percent(success));
+        QCOMPARE(tile(page, "successTile")->level(), Thresholds::Level::Ok);
+
+        // The latency tile names the endpoint with the highest p95; the chart has them all.
+        QJsonObject slowest;
+        for (const QJsonValue &e : summary.value("endpoints").toArray()) {
+            if (e.toObject().value("p95_ms").toDouble() >= slowest.value("p95_ms").toDouble())
+                slowest = e.toObject();
+        }
+        QVERIFY2(tile(page, "latencyTile")->detail().contains(slowest.value("endpoint").toString()),
+                 qPrintable(tile(page, "latencyTile")->detail()));
+        const auto bars = page.findChild<LatencyChart *>()->bars();
+        QCOMPARE(bars.size(), summary.value("endpoints").toArray().size());
+        QCOMPARE(bars.last().second, slowest.value("p95_ms").toDouble()); // slowest on top
+
+        // The map holds the server's one London cell with its three requests.
+        const QList<MapCell> cells = page.findChild<WorldMapView *>()->cells();
+        QCOMPARE(cells.size(), 1);
+        QCOMPARE(cells[0].requests, qint64(3));
+        const GridCell london = GridCell::locate(51.5074, -0.1278, 1000);
+        QCOMPARE(cells[0].latitude, london.centreLatitude);
+        QCOMPARE(cells[0].south, london.south);
+
+        // One miss and two hits for the three London calls, whatever else the server did.
+        QCOMPARE(tile(page, "cacheTile")->value(), percent(2.0 / 3.0));
+
+        // Now mostly failures: 60 more 4xx push the 2xx share under 80%.
+        for (int i = 0; i < 60; ++i)
+            QCOMPARE(get(port, "/no/such/route").status, 404);
+        QVERIFY(waitForStatusCount(port, "4xx", 64));
+        QVERIFY2(refreshAndWait(page), qPrintable(page.errorText()));
+        summary = exchanges.last("/api/v1/stats/summary").json;
+        QCOMPARE(summary.value("status_counts").toObject().value("4xx").toInt(), 64);
+        QVERIFY(summary.value("no_go").toBool());
+        success = summary.value("status_ratios").toObject().value("2xx").toDouble();
+        QCOMPARE(tile(page, "successTile")->value(), percent(success));
+        QCOMPARE(tile(page, "successTile")->level(), Thresholds::Level::Critical);
+        QCOMPARE(tile(page, "requestsTile")->detail(),
+                 QStringLiteral("4xx: 64 · 5xx: %1")
+                     .arg(summary.value("status_counts").toObject().value("5xx").toInt()));
+    }
+
+    // Presets send the server's relative times; a custom range sends the two instants.
+    void rangePickerChangesTheRangeSent()
+    {
+        OperationsPage page;
+        page.show();
+        Exchanges exchanges(page);
+        QSignalSpy refreshed(&page, &OperationsPage::refreshed);
+        page.setServer(serverUrl(m_open.port()));
+        QVERIFY(refreshed.wait(kRefreshTimeoutMs));
+        QUrlQuery sent(exchanges.last("/api/v1/stats/summary").url);
+        QCOMPARE(sent.queryItemValue("from"), QStringLiteral("now-1h"));
+        QCOMPARE(sent.queryItemValue("to"), QStringLiteral("now"));
+
+        // Keyboard, as a user would: two steps down from "Last hour" is "Last 24 hours".
+        auto *preset = page.findChild<QComboBox *>("rangePreset");
+        preset->setFocus();
+        QTest::keyClick(preset, Qt::Key_Down);
+        QTest::keyClick(preset, Qt::Key_Down);
+        QCOMPARE(preset->currentText(), QStringLiteral("Last 24 hours"));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QUrlQuery(exchanges.last("/api/v1/stats/timeline").url).queryItemValue("from")
+                == u"now-24h",
+            kRefreshTimeoutMs);
+        // The server read it as 24 hours: its timeline echoes the range it used.
+        const QJsonObject timeline = exchanges.last("/api/v1/stats/timeline").json;
+        const QDateTime from =
+            QDateTime::fromString(timeline.value("from").toString(), Qt::ISODate);
+        const QDateTime to = QDateTime::fromString(timeline.value("to").toString(), Qt::ISODate);
+        QCOMPARE(from.secsTo(to), 24 * 3600);
+        QCOMPARE(timeline.value("buckets").toArray().size(), 25); // whole hours, both ends
+
+        QTest::keyClick(preset, Qt::Key_End);
+        QCOMPARE(preset->currentText(), QStringLiteral("Custom range"));
+        auto *customFrom = page.findChild<QDateTimeEdit *>("customFrom");
+        auto *customTo = page.findChild<QDateTimeEdit *>("customTo");
+        QVERIFY(customFrom->isVisible());
+        const QDateTime start(QDate(2026, 11, 20), QTime(6, 0), Qt::UTC);
+        const QDateTime end(QDate(2026, 11, 22), QTime(18, 30), Qt::UTC);
+        customFrom->setDateTime(start);
+        customTo->setDateTime(end);
+        exchanges.clear();
+        QTest::mouseClick(page.findChild<QToolButton *>("applyCustomRange"), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!exchanges.last("/api/v1/stats/timeline").url.isEmpty(),
+                                 kRefreshTimeoutMs);
+        const StatsClient::Reply custom = exchanges.last("/api/v1/stats/timeline");
+        sent = QUrlQuery(custom.url);
+        QCOMPARE(sent.queryItemValue("from"), QStringLiteral("2026-11-20T06:00:00Z"));
+        QCOMPARE(sent.queryItemValue("to"), QStringLiteral("2026-11-22T18:30:00Z"));
+        QCOMPARE(custom.json.value("from").toString(), QStringLiteral("2026-11-20T06:00:00Z"));
+        QCOMPARE(custom.json.value("to").toString(), QStringLiteral("2026-11-22T18:30:00Z"));
+    }
+
+    // Subjects come from tokens: the watch's calls and the page's own (its admin token).
+    void usersTableShowsSubjectsAndCounts()
+    {
+        const quint16 port = m_guarded.port();
+        const QByteArray watch = token("watch-0042", "weather:read");
+        const QByteArray admin = token("ops-admin", "isobar:admin");
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(get(port, kLondon, watch).status, 200);
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(get(port, kBadPosition, watch).status, 400);
+        QVERIFY(waitForStatusCount(port, "4xx", 2, admin));
+
+        OperationsPage page;
+        page.show();
+        Exchanges exchanges(page);
+        QSignalSpy refreshed(&page, &OperationsPage::refreshed);
+        page.setServer(serverUrl(port), QString::fromLatin1(admin));
+        QVERIFY(refreshed.wait(kRefreshTimeoutMs));
+        QVERIFY2(refreshed.last().at(0).toBool(), qPrintable(page.errorText()));
+
+        const QJsonArray users =
+            exchanges.last("/api/v1/stats/users").json.value("users").toArray();
+        auto *view = page.findChild<QTableView *>("usersView");
+        QAbstractItemModel *model = view->model();
+        QCOMPARE(model->rowCount(), users.size());
+        QHash<QString, std::pair<qint64, qint64>> shown;
+        for (int row = 0; row < model->rowCount(); ++row) {
+            shown.insert(
+                model->index(row, UserActivityModel::Subject).data().toString(),
+                {model->index(row, UserActivityModel::Requests).data(Qt::EditRole).toLongLong(),
+                 model->index(row, UserActivityModel::Errors).data(Qt::EditRole).toLongLong()});
+        }
+        for (const QJsonValue &user : users) {
+            const QJsonObject u = user.toObject();
+            QCOMPARE(
+                shown.value(u.value("subject").toString()),
+                std::make_pair(u.value("requests").toInteger(), u.value("errors").toInteger()));
+        }
+        QCOMPARE(shown.value("watch-0042"), std::make_pair(qint64(5), qint64(2)));
+        QVERIFY(shown.contains("ops-admin")); // the test's polls, at least
+
+        // Sorting is by the numbers, not their text; the filter ignores case.
+        view->sortByColumn(UserActivityModel::Requests, Qt::AscendingOrder);
+        for (int row = 1; row < model->rowCount(); ++row)
+            QVERIFY(
+                model->index(row - 1, UserActivityModel::Requests).data(Qt::EditRole).toLongLong()
+                <= model->index(row, UserActivityModel::Requests).data(Qt::EditRole).toLongLong());
+        QTest::keyClicks(page.findChild<QLineEdit *>("usersFilter"), "WATCH");
+        QCOMPARE(model->rowCount(), 1);
+        QCOMPARE(model->index(0, UserActivityModel::Subject).data().toString(),
+                 QStringLiteral("watch-0042"));
+        const auto watchJson = std::find_if(users.begin(), users.end(), [](const QJsonValue &u) {
+            return u.toObject().value("subject") == u"watch-0042";
+        });
+        QVERIFY(watchJson != users.end());
+        QCOMPARE(model->index(0, UserActivityModel::FirstSeen).data(Qt::EditRole).toDateTime(),
+                 QDateTime::fromString(watchJson->toObject().value("first_seen").toString(),
+                                       Qt::ISODate));
+        QCOMPARE(model->index(0, UserActivityModel::LastSeen).data(Qt::EditRole).toDateTime(),
+                 QDateTime::fromString(watchJson->toObject().value("last_seen").toString(),
+                                       Qt::ISODate));
+    }
+
+    void failuresShowAnErrorState_data()
+    {
+        QTest::addColumn<QString>("who");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("no token") << QString() << QStringLiteral("requires a bearer token (401)");
+        QTest::newRow("forged token")
+            << QStringLiteral("forged") << QStringLiteral("refused the bearer token (401)");
+        QTest::newRow("no admin scope")
+            << QStringLiteral("watch") << QStringLiteral("isobar:admin scope");
+        QTest::newRow("nobody listening")
+            << QStringLiteral("closed") << QStringLiteral("Cannot reach");
+    }
+    void failuresShowAnErrorState()
+    {
+        QFETCH(QString, who);
+        QFETCH(QString, expected);
+        QUrl url = serverUrl(m_guarded.port());
+        QString bearer;
+        if (who == u"forged")
+            bearer = QString::fromLatin1(
+                TokenSigner::unsignedToken(QJsonObject{{"iss", m_provider->issuer()},
+                                                       {"aud", kAudience},
+                                                       {"sub", "x"},
+                                                       {"scope", "isobar:admin"}}));
+        else if (who == u"watch")
+            bearer = QString::fromLatin1(token("watch-0042", "weather:read"));
+        else if (who == u"closed") {
+            QTcpServer probe; // a port that was free a moment ago and is closed now
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            url = serverUrl(probe.serverPort());
+        }
+
+        OperationsPage page;
+        page.show();
+        QSignalSpy refreshed(&page, &OperationsPage::refreshed);
+        QSignalSpy messages(&page, &OperationsPage::statusMessage);
+        page.setServer(url, bearer);
+        QVERIFY(refreshed.wait(kRefreshTimeoutMs));
+        QCOMPARE(refreshed.last().at(0).toBool(), false);
+        auto *banner = page.findChild<QLabel *>("errorBanner");
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->text().contains(expected), qPrintable(banner->text()));
+        QCOMPARE(messages.size(), 1);
+        for (const char *name : {"requestsTile", "successTile", "upstreamTile", "cacheTile"}) {
+            QCOMPARE(tile(page, name)->value(), QStringLiteral("–"));
+            QCOMPARE(tile(page, name)->level(), Thresholds::Level::None);
+        }
+        if (!bearer.isEmpty())
+            QVERIFY(!banner->text().contains(bearer)); // the token is never shown
+
+        // The same page recovers once it is given what it needs.
+        page.setServer(serverUrl(m_guarded.port()),
+                       QString::fromLatin1(token("ops-admin", "isobar:admin")));
+        QVERIFY(refreshed.wait(kRefreshTimeoutMs));
+        QVERIFY2(refreshed.last().at(0).toBool(), qPrintable(page.errorText()));
+        QVERIFY(!banner->isVisible());
+        QVERIFY(page.errorText().isEmpty());
+    }
+
+    void stateRoundTripsWithoutTheToken()
+    {
+        OperationsPage page;
+        const QString secret = QString::fromLatin1(token("ops-admin", "isobar:admin"));
+        page.setServer(serverUrl(m_guarded.port()), secret);
+        auto *preset = page.findChild<QComboBox *>("rangePreset");
+        preset->setCurrentIndex(preset->findText("Last 7 days"));
+        Q_EMIT preset->activated(preset->currentIndex());
+        auto *interval = page.findChild<QComboBox *>("refreshInterval");
+        interval->setCurrentIndex(interval->findData(30));
+        Q_EMIT interval->activated(interval->currentIndex());
+        page.findChild<QTableView *>("usersView")
+            ->sortByColumn(UserActivityModel::LastSeen, Qt::AscendingOrder);
+
+        const QByteArray state = page.saveState();
+        QVERIFY(!state.contains(secret.toUtf8()));
+        QVERIFY(!state.contains(secret.left(20).toUtf8()));
+
+        OperationsPage restored;
+        QVERIFY(restored.restoreState(state));
+        QCOMPARE(restored.findChild<QComboBox *>("rangePreset")->currentText(),
+                 QStringLiteral("Last 7 days"));
+        QCOMPARE(restored.findChild<QComboBox *>("refreshInterval")->currentData().toInt(), 30);
+        QHeaderView *header = restored.findChild<QTableView *>("usersView")->horizontalHeader();
+        QCOMPARE(header->sortIndicatorSection(), int(UserActivityModel::LastSeen));
+        QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+        QCOMPARE(restored.saveState(), state);
+
+        QVERIFY(!restored.restoreState(QByteArray("not a saved state")));
+        QVERIFY(!restored.restoreState(state.left(state.size() / 2)));
+    }
+
+    void cleanupTestCase()
+    {
+        QCOMPARE(m_open.stop(), 0);
+        QCOMPARE(m_guarded.stop(), 0);
+    }
+};
+
+QTEST_MAIN(TestOperationsPage)
+#include "TestOperationsPage.moc"

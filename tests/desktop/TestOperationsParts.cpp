@@ -1,0 +1,199 @@
+#include "operations/ServerCounters.h"
+#include "operations/StatTile.h"
+#include "operations/Thresholds.h"
+#include "operations/TimeRange.h"
+
+#include <QTest>
+#include <QTimeZone>
+#include <cmath>
+
+using namespace isobar;
+
+namespace {
+
+// WCAG 2 relative luminance and contrast ratio.
+double luminance(const QColor &colour)
+{
+    auto channel = [](double c) {
+        return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+    };
+    return 0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
+           + 0.0722 * channel(colour.blueF());
+}
+
+double contrast(const QColor &a, const QColor &b)
+{
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QPalette paletteWithWindow(const QColor &window, const QColor &text)
+{
+    QPalette palette;
+    palette.setColor(QPalette::Window, window);
+    palette.setColor(QPalette::WindowText, text);
+    return palette;
+}
+
+// What ApiServer::prometheusText writes, plus the corners of the format.
+// Not a raw string literal: moc would read its lines starting with # as directives.
+const QByteArray kExposition =
+    "# HELP isobar_upstream_calls_total AccuWeather HTTP attempts by endpoint and outcome.\n"
+    "# TYPE isobar_upstream_calls_total counter\n"
+    "isobar_upstream_calls_total{endpoint=\"location\",outcome=\"ok\"} 12\n"
+    "isobar_upstream_calls_total{endpoint=\"location\",outcome=\"failed\"} 1\n"
+    "isobar_upstream_calls_total{endpoint=\"current\",outcome=\"ok\"} 30\n"
+    "isobar_upstream_calls_total{endpoint=\"current\",outcome=\"failed\"} 2\n"
+    "# TYPE isobar_upstream_budget_remaining gauge\n"
+    "isobar_upstream_budget_remaining 955\n"
+    "isobar_weather_cache_hits_total 70\n"
+    "isobar_weather_cache_misses_total 25\n"
+    "isobar_weather_cache_stale_total 5\n"
+    "isobar_http_requests_total{route=\"/a \\\"quoted\\\", {braced} \\\\ "
+    "route\",method=\"GET\",status=\"200\"} 3 1700000000000\n"
+    "isobar_http_request_duration_seconds_bucket{route=\"/prcpt\",le=\"+Inf\"} 42\n"
+    "isobar_http_request_duration_seconds_sum{route=\"/prcpt\"} 1.5e-2\n"
+    "this line is not a sample\n";
+
+} // namespace
+
+class TestOperationsParts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void prometheusSamples()
+    {
+        const QList<PrometheusSample> samples = PrometheusSample::parse(kExposition);
+        QCOMPARE(samples.size(), 11); // the comments and the stray line are not samples
+        const PrometheusSample &escaped = samples.at(8);
+        QCOMPARE(escaped.name, QStringLiteral("isobar_http_requests_total"));
+        QCOMPARE(escaped.labels.value("route"), QStringLiteral("/a \"quoted\", {braced} \\ route"));
+        QCOMPARE(escaped.labels.value("status"), QStringLiteral("200"));
+        QCOMPARE(escaped.value, 3.0); // the timestamp after the value is not the value
+        QCOMPARE(samples.at(9).labels.value("le"), QStringLiteral("+Inf"));
+        QCOMPARE(samples.at(9).value, 42.0);
+        QCOMPARE(samples.at(10).value, 0.015);
+    }
+
+    void serverCountersFromMetrics()
+    {
+        const ServerCounters counters = ServerCounters::fromPrometheus(kExposition);
+        QCOMPARE(counters.upstreamCalls, 45.0);
+        QCOMPARE(counters.upstreamFailures, 3.0);
+        QCOMPARE(counters.budgetLeft, std::optional<double>(955));
+        QCOMPARE(counters.cacheHitRatio(), std::optional<double>(0.75)); // stale was served too
+
+        const ServerCounters fresh = ServerCounters::fromPrometheus("# nothing yet\n");
+        QVERIFY(!fresh.budgetLeft); // no daily budget configured
+        QVERIFY(!fresh.cacheHitRatio());
+    }
+
+    void thresholdLevels_data()
+    {
+        QTest::addColumn<QString>("scale");
+        QTest::addColumn<double>("value");
+        QTest::addColumn<Thresholds::Level>("level");
+        QTest::newRow("2xx just under no-go") << "success" << 0.7999 << Thresholds::Level::Critical;
+        QTest::newRow("2xx at no-go") << "success" << 0.8 << Thresholds::Level::Ok;
+        QTest::newRow("no requests") << "success" << 0.0 << Thresholds::Level::Critical;
+        QTest::newRow("p95 at objective") << "latency" << 200.0 << Thresholds::Level::Ok;
+        QTest::newRow("p95 over objective") << "latency" << 200.5 << Thresholds::Level::Warning;
+        QTest::newRow("p95 at twice") << "latency" << 400.0 << Thresholds::Level::Warning;
+        QTest::newRow("p95 over twice") << "latency" << 401.0 << Thresholds::Level::Critical;
+        QTest::newRow("budget spent") << "budget" << 0.0 << Thresholds::Level::Critical;
+        QTest::newRow("budget low") << "budget" << 99.0 << Thresholds::Level::Warning;
+        QTest::newRow("budget fine") << "budget" << 100.0 << Thresholds::Level::Ok;
+        QTest::newRow("cache poor") << "cache" << 0.49 << Thresholds::Level::Warning;
+        QTest::newRow("cache good") << "cache" << 0.5 << Thresholds::Level::Ok;
+    }
+    void thresholdLevels()
+    {
+        QFETCH(QString, scale);
+        QFETCH(double, value);
+        QFETCH(Thresholds::Level, level);
+        const Thresholds thresholds = scale == u"success"   ? Thresholds::successRatio(0.8)
+                                      : scale == u"latency" ? Thresholds::latencyMs(200)
+                                      : scale == u"budget"  ? Thresholds::budgetLeft()
+                                                            : Thresholds::cacheHitRatio();
+        QCOMPARE(thresholds.levelOf(value), level);
+    }
+
+    // Every level's text stays readable on its fill (WCAG AA, 4.5:1) in light and dark themes.
+    void coloursAreReadableInBothPalettes()
+    {
+        const QPalette light = paletteWithWindow(QColor(0xf5, 0xf5, 0xf5), Qt::black);
+        const QPalette dark = paletteWithWindow(QColor(0x20, 0x20, 0x20), Qt::white);
+        QVERIFY(!Thresholds::isDark(light));
+        QVERIFY(Thresholds::isDark(dark));
+        for (const QPalette &palette : {light, dark}) {
+            for (auto level :
+                 {Thresholds::Level::Ok, Thresholds::Level::Warning, Thresholds::Level::Critical}) {
+                const double ratio = contrast(Thresholds::foreground(level, palette),
+                                              Thresholds::background(level, palette));
+                QVERIFY2(ratio >= 4.5, qPrintable(QString::number(ratio)));
+            }
+        }
+        QVERIFY(Thresholds::background(Thresholds::Level::Critical, light)
+                != Thresholds::background(Thresholds::Level::Critical, dark));
+    }
+
+    void tileFollowsThePalette()
+    {
+        QWidget parent;
+        parent.setPalette(paletteWithWindow(QColor(0xf5, 0xf5, 0xf5), Qt::black));
+        StatTile tile(QStringLiteral("2xx ratio"), &parent);
+        tile.setValue(QStringLiteral("42.0%"), Thresholds::Level::Critical);
+        const QPalette lightText = tile.findChildren<QWidget *>().first()->palette();
+        parent.setPalette(paletteWithWindow(QColor(0x20, 0x20, 0x20), Qt::white));
+        const QPalette darkText = tile.findChildren<QWidget *>().first()->palette();
+        QVERIFY(lightText.color(QPalette::WindowText) != darkText.color(QPalette::WindowText));
+        QCOMPARE(darkText.color(QPalette::WindowText),
+                 Thresholds::foreground(Thresholds::Level::Critical, parent.palette()));
+        QVERIFY(tile.accessibleDescription().contains(QStringLiteral("critical")));
+    }
+
+    void rangeParameters_data()
+    {
+        QTest::addColumn<TimeRange>("range");
+        QTest::addColumn<QString>("from");
+        QTest::addColumn<QString>("to");
+        QTest::newRow("15 min") << TimeRange(TimeRange::Preset::Last15Minutes) << "now-15m"
+                                << "now";
+        QTest::newRow("1 h") << TimeRange(TimeRange::Preset::LastHour) << "now-1h"
+                             << "now";
+        QTest::newRow("6 h") << TimeRange(TimeRange::Preset::Last6Hours) << "now-6h"
+                             << "now";
+        QTest::newRow("24 h") << TimeRange(TimeRange::Preset::Last24Hours) << "now-24h"
+                              << "now";
+        QTest::newRow("7 d") << TimeRange(TimeRange::Preset::Last7Days) << "now-7d"
+                             << "now";
+        QTest::newRow("30 d") << TimeRange(TimeRange::Preset::Last30Days) << "now-30d"
+                              << "now";
+        // A local time goes out as UTC with its zone: the server refuses zoneless times.
+        QTest::newRow("custom") << TimeRange::custom(
+            QDateTime(QDate(2026, 11, 25), QTime(11, 0), QTimeZone(3600)),
+            QDateTime(QDate(2026, 11, 25), QTime(13, 0), QTimeZone(3600)))
+                                << "2026-11-25T10:00:00Z"
+                                << "2026-11-25T12:00:00Z";
+    }
+    void rangeParameters()
+    {
+        QFETCH(TimeRange, range);
+        QFETCH(QString, from);
+        QFETCH(QString, to);
+        QVERIFY(range.isValid());
+        QCOMPARE(range.query().queryItemValue("from"), from);
+        QCOMPARE(range.query().queryItemValue("to"), to);
+    }
+
+    void customRangeMustEndAfterItStarts()
+    {
+        const QDateTime t(QDate(2026, 11, 25), QTime(10, 0), Qt::UTC);
+        QVERIFY(!TimeRange::custom(t, t).isValid());
+        QVERIFY(!TimeRange::custom(t, t.addSecs(-60)).isValid());
+        QCOMPARE(TimeRange::custom(t, t.addSecs(7200)).spanMs(), 7'200'000);
+    }
+};
+
+QTEST_MAIN(TestOperationsParts)
+#include "TestOperationsParts.moc"
