@@ -1,0 +1,482 @@
+#include "ChartCard.h"
+
+#include "ChartDescription.h"
+#include "ChartPalette.h"
+#include "ChartRenderer.h"
+#include "ChartView.h"
+#include "SeriesTableModel.h"
+#include "TrendSummary.h"
+
+#include <QButtonGroup>
+#include <QEvent>
+#include <QFile>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPainter>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSaveFile>
+#include <QStackedWidget>
+#include <QStyle>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <set>
+
+namespace isobar {
+
+namespace {
+
+enum BodyPage { MessagePage, TabsPage };
+
+QStringList distinct(const QList<PublicPoint> &points, QString SeriesDescription::*field)
+{
+    std::set<QString> values;
+    for (const PublicPoint &point : points)
+        values.insert((*point.series).*field);
+    return QStringList(values.begin(), values.end());
+}
+
+// The filter's value when the data offer it, else `preferred`, else the first on offer.
+QString chooseOption(const QString &current, const QString &preferred, const QStringList &options)
+{
+    if (options.contains(current))
+        return current;
+    if (options.contains(preferred))
+        return preferred;
+    return options.value(0);
+}
+
+bool matches(const QString &filter, const QString &value)
+{
+    return filter.isEmpty() || filter == value;
+}
+
+QString readable(const QString &name)
+{
+    QString text = name;
+    return text.replace(u'_', u' ');
+}
+
+} // namespace
+
+ChartCard::ChartCard(QWidget *parent)
+    : QFrame(parent)
+    , m_title(new QLabel)
+    , m_closeButton(new QPushButton)
+    , m_updated(new QLabel)
+    , m_headline(new QLabel)
+    , m_trend(new QLabel)
+    , m_busy(new QProgressBar)
+    , m_body(new QStackedWidget)
+    , m_message(new QLabel)
+    , m_tabs(new QTabWidget)
+    , m_chart(new ChartView)
+    , m_resetZoom(new QPushButton(tr("Reset zoom")))
+    , m_table(new QTableView)
+    , m_tableModel(new SeriesTableModel(this))
+    , m_csv(new QRadioButton(tr("CSV")))
+    , m_json(new QRadioButton(tr("JSON")))
+    , m_downloadSummary(new QLabel)
+    , m_about(new QTextBrowser)
+{
+    setAccessibleName(tr("Chart card"));
+    setMinimumWidth(420);
+    setFocusPolicy(Qt::ClickFocus);
+
+    QFont titleFont = font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setObjectName(QStringLiteral("cardTitle"));
+    m_updated->setObjectName(QStringLiteral("lastUpdated"));
+    m_title->setWordWrap(true);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_closeButton->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    m_closeButton->setFlat(true);
+    m_closeButton->setToolTip(tr("Close this card"));
+    m_closeButton->setAccessibleName(tr("Close card"));
+    connect(m_closeButton, &QPushButton::clicked, this, &ChartCard::closeRequested);
+    m_busy->setRange(0, 0); // indeterminate: a read has no progress to report
+    m_busy->setMaximumWidth(90);
+    m_busy->setTextVisible(false);
+    m_busy->setAccessibleName(tr("Loading"));
+    m_busy->hide();
+
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_title, 1);
+    titleRow->addWidget(m_busy);
+    titleRow->addWidget(m_closeButton, 0, Qt::AlignTop);
+
+    QFont headlineFont = font();
+    headlineFont.setPointSizeF(headlineFont.pointSizeF() * 1.8);
+    headlineFont.setBold(true);
+    m_headline->setFont(headlineFont);
+    m_headline->setAccessibleName(tr("Latest value"));
+    m_trend->setWordWrap(true);
+    m_trend->setAccessibleName(tr("Trend"));
+    auto *headlineRow = new QHBoxLayout;
+    headlineRow->addWidget(m_headline);
+    headlineRow->addSpacing(12);
+    headlineRow->addWidget(m_trend, 1);
+    m_updated->setForegroundRole(QPalette::PlaceholderText);
+
+    // Chart tab.
+    m_chart->setAccessibleName(tr("Chart"));
+    m_chart->setToolTip(tr("Drag across the chart to zoom into those dates; double-click to "
+                           "show them all again"));
+    m_resetZoom->setEnabled(false);
+    m_resetZoom->setAccessibleName(tr("Reset zoom"));
+    connect(m_resetZoom, &QPushButton::clicked, m_chart, &ChartView::resetZoom);
+    connect(m_chart, &ChartView::zoomChanged, m_resetZoom, &QPushButton::setEnabled);
+    auto *exportButton = new QPushButton(tr("Export chart…"));
+    exportButton->setAccessibleName(tr("Export chart"));
+    connect(exportButton, &QPushButton::clicked, this, &ChartCard::exportRequested);
+    auto *chartTab = new QWidget;
+    auto *chartLayout = new QVBoxLayout(chartTab);
+    chartLayout->addWidget(m_chart, 1);
+    auto *chartButtons = new QHBoxLayout;
+    chartButtons->addStretch();
+    chartButtons->addWidget(m_resetZoom);
+    chartButtons->addWidget(exportButton);
+    chartLayout->addLayout(chartButtons);
+    m_tabs->addTab(chartTab, tr("Chart"));
+
+    // Table tab.
+    m_table->setModel(m_tableModel);
+    m_table->setAccessibleName(tr("Values table"));
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(false); // shading marks reporting-delay rows only
+    m_tabs->addTab(m_table, tr("Table"));
+
+    // Download tab.
+    auto *downloadTab = new QWidget;
+    auto *downloadLayout = new QVBoxLayout(downloadTab);
+    auto *formatGroup = new QButtonGroup(downloadTab);
+    formatGroup->addButton(m_csv);
+    formatGroup->addButton(m_json);
+    m_csv->setChecked(true);
+    m_csv->setAccessibleName(tr("CSV format"));
+    m_json->setAccessibleName(tr("JSON format"));
+    auto *downloadButton = new QPushButton(tr("Download data…"));
+    downloadButton->setAccessibleName(tr("Download data"));
+    connect(downloadButton, &QPushButton::clicked, this, &ChartCard::downloadRequested);
+    m_downloadSummary->setWordWrap(true);
+    downloadLayout->addWidget(new QLabel(tr("File format:")));
+    downloadLayout->addWidget(m_csv);
+    downloadLayout->addWidget(m_json);
+    downloadLayout->addWidget(m_downloadSummary);
+    downloadLayout->addWidget(downloadButton, 0, Qt::AlignLeft);
+    downloadLayout->addStretch();
+    m_tabs->addTab(downloadTab, tr("Download"));
+
+    // About tab.
+    m_about->setAccessibleName(tr("About this chart"));
+    m_about->setOpenLinks(false);
+    m_tabs->addTab(m_about, tr("About"));
+    m_tabs->setAccessibleName(tr("Chart card views"));
+
+    m_message->setAlignment(Qt::AlignCenter);
+    m_message->setWordWrap(true);
+    m_message->setForegroundRole(QPalette::PlaceholderText);
+    m_body->addWidget(m_message);
+    m_body->addWidget(m_tabs);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(14, 12, 14, 12);
+    layout->setSpacing(6);
+    layout->addLayout(titleRow);
+    layout->addWidget(m_updated);
+    layout->addLayout(headlineRow);
+    layout->addWidget(m_body, 1);
+
+    connect(&m_watcher, &QFutureWatcher<SeriesResult>::finished, this, &ChartCard::onLoaded);
+    showMessage(tr("Choose a metric in the navigator."));
+
+    // Any click or focus inside the card makes it the one the navigator edits.
+    for (QWidget *child : findChildren<QWidget *>())
+        child->installEventFilter(this);
+    m_chart->viewport()->installEventFilter(this);
+}
+
+ChartCard::~ChartCard() = default;
+
+void ChartCard::setSource(MetricsSource *source)
+{
+    m_source = source;
+    m_loadedQuery = {};
+    setSelection(m_selection);
+}
+
+void ChartCard::setSelection(const SeriesSelection &selection)
+{
+    m_selection = selection;
+    if (!m_selection.hasMetric()) {
+        showMessage(tr("Choose a metric in the navigator."));
+        return;
+    }
+    if (!m_selection.hasArea()) {
+        m_title->setText(readable(m_selection.series.metric));
+        showMessage(tr("Choose an area type and an area."));
+        return;
+    }
+    if (m_selection.series != m_loadedQuery || !m_hasData)
+        load();
+    else
+        showFiltered();
+}
+
+void ChartCard::reload()
+{
+    if (m_selection.hasMetric() && m_selection.hasArea())
+        load();
+}
+
+void ChartCard::load()
+{
+    if (!m_source)
+        return;
+    m_loading = true;
+    m_busy->show();
+    m_title->setText(
+        tr("%1, %2").arg(readable(m_selection.series.metric), m_selection.series.geography));
+    // A newer read replaces one in flight: the watcher reports only the future it holds.
+    m_watcher.setFuture(m_source->series(m_selection.series));
+}
+
+void ChartCard::onLoaded()
+{
+    const SeriesResult result = m_watcher.result();
+    m_loading = false;
+    m_busy->hide();
+    m_loadedQuery = m_selection.series;
+    m_hasData = result.error.isEmpty();
+    m_all = result.points;
+    m_ages = distinct(m_all, &SeriesDescription::age);
+    m_sexes = distinct(m_all, &SeriesDescription::sex);
+    m_strata = distinct(m_all, &SeriesDescription::stratum);
+    if (!result.error.isEmpty()) {
+        m_shown.clear();
+        showMessage(tr("Could not read this series: %1").arg(result.error));
+        Q_EMIT statusMessage(
+            tr("Could not read %1: %2").arg(m_selection.series.metric, result.error), 8000);
+    } else {
+        chooseDefaults();
+        showFiltered();
+    }
+    Q_EMIT loaded();
+}
+
+void ChartCard::chooseDefaults()
+{
+    m_selection.age = chooseOption(m_selection.age, QStringLiteral("all"), m_ages);
+    m_selection.sex = chooseOption(m_selection.sex, QStringLiteral("all"), m_sexes);
+    m_selection.stratum = chooseOption(m_selection.stratum, QStringLiteral("default"), m_strata);
+    if (!m_selection.period) {
+        QDate first, last;
+        for (const PublicPoint &point : m_all) {
+            if (matches(m_selection.age, point.series->age)
+                && matches(m_selection.sex, point.series->sex)
+                && matches(m_selection.stratum, point.series->stratum)) {
+                if (!first.isValid())
+                    first = point.date;
+                last = point.date;
+            }
+        }
+        m_selection.period = defaultPeriod(first, last);
+    }
+}
+
+void ChartCard::showFiltered()
+{
+    QList<PublicPoint> filtered;
+    for (const PublicPoint &point : std::as_const(m_all)) {
+        if (matches(m_selection.age, point.series->age)
+            && matches(m_selection.sex, point.series->sex)
+            && matches(m_selection.stratum, point.series->stratum))
+            filtered.append(point);
+    }
+    m_shown.clear();
+    if (!filtered.isEmpty()) {
+        const QDate start =
+            periodStart(m_selection.period.value_or(Period::All), filtered.constLast().date);
+        for (const PublicPoint &point : std::as_const(filtered)) {
+            if (!start.isValid() || point.date >= start)
+                m_shown.append(point);
+        }
+    }
+
+    const SeriesQuery &q = m_selection.series;
+    m_title->setText(tr("%1, %2").arg(readable(q.metric), q.geography));
+    m_body->setCurrentIndex(TabsPage);
+    m_tableModel->setPoints(m_shown);
+
+    ChartDataset dataset;
+    dataset.plots.append(QList<ChartPoint>());
+    for (const PublicPoint &p : std::as_const(m_shown))
+        dataset.plots[0].append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay, {}, {}});
+    const ChartRequest request = chartRequest();
+    m_chart->setChart(request, dataset);
+
+    const QLocale locale;
+    if (m_shown.isEmpty()) {
+        m_updated->setText(tr("No data for this selection"));
+        m_headline->clear();
+        m_trend->clear();
+        m_downloadSummary->setText(tr("There is nothing to download for this selection."));
+        m_about->setPlainText(tr("No data for this selection."));
+        return;
+    }
+    const PublicPoint &latest = m_shown.constLast();
+    m_updated->setText(
+        tr("Up to and including %1").arg(locale.toString(latest.date, QLocale::LongFormat)));
+    m_headline->setText(locale.toString(latest.value, 'g', 12));
+    const TrendSummary trend = TrendSummary::of(dataset.plots[0]);
+    QColor colour = palette().color(QPalette::WindowText);
+    if (trend.verdict == u"green")
+        colour = ChartPalette::trendPositive();
+    else if (trend.verdict == u"red")
+        colour = ChartPalette::trendNegative();
+    m_trend->setText(QStringLiteral("<span style=\"color:%1\">%2</span> %3")
+                         .arg(colour.name(), trend.arrow, trend.text.toHtmlEscaped()));
+    m_trend->setAccessibleDescription(trend.text);
+    m_downloadSummary->setText(
+        tr("%n point(s) from %1 to %2, as the API's downloads write them.", nullptr,
+           int(m_shown.size()))
+            .arg(locale.toString(m_shown.constFirst().date, QLocale::ShortFormat),
+                 locale.toString(latest.date, QLocale::ShortFormat)));
+
+    const SeriesDescription &names = *latest.series;
+    const QString description = ChartDescription::describe(request, dataset);
+    m_chart->setAccessibleDescription(description);
+    QString about = QStringLiteral("<p>%1</p><table>").arg(description.toHtmlEscaped());
+    const std::pair<QString, QString> rows[] = {
+        {tr("Theme"), names.theme},
+        {tr("Sub-theme"), names.subTheme},
+        {tr("Topic"), names.topic},
+        {tr("Metric"), names.metric},
+        {tr("Metric group"), names.metricGroup},
+        {tr("Area type"), names.geographyType},
+        {tr("Area"), names.geography},
+        {tr("Area code"), names.geographyCode},
+        {tr("Age"), names.age},
+        {tr("Sex"), names.sex},
+        {tr("Stratum"), names.stratum},
+    };
+    for (const auto &[label, value] : rows) {
+        about += QStringLiteral("<tr><th align=\"left\">%1</th><td>%2</td></tr>")
+                     .arg(label.toHtmlEscaped(), value.toHtmlEscaped());
+    }
+    m_about->setHtml(about + QStringLiteral("</table>"));
+}
+
+ChartRequest ChartCard::chartRequest() const
+{
+    ChartPlot plot;
+    plot.selection.theme = m_selection.series.theme;
+    plot.selection.subTheme = m_selection.series.subTheme;
+    plot.selection.topic = m_selection.series.topic;
+    plot.selection.metric = m_selection.series.metric;
+    plot.selection.geographyType = m_selection.series.geographyType;
+    plot.selection.geography = m_selection.series.geography;
+    plot.selection.age = m_selection.age;
+    plot.selection.sex = m_selection.sex;
+    plot.selection.stratum = m_selection.stratum;
+    // The dashboard's headline chart: the latest week shaded by whether it is good news, and
+    // the reporting-delay period marked.
+    plot.type = ChartType::LineWithShadedSection;
+    plot.label = m_selection.series.metric;
+    ChartRequest request;
+    request.plots = {plot};
+    return request;
+}
+
+void ChartCard::showMessage(const QString &text)
+{
+    m_message->setText(text);
+    m_body->setCurrentIndex(MessagePage);
+    m_updated->clear();
+    m_headline->clear();
+    m_trend->clear();
+    if (!m_selection.hasMetric())
+        m_title->setText(tr("New chart"));
+}
+
+void ChartCard::setCurrent(bool current)
+{
+    if (m_current == current)
+        return;
+    m_current = current;
+    update();
+}
+
+void ChartCard::setClosable(bool closable)
+{
+    m_closeButton->setVisible(closable);
+}
+
+void ChartCard::paintEvent(QPaintEvent *event)
+{
+    QFrame::paintEvent(event);
+    // The card the navigator edits is outlined in the palette's highlight.
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const qreal width = m_current ? 2 : 1;
+    painter.setPen(QPen(palette().color(m_current ? QPalette::Highlight : QPalette::Mid), width));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRoundedRect(QRectF(rect()).adjusted(width / 2, width / 2, -width / 2, -width / 2),
+                            6, 6);
+}
+
+bool ChartCard::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::FocusIn)
+        Q_EMIT activated();
+    return QFrame::eventFilter(watched, event);
+}
+
+bool ChartCard::exportChart(const QString &path, ChartFormat format, QString *error) const
+{
+    QGraphicsScene *scene = m_chart->chartScene();
+    if (!scene || m_shown.isEmpty()) {
+        *error = tr("There is no chart to export.");
+        return false;
+    }
+    const QByteArray bytes =
+        ChartRenderer::render(*scene, scene->sceneRect().size().toSize(), format, m_title->text());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+bool ChartCard::writeData(const QString &path, SeriesExport::Format format, QString *error) const
+{
+    if (m_shown.isEmpty()) {
+        *error = tr("There is no data to download.");
+        return false;
+    }
+    const QByteArray bytes = SeriesExport::encode(m_shown, format);
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
+}
+
+SeriesExport::Format ChartCard::chosenDataFormat() const
+{
+    return m_json->isChecked() ? SeriesExport::Format::Json : SeriesExport::Format::Csv;
+}
+
+} // namespace isobar

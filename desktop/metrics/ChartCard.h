@@ -1,0 +1,113 @@
+#pragma once
+
+#include "ChartRequest.h"
+#include "SeriesExport.h"
+#include "SeriesSelection.h"
+
+#include <QFrame>
+#include <QFutureWatcher>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QRadioButton;
+class QStackedWidget;
+class QTabWidget;
+class QTableView;
+class QTextBrowser;
+
+namespace isobar {
+
+class ChartView;
+class SeriesTableModel;
+
+// One selection shown as the UKHSA dashboard shows a metric: title with the area, "Up to and
+// including <date>", the latest figure and its trend, then tabs Chart / Table / Download /
+// About. Reads all points of the metric at the area once; age, sex, stratum and period only
+// narrow them, so changing those is instant.
+class ChartCard : public QFrame
+{
+    Q_OBJECT
+public:
+    explicit ChartCard(QWidget *parent = nullptr);
+    ~ChartCard() override;
+
+    // The source is the page's; the card reads again when either changes.
+    void setSource(MetricsSource *source);
+    void setSelection(const SeriesSelection &selection);
+    // The selection as shown: after a read, unchosen filters hold the defaults picked.
+    SeriesSelection selection() const { return m_selection; }
+    // Reads the points again (the store changed).
+    void reload();
+
+    bool isLoading() const { return m_loading; }
+    // What the loaded data offer for the filters, sorted.
+    QStringList ages() const { return m_ages; }
+    QStringList sexes() const { return m_sexes; }
+    QStringList strata() const { return m_strata; }
+    // The points shown (filters and period applied), oldest first.
+    QList<PublicPoint> shownPoints() const { return m_shown; }
+
+    void setCurrent(bool current);
+    // A page's only card cannot be closed.
+    void setClosable(bool closable);
+    bool isCurrent() const { return m_current; }
+
+    // Writes the chart as shown (zoom included) as PNG or SVG.
+    bool exportChart(const QString &path, ChartFormat format, QString *error) const;
+    // Writes the shown points as the API's download would.
+    bool writeData(const QString &path, SeriesExport::Format format, QString *error) const;
+    SeriesExport::Format chosenDataFormat() const;
+
+Q_SIGNALS:
+    // A read finished (successfully or not); the options and selection may have changed.
+    void loaded();
+    void activated();
+    void closeRequested();
+    void exportRequested();
+    void downloadRequested();
+    void statusMessage(const QString &text, int timeoutMs);
+
+protected:
+    void paintEvent(QPaintEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void load();
+    void onLoaded();
+    void chooseDefaults();
+    void showFiltered();
+    void showMessage(const QString &text);
+    ChartRequest chartRequest() const;
+
+    MetricsSource *m_source = nullptr;
+    SeriesSelection m_selection;
+    QFutureWatcher<SeriesResult> m_watcher;
+    SeriesQuery m_loadedQuery; // what m_all holds
+    QList<PublicPoint> m_all;
+    QList<PublicPoint> m_shown;
+    QStringList m_ages, m_sexes, m_strata;
+    bool m_loading = false;
+    bool m_hasData = false;
+    bool m_current = false;
+
+    QLabel *m_title;
+    QPushButton *m_closeButton;
+    QLabel *m_updated;
+    QLabel *m_headline;
+    QLabel *m_trend;
+    QProgressBar *m_busy;
+    QStackedWidget *m_body;
+    QLabel *m_message;
+    QTabWidget *m_tabs;
+    ChartView *m_chart;
+    QPushButton *m_resetZoom;
+    QTableView *m_table;
+    SeriesTableModel *m_tableModel;
+    QRadioButton *m_csv;
+    QRadioButton *m_json;
+    QLabel *m_downloadSummary;
+    QTextBrowser *m_about;
+};
+
+} // namespace isobar

@@ -1,0 +1,115 @@
+#include "LocalMetricsSource.h"
+
+#include "ChartData.h"
+#include "MetricsDatabase.h"
+#include "MetricsQuery.h"
+
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QtConcurrent>
+
+namespace isobar {
+
+struct LocalMetricsSource::Reader {
+    MetricsDatabase database;
+    std::unique_ptr<MetricsQuery> query;
+};
+
+LocalMetricsSource::LocalMetricsSource(const QString &databasePath)
+    : m_path(databasePath)
+{
+    // One thread that never expires: the connection it opened stays valid between reads.
+    m_worker.setMaxThreadCount(1);
+    m_worker.setExpiryTimeout(-1);
+}
+
+LocalMetricsSource::~LocalMetricsSource()
+{
+    // The connection must be closed on the thread that opened it, after the queued reads.
+    m_worker.start([this] { m_reader.reset(); });
+    m_worker.waitForDone();
+}
+
+QString LocalMetricsSource::displayName() const
+{
+    return QFileInfo(m_path).fileName();
+}
+
+LocalMetricsSource::Reader *LocalMetricsSource::reader(QString *error)
+{
+    if (m_reader)
+        return m_reader.get();
+    auto opened = std::make_unique<Reader>();
+    if (!opened->database.open(m_path, MetricsDatabase::Mode::ReadOnly)) {
+        *error = opened->database.errorString();
+        return nullptr;
+    }
+    opened->query = std::make_unique<MetricsQuery>(opened->database.connection());
+    m_reader = std::move(opened);
+    return m_reader.get();
+}
+
+QFuture<CatalogueResult> LocalMetricsSource::catalogue()
+{
+    return QtConcurrent::run(&m_worker, [this] {
+        CatalogueResult result;
+        Reader *r = reader(&result.error);
+        if (!r)
+            return result;
+        // One pass over the series table (a few thousand rows even in a 10-million-point
+        // store) instead of one DISTINCT per drill-down level and parent.
+        QSqlQuery sql(r->database.connection());
+        sql.setForwardOnly(true);
+        const bool ok = sql.exec(
+            QStringLiteral(
+                "SELECT DISTINCT t.name, st.name, tp.name, g.geography_type, g.name, m.name"
+                " FROM series s"
+                " JOIN metric m ON m.id = s.metric_id"
+                " JOIN topic tp ON tp.id = m.topic_id"
+                " JOIN sub_theme st ON st.id = tp.sub_theme_id"
+                " JOIN theme t ON t.id = st.theme_id"
+                " JOIN geography g ON g.id = s.geography_id"
+                " WHERE s.has_public = 1 AND m.kind = %1"
+                " ORDER BY 1, 2, 3, 4, 5, 6")
+                .arg(int(SeriesKind::TimeSeries)));
+        if (!ok) {
+            result.error = sql.lastError().text();
+            return result;
+        }
+        while (sql.next()) {
+            result.entries.append({sql.value(0).toString(), sql.value(1).toString(),
+                                   sql.value(2).toString(), sql.value(3).toString(),
+                                   sql.value(4).toString(), sql.value(5).toString()});
+        }
+        return result;
+    });
+}
+
+QFuture<SeriesResult> LocalMetricsSource::series(const SeriesQuery &query)
+{
+    return QtConcurrent::run(&m_worker, [this, query] {
+        SeriesResult result;
+        Reader *r = reader(&result.error);
+        if (!r)
+            return result;
+        PointSelection selection;
+        selection.theme = query.theme;
+        selection.subTheme = query.subTheme;
+        selection.topic = query.topic;
+        selection.metric = query.metric;
+        selection.geographyType = query.geographyType;
+        selection.geography = query.geography;
+        // One more than a chart may hold tells "too many" without a second, counting query.
+        result.points = r->query->points(selection, 0, ChartData::kMaxPointsPerPlot + 1);
+        if (result.points.size() > ChartData::kMaxPointsPerPlot) {
+            result.error = QStringLiteral("more than %1 points at this area; a chart shows at most "
+                                          "that many")
+                               .arg(ChartData::kMaxPointsPerPlot);
+            result.points.clear();
+        }
+        return result;
+    });
+}
+
+} // namespace isobar

@@ -1,0 +1,285 @@
+#include "MetricNavigator.h"
+
+#include "MetricTreeModel.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace isobar {
+
+namespace {
+
+// Sets a combo's items and current text from code; a value not on offer leaves it blank.
+void fillCombo(QComboBox *combo, const QStringList &items, const QString &current)
+{
+    combo->clear();
+    combo->addItems(items);
+    combo->setCurrentIndex(combo->findText(current));
+    combo->setEnabled(!items.isEmpty());
+}
+
+} // namespace
+
+MetricNavigator::MetricNavigator(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new MetricTreeModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_search(new QLineEdit)
+    , m_tree(new QTreeView)
+    , m_note(new QLabel)
+    , m_areaType(new QComboBox)
+    , m_area(new QComboBox)
+    , m_age(new QComboBox)
+    , m_sex(new QComboBox)
+    , m_stratum(new QComboBox)
+    , m_period(new QComboBox)
+{
+    m_proxy->setSourceModel(m_model);
+    // A match anywhere keeps its parents visible; a matching topic keeps all its metrics.
+    m_proxy->setRecursiveFilteringEnabled(true);
+    m_proxy->setAutoAcceptChildRows(true);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    m_search->setPlaceholderText(tr("Search metrics"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setAccessibleName(tr("Search metrics"));
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterFixedString(text.trimmed());
+        if (!text.trimmed().isEmpty())
+            m_tree->expandAll();
+    });
+
+    m_tree->setModel(m_proxy);
+    m_tree->setHeaderHidden(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setAccessibleName(tr("Metrics"));
+    m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) {
+                if (!m_updating)
+                    onMetricActivated(current);
+            });
+
+    m_note->setWordWrap(true);
+    m_note->setAlignment(Qt::AlignCenter);
+    m_note->setForegroundRole(QPalette::PlaceholderText);
+    m_note->hide();
+
+    m_areaType->setAccessibleName(tr("Area type"));
+    m_areaType->setPlaceholderText(tr("Choose an area type"));
+    m_area->setAccessibleName(tr("Area"));
+    m_area->setPlaceholderText(tr("Choose an area"));
+    m_age->setAccessibleName(tr("Age"));
+    m_sex->setAccessibleName(tr("Sex"));
+    m_stratum->setAccessibleName(tr("Stratum"));
+    m_period->setAccessibleName(tr("Period"));
+    for (QComboBox *combo : {m_areaType, m_area, m_age, m_sex, m_stratum}) {
+        combo->setEnabled(false);
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(12);
+    }
+    for (Period period :
+         {Period::OneMonth, Period::ThreeMonths, Period::SixMonths, Period::OneYear, Period::All})
+        m_period->addItem(periodName(period), int(period));
+    m_period->setCurrentIndex(-1);
+    m_period->setPlaceholderText(tr("Default"));
+
+    connect(m_areaType, &QComboBox::activated, this, &MetricNavigator::onAreaTypeChosen);
+    connect(m_area, &QComboBox::activated, this, &MetricNavigator::onAreaChosen);
+    for (QComboBox *combo : {m_age, m_sex, m_stratum, m_period})
+        connect(combo, &QComboBox::activated, this, &MetricNavigator::onFilterChosen);
+
+    auto *filters = new QFormLayout;
+    filters->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    filters->addRow(tr("Area &type:"), m_areaType);
+    filters->addRow(tr("&Area:"), m_area);
+    filters->addRow(tr("A&ge:"), m_age);
+    filters->addRow(tr("Se&x:"), m_sex);
+    filters->addRow(tr("&Stratum:"), m_stratum);
+    filters->addRow(tr("&Period:"), m_period);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(m_search);
+    layout->addWidget(m_tree, 1);
+    layout->addWidget(m_note, 1);
+    layout->addLayout(filters);
+
+    setTabOrder(m_search, m_tree);
+    setTabOrder(m_tree, m_areaType);
+    setTabOrder(m_areaType, m_area);
+    setTabOrder(m_area, m_age);
+    setTabOrder(m_age, m_sex);
+    setTabOrder(m_sex, m_stratum);
+    setTabOrder(m_stratum, m_period);
+    setMinimumWidth(260);
+}
+
+void MetricNavigator::setCatalogue(const QList<CatalogueEntry> &entries)
+{
+    ++m_updating;
+    m_model->setCatalogue(entries);
+    --m_updating;
+    m_note->setVisible(entries.isEmpty());
+    m_tree->setVisible(!entries.isEmpty());
+    m_note->setText(tr("No metrics yet. Import UKHSA files (File > Import) or open another "
+                       "database."));
+    if (!m_search->text().isEmpty())
+        m_tree->expandAll();
+    showSelection();
+}
+
+void MetricNavigator::setLoading(bool loading)
+{
+    if (!loading)
+        return;
+    m_tree->hide();
+    m_note->setText(tr("Reading the catalogue…"));
+    m_note->show();
+}
+
+void MetricNavigator::setError(const QString &error)
+{
+    m_tree->hide();
+    m_note->setText(tr("Could not read the catalogue: %1").arg(error));
+    m_note->show();
+}
+
+void MetricNavigator::setSelection(const SeriesSelection &selection)
+{
+    m_selection = selection;
+    showSelection();
+}
+
+void MetricNavigator::showSelection()
+{
+    ++m_updating;
+    const QModelIndex metric = m_model->indexOfMetric(m_selection.series);
+    const QModelIndex shown = m_proxy->mapFromSource(metric);
+    if (shown.isValid()) {
+        m_tree->setCurrentIndex(shown);
+        m_tree->scrollTo(shown);
+    } else {
+        m_tree->clearSelection();
+        m_tree->setCurrentIndex({});
+    }
+    fillCombo(m_areaType, m_model->areaTypes(m_selection.series), m_selection.series.geographyType);
+    fillAreas();
+    m_period->setCurrentIndex(m_selection.period ? m_period->findData(int(*m_selection.period))
+                                                 : -1);
+    --m_updating;
+}
+
+void MetricNavigator::fillAreas()
+{
+    const QString type = m_selection.series.geographyType;
+    fillCombo(m_area, type.isEmpty() ? QStringList() : m_model->areas(m_selection.series, type),
+              m_selection.series.geography);
+}
+
+void MetricNavigator::setFilterOptions(const QStringList &ages, const QStringList &sexes,
+                                       const QStringList &strata)
+{
+    ++m_updating;
+    fillCombo(m_age, ages, m_selection.age);
+    fillCombo(m_sex, sexes, m_selection.sex);
+    fillCombo(m_stratum, strata, m_selection.stratum);
+    --m_updating;
+}
+
+void MetricNavigator::onMetricActivated(const QModelIndex &proxyIndex)
+{
+    const SeriesQuery metric = MetricTreeModel::metricAt(m_proxy->mapToSource(proxyIndex));
+    if (metric.metric.isEmpty()
+        || (metric.metric == m_selection.series.metric && metric.topic == m_selection.series.topic))
+        return;
+    m_selection = selectionFor(metric);
+    const SeriesQuery &next = m_selection.series;
+    const QStringList types = m_model->areaTypes(metric);
+    ++m_updating;
+    fillCombo(m_areaType, types, next.geographyType);
+    fillAreas();
+    for (QComboBox *combo : {m_age, m_sex, m_stratum})
+        fillCombo(combo, {}, {});
+    --m_updating;
+    edited();
+}
+
+SeriesSelection MetricNavigator::selectionFor(const SeriesQuery &metric) const
+{
+    SeriesSelection next;
+    next.series = metric;
+    next.period = m_selection.period;
+    const QStringList types = m_model->areaTypes(metric);
+    const QString &type = m_selection.series.geographyType;
+    if (types.contains(type)
+        && m_model->areas(metric, type).contains(m_selection.series.geography)) {
+        next.series.geographyType = type;
+        next.series.geography = m_selection.series.geography;
+    } else if (m_model->areas(metric, QStringLiteral("Nation")).contains(u"England"_qs)) {
+        next.series.geographyType = QStringLiteral("Nation");
+        next.series.geography = QStringLiteral("England");
+    } else if (!types.isEmpty()) {
+        next.series.geographyType = types.first();
+        next.series.geography = m_model->areas(metric, types.first()).value(0);
+    }
+    return next;
+}
+
+SeriesQuery MetricNavigator::firstMetric() const
+{
+    QModelIndex index = m_model->index(0, 0);
+    while (index.isValid() && m_model->hasChildren(index))
+        index = m_model->index(0, 0, index);
+    return MetricTreeModel::metricAt(index);
+}
+
+void MetricNavigator::onAreaTypeChosen()
+{
+    if (m_areaType->currentText() == m_selection.series.geographyType)
+        return;
+    m_selection.series.geographyType = m_areaType->currentText();
+    m_selection.series.geography.clear(); // a name of another type means nothing here
+    ++m_updating;
+    fillAreas();
+    --m_updating;
+    edited();
+}
+
+void MetricNavigator::onAreaChosen()
+{
+    if (m_area->currentText() == m_selection.series.geography)
+        return;
+    m_selection.series.geography = m_area->currentText();
+    edited();
+}
+
+void MetricNavigator::onFilterChosen()
+{
+    m_selection.age = m_age->currentText();
+    m_selection.sex = m_sex->currentText();
+    m_selection.stratum = m_stratum->currentText();
+    if (m_period->currentIndex() >= 0)
+        m_selection.period = Period(m_period->currentData().toInt());
+    edited();
+}
+
+void MetricNavigator::edited()
+{
+    if (!m_updating)
+        Q_EMIT selectionEdited(m_selection);
+}
+
+void MetricNavigator::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
+} // namespace isobar

@@ -1,0 +1,80 @@
+#pragma once
+
+#include "SeriesSelection.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTreeView;
+
+namespace isobar {
+
+class MetricTreeModel;
+
+// The left-hand side of the Metrics page: a theme > sub-theme > topic > metric tree with
+// search-as-you-type, then the area selector (type, then name; a new type clears the name),
+// age, sex and stratum filters and the period. It edits one selection, the current card's:
+// the page sets it, the navigator reports each change the user makes.
+class MetricNavigator : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit MetricNavigator(QWidget *parent = nullptr);
+
+    MetricTreeModel *model() const { return m_model; }
+    void setCatalogue(const QList<CatalogueEntry> &entries);
+    // While the catalogue is read: a busy note instead of an empty tree. An error replaces it.
+    void setLoading(bool loading);
+    void setError(const QString &error);
+
+    // Shows a selection without reporting it back.
+    void setSelection(const SeriesSelection &selection);
+    SeriesSelection selection() const { return m_selection; }
+    // The values the current card's data offer for age, sex and stratum.
+    void setFilterOptions(const QStringList &ages, const QStringList &sexes,
+                          const QStringList &strata);
+
+    // `metric` at the area chosen now when it is offered there, else at England, else at its
+    // first area; filters cleared for the card to choose.
+    SeriesSelection selectionFor(const SeriesQuery &metric) const;
+    // The first metric of the tree, for a page that opens with nothing chosen.
+    SeriesQuery firstMetric() const;
+
+    QLineEdit *searchField() const { return m_search; }
+    QTreeView *tree() const { return m_tree; }
+
+public Q_SLOTS:
+    void focusSearch();
+
+Q_SIGNALS:
+    // The user changed the selection (metric, area, a filter or the period).
+    void selectionEdited(const isobar::SeriesSelection &selection);
+
+private:
+    void onMetricActivated(const QModelIndex &proxyIndex);
+    void onAreaTypeChosen();
+    void onAreaChosen();
+    void onFilterChosen();
+    void fillAreas();
+    void showSelection();
+    void edited();
+
+    MetricTreeModel *m_model;
+    QSortFilterProxyModel *m_proxy;
+    QLineEdit *m_search;
+    QTreeView *m_tree;
+    QLabel *m_note;
+    QComboBox *m_areaType;
+    QComboBox *m_area;
+    QComboBox *m_age;
+    QComboBox *m_sex;
+    QComboBox *m_stratum;
+    QComboBox *m_period;
+    SeriesSelection m_selection;
+    int m_updating = 0; // > 0 while widgets are set from code: no reports
+};
+
+} // namespace isobar

@@ -1,0 +1,108 @@
+#include "MetricTreeModel.h"
+
+#include <QSet>
+#include <set>
+
+namespace isobar {
+
+namespace {
+
+bool sameMetric(const CatalogueEntry &entry, const SeriesQuery &metric)
+{
+    return entry.metric == metric.metric && entry.topic == metric.topic
+           && entry.subTheme == metric.subTheme && entry.theme == metric.theme;
+}
+
+} // namespace
+
+MetricTreeModel::MetricTreeModel(QObject *parent)
+    : QStandardItemModel(parent)
+{
+    setHorizontalHeaderLabels({tr("Metric")});
+}
+
+void MetricTreeModel::setCatalogue(const QList<CatalogueEntry> &entries)
+{
+    m_entries = entries;
+    clear();
+    setHorizontalHeaderLabels({tr("Metric")});
+    // Entries come sorted by theme, sub-theme and topic, so a level's item changes only when
+    // its name does; within a topic they are sorted by area first, so metrics repeat.
+    auto append = [](QStandardItem *parent, const QString &name) {
+        auto *item = new QStandardItem(name);
+        item->setEditable(false);
+        item->setToolTip(name);
+        parent->appendRow(item);
+        return item;
+    };
+    QStandardItem *theme = nullptr, *subTheme = nullptr, *topic = nullptr;
+    QSet<QString> metricsOfTopic;
+    for (const CatalogueEntry &e : entries) {
+        if (!theme || theme->text() != e.theme) {
+            theme = append(invisibleRootItem(), e.theme);
+            subTheme = nullptr;
+        }
+        if (!subTheme || subTheme->text() != e.subTheme) {
+            subTheme = append(theme, e.subTheme);
+            topic = nullptr;
+        }
+        if (!topic || topic->text() != e.topic) {
+            topic = append(subTheme, e.topic);
+            metricsOfTopic.clear();
+        }
+        if (metricsOfTopic.contains(e.metric))
+            continue;
+        metricsOfTopic.insert(e.metric);
+        QStandardItem *metric = append(topic, e.metric);
+        metric->setData(e.theme, ThemeRole);
+        metric->setData(e.subTheme, SubThemeRole);
+        metric->setData(e.topic, TopicRole);
+        metric->setData(e.metric, MetricRole);
+    }
+    sort(0); // every level, metrics included
+}
+
+QModelIndex MetricTreeModel::indexOfMetric(const SeriesQuery &metric) const
+{
+    const QModelIndexList found =
+        match(index(0, 0), MetricRole, metric.metric, -1, Qt::MatchExactly | Qt::MatchRecursive);
+    for (const QModelIndex &candidate : found) {
+        const SeriesQuery path = metricAt(candidate);
+        if (path.topic == metric.topic && path.subTheme == metric.subTheme
+            && path.theme == metric.theme)
+            return candidate;
+    }
+    return {};
+}
+
+SeriesQuery MetricTreeModel::metricAt(const QModelIndex &index)
+{
+    SeriesQuery query;
+    query.theme = index.data(ThemeRole).toString();
+    query.subTheme = index.data(SubThemeRole).toString();
+    query.topic = index.data(TopicRole).toString();
+    query.metric = index.data(MetricRole).toString();
+    return query;
+}
+
+QStringList MetricTreeModel::areaTypes(const SeriesQuery &metric) const
+{
+    std::set<QString> types;
+    for (const CatalogueEntry &e : m_entries) {
+        if (sameMetric(e, metric))
+            types.insert(e.geographyType);
+    }
+    return QStringList(types.begin(), types.end());
+}
+
+QStringList MetricTreeModel::areas(const SeriesQuery &metric, const QString &areaType) const
+{
+    std::set<QString> names;
+    for (const CatalogueEntry &e : m_entries) {
+        if (e.geographyType == areaType && sameMetric(e, metric))
+            names.insert(e.geography);
+    }
+    return QStringList(names.begin(), names.end());
+}
+
+} // namespace isobar

@@ -1,0 +1,336 @@
+#include "MetricsPage.h"
+
+#include "ChartCard.h"
+#include "LocalMetricsSource.h"
+#include "MetricNavigator.h"
+#include "RemoteMetricsSource.h"
+#include "SeriesSelection.h"
+
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QIODevice>
+#include <QRegularExpression>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStandardPaths>
+
+namespace isobar {
+
+namespace {
+
+constexpr quint32 kStateMagic = 0x4d455452; // "METR"
+constexpr qint32 kStateVersion = 1;
+constexpr int kStatusTimeoutMs = 5000;
+
+QString documentsFolder()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+}
+
+// A file name from the card's selection, e.g. "COVID-19_cases_casesByDay-England.csv".
+QString suggestedName(const SeriesSelection &selection, const QString &suffix)
+{
+    QString name = selection.series.metric + u'-' + selection.series.geography;
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("_"));
+    return QDir(documentsFolder()).filePath(name + u'.' + suffix);
+}
+
+} // namespace
+
+MetricsPage::MetricsPage(QWidget *parent)
+    : QWidget(parent)
+    , m_splitter(new QSplitter(Qt::Horizontal))
+    , m_navigator(new MetricNavigator)
+    , m_scroll(new QScrollArea)
+    , m_cardStrip(new QSplitter(Qt::Horizontal))
+{
+    setAccessibleName(tr("Metrics"));
+    m_cardStrip->setChildrenCollapsible(false);
+    m_cardStrip->setHandleWidth(8);
+    // Cards keep a readable width; more cards than fit scroll sideways.
+    m_scroll->setWidget(m_cardStrip);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setAccessibleName(tr("Chart cards"));
+
+    m_splitter->addWidget(m_navigator);
+    m_splitter->addWidget(m_scroll);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({300, 900});
+    m_splitter->setChildrenCollapsible(false);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_splitter);
+
+    connect(m_navigator, &MetricNavigator::selectionEdited, this,
+            [this](const SeriesSelection &selection) {
+                if (m_current)
+                    m_current->setSelection(selection);
+            });
+    connect(&m_catalogueWatcher, &QFutureWatcher<CatalogueResult>::finished, this,
+            &MetricsPage::onCatalogueRead);
+    setCurrentCard(appendCard({}));
+}
+
+MetricsPage::~MetricsPage()
+{
+    // Cards point at the source: they go first.
+    for (ChartCard *card : cards())
+        delete card;
+}
+
+QList<ChartCard *> MetricsPage::cards() const
+{
+    QList<ChartCard *> result;
+    for (int i = 0; i < m_cardStrip->count(); ++i) {
+        if (auto *card = qobject_cast<ChartCard *>(m_cardStrip->widget(i)))
+            result << card;
+    }
+    return result;
+}
+
+bool MetricsPage::openDatabase(const QString &path, QString *error)
+{
+    const QFileInfo file(path);
+    if (!file.exists() || !file.isFile() || !file.isReadable()) {
+        if (error)
+            *error = tr("%1 is not a readable file").arg(QDir::toNativeSeparators(path));
+        return false;
+    }
+    setSource(std::make_unique<LocalMetricsSource>(file.absoluteFilePath()));
+    return true;
+}
+
+void MetricsPage::openRemote(const QUrl &baseUrl)
+{
+    setSource(std::make_unique<RemoteMetricsSource>(baseUrl));
+}
+
+void MetricsPage::setSource(std::unique_ptr<MetricsSource> source)
+{
+    // The old source lives until the cards have let go of it (their reads move to the new one).
+    std::unique_ptr<MetricsSource> previous = std::exchange(m_source, std::move(source));
+    readCatalogue();
+    for (ChartCard *card : cards())
+        card->setSource(m_source.get());
+}
+
+void MetricsPage::reload()
+{
+    if (!m_source)
+        return;
+    readCatalogue();
+    for (ChartCard *card : cards())
+        card->reload();
+}
+
+void MetricsPage::readCatalogue()
+{
+    m_navigator->setLoading(true);
+    m_catalogueWatcher.setFuture(m_source->catalogue());
+}
+
+void MetricsPage::onCatalogueRead()
+{
+    const CatalogueResult result = m_catalogueWatcher.result();
+    if (!result.error.isEmpty()) {
+        m_navigator->setError(result.error);
+        Q_EMIT statusMessage(tr("Could not read %1: %2").arg(m_source->displayName(), result.error),
+                             0);
+        return;
+    }
+    m_navigator->setCatalogue(result.entries);
+    // A page that opens with nothing chosen shows the first metric, as the dashboard does.
+    if (m_current && !m_current->selection().hasMetric() && !result.entries.isEmpty()) {
+        const SeriesSelection first = m_navigator->selectionFor(m_navigator->firstMetric());
+        m_current->setSelection(first);
+        m_navigator->setSelection(first);
+    }
+    Q_EMIT statusMessage(
+        tr("%1: %n series", nullptr, int(result.entries.size())).arg(m_source->displayName()),
+        kStatusTimeoutMs);
+}
+
+ChartCard *MetricsPage::appendCard(const SeriesSelection &selection)
+{
+    auto *card = new ChartCard;
+    card->setSelection(selection);
+    card->setSource(m_source.get());
+    m_cardStrip->addWidget(card);
+    connect(card, &ChartCard::activated, this, [this, card] { setCurrentCard(card); });
+    connect(card, &ChartCard::loaded, this, [this, card] { onCardLoaded(card); });
+    connect(card, &ChartCard::closeRequested, this, [this, card] { closeCard(card); });
+    connect(card, &ChartCard::exportRequested, this, [this, card] {
+        setCurrentCard(card);
+        exportChart();
+    });
+    connect(card, &ChartCard::downloadRequested, this, [this, card] {
+        setCurrentCard(card);
+        downloadData();
+    });
+    connect(card, &ChartCard::statusMessage, this, &MetricsPage::statusMessage);
+    updateClosable();
+    return card;
+}
+
+void MetricsPage::addCard()
+{
+    // A copy of the current selection: compare by changing only the area or the metric.
+    ChartCard *card = appendCard(m_current ? m_current->selection() : SeriesSelection());
+    setCurrentCard(card);
+    m_scroll->ensureWidgetVisible(card);
+    Q_EMIT statusMessage(tr("New card: choose another area or metric to compare"),
+                         kStatusTimeoutMs);
+}
+
+void MetricsPage::setCurrentCard(ChartCard *card)
+{
+    if (m_current == card)
+        return;
+    if (m_current)
+        m_current->setCurrent(false);
+    m_current = card;
+    if (!card)
+        return;
+    card->setCurrent(true);
+    m_navigator->setSelection(card->selection());
+    m_navigator->setFilterOptions(card->ages(), card->sexes(), card->strata());
+}
+
+void MetricsPage::closeCard(ChartCard *card)
+{
+    const QList<ChartCard *> all = cards();
+    if (all.size() < 2)
+        return;
+    if (card == m_current) {
+        const qsizetype index = all.indexOf(card);
+        setCurrentCard(all.value(index + 1, all.value(index - 1)));
+    }
+    card->deleteLater();
+    card->hide();
+    card->setParent(nullptr); // leaves the strip now, so cards() no longer lists it
+    updateClosable();
+}
+
+void MetricsPage::updateClosable()
+{
+    const QList<ChartCard *> all = cards();
+    for (ChartCard *card : all)
+        card->setClosable(all.size() > 1);
+}
+
+void MetricsPage::onCardLoaded(ChartCard *card)
+{
+    if (card != m_current)
+        return;
+    // The card has picked defaults for what was not chosen; show them.
+    m_navigator->setSelection(card->selection());
+    m_navigator->setFilterOptions(card->ages(), card->sexes(), card->strata());
+}
+
+void MetricsPage::exportChart()
+{
+    if (!m_current || m_current->shownPoints().isEmpty()) {
+        Q_EMIT statusMessage(tr("There is no chart to export yet"), kStatusTimeoutMs);
+        return;
+    }
+    const QString png = tr("PNG image (*.png)");
+    const QString svg = tr("SVG image (*.svg)");
+    QString filter = png;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export chart"), suggestedName(m_current->selection(), QStringLiteral("png")),
+        png + QStringLiteral(";;") + svg, &filter);
+    if (path.isEmpty())
+        return;
+    const bool isSvg = filter == svg || path.endsWith(u".svg", Qt::CaseInsensitive);
+    QString error;
+    if (m_current->exportChart(path, isSvg ? ChartFormat::Svg : ChartFormat::Png, &error))
+        Q_EMIT statusMessage(tr("Chart saved to %1").arg(QDir::toNativeSeparators(path)),
+                             kStatusTimeoutMs);
+    else
+        Q_EMIT statusMessage(tr("Could not save the chart: %1").arg(error), 0);
+}
+
+void MetricsPage::downloadData()
+{
+    if (!m_current || m_current->shownPoints().isEmpty()) {
+        Q_EMIT statusMessage(tr("There is no data to download yet"), kStatusTimeoutMs);
+        return;
+    }
+    const QString csv = tr("CSV file (*.csv)");
+    const QString json = tr("JSON file (*.json)");
+    const bool jsonChosen = m_current->chosenDataFormat() == SeriesExport::Format::Json;
+    QString filter = jsonChosen ? json : csv;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Download data"),
+        suggestedName(m_current->selection(),
+                      jsonChosen ? QStringLiteral("json") : QStringLiteral("csv")),
+        csv + QStringLiteral(";;") + json, &filter);
+    if (path.isEmpty())
+        return;
+    const bool isJson = filter == json || path.endsWith(u".json", Qt::CaseInsensitive);
+    QString error;
+    if (m_current->writeData(path, isJson ? SeriesExport::Format::Json : SeriesExport::Format::Csv,
+                             &error))
+        Q_EMIT statusMessage(tr("Data saved to %1").arg(QDir::toNativeSeparators(path)),
+                             kStatusTimeoutMs);
+    else
+        Q_EMIT statusMessage(tr("Could not save the data: %1").arg(error), 0);
+}
+
+void MetricsPage::focusSearch()
+{
+    m_navigator->focusSearch();
+}
+
+QByteArray MetricsPage::saveState() const
+{
+    QByteArray state;
+    QDataStream out(&state, QIODevice::WriteOnly);
+    out.setVersion(QDataStream::Qt_6_4);
+    const QList<ChartCard *> all = cards();
+    out << kStateMagic << kStateVersion << m_splitter->saveState() << m_cardStrip->saveState()
+        << qint32(all.size()) << qint32(all.indexOf(m_current));
+    for (ChartCard *card : all)
+        out << card->selection();
+    return state;
+}
+
+bool MetricsPage::restoreState(const QByteArray &state)
+{
+    QDataStream in(state);
+    in.setVersion(QDataStream::Qt_6_4);
+    quint32 magic = 0;
+    qint32 version = 0, count = 0, current = -1;
+    QByteArray splitter, strip;
+    in >> magic >> version;
+    if (magic != kStateMagic || version != kStateVersion)
+        return false;
+    in >> splitter >> strip >> count >> current;
+    if (in.status() != QDataStream::Ok || count < 1 || count > 64)
+        return false;
+    QList<SeriesSelection> selections(count);
+    for (SeriesSelection &selection : selections)
+        in >> selection;
+    if (in.status() != QDataStream::Ok)
+        return false;
+
+    const QList<ChartCard *> old = cards();
+    m_current = nullptr;
+    for (ChartCard *card : old)
+        delete card;
+    for (const SeriesSelection &selection : std::as_const(selections))
+        appendCard(selection);
+    m_splitter->restoreState(splitter);
+    m_cardStrip->restoreState(strip);
+    const QList<ChartCard *> restored = cards();
+    setCurrentCard(restored.value(current, restored.constFirst()));
+    return true;
+}
+
+} // namespace isobar

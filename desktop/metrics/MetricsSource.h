@@ -1,0 +1,60 @@
+#pragma once
+
+#include "MetricsQuery.h"
+
+#include <QFuture>
+#include <QList>
+#include <QString>
+
+namespace isobar {
+
+// One public time series' place in the catalogue: a metric at one area. The navigator's tree
+// (theme > sub-theme > topic > metric) and its area selector are both built from these.
+struct CatalogueEntry {
+    QString theme;
+    QString subTheme;
+    QString topic;
+    QString geographyType;
+    QString geography;
+    QString metric;
+
+    friend bool operator==(const CatalogueEntry &, const CatalogueEntry &) = default;
+};
+
+struct CatalogueResult {
+    QList<CatalogueEntry> entries; // sorted by theme, sub-theme, topic, type, area, metric
+    QString error;                 // empty on success
+};
+
+// A metric at one area: what a chart card reads. Age, sex, stratum and dates are narrowed in
+// memory, so changing them needs no new read.
+struct SeriesQuery {
+    QString theme;
+    QString subTheme;
+    QString topic;
+    QString metric;
+    QString geographyType;
+    QString geography;
+
+    friend bool operator==(const SeriesQuery &, const SeriesQuery &) = default;
+};
+
+struct SeriesResult {
+    QList<PublicPoint> points; // every public point, all strata, ages and sexes; oldest first
+    QString error;
+};
+
+// Where the Metrics page reads from: the local store in-process, or a remote Isobar's public
+// API. Every call answers later, off the GUI thread; results are plain values.
+class MetricsSource
+{
+public:
+    virtual ~MetricsSource() = default;
+
+    // For the status bar and window title: a file name or a URL.
+    virtual QString displayName() const = 0;
+    virtual QFuture<CatalogueResult> catalogue() = 0;
+    virtual QFuture<SeriesResult> series(const SeriesQuery &query) = 0;
+};
+
+} // namespace isobar

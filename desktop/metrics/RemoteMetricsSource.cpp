@@ -1,0 +1,125 @@
+#include "RemoteMetricsSource.h"
+
+#include "CatalogueCrawl.h"
+#include "DateParsing.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QPromise>
+#include <QtConcurrent>
+#include <memory>
+
+namespace isobar {
+
+namespace {
+
+// A downloads/v2 JSON answer as points; the names a series shares are shared, as the local
+// store's are, so the chart and trend code see the same shape either way.
+SeriesResult parseDownload(const QByteArray &body)
+{
+    SeriesResult result;
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (!document.isArray()) {
+        result.error = QStringLiteral("the server's answer is not a JSON array: %1")
+                           .arg(parseError.errorString());
+        return result;
+    }
+    QHash<QString, std::shared_ptr<const SeriesDescription>> descriptions;
+    const QJsonArray rows = document.array();
+    result.points.reserve(rows.size());
+    for (const QJsonValue &value : rows) {
+        const QJsonObject row = value.toObject();
+        auto text = [&row](const char *key) { return row.value(QLatin1String(key)).toString(); };
+        SeriesDescription names{text("theme"),        text("sub_theme"),
+                                text("topic"),        text("metric"),
+                                text("metric_group"), text("geography_type"),
+                                text("geography"),    text("geography_code"),
+                                text("stratum"),      text("age"),
+                                text("sex"),          QString()};
+        const QString key = names.stratum + u'\x1f' + names.age + u'\x1f' + names.sex;
+        auto &shared = descriptions[key];
+        if (!shared)
+            shared = std::make_shared<const SeriesDescription>(std::move(names));
+        const auto date = parseIsoDate(text("date"));
+        if (!date) {
+            result.error = QStringLiteral("a point without a valid date: %1").arg(text("date"));
+            result.points.clear();
+            return result;
+        }
+        result.points.append(PublicPoint{shared, *date, row.value(u"epiweek").toInt(),
+                                         row.value(u"metric_value").toDouble(),
+                                         row.value(u"in_reporting_delay_period").toBool()});
+    }
+    return result;
+}
+
+} // namespace
+
+QString replyError(QNetworkReply *reply, const QByteArray &body)
+{
+    const QString detail = QJsonDocument::fromJson(body).object().value(u"detail").toString();
+    return detail.isEmpty() ? reply->errorString()
+                            : QStringLiteral("%1: %2").arg(reply->url().path(), detail);
+}
+
+RemoteMetricsSource::RemoteMetricsSource(const QUrl &baseUrl)
+    : m_baseUrl(baseUrl)
+{}
+
+QString RemoteMetricsSource::displayName() const
+{
+    return m_baseUrl.toDisplayString();
+}
+
+QUrl RemoteMetricsSource::endpoint(const QByteArray &encodedPath) const
+{
+    QByteArray base = m_baseUrl.toEncoded(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    while (base.endsWith('/'))
+        base.chop(1);
+    return QUrl::fromEncoded(base + encodedPath, QUrl::StrictMode);
+}
+
+QFuture<CatalogueResult> RemoteMetricsSource::catalogue()
+{
+    return (new CatalogueCrawl(*this, m_network))->start();
+}
+
+QFuture<SeriesResult> RemoteMetricsSource::series(const SeriesQuery &query)
+{
+    // Every date the server holds: the period filter narrows in memory, as for the local store.
+    const QJsonObject plot{{u"topic"_qs, query.topic},
+                           {u"metric"_qs, query.metric},
+                           {u"geography_type"_qs, query.geographyType},
+                           {u"geography"_qs, query.geography},
+                           {u"date_from"_qs, u"1900-01-01"_qs},
+                           {u"date_to"_qs, u"2999-12-31"_qs}};
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{u"file_format"_qs, u"json"_qs}, {u"plots"_qs, QJsonArray{plot}}})
+            .toJson(QJsonDocument::Compact);
+    QNetworkRequest request(endpoint("/api/downloads/v2"));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    QNetworkReply *reply = m_network.post(request, body);
+
+    auto promise = std::make_shared<QPromise<SeriesResult>>();
+    QFuture<SeriesResult> future = promise->future();
+    promise->start();
+    QObject::connect(reply, &QNetworkReply::finished, reply, [reply, promise] {
+        reply->deleteLater();
+        const QByteArray answer = reply->readAll();
+        if (reply->error() != QNetworkReply::NoError) {
+            promise->addResult(SeriesResult{{}, replyError(reply, answer)});
+            promise->finish();
+            return;
+        }
+        QThreadPool::globalInstance()->start([promise, answer] {
+            promise->addResult(parseDownload(answer));
+            promise->finish();
+        });
+    });
+    return future;
+}
+
+} // namespace isobar

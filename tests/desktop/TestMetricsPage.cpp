@@ -1,0 +1,424 @@
+#include "ChartCard.h"
+#include "ChartView.h"
+#include "Ingestor.h"
+#include "MetricNavigator.h"
+#include "MetricTreeModel.h"
+#include "MetricsDatabase.h"
+#include "MetricsPage.h"
+#include "SeriesTableModel.h"
+#include "TestSupport.h"
+
+#include <QAreaSeries>
+#include <QChart>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeView>
+#include <map>
+
+using namespace isobar;
+
+namespace {
+
+const QString kDailyCases = QStringLiteral("new_cases_daily");
+const QString kCoverage = QStringLiteral("6-in-1_coverage_coverageByYear");
+
+// new_cases_daily for England, straight from the bundled CSV: date -> value ("NA" rows skipped).
+std::map<QDate, double> dailyCasesFromFile()
+{
+    std::map<QDate, double> values;
+    QFile file(isobar::test::sampleDataDir() + u"/respiratory_2023.csv");
+    if (!file.open(QIODevice::ReadOnly))
+        return values;
+    file.readLine(); // header
+    while (!file.atEnd()) {
+        const QList<QByteArray> cells = file.readLine().trimmed().split(',');
+        // parent_theme,child_theme,topic,geography_type,geography,metric_name,stratum,sex,
+        // period,year,epiweek,date,metric_value
+        if (cells.size() < 13 || cells[5] != kDailyCases.toLatin1() || cells[12] == "NA")
+            continue;
+        const QDate date = QDate::fromString(QString::fromLatin1(cells[11]), u"d/M/yyyy");
+        values[date] = cells[12].toDouble();
+    }
+    return values;
+}
+
+QComboBox *combo(QWidget *page, const QString &accessibleName)
+{
+    for (QComboBox *box : page->findChildren<QComboBox *>()) {
+        if (box->accessibleName() == accessibleName)
+            return box;
+    }
+    return nullptr;
+}
+
+// Picks an item the way a user does: the combo reports `activated`, not only a new index.
+bool choose(QComboBox *box, const QString &text)
+{
+    const int index = box->findText(text);
+    if (index < 0)
+        return false;
+    box->setCurrentIndex(index);
+    Q_EMIT box->activated(index);
+    return true;
+}
+
+bool chooseMetric(MetricsPage &page, const QString &metric)
+{
+    MetricNavigator *navigator = page.navigator();
+    const QModelIndexList found =
+        navigator->model()->match(navigator->model()->index(0, 0), MetricTreeModel::MetricRole,
+                                  metric, 1, Qt::MatchExactly | Qt::MatchRecursive);
+    if (found.isEmpty())
+        return false;
+    auto *proxy = qobject_cast<QSortFilterProxyModel *>(navigator->tree()->model());
+    navigator->tree()->setCurrentIndex(proxy->mapFromSource(found.first()));
+    return true;
+}
+
+QList<std::pair<QDate, double>> tableRows(ChartCard *card)
+{
+    const QAbstractItemModel *model = card->findChild<QTableView *>()->model();
+    QList<std::pair<QDate, double>> rows;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        rows.append({index.data(SeriesTableModel::DateRole).toDate(),
+                     index.data(SeriesTableModel::ValueRole).toDouble()});
+    }
+    return rows;
+}
+
+bool catalogueShown(MetricsPage &page)
+{
+    return page.navigator()->model()->rowCount() > 0;
+}
+
+bool settled(MetricsPage &page)
+{
+    return catalogueShown(page) && page.currentCard()->selection().hasMetric()
+           && !page.currentCard()->isLoading();
+}
+
+} // namespace
+
+class TestMetricsPage : public QObject
+{
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    QString m_database;
+
+    // A page on the sample store, showing `metric` (at England) over all its dates.
+    void openAt(MetricsPage &page, const QString &metric)
+    {
+        QString error;
+        QVERIFY2(page.openDatabase(m_database, &error), qPrintable(error));
+        page.resize(1400, 900);
+        page.show();
+        QTRY_VERIFY(settled(page));
+        QVERIFY(chooseMetric(page, metric));
+        QTRY_VERIFY(settled(page));
+        QCOMPARE(page.currentCard()->selection().series.metric, metric);
+        QVERIFY(choose(combo(&page, u"Period"_qs), u"All"_qs));
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_database = m_dir.filePath(u"sample.db"_qs);
+        MetricsDatabase store;
+        QVERIFY2(store.open(m_database), qPrintable(store.errorString()));
+        Ingestor ingestor(store.connection());
+        const IngestReport report = ingestor.ingest({isobar::test::sampleDataDir()});
+        QCOMPARE(report.filesFailed(), 0);
+        QVERIFY(report.totals().inserted > 0);
+    }
+
+    void opensOnTheFirstMetricWithADefaultYear()
+    {
+        MetricsPage page;
+        QString error;
+        QVERIFY(!page.openDatabase(m_dir.filePath(u"missing.db"_qs), &error));
+        QVERIFY(error.contains(u"missing.db"));
+        QVERIFY2(page.openDatabase(m_database, &error), qPrintable(error));
+        QTRY_VERIFY(settled(page));
+        ChartCard *card = page.currentCard();
+        QCOMPARE(card->selection().series.metric,
+                 page.navigator()->firstMetric().metric); // shown without a click
+        QCOMPARE(card->selection().series.geography, u"England"_qs);
+        // 6-in-1 coverage spans ten years: the period defaults to one.
+        QCOMPARE(card->selection().period, std::optional<Period>(Period::OneYear));
+    }
+
+    void choosingAMetricShowsItsChartAndTable()
+    {
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        ChartCard *card = page.currentCard();
+        const std::map<QDate, double> file = dailyCasesFromFile();
+        QVERIFY(file.size() > 200);
+
+        // The table: every value of the file, newest first.
+        const QList<std::pair<QDate, double>> rows = tableRows(card);
+        QCOMPARE(rows.size(), qsizetype(file.size()));
+        QCOMPARE(rows.constFirst().first, file.rbegin()->first);
+        for (const auto &[date, value] : rows)
+            QCOMPARE(value, file.at(date));
+
+        // The chart: the builder's QChart, whose last drawn point is the file's latest value.
+        auto *view = card->findChild<ChartView *>();
+        QVERIFY(view->chartScene());
+        QChart *chart = nullptr;
+        for (QGraphicsItem *item : view->chartScene()->items()) {
+            if (auto *found = dynamic_cast<QChart *>(item))
+                chart = found;
+        }
+        QVERIFY(chart);
+        double latestDrawn = -1;
+        qreal latestX = 0;
+        for (QAbstractSeries *series : chart->series()) {
+            // The line is drawn as areas (the trend-shaded latest week among them); the
+            // reporting-delay band spans the plot's height, not the data.
+            auto *area = qobject_cast<QAreaSeries *>(series);
+            if (area && area->name() != u"Reporting delay") {
+                for (const QPointF &p : area->upperSeries()->points()) {
+                    if (p.x() >= latestX && p.y() > 0) {
+                        latestX = p.x();
+                        latestDrawn = p.y();
+                    }
+                }
+            }
+        }
+        QCOMPARE(latestDrawn, file.rbegin()->second);
+
+        // The header names the area and the last date.
+        QCOMPARE(card->shownPoints().constLast().date, file.rbegin()->first);
+        QVERIFY(card->findChild<QLabel *>(u"cardTitle"_qs)->text().contains(u"England"));
+        QCOMPARE(card->findChild<QLabel *>(u"lastUpdated"_qs)->text(),
+                 u"Up to and including "_qs
+                     + QLocale().toString(file.rbegin()->first, QLocale::LongFormat));
+    }
+
+    void hoverTooltipNamesDateAndValue()
+    {
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        auto *view = page.currentCard()->findChild<ChartView *>();
+        QTRY_VERIFY(view->chartScene());
+        const QList<PublicPoint> points = page.currentCard()->shownPoints();
+        // The right edge of the plot is the latest date.
+        QChart *chart = nullptr;
+        for (QGraphicsItem *item : view->chartScene()->items()) {
+            if (auto *found = dynamic_cast<QChart *>(item))
+                chart = found;
+        }
+        QVERIFY(chart);
+        const QPoint rightEdge = view->mapFromScene(chart->mapToScene(
+            chart->plotArea().topRight() + QPointF(-1, chart->plotArea().height() / 2)));
+        const QString tip = view->toolTipAt(rightEdge);
+        QVERIFY2(tip.contains(QLocale().toString(points.constLast().value, 'g', 12)),
+                 qPrintable(tip));
+        QVERIFY(view->toolTipAt(QPoint(1, 1)).isEmpty()); // outside the plot
+
+        // Dragging across the plot zooms in; resetting restores.
+        const QRectF plot =
+            QRectF(view->mapFromScene(chart->mapToScene(chart->plotArea())).boundingRect());
+        view->zoomToRange(int(plot.left() + plot.width() / 4), int(plot.right() - 10));
+        QVERIFY(view->isZoomed());
+        view->resetZoom();
+        QVERIFY(!view->isZoomed());
+    }
+
+    void areaSelectorCascadesAndClears()
+    {
+        MetricsPage page;
+        openAt(page, kCoverage);
+        QComboBox *type = combo(&page, u"Area type"_qs);
+        QComboBox *area = combo(&page, u"Area"_qs);
+        QCOMPARE(type->currentText(), u"Nation"_qs);
+        QCOMPARE(area->currentText(), u"England"_qs);
+        QVERIFY(type->count() > 1);
+
+        const QString other = u"Upper Tier Local Authority"_qs;
+        QVERIFY(choose(type, other));
+        // A new type clears the name and offers only that type's areas.
+        QCOMPARE(area->currentIndex(), -1);
+        QCOMPARE(page.currentCard()->selection().series.geography, QString());
+        const QStringList expected =
+            page.navigator()->model()->areas(page.currentCard()->selection().series, other);
+        QCOMPARE(area->count(), int(expected.size()));
+        QVERIFY(area->findText(u"England"_qs) < 0);
+        QCOMPARE(area->itemText(0), expected.first());
+
+        QVERIFY(choose(area, expected.first()));
+        QTRY_VERIFY(settled(page));
+        ChartCard *card = page.currentCard();
+        QCOMPARE(card->selection().series.geographyType, other);
+        QVERIFY(!card->shownPoints().isEmpty());
+        for (const PublicPoint &point : card->shownPoints())
+            QCOMPARE(point.series->geography, expected.first());
+    }
+
+    void periodFilterChangesTheRange()
+    {
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        ChartCard *card = page.currentCard();
+        const std::map<QDate, double> file = dailyCasesFromFile();
+        const QDate first = file.begin()->first;
+        const QDate last = file.rbegin()->first;
+        QCOMPARE(tableRows(card).constLast().first, first); // All: the file's first date
+
+        QVERIFY(choose(combo(&page, u"Period"_qs), u"1 month"_qs));
+        QList<std::pair<QDate, double>> rows = tableRows(card);
+        QCOMPARE(rows.constFirst().first, last);
+        QCOMPARE(rows.constLast().first, file.lower_bound(last.addMonths(-1).addDays(1))->first);
+
+        QVERIFY(choose(combo(&page, u"Period"_qs), u"3 months"_qs));
+        rows = tableRows(card);
+        QCOMPARE(rows.constFirst().first, last);
+        QCOMPARE(rows.constLast().first, file.lower_bound(last.addMonths(-3).addDays(1))->first);
+        QVERIFY(rows.constLast().first < last.addMonths(-2));
+    }
+
+    void searchFiltersTheTree()
+    {
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        QTreeView *tree = page.navigator()->tree();
+        const QAbstractItemModel *shown = tree->model();
+        auto visibleMetrics = [shown] {
+            QStringList names;
+            const QModelIndexList all =
+                shown->match(shown->index(0, 0), MetricTreeModel::MetricRole, u"*"_qs, -1,
+                             Qt::MatchWildcard | Qt::MatchRecursive);
+            for (const QModelIndex &index : all) {
+                if (!index.data(MetricTreeModel::MetricRole).toString().isEmpty())
+                    names << index.data(MetricTreeModel::MetricRole).toString();
+            }
+            return names;
+        };
+        const QStringList everything = visibleMetrics();
+        QVERIFY(everything.contains(kCoverage));
+
+        page.focusSearch();
+        QVERIFY(page.navigator()->searchField()->hasFocus() || !page.isActiveWindow());
+        QTest::keyClicks(page.navigator()->searchField(), u"NEW_CASES_D"_qs);
+        const QStringList found = visibleMetrics();
+        QVERIFY(found.contains(kDailyCases));
+        QVERIFY(!found.contains(kCoverage));
+        for (const QString &name : found)
+            QVERIFY2(name.contains(u"new_cases_d", Qt::CaseInsensitive), qPrintable(name));
+
+        page.navigator()->searchField()->clear();
+        QCOMPARE(visibleMetrics().size(), everything.size());
+    }
+
+    void downloadWritesTheShownPointsAsCsv()
+    {
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        QVERIFY(choose(combo(&page, u"Period"_qs), u"1 month"_qs));
+        ChartCard *card = page.currentCard();
+        const QList<PublicPoint> shown = card->shownPoints();
+        const QString path = m_dir.filePath(u"download.csv"_qs);
+        QString error;
+        QVERIFY2(card->writeData(path, SeriesExport::Format::Csv, &error), qPrintable(error));
+
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), shown.size() + 1);
+        const QList<QByteArray> header = lines[0].trimmed().split(',');
+        const qsizetype dateColumn = header.indexOf("date");
+        const qsizetype valueColumn = header.indexOf("metric_value");
+        const qsizetype geographyColumn = header.indexOf("geography");
+        QVERIFY(dateColumn >= 0 && valueColumn >= 0 && geographyColumn >= 0);
+        const std::map<QDate, double> fromFile = dailyCasesFromFile();
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QList<QByteArray> cells = lines[i].trimmed().split(',');
+            const QDate date =
+                QDate::fromString(QString::fromLatin1(cells[dateColumn]), Qt::ISODate);
+            QCOMPARE(date, shown[i - 1].date);
+            QCOMPARE(cells[valueColumn].toDouble(), fromFile.at(date));
+            QCOMPARE(cells[geographyColumn], QByteArray("England"));
+        }
+    }
+
+    void exportWritesPngAndSvg()
+    {
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        ChartCard *card = page.currentCard();
+        QString error;
+        const QString png = m_dir.filePath(u"chart.png"_qs);
+        QVERIFY2(card->exportChart(png, ChartFormat::Png, &error), qPrintable(error));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), card->findChild<ChartView *>()->chartScene()->sceneRect().size());
+        const QString svg = m_dir.filePath(u"chart.svg"_qs);
+        QVERIFY2(card->exportChart(svg, ChartFormat::Svg, &error), qPrintable(error));
+        QFile file(svg);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().contains("<svg"));
+    }
+
+    void cardsCompareAndStateRoundTrips()
+    {
+        QByteArray state;
+        {
+            MetricsPage page;
+            openAt(page, kCoverage);
+            page.addCard();
+            QCOMPARE(page.cards().size(), 2);
+            QCOMPARE(page.currentCard(), page.cards().at(1));
+            QVERIFY(choose(combo(&page, u"Area"_qs), u"Scotland"_qs));
+            QTRY_VERIFY(settled(page));
+            // The first card still shows England: each card keeps its own selection.
+            QCOMPARE(page.cards().at(0)->selection().series.geography, u"England"_qs);
+            QCOMPARE(page.cards().at(1)->selection().series.geography, u"Scotland"_qs);
+            state = page.saveState();
+        }
+        MetricsPage restored;
+        QVERIFY(restored.restoreState(state));
+        QVERIFY(!restored.restoreState("not a state"));
+        QString error;
+        QVERIFY(restored.openDatabase(m_database, &error));
+        QCOMPARE(restored.cards().size(), 2);
+        QCOMPARE(restored.currentCard(), restored.cards().at(1));
+        QTRY_VERIFY(!restored.cards().at(1)->shownPoints().isEmpty());
+        QCOMPARE(restored.cards().at(1)->shownPoints().constFirst().series->geography,
+                 u"Scotland"_qs);
+        QCOMPARE(restored.cards().at(0)->selection().series.geography, u"England"_qs);
+    }
+
+    void remoteSourceShowsTheSameNumbers()
+    {
+        isobar::test::ServerProcess server;
+        QVERIFY2(server.start(m_database), server.output().constData());
+
+        MetricsPage local;
+        openAt(local, kDailyCases);
+
+        MetricsPage remote;
+        remote.openRemote(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(server.port())));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(remote), 30000);
+        QCOMPARE(remote.navigator()->model()->catalogue(), local.navigator()->model()->catalogue());
+        QVERIFY(chooseMetric(remote, kDailyCases));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(remote) && !remote.currentCard()->shownPoints().isEmpty(),
+                                 10000);
+        QVERIFY(choose(combo(&remote, u"Period"_qs), u"All"_qs));
+        QCOMPARE(tableRows(remote.currentCard()), tableRows(local.currentCard()));
+        QCOMPARE(remote.currentCard()->selection(), local.currentCard()->selection());
+    }
+};
+
+QTEST_MAIN(TestMetricsPage)
+#include "TestMetricsPage.moc"

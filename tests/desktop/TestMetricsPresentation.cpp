@@ -1,0 +1,159 @@
+#include "SeriesExport.h"
+#include "SeriesSelection.h"
+#include "SeriesTableModel.h"
+#include "TrendSummary.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+using namespace isobar;
+
+namespace {
+
+std::shared_ptr<const SeriesDescription> series(const QString &metric, const QString &frequency)
+{
+    SeriesDescription names;
+    names.theme = u"infectious_disease"_qs;
+    names.topic = u"COVID-19"_qs;
+    names.metric = metric;
+    names.geographyType = u"Nation"_qs;
+    names.geography = u"England, with a comma"_qs;
+    names.frequency = frequency;
+    return std::make_shared<const SeriesDescription>(names);
+}
+
+QList<ChartPoint> daily(const QString &metric, const QList<double> &values)
+{
+    QList<ChartPoint> points;
+    const auto names = series(metric, u"daily"_qs);
+    for (int i = 0; i < values.size(); ++i)
+        points.append({names, QDate(2024, 1, 1).addDays(i), values[i], false, {}, {}});
+    return points;
+}
+
+} // namespace
+
+// What the Metrics page's cards say and write, without a window: trend wording and colour,
+// the period filter's dates, the table's shading and the download formats.
+class TestMetricsPresentation : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void trendWording_data()
+    {
+        QTest::addColumn<QString>("metric");
+        QTest::addColumn<QList<double>>("values");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("arrow");
+        QTest::addColumn<QString>("verdict");
+        const QList<double> rising{10, 10, 10, 10, 10, 10, 10, 15, 15, 15, 15, 15, 15, 15};
+        const QList<double> falling{15, 15, 15, 15, 15, 15, 15, 10, 10, 10, 10, 10, 10, 10};
+        QTest::newRow("cases rising is bad news")
+            << u"COVID-19_cases_casesByDay"_qs << rising
+            << u"Increase of 35 (50.0%) compared to the previous 7 days"_qs << u"▲"_qs << u"red"_qs;
+        QTest::newRow("cases falling is good news")
+            << u"COVID-19_cases_casesByDay"_qs << falling
+            << u"Decrease of 35 (33.3%) compared to the previous 7 days"_qs << u"▼"_qs
+            << u"green"_qs;
+        QTest::newRow("vaccinations rising is good news")
+            << u"COVID-19_vaccinations_uptakeByDay"_qs << rising
+            << u"Increase of 35 (50.0%) compared to the previous 7 days"_qs << u"▲"_qs
+            << u"green"_qs;
+        QTest::newRow("too few points")
+            << u"COVID-19_cases_casesByDay"_qs << QList<double>{1, 2, 3}
+            << u"Not enough data for a trend"_qs << QString() << u"neutral"_qs;
+    }
+
+    void trendWording()
+    {
+        QFETCH(QString, metric);
+        QFETCH(QList<double>, values);
+        const TrendSummary trend = TrendSummary::of(daily(metric, values));
+        QTEST(trend.text, "text");
+        QTEST(trend.arrow, "arrow");
+        QTEST(trend.verdict, "verdict");
+    }
+
+    void weeklySeriesCompareWithTheWeekBefore()
+    {
+        QList<ChartPoint> points;
+        const auto names = series(u"influenza_testing_positivityByWeek"_qs, u"weekly"_qs);
+        points.append({names, QDate(2024, 1, 1), 8, false, {}, {}});
+        points.append({names, QDate(2024, 1, 8), 6, false, {}, {}});
+        const TrendSummary trend = TrendSummary::of(points);
+        QCOMPARE(trend.text, u"Decrease of 2 (25.0%) compared to the previous week"_qs);
+    }
+
+    void periodStartsAndDefault()
+    {
+        const QDate last(2023, 3, 8);
+        QCOMPARE(periodStart(Period::OneMonth, last), QDate(2023, 2, 9));
+        QCOMPARE(periodStart(Period::ThreeMonths, last), QDate(2022, 12, 9));
+        QCOMPARE(periodStart(Period::SixMonths, last), QDate(2022, 9, 9));
+        QCOMPARE(periodStart(Period::OneYear, last), QDate(2022, 3, 9));
+        QVERIFY(!periodStart(Period::All, last).isValid());
+        QCOMPARE(defaultPeriod(QDate(2020, 1, 1), last), Period::OneYear);
+        QCOMPARE(defaultPeriod(QDate(2022, 3, 9), last), Period::All); // exactly a year
+        QCOMPARE(defaultPeriod(QDate(2022, 3, 8), last), Period::OneYear);
+    }
+
+    void selectionSurvivesAStream()
+    {
+        SeriesSelection selection;
+        selection.series = {u"t"_qs, u"st"_qs, u"topic"_qs, u"m"_qs, u"Nation"_qs, u"England"_qs};
+        selection.age = u"65+"_qs;
+        selection.stratum = u"default"_qs;
+        selection.period = Period::SixMonths;
+        QByteArray bytes;
+        {
+            QDataStream out(&bytes, QIODevice::WriteOnly);
+            out << selection;
+        }
+        SeriesSelection read;
+        QDataStream in(bytes);
+        in >> read;
+        QCOMPARE(read, selection);
+    }
+
+    void tableIsNewestFirstWithDelayRowsShaded()
+    {
+        QList<PublicPoint> points;
+        const auto names = series(u"m"_qs, u"daily"_qs);
+        points.append({names, QDate(2024, 1, 1), 0, 1.5, false});
+        points.append({names, QDate(2024, 1, 2), 0, 2.5, true});
+        SeriesTableModel model;
+        model.setPoints(points);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.index(0, 0).data(SeriesTableModel::DateRole).toDate(), QDate(2024, 1, 2));
+        QVERIFY(model.index(0, 1).data(Qt::BackgroundRole).isValid());
+        QVERIFY(!model.index(1, 1).data(Qt::BackgroundRole).isValid());
+        QCOMPARE(model.index(1, 1).data(SeriesTableModel::ValueRole).toDouble(), 1.5);
+    }
+
+    void downloadsHaveTheApiShapes()
+    {
+        QList<PublicPoint> points;
+        points.append({series(u"m"_qs, u"daily"_qs), QDate(2024, 2, 29), 9, 12.25, true});
+        const QList<QByteArray> csv = SeriesExport::csv(points).split('\n');
+        QCOMPARE(csv[0].trimmed(),
+                 QByteArray("theme,sub_theme,topic,geography_type,geography,geography_code,"
+                            "metric,metric_group,stratum,sex,age,year,month,epiweek,date,"
+                            "metric_value,in_reporting_delay_period"));
+        QCOMPARE(csv[1].trimmed(), QByteArray("infectious_disease,,COVID-19,Nation,\"England, "
+                                              "with a comma\",,m,,,,,2024,2,9,2024-02-29,12.25,"
+                                              "true"));
+        const QJsonArray json = QJsonDocument::fromJson(SeriesExport::json(points)).array();
+        QCOMPARE(json.size(), 1);
+        const QJsonObject row = json[0].toObject();
+        QCOMPARE(row.value(u"date").toString(), u"2024-02-29"_qs);
+        QCOMPARE(row.value(u"metric_value").toDouble(), 12.25);
+        QCOMPARE(row.value(u"epiweek").toInt(), 9);
+        QCOMPARE(row.value(u"in_reporting_delay_period").toBool(), true);
+    }
+};
+
+QTEST_MAIN(TestMetricsPresentation)
+#include "TestMetricsPresentation.moc"
