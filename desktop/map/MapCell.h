@@ -9,7 +9,7 @@ namespace isobar {
 // One weather cache cell of GET /api/v1/stats/geography: the finest place the server records
 // (positions are personal data, so nothing on the map is ever finer than this).
 struct MapCell {
-    double latitude = 0;  // the cell's centre
+    double latitude = 0; // the cell's centre
     double longitude = 0;
     double south = 0, west = 0, north = 0, east = 0; // the cell's bounds, degrees
     qint64 requests = 0;
