@@ -220,7 +220,7 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
     event.durationUs = micros;
     event.responseBytes = response.body.size();
     event.subject = notes.subject;
-    event.client = request.peer.toString();
+    event.client = request.peerText;
     if (notes.hasCell)
         event.cell = CellBounds{notes.cellLatitude, notes.cellLongitude, notes.cellHalfLatitude,
                                 notes.cellHalfLongitude};

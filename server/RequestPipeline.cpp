@@ -75,7 +75,7 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
         return finish(request, m_router.dispatch(request));
 
     const QString scope = AccessPolicy::requiredScope(match.route->pattern);
-    const QString address = QStringLiteral("addr:") + request.peer.toString();
+    const QString address = QStringLiteral("addr:") + request.peerText;
     if (scope.isEmpty() || !m_authenticator)
         return admit(request, *match.route, match.params, address);
 

@@ -23,6 +23,8 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const 
     , m_limits(limits)
 {
     m_socket->setParent(this);
+    m_peer = m_socket->peerAddress();
+    m_peerText = m_peer.toString();
     http_parser_init(&m_parser, HTTP_REQUEST);
     m_parser.data = this;
     http_parser_settings_init(&m_settings);
@@ -136,7 +138,8 @@ int HttpConnection::onMessageBegin(http_parser *parser)
 {
     HttpConnection *c = self(parser);
     c->m_request = HttpRequest{};
-    c->m_request.peer = c->m_socket->peerAddress();
+    c->m_request.peer = c->m_peer;
+    c->m_request.peerText = c->m_peerText;
     c->m_request.localPort = c->m_socket->localPort();
     c->m_headerField.clear();
     c->m_lastWasValue = false;

@@ -71,6 +71,8 @@ private:
     bool countHeaderBytes(size_t length);
 
     QTcpSocket *m_socket;
+    QHostAddress m_peer;
+    QString m_peerText;
     Dispatcher m_dispatcher;
     HttpLimits m_limits;
     ExchangeObserver m_observer;

@@ -17,6 +17,7 @@ struct HttpRequest {
     QHash<QByteArray, QByteArray> headers; // names lower-cased
     QByteArray body;
     QHostAddress peer;
+    QString peerText; // peer.toString(), made once per connection: logs and limits key on it
     quint16 localPort = 0;
     QString subject; // the verified token's "sub", once authenticated
 

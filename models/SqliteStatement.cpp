@@ -1,0 +1,60 @@
+#include "SqliteStatement.h"
+
+#include <QSqlDriver>
+#include <QVariant>
+#include <sqlite3.h>
+
+namespace isobar {
+
+SqliteStatement::SqliteStatement(QSqlDatabase &db, const QByteArray &sql)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (qstrcmp(handle.typeName(), "sqlite3*") != 0 || !handle.data()) {
+        m_error = QStringLiteral("not an open SQLite connection");
+        return;
+    }
+    m_db = *static_cast<sqlite3 *const *>(handle.constData());
+    if (sqlite3_prepare_v3(m_db, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &m_statement, nullptr)
+        != SQLITE_OK) {
+        m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
+        m_statement = nullptr;
+    }
+}
+
+SqliteStatement::~SqliteStatement()
+{
+    sqlite3_finalize(m_statement);
+}
+
+void SqliteStatement::bind(int index, qint64 value)
+{
+    sqlite3_bind_int64(m_statement, index, value);
+}
+
+void SqliteStatement::bind(int index, double value)
+{
+    sqlite3_bind_double(m_statement, index, value);
+}
+
+void SqliteStatement::bind(int index, const QByteArray &utf8)
+{
+    sqlite3_bind_text(m_statement, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
+}
+
+void SqliteStatement::bindNull(int index)
+{
+    sqlite3_bind_null(m_statement, index);
+}
+
+bool SqliteStatement::execute()
+{
+    const int result = sqlite3_step(m_statement);
+    if (result != SQLITE_DONE)
+        m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
+    sqlite3_reset(m_statement);
+    sqlite3_clear_bindings(m_statement);
+    return result == SQLITE_DONE;
+}
+
+} // namespace isobar

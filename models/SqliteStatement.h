@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QByteArray>
+#include <QSqlDatabase>
+#include <QString>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace isobar {
+
+// A prepared statement on the SQLite handle under a QSqlDatabase, for the few hot inserts where
+// Qt SQL's per-value QVariant binding and UTF-16 text dominate the cost (the request log's raw
+// rows: 13 columns for every request served). Everything else uses QSqlQuery. The statement is
+// finalized with this object, which must not outlive the connection.
+class SqliteStatement
+{
+public:
+    // `db` must be a QSQLITE connection (isValid() is false otherwise, with error()).
+    SqliteStatement(QSqlDatabase &db, const QByteArray &sql);
+    ~SqliteStatement();
+    SqliteStatement(const SqliteStatement &) = delete;
+    SqliteStatement &operator=(const SqliteStatement &) = delete;
+
+    bool isValid() const { return m_statement != nullptr; }
+    QString error() const { return m_error; }
+
+    // Parameters are 1-based, as in SQLite.
+    void bind(int index, qint64 value);
+    void bind(int index, double value);
+    void bind(int index, const QByteArray &utf8); // copied: the array may go after the call
+    void bindNull(int index);
+    // Runs the statement, then resets it and clears its bindings for the next row set.
+    bool execute();
+
+private:
+    sqlite3 *m_db = nullptr;
+    sqlite3_stmt *m_statement = nullptr;
+    QString m_error;
+};
+
+} // namespace isobar
