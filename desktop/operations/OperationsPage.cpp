@@ -104,6 +104,9 @@ OperationsPage::OperationsPage(QWidget *parent)
     m_bottom->setStretchFactor(0, 3);
     m_bottom->setStretchFactor(1, 2);
     m_rows->addWidget(m_bottom);
+    m_rows->setObjectName(QStringLiteral("rowsSplitter"));
+    m_charts->setObjectName(QStringLiteral("chartsSplitter"));
+    m_bottom->setObjectName(QStringLiteral("bottomSplitter"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_bar);
@@ -174,10 +177,13 @@ QWidget *OperationsPage::buildCharts()
     m_charts->addWidget(m_rateChart);
 
     connect(m_endpointPicker, &QComboBox::activated, this, [this] {
-        if (m_endpointPicker->currentIndex() == 0)
+        if (m_endpointPicker->currentIndex() == 0) {
             m_latencyChart->showEndpoints(m_summary.endpoints, m_summary.objectiveMs);
-        else
-            requestEndpointTimeline();
+            return;
+        }
+        if (m_outstanding > 0)
+            ++m_outstanding; // a refresh is running: its completion waits for this answer too
+        requestEndpointTimeline();
     });
     return m_charts;
 }
@@ -291,10 +297,10 @@ void OperationsPage::refresh()
                   [this](const StatsClient::Reply &reply) {
                       if (!reply.ok())
                           return;
-                      const QList<TimelineBucket> buckets =
+                      m_timeline =
                           TimelineBucket::listFromJson(reply.json.value(u"buckets").toArray());
-                      m_statusChart->setTimeline(buckets, m_summary.noGoThreshold);
-                      m_rateChart->setTimeline(buckets);
+                      m_statusChart->setTimeline(m_timeline, m_summary.noGoThreshold);
+                      m_rateChart->setTimeline(m_timeline);
                   });
     m_client->get(kGeographyPath, range, [this](const StatsClient::Reply &reply) {
         if (!reply.ok())
@@ -336,7 +342,7 @@ void OperationsPage::requestEndpointTimeline()
 void OperationsPage::answered(const StatsClient::Reply &reply)
 {
     if (!reply.ok()) {
-        clearFailedParts(reply.path);
+        clearFailedParts(reply);
         if (severity(reply.failure) > severity(m_worstFailure)) {
             m_worstFailure = reply.failure;
             m_firstError = reply.message;
@@ -393,6 +399,8 @@ void OperationsPage::applySummary(const StatsSummary &summary)
                                     .arg(summary.endpoints.size())
                                     .arg(milliseconds(summary.objectiveMs)));
     }
+    // The no-go line comes from the summary, which may answer after the timeline.
+    m_statusChart->setTimeline(m_timeline, summary.noGoThreshold);
     fillEndpointPicker(summary);
     if (m_endpointPicker->currentIndex() == 0)
         m_latencyChart->showEndpoints(summary.endpoints, summary.objectiveMs);
@@ -442,15 +450,20 @@ void OperationsPage::fillEndpointPicker(const StatsSummary &summary)
     m_endpointPicker->setCurrentIndex(std::max(kept, 0));
 }
 
-void OperationsPage::clearFailedParts(const QString &path)
+void OperationsPage::clearFailedParts(const StatsClient::Reply &reply)
 {
+    const QString &path = reply.path;
     const QString noData = tr("No data: the last refresh failed");
+    const QString endpoint = QUrlQuery(reply.url).queryItemValue(kEndpointParameter);
     if (path == kSummaryPath) {
         m_summary = {};
         for (StatTile *tile : {m_requestsTile, m_successTile, m_latencyTile})
             tile->clear(noData);
         m_latencyChart->showEndpoints({}, m_summary.objectiveMs);
+    } else if (path == kTimelinePath && !endpoint.isEmpty()) {
+        m_latencyChart->showEndpointTimeline(endpoint, {}, m_summary.objectiveMs);
     } else if (path == kTimelinePath) {
+        m_timeline.clear();
         m_statusChart->setTimeline({}, m_summary.noGoThreshold);
         m_rateChart->setTimeline({});
     } else if (path == kGeographyPath) {

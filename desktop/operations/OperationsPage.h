@@ -69,7 +69,7 @@ private:
     void applySummary(const StatsSummary &summary);
     void applyCounters(const QByteArray &prometheusText);
     void fillEndpointPicker(const StatsSummary &summary);
-    void clearFailedParts(const QString &path);
+    void clearFailedParts(const StatsClient::Reply &reply);
     void showError(const QString &message);
     void colourBanner();
     void autoRefreshDue();
@@ -99,6 +99,7 @@ private:
     QSplitter *m_bottom; // map | users
 
     StatsSummary m_summary;
+    QList<TimelineBucket> m_timeline; // hourly, all endpoints
     int m_outstanding = 0;
     QString m_firstError;
     StatsClient::Failure m_worstFailure = StatsClient::Failure::None;
