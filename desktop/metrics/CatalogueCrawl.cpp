@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
+#include <QTimer>
 #include <algorithm>
 
 namespace isobar {
@@ -35,14 +36,26 @@ QFuture<CatalogueResult> CatalogueCrawl::start()
 
 void CatalogueCrawl::list(const QStringList &path)
 {
+    ++m_pending; // until the list has arrived, however many attempts that takes
+    request(path);
+}
+
+void CatalogueCrawl::request(const QStringList &path)
+{
     QByteArray encoded = "/api/public/timeseries";
     for (int i = 0; i < path.size(); ++i)
         encoded += '/' + QByteArray(kCollections[i]) + '/' + QUrl::toPercentEncoding(path[i]);
     encoded += '/' + QByteArray(kCollections[path.size()]) + '/';
     QNetworkReply *reply = m_network.get(QNetworkRequest(m_source.endpoint(encoded)));
-    ++m_pending;
     connect(reply, &QNetworkReply::finished, this, [this, reply, path] {
         reply->deleteLater();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 429 && !m_finished) {
+            // The server limits requests per caller: ask again when it says to.
+            const int seconds = std::clamp(reply->rawHeader("Retry-After").toInt(), 1, 60);
+            QTimer::singleShot(seconds * 1000, this, [this, path] { request(path); });
+            return;
+        }
         --m_pending;
         if (m_finished) { // an earlier list failed: wait for the others, then go
             if (m_pending == 0)

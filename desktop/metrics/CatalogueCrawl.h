@@ -14,7 +14,8 @@ class RemoteMetricsSource;
 // Walks a remote server's public drill-down, themes down to metrics, requesting each level's
 // lists as soon as their parent is known (QNetworkAccessManager runs several at once), and
 // fulfils the promise with every (theme, ..., geography, metric) path when the last list has
-// arrived. Deletes itself when done; dies with the network manager it is a child of.
+// arrived. A 429 is retried after its Retry-After. Deletes itself when done; dies with the network
+// manager it is a child of.
 class CatalogueCrawl : public QObject
 {
     Q_OBJECT
@@ -26,6 +27,7 @@ public:
 private:
     // Requests the names one level below `path` (the values of the levels above, in order).
     void list(const QStringList &path);
+    void request(const QStringList &path);
     void finish(const QString &error);
 
     const RemoteMetricsSource &m_source;

@@ -409,7 +409,7 @@ private Q_SLOTS:
 
         MetricsPage remote;
         remote.openRemote(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(server.port())));
-        QTRY_VERIFY_WITH_TIMEOUT(settled(remote), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(settled(remote), 90000);
         QCOMPARE(remote.navigator()->model()->catalogue(), local.navigator()->model()->catalogue());
         QVERIFY(chooseMetric(remote, kDailyCases));
         QTRY_VERIFY_WITH_TIMEOUT(settled(remote) && !remote.currentCard()->shownPoints().isEmpty(),
