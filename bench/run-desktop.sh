@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Desktop benchmark: the Metrics page's first chart on a 10-million-point store.
+#
+#   bench/run-desktop.sh                   # BUILD_DIR=build, RUNS=10
+#   BUILD_DIR=build-release RUNS=30 bench/run-desktop.sh
+#
+# Uses the API benchmark's store (bench/out/api/store.db, 2,000 series x 5,000 days), generating
+# it with bench_generate_store when missing, exactly as bench/run-api.sh does. Then
+# bench_desktop_first_chart opens it in a fresh MetricsPage per run (offscreen unless a display
+# is set) and prints openDatabase -> first chart painted (target < 300 ms) against a plain QtSql
+# read of the same series in the same run. Output also in bench/out/desktop/result.txt.
+set -euo pipefail
+
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+GENERATE="$BUILD_DIR/bin/bench_generate_store"
+BENCH="$BUILD_DIR/bin/bench_desktop_first_chart"
+RUNS="${RUNS:-10}"
+GEOGRAPHIES="${GEOGRAPHIES:-100}"
+DAYS="${DAYS:-5000}"
+API_OUT="$ROOT/bench/out/api"
+STORE="${STORE:-$API_OUT/store.db}"
+OUT="$ROOT/bench/out/desktop"
+
+require_built "$GENERATE" "$BENCH"
+mkdir -p "$OUT" "$API_OUT"
+
+if [ ! -s "$STORE" ]; then
+    echo "== generating $STORE ($((GEOGRAPHIES * 20)) series x $DAYS days)"
+    "$GENERATE" --database "$STORE" --geographies "$GEOGRAPHIES" --days "$DAYS" | tee "$API_OUT/generate.txt"
+else
+    echo "== reusing $STORE; it was generated as:"
+    cat "$API_OUT/generate.txt" 2>/dev/null || true
+fi
+
+[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || export QT_QPA_PLATFORM=offscreen
+echo "== desktop first chart, $RUNS runs, $(load)"
+"$BENCH" --database "$STORE" --runs "$RUNS" 2>"$OUT/bench.log" | tee "$OUT/result.txt"
