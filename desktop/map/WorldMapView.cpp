@@ -3,7 +3,6 @@
 #include "CellLayerItem.h"
 #include "MapProjection.h"
 
-#include <QGraphicsPathItem>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QScrollBar>
@@ -38,8 +37,11 @@ WorldMapView::WorldMapView(QWidget *parent)
     , m_cellLayer(new CellLayerItem)
 {
     m_scene->setSceneRect(MapProjection::world());
-    // The cell layer is one item the size of the world: a BSP index over it buys nothing.
+    // The cell layer is the one item, the size of the world: a BSP index over it buys nothing.
     m_scene->setItemIndexMethod(QGraphicsScene::NoIndex);
+    // The outlines are drawn as the background, which the view caches: panning then draws only
+    // the newly exposed strips of them, and the cells and legend over the cached pixels.
+    setCacheMode(CacheBackground);
     m_cellLayer->setZValue(1);
     m_cellLayer->setBins(&m_bins);
     m_scene->addItem(m_cellLayer);
@@ -62,8 +64,13 @@ WorldMapView::WorldMapView(QWidget *parent)
         tr("Requests per weather cell. Plus and minus zoom, arrow keys pan, Home fits the data."));
 
     applyPalette();
-    connect(&m_outlinesWatcher, &QFutureWatcher<WorldOutlines>::finished, this,
-            [this] { showOutlines(m_outlinesWatcher.result()); });
+    connect(&m_outlinesWatcher, &QFutureWatcher<WorldOutlines>::finished, this, [this] {
+        m_outlines = m_outlinesWatcher.result();
+        m_outlinesShown = true;
+        resetCachedContent();
+        viewport()->update();
+        Q_EMIT outlinesLoaded();
+    });
     m_outlinesWatcher.setFuture(WorldOutlines::shared());
     fitToData();
 }
@@ -184,13 +191,13 @@ void WorldMapView::setZoom(double pixelsPerDegree, const QPointF &sceneCentre)
     const double zoom =
         std::clamp(pixelsPerDegree, minimumPixelsPerDegree(), maximumPixelsPerDegree);
     setTransform(QTransform::fromScale(zoom, zoom));
+    resetCachedContent(); // outlines at the new scale
     centerOn(sceneCentre);
     // centerOn() truncates to whole scroll steps, which moves an anchored point by up to a
     // pixel per zoom step; rounding keeps it within half a pixel.
     const QPointF offset = transform().map(sceneCentre) - QRectF(viewport()->rect()).center();
     horizontalScrollBar()->setValue(int(std::lround(offset.x())));
     verticalScrollBar()->setValue(int(std::lround(offset.y())));
-    showOutlineDetailForZoom();
     viewport()->update();
 }
 
@@ -283,53 +290,17 @@ bool WorldMapView::viewportEvent(QEvent *event)
     return QGraphicsView::viewportEvent(event);
 }
 
-void WorldMapView::showOutlines(const WorldOutlines &outlines)
-{
-    const auto add = [this](const QList<WorldOutlines::Country> &countries,
-                            QList<QGraphicsPathItem *> &items) {
-        for (const WorldOutlines::Country &country : countries) {
-            auto *item = m_scene->addPath(country.path);
-            item->setAcceptedMouseButtons(Qt::NoButton);
-            items.append(item);
-        }
-    };
-    add(outlines.coarse, m_coarseOutlines);
-    add(outlines.fine, m_fineOutlines);
-    m_outlinesShown = true;
-    applyPalette();
-    m_fineOutlinesVisible = !m_fineOutlinesVisible; // so the next call sets every item
-    showOutlineDetailForZoom();
-    Q_EMIT outlinesLoaded();
-}
-
-void WorldMapView::showOutlineDetailForZoom()
-{
-    const bool fine = pixelsPerDegree() >= fineOutlinesPixelsPerDegree;
-    if (fine == m_fineOutlinesVisible)
-        return;
-    m_fineOutlinesVisible = fine;
-    for (QGraphicsPathItem *item : std::as_const(m_coarseOutlines))
-        item->setVisible(!fine);
-    for (QGraphicsPathItem *item : std::as_const(m_fineOutlines))
-        item->setVisible(fine);
-}
-
 void WorldMapView::applyPalette()
 {
     const QPalette palette = this->palette();
     const QColor window = palette.color(QPalette::Window);
     const QColor text = palette.color(QPalette::WindowText);
-    QPen outline(mixed(window, text, 0.45), 1);
-    outline.setCosmetic(true); // one pixel at any zoom
-    const QBrush land(mixed(window, text, 0.1));
-    for (const auto *items : {&m_coarseOutlines, &m_fineOutlines}) {
-        for (QGraphicsPathItem *item : *items) {
-            item->setPen(outline);
-            item->setBrush(land);
-        }
-    }
+    m_outlinePen = QPen(mixed(window, text, 0.45), 1);
+    m_outlinePen.setCosmetic(true); // one pixel at any zoom
+    m_landBrush = QBrush(mixed(window, text, 0.1));
     m_colorScale = CountColorScale(palette);
     m_cellLayer->setColorScale(m_colorScale);
+    resetCachedContent();
     viewport()->update();
 }
 
@@ -338,6 +309,16 @@ void WorldMapView::drawBackground(QPainter *painter, const QRectF &rect)
     // Outside the world the window's colour, the sea in the base colour of text fields.
     painter->fillRect(rect, palette().color(QPalette::Window));
     painter->fillRect(rect & MapProjection::world(), palette().color(QPalette::Base));
+    if (!m_outlinesShown)
+        return;
+    const QList<WorldOutlines::Country> &countries =
+        pixelsPerDegree() >= fineOutlinesPixelsPerDegree ? m_outlines.fine : m_outlines.coarse;
+    painter->setPen(m_outlinePen);
+    painter->setBrush(m_landBrush);
+    for (const WorldOutlines::Country &country : countries) {
+        if (country.bounds.intersects(rect))
+            painter->drawPath(country.path);
+    }
 }
 
 void WorldMapView::drawForeground(QPainter *painter, const QRectF &)

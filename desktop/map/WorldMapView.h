@@ -5,10 +5,10 @@
 #include "MapCell.h"
 #include "WorldOutlines.h"
 
+#include <QBrush>
 #include <QFutureWatcher>
 #include <QGraphicsView>
-
-class QGraphicsPathItem;
+#include <QPen>
 
 namespace isobar {
 
@@ -68,14 +68,12 @@ protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
 
 private:
-    void showOutlines(const WorldOutlines &outlines);
     void applyPalette();
     // Scales by factor (within the zoom bounds), keeping the scene point at viewportPosition.
     void zoomAt(double factor, const QPointF &viewportPosition);
     void setZoom(double pixelsPerDegree, const QPointF &sceneCentre);
     double minimumPixelsPerDegree() const;
     QPointF sceneAt(const QPointF &viewportPosition) const;
-    void showOutlineDetailForZoom();
     void drawLegend(QPainter *painter);
 
     QGraphicsScene *m_scene;
@@ -83,11 +81,11 @@ private:
     QList<MapCell> m_cells;
     CellBins m_bins;
     CountColorScale m_colorScale;
-    QList<QGraphicsPathItem *> m_coarseOutlines;
-    QList<QGraphicsPathItem *> m_fineOutlines;
+    WorldOutlines m_outlines;
     QFutureWatcher<WorldOutlines> m_outlinesWatcher;
     bool m_outlinesShown = false;
-    bool m_fineOutlinesVisible = false;
+    QPen m_outlinePen;
+    QBrush m_landBrush;
     bool m_followsData = true;
 };
 

@@ -97,7 +97,7 @@ QList<WorldOutlines::Country> WorldOutlines::countriesFromGeoJson(const QByteArr
             continue;
         const QString name =
             feature.toObject().value(u"properties").toObject().value(u"name").toString();
-        countries.append(Country{name, path});
+        countries.append(Country{name, path, path.boundingRect()});
     }
     return countries;
 }

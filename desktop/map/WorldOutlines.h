@@ -13,6 +13,7 @@ struct WorldOutlines {
     struct Country {
         QString name;
         QPainterPath path;
+        QRectF bounds; // of the path, to skip countries outside the area being drawn
     };
 
     QList<Country> coarse;
