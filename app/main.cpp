@@ -1,7 +1,7 @@
 #include "ChartCommand.h"
 #include "CredentialsCommand.h"
+#include "DesktopCommand.h"
 #include "IngestCommand.h"
-#include "MainWindow.h"
 #include "SandboxCommand.h"
 #include "ServeCommand.h"
 
@@ -17,7 +17,8 @@ const char *const kUsage =
     "Public-health metrics for analysts, an API server for web clients and watches.\n"
     "\n"
     "Commands:\n"
-    "  (none)               open the desktop application\n"
+    "  (none)               open the desktop application ('isobar --help-desktop' for its\n"
+    "                       options: --database FILE, --start-server, --screenshots DIR)\n"
     "  serve                run the REST API without a window\n"
     "  ingest               load UKHSA JSON/CSV files into the metrics store\n"
     "  chart                render a chart request (JSON) from the store to PNG, SVG or JPEG\n"
@@ -87,12 +88,14 @@ int main(int argc, char *argv[])
         QTextStream(stdout) << kUsage;
         return 0;
     }
-    if (!command.isEmpty()) {
+    // The desktop takes options but no command word.
+    if (!command.isEmpty() && !command.startsWith(u'-')) {
         QTextStream(stderr) << "isobar: unknown command '" << command << "'\n\n" << kUsage;
         return 2;
     }
     QApplication app(argc, argv);
-    isobar::MainWindow window;
-    window.show();
-    return QApplication::exec();
+    QStringList arguments = app.arguments();
+    if (command == u"--help-desktop")
+        arguments[1] = QStringLiteral("--help");
+    return isobar::runDesktop(arguments);
 }

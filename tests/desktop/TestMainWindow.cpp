@@ -1,0 +1,232 @@
+// The main window as a user drives it: drop files to import them, the embedded server, the
+// session kept across restarts. Offscreen, on a real SQLite file and a real port.
+#include "EmbeddedServer.h"
+#include "MainWindow.h"
+#include "TestSupport.h"
+#include "operations/OperationsPage.h"
+
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void dropImportsAndReportsTheCounts();
+    void dropRefusesWhatIsNotData();
+    void importOfABrokenFileReportsTheFailure();
+    void embeddedServerStartsServesAndStops();
+    void sessionIsRestored();
+
+private:
+    static QMimeData *urlsOf(const QStringList &paths);
+    static qint64 pointsIn(const QString &databasePath);
+    static quint16 freePort();
+    QTemporaryDir m_dir;
+};
+
+void TestMainWindow::initTestCase()
+{
+    // QSettings and data folders go under ~/.qttest, never the user's real ones.
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_dir.isValid());
+}
+
+void TestMainWindow::init()
+{
+    QSettings().clear();
+    QSettings().setValue(u"database/path"_qs, m_dir.filePath(u"store.db"_qs));
+    QFile::remove(m_dir.filePath(u"store.db"_qs));
+}
+
+QMimeData *TestMainWindow::urlsOf(const QStringList &paths)
+{
+    auto *mime = new QMimeData;
+    QList<QUrl> urls;
+    for (const QString &path : paths)
+        urls << QUrl::fromLocalFile(path);
+    mime->setUrls(urls);
+    return mime;
+}
+
+qint64 TestMainWindow::pointsIn(const QString &databasePath)
+{
+    qint64 count = -1;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, u"count"_qs);
+        db.setDatabaseName(databasePath);
+        if (db.open()) {
+            QSqlQuery query(u"SELECT count(*) FROM point"_qs, db);
+            if (query.next())
+                count = query.value(0).toLongLong();
+        }
+    }
+    QSqlDatabase::removeDatabase(u"count"_qs);
+    return count;
+}
+
+quint16 TestMainWindow::freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+void TestMainWindow::dropImportsAndReportsTheCounts()
+{
+    const QString json = test::sampleDataDir() + u"/json"_qs;
+    const QStringList files = {
+        json + u"/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_5y.json"_qs,
+        json + u"/6-in-1_coverage_coverageByYear_CTRY_W92000004_all_all_5y.json"_qs};
+    // What `isobar ingest` reports for the same files, into a store of its own.
+    QByteArray cliOutput;
+    QCOMPARE(test::runIngest(m_dir.filePath(u"cli.db"_qs), files, &cliOutput), 0);
+
+    MainWindow window;
+    window.restoreSession();
+    window.show();
+    QSignalSpy finished(&window, &MainWindow::importFinished);
+    std::unique_ptr<QMimeData> mime(urlsOf(files));
+    QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, mime.get(), Qt::LeftButton,
+                          Qt::NoModifier);
+    QCoreApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, mime.get(), Qt::LeftButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(&window, &drop);
+    QVERIFY(finished.wait(30'000));
+
+    const auto report = finished.at(0).at(0).value<IngestReport>();
+    QCOMPARE(finished.at(0).at(1).toString(), QString());
+    QCOMPARE(report.filesOk(), 2);
+    QCOMPARE(report.filesFailed(), 0);
+    QVERIFY(report.totals().inserted > 0);
+    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), report.totals().inserted);
+    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), pointsIn(m_dir.filePath(u"cli.db"_qs)));
+    // The same words as the command line, in the dialog's details.
+    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_qs);
+    QVERIFY(box);
+    QCOMPARE(box->detailedText(), report.summary());
+    QVERIFY2(
+        cliOutput.contains("points: " + QByteArray::number(report.totals().inserted) + " inserted"),
+        cliOutput.constData());
+    QVERIFY2(box->text().startsWith(u"2 files loaded, 0 failed"_qs), qPrintable(box->text()));
+    QVERIFY2(
+        box->informativeText().contains(QLocale().toString(report.totals().inserted) + u" new"_qs),
+        qPrintable(box->informativeText()));
+}
+
+void TestMainWindow::dropRefusesWhatIsNotData()
+{
+    MainWindow window;
+    window.restoreSession();
+    QFile text(m_dir.filePath(u"notes.txt"_qs));
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("not data");
+    text.close();
+    for (const QList<QUrl> &urls : {QList<QUrl>{QUrl::fromLocalFile(text.fileName())},
+                                    QList<QUrl>{QUrl(u"https://example.org/data.json"_qs)}}) {
+        QMimeData mime;
+        mime.setUrls(urls);
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
+                              Qt::NoModifier);
+        enter.setAccepted(false);
+        QCoreApplication::sendEvent(&window, &enter);
+        QVERIFY2(!enter.isAccepted(), qPrintable(urls.first().toString()));
+    }
+}
+
+void TestMainWindow::importOfABrokenFileReportsTheFailure()
+{
+    QFile broken(m_dir.filePath(u"broken.json"_qs));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"theme\": \"infectious_disease\", \"data\": [");
+    broken.close();
+    const QString good =
+        test::sampleDataDir()
+        + u"/json/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_5y.json"_qs;
+
+    MainWindow window;
+    window.restoreSession();
+    QSignalSpy finished(&window, &MainWindow::importFinished);
+    QVERIFY(window.importPaths({good, broken.fileName()}));
+    QVERIFY(finished.wait(30'000));
+    const auto report = finished.at(0).at(0).value<IngestReport>();
+    QCOMPARE(report.filesOk(), 1);
+    QCOMPARE(report.filesFailed(), 1);
+    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_qs);
+    QVERIFY(box);
+    QCOMPARE(box->icon(), QMessageBox::Warning);
+    QVERIFY2(box->text().startsWith(u"1 files loaded, 1 failed"_qs), qPrintable(box->text()));
+    QVERIFY(box->detailedText().contains(u"broken.json"_qs));
+    // The broken file changed nothing: only the good file's points are there.
+    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), report.totals().inserted);
+}
+
+void TestMainWindow::embeddedServerStartsServesAndStops()
+{
+    const quint16 port = freePort();
+    QSettings().setValue(u"server/port"_qs, port);
+    MainWindow window;
+    window.restoreSession();
+    QSignalSpy states(window.server(), &EmbeddedServer::stateChanged);
+    QVERIFY(window.startServer());
+    QCOMPARE(window.server()->state(), EmbeddedServer::State::Running);
+    QCOMPARE(window.server()->url().port(), int(port));
+
+    const test::HttpReply health = test::HttpClient::request(port, "GET", "/health");
+    QCOMPARE(health.status, 200);
+    // The same store the window has open, served by the same code as `isobar serve`.
+    const test::HttpReply themes =
+        test::HttpClient::request(port, "GET", "/api/public/timeseries/themes/");
+    QCOMPARE(themes.status, 200);
+
+    // A second start while running is refused, the port stays with the first.
+    QVERIFY(!window.server()->start(window.settings().serverConfig({})));
+
+    window.stopServer();
+    QTRY_COMPARE_WITH_TIMEOUT(window.server()->state(), EmbeddedServer::State::Stopped, 10'000);
+    QTcpServer again;
+    QVERIFY2(again.listen(QHostAddress::LocalHost, port), "the port is free after a stop");
+    QCOMPARE(states.size(), 3); // Running, Stopping, Stopped
+}
+
+void TestMainWindow::sessionIsRestored()
+{
+    const QString other = m_dir.filePath(u"other.db"_qs);
+    {
+        MainWindow window;
+        window.restoreSession();
+        QVERIFY(window.openDatabase(other));
+        window.showPage(MainWindow::Page::Operations);
+        window.resize(1111, 777);
+        window.show();
+        window.close();
+    }
+    MainWindow restored;
+    restored.restoreSession();
+    QCOMPARE(restored.currentPage(), MainWindow::Page::Operations);
+    QCOMPARE(restored.databasePath(), QFileInfo(other).absoluteFilePath());
+    QCOMPARE(restored.settings().recentDatabases.first(), QFileInfo(other).absoluteFilePath());
+    QVERIFY(restored.settings().recentDatabases.contains(
+        QFileInfo(m_dir.filePath(u"store.db"_qs)).absoluteFilePath()));
+    QCOMPARE(restored.size(), QSize(1111, 777));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"
