@@ -122,9 +122,9 @@ void TestMainWindow::dropImportsAndReportsTheCounts()
     auto *box = window.findChild<QMessageBox *>(u"ImportReport"_qs);
     QVERIFY(box);
     QCOMPARE(box->detailedText(), report.summary());
-    QVERIFY2(
-        cliOutput.contains("points: " + QByteArray::number(report.totals().inserted) + " inserted"),
-        cliOutput.constData());
+    const QByteArray cliPoints =
+        "points: " + QByteArray::number(report.totals().inserted) + " inserted";
+    QVERIFY2(cliOutput.contains(cliPoints), cliOutput.constData());
     QVERIFY2(box->text().startsWith(u"2 files loaded, 0 failed"_qs), qPrintable(box->text()));
     QVERIFY2(
         box->informativeText().contains(QLocale().toString(report.totals().inserted) + u" new"_qs),
