@@ -97,11 +97,17 @@ int runDesktop(const QStringList &arguments)
         QStringLiteral("Open both pages, save DIR/metrics.png and DIR/operations.png once "
                        "loaded, and quit (exit code 1 if a page did not load)."),
         QStringLiteral("dir"));
-    parser.addOptions({database, startServer, screenshots});
+    const QCommandLineOption metric(QStringLiteral("metric"),
+                                    QStringLiteral("Show this metric first, e.g. "
+                                                   "COVID-19_cases_casesByDay."),
+                                    QStringLiteral("name"));
+    parser.addOptions({database, startServer, metric, screenshots});
     parser.process(arguments);
 
     MainWindow window;
     window.restoreSession(parser.value(database), parser.isSet(startServer));
+    if (parser.isSet(metric))
+        window.metricsPage()->showMetric(parser.value(metric));
     if (parser.isSet(screenshots)) {
         window.setGeometry(0, 0, 1440, 900);
         window.show();

@@ -5,8 +5,9 @@
 namespace isobar {
 
 // `isobar` with no command: the desktop application. Runs inside an existing QApplication.
-// Options: --database FILE, --start-server, --screenshots DIR (open both pages, save each as
-// DIR/metrics.png and DIR/operations.png once loaded, then quit: docs and the CI's Xvfb run).
+// Options: --database FILE, --start-server, --metric NAME, --screenshots DIR (open both pages,
+// save DIR/metrics.png and DIR/operations.png once loaded, then quit: docs and the CI's Xvfb
+// end-to-end run).
 int runDesktop(const QStringList &arguments);
 
 } // namespace isobar

@@ -18,7 +18,7 @@ const char *const kUsage =
     "\n"
     "Commands:\n"
     "  (none)               open the desktop application ('isobar --help-desktop' for its\n"
-    "                       options: --database FILE, --start-server, --screenshots DIR)\n"
+    "                       options: --database FILE, --start-server, --metric NAME, ...)\n"
     "  serve                run the REST API without a window\n"
     "  ingest               load UKHSA JSON/CSV files into the metrics store\n"
     "  chart                render a chart request (JSON) from the store to PNG, SVG or JPEG\n"

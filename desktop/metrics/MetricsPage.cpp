@@ -145,8 +145,10 @@ void MetricsPage::onCatalogueRead()
         return;
     }
     m_navigator->setCatalogue(result.entries);
+    m_catalogue = result.entries;
     // A page that opens with nothing chosen shows the first metric, as the dashboard does.
-    if (m_current && !m_current->selection().hasMetric() && !result.entries.isEmpty()) {
+    if (!applyRequestedMetric() && m_current && !m_current->selection().hasMetric()
+        && !result.entries.isEmpty()) {
         const SeriesSelection first = m_navigator->selectionFor(m_navigator->firstMetric());
         m_current->setSelection(first);
         m_navigator->setSelection(first);
@@ -154,6 +156,34 @@ void MetricsPage::onCatalogueRead()
     Q_EMIT statusMessage(
         tr("%1: %n series", nullptr, int(result.entries.size())).arg(m_source->displayName()),
         kStatusTimeoutMs);
+}
+
+void MetricsPage::showMetric(const QString &metric)
+{
+    m_requestedMetric = metric;
+    applyRequestedMetric();
+}
+
+bool MetricsPage::applyRequestedMetric()
+{
+    if (m_requestedMetric.isEmpty() || !m_current)
+        return false;
+    for (const CatalogueEntry &entry : std::as_const(m_catalogue)) {
+        if (entry.metric != m_requestedMetric)
+            continue;
+        const SeriesSelection selection = m_navigator->selectionFor(
+            SeriesQuery{entry.theme, entry.subTheme, entry.topic, entry.metric, {}, {}});
+        m_current->setSelection(selection);
+        m_navigator->setSelection(selection);
+        m_requestedMetric.clear();
+        return true;
+    }
+    if (!m_catalogue.isEmpty()) {
+        Q_EMIT statusMessage(tr("No metric named %1 here").arg(m_requestedMetric),
+                             kStatusTimeoutMs);
+        m_requestedMetric.clear();
+    }
+    return false;
 }
 
 ChartCard *MetricsPage::appendCard(const SeriesSelection &selection)

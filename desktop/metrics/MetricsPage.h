@@ -42,6 +42,10 @@ public:
     QList<ChartCard *> cards() const;
     ChartCard *currentCard() const { return m_current; }
 
+    // Shows `metric` (its first area, England when offered) on the current card, now or once
+    // the catalogue is read: `isobar --metric NAME` and links into the desktop.
+    void showMetric(const QString &metric);
+
 public Q_SLOTS:
     void addCard();
     void exportChart();
@@ -55,6 +59,7 @@ private:
     void setSource(std::unique_ptr<MetricsSource> source);
     void readCatalogue();
     void onCatalogueRead();
+    bool applyRequestedMetric();
     ChartCard *appendCard(const SeriesSelection &selection);
     void setCurrentCard(ChartCard *card);
     void closeCard(ChartCard *card);
@@ -63,6 +68,8 @@ private:
 
     std::unique_ptr<MetricsSource> m_source;
     QFutureWatcher<CatalogueResult> m_catalogueWatcher;
+    QList<CatalogueEntry> m_catalogue;
+    QString m_requestedMetric; // shown when the catalogue arrives
     QSplitter *m_splitter;
     MetricNavigator *m_navigator;
     QScrollArea *m_scroll;

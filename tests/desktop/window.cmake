@@ -4,3 +4,10 @@ add_unit_test(NAME TestMainWindow SOURCES desktop/TestMainWindow.cpp LIBS isobar
     TIMEOUT 180)
 # It compares the window's import with `isobar ingest`'s.
 add_dependencies(TestMainWindow isobar)
+
+# End to end on a real X server (Xvfb): traffic recorded by `isobar serve`, then the desktop
+# opening both pages and saving them as PNGs (docs/screenshots/ holds the committed ones).
+add_test(NAME DesktopEndToEnd
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/desktop/end-to-end.sh $<TARGET_FILE:isobar>
+            ${CMAKE_BINARY_DIR}/screenshots)
+set_tests_properties(DesktopEndToEnd PROPERTIES TIMEOUT 300)

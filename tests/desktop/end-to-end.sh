@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The desktop end to end, on a real X server (Xvfb): sample data ingested, traffic recorded by
+# a real `isobar serve` (metrics API, errors, and watches' weather calls from 300 cities against
+# the local AccuWeather sandbox), then `isobar` opens that store with its embedded server,
+# shows both pages and saves them as OUT/metrics.png and OUT/operations.png at 1440x900.
+#
+#   tests/desktop/end-to-end.sh ISOBAR_BINARY OUT_DIR     (ctest runs it; docs/ uses it too)
+set -euo pipefail
+
+isobar="$1"
+out="$2"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_for() {
+    for _ in $(seq 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
+    echo "end-to-end: $1 did not answer" >&2
+    return 1
+}
+
+# A private home: QSettings, the keyring and data folders never touch the user's own.
+export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share"
+export XDG_RUNTIME_DIR="$work/runtime" LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+mkdir -p "$XDG_CONFIG_HOME/Isobar" "$XDG_RUNTIME_DIR" "$out"
+chmod 700 "$XDG_RUNTIME_DIR"
+database="$work/isobar.db"
+
+"$isobar" ingest --database "$database" "$root/data/ukhsa" > "$work/ingest.log"
+
+# The weather upstream: the sandbox, sharing a throwaway key through the environment.
+sandbox_port="$(free_port)"
+export ISOBAR_SANDBOX_API_KEY="e2e-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+export ISOBAR_ACCUWEATHER_API_KEY="$ISOBAR_SANDBOX_API_KEY"
+"$isobar" accuweather-sandbox --port "$sandbox_port" > "$work/sandbox.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$sandbox_port/locations/v1/cities/geoposition/search?q=0,0&apikey=$ISOBAR_SANDBOX_API_KEY" || true
+
+# Traffic, recorded in the store's request log by a headless server.
+serve_port="$(free_port)"
+ISOBAR_ACCUWEATHER_URL="http://127.0.0.1:$sandbox_port" "$isobar" serve --no-auth \
+    --database "$database" --port "$serve_port" --rate-limit 0 > "$work/serve.log" 2>&1 &
+serve_pid=$!
+pids+=("$serve_pid")
+wait_for "http://127.0.0.1:$serve_port/health"
+base="http://127.0.0.1:$serve_port"
+{
+    tail -n +2 "$root/bench/data/cities-300.csv" | cut -d, -f3,4 | while IFS=, read -r lat lon; do
+        echo "url = \"$base/prcpt?lt=$lat&lg=$lon\""
+    done
+    for _ in $(seq 40); do
+        echo "url = \"$base/api/public/timeseries/themes/\""
+        echo "url = \"$base/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/COVID-19/geography_types/Nation/geographies/England/metrics/COVID-19_cases_casesByDay\""
+        echo "url = \"$base/api/public/timeseries/themes/no_such_theme/sub_themes/\""
+    done
+    for _ in $(seq 10); do echo "url = \"$base/prcpt?lt=123&lg=0\""; done
+} | sed 's|$|\noutput = "/dev/null"|' > "$work/urls.curl"
+curl -s --config "$work/urls.curl" || true
+# SIGTERM flushes the request log before the server exits.
+kill -TERM "$serve_pid"
+wait "$serve_pid" || true
+
+# The desktop, on its own X server, with its embedded server on another free port.
+cat > "$XDG_CONFIG_HOME/Isobar/isobar.conf" <<CONF
+[server]
+port=$(free_port)
+[weather]
+accuWeatherUrl=http://127.0.0.1:$sandbox_port
+CONF
+xvfb-run -a -s "-screen 0 1440x900x24" "$isobar" --database "$database" --start-server \
+    --metric COVID-19_cases_casesByDay --screenshots "$out"
+
+# Each page: the size asked for, and not a blank frame.
+python3 - "$out" <<'PY'
+import struct, sys, zlib, pathlib
+for name in ("metrics.png", "operations.png"):
+    data = (pathlib.Path(sys.argv[1]) / name).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", name + ": not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    assert (width, height) == (1440, 900), f"{name}: {width}x{height}, expected 1440x900"
+    assert len(data) > 30_000, f"{name}: {len(data)} bytes, a blank page?"
+    print(f"{name}: {width}x{height}, {len(data)} bytes")
+PY
