@@ -11,3 +11,6 @@ add_test(NAME DesktopEndToEnd
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/desktop/end-to-end.sh $<TARGET_FILE:isobar>
             ${CMAKE_BINARY_DIR}/screenshots)
 set_tests_properties(DesktopEndToEnd PROPERTIES TIMEOUT 300)
+
+add_unit_test(NAME TestSettingsDialog SOURCES desktop/TestSettingsDialog.cpp
+    LIBS isobar_desktop LAUNCHER ${CMAKE_CURRENT_SOURCE_DIR}/support/with-keyring.sh TIMEOUT 120)

@@ -1,0 +1,212 @@
+// The settings dialog against a real Secret Service (gnome-keyring on a private bus, started by
+// tests/support/with-keyring.sh) and a real AccuWeather wire format (the sandbox).
+#include "SandboxThread.h"
+#include "SettingsDialog.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+namespace {
+
+const QString kKey = QStringLiteral("DialogKey0123456789abcdef");
+const QString kService = QStringLiteral("isobar-test-settings");
+
+template <typename Widget> Widget *byName(QWidget &dialog, const QString &accessibleName)
+{
+    for (Widget *widget : dialog.findChildren<Widget *>())
+        if (widget->accessibleName() == accessibleName)
+            return widget;
+    return nullptr;
+}
+
+QPushButton *button(QWidget &dialog, const QString &text)
+{
+    for (QPushButton *b : dialog.findChildren<QPushButton *>())
+        if (b->text().remove(u'&') == text)
+            return b;
+    return nullptr;
+}
+
+} // namespace
+
+class TestSettingsDialog : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void typedKeyGoesToTheKeychainNeverToTheSettingsFile();
+    void removedKeyIsGone();
+    void malformedKeyIsRefused();
+    void testKeyMakesOneLiveCall();
+    void environmentKeyIsShownAsTheSource();
+    void invalidSettingsAreRefusedNamingTheField();
+    void formRoundTrip();
+
+private:
+    Keychain m_keychain{kService, 20'000};
+    QTemporaryDir m_dir;
+};
+
+void TestSettingsDialog::init()
+{
+    qunsetenv("ISOBAR_ACCUWEATHER_API_KEY");
+    qunsetenv("ISOBAR_ACCUWEATHER_API_KEY_FILE");
+    m_keychain.remove(QLatin1String(AccuWeatherKeyProvider::kKeychainKey));
+}
+
+void TestSettingsDialog::typedKeyGoesToTheKeychainNeverToTheSettingsFile()
+{
+    SettingsDialog dialog(DesktopSettings{}, m_keychain);
+    auto *field = byName<QLineEdit>(dialog, u"AccuWeather API key"_qs);
+    QVERIFY(field);
+    QCOMPARE(field->echoMode(), QLineEdit::Password);
+    QVERIFY(dialog.keySourceText().startsWith(u"none"_qs));
+
+    QTest::keyClicks(field, kKey);
+    QVERIFY(button(dialog, u"Store in keychain"_qs)->isEnabled());
+    QTest::mouseClick(button(dialog, u"Store in keychain"_qs), Qt::LeftButton);
+
+    const Keychain::Result stored =
+        m_keychain.read(QLatin1String(AccuWeatherKeyProvider::kKeychainKey));
+    QVERIFY2(stored.ok(), qPrintable(stored.error));
+    QCOMPARE(stored.secret, kKey);
+    QVERIFY(field->text().isEmpty()); // not left in the widget
+    QVERIFY2(dialog.keySourceText().contains(u"keychain"_qs), qPrintable(dialog.keySourceText()));
+    QVERIFY(!dialog.keySourceText().contains(kKey));
+
+    // Everything the dialog hands back is saved; the key is in none of it.
+    const QString file = m_dir.filePath(u"isobar.conf"_qs);
+    {
+        QSettings settings(file, QSettings::IniFormat);
+        dialog.settings().save(settings);
+    }
+    QFile saved(file);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    const QByteArray content = saved.readAll();
+    QVERIFY(content.contains("accuWeatherUrl"));
+    QVERIFY(!content.contains(kKey.toUtf8()));
+}
+
+void TestSettingsDialog::removedKeyIsGone()
+{
+    QVERIFY(m_keychain.write(QLatin1String(AccuWeatherKeyProvider::kKeychainKey), kKey).ok());
+    SettingsDialog dialog(DesktopSettings{}, m_keychain);
+    QVERIFY(dialog.keySourceText().contains(u"keychain"_qs));
+    QTest::mouseClick(button(dialog, u"Remove"_qs), Qt::LeftButton);
+    QCOMPARE(m_keychain.read(QLatin1String(AccuWeatherKeyProvider::kKeychainKey)).status,
+             Keychain::Status::NotFound);
+    QVERIFY(dialog.keySourceText().startsWith(u"none"_qs));
+}
+
+void TestSettingsDialog::malformedKeyIsRefused()
+{
+    SettingsDialog dialog(DesktopSettings{}, m_keychain);
+    auto *field = byName<QLineEdit>(dialog, u"AccuWeather API key"_qs);
+    QTest::keyClicks(field, u"short"_qs);
+    QVERIFY(!dialog.storeKey());
+    QVERIFY2(dialog.keyTestResult().startsWith(u"Not stored"_qs),
+             qPrintable(dialog.keyTestResult()));
+    QCOMPARE(m_keychain.read(QLatin1String(AccuWeatherKeyProvider::kKeychainKey)).status,
+             Keychain::Status::NotFound);
+}
+
+void TestSettingsDialog::testKeyMakesOneLiveCall()
+{
+    test::SandboxThread sandboxThread(kKey, [] { return QDateTime::currentMSecsSinceEpoch(); });
+    AccuWeatherSandbox *sandbox = sandboxThread.startSandbox();
+    DesktopSettings settings;
+    settings.accuWeatherUrl = QUrl(u"http://127.0.0.1:%1"_qs.arg(sandbox->port()));
+
+    SettingsDialog dialog(settings, m_keychain);
+    auto *field = byName<QLineEdit>(dialog, u"AccuWeather API key"_qs);
+    QSignalSpy tested(&dialog, &SettingsDialog::keyTested);
+
+    QTest::keyClicks(field, kKey);
+    dialog.testKey();
+    QVERIFY(tested.wait(10'000));
+    QCOMPARE(tested.takeFirst().at(0).toBool(), true);
+    QVERIFY2(dialog.keyTestResult().contains(u"ok"_qs), qPrintable(dialog.keyTestResult()));
+
+    field->clear();
+    QTest::keyClicks(field, u"WrongKey0123456789abcdef"_qs);
+    dialog.testKey();
+    QVERIFY(tested.wait(10'000));
+    QCOMPARE(tested.takeFirst().at(0).toBool(), false);
+    QVERIFY2(dialog.keyTestResult().contains(u"unauthorised"_qs),
+             qPrintable(dialog.keyTestResult()));
+    QVERIFY(!dialog.keyTestResult().contains(u"WrongKey"_qs));
+    QCOMPARE(sandbox->calls(u"geoposition"_qs), 2); // one call per press, no retries
+}
+
+void TestSettingsDialog::environmentKeyIsShownAsTheSource()
+{
+    qputenv("ISOBAR_ACCUWEATHER_API_KEY", kKey.toUtf8());
+    SettingsDialog dialog(DesktopSettings{}, m_keychain);
+    QCOMPARE(dialog.keySourceText(), u"ISOBAR_ACCUWEATHER_API_KEY"_qs);
+    qunsetenv("ISOBAR_ACCUWEATHER_API_KEY");
+}
+
+void TestSettingsDialog::invalidSettingsAreRefusedNamingTheField()
+{
+    SettingsDialog dialog(DesktopSettings{}, m_keychain);
+    auto *bind = byName<QLineEdit>(dialog, u"Bind address"_qs);
+    bind->setText(u"not-an-address"_qs);
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    bool named = false;
+    for (QLabel *label : dialog.findChildren<QLabel *>())
+        named = named || label->text().startsWith(u"Bind address"_qs);
+    QVERIFY(named);
+
+    bind->setText(u"127.0.0.1"_qs);
+    byName<QComboBox>(dialog, u"Authentication"_qs)->setCurrentIndex(1); // OIDC, no issuer
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    QVERIFY(dialog.settings().problem().startsWith(u"OIDC issuer"_qs));
+}
+
+void TestSettingsDialog::formRoundTrip()
+{
+    DesktopSettings settings;
+    settings.databasePath = m_dir.filePath(u"a.db"_qs);
+    settings.port = 9191;
+    settings.authMode = DesktopSettings::AuthMode::Oidc;
+    settings.oidcIssuer = QUrl(u"https://login.example.org/realms/isobar"_qs);
+    settings.oidcAudience = u"isobar-api"_qs;
+    settings.cellSizeMetres = 2500;
+    settings.currentTtlSeconds = 900;
+    settings.keepServerInTray = true;
+    SettingsDialog dialog(settings, m_keychain);
+    const DesktopSettings back = dialog.settings();
+    QCOMPARE(back.databasePath, settings.databasePath);
+    QCOMPARE(back.port, settings.port);
+    QCOMPARE(back.authMode, settings.authMode);
+    QCOMPARE(back.oidcIssuer, settings.oidcIssuer);
+    QCOMPARE(back.oidcAudience, settings.oidcAudience);
+    QCOMPARE(back.cellSizeMetres, 2500);
+    QCOMPARE(back.currentTtlSeconds, 900);
+    QVERIFY(back.keepServerInTray);
+
+    // Saved and loaded again through QSettings: the same values.
+    QSettings file(m_dir.filePath(u"round.conf"_qs), QSettings::IniFormat);
+    back.save(file);
+    const DesktopSettings loaded = DesktopSettings::load(file);
+    QCOMPARE(loaded.port, 9191);
+    QCOMPARE(loaded.oidcIssuer, settings.oidcIssuer);
+    QCOMPARE(loaded.cellSizeMetres, 2500);
+    // A hand-edited out-of-range value keeps the default instead of starting on port 0.
+    file.setValue(u"server/port"_qs, 0);
+    QCOMPARE(DesktopSettings::load(file).port, quint16(8080));
+}
+
+QTEST_MAIN(TestSettingsDialog)
+#include "TestSettingsDialog.moc"
