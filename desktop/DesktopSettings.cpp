@@ -109,6 +109,14 @@ ServerConfig DesktopSettings::serverConfig(std::function<QString()> accuWeatherK
     config.port = port;
     config.databasePath = databasePath;
     config.upstream.baseUrl = accuWeatherUrl;
+    // As for `isobar serve`, the environment wins over the settings file (a demo, a sandbox),
+    // for this run only: nothing of it is written back.
+    if (const QUrl url(qEnvironmentVariable("ISOBAR_ACCUWEATHER_URL"));
+        url.isValid() && !url.scheme().isEmpty())
+        config.upstream.baseUrl = url;
+    if (const int envPort = qEnvironmentVariableIntValue("ISOBAR_PORT");
+        envPort > 0 && envPort < 65536)
+        config.port = quint16(envPort);
     config.weather.cellSizeMetres = cellSizeMetres;
     config.weather.currentTtlSeconds = currentTtlSeconds;
     config.weather.hourlyTtlSeconds = hourlyTtlSeconds;

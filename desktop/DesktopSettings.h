@@ -46,6 +46,7 @@ struct DesktopSettings {
     // Why these settings cannot run a server (naming the setting), or an empty string.
     QString problem() const;
     // The embedded server's configuration; the key is looked up by `accuWeatherKey` per call.
+    // ISOBAR_PORT and ISOBAR_ACCUWEATHER_URL, when set, override the stored values.
     ServerConfig serverConfig(std::function<QString()> accuWeatherKey) const;
 
     // Where a first run keeps its database: the per-user application data folder.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Isobar, loads the bundled sample data and serves the API on
-# localhost until Ctrl+C. Weather comes from the local AccuWeather sandbox, so the whole real
-# upstream path runs offline; set ISOBAR_ACCUWEATHER_URL (and a key) to use the real service.
+# Installs what is missing, builds Isobar, loads the bundled sample data, and opens the desktop
+# application on it (its embedded server on localhost) in a desktop session, or serves the API
+# on localhost until Ctrl+C without a display (or with ISOBAR_HEADLESS=1). Weather comes from
+# the local AccuWeather sandbox, so the whole real upstream path runs offline; set
+# ISOBAR_ACCUWEATHER_URL (and a key) to use the real service.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +26,14 @@ if [ -z "${ISOBAR_ACCUWEATHER_URL:-}" ]; then
 fi
 
 port="${ISOBAR_PORT:-8080}"
+export ISOBAR_PORT="$port"
+if [ -z "${ISOBAR_HEADLESS:-}" ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    # A desktop session: the window on the sample data, its embedded server on the same port.
+    echo
+    echo "Opening Isobar; its embedded server answers on http://127.0.0.1:$port/ while it runs."
+    build/bin/isobar --database "$database" --start-server --metric COVID-19_cases_casesByDay
+    exit 0
+fi
 echo
 echo "Open http://127.0.0.1:$port/api/public/timeseries/themes/ for metrics,"
 echo "  or http://127.0.0.1:$port/prcpt?lt=51.5074&lg=-0.1278 for the weather at a position."
