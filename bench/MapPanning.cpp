@@ -163,7 +163,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCommandLineParser parser;
     const QCommandLineOption citiesOption(u"cities"_qs, u"Cities CSV (lat, lon, population)."_qs,
-                                          u"file"_qs, u"../shared/data/world/cities.csv"_qs);
+                                          u"file"_qs, u"bench/data/cities.csv"_qs);
     const QCommandLineOption cellsOption(u"cells"_qs, u"Distinct cells."_qs, u"n"_qs, u"50000"_qs);
     const QCommandLineOption framesOption(u"frames"_qs, u"Frames per zoom level."_qs, u"n"_qs,
                                           u"120"_qs);

@@ -19,3 +19,7 @@ echo
 # Charts: build + render per chart type, PNG and SVG at two sizes, against matplotlib drawing
 # the same data (bench/out/charts/result.txt).
 "$HERE/run-charts.sh"
+echo
+# Desktop: first chart on the 10 M store, map frame time while panning 50,000 cells
+# (bench/out/desktop/result.txt and map.txt).
+"$HERE/run-desktop.sh"
