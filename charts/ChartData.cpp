@@ -113,7 +113,8 @@ std::optional<ChartDataset> ChartData::load(MetricsQuery &query, const ChartRequ
         QList<ChartPoint> converted;
         converted.reserve(points.size());
         for (const PublicPoint &p : points)
-            converted.append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay, {}, {}});
+            converted.append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay,
+                                        p.upperConfidence, p.lowerConfidence});
         data.plots.append(converted);
     }
     if (request.type() == ChartType::Waffle && !checkWaffle(data, error))

@@ -13,8 +13,8 @@ struct ChartPoint {
     QDate date;
     double value = 0;
     bool inReportingDelay = false;
-    // Confidence bounds; the store keeps none for time series yet, so these come only from
-    // callers that have them (the builders draw a band when a plot asks and both are set).
+    // Confidence bounds, when the ingested data carried them (a band is drawn when a plot
+    // asks for one and every point has both).
     std::optional<double> upper;
     std::optional<double> lower;
 };

@@ -34,6 +34,9 @@ struct TimeSeriesPoint {
     bool isPublic = true;
     bool inReportingDelay = false;
     qint64 refreshDate = 0; // UTC seconds; a newer refresh replaces an older value
+    // Bounds of the value's confidence interval, when the source publishes them.
+    std::optional<double> upperConfidence;
+    std::optional<double> lowerConfidence;
 };
 
 struct HeadlinePoint {

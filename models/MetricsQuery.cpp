@@ -16,6 +16,17 @@ constexpr const char *kJoins = " FROM metric m"
                                " JOIN series s ON s.metric_id = m.id"
                                " JOIN geography g ON g.id = s.geography_id";
 
+// The columns pointAt() reads, in its order.
+constexpr const char *kPointColumns = "SELECT s.id, p.day, p.epiweek, p.value,"
+                                      " p.in_reporting_delay, p.upper_confidence,"
+                                      " p.lower_confidence";
+
+std::optional<double> optionalDouble(const QSqlQuery &query, int column)
+{
+    const QVariant value = query.value(column);
+    return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
+}
+
 // Appends "AND column = ?" for every given filter and collects the bound values in order.
 class WhereClause
 {
@@ -217,9 +228,8 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
         *total = count->exec() && count->next() ? count->value(0).toLongLong() : 0;
         count->finish();
     }
-    QSqlQuery *query =
-        preparedQuery(QStringLiteral("SELECT s.id, p.day, p.epiweek, p.value, p.in_reporting_delay")
-                      + from + QStringLiteral(" ORDER BY p.day, s.id LIMIT ? OFFSET ?"));
+    QSqlQuery *query = preparedQuery(QLatin1String(kPointColumns) + from
+                                     + QStringLiteral(" ORDER BY p.day, s.id LIMIT ? OFFSET ?"));
     if (!query)
         return result;
     bindAll(query);
@@ -229,12 +239,20 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
         m_lastError = query->lastError().text();
         return result;
     }
-    while (query->next()) {
-        result.append(PublicPoint{
-            describe(query->value(0).toLongLong()), fromDayNumber(query->value(1).toLongLong()),
-            query->value(2).toInt(), query->value(3).toDouble(), query->value(4).toBool()});
-    }
+    while (query->next())
+        result.append(pointAt(*query));
     return result;
+}
+
+PublicPoint MetricsQuery::pointAt(const QSqlQuery &query)
+{
+    return PublicPoint{describe(query.value(0).toLongLong()),
+                       fromDayNumber(query.value(1).toLongLong()),
+                       query.value(2).toInt(),
+                       query.value(3).toDouble(),
+                       query.value(4).toBool(),
+                       optionalDouble(query, 5),
+                       optionalDouble(query, 6)};
 }
 
 std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selection)
@@ -242,19 +260,17 @@ std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selec
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
     addPointConditions(where, selection, "p", "day", m_now());
-    QSqlQuery *query = preparedQuery(
-        QStringLiteral("SELECT s.id, p.day, p.epiweek, p.value, p.in_reporting_delay")
-        + QLatin1String(kJoins) + QStringLiteral(" JOIN point p ON p.series_id = s.id")
-        + where.sql() + QStringLiteral(" ORDER BY p.day DESC, s.id LIMIT 1"));
+    QSqlQuery *query =
+        preparedQuery(QLatin1String(kPointColumns) + QLatin1String(kJoins)
+                      + QStringLiteral(" JOIN point p ON p.series_id = s.id") + where.sql()
+                      + QStringLiteral(" ORDER BY p.day DESC, s.id LIMIT 1"));
     if (!query)
         return std::nullopt;
     for (int i = 0; i < where.values().size(); ++i)
         query->bindValue(i, where.values()[i]);
     if (!query->exec() || !query->next())
         return std::nullopt;
-    PublicPoint point{describe(query->value(0).toLongLong()),
-                      fromDayNumber(query->value(1).toLongLong()), query->value(2).toInt(),
-                      query->value(3).toDouble(), query->value(4).toBool()};
+    const PublicPoint point = pointAt(*query);
     query->finish();
     return point;
 }
@@ -275,16 +291,12 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
         query->bindValue(i, where.values()[i]);
     if (!query->exec() || !query->next())
         return std::nullopt;
-    auto optionalDouble = [&](int column) {
-        const QVariant v = query->value(column);
-        return v.isNull() ? std::nullopt : std::optional<double>(v.toDouble());
-    };
     PublicHeadline headline{describe(query->value(0).toLongLong()),
                             fromDayNumber(query->value(1).toLongLong()),
                             fromDayNumber(query->value(2).toLongLong()),
                             query->value(3).toDouble(),
-                            optionalDouble(4),
-                            optionalDouble(5)};
+                            optionalDouble(*query, 4),
+                            optionalDouble(*query, 5)};
     query->finish();
     return headline;
 }

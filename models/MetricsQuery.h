@@ -48,6 +48,8 @@ struct PublicPoint {
     int epiweek = 0;
     double value = 0;
     bool inReportingDelay = false;
+    std::optional<double> upperConfidence;
+    std::optional<double> lowerConfidence;
 };
 
 struct PublicHeadline {
@@ -105,6 +107,8 @@ public:
 private:
     QSqlQuery *preparedQuery(const QString &sql);
     std::shared_ptr<const SeriesDescription> describe(qint64 seriesId);
+    // A point from a row of kPointColumns.
+    PublicPoint pointAt(const QSqlQuery &query);
     void dropCachesIfStoreChanged();
 
     QSqlDatabase &m_db;

@@ -67,14 +67,17 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
                                   " frequency) VALUES (?, ?, ?, ?, ?, ?)"))
     , m_markSeriesPublic(prepared(db, "UPDATE series SET has_public = 1 WHERE id = ?"))
     , m_insertPoint(prepared(db, "INSERT INTO point(series_id, day, epiweek, value, embargo,"
-                                 " is_public, in_reporting_delay, refresh)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"))
+                                 " is_public, in_reporting_delay, upper_confidence,"
+                                 " lower_confidence, refresh)"
+                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"))
     // Replaces a value only under a newer refresh date and only when something differs.
     , m_updatePoint(prepared(db, "UPDATE point SET epiweek = ?, value = ?, embargo = ?,"
-                                 " is_public = ?, in_reporting_delay = ?, refresh = ?"
+                                 " is_public = ?, in_reporting_delay = ?, upper_confidence = ?,"
+                                 " lower_confidence = ?, refresh = ?"
                                  " WHERE series_id = ? AND day = ? AND refresh < ?"
                                  " AND (epiweek != ? OR value != ? OR embargo IS NOT ?"
-                                 " OR is_public != ? OR in_reporting_delay != ?)"))
+                                 " OR is_public != ? OR in_reporting_delay != ?"
+                                 " OR upper_confidence IS NOT ? OR lower_confidence IS NOT ?)"))
     , m_touchPoint(prepared(db, "UPDATE point SET refresh = ? WHERE series_id = ? AND day = ?"
                                 " AND refresh < ?"))
     , m_insertHeadline(prepared(db, "INSERT INTO headline(series_id, period_end, period_start,"
@@ -319,15 +322,22 @@ bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QStr
     m_insertPoint.bindValue(4, optionalValue(point.embargo));
     m_insertPoint.bindValue(5, int(point.isPublic));
     m_insertPoint.bindValue(6, int(point.inReportingDelay));
-    m_insertPoint.bindValue(7, point.refreshDate);
+    m_insertPoint.bindValue(7, optionalValue(point.upperConfidence));
+    m_insertPoint.bindValue(8, optionalValue(point.lowerConfidence));
+    m_insertPoint.bindValue(9, point.refreshDate);
     if (!exec(m_insertPoint, error))
         return false;
     if (m_insertPoint.numRowsAffected() == 1) {
         ++m_counts.inserted;
         return true;
     }
-    const QVariantList changed{point.epiweek, point.value, optionalValue(point.embargo),
-                               int(point.isPublic), int(point.inReportingDelay)};
+    const QVariantList changed{point.epiweek,
+                               point.value,
+                               optionalValue(point.embargo),
+                               int(point.isPublic),
+                               int(point.inReportingDelay),
+                               optionalValue(point.upperConfidence),
+                               optionalValue(point.lowerConfidence)};
     bindAll(m_updatePoint,
             changed + QVariantList{point.refreshDate, seriesId, day, point.refreshDate} + changed);
     if (!exec(m_updatePoint, error))

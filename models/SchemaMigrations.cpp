@@ -93,6 +93,14 @@ const QList<Migration> &migrations()
              " requests INTEGER NOT NULL, errors INTEGER NOT NULL, first_ms INTEGER NOT NULL,"
              " last_ms INTEGER NOT NULL, PRIMARY KEY (hour, subject)) WITHOUT ROWID",
          }},
+        {4,
+         "confidence bounds of time-series points",
+         {
+             // Nullable and without a default: existing rows are not rewritten, and a point
+             // without bounds stores two NULLs in its record header (a byte each).
+             "ALTER TABLE point ADD COLUMN upper_confidence REAL",
+             "ALTER TABLE point ADD COLUMN lower_confidence REAL",
+         }},
     };
     return all;
 }

@@ -22,9 +22,15 @@ const QSet<QString> kHeaderFields = {
     u"sex"_qs,          u"stratum"_qs,        u"metric_frequency"_qs,
     u"refresh_date"_qs, u"time_series"_qs,    u"data"_qs,
 };
-const QSet<QString> kPointFields = {u"date"_qs,         u"epiweek"_qs,
-                                    u"metric_value"_qs, u"embargo"_qs,
-                                    u"is_public"_qs,    u"in_reporting_delay_period"_qs};
+// The confidence bounds are optional, named as in headline records.
+const QSet<QString> kPointFields = {u"date"_qs,
+                                    u"epiweek"_qs,
+                                    u"metric_value"_qs,
+                                    u"embargo"_qs,
+                                    u"is_public"_qs,
+                                    u"in_reporting_delay_period"_qs,
+                                    u"upper_confidence"_qs,
+                                    u"lower_confidence"_qs};
 const QSet<QString> kHeadlineFields = {
     u"period_start"_qs,     u"period_end"_qs, u"metric_value"_qs, u"upper_confidence"_qs,
     u"lower_confidence"_qs, u"embargo"_qs,    u"is_public"_qs};
@@ -262,6 +268,12 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
             point.epiweek = record.epiweek(object);
             point.inReportingDelay =
                 record.boolean(object, u"in_reporting_delay_period"_qs, false, false);
+            point.upperConfidence = record.number(object, u"upper_confidence"_qs, false);
+            point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
+            if (point.upperConfidence && point.lowerConfidence
+                && *point.lowerConfidence > *point.upperConfidence)
+                record.fail(QStringLiteral("lower_confidence"),
+                            QStringLiteral("is above upper_confidence"));
             if (!record.ok() || !errors.isEmpty())
                 continue;
             if (!value) {

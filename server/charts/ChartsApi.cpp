@@ -25,9 +25,15 @@ QJsonObject figure(const ChartRequest &request, const ChartDataset &data)
         const ChartPlot &plot = request.plots[i];
         QJsonArray points;
         for (const ChartPoint &point : data.plots[i]) {
-            points.append(QJsonObject{{u"date"_qs, point.date.toString(Qt::ISODate)},
-                                      {u"value"_qs, point.value},
-                                      {u"in_reporting_delay_period"_qs, point.inReportingDelay}});
+            QJsonObject entry{{u"date"_qs, point.date.toString(Qt::ISODate)},
+                              {u"value"_qs, point.value},
+                              {u"in_reporting_delay_period"_qs, point.inReportingDelay}};
+            // Bounds go out whenever the data have them, so a client can draw the band too.
+            if (point.upper)
+                entry.insert(u"upper_confidence"_qs, *point.upper);
+            if (point.lower)
+                entry.insert(u"lower_confidence"_qs, *point.lower);
+            points.append(entry);
         }
         const QColor colour = plot.colour.value_or(ChartPalette::seriesColour(int(i)));
         series.append(QJsonObject{

@@ -4,11 +4,16 @@
 #include "ChartRenderer.h"
 #include "ChartStyle.h"
 #include "HeatmapChart.h"
+#include "Ingestor.h"
+#include "MetricsDatabase.h"
 #include "WaffleChart.h"
 
 #include <QBuffer>
 #include <QChart>
 #include <QImageReader>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <QXmlStreamReader>
@@ -283,6 +288,83 @@ private Q_SLOTS:
         const QColor with = sample(true);
         QVERIFY2(with.rgb() != without.rgb(), qPrintable(describe(with)));
         QVERIFY2(with.blue() > with.red(), qPrintable(describe(with))); // dark blue, lightened
+    }
+
+    void confidenceBandFromIngestedBounds()
+    {
+        // From a UKHSA file through the store to pixels: the bounds survive ingestion and
+        // ChartData::load, and the band fills exactly the space between them.
+        QJsonArray records;
+        for (int i = 0; i < 20; ++i)
+            records.append(QJsonObject{{u"epiweek"_qs, 10},
+                                       {u"date"_qs, kFirst.addDays(i).toString(Qt::ISODate)},
+                                       {u"metric_value"_qs, 100},
+                                       {u"upper_confidence"_qs, 140},
+                                       {u"lower_confidence"_qs, 60},
+                                       {u"embargo"_qs, QJsonValue()},
+                                       {u"is_public"_qs, true}});
+        const QJsonObject file{{u"parent_theme"_qs, u"infectious_disease"_qs},
+                               {u"child_theme"_qs, u"respiratory"_qs},
+                               {u"topic"_qs, u"COVID-19"_qs},
+                               {u"metric_group"_qs, u"cases"_qs},
+                               {u"metric"_qs, u"COVID-19_cases_rateRollingMean"_qs},
+                               {u"geography_type"_qs, u"Nation"_qs},
+                               {u"geography"_qs, u"England"_qs},
+                               {u"geography_code"_qs, u"E92000001"_qs},
+                               {u"age"_qs, u"all"_qs},
+                               {u"sex"_qs, u"all"_qs},
+                               {u"stratum"_qs, u"default"_qs},
+                               {u"metric_frequency"_qs, u"daily"_qs},
+                               {u"refresh_date"_qs, u"2024-04-01 10:00:00"_qs},
+                               {u"time_series"_qs, records}};
+        QTemporaryDir dir;
+        MetricsDatabase store;
+        QVERIFY2(store.open(dir.filePath(u"store.db"_qs)), qPrintable(store.errorString()));
+        const FileReport report = Ingestor(store.connection())
+                                      .ingestContent(QJsonDocument(file).toJson(), u"f.json"_qs, 0);
+        QVERIFY2(report.ok, qPrintable(report.errors.join(u'\n')));
+
+        const QJsonObject body{
+            {u"y_axis_minimum_value"_qs, 0},
+            {u"y_axis_maximum_value"_qs, 200},
+            {u"chart_width"_qs, 600},
+            {u"chart_height"_qs, 300},
+            {u"plots"_qs,
+             QJsonArray{QJsonObject{{u"topic"_qs, u"COVID-19"_qs},
+                                    {u"metric"_qs, u"COVID-19_cases_rateRollingMean"_qs},
+                                    {u"chart_type"_qs, u"line_multi_coloured"_qs},
+                                    {u"line_colour"_qs, u"COLOUR_1_DARK_BLUE"_qs},
+                                    {u"date_from"_qs, kFirst.toString(Qt::ISODate)},
+                                    {u"confidence_intervals"_qs, true}}}}};
+        ChartRequestError error;
+        const auto r = ChartRequest::parse(body, kFirst.addDays(30), &error);
+        QVERIFY2(r, qPrintable(error.detail));
+        MetricsQuery query(store.connection());
+        const auto data = ChartData::load(query, *r, &error);
+        QVERIFY2(data, qPrintable(error.detail));
+        QCOMPARE(data->plots[0].size(), 20);
+        QCOMPARE(data->plots[0][3].upper.value_or(-1), 140.0);
+        QCOMPARE(data->plots[0][3].lower.value_or(-1), 60.0);
+
+        auto scene = ChartBuilder::build(*r, *data);
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r->size);
+        auto at = [&](double day, double value) {
+            return pixel(image, chart->mapToPosition(
+                                    QPointF(ChartStyle::dateX(kFirst) + day * 86400000.0, value)));
+        };
+        // The plot colour at 60/255 over white, away from grid lines (every 40) and the line.
+        const QColor band(199, 211, 221);
+        for (double day : {2.2, 10.3, 17.2}) {
+            for (double value : {70.0, 110.0, 130.0}) {
+                const QColor c = at(day, value);
+                QVERIFY2(qAbs(c.red() - band.red()) <= 3 && qAbs(c.green() - band.green()) <= 3
+                             && qAbs(c.blue() - band.blue()) <= 3,
+                         qPrintable(describe(c)));
+            }
+            COMPARE_COLOUR(at(day, 150), QColor(Qt::white)); // above the upper bound
+            COMPARE_COLOUR(at(day, 50), QColor(Qt::white));  // below the lower bound
+        }
     }
 
     void simpleLineIsFilledToZero()

@@ -1,6 +1,7 @@
 #include "MetricsDatabase.h"
 #include "SchemaMigrations.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -76,6 +77,9 @@ private Q_SLOTS:
                      table);
             QCOMPARE(query.value(0).toInt(), 0);
         }
+        // Columns added to earlier tables are there too.
+        QVERIFY2(query.exec("SELECT upper_confidence, lower_confidence FROM point"),
+                 qPrintable(query.lastError().text()));
     }
 
     void partialVersionIsCompleted()

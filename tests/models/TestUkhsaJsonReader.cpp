@@ -111,6 +111,8 @@ private Q_SLOTS:
             << "is_public" << QJsonValue(QJsonValue::Undefined) << "field 'is_public'";
         QTest::newRow("unknown field")
             << "colour" << QJsonValue("red") << "field 'colour': unknown field";
+        QTest::newRow("bound text")
+            << "upper_confidence" << QJsonValue("wide") << "field 'upper_confidence'";
     }
     void invalidRecordRejectsWholeFile()
     {
@@ -229,6 +231,54 @@ private Q_SLOTS:
         const FileReport report = load(file);
         QVERIFY(!report.ok);
         QVERIFY(report.errors.join('\n').contains("field 'period_end': is before period_start"));
+    }
+
+    void pointConfidenceBoundsAreStored()
+    {
+        QJsonObject file = timeSeriesFile();
+        QJsonArray records = file["time_series"].toArray();
+        QJsonObject first = records[0].toObject();
+        first["upper_confidence"] = 2500.5;
+        first["lower_confidence"] = 2200;
+        records[0] = first;
+        file["time_series"] = records;
+        const FileReport report = load(file);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QSqlQuery q(m_db->connection());
+        QVERIFY(q.exec("SELECT upper_confidence, lower_confidence FROM point ORDER BY day"));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toDouble(), 2500.5);
+        QCOMPARE(q.value(1).toDouble(), 2200.0);
+        QVERIFY(q.next()); // a point without bounds keeps none
+        QVERIFY(q.value(0).isNull() && q.value(1).isNull());
+
+        // A newer refresh that only changes the bounds is a correction like any other.
+        first["upper_confidence"] = 2400;
+        records[0] = first;
+        file["time_series"] = records;
+        file["refresh_date"] = "2023-11-16 10:00:00";
+        const FileReport corrected = load(file);
+        QVERIFY2(corrected.ok, qPrintable(corrected.errors.join('\n')));
+        QCOMPARE(corrected.counts.updated, 1);
+        QVERIFY(q.exec("SELECT upper_confidence FROM point ORDER BY day LIMIT 1") && q.next());
+        QCOMPARE(q.value(0).toDouble(), 2400.0);
+    }
+
+    void lowerBoundAboveUpperIsRejected()
+    {
+        QJsonObject file = timeSeriesFile();
+        QJsonArray records = file["time_series"].toArray();
+        QJsonObject first = records[0].toObject();
+        first["upper_confidence"] = 2000;
+        first["lower_confidence"] = 2100;
+        records[0] = first;
+        file["time_series"] = records;
+        const FileReport report = load(file);
+        QVERIFY(!report.ok);
+        QVERIFY2(report.errors.join('\n').contains(
+                     "time_series[0]: field 'lower_confidence': is above upper_confidence"),
+                 qPrintable(report.errors.join('\n')));
+        QCOMPARE(points(), 0);
     }
 
     void malformedJson()

@@ -107,6 +107,65 @@ private Q_SLOTS:
         QCOMPARE(points.last().toObject().value("value").toDouble(), 5009.0);
         QCOMPARE(points.last().toObject().value("in_reporting_delay_period").toBool(), true);
         QVERIFY(series[0].toObject().value("colour").toString().startsWith('#'));
+        QVERIFY(!points.last().toObject().contains("upper_confidence"));
+    }
+
+    void v3FigureCarriesConfidenceBounds()
+    {
+        // A series published with bounds: the figure hands them on, so a web client can draw
+        // the band itself; points without bounds (the test above) carry no such keys.
+        QJsonArray records;
+        for (int day = 1; day <= 3; ++day)
+            records.append(QJsonObject{{"epiweek", 1},
+                                       {"date", QStringLiteral("2023-01-0%1").arg(day)},
+                                       {"metric_value", 10 * day},
+                                       {"upper_confidence", 10 * day + 2},
+                                       {"lower_confidence", 10 * day - 2},
+                                       {"embargo", QJsonValue()},
+                                       {"is_public", true}});
+        const QJsonObject file{{"parent_theme", "infectious_disease"},
+                               {"child_theme", "respiratory"},
+                               {"topic", "COVID-19"},
+                               {"metric_group", "cases"},
+                               {"metric", "COVID-19_cases_rateRollingMean"},
+                               {"geography_type", "Nation"},
+                               {"geography", "England"},
+                               {"geography_code", "E92000001"},
+                               {"age", "all"},
+                               {"sex", "all"},
+                               {"stratum", "default"},
+                               {"metric_frequency", "daily"},
+                               {"refresh_date", "2023-11-09 10:00:00"},
+                               {"time_series", records}};
+        QFile bounded(m_dir.filePath("bounded.json"));
+        QVERIFY(bounded.open(QIODevice::WriteOnly));
+        bounded.write(QJsonDocument(file).toJson());
+        bounded.close();
+        QCOMPARE(runIngest(m_database, {bounded.fileName()}), 0);
+
+        const QJsonObject plot{{"topic", "COVID-19"},
+                               {"metric", "COVID-19_cases_rateRollingMean"},
+                               {"age", "all"},
+                               {"chart_type", "line_multi_coloured"},
+                               {"confidence_intervals", true},
+                               {"date_from", "2023-01-01"},
+                               {"date_to", "2023-01-31"}};
+        const HttpReply reply = post(
+            "/api/charts/v3",
+            QJsonDocument(QJsonObject{{"plots", QJsonArray{plot}}}).toJson(QJsonDocument::Compact));
+        QCOMPARE(reply.status, 200);
+        const QJsonArray points = reply.json()
+                                      .object()
+                                      .value("figure")
+                                      .toObject()
+                                      .value("series")
+                                      .toArray()[0]
+                                      .toObject()
+                                      .value("points")
+                                      .toArray();
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points[1].toObject().value("upper_confidence").toDouble(), 22.0);
+        QCOMPARE(points[1].toObject().value("lower_confidence").toDouble(), 18.0);
     }
 
     void noDataIsAnEmptyChartNotAnError()
