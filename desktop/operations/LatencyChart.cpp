@@ -112,6 +112,7 @@ bool LatencyChart::buildBars(QChart *chart)
     yAxis->append(categories);
     auto *xAxis = new QValueAxis(chart);
     xAxis->setTitleText(tr("p95 (ms)"));
+    xAxis->setLabelFormat(QStringLiteral("%.0f"));
     xAxis->setRange(0, longest * 1.1);
     xAxis->applyNiceNumbers();
     chart->addAxis(yAxis, Qt::AlignLeft);
@@ -136,6 +137,7 @@ bool LatencyChart::buildTimeline(QChart *chart)
                            m_buckets.isEmpty() ? QDateTime() : m_buckets.constLast().time);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setTitleText(tr("ms"));
+    yAxis->setLabelFormat(QStringLiteral("%.0f"));
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
 
@@ -155,13 +157,12 @@ bool LatencyChart::buildTimeline(QChart *chart)
         auto *series = new QLineSeries(chart);
         series->setName(percentile.name);
         series->setColor(percentile.colour);
-        series->setPointsVisible(m_buckets.size() <= 48);
         for (const TimelineBucket &bucket : m_buckets) {
             if (bucket.requests == 0)
                 continue; // no requests: no latency, not a latency of 0
             any = true;
             const double value = bucket.*percentile.field;
-            series->append(double(bucket.time.toMSecsSinceEpoch()), value);
+            appendHour(series, bucket.time, value);
             highest = std::max(highest, value);
         }
         chart->addSeries(series);

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QEvent>
+#include <QXYSeries>
 
 namespace isobar {
 
@@ -67,6 +68,13 @@ QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QDateTime &first,
 QColor OperationsChart::objectiveColour()
 {
     return QColor(0xdc, 0x26, 0x26); // the red of "critical", visible on both themes
+}
+
+void OperationsChart::appendHour(QXYSeries *series, const QDateTime &start, double value)
+{
+    const double from = double(start.toMSecsSinceEpoch());
+    series->append(from, value);
+    series->append(from + double(kHourMs), value);
 }
 
 void OperationsChart::changeEvent(QEvent *event)

@@ -2,6 +2,8 @@
 
 #include <QChartView>
 
+class QXYSeries;
+
 namespace isobar {
 
 // What the Operations page's charts share: a chart rebuilt from the data each subclass keeps,
@@ -26,6 +28,9 @@ protected:
     // A time axis over the buckets' hours, labelled with times within a day and dates beyond.
     static QAbstractAxis *timeAxis(QChart *chart, const QDateTime &first, const QDateTime &last);
     static QColor objectiveColour();
+    // A bucket as a flat step across its hour rather than a point at its start: a value per
+    // hour reads as such, and a range of one or two hours still shows something.
+    static void appendHour(QXYSeries *series, const QDateTime &start, double value);
 
     void changeEvent(QEvent *event) override;
     void drawForeground(QPainter *painter, const QRectF &rect) override;

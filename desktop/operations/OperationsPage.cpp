@@ -238,6 +238,15 @@ QWidget *OperationsPage::buildUsers()
     m_usersView->horizontalHeader()->setSectionResizeMode(UserActivityModel::Subject,
                                                           QHeaderView::Stretch);
 
+    // Subjects come from tokens: say why the table is empty rather than leave it blank.
+    auto *noSubjects = new QLabel(tr("No requests with a token in this range. A server started "
+                                     "with --no-auth records no subjects."),
+                                  panel);
+    noSubjects->setWordWrap(true);
+    noSubjects->setForegroundRole(QPalette::PlaceholderText);
+    connect(m_users, &QAbstractItemModel::modelReset, noSubjects,
+            [this, noSubjects] { noSubjects->setVisible(m_users->rowCount() == 0); });
+
     auto *title = new QLabel(tr("Requests per user"), panel);
     auto *header = new QHBoxLayout;
     header->addWidget(title, 1);
@@ -245,6 +254,7 @@ QWidget *OperationsPage::buildUsers()
     auto *layout = new QVBoxLayout(panel);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(header);
+    layout->addWidget(noSubjects);
     layout->addWidget(m_usersView, 1);
     return panel;
 }

@@ -1,5 +1,6 @@
 #include "RequestRateChart.h"
 
+#include <QAreaSeries>
 #include <QLineSeries>
 #include <QValueAxis>
 #include <algorithm>
@@ -29,15 +30,17 @@ bool RequestRateChart::build(QChart *chart)
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
 
-    auto *series = new QLineSeries(chart);
-    series->setName(tr("Requests per hour"));
-    // Markers, so a range within one or two hours still shows its points.
-    series->setPointsVisible(m_buckets.size() <= 48);
+    auto *steps = new QLineSeries(chart);
     qint64 peak = 0;
     for (const TimelineBucket &bucket : m_buckets) {
-        series->append(double(bucket.time.toMSecsSinceEpoch()), double(bucket.requests));
+        appendHour(steps, bucket.time, double(bucket.requests));
         peak = std::max(peak, bucket.requests);
     }
+    auto *series = new QAreaSeries(steps);
+    series->setName(tr("Requests per hour"));
+    const QColor colour(0x25, 0x63, 0xeb);
+    series->setBorderColor(colour);
+    series->setColor(QColor(colour.red(), colour.green(), colour.blue(), 96));
     chart->addSeries(series);
     series->attachAxis(xAxis);
     series->attachAxis(yAxis);

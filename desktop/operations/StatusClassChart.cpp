@@ -60,7 +60,7 @@ bool StatusClassChart::build(QChart *chart)
             any = true;
             stacked[i] += 100.0 * double(bucket.statusCounts[int(style.statusClass)])
                           / double(bucket.requests);
-            upper->append(double(bucket.time.toMSecsSinceEpoch()), stacked[i]);
+            appendHour(upper, bucket.time, stacked[i]);
         }
         auto *area = new QAreaSeries(upper, lower);
         area->setName(QLatin1String(style.name));
@@ -76,7 +76,8 @@ bool StatusClassChart::build(QChart *chart)
         auto *noGo = new QLineSeries(chart);
         noGo->setName(tr("No-go (%1%)").arg(m_noGoRatio * 100, 0, 'f', 0));
         noGo->append(double(m_buckets.constFirst().time.toMSecsSinceEpoch()), m_noGoRatio * 100);
-        noGo->append(double(m_buckets.constLast().time.toMSecsSinceEpoch()), m_noGoRatio * 100);
+        noGo->append(double(m_buckets.constLast().time.addSecs(3600).toMSecsSinceEpoch()),
+                     m_noGoRatio * 100);
         QPen pen(objectiveColour(), 2, Qt::DashLine);
         noGo->setPen(pen);
         chart->addSeries(noGo);

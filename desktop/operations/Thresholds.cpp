@@ -83,7 +83,7 @@ QColor Thresholds::background(Level level, const QPalette &palette)
 {
     const LevelColours *colours = coloursOf(level);
     if (!colours)
-        return palette.color(QPalette::AlternateBase);
+        return palette.color(QPalette::Base); // no level: a plain panel, Text on Base
     return QColor::fromRgba(isDark(palette) ? colours->darkBackground : colours->lightBackground);
 }
 
@@ -91,7 +91,7 @@ QColor Thresholds::foreground(Level level, const QPalette &palette)
 {
     const LevelColours *colours = coloursOf(level);
     if (!colours)
-        return palette.color(QPalette::WindowText);
+        return palette.color(QPalette::Text);
     return QColor::fromRgba(isDark(palette) ? colours->darkText : colours->lightText);
 }
 

@@ -281,6 +281,31 @@ private Q_SLOTS:
         QCOMPARE(custom.json.value("to").toString(), QStringLiteral("2026-11-22T18:30:00Z"));
     }
 
+    // The timer refreshes a visible page; a hidden one waits, then catches up when shown.
+    void autoRefreshOnlyWhileShown()
+    {
+        OperationsPage page;
+        page.show();
+        QSignalSpy refreshed(&page, &OperationsPage::refreshed);
+        page.setServer(serverUrl(m_open.port()));
+        QVERIFY(refreshed.wait(kRefreshTimeoutMs));
+        auto *interval = page.findChild<QComboBox *>("refreshInterval");
+        interval->setFocus();
+        QTest::keyClick(interval, Qt::Key_Down); // Off -> 5 s
+        QCOMPARE(interval->currentData().toInt(), 5);
+        refreshed.clear();
+        QVERIFY(refreshed.wait(7000)); // nobody asked: the timer did
+        QVERIFY(refreshed.last().at(0).toBool());
+
+        page.hide();
+        refreshed.clear();
+        QTest::qWait(6000);
+        QCOMPARE(refreshed.size(), 0);
+        page.show();
+        // The next tick is about 4 s away (ticks at 5, 10, 15 s; shown at ~11 s): this is not it.
+        QVERIFY(refreshed.wait(2000));
+    }
+
     // Subjects come from tokens: the watch's calls and the page's own (its admin token).
     void usersTableShowsSubjectsAndCounts()
     {
