@@ -3,11 +3,12 @@
 // suite's OidcTestProvider, with keys made at start) and prints, one per line:
 //
 //   issuer=http://127.0.0.1:PORT
-//   token=<RS256 access token for --audience with scope weather:read>
+//   token=<RS256 access token for --audience with --scope, one line per --subject, in order>
 //
-// then stays up until killed, so `isobar serve --oidc-issuer` can fetch the keys.
+// then stays up until killed, so `isobar serve --oidc-issuer` can fetch the keys. The desktop's
+// end-to-end test uses it too, for traffic from several token subjects.
 //
-//   bench_weather_oidc_provider [--audience AUD] [--subject SUB] [--lifetime-s N]
+//   bench_weather_oidc_provider [--audience AUD] [--subject SUB]... [--scope S] [--lifetime-s N]
 
 #include "OidcTestProvider.h"
 
@@ -31,11 +32,13 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     const QCommandLineOption audience(u"audience"_qs, u"The token's aud."_qs, u"aud"_qs,
                                       u"isobar-bench"_qs);
-    const QCommandLineOption subject(u"subject"_qs, u"The token's sub."_qs, u"sub"_qs,
-                                     u"bench-watch"_qs);
+    const QCommandLineOption subject(u"subject"_qs, u"A token's sub (repeat for more tokens)."_qs,
+                                     u"sub"_qs, u"bench-watch"_qs);
+    const QCommandLineOption scope(u"scope"_qs, u"The tokens' scope."_qs, u"scope"_qs,
+                                   u"weather:read"_qs);
     const QCommandLineOption lifetime(u"lifetime-s"_qs, u"How long the token is valid."_qs,
                                       u"seconds"_qs, u"7200"_qs);
-    parser.addOptions({audience, subject, lifetime});
+    parser.addOptions({audience, subject, scope, lifetime});
     parser.process(app);
 
     TokenSigner signer;
@@ -45,15 +48,17 @@ int main(int argc, char **argv)
         return 1;
     }
     const double now = double(QDateTime::currentSecsSinceEpoch());
-    const QJsonObject claims{{u"iss"_qs, provider.issuer()},
-                             {u"aud"_qs, QJsonArray{parser.value(audience)}},
-                             {u"sub"_qs, parser.value(subject)},
-                             {u"scope"_qs, u"weather:read"_qs},
-                             {u"iat"_qs, now},
-                             {u"nbf"_qs, now},
-                             {u"exp"_qs, now + parser.value(lifetime).toDouble()}};
-    std::printf("issuer=%s\ntoken=%s\n", qPrintable(provider.issuer()),
-                signer.signRs256(claims).constData());
+    std::printf("issuer=%s\n", qPrintable(provider.issuer()));
+    for (const QString &sub : parser.values(subject)) {
+        const QJsonObject claims{{u"iss"_qs, provider.issuer()},
+                                 {u"aud"_qs, QJsonArray{parser.value(audience)}},
+                                 {u"sub"_qs, sub},
+                                 {u"scope"_qs, parser.value(scope)},
+                                 {u"iat"_qs, now},
+                                 {u"nbf"_qs, now},
+                                 {u"exp"_qs, now + parser.value(lifetime).toDouble()}};
+        std::printf("token=%s\n", signer.signRs256(claims).constData());
+    }
     std::fflush(stdout);
     // SIGTERM's default action ends the process; SIGINT as well. Nothing here needs draining.
     return app.exec();

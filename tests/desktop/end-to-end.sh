@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # The desktop end to end, on a real X server (Xvfb): sample data ingested, traffic recorded by
-# a real `isobar serve` (metrics API, errors, and watches' weather calls from 300 cities against
-# the local AccuWeather sandbox), then `isobar` opens that store with its embedded server,
-# shows both pages and saves them as OUT/metrics.png and OUT/operations.png at 1440x900.
+# a real `isobar serve` checking tokens of a local OpenID Connect provider (watches' weather
+# calls from 300 cities through the AccuWeather sandbox under three token subjects, a web
+# client reading the metrics API, errors and a forged token), then `isobar` opens that store with
+# its embedded server, shows both pages and saves them as OUT/metrics.png and OUT/operations.png
+# at 1440x900.
 #
-#   tests/desktop/end-to-end.sh ISOBAR_BINARY OUT_DIR     (ctest runs it; docs/ uses it too)
+#   tests/desktop/end-to-end.sh ISOBAR_BINARY OIDC_PROVIDER_BINARY OUT_DIR
+# (ctest runs it; the README's screenshots are its output)
 set -euo pipefail
 
 isobar="$1"
-out="$2"
+provider="$2"
+out="$3"
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$(mktemp -d)"
 pids=()
@@ -43,25 +47,46 @@ export ISOBAR_ACCUWEATHER_API_KEY="$ISOBAR_SANDBOX_API_KEY"
 pids+=($!)
 wait_for "http://127.0.0.1:$sandbox_port/locations/v1/cities/geoposition/search?q=0,0&apikey=$ISOBAR_SANDBOX_API_KEY" || true
 
+# Tokens for three watch fleets and a web dashboard, from a local OIDC provider.
+"$provider" --audience isobar-e2e --scope weather:read --subject watch-fleet-eu \
+    --subject watch-fleet-asia --subject watch-fleet-americas --subject dashboard-web \
+    > "$work/provider.txt" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ "$(grep -c '^token=' "$work/provider.txt" || true)" = 4 ] && break; sleep 0.1; done
+issuer="$(sed -n 's/^issuer=//p' "$work/provider.txt")"
+mapfile -t tokens < <(sed -n 's/^token=//p' "$work/provider.txt")
+[ "${#tokens[@]}" = 4 ] || { echo "end-to-end: the OIDC provider gave no tokens" >&2; exit 1; }
+
 # Traffic, recorded in the store's request log by a headless server.
 serve_port="$(free_port)"
-ISOBAR_ACCUWEATHER_URL="http://127.0.0.1:$sandbox_port" "$isobar" serve --no-auth \
+ISOBAR_ACCUWEATHER_URL="http://127.0.0.1:$sandbox_port" "$isobar" serve \
+    --oidc-issuer "$issuer" --oidc-audience isobar-e2e \
     --database "$database" --port "$serve_port" --rate-limit 0 > "$work/serve.log" 2>&1 &
 serve_pid=$!
 pids+=("$serve_pid")
 wait_for "http://127.0.0.1:$serve_port/health"
 base="http://127.0.0.1:$serve_port"
+request() { # token url...: one curl config group per token, answers discarded
+    local token="$1"
+    shift
+    for url in "$@"; do printf 'url = "%s"\noutput = "/dev/null"\n' "$url"; done
+    printf 'header = "Authorization: Bearer %s"\nnext\n' "$token"
+}
 {
+    # The fleets take turns over the 300 most populous cities.
+    n=0
     tail -n +2 "$root/bench/data/cities-300.csv" | cut -d, -f3,4 | while IFS=, read -r lat lon; do
-        echo "url = \"$base/prcpt?lt=$lat&lg=$lon\""
+        request "${tokens[$((n % 3))]}" "$base/prcpt?lt=$lat&lg=$lon"
+        n=$((n + 1))
     done
     for _ in $(seq 40); do
-        echo "url = \"$base/api/public/timeseries/themes/\""
-        echo "url = \"$base/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/COVID-19/geography_types/Nation/geographies/England/metrics/COVID-19_cases_casesByDay\""
-        echo "url = \"$base/api/public/timeseries/themes/no_such_theme/sub_themes/\""
+        request "${tokens[3]}" "$base/api/public/timeseries/themes/" \
+            "$base/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/COVID-19/geography_types/Nation/geographies/England/metrics/COVID-19_cases_casesByDay" \
+            "$base/api/public/timeseries/themes/no_such_theme/sub_themes/"
     done
-    for _ in $(seq 10); do echo "url = \"$base/prcpt?lt=123&lg=0\""; done
-} | sed 's|$|\noutput = "/dev/null"|' > "$work/urls.curl"
+    request "${tokens[0]}" $(for _ in $(seq 10); do echo "$base/prcpt?lt=123&lg=0"; done)
+    request "forged.token.value" $(for _ in $(seq 12); do echo "$base/prcpt?lt=51.5&lg=-0.12"; done)
+} | sed '$d' > "$work/urls.curl" # no `next` after the last group
 curl -s --config "$work/urls.curl" || true
 # SIGTERM flushes the request log before the server exits.
 kill -TERM "$serve_pid"

@@ -9,7 +9,7 @@ add_dependencies(TestMainWindow isobar)
 # opening both pages and saving them as PNGs (docs/screenshots/ holds the committed ones).
 add_test(NAME DesktopEndToEnd
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/desktop/end-to-end.sh $<TARGET_FILE:isobar>
-            ${CMAKE_BINARY_DIR}/screenshots)
+            $<TARGET_FILE:bench_weather_oidc_provider> ${CMAKE_BINARY_DIR}/screenshots)
 set_tests_properties(DesktopEndToEnd PROPERTIES TIMEOUT 300)
 
 add_unit_test(NAME TestSettingsDialog SOURCES desktop/TestSettingsDialog.cpp
