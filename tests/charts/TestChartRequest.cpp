@@ -158,16 +158,45 @@ private Q_SLOTS:
         QCOMPARE(ChartPalette::seriesColour(12), ChartPalette::seriesColour(0));
     }
 
+    void ageBandsSortByAge_data()
+    {
+        QTest::addColumn<int>("axis");
+        QTest::addColumn<QStringList>("categories");
+        QTest::addColumn<QStringList>("expected");
+        const int age = int(ChartAxis::Age);
+        const int stratum = int(ChartAxis::Stratum);
+        QTest::newRow("under one first, 90+ last, the total after")
+            << age << QStringList{u"90+"_qs,   u"5-9"_qs,   u"all"_qs, u"10-14"_qs,
+                                  u"00-04"_qs, u"85-89"_qs, u"<1"_qs,  u"15-44"_qs}
+            << QStringList{u"<1"_qs,    u"00-04"_qs, u"5-9"_qs, u"10-14"_qs,
+                           u"15-44"_qs, u"85-89"_qs, u"90+"_qs, u"all"_qs};
+        QTest::newRow("same start: the narrower band first")
+            << age
+            << QStringList{u"65+"_qs, u"65-74"_qs, u"65 and over"_qs, u"05-14"_qs, u"05-09"_qs}
+            << QStringList{u"05-09"_qs, u"05-14"_qs, u"65-74"_qs, u"65 and over"_qs, u"65+"_qs};
+        QTest::newRow("unrecognised names after the bands")
+            << age << QStringList{u"unknown"_qs, u"50+"_qs, u"20-24"_qs}
+            << QStringList{u"20-24"_qs, u"50+"_qs, u"unknown"_qs};
+        QTest::newRow("CSV strata that are age bands")
+            << stratum << QStringList{u"default"_qs, u"5_9"_qs, u"10_14"_qs, u"0_4"_qs, u"90+"_qs}
+            << QStringList{u"0_4"_qs, u"5_9"_qs, u"10_14"_qs, u"90+"_qs, u"default"_qs};
+        QTest::newRow("immunisation strata in months and years")
+            << stratum << QStringList{u"5y"_qs, u"24m"_qs, u"12m"_qs}
+            << QStringList{u"12m"_qs, u"24m"_qs, u"5y"_qs};
+        QTest::newRow("strata that are not all ages sort by name")
+            << stratum << QStringList{u"10_14"_qs, u"male"_qs, u"5_9"_qs}
+            << QStringList{u"10_14"_qs, u"5_9"_qs, u"male"_qs};
+        QTest::newRow("other axes by name, the total still last")
+            << int(ChartAxis::Sex) << QStringList{u"m"_qs, u"all"_qs, u"f"_qs}
+            << QStringList{u"f"_qs, u"m"_qs, u"all"_qs};
+    }
+
     void ageBandsSortByAge()
     {
-        const QStringList bands = {u"90+"_qs,   u"5-9"_qs,   u"all"_qs, u"10-14"_qs,
-                                   u"00-04"_qs, u"85-89"_qs, u"<1"_qs,  u"15-44"_qs};
-        const QStringList expected = {u"00-04"_qs, u"<1"_qs,    u"5-9"_qs, u"10-14"_qs,
-                                      u"15-44"_qs, u"85-89"_qs, u"90+"_qs, u"all"_qs};
-        QCOMPARE(sortedCategories(bands, ChartAxis::Age), expected);
-        // Other categories sort by name, the total still last.
-        QCOMPARE(sortedCategories({u"m"_qs, u"all"_qs, u"f"_qs}, ChartAxis::Sex),
-                 QStringList({u"f"_qs, u"m"_qs, u"all"_qs}));
+        QFETCH(int, axis);
+        QFETCH(QStringList, categories);
+        QFETCH(QStringList, expected);
+        QCOMPARE(sortedCategories(categories, ChartAxis(axis)), expected);
     }
 };
 
