@@ -181,9 +181,7 @@ QWidget *OperationsPage::buildCharts()
             m_latencyChart->showEndpoints(m_summary.endpoints, m_summary.objectiveMs);
             return;
         }
-        if (m_outstanding > 0)
-            ++m_outstanding; // a refresh is running: its completion waits for this answer too
-        requestEndpointTimeline();
+        requestEndpointTimeline(); // during a refresh, its completion waits for this too
     });
     return m_charts;
 }
@@ -263,6 +261,7 @@ void OperationsPage::setServer(const QUrl &baseUrl, const QString &bearerToken)
 {
     m_client->setServer(baseUrl, bearerToken);
     m_outstanding = 0;
+    m_refreshRunning = false;
     m_fitMapPending = true;
     m_summary = {};
     m_endpointPicker->setCurrentIndex(0);
@@ -286,6 +285,7 @@ void OperationsPage::refresh()
         return;
     }
     m_client->cancelAll(); // a newer refresh replaces whatever the last one still waits for
+    m_outstanding = 0;
     m_firstError.clear();
     m_worstFailure = StatsClient::Failure::None;
     m_bar->setUpdatedText(tr("Refreshing…"));
@@ -297,42 +297,47 @@ void OperationsPage::refresh()
             query.addQueryItem(name, value);
         return query;
     };
-    // Every answer goes through answered(); the handlers here only apply the data.
-    m_outstanding = 5;
-    m_client->get(kSummaryPath, range, [this](const StatsClient::Reply &reply) {
+    // Every answer also goes through answered(), which tracks failures and completion; the
+    // handlers here only apply the data.
+    m_refreshRunning = true;
+    fetch(kSummaryPath, range, [this](const StatsClient::Reply &reply) {
         if (reply.ok())
             applySummary(StatsSummary::fromJson(reply.json));
     });
-    m_client->get(kTimelinePath, with({{QStringLiteral("bucket"), QStringLiteral("hour")}}),
-                  [this](const StatsClient::Reply &reply) {
-                      if (!reply.ok())
-                          return;
-                      m_timeline =
-                          TimelineBucket::listFromJson(reply.json.value(u"buckets").toArray());
-                      m_statusChart->setTimeline(m_timeline, m_summary.noGoThreshold);
-                      m_rateChart->setTimeline(m_timeline);
-                  });
-    m_client->get(kGeographyPath, range, [this](const StatsClient::Reply &reply) {
+    fetch(kTimelinePath, with({{QStringLiteral("bucket"), QStringLiteral("hour")}}),
+          [this](const StatsClient::Reply &reply) {
+              if (!reply.ok())
+                  return;
+              m_timeline = TimelineBucket::listFromJson(reply.json.value(u"buckets").toArray());
+              m_statusChart->setTimeline(m_timeline, m_summary.noGoThreshold);
+              m_rateChart->setTimeline(m_timeline);
+          });
+    fetch(kGeographyPath, range, [this](const StatsClient::Reply &reply) {
         if (!reply.ok())
             return;
         m_map->setCells(MapCell::listFromStats(reply.json.value(u"cells").toArray()));
         if (std::exchange(m_fitMapPending, false))
             m_map->fitToData();
     });
-    m_client->get(kUsersPath, with({{QStringLiteral("limit"), QString::number(kUsersLimit)}}),
-                  [this](const StatsClient::Reply &reply) {
-                      if (reply.ok())
-                          m_users->setUsers(
-                              UserActivity::listFromJson(reply.json.value(u"users").toArray()));
-                  });
-    m_client->get(kMetricsPath, {}, [this](const StatsClient::Reply &reply) {
+    fetch(kUsersPath, with({{QStringLiteral("limit"), QString::number(kUsersLimit)}}),
+          [this](const StatsClient::Reply &reply) {
+              if (reply.ok())
+                  m_users->setUsers(
+                      UserActivity::listFromJson(reply.json.value(u"users").toArray()));
+          });
+    fetch(kMetricsPath, {}, [this](const StatsClient::Reply &reply) {
         if (reply.ok())
             applyCounters(reply.body);
     });
-    if (m_endpointPicker->currentIndex() > 0) {
-        ++m_outstanding;
+    if (m_endpointPicker->currentIndex() > 0)
         requestEndpointTimeline();
-    }
+}
+
+void OperationsPage::fetch(const QString &path, const QUrlQuery &query,
+                           StatsClient::Handler handler)
+{
+    ++m_outstanding;
+    m_client->get(path, query, std::move(handler));
 }
 
 void OperationsPage::requestEndpointTimeline()
@@ -341,7 +346,7 @@ void OperationsPage::requestEndpointTimeline()
     QUrlQuery query = m_bar->range().query();
     query.addQueryItem(QStringLiteral("bucket"), QStringLiteral("hour"));
     query.addQueryItem(kEndpointParameter, endpoint);
-    m_client->get(kTimelinePath, query, [this, endpoint](const StatsClient::Reply &reply) {
+    fetch(kTimelinePath, query, [this, endpoint](const StatsClient::Reply &reply) {
         if (reply.ok())
             m_latencyChart->showEndpointTimeline(
                 endpoint, TimelineBucket::listFromJson(reply.json.value(u"buckets").toArray()),
@@ -358,14 +363,16 @@ void OperationsPage::answered(const StatsClient::Reply &reply)
             m_firstError = reply.message;
         }
     }
-    // A lone endpoint timeline (the picker changed) is not part of a refresh.
-    if (m_outstanding == 0) {
+    --m_outstanding;
+    // An endpoint timeline asked for between refreshes (the picker changed) stands alone.
+    if (!m_refreshRunning) {
         if (!reply.ok())
             showError(reply.message);
         return;
     }
-    if (--m_outstanding > 0)
+    if (m_outstanding > 0)
         return;
+    m_refreshRunning = false;
     if (m_worstFailure != StatsClient::Failure::None) {
         showError(m_firstError);
         m_bar->setUpdatedText(tr("Refresh failed"));
@@ -509,7 +516,7 @@ void OperationsPage::autoRefreshDue()
         m_refreshWhenShown = true; // nobody is looking: do not poll the server for nothing
         return;
     }
-    if (m_outstanding > 0)
+    if (m_refreshRunning)
         return; // the last refresh is still waiting for a slow server: do not pile up
     refresh();
 }

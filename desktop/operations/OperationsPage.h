@@ -64,6 +64,8 @@ private:
     QWidget *buildMap();
     QWidget *buildUsers();
 
+    // Sends a request whose answer the page waits for (m_outstanding).
+    void fetch(const QString &path, const QUrlQuery &query, StatsClient::Handler handler);
     void requestEndpointTimeline();
     void answered(const StatsClient::Reply &reply);
     void applySummary(const StatsSummary &summary);
@@ -100,7 +102,8 @@ private:
 
     StatsSummary m_summary;
     QList<TimelineBucket> m_timeline; // hourly, all endpoints
-    int m_outstanding = 0;
+    int m_outstanding = 0;            // requests in flight
+    bool m_refreshRunning = false;    // refreshed() is due when m_outstanding reaches 0
     QString m_firstError;
     StatsClient::Failure m_worstFailure = StatsClient::Failure::None;
     QString m_errorText;
