@@ -1,5 +1,6 @@
 #include "HeatmapChart.h"
 
+#include "AxisTitles.h"
 #include "CategoryOrder.h"
 #include "ChartStyle.h"
 
@@ -22,15 +23,30 @@ constexpr qreal kDateLabelHeight = 18;
 const QColor kLight(239, 243, 255);
 const QColor kDark(8, 48, 107);
 
-QRectF cellArea(QSize size, const Grid &grid)
+// The cells' rectangle: right of the y title and the row labels, above the date labels and
+// the x title, left of the legend.
+QRectF cellArea(const ChartRequest &request, const Grid &grid)
 {
     const QFontMetricsF metrics(ChartStyle::font(11));
     qreal labelWidth = 0;
     for (const QString &category : grid.categories)
         labelWidth = std::max(labelWidth, metrics.horizontalAdvance(category));
-    const qreal left = kMargin + labelWidth + 6;
-    return QRectF(left, kMargin, size.width() - left - kLegendWidth - kMargin,
-                  size.height() - 2 * kMargin - kDateLabelHeight);
+    const AxisTitles titles(request);
+    const qreal left = kMargin + titles.leftSpace() + labelWidth + 6;
+    return QRectF(left, kMargin, request.size.width() - left - kLegendWidth - kMargin,
+                  request.size.height() - 2 * kMargin - kDateLabelHeight - titles.bottomSpace());
+}
+
+// Cell (column, row) of `area`, on whole pixels: neighbouring cells meet without an
+// antialiased seam between them.
+QRectF cellIn(const QRectF &area, const Grid &grid, int column, int row)
+{
+    const qreal width = area.width() / std::max<qsizetype>(1, grid.dates.size());
+    const qreal height = area.height() / std::max<qsizetype>(1, grid.categories.size());
+    const qreal left = std::round(area.left() + column * width);
+    const qreal top = std::round(area.top() + row * height);
+    return QRectF(left, top, std::round(area.left() + (column + 1) * width) - left,
+                  std::round(area.top() + (row + 1) * height) - top);
 }
 
 QString number(double value)
@@ -89,26 +105,20 @@ QColor emptyCellColour()
     return Qt::white;
 }
 
-QRectF cellRect(QSize size, const Grid &grid, int column, int row)
+QRectF cellRect(const ChartRequest &request, const Grid &grid, int column, int row)
 {
-    const QRectF area = cellArea(size, grid);
-    const qreal width = area.width() / std::max<qsizetype>(1, grid.dates.size());
-    const qreal height = area.height() / std::max<qsizetype>(1, grid.categories.size());
-    // Whole-pixel edges: neighbouring cells meet without an antialiased seam between them.
-    const qreal left = std::round(area.left() + column * width);
-    const qreal top = std::round(area.top() + row * height);
-    return QRectF(left, top, std::round(area.left() + (column + 1) * width) - left,
-                  std::round(area.top() + (row + 1) * height) - top);
+    return cellIn(cellArea(request, grid), grid, column, row);
 }
 
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
 {
     const Grid cells = grid(request, data);
-    const QSize size = request.size;
+    const AxisTitles titles(request);
+    const QRectF area = cellArea(request, cells);
     const QPen emptyOutline(QColor(200, 200, 200), 1);
     for (int row = 0; row < cells.categories.size(); ++row) {
         for (int column = 0; column < cells.dates.size(); ++column) {
-            const QRectF rect = cellRect(size, cells, column, row);
+            const QRectF rect = cellIn(area, cells, column, row);
             const std::optional<double> value = cells.values[row][column];
             if (value) {
                 scene.addRect(rect, Qt::NoPen, colourFor(cells, *value));
@@ -118,18 +128,19 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
             }
         }
         auto *label = scene.addSimpleText(cells.categories[row], ChartStyle::font(11));
-        const QRectF rect = cellRect(size, cells, 0, row);
-        label->setPos(kMargin, rect.center().y() - label->boundingRect().height() / 2);
+        const QRectF rect = cellIn(area, cells, 0, row);
+        label->setPos(kMargin + titles.leftSpace(),
+                      rect.center().y() - label->boundingRect().height() / 2);
     }
+    titles.draw(scene, area, area.bottom() + kDateLabelHeight, kMargin);
 
     // First, middle and last dates under the columns.
-    const QRectF area = cellArea(size, cells);
     QList<int> labelled = {0, int(cells.dates.size() / 2), int(cells.dates.size() - 1)};
     labelled.erase(std::unique(labelled.begin(), labelled.end()), labelled.end());
     for (const int column : std::as_const(labelled)) {
         auto *label = scene.addSimpleText(
             cells.dates[column].toString(QStringLiteral("d MMM yyyy")), ChartStyle::font(10));
-        const qreal centre = cellRect(size, cells, column, 0).center().x();
+        const qreal centre = cellIn(area, cells, column, 0).center().x();
         const qreal width = label->boundingRect().width();
         label->setPos(std::clamp(centre - width / 2, area.left(), area.right() - width),
                       area.bottom() + 2);

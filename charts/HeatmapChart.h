@@ -30,7 +30,7 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
 QColor scaleColour(double t);
 QColor colourFor(const Grid &grid, double value);
 QColor emptyCellColour();
-QRectF cellRect(QSize size, const Grid &grid, int column, int row);
+QRectF cellRect(const ChartRequest &request, const Grid &grid, int column, int row);
 
 } // namespace HeatmapChart
 

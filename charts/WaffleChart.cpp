@@ -1,5 +1,6 @@
 #include "WaffleChart.h"
 
+#include "AxisTitles.h"
 #include "ChartPalette.h"
 #include "ChartStyle.h"
 
@@ -16,9 +17,29 @@ namespace {
 constexpr qreal kMargin = 4;
 constexpr qreal kGapShare = 0.12; // of a cell's pitch, so the cells read as a grid
 
-qreal pitch(QSize size)
+// The grid's top-left corner and the distance from one cell to the next: the largest square
+// that fits beside the y title and above the x title.
+struct Layout {
+    QPointF origin;
+    qreal pitch = 0;
+    qreal side() const { return pitch * kSide; }
+};
+
+Layout layout(const ChartRequest &request, const AxisTitles &titles)
 {
-    return (std::min(size.width(), size.height()) - 2 * kMargin) / kSide;
+    const qreal width = request.size.width() - 2 * kMargin - titles.leftSpace();
+    const qreal height = request.size.height() - 2 * kMargin - titles.bottomSpace();
+    return Layout{QPointF(kMargin + titles.leftSpace(), kMargin),
+                  std::max<qreal>(0, std::min(width, height)) / kSide};
+}
+
+QRectF cellIn(const Layout &grid, int index)
+{
+    const int column = index / kSide;
+    const int row = kSide - 1 - index % kSide;
+    const qreal gap = grid.pitch * kGapShare;
+    return QRectF(grid.origin.x() + column * grid.pitch, grid.origin.y() + row * grid.pitch,
+                  grid.pitch - gap, grid.pitch - gap);
 }
 
 } // namespace
@@ -28,13 +49,9 @@ QColor emptyCellColour()
     return ChartPalette::lineFill();
 }
 
-QRectF cellRect(QSize size, int index)
+QRectF cellRect(const ChartRequest &request, int index)
 {
-    const qreal step = pitch(size);
-    const int column = index / kSide;
-    const int row = kSide - 1 - index % kSide;
-    const qreal gap = step * kGapShare;
-    return QRectF(kMargin + column * step, kMargin + row * step, step - gap, step - gap);
+    return cellIn(layout(request, AxisTitles(request)), index);
 }
 
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
@@ -48,16 +65,20 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
         for (int i = 0; i < cells; ++i)
             filled[i] = plot;
     }
+    const AxisTitles titles(request);
+    const Layout grid = layout(request, titles);
     for (int i = 0; i < filled.size(); ++i) {
         const int plot = filled[i];
         const QColor colour =
             plot < 0 ? emptyCellColour()
                      : request.plots[plot].colour.value_or(ChartPalette::seriesColour(plot));
-        scene.addRect(cellRect(request.size, i), Qt::NoPen, colour);
+        scene.addRect(cellIn(grid, i), Qt::NoPen, colour);
     }
+    const QRectF square(grid.origin, QSizeF(grid.side(), grid.side()));
+    titles.draw(scene, square, square.bottom() + 2, kMargin);
 
     // A key beside the grid: colour, value and label of each plot, where there is room.
-    const qreal left = kMargin * 2 + pitch(request.size) * kSide + 8;
+    const qreal left = square.right() + kMargin + 8;
     if (left + 60 > request.size.width())
         return;
     const QLocale locale(QLocale::English, QLocale::UnitedKingdom);

@@ -18,7 +18,7 @@ constexpr int kSide = 10;
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data);
 
 // Where the cell filled `index`-th (0..99) lies: columns left to right, each bottom to top.
-QRectF cellRect(QSize size, int index);
+QRectF cellRect(const ChartRequest &request, int index);
 QColor emptyCellColour();
 
 } // namespace WaffleChart

@@ -124,7 +124,7 @@ private Q_SLOTS:
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         int filled = 0, empty = 0;
         for (int i = 0; i < 100; ++i) {
-            const QColor c = pixel(image, WaffleChart::cellRect(r.size, i).center());
+            const QColor c = pixel(image, WaffleChart::cellRect(r, i).center());
             if (c.rgb() == ChartPalette::seriesColour(0).rgb())
                 ++filled;
             else if (c.rgb() == WaffleChart::emptyCellColour().rgb())
@@ -143,7 +143,7 @@ private Q_SLOTS:
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         QList<int> counts(4, 0);
         for (int i = 0; i < 100; ++i) {
-            const QRgb c = pixel(image, WaffleChart::cellRect(r.size, i).center()).rgb();
+            const QRgb c = pixel(image, WaffleChart::cellRect(r, i).center()).rgb();
             for (int plot = 0; plot < 3; ++plot)
                 counts[plot] += c == ChartPalette::seriesColour(plot).rgb();
             counts[3] += c == WaffleChart::emptyCellColour().rgb();
@@ -487,7 +487,7 @@ private Q_SLOTS:
         auto scene = ChartBuilder::build(r, data);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         auto cell = [&](int column, int row) {
-            return pixel(image, HeatmapChart::cellRect(r.size, grid, column, row).center());
+            return pixel(image, HeatmapChart::cellRect(r, grid, column, row).center());
         };
         // Rows 0-4, 5-14, 65+ hold values day * 10 + 1, + 2 and + 0.
         COMPARE_COLOUR(cell(0, 2), HeatmapChart::scaleColour(0)); // 65+ day 0: 0, the minimum
@@ -551,14 +551,83 @@ private Q_SLOTS:
             svgTexts(ChartRenderer::render(*scene, size, ChartFormat::Svg), &svgSize);
         QVERIFY(!texts.contains(u"<malformed>"_qs));
         QCOMPARE(svgSize, size);
-        const bool hasAxes = ChartType(type) != ChartType::SimpleLine
-                             && ChartType(type) != ChartType::Waffle
-                             && ChartType(type) != ChartType::Heatmap;
-        if (hasAxes && size.width() >= 515) {
+        // Every chart but the sparkline shows the axis titles where there is room for them.
+        if (ChartType(type) != ChartType::SimpleLine && size.width() >= 515) {
             QVERIFY2(texts.contains(r.xAxisTitle), qPrintable(texts.join(u'|')));
             // The simplified line has no value axis: its two labelled ends carry the values.
             if (ChartType(type) != ChartType::LineSingleSimplified)
                 QVERIFY2(texts.contains(r.yAxisTitle), qPrintable(texts.join(u'|')));
+        }
+    }
+
+    void waffleAndHeatmapDrawAxisTitlesBesideTheCells_data()
+    {
+        QTest::addColumn<int>("type");
+        QTest::newRow("waffle") << int(ChartType::Waffle);
+        QTest::newRow("heatmap") << int(ChartType::Heatmap);
+    }
+
+    void waffleAndHeatmapDrawAxisTitlesBesideTheCells()
+    {
+        QFETCH(int, type);
+        ChartRequest r = request(ChartType(type), 1, {515, 220});
+        r.xAxisTitle = u"Week ending"_qs;
+        r.yAxisTitle = u"Age band"_qs;
+        QList<ChartPoint> points;
+        for (const QString &age : {u"00-04"_qs, u"05-09"_qs})
+            points << daily(series(u"rate"_qs, age), {40, 30, 20});
+        const ChartDataset data{{points}};
+        auto scene = ChartBuilder::build(r, data);
+        const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
+        QVERIFY2(texts.contains(r.xAxisTitle) && texts.contains(r.yAxisTitle),
+                 qPrintable(texts.join(u'|')));
+
+        // In the raster: the titles are drawn where the layout left room, never over a cell.
+        QRectF cells;
+        if (ChartType(type) == ChartType::Waffle) {
+            for (int i = 0; i < 100; ++i)
+                cells |= WaffleChart::cellRect(r, i);
+        } else {
+            const HeatmapChart::Grid grid = HeatmapChart::grid(r, data);
+            cells = HeatmapChart::cellRect(r, grid, 0, 0)
+                    | HeatmapChart::cellRect(r, grid, int(grid.dates.size()) - 1,
+                                             int(grid.categories.size()) - 1);
+        }
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        auto inked = [&](const QRect &region) {
+            int dark = 0;
+            for (int y = std::max(0, region.top());
+                 y <= std::min(r.size.height() - 1, region.bottom()); ++y)
+                for (int x = std::max(0, region.left());
+                     x <= std::min(r.size.width() - 1, region.right()); ++x)
+                    dark += qGray(image.pixel(x, y)) < 128;
+            return dark;
+        };
+        // The y title reads up the left edge, the x title sits under everything else.
+        QVERIFY(inked(QRect(0, int(cells.top()), 18, int(cells.height()))) > 20);
+        QVERIFY(inked(QRect(int(cells.left()), r.size.height() - 18, int(cells.width()), 14)) > 20);
+        // With titles or without, every cell keeps its own colour in the middle.
+        ChartRequest untitled = r;
+        untitled.xAxisTitle.clear();
+        untitled.yAxisTitle.clear();
+        if (ChartType(type) == ChartType::Waffle) {
+            QCOMPARE(pixel(image, WaffleChart::cellRect(r, 0).center()).rgb(),
+                     ChartPalette::seriesColour(0).rgb());
+            QVERIFY(WaffleChart::cellRect(r, 0) != WaffleChart::cellRect(untitled, 0));
+        }
+    }
+
+    void smallChartsLeaveTheAxisTitlesOut()
+    {
+        for (ChartType type : {ChartType::Waffle, ChartType::Heatmap}) {
+            ChartRequest r = request(type, 1, {100, 100});
+            r.xAxisTitle = u"Week ending"_qs;
+            r.yAxisTitle = u"Age band"_qs;
+            auto scene = ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_qs), {45})}});
+            const QStringList texts =
+                svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
+            QVERIFY2(!texts.contains(r.xAxisTitle) && !texts.contains(r.yAxisTitle),
+                     qPrintable(texts.join(u'|')));
         }
     }
 
