@@ -9,6 +9,7 @@
 #include <QBarSet>
 #include <QChart>
 #include <QDateTimeAxis>
+#include <QFontMetricsF>
 #include <QGraphicsScene>
 #include <QHash>
 #include <QStackedBarSeries>
@@ -22,6 +23,26 @@ namespace {
 QString dateLabel(QDate date)
 {
     return date.toString(QStringLiteral("d MMM yyyy"));
+}
+
+// QtCharts elides a category label wider than its bar's slot ("0…" for "00-04"). Labels that
+// do not fit across are turned to read upwards, where a slot needs only a line's height; when
+// not even that fits, none is drawn rather than a row of ellipses.
+void fitCategoryLabels(QBarCategoryAxis &axis, const QStringList &categories, int chartWidth)
+{
+    const QFontMetricsF metrics(axis.labelsFont());
+    qreal widest = 0;
+    for (const QString &category : categories)
+        widest = std::max(widest, metrics.horizontalAdvance(category));
+    // The plot is the chart less the value axis and margins: about 60 px at these sizes.
+    const qreal slot = (chartWidth - 60) / qreal(std::max<qsizetype>(1, categories.size()));
+    const qreal padding = 6;
+    if (widest + padding <= slot)
+        return;
+    if (metrics.height() + padding / 2 <= slot)
+        axis.setLabelsAngle(-90);
+    else
+        axis.setLabelsVisible(false);
 }
 
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data,
@@ -87,6 +108,7 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
         axis->setGridLineColor(QColor(230, 230, 230));
     }
     x->setGridLineVisible(false);
+    fitCategoryLabels(*x, table.categories, request.size.width());
     if (!request.xAxisTitle.isEmpty())
         (dates ? static_cast<QAbstractAxis *>(dates) : x)->setTitleText(request.xAxisTitle);
     if (!request.yAxisTitle.isEmpty())

@@ -443,6 +443,39 @@ private Q_SLOTS:
         QVERIFY(barTop(0) > 2);
     }
 
+    void barLabelsAreWholeOrNotDrawn_data()
+    {
+        QTest::addColumn<int>("bands");
+        QTest::addColumn<bool>("drawn");
+        QTest::newRow("8 bands: across") << 8 << true;
+        QTest::newRow("19 bands: turned upwards") << 19 << true;
+        QTest::newRow("60 bands: too narrow for any") << 60 << false;
+    }
+
+    void barLabelsAreWholeOrNotDrawn()
+    {
+        // At the default 515x220 QtCharts would elide "00-04" in a 24 px slot to "0…".
+        QFETCH(int, bands);
+        QFETCH(bool, drawn);
+        ChartRequest r = request(ChartType::Bar, 1, {515, 220});
+        r.xAxis = ChartAxis::Age;
+        QList<ChartPoint> points;
+        QStringList names;
+        for (int i = 0; i < bands; ++i) {
+            names << QStringLiteral("%1-%2")
+                         .arg(5 * i, 2, 10, QLatin1Char('0'))
+                         .arg(5 * i + 4, 2, 10, QLatin1Char('0'));
+            points.append(
+                ChartPoint{series(u"cases"_qs, names.last()), kFirst, 10.0 + i, false, {}, {}});
+        }
+        auto scene = ChartBuilder::build(r, ChartDataset{{points}});
+        const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
+        for (const QString &text : texts)
+            QVERIFY2(!text.contains(u'\u2026') && !text.contains(u"..."), qPrintable(text));
+        for (const QString &name : std::as_const(names))
+            QVERIFY2(texts.contains(name) == drawn, qPrintable(name + u": " + texts.join(u'|')));
+    }
+
     void stackedBarsStackPlots()
     {
         ChartRequest r = request(ChartType::StackedBar, 2);
