@@ -1,92 +1,23 @@
 #include "SeriesExport.h"
 
+#include "PointDownloads.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace isobar::SeriesExport {
 
-namespace {
-
-// The API's column order (downloads/v2 with file_format csv).
-const QStringList kColumns = {u"theme"_qs,
-                              u"sub_theme"_qs,
-                              u"topic"_qs,
-                              u"geography_type"_qs,
-                              u"geography"_qs,
-                              u"geography_code"_qs,
-                              u"metric"_qs,
-                              u"metric_group"_qs,
-                              u"stratum"_qs,
-                              u"sex"_qs,
-                              u"age"_qs,
-                              u"year"_qs,
-                              u"month"_qs,
-                              u"epiweek"_qs,
-                              u"date"_qs,
-                              u"metric_value"_qs,
-                              u"in_reporting_delay_period"_qs};
-
-QJsonObject pointObject(const PublicPoint &point)
-{
-    const SeriesDescription &s = *point.series;
-    return QJsonObject{
-        {u"theme"_qs, s.theme},
-        {u"sub_theme"_qs, s.subTheme},
-        {u"topic"_qs, s.topic},
-        {u"geography_type"_qs, s.geographyType},
-        {u"geography"_qs, s.geography},
-        {u"geography_code"_qs, s.geographyCode},
-        {u"metric"_qs, s.metric},
-        {u"metric_group"_qs, s.metricGroup},
-        {u"stratum"_qs, s.stratum},
-        {u"sex"_qs, s.sex},
-        {u"age"_qs, s.age},
-        {u"year"_qs, point.date.year()},
-        {u"month"_qs, point.date.month()},
-        {u"epiweek"_qs, point.epiweek},
-        {u"date"_qs, point.date.toString(Qt::ISODate)},
-        {u"metric_value"_qs, point.value},
-        {u"in_reporting_delay_period"_qs, point.inReportingDelay},
-    };
-}
-
-// RFC 4180: quote fields holding a separator, a quote or a line break.
-QByteArray csvField(const QString &text)
-{
-    QByteArray bytes = text.toUtf8();
-    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n')
-        || bytes.contains('\r')) {
-        bytes.replace("\"", "\"\"");
-        bytes = '"' + bytes + '"';
-    }
-    return bytes;
-}
-
-} // namespace
-
 QByteArray csv(const QList<PublicPoint> &points)
 {
-    QByteArray out = kColumns.join(u',').toUtf8() + "\r\n";
-    for (const PublicPoint &point : points) {
-        const QJsonObject row = pointObject(point);
-        QByteArrayList cells;
-        for (const QString &column : kColumns) {
-            const QJsonValue value = row.value(column);
-            cells << (value.isBool()     ? QByteArray(value.toBool() ? "true" : "false")
-                      : value.isDouble() ? QByteArray::number(value.toDouble(), 'g', 15)
-                                         : csvField(value.toString()));
-        }
-        out += cells.join(',') + "\r\n";
-    }
-    return out;
+    return PointDownloads::csv(points);
 }
 
 QByteArray json(const QList<PublicPoint> &points)
 {
     QJsonArray rows;
     for (const PublicPoint &point : points)
-        rows.append(pointObject(point));
+        rows.append(PointDownloads::object(point));
     return QJsonDocument(rows).toJson(QJsonDocument::Indented);
 }
 

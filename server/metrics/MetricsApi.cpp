@@ -1,5 +1,6 @@
 #include "MetricsApi.h"
 
+#include "PointDownloads.h"
 #include "TrendDirection.h"
 
 #include <QJsonArray>
@@ -60,30 +61,6 @@ QStringList parentValues(int level, const RouteParams &params)
     return values;
 }
 
-QJsonObject pointJson(const PublicPoint &point)
-{
-    const SeriesDescription &s = *point.series;
-    return QJsonObject{
-        {u"theme"_qs, s.theme},
-        {u"sub_theme"_qs, s.subTheme},
-        {u"topic"_qs, s.topic},
-        {u"geography_type"_qs, s.geographyType},
-        {u"geography"_qs, s.geography},
-        {u"geography_code"_qs, s.geographyCode},
-        {u"metric"_qs, s.metric},
-        {u"metric_group"_qs, s.metricGroup},
-        {u"stratum"_qs, s.stratum},
-        {u"sex"_qs, s.sex},
-        {u"age"_qs, s.age},
-        {u"year"_qs, point.date.year()},
-        {u"month"_qs, point.date.month()},
-        {u"epiweek"_qs, point.epiweek},
-        {u"date"_qs, point.date.toString(Qt::ISODate)},
-        {u"metric_value"_qs, point.value},
-        {u"in_reporting_delay_period"_qs, point.inReportingDelay},
-    };
-}
-
 // Pieces of JSON written byte for byte as QJsonDocument's compact output writes them, for the
 // answers that are built without a QJsonObject per row (see PointJsonWriter).
 QByteArray jsonString(const QString &text)
@@ -123,8 +100,8 @@ void appendJsonNumber(QByteArray &out, double value)
         out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
 }
 
-// Writes pointJson() objects straight into bytes, identical to QJsonDocument's compact output
-// (keys sorted), because building a QJsonObject per point and serialising it took ~80% of a
+// Writes PointDownloads::object() objects straight into bytes, identical to QJsonDocument's compact
+// output (keys sorted), because building a QJsonObject per point and serialising it took ~80% of a
 // 365-point answer. The names a series shares are escaped once per series.
 class PointJsonWriter
 {
@@ -168,7 +145,8 @@ private:
     QHash<const SeriesDescription *, QByteArrayList> m_fragments;
 };
 
-// The points as a JSON array, as QJsonDocument would write a QJsonArray of pointJson().
+// The points as a JSON array, as QJsonDocument would write a QJsonArray of
+// PointDownloads::object().
 QByteArray pointsJson(const QList<PublicPoint> &points)
 {
     PointJsonWriter writer;
@@ -202,16 +180,6 @@ QString pageUrl(const HttpRequest &request, int page)
     query.removeAllQueryItems(u"page"_qs);
     query.addQueryItem(u"page"_qs, QString::number(page));
     return request.baseUrl() + request.path + u'?' + query.toString(QUrl::FullyEncoded);
-}
-
-QByteArray csvField(const QString &value)
-{
-    QByteArray bytes = value.toUtf8();
-    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n')) {
-        bytes.replace("\"", "\"\"");
-        bytes = '"' + bytes + '"';
-    }
-    return bytes;
 }
 
 } // namespace
@@ -575,35 +543,7 @@ QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
                                "attachment; filename=\"isobar-download.json\"");
             return response;
         }
-        static const QStringList columns = {u"theme"_qs,
-                                            u"sub_theme"_qs,
-                                            u"topic"_qs,
-                                            u"geography_type"_qs,
-                                            u"geography"_qs,
-                                            u"geography_code"_qs,
-                                            u"metric"_qs,
-                                            u"metric_group"_qs,
-                                            u"stratum"_qs,
-                                            u"sex"_qs,
-                                            u"age"_qs,
-                                            u"year"_qs,
-                                            u"month"_qs,
-                                            u"epiweek"_qs,
-                                            u"date"_qs,
-                                            u"metric_value"_qs,
-                                            u"in_reporting_delay_period"_qs};
-        QByteArray csv = columns.join(u',').toUtf8() + "\r\n";
-        for (const PublicPoint &point : all) {
-            const QJsonObject row = pointJson(point);
-            QByteArrayList cells;
-            for (const QString &column : columns) {
-                const QJsonValue value = row.value(column);
-                cells << (value.isBool()     ? QByteArray(value.toBool() ? "true" : "false")
-                          : value.isDouble() ? QByteArray::number(value.toDouble(), 'g', 15)
-                                             : csvField(value.toString()));
-            }
-            csv += cells.join(',') + "\r\n";
-        }
+        const QByteArray csv = PointDownloads::csv(all);
         HttpResponse response = HttpResponse::bytes(csv, "text/csv; charset=utf-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"isobar-download.csv\"");
         return response;

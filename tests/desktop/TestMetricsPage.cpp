@@ -121,9 +121,9 @@ class TestMetricsPage : public QObject
         QVERIFY2(page.openDatabase(m_database, &error), qPrintable(error));
         page.resize(1400, 900);
         page.show();
-        QTRY_VERIFY(settled(page));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
         QVERIFY(chooseMetric(page, metric));
-        QTRY_VERIFY(settled(page));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
         QCOMPARE(page.currentCard()->selection().series.metric, metric);
         QVERIFY(choose(combo(&page, u"Period"_qs), u"All"_qs));
     }
@@ -148,7 +148,7 @@ private Q_SLOTS:
         QVERIFY(!page.openDatabase(m_dir.filePath(u"missing.db"_qs), &error));
         QVERIFY(error.contains(u"missing.db"));
         QVERIFY2(page.openDatabase(m_database, &error), qPrintable(error));
-        QTRY_VERIFY(settled(page));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
         ChartCard *card = page.currentCard();
         QCOMPARE(card->selection().series.metric,
                  page.navigator()->firstMetric().metric); // shown without a click
@@ -258,7 +258,7 @@ private Q_SLOTS:
         QCOMPARE(area->itemText(0), expected.first());
 
         QVERIFY(choose(area, expected.first()));
-        QTRY_VERIFY(settled(page));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
         ChartCard *card = page.currentCard();
         QCOMPARE(card->selection().series.geographyType, other);
         QVERIFY(!card->shownPoints().isEmpty());
@@ -380,7 +380,7 @@ private Q_SLOTS:
             QCOMPARE(page.cards().size(), 2);
             QCOMPARE(page.currentCard(), page.cards().at(1));
             QVERIFY(choose(combo(&page, u"Area"_qs), u"Scotland"_qs));
-            QTRY_VERIFY(settled(page));
+            QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
             // The first card still shows England: each card keeps its own selection.
             QCOMPARE(page.cards().at(0)->selection().series.geography, u"England"_qs);
             QCOMPARE(page.cards().at(1)->selection().series.geography, u"Scotland"_qs);
