@@ -2,6 +2,7 @@
 
 #include "EmbeddedServer.h"
 #include "MainWindow.h"
+#include "map/WorldMapView.h"
 #include "metrics/ChartCard.h"
 #include "metrics/MetricsPage.h"
 #include "operations/OperationsPage.h"
@@ -65,7 +66,10 @@ int takeScreenshots(MainWindow &window, const QString &folder)
     QObject::connect(window.operationsPage(), &OperationsPage::refreshed, &window,
                      [&refreshed](bool ok) { refreshed = ok; });
     window.showPage(MainWindow::Page::Operations);
-    const bool statsShown = waitUntil([&] { return refreshed; }, kLoadTimeoutMs);
+    // The country outlines are parsed on a worker the first time a map is shown.
+    const WorldMapView *map = window.operationsPage()->findChild<WorldMapView *>();
+    const bool statsShown =
+        waitUntil([&] { return refreshed && map && map->hasOutlines(); }, kLoadTimeoutMs);
     waitUntil([] { return false; }, kSettleMs);
     const bool operationsSaved = shoot(window).save(QDir(folder).filePath(u"operations.png"_qs));
 

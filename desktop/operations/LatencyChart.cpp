@@ -100,7 +100,8 @@ bool LatencyChart::buildBars(QChart *chart)
         const bool meets = endpoint.p95Ms <= m_objectiveMs;
         within->append(meets ? endpoint.p95Ms : 0);
         over->append(meets ? 0 : endpoint.p95Ms);
-        categories << endpointLabel(endpoint);
+        // Axis labels are rich text: a route's "<theme>" would vanish as an unknown tag.
+        categories << endpointLabel(endpoint).toHtmlEscaped();
         longest = std::max(longest, endpoint.p95Ms);
     }
     auto *series = new QHorizontalStackedBarSeries(chart);
