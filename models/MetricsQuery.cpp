@@ -157,6 +157,28 @@ std::shared_ptr<const SeriesDescription> MetricsQuery::describe(qint64 seriesId)
     return description;
 }
 
+QList<CatalogueEntry> MetricsQuery::catalogue()
+{
+    // One pass over the series table (a few thousand rows even in a 10-million-point store).
+    QSqlQuery *query = preparedQuery(
+        QStringLiteral("SELECT DISTINCT t.name, st.name, tp.name, g.geography_type, g.name, m.name")
+        + QLatin1String(kJoins)
+        + QStringLiteral(" WHERE s.has_public = 1 AND m.kind = ? ORDER BY 1, 2, 3, 4, 5, 6"));
+    QList<CatalogueEntry> entries;
+    if (!query)
+        return entries;
+    query->bindValue(0, int(SeriesKind::TimeSeries));
+    if (!query->exec()) {
+        m_lastError = query->lastError().text();
+        return entries;
+    }
+    while (query->next())
+        entries.append({query->value(0).toString(), query->value(1).toString(),
+                        query->value(2).toString(), query->value(3).toString(),
+                        query->value(4).toString(), query->value(5).toString()});
+    return entries;
+}
+
 QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &parents)
 {
     static const char *const columns[] = {"t.name",           "st.name", "tp.name",

@@ -61,6 +61,19 @@ struct PublicHeadline {
     std::optional<double> lowerConfidence;
 };
 
+// One time series' place in the drill-down: every level's name. The whole catalogue in one read
+// (the desktop's navigator, GET /api/v1/catalogue/timeseries) instead of a read per level.
+struct CatalogueEntry {
+    QString theme;
+    QString subTheme;
+    QString topic;
+    QString geographyType;
+    QString geography;
+    QString metric;
+
+    friend bool operator==(const CatalogueEntry &, const CatalogueEntry &) = default;
+};
+
 struct MetricInfo {
     SeriesKind kind = SeriesKind::TimeSeries;
     QString metricGroup;
@@ -78,6 +91,9 @@ public:
     MetricsQuery(const MetricsQuery &) = delete;
     MetricsQuery &operator=(const MetricsQuery &) = delete;
 
+    // Every (theme, sub-theme, topic, geography type, geography, metric) with public time-series
+    // data, sorted: the same names childNames() offers level by level.
+    QList<CatalogueEntry> catalogue();
     // Names one level below `parents` (the values of the levels above, in order), sorted, of
     // time-series data only. Empty when the parent path does not exist (or holds no public data).
     QStringList childNames(CatalogueLevel level, const QStringList &parents);

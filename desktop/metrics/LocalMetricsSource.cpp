@@ -57,31 +57,9 @@ QFuture<CatalogueResult> LocalMetricsSource::catalogue()
         Reader *r = reader(&result.error);
         if (!r)
             return result;
-        // One pass over the series table (a few thousand rows even in a 10-million-point
-        // store) instead of one DISTINCT per drill-down level and parent.
-        QSqlQuery sql(r->database.connection());
-        sql.setForwardOnly(true);
-        const bool ok = sql.exec(
-            QStringLiteral(
-                "SELECT DISTINCT t.name, st.name, tp.name, g.geography_type, g.name, m.name"
-                " FROM series s"
-                " JOIN metric m ON m.id = s.metric_id"
-                " JOIN topic tp ON tp.id = m.topic_id"
-                " JOIN sub_theme st ON st.id = tp.sub_theme_id"
-                " JOIN theme t ON t.id = st.theme_id"
-                " JOIN geography g ON g.id = s.geography_id"
-                " WHERE s.has_public = 1 AND m.kind = %1"
-                " ORDER BY 1, 2, 3, 4, 5, 6")
-                .arg(int(SeriesKind::TimeSeries)));
-        if (!ok) {
-            result.error = sql.lastError().text();
-            return result;
-        }
-        while (sql.next()) {
-            result.entries.append({sql.value(0).toString(), sql.value(1).toString(),
-                                   sql.value(2).toString(), sql.value(3).toString(),
-                                   sql.value(4).toString(), sql.value(5).toString()});
-        }
+        result.entries = r->query->catalogue();
+        if (result.entries.isEmpty())
+            result.error = r->query->lastError(); // empty for an empty store
         return result;
     });
 }

@@ -8,19 +8,8 @@
 
 namespace isobar {
 
-// One public time series' place in the catalogue: a metric at one area. The navigator's tree
-// (theme > sub-theme > topic > metric) and its area selector are both built from these.
-struct CatalogueEntry {
-    QString theme;
-    QString subTheme;
-    QString topic;
-    QString geographyType;
-    QString geography;
-    QString metric;
-
-    friend bool operator==(const CatalogueEntry &, const CatalogueEntry &) = default;
-};
-
+// The catalogue (CatalogueEntry, from models/): each entry a metric at one area. The navigator's
+// tree (theme > sub-theme > topic > metric) and its area selector are both built from these.
 struct CatalogueResult {
     QList<CatalogueEntry> entries; // sorted by theme, sub-theme, topic, type, area, metric
     QString error;                 // empty on success

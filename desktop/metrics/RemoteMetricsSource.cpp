@@ -3,6 +3,7 @@
 #include "CatalogueCrawl.h"
 #include "DateParsing.h"
 
+#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,6 +11,7 @@
 #include <QPromise>
 #include <QtConcurrent>
 #include <memory>
+#include <optional>
 
 namespace isobar {
 
@@ -56,6 +58,22 @@ SeriesResult parseDownload(const QByteArray &body)
     return result;
 }
 
+// GET /api/v1/catalogue's rows; nullopt when the answer is not that shape.
+std::optional<QList<CatalogueEntry>> parseCatalogue(const QByteArray &body)
+{
+    const QJsonObject answer = QJsonDocument::fromJson(body).object();
+    if (!answer.value(u"results").isArray())
+        return std::nullopt;
+    QList<CatalogueEntry> entries;
+    for (const QJsonValue &value : answer.value(u"results").toArray()) {
+        const QJsonObject row = value.toObject();
+        auto text = [&row](const char *key) { return row.value(QLatin1String(key)).toString(); };
+        entries.append({text("theme"), text("sub_theme"), text("topic"), text("geography_type"),
+                        text("geography"), text("metric")});
+    }
+    return entries;
+}
+
 } // namespace
 
 QString replyError(QNetworkReply *reply, const QByteArray &body)
@@ -82,9 +100,40 @@ QUrl RemoteMetricsSource::endpoint(const QByteArray &encodedPath) const
     return QUrl::fromEncoded(base + encodedPath, QUrl::StrictMode);
 }
 
+// An Isobar answers the whole catalogue at once; a server with only the UKHSA drill-down (404
+// here) is crawled level by level instead, one request per level and parent.
 QFuture<CatalogueResult> RemoteMetricsSource::catalogue()
 {
-    return (new CatalogueCrawl(*this, m_network))->start();
+    auto promise = std::make_shared<QPromise<CatalogueResult>>();
+    QFuture<CatalogueResult> future = promise->future();
+    promise->start();
+    QNetworkReply *reply = m_network.get(QNetworkRequest(endpoint("/api/v1/catalogue")));
+    QObject::connect(reply, &QNetworkReply::finished, reply, [this, reply, promise] {
+        reply->deleteLater();
+        const QByteArray answer = reply->readAll();
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 404) {
+            QFutureWatcher<CatalogueResult> *crawl = new QFutureWatcher<CatalogueResult>;
+            QObject::connect(crawl, &QFutureWatcherBase::finished, crawl, [crawl, promise] {
+                promise->addResult(crawl->result());
+                promise->finish();
+                crawl->deleteLater();
+            });
+            crawl->setFuture((new CatalogueCrawl(*this, m_network))->start());
+            return;
+        }
+        CatalogueResult result;
+        if (reply->error() != QNetworkReply::NoError) {
+            result.error = replyError(reply, answer);
+        } else if (auto entries = parseCatalogue(answer)) {
+            result.entries = std::move(*entries);
+        } else {
+            result.error = QStringLiteral("%1: not a catalogue answer").arg(reply->url().path());
+        }
+        promise->addResult(result);
+        promise->finish();
+    });
+    return future;
 }
 
 QFuture<SeriesResult> RemoteMetricsSource::series(const SeriesQuery &query)

@@ -7,10 +7,10 @@
 
 namespace isobar {
 
-// A remote Isobar read through its public API only, never its database: the UKHSA-compatible
-// drill-down (/api/public/timeseries/...) for the catalogue, POST /api/downloads/v2 for a
-// series' points. QNetworkAccessManager answers asynchronously on the GUI thread; JSON is
-// parsed on a worker.
+// A remote Isobar read through its public API only, never its database: GET /api/v1/catalogue
+// (or, from a server without it, the UKHSA-compatible drill-down /api/public/timeseries/...) for
+// the catalogue, POST /api/downloads/v2 for a series' points. QNetworkAccessManager answers
+// asynchronously on the GUI thread; JSON is parsed on a worker.
 class RemoteMetricsSource : public MetricsSource
 {
 public:

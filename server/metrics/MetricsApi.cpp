@@ -237,6 +237,10 @@ void MetricsApi::registerRoutes(Router &router)
                        })));
         }
     }
+    router.add("GET", u"/api/v1/catalogue"_qs,
+               u"Every metric and area with public time series, in one answer"_qs,
+               cached(guarded(
+                   [this](const HttpRequest &r, const RouteParams &) { return catalogue(r); })));
     router.add(
         "GET", u"/api/headlines/v3"_qs, u"Latest headline value of a headline metric"_qs,
         cached(guarded([this](const HttpRequest &r, const RouteParams &) { return headline(r); })));
@@ -276,6 +280,24 @@ QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &re
             });
         }
         return HttpResponse::json(items);
+    });
+}
+
+QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)
+{
+    QueryParameters(request.query, {});
+    return m_runner.run([](MetricsQuery &query) {
+        QJsonArray results;
+        for (const CatalogueEntry &entry : query.catalogue()) {
+            results.append(QJsonObject{{u"theme"_qs, entry.theme},
+                                       {u"sub_theme"_qs, entry.subTheme},
+                                       {u"topic"_qs, entry.topic},
+                                       {u"geography_type"_qs, entry.geographyType},
+                                       {u"geography"_qs, entry.geography},
+                                       {u"metric"_qs, entry.metric}});
+        }
+        return HttpResponse::json(
+            QJsonObject{{u"count"_qs, double(results.size())}, {u"results"_qs, results}});
     });
 }
 

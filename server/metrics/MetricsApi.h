@@ -31,6 +31,8 @@ public:
 private:
     QFuture<HttpResponse> catalogueList(int level, const HttpRequest &request,
                                         const RouteParams &params);
+    // The drill-down flattened: one answer instead of a request per level and parent.
+    QFuture<HttpResponse> catalogue(const HttpRequest &request);
     QFuture<HttpResponse> catalogueDetail(int level, const HttpRequest &request,
                                           const RouteParams &params);
     QFuture<HttpResponse> timeseriesPoints(const HttpRequest &request, const RouteParams &params);

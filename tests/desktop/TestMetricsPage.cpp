@@ -1,3 +1,4 @@
+#include "CatalogueCrawl.h"
 #include "ChartCard.h"
 #include "ChartView.h"
 #include "Ingestor.h"
@@ -5,6 +6,7 @@
 #include "MetricTreeModel.h"
 #include "MetricsDatabase.h"
 #include "MetricsPage.h"
+#include "RemoteMetricsSource.h"
 #include "SeriesTableModel.h"
 #include "TestSupport.h"
 
@@ -15,6 +17,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QNetworkAccessManager>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -397,6 +400,23 @@ private Q_SLOTS:
         QCOMPARE(restored.cards().at(1)->shownPoints().constFirst().series->geography,
                  u"Scotland"_qs);
         QCOMPARE(restored.cards().at(0)->selection().series.geography, u"England"_qs);
+    }
+
+    // A server with only the UKHSA drill-down is crawled level by level: the same catalogue.
+    void crawlFindsWhatTheCatalogueLists()
+    {
+        isobar::test::ServerProcess server;
+        QVERIFY2(server.start(m_database, {u"--rate-limit"_qs, u"0"_qs}),
+                 server.output().constData());
+        RemoteMetricsSource source(QUrl(u"http://127.0.0.1:%1/"_qs.arg(server.port())));
+        QNetworkAccessManager network;
+        QFuture<CatalogueResult> crawled = (new CatalogueCrawl(source, network))->start();
+        QFuture<CatalogueResult> listed = source.catalogue();
+        QTRY_VERIFY_WITH_TIMEOUT(crawled.isFinished() && listed.isFinished(), 60000);
+        QCOMPARE(crawled.result().error, QString());
+        QCOMPARE(listed.result().error, QString());
+        QVERIFY(listed.result().entries.size() > 100);
+        QCOMPARE(crawled.result().entries, listed.result().entries);
     }
 
     void remoteSourceShowsTheSameNumbers()

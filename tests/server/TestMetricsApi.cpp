@@ -231,6 +231,7 @@ private Q_SLOTS:
     void wrongMethod();
     void oversizedBody();
     void nonPublicAndEmbargoedNeverServed();
+    void catalogueIsTheDrillDownFlattened();
     void hiddenNamesAreUnknown_data();
     void hiddenNamesAreUnknown();
 
@@ -800,6 +801,46 @@ void TestMetricsApi::oversizedBody()
         post("/api/tables/v4", "{\"plots\":[" + QByteArray(65536 - 12, ' ') + "]}");
     QCOMPARE(accepted.status, 400);
     QCOMPARE(accepted.json().object().value(u"field").toString(), u"plots"_qs);
+}
+
+void TestMetricsApi::catalogueIsTheDrillDownFlattened()
+{
+    // Every leaf of the drill-down, walked level by level by name.
+    QList<QStringList> walked{{}};
+    for (const char *collection :
+         {"themes", "sub_themes", "topics", "geography_types", "geographies", "metrics"}) {
+        QList<QStringList> deeper;
+        for (const QStringList &path : std::as_const(walked)) {
+            QByteArray target = kTimeseries;
+            static const char *const kCollections[] = {"themes", "sub_themes", "topics",
+                                                       "geography_types", "geographies"};
+            for (int i = 0; i < path.size(); ++i)
+                target +=
+                    '/' + QByteArray(kCollections[i]) + '/' + QUrl::toPercentEncoding(path[i]);
+            const HttpReply reply = get(target + '/' + collection);
+            QCOMPARE(reply.status, 200);
+            for (const QJsonValue &item : reply.json().array())
+                deeper.append(path + QStringList{item.toObject().value(u"name").toString()});
+        }
+        walked = deeper;
+    }
+    const HttpReply reply = get("/api/v1/catalogue");
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
+    const QJsonObject answer = reply.json().object();
+    QList<QStringList> flat;
+    for (const QJsonValue &row : answer.value(u"results").toArray()) {
+        const QJsonObject o = row.toObject();
+        flat.append({o.value(u"theme").toString(), o.value(u"sub_theme").toString(),
+                     o.value(u"topic").toString(), o.value(u"geography_type").toString(),
+                     o.value(u"geography").toString(), o.value(u"metric").toString()});
+    }
+    QCOMPARE(flat, walked);
+    QCOMPARE(answer.value(u"count").toInt(), 5); // no headline, no OFF-SENS_, embargo respected
+    QVERIFY(flat.contains(QStringList{u"infectious_disease"_qs, u"respiratory"_qs, u"COVID-19"_qs,
+                                      u"Lower Tier Local Authority"_qs, u"East Devon"_qs,
+                                      u"COVID-19_deaths_ONSByWeek"_qs}));
+    QCOMPARE(get("/api/v1/catalogue?page=2").status, 400); // it takes no parameters
 }
 
 void TestMetricsApi::nonPublicAndEmbargoedNeverServed()
