@@ -3,15 +3,20 @@
 #include "SqliteStatement.h"
 
 #include <QDateTime>
+#include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 
 namespace isobar {
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcRequestStats, "isobar.monitoring")
 
 constexpr qint64 kHourMs = 3'600'000;
 constexpr int kExpireBatch = 5000;
@@ -63,12 +68,67 @@ struct SubjectSums {
     qint64 requests = 0, errors = 0, firstMs = 0, lastMs = 0;
 };
 
+qint64 floorDiv(qint64 value, qint64 divisor)
+{
+    return value / divisor - (value % divisor < 0 ? 1 : 0);
+}
+
 // [from, to) as whole hours.
 std::pair<qint64, qint64> hourRange(qint64 fromMs, qint64 toMs)
 {
-    const qint64 first = fromMs / kHourMs;
-    const qint64 last = (std::max(toMs, fromMs + 1) - 1) / kHourMs;
+    const qint64 first = floorDiv(fromMs, kHourMs);
+    const qint64 last = floorDiv(std::max(toMs, fromMs + 1) - 1, kHourMs);
     return {first, last};
+}
+
+// A range of whole hours by where its sums are read: the whole days inside it from a day
+// roll-up, the hours before the first and after the last whole day from the hourly one. An
+// empty span has first > last.
+struct RangeParts {
+    std::pair<qint64, qint64> days{1, 0};
+    std::array<std::pair<qint64, qint64>, 2> hourSpans{{{1, 0}, {1, 0}}};
+};
+
+RangeParts splitRange(qint64 firstHour, qint64 lastHour, bool useDays)
+{
+    RangeParts parts;
+    const qint64 firstDay = floorDiv(firstHour + 23, 24);
+    const qint64 lastDay = floorDiv(lastHour + 1, 24) - 1;
+    if (!useDays || firstDay > lastDay) {
+        parts.hourSpans[0] = {firstHour, lastHour};
+        return parts;
+    }
+    parts.days = {firstDay, lastDay};
+    parts.hourSpans = {{{firstHour, firstDay * 24 - 1}, {(lastDay + 1) * 24, lastHour}}};
+    return parts;
+}
+
+// Runs `hourSql` over the range's hour spans and `daySql` over its whole days (each with the
+// first and last hour or day as parameters 1 and 2, and `route`, when not empty, as 3), handing
+// every row to `row`. False with `error` set if SQLite refused.
+template <typename Row>
+bool scan(QSqlDatabase &db, const RangeParts &parts, const QByteArray &hourSql,
+          const QByteArray &daySql, const QByteArray &route, Row row, QString *error)
+{
+    auto run = [&](const QByteArray &sql, std::pair<qint64, qint64> span) {
+        if (span.first > span.second)
+            return true;
+        SqliteStatement statement(db, sql);
+        if (!statement.isValid()) {
+            *error = statement.error();
+            return false;
+        }
+        statement.bind(1, span.first);
+        statement.bind(2, span.second);
+        if (!route.isEmpty())
+            statement.bind(3, route);
+        while (statement.next())
+            row(statement);
+        *error = statement.error();
+        return error->isEmpty();
+    };
+    return run(daySql, parts.days) && run(hourSql, parts.hourSpans[0])
+           && run(hourSql, parts.hourSpans[1]);
 }
 
 QJsonObject percentiles(const QList<qint64> &histogram)
@@ -80,19 +140,27 @@ QJsonObject percentiles(const QList<qint64> &histogram)
         {u"p50_ms"_qs, ms(0.50)}, {u"p95_ms"_qs, ms(0.95)}, {u"p99_ms"_qs, ms(0.99)}};
 }
 
-// Rows of (key, bucket, requests) from rollup_latency summed into one histogram per key.
-template <typename Key> QHash<Key, QList<qint64>> readHistograms(QSqlQuery &query)
+int histogramSize()
 {
-    const int bucketCount = int(LatencyBuckets::upperBoundsUs().size()) + 1;
-    QHash<Key, QList<qint64>> histograms;
-    while (query.next()) {
-        QList<qint64> &histogram = histograms[query.value(0).value<Key>()];
-        if (histogram.isEmpty())
-            histogram.resize(bucketCount);
-        histogram[std::clamp(query.value(1).toInt(), 0, bucketCount - 1)] +=
-            query.value(2).toLongLong();
-    }
-    return histograms;
+    return int(LatencyBuckets::upperBoundsUs().size()) + 1;
+}
+
+void addToHistogram(QList<qint64> &histogram, qint64 bucket, qint64 requests)
+{
+    if (histogram.isEmpty())
+        histogram.resize(histogramSize());
+    histogram[std::clamp<qint64>(bucket, 0, histogram.size() - 1)] += requests;
+}
+
+int statusClass(qint64 status)
+{
+    return int(std::clamp<qint64>(status / 100, 1, 5));
+}
+
+void logScanError(const char *what, const QString &error)
+{
+    qCWarning(lcRequestStats).noquote()
+        << "event=stats_query_failed stats=" << what << " error=" << error;
 }
 
 } // namespace
@@ -262,34 +330,60 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
             return fail();
         }
     }
-    QSqlQuery endpoint(m_db);
-    endpoint.prepare(QStringLiteral(
-        "INSERT INTO rollup_endpoint (hour, route, method, status, requests, duration_us, bytes)"
-        " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET requests = requests + excluded.requests,"
-        " duration_us = duration_us + excluded.duration_us, bytes = bytes + excluded.bytes"));
+    // The day roll-ups take the same sums keyed by day (hour / 24, UTC days).
+    QHash<EndpointKey, Sums> endpointDays;
     for (auto it = endpoints.cbegin(); it != endpoints.cend(); ++it) {
-        for (const QVariant &value :
-             {QVariant(it.key().hour), QVariant(it.key().route),
-              QVariant(QString::fromLatin1(it.key().method)), QVariant(it.key().status),
-              QVariant(it->requests), QVariant(it->durationUs), QVariant(it->bytes)})
-            endpoint.addBindValue(value);
-        if (!exec(endpoint, error))
-            return fail();
+        EndpointKey day = it.key();
+        day.hour /= 24;
+        Sums &sums = endpointDays[day];
+        sums.requests += it->requests;
+        sums.durationUs += it->durationUs;
+        sums.bytes += it->bytes;
     }
-    QSqlQuery histogram(m_db);
-    histogram.prepare(
-        QStringLiteral("INSERT INTO rollup_latency (hour, route, bucket, requests) VALUES (?,?,?,?)"
-                       " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests"));
+    QHash<std::pair<qint64, QString>, QList<qint64>> latencyDays;
     for (auto it = latency.cbegin(); it != latency.cend(); ++it) {
-        for (int bucket = 0; bucket < it->size(); ++bucket) {
-            if (it->at(bucket) == 0)
-                continue;
-            histogram.addBindValue(it.key().first);
-            histogram.addBindValue(it.key().second);
-            histogram.addBindValue(bucket);
-            histogram.addBindValue(it->at(bucket));
-            if (!exec(histogram, error))
+        QList<qint64> &histogram = latencyDays[{it.key().first / 24, it.key().second}];
+        for (int bucket = 0; bucket < it->size(); ++bucket)
+            addToHistogram(histogram, bucket, it->at(bucket));
+    }
+    QSqlQuery endpoint(m_db);
+    QSqlQuery histogram(m_db);
+    for (const auto &[endpointTable, latencyTable, time, rows, histograms] :
+         {std::tuple("rollup_endpoint", "rollup_latency", "hour", &endpoints, &latency),
+          std::tuple("rollup_endpoint_day", "rollup_latency_day", "day", &endpointDays,
+                     &latencyDays)}) {
+        endpoint.prepare(
+            QStringLiteral(
+                "INSERT INTO %1 (%2, route, method, status, requests, duration_us, bytes)"
+                " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
+                " requests = requests + excluded.requests,"
+                " duration_us = duration_us + excluded.duration_us,"
+                " bytes = bytes + excluded.bytes")
+                .arg(QLatin1String(endpointTable), QLatin1String(time)));
+        for (auto it = rows->cbegin(); it != rows->cend(); ++it) {
+            for (const QVariant &value :
+                 {QVariant(it.key().hour), QVariant(it.key().route),
+                  QVariant(QString::fromLatin1(it.key().method)), QVariant(it.key().status),
+                  QVariant(it->requests), QVariant(it->durationUs), QVariant(it->bytes)})
+                endpoint.addBindValue(value);
+            if (!exec(endpoint, error))
                 return fail();
+        }
+        histogram.prepare(
+            QStringLiteral("INSERT INTO %1 (%2, route, bucket, requests) VALUES (?,?,?,?)"
+                           " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests")
+                .arg(QLatin1String(latencyTable), QLatin1String(time)));
+        for (auto it = histograms->cbegin(); it != histograms->cend(); ++it) {
+            for (int bucket = 0; bucket < it->size(); ++bucket) {
+                if (it->at(bucket) == 0)
+                    continue;
+                histogram.addBindValue(it.key().first);
+                histogram.addBindValue(it.key().second);
+                histogram.addBindValue(bucket);
+                histogram.addBindValue(it->at(bucket));
+                if (!exec(histogram, error))
+                    return fail();
+            }
         }
     }
     QSqlQuery cell(m_db);
@@ -333,7 +427,7 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
 
 qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error)
 {
-    const qint64 rollupHour = rollupBeforeMs / kHourMs;
+    const qint64 rollupDay = floorDiv(rollupBeforeMs, 24 * kHourMs);
     qint64 deleted = 0;
     // WITHOUT ROWID tables have no rowid to batch on; their rows are few (one per hour and
     // key), so one statement each is short. Raw events are many: those go in batches.
@@ -352,10 +446,15 @@ qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QStri
         if (rows < kExpireBatch)
             break;
     }
-    for (const char *table :
-         {"rollup_endpoint", "rollup_latency", "rollup_cell", "rollup_subject"}) {
-        query.prepare(QStringLiteral("DELETE FROM %1 WHERE hour < ?").arg(QLatin1String(table)));
-        query.addBindValue(rollupHour);
+    for (const auto &[table, time, before] : {std::tuple("rollup_endpoint", "hour", rollupDay * 24),
+                                              std::tuple("rollup_latency", "hour", rollupDay * 24),
+                                              std::tuple("rollup_cell", "hour", rollupDay * 24),
+                                              std::tuple("rollup_subject", "hour", rollupDay * 24),
+                                              std::tuple("rollup_endpoint_day", "day", rollupDay),
+                                              std::tuple("rollup_latency_day", "day", rollupDay)}) {
+        query.prepare(QStringLiteral("DELETE FROM %1 WHERE %2 < ?")
+                          .arg(QLatin1String(table), QLatin1String(time)));
+        query.addBindValue(before);
         if (!exec(query, error))
             return -1;
         deleted += query.numRowsAffected();
@@ -430,46 +529,61 @@ RequestStats::RequestStats(QSqlDatabase &db, Options options)
 QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
-    QSqlQuery query(m_db);
-    query.prepare(
-        QStringLiteral("SELECT route, method, status / 100, sum(requests) FROM rollup_endpoint"
-                       " WHERE hour BETWEEN ? AND ? GROUP BY route, method, status / 100"));
-    query.addBindValue(firstHour);
-    query.addBindValue(lastHour);
-    query.exec();
+    const RangeParts parts = splitRange(firstHour, lastHour, true);
+    struct EndpointSums {
+        qint64 requests = 0, errors = 0;
+    };
+    QHash<std::pair<QByteArray, QByteArray>, EndpointSums> sums; // (method, route)
     qint64 classes[6] = {};
     qint64 total = 0;
-    QMap<QString, QJsonObject> endpoints; // "GET /path", sorted
-    QMap<QString, qint64> endpointTotals, endpointErrors;
-    while (query.next()) {
-        const QString key = query.value(1).toString() + u' ' + query.value(0).toString();
-        const int statusClass = std::clamp(query.value(2).toInt(), 1, 5);
-        const qint64 count = query.value(3).toLongLong();
-        classes[statusClass] += count;
-        total += count;
-        endpointTotals[key] += count;
-        if (statusClass >= 4)
-            endpointErrors[key] += count;
-    }
+    QString error;
+    const bool endpointsRead = scan(
+        m_db, parts,
+        "SELECT method, route, status, requests FROM rollup_endpoint"
+        " WHERE hour BETWEEN ? AND ?",
+        "SELECT method, route, status, requests FROM rollup_endpoint_day WHERE day BETWEEN ? AND ?",
+        {},
+        [&](const SqliteStatement &row) {
+            EndpointSums &endpoint =
+                sums[{row.utf8At(0).toByteArray(), row.utf8At(1).toByteArray()}];
+            const int statusClass = isobar::statusClass(row.int64At(2));
+            const qint64 count = row.int64At(3);
+            classes[statusClass] += count;
+            total += count;
+            endpoint.requests += count;
+            if (statusClass >= 4)
+                endpoint.errors += count;
+        },
+        &error);
+    if (!endpointsRead)
+        logScanError("summary", error);
     // Latency is kept per route (all methods): most routes have one method.
-    query.prepare(QStringLiteral("SELECT route, bucket, sum(requests) FROM rollup_latency"
-                                 " WHERE hour BETWEEN ? AND ? GROUP BY route, bucket"));
-    query.addBindValue(firstHour);
-    query.addBindValue(lastHour);
-    query.exec();
-    const QHash<QString, QList<qint64>> histograms = readHistograms<QString>(query);
+    QHash<QByteArray, QList<qint64>> histograms;
+    const bool latencyRead = scan(
+        m_db, parts,
+        "SELECT route, bucket, requests FROM rollup_latency WHERE hour BETWEEN ? AND ?",
+        "SELECT route, bucket, requests FROM rollup_latency_day WHERE day BETWEEN ? AND ?", {},
+        [&](const SqliteStatement &row) {
+            addToHistogram(histograms[row.utf8At(0).toByteArray()], row.int64At(1), row.int64At(2));
+        },
+        &error);
+    if (!latencyRead)
+        logScanError("summary", error);
+    QMap<QString, std::pair<QByteArray, EndpointSums>> endpoints; // "GET /path", sorted
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it)
+        endpoints.insert(QString::fromUtf8(it.key().first + ' ' + it.key().second),
+                         {it.key().second, it.value()});
     QJsonArray perEndpoint;
-    for (auto it = endpointTotals.cbegin(); it != endpointTotals.cend(); ++it) {
-        const QString route = it.key().section(u' ', 1);
-        const QList<qint64> histogram = histograms.value(route);
+    for (auto it = endpoints.cbegin(); it != endpoints.cend(); ++it) {
+        const QList<qint64> histogram = histograms.value(it->first);
         qint64 routeRequests = 0;
         for (qint64 count : histogram)
             routeRequests += count;
         QJsonObject entry = percentiles(histogram);
-        entry.insert(u"endpoint"_qs, route);
+        entry.insert(u"endpoint"_qs, QString::fromUtf8(it->first));
         entry.insert(u"method"_qs, it.key().section(u' ', 0, 0));
-        entry.insert(u"requests"_qs, double(it.value()));
-        entry.insert(u"errors"_qs, double(endpointErrors.value(it.key())));
+        entry.insert(u"requests"_qs, double(it->second.requests));
+        entry.insert(u"errors"_qs, double(it->second.errors));
         const double over = routeRequests
                                 ? LatencyBuckets::countAboveUs(histogram, m_options.objectiveUs)
                                       / double(routeRequests)
@@ -507,32 +621,42 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
 QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, const QString &route)
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
-    QSqlQuery query(m_db);
-    // Both roll-ups are read the same way: per bucket, one column grouped, summed requests.
-    auto select = [&](const char *column, const char *table) {
-        query.prepare(QStringLiteral("SELECT hour / %1, %2, sum(requests) FROM %3"
-                                     " WHERE hour BETWEEN ? AND ?%4 GROUP BY 1, 2")
-                          .arg(bucketHours)
-                          .arg(QLatin1String(column), QLatin1String(table),
-                               route.isEmpty() ? QString() : QStringLiteral(" AND route = ?")));
-        query.addBindValue(firstHour);
-        query.addBindValue(lastHour);
-        if (!route.isEmpty())
-            query.addBindValue(route);
-        query.exec();
+    // Day rows fit only buckets of whole days; hourly buckets read the hours.
+    const RangeParts parts = splitRange(firstHour, lastHour, bucketHours % 24 == 0);
+    const qint64 firstBucket = floorDiv(firstHour, bucketHours);
+    const qint64 lastBucket = floorDiv(lastHour, bucketHours);
+    std::vector<std::array<qint64, 6>> counts(size_t(lastBucket - firstBucket + 1));
+    std::vector<QList<qint64>> histograms(counts.size());
+    // Both roll-ups are read the same way: the hour (a day's first hour for day rows), one
+    // column, requests.
+    const QByteArray routeFilter = route.isEmpty() ? QByteArray() : " AND route = ?";
+    auto select = [&](const char *column, const char *table, auto add) {
+        QString error;
+        const QByteArray hourSql = QByteArray("SELECT hour, ") + column + ", requests FROM " + table
+                                   + " WHERE hour BETWEEN ? AND ?" + routeFilter;
+        const QByteArray daySql = QByteArray("SELECT day * 24, ") + column + ", requests FROM "
+                                  + table + "_day WHERE day BETWEEN ? AND ?" + routeFilter;
+        const bool read = scan(
+            m_db, parts, hourSql, daySql, route.toUtf8(),
+            [&](const SqliteStatement &row) {
+                add(size_t(floorDiv(row.int64At(0), bucketHours) - firstBucket), row.int64At(1),
+                    row.int64At(2));
+            },
+            &error);
+        if (!read)
+            logScanError("timeline", error);
     };
-    select("status / 100", "rollup_endpoint");
-    QMap<qint64, std::array<qint64, 6>> counts;
-    while (query.next())
-        counts[query.value(0).toLongLong()][std::clamp(query.value(1).toInt(), 1, 5)] +=
-            query.value(2).toLongLong();
-    select("bucket", "rollup_latency");
-    const QHash<qint64, QList<qint64>> histograms = readHistograms<qint64>(query);
+    select("status", "rollup_endpoint", [&](size_t at, qint64 status, qint64 requests) {
+        counts[at][statusClass(status)] += requests;
+    });
+    select("bucket", "rollup_latency", [&](size_t at, qint64 bucket, qint64 requests) {
+        addToHistogram(histograms[at], bucket, requests);
+    });
     // Every bucket in the range appears, empty ones with zeros, so a chart has no gaps.
     QJsonArray buckets;
-    for (qint64 bucket = firstHour / bucketHours; bucket <= lastHour / bucketHours; ++bucket) {
-        const std::array<qint64, 6> c = counts.value(bucket);
-        QJsonObject entry = percentiles(histograms.value(bucket));
+    for (qint64 bucket = firstBucket; bucket <= lastBucket; ++bucket) {
+        const std::array<qint64, 6> &c = counts[size_t(bucket - firstBucket)];
+        QJsonObject entry = percentiles(histograms[size_t(bucket - firstBucket)]);
         entry.insert(u"time"_qs, isoTime(bucket * bucketHours * kHourMs));
         entry.insert(u"requests"_qs, double(c[1] + c[2] + c[3] + c[4] + c[5]));
         entry.insert(u"1xx"_qs, double(c[1]));
@@ -545,59 +669,83 @@ QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, c
     return buckets;
 }
 
-QJsonArray RequestStats::geography(qint64 fromMs, qint64 toMs, int limit)
+QList<CellCount> RequestStats::busiestCells(qint64 fromMs, qint64 toMs, int limit)
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
-    QSqlQuery query(m_db);
-    query.prepare(QStringLiteral(
-        "SELECT cell_lat, cell_lon, max(half_lat), max(half_lon), sum(requests),"
-        " sum(hits), sum(misses), sum(stale) FROM rollup_cell WHERE hour BETWEEN ? AND ?"
-        " GROUP BY cell_lat, cell_lon ORDER BY 5 DESC, 1, 2 LIMIT ?"));
-    query.addBindValue(firstHour);
-    query.addBindValue(lastHour);
-    query.addBindValue(limit);
-    query.exec();
-    QJsonArray cells;
-    while (query.next()) {
-        const double lat = query.value(0).toDouble();
-        const double lon = query.value(1).toDouble();
-        const double halfLat = query.value(2).toDouble();
-        const double halfLon = query.value(3).toDouble();
-        cells.append(QJsonObject{
-            {u"latitude"_qs, lat},
-            {u"longitude"_qs, lon},
-            {u"bounds"_qs, QJsonObject{{u"south"_qs, lat - halfLat},
-                                       {u"west"_qs, lon - halfLon},
-                                       {u"north"_qs, lat + halfLat},
-                                       {u"east"_qs, lon + halfLon}}},
-            {u"requests"_qs, double(query.value(4).toLongLong())},
-            {u"cache"_qs, QJsonObject{{u"hit"_qs, double(query.value(5).toLongLong())},
-                                      {u"miss"_qs, double(query.value(6).toLongLong())},
-                                      {u"stale"_qs, double(query.value(7).toLongLong())}}},
-        });
-    }
+    // Cells have no day table: compaction folds their old hours into each day's first hour.
+    QHash<std::pair<double, double>, CellCount> sums;
+    QString error;
+    const bool read = scan(
+        m_db, splitRange(firstHour, lastHour, false),
+        "SELECT cell_lat, cell_lon, half_lat, half_lon, requests, hits, misses, stale"
+        " FROM rollup_cell WHERE hour BETWEEN ? AND ?",
+        {}, {},
+        [&](const SqliteStatement &row) {
+            CellCount &cell = sums[{row.doubleAt(0), row.doubleAt(1)}];
+            cell.cell.latitude = row.doubleAt(0);
+            cell.cell.longitude = row.doubleAt(1);
+            cell.cell.halfLatitude = std::max(cell.cell.halfLatitude, row.doubleAt(2));
+            cell.cell.halfLongitude = std::max(cell.cell.halfLongitude, row.doubleAt(3));
+            cell.requests += row.int64At(4);
+            cell.hits += row.int64At(5);
+            cell.misses += row.int64At(6);
+            cell.stale += row.int64At(7);
+        },
+        &error);
+    if (!read)
+        logScanError("geography", error);
+    QList<CellCount> cells = sums.values();
+    const auto busier = [](const CellCount &a, const CellCount &b) {
+        return std::tuple(b.requests, a.cell.latitude, a.cell.longitude)
+               < std::tuple(a.requests, b.cell.latitude, b.cell.longitude);
+    };
+    const qsizetype kept = std::clamp<qsizetype>(limit, 0, cells.size());
+    std::partial_sort(cells.begin(), cells.begin() + kept, cells.end(), busier);
+    cells.resize(kept);
     return cells;
 }
 
 QJsonArray RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
-    QSqlQuery query(m_db);
-    query.prepare(
-        QStringLiteral("SELECT subject, sum(requests), sum(errors), min(first_ms), max(last_ms)"
-                       " FROM rollup_subject WHERE hour BETWEEN ? AND ? GROUP BY subject"
-                       " ORDER BY 2 DESC, 1 LIMIT ?"));
-    query.addBindValue(firstHour);
-    query.addBindValue(lastHour);
-    query.addBindValue(limit);
-    query.exec();
+    // Subjects have no day table either: their old hours are folded like the cells'.
+    QHash<QByteArray, SubjectSums> sums;
+    QString error;
+    const bool read = scan(
+        m_db, splitRange(firstHour, lastHour, false),
+        "SELECT subject, requests, errors, first_ms, last_ms FROM rollup_subject"
+        " WHERE hour BETWEEN ? AND ?",
+        {}, {},
+        [&](const SqliteStatement &row) {
+            SubjectSums &subject = sums[row.utf8At(0).toByteArray()];
+            subject.firstMs =
+                subject.requests ? std::min(subject.firstMs, row.int64At(3)) : row.int64At(3);
+            subject.lastMs = std::max(subject.lastMs, row.int64At(4));
+            subject.requests += row.int64At(1);
+            subject.errors += row.int64At(2);
+        },
+        &error);
+    if (!read)
+        logScanError("users", error);
+    std::vector<std::pair<QByteArray, SubjectSums>> ranked;
+    ranked.reserve(size_t(sums.size()));
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it)
+        ranked.emplace_back(it.key(), it.value());
+    // Busiest first, then by name in SQLite's binary (UTF-8 byte) order.
+    const auto busier = [](const auto &a, const auto &b) {
+        return a.second.requests != b.second.requests ? a.second.requests > b.second.requests
+                                                      : a.first < b.first;
+    };
+    const size_t kept = std::min(size_t(std::max(limit, 0)), ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + ptrdiff_t(kept), ranked.end(), busier);
     QJsonArray users;
-    while (query.next()) {
-        users.append(QJsonObject{{u"subject"_qs, query.value(0).toString()},
-                                 {u"requests"_qs, double(query.value(1).toLongLong())},
-                                 {u"errors"_qs, double(query.value(2).toLongLong())},
-                                 {u"first_seen"_qs, isoTime(query.value(3).toLongLong())},
-                                 {u"last_seen"_qs, isoTime(query.value(4).toLongLong())}});
+    for (size_t i = 0; i < kept; ++i) {
+        const auto &[subject, totals] = ranked[i];
+        users.append(QJsonObject{{u"subject"_qs, QString::fromUtf8(subject)},
+                                 {u"requests"_qs, double(totals.requests)},
+                                 {u"errors"_qs, double(totals.errors)},
+                                 {u"first_seen"_qs, isoTime(totals.firstMs)},
+                                 {u"last_seen"_qs, isoTime(totals.lastMs)}});
     }
     return users;
 }

@@ -17,6 +17,7 @@ struct CellBounds {
     double longitude = 0;
     double halfLatitude = 0;
     double halfLongitude = 0;
+    bool operator==(const CellBounds &) const = default;
 };
 
 // One answered request, as ops see it.
@@ -44,15 +45,25 @@ struct LatencyBuckets {
     static double countAboveUs(const QList<qint64> &counts, qint64 thresholdUs);
 };
 
-// Writes batches of events: the raw rows and, in the same transaction, the hourly roll-ups
-// they add to. One writer connection; the caller decides when (batches, a background thread).
+// A cache cell's weather requests over a time range, as the geography stats report them.
+struct CellCount {
+    CellBounds cell;
+    qint64 requests = 0, hits = 0, misses = 0, stale = 0;
+    bool operator==(const CellCount &) const = default;
+};
+
+// Writes batches of events: the raw rows and, in the same transaction, the roll-ups they add to:
+// hourly ones, and day ones of endpoints and latency so that summaries over weeks read a row per
+// day and key, not 24. One writer connection; the caller decides when (batches, a background
+// thread).
 class RequestLogWriter
 {
 public:
     explicit RequestLogWriter(QSqlDatabase &db);
 
     bool write(const QList<RequestEvent> &events, QString *error);
-    // Deletes raw events before `rawBeforeMs` and roll-ups before `rollupBeforeMs`, in small
+    // Deletes raw events before `rawBeforeMs` and roll-ups of the whole days before
+    // `rollupBeforeMs` (hour and day roll-ups then always cover the same days), in small
     // transactions so other writers get their turn. Returns the rows deleted.
     qint64 expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error);
     // Folds the per-cell and per-subject hours of each whole day before `beforeMs` (looking back
@@ -66,7 +77,9 @@ private:
 };
 
 // Reads the roll-ups for the stats API. Times in ms since the epoch; ranges are [from, to),
-// widened to whole hours (the roll-ups' resolution).
+// widened to whole hours (the roll-ups' resolution). The whole days inside a range are read from
+// the day roll-ups, its partial first and last days from the hours. Rows are streamed in primary
+// key order and summed here: no sort in SQLite, no QVariant per value.
 class RequestStats
 {
 public:
@@ -79,8 +92,8 @@ public:
 
     QJsonObject summary(qint64 fromMs, qint64 toMs);
     QJsonArray timeline(qint64 fromMs, qint64 toMs, int bucketHours, const QString &route);
-    // The `limit` busiest cells, busiest first.
-    QJsonArray geography(qint64 fromMs, qint64 toMs, int limit);
+    // The `limit` busiest cells, busiest first (then by latitude and longitude).
+    QList<CellCount> busiestCells(qint64 fromMs, qint64 toMs, int limit);
     QJsonArray users(qint64 fromMs, qint64 toMs, int limit);
 
 private:

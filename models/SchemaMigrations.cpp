@@ -101,6 +101,25 @@ const QList<Migration> &migrations()
              "ALTER TABLE point ADD COLUMN upper_confidence REAL",
              "ALTER TABLE point ADD COLUMN lower_confidence REAL",
          }},
+        {5,
+         "day roll-ups of endpoints and latency",
+         {
+             // Summaries over weeks read a row per day and key instead of 24; the hourly rows
+             // stay for hourly timelines. Filled by the writer with the hours, and here from the
+             // hours already stored.
+             "CREATE TABLE rollup_endpoint_day (day INTEGER NOT NULL, route TEXT NOT NULL,"
+             " method TEXT NOT NULL, status INTEGER NOT NULL, requests INTEGER NOT NULL,"
+             " duration_us INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+             " PRIMARY KEY (day, route, method, status)) WITHOUT ROWID",
+             "CREATE TABLE rollup_latency_day (day INTEGER NOT NULL, route TEXT NOT NULL,"
+             " bucket INTEGER NOT NULL, requests INTEGER NOT NULL,"
+             " PRIMARY KEY (day, route, bucket)) WITHOUT ROWID",
+             "INSERT INTO rollup_endpoint_day SELECT hour / 24, route, method, status,"
+             " sum(requests), sum(duration_us), sum(bytes) FROM rollup_endpoint GROUP BY 1, 2, 3, "
+             "4",
+             "INSERT INTO rollup_latency_day SELECT hour / 24, route, bucket, sum(requests)"
+             " FROM rollup_latency GROUP BY 1, 2, 3",
+         }},
     };
     return all;
 }

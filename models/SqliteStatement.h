@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -9,10 +10,11 @@ struct sqlite3_stmt;
 
 namespace isobar {
 
-// A prepared statement on the SQLite handle under a QSqlDatabase, for the few hot inserts where
+// A prepared statement on the SQLite handle under a QSqlDatabase, for the few hot paths where
 // Qt SQL's per-value QVariant binding and UTF-16 text dominate the cost (the request log's raw
-// rows: 13 columns for every request served). Everything else uses QSqlQuery. The statement is
-// finalized with this object, which must not outlive the connection.
+// rows: 13 columns for every request served; the stats' scans of up to millions of roll-up
+// rows). Everything else uses QSqlQuery. The statement is finalized with this object, which must
+// not outlive the connection.
 class SqliteStatement
 {
 public:
@@ -32,6 +34,13 @@ public:
     void bindNull(int index);
     // Runs the statement, then resets it and clears its bindings for the next row set.
     bool execute();
+    // Steps to the next result row; false after the last one or on an error (error() says which).
+    // Once false, the statement is reset with its bindings cleared, ready to run again.
+    bool next();
+    // The current row's columns, 0-based as in SQLite. The text is valid until the next step.
+    qint64 int64At(int column) const;
+    double doubleAt(int column) const;
+    QByteArrayView utf8At(int column) const;
 
 private:
     sqlite3 *m_db = nullptr;

@@ -1,5 +1,6 @@
 #include "StatsApi.h"
 
+#include "GeographyJson.h"
 #include "MetricsQuery.h"
 #include "metrics/ApiError.h"
 #include "metrics/QueryRunner.h"
@@ -95,30 +96,6 @@ QString choice(const HttpRequest &request, const QString &name, const QStringLis
 QString iso(qint64 ms)
 {
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
-}
-
-QJsonObject geoJson(const QJsonArray &cells)
-{
-    QJsonArray features;
-    for (const QJsonValue &value : cells) {
-        const QJsonObject cell = value.toObject();
-        const QJsonObject b = cell.value(u"bounds").toObject();
-        const double w = b.value(u"west").toDouble(), e = b.value(u"east").toDouble();
-        const double s = b.value(u"south").toDouble(), n = b.value(u"north").toDouble();
-        QJsonObject properties = cell;
-        properties.remove(u"bounds"_qs);
-        features.append(QJsonObject{
-            {u"type"_qs, u"Feature"_qs},
-            // The cell itself, not a point: the position was never known more finely.
-            {u"geometry"_qs, QJsonObject{{u"type"_qs, u"Polygon"_qs},
-                                         {u"coordinates"_qs,
-                                          QJsonArray{QJsonArray{QJsonArray{w, s}, QJsonArray{e, s},
-                                                                QJsonArray{e, n}, QJsonArray{w, n},
-                                                                QJsonArray{w, s}}}}}},
-            {u"properties"_qs, properties},
-        });
-    }
-    return QJsonObject{{u"type"_qs, u"FeatureCollection"_qs}, {u"features"_qs, features}};
 }
 
 template <typename Handler> RouteHandler guarded(Handler handler)
@@ -231,13 +208,13 @@ QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)
     // A month of worldwide traffic touches ~100k cells: the answer stays bounded.
     const int limit = boundedInteger(request, QStringLiteral("limit"), 10'000, 1, 100'000);
     return m_runner.run([range, format, limit, options = m_options](MetricsQuery &query) {
-        const QJsonArray cells =
-            RequestStats(query.database(), options).geography(range.fromMs, range.toMs, limit);
+        const QList<CellCount> cells =
+            RequestStats(query.database(), options).busiestCells(range.fromMs, range.toMs, limit);
         if (format == u"geojson")
-            return HttpResponse::bytes(QJsonDocument(geoJson(cells)).toJson(QJsonDocument::Compact),
+            return HttpResponse::bytes(GeographyJson::featureCollection(cells),
                                        "application/geo+json");
-        return HttpResponse::json(QJsonObject{
-            {u"from"_qs, iso(range.fromMs)}, {u"to"_qs, iso(range.toMs)}, {u"cells"_qs, cells}});
+        return HttpResponse::bytes(GeographyJson::cells(cells, iso(range.fromMs), iso(range.toMs)),
+                                   "application/json");
     });
 }
 

@@ -1,12 +1,16 @@
 #include "MetricsDatabase.h"
 #include "RequestLog.h"
+#include "SchemaMigrations.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <algorithm>
+#include <cmath>
 
 using namespace isobar;
 
@@ -155,6 +159,20 @@ private Q_SLOTS:
                 " WHERE r.requests IS NOT raw.n OR r.errors IS NOT raw.e OR r.first_ms IS NOT raw.f"
                 " OR r.last_ms IS NOT raw.l"),
             qint64(0));
+        // The day roll-ups hold the same sums per UTC day, for both endpoints and latency.
+        QCOMPARE(scalar(db, "SELECT count(*) FROM (SELECT time_ms / 86400000 AS day, route, method,"
+                            " status, count(*) AS n, sum(duration_us) AS d, sum(bytes) AS b"
+                            " FROM request_event GROUP BY 1, 2, 3, 4) raw"
+                            " FULL JOIN rollup_endpoint_day r USING (day, route, method, status)"
+                            " WHERE r.requests IS NOT raw.n OR r.duration_us IS NOT raw.d"
+                            " OR r.bytes IS NOT raw.b"),
+                 qint64(0));
+        QCOMPARE(scalar(db, "SELECT count(*) FROM (SELECT hour / 24 AS day, route, bucket,"
+                            " sum(requests) AS n FROM rollup_latency GROUP BY 1, 2, 3) hours"
+                            " FULL JOIN rollup_latency_day r USING (day, route, bucket)"
+                            " WHERE r.requests IS NOT hours.n"),
+                 qint64(0));
+        QCOMPARE(scalar(db, "SELECT count(DISTINCT day) FROM rollup_endpoint_day"), qint64(2));
         // And the stats answer agrees with the raw rows.
         const QJsonObject summary = RequestStats(db, {}).summary(kT0, kT0 + 30 * kHour);
         QCOMPARE(qint64(summary.value("requests").toDouble()), qint64(10'000));
@@ -226,26 +244,22 @@ private Q_SLOTS:
         b.cacheOutcome = "hit";
         QString error;
         QVERIFY(writer.write({a, b}, &error));
-        const QJsonArray cells =
-            RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 10000);
+        const QList<CellCount> cells =
+            RequestStats(m_db->connection(), {}).busiestCells(kT0, kT0 + kHour, 10000);
         QCOMPARE(cells.size(), 1);
         RequestEvent quiet = a;
         quiet.cell = CellBounds{48.8566, 2.3522, 0.0045, 0.0068};
         QVERIFY(writer.write({quiet}, &error));
-        QCOMPARE(RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 10).size(), 2);
-        const QJsonArray busiest =
-            RequestStats(m_db->connection(), {}).geography(kT0, kT0 + kHour, 1);
+        QCOMPARE(RequestStats(m_db->connection(), {}).busiestCells(kT0, kT0 + kHour, 10).size(), 2);
+        const QList<CellCount> busiest =
+            RequestStats(m_db->connection(), {}).busiestCells(kT0, kT0 + kHour, 1);
         QCOMPARE(busiest.size(), 1); // the limit keeps the busiest
-        QCOMPARE(busiest[0].toObject().value("latitude").toDouble(), 51.5045);
-        const QJsonObject cell = cells[0].toObject();
-        QCOMPARE(cell.value("requests").toInt(), 2);
-        QCOMPARE(cell.value("cache").toObject().value("hit").toInt(), 1);
-        QCOMPARE(cell.value("latitude").toDouble(), 51.5045);
-        const QJsonObject bounds = cell.value("bounds").toObject();
-        QVERIFY(qAbs(bounds.value("north").toDouble() - bounds.value("south").toDouble() - 0.009)
-                < 1e-9);
-        QVERIFY(qAbs(bounds.value("east").toDouble() - bounds.value("west").toDouble() - 0.0144)
-                < 1e-9);
+        QCOMPARE(busiest[0].cell.latitude, 51.5045);
+        // The cell as it was recorded, never a finer position.
+        QCOMPARE(cells[0].cell, *a.cell);
+        QCOMPARE(cells[0].requests, 2);
+        QCOMPARE(cells[0].hits, 1);
+        QCOMPARE(cells[0].misses, 1);
     }
 
     void compactionKeepsTheTotalsOfWholeDays()
@@ -264,14 +278,13 @@ private Q_SLOTS:
         QString error;
         QVERIFY(writer.write(events, &error));
         RequestStats stats(m_db->connection(), {});
-        const QByteArray cellsBefore =
-            QJsonDocument(stats.geography(kT0, kT0 + 3 * day, 1000)).toJson();
+        const QList<CellCount> cellsBefore = stats.busiestCells(kT0, kT0 + 3 * day, 1000);
         const QByteArray usersBefore = QJsonDocument(stats.users(kT0, kT0 + 3 * day, 100)).toJson();
         const qint64 rowsBefore = scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell");
 
         // Days 0 and 1 are whole and old enough; day 2 keeps its hours.
         QVERIFY(writer.compactDays(kT0 + 2 * day + kHour, 7, &error) > 0);
-        QCOMPARE(QJsonDocument(stats.geography(kT0, kT0 + 3 * day, 1000)).toJson(), cellsBefore);
+        QCOMPARE(stats.busiestCells(kT0, kT0 + 3 * day, 1000), cellsBefore);
         QCOMPARE(QJsonDocument(stats.users(kT0, kT0 + 3 * day, 100)).toJson(), usersBefore);
         QVERIFY(scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell") < rowsBefore);
         // The two folded days hold one row per cell each (30 cells), not one per hour.
@@ -292,6 +305,144 @@ private Q_SLOTS:
                  qint64(0)); // nothing left to fold
     }
 
+    void rangeOfDaysAndHoursCountsEachHourOnce()
+    {
+        // From 05:00 on the first day to 07:00 on the fourth: two whole days read from the day
+        // roll-ups, 19 + 7 hours from the hourly ones. Every figure must match the raw events.
+        RequestLogWriter writer(m_db->connection());
+        QRandomGenerator random(17);
+        const QStringList routes = {"/prcpt", "/uvidx"};
+        const QList<int> statuses = {200, 200, 200, 404, 502};
+        QList<RequestEvent> events;
+        for (int i = 0; i < 8000; ++i)
+            events << makeEvent(kT0 + random.bounded(qint64(96) * kHour), routes[i % 2],
+                                statuses[random.bounded(statuses.size())], random.bounded(400'000));
+        QString error;
+        QVERIFY2(writer.write(events, &error), qPrintable(error));
+        const qint64 from = kT0 + 5 * kHour, to = kT0 + 3 * 24 * kHour + 7 * kHour;
+        QList<qint64> histogram(LatencyBuckets::upperBoundsUs().size() + 1);
+        qint64 inRange = 0, failed = 0;
+        QList<qint64> perDay(4);
+        for (const RequestEvent &e : std::as_const(events)) {
+            if (e.timeMs < from || e.timeMs >= to || e.route != u"/prcpt")
+                continue;
+            ++inRange;
+            failed += e.status >= 500;
+            ++histogram[LatencyBuckets::bucketOf(e.durationUs)];
+            ++perDay[(e.timeMs - kT0) / (24 * kHour)];
+        }
+        QVERIFY(inRange > 0);
+        RequestStats stats(m_db->connection(), {});
+        const QJsonObject summary = stats.summary(from, to);
+        const QJsonObject prcpt = summary.value("endpoints").toArray().first().toObject();
+        QCOMPARE(prcpt.value("endpoint").toString(), QStringLiteral("/prcpt"));
+        QCOMPARE(qint64(prcpt.value("requests").toDouble()), inRange);
+        QCOMPARE(
+            qint64(prcpt.value("errors").toDouble()),
+            inRange
+                - qint64(std::count_if(events.cbegin(), events.cend(), [&](const RequestEvent &e) {
+                      return e.timeMs >= from && e.timeMs < to && e.route == u"/prcpt"
+                             && e.status == 200;
+                  })));
+        for (const auto &[key, q] : {std::pair("p50_ms", 0.5), {"p95_ms", 0.95}, {"p99_ms", 0.99}})
+            QCOMPARE(prcpt.value(QLatin1String(key)).toDouble(),
+                     std::round(LatencyBuckets::quantileUs(histogram, q) / 10.0) / 100.0);
+        const QJsonArray days = stats.timeline(from, to, 24, "/prcpt");
+        QCOMPARE(days.size(), 4);
+        for (int d = 0; d < 4; ++d)
+            QCOMPARE(qint64(days[d].toObject().value("requests").toDouble()), perDay[d]);
+        qint64 failedInDays = 0;
+        for (const QJsonValue &bucket : days)
+            failedInDays += qint64(bucket.toObject().value("5xx").toDouble());
+        QCOMPARE(failedInDays, failed);
+        // The hourly timeline over the same range adds up to the same days.
+        qint64 hourly = 0;
+        for (const QJsonValue &bucket : stats.timeline(from, to, 1, "/prcpt"))
+            hourly += qint64(bucket.toObject().value("requests").toDouble());
+        QCOMPARE(hourly, inRange);
+    }
+
+    void compactedDaysAnswerAsTheirHoursDid()
+    {
+        // Three days of traffic; the first two are then compacted. A range from the first day's
+        // start to the middle of the third mixes folded days and hours: every answer over it
+        // must be exactly what it was before.
+        RequestLogWriter writer(m_db->connection());
+        QRandomGenerator random(23);
+        QList<RequestEvent> events;
+        for (int i = 0; i < 9000; ++i) {
+            RequestEvent e =
+                makeEvent(kT0 + random.bounded(qint64(72) * kHour), i % 3 ? "/prcpt" : "/uvidx",
+                          i % 11 ? 200 : 503, random.bounded(300'000),
+                          QStringLiteral("watch-%1").arg(random.bounded(40)));
+            e.cell = CellBounds{50.0 + 0.009 * random.bounded(25), 1.0, 0.0045, 0.007};
+            e.cacheOutcome = random.bounded(4) ? "hit" : "stale";
+            events << e;
+        }
+        QString error;
+        QVERIFY(writer.write(events, &error));
+        RequestStats stats(m_db->connection(), {});
+        const qint64 from = kT0, to = kT0 + 2 * 24 * kHour + 13 * kHour;
+        auto answers = [&] {
+            return QList<QByteArray>{
+                QJsonDocument(stats.summary(from, to)).toJson(QJsonDocument::Compact),
+                QJsonDocument(stats.timeline(from, to, 1, {})).toJson(QJsonDocument::Compact),
+                QJsonDocument(stats.timeline(from, to, 24, {})).toJson(QJsonDocument::Compact),
+                QJsonDocument(stats.users(from, to, 100)).toJson(QJsonDocument::Compact)};
+        };
+        const QList<QByteArray> before = answers();
+        const QList<CellCount> cellsBefore = stats.busiestCells(from, to, 1000);
+        QVERIFY(writer.compactDays(kT0 + 2 * 24 * kHour + kHour, 7, &error) > 0);
+        QCOMPARE(answers(), before);
+        QCOMPARE(stats.busiestCells(from, to, 1000), cellsBefore);
+    }
+
+    void hoursStoredBeforeTheDayRollupsAreSummedIntoThem()
+    {
+        // A store from before migration 5 has hours only: upgrading fills the day roll-ups.
+        const QString path = m_dir.filePath(u"hours-only.db"_qs);
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase(u"QSQLITE"_qs, u"hours-only"_qs);
+            raw.setDatabaseName(path);
+            QVERIFY(raw.open());
+            QString error;
+            QVERIFY2(SchemaMigrations::migrate(raw, &error, 4), qPrintable(error));
+            QSqlQuery insert(raw);
+            const qint64 hour = kT0 / kHour;
+            for (const QString &sql :
+                 {QStringLiteral("INSERT INTO rollup_endpoint VALUES (%1, '/prcpt', 'GET', 200, 5,"
+                                 " 500, 50), (%2, '/prcpt', 'GET', 200, 7, 700, 70),"
+                                 " (%3, '/prcpt', 'GET', 200, 11, 1100, 110)")
+                      .arg(hour)
+                      .arg(hour + 23)
+                      .arg(hour + 24),
+                  QStringLiteral("INSERT INTO rollup_latency VALUES (%1, '/prcpt', 3, 5),"
+                                 " (%2, '/prcpt', 3, 7), (%3, '/prcpt', 4, 11)")
+                      .arg(hour)
+                      .arg(hour + 23)
+                      .arg(hour + 24)})
+                QVERIFY2(insert.exec(sql), qPrintable(insert.lastError().text()));
+        }
+        QSqlDatabase::removeDatabase(u"hours-only"_qs);
+        MetricsDatabase upgraded;
+        QVERIFY(upgraded.open(path));
+        QSqlDatabase &db = upgraded.connection();
+        const qint64 day = kT0 / (24 * kHour);
+        QCOMPARE(scalar(db, QStringLiteral("SELECT requests * 1000000 + duration_us * 10 + bytes"
+                                           " FROM rollup_endpoint_day WHERE day = %1")
+                                .arg(day)),
+                 qint64(12 * 1000000 + 1200 * 10 + 120));
+        QCOMPARE(
+            scalar(db, QStringLiteral("SELECT requests FROM rollup_endpoint_day WHERE day = %1")
+                           .arg(day + 1)),
+            qint64(11));
+        QCOMPARE(scalar(db, QStringLiteral("SELECT requests FROM rollup_latency_day"
+                                           " WHERE day = %1 AND bucket = 3")
+                                .arg(day)),
+                 qint64(12));
+        QCOMPARE(scalar(db, "SELECT count(*) FROM rollup_latency_day"), qint64(2));
+    }
+
     void retentionDeletesOnlyWhatIsOld()
     {
         RequestLogWriter writer(m_db->connection());
@@ -303,16 +454,22 @@ private Q_SLOTS:
         }
         QString error;
         QVERIFY(writer.write(events, &error));
-        const qint64 now = kT0 + 10 * day;
-        // Raw events older than 7 days go; roll-ups older than 9 days go.
+        const qint64 now = kT0 + 10 * day + 12 * kHour;
+        // Raw events older than 7 days go; roll-ups go by whole days older than 9 days: day 0.
+        // Day 1 is younger than 9 days only from its noon, yet keeps all its roll-ups, so that
+        // its day rows and its hours always hold the same requests.
         const qint64 deleted = writer.expire(now - 7 * day, now - 9 * day, &error);
         QVERIFY2(deleted > 0, qPrintable(error));
         QSqlDatabase &db = m_db->connection();
-        QCOMPARE(scalar(db, "SELECT count(*) FROM request_event"), qint64(7 * 3000));
+        QCOMPARE(scalar(db, "SELECT count(*) FROM request_event"), qint64(6 * 3000));
         QCOMPARE(scalar(db, QStringLiteral("SELECT min(time_ms) FROM request_event")),
-                 kT0 + 3 * day);
-        QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_endpoint"), qint64(9 * 3000));
-        QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_subject"), qint64(9 * 3000));
+                 kT0 + 4 * day);
+        for (const char *table : {"rollup_endpoint", "rollup_latency", "rollup_subject",
+                                  "rollup_endpoint_day", "rollup_latency_day"})
+            QCOMPARE(scalar(db, QStringLiteral("SELECT sum(requests) FROM %1").arg(table)),
+                     qint64(9 * 3000));
+        QCOMPARE(scalar(db, "SELECT min(day) FROM rollup_endpoint_day"), kT0 / day + 1);
+        QCOMPARE(scalar(db, "SELECT min(hour) FROM rollup_endpoint"), (kT0 + day) / kHour);
         QCOMPARE(writer.expire(now - 7 * day, now - 9 * day, &error),
                  qint64(0)); // nothing more to do
     }

@@ -1,11 +1,13 @@
 #include "MetricsDatabase.h"
 #include "SandboxThread.h"
 #include "TestSupport.h"
+#include "monitoring/GeographyJson.h"
 #include "monitoring/RequestRecorder.h"
 #include "weather/GridCell.h"
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSqlQuery>
@@ -61,7 +63,8 @@ class TestMonitoring : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
-    SandboxThread m_sandboxThread{kKey, [now = QDateTime::currentMSecsSinceEpoch()] { return now; }};
+    SandboxThread m_sandboxThread{kKey,
+                                  [now = QDateTime::currentMSecsSinceEpoch()] { return now; }};
     AccuWeatherSandbox *m_sandbox = nullptr;
 
     QStringList serveArguments(const QStringList &extra = {}) const
@@ -264,6 +267,64 @@ private Q_SLOTS:
         QCOMPARE(server.stop(), 0);
     }
 
+    void geographyBytesAreTheJsonShapes()
+    {
+        // The answers are written without QJsonObject: they must be byte for byte what
+        // QJsonDocument writes for the documented shapes (the desktop's map reads them).
+        const QList<CellCount> cells = {
+            {CellBounds{51.5045, -0.1278, 0.0045, 0.0072}, 1'234'567, 1'000'000, 200'000, 34'567},
+            {CellBounds{-33.8688, 151.2093, 0.0045, 0.0054}, 3, 1, 2, 0},
+            {CellBounds{0.0045, 179.9964, 0.0045, 0.0036}, 1, 0, 1, 0},
+        };
+        QJsonArray objects;
+        for (const CellCount &c : cells) {
+            const CellBounds &b = c.cell;
+            objects.append(QJsonObject{
+                {u"latitude"_qs, b.latitude},
+                {u"longitude"_qs, b.longitude},
+                {u"bounds"_qs, QJsonObject{{u"south"_qs, b.latitude - b.halfLatitude},
+                                           {u"west"_qs, b.longitude - b.halfLongitude},
+                                           {u"north"_qs, b.latitude + b.halfLatitude},
+                                           {u"east"_qs, b.longitude + b.halfLongitude}}},
+                {u"requests"_qs, double(c.requests)},
+                {u"cache"_qs, QJsonObject{{u"hit"_qs, double(c.hits)},
+                                          {u"miss"_qs, double(c.misses)},
+                                          {u"stale"_qs, double(c.stale)}}},
+            });
+        }
+        const QString from = u"2026-11-24T10:00:00Z"_qs, to = u"2026-11-25T10:00:00Z"_qs;
+        QCOMPARE(
+            GeographyJson::cells(cells, from, to),
+            QJsonDocument(QJsonObject{{u"from"_qs, from}, {u"to"_qs, to}, {u"cells"_qs, objects}})
+                .toJson(QJsonDocument::Compact));
+        QJsonArray features;
+        for (const QJsonValue &value : std::as_const(objects)) {
+            QJsonObject properties = value.toObject();
+            const QJsonObject b = properties.take(u"bounds"_qs).toObject();
+            const double w = b.value(u"west").toDouble(), e = b.value(u"east").toDouble();
+            const double s = b.value(u"south").toDouble(), n = b.value(u"north").toDouble();
+            features.append(QJsonObject{
+                {u"type"_qs, u"Feature"_qs},
+                {u"geometry"_qs,
+                 QJsonObject{
+                     {u"type"_qs, u"Polygon"_qs},
+                     {u"coordinates"_qs,
+                      QJsonArray{QJsonArray{QJsonArray{w, s}, QJsonArray{e, s}, QJsonArray{e, n},
+                                            QJsonArray{w, n}, QJsonArray{w, s}}}}}},
+                {u"properties"_qs, properties},
+            });
+        }
+        QCOMPARE(GeographyJson::featureCollection(cells),
+                 QJsonDocument(
+                     QJsonObject{{u"type"_qs, u"FeatureCollection"_qs}, {u"features"_qs, features}})
+                     .toJson(QJsonDocument::Compact));
+        QCOMPARE(GeographyJson::cells({}, from, to),
+                 QByteArray(
+                     R"({"cells":[],"from":"2026-11-24T10:00:00Z","to":"2026-11-25T10:00:00Z"})"));
+        QCOMPARE(GeographyJson::featureCollection({}),
+                 QByteArray(R"({"features":[],"type":"FeatureCollection"})"));
+    }
+
     void statsParametersAreChecked_data()
     {
         QTest::addColumn<QByteArray>("target");
@@ -277,7 +338,8 @@ private Q_SLOTS:
         QTest::newRow("bucket") << QByteArray("/api/v1/stats/timeline?bucket=week") << "bucket";
         QTest::newRow("format") << QByteArray("/api/v1/stats/geography?format=kml") << "format";
         QTest::newRow("limit") << QByteArray("/api/v1/stats/users?limit=0") << "limit";
-        QTest::newRow("cells limit") << QByteArray("/api/v1/stats/geography?limit=100001") << "limit";
+        QTest::newRow("cells limit")
+            << QByteArray("/api/v1/stats/geography?limit=100001") << "limit";
     }
     void statsParametersAreChecked()
     {
