@@ -94,20 +94,45 @@ QLineSeries *lineOf(const QList<ChartPoint> &points, qsizetype from, qsizetype t
     return line;
 }
 
-// Points [from, to) as a filled area down to `floor`.
-QAreaSeries *areaOf(const QList<ChartPoint> &points, qsizetype from, qsizetype to, double floor,
-                    const QColor &fill, const QColor &edge, qreal edgeWidth)
+// Points [from, to) as an area filled down to `floor` and outlined (top, sides and floor) with
+// an `edgeWidth` pen. Two costs of Qt's raster engine shape how: an antialiased fill slows down
+// sharply with the number of edges in one polygon (a year of daily points: 40 ms at 1200x600,
+// against 7 ms in pieces of 10), so the fill is made of pieces that overlap by one point (it is
+// opaque: an overlap looks like one fill, and no seam shows where pieces meet); and a 2 px
+// pen stroking a long path is 100x slower than the same segments drawn one by one, which is
+// how QtCharts draws a line series, so the outline is one.
+void addFilledArea(QChart &chart, const Axes &axes, const QList<ChartPoint> &points, qsizetype from,
+                   qsizetype to, double floor, const QColor &fill, const QColor &edge,
+                   qreal edgeWidth)
 {
-    auto *area = new QAreaSeries;
-    QLineSeries *upper = lineOf(points, from, to, false, area);
-    auto *lower = new QLineSeries(area);
+    constexpr qsizetype kPiece = 12;
+    for (qsizetype start = from; start < to - 1 || start == from; start += kPiece) {
+        // One segment past the next piece's start: the two overlap over a whole segment.
+        const qsizetype end = std::min(to, start + kPiece + 2);
+        auto *area = new QAreaSeries;
+        auto *upper = new QLineSeries(area);
+        auto *lower = new QLineSeries(area);
+        for (qsizetype i = start; i < end; ++i) {
+            upper->append(ChartStyle::dateX(points[i].date), points[i].value);
+            lower->append(ChartStyle::dateX(points[i].date), floor);
+        }
+        area->setUpperSeries(upper);
+        area->setLowerSeries(lower);
+        area->setBrush(fill);
+        area->setPen(Qt::NoPen);
+        attach(chart, area, axes);
+    }
+    if (edgeWidth <= 0)
+        return;
+    auto *outline = new QLineSeries;
+    const qreal left = ChartStyle::dateX(points[from].date);
+    outline->append(left, floor);
     for (qsizetype i = from; i < to; ++i)
-        lower->append(ChartStyle::dateX(points[i].date), floor);
-    area->setUpperSeries(upper);
-    area->setLowerSeries(lower);
-    area->setBrush(fill);
-    area->setPen(edgeWidth > 0 ? QPen(edge, edgeWidth) : QPen(Qt::NoPen));
-    return area;
+        outline->append(ChartStyle::dateX(points[i].date), points[i].value);
+    outline->append(ChartStyle::dateX(points[to - 1].date), floor);
+    outline->append(left, floor);
+    outline->setPen(QPen(edge, edgeWidth));
+    attach(chart, outline, axes);
 }
 
 // The reporting-delay period as a full-height band behind the data.
@@ -167,10 +192,8 @@ void simpleLine(QGraphicsScene &scene, const ChartRequest &request, const ChartD
     const Axes axes = addAxes(*chart, request, data);
     axes.x->hide();
     axes.y->hide();
-    attach(*chart,
-           areaOf(points, 0, points.size(), axes.y->min(), ChartPalette::lineFill(),
-                  QColor(Qt::black), 2),
-           axes);
+    addFilledArea(*chart, axes, points, 0, points.size(), axes.y->min(), ChartPalette::lineFill(),
+                  QColor(Qt::black), 2);
     chart->setPlotArea(QRectF(QPointF(0, 0), QSizeF(request.size)));
 }
 
@@ -193,11 +216,9 @@ void lineWithShadedSection(QGraphicsScene &scene, const ChartRequest &request,
     // The section spans the last N points and the step into them, so it meets the rest.
     const qsizetype split = std::max<qsizetype>(0, points.size() - change.window - 1);
     if (split > 0)
-        attach(*chart,
-               areaOf(points, 0, split + 1, axes.y->min(), ChartPalette::neutralShade(),
-                      ChartPalette::trendNeutral(), 2),
-               axes);
-    attach(*chart, areaOf(points, split, points.size(), axes.y->min(), shade, line, 2), axes);
+        addFilledArea(*chart, axes, points, 0, split + 1, axes.y->min(),
+                      ChartPalette::neutralShade(), ChartPalette::trendNeutral(), 2);
+    addFilledArea(*chart, axes, points, split, points.size(), axes.y->min(), shade, line, 2);
 }
 
 void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
