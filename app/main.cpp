@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTextStream>
+#include <memory>
 
 namespace {
 
@@ -44,41 +45,31 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("Isobar"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ISOBAR_VERSION));
 
-    if (command == u"serve") {
-        // Chart rendering needs a QApplication; without a display it runs offscreen.
-        if (needsHeadlessPlatform())
+    // Each command: whether it draws (QtCharts needs a QApplication; without a display it runs
+    // offscreen) and what runs it, with the command word taken out of the arguments.
+    struct Command {
+        const char16_t *name;
+        bool draws;
+        int (*run)(const QStringList &arguments);
+    };
+    static const Command kCommands[] = {
+        {u"serve", true, isobar::runServeCommand},
+        {u"chart", true, isobar::runChartCommand},
+        {u"accuweather-sandbox", false, isobar::runSandboxCommand},
+        {u"ingest", false, isobar::runIngestCommand},
+        {u"credentials", false, isobar::runCredentialsCommand},
+    };
+    for (const Command &entry : kCommands) {
+        if (command != QStringView(entry.name))
+            continue;
+        if (entry.draws && needsHeadlessPlatform())
             qputenv("QT_QPA_PLATFORM", "offscreen");
-        QApplication app(argc, argv);
-        QStringList arguments = app.arguments();
+        std::unique_ptr<QCoreApplication> app =
+            entry.draws ? std::make_unique<QApplication>(argc, argv)
+                        : std::make_unique<QCoreApplication>(argc, argv);
+        QStringList arguments = QCoreApplication::arguments();
         arguments.removeAt(1);
-        return isobar::runServeCommand(arguments);
-    }
-    if (command == u"chart") {
-        // QtCharts needs a QApplication; without a display it runs offscreen.
-        if (needsHeadlessPlatform())
-            qputenv("QT_QPA_PLATFORM", "offscreen");
-        QApplication app(argc, argv);
-        QStringList arguments = app.arguments();
-        arguments.removeAt(1);
-        return isobar::runChartCommand(arguments);
-    }
-    if (command == u"accuweather-sandbox") {
-        QCoreApplication app(argc, argv);
-        QStringList arguments = app.arguments();
-        arguments.removeAt(1);
-        return isobar::runSandboxCommand(arguments);
-    }
-    if (command == u"ingest") {
-        QCoreApplication app(argc, argv);
-        QStringList arguments = app.arguments();
-        arguments.removeAt(1);
-        return isobar::runIngestCommand(arguments);
-    }
-    if (command == u"credentials") {
-        QCoreApplication app(argc, argv);
-        QStringList arguments = app.arguments();
-        arguments.removeAt(1);
-        return isobar::runCredentialsCommand(arguments);
+        return entry.run(arguments);
     }
     if (command == u"--version" || command == u"-v") {
         QTextStream(stdout) << "isobar " << ISOBAR_VERSION << '\n';
