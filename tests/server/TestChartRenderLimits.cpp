@@ -1,0 +1,99 @@
+// The charts API's bounded render queue against a real `isobar serve`: a burst beyond
+// --max-queued-renders is refused with 503 and Retry-After, never queued without bound, and the
+// server draws again once the burst has passed.
+#include "TestSupport.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTest>
+#include <memory>
+
+using namespace isobar;
+using namespace isobar::test;
+
+namespace {
+
+// A big PNG, so renders take long enough for a burst to pile up; widths differ so no two
+// requests are the same chart (the cache is off anyway).
+QByteArray request(int width)
+{
+    const QJsonObject plot{{"topic", "COVID-19"},
+                           {"metric", "COVID-19_cases_casesByDay"},
+                           {"geography", "England"},
+                           {"geography_type", "Nation"},
+                           {"chart_type", "line_with_shaded_section"},
+                           {"date_from", "2022-01-01"},
+                           {"date_to", "2023-12-31"}};
+    const QByteArray body = QJsonDocument(QJsonObject{{"file_format", "png"},
+                                                      {"chart_width", width},
+                                                      {"chart_height", 3000},
+                                                      {"plots", QJsonArray{plot}}})
+                                .toJson(QJsonDocument::Compact);
+    return "POST /api/charts/v2 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+           "Content-Length: "
+           + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+} // namespace
+
+class TestChartRenderLimits : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    ServerProcess m_server;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const QString database = m_dir.filePath("charts.db");
+        QCOMPARE(
+            runIngest(database,
+                      {fixturesDir()
+                       + "/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"}),
+            0);
+        QVERIFY2(m_server.start(database, {"--rate-limit", "0", "--max-queued-renders", "1",
+                                           "--chart-cache-entries", "0"}),
+                 m_server.output().constData());
+    }
+
+    void burstBeyondTheQueueIsRefusedWithRetryAfter()
+    {
+        constexpr int kBurst = 16;
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int i = 0; i < kBurst; ++i) {
+            clients.push_back(std::make_unique<HttpClient>(m_server.port()));
+            QVERIFY(clients.back()->isConnected());
+        }
+        for (int i = 0; i < kBurst; ++i)
+            clients[i]->sendRaw(request(3000 + i));
+        int drawn = 0, refused = 0;
+        for (auto &client : clients) {
+            const std::optional<HttpReply> reply = client->readReply(120'000);
+            QVERIFY(reply);
+            if (reply->status == 200) {
+                QCOMPARE(reply->header("content-type"), QByteArray("image/png"));
+                ++drawn;
+            } else {
+                QCOMPARE(reply->status, 503);
+                QCOMPARE(reply->header("retry-after"), QByteArray("1"));
+                QCOMPARE(reply->header("content-type"), QByteArray("application/problem+json"));
+                ++refused;
+            }
+        }
+        QVERIFY2(drawn >= 1, "nothing was drawn");
+        QVERIFY2(refused >= 1, "a burst of 16 big charts with room for 1 waiting was all queued");
+        QCOMPARE(drawn + refused, kBurst);
+
+        // The queue drained: the next chart is drawn.
+        HttpClient after(m_server.port());
+        after.sendRaw(request(2000));
+        const std::optional<HttpReply> reply = after.readReply(60'000);
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 200);
+    }
+};
+
+QTEST_MAIN(TestChartRenderLimits)
+#include "TestChartRenderLimits.moc"
