@@ -1,6 +1,7 @@
 // The charts API's bounded render queue against a real `isobar serve`: a burst beyond
 // --max-queued-renders is refused with 503 and Retry-After, never queued without bound, and the
-// server draws again once the burst has passed.
+// server draws again once the burst has passed; clients that hang up while their chart is drawn
+// cost nothing but the drawing.
 #include "TestSupport.h"
 
 #include <QJsonArray>
@@ -89,6 +90,25 @@ private Q_SLOTS:
         // The queue drained: the next chart is drawn.
         HttpClient after(m_server.port());
         after.sendRaw(request(2000));
+        const std::optional<HttpReply> reply = after.readReply(60'000);
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 200);
+    }
+
+    // The connection must outlive its answer's computation without the answer finding it gone:
+    // the server keeps serving after clients hung up mid-render.
+    void clientsHangingUpWhileTheirChartIsDrawn()
+    {
+        for (int i = 0; i < 4; ++i) {
+            HttpClient client(m_server.port());
+            QVERIFY(client.isConnected());
+            client.sendRaw(request(3500 + i));
+        }                   // closed here, long before the chart is drawn
+        QTest::qWait(2000); // the renders finish and find their connections closed
+        const HttpReply health = HttpClient::request(m_server.port(), "GET", "/health");
+        QCOMPARE(health.status, 200);
+        HttpClient after(m_server.port());
+        after.sendRaw(request(2100));
         const std::optional<HttpReply> reply = after.readReply(60'000);
         QVERIFY(reply);
         QCOMPARE(reply->status, 200);
