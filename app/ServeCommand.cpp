@@ -9,10 +9,14 @@
 #include <QTextStream>
 #include <QThread>
 #include <QUrl>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace isobar {
 
 namespace {
+
+constexpr int kRenderNiceness = 10; // a Linux nice value: 0 normal, 19 lowest
 
 QStringList commaList(const QString &text)
 {
@@ -139,6 +143,12 @@ int runServeCommand(const QStringList &arguments)
         err << "isobar serve: " << server.errorString() << '\n';
         return 1;
     }
+    // Headless, this (main) thread only draws charts; the HTTP loop and the query pool run on
+    // threads created before this line, at normal priority. On two cores a burst of renders
+    // would otherwise take CPU from watches' answers: charts are batch work, answers are not.
+    // Threads made from here on (the render queue's encoders) inherit the lower priority.
+    if (setpriority(PRIO_PROCESS, pid_t(gettid()), kRenderNiceness) != 0)
+        qWarning("isobar serve: cannot lower the render thread's priority");
     QTextStream out(stdout);
     out << "Isobar API listening on " << server.url() << "/  (Ctrl+C to stop)\n";
     if (server.metricsPort())

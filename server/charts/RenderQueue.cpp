@@ -42,10 +42,11 @@ std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, 
                 return;
             }
             // Compressing a PNG or JPEG is most of a raster chart's cost and needs no GUI
-            // object: the GUI thread only paints, a worker encodes.
-            [[maybe_unused]] const QFuture<void> encoding =
-                QtConcurrent::run([deliver, altText, format = request.format,
-                                   image = ChartRenderer::renderImage(*scene, request.size)] {
+            // object: the GUI thread only paints, a worker encodes. The workers are made from
+            // this thread, so they share its scheduling priority (lowered by `isobar serve`).
+            [[maybe_unused]] const QFuture<void> encoding = QtConcurrent::run(
+                &m_encoders, [deliver, altText, format = request.format,
+                              image = ChartRenderer::renderImage(*scene, request.size)] {
                     deliver({ChartRenderer::encodeImage(image, format), altText});
                 });
         },

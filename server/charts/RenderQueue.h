@@ -5,6 +5,7 @@
 
 #include <QFuture>
 #include <QObject>
+#include <QThreadPool>
 #include <atomic>
 
 namespace isobar {
@@ -31,6 +32,7 @@ public:
 
 private:
     int m_maxQueued;
+    QThreadPool m_encoders; // PNG/JPEG compression, off the drawing thread
     std::atomic_int m_queued{0};
     std::atomic<qint64> m_rendered{0};
 };
