@@ -20,6 +20,10 @@ echo
 # the same data (bench/out/charts/result.txt).
 "$HERE/run-charts.sh"
 echo
+# Watches beside charts: /prcpt p50/p99 alone and while charts are drawn at full speed
+# (bench/out/prcpt-charts/result.txt).
+"$HERE/run-prcpt-beside-charts.sh"
+echo
 # Desktop: first chart on the 10 M store, map frame time while panning 50,000 cells
 # (bench/out/desktop/result.txt and map.txt).
 "$HERE/run-desktop.sh"
