@@ -389,7 +389,7 @@ bool MainWindow::openDatabase(const QString &path)
     m_settings.rememberDatabase(path);
     persistSettings();
     updateWindowTitle();
-    // The embedded server serves one store: follow the newly opened one.
+    // The embedded server keeps the store it started with until it is restarted.
     if (m_server->state() == EmbeddedServer::State::Running)
         statusBar()->showMessage(
             tr("The server still serves the previous database until it is restarted"), 8000);
