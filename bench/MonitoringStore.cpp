@@ -16,15 +16,18 @@
 //   table (no index, no roll-ups), 1,000 rows per transaction. Prints events/s and the ratio.
 // stats: a store holding --days days (30): the last --raw-days (7, the default raw retention)
 //   written through RequestLogWriter, the older days as roll-ups only (aggregated in memory from
-//   the same generated events and inserted in the writer's shape). Then RequestStats over 1 h,
-//   24 h, 7 d and 30 d (p50 of --runs, JSON serialisation included, as the API does), and the
-//   reference: the 7-day summary computed by GROUP BY over the raw events.
+//   the same generated events and inserted in the writer's shape, hours and days), then compacted
+//   as a running server leaves it (cell and subject hours of the days before yesterday folded
+//   into days). Then RequestStats over 1 h, 24 h, 7 d and 30 d (p50 of --runs, JSON serialisation
+//   included, as the API does), and the reference: the 7-day summary computed by GROUP BY over
+//   the raw events.
 
 #include "ApiServer.h"
 #include "Cities.h"
 #include "MetricsDatabase.h"
 #include "RequestLog.h"
 #include "SchemaMigrations.h"
+#include "monitoring/GeographyJson.h"
 #include "weather/GridCell.h"
 
 #include <QCommandLineParser>
@@ -463,6 +466,18 @@ public:
             m_histogram = QSqlQuery(db);
             m_histogram.prepare(
                 u"INSERT INTO rollup_latency (hour, route, bucket, requests) VALUES (?,?,?,?)"_qs);
+            // A day's hours arrive one after the other: each adds to the day's rows.
+            m_endpointDay = QSqlQuery(db);
+            m_endpointDay.prepare(
+                u"INSERT INTO rollup_endpoint_day (day, route, method, status, requests,"
+                " duration_us, bytes) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
+                " requests = requests + excluded.requests,"
+                " duration_us = duration_us + excluded.duration_us,"
+                " bytes = bytes + excluded.bytes"_qs);
+            m_histogramDay = QSqlQuery(db);
+            m_histogramDay.prepare(
+                u"INSERT INTO rollup_latency_day (day, route, bucket, requests) VALUES (?,?,?,?)"
+                " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests"_qs);
             m_cell = QSqlQuery(db);
             m_cell.prepare(
                 u"INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat,"
@@ -482,15 +497,22 @@ public:
         };
         for (auto it = m_endpoints.cbegin(); it != m_endpoints.cend(); ++it) {
             const EndpointKey &key = it.key();
-            if (!exec(m_endpoint, {hour, key.route, QString::fromLatin1(key.method), key.status,
+            for (auto &[query, time] :
+                 {std::pair(&m_endpoint, hour), {&m_endpointDay, hour / 24}}) {
+                if (!exec(*query, {time, key.route, QString::fromLatin1(key.method), key.status,
                                    it->requests, it->durationUs, it->bytes}))
-                return false;
+                    return false;
+            }
         }
         for (auto it = m_latency.cbegin(); it != m_latency.cend(); ++it) {
             for (size_t bucket = 0; bucket < it->size(); ++bucket) {
-                if (it->at(bucket)
-                    && !exec(m_histogram, {hour, it.key(), int(bucket), it->at(bucket)}))
-                    return false;
+                if (it->at(bucket) == 0)
+                    continue;
+                for (auto &[query, time] :
+                     {std::pair(&m_histogram, hour), {&m_histogramDay, hour / 24}}) {
+                    if (!exec(*query, {time, it.key(), int(bucket), it->at(bucket)}))
+                        return false;
+                }
             }
         }
         for (const CellSums &cell : m_cells) {
@@ -537,14 +559,15 @@ private:
     QHash<std::pair<double, double>, CellSums> m_cells;
     QHash<QString, SubjectSums> m_subjects;
     bool m_prepared = false;
-    QSqlQuery m_endpoint, m_histogram, m_cell, m_subject;
+    QSqlQuery m_endpoint, m_histogram, m_endpointDay, m_histogramDay, m_cell, m_subject;
 };
 
 // What the store was generated from: a different route table or schema means other traffic.
 QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint64 seed,
                 qsizetype routes)
 {
-    return QStringLiteral("days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 routes=%6 schema=%7")
+    return QStringLiteral("days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 routes=%6 schema=%7"
+                          " compacted=before-yesterday")
         .arg(days)
         .arg(perDay)
         .arg(rawDays)
@@ -618,6 +641,16 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
     std::printf("last days: %lld events through RequestLogWriter in %.1f s (%.0f events/s, "
                 "generation excluded)\n",
                 total - firstRaw, rawSeconds, double(total - firstRaw) / rawSeconds);
+    // As a running server leaves it: RequestRecorder folds the cell and subject hours of every
+    // day before yesterday into days (hourly, looking back a week; here all days at once).
+    const qint64 endMs = timeOf(total, perDay);
+    timer.restart();
+    const qint64 folded = writer.compactDays(endMs - kDayMs, int(days), &error);
+    if (folded < 0)
+        return fail(u"RequestLogWriter::compactDays: "_qs + error);
+    std::printf(
+        "compacted the days before yesterday: %lld cell and subject rows folded in %.1f s\n",
+        folded, double(timer.nsecsElapsed()) / 1e9);
     QSqlQuery query(db);
     if (!query.exec(u"CREATE TABLE bench_shape (shape TEXT NOT NULL)"_qs)
         || !query.prepare(u"INSERT INTO bench_shape VALUES (?)"_qs))
@@ -707,10 +740,13 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
         return fail(database.errorString()), 1;
     QSqlDatabase &db = database.connection();
     std::printf("store: %.0f MB; rows: request_event %lld, rollup_endpoint %lld, rollup_latency "
-                "%lld, rollup_cell %lld, rollup_subject %lld\n",
+                "%lld, rollup_endpoint_day %lld, rollup_latency_day %lld, rollup_cell %lld, "
+                "rollup_subject %lld\n",
                 double(fileBytes(path)) / 1e6, scalar(db, u"SELECT count(*) FROM request_event"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_endpoint"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_latency"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint_day"_qs),
+                scalar(db, u"SELECT count(*) FROM rollup_latency_day"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_cell"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_subject"_qs));
     const qint64 endMs = kStartMs + days * kDayMs;
@@ -754,7 +790,7 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
          }},
         {"geography",
          [&](qint64 from, qint64 to) {
-             return QJsonDocument(stats.geography(from, to, 10000)).toJson(QJsonDocument::Compact);
+             return GeographyJson::cells(stats.busiestCells(from, to, 10000), {}, {});
          }},
         {"users(limit 100)",
          [&](qint64 from, qint64 to) {

@@ -46,8 +46,9 @@ PRCPT_PATH="/prcpt?lt=48.8566&lg=2.3522"
 OUT="$ROOT/bench/out/monitoring"
 STATS_STORE="${STATS_STORE:-$OUT/stats.db}"
 
-require_built "$ISOBAR" "$STORE_BENCH"
-[ -n "${SKIP_HTTP:-}" ] || require_commands wrk curl sqlite3
+# The store parts need only their bench; the capture cost needs the application too.
+[ -n "${SKIP_STORE:-}" ] || require_built "$STORE_BENCH"
+[ -n "${SKIP_HTTP:-}" ] || { require_built "$ISOBAR"; require_commands wrk curl sqlite3; }
 mkdir -p "$OUT"
 : > "$OUT/result.txt"
 

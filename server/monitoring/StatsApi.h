@@ -10,8 +10,8 @@ namespace isobar {
 class QueryRunner;
 
 // The ops API over the request log: /api/v1/stats/{summary,timeline,geography,users} read the
-// hourly roll-ups on the query pool (never on the event loop), and /metrics exposes the live
-// process counters in Prometheus text format.
+// hour and day roll-ups on the query pool (never on the event loop), and /metrics exposes the
+// live process counters in Prometheus text format.
 class StatsApi
 {
 public:
