@@ -17,11 +17,11 @@ public:
     // PNG, JPEG (quality 90, on white) or SVG (QSvgGenerator: text stays <text>).
     static QByteArray render(QGraphicsScene &scene, QSize size, ChartFormat format,
                              const QString &title = {});
-    // The raster the PNG and JPEG encoders receive.
+    // The raster the PNG and JPEG encoders receive: opaque RGB32, antialiased.
     static QImage renderImage(QGraphicsScene &scene, QSize size);
-    // PNG or JPEG bytes of a rendered image. Any thread (QImage is reentrant): compression
-    // costs far more than painting (a 1200x600 PNG: ~25 ms of ~30), so a server paints on the
-    // GUI thread and encodes elsewhere.
+    // PNG (PngEncoder) or JPEG bytes of a rendered image. Any thread (QImage is reentrant):
+    // compression often costs more than painting (a 1200x600 PNG: 5-10 ms), so a server
+    // paints on the GUI thread and encodes elsewhere.
     static QByteArray encodeImage(const QImage &image, ChartFormat format);
 };
 

@@ -100,15 +100,18 @@ QLineSeries *lineOf(const QList<ChartPoint> &points, qsizetype from, qsizetype t
 // against 7 ms in pieces of 10), so the fill is made of pieces that overlap by one point (it is
 // opaque: an overlap looks like one fill, and no seam shows where pieces meet); and a 2 px
 // pen stroking a long path is 100x slower than the same segments drawn one by one, which is
-// how QtCharts draws a line series, so the outline is one.
-void addFilledArea(QChart &chart, const Axes &axes, const QList<ChartPoint> &points, qsizetype from,
-                   qsizetype to, double floor, const QColor &fill, const QColor &edge,
-                   qreal edgeWidth)
+// how QtCharts draws a line series, so the outline is one. SVG has neither cost, but writes
+// an element per series and per segment of a line series, so there the area is one outlined
+// polygon: one <path>.
+void addFilledArea(QChart &chart, const ChartRequest &request, const Axes &axes,
+                   const QList<ChartPoint> &points, qsizetype from, qsizetype to, double floor,
+                   const QColor &fill, const QColor &edge, qreal edgeWidth)
 {
-    constexpr qsizetype kPiece = 12;
-    for (qsizetype start = from; start < to - 1 || start == from; start += kPiece) {
+    const bool svg = request.format == ChartFormat::Svg;
+    const qsizetype piece = svg ? to - from : 12;
+    for (qsizetype start = from; start < to - 1 || start == from; start += piece) {
         // One segment past the next piece's start: the two overlap over a whole segment.
-        const qsizetype end = std::min(to, start + kPiece + 2);
+        const qsizetype end = std::min(to, start + piece + 2);
         auto *area = new QAreaSeries;
         auto *upper = new QLineSeries(area);
         auto *lower = new QLineSeries(area);
@@ -119,10 +122,10 @@ void addFilledArea(QChart &chart, const Axes &axes, const QList<ChartPoint> &poi
         area->setUpperSeries(upper);
         area->setLowerSeries(lower);
         area->setBrush(fill);
-        area->setPen(Qt::NoPen);
+        area->setPen(svg && edgeWidth > 0 ? QPen(edge, edgeWidth) : QPen(Qt::NoPen));
         attach(chart, area, axes);
     }
-    if (edgeWidth <= 0)
+    if (svg || edgeWidth <= 0)
         return;
     auto *outline = new QLineSeries;
     const qreal left = ChartStyle::dateX(points[from].date);
@@ -192,8 +195,8 @@ void simpleLine(QGraphicsScene &scene, const ChartRequest &request, const ChartD
     const Axes axes = addAxes(*chart, request, data);
     axes.x->hide();
     axes.y->hide();
-    addFilledArea(*chart, axes, points, 0, points.size(), axes.y->min(), ChartPalette::lineFill(),
-                  QColor(Qt::black), 2);
+    addFilledArea(*chart, request, axes, points, 0, points.size(), axes.y->min(),
+                  ChartPalette::lineFill(), QColor(Qt::black), 2);
     chart->setPlotArea(QRectF(QPointF(0, 0), QSizeF(request.size)));
 }
 
@@ -216,9 +219,10 @@ void lineWithShadedSection(QGraphicsScene &scene, const ChartRequest &request,
     // The section spans the last N points and the step into them, so it meets the rest.
     const qsizetype split = std::max<qsizetype>(0, points.size() - change.window - 1);
     if (split > 0)
-        addFilledArea(*chart, axes, points, 0, split + 1, axes.y->min(),
+        addFilledArea(*chart, request, axes, points, 0, split + 1, axes.y->min(),
                       ChartPalette::neutralShade(), ChartPalette::trendNeutral(), 2);
-    addFilledArea(*chart, axes, points, split, points.size(), axes.y->min(), shade, line, 2);
+    addFilledArea(*chart, request, axes, points, split, points.size(), axes.y->min(), shade, line,
+                  2);
 }
 
 void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)

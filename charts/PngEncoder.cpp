@@ -73,17 +73,19 @@ QByteArray PngEncoder::encode(const QImage &image)
     const QImage source =
         image.convertToFormat(opaque ? QImage::Format_RGB32 : QImage::Format_ARGB32);
     const int channels = opaque ? 3 : 4;
-    const size_t rowBytes = size_t(source.width()) * size_t(channels);
+    const int width = source.width();
+    const int height = source.height();
+    const size_t rowBytes = size_t(width) * size_t(channels);
 
     Deflater deflater;
     std::vector<quint8> previous(rowBytes, 0), current(rowBytes);
     std::vector<quint8> up(rowBytes + 1), sub(rowBytes + 1);
     up[0] = Up;
     sub[0] = Sub;
-    for (int y = 0; y < source.height() && deflater.ok(); ++y) {
+    for (int y = 0; y < height && deflater.ok(); ++y) {
         const auto *pixels = reinterpret_cast<const QRgb *>(source.constScanLine(y));
         quint8 *bytes = current.data();
-        for (int x = 0; x < source.width(); ++x) {
+        for (int x = 0; x < width; ++x) {
             const QRgb pixel = pixels[x];
             *bytes++ = quint8(qRed(pixel));
             *bytes++ = quint8(qGreen(pixel));
@@ -99,15 +101,15 @@ QByteArray PngEncoder::encode(const QImage &image)
             subNonZero += sub[i + 1] != 0;
         }
         const std::vector<quint8> &row = upNonZero <= subNonZero ? up : sub;
-        deflater.add(row.data(), row.size(), y == source.height() - 1);
+        deflater.add(row.data(), row.size(), y == height - 1);
         std::swap(previous, current);
     }
     if (!deflater.ok())
         return {};
 
     QByteArray header(13, '\0');
-    qToBigEndian<quint32>(quint32(source.width()), header.data());
-    qToBigEndian<quint32>(quint32(source.height()), header.data() + 4);
+    qToBigEndian<quint32>(quint32(width), header.data());
+    qToBigEndian<quint32>(quint32(height), header.data() + 4);
     header[8] = 8;              // bits per channel
     header[9] = opaque ? 2 : 6; // colour type: RGB or RGBA
     // Bytes 10-12 stay 0: deflate, per-row filters, no interlacing.
