@@ -157,6 +157,29 @@ int statusClass(qint64 status)
     return int(std::clamp<qint64>(status / 100, 1, 5));
 }
 
+// Holds one read transaction over a stats call, so that its counts and its latency histograms
+// come from the same snapshot while the writer commits batches. Leaves a transaction the caller
+// already holds alone.
+class ReadSnapshot
+{
+public:
+    explicit ReadSnapshot(QSqlDatabase &db)
+        : m_db(db)
+        , m_own(db.transaction())
+    {}
+    ~ReadSnapshot()
+    {
+        if (m_own)
+            m_db.commit();
+    }
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    QSqlDatabase &m_db;
+    bool m_own;
+};
+
 void logScanError(const char *what, const QString &error)
 {
     qCWarning(lcRequestStats).noquote()
@@ -530,6 +553,7 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     const RangeParts parts = splitRange(firstHour, lastHour, true);
+    const ReadSnapshot snapshot(m_db);
     struct EndpointSums {
         qint64 requests = 0, errors = 0;
     };
@@ -623,6 +647,7 @@ QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, c
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     // Day rows fit only buckets of whole days; hourly buckets read the hours.
     const RangeParts parts = splitRange(firstHour, lastHour, bucketHours % 24 == 0);
+    const ReadSnapshot snapshot(m_db);
     const qint64 firstBucket = floorDiv(firstHour, bucketHours);
     const qint64 lastBucket = floorDiv(lastHour, bucketHours);
     std::vector<std::array<qint64, 6>> counts(size_t(lastBucket - firstBucket + 1));
