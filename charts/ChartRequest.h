@@ -56,7 +56,9 @@ struct ChartRequest {
     static constexpr int kMaxWafflePlots = 3;
 
     QList<ChartPlot> plots;
-    ChartFormat format = ChartFormat::Svg;
+    // parse() takes the body's (SVG when none is named); a request made in code, as the
+    // desktop's view makes one, is drawn for a raster (docs/CHARTS.md, "Raster speed").
+    ChartFormat format = ChartFormat::Png;
     QSize size{515, 220};
     ChartAxis xAxis = ChartAxis::Date;
     ChartAxis categoryAxis = ChartAxis::Age; // heatmap rows (`y_axis`)

@@ -17,6 +17,7 @@
 #include <QTest>
 #include <QThread>
 #include <QXmlStreamReader>
+#include <cmath>
 
 using namespace isobar;
 
@@ -365,6 +366,45 @@ private Q_SLOTS:
             COMPARE_COLOUR(at(day, 150), QColor(Qt::white)); // above the upper bound
             COMPARE_COLOUR(at(day, 50), QColor(Qt::white));  // below the lower bound
         }
+    }
+
+    void filledLinesLookTheSameDrawnForSvgOrRaster_data()
+    {
+        QTest::addColumn<int>("type");
+        QTest::newRow("simple_line") << int(ChartType::SimpleLine);
+        QTest::newRow("line_with_shaded_section") << int(ChartType::LineWithShadedSection);
+    }
+
+    void filledLinesLookTheSameDrawnForSvgOrRaster()
+    {
+        // A raster gets its areas in pieces with a separate outline, SVG one outlined polygon
+        // each (docs/CHARTS.md, "Raster speed"): the pictures must agree, and the SVG stay small.
+        QFETCH(int, type);
+        QList<double> values;
+        for (int i = 0; i < 365; ++i)
+            values << 1000 + 600 * std::sin(i / 30.0) + (i % 7 < 2 ? -400 : 0);
+        ChartRequest r = request(ChartType(type), 1, {1200, 600});
+        const ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_qs), values)}};
+        r.format = ChartFormat::Png;
+        const QImage raster = ChartRenderer::renderImage(*ChartBuilder::build(r, data), r.size);
+        r.format = ChartFormat::Svg;
+        auto svgScene = ChartBuilder::build(r, data);
+        const QImage vector = ChartRenderer::renderImage(*svgScene, r.size);
+        int differing = 0;
+        for (int y = 0; y < r.size.height(); ++y) {
+            for (int x = 0; x < r.size.width(); ++x) {
+                const QColor a = raster.pixelColor(x, y), b = vector.pixelColor(x, y);
+                differing += std::max({qAbs(a.red() - b.red()), qAbs(a.green() - b.green()),
+                                       qAbs(a.blue() - b.blue())})
+                             > 64;
+            }
+        }
+        // Only where antialiased edges fall a little differently: under 1% of the pixels.
+        QVERIFY2(differing < r.size.width() * r.size.height() / 100,
+                 qPrintable(QString::number(differing)));
+        const QByteArray svg = ChartRenderer::render(*svgScene, r.size, ChartFormat::Svg);
+        const qsizetype shapes = svg.count("<path") + svg.count("<polyline") + svg.count("<line");
+        QVERIFY2(shapes < 60, qPrintable(QString::number(shapes)));
     }
 
     void simpleLineIsFilledToZero()
