@@ -1,7 +1,7 @@
 #include "PngEncoder.h"
 
-#include <QtEndian>
-#include <cstring>
+#include <csetjmp>
+#include <png.h>
 #include <vector>
 #include <zlib.h>
 
@@ -9,57 +9,13 @@ namespace isobar {
 
 namespace {
 
-enum Filter : quint8 { Sub = 1, Up = 2 };
-
-void appendChunk(QByteArray &png, const char type[4], const QByteArray &data)
+void appendToArray(png_structp png, png_bytep data, png_size_t length)
 {
-    const qsizetype start = png.size();
-    png.resize(start + 12 + data.size());
-    char *out = png.data() + start;
-    qToBigEndian<quint32>(quint32(data.size()), out);
-    std::memcpy(out + 4, type, 4);
-    if (!data.isEmpty())
-        std::memcpy(out + 8, data.constData(), size_t(data.size()));
-    // The CRC covers the type and the data, not the length.
-    const uLong crc = crc32(crc32(0L, nullptr, 0), reinterpret_cast<const Bytef *>(out + 4),
-                            uInt(4 + data.size()));
-    qToBigEndian<quint32>(quint32(crc), out + 8 + data.size());
+    static_cast<QByteArray *>(png_get_io_ptr(png))
+        ->append(reinterpret_cast<const char *>(data), qsizetype(length));
 }
 
-// A zlib stream written into a growing byte array, row by row: no buffer of the whole image.
-class Deflater
-{
-public:
-    Deflater() { m_ok = deflateInit2(&m_stream, 1, Z_DEFLATED, 15, 8, Z_RLE) == Z_OK; }
-    ~Deflater() { deflateEnd(&m_stream); }
-    Deflater(const Deflater &) = delete;
-    Deflater &operator=(const Deflater &) = delete;
-
-    bool add(const quint8 *data, size_t size, bool last)
-    {
-        m_stream.next_in = const_cast<Bytef *>(data);
-        m_stream.avail_in = uInt(size);
-        int result = Z_OK;
-        do {
-            if (m_out.size() - qsizetype(m_stream.total_out) < 16384)
-                m_out.resize(std::max<qsizetype>(65536, m_out.size() * 2));
-            m_stream.next_out = reinterpret_cast<Bytef *>(m_out.data() + m_stream.total_out);
-            m_stream.avail_out = uInt(m_out.size() - qsizetype(m_stream.total_out));
-            result = deflate(&m_stream, last ? Z_FINISH : Z_NO_FLUSH);
-        } while (m_ok && result == Z_OK && (m_stream.avail_in > 0 || last));
-        m_ok = m_ok && (last ? result == Z_STREAM_END : result == Z_OK || result == Z_BUF_ERROR);
-        return m_ok;
-    }
-
-    // The stream once add(..., last = true) has succeeded.
-    QByteArray take() { return m_out.first(qsizetype(m_stream.total_out)); }
-    bool ok() const { return m_ok; }
-
-private:
-    z_stream m_stream{};
-    QByteArray m_out;
-    bool m_ok = false;
-};
+void noFlush(png_structp) {}
 
 } // namespace
 
@@ -68,58 +24,47 @@ QByteArray PngEncoder::encode(const QImage &image)
     if (image.isNull())
         return {};
     const bool opaque = !image.hasAlphaChannel();
-    // One 32-bit layout to read from: RGB32 as charts are painted, ARGB32 (not premultiplied)
-    // as PNG stores transparency. No copy when the image already has it.
+    // One 32-bit layout libpng reads directly: RGB32 as charts are painted (its padding byte is
+    // dropped), ARGB32 not premultiplied as PNG stores transparency. No copy when it already is.
     const QImage source =
         image.convertToFormat(opaque ? QImage::Format_RGB32 : QImage::Format_ARGB32);
-    const int channels = opaque ? 3 : 4;
-    const int width = source.width();
-    const int height = source.height();
-    const size_t rowBytes = size_t(width) * size_t(channels);
+    std::vector<png_bytep> rows(size_t(source.height()));
+    for (int y = 0; y < source.height(); ++y)
+        rows[size_t(y)] = const_cast<png_bytep>(source.constScanLine(y));
 
-    Deflater deflater;
-    std::vector<quint8> previous(rowBytes, 0), current(rowBytes);
-    std::vector<quint8> up(rowBytes + 1), sub(rowBytes + 1);
-    up[0] = Up;
-    sub[0] = Sub;
-    for (int y = 0; y < height && deflater.ok(); ++y) {
-        const auto *pixels = reinterpret_cast<const QRgb *>(source.constScanLine(y));
-        quint8 *bytes = current.data();
-        for (int x = 0; x < width; ++x) {
-            const QRgb pixel = pixels[x];
-            *bytes++ = quint8(qRed(pixel));
-            *bytes++ = quint8(qGreen(pixel));
-            *bytes++ = quint8(qBlue(pixel));
-            if (channels == 4)
-                *bytes++ = quint8(qAlpha(pixel));
-        }
-        size_t upNonZero = 0, subNonZero = 0;
-        for (size_t i = 0; i < rowBytes; ++i) {
-            up[i + 1] = quint8(current[i] - previous[i]);
-            sub[i + 1] = quint8(current[i] - (i >= size_t(channels) ? current[i - channels] : 0));
-            upNonZero += up[i + 1] != 0;
-            subNonZero += sub[i + 1] != 0;
-        }
-        const std::vector<quint8> &row = upNonZero <= subNonZero ? up : sub;
-        deflater.add(row.data(), row.size(), y == height - 1);
-        std::swap(previous, current);
-    }
-    if (!deflater.ok())
+    QByteArray out;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+    png_infop info = png ? png_create_info_struct(png) : nullptr;
+    if (!info) {
+        png_destroy_write_struct(&png, nullptr);
         return {};
-
-    QByteArray header(13, '\0');
-    qToBigEndian<quint32>(quint32(width), header.data());
-    qToBigEndian<quint32>(quint32(height), header.data() + 4);
-    header[8] = 8;              // bits per channel
-    header[9] = opaque ? 2 : 6; // colour type: RGB or RGBA
-    // Bytes 10-12 stay 0: deflate, per-row filters, no interlacing.
-    const QByteArray data = deflater.take();
-    QByteArray png("\x89PNG\r\n\x1a\n", 8);
-    png.reserve(8 + 25 + 12 + data.size() + 12);
-    appendChunk(png, "IHDR", header);
-    appendChunk(png, "IDAT", data);
-    appendChunk(png, "IEND", {});
-    return png;
+    }
+    // libpng reports errors by longjmp: nothing with a destructor is made below this line.
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return {};
+    }
+    png_set_write_fn(png, &out, appendToArray, noFlush);
+    png_set_IHDR(png, info, png_uint_32(source.width()), png_uint_32(source.height()), 8,
+                 opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB | PNG_FILTER_UP);
+    png_set_compression_level(png, 1);
+    png_set_compression_strategy(png, Z_RLE);
+    png_write_info(png, info);
+    // QImage's 32-bit pixels are 0xAARRGGBB words: B, G, R, A in memory on little-endian hosts.
+    if (QSysInfo::ByteOrder == QSysInfo::LittleEndian)
+        png_set_bgr(png);
+    else
+        png_set_swap_alpha(png);
+    if (opaque)
+        png_set_filler(png, 0,
+                       QSysInfo::ByteOrder == QSysInfo::LittleEndian ? PNG_FILLER_AFTER
+                                                                     : PNG_FILLER_BEFORE);
+    png_write_image(png, rows.data());
+    png_write_end(png, nullptr);
+    png_destroy_write_struct(&png, &info);
+    return out;
 }
 
 } // namespace isobar

@@ -11,7 +11,7 @@ packages=(
   qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins
   qtkeychain-qt6-dev
   # storage and tools used by tests and benchmarks
-  sqlite3 libsqlite3-dev zlib1g-dev libhttp-parser-dev libssl-dev
+  sqlite3 libsqlite3-dev zlib1g-dev libpng-dev libhttp-parser-dev libssl-dev
   # headless rendering needs real fonts
   fonts-dejavu-core
   # benchmark reference and load generator
