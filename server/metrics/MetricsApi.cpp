@@ -2,6 +2,7 @@
 
 #include "PointDownloads.h"
 #include "TrendDirection.h"
+#include "http/JsonBytes.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -61,14 +62,7 @@ QStringList parentValues(int level, const RouteParams &params)
     return values;
 }
 
-// Pieces of JSON written byte for byte as QJsonDocument's compact output writes them, for the
-// answers that are built without a QJsonObject per row (see PointJsonWriter).
-QByteArray jsonString(const QString &text)
-{
-    const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
-    return array.sliced(1, array.size() - 2); // Qt's own escaping, without the brackets
-}
-
+// An ISO date as QJsonDocument writes the string, without going through QString.
 void appendJsonDate(QByteArray &out, QDate date)
 {
     if (date.year() < 1000 || date.year() > 9999) {
@@ -89,17 +83,6 @@ void appendJsonDate(QByteArray &out, QDate date)
     out.append(text, sizeof text);
 }
 
-// QJsonDocument writes an integral double up to 2^53 as an integer, others as shortest 'g'.
-void appendJsonNumber(QByteArray &out, double value)
-{
-    if (!std::isfinite(value))
-        out += "null";
-    else if (value == std::trunc(value) && std::abs(value) <= 9007199254740992.0)
-        out += QByteArray::number(qint64(value));
-    else
-        out += QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
-}
-
 // Writes PointDownloads::object() objects straight into bytes, identical to QJsonDocument's compact
 // output (keys sorted), because building a QJsonObject per point and serialising it took ~80% of a
 // 365-point answer. The names a series shares are escaped once per series.
@@ -116,7 +99,7 @@ public:
         out += f[1];
         out += point.inReportingDelay ? "true" : "false";
         out += f[2];
-        appendJsonNumber(out, point.value);
+        JsonBytes::appendNumber(out, point.value);
         out += ",\"month\":";
         out += QByteArray::number(point.date.month());
         out += f[3];
@@ -131,15 +114,16 @@ private:
         if (known != m_fragments.constEnd())
             return *known;
         return *m_fragments.insert(
-            s, {"{\"age\":" + jsonString(s->age) + ",\"date\":\"",
-                ",\"geography\":" + jsonString(s->geography)
-                    + ",\"geography_code\":" + jsonString(s->geographyCode) + ",\"geography_type\":"
-                    + jsonString(s->geographyType) + ",\"in_reporting_delay_period\":",
-                ",\"metric\":" + jsonString(s->metric)
-                    + ",\"metric_group\":" + jsonString(s->metricGroup) + ",\"metric_value\":",
-                ",\"sex\":" + jsonString(s->sex) + ",\"stratum\":" + jsonString(s->stratum)
-                    + ",\"sub_theme\":" + jsonString(s->subTheme) + ",\"theme\":"
-                    + jsonString(s->theme) + ",\"topic\":" + jsonString(s->topic) + ",\"year\":"});
+            s, {"{\"age\":" + JsonBytes::string(s->age) + ",\"date\":\"",
+                ",\"geography\":" + JsonBytes::string(s->geography) + ",\"geography_code\":"
+                    + JsonBytes::string(s->geographyCode) + ",\"geography_type\":"
+                    + JsonBytes::string(s->geographyType) + ",\"in_reporting_delay_period\":",
+                ",\"metric\":" + JsonBytes::string(s->metric) + ",\"metric_group\":"
+                    + JsonBytes::string(s->metricGroup) + ",\"metric_value\":",
+                ",\"sex\":" + JsonBytes::string(s->sex)
+                    + ",\"stratum\":" + JsonBytes::string(s->stratum) + ",\"sub_theme\":"
+                    + JsonBytes::string(s->subTheme) + ",\"theme\":" + JsonBytes::string(s->theme)
+                    + ",\"topic\":" + JsonBytes::string(s->topic) + ",\"year\":"});
     }
 
     QHash<const SeriesDescription *, QByteArrayList> m_fragments;
@@ -517,7 +501,7 @@ QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
         // [{"reference", "values": [{"in_reporting_delay_period", "label", "value"}]}].
         QByteArrayList labels;
         for (const PlotRequest &plot : plots)
-            labels << ",\"label\":" + jsonString(plot.label) + ",\"value\":";
+            labels << ",\"label\":" + JsonBytes::string(plot.label) + ",\"value\":";
         QByteArray out;
         out.reserve(qsizetype(rows.size()) * (40 + plots.size() * 80) + 2);
         out += '[';
@@ -534,7 +518,7 @@ QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
                 out += slots[i] && slots[i]->inReportingDelay ? "true" : "false";
                 out += labels[i];
                 if (slots[i])
-                    appendJsonNumber(out, slots[i]->value);
+                    JsonBytes::appendNumber(out, slots[i]->value);
                 else
                     out += "null";
                 out += '}';
