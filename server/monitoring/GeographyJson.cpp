@@ -2,7 +2,6 @@
 
 #include "http/JsonBytes.h"
 
-
 namespace isobar {
 
 namespace {
