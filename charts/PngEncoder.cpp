@@ -48,7 +48,9 @@ QByteArray PngEncoder::encode(const QImage &image)
     png_set_IHDR(png, info, png_uint_32(source.width()), png_uint_32(source.height()), 8,
                  opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB | PNG_FILTER_UP);
+    // "Up" alone: choosing per row between filters costs libpng a second pass over every row
+    // (10 ms instead of 6.6 for a 1200x600 line chart) for files at most a few times smaller.
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
     png_set_compression_level(png, 1);
     png_set_compression_strategy(png, Z_RLE);
     png_write_info(png, info);

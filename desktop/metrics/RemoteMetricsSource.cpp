@@ -53,7 +53,9 @@ SeriesResult parseDownload(const QByteArray &body)
         }
         result.points.append(PublicPoint{shared, *date, row.value(u"epiweek").toInt(),
                                          row.value(u"metric_value").toDouble(),
-                                         row.value(u"in_reporting_delay_period").toBool()});
+                                         row.value(u"in_reporting_delay_period").toBool(),
+                                         // downloads/v2 carries no confidence bounds
+                                         std::nullopt, std::nullopt});
     }
     return result;
 }
