@@ -39,6 +39,20 @@ wrk_summary() {
 
 summary() { wrk_summary "$OUT/wrk-$1.txt"; } # a run's name -> its figures ($OUT: the driver's)
 
+# bench NAME URL [wrk args...]: one wrk run (-t$THREADS -c$CONNECTIONS -d$DURATION --latency),
+# raw output kept in $OUT/wrk-NAME.txt, its headline figures echoed; fails when a server the
+# driver started (PIDS) died during the run.
+bench() {
+    local name="$1" url="$2"
+    shift 2
+    echo "-- $name ($(load))"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$name.txt"
+    grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$name.txt" | sed 's/^ */   /'
+    for pid in "${PIDS[@]}"; do
+        kill -0 "$pid" 2>/dev/null || { echo "a server (pid $pid) died during $name; see $OUT/*.log" >&2; exit 1; }
+    done
+}
+
 require_built() { # executables of the build
     for tool in "$@"; do
         [ -x "$tool" ] || { echo "missing $tool: build first (BUILD_DIR=$BUILD_DIR)" >&2; exit 2; }

@@ -87,18 +87,6 @@ NGINX_TABLES_BYTES=$(curl -fsS -X POST -H 'Content-Type: application/json' --dat
 [ "$NGINX_TABLES_BYTES" = "$TABLES_BYTES" ] || { echo "nginx POST answered $NGINX_TABLES_BYTES bytes" >&2; exit 1; }
 
 # --- the runs ----------------------------------------------------------------------------
-# bench NAME URL [wrk args...]: one wrk run, raw output kept in $OUT/wrk-NAME.txt.
-bench() {
-    local name="$1" url="$2"
-    shift 2
-    echo "-- $name ($(load))"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$name.txt"
-    grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$name.txt" | sed 's/^ */   /'
-    for pid in "${PIDS[@]}"; do
-        kill -0 "$pid" 2>/dev/null || { echo "a server (pid $pid) died during $name; see $OUT/*.log" >&2; exit 1; }
-    done
-}
-
 W="$BENCH_WRK_DIR"
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
 bench nginx-timeseries "http://127.0.0.1:$NGINX_PORT/timeseries.json"

@@ -85,16 +85,10 @@ if [ -z "${SKIP_HTTP:-}" ]; then
     TICKS=$(getconf CLK_TCK)
     cpu_ms() { awk -v tick="$TICKS" '{ print int(($14 + $15) * 1000 / tick) }' "/proc/$1/stat"; }
 
-    bench() { # name port pid
-        echo "-- $1 ($(load))"
+    capture_run() { # name port pid
         local cpu_before
         cpu_before=$(cpu_ms "$3")
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "http://127.0.0.1:$2$PRCPT_PATH" \
-            > "$OUT/wrk-$1.txt"
-        grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$1.txt" | sed 's/^ */   /'
-        for pid in "${PIDS[@]}"; do
-            kill -0 "$pid" 2>/dev/null || { echo "a server (pid $pid) died during $1; see $OUT/*.log" >&2; exit 1; }
-        done
+        bench "$1" "http://127.0.0.1:$2$PRCPT_PATH"
         # The writer must not still be busy with this run's events during the next one: that
         # would bill capture to the other server. How far behind it was is part of the figures.
         local depth start
@@ -117,8 +111,8 @@ if [ -z "${SKIP_HTTP:-}" ]; then
     echo "== /prcpt warm cache, capture on and off: wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds on $(nproc) cores"
     RUN_NAMES=()
     for round in $(seq 1 "$ROUNDS"); do
-        bench "capture-on-$round" "$ON_PORT" "$ON_PID"
-        bench "capture-off-$round" "$OFF_PORT" "$OFF_PID"
+        capture_run "capture-on-$round" "$ON_PORT" "$ON_PID"
+        capture_run "capture-off-$round" "$OFF_PORT" "$OFF_PID"
         RUN_NAMES+=("capture-on-$round" "capture-off-$round")
     done
 

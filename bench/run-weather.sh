@@ -100,16 +100,6 @@ NGINX_BYTES=$(curl -fsS "http://127.0.0.1:$NGINX_PORT/prcpt.json" | wc -c)
 [ "$NGINX_BYTES" = "$PRCPT_BYTES" ] || { echo "nginx answered $NGINX_BYTES bytes" >&2; exit 1; }
 
 # --- 3. the runs -------------------------------------------------------------------------
-bench() { # name url [wrk args...]
-    local name="$1" url="$2"
-    shift 2
-    echo "-- $name ($(load))"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$name.txt"
-    grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$name.txt" | sed 's/^ */   /'
-    for pid in "${PIDS[@]}"; do
-        kill -0 "$pid" 2>/dev/null || { echo "a server (pid $pid) died during $name; see $OUT/*.log" >&2; exit 1; }
-    done
-}
 
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
 bench nginx-prcpt "http://127.0.0.1:$NGINX_PORT/prcpt.json"
