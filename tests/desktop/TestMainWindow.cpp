@@ -2,6 +2,7 @@
 // session kept across restarts. Offscreen, on a real SQLite file and a real port.
 #include "EmbeddedServer.h"
 #include "MainWindow.h"
+#include "PaletteIcon.h"
 #include "TestSupport.h"
 #include "operations/OperationsPage.h"
 
@@ -18,6 +19,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace isobar;
 
@@ -31,7 +33,9 @@ private Q_SLOTS:
     void dropImportsAndReportsTheCounts();
     void dropRefusesWhatIsNotData();
     void importOfABrokenFileReportsTheFailure();
+    void cancelledImportKeepsWhatItLoaded();
     void embeddedServerStartsServesAndStops();
+    void iconsTakeThePalettesColour();
     void sessionIsRestored();
 
 private:
@@ -176,6 +180,55 @@ void TestMainWindow::importOfABrokenFileReportsTheFailure()
     QVERIFY(box->detailedText().contains(u"broken.json"_qs));
     // The broken file changed nothing: only the good file's points are there.
     QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), report.totals().inserted);
+}
+
+void TestMainWindow::cancelledImportKeepsWhatItLoaded()
+{
+    MainWindow window;
+    window.restoreSession();
+    window.show();
+    QSignalSpy finished(&window, &MainWindow::importFinished);
+    QToolButton *cancel = nullptr;
+    for (QToolButton *button : window.findChildren<QToolButton *>())
+        if (button->accessibleName() == u"Cancel import")
+            cancel = button;
+    QVERIFY(cancel);
+    QVERIFY(window.importPaths({test::sampleDataDir() + u"/json"_qs}));  // 938 files
+    QVERIFY(!window.importPaths({test::sampleDataDir() + u"/json"_qs})); // one at a time
+    QVERIFY(cancel->isVisible());
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(finished.wait(60'000));
+    const auto report = finished.at(0).at(0).value<IngestReport>();
+    QVERIFY2(report.filesOk() < 938, "the import ran to the end despite the cancel");
+    // What was committed before the cancel stays; the file being loaded was rolled back.
+    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), report.totals().inserted);
+    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_qs);
+    QVERIFY(box);
+    QVERIFY2(box->text().contains(u"(cancelled)"_qs), qPrintable(box->text()));
+}
+
+void TestMainWindow::iconsTakeThePalettesColour()
+{
+    const QPalette original = QGuiApplication::palette();
+    const QIcon icon = paletteIcon(u"stop"_qs);
+    auto dominant = [&icon] {
+        const QImage image = icon.pixmap(QSize(48, 48)).toImage();
+        QColor strongest;
+        for (int y = 0; y < image.height(); ++y)
+            for (int x = 0; x < image.width(); ++x)
+                if (const QColor c = image.pixelColor(x, y); c.alpha() == 255)
+                    return c;
+        return strongest;
+    };
+    QPalette red = original;
+    red.setColor(QPalette::WindowText, Qt::red);
+    QGuiApplication::setPalette(red);
+    QCOMPARE(dominant(), QColor(Qt::red));
+    QPalette blue = original;
+    blue.setColor(QPalette::WindowText, Qt::blue);
+    QGuiApplication::setPalette(blue);
+    QCOMPARE(dominant(), QColor(Qt::blue)); // the same icon, painted anew
+    QGuiApplication::setPalette(original);
 }
 
 void TestMainWindow::embeddedServerStartsServesAndStops()

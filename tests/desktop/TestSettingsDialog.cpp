@@ -50,6 +50,7 @@ private Q_SLOTS:
     void environmentKeyIsShownAsTheSource();
     void invalidSettingsAreRefusedNamingTheField();
     void formRoundTrip();
+    void environmentOverridesTheServerForOneRun();
 
 private:
     Keychain m_keychain{kService, 20'000};
@@ -206,6 +207,30 @@ void TestSettingsDialog::formRoundTrip()
     // A hand-edited out-of-range value keeps the default instead of starting on port 0.
     file.setValue(u"server/port"_qs, 0);
     QCOMPARE(DesktopSettings::load(file).port, quint16(8080));
+}
+
+void TestSettingsDialog::environmentOverridesTheServerForOneRun()
+{
+    QSettings file(m_dir.filePath(u"env.conf"_qs), QSettings::IniFormat);
+    DesktopSettings stored;
+    stored.port = 9191;
+    stored.accuWeatherUrl = QUrl(u"https://dataservice.accuweather.com"_qs);
+    stored.save(file);
+
+    qputenv("ISOBAR_PORT", "9393");
+    qputenv("ISOBAR_ACCUWEATHER_URL", "http://127.0.0.1:8089");
+    const ServerConfig config = DesktopSettings::load(file).serverConfig({});
+    QCOMPARE(config.port, quint16(9393));
+    QCOMPARE(config.upstream.baseUrl, QUrl(u"http://127.0.0.1:8089"_qs));
+    // Nothing of it is written back: the stored values are what the dialog shows and saves.
+    QCOMPARE(DesktopSettings::load(file).port, quint16(9191));
+
+    qputenv("ISOBAR_PORT", "not-a-port");
+    qunsetenv("ISOBAR_ACCUWEATHER_URL");
+    const ServerConfig fallback = DesktopSettings::load(file).serverConfig({});
+    QCOMPARE(fallback.port, quint16(9191));
+    QCOMPARE(fallback.upstream.baseUrl, QUrl(u"https://dataservice.accuweather.com"_qs));
+    qunsetenv("ISOBAR_PORT");
 }
 
 QTEST_MAIN(TestSettingsDialog)
