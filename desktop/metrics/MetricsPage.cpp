@@ -3,6 +3,7 @@
 #include "ChartCard.h"
 #include "LocalMetricsSource.h"
 #include "MetricNavigator.h"
+#include "MetricTreeModel.h"
 #include "RemoteMetricsSource.h"
 #include "SeriesSelection.h"
 
@@ -145,7 +146,6 @@ void MetricsPage::onCatalogueRead()
         return;
     }
     m_navigator->setCatalogue(result.entries);
-    m_catalogue = result.entries;
     // A page that opens with nothing chosen shows the first metric, as the dashboard does.
     if (!applyRequestedMetric() && m_current && !m_current->selection().hasMetric()
         && !result.entries.isEmpty()) {
@@ -168,7 +168,8 @@ bool MetricsPage::applyRequestedMetric()
 {
     if (m_requestedMetric.isEmpty() || !m_current)
         return false;
-    for (const CatalogueEntry &entry : std::as_const(m_catalogue)) {
+    const QList<CatalogueEntry> &catalogue = m_navigator->model()->catalogue();
+    for (const CatalogueEntry &entry : catalogue) {
         if (entry.metric != m_requestedMetric)
             continue;
         const SeriesSelection selection = m_navigator->selectionFor(
@@ -178,7 +179,7 @@ bool MetricsPage::applyRequestedMetric()
         m_requestedMetric.clear();
         return true;
     }
-    if (!m_catalogue.isEmpty()) {
+    if (!catalogue.isEmpty()) {
         Q_EMIT statusMessage(tr("No metric named %1 here").arg(m_requestedMetric),
                              kStatusTimeoutMs);
         m_requestedMetric.clear();

@@ -68,7 +68,6 @@ private:
 
     std::unique_ptr<MetricsSource> m_source;
     QFutureWatcher<CatalogueResult> m_catalogueWatcher;
-    QList<CatalogueEntry> m_catalogue;
     QString m_requestedMetric; // shown when the catalogue arrives
     QSplitter *m_splitter;
     MetricNavigator *m_navigator;

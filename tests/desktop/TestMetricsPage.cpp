@@ -18,6 +18,7 @@
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QNetworkAccessManager>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -400,6 +401,30 @@ private Q_SLOTS:
         QCOMPARE(restored.cards().at(1)->shownPoints().constFirst().series->geography,
                  u"Scotland"_qs);
         QCOMPARE(restored.cards().at(0)->selection().series.geography, u"England"_qs);
+    }
+
+    // `isobar --metric NAME`: asked before the catalogue has arrived, shown once it has; a name
+    // the store does not hold leaves the first metric and says so.
+    void showMetricByName()
+    {
+        MetricsPage page;
+        page.showMetric(kDailyCases);
+        QString error;
+        QVERIFY2(page.openDatabase(m_database, &error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
+        QCOMPARE(page.currentCard()->selection().series.metric, kDailyCases);
+
+        MetricsPage other;
+        other.showMetric(u"no_such_metric"_qs);
+        QSignalSpy otherMessages(&other, &MetricsPage::statusMessage);
+        QVERIFY(other.openDatabase(m_database, &error));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(other), 30000);
+        QVERIFY(other.currentCard()->selection().hasMetric());
+        QVERIFY(other.currentCard()->selection().series.metric != u"no_such_metric"_qs);
+        bool said = false;
+        for (const QList<QVariant> &message : std::as_const(otherMessages))
+            said = said || message.at(0).toString().contains(u"no_such_metric"_qs);
+        QVERIFY(said);
     }
 
     // A server with only the UKHSA drill-down is crawled level by level: the same catalogue.
