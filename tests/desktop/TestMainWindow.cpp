@@ -3,12 +3,15 @@
 #include "EmbeddedServer.h"
 #include "MainWindow.h"
 #include "PaletteIcon.h"
+#include "RemoteServerDialog.h"
 #include "TestSupport.h"
 #include "operations/OperationsPage.h"
 
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
+#include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
@@ -36,6 +39,7 @@ private Q_SLOTS:
     void cancelledImportKeepsWhatItLoaded();
     void embeddedServerStartsServesAndStops();
     void iconsTakeThePalettesColour();
+    void remoteServerNeedsAnHttpUrl();
     void sessionIsRestored();
 
 private:
@@ -229,6 +233,30 @@ void TestMainWindow::iconsTakeThePalettesColour()
     QGuiApplication::setPalette(blue);
     QCOMPARE(dominant(), QColor(Qt::blue)); // the same icon, painted anew
     QGuiApplication::setPalette(original);
+}
+
+void TestMainWindow::remoteServerNeedsAnHttpUrl()
+{
+    RemoteServerDialog dialog(u"Watch"_qs, QUrl(u"ftp://example.org"_qs), /*askToken=*/true);
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    bool named = false;
+    for (QLabel *label : dialog.findChildren<QLabel *>())
+        named = named || label->text().startsWith(u"Server URL"_qs);
+    QVERIFY(named);
+
+    for (QLineEdit *field : dialog.findChildren<QLineEdit *>()) {
+        if (field->accessibleName() == u"Server URL")
+            field->setText(u"127.0.0.1:8080"_qs); // what people type: the scheme is added
+        if (field->accessibleName() == u"Bearer token") {
+            QCOMPARE(field->echoMode(), QLineEdit::Password);
+            field->setText(u"  abc.def.ghi "_qs);
+        }
+    }
+    dialog.accept();
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(dialog.url(), QUrl(u"http://127.0.0.1:8080"_qs));
+    QCOMPARE(dialog.token(), u"abc.def.ghi"_qs);
 }
 
 void TestMainWindow::embeddedServerStartsServesAndStops()
