@@ -4,6 +4,8 @@
 // cost nothing but the drawing.
 #include "TestSupport.h"
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
@@ -112,6 +114,40 @@ private Q_SLOTS:
         const std::optional<HttpReply> reply = after.readReply(60'000);
         QVERIFY(reply);
         QCOMPARE(reply->status, 200);
+    }
+
+    // On two cores a burst of renders must not take the CPU from answers: headless, the
+    // drawing (main) thread runs at a lower priority than the HTTP loop's thread.
+    void drawingRunsBelowTheHttpLoop()
+    {
+        const QString tasks = u"/proc/%1/task"_qs.arg(m_server.processId());
+        auto niceness = [&](const QString &tid) {
+            QFile stat(tasks + u'/' + tid + u"/stat"_qs);
+            if (!stat.open(QIODevice::ReadOnly))
+                return -100;
+            // Fields after the parenthesised name; nice is field 19 of the line.
+            const QByteArray line = stat.readAll();
+            const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+            return fields.value(16).toInt();
+        };
+        auto threadNamed = [&](const QByteArray &name) {
+            for (const QString &tid : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+                QFile comm(tasks + u'/' + tid + u"/comm"_qs);
+                if (comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == name)
+                    return tid;
+            }
+            return QString();
+        };
+        const QString http = threadNamed("isobar-http");
+        QVERIFY2(!http.isEmpty(), "no thread named isobar-http");
+        const int httpNice = niceness(http);
+        const int drawingNice = niceness(QString::number(m_server.processId()));
+        QVERIFY2(httpNice > -100 && drawingNice > -100, "cannot read the threads' priorities");
+        // Relative: the test may itself run under `nice`.
+        QVERIFY2(
+            drawingNice > httpNice,
+            qPrintable(
+                u"drawing thread nice %1, HTTP thread nice %2"_qs.arg(drawingNice).arg(httpNice)));
     }
 };
 

@@ -60,6 +60,7 @@ public:
     // how a test points the server at a local upstream and hands it secrets off the command line.
     void setEnvironmentVariable(const QString &name, const QString &value);
     quint16 port() const { return m_port; }
+    qint64 processId() const { return m_process.processId(); }
     // SIGTERM, then the exit code (-1 if it did not exit in time).
     int stop(int timeoutMs = 10000);
     QByteArray output() const { return m_output; }
