@@ -567,7 +567,7 @@ QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint6
                 qsizetype routes)
 {
     return QStringLiteral("days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 routes=%6 schema=%7"
-                          " compacted=before-yesterday")
+                          " compacted=before-yesterday sealed=all-but-last-hour")
         .arg(days)
         .arg(perDay)
         .arg(rawDays)
@@ -641,16 +641,24 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
     std::printf("last days: %lld events through RequestLogWriter in %.1f s (%.0f events/s, "
                 "generation excluded)\n",
                 total - firstRaw, rawSeconds, double(total - firstRaw) / rawSeconds);
-    // As a running server leaves it: RequestRecorder folds the cell and subject hours of every
-    // day before yesterday into days (hourly, looking back a week; here all days at once).
+    // As a running server leaves it just before it seals an hour: RequestRecorder seals the
+    // cell rows of every hour that is over (here all but the last, whose rows the stats then
+    // read as rows), and folds the cell and subject hours of every day before yesterday into
+    // days (hourly, looking back a week; here all days at once).
     const qint64 endMs = timeOf(total, perDay);
+    timer.restart();
+    const qint64 sealed = writer.sealCellHours(endMs - kHourMs, &error);
+    if (sealed < 0)
+        return fail(u"RequestLogWriter::sealCellHours: "_qs + error);
+    std::printf("sealed the cell rows of all hours but the last: %lld rows in %.1f s\n", sealed,
+                double(timer.nsecsElapsed()) / 1e9);
     timer.restart();
     const qint64 folded = writer.compactDays(endMs - kDayMs, int(days), &error);
     if (folded < 0)
         return fail(u"RequestLogWriter::compactDays: "_qs + error);
-    std::printf(
-        "compacted the days before yesterday: %lld cell and subject rows folded in %.1f s\n",
-        folded, double(timer.nsecsElapsed()) / 1e9);
+    std::printf("compacted the days before yesterday: %lld cell segments and subject rows folded"
+                " in %.1f s\n",
+                folded, double(timer.nsecsElapsed()) / 1e9);
     QSqlQuery query(db);
     if (!query.exec(u"CREATE TABLE bench_shape (shape TEXT NOT NULL)"_qs)
         || !query.prepare(u"INSERT INTO bench_shape VALUES (?)"_qs))
@@ -741,13 +749,15 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
     QSqlDatabase &db = database.connection();
     std::printf("store: %.0f MB; rows: request_event %lld, rollup_endpoint %lld, rollup_latency "
                 "%lld, rollup_endpoint_day %lld, rollup_latency_day %lld, rollup_cell %lld, "
-                "rollup_subject %lld\n",
+                "cell_segment %lld, cell %lld, rollup_subject %lld\n",
                 double(fileBytes(path)) / 1e6, scalar(db, u"SELECT count(*) FROM request_event"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_endpoint"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_latency"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_endpoint_day"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_latency_day"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_cell"_qs),
+                scalar(db, u"SELECT count(*) FROM cell_segment"_qs),
+                scalar(db, u"SELECT count(*) FROM cell"_qs),
                 scalar(db, u"SELECT count(*) FROM rollup_subject"_qs));
     const qint64 endMs = kStartMs + days * kDayMs;
     const qint64 lastHour = endMs / kHourMs - 1;

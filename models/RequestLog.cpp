@@ -1,5 +1,6 @@
 #include "RequestLog.h"
 
+#include "CellRollups.h"
 #include "SqliteStatement.h"
 
 #include <QDateTime>
@@ -482,11 +483,18 @@ qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QStri
             return -1;
         deleted += query.numRowsAffected();
     }
-    return deleted;
+    const qint64 cells = CellRollups(m_db).expire(rollupDay * 24, error);
+    return cells < 0 ? -1 : deleted + cells;
+}
+
+qint64 RequestLogWriter::sealCellHours(qint64 beforeMs, QString *error)
+{
+    return CellRollups(m_db).sealHoursBefore(floorDiv(beforeMs, kHourMs), error);
 }
 
 qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString *error)
 {
+    // Subjects are folded in place; cells are folded with their sealed segments.
     struct Fold {
         const char *table;
         const char *keys;   // grouped on
@@ -494,10 +502,6 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
         const char *update; // how a row already at the day's first hour absorbs the rest
     };
     static const Fold kFolds[] = {
-        {"rollup_cell", "cell_lat, cell_lon",
-         "max(half_lat), max(half_lon), sum(requests), sum(hits), sum(misses), sum(stale)",
-         "requests = requests + excluded.requests, hits = hits + excluded.hits,"
-         " misses = misses + excluded.misses, stale = stale + excluded.stale"},
         {"rollup_subject", "subject", "sum(requests), sum(errors), min(first_ms), max(last_ms)",
          "requests = requests + excluded.requests, errors = errors + excluded.errors,"
          " first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"},
@@ -535,6 +539,12 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
             }
             removed += query.numRowsAffected();
         }
+        const qint64 cells = CellRollups(m_db).fold(first, 24, error);
+        if (cells < 0) {
+            m_db.rollback();
+            return -1;
+        }
+        removed += cells;
         if (!m_db.commit()) {
             *error = m_db.lastError().text();
             m_db.rollback();
@@ -697,36 +707,11 @@ QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, c
 QList<CellCount> RequestStats::busiestCells(qint64 fromMs, qint64 toMs, int limit)
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
-    // Cells have no day table: compaction folds their old hours into each day's first hour.
-    QHash<std::pair<double, double>, CellCount> sums;
+    const ReadSnapshot snapshot(m_db);
     QString error;
-    const bool read = scan(
-        m_db, splitRange(firstHour, lastHour, false),
-        "SELECT cell_lat, cell_lon, half_lat, half_lon, requests, hits, misses, stale"
-        " FROM rollup_cell WHERE hour BETWEEN ? AND ?",
-        {}, {},
-        [&](const SqliteStatement &row) {
-            CellCount &cell = sums[{row.doubleAt(0), row.doubleAt(1)}];
-            cell.cell.latitude = row.doubleAt(0);
-            cell.cell.longitude = row.doubleAt(1);
-            cell.cell.halfLatitude = std::max(cell.cell.halfLatitude, row.doubleAt(2));
-            cell.cell.halfLongitude = std::max(cell.cell.halfLongitude, row.doubleAt(3));
-            cell.requests += row.int64At(4);
-            cell.hits += row.int64At(5);
-            cell.misses += row.int64At(6);
-            cell.stale += row.int64At(7);
-        },
-        &error);
-    if (!read)
+    QList<CellCount> cells = CellRollups(m_db).busiest(firstHour, lastHour, limit, &error);
+    if (!error.isEmpty())
         logScanError("geography", error);
-    QList<CellCount> cells = sums.values();
-    const auto busier = [](const CellCount &a, const CellCount &b) {
-        return std::tuple(b.requests, a.cell.latitude, a.cell.longitude)
-               < std::tuple(a.requests, b.cell.latitude, b.cell.longitude);
-    };
-    const qsizetype kept = std::clamp<qsizetype>(limit, 0, cells.size());
-    std::partial_sort(cells.begin(), cells.begin() + kept, cells.end(), busier);
-    cells.resize(kept);
     return cells;
 }
 

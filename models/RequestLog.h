@@ -70,7 +70,12 @@ public:
     // `lookbackDays`) into one row per key at the day's first hour. Those two roll-ups are the
     // high-cardinality ones: a day of worldwide traffic leaves ~24x fewer rows, so stats over
     // weeks read days, not hours. Older data thus has day resolution. Returns rows removed.
+    // Cells are folded with their sealed segments (CellRollups).
     qint64 compactDays(qint64 beforeMs, int lookbackDays, QString *error);
+    // Seals the per-cell rows of every hour before the one holding `beforeMs` into packed
+    // segments (CellRollups), so geography over weeks reads a few dozen rows. Returns the rows
+    // sealed, -1 on error.
+    qint64 sealCellHours(qint64 beforeMs, QString *error);
 
 private:
     QSqlDatabase &m_db;

@@ -120,6 +120,18 @@ const QList<Migration> &migrations()
              "INSERT INTO rollup_latency_day SELECT hour / 24, route, bucket, sum(requests)"
              " FROM rollup_latency GROUP BY 1, 2, 3",
          }},
+        {6,
+         "sealed cell roll-ups: a cell dictionary and packed segments",
+         {
+             // Past hours of rollup_cell move here (models/CellRollups): a cell is an integer
+             // id, an hour's or a day's counts one BLOB. Existing rows are sealed by the next
+             // maintenance pass, so nothing is converted here.
+             "CREATE TABLE cell (id INTEGER PRIMARY KEY, lat REAL NOT NULL, lon REAL NOT NULL,"
+             " half_lat REAL NOT NULL, half_lon REAL NOT NULL, last_hour INTEGER NOT NULL)",
+             "CREATE UNIQUE INDEX cell_position ON cell (lat, lon)",
+             "CREATE TABLE cell_segment (hour INTEGER PRIMARY KEY, hours INTEGER NOT NULL,"
+             " counts BLOB NOT NULL)",
+         }},
     };
     return all;
 }

@@ -42,6 +42,13 @@ void SqliteStatement::bind(int index, const QByteArray &utf8)
     sqlite3_bind_text(m_statement, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
 }
 
+void SqliteStatement::bindBlob(int index, QByteArrayView bytes)
+{
+    // A zero-length blob, not NULL, when the view is empty.
+    sqlite3_bind_blob64(m_statement, index, bytes.isNull() ? "" : bytes.data(),
+                        sqlite3_uint64(bytes.size()), SQLITE_STATIC);
+}
+
 void SqliteStatement::bindNull(int index)
 {
     sqlite3_bind_null(m_statement, index);
@@ -55,6 +62,11 @@ bool SqliteStatement::execute()
     sqlite3_reset(m_statement);
     sqlite3_clear_bindings(m_statement);
     return result == SQLITE_DONE;
+}
+
+qint64 SqliteStatement::changes() const
+{
+    return sqlite3_changes64(m_db);
 }
 
 bool SqliteStatement::next()
@@ -82,6 +94,13 @@ QByteArrayView SqliteStatement::utf8At(int column) const
 {
     const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
     return QByteArrayView(text, sqlite3_column_bytes(m_statement, column));
+}
+
+QByteArrayView SqliteStatement::blobAt(int column) const
+{
+    // The pointer first, then the size: that order keeps SQLite from converting the value.
+    const auto *bytes = static_cast<const char *>(sqlite3_column_blob(m_statement, column));
+    return QByteArrayView(bytes, sqlite3_column_bytes(m_statement, column));
 }
 
 } // namespace isobar

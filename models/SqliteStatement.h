@@ -30,10 +30,13 @@ public:
     // Parameters are 1-based, as in SQLite.
     void bind(int index, qint64 value);
     void bind(int index, double value);
-    void bind(int index, const QByteArray &utf8); // copied: the array may go after the call
+    void bind(int index, const QByteArray &utf8);   // copied: the array may go after the call
+    void bindBlob(int index, QByteArrayView bytes); // not copied: keep it until the next step
     void bindNull(int index);
     // Runs the statement, then resets it and clears its bindings for the next row set.
     bool execute();
+    // Rows the last execute() inserted, updated or deleted.
+    qint64 changes() const;
     // Steps to the next result row; false after the last one or on an error (error() says which).
     // Once false, the statement is reset with its bindings cleared, ready to run again.
     bool next();
@@ -41,6 +44,7 @@ public:
     qint64 int64At(int column) const;
     double doubleAt(int column) const;
     QByteArrayView utf8At(int column) const;
+    QByteArrayView blobAt(int column) const; // valid until the next step
 
 private:
     sqlite3 *m_db = nullptr;

@@ -9,7 +9,8 @@ namespace isobar {
 
 namespace {
 Q_LOGGING_CATEGORY(lcRecorder, "isobar.monitoring")
-constexpr qint64 kDayMs = 86'400'000;
+constexpr qint64 kHourMs = 3'600'000;
+constexpr qint64 kDayMs = 24 * kHourMs;
 } // namespace
 
 RequestRecorder::RequestRecorder(QString databasePath, Options options, Clock clock)
@@ -83,6 +84,7 @@ void RequestRecorder::run()
             << "event=request_log_unavailable error=" + database.errorString();
     RequestLogWriter writer(database.connection());
     qint64 nextRetentionMs = 0;
+    qint64 sealedBeforeHour = 0;
     for (;;) {
         QList<RequestEvent> batch;
         bool stopping = false;
@@ -113,6 +115,15 @@ void RequestRecorder::run()
             m_dropped += batch.size();
         }
         const qint64 now = m_clock();
+        // An hour's cell rows are sealed as soon as it is over (CellRollups): between seals,
+        // geography reads the rows of about one hour. A failed seal is tried again the next
+        // hour, with every hour before it.
+        if (database.isOpen() && now / kHourMs > sealedBeforeHour) {
+            sealedBeforeHour = now / kHourMs;
+            QString error;
+            if (writer.sealCellHours(now, &error) < 0)
+                qCWarning(lcRecorder).noquote() << "event=request_log_seal_failed error=" << error;
+        }
         if (database.isOpen() && now >= nextRetentionMs) {
             nextRetentionMs = now + m_options.retentionIntervalMs;
             QString error;

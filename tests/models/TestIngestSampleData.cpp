@@ -15,6 +15,7 @@
 #include <csignal>
 
 using namespace isobar;
+using isobar::test::scalar;
 
 namespace {
 
@@ -67,14 +68,6 @@ QByteArray storeFingerprint(QSqlDatabase &db)
         }
     }
     return hash.result().toHex();
-}
-
-qint64 scalar(QSqlDatabase &db, const char *sql)
-{
-    QSqlQuery q(db);
-    q.exec(QLatin1String(sql));
-    q.next();
-    return q.value(0).toLongLong();
 }
 
 } // namespace

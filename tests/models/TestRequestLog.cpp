@@ -1,6 +1,7 @@
 #include "MetricsDatabase.h"
 #include "RequestLog.h"
 #include "SchemaMigrations.h"
+#include "TestSupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,6 +14,7 @@
 #include <cmath>
 
 using namespace isobar;
+using isobar::test::scalar;
 
 namespace {
 
@@ -32,14 +34,6 @@ RequestEvent makeEvent(qint64 timeMs, const QString &route, int status, qint64 d
     e.subject = subject;
     e.client = QStringLiteral("127.0.0.1");
     return e;
-}
-
-qint64 scalar(QSqlDatabase &db, const QString &sql)
-{
-    QSqlQuery query(db);
-    if (!query.exec(sql) || !query.next())
-        qFatal("query failed: %s", qPrintable(sql));
-    return query.value(0).toLongLong();
 }
 
 } // namespace
@@ -287,16 +281,17 @@ private Q_SLOTS:
         QCOMPARE(stats.busiestCells(kT0, kT0 + 3 * day, 1000), cellsBefore);
         QCOMPARE(QJsonDocument(stats.users(kT0, kT0 + 3 * day, 100)).toJson(), usersBefore);
         QVERIFY(scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell") < rowsBefore);
-        // The two folded days hold one row per cell each (30 cells), not one per hour.
-        QVERIFY(scalar(m_db->connection(),
-                       QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1")
-                           .arg(kT0 / kHour + 48))
-                <= 60);
+        // The two folded days are a segment each (CellRollups), at the day's first hour.
         QCOMPARE(scalar(m_db->connection(),
-                        QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1"
-                                       " AND hour % 24 != 0")
+                        QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1")
                             .arg(kT0 / kHour + 48)),
                  qint64(0));
+        QCOMPARE(scalar(m_db->connection(),
+                        QStringLiteral("SELECT count(*) FROM cell_segment WHERE hours = 24"
+                                       " AND hour IN (%1, %2)")
+                            .arg(kT0 / kHour)
+                            .arg(kT0 / kHour + 24)),
+                 qint64(2));
         QVERIFY(scalar(m_db->connection(),
                        QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour > %1")
                            .arg(kT0 / kHour + 48))

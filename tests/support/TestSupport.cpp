@@ -2,6 +2,7 @@
 
 #include <QDeadlineTimer>
 #include <QRegularExpression>
+#include <QSqlQuery>
 #include <csignal>
 
 namespace isobar::test {
@@ -166,6 +167,14 @@ int runIngest(const QString &databasePath, const QStringList &paths, QByteArray 
     if (output)
         *output = process.readAll();
     return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
+qint64 scalar(QSqlDatabase &db, const QString &sql)
+{
+    QSqlQuery query(db);
+    if (!query.exec(sql) || !query.next())
+        qFatal("query failed: %s", qPrintable(sql));
+    return query.value(0).toLongLong();
 }
 
 } // namespace isobar::test

@@ -4,6 +4,7 @@
 #include <QHash>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QSqlDatabase>
 #include <QString>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -70,6 +71,9 @@ private:
     quint16 m_port = 0;
     QByteArray m_output;
 };
+
+// The first column of the first row of `sql`; the test stops if the query fails.
+qint64 scalar(QSqlDatabase &db, const QString &sql);
 
 // Runs `isobar ingest` on paths into a database; returns the exit code, output in `output`.
 int runIngest(const QString &databasePath, const QStringList &paths, QByteArray *output = nullptr);

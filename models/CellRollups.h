@@ -1,0 +1,62 @@
+#pragma once
+
+#include "RequestLog.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <vector>
+
+namespace isobar {
+
+// The per-cell roll-ups of hours that are over, shaped so that geography over weeks reads a few
+// dozen rows. The writer upserts hourly rows keyed by position (`rollup_cell`) every second; a
+// month of worldwide traffic leaves ~1.6 million of them, and SQLite steps a row in ~150 ns, so
+// a month took a second to sum however the rows were aggregated. Once an hour is over its rows
+// are sealed: each cell gets a small integer id in the `cell` dictionary (its bounds and the
+// last hour it was seen), and the hour's counts become one BLOB in `cell_segment`. Whole days
+// are later folded into one segment at the day's first hour (older data has day resolution, as
+// before). A read sums segments into an array indexed by id, adds the rows not sealed yet, and
+// looks up the bounds of the busiest cells only.
+//
+// Segment bytes: per cell, (id, requests, hits, misses, stale) as little-endian unsigned 32-bit
+// integers, sorted by id. A count saturates at 2^32 - 1 (a cell would need ~50,000 requests a
+// second for a whole day to reach it).
+class CellRollups
+{
+public:
+    struct Tally {
+        quint32 cell = 0; // the dictionary id
+        quint32 requests = 0, hits = 0, misses = 0, stale = 0;
+    };
+
+    static QByteArray pack(const std::vector<Tally> &sortedByCell);
+    // Appends the tallies of `bytes` to `out`; false if it is not a whole number of them.
+    static bool unpack(QByteArrayView bytes, std::vector<Tally> *out);
+
+    explicit CellRollups(QSqlDatabase &db);
+
+    // Seals every hour before `beforeHour` that still has rows, one transaction per hour (a
+    // late event for a sealed hour adds a row that the next call seals into the same segment).
+    // Returns the rows sealed, -1 on error.
+    qint64 sealHoursBefore(qint64 beforeHour, QString *error);
+    // Replaces the rows and segments that start in [firstHour, firstHour + hours) by one segment
+    // at `firstHour`, in the caller's transaction. Returns how many rows and segments it
+    // replaced (0 when they already are one segment), -1 on error.
+    qint64 fold(qint64 firstHour, int hours, QString *error);
+    // Deletes the segments that start before `beforeHour` and the cells last seen before it.
+    // Returns the rows deleted, -1 on error.
+    qint64 expire(qint64 beforeHour, QString *error);
+
+    // The `limit` busiest cells of the rows and segments that start in [firstHour, lastHour],
+    // busiest first, then by latitude and longitude. The caller holds a read transaction, so
+    // that a seal committed meanwhile cannot count an hour twice or not at all.
+    QList<CellCount> busiest(qint64 firstHour, qint64 lastHour, int limit, QString *error);
+
+private:
+    QSqlDatabase &m_db;
+};
+
+} // namespace isobar

@@ -1,0 +1,225 @@
+#include "CellRollups.h"
+#include "MetricsDatabase.h"
+#include "RequestLog.h"
+#include "TestSupport.h"
+
+#include <QRandomGenerator>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+using isobar::test::scalar;
+
+namespace {
+
+constexpr qint64 kHour = 3'600'000;
+constexpr qint64 kDay = 24 * kHour;
+const qint64 kT0 = 1'764'028'800'000; // 2025-11-25T00:00:00Z, a day's first hour
+const qint64 kHour0 = kT0 / kHour;
+
+RequestEvent weatherCall(qint64 timeMs, double latitude, const QByteArray &outcome)
+{
+    RequestEvent e;
+    e.timeMs = timeMs;
+    e.method = "GET";
+    e.route = QStringLiteral("/prcpt");
+    e.status = 200;
+    e.durationUs = 900;
+    e.client = QStringLiteral("127.0.0.1");
+    e.cell = CellBounds{latitude, 2.35, 0.0045, 0.0068};
+    e.cacheOutcome = outcome;
+    return e;
+}
+
+} // namespace
+
+class TestCellRollups : public QObject
+{
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<MetricsDatabase> m_db;
+    int m_file = 0;
+
+    QSqlDatabase &db() { return m_db->connection(); }
+
+    // Three days of calls from 40 cells, some busier than others, every outcome.
+    QList<RequestEvent> threeDays(int count, quint32 seed)
+    {
+        QRandomGenerator random(seed);
+        static const QByteArray outcomes[] = {"hit", "miss", "stale"};
+        QList<RequestEvent> events;
+        for (int i = 0; i < count; ++i) {
+            const int cell = int(random.bounded(40) * random.bounded(40) / 40); // skewed
+            events << weatherCall(kT0 + random.bounded(3 * kDay), 48.0 + 0.009 * cell,
+                                  outcomes[random.bounded(3)]);
+        }
+        return events;
+    }
+
+    void write(const QList<RequestEvent> &events)
+    {
+        QString error;
+        RequestLogWriter writer(db());
+        QVERIFY2(writer.write(events, &error), qPrintable(error));
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_db = std::make_unique<MetricsDatabase>();
+        QVERIFY(m_db->open(m_dir.filePath(QStringLiteral("cells%1.db").arg(++m_file))));
+    }
+
+    void packedBytesAreLittleEndianWords()
+    {
+        const QByteArray bytes = CellRollups::pack({{7, 2, 1, 1, 0}, {0x01020304, 5, 0, 0, 5}});
+        QCOMPARE(bytes.toHex(),
+                 QByteArray("07000000020000000100000001000000000000000403020105000000000000000000"
+                            "000005000000"));
+        std::vector<CellRollups::Tally> back;
+        QVERIFY(CellRollups::unpack(bytes, &back));
+        QCOMPARE(back.size(), size_t(2));
+        QCOMPARE(back[1].cell, quint32(0x01020304));
+        QCOMPARE(back[1].stale, quint32(5));
+        QVERIFY(!CellRollups::unpack(bytes.left(19), &back)); // not a whole number of cells
+        QCOMPARE(back.size(), size_t(2));                     // and nothing appended
+    }
+
+    void sealingChangesNoAnswer_data()
+    {
+        QTest::addColumn<qint64>("from");
+        QTest::addColumn<qint64>("to");
+        QTest::addColumn<int>("limit");
+        QTest::addRow("one hour") << kT0 + 5 * kHour << kT0 + 6 * kHour << 1000;
+        QTest::addRow("hours across midnight") << kT0 + 20 * kHour << kT0 + 27 * kHour << 1000;
+        QTest::addRow("three days") << kT0 << kT0 + 3 * kDay << 1000;
+        QTest::addRow("three days, busiest 5") << kT0 << kT0 + 3 * kDay << 5;
+        QTest::addRow("three days, busiest 1") << kT0 << kT0 + 3 * kDay << 1;
+        QTest::addRow("before any traffic") << kT0 - kDay << kT0 << 1000;
+    }
+
+    void sealingChangesNoAnswer()
+    {
+        QFETCH(qint64, from);
+        QFETCH(qint64, to);
+        QFETCH(int, limit);
+        write(threeDays(5000, 11));
+        RequestStats stats(db(), {});
+        const QList<CellCount> rows = stats.busiestCells(from, to, limit);
+
+        // All hours but the last day's last one are sealed; that one stays rows.
+        RequestLogWriter writer(db());
+        QString error;
+        QVERIFY(writer.sealCellHours(kT0 + 3 * kDay - kHour, &error) > 0);
+        QCOMPARE(stats.busiestCells(from, to, limit), rows);
+        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1")
+                                  .arg(kHour0 + 71)),
+                 0);
+        QVERIFY(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour = %1")
+                                 .arg(kHour0 + 71))
+                > 0);
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM cell_segment"), 71);
+        QCOMPARE(scalar(db(), "SELECT max(hours) FROM cell_segment"), 1);
+
+        // Then days folded, as the recorder leaves them: still the same answers (a range's
+        // sealed day counts when its first hour is inside, as folded rows did before).
+        QVERIFY(writer.compactDays(kT0 + 2 * kDay + kHour, 7, &error) > 0);
+        if (from % kDay == 0 && to % kDay == 0)
+            QCOMPARE(stats.busiestCells(from, to, limit), rows);
+        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM cell_segment WHERE hour < %1")
+                                  .arg(kHour0 + 48)),
+                 2);
+        QCOMPARE(writer.compactDays(kT0 + 2 * kDay + kHour, 7, &error), 0); // nothing to fold
+    }
+
+    void theDictionaryNamesEachCellOnce()
+    {
+        const QList<RequestEvent> events = threeDays(3000, 5);
+        write(events);
+        RequestLogWriter writer(db());
+        QString error;
+        QVERIFY(writer.sealCellHours(kT0 + 3 * kDay, &error) > 0);
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM cell"),
+                 scalar(db(), "SELECT count(DISTINCT cell_lat) FROM request_event"));
+        // Each cell's last hour is the last hour it was asked for.
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM cell c WHERE last_hour !="
+                              " (SELECT max(time_ms / 3600000) FROM request_event"
+                              " WHERE cell_lat = c.lat AND cell_lon = c.lon)"),
+                 0);
+    }
+
+    void aLateEventJoinsItsSealedHour()
+    {
+        write({weatherCall(kT0 + 10, 48.0, "miss"), weatherCall(kT0 + 20, 48.0, "hit")});
+        RequestLogWriter writer(db());
+        QString error;
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, &error), 1);
+        // An event of that hour written after it was sealed: counted at once, as a row...
+        write({weatherCall(kT0 + 30, 48.0, "stale")});
+        RequestStats stats(db(), {});
+        QList<CellCount> cells = stats.busiestCells(kT0, kT0 + kHour, 10);
+        QCOMPARE(cells.size(), 1);
+        QCOMPARE(cells[0].requests, 3);
+        QCOMPARE(cells[0].stale, 1);
+        // ...then sealed into the same segment.
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, &error), 2); // a row and the segment
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM cell_segment"), 1);
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM rollup_cell"), 0);
+        QCOMPARE(stats.busiestCells(kT0, kT0 + kHour, 10), cells);
+    }
+
+    void aDaySegmentKeepsItsSpanWhenALateHourJoins()
+    {
+        write({weatherCall(kT0 + 5 * kHour, 48.0, "hit")});
+        RequestLogWriter writer(db());
+        QString error;
+        QVERIFY(writer.compactDays(kT0 + 2 * kDay, 7, &error) > 0);
+        QCOMPARE(scalar(db(), "SELECT hours FROM cell_segment"), 24);
+        write({weatherCall(kT0 + 1, 48.0, "miss")}); // the day's first hour, late
+        QVERIFY(writer.sealCellHours(kT0 + 2 * kDay, &error) > 0);
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM cell_segment"), 1);
+        QCOMPARE(scalar(db(), "SELECT hours FROM cell_segment"), 24);
+        const QList<CellCount> cells = RequestStats(db(), {}).busiestCells(kT0, kT0 + kDay, 10);
+        QCOMPARE(cells.size(), 1);
+        QCOMPARE(cells[0].requests, 2);
+    }
+
+    void expiryDeletesOnlyWhatIsOlder()
+    {
+        // Paris is asked for on both days, Lyon only on the first.
+        write({weatherCall(kT0 + kHour, 48.8, "hit"), weatherCall(kT0 + kHour, 45.7, "miss"),
+               weatherCall(kT0 + kDay + kHour, 48.8, "miss")});
+        RequestLogWriter writer(db());
+        QString error;
+        QVERIFY(writer.sealCellHours(kT0 + 2 * kDay, &error) > 0);
+        RequestStats stats(db(), {});
+        const QList<CellCount> secondDay = stats.busiestCells(kT0 + kDay, kT0 + 2 * kDay, 10);
+
+        QVERIFY(writer.expire(kT0, kT0 + kDay, &error) > 0);
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM cell_segment"), 1);
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM cell"), 1); // Lyon is forgotten
+        QCOMPARE(scalar(db(), "SELECT lat = 48.8 FROM cell"), 1);
+        QCOMPARE(stats.busiestCells(kT0 + kDay, kT0 + 2 * kDay, 10), secondDay);
+        QVERIFY(stats.busiestCells(kT0, kT0 + kDay, 10).isEmpty());
+    }
+
+    void aBrokenSegmentIsReportedNotFolded()
+    {
+        QSqlQuery query(db());
+        QVERIFY(query.exec(
+            QStringLiteral("INSERT INTO cell_segment VALUES (%1, 1, x'0102030405')").arg(kHour0)));
+        write({weatherCall(kT0 + 10, 48.0, "hit")});
+        RequestLogWriter writer(db());
+        QString error;
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, &error), -1);
+        QVERIFY2(error.contains(QString::number(kHour0)), qPrintable(error));
+        // Nothing changed: the row is still there, and still counted.
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM rollup_cell"), 1);
+        QCOMPARE(RequestStats(db(), {}).busiestCells(kT0, kT0 + kHour, 10).value(0).requests, 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCellRollups)
+#include "TestCellRollups.moc"
