@@ -4,20 +4,35 @@
 
 #include <QHash>
 #include <QSqlError>
-#include <QtEndian>
 #include <algorithm>
-#include <limits>
 #include <tuple>
 
 namespace isobar {
 
 namespace {
 
-constexpr qsizetype kTallyBytes = 5 * sizeof(quint32);
-
-quint32 saturated(qint64 count)
+// Unsigned LEB128: 7 bits a byte, lowest first; a set high bit says another byte follows.
+void appendVarint(QByteArray &out, quint64 value)
 {
-    return quint32(std::clamp<qint64>(count, 0, std::numeric_limits<quint32>::max()));
+    while (value >= 0x80) {
+        out.append(char(value | 0x80));
+        value >>= 7;
+    }
+    out.append(char(value));
+}
+
+bool readVarint(const uchar *&in, const uchar *end, quint64 *value)
+{
+    quint64 result = 0;
+    for (int shift = 0; shift < 64 && in != end; shift += 7) {
+        const uchar byte = *in++;
+        result |= quint64(byte & 0x7f) << shift;
+        if (!(byte & 0x80)) {
+            *value = result;
+            return true;
+        }
+    }
+    return false;
 }
 
 // Runs `statement` to its end, for statements that return nothing to read.
@@ -72,32 +87,48 @@ bool readRows(QSqlDatabase &db, const QByteArray &where, qint64 first, qint64 la
     return error->isEmpty();
 }
 
+// Calls `add` with each tally of a segment's bytes, in order; false at the first that is cut
+// short or does not name a cell above the one before (the calls made stand).
+template <typename Add> bool forEachTally(QByteArrayView bytes, Add add)
+{
+    const auto *in = reinterpret_cast<const uchar *>(bytes.data());
+    const uchar *end = in + bytes.size();
+    CellRollups::Tally tally;
+    while (in != end) {
+        quint64 step = 0;
+        if (!readVarint(in, end, &step) || step == 0 || !readVarint(in, end, &tally.requests)
+            || !readVarint(in, end, &tally.hits) || !readVarint(in, end, &tally.misses)
+            || !readVarint(in, end, &tally.stale))
+            return false;
+        tally.cell += step;
+        add(tally);
+    }
+    return true;
+}
+
 } // namespace
 
 QByteArray CellRollups::pack(const std::vector<Tally> &sortedByCell)
 {
-    QByteArray bytes(qsizetype(sortedByCell.size()) * kTallyBytes, Qt::Uninitialized);
-    auto *out = reinterpret_cast<uchar *>(bytes.data());
+    QByteArray bytes;
+    bytes.reserve(qsizetype(sortedByCell.size()) * 8);
+    quint64 previous = 0;
     for (const Tally &tally : sortedByCell) {
-        for (quint32 value : {tally.cell, tally.requests, tally.hits, tally.misses, tally.stale}) {
-            qToLittleEndian(value, out);
-            out += sizeof(quint32);
-        }
+        appendVarint(bytes, tally.cell - previous);
+        previous = tally.cell;
+        for (quint64 count : {tally.requests, tally.hits, tally.misses, tally.stale})
+            appendVarint(bytes, count);
     }
     return bytes;
 }
 
 bool CellRollups::unpack(QByteArrayView bytes, std::vector<Tally> *out)
 {
-    if (bytes.size() % kTallyBytes != 0)
-        return false;
-    const auto *in = reinterpret_cast<const uchar *>(bytes.data());
-    out->reserve(out->size() + size_t(bytes.size() / kTallyBytes));
-    for (qsizetype at = 0; at < bytes.size(); at += kTallyBytes) {
-        auto word = [&](int i) { return qFromLittleEndian<quint32>(in + at + i * 4); };
-        out->push_back(Tally{word(0), word(1), word(2), word(3), word(4)});
-    }
-    return true;
+    const size_t before = out->size();
+    if (forEachTally(bytes, [out](const Tally &tally) { out->push_back(tally); }))
+        return true;
+    out->resize(before);
+    return false;
 }
 
 CellRollups::CellRollups(QSqlDatabase &db)
@@ -179,7 +210,7 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
     if (rows.empty() && (segments == 0 || (segments == 1 && oneAtFirst)))
         return 0; // nothing here, or already one segment
 
-    QHash<quint32, Counts> sums;
+    QHash<quint64, Counts> sums;
     for (const Tally &tally : tallies)
         sums[tally.cell].add(tally.requests, tally.hits, tally.misses, tally.stale);
     // Each row's cell gets its id; the dictionary keeps the widest bounds and the last hour
@@ -202,19 +233,19 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
         qint64 id = -1;
         while (upsert.next())
             id = upsert.int64At(0);
-        if (id < 0 || id > std::numeric_limits<quint32>::max()) {
-            *error = id < 0 ? upsert.error() : QStringLiteral("cell ids exhausted");
+        if (id < 0) {
+            *error = upsert.error();
             return -1;
         }
-        sums[quint32(id)].add(row.counts.requests, row.counts.hits, row.counts.misses,
+        sums[quint64(id)].add(row.counts.requests, row.counts.hits, row.counts.misses,
                               row.counts.stale);
     }
 
     std::vector<Tally> folded;
     folded.reserve(size_t(sums.size()));
     for (auto it = sums.cbegin(); it != sums.cend(); ++it)
-        folded.push_back(Tally{it.key(), saturated(it->requests), saturated(it->hits),
-                               saturated(it->misses), saturated(it->stale)});
+        folded.push_back(Tally{it.key(), quint64(it->requests), quint64(it->hits),
+                               quint64(it->misses), quint64(it->stale)});
     std::sort(folded.begin(), folded.end(),
               [](const Tally &a, const Tally &b) { return a.cell < b.cell; });
     const QByteArray bytes = pack(folded);
@@ -256,136 +287,136 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
 {
     if (limit <= 0)
         return {};
-    // The dictionary's id span bounds the array the segments are summed into.
+    // The dictionary's id span bounds the array everything is summed into. (Two subqueries:
+    // SQLite answers a lone min() or max() from the B-tree's ends, both in one from a scan.)
     qint64 minId = 1, maxId = 0;
     {
-        SqliteStatement span(m_db, "SELECT coalesce(min(id), 1), coalesce(max(id), 0) FROM cell");
-        if (!span.isValid()) {
-            *error = span.error();
-            return {};
-        }
+        SqliteStatement span(m_db, "SELECT coalesce((SELECT min(id) FROM cell), 1),"
+                                   " coalesce((SELECT max(id) FROM cell), 0)");
         while (span.next()) {
             minId = span.int64At(0);
             maxId = span.int64At(1);
         }
+        if (!span.error().isEmpty()) {
+            *error = span.error();
+            return {};
+        }
     }
+    const auto hasId = [&](qint64 id) { return id >= minId && id <= maxId; };
     std::vector<Counts> byId(size_t(maxId - minId + 1));
     QString broken;
     {
         SqliteStatement select(m_db, "SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?");
-        if (!select.isValid()) {
+        select.bind(1, firstHour);
+        select.bind(2, lastHour);
+        while (select.next()) {
+            // A broken segment is left out and reported; the rest still answers.
+            const bool whole = forEachTally(select.blobAt(0), [&](const Tally &tally) {
+                if (hasId(qint64(tally.cell)))
+                    byId[size_t(tally.cell - minId)].add(tally.requests, tally.hits, tally.misses,
+                                                         tally.stale);
+            });
+            if (!whole)
+                broken = QStringLiteral("a cell segment is not a whole number of cells");
+        }
+        if (!select.error().isEmpty()) {
             *error = select.error();
             return {};
         }
+    }
+
+    // Rows not sealed yet (the current hour, late events), each added to its cell's id when the
+    // cell has one; a cell first seen in them stands alone with the rows' bounds.
+    QHash<qint64, CellBounds> rowBounds; // the widest half sizes in the rows, by id
+    QHash<std::pair<double, double>, CellCount> newCells;
+    {
+        SqliteStatement select(
+            m_db, "SELECT c.id, r.cell_lat, r.cell_lon, r.half_lat, r.half_lon, r.requests,"
+                  " r.hits, r.misses, r.stale FROM rollup_cell r LEFT JOIN cell c"
+                  " ON c.lat = r.cell_lat AND c.lon = r.cell_lon WHERE r.hour BETWEEN ? AND ?");
         select.bind(1, firstHour);
         select.bind(2, lastHour);
-        std::vector<Tally> tallies;
         while (select.next()) {
-            tallies.clear();
-            // A broken segment is left out and reported; the rest still answers.
-            if (!unpack(select.blobAt(0), &tallies))
-                broken = QStringLiteral("a cell segment is not a whole number of cells");
-            for (const Tally &tally : tallies) {
-                if (tally.cell >= minId && tally.cell <= maxId)
-                    byId[size_t(tally.cell - minId)].add(tally.requests, tally.hits, tally.misses,
-                                                         tally.stale);
+            const qint64 id = select.int64At(0); // 0 for NULL: ids start at 1
+            const CellBounds bounds{select.doubleAt(1), select.doubleAt(2), select.doubleAt(3),
+                                    select.doubleAt(4)};
+            CellBounds *widest = nullptr;
+            if (id > 0 && hasId(id)) {
+                byId[size_t(id - minId)].add(select.int64At(5), select.int64At(6),
+                                             select.int64At(7), select.int64At(8));
+                widest = &rowBounds[id];
+            } else {
+                CellCount &cell = newCells[{bounds.latitude, bounds.longitude}];
+                cell.cell.latitude = bounds.latitude;
+                cell.cell.longitude = bounds.longitude;
+                cell.requests += select.int64At(5);
+                cell.hits += select.int64At(6);
+                cell.misses += select.int64At(7);
+                cell.stale += select.int64At(8);
+                widest = &cell.cell;
             }
+            widest->halfLatitude = std::max(widest->halfLatitude, bounds.halfLatitude);
+            widest->halfLongitude = std::max(widest->halfLongitude, bounds.halfLongitude);
         }
-        if (!select.error().isEmpty())
+        if (!select.error().isEmpty()) {
             *error = select.error();
+            return {};
+        }
     }
 
-    // Rows not sealed yet: the current hour, and events that arrived late. Each is added to its
-    // cell's id when the cell has one; a cell first seen in them stands alone.
-    std::vector<PositionedRow> rows;
-    if (!readRows(m_db, "hour BETWEEN ?1 AND ?2", firstHour, lastHour, &rows, error))
-        return {};
-    QHash<std::pair<double, double>, CellCount> unsealed;
-    for (const PositionedRow &row : rows) {
-        CellCount &cell = unsealed[{row.bounds.latitude, row.bounds.longitude}];
-        cell.cell.latitude = row.bounds.latitude;
-        cell.cell.longitude = row.bounds.longitude;
-        cell.cell.halfLatitude = std::max(cell.cell.halfLatitude, row.bounds.halfLatitude);
-        cell.cell.halfLongitude = std::max(cell.cell.halfLongitude, row.bounds.halfLongitude);
-        cell.requests += row.counts.requests;
-        cell.hits += row.counts.hits;
-        cell.misses += row.counts.misses;
-        cell.stale += row.counts.stale;
-    }
-    struct Candidate {
-        CellCount count;
-        qint64 id = -1; // -1: only in unsealed rows, bounds known
+    // Ranked by requests alone first, in 16 bytes a cell: only those at least as busy as the
+    // limit-th busiest can make the cut (ties are then broken by position), so only their
+    // bounds are read.
+    struct Ranked {
+        qint64 requests;
+        qint64 id; // 0: a new cell, `newCells` has it
     };
-    std::vector<Candidate> candidates;
-    QHash<qint64, CellBounds> rowBounds; // of unsealed rows whose cell has an id
-    SqliteStatement findId(m_db, "SELECT id FROM cell WHERE lat = ? AND lon = ?");
-    for (const CellCount &cell : std::as_const(unsealed)) {
-        findId.bind(1, cell.cell.latitude);
-        findId.bind(2, cell.cell.longitude);
-        qint64 id = -1;
-        while (findId.next())
-            id = findId.int64At(0);
-        if (id >= minId && id <= maxId) {
-            byId[size_t(id - minId)].add(cell.requests, cell.hits, cell.misses, cell.stale);
-            rowBounds.insert(id, cell.cell);
-        } else {
-            candidates.push_back({cell, -1});
-        }
-    }
+    std::vector<Ranked> ranked;
     for (size_t i = 0; i < byId.size(); ++i) {
-        const Counts &counts = byId[i];
-        if (counts.requests > 0 || counts.hits > 0 || counts.misses > 0 || counts.stale > 0) {
-            Candidate candidate;
-            candidate.id = minId + qint64(i);
-            candidate.count.requests = counts.requests;
-            candidate.count.hits = counts.hits;
-            candidate.count.misses = counts.misses;
-            candidate.count.stale = counts.stale;
-            candidates.push_back(candidate);
-        }
+        if (byId[i].requests > 0)
+            ranked.push_back({byId[i].requests, minId + qint64(i)});
     }
-
-    // Only cells that can still make the cut need their bounds: those at least as busy as the
-    // limit-th busiest (ties are broken by position).
-    if (candidates.size() > size_t(limit)) {
-        const auto busierFirst = [](const Candidate &a, const Candidate &b) {
-            return a.count.requests > b.count.requests;
-        };
-        std::nth_element(candidates.begin(), candidates.begin() + (limit - 1), candidates.end(),
-                         busierFirst);
-        const qint64 threshold = candidates[size_t(limit - 1)].count.requests;
-        candidates.erase(std::partition(candidates.begin(), candidates.end(),
-                                        [threshold](const Candidate &c) {
-                                            return c.count.requests >= threshold;
-                                        }),
-                         candidates.end());
+    for (const CellCount &cell : std::as_const(newCells))
+        ranked.push_back({cell.requests, 0});
+    qint64 threshold = 0;
+    if (ranked.size() > size_t(limit)) {
+        std::nth_element(ranked.begin(), ranked.begin() + (limit - 1), ranked.end(),
+                         [](const Ranked &a, const Ranked &b) { return a.requests > b.requests; });
+        threshold = ranked[size_t(limit - 1)].requests;
+    }
+    QList<CellCount> cells;
+    for (const CellCount &cell : std::as_const(newCells)) {
+        if (cell.requests >= threshold)
+            cells << cell;
     }
     SqliteStatement bounds(m_db, "SELECT lat, lon, half_lat, half_lon FROM cell WHERE id = ?");
-    for (Candidate &candidate : candidates) {
-        if (candidate.id < 0)
+    for (const Ranked &r : ranked) {
+        if (r.id == 0 || r.requests < threshold)
             continue;
-        bounds.bind(1, candidate.id);
+        CellCount cell;
+        const Counts &counts = byId[size_t(r.id - minId)];
+        cell.requests = counts.requests;
+        cell.hits = counts.hits;
+        cell.misses = counts.misses;
+        cell.stale = counts.stale;
+        bounds.bind(1, r.id);
         while (bounds.next()) {
-            CellBounds &cell = candidate.count.cell;
-            cell = {bounds.doubleAt(0), bounds.doubleAt(1), bounds.doubleAt(2), bounds.doubleAt(3)};
-            const CellBounds fromRows = rowBounds.value(candidate.id, cell);
-            cell.halfLatitude = std::max(cell.halfLatitude, fromRows.halfLatitude);
-            cell.halfLongitude = std::max(cell.halfLongitude, fromRows.halfLongitude);
+            cell.cell = {bounds.doubleAt(0), bounds.doubleAt(1), bounds.doubleAt(2),
+                         bounds.doubleAt(3)};
         }
+        const CellBounds fromRows = rowBounds.value(r.id);
+        cell.cell.halfLatitude = std::max(cell.cell.halfLatitude, fromRows.halfLatitude);
+        cell.cell.halfLongitude = std::max(cell.cell.halfLongitude, fromRows.halfLongitude);
+        cells << cell;
     }
-    const auto busier = [](const Candidate &a, const Candidate &b) {
-        return std::tuple(b.count.requests, a.count.cell.latitude, a.count.cell.longitude)
-               < std::tuple(a.count.requests, b.count.cell.latitude, b.count.cell.longitude);
+    const auto busier = [](const CellCount &a, const CellCount &b) {
+        return std::tuple(b.requests, a.cell.latitude, a.cell.longitude)
+               < std::tuple(a.requests, b.cell.latitude, b.cell.longitude);
     };
-    const size_t kept = std::min(size_t(limit), candidates.size());
-    std::partial_sort(candidates.begin(), candidates.begin() + qsizetype(kept), candidates.end(),
-                      busier);
-    QList<CellCount> cells;
-    cells.reserve(qsizetype(kept));
-    for (size_t i = 0; i < kept; ++i)
-        cells << candidates[i].count;
-    if (error->isEmpty())
-        *error = broken;
+    const qsizetype kept = std::min<qsizetype>(limit, cells.size());
+    std::partial_sort(cells.begin(), cells.begin() + kept, cells.end(), busier);
+    cells.resize(kept);
+    *error = broken;
     return cells;
 }
 

@@ -21,19 +21,19 @@ namespace isobar {
 // before). A read sums segments into an array indexed by id, adds the rows not sealed yet, and
 // looks up the bounds of the busiest cells only.
 //
-// Segment bytes: per cell, (id, requests, hits, misses, stale) as little-endian unsigned 32-bit
-// integers, sorted by id. A count saturates at 2^32 - 1 (a cell would need ~50,000 requests a
-// second for a whole day to reach it).
+// Segment bytes: per cell, sorted by id, the id's step from the one before (from 0 for the
+// first), requests, hits, misses and stale, each an unsigned LEB128 varint: ~7 bytes a cell, so
+// a month of segments stays in a read connection's page cache.
 class CellRollups
 {
 public:
     struct Tally {
-        quint32 cell = 0; // the dictionary id
-        quint32 requests = 0, hits = 0, misses = 0, stale = 0;
+        quint64 cell = 0; // the dictionary id
+        quint64 requests = 0, hits = 0, misses = 0, stale = 0;
     };
 
     static QByteArray pack(const std::vector<Tally> &sortedByCell);
-    // Appends the tallies of `bytes` to `out`; false if it is not a whole number of them.
+    // Appends the tallies of `bytes` to `out`; false, and nothing appended, if they are broken.
     static bool unpack(QByteArrayView bytes, std::vector<Tally> *out);
 
     explicit CellRollups(QSqlDatabase &db);

@@ -72,19 +72,27 @@ private Q_SLOTS:
         QVERIFY(m_db->open(m_dir.filePath(QStringLiteral("cells%1.db").arg(++m_file))));
     }
 
-    void packedBytesAreLittleEndianWords()
+    void packedBytesAreIdStepsAndCountsAsVarints()
     {
-        const QByteArray bytes = CellRollups::pack({{7, 2, 1, 1, 0}, {0x01020304, 5, 0, 0, 5}});
-        QCOMPARE(bytes.toHex(),
-                 QByteArray("07000000020000000100000001000000000000000403020105000000000000000000"
-                            "000005000000"));
+        const QByteArray bytes = CellRollups::pack({{7, 2, 1, 1, 0}, {300, 5, 0, 0, 5}});
+        // 7 | 2 1 1 0 | 293 = 0xa5 0x02 | 5 0 0 5
+        QCOMPARE(bytes.toHex(), QByteArray("0702010100a50205000005"));
         std::vector<CellRollups::Tally> back;
         QVERIFY(CellRollups::unpack(bytes, &back));
         QCOMPARE(back.size(), size_t(2));
-        QCOMPARE(back[1].cell, quint32(0x01020304));
-        QCOMPARE(back[1].stale, quint32(5));
-        QVERIFY(!CellRollups::unpack(bytes.left(19), &back)); // not a whole number of cells
-        QCOMPARE(back.size(), size_t(2));                     // and nothing appended
+        QCOMPARE(back[1].cell, quint64(300));
+        QCOMPARE(back[1].stale, quint64(5));
+        const quint64 big = quint64(1) << 40; // counts are not capped at 32 bits
+        QVERIFY(CellRollups::unpack(CellRollups::pack({{1, big, big, 0, 0}}), &back));
+        QCOMPARE(back.back().requests, big);
+
+        const size_t before = back.size();
+        QVERIFY(!CellRollups::unpack(bytes.chopped(1), &back)); // cut short
+        QVERIFY(!CellRollups::unpack(QByteArray::fromHex("0701010000"
+                                                         "0001010000"),
+                                     &back));
+        QVERIFY(!CellRollups::unpack(QByteArray::fromHex("ffffffffffffffffffffff"), &back));
+        QCOMPARE(back.size(), before); // nothing appended from a broken segment
     }
 
     void sealingChangesNoAnswer_data()
@@ -208,8 +216,9 @@ private Q_SLOTS:
     void aBrokenSegmentIsReportedNotFolded()
     {
         QSqlQuery query(db());
-        QVERIFY(query.exec(
-            QStringLiteral("INSERT INTO cell_segment VALUES (%1, 1, x'0102030405')").arg(kHour0)));
+        QVERIFY(
+            query.exec(QStringLiteral("INSERT INTO cell_segment VALUES (%1, 1, x'0102030405ff')")
+                           .arg(kHour0)));
         write({weatherCall(kT0 + 10, 48.0, "hit")});
         RequestLogWriter writer(db());
         QString error;
