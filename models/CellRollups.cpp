@@ -305,11 +305,13 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
     const auto hasId = [&](qint64 id) { return id >= minId && id <= maxId; };
     std::vector<Counts> byId(size_t(maxId - minId + 1));
     QString broken;
+    bool anySegment = false;
     {
         SqliteStatement select(m_db, "SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?");
         select.bind(1, firstHour);
         select.bind(2, lastHour);
         while (select.next()) {
+            anySegment = true;
             // A broken segment is left out and reported; the rest still answers.
             const bool whole = forEachTally(select.blobAt(0), [&](const Tally &tally) {
                 if (hasId(qint64(tally.cell)))
@@ -326,14 +328,19 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
     }
 
     // Rows not sealed yet (the current hour, late events), each added to its cell's id when the
-    // cell has one; a cell first seen in them stands alone with the rows' bounds.
+    // cell has one; a cell first seen in them stands alone with the rows' bounds. Without a
+    // segment in the range (the last hour or so) no row needs its id.
     QHash<qint64, CellBounds> rowBounds; // the widest half sizes in the rows, by id
     QHash<std::pair<double, double>, CellCount> newCells;
     {
         SqliteStatement select(
-            m_db, "SELECT c.id, r.cell_lat, r.cell_lon, r.half_lat, r.half_lon, r.requests,"
-                  " r.hits, r.misses, r.stale FROM rollup_cell r LEFT JOIN cell c"
-                  " ON c.lat = r.cell_lat AND c.lon = r.cell_lon WHERE r.hour BETWEEN ? AND ?");
+            m_db,
+            QByteArray("SELECT ") + (anySegment ? "c.id" : "0")
+                + ", r.cell_lat, r.cell_lon, r.half_lat, r.half_lon, r.requests, r.hits,"
+                  " r.misses, r.stale FROM rollup_cell r"
+                + (anySegment ? " LEFT JOIN cell c ON c.lat = r.cell_lat AND c.lon = r.cell_lon"
+                              : "")
+                + " WHERE r.hour BETWEEN ? AND ?");
         select.bind(1, firstHour);
         select.bind(2, lastHour);
         while (select.next()) {
