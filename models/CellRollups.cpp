@@ -44,7 +44,7 @@ bool run(SqliteStatement &statement, QString *error)
     return false;
 }
 
-// A cell's counts while they are summed: wider than a tally, so sums cannot wrap.
+// A cell's counts while they are summed.
 struct Counts {
     qint64 requests = 0, hits = 0, misses = 0, stale = 0;
     void add(qint64 r, qint64 h, qint64 m, qint64 s)
@@ -63,18 +63,19 @@ struct PositionedRow {
     Counts counts;
 };
 
-bool readRows(QSqlDatabase &db, const QByteArray &where, qint64 first, qint64 last,
-              std::vector<PositionedRow> *rows, QString *error)
+// The rows of the hours in [first, end).
+bool readRows(QSqlDatabase &db, qint64 first, qint64 end, std::vector<PositionedRow> *rows,
+              QString *error)
 {
-    SqliteStatement select(db, "SELECT hour, cell_lat, cell_lon, half_lat, half_lon, requests,"
-                               " hits, misses, stale FROM rollup_cell WHERE "
-                                   + where);
+    SqliteStatement select(db,
+                           "SELECT hour, cell_lat, cell_lon, half_lat, half_lon, requests,"
+                           " hits, misses, stale FROM rollup_cell WHERE hour >= ? AND hour < ?");
     if (!select.isValid()) {
         *error = select.error();
         return false;
     }
     select.bind(1, first);
-    select.bind(2, last);
+    select.bind(2, end);
     while (select.next()) {
         PositionedRow row;
         row.hour = select.int64At(0);
@@ -194,7 +195,8 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
                 oneAtFirst = true;
             }
             if (!unpack(select.blobAt(2), &tallies)) {
-                *error = QStringLiteral("cell_segment at hour %1 is not a whole number of cells")
+                *error = QStringLiteral(
+                             "cell_segment at hour %1 is broken: a cell cut short or out of order")
                              .arg(select.int64At(0));
                 return -1;
             }
@@ -205,7 +207,7 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
         }
     }
     std::vector<PositionedRow> rows;
-    if (!readRows(m_db, "hour >= ?1 AND hour < ?2", firstHour, firstHour + hours, &rows, error))
+    if (!readRows(m_db, firstHour, firstHour + hours, &rows, error))
         return -1;
     if (rows.empty() && (segments == 0 || (segments == 1 && oneAtFirst)))
         return 0; // nothing here, or already one segment
@@ -319,7 +321,8 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
                                                          tally.stale);
             });
             if (!whole)
-                broken = QStringLiteral("a cell segment is not a whole number of cells");
+                broken =
+                    QStringLiteral("a cell segment is broken: a cell cut short or out of order");
         }
         if (!select.error().isEmpty()) {
             *error = select.error();

@@ -14,6 +14,7 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTest>
+#include <atomic>
 
 using namespace isobar;
 using namespace isobar::test;
@@ -114,6 +115,44 @@ private Q_SLOTS:
         recorder.stop(); // shutdown writes what is queued
         QCOMPARE(recorder.stats().written, qint64(11));
         QCOMPARE(storedEvents(m_dir.filePath("queue.db")).size(), 11);
+    }
+
+    void anHourIsSealedOnceItIsOver()
+    {
+        const qint64 hour = 3'600'000;
+        const qint64 t0 = 1'764'028'800'000 + 10 * hour; // 2025-11-25T10:00:00Z
+        std::atomic<qint64> now{t0 + 60'000};
+        RequestRecorder::Options options;
+        options.flushIntervalMs = 600'000; // only flush() writes
+        const QString path = m_dir.filePath("seal.db");
+        RequestRecorder recorder(path, options, [&now] { return now.load(); });
+        auto weatherCall = [](qint64 timeMs) {
+            RequestEvent event{timeMs, "GET", "/prcpt", 200, 800};
+            event.cell = CellBounds{48.8566, 2.3522, 0.0045, 0.0068};
+            event.cacheOutcome = "hit";
+            return event;
+        };
+        recorder.record(weatherCall(t0 + 1000));
+        recorder.record(weatherCall(t0 + 2000));
+        recorder.flush();
+        MetricsDatabase db;
+        QVERIFY(db.open(path, MetricsDatabase::Mode::ReadOnly));
+        QCOMPARE(scalar(db.connection(), "SELECT count(*) FROM rollup_cell"), qint64(1));
+        QCOMPARE(scalar(db.connection(), "SELECT count(*) FROM cell_segment"), qint64(0));
+
+        // The next hour: its first batch is written, then the hour before is sealed.
+        now = t0 + hour + 5000;
+        recorder.record(weatherCall(t0 + hour + 4000));
+        recorder.flush();
+        QCOMPARE(scalar(db.connection(), "SELECT count(*) FROM cell_segment"), qint64(1));
+        QCOMPARE(scalar(db.connection(), "SELECT hour * 3600000 FROM cell_segment"), t0);
+        QCOMPARE(scalar(db.connection(), "SELECT count(*) FROM rollup_cell"), qint64(1));
+        QCOMPARE(scalar(db.connection(), "SELECT hour * 3600000 FROM rollup_cell"), t0 + hour);
+        const QList<CellCount> cells =
+            RequestStats(db.connection(), {}).busiestCells(t0, t0 + 2 * hour, 10);
+        QCOMPARE(cells.size(), 1);
+        QCOMPARE(cells[0].requests, qint64(3));
+        QCOMPARE(cells[0].hits, qint64(3));
     }
 
     void everyRequestBecomesOneEvent()
