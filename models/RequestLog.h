@@ -67,10 +67,10 @@ public:
     // transactions so other writers get their turn. Returns the rows deleted.
     qint64 expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error);
     // Folds the per-cell and per-subject hours of each whole day before `beforeMs` (looking back
-    // `lookbackDays`) into one row per key at the day's first hour. Those two roll-ups are the
-    // high-cardinality ones: a day of worldwide traffic leaves ~24x fewer rows, so stats over
-    // weeks read days, not hours. Older data thus has day resolution. Returns rows removed.
-    // Cells are folded with their sealed segments (CellRollups).
+    // `lookbackDays`) into the day's first hour: one row per subject, one segment for all cells
+    // (CellRollups). Those two roll-ups are the high-cardinality ones: a day of worldwide
+    // traffic leaves ~24x fewer rows, so stats over weeks read days, not hours. Older data thus
+    // has day resolution. Returns the rows and segments folded away.
     qint64 compactDays(qint64 beforeMs, int lookbackDays, QString *error);
     // Seals the per-cell rows of every hour before the one holding `beforeMs` into packed
     // segments (CellRollups), so geography over weeks reads a few dozen rows. Returns the rows
