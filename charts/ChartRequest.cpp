@@ -1,7 +1,7 @@
 #include "ChartRequest.h"
 
 #include "ChartPalette.h"
-#include "DateParsing.h"
+#include "PlotSelection.h"
 
 #include <QJsonArray>
 #include <array>
@@ -218,7 +218,6 @@ std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate t
             QStringLiteral("plots"),
             QStringLiteral("at most %1 plots per chart, got %2").arg(kMaxPlots).arg(plots.size()));
 
-    const QDate defaultFrom = QDate(today.year(), today.month(), 1).addYears(-1);
     for (qsizetype i = 0; i < plots.size() && !read.failed(); ++i) {
         const QString prefix = QStringLiteral("plots[%1].").arg(i);
         if (!plots[i].isObject()) {
@@ -228,37 +227,15 @@ std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate t
         const QJsonObject object = plots[i].toObject();
         auto field = [&](const char *name) -> QString { return prefix + QLatin1String(name); };
         auto text = [&](const char *name) { return read.text(object, name, field(name)); };
-        auto date = [&](const char *name, QDate fallback) {
-            const QString value = text(name);
-            if (value.isEmpty())
-                return fallback;
-            const auto parsed = parseIsoDate(value);
-            if (!parsed) {
-                read.fail(field(name), QStringLiteral("'%1' is not a YYYY-MM-DD date").arg(value));
-                return fallback;
-            }
-            return *parsed;
-        };
 
         ChartPlot plot;
-        PointSelection &s = plot.selection;
-        s.topic = text("topic");
-        s.metric = text("metric");
-        if (s.topic.isEmpty())
-            read.fail(field("topic"), QStringLiteral("'topic' is required"));
-        if (s.metric.isEmpty())
-            read.fail(field("metric"), QStringLiteral("'metric' is required"));
-        s.stratum = text("stratum");
-        s.age = text("age");
-        s.sex = text("sex");
-        s.geography = text("geography");
-        s.geographyType = text("geography_type");
-        s.from = date("date_from", defaultFrom);
-        s.to = date("date_to", today);
-        if (!read.failed() && *s.to < *s.from)
-            read.fail(field("date_to"),
-                      QStringLiteral("date_to (%1) is before date_from (%2)")
-                          .arg(s.to->toString(Qt::ISODate), s.from->toString(Qt::ISODate)));
+        FieldProblem problem;
+        const std::optional<PointSelection> selection =
+            readPlotSelection(object, prefix, today, &problem);
+        if (selection)
+            plot.selection = *selection;
+        else
+            read.fail(problem.field, problem.detail);
 
         const QString typeName = text("chart_type");
         bool knownType = typeName.isEmpty();

@@ -1,6 +1,7 @@
 #include "RequestParsing.h"
 
 #include "DateParsing.h"
+#include "PlotSelection.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -92,7 +93,6 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
                            .arg(plots.size()),
                        QStringLiteral("plots")};
 
-    const QDate defaultFrom = QDate(today.year(), today.month(), 1).addYears(-1);
     QList<PlotRequest> result;
     for (qsizetype i = 0; i < plots.size(); ++i) {
         const QString prefix = QStringLiteral("plots[%1].").arg(i);
@@ -100,47 +100,18 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
             throw ApiError{400, QStringLiteral("each plot must be a JSON object"),
                            prefix.chopped(1)};
         const QJsonObject plot = plots[i].toObject();
-        auto text = [&](const char *name) -> QString {
-            const QJsonValue value = plot.value(QLatin1String(name));
-            if (value.isUndefined() || value.isNull())
-                return {};
-            if (!value.isString())
-                throw ApiError{400, QStringLiteral("must be a string"),
-                               prefix + QLatin1String(name)};
-            return value.toString().trimmed();
-        };
-        auto date = [&](const char *name, QDate fallback) {
-            const QString value = text(name);
-            if (value.isEmpty())
-                return fallback;
-            const auto parsed = parseIsoDate(value);
-            if (!parsed)
-                throw ApiError{400, QStringLiteral("'%1' is not a YYYY-MM-DD date").arg(value),
-                               prefix + QLatin1String(name)};
-            return *parsed;
-        };
+        FieldProblem problem;
+        const std::optional<PointSelection> selection =
+            readPlotSelection(plot, prefix, today, &problem);
+        if (!selection)
+            throw ApiError{400, problem.detail, problem.field};
         PlotRequest request;
         request.fields = plot;
-        PointSelection &s = request.selection;
-        s.topic = text("topic");
-        s.metric = text("metric");
-        if (s.topic.isEmpty())
-            throw ApiError{400, QStringLiteral("'topic' is required"), prefix + u"topic"};
-        if (s.metric.isEmpty())
-            throw ApiError{400, QStringLiteral("'metric' is required"), prefix + u"metric"};
-        s.stratum = text("stratum");
-        s.age = text("age");
-        s.sex = text("sex");
-        s.geography = text("geography");
-        s.geographyType = text("geography_type");
-        s.from = date("date_from", defaultFrom);
-        s.to = date("date_to", today);
-        if (*s.to < *s.from)
-            throw ApiError{400,
-                           QStringLiteral("date_to (%1) is before date_from (%2)")
-                               .arg(s.to->toString(Qt::ISODate), s.from->toString(Qt::ISODate)),
-                           prefix + u"date_to"};
-        request.label = text("label");
+        request.selection = *selection;
+        const QJsonValue label = plot.value(u"label");
+        if (!label.isUndefined() && !label.isNull() && !label.isString())
+            throw ApiError{400, QStringLiteral("must be a string"), prefix + u"label"};
+        request.label = label.toString().trimmed();
         if (request.label.isEmpty())
             request.label = QStringLiteral("Plot%1").arg(i + 1);
         result.append(request);

@@ -1,0 +1,61 @@
+#include "PlotSelection.h"
+
+#include "DateParsing.h"
+
+#include <QJsonValue>
+
+namespace isobar {
+
+std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const QString &prefix,
+                                                QDate today, FieldProblem *problem)
+{
+    std::optional<FieldProblem> first;
+    auto fail = [&](const char *name, const QString &detail) {
+        if (!first)
+            first = FieldProblem{prefix + QLatin1String(name), detail};
+    };
+    auto text = [&](const char *name) -> QString {
+        const QJsonValue value = plot.value(QLatin1String(name));
+        if (value.isUndefined() || value.isNull())
+            return {};
+        if (!value.isString()) {
+            fail(name, QStringLiteral("must be a string"));
+            return {};
+        }
+        return value.toString().trimmed();
+    };
+    auto date = [&](const char *name, QDate fallback) {
+        const QString value = text(name);
+        if (value.isEmpty())
+            return fallback;
+        const std::optional<QDate> parsed = parseIsoDate(value);
+        if (!parsed)
+            fail(name, QStringLiteral("'%1' is not a YYYY-MM-DD date").arg(value));
+        return parsed.value_or(fallback);
+    };
+
+    PointSelection s;
+    s.topic = text("topic");
+    s.metric = text("metric");
+    if (s.topic.isEmpty())
+        fail("topic", QStringLiteral("'topic' is required"));
+    if (s.metric.isEmpty())
+        fail("metric", QStringLiteral("'metric' is required"));
+    s.stratum = text("stratum");
+    s.age = text("age");
+    s.sex = text("sex");
+    s.geography = text("geography");
+    s.geographyType = text("geography_type");
+    s.from = date("date_from", QDate(today.year(), today.month(), 1).addYears(-1));
+    s.to = date("date_to", today);
+    if (*s.to < *s.from)
+        fail("date_to", QStringLiteral("date_to (%1) is before date_from (%2)")
+                            .arg(s.to->toString(Qt::ISODate), s.from->toString(Qt::ISODate)));
+    if (!first)
+        return s;
+    if (problem)
+        *problem = *first;
+    return std::nullopt;
+}
+
+} // namespace isobar
