@@ -46,6 +46,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -647,10 +648,11 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
     // days (hourly, looking back a week; here all days at once).
     const qint64 endMs = timeOf(total, perDay);
     timer.restart();
-    const qint64 sealed = writer.sealCellHours(endMs - kHourMs, &error);
+    const qint64 sealed =
+        writer.sealCellHours(endMs - kHourMs, std::numeric_limits<int>::max(), &error);
     if (sealed < 0)
         return fail(u"RequestLogWriter::sealCellHours: "_qs + error);
-    std::printf("sealed the cell rows of all hours but the last: %lld rows in %.1f s\n", sealed,
+    std::printf("sealed the cell rows of all hours but the last: %lld hours in %.1f s\n", sealed,
                 double(timer.nsecsElapsed()) / 1e9);
     timer.restart();
     const qint64 folded = writer.compactDays(endMs - kDayMs, int(days), &error);

@@ -136,16 +136,18 @@ CellRollups::CellRollups(QSqlDatabase &db)
     : m_db(db)
 {}
 
-qint64 CellRollups::sealHoursBefore(qint64 beforeHour, QString *error)
+qint64 CellRollups::sealHoursBefore(qint64 beforeHour, int maxHours, QString *error)
 {
     QList<qint64> hours;
     {
-        SqliteStatement select(m_db, "SELECT DISTINCT hour FROM rollup_cell WHERE hour < ?");
+        SqliteStatement select(
+            m_db, "SELECT DISTINCT hour FROM rollup_cell WHERE hour < ? ORDER BY hour LIMIT ?");
         if (!select.isValid()) {
             *error = select.error();
             return -1;
         }
         select.bind(1, beforeHour);
+        select.bind(2, qint64(maxHours));
         while (select.next())
             hours << select.int64At(0);
         if (!select.error().isEmpty()) {
@@ -153,7 +155,6 @@ qint64 CellRollups::sealHoursBefore(qint64 beforeHour, QString *error)
             return -1;
         }
     }
-    qint64 sealed = 0;
     for (qint64 hour : hours) {
         // One transaction per hour: the writer's next batch never waits for a long one.
         if (!m_db.transaction()) {
@@ -167,9 +168,8 @@ qint64 CellRollups::sealHoursBefore(qint64 beforeHour, QString *error)
             m_db.rollback();
             return -1;
         }
-        sealed += folded;
     }
-    return sealed;
+    return hours.size();
 }
 
 qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)

@@ -38,10 +38,11 @@ public:
 
     explicit CellRollups(QSqlDatabase &db);
 
-    // Seals every hour before `beforeHour` that still has rows, one transaction per hour (a
-    // late event for a sealed hour adds a row that the next call seals into the same segment).
-    // Returns the rows sealed, -1 on error.
-    qint64 sealHoursBefore(qint64 beforeHour, QString *error);
+    // Seals the oldest `maxHours` hours before `beforeHour` that still have rows, one
+    // transaction per hour (a late event for a sealed hour adds a row that the next call seals
+    // into the same segment). Returns the hours sealed (fewer than `maxHours`: none is left),
+    // -1 on error.
+    qint64 sealHoursBefore(qint64 beforeHour, int maxHours, QString *error);
     // Replaces the rows and segments that start in [firstHour, firstHour + hours) by one segment
     // at `firstHour`, in the caller's transaction. Returns how many rows and segments it
     // replaced (0 when they already are one segment), -1 on error.

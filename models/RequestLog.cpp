@@ -487,9 +487,9 @@ qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QStri
     return cells < 0 ? -1 : deleted + cells;
 }
 
-qint64 RequestLogWriter::sealCellHours(qint64 beforeMs, QString *error)
+qint64 RequestLogWriter::sealCellHours(qint64 beforeMs, int maxHours, QString *error)
 {
-    return CellRollups(m_db).sealHoursBefore(floorDiv(beforeMs, kHourMs), error);
+    return CellRollups(m_db).sealHoursBefore(floorDiv(beforeMs, kHourMs), maxHours, error);
 }
 
 qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString *error)

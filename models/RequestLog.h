@@ -72,10 +72,10 @@ public:
     // traffic leaves ~24x fewer rows, so stats over weeks read days, not hours. Older data thus
     // has day resolution. Returns the rows and segments folded away.
     qint64 compactDays(qint64 beforeMs, int lookbackDays, QString *error);
-    // Seals the per-cell rows of every hour before the one holding `beforeMs` into packed
-    // segments (CellRollups), so geography over weeks reads a few dozen rows. Returns the rows
-    // sealed, -1 on error.
-    qint64 sealCellHours(qint64 beforeMs, QString *error);
+    // Seals the per-cell rows of the oldest `maxHours` hours before the one holding `beforeMs`
+    // into packed segments (CellRollups), so geography over weeks reads a few dozen rows.
+    // Returns the hours sealed (fewer than `maxHours`: all are), -1 on error.
+    qint64 sealCellHours(qint64 beforeMs, int maxHours, QString *error);
 
 private:
     QSqlDatabase &m_db;

@@ -11,6 +11,7 @@ namespace {
 Q_LOGGING_CATEGORY(lcRecorder, "isobar.monitoring")
 constexpr qint64 kHourMs = 3'600'000;
 constexpr qint64 kDayMs = 24 * kHourMs;
+constexpr int kSealHoursPerPass = 4;
 } // namespace
 
 RequestRecorder::RequestRecorder(QString databasePath, Options options, Clock clock)
@@ -116,12 +117,15 @@ void RequestRecorder::run()
         }
         const qint64 now = m_clock();
         // An hour's cell rows are sealed as soon as it is over (CellRollups): between seals,
-        // geography reads the rows of about one hour. A failed seal is tried again the next
-        // hour, with every hour before it.
+        // geography reads the rows of about one hour. A few hours a pass, so a store that is
+        // far behind (one upgraded from schema 5 keeps a row set per day) catches up between
+        // batches instead of holding them up. A failed seal is tried again the next hour.
         if (database.isOpen() && now / kHourMs > sealedBeforeHour) {
-            sealedBeforeHour = now / kHourMs;
             QString error;
-            if (writer.sealCellHours(now, &error) < 0)
+            const qint64 sealed = writer.sealCellHours(now, kSealHoursPerPass, &error);
+            if (sealed < kSealHoursPerPass)
+                sealedBeforeHour = now / kHourMs;
+            if (sealed < 0)
                 qCWarning(lcRecorder).noquote() << "event=request_log_seal_failed error=" << error;
         }
         if (database.isOpen() && now >= nextRetentionMs) {

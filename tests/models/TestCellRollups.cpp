@@ -17,6 +17,7 @@ constexpr qint64 kHour = 3'600'000;
 constexpr qint64 kDay = 24 * kHour;
 const qint64 kT0 = 1'764'028'800'000; // 2025-11-25T00:00:00Z, a day's first hour
 const qint64 kHour0 = kT0 / kHour;
+constexpr int kAll = 1'000'000; // hours per seal: no limit
 
 RequestEvent weatherCall(qint64 timeMs, double latitude, const QByteArray &outcome)
 {
@@ -120,7 +121,7 @@ private Q_SLOTS:
         // All hours but the last day's last one are sealed; that one stays rows.
         RequestLogWriter writer(db());
         QString error;
-        QVERIFY(writer.sealCellHours(kT0 + 3 * kDay - kHour, &error) > 0);
+        QVERIFY(writer.sealCellHours(kT0 + 3 * kDay - kHour, kAll, &error) > 0);
         QCOMPARE(stats.busiestCells(from, to, limit), rows);
         QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1")
                                   .arg(kHour0 + 71)),
@@ -142,13 +143,33 @@ private Q_SLOTS:
         QCOMPARE(writer.compactDays(kT0 + 2 * kDay + kHour, 7, &error), 0); // nothing to fold
     }
 
+    void sealingTakesTheOldestHoursFirst()
+    {
+        write({weatherCall(kT0 + 10, 48.0, "hit"), weatherCall(kT0 + kHour, 48.0, "hit"),
+               weatherCall(kT0 + 2 * kHour, 48.0, "hit"),
+               weatherCall(kT0 + 3 * kHour, 48.0, "hit")});
+        RequestLogWriter writer(db());
+        QString error;
+        const auto segmentHours = [&] {
+            return scalar(
+                db(), QStringLiteral("SELECT sum(1 << (hour - %1)) FROM cell_segment").arg(kHour0));
+        };
+        // Two at a time, oldest first; the hour that is not over yet is left alone.
+        QCOMPARE(writer.sealCellHours(kT0 + 3 * kHour, 2, &error), 2);
+        QCOMPARE(segmentHours(), qint64(0b0011));
+        QCOMPARE(writer.sealCellHours(kT0 + 3 * kHour, 2, &error), 1); // fewer: all sealed
+        QCOMPARE(segmentHours(), qint64(0b0111));
+        QCOMPARE(writer.sealCellHours(kT0 + 3 * kHour, 2, &error), 0);
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM rollup_cell"), qint64(1));
+    }
+
     void theDictionaryNamesEachCellOnce()
     {
         const QList<RequestEvent> events = threeDays(3000, 5);
         write(events);
         RequestLogWriter writer(db());
         QString error;
-        QVERIFY(writer.sealCellHours(kT0 + 3 * kDay, &error) > 0);
+        QVERIFY(writer.sealCellHours(kT0 + 3 * kDay, kAll, &error) > 0);
         QCOMPARE(scalar(db(), "SELECT count(*) FROM cell"),
                  scalar(db(), "SELECT count(DISTINCT cell_lat) FROM request_event"));
         // Each cell's last hour is the last hour it was asked for.
@@ -163,7 +184,7 @@ private Q_SLOTS:
         write({weatherCall(kT0 + 10, 48.0, "miss"), weatherCall(kT0 + 20, 48.0, "hit")});
         RequestLogWriter writer(db());
         QString error;
-        QCOMPARE(writer.sealCellHours(kT0 + kHour, &error), 1);
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), 1);
         // An event of that hour written after it was sealed: counted at once, as a row...
         write({weatherCall(kT0 + 30, 48.0, "stale")});
         RequestStats stats(db(), {});
@@ -172,7 +193,7 @@ private Q_SLOTS:
         QCOMPARE(cells[0].requests, 3);
         QCOMPARE(cells[0].stale, 1);
         // ...then sealed into the same segment.
-        QCOMPARE(writer.sealCellHours(kT0 + kHour, &error), 2); // a row and the segment
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), 1);
         QCOMPARE(scalar(db(), "SELECT count(*) FROM cell_segment"), 1);
         QCOMPARE(scalar(db(), "SELECT count(*) FROM rollup_cell"), 0);
         QCOMPARE(stats.busiestCells(kT0, kT0 + kHour, 10), cells);
@@ -186,7 +207,7 @@ private Q_SLOTS:
         QVERIFY(writer.compactDays(kT0 + 2 * kDay, 7, &error) > 0);
         QCOMPARE(scalar(db(), "SELECT hours FROM cell_segment"), 24);
         write({weatherCall(kT0 + 1, 48.0, "miss")}); // the day's first hour, late
-        QVERIFY(writer.sealCellHours(kT0 + 2 * kDay, &error) > 0);
+        QVERIFY(writer.sealCellHours(kT0 + 2 * kDay, kAll, &error) > 0);
         QCOMPARE(scalar(db(), "SELECT count(*) FROM cell_segment"), 1);
         QCOMPARE(scalar(db(), "SELECT hours FROM cell_segment"), 24);
         const QList<CellCount> cells = RequestStats(db(), {}).busiestCells(kT0, kT0 + kDay, 10);
@@ -201,7 +222,7 @@ private Q_SLOTS:
                weatherCall(kT0 + kDay + kHour, 48.8, "miss")});
         RequestLogWriter writer(db());
         QString error;
-        QVERIFY(writer.sealCellHours(kT0 + 2 * kDay, &error) > 0);
+        QVERIFY(writer.sealCellHours(kT0 + 2 * kDay, kAll, &error) > 0);
         RequestStats stats(db(), {});
         const QList<CellCount> secondDay = stats.busiestCells(kT0 + kDay, kT0 + 2 * kDay, 10);
 
@@ -222,7 +243,7 @@ private Q_SLOTS:
         write({weatherCall(kT0 + 10, 48.0, "hit")});
         RequestLogWriter writer(db());
         QString error;
-        QCOMPARE(writer.sealCellHours(kT0 + kHour, &error), -1);
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), -1);
         QVERIFY2(error.contains(QString::number(kHour0)), qPrintable(error));
         // Nothing changed: the row is still there, and still counted.
         QCOMPARE(scalar(db(), "SELECT count(*) FROM rollup_cell"), 1);
