@@ -6,6 +6,7 @@
 #include <QSqlError>
 #include <algorithm>
 #include <tuple>
+#include <utility>
 
 namespace isobar {
 
@@ -305,7 +306,7 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
         }
     }
     const auto hasId = [&](qint64 id) { return id >= minId && id <= maxId; };
-    std::vector<Counts> byId(size_t(maxId - minId + 1));
+    std::vector<Counts> byId; // sized at the first segment: a range of unsealed rows needs none
     QString broken;
     bool anySegment = false;
     {
@@ -313,7 +314,8 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
         select.bind(1, firstHour);
         select.bind(2, lastHour);
         while (select.next()) {
-            anySegment = true;
+            if (!std::exchange(anySegment, true))
+                byId.resize(size_t(maxId - minId + 1));
             // A broken segment is left out and reported; the rest still answers.
             const bool whole = forEachTally(select.blobAt(0), [&](const Tally &tally) {
                 if (hasId(qint64(tally.cell)))
@@ -351,7 +353,7 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
             const CellBounds bounds{select.doubleAt(1), select.doubleAt(2), select.doubleAt(3),
                                     select.doubleAt(4)};
             CellBounds *widest = nullptr;
-            if (id > 0 && hasId(id)) {
+            if (id > 0 && hasId(id) && anySegment) {
                 byId[size_t(id - minId)].add(select.int64At(5), select.int64At(6),
                                              select.int64At(7), select.int64At(8));
                 widest = &rowBounds[id];
