@@ -1,5 +1,6 @@
 #include "ChartRenderer.h"
 
+#include "AvxUpperState.h"
 #include "PngEncoder.h"
 
 #include <QBuffer>
@@ -65,6 +66,9 @@ QByteArray ChartRenderer::render(QGraphicsScene &scene, QSize size, ChartFormat 
 
 QByteArray ChartRenderer::encodeImage(const QImage &image, ChartFormat format)
 {
+    // zlib, libpng and libjpeg's scalar parts are plain SSE2: right after painting on this
+    // thread they ran at half speed.
+    clearAvxUpperState();
     if (format != ChartFormat::Jpeg)
         return PngEncoder::encode(image);
     QByteArray bytes;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "MetricsQuery.h"
+#include "PlotSelection.h"
 
 #include <QColor>
 #include <QDate>
@@ -33,10 +34,7 @@ QByteArray chartContentType(ChartFormat format);
 
 // A request that cannot be drawn: `field` names the offending part of the body
 // ("chart_width", "plots[2].line_colour"), as problem+json's `field` does.
-struct ChartRequestError {
-    QString field;
-    QString detail;
-};
+using ChartRequestError = FieldProblem;
 
 struct ChartPlot {
     PointSelection selection;

@@ -1,7 +1,5 @@
 #include "PngEncoder.h"
 
-#include "AvxUpperState.h"
-
 #include <csetjmp>
 #include <png.h>
 #include <vector>
@@ -25,8 +23,6 @@ QByteArray PngEncoder::encode(const QImage &image)
 {
     if (image.isNull())
         return {};
-    // zlib and libpng are plain SSE2: after painting on this thread they ran at half speed.
-    clearAvxUpperState();
     const bool opaque = !image.hasAlphaChannel();
     // One 32-bit layout libpng reads directly: RGB32 as charts are painted (its padding byte is
     // dropped), ARGB32 not premultiplied as PNG stores transparency. No copy when it already is.

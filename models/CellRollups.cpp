@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QSqlError>
 #include <algorithm>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -27,6 +28,8 @@ bool readVarint(const uchar *&in, const uchar *end, quint64 *value)
     quint64 result = 0;
     for (int shift = 0; shift < 64 && in != end; shift += 7) {
         const uchar byte = *in++;
+        if (shift == 63 && byte > 1)
+            return false; // more than 64 bits
         result |= quint64(byte & 0x7f) << shift;
         if (!(byte & 0x80)) {
             *value = result;
@@ -89,25 +92,6 @@ bool readRows(QSqlDatabase &db, qint64 first, qint64 end, std::vector<Positioned
     return error->isEmpty();
 }
 
-// Calls `add` with each tally of a segment's bytes, in order; false at the first that is cut
-// short or does not name a cell above the one before (the calls made stand).
-template <typename Add> bool forEachTally(QByteArrayView bytes, Add add)
-{
-    const auto *in = reinterpret_cast<const uchar *>(bytes.data());
-    const uchar *end = in + bytes.size();
-    CellRollups::Tally tally;
-    while (in != end) {
-        quint64 step = 0;
-        if (!readVarint(in, end, &step) || step == 0 || !readVarint(in, end, &tally.requests)
-            || !readVarint(in, end, &tally.hits) || !readVarint(in, end, &tally.misses)
-            || !readVarint(in, end, &tally.stale))
-            return false;
-        tally.cell += step;
-        add(tally);
-    }
-    return true;
-}
-
 } // namespace
 
 QByteArray CellRollups::pack(const std::vector<Tally> &sortedByCell)
@@ -127,10 +111,22 @@ QByteArray CellRollups::pack(const std::vector<Tally> &sortedByCell)
 bool CellRollups::unpack(QByteArrayView bytes, std::vector<Tally> *out)
 {
     const size_t before = out->size();
-    if (forEachTally(bytes, [out](const Tally &tally) { out->push_back(tally); }))
-        return true;
-    out->resize(before);
-    return false;
+    const auto *in = reinterpret_cast<const uchar *>(bytes.data());
+    const uchar *end = in + bytes.size();
+    Tally tally;
+    while (in != end) {
+        quint64 step = 0;
+        // Each id is above the one before: a step of 0 is as broken as a cut-short varint.
+        if (!readVarint(in, end, &step) || step == 0 || !readVarint(in, end, &tally.requests)
+            || !readVarint(in, end, &tally.hits) || !readVarint(in, end, &tally.misses)
+            || !readVarint(in, end, &tally.stale)) {
+            out->resize(before);
+            return false;
+        }
+        tally.cell += step;
+        out->push_back(tally);
+    }
+    return true;
 }
 
 CellRollups::CellRollups(QSqlDatabase &db)
@@ -157,18 +153,20 @@ qint64 CellRollups::sealHoursBefore(qint64 beforeHour, int maxHours, QString *er
         }
     }
     for (qint64 hour : hours) {
-        // One transaction per hour: the writer's next batch never waits for a long one.
-        if (!m_db.transaction()) {
-            *error = m_db.lastError().text();
-            return -1;
-        }
-        const qint64 folded = fold(hour, 1, error);
-        if (folded < 0 || !m_db.commit()) {
-            if (folded >= 0)
-                *error = m_db.lastError().text();
+        // One transaction per hour: the writer's next batch never waits for a long one. An
+        // hour that cannot be sealed keeps its rows (still counted) and the others are sealed.
+        QString hourError;
+        qint64 folded = -1;
+        if (!m_db.transaction())
+            hourError = m_db.lastError().text();
+        else if ((folded = fold(hour, 1, &hourError)) < 0)
             m_db.rollback();
-            return -1;
+        else if (!m_db.commit()) {
+            hourError = m_db.lastError().text();
+            m_db.rollback();
         }
+        if (error->isEmpty() && !hourError.isEmpty())
+            *error = hourError;
     }
     return hours.size();
 }
@@ -179,6 +177,7 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
     qint64 span = hours;
     qint64 segments = 0;
     bool oneAtFirst = false;
+    qint64 spanAtFirst = 0;
     std::vector<Tally> tallies;
     {
         SqliteStatement select(
@@ -192,7 +191,8 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
         while (select.next()) {
             ++segments;
             if (select.int64At(0) == firstHour) {
-                span = std::max(span, select.int64At(1));
+                spanAtFirst = select.int64At(1);
+                span = std::max(span, spanAtFirst);
                 oneAtFirst = true;
             }
             if (!unpack(select.blobAt(2), &tallies)) {
@@ -210,8 +210,17 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
     std::vector<PositionedRow> rows;
     if (!readRows(m_db, firstHour, firstHour + hours, &rows, error))
         return -1;
-    if (rows.empty() && (segments == 0 || (segments == 1 && oneAtFirst)))
-        return 0; // nothing here, or already one segment
+    if (rows.empty() && segments == 0)
+        return 0;
+    if (rows.empty() && segments == 1 && oneAtFirst) {
+        // Already one segment; a day whose only hour was its first now says it spans the day.
+        if (spanAtFirst == span)
+            return 0;
+        SqliteStatement widen(m_db, "UPDATE cell_segment SET hours = ? WHERE hour = ?");
+        widen.bind(1, span);
+        widen.bind(2, firstHour);
+        return run(widen, error) ? 0 : -1;
+    }
 
     QHash<quint64, Counts> sums;
     for (const Tally &tally : tallies)
@@ -313,18 +322,20 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
         SqliteStatement select(m_db, "SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?");
         select.bind(1, firstHour);
         select.bind(2, lastHour);
+        std::vector<Tally> tallies;
         while (select.next()) {
             if (!std::exchange(anySegment, true))
                 byId.resize(size_t(maxId - minId + 1));
-            // A broken segment is left out and reported; the rest still answers.
-            const bool whole = forEachTally(select.blobAt(0), [&](const Tally &tally) {
+            // A broken segment is left out whole and reported; the rest still answers.
+            tallies.clear();
+            if (!unpack(select.blobAt(0), &tallies))
+                broken =
+                    QStringLiteral("a cell segment is broken: a cell cut short or out of order");
+            for (const Tally &tally : tallies) {
                 if (hasId(qint64(tally.cell)))
                     byId[size_t(tally.cell - minId)].add(tally.requests, tally.hits, tally.misses,
                                                          tally.stale);
-            });
-            if (!whole)
-                broken =
-                    QStringLiteral("a cell segment is broken: a cell cut short or out of order");
+            }
         }
         if (!select.error().isEmpty()) {
             *error = select.error();
@@ -405,17 +416,26 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
     for (const Ranked &r : ranked) {
         if (r.id == 0 || r.requests < threshold)
             continue;
+        bounds.bind(1, r.id);
+        std::optional<CellBounds> found;
+        while (bounds.next())
+            found = CellBounds{bounds.doubleAt(0), bounds.doubleAt(1), bounds.doubleAt(2),
+                               bounds.doubleAt(3)};
+        if (!found) { // a cell without a position is left out, never shown at (0, 0)
+            if (broken.isEmpty())
+                broken = bounds.error().isEmpty()
+                             ? QStringLiteral("cell %1 is missing from the dictionary").arg(r.id)
+                             : bounds.error();
+            continue;
+        }
         CellCount cell;
         const Counts &counts = byId[size_t(r.id - minId)];
         cell.requests = counts.requests;
         cell.hits = counts.hits;
         cell.misses = counts.misses;
         cell.stale = counts.stale;
-        bounds.bind(1, r.id);
-        while (bounds.next()) {
-            cell.cell = {bounds.doubleAt(0), bounds.doubleAt(1), bounds.doubleAt(2),
-                         bounds.doubleAt(3)};
-        }
+        cell.cell = *found;
+        // One centre has one size unless --weather-cell-size changed: the widest is shown.
         const CellBounds fromRows = rowBounds.value(r.id);
         cell.cell.halfLatitude = std::max(cell.cell.halfLatitude, fromRows.halfLatitude);
         cell.cell.halfLongitude = std::max(cell.cell.halfLongitude, fromRows.halfLongitude);

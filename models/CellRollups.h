@@ -13,8 +13,9 @@ namespace isobar {
 
 // The per-cell roll-ups of hours that are over, shaped so that geography over weeks reads a few
 // dozen rows. The writer upserts hourly rows keyed by position (`rollup_cell`) every second; a
-// month of worldwide traffic leaves ~1.6 million of them, and SQLite steps a row in ~150 ns, so
-// a month took a second to sum however the rows were aggregated. Once an hour is over its rows
+// month of worldwide traffic leaves ~1.6 million of them even with old days folded into one row
+// per cell, and SQLite steps a row in ~150 ns, so a month took a second to sum however the rows
+// were aggregated. Once an hour is over its rows
 // are sealed: each cell gets a small integer id in the `cell` dictionary (its bounds and the
 // last hour it was seen), and the hour's counts become one BLOB in `cell_segment`. Whole days
 // are later folded into one segment at the day's first hour (older data has day resolution, as
@@ -39,9 +40,11 @@ public:
     explicit CellRollups(QSqlDatabase &db);
 
     // Seals the oldest `maxHours` hours before `beforeHour` that still have rows, one
-    // transaction per hour (a late event for a sealed hour adds a row that the next call seals
-    // into the same segment). Returns the hours sealed (fewer than `maxHours`: none is left),
-    // -1 on error.
+    // transaction per hour. A late event for a sealed hour adds a row that the next call seals
+    // into that hour's segment (into a second one at its own hour if the day was already
+    // folded; the next day fold merges them). Returns the hours it took up (fewer than
+    // `maxHours`: none is left), -1 if it could not look; `error` names the first hour that
+    // could not be sealed (its rows stay, still counted).
     qint64 sealHoursBefore(qint64 beforeHour, int maxHours, QString *error);
     // Replaces the rows and segments that start in [firstHour, firstHour + hours) by one segment
     // at `firstHour`, in the caller's transaction. Returns how many rows and segments it

@@ -509,13 +509,8 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
     const qint64 lastDay = beforeMs / (24 * kHourMs) - 1; // whole days only
     qint64 removed = 0;
     QSqlQuery query(m_db);
-    for (qint64 day = lastDay - lookbackDays + 1; day <= lastDay; ++day) {
-        const qint64 first = day * 24;
-        // One transaction per day, so the writer's batches are never held up for long.
-        if (!m_db.transaction()) {
-            *error = m_db.lastError().text();
-            return -1;
-        }
+    // One day's folds, in the caller's transaction; false with `dayError` set on a failure.
+    auto foldDay = [&](qint64 first, qint64 *dayRemoved, QString *dayError) {
         for (const Fold &fold : kFolds) {
             query.prepare(
                 QStringLiteral("INSERT INTO %1 SELECT ?, %2, %3 FROM %1 WHERE hour > ? AND hour < ?"
@@ -525,33 +520,45 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
             query.addBindValue(first);
             query.addBindValue(first);
             query.addBindValue(first + 24);
-            if (!exec(query, error)) {
-                m_db.rollback();
-                return -1;
-            }
+            if (!exec(query, dayError))
+                return false;
             query.prepare(QStringLiteral("DELETE FROM %1 WHERE hour > ? AND hour < ?")
                               .arg(QLatin1String(fold.table)));
             query.addBindValue(first);
             query.addBindValue(first + 24);
-            if (!exec(query, error)) {
-                m_db.rollback();
-                return -1;
-            }
-            removed += query.numRowsAffected();
+            if (!exec(query, dayError))
+                return false;
+            *dayRemoved += query.numRowsAffected();
         }
-        const qint64 cells = CellRollups(m_db).fold(first, 24, error);
-        if (cells < 0) {
+        const qint64 cells = CellRollups(m_db).fold(first, 24, dayError);
+        if (cells < 0)
+            return false;
+        *dayRemoved += cells;
+        return true;
+    };
+    QString firstError;
+    for (qint64 day = lastDay - lookbackDays + 1; day <= lastDay; ++day) {
+        // One transaction per day, so the writer's batches are never held up for long; a day
+        // that cannot be folded is left as it is and the others still are.
+        qint64 dayRemoved = 0;
+        QString dayError;
+        if (!m_db.transaction())
+            dayError = m_db.lastError().text();
+        else if (!foldDay(day * 24, &dayRemoved, &dayError))
             m_db.rollback();
-            return -1;
-        }
-        removed += cells;
-        if (!m_db.commit()) {
-            *error = m_db.lastError().text();
+        else if (!m_db.commit()) {
+            dayError = m_db.lastError().text();
             m_db.rollback();
-            return -1;
+        } else {
+            removed += dayRemoved;
         }
+        if (firstError.isEmpty() && !dayError.isEmpty())
+            firstError = dayError;
     }
-    return removed;
+    if (firstError.isEmpty())
+        return removed;
+    *error = firstError;
+    return -1;
 }
 
 RequestStats::RequestStats(QSqlDatabase &db, Options options)

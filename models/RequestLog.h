@@ -70,11 +70,13 @@ public:
     // `lookbackDays`) into the day's first hour: one row per subject, one segment for all cells
     // (CellRollups). Those two roll-ups are the high-cardinality ones: a day of worldwide
     // traffic leaves ~24x fewer rows, so stats over weeks read days, not hours. Older data thus
-    // has day resolution. Returns the rows and segments folded away.
+    // has day resolution. Returns the rows and segments it folded; -1 with `error` when a day
+    // could not be folded (that day is left as it was, the others are folded).
     qint64 compactDays(qint64 beforeMs, int lookbackDays, QString *error);
     // Seals the per-cell rows of the oldest `maxHours` hours before the one holding `beforeMs`
     // into packed segments (CellRollups), so geography over weeks reads a few dozen rows.
-    // Returns the hours sealed (fewer than `maxHours`: all are), -1 on error.
+    // Returns the hours it took up (fewer than `maxHours`: all are); `error` names an hour that
+    // could not be sealed.
     qint64 sealCellHours(qint64 beforeMs, int maxHours, QString *error);
 
 private:

@@ -56,6 +56,8 @@ void SqliteStatement::bindNull(int index)
 
 bool SqliteStatement::execute()
 {
+    if (!m_statement)
+        return false; // error() keeps why it could not be prepared
     const int result = sqlite3_step(m_statement);
     if (result != SQLITE_DONE)
         m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
@@ -71,6 +73,8 @@ qint64 SqliteStatement::changes() const
 
 bool SqliteStatement::next()
 {
+    if (!m_statement)
+        return false;
     const int result = sqlite3_step(m_statement);
     if (result == SQLITE_ROW)
         return true;

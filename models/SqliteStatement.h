@@ -35,9 +35,11 @@ public:
     void bindNull(int index);
     // Runs the statement, then resets it and clears its bindings for the next row set.
     bool execute();
-    // Rows the last execute() inserted, updated or deleted.
+    // Rows the connection's last finished INSERT, UPDATE or DELETE changed: this statement's,
+    // right after its execute().
     qint64 changes() const;
-    // Steps to the next result row; false after the last one or on an error (error() says which).
+    // Steps to the next result row; false after the last one or on an error (error() says which;
+    // a statement that could not be prepared is false at once).
     // Once false, the statement is reset with its bindings cleared, ready to run again.
     bool next();
     // The current row's columns, 0-based as in SQLite. The text is valid until the next step.

@@ -122,10 +122,9 @@ void RequestRecorder::run()
         // batches instead of holding them up. A failed seal is tried again the next hour.
         if (database.isOpen() && now / kHourMs > sealedBeforeHour) {
             QString error;
-            const qint64 sealed = writer.sealCellHours(now, kSealHoursPerPass, &error);
-            if (sealed < kSealHoursPerPass)
+            if (writer.sealCellHours(now, kSealHoursPerPass, &error) < kSealHoursPerPass)
                 sealedBeforeHour = now / kHourMs;
-            if (sealed < 0)
+            if (!error.isEmpty())
                 qCWarning(lcRecorder).noquote() << "event=request_log_seal_failed error=" << error;
         }
         if (database.isOpen() && now >= nextRetentionMs) {

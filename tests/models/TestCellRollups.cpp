@@ -234,20 +234,80 @@ private Q_SLOTS:
         QVERIFY(stats.busiestCells(kT0, kT0 + kDay, 10).isEmpty());
     }
 
-    void aBrokenSegmentIsReportedNotFolded()
+    void aBrokenSegmentIsReportedAndLeftOut()
     {
+        // Paris sealed at hour 0 (cell id 1); hour 1 holds a segment whose first cell, id 1 with
+        // 2 requests, is followed by a varint cut short.
+        write({weatherCall(kT0 + 10, 48.8, "hit")});
+        RequestLogWriter writer(db());
+        QString error;
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), 1);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         QSqlQuery query(db());
         QVERIFY(
-            query.exec(QStringLiteral("INSERT INTO cell_segment VALUES (%1, 1, x'0102030405ff')")
-                           .arg(kHour0)));
+            query.exec(QStringLiteral("INSERT INTO cell_segment VALUES (%1, 1, x'010201000080')")
+                           .arg(kHour0 + 1)));
+        // Reads leave the whole segment out, not the part before the break, and say so.
+        QString problem;
+        const QList<CellCount> cells = CellRollups(db()).busiest(kHour0, kHour0 + 1, 10, &problem);
+        QCOMPARE(cells.size(), 1);
+        QCOMPARE(cells[0].requests, qint64(1));
+        QVERIFY2(problem.contains(u"broken"), qPrintable(problem));
+
+        // Sealing refuses to fold it (the hour's rows stay, still counted) and goes on with the
+        // next hour.
+        write({weatherCall(kT0 + kHour + 10, 48.8, "miss"),
+               weatherCall(kT0 + 2 * kHour + 10, 48.8, "miss")});
+        QCOMPARE(writer.sealCellHours(kT0 + 3 * kHour, kAll, &error), 2);
+        QVERIFY2(error.contains(QString::number(kHour0 + 1)), qPrintable(error));
+        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour = %1")
+                                  .arg(kHour0 + 1)),
+                 qint64(1));
+        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM cell_segment WHERE hour = %1")
+                                  .arg(kHour0 + 2)),
+                 qint64(1));
+        QCOMPARE(RequestStats(db(), {}).busiestCells(kT0, kT0 + 3 * kHour, 10).value(0).requests,
+                 qint64(3)); // hour 0's segment, hour 1's row, hour 2's segment
+    }
+
+    void tiesAtTheCutGoByPosition()
+    {
+        // Six cells with 2 requests each and one with 3; the limit cuts through the twos. Every
+        // other one is sealed, the rest only in rows of the hour not over yet.
+        QList<RequestEvent> events;
+        for (int i = 0; i < 6; ++i) {
+            const qint64 at = i % 2 ? kT0 + 10 : kT0 + kHour + 10;
+            events << weatherCall(at, 50.0 - 0.009 * i, "hit")
+                   << weatherCall(at + 1, 50.0 - 0.009 * i, "miss");
+        }
+        events << weatherCall(kT0 + 10, 40.0, "hit") << weatherCall(kT0 + 11, 40.0, "hit")
+               << weatherCall(kT0 + kHour + 12, 40.0, "hit");
+        write(events);
+        RequestLogWriter writer(db());
+        QString error;
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), 1);
+        const QList<CellCount> cells = RequestStats(db(), {}).busiestCells(kT0, kT0 + 2 * kHour, 4);
+        QCOMPARE(cells.size(), 4);
+        QCOMPARE(cells[0].cell.latitude, 40.0); // busiest
+        QCOMPARE(cells[0].requests, qint64(3));
+        // Then the three southernmost of the twos: 49.955 (sealed), 49.964 (a row), 49.973
+        // (sealed).
+        QCOMPARE(cells[1].cell.latitude, 50.0 - 0.009 * 5);
+        QCOMPARE(cells[2].cell.latitude, 50.0 - 0.009 * 4);
+        QCOMPARE(cells[3].cell.latitude, 50.0 - 0.009 * 3);
+        for (int i = 1; i < 4; ++i)
+            QCOMPARE(cells[i].requests, qint64(2));
+    }
+
+    void aDayWithTrafficInItsFirstHourOnlySpansTheDay()
+    {
         write({weatherCall(kT0 + 10, 48.0, "hit")});
         RequestLogWriter writer(db());
         QString error;
-        QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), -1);
-        QVERIFY2(error.contains(QString::number(kHour0)), qPrintable(error));
-        // Nothing changed: the row is still there, and still counted.
-        QCOMPARE(scalar(db(), "SELECT count(*) FROM rollup_cell"), 1);
-        QCOMPARE(RequestStats(db(), {}).busiestCells(kT0, kT0 + kHour, 10).value(0).requests, 1);
+        QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), 1);
+        QCOMPARE(scalar(db(), "SELECT hours FROM cell_segment"), qint64(1));
+        QCOMPARE(writer.compactDays(kT0 + 2 * kDay, 7, &error), qint64(0)); // nothing to fold
+        QCOMPARE(scalar(db(), "SELECT hours FROM cell_segment"), qint64(24));
     }
 };
 
