@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <optional>
 #include <tuple>
-#include <utility>
 
 namespace isobar {
 
@@ -42,7 +41,7 @@ bool readVarint(const uchar *&in, const uchar *end, quint64 *value)
 // Runs `statement` to its end, for statements that return nothing to read.
 bool run(SqliteStatement &statement, QString *error)
 {
-    if (statement.isValid() && statement.execute())
+    if (statement.execute())
         return true;
     *error = statement.error();
     return false;
@@ -58,6 +57,7 @@ struct Counts {
         misses += m;
         stale += s;
     }
+    void add(const Counts &other) { add(other.requests, other.hits, other.misses, other.stale); }
 };
 
 // An unsealed row of rollup_cell: bounds and counts, keyed by position.
@@ -74,10 +74,6 @@ bool readRows(QSqlDatabase &db, qint64 first, qint64 end, std::vector<Positioned
     SqliteStatement select(db,
                            "SELECT hour, cell_lat, cell_lon, half_lat, half_lon, requests,"
                            " hits, misses, stale FROM rollup_cell WHERE hour >= ? AND hour < ?");
-    if (!select.isValid()) {
-        *error = select.error();
-        return false;
-    }
     select.bind(1, first);
     select.bind(2, end);
     while (select.next()) {
@@ -85,11 +81,158 @@ bool readRows(QSqlDatabase &db, qint64 first, qint64 end, std::vector<Positioned
         row.hour = select.int64At(0);
         row.bounds = {select.doubleAt(1), select.doubleAt(2), select.doubleAt(3),
                       select.doubleAt(4)};
-        row.counts.add(select.int64At(5), select.int64At(6), select.int64At(7), select.int64At(8));
+        row.counts = {select.int64At(5), select.int64At(6), select.int64At(7), select.int64At(8)};
         rows->push_back(row);
     }
     *error = select.error();
     return error->isEmpty();
+}
+
+CellCount cellCount(const CellBounds &bounds, const Counts &counts)
+{
+    return CellCount{bounds, counts.requests, counts.hits, counts.misses, counts.stale};
+}
+
+// What CellRollups::busiest sums over a range: sealed cells in an array indexed by id, cells
+// seen only in unsealed rows by position.
+struct RangeSums {
+    qint64 minId = 1, maxId = 0;
+    std::vector<Counts> byId;            // empty when the range has no segment
+    QHash<qint64, CellBounds> rowBounds; // the widest half sizes in unsealed rows, by id
+    QHash<std::pair<double, double>, std::pair<CellBounds, Counts>> newCells;
+    QString problem; // a broken segment or a cell missing from the dictionary: left out
+
+    bool addSegments(QSqlDatabase &db, qint64 firstHour, qint64 lastHour, QString *error);
+    bool addUnsealedRows(QSqlDatabase &db, qint64 firstHour, qint64 lastHour, QString *error);
+    QList<CellCount> busiest(QSqlDatabase &db, int limit);
+};
+
+bool RangeSums::addSegments(QSqlDatabase &db, qint64 firstHour, qint64 lastHour, QString *error)
+{
+    // The dictionary's id span bounds the array. (Two subqueries: SQLite answers a lone min() or
+    // max() from the B-tree's ends, both in one from a scan.)
+    SqliteStatement span(db, "SELECT coalesce((SELECT min(id) FROM cell), 1),"
+                             " coalesce((SELECT max(id) FROM cell), 0)");
+    while (span.next()) {
+        minId = span.int64At(0);
+        maxId = span.int64At(1);
+    }
+    SqliteStatement select(db, "SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?");
+    select.bind(1, firstHour);
+    select.bind(2, lastHour);
+    std::vector<CellRollups::Tally> tallies;
+    while (span.error().isEmpty() && select.next()) {
+        if (byId.empty()) // sized at the first segment: a range of unsealed rows needs none
+            byId.resize(size_t(maxId - minId + 1));
+        // A broken segment is left out whole and reported; the rest still answers.
+        tallies.clear();
+        if (!CellRollups::unpack(select.blobAt(0), &tallies))
+            problem = QStringLiteral("a cell segment is broken: a cell cut short or out of order");
+        for (const CellRollups::Tally &tally : tallies) {
+            if (qint64(tally.cell) >= minId && qint64(tally.cell) <= maxId)
+                byId[size_t(tally.cell - minId)].add(tally.requests, tally.hits, tally.misses,
+                                                     tally.stale);
+        }
+    }
+    *error = !span.error().isEmpty() ? span.error() : select.error();
+    return error->isEmpty();
+}
+
+bool RangeSums::addUnsealedRows(QSqlDatabase &db, qint64 firstHour, qint64 lastHour, QString *error)
+{
+    // Rows not sealed yet (the current hour, late events), each added to its cell's id when the
+    // cell has one; a cell first seen in them stands alone with the rows' bounds. Without a
+    // segment in the range (the last hour or so) no row needs its id.
+    const bool byIds = !byId.empty();
+    SqliteStatement select(
+        db, QByteArray("SELECT ") + (byIds ? "c.id" : "0")
+                + ", r.cell_lat, r.cell_lon, r.half_lat, r.half_lon, r.requests, r.hits,"
+                  " r.misses, r.stale FROM rollup_cell r"
+                + (byIds ? " LEFT JOIN cell c ON c.lat = r.cell_lat AND c.lon = r.cell_lon" : "")
+                + " WHERE r.hour BETWEEN ? AND ?");
+    select.bind(1, firstHour);
+    select.bind(2, lastHour);
+    while (select.next()) {
+        const qint64 id = select.int64At(0); // 0 for NULL: ids start at 1
+        const CellBounds bounds{select.doubleAt(1), select.doubleAt(2), select.doubleAt(3),
+                                select.doubleAt(4)};
+        const Counts counts{select.int64At(5), select.int64At(6), select.int64At(7),
+                            select.int64At(8)};
+        CellBounds *widest = nullptr;
+        if (id >= minId && id <= maxId && byIds) {
+            byId[size_t(id - minId)].add(counts);
+            widest = &rowBounds[id];
+        } else {
+            auto &[cell, sum] = newCells[{bounds.latitude, bounds.longitude}];
+            cell.latitude = bounds.latitude;
+            cell.longitude = bounds.longitude;
+            sum.add(counts);
+            widest = &cell;
+        }
+        widest->halfLatitude = std::max(widest->halfLatitude, bounds.halfLatitude);
+        widest->halfLongitude = std::max(widest->halfLongitude, bounds.halfLongitude);
+    }
+    *error = select.error();
+    return error->isEmpty();
+}
+
+QList<CellCount> RangeSums::busiest(QSqlDatabase &db, int limit)
+{
+    // Ranked by requests alone first, in 16 bytes a cell: only those at least as busy as the
+    // limit-th busiest can make the cut (ties are then broken by position), so only their
+    // bounds are read.
+    struct Ranked {
+        qint64 requests;
+        qint64 id; // 0: a new cell, `newCells` has it
+    };
+    std::vector<Ranked> ranked;
+    for (size_t i = 0; i < byId.size(); ++i) {
+        if (byId[i].requests > 0)
+            ranked.push_back({byId[i].requests, minId + qint64(i)});
+    }
+    for (const auto &[cell, sum] : std::as_const(newCells))
+        ranked.push_back({sum.requests, 0});
+    qint64 threshold = 0;
+    if (ranked.size() > size_t(limit)) {
+        std::nth_element(ranked.begin(), ranked.begin() + (limit - 1), ranked.end(),
+                         [](const Ranked &a, const Ranked &b) { return a.requests > b.requests; });
+        threshold = ranked[size_t(limit - 1)].requests;
+    }
+    QList<CellCount> cells;
+    for (const auto &[cell, sum] : std::as_const(newCells)) {
+        if (sum.requests >= threshold)
+            cells << cellCount(cell, sum);
+    }
+    SqliteStatement bounds(db, "SELECT lat, lon, half_lat, half_lon FROM cell WHERE id = ?");
+    for (const Ranked &r : ranked) {
+        if (r.id == 0 || r.requests < threshold)
+            continue;
+        bounds.bind(1, r.id);
+        std::optional<CellBounds> found;
+        while (bounds.next())
+            found = CellBounds{bounds.doubleAt(0), bounds.doubleAt(1), bounds.doubleAt(2),
+                               bounds.doubleAt(3)};
+        if (!found) { // a cell without a position is left out, never shown at (0, 0)
+            if (problem.isEmpty())
+                problem = bounds.error().isEmpty()
+                              ? QStringLiteral("cell %1 is missing from the dictionary").arg(r.id)
+                              : bounds.error();
+            continue;
+        }
+        // One centre has one size unless --weather-cell-size changed: the widest is shown.
+        const CellBounds fromRows = rowBounds.value(r.id);
+        found->halfLatitude = std::max(found->halfLatitude, fromRows.halfLatitude);
+        found->halfLongitude = std::max(found->halfLongitude, fromRows.halfLongitude);
+        cells << cellCount(*found, byId[size_t(r.id - minId)]);
+    }
+    const auto busier = [](const CellCount &a, const CellCount &b) {
+        return std::tuple(b.requests, a.cell.latitude, a.cell.longitude)
+               < std::tuple(a.requests, b.cell.latitude, b.cell.longitude);
+    };
+    const qsizetype kept = std::min<qsizetype>(limit, cells.size());
+    std::partial_sort(cells.begin(), cells.begin() + kept, cells.end(), busier);
+    cells.resize(kept);
+    return cells;
 }
 
 } // namespace
@@ -139,10 +282,6 @@ qint64 CellRollups::sealHoursBefore(qint64 beforeHour, int maxHours, QString *er
     {
         SqliteStatement select(
             m_db, "SELECT DISTINCT hour FROM rollup_cell WHERE hour < ? ORDER BY hour LIMIT ?");
-        if (!select.isValid()) {
-            *error = select.error();
-            return -1;
-        }
         select.bind(1, beforeHour);
         select.bind(2, qint64(maxHours));
         while (select.next())
@@ -182,10 +321,6 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
     {
         SqliteStatement select(
             m_db, "SELECT hour, hours, counts FROM cell_segment WHERE hour >= ? AND hour < ?");
-        if (!select.isValid()) {
-            *error = select.error();
-            return -1;
-        }
         select.bind(1, firstHour);
         select.bind(2, firstHour + hours);
         while (select.next()) {
@@ -232,10 +367,6 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
               " ON CONFLICT (lat, lon) DO UPDATE SET half_lat = max(half_lat, excluded.half_lat),"
               " half_lon = max(half_lon, excluded.half_lon),"
               " last_hour = max(last_hour, excluded.last_hour) RETURNING id");
-    if (!upsert.isValid()) {
-        *error = upsert.error();
-        return -1;
-    }
     for (const PositionedRow &row : rows) {
         upsert.bind(1, row.bounds.latitude);
         upsert.bind(2, row.bounds.longitude);
@@ -249,8 +380,7 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
             *error = upsert.error();
             return -1;
         }
-        sums[quint64(id)].add(row.counts.requests, row.counts.hits, row.counts.misses,
-                              row.counts.stale);
+        sums[quint64(id)].add(row.counts);
     }
 
     std::vector<Tally> folded;
@@ -299,156 +429,12 @@ QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int lim
 {
     if (limit <= 0)
         return {};
-    // The dictionary's id span bounds the array everything is summed into. (Two subqueries:
-    // SQLite answers a lone min() or max() from the B-tree's ends, both in one from a scan.)
-    qint64 minId = 1, maxId = 0;
-    {
-        SqliteStatement span(m_db, "SELECT coalesce((SELECT min(id) FROM cell), 1),"
-                                   " coalesce((SELECT max(id) FROM cell), 0)");
-        while (span.next()) {
-            minId = span.int64At(0);
-            maxId = span.int64At(1);
-        }
-        if (!span.error().isEmpty()) {
-            *error = span.error();
-            return {};
-        }
-    }
-    const auto hasId = [&](qint64 id) { return id >= minId && id <= maxId; };
-    std::vector<Counts> byId; // sized at the first segment: a range of unsealed rows needs none
-    QString broken;
-    bool anySegment = false;
-    {
-        SqliteStatement select(m_db, "SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?");
-        select.bind(1, firstHour);
-        select.bind(2, lastHour);
-        std::vector<Tally> tallies;
-        while (select.next()) {
-            if (!std::exchange(anySegment, true))
-                byId.resize(size_t(maxId - minId + 1));
-            // A broken segment is left out whole and reported; the rest still answers.
-            tallies.clear();
-            if (!unpack(select.blobAt(0), &tallies))
-                broken =
-                    QStringLiteral("a cell segment is broken: a cell cut short or out of order");
-            for (const Tally &tally : tallies) {
-                if (hasId(qint64(tally.cell)))
-                    byId[size_t(tally.cell - minId)].add(tally.requests, tally.hits, tally.misses,
-                                                         tally.stale);
-            }
-        }
-        if (!select.error().isEmpty()) {
-            *error = select.error();
-            return {};
-        }
-    }
-
-    // Rows not sealed yet (the current hour, late events), each added to its cell's id when the
-    // cell has one; a cell first seen in them stands alone with the rows' bounds. Without a
-    // segment in the range (the last hour or so) no row needs its id.
-    QHash<qint64, CellBounds> rowBounds; // the widest half sizes in the rows, by id
-    QHash<std::pair<double, double>, CellCount> newCells;
-    {
-        SqliteStatement select(
-            m_db,
-            QByteArray("SELECT ") + (anySegment ? "c.id" : "0")
-                + ", r.cell_lat, r.cell_lon, r.half_lat, r.half_lon, r.requests, r.hits,"
-                  " r.misses, r.stale FROM rollup_cell r"
-                + (anySegment ? " LEFT JOIN cell c ON c.lat = r.cell_lat AND c.lon = r.cell_lon"
-                              : "")
-                + " WHERE r.hour BETWEEN ? AND ?");
-        select.bind(1, firstHour);
-        select.bind(2, lastHour);
-        while (select.next()) {
-            const qint64 id = select.int64At(0); // 0 for NULL: ids start at 1
-            const CellBounds bounds{select.doubleAt(1), select.doubleAt(2), select.doubleAt(3),
-                                    select.doubleAt(4)};
-            CellBounds *widest = nullptr;
-            if (id > 0 && hasId(id) && anySegment) {
-                byId[size_t(id - minId)].add(select.int64At(5), select.int64At(6),
-                                             select.int64At(7), select.int64At(8));
-                widest = &rowBounds[id];
-            } else {
-                CellCount &cell = newCells[{bounds.latitude, bounds.longitude}];
-                cell.cell.latitude = bounds.latitude;
-                cell.cell.longitude = bounds.longitude;
-                cell.requests += select.int64At(5);
-                cell.hits += select.int64At(6);
-                cell.misses += select.int64At(7);
-                cell.stale += select.int64At(8);
-                widest = &cell.cell;
-            }
-            widest->halfLatitude = std::max(widest->halfLatitude, bounds.halfLatitude);
-            widest->halfLongitude = std::max(widest->halfLongitude, bounds.halfLongitude);
-        }
-        if (!select.error().isEmpty()) {
-            *error = select.error();
-            return {};
-        }
-    }
-
-    // Ranked by requests alone first, in 16 bytes a cell: only those at least as busy as the
-    // limit-th busiest can make the cut (ties are then broken by position), so only their
-    // bounds are read.
-    struct Ranked {
-        qint64 requests;
-        qint64 id; // 0: a new cell, `newCells` has it
-    };
-    std::vector<Ranked> ranked;
-    for (size_t i = 0; i < byId.size(); ++i) {
-        if (byId[i].requests > 0)
-            ranked.push_back({byId[i].requests, minId + qint64(i)});
-    }
-    for (const CellCount &cell : std::as_const(newCells))
-        ranked.push_back({cell.requests, 0});
-    qint64 threshold = 0;
-    if (ranked.size() > size_t(limit)) {
-        std::nth_element(ranked.begin(), ranked.begin() + (limit - 1), ranked.end(),
-                         [](const Ranked &a, const Ranked &b) { return a.requests > b.requests; });
-        threshold = ranked[size_t(limit - 1)].requests;
-    }
-    QList<CellCount> cells;
-    for (const CellCount &cell : std::as_const(newCells)) {
-        if (cell.requests >= threshold)
-            cells << cell;
-    }
-    SqliteStatement bounds(m_db, "SELECT lat, lon, half_lat, half_lon FROM cell WHERE id = ?");
-    for (const Ranked &r : ranked) {
-        if (r.id == 0 || r.requests < threshold)
-            continue;
-        bounds.bind(1, r.id);
-        std::optional<CellBounds> found;
-        while (bounds.next())
-            found = CellBounds{bounds.doubleAt(0), bounds.doubleAt(1), bounds.doubleAt(2),
-                               bounds.doubleAt(3)};
-        if (!found) { // a cell without a position is left out, never shown at (0, 0)
-            if (broken.isEmpty())
-                broken = bounds.error().isEmpty()
-                             ? QStringLiteral("cell %1 is missing from the dictionary").arg(r.id)
-                             : bounds.error();
-            continue;
-        }
-        CellCount cell;
-        const Counts &counts = byId[size_t(r.id - minId)];
-        cell.requests = counts.requests;
-        cell.hits = counts.hits;
-        cell.misses = counts.misses;
-        cell.stale = counts.stale;
-        cell.cell = *found;
-        // One centre has one size unless --weather-cell-size changed: the widest is shown.
-        const CellBounds fromRows = rowBounds.value(r.id);
-        cell.cell.halfLatitude = std::max(cell.cell.halfLatitude, fromRows.halfLatitude);
-        cell.cell.halfLongitude = std::max(cell.cell.halfLongitude, fromRows.halfLongitude);
-        cells << cell;
-    }
-    const auto busier = [](const CellCount &a, const CellCount &b) {
-        return std::tuple(b.requests, a.cell.latitude, a.cell.longitude)
-               < std::tuple(a.requests, b.cell.latitude, b.cell.longitude);
-    };
-    const qsizetype kept = std::min<qsizetype>(limit, cells.size());
-    std::partial_sort(cells.begin(), cells.begin() + kept, cells.end(), busier);
-    cells.resize(kept);
-    *error = broken;
+    RangeSums sums;
+    if (!sums.addSegments(m_db, firstHour, lastHour, error)
+        || !sums.addUnsealedRows(m_db, firstHour, lastHour, error))
+        return {};
+    QList<CellCount> cells = sums.busiest(m_db, limit);
+    *error = sums.problem;
     return cells;
 }
 

@@ -15,12 +15,11 @@ namespace isobar {
 // dozen rows. The writer upserts hourly rows keyed by position (`rollup_cell`) every second; a
 // month of worldwide traffic leaves ~1.6 million of them even with old days folded into one row
 // per cell, and SQLite steps a row in ~150 ns, so a month took a second to sum however the rows
-// were aggregated. Once an hour is over its rows
-// are sealed: each cell gets a small integer id in the `cell` dictionary (its bounds and the
-// last hour it was seen), and the hour's counts become one BLOB in `cell_segment`. Whole days
-// are later folded into one segment at the day's first hour (older data has day resolution, as
-// before). A read sums segments into an array indexed by id, adds the rows not sealed yet, and
-// looks up the bounds of the busiest cells only.
+// were aggregated. Once an hour is over its rows are sealed: each cell gets a small integer id in
+// the `cell` dictionary (its bounds and the last hour it was seen), and the hour's counts become
+// one BLOB in `cell_segment`. Whole days are later folded into one segment at the day's first
+// hour (older data has day resolution, as before). A read sums segments into an array indexed by
+// id, adds the rows not sealed yet, and looks up the bounds of the busiest cells only.
 //
 // Segment bytes: per cell, sorted by id, the id's step from the one before (from 0 for the
 // first), requests, hits, misses and stale, each an unsigned LEB128 varint: ~7 bytes a cell, so
