@@ -270,6 +270,28 @@ private Q_SLOTS:
                  qint64(3)); // hour 0's segment, hour 1's row, hour 2's segment
     }
 
+    void aDayThatCannotBeFoldedHoldsUpNoOther()
+    {
+        // Day 0 holds a broken segment at its first hour and a row; day 1 is sound.
+        QSqlQuery query(db());
+        QVERIFY(query.exec(
+            QStringLiteral("INSERT INTO cell_segment VALUES (%1, 1, x'0180')").arg(kHour0)));
+        write({weatherCall(kT0 + 5 * kHour, 48.8, "hit"),
+               weatherCall(kT0 + kDay + 5 * kHour, 48.8, "miss")});
+        RequestLogWriter writer(db());
+        QString error;
+        QCOMPARE(writer.compactDays(kT0 + 3 * kDay, 7, &error), qint64(-1));
+        QVERIFY2(error.contains(QString::number(kHour0)), qPrintable(error));
+        // Day 0 as it was; day 1 folded into one segment spanning the day.
+        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour = %1")
+                                  .arg(kHour0 + 5)),
+                 qint64(1));
+        QCOMPARE(scalar(db(), QStringLiteral("SELECT hours FROM cell_segment WHERE hour = %1")
+                                  .arg(kHour0 + 24)),
+                 qint64(24));
+        QCOMPARE(scalar(db(), "SELECT count(*) FROM rollup_cell"), qint64(1));
+    }
+
     void tiesAtTheCutGoByPosition()
     {
         // Six cells with 2 requests each and one with 3; the limit cuts through the twos. Every
