@@ -5,6 +5,7 @@
 #include "ChartDescription.h"
 #include "ChartRenderer.h"
 #include "MetricsDatabase.h"
+#include "StoreError.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -100,7 +101,13 @@ int runChartCommand(const QStringList &arguments)
         return 2;
     }
     MetricsQuery query(store.connection());
-    const std::optional<ChartDataset> data = ChartData::load(query, *request, &invalid);
+    std::optional<ChartDataset> data;
+    try {
+        data = ChartData::load(query, *request, &invalid);
+    } catch (const StoreError &error) {
+        err << "isobar chart: the store cannot be read: " << error.reason() << '\n';
+        return 1;
+    }
     if (!data) {
         err << "isobar chart: " << invalid.field << ": " << invalid.detail << '\n';
         return 2;

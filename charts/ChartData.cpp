@@ -1,19 +1,8 @@
 #include "ChartData.h"
 
-#include <QSqlQuery>
-
 namespace isobar {
 
 namespace {
-
-// MetricsQuery answers for metrics; a topic name alone it does not check.
-bool topicExists(MetricsQuery &query, const QString &topic)
-{
-    QSqlQuery sql(query.database());
-    sql.prepare(QStringLiteral("SELECT 1 FROM topic WHERE name = ? LIMIT 1"));
-    sql.addBindValue(topic);
-    return sql.exec() && sql.next();
-}
 
 bool fail(ChartRequestError *error, const QString &field, const QString &detail)
 {
@@ -26,7 +15,7 @@ bool checkMetric(MetricsQuery &query, const ChartPlot &plot, int index, ChartReq
 {
     const QString prefix = QStringLiteral("plots[%1].").arg(index);
     const PointSelection &s = plot.selection;
-    if (!topicExists(query, s.topic))
+    if (!query.topicExists(s.topic))
         return fail(error, prefix + u"topic", QStringLiteral("unknown topic '%1'").arg(s.topic));
     bool inTopic = false;
     const std::optional<MetricInfo> info = query.metricInfo(s.topic, s.metric, &inTopic);

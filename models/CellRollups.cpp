@@ -1,6 +1,8 @@
 #include "CellRollups.h"
 
+#include "MetricsDatabase.h"
 #include "SqliteStatement.h"
+#include "StoreError.h"
 
 #include <QHash>
 #include <QSqlError>
@@ -212,11 +214,11 @@ QList<CellCount> RangeSums::busiest(QSqlDatabase &db, int limit)
         while (bounds.next())
             found = CellBounds{bounds.doubleAt(0), bounds.doubleAt(1), bounds.doubleAt(2),
                                bounds.doubleAt(3)};
+        if (!bounds.error().isEmpty())
+            throw StoreError(bounds.error());
         if (!found) { // a cell without a position is left out, never shown at (0, 0)
             if (problem.isEmpty())
-                problem = bounds.error().isEmpty()
-                              ? QStringLiteral("cell %1 is missing from the dictionary").arg(r.id)
-                              : bounds.error();
+                problem = QStringLiteral("cell %1 is missing from the dictionary").arg(r.id);
             continue;
         }
         // One centre has one size unless --weather-cell-size changed: the widest is shown.
@@ -296,13 +298,13 @@ qint64 CellRollups::sealHoursBefore(qint64 beforeHour, int maxHours, QString *er
         // hour that cannot be sealed keeps its rows (still counted) and the others are sealed.
         QString hourError;
         qint64 folded = -1;
-        if (!m_db.transaction())
-            hourError = m_db.lastError().text();
-        else if ((folded = fold(hour, 1, &hourError)) < 0)
-            m_db.rollback();
-        else if (!m_db.commit()) {
-            hourError = m_db.lastError().text();
-            m_db.rollback();
+        if (MetricsDatabase::beginWrite(m_db, &hourError)) {
+            if ((folded = fold(hour, 1, &hourError)) < 0) {
+                m_db.rollback();
+            } else if (!m_db.commit()) {
+                hourError = m_db.lastError().text();
+                m_db.rollback();
+            }
         }
         if (error->isEmpty() && !hourError.isEmpty())
             *error = hourError;
@@ -425,16 +427,18 @@ qint64 CellRollups::expire(qint64 beforeHour, QString *error)
     return deleted;
 }
 
-QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int limit, QString *error)
+QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int limit,
+                                      QString *problem)
 {
     if (limit <= 0)
         return {};
     RangeSums sums;
-    if (!sums.addSegments(m_db, firstHour, lastHour, error)
-        || !sums.addUnsealedRows(m_db, firstHour, lastHour, error))
-        return {};
+    QString error;
+    if (!sums.addSegments(m_db, firstHour, lastHour, &error)
+        || !sums.addUnsealedRows(m_db, firstHour, lastHour, &error))
+        throw StoreError(error);
     QList<CellCount> cells = sums.busiest(m_db, limit);
-    *error = sums.problem;
+    *problem = sums.problem;
     return cells;
 }
 

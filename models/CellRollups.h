@@ -55,8 +55,9 @@ public:
 
     // The `limit` busiest cells of the rows and segments that start in [firstHour, lastHour],
     // busiest first, then by latitude and longitude. The caller holds a read transaction, so
-    // that a seal committed meanwhile cannot count an hour twice or not at all.
-    QList<CellCount> busiest(qint64 firstHour, qint64 lastHour, int limit, QString *error);
+    // that a seal committed meanwhile cannot count an hour twice or not at all. Throws
+    // StoreError when SQLite refuses; `problem` names what was left out (a broken segment).
+    QList<CellCount> busiest(qint64 firstHour, qint64 lastHour, int limit, QString *problem);
 
 private:
     QSqlDatabase &m_db;

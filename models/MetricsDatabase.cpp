@@ -87,6 +87,15 @@ bool MetricsDatabase::isOpen() const
     return m_db.isValid() && m_db.isOpen();
 }
 
+bool MetricsDatabase::beginWrite(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery begin(db);
+    if (begin.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return true;
+    *error = begin.lastError().text();
+    return false;
+}
+
 qint64 MetricsDatabase::dataVersion()
 {
     QSqlQuery query(m_db);

@@ -29,6 +29,11 @@ public:
 
     qint64 dataVersion();
 
+    // BEGIN IMMEDIATE: a write transaction takes the write lock before it reads. A deferred
+    // one that read first fails at once ("database is locked", no busy wait) when another
+    // connection commits meanwhile, as the request log does every second.
+    static bool beginWrite(QSqlDatabase &db, QString *error);
+
 private:
     QSqlDatabase m_db;
     QString m_connectionName;

@@ -1,6 +1,7 @@
 #include "MetricsQuery.h"
 
 #include "DateParsing.h"
+#include "StoreError.h"
 
 #include <QDateTime>
 #include <QSqlError>
@@ -109,22 +110,36 @@ QSqlQuery *MetricsQuery::preparedQuery(const QString &sql)
 {
     if (QSqlQuery *cached = m_statements.value(sql))
         return cached;
-    auto *query = new QSqlQuery(m_db);
+    auto query = std::make_unique<QSqlQuery>(m_db);
     query->setForwardOnly(true);
-    if (!query->prepare(sql)) {
-        m_lastError = query->lastError().text();
-        delete query;
-        return nullptr;
-    }
-    m_statements.insert(sql, query);
-    return query;
+    if (!query->prepare(sql))
+        throw StoreError(query->lastError().text());
+    m_statements.insert(sql, query.get());
+    return query.release();
+}
+
+void MetricsQuery::run(QSqlQuery *query)
+{
+    if (!query->exec())
+        throw StoreError(query->lastError().text());
+}
+
+bool MetricsQuery::fetch(QSqlQuery *query)
+{
+    if (query->next())
+        return true;
+    // next() is false at the end and on a failed step alike; only the error says which.
+    if (query->lastError().isValid())
+        throw StoreError(query->lastError().text());
+    return false;
 }
 
 void MetricsQuery::dropCachesIfStoreChanged()
 {
     // SQLite's data_version changes whenever another connection commits; cheap to ask.
     QSqlQuery *query = preparedQuery(QStringLiteral("PRAGMA data_version"));
-    if (!query || !query->exec() || !query->next())
+    run(query);
+    if (!fetch(query))
         return;
     const qint64 version = query->value(0).toLongLong();
     query->finish();
@@ -142,10 +157,9 @@ std::shared_ptr<const SeriesDescription> MetricsQuery::describe(qint64 seriesId)
         QStringLiteral("SELECT t.name, st.name, tp.name, m.name, m.metric_group,"
                        " g.geography_type, g.name, g.code, s.stratum, s.age, s.sex, s.frequency")
         + QLatin1String(kJoins) + QStringLiteral(" WHERE s.id = ?"));
-    if (!query)
-        return nullptr;
     query->bindValue(0, seriesId);
-    if (!query->exec() || !query->next())
+    run(query);
+    if (!fetch(query))
         return nullptr;
     auto description = std::make_shared<const SeriesDescription>(SeriesDescription{
         query->value(0).toString(), query->value(1).toString(), query->value(2).toString(),
@@ -164,15 +178,10 @@ QList<CatalogueEntry> MetricsQuery::catalogue()
         QStringLiteral("SELECT DISTINCT t.name, st.name, tp.name, g.geography_type, g.name, m.name")
         + QLatin1String(kJoins)
         + QStringLiteral(" WHERE s.has_public = 1 AND m.kind = ? ORDER BY 1, 2, 3, 4, 5, 6"));
-    QList<CatalogueEntry> entries;
-    if (!query)
-        return entries;
     query->bindValue(0, int(SeriesKind::TimeSeries));
-    if (!query->exec()) {
-        m_lastError = query->lastError().text();
-        return entries;
-    }
-    while (query->next())
+    run(query);
+    QList<CatalogueEntry> entries;
+    while (fetch(query))
         entries.append({query->value(0).toString(), query->value(1).toString(),
                         query->value(2).toString(), query->value(3).toString(),
                         query->value(4).toString(), query->value(5).toString()});
@@ -191,18 +200,23 @@ QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &pa
     const QString sql = QStringLiteral("SELECT DISTINCT %1").arg(QLatin1String(columns[int(level)]))
                         + QLatin1String(kJoins) + where.sql() + QStringLiteral(" ORDER BY 1");
     QSqlQuery *query = preparedQuery(sql);
-    QStringList names;
-    if (!query)
-        return names;
     for (int i = 0; i < where.values().size(); ++i)
         query->bindValue(i, where.values()[i]);
-    if (!query->exec()) {
-        m_lastError = query->lastError().text();
-        return names;
-    }
-    while (query->next())
+    run(query);
+    QStringList names;
+    while (fetch(query))
         names << query->value(0).toString();
     return names;
+}
+
+bool MetricsQuery::topicExists(const QString &topic)
+{
+    QSqlQuery *query = preparedQuery(QStringLiteral("SELECT 1 FROM topic WHERE name = ? LIMIT 1"));
+    query->bindValue(0, topic);
+    run(query);
+    const bool found = fetch(query);
+    query->finish();
+    return found;
 }
 
 std::optional<MetricInfo> MetricsQuery::metricInfo(const QString &topic, const QString &metric,
@@ -214,11 +228,10 @@ std::optional<MetricInfo> MetricsQuery::metricInfo(const QString &topic, const Q
         // A metric with only non-public series is unknown to the API, as in the catalogue.
         " AND EXISTS (SELECT 1 FROM series s WHERE s.metric_id = m.id AND s.has_public = 1)"
         " ORDER BY 3 DESC LIMIT 1"));
-    if (!query)
-        return std::nullopt;
     query->bindValue(0, topic);
     query->bindValue(1, metric);
-    if (!query->exec() || !query->next())
+    run(query);
+    if (!fetch(query))
         return std::nullopt;
     MetricInfo info{SeriesKind(query->value(0).toInt()), query->value(1).toString()};
     const bool matches = query->value(2).toBool();
@@ -241,27 +254,21 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
         for (int i = 0; i < where.values().size(); ++i)
             query->bindValue(i, where.values()[i]);
     };
-    QList<PublicPoint> result;
     if (total) {
         QSqlQuery *count = preparedQuery(QStringLiteral("SELECT COUNT(*)") + from);
-        if (!count)
-            return result;
         bindAll(count);
-        *total = count->exec() && count->next() ? count->value(0).toLongLong() : 0;
+        run(count);
+        *total = fetch(count) ? count->value(0).toLongLong() : 0;
         count->finish();
     }
     QSqlQuery *query = preparedQuery(QLatin1String(kPointColumns) + from
                                      + QStringLiteral(" ORDER BY p.day, s.id LIMIT ? OFFSET ?"));
-    if (!query)
-        return result;
     bindAll(query);
     query->bindValue(int(where.values().size()), limit);
     query->bindValue(int(where.values().size()) + 1, offset);
-    if (!query->exec()) {
-        m_lastError = query->lastError().text();
-        return result;
-    }
-    while (query->next())
+    run(query);
+    QList<PublicPoint> result;
+    while (fetch(query))
         result.append(pointAt(*query));
     return result;
 }
@@ -286,11 +293,10 @@ std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selec
         preparedQuery(QLatin1String(kPointColumns) + QLatin1String(kJoins)
                       + QStringLiteral(" JOIN point p ON p.series_id = s.id") + where.sql()
                       + QStringLiteral(" ORDER BY p.day DESC, s.id LIMIT 1"));
-    if (!query)
-        return std::nullopt;
     for (int i = 0; i < where.values().size(); ++i)
         query->bindValue(i, where.values()[i]);
-    if (!query->exec() || !query->next())
+    run(query);
+    if (!fetch(query))
         return std::nullopt;
     const PublicPoint point = pointAt(*query);
     query->finish();
@@ -307,11 +313,10 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
                        " h.lower_confidence")
         + QLatin1String(kJoins) + QStringLiteral(" JOIN headline h ON h.series_id = s.id")
         + where.sql() + QStringLiteral(" ORDER BY h.period_end DESC, s.id LIMIT 1"));
-    if (!query)
-        return std::nullopt;
     for (int i = 0; i < where.values().size(); ++i)
         query->bindValue(i, where.values()[i]);
-    if (!query->exec() || !query->next())
+    run(query);
+    if (!fetch(query))
         return std::nullopt;
     PublicHeadline headline{describe(query->value(0).toLongLong()),
                             fromDayNumber(query->value(1).toLongLong()),
@@ -323,13 +328,14 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
     return headline;
 }
 
-bool MetricsQuery::ping()
+void MetricsQuery::checkReadable()
 {
+    // The header, the schema and a table's first page: what a damaged or foreign file fails on.
     QSqlQuery *query = preparedQuery(QStringLiteral("SELECT value FROM store_state LIMIT 1"));
-    const bool ok = query && query->exec() && query->next();
-    if (query)
-        query->finish();
-    return ok;
+    run(query);
+    if (!fetch(query))
+        throw StoreError(QStringLiteral("the store has no state row"));
+    query->finish();
 }
 
 QDate MetricsQuery::newestDate(const PointSelection &selection)

@@ -80,7 +80,8 @@ struct MetricInfo {
 };
 
 // Read side of the store: what the public API serves. Only public points whose embargo has
-// passed are ever returned. One instance per connection (and so per thread).
+// passed are ever returned. One instance per connection (and so per thread). A read SQLite
+// refuses throws StoreError: an unreadable store must never look like an empty one.
 class MetricsQuery
 {
 public:
@@ -98,6 +99,8 @@ public:
     // time-series data only. Empty when the parent path does not exist (or holds no public data).
     QStringList childNames(CatalogueLevel level, const QStringList &parents);
 
+    // Whether a topic of that name exists (with or without public data).
+    bool topicExists(const QString &topic);
     // nullopt: no such metric with public data. `inTopic` false: the metric exists but under
     // another topic.
     std::optional<MetricInfo> metricInfo(const QString &topic, const QString &metric,
@@ -112,16 +115,17 @@ public:
 
     QDate newestDate(const PointSelection &selection);
 
-    // True when the store answers a trivial query.
-    bool ping();
+    // Throws StoreError unless the store answers a trivial read.
+    void checkReadable();
 
     // The clock used for embargoes (seconds since epoch); tests pin it.
     void setNow(std::function<qint64()> now) { m_now = std::move(now); }
 
-    QString lastError() const { return m_lastError; }
-
 private:
     QSqlQuery *preparedQuery(const QString &sql);
+    // exec() and next() that throw StoreError when SQLite refuses; fetch() is false at the end.
+    static void run(QSqlQuery *query);
+    static bool fetch(QSqlQuery *query);
     std::shared_ptr<const SeriesDescription> describe(qint64 seriesId);
     // A point from a row of kPointColumns.
     PublicPoint pointAt(const QSqlQuery &query);
@@ -132,7 +136,6 @@ private:
     QHash<QString, QSqlQuery *> m_statements;
     QHash<qint64, std::shared_ptr<const SeriesDescription>> m_descriptions;
     qint64 m_seenDataVersion = -1;
-    QString m_lastError;
 };
 
 } // namespace isobar

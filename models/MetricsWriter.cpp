@@ -1,6 +1,7 @@
 #include "MetricsWriter.h"
 
 #include "DateParsing.h"
+#include "MetricsDatabase.h"
 
 #include <QSqlError>
 
@@ -98,8 +99,7 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
 bool MetricsWriter::begin(QString *error)
 {
     m_counts = {};
-    if (!m_db.transaction()) {
-        *error = m_db.lastError().text();
+    if (!MetricsDatabase::beginWrite(m_db, error)) {
         return false;
     }
     return true;

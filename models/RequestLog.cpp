@@ -1,7 +1,9 @@
 #include "RequestLog.h"
 
 #include "CellRollups.h"
+#include "MetricsDatabase.h"
 #include "SqliteStatement.h"
+#include "StoreError.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -181,10 +183,12 @@ private:
     bool m_own;
 };
 
-void logScanError(const char *what, const QString &error)
+// Stats that would be computed from part of the rows are not given (StoreError).
+[[noreturn]] void failScan(const char *what, const QString &error)
 {
     qCWarning(lcRequestStats).noquote()
         << "event=stats_query_failed stats=" << what << " error=" << error;
+    throw StoreError(error);
 }
 
 } // namespace
@@ -284,8 +288,7 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
         }
     }
 
-    if (!m_db.transaction()) {
-        *error = m_db.lastError().text();
+    if (!MetricsDatabase::beginWrite(m_db, error)) {
         return false;
     }
     auto fail = [this] {
@@ -542,15 +545,15 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
         // that cannot be folded is left as it is and the others still are.
         qint64 dayRemoved = 0;
         QString dayError;
-        if (!m_db.transaction())
-            dayError = m_db.lastError().text();
-        else if (!foldDay(day * 24, &dayRemoved, &dayError))
-            m_db.rollback();
-        else if (!m_db.commit()) {
-            dayError = m_db.lastError().text();
-            m_db.rollback();
-        } else {
-            removed += dayRemoved;
+        if (MetricsDatabase::beginWrite(m_db, &dayError)) {
+            if (!foldDay(day * 24, &dayRemoved, &dayError)) {
+                m_db.rollback();
+            } else if (!m_db.commit()) {
+                dayError = m_db.lastError().text();
+                m_db.rollback();
+            } else {
+                removed += dayRemoved;
+            }
         }
         if (firstError.isEmpty() && !dayError.isEmpty())
             firstError = dayError;
@@ -597,7 +600,7 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
         },
         &error);
     if (!endpointsRead)
-        logScanError("summary", error);
+        failScan("summary", error);
     // Latency is kept per route (all methods): most routes have one method.
     QHash<QByteArray, QList<qint64>> histograms;
     const bool latencyRead = scan(
@@ -609,7 +612,7 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
         },
         &error);
     if (!latencyRead)
-        logScanError("summary", error);
+        failScan("summary", error);
     QMap<QString, std::pair<QByteArray, EndpointSums>> endpoints; // "GET /path", sorted
     for (auto it = sums.cbegin(); it != sums.cend(); ++it)
         endpoints.insert(QString::fromUtf8(it.key().first + ' ' + it.key().second),
@@ -686,7 +689,7 @@ QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, c
             },
             &error);
         if (!read)
-            logScanError("timeline", error);
+            failScan("timeline", error);
     };
     select("status", "rollup_endpoint", [&](size_t at, qint64 status, qint64 requests) {
         counts[at][statusClass(status)] += requests;
@@ -715,10 +718,11 @@ QList<CellCount> RequestStats::busiestCells(qint64 fromMs, qint64 toMs, int limi
 {
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     const ReadSnapshot snapshot(m_db);
-    QString error;
-    QList<CellCount> cells = CellRollups(m_db).busiest(firstHour, lastHour, limit, &error);
-    if (!error.isEmpty())
-        logScanError("geography", error);
+    QString problem;
+    QList<CellCount> cells = CellRollups(m_db).busiest(firstHour, lastHour, limit, &problem);
+    if (!problem.isEmpty()) // a broken segment left out: the rest still answers
+        qCWarning(lcRequestStats).noquote()
+            << "event=stats_segment_skipped stats=geography problem=" << problem;
     return cells;
 }
 
@@ -743,7 +747,7 @@ QJsonArray RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
         },
         &error);
     if (!read)
-        logScanError("users", error);
+        failScan("users", error);
     std::vector<std::pair<QByteArray, SubjectSums>> ranked;
     ranked.reserve(size_t(sums.size()));
     for (auto it = sums.cbegin(); it != sums.cend(); ++it)

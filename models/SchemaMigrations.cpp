@@ -1,5 +1,7 @@
 #include "SchemaMigrations.h"
 
+#include "MetricsDatabase.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -170,8 +172,7 @@ bool SchemaMigrations::migrate(QSqlDatabase &db, QString *error, int targetVersi
     for (const Migration &migration : migrations()) {
         if (migration.version <= current || migration.version > targetVersion)
             continue;
-        if (!db.transaction()) {
-            *error = db.lastError().text();
+        if (!MetricsDatabase::beginWrite(db, error)) {
             return false;
         }
         QSqlQuery query(db);

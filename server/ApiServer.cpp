@@ -3,6 +3,7 @@
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
 #include "SchemaMigrations.h"
+#include "StoreError.h"
 #include "WeatherLocationStore.h"
 
 #include <QCoreApplication>
@@ -367,16 +368,21 @@ void ApiServer::registerSystemRoutes()
                    const QString upstream = m_upstream->health();
                    const QJsonObject auth = authHealth();
                    return m_runner->run([upstream, auth](MetricsQuery &query) {
-                       const bool storeOk = query.ping();
+                       QJsonObject database{
+                           {u"status"_qs, u"ok"_qs},
+                           {u"schema_version"_qs, SchemaMigrations::latestVersion()}};
+                       try {
+                           query.checkReadable();
+                       } catch (const StoreError &error) {
+                           database.insert(u"status"_qs, u"unavailable"_qs);
+                           database.insert(u"error"_qs, error.reason());
+                       }
+                       const bool storeOk = database.value(u"status"_qs) == u"ok"_qs;
                        return HttpResponse::json(
                            QJsonObject{
                                {u"status"_qs, storeOk ? u"ok"_qs : u"degraded"_qs},
                                {u"version"_qs, QStringLiteral(ISOBAR_VERSION)},
-                               {u"database"_qs,
-                                QJsonObject{
-                                    {u"status"_qs, storeOk ? u"ok"_qs : u"unavailable"_qs},
-                                    {u"schema_version"_qs, SchemaMigrations::latestVersion()},
-                                }},
+                               {u"database"_qs, database},
                                {u"upstream"_qs, QJsonObject{{u"accuweather"_qs, upstream}}},
                                {u"auth"_qs, auth},
                            },

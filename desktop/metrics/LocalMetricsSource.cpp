@@ -3,6 +3,7 @@
 #include "ChartData.h"
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
+#include "StoreError.h"
 
 #include <QFileInfo>
 #include <QSqlError>
@@ -36,6 +37,14 @@ QString LocalMetricsSource::displayName() const
     return QFileInfo(m_path).fileName();
 }
 
+// The reader is dropped with the error, so the next read opens the store again: a store
+// repaired or replaced on disk is read without reopening the window.
+QString LocalMetricsSource::unreadable(const StoreError &error)
+{
+    m_reader.reset();
+    return QStringLiteral("the store cannot be read: %1").arg(error.reason());
+}
+
 LocalMetricsSource::Reader *LocalMetricsSource::reader(QString *error)
 {
     if (m_reader)
@@ -57,9 +66,11 @@ QFuture<CatalogueResult> LocalMetricsSource::catalogue()
         Reader *r = reader(&result.error);
         if (!r)
             return result;
-        result.entries = r->query->catalogue();
-        if (result.entries.isEmpty())
-            result.error = r->query->lastError(); // empty for an empty store
+        try {
+            result.entries = r->query->catalogue();
+        } catch (const StoreError &error) {
+            result.error = unreadable(error);
+        }
         return result;
     });
 }
@@ -79,7 +90,12 @@ QFuture<SeriesResult> LocalMetricsSource::series(const SeriesQuery &query)
         selection.geographyType = query.geographyType;
         selection.geography = query.geography;
         // One more than a chart may hold tells "too many" without a second, counting query.
-        result.points = r->query->points(selection, 0, ChartData::kMaxPointsPerPlot + 1);
+        try {
+            result.points = r->query->points(selection, 0, ChartData::kMaxPointsPerPlot + 1);
+        } catch (const StoreError &error) {
+            result.error = unreadable(error);
+            return result;
+        }
         if (result.points.size() > ChartData::kMaxPointsPerPlot) {
             result.error = QStringLiteral("more than %1 points at this area; a chart shows at most "
                                           "that many")

@@ -7,6 +7,8 @@
 
 namespace isobar {
 
+class StoreError;
+
 // The local store, read in-process through models/ (MetricsQuery). SQLite connections belong to
 // the thread that opened them, so every read runs on one dedicated worker thread that keeps its
 // own read-only connection for the source's lifetime; reads queue behind each other there.
@@ -25,6 +27,7 @@ private:
 
     // The reader, opened on first use; only ever touched on the worker thread.
     Reader *reader(QString *error);
+    QString unreadable(const StoreError &error);
 
     QString m_path;
     QThreadPool m_worker;

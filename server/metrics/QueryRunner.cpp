@@ -2,6 +2,7 @@
 
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
+#include "StoreError.h"
 #include "http/Router.h"
 
 #include <QLoggingCategory>
@@ -18,6 +19,15 @@ struct ReadContext {
     std::unique_ptr<MetricsQuery> query;
 };
 thread_local std::unique_ptr<ReadContext> t_context;
+
+// Never an empty answer from a store that cannot be read: clients must be able to tell.
+HttpResponse storeUnavailable(const QString &why)
+{
+    HttpResponse response = HttpResponse::problem(
+        503, QStringLiteral("the metrics store cannot be read: %1").arg(why));
+    response.setHeader("Retry-After", "5");
+    return response;
+}
 
 MetricsQuery *threadQuery(const QString &path)
 {
@@ -78,12 +88,17 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
         } done{m_inFlight};
         MetricsQuery *query = threadQuery(m_databasePath);
         if (!query)
-            return answer<Answer>(
-                HttpResponse::problem(503, QStringLiteral("the metrics store is unavailable")));
+            return answer<Answer>(storeUnavailable(QStringLiteral("it cannot be opened")));
         try {
             return work(*query);
         } catch (const ApiError &error) {
             return answer<Answer>(error.toResponse());
+        } catch (const StoreError &error) {
+            qCWarning(lcQuery).noquote() << "event=store_read_failed error=" << error.reason();
+            // The next query opens a fresh connection: a store repaired or replaced is
+            // served again without a restart.
+            t_context.reset();
+            return answer<Answer>(storeUnavailable(error.reason()));
         }
     });
 }

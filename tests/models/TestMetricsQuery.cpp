@@ -122,7 +122,7 @@ private Q_SLOTS:
         QVERIFY(m_query->metricInfo("Influenza", "cases", &inTopic));
         QVERIFY(!inTopic);
         QVERIFY(!m_query->metricInfo("COVID-19", "nope"));
-        QVERIFY(m_query->ping());
+        QVERIFY_THROWS_NO_EXCEPTION(m_query->checkReadable());
     }
 };
 

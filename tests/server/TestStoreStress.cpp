@@ -1,0 +1,255 @@
+// Everything that touches one store at once, as in a desktop session with its embedded server:
+// imports (good and rejected files) on their own threads, uploads through the API, clients
+// reading the metrics and stats APIs, the request log writing batches, sealing hours and folding
+// days. After every round the file must pass SQLite's integrity check, every answer must have
+// been a real one (never a 5xx), and only the good files' data may be stored.
+//
+// The rounds are few by default so the suite stays quick; ISOBAR_STRESS_ROUNDS raises them
+// (the TSan run in .ci uses this test with its own count).
+
+#include "Ingestor.h"
+#include "MetricsDatabase.h"
+#include "RequestLog.h"
+#include "ServerThread.h"
+#include "TestSupport.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+#include <QtConcurrent>
+#include <atomic>
+
+using namespace isobar;
+using namespace isobar::test;
+
+namespace {
+
+constexpr qint64 kHourMs = 3'600'000;
+
+QByteArray fixture(const QString &name)
+{
+    QFile file(fixturesDir() + QStringLiteral("/metrics/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("missing fixture %s", qPrintable(name));
+    return file.readAll();
+}
+
+// The same file with one value that is not a number: a file the ingestion must reject whole.
+QByteArray broken(QByteArray content)
+{
+    const qsizetype at = content.indexOf("\"metric_value\"");
+    if (at < 0)
+        qFatal("fixture without metric_value");
+    const qsizetype colon = content.indexOf(':', at);
+    const qsizetype end = content.indexOf(',', colon);
+    content.replace(colon + 1, end - colon - 1, " \"abc\"");
+    return content;
+}
+
+QString integrity(const QString &path)
+{
+    MetricsDatabase db;
+    if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
+        return db.errorString();
+    QSqlQuery check(db.connection());
+    if (!check.exec(QStringLiteral("PRAGMA integrity_check")))
+        return check.lastError().text();
+    QStringList lines;
+    while (check.next())
+        lines << check.value(0).toString();
+    return lines.join(u'\n');
+}
+
+// Request events over the last two days, so that the recorder has hours to seal and days to
+// fold while the clients run.
+void seedRequestLog(const QString &path)
+{
+    MetricsDatabase db;
+    QVERIFY2(db.open(path), qPrintable(db.errorString()));
+    RequestLogWriter writer(db.connection());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<RequestEvent> events;
+    for (qint64 hour = 1; hour <= 50; ++hour) {
+        for (int i = 0; i < 100; ++i) {
+            RequestEvent event{now - hour * kHourMs + i * 1000, "GET", QStringLiteral("/prcpt"),
+                               i % 7 ? 200 : 503, 1500 + i * 10};
+            event.subject = QStringLiteral("watch-%1").arg(i % 5);
+            event.cell = CellBounds{48.0 + i * 0.01, 2.0 + hour * 0.01, 0.0045, 0.0068};
+            event.cacheOutcome = i % 3 ? "hit" : "miss";
+            events << event;
+        }
+    }
+    QString error;
+    QVERIFY2(writer.write(events, &error), qPrintable(error));
+}
+
+struct Tally {
+    std::atomic_int answered{0};
+    std::atomic_int serverErrors{0};
+    std::atomic_int rejectedUploads{0};
+    QMutex mutex;
+    QStringList failures;
+
+    void note(const QByteArray &target, const HttpReply &reply)
+    {
+        ++answered;
+        if (reply.status >= 500 || reply.status == 0) {
+            ++serverErrors;
+            QMutexLocker lock(&mutex);
+            failures << QStringLiteral("%1 -> %2 %3")
+                            .arg(QString::fromLatin1(target))
+                            .arg(reply.status)
+                            .arg(QString::fromUtf8(reply.body.left(200)));
+        }
+    }
+};
+
+} // namespace
+
+class TestStoreStress : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void importsReadsAndTheRequestLogLeaveTheStoreIntact()
+    {
+        const int rounds = qEnvironmentVariableIsSet("ISOBAR_STRESS_ROUNDS")
+                               ? qEnvironmentVariableIntValue("ISOBAR_STRESS_ROUNDS")
+                               : 20;
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("stress.db"));
+        {
+            MetricsDatabase db;
+            QVERIFY2(db.open(path), qPrintable(db.errorString()));
+            Ingestor ingestor(db.connection());
+            const IngestReport seeded = ingestor.ingest({fixturesDir() + u"/metrics"_qs});
+            QCOMPARE(seeded.filesFailed(), 0);
+        }
+        seedRequestLog(path);
+        const auto pointSums = [&path] {
+            MetricsDatabase db;
+            if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
+                qFatal("cannot read %s", qPrintable(path));
+            QSqlQuery sums(db.connection());
+            sums.exec(u"SELECT count(*), total(value) FROM point"_qs);
+            sums.next();
+            return std::pair(sums.value(0).toLongLong(), sums.value(1).toDouble());
+        };
+        const auto seededPoints = pointSums();
+        QVERIFY(seededPoints.first > 0);
+
+        ServerConfig config;
+        config.port = 0;
+        config.databasePath = path;
+        config.auth.enabled = false;
+        config.rateLimit.ratePerSecond = 0;
+        config.uploadEnabled = true;
+        config.dataVersionPollMs = 20;
+        config.recorder.flushIntervalMs = 10;
+        config.recorder.batchSize = 50;
+        config.recorder.retentionIntervalMs = 10; // expiry and day folds between batches
+        ServerThread server(config);
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        const quint16 port = server.port();
+
+        // Files the importer and the uploads take turns with: each good one has a broken twin.
+        const QStringList names = {
+            u"COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_qs,
+            u"COVID-19_deaths_ONSByWeek_LTLA_E07000040_all_all_default.json"_qs,
+            u"COVID-19_headline_cases_7DayTotals_CTRY_E92000001_all_all_default.json"_qs,
+        };
+        const QByteArray covid = "/api/public/timeseries/themes/infectious_disease/sub_themes/"
+                                 "respiratory/topics/COVID-19";
+        const QList<QByteArray> reads = {
+            "/api/public/timeseries/themes/",
+            covid + "/geography_types/Nation/geographies/",
+            covid
+                + "/geography_types/Nation/geographies/England/metrics/"
+                  "COVID-19_cases_casesByDay?page_size=365",
+            "/api/v1/catalogue",
+            "/api/v1/stats/summary?from=now-7d",
+            "/api/v1/stats/timeline?from=now-3d",
+            "/api/v1/stats/geography?from=now-3d",
+            "/api/v1/stats/users?from=now-3d",
+            "/health",
+        };
+
+        Tally tally;
+        for (int round = 0; round < rounds; ++round) {
+            QList<QFuture<void>> work;
+            // An import as the desktop runs one: its own connection on a pool thread.
+            work << QtConcurrent::run([&, round] {
+                for (const QString &name : names) {
+                    const QString file =
+                        dir.filePath(QStringLiteral("r%1-%2").arg(round).arg(name));
+                    const QString bad =
+                        dir.filePath(QStringLiteral("bad-r%1-%2").arg(round).arg(name));
+                    QFile good(file), wrong(bad);
+                    good.open(QIODevice::WriteOnly);
+                    good.write(fixture(name));
+                    good.close();
+                    wrong.open(QIODevice::WriteOnly);
+                    wrong.write(broken(fixture(name)));
+                    wrong.close();
+                    MetricsDatabase db;
+                    if (!db.open(path))
+                        qFatal("import cannot open the store: %s", qPrintable(db.errorString()));
+                    const IngestReport report = Ingestor(db.connection()).ingest({file, bad});
+                    if (report.filesFailed() != 1)
+                        qFatal("expected the broken file alone to fail");
+                }
+            });
+            // Uploads through the API, good and broken.
+            work << QtConcurrent::run([&] {
+                for (const QString &name : names) {
+                    const QByteArray target = "/api/upload?filename=" + name.toUtf8();
+                    tally.note(target, HttpClient::request(port, "PUT", target, fixture(name),
+                                                           "Content-Type: application/json\r\n"));
+                    const HttpReply rejected =
+                        HttpClient::request(port, "PUT", target, broken(fixture(name)),
+                                            "Content-Type: application/json\r\n");
+                    tally.note(target, rejected);
+                    tally.rejectedUploads += rejected.status == 400;
+                }
+            });
+            // Readers of every kind, each request also an event for the request log.
+            for (int client = 0; client < 2; ++client) {
+                work << QtConcurrent::run([&, client] {
+                    for (int i = 0; i < 100; ++i) {
+                        const QByteArray &target = reads[(i + client) % reads.size()];
+                        tally.note(target, HttpClient::request(port, "GET", target));
+                    }
+                });
+            }
+            for (QFuture<void> &future : work)
+                future.waitForFinished();
+            QCOMPARE(integrity(path), u"ok"_qs);
+        }
+        {
+            QMutexLocker lock(&tally.mutex);
+            QVERIFY2(tally.serverErrors == 0, qPrintable(tally.failures.join(u'\n')));
+        }
+        QCOMPARE(tally.rejectedUploads.load(), rounds * int(names.size()));
+
+        QSignalSpy stopped(&server, &ServerThread::stopped);
+        server.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 60'000);
+        QCOMPARE(integrity(path), u"ok"_qs);
+
+        // The good files were loaded already and the broken ones changed nothing.
+        QCOMPARE(pointSums(), seededPoints);
+        // Every request the clients made reached the log, beside the seeded events.
+        MetricsDatabase db;
+        QVERIFY(db.open(path, MetricsDatabase::Mode::ReadOnly));
+        QVERIFY(scalar(db.connection(), u"SELECT count(*) FROM request_event"_qs)
+                >= tally.answered.load() + 2000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreStress)
+#include "TestStoreStress.moc"
