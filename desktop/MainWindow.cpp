@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "EmbeddedServer.h"
+#include "FileDialogs.h"
 #include "IngestTask.h"
 #include "MetricsDatabase.h"
 #include "PaletteIcon.h"
@@ -15,7 +16,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
@@ -129,7 +129,7 @@ void MainWindow::createActions()
     m_openDatabase->setShortcut(QKeySequence::Open);
     m_openDatabase->setStatusTip(tr("Open or create a local metrics store"));
     connect(m_openDatabase, &QAction::triggered, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
+        const QString path = FileDialogs::saveFileName(
             this, tr("Open Database"), QFileInfo(m_settings.databasePath).absolutePath(),
             tr("SQLite databases (*.db *.sqlite);;All files (*)"), nullptr,
             QFileDialog::DontConfirmOverwrite);
@@ -413,12 +413,12 @@ void MainWindow::chooseImport(bool folders)
     QStringList paths;
     if (folders) {
         const QString folder =
-            QFileDialog::getExistingDirectory(this, tr("Import Folder"), QDir::homePath());
+            FileDialogs::existingDirectory(this, tr("Import Folder"), QDir::homePath());
         if (!folder.isEmpty())
             paths << folder;
     } else {
-        paths = QFileDialog::getOpenFileNames(this, tr("Import Files"), QDir::homePath(),
-                                              tr("UKHSA data (*.json *.csv)"));
+        paths = FileDialogs::openFileNames(this, tr("Import Files"), QDir::homePath(),
+                                           tr("UKHSA data (*.json *.csv)"));
     }
     if (!paths.isEmpty())
         importPaths(paths);

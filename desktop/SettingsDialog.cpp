@@ -1,11 +1,11 @@
 #include "SettingsDialog.h"
 
+#include "FileDialogs.h"
 #include "credentials/AccuWeatherKeyCheck.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -81,10 +81,10 @@ QWidget *SettingsDialog::createGeneralPage()
     m_database->setAccessibleName(tr("Database file"));
     auto *browse = new QPushButton(tr("&Browse…"));
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Choose the metrics database"), m_database->text(),
-            tr("SQLite databases (*.db *.sqlite);;All files (*)"), nullptr,
-            QFileDialog::DontConfirmOverwrite);
+        const QString path =
+            FileDialogs::saveFileName(this, tr("Choose the metrics database"), m_database->text(),
+                                      tr("SQLite databases (*.db *.sqlite);;All files (*)"),
+                                      nullptr, QFileDialog::DontConfirmOverwrite);
         if (!path.isEmpty())
             m_database->setText(path);
     });

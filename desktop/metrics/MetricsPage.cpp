@@ -1,6 +1,7 @@
 #include "MetricsPage.h"
 
 #include "ChartCard.h"
+#include "FileDialogs.h"
 #include "LocalMetricsSource.h"
 #include "MetricNavigator.h"
 #include "MetricTreeModel.h"
@@ -8,7 +9,6 @@
 #include "SeriesSelection.h"
 
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QIODevice>
@@ -273,7 +273,7 @@ void MetricsPage::exportChart()
     const QString png = tr("PNG image (*.png)");
     const QString svg = tr("SVG image (*.svg)");
     QString filter = png;
-    const QString path = QFileDialog::getSaveFileName(
+    const QString path = FileDialogs::saveFileName(
         this, tr("Export chart"), suggestedName(m_current->selection(), QStringLiteral("png")),
         png + QStringLiteral(";;") + svg, &filter);
     if (path.isEmpty())
@@ -297,7 +297,7 @@ void MetricsPage::downloadData()
     const QString json = tr("JSON file (*.json)");
     const bool jsonChosen = m_current->chosenDataFormat() == SeriesExport::Format::Json;
     QString filter = jsonChosen ? json : csv;
-    const QString path = QFileDialog::getSaveFileName(
+    const QString path = FileDialogs::saveFileName(
         this, tr("Download data"),
         suggestedName(m_current->selection(),
                       jsonChosen ? QStringLiteral("json") : QStringLiteral("csv")),
