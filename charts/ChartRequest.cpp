@@ -68,7 +68,12 @@ public:
             fail(field, QStringLiteral("must be a string"));
             return {};
         }
-        return value.toString().trimmed();
+        const QString text = value.toString().trimmed();
+        if (const auto tooLong = textLengthProblem(text)) {
+            fail(field, *tooLong);
+            return {};
+        }
+        return text;
     }
 
     std::optional<double> number(const QJsonObject &object, const char *name)

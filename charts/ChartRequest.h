@@ -47,6 +47,7 @@ struct ChartPlot {
 };
 
 // A charts v2 body, parsed and checked for shape; the store is consulted later (ChartData).
+// Every string field holds at most kMaxTextFieldLength characters (PlotSelection.h).
 struct ChartRequest {
     static constexpr int kMaxPlots = 10;
     static constexpr int kMinSize = 50;

@@ -3,8 +3,22 @@
 #include "DateParsing.h"
 
 #include <QJsonValue>
+#include <algorithm>
 
 namespace isobar {
+
+std::optional<QString> textLengthProblem(QStringView text)
+{
+    if (text.size() <= kMaxTextFieldLength)
+        return std::nullopt;
+    // Code points, not UTF-16 units: a character outside the BMP counts once.
+    const qsizetype length = text.size() - std::count_if(text.begin(), text.end(), [](QChar c) {
+                                 return c.isLowSurrogate();
+                             });
+    if (length <= kMaxTextFieldLength)
+        return std::nullopt;
+    return QStringLiteral("at most %1 characters, got %2").arg(kMaxTextFieldLength).arg(length);
+}
 
 std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const QString &prefix,
                                                 QDate today, FieldProblem *problem)
@@ -22,7 +36,12 @@ std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const Q
             fail(name, QStringLiteral("must be a string"));
             return {};
         }
-        return value.toString().trimmed();
+        const QString text = value.toString().trimmed();
+        if (const auto tooLong = textLengthProblem(text)) {
+            fail(name, *tooLong);
+            return {};
+        }
+        return text;
     };
     auto date = [&](const char *name, QDate fallback) {
         const QString value = text(name);

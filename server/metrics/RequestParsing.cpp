@@ -112,6 +112,8 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
         if (!label.isUndefined() && !label.isNull() && !label.isString())
             throw ApiError{400, QStringLiteral("must be a string"), prefix + u"label"};
         request.label = label.toString().trimmed();
+        if (const auto tooLong = textLengthProblem(request.label))
+            throw ApiError{400, *tooLong, prefix + u"label"};
         if (request.label.isEmpty())
             request.label = QStringLiteral("Plot%1").arg(i + 1);
         result.append(request);

@@ -30,7 +30,7 @@ private:
 // One entry of "plots" in tables, downloads and charts requests.
 struct PlotRequest {
     PointSelection selection;
-    QString label;
+    QString label;      // at most kMaxTextFieldLength: a table repeats it on every row
     QJsonObject fields; // everything that was sent, for chart options
 };
 

@@ -146,6 +146,62 @@ private Q_SLOTS:
         QVERIFY2(error.detail.contains(mentions), qPrintable(error.detail));
     }
 
+    // Text QtCharts lays out costs more than its length (a 50 KB title took 7 s and 2.4 GB):
+    // every string field is refused past the limit, naming the field and the limit.
+    void overlongTextIsRefused_data()
+    {
+        QTest::addColumn<QJsonObject>("body");
+        QTest::addColumn<QString>("field");
+
+        const QString overlong(kMaxTextFieldLength + 1, u'x');
+        for (const char *name : {"x_axis_title", "y_axis_title", "file_format", "x_axis", "y_axis"})
+            QTest::newRow(name) << body({plot()}, {{QLatin1String(name), overlong}}) << name;
+        for (const char *name :
+             {"label", "topic", "metric", "stratum", "age", "sex", "geography", "geography_type",
+              "date_from", "date_to", "chart_type", "line_colour", "line_type"}) {
+            QJsonObject p = plot();
+            p.insert(QLatin1String(name), overlong);
+            QTest::newRow(qPrintable(u"plots[1]."_qs + QLatin1String(name)))
+                << body({plot(), p}) << u"plots[1]."_qs + QLatin1String(name);
+        }
+        QTest::newRow("a 50 KB title")
+            << body({plot()}, {{"x_axis_title", QString(50 * 1024, u'T')}}) << "x_axis_title";
+        // Counted in characters as JSON Schema counts them: a surrogate pair is one.
+        QString emoji;
+        for (int i = 0; i <= kMaxTextFieldLength; ++i)
+            emoji += QStringLiteral("\U0001F600");
+        QTest::newRow("characters outside the BMP")
+            << body({plot()}, {{"y_axis_title", emoji}}) << "y_axis_title";
+    }
+
+    void overlongTextIsRefused()
+    {
+        QFETCH(QJsonObject, body);
+        QFETCH(QString, field);
+        ChartRequestError error;
+        QVERIFY(!ChartRequest::parse(body, kToday, &error));
+        QCOMPARE(error.field, field);
+        QVERIFY2(error.detail.contains(QString::number(kMaxTextFieldLength)),
+                 qPrintable(error.detail));
+    }
+
+    void textUpToTheLimitIsKept()
+    {
+        const QString longest(kMaxTextFieldLength, u'y');
+        QString emoji;
+        for (int i = 0; i < kMaxTextFieldLength; ++i)
+            emoji += QStringLiteral("\U0001F600");
+        QJsonObject p = plot();
+        p.insert(u"label", longest);
+        ChartRequestError error;
+        const auto request = ChartRequest::parse(
+            body({p}, {{"x_axis_title", longest}, {"y_axis_title", emoji}}), kToday, &error);
+        QVERIFY2(request, qPrintable(error.field + u": " + error.detail));
+        QCOMPARE(request->xAxisTitle, longest);
+        QCOMPARE(request->yAxisTitle, emoji);
+        QCOMPARE(request->plots[0].label, longest);
+    }
+
     void paletteHasTheDashboardValues()
     {
         QCOMPARE(ChartPalette::names().size(), 15);

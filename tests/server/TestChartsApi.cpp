@@ -1,5 +1,6 @@
 #include "TestSupport.h"
 
+#include <QElapsedTimer>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -215,6 +216,49 @@ private Q_SLOTS:
         QCOMPARE(reply.status, 400);
         QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
         QCOMPARE(reply.json().object().value("field").toString(), field);
+    }
+
+    // A long title once took seconds and gigabytes to lay out while other charts waited: it is
+    // refused before the store or the renderer is touched, at the limit the document states.
+    void overlongTitleIsRefusedBeforeAnyWork()
+    {
+        const QJsonObject schema = HttpClient::request(m_server.port(), "GET", "/openapi.json")
+                                       .json()
+                                       .object()
+                                       .value("components")
+                                       .toObject()
+                                       .value("schemas")
+                                       .toObject()
+                                       .value("ChartRequest")
+                                       .toObject()
+                                       .value("properties")
+                                       .toObject();
+        const int limit = schema.value("x_axis_title").toObject().value("maxLength").toInt();
+        QVERIFY2(limit > 0, "ChartRequest.x_axis_title has no maxLength in /openapi.json");
+
+        auto withTitle = [](const QString &title) {
+            QJsonObject request = QJsonDocument::fromJson(body("line_multi_coloured")).object();
+            QJsonArray plots = request.value("plots").toArray();
+            QJsonObject plot = plots[0].toObject();
+            plot.insert("date_from", "2022-01-01");
+            plots[0] = plot;
+            request.insert("plots", plots);
+            request.insert("x_axis_title", title);
+            return QJsonDocument(request).toJson(QJsonDocument::Compact);
+        };
+        QCOMPARE(post("/api/charts/v2", withTitle(QString(limit, u'T'))).status, 200);
+
+        QElapsedTimer elapsed;
+        elapsed.start();
+        const HttpReply reply = post("/api/charts/v2", withTitle(QString(50 * 1024, u'T')));
+        QCOMPARE(reply.status, 400);
+        // Refused on parsing, in milliseconds; laying this title out took 1.9 s and 2.6 GB.
+        QVERIFY2(elapsed.elapsed() < 1000, qPrintable(QString::number(elapsed.elapsed())));
+        QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
+        const QJsonObject problem = reply.json().object();
+        QCOMPARE(problem.value("field").toString(), QStringLiteral("x_axis_title"));
+        QVERIFY2(problem.value("detail").toString().contains(QString::number(limit)),
+                 reply.body.constData());
     }
 
     void identicalRequestsComeFromTheCacheUntilNewData()
