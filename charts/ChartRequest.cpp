@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <array>
+#include <cmath>
 
 namespace isobar {
 
@@ -83,10 +84,10 @@ public:
             return std::nullopt;
         if (value.isDouble())
             return value.toDouble();
-        // The dashboard's clients send some numbers as strings.
+        // The dashboard's clients send some numbers as strings, where "nan" and "inf" also parse.
         bool ok = false;
         const double parsed = value.toString().toDouble(&ok);
-        if (value.isString() && ok)
+        if (value.isString() && ok && std::isfinite(parsed))
             return parsed;
         fail(QLatin1String(name), QStringLiteral("must be a number"));
         return std::nullopt;

@@ -126,6 +126,9 @@ private Q_SLOTS:
                                         << "colour";
         QTest::newRow("no plots") << body({}) << "plots"
                                   << "non-empty";
+        QTest::newRow("y bound not finite")
+            << body({plot()}, {{"y_axis_maximum_value", "inf"}}) << "y_axis_maximum_value"
+            << "number";
         QTest::newRow("size not a number")
             << body({plot()}, {{"chart_width", "wide"}}) << "chart_width"
             << "number";
