@@ -267,6 +267,8 @@ void ChartCard::onLoaded()
         showMessage(tr("Could not read this series: %1").arg(result.error));
         Q_EMIT statusMessage(
             tr("Could not read %1: %2").arg(m_selection.series.metric, result.error), 8000);
+        if (result.unavailable)
+            Q_EMIT sourceUnavailable(result.error);
     } else {
         chooseDefaults();
         showFiltered();

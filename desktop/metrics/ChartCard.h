@@ -67,6 +67,8 @@ Q_SIGNALS:
     void exportRequested();
     void downloadRequested();
     void statusMessage(const QString &text, int timeoutMs);
+    // The source itself failed (a store that cannot be read), not this card's read.
+    void sourceUnavailable(const QString &why);
 
 protected:
     void paintEvent(QPaintEvent *event) override;

@@ -64,12 +64,14 @@ QFuture<CatalogueResult> LocalMetricsSource::catalogue()
     return QtConcurrent::run(&m_worker, [this] {
         CatalogueResult result;
         Reader *r = reader(&result.error);
+        result.unavailable = !r;
         if (!r)
             return result;
         try {
             result.entries = r->query->catalogue();
         } catch (const StoreError &error) {
             result.error = unreadable(error);
+            result.unavailable = true;
         }
         return result;
     });
@@ -80,6 +82,7 @@ QFuture<SeriesResult> LocalMetricsSource::series(const SeriesQuery &query)
     return QtConcurrent::run(&m_worker, [this, query] {
         SeriesResult result;
         Reader *r = reader(&result.error);
+        result.unavailable = !r;
         if (!r)
             return result;
         PointSelection selection;
@@ -94,6 +97,7 @@ QFuture<SeriesResult> LocalMetricsSource::series(const SeriesQuery &query)
             result.points = r->query->points(selection, 0, ChartData::kMaxPointsPerPlot + 1);
         } catch (const StoreError &error) {
             result.error = unreadable(error);
+            result.unavailable = true;
             return result;
         }
         if (result.points.size() > ChartData::kMaxPointsPerPlot) {

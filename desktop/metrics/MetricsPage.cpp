@@ -1,6 +1,7 @@
 #include "MetricsPage.h"
 
 #include "ChartCard.h"
+#include "ErrorBanner.h"
 #include "FileDialogs.h"
 #include "LocalMetricsSource.h"
 #include "MetricNavigator.h"
@@ -16,6 +17,7 @@
 #include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QVBoxLayout>
 
 namespace isobar {
 
@@ -46,6 +48,7 @@ MetricsPage::MetricsPage(QWidget *parent)
     , m_navigator(new MetricNavigator)
     , m_scroll(new QScrollArea)
     , m_cardStrip(new QSplitter(Qt::Horizontal))
+    , m_banner(new ErrorBanner(this))
 {
     setAccessibleName(tr("Metrics"));
     m_cardStrip->setChildrenCollapsible(false);
@@ -64,9 +67,10 @@ MetricsPage::MetricsPage(QWidget *parent)
     m_splitter->setSizes({300, 900});
     m_splitter->setChildrenCollapsible(false);
 
-    auto *layout = new QHBoxLayout(this);
+    auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_splitter);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_splitter, 1);
 
     connect(m_navigator, &MetricNavigator::selectionEdited, this,
             [this](const SeriesSelection &selection) {
@@ -130,6 +134,11 @@ void MetricsPage::reload()
         card->reload();
 }
 
+void MetricsPage::showUnavailable(const QString &why)
+{
+    m_banner->showMessage(tr("%1: %2").arg(m_source->displayName(), why));
+}
+
 void MetricsPage::readCatalogue()
 {
     m_navigator->setLoading(true);
@@ -139,6 +148,10 @@ void MetricsPage::readCatalogue()
 void MetricsPage::onCatalogueRead()
 {
     const CatalogueResult result = m_catalogueWatcher.result();
+    if (result.unavailable)
+        showUnavailable(result.error);
+    else
+        m_banner->hide();
     if (!result.error.isEmpty()) {
         m_navigator->setError(result.error);
         Q_EMIT statusMessage(tr("Could not read %1: %2").arg(m_source->displayName(), result.error),
@@ -205,6 +218,7 @@ ChartCard *MetricsPage::appendCard(const SeriesSelection &selection)
         downloadData();
     });
     connect(card, &ChartCard::statusMessage, this, &MetricsPage::statusMessage);
+    connect(card, &ChartCard::sourceUnavailable, this, &MetricsPage::showUnavailable);
     updateClosable();
     return card;
 }

@@ -13,6 +13,7 @@ class QSplitter;
 namespace isobar {
 
 class ChartCard;
+class ErrorBanner;
 class MetricNavigator;
 struct SeriesSelection;
 
@@ -58,6 +59,7 @@ Q_SIGNALS:
 private:
     void setSource(std::unique_ptr<MetricsSource> source);
     void readCatalogue();
+    void showUnavailable(const QString &why);
     void onCatalogueRead();
     bool applyRequestedMetric();
     ChartCard *appendCard(const SeriesSelection &selection);
@@ -73,6 +75,7 @@ private:
     MetricNavigator *m_navigator;
     QScrollArea *m_scroll;
     QSplitter *m_cardStrip;
+    ErrorBanner *m_banner;
     ChartCard *m_current = nullptr;
 };
 

@@ -13,6 +13,7 @@ namespace isobar {
 struct CatalogueResult {
     QList<CatalogueEntry> entries; // sorted by theme, sub-theme, topic, type, area, metric
     QString error;                 // empty on success
+    bool unavailable = false;      // the error is the source's (it cannot be read), not the read's
 };
 
 // A metric at one area: what a chart card reads. Age, sex, stratum and dates are narrowed in
@@ -31,6 +32,7 @@ struct SeriesQuery {
 struct SeriesResult {
     QList<PublicPoint> points; // every public point, all strata, ages and sexes; oldest first
     QString error;
+    bool unavailable = false; // as in CatalogueResult
 };
 
 // Where the Metrics page reads from: the local store in-process, or a remote Isobar's public

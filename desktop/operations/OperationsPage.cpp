@@ -1,5 +1,6 @@
 #include "OperationsPage.h"
 
+#include "ErrorBanner.h"
 #include "LatencyChart.h"
 #include "RequestRateChart.h"
 #include "ServerCounters.h"
@@ -81,18 +82,9 @@ OperationsPage::OperationsPage(QWidget *parent)
     : QWidget(parent)
     , m_client(new StatsClient(this))
     , m_bar(new TimeRangeBar(this))
-    , m_banner(new QLabel(this))
+    , m_banner(new ErrorBanner(this))
 {
     setAccessibleName(tr("Operations"));
-    m_banner->setObjectName(QStringLiteral("errorBanner"));
-
-    m_banner->setWordWrap(true);
-    m_banner->setAutoFillBackground(true);
-    m_banner->setMargin(8);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_banner->setAccessibleName(tr("Error"));
-    m_banner->hide();
-    colourBanner();
 
     m_rows = new QSplitter(Qt::Vertical, this);
     m_rows->setChildrenCollapsible(false);
@@ -496,18 +488,7 @@ void OperationsPage::clearFailedParts(const StatsClient::Reply &reply)
 void OperationsPage::showError(const QString &message)
 {
     m_errorText = message;
-    m_banner->setText(message);
-    m_banner->show();
-}
-
-void OperationsPage::colourBanner()
-{
-    QPalette banner = m_banner->palette();
-    banner.setColor(QPalette::Window,
-                    Thresholds::background(Thresholds::Level::Critical, palette()));
-    banner.setColor(QPalette::WindowText,
-                    Thresholds::foreground(Thresholds::Level::Critical, palette()));
-    m_banner->setPalette(banner);
+    m_banner->showMessage(message);
 }
 
 void OperationsPage::autoRefreshDue()
@@ -526,13 +507,6 @@ void OperationsPage::showEvent(QShowEvent *event)
     QWidget::showEvent(event);
     if (std::exchange(m_refreshWhenShown, false))
         refresh();
-}
-
-void OperationsPage::changeEvent(QEvent *event)
-{
-    if (event->type() == QEvent::PaletteChange)
-        colourBanner();
-    QWidget::changeEvent(event);
 }
 
 QByteArray OperationsPage::saveState() const

@@ -16,6 +16,7 @@ class QTableView;
 
 namespace isobar {
 
+class ErrorBanner;
 class LatencyChart;
 class RequestRateChart;
 class StatTile;
@@ -56,7 +57,6 @@ Q_SIGNALS:
 
 protected:
     void showEvent(QShowEvent *event) override;
-    void changeEvent(QEvent *event) override;
 
 private:
     QWidget *buildTiles();
@@ -73,12 +73,11 @@ private:
     void fillEndpointPicker(const StatsSummary &summary);
     void clearFailedParts(const StatsClient::Reply &reply);
     void showError(const QString &message);
-    void colourBanner();
     void autoRefreshDue();
 
     StatsClient *m_client;
     TimeRangeBar *m_bar;
-    QLabel *m_banner;
+    ErrorBanner *m_banner;
 
     StatTile *m_requestsTile;
     StatTile *m_successTile;

@@ -20,6 +20,7 @@
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -159,6 +160,34 @@ private Q_SLOTS:
         QCOMPARE(card->selection().series.geography, u"England"_qs);
         // 6-in-1 coverage spans ten years: the period defaults to one.
         QCOMPARE(card->selection().period, std::optional<Period>(Period::OneYear));
+    }
+
+    void anUnreadableStoreSaysSoInABanner()
+    {
+        // A copy: this case damages its store.
+        const QString path = m_dir.filePath(u"damaged.db"_qs);
+        QVERIFY(QFile::copy(m_database, path));
+        MetricsPage page;
+        QString error;
+        QVERIFY2(page.openDatabase(path, &error), qPrintable(error));
+        page.show();
+        QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
+        auto *banner = page.findChild<QLabel *>(u"errorBanner"_qs);
+        QVERIFY(banner);
+        QVERIFY(!banner->isVisible());
+
+        MetricsDatabase store;
+        QVERIFY(store.open(path));
+        QSqlQuery damage(store.connection());
+        QVERIFY(damage.exec(u"ALTER TABLE theme RENAME TO theme_gone"_qs));
+        page.reload();
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 30000);
+        QVERIFY2(banner->text().contains(u"the store cannot be read"), qPrintable(banner->text()));
+        QVERIFY(banner->text().contains(u"damaged.db"));
+
+        QVERIFY(damage.exec(u"ALTER TABLE theme_gone RENAME TO theme"_qs));
+        page.reload();
+        QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 30000);
     }
 
     void choosingAMetricShowsItsChartAndTable()
