@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QTcpSocket>
 
 namespace isobar {
@@ -90,7 +91,14 @@ void HttpConnection::onReadyRead()
 
 void HttpConnection::processInput()
 {
-    while (!m_input.isEmpty() && !m_closing && !m_draining
+    // An answer that is ready at once comes back here through complete() and flushReady().
+    // The loop below is already running and takes the freed slot itself: calling in again
+    // would recurse once per pipelined request until the stack overflowed.
+    if (m_processingInput)
+        return;
+    m_processingInput = true;
+    const auto processed = qScopeGuard([this] { m_processingInput = false; });
+    while (!m_input.isEmpty() && !m_closing && !m_draining && !m_closed
            && int(m_pending.size()) < m_limits.maxPipelined) {
         const size_t parsed = http_parser_execute(&m_parser, &m_settings, m_input.constData(),
                                                   size_t(m_input.size()));
@@ -122,7 +130,8 @@ void HttpConnection::processInput()
         if (parsed == 0)
             break;
     }
-    armTimer();
+    if (!m_closed)
+        armTimer();
 }
 
 bool HttpConnection::countHeaderBytes(size_t length)

@@ -90,6 +90,7 @@ private:
     bool m_closing = false; // no more requests are read
     bool m_draining = false;
     bool m_closed = false;
+    bool m_processingInput = false; // processInput() is on the stack
     // Answers still being computed. The connection outlives them even after the socket has
     // gone: their continuations run on this object, which must not be deleted under them.
     int m_inFlight = 0;

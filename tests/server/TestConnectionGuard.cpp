@@ -47,6 +47,9 @@ protected:
                 return HttpResponse::bytes(QByteArray::number(n), "text/plain");
             });
         });
+        router.add("GET", "/ready/<n>", "", [](const HttpRequest &, const RouteParams &params) {
+            return readyResponse(HttpResponse::bytes(params.value("n").toUtf8(), "text/plain"));
+        });
         router.add("POST", "/echo", "", [](const HttpRequest &request, const RouteParams &) {
             return readyResponse(
                 HttpResponse::bytes(QByteArray::number(request.body.size()), "text/plain"));
@@ -114,6 +117,51 @@ private Q_SLOTS:
             QVERIFY2(reply, qPrintable(QString::number(i)));
             QCOMPARE(reply->body, QByteArray::number(i));
         }
+    }
+
+    void thousandsOfPipelinedRequestsAnsweredAtOnce()
+    {
+        // Answers that are ready at once (a 404, a cached page) used to recurse once per
+        // pipelined request until the stack overflowed.
+        constexpr int kRequests = 20'000;
+        HttpClient client(m_port);
+        QByteArray burst;
+        for (int i = 0; i < kRequests; ++i) {
+            burst += i % 2 ? QByteArray("GET /nope HTTP/1.1\r\nHost: x\r\n\r\n")
+                           : "GET /ready/" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+        }
+        client.sendRaw(burst);
+        for (int i = 0; i < kRequests; ++i) {
+            const auto reply = client.readReply(10'000);
+            QVERIFY2(reply, qPrintable(QString::number(i)));
+            if (i % 2) {
+                QCOMPARE(reply->status, 404);
+            } else {
+                QCOMPARE(reply->status, 200);
+                QCOMPARE(reply->body, QByteArray::number(i));
+            }
+        }
+        QCOMPARE(HttpClient::request(m_port, "GET", "/fast").status, 200);
+    }
+
+    void malformedRequestEndsAPipelinedBurst()
+    {
+        // Everything before the bad request is answered in order, then its 400, then close.
+        constexpr int kRequests = 10'000;
+        HttpClient client(m_port);
+        QByteArray burst;
+        for (int i = 0; i < kRequests; ++i)
+            burst += "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n";
+        client.sendRaw(burst + "NOT HTTP AT ALL\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        for (int i = 0; i < kRequests; ++i) {
+            const auto reply = client.readReply(10'000);
+            QVERIFY2(reply, qPrintable(QString::number(i)));
+            QCOMPARE(reply->status, 404);
+        }
+        const auto rejection = client.readReply(10'000);
+        QVERIFY(rejection);
+        QCOMPARE(rejection->status, 400);
+        QVERIFY(client.readUntilClose(10'000).isEmpty()); // nothing after the 400
     }
 
     void keepAliveServesSequentialRequests()
