@@ -206,6 +206,12 @@ bool OidcTestProvider::start()
             router.add("GET", QStringLiteral("/jwks.json"), QStringLiteral("keys"),
                        [this](const HttpRequest &, const RouteParams &) {
                            ++m_jwks;
+                           if (m_holdJwks) {
+                               QPromise<HttpResponse> &held = m_held.emplace_back();
+                               held.start();
+                               ++m_heldCount;
+                               return held.future();
+                           }
                            return readyResponse(
                                HttpResponse::bytes(m_jwksDocument, "application/json"));
                        });
@@ -222,8 +228,38 @@ void OidcTestProvider::stop()
     if (!m_server)
         return;
     QMetaObject::invokeMethod(
-        m_server, [this] { delete m_server; }, Qt::BlockingQueuedConnection);
+        m_server,
+        [this] {
+            m_held.clear(); // cancelled: the connections answer 503 as they close
+            m_heldCount = 0;
+            delete m_server;
+        },
+        Qt::BlockingQueuedConnection);
     m_server = nullptr;
+}
+
+void OidcTestProvider::holdJwks()
+{
+    m_holdJwks = true;
+}
+
+void OidcTestProvider::releaseJwks(int status)
+{
+    const HttpResponse answer =
+        status == 200 ? HttpResponse::bytes(m_jwksDocument, "application/json")
+                      : HttpResponse::problem(status, QStringLiteral("the keys are unavailable"));
+    QMetaObject::invokeMethod(
+        &m_context,
+        [this, answer] {
+            m_holdJwks = false;
+            for (QPromise<HttpResponse> &held : m_held) {
+                held.addResult(answer);
+                held.finish();
+            }
+            m_held.clear();
+            m_heldCount = 0;
+        },
+        Qt::BlockingQueuedConnection);
 }
 
 QString OidcTestProvider::issuer() const

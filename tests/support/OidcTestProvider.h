@@ -1,12 +1,16 @@
 #pragma once
 
+#include "http/HttpResponse.h"
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QObject>
+#include <QPromise>
 #include <QString>
 #include <QThread>
 #include <atomic>
 #include <memory>
+#include <vector>
 
 namespace isobar::test {
 
@@ -41,7 +45,8 @@ private:
 
 // A local OpenID Connect provider on a real loopback port, in its own thread (so tests may
 // block on a socket while the server under test fetches keys): serves
-// /.well-known/openid-configuration and /jwks.json, and counts the fetches.
+// /.well-known/openid-configuration and /jwks.json, and counts the fetches. It can hold JWKS
+// requests unanswered, as a slow provider would, until the test releases them.
 class OidcTestProvider
 {
 public:
@@ -55,6 +60,13 @@ public:
     int discoveryFetches() const { return m_discovery.load(); }
     int jwksFetches() const { return m_jwks.load(); }
 
+    // From now on JWKS requests wait, unanswered, until releaseJwks().
+    void holdJwks();
+    // Answers the held JWKS requests: the keys for 200, else a problem with `status`; later
+    // requests are answered at once again.
+    void releaseJwks(int status = 200);
+    int heldJwksRequests() const { return m_heldCount.load(); }
+
 private:
     QByteArray m_jwksDocument;
     QThread m_thread;
@@ -63,6 +75,9 @@ private:
     quint16 m_port = 0;
     std::atomic_int m_discovery{0};
     std::atomic_int m_jwks{0};
+    std::atomic_bool m_holdJwks{false};
+    std::vector<QPromise<HttpResponse>> m_held; // touched in m_thread only
+    std::atomic_int m_heldCount{0};
 };
 
 } // namespace isobar::test
