@@ -6,7 +6,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QNetworkReply>
-#include <QPromise>
+#include <utility>
 
 namespace isobar {
 
@@ -20,7 +20,18 @@ OidcKeyProvider::OidcKeyProvider(Options options, QObject *parent)
     , m_options(std::move(options))
     , m_jwksUrl(m_options.jwksUrl)
 {
-    connect(&m_periodic, &QTimer::timeout, this, [this] { refresh(); });
+    connect(&m_periodic, &QTimer::timeout, this, [this] {
+        if (!m_fetching)
+            fetch();
+    });
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this,
+            [this] { finish(QStringLiteral("no answer within %1 ms").arg(m_options.timeoutMs)); });
+}
+
+OidcKeyProvider::~OidcKeyProvider()
+{
+    stop();
 }
 
 bool OidcKeyProvider::isAcceptableUrl(const QUrl &url, QString *why)
@@ -61,75 +72,103 @@ QFuture<void> OidcKeyProvider::start()
 
 QFuture<void> OidcKeyProvider::refresh()
 {
-    if (m_inFlight)
-        return m_inFlightFuture;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (m_lastStartMs >= 0 && now - m_lastStartMs < m_options.minRefreshGapSeconds * 1000)
-        return QtFuture::makeReadyFuture();
-    m_lastStartMs = now;
-    m_inFlight = std::make_shared<QPromise<void>>();
-    m_inFlightFuture = m_inFlight->future();
-    m_inFlight->start();
+    if (!m_fetching) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (m_lastStartMs >= 0 && now - m_lastStartMs < m_options.minRefreshGapSeconds * 1000)
+            return QtFuture::makeReadyFuture();
+    }
+    QPromise<void> &waiter = m_waiters.emplace_back();
+    waiter.start();
+    QFuture<void> answer = waiter.future();
+    if (!m_fetching)
+        fetch();
+    return answer;
+}
 
+void OidcKeyProvider::stop()
+{
+    m_periodic.stop();
+    if (m_fetching)
+        finish(QStringLiteral("stopped before the provider answered"));
+}
+
+void OidcKeyProvider::fetch()
+{
+    m_fetching = true;
+    m_lastStartMs = QDateTime::currentMSecsSinceEpoch();
+    m_deadline.start(m_options.timeoutMs);
     if (!m_jwksUrl.isEmpty()) {
-        fetchJwks(m_jwksUrl);
-        return m_inFlightFuture;
+        get(m_jwksUrl, &OidcKeyProvider::fetchedJwks);
+        return;
     }
     QUrl discovery = m_options.issuer;
     discovery.setPath(discovery.path().chopped(discovery.path().endsWith(u'/') ? 1 : 0)
                       + QStringLiteral("/.well-known/openid-configuration"));
-    QNetworkReply *reply = m_network.get(request(discovery));
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
-        reply->deleteLater();
-        if (reply->error() != QNetworkReply::NoError) {
-            finish(QStringLiteral("discovery failed: %1").arg(reply->errorString()));
-            return;
-        }
-        const QJsonObject document =
-            QJsonDocument::fromJson(reply->read(kMaxDocumentBytes)).object();
-        const QUrl jwks(document.value(u"jwks_uri").toString());
-        QString why;
-        if (document.value(u"issuer").toString() != m_options.issuer.toString()) {
-            finish(QStringLiteral("discovery names another issuer"));
-            return;
-        }
-        if (!isAcceptableUrl(jwks, &why)) {
-            finish(QStringLiteral("discovery jwks_uri rejected: %1").arg(why));
-            return;
-        }
-        m_jwksUrl = jwks;
-        fetchJwks(jwks);
-    });
-    return m_inFlightFuture;
+    get(discovery, &OidcKeyProvider::discovered);
 }
 
-void OidcKeyProvider::fetchJwks(const QUrl &url)
+void OidcKeyProvider::get(const QUrl &url, void (OidcKeyProvider::*onFinished)(QNetworkReply &))
 {
     QNetworkReply *reply = m_network.get(request(url));
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+    m_reply = reply;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, onFinished] {
         reply->deleteLater();
-        if (reply->error() != QNetworkReply::NoError) {
-            finish(QStringLiteral("JWKS fetch failed: %1").arg(reply->errorString()));
-            return;
-        }
-        QStringList skipped;
-        auto keys = std::make_shared<JsonWebKeySet>(
-            JsonWebKeySet::parse(reply->read(kMaxDocumentBytes), &skipped));
-        if (keys->size() == 0) {
-            finish(QStringLiteral("JWKS holds no usable key"));
-            return;
-        }
-        if (!skipped.isEmpty())
-            qCWarning(lcOidc).noquote() << "event=jwks_keys_skipped kids=" + skipped.join(u',');
-        m_keys = std::move(keys);
-        m_stats.lastSuccessMs = QDateTime::currentMSecsSinceEpoch();
-        finish({});
-        Q_EMIT keysChanged();
+        m_reply = nullptr;
+        (this->*onFinished)(*reply);
     });
+}
+
+void OidcKeyProvider::discovered(QNetworkReply &reply)
+{
+    if (reply.error() != QNetworkReply::NoError) {
+        finish(QStringLiteral("discovery failed: %1").arg(reply.errorString()));
+        return;
+    }
+    const QJsonObject document = QJsonDocument::fromJson(reply.read(kMaxDocumentBytes)).object();
+    const QUrl jwks(document.value(u"jwks_uri").toString());
+    QString why;
+    if (document.value(u"issuer").toString() != m_options.issuer.toString()) {
+        finish(QStringLiteral("discovery names another issuer"));
+        return;
+    }
+    if (!isAcceptableUrl(jwks, &why)) {
+        finish(QStringLiteral("discovery jwks_uri rejected: %1").arg(why));
+        return;
+    }
+    m_jwksUrl = jwks;
+    get(jwks, &OidcKeyProvider::fetchedJwks);
+}
+
+void OidcKeyProvider::fetchedJwks(QNetworkReply &reply)
+{
+    if (reply.error() != QNetworkReply::NoError) {
+        finish(QStringLiteral("JWKS fetch failed: %1").arg(reply.errorString()));
+        return;
+    }
+    QStringList skipped;
+    auto keys = std::make_shared<JsonWebKeySet>(
+        JsonWebKeySet::parse(reply.read(kMaxDocumentBytes), &skipped));
+    if (keys->size() == 0) {
+        finish(QStringLiteral("JWKS holds no usable key"));
+        return;
+    }
+    if (!skipped.isEmpty())
+        qCWarning(lcOidc).noquote() << "event=jwks_keys_skipped kids=" + skipped.join(u',');
+    m_keys = std::move(keys);
+    m_stats.lastSuccessMs = QDateTime::currentMSecsSinceEpoch();
+    finish({});
 }
 
 void OidcKeyProvider::finish(const QString &error)
 {
+    m_deadline.stop();
+    if (QNetworkReply *reply = std::exchange(m_reply, nullptr)) {
+        // Given up on (deadline or stop): its late answer must not end another refresh.
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+    m_fetching = false;
     ++m_stats.refreshes;
     if (!error.isEmpty()) {
         ++m_stats.failures;
@@ -140,15 +179,18 @@ void OidcKeyProvider::finish(const QString &error)
         qCInfo(lcOidc).noquote()
             << QStringLiteral("event=jwks_refreshed keys=%1").arg(m_keys->size());
     }
-    auto promise = std::move(m_inFlight);
-    m_inFlight.reset();
-    promise->finish();
+    // Every waiter, however many joined: each then reads keys() for itself.
+    std::vector<QPromise<void>> waiters = std::move(m_waiters);
+    m_waiters.clear();
+    for (QPromise<void> &waiter : waiters)
+        waiter.finish();
 }
 
 OidcKeyProvider::Stats OidcKeyProvider::stats() const
 {
     Stats stats = m_stats;
     stats.keys = m_keys->size();
+    stats.waiting = int(m_waiters.size());
     return stats;
 }
 

@@ -1,12 +1,18 @@
 #include "OidcTestProvider.h"
 #include "TestSupport.h"
+#include "auth/OidcKeyProvider.h"
 
 #include <QDateTime>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUuid>
+#include <algorithm>
+#include <memory>
+#include <vector>
 
 using namespace isobar;
 using namespace isobar::test;
@@ -43,6 +49,49 @@ IsobarRun runIsobar(const QStringList &arguments)
     process.waitForFinished(15000);
     return {process.exitCode(), process.readAll()};
 }
+
+// GET requests sent at once, each on its own connection, answered in any order while the
+// test's event loop turns.
+class ConcurrentGets
+{
+public:
+    bool send(quint16 port, const QByteArray &target, const QByteArray &headers)
+    {
+        auto &socket = m_sockets.emplace_back(std::make_unique<QTcpSocket>());
+        m_received.append(QByteArray());
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        if (!socket->waitForConnected(5000))
+            return false;
+        socket->write("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                      + headers + "\r\n");
+        return socket->waitForBytesWritten(5000);
+    }
+
+    // Requests whose answer has been read to the end (the server closes after it).
+    int answered()
+    {
+        int count = 0;
+        for (size_t i = 0; i < m_sockets.size(); ++i) {
+            m_received[qsizetype(i)] += m_sockets[i]->readAll();
+            if (m_sockets[i]->state() == QAbstractSocket::UnconnectedState
+                && m_received[qsizetype(i)].startsWith("HTTP/1.1 "))
+                ++count;
+        }
+        return count;
+    }
+
+    QList<int> statuses() const
+    {
+        QList<int> statuses;
+        for (const QByteArray &received : m_received)
+            statuses << received.mid(9, 3).toInt();
+        return statuses;
+    }
+
+private:
+    std::vector<std::unique_ptr<QTcpSocket>> m_sockets;
+    QList<QByteArray> m_received;
+};
 
 } // namespace
 
@@ -342,6 +391,91 @@ private Q_SLOTS:
         QVERIFY2(
             m_provider->jwksFetches() - before <= 1,
             qPrintable(QStringLiteral("%1 JWKS fetches").arg(m_provider->jwksFetches() - before)));
+    }
+
+    // Callers waiting for the same key refresh each get an answer. A Qt 6.4 future runs one
+    // continuation, so one future handed to all of them answered one and left the rest hanging,
+    // and SIGTERM could then not drain.
+    void everyRequestWaitingForKeysIsAnswered_data()
+    {
+        QTest::addColumn<QString>("outcome");
+        QTest::addColumn<int>("status");
+        // The keys hold the token's kid: accepted, then the handler refuses the position.
+        QTest::newRow("the keys arrive") << "keys" << 400;
+        QTest::newRow("the provider fails") << "failure" << 401;
+        // The provider never answers: the refresh gives up, every request hears, the server
+        // drains and exits.
+        QTest::newRow("SIGTERM meanwhile") << "shutdown" << 401;
+    }
+    void everyRequestWaitingForKeysIsAnswered()
+    {
+        QFETCH(QString, outcome);
+        QFETCH(int, status);
+        OidcTestProvider provider(m_signer);
+        QVERIFY(provider.start());
+        provider.holdJwks();
+        ServerProcess server;
+        QVERIFY2(server.start(m_dir.filePath(QStringLiteral("slow-keys-%1.db").arg(outcome)),
+                              {"--oidc-issuer", provider.issuer(), "--oidc-audience", kAudience,
+                               "--rate-limit", "0"}),
+                 server.output().constData());
+        // The server's first fetch of its keys is under way and held: every kid is new to it.
+        QTRY_COMPARE(provider.heldJwksRequests(), 1);
+
+        QJsonObject fresh = claims();
+        fresh.insert("iss", provider.issuer());
+        const QByteArray token = m_signer.signRs256(fresh);
+        ConcurrentGets requests;
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(requests.send(server.port(), kWatchTarget, bearer(token)));
+        // Answered by the same event loop after it has read the five requests above.
+        QCOMPARE(get(server.port(), "/health", {}).status, 200);
+        QCOMPARE(requests.answered(), 0);
+
+        if (outcome == u"keys")
+            provider.releaseJwks();
+        else if (outcome == u"failure")
+            provider.releaseJwks(500);
+        else
+            QCOMPARE(server.stop(20000), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(requests.answered(), 5, 15000);
+        QCOMPARE(requests.statuses(), QList<int>(5, status));
+        QCOMPARE(provider.jwksFetches(), 1);
+    }
+
+    // The provider itself, in process: a refresh that gets no answer ends at its deadline or
+    // at stop(), and every caller waiting for it hears either way.
+    void keyRefreshEndsForEveryWaiter_data()
+    {
+        QTest::addColumn<bool>("stopped");
+        QTest::newRow("at the deadline") << false;
+        QTest::newRow("at stop()") << true;
+    }
+    void keyRefreshEndsForEveryWaiter()
+    {
+        QFETCH(bool, stopped);
+        OidcTestProvider provider(m_signer);
+        QVERIFY(provider.start());
+        provider.holdJwks();
+        OidcKeyProvider::Options options;
+        options.issuer = QUrl(provider.issuer());
+        options.timeoutMs = stopped ? 60000 : 200;
+        OidcKeyProvider keys(options);
+        QList<QFuture<void>> waiters;
+        for (int i = 0; i < 5; ++i)
+            waiters << keys.refresh();
+        QCOMPARE(keys.stats().waiting, 5);
+        QTRY_COMPARE(provider.heldJwksRequests(), 1);
+
+        if (stopped) {
+            keys.stop();
+            QCOMPARE(keys.stats().waiting, 0);
+        }
+        QTRY_VERIFY(std::all_of(waiters.cbegin(), waiters.cend(),
+                                [](const QFuture<void> &waiter) { return waiter.isFinished(); }));
+        QCOMPARE(keys.stats().waiting, 0);
+        QCOMPARE(keys.stats().failures, 1);
+        QCOMPARE(keys.stats().keys, 0);
     }
 
     void hugeTokens()
