@@ -465,9 +465,9 @@ private Q_SLOTS:
         for (int i = 0; i < 5; ++i)
             waiters << keys.refresh();
         QCOMPARE(keys.stats().waiting, 5);
-        QTRY_COMPARE(provider.heldJwksRequests(), 1);
 
         if (stopped) {
+            QTRY_COMPARE(provider.heldJwksRequests(), 1);
             keys.stop();
             QCOMPARE(keys.stats().waiting, 0);
         }
