@@ -55,8 +55,12 @@ int runServeCommand(const QStringList &arguments)
     config.http.maxBodyBytes = settings.integer("max-body-bytes", 0, qint64(1) << 30);
     config.http.requestTimeoutMs = int(settings.integer("request-timeout-ms", 100, 3'600'000));
     config.http.idleTimeoutMs = int(settings.integer("idle-timeout-ms", 100, 3'600'000));
+    config.http.firstByteTimeoutMs = int(settings.integer("first-byte-timeout-ms", 100, 3'600'000));
     config.http.maxPipelined = int(settings.integer("max-pipelined", 1, 1024));
     config.http.maxConnections = int(settings.integer("max-connections", 1, 1'000'000));
+    config.http.maxConnectionsPerAddress =
+        int(settings.integer("max-connections-per-address", 1, 1'000'000));
+    config.http.listenBacklog = int(settings.integer("listen-backlog", 1, 65535));
     const int threads = int(settings.integer("query-threads", 0, 256));
     config.queryThreads = threads > 0 ? threads : QThread::idealThreadCount();
     config.maxQueuedQueries = int(settings.integer("max-queued-queries", 1, 1'000'000));

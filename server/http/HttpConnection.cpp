@@ -37,6 +37,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const 
     m_settings.on_body = &HttpConnection::onBody;
     m_settings.on_message_complete = &HttpConnection::onMessageComplete;
 
+    m_openedMs = QDateTime::currentMSecsSinceEpoch();
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HttpConnection::onTimeout);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
@@ -62,6 +63,10 @@ void HttpConnection::armTimer()
     if (m_inMessage) {
         const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - m_requestStartedMs;
         m_timer.start(int(qMax<qint64>(0, m_limits.requestTimeoutMs - elapsed)));
+    } else if (m_pending.empty() && m_nextSequence == 0) {
+        // No request yet: the deadline runs from accept, so stray bytes do not extend it.
+        const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - m_openedMs;
+        m_timer.start(int(qMax<qint64>(0, m_limits.firstByteTimeoutMs - elapsed)));
     } else if (m_pending.empty()) {
         m_timer.start(m_limits.idleTimeoutMs);
     } else {

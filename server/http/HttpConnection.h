@@ -17,8 +17,8 @@ namespace isobar {
 
 // One client connection: parses requests with http_parser, enforces HttpLimits (413 for
 // oversized headers or bodies before they are buffered, 408 for slow or stalled requests,
-// idle close), and writes responses strictly in request order even when handlers finish
-// out of order.
+// close when silent since accept or idle), and writes responses strictly in request order
+// even when handlers finish out of order.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -99,6 +99,7 @@ private:
     quint64 m_nextSequence = 0;
     QTimer m_timer;
     qint64 m_requestStartedMs = 0;
+    qint64 m_openedMs = 0; // accepted at: the first-byte deadline runs from here
 };
 
 } // namespace isobar

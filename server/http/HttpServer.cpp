@@ -1,8 +1,27 @@
 #include "HttpServer.h"
 
 #include <QTcpSocket>
+#include <algorithm>
 
 namespace isobar {
+
+namespace {
+
+// One client as the per-address limit counts it: an IPv4 address (also when it reaches a
+// dual-stack socket as ::ffff:a.b.c.d), or the /64 an IPv6 address is in, since one host
+// is usually given a whole /64 and could otherwise take a new address per connection.
+QHostAddress clientOf(const QHostAddress &peer)
+{
+    bool isIPv4 = false;
+    const quint32 ipv4 = peer.toIPv4Address(&isIPv4);
+    if (isIPv4)
+        return QHostAddress(ipv4);
+    Q_IPV6ADDR ipv6 = peer.toIPv6Address();
+    std::fill(ipv6.c + 8, ipv6.c + 16, quint8(0));
+    return QHostAddress(ipv6);
+}
+
+} // namespace
 
 HttpServer::HttpServer(HttpLimits limits, QObject *parent)
     : QObject(parent)
@@ -14,31 +33,51 @@ HttpServer::HttpServer(HttpLimits limits, QObject *parent)
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port)
 {
+    // Qt's default of 50 drops connections under a burst before they are ever accepted.
+    m_tcp.setListenBacklogSize(m_limits.listenBacklog);
     return m_tcp.listen(address, port);
 }
 
 void HttpServer::acceptPending()
 {
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
-        if (m_draining || m_connections >= m_limits.maxConnections) {
-            const HttpResponse busy = HttpResponse::problem(
-                503, m_draining ? QStringLiteral("the server is shutting down")
-                                : QStringLiteral("too many connections"));
-            socket->write(busy.serialize(false));
-            socket->disconnectFromHost();
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        const QHostAddress client = clientOf(socket->peerAddress());
+        if (m_draining) {
+            refuse(socket, QStringLiteral("the server is shutting down"));
+            continue;
+        }
+        if (m_connections >= m_limits.maxConnections) {
+            refuse(socket, QStringLiteral("too many connections"));
+            continue;
+        }
+        if (m_connectionsFrom.value(client) >= m_limits.maxConnectionsPerAddress) {
+            refuse(socket, QStringLiteral("too many connections from this address"));
             continue;
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         auto *connection = new HttpConnection(socket, m_dispatcher, m_limits, this);
         connection->setObserver(m_observer);
         ++m_connections;
-        connect(connection, &HttpConnection::closed, this, [this] {
+        ++m_connectionsFrom[client];
+        connect(connection, &HttpConnection::closed, this, [this, client] {
             --m_connections;
+            if (--m_connectionsFrom[client] == 0)
+                m_connectionsFrom.remove(client); // the table holds connected clients only
             if (m_draining && m_connections == 0)
                 Q_EMIT drained();
         });
     }
+}
+
+void HttpServer::refuse(QTcpSocket *socket, const QString &detail)
+{
+    // A short answer the kernel takes at once, then close: a refusal costs no connection slot.
+    HttpResponse busy = HttpResponse::problem(503, detail);
+    if (!m_draining)
+        busy.setHeader("Retry-After", "1");
+    socket->write(busy.serialize(false));
+    socket->disconnectFromHost();
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
 }
 
 void HttpServer::drain()

@@ -4,13 +4,14 @@
 #include "HttpLimits.h"
 #include "Router.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QTcpServer>
 
 namespace isobar {
 
-// The listening socket: accepts connections up to the limit and gives each an HttpConnection
-// bound to the shared route table.
+// The listening socket: accepts connections up to the limits, overall and per client address,
+// and gives each an HttpConnection bound to the shared route table.
 class HttpServer : public QObject
 {
     Q_OBJECT
@@ -41,6 +42,8 @@ Q_SIGNALS:
 
 private:
     void acceptPending();
+    // Answers 503 and closes, without an HttpConnection.
+    void refuse(QTcpSocket *socket, const QString &detail);
 
     HttpLimits m_limits;
     Router m_router;
@@ -48,6 +51,7 @@ private:
     Dispatcher m_dispatcher;
     QTcpServer m_tcp;
     int m_connections = 0;
+    QHash<QHostAddress, int> m_connectionsFrom; // open connections per clientOf() address
     bool m_draining = false;
 };
 

@@ -20,6 +20,11 @@ public:
     explicit ServerThread(HttpLimits limits)
         : m_limits(limits)
     {}
+    ~ServerThread() override
+    {
+        quit();
+        wait();
+    }
     quint16 start()
     {
         QThread::start();
@@ -74,6 +79,38 @@ HttpLimits testLimits()
     limits.maxPipelined = 4;
     limits.maxConnections = 8;
     return limits;
+}
+
+QByteArray readUntilClosed(QTcpSocket &socket)
+{
+    QByteArray raw;
+    while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(10'000))
+        raw += socket.readAll();
+    return raw + socket.readAll();
+}
+
+// A connection from `source`: any 127.x address reaches the server on 127.0.0.1 and is seen
+// as another client.
+std::unique_ptr<QTcpSocket> connectFrom(const QHostAddress &source, quint16 port)
+{
+    auto socket = std::make_unique<QTcpSocket>();
+    if (!socket->bind(source))
+        return nullptr;
+    socket->connectToHost(QHostAddress::LocalHost, port);
+    if (!socket->waitForConnected(10'000))
+        return nullptr;
+    return socket;
+}
+
+// The status of one GET /fast from `source`; 0 when there was no answer.
+int statusFrom(const QHostAddress &source, quint16 port)
+{
+    const auto socket = connectFrom(source, port);
+    if (!socket)
+        return 0;
+    socket->write("GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    const QByteArray raw = readUntilClosed(*socket);
+    return raw.startsWith("HTTP/1.1 ") ? raw.mid(9, 3).toInt() : 0;
 }
 
 } // namespace
@@ -247,6 +284,8 @@ private Q_SLOTS:
     void idleConnectionIsClosedWithoutAnswer()
     {
         HttpClient client(m_port);
+        client.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(client.readReply());
         QElapsedTimer timer;
         timer.start();
         QVERIFY(client.waitForClose(3000));
@@ -295,6 +334,60 @@ private Q_SLOTS:
         const auto reply = extra.readReply();
         QVERIFY(reply);
         QCOMPARE(reply->status, 503);
+    }
+
+    void oneAddressCannotTakeEveryConnection()
+    {
+        HttpLimits limits;
+        limits.maxConnections = 12;
+        limits.maxConnectionsPerAddress = 4;
+        ServerThread server(limits);
+        const quint16 port = server.start();
+        const QHostAddress first(QStringLiteral("127.0.0.1"));
+        const QHostAddress other(QStringLiteral("127.0.0.2"));
+
+        // Idle connections from one address, as many as the whole server takes.
+        std::vector<std::unique_ptr<QTcpSocket>> held;
+        for (int i = 0; i < limits.maxConnections; ++i) {
+            held.push_back(connectFrom(first, port));
+            QVERIFY(held.back());
+        }
+        QCOMPARE(statusFrom(other, port), 200);
+        // Those beyond the address's share were refused at once, with a hint when to retry.
+        for (int i = limits.maxConnectionsPerAddress; i < limits.maxConnections; ++i) {
+            const QByteArray refusal = readUntilClosed(*held[i]);
+            QVERIFY2(refusal.startsWith("HTTP/1.1 503 "), refusal.constData());
+            QVERIFY(refusal.contains("\r\nRetry-After: "));
+        }
+        const auto oneMore = connectFrom(first, port);
+        QVERIFY(oneMore);
+        QVERIFY(readUntilClosed(*oneMore).startsWith("HTTP/1.1 503 "));
+        // Closing them gives the address its share back.
+        held.clear();
+        QTRY_COMPARE_WITH_TIMEOUT(statusFrom(first, port), 200, 20'000);
+    }
+
+    void silentConnectionIsClosedAtTheFirstByteDeadline()
+    {
+        HttpLimits limits;
+        limits.firstByteTimeoutMs = 300;
+        limits.idleTimeoutMs = 60'000;
+        limits.requestTimeoutMs = 60'000;
+        ServerThread server(limits);
+        const quint16 port = server.start();
+
+        HttpClient talking(port);
+        talking.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(talking.readReply());
+        const auto silent = connectFrom(QHostAddress::LocalHost, port);
+        QVERIFY(silent);
+        QTRY_COMPARE_WITH_TIMEOUT(silent->state(), QAbstractSocket::UnconnectedState, 20'000);
+        QVERIFY(silent->readAll().isEmpty()); // closed without an answer
+        // The deadline is for the first request only: the older, talking connection stays open.
+        talking.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        const auto reply = talking.readReply();
+        QVERIFY(reply);
+        QCOMPARE(reply->status, 200);
     }
 };
 
