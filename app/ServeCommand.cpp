@@ -147,6 +147,10 @@ int runServeCommand(const QStringList &arguments)
         err << "isobar serve: " << server.errorString() << '\n';
         return 1;
     }
+    // Before the "listening" line: whoever waits for it may send SIGTERM at once, and this
+    // thread, lowered in priority below, could reach a later line long after.
+    watchShutdownSignals(&server, [&server] { server.stop(); });
+    QObject::connect(&server, &ServerThread::stopped, qApp, [] { QCoreApplication::exit(0); });
     // Headless, this (main) thread only draws charts; the HTTP loop and the query pool run on
     // threads created before this line, at normal priority. On two cores a burst of renders
     // would otherwise take CPU from watches' answers: charts are batch work, answers are not.
@@ -159,8 +163,6 @@ int runServeCommand(const QStringList &arguments)
         out << "Prometheus metrics on http://" << settings.text("metrics-bind") << ':'
             << server.metricsPort() << "/metrics\n";
     out << Qt::flush;
-    watchShutdownSignals(&server, [&server] { server.stop(); });
-    QObject::connect(&server, &ServerThread::stopped, qApp, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
 }
 
