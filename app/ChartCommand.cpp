@@ -6,6 +6,7 @@
 #include "ChartRenderer.h"
 #include "MetricsDatabase.h"
 #include "StoreError.h"
+#include "config/ServerSettings.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -40,13 +41,9 @@ int runChartCommand(const QStringList &arguments)
         "body; the output file's extension (.png, .svg, .jpg) chooses the format. "
         "Prints the chart's alternative text. Exit code 2 for a bad request."));
     parser.addHelpOption();
-    const QCommandLineOption database(
-        QStringLiteral("database"),
-        QStringLiteral("SQLite file of the store [env ISOBAR_DATABASE, default isobar.db]."),
-        QStringLiteral("file"));
     const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("The chart file to write."),
                                  QStringLiteral("file"));
-    parser.addOption(database);
+    ServerSettings::addOptions(parser, {"database"});
     parser.addOption(out);
     parser.addPositionalArgument(QStringLiteral("REQUEST"),
                                  QStringLiteral("The request body (JSON file)."),
@@ -87,10 +84,14 @@ int runChartCommand(const QStringList &arguments)
     }
     request->format = *format;
 
-    const QString path = parser.isSet(database) ? parser.value(database)
-                         : qEnvironmentVariableIsSet("ISOBAR_DATABASE")
-                             ? qEnvironmentVariable("ISOBAR_DATABASE")
-                             : QStringLiteral("isobar.db");
+    ServerConfig config;
+    if (const QString error =
+            ServerSettings::apply(config, SettingSources::commandLine(parser), {"database"});
+        !error.isEmpty()) {
+        err << "isobar chart: " << error << '\n';
+        return 2;
+    }
+    const QString path = config.databasePath;
     if (!QFileInfo::exists(path)) {
         err << "isobar chart: no store at " << path << '\n';
         return 2;

@@ -1,6 +1,6 @@
 #include "CredentialsCommand.h"
 
-#include "Settings.h"
+#include "config/ServerSettings.h"
 #include "credentials/AccuWeatherKeyCheck.h"
 #include "credentials/AccuWeatherKeyProvider.h"
 #include "weather/AccuWeatherClient.h"
@@ -313,14 +313,9 @@ int runCredentialsCommand(const QStringList &arguments)
         QStringLiteral("status: also try the key with one AccuWeather call "
                        "(a geoposition search)."));
     parser.addOption(check);
-    QList<SettingSpec> upstreamSpecs;
-    for (const SettingSpec &spec : Settings::serveSpecs()) {
-        const QLatin1String flag(spec.flag);
-        if (flag == u"accuweather-url" || flag == u"accuweather-key-placement"
-            || flag == u"accuweather-timeout-ms")
-            upstreamSpecs << spec;
-    }
-    Settings::addOptions(parser, upstreamSpecs);
+    const QList<const char *> upstreamSettings = {"accuweather-url", "accuweather-key-placement",
+                                                  "accuweather-timeout-ms"};
+    ServerSettings::addOptions(parser, upstreamSettings);
     parser.process(arguments);
 
     QTextStream out(stdout);
@@ -343,29 +338,15 @@ int runCredentialsCommand(const QStringList &arguments)
     if (action == u"clear")
         return clearKey(keychain, out, err);
 
-    Settings settings(parser);
-    AccuWeatherClient::Options options;
-    options.baseUrl = QUrl(settings.text("accuweather-url"));
-    const QString placement = settings.text("accuweather-key-placement");
-    options.timeoutMs = int(settings.integer("accuweather-timeout-ms", 100, 600'000));
+    ServerConfig config;
+    if (const QString error =
+            ServerSettings::apply(config, SettingSources::commandLine(parser), upstreamSettings);
+        !error.isEmpty()) {
+        err << "isobar credentials: " << error << '\n';
+        return kUsage;
+    }
+    AccuWeatherClient::Options options = config.upstream;
     options.maxRetries = 0; // one real call, as promised
-    if (!settings.error().isEmpty()) {
-        err << "isobar credentials: " << settings.error() << '\n';
-        return kUsage;
-    }
-    if (!options.baseUrl.isValid() || options.baseUrl.scheme().isEmpty()
-        || options.baseUrl.host().isEmpty()) {
-        err << "isobar credentials: --accuweather-url: '" << settings.text("accuweather-url")
-            << "' is not a URL\n";
-        return kUsage;
-    }
-    if (placement != u"bearer" && placement != u"query") {
-        err << "isobar credentials: --accuweather-key-placement: '" << placement
-            << "' must be bearer or query\n";
-        return kUsage;
-    }
-    options.keyPlacement = placement == u"query" ? AccuWeatherClient::KeyPlacement::QueryParameter
-                                                 : AccuWeatherClient::KeyPlacement::BearerHeader;
     return showStatus(keychain, parser.isSet(check), options, out);
 }
 

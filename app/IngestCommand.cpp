@@ -2,8 +2,8 @@
 
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
-#include "Settings.h"
 #include "TerminalProgress.h"
+#include "config/ServerSettings.h"
 
 #include <QCommandLineParser>
 #include <QTextStream>
@@ -18,13 +18,9 @@ int runIngestCommand(const QStringList &arguments)
         "Each file is one transaction: a file with any invalid record is rejected "
         "whole, the others still load. Exit code 1 if any file failed."));
     parser.addHelpOption();
-    const QCommandLineOption database(
-        QStringLiteral("database"),
-        QStringLiteral("SQLite file of the store [env ISOBAR_DATABASE, default isobar.db]."),
-        QStringLiteral("file"));
     const QCommandLineOption dryRun(QStringLiteral("dry-run"),
                                     QStringLiteral("Validate and count, store nothing."));
-    parser.addOption(database);
+    ServerSettings::addOptions(parser, {"database"});
     parser.addOption(dryRun);
     parser.addPositionalArgument(
         QStringLiteral("PATH"),
@@ -38,10 +34,14 @@ int runIngestCommand(const QStringList &arguments)
         err << "isobar ingest: give at least one file or folder\n";
         return 2;
     }
-    const QString path = parser.isSet(database) ? parser.value(database)
-                         : qEnvironmentVariableIsSet("ISOBAR_DATABASE")
-                             ? qEnvironmentVariable("ISOBAR_DATABASE")
-                             : QStringLiteral("isobar.db");
+    ServerConfig config;
+    if (const QString error =
+            ServerSettings::apply(config, SettingSources::commandLine(parser), {"database"});
+        !error.isEmpty()) {
+        err << "isobar ingest: " << error << '\n';
+        return 2;
+    }
+    const QString path = config.databasePath;
     MetricsDatabase store;
     if (!store.open(path)) {
         err << "isobar ingest: " << store.errorString() << '\n';

@@ -33,7 +33,7 @@ struct ServerConfig {
     quint16 port = 8080;
     QString databasePath = QStringLiteral("isobar.db");
     HttpLimits http;
-    int queryThreads = 2;
+    int queryThreads = 0; // 0: one per core
     int maxQueuedQueries = 256;
     int maxPlots = 10;
     int maxRowsPerRequest = 200'000;

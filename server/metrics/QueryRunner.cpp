@@ -6,6 +6,7 @@
 #include "http/Router.h"
 
 #include <QLoggingCategory>
+#include <QThread>
 
 namespace isobar {
 
@@ -50,7 +51,7 @@ QueryRunner::QueryRunner(QString databasePath, int threads, int maxQueued)
     : m_databasePath(std::move(databasePath))
     , m_maxQueued(maxQueued)
 {
-    m_pool.setMaxThreadCount(qMax(1, threads));
+    m_pool.setMaxThreadCount(threads > 0 ? threads : QThread::idealThreadCount());
     m_pool.setExpiryTimeout(-1); // keep threads, and so their connections, for the server's life
 }
 

@@ -1,5 +1,6 @@
 #include "TestSupport.h"
 
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSet>
@@ -102,7 +103,10 @@ private Q_SLOTS:
                              << "max-body-bytes: '-5' must be a whole number from 0 to 1073741824 "
                                 "(from ISOBAR_MAX_BODY_BYTES)";
         QTest::newRow("bind") << QStringList{"--bind", "localhostt"} << ""
-                              << "--bind: 'localhostt' is not an IP address";
+                              << "bind: 'localhostt' is not an IP address (from --bind)";
+        QTest::newRow("choice") << QStringList{} << "ISOBAR_ACCUWEATHER_KEY_PLACEMENT=header"
+                                << "accuweather-key-placement: 'header' must be bearer or query "
+                                   "(from ISOBAR_ACCUWEATHER_KEY_PLACEMENT)";
     }
     void badSettingNamesItsSource()
     {
@@ -116,6 +120,33 @@ private Q_SLOTS:
             QStringList{"serve", "--database", m_dir.filePath("bad.db")} + arguments, env);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.output.contains(message), qPrintable(run.output));
+    }
+
+    void ingestAndChartReadTheConfigFile()
+    {
+        // The store named in the INI file, under the key `serve` reads: ingest fills it there,
+        // and chart draws from it.
+        const QString store = m_dir.filePath(u"from-config.db"_qs);
+        const QString ini = m_dir.filePath(u"store.ini"_qs);
+        QFile file(ini);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral("[storage]\ndatabase=%1\n").arg(store).toUtf8());
+        file.close();
+        Run run = runIsobar(
+            {"ingest", "--config", ini, QStringLiteral(ISOBAR_TEST_FIXTURES_DIR "/metrics")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(QFile::exists(store), qPrintable(run.output));
+
+        const QString request = m_dir.filePath(u"chart.json"_qs);
+        QFile body(request);
+        QVERIFY(body.open(QIODevice::WriteOnly));
+        body.write(R"({"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay",
+                       "chart_type": "line_multi_coloured"}]})");
+        body.close();
+        const QString chart = m_dir.filePath(u"from-config.png"_qs);
+        run = runIsobar({"chart", "--config", ini, "--out", chart, request});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(QFileInfo(chart).size() > 0, qPrintable(run.output));
     }
 
     void precedenceFlagThenEnvironmentThenFileThenDefault()
