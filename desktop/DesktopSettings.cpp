@@ -1,5 +1,7 @@
 #include "DesktopSettings.h"
 
+#include "config/ServerSettings.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QHostAddress>
@@ -9,17 +11,100 @@ namespace isobar {
 
 namespace {
 
-// Reads an integer setting, keeping `fallback` when the stored value is not a number in range
-// (a hand-edited file must not start a server on port 0 or with a zero TTL).
-int boundedInteger(const QSettings &settings, const QString &key, int fallback, int minimum,
-                   int maximum)
+// The server settings the desktop stores and its dialog edits, as rows of `serve`'s table.
+const QList<const char *> kStoredSettings = {"database",
+                                             "bind",
+                                             "port",
+                                             "no-auth",
+                                             "oidc-issuer",
+                                             "oidc-audience",
+                                             "accuweather-url",
+                                             "weather-cell-size",
+                                             "weather-ttl-current",
+                                             "weather-ttl-hourly",
+                                             "weather-ttl-daily"};
+
+// Keys of earlier versions, moved to `serve`'s keys the first time a file is read.
+struct RenamedKey {
+    const char *old;
+    const char *setting;
+};
+const RenamedKey kRenamedKeys[] = {
+    {"database/path", "database"},
+    {"server/oidcIssuer", "oidc-issuer"},
+    {"server/oidcAudience", "oidc-audience"},
+    {"weather/accuWeatherUrl", "accuweather-url"},
+    {"weather/cellSizeMetres", "weather-cell-size"},
+    {"weather/ttlCurrent", "weather-ttl-current"},
+    {"weather/ttlHourly", "weather-ttl-hourly"},
+    {"weather/ttlDaily", "weather-ttl-daily"},
+};
+const QString kOldAuthKey = QStringLiteral("server/auth"); // "oidc" or "none"
+
+// The keys the desktop keeps for itself.
+const QString kRecentKey = QStringLiteral("database/recent");
+const QString kStartOnLaunchKey = QStringLiteral("server/startOnLaunch");
+const QString kKeepInTrayKey = QStringLiteral("server/keepInTray");
+const QString kOperationsServerKey = QStringLiteral("operations/serverUrl");
+
+QString iniKey(const char *setting)
 {
-    bool ok = false;
-    const int value = settings.value(key, fallback).toInt(&ok);
-    return ok && value >= minimum && value <= maximum ? value : fallback;
+    return QLatin1String(ServerSettings::named(setting).iniKey);
+}
+
+// A user's values survive the move; a value already under the new key wins.
+void moveOldKeys(QSettings &settings)
+{
+    for (const auto &[old, setting] : kRenamedKeys) {
+        const QString oldKey = QLatin1String(old);
+        if (!settings.contains(oldKey))
+            continue;
+        if (!settings.contains(iniKey(setting)))
+            settings.setValue(iniKey(setting), settings.value(oldKey));
+        settings.remove(oldKey);
+    }
+    if (settings.contains(kOldAuthKey)) {
+        if (!settings.contains(iniKey("no-auth")))
+            settings.setValue(iniKey("no-auth"), settings.value(kOldAuthKey).toString() != u"oidc");
+        settings.remove(kOldAuthKey);
+    }
+}
+
+// `serve`'s defaults, but the store in the user's data folder and no token checks: a local
+// tool for one analyst checks tokens only when asked to.
+ServerConfig desktopDefaults()
+{
+    ServerConfig config;
+    config.databasePath = DesktopSettings::defaultDatabasePath();
+    config.auth.enabled = false;
+    return config;
+}
+
+// What the dialog calls each stored setting, for its messages.
+QString labelOf(const char *setting)
+{
+    static const QHash<QByteArray, QString> labels = {
+        {"database", QStringLiteral("Database")},
+        {"bind", QStringLiteral("Bind address")},
+        {"port", QStringLiteral("Port")},
+        {"no-auth", QStringLiteral("Authentication")},
+        {"oidc-issuer", QStringLiteral("OIDC issuer")},
+        {"oidc-audience", QStringLiteral("OIDC audience")},
+        {"accuweather-url", QStringLiteral("AccuWeather URL")},
+        {"weather-cell-size", QStringLiteral("Cell size")},
+        {"weather-ttl-current", QStringLiteral("Current conditions TTL")},
+        {"weather-ttl-hourly", QStringLiteral("Hourly forecast TTL")},
+        {"weather-ttl-daily", QStringLiteral("Daily forecast TTL")},
+    };
+    return labels.value(setting);
 }
 
 } // namespace
+
+DesktopSettings::DesktopSettings()
+{
+    takeServer(desktopDefaults());
+}
 
 QString DesktopSettings::defaultDatabasePath()
 {
@@ -27,57 +112,89 @@ QString DesktopSettings::defaultDatabasePath()
         .filePath(QStringLiteral("isobar.db"));
 }
 
+void DesktopSettings::takeServer(const ServerConfig &config)
+{
+    databasePath = config.databasePath;
+    bindAddress = config.bind.toString();
+    port = config.port;
+    authMode = config.auth.enabled ? AuthMode::Oidc : AuthMode::None;
+    oidcIssuer = config.auth.issuer;
+    oidcAudience = config.auth.audience;
+    accuWeatherUrl = config.upstream.baseUrl;
+    cellSizeMetres = int(config.weather.cellSizeMetres);
+    currentTtlSeconds = int(config.weather.currentTtlSeconds);
+    hourlyTtlSeconds = int(config.weather.hourlyTtlSeconds);
+    dailyTtlSeconds = int(config.weather.dailyTtlSeconds);
+}
+
+ServerConfig DesktopSettings::storedServer(QString *problem) const
+{
+    // Through the table's rows, so the dialog's values are checked exactly as `serve` checks
+    // the same values in its flags or files.
+    ServerConfig config = desktopDefaults();
+    const std::pair<const char *, QString> values[] = {
+        {"database", databasePath},
+        {"bind", bindAddress},
+        {"port", QString::number(port)},
+        {"no-auth", authMode == AuthMode::None ? u"true"_qs : u"false"_qs},
+        {"oidc-issuer", oidcIssuer.toString()},
+        {"oidc-audience", oidcAudience},
+        {"accuweather-url", accuWeatherUrl.toString()},
+        {"weather-cell-size", QString::number(cellSizeMetres)},
+        {"weather-ttl-current", QString::number(currentTtlSeconds)},
+        {"weather-ttl-hourly", QString::number(hourlyTtlSeconds)},
+        {"weather-ttl-daily", QString::number(dailyTtlSeconds)},
+    };
+    for (const auto &[setting, text] : values) {
+        const QString why = ServerSettings::named(setting).write(config, text);
+        if (!why.isEmpty() && problem->isEmpty())
+            *problem = QStringLiteral("%1: '%2' %3").arg(labelOf(setting), text, why);
+    }
+    return config;
+}
+
+ServerConfig DesktopSettings::runServer(QString *problem) const
+{
+    ServerConfig config = storedServer(problem);
+    QList<const char *> overridable;
+    for (const ServerSetting &setting : ServerSettings::all()) {
+        if (qstrcmp(setting.flag, "database") != 0)
+            overridable << setting.flag;
+    }
+    // For this run only: nothing of the environment is written back.
+    const QString refused =
+        ServerSettings::apply(config, SettingSources::environment(), overridable);
+    if (problem->isEmpty())
+        *problem = refused;
+    return config;
+}
+
 DesktopSettings DesktopSettings::load(QSettings &settings)
 {
+    moveOldKeys(settings);
     DesktopSettings s;
-    s.databasePath = settings.value(u"database/path"_qs, defaultDatabasePath()).toString();
-    s.recentDatabases = settings.value(u"database/recent"_qs).toStringList();
+    ServerConfig config = desktopDefaults();
+    s.storedProblem =
+        ServerSettings::apply(config, SettingSources::settingsFile(settings), kStoredSettings);
+    s.takeServer(config);
+
+    s.recentDatabases = settings.value(kRecentKey).toStringList();
     while (s.recentDatabases.size() > kMaxRecentDatabases)
         s.recentDatabases.removeLast();
-
-    s.bindAddress = settings.value(u"server/bind"_qs, s.bindAddress).toString();
-    s.port = quint16(boundedInteger(settings, u"server/port"_qs, s.port, 1, 65535));
-    s.authMode =
-        settings.value(u"server/auth"_qs).toString() == u"oidc" ? AuthMode::Oidc : AuthMode::None;
-    s.oidcIssuer = QUrl(settings.value(u"server/oidcIssuer"_qs).toString());
-    s.oidcAudience = settings.value(u"server/oidcAudience"_qs).toString();
-    s.startServerOnLaunch = settings.value(u"server/startOnLaunch"_qs, false).toBool();
-    s.keepServerInTray = settings.value(u"server/keepInTray"_qs, false).toBool();
-
-    const QUrl upstream(settings.value(u"weather/accuWeatherUrl"_qs).toString());
-    if (upstream.isValid() && !upstream.scheme().isEmpty())
-        s.accuWeatherUrl = upstream;
-    s.cellSizeMetres =
-        boundedInteger(settings, u"weather/cellSizeMetres"_qs, s.cellSizeMetres, 10, 1'000'000);
-    s.currentTtlSeconds =
-        boundedInteger(settings, u"weather/ttlCurrent"_qs, s.currentTtlSeconds, 1, 7 * 86400);
-    s.hourlyTtlSeconds =
-        boundedInteger(settings, u"weather/ttlHourly"_qs, s.hourlyTtlSeconds, 1, 7 * 86400);
-    s.dailyTtlSeconds =
-        boundedInteger(settings, u"weather/ttlDaily"_qs, s.dailyTtlSeconds, 1, 30 * 86400);
-
-    s.operationsServerUrl = QUrl(settings.value(u"operations/serverUrl"_qs).toString());
+    s.startServerOnLaunch = settings.value(kStartOnLaunchKey, false).toBool();
+    s.keepServerInTray = settings.value(kKeepInTrayKey, false).toBool();
+    s.operationsServerUrl = QUrl(settings.value(kOperationsServerKey).toString());
     return s;
 }
 
 void DesktopSettings::save(QSettings &settings) const
 {
-    settings.setValue(u"database/path"_qs, databasePath);
-    settings.setValue(u"database/recent"_qs, recentDatabases);
-    settings.setValue(u"server/bind"_qs, bindAddress);
-    settings.setValue(u"server/port"_qs, port);
-    settings.setValue(u"server/auth"_qs,
-                      authMode == AuthMode::Oidc ? QStringLiteral("oidc") : QStringLiteral("none"));
-    settings.setValue(u"server/oidcIssuer"_qs, oidcIssuer.toString());
-    settings.setValue(u"server/oidcAudience"_qs, oidcAudience);
-    settings.setValue(u"server/startOnLaunch"_qs, startServerOnLaunch);
-    settings.setValue(u"server/keepInTray"_qs, keepServerInTray);
-    settings.setValue(u"weather/accuWeatherUrl"_qs, accuWeatherUrl.toString());
-    settings.setValue(u"weather/cellSizeMetres"_qs, cellSizeMetres);
-    settings.setValue(u"weather/ttlCurrent"_qs, currentTtlSeconds);
-    settings.setValue(u"weather/ttlHourly"_qs, hourlyTtlSeconds);
-    settings.setValue(u"weather/ttlDaily"_qs, dailyTtlSeconds);
-    settings.setValue(u"operations/serverUrl"_qs, operationsServerUrl.toString());
+    QString refused; // the dialog accepts no refused value; a default stands in for one
+    ServerSettings::save(storedServer(&refused), settings, kStoredSettings);
+    settings.setValue(kRecentKey, recentDatabases);
+    settings.setValue(kStartOnLaunchKey, startServerOnLaunch);
+    settings.setValue(kKeepInTrayKey, keepServerInTray);
+    settings.setValue(kOperationsServerKey, operationsServerUrl.toString());
 }
 
 void DesktopSettings::rememberDatabase(const QString &path)
@@ -91,39 +208,22 @@ void DesktopSettings::rememberDatabase(const QString &path)
 
 QString DesktopSettings::problem() const
 {
-    if (QHostAddress(bindAddress).isNull())
-        return QStringLiteral("Bind address: '%1' is not an IP address").arg(bindAddress);
-    if (!accuWeatherUrl.isValid() || accuWeatherUrl.scheme().isEmpty())
-        return QStringLiteral("AccuWeather URL: '%1' is not a URL").arg(accuWeatherUrl.toString());
-    if (authMode == AuthMode::Oidc && (!oidcIssuer.isValid() || oidcIssuer.scheme().isEmpty()))
-        return QStringLiteral("OIDC issuer: an issuer URL is needed when tokens are checked");
+    if (!storedProblem.isEmpty())
+        return storedProblem;
     if (databasePath.isEmpty())
         return QStringLiteral("Database: no file chosen");
-    return {};
+    QString problem;
+    runServer(&problem);
+    if (problem.isEmpty() && authMode == AuthMode::Oidc
+        && (!oidcIssuer.isValid() || oidcIssuer.scheme().isEmpty()))
+        problem = QStringLiteral("OIDC issuer: an issuer URL is needed when tokens are checked");
+    return problem;
 }
 
 ServerConfig DesktopSettings::serverConfig(std::function<QString()> accuWeatherKey) const
 {
-    ServerConfig config;
-    config.bind = QHostAddress(bindAddress);
-    config.port = port;
-    config.databasePath = databasePath;
-    config.upstream.baseUrl = accuWeatherUrl;
-    // As for `isobar serve`, the environment wins over the settings file (a demo, a sandbox),
-    // for this run only: nothing of it is written back.
-    if (const QUrl url(qEnvironmentVariable("ISOBAR_ACCUWEATHER_URL"));
-        url.isValid() && !url.scheme().isEmpty())
-        config.upstream.baseUrl = url;
-    if (const int envPort = qEnvironmentVariableIntValue("ISOBAR_PORT");
-        envPort > 0 && envPort < 65536)
-        config.port = quint16(envPort);
-    config.weather.cellSizeMetres = cellSizeMetres;
-    config.weather.currentTtlSeconds = currentTtlSeconds;
-    config.weather.hourlyTtlSeconds = hourlyTtlSeconds;
-    config.weather.dailyTtlSeconds = dailyTtlSeconds;
-    config.auth.enabled = authMode == AuthMode::Oidc;
-    config.auth.issuer = oidcIssuer;
-    config.auth.audience = oidcAudience;
+    QString problem; // problem() reports it; the stored value stands in meanwhile
+    ServerConfig config = runServer(&problem);
     config.accuWeatherKey = std::move(accuWeatherKey);
     return config;
 }

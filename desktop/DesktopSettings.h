@@ -9,19 +9,23 @@
 
 namespace isobar {
 
-// The desktop's preferences, read from and written to QSettings in one place. Nothing secret is
+// The desktop's preferences, read from and written to QSettings in one place. The embedded
+// server's settings are those of `isobar serve` (ServerSettings): the same INI keys, ranges and
+// defaults, except that the desktop's server checks no tokens unless told to. Nothing secret is
 // ever kept here: the AccuWeather key goes to the OS keychain (AccuWeatherKeyProvider) and a
 // remote server's bearer token lives in memory only.
 struct DesktopSettings {
     enum class AuthMode { None, Oidc };
     static constexpr int kMaxRecentDatabases = 8;
 
+    DesktopSettings();
+
     QString databasePath;
     QStringList recentDatabases; // most recent first
 
     // The embedded server.
-    QString bindAddress = QStringLiteral("127.0.0.1");
-    quint16 port = 8080;
+    QString bindAddress;
+    quint16 port;
     AuthMode authMode = AuthMode::None;
     QUrl oidcIssuer;
     QString oidcAudience;
@@ -29,15 +33,19 @@ struct DesktopSettings {
     bool keepServerInTray = false;
 
     // Weather (the embedded server's upstream and cache).
-    QUrl accuWeatherUrl = QUrl(QStringLiteral("https://dataservice.accuweather.com"));
-    int cellSizeMetres = 1000;
-    int currentTtlSeconds = 600;
-    int hourlyTtlSeconds = 1800;
-    int dailyTtlSeconds = 6 * 3600;
+    QUrl accuWeatherUrl;
+    int cellSizeMetres;
+    int currentTtlSeconds;
+    int hourlyTtlSeconds;
+    int dailyTtlSeconds;
 
     // The server the Operations page watches; empty means the embedded one.
     QUrl operationsServerUrl;
 
+    // A stored value that was refused (naming the setting and the file): the default stands in.
+    QString storedProblem;
+
+    // Reads the file, first moving values from the keys of earlier versions to `serve`'s.
     static DesktopSettings load(QSettings &settings);
     void save(QSettings &settings) const;
 
@@ -46,11 +54,19 @@ struct DesktopSettings {
     // Why these settings cannot run a server (naming the setting), or an empty string.
     QString problem() const;
     // The embedded server's configuration; the key is looked up by `accuWeatherKey` per call.
-    // ISOBAR_PORT and ISOBAR_ACCUWEATHER_URL, when set, override the stored values.
+    // ISOBAR_* variables (all but ISOBAR_DATABASE: the window and its server share one store)
+    // override the stored values for this run, as they do for `isobar serve`.
     ServerConfig serverConfig(std::function<QString()> accuWeatherKey) const;
 
     // Where a first run keeps its database: the per-user application data folder.
     static QString defaultDatabasePath();
+
+private:
+    // The stored values as the server's configuration; `problem` names a value it refuses.
+    ServerConfig storedServer(QString *problem) const;
+    void takeServer(const ServerConfig &config);
+    // `serverConfig` with the problem of an ISOBAR_* variable it refused.
+    ServerConfig runServer(QString *problem) const;
 };
 
 } // namespace isobar

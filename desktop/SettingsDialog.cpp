@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "FileDialogs.h"
+#include "config/ServerSettings.h"
 #include "credentials/AccuWeatherKeyCheck.h"
 
 #include <QCheckBox>
@@ -20,11 +21,14 @@ namespace isobar {
 
 namespace {
 
-QSpinBox *secondsBox(int value, int maximum, const QString &accessibleName)
+// A spin box over the range `serve` allows for `setting`.
+QSpinBox *settingBox(const char *setting, int value, const QString &suffix,
+                     const QString &accessibleName)
 {
+    const ServerSetting &row = ServerSettings::named(setting);
     auto *box = new QSpinBox;
-    box->setRange(1, maximum);
-    box->setSuffix(QObject::tr(" s"));
+    box->setRange(int(row.minimum), int(row.maximum));
+    box->setSuffix(suffix);
     box->setValue(value);
     box->setAccessibleName(accessibleName);
     return box;
@@ -107,10 +111,7 @@ QWidget *SettingsDialog::createServerPage()
     m_bind = new QLineEdit(m_settings.bindAddress);
     m_bind->setAccessibleName(tr("Bind address"));
     m_bind->setPlaceholderText(QStringLiteral("127.0.0.1"));
-    m_port = new QSpinBox;
-    m_port->setRange(1, 65535);
-    m_port->setValue(m_settings.port);
-    m_port->setAccessibleName(tr("Port"));
+    m_port = settingBox("port", m_settings.port, {}, tr("Port"));
     m_authMode = new QComboBox;
     m_authMode->addItem(tr("None (trusted network only)"));
     m_authMode->addItem(tr("OpenID Connect tokens"));
@@ -144,15 +145,14 @@ QWidget *SettingsDialog::createWeatherPage()
 {
     m_upstreamUrl = new QLineEdit(m_settings.accuWeatherUrl.toString());
     m_upstreamUrl->setAccessibleName(tr("AccuWeather URL"));
-    m_cellSize = new QSpinBox;
-    m_cellSize->setRange(10, 1'000'000);
-    m_cellSize->setSuffix(tr(" m"));
-    m_cellSize->setValue(m_settings.cellSizeMetres);
-    m_cellSize->setAccessibleName(tr("Cache cell size"));
-    m_ttlCurrent =
-        secondsBox(m_settings.currentTtlSeconds, 7 * 86400, tr("Current conditions TTL"));
-    m_ttlHourly = secondsBox(m_settings.hourlyTtlSeconds, 7 * 86400, tr("Hourly forecast TTL"));
-    m_ttlDaily = secondsBox(m_settings.dailyTtlSeconds, 30 * 86400, tr("Daily forecast TTL"));
+    m_cellSize =
+        settingBox("weather-cell-size", m_settings.cellSizeMetres, tr(" m"), tr("Cache cell size"));
+    m_ttlCurrent = settingBox("weather-ttl-current", m_settings.currentTtlSeconds, tr(" s"),
+                              tr("Current conditions TTL"));
+    m_ttlHourly = settingBox("weather-ttl-hourly", m_settings.hourlyTtlSeconds, tr(" s"),
+                             tr("Hourly forecast TTL"));
+    m_ttlDaily = settingBox("weather-ttl-daily", m_settings.dailyTtlSeconds, tr(" s"),
+                            tr("Daily forecast TTL"));
 
     m_key = new QLineEdit;
     m_key->setEchoMode(QLineEdit::Password);
@@ -201,6 +201,7 @@ QWidget *SettingsDialog::createWeatherPage()
 DesktopSettings SettingsDialog::settings() const
 {
     DesktopSettings s = m_settings;
+    s.storedProblem.clear(); // the form's values replace the stored ones
     s.databasePath = m_database->text().trimmed();
     s.bindAddress = m_bind->text().trimmed();
     s.port = quint16(m_port->value());

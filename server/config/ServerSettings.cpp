@@ -21,7 +21,7 @@ template <typename Field> const Field &field(const Access<Field> &access, const 
 ServerSetting row(const char *flag, const char *environment, const char *iniKey,
                   const char *valueName, const char *description)
 {
-    return ServerSetting{flag, environment, iniKey, valueName, description, {}, {}};
+    return ServerSetting{flag, environment, iniKey, valueName, description, {}, {}, 0, 0};
 }
 
 // A whole number of `unit`s within [minimum, maximum], stored as that many units in a field of
@@ -33,6 +33,8 @@ ServerSetting scaled(ServerSetting s, qint64 minimum, qint64 maximum, double uni
     s.read = [access, unit](const ServerConfig &c) {
         return QString::number(qint64(std::llround(double(field(access, c)) / unit)));
     };
+    s.minimum = minimum;
+    s.maximum = maximum;
     s.write = [access, minimum, maximum, unit](ServerConfig &c, const QString &text) {
         bool ok = false;
         const qint64 number = text.trimmed().toLongLong(&ok);
@@ -445,15 +447,18 @@ void ServerSettings::addOptions(QCommandLineParser &parser, const QList<const ch
 QString ServerSettings::apply(ServerConfig &config, const SettingSources &sources,
                               const QList<const char *> &flags)
 {
+    QString firstRefusal;
     for (const ServerSetting *s : selected(flags)) {
         const std::optional<SettingSources::Value> value = sources.find(*s);
         if (!value)
             continue;
-        if (const QString why = s->write(config, value->text); !why.isEmpty())
-            return QStringLiteral("%1: '%2' %3 (from %4)")
-                .arg(QLatin1String(s->flag), value->text, why, value->source);
+        // A refused value leaves the field as it was; the others are still taken.
+        if (const QString why = s->write(config, value->text);
+            !why.isEmpty() && firstRefusal.isEmpty())
+            firstRefusal = QStringLiteral("%1: '%2' %3 (from %4)")
+                               .arg(QLatin1String(s->flag), value->text, why, value->source);
     }
-    return {};
+    return firstRefusal;
 }
 
 void ServerSettings::save(const ServerConfig &config, QSettings &ini,

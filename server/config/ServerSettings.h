@@ -28,6 +28,8 @@ struct ServerSetting {
     // Takes a value given as text; returns why it is refused (out of range, not one of the
     // choices, not an address), or an empty string.
     std::function<QString(ServerConfig &, const QString &)> write;
+    qint64 minimum; // the range of a whole-number setting (both 0 for the others), for the
+    qint64 maximum; // desktop's spin boxes
 
     QString defaultText() const { return read(ServerConfig{}); }
 };
@@ -67,9 +69,10 @@ const ServerSetting &named(const char *flag);
 
 // --config and the options of `flags` (every setting when empty), with their help.
 void addOptions(QCommandLineParser &parser, const QList<const char *> &flags = {});
-// Applies what `sources` give for `flags` (every setting when empty) onto `config`. Returns the
-// first refusal, naming the setting, the value and where it came from ("port: 'http' must be a
-// whole number from 0 to 65535 (from --port)"); empty when every value was taken.
+// Applies what `sources` give for `flags` (every setting when empty) onto `config`. A refused
+// value leaves its field alone. Returns the first refusal, naming the setting, the value and
+// where it came from ("port: 'http' must be a whole number from 0 to 65535 (from --port)");
+// empty when every value was taken.
 QString apply(ServerConfig &config, const SettingSources &sources,
               const QList<const char *> &flags = {});
 // Writes the values of `flags` into an INI file under the keys `serve` reads.

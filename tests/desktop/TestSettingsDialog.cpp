@@ -51,6 +51,7 @@ private Q_SLOTS:
     void invalidSettingsAreRefusedNamingTheField();
     void formRoundTrip();
     void environmentOverridesTheServerForOneRun();
+    void earlierKeysMoveToServesKeysOnce();
 
 private:
     Keychain m_keychain{kService, 20'000};
@@ -93,7 +94,7 @@ void TestSettingsDialog::typedKeyGoesToTheKeychainNeverToTheSettingsFile()
     QFile saved(file);
     QVERIFY(saved.open(QIODevice::ReadOnly));
     const QByteArray content = saved.readAll();
-    QVERIFY(content.contains("accuWeatherUrl"));
+    QVERIFY(content.contains("accuweather_url"));
     QVERIFY(!content.contains(kKey.toUtf8()));
 }
 
@@ -133,14 +134,14 @@ void TestSettingsDialog::testKeyMakesOneLiveCall()
 
     QTest::keyClicks(field, kKey);
     dialog.testKey();
-    QVERIFY(tested.wait(10'000));
+    QVERIFY(tested.wait(30'000));
     QCOMPARE(tested.takeFirst().at(0).toBool(), true);
     QVERIFY2(dialog.keyTestResult().contains(u"ok"_qs), qPrintable(dialog.keyTestResult()));
 
     field->clear();
     QTest::keyClicks(field, u"WrongKey0123456789abcdef"_qs);
     dialog.testKey();
-    QVERIFY(tested.wait(10'000));
+    QVERIFY(tested.wait(30'000));
     QCOMPARE(tested.takeFirst().at(0).toBool(), false);
     QVERIFY2(dialog.keyTestResult().contains(u"unauthorised"_qs),
              qPrintable(dialog.keyTestResult()));
@@ -204,9 +205,46 @@ void TestSettingsDialog::formRoundTrip()
     QCOMPARE(loaded.port, 9191);
     QCOMPARE(loaded.oidcIssuer, settings.oidcIssuer);
     QCOMPARE(loaded.cellSizeMetres, 2500);
-    // A hand-edited out-of-range value keeps the default instead of starting on port 0.
-    file.setValue(u"server/port"_qs, 0);
-    QCOMPARE(DesktopSettings::load(file).port, quint16(8080));
+    // A hand-edited out-of-range value keeps the default, and is named with its file as the
+    // reason the server does not start.
+    file.setValue(u"server/port"_qs, 70000);
+    const DesktopSettings edited = DesktopSettings::load(file);
+    QCOMPARE(edited.port, ServerConfig{}.port);
+    QVERIFY2(edited.problem().startsWith(u"port: '70000' must be a whole number from 0 to 65535 "
+                                         "(from server/port in "_qs),
+             qPrintable(edited.problem()));
+}
+
+void TestSettingsDialog::earlierKeysMoveToServesKeysOnce()
+{
+    // A file written by an earlier version: the desktop's own spellings.
+    const QString path = m_dir.filePath(u"earlier.conf"_qs);
+    {
+        QSettings file(path, QSettings::IniFormat);
+        file.setValue(u"database/path"_qs, m_dir.filePath(u"mine.db"_qs));
+        file.setValue(u"server/auth"_qs, u"oidc"_qs);
+        file.setValue(u"server/oidcIssuer"_qs, u"https://login.example.org/realms/isobar"_qs);
+        file.setValue(u"weather/ttlDaily"_qs, 7200);
+        file.setValue(u"weather/cellSizeMetres"_qs, 2000);
+    }
+    QSettings file(path, QSettings::IniFormat);
+    const DesktopSettings loaded = DesktopSettings::load(file);
+    QCOMPARE(loaded.databasePath, m_dir.filePath(u"mine.db"_qs));
+    QCOMPARE(loaded.authMode, DesktopSettings::AuthMode::Oidc);
+    QCOMPARE(loaded.oidcIssuer, QUrl(u"https://login.example.org/realms/isobar"_qs));
+    QCOMPARE(loaded.dailyTtlSeconds, 7200);
+    QCOMPARE(loaded.cellSizeMetres, 2000);
+    // Now under the keys `isobar serve --config` reads, and the old ones are gone.
+    QCOMPARE(file.value(u"storage/database"_qs).toString(), m_dir.filePath(u"mine.db"_qs));
+    QCOMPARE(file.value(u"auth/no_auth"_qs).toBool(), false);
+    QCOMPARE(file.value(u"weather/ttl_daily_s"_qs).toInt(), 7200);
+    QCOMPARE(file.value(u"weather/cell_size_m"_qs).toInt(), 2000);
+    QVERIFY(!file.contains(u"weather/ttlDaily"_qs));
+    QVERIFY(!file.contains(u"server/auth"_qs));
+    // Saved and read again: the same values, under the same keys.
+    loaded.save(file);
+    QCOMPARE(DesktopSettings::load(file).dailyTtlSeconds, 7200);
+    QCOMPARE(file.value(u"weather/ttl_daily_s"_qs).toInt(), 7200);
 }
 
 void TestSettingsDialog::environmentOverridesTheServerForOneRun()
@@ -225,11 +263,15 @@ void TestSettingsDialog::environmentOverridesTheServerForOneRun()
     // Nothing of it is written back: the stored values are what the dialog shows and saves.
     QCOMPARE(DesktopSettings::load(file).port, quint16(9191));
 
+    // A variable the table refuses keeps the stored value and is the reason not to start.
     qputenv("ISOBAR_PORT", "not-a-port");
     qunsetenv("ISOBAR_ACCUWEATHER_URL");
-    const ServerConfig fallback = DesktopSettings::load(file).serverConfig({});
+    const DesktopSettings withBadPort = DesktopSettings::load(file);
+    const ServerConfig fallback = withBadPort.serverConfig({});
     QCOMPARE(fallback.port, quint16(9191));
     QCOMPARE(fallback.upstream.baseUrl, QUrl(u"https://dataservice.accuweather.com"_qs));
+    QCOMPARE(withBadPort.problem(),
+             u"port: 'not-a-port' must be a whole number from 0 to 65535 (from ISOBAR_PORT)"_qs);
     qunsetenv("ISOBAR_PORT");
 }
 

@@ -1,0 +1,130 @@
+// The one settings table: every row round-trips its default, refuses values out of its range
+// naming the setting and the source, follows the documented precedence, and is the README's
+// configuration table, column by column.
+
+#include "TestSupport.h"
+#include "config/ServerSettings.h"
+
+#include <QFile>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace isobar;
+
+class TestServerSettings : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyDefaultRoundTrips()
+    {
+        for (const ServerSetting &setting : ServerSettings::all()) {
+            ServerConfig config;
+            const QString text = setting.defaultText();
+            QVERIFY2(setting.write(config, text).isEmpty(), setting.flag);
+            QCOMPARE(setting.read(config), text);
+        }
+    }
+
+    void wholeNumbersKeepToTheirRange()
+    {
+        for (const ServerSetting &setting : ServerSettings::all()) {
+            if (setting.minimum == setting.maximum)
+                continue; // not a whole number
+            ServerConfig config;
+            QVERIFY(setting.write(config, QString::number(setting.minimum)).isEmpty());
+            QCOMPARE(setting.read(config), QString::number(setting.minimum));
+            QVERIFY(setting.write(config, QString::number(setting.maximum)).isEmpty());
+            QCOMPARE(setting.read(config), QString::number(setting.maximum));
+            const QString expected = QStringLiteral("must be a whole number from %1 to %2")
+                                         .arg(setting.minimum)
+                                         .arg(setting.maximum);
+            QCOMPARE(setting.write(config, QString::number(setting.maximum + 1)), expected);
+            QCOMPARE(setting.write(config, QString::number(setting.minimum - 1)), expected);
+            QCOMPARE(setting.write(config, u"ten"_qs), expected);
+            QCOMPARE(setting.read(config), QString::number(setting.maximum)); // unchanged
+        }
+    }
+
+    void flagThenEnvironmentThenFileThenDefault()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString ini = dir.filePath(u"isobar.ini"_qs);
+        {
+            QSettings file(ini, QSettings::IniFormat);
+            file.setValue(u"server/port"_qs, 7001);
+            file.setValue(u"limits/max_plots"_qs, 7);
+            file.setValue(u"weather/ttl_daily_s"_qs, 7200);
+        }
+        qputenv("ISOBAR_MAX_PLOTS", "8");
+        qputenv("ISOBAR_WEATHER_TTL_DAILY", "3600");
+        QCommandLineParser parser;
+        ServerSettings::addOptions(parser);
+        QVERIFY(
+            parser.parse({u"isobar"_qs, u"--config"_qs, ini, u"--weather-ttl-daily"_qs, u"60"_qs}));
+        ServerConfig config;
+        const QString refused = ServerSettings::apply(config, SettingSources::commandLine(parser));
+        qunsetenv("ISOBAR_MAX_PLOTS");
+        qunsetenv("ISOBAR_WEATHER_TTL_DAILY");
+        QCOMPARE(refused, QString());
+        QCOMPARE(config.weather.dailyTtlSeconds, 60);                         // flag
+        QCOMPARE(config.maxPlots, 8);                                         // environment
+        QCOMPARE(config.port, quint16(7001));                                 // file
+        QCOMPARE(config.maxRowsPerRequest, ServerConfig{}.maxRowsPerRequest); // default
+    }
+
+    void aRefusalNamesTheSettingAndItsSource()
+    {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(u"isobar.ini"_qs);
+        {
+            QSettings file(ini, QSettings::IniFormat);
+            file.setValue(u"weather/key_placement"_qs, u"header"_qs);
+            file.setValue(u"server/port"_qs, 7002);
+        }
+        QSettings file(ini, QSettings::IniFormat);
+        ServerConfig config;
+        QCOMPARE(ServerSettings::apply(config, SettingSources::settingsFile(file)),
+                 QStringLiteral("accuweather-key-placement: 'header' must be bearer or query "
+                                "(from weather/key_placement in %1)")
+                     .arg(ini));
+        QCOMPARE(config.port, quint16(7002)); // the other values are still taken
+        QCOMPARE(config.upstream.keyPlacement, ServerConfig{}.upstream.keyPlacement);
+    }
+
+    void theReadmeTableIsThisTable()
+    {
+        QFile readme(QStringLiteral(ISOBAR_SOURCE_DIR "/README.md"));
+        QVERIFY(readme.open(QIODevice::ReadOnly));
+        // | `--flag` | `VARIABLE` | `ini/key` | default | what it does |
+        static const QRegularExpression row(
+            QStringLiteral("^\\| `--([a-z0-9-]+)` \\| `(ISOBAR_[A-Z0-9_]+)` \\| `([a-z_/]+)` \\| "
+                           "([^|]+) \\|"));
+        QHash<QString, QStringList> documented;
+        for (const QString &line : QString::fromUtf8(readme.readAll()).split(u'\n')) {
+            if (const auto match = row.match(line); match.hasMatch())
+                documented.insert(match.captured(1), {match.captured(2), match.captured(3),
+                                                      match.captured(4).trimmed()});
+        }
+        QCOMPARE(documented.size(), ServerSettings::all().size());
+        for (const ServerSetting &setting : ServerSettings::all()) {
+            const QStringList columns = documented.value(QLatin1String(setting.flag));
+            QVERIFY2(!columns.isEmpty(), setting.flag);
+            QCOMPARE(columns[0], QLatin1String(setting.environment));
+            QCOMPARE(columns[1], QLatin1String(setting.iniKey));
+            const QString shown = columns[2];
+            const QString defaultText = setting.defaultText();
+            if (!setting.valueName)
+                QCOMPARE(shown, defaultText == u"true" ? u"on"_qs : u"off"_qs);
+            else if (defaultText.isEmpty())
+                QVERIFY2(shown.startsWith(u'('), setting.flag); // (none), (discovered)
+            else
+                QVERIFY2(shown.startsWith(u'`' + defaultText + u'`'), setting.flag);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerSettings)
+#include "TestServerSettings.moc"
