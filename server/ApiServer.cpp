@@ -362,33 +362,32 @@ QString ApiServer::url() const
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
-    router.add("GET", QStringLiteral("/health"),
-               QStringLiteral("Liveness, version and store status"),
-               [this](const HttpRequest &, const RouteParams &) {
-                   const QString upstream = m_upstream->health();
-                   const QJsonObject auth = authHealth();
-                   return m_runner->run([upstream, auth](MetricsQuery &query) {
-                       QJsonObject database{
-                           {u"status"_qs, u"ok"_qs},
-                           {u"schema_version"_qs, SchemaMigrations::latestVersion()}};
-                       try {
-                           query.checkReadable();
-                       } catch (const StoreError &error) {
-                           database.insert(u"status"_qs, u"unavailable"_qs);
-                           database.insert(u"error"_qs, error.reason());
-                       }
-                       const bool storeOk = database.value(u"status"_qs) == u"ok"_qs;
-                       return HttpResponse::json(
-                           QJsonObject{
-                               {u"status"_qs, storeOk ? u"ok"_qs : u"degraded"_qs},
-                               {u"version"_qs, QStringLiteral(ISOBAR_VERSION)},
-                               {u"database"_qs, database},
-                               {u"upstream"_qs, QJsonObject{{u"accuweather"_qs, upstream}}},
-                               {u"auth"_qs, auth},
-                           },
-                           storeOk ? 200 : 503);
-                   });
-               });
+    router.add(
+        "GET", QStringLiteral("/health"), QStringLiteral("Liveness, version and store status"),
+        [this](const HttpRequest &, const RouteParams &) {
+            const QString upstream = m_upstream->health();
+            const QJsonObject auth = authHealth();
+            return m_runner->run([upstream, auth](MetricsQuery &query) {
+                QJsonObject database{{u"status"_qs, u"ok"_qs},
+                                     {u"schema_version"_qs, SchemaMigrations::latestVersion()}};
+                try {
+                    query.checkReadable();
+                } catch (const StoreError &error) {
+                    database.insert(u"status"_qs, u"unavailable"_qs);
+                    database.insert(u"error"_qs, error.reason());
+                }
+                const bool storeOk = database.value(u"status"_qs) == u"ok"_qs;
+                return HttpResponse::json(
+                    QJsonObject{
+                        {u"status"_qs, storeOk ? u"ok"_qs : u"degraded"_qs},
+                        {u"version"_qs, QStringLiteral(ISOBAR_VERSION)},
+                        {u"database"_qs, database},
+                        {u"upstream"_qs, QJsonObject{{u"accuweather"_qs, upstream}}},
+                        {u"auth"_qs, auth},
+                    },
+                    storeOk ? 200 : 503);
+            });
+        });
     router.add("GET", QStringLiteral("/openapi.json"),
                QStringLiteral("This API's OpenAPI 3 document"),
                [](const HttpRequest &, const RouteParams &) {

@@ -24,8 +24,8 @@ thread_local std::unique_ptr<ReadContext> t_context;
 // Never an empty answer from a store that cannot be read: clients must be able to tell.
 HttpResponse storeUnavailable(const QString &why)
 {
-    HttpResponse response = HttpResponse::problem(
-        503, QStringLiteral("the metrics store cannot be read: %1").arg(why));
+    HttpResponse response =
+        HttpResponse::problem(503, QStringLiteral("the metrics store cannot be read: %1").arg(why));
     response.setHeader("Retry-After", "5");
     return response;
 }
