@@ -3,7 +3,11 @@
 #include <QDeadlineTimer>
 #include <QRegularExpression>
 #include <QSqlQuery>
+#include <arpa/inet.h>
 #include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace isobar::test {
 
@@ -19,13 +23,13 @@ QString fixturesDir()
 HttpClient::HttpClient(quint16 port)
 {
     m_socket.connectToHost(QHostAddress::LocalHost, port);
-    m_socket.waitForConnected(3000);
+    m_socket.waitForConnected(30000);
 }
 
 void HttpClient::sendRaw(const QByteArray &bytes)
 {
     m_socket.write(bytes);
-    m_socket.waitForBytesWritten(3000);
+    m_socket.waitForBytesWritten(30000);
 }
 
 std::optional<HttpReply> HttpClient::readReply(int timeoutMs)
@@ -101,6 +105,30 @@ HttpReply HttpClient::request(quint16 port, const QByteArray &method, const QByt
     return client.readReply(30000).value_or(HttpReply{});
 }
 
+ReservedPort::ReservedPort(Use use)
+{
+    m_socket = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (m_socket < 0)
+        qFatal("ReservedPort: no socket");
+    if (use == Use::ForAListener) {
+        const int on = 1;
+        ::setsockopt(m_socket, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(m_socket, reinterpret_cast<sockaddr *>(&address), length) != 0
+        || ::getsockname(m_socket, reinterpret_cast<sockaddr *>(&address), &length) != 0)
+        qFatal("ReservedPort: cannot bind a loopback port");
+    m_port = ntohs(address.sin_port);
+}
+
+ReservedPort::~ReservedPort()
+{
+    ::close(m_socket);
+}
+
 ServerProcess::~ServerProcess()
 {
     if (m_process.state() != QProcess::NotRunning) {
@@ -121,7 +149,7 @@ bool ServerProcess::start(const QString &databasePath, const QStringList &extraA
                                ? QStringList()
                                : QStringList{QStringLiteral("--no-auth")}));
     static const QRegularExpression listening(QStringLiteral("listening on http://[^:]+:(\\d+)"));
-    const QDeadlineTimer deadline(15000);
+    const QDeadlineTimer deadline(60000); // a loaded machine can take long to start a process
     while (!deadline.hasExpired()) {
         if (!m_process.waitForReadyRead(200) && m_process.state() == QProcess::NotRunning)
             break;

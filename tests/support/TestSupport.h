@@ -34,7 +34,7 @@ public:
     bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
     void sendRaw(const QByteArray &bytes);
     // Reads one response (Content-Length framed); nullopt on timeout or a closed connection.
-    std::optional<HttpReply> readReply(int timeoutMs = 5000);
+    std::optional<HttpReply> readReply(int timeoutMs = 30000);
     // Everything the server sends until it closes the connection (or the timeout).
     QByteArray readUntilClose(int timeoutMs);
     // True when the server closed the connection within the timeout.
@@ -47,6 +47,28 @@ public:
 private:
     QTcpSocket m_socket;
     QByteArray m_buffer;
+};
+
+// A loopback TCP port held for as long as the object lives: bound, never listening, so the
+// kernel hands it to no one else, neither to a listen on port 0 nor as the local port of a
+// connection. A port probed free and then closed has no such guarantee: another test running
+// beside this one can take it in between.
+//  - NobodyListens: connecting to it is refused, for "a server that is not there".
+//  - ForAListener: a process the test starts may still listen on it (both sides set
+//    SO_REUSEADDR, as QTcpServer does), for a setting whose value is the port itself.
+class ReservedPort
+{
+public:
+    enum class Use { NobodyListens, ForAListener };
+    explicit ReservedPort(Use use);
+    ~ReservedPort();
+    ReservedPort(const ReservedPort &) = delete;
+    ReservedPort &operator=(const ReservedPort &) = delete;
+    quint16 port() const { return m_port; }
+
+private:
+    int m_socket = -1;
+    quint16 m_port = 0;
 };
 
 // `isobar serve` as a real child process on an ephemeral port, over a database file.
