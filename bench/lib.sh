@@ -1,9 +1,11 @@
+# shellcheck shell=bash
 # Shared by the bench drivers (sourced after `set -euo pipefail`): paths, waiting for servers,
 # reading wrk's output.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${BUILD_DIR:-build}"
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
+# shellcheck disable=SC2034 # the drivers that source this file run it
 ISOBAR="$BUILD_DIR/bin/isobar"
 
 load() { uptime | sed 's/.*load average: /load /'; }

@@ -71,7 +71,10 @@ for _ in $(seq 1 100); do
 done
 ISSUER="$(sed -n 's/^issuer=//p' "$WORK_DIR/provider.txt")"
 TOKEN="$(sed -n 's/^token=//p' "$WORK_DIR/provider.txt")"
-[ -n "$ISSUER" ] && [ -n "$TOKEN" ] || { echo "the OIDC provider did not start; see $OUT/provider.log" >&2; exit 1; }
+if [ -z "$ISSUER" ] || [ -z "$TOKEN" ]; then
+    echo "the OIDC provider did not start; see $OUT/provider.log" >&2
+    exit 1
+fi
 
 serve() { # port log [flags...]
     local port="$1" log="$2"

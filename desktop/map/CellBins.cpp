@@ -120,10 +120,6 @@ std::pair<qsizetype, qsizetype> CellBins::binsBetweenLongitudes(int level, doubl
 const CellBin *CellBins::binAt(int level, double longitude, double latitude) const
 {
     const Level &l = m_levels.at(level);
-    const auto contains = [&](const CellBin &bin) {
-        return longitude >= bin.area.west && longitude <= bin.area.east
-               && latitude >= bin.area.south && latitude <= bin.area.north;
-    };
     if (l.step > 0) {
         // The grid square decides, as it did when the bins were summed: comparing with the
         // bounds could disagree by a rounding error on a square's edge.
