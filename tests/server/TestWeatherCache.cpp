@@ -16,11 +16,12 @@ using namespace isobar;
 namespace {
 
 constexpr qint64 kMinute = 60'000;
+constexpr int kBackgroundWorkMs = 30'000; // generous: a loaded machine is slow, never wrong
 const QString kKey = QStringLiteral("sandbox-test-key-7f3a9c");
 
 // Spins the event loop until the future is done: the client, the cache and the sandbox all
 // live on this thread, as they do in the server.
-template <typename T> T await(QFuture<T> future, int timeoutMs = 15000)
+template <typename T> T await(QFuture<T> future, int timeoutMs = 60000)
 {
     QElapsedTimer timer;
     timer.start();
@@ -29,14 +30,6 @@ template <typename T> T await(QFuture<T> future, int timeoutMs = 15000)
     if (!future.isFinished())
         qFatal("future did not finish within %d ms", timeoutMs);
     return future.result();
-}
-
-void settle(int ms = 300)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
 }
 
 QStringList g_logLines;
@@ -72,6 +65,15 @@ private:
     WeatherAnswer current(double lat, double lon)
     {
         return await(m_cache->lookup(WeatherQuery{lat, lon, WeatherProduct::Current, true, {}}));
+    }
+    // HTTP attempts the client has started. It counts one as it starts it, inside the lookup
+    // that asked for it, so a call not counted right after a lookup was never made.
+    qint64 attempts() const
+    {
+        qint64 total = 0;
+        for (const AccuWeatherClient::EndpointStats &endpoint : m_client->stats().endpoints)
+            total += endpoint.calls;
+        return total;
     }
 
 private Q_SLOTS:
@@ -140,7 +142,11 @@ private Q_SLOTS:
         QCOMPARE(stale.outcome, CacheOutcome::Stale);
         QCOMPARE(stale.ageSeconds, 660);
         QVERIFY(!stale.revalidationFailed);
-        QTRY_COMPARE(m_sandbox->calls("current"), 2); // one refresh in the background
+        // One refresh runs in the background. The upstream counts it before the cache has
+        // stored its answer: wait for the cache. Lookups meanwhile are stale and join it.
+        QTRY_COMPARE_WITH_TIMEOUT(current(40.4168, -3.7038).outcome, CacheOutcome::Hit,
+                                  kBackgroundWorkMs);
+        QCOMPARE(m_sandbox->calls("current"), 2);
         const WeatherAnswer fresh = current(40.4168, -3.7038);
         QCOMPARE(fresh.outcome, CacheOutcome::Hit);
         QCOMPARE(fresh.ageSeconds, 0);
@@ -179,7 +185,7 @@ private Q_SLOTS:
         m_now += 10 * kMinute - 300;
         const WeatherAnswer answer = current(-23.5505, -46.6333);
         QCOMPARE(answer.outcome, CacheOutcome::Hit);
-        settle(100);
+        QCOMPARE(attempts(), 2); // location and current: the hit started no refresh
         QCOMPARE(m_sandbox->calls("current"), 1);
     }
 
@@ -192,7 +198,8 @@ private Q_SLOTS:
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::ServerError, 1.0, 0});
         m_now += 30 * kMinute;
         QCOMPARE(current(52.52, 13.405).outcome, CacheOutcome::Stale);
-        settle(); // the refresh fails (after its retry)
+        // The refresh fails (after its retry); lookups meanwhile join it.
+        QTRY_VERIFY_WITH_TIMEOUT(current(52.52, 13.405).revalidationFailed, kBackgroundWorkMs);
         const WeatherAnswer stale = current(52.52, 13.405);
         QCOMPARE(stale.outcome, CacheOutcome::Stale);
         QVERIFY(stale.revalidationFailed);
@@ -230,15 +237,18 @@ private Q_SLOTS:
         m_now += 20 * kMinute;
         QCOMPARE(current(43.2965, 5.3698).outcome,
                  CacheOutcome::Stale); // its refresh hits the quota
-        QTRY_VERIFY(m_client->health() == QStringLiteral("quota exhausted"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_client->health() == QStringLiteral("quota exhausted"),
+                                 kBackgroundWorkMs);
         const int calls = m_sandbox->totalCalls();
+        const qint64 attempted = attempts();
         m_now += 5 * kMinute; // past the refresh back-off, still within the quota window
         const WeatherAnswer stale = current(43.2965, 5.3698);
         QVERIFY(stale.ok);
         QCOMPARE(stale.outcome, CacheOutcome::Stale);
         QCOMPARE(stale.ageSeconds, 25 * 60);
-        settle(100);
-        QCOMPARE(m_sandbox->totalCalls(), calls); // the back-off holds every call, refreshes too
+        // The back-off holds every call, refreshes too: none was even attempted.
+        QCOMPARE(attempts(), attempted);
+        QCOMPARE(m_sandbox->totalCalls(), calls);
     }
 
     void cellsOfOneAreaShareOneForecastCall()
@@ -334,11 +344,10 @@ private Q_SLOTS:
         upstream.timeoutMs = 300;
         build(upstream);
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Delay, 1.0, 3000});
-        QElapsedTimer timer;
-        timer.start();
+        // Timeout, not the answer the sandbox sends after 3 s: the client gave up first. How
+        // soon is a measurement for bench/, not an assertion a loaded machine could fail.
         const WeatherAnswer answer = current(60.1699, 24.9384);
         QCOMPARE(answer.error.kind, UpstreamError::Kind::Timeout);
-        QVERIFY(timer.elapsed() < 2500);
     }
 
     void connectionResetIsRetriedThenReported()
