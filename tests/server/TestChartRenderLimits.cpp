@@ -8,6 +8,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTest>
 #include <memory>
 
@@ -35,6 +36,18 @@ QByteArray request(int width)
     return "POST /api/charts/v2 HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
            "Content-Length: "
            + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+// Chart requests the server has answered, drawn or refused, whether or not the client was
+// still there to read the answer: /metrics counts an answer once it is ready.
+int chartsAnswered(quint16 port)
+{
+    static const QRegularExpression count(
+        QStringLiteral("^isobar_http_request_duration_seconds_count\\{route=\"/api/charts/v2\"\\} "
+                       "(\\d+)$"),
+        QRegularExpression::MultilineOption);
+    const HttpReply metrics = HttpClient::request(port, "GET", "/metrics");
+    return count.match(QString::fromUtf8(metrics.body)).captured(1).toInt();
 }
 
 } // namespace
@@ -101,12 +114,14 @@ private Q_SLOTS:
     // the server keeps serving after clients hung up mid-render.
     void clientsHangingUpWhileTheirChartIsDrawn()
     {
+        const int answeredBefore = chartsAnswered(m_server.port());
         for (int i = 0; i < 4; ++i) {
             HttpClient client(m_server.port());
             QVERIFY(client.isConnected());
             client.sendRaw(request(3500 + i));
-        }                   // closed here, long before the chart is drawn
-        QTest::qWait(2000); // the renders finish and find their connections closed
+        } // closed here, long before the chart is drawn
+        // The renders finish (or are refused) and find their connections closed.
+        QTRY_COMPARE_WITH_TIMEOUT(chartsAnswered(m_server.port()), answeredBefore + 4, 120'000);
         const HttpReply health = HttpClient::request(m_server.port(), "GET", "/health");
         QCOMPARE(health.status, 200);
         HttpClient after(m_server.port());
