@@ -3,7 +3,9 @@
 #include "TestSupport.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QDirIterator>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -18,6 +20,27 @@ using namespace isobar;
 using isobar::test::scalar;
 
 namespace {
+
+// How far a running process has read a file: the offset of its descriptor on it, from /proc;
+// -1 while it has none open (before it opened the file, or after it closed it).
+qint64 readOffset(qint64 pid, const QString &path)
+{
+    const QString target = QFileInfo(path).canonicalFilePath();
+    const QString fds = QStringLiteral("/proc/%1/fd").arg(pid);
+    for (const QString &fd :
+         QDir(fds).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)) {
+        if (QFile::symLinkTarget(fds + u'/' + fd) != target)
+            continue;
+        QFile info(QStringLiteral("/proc/%1/fdinfo/%2").arg(pid).arg(fd));
+        if (!info.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &line : info.readAll().split('\n')) {
+            if (line.startsWith("pos:"))
+                return line.mid(4).trimmed().toLongLong();
+        }
+    }
+    return -1;
+}
 
 // Counts records straight from the source files, independently of the readers under test.
 struct SourceCounts {
@@ -213,7 +236,12 @@ private Q_SLOTS:
         QProcess ingest;
         ingest.start(ISOBAR_BINARY, {"ingest", "--database", db, csv.fileName()});
         QVERIFY(ingest.waitForStarted());
-        QTest::qWait(700);
+        // Killed once it has read part of the file into its transaction, not after a guess at
+        // how long that takes: a loaded machine may not have opened the file by then.
+        const qint64 size = csv.size();
+        QTRY_VERIFY_WITH_TIMEOUT(readOffset(ingest.processId(), csv.fileName()) > size / 20
+                                     || ingest.state() != QProcess::Running,
+                                 60'000);
         const bool wasRunning = ingest.state() == QProcess::Running;
         ::kill(pid_t(ingest.processId()), SIGKILL);
         ingest.waitForFinished();
