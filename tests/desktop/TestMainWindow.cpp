@@ -45,7 +45,6 @@ private Q_SLOTS:
 private:
     static QMimeData *urlsOf(const QStringList &paths);
     static qint64 pointsIn(const QString &databasePath);
-    static quint16 freePort();
     QTemporaryDir m_dir;
 };
 
@@ -87,13 +86,6 @@ qint64 TestMainWindow::pointsIn(const QString &databasePath)
     }
     QSqlDatabase::removeDatabase(u"count"_qs);
     return count;
-}
-
-quint16 TestMainWindow::freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
 }
 
 void TestMainWindow::dropImportsAndReportsTheCounts()
@@ -261,7 +253,10 @@ void TestMainWindow::remoteServerNeedsAnHttpUrl()
 
 void TestMainWindow::embeddedServerStartsServesAndStops()
 {
-    const quint16 port = freePort();
+    // The settings refuse port 0: a port of its own, held until the test ends, so that no
+    // other test takes it before the server listens or after it stops.
+    const test::ReservedPort reserved(test::ReservedPort::Use::ForAListener);
+    const quint16 port = reserved.port();
     QSettings().setValue(u"server/port"_qs, port);
     MainWindow window;
     window.restoreSession();

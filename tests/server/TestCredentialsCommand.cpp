@@ -410,15 +410,10 @@ private Q_SLOTS:
     void liveCheckUnreachable()
     {
         QCOMPARE(credentials({QStringLiteral("set")}, kGoodKey.toUtf8()).exitCode, 0);
-        quint16 closedPort = 0;
-        {
-            QTcpServer probe;
-            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-            closedPort = probe.serverPort();
-        }
+        const isobar::test::ReservedPort closed(isobar::test::ReservedPort::Use::NobodyListens);
         const Run run = credentials({QStringLiteral("status"), QStringLiteral("--check"),
                                      QStringLiteral("--accuweather-url"),
-                                     QStringLiteral("http://127.0.0.1:%1").arg(closedPort)});
+                                     QStringLiteral("http://127.0.0.1:%1").arg(closed.port())});
         QVERIFY2(run.exitCode == 6, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"check: unreachable"), qPrintable(describe(run)));
     }
