@@ -244,7 +244,7 @@ private Q_SLOTS:
         MetricsPage page;
         openAt(page, kDailyCases);
         auto *view = page.currentCard()->findChild<ChartView *>();
-        QTRY_VERIFY(view->chartScene());
+        QTRY_VERIFY_WITH_TIMEOUT(view->chartScene(), 30000);
         const QList<PublicPoint> points = page.currentCard()->shownPoints();
         // The right edge of the plot is the latest date.
         QChart *chart = nullptr;
@@ -426,7 +426,7 @@ private Q_SLOTS:
         QVERIFY(restored.openDatabase(m_database, &error));
         QCOMPARE(restored.cards().size(), 2);
         QCOMPARE(restored.currentCard(), restored.cards().at(1));
-        QTRY_VERIFY(!restored.cards().at(1)->shownPoints().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!restored.cards().at(1)->shownPoints().isEmpty(), 30000);
         QCOMPARE(restored.cards().at(1)->shownPoints().constFirst().series->geography,
                  u"Scotland"_qs);
         QCOMPARE(restored.cards().at(0)->selection().series.geography, u"England"_qs);
@@ -487,7 +487,7 @@ private Q_SLOTS:
         QCOMPARE(remote.navigator()->model()->catalogue(), local.navigator()->model()->catalogue());
         QVERIFY(chooseMetric(remote, kDailyCases));
         QTRY_VERIFY_WITH_TIMEOUT(settled(remote) && !remote.currentCard()->shownPoints().isEmpty(),
-                                 10000);
+                                 30000);
         QVERIFY(choose(combo(&remote, u"Period"_qs), u"All"_qs));
         QCOMPARE(tableRows(remote.currentCard()), tableRows(local.currentCard()));
         QCOMPARE(remote.currentCard()->selection(), local.currentCard()->selection());

@@ -247,7 +247,8 @@ private Q_SLOTS:
 
     void outlinesAndPaletteChanges()
     {
-        QTRY_VERIFY(m_view->hasOutlines());
+        // Parsed on another thread: a loaded machine may take a while.
+        QTRY_VERIFY_WITH_TIMEOUT(m_view->hasOutlines(), 30000);
         m_view->fitToData(); // the whole world
         const QPoint sahara = viewportPositionOf(*m_view, 20, 22).toPoint();
         const QPoint atlantic = viewportPositionOf(*m_view, -30, 0).toPoint();

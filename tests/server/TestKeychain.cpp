@@ -157,7 +157,7 @@ private:
         m_bareBus.start(QStringLiteral("dbus-daemon"),
                         {QStringLiteral("--config-file=") + config, QStringLiteral("--nofork"),
                          QStringLiteral("--print-address=1")});
-        if (!m_bareBus.waitForStarted(5000) || !m_bareBus.waitForReadyRead(5000))
+        if (!m_bareBus.waitForStarted(30000) || !m_bareBus.waitForReadyRead(30000))
             return {};
         const QString address = QString::fromUtf8(m_bareBus.readLine()).trimmed();
         m_bareBus.setProperty("address", address);

@@ -297,7 +297,7 @@ void TestOpenApi::serverServesTheDocument()
     const quint16 port = m_server->port();
     QFuture<test::HttpReply> reply = QtConcurrent::run(
         [port] { return test::HttpClient::request(port, "GET", "/openapi.json"); });
-    QTRY_VERIFY_WITH_TIMEOUT(reply.isFinished(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(reply.isFinished(), 60000);
     QCOMPARE(reply.result().status, 200);
     QCOMPARE(reply.result().header("content-type"), QByteArray("application/json"));
     QCOMPARE(reply.result().body, m_documentBytes);

@@ -30,9 +30,10 @@ unset DISPLAY WAYLAND_DISPLAY
 # default, so stores need no prompt.
 printf '%s' "isobar-test-keyring" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 # The daemon claims its bus name after it forks; wait for it so that a client's request does
-# not D-Bus-activate a second, locked daemon instead.
+# not D-Bus-activate a second, locked daemon instead. A minute at most: a loaded machine can be
+# slow to start it.
 owned=false
-for _ in $(seq 50); do
+for _ in $(seq 600); do
     if dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
         org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'; then
         owned=true
