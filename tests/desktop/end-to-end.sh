@@ -23,12 +23,24 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_for() {
-    for _ in $(seq 100); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
-    echo "end-to-end: $1 did not answer" >&2
-    return 1
+# Waits until FILE has COUNT lines matching REGEX, for as long as PID runs (60 s at most: a
+# loaded machine is slow to start a process, but not that slow).
+wait_for_lines() {
+    local file="$1" regex="$2" count="$3" pid="$4" deadline=$((SECONDS + 60)) found
+    while :; do
+        found="$(grep -cE "$regex" "$file" 2>/dev/null || true)"
+        [ "${found:-0}" -ge "$count" ] && return 0
+        if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+            echo "end-to-end: no $count lines matching '$regex' in $file:" >&2
+            cat "$file" >&2
+            return 1
+        fi
+        sleep 0.1
+    done
 }
+# Servers listen on port 0 and say which port they got: "listening on http://127.0.0.1:PORT/".
+listening='listening on http://127\.0\.0\.1:[0-9]+/'
+listening_port() { grep -m1 -oE "$listening" "$1" | sed -E 's|.*:([0-9]+)/$|\1|'; }
 
 # A private home: QSettings, the keyring and data folders never touch the user's own.
 export HOME="$work/home" XDG_CONFIG_HOME="$work/home/.config" XDG_DATA_HOME="$work/home/.local/share"
@@ -40,32 +52,33 @@ database="$work/isobar.db"
 "$isobar" ingest --database "$database" "$root/data/ukhsa" > "$work/ingest.log"
 
 # The weather upstream: the sandbox, sharing a throwaway key through the environment.
-sandbox_port="$(free_port)"
 export ISOBAR_SANDBOX_API_KEY="e2e-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 export ISOBAR_ACCUWEATHER_API_KEY="$ISOBAR_SANDBOX_API_KEY"
-"$isobar" accuweather-sandbox --port "$sandbox_port" > "$work/sandbox.log" 2>&1 &
-pids+=($!)
-wait_for "http://127.0.0.1:$sandbox_port/locations/v1/cities/geoposition/search?q=0,0&apikey=$ISOBAR_SANDBOX_API_KEY" || true
+"$isobar" accuweather-sandbox --port 0 > "$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+pids+=("$sandbox_pid")
+wait_for_lines "$work/sandbox.log" "$listening" 1 "$sandbox_pid"
+sandbox_port="$(listening_port "$work/sandbox.log")"
 
 # Tokens for three watch fleets and a web dashboard, from a local OIDC provider.
 "$provider" --audience isobar-e2e --scope weather:read --subject watch-fleet-eu \
     --subject watch-fleet-asia --subject watch-fleet-americas --subject dashboard-web \
     > "$work/provider.txt" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do [ "$(grep -c '^token=' "$work/provider.txt" || true)" = 4 ] && break; sleep 0.1; done
+provider_pid=$!
+pids+=("$provider_pid")
+wait_for_lines "$work/provider.txt" '^token=' 4 "$provider_pid"
 issuer="$(sed -n 's/^issuer=//p' "$work/provider.txt")"
 mapfile -t tokens < <(sed -n 's/^token=//p' "$work/provider.txt")
 [ "${#tokens[@]}" = 4 ] || { echo "end-to-end: the OIDC provider gave no tokens" >&2; exit 1; }
 
 # Traffic, recorded in the store's request log by a headless server.
-serve_port="$(free_port)"
 ISOBAR_ACCUWEATHER_URL="http://127.0.0.1:$sandbox_port" "$isobar" serve \
     --oidc-issuer "$issuer" --oidc-audience isobar-e2e \
-    --database "$database" --port "$serve_port" --rate-limit 0 > "$work/serve.log" 2>&1 &
+    --database "$database" --port 0 --rate-limit 0 > "$work/serve.log" 2>&1 &
 serve_pid=$!
 pids+=("$serve_pid")
-wait_for "http://127.0.0.1:$serve_port/health"
-base="http://127.0.0.1:$serve_port"
+wait_for_lines "$work/serve.log" "$listening" 1 "$serve_pid"
+base="http://127.0.0.1:$(listening_port "$work/serve.log")"
 request() { # token url...: one curl config group per token, answers discarded
     local token="$1"
     shift
@@ -92,10 +105,22 @@ curl -s --config "$work/urls.curl" || true
 kill -TERM "$serve_pid"
 wait "$serve_pid" || true
 
-# The desktop, on its own X server, with its embedded server on another free port.
+# The desktop, on its own X server, with its embedded server on a port of its own. Its
+# settings refuse port 0, so a port is held for this run: bound with SO_REUSEADDR and never
+# listening, the kernel gives it to no one else, while the desktop may still listen on it.
+coproc HOLDER {
+    python3 -u -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+sys.stdin.read()'
+}
+pids+=("$HOLDER_PID")
+read -r desktop_port <&"${HOLDER[0]}"
 cat > "$XDG_CONFIG_HOME/Isobar/isobar.conf" <<CONF
 [server]
-port=$(free_port)
+port=$desktop_port
 [weather]
 accuWeatherUrl=http://127.0.0.1:$sandbox_port
 CONF
