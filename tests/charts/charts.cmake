@@ -3,4 +3,3 @@ add_unit_test(NAME TestChartRequest SOURCES charts/TestChartRequest.cpp LIBS iso
 add_unit_test(NAME TestChartData SOURCES charts/TestChartData.cpp LIBS isobar_charts)
 add_unit_test(NAME TestChartRendering SOURCES charts/TestChartRendering.cpp LIBS isobar_charts)
 add_unit_test(NAME TestPngEncoder SOURCES charts/TestPngEncoder.cpp LIBS isobar_charts)
-add_unit_test(NAME TestChartCommand SOURCES charts/TestChartCommand.cpp LIBS Qt6::Gui)
