@@ -24,12 +24,13 @@ bool watchShutdownSignals(QObject *context, std::function<void()> onShutdown)
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
         return false;
     auto *notifier = new QSocketNotifier(g_signalPipe[0], QSocketNotifier::Read, context);
-    QObject::connect(notifier, &QSocketNotifier::activated, context, [notifier, onShutdown] {
-        char byte;
-        [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &byte, 1);
-        notifier->setEnabled(false);
-        onShutdown();
-    });
+    QObject::connect(notifier, &QSocketNotifier::activated, context,
+                     [notifier, onShutdown = std::move(onShutdown)] {
+                         char byte;
+                         [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &byte, 1);
+                         notifier->setEnabled(false);
+                         onShutdown();
+                     });
     struct sigaction action = {};
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);

@@ -38,7 +38,7 @@ struct ServerConfig {
     int maxPlots = 10;
     int maxRowsPerRequest = 200'000;
     int responseCacheEntries = 10'000;
-    qint64 responseCacheBytes = 64 * 1024 * 1024;
+    qint64 responseCacheBytes = qint64(64) * 1024 * 1024;
     int dataVersionPollMs = 1000; // how soon an ingest by another process reaches the cache
     AccuWeatherClient::Options upstream;
     WeatherCache::Options weather;
@@ -52,7 +52,7 @@ struct ServerConfig {
     // Charts: drawn on the GUI thread one at a time; this many may wait, more get 503.
     int maxQueuedRenders = 64;
     int chartCacheEntries = 1000;
-    qint64 chartCacheBytes = 64 * 1024 * 1024;
+    qint64 chartCacheBytes = qint64(64) * 1024 * 1024;
     AuthConfig auth;
     RateLimiter::Options rateLimit;
     QStringList corsOrigins; // none by default: browsers on other origins are refused

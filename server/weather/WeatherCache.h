@@ -67,9 +67,9 @@ public:
         double cellSizeMetres = 1000;
         qint64 currentTtlSeconds = 600;
         qint64 hourlyTtlSeconds = 1800;
-        qint64 dailyTtlSeconds = 6 * 3600;
-        qint64 locationTtlSeconds = 30 * 24 * 3600;
-        qint64 maxStaleSeconds = 6 * 3600;
+        qint64 dailyTtlSeconds = qint64(6) * 3600;
+        qint64 locationTtlSeconds = qint64(30) * 24 * 3600;
+        qint64 maxStaleSeconds = qint64(6) * 3600;
         qint64 refreshRetrySeconds = 30; // after a failed refresh, before the next attempt
         int maxEntries = 50'000;
         int maxLocations = 500'000;
