@@ -6,13 +6,13 @@ namespace isobar {
 
 // What one connection may cost the server; every limit is configurable (see README).
 struct HttpLimits {
-    qsizetype maxHeaderBytes = qsizetype(16) * 1024; // request line + headers; over it: 413
-    qsizetype maxBodyBytes = qsizetype(1024) * 1024; // declared or streamed body; over it: 413
-    int requestTimeoutMs = 10'000;                   // first byte to complete request; over it: 408
-    int idleTimeoutMs = 30'000;                      // keep-alive wait for the next request
-    int firstByteTimeoutMs = 10'000;                 // a new connection silent this long is closed
-    int maxPipelined = 16;                           // requests parsed ahead of their responses
-    int maxConnections = 2048;                       // beyond it new connections get 503
+    qsizetype maxHeaderBytes = 16'384;  // request line + headers; over it: 413
+    qsizetype maxBodyBytes = 1'048'576; // declared or streamed body; over it: 413
+    int requestTimeoutMs = 10'000;      // first byte to complete request; over it: 408
+    int idleTimeoutMs = 30'000;         // keep-alive wait for the next request
+    int firstByteTimeoutMs = 10'000;    // a new connection silent this long is closed
+    int maxPipelined = 16;              // requests parsed ahead of their responses
+    int maxConnections = 2048;          // beyond it new connections get 503
     int maxConnectionsPerAddress = 128; // from one IPv4 address or IPv6 /64; beyond: 503
     int listenBacklog = 1024;           // connections the kernel queues before accepting
 };
