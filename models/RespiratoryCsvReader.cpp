@@ -86,6 +86,179 @@ std::optional<QDate> parseDayMonthYear(QByteArrayView text)
     return date.isValid() ? std::optional(date) : std::nullopt;
 }
 
+// Where this file's messages go, each naming the file and the line.
+struct LineErrors {
+    const QString &fileName;
+    qint64 lineNumber;
+    ValidationErrors &errors;
+
+    void add(const QString &why) const
+    {
+        errors.add(QStringLiteral("%1: line %2: %3").arg(fileName).arg(lineNumber).arg(why));
+    }
+    void field(Column column, const QString &why) const
+    {
+        errors.add(QStringLiteral("%1: line %2: field '%3': %4")
+                       .arg(fileName)
+                       .arg(lineNumber)
+                       .arg(QLatin1String(kColumnNames[column]), why));
+    }
+};
+
+using ColumnPositions = std::array<qsizetype, ColumnCount>;
+
+// Maps header names to columns: any order, every known column required, nothing else.
+std::optional<ColumnPositions> readHeader(QByteArrayView line, const QString &fileName,
+                                          ValidationErrors &errors)
+{
+    QList<QByteArrayView> cells;
+    splitLine(line.trimmed(), cells);
+    ColumnPositions position;
+    position.fill(-1);
+    for (qsizetype i = 0; i < cells.size(); ++i) {
+        const QByteArrayView name = cells[i].trimmed();
+        const auto known = std::find_if(kColumnNames.begin(), kColumnNames.end(),
+                                        [&](const char *c) { return name == c; });
+        if (known == kColumnNames.end())
+            errors.add(QStringLiteral("%1: line 1: unknown column '%2'")
+                           .arg(fileName, QString::fromUtf8(name)));
+        else
+            position[known - kColumnNames.begin()] = i;
+    }
+    for (int c = 0; c < ColumnCount; ++c) {
+        if (position[c] < 0)
+            errors.add(QStringLiteral("%1: line 1: missing column '%2'")
+                           .arg(fileName, QLatin1String(kColumnNames[c])));
+    }
+    if (!errors.isEmpty())
+        return std::nullopt;
+    return position;
+}
+
+// The row's fields in column order; false (and a message) when it has too few or too many.
+bool splitRow(QByteArrayView line, const ColumnPositions &position, QList<QByteArrayView> &cells,
+              Fields &fields, const LineErrors &report)
+{
+    if (splitLine(line, cells) != ColumnCount) {
+        report.errors.add(QStringLiteral("%1: line %2: %3 fields, expected %4")
+                              .arg(report.fileName)
+                              .arg(report.lineNumber)
+                              .arg(cells.size())
+                              .arg(int(ColumnCount)));
+        return false;
+    }
+    for (int c = 0; c < ColumnCount; ++c)
+        fields[c] = cells[position[c]].trimmed();
+    return true;
+}
+
+// A row's values once every field checked out. Without a value (NA) the row is only counted.
+struct RowValues {
+    bool missing = false;
+    QDate date;
+    int epiweek = 0;
+    double value = 0;
+};
+
+// Checks every field and reports each one that is wrong, so one pass over a broken file lists
+// all its problems.
+std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
+{
+    bool rowOk = true;
+    auto fail = [&](Column column, const QString &why) {
+        report.field(column, why);
+        rowOk = false;
+    };
+    for (Column required :
+         {ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName, Stratum}) {
+        if (f[required].isEmpty())
+            fail(required, QStringLiteral("must not be empty"));
+    }
+    if (f[Sex] != "all" && f[Sex] != "male" && f[Sex] != "female")
+        fail(Sex,
+             QStringLiteral("'%1' is not one of all, male, female").arg(QString::fromUtf8(f[Sex])));
+    if (f[Period] != "daily" && f[Period] != "weekly")
+        fail(Period,
+             QStringLiteral("'%1' is not daily or weekly").arg(QString::fromUtf8(f[Period])));
+    const auto year = parseInt(f[Year]);
+    if (!year || *year < 1900 || *year > 2200)
+        fail(Year, QStringLiteral("'%1' is not a year").arg(QString::fromUtf8(f[Year])));
+
+    RowValues row;
+    // A row without a value may lack its week and date too ("NA"): it is skipped whole.
+    row.missing = f[MetricValue] == "NA";
+    const bool undated = row.missing && f[Epiweek] == "NA" && f[Date] == "NA";
+    const auto epiweek = parseInt(f[Epiweek]);
+    if (!undated && (!epiweek || *epiweek < 1 || *epiweek > 53))
+        fail(Epiweek,
+             QStringLiteral("'%1' is not a week number 1-53").arg(QString::fromUtf8(f[Epiweek])));
+    const auto date = parseDayMonthYear(f[Date]);
+    if (!undated && !date)
+        fail(Date, QStringLiteral("'%1' is not a d/m/Y date").arg(QString::fromUtf8(f[Date])));
+    if (!row.missing) {
+        const QByteArrayView text = f[MetricValue];
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), row.value);
+        if (ec != std::errc() || end != text.data() + text.size() || text.isEmpty()
+            || !std::isfinite(row.value))
+            fail(MetricValue,
+                 QStringLiteral("'%1' is not a number or NA").arg(QString::fromUtf8(text)));
+    }
+    if (!rowOk)
+        return std::nullopt;
+    row.date = date.value_or(QDate());
+    row.epiweek = epiweek.value_or(0);
+    return row;
+}
+
+// Rows of one series come together: each row identity's series id is kept, so the writer
+// looks the dimensions up once per series rather than once per row.
+class SeriesIds
+{
+public:
+    explicit SeriesIds(MetricsWriter &writer)
+        : m_writer(writer)
+    {}
+
+    std::optional<qint64> idFor(const Fields &f, QString *error)
+    {
+        m_identity.clear();
+        for (Column c : {ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName,
+                         Stratum, Sex, Period}) {
+            m_identity.append(f[c].data(), f[c].size());
+            m_identity.append('\x1f');
+        }
+        const auto known = m_ids.constFind(m_identity);
+        if (known != m_ids.constEnd())
+            return *known;
+        const auto id = m_writer.seriesId(seriesKey(f), error);
+        if (id)
+            m_ids.insert(m_identity, *id);
+        return id;
+    }
+
+private:
+    static SeriesKey seriesKey(const Fields &f)
+    {
+        SeriesKey key;
+        key.theme = unquote(f[ParentTheme]);
+        key.subTheme = unquote(f[ChildTheme]);
+        key.topic = unquote(f[Topic]);
+        key.geographyType = unquote(f[GeographyType]);
+        key.geography = unquote(f[Geography]);
+        key.metric = unquote(f[MetricName]);
+        key.metricGroup = RespiratoryCsvReader::metricGroupFor(key.metric);
+        key.stratum = unquote(f[Stratum]);
+        key.sex = unquote(f[Sex]);
+        key.age = QStringLiteral("all");
+        key.frequency = unquote(f[Period]);
+        return key;
+    }
+
+    MetricsWriter &m_writer;
+    QHash<QByteArray, qint64> m_ids;
+    QByteArray m_identity;
+};
+
 } // namespace
 
 QString RespiratoryCsvReader::metricGroupFor(QStringView metricName)
@@ -106,153 +279,45 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
                                 MetricsWriter &writer, ValidationErrors &errors,
                                 const Progress &progress)
 {
-    QByteArray line = input.readLine();
-    QList<QByteArrayView> cells;
-    splitLine(QByteArrayView(line).trimmed(), cells);
-
-    // Map header names to columns: any order, every known column required, nothing else.
-    std::array<qsizetype, ColumnCount> position;
-    position.fill(-1);
-    for (qsizetype i = 0; i < cells.size(); ++i) {
-        const QByteArrayView name = cells[i].trimmed();
-        const auto known = std::find_if(kColumnNames.begin(), kColumnNames.end(),
-                                        [&](const char *c) { return name == c; });
-        if (known == kColumnNames.end())
-            errors.add(QStringLiteral("%1: line 1: unknown column '%2'")
-                           .arg(fileName, QString::fromUtf8(name)));
-        else
-            position[known - kColumnNames.begin()] = i;
-    }
-    for (int c = 0; c < ColumnCount; ++c) {
-        if (position[c] < 0)
-            errors.add(QStringLiteral("%1: line 1: missing column '%2'")
-                           .arg(fileName, QLatin1String(kColumnNames[c])));
-    }
-    if (!errors.isEmpty())
+    const auto position = readHeader(input.readLine(), fileName, errors);
+    if (!position)
         return;
-
-    // Rows of one series come together; remember each row identity's series id.
-    QHash<QByteArray, qint64> seriesByIdentity;
-    QByteArray identity;
+    SeriesIds series(writer);
+    QList<QByteArrayView> cells;
+    Fields fields;
     QString error;
     qint64 lineNumber = 1;
-    Fields f;
     while (!input.atEnd()) {
-        line = input.readLine();
+        const QByteArray line = input.readLine();
         ++lineNumber;
         if ((lineNumber & 0x3fff) == 0 && progress)
             progress(input.pos());
         const QByteArrayView trimmed = QByteArrayView(line).trimmed();
         if (trimmed.isEmpty())
             continue;
-        if (splitLine(trimmed, cells) != ColumnCount) {
-            errors.add(QStringLiteral("%1: line %2: %3 fields, expected %4")
-                           .arg(fileName)
-                           .arg(lineNumber)
-                           .arg(cells.size())
-                           .arg(int(ColumnCount)));
+        const LineErrors report{fileName, lineNumber, errors};
+        if (!splitRow(trimmed, *position, cells, fields, report))
             continue;
-        }
-        for (int c = 0; c < ColumnCount; ++c)
-            f[c] = cells[position[c]].trimmed();
-
-        auto fail = [&](Column column, const QString &why) {
-            errors.add(QStringLiteral("%1: line %2: field '%3': %4")
-                           .arg(fileName)
-                           .arg(lineNumber)
-                           .arg(QLatin1String(kColumnNames[column]), why));
-        };
-        bool rowOk = true;
-        for (Column required :
-             {ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName, Stratum}) {
-            if (f[required].isEmpty()) {
-                fail(required, QStringLiteral("must not be empty"));
-                rowOk = false;
-            }
-        }
-        if (f[Sex] != "all" && f[Sex] != "male" && f[Sex] != "female") {
-            fail(Sex, QStringLiteral("'%1' is not one of all, male, female")
-                          .arg(QString::fromUtf8(f[Sex])));
-            rowOk = false;
-        }
-        if (f[Period] != "daily" && f[Period] != "weekly") {
-            fail(Period,
-                 QStringLiteral("'%1' is not daily or weekly").arg(QString::fromUtf8(f[Period])));
-            rowOk = false;
-        }
-        const auto year = parseInt(f[Year]);
-        if (!year || *year < 1900 || *year > 2200) {
-            fail(Year, QStringLiteral("'%1' is not a year").arg(QString::fromUtf8(f[Year])));
-            rowOk = false;
-        }
-        // A row without a value may lack its week and date too ("NA"): it is skipped whole.
-        const bool missing = f[MetricValue] == "NA";
-        const bool undated = missing && f[Epiweek] == "NA" && f[Date] == "NA";
-        const auto epiweek = parseInt(f[Epiweek]);
-        if (!undated && (!epiweek || *epiweek < 1 || *epiweek > 53)) {
-            fail(Epiweek, QStringLiteral("'%1' is not a week number 1-53")
-                              .arg(QString::fromUtf8(f[Epiweek])));
-            rowOk = false;
-        }
-        const auto date = parseDayMonthYear(f[Date]);
-        if (!undated && !date) {
-            fail(Date, QStringLiteral("'%1' is not a d/m/Y date").arg(QString::fromUtf8(f[Date])));
-            rowOk = false;
-        }
-        double value = 0;
-        if (!missing) {
-            const auto [end, ec] = std::from_chars(
-                f[MetricValue].data(), f[MetricValue].data() + f[MetricValue].size(), value);
-            if (ec != std::errc() || end != f[MetricValue].data() + f[MetricValue].size()
-                || f[MetricValue].isEmpty() || !std::isfinite(value)) {
-                fail(MetricValue, QStringLiteral("'%1' is not a number or NA")
-                                      .arg(QString::fromUtf8(f[MetricValue])));
-                rowOk = false;
-            }
-        }
+        const auto row = validateRow(fields, report);
         // Once the file is known to be rejected, validate the rest without writing.
-        if (!rowOk || !errors.isEmpty())
+        if (!row || !errors.isEmpty())
             continue;
-        if (missing) {
+        if (row->missing) {
             writer.countSkipped();
             continue;
         }
-
-        identity.clear();
-        for (Column c : {ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName,
-                         Stratum, Sex, Period}) {
-            identity.append(f[c].data(), f[c].size());
-            identity.append('\x1f');
-        }
-        auto known = seriesByIdentity.constFind(identity);
-        if (known == seriesByIdentity.constEnd()) {
-            SeriesKey key;
-            key.theme = unquote(f[ParentTheme]);
-            key.subTheme = unquote(f[ChildTheme]);
-            key.topic = unquote(f[Topic]);
-            key.geographyType = unquote(f[GeographyType]);
-            key.geography = unquote(f[Geography]);
-            key.metric = unquote(f[MetricName]);
-            key.metricGroup = metricGroupFor(key.metric);
-            key.stratum = unquote(f[Stratum]);
-            key.sex = unquote(f[Sex]);
-            key.age = QStringLiteral("all");
-            key.frequency = unquote(f[Period]);
-            const auto id = writer.seriesId(key, &error);
-            if (!id) {
-                errors.add(
-                    QStringLiteral("%1: line %2: %3").arg(fileName).arg(lineNumber).arg(error));
-                continue;
-            }
-            known = seriesByIdentity.insert(identity, *id);
+        const auto seriesId = series.idFor(fields, &error);
+        if (!seriesId) {
+            report.add(error);
+            continue;
         }
         TimeSeriesPoint point;
-        point.date = *date;
-        point.epiweek = *epiweek;
-        point.value = value;
+        point.date = row->date;
+        point.epiweek = row->epiweek;
+        point.value = row->value;
         point.refreshDate = refreshDate;
-        if (!writer.addPoint(*known, point, &error))
-            errors.add(QStringLiteral("%1: line %2: %3").arg(fileName).arg(lineNumber).arg(error));
+        if (!writer.addPoint(*seriesId, point, &error))
+            report.add(error);
     }
     if (progress)
         progress(input.pos());
