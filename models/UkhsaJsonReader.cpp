@@ -155,10 +155,8 @@ const QRegularExpression &geographyCodeShape()
     return shape;
 }
 
-} // namespace
-
-void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
-                           MetricsWriter &writer, ValidationErrors &errors)
+std::optional<QJsonObject> parseDocument(const QByteArray &content, const QString &fileName,
+                                         ValidationErrors &errors)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(content, &parseError);
@@ -167,13 +165,25 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
                        .arg(fileName)
                        .arg(parseError.offset)
                        .arg(parseError.errorString()));
-        return;
+        return std::nullopt;
     }
     if (!document.isObject()) {
         errors.add(QStringLiteral("%1: the top level must be a JSON object").arg(fileName));
-        return;
+        return std::nullopt;
     }
-    const QJsonObject root = document.object();
+    return document.object();
+}
+
+// The series all of a file's records belong to, and the field that holds the records.
+struct FileHeader {
+    SeriesKey key;
+    qint64 refreshDate = 0;
+    QString recordsField; // "data" for headline records, "time_series" for points
+};
+
+std::optional<FileHeader> readHeader(const QJsonObject &root, const QString &fileName,
+                                     ValidationErrors &errors)
+{
     RecordChecker header(errors, fileName);
     header.rejectUnknown(root, kHeaderFields);
 
@@ -182,10 +192,11 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
     if (hasTimeSeries == hasHeadline) {
         header.fail(QStringLiteral("time_series"),
                     QStringLiteral("a file holds exactly one of 'time_series' or 'data'"));
-        return;
+        return std::nullopt;
     }
 
-    SeriesKey key;
+    FileHeader file;
+    SeriesKey &key = file.key;
     key.kind = hasHeadline ? SeriesKind::Headline : SeriesKind::TimeSeries;
     key.theme = header.text(root, u"parent_theme"_qs);
     key.subTheme = header.text(root, u"child_theme"_qs);
@@ -206,89 +217,161 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
             QStringLiteral("'%1' is not a letter followed by eight digits").arg(key.geographyCode));
     const auto refresh = header.timestamp(root, u"refresh_date"_qs, false);
 
-    const QString recordsField = hasHeadline ? u"data"_qs : u"time_series"_qs;
-    if (!root.value(recordsField).isArray()) {
-        header.fail(recordsField, QStringLiteral("must be an array"));
-        return;
+    file.recordsField = hasHeadline ? u"data"_qs : u"time_series"_qs;
+    if (!root.value(file.recordsField).isArray()) {
+        header.fail(file.recordsField, QStringLiteral("must be an array"));
+        return std::nullopt;
     }
     if (!header.ok())
-        return;
+        return std::nullopt;
+    file.refreshDate = *refresh;
+    return file;
+}
 
+// The fields every record has, headline or point.
+struct RecordBasics {
+    std::optional<double> value; // null: the record is counted as skipped
+    std::optional<qint64> embargo;
+    bool isPublic = true;
+};
+
+HeadlinePoint headlineFrom(RecordChecker &record, const QJsonObject &object)
+{
+    HeadlinePoint point;
+    point.periodStart = record.date(object, u"period_start"_qs);
+    point.periodEnd = record.date(object, u"period_end"_qs);
+    point.upperConfidence = record.number(object, u"upper_confidence"_qs, false);
+    point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
+    if (point.periodStart.isValid() && point.periodEnd.isValid()
+        && point.periodEnd < point.periodStart)
+        record.fail(QStringLiteral("period_end"), QStringLiteral("is before period_start"));
+    return point;
+}
+
+TimeSeriesPoint pointFrom(RecordChecker &record, const QJsonObject &object)
+{
+    TimeSeriesPoint point;
+    point.date = record.date(object, u"date"_qs);
+    point.epiweek = record.epiweek(object);
+    point.inReportingDelay = record.boolean(object, u"in_reporting_delay_period"_qs, false, false);
+    point.upperConfidence = record.number(object, u"upper_confidence"_qs, false);
+    point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
+    if (point.upperConfidence && point.lowerConfidence
+        && *point.lowerConfidence > *point.upperConfidence)
+        record.fail(QStringLiteral("lower_confidence"),
+                    QStringLiteral("is above upper_confidence"));
+    return point;
+}
+
+// Checks each record of one file and writes the valid ones to its series.
+class RecordReader
+{
+public:
+    RecordReader(const QString &fileName, const FileHeader &header, qint64 seriesId,
+                 MetricsWriter &writer, ValidationErrors &errors)
+        : m_fileName(fileName)
+        , m_header(header)
+        , m_headline(header.key.kind == SeriesKind::Headline)
+        , m_offSensitive(QFileInfo(fileName).fileName().startsWith(u"OFF-SENS_"))
+        , m_seriesId(seriesId)
+        , m_writer(writer)
+        , m_errors(errors)
+    {}
+
+    void read(const QJsonValue &value, qsizetype index)
+    {
+        RecordChecker record(
+            m_errors,
+            QStringLiteral("%1: %2[%3]").arg(m_fileName, m_header.recordsField).arg(index));
+        if (!value.isObject()) {
+            record.fail(m_header.recordsField, QStringLiteral("each record must be a JSON object"));
+            return;
+        }
+        const QJsonObject object = value.toObject();
+        record.rejectUnknown(object, m_headline ? kHeadlineFields : kPointFields);
+        const RecordBasics basics = basicsFrom(record, object);
+        if (m_headline)
+            write(headlineFrom(record, object), basics, record, index);
+        else
+            write(pointFrom(record, object), basics, record, index);
+    }
+
+private:
+    RecordBasics basicsFrom(RecordChecker &record, const QJsonObject &object) const
+    {
+        RecordBasics basics;
+        basics.value = record.number(object, u"metric_value"_qs, true);
+        basics.embargo = record.timestamp(object, u"embargo"_qs, true);
+        basics.isPublic = record.boolean(object, u"is_public"_qs, true, true);
+        if (record.ok() && basics.isPublic == m_offSensitive)
+            record.fail(QStringLiteral("is_public"),
+                        m_offSensitive ? QStringLiteral("must be false in an OFF-SENS_ file")
+                                       : QStringLiteral("must be true outside OFF-SENS_ files"));
+        return basics;
+    }
+
+    template <typename Point>
+    void write(Point point, const RecordBasics &basics, const RecordChecker &record,
+               qsizetype index)
+    {
+        // Once the file is known to be rejected, the rest is validated without writing.
+        if (!record.ok() || !m_errors.isEmpty())
+            return;
+        if (!basics.value) {
+            m_writer.countSkipped();
+            return;
+        }
+        point.value = *basics.value;
+        point.embargo = basics.embargo;
+        point.isPublic = basics.isPublic;
+        point.refreshDate = m_header.refreshDate;
+        QString error;
+        if (!add(point, &error))
+            m_errors.add(QStringLiteral("%1: %2[%3]: %4")
+                             .arg(m_fileName, m_header.recordsField)
+                             .arg(index)
+                             .arg(error));
+    }
+
+    bool add(const HeadlinePoint &point, QString *error)
+    {
+        return m_writer.addHeadline(m_seriesId, point, error);
+    }
+    bool add(const TimeSeriesPoint &point, QString *error)
+    {
+        return m_writer.addPoint(m_seriesId, point, error);
+    }
+
+    const QString &m_fileName;
+    const FileHeader &m_header;
+    const bool m_headline;
+    const bool m_offSensitive;
+    const qint64 m_seriesId;
+    MetricsWriter &m_writer;
+    ValidationErrors &m_errors;
+};
+
+} // namespace
+
+void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
+                           MetricsWriter &writer, ValidationErrors &errors)
+{
+    const auto root = parseDocument(content, fileName, errors);
+    if (!root)
+        return;
+    const auto header = readHeader(*root, fileName, errors);
+    if (!header)
+        return;
     QString error;
-    const auto seriesId = writer.seriesId(key, &error);
+    const auto seriesId = writer.seriesId(header->key, &error);
     if (!seriesId) {
         errors.add(QStringLiteral("%1: %2").arg(fileName, error));
         return;
     }
-
-    const bool offSensitive = QFileInfo(fileName).fileName().startsWith(u"OFF-SENS_");
-    const QJsonArray records = root.value(recordsField).toArray();
-    for (qsizetype i = 0; i < records.size(); ++i) {
-        RecordChecker record(errors,
-                             QStringLiteral("%1: %2[%3]").arg(fileName, recordsField).arg(i));
-        if (!records[i].isObject()) {
-            record.fail(recordsField, QStringLiteral("each record must be a JSON object"));
-            continue;
-        }
-        const QJsonObject object = records[i].toObject();
-        record.rejectUnknown(object, hasHeadline ? kHeadlineFields : kPointFields);
-        const auto value = record.number(object, u"metric_value"_qs, true);
-        const auto embargo = record.timestamp(object, u"embargo"_qs, true);
-        const bool isPublic = record.boolean(object, u"is_public"_qs, true, true);
-        if (record.ok() && isPublic == offSensitive)
-            record.fail(QStringLiteral("is_public"),
-                        offSensitive ? QStringLiteral("must be false in an OFF-SENS_ file")
-                                     : QStringLiteral("must be true outside OFF-SENS_ files"));
-
-        if (hasHeadline) {
-            HeadlinePoint point;
-            point.periodStart = record.date(object, u"period_start"_qs);
-            point.periodEnd = record.date(object, u"period_end"_qs);
-            point.upperConfidence = record.number(object, u"upper_confidence"_qs, false);
-            point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
-            if (point.periodStart.isValid() && point.periodEnd.isValid()
-                && point.periodEnd < point.periodStart)
-                record.fail(QStringLiteral("period_end"), QStringLiteral("is before period_start"));
-            if (!record.ok() || !errors.isEmpty())
-                continue;
-            if (!value) {
-                writer.countSkipped();
-                continue;
-            }
-            point.value = *value;
-            point.embargo = embargo;
-            point.isPublic = isPublic;
-            point.refreshDate = *refresh;
-            if (!writer.addHeadline(*seriesId, point, &error))
-                errors.add(
-                    QStringLiteral("%1: %2[%3]: %4").arg(fileName, recordsField).arg(i).arg(error));
-        } else {
-            TimeSeriesPoint point;
-            point.date = record.date(object, u"date"_qs);
-            point.epiweek = record.epiweek(object);
-            point.inReportingDelay =
-                record.boolean(object, u"in_reporting_delay_period"_qs, false, false);
-            point.upperConfidence = record.number(object, u"upper_confidence"_qs, false);
-            point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
-            if (point.upperConfidence && point.lowerConfidence
-                && *point.lowerConfidence > *point.upperConfidence)
-                record.fail(QStringLiteral("lower_confidence"),
-                            QStringLiteral("is above upper_confidence"));
-            if (!record.ok() || !errors.isEmpty())
-                continue;
-            if (!value) {
-                writer.countSkipped();
-                continue;
-            }
-            point.value = *value;
-            point.embargo = embargo;
-            point.isPublic = isPublic;
-            point.refreshDate = *refresh;
-            if (!writer.addPoint(*seriesId, point, &error))
-                errors.add(
-                    QStringLiteral("%1: %2[%3]: %4").arg(fileName, recordsField).arg(i).arg(error));
-        }
-    }
+    RecordReader records(fileName, *header, *seriesId, writer, errors);
+    const QJsonArray array = root->value(header->recordsField).toArray();
+    for (qsizetype i = 0; i < array.size(); ++i)
+        records.read(array[i], i);
 }
 
 } // namespace isobar
