@@ -127,6 +127,139 @@ private:
     bool m_failed = false;
 };
 
+void readFormat(BodyReader &read, const QJsonObject &body, ChartRequest &request)
+{
+    const QString format = read.text(body, "file_format", QStringLiteral("file_format")).toLower();
+    if (format == u"png")
+        request.format = ChartFormat::Png;
+    else if (format == u"jpg" || format == u"jpeg")
+        request.format = ChartFormat::Jpeg;
+    else if (format.isEmpty() || format == u"svg")
+        request.format = ChartFormat::Svg;
+    else
+        read.fail(QStringLiteral("file_format"),
+                  QStringLiteral("must be png, svg, jpg or jpeg, got '%1'").arg(format));
+}
+
+void readAxes(BodyReader &read, const QJsonObject &body, ChartRequest &request)
+{
+    const QString xAxis = read.text(body, "x_axis", QStringLiteral("x_axis"));
+    if (!xAxis.isEmpty()) {
+        const auto axis = axisNamed(xAxis);
+        if (!axis)
+            read.fail(QStringLiteral("x_axis"),
+                      QStringLiteral("must be date, age, stratum, sex or geography, got '%1'")
+                          .arg(xAxis));
+        else
+            request.xAxis = *axis;
+    }
+    // For line and bar charts y is the metric's value; a heatmap's rows are a category.
+    const QString yAxis = read.text(body, "y_axis", QStringLiteral("y_axis"));
+    if (!yAxis.isEmpty() && yAxis != u"metric") {
+        const auto axis = axisNamed(yAxis);
+        if (!axis || *axis == ChartAxis::Date)
+            read.fail(QStringLiteral("y_axis"),
+                      QStringLiteral("must be metric, age, stratum, sex or geography, got '%1'")
+                          .arg(yAxis));
+        else
+            request.categoryAxis = *axis;
+    }
+    request.xAxisTitle = read.text(body, "x_axis_title", QStringLiteral("x_axis_title"));
+    request.yAxisTitle = read.text(body, "y_axis_title", QStringLiteral("y_axis_title"));
+    request.yMinimum = read.number(body, "y_axis_minimum_value");
+    request.yMaximum = read.number(body, "y_axis_maximum_value");
+    if (request.yMinimum && request.yMaximum && *request.yMaximum <= *request.yMinimum)
+        read.fail(QStringLiteral("y_axis_maximum_value"),
+                  QStringLiteral("must be greater than y_axis_minimum_value"));
+}
+
+// A plot's `chart_type`; every plot must have the first plot's (null for the first itself).
+void readChartType(BodyReader &read, const QString &typeName, const QString &field,
+                   const ChartPlot *firstPlot, ChartPlot &plot)
+{
+    bool knownType = typeName.isEmpty();
+    for (const TypeName &entry : kTypeNames) {
+        if (typeName == QLatin1String(entry.name)) {
+            plot.type = entry.type;
+            knownType = true;
+        }
+    }
+    if (!knownType) {
+        QStringList names;
+        for (const TypeName &entry : kTypeNames)
+            names << QLatin1String(entry.name);
+        read.fail(
+            field,
+            QStringLiteral("unknown chart type '%1'; one of: %2").arg(typeName, names.join(u", ")));
+    }
+    if (firstPlot && plot.type != firstPlot->type)
+        read.fail(field, QStringLiteral("every plot of a chart has the same chart_type ('%1')")
+                             .arg(chartTypeName(firstPlot->type)));
+}
+
+// Only the first problem is reported, so the order of these checks decides which one that is.
+ChartPlot readPlot(BodyReader &read, const QJsonObject &object, const QString &prefix, QDate today,
+                   const ChartPlot *firstPlot)
+{
+    auto field = [&](const char *name) -> QString { return prefix + QLatin1String(name); };
+    auto text = [&](const char *name) { return read.text(object, name, field(name)); };
+
+    ChartPlot plot;
+    FieldProblem problem;
+    const std::optional<PointSelection> selection =
+        readPlotSelection(object, prefix, today, &problem);
+    if (selection)
+        plot.selection = *selection;
+    else
+        read.fail(problem.field, problem.detail);
+
+    readChartType(read, text("chart_type"), field("chart_type"), firstPlot, plot);
+
+    plot.label = text("label");
+    const QString colourName = text("line_colour");
+    if (!colourName.isEmpty()) {
+        plot.colour = ChartPalette::colour(colourName);
+        if (!plot.colour)
+            read.fail(field("line_colour"),
+                      QStringLiteral("unknown colour '%1'; one of: %2")
+                          .arg(colourName, ChartPalette::names().join(u", ")));
+    }
+    const QString lineType = text("line_type").toUpper();
+    if (lineType == u"DASH")
+        plot.dashed = true;
+    else if (!lineType.isEmpty() && lineType != u"SOLID")
+        read.fail(field("line_type"),
+                  QStringLiteral("must be SOLID or DASH, got '%1'").arg(lineType));
+    plot.smooth = read.flag(object, "use_smooth_lines", field("use_smooth_lines"));
+    plot.confidenceBand = read.flag(object, "confidence_intervals", field("confidence_intervals"));
+    return plot;
+}
+
+void readPlots(BodyReader &read, const QJsonArray &plots, QDate today, ChartRequest &request)
+{
+    if (plots.size() > ChartRequest::kMaxPlots)
+        read.fail(QStringLiteral("plots"), QStringLiteral("at most %1 plots per chart, got %2")
+                                               .arg(ChartRequest::kMaxPlots)
+                                               .arg(plots.size()));
+    for (qsizetype i = 0; i < plots.size() && !read.failed(); ++i) {
+        const QString prefix = QStringLiteral("plots[%1].").arg(i);
+        if (!plots[i].isObject()) {
+            read.fail(prefix.chopped(1), QStringLiteral("must be a JSON object"));
+            break;
+        }
+        const ChartPlot *firstPlot =
+            request.plots.isEmpty() ? nullptr : &request.plots.constFirst();
+        const ChartPlot plot = readPlot(read, plots[i].toObject(), prefix, today, firstPlot);
+        request.plots.append(plot);
+    }
+    if (!read.failed() && request.type() == ChartType::Waffle
+        && request.plots.size() > ChartRequest::kMaxWafflePlots)
+        read.fail(QStringLiteral("plots"),
+                  QStringLiteral("a waffle chart shows at most %1 percentages, got %2 plots")
+                      .arg(ChartRequest::kMaxWafflePlots)
+                      .arg(request.plots.size()));
+}
+
 } // namespace
 
 QString chartTypeName(ChartType type)
@@ -169,127 +302,17 @@ std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate t
 {
     BodyReader read(error);
     ChartRequest request;
-
-    const QString format = read.text(body, "file_format", QStringLiteral("file_format")).toLower();
-    if (format == u"png")
-        request.format = ChartFormat::Png;
-    else if (format == u"jpg" || format == u"jpeg")
-        request.format = ChartFormat::Jpeg;
-    else if (format.isEmpty() || format == u"svg")
-        request.format = ChartFormat::Svg;
-    else
-        read.fail(QStringLiteral("file_format"),
-                  QStringLiteral("must be png, svg, jpg or jpeg, got '%1'").arg(format));
-
+    readFormat(read, body, request);
     request.size.setWidth(read.size(body, "chart_width", 515));
     request.size.setHeight(read.size(body, "chart_height", 220));
+    readAxes(read, body, request);
 
-    const QString xAxis = read.text(body, "x_axis", QStringLiteral("x_axis"));
-    if (!xAxis.isEmpty()) {
-        const auto axis = axisNamed(xAxis);
-        if (!axis)
-            read.fail(QStringLiteral("x_axis"),
-                      QStringLiteral("must be date, age, stratum, sex or geography, got '%1'")
-                          .arg(xAxis));
-        else
-            request.xAxis = *axis;
-    }
-    // For line and bar charts y is the metric's value; a heatmap's rows are a category.
-    const QString yAxis = read.text(body, "y_axis", QStringLiteral("y_axis"));
-    if (!yAxis.isEmpty() && yAxis != u"metric") {
-        const auto axis = axisNamed(yAxis);
-        if (!axis || *axis == ChartAxis::Date)
-            read.fail(QStringLiteral("y_axis"),
-                      QStringLiteral("must be metric, age, stratum, sex or geography, got '%1'")
-                          .arg(yAxis));
-        else
-            request.categoryAxis = *axis;
-    }
-    request.xAxisTitle = read.text(body, "x_axis_title", QStringLiteral("x_axis_title"));
-    request.yAxisTitle = read.text(body, "y_axis_title", QStringLiteral("y_axis_title"));
-    request.yMinimum = read.number(body, "y_axis_minimum_value");
-    request.yMaximum = read.number(body, "y_axis_maximum_value");
-    if (request.yMinimum && request.yMaximum && *request.yMaximum <= *request.yMinimum)
-        read.fail(QStringLiteral("y_axis_maximum_value"),
-                  QStringLiteral("must be greater than y_axis_minimum_value"));
-
-    const QJsonValue plotsValue = body.value(u"plots");
-    if (!plotsValue.isArray() || plotsValue.toArray().isEmpty()) {
+    const QJsonValue plots = body.value(u"plots");
+    if (!plots.isArray() || plots.toArray().isEmpty()) {
         read.fail(QStringLiteral("plots"), QStringLiteral("must be a non-empty array"));
         return std::nullopt;
     }
-    const QJsonArray plots = plotsValue.toArray();
-    if (plots.size() > kMaxPlots)
-        read.fail(
-            QStringLiteral("plots"),
-            QStringLiteral("at most %1 plots per chart, got %2").arg(kMaxPlots).arg(plots.size()));
-
-    for (qsizetype i = 0; i < plots.size() && !read.failed(); ++i) {
-        const QString prefix = QStringLiteral("plots[%1].").arg(i);
-        if (!plots[i].isObject()) {
-            read.fail(prefix.chopped(1), QStringLiteral("must be a JSON object"));
-            break;
-        }
-        const QJsonObject object = plots[i].toObject();
-        auto field = [&](const char *name) -> QString { return prefix + QLatin1String(name); };
-        auto text = [&](const char *name) { return read.text(object, name, field(name)); };
-
-        ChartPlot plot;
-        FieldProblem problem;
-        const std::optional<PointSelection> selection =
-            readPlotSelection(object, prefix, today, &problem);
-        if (selection)
-            plot.selection = *selection;
-        else
-            read.fail(problem.field, problem.detail);
-
-        const QString typeName = text("chart_type");
-        bool knownType = typeName.isEmpty();
-        for (const TypeName &entry : kTypeNames) {
-            if (typeName == QLatin1String(entry.name)) {
-                plot.type = entry.type;
-                knownType = true;
-            }
-        }
-        if (!knownType) {
-            QStringList names;
-            for (const TypeName &entry : kTypeNames)
-                names << QLatin1String(entry.name);
-            read.fail(field("chart_type"), QStringLiteral("unknown chart type '%1'; one of: %2")
-                                               .arg(typeName, names.join(u", ")));
-        }
-        if (!request.plots.isEmpty() && plot.type != request.plots[0].type)
-            read.fail(field("chart_type"),
-                      QStringLiteral("every plot of a chart has the same chart_type ('%1')")
-                          .arg(chartTypeName(request.plots[0].type)));
-
-        plot.label = text("label");
-        const QString colourName = text("line_colour");
-        if (!colourName.isEmpty()) {
-            plot.colour = ChartPalette::colour(colourName);
-            if (!plot.colour)
-                read.fail(field("line_colour"),
-                          QStringLiteral("unknown colour '%1'; one of: %2")
-                              .arg(colourName, ChartPalette::names().join(u", ")));
-        }
-        const QString lineType = text("line_type").toUpper();
-        if (lineType == u"DASH")
-            plot.dashed = true;
-        else if (!lineType.isEmpty() && lineType != u"SOLID")
-            read.fail(field("line_type"),
-                      QStringLiteral("must be SOLID or DASH, got '%1'").arg(lineType));
-        plot.smooth = read.flag(object, "use_smooth_lines", field("use_smooth_lines"));
-        plot.confidenceBand =
-            read.flag(object, "confidence_intervals", field("confidence_intervals"));
-        request.plots.append(plot);
-    }
-
-    if (!read.failed() && request.type() == ChartType::Waffle
-        && request.plots.size() > kMaxWafflePlots)
-        read.fail(QStringLiteral("plots"),
-                  QStringLiteral("a waffle chart shows at most %1 percentages, got %2 plots")
-                      .arg(kMaxWafflePlots)
-                      .arg(request.plots.size()));
+    readPlots(read, plots.toArray(), today, request);
     if (read.failed())
         return std::nullopt;
     return request;
