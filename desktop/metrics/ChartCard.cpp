@@ -88,13 +88,29 @@ ChartCard::ChartCard(QWidget *parent)
     setAccessibleName(tr("Chart card"));
     setMinimumWidth(420);
     setFocusPolicy(Qt::ClickFocus);
+    m_updated->setObjectName(QStringLiteral("lastUpdated"));
+    m_updated->setForegroundRole(QPalette::PlaceholderText);
 
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(14, 12, 14, 12);
+    layout->setSpacing(6);
+    layout->addLayout(createTitleRow());
+    layout->addWidget(m_updated);
+    layout->addLayout(createHeadlineRow());
+    layout->addWidget(createBody(), 1);
+
+    connect(&m_watcher, &QFutureWatcher<SeriesResult>::finished, this, &ChartCard::onLoaded);
+    showMessage(tr("Choose a metric in the navigator."));
+    becomeCurrentOnAnyClickInside();
+}
+
+QLayout *ChartCard::createTitleRow()
+{
     QFont titleFont = font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
     m_title->setObjectName(QStringLiteral("cardTitle"));
-    m_updated->setObjectName(QStringLiteral("lastUpdated"));
     m_title->setWordWrap(true);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_closeButton->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
@@ -112,7 +128,11 @@ ChartCard::ChartCard(QWidget *parent)
     titleRow->addWidget(m_title, 1);
     titleRow->addWidget(m_busy);
     titleRow->addWidget(m_closeButton, 0, Qt::AlignTop);
+    return titleRow;
+}
 
+QLayout *ChartCard::createHeadlineRow()
+{
     QFont headlineFont = font();
     headlineFont.setPointSizeF(headlineFont.pointSizeF() * 1.8);
     headlineFont.setBold(true);
@@ -124,9 +144,28 @@ ChartCard::ChartCard(QWidget *parent)
     headlineRow->addWidget(m_headline);
     headlineRow->addSpacing(12);
     headlineRow->addWidget(m_trend, 1);
-    m_updated->setForegroundRole(QPalette::PlaceholderText);
+    return headlineRow;
+}
 
-    // Chart tab.
+// A message in place of the tabs until there is data to show.
+QWidget *ChartCard::createBody()
+{
+    m_tabs->addTab(createChartTab(), tr("Chart"));
+    m_tabs->addTab(createTableTab(), tr("Table"));
+    m_tabs->addTab(createDownloadTab(), tr("Download"));
+    m_tabs->addTab(createAboutTab(), tr("About"));
+    m_tabs->setAccessibleName(tr("Chart card views"));
+
+    m_message->setAlignment(Qt::AlignCenter);
+    m_message->setWordWrap(true);
+    m_message->setForegroundRole(QPalette::PlaceholderText);
+    m_body->addWidget(m_message);
+    m_body->addWidget(m_tabs);
+    return m_body;
+}
+
+QWidget *ChartCard::createChartTab()
+{
     m_chart->setAccessibleName(tr("Chart"));
     m_chart->setToolTip(tr("Drag across the chart to zoom into those dates; double-click to "
                            "show them all again"));
@@ -145,18 +184,22 @@ ChartCard::ChartCard(QWidget *parent)
     chartButtons->addWidget(m_resetZoom);
     chartButtons->addWidget(exportButton);
     chartLayout->addLayout(chartButtons);
-    m_tabs->addTab(chartTab, tr("Chart"));
+    return chartTab;
+}
 
-    // Table tab.
+QWidget *ChartCard::createTableTab()
+{
     m_table->setModel(m_tableModel);
     m_table->setAccessibleName(tr("Values table"));
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setAlternatingRowColors(false); // shading marks reporting-delay rows only
-    m_tabs->addTab(m_table, tr("Table"));
+    return m_table;
+}
 
-    // Download tab.
+QWidget *ChartCard::createDownloadTab()
+{
     auto *downloadTab = new QWidget;
     auto *downloadLayout = new QVBoxLayout(downloadTab);
     auto *formatGroup = new QButtonGroup(downloadTab);
@@ -175,31 +218,18 @@ ChartCard::ChartCard(QWidget *parent)
     downloadLayout->addWidget(m_downloadSummary);
     downloadLayout->addWidget(downloadButton, 0, Qt::AlignLeft);
     downloadLayout->addStretch();
-    m_tabs->addTab(downloadTab, tr("Download"));
+    return downloadTab;
+}
 
-    // About tab.
+QWidget *ChartCard::createAboutTab()
+{
     m_about->setAccessibleName(tr("About this chart"));
     m_about->setOpenLinks(false);
-    m_tabs->addTab(m_about, tr("About"));
-    m_tabs->setAccessibleName(tr("Chart card views"));
+    return m_about;
+}
 
-    m_message->setAlignment(Qt::AlignCenter);
-    m_message->setWordWrap(true);
-    m_message->setForegroundRole(QPalette::PlaceholderText);
-    m_body->addWidget(m_message);
-    m_body->addWidget(m_tabs);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(14, 12, 14, 12);
-    layout->setSpacing(6);
-    layout->addLayout(titleRow);
-    layout->addWidget(m_updated);
-    layout->addLayout(headlineRow);
-    layout->addWidget(m_body, 1);
-
-    connect(&m_watcher, &QFutureWatcher<SeriesResult>::finished, this, &ChartCard::onLoaded);
-    showMessage(tr("Choose a metric in the navigator."));
-
+void ChartCard::becomeCurrentOnAnyClickInside()
+{
     // Any click or focus inside the card makes it the one the navigator edits.
     for (QWidget *child : findChildren<QWidget *>())
         child->installEventFilter(this);

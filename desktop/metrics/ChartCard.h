@@ -8,6 +8,7 @@
 #include <QFutureWatcher>
 
 class QLabel;
+class QLayout;
 class QProgressBar;
 class QPushButton;
 class QRadioButton;
@@ -51,7 +52,6 @@ public:
     void setCurrent(bool current);
     // A page's only card cannot be closed.
     void setClosable(bool closable);
-    bool isCurrent() const { return m_current; }
 
     // Writes the chart as shown (zoom included) as PNG or SVG.
     bool exportChart(const QString &path, ChartFormat format, QString *error) const;
@@ -75,6 +75,15 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    QLayout *createTitleRow();
+    QLayout *createHeadlineRow();
+    QWidget *createBody();
+    QWidget *createChartTab();
+    QWidget *createTableTab();
+    QWidget *createDownloadTab();
+    QWidget *createAboutTab();
+    void becomeCurrentOnAnyClickInside();
+
     void load();
     void onLoaded();
     void chooseDefaults();
