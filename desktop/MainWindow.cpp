@@ -110,6 +110,18 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createActions()
 {
+    createPageActions();
+    createFileActions();
+    createEditActions();
+    createViewActions();
+    createServerActions();
+    m_about = new QAction(tr("&About Isobar"), this);
+    m_about->setMenuRole(QAction::AboutRole);
+    connect(m_about, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::createPageActions()
+{
     m_showMetrics = new QAction(paletteIcon(QStringLiteral("metrics")), tr("&Metrics"), this);
     m_showMetrics->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     m_showMetrics->setStatusTip(tr("Browse metrics and their charts"));
@@ -124,18 +136,14 @@ void MainWindow::createActions()
     }
     connect(m_showMetrics, &QAction::triggered, this, [this] { showPage(Page::Metrics); });
     connect(m_showOperations, &QAction::triggered, this, [this] { showPage(Page::Operations); });
+}
 
+void MainWindow::createFileActions()
+{
     m_openDatabase = new QAction(paletteIcon(QStringLiteral("open")), tr("&Open Database…"), this);
     m_openDatabase->setShortcut(QKeySequence::Open);
     m_openDatabase->setStatusTip(tr("Open or create a local metrics store"));
-    connect(m_openDatabase, &QAction::triggered, this, [this] {
-        const QString path = FileDialogs::saveFileName(
-            this, tr("Open Database"), QFileInfo(m_settings.databasePath).absolutePath(),
-            tr("SQLite databases (*.db *.sqlite);;All files (*)"), nullptr,
-            QFileDialog::DontConfirmOverwrite);
-        if (!path.isEmpty())
-            openDatabase(path);
-    });
+    connect(m_openDatabase, &QAction::triggered, this, &MainWindow::chooseDatabase);
     m_openRemote =
         new QAction(paletteIcon(QStringLiteral("remote")), tr("Open &Remote Server…"), this);
     m_openRemote->setStatusTip(tr("Browse the metrics of another Isobar server"));
@@ -158,10 +166,6 @@ void MainWindow::createActions()
     m_downloadData->setShortcut(QKeySequence::Save);
     m_downloadData->setStatusTip(tr("Save the current chart's data as CSV or JSON"));
     connect(m_downloadData, &QAction::triggered, m_metricsPage, &MetricsPage::downloadData);
-    m_addCard = new QAction(paletteIcon(QStringLiteral("add-card")), tr("&Compare"), this);
-    m_addCard->setShortcut(QKeySequence::AddTab);
-    m_addCard->setStatusTip(tr("Add a chart card beside the others to compare"));
-    connect(m_addCard, &QAction::triggered, m_metricsPage, &MetricsPage::addCard);
 
     m_quit = new QAction(tr("&Quit"), this);
     m_quit->setShortcut(QKeySequence::Quit);
@@ -170,7 +174,10 @@ void MainWindow::createActions()
         m_quitting = true;
         close();
     });
+}
 
+void MainWindow::createEditActions()
+{
     m_find = new QAction(tr("&Find Metric"), this);
     m_find->setShortcut(QKeySequence::Find);
     connect(m_find, &QAction::triggered, this, [this] {
@@ -182,6 +189,14 @@ void MainWindow::createActions()
         {QKeySequence(QKeySequence::Preferences), QKeySequence(Qt::CTRL | Qt::Key_Comma)});
     m_preferences->setMenuRole(QAction::PreferencesRole);
     connect(m_preferences, &QAction::triggered, this, &MainWindow::showSettings);
+}
+
+void MainWindow::createViewActions()
+{
+    m_addCard = new QAction(paletteIcon(QStringLiteral("add-card")), tr("&Compare"), this);
+    m_addCard->setShortcut(QKeySequence::AddTab);
+    m_addCard->setStatusTip(tr("Add a chart card beside the others to compare"));
+    connect(m_addCard, &QAction::triggered, m_metricsPage, &MetricsPage::addCard);
 
     m_refresh = new QAction(paletteIcon(QStringLiteral("refresh")), tr("&Refresh"), this);
     m_refresh->setShortcut(QKeySequence::Refresh);
@@ -198,7 +213,10 @@ void MainWindow::createActions()
         setWindowState(on ? windowState() | Qt::WindowFullScreen
                           : windowState() & ~Qt::WindowFullScreen);
     });
+}
 
+void MainWindow::createServerActions()
+{
     m_startServer = new QAction(paletteIcon(QStringLiteral("start")), tr("&Start Server"), this);
     m_startServer->setStatusTip(tr("Serve the open database's API from this computer"));
     connect(m_startServer, &QAction::triggered, this, &MainWindow::startServer);
@@ -213,17 +231,27 @@ void MainWindow::createActions()
     });
     m_watchRemote = new QAction(tr("Watch a &Remote Server…"), this);
     connect(m_watchRemote, &QAction::triggered, this, &MainWindow::watchRemoteServer);
+}
 
-    m_about = new QAction(tr("&About Isobar"), this);
-    m_about->setMenuRole(QAction::AboutRole);
-    connect(m_about, &QAction::triggered, this, [this] {
-        QMessageBox::about(
-            this, tr("About Isobar"),
-            tr("<h3>Isobar %1</h3><p>Public-health metrics for analysts, and the API server "
-               "that serves them to web clients and watches.</p><p>Country outlines: Natural "
-               "Earth (public domain).</p>")
-                .arg(QCoreApplication::applicationVersion()));
-    });
+void MainWindow::chooseDatabase()
+{
+    // A save dialog, so that a store can be created as well as opened.
+    const QString path = FileDialogs::saveFileName(
+        this, tr("Open Database"), QFileInfo(m_settings.databasePath).absolutePath(),
+        tr("SQLite databases (*.db *.sqlite);;All files (*)"), nullptr,
+        QFileDialog::DontConfirmOverwrite);
+    if (!path.isEmpty())
+        openDatabase(path);
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(
+        this, tr("About Isobar"),
+        tr("<h3>Isobar %1</h3><p>Public-health metrics for analysts, and the API server "
+           "that serves them to web clients and watches.</p><p>Country outlines: Natural "
+           "Earth (public domain).</p>")
+            .arg(QCoreApplication::applicationVersion()));
 }
 
 void MainWindow::createMenus()

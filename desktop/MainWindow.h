@@ -69,6 +69,13 @@ protected:
 
 private:
     void createActions();
+    void createPageActions();
+    void createFileActions();
+    void createEditActions();
+    void createViewActions();
+    void createServerActions();
+    void chooseDatabase();
+    void showAbout();
     void createMenus();
     void createToolBar();
     void createStatusBar();
