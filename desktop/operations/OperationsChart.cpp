@@ -44,12 +44,6 @@ void OperationsChart::rebuild()
     setAccessibleDescription(m_empty ? m_emptyText : QString());
 }
 
-void OperationsChart::setEmptyText(const QString &text)
-{
-    m_emptyText = text;
-    viewport()->update();
-}
-
 QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QDateTime &first,
                                          const QDateTime &last)
 {

@@ -23,7 +23,6 @@ protected:
     virtual bool build(QChart *chart) = 0;
     // Call after the data changed.
     void rebuild();
-    void setEmptyText(const QString &text);
 
     // A time axis over the buckets' hours, labelled with times within a day and dates beyond.
     static QAbstractAxis *timeAxis(QChart *chart, const QDateTime &first, const QDateTime &last);

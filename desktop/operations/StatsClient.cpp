@@ -40,7 +40,7 @@ void StatsClient::get(const QString &path, const QUrlQuery &query, Handler handl
     url.setPath(m_baseUrl.path().chopped(m_baseUrl.path().endsWith(u'/') ? 1 : 0) + path);
     url.setQuery(query);
     QNetworkRequest request(url);
-    request.setTransferTimeout(m_timeoutMs);
+    request.setTransferTimeout(kTimeoutMs);
     request.setRawHeader("Accept", path == kMetricsPath ? "text/plain" : "application/json");
     if (!m_authorization.isEmpty())
         request.setRawHeader("Authorization", m_authorization);
@@ -125,7 +125,7 @@ QString StatsClient::describe(Failure failure, int status, const QString &detail
     case Failure::Unreachable:
         return tr("Cannot reach %1: %2.").arg(server, detail);
     case Failure::TimedOut:
-        return tr("%1 did not answer within %2 s.").arg(server).arg(m_timeoutMs / 1000.0);
+        return tr("%1 did not answer within %2 s.").arg(server).arg(kTimeoutMs / 1000.0);
     case Failure::HttpError:
         return detail.isEmpty() ? tr("%1 answered HTTP %2.").arg(server).arg(status)
                                 : tr("%1 answered HTTP %2: %3").arg(server).arg(status).arg(detail);

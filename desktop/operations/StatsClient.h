@@ -42,14 +42,14 @@ public:
     };
     using Handler = std::function<void(const Reply &)>;
 
-    static constexpr int kDefaultTimeoutMs = 10'000;
+    // How long one request may take before it counts as unanswered.
+    static constexpr int kTimeoutMs = 10'000;
 
     explicit StatsClient(QObject *parent = nullptr);
     ~StatsClient() override;
 
     void setServer(const QUrl &baseUrl, const QString &bearerToken);
     QUrl serverUrl() const { return m_baseUrl; }
-    void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
 
     // GET baseUrl + path?query. `handler` runs once on this object's thread, unless cancelAll()
     // or setServer() came first. JSON is expected unless the path is /metrics.
@@ -69,7 +69,6 @@ private:
     QNetworkAccessManager *m_network;
     QUrl m_baseUrl;
     QByteArray m_authorization; // "Bearer ..." or empty
-    int m_timeoutMs = kDefaultTimeoutMs;
     QSet<QNetworkReply *> m_pending;
 };
 

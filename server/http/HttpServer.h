@@ -32,7 +32,6 @@ public:
     quint16 port() const { return m_tcp.serverPort(); }
     QHostAddress address() const { return m_tcp.serverAddress(); }
     QString errorString() const { return m_tcp.errorString(); }
-    int connectionCount() const { return m_connections; }
 
     // Stops accepting, lets in-flight requests finish, emits drained() when none are left.
     void drain();
