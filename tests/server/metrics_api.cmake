@@ -1,3 +1,10 @@
-# The metrics API over a real socket: `isobar serve` as a child process on fixture data.
-add_unit_test(NAME TestMetricsApi SOURCES server/TestMetricsApi.cpp LIBS isobar_models)
-add_dependencies(TestMetricsApi isobar)
+# The metrics API over a real socket: `isobar serve` as a child process on fixture data, one
+# server per suite (server/MetricsApiFixture.h).
+add_library(isobar_testmetricsapi STATIC server/MetricsApiFixture.h server/MetricsApiFixture.cpp)
+target_link_libraries(isobar_testmetricsapi PUBLIC isobar_testsupport isobar_models)
+target_include_directories(isobar_testmetricsapi PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/server)
+
+foreach(suite TestMetricsApiDrillDown TestMetricsApiQueries TestMetricsApiTables)
+    add_unit_test(NAME ${suite} SOURCES server/${suite}.cpp LIBS isobar_testmetricsapi)
+    add_dependencies(${suite} isobar)
+endforeach()

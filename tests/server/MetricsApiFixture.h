@@ -1,0 +1,128 @@
+// What the metrics API suites share: `isobar serve` as a child process on a store loaded by
+// `isobar ingest` from tests/fixtures/metrics, the paths and series of those fixtures, and
+// builders for the exact JSON the API answers with.
+//
+// The fixtures are small cuts of data/ukhsa with known values:
+// - COVID-19_cases_casesByDay (England): 2022-12-30 .. 2023-01-05; 2023-01-04 is in its
+//   reporting delay, 2023-01-05 is under embargo until 2099;
+// - COVID-19_cases_rateRollingMean (England) for ages 90+ (all and Male) and 85-89;
+// - COVID-19_deaths_ONSByWeek for "East Devon", a "Lower Tier Local Authority" (spaces);
+// - two OFF-SENS_ (non-public) files, one the only data of "North Lincolnshire";
+// - headline files: cases 7-day totals (an older week, the served week, and a week under
+//   embargo), tests and ONS deaths 7-day change with their percentages;
+// - respiratory_2023_influenza.csv: Influenza for "East Midlands" ("UKHSA Region") with an NA
+//   row, and England for stratum "85+".
+
+#pragma once
+
+#include "TestSupport.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+namespace isobar::test {
+
+inline const QByteArray kTimeseries = "/api/public/timeseries";
+inline const QByteArray kCovid =
+    "/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/COVID-19";
+inline const QByteArray kEngland = kCovid + "/geography_types/Nation/geographies/England/metrics";
+inline const QByteArray kCasesByDay = kEngland + "/COVID-19_cases_casesByDay";
+inline const QByteArray kRollingMean = kEngland + "/COVID-19_cases_rateRollingMean";
+inline const QByteArray kEastDevon = kCovid
+                                     + "/geography_types/Lower%20Tier%20Local%20Authority"
+                                       "/geographies/East%20Devon/metrics";
+inline const QByteArray kInfluenza = "/api/public/timeseries/themes/infectious_disease/sub_themes/"
+                                     "respiratory/topics/Influenza";
+
+// The names a point is filed under.
+struct Series {
+    const char *topic;
+    const char *geographyType;
+    const char *geography;
+    const char *geographyCode;
+    const char *metric;
+    const char *metricGroup;
+    const char *stratum;
+    const char *sex;
+    const char *age;
+};
+
+inline const Series kCases{
+    "COVID-19", "Nation",  "England", "E92000001", "COVID-19_cases_casesByDay",
+    "cases",    "default", "all",     "all"};
+inline const Series kRate90Male{
+    "COVID-19", "Nation",  "England", "E92000001", "COVID-19_cases_rateRollingMean",
+    "cases",    "default", "Male",    "90+"};
+inline const Series kRate90All{
+    "COVID-19", "Nation",  "England", "E92000001", "COVID-19_cases_rateRollingMean",
+    "cases",    "default", "all",     "90+"};
+inline const Series kRate85{
+    "COVID-19", "Nation",  "England", "E92000001", "COVID-19_cases_rateRollingMean",
+    "cases",    "default", "all",     "85-89"};
+inline const Series kDeaths{"COVID-19",
+                            "Lower Tier Local Authority",
+                            "East Devon",
+                            "E07000040",
+                            "COVID-19_deaths_ONSByWeek",
+                            "deaths",
+                            "default",
+                            "all",
+                            "all"};
+inline const Series kFluRegion{"Influenza",
+                               "UKHSA Region",
+                               "East Midlands",
+                               "",
+                               "weekly_hospital_admissions_rate_by_geography",
+                               "healthcare",
+                               "default",
+                               "all",
+                               "all"};
+inline const Series kFluAge{
+    "Influenza",  "Nation", "England", "E92000001", "weekly_hospital_admissions_rate_by_age",
+    "healthcare", "85+",    "all",     "all"};
+
+// One result of the paginated level (and of JSON downloads), field for field.
+QJsonObject point(const Series &s, const char *date, int epiweek, double value,
+                  bool inDelay = false);
+// The released public points of COVID-19_cases_casesByDay, oldest first.
+QJsonArray casesPoints(int from, int count);
+
+// "$BASE" in expected answers stands for the server's address as the client called it.
+QJsonArray catalogue(const QByteArray &listPath, const QStringList &names,
+                     const QStringList &encoded = {});
+QJsonObject detail(const QString &name, const char *next, const QByteArray &nextPath);
+QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previous,
+                 const QJsonArray &results);
+
+// A tables or downloads plot of a COVID-19 metric; `extra` continues the object's fields.
+QByteArray plot(const QByteArray &metric, const QByteArray &extra = {});
+
+// The data columns of a problem+json test: method, target, body, status, field.
+void addProblemColumns();
+
+// `isobar serve` on a fresh store of the metrics fixtures, for one suite.
+class MetricsApiServer
+{
+public:
+    // Call from initTestCase(); a failure fails it, so the suite's tests are skipped.
+    void start();
+    void stop();
+
+    quint16 port() const { return m_server.port(); }
+    QString base() const { return m_base; }
+
+    HttpReply get(const QByteArray &target) const;
+    HttpReply post(const QByteArray &target, const QByteArray &body) const;
+    // A 200 application/json answer equal to `expected` (with "$BASE" replaced).
+    void compareJson(const HttpReply &reply, const QJsonValue &expected) const;
+    // Sends the current row of addProblemColumns() and checks the problem+json answer.
+    void verifyProblem() const;
+
+private:
+    QTemporaryDir m_dir;
+    ServerProcess m_server;
+    QString m_base;
+};
+
+} // namespace isobar::test
