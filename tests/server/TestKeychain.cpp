@@ -9,7 +9,6 @@
 #include <QDBusObjectPath>
 #include <QDBusReply>
 #include <QDirIterator>
-#include <QElapsedTimer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -319,14 +318,13 @@ private Q_SLOTS:
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("QT_NO_GLIB"), QStringLiteral("1"));
         env.insert(QLatin1String(kProbeTimeoutVariable), QStringLiteral("700"));
-        QElapsedTimer elapsed;
-        elapsed.start();
+        // The deadline's own message is the proof it ended the call: a hung call would leave
+        // the probe without an outcome line. How soon is not asserted: a loaded machine is slow.
         const StepOutcome outcome =
             runProbe(QStringLiteral("read"), env).step(QStringLiteral("read"));
         QVERIFY2(outcome.status == Keychain::Status::Failed, qPrintable(outcome.error));
         QVERIFY2(outcome.error.contains(u"did not answer within 0.7 s"), qPrintable(outcome.error));
         QVERIFY2(outcome.error.contains(u"GLib"), qPrintable(outcome.error));
-        QVERIFY(elapsed.elapsed() < 20'000);
     }
 
     void lockedKeyringIsDenied()
