@@ -23,6 +23,8 @@ packages=(
   dbus dbus-x11 gnome-keyring libsecret-tools libsecret-1-0
   # misc
   curl ca-certificates python3
+  # style and correctness checks (packaging/check-style.sh)
+  clang-format clang-tidy shellcheck git
   # the desktop end-to-end run and its screenshots need an X server
   xvfb xauth
 )
