@@ -13,6 +13,6 @@ add_test(NAME DesktopEndToEnd
 set_tests_properties(DesktopEndToEnd PROPERTIES TIMEOUT 300)
 
 add_unit_test(NAME TestSettingsDialog SOURCES desktop/TestSettingsDialog.cpp
-    LIBS isobar_desktop LAUNCHER ${CMAKE_CURRENT_SOURCE_DIR}/support/with-keyring.sh TIMEOUT 120)
+    LIBS isobar_desktop LAUNCHER ${ISOBAR_WITH_KEYRING} TIMEOUT 120)
 
 add_unit_test(NAME TestFileDialogs SOURCES desktop/TestFileDialogs.cpp LIBS isobar_desktop)
