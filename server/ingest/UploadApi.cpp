@@ -185,8 +185,7 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
                                           .arg(response.status)
                                           .arg(subject.isEmpty() ? QStringLiteral("-") : subject);
         if (response.status == 200 && m_changed)
-            QMetaObject::invokeMethod(QCoreApplication::instance(), m_changed,
-                                      Qt::QueuedConnection);
+            QMetaObject::invokeMethod(&m_home, m_changed, Qt::QueuedConnection);
         return response;
     });
 }

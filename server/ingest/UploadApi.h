@@ -2,6 +2,7 @@
 
 #include "http/Router.h"
 
+#include <QObject>
 #include <QThreadPool>
 #include <atomic>
 #include <functional>
@@ -49,6 +50,9 @@ private:
     QString m_databasePath;
     Options m_options;
     Changed m_changed;
+    // Lives on the thread that made this object (the server's): `changed` runs there, beside
+    // the server's other uses of its connection, never on another thread at the same time.
+    QObject m_home;
     QThreadPool m_pool;
     std::atomic_int m_pending{0};
     std::atomic<qint64> m_filesOk{0}, m_filesFailed{0}, m_pointsInserted{0}, m_pointsUpdated{0};
