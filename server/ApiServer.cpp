@@ -370,13 +370,17 @@ void ApiServer::registerSystemRoutes()
             return m_runner->run([upstream, auth](MetricsQuery &query) {
                 QJsonObject database{{u"status"_qs, u"ok"_qs},
                                      {u"schema_version"_qs, SchemaMigrations::latestVersion()}};
+                bool storeOk = true;
                 try {
                     query.checkReadable();
                 } catch (const StoreError &error) {
+                    // Answered here in /health's own shape; the pool still opens a fresh
+                    // connection next time, as for any other failed read.
+                    QueryRunner::reopenThreadConnection();
+                    storeOk = false;
                     database.insert(u"status"_qs, u"unavailable"_qs);
                     database.insert(u"error"_qs, error.reason());
                 }
-                const bool storeOk = database.value(u"status"_qs) == u"ok"_qs;
                 return HttpResponse::json(
                     QJsonObject{
                         {u"status"_qs, storeOk ? u"ok"_qs : u"degraded"_qs},

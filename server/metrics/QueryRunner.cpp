@@ -96,12 +96,15 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
             return answer<Answer>(error.toResponse());
         } catch (const StoreError &error) {
             qCWarning(lcQuery).noquote() << "event=store_read_failed error=" << error.reason();
-            // The next query opens a fresh connection: a store repaired or replaced is
-            // served again without a restart.
-            t_context.reset();
+            reopenThreadConnection();
             return answer<Answer>(storeUnavailable(error.reason()));
         }
     });
+}
+
+void QueryRunner::reopenThreadConnection()
+{
+    t_context.reset();
 }
 
 QFuture<HttpResponse> QueryRunner::run(Work work)

@@ -29,6 +29,10 @@ public:
     using LaterWork = std::function<QFuture<HttpResponse>(MetricsQuery &)>;
     QFuture<HttpResponse> runThen(LaterWork work);
     int inFlight() const { return m_inFlight.load(); }
+    // Called on a pool thread after a StoreError (QueryRunner itself does for work that throws
+    // one): the thread's next query opens a fresh connection, so a store repaired or replaced
+    // on disk is read again without a restart.
+    static void reopenThreadConnection();
 
 private:
     // Both kinds of work: the bound, the thread's connection, ApiError turned into its answer.
