@@ -160,6 +160,9 @@ ServerSetting choice(ServerSetting s, QList<std::pair<QString, Field>> choices,
 
 } // namespace
 
+// One statement per setting: the table is long because the settings are many, not because the
+// function does much.
+// NOLINTNEXTLINE(readability-function-size)
 const QList<ServerSetting> &ServerSettings::all()
 {
     // clang-format off
