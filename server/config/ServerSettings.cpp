@@ -9,6 +9,9 @@ namespace {
 
 const QByteArray kConfigEnvironment = "ISOBAR_CONFIG";
 const QString kConfigFlag = QStringLiteral("config");
+// Units of the ranges below, as 64-bit numbers so that no product of them overflows an int.
+constexpr qint64 kDaySeconds = 86'400;
+constexpr qint64 kKibibyte = 1024;
 
 // A field of a ServerConfig, for reading (const) and writing alike.
 template <typename Field> using Access = std::function<Field &(ServerConfig &)>;
@@ -28,7 +31,7 @@ ServerSetting row(const char *flag, const char *environment, const char *iniKey,
 // any arithmetic type (a percentage as a ratio: unit 0.01; milliseconds as microseconds: 1000).
 template <typename Field>
 ServerSetting scaled(ServerSetting s, qint64 minimum, qint64 maximum, double unit,
-                     Access<Field> access)
+                     const Access<Field> &access)
 {
     s.read = [access, unit](const ServerConfig &c) {
         return QString::number(qint64(std::llround(double(field(access, c)) / unit)));
@@ -47,9 +50,9 @@ ServerSetting scaled(ServerSetting s, qint64 minimum, qint64 maximum, double uni
 }
 
 template <typename Field>
-ServerSetting integer(ServerSetting s, qint64 minimum, qint64 maximum, Access<Field> access)
+ServerSetting integer(ServerSetting s, qint64 minimum, qint64 maximum, const Access<Field> &access)
 {
-    return scaled<Field>(std::move(s), minimum, maximum, 1.0, std::move(access));
+    return scaled<Field>(std::move(s), minimum, maximum, 1.0, access);
 }
 
 QString switchText(bool on)
@@ -58,7 +61,7 @@ QString switchText(bool on)
 }
 
 // true/false, yes/no, on/off, 1/0; `inverted` for a switch that turns a field off (--no-auth).
-ServerSetting onOff(ServerSetting s, Access<bool> access, bool inverted = false)
+ServerSetting onOff(ServerSetting s, const Access<bool> &access, bool inverted = false)
 {
     s.read = [access, inverted](const ServerConfig &c) {
         return switchText(field(access, c) != inverted);
@@ -75,7 +78,7 @@ ServerSetting onOff(ServerSetting s, Access<bool> access, bool inverted = false)
     return s;
 }
 
-ServerSetting text(ServerSetting s, Access<QString> access)
+ServerSetting text(ServerSetting s, const Access<QString> &access)
 {
     s.read = [access](const ServerConfig &c) { return field(access, c); };
     s.write = [access](ServerConfig &c, const QString &value) {
@@ -85,7 +88,7 @@ ServerSetting text(ServerSetting s, Access<QString> access)
     return s;
 }
 
-ServerSetting address(ServerSetting s, Access<QHostAddress> access)
+ServerSetting address(ServerSetting s, const Access<QHostAddress> &access)
 {
     s.read = [access](const ServerConfig &c) { return field(access, c).toString(); };
     s.write = [access](ServerConfig &c, const QString &value) {
@@ -99,7 +102,7 @@ ServerSetting address(ServerSetting s, Access<QHostAddress> access)
 }
 
 // A URL; `optional` ones may be empty (no issuer configured).
-ServerSetting url(ServerSetting s, Access<QUrl> access, bool optional)
+ServerSetting url(ServerSetting s, const Access<QUrl> &access, bool optional)
 {
     s.read = [access](const ServerConfig &c) { return field(access, c).toString(); };
     s.write = [access, optional](ServerConfig &c, const QString &value) {
@@ -117,7 +120,7 @@ ServerSetting url(ServerSetting s, Access<QUrl> access, bool optional)
 }
 
 // A comma-separated list; blanks around items and empty items are dropped.
-ServerSetting list(ServerSetting s, Access<QStringList> access)
+ServerSetting list(ServerSetting s, const Access<QStringList> &access)
 {
     s.read = [access](const ServerConfig &c) { return field(access, c).join(u','); };
     s.write = [access](ServerConfig &c, const QString &value) {
@@ -135,7 +138,7 @@ ServerSetting list(ServerSetting s, Access<QStringList> access)
 // One of a few words, each standing for a value of the field.
 template <typename Field>
 ServerSetting choice(ServerSetting s, QList<std::pair<QString, Field>> choices,
-                     Access<Field> access)
+                     const Access<Field> &access)
 {
     s.read = [access, choices](const ServerConfig &c) {
         for (const auto &[name, value] : choices) {
@@ -181,7 +184,7 @@ const QList<ServerSetting> &ServerSettings::all()
         integer<qsizetype>(row("max-header-bytes", "ISOBAR_MAX_HEADER_BYTES",
                                "limits/max_header_bytes", "bytes",
                                "Largest request line plus headers; larger requests get 413."),
-                           1024, 80 * 1024,
+                           1024, 80 * kKibibyte,
                            [](ServerConfig &c) -> qsizetype & { return c.http.maxHeaderBytes; }),
         integer<qsizetype>(row("max-body-bytes", "ISOBAR_MAX_BODY_BYTES", "limits/max_body_bytes",
                                "bytes",
@@ -275,21 +278,21 @@ const QList<ServerSetting> &ServerSettings::all()
                             "weather/ttl_current_s", "seconds",
                             "How long current conditions stay fresh (upstream Expires wins when "
                             "sooner)."),
-                        1, 7 * 86400,
+                        1, 7 * kDaySeconds,
                         [](ServerConfig &c) -> qint64 & { return c.weather.currentTtlSeconds; }),
         integer<qint64>(row("weather-ttl-hourly", "ISOBAR_WEATHER_TTL_HOURLY",
                             "weather/ttl_hourly_s", "seconds",
                             "How long hourly forecasts stay fresh."),
-                        1, 7 * 86400,
+                        1, 7 * kDaySeconds,
                         [](ServerConfig &c) -> qint64 & { return c.weather.hourlyTtlSeconds; }),
         integer<qint64>(row("weather-ttl-daily", "ISOBAR_WEATHER_TTL_DAILY", "weather/ttl_daily_s",
                             "seconds", "How long daily forecasts stay fresh."),
-                        1, 30 * 86400,
+                        1, 30 * kDaySeconds,
                         [](ServerConfig &c) -> qint64 & { return c.weather.dailyTtlSeconds; }),
         integer<qint64>(row("weather-max-stale", "ISOBAR_WEATHER_MAX_STALE", "weather/max_stale_s",
                             "seconds",
                             "Oldest answer served while the upstream fails; older: 502/503/504."),
-                        0, 30 * 86400,
+                        0, 30 * kDaySeconds,
                         [](ServerConfig &c) -> qint64 & { return c.weather.maxStaleSeconds; }),
         integer<int>(row("weather-cache-entries", "ISOBAR_WEATHER_CACHE_ENTRIES",
                          "weather/cache_entries", "count",
@@ -319,7 +322,7 @@ const QList<ServerSetting> &ServerSettings::all()
                          "auth/oidc_jwks_refresh_s", "seconds",
                          "How often signing keys are fetched again (also on an unknown kid, at "
                          "most every 30 s)."),
-                     60, 7 * 86400,
+                     60, 7 * kDaySeconds,
                      [](ServerConfig &c) -> int & { return c.auth.jwksRefreshSeconds; }),
         onOff(row("no-auth", "ISOBAR_NO_AUTH", "auth/no_auth", nullptr,
                   "Development only: check no tokens, every route open (warned at start and in "
