@@ -22,6 +22,7 @@ public:
         int maxQueued = 4;
     };
     // Told after an upload changed the store, so caches keyed on the data version move on.
+    // It runs on the thread that made this object, never on the upload's.
     using Changed = std::function<void()>;
 
     UploadApi(QString databasePath, Options options, Changed changed);

@@ -1,0 +1,72 @@
+// The upload API tells its owner about a changed store on the owner's own thread: the owner
+// (ApiServer) answers by reading its SQLite connection, which must never be used from two
+// threads at once (Qt opens it without a mutex). It once ran on the application's main thread.
+
+#include "MetricsDatabase.h"
+#include "TestSupport.h"
+#include "ingest/UploadApi.h"
+
+#include <QFile>
+#include <QTest>
+#include <QThread>
+#include <atomic>
+
+using namespace isobar;
+
+class TestUploadApi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void changedRunsOnTheOwnersThread()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(u"store.db"_qs);
+        {
+            MetricsDatabase store;
+            QVERIFY2(store.open(path), qPrintable(store.errorString()));
+        }
+        QFile fixture(
+            test::fixturesDir()
+            + u"/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_qs);
+        QVERIFY(fixture.open(QIODevice::ReadOnly));
+
+        // The owner lives on a thread of its own, as ApiServer does on the server's.
+        QThread owner;
+        owner.start();
+        QObject context;
+        context.moveToThread(&owner);
+        std::atomic<QThread *> toldOn{nullptr};
+        std::unique_ptr<UploadApi> api;
+        Router router;
+        QMetaObject::invokeMethod(
+            &context,
+            [&] {
+                api = std::make_unique<UploadApi>(path, UploadApi::Options{true, 4},
+                                                  [&toldOn] { toldOn = QThread::currentThread(); });
+                api->registerRoutes(router);
+            },
+            Qt::BlockingQueuedConnection);
+
+        HttpRequest request;
+        request.method = "PUT";
+        request.path = u"/api/upload"_qs;
+        request.query = QUrlQuery(u"filename=cases.json"_qs);
+        request.headers.insert("content-type", "application/json");
+        request.body = fixture.readAll();
+        const QFuture<HttpResponse> answer = router.dispatch(request);
+        QTRY_VERIFY_WITH_TIMEOUT(answer.isFinished(), 30'000);
+        QCOMPARE(answer.result().status, 200);
+        QTRY_VERIFY_WITH_TIMEOUT(toldOn.load() != nullptr, 30'000);
+        QCOMPARE(toldOn.load(), &owner);
+
+        QMetaObject::invokeMethod(
+            &context, [&] { api.reset(); }, Qt::BlockingQueuedConnection);
+        owner.quit();
+        owner.wait();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestUploadApi)
+#include "TestUploadApi.moc"
