@@ -29,6 +29,32 @@ using namespace isobar::test;
 namespace {
 
 constexpr qint64 kHourMs = 3'600'000;
+constexpr int kSeededHours = 50;
+constexpr int kSeededEventsPerHour = 100;
+
+// Files the importer and the uploads take turns with: each good one has a broken twin.
+const QStringList kFiles = {
+    QStringLiteral("COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"),
+    QStringLiteral("COVID-19_deaths_ONSByWeek_LTLA_E07000040_all_all_default.json"),
+    QStringLiteral("COVID-19_headline_cases_7DayTotals_CTRY_E92000001_all_all_default.json"),
+};
+
+// Every kind of read the server answers from the store.
+const QByteArray kCovid = "/api/public/timeseries/themes/infectious_disease/sub_themes/"
+                          "respiratory/topics/COVID-19";
+const QList<QByteArray> kReads = {
+    "/api/public/timeseries/themes/",
+    kCovid + "/geography_types/Nation/geographies/",
+    kCovid
+        + "/geography_types/Nation/geographies/England/metrics/"
+          "COVID-19_cases_casesByDay?page_size=365",
+    "/api/v1/catalogue",
+    "/api/v1/stats/summary?from=now-7d",
+    "/api/v1/stats/timeline?from=now-3d",
+    "/api/v1/stats/geography?from=now-3d",
+    "/api/v1/stats/users?from=now-3d",
+    "/health",
+};
 
 QByteArray fixture(const QString &name)
 {
@@ -73,10 +99,10 @@ void seedRequestLog(const QString &path)
     RequestLogWriter writer(db.connection());
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QList<RequestEvent> events;
-    for (qint64 hour = 1; hour <= 50; ++hour) {
-        for (int i = 0; i < 100; ++i) {
-            RequestEvent event{now - hour * kHourMs + i * 1000, "GET", QStringLiteral("/prcpt"),
-                               i % 7 ? 200 : 503, 1500 + i * 10};
+    for (qint64 hour = 1; hour <= kSeededHours; ++hour) {
+        for (int i = 0; i < kSeededEventsPerHour; ++i) {
+            RequestEvent event{now - hour * kHourMs + qint64(i) * 1000, "GET",
+                               QStringLiteral("/prcpt"), i % 7 ? 200 : 503, 1500 + i * 10};
             event.subject = QStringLiteral("watch-%1").arg(i % 5);
             event.cell = CellBounds{48.0 + i * 0.01, 2.0 + hour * 0.01, 0.0045, 0.0068};
             event.cacheOutcome = i % 3 ? "hit" : "miss";
@@ -108,44 +134,98 @@ struct Tally {
     }
 };
 
+// A point count and sum: what a rejected file must leave as it was.
+std::pair<qint64, double> pointSums(const QString &path)
+{
+    MetricsDatabase db;
+    if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    QSqlQuery sums(db.connection());
+    sums.exec(u"SELECT count(*), total(value) FROM point"_qs);
+    sums.next();
+    return {sums.value(0).toLongLong(), sums.value(1).toDouble()};
+}
+
 } // namespace
 
 class TestStoreStress : public QObject
 {
     Q_OBJECT
 
+    QTemporaryDir m_dir;
+    QString m_path;
+    quint16 m_port = 0;
+    Tally m_tally;
+
+    // As the desktop imports: its own connection on a pool thread, a good file and its broken
+    // twin, which alone must fail.
+    void importRound(int round)
+    {
+        for (const QString &name : kFiles) {
+            const QString good = m_dir.filePath(QStringLiteral("r%1-%2").arg(round).arg(name));
+            const QString bad = m_dir.filePath(QStringLiteral("bad-r%1-%2").arg(round).arg(name));
+            writeFile(good, fixture(name));
+            writeFile(bad, broken(fixture(name)));
+            MetricsDatabase db;
+            if (!db.open(m_path))
+                qFatal("import cannot open the store: %s", qPrintable(db.errorString()));
+            if (Ingestor(db.connection()).ingest({good, bad}).filesFailed() != 1)
+                qFatal("expected the broken file alone to fail");
+        }
+    }
+
+    void uploadRound()
+    {
+        for (const QString &name : kFiles) {
+            const QByteArray target = "/api/upload?filename=" + name.toUtf8();
+            const QByteArray json = "Content-Type: application/json\r\n";
+            m_tally.note(target, HttpClient::request(m_port, "PUT", target, fixture(name), json));
+            const HttpReply rejected =
+                HttpClient::request(m_port, "PUT", target, broken(fixture(name)), json);
+            m_tally.note(target, rejected);
+            m_tally.rejectedUploads += rejected.status == 400;
+        }
+    }
+
+    // Each request is also an event for the request log.
+    void readRound(int client)
+    {
+        for (int i = 0; i < 100; ++i) {
+            const QByteArray &target = kReads[(i + client) % kReads.size()];
+            m_tally.note(target, HttpClient::request(m_port, "GET", target));
+        }
+    }
+
+    static void writeFile(const QString &path, const QByteArray &content)
+    {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+            qFatal("cannot write %s", qPrintable(path));
+    }
+
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_path = m_dir.filePath(QStringLiteral("stress.db"));
+        MetricsDatabase db;
+        QVERIFY2(db.open(m_path), qPrintable(db.errorString()));
+        QCOMPARE(Ingestor(db.connection()).ingest({fixturesDir() + u"/metrics"_qs}).filesFailed(),
+                 0);
+        seedRequestLog(m_path);
+    }
+
     void importsReadsAndTheRequestLogLeaveTheStoreIntact()
     {
         const int rounds = qEnvironmentVariableIsSet("ISOBAR_STRESS_ROUNDS")
                                ? qEnvironmentVariableIntValue("ISOBAR_STRESS_ROUNDS")
                                : 20;
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString path = dir.filePath(QStringLiteral("stress.db"));
-        {
-            MetricsDatabase db;
-            QVERIFY2(db.open(path), qPrintable(db.errorString()));
-            Ingestor ingestor(db.connection());
-            const IngestReport seeded = ingestor.ingest({fixturesDir() + u"/metrics"_qs});
-            QCOMPARE(seeded.filesFailed(), 0);
-        }
-        seedRequestLog(path);
-        const auto pointSums = [&path] {
-            MetricsDatabase db;
-            if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
-                qFatal("cannot read %s", qPrintable(path));
-            QSqlQuery sums(db.connection());
-            sums.exec(u"SELECT count(*), total(value) FROM point"_qs);
-            sums.next();
-            return std::pair(sums.value(0).toLongLong(), sums.value(1).toDouble());
-        };
-        const auto seededPoints = pointSums();
+        const auto seededPoints = pointSums(m_path);
         QVERIFY(seededPoints.first > 0);
 
         ServerConfig config;
         config.port = 0;
-        config.databasePath = path;
+        config.databasePath = m_path;
         config.auth.enabled = false;
         config.rateLimit.ratePerSecond = 0;
         config.uploadEnabled = true;
@@ -155,99 +235,39 @@ private Q_SLOTS:
         config.recorder.retentionIntervalMs = 10; // expiry and day folds between batches
         ServerThread server(config);
         QVERIFY2(server.start(), qPrintable(server.errorString()));
-        const quint16 port = server.port();
+        m_port = server.port();
 
-        // Files the importer and the uploads take turns with: each good one has a broken twin.
-        const QStringList names = {
-            u"COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_qs,
-            u"COVID-19_deaths_ONSByWeek_LTLA_E07000040_all_all_default.json"_qs,
-            u"COVID-19_headline_cases_7DayTotals_CTRY_E92000001_all_all_default.json"_qs,
-        };
-        const QByteArray covid = "/api/public/timeseries/themes/infectious_disease/sub_themes/"
-                                 "respiratory/topics/COVID-19";
-        const QList<QByteArray> reads = {
-            "/api/public/timeseries/themes/",
-            covid + "/geography_types/Nation/geographies/",
-            covid
-                + "/geography_types/Nation/geographies/England/metrics/"
-                  "COVID-19_cases_casesByDay?page_size=365",
-            "/api/v1/catalogue",
-            "/api/v1/stats/summary?from=now-7d",
-            "/api/v1/stats/timeline?from=now-3d",
-            "/api/v1/stats/geography?from=now-3d",
-            "/api/v1/stats/users?from=now-3d",
-            "/health",
-        };
-
-        Tally tally;
         for (int round = 0; round < rounds; ++round) {
-            QList<QFuture<void>> work;
-            // An import as the desktop runs one: its own connection on a pool thread.
-            work << QtConcurrent::run([&, round] {
-                for (const QString &name : names) {
-                    const QString file =
-                        dir.filePath(QStringLiteral("r%1-%2").arg(round).arg(name));
-                    const QString bad =
-                        dir.filePath(QStringLiteral("bad-r%1-%2").arg(round).arg(name));
-                    QFile good(file), wrong(bad);
-                    good.open(QIODevice::WriteOnly);
-                    good.write(fixture(name));
-                    good.close();
-                    wrong.open(QIODevice::WriteOnly);
-                    wrong.write(broken(fixture(name)));
-                    wrong.close();
-                    MetricsDatabase db;
-                    if (!db.open(path))
-                        qFatal("import cannot open the store: %s", qPrintable(db.errorString()));
-                    const IngestReport report = Ingestor(db.connection()).ingest({file, bad});
-                    if (report.filesFailed() != 1)
-                        qFatal("expected the broken file alone to fail");
-                }
-            });
-            // Uploads through the API, good and broken.
-            work << QtConcurrent::run([&] {
-                for (const QString &name : names) {
-                    const QByteArray target = "/api/upload?filename=" + name.toUtf8();
-                    tally.note(target, HttpClient::request(port, "PUT", target, fixture(name),
-                                                           "Content-Type: application/json\r\n"));
-                    const HttpReply rejected =
-                        HttpClient::request(port, "PUT", target, broken(fixture(name)),
-                                            "Content-Type: application/json\r\n");
-                    tally.note(target, rejected);
-                    tally.rejectedUploads += rejected.status == 400;
-                }
-            });
-            // Readers of every kind, each request also an event for the request log.
-            for (int client = 0; client < 2; ++client) {
-                work << QtConcurrent::run([&, client] {
-                    for (int i = 0; i < 100; ++i) {
-                        const QByteArray &target = reads[(i + client) % reads.size()];
-                        tally.note(target, HttpClient::request(port, "GET", target));
-                    }
-                });
-            }
+            QList<QFuture<void>> work = {
+                QtConcurrent::run([this, round] { importRound(round); }),
+                QtConcurrent::run([this] { uploadRound(); }),
+                QtConcurrent::run([this] { readRound(0); }),
+                QtConcurrent::run([this] { readRound(1); }),
+            };
+            // The main thread keeps its event loop turning meanwhile, as the desktop's does:
+            // whatever the server hands to it runs beside the server's own thread.
             for (QFuture<void> &future : work)
-                future.waitForFinished();
-            QCOMPARE(integrity(path), u"ok"_qs);
+                QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 300'000);
+            QCOMPARE(integrity(m_path), u"ok"_qs);
         }
         {
-            QMutexLocker lock(&tally.mutex);
-            QVERIFY2(tally.serverErrors == 0, qPrintable(tally.failures.join(u'\n')));
+            QMutexLocker lock(&m_tally.mutex);
+            QVERIFY2(m_tally.serverErrors == 0, qPrintable(m_tally.failures.join(u'\n')));
         }
-        QCOMPARE(tally.rejectedUploads.load(), rounds * int(names.size()));
+        QCOMPARE(m_tally.rejectedUploads.load(), rounds * int(kFiles.size()));
 
         QSignalSpy stopped(&server, &ServerThread::stopped);
         server.stop();
         QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 60'000);
-        QCOMPARE(integrity(path), u"ok"_qs);
+        QCOMPARE(integrity(m_path), u"ok"_qs);
 
         // The good files were loaded already and the broken ones changed nothing.
-        QCOMPARE(pointSums(), seededPoints);
+        QCOMPARE(pointSums(m_path), seededPoints);
         // Every request the clients made reached the log, beside the seeded events.
         MetricsDatabase db;
-        QVERIFY(db.open(path, MetricsDatabase::Mode::ReadOnly));
+        QVERIFY(db.open(m_path, MetricsDatabase::Mode::ReadOnly));
         QVERIFY(scalar(db.connection(), u"SELECT count(*) FROM request_event"_qs)
-                >= tally.answered.load() + 2000);
+                >= m_tally.answered.load() + kSeededHours * kSeededEventsPerHour);
     }
 };
 
