@@ -20,6 +20,23 @@ class TestFileDialogs : public QObject
 {
     Q_OBJECT
 
+    // The dialog lists the folder and asks each entry's type and icon, as its view does.
+    static void listInADialog(const QString &folder, const QString &path)
+    {
+        std::unique_ptr<QFileDialog> dialog(
+            FileDialogs::create(nullptr, QStringLiteral("Import Files"), folder));
+        auto *model = dialog->findChild<QFileSystemModel *>();
+        QVERIFY(model);
+        QSignalSpy loaded(model, &QFileSystemModel::directoryLoaded);
+        dialog->show();
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 20'000);
+        const QModelIndex entry = model->index(path);
+        QVERIFY(entry.isValid());
+        QVERIFY(!model->type(entry).isEmpty());
+        model->fileIcon(entry);
+        dialog->grab(); // paints the list: every icon and type column the user would see
+    }
+
 private Q_SLOTS:
     void aListedStoreKeepsItsLocksAgainstAnotherProcess_data()
     {
@@ -45,20 +62,9 @@ private Q_SLOTS:
             QStringLiteral("UPDATE store_state SET value = value + 1 WHERE key = 'data_version'")));
         QVERIFY(QFile::exists(path + u"-wal"));
 
-        // The dialog lists the folder and asks each entry's type and icon, as its view does.
-        std::unique_ptr<QFileDialog> dialog(
-            FileDialogs::create(nullptr, QStringLiteral("Import Files"), dir.path()));
-        auto *model = dialog->findChild<QFileSystemModel *>();
-        QVERIFY(model);
-        QSignalSpy loaded(model, &QFileSystemModel::directoryLoaded);
-        dialog->show();
-        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty(), 20'000);
-        const QModelIndex entry = model->index(path);
-        QVERIFY(entry.isValid());
-        QVERIFY(!model->type(entry).isEmpty());
-        model->fileIcon(entry);
-        dialog->grab(); // paints the list: every icon and type column the user would see
-        dialog.reset();
+        listInADialog(dir.path(), path);
+        if (QTest::currentTestFailed())
+            return;
 
         // Another process reads the store and closes it. With our locks intact it sees a
         // connection still open and leaves the WAL alone.

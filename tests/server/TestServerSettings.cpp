@@ -114,7 +114,7 @@ private Q_SLOTS:
             QVERIFY2(!columns.isEmpty(), setting.flag);
             QCOMPARE(columns[0], QLatin1String(setting.environment));
             QCOMPARE(columns[1], QLatin1String(setting.iniKey));
-            const QString shown = columns[2];
+            const QString &shown = columns[2];
             const QString defaultText = setting.defaultText();
             if (!setting.valueName)
                 QCOMPARE(shown, defaultText == u"true" ? u"on"_qs : u"off"_qs);
