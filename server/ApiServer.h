@@ -2,6 +2,7 @@
 
 #include "RequestPipeline.h"
 #include "ServerConfig.h"
+#include "api/QueryRunner.h"
 #include "auth/Authenticator.h"
 #include "auth/OidcKeyProvider.h"
 #include "auth/RateLimiter.h"
@@ -10,7 +11,6 @@
 #include "http/HttpServer.h"
 #include "ingest/UploadApi.h"
 #include "metrics/MetricsApi.h"
-#include "metrics/QueryRunner.h"
 #include "monitoring/RequestRecorder.h"
 #include "monitoring/StatsApi.h"
 #include "monitoring/TrafficCounters.h"

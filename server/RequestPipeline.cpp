@@ -101,7 +101,7 @@ QFuture<HttpResponse> RequestPipeline::admit(HttpRequest request, const Route &r
 {
     if (const int wait = m_limiter.acquire(caller))
         return finish(request, readyResponse(tooManyRequests(wait)));
-    QFuture<HttpResponse> answer = route.handler(request, params);
+    QFuture<HttpResponse> answer = Router::answer(route, request, params);
     if (!request.subject.isEmpty()) {
         auto note = [subject = request.subject](HttpResponse response) {
             response.notes.subject = subject;

@@ -4,10 +4,9 @@
 #include "ChartPalette.h"
 #include "ChartRequest.h"
 #include "RenderQueue.h"
-#include "metrics/ApiError.h"
-#include "metrics/QueryRunner.h"
-#include "metrics/RequestParsing.h"
-#include "metrics/ResponseCache.h"
+#include "api/QueryRunner.h"
+#include "api/RequestParsing.h"
+#include "api/ResponseCache.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -99,12 +98,7 @@ void ChartsApi::registerRoutes(Router &router)
 
 QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version version)
 {
-    QJsonObject body;
-    try {
-        body = parseJsonBody(request.body);
-    } catch (const ApiError &error) {
-        return readyResponse(error.toResponse());
-    }
+    QJsonObject body = parseJsonBody(request.body);
     if (version == Version::V3)
         body.insert(u"file_format"_qs, u"svg"_qs); // v3 answers SVG only
     const QDate today = m_today();

@@ -1,5 +1,7 @@
 #include "Router.h"
 
+#include "ApiError.h"
+
 #include <QUrl>
 
 namespace isobar {
@@ -69,11 +71,21 @@ Router::Match Router::match(const QByteArray &method, const QString &path) const
     return result;
 }
 
+QFuture<HttpResponse> Router::answer(const Route &route, const HttpRequest &request,
+                                     const RouteParams &params)
+{
+    try {
+        return route.handler(request, params);
+    } catch (const ApiError &error) {
+        return readyResponse(error.toResponse());
+    }
+}
+
 QFuture<HttpResponse> Router::dispatch(const HttpRequest &request) const
 {
     const Match found = match(request.method, request.path);
     if (found.route)
-        return found.route->handler(request, found.params);
+        return answer(*found.route, request, found.params);
     if (!found.allowedMethods.isEmpty()) {
         HttpResponse response = HttpResponse::problem(
             405, QStringLiteral("%1 is not allowed on %2; use %3")

@@ -41,6 +41,9 @@ public:
 
     const QList<Route> &routes() const { return m_routes; }
     QFuture<HttpResponse> dispatch(const HttpRequest &request) const;
+    // Runs a route's handler: the one place a thrown ApiError becomes its problem+json answer.
+    static QFuture<HttpResponse> answer(const Route &route, const HttpRequest &request,
+                                        const RouteParams &params);
 
 private:
     QList<Route> m_routes;

@@ -146,18 +146,6 @@ QByteArray pointsJson(const QList<PublicPoint> &points)
     return out;
 }
 
-// Runs a handler that may throw ApiError on the event loop and turns the error into its answer.
-template <typename Handler> RouteHandler guarded(Handler handler)
-{
-    return [handler](const HttpRequest &request, const RouteParams &params) {
-        try {
-            return handler(request, params);
-        } catch (const ApiError &error) {
-            return readyResponse(error.toResponse());
-        }
-    };
-}
-
 QString pageUrl(const HttpRequest &request, int page)
 {
     QUrlQuery query = request.query;
@@ -201,9 +189,9 @@ void MetricsApi::registerRoutes(Router &router)
         router.add("GET", list,
                    QStringLiteral("List the %1 with public data")
                        .arg(QLatin1String(kLevels[level].collection)),
-                   cached(guarded([this, level](const HttpRequest &r, const RouteParams &p) {
+                   cached([this, level](const HttpRequest &r, const RouteParams &p) {
                        return catalogueList(level, r, p);
-                   })));
+                   }));
         const QString detail =
             list + QStringLiteral("/<%1>").arg(QLatin1String(kLevels[level].parameter));
         if (level + 1 < kLevelCount) {
@@ -211,32 +199,28 @@ void MetricsApi::registerRoutes(Router &router)
                        QStringLiteral("One %1, linking to its %2")
                            .arg(QLatin1String(kLevels[level].parameter),
                                 QLatin1String(kLevels[level + 1].collection)),
-                       cached(guarded([this, level](const HttpRequest &r, const RouteParams &p) {
+                       cached([this, level](const HttpRequest &r, const RouteParams &p) {
                            return catalogueDetail(level, r, p);
-                       })));
+                       }));
         } else {
             router.add("GET", detail, QStringLiteral("Paginated public points of one metric"),
-                       cached(guarded([this](const HttpRequest &r, const RouteParams &p) {
+                       cached([this](const HttpRequest &r, const RouteParams &p) {
                            return timeseriesPoints(r, p);
-                       })));
+                       }));
         }
     }
     router.add("GET", u"/api/v1/catalogue"_qs,
                u"Every metric and area with public time series, in one answer"_qs,
-               cached(guarded(
-                   [this](const HttpRequest &r, const RouteParams &) { return catalogue(r); })));
-    router.add(
-        "GET", u"/api/headlines/v3"_qs, u"Latest headline value of a headline metric"_qs,
-        cached(guarded([this](const HttpRequest &r, const RouteParams &) { return headline(r); })));
-    router.add(
-        "GET", u"/api/trends/v3"_qs, u"Latest change of a metric with its direction and colour"_qs,
-        cached(guarded([this](const HttpRequest &r, const RouteParams &) { return trend(r); })));
-    router.add(
-        "POST", u"/api/tables/v4"_qs, u"Plots as a table, newest date first"_qs,
-        cached(guarded([this](const HttpRequest &r, const RouteParams &) { return table(r); })));
-    router.add(
-        "POST", u"/api/downloads/v2"_qs, u"Plot points as JSON or CSV"_qs,
-        cached(guarded([this](const HttpRequest &r, const RouteParams &) { return download(r); })));
+               cached([this](const HttpRequest &r, const RouteParams &) { return catalogue(r); }));
+    router.add("GET", u"/api/headlines/v3"_qs, u"Latest headline value of a headline metric"_qs,
+               cached([this](const HttpRequest &r, const RouteParams &) { return headline(r); }));
+    router.add("GET", u"/api/trends/v3"_qs,
+               u"Latest change of a metric with its direction and colour"_qs,
+               cached([this](const HttpRequest &r, const RouteParams &) { return trend(r); }));
+    router.add("POST", u"/api/tables/v4"_qs, u"Plots as a table, newest date first"_qs,
+               cached([this](const HttpRequest &r, const RouteParams &) { return table(r); }));
+    router.add("POST", u"/api/downloads/v2"_qs, u"Plot points as JSON or CSV"_qs,
+               cached([this](const HttpRequest &r, const RouteParams &) { return download(r); }));
 }
 
 QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &request,

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "QueryRunner.h"
-#include "RequestParsing.h"
-#include "ResponseCache.h"
+#include "api/QueryRunner.h"
+#include "api/RequestParsing.h"
+#include "api/ResponseCache.h"
 #include "http/Router.h"
 
 #include <QDate>

@@ -2,8 +2,8 @@
 
 #include "GeographyJson.h"
 #include "MetricsQuery.h"
-#include "metrics/ApiError.h"
-#include "metrics/QueryRunner.h"
+#include "api/QueryRunner.h"
+#include "http/ApiError.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -98,17 +98,6 @@ QString iso(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
 }
 
-template <typename Handler> RouteHandler guarded(Handler handler)
-{
-    return [handler](const HttpRequest &request, const RouteParams &) -> QFuture<HttpResponse> {
-        try {
-            return handler(request);
-        } catch (const ApiError &error) {
-            return readyResponse(error.toResponse());
-        }
-    };
-}
-
 } // namespace
 
 StatsApi::StatsApi(QueryRunner &runner, RequestStats::Options options, MetricsText metrics,
@@ -148,16 +137,16 @@ void StatsApi::registerRoutes(Router &router)
 {
     router.add("GET", QStringLiteral("/api/v1/stats/summary"),
                QStringLiteral("Requests, status ratios, no-go flag and latency per endpoint"),
-               guarded([this](const HttpRequest &r) { return summary(r); }));
+               [this](const HttpRequest &r, const RouteParams &) { return summary(r); });
     router.add("GET", QStringLiteral("/api/v1/stats/timeline"),
                QStringLiteral("Requests by status class and latency percentiles per hour or day"),
-               guarded([this](const HttpRequest &r) { return timeline(r); }));
+               [this](const HttpRequest &r, const RouteParams &) { return timeline(r); });
     router.add("GET", QStringLiteral("/api/v1/stats/geography"),
                QStringLiteral("Weather requests per cache cell (JSON or GeoJSON)"),
-               guarded([this](const HttpRequest &r) { return geography(r); }));
+               [this](const HttpRequest &r, const RouteParams &) { return geography(r); });
     router.add("GET", QStringLiteral("/api/v1/stats/users"),
                QStringLiteral("Requests per token subject with first/last seen and errors"),
-               guarded([this](const HttpRequest &r) { return users(r); }));
+               [this](const HttpRequest &r, const RouteParams &) { return users(r); });
     registerMetricsRoute(router);
 }
 

@@ -1,7 +1,7 @@
 #include "WatchApi.h"
 
 #include "LengthUnits.h"
-#include "metrics/ApiError.h"
+#include "http/ApiError.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -163,17 +163,6 @@ WeatherQuery v1Query(const QUrlQuery &query, WeatherProduct product)
     return q;
 }
 
-template <typename Handler> RouteHandler refusing(Handler handler)
-{
-    return [handler](const HttpRequest &request, const RouteParams &) {
-        try {
-            return handler(request);
-        } catch (const ApiError &error) {
-            return readyResponse(error.toResponse());
-        }
-    };
-}
-
 } // namespace
 
 WatchApi::WatchApi(WeatherCache &cache)
@@ -188,21 +177,25 @@ void WatchApi::registerRoutes(Router &router)
             return readyResponse(HttpResponse::json(QJsonObject{
                 {u"name"_qs, u"isobar"_qs}, {u"version"_qs, QStringLiteral(ISOBAR_VERSION)}}));
         });
-    router.add("GET", u"/prcpt"_qs,
-               u"Visibility and past-hour precipitation in metres at a position"_qs,
-               refusing([this](const HttpRequest &r) { return compatibility(r, false); }));
-    router.add("GET", u"/uvidx"_qs, u"UV index at a position"_qs,
-               refusing([this](const HttpRequest &r) { return compatibility(r, true); }));
+    router.add(
+        "GET", u"/prcpt"_qs, u"Visibility and past-hour precipitation in metres at a position"_qs,
+        [this](const HttpRequest &r, const RouteParams &) { return compatibility(r, false); });
+    router.add(
+        "GET", u"/uvidx"_qs, u"UV index at a position"_qs,
+        [this](const HttpRequest &r, const RouteParams &) { return compatibility(r, true); });
     router.add("GET", u"/api/v1/weather/current"_qs,
                u"Current weather at a position, compact for watches"_qs,
-               refusing([this](const HttpRequest &r) { return current(r); }));
-    router.add(
-        "GET", u"/api/v1/weather/forecast/daily"_qs, u"Daily forecast (1-5 days) at a position"_qs,
-        refusing([this](const HttpRequest &r) { return forecast(r, WeatherProduct::Daily); }));
-    router.add(
-        "GET", u"/api/v1/weather/forecast/hourly"_qs,
-        u"Hourly forecast (1-12 hours) at a position"_qs,
-        refusing([this](const HttpRequest &r) { return forecast(r, WeatherProduct::Hourly); }));
+               [this](const HttpRequest &r, const RouteParams &) { return current(r); });
+    router.add("GET", u"/api/v1/weather/forecast/daily"_qs,
+               u"Daily forecast (1-5 days) at a position"_qs,
+               [this](const HttpRequest &r, const RouteParams &) {
+                   return forecast(r, WeatherProduct::Daily);
+               });
+    router.add("GET", u"/api/v1/weather/forecast/hourly"_qs,
+               u"Hourly forecast (1-12 hours) at a position"_qs,
+               [this](const HttpRequest &r, const RouteParams &) {
+                   return forecast(r, WeatherProduct::Hourly);
+               });
 }
 
 QFuture<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool uvIndex)

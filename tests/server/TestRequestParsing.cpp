@@ -1,6 +1,6 @@
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
-#include "metrics/RequestParsing.h"
+#include "api/RequestParsing.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

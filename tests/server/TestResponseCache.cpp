@@ -1,5 +1,5 @@
 #include "TestSupport.h"
-#include "metrics/ResponseCache.h"
+#include "api/ResponseCache.h"
 
 #include <QDateTime>
 #include <QFile>

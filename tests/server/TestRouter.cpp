@@ -1,5 +1,8 @@
+#include "http/ApiError.h"
 #include "http/Router.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace isobar;
@@ -23,6 +26,11 @@ private Q_SLOTS:
         m_router.add("GET", "/health", "", named("health"));
         m_router.add("GET", "/themes/<theme>/sub_themes", "", named("subs"));
         m_router.add("POST", "/themes/<theme>/sub_themes", "", named("post"));
+        m_router.add("GET", "/refusing", "",
+                     [](const HttpRequest &, const RouteParams &) -> QFuture<HttpResponse> {
+                         throw ApiError{422, QStringLiteral("page must be a number"),
+                                        QStringLiteral("page")};
+                     });
     }
 
     void matching_data()
@@ -72,6 +80,20 @@ private Q_SLOTS:
         QCOMPARE(response.status, 405);
         QCOMPARE(response.header("Allow"), QByteArray("GET, POST"));
         QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
+    }
+
+    // Handlers throw their refusals; the router answers every one of them the same way.
+    void aThrownRefusalIsAnsweredAsProblemJson()
+    {
+        HttpRequest request;
+        request.method = "GET";
+        request.path = "/refusing";
+        const HttpResponse response = m_router.dispatch(request).result();
+        QCOMPARE(response.status, 422);
+        QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
+        const QJsonObject problem = QJsonDocument::fromJson(response.body).object();
+        QCOMPARE(problem.value(u"detail").toString(), QStringLiteral("page must be a number"));
+        QCOMPARE(problem.value(u"field").toString(), QStringLiteral("page"));
     }
 
     void unknownPathIs404()

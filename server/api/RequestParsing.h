@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ApiError.h"
 #include "MetricsQuery.h"
+#include "http/ApiError.h"
 
 #include <QDate>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ApiError.h"
+#include "http/ApiError.h"
 #include "http/HttpResponse.h"
 
 #include <QFuture>
