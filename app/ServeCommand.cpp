@@ -72,9 +72,9 @@ int runServeCommand(const QStringList &arguments)
         qWarning("isobar serve: cannot lower the render thread's priority");
     QTextStream out(stdout);
     out << "Isobar API listening on " << server.url() << "/  (Ctrl+C to stop)\n";
-    if (server.metricsPort())
+    if (server.prometheusPort())
         out << "Prometheus metrics on http://" << config.metricsBind.toString() << ':'
-            << server.metricsPort() << "/metrics\n";
+            << server.prometheusPort() << "/metrics\n";
     out << Qt::flush;
     return QCoreApplication::exec();
 }

@@ -20,15 +20,6 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcServer, "isobar.server")
 
-qint64 residentMemoryBytes()
-{
-    QFile statm(QStringLiteral("/proc/self/statm"));
-    if (!statm.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> fields = statm.readAll().split(' ');
-    return fields.size() > 1 ? fields[1].toLongLong() * ::sysconf(_SC_PAGESIZE) : 0;
-}
-
 } // namespace
 
 ApiServer::ApiServer(ServerConfig config, QObject *parent)
@@ -81,8 +72,7 @@ bool ApiServer::start()
 
     if (m_config.captureRequests)
         m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder);
-    m_stats =
-        std::make_unique<StatsApi>(*m_runner, m_config.stats, [this] { return prometheusText(); });
+    m_stats = std::make_unique<StatsApi>(*m_runner, m_config.stats);
     m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response,
                               qint64 micros) { observe(request, response, micros); });
 
@@ -101,6 +91,8 @@ bool ApiServer::start()
     m_upload->registerRoutes(m_http.router());
 
     m_limiter = std::make_unique<RateLimiter>(m_config.rateLimit);
+    collectPrometheusFamilies();
+    m_prometheus.registerRoute(m_http.router());
     m_pipeline = std::make_unique<RequestPipeline>(m_http.router(), m_authenticator.get(),
                                                    *m_limiter, CorsPolicy(m_config.corsOrigins));
     m_http.setDispatcher([pipeline = m_pipeline.get()](const HttpRequest &request) {
@@ -116,13 +108,13 @@ bool ApiServer::start()
     }
     if (m_config.metricsPort) {
         // Scrapers get /metrics alone on their own port (localhost by default), without tokens.
-        m_metricsHttp = std::make_unique<HttpServer>(m_config.http);
-        m_stats->registerMetricsRoute(m_metricsHttp->router());
-        if (!m_metricsHttp->listen(m_config.metricsBind, m_config.metricsPort)) {
+        m_prometheusHttp = std::make_unique<HttpServer>(m_config.http);
+        m_prometheus.registerRoute(m_prometheusHttp->router());
+        if (!m_prometheusHttp->listen(m_config.metricsBind, m_config.metricsPort)) {
             m_error = QStringLiteral("cannot listen for metrics on %1:%2: %3")
                           .arg(m_config.metricsBind.toString())
                           .arg(m_config.metricsPort)
-                          .arg(m_metricsHttp->errorString());
+                          .arg(m_prometheusHttp->errorString());
             return false;
         }
     }
@@ -229,107 +221,22 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
     m_recorder->record(std::move(event));
 }
 
-QByteArray ApiServer::prometheusText() const
+void ApiServer::collectPrometheusFamilies()
 {
-    PrometheusText out;
-    m_traffic.writeTo(out);
-
-    const WeatherCache::Stats cache = m_weather->stats();
-    const std::pair<const char *, qint64> cacheCounters[] = {
-        {"isobar_weather_cache_hits_total", cache.hits},
-        {"isobar_weather_cache_misses_total", cache.misses},
-        {"isobar_weather_cache_stale_total", cache.stale},
-        {"isobar_weather_cache_evictions_total", cache.evictions},
-    };
-    for (const auto &[name, value] : cacheCounters) {
-        out.family(QLatin1String(name), "counter",
-                   QStringLiteral(
-                       "Weather cache lookups by outcome (evictions: entries dropped for room)."));
-        out.sample(QLatin1String(name), {}, double(value));
+    m_prometheus.add([this](PrometheusText &out) { m_traffic.writePrometheus(out); });
+    m_prometheus.add([this](PrometheusText &out) { m_weather->writePrometheus(out); });
+    m_prometheus.add([this](PrometheusText &out) { m_upstream->writePrometheus(out); });
+    if (m_authenticator) {
+        m_prometheus.add([this](PrometheusText &out) {
+            m_signingKeys->writePrometheus(out);
+            m_authenticator->writePrometheus(out);
+        });
     }
-    out.family(u"isobar_weather_cache_entries"_qs, "gauge",
-               u"Weather documents held in memory."_qs);
-    out.sample(u"isobar_weather_cache_entries"_qs, {}, cache.entries);
-
-    const AccuWeatherClient::Stats upstream = m_upstream->stats();
-    out.family(u"isobar_upstream_calls_total"_qs, "counter",
-               u"AccuWeather HTTP attempts by endpoint and outcome."_qs);
-    for (int i = 0; i < AccuWeatherClient::kEndpointCount; ++i) {
-        const QString endpoint = AccuWeatherClient::endpointName(AccuWeatherClient::Endpoint(i));
-        const AccuWeatherClient::EndpointStats &e = upstream.endpoints[i];
-        out.sample(u"isobar_upstream_calls_total"_qs,
-                   {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"ok"_qs}}, double(e.ok));
-        out.sample(u"isobar_upstream_calls_total"_qs,
-                   {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"failed"_qs}}, double(e.failed));
-    }
-    if (upstream.budgetLeft >= 0) {
-        out.family(u"isobar_upstream_budget_remaining"_qs, "gauge",
-                   u"AccuWeather calls left in today's budget."_qs);
-        out.sample(u"isobar_upstream_budget_remaining"_qs, {}, double(upstream.budgetLeft));
-    }
-
-    if (m_signingKeys) {
-        const OidcKeyProvider::Stats keys = m_signingKeys->stats();
-        out.family(u"isobar_jwks_refreshes_total"_qs, "counter",
-                   u"Fetches of the provider's signing keys by outcome."_qs);
-        out.sample(u"isobar_jwks_refreshes_total"_qs, {{u"outcome"_qs, u"ok"_qs}},
-                   double(keys.refreshes - keys.failures));
-        out.sample(u"isobar_jwks_refreshes_total"_qs, {{u"outcome"_qs, u"failed"_qs}},
-                   double(keys.failures));
-        const Authenticator::Stats tokens = m_authenticator->stats();
-        out.family(u"isobar_tokens_total"_qs, "counter", u"Bearer tokens checked, by result."_qs);
-        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"cached"_qs}},
-                   double(tokens.cacheHits));
-        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"verified"_qs}},
-                   double(tokens.verified));
-        out.sample(u"isobar_tokens_total"_qs, {{u"result"_qs, u"rejected"_qs}},
-                   double(tokens.rejected));
-    }
-    out.family(u"isobar_rate_limited_total"_qs, "counter",
-               u"Requests refused with 429 by the per-caller rate limit."_qs);
-    out.sample(u"isobar_rate_limited_total"_qs, {}, double(m_limiter->rejected()));
-
-    const UploadApi::Stats uploads = m_upload->stats();
-    out.family(u"isobar_ingest_files_total"_qs, "counter",
-               u"Files ingested through the upload API, by outcome."_qs);
-    out.sample(u"isobar_ingest_files_total"_qs, {{u"outcome"_qs, u"ok"_qs}},
-               double(uploads.filesOk));
-    out.sample(u"isobar_ingest_files_total"_qs, {{u"outcome"_qs, u"failed"_qs}},
-               double(uploads.filesFailed));
-    out.family(u"isobar_ingest_points_total"_qs, "counter",
-               u"Points stored through the upload API."_qs);
-    out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"inserted"_qs}},
-               double(uploads.pointsInserted));
-    out.sample(u"isobar_ingest_points_total"_qs, {{u"change"_qs, u"updated"_qs}},
-               double(uploads.pointsUpdated));
-
-    out.family(u"isobar_chart_renders_total"_qs, "counter", u"Charts drawn."_qs);
-    out.sample(u"isobar_chart_renders_total"_qs, {}, double(m_renders->rendered()));
-    out.family(u"isobar_chart_render_queue_depth"_qs, "gauge", u"Charts waiting to be drawn."_qs);
-    out.sample(u"isobar_chart_render_queue_depth"_qs, {}, m_renders->queued());
-    const ResponseCache::Stats charts = m_chartCache->stats();
-    out.family(u"isobar_chart_cache_hits_total"_qs, "counter",
-               u"Chart requests answered from rendered bytes."_qs);
-    out.sample(u"isobar_chart_cache_hits_total"_qs, {}, double(charts.hits));
-    out.family(u"isobar_chart_cache_misses_total"_qs, "counter",
-               u"Chart requests that had to be drawn."_qs);
-    out.sample(u"isobar_chart_cache_misses_total"_qs, {}, double(charts.misses));
-
-    const RequestRecorder::Stats events =
-        m_recorder ? m_recorder->stats() : RequestRecorder::Stats{};
-    out.family(u"isobar_request_events_queue_depth"_qs, "gauge",
-               u"Request events waiting for the log writer."_qs);
-    out.sample(u"isobar_request_events_queue_depth"_qs, {}, events.queueDepth);
-    out.family(u"isobar_request_events_dropped_total"_qs, "counter",
-               u"Request events lost to a full queue or a failed write."_qs);
-    out.sample(u"isobar_request_events_dropped_total"_qs, {}, double(events.dropped));
-    out.family(u"isobar_request_events_written_total"_qs, "counter",
-               u"Request events written to the request log."_qs);
-    out.sample(u"isobar_request_events_written_total"_qs, {}, double(events.written));
-
-    out.family(u"process_resident_memory_bytes"_qs, "gauge", u"Resident memory size in bytes."_qs);
-    out.sample(u"process_resident_memory_bytes"_qs, {}, double(residentMemoryBytes()));
-    return out.text();
+    m_prometheus.add([this](PrometheusText &out) { m_limiter->writePrometheus(out); });
+    m_prometheus.add([this](PrometheusText &out) { m_upload->writePrometheus(out); });
+    m_prometheus.add([this](PrometheusText &out) { m_charts->writePrometheus(out); });
+    if (m_recorder)
+        m_prometheus.add([this](PrometheusText &out) { m_recorder->writePrometheus(out); });
 }
 
 void ApiServer::stop()

@@ -11,6 +11,7 @@
 #include "http/HttpServer.h"
 #include "ingest/UploadApi.h"
 #include "metrics/MetricsApi.h"
+#include "monitoring/PrometheusExposition.h"
 #include "monitoring/RequestRecorder.h"
 #include "monitoring/StatsApi.h"
 #include "monitoring/TrafficCounters.h"
@@ -43,26 +44,17 @@ public:
     QString url() const;
     QString errorString() const { return m_error; }
     const Router &router() const { return m_http.router(); }
-    MetricsApi *metricsApi() { return m_metrics.get(); }
-    ResponseCache *responseCache() { return m_cache.get(); }
-    WeatherCache *weatherCache() { return m_weather.get(); }
-    AccuWeatherClient *upstream() { return m_upstream.get(); }
-    // Null with --no-auth.
-    Authenticator *authenticator() { return m_authenticator.get(); }
-    OidcKeyProvider *signingKeys() { return m_signingKeys.get(); }
-    // Null when capture is off.
-    RequestRecorder *recorder() { return m_recorder.get(); }
-    quint16 metricsPort() const { return m_metricsHttp ? m_metricsHttp->port() : 0; }
-    // The Prometheus exposition of this process, as /metrics serves it.
-    QByteArray prometheusText() const;
-    // Re-reads the store's data version now (after an in-process ingest, say).
-    void refreshDataVersion();
+    // The scrape-only listener's port (--metrics-port), 0 when there is none.
+    quint16 prometheusPort() const { return m_prometheusHttp ? m_prometheusHttp->port() : 0; }
 
 Q_SIGNALS:
     void stopped();
 
 private:
     bool startAuth();
+    void collectPrometheusFamilies();
+    // Re-reads the store's data version now (after an upload, say).
+    void refreshDataVersion();
     void registerSystemRoutes();
     QJsonObject authHealth() const;
     void observe(const HttpRequest &request, const HttpResponse &response, qint64 micros);
@@ -86,7 +78,8 @@ private:
     std::unique_ptr<RequestRecorder> m_recorder;
     TrafficCounters m_traffic;
     std::unique_ptr<StatsApi> m_stats;
-    std::unique_ptr<HttpServer> m_metricsHttp;
+    PrometheusExposition m_prometheus;
+    std::unique_ptr<HttpServer> m_prometheusHttp;
     // Lives on the GUI thread (docs/CHARTS.md), so it is handed back there to be deleted.
     std::unique_ptr<RenderQueue, void (*)(RenderQueue *)> m_renders{
         nullptr, [](RenderQueue *q) { q->deleteLater(); }};

@@ -34,7 +34,7 @@ bool ServerThread::start()
             m_error = m_server->errorString();
             m_url = m_server->url();
             m_port = m_server->port();
-            m_metricsPort = m_server->metricsPort();
+            m_prometheusPort = m_server->prometheusPort();
             // Queued: the server is deleted after its signal has returned, not inside it.
             connect(
                 m_server, &ApiServer::stopped, m_context,

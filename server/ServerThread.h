@@ -29,7 +29,8 @@ public:
     QString errorString() const { return m_error; }
     QString url() const { return m_url; }
     quint16 port() const { return m_port; }
-    quint16 metricsPort() const { return m_metricsPort; }
+    // The scrape-only listener's port (--metrics-port), 0 when there is none.
+    quint16 prometheusPort() const { return m_prometheusPort; }
     // The server itself, for calls marshalled onto its thread (QMetaObject::invokeMethod).
     ApiServer *server() const { return m_server; }
 
@@ -46,7 +47,7 @@ private:
     QString m_error;
     QString m_url;
     quint16 m_port = 0;
-    quint16 m_metricsPort = 0;
+    quint16 m_prometheusPort = 0;
 };
 
 } // namespace isobar

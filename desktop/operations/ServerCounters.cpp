@@ -1,5 +1,7 @@
 #include "ServerCounters.h"
 
+#include "monitoring/PrometheusNames.h"
+
 #include <QList>
 #include <limits>
 
@@ -91,17 +93,17 @@ ServerCounters ServerCounters::fromPrometheus(const QByteArray &text)
 {
     ServerCounters counters;
     for (const PrometheusSample &sample : PrometheusSample::parse(text)) {
-        if (sample.name == u"isobar_upstream_calls_total") {
+        if (sample.name == QLatin1String(prometheus::kUpstreamCalls)) {
             counters.upstreamCalls += sample.value;
             if (sample.labels.value(QStringLiteral("outcome")) == u"failed")
                 counters.upstreamFailures += sample.value;
-        } else if (sample.name == u"isobar_upstream_budget_remaining") {
+        } else if (sample.name == QLatin1String(prometheus::kUpstreamBudgetRemaining)) {
             counters.budgetLeft = sample.value;
-        } else if (sample.name == u"isobar_weather_cache_hits_total") {
+        } else if (sample.name == QLatin1String(prometheus::kWeatherCacheHits)) {
             counters.cacheHits = sample.value;
-        } else if (sample.name == u"isobar_weather_cache_misses_total") {
+        } else if (sample.name == QLatin1String(prometheus::kWeatherCacheMisses)) {
             counters.cacheMisses = sample.value;
-        } else if (sample.name == u"isobar_weather_cache_stale_total") {
+        } else if (sample.name == QLatin1String(prometheus::kWeatherCacheStale)) {
             counters.cacheStale = sample.value;
         }
     }

@@ -1,5 +1,8 @@
 #include "Authenticator.h"
 
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -80,6 +83,15 @@ Authenticator::Stats Authenticator::stats() const
     Stats stats = m_stats;
     stats.cached = int(m_cache.size());
     return stats;
+}
+
+void Authenticator::writePrometheus(PrometheusText &out) const
+{
+    const Stats now = stats();
+    out.family(prometheus::kTokens, "counter", "Bearer tokens checked, by result.");
+    out.sample(prometheus::kTokens, {{u"result"_qs, u"cached"_qs}}, double(now.cacheHits));
+    out.sample(prometheus::kTokens, {{u"result"_qs, u"verified"_qs}}, double(now.verified));
+    out.sample(prometheus::kTokens, {{u"result"_qs, u"rejected"_qs}}, double(now.rejected));
 }
 
 } // namespace isobar

@@ -10,6 +10,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 struct AuthOutcome {
     bool ok = false;
     QString subject;
@@ -37,6 +39,8 @@ public:
 
     QFuture<AuthOutcome> authenticate(const QByteArray &authorizationHeader);
     Stats stats() const;
+    // Its family of /metrics: tokens checked by result.
+    void writePrometheus(PrometheusText &out) const;
 
 private:
     AuthOutcome verifyNow(const QByteArray &token, const QByteArray &digest);

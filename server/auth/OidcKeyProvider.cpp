@@ -1,5 +1,8 @@
 #include "OidcKeyProvider.h"
 
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
+
 #include <QDateTime>
 #include <QHostAddress>
 #include <QJsonDocument>
@@ -192,6 +195,16 @@ OidcKeyProvider::Stats OidcKeyProvider::stats() const
     stats.keys = m_keys->size();
     stats.waiting = int(m_waiters.size());
     return stats;
+}
+
+void OidcKeyProvider::writePrometheus(PrometheusText &out) const
+{
+    const Stats now = stats();
+    out.family(prometheus::kJwksRefreshes, "counter",
+               "Fetches of the provider's signing keys by outcome.");
+    out.sample(prometheus::kJwksRefreshes, {{u"outcome"_qs, u"ok"_qs}},
+               double(now.refreshes - now.failures));
+    out.sample(prometheus::kJwksRefreshes, {{u"outcome"_qs, u"failed"_qs}}, double(now.failures));
 }
 
 } // namespace isobar

@@ -13,6 +13,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 // The signing keys of an OpenID Connect provider: discovery ({issuer}/.well-known/
 // openid-configuration -> jwks_uri), then the JWKS, fetched asynchronously, kept, refreshed
 // periodically and when a token names an unknown kid (at most once per minRefreshGap, so a
@@ -55,6 +57,8 @@ public:
 
     std::shared_ptr<const JsonWebKeySet> keys() const { return m_keys; }
     Stats stats() const;
+    // Its family of /metrics: key fetches by outcome.
+    void writePrometheus(PrometheusText &out) const;
 
 private:
     void fetch();

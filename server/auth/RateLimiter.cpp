@@ -1,5 +1,8 @@
 #include "RateLimiter.h"
 
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
+
 #include <QDateTime>
 #include <cmath>
 
@@ -43,6 +46,12 @@ void RateLimiter::prune(qint64 now)
     });
     if (m_buckets.size() >= m_options.maxCallers)
         m_buckets.clear();
+}
+
+void RateLimiter::writePrometheus(PrometheusText &out) const
+{
+    out.single(prometheus::kRateLimited, "counter",
+               "Requests refused with 429 by the per-caller rate limit.", double(m_rejected));
 }
 
 } // namespace isobar

@@ -6,6 +6,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 // Token buckets per caller (a subject, or a client address when unauthenticated): `rate`
 // requests per second on average, bursts up to `burst`. Memory is bounded: full buckets of
 // idle callers are forgotten when the table grows past maxCallers.
@@ -24,6 +26,8 @@ public:
     // 0 when the request may go ahead, else the seconds to wait (for Retry-After).
     int acquire(const QString &caller);
     qint64 rejected() const { return m_rejected; }
+    // Its family of /metrics: requests refused.
+    void writePrometheus(PrometheusText &out) const;
     bool enabled() const { return m_options.ratePerSecond > 0; }
 
 private:

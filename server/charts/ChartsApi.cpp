@@ -7,6 +7,8 @@
 #include "api/QueryRunner.h"
 #include "api/RequestParsing.h"
 #include "api/ResponseCache.h"
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -154,6 +156,18 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version versi
             return revalidated(request, std::move(response));
         });
     });
+}
+
+void ChartsApi::writePrometheus(PrometheusText &out) const
+{
+    out.single(prometheus::kChartRenders, "counter", "Charts drawn.", double(m_renders.rendered()));
+    out.single(prometheus::kChartRenderQueueDepth, "gauge", "Charts waiting to be drawn.",
+               m_renders.queued());
+    const ResponseCache::Stats cached = m_cache ? m_cache->stats() : ResponseCache::Stats{};
+    out.single(prometheus::kChartCacheHits, "counter",
+               "Chart requests answered from rendered bytes.", double(cached.hits));
+    out.single(prometheus::kChartCacheMisses, "counter", "Chart requests that had to be drawn.",
+               double(cached.misses));
 }
 
 } // namespace isobar

@@ -7,6 +7,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 class QueryRunner;
 class RenderQueue;
 class ResponseCache;
@@ -23,6 +25,8 @@ public:
     ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *cache, Today today = {});
 
     void registerRoutes(Router &router);
+    // Its families of /metrics: charts drawn and waiting, answers from the byte cache.
+    void writePrometheus(PrometheusText &out) const;
 
 private:
     enum class Version { V2, V3 };

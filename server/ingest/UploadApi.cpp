@@ -2,6 +2,8 @@
 
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -188,6 +190,20 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
             QMetaObject::invokeMethod(&m_home, m_changed, Qt::QueuedConnection);
         return response;
     });
+}
+
+void UploadApi::writePrometheus(PrometheusText &out) const
+{
+    const Stats now = stats();
+    out.family(prometheus::kIngestFiles, "counter",
+               "Files ingested through the upload API, by outcome.");
+    out.sample(prometheus::kIngestFiles, {{u"outcome"_qs, u"ok"_qs}}, double(now.filesOk));
+    out.sample(prometheus::kIngestFiles, {{u"outcome"_qs, u"failed"_qs}}, double(now.filesFailed));
+    out.family(prometheus::kIngestPoints, "counter", "Points stored through the upload API.");
+    out.sample(prometheus::kIngestPoints, {{u"change"_qs, u"inserted"_qs}},
+               double(now.pointsInserted));
+    out.sample(prometheus::kIngestPoints, {{u"change"_qs, u"updated"_qs}},
+               double(now.pointsUpdated));
 }
 
 } // namespace isobar

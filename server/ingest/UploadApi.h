@@ -9,6 +9,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 // PUT /api/upload/: one CSV or JSON file, as the raw body or as the file part of a
 // multipart/form-data body, loaded by the same Ingestor as `isobar ingest` (same validation,
 // one all-or-nothing transaction, same report, as JSON). Uploads run one at a time on their
@@ -37,6 +39,8 @@ public:
         qint64 pointsUpdated = 0;
     };
     Stats stats() const;
+    // Its families of /metrics: files by outcome, points by change.
+    void writePrometheus(PrometheusText &out) const;
 
     struct Upload {
         QString fileName;

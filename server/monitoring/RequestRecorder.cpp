@@ -1,6 +1,8 @@
 #include "RequestRecorder.h"
 
 #include "MetricsDatabase.h"
+#include "PrometheusNames.h"
+#include "PrometheusText.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -153,6 +155,17 @@ void RequestRecorder::run()
         }
     }
     database.close();
+}
+
+void RequestRecorder::writePrometheus(PrometheusText &out) const
+{
+    const Stats now = stats();
+    out.single(prometheus::kRequestEventsQueueDepth, "gauge",
+               "Request events waiting for the log writer.", now.queueDepth);
+    out.single(prometheus::kRequestEventsDropped, "counter",
+               "Request events lost to a full queue or a failed write.", double(now.dropped));
+    out.single(prometheus::kRequestEventsWritten, "counter",
+               "Request events written to the request log.", double(now.written));
 }
 
 } // namespace isobar

@@ -11,6 +11,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 // Takes every answered request as an event without slowing the request: record() only appends
 // to a bounded in-memory queue (a full queue counts the event as dropped, never waits). One
 // writer thread, with its own connection, writes batches (every flushInterval or batchSize
@@ -45,6 +47,8 @@ public:
     void flush();
     void stop();
     Stats stats() const;
+    // Its families of /metrics: events queued, written and lost.
+    void writePrometheus(PrometheusText &out) const;
 
 private:
     void run();

@@ -100,11 +100,9 @@ QString iso(qint64 ms)
 
 } // namespace
 
-StatsApi::StatsApi(QueryRunner &runner, RequestStats::Options options, MetricsText metrics,
-                   Clock clock)
+StatsApi::StatsApi(QueryRunner &runner, RequestStats::Options options, Clock clock)
     : m_runner(runner)
     , m_options(options)
-    , m_metrics(std::move(metrics))
     , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
 {}
 
@@ -147,17 +145,6 @@ void StatsApi::registerRoutes(Router &router)
     router.add("GET", QStringLiteral("/api/v1/stats/users"),
                QStringLiteral("Requests per token subject with first/last seen and errors"),
                [this](const HttpRequest &r, const RouteParams &) { return users(r); });
-    registerMetricsRoute(router);
-}
-
-void StatsApi::registerMetricsRoute(Router &router)
-{
-    router.add("GET", QStringLiteral("/metrics"),
-               QStringLiteral("Process metrics in Prometheus text format"),
-               [this](const HttpRequest &, const RouteParams &) {
-                   return readyResponse(HttpResponse::bytes(
-                       m_metrics(), "text/plain; version=0.0.4; charset=utf-8"));
-               });
 }
 
 QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)

@@ -10,20 +10,16 @@ namespace isobar {
 class QueryRunner;
 
 // The ops API over the request log: /api/v1/stats/{summary,timeline,geography,users} read the
-// hour and day roll-ups on the query pool (never on the event loop), and /metrics exposes the
-// live process counters in Prometheus text format.
+// hour and day roll-ups on the query pool (never on the event loop). (The live process counters
+// are /metrics: PrometheusExposition.)
 class StatsApi
 {
 public:
-    using Clock = std::function<qint64()>;           // ms since the epoch
-    using MetricsText = std::function<QByteArray()>; // the Prometheus exposition, built on call
+    using Clock = std::function<qint64()>; // ms since the epoch
 
-    StatsApi(QueryRunner &runner, RequestStats::Options options, MetricsText metrics,
-             Clock clock = {});
+    StatsApi(QueryRunner &runner, RequestStats::Options options, Clock clock = {});
 
     void registerRoutes(Router &router);
-    // /metrics alone, for a scrape-only listener (--metrics-port).
-    void registerMetricsRoute(Router &router);
 
     // "now", "now-15m" (s, m, h, d), an ISO 8601 date or date-time; nullopt when unreadable.
     static std::optional<qint64> parseTime(const QString &text, qint64 nowMs);
@@ -36,7 +32,6 @@ private:
 
     QueryRunner &m_runner;
     RequestStats::Options m_options;
-    MetricsText m_metrics;
     Clock m_clock;
 };
 

@@ -14,7 +14,7 @@ class TrafficCounters
 {
 public:
     void count(const QString &route, const QByteArray &method, int status, qint64 durationUs);
-    void writeTo(PrometheusText &out) const;
+    void writePrometheus(PrometheusText &out) const;
 
 private:
     struct Histogram {
@@ -24,20 +24,6 @@ private:
     };
     QHash<std::pair<QString, QByteArray>, QHash<int, qint64>> m_requests;
     QHash<QString, Histogram> m_latency;
-};
-
-// Prometheus text exposition format 0.0.4: HELP and TYPE once per family, escaped labels.
-class PrometheusText
-{
-public:
-    using Labels = QList<std::pair<QString, QString>>;
-
-    void family(const QString &name, const char *type, const QString &help);
-    void sample(const QString &name, const Labels &labels, double value);
-    QByteArray text() const { return m_text; }
-
-private:
-    QByteArray m_text;
 };
 
 } // namespace isobar

@@ -1,5 +1,8 @@
 #include "AccuWeatherClient.h"
 
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
+
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -390,6 +393,24 @@ QString AccuWeatherClient::health() const
     if (s.budgetLeft == 0)
         return QStringLiteral("daily budget spent");
     return QStringLiteral("ok");
+}
+
+void AccuWeatherClient::writePrometheus(PrometheusText &out) const
+{
+    const Stats now = stats();
+    out.family(prometheus::kUpstreamCalls, "counter",
+               "AccuWeather HTTP attempts by endpoint and outcome.");
+    for (int i = 0; i < kEndpointCount; ++i) {
+        const QString endpoint = endpointName(Endpoint(i));
+        const EndpointStats &e = now.endpoints[i];
+        out.sample(prometheus::kUpstreamCalls,
+                   {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"ok"_qs}}, double(e.ok));
+        out.sample(prometheus::kUpstreamCalls,
+                   {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"failed"_qs}}, double(e.failed));
+    }
+    if (now.budgetLeft >= 0)
+        out.single(prometheus::kUpstreamBudgetRemaining, "gauge",
+                   "AccuWeather calls left in today's budget.", double(now.budgetLeft));
 }
 
 } // namespace isobar

@@ -16,6 +16,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 // Why an upstream answer could not be had. The detail never contains the API key.
 struct UpstreamError {
     enum class Kind {
@@ -101,6 +103,8 @@ public:
                                            const QString &language = {});
 
     Stats stats() const;
+    // Its families of /metrics: calls by endpoint and outcome, the day's budget left.
+    void writePrometheus(PrometheusText &out) const;
     // "ok", or why calls cannot succeed now (rejected key, quota, budget).
     QString health() const;
 

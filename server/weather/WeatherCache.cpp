@@ -1,6 +1,8 @@
 #include "WeatherCache.h"
 
 #include "WeatherLocationStore.h"
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -289,6 +291,21 @@ WeatherCache::Stats WeatherCache::stats() const
     stats.entries = int(m_entries.size());
     stats.locations = int(m_locations.size());
     return stats;
+}
+
+void WeatherCache::writePrometheus(PrometheusText &out) const
+{
+    const Stats now = stats();
+    out.single(prometheus::kWeatherCacheHits, "counter", "Weather lookups answered fresh.",
+               double(now.hits));
+    out.single(prometheus::kWeatherCacheMisses, "counter",
+               "Weather lookups that had to call upstream.", double(now.misses));
+    out.single(prometheus::kWeatherCacheStale, "counter",
+               "Weather lookups answered with an expired document.", double(now.stale));
+    out.single(prometheus::kWeatherCacheEvictions, "counter",
+               "Weather documents dropped to make room.", double(now.evictions));
+    out.single(prometheus::kWeatherCacheEntries, "gauge", "Weather documents held in memory.",
+               now.entries);
 }
 
 } // namespace isobar

@@ -15,6 +15,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 class WeatherLocationStore;
 
 enum class WeatherProduct { Current, Daily, Hourly };
@@ -92,6 +94,8 @@ public:
 
     QFuture<WeatherAnswer> lookup(const WeatherQuery &query);
     Stats stats() const;
+    // Its families of /metrics: lookups by outcome, documents held.
+    void writePrometheus(PrometheusText &out) const;
     const Options &options() const { return m_options; }
 
 private:

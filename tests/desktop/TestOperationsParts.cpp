@@ -35,7 +35,7 @@ QPalette paletteWithWindow(const QColor &window, const QColor &text)
     return palette;
 }
 
-// What ApiServer::prometheusText writes, plus the corners of the format.
+// What GET /metrics writes (PrometheusExposition), plus the corners of the format.
 // Not a raw string literal: moc would read its lines starting with # as directives.
 const QByteArray kExposition =
     "# HELP isobar_upstream_calls_total AccuWeather HTTP attempts by endpoint and outcome.\n"

@@ -1,0 +1,43 @@
+#include "PrometheusExposition.h"
+
+#include "PrometheusNames.h"
+
+#include <QFile>
+#include <unistd.h>
+
+namespace isobar {
+
+namespace {
+
+qint64 residentMemoryBytes()
+{
+    QFile statm(QStringLiteral("/proc/self/statm"));
+    if (!statm.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = statm.readAll().split(' ');
+    return fields.size() > 1 ? fields[1].toLongLong() * ::sysconf(_SC_PAGESIZE) : 0;
+}
+
+} // namespace
+
+QByteArray PrometheusExposition::text() const
+{
+    PrometheusText out;
+    for (const Writer &write : m_writers)
+        write(out);
+    out.single(prometheus::kResidentMemory, "gauge", "Resident memory size in bytes.",
+               double(residentMemoryBytes()));
+    return out.text();
+}
+
+void PrometheusExposition::registerRoute(Router &router) const
+{
+    router.add("GET", QStringLiteral("/metrics"),
+               QStringLiteral("Process metrics in Prometheus text format"),
+               [this](const HttpRequest &, const RouteParams &) {
+                   return readyResponse(
+                       HttpResponse::bytes(text(), "text/plain; version=0.0.4; charset=utf-8"));
+               });
+}
+
+} // namespace isobar

@@ -1,0 +1,36 @@
+#pragma once
+
+// The family names GET /metrics exposes, written once: each component's writePrometheus uses
+// them to write its families, and the desktop's ServerCounters to read them back.
+namespace isobar::prometheus {
+
+// Requests and their latency, by route pattern (TrafficCounters).
+inline constexpr char kHttpRequests[] = "isobar_http_requests_total";
+inline constexpr char kHttpRequestDuration[] = "isobar_http_request_duration_seconds";
+// The weather cache (WeatherCache) and its upstream (AccuWeatherClient).
+inline constexpr char kWeatherCacheHits[] = "isobar_weather_cache_hits_total";
+inline constexpr char kWeatherCacheMisses[] = "isobar_weather_cache_misses_total";
+inline constexpr char kWeatherCacheStale[] = "isobar_weather_cache_stale_total";
+inline constexpr char kWeatherCacheEvictions[] = "isobar_weather_cache_evictions_total";
+inline constexpr char kWeatherCacheEntries[] = "isobar_weather_cache_entries";
+inline constexpr char kUpstreamCalls[] = "isobar_upstream_calls_total";
+inline constexpr char kUpstreamBudgetRemaining[] = "isobar_upstream_budget_remaining";
+// Tokens (Authenticator), signing keys (OidcKeyProvider), rate limits (RateLimiter).
+inline constexpr char kJwksRefreshes[] = "isobar_jwks_refreshes_total";
+inline constexpr char kTokens[] = "isobar_tokens_total";
+inline constexpr char kRateLimited[] = "isobar_rate_limited_total";
+// Uploads (UploadApi) and charts (ChartsApi).
+inline constexpr char kIngestFiles[] = "isobar_ingest_files_total";
+inline constexpr char kIngestPoints[] = "isobar_ingest_points_total";
+inline constexpr char kChartRenders[] = "isobar_chart_renders_total";
+inline constexpr char kChartRenderQueueDepth[] = "isobar_chart_render_queue_depth";
+inline constexpr char kChartCacheHits[] = "isobar_chart_cache_hits_total";
+inline constexpr char kChartCacheMisses[] = "isobar_chart_cache_misses_total";
+// The request log's writer (RequestRecorder).
+inline constexpr char kRequestEventsQueueDepth[] = "isobar_request_events_queue_depth";
+inline constexpr char kRequestEventsDropped[] = "isobar_request_events_dropped_total";
+inline constexpr char kRequestEventsWritten[] = "isobar_request_events_written_total";
+// The process itself (PrometheusExposition), under the name Prometheus's own clients use.
+inline constexpr char kResidentMemory[] = "process_resident_memory_bytes";
+
+} // namespace isobar::prometheus
