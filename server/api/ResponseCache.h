@@ -18,7 +18,7 @@ class ResponseCache
 public:
     struct Limits {
         int maxEntries = 10'000;
-        qint64 maxBytes = 64 * 1024 * 1024;
+        qint64 maxBytes = qint64{64} * 1024 * 1024;
     };
     struct Stats {
         qint64 hits = 0;

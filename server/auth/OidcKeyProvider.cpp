@@ -15,7 +15,7 @@ namespace isobar {
 
 namespace {
 Q_LOGGING_CATEGORY(lcOidc, "isobar.oidc")
-constexpr qint64 kMaxDocumentBytes = 1024 * 1024;
+constexpr qint64 kMaxDocumentBytes = qint64{1024} * 1024;
 } // namespace
 
 OidcKeyProvider::OidcKeyProvider(Options options, QObject *parent)
@@ -77,7 +77,8 @@ QFuture<void> OidcKeyProvider::refresh()
 {
     if (!m_fetching) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        if (m_lastStartMs >= 0 && now - m_lastStartMs < m_options.minRefreshGapSeconds * 1000)
+        if (m_lastStartMs >= 0
+            && now - m_lastStartMs < qint64{m_options.minRefreshGapSeconds} * 1000)
             return QtFuture::makeReadyFuture();
     }
     QPromise<void> &waiter = m_waiters.emplace_back();

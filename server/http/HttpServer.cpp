@@ -69,7 +69,7 @@ void HttpServer::acceptPending()
     }
 }
 
-void HttpServer::refuse(QTcpSocket *socket, const QString &detail)
+void HttpServer::refuse(QTcpSocket *socket, const QString &detail) const
 {
     // A short answer the kernel takes at once, then close: a refusal costs no connection slot.
     HttpResponse busy = HttpResponse::problem(503, detail);

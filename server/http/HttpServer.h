@@ -42,7 +42,7 @@ Q_SIGNALS:
 private:
     void acceptPending();
     // Answers 503 and closes, without an HttpConnection.
-    void refuse(QTcpSocket *socket, const QString &detail);
+    void refuse(QTcpSocket *socket, const QString &detail) const;
 
     HttpLimits m_limits;
     Router m_router;

@@ -4,6 +4,7 @@
 #include "TrendDirection.h"
 #include "http/JsonBytes.h"
 
+#include <QDate>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -159,7 +160,6 @@ QString pageUrl(const HttpRequest &request, int page)
 MetricsApi::MetricsApi(QueryRunner &runner, Options options, ResponseCache *cache)
     : m_runner(runner)
     , m_options(options)
-    , m_today([] { return QDate::currentDate(); })
     , m_cache(cache)
 {}
 
@@ -170,7 +170,8 @@ RouteHandler MetricsApi::cached(RouteHandler handler)
     return [this, handler](const HttpRequest &request, const RouteParams &params) {
         // Links in answers carry the Host, and default date ranges depend on today.
         const QByteArray key = request.method + ' ' + request.header("host") + request.target + '\n'
-                               + m_today().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
+                               + QDate::currentDate().toString(Qt::ISODate).toLatin1() + '\n'
+                               + request.body;
         if (auto hit = m_cache->find(key))
             return readyResponse(std::move(*hit));
         const qint64 version = m_cache->dataVersion();
@@ -226,7 +227,8 @@ void MetricsApi::registerRoutes(Router &router)
 QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &request,
                                                 const RouteParams &params)
 {
-    QueryParameters(request.query, {});
+    // These answers take no parameter: any is refused (the constructor throws).
+    [[maybe_unused]] const QueryParameters none(request.query, {});
     const QStringList parents = parentValues(level, params);
     const QString base = request.baseUrl() + concretePath(level, params) + u'/'
                          + QLatin1String(kLevels[level].collection) + u'/';
@@ -253,7 +255,8 @@ QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &re
 
 QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)
 {
-    QueryParameters(request.query, {});
+    // These answers take no parameter: any is refused (the constructor throws).
+    [[maybe_unused]] const QueryParameters none(request.query, {});
     return m_runner.run([](MetricsQuery &query) {
         QJsonArray results;
         for (const CatalogueEntry &entry : query.catalogue()) {
@@ -272,7 +275,8 @@ QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)
 QFuture<HttpResponse> MetricsApi::catalogueDetail(int level, const HttpRequest &request,
                                                   const RouteParams &params)
 {
-    QueryParameters(request.query, {});
+    // These answers take no parameter: any is refused (the constructor throws).
+    [[maybe_unused]] const QueryParameters none(request.query, {});
     const QStringList values = parentValues(level + 1, params);
     const QString next = request.baseUrl() + concretePath(level + 1, params) + u'/'
                          + QLatin1String(kLevels[level + 1].collection) + u'/';
@@ -468,7 +472,7 @@ QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
         throw ApiError{
             400, QStringLiteral("x_axis '%1' is not supported by tables; use 'date'").arg(xAxis),
             u"x_axis"_qs};
-    const QList<PlotRequest> plots = parsePlots(body, m_today(), m_options.plots);
+    const QList<PlotRequest> plots = parsePlots(body, QDate::currentDate(), m_options.plots);
     return m_runner.run([this, plots](MetricsQuery &store) {
         // date -> one value slot per plot, so every row lists every plot in request order.
         std::map<QDate, QList<std::optional<PublicPoint>>, std::greater<>> rows;
@@ -522,7 +526,7 @@ QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
         throw ApiError{400,
                        QStringLiteral("file_format must be 'json' or 'csv', got '%1'").arg(format),
                        u"file_format"_qs};
-    const QList<PlotRequest> plots = parsePlots(body, m_today(), m_options.plots);
+    const QList<PlotRequest> plots = parsePlots(body, QDate::currentDate(), m_options.plots);
     return m_runner.run([this, plots, format](MetricsQuery &store) {
         QList<PublicPoint> all;
         for (int i = 0; i < plots.size(); ++i)

@@ -5,9 +5,6 @@
 #include "api/ResponseCache.h"
 #include "http/Router.h"
 
-#include <QDate>
-#include <functional>
-
 namespace isobar {
 
 // The UKHSA data-dashboard compatible API: the public time-series drill-down, headlines,
@@ -24,9 +21,6 @@ public:
     // `cache` (optional) keeps successful answers until the data version changes.
     MetricsApi(QueryRunner &runner, Options options, ResponseCache *cache = nullptr);
     void registerRoutes(Router &router);
-
-    // "Today" for default date ranges; tests pin it.
-    void setToday(std::function<QDate()> today) { m_today = std::move(today); }
 
 private:
     QFuture<HttpResponse> catalogueList(int level, const HttpRequest &request,
@@ -47,7 +41,6 @@ private:
 
     QueryRunner &m_runner;
     Options m_options;
-    std::function<QDate()> m_today;
     ResponseCache *m_cache;
 };
 

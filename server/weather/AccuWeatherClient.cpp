@@ -17,7 +17,7 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcUpstream, "isobar.upstream")
 
-constexpr qint64 kDayMs = 24 * 3600 * 1000;
+constexpr qint64 kDayMs = qint64{24} * 3600 * 1000;
 
 std::optional<qint64> parseHttpDate(const QByteArray &value)
 {
@@ -161,12 +161,12 @@ QFuture<UpstreamResult> AccuWeatherClient::byLocation(Endpoint endpoint, const Q
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QString &path,
-                                                   QUrlQuery query)
+                                                   const QUrlQuery &query)
 {
     auto promise = std::make_shared<QPromise<UpstreamResult>>();
     QFuture<UpstreamResult> future = promise->future();
     promise->start();
-    Job job{endpoint, path, std::move(query), 0, promise};
+    Job job{endpoint, path, query, 0, promise};
     if (int(m_queue.size()) >= m_options.maxQueued) {
         complete(job, failure(UpstreamError::Kind::QueueFull,
                               QStringLiteral("too many upstream calls waiting")));

@@ -121,7 +121,7 @@ private:
         std::shared_ptr<QPromise<UpstreamResult>> promise;
     };
 
-    QFuture<UpstreamResult> enqueue(Endpoint endpoint, const QString &path, QUrlQuery query);
+    QFuture<UpstreamResult> enqueue(Endpoint endpoint, const QString &path, const QUrlQuery &query);
     void pump();
     void start(Job job);
     void finished(Job job, QNetworkReply *reply, qint64 startedMs);
