@@ -68,7 +68,9 @@ void HttpConnection::armTimer()
         const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - m_openedMs;
         m_timer.start(int(qMax<qint64>(0, m_limits.firstByteTimeoutMs - elapsed)));
     } else if (m_pending.empty()) {
-        m_timer.start(m_limits.idleTimeoutMs);
+        // From the last answer: bytes that start no request (stray CRLFs) do not extend it.
+        const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - m_idleSinceMs;
+        m_timer.start(int(qMax<qint64>(0, m_limits.idleTimeoutMs - elapsed)));
     } else {
         m_timer.stop(); // a handler is working; its own deadline applies
     }
@@ -308,6 +310,7 @@ void HttpConnection::flushReady()
             return;
         }
         m_socket->write(front.bytes);
+        m_idleSinceMs = QDateTime::currentMSecsSinceEpoch();
         if (!front.keepAlive) {
             m_closing = true;
             m_pending.clear();

@@ -99,7 +99,8 @@ private:
     quint64 m_nextSequence = 0;
     QTimer m_timer;
     qint64 m_requestStartedMs = 0;
-    qint64 m_openedMs = 0; // accepted at: the first-byte deadline runs from here
+    qint64 m_openedMs = 0;    // accepted at: the first-byte deadline runs from here
+    qint64 m_idleSinceMs = 0; // the last answer left: the idle deadline runs from here
 };
 
 } // namespace isobar
