@@ -21,11 +21,26 @@ MetricsDatabase::~MetricsDatabase()
     close();
 }
 
-bool MetricsDatabase::open(const QString &path, Mode mode)
+bool MetricsDatabase::open(const QString &location, Mode mode)
 {
     close();
-    m_path = path;
+    m_path = location;
+    const std::optional<StoreLocation> parsed = StoreLocation::parse(location, &m_error);
+    if (!parsed)
+        return false;
+    m_location = *parsed;
     m_connectionName = nextConnectionName();
+    if (!(m_location.isPostgresql() ? openPostgresql(mode) : openSqlite(mode))
+        || !checkSchema(mode)) {
+        close();
+        return false;
+    }
+    return true;
+}
+
+bool MetricsDatabase::openSqlite(Mode mode)
+{
+    const QString &path = m_location.sqlitePath;
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(path);
     if (mode == Mode::ReadOnly)
@@ -34,7 +49,6 @@ bool MetricsDatabase::open(const QString &path, Mode mode)
         m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!m_db.open()) {
         m_error = QStringLiteral("cannot open %1: %2").arg(path, m_db.lastError().text());
-        close();
         return false;
     }
     QSqlQuery pragma(m_db);
@@ -51,22 +65,59 @@ bool MetricsDatabase::open(const QString &path, Mode mode)
         if (!pragma.exec(sql)) {
             m_error =
                 QStringLiteral("cannot configure %1: %2").arg(path, pragma.lastError().text());
-            close();
             return false;
         }
     }
+    return true;
+}
+
+bool MetricsDatabase::openPostgresql(Mode mode)
+{
+    m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+    if (!m_db.isValid()) {
+        m_error = QStringLiteral("PostgreSQL support is not installed (Qt's QPSQL driver, Debian "
+                                 "package libqt6sql6-psql)");
+        return false;
+    }
+    // Unset fields are left to libpq, which reads PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSFILE.
+    if (!m_location.host.isEmpty())
+        m_db.setHostName(m_location.host);
+    if (m_location.port > 0)
+        m_db.setPort(m_location.port);
+    if (!m_location.user.isEmpty())
+        m_db.setUserName(m_location.user);
+    if (!m_location.databaseName.isEmpty())
+        m_db.setDatabaseName(m_location.databaseName);
+    m_db.setConnectOptions(m_location.options.join(u';'));
+    if (!m_db.open()) {
+        m_error = QStringLiteral("cannot open %1: %2")
+                      .arg(m_location.displayName(), m_db.lastError().text());
+        return false;
+    }
+    if (mode == Mode::ReadOnly) {
+        QSqlQuery readOnly(m_db);
+        if (!readOnly.exec(QStringLiteral("SET default_transaction_read_only = on"))) {
+            m_error = QStringLiteral("cannot configure %1: %2")
+                          .arg(m_location.displayName(), readOnly.lastError().text());
+            return false;
+        }
+    }
+    return true;
+}
+
+bool MetricsDatabase::checkSchema(Mode mode)
+{
+    const QString where = m_location.displayName();
     if (mode == Mode::ReadWrite) {
         if (!SchemaMigrations::migrate(m_db, &m_error)) {
-            m_error = QStringLiteral("%1: %2").arg(path, m_error);
-            close();
+            m_error = QStringLiteral("%1: %2").arg(where, m_error);
             return false;
         }
     } else if (SchemaMigrations::currentVersion(m_db) != SchemaMigrations::latestVersion()) {
         m_error = QStringLiteral("%1: schema version %2, expected %3")
-                      .arg(path)
+                      .arg(where)
                       .arg(SchemaMigrations::currentVersion(m_db))
                       .arg(SchemaMigrations::latestVersion());
-        close();
         return false;
     }
     return true;
@@ -87,10 +138,15 @@ bool MetricsDatabase::isOpen() const
     return m_db.isValid() && m_db.isOpen();
 }
 
+bool MetricsDatabase::isPostgresql(const QSqlDatabase &db)
+{
+    return db.driverName() == u"QPSQL";
+}
+
 bool MetricsDatabase::beginWrite(QSqlDatabase &db, QString *error)
 {
     QSqlQuery begin(db);
-    if (begin.exec(QStringLiteral("BEGIN IMMEDIATE")))
+    if (begin.exec(isPostgresql(db) ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE")))
         return true;
     *error = begin.lastError().text();
     return false;

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "StoreLocation.h"
+
 #include <QSqlDatabase>
 #include <QString>
 
 namespace isobar {
 
-// One open connection to the metrics store (a SQLite file in WAL mode).
-// A connection belongs to the thread that opened it; readers on worker threads open their own.
+// One open connection to the metrics store: a SQLite file in WAL mode, or a PostgreSQL database
+// (StoreLocation says which). A connection belongs to the thread that opened it; readers on
+// worker threads open their own.
 class MetricsDatabase
 {
 public:
@@ -17,24 +20,32 @@ public:
     MetricsDatabase(const MetricsDatabase &) = delete;
     MetricsDatabase &operator=(const MetricsDatabase &) = delete;
 
-    // Opens (creating if needed) and migrates the store. ReadOnly connections never migrate
-    // and expect the schema to be current.
-    bool open(const QString &path, Mode mode = Mode::ReadWrite);
+    // Opens (a SQLite file is created if needed) and migrates the store. ReadOnly connections
+    // never migrate and expect the schema to be current. `location` is what --database takes.
+    bool open(const QString &location, Mode mode = Mode::ReadWrite);
     void close();
 
     bool isOpen() const;
     QString errorString() const { return m_error; }
-    QString path() const { return m_path; }
+    QString path() const { return m_path; } // as given to open()
+    bool isPostgresql() const { return m_location.isPostgresql(); }
     QSqlDatabase &connection() { return m_db; }
 
     qint64 dataVersion();
 
-    // BEGIN IMMEDIATE: a write transaction takes the write lock before it reads. A deferred
-    // one that read first fails at once ("database is locked", no busy wait) when another
-    // connection commits meanwhile, as the request log does every second.
+    // Begins a write transaction. On SQLite, BEGIN IMMEDIATE: it takes the write lock before it
+    // reads. A deferred one that read first fails at once ("database is locked", no busy wait)
+    // when another connection commits meanwhile, as the request log does every second.
+    // PostgreSQL's row locks need nothing more than BEGIN.
     static bool beginWrite(QSqlDatabase &db, QString *error);
+    static bool isPostgresql(const QSqlDatabase &db);
 
 private:
+    bool openSqlite(Mode mode);
+    bool openPostgresql(Mode mode);
+    bool checkSchema(Mode mode);
+
+    StoreLocation m_location;
     QSqlDatabase m_db;
     QString m_connectionName;
     QString m_path;
