@@ -72,26 +72,28 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
                                  " lower_confidence, refresh)"
                                  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"))
     // Replaces a value only under a newer refresh date and only when something differs.
-    , m_updatePoint(prepared(db, "UPDATE point SET epiweek = ?, value = ?, embargo = ?,"
-                                 " is_public = ?, in_reporting_delay = ?, upper_confidence = ?,"
-                                 " lower_confidence = ?, refresh = ?"
-                                 " WHERE series_id = ? AND day = ? AND refresh < ?"
-                                 " AND (epiweek != ? OR value != ? OR embargo IS NOT ?"
-                                 " OR is_public != ? OR in_reporting_delay != ?"
-                                 " OR upper_confidence IS NOT ? OR lower_confidence IS NOT ?)"))
+    , m_updatePoint(prepared(
+          db, "UPDATE point SET epiweek = ?, value = ?, embargo = ?,"
+              " is_public = ?, in_reporting_delay = ?, upper_confidence = ?,"
+              " lower_confidence = ?, refresh = ?"
+              " WHERE series_id = ? AND day = ? AND refresh < ?"
+              " AND (epiweek != ? OR value != ? OR embargo IS DISTINCT FROM ?"
+              " OR is_public != ? OR in_reporting_delay != ?"
+              " OR upper_confidence IS DISTINCT FROM ? OR lower_confidence IS DISTINCT FROM ?)"))
     , m_touchPoint(prepared(db, "UPDATE point SET refresh = ? WHERE series_id = ? AND day = ?"
                                 " AND refresh < ?"))
     , m_insertHeadline(prepared(db, "INSERT INTO headline(series_id, period_end, period_start,"
                                     " value, upper_confidence, lower_confidence, embargo,"
                                     " is_public, refresh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                     " ON CONFLICT DO NOTHING"))
-    , m_updateHeadline(prepared(db, "UPDATE headline SET period_start = ?, value = ?,"
-                                    " upper_confidence = ?, lower_confidence = ?, embargo = ?,"
-                                    " is_public = ?, refresh = ?"
-                                    " WHERE series_id = ? AND period_end = ? AND refresh < ?"
-                                    " AND (period_start != ? OR value != ?"
-                                    " OR upper_confidence IS NOT ? OR lower_confidence IS NOT ?"
-                                    " OR embargo IS NOT ? OR is_public != ?)"))
+    , m_updateHeadline(prepared(
+          db, "UPDATE headline SET period_start = ?, value = ?,"
+              " upper_confidence = ?, lower_confidence = ?, embargo = ?,"
+              " is_public = ?, refresh = ?"
+              " WHERE series_id = ? AND period_end = ? AND refresh < ?"
+              " AND (period_start != ? OR value != ?"
+              " OR upper_confidence IS DISTINCT FROM ? OR lower_confidence IS DISTINCT FROM ?"
+              " OR embargo IS DISTINCT FROM ? OR is_public != ?)"))
     , m_touchHeadline(prepared(db, "UPDATE headline SET refresh = ? WHERE series_id = ?"
                                    " AND period_end = ? AND refresh < ?"))
 {}

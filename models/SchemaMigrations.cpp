@@ -1,6 +1,7 @@
 #include "SchemaMigrations.h"
 
 #include "MetricsDatabase.h"
+#include "SqlDialect.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -148,44 +149,71 @@ int SchemaMigrations::latestVersion()
 int SchemaMigrations::currentVersion(QSqlDatabase &db)
 {
     QSqlQuery query(db);
-    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+    if (!MetricsDatabase::isPostgresql(db)) {
+        if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+            return -1;
+        return query.value(0).toInt();
+    }
+    // A fresh database has no version table yet: that is version 0, not an error (and a failed
+    // SELECT would abort the transaction it runs in).
+    if (!query.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL"))
+        || !query.next())
+        return -1;
+    if (!query.value(0).toBool())
+        return 0;
+    if (!query.exec(QStringLiteral("SELECT version FROM schema_version")) || !query.next())
         return -1;
     return query.value(0).toInt();
 }
 
-bool SchemaMigrations::migrate(QSqlDatabase &db, QString *error, int targetVersion)
+namespace {
+
+// Any constant both replicas agree on: pg_advisory_xact_lock's key for "migrating Isobar".
+constexpr qint64 kMigrationLockKey = 0x15'0B'A2'00'00'00'00'01;
+
+bool execAll(QSqlQuery &query, const QStringList &statements, const Migration &migration,
+             QString *error)
 {
-    if (targetVersion < 0)
-        targetVersion = latestVersion();
-    const int current = currentVersion(db);
+    for (const QString &sql : statements) {
+        if (!query.exec(sql)) {
+            *error = QStringLiteral("migration %1 (%2) failed: %3")
+                         .arg(migration.version)
+                         .arg(QLatin1String(migration.purpose), query.lastError().text());
+            return false;
+        }
+    }
+    return true;
+}
+
+bool refuseNewer(int current, QSqlDatabase &db, QString *error)
+{
     if (current < 0) {
         *error = QStringLiteral("cannot read the schema version: %1").arg(db.lastError().text());
-        return false;
+        return true;
     }
-    if (current > latestVersion()) {
+    if (current > SchemaMigrations::latestVersion()) {
         *error = QStringLiteral("database schema version %1 is newer than this build supports "
                                 "(%2); upgrade Isobar")
                      .arg(current)
-                     .arg(latestVersion());
-        return false;
+                     .arg(SchemaMigrations::latestVersion());
+        return true;
     }
+    return false;
+}
+
+bool migrateSqlite(QSqlDatabase &db, QString *error, int current, int targetVersion)
+{
     for (const Migration &migration : migrations()) {
         if (migration.version <= current || migration.version > targetVersion)
             continue;
-        if (!MetricsDatabase::beginWrite(db, error)) {
+        if (!MetricsDatabase::beginWrite(db, error))
             return false;
-        }
         QSqlQuery query(db);
         QStringList statements = migration.statements;
         statements << QStringLiteral("PRAGMA user_version = %1").arg(migration.version);
-        for (const QString &sql : std::as_const(statements)) {
-            if (!query.exec(sql)) {
-                *error = QStringLiteral("migration %1 (%2) failed: %3")
-                             .arg(migration.version)
-                             .arg(QLatin1String(migration.purpose), query.lastError().text());
-                db.rollback();
-                return false;
-            }
+        if (!execAll(query, statements, migration, error)) {
+            db.rollback();
+            return false;
         }
         if (!db.commit()) {
             *error = db.lastError().text();
@@ -193,6 +221,62 @@ bool SchemaMigrations::migrate(QSqlDatabase &db, QString *error, int targetVersi
         }
     }
     return true;
+}
+
+bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)
+{
+    if (!MetricsDatabase::beginWrite(db, error))
+        return false;
+    QSqlQuery query(db);
+    auto fail = [&](const QString &why) {
+        *error = why;
+        db.rollback();
+        return false;
+    };
+    if (!query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kMigrationLockKey)))
+        return fail(query.lastError().text());
+    const int current = SchemaMigrations::currentVersion(db); // another replica may have gone on
+    if (refuseNewer(current, db, error)) {
+        db.rollback();
+        return false;
+    }
+    if (current == 0
+        && (!query.exec(QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
+            || !query.exec(QStringLiteral("INSERT INTO schema_version VALUES (0)"))))
+        return fail(query.lastError().text());
+    for (const Migration &migration : migrations()) {
+        if (migration.version <= current || migration.version > targetVersion)
+            continue;
+        QStringList statements;
+        for (const QString &sql : migration.statements)
+            statements << SqlDialect::postgresqlDefinition(sql);
+        statements
+            << QStringLiteral("UPDATE schema_version SET version = %1").arg(migration.version);
+        if (!execAll(query, statements, migration, error)) {
+            db.rollback();
+            return false;
+        }
+    }
+    if (!db.commit()) {
+        *error = db.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool SchemaMigrations::migrate(QSqlDatabase &db, QString *error, int targetVersion)
+{
+    if (targetVersion < 0)
+        targetVersion = latestVersion();
+    const int current = currentVersion(db);
+    if (refuseNewer(current, db, error))
+        return false;
+    if (current >= targetVersion)
+        return true;
+    return MetricsDatabase::isPostgresql(db) ? migratePostgresql(db, error, targetVersion)
+                                             : migrateSqlite(db, error, current, targetVersion);
 }
 
 } // namespace isobar

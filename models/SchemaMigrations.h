@@ -5,8 +5,11 @@
 
 namespace isobar {
 
-// Numbered schema migrations, applied in order at open; PRAGMA user_version holds the
-// number of the last one applied, so every step runs exactly once per database file.
+// Numbered schema migrations, applied in order at open, one sequence for both engines (written
+// in SQLite's spelling, SqlDialect gives PostgreSQL's). SQLite keeps the number of the last one
+// applied in PRAGMA user_version, PostgreSQL in the schema_version table, so every step runs
+// exactly once per store. On PostgreSQL, replicas starting together take turns: the steps run
+// in one transaction under an advisory lock, and the version is read again under it.
 class SchemaMigrations
 {
 public:

@@ -10,6 +10,8 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-httpserver-dev qt6-websockets-dev
   qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libqt6svg6 qt6-qpa-plugins
   qtkeychain-qt6-dev
+  # PostgreSQL as the shared store: Qt's driver, and a real server for the tests
+  libqt6sql6-psql libpq-dev postgresql-15
   # storage and tools used by tests and benchmarks (stress-ng: CPU load beside the suite)
   sqlite3 libsqlite3-dev zlib1g-dev libpng-dev libhttp-parser-dev libssl-dev stress-ng
   # headless rendering needs real fonts

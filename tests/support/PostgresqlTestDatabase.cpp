@@ -1,0 +1,81 @@
+#include "PostgresqlTestDatabase.h"
+
+#include <QAtomicInteger>
+#include <QCoreApplication>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUrl>
+#include <unistd.h>
+
+namespace isobar::test {
+
+namespace {
+
+QString nextName()
+{
+    static QAtomicInteger<int> counter;
+    return QStringLiteral("isobar_test_%1_%2").arg(::getpid()).arg(counter.fetchAndAddRelaxed(1));
+}
+
+} // namespace
+
+bool PostgresqlTestDatabase::requested()
+{
+    return qEnvironmentVariable("ISOBAR_TEST_STORE") == u"postgresql";
+}
+
+PostgresqlTestDatabase::PostgresqlTestDatabase()
+{
+    const QString urlFile = qEnvironmentVariable("ISOBAR_TEST_POSTGRESQL");
+    QFile file(urlFile);
+    if (urlFile.isEmpty() || !file.open(QIODevice::ReadOnly)) {
+        m_error = QStringLiteral("no PostgreSQL for tests: ISOBAR_TEST_POSTGRESQL ('%1') names no "
+                                 "readable URL file (run the suite through ctest, whose "
+                                 "postgresql fixture starts one)")
+                      .arg(urlFile);
+        return;
+    }
+    m_serverUrl = QString::fromUtf8(file.readAll()).trimmed();
+    m_name = nextName();
+    if (!administer(QStringLiteral("CREATE DATABASE %1").arg(m_name)))
+        return;
+    QUrl url(m_serverUrl);
+    url.setPath(u'/' + m_name);
+    m_url = url.toString();
+}
+
+PostgresqlTestDatabase::~PostgresqlTestDatabase()
+{
+    // WITH (FORCE): connections a failed test left open must not keep the database alive.
+    if (isValid())
+        administer(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
+}
+
+bool PostgresqlTestDatabase::administer(const QString &sql)
+{
+    const QString connection = QStringLiteral("admin-") + m_name;
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connection);
+        const QUrl url(m_serverUrl);
+        db.setHostName(url.host());
+        db.setPort(url.port());
+        db.setUserName(url.userName());
+        db.setDatabaseName(url.path().mid(1));
+        if (!db.open()) {
+            m_error = QStringLiteral("cannot reach the test PostgreSQL at %1: %2")
+                          .arg(m_serverUrl, db.lastError().text());
+        } else {
+            QSqlQuery query(db);
+            ok = query.exec(sql);
+            if (!ok)
+                m_error = QStringLiteral("%1: %2").arg(sql, query.lastError().text());
+        }
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return ok;
+}
+
+} // namespace isobar::test
