@@ -1,6 +1,7 @@
 #include "MetricsQuery.h"
 
 #include "DateParsing.h"
+#include "MetricsDatabase.h"
 #include "StoreError.h"
 
 #include <QDateTime>
@@ -47,7 +48,7 @@ public:
         m_sql += QStringLiteral(" AND ") + condition;
         m_values << values;
     }
-    QString sql() const { return QStringLiteral(" WHERE 1") + m_sql; }
+    QString sql() const { return QStringLiteral(" WHERE TRUE") + m_sql; }
     const QVariantList &values() const { return m_values; }
 
 private:
@@ -137,7 +138,12 @@ bool MetricsQuery::fetch(QSqlQuery *query)
 void MetricsQuery::dropCachesIfStoreChanged()
 {
     // SQLite's data_version changes whenever another connection commits; cheap to ask.
-    QSqlQuery *query = preparedQuery(QStringLiteral("PRAGMA data_version"));
+    // PostgreSQL has no such counter: the store's own, which every ingest that changed
+    // something raises, says the same for what is cached here.
+    QSqlQuery *query = preparedQuery(
+        MetricsDatabase::isPostgresql(m_db)
+            ? QStringLiteral("SELECT value FROM store_state WHERE key = 'data_version'")
+            : QStringLiteral("PRAGMA data_version"));
     run(query);
     if (!fetch(query))
         return;
