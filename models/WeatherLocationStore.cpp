@@ -12,10 +12,16 @@ WeatherLocationStore::WeatherLocationStore(QSqlDatabase &db)
     m_select.prepare(QStringLiteral(
         "SELECT location_key, name, country, time_zone, latitude, longitude, fetched_at"
         " FROM weather_location WHERE cell_size = ? AND cell_row = ? AND cell_column = ?"));
+    // An upsert both engines take (SQLite's INSERT OR REPLACE is its own).
     m_upsert.prepare(QStringLiteral(
-        "INSERT OR REPLACE INTO weather_location (cell_size, cell_row, cell_column, location_key,"
+        "INSERT INTO weather_location (cell_size, cell_row, cell_column, location_key,"
         " name, country, time_zone, latitude, longitude, fetched_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (cell_size, cell_row, cell_column) DO UPDATE SET"
+        " location_key = excluded.location_key, name = excluded.name,"
+        " country = excluded.country, time_zone = excluded.time_zone,"
+        " latitude = excluded.latitude, longitude = excluded.longitude,"
+        " fetched_at = excluded.fetched_at"));
 }
 
 std::optional<StoredLocation> WeatherLocationStore::find(double cellSize, int row, int column)
