@@ -12,6 +12,8 @@ packages=(
   qtkeychain-qt6-dev
   # PostgreSQL as the shared store: Qt's driver, and a real server for the tests
   libqt6sql6-psql libpq-dev postgresql-15
+  # Redis as the shared weather cache: hiredis (with its Qt adapter), and a real server for tests
+  libhiredis-dev redis-server
   # storage and tools used by tests and benchmarks (stress-ng: CPU load beside the suite)
   sqlite3 libsqlite3-dev zlib1g-dev libpng-dev libhttp-parser-dev libssl-dev stress-ng
   # headless rendering needs real fonts

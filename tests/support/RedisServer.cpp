@@ -1,0 +1,89 @@
+#include "RedisServer.h"
+
+#include <QDeadlineTimer>
+#include <QTcpSocket>
+
+namespace isobar::test {
+
+namespace {
+
+// One inline command on a fresh connection; the first line of the answer.
+QByteArray ask(quint16 port, const QByteArray &command, int timeoutMs = 2000)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(timeoutMs))
+        return {};
+    socket.write(command + "\r\n");
+    if (!socket.waitForBytesWritten(timeoutMs) || !socket.waitForReadyRead(timeoutMs))
+        return {};
+    return socket.readLine().trimmed();
+}
+
+} // namespace
+
+RedisServer::RedisServer() = default;
+
+RedisServer::~RedisServer()
+{
+    kill();
+}
+
+QString RedisServer::url() const
+{
+    return QStringLiteral("redis://127.0.0.1:%1").arg(port());
+}
+
+bool RedisServer::start()
+{
+    m_process = std::make_unique<QProcess>();
+    m_process->setWorkingDirectory(m_dir.path());
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    m_process->start(QStringLiteral("redis-server"),
+                     {QStringLiteral("--port"), QString::number(port()), QStringLiteral("--bind"),
+                      QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
+                      QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
+                      m_dir.path(), QStringLiteral("--enable-debug-command"),
+                      QStringLiteral("yes")});
+    if (!m_process->waitForStarted(10'000)) {
+        m_error = QStringLiteral("cannot start redis-server: %1").arg(m_process->errorString());
+        return false;
+    }
+    // Up means answering, not merely started.
+    const QDeadlineTimer deadline(20'000);
+    while (!deadline.hasExpired()) {
+        if (ask(port(), "PING") == "+PONG")
+            return true;
+        if (m_process->state() != QProcess::Running) {
+            m_error = QStringLiteral("redis-server exited: %1")
+                          .arg(QString::fromUtf8(m_process->readAll()));
+            return false;
+        }
+        m_process->waitForReadyRead(50); // the only wait: for the process to say something
+    }
+    m_error = QStringLiteral("redis-server did not answer PING within 20 s");
+    return false;
+}
+
+void RedisServer::kill()
+{
+    if (!m_process)
+        return;
+    m_process->kill();
+    m_process->waitForFinished(10'000);
+    m_process.reset();
+}
+
+bool RedisServer::restart()
+{
+    kill();
+    return start();
+}
+
+bool RedisServer::freeze(int milliseconds)
+{
+    // Answered at once, and in force from that answer on: no race with the next command.
+    return ask(port(), "CLIENT PAUSE " + QByteArray::number(milliseconds) + " ALL") == "+OK";
+}
+
+} // namespace isobar::test
