@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QSqlQuery>
+#include <QSysInfo>
 #include <unistd.h>
 
 namespace isobar {
@@ -64,6 +65,8 @@ bool ApiServer::start()
     m_locations = std::make_unique<WeatherLocationStore>(m_database->connection());
     m_upstream = std::make_unique<AccuWeatherClient>(m_config.upstream, m_config.accuWeatherKey);
     m_weather = std::make_unique<WeatherCache>(m_config.weather, *m_upstream, m_locations.get());
+    if (!startFleet())
+        return false;
     m_watch = std::make_unique<WatchApi>(*m_weather);
     m_upload = std::make_unique<UploadApi>(
         m_config.databasePath,
@@ -179,6 +182,47 @@ bool ApiServer::startAuth()
     return true;
 }
 
+bool ApiServer::startFleet()
+{
+    if (m_config.redisUrl.isEmpty())
+        return true;
+    if (const QString problem = RedisClient::checkUrl(m_config.redisUrl); !problem.isEmpty()) {
+        m_error = QStringLiteral("--redis-url: %1").arg(problem);
+        return false;
+    }
+    RedisClient::Options redis;
+    redis.url = m_config.redisUrl;
+    if (!m_config.redisPasswordFile.isEmpty()) {
+        QFile secret(m_config.redisPasswordFile);
+        if (!secret.open(QIODevice::ReadOnly)) {
+            m_error = QStringLiteral("--redis-password-file: cannot read %1: %2")
+                          .arg(m_config.redisPasswordFile, secret.errorString());
+            return false;
+        }
+        redis.password = secret.readAll().trimmed();
+    }
+    SharedWeatherCache::Options shared;
+    shared.replicaId =
+        (m_config.replicaId.isEmpty() ? QSysInfo::machineHostName() : m_config.replicaId).toUtf8();
+    m_redis = std::make_unique<RedisClient>(redis);
+    m_fleet = std::make_unique<SharedWeatherCache>(*m_redis, shared);
+    m_weather->shareThrough(m_fleet.get());
+    // In the background: until Redis answers, this replica serves from its own cache.
+    m_redis->start();
+    return true;
+}
+
+QJsonObject ApiServer::fleetHealth() const
+{
+    if (!m_redis)
+        return QJsonObject{{u"redis"_qs, u"off"_qs}};
+    const RedisClient::Stats redis = m_redis->stats();
+    QJsonObject health{{u"redis"_qs, redis.connected ? u"ok"_qs : u"unavailable"_qs}};
+    if (!redis.connected)
+        health.insert(u"error"_qs, redis.lastError);
+    return health;
+}
+
 QJsonObject ApiServer::authHealth() const
 {
     if (!m_authenticator) {
@@ -237,6 +281,8 @@ void ApiServer::collectPrometheusFamilies()
     m_prometheus.add([this](PrometheusText &out) { m_charts->writePrometheus(out); });
     if (m_recorder)
         m_prometheus.add([this](PrometheusText &out) { m_recorder->writePrometheus(out); });
+    if (m_fleet)
+        m_prometheus.add([this](PrometheusText &out) { m_fleet->writePrometheus(out); });
 }
 
 void ApiServer::stop()
@@ -274,7 +320,8 @@ void ApiServer::registerSystemRoutes()
         [this](const HttpRequest &, const RouteParams &) {
             const QString upstream = m_upstream->health();
             const QJsonObject auth = authHealth();
-            return m_runner->run([upstream, auth](MetricsQuery &query) {
+            const QJsonObject cache = fleetHealth();
+            return m_runner->run([upstream, auth, cache](MetricsQuery &query) {
                 QJsonObject database{{u"status"_qs, u"ok"_qs},
                                      {u"schema_version"_qs, SchemaMigrations::latestVersion()}};
                 bool storeOk = true;
@@ -290,11 +337,16 @@ void ApiServer::registerSystemRoutes()
                 }
                 return HttpResponse::json(
                     QJsonObject{
-                        {u"status"_qs, storeOk ? u"ok"_qs : u"degraded"_qs},
+                        // Without Redis the replica still answers (from its own cache): degraded
+                        // but alive, so an orchestrator leaves it running.
+                        {u"status"_qs, storeOk && cache.value(u"redis").toString() != u"unavailable"
+                                           ? u"ok"_qs
+                                           : u"degraded"_qs},
                         {u"version"_qs, QStringLiteral(ISOBAR_VERSION)},
                         {u"database"_qs, database},
                         {u"upstream"_qs, QJsonObject{{u"accuweather"_qs, upstream}}},
                         {u"auth"_qs, auth},
+                        {u"cache"_qs, cache},
                     },
                     storeOk ? 200 : 503);
             });

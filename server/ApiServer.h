@@ -6,6 +6,8 @@
 #include "auth/Authenticator.h"
 #include "auth/OidcKeyProvider.h"
 #include "auth/RateLimiter.h"
+#include "cache/RedisClient.h"
+#include "cache/SharedWeatherCache.h"
 #include "charts/ChartsApi.h"
 #include "charts/RenderQueue.h"
 #include "http/HttpServer.h"
@@ -52,6 +54,8 @@ Q_SIGNALS:
 
 private:
     bool startAuth();
+    bool startFleet();
+    QJsonObject fleetHealth() const;
     void collectPrometheusFamilies();
     // Re-reads the store's data version now (after an upload, say).
     void refreshDataVersion();
@@ -69,6 +73,8 @@ private:
     std::unique_ptr<WeatherLocationStore> m_locations;
     std::unique_ptr<AccuWeatherClient> m_upstream;
     std::unique_ptr<WeatherCache> m_weather;
+    std::unique_ptr<RedisClient> m_redis; // null without --redis-url
+    std::unique_ptr<SharedWeatherCache> m_fleet;
     std::unique_ptr<WatchApi> m_watch;
     std::unique_ptr<UploadApi> m_upload;
     std::unique_ptr<OidcKeyProvider> m_signingKeys;

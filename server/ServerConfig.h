@@ -58,6 +58,11 @@ struct ServerConfig {
     QStringList corsOrigins; // none by default: browsers on other origins are refused
     bool uploadEnabled = false;
     int maxQueuedUploads = 4;
+    // The fleet: a Redis the replicas share (none: this replica caches alone), and this
+    // replica's name in it (none: the host name).
+    QUrl redisUrl;
+    QString redisPasswordFile;
+    QString replicaId;
     // Where the AccuWeather key comes from at call time (never logged, never echoed).
     std::function<QString()> accuWeatherKey;
 };

@@ -1,9 +1,10 @@
 #include "RedisClient.h"
 
-#include "RedisQtAdapter.h"
+#include "RedisEventAdapter.h"
 
 #include <QLoggingCategory>
 #include <QPromise>
+#include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
 namespace isobar {
@@ -124,8 +125,7 @@ void RedisClient::connectNow()
     }
     m_context = context;
     m_context->data = this;
-    m_adapter = std::make_unique<RedisQtAdapter>();
-    m_adapter->setContext(m_context);
+    m_adapter = std::make_unique<RedisEventAdapter>(m_context);
     redisAsyncSetConnectCallback(m_context, &RedisClient::onConnected);
     redisAsyncSetDisconnectCallback(m_context, &RedisClient::onDisconnected);
     m_connectDeadline.start(m_options.connectTimeoutMs);
@@ -186,9 +186,7 @@ void RedisClient::onDisconnected(const redisAsyncContext *context, int status)
     auto *client = static_cast<RedisClient *>(context->data);
     if (!client)
         return;
-    client->m_context = nullptr; // hiredis frees it after this call
-    // Inside the adapter's own slot: it may only go once the event loop is back.
-    client->m_adapter.release()->deleteLater();
+    client->m_context = nullptr; // hiredis frees it after this call (its adapter let go)
     QString why = std::exchange(client->m_setupFailure, {});
     if (why.isEmpty())
         why = status == REDIS_OK ? QStringLiteral("disconnected")

@@ -8,9 +8,10 @@
 #include <memory>
 
 struct redisAsyncContext;
-class RedisQtAdapter;
 
 namespace isobar {
+
+class RedisEventAdapter;
 
 // A Redis answer, flattened to what Isobar's commands return.
 struct RedisReply {
@@ -24,9 +25,9 @@ struct RedisReply {
     static RedisReply failed(const QByteArray &why) { return {Kind::Failed, why, 0, {}}; }
 };
 
-// One connection to Redis on the event loop, through hiredis's asynchronous API and its Qt
-// adapter: a command never blocks, its answer comes back as a future. Redis down, slow or
-// unreachable makes commands fail at once or at their deadline, never hang, and the client
+// One connection to Redis on the event loop, through hiredis's asynchronous API
+// (RedisEventAdapter): a command never blocks, its answer comes back as a future. Redis down, slow
+// or unreachable makes commands fail at once or at their deadline, never hang, and the client
 // reconnects in the background with growing delays; callers fall back to what they hold.
 // Event-loop thread only.
 class RedisClient : public QObject
@@ -80,7 +81,7 @@ private:
 
     Options m_options;
     redisAsyncContext *m_context = nullptr;
-    std::unique_ptr<RedisQtAdapter> m_adapter;
+    std::unique_ptr<RedisEventAdapter> m_adapter;
     QTimer m_connectDeadline;
     QTimer m_reconnect;
     int m_reconnectDelayMs = 0;

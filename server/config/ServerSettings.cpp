@@ -170,8 +170,8 @@ const QList<ServerSetting> &ServerSettings::all()
 {
     // clang-format off
     static const QList<ServerSetting> settings = {
-        text(row("database", "ISOBAR_DATABASE", "storage/database", "file",
-                 "SQLite file of the metrics store (created if missing)."),
+        text(row("database", "ISOBAR_DATABASE", "storage/database", "store",
+                 "The store: a SQLite file (created if missing) or a postgresql:// URL."),
              [](ServerConfig &c) -> QString & { return c.databasePath; }),
         address(row("bind", "ISOBAR_BIND", "server/bind", "address",
                     "Address to listen on (0.0.0.0 for all interfaces)."),
@@ -395,6 +395,16 @@ const QList<ServerSetting> &ServerSettings::all()
         onOff(row("enable-upload", "ISOBAR_ENABLE_UPLOAD", "server/enable_upload", nullptr,
                   "Accept PUT /api/upload/ (isobar:admin only) to load CSV/JSON files."),
               [](ServerConfig &c) -> bool & { return c.uploadEnabled; }),
+        url(row("redis-url", "ISOBAR_REDIS_URL", "fleet/redis_url", "url",
+                "Redis the replicas share as their weather cache (redis://host:port/db); none: "
+                "each replica caches alone."),
+            [](ServerConfig &c) -> QUrl & { return c.redisUrl; }, true),
+        text(row("redis-password-file", "ISOBAR_REDIS_PASSWORD_FILE", "fleet/redis_password_file",
+                 "file", "File holding the Redis password (a mounted secret)."),
+             [](ServerConfig &c) -> QString & { return c.redisPasswordFile; }),
+        text(row("replica-id", "ISOBAR_REPLICA_ID", "fleet/replica_id", "name",
+                 "This replica's name in the fleet (none: the host name, a pod's name)."),
+             [](ServerConfig &c) -> QString & { return c.replicaId; }),
     };
     // clang-format on
     return settings;

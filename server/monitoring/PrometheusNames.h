@@ -15,6 +15,9 @@ inline constexpr char kWeatherCacheEvictions[] = "isobar_weather_cache_evictions
 inline constexpr char kWeatherCacheEntries[] = "isobar_weather_cache_entries";
 inline constexpr char kUpstreamCalls[] = "isobar_upstream_calls_total";
 inline constexpr char kUpstreamBudgetRemaining[] = "isobar_upstream_budget_remaining";
+// The fleet's shared weather cache (SharedWeatherCache) and its Redis.
+inline constexpr char kWeatherFleetAnswers[] = "isobar_weather_fleet_answers_total";
+inline constexpr char kRedisUp[] = "isobar_redis_up";
 // Tokens (Authenticator), signing keys (OidcKeyProvider), rate limits (RateLimiter).
 inline constexpr char kJwksRefreshes[] = "isobar_jwks_refreshes_total";
 inline constexpr char kTokens[] = "isobar_tokens_total";

@@ -42,6 +42,7 @@ struct UpstreamResult {
     bool ok = false;
     QJsonDocument document;
     std::optional<qint64> expiresAtMs; // the upstream's Expires header
+    std::optional<qint64> fetchedAtMs; // set when the answer is an older copy (the fleet's)
     UpstreamError error;
 };
 

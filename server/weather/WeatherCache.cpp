@@ -1,6 +1,7 @@
 #include "WeatherCache.h"
 
 #include "WeatherLocationStore.h"
+#include "cache/SharedWeatherCache.h"
 #include "monitoring/PrometheusNames.h"
 #include "monitoring/PrometheusText.h"
 
@@ -107,7 +108,11 @@ QFuture<WeatherCache::LocationResult> WeatherCache::locationFor(const GridCell &
     auto flight = std::make_shared<Flight<LocationResult>>();
     m_locationFlights.insert(cell, flight);
     QFuture<LocationResult> future = flight->join();
-    m_client.geoposition(cell.centreLatitude, cell.centreLongitude)
+    const QString fleetKey =
+        QStringLiteral("location|%1|%2|%3").arg(cell.sizeMetres).arg(cell.row).arg(cell.column);
+    upstream(
+        fleetKey, ttl,
+        [this, cell] { return m_client.geoposition(cell.centreLatitude, cell.centreLongitude); })
         .then(this,
               [this, cell](const UpstreamResult &reply) {
                   if (!reply.ok)
@@ -200,25 +205,30 @@ QFuture<UpstreamResult> WeatherCache::fetch(const QString &entryKey,
     auto flight = std::make_shared<Flight<UpstreamResult>>();
     m_flights.insert(entryKey, flight);
     QFuture<UpstreamResult> future = flight->join();
-    QFuture<UpstreamResult> call;
-    switch (query.product) {
-    case WeatherProduct::Current:
-        call = m_client.currentConditions(location.key, query.language);
-        break;
-    case WeatherProduct::Daily:
-        call = m_client.dailyForecast(location.key, query.metric, query.language);
-        break;
-    case WeatherProduct::Hourly:
-        call = m_client.hourlyForecast(location.key, query.metric, query.language);
-        break;
-    }
     const WeatherProduct product = query.product;
+    QFuture<UpstreamResult> call = upstream(entryKey, ttlMs(product), [this, location, query] {
+        switch (query.product) {
+        case WeatherProduct::Daily:
+            return m_client.dailyForecast(location.key, query.metric, query.language);
+        case WeatherProduct::Hourly:
+            return m_client.hourlyForecast(location.key, query.metric, query.language);
+        case WeatherProduct::Current:
+            break;
+        }
+        return m_client.currentConditions(location.key, query.language);
+    });
     call.then(this, [this, entryKey, product, flight](const UpstreamResult &result) {
         m_flights.remove(entryKey);
         store(entryKey, result, product);
         flight->finish(result);
     });
     return future;
+}
+
+QFuture<UpstreamResult> WeatherCache::upstream(const QString &key, qint64 ttlMs,
+                                               const std::function<QFuture<UpstreamResult>()> &call)
+{
+    return m_fleet ? m_fleet->fetch(key, ttlMs, call) : call();
 }
 
 void WeatherCache::store(const QString &entryKey, const UpstreamResult &result,
@@ -238,11 +248,13 @@ void WeatherCache::store(const QString &entryKey, const UpstreamResult &result,
     // would refetch an entry a moment before its TTL ends. Only a whole second shorter counts.
     if (result.expiresAtMs && *result.expiresAtMs > now && *result.expiresAtMs <= expires - 1000)
         expires = *result.expiresAtMs;
+    // A copy from the fleet is as old as its first fetch, not as this moment.
+    const qint64 fetchedAt = result.fetchedAtMs.value_or(now);
     if (Entry *entry = findEntry(entryKey)) {
-        *entry = Entry{entryKey, result.document, now, expires, 0, false};
+        *entry = Entry{entryKey, result.document, fetchedAt, expires, 0, false};
         return;
     }
-    m_lru.push_front(Entry{entryKey, result.document, now, expires, 0, false});
+    m_lru.push_front(Entry{entryKey, result.document, fetchedAt, expires, 0, false});
     m_entries.insert(entryKey, m_lru.begin());
     while (m_entries.size() > m_options.maxEntries && !m_lru.empty()) {
         m_entries.remove(m_lru.back().key);

@@ -16,7 +16,7 @@
 namespace isobar {
 
 class PrometheusText;
-
+class SharedWeatherCache;
 class WeatherLocationStore;
 
 enum class WeatherProduct { Current, Daily, Hourly };
@@ -93,6 +93,9 @@ public:
     ~WeatherCache() override;
 
     QFuture<WeatherAnswer> lookup(const WeatherQuery &query);
+    // Shares location keys and documents with the fleet (Redis) from now on: a miss here
+    // asks the fleet before AccuWeather. Null: this replica alone.
+    void shareThrough(SharedWeatherCache *fleet) { m_fleet = fleet; }
     Stats stats() const;
     // Its families of /metrics: lookups by outcome, documents held.
     void writePrometheus(PrometheusText &out) const;
@@ -147,6 +150,9 @@ private:
                                        const WeatherQuery &query);
     QFuture<UpstreamResult> fetch(const QString &entryKey, const WeatherLocation &location,
                                   const WeatherQuery &query);
+    // `call` through the fleet's cache when there is one, else at once.
+    QFuture<UpstreamResult> upstream(const QString &key, qint64 ttlMs,
+                                     const std::function<QFuture<UpstreamResult>()> &call);
     void store(const QString &entryKey, const UpstreamResult &result, WeatherProduct product);
     Entry *findEntry(const QString &entryKey);
     WeatherAnswer answerFrom(const Entry &entry, const WeatherLocation &location,
@@ -157,6 +163,7 @@ private:
     Options m_options;
     AccuWeatherClient &m_client;
     WeatherLocationStore *m_store;
+    SharedWeatherCache *m_fleet = nullptr;
     Clock m_clock;
     Stats m_stats;
 

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "RedisClient.h"
+#include "weather/AccuWeatherClient.h"
+
+#include <QObject>
+#include <functional>
+
+namespace isobar {
+
+class PrometheusText;
+
+// The fleet's weather cache in Redis, between each replica's memory (WeatherCache) and
+// AccuWeather: an answer one replica fetched serves them all until it expires, and a missing
+// entry costs one upstream call across the fleet. The replica that takes the entry's lock (SET
+// NX with an expiry) calls upstream and shares the answer; the others read it as soon as it is
+// there, or call upstream themselves once the lock has expired (its holder died). Redis down or
+// slow never fails a request: the replica calls upstream itself, as it would alone, and counts
+// it. Event-loop thread only.
+class SharedWeatherCache : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options {
+        int lockMs = 10'000; // how long the fleet waits for one replica's upstream call
+        int pollMs = 20;     // how often a waiting replica looks for the answer
+        QByteArray replicaId;
+        QByteArray keyPrefix = "isobar:weather:";
+    };
+    struct Stats {
+        qint64 hits = 0;      // answered from another replica's call
+        qint64 calls = 0;     // upstream calls this replica made for the fleet
+        qint64 waits = 0;     // answers another replica's call brought while this one waited
+        qint64 fallbacks = 0; // upstream calls made alone because Redis failed
+    };
+    using Call = std::function<QFuture<UpstreamResult>()>;
+    using Clock = std::function<qint64()>; // ms since the epoch
+
+    SharedWeatherCache(RedisClient &redis, Options options, Clock clock = {},
+                       QObject *parent = nullptr);
+
+    // The fleet's fresh copy of `key`, or the answer of the one upstream call the fleet makes
+    // for it (`call`, here or on another replica), kept in Redis for `ttlMs`.
+    QFuture<UpstreamResult> fetch(const QString &key, qint64 ttlMs, const Call &call);
+    Stats stats() const { return m_stats; }
+    bool isAvailable() const { return m_redis.isConnected(); }
+    // Its families of /metrics: answers by source, Redis's state.
+    void writePrometheus(PrometheusText &out) const;
+
+private:
+    struct Claim;
+    QFuture<UpstreamResult> claim(const std::shared_ptr<Claim> &claim);
+    void poll(const std::shared_ptr<Claim> &claim);
+    QFuture<UpstreamResult> callAlone(const Call &call);
+    std::optional<UpstreamResult> freshCopy(const RedisReply &reply) const;
+
+    RedisClient &m_redis;
+    Options m_options;
+    Clock m_clock;
+    Stats m_stats;
+};
+
+} // namespace isobar

@@ -1,0 +1,149 @@
+#include "RedisServer.h"
+#include "cache/RedisClient.h"
+#include "cache/SharedWeatherCache.h"
+#include "weather/AccuWeatherClient.h"
+#include "weather/AccuWeatherSandbox.h"
+#include "weather/WeatherCache.h"
+
+#include <QTest>
+
+using namespace isobar;
+using namespace isobar::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kKey = u"sandbox-test-key-2b8e41"_s;
+
+// One `isobar serve` replica's weather path: its own client, memory cache and Redis connection.
+struct Replica {
+    std::unique_ptr<AccuWeatherClient> client;
+    std::unique_ptr<RedisClient> redis;
+    std::unique_ptr<SharedWeatherCache> fleet;
+    std::unique_ptr<WeatherCache> cache;
+
+    Replica(quint16 sandboxPort, const QString &redisUrl, const QByteArray &id)
+    {
+        AccuWeatherClient::Options upstream;
+        upstream.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(sandboxPort));
+        client = std::make_unique<AccuWeatherClient>(upstream, [] { return kKey; });
+        RedisClient::Options options;
+        options.url = QUrl(redisUrl);
+        options.reconnectMinMs = 20;
+        options.reconnectMaxMs = 100;
+        redis = std::make_unique<RedisClient>(options);
+        redis->start();
+        SharedWeatherCache::Options shared;
+        shared.replicaId = id;
+        fleet = std::make_unique<SharedWeatherCache>(*redis, shared);
+        cache = std::make_unique<WeatherCache>(WeatherCache::Options{}, *client);
+        cache->shareThrough(fleet.get());
+    }
+    QFuture<WeatherAnswer> current(double latitude, double longitude)
+    {
+        return cache->lookup(WeatherQuery{latitude, longitude, WeatherProduct::Current, true, {}});
+    }
+};
+
+// Every answer, once all have come (the client's deadlines bound the wait).
+QList<WeatherAnswer> answersOf(const QList<QFuture<WeatherAnswer>> &futures)
+{
+    QTest::qWaitFor(
+        [&] {
+            return std::all_of(futures.begin(), futures.end(),
+                               [](const QFuture<WeatherAnswer> &f) { return f.isFinished(); });
+        },
+        60'000);
+    QList<WeatherAnswer> answers;
+    for (const QFuture<WeatherAnswer> &future : futures)
+        if (future.isFinished())
+            answers << future.result();
+    return answers;
+}
+
+} // namespace
+
+class TestSharedWeatherCache : public QObject
+{
+    Q_OBJECT
+    std::unique_ptr<AccuWeatherSandbox> m_sandbox;
+    RedisServer m_redis;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_sandbox = std::make_unique<AccuWeatherSandbox>(kKey);
+        QVERIFY(m_sandbox->listen(QHostAddress::LocalHost, 0));
+        QVERIFY2(m_redis.start(), qPrintable(m_redis.errorString()));
+    }
+    void init()
+    {
+        m_sandbox->resetCounts();
+        QVERIFY(m_redis.restart()); // an empty Redis for every test
+    }
+
+    // The fleet's promise: a city's watches cost one call per entry, however many replicas.
+    void requestsForANewCellOverTwoReplicasCostOneCallEach()
+    {
+        Replica paris(m_sandbox->port(), m_redis.url(), "paris-1");
+        Replica lyon(m_sandbox->port(), m_redis.url(), "paris-2");
+        QTRY_VERIFY_WITH_TIMEOUT(paris.redis->isConnected() && lyon.redis->isConnected(), 10'000);
+        QList<QFuture<WeatherAnswer>> pending;
+        for (int i = 0; i < 200; ++i) {
+            Replica &replica = i % 2 ? lyon : paris;
+            pending << replica.current(48.8566 + i * 1e-7, 2.3522);
+        }
+        const QList<WeatherAnswer> answers = answersOf(pending);
+        QCOMPARE(answers.size(), pending.size());
+        for (const WeatherAnswer &answer : answers)
+            QVERIFY2(answer.ok, qPrintable(answer.error.detail));
+        QCOMPARE(m_sandbox->calls(u"geoposition"_s), 1);
+        QCOMPARE(m_sandbox->calls(u"current"_s), 1);
+        // One replica called, the other read its answer from the fleet.
+        const SharedWeatherCache::Stats a = paris.fleet->stats(), b = lyon.fleet->stats();
+        QCOMPARE(a.calls + b.calls, 2);
+        QVERIFY(a.hits + a.waits + b.hits + b.waits >= 2);
+        QCOMPARE(a.fallbacks + b.fallbacks, 0);
+    }
+
+    // A replica started later finds what the fleet already knows: no call at all.
+    void aLaterReplicaAnswersFromTheFleet()
+    {
+        Replica first(m_sandbox->port(), m_redis.url(), "us-west-1");
+        QTRY_VERIFY_WITH_TIMEOUT(first.redis->isConnected(), 10'000);
+        QVERIFY(answersOf({first.current(37.7749, -122.4194)}).value(0).ok);
+        const int calls = m_sandbox->totalCalls();
+
+        Replica second(m_sandbox->port(), m_redis.url(), "us-west-2");
+        QTRY_VERIFY_WITH_TIMEOUT(second.redis->isConnected(), 10'000);
+        const WeatherAnswer answer = answersOf({second.current(37.7749, -122.4194)}).value(0);
+        QVERIFY(answer.ok);
+        QCOMPARE(m_sandbox->totalCalls(), calls);
+        QCOMPARE(second.fleet->stats().hits, 2); // the location key and the document
+    }
+
+    // Redis down: every request is still answered, each replica calling for itself.
+    void withoutRedisEachReplicaCallsForItself()
+    {
+        m_redis.kill();
+        Replica paris(m_sandbox->port(), m_redis.url(), "paris-1");
+        Replica lyon(m_sandbox->port(), m_redis.url(), "paris-2");
+        const QList<WeatherAnswer> answers =
+            answersOf({paris.current(45.764, 4.8357), lyon.current(45.764, 4.8357)});
+        QCOMPARE(answers.size(), 2);
+        QVERIFY(answers[0].ok && answers[1].ok);
+        QCOMPARE(m_sandbox->calls(u"current"_s), 2);
+        QCOMPARE(paris.fleet->stats().fallbacks + lyon.fleet->stats().fallbacks, 4);
+
+        // Redis back: the replicas rejoin and share again.
+        QVERIFY2(m_redis.start(), qPrintable(m_redis.errorString()));
+        QTRY_VERIFY_WITH_TIMEOUT(paris.redis->isConnected() && lyon.redis->isConnected(), 10'000);
+        QVERIFY(answersOf({paris.current(43.2965, 5.3698)}).value(0).ok);
+        const int calls = m_sandbox->totalCalls();
+        QVERIFY(answersOf({lyon.current(43.2965, 5.3698)}).value(0).ok);
+        QCOMPARE(m_sandbox->totalCalls(), calls);
+    }
+};
+
+QTEST_MAIN(TestSharedWeatherCache)
+#include "TestSharedWeatherCache.moc"
