@@ -207,6 +207,8 @@ bool ApiServer::startFleet()
     m_redis = std::make_unique<RedisClient>(redis);
     m_fleet = std::make_unique<SharedWeatherCache>(*m_redis, shared);
     m_weather->shareThrough(m_fleet.get());
+    m_upstream->shareBudget(
+        [fleet = m_fleet.get()](qint64 day) { return fleet->spendBudget(day); });
     // In the background: until Redis answers, this replica serves from its own cache.
     m_redis->start();
     return true;

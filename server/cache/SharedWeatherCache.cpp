@@ -150,6 +150,19 @@ void SharedWeatherCache::poll(const std::shared_ptr<Claim> &wait)
     });
 }
 
+QFuture<std::optional<qint64>> SharedWeatherCache::spendBudget(qint64 day)
+{
+    const QByteArray key = m_options.keyPrefix + "budget:" + QByteArray::number(day);
+    return m_redis.command({"INCR", key})
+        .then(this, [this, key](const RedisReply &reply) -> std::optional<qint64> {
+            if (reply.kind != RedisReply::Kind::Integer)
+                return std::nullopt;
+            if (reply.integer == 1) // the day's first call: the count outlives the day, then goes
+                m_redis.command({"EXPIRE", key, QByteArray::number(2 * 24 * 3600)});
+            return reply.integer;
+        });
+}
+
 void SharedWeatherCache::writePrometheus(PrometheusText &out) const
 {
     out.family(prometheus::kWeatherFleetAnswers, "counter",

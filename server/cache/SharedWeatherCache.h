@@ -16,7 +16,7 @@ class PrometheusText;
 // NX with an expiry) calls upstream and shares the answer; the others read it as soon as it is
 // there, or call upstream themselves once the lock has expired (its holder died). Redis down or
 // slow never fails a request: the replica calls upstream itself, as it would alone, and counts
-// it. Event-loop thread only.
+// it. The daily upstream budget is counted here too, for the fleet. Event-loop thread only.
 class SharedWeatherCache : public QObject
 {
     Q_OBJECT
@@ -42,6 +42,10 @@ public:
     // The fleet's fresh copy of `key`, or the answer of the one upstream call the fleet makes
     // for it (`call`, here or on another replica), kept in Redis for `ttlMs`.
     QFuture<UpstreamResult> fetch(const QString &key, qint64 ttlMs, const Call &call);
+    // One more upstream call on UTC day `day` (days since the epoch), counted for the whole
+    // fleet: the fleet's count so far, or nullopt when Redis cannot say (the caller then counts
+    // alone). For AccuWeatherClient::shareBudget.
+    QFuture<std::optional<qint64>> spendBudget(qint64 day);
     Stats stats() const { return m_stats; }
     bool isAvailable() const { return m_redis.isConnected(); }
     // Its families of /metrics: answers by source, Redis's state.

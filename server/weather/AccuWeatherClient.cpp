@@ -9,6 +9,7 @@
 #include <QLocale>
 #include <QLoggingCategory>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QTimer>
 
 namespace isobar {
@@ -210,11 +211,42 @@ void AccuWeatherClient::start(Job job)
                                   .arg((m_stats.quotaBlockedUntilMs - now + 999) / 1000)));
         return;
     }
-    if (!spendBudget()) {
-        complete(job, failure(UpstreamError::Kind::BudgetSpent,
-                              QStringLiteral("the daily upstream call budget is spent")));
+    auto spent = [this](Job refused) {
+        complete(refused, failure(UpstreamError::Kind::BudgetSpent,
+                                  QStringLiteral("the daily upstream call budget is spent")));
+    };
+    if (m_fleetBudget && m_options.dailyBudget > 0) {
+        const qint64 day = now / kDayMs;
+        ++m_inFlight; // the call's slot is taken while the fleet counts
+        m_fleetBudget(day).then(this, [this, job = std::move(job), day,
+                                       spent](std::optional<qint64> fleetCount) mutable {
+            --m_inFlight;
+            const auto next = qScopeGuard([this] { pump(); });
+            if (!fleetCount) { // the fleet cannot tell: count here, as a lone replica would
+                if (spendBudget())
+                    send(std::move(job), m_clock());
+                else
+                    spent(std::move(job));
+                return;
+            }
+            m_budgetDay = day;
+            m_budgetUsed = qMin(*fleetCount, m_options.dailyBudget);
+            if (*fleetCount > m_options.dailyBudget)
+                spent(std::move(job));
+            else
+                send(std::move(job), m_clock());
+        });
         return;
     }
+    if (!spendBudget()) {
+        spent(std::move(job));
+        return;
+    }
+    send(std::move(job), now);
+}
+
+void AccuWeatherClient::send(Job job, qint64 now)
+{
     QUrl url = m_options.baseUrl;
     url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + job.path);
     QUrlQuery query = job.query;

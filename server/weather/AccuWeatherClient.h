@@ -109,6 +109,12 @@ public:
     // "ok", or why calls cannot succeed now (rejected key, quota, budget).
     QString health() const;
 
+    // Counts the day's budget across the fleet (Redis) rather than in this replica alone:
+    // `spend(day)` returns the fleet's count for that UTC day after this call's share, or
+    // nullopt when it cannot tell (this replica then counts alone, as without a fleet).
+    using FleetBudget = std::function<QFuture<std::optional<qint64>>(qint64 day)>;
+    void shareBudget(FleetBudget fleet) { m_fleetBudget = std::move(fleet); }
+
 private:
     // The three calls on a location key: path + key, details, units when they matter.
     QFuture<UpstreamResult> byLocation(Endpoint endpoint, const QString &path,
@@ -125,6 +131,7 @@ private:
     QFuture<UpstreamResult> enqueue(Endpoint endpoint, const QString &path, const QUrlQuery &query);
     void pump();
     void start(Job job);
+    void send(Job job, qint64 now);
     void finished(Job job, QNetworkReply *reply, qint64 startedMs);
     void complete(Job &job, UpstreamResult result);
     bool spendBudget();
@@ -138,7 +145,8 @@ private:
     int m_inFlight = 0;
     Stats m_stats;
     qint64 m_budgetDay = -1;
-    qint64 m_budgetUsed = 0;
+    qint64 m_budgetUsed = 0; // this replica's, or the fleet's as last counted
+    FleetBudget m_fleetBudget;
     std::mt19937 m_jitter{std::random_device{}()};
 };
 

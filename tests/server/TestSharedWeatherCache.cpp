@@ -22,10 +22,12 @@ struct Replica {
     std::unique_ptr<SharedWeatherCache> fleet;
     std::unique_ptr<WeatherCache> cache;
 
-    Replica(quint16 sandboxPort, const QString &redisUrl, const QByteArray &id)
+    Replica(quint16 sandboxPort, const QString &redisUrl, const QByteArray &id,
+            qint64 dailyBudget = 0)
     {
         AccuWeatherClient::Options upstream;
         upstream.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(sandboxPort));
+        upstream.dailyBudget = dailyBudget;
         client = std::make_unique<AccuWeatherClient>(upstream, [] { return kKey; });
         RedisClient::Options options;
         options.url = QUrl(redisUrl);
@@ -38,6 +40,7 @@ struct Replica {
         fleet = std::make_unique<SharedWeatherCache>(*redis, shared);
         cache = std::make_unique<WeatherCache>(WeatherCache::Options{}, *client);
         cache->shareThrough(fleet.get());
+        client->shareBudget([this](qint64 day) { return fleet->spendBudget(day); });
     }
     QFuture<WeatherAnswer> current(double latitude, double longitude)
     {
@@ -48,16 +51,17 @@ struct Replica {
 // Every answer, once all have come (the client's deadlines bound the wait).
 QList<WeatherAnswer> answersOf(const QList<QFuture<WeatherAnswer>> &futures)
 {
-    QTest::qWaitFor(
+    const bool all = QTest::qWaitFor(
         [&] {
             return std::all_of(futures.begin(), futures.end(),
                                [](const QFuture<WeatherAnswer> &f) { return f.isFinished(); });
         },
         60'000);
+    if (!all)
+        return {}; // the callers compare counts: missing answers fail them
     QList<WeatherAnswer> answers;
     for (const QFuture<WeatherAnswer> &future : futures)
-        if (future.isFinished())
-            answers << future.result();
+        answers << future.result();
     return answers;
 }
 
@@ -120,6 +124,28 @@ private Q_SLOTS:
         QVERIFY(answer.ok);
         QCOMPARE(m_sandbox->totalCalls(), calls);
         QCOMPARE(second.fleet->stats().hits, 2); // the location key and the document
+    }
+
+    // The day's budget is the fleet's: two replicas of a 5-call budget make 5 calls, not 10.
+    void theDailyBudgetHoldsAcrossTheFleet()
+    {
+        Replica paris(m_sandbox->port(), m_redis.url(), "paris-1", 5);
+        Replica lyon(m_sandbox->port(), m_redis.url(), "paris-2", 5);
+        QTRY_VERIFY_WITH_TIMEOUT(paris.redis->isConnected() && lyon.redis->isConnected(), 10'000);
+        int refused = 0;
+        for (int city = 0; city < 8; ++city) {
+            Replica &replica = city % 2 ? lyon : paris;
+            // A city each time: a location key and a document, two calls.
+            const WeatherAnswer answer =
+                answersOf({replica.current(10.0 + city * 5, 20.0)}).value(0);
+            if (!answer.ok) {
+                QCOMPARE(answer.error.kind, UpstreamError::Kind::BudgetSpent);
+                ++refused;
+            }
+        }
+        QCOMPARE(m_sandbox->totalCalls(), 5);
+        QVERIFY(refused >= 5);
+        QCOMPARE(paris.client->stats().budgetLeft, 0);
     }
 
     // Redis down: every request is still answered, each replica calling for itself.
