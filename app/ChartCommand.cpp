@@ -15,6 +15,8 @@
 #include <QSaveFile>
 #include <QTextStream>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -36,18 +38,16 @@ std::optional<ChartFormat> formatFromExtension(const QString &path)
 int runChartCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Render a chart from the metrics store: REQUEST.json is a POST /api/charts/v2 "
+    parser.setApplicationDescription(
+        u"Render a chart from the metrics store: REQUEST.json is a POST /api/charts/v2 "
         "body; the output file's extension (.png, .svg, .jpg) chooses the format. "
-        "Prints the chart's alternative text. Exit code 2 for a bad request."));
+        "Prints the chart's alternative text. Exit code 2 for a bad request."_s);
     parser.addHelpOption();
-    const QCommandLineOption out(QStringLiteral("out"), QStringLiteral("The chart file to write."),
-                                 QStringLiteral("file"));
+    const QCommandLineOption out(u"out"_s, u"The chart file to write."_s, u"file"_s);
     ServerSettings::addOptions(parser, {"database"});
     parser.addOption(out);
-    parser.addPositionalArgument(QStringLiteral("REQUEST"),
-                                 QStringLiteral("The request body (JSON file)."),
-                                 QStringLiteral("REQUEST.json"));
+    parser.addPositionalArgument(u"REQUEST"_s, u"The request body (JSON file)."_s,
+                                 u"REQUEST.json"_s);
     parser.process(arguments);
 
     QTextStream err(stderr);

@@ -17,6 +17,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -143,17 +145,16 @@ KeyInput readKey(QTextStream &err)
     }
     KeyInput input;
     if (bytes.size() > kMaxInputBytes) {
-        input.problem = QStringLiteral("the input is longer than %1 bytes; give only the key")
-                            .arg(kMaxInputBytes);
+        input.problem =
+            u"the input is longer than %1 bytes; give only the key"_s.arg(kMaxInputBytes);
     } else {
         const QByteArray line = bytes.trimmed();
         if (line.isEmpty())
-            input.problem = terminal
-                                ? QStringLiteral("no key was typed")
-                                : QStringLiteral("standard input is empty; pipe the key in, e.g. "
-                                                 "'isobar credentials set < keyfile'");
+            input.problem = terminal ? u"no key was typed"_s
+                                     : u"standard input is empty; pipe the key in, e.g. "
+                                       "'isobar credentials set < keyfile'"_s;
         else if (line.contains('\n'))
-            input.problem = QStringLiteral("the input has more than one line; give only the key");
+            input.problem = u"the input has more than one line; give only the key"_s;
         else
             input.key = QString::fromUtf8(line);
         if (input.problem.isEmpty())
@@ -167,9 +168,9 @@ KeyInput readKey(QTextStream &err)
 
 QString keychainEntry(const Keychain &keychain)
 {
-    return QStringLiteral("%1, service \"%2\", key \"%3\"")
-        .arg(Keychain::backendName(), keychain.service(),
-             QLatin1String(AccuWeatherKeyProvider::kKeychainKey));
+    return u"%1, service \"%2\", key \"%3\""_s.arg(
+        Keychain::backendName(), keychain.service(),
+        QLatin1String(AccuWeatherKeyProvider::kKeychainKey));
 }
 
 // The variables that win over the keychain, so a stored key would not be the one in use.
@@ -209,7 +210,7 @@ int setKey(const Keychain &keychain, QTextStream &out, QTextStream &err)
     input.key.fill(u'\0');
     if (!same) {
         err << "isobar credentials set: the keychain accepted the key but does not give it back ("
-            << (stored.ok() ? QStringLiteral("a different value") : stored.error) << ")\n";
+            << (stored.ok() ? u"a different value"_s : stored.error) << ")\n";
         return kSourceProblem;
     }
     out << "stored the AccuWeather API key in the keychain (" << keychainEntry(keychain) << ")\n";
@@ -301,17 +302,16 @@ int runCredentialsCommand(const QStringList &arguments)
 {
     // QtKeychain prints its own debug lines; this command reports what happened itself.
     // QT_LOGGING_RULES still overrides this when debugging.
-    QLoggingCategory::setFilterRules(QStringLiteral("default.debug=false\nisobar.upstream=false"));
+    QLoggingCategory::setFilterRules(u"default.debug=false\nisobar.upstream=false"_s);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QLatin1String(kDescription));
     parser.addHelpOption();
-    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("set, status or clear."),
-                                 QStringLiteral("credentials set|status|clear"));
-    const QCommandLineOption check(
-        QStringLiteral("check"),
-        QStringLiteral("status: also try the key with one AccuWeather call "
-                       "(a geoposition search)."));
+    parser.addPositionalArgument(u"action"_s, u"set, status or clear."_s,
+                                 u"credentials set|status|clear"_s);
+    const QCommandLineOption check(u"check"_s,
+                                   u"status: also try the key with one AccuWeather call "
+                                   "(a geoposition search)."_s);
     parser.addOption(check);
     const QList<const char *> upstreamSettings = {"accuweather-url", "accuweather-key-placement",
                                                   "accuweather-timeout-ms"};

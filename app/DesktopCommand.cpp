@@ -16,6 +16,8 @@
 #include <QTimer>
 #include <functional>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -60,7 +62,7 @@ int takeScreenshots(MainWindow &window, const QString &folder)
         },
         kLoadTimeoutMs);
     waitUntil([] { return false; }, kSettleMs);
-    const bool metricsSaved = shoot(window).save(QDir(folder).filePath(u"metrics.png"_qs));
+    const bool metricsSaved = shoot(window).save(QDir(folder).filePath(u"metrics.png"_s));
 
     bool refreshed = false;
     QObject::connect(window.operationsPage(), &OperationsPage::refreshed, &window,
@@ -71,7 +73,7 @@ int takeScreenshots(MainWindow &window, const QString &folder)
     const bool statsShown =
         waitUntil([&] { return refreshed && map && map->hasOutlines(); }, kLoadTimeoutMs);
     waitUntil([] { return false; }, kSettleMs);
-    const bool operationsSaved = shoot(window).save(QDir(folder).filePath(u"operations.png"_qs));
+    const bool operationsSaved = shoot(window).save(QDir(folder).filePath(u"operations.png"_s));
 
     if (!chartShown)
         err << "isobar: screenshots: the Metrics page showed no chart in time\n";
@@ -88,23 +90,21 @@ int runDesktop(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("The desktop application: browse metrics and their charts, watch an "
-                       "Isobar API server, run one embedded."));
+        u"The desktop application: browse metrics and their charts, watch an "
+        "Isobar API server, run one embedded."_s);
     parser.addHelpOption();
-    const QCommandLineOption database(QStringLiteral("database"),
-                                      QStringLiteral("Open this store instead of the last one."),
-                                      QStringLiteral("file"));
-    const QCommandLineOption startServer(QStringLiteral("start-server"),
-                                         QStringLiteral("Start the embedded API server."));
+    const QCommandLineOption database(u"database"_s, u"Open this store instead of the last one."_s,
+                                      u"file"_s);
+    const QCommandLineOption startServer(u"start-server"_s, u"Start the embedded API server."_s);
     const QCommandLineOption screenshots(
-        QStringLiteral("screenshots"),
-        QStringLiteral("Open both pages, save DIR/metrics.png and DIR/operations.png once "
-                       "loaded, and quit (exit code 1 if a page did not load)."),
-        QStringLiteral("dir"));
-    const QCommandLineOption metric(QStringLiteral("metric"),
-                                    QStringLiteral("Show this metric first, e.g. "
-                                                   "COVID-19_cases_casesByDay."),
-                                    QStringLiteral("name"));
+        u"screenshots"_s,
+        u"Open both pages, save DIR/metrics.png and DIR/operations.png once "
+        "loaded, and quit (exit code 1 if a page did not load)."_s,
+        u"dir"_s);
+    const QCommandLineOption metric(u"metric"_s,
+                                    u"Show this metric first, e.g. "
+                                    "COVID-19_cases_casesByDay."_s,
+                                    u"name"_s);
     parser.addOptions({database, startServer, metric, screenshots});
     parser.process(arguments);
 

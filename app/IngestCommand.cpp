@@ -8,24 +8,23 @@
 #include <QCommandLineParser>
 #include <QTextStream>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 int runIngestCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Load UKHSA ingestion JSON files and 2023 CSV files into the metrics store.\n"
+    parser.setApplicationDescription(
+        u"Load UKHSA ingestion JSON files and 2023 CSV files into the metrics store.\n"
         "Each file is one transaction: a file with any invalid record is rejected "
-        "whole, the others still load. Exit code 1 if any file failed."));
+        "whole, the others still load. Exit code 1 if any file failed."_s);
     parser.addHelpOption();
-    const QCommandLineOption dryRun(QStringLiteral("dry-run"),
-                                    QStringLiteral("Validate and count, store nothing."));
+    const QCommandLineOption dryRun(u"dry-run"_s, u"Validate and count, store nothing."_s);
     ServerSettings::addOptions(parser, {"database"});
     parser.addOption(dryRun);
     parser.addPositionalArgument(
-        QStringLiteral("PATH"),
-        QStringLiteral("Files or folders (searched recursively for .json and .csv)."),
-        QStringLiteral("PATH..."));
+        u"PATH"_s, u"Files or folders (searched recursively for .json and .csv)."_s, u"PATH..."_s);
     parser.process(arguments);
 
     QTextStream err(stderr);

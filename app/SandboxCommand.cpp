@@ -8,6 +8,8 @@
 #include <QHostAddress>
 #include <QTextStream>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -19,8 +21,8 @@ constexpr auto kKeyVariable = "ISOBAR_SANDBOX_API_KEY";
 int runSandboxCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Serve AccuWeather's wire format on a local port, so Isobar's whole upstream path runs\n"
+    parser.setApplicationDescription(
+        u"Serve AccuWeather's wire format on a local port, so Isobar's whole upstream path runs\n"
         "offline: /locations/v1/cities/geoposition/search, /currentconditions/v1/{key},\n"
         "/forecasts/v1/daily/5day/{key} and /forecasts/v1/hourly/12hour/{key}.\n"
         "Weather is synthetic and named as the sandbox's; location keys cover ~10 km areas.\n"
@@ -28,29 +30,25 @@ int runSandboxCommand(const QStringList &arguments)
         "The API key clients must present (Authorization: Bearer KEY, or apikey=KEY) is read\n"
         "from the environment variable ISOBAR_SANDBOX_API_KEY, never from the command line.\n"
         "A request can ask for one fault itself: ?sandbox_fault=NAME[&sandbox_delay_ms=N].\n"
-        "Runs until SIGTERM or SIGINT."));
+        "Runs until SIGTERM or SIGINT."_s);
     parser.addHelpOption();
-    const QCommandLineOption port(QStringLiteral("port"),
-                                  QStringLiteral("TCP port (0: any free port)."),
-                                  QStringLiteral("port"), QStringLiteral("8089"));
-    const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on."),
-                                  QStringLiteral("address"), QStringLiteral("127.0.0.1"));
+    const QCommandLineOption port(u"port"_s, u"TCP port (0: any free port)."_s, u"port"_s,
+                                  u"8089"_s);
+    const QCommandLineOption bind(u"bind"_s, u"Address to listen on."_s, u"address"_s,
+                                  u"127.0.0.1"_s);
     const QCommandLineOption fault(
-        QStringLiteral("fault"),
-        QStringLiteral(
-            "Inject a fault into calls: delay, server-error, 429, quota, malformed, reset."),
-        QStringLiteral("kind"), QStringLiteral("none"));
-    const QCommandLineOption probability(QStringLiteral("fault-probability"),
-                                         QStringLiteral("Share of calls the fault hits, 0 to 1."),
-                                         QStringLiteral("p"), QStringLiteral("1"));
-    const QCommandLineOption delay(QStringLiteral("delay-ms"),
-                                   QStringLiteral("How late a delayed answer comes."),
-                                   QStringLiteral("ms"), QStringLiteral("3000"));
+        u"fault"_s,
+        u"Inject a fault into calls: delay, server-error, 429, quota, malformed, reset."_s,
+        u"kind"_s, u"none"_s);
+    const QCommandLineOption probability(
+        u"fault-probability"_s, u"Share of calls the fault hits, 0 to 1."_s, u"p"_s, u"1"_s);
+    const QCommandLineOption delay(u"delay-ms"_s, u"How late a delayed answer comes."_s, u"ms"_s,
+                                   u"3000"_s);
     parser.addOptions({port, bind, fault, probability, delay});
     parser.process(arguments);
 
     QTextStream err(stderr);
-    const QString name = QStringLiteral("isobar accuweather-sandbox: ");
+    const QString name = u"isobar accuweather-sandbox: "_s;
     if (!parser.positionalArguments().isEmpty()) {
         err << name << "unexpected argument '" << parser.positionalArguments().constFirst()
             << "'\n";

@@ -12,6 +12,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -23,9 +25,9 @@ constexpr int kRenderNiceness = 10; // a Linux nice value: 0 normal, 19 lowest
 int runServeCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Serve the Isobar REST API without a window (for containers and VMs).\n"
-        "Settings: flag > ISOBAR_* environment variable > --config INI file > default."));
+    parser.setApplicationDescription(
+        u"Serve the Isobar REST API without a window (for containers and VMs).\n"
+        "Settings: flag > ISOBAR_* environment variable > --config INI file > default."_s);
     parser.addHelpOption();
     ServerSettings::addOptions(parser);
     parser.process(arguments);
@@ -47,9 +49,8 @@ int runServeCommand(const QStringList &arguments)
         return 1;
     }
     QTextStream(stdout) << "AccuWeather key: "
-                        << (key.key.isEmpty()
-                                ? QStringLiteral("none (weather routes will answer 502)")
-                                : key.where)
+                        << (key.key.isEmpty() ? u"none (weather routes will answer 502)"_s
+                                              : key.where)
                         << '\n';
     config.accuWeatherKey = [secret = key.key] { return secret; };
 

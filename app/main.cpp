@@ -10,6 +10,8 @@
 #include <QTextStream>
 #include <memory>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
 const char *const kUsage =
@@ -41,9 +43,9 @@ bool needsHeadlessPlatform()
 int main(int argc, char *argv[])
 {
     const QString command = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QString();
-    QCoreApplication::setApplicationName(QStringLiteral("isobar"));
-    QCoreApplication::setOrganizationName(QStringLiteral("Isobar"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(ISOBAR_VERSION));
+    QCoreApplication::setApplicationName(u"isobar"_s);
+    QCoreApplication::setOrganizationName(u"Isobar"_s);
+    QCoreApplication::setApplicationVersion(QString::fromUtf8(ISOBAR_VERSION));
 
     // Each command: whether it draws (QtCharts needs a QApplication; without a display it runs
     // offscreen) and what runs it, with the command word taken out of the arguments.
@@ -87,6 +89,6 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QStringList arguments = app.arguments();
     if (command == u"--help-desktop")
-        arguments[1] = QStringLiteral("--help");
+        arguments[1] = u"--help"_s;
     return isobar::runDesktop(arguments);
 }

@@ -26,6 +26,8 @@
 #include <cmath>
 #include <cstdio>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -61,14 +63,14 @@ std::shared_ptr<const SeriesDescription> seriesFor(const QString &metric, const 
     if (found != cache.constEnd())
         return *found;
     SeriesDescription d;
-    d.topic = u"COVID-19"_qs;
+    d.topic = u"COVID-19"_s;
     d.metric = metric;
-    d.geography = u"England"_qs;
-    d.geographyType = u"Nation"_qs;
+    d.geography = u"England"_s;
+    d.geographyType = u"Nation"_s;
     d.age = age;
-    d.sex = u"all"_qs;
-    d.stratum = u"default"_qs;
-    d.frequency = metric.contains(u"rateRollingMean"_qs) ? u"weekly"_qs : u"daily"_qs;
+    d.sex = u"all"_s;
+    d.stratum = u"default"_s;
+    d.frequency = metric.contains(u"rateRollingMean"_s) ? u"weekly"_s : u"daily"_s;
     auto series = std::make_shared<const SeriesDescription>(d);
     cache.insert(key, series);
     return series;
@@ -96,7 +98,7 @@ Chart chartFrom(ChartType type, const QJsonArray &plots)
 
         ChartPlot plot;
         plot.type = type;
-        plot.selection.topic = u"COVID-19"_qs;
+        plot.selection.topic = u"COVID-19"_s;
         plot.selection.metric = metric;
         plot.label = p[u"label"].toString();
         if (p.contains(u"colour"))
@@ -106,7 +108,7 @@ Chart chartFrom(ChartType type, const QJsonArray &plots)
         QList<ChartPoint> points;
         points.reserve(values.size());
         for (qsizetype i = 0; i < values.size(); ++i) {
-            const QString age = categories.isEmpty() ? u"all"_qs : categories[i].toString();
+            const QString age = categories.isEmpty() ? u"all"_s : categories[i].toString();
             points.append(ChartPoint{seriesFor(metric, age),
                                      QDate::fromString(dates[i].toString(), Qt::ISODate),
                                      values[i].toDouble(),
@@ -227,7 +229,7 @@ int main(int argc, char **argv)
                     mean += t;
                 mean /= total.size();
                 const QString row =
-                    QStringLiteral("%1\t%2\t%3\t%4\t%5\t%6\t%7\t%8\t%9\t%10\t%11\n")
+                    u"%1\t%2\t%3\t%4\t%5\t%6\t%7\t%8\t%9\t%10\t%11\n"_s
                         .arg(name, chartFormatName(format))
                         .arg(size.width())
                         .arg(size.height())
@@ -242,8 +244,7 @@ int main(int argc, char **argv)
                                               : QString::number(percentile(encode, 0.5), 'f', 3));
                 out.write(row.toUtf8());
                 if (!options.save.isEmpty()) {
-                    QFile image(QStringLiteral("%1/isobar-%2-%3x%4.%5")
-                                    .arg(options.save, name)
+                    QFile image(u"%1/isobar-%2-%3x%4.%5"_s.arg(options.save, name)
                                     .arg(size.width())
                                     .arg(size.height())
                                     .arg(chartFormatName(format)));

@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QStringList>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::bench {
 
 namespace {
@@ -42,8 +44,8 @@ std::vector<City> readCities(const QString &path)
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         return {};
     const QStringList header = csvFields(QString::fromUtf8(file.readLine()).trimmed());
-    const qsizetype name = header.indexOf(u"city"_qs), lat = header.indexOf(u"lat"_qs),
-                    lon = header.indexOf(u"lon"_qs), population = header.indexOf(u"population"_qs);
+    const qsizetype name = header.indexOf(u"city"_s), lat = header.indexOf(u"lat"_s),
+                    lon = header.indexOf(u"lon"_s), population = header.indexOf(u"population"_s);
     if (name < 0 || lat < 0 || lon < 0 || population < 0)
         return {};
     std::vector<City> cities;

@@ -26,6 +26,8 @@
 #include <algorithm>
 #include <cstdio>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -74,17 +76,16 @@ double timeReference(const QString &database, const SeriesSelection &shown, int 
     clock.start();
     double ms = -1;
     {
-        QSqlDatabase db =
-            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("reference"));
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"reference"_s);
         db.setDatabaseName(database);
-        db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY"));
+        db.setConnectOptions(u"QSQLITE_OPEN_READONLY"_s);
         if (db.open()) {
             QSqlQuery query(db);
             query.setForwardOnly(true);
-            query.prepare(QStringLiteral(
-                "SELECT p.day, p.value FROM point p JOIN series s ON s.id = p.series_id"
+            query.prepare(
+                u"SELECT p.day, p.value FROM point p JOIN series s ON s.id = p.series_id"
                 " JOIN metric m ON m.id = s.metric_id JOIN geography g ON g.id = s.geography_id"
-                " WHERE m.name = ? AND g.name = ? ORDER BY p.day"));
+                " WHERE m.name = ? AND g.name = ? ORDER BY p.day"_s);
             query.addBindValue(shown.series.metric);
             query.addBindValue(shown.series.geography);
             *rows = 0;
@@ -96,7 +97,7 @@ double timeReference(const QString &database, const SeriesSelection &shown, int 
         }
         db.close();
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("reference"));
+    QSqlDatabase::removeDatabase(u"reference"_s);
     return ms;
 }
 
@@ -118,12 +119,12 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({u"database"_qs, u"the store to open"_qs, u"file"_qs});
+    parser.addOption({u"database"_s, u"the store to open"_s, u"file"_s});
     parser.addOption(
-        {u"runs"_qs, u"measured runs after one warm-up (default 10)"_qs, u"n"_qs, u"10"_qs});
+        {u"runs"_s, u"measured runs after one warm-up (default 10)"_s, u"n"_s, u"10"_s});
     parser.process(app);
-    const QString database = parser.value(u"database"_qs);
-    const int runs = std::max(1, parser.value(u"runs"_qs).toInt());
+    const QString database = parser.value(u"database"_s);
+    const int runs = std::max(1, parser.value(u"runs"_s).toInt());
     if (database.isEmpty()) {
         std::fprintf(stderr, "--database is required\n");
         return 2;

@@ -26,6 +26,8 @@
 #include <QSqlQuery>
 #include <cstdio>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -61,7 +63,7 @@ QString metricGroup(const QString &metric)
         if (metric.contains(QLatin1String(group)))
             return QLatin1String(group);
     }
-    return QStringLiteral("cases");
+    return u"cases"_s;
 }
 
 struct Geography {
@@ -73,15 +75,14 @@ struct Geography {
 // England, its nine regions, then as many upper-tier local authorities as asked for.
 QList<Geography> geographies(int count)
 {
-    QList<Geography> all{
-        {QStringLiteral("Nation"), QStringLiteral("England"), QStringLiteral("E92000001")}};
+    QList<Geography> all{{u"Nation"_s, u"England"_s, u"E92000001"_s}};
     for (int i = 0; i < int(std::size(kRegions)) && all.size() < count; ++i)
-        all.append({QStringLiteral("UKHSA Region"), QLatin1String(kRegions[i]),
-                    QStringLiteral("E450000%1").arg(i + 1, 2, 10, QLatin1Char('0'))});
+        all.append({u"UKHSA Region"_s, QLatin1String(kRegions[i]),
+                    u"E450000%1"_s.arg(i + 1, 2, 10, QLatin1Char('0'))});
     for (int i = 1; all.size() < count; ++i)
-        all.append({QStringLiteral("Upper Tier Local Authority"),
-                    QStringLiteral("Authority %1").arg(i, 3, 10, QLatin1Char('0')),
-                    QStringLiteral("E06%1").arg(i, 6, 10, QLatin1Char('0'))});
+        all.append({u"Upper Tier Local Authority"_s,
+                    u"Authority %1"_s.arg(i, 3, 10, QLatin1Char('0')),
+                    u"E06%1"_s.arg(i, 6, 10, QLatin1Char('0'))});
     return all;
 }
 
@@ -101,19 +102,15 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Writes a synthetic metrics store: 20 metrics x N geographies x D days."));
+        u"Writes a synthetic metrics store: 20 metrics x N geographies x D days."_s);
     parser.addHelpOption();
-    const QCommandLineOption databaseOption(QStringLiteral("database"),
-                                            QStringLiteral("Store to create (must not exist)."),
-                                            QStringLiteral("file"));
-    const QCommandLineOption geographyOption(QStringLiteral("geographies"),
-                                             QStringLiteral("Geographies (series = 20 x this)."),
-                                             QStringLiteral("n"), QStringLiteral("100"));
-    const QCommandLineOption daysOption(QStringLiteral("days"), QStringLiteral("Days per series."),
-                                        QStringLiteral("n"), QStringLiteral("5000"));
-    const QCommandLineOption lastDayOption(QStringLiteral("last-day"),
-                                           QStringLiteral("Newest day of every series."),
-                                           QStringLiteral("date"), QStringLiteral("2024-12-31"));
+    const QCommandLineOption databaseOption(u"database"_s, u"Store to create (must not exist)."_s,
+                                            u"file"_s);
+    const QCommandLineOption geographyOption(
+        u"geographies"_s, u"Geographies (series = 20 x this)."_s, u"n"_s, u"100"_s);
+    const QCommandLineOption daysOption(u"days"_s, u"Days per series."_s, u"n"_s, u"5000"_s);
+    const QCommandLineOption lastDayOption(u"last-day"_s, u"Newest day of every series."_s,
+                                           u"date"_s, u"2024-12-31"_s);
     parser.addOptions({databaseOption, geographyOption, daysOption, lastDayOption});
     parser.process(app);
 
@@ -140,7 +137,7 @@ int main(int argc, char **argv)
     QSqlQuery query(db);
     // A benchmark store is rebuilt on any failure, so durability during generation buys
     // nothing; the server later opens it with the normal settings.
-    if (!exec(query, QStringLiteral("PRAGMA synchronous = OFF")))
+    if (!exec(query, u"PRAGMA synchronous = OFF"_s))
         return 1;
 
     const qint64 refresh = QDateTime(lastDay, QTime(12, 0), Qt::UTC).toSecsSinceEpoch();
@@ -149,15 +146,13 @@ int main(int argc, char **argv)
     // Dimensions and series: small, one transaction.
     db.transaction();
     const QList<Geography> places = geographies(geographyCount);
-    if (!exec(query,
-              QStringLiteral("INSERT INTO theme (id, name) VALUES (1, 'infectious_disease')"))
+    if (!exec(query, u"INSERT INTO theme (id, name) VALUES (1, 'infectious_disease')"_s)
         || !exec(query,
-                 QStringLiteral(
-                     "INSERT INTO sub_theme (id, theme_id, name) VALUES (1, 1, 'respiratory')")))
+                 u"INSERT INTO sub_theme (id, theme_id, name) VALUES (1, 1, 'respiratory')"_s))
         return 1;
     QSqlQuery insertGeography(db);
-    insertGeography.prepare(QStringLiteral(
-        "INSERT INTO geography (id, geography_type, name, code) VALUES (?, ?, ?, ?)"));
+    insertGeography.prepare(
+        u"INSERT INTO geography (id, geography_type, name, code) VALUES (?, ?, ?, ?)"_s);
     for (int g = 0; g < places.size(); ++g) {
         insertGeography.bindValue(0, g + 1);
         insertGeography.bindValue(1, places[g].type);
@@ -167,13 +162,12 @@ int main(int argc, char **argv)
             return 1;
     }
     QSqlQuery insertTopic(db), insertMetric(db), insertSeries(db);
-    insertTopic.prepare(
-        QStringLiteral("INSERT INTO topic (id, sub_theme_id, name) VALUES (?, 1, ?)"));
-    insertMetric.prepare(QStringLiteral(
-        "INSERT INTO metric (id, topic_id, name, metric_group, kind) VALUES (?, ?, ?, ?, 0)"));
-    insertSeries.prepare(QStringLiteral(
-        "INSERT INTO series (id, metric_id, geography_id, stratum, age, sex,"
-        " frequency, has_public) VALUES (?, ?, ?, 'default', 'all', 'all', 'daily', 1)"));
+    insertTopic.prepare(u"INSERT INTO topic (id, sub_theme_id, name) VALUES (?, 1, ?)"_s);
+    insertMetric.prepare(
+        u"INSERT INTO metric (id, topic_id, name, metric_group, kind) VALUES (?, ?, ?, ?, 0)"_s);
+    insertSeries.prepare(
+        u"INSERT INTO series (id, metric_id, geography_id, stratum, age, sex,"
+        " frequency, has_public) VALUES (?, ?, ?, 'default', 'all', 'all', 'daily', 1)"_s);
     int metricId = 0;
     qint64 seriesCount = 0;
     for (int t = 0; t < int(std::size(kTopics)); ++t) {
@@ -198,11 +192,11 @@ int main(int argc, char **argv)
             }
         }
     }
-    if (!exec(query, QStringLiteral("CREATE TEMP TABLE bench_day (day INTEGER PRIMARY KEY,"
-                                    " epiweek INTEGER NOT NULL)")))
+    if (!exec(query, u"CREATE TEMP TABLE bench_day (day INTEGER PRIMARY KEY,"
+                     " epiweek INTEGER NOT NULL)"_s))
         return 1;
     QSqlQuery insertDay(db);
-    insertDay.prepare(QStringLiteral("INSERT INTO bench_day VALUES (?, ?)"));
+    insertDay.prepare(u"INSERT INTO bench_day VALUES (?, ?)"_s);
     for (int d = 0; d < days; ++d) {
         const QDate date = fromDayNumber(firstDayNumber + d);
         insertDay.bindValue(0, firstDayNumber + d);
@@ -216,21 +210,21 @@ int main(int argc, char **argv)
     // follow a yearly wave scaled per series, with some noise; the last week is in the
     // reporting delay, as fresh data is.
     QSqlQuery insertPoints(db);
-    insertPoints.prepare(QStringLiteral(
-        "INSERT INTO point (series_id, day, epiweek, value, embargo, is_public,"
+    insertPoints.prepare(
+        u"INSERT INTO point (series_id, day, epiweek, value, embargo, is_public,"
         " in_reporting_delay, refresh)"
         " SELECT :series, day, epiweek,"
         " round((:scale * (1.5 + ((day % 365) - 182) * ((day % 365) - 182) / 33124.0))"
         " + abs(random() % 1000) / 100.0, 2),"
-        " NULL, 1, day > :delayFrom, :refresh FROM bench_day ORDER BY day"));
+        " NULL, 1, day > :delayFrom, :refresh FROM bench_day ORDER BY day"_s);
     constexpr int kSeriesPerTransaction = 100;
     for (qint64 series = 1; series <= seriesCount; ++series) {
         if ((series - 1) % kSeriesPerTransaction == 0)
             db.transaction();
-        insertPoints.bindValue(QStringLiteral(":series"), series);
-        insertPoints.bindValue(QStringLiteral(":scale"), 10 + (series * 7919) % 5000);
-        insertPoints.bindValue(QStringLiteral(":delayFrom"), toDayNumber(lastDay) - 7);
-        insertPoints.bindValue(QStringLiteral(":refresh"), refresh);
+        insertPoints.bindValue(u":series"_s, series);
+        insertPoints.bindValue(u":scale"_s, 10 + (series * 7919) % 5000);
+        insertPoints.bindValue(u":delayFrom"_s, toDayNumber(lastDay) - 7);
+        insertPoints.bindValue(u":refresh"_s, refresh);
         if (!exec(insertPoints))
             return 1;
         if (series % kSeriesPerTransaction == 0 || series == seriesCount) {
@@ -243,8 +237,8 @@ int main(int argc, char **argv)
         }
     }
     std::fprintf(stderr, "\n");
-    if (!exec(query, QStringLiteral("UPDATE store_state SET value = 1 WHERE key = 'data_version'"))
-        || !exec(query, QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")))
+    if (!exec(query, u"UPDATE store_state SET value = 1 WHERE key = 'data_version'"_s)
+        || !exec(query, u"PRAGMA wal_checkpoint(TRUNCATE)"_s))
         return 1;
     query.finish();
     database.close();

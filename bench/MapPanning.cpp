@@ -30,6 +30,8 @@
 #include <cstdio>
 #include <random>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -162,14 +164,14 @@ int main(int argc, char **argv)
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QCommandLineParser parser;
-    const QCommandLineOption citiesOption(u"cities"_qs, u"Cities CSV (lat, lon, population)."_qs,
-                                          u"file"_qs, u"bench/data/cities.csv"_qs);
-    const QCommandLineOption cellsOption(u"cells"_qs, u"Distinct cells."_qs, u"n"_qs, u"50000"_qs);
-    const QCommandLineOption framesOption(u"frames"_qs, u"Frames per zoom level."_qs, u"n"_qs,
-                                          u"120"_qs);
-    const QCommandLineOption seedOption(u"seed"_qs, u"Random seed."_qs, u"n"_qs, u"7"_qs);
+    const QCommandLineOption citiesOption(u"cities"_s, u"Cities CSV (lat, lon, population)."_s,
+                                          u"file"_s, u"bench/data/cities.csv"_s);
+    const QCommandLineOption cellsOption(u"cells"_s, u"Distinct cells."_s, u"n"_s, u"50000"_s);
+    const QCommandLineOption framesOption(u"frames"_s, u"Frames per zoom level."_s, u"n"_s,
+                                          u"120"_s);
+    const QCommandLineOption seedOption(u"seed"_s, u"Random seed."_s, u"n"_s, u"7"_s);
     const QCommandLineOption saveOption(
-        u"save"_qs, u"Save the last frame of each zoom level as DIR/map-<zoom>.png."_qs, u"dir"_qs);
+        u"save"_s, u"Save the last frame of each zoom level as DIR/map-<zoom>.png."_s, u"dir"_s);
     parser.addOptions({citiesOption, cellsOption, framesOption, seedOption, saveOption});
     parser.addHelpOption();
     parser.process(app);
@@ -224,7 +226,7 @@ int main(int argc, char **argv)
         if (parser.isSet(saveOption))
             view.viewport()->grab().save(
                 QDir(parser.value(saveOption))
-                    .filePath(u"map-"_qs + QLatin1StringView(zoom.name) + u".png"_qs));
+                    .filePath(u"map-"_s + QLatin1StringView(zoom.name) + u".png"_s));
 
         view.setCells({});
         placeAt(view, zoom);

@@ -50,6 +50,8 @@
 #include <random>
 #include <vector>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -75,7 +77,7 @@ QList<RouteName> liveRoutes(QString *error)
 {
     QTemporaryDir dir;
     ServerConfig config;
-    config.databasePath = dir.filePath(u"routes.db"_qs);
+    config.databasePath = dir.filePath(u"routes.db"_s);
     config.port = 0;
     config.auth.enabled = false;
     config.captureRequests = false;
@@ -124,13 +126,12 @@ public:
                 watch.city.longitude
                 + offset(m_random)
                       / (kMetresPerDegree * std::cos(watch.city.latitude * M_PI / 180));
-            watch.subject = QStringLiteral("watch-%1").arg(i, 5, 10, QChar(u'0'));
-            watch.client =
-                QStringLiteral("10.%1.%2.%3").arg((i >> 16) & 255).arg((i >> 8) & 255).arg(i & 255);
+            watch.subject = u"watch-%1"_s.arg(i, 5, 10, QChar(u'0'));
+            watch.client = u"10.%1.%2.%3"_s.arg((i >> 16) & 255).arg((i >> 8) & 255).arg(i & 255);
             m_watches.push_back(watch);
         }
         for (int i = 0; i < 256; ++i)
-            m_publicClients.append(QStringLiteral("192.0.2.%1").arg(i));
+            m_publicClients.append(u"192.0.2.%1"_s.arg(i));
     }
 
     qsizetype weatherRoutes() const { return m_weather.size(); }
@@ -252,8 +253,8 @@ private:
     std::discrete_distribution<int> m_weatherPick;
     std::vector<Watch> m_watches;
     QStringList m_publicClients;
-    const QString m_unmatched = u"(unmatched)"_qs;
-    const QString m_admin = u"ops-admin"_qs;
+    const QString m_unmatched = u"(unmatched)"_s;
+    const QString m_admin = u"ops-admin"_s;
 };
 
 // Evenly spaced in time at `perDay` requests per day.
@@ -287,7 +288,7 @@ qint64 scalar(QSqlDatabase &db, const QString &sql)
 
 qint64 fileBytes(const QString &path)
 {
-    return QFileInfo(path).size() + QFileInfo(path + u"-wal"_qs).size();
+    return QFileInfo(path).size() + QFileInfo(path + u"-wal"_s).size();
 }
 
 void removeStore(const QString &path)
@@ -310,7 +311,7 @@ bool writeFlat(QSqlDatabase &db, const std::vector<RequestEvent> &events, QStrin
     QSqlQuery insert(db);
     insert.prepare(u"INSERT INTO flat_event (time_ms, method, route, status, duration_us, bytes,"
                    " subject, client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache)"
-                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"_qs);
+                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"_s);
     for (size_t first = 0; first < events.size(); first += kBatch) {
         if (!db.transaction()) {
             *error = db.lastError().text();
@@ -358,8 +359,8 @@ int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perD
     for (qint64 i = 0; i < count; ++i)
         events.push_back(traffic.next(timeOf(i, perDay)));
 
-    const QString flatPath = outDir + u"/writer-flat.db"_qs;
-    const QString logPath = outDir + u"/writer-request-log.db"_qs;
+    const QString flatPath = outDir + u"/writer-flat.db"_s;
+    const QString logPath = outDir + u"/writer-request-log.db"_s;
     removeStore(flatPath);
     removeStore(logPath);
     QString error;
@@ -372,12 +373,12 @@ int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perD
     if (!create.exec(u"CREATE TABLE flat_event (time_ms INTEGER NOT NULL, method TEXT NOT NULL,"
                      " route TEXT NOT NULL, status INTEGER NOT NULL, duration_us INTEGER NOT NULL,"
                      " bytes INTEGER NOT NULL, subject TEXT, client TEXT, cell_lat REAL,"
-                     " cell_lon REAL, cell_half_lat REAL, cell_half_lon REAL, cache TEXT)"_qs))
+                     " cell_lon REAL, cell_half_lat REAL, cell_half_lon REAL, cache TEXT)"_s))
         return fail(create.lastError().text()), 1;
     QElapsedTimer timer;
     timer.start();
     if (!writeFlat(flat.connection(), events, &error))
-        return fail(u"flat insert: "_qs + error), 1;
+        return fail(u"flat insert: "_s + error), 1;
     const double flatSeconds = double(timer.nsecsElapsed()) / 1e9;
 
     MetricsDatabase log;
@@ -394,7 +395,7 @@ int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perD
                                             + qsizetype(std::min(events.size(), first + kBatch)));
         batchTimer.start();
         if (!writer.write(batch, &error))
-            return fail(u"RequestLogWriter::write: "_qs + error), 1;
+            return fail(u"RequestLogWriter::write: "_s + error), 1;
         batchMs.push_back(double(batchTimer.nsecsElapsed()) / 1e6);
     }
     const double logSeconds = double(timer.nsecsElapsed()) / 1e9;
@@ -412,11 +413,11 @@ int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perD
     QSqlDatabase &db = log.connection();
     std::printf("rows: request_event %lld, rollup_endpoint %lld, rollup_latency %lld, "
                 "rollup_cell %lld, rollup_subject %lld\n",
-                scalar(db, u"SELECT count(*) FROM request_event"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_endpoint"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_latency"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_cell"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_subject"_qs));
+                scalar(db, u"SELECT count(*) FROM request_event"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_latency"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_cell"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_subject"_s));
     log.close();
     flat.close();
     removeStore(flatPath);
@@ -463,10 +464,10 @@ public:
         if (!m_prepared) {
             m_endpoint = QSqlQuery(db);
             m_endpoint.prepare(u"INSERT INTO rollup_endpoint (hour, route, method, status,"
-                               " requests, duration_us, bytes) VALUES (?,?,?,?,?,?,?)"_qs);
+                               " requests, duration_us, bytes) VALUES (?,?,?,?,?,?,?)"_s);
             m_histogram = QSqlQuery(db);
             m_histogram.prepare(
-                u"INSERT INTO rollup_latency (hour, route, bucket, requests) VALUES (?,?,?,?)"_qs);
+                u"INSERT INTO rollup_latency (hour, route, bucket, requests) VALUES (?,?,?,?)"_s);
             // A day's hours arrive one after the other: each adds to the day's rows.
             m_endpointDay = QSqlQuery(db);
             m_endpointDay.prepare(
@@ -474,18 +475,18 @@ public:
                 " duration_us, bytes) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
                 " requests = requests + excluded.requests,"
                 " duration_us = duration_us + excluded.duration_us,"
-                " bytes = bytes + excluded.bytes"_qs);
+                " bytes = bytes + excluded.bytes"_s);
             m_histogramDay = QSqlQuery(db);
             m_histogramDay.prepare(
                 u"INSERT INTO rollup_latency_day (day, route, bucket, requests) VALUES (?,?,?,?)"
-                " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests"_qs);
+                " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests"_s);
             m_cell = QSqlQuery(db);
             m_cell.prepare(
                 u"INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat,"
-                " half_lon, requests, hits, misses, stale) VALUES (?,?,?,?,?,?,?,?,?)"_qs);
+                " half_lon, requests, hits, misses, stale) VALUES (?,?,?,?,?,?,?,?,?)"_s);
             m_subject = QSqlQuery(db);
             m_subject.prepare(u"INSERT INTO rollup_subject (hour, subject, requests, errors,"
-                              " first_ms, last_ms) VALUES (?,?,?,?,?,?)"_qs);
+                              " first_ms, last_ms) VALUES (?,?,?,?,?,?)"_s);
             m_prepared = true;
         }
         auto exec = [error](QSqlQuery &query, std::initializer_list<QVariant> values) {
@@ -567,15 +568,14 @@ private:
 QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint64 seed,
                 qsizetype routes)
 {
-    return QStringLiteral("days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 routes=%6 schema=%7"
-                          " compacted=before-yesterday sealed=all-but-last-hour")
-        .arg(days)
-        .arg(perDay)
-        .arg(rawDays)
-        .arg(subjects)
-        .arg(seed)
-        .arg(routes)
-        .arg(SchemaMigrations::latestVersion());
+    return u"days=%1 per_day=%2 raw_days=%3 subjects=%4 seed=%5 routes=%6 schema=%7"
+           " compacted=before-yesterday sealed=all-but-last-hour"_s.arg(days)
+               .arg(perDay)
+               .arg(rawDays)
+               .arg(subjects)
+               .arg(seed)
+               .arg(routes)
+               .arg(SchemaMigrations::latestVersion());
 }
 
 bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 perDay,
@@ -604,7 +604,7 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
         const RequestEvent event = traffic.next(timeOf(i, perDay));
         if (event.timeMs / kHourMs != hour) {
             if (!rollup.insert(db, hour, &error))
-                return fail(u"roll-up insert: "_qs + error);
+                return fail(u"roll-up insert: "_s + error);
             hour = event.timeMs / kHourMs;
             if (hour % 24 == 0 && !(db.commit() && db.transaction()))
                 return fail(db.lastError().text());
@@ -612,7 +612,7 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
         rollup.add(event);
     }
     if (firstRaw > 0 && !rollup.insert(db, hour, &error))
-        return fail(u"roll-up insert: "_qs + error);
+        return fail(u"roll-up insert: "_s + error);
     if (!db.commit())
         return fail(db.lastError().text());
     const double rollupSeconds = double(timer.nsecsElapsed()) / 1e9;
@@ -632,7 +632,7 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
             batch.append(traffic.next(timeOf(i, perDay)));
         generateNs += generate.nsecsElapsed();
         if (!writer.write(batch, &error))
-            return fail(u"RequestLogWriter::write: "_qs + error);
+            return fail(u"RequestLogWriter::write: "_s + error);
         if ((first - firstRaw) % (perDay - perDay % kBatch) == 0 && first > firstRaw) {
             std::printf("  raw day %lld of %lld written\n", (first - firstRaw) / perDay, rawDays);
             std::fflush(stdout);
@@ -651,23 +651,23 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
     const qint64 sealed =
         writer.sealCellHours(endMs - kHourMs, std::numeric_limits<int>::max(), &error);
     if (sealed < 0)
-        return fail(u"RequestLogWriter::sealCellHours: "_qs + error);
+        return fail(u"RequestLogWriter::sealCellHours: "_s + error);
     std::printf("sealed the cell rows of all hours but the last: %lld hours in %.1f s\n", sealed,
                 double(timer.nsecsElapsed()) / 1e9);
     timer.restart();
     const qint64 folded = writer.compactDays(endMs - kDayMs, int(days), &error);
     if (folded < 0)
-        return fail(u"RequestLogWriter::compactDays: "_qs + error);
+        return fail(u"RequestLogWriter::compactDays: "_s + error);
     std::printf("compacted the days before yesterday: %lld cell segments and subject rows folded"
                 " in %.1f s\n",
                 folded, double(timer.nsecsElapsed()) / 1e9);
     QSqlQuery query(db);
-    if (!query.exec(u"CREATE TABLE bench_shape (shape TEXT NOT NULL)"_qs)
-        || !query.prepare(u"INSERT INTO bench_shape VALUES (?)"_qs))
+    if (!query.exec(u"CREATE TABLE bench_shape (shape TEXT NOT NULL)"_s)
+        || !query.prepare(u"INSERT INTO bench_shape VALUES (?)"_s))
         return fail(query.lastError().text());
     query.addBindValue(shape);
-    if (!query.exec() || !query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_qs)
-        || !query.exec(u"ANALYZE"_qs))
+    if (!query.exec() || !query.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s)
+        || !query.exec(u"ANALYZE"_s))
         return fail(query.lastError().text());
     return true;
 }
@@ -680,7 +680,7 @@ QString storedShape(const QString &path)
     if (!database.open(path, MetricsDatabase::Mode::ReadOnly))
         return {};
     QSqlQuery query(database.connection());
-    return query.exec(u"SELECT shape FROM bench_shape"_qs) && query.next()
+    return query.exec(u"SELECT shape FROM bench_shape"_s) && query.next()
                ? query.value(0).toString()
                : QString();
 }
@@ -698,7 +698,7 @@ RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs)
     RawSummary summary;
     QSqlQuery query(db);
     query.prepare(u"SELECT route, method, status / 100, count(*) FROM request_event"
-                  " WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3"_qs);
+                  " WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3"_s);
     query.addBindValue(fromMs);
     query.addBindValue(toMs);
     query.exec();
@@ -710,14 +710,13 @@ RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs)
         endpoints.insert(query.value(1).toString() + u' ' + query.value(0).toString());
     }
     summary.endpoints = int(endpoints.size());
-    QString bucket = u"CASE"_qs;
+    QString bucket = u"CASE"_s;
     const QList<qint64> &bounds = LatencyBuckets::upperBoundsUs();
     for (int i = 0; i < bounds.size(); ++i)
-        bucket += QStringLiteral(" WHEN duration_us <= %1 THEN %2").arg(bounds[i]).arg(i);
-    bucket += QStringLiteral(" ELSE %1 END").arg(bounds.size());
-    query.prepare(QStringLiteral("SELECT route, %1, count(*) FROM request_event"
-                                 " WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2")
-                      .arg(bucket));
+        bucket += u" WHEN duration_us <= %1 THEN %2"_s.arg(bounds[i]).arg(i);
+    bucket += u" ELSE %1 END"_s.arg(bounds.size());
+    query.prepare(u"SELECT route, %1, count(*) FROM request_event"
+                  " WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2"_s.arg(bucket));
     query.addBindValue(fromMs);
     query.addBindValue(toMs);
     query.exec();
@@ -752,30 +751,23 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
     std::printf("store: %.0f MB; rows: request_event %lld, rollup_endpoint %lld, rollup_latency "
                 "%lld, rollup_endpoint_day %lld, rollup_latency_day %lld, rollup_cell %lld, "
                 "cell_segment %lld, cell %lld, rollup_subject %lld\n",
-                double(fileBytes(path)) / 1e6, scalar(db, u"SELECT count(*) FROM request_event"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_endpoint"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_latency"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_endpoint_day"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_latency_day"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_cell"_qs),
-                scalar(db, u"SELECT count(*) FROM cell_segment"_qs),
-                scalar(db, u"SELECT count(*) FROM cell"_qs),
-                scalar(db, u"SELECT count(*) FROM rollup_subject"_qs));
+                double(fileBytes(path)) / 1e6, scalar(db, u"SELECT count(*) FROM request_event"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_latency"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint_day"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_latency_day"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_cell"_s),
+                scalar(db, u"SELECT count(*) FROM cell_segment"_s),
+                scalar(db, u"SELECT count(*) FROM cell"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_subject"_s));
     const qint64 endMs = kStartMs + days * kDayMs;
     const qint64 lastHour = endMs / kHourMs - 1;
-    std::printf(
-        "roll-up rows per hour (last hour): endpoint %lld, latency %lld, cell %lld, "
-        "subject %lld\n",
-        scalar(
-            db,
-            QStringLiteral("SELECT count(*) FROM rollup_endpoint WHERE hour = %1").arg(lastHour)),
-        scalar(db,
-               QStringLiteral("SELECT count(*) FROM rollup_latency WHERE hour = %1").arg(lastHour)),
-        scalar(db,
-               QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour = %1").arg(lastHour)),
-        scalar(
-            db,
-            QStringLiteral("SELECT count(*) FROM rollup_subject WHERE hour = %1").arg(lastHour)));
+    std::printf("roll-up rows per hour (last hour): endpoint %lld, latency %lld, cell %lld, "
+                "subject %lld\n",
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint WHERE hour = %1"_s.arg(lastHour)),
+                scalar(db, u"SELECT count(*) FROM rollup_latency WHERE hour = %1"_s.arg(lastHour)),
+                scalar(db, u"SELECT count(*) FROM rollup_cell WHERE hour = %1"_s.arg(lastHour)),
+                scalar(db, u"SELECT count(*) FROM rollup_subject WHERE hour = %1"_s.arg(lastHour)));
 
     RequestStats stats(db, RequestStats::Options{});
     struct Range {
@@ -852,18 +844,17 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
         QJsonDocument(rolled).toJson(QJsonDocument::Compact);
         rolledMs.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
-    const QJsonObject counts = rolled.value(u"status_counts"_qs).toObject();
-    bool agree = qint64(rolled.value(u"requests"_qs).toDouble()) == raw.requests
-                 && rolled.value(u"endpoints"_qs).toArray().size() == raw.endpoints;
+    const QJsonObject counts = rolled.value(u"status_counts"_s).toObject();
+    bool agree = qint64(rolled.value(u"requests"_s).toDouble()) == raw.requests
+                 && rolled.value(u"endpoints"_s).toArray().size() == raw.endpoints;
     for (int c = 1; c <= 5; ++c)
-        agree = agree
-                && qint64(counts.value(QStringLiteral("%1xx").arg(c)).toDouble()) == raw.classes[c];
+        agree = agree && qint64(counts.value(u"%1xx"_s.arg(c)).toDouble()) == raw.classes[c];
     double p99Gap = 0;
-    for (const QJsonValue &entry : rolled.value(u"endpoints"_qs).toArray()) {
+    for (const QJsonValue &entry : rolled.value(u"endpoints"_s).toArray()) {
         const QJsonObject endpoint = entry.toObject();
-        const QString route = endpoint.value(u"endpoint"_qs).toString();
+        const QString route = endpoint.value(u"endpoint"_s).toString();
         p99Gap = std::max(
-            p99Gap, std::abs(endpoint.value(u"p99_ms"_qs).toDouble() - raw.p99Ms.value(route)));
+            p99Gap, std::abs(endpoint.value(u"p99_ms"_s).toDouble() - raw.p99Ms.value(route)));
     }
     std::printf("\n== reference: the %lld-day summary by GROUP BY over %lld raw events\n",
                 std::min<qint64>(7, rawDays), raw.requests);
@@ -881,32 +872,32 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     // The route-table server logs its start; the figures are the output here.
-    QLoggingCategory::setFilterRules(u"isobar.*.info=false\nisobar.*.warning=false"_qs);
+    QLoggingCategory::setFilterRules(u"isobar.*.info=false\nisobar.*.warning=false"_s);
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Request log benchmarks: writer rate against a flat insert, stats query times."_qs);
+        u"Request log benchmarks: writer rate against a flat insert, stats query times."_s);
     parser.addHelpOption();
-    parser.addPositionalArgument(u"part"_qs, u"writer or stats"_qs);
-    const QCommandLineOption out(u"out"_qs, u"Folder for the writer's scratch stores."_qs,
-                                 u"dir"_qs, u"."_qs);
-    const QCommandLineOption events(u"events"_qs, u"Events the writer part writes."_qs, u"n"_qs,
-                                    u"500000"_qs);
-    const QCommandLineOption store(u"store"_qs, u"The stats part's store (kept, reused)."_qs,
-                                   u"file"_qs, u"monitoring-stats.db"_qs);
-    const QCommandLineOption days(u"days"_qs, u"Simulated days in the stats store."_qs, u"n"_qs,
-                                  u"30"_qs);
-    const QCommandLineOption perDay(u"per-day"_qs, u"Requests per simulated day."_qs, u"n"_qs,
-                                    u"1000000"_qs);
-    const QCommandLineOption rawDays(u"raw-days"_qs, u"Last days kept as raw events."_qs, u"n"_qs,
-                                     u"7"_qs);
-    const QCommandLineOption runs(u"runs"_qs, u"Runs per stats query (p50 reported)."_qs, u"n"_qs,
-                                  u"5"_qs);
-    const QCommandLineOption subjects(u"subjects"_qs, u"Distinct token subjects (watches)."_qs,
-                                      u"n"_qs, u"5000"_qs);
-    const QCommandLineOption cities(u"cities"_qs, u"Cities CSV (lat, lon, population)."_qs,
-                                    u"file"_qs, u"bench/data/cities-300.csv"_qs);
-    const QCommandLineOption seed(u"seed"_qs, u"Random seed."_qs, u"n"_qs, u"5"_qs);
-    const QCommandLineOption regenerate(u"regenerate"_qs, u"Rebuild the stats store."_qs);
+    parser.addPositionalArgument(u"part"_s, u"writer or stats"_s);
+    const QCommandLineOption out(u"out"_s, u"Folder for the writer's scratch stores."_s, u"dir"_s,
+                                 u"."_s);
+    const QCommandLineOption events(u"events"_s, u"Events the writer part writes."_s, u"n"_s,
+                                    u"500000"_s);
+    const QCommandLineOption store(u"store"_s, u"The stats part's store (kept, reused)."_s,
+                                   u"file"_s, u"monitoring-stats.db"_s);
+    const QCommandLineOption days(u"days"_s, u"Simulated days in the stats store."_s, u"n"_s,
+                                  u"30"_s);
+    const QCommandLineOption perDay(u"per-day"_s, u"Requests per simulated day."_s, u"n"_s,
+                                    u"1000000"_s);
+    const QCommandLineOption rawDays(u"raw-days"_s, u"Last days kept as raw events."_s, u"n"_s,
+                                     u"7"_s);
+    const QCommandLineOption runs(u"runs"_s, u"Runs per stats query (p50 reported)."_s, u"n"_s,
+                                  u"5"_s);
+    const QCommandLineOption subjects(u"subjects"_s, u"Distinct token subjects (watches)."_s,
+                                      u"n"_s, u"5000"_s);
+    const QCommandLineOption cities(u"cities"_s, u"Cities CSV (lat, lon, population)."_s, u"file"_s,
+                                    u"bench/data/cities-300.csv"_s);
+    const QCommandLineOption seed(u"seed"_s, u"Random seed."_s, u"n"_s, u"5"_s);
+    const QCommandLineOption regenerate(u"regenerate"_s, u"Rebuild the stats store."_s);
     parser.addOptions(
         {out, events, store, days, perDay, rawDays, runs, subjects, cities, seed, regenerate});
     parser.process(app);

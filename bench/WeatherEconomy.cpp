@@ -48,6 +48,8 @@
 #include <random>
 #include <vector>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -59,7 +61,7 @@ constexpr double kMetresPerDegree = 111'320.0;
 constexpr qint64 kDayMs = 24 * 3600 * 1000;
 // 2024-06-03 00:00 UTC: a fixed day, so every run replays the same traffic.
 constexpr qint64 kDayStartMs = 1'717'372'800'000;
-const QString kSandboxKey = QStringLiteral("bench-weather-economy-key");
+const QString kSandboxKey = u"bench-weather-economy-key"_s;
 
 struct Request {
     qint64 atMs = 0;
@@ -196,8 +198,7 @@ Minimum minimumFor(const std::vector<Request> &requests, const WeatherCache::Opt
 // sandbox's own log line, so the count is what the upstream saw, not what the client thinks.
 qint64 g_now = kDayStartMs;
 QHash<QString, std::vector<qint64>> g_callsByPath;
-const QRegularExpression
-    kCallLine(QStringLiteral(R"(event=sandbox_call endpoint=(\w+) path=(\S+))"));
+const QRegularExpression kCallLine(uR"(event=sandbox_call endpoint=(\w+) path=(\S+))"_s);
 QtMessageHandler g_previousHandler = nullptr;
 
 void recordCalls(QtMsgType type, const QMessageLogContext &context, const QString &message)
@@ -219,7 +220,7 @@ void recordCalls(QtMsgType type, const QMessageLogContext &context, const QStrin
 
 QString clockTime(qint64 ms)
 {
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"HH:mm:ss.zzz"_qs);
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"HH:mm:ss.zzz"_s);
 }
 
 } // namespace
@@ -228,22 +229,22 @@ int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Upstream calls of a simulated day of watch traffic."_qs);
+    parser.setApplicationDescription(u"Upstream calls of a simulated day of watch traffic."_s);
     parser.addHelpOption();
-    const QCommandLineOption citiesOption(
-        u"cities"_qs, u"Cities CSV (city, lat, lon, population)."_qs, u"file"_qs);
-    const QCommandLineOption requestsOption(u"requests"_qs, u"Requests in the day."_qs, u"n"_qs,
-                                            u"1000000"_qs);
-    const QCommandLineOption seedOption(u"seed"_qs, u"Random seed of the workload."_qs, u"n"_qs,
-                                        u"20240603"_qs);
-    const QCommandLineOption sigmaOption(u"sigma-m"_qs, u"Spread around a city centre (m)."_qs,
-                                         u"m"_qs, u"3000"_qs);
-    const QCommandLineOption hourlyOption(u"hourly-share"_qs, u"Share of hourly forecasts."_qs,
-                                          u"f"_qs, u"0.05"_qs);
-    const QCommandLineOption dailyOption(u"daily-share"_qs, u"Share of daily forecasts."_qs,
-                                         u"f"_qs, u"0.05"_qs);
+    const QCommandLineOption citiesOption(u"cities"_s,
+                                          u"Cities CSV (city, lat, lon, population)."_s, u"file"_s);
+    const QCommandLineOption requestsOption(u"requests"_s, u"Requests in the day."_s, u"n"_s,
+                                            u"1000000"_s);
+    const QCommandLineOption seedOption(u"seed"_s, u"Random seed of the workload."_s, u"n"_s,
+                                        u"20240603"_s);
+    const QCommandLineOption sigmaOption(u"sigma-m"_s, u"Spread around a city centre (m)."_s,
+                                         u"m"_s, u"3000"_s);
+    const QCommandLineOption hourlyOption(u"hourly-share"_s, u"Share of hourly forecasts."_s,
+                                          u"f"_s, u"0.05"_s);
+    const QCommandLineOption dailyOption(u"daily-share"_s, u"Share of daily forecasts."_s, u"f"_s,
+                                         u"0.05"_s);
     const QCommandLineOption examplesOption(
-        u"examples"_qs, u"Keys shown when calls exceed their minimum."_qs, u"n"_qs, u"5"_qs);
+        u"examples"_s, u"Keys shown when calls exceed their minimum."_s, u"n"_s, u"5"_s);
     parser.addOptions({citiesOption, requestsOption, seedOption, sigmaOption, hourlyOption,
                        dailyOption, examplesOption});
     parser.process(app);
@@ -297,7 +298,7 @@ int main(int argc, char **argv)
         return 1;
     }
     AccuWeatherClient::Options upstream;
-    upstream.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(sandbox.port()));
+    upstream.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(sandbox.port()));
     AccuWeatherClient client(
         upstream, [] { return kSandboxKey; }, clock);
     WeatherCache cache(options, client, nullptr, clock);

@@ -20,6 +20,8 @@
 #include <csignal>
 #include <cstdio>
 
+using namespace Qt::StringLiterals;
+
 using isobar::test::OidcTestProvider;
 using isobar::test::TokenSigner;
 
@@ -28,16 +30,16 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Local OIDC provider and one access token, for benchmarks."_qs);
+        u"Local OIDC provider and one access token, for benchmarks."_s);
     parser.addHelpOption();
-    const QCommandLineOption audience(u"audience"_qs, u"The token's aud."_qs, u"aud"_qs,
-                                      u"isobar-bench"_qs);
-    const QCommandLineOption subject(u"subject"_qs, u"A token's sub (repeat for more tokens)."_qs,
-                                     u"sub"_qs, u"bench-watch"_qs);
-    const QCommandLineOption scope(u"scope"_qs, u"The tokens' scope."_qs, u"scope"_qs,
-                                   u"weather:read"_qs);
-    const QCommandLineOption lifetime(u"lifetime-s"_qs, u"How long the token is valid."_qs,
-                                      u"seconds"_qs, u"7200"_qs);
+    const QCommandLineOption audience(u"audience"_s, u"The token's aud."_s, u"aud"_s,
+                                      u"isobar-bench"_s);
+    const QCommandLineOption subject(u"subject"_s, u"A token's sub (repeat for more tokens)."_s,
+                                     u"sub"_s, u"bench-watch"_s);
+    const QCommandLineOption scope(u"scope"_s, u"The tokens' scope."_s, u"scope"_s,
+                                   u"weather:read"_s);
+    const QCommandLineOption lifetime(u"lifetime-s"_s, u"How long the token is valid."_s,
+                                      u"seconds"_s, u"7200"_s);
     parser.addOptions({audience, subject, scope, lifetime});
     parser.process(app);
 
@@ -50,13 +52,13 @@ int main(int argc, char **argv)
     const double now = double(QDateTime::currentSecsSinceEpoch());
     std::printf("issuer=%s\n", qPrintable(provider.issuer()));
     for (const QString &sub : parser.values(subject)) {
-        const QJsonObject claims{{u"iss"_qs, provider.issuer()},
-                                 {u"aud"_qs, QJsonArray{parser.value(audience)}},
-                                 {u"sub"_qs, sub},
-                                 {u"scope"_qs, parser.value(scope)},
-                                 {u"iat"_qs, now},
-                                 {u"nbf"_qs, now},
-                                 {u"exp"_qs, now + parser.value(lifetime).toDouble()}};
+        const QJsonObject claims{{u"iss"_s, provider.issuer()},
+                                 {u"aud"_s, QJsonArray{parser.value(audience)}},
+                                 {u"sub"_s, sub},
+                                 {u"scope"_s, parser.value(scope)},
+                                 {u"iat"_s, now},
+                                 {u"nbf"_s, now},
+                                 {u"exp"_s, now + parser.value(lifetime).toDouble()}};
         std::printf("token=%s\n", signer.signRs256(claims).constData());
     }
     std::fflush(stdout);

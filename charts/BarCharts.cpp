@@ -16,13 +16,15 @@
 #include <QValueAxis>
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::BarCharts {
 
 namespace {
 
 QString dateLabel(QDate date)
 {
-    return date.toString(QStringLiteral("d MMM yyyy"));
+    return date.toString(u"d MMM yyyy"_s);
 }
 
 // QtCharts elides a category label wider than its bar's slot ("0…" for "00-04"). Labels that
@@ -87,8 +89,7 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
         dates = new QDateTimeAxis;
         dates->setRange(QDateTime(first, QTime(0, 0), Qt::UTC).addMSecs(-halfStep),
                         QDateTime(last, QTime(0, 0), Qt::UTC).addMSecs(halfStep));
-        dates->setFormat(first.daysTo(last) > 120 ? QStringLiteral("MMM yyyy")
-                                                  : QStringLiteral("d MMM"));
+        dates->setFormat(first.daysTo(last) > 120 ? u"MMM yyyy"_s : u"d MMM"_s);
         dates->setTickCount(std::clamp(request.size.width() / 110, 2, 8));
         dates->setGridLineVisible(false);
         dates->setLabelsFont(ChartStyle::font(11));
@@ -101,7 +102,7 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
     if (!request.yMinimum && !request.yMaximum)
         y->applyNiceNumbers();
     y->setRange(request.yMinimum.value_or(y->min()), request.yMaximum.value_or(y->max()));
-    y->setLabelFormat(QStringLiteral("%.4g"));
+    y->setLabelFormat(u"%.4g"_s);
     for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(x), static_cast<QAbstractAxis *>(y)}) {
         axis->setLabelsFont(ChartStyle::font(11));
         axis->setTitleFont(ChartStyle::font(12));

@@ -5,6 +5,8 @@
 #include <limits>
 #include <optional>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -38,15 +40,14 @@ double years(const QString &number, const QString &unit)
 std::optional<AgeSpan> ageSpan(const QString &band)
 {
     static const QRegularExpression range(
-        QStringLiteral("^(\\d+(?:\\.\\d+)?)\\s*(m|y)?\\s*[-_]\\s*(\\d+(?:\\.\\d+)?)\\s*(m|y)?$"),
+        u"^(\\d+(?:\\.\\d+)?)\\s*(m|y)?\\s*[-_]\\s*(\\d+(?:\\.\\d+)?)\\s*(m|y)?$"_s,
         QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression under(
-        QStringLiteral("^(?:<|under\\s+)(\\d+(?:\\.\\d+)?)\\s*(m|y)?$"),
-        QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression under(u"^(?:<|under\\s+)(\\d+(?:\\.\\d+)?)\\s*(m|y)?$"_s,
+                                          QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression over(
-        QStringLiteral("^(\\d+(?:\\.\\d+)?)\\s*(m|y)?\\s*(?:\\+|and over|plus)$"),
+        u"^(\\d+(?:\\.\\d+)?)\\s*(m|y)?\\s*(?:\\+|and over|plus)$"_s,
         QRegularExpression::CaseInsensitiveOption);
-    static const QRegularExpression single(QStringLiteral("^(\\d+(?:\\.\\d+)?)\\s*(m|y)?$"),
+    static const QRegularExpression single(u"^(\\d+(?:\\.\\d+)?)\\s*(m|y)?$"_s,
                                            QRegularExpression::CaseInsensitiveOption);
     const QString text = band.trimmed();
     if (const auto m = range.match(text); m.hasMatch()) {

@@ -1,5 +1,7 @@
 #include "ChartData.h"
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -13,22 +15,20 @@ bool fail(ChartRequestError *error, const QString &field, const QString &detail)
 
 bool checkMetric(MetricsQuery &query, const ChartPlot &plot, int index, ChartRequestError *error)
 {
-    const QString prefix = QStringLiteral("plots[%1].").arg(index);
+    const QString prefix = u"plots[%1]."_s.arg(index);
     const PointSelection &s = plot.selection;
     if (!query.topicExists(s.topic))
-        return fail(error, prefix + u"topic", QStringLiteral("unknown topic '%1'").arg(s.topic));
+        return fail(error, prefix + u"topic", u"unknown topic '%1'"_s.arg(s.topic));
     bool inTopic = false;
     const std::optional<MetricInfo> info = query.metricInfo(s.topic, s.metric, &inTopic);
     if (!info)
-        return fail(error, prefix + u"metric", QStringLiteral("unknown metric '%1'").arg(s.metric));
+        return fail(error, prefix + u"metric", u"unknown metric '%1'"_s.arg(s.metric));
     if (!inTopic)
-        return fail(
-            error, prefix + u"metric",
-            QStringLiteral("metric '%1' does not belong to topic '%2'").arg(s.metric, s.topic));
+        return fail(error, prefix + u"metric",
+                    u"metric '%1' does not belong to topic '%2'"_s.arg(s.metric, s.topic));
     if (info->kind != SeriesKind::TimeSeries)
-        return fail(
-            error, prefix + u"metric",
-            QStringLiteral("'%1' is a headline figure; charts draw time series").arg(s.metric));
+        return fail(error, prefix + u"metric",
+                    u"'%1' is a headline figure; charts draw time series"_s.arg(s.metric));
     return true;
 }
 
@@ -42,15 +42,13 @@ bool checkWaffle(const ChartDataset &data, ChartRequestError *error)
             continue;
         const double value = data.plots[i].constLast().value;
         if (value < 0 || value > 100)
-            return fail(error, QStringLiteral("plots[%1].metric").arg(i),
-                        QStringLiteral("a waffle chart needs percentages from 0 to 100; the "
-                                       "latest value is %1")
-                            .arg(value));
+            return fail(error, u"plots[%1].metric"_s.arg(i),
+                        u"a waffle chart needs percentages from 0 to 100; the "
+                        "latest value is %1"_s.arg(value));
         if (previous && value > *previous)
-            return fail(error, QStringLiteral("plots[%1]").arg(i),
-                        QStringLiteral("waffle percentages must be in descending order: %1 "
-                                       "follows %2")
-                            .arg(value)
+            return fail(error, u"plots[%1]"_s.arg(i),
+                        u"waffle percentages must be in descending order: %1 "
+                        "follows %2"_s.arg(value)
                             .arg(*previous));
         previous = value;
     }
@@ -92,10 +90,9 @@ std::optional<ChartDataset> ChartData::load(MetricsQuery &query, const ChartRequ
         const QList<PublicPoint> points =
             query.points(plot.selection, 0, kMaxPointsPerPlot + 1, &total);
         if (total > kMaxPointsPerPlot) {
-            fail(error, QStringLiteral("plots[%1]").arg(i),
-                 QStringLiteral("the plot selects %1 points; at most %2 can be drawn, narrow "
-                                "the dates or filters")
-                     .arg(total)
+            fail(error, u"plots[%1]"_s.arg(i),
+                 u"the plot selects %1 points; at most %2 can be drawn, narrow "
+                 "the dates or filters"_s.arg(total)
                      .arg(kMaxPointsPerPlot));
             return std::nullopt;
         }

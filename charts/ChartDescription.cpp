@@ -4,6 +4,8 @@
 
 #include <QLocale>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -12,28 +14,28 @@ QString typeDescription(ChartType type)
 {
     switch (type) {
     case ChartType::SimpleLine:
-        return QStringLiteral("A simple line chart");
+        return u"A simple line chart"_s;
     case ChartType::LineWithShadedSection:
-        return QStringLiteral("A line chart, its most recent week shaded by the change,");
+        return u"A line chart, its most recent week shaded by the change,"_s;
     case ChartType::LineMultiColoured:
-        return QStringLiteral("A line chart");
+        return u"A line chart"_s;
     case ChartType::LineSingleSimplified:
-        return QStringLiteral("A simplified line chart");
+        return u"A simplified line chart"_s;
     case ChartType::Bar:
-        return QStringLiteral("A bar chart");
+        return u"A bar chart"_s;
     case ChartType::StackedBar:
-        return QStringLiteral("A stacked bar chart");
+        return u"A stacked bar chart"_s;
     case ChartType::Waffle:
-        return QStringLiteral("A waffle chart of percentages");
+        return u"A waffle chart of percentages"_s;
     case ChartType::Heatmap:
-        return QStringLiteral("A heatmap");
+        return u"A heatmap"_s;
     }
-    return QStringLiteral("A chart");
+    return u"A chart"_s;
 }
 
 QString day(QDate date)
 {
-    return date.toString(QStringLiteral("d MMMM yyyy"));
+    return date.toString(u"d MMMM yyyy"_s);
 }
 
 } // namespace
@@ -51,7 +53,7 @@ QString ChartDescription::describe(const ChartRequest &request, const ChartDatas
         if (!metrics.contains(name))
             metrics << name;
     }
-    QString text = typeDescription(request.type()) + QStringLiteral(" of ") + metrics.join(u", ");
+    QString text = typeDescription(request.type()) + u" of "_s + metrics.join(u", ");
 
     const ChartPlot &first = request.plots.constFirst();
     const QList<ChartPoint> *points = nullptr;
@@ -65,41 +67,36 @@ QString ChartDescription::describe(const ChartRequest &request, const ChartDatas
     if (geography.isEmpty() && points && points->constFirst().series)
         geography = points->constFirst().series->geography;
     if (!geography.isEmpty())
-        text += QStringLiteral(" for ") + geography;
+        text += u" for "_s + geography;
     if (!points) {
-        text += QStringLiteral(" from %1 to %2. There is no data for this period.")
-                    .arg(day(*first.selection.from), day(*first.selection.to));
+        text += u" from %1 to %2. There is no data for this period."_s.arg(
+            day(*first.selection.from), day(*first.selection.to));
         return text;
     }
-    text += QStringLiteral(" from %1 to %2.")
-                .arg(day(points->constFirst().date), day(points->constLast().date));
+    text += u" from %1 to %2."_s.arg(day(points->constFirst().date), day(points->constLast().date));
 
     const ChartPoint &latest = points->constLast();
-    text +=
-        QStringLiteral(" The latest value is %1 on %2").arg(number(latest.value), day(latest.date));
+    text += u" The latest value is %1 on %2"_s.arg(number(latest.value), day(latest.date));
     const RecentChange change = recentChange(*points);
     if (change.known && change.window > 1) {
-        text += QStringLiteral("; the last %1 points sum to %2 %3 than the %1 before")
-                    .arg(change.window)
-                    .arg(number(std::abs(change.change)),
-                         change.change >= 0 ? QStringLiteral("more") : QStringLiteral("less"));
+        text +=
+            u"; the last %1 points sum to %2 %3 than the %1 before"_s.arg(change.window)
+                .arg(number(std::abs(change.change)), change.change >= 0 ? u"more"_s : u"less"_s);
     } else if (points->size() >= 2) {
         const double previous = (*points)[points->size() - 2].value;
         const double delta = latest.value - previous;
-        text += delta == 0 ? QStringLiteral(", unchanged from the point before")
-                           : QStringLiteral(", %1 %2 from the point before")
-                                 .arg(delta > 0 ? QStringLiteral("up") : QStringLiteral("down"),
-                                      number(std::abs(delta)));
+        text += delta == 0 ? u", unchanged from the point before"_s
+                           : u", %1 %2 from the point before"_s.arg(delta > 0 ? u"up"_s : u"down"_s,
+                                                                    number(std::abs(delta)));
         if (delta != 0 && previous != 0)
-            text += QStringLiteral(" (%1%)").arg(
-                locale.toString(std::abs(delta / previous * 100), 'f', 1));
+            text += u" (%1%)"_s.arg(locale.toString(std::abs(delta / previous * 100), 'f', 1));
     }
     if (change.known && change.verdict() != u"neutral")
-        text += change.verdict() == u"green" ? QStringLiteral(", a change for the better")
-                                             : QStringLiteral(", a change for the worse");
+        text += change.verdict() == u"green" ? u", a change for the better"_s
+                                             : u", a change for the worse"_s;
     text += u'.';
     if (data.plots.size() > 1)
-        text += QStringLiteral(" %1 series are shown.").arg(data.plots.size());
+        text += u" %1 series are shown."_s.arg(data.plots.size());
     return text;
 }
 

@@ -9,6 +9,8 @@
 #include <QRegularExpression>
 #include <QSvgGenerator>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 QImage ChartRenderer::renderImage(QGraphicsScene &scene, QSize size)
@@ -51,13 +53,11 @@ QByteArray ChartRenderer::render(QGraphicsScene &scene, QSize size, ChartFormat 
         const qsizetype headerEnd = bytes.indexOf('>', header);
         if (header >= 0 && headerEnd > header) {
             QByteArray opening = bytes.mid(header, headerEnd - header);
-            static const QRegularExpression millimetres(
-                QStringLiteral(" (width|height)=\"[0-9.]+mm\""));
+            static const QRegularExpression millimetres(u" (width|height)=\"[0-9.]+mm\""_s);
             QString text = QString::fromUtf8(opening);
             text.replace(millimetres, QString());
-            text.replace(QStringLiteral("<svg"), QStringLiteral("<svg width=\"%1\" height=\"%2\"")
-                                                     .arg(size.width())
-                                                     .arg(size.height()));
+            text.replace(u"<svg"_s,
+                         u"<svg width=\"%1\" height=\"%2\""_s.arg(size.width()).arg(size.height()));
             bytes.replace(header, headerEnd - header, text.toUtf8());
         }
     }

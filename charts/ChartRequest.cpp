@@ -7,6 +7,8 @@
 #include <array>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -66,7 +68,7 @@ public:
         if (value.isUndefined() || value.isNull())
             return {};
         if (!value.isString()) {
-            fail(field, QStringLiteral("must be a string"));
+            fail(field, u"must be a string"_s);
             return {};
         }
         const QString text = value.toString().trimmed();
@@ -89,7 +91,7 @@ public:
         const double parsed = value.toString().toDouble(&ok);
         if (value.isString() && ok && std::isfinite(parsed))
             return parsed;
-        fail(QLatin1String(name), QStringLiteral("must be a number"));
+        fail(QLatin1String(name), u"must be a number"_s);
         return std::nullopt;
     }
 
@@ -100,9 +102,8 @@ public:
             return fallback;
         const int pixels = int(*value);
         if (pixels != *value || pixels < ChartRequest::kMinSize || pixels > ChartRequest::kMaxSize)
-            fail(QLatin1String(name), QStringLiteral("must be a whole number of pixels from %1 to "
-                                                     "%2, got %3")
-                                          .arg(ChartRequest::kMinSize)
+            fail(QLatin1String(name), u"must be a whole number of pixels from %1 to "
+                                      "%2, got %3"_s.arg(ChartRequest::kMinSize)
                                           .arg(ChartRequest::kMaxSize)
                                           .arg(*value));
         return pixels;
@@ -118,7 +119,7 @@ public:
         const QString spelled = value.toString().toLower();
         if (value.isString() && (spelled == u"true" || spelled == u"false"))
             return spelled == u"true";
-        fail(field, QStringLiteral("must be true or false"));
+        fail(field, u"must be true or false"_s);
         return false;
     }
 
@@ -129,7 +130,7 @@ private:
 
 void readFormat(BodyReader &read, const QJsonObject &body, ChartRequest &request)
 {
-    const QString format = read.text(body, "file_format", QStringLiteral("file_format")).toLower();
+    const QString format = read.text(body, "file_format", u"file_format"_s).toLower();
     if (format == u"png")
         request.format = ChartFormat::Png;
     else if (format == u"jpg" || format == u"jpeg")
@@ -137,40 +138,36 @@ void readFormat(BodyReader &read, const QJsonObject &body, ChartRequest &request
     else if (format.isEmpty() || format == u"svg")
         request.format = ChartFormat::Svg;
     else
-        read.fail(QStringLiteral("file_format"),
-                  QStringLiteral("must be png, svg, jpg or jpeg, got '%1'").arg(format));
+        read.fail(u"file_format"_s, u"must be png, svg, jpg or jpeg, got '%1'"_s.arg(format));
 }
 
 void readAxes(BodyReader &read, const QJsonObject &body, ChartRequest &request)
 {
-    const QString xAxis = read.text(body, "x_axis", QStringLiteral("x_axis"));
+    const QString xAxis = read.text(body, "x_axis", u"x_axis"_s);
     if (!xAxis.isEmpty()) {
         const auto axis = axisNamed(xAxis);
         if (!axis)
-            read.fail(QStringLiteral("x_axis"),
-                      QStringLiteral("must be date, age, stratum, sex or geography, got '%1'")
-                          .arg(xAxis));
+            read.fail(u"x_axis"_s,
+                      u"must be date, age, stratum, sex or geography, got '%1'"_s.arg(xAxis));
         else
             request.xAxis = *axis;
     }
     // For line and bar charts y is the metric's value; a heatmap's rows are a category.
-    const QString yAxis = read.text(body, "y_axis", QStringLiteral("y_axis"));
+    const QString yAxis = read.text(body, "y_axis", u"y_axis"_s);
     if (!yAxis.isEmpty() && yAxis != u"metric") {
         const auto axis = axisNamed(yAxis);
         if (!axis || *axis == ChartAxis::Date)
-            read.fail(QStringLiteral("y_axis"),
-                      QStringLiteral("must be metric, age, stratum, sex or geography, got '%1'")
-                          .arg(yAxis));
+            read.fail(u"y_axis"_s,
+                      u"must be metric, age, stratum, sex or geography, got '%1'"_s.arg(yAxis));
         else
             request.categoryAxis = *axis;
     }
-    request.xAxisTitle = read.text(body, "x_axis_title", QStringLiteral("x_axis_title"));
-    request.yAxisTitle = read.text(body, "y_axis_title", QStringLiteral("y_axis_title"));
+    request.xAxisTitle = read.text(body, "x_axis_title", u"x_axis_title"_s);
+    request.yAxisTitle = read.text(body, "y_axis_title", u"y_axis_title"_s);
     request.yMinimum = read.number(body, "y_axis_minimum_value");
     request.yMaximum = read.number(body, "y_axis_maximum_value");
     if (request.yMinimum && request.yMaximum && *request.yMaximum <= *request.yMinimum)
-        read.fail(QStringLiteral("y_axis_maximum_value"),
-                  QStringLiteral("must be greater than y_axis_minimum_value"));
+        read.fail(u"y_axis_maximum_value"_s, u"must be greater than y_axis_minimum_value"_s);
 }
 
 // A plot's `chart_type`; every plot must have the first plot's (null for the first itself).
@@ -188,13 +185,11 @@ void readChartType(BodyReader &read, const QString &typeName, const QString &fie
         QStringList names;
         for (const TypeName &entry : kTypeNames)
             names << QLatin1String(entry.name);
-        read.fail(
-            field,
-            QStringLiteral("unknown chart type '%1'; one of: %2").arg(typeName, names.join(u", ")));
+        read.fail(field, u"unknown chart type '%1'; one of: %2"_s.arg(typeName, names.join(u", ")));
     }
     if (firstPlot && plot.type != firstPlot->type)
-        read.fail(field, QStringLiteral("every plot of a chart has the same chart_type ('%1')")
-                             .arg(chartTypeName(firstPlot->type)));
+        read.fail(field, u"every plot of a chart has the same chart_type ('%1')"_s.arg(
+                             chartTypeName(firstPlot->type)));
 }
 
 // Only the first problem is reported, so the order of these checks decides which one that is.
@@ -220,16 +215,14 @@ ChartPlot readPlot(BodyReader &read, const QJsonObject &object, const QString &p
     if (!colourName.isEmpty()) {
         plot.colour = ChartPalette::colour(colourName);
         if (!plot.colour)
-            read.fail(field("line_colour"),
-                      QStringLiteral("unknown colour '%1'; one of: %2")
-                          .arg(colourName, ChartPalette::names().join(u", ")));
+            read.fail(field("line_colour"), u"unknown colour '%1'; one of: %2"_s.arg(
+                                                colourName, ChartPalette::names().join(u", ")));
     }
     const QString lineType = text("line_type").toUpper();
     if (lineType == u"DASH")
         plot.dashed = true;
     else if (!lineType.isEmpty() && lineType != u"SOLID")
-        read.fail(field("line_type"),
-                  QStringLiteral("must be SOLID or DASH, got '%1'").arg(lineType));
+        read.fail(field("line_type"), u"must be SOLID or DASH, got '%1'"_s.arg(lineType));
     plot.smooth = read.flag(object, "use_smooth_lines", field("use_smooth_lines"));
     plot.confidenceBand = read.flag(object, "confidence_intervals", field("confidence_intervals"));
     return plot;
@@ -238,13 +231,13 @@ ChartPlot readPlot(BodyReader &read, const QJsonObject &object, const QString &p
 void readPlots(BodyReader &read, const QJsonArray &plots, QDate today, ChartRequest &request)
 {
     if (plots.size() > ChartRequest::kMaxPlots)
-        read.fail(QStringLiteral("plots"), QStringLiteral("at most %1 plots per chart, got %2")
-                                               .arg(ChartRequest::kMaxPlots)
-                                               .arg(plots.size()));
+        read.fail(
+            u"plots"_s,
+            u"at most %1 plots per chart, got %2"_s.arg(ChartRequest::kMaxPlots).arg(plots.size()));
     for (qsizetype i = 0; i < plots.size() && !read.failed(); ++i) {
-        const QString prefix = QStringLiteral("plots[%1].").arg(i);
+        const QString prefix = u"plots[%1]."_s.arg(i);
         if (!plots[i].isObject()) {
-            read.fail(prefix.chopped(1), QStringLiteral("must be a JSON object"));
+            read.fail(prefix.chopped(1), u"must be a JSON object"_s);
             break;
         }
         const ChartPlot *firstPlot =
@@ -254,10 +247,9 @@ void readPlots(BodyReader &read, const QJsonArray &plots, QDate today, ChartRequ
     }
     if (!read.failed() && request.type() == ChartType::Waffle
         && request.plots.size() > ChartRequest::kMaxWafflePlots)
-        read.fail(QStringLiteral("plots"),
-                  QStringLiteral("a waffle chart shows at most %1 percentages, got %2 plots")
-                      .arg(ChartRequest::kMaxWafflePlots)
-                      .arg(request.plots.size()));
+        read.fail(u"plots"_s, u"a waffle chart shows at most %1 percentages, got %2 plots"_s
+                                  .arg(ChartRequest::kMaxWafflePlots)
+                                  .arg(request.plots.size()));
 }
 
 } // namespace
@@ -275,13 +267,13 @@ QString chartFormatName(ChartFormat format)
 {
     switch (format) {
     case ChartFormat::Png:
-        return QStringLiteral("png");
+        return u"png"_s;
     case ChartFormat::Jpeg:
-        return QStringLiteral("jpeg");
+        return u"jpeg"_s;
     case ChartFormat::Svg:
         break;
     }
-    return QStringLiteral("svg");
+    return u"svg"_s;
 }
 
 QByteArray chartContentType(ChartFormat format)
@@ -309,7 +301,7 @@ std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate t
 
     const QJsonValue plots = body.value(u"plots");
     if (!plots.isArray() || plots.toArray().isEmpty()) {
-        read.fail(QStringLiteral("plots"), QStringLiteral("must be a non-empty array"));
+        read.fail(u"plots"_s, u"must be a non-empty array"_s);
         return std::nullopt;
     }
     readPlots(read, plots.toArray(), today, request);

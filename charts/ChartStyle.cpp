@@ -6,15 +6,17 @@
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::ChartStyle {
 
 QString fontFamily()
 {
     static const QString family = [] {
-        const int id = QFontDatabase::addApplicationFont(
-            QStringLiteral("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"));
+        const int id =
+            QFontDatabase::addApplicationFont(u"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"_s);
         const QStringList families = QFontDatabase::applicationFontFamilies(id);
-        return families.isEmpty() ? QStringLiteral("DejaVu Sans") : families.first();
+        return families.isEmpty() ? u"DejaVu Sans"_s : families.first();
     }();
     return family;
 }
@@ -39,8 +41,7 @@ std::unique_ptr<QGraphicsScene> blankScene(QSize size)
 std::unique_ptr<QGraphicsScene> noDataScene(QSize size)
 {
     auto scene = blankScene(size);
-    auto *text =
-        scene->addSimpleText(QStringLiteral("No data"), font(qBound(10, size.height() / 8, 28)));
+    auto *text = scene->addSimpleText(u"No data"_s, font(qBound(10, size.height() / 8, 28)));
     text->setBrush(QColor(80, 90, 95));
     const QRectF box = text->boundingRect();
     text->setPos((size.width() - box.width()) / 2, (size.height() - box.height()) / 2);

@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::HeatmapChart {
 
 namespace {
@@ -138,8 +140,8 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
     QList<int> labelled = {0, int(cells.dates.size() / 2), int(cells.dates.size() - 1)};
     labelled.erase(std::unique(labelled.begin(), labelled.end()), labelled.end());
     for (const int column : std::as_const(labelled)) {
-        auto *label = scene.addSimpleText(
-            cells.dates[column].toString(QStringLiteral("d MMM yyyy")), ChartStyle::font(10));
+        auto *label = scene.addSimpleText(cells.dates[column].toString(u"d MMM yyyy"_s),
+                                          ChartStyle::font(10));
         const qreal centre = cellIn(area, cells, column, 0).center().x();
         const qreal width = label->boundingRect().width();
         label->setPos(std::clamp(centre - width / 2, area.left(), area.right() - width),

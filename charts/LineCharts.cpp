@@ -17,6 +17,8 @@
 #include <QValueAxis>
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::LineCharts {
 
 namespace {
@@ -47,8 +49,7 @@ Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &dat
     Axes axes;
     axes.x = new QDateTimeAxis;
     axes.x->setRange(QDateTime(first, QTime(0, 0), Qt::UTC), QDateTime(last, QTime(0, 0), Qt::UTC));
-    axes.x->setFormat(first.daysTo(last) > 120 ? QStringLiteral("MMM yyyy")
-                                               : QStringLiteral("d MMM"));
+    axes.x->setFormat(first.daysTo(last) > 120 ? u"MMM yyyy"_s : u"d MMM"_s);
     // Ticks on whole days: a short range gets one per day, not repeated labels between them.
     axes.x->setTickCount(int(
         std::min<qint64>(std::clamp(request.size.width() / 110, 2, 8), first.daysTo(last) + 1)));
@@ -61,7 +62,7 @@ Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &dat
         axes.y->applyNiceNumbers();
     axes.y->setRange(request.yMinimum.value_or(axes.y->min()),
                      request.yMaximum.value_or(axes.y->max()));
-    axes.y->setLabelFormat(QStringLiteral("%.4g"));
+    axes.y->setLabelFormat(u"%.4g"_s);
     for (QAbstractAxis *axis :
          {static_cast<QAbstractAxis *>(axes.x), static_cast<QAbstractAxis *>(axes.y)}) {
         axis->setLabelsFont(ChartStyle::font(11));
@@ -171,7 +172,7 @@ void addReportingDelay(QChart &chart, const QList<ChartPoint> &points, const Axe
     shade.setAlpha(110);
     band->setBrush(shade);
     band->setPen(Qt::NoPen);
-    band->setName(QStringLiteral("Reporting delay"));
+    band->setName(u"Reporting delay"_s);
     attach(chart, band, axes);
 }
 

@@ -7,6 +7,8 @@
 #include <QHostAddress>
 #include <QStandardPaths>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -39,13 +41,13 @@ const RenamedKey kRenamedKeys[] = {
     {"weather/ttlHourly", "weather-ttl-hourly"},
     {"weather/ttlDaily", "weather-ttl-daily"},
 };
-const QString kOldAuthKey = QStringLiteral("server/auth"); // "oidc" or "none"
+const QString kOldAuthKey = u"server/auth"_s; // "oidc" or "none"
 
 // The keys the desktop keeps for itself.
-const QString kRecentKey = QStringLiteral("database/recent");
-const QString kStartOnLaunchKey = QStringLiteral("server/startOnLaunch");
-const QString kKeepInTrayKey = QStringLiteral("server/keepInTray");
-const QString kOperationsServerKey = QStringLiteral("operations/serverUrl");
+const QString kRecentKey = u"database/recent"_s;
+const QString kStartOnLaunchKey = u"server/startOnLaunch"_s;
+const QString kKeepInTrayKey = u"server/keepInTray"_s;
+const QString kOperationsServerKey = u"operations/serverUrl"_s;
 
 QString iniKey(const char *setting)
 {
@@ -84,17 +86,17 @@ ServerConfig desktopDefaults()
 QString labelOf(const char *setting)
 {
     static const QHash<QByteArray, QString> labels = {
-        {"database", QStringLiteral("Database")},
-        {"bind", QStringLiteral("Bind address")},
-        {"port", QStringLiteral("Port")},
-        {"no-auth", QStringLiteral("Authentication")},
-        {"oidc-issuer", QStringLiteral("OIDC issuer")},
-        {"oidc-audience", QStringLiteral("OIDC audience")},
-        {"accuweather-url", QStringLiteral("AccuWeather URL")},
-        {"weather-cell-size", QStringLiteral("Cell size")},
-        {"weather-ttl-current", QStringLiteral("Current conditions TTL")},
-        {"weather-ttl-hourly", QStringLiteral("Hourly forecast TTL")},
-        {"weather-ttl-daily", QStringLiteral("Daily forecast TTL")},
+        {"database", u"Database"_s},
+        {"bind", u"Bind address"_s},
+        {"port", u"Port"_s},
+        {"no-auth", u"Authentication"_s},
+        {"oidc-issuer", u"OIDC issuer"_s},
+        {"oidc-audience", u"OIDC audience"_s},
+        {"accuweather-url", u"AccuWeather URL"_s},
+        {"weather-cell-size", u"Cell size"_s},
+        {"weather-ttl-current", u"Current conditions TTL"_s},
+        {"weather-ttl-hourly", u"Hourly forecast TTL"_s},
+        {"weather-ttl-daily", u"Daily forecast TTL"_s},
     };
     return labels.value(setting);
 }
@@ -109,7 +111,7 @@ DesktopSettings::DesktopSettings()
 QString DesktopSettings::defaultDatabasePath()
 {
     return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
-        .filePath(QStringLiteral("isobar.db"));
+        .filePath(u"isobar.db"_s);
 }
 
 void DesktopSettings::takeServer(const ServerConfig &config)
@@ -136,7 +138,7 @@ ServerConfig DesktopSettings::storedServer(QString *problem) const
         {"database", databasePath},
         {"bind", bindAddress},
         {"port", QString::number(port)},
-        {"no-auth", authMode == AuthMode::None ? u"true"_qs : u"false"_qs},
+        {"no-auth", authMode == AuthMode::None ? u"true"_s : u"false"_s},
         {"oidc-issuer", oidcIssuer.toString()},
         {"oidc-audience", oidcAudience},
         {"accuweather-url", accuWeatherUrl.toString()},
@@ -148,7 +150,7 @@ ServerConfig DesktopSettings::storedServer(QString *problem) const
     for (const auto &[setting, text] : values) {
         const QString why = ServerSettings::named(setting).write(config, text);
         if (!why.isEmpty() && problem->isEmpty())
-            *problem = QStringLiteral("%1: '%2' %3").arg(labelOf(setting), text, why);
+            *problem = u"%1: '%2' %3"_s.arg(labelOf(setting), text, why);
     }
     return config;
 }
@@ -211,12 +213,12 @@ QString DesktopSettings::problem() const
     if (!storedProblem.isEmpty())
         return storedProblem;
     if (databasePath.isEmpty())
-        return QStringLiteral("Database: no file chosen");
+        return u"Database: no file chosen"_s;
     QString problem;
     runServer(&problem);
     if (problem.isEmpty() && authMode == AuthMode::Oidc
         && (!oidcIssuer.isValid() || oidcIssuer.scheme().isEmpty()))
-        problem = QStringLiteral("OIDC issuer: an issuer URL is needed when tokens are checked");
+        problem = u"OIDC issuer: an issuer URL is needed when tokens are checked"_s;
     return problem;
 }
 

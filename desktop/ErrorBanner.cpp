@@ -5,12 +5,14 @@
 #include <QApplication>
 #include <QEvent>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 ErrorBanner::ErrorBanner(QWidget *parent)
     : QLabel(parent)
 {
-    setObjectName(QStringLiteral("errorBanner"));
+    setObjectName(u"errorBanner"_s);
     setWordWrap(true);
     setAutoFillBackground(true);
     setMargin(8);

@@ -30,6 +30,8 @@
 #include <QToolBar>
 #include <QToolButton>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -58,8 +60,8 @@ QStringList localPaths(const QMimeData *mime)
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
 {
-    setObjectName(QStringLiteral("MainWindow"));
-    setWindowIcon(QIcon(QStringLiteral(":/icons/isobar.svg")));
+    setObjectName(u"MainWindow"_s);
+    setWindowIcon(QIcon(u":/icons/isobar.svg"_s));
     setAcceptDrops(true);
     QSettings stored;
     m_settings = DesktopSettings::load(stored);
@@ -122,11 +124,10 @@ void MainWindow::createActions()
 
 void MainWindow::createPageActions()
 {
-    m_showMetrics = new QAction(paletteIcon(QStringLiteral("metrics")), tr("&Metrics"), this);
+    m_showMetrics = new QAction(paletteIcon(u"metrics"_s), tr("&Metrics"), this);
     m_showMetrics->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
     m_showMetrics->setStatusTip(tr("Browse metrics and their charts"));
-    m_showOperations =
-        new QAction(paletteIcon(QStringLiteral("operations")), tr("&Operations"), this);
+    m_showOperations = new QAction(paletteIcon(u"operations"_s), tr("&Operations"), this);
     m_showOperations->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
     m_showOperations->setStatusTip(tr("Watch the API server: status codes, latency, geography"));
     m_pageActions = new QActionGroup(this);
@@ -140,16 +141,15 @@ void MainWindow::createPageActions()
 
 void MainWindow::createFileActions()
 {
-    m_openDatabase = new QAction(paletteIcon(QStringLiteral("open")), tr("&Open Database…"), this);
+    m_openDatabase = new QAction(paletteIcon(u"open"_s), tr("&Open Database…"), this);
     m_openDatabase->setShortcut(QKeySequence::Open);
     m_openDatabase->setStatusTip(tr("Open or create a local metrics store"));
     connect(m_openDatabase, &QAction::triggered, this, &MainWindow::chooseDatabase);
-    m_openRemote =
-        new QAction(paletteIcon(QStringLiteral("remote")), tr("Open &Remote Server…"), this);
+    m_openRemote = new QAction(paletteIcon(u"remote"_s), tr("Open &Remote Server…"), this);
     m_openRemote->setStatusTip(tr("Browse the metrics of another Isobar server"));
     connect(m_openRemote, &QAction::triggered, this, &MainWindow::openRemoteMetrics);
 
-    m_importFiles = new QAction(paletteIcon(QStringLiteral("import")), tr("&Import Files…"), this);
+    m_importFiles = new QAction(paletteIcon(u"import"_s), tr("&Import Files…"), this);
     m_importFiles->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_importFiles->setStatusTip(tr("Load UKHSA JSON or CSV files into the open database"));
     connect(m_importFiles, &QAction::triggered, this, [this] { chooseImport(false); });
@@ -157,12 +157,11 @@ void MainWindow::createFileActions()
     m_importFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     connect(m_importFolder, &QAction::triggered, this, [this] { chooseImport(true); });
 
-    m_exportChart = new QAction(paletteIcon(QStringLiteral("export")), tr("&Export Chart…"), this);
+    m_exportChart = new QAction(paletteIcon(u"export"_s), tr("&Export Chart…"), this);
     m_exportChart->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportChart->setStatusTip(tr("Save the current chart as PNG or SVG"));
     connect(m_exportChart, &QAction::triggered, m_metricsPage, &MetricsPage::exportChart);
-    m_downloadData =
-        new QAction(paletteIcon(QStringLiteral("download")), tr("&Download Data…"), this);
+    m_downloadData = new QAction(paletteIcon(u"download"_s), tr("&Download Data…"), this);
     m_downloadData->setShortcut(QKeySequence::Save);
     m_downloadData->setStatusTip(tr("Save the current chart's data as CSV or JSON"));
     connect(m_downloadData, &QAction::triggered, m_metricsPage, &MetricsPage::downloadData);
@@ -184,7 +183,7 @@ void MainWindow::createEditActions()
         showPage(Page::Metrics);
         m_metricsPage->focusSearch();
     });
-    m_preferences = new QAction(paletteIcon(QStringLiteral("settings")), tr("&Settings…"), this);
+    m_preferences = new QAction(paletteIcon(u"settings"_s), tr("&Settings…"), this);
     m_preferences->setShortcuts(
         {QKeySequence(QKeySequence::Preferences), QKeySequence(Qt::CTRL | Qt::Key_Comma)});
     m_preferences->setMenuRole(QAction::PreferencesRole);
@@ -193,12 +192,12 @@ void MainWindow::createEditActions()
 
 void MainWindow::createViewActions()
 {
-    m_addCard = new QAction(paletteIcon(QStringLiteral("add-card")), tr("&Compare"), this);
+    m_addCard = new QAction(paletteIcon(u"add-card"_s), tr("&Compare"), this);
     m_addCard->setShortcut(QKeySequence::AddTab);
     m_addCard->setStatusTip(tr("Add a chart card beside the others to compare"));
     connect(m_addCard, &QAction::triggered, m_metricsPage, &MetricsPage::addCard);
 
-    m_refresh = new QAction(paletteIcon(QStringLiteral("refresh")), tr("&Refresh"), this);
+    m_refresh = new QAction(paletteIcon(u"refresh"_s), tr("&Refresh"), this);
     m_refresh->setShortcut(QKeySequence::Refresh);
     connect(m_refresh, &QAction::triggered, this, [this] {
         if (currentPage() == Page::Operations)
@@ -217,10 +216,10 @@ void MainWindow::createViewActions()
 
 void MainWindow::createServerActions()
 {
-    m_startServer = new QAction(paletteIcon(QStringLiteral("start")), tr("&Start Server"), this);
+    m_startServer = new QAction(paletteIcon(u"start"_s), tr("&Start Server"), this);
     m_startServer->setStatusTip(tr("Serve the open database's API from this computer"));
     connect(m_startServer, &QAction::triggered, this, &MainWindow::startServer);
-    m_stopServer = new QAction(paletteIcon(QStringLiteral("stop")), tr("S&top Server"), this);
+    m_stopServer = new QAction(paletteIcon(u"stop"_s), tr("S&top Server"), this);
     connect(m_stopServer, &QAction::triggered, this, &MainWindow::stopServer);
     m_watchEmbedded = new QAction(tr("Watch the &Embedded Server"), this);
     connect(m_watchEmbedded, &QAction::triggered, this, [this] {
@@ -299,7 +298,7 @@ void MainWindow::createMenus()
 void MainWindow::createToolBar()
 {
     QToolBar *bar = addToolBar(tr("Main"));
-    bar->setObjectName(QStringLiteral("MainToolBar")); // saveState() needs a name
+    bar->setObjectName(u"MainToolBar"_s); // saveState() needs a name
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->setMovable(false);
     bar->addAction(m_showMetrics);
@@ -364,12 +363,12 @@ void MainWindow::createTrayIcon()
 void MainWindow::restoreSession(const QString &databaseOverride, bool startServer)
 {
     QSettings stored;
-    restoreGeometry(stored.value(u"window/geometry"_qs).toByteArray());
-    restoreState(stored.value(u"window/state"_qs).toByteArray());
-    m_metricsPage->restoreState(stored.value(u"metrics/state"_qs).toByteArray());
-    m_operationsPage->restoreState(stored.value(u"operations/state"_qs).toByteArray());
-    showPage(stored.value(u"window/page"_qs).toString() == u"operations" ? Page::Operations
-                                                                         : Page::Metrics);
+    restoreGeometry(stored.value(u"window/geometry"_s).toByteArray());
+    restoreState(stored.value(u"window/state"_s).toByteArray());
+    m_metricsPage->restoreState(stored.value(u"metrics/state"_s).toByteArray());
+    m_operationsPage->restoreState(stored.value(u"operations/state"_s).toByteArray());
+    showPage(stored.value(u"window/page"_s).toString() == u"operations" ? Page::Operations
+                                                                        : Page::Metrics);
     openDatabase(databaseOverride.isEmpty() ? m_settings.databasePath : databaseOverride);
     // A remote server watched last time is watched again; its token was not kept, so a server
     // that checks tokens answers 401 until one is given again (Server > Watch a Remote Server).
@@ -478,7 +477,7 @@ void MainWindow::showImportReport(const IngestReport &report, const QString &err
 
     auto *box = new QMessageBox(this);
     box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setObjectName(QStringLiteral("ImportReport"));
+    box->setObjectName(u"ImportReport"_s);
     box->setWindowTitle(tr("Import"));
     if (!error.isEmpty()) {
         box->setIcon(QMessageBox::Critical);
@@ -599,13 +598,12 @@ void MainWindow::persistSettings()
 void MainWindow::saveSession()
 {
     QSettings stored;
-    stored.setValue(u"window/geometry"_qs, saveGeometry());
-    stored.setValue(u"window/state"_qs, saveState());
-    stored.setValue(u"window/page"_qs, currentPage() == Page::Operations
-                                           ? QStringLiteral("operations")
-                                           : QStringLiteral("metrics"));
-    stored.setValue(u"metrics/state"_qs, m_metricsPage->saveState());
-    stored.setValue(u"operations/state"_qs, m_operationsPage->saveState());
+    stored.setValue(u"window/geometry"_s, saveGeometry());
+    stored.setValue(u"window/state"_s, saveState());
+    stored.setValue(u"window/page"_s,
+                    currentPage() == Page::Operations ? u"operations"_s : u"metrics"_s);
+    stored.setValue(u"metrics/state"_s, m_metricsPage->saveState());
+    stored.setValue(u"operations/state"_s, m_operationsPage->saveState());
     m_settings.save(stored);
 }
 

@@ -6,6 +6,8 @@
 #include <QPalette>
 #include <QSvgRenderer>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -65,7 +67,7 @@ QIconEngine *PaletteIconEngine::clone() const
 
 QIcon paletteIcon(const QString &name)
 {
-    QFile file(QStringLiteral(":/icons/%1.svg").arg(name));
+    QFile file(u":/icons/%1.svg"_s.arg(name));
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QIcon(new PaletteIconEngine(file.readAll()));

@@ -6,6 +6,8 @@
 
 namespace isobar {
 
+using namespace Qt::StringLiterals;
+
 // A toolbar icon drawn from a monochrome SVG (resources under :/icons/) in the palette's text
 // colour at paint time, at the size and device pixel ratio asked for: crisp on high-DPI
 // screens, and it follows a light/dark palette switch without a second icon set.
@@ -19,7 +21,7 @@ public:
     QPixmap scaledPixmap(const QSize &size, QIcon::Mode mode, QIcon::State state,
                          qreal scale) override;
     QIconEngine *clone() const override;
-    QString key() const override { return QStringLiteral("isobar-palette-svg"); }
+    QString key() const override { return u"isobar-palette-svg"_s; }
 
 private:
     QByteArray m_svg; // stroke="#000000" marks what takes the palette's colour

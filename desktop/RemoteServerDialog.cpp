@@ -5,6 +5,8 @@
 #include <QLabel>
 #include <QLineEdit>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 RemoteServerDialog::RemoteServerDialog(const QString &title, const QUrl &url, bool askToken,
@@ -13,7 +15,7 @@ RemoteServerDialog::RemoteServerDialog(const QString &title, const QUrl &url, bo
 {
     setWindowTitle(title);
     m_url = new QLineEdit(url.toString());
-    m_url->setPlaceholderText(QStringLiteral("https://isobar.example.org"));
+    m_url->setPlaceholderText(u"https://isobar.example.org"_s);
     m_url->setAccessibleName(tr("Server URL"));
     m_url->setMinimumWidth(360);
     m_problem = new QLabel;

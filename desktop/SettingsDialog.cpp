@@ -17,6 +17,8 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -110,7 +112,7 @@ QWidget *SettingsDialog::createServerPage()
 {
     m_bind = new QLineEdit(m_settings.bindAddress);
     m_bind->setAccessibleName(tr("Bind address"));
-    m_bind->setPlaceholderText(QStringLiteral("127.0.0.1"));
+    m_bind->setPlaceholderText(u"127.0.0.1"_s);
     m_port = settingBox("port", m_settings.port, {}, tr("Port"));
     m_authMode = new QComboBox;
     m_authMode->addItem(tr("None (trusted network only)"));
@@ -118,10 +120,10 @@ QWidget *SettingsDialog::createServerPage()
     m_authMode->setCurrentIndex(m_settings.authMode == DesktopSettings::AuthMode::Oidc ? 1 : 0);
     m_authMode->setAccessibleName(tr("Authentication"));
     m_issuer = new QLineEdit(m_settings.oidcIssuer.toString());
-    m_issuer->setPlaceholderText(QStringLiteral("https://login.example.org/realms/isobar"));
+    m_issuer->setPlaceholderText(u"https://login.example.org/realms/isobar"_s);
     m_issuer->setAccessibleName(tr("OIDC issuer"));
     m_audience = new QLineEdit(m_settings.oidcAudience);
-    m_audience->setPlaceholderText(QStringLiteral("isobar-api"));
+    m_audience->setPlaceholderText(u"isobar-api"_s);
     m_audience->setAccessibleName(tr("OIDC audience"));
     m_startOnLaunch = new QCheckBox(tr("Start the server when Isobar opens"));
     m_startOnLaunch->setChecked(m_settings.startServerOnLaunch);

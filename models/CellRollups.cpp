@@ -10,6 +10,8 @@
 #include <optional>
 #include <tuple>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -129,7 +131,7 @@ bool RangeSums::addSegments(QSqlDatabase &db, qint64 firstHour, qint64 lastHour,
         // A broken segment is left out whole and reported; the rest still answers.
         tallies.clear();
         if (!CellRollups::unpack(select.blobAt(0), &tallies))
-            problem = QStringLiteral("a cell segment is broken: a cell cut short or out of order");
+            problem = u"a cell segment is broken: a cell cut short or out of order"_s;
         for (const CellRollups::Tally &tally : tallies) {
             if (qint64(tally.cell) >= minId && qint64(tally.cell) <= maxId)
                 byId[size_t(tally.cell - minId)].add(tally.requests, tally.hits, tally.misses,
@@ -218,7 +220,7 @@ QList<CellCount> RangeSums::busiest(QSqlDatabase &db, int limit)
             throw StoreError(bounds.error());
         if (!found) { // a cell without a position is left out, never shown at (0, 0)
             if (problem.isEmpty())
-                problem = QStringLiteral("cell %1 is missing from the dictionary").arg(r.id);
+                problem = u"cell %1 is missing from the dictionary"_s.arg(r.id);
             continue;
         }
         // One centre has one size unless --weather-cell-size changed: the widest is shown.
@@ -333,9 +335,9 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
                 oneAtFirst = true;
             }
             if (!unpack(select.blobAt(2), &tallies)) {
-                *error = QStringLiteral(
-                             "cell_segment at hour %1 is broken: a cell cut short or out of order")
-                             .arg(select.int64At(0));
+                *error =
+                    u"cell_segment at hour %1 is broken: a cell cut short or out of order"_s.arg(
+                        select.int64At(0));
                 return -1;
             }
         }

@@ -3,6 +3,8 @@
 #include <QDateTime>
 #include <QTimeZone>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -51,9 +53,8 @@ std::optional<qint64> parseUkTimestamp(QStringView text)
         const QStringView rest = text.sliced(10);
         if ((rest.size() != 9 && rest.size() != 6) || (rest[0] != u' ' && rest[0] != u'T'))
             return std::nullopt;
-        time = QTime::fromString(rest.sliced(1).toString(), rest.size() == 9
-                                                                ? QStringLiteral("HH:mm:ss")
-                                                                : QStringLiteral("HH:mm"));
+        time = QTime::fromString(rest.sliced(1).toString(),
+                                 rest.size() == 9 ? u"HH:mm:ss"_s : u"HH:mm"_s);
         if (!time.isValid())
             return std::nullopt;
     }

@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 WriteCounts &WriteCounts::operator+=(const WriteCounts &other)
@@ -24,7 +26,7 @@ QStringList ValidationErrors::messages() const
 {
     QStringList all = m_kept;
     if (m_total > m_kept.size())
-        all << QStringLiteral("... and %1 more").arg(m_total - m_kept.size());
+        all << u"... and %1 more"_s.arg(m_total - m_kept.size());
     return all;
 }
 
@@ -63,21 +65,19 @@ QString IngestReport::summary() const
     for (const FileReport &file : files) {
         if (file.ok)
             continue;
-        text += QStringLiteral("FAILED %1\n").arg(file.path);
+        text += u"FAILED %1\n"_s.arg(file.path);
         for (const QString &error : file.errors)
-            text += QStringLiteral("  %1\n").arg(error);
+            text += u"  %1\n"_s.arg(error);
     }
-    text += QStringLiteral("%1files: %2 ok, %3 failed\n")
-                .arg(dryRun ? QStringLiteral("dry run (nothing stored): ") : QString())
-                .arg(filesOk())
-                .arg(filesFailed());
-    text += QStringLiteral("points: %1 inserted, %2 updated, %3 unchanged, %4 skipped\n")
-                .arg(sum.inserted)
+    text +=
+        u"%1files: %2 ok, %3 failed\n"_s.arg(dryRun ? u"dry run (nothing stored): "_s : QString())
+            .arg(filesOk())
+            .arg(filesFailed());
+    text += u"points: %1 inserted, %2 updated, %3 unchanged, %4 skipped\n"_s.arg(sum.inserted)
                 .arg(sum.updated)
                 .arg(sum.unchanged)
                 .arg(sum.skipped);
-    text += QStringLiteral("elapsed: %1 s, %2 rows/s\n")
-                .arg(elapsedMs / 1000.0, 0, 'f', 2)
+    text += u"elapsed: %1 s, %2 rows/s\n"_s.arg(elapsedMs / 1000.0, 0, 'f', 2)
                 .arg(qRound64(rowsPerSecond()));
     return text;
 }
@@ -87,26 +87,26 @@ QJsonObject IngestReport::toJson() const
     QJsonArray fileArray;
     for (const FileReport &file : files) {
         fileArray.append(QJsonObject{
-            {QStringLiteral("file"), file.path},
-            {QStringLiteral("ok"), file.ok},
-            {QStringLiteral("errors"), QJsonArray::fromStringList(file.errors)},
-            {QStringLiteral("inserted"), file.counts.inserted},
-            {QStringLiteral("updated"), file.counts.updated},
-            {QStringLiteral("unchanged"), file.counts.unchanged},
-            {QStringLiteral("skipped"), file.counts.skipped},
+            {u"file"_s, file.path},
+            {u"ok"_s, file.ok},
+            {u"errors"_s, QJsonArray::fromStringList(file.errors)},
+            {u"inserted"_s, file.counts.inserted},
+            {u"updated"_s, file.counts.updated},
+            {u"unchanged"_s, file.counts.unchanged},
+            {u"skipped"_s, file.counts.skipped},
         });
     }
     const WriteCounts sum = totals();
     return QJsonObject{
-        {QStringLiteral("dry_run"), dryRun},
-        {QStringLiteral("files_ok"), filesOk()},
-        {QStringLiteral("files_failed"), filesFailed()},
-        {QStringLiteral("inserted"), sum.inserted},
-        {QStringLiteral("updated"), sum.updated},
-        {QStringLiteral("unchanged"), sum.unchanged},
-        {QStringLiteral("skipped"), sum.skipped},
-        {QStringLiteral("elapsed_ms"), elapsedMs},
-        {QStringLiteral("files"), fileArray},
+        {u"dry_run"_s, dryRun},
+        {u"files_ok"_s, filesOk()},
+        {u"files_failed"_s, filesFailed()},
+        {u"inserted"_s, sum.inserted},
+        {u"updated"_s, sum.updated},
+        {u"unchanged"_s, sum.unchanged},
+        {u"skipped"_s, sum.skipped},
+        {u"elapsed_ms"_s, elapsedMs},
+        {u"files"_s, fileArray},
     };
 }
 

@@ -9,6 +9,8 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -59,8 +61,7 @@ IngestReport Ingestor::ingest(const QStringList &paths)
     QStringList missing;
     const QStringList files = expandPaths(paths, &missing);
     for (const QString &path : std::as_const(missing))
-        report.files << FileReport{
-            path, false, {QStringLiteral("%1: no such file or folder").arg(path)}, {}};
+        report.files << FileReport{path, false, {u"%1: no such file or folder"_s.arg(path)}, {}};
 
     IngestProgress progress;
     progress.filesTotal = int(files.size());
@@ -69,8 +70,7 @@ IngestReport Ingestor::ingest(const QStringList &paths)
 
     for (const QString &file : files) {
         if (m_cancel && m_cancel->load()) {
-            report.files << FileReport{
-                file, false, {QStringLiteral("%1: cancelled").arg(file)}, {}};
+            report.files << FileReport{file, false, {u"%1: cancelled"_s.arg(file)}, {}};
             continue;
         }
         const qint64 bytesBefore = progress.bytesDone;
@@ -91,7 +91,7 @@ FileReport Ingestor::inTransaction(const QString &name, const ReadInto &read)
     MetricsWriter writer(m_db);
     QString error;
     if (!writer.begin(&error)) {
-        report.errors << QStringLiteral("%1: %2").arg(name, error);
+        report.errors << u"%1: %2"_s.arg(name, error);
         return report;
     }
     ValidationErrors errors;
@@ -105,7 +105,7 @@ FileReport Ingestor::inTransaction(const QString &name, const ReadInto &read)
     }
     report.ok = writer.commit(&error);
     if (!report.ok)
-        report.errors << QStringLiteral("%1: %2").arg(name, error);
+        report.errors << u"%1: %2"_s.arg(name, error);
     return report;
 }
 
@@ -113,8 +113,7 @@ FileReport Ingestor::ingestFile(const QString &path, IngestProgress &progress)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return FileReport{
-            path, false, {QStringLiteral("%1: %2").arg(path, file.errorString())}, {}};
+        return FileReport{path, false, {u"%1: %2"_s.arg(path, file.errorString())}, {}};
     const qint64 refresh = QFileInfo(file).lastModified().toSecsSinceEpoch();
     if (!path.endsWith(u".csv", Qt::CaseInsensitive))
         return ingestContent(file.readAll(), path, refresh);
@@ -123,7 +122,7 @@ FileReport Ingestor::ingestFile(const QString &path, IngestProgress &progress)
     return inTransaction(path, [&](MetricsWriter &writer, ValidationErrors &errors) {
         RespiratoryCsvReader::read(file, path, refresh, writer, errors, [&](qint64 bytesRead) {
             if (m_cancel && m_cancel->load())
-                errors.add(QStringLiteral("%1: cancelled").arg(path));
+                errors.add(u"%1: cancelled"_s.arg(path));
             if (m_progress) {
                 IngestProgress now = progress;
                 now.bytesDone = startBytes + bytesRead;
@@ -146,7 +145,7 @@ FileReport Ingestor::ingestContent(const QByteArray &content, const QString &nam
         } else if (name.endsWith(u".json", Qt::CaseInsensitive)) {
             UkhsaJsonReader::read(content, name, writer, errors);
         } else {
-            errors.add(QStringLiteral("%1: not a .json or .csv file").arg(name));
+            errors.add(u"%1: not a .json or .csv file"_s.arg(name));
         }
     });
 }

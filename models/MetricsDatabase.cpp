@@ -6,13 +6,15 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 QString nextConnectionName()
 {
     static QAtomicInteger<quint64> counter;
-    return QStringLiteral("isobar-metrics-%1").arg(counter.fetchAndAddRelaxed(1));
+    return u"isobar-metrics-%1"_s.arg(counter.fetchAndAddRelaxed(1));
 }
 } // namespace
 
@@ -41,30 +43,27 @@ bool MetricsDatabase::open(const QString &location, Mode mode)
 bool MetricsDatabase::openSqlite(Mode mode)
 {
     const QString &path = m_location.sqlitePath;
-    m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     m_db.setDatabaseName(path);
     if (mode == Mode::ReadOnly)
-        m_db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"));
+        m_db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
     else
-        m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
     if (!m_db.open()) {
-        m_error = QStringLiteral("cannot open %1: %2").arg(path, m_db.lastError().text());
+        m_error = u"cannot open %1: %2"_s.arg(path, m_db.lastError().text());
         return false;
     }
     QSqlQuery pragma(m_db);
     // WAL lets readers run beside the single writer; NORMAL sync is durable at each commit
     // boundary under WAL except on power loss, which loses at most the last transaction.
-    const QStringList pragmas = mode == Mode::ReadOnly
-                                    ? QStringList{QStringLiteral("PRAGMA query_only = ON"),
-                                                  QStringLiteral("PRAGMA cache_size = -32768")}
-                                    : QStringList{QStringLiteral("PRAGMA journal_mode = WAL"),
-                                                  QStringLiteral("PRAGMA synchronous = NORMAL"),
-                                                  QStringLiteral("PRAGMA foreign_keys = ON"),
-                                                  QStringLiteral("PRAGMA cache_size = -65536")};
+    const QStringList pragmas =
+        mode == Mode::ReadOnly
+            ? QStringList{u"PRAGMA query_only = ON"_s, u"PRAGMA cache_size = -32768"_s}
+            : QStringList{u"PRAGMA journal_mode = WAL"_s, u"PRAGMA synchronous = NORMAL"_s,
+                          u"PRAGMA foreign_keys = ON"_s, u"PRAGMA cache_size = -65536"_s};
     for (const QString &sql : pragmas) {
         if (!pragma.exec(sql)) {
-            m_error =
-                QStringLiteral("cannot configure %1: %2").arg(path, pragma.lastError().text());
+            m_error = u"cannot configure %1: %2"_s.arg(path, pragma.lastError().text());
             return false;
         }
     }
@@ -73,10 +72,10 @@ bool MetricsDatabase::openSqlite(Mode mode)
 
 bool MetricsDatabase::openPostgresql(Mode mode)
 {
-    m_db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), m_connectionName);
+    m_db = QSqlDatabase::addDatabase(u"QPSQL"_s, m_connectionName);
     if (!m_db.isValid()) {
-        m_error = QStringLiteral("PostgreSQL support is not installed (Qt's QPSQL driver, Debian "
-                                 "package libqt6sql6-psql)");
+        m_error = u"PostgreSQL support is not installed (Qt's QPSQL driver, Debian "
+                  "package libqt6sql6-psql)"_s;
         return false;
     }
     // Unset fields are left to libpq, which reads PGHOST, PGPORT, PGUSER, PGDATABASE, PGPASSFILE.
@@ -90,15 +89,14 @@ bool MetricsDatabase::openPostgresql(Mode mode)
         m_db.setDatabaseName(m_location.databaseName);
     m_db.setConnectOptions(m_location.options.join(u';'));
     if (!m_db.open()) {
-        m_error = QStringLiteral("cannot open %1: %2")
-                      .arg(m_location.displayName(), m_db.lastError().text());
+        m_error = u"cannot open %1: %2"_s.arg(m_location.displayName(), m_db.lastError().text());
         return false;
     }
     if (mode == Mode::ReadOnly) {
         QSqlQuery readOnly(m_db);
-        if (!readOnly.exec(QStringLiteral("SET default_transaction_read_only = on"))) {
-            m_error = QStringLiteral("cannot configure %1: %2")
-                          .arg(m_location.displayName(), readOnly.lastError().text());
+        if (!readOnly.exec(u"SET default_transaction_read_only = on"_s)) {
+            m_error = u"cannot configure %1: %2"_s.arg(m_location.displayName(),
+                                                       readOnly.lastError().text());
             return false;
         }
     }
@@ -110,12 +108,11 @@ bool MetricsDatabase::checkSchema(Mode mode)
     const QString where = m_location.displayName();
     if (mode == Mode::ReadWrite) {
         if (!SchemaMigrations::migrate(m_db, &m_error)) {
-            m_error = QStringLiteral("%1: %2").arg(where, m_error);
+            m_error = u"%1: %2"_s.arg(where, m_error);
             return false;
         }
     } else if (SchemaMigrations::currentVersion(m_db) != SchemaMigrations::latestVersion()) {
-        m_error = QStringLiteral("%1: schema version %2, expected %3")
-                      .arg(where)
+        m_error = u"%1: schema version %2, expected %3"_s.arg(where)
                       .arg(SchemaMigrations::currentVersion(m_db))
                       .arg(SchemaMigrations::latestVersion());
         return false;
@@ -146,7 +143,7 @@ bool MetricsDatabase::isPostgresql(const QSqlDatabase &db)
 bool MetricsDatabase::beginWrite(QSqlDatabase &db, QString *error)
 {
     QSqlQuery begin(db);
-    if (begin.exec(isPostgresql(db) ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE")))
+    if (begin.exec(isPostgresql(db) ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s))
         return true;
     *error = begin.lastError().text();
     return false;
@@ -155,8 +152,7 @@ bool MetricsDatabase::beginWrite(QSqlDatabase &db, QString *error)
 qint64 MetricsDatabase::dataVersion()
 {
     QSqlQuery query(m_db);
-    if (query.exec(QStringLiteral("SELECT value FROM store_state WHERE key = 'data_version'"))
-        && query.next())
+    if (query.exec(u"SELECT value FROM store_state WHERE key = 'data_version'"_s) && query.next())
         return query.value(0).toLongLong();
     return -1;
 }

@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QSqlError>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -35,7 +37,7 @@ class WhereClause
 public:
     void equals(const char *column, const QVariant &value)
     {
-        m_sql += QStringLiteral(" AND %1 = ?").arg(QLatin1String(column));
+        m_sql += u" AND %1 = ?"_s.arg(QLatin1String(column));
         m_values << value;
     }
     void equalsIfGiven(const char *column, const QString &value)
@@ -45,10 +47,10 @@ public:
     }
     void raw(const QString &condition, const QVariantList &values = {})
     {
-        m_sql += QStringLiteral(" AND ") + condition;
+        m_sql += u" AND "_s + condition;
         m_values << values;
     }
-    QString sql() const { return QStringLiteral(" WHERE TRUE") + m_sql; }
+    QString sql() const { return u" WHERE TRUE"_s + m_sql; }
     const QVariantList &values() const { return m_values; }
 
 private:
@@ -78,21 +80,20 @@ void addPointConditions(WhereClause &where, const PointSelection &selection, con
 {
     const QString a = QLatin1String(alias);
     const QString d = a + u'.' + QLatin1String(day);
-    where.raw(a + QStringLiteral(".is_public = 1 AND (") + a
-                  + QStringLiteral(".embargo IS NULL OR ") + a + QStringLiteral(".embargo <= ?)"),
+    where.raw(a + u".is_public = 1 AND ("_s + a + u".embargo IS NULL OR "_s + a
+                  + u".embargo <= ?)"_s,
               {now});
     if (selection.from)
-        where.raw(d + QStringLiteral(" >= ?"), {toDayNumber(*selection.from)});
+        where.raw(d + u" >= ?"_s, {toDayNumber(*selection.from)});
     if (selection.to)
-        where.raw(d + QStringLiteral(" <= ?"), {toDayNumber(*selection.to)});
+        where.raw(d + u" <= ?"_s, {toDayNumber(*selection.to)});
     if (selection.date)
-        where.raw(d + QStringLiteral(" = ?"), {toDayNumber(*selection.date)});
+        where.raw(d + u" = ?"_s, {toDayNumber(*selection.date)});
     if (selection.year)
-        where.raw(d + QStringLiteral(" BETWEEN ? AND ?"),
-                  {toDayNumber(QDate(*selection.year, 1, 1)),
-                   toDayNumber(QDate(*selection.year, 12, 31))});
+        where.raw(d + u" BETWEEN ? AND ?"_s, {toDayNumber(QDate(*selection.year, 1, 1)),
+                                              toDayNumber(QDate(*selection.year, 12, 31))});
     if (selection.epiweek && QLatin1String(alias) == u"p")
-        where.raw(QStringLiteral("p.epiweek = ?"), {*selection.epiweek});
+        where.raw(u"p.epiweek = ?"_s, {*selection.epiweek});
 }
 
 } // namespace
@@ -140,10 +141,10 @@ void MetricsQuery::dropCachesIfStoreChanged()
     // SQLite's data_version changes whenever another connection commits; cheap to ask.
     // PostgreSQL has no such counter: the store's own, which every ingest that changed
     // something raises, says the same for what is cached here.
-    QSqlQuery *query = preparedQuery(
-        MetricsDatabase::isPostgresql(m_db)
-            ? QStringLiteral("SELECT value FROM store_state WHERE key = 'data_version'")
-            : QStringLiteral("PRAGMA data_version"));
+    QSqlQuery *query =
+        preparedQuery(MetricsDatabase::isPostgresql(m_db)
+                          ? u"SELECT value FROM store_state WHERE key = 'data_version'"_s
+                          : u"PRAGMA data_version"_s);
     run(query);
     if (!fetch(query))
         return;
@@ -159,10 +160,10 @@ std::shared_ptr<const SeriesDescription> MetricsQuery::describe(qint64 seriesId)
 {
     if (auto known = m_descriptions.value(seriesId))
         return known;
-    QSqlQuery *query = preparedQuery(
-        QStringLiteral("SELECT t.name, st.name, tp.name, m.name, m.metric_group,"
-                       " g.geography_type, g.name, g.code, s.stratum, s.age, s.sex, s.frequency")
-        + QLatin1String(kJoins) + QStringLiteral(" WHERE s.id = ?"));
+    QSqlQuery *query =
+        preparedQuery(u"SELECT t.name, st.name, tp.name, m.name, m.metric_group,"
+                      " g.geography_type, g.name, g.code, s.stratum, s.age, s.sex, s.frequency"_s
+                      + QLatin1String(kJoins) + u" WHERE s.id = ?"_s);
     query->bindValue(0, seriesId);
     run(query);
     if (!fetch(query))
@@ -181,9 +182,9 @@ QList<CatalogueEntry> MetricsQuery::catalogue()
 {
     // One pass over the series table (a few thousand rows even in a 10-million-point store).
     QSqlQuery *query = preparedQuery(
-        QStringLiteral("SELECT DISTINCT t.name, st.name, tp.name, g.geography_type, g.name, m.name")
+        u"SELECT DISTINCT t.name, st.name, tp.name, g.geography_type, g.name, m.name"_s
         + QLatin1String(kJoins)
-        + QStringLiteral(" WHERE s.has_public = 1 AND m.kind = ? ORDER BY 1, 2, 3, 4, 5, 6"));
+        + u" WHERE s.has_public = 1 AND m.kind = ? ORDER BY 1, 2, 3, 4, 5, 6"_s);
     query->bindValue(0, int(SeriesKind::TimeSeries));
     run(query);
     QList<CatalogueEntry> entries;
@@ -202,9 +203,9 @@ QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &pa
     for (int i = 0; i < parents.size() && i < int(level); ++i)
         where.equals(columns[i], parents[i]);
     // The drill-down serves dated points: headline-only names would lead to empty pages.
-    where.raw(QStringLiteral("s.has_public = 1 AND m.kind = ?"), {int(SeriesKind::TimeSeries)});
-    const QString sql = QStringLiteral("SELECT DISTINCT %1").arg(QLatin1String(columns[int(level)]))
-                        + QLatin1String(kJoins) + where.sql() + QStringLiteral(" ORDER BY 1");
+    where.raw(u"s.has_public = 1 AND m.kind = ?"_s, {int(SeriesKind::TimeSeries)});
+    const QString sql = u"SELECT DISTINCT %1"_s.arg(QLatin1String(columns[int(level)]))
+                        + QLatin1String(kJoins) + where.sql() + u" ORDER BY 1"_s;
     QSqlQuery *query = preparedQuery(sql);
     for (int i = 0; i < where.values().size(); ++i)
         query->bindValue(i, where.values()[i]);
@@ -217,7 +218,7 @@ QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &pa
 
 bool MetricsQuery::topicExists(const QString &topic)
 {
-    QSqlQuery *query = preparedQuery(QStringLiteral("SELECT 1 FROM topic WHERE name = ? LIMIT 1"));
+    QSqlQuery *query = preparedQuery(u"SELECT 1 FROM topic WHERE name = ? LIMIT 1"_s);
     query->bindValue(0, topic);
     run(query);
     const bool found = fetch(query);
@@ -228,12 +229,12 @@ bool MetricsQuery::topicExists(const QString &topic)
 std::optional<MetricInfo> MetricsQuery::metricInfo(const QString &topic, const QString &metric,
                                                    bool *inTopic)
 {
-    QSqlQuery *query = preparedQuery(QStringLiteral(
-        "SELECT m.kind, m.metric_group, tp.name = ? FROM metric m"
+    QSqlQuery *query = preparedQuery(
+        u"SELECT m.kind, m.metric_group, tp.name = ? FROM metric m"
         " JOIN topic tp ON tp.id = m.topic_id WHERE m.name = ?"
         // A metric with only non-public series is unknown to the API, as in the catalogue.
         " AND EXISTS (SELECT 1 FROM series s WHERE s.metric_id = m.id AND s.has_public = 1)"
-        " ORDER BY 3 DESC LIMIT 1"));
+        " ORDER BY 3 DESC LIMIT 1"_s);
     query->bindValue(0, topic);
     query->bindValue(1, metric);
     run(query);
@@ -254,21 +255,21 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     WhereClause where = seriesWhere(selection);
     addPointConditions(where, selection, "p", "day", m_now());
     const QString from =
-        QLatin1String(kJoins) + QStringLiteral(" JOIN point p ON p.series_id = s.id") + where.sql();
+        QLatin1String(kJoins) + u" JOIN point p ON p.series_id = s.id"_s + where.sql();
 
     auto bindAll = [&](QSqlQuery *query) {
         for (int i = 0; i < where.values().size(); ++i)
             query->bindValue(i, where.values()[i]);
     };
     if (total) {
-        QSqlQuery *count = preparedQuery(QStringLiteral("SELECT COUNT(*)") + from);
+        QSqlQuery *count = preparedQuery(u"SELECT COUNT(*)"_s + from);
         bindAll(count);
         run(count);
         *total = fetch(count) ? count->value(0).toLongLong() : 0;
         count->finish();
     }
     QSqlQuery *query = preparedQuery(QLatin1String(kPointColumns) + from
-                                     + QStringLiteral(" ORDER BY p.day, s.id LIMIT ? OFFSET ?"));
+                                     + u" ORDER BY p.day, s.id LIMIT ? OFFSET ?"_s);
     bindAll(query);
     query->bindValue(int(where.values().size()), limit);
     query->bindValue(int(where.values().size()) + 1, offset);
@@ -295,10 +296,9 @@ std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selec
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
     addPointConditions(where, selection, "p", "day", m_now());
-    QSqlQuery *query =
-        preparedQuery(QLatin1String(kPointColumns) + QLatin1String(kJoins)
-                      + QStringLiteral(" JOIN point p ON p.series_id = s.id") + where.sql()
-                      + QStringLiteral(" ORDER BY p.day DESC, s.id LIMIT 1"));
+    QSqlQuery *query = preparedQuery(QLatin1String(kPointColumns) + QLatin1String(kJoins)
+                                     + u" JOIN point p ON p.series_id = s.id"_s + where.sql()
+                                     + u" ORDER BY p.day DESC, s.id LIMIT 1"_s);
     for (int i = 0; i < where.values().size(); ++i)
         query->bindValue(i, where.values()[i]);
     run(query);
@@ -314,11 +314,11 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
     addPointConditions(where, selection, "h", "period_end", m_now());
-    QSqlQuery *query = preparedQuery(
-        QStringLiteral("SELECT s.id, h.period_start, h.period_end, h.value, h.upper_confidence,"
-                       " h.lower_confidence")
-        + QLatin1String(kJoins) + QStringLiteral(" JOIN headline h ON h.series_id = s.id")
-        + where.sql() + QStringLiteral(" ORDER BY h.period_end DESC, s.id LIMIT 1"));
+    QSqlQuery *query =
+        preparedQuery(u"SELECT s.id, h.period_start, h.period_end, h.value, h.upper_confidence,"
+                      " h.lower_confidence"_s
+                      + QLatin1String(kJoins) + u" JOIN headline h ON h.series_id = s.id"_s
+                      + where.sql() + u" ORDER BY h.period_end DESC, s.id LIMIT 1"_s);
     for (int i = 0; i < where.values().size(); ++i)
         query->bindValue(i, where.values()[i]);
     run(query);
@@ -337,10 +337,10 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
 void MetricsQuery::checkReadable()
 {
     // The header, the schema and a table's first page: what a damaged or foreign file fails on.
-    QSqlQuery *query = preparedQuery(QStringLiteral("SELECT value FROM store_state LIMIT 1"));
+    QSqlQuery *query = preparedQuery(u"SELECT value FROM store_state LIMIT 1"_s);
     run(query);
     if (!fetch(query))
-        throw StoreError(QStringLiteral("the store has no state row"));
+        throw StoreError(u"the store has no state row"_s);
     query->finish();
 }
 

@@ -5,6 +5,8 @@
 
 #include <QSqlError>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -31,7 +33,7 @@ QString cacheKey(const QVariantList &values)
 // A null QString binds as SQL NULL; dimension columns hold '' for "not given".
 QString notNull(const QString &text)
 {
-    return text.isNull() ? QStringLiteral("") : text;
+    return text.isNull() ? u""_s : text;
 }
 
 QVariant optionalValue(const std::optional<qint64> &value)
@@ -111,8 +113,7 @@ bool MetricsWriter::commit(QString *error)
 {
     if (m_counts.inserted + m_counts.updated > 0) {
         QSqlQuery bump(m_db);
-        if (!bump.exec(QStringLiteral(
-                "UPDATE store_state SET value = value + 1 WHERE key = 'data_version'"))) {
+        if (!bump.exec(u"UPDATE store_state SET value = value + 1 WHERE key = 'data_version'"_s)) {
             *error = bump.lastError().text();
             rollback();
             return false;
@@ -213,10 +214,9 @@ std::optional<qint64> MetricsWriter::metricId(qint64 topicId, const SeriesKey &k
         const auto storedKind = SeriesKind(m_selectMetric.value(1).toInt());
         m_selectMetric.finish();
         if (storedKind != key.kind) {
-            *error = QStringLiteral("metric '%1' is stored as a %2 metric, this record is a %3")
-                         .arg(key.metric,
-                              storedKind == SeriesKind::Headline ? u"headline" : u"time-series",
-                              key.kind == SeriesKind::Headline ? u"headline" : u"time-series");
+            *error = u"metric '%1' is stored as a %2 metric, this record is a %3"_s.arg(
+                key.metric, storedKind == SeriesKind::Headline ? u"headline" : u"time-series",
+                key.kind == SeriesKind::Headline ? u"headline" : u"time-series");
             return std::nullopt;
         }
     } else {
@@ -249,8 +249,8 @@ std::optional<qint64> MetricsWriter::geographyId(const SeriesKey &key, QString *
         m_selectGeography.finish();
         if (!key.geographyCode.isEmpty() && storedCode != key.geographyCode) {
             if (!storedCode.isEmpty()) {
-                *error = QStringLiteral("geography '%1' (%2) is stored with code %3, not %4")
-                             .arg(key.geography, key.geographyType, storedCode, key.geographyCode);
+                *error = u"geography '%1' (%2) is stored with code %3, not %4"_s.arg(
+                    key.geography, key.geographyType, storedCode, key.geographyCode);
                 return std::nullopt;
             }
             m_updateGeographyCode.bindValue(0, key.geographyCode);

@@ -5,6 +5,8 @@
 #include <QJsonValue>
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 std::optional<QString> textLengthProblem(QStringView text)
@@ -17,7 +19,7 @@ std::optional<QString> textLengthProblem(QStringView text)
                              });
     if (length <= kMaxTextFieldLength)
         return std::nullopt;
-    return QStringLiteral("at most %1 characters, got %2").arg(kMaxTextFieldLength).arg(length);
+    return u"at most %1 characters, got %2"_s.arg(kMaxTextFieldLength).arg(length);
 }
 
 std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const QString &prefix,
@@ -33,7 +35,7 @@ std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const Q
         if (value.isUndefined() || value.isNull())
             return {};
         if (!value.isString()) {
-            fail(name, QStringLiteral("must be a string"));
+            fail(name, u"must be a string"_s);
             return {};
         }
         const QString text = value.toString().trimmed();
@@ -49,7 +51,7 @@ std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const Q
             return fallback;
         const std::optional<QDate> parsed = parseIsoDate(value);
         if (!parsed)
-            fail(name, QStringLiteral("'%1' is not a YYYY-MM-DD date").arg(value));
+            fail(name, u"'%1' is not a YYYY-MM-DD date"_s.arg(value));
         return parsed.value_or(fallback);
     };
 
@@ -57,9 +59,9 @@ std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const Q
     s.topic = text("topic");
     s.metric = text("metric");
     if (s.topic.isEmpty())
-        fail("topic", QStringLiteral("'topic' is required"));
+        fail("topic", u"'topic' is required"_s);
     if (s.metric.isEmpty())
-        fail("metric", QStringLiteral("'metric' is required"));
+        fail("metric", u"'metric' is required"_s);
     s.stratum = text("stratum");
     s.age = text("age");
     s.sex = text("sex");
@@ -68,8 +70,8 @@ std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const Q
     s.from = date("date_from", QDate(today.year(), today.month(), 1).addYears(-1));
     s.to = date("date_to", today);
     if (*s.to < *s.from)
-        fail("date_to", QStringLiteral("date_to (%1) is before date_from (%2)")
-                            .arg(s.to->toString(Qt::ISODate), s.from->toString(Qt::ISODate)));
+        fail("date_to", u"date_to (%1) is before date_from (%2)"_s.arg(
+                            s.to->toString(Qt::ISODate), s.from->toString(Qt::ISODate)));
     if (!first)
         return s;
     if (problem)

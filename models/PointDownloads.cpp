@@ -2,6 +2,8 @@
 
 #include <QJsonValue>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::PointDownloads {
 
 namespace {
@@ -22,23 +24,23 @@ QByteArray csvField(const QString &text)
 
 const QStringList &columns()
 {
-    static const QStringList names = {u"theme"_qs,
-                                      u"sub_theme"_qs,
-                                      u"topic"_qs,
-                                      u"geography_type"_qs,
-                                      u"geography"_qs,
-                                      u"geography_code"_qs,
-                                      u"metric"_qs,
-                                      u"metric_group"_qs,
-                                      u"stratum"_qs,
-                                      u"sex"_qs,
-                                      u"age"_qs,
-                                      u"year"_qs,
-                                      u"month"_qs,
-                                      u"epiweek"_qs,
-                                      u"date"_qs,
-                                      u"metric_value"_qs,
-                                      u"in_reporting_delay_period"_qs};
+    static const QStringList names = {u"theme"_s,
+                                      u"sub_theme"_s,
+                                      u"topic"_s,
+                                      u"geography_type"_s,
+                                      u"geography"_s,
+                                      u"geography_code"_s,
+                                      u"metric"_s,
+                                      u"metric_group"_s,
+                                      u"stratum"_s,
+                                      u"sex"_s,
+                                      u"age"_s,
+                                      u"year"_s,
+                                      u"month"_s,
+                                      u"epiweek"_s,
+                                      u"date"_s,
+                                      u"metric_value"_s,
+                                      u"in_reporting_delay_period"_s};
     return names;
 }
 
@@ -46,23 +48,23 @@ QJsonObject object(const PublicPoint &point)
 {
     const SeriesDescription &s = *point.series;
     return QJsonObject{
-        {u"theme"_qs, s.theme},
-        {u"sub_theme"_qs, s.subTheme},
-        {u"topic"_qs, s.topic},
-        {u"geography_type"_qs, s.geographyType},
-        {u"geography"_qs, s.geography},
-        {u"geography_code"_qs, s.geographyCode},
-        {u"metric"_qs, s.metric},
-        {u"metric_group"_qs, s.metricGroup},
-        {u"stratum"_qs, s.stratum},
-        {u"sex"_qs, s.sex},
-        {u"age"_qs, s.age},
-        {u"year"_qs, point.date.year()},
-        {u"month"_qs, point.date.month()},
-        {u"epiweek"_qs, point.epiweek},
-        {u"date"_qs, point.date.toString(Qt::ISODate)},
-        {u"metric_value"_qs, point.value},
-        {u"in_reporting_delay_period"_qs, point.inReportingDelay},
+        {u"theme"_s, s.theme},
+        {u"sub_theme"_s, s.subTheme},
+        {u"topic"_s, s.topic},
+        {u"geography_type"_s, s.geographyType},
+        {u"geography"_s, s.geography},
+        {u"geography_code"_s, s.geographyCode},
+        {u"metric"_s, s.metric},
+        {u"metric_group"_s, s.metricGroup},
+        {u"stratum"_s, s.stratum},
+        {u"sex"_s, s.sex},
+        {u"age"_s, s.age},
+        {u"year"_s, point.date.year()},
+        {u"month"_s, point.date.month()},
+        {u"epiweek"_s, point.epiweek},
+        {u"date"_s, point.date.toString(Qt::ISODate)},
+        {u"metric_value"_s, point.value},
+        {u"in_reporting_delay_period"_s, point.inReportingDelay},
     };
 }
 

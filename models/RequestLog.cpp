@@ -15,6 +15,8 @@
 #include <cmath>
 #include <memory>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -139,8 +141,7 @@ QJsonObject percentiles(const QList<qint64> &histogram)
     auto ms = [&](double q) {
         return roundTo(LatencyBuckets::quantileUs(histogram, q) / 1000.0, 2);
     };
-    return QJsonObject{
-        {u"p50_ms"_qs, ms(0.50)}, {u"p95_ms"_qs, ms(0.95)}, {u"p99_ms"_qs, ms(0.99)}};
+    return QJsonObject{{u"p50_ms"_s, ms(0.50)}, {u"p95_ms"_s, ms(0.95)}, {u"p99_ms"_s, ms(0.99)}};
 }
 
 int histogramSize()
@@ -379,14 +380,12 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
          {std::tuple("rollup_endpoint", "rollup_latency", "hour", &endpoints, &latency),
           std::tuple("rollup_endpoint_day", "rollup_latency_day", "day", &endpointDays,
                      &latencyDays)}) {
-        endpoint.prepare(
-            QStringLiteral(
-                "INSERT INTO %1 (%2, route, method, status, requests, duration_us, bytes)"
-                " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
-                " requests = requests + excluded.requests,"
-                " duration_us = duration_us + excluded.duration_us,"
-                " bytes = bytes + excluded.bytes")
-                .arg(QLatin1String(endpointTable), QLatin1String(time)));
+        endpoint.prepare(u"INSERT INTO %1 (%2, route, method, status, requests, duration_us, bytes)"
+                         " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
+                         " requests = requests + excluded.requests,"
+                         " duration_us = duration_us + excluded.duration_us,"
+                         " bytes = bytes + excluded.bytes"_s.arg(QLatin1String(endpointTable),
+                                                                 QLatin1String(time)));
         for (auto it = rows->cbegin(); it != rows->cend(); ++it) {
             for (const QVariant &value :
                  {QVariant(it.key().hour), QVariant(it.key().route),
@@ -397,9 +396,9 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
                 return fail();
         }
         histogram.prepare(
-            QStringLiteral("INSERT INTO %1 (%2, route, bucket, requests) VALUES (?,?,?,?)"
-                           " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests")
-                .arg(QLatin1String(latencyTable), QLatin1String(time)));
+            u"INSERT INTO %1 (%2, route, bucket, requests) VALUES (?,?,?,?)"
+            " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests"_s.arg(
+                QLatin1String(latencyTable), QLatin1String(time)));
         for (auto it = histograms->cbegin(); it != histograms->cend(); ++it) {
             for (int bucket = 0; bucket < it->size(); ++bucket) {
                 if (it->at(bucket) == 0)
@@ -414,12 +413,12 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
         }
     }
     QSqlQuery cell(m_db);
-    cell.prepare(QStringLiteral("INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat, "
-                                "half_lon, requests, hits, misses, stale)"
-                                " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET requests = "
-                                "requests + excluded.requests,"
-                                " hits = hits + excluded.hits, misses = misses + excluded.misses, "
-                                "stale = stale + excluded.stale"));
+    cell.prepare(u"INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat, "
+                 "half_lon, requests, hits, misses, stale)"
+                 " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET requests = "
+                 "requests + excluded.requests,"
+                 " hits = hits + excluded.hits, misses = misses + excluded.misses, "
+                 "stale = stale + excluded.stale"_s);
     for (auto it = cells.cbegin(); it != cells.cend(); ++it) {
         for (const QVariant &value :
              {QVariant(it.key().first), QVariant(it->bounds.latitude),
@@ -431,12 +430,12 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
             return fail();
     }
     QSqlQuery subject(m_db);
-    subject.prepare(QStringLiteral(
-        "INSERT INTO rollup_subject (hour, subject, requests, errors, first_ms, last_ms) VALUES "
+    subject.prepare(
+        u"INSERT INTO rollup_subject (hour, subject, requests, errors, first_ms, last_ms) VALUES "
         "(?,?,?,?,?,?)"
         " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + "
         "excluded.errors,"
-        " first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"));
+        " first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"_s);
     for (auto it = subjects.cbegin(); it != subjects.cend(); ++it) {
         for (const QVariant &value :
              {QVariant(it.key().first), QVariant(it.key().second), QVariant(it->requests),
@@ -461,10 +460,9 @@ qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QStri
     QSqlQuery query(m_db);
     for (;;) {
         query.prepare(
-            QStringLiteral(
-                "DELETE FROM request_event WHERE id IN"
-                " (SELECT id FROM request_event WHERE time_ms < ? ORDER BY time_ms LIMIT %1)")
-                .arg(kExpireBatch));
+            u"DELETE FROM request_event WHERE id IN"
+            " (SELECT id FROM request_event WHERE time_ms < ? ORDER BY time_ms LIMIT %1)"_s.arg(
+                kExpireBatch));
         query.addBindValue(rawBeforeMs);
         if (!exec(query, error))
             return -1;
@@ -479,8 +477,8 @@ qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QStri
                                               std::tuple("rollup_subject", "hour", rollupDay * 24),
                                               std::tuple("rollup_endpoint_day", "day", rollupDay),
                                               std::tuple("rollup_latency_day", "day", rollupDay)}) {
-        query.prepare(QStringLiteral("DELETE FROM %1 WHERE %2 < ?")
-                          .arg(QLatin1String(table), QLatin1String(time)));
+        query.prepare(
+            u"DELETE FROM %1 WHERE %2 < ?"_s.arg(QLatin1String(table), QLatin1String(time)));
         query.addBindValue(before);
         if (!exec(query, error))
             return -1;
@@ -515,18 +513,17 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
     // One day's folds, in the caller's transaction; false with `dayError` set on a failure.
     auto foldDay = [&](qint64 first, qint64 *dayRemoved, QString *dayError) {
         for (const Fold &fold : kFolds) {
-            query.prepare(
-                QStringLiteral("INSERT INTO %1 SELECT ?, %2, %3 FROM %1 WHERE hour > ? AND hour < ?"
-                               " GROUP BY %2 ON CONFLICT DO UPDATE SET %4")
-                    .arg(QLatin1String(fold.table), QLatin1String(fold.keys),
-                         QLatin1String(fold.values), QLatin1String(fold.update)));
+            query.prepare(u"INSERT INTO %1 SELECT ?, %2, %3 FROM %1 WHERE hour > ? AND hour < ?"
+                          " GROUP BY %2 ON CONFLICT DO UPDATE SET %4"_s.arg(
+                              QLatin1String(fold.table), QLatin1String(fold.keys),
+                              QLatin1String(fold.values), QLatin1String(fold.update)));
             query.addBindValue(first);
             query.addBindValue(first);
             query.addBindValue(first + 24);
             if (!exec(query, dayError))
                 return false;
-            query.prepare(QStringLiteral("DELETE FROM %1 WHERE hour > ? AND hour < ?")
-                              .arg(QLatin1String(fold.table)));
+            query.prepare(
+                u"DELETE FROM %1 WHERE hour > ? AND hour < ?"_s.arg(QLatin1String(fold.table)));
             query.addBindValue(first);
             query.addBindValue(first + 24);
             if (!exec(query, dayError))
@@ -624,16 +621,16 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
         for (qint64 count : histogram)
             routeRequests += count;
         QJsonObject entry = percentiles(histogram);
-        entry.insert(u"endpoint"_qs, QString::fromUtf8(it->first));
-        entry.insert(u"method"_qs, it.key().section(u' ', 0, 0));
-        entry.insert(u"requests"_qs, double(it->second.requests));
-        entry.insert(u"errors"_qs, double(it->second.errors));
+        entry.insert(u"endpoint"_s, QString::fromUtf8(it->first));
+        entry.insert(u"method"_s, it.key().section(u' ', 0, 0));
+        entry.insert(u"requests"_s, double(it->second.requests));
+        entry.insert(u"errors"_s, double(it->second.errors));
         const double over = routeRequests
                                 ? LatencyBuckets::countAboveUs(histogram, m_options.objectiveUs)
                                       / double(routeRequests)
                                 : 0;
-        entry.insert(u"over_objective_ratio"_qs, roundTo(over, 4));
-        entry.insert(u"meets_objective"_qs,
+        entry.insert(u"over_objective_ratio"_s, roundTo(over, 4));
+        entry.insert(u"meets_objective"_s,
                      LatencyBuckets::quantileUs(histogram, 0.95) <= double(m_options.objectiveUs));
         perEndpoint.append(entry);
     }
@@ -642,23 +639,23 @@ QJsonObject RequestStats::summary(qint64 fromMs, qint64 toMs)
     };
     const double success = ratio(classes[2]);
     return QJsonObject{
-        {u"from"_qs, isoTime(firstHour * kHourMs)},
-        {u"to"_qs, isoTime((lastHour + 1) * kHourMs)},
-        {u"requests"_qs, double(total)},
-        {u"status_ratios"_qs, QJsonObject{{u"1xx"_qs, ratio(classes[1])},
-                                          {u"2xx"_qs, success},
-                                          {u"3xx"_qs, ratio(classes[3])},
-                                          {u"4xx"_qs, ratio(classes[4])},
-                                          {u"5xx"_qs, ratio(classes[5])}}},
-        {u"status_counts"_qs, QJsonObject{{u"1xx"_qs, double(classes[1])},
-                                          {u"2xx"_qs, double(classes[2])},
-                                          {u"3xx"_qs, double(classes[3])},
-                                          {u"4xx"_qs, double(classes[4])},
-                                          {u"5xx"_qs, double(classes[5])}}},
-        {u"no_go"_qs, total > 0 && success < m_options.noGoSuccessRatio},
-        {u"no_go_threshold"_qs, m_options.noGoSuccessRatio},
-        {u"objective_ms"_qs, double(m_options.objectiveUs) / 1000.0},
-        {u"endpoints"_qs, perEndpoint},
+        {u"from"_s, isoTime(firstHour * kHourMs)},
+        {u"to"_s, isoTime((lastHour + 1) * kHourMs)},
+        {u"requests"_s, double(total)},
+        {u"status_ratios"_s, QJsonObject{{u"1xx"_s, ratio(classes[1])},
+                                         {u"2xx"_s, success},
+                                         {u"3xx"_s, ratio(classes[3])},
+                                         {u"4xx"_s, ratio(classes[4])},
+                                         {u"5xx"_s, ratio(classes[5])}}},
+        {u"status_counts"_s, QJsonObject{{u"1xx"_s, double(classes[1])},
+                                         {u"2xx"_s, double(classes[2])},
+                                         {u"3xx"_s, double(classes[3])},
+                                         {u"4xx"_s, double(classes[4])},
+                                         {u"5xx"_s, double(classes[5])}}},
+        {u"no_go"_s, total > 0 && success < m_options.noGoSuccessRatio},
+        {u"no_go_threshold"_s, m_options.noGoSuccessRatio},
+        {u"objective_ms"_s, double(m_options.objectiveUs) / 1000.0},
+        {u"endpoints"_s, perEndpoint},
     };
 }
 
@@ -702,13 +699,13 @@ QJsonArray RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours, c
     for (qint64 bucket = firstBucket; bucket <= lastBucket; ++bucket) {
         const std::array<qint64, 6> &c = counts[size_t(bucket - firstBucket)];
         QJsonObject entry = percentiles(histograms[size_t(bucket - firstBucket)]);
-        entry.insert(u"time"_qs, isoTime(bucket * bucketHours * kHourMs));
-        entry.insert(u"requests"_qs, double(c[1] + c[2] + c[3] + c[4] + c[5]));
-        entry.insert(u"1xx"_qs, double(c[1]));
-        entry.insert(u"2xx"_qs, double(c[2]));
-        entry.insert(u"3xx"_qs, double(c[3]));
-        entry.insert(u"4xx"_qs, double(c[4]));
-        entry.insert(u"5xx"_qs, double(c[5]));
+        entry.insert(u"time"_s, isoTime(bucket * bucketHours * kHourMs));
+        entry.insert(u"requests"_s, double(c[1] + c[2] + c[3] + c[4] + c[5]));
+        entry.insert(u"1xx"_s, double(c[1]));
+        entry.insert(u"2xx"_s, double(c[2]));
+        entry.insert(u"3xx"_s, double(c[3]));
+        entry.insert(u"4xx"_s, double(c[4]));
+        entry.insert(u"5xx"_s, double(c[5]));
         buckets.append(entry);
     }
     return buckets;
@@ -762,11 +759,11 @@ QJsonArray RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
     QJsonArray users;
     for (size_t i = 0; i < kept; ++i) {
         const auto &[subject, totals] = ranked[i];
-        users.append(QJsonObject{{u"subject"_qs, QString::fromUtf8(subject)},
-                                 {u"requests"_qs, double(totals.requests)},
-                                 {u"errors"_qs, double(totals.errors)},
-                                 {u"first_seen"_qs, isoTime(totals.firstMs)},
-                                 {u"last_seen"_qs, isoTime(totals.lastMs)}});
+        users.append(QJsonObject{{u"subject"_s, QString::fromUtf8(subject)},
+                                 {u"requests"_s, double(totals.requests)},
+                                 {u"errors"_s, double(totals.errors)},
+                                 {u"first_seen"_s, isoTime(totals.firstMs)},
+                                 {u"last_seen"_s, isoTime(totals.lastMs)}});
     }
     return users;
 }

@@ -7,6 +7,8 @@
 #include <charconv>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -94,12 +96,11 @@ struct LineErrors {
 
     void add(const QString &why) const
     {
-        errors.add(QStringLiteral("%1: line %2: %3").arg(fileName).arg(lineNumber).arg(why));
+        errors.add(u"%1: line %2: %3"_s.arg(fileName).arg(lineNumber).arg(why));
     }
     void field(Column column, const QString &why) const
     {
-        errors.add(QStringLiteral("%1: line %2: field '%3': %4")
-                       .arg(fileName)
+        errors.add(u"%1: line %2: field '%3': %4"_s.arg(fileName)
                        .arg(lineNumber)
                        .arg(QLatin1String(kColumnNames[column]), why));
     }
@@ -120,15 +121,14 @@ std::optional<ColumnPositions> readHeader(QByteArrayView line, const QString &fi
         const auto known = std::find_if(kColumnNames.begin(), kColumnNames.end(),
                                         [&](const char *c) { return name == c; });
         if (known == kColumnNames.end())
-            errors.add(QStringLiteral("%1: line 1: unknown column '%2'")
-                           .arg(fileName, QString::fromUtf8(name)));
+            errors.add(u"%1: line 1: unknown column '%2'"_s.arg(fileName, QString::fromUtf8(name)));
         else
             position[known - kColumnNames.begin()] = i;
     }
     for (int c = 0; c < ColumnCount; ++c) {
         if (position[c] < 0)
-            errors.add(QStringLiteral("%1: line 1: missing column '%2'")
-                           .arg(fileName, QLatin1String(kColumnNames[c])));
+            errors.add(
+                u"%1: line 1: missing column '%2'"_s.arg(fileName, QLatin1String(kColumnNames[c])));
     }
     if (!errors.isEmpty())
         return std::nullopt;
@@ -140,8 +140,7 @@ bool splitRow(QByteArrayView line, const ColumnPositions &position, QList<QByteA
               Fields &fields, const LineErrors &report)
 {
     if (splitLine(line, cells) != ColumnCount) {
-        report.errors.add(QStringLiteral("%1: line %2: %3 fields, expected %4")
-                              .arg(report.fileName)
+        report.errors.add(u"%1: line %2: %3 fields, expected %4"_s.arg(report.fileName)
                               .arg(report.lineNumber)
                               .arg(cells.size())
                               .arg(int(ColumnCount)));
@@ -172,17 +171,15 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
     for (Column required :
          {ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName, Stratum}) {
         if (f[required].isEmpty())
-            fail(required, QStringLiteral("must not be empty"));
+            fail(required, u"must not be empty"_s);
     }
     if (f[Sex] != "all" && f[Sex] != "male" && f[Sex] != "female")
-        fail(Sex,
-             QStringLiteral("'%1' is not one of all, male, female").arg(QString::fromUtf8(f[Sex])));
+        fail(Sex, u"'%1' is not one of all, male, female"_s.arg(QString::fromUtf8(f[Sex])));
     if (f[Period] != "daily" && f[Period] != "weekly")
-        fail(Period,
-             QStringLiteral("'%1' is not daily or weekly").arg(QString::fromUtf8(f[Period])));
+        fail(Period, u"'%1' is not daily or weekly"_s.arg(QString::fromUtf8(f[Period])));
     const auto year = parseInt(f[Year]);
     if (!year || *year < 1900 || *year > 2200)
-        fail(Year, QStringLiteral("'%1' is not a year").arg(QString::fromUtf8(f[Year])));
+        fail(Year, u"'%1' is not a year"_s.arg(QString::fromUtf8(f[Year])));
 
     RowValues row;
     // A row without a value may lack its week and date too ("NA"): it is skipped whole.
@@ -190,18 +187,16 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
     const bool undated = row.missing && f[Epiweek] == "NA" && f[Date] == "NA";
     const auto epiweek = parseInt(f[Epiweek]);
     if (!undated && (!epiweek || *epiweek < 1 || *epiweek > 53))
-        fail(Epiweek,
-             QStringLiteral("'%1' is not a week number 1-53").arg(QString::fromUtf8(f[Epiweek])));
+        fail(Epiweek, u"'%1' is not a week number 1-53"_s.arg(QString::fromUtf8(f[Epiweek])));
     const auto date = parseDayMonthYear(f[Date]);
     if (!undated && !date)
-        fail(Date, QStringLiteral("'%1' is not a d/m/Y date").arg(QString::fromUtf8(f[Date])));
+        fail(Date, u"'%1' is not a d/m/Y date"_s.arg(QString::fromUtf8(f[Date])));
     if (!row.missing) {
         const QByteArrayView text = f[MetricValue];
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), row.value);
         if (ec != std::errc() || end != text.data() + text.size() || text.isEmpty()
             || !std::isfinite(row.value))
-            fail(MetricValue,
-                 QStringLiteral("'%1' is not a number or NA").arg(QString::fromUtf8(text)));
+            fail(MetricValue, u"'%1' is not a number or NA"_s.arg(QString::fromUtf8(text)));
     }
     if (!rowOk)
         return std::nullopt;
@@ -249,7 +244,7 @@ private:
         key.metricGroup = RespiratoryCsvReader::metricGroupFor(key.metric);
         key.stratum = unquote(f[Stratum]);
         key.sex = unquote(f[Sex]);
-        key.age = QStringLiteral("all");
+        key.age = u"all"_s;
         key.frequency = unquote(f[Period]);
         return key;
     }
@@ -265,14 +260,14 @@ QString RespiratoryCsvReader::metricGroupFor(QStringView metricName)
 {
     const QString name = metricName.toString().toLower();
     if (name.contains(u"vaccin"))
-        return QStringLiteral("vaccinations");
+        return u"vaccinations"_s;
     if (name.contains(u"death"))
-        return QStringLiteral("deaths");
+        return u"deaths"_s;
     if (name.contains(u"admission") || name.contains(u"beds") || name.contains(u"icu"))
-        return QStringLiteral("healthcare");
+        return u"healthcare"_s;
     if (name.contains(u"positivity") || name.contains(u"test") || name.contains(u"pcr"))
-        return QStringLiteral("testing");
-    return QStringLiteral("cases");
+        return u"testing"_s;
+    return u"cases"_s;
 }
 
 void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint64 refreshDate,

@@ -7,6 +7,8 @@
 #include <QSqlQuery>
 #include <QStringList>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -150,18 +152,17 @@ int SchemaMigrations::currentVersion(QSqlDatabase &db)
 {
     QSqlQuery query(db);
     if (!MetricsDatabase::isPostgresql(db)) {
-        if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+        if (!query.exec(u"PRAGMA user_version"_s) || !query.next())
             return -1;
         return query.value(0).toInt();
     }
     // A fresh database has no version table yet: that is version 0, not an error (and a failed
     // SELECT would abort the transaction it runs in).
-    if (!query.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL"))
-        || !query.next())
+    if (!query.exec(u"SELECT to_regclass('schema_version') IS NOT NULL"_s) || !query.next())
         return -1;
     if (!query.value(0).toBool())
         return 0;
-    if (!query.exec(QStringLiteral("SELECT version FROM schema_version")) || !query.next())
+    if (!query.exec(u"SELECT version FROM schema_version"_s) || !query.next())
         return -1;
     return query.value(0).toInt();
 }
@@ -176,8 +177,7 @@ bool execAll(QSqlQuery &query, const QStringList &statements, const Migration &m
 {
     for (const QString &sql : statements) {
         if (!query.exec(sql)) {
-            *error = QStringLiteral("migration %1 (%2) failed: %3")
-                         .arg(migration.version)
+            *error = u"migration %1 (%2) failed: %3"_s.arg(migration.version)
                          .arg(QLatin1String(migration.purpose), query.lastError().text());
             return false;
         }
@@ -188,13 +188,12 @@ bool execAll(QSqlQuery &query, const QStringList &statements, const Migration &m
 bool refuseNewer(int current, QSqlDatabase &db, QString *error)
 {
     if (current < 0) {
-        *error = QStringLiteral("cannot read the schema version: %1").arg(db.lastError().text());
+        *error = u"cannot read the schema version: %1"_s.arg(db.lastError().text());
         return true;
     }
     if (current > SchemaMigrations::latestVersion()) {
-        *error = QStringLiteral("database schema version %1 is newer than this build supports "
-                                "(%2); upgrade Isobar")
-                     .arg(current)
+        *error = u"database schema version %1 is newer than this build supports "
+                 "(%2); upgrade Isobar"_s.arg(current)
                      .arg(SchemaMigrations::latestVersion());
         return true;
     }
@@ -210,7 +209,7 @@ bool migrateSqlite(QSqlDatabase &db, QString *error, int current, int targetVers
             return false;
         QSqlQuery query(db);
         QStringList statements = migration.statements;
-        statements << QStringLiteral("PRAGMA user_version = %1").arg(migration.version);
+        statements << u"PRAGMA user_version = %1"_s.arg(migration.version);
         if (!execAll(query, statements, migration, error)) {
             db.rollback();
             return false;
@@ -233,7 +232,7 @@ bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)
         db.rollback();
         return false;
     };
-    if (!query.exec(QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kMigrationLockKey)))
+    if (!query.exec(u"SELECT pg_advisory_xact_lock(%1)"_s.arg(kMigrationLockKey)))
         return fail(query.lastError().text());
     const int current = SchemaMigrations::currentVersion(db); // another replica may have gone on
     if (refuseNewer(current, db, error)) {
@@ -241,8 +240,8 @@ bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)
         return false;
     }
     if (current == 0
-        && (!query.exec(QStringLiteral("CREATE TABLE schema_version (version INTEGER NOT NULL)"))
-            || !query.exec(QStringLiteral("INSERT INTO schema_version VALUES (0)"))))
+        && (!query.exec(u"CREATE TABLE schema_version (version INTEGER NOT NULL)"_s)
+            || !query.exec(u"INSERT INTO schema_version VALUES (0)"_s)))
         return fail(query.lastError().text());
     for (const Migration &migration : migrations()) {
         if (migration.version <= current || migration.version > targetVersion)
@@ -250,8 +249,7 @@ bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)
         QStringList statements;
         for (const QString &sql : migration.statements)
             statements << SqlDialect::postgresqlDefinition(sql);
-        statements
-            << QStringLiteral("UPDATE schema_version SET version = %1").arg(migration.version);
+        statements << u"UPDATE schema_version SET version = %1"_s.arg(migration.version);
         if (!execAll(query, statements, migration, error)) {
             db.rollback();
             return false;

@@ -4,13 +4,15 @@
 #include <QVariant>
 #include <sqlite3.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 SqliteStatement::SqliteStatement(QSqlDatabase &db, const QByteArray &sql)
 {
     const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
     if (qstrcmp(handle.typeName(), "sqlite3*") != 0 || !handle.data()) {
-        m_error = QStringLiteral("not an open SQLite connection");
+        m_error = u"not an open SQLite connection"_s;
         return;
     }
     m_db = *static_cast<sqlite3 *const *>(handle.constData());

@@ -4,6 +4,8 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -21,13 +23,13 @@ std::optional<StoreLocation> parsePostgresql(const QString &text, QString *error
 {
     const QUrl url(text, QUrl::StrictMode);
     if (!url.isValid()) {
-        *error = QStringLiteral("not a valid PostgreSQL URL: %1").arg(url.errorString());
+        *error = u"not a valid PostgreSQL URL: %1"_s.arg(url.errorString());
         return std::nullopt;
     }
     if (!url.password().isEmpty()) {
-        *error = QStringLiteral("the URL holds a password, which would show in process lists "
-                                "and logs: put it in a .pgpass file named by PGPASSFILE or the "
-                                "URL's passfile parameter");
+        *error = u"the URL holds a password, which would show in process lists "
+                 "and logs: put it in a .pgpass file named by PGPASSFILE or the "
+                 "URL's passfile parameter"_s;
         return std::nullopt;
     }
     StoreLocation location;
@@ -37,29 +39,27 @@ std::optional<StoreLocation> parsePostgresql(const QString &text, QString *error
     location.user = url.userName();
     location.databaseName = url.path().mid(1);
     if (location.databaseName.contains(u'/')) {
-        *error = QStringLiteral("'%1' is not a database name").arg(location.databaseName);
+        *error = u"'%1' is not a database name"_s.arg(location.databaseName);
         return std::nullopt;
     }
     // Values go into libpq's key=value string: nothing that could end one pair or start another.
-    static const QRegularExpression plainValue(QStringLiteral("^[A-Za-z0-9_./:@+-]+$"));
+    static const QRegularExpression plainValue(u"^[A-Za-z0-9_./:@+-]+$"_s);
     bool timeoutGiven = false;
     for (const auto &[key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
         if (!StoreLocation::postgresqlParameters().contains(key)) {
-            *error = QStringLiteral("unknown PostgreSQL URL parameter '%1' (known: %2)")
-                         .arg(key, StoreLocation::postgresqlParameters().join(u", "));
+            *error = u"unknown PostgreSQL URL parameter '%1' (known: %2)"_s.arg(
+                key, StoreLocation::postgresqlParameters().join(u", "));
             return std::nullopt;
         }
         if (!plainValue.match(value).hasMatch()) {
-            *error =
-                QStringLiteral("the value of '%1' must be letters, digits or ./:@+_-").arg(key);
+            *error = u"the value of '%1' must be letters, digits or ./:@+_-"_s.arg(key);
             return std::nullopt;
         }
         timeoutGiven = timeoutGiven || key == u"connect_timeout";
         location.options.append(key + u'=' + value);
     }
     if (!timeoutGiven)
-        location.options.append(
-            QStringLiteral("connect_timeout=%1").arg(kDefaultConnectTimeoutSeconds));
+        location.options.append(u"connect_timeout=%1"_s.arg(kDefaultConnectTimeoutSeconds));
     return location;
 }
 
@@ -68,10 +68,8 @@ std::optional<StoreLocation> parsePostgresql(const QString &text, QString *error
 const QStringList &StoreLocation::postgresqlParameters()
 {
     static const QStringList known = {
-        QStringLiteral("sslmode"),          QStringLiteral("sslrootcert"),
-        QStringLiteral("sslcert"),          QStringLiteral("sslkey"),
-        QStringLiteral("passfile"),         QStringLiteral("connect_timeout"),
-        QStringLiteral("application_name"), QStringLiteral("target_session_attrs"),
+        u"sslmode"_s,  u"sslrootcert"_s,     u"sslcert"_s,          u"sslkey"_s,
+        u"passfile"_s, u"connect_timeout"_s, u"application_name"_s, u"target_session_attrs"_s,
     };
     return known;
 }
@@ -80,7 +78,7 @@ std::optional<StoreLocation> StoreLocation::parse(const QString &text, QString *
 {
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty()) {
-        *error = QStringLiteral("no store: give a SQLite file or a postgresql:// URL");
+        *error = u"no store: give a SQLite file or a postgresql:// URL"_s;
         return std::nullopt;
     }
     if (isPostgresqlUrl(trimmed))
@@ -93,14 +91,14 @@ std::optional<StoreLocation> StoreLocation::parse(const QString &text, QString *
             rest = rest.mid(2);
         location.sqlitePath = QUrl::fromPercentEncoding(rest.toUtf8());
         if (location.sqlitePath.isEmpty()) {
-            *error = QStringLiteral("'%1' names no file").arg(trimmed);
+            *error = u"'%1' names no file"_s.arg(trimmed);
             return std::nullopt;
         }
         return location;
     }
-    if (trimmed.contains(QStringLiteral("://"))) {
-        *error = QStringLiteral("'%1': only sqlite: and postgresql:// stores are supported")
-                     .arg(trimmed.section(QStringLiteral("://"), 0, 0));
+    if (trimmed.contains(u"://"_s)) {
+        *error = u"'%1': only sqlite: and postgresql:// stores are supported"_s.arg(
+            trimmed.section(u"://"_s, 0, 0));
         return std::nullopt;
     }
     location.sqlitePath = text;
@@ -111,13 +109,11 @@ QString StoreLocation::displayName() const
 {
     if (engine == Engine::Sqlite)
         return sqlitePath;
-    QString where = host.isEmpty() ? QStringLiteral("(libpq default host)") : host;
+    QString where = host.isEmpty() ? u"(libpq default host)"_s : host;
     if (port > 0)
         where += u':' + QString::number(port);
-    const QString name =
-        databaseName.isEmpty() ? QStringLiteral("(default database)") : databaseName;
-    return QStringLiteral("postgresql://%1%2/%3")
-        .arg(user.isEmpty() ? QString() : user + u'@', where, name);
+    const QString name = databaseName.isEmpty() ? u"(default database)"_s : databaseName;
+    return u"postgresql://%1%2/%3"_s.arg(user.isEmpty() ? QString() : user + u'@', where, name);
 }
 
 } // namespace isobar

@@ -2,6 +2,8 @@
 
 #include <array>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 TrendPolarity trendPolarity(const QString &metricName)
@@ -34,21 +36,21 @@ QString directionName(TrendDirection direction)
 {
     switch (direction) {
     case TrendDirection::Up:
-        return QStringLiteral("up");
+        return u"up"_s;
     case TrendDirection::Down:
-        return QStringLiteral("down");
+        return u"down"_s;
     case TrendDirection::Neutral:
         break;
     }
-    return QStringLiteral("neutral");
+    return u"neutral"_s;
 }
 
 QString trendColour(TrendDirection direction, TrendPolarity polarity)
 {
     if (direction == TrendDirection::Neutral || polarity == TrendPolarity::Neutral)
-        return QStringLiteral("neutral");
+        return u"neutral"_s;
     const bool good = (direction == TrendDirection::Up) == (polarity == TrendPolarity::UpIsGood);
-    return good ? QStringLiteral("green") : QStringLiteral("red");
+    return good ? u"green"_s : u"red"_s;
 }
 
 } // namespace isobar

@@ -11,29 +11,29 @@
 #include <QSet>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 
 const QSet<QString> kHeaderFields = {
-    u"parent_theme"_qs, u"child_theme"_qs,    u"topic"_qs,
-    u"metric_group"_qs, u"metric"_qs,         u"geography_type"_qs,
-    u"geography"_qs,    u"geography_code"_qs, u"age"_qs,
-    u"sex"_qs,          u"stratum"_qs,        u"metric_frequency"_qs,
-    u"refresh_date"_qs, u"time_series"_qs,    u"data"_qs,
+    u"parent_theme"_s,   u"child_theme"_s,      u"topic"_s,          u"metric_group"_s, u"metric"_s,
+    u"geography_type"_s, u"geography"_s,        u"geography_code"_s, u"age"_s,          u"sex"_s,
+    u"stratum"_s,        u"metric_frequency"_s, u"refresh_date"_s,   u"time_series"_s,  u"data"_s,
 };
 // The confidence bounds are optional, named as in headline records.
-const QSet<QString> kPointFields = {u"date"_qs,
-                                    u"epiweek"_qs,
-                                    u"metric_value"_qs,
-                                    u"embargo"_qs,
-                                    u"is_public"_qs,
-                                    u"in_reporting_delay_period"_qs,
-                                    u"upper_confidence"_qs,
-                                    u"lower_confidence"_qs};
+const QSet<QString> kPointFields = {u"date"_s,
+                                    u"epiweek"_s,
+                                    u"metric_value"_s,
+                                    u"embargo"_s,
+                                    u"is_public"_s,
+                                    u"in_reporting_delay_period"_s,
+                                    u"upper_confidence"_s,
+                                    u"lower_confidence"_s};
 const QSet<QString> kHeadlineFields = {
-    u"period_start"_qs,     u"period_end"_qs, u"metric_value"_qs, u"upper_confidence"_qs,
-    u"lower_confidence"_qs, u"embargo"_qs,    u"is_public"_qs};
+    u"period_start"_s,     u"period_end"_s, u"metric_value"_s, u"upper_confidence"_s,
+    u"lower_confidence"_s, u"embargo"_s,    u"is_public"_s};
 
 // Reports problems as "<where>: field '<name>': <why>" so a reader can find the record.
 class RecordChecker
@@ -46,7 +46,7 @@ public:
 
     void fail(const QString &field, const QString &why)
     {
-        m_errors.add(QStringLiteral("%1: field '%2': %3").arg(m_where, field, why));
+        m_errors.add(u"%1: field '%2': %3"_s.arg(m_where, field, why));
         m_ok = false;
     }
     bool ok() const { return m_ok; }
@@ -55,7 +55,7 @@ public:
     {
         for (auto it = object.begin(); it != object.end(); ++it) {
             if (!known.contains(it.key()))
-                fail(it.key(), QStringLiteral("unknown field"));
+                fail(it.key(), u"unknown field"_s);
         }
     }
 
@@ -63,13 +63,12 @@ public:
     {
         const QJsonValue value = object.value(field);
         if (!value.isString()) {
-            fail(field, value.isUndefined() ? QStringLiteral("required")
-                                            : QStringLiteral("must be a string"));
+            fail(field, value.isUndefined() ? u"required"_s : u"must be a string"_s);
             return {};
         }
         const QString result = value.toString().trimmed();
         if (result.isEmpty() && !allowEmpty)
-            fail(field, QStringLiteral("must not be empty"));
+            fail(field, u"must not be empty"_s);
         return result;
     }
 
@@ -82,7 +81,7 @@ public:
         const bool valid = value.size() == 10 ? parseIsoDate(value).has_value()
                                               : parseUkTimestamp(value).has_value();
         if (!valid) {
-            fail(field, QStringLiteral("'%1' is not a YYYY-MM-DD date").arg(value));
+            fail(field, u"'%1' is not a YYYY-MM-DD date"_s.arg(value));
             return {};
         }
         return *parseIsoDate(QStringView(value).first(10));
@@ -95,8 +94,8 @@ public:
             return std::nullopt;
         const auto parsed = value.isString() ? parseUkTimestamp(value.toString()) : std::nullopt;
         if (!parsed)
-            fail(field, QStringLiteral("must be a 'YYYY-MM-DD HH:MM:SS' timestamp%1")
-                            .arg(nullable ? QStringLiteral(" or null") : QString()));
+            fail(field, u"must be a 'YYYY-MM-DD HH:MM:SS' timestamp%1"_s.arg(
+                            nullable ? u" or null"_s : QString()));
         return parsed;
     }
 
@@ -107,8 +106,7 @@ public:
         if (value.isNull() || (value.isUndefined() && !required))
             return std::nullopt;
         if (!value.isDouble() || !std::isfinite(value.toDouble())) {
-            fail(field, value.isUndefined() ? QStringLiteral("required")
-                                            : QStringLiteral("must be a number or null"));
+            fail(field, value.isUndefined() ? u"required"_s : u"must be a number or null"_s);
             return std::nullopt;
         }
         return value.toDouble();
@@ -120,8 +118,7 @@ public:
         if (value.isUndefined() && !required)
             return defaultValue;
         if (!value.isBool()) {
-            fail(field, value.isUndefined() ? QStringLiteral("required")
-                                            : QStringLiteral("must be true or false"));
+            fail(field, value.isUndefined() ? u"required"_s : u"must be true or false"_s);
             return defaultValue;
         }
         return value.toBool();
@@ -130,13 +127,13 @@ public:
     // A whole number 1-53; some published files carry it as a string ("44").
     int epiweek(const QJsonObject &object)
     {
-        const QJsonValue value = object.value(u"epiweek"_qs);
+        const QJsonValue value = object.value(u"epiweek"_s);
         bool ok = value.isDouble();
         double number = value.toDouble();
         if (value.isString())
             number = value.toString().toInt(&ok);
         if (!ok || number != std::floor(number) || number < 1 || number > 53) {
-            fail(QStringLiteral("epiweek"), QStringLiteral("must be a whole number 1-53"));
+            fail(u"epiweek"_s, u"must be a whole number 1-53"_s);
             return 0;
         }
         return int(number);
@@ -151,7 +148,7 @@ private:
 const QRegularExpression &geographyCodeShape()
 {
     // ONS/GSS codes: one letter and eight digits (E92000001, K02000001, W06000015).
-    static const QRegularExpression shape(QStringLiteral("^[A-Z][0-9]{8}$"));
+    static const QRegularExpression shape(u"^[A-Z][0-9]{8}$"_s);
     return shape;
 }
 
@@ -161,14 +158,13 @@ std::optional<QJsonObject> parseDocument(const QByteArray &content, const QStrin
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(content, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        errors.add(QStringLiteral("%1: offset %2: invalid JSON: %3")
-                       .arg(fileName)
+        errors.add(u"%1: offset %2: invalid JSON: %3"_s.arg(fileName)
                        .arg(parseError.offset)
                        .arg(parseError.errorString()));
         return std::nullopt;
     }
     if (!document.isObject()) {
-        errors.add(QStringLiteral("%1: the top level must be a JSON object").arg(fileName));
+        errors.add(u"%1: the top level must be a JSON object"_s.arg(fileName));
         return std::nullopt;
     }
     return document.object();
@@ -187,39 +183,37 @@ std::optional<FileHeader> readHeader(const QJsonObject &root, const QString &fil
     RecordChecker header(errors, fileName);
     header.rejectUnknown(root, kHeaderFields);
 
-    const bool hasTimeSeries = root.contains(u"time_series"_qs);
-    const bool hasHeadline = root.contains(u"data"_qs);
+    const bool hasTimeSeries = root.contains(u"time_series"_s);
+    const bool hasHeadline = root.contains(u"data"_s);
     if (hasTimeSeries == hasHeadline) {
-        header.fail(QStringLiteral("time_series"),
-                    QStringLiteral("a file holds exactly one of 'time_series' or 'data'"));
+        header.fail(u"time_series"_s, u"a file holds exactly one of 'time_series' or 'data'"_s);
         return std::nullopt;
     }
 
     FileHeader file;
     SeriesKey &key = file.key;
     key.kind = hasHeadline ? SeriesKind::Headline : SeriesKind::TimeSeries;
-    key.theme = header.text(root, u"parent_theme"_qs);
-    key.subTheme = header.text(root, u"child_theme"_qs);
-    key.topic = header.text(root, u"topic"_qs);
-    key.metricGroup = header.text(root, u"metric_group"_qs);
-    key.metric = header.text(root, u"metric"_qs);
-    key.geographyType = header.text(root, u"geography_type"_qs);
-    key.geography = header.text(root, u"geography"_qs);
-    key.geographyCode = header.text(root, u"geography_code"_qs);
-    key.age = header.text(root, u"age"_qs);
-    key.sex = header.text(root, u"sex"_qs);
-    key.stratum = header.text(root, u"stratum"_qs);
+    key.theme = header.text(root, u"parent_theme"_s);
+    key.subTheme = header.text(root, u"child_theme"_s);
+    key.topic = header.text(root, u"topic"_s);
+    key.metricGroup = header.text(root, u"metric_group"_s);
+    key.metric = header.text(root, u"metric"_s);
+    key.geographyType = header.text(root, u"geography_type"_s);
+    key.geography = header.text(root, u"geography"_s);
+    key.geographyCode = header.text(root, u"geography_code"_s);
+    key.age = header.text(root, u"age"_s);
+    key.sex = header.text(root, u"sex"_s);
+    key.stratum = header.text(root, u"stratum"_s);
     if (hasTimeSeries)
-        key.frequency = header.text(root, u"metric_frequency"_qs);
+        key.frequency = header.text(root, u"metric_frequency"_s);
     if (!key.geographyCode.isEmpty() && !geographyCodeShape().match(key.geographyCode).hasMatch())
-        header.fail(
-            QStringLiteral("geography_code"),
-            QStringLiteral("'%1' is not a letter followed by eight digits").arg(key.geographyCode));
-    const auto refresh = header.timestamp(root, u"refresh_date"_qs, false);
+        header.fail(u"geography_code"_s,
+                    u"'%1' is not a letter followed by eight digits"_s.arg(key.geographyCode));
+    const auto refresh = header.timestamp(root, u"refresh_date"_s, false);
 
-    file.recordsField = hasHeadline ? u"data"_qs : u"time_series"_qs;
+    file.recordsField = hasHeadline ? u"data"_s : u"time_series"_s;
     if (!root.value(file.recordsField).isArray()) {
-        header.fail(file.recordsField, QStringLiteral("must be an array"));
+        header.fail(file.recordsField, u"must be an array"_s);
         return std::nullopt;
     }
     if (!header.ok())
@@ -238,28 +232,27 @@ struct RecordBasics {
 HeadlinePoint headlineFrom(RecordChecker &record, const QJsonObject &object)
 {
     HeadlinePoint point;
-    point.periodStart = record.date(object, u"period_start"_qs);
-    point.periodEnd = record.date(object, u"period_end"_qs);
-    point.upperConfidence = record.number(object, u"upper_confidence"_qs, false);
-    point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
+    point.periodStart = record.date(object, u"period_start"_s);
+    point.periodEnd = record.date(object, u"period_end"_s);
+    point.upperConfidence = record.number(object, u"upper_confidence"_s, false);
+    point.lowerConfidence = record.number(object, u"lower_confidence"_s, false);
     if (point.periodStart.isValid() && point.periodEnd.isValid()
         && point.periodEnd < point.periodStart)
-        record.fail(QStringLiteral("period_end"), QStringLiteral("is before period_start"));
+        record.fail(u"period_end"_s, u"is before period_start"_s);
     return point;
 }
 
 TimeSeriesPoint pointFrom(RecordChecker &record, const QJsonObject &object)
 {
     TimeSeriesPoint point;
-    point.date = record.date(object, u"date"_qs);
+    point.date = record.date(object, u"date"_s);
     point.epiweek = record.epiweek(object);
-    point.inReportingDelay = record.boolean(object, u"in_reporting_delay_period"_qs, false, false);
-    point.upperConfidence = record.number(object, u"upper_confidence"_qs, false);
-    point.lowerConfidence = record.number(object, u"lower_confidence"_qs, false);
+    point.inReportingDelay = record.boolean(object, u"in_reporting_delay_period"_s, false, false);
+    point.upperConfidence = record.number(object, u"upper_confidence"_s, false);
+    point.lowerConfidence = record.number(object, u"lower_confidence"_s, false);
     if (point.upperConfidence && point.lowerConfidence
         && *point.lowerConfidence > *point.upperConfidence)
-        record.fail(QStringLiteral("lower_confidence"),
-                    QStringLiteral("is above upper_confidence"));
+        record.fail(u"lower_confidence"_s, u"is above upper_confidence"_s);
     return point;
 }
 
@@ -280,11 +273,10 @@ public:
 
     void read(const QJsonValue &value, qsizetype index)
     {
-        RecordChecker record(
-            m_errors,
-            QStringLiteral("%1: %2[%3]").arg(m_fileName, m_header.recordsField).arg(index));
+        RecordChecker record(m_errors,
+                             u"%1: %2[%3]"_s.arg(m_fileName, m_header.recordsField).arg(index));
         if (!value.isObject()) {
-            record.fail(m_header.recordsField, QStringLiteral("each record must be a JSON object"));
+            record.fail(m_header.recordsField, u"each record must be a JSON object"_s);
             return;
         }
         const QJsonObject object = value.toObject();
@@ -300,13 +292,12 @@ private:
     RecordBasics basicsFrom(RecordChecker &record, const QJsonObject &object) const
     {
         RecordBasics basics;
-        basics.value = record.number(object, u"metric_value"_qs, true);
-        basics.embargo = record.timestamp(object, u"embargo"_qs, true);
-        basics.isPublic = record.boolean(object, u"is_public"_qs, true, true);
+        basics.value = record.number(object, u"metric_value"_s, true);
+        basics.embargo = record.timestamp(object, u"embargo"_s, true);
+        basics.isPublic = record.boolean(object, u"is_public"_s, true, true);
         if (record.ok() && basics.isPublic == m_offSensitive)
-            record.fail(QStringLiteral("is_public"),
-                        m_offSensitive ? QStringLiteral("must be false in an OFF-SENS_ file")
-                                       : QStringLiteral("must be true outside OFF-SENS_ files"));
+            record.fail(u"is_public"_s, m_offSensitive ? u"must be false in an OFF-SENS_ file"_s
+                                                       : u"must be true outside OFF-SENS_ files"_s);
         return basics;
     }
 
@@ -327,10 +318,8 @@ private:
         point.refreshDate = m_header.refreshDate;
         QString error;
         if (!add(point, &error))
-            m_errors.add(QStringLiteral("%1: %2[%3]: %4")
-                             .arg(m_fileName, m_header.recordsField)
-                             .arg(index)
-                             .arg(error));
+            m_errors.add(
+                u"%1: %2[%3]: %4"_s.arg(m_fileName, m_header.recordsField).arg(index).arg(error));
     }
 
     bool add(const HeadlinePoint &point, QString *error)
@@ -365,7 +354,7 @@ void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
     QString error;
     const auto seriesId = writer.seriesId(header->key, &error);
     if (!seriesId) {
-        errors.add(QStringLiteral("%1: %2").arg(fileName, error));
+        errors.add(u"%1: %2"_s.arg(fileName, error));
         return;
     }
     RecordReader records(fileName, *header, *seriesId, writer, errors);

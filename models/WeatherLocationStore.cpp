@@ -2,6 +2,8 @@
 
 #include <QVariant>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 WeatherLocationStore::WeatherLocationStore(QSqlDatabase &db)
@@ -9,19 +11,19 @@ WeatherLocationStore::WeatherLocationStore(QSqlDatabase &db)
     , m_select(db)
     , m_upsert(db)
 {
-    m_select.prepare(QStringLiteral(
-        "SELECT location_key, name, country, time_zone, latitude, longitude, fetched_at"
-        " FROM weather_location WHERE cell_size = ? AND cell_row = ? AND cell_column = ?"));
+    m_select.prepare(
+        u"SELECT location_key, name, country, time_zone, latitude, longitude, fetched_at"
+        " FROM weather_location WHERE cell_size = ? AND cell_row = ? AND cell_column = ?"_s);
     // An upsert both engines take (SQLite's INSERT OR REPLACE is its own).
-    m_upsert.prepare(QStringLiteral(
-        "INSERT INTO weather_location (cell_size, cell_row, cell_column, location_key,"
+    m_upsert.prepare(
+        u"INSERT INTO weather_location (cell_size, cell_row, cell_column, location_key,"
         " name, country, time_zone, latitude, longitude, fetched_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (cell_size, cell_row, cell_column) DO UPDATE SET"
         " location_key = excluded.location_key, name = excluded.name,"
         " country = excluded.country, time_zone = excluded.time_zone,"
         " latitude = excluded.latitude, longitude = excluded.longitude,"
-        " fetched_at = excluded.fetched_at"));
+        " fetched_at = excluded.fetched_at"_s);
 }
 
 std::optional<StoredLocation> WeatherLocationStore::find(double cellSize, int row, int column)
@@ -60,7 +62,7 @@ bool WeatherLocationStore::save(double cellSize, int row, int column,
 qint64 WeatherLocationStore::count()
 {
     QSqlQuery query(m_db);
-    return query.exec(QStringLiteral("SELECT COUNT(*) FROM weather_location")) && query.next()
+    return query.exec(u"SELECT COUNT(*) FROM weather_location"_s) && query.next()
                ? query.value(0).toLongLong()
                : 0;
 }

@@ -15,6 +15,8 @@
 #include <QSysInfo>
 #include <unistd.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -103,8 +105,7 @@ bool ApiServer::start()
     });
 
     if (!m_http.listen(m_config.bind, m_config.port)) {
-        m_error = QStringLiteral("cannot listen on %1:%2: %3")
-                      .arg(m_config.bind.toString())
+        m_error = u"cannot listen on %1:%2: %3"_s.arg(m_config.bind.toString())
                       .arg(m_config.port)
                       .arg(m_http.errorString());
         return false;
@@ -114,10 +115,10 @@ bool ApiServer::start()
         m_prometheusHttp = std::make_unique<HttpServer>(m_config.http);
         m_prometheus.registerRoute(m_prometheusHttp->router());
         if (!m_prometheusHttp->listen(m_config.metricsBind, m_config.metricsPort)) {
-            m_error = QStringLiteral("cannot listen for metrics on %1:%2: %3")
-                          .arg(m_config.metricsBind.toString())
-                          .arg(m_config.metricsPort)
-                          .arg(m_prometheusHttp->errorString());
+            m_error =
+                u"cannot listen for metrics on %1:%2: %3"_s.arg(m_config.metricsBind.toString())
+                    .arg(m_config.metricsPort)
+                    .arg(m_prometheusHttp->errorString());
             return false;
         }
     }
@@ -135,32 +136,30 @@ bool ApiServer::startAuth()
     }
     QString why;
     if (auth.issuer.isEmpty()) {
-        m_error =
-            QStringLiteral("no OpenID Connect issuer: set --oidc-issuer (ISOBAR_OIDC_ISSUER), "
-                           "or --no-auth to run without token checks (development only)");
+        m_error = u"no OpenID Connect issuer: set --oidc-issuer (ISOBAR_OIDC_ISSUER), "
+                  "or --no-auth to run without token checks (development only)"_s;
         return false;
     }
     if (!OidcKeyProvider::isAcceptableUrl(auth.issuer, &why)
         || (!auth.jwksUrl.isEmpty() && !OidcKeyProvider::isAcceptableUrl(auth.jwksUrl, &why))) {
-        m_error = QStringLiteral("OpenID Connect: %1").arg(why);
+        m_error = u"OpenID Connect: %1"_s.arg(why);
         return false;
     }
     if (auth.audience.isEmpty()) {
-        m_error =
-            QStringLiteral("no token audience: set --oidc-audience (ISOBAR_OIDC_AUDIENCE) to the "
-                           "audience your provider puts in access tokens for this API");
+        m_error = u"no token audience: set --oidc-audience (ISOBAR_OIDC_AUDIENCE) to the "
+                  "audience your provider puts in access tokens for this API"_s;
         return false;
     }
     const QStringList supported = JwtVerifier::supportedAlgorithms();
     if (auth.algorithms.isEmpty()) {
-        m_error = QStringLiteral("--oidc-algorithms: the list is empty (supported: %1)")
-                      .arg(supported.join(u", "));
+        m_error =
+            u"--oidc-algorithms: the list is empty (supported: %1)"_s.arg(supported.join(u", "));
         return false;
     }
     for (const QString &algorithm : auth.algorithms) {
         if (!supported.contains(algorithm)) {
-            m_error = QStringLiteral("--oidc-algorithms: '%1' is not supported (supported: %2)")
-                          .arg(algorithm, supported.join(u", "));
+            m_error = u"--oidc-algorithms: '%1' is not supported (supported: %2)"_s.arg(
+                algorithm, supported.join(u", "));
             return false;
         }
     }
@@ -187,7 +186,7 @@ bool ApiServer::startFleet()
     if (m_config.redisUrl.isEmpty())
         return true;
     if (const QString problem = RedisClient::checkUrl(m_config.redisUrl); !problem.isEmpty()) {
-        m_error = QStringLiteral("--redis-url: %1").arg(problem);
+        m_error = u"--redis-url: %1"_s.arg(problem);
         return false;
     }
     RedisClient::Options redis;
@@ -195,8 +194,8 @@ bool ApiServer::startFleet()
     if (!m_config.redisPasswordFile.isEmpty()) {
         QFile secret(m_config.redisPasswordFile);
         if (!secret.open(QIODevice::ReadOnly)) {
-            m_error = QStringLiteral("--redis-password-file: cannot read %1: %2")
-                          .arg(m_config.redisPasswordFile, secret.errorString());
+            m_error = u"--redis-password-file: cannot read %1: %2"_s.arg(m_config.redisPasswordFile,
+                                                                         secret.errorString());
             return false;
         }
         redis.password = secret.readAll().trimmed();
@@ -217,11 +216,11 @@ bool ApiServer::startFleet()
 QJsonObject ApiServer::fleetHealth() const
 {
     if (!m_redis)
-        return QJsonObject{{u"redis"_qs, u"off"_qs}};
+        return QJsonObject{{u"redis"_s, u"off"_s}};
     const RedisClient::Stats redis = m_redis->stats();
-    QJsonObject health{{u"redis"_qs, redis.connected ? u"ok"_qs : u"unavailable"_qs}};
+    QJsonObject health{{u"redis"_s, redis.connected ? u"ok"_s : u"unavailable"_s}};
     if (!redis.connected)
-        health.insert(u"error"_qs, redis.lastError);
+        health.insert(u"error"_s, redis.lastError);
     return health;
 }
 
@@ -229,17 +228,17 @@ QJsonObject ApiServer::authHealth() const
 {
     if (!m_authenticator) {
         return QJsonObject{
-            {u"mode"_qs, u"disabled"_qs},
-            {u"warning"_qs, u"--no-auth: tokens are not checked; every route is open"_qs}};
+            {u"mode"_s, u"disabled"_s},
+            {u"warning"_s, u"--no-auth: tokens are not checked; every route is open"_s}};
     }
     const OidcKeyProvider::Stats keys = m_signingKeys->stats();
-    QJsonObject health{{u"mode"_qs, u"oidc"_qs},
-                       {u"issuer"_qs, m_config.auth.issuer.toString()},
-                       {u"signing_keys"_qs, keys.keys},
-                       {u"key_refreshes"_qs, double(keys.refreshes)},
-                       {u"key_refresh_failures"_qs, double(keys.failures)}};
+    QJsonObject health{{u"mode"_s, u"oidc"_s},
+                       {u"issuer"_s, m_config.auth.issuer.toString()},
+                       {u"signing_keys"_s, keys.keys},
+                       {u"key_refreshes"_s, double(keys.refreshes)},
+                       {u"key_refresh_failures"_s, double(keys.failures)}};
     if (!keys.lastError.isEmpty())
-        health.insert(u"last_error"_qs, keys.lastError);
+        health.insert(u"last_error"_s, keys.lastError);
     return health;
 }
 
@@ -247,7 +246,7 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
 {
     const ExchangeNotes &notes = response.notes;
     // 404s and the connection guard's refusals matched no route: they count as one endpoint.
-    const QString route = notes.route.isEmpty() ? QStringLiteral("(unmatched)") : notes.route;
+    const QString route = notes.route.isEmpty() ? u"(unmatched)"_s : notes.route;
     m_traffic.count(route, request.method, response.status, micros);
     if (!m_recorder)
         return;
@@ -308,24 +307,24 @@ QString ApiServer::url() const
     QString host = m_config.bind.toString();
     if (m_config.bind == QHostAddress::Any || m_config.bind == QHostAddress::AnyIPv4
         || m_config.bind == QHostAddress::AnyIPv6)
-        host = QStringLiteral("localhost");
+        host = u"localhost"_s;
     else if (m_config.bind.protocol() == QAbstractSocket::IPv6Protocol)
         host = u'[' + host + u']';
-    return QStringLiteral("http://%1:%2").arg(host).arg(m_http.port());
+    return u"http://%1:%2"_s.arg(host).arg(m_http.port());
 }
 
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
     router.add(
-        "GET", QStringLiteral("/health"), QStringLiteral("Liveness, version and store status"),
+        "GET", u"/health"_s, u"Liveness, version and store status"_s,
         [this](const HttpRequest &, const RouteParams &) {
             const QString upstream = m_upstream->health();
             const QJsonObject auth = authHealth();
             const QJsonObject cache = fleetHealth();
             return m_runner->run([upstream, auth, cache](MetricsQuery &query) {
-                QJsonObject database{{u"status"_qs, u"ok"_qs},
-                                     {u"schema_version"_qs, SchemaMigrations::latestVersion()}};
+                QJsonObject database{{u"status"_s, u"ok"_s},
+                                     {u"schema_version"_s, SchemaMigrations::latestVersion()}};
                 bool storeOk = true;
                 try {
                     query.checkReadable();
@@ -334,29 +333,28 @@ void ApiServer::registerSystemRoutes()
                     // connection next time, as for any other failed read.
                     QueryRunner::reopenThreadConnection();
                     storeOk = false;
-                    database.insert(u"status"_qs, u"unavailable"_qs);
-                    database.insert(u"error"_qs, error.reason());
+                    database.insert(u"status"_s, u"unavailable"_s);
+                    database.insert(u"error"_s, error.reason());
                 }
                 return HttpResponse::json(
                     QJsonObject{
                         // Without Redis the replica still answers (from its own cache): degraded
                         // but alive, so an orchestrator leaves it running.
-                        {u"status"_qs, storeOk && cache.value(u"redis").toString() != u"unavailable"
-                                           ? u"ok"_qs
-                                           : u"degraded"_qs},
-                        {u"version"_qs, QStringLiteral(ISOBAR_VERSION)},
-                        {u"database"_qs, database},
-                        {u"upstream"_qs, QJsonObject{{u"accuweather"_qs, upstream}}},
-                        {u"auth"_qs, auth},
-                        {u"cache"_qs, cache},
+                        {u"status"_s, storeOk && cache.value(u"redis").toString() != u"unavailable"
+                                          ? u"ok"_s
+                                          : u"degraded"_s},
+                        {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)},
+                        {u"database"_s, database},
+                        {u"upstream"_s, QJsonObject{{u"accuweather"_s, upstream}}},
+                        {u"auth"_s, auth},
+                        {u"cache"_s, cache},
                     },
                     storeOk ? 200 : 503);
             });
         });
-    router.add("GET", QStringLiteral("/openapi.json"),
-               QStringLiteral("This API's OpenAPI 3 document"),
+    router.add("GET", u"/openapi.json"_s, u"This API's OpenAPI 3 document"_s,
                [](const HttpRequest &, const RouteParams &) {
-                   QFile file(QStringLiteral(":/isobar/openapi.json"));
+                   QFile file(u":/isobar/openapi.json"_s);
                    file.open(QIODevice::ReadOnly);
                    return readyResponse(HttpResponse::bytes(file.readAll(), "application/json"));
                });

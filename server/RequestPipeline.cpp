@@ -2,6 +2,8 @@
 
 #include "auth/AccessPolicy.h"
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -9,8 +11,7 @@ namespace {
 HttpResponse unauthorized()
 {
     // RFC 6750: the same answer for every bad token, so it teaches an attacker nothing.
-    HttpResponse response =
-        HttpResponse::problem(401, QStringLiteral("a valid bearer token is required"));
+    HttpResponse response = HttpResponse::problem(401, u"a valid bearer token is required"_s);
     response.setHeader("WWW-Authenticate", "Bearer realm=\"isobar\", error=\"invalid_token\"");
     return response;
 }
@@ -18,7 +19,7 @@ HttpResponse unauthorized()
 HttpResponse forbidden(const QString &scope)
 {
     HttpResponse response =
-        HttpResponse::problem(403, QStringLiteral("the token lacks the scope '%1'").arg(scope));
+        HttpResponse::problem(403, u"the token lacks the scope '%1'"_s.arg(scope));
     response.setHeader("WWW-Authenticate",
                        "Bearer realm=\"isobar\", error=\"insufficient_scope\", scope=\""
                            + scope.toLatin1() + '"');
@@ -27,8 +28,7 @@ HttpResponse forbidden(const QString &scope)
 
 HttpResponse tooManyRequests(int retryAfterSeconds)
 {
-    HttpResponse response =
-        HttpResponse::problem(429, QStringLiteral("rate limit exceeded; slow down"));
+    HttpResponse response = HttpResponse::problem(429, u"rate limit exceeded; slow down"_s);
     response.setHeader("Retry-After", QByteArray::number(retryAfterSeconds));
     return response;
 }
@@ -75,7 +75,7 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
         return finish(request, m_router.dispatch(request));
 
     const QString scope = AccessPolicy::requiredScope(match.route->pattern);
-    const QString address = QStringLiteral("addr:") + request.peerText;
+    const QString address = u"addr:"_s + request.peerText;
     if (scope.isEmpty() || !m_authenticator)
         return admit(request, *match.route, match.params, address);
 
@@ -89,7 +89,7 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
             return finish(request, readyResponse(forbidden(scope)));
         HttpRequest identified = request;
         identified.subject = auth.subject;
-        return admit(identified, *route, params, QStringLiteral("sub:") + auth.subject);
+        return admit(identified, *route, params, u"sub:"_s + auth.subject);
     };
     if (outcome.isFinished())
         return decide(outcome.result());

@@ -14,13 +14,15 @@
 
 namespace isobar {
 
+using namespace Qt::StringLiterals;
+
 // Who may call: tokens from an OpenID Connect provider, or nobody checked (--no-auth).
 struct AuthConfig {
     bool enabled = true;
     QUrl issuer;
     QString audience;
     QUrl jwksUrl; // skips discovery when set
-    QStringList algorithms{QStringLiteral("RS256"), QStringLiteral("ES256")};
+    QStringList algorithms{u"RS256"_s, u"ES256"_s};
     int leewaySeconds = 60;
     int jwksRefreshSeconds = 3600;
     int jwksMinRefreshGapSeconds = 30;
@@ -31,7 +33,7 @@ struct AuthConfig {
 struct ServerConfig {
     QHostAddress bind = QHostAddress::LocalHost;
     quint16 port = 8080;
-    QString databasePath = QStringLiteral("isobar.db");
+    QString databasePath = u"isobar.db"_s;
     HttpLimits http;
     int queryThreads = 0; // 0: one per core
     int maxQueuedQueries = 256;

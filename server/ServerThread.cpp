@@ -2,13 +2,15 @@
 
 #include "ApiServer.h"
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 ServerThread::ServerThread(ServerConfig config, QObject *parent)
     : QObject(parent)
     , m_config(std::move(config))
 {
-    m_thread.setObjectName(QStringLiteral("isobar-http"));
+    m_thread.setObjectName(u"isobar-http"_s);
 }
 
 ServerThread::~ServerThread()

@@ -9,6 +9,8 @@
 #include <QPolygonF>
 #include <QtConcurrent>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -105,9 +107,8 @@ QList<WorldOutlines::Country> WorldOutlines::countriesFromGeoJson(const QByteArr
 QFuture<WorldOutlines> WorldOutlines::shared()
 {
     static const QFuture<WorldOutlines> outlines = QtConcurrent::run([] {
-        return WorldOutlines{
-            countriesFromResource(QStringLiteral(":/world/countries-110m.geojson")),
-            countriesFromResource(QStringLiteral(":/world/countries-50m.geojson"))};
+        return WorldOutlines{countriesFromResource(u":/world/countries-110m.geojson"_s),
+                             countriesFromResource(u":/world/countries-50m.geojson"_s)};
     });
     return outlines;
 }

@@ -28,6 +28,8 @@
 #include <QVBoxLayout>
 #include <set>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -88,7 +90,7 @@ ChartCard::ChartCard(QWidget *parent)
     setAccessibleName(tr("Chart card"));
     setMinimumWidth(420);
     setFocusPolicy(Qt::ClickFocus);
-    m_updated->setObjectName(QStringLiteral("lastUpdated"));
+    m_updated->setObjectName(u"lastUpdated"_s);
     m_updated->setForegroundRole(QPalette::PlaceholderText);
 
     auto *layout = new QVBoxLayout(this);
@@ -110,7 +112,7 @@ QLayout *ChartCard::createTitleRow()
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
-    m_title->setObjectName(QStringLiteral("cardTitle"));
+    m_title->setObjectName(u"cardTitle"_s);
     m_title->setWordWrap(true);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_closeButton->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
@@ -308,9 +310,9 @@ void ChartCard::onLoaded()
 
 void ChartCard::chooseDefaults()
 {
-    m_selection.age = chooseOption(m_selection.age, QStringLiteral("all"), m_ages);
-    m_selection.sex = chooseOption(m_selection.sex, QStringLiteral("all"), m_sexes);
-    m_selection.stratum = chooseOption(m_selection.stratum, QStringLiteral("default"), m_strata);
+    m_selection.age = chooseOption(m_selection.age, u"all"_s, m_ages);
+    m_selection.sex = chooseOption(m_selection.sex, u"all"_s, m_sexes);
+    m_selection.stratum = chooseOption(m_selection.stratum, u"default"_s, m_strata);
     if (!m_selection.period) {
         QDate first, last;
         for (const PublicPoint &point : m_all) {
@@ -376,8 +378,8 @@ void ChartCard::showFiltered()
         colour = ChartPalette::trendPositive();
     else if (trend.verdict == u"red")
         colour = ChartPalette::trendNegative();
-    m_trend->setText(QStringLiteral("<span style=\"color:%1\">%2</span> %3")
-                         .arg(colour.name(), trend.arrow, trend.text.toHtmlEscaped()));
+    m_trend->setText(u"<span style=\"color:%1\">%2</span> %3"_s.arg(colour.name(), trend.arrow,
+                                                                    trend.text.toHtmlEscaped()));
     m_trend->setAccessibleDescription(trend.text);
     m_downloadSummary->setText(
         tr("%n point(s) from %1 to %2, as the API's downloads write them.", nullptr,
@@ -388,7 +390,7 @@ void ChartCard::showFiltered()
     const SeriesDescription &names = *latest.series;
     const QString description = ChartDescription::describe(request, dataset);
     m_chart->setAccessibleDescription(description);
-    QString about = QStringLiteral("<p>%1</p><table>").arg(description.toHtmlEscaped());
+    QString about = u"<p>%1</p><table>"_s.arg(description.toHtmlEscaped());
     const std::pair<QString, QString> rows[] = {
         {tr("Theme"), names.theme},
         {tr("Sub-theme"), names.subTheme},
@@ -403,10 +405,10 @@ void ChartCard::showFiltered()
         {tr("Stratum"), names.stratum},
     };
     for (const auto &[label, value] : rows) {
-        about += QStringLiteral("<tr><th align=\"left\">%1</th><td>%2</td></tr>")
-                     .arg(label.toHtmlEscaped(), value.toHtmlEscaped());
+        about += u"<tr><th align=\"left\">%1</th><td>%2</td></tr>"_s.arg(label.toHtmlEscaped(),
+                                                                         value.toHtmlEscaped());
     }
-    m_about->setHtml(about + QStringLiteral("</table>"));
+    m_about->setHtml(about + u"</table>"_s);
 }
 
 ChartRequest ChartCard::chartRequest() const

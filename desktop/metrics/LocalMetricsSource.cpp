@@ -10,6 +10,8 @@
 #include <QSqlQuery>
 #include <QtConcurrent>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 struct LocalMetricsSource::Reader {
@@ -42,7 +44,7 @@ QString LocalMetricsSource::displayName() const
 QString LocalMetricsSource::unreadable(const StoreError &error)
 {
     m_reader.reset();
-    return QStringLiteral("the store cannot be read: %1").arg(error.reason());
+    return u"the store cannot be read: %1"_s.arg(error.reason());
 }
 
 LocalMetricsSource::Reader *LocalMetricsSource::reader(QString *error)
@@ -101,9 +103,8 @@ QFuture<SeriesResult> LocalMetricsSource::series(const SeriesQuery &query)
             return result;
         }
         if (result.points.size() > ChartData::kMaxPointsPerPlot) {
-            result.error = QStringLiteral("more than %1 points at this area; a chart shows at most "
-                                          "that many")
-                               .arg(ChartData::kMaxPointsPerPlot);
+            result.error = u"more than %1 points at this area; a chart shows at most "
+                           "that many"_s.arg(ChartData::kMaxPointsPerPlot);
             result.points.clear();
         }
         return result;

@@ -11,6 +11,8 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -222,9 +224,9 @@ SeriesSelection MetricNavigator::selectionFor(const SeriesQuery &metric) const
         && m_model->areas(metric, type).contains(m_selection.series.geography)) {
         next.series.geographyType = type;
         next.series.geography = m_selection.series.geography;
-    } else if (m_model->areas(metric, QStringLiteral("Nation")).contains(u"England"_qs)) {
-        next.series.geographyType = QStringLiteral("Nation");
-        next.series.geography = QStringLiteral("England");
+    } else if (m_model->areas(metric, u"Nation"_s).contains(u"England"_s)) {
+        next.series.geographyType = u"Nation"_s;
+        next.series.geography = u"England"_s;
     } else if (!types.isEmpty()) {
         next.series.geographyType = types.first();
         next.series.geography = m_model->areas(metric, types.first()).value(0);

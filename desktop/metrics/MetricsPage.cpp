@@ -19,6 +19,8 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -36,7 +38,7 @@ QString documentsFolder()
 QString suggestedName(const SeriesSelection &selection, const QString &suffix)
 {
     QString name = selection.series.metric + u'-' + selection.series.geography;
-    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]+")), QStringLiteral("_"));
+    name.replace(QRegularExpression(u"[^A-Za-z0-9_.-]+"_s), u"_"_s);
     return QDir(documentsFolder()).filePath(name + u'.' + suffix);
 }
 
@@ -287,9 +289,9 @@ void MetricsPage::exportChart()
     const QString png = tr("PNG image (*.png)");
     const QString svg = tr("SVG image (*.svg)");
     QString filter = png;
-    const QString path = FileDialogs::saveFileName(
-        this, tr("Export chart"), suggestedName(m_current->selection(), QStringLiteral("png")),
-        png + QStringLiteral(";;") + svg, &filter);
+    const QString path = FileDialogs::saveFileName(this, tr("Export chart"),
+                                                   suggestedName(m_current->selection(), u"png"_s),
+                                                   png + u";;"_s + svg, &filter);
     if (path.isEmpty())
         return;
     const bool isSvg = filter == svg || path.endsWith(u".svg", Qt::CaseInsensitive);
@@ -313,9 +315,8 @@ void MetricsPage::downloadData()
     QString filter = jsonChosen ? json : csv;
     const QString path = FileDialogs::saveFileName(
         this, tr("Download data"),
-        suggestedName(m_current->selection(),
-                      jsonChosen ? QStringLiteral("json") : QStringLiteral("csv")),
-        csv + QStringLiteral(";;") + json, &filter);
+        suggestedName(m_current->selection(), jsonChosen ? u"json"_s : u"csv"_s),
+        csv + u";;"_s + json, &filter);
     if (path.isEmpty())
         return;
     const bool isJson = filter == json || path.endsWith(u".json", Qt::CaseInsensitive);

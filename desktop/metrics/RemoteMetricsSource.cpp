@@ -13,6 +13,8 @@
 #include <memory>
 #include <optional>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -25,8 +27,8 @@ SeriesResult parseDownload(const QByteArray &body)
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (!document.isArray()) {
-        result.error = QStringLiteral("the server's answer is not a JSON array: %1")
-                           .arg(parseError.errorString());
+        result.error =
+            u"the server's answer is not a JSON array: %1"_s.arg(parseError.errorString());
         return result;
     }
     QHash<QString, std::shared_ptr<const SeriesDescription>> descriptions;
@@ -47,7 +49,7 @@ SeriesResult parseDownload(const QByteArray &body)
             shared = std::make_shared<const SeriesDescription>(std::move(names));
         const auto date = parseIsoDate(text("date"));
         if (!date) {
-            result.error = QStringLiteral("a point without a valid date: %1").arg(text("date"));
+            result.error = u"a point without a valid date: %1"_s.arg(text("date"));
             result.points.clear();
             return result;
         }
@@ -81,8 +83,7 @@ std::optional<QList<CatalogueEntry>> parseCatalogue(const QByteArray &body)
 QString replyError(QNetworkReply *reply, const QByteArray &body)
 {
     const QString detail = QJsonDocument::fromJson(body).object().value(u"detail").toString();
-    return detail.isEmpty() ? reply->errorString()
-                            : QStringLiteral("%1: %2").arg(reply->url().path(), detail);
+    return detail.isEmpty() ? reply->errorString() : u"%1: %2"_s.arg(reply->url().path(), detail);
 }
 
 RemoteMetricsSource::RemoteMetricsSource(const QUrl &baseUrl)
@@ -130,7 +131,7 @@ QFuture<CatalogueResult> RemoteMetricsSource::catalogue()
         } else if (auto entries = parseCatalogue(answer)) {
             result.entries = std::move(*entries);
         } else {
-            result.error = QStringLiteral("%1: not a catalogue answer").arg(reply->url().path());
+            result.error = u"%1: not a catalogue answer"_s.arg(reply->url().path());
         }
         promise->addResult(result);
         promise->finish();
@@ -141,14 +142,14 @@ QFuture<CatalogueResult> RemoteMetricsSource::catalogue()
 QFuture<SeriesResult> RemoteMetricsSource::series(const SeriesQuery &query)
 {
     // Every date the server holds: the period filter narrows in memory, as for the local store.
-    const QJsonObject plot{{u"topic"_qs, query.topic},
-                           {u"metric"_qs, query.metric},
-                           {u"geography_type"_qs, query.geographyType},
-                           {u"geography"_qs, query.geography},
-                           {u"date_from"_qs, u"1900-01-01"_qs},
-                           {u"date_to"_qs, u"2999-12-31"_qs}};
+    const QJsonObject plot{{u"topic"_s, query.topic},
+                           {u"metric"_s, query.metric},
+                           {u"geography_type"_s, query.geographyType},
+                           {u"geography"_s, query.geography},
+                           {u"date_from"_s, u"1900-01-01"_s},
+                           {u"date_to"_s, u"2999-12-31"_s}};
     const QByteArray body =
-        QJsonDocument(QJsonObject{{u"file_format"_qs, u"json"_qs}, {u"plots"_qs, QJsonArray{plot}}})
+        QJsonDocument(QJsonObject{{u"file_format"_s, u"json"_s}, {u"plots"_s, QJsonArray{plot}}})
             .toJson(QJsonDocument::Compact);
     QNetworkRequest request(endpoint("/api/downloads/v2"));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));

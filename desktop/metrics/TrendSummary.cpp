@@ -4,6 +4,8 @@
 #include <QLocale>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -29,22 +31,22 @@ TrendSummary TrendSummary::of(const QList<ChartPoint> &points)
 {
     const RecentChange change = recentChange(points);
     if (!change.known)
-        return {QString(), tr("Not enough data for a trend"), QStringLiteral("neutral")};
+        return {QString(), tr("Not enough data for a trend"), u"neutral"_s};
     const QLocale locale;
     const QString amount = locale.toString(std::abs(change.change), 'g', 12);
     const QString percent = locale.toString(std::abs(change.percent), 'f', 1);
     const QString compared = comparedWith(change, points);
     switch (change.direction) {
     case TrendDirection::Up:
-        return {QStringLiteral("▲"), tr("Increase of %1 (%2%) %3").arg(amount, percent, compared),
+        return {u"▲"_s, tr("Increase of %1 (%2%) %3").arg(amount, percent, compared),
                 change.verdict()};
     case TrendDirection::Down:
-        return {QStringLiteral("▼"), tr("Decrease of %1 (%2%) %3").arg(amount, percent, compared),
+        return {u"▼"_s, tr("Decrease of %1 (%2%) %3").arg(amount, percent, compared),
                 change.verdict()};
     case TrendDirection::Neutral:
         break;
     }
-    return {QStringLiteral("▶"), tr("No change %1").arg(compared), change.verdict()};
+    return {u"▶"_s, tr("No change %1").arg(compared), change.verdict()};
 }
 
 } // namespace isobar

@@ -7,6 +7,8 @@
 #include <QValueAxis>
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -113,7 +115,7 @@ bool LatencyChart::buildBars(QChart *chart)
     yAxis->append(categories);
     auto *xAxis = new QValueAxis(chart);
     xAxis->setTitleText(tr("p95 (ms)"));
-    xAxis->setLabelFormat(QStringLiteral("%.0f"));
+    xAxis->setLabelFormat(u"%.0f"_s);
     xAxis->setRange(0, longest * 1.1);
     xAxis->applyNiceNumbers();
     chart->addAxis(yAxis, Qt::AlignLeft);
@@ -138,7 +140,7 @@ bool LatencyChart::buildTimeline(QChart *chart)
                            m_buckets.isEmpty() ? QDateTime() : m_buckets.constLast().time);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setTitleText(tr("ms"));
-    yAxis->setLabelFormat(QStringLiteral("%.0f"));
+    yAxis->setLabelFormat(u"%.0f"_s);
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);
 

@@ -7,6 +7,8 @@
 #include <QEvent>
 #include <QXYSeries>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -54,7 +56,7 @@ QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QDateTime &first,
     const QDateTime start = first.isValid() && first < end ? first : end.addMSecs(-kHourMs);
     const qint64 spanMs = start.msecsTo(end);
     axis->setRange(start.toLocalTime(), end.toLocalTime());
-    axis->setFormat(spanMs <= kDayMs ? QStringLiteral("HH:mm") : QStringLiteral("dd MMM"));
+    axis->setFormat(spanMs <= kDayMs ? u"HH:mm"_s : u"dd MMM"_s);
     axis->setTickCount(spanMs <= 2 * kHourMs ? 3 : 6);
     return axis;
 }

@@ -27,15 +27,17 @@
 #include <QTime>
 #include <QVBoxLayout>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 
-const QString kSummaryPath = QStringLiteral("/api/v1/stats/summary");
-const QString kTimelinePath = QStringLiteral("/api/v1/stats/timeline");
-const QString kGeographyPath = QStringLiteral("/api/v1/stats/geography");
-const QString kUsersPath = QStringLiteral("/api/v1/stats/users");
-const QString kMetricsPath = QStringLiteral("/metrics");
+const QString kSummaryPath = u"/api/v1/stats/summary"_s;
+const QString kTimelinePath = u"/api/v1/stats/timeline"_s;
+const QString kGeographyPath = u"/api/v1/stats/geography"_s;
+const QString kUsersPath = u"/api/v1/stats/users"_s;
+const QString kMetricsPath = u"/metrics"_s;
 // How many subjects the table asks for: the busiest first.
 constexpr int kUsersLimit = 1000;
 constexpr int kMessageTimeoutMs = 5000;
@@ -44,7 +46,7 @@ constexpr quint32 kStateMagic = 0x4f505331; // "OPS1"
 constexpr quint8 kStateVersion = 1;
 
 // Marks requests of the per-endpoint latency timeline, told apart from the page-wide one.
-const QString kEndpointParameter = QStringLiteral("endpoint");
+const QString kEndpointParameter = u"endpoint"_s;
 
 // Which failure the banner names when several requests fail at once: the one that tells the
 // user what to change.
@@ -96,9 +98,9 @@ OperationsPage::OperationsPage(QWidget *parent)
     m_bottom->setStretchFactor(0, 3);
     m_bottom->setStretchFactor(1, 2);
     m_rows->addWidget(m_bottom);
-    m_rows->setObjectName(QStringLiteral("rowsSplitter"));
-    m_charts->setObjectName(QStringLiteral("chartsSplitter"));
-    m_bottom->setObjectName(QStringLiteral("bottomSplitter"));
+    m_rows->setObjectName(u"rowsSplitter"_s);
+    m_charts->setObjectName(u"chartsSplitter"_s);
+    m_bottom->setObjectName(u"bottomSplitter"_s);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_bar);
@@ -126,11 +128,11 @@ QWidget *OperationsPage::buildTiles()
     m_upstreamTile = new StatTile(tr("Upstream calls"), tiles);
     m_cacheTile = new StatTile(tr("Weather cache hit ratio"), tiles);
     // Object names: what style sheets, screenshots and tests address the parts by.
-    m_requestsTile->setObjectName(QStringLiteral("requestsTile"));
-    m_successTile->setObjectName(QStringLiteral("successTile"));
-    m_latencyTile->setObjectName(QStringLiteral("latencyTile"));
-    m_upstreamTile->setObjectName(QStringLiteral("upstreamTile"));
-    m_cacheTile->setObjectName(QStringLiteral("cacheTile"));
+    m_requestsTile->setObjectName(u"requestsTile"_s);
+    m_successTile->setObjectName(u"successTile"_s);
+    m_latencyTile->setObjectName(u"latencyTile"_s);
+    m_upstreamTile->setObjectName(u"upstreamTile"_s);
+    m_cacheTile->setObjectName(u"cacheTile"_s);
     auto *layout = new QHBoxLayout(tiles);
     layout->setContentsMargins(0, 0, 0, 0);
     for (StatTile *tile :
@@ -148,7 +150,7 @@ QWidget *OperationsPage::buildCharts()
 
     auto *latency = new QWidget(m_charts);
     m_endpointPicker = new QComboBox(latency);
-    m_endpointPicker->setObjectName(QStringLiteral("endpointPicker"));
+    m_endpointPicker->setObjectName(u"endpointPicker"_s);
     m_endpointPicker->setAccessibleName(tr("Endpoint for the latency chart"));
     m_endpointPicker->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_endpointPicker->setMinimumContentsLength(24);
@@ -211,12 +213,12 @@ QWidget *OperationsPage::buildUsers()
     m_usersFilter->setPlaceholderText(tr("Filter subjects"));
     m_usersFilter->setAccessibleName(tr("Filter subjects"));
     m_usersFilter->setClearButtonEnabled(true);
-    m_usersFilter->setObjectName(QStringLiteral("usersFilter"));
+    m_usersFilter->setObjectName(u"usersFilter"_s);
     connect(m_usersFilter, &QLineEdit::textChanged, m_usersProxy,
             &QSortFilterProxyModel::setFilterFixedString);
 
     m_usersView = new QTableView(panel);
-    m_usersView->setObjectName(QStringLiteral("usersView"));
+    m_usersView->setObjectName(u"usersView"_s);
     m_usersView->setModel(m_usersProxy);
     m_usersView->setAccessibleName(tr("Requests per user"));
     m_usersView->setSortingEnabled(true);
@@ -296,14 +298,13 @@ void OperationsPage::refresh()
         if (reply.ok())
             applySummary(StatsSummary::fromJson(reply.json));
     });
-    fetch(kTimelinePath, with({{QStringLiteral("bucket"), QStringLiteral("hour")}}),
-          [this](const StatsClient::Reply &reply) {
-              if (!reply.ok())
-                  return;
-              m_timeline = TimelineBucket::listFromJson(reply.json.value(u"buckets").toArray());
-              m_statusChart->setTimeline(m_timeline, m_summary.noGoThreshold);
-              m_rateChart->setTimeline(m_timeline);
-          });
+    fetch(kTimelinePath, with({{u"bucket"_s, u"hour"_s}}), [this](const StatsClient::Reply &reply) {
+        if (!reply.ok())
+            return;
+        m_timeline = TimelineBucket::listFromJson(reply.json.value(u"buckets").toArray());
+        m_statusChart->setTimeline(m_timeline, m_summary.noGoThreshold);
+        m_rateChart->setTimeline(m_timeline);
+    });
     fetch(kGeographyPath, range, [this](const StatsClient::Reply &reply) {
         if (!reply.ok())
             return;
@@ -311,7 +312,7 @@ void OperationsPage::refresh()
         if (std::exchange(m_fitMapPending, false))
             m_map->fitToData();
     });
-    fetch(kUsersPath, with({{QStringLiteral("limit"), QString::number(kUsersLimit)}}),
+    fetch(kUsersPath, with({{u"limit"_s, QString::number(kUsersLimit)}}),
           [this](const StatsClient::Reply &reply) {
               if (reply.ok())
                   m_users->setUsers(
@@ -336,7 +337,7 @@ void OperationsPage::requestEndpointTimeline()
 {
     const QString endpoint = m_endpointPicker->currentData().toString();
     QUrlQuery query = m_bar->range().query();
-    query.addQueryItem(QStringLiteral("bucket"), QStringLiteral("hour"));
+    query.addQueryItem(u"bucket"_s, u"hour"_s);
     query.addQueryItem(kEndpointParameter, endpoint);
     fetch(kTimelinePath, query, [this, endpoint](const StatsClient::Reply &reply) {
         if (reply.ok())

@@ -5,6 +5,8 @@
 #include <QValueAxis>
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 RequestRateChart::RequestRateChart(QWidget *parent)
@@ -25,7 +27,7 @@ bool RequestRateChart::build(QChart *chart)
     auto *xAxis = timeAxis(chart, m_buckets.isEmpty() ? QDateTime() : m_buckets.constFirst().time,
                            m_buckets.isEmpty() ? QDateTime() : m_buckets.constLast().time);
     auto *yAxis = new QValueAxis(chart);
-    yAxis->setLabelFormat(QStringLiteral("%d"));
+    yAxis->setLabelFormat(u"%d"_s);
     yAxis->setTitleText(tr("Requests"));
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);

@@ -5,6 +5,8 @@
 #include <QList>
 #include <limits>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -95,7 +97,7 @@ ServerCounters ServerCounters::fromPrometheus(const QByteArray &text)
     for (const PrometheusSample &sample : PrometheusSample::parse(text)) {
         if (sample.name == QLatin1String(prometheus::kUpstreamCalls)) {
             counters.upstreamCalls += sample.value;
-            if (sample.labels.value(QStringLiteral("outcome")) == u"failed")
+            if (sample.labels.value(u"outcome"_s) == u"failed")
                 counters.upstreamFailures += sample.value;
         } else if (sample.name == QLatin1String(prometheus::kUpstreamBudgetRemaining)) {
             counters.budgetLeft = sample.value;

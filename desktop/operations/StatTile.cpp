@@ -5,6 +5,8 @@
 #include <QPainter>
 #include <QVBoxLayout>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -63,7 +65,7 @@ void StatTile::setValue(const QString &value, Thresholds::Level level, const QSt
 
 void StatTile::clear(const QString &detail)
 {
-    setValue(QStringLiteral("–"), Thresholds::Level::None, detail);
+    setValue(u"–"_s, Thresholds::Level::None, detail);
 }
 
 QString StatTile::title() const

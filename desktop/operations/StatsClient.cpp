@@ -5,11 +5,13 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 
-const QString kMetricsPath = QStringLiteral("/metrics");
+const QString kMetricsPath = u"/metrics"_s;
 
 } // namespace
 

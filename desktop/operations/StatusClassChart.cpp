@@ -4,6 +4,8 @@
 #include <QLineSeries>
 #include <QValueAxis>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -43,7 +45,7 @@ bool StatusClassChart::build(QChart *chart)
                            m_buckets.isEmpty() ? QDateTime() : m_buckets.constLast().time);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setRange(0, 100);
-    yAxis->setLabelFormat(QStringLiteral("%d%%"));
+    yAxis->setLabelFormat(u"%d%%"_s);
     yAxis->setTitleText(tr("Share of requests"));
     chart->addAxis(xAxis, Qt::AlignBottom);
     chart->addAxis(yAxis, Qt::AlignLeft);

@@ -1,5 +1,7 @@
 #include "TimeRange.h"
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -87,12 +89,12 @@ QUrlQuery TimeRange::query() const
 {
     QUrlQuery query;
     if (const PresetSpec *spec = specOf(m_preset)) {
-        query.addQueryItem(QStringLiteral("from"), QLatin1String(spec->from));
-        query.addQueryItem(QStringLiteral("to"), QStringLiteral("now"));
+        query.addQueryItem(u"from"_s, QLatin1String(spec->from));
+        query.addQueryItem(u"to"_s, u"now"_s);
     } else {
         // Whole seconds with a Z: the server refuses times without a zone.
-        query.addQueryItem(QStringLiteral("from"), m_from.toString(Qt::ISODate));
-        query.addQueryItem(QStringLiteral("to"), m_to.toString(Qt::ISODate));
+        query.addQueryItem(u"from"_s, m_from.toString(Qt::ISODate));
+        query.addQueryItem(u"to"_s, m_to.toString(Qt::ISODate));
     }
     return query;
 }

@@ -8,6 +8,8 @@
 #include <QTimer>
 #include <QToolButton>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -27,7 +29,7 @@ QDateTimeEdit *dateTimeEdit(const QString &accessibleName, QWidget *parent)
 {
     auto *edit = new QDateTimeEdit(parent);
     edit->setTimeSpec(Qt::UTC); // the server's roll-ups are in UTC hours
-    edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+    edit->setDisplayFormat(u"yyyy-MM-dd HH:mm 'UTC'"_s);
     edit->setCalendarPopup(true);
     edit->setAccessibleName(accessibleName);
     return edit;
@@ -49,11 +51,11 @@ TimeRangeBar::TimeRangeBar(QWidget *parent)
     for (TimeRange::Preset preset : TimeRange::presets())
         m_preset->addItem(TimeRange::label(preset), int(preset));
     m_preset->setAccessibleName(tr("Time range"));
-    m_preset->setObjectName(QStringLiteral("rangePreset"));
-    m_from->setObjectName(QStringLiteral("customFrom"));
-    m_to->setObjectName(QStringLiteral("customTo"));
-    m_applyCustom->setObjectName(QStringLiteral("applyCustomRange"));
-    m_interval->setObjectName(QStringLiteral("refreshInterval"));
+    m_preset->setObjectName(u"rangePreset"_s);
+    m_from->setObjectName(u"customFrom"_s);
+    m_to->setObjectName(u"customTo"_s);
+    m_applyCustom->setObjectName(u"applyCustomRange"_s);
+    m_interval->setObjectName(u"refreshInterval"_s);
     m_preset->setToolTip(tr("Time range of every stat, chart, map and table on the page"));
 
     m_applyCustom->setText(tr("Apply"));
@@ -78,7 +80,7 @@ TimeRangeBar::TimeRangeBar(QWidget *parent)
     rangeLabel->setBuddy(m_preset);
     auto *intervalLabelWidget = new QLabel(tr("&Auto-refresh:"), this);
     intervalLabelWidget->setBuddy(m_interval);
-    auto *dash = new QLabel(QStringLiteral("–"), this);
+    auto *dash = new QLabel(u"–"_s, this);
 
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

@@ -8,6 +8,8 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -25,7 +27,7 @@ thread_local std::unique_ptr<ReadContext> t_context;
 HttpResponse storeUnavailable(const QString &why)
 {
     HttpResponse response =
-        HttpResponse::problem(503, QStringLiteral("the metrics store cannot be read: %1").arg(why));
+        HttpResponse::problem(503, u"the metrics store cannot be read: %1"_s.arg(why));
     response.setHeader("Retry-After", "5");
     return response;
 }
@@ -77,7 +79,7 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
 {
     if (m_inFlight.load() >= m_maxQueued) {
         HttpResponse busy =
-            HttpResponse::problem(503, QStringLiteral("too many queries waiting; retry shortly"));
+            HttpResponse::problem(503, u"too many queries waiting; retry shortly"_s);
         busy.setHeader("Retry-After", "1");
         return QtFuture::makeReadyFuture(answer<Answer>(std::move(busy)));
     }
@@ -89,7 +91,7 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
         } done{m_inFlight};
         MetricsQuery *query = threadQuery(m_databasePath);
         if (!query)
-            return answer<Answer>(storeUnavailable(QStringLiteral("it cannot be opened")));
+            return answer<Answer>(storeUnavailable(u"it cannot be opened"_s));
         try {
             return work(*query);
         } catch (const ApiError &error) {

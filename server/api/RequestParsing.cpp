@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 QueryParameters::QueryParameters(const QUrlQuery &query, const QStringList &allowed)
@@ -13,10 +15,9 @@ QueryParameters::QueryParameters(const QUrlQuery &query, const QStringList &allo
 {
     for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
         if (!allowed.contains(name) && name != u"format")
-            throw ApiError{400,
-                           QStringLiteral("unknown query parameter '%1'; allowed: %2")
-                               .arg(name, allowed.join(u", ")),
-                           name};
+            throw ApiError{
+                400, u"unknown query parameter '%1'; allowed: %2"_s.arg(name, allowed.join(u", ")),
+                name};
     }
 }
 
@@ -29,7 +30,7 @@ QString QueryParameters::requiredText(const QString &name) const
 {
     const QString value = text(name);
     if (value.isEmpty())
-        throw ApiError{400, QStringLiteral("'%1' is required").arg(name), name};
+        throw ApiError{400, u"'%1' is required"_s.arg(name), name};
     return value;
 }
 
@@ -42,8 +43,7 @@ std::optional<int> QueryParameters::integer(const QString &name, int minimum, in
     const int number = value.toInt(&ok);
     if (!ok || number < minimum || number > maximum)
         throw ApiError{400,
-                       QStringLiteral("'%1' must be a whole number from %2 to %3, got '%4'")
-                           .arg(name)
+                       u"'%1' must be a whole number from %2 to %3, got '%4'"_s.arg(name)
                            .arg(minimum)
                            .arg(maximum)
                            .arg(value),
@@ -58,8 +58,7 @@ std::optional<QDate> QueryParameters::date(const QString &name) const
         return std::nullopt;
     const auto parsed = parseIsoDate(value);
     if (!parsed)
-        throw ApiError{
-            400, QStringLiteral("'%1' must be a YYYY-MM-DD date, got '%2'").arg(name, value), name};
+        throw ApiError{400, u"'%1' must be a YYYY-MM-DD date, got '%2'"_s.arg(name, value), name};
     return parsed;
 }
 
@@ -69,13 +68,11 @@ QJsonObject parseJsonBody(const QByteArray &body)
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
         throw ApiError{400,
-                       QStringLiteral("the body is not valid JSON: %1 at offset %2")
-                           .arg(error.errorString())
+                       u"the body is not valid JSON: %1 at offset %2"_s.arg(error.errorString())
                            .arg(error.offset),
-                       QStringLiteral("body")};
+                       u"body"_s};
     if (!document.isObject())
-        throw ApiError{400, QStringLiteral("the body must be a JSON object"),
-                       QStringLiteral("body")};
+        throw ApiError{400, u"the body must be a JSON object"_s, u"body"_s};
     return document.object();
 }
 
@@ -83,22 +80,18 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
 {
     const QJsonValue plotsValue = body.value(u"plots");
     if (!plotsValue.isArray() || plotsValue.toArray().isEmpty())
-        throw ApiError{400, QStringLiteral("'plots' must be a non-empty array"),
-                       QStringLiteral("plots")};
+        throw ApiError{400, u"'plots' must be a non-empty array"_s, u"plots"_s};
     const QJsonArray plots = plotsValue.toArray();
     if (plots.size() > limits.maxPlots)
-        throw ApiError{400,
-                       QStringLiteral("at most %1 plots per request, got %2")
-                           .arg(limits.maxPlots)
-                           .arg(plots.size()),
-                       QStringLiteral("plots")};
+        throw ApiError{
+            400, u"at most %1 plots per request, got %2"_s.arg(limits.maxPlots).arg(plots.size()),
+            u"plots"_s};
 
     QList<PlotRequest> result;
     for (qsizetype i = 0; i < plots.size(); ++i) {
-        const QString prefix = QStringLiteral("plots[%1].").arg(i);
+        const QString prefix = u"plots[%1]."_s.arg(i);
         if (!plots[i].isObject())
-            throw ApiError{400, QStringLiteral("each plot must be a JSON object"),
-                           prefix.chopped(1)};
+            throw ApiError{400, u"each plot must be a JSON object"_s, prefix.chopped(1)};
         const QJsonObject plot = plots[i].toObject();
         FieldProblem problem;
         const std::optional<PointSelection> selection =
@@ -110,12 +103,12 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
         request.selection = *selection;
         const QJsonValue label = plot.value(u"label");
         if (!label.isUndefined() && !label.isNull() && !label.isString())
-            throw ApiError{400, QStringLiteral("must be a string"), prefix + u"label"};
+            throw ApiError{400, u"must be a string"_s, prefix + u"label"};
         request.label = label.toString().trimmed();
         if (const auto tooLong = textLengthProblem(request.label))
             throw ApiError{400, *tooLong, prefix + u"label"};
         if (request.label.isEmpty())
-            request.label = QStringLiteral("Plot%1").arg(i + 1);
+            request.label = u"Plot%1"_s.arg(i + 1);
         result.append(request);
     }
     return result;
@@ -123,23 +116,23 @@ QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLi
 
 void checkPlotMetric(MetricsQuery &query, const PlotRequest &plot, int index, SeriesKind kind)
 {
-    const QString prefix = QStringLiteral("plots[%1].").arg(index);
+    const QString prefix = u"plots[%1]."_s.arg(index);
     bool inTopic = false;
     const auto info = query.metricInfo(plot.selection.topic, plot.selection.metric, &inTopic);
     if (!info)
-        throw ApiError{400, QStringLiteral("unknown metric '%1'").arg(plot.selection.metric),
+        throw ApiError{400, u"unknown metric '%1'"_s.arg(plot.selection.metric),
                        prefix + u"metric"};
     if (!inTopic)
         throw ApiError{400,
-                       QStringLiteral("metric '%1' does not belong to topic '%2'")
-                           .arg(plot.selection.metric, plot.selection.topic),
+                       u"metric '%1' does not belong to topic '%2'"_s.arg(plot.selection.metric,
+                                                                          plot.selection.topic),
                        prefix + u"topic"};
     if (info->kind != kind)
         throw ApiError{400,
-                       QStringLiteral("metric '%1' is a %2 metric; this endpoint needs a %3 metric")
-                           .arg(plot.selection.metric,
-                                info->kind == SeriesKind::Headline ? u"headline" : u"time-series",
-                                kind == SeriesKind::Headline ? u"headline" : u"time-series"),
+                       u"metric '%1' is a %2 metric; this endpoint needs a %3 metric"_s.arg(
+                           plot.selection.metric,
+                           info->kind == SeriesKind::Headline ? u"headline" : u"time-series",
+                           kind == SeriesKind::Headline ? u"headline" : u"time-series"),
                        prefix + u"metric"};
 }
 

@@ -7,6 +7,8 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -89,9 +91,9 @@ void Authenticator::writePrometheus(PrometheusText &out) const
 {
     const Stats now = stats();
     out.family(prometheus::kTokens, "counter", "Bearer tokens checked, by result.");
-    out.sample(prometheus::kTokens, {{u"result"_qs, u"cached"_qs}}, double(now.cacheHits));
-    out.sample(prometheus::kTokens, {{u"result"_qs, u"verified"_qs}}, double(now.verified));
-    out.sample(prometheus::kTokens, {{u"result"_qs, u"rejected"_qs}}, double(now.rejected));
+    out.sample(prometheus::kTokens, {{u"result"_s, u"cached"_s}}, double(now.cacheHits));
+    out.sample(prometheus::kTokens, {{u"result"_s, u"verified"_s}}, double(now.verified));
+    out.sample(prometheus::kTokens, {{u"result"_s, u"rejected"_s}}, double(now.rejected));
 }
 
 } // namespace isobar

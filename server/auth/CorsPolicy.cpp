@@ -1,5 +1,7 @@
 #include "CorsPolicy.h"
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 CorsPolicy::CorsPolicy(QStringList allowedOrigins, int maxAgeSeconds)
@@ -10,8 +12,7 @@ CorsPolicy::CorsPolicy(QStringList allowedOrigins, int maxAgeSeconds)
 bool CorsPolicy::allows(const QByteArray &origin) const
 {
     return !origin.isEmpty()
-           && (m_origins.contains(QStringLiteral("*"))
-               || m_origins.contains(QString::fromLatin1(origin)));
+           && (m_origins.contains(u"*"_s) || m_origins.contains(QString::fromLatin1(origin)));
 }
 
 HttpResponse CorsPolicy::preflight(const HttpRequest &request, const QByteArrayList &methods) const

@@ -7,6 +7,8 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -98,7 +100,7 @@ JsonWebKeySet JsonWebKeySet::parse(const QByteArray &json, QStringList *skipped)
         }
         if (!key) {
             if (skipped)
-                skipped->append(kid.isEmpty() ? QStringLiteral("(no kid)") : kid);
+                skipped->append(kid.isEmpty() ? u"(no kid)"_s : kid);
             continue;
         }
         set.m_keys.insert(kid, JsonWebKey{kid, kty, jwk.value(u"alg").toString(), std::move(key)});

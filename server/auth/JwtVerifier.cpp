@@ -6,6 +6,8 @@
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -82,33 +84,33 @@ QString JwtVerifier::failureName(Failure failure)
 {
     switch (failure) {
     case Failure::None:
-        return QStringLiteral("none");
+        return u"none"_s;
     case Failure::Missing:
-        return QStringLiteral("missing");
+        return u"missing"_s;
     case Failure::TooLarge:
-        return QStringLiteral("too_large");
+        return u"too_large"_s;
     case Failure::Malformed:
-        return QStringLiteral("malformed");
+        return u"malformed"_s;
     case Failure::AlgorithmNotAllowed:
-        return QStringLiteral("algorithm_not_allowed");
+        return u"algorithm_not_allowed"_s;
     case Failure::UnknownKey:
-        return QStringLiteral("unknown_key");
+        return u"unknown_key"_s;
     case Failure::KeyMismatch:
-        return QStringLiteral("key_mismatch");
+        return u"key_mismatch"_s;
     case Failure::BadSignature:
-        return QStringLiteral("bad_signature");
+        return u"bad_signature"_s;
     case Failure::WrongIssuer:
-        return QStringLiteral("wrong_issuer");
+        return u"wrong_issuer"_s;
     case Failure::WrongAudience:
-        return QStringLiteral("wrong_audience");
+        return u"wrong_audience"_s;
     case Failure::Expired:
-        return QStringLiteral("expired");
+        return u"expired"_s;
     case Failure::NotYetValid:
-        return QStringLiteral("not_yet_valid");
+        return u"not_yet_valid"_s;
     case Failure::IssuedInFuture:
-        return QStringLiteral("issued_in_future");
+        return u"issued_in_future"_s;
     case Failure::WrongType:
-        return QStringLiteral("wrong_type");
+        return u"wrong_type"_s;
     }
     return {};
 }
@@ -119,7 +121,7 @@ JwtVerifier::JwtVerifier(TokenRequirements requirements)
 
 QStringList JwtVerifier::supportedAlgorithms()
 {
-    return {QStringLiteral("RS256"), QStringLiteral("ES256")};
+    return {u"RS256"_s, u"ES256"_s};
 }
 
 JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKeySet &keys,
@@ -155,8 +157,7 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
         return result;
     }
     if (header->contains(u"typ")) {
-        const QString type =
-            header->value(u"typ").toString().toLower().remove(QStringLiteral("application/"));
+        const QString type = header->value(u"typ").toString().toLower().remove(u"application/"_s);
         if (type != u"jwt" && type != u"at+jwt") {
             result.failure = Failure::WrongType;
             return result;

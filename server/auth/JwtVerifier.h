@@ -7,12 +7,14 @@
 
 namespace isobar {
 
+using namespace Qt::StringLiterals;
+
 // What a resource server requires of an access token.
 struct TokenRequirements {
-    QString issuer;   // exact match of "iss"
-    QString audience; // must be in "aud"
-    QStringList algorithms{QStringLiteral("RS256"), QStringLiteral("ES256")}; // allow-list
-    qint64 leewaySeconds = 60; // clock skew for exp, nbf, iat
+    QString issuer;                                 // exact match of "iss"
+    QString audience;                               // must be in "aud"
+    QStringList algorithms{u"RS256"_s, u"ES256"_s}; // allow-list
+    qint64 leewaySeconds = 60;                      // clock skew for exp, nbf, iat
     qsizetype maxTokenBytes = 8192;
 };
 

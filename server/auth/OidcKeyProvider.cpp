@@ -11,6 +11,8 @@
 #include <QNetworkReply>
 #include <utility>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -29,7 +31,7 @@ OidcKeyProvider::OidcKeyProvider(Options options, QObject *parent)
     });
     m_deadline.setSingleShot(true);
     connect(&m_deadline, &QTimer::timeout, this,
-            [this] { finish(QStringLiteral("no answer within %1 ms").arg(m_options.timeoutMs)); });
+            [this] { finish(u"no answer within %1 ms"_s.arg(m_options.timeoutMs)); });
 }
 
 OidcKeyProvider::~OidcKeyProvider()
@@ -41,7 +43,7 @@ bool OidcKeyProvider::isAcceptableUrl(const QUrl &url, QString *why)
 {
     if (!url.isValid() || url.host().isEmpty()) {
         if (why)
-            *why = QStringLiteral("'%1' is not an absolute URL").arg(url.toString());
+            *why = u"'%1' is not an absolute URL"_s.arg(url.toString());
         return false;
     }
     if (url.scheme() == u"https")
@@ -51,8 +53,7 @@ bool OidcKeyProvider::isAcceptableUrl(const QUrl &url, QString *why)
     if (url.scheme() == u"http" && loopback)
         return true;
     if (why)
-        *why =
-            QStringLiteral("'%1' must use https (plain http only on loopback)").arg(url.toString());
+        *why = u"'%1' must use https (plain http only on loopback)"_s.arg(url.toString());
     return false;
 }
 
@@ -93,7 +94,7 @@ void OidcKeyProvider::stop()
 {
     m_periodic.stop();
     if (m_fetching)
-        finish(QStringLiteral("stopped before the provider answered"));
+        finish(u"stopped before the provider answered"_s);
 }
 
 void OidcKeyProvider::fetch()
@@ -107,7 +108,7 @@ void OidcKeyProvider::fetch()
     }
     QUrl discovery = m_options.issuer;
     discovery.setPath(discovery.path().chopped(discovery.path().endsWith(u'/') ? 1 : 0)
-                      + QStringLiteral("/.well-known/openid-configuration"));
+                      + u"/.well-known/openid-configuration"_s);
     get(discovery, &OidcKeyProvider::discovered);
 }
 
@@ -125,18 +126,18 @@ void OidcKeyProvider::get(const QUrl &url, void (OidcKeyProvider::*onFinished)(Q
 void OidcKeyProvider::discovered(QNetworkReply &reply)
 {
     if (reply.error() != QNetworkReply::NoError) {
-        finish(QStringLiteral("discovery failed: %1").arg(reply.errorString()));
+        finish(u"discovery failed: %1"_s.arg(reply.errorString()));
         return;
     }
     const QJsonObject document = QJsonDocument::fromJson(reply.read(kMaxDocumentBytes)).object();
     const QUrl jwks(document.value(u"jwks_uri").toString());
     QString why;
     if (document.value(u"issuer").toString() != m_options.issuer.toString()) {
-        finish(QStringLiteral("discovery names another issuer"));
+        finish(u"discovery names another issuer"_s);
         return;
     }
     if (!isAcceptableUrl(jwks, &why)) {
-        finish(QStringLiteral("discovery jwks_uri rejected: %1").arg(why));
+        finish(u"discovery jwks_uri rejected: %1"_s.arg(why));
         return;
     }
     m_jwksUrl = jwks;
@@ -146,14 +147,14 @@ void OidcKeyProvider::discovered(QNetworkReply &reply)
 void OidcKeyProvider::fetchedJwks(QNetworkReply &reply)
 {
     if (reply.error() != QNetworkReply::NoError) {
-        finish(QStringLiteral("JWKS fetch failed: %1").arg(reply.errorString()));
+        finish(u"JWKS fetch failed: %1"_s.arg(reply.errorString()));
         return;
     }
     QStringList skipped;
     auto keys = std::make_shared<JsonWebKeySet>(
         JsonWebKeySet::parse(reply.read(kMaxDocumentBytes), &skipped));
     if (keys->size() == 0) {
-        finish(QStringLiteral("JWKS holds no usable key"));
+        finish(u"JWKS holds no usable key"_s);
         return;
     }
     if (!skipped.isEmpty())
@@ -180,8 +181,7 @@ void OidcKeyProvider::finish(const QString &error)
         qCWarning(lcOidc).noquote() << "event=jwks_refresh_failed error=" + error;
     } else {
         m_stats.lastError.clear();
-        qCInfo(lcOidc).noquote()
-            << QStringLiteral("event=jwks_refreshed keys=%1").arg(m_keys->size());
+        qCInfo(lcOidc).noquote() << u"event=jwks_refreshed keys=%1"_s.arg(m_keys->size());
     }
     // Every waiter, however many joined: each then reads keys() for itself.
     std::vector<QPromise<void>> waiters = std::move(m_waiters);
@@ -203,9 +203,9 @@ void OidcKeyProvider::writePrometheus(PrometheusText &out) const
     const Stats now = stats();
     out.family(prometheus::kJwksRefreshes, "counter",
                "Fetches of the provider's signing keys by outcome.");
-    out.sample(prometheus::kJwksRefreshes, {{u"outcome"_qs, u"ok"_qs}},
+    out.sample(prometheus::kJwksRefreshes, {{u"outcome"_s, u"ok"_s}},
                double(now.refreshes - now.failures));
-    out.sample(prometheus::kJwksRefreshes, {{u"outcome"_qs, u"failed"_qs}}, double(now.failures));
+    out.sample(prometheus::kJwksRefreshes, {{u"outcome"_s, u"failed"_s}}, double(now.failures));
 }
 
 } // namespace isobar

@@ -7,6 +7,8 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -73,7 +75,7 @@ RedisClient::RedisClient(Options options, QObject *parent)
         redisAsyncContext *context = std::exchange(m_context, nullptr);
         context->data = nullptr; // its callbacks now find no client
         redisAsyncFree(context);
-        lost(QStringLiteral("no connection within %1 ms").arg(m_options.connectTimeoutMs));
+        lost(u"no connection within %1 ms"_s.arg(m_options.connectTimeoutMs));
     });
     m_reconnect.setSingleShot(true);
     connect(&m_reconnect, &QTimer::timeout, this, &RedisClient::connectNow);
@@ -90,17 +92,17 @@ RedisClient::~RedisClient()
 QString RedisClient::checkUrl(const QUrl &url)
 {
     if (!url.isValid() || url.scheme() != u"redis" || url.host().isEmpty())
-        return QStringLiteral("'%1' is not a redis://host[:port][/db] URL")
-            .arg(url.toDisplayString(QUrl::RemovePassword));
+        return u"'%1' is not a redis://host[:port][/db] URL"_s.arg(
+            url.toDisplayString(QUrl::RemovePassword));
     if (!url.password().isEmpty())
-        return QStringLiteral("the URL holds a password, which would show in process lists and "
-                              "logs: use --redis-password-file");
+        return u"the URL holds a password, which would show in process lists and "
+               "logs: use --redis-password-file"_s;
     const QString db = url.path().mid(1);
     bool ok = db.isEmpty();
     if (!ok)
         db.toUInt(&ok);
     if (!ok)
-        return QStringLiteral("'%1' is not a Redis database number").arg(db);
+        return u"'%1' is not a Redis database number"_s.arg(db);
     return {};
 }
 
@@ -116,8 +118,7 @@ void RedisClient::connectNow()
     redisAsyncContext *context =
         redisAsyncConnect(host.constData(), m_options.url.port(kDefaultPort));
     if (!context || context->err) {
-        const QString why =
-            context ? QString::fromUtf8(context->errstr) : QStringLiteral("out of memory");
+        const QString why = context ? QString::fromUtf8(context->errstr) : u"out of memory"_s;
         if (context)
             redisAsyncFree(context);
         lost(why);
@@ -189,8 +190,7 @@ void RedisClient::onDisconnected(const redisAsyncContext *context, int status)
     client->m_context = nullptr; // hiredis frees it after this call (its adapter let go)
     QString why = std::exchange(client->m_setupFailure, {});
     if (why.isEmpty())
-        why = status == REDIS_OK ? QStringLiteral("disconnected")
-                                 : QString::fromUtf8(context->errstr);
+        why = status == REDIS_OK ? u"disconnected"_s : QString::fromUtf8(context->errstr);
     client->lost(why);
 }
 

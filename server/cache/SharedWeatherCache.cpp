@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 #include <QTimer>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 // One replica's wait for an entry: the call it would make, and how long it waits for another
@@ -172,8 +174,8 @@ void SharedWeatherCache::writePrometheus(PrometheusText &out) const
                                                        {"wait", m_stats.waits},
                                                        {"alone", m_stats.fallbacks}};
     for (const auto &[source, count] : sources)
-        out.sample(prometheus::kWeatherFleetAnswers,
-                   {{QStringLiteral("source"), QString::fromLatin1(source)}}, double(count));
+        out.sample(prometheus::kWeatherFleetAnswers, {{u"source"_s, QString::fromLatin1(source)}},
+                   double(count));
     out.single(prometheus::kRedisUp, "gauge", "1 while the connection to Redis is up.",
                m_redis.isConnected() ? 1 : 0);
 }

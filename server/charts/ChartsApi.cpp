@@ -14,6 +14,8 @@
 #include <QJsonArray>
 #include <QUrl>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -26,31 +28,31 @@ QJsonObject figure(const ChartRequest &request, const ChartDataset &data)
         const ChartPlot &plot = request.plots[i];
         QJsonArray points;
         for (const ChartPoint &point : data.plots[i]) {
-            QJsonObject entry{{u"date"_qs, point.date.toString(Qt::ISODate)},
-                              {u"value"_qs, point.value},
-                              {u"in_reporting_delay_period"_qs, point.inReportingDelay}};
+            QJsonObject entry{{u"date"_s, point.date.toString(Qt::ISODate)},
+                              {u"value"_s, point.value},
+                              {u"in_reporting_delay_period"_s, point.inReportingDelay}};
             // Bounds go out whenever the data have them, so a client can draw the band too.
             if (point.upper)
-                entry.insert(u"upper_confidence"_qs, *point.upper);
+                entry.insert(u"upper_confidence"_s, *point.upper);
             if (point.lower)
-                entry.insert(u"lower_confidence"_qs, *point.lower);
+                entry.insert(u"lower_confidence"_s, *point.lower);
             points.append(entry);
         }
         const QColor colour = plot.colour.value_or(ChartPalette::seriesColour(int(i)));
-        series.append(QJsonObject{
-            {u"label"_qs, plot.label.isEmpty() ? QStringLiteral("Plot%1").arg(i + 1) : plot.label},
-            {u"chart_type"_qs, chartTypeName(plot.type)},
-            {u"metric"_qs, plot.selection.metric},
-            {u"geography"_qs, plot.selection.geography},
-            {u"colour"_qs, colour.name()},
-            {u"line_type"_qs, plot.dashed ? u"DASH"_qs : u"SOLID"_qs},
-            {u"points"_qs, points}});
+        series.append(
+            QJsonObject{{u"label"_s, plot.label.isEmpty() ? u"Plot%1"_s.arg(i + 1) : plot.label},
+                        {u"chart_type"_s, chartTypeName(plot.type)},
+                        {u"metric"_s, plot.selection.metric},
+                        {u"geography"_s, plot.selection.geography},
+                        {u"colour"_s, colour.name()},
+                        {u"line_type"_s, plot.dashed ? u"DASH"_s : u"SOLID"_s},
+                        {u"points"_s, points}});
     }
-    return QJsonObject{{u"width"_qs, request.size.width()},
-                       {u"height"_qs, request.size.height()},
-                       {u"x_axis_title"_qs, request.xAxisTitle},
-                       {u"y_axis_title"_qs, request.yAxisTitle},
-                       {u"series"_qs, series}};
+    return QJsonObject{{u"width"_s, request.size.width()},
+                       {u"height"_s, request.size.height()},
+                       {u"x_axis_title"_s, request.xAxisTitle},
+                       {u"y_axis_title"_s, request.yAxisTitle},
+                       {u"series"_s, series}};
 }
 
 HttpResponse withEtag(HttpResponse response)
@@ -86,13 +88,12 @@ ChartsApi::ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *c
 
 void ChartsApi::registerRoutes(Router &router)
 {
-    router.add("POST", QStringLiteral("/api/charts/v2"),
-               QStringLiteral("A chart of metrics as PNG, JPEG or SVG"),
+    router.add("POST", u"/api/charts/v2"_s, u"A chart of metrics as PNG, JPEG or SVG"_s,
                [this](const HttpRequest &request, const RouteParams &) {
                    return chart(request, Version::V2);
                });
-    router.add("POST", QStringLiteral("/api/charts/v3"),
-               QStringLiteral("A chart as SVG in JSON, with its alt text and plotted data"),
+    router.add("POST", u"/api/charts/v3"_s,
+               u"A chart as SVG in JSON, with its alt text and plotted data"_s,
                [this](const HttpRequest &request, const RouteParams &) {
                    return chart(request, Version::V3);
                });
@@ -102,7 +103,7 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version versi
 {
     QJsonObject body = parseJsonBody(request.body);
     if (version == Version::V3)
-        body.insert(u"file_format"_qs, u"svg"_qs); // v3 answers SVG only
+        body.insert(u"file_format"_s, u"svg"_s); // v3 answers SVG only
     const QDate today = m_today();
     ChartRequestError invalid;
     std::optional<ChartRequest> parsed = ChartRequest::parse(body, today, &invalid);
@@ -129,8 +130,8 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version versi
             return readyResponse(HttpResponse::problem(400, error.detail, error.field));
         std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chartRequest, *data);
         if (!drawn) {
-            HttpResponse busy = HttpResponse::problem(
-                503, QStringLiteral("too many charts waiting to be drawn; retry shortly"));
+            HttpResponse busy =
+                HttpResponse::problem(503, u"too many charts waiting to be drawn; retry shortly"_s);
             busy.setHeader("Retry-After", "1");
             return readyResponse(busy);
         }
@@ -142,12 +143,12 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version versi
             } else {
                 const QDate newest = data.newestDate();
                 response = HttpResponse::json(QJsonObject{
-                    {u"last_updated"_qs,
+                    {u"last_updated"_s,
                      newest.isValid() ? QJsonValue(newest.toString(Qt::ISODate)) : QJsonValue()},
-                    {u"chart"_qs,
+                    {u"chart"_s,
                      QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(chart.bytes)))},
-                    {u"alt_text"_qs, chart.altText},
-                    {u"figure"_qs, figure(chartRequest, data)},
+                    {u"alt_text"_s, chart.altText},
+                    {u"figure"_s, figure(chartRequest, data)},
                 });
             }
             response = withEtag(std::move(response));

@@ -3,12 +3,14 @@
 #include <QHostAddress>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 
 const QByteArray kConfigEnvironment = "ISOBAR_CONFIG";
-const QString kConfigFlag = QStringLiteral("config");
+const QString kConfigFlag = u"config"_s;
 // Units of the ranges below, as 64-bit numbers so that no product of them overflows an int.
 constexpr qint64 kDaySeconds = 86'400;
 constexpr qint64 kKibibyte = 1024;
@@ -42,7 +44,7 @@ ServerSetting scaled(ServerSetting s, qint64 minimum, qint64 maximum, double uni
         bool ok = false;
         const qint64 number = text.trimmed().toLongLong(&ok);
         if (!ok || number < minimum || number > maximum)
-            return QStringLiteral("must be a whole number from %1 to %2").arg(minimum).arg(maximum);
+            return u"must be a whole number from %1 to %2"_s.arg(minimum).arg(maximum);
         access(c) = Field(double(number) * unit);
         return QString();
     };
@@ -57,7 +59,7 @@ ServerSetting integer(ServerSetting s, qint64 minimum, qint64 maximum, const Acc
 
 QString switchText(bool on)
 {
-    return on ? QStringLiteral("true") : QStringLiteral("false");
+    return on ? u"true"_s : u"false"_s;
 }
 
 // true/false, yes/no, on/off, 1/0; `inverted` for a switch that turns a field off (--no-auth).
@@ -68,10 +70,10 @@ ServerSetting onOff(ServerSetting s, const Access<bool> &access, bool inverted =
     };
     s.write = [access, inverted](ServerConfig &c, const QString &text) {
         const QString value = text.trimmed().toLower();
-        static const QStringList yes = {u"true"_qs, u"yes"_qs, u"on"_qs, u"1"_qs};
-        static const QStringList no = {u"false"_qs, u"no"_qs, u"off"_qs, u"0"_qs, QString()};
+        static const QStringList yes = {u"true"_s, u"yes"_s, u"on"_s, u"1"_s};
+        static const QStringList no = {u"false"_s, u"no"_s, u"off"_s, u"0"_s, QString()};
         if (!yes.contains(value) && !no.contains(value))
-            return QStringLiteral("must be true or false");
+            return u"must be true or false"_s;
         access(c) = yes.contains(value) != inverted;
         return QString();
     };
@@ -94,7 +96,7 @@ ServerSetting address(ServerSetting s, const Access<QHostAddress> &access)
     s.write = [access](ServerConfig &c, const QString &value) {
         const QHostAddress parsed(value.trimmed());
         if (parsed.isNull())
-            return QStringLiteral("is not an IP address");
+            return u"is not an IP address"_s;
         access(c) = parsed;
         return QString();
     };
@@ -112,7 +114,7 @@ ServerSetting url(ServerSetting s, const Access<QUrl> &access, bool optional)
             return QString();
         }
         if (!parsed.isValid() || parsed.scheme().isEmpty() || parsed.host().isEmpty())
-            return QStringLiteral("is not a URL");
+            return u"is not a URL"_s;
         access(c) = parsed;
         return QString();
     };
@@ -156,7 +158,7 @@ ServerSetting choice(ServerSetting s, QList<std::pair<QString, Field>> choices,
             }
             names << name;
         }
-        return QStringLiteral("must be %1").arg(names.join(u" or "));
+        return u"must be %1"_s.arg(names.join(u" or "));
     };
     return s;
 }
@@ -247,8 +249,8 @@ const QList<ServerSetting> &ServerSettings::all()
             row("accuweather-key-placement", "ISOBAR_ACCUWEATHER_KEY_PLACEMENT",
                 "weather/key_placement", "bearer|query",
                 "Send the key as 'Authorization: Bearer' or as the legacy apikey parameter."),
-            {{u"bearer"_qs, AccuWeatherClient::KeyPlacement::BearerHeader},
-             {u"query"_qs, AccuWeatherClient::KeyPlacement::QueryParameter}},
+            {{u"bearer"_s, AccuWeatherClient::KeyPlacement::BearerHeader},
+             {u"query"_s, AccuWeatherClient::KeyPlacement::QueryParameter}},
             [](ServerConfig &c) -> AccuWeatherClient::KeyPlacement & {
                 return c.upstream.keyPlacement;
             }),
@@ -441,22 +443,19 @@ QList<const ServerSetting *> selected(const QList<const char *> &flags)
 void ServerSettings::addOptions(QCommandLineParser &parser, const QList<const char *> &flags)
 {
     parser.addOption(QCommandLineOption(
-        kConfigFlag, QStringLiteral("INI file with settings (env ISOBAR_CONFIG)."),
-        QStringLiteral("file")));
+        kConfigFlag, u"INI file with settings (env ISOBAR_CONFIG)."_s, u"file"_s));
     for (const ServerSetting *s : selected(flags)) {
         if (!s->valueName) {
             parser.addOption(QCommandLineOption(
-                QLatin1String(s->flag),
-                QStringLiteral("%1 [env %2]")
-                    .arg(QLatin1String(s->description), QLatin1String(s->environment))));
+                QLatin1String(s->flag), u"%1 [env %2]"_s.arg(QLatin1String(s->description),
+                                                             QLatin1String(s->environment))));
             continue;
         }
-        parser.addOption(
-            QCommandLineOption(QLatin1String(s->flag),
-                               QStringLiteral("%1 [env %2, default %3]")
-                                   .arg(QLatin1String(s->description),
-                                        QLatin1String(s->environment), s->defaultText()),
-                               QLatin1String(s->valueName)));
+        parser.addOption(QCommandLineOption(
+            QLatin1String(s->flag),
+            u"%1 [env %2, default %3]"_s.arg(QLatin1String(s->description),
+                                             QLatin1String(s->environment), s->defaultText()),
+            QLatin1String(s->valueName)));
     }
 }
 
@@ -471,8 +470,8 @@ QString ServerSettings::apply(ServerConfig &config, const SettingSources &source
         // A refused value leaves the field as it was; the others are still taken.
         if (const QString why = s->write(config, value->text);
             !why.isEmpty() && firstRefusal.isEmpty())
-            firstRefusal = QStringLiteral("%1: '%2' %3 (from %4)")
-                               .arg(QLatin1String(s->flag), value->text, why, value->source);
+            firstRefusal = u"%1: '%2' %3 (from %4)"_s.arg(QLatin1String(s->flag), value->text, why,
+                                                          value->source);
     }
     return firstRefusal;
 }
@@ -516,14 +515,12 @@ std::optional<SettingSources::Value> SettingSources::find(const ServerSetting &s
 {
     const QLatin1String flag(setting.flag);
     if (m_parser && m_parser->optionNames().contains(flag) && m_parser->isSet(flag))
-        return Value{setting.valueName ? m_parser->value(flag) : QStringLiteral("true"),
-                     QStringLiteral("--%1").arg(flag)};
+        return Value{setting.valueName ? m_parser->value(flag) : u"true"_s, u"--%1"_s.arg(flag)};
     if (m_environment && qEnvironmentVariableIsSet(setting.environment))
         return Value{qEnvironmentVariable(setting.environment), QLatin1String(setting.environment)};
     if (m_ini && m_ini->contains(QLatin1String(setting.iniKey)))
-        return Value{
-            m_ini->value(QLatin1String(setting.iniKey)).toString(),
-            QStringLiteral("%1 in %2").arg(QLatin1String(setting.iniKey), m_ini->fileName())};
+        return Value{m_ini->value(QLatin1String(setting.iniKey)).toString(),
+                     u"%1 in %2"_s.arg(QLatin1String(setting.iniKey), m_ini->fileName())};
     return std::nullopt;
 }
 

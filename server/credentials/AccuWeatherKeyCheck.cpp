@@ -1,5 +1,7 @@
 #include "AccuWeatherKeyCheck.h"
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 QFuture<UpstreamResult> AccuWeatherKeyCheck::start(AccuWeatherClient &client)
@@ -12,20 +14,19 @@ AccuWeatherKeyCheck AccuWeatherKeyCheck::fromResult(const UpstreamResult &result
 {
     const QString where = upstream.toString(QUrl::RemoveUserInfo);
     if (result.ok)
-        return {Verdict::Accepted, QStringLiteral("ok (%1 accepted the key)").arg(where)};
+        return {Verdict::Accepted, u"ok (%1 accepted the key)"_s.arg(where)};
     const QString detail = result.error.detail;
     switch (result.error.kind) {
     case UpstreamError::Kind::Unauthorized:
-        return {Verdict::Rejected, QStringLiteral("unauthorised key (%1: %2)").arg(where, detail)};
+        return {Verdict::Rejected, u"unauthorised key (%1: %2)"_s.arg(where, detail)};
     case UpstreamError::Kind::QuotaExceeded:
-        return {Verdict::QuotaExhausted,
-                QStringLiteral("quota exhausted (%1: %2)").arg(where, detail)};
+        return {Verdict::QuotaExhausted, u"quota exhausted (%1: %2)"_s.arg(where, detail)};
     case UpstreamError::Kind::Timeout:
     case UpstreamError::Kind::Network:
-        return {Verdict::Unreachable, QStringLiteral("unreachable (%1: %2)").arg(where, detail)};
+        return {Verdict::Unreachable, u"unreachable (%1: %2)"_s.arg(where, detail)};
     default:
-        return {Verdict::Unexpected, QStringLiteral("unexpected answer (%1: %2, %3)")
-                                         .arg(where, upstreamErrorName(result.error.kind), detail)};
+        return {Verdict::Unexpected, u"unexpected answer (%1: %2, %3)"_s.arg(
+                                         where, upstreamErrorName(result.error.kind), detail)};
     }
 }
 

@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -27,13 +29,13 @@ QString AccuWeatherKeyProvider::sourceName(Source source)
 {
     switch (source) {
     case Source::File:
-        return QStringLiteral("file");
+        return u"file"_s;
     case Source::Environment:
-        return QStringLiteral("environment");
+        return u"environment"_s;
     case Source::Keychain:
-        return QStringLiteral("keychain");
+        return u"keychain"_s;
     case Source::None:
-        return QStringLiteral("none");
+        return u"none"_s;
     }
     return {};
 }
@@ -41,10 +43,9 @@ QString AccuWeatherKeyProvider::sourceName(Source source)
 QString AccuWeatherKeyProvider::keyShapeProblem(const QString &key)
 {
     if (key.isEmpty())
-        return QStringLiteral("the key is empty");
+        return u"the key is empty"_s;
     if (key.size() < kMinKeyLength || key.size() > kMaxKeyLength)
-        return QStringLiteral("the key is %1 characters long; an AccuWeather key has %2 to %3")
-            .arg(key.size())
+        return u"the key is %1 characters long; an AccuWeather key has %2 to %3"_s.arg(key.size())
             .arg(kMinKeyLength)
             .arg(kMaxKeyLength);
     qsizetype end = key.size();
@@ -52,13 +53,12 @@ QString AccuWeatherKeyProvider::keyShapeProblem(const QString &key)
         --end;
     for (qsizetype i = 0; i < end; ++i) {
         if (!isTokenCharacter(key.at(i)))
-            return QStringLiteral("the key contains a character that is not allowed (position %1); "
-                                  "an AccuWeather "
-                                  "key is letters, digits and - . _ ~ + /")
-                .arg(i + 1);
+            return u"the key contains a character that is not allowed (position %1); "
+                   "an AccuWeather "
+                   "key is letters, digits and - . _ ~ + /"_s.arg(i + 1);
     }
     if (end == 0)
-        return QStringLiteral("the key is only '=' signs");
+        return u"the key is only '=' signs"_s;
     return {};
 }
 
@@ -67,7 +67,7 @@ AccuWeatherKeyProvider::Resolution AccuWeatherKeyProvider::resolve(bool useKeych
     Resolution resolution;
     auto accept = [&resolution](QString key, const QString &what) {
         if (const QString problem = keyShapeProblem(key); !problem.isEmpty()) {
-            resolution.problem = QStringLiteral("%1: %2").arg(what, problem);
+            resolution.problem = u"%1: %2"_s.arg(what, problem);
             return;
         }
         resolution.key = std::move(key);
@@ -76,33 +76,31 @@ AccuWeatherKeyProvider::Resolution AccuWeatherKeyProvider::resolve(bool useKeych
     const QString file = qEnvironmentVariable(kFileVariable);
     if (!file.isEmpty()) {
         resolution.source = Source::File;
-        resolution.where = QStringLiteral("file %1").arg(file);
+        resolution.where = u"file %1"_s.arg(file);
         QFile secret(file);
         if (QFileInfo(file).isDir()) {
-            resolution.problem = QStringLiteral("%1 names %2, which is a folder, not a file")
-                                     .arg(QLatin1String(kFileVariable), file);
+            resolution.problem = u"%1 names %2, which is a folder, not a file"_s.arg(
+                QLatin1String(kFileVariable), file);
             return resolution;
         }
         if (!secret.open(QIODevice::ReadOnly)) {
-            resolution.problem = QStringLiteral("%1 names %2, which cannot be read: %3")
-                                     .arg(QLatin1String(kFileVariable), file, secret.errorString());
+            resolution.problem = u"%1 names %2, which cannot be read: %3"_s.arg(
+                QLatin1String(kFileVariable), file, secret.errorString());
             return resolution;
         }
         const QByteArray content = secret.read(kMaxKeyFileBytes + 1);
         if (content.size() > kMaxKeyFileBytes) {
             resolution.problem =
-                QStringLiteral(
-                    "the key file %1 is larger than %2 bytes; it should hold only the key")
-                    .arg(file)
+                u"the key file %1 is larger than %2 bytes; it should hold only the key"_s.arg(file)
                     .arg(kMaxKeyFileBytes);
             return resolution;
         }
         const QString key = QString::fromUtf8(content).trimmed();
         if (key.isEmpty()) {
-            resolution.problem = QStringLiteral("the key file %1 is empty").arg(file);
+            resolution.problem = u"the key file %1 is empty"_s.arg(file);
             return resolution;
         }
-        accept(key, QStringLiteral("the key file %1").arg(file));
+        accept(key, u"the key file %1"_s.arg(file));
         return resolution;
     }
 
@@ -116,9 +114,8 @@ AccuWeatherKeyProvider::Resolution AccuWeatherKeyProvider::resolve(bool useKeych
 
     if (!useKeychain)
         return resolution;
-    const QString entry =
-        QStringLiteral("keychain: %1, service \"%2\", key \"%3\"")
-            .arg(Keychain::backendName(), m_keychain.service(), QLatin1String(kKeychainKey));
+    const QString entry = u"keychain: %1, service \"%2\", key \"%3\""_s.arg(
+        Keychain::backendName(), m_keychain.service(), QLatin1String(kKeychainKey));
     const Keychain::Result stored = m_keychain.read(QLatin1String(kKeychainKey));
     resolution.keychainStatus = stored.status;
     if (stored.status == Keychain::Status::NotFound)
@@ -126,11 +123,10 @@ AccuWeatherKeyProvider::Resolution AccuWeatherKeyProvider::resolve(bool useKeych
     resolution.source = Source::Keychain;
     resolution.where = entry;
     if (!stored.ok()) {
-        resolution.problem =
-            QStringLiteral("%1: %2").arg(Keychain::statusName(stored.status), stored.error);
+        resolution.problem = u"%1: %2"_s.arg(Keychain::statusName(stored.status), stored.error);
         return resolution;
     }
-    accept(stored.secret.trimmed(), QStringLiteral("the keychain entry"));
+    accept(stored.secret.trimmed(), u"the keychain entry"_s);
     return resolution;
 }
 

@@ -14,18 +14,20 @@
 #include <functional>
 #include <qt6keychain/keychain.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 
-const QString kSecretServiceName = QStringLiteral("org.freedesktop.secrets");
+const QString kSecretServiceName = u"org.freedesktop.secrets"_s;
 
 // QtKeychain on Linux uses libsecret when it can load it, else it falls back to KWallet over
 // D-Bus; libsecret is loaded at run time, so the package may well be missing.
 bool libsecretLoadable()
 {
     static const bool loadable = [] {
-        QLibrary libsecret(QStringLiteral("secret-1"), 0);
+        QLibrary libsecret(u"secret-1"_s, 0);
         return libsecret.load();
     }();
     return loadable;
@@ -41,7 +43,7 @@ constexpr bool kUsesDBus = false;
 // probe neither shares state with nor outlives the caller's own use of the bus.
 template <typename Ask> auto askSessionBus(Ask ask)
 {
-    const QString connectionName = QStringLiteral("isobar-keychain-probe");
+    const QString connectionName = u"isobar-keychain-probe"_s;
     auto answer = [&] {
         const QDBusConnection bus =
             QDBusConnection::connectToBus(QDBusConnection::SessionBus, connectionName);
@@ -59,19 +61,17 @@ QString missingService()
         return {};
     return askSessionBus([](const QDBusConnection &bus) -> QString {
         if (!bus.isConnected())
-            return QStringLiteral("no D-Bus session bus (%1)").arg(bus.lastError().message());
+            return u"no D-Bus session bus (%1)"_s.arg(bus.lastError().message());
         const QStringList wanted = libsecretLoadable()
                                        ? QStringList{kSecretServiceName}
-                                       : QStringList{QStringLiteral("org.kde.kwalletd5"),
-                                                     QStringLiteral("org.kde.kwalletd")};
+                                       : QStringList{u"org.kde.kwalletd5"_s, u"org.kde.kwalletd"_s};
         const QStringList activatable = bus.interface()->activatableServiceNames();
         const bool present = std::any_of(wanted.begin(), wanted.end(), [&](const QString &name) {
             return bus.interface()->isServiceRegistered(name).value() || activatable.contains(name);
         });
         if (present)
             return {};
-        return QStringLiteral("nothing on the D-Bus session bus owns or can start %1")
-            .arg(wanted.join(u" or "));
+        return u"nothing on the D-Bus session bus owns or can start %1"_s.arg(wanted.join(u" or "));
     });
 }
 
@@ -84,15 +84,14 @@ bool entryIsLocked(const QString &service, const QString &key)
     return askSessionBus([&](const QDBusConnection &bus) {
         if (!bus.isConnected())
             return false;
-        QDBusMessage search = QDBusMessage::createMethodCall(
-            kSecretServiceName, QStringLiteral("/org/freedesktop/secrets"),
-            QStringLiteral("org.freedesktop.Secret.Service"), QStringLiteral("SearchItems"));
+        QDBusMessage search =
+            QDBusMessage::createMethodCall(kSecretServiceName, u"/org/freedesktop/secrets"_s,
+                                           u"org.freedesktop.Secret.Service"_s, u"SearchItems"_s);
         using Attributes = QMap<QString, QString>; // a{ss}
         static const QMetaType registered = qDBusRegisterMetaType<Attributes>();
         Q_UNUSED(registered);
         // QtKeychain's attributes: "user" is the key, "server" the service.
-        search << QVariant::fromValue(
-            Attributes{{QStringLiteral("user"), key}, {QStringLiteral("server"), service}});
+        search << QVariant::fromValue(Attributes{{u"user"_s, key}, {u"server"_s, service}});
         const QDBusMessage reply = bus.call(search, QDBus::Block, 10'000);
         if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().size() != 2)
             return false;
@@ -120,34 +119,33 @@ Keychain::Result classify(const QKeychain::Job &job)
         return result;
     case QKeychain::EntryNotFound:
         result.status = Keychain::Status::NotFound;
-        result.error = QStringLiteral("%1: no such entry").arg(Keychain::backendName());
+        result.error = u"%1: no such entry"_s.arg(Keychain::backendName());
         return result;
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
         result.status = Keychain::Status::Denied;
-        result.error = QStringLiteral("%1: the keyring is locked or refused access (%2)")
-                           .arg(Keychain::backendName(), why);
+        result.error =
+            u"%1: the keyring is locked or refused access (%2)"_s.arg(Keychain::backendName(), why);
         return result;
     case QKeychain::NotImplemented:
         result.status = Keychain::Status::Unavailable;
-        result.error = QStringLiteral("%1: not supported on this platform (%2)")
-                           .arg(Keychain::backendName(), why);
+        result.error =
+            u"%1: not supported on this platform (%2)"_s.arg(Keychain::backendName(), why);
         return result;
     default:
         break;
     }
     if (const QString missing = missingService(); !missing.isEmpty()) {
         result.status = Keychain::Status::Unavailable;
-        result.error = QStringLiteral("%1 is not available: %2 (%3)")
-                           .arg(Keychain::backendName(), missing, why);
+        result.error = u"%1 is not available: %2 (%3)"_s.arg(Keychain::backendName(), missing, why);
     } else if (soundsDenied(why)) {
         result.status = Keychain::Status::Denied;
-        result.error = QStringLiteral("%1: the keyring is locked or refused access (%2)")
-                           .arg(Keychain::backendName(), why);
+        result.error =
+            u"%1: the keyring is locked or refused access (%2)"_s.arg(Keychain::backendName(), why);
     } else {
         result.status = job.error() == QKeychain::NoBackendAvailable ? Keychain::Status::Unavailable
                                                                      : Keychain::Status::Failed;
-        result.error = QStringLiteral("%1: %2").arg(Keychain::backendName(), why);
+        result.error = u"%1: %2"_s.arg(Keychain::backendName(), why);
     }
     return result;
 }
@@ -180,15 +178,12 @@ run(QKeychain::Job *job, int timeoutMs,
         return result;
     }
     result.status = Keychain::Status::Failed;
-    result.error =
-        QStringLiteral("%1 did not answer within %2 s (a password prompt nobody answered, or a "
-                       "keyring daemon that hangs)")
-            .arg(Keychain::backendName())
-            .arg(timeoutMs / 1000.0);
+    result.error = u"%1 did not answer within %2 s (a password prompt nobody answered, or a "
+                   "keyring daemon that hangs)"_s.arg(Keychain::backendName())
+                       .arg(timeoutMs / 1000.0);
     const QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance();
     if (libsecretLoadable() && dispatcher && !dispatcher->inherits("QEventDispatcherGlib"))
-        result.error +=
-            QStringLiteral("; libsecret needs Qt's GLib event loop, which is off (QT_NO_GLIB?)");
+        result.error += u"; libsecret needs Qt's GLib event loop, which is off (QT_NO_GLIB?)"_s;
     return result;
 }
 
@@ -209,10 +204,9 @@ Keychain::Result Keychain::read(const QString &key) const
     if (result.status == Status::NotFound && entryIsLocked(m_service, key)) {
         result.status = Status::Denied;
         result.error =
-            QStringLiteral(
-                "%1: the entry exists but the keyring holding it is locked; unlock it (log in to "
-                "the desktop session, or unlock the keyring in Seahorse) and try again")
-                .arg(backendName());
+            u"%1: the entry exists but the keyring holding it is locked; unlock it (log in to "
+            "the desktop session, or unlock the keyring in Seahorse) and try again"_s.arg(
+                backendName());
     }
     return result;
 }
@@ -240,15 +234,14 @@ Keychain::Result Keychain::remove(const QString &key) const
 QString Keychain::backendName()
 {
 #if defined(Q_OS_DARWIN)
-    return QStringLiteral("macOS Keychain");
+    return u"macOS Keychain"_s;
 #elif defined(Q_OS_WIN)
-    return QStringLiteral("Windows Credential Manager");
+    return u"Windows Credential Manager"_s;
 #elif defined(Q_OS_ANDROID)
-    return QStringLiteral("Android Keystore");
+    return u"Android Keystore"_s;
 #else
-    return libsecretLoadable()
-               ? QStringLiteral("Secret Service (libsecret)")
-               : QStringLiteral("KWallet over D-Bus (libsecret-1 is not installed)");
+    return libsecretLoadable() ? u"Secret Service (libsecret)"_s
+                               : u"KWallet over D-Bus (libsecret-1 is not installed)"_s;
 #endif
 }
 
@@ -256,15 +249,15 @@ QString Keychain::statusName(Status status)
 {
     switch (status) {
     case Status::Ok:
-        return QStringLiteral("ok");
+        return u"ok"_s;
     case Status::NotFound:
-        return QStringLiteral("not found");
+        return u"not found"_s;
     case Status::Unavailable:
-        return QStringLiteral("no keychain service available");
+        return u"no keychain service available"_s;
     case Status::Denied:
-        return QStringLiteral("access denied (locked or refused)");
+        return u"access denied (locked or refused)"_s;
     case Status::Failed:
-        return QStringLiteral("keychain error");
+        return u"keychain error"_s;
     }
     return {};
 }

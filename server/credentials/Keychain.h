@@ -4,6 +4,8 @@
 
 namespace isobar {
 
+using namespace Qt::StringLiterals;
+
 // The OS keychain (Secret Service on Linux, through QtKeychain), one entry at a time.
 // Calls wait for the keychain on a local event loop, bounded by a timeout: they are for
 // start-up and the command line, never for the request path. Nothing is ever written to a
@@ -28,8 +30,7 @@ public:
     // A locked keyring may show a password prompt on a desktop: give a person time to answer.
     static constexpr int kDefaultTimeoutMs = 60'000;
 
-    explicit Keychain(QString service = QStringLiteral("isobar"),
-                      int timeoutMs = kDefaultTimeoutMs);
+    explicit Keychain(QString service = u"isobar"_s, int timeoutMs = kDefaultTimeoutMs);
 
     Result read(const QString &key) const;
     Result write(const QString &key, const QString &secret) const;

@@ -7,6 +7,8 @@
 #include <QScopeGuard>
 #include <QTcpSocket>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -79,8 +81,8 @@ void HttpConnection::armTimer()
 void HttpConnection::onTimeout()
 {
     if (m_inMessage) {
-        rejectAndClose(408, QStringLiteral("the request was not complete within %1 ms")
-                                .arg(m_limits.requestTimeoutMs));
+        rejectAndClose(
+            408, u"the request was not complete within %1 ms"_s.arg(m_limits.requestTimeoutMs));
     } else if (m_pending.empty()) {
         closeNow();
     }
@@ -112,11 +114,10 @@ void HttpConnection::processInput()
         m_input.remove(0, qsizetype(parsed));
         const auto error = HTTP_PARSER_ERRNO(&m_parser);
         if (m_limitStatus) {
-            rejectAndClose(
-                m_limitStatus,
-                m_limitStatus == 413 && m_headerBytes > m_limits.maxHeaderBytes
-                    ? QStringLiteral("request headers exceed %1 bytes").arg(m_limits.maxHeaderBytes)
-                    : QStringLiteral("request body exceeds %1 bytes").arg(m_limits.maxBodyBytes));
+            rejectAndClose(m_limitStatus,
+                           m_limitStatus == 413 && m_headerBytes > m_limits.maxHeaderBytes
+                               ? u"request headers exceed %1 bytes"_s.arg(m_limits.maxHeaderBytes)
+                               : u"request body exceeds %1 bytes"_s.arg(m_limits.maxBodyBytes));
             return;
         }
         if (error == HPE_PAUSED) {
@@ -126,12 +127,12 @@ void HttpConnection::processInput()
             continue;
         }
         if (error == HPE_HEADER_OVERFLOW) {
-            rejectAndClose(413, QStringLiteral("request headers are too large"));
+            rejectAndClose(413, u"request headers are too large"_s);
             return;
         }
         if (error != HPE_OK) {
-            rejectAndClose(400, QStringLiteral("malformed HTTP request: %1")
-                                    .arg(QLatin1String(http_errno_description(error))));
+            rejectAndClose(400, u"malformed HTTP request: %1"_s.arg(
+                                    QLatin1String(http_errno_description(error))));
             return;
         }
         if (parsed == 0)
@@ -267,12 +268,11 @@ void HttpConnection::dispatch()
         .then(this, answer)
         .onFailed(this,
                   [answer] {
-                      answer(HttpResponse::problem(
-                          500, QStringLiteral("the request could not be processed")));
+                      answer(HttpResponse::problem(500, u"the request could not be processed"_s));
                   })
         .onCanceled(this, [answer] {
             // A handler's promise died unfinished (a shutdown under way): still answer.
-            answer(HttpResponse::problem(503, QStringLiteral("the server is shutting down")));
+            answer(HttpResponse::problem(503, u"the server is shutting down"_s));
         });
 }
 

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 QString HttpRequest::baseUrl() const
@@ -18,7 +20,7 @@ QString HttpRequest::baseUrl() const
         });
     if (!plausible)
         host = QByteArrayLiteral("localhost:") + QByteArray::number(localPort);
-    return QStringLiteral("http://") + QString::fromLatin1(host);
+    return u"http://"_s + QString::fromLatin1(host);
 }
 
 HttpResponse &HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)
@@ -69,13 +71,13 @@ HttpResponse HttpResponse::bytes(QByteArray body, const QByteArray &contentType,
 HttpResponse HttpResponse::problem(int status, const QString &detail, const QString &field)
 {
     QJsonObject body{
-        {QStringLiteral("type"), QStringLiteral("about:blank")},
-        {QStringLiteral("title"), QString::fromLatin1(reasonPhrase(status))},
-        {QStringLiteral("status"), status},
-        {QStringLiteral("detail"), detail},
+        {u"type"_s, u"about:blank"_s},
+        {u"title"_s, QString::fromLatin1(reasonPhrase(status))},
+        {u"status"_s, status},
+        {u"detail"_s, detail},
     };
     if (!field.isEmpty())
-        body.insert(QStringLiteral("field"), field);
+        body.insert(u"field"_s, field);
     return bytes(QJsonDocument(body).toJson(QJsonDocument::Compact), "application/problem+json",
                  status);
 }

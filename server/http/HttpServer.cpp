@@ -3,6 +3,8 @@
 #include <QTcpSocket>
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -43,15 +45,15 @@ void HttpServer::acceptPending()
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
         const QHostAddress client = clientOf(socket->peerAddress());
         if (m_draining) {
-            refuse(socket, QStringLiteral("the server is shutting down"));
+            refuse(socket, u"the server is shutting down"_s);
             continue;
         }
         if (m_connections >= m_limits.maxConnections) {
-            refuse(socket, QStringLiteral("too many connections"));
+            refuse(socket, u"too many connections"_s);
             continue;
         }
         if (m_connectionsFrom.value(client) >= m_limits.maxConnectionsPerAddress) {
-            refuse(socket, QStringLiteral("too many connections from this address"));
+            refuse(socket, u"too many connections from this address"_s);
             continue;
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);

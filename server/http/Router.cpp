@@ -4,6 +4,8 @@
 
 #include <QUrl>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -87,15 +89,14 @@ QFuture<HttpResponse> Router::dispatch(const HttpRequest &request) const
     if (found.route)
         return answer(*found.route, request, found.params);
     if (!found.allowedMethods.isEmpty()) {
-        HttpResponse response = HttpResponse::problem(
-            405, QStringLiteral("%1 is not allowed on %2; use %3")
-                     .arg(QString::fromLatin1(request.method), request.path,
-                          QString::fromLatin1(found.allowedMethods.join(", "))));
+        HttpResponse response =
+            HttpResponse::problem(405, u"%1 is not allowed on %2; use %3"_s.arg(
+                                           QString::fromLatin1(request.method), request.path,
+                                           QString::fromLatin1(found.allowedMethods.join(", "))));
         response.setHeader("Allow", found.allowedMethods.join(", "));
         return readyResponse(std::move(response));
     }
-    return readyResponse(
-        HttpResponse::problem(404, QStringLiteral("no resource at %1").arg(request.path)));
+    return readyResponse(HttpResponse::problem(404, u"no resource at %1"_s.arg(request.path)));
 }
 
 } // namespace isobar

@@ -12,6 +12,8 @@
 #include <QRegularExpression>
 #include <QtConcurrent>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -21,9 +23,8 @@ Q_LOGGING_CATEGORY(lcUpload, "isobar.upload")
 // A name the Ingestor can judge by (extension, OFF-SENS_ prefix); never a path.
 bool isPlainFileName(const QString &name)
 {
-    static const QRegularExpression allowed(
-        QStringLiteral("^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,200}$"));
-    return allowed.match(name).hasMatch() && !name.contains(QStringLiteral(".."));
+    static const QRegularExpression allowed(u"^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,200}$"_s);
+    return allowed.match(name).hasMatch() && !name.contains(u".."_s);
 }
 
 QByteArray headerParameter(const QByteArray &header, const QByteArray &name)
@@ -54,7 +55,7 @@ UploadApi::Upload fromMultipart(const QByteArray &body, const QByteArray &bounda
         const qsizetype headersEnd = headersStart < 0 ? -1 : body.indexOf("\r\n\r\n", headersStart);
         const qsizetype next = headersEnd < 0 ? -1 : body.indexOf(partEnd, headersEnd);
         if (next < 0) {
-            *error = QStringLiteral("the multipart body is truncated or malformed");
+            *error = u"the multipart body is truncated or malformed"_s;
             return {};
         }
         QByteArray disposition;
@@ -69,7 +70,7 @@ UploadApi::Upload fromMultipart(const QByteArray &body, const QByteArray &bounda
             return {QString::fromUtf8(fileName), body.mid(headersEnd + 4, next - headersEnd - 4)};
         at = next + 2;
     }
-    *error = QStringLiteral("the multipart body holds no file part (a part with a filename)");
+    *error = u"the multipart body holds no file part (a part with a filename)"_s;
     return {};
 }
 
@@ -90,8 +91,8 @@ UploadApi::~UploadApi()
 
 void UploadApi::registerRoutes(Router &router)
 {
-    router.add("PUT", QStringLiteral("/api/upload"),
-               QStringLiteral("Load one CSV or JSON file (raw body or multipart) into the store"),
+    router.add("PUT", u"/api/upload"_s,
+               u"Load one CSV or JSON file (raw body or multipart) into the store"_s,
                [this](const HttpRequest &request, const RouteParams &) { return upload(request); });
 }
 
@@ -109,8 +110,7 @@ UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
     if (mediaType == "multipart/form-data") {
         const QByteArray boundary = headerParameter(contentType, "boundary");
         if (boundary.isEmpty() || boundary.size() > 70) {
-            *error = QStringLiteral(
-                "Content-Type multipart/form-data needs a boundary of 1 to 70 characters");
+            *error = u"Content-Type multipart/form-data needs a boundary of 1 to 70 characters"_s;
             return {};
         }
         upload = fromMultipart(request.body, boundary, error);
@@ -118,25 +118,24 @@ UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
             return {};
     } else {
         upload.content = request.body;
-        upload.fileName =
-            request.query.queryItemValue(QStringLiteral("filename"), QUrl::FullyDecoded);
+        upload.fileName = request.query.queryItemValue(u"filename"_s, QUrl::FullyDecoded);
         if (upload.fileName.isEmpty()) {
             if (mediaType == "text/csv")
-                upload.fileName = QStringLiteral("upload.csv");
+                upload.fileName = u"upload.csv"_s;
             else if (mediaType == "application/json")
-                upload.fileName = QStringLiteral("upload.json");
+                upload.fileName = u"upload.json"_s;
         }
     }
     upload.fileName = QFileInfo(upload.fileName).fileName(); // a client's folders mean nothing here
     if (upload.fileName.isEmpty()) {
-        *error = QStringLiteral("name the file: ?filename=NAME.csv|.json, Content-Type text/csv or "
-                                "application/json, or a multipart file part");
+        *error = u"name the file: ?filename=NAME.csv|.json, Content-Type text/csv or "
+                 "application/json, or a multipart file part"_s;
     } else if (!isPlainFileName(upload.fileName)
                || !(upload.fileName.endsWith(u".csv", Qt::CaseInsensitive)
                     || upload.fileName.endsWith(u".json", Qt::CaseInsensitive))) {
-        *error = QStringLiteral("'%1' is not a plain .csv or .json file name").arg(upload.fileName);
+        *error = u"'%1' is not a plain .csv or .json file name"_s.arg(upload.fileName);
     } else if (upload.content.isEmpty()) {
-        *error = QStringLiteral("the file is empty");
+        *error = u"the file is empty"_s;
     }
     return error->isEmpty() ? upload : Upload{};
 }
@@ -145,16 +144,15 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
 {
     if (!m_options.enabled) {
         return readyResponse(HttpResponse::problem(
-            403,
-            QStringLiteral("uploads are disabled on this server (start it with --enable-upload)")));
+            403, u"uploads are disabled on this server (start it with --enable-upload)"_s));
     }
     QString error;
     const Upload file = extract(request, &error);
     if (!error.isEmpty())
-        return readyResponse(HttpResponse::problem(400, error, QStringLiteral("file")));
+        return readyResponse(HttpResponse::problem(400, error, u"file"_s));
     if (m_pending.load() >= m_options.maxQueued) {
         HttpResponse busy =
-            HttpResponse::problem(503, QStringLiteral("too many uploads in progress; try again"));
+            HttpResponse::problem(503, u"too many uploads in progress; try again"_s);
         busy.setHeader("Retry-After", "5");
         return readyResponse(busy);
     }
@@ -163,8 +161,7 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
     QFuture<HttpResponse> done = QtConcurrent::run(&m_pool, [this, path = m_databasePath, file] {
         MetricsDatabase database;
         if (!database.open(path))
-            return HttpResponse::problem(503,
-                                         QStringLiteral("the store cannot be opened for writing"));
+            return HttpResponse::problem(503, u"the store cannot be opened for writing"_s);
         Ingestor ingestor(database.connection());
         IngestReport report;
         report.files << ingestor.ingestContent(file.content, file.fileName,
@@ -179,17 +176,16 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
         // fault.
         return HttpResponse::json(report.toJson(), report.filesFailed() == 0 ? 200 : 400);
     });
-    return done.then(QtFuture::Launch::Sync, [this, subject,
-                                              name = file.fileName](HttpResponse response) {
-        --m_pending;
-        qCInfo(lcUpload).noquote() << QStringLiteral("event=upload file=%1 status=%2 subject=%3")
-                                          .arg(name)
-                                          .arg(response.status)
-                                          .arg(subject.isEmpty() ? QStringLiteral("-") : subject);
-        if (response.status == 200 && m_changed)
-            QMetaObject::invokeMethod(&m_home, m_changed, Qt::QueuedConnection);
-        return response;
-    });
+    return done.then(
+        QtFuture::Launch::Sync, [this, subject, name = file.fileName](HttpResponse response) {
+            --m_pending;
+            qCInfo(lcUpload).noquote() << u"event=upload file=%1 status=%2 subject=%3"_s.arg(name)
+                                              .arg(response.status)
+                                              .arg(subject.isEmpty() ? u"-"_s : subject);
+            if (response.status == 200 && m_changed)
+                QMetaObject::invokeMethod(&m_home, m_changed, Qt::QueuedConnection);
+            return response;
+        });
 }
 
 void UploadApi::writePrometheus(PrometheusText &out) const
@@ -197,13 +193,12 @@ void UploadApi::writePrometheus(PrometheusText &out) const
     const Stats now = stats();
     out.family(prometheus::kIngestFiles, "counter",
                "Files ingested through the upload API, by outcome.");
-    out.sample(prometheus::kIngestFiles, {{u"outcome"_qs, u"ok"_qs}}, double(now.filesOk));
-    out.sample(prometheus::kIngestFiles, {{u"outcome"_qs, u"failed"_qs}}, double(now.filesFailed));
+    out.sample(prometheus::kIngestFiles, {{u"outcome"_s, u"ok"_s}}, double(now.filesOk));
+    out.sample(prometheus::kIngestFiles, {{u"outcome"_s, u"failed"_s}}, double(now.filesFailed));
     out.family(prometheus::kIngestPoints, "counter", "Points stored through the upload API.");
-    out.sample(prometheus::kIngestPoints, {{u"change"_qs, u"inserted"_qs}},
+    out.sample(prometheus::kIngestPoints, {{u"change"_s, u"inserted"_s}},
                double(now.pointsInserted));
-    out.sample(prometheus::kIngestPoints, {{u"change"_qs, u"updated"_qs}},
-               double(now.pointsUpdated));
+    out.sample(prometheus::kIngestPoints, {{u"change"_s, u"updated"_s}}, double(now.pointsUpdated));
 }
 
 } // namespace isobar

@@ -13,11 +13,13 @@
 #include <cmath>
 #include <map>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 
-const QString kTimeseriesBase = QStringLiteral("/api/public/timeseries");
+const QString kTimeseriesBase = u"/api/public/timeseries"_s;
 
 // The drill-down: collection name and path parameter of each level, in order.
 struct Level {
@@ -31,15 +33,15 @@ constexpr Level kLevels[] = {
 };
 constexpr int kLevelCount = int(std::size(kLevels));
 
-const QStringList kSeriesFilters = {u"stratum"_qs, u"age"_qs, u"sex"_qs};
+const QStringList kSeriesFilters = {u"stratum"_s, u"age"_s, u"sex"_s};
 
 // "/themes/<theme>/sub_themes/<sub_theme>" for the levels above `level`.
 QString pathPattern(int level)
 {
     QString path = kTimeseriesBase;
     for (int i = 0; i < level; ++i)
-        path += QStringLiteral("/%1/<%2>")
-                    .arg(QLatin1String(kLevels[i].collection), QLatin1String(kLevels[i].parameter));
+        path += u"/%1/<%2>"_s.arg(QLatin1String(kLevels[i].collection),
+                                  QLatin1String(kLevels[i].parameter));
     return path;
 }
 
@@ -48,10 +50,9 @@ QString concretePath(int level, const RouteParams &params)
 {
     QString path = kTimeseriesBase;
     for (int i = 0; i < level; ++i)
-        path +=
-            QStringLiteral("/%1/%2").arg(QLatin1String(kLevels[i].collection),
-                                         QString::fromLatin1(QUrl::toPercentEncoding(
-                                             params.value(QLatin1String(kLevels[i].parameter)))));
+        path += u"/%1/%2"_s.arg(QLatin1String(kLevels[i].collection),
+                                QString::fromLatin1(QUrl::toPercentEncoding(
+                                    params.value(QLatin1String(kLevels[i].parameter)))));
     return path;
 }
 
@@ -150,8 +151,8 @@ QByteArray pointsJson(const QList<PublicPoint> &points)
 QString pageUrl(const HttpRequest &request, int page)
 {
     QUrlQuery query = request.query;
-    query.removeAllQueryItems(u"page"_qs);
-    query.addQueryItem(u"page"_qs, QString::number(page));
+    query.removeAllQueryItems(u"page"_s);
+    query.addQueryItem(u"page"_s, QString::number(page));
     return request.baseUrl() + request.path + u'?' + query.toString(QUrl::FullyEncoded);
 }
 
@@ -188,39 +189,37 @@ void MetricsApi::registerRoutes(Router &router)
     for (int level = 0; level < kLevelCount; ++level) {
         const QString list = pathPattern(level) + u'/' + QLatin1String(kLevels[level].collection);
         router.add("GET", list,
-                   QStringLiteral("List the %1 with public data")
-                       .arg(QLatin1String(kLevels[level].collection)),
+                   u"List the %1 with public data"_s.arg(QLatin1String(kLevels[level].collection)),
                    cached([this, level](const HttpRequest &r, const RouteParams &p) {
                        return catalogueList(level, r, p);
                    }));
-        const QString detail =
-            list + QStringLiteral("/<%1>").arg(QLatin1String(kLevels[level].parameter));
+        const QString detail = list + u"/<%1>"_s.arg(QLatin1String(kLevels[level].parameter));
         if (level + 1 < kLevelCount) {
-            router.add("GET", detail,
-                       QStringLiteral("One %1, linking to its %2")
-                           .arg(QLatin1String(kLevels[level].parameter),
-                                QLatin1String(kLevels[level + 1].collection)),
-                       cached([this, level](const HttpRequest &r, const RouteParams &p) {
-                           return catalogueDetail(level, r, p);
-                       }));
+            router.add(
+                "GET", detail,
+                u"One %1, linking to its %2"_s.arg(QLatin1String(kLevels[level].parameter),
+                                                   QLatin1String(kLevels[level + 1].collection)),
+                cached([this, level](const HttpRequest &r, const RouteParams &p) {
+                    return catalogueDetail(level, r, p);
+                }));
         } else {
-            router.add("GET", detail, QStringLiteral("Paginated public points of one metric"),
+            router.add("GET", detail, u"Paginated public points of one metric"_s,
                        cached([this](const HttpRequest &r, const RouteParams &p) {
                            return timeseriesPoints(r, p);
                        }));
         }
     }
-    router.add("GET", u"/api/v1/catalogue"_qs,
-               u"Every metric and area with public time series, in one answer"_qs,
+    router.add("GET", u"/api/v1/catalogue"_s,
+               u"Every metric and area with public time series, in one answer"_s,
                cached([this](const HttpRequest &r, const RouteParams &) { return catalogue(r); }));
-    router.add("GET", u"/api/headlines/v3"_qs, u"Latest headline value of a headline metric"_qs,
+    router.add("GET", u"/api/headlines/v3"_s, u"Latest headline value of a headline metric"_s,
                cached([this](const HttpRequest &r, const RouteParams &) { return headline(r); }));
-    router.add("GET", u"/api/trends/v3"_qs,
-               u"Latest change of a metric with its direction and colour"_qs,
+    router.add("GET", u"/api/trends/v3"_s,
+               u"Latest change of a metric with its direction and colour"_s,
                cached([this](const HttpRequest &r, const RouteParams &) { return trend(r); }));
-    router.add("POST", u"/api/tables/v4"_qs, u"Plots as a table, newest date first"_qs,
+    router.add("POST", u"/api/tables/v4"_s, u"Plots as a table, newest date first"_s,
                cached([this](const HttpRequest &r, const RouteParams &) { return table(r); }));
-    router.add("POST", u"/api/downloads/v2"_qs, u"Plot points as JSON or CSV"_qs,
+    router.add("POST", u"/api/downloads/v2"_s, u"Plot points as JSON or CSV"_s,
                cached([this](const HttpRequest &r, const RouteParams &) { return download(r); }));
 }
 
@@ -237,16 +236,15 @@ QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &re
             && query.childNames(CatalogueLevel(level - 1), parents.first(level - 1))
                        .indexOf(parents.constLast())
                    < 0)
-            throw ApiError{
-                404,
-                QStringLiteral("no %1 named '%2'")
-                    .arg(QLatin1String(kLevels[level - 1].parameter), parents.constLast()),
-                QLatin1String(kLevels[level - 1].parameter)};
+            throw ApiError{404,
+                           u"no %1 named '%2'"_s.arg(QLatin1String(kLevels[level - 1].parameter),
+                                                     parents.constLast()),
+                           QLatin1String(kLevels[level - 1].parameter)};
         QJsonArray items;
         for (const QString &name : query.childNames(CatalogueLevel(level), parents)) {
             items.append(QJsonObject{
-                {u"name"_qs, name},
-                {u"link"_qs, QString(base + QString::fromLatin1(QUrl::toPercentEncoding(name)))},
+                {u"name"_s, name},
+                {u"link"_s, QString(base + QString::fromLatin1(QUrl::toPercentEncoding(name)))},
             });
         }
         return HttpResponse::json(items);
@@ -260,15 +258,15 @@ QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)
     return m_runner.run([](MetricsQuery &query) {
         QJsonArray results;
         for (const CatalogueEntry &entry : query.catalogue()) {
-            results.append(QJsonObject{{u"theme"_qs, entry.theme},
-                                       {u"sub_theme"_qs, entry.subTheme},
-                                       {u"topic"_qs, entry.topic},
-                                       {u"geography_type"_qs, entry.geographyType},
-                                       {u"geography"_qs, entry.geography},
-                                       {u"metric"_qs, entry.metric}});
+            results.append(QJsonObject{{u"theme"_s, entry.theme},
+                                       {u"sub_theme"_s, entry.subTheme},
+                                       {u"topic"_s, entry.topic},
+                                       {u"geography_type"_s, entry.geographyType},
+                                       {u"geography"_s, entry.geography},
+                                       {u"metric"_s, entry.metric}});
         }
         return HttpResponse::json(
-            QJsonObject{{u"count"_qs, double(results.size())}, {u"results"_qs, results}});
+            QJsonObject{{u"count"_s, double(results.size())}, {u"results"_s, results}});
     });
 }
 
@@ -284,11 +282,11 @@ QFuture<HttpResponse> MetricsApi::catalogueDetail(int level, const HttpRequest &
         if (query.childNames(CatalogueLevel(level), values.first(level)).indexOf(values.constLast())
             < 0)
             throw ApiError{404,
-                           QStringLiteral("no %1 named '%2'")
-                               .arg(QLatin1String(kLevels[level].parameter), values.constLast()),
+                           u"no %1 named '%2'"_s.arg(QLatin1String(kLevels[level].parameter),
+                                                     values.constLast()),
                            QLatin1String(kLevels[level].parameter)};
         return HttpResponse::json(QJsonObject{
-            {u"name"_qs, values.constLast()},
+            {u"name"_s, values.constLast()},
             {QLatin1String(kLevels[level + 1].collection), next},
         });
     });
@@ -297,28 +295,28 @@ QFuture<HttpResponse> MetricsApi::catalogueDetail(int level, const HttpRequest &
 QFuture<HttpResponse> MetricsApi::timeseriesPoints(const HttpRequest &request,
                                                    const RouteParams &params)
 {
-    const QueryParameters query(request.query, {u"page"_qs, u"page_size"_qs, u"stratum"_qs,
-                                                u"sex"_qs, u"age"_qs, u"year"_qs, u"epiweek"_qs,
-                                                u"date"_qs, u"date_from"_qs, u"date_to"_qs});
-    const int page = query.integer(u"page"_qs, 1, 1'000'000'000).value_or(1);
-    const int pageSize = query.integer(u"page_size"_qs, 1, 365).value_or(5);
+    const QueryParameters query(request.query,
+                                {u"page"_s, u"page_size"_s, u"stratum"_s, u"sex"_s, u"age"_s,
+                                 u"year"_s, u"epiweek"_s, u"date"_s, u"date_from"_s, u"date_to"_s});
+    const int page = query.integer(u"page"_s, 1, 1'000'000'000).value_or(1);
+    const int pageSize = query.integer(u"page_size"_s, 1, 365).value_or(5);
     PointSelection selection;
-    selection.theme = params.value(u"theme"_qs);
-    selection.subTheme = params.value(u"sub_theme"_qs);
-    selection.topic = params.value(u"topic"_qs);
-    selection.geographyType = params.value(u"geography_type"_qs);
-    selection.geography = params.value(u"geography"_qs);
-    selection.metric = params.value(u"metric"_qs);
-    selection.stratum = query.text(u"stratum"_qs);
-    selection.sex = query.text(u"sex"_qs);
-    selection.age = query.text(u"age"_qs);
-    selection.year = query.integer(u"year"_qs, 1900, 2200);
-    selection.epiweek = query.integer(u"epiweek"_qs, 1, 53);
-    selection.date = query.date(u"date"_qs);
-    selection.from = query.date(u"date_from"_qs);
-    selection.to = query.date(u"date_to"_qs);
+    selection.theme = params.value(u"theme"_s);
+    selection.subTheme = params.value(u"sub_theme"_s);
+    selection.topic = params.value(u"topic"_s);
+    selection.geographyType = params.value(u"geography_type"_s);
+    selection.geography = params.value(u"geography"_s);
+    selection.metric = params.value(u"metric"_s);
+    selection.stratum = query.text(u"stratum"_s);
+    selection.sex = query.text(u"sex"_s);
+    selection.age = query.text(u"age"_s);
+    selection.year = query.integer(u"year"_s, 1900, 2200);
+    selection.epiweek = query.integer(u"epiweek"_s, 1, 53);
+    selection.date = query.date(u"date"_s);
+    selection.from = query.date(u"date_from"_s);
+    selection.to = query.date(u"date_to"_s);
     if (selection.from && selection.to && *selection.to < *selection.from)
-        throw ApiError{400, u"date_to is before date_from"_qs, u"date_to"_qs};
+        throw ApiError{400, u"date_to is before date_from"_s, u"date_to"_s};
 
     const QStringList path = parentValues(kLevelCount, params);
     const QString previousUrl = page > 1 ? pageUrl(request, page - 1) : QString();
@@ -327,25 +325,23 @@ QFuture<HttpResponse> MetricsApi::timeseriesPoints(const HttpRequest &request,
         if (store.childNames(CatalogueLevel::Metric, path.first(kLevelCount - 1))
                 .indexOf(selection.metric)
             < 0)
-            throw ApiError{404,
-                           QStringLiteral("no metric '%1' under this path").arg(selection.metric),
-                           u"metric"_qs};
+            throw ApiError{404, u"no metric '%1' under this path"_s.arg(selection.metric),
+                           u"metric"_s};
         qint64 total = 0;
         const QList<PublicPoint> points =
             store.points(selection, qint64(page - 1) * pageSize, pageSize, &total);
         const qint64 pages = qMax<qint64>(1, (total + pageSize - 1) / pageSize);
         if (page > pages)
-            throw ApiError{
-                400,
-                QStringLiteral("page %1 is out of range; there are %2 pages").arg(page).arg(pages),
-                u"page"_qs};
+            throw ApiError{400,
+                           u"page %1 is out of range; there are %2 pages"_s.arg(page).arg(pages),
+                           u"page"_s};
         // "results" sorts last, so the envelope ends with its empty array: put the points there.
         QByteArray body =
             QJsonDocument(QJsonObject{
-                              {u"count"_qs, total},
-                              {u"next"_qs, page < pages ? QJsonValue(nextUrl) : QJsonValue()},
-                              {u"previous"_qs, page > 1 ? QJsonValue(previousUrl) : QJsonValue()},
-                              {u"results"_qs, QJsonArray()},
+                              {u"count"_s, total},
+                              {u"next"_s, page < pages ? QJsonValue(nextUrl) : QJsonValue()},
+                              {u"previous"_s, page > 1 ? QJsonValue(previousUrl) : QJsonValue()},
+                              {u"results"_s, QJsonArray()},
                           })
                 .toJson(QJsonDocument::Compact);
         body.chop(3); // "[]}"
@@ -359,19 +355,18 @@ namespace {
 PointSelection selectionFrom(const QueryParameters &query, const QString &metricParameter)
 {
     PointSelection selection;
-    selection.topic = query.requiredText(u"topic"_qs);
+    selection.topic = query.requiredText(u"topic"_s);
     selection.metric = query.requiredText(metricParameter);
-    selection.geography = query.text(u"geography"_qs);
-    selection.geographyType = query.text(u"geography_type"_qs);
-    selection.stratum = query.text(u"stratum"_qs);
-    selection.age = query.text(u"age"_qs);
-    selection.sex = query.text(u"sex"_qs);
+    selection.geography = query.text(u"geography"_s);
+    selection.geographyType = query.text(u"geography_type"_s);
+    selection.stratum = query.text(u"stratum"_s);
+    selection.age = query.text(u"age"_s);
+    selection.sex = query.text(u"sex"_s);
     return selection;
 }
 
 const QStringList kHeadlineParameters = {
-    u"topic"_qs,   u"metric"_qs, u"geography"_qs, u"geography_type"_qs,
-    u"stratum"_qs, u"age"_qs,    u"sex"_qs};
+    u"topic"_s, u"metric"_s, u"geography"_s, u"geography_type"_s, u"stratum"_s, u"age"_s, u"sex"_s};
 
 // The latest public value of a metric, whichever kind it is: (value, period end).
 std::optional<std::pair<double, QDate>>
@@ -380,12 +375,12 @@ latestValue(MetricsQuery &store, const PointSelection &selection, const QString 
     bool inTopic = false;
     const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
     if (!info)
-        throw ApiError{400, QStringLiteral("unknown metric '%1'").arg(selection.metric), parameter};
+        throw ApiError{400, u"unknown metric '%1'"_s.arg(selection.metric), parameter};
     if (!inTopic)
-        throw ApiError{400,
-                       QStringLiteral("metric '%1' does not belong to topic '%2'")
-                           .arg(selection.metric, selection.topic),
-                       u"topic"_qs};
+        throw ApiError{
+            400,
+            u"metric '%1' does not belong to topic '%2'"_s.arg(selection.metric, selection.topic),
+            u"topic"_s};
     if (info->kind == SeriesKind::Headline) {
         if (const auto headline = store.latestHeadline(selection))
             return std::pair(headline->value, headline->periodEnd);
@@ -400,22 +395,21 @@ latestValue(MetricsQuery &store, const PointSelection &selection, const QString 
 QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
 {
     const QueryParameters query(request.query, kHeadlineParameters);
-    const PointSelection selection = selectionFrom(query, u"metric"_qs);
+    const PointSelection selection = selectionFrom(query, u"metric"_s);
     return m_runner.run([selection](MetricsQuery &store) {
         bool inTopic = false;
         const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
         if (info && inTopic && info->kind != SeriesKind::Headline)
             throw ApiError{400,
-                           QStringLiteral("'%1' is a time-series metric; headlines serve "
-                                          "headline metrics only")
-                               .arg(selection.metric),
-                           u"metric"_qs};
-        const auto latest = latestValue(store, selection, u"metric"_qs);
+                           u"'%1' is a time-series metric; headlines serve "
+                           "headline metrics only"_s.arg(selection.metric),
+                           u"metric"_s};
+        const auto latest = latestValue(store, selection, u"metric"_s);
         if (!latest)
-            throw ApiError{404, u"no public headline data for this selection"_qs, {}};
+            throw ApiError{404, u"no public headline data for this selection"_s, {}};
         return HttpResponse::json(QJsonObject{
-            {u"value"_qs, latest->first},
-            {u"period_end"_qs, latest->second.toString(Qt::ISODate)},
+            {u"value"_s, latest->first},
+            {u"period_end"_s, latest->second.toString(Qt::ISODate)},
         });
     });
 }
@@ -423,25 +417,25 @@ QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
 QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
 {
     const QueryParameters query(request.query,
-                                kHeadlineParameters + QStringList{u"percentage_metric"_qs});
-    const PointSelection selection = selectionFrom(query, u"metric"_qs);
+                                kHeadlineParameters + QStringList{u"percentage_metric"_s});
+    const PointSelection selection = selectionFrom(query, u"metric"_s);
     PointSelection percentage = selection;
-    percentage.metric = query.requiredText(u"percentage_metric"_qs);
+    percentage.metric = query.requiredText(u"percentage_metric"_s);
     return m_runner.run([selection, percentage](MetricsQuery &store) {
-        const auto change = latestValue(store, selection, u"metric"_qs);
-        const auto percent = latestValue(store, percentage, u"percentage_metric"_qs);
+        const auto change = latestValue(store, selection, u"metric"_s);
+        const auto percent = latestValue(store, percentage, u"percentage_metric"_s);
         if (!change || !percent)
-            throw ApiError{404, u"no public trend data for this selection"_qs, {}};
+            throw ApiError{404, u"no public trend data for this selection"_s, {}};
         const TrendDirection direction = trendDirection(change->first);
         return HttpResponse::json(QJsonObject{
-            {u"metric_name"_qs, selection.metric},
-            {u"metric_value"_qs, change->first},
-            {u"metric_period_end"_qs, change->second.toString(Qt::ISODate)},
-            {u"percentage_metric_name"_qs, percentage.metric},
-            {u"percentage_metric_value"_qs, percent->first},
-            {u"percentage_metric_period_end"_qs, percent->second.toString(Qt::ISODate)},
-            {u"direction"_qs, directionName(direction)},
-            {u"colour"_qs, trendColour(direction, trendPolarity(selection.metric))},
+            {u"metric_name"_s, selection.metric},
+            {u"metric_value"_s, change->first},
+            {u"metric_period_end"_s, change->second.toString(Qt::ISODate)},
+            {u"percentage_metric_name"_s, percentage.metric},
+            {u"percentage_metric_value"_s, percent->first},
+            {u"percentage_metric_period_end"_s, percent->second.toString(Qt::ISODate)},
+            {u"direction"_s, directionName(direction)},
+            {u"colour"_s, trendColour(direction, trendPolarity(selection.metric))},
         });
     });
 }
@@ -455,23 +449,21 @@ QList<PublicPoint> MetricsApi::plotPoints(MetricsQuery &query, const PlotRequest
         query.points(plot.selection, 0, m_options.maxRowsPerRequest + 1, &total);
     if (total > m_options.maxRowsPerRequest)
         throw ApiError{400,
-                       QStringLiteral("plot %1 selects %2 points, more than the limit of %3; "
-                                      "narrow the dates or filters")
-                           .arg(index)
+                       u"plot %1 selects %2 points, more than the limit of %3; "
+                       "narrow the dates or filters"_s.arg(index)
                            .arg(total)
                            .arg(m_options.maxRowsPerRequest),
-                       QStringLiteral("plots[%1]").arg(index)};
+                       u"plots[%1]"_s.arg(index)};
     return points;
 }
 
 QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
 {
     const QJsonObject body = parseJsonBody(request.body);
-    const QString xAxis = body.value(u"x_axis").toString(u"date"_qs);
+    const QString xAxis = body.value(u"x_axis").toString(u"date"_s);
     if (xAxis != u"date")
-        throw ApiError{
-            400, QStringLiteral("x_axis '%1' is not supported by tables; use 'date'").arg(xAxis),
-            u"x_axis"_qs};
+        throw ApiError{400, u"x_axis '%1' is not supported by tables; use 'date'"_s.arg(xAxis),
+                       u"x_axis"_s};
     const QList<PlotRequest> plots = parsePlots(body, QDate::currentDate(), m_options.plots);
     return m_runner.run([this, plots](MetricsQuery &store) {
         // date -> one value slot per plot, so every row lists every plot in request order.
@@ -521,11 +513,10 @@ QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
 QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
 {
     const QJsonObject body = parseJsonBody(request.body);
-    const QString format = body.value(u"file_format").toString(u"json"_qs);
+    const QString format = body.value(u"file_format").toString(u"json"_s);
     if (format != u"json" && format != u"csv")
-        throw ApiError{400,
-                       QStringLiteral("file_format must be 'json' or 'csv', got '%1'").arg(format),
-                       u"file_format"_qs};
+        throw ApiError{400, u"file_format must be 'json' or 'csv', got '%1'"_s.arg(format),
+                       u"file_format"_s};
     const QList<PlotRequest> plots = parsePlots(body, QDate::currentDate(), m_options.plots);
     return m_runner.run([this, plots, format](MetricsQuery &store) {
         QList<PublicPoint> all;

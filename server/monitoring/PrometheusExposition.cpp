@@ -5,13 +5,15 @@
 #include <QFile>
 #include <unistd.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 
 qint64 residentMemoryBytes()
 {
-    QFile statm(QStringLiteral("/proc/self/statm"));
+    QFile statm(u"/proc/self/statm"_s);
     if (!statm.open(QIODevice::ReadOnly))
         return 0;
     const QList<QByteArray> fields = statm.readAll().split(' ');
@@ -32,8 +34,7 @@ QByteArray PrometheusExposition::text() const
 
 void PrometheusExposition::registerRoute(Router &router) const
 {
-    router.add("GET", QStringLiteral("/metrics"),
-               QStringLiteral("Process metrics in Prometheus text format"),
+    router.add("GET", u"/metrics"_s, u"Process metrics in Prometheus text format"_s,
                [this](const HttpRequest &, const RouteParams &) {
                    return readyResponse(
                        HttpResponse::bytes(text(), "text/plain; version=0.0.4; charset=utf-8"));

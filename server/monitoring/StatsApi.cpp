@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -30,18 +32,17 @@ QString parameter(const HttpRequest &request, const QString &name)
 // from/to, checked up front: a bad range is the caller's 400, never a query.
 TimeRange timeRange(const HttpRequest &request, qint64 nowMs)
 {
-    const QString to = parameter(request, QStringLiteral("to"));
-    const QString from = parameter(request, QStringLiteral("from"));
+    const QString to = parameter(request, u"to"_s);
+    const QString from = parameter(request, u"from"_s);
     TimeRange range{0, nowMs};
     if (!to.isEmpty()) {
         const auto parsed = StatsApi::parseTime(to, nowMs);
         if (!parsed)
             throw ApiError(
                 400,
-                QStringLiteral(
-                    "'%1' is not a time: use now, now-1h, 2026-11-25 or 2026-11-25T10:00:00Z")
-                    .arg(to),
-                QStringLiteral("to"));
+                u"'%1' is not a time: use now, now-1h, 2026-11-25 or 2026-11-25T10:00:00Z"_s.arg(
+                    to),
+                u"to"_s);
         range.toMs = *parsed;
     }
     range.fromMs = range.toMs - kDayMs;
@@ -50,17 +51,15 @@ TimeRange timeRange(const HttpRequest &request, qint64 nowMs)
         if (!parsed)
             throw ApiError(
                 400,
-                QStringLiteral(
-                    "'%1' is not a time: use now-15m, now-7d, 2026-11-25 or 2026-11-25T10:00:00Z")
+                u"'%1' is not a time: use now-15m, now-7d, 2026-11-25 or 2026-11-25T10:00:00Z"_s
                     .arg(from),
-                QStringLiteral("from"));
+                u"from"_s);
         range.fromMs = *parsed;
     }
     if (range.fromMs >= range.toMs)
-        throw ApiError(400, QStringLiteral("to must be after from"), QStringLiteral("to"));
+        throw ApiError(400, u"to must be after from"_s, u"to"_s);
     if (range.toMs - range.fromMs > kMaxRangeMs)
-        throw ApiError(400, QStringLiteral("the range may span at most 400 days"),
-                       QStringLiteral("from"));
+        throw ApiError(400, u"the range may span at most 400 days"_s, u"from"_s);
     return range;
 }
 
@@ -73,12 +72,9 @@ int boundedInteger(const HttpRequest &request, const QString &name, int fallback
     bool ok = false;
     const int value = text.toInt(&ok);
     if (!ok || value < minimum || value > maximum)
-        throw ApiError(400,
-                       QStringLiteral("%1 must be a whole number from %2 to %3")
-                           .arg(name)
-                           .arg(minimum)
-                           .arg(maximum),
-                       name);
+        throw ApiError(
+            400, u"%1 must be a whole number from %2 to %3"_s.arg(name).arg(minimum).arg(maximum),
+            name);
     return value;
 }
 
@@ -88,8 +84,7 @@ QString choice(const HttpRequest &request, const QString &name, const QStringLis
     if (value.isEmpty())
         return allowed.constFirst();
     if (!allowed.contains(value))
-        throw ApiError(400, QStringLiteral("%1 must be one of: %2").arg(name, allowed.join(u", ")),
-                       name);
+        throw ApiError(400, u"%1 must be one of: %2"_s.arg(name, allowed.join(u", ")), name);
     return value;
 }
 
@@ -108,7 +103,7 @@ StatsApi::StatsApi(QueryRunner &runner, RequestStats::Options options, Clock clo
 
 std::optional<qint64> StatsApi::parseTime(const QString &text, qint64 nowMs)
 {
-    static const QRegularExpression relative(QStringLiteral("^now(?:-(\\d{1,6})([smhd]))?$"));
+    static const QRegularExpression relative(u"^now(?:-(\\d{1,6})([smhd]))?$"_s);
     if (const auto match = relative.match(text); match.hasMatch()) {
         if (match.captured(1).isEmpty())
             return nowMs;
@@ -125,25 +120,24 @@ std::optional<qint64> StatsApi::parseTime(const QString &text, qint64 nowMs)
         return QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
     const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (time.isValid()
-        && (text.endsWith(u'Z')
-            || text.contains(QRegularExpression(QStringLiteral("[+-]\\d\\d:?\\d\\d$")))))
+        && (text.endsWith(u'Z') || text.contains(QRegularExpression(u"[+-]\\d\\d:?\\d\\d$"_s))))
         return time.toMSecsSinceEpoch();
     return std::nullopt; // a time without a zone is ambiguous: refuse rather than guess
 }
 
 void StatsApi::registerRoutes(Router &router)
 {
-    router.add("GET", QStringLiteral("/api/v1/stats/summary"),
-               QStringLiteral("Requests, status ratios, no-go flag and latency per endpoint"),
+    router.add("GET", u"/api/v1/stats/summary"_s,
+               u"Requests, status ratios, no-go flag and latency per endpoint"_s,
                [this](const HttpRequest &r, const RouteParams &) { return summary(r); });
-    router.add("GET", QStringLiteral("/api/v1/stats/timeline"),
-               QStringLiteral("Requests by status class and latency percentiles per hour or day"),
+    router.add("GET", u"/api/v1/stats/timeline"_s,
+               u"Requests by status class and latency percentiles per hour or day"_s,
                [this](const HttpRequest &r, const RouteParams &) { return timeline(r); });
-    router.add("GET", QStringLiteral("/api/v1/stats/geography"),
-               QStringLiteral("Weather requests per cache cell (JSON or GeoJSON)"),
+    router.add("GET", u"/api/v1/stats/geography"_s,
+               u"Weather requests per cache cell (JSON or GeoJSON)"_s,
                [this](const HttpRequest &r, const RouteParams &) { return geography(r); });
-    router.add("GET", QStringLiteral("/api/v1/stats/users"),
-               QStringLiteral("Requests per token subject with first/last seen and errors"),
+    router.add("GET", u"/api/v1/stats/users"_s,
+               u"Requests per token subject with first/last seen and errors"_s,
                [this](const HttpRequest &r, const RouteParams &) { return users(r); });
 }
 
@@ -159,19 +153,18 @@ QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)
 QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
 {
     const TimeRange range = timeRange(request, m_clock());
-    const QString bucket =
-        choice(request, QStringLiteral("bucket"), {QStringLiteral("hour"), QStringLiteral("day")});
-    const QString endpoint = parameter(request, QStringLiteral("endpoint"));
+    const QString bucket = choice(request, u"bucket"_s, {u"hour"_s, u"day"_s});
+    const QString endpoint = parameter(request, u"endpoint"_s);
     return m_runner.run([range, bucket, endpoint, options = m_options](MetricsQuery &query) {
         const QJsonArray buckets =
             RequestStats(query.database(), options)
                 .timeline(range.fromMs, range.toMs, bucket == u"day" ? 24 : 1, endpoint);
-        QJsonObject answer{{u"from"_qs, iso(range.fromMs)},
-                           {u"to"_qs, iso(range.toMs)},
-                           {u"bucket"_qs, bucket},
-                           {u"buckets"_qs, buckets}};
+        QJsonObject answer{{u"from"_s, iso(range.fromMs)},
+                           {u"to"_s, iso(range.toMs)},
+                           {u"bucket"_s, bucket},
+                           {u"buckets"_s, buckets}};
         if (!endpoint.isEmpty())
-            answer.insert(u"endpoint"_qs, endpoint);
+            answer.insert(u"endpoint"_s, endpoint);
         return HttpResponse::json(answer);
     });
 }
@@ -179,10 +172,9 @@ QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
 QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)
 {
     const TimeRange range = timeRange(request, m_clock());
-    const QString format = choice(request, QStringLiteral("format"),
-                                  {QStringLiteral("json"), QStringLiteral("geojson")});
+    const QString format = choice(request, u"format"_s, {u"json"_s, u"geojson"_s});
     // A month of worldwide traffic touches ~100k cells: the answer stays bounded.
-    const int limit = boundedInteger(request, QStringLiteral("limit"), 10'000, 1, 100'000);
+    const int limit = boundedInteger(request, u"limit"_s, 10'000, 1, 100'000);
     return m_runner.run([range, format, limit, options = m_options](MetricsQuery &query) {
         const QList<CellCount> cells =
             RequestStats(query.database(), options).busiestCells(range.fromMs, range.toMs, limit);
@@ -197,12 +189,12 @@ QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)
 QFuture<HttpResponse> StatsApi::users(const HttpRequest &request)
 {
     const TimeRange range = timeRange(request, m_clock());
-    const int limit = boundedInteger(request, QStringLiteral("limit"), 100, 1, 10'000);
+    const int limit = boundedInteger(request, u"limit"_s, 100, 1, 10'000);
     return m_runner.run([range, limit, options = m_options](MetricsQuery &query) {
         const QJsonArray users =
             RequestStats(query.database(), options).users(range.fromMs, range.toMs, limit);
         return HttpResponse::json(QJsonObject{
-            {u"from"_qs, iso(range.fromMs)}, {u"to"_qs, iso(range.toMs)}, {u"users"_qs, users}});
+            {u"from"_s, iso(range.fromMs)}, {u"to"_s, iso(range.toMs)}, {u"users"_s, users}});
     });
 }
 

@@ -4,6 +4,8 @@
 #include "PrometheusText.h"
 #include "RequestLog.h"
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 void TrafficCounters::count(const QString &route, const QByteArray &method, int status,
@@ -25,9 +27,9 @@ void TrafficCounters::writePrometheus(PrometheusText &out) const
     for (auto it = m_requests.cbegin(); it != m_requests.cend(); ++it) {
         for (auto status = it->cbegin(); status != it->cend(); ++status) {
             out.sample(prometheus::kHttpRequests,
-                       {{u"route"_qs, it.key().first},
-                        {u"method"_qs, QString::fromLatin1(it.key().second)},
-                        {u"status"_qs, QString::number(status.key())}},
+                       {{u"route"_s, it.key().first},
+                        {u"method"_s, QString::fromLatin1(it.key().second)},
+                        {u"status"_s, QString::number(status.key())}},
                        double(status.value()));
         }
     }
@@ -41,12 +43,12 @@ void TrafficCounters::writePrometheus(PrometheusText &out) const
         for (int i = 0; i < bounds.size(); ++i) {
             cumulative += it->buckets[i];
             out.sample(bucket,
-                       {{u"route"_qs, route}, {u"le"_qs, QString::number(double(bounds[i]) / 1e6)}},
+                       {{u"route"_s, route}, {u"le"_s, QString::number(double(bounds[i]) / 1e6)}},
                        double(cumulative));
         }
-        out.sample(bucket, {{u"route"_qs, route}, {u"le"_qs, u"+Inf"_qs}}, double(it->count));
-        out.sample(sum, {{u"route"_qs, route}}, it->sumSeconds);
-        out.sample(count, {{u"route"_qs, route}}, double(it->count));
+        out.sample(bucket, {{u"route"_s, route}, {u"le"_s, u"+Inf"_s}}, double(it->count));
+        out.sample(sum, {{u"route"_s, route}}, it->sumSeconds);
+        out.sample(count, {{u"route"_s, route}}, double(it->count));
     }
 }
 

@@ -12,6 +12,8 @@
 #include <QScopeGuard>
 #include <QTimer>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -23,8 +25,8 @@ constexpr qint64 kDayMs = qint64{24} * 3600 * 1000;
 std::optional<qint64> parseHttpDate(const QByteArray &value)
 {
     // RFC 9110 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT"
-    const QDateTime parsed = QLocale::c().toDateTime(
-        QString::fromLatin1(value).trimmed(), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    const QDateTime parsed = QLocale::c().toDateTime(QString::fromLatin1(value).trimmed(),
+                                                     u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s);
     if (!parsed.isValid())
         return std::nullopt;
     QDateTime utc = parsed;
@@ -52,40 +54,40 @@ QString upstreamErrorName(UpstreamError::Kind kind)
 {
     switch (kind) {
     case UpstreamError::Kind::None:
-        return QStringLiteral("none");
+        return u"none"_s;
     case UpstreamError::Kind::Timeout:
-        return QStringLiteral("timeout");
+        return u"timeout"_s;
     case UpstreamError::Kind::Network:
-        return QStringLiteral("network");
+        return u"network"_s;
     case UpstreamError::Kind::ServerError:
-        return QStringLiteral("server_error");
+        return u"server_error"_s;
     case UpstreamError::Kind::Rejected:
-        return QStringLiteral("rejected");
+        return u"rejected"_s;
     case UpstreamError::Kind::Unauthorized:
-        return QStringLiteral("unauthorized");
+        return u"unauthorized"_s;
     case UpstreamError::Kind::QuotaExceeded:
-        return QStringLiteral("quota_exceeded");
+        return u"quota_exceeded"_s;
     case UpstreamError::Kind::BudgetSpent:
-        return QStringLiteral("budget_spent");
+        return u"budget_spent"_s;
     case UpstreamError::Kind::QueueFull:
-        return QStringLiteral("queue_full");
+        return u"queue_full"_s;
     case UpstreamError::Kind::BadResponse:
-        return QStringLiteral("bad_response");
+        return u"bad_response"_s;
     }
-    return QStringLiteral("unknown");
+    return u"unknown"_s;
 }
 
 QString AccuWeatherClient::endpointName(Endpoint endpoint)
 {
     switch (endpoint) {
     case Endpoint::Geoposition:
-        return QStringLiteral("geoposition");
+        return u"geoposition"_s;
     case Endpoint::Current:
-        return QStringLiteral("current");
+        return u"current"_s;
     case Endpoint::Daily:
-        return QStringLiteral("daily");
+        return u"daily"_s;
     case Endpoint::Hourly:
-        return QStringLiteral("hourly");
+        return u"hourly"_s;
     }
     return {};
 }
@@ -109,40 +111,38 @@ AccuWeatherClient::~AccuWeatherClient()
         reply->abort();
     }
     for (Job &job : m_queue)
-        complete(job, failure(UpstreamError::Kind::Network, QStringLiteral("client shut down")));
+        complete(job, failure(UpstreamError::Kind::Network, u"client shut down"_s));
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::geoposition(double latitude, double longitude,
                                                        const QString &language)
 {
     QUrlQuery query;
-    query.addQueryItem(QStringLiteral("q"),
-                       QStringLiteral("%1,%2").arg(latitude, 0, 'f', 6).arg(longitude, 0, 'f', 6));
+    query.addQueryItem(u"q"_s, u"%1,%2"_s.arg(latitude, 0, 'f', 6).arg(longitude, 0, 'f', 6));
     if (!language.isEmpty())
-        query.addQueryItem(QStringLiteral("language"), language);
-    return enqueue(Endpoint::Geoposition, QStringLiteral("/locations/v1/cities/geoposition/search"),
-                   query);
+        query.addQueryItem(u"language"_s, language);
+    return enqueue(Endpoint::Geoposition, u"/locations/v1/cities/geoposition/search"_s, query);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::currentConditions(const QString &locationKey,
                                                              const QString &language)
 {
-    return byLocation(Endpoint::Current, QStringLiteral("/currentconditions/v1/"), locationKey,
-                      std::nullopt, language);
+    return byLocation(Endpoint::Current, u"/currentconditions/v1/"_s, locationKey, std::nullopt,
+                      language);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::dailyForecast(const QString &locationKey, bool metric,
                                                          const QString &language)
 {
-    return byLocation(Endpoint::Daily, QStringLiteral("/forecasts/v1/daily/5day/"), locationKey,
-                      metric, language);
+    return byLocation(Endpoint::Daily, u"/forecasts/v1/daily/5day/"_s, locationKey, metric,
+                      language);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::hourlyForecast(const QString &locationKey, bool metric,
                                                           const QString &language)
 {
-    return byLocation(Endpoint::Hourly, QStringLiteral("/forecasts/v1/hourly/12hour/"), locationKey,
-                      metric, language);
+    return byLocation(Endpoint::Hourly, u"/forecasts/v1/hourly/12hour/"_s, locationKey, metric,
+                      language);
 }
 
 QFuture<UpstreamResult> AccuWeatherClient::byLocation(Endpoint endpoint, const QString &path,
@@ -152,11 +152,10 @@ QFuture<UpstreamResult> AccuWeatherClient::byLocation(Endpoint endpoint, const Q
 {
     QUrlQuery query;
     if (metric)
-        query.addQueryItem(QStringLiteral("metric"),
-                           *metric ? QStringLiteral("true") : QStringLiteral("false"));
-    query.addQueryItem(QStringLiteral("details"), QStringLiteral("true"));
+        query.addQueryItem(u"metric"_s, *metric ? u"true"_s : u"false"_s);
+    query.addQueryItem(u"details"_s, u"true"_s);
     if (!language.isEmpty())
-        query.addQueryItem(QStringLiteral("language"), language);
+        query.addQueryItem(u"language"_s, language);
     return enqueue(endpoint, path + QString::fromLatin1(QUrl::toPercentEncoding(locationKey)),
                    query);
 }
@@ -169,8 +168,8 @@ QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QStr
     promise->start();
     Job job{endpoint, path, query, 0, promise};
     if (int(m_queue.size()) >= m_options.maxQueued) {
-        complete(job, failure(UpstreamError::Kind::QueueFull,
-                              QStringLiteral("too many upstream calls waiting")));
+        complete(job,
+                 failure(UpstreamError::Kind::QueueFull, u"too many upstream calls waiting"_s));
         return future;
     }
     m_queue.push_back(std::move(job));
@@ -207,13 +206,13 @@ void AccuWeatherClient::start(Job job)
     const qint64 now = m_clock();
     if (now < m_stats.quotaBlockedUntilMs) {
         complete(job, failure(UpstreamError::Kind::QuotaExceeded,
-                              QStringLiteral("upstream quota exhausted; backing off for %1 s")
-                                  .arg((m_stats.quotaBlockedUntilMs - now + 999) / 1000)));
+                              u"upstream quota exhausted; backing off for %1 s"_s.arg(
+                                  (m_stats.quotaBlockedUntilMs - now + 999) / 1000)));
         return;
     }
     auto spent = [this](Job refused) {
         complete(refused, failure(UpstreamError::Kind::BudgetSpent,
-                                  QStringLiteral("the daily upstream call budget is spent")));
+                                  u"the daily upstream call budget is spent"_s));
     };
     if (m_fleetBudget && m_options.dailyBudget > 0) {
         const qint64 day = now / kDayMs;
@@ -252,7 +251,7 @@ void AccuWeatherClient::send(Job job, qint64 now)
     QUrlQuery query = job.query;
     const QString key = m_key ? m_key() : QString();
     if (!key.isEmpty() && m_options.keyPlacement == KeyPlacement::QueryParameter)
-        query.addQueryItem(QStringLiteral("apikey"), key);
+        query.addQueryItem(u"apikey"_s, key);
     url.setQuery(query);
     QNetworkRequest request(url);
     request.setRawHeader("Accept", "application/json");
@@ -285,33 +284,29 @@ void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs
     const QNetworkReply::NetworkError networkError = reply->error();
     const QString endpoint = endpointName(job.endpoint);
     qCInfo(lcUpstream).noquote()
-        << QStringLiteral("event=upstream_call endpoint=%1 status=%2 attempt=%3 ms=%4 error=%5")
-               .arg(endpoint)
+        << u"event=upstream_call endpoint=%1 status=%2 attempt=%3 ms=%4 error=%5"_s.arg(endpoint)
                .arg(status)
                .arg(job.attempt + 1)
                .arg(m_clock() - startedMs)
-               .arg(status ? QStringLiteral("none") : QString::number(int(networkError)));
+               .arg(status ? u"none"_s : QString::number(int(networkError)));
 
     UpstreamResult result;
     bool retry = false;
     if (status == 0) {
         const bool timedOut = networkError == QNetworkReply::OperationCanceledError
                               || networkError == QNetworkReply::TimeoutError;
-        result = timedOut
-                     ? failure(UpstreamError::Kind::Timeout,
-                               QStringLiteral("no answer within %1 ms").arg(m_options.timeoutMs))
-                     : failure(UpstreamError::Kind::Network,
-                               QStringLiteral("connection failed (%1)").arg(int(networkError)));
+        result = timedOut ? failure(UpstreamError::Kind::Timeout,
+                                    u"no answer within %1 ms"_s.arg(m_options.timeoutMs))
+                          : failure(UpstreamError::Kind::Network,
+                                    u"connection failed (%1)"_s.arg(int(networkError)));
         retry = !timedOut;
     } else if (status == 401 || status == 403) {
         if (!m_stats.keyRejected)
-            qCWarning(lcUpstream).noquote()
-                << QStringLiteral("event=upstream_key_rejected status=%1 "
-                                  "hint=check the AccuWeather API key")
-                       .arg(status);
+            qCWarning(lcUpstream).noquote() << u"event=upstream_key_rejected status=%1 "
+                                               "hint=check the AccuWeather API key"_s.arg(status);
         m_stats.keyRejected = true;
         result = failure(UpstreamError::Kind::Unauthorized,
-                         QStringLiteral("the upstream refused the API key (%1)").arg(status));
+                         u"the upstream refused the API key (%1)"_s.arg(status));
     } else if (status == 429 || (status == 503 && isQuotaBody(body))) {
         const auto retryAfter = reply->rawHeader("Retry-After").toLongLong();
         const qint64 now = m_clock();
@@ -322,18 +317,15 @@ void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs
             until = now + retryAfter * 1000;
         m_stats.quotaBlockedUntilMs = qMax(m_stats.quotaBlockedUntilMs, until);
         qCWarning(lcUpstream).noquote()
-            << QStringLiteral("event=upstream_quota_exhausted status=%1 backoff_s=%2")
-                   .arg(status)
-                   .arg((until - now) / 1000);
-        result =
-            failure(UpstreamError::Kind::QuotaExceeded, QStringLiteral("upstream quota exhausted"));
+            << u"event=upstream_quota_exhausted status=%1 backoff_s=%2"_s.arg(status).arg(
+                   (until - now) / 1000);
+        result = failure(UpstreamError::Kind::QuotaExceeded, u"upstream quota exhausted"_s);
     } else if (status >= 500) {
-        result = failure(UpstreamError::Kind::ServerError,
-                         QStringLiteral("upstream answered %1").arg(status));
+        result = failure(UpstreamError::Kind::ServerError, u"upstream answered %1"_s.arg(status));
         retry = true;
     } else if (status >= 400) {
         result = failure(UpstreamError::Kind::Rejected,
-                         QStringLiteral("upstream refused the request (%1)").arg(status));
+                         u"upstream refused the request (%1)"_s.arg(status));
     } else {
         m_stats.keyRejected = false;
         result = validate(job.endpoint, body);
@@ -367,7 +359,7 @@ UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &
     QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
         return failure(UpstreamError::Kind::BadResponse,
-                       QStringLiteral("upstream JSON is malformed: %1").arg(error.errorString()));
+                       u"upstream JSON is malformed: %1"_s.arg(error.errorString()));
     bool expected = false;
     switch (endpoint) {
     case Endpoint::Geoposition:
@@ -389,8 +381,7 @@ UpstreamResult AccuWeatherClient::validate(Endpoint endpoint, const QByteArray &
     }
     if (!expected)
         return failure(UpstreamError::Kind::BadResponse,
-                       QStringLiteral("upstream %1 answer has an unexpected shape")
-                           .arg(endpointName(endpoint)));
+                       u"upstream %1 answer has an unexpected shape"_s.arg(endpointName(endpoint)));
     UpstreamResult result;
     result.ok = true;
     result.document = std::move(document);
@@ -418,13 +409,13 @@ AccuWeatherClient::Stats AccuWeatherClient::stats() const
 QString AccuWeatherClient::health() const
 {
     if (m_stats.keyRejected)
-        return QStringLiteral("key rejected by upstream");
+        return u"key rejected by upstream"_s;
     if (m_clock() < m_stats.quotaBlockedUntilMs)
-        return QStringLiteral("quota exhausted");
+        return u"quota exhausted"_s;
     const Stats s = stats();
     if (s.budgetLeft == 0)
-        return QStringLiteral("daily budget spent");
-    return QStringLiteral("ok");
+        return u"daily budget spent"_s;
+    return u"ok"_s;
 }
 
 void AccuWeatherClient::writePrometheus(PrometheusText &out) const
@@ -435,10 +426,10 @@ void AccuWeatherClient::writePrometheus(PrometheusText &out) const
     for (int i = 0; i < kEndpointCount; ++i) {
         const QString endpoint = endpointName(Endpoint(i));
         const EndpointStats &e = now.endpoints[i];
+        out.sample(prometheus::kUpstreamCalls, {{u"endpoint"_s, endpoint}, {u"outcome"_s, u"ok"_s}},
+                   double(e.ok));
         out.sample(prometheus::kUpstreamCalls,
-                   {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"ok"_qs}}, double(e.ok));
-        out.sample(prometheus::kUpstreamCalls,
-                   {{u"endpoint"_qs, endpoint}, {u"outcome"_qs, u"failed"_qs}}, double(e.failed));
+                   {{u"endpoint"_s, endpoint}, {u"outcome"_s, u"failed"_s}}, double(e.failed));
     }
     if (now.budgetLeft >= 0)
         out.single(prometheus::kUpstreamBudgetRemaining, "gauge",

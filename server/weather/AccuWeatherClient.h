@@ -16,6 +16,8 @@
 
 namespace isobar {
 
+using namespace Qt::StringLiterals;
+
 class PrometheusText;
 
 // Why an upstream answer could not be had. The detail never contains the API key.
@@ -61,7 +63,7 @@ public:
     enum class KeyPlacement { BearerHeader, QueryParameter };
 
     struct Options {
-        QUrl baseUrl = QUrl(QStringLiteral("https://dataservice.accuweather.com"));
+        QUrl baseUrl = QUrl(u"https://dataservice.accuweather.com"_s);
         KeyPlacement keyPlacement = KeyPlacement::BearerHeader;
         int timeoutMs = 5000;
         int maxConcurrent = 8;

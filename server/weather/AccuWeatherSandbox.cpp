@@ -14,6 +14,8 @@
 #include <cmath>
 #include <memory>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -31,8 +33,7 @@ constexpr qint64 kDailyLifetimeMs = 6 * 60 * kMinuteMs;
 QByteArray httpDate(qint64 ms)
 {
     return QLocale::c()
-        .toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC),
-                  u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_qs)
+        .toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC), u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s)
         .toLatin1();
 }
 
@@ -52,9 +53,9 @@ bool sameSecret(const QByteArray &offered, const QByteArray &expected)
 QString reference(const HttpRequest &request)
 {
     QUrlQuery query = request.query;
-    query.removeAllQueryItems(u"apikey"_qs);
-    query.removeAllQueryItems(u"sandbox_fault"_qs);
-    query.removeAllQueryItems(u"sandbox_delay_ms"_qs);
+    query.removeAllQueryItems(u"apikey"_s);
+    query.removeAllQueryItems(u"sandbox_fault"_s);
+    query.removeAllQueryItems(u"sandbox_delay_ms"_s);
     const QString rest = query.toString(QUrl::FullyEncoded);
     return request.path + (rest.isEmpty() ? QString() : u'?' + rest);
 }
@@ -63,9 +64,9 @@ QString reference(const HttpRequest &request)
 HttpResponse upstreamError(int status, const QString &code, const QString &message,
                            const HttpRequest &request)
 {
-    return HttpResponse::json(QJsonObject{{u"Code"_qs, code},
-                                          {u"Message"_qs, message},
-                                          {u"Reference"_qs, reference(request)}},
+    return HttpResponse::json(QJsonObject{{u"Code"_s, code},
+                                          {u"Message"_s, message},
+                                          {u"Reference"_s, reference(request)}},
                               status);
 }
 
@@ -143,23 +144,22 @@ AccuWeatherSandbox::AccuWeatherSandbox(QString apiKey, QObject *parent)
     , m_http(HttpLimits{}, this)
     , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
 {
-    addEndpoint(Endpoint::Geoposition, u"/locations/v1/cities/geoposition/search"_qs,
-                u"Location key and names for q=LAT,LON"_qs,
+    addEndpoint(Endpoint::Geoposition, u"/locations/v1/cities/geoposition/search"_s,
+                u"Location key and names for q=LAT,LON"_s,
                 [this](const HttpRequest &request, const RouteParams &, qint64 now) {
                     return geoposition(request, now);
                 });
-    addEndpoint(Endpoint::Current, u"/currentconditions/v1/<key>"_qs,
-                u"Current conditions (an array of one observation)"_qs,
+    addEndpoint(Endpoint::Current, u"/currentconditions/v1/<key>"_s,
+                u"Current conditions (an array of one observation)"_s,
                 [this](const HttpRequest &request, const RouteParams &params, qint64 now) {
                     return currentConditions(params, request, now);
                 });
-    addEndpoint(Endpoint::Daily, u"/forecasts/v1/daily/5day/<key>"_qs,
-                u"Five-day daily forecast"_qs,
+    addEndpoint(Endpoint::Daily, u"/forecasts/v1/daily/5day/<key>"_s, u"Five-day daily forecast"_s,
                 [this](const HttpRequest &request, const RouteParams &params, qint64 now) {
                     return forecast(Endpoint::Daily, params, request, now);
                 });
-    addEndpoint(Endpoint::Hourly, u"/forecasts/v1/hourly/12hour/<key>"_qs,
-                u"Twelve-hour hourly forecast"_qs,
+    addEndpoint(Endpoint::Hourly, u"/forecasts/v1/hourly/12hour/<key>"_s,
+                u"Twelve-hour hourly forecast"_s,
                 [this](const HttpRequest &request, const RouteParams &params, qint64 now) {
                     return forecast(Endpoint::Hourly, params, request, now);
                 });
@@ -170,9 +170,9 @@ AccuWeatherSandbox::AccuWeatherSandbox(QString apiKey, QObject *parent)
             return match.route->handler(request, match.params);
         HttpResponse response =
             match.allowedMethods.isEmpty()
-                ? upstreamError(404, u"ResourceNotFound"_qs, u"Api resource not found"_qs, request)
-                : upstreamError(405, u"MethodNotAllowed"_qs,
-                                u"The requested method is not allowed"_qs, request);
+                ? upstreamError(404, u"ResourceNotFound"_s, u"Api resource not found"_s, request)
+                : upstreamError(405, u"MethodNotAllowed"_s,
+                                u"The requested method is not allowed"_s, request);
         if (!match.allowedMethods.isEmpty())
             response.setHeader("Allow", match.allowedMethods.join(", "));
         response.setHeader("X-Sandbox", "isobar accuweather-sandbox; not real weather");
@@ -253,19 +253,19 @@ QString AccuWeatherSandbox::faultName(Fault fault)
 {
     switch (fault) {
     case Fault::None:
-        return QStringLiteral("none");
+        return u"none"_s;
     case Fault::Delay:
-        return QStringLiteral("delay");
+        return u"delay"_s;
     case Fault::ServerError:
-        return QStringLiteral("server-error");
+        return u"server-error"_s;
     case Fault::TooManyRequests:
-        return QStringLiteral("429");
+        return u"429"_s;
     case Fault::QuotaExceeded:
-        return QStringLiteral("quota");
+        return u"quota"_s;
     case Fault::Malformed:
-        return QStringLiteral("malformed");
+        return u"malformed"_s;
     case Fault::Reset:
-        return QStringLiteral("reset");
+        return u"reset"_s;
     }
     return {};
 }
@@ -286,7 +286,7 @@ bool AccuWeatherSandbox::authorised(const HttpRequest &request) const
     if (authorization.size() > 7
         && authorization.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
         return sameSecret(authorization.sliced(7).trimmed(), m_apiKey);
-    const QString apiKey = request.query.queryItemValue(u"apikey"_qs, QUrl::FullyDecoded);
+    const QString apiKey = request.query.queryItemValue(u"apikey"_s, QUrl::FullyDecoded);
     return !apiKey.isEmpty() && sameSecret(apiKey.toUtf8(), m_apiKey);
 }
 
@@ -294,18 +294,18 @@ AccuWeatherSandbox::FaultPlan AccuWeatherSandbox::faultFor(const HttpRequest &re
                                                            HttpResponse *refusal)
 {
     // A fault asked for by the request itself always happens (handy with curl).
-    const QString named = request.query.queryItemValue(u"sandbox_fault"_qs);
+    const QString named = request.query.queryItemValue(u"sandbox_fault"_s);
     if (!named.isEmpty()) {
         const auto kind = faultFromName(named);
         if (!kind) {
-            *refusal = upstreamError(400, u"400"_qs,
+            *refusal = upstreamError(400, u"400"_s,
                                      u"Unknown sandbox_fault; use delay, server-error, 429, quota, "
-                                     "malformed or reset"_qs,
+                                     "malformed or reset"_s,
                                      request);
             return {};
         }
         bool ok = false;
-        const int delay = request.query.queryItemValue(u"sandbox_delay_ms"_qs).toInt(&ok);
+        const int delay = request.query.queryItemValue(u"sandbox_delay_ms"_s).toInt(&ok);
         return FaultPlan{*kind, 1.0, ok ? qBound(0, delay, 600'000) : 2000};
     }
     QMutexLocker lock(&m_mutex);
@@ -325,7 +325,7 @@ QFuture<HttpResponse> AccuWeatherSandbox::serve(Endpoint endpoint, const HttpReq
     auto finish = [&](HttpResponse response, const FaultPlan &fault) {
         // The path only: the query may hold the API key.
         qCInfo(lcSandbox).noquote()
-            << QStringLiteral("event=sandbox_call endpoint=%1 path=%2 status=%3 fault=%4")
+            << u"event=sandbox_call endpoint=%1 path=%2 status=%3 fault=%4"_s
                    .arg(AccuWeatherClient::endpointName(endpoint), request.path)
                    .arg(response.abortConnection ? 0 : response.status)
                    .arg(faultName(fault.kind));
@@ -341,7 +341,7 @@ QFuture<HttpResponse> AccuWeatherSandbox::serve(Endpoint endpoint, const HttpReq
 
     if (!authorised(request))
         return readyResponse(finish(
-            upstreamError(401, u"Unauthorized"_qs, u"Api Authorization failed"_qs, request), {}));
+            upstreamError(401, u"Unauthorized"_s, u"Api Authorization failed"_s, request), {}));
     HttpResponse refusal;
     const FaultPlan fault = faultFor(request, &refusal);
     if (refusal.status != 200)
@@ -368,19 +368,19 @@ QFuture<HttpResponse> AccuWeatherSandbox::serve(Endpoint endpoint, const HttpReq
         return fault.delayMs > 0 ? later(std::move(response), fault.delayMs)
                                  : readyResponse(std::move(response));
     case Fault::ServerError:
-        return readyResponse(finish(
-            upstreamError(500, u"ServerError"_qs,
-                          u"An error has occurred while processing the request."_qs, request),
-            fault));
+        return readyResponse(
+            finish(upstreamError(500, u"ServerError"_s,
+                                 u"An error has occurred while processing the request."_s, request),
+                   fault));
     case Fault::TooManyRequests:
         return readyResponse(
-            finish(upstreamError(429, u"TooManyRequests"_qs,
-                                 u"The request rate limit has been exceeded."_qs, request),
+            finish(upstreamError(429, u"TooManyRequests"_s,
+                                 u"The request rate limit has been exceeded."_s, request),
                    fault));
     case Fault::QuotaExceeded:
         return readyResponse(
-            finish(upstreamError(503, u"ServiceUnavailable"_qs,
-                                 u"The allowed number of requests has been exceeded."_qs, request),
+            finish(upstreamError(503, u"ServiceUnavailable"_s,
+                                 u"The allowed number of requests has been exceeded."_s, request),
                    fault));
     default:
         break;
@@ -397,13 +397,13 @@ QFuture<HttpResponse> AccuWeatherSandbox::serve(Endpoint endpoint, const HttpReq
 
 HttpResponse AccuWeatherSandbox::geoposition(const HttpRequest &request, qint64 nowMs) const
 {
-    const QStringList parts = request.query.queryItemValue(u"q"_qs, QUrl::FullyDecoded).split(u',');
+    const QStringList parts = request.query.queryItemValue(u"q"_s, QUrl::FullyDecoded).split(u',');
     bool latitudeOk = false, longitudeOk = false;
     const double latitude = parts.value(0).trimmed().toDouble(&latitudeOk);
     const double longitude = parts.value(1).trimmed().toDouble(&longitudeOk);
     if (parts.size() != 2 || !latitudeOk || !longitudeOk || !std::isfinite(latitude)
         || !std::isfinite(longitude) || std::abs(latitude) > 90 || std::abs(longitude) > 180)
-        return upstreamError(400, u"400"_qs, u"Invalid location: q must be latitude,longitude"_qs,
+        return upstreamError(400, u"400"_s, u"Invalid location: q must be latitude,longitude"_s,
                              request);
     return answerJson(
         QJsonDocument(SandboxWeather(SandboxArea::at(latitude, longitude)).location()), nowMs,
@@ -413,11 +413,11 @@ HttpResponse AccuWeatherSandbox::geoposition(const HttpRequest &request, qint64 
 HttpResponse AccuWeatherSandbox::currentConditions(const RouteParams &params,
                                                    const HttpRequest &request, qint64 nowMs) const
 {
-    const auto area = SandboxArea::fromKey(params.value(u"key"_qs));
+    const auto area = SandboxArea::fromKey(params.value(u"key"_s));
     if (!area)
-        return upstreamError(400, u"400"_qs,
-                             u"LocationKey is invalid: "_qs + params.value(u"key"_qs), request);
-    const bool details = flag(request, u"details"_qs).value_or(false);
+        return upstreamError(400, u"400"_s, u"LocationKey is invalid: "_s + params.value(u"key"_s),
+                             request);
+    const bool details = flag(request, u"details"_s).value_or(false);
     // The live endpoint wraps its one observation in an array.
     return answerJson(
         QJsonDocument(QJsonArray{SandboxWeather(*area).currentConditions(nowMs, details)}), nowMs,
@@ -427,13 +427,13 @@ HttpResponse AccuWeatherSandbox::currentConditions(const RouteParams &params,
 HttpResponse AccuWeatherSandbox::forecast(Endpoint endpoint, const RouteParams &params,
                                           const HttpRequest &request, qint64 nowMs) const
 {
-    const auto area = SandboxArea::fromKey(params.value(u"key"_qs));
+    const auto area = SandboxArea::fromKey(params.value(u"key"_s));
     if (!area)
-        return upstreamError(400, u"400"_qs,
-                             u"LocationKey is invalid: "_qs + params.value(u"key"_qs), request);
+        return upstreamError(400, u"400"_s, u"LocationKey is invalid: "_s + params.value(u"key"_s),
+                             request);
     // As on the live service, forecasts are imperial unless metric=true is asked for.
-    const bool metric = flag(request, u"metric"_qs).value_or(false);
-    const bool details = flag(request, u"details"_qs).value_or(false);
+    const bool metric = flag(request, u"metric"_s).value_or(false);
+    const bool details = flag(request, u"details"_s).value_or(false);
     const SandboxWeather weather(*area);
     if (endpoint == Endpoint::Daily)
         return answerJson(QJsonDocument(weather.dailyForecast(nowMs, metric, details)), nowMs,

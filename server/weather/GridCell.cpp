@@ -3,6 +3,8 @@
 #include <QtMath>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -42,7 +44,7 @@ GridCell GridCell::locate(double latitude, double longitude, double sizeMetres)
 
 QString GridCell::id() const
 {
-    return QStringLiteral("r%1c%2@%3").arg(row).arg(column).arg(sizeMetres);
+    return u"r%1c%2@%3"_s.arg(row).arg(column).arg(sizeMetres);
 }
 
 } // namespace isobar

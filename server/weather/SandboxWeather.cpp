@@ -6,6 +6,8 @@
 #include <cmath>
 #include <optional>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 using namespace sandbox;
@@ -23,22 +25,21 @@ QString localTime(const SandboxArea &area, qint64 utcMs)
 {
     const int offset = area.utcOffsetHours();
     const QDateTime local = QDateTime::fromMSecsSinceEpoch(utcMs + offset * kHourMs, Qt::UTC);
-    return local.toString(u"yyyy-MM-ddTHH:mm:ss"_qs)
-           + QStringLiteral("%1%2:00")
-                 .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+    return local.toString(u"yyyy-MM-ddTHH:mm:ss"_s)
+           + u"%1%2:00"_s.arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
                  .arg(std::abs(offset), 2, 10, QLatin1Char('0'));
 }
 
 QString link(const SandboxArea &area, const QString &page)
 {
     // A reserved domain: the links resolve nowhere, as a sandbox's should.
-    return QStringLiteral("https://accuweather-sandbox.invalid/%1/%2").arg(page, area.key());
+    return u"https://accuweather-sandbox.invalid/%1/%2"_s.arg(page, area.key());
 }
 
 void insertLinks(QJsonObject &document, const SandboxArea &area, const QString &page)
 {
-    document.insert(u"MobileLink"_qs, link(area, page));
-    document.insert(u"Link"_qs, link(area, page));
+    document.insert(u"MobileLink"_s, link(area, page));
+    document.insert(u"Link"_s, link(area, page));
 }
 
 // --- Current conditions ---
@@ -74,17 +75,17 @@ PastDay summarisePastDay(const SandboxClimate &climate, const Conditions &now, q
 
 QJsonObject temperatureRange(double minimum, double maximum)
 {
-    return QJsonObject{{u"Minimum"_qs, temperatures(minimum)},
-                       {u"Maximum"_qs, temperatures(maximum)}};
+    return QJsonObject{{u"Minimum"_s, temperatures(minimum)},
+                       {u"Maximum"_s, temperatures(maximum)}};
 }
 
 QJsonObject pressureTendency(double changeMb)
 {
     if (changeMb > 1)
-        return QJsonObject{{u"LocalizedText"_qs, u"Rising"_qs}, {u"Code"_qs, u"R"_qs}};
+        return QJsonObject{{u"LocalizedText"_s, u"Rising"_s}, {u"Code"_s, u"R"_s}};
     if (changeMb < -1)
-        return QJsonObject{{u"LocalizedText"_qs, u"Falling"_qs}, {u"Code"_qs, u"F"_qs}};
-    return QJsonObject{{u"LocalizedText"_qs, u"Steady"_qs}, {u"Code"_qs, u"S"_qs}};
+        return QJsonObject{{u"LocalizedText"_s, u"Falling"_s}, {u"Code"_s, u"F"_s}};
+    return QJsonObject{{u"LocalizedText"_s, u"Steady"_s}, {u"Code"_s, u"S"_s}};
 }
 
 void insertCurrentDetails(QJsonObject &o, const SandboxClimate &climate, const Conditions &c,
@@ -92,62 +93,59 @@ void insertCurrentDetails(QJsonObject &o, const SandboxClimate &climate, const C
 {
     auto feels = [](double celsius) {
         return metricAndImperial(
-            withPhrase(quantity(round1(celsius), u"C"_qs), feelPhrase(celsius)),
-            withPhrase(quantity(fahrenheit(celsius), u"F"_qs), feelPhrase(celsius)));
+            withPhrase(quantity(round1(celsius), u"C"_s), feelPhrase(celsius)),
+            withPhrase(quantity(fahrenheit(celsius), u"F"_s), feelPhrase(celsius)));
     };
     auto speed = [](double kmh) {
-        return metricAndImperial(quantity(kmh, u"km/h"_qs),
-                                 quantity(milesPerHour(kmh), u"mi/h"_qs));
+        return metricAndImperial(quantity(kmh, u"km/h"_s), quantity(milesPerHour(kmh), u"mi/h"_s));
     };
     const Conditions yesterday = climate.conditionsAt(observedMs - kDayMs);
     const Conditions threeHoursAgo = climate.conditionsAt(observedMs - 3 * kHourMs);
     const PastDay past = summarisePastDay(climate, c, observedMs);
     const double ceilingMetres = c.cloudCeilingMetres();
 
-    o.insert(u"RealFeelTemperature"_qs, feels(c.feelsLikeC));
-    o.insert(u"RealFeelTemperatureShade"_qs, feels(c.feelsLikeC - (c.isDaylight ? 1.5 : 0)));
-    o.insert(u"RelativeHumidity"_qs, c.humidity);
-    o.insert(u"IndoorRelativeHumidity"_qs, qBound(30, c.humidity - 25, 60));
-    o.insert(u"DewPoint"_qs, temperatures(c.dewPointC));
-    o.insert(u"Wind"_qs, QJsonObject{{u"Direction"_qs, direction(c.windDegrees)},
-                                     {u"Speed"_qs, speed(c.windKmh)}});
-    o.insert(u"WindGust"_qs, QJsonObject{{u"Speed"_qs, speed(c.gustKmh)}});
-    o.insert(u"UVIndex"_qs, c.uvIndex);
-    o.insert(u"UVIndexText"_qs, uvText(c.uvIndex));
-    o.insert(u"Visibility"_qs, metricAndImperial(quantity(c.visibilityKm, u"km"_qs),
-                                                 quantity(miles(c.visibilityKm), u"mi"_qs)));
-    o.insert(u"ObstructionsToVisibility"_qs, c.visibilityKm < 5 ? u"R"_qs : u""_qs);
-    o.insert(u"CloudCover"_qs, c.cloudCover);
-    o.insert(u"Ceiling"_qs, metricAndImperial(quantity(ceilingMetres, u"m"_qs),
-                                              quantity(feet(ceilingMetres), u"ft"_qs)));
-    o.insert(u"Pressure"_qs,
-             metricAndImperial(quantity(c.pressureMb, u"mb"_qs),
-                               quantity(inchesOfMercury(c.pressureMb), u"inHg"_qs)));
-    o.insert(u"PressureTendency"_qs, pressureTendency(c.pressureMb - threeHoursAgo.pressureMb));
-    o.insert(u"Past24HourTemperatureDeparture"_qs,
+    o.insert(u"RealFeelTemperature"_s, feels(c.feelsLikeC));
+    o.insert(u"RealFeelTemperatureShade"_s, feels(c.feelsLikeC - (c.isDaylight ? 1.5 : 0)));
+    o.insert(u"RelativeHumidity"_s, c.humidity);
+    o.insert(u"IndoorRelativeHumidity"_s, qBound(30, c.humidity - 25, 60));
+    o.insert(u"DewPoint"_s, temperatures(c.dewPointC));
+    o.insert(u"Wind"_s, QJsonObject{{u"Direction"_s, direction(c.windDegrees)},
+                                    {u"Speed"_s, speed(c.windKmh)}});
+    o.insert(u"WindGust"_s, QJsonObject{{u"Speed"_s, speed(c.gustKmh)}});
+    o.insert(u"UVIndex"_s, c.uvIndex);
+    o.insert(u"UVIndexText"_s, uvText(c.uvIndex));
+    o.insert(u"Visibility"_s, metricAndImperial(quantity(c.visibilityKm, u"km"_s),
+                                                quantity(miles(c.visibilityKm), u"mi"_s)));
+    o.insert(u"ObstructionsToVisibility"_s, c.visibilityKm < 5 ? u"R"_s : u""_s);
+    o.insert(u"CloudCover"_s, c.cloudCover);
+    o.insert(u"Ceiling"_s, metricAndImperial(quantity(ceilingMetres, u"m"_s),
+                                             quantity(feet(ceilingMetres), u"ft"_s)));
+    o.insert(u"Pressure"_s, metricAndImperial(quantity(c.pressureMb, u"mb"_s),
+                                              quantity(inchesOfMercury(c.pressureMb), u"inHg"_s)));
+    o.insert(u"PressureTendency"_s, pressureTendency(c.pressureMb - threeHoursAgo.pressureMb));
+    o.insert(u"Past24HourTemperatureDeparture"_s,
              metricAndImperial(
-                 quantity(round1(c.temperatureC - yesterday.temperatureC), u"C"_qs),
-                 quantity(std::round((c.temperatureC - yesterday.temperatureC) * 9 / 5), u"F"_qs)));
-    o.insert(u"ApparentTemperature"_qs, temperatures(c.temperatureC + (c.humidity - 50) * 0.05));
-    o.insert(u"WindChillTemperature"_qs, temperatures(qMin(c.temperatureC, c.feelsLikeC)));
-    o.insert(u"WetBulbTemperature"_qs, temperatures((c.temperatureC + c.dewPointC) / 2));
-    o.insert(u"Precip1hr"_qs, precipitation(c.precipitationMm));
-    o.insert(u"PrecipitationSummary"_qs,
+                 quantity(round1(c.temperatureC - yesterday.temperatureC), u"C"_s),
+                 quantity(std::round((c.temperatureC - yesterday.temperatureC) * 9 / 5), u"F"_s)));
+    o.insert(u"ApparentTemperature"_s, temperatures(c.temperatureC + (c.humidity - 50) * 0.05));
+    o.insert(u"WindChillTemperature"_s, temperatures(qMin(c.temperatureC, c.feelsLikeC)));
+    o.insert(u"WetBulbTemperature"_s, temperatures((c.temperatureC + c.dewPointC) / 2));
+    o.insert(u"Precip1hr"_s, precipitation(c.precipitationMm));
+    o.insert(u"PrecipitationSummary"_s, QJsonObject{
+                                            {u"Precipitation"_s, precipitation(c.precipitationMm)},
+                                            {u"PastHour"_s, precipitation(c.precipitationMm)},
+                                            {u"Past3Hours"_s, precipitation(past.past3)},
+                                            {u"Past6Hours"_s, precipitation(past.past6)},
+                                            {u"Past9Hours"_s, precipitation(past.past9)},
+                                            {u"Past12Hours"_s, precipitation(past.past12)},
+                                            {u"Past18Hours"_s, precipitation(past.past18)},
+                                            {u"Past24Hours"_s, precipitation(past.past24)},
+                                        });
+    o.insert(u"TemperatureSummary"_s,
              QJsonObject{
-                 {u"Precipitation"_qs, precipitation(c.precipitationMm)},
-                 {u"PastHour"_qs, precipitation(c.precipitationMm)},
-                 {u"Past3Hours"_qs, precipitation(past.past3)},
-                 {u"Past6Hours"_qs, precipitation(past.past6)},
-                 {u"Past9Hours"_qs, precipitation(past.past9)},
-                 {u"Past12Hours"_qs, precipitation(past.past12)},
-                 {u"Past18Hours"_qs, precipitation(past.past18)},
-                 {u"Past24Hours"_qs, precipitation(past.past24)},
-             });
-    o.insert(u"TemperatureSummary"_qs,
-             QJsonObject{
-                 {u"Past6HourRange"_qs, temperatureRange(past.minimum6, past.maximum6)},
-                 {u"Past12HourRange"_qs, temperatureRange(past.minimum12, past.maximum12)},
-                 {u"Past24HourRange"_qs, temperatureRange(past.minimum24, past.maximum24)},
+                 {u"Past6HourRange"_s, temperatureRange(past.minimum6, past.maximum6)},
+                 {u"Past12HourRange"_s, temperatureRange(past.minimum12, past.maximum12)},
+                 {u"Past24HourRange"_s, temperatureRange(past.minimum24, past.maximum24)},
              });
 }
 
@@ -155,36 +153,36 @@ void insertCurrentDetails(QJsonObject &o, const SandboxClimate &climate, const C
 
 void insertHourlyDetails(QJsonObject &hour, const Conditions &c, const ForecastUnits &units)
 {
-    hour.insert(u"RealFeelTemperature"_qs,
+    hour.insert(u"RealFeelTemperature"_s,
                 withPhrase(units.temperature(c.feelsLikeC), feelPhrase(c.feelsLikeC)));
     const double shade = c.feelsLikeC - (c.isDaylight ? 1.5 : 0);
-    hour.insert(u"RealFeelTemperatureShade"_qs,
+    hour.insert(u"RealFeelTemperatureShade"_s,
                 withPhrase(units.temperature(shade), feelPhrase(shade)));
-    hour.insert(u"WetBulbTemperature"_qs, units.temperature((c.temperatureC + c.dewPointC) / 2));
-    hour.insert(u"DewPoint"_qs, units.temperature(c.dewPointC));
-    hour.insert(u"Wind"_qs, QJsonObject{{u"Speed"_qs, units.speed(c.windKmh)},
-                                        {u"Direction"_qs, direction(c.windDegrees)}});
-    hour.insert(u"WindGust"_qs, QJsonObject{{u"Speed"_qs, units.speed(c.gustKmh)}});
-    hour.insert(u"RelativeHumidity"_qs, c.humidity);
-    hour.insert(u"IndoorRelativeHumidity"_qs, qBound(30, c.humidity - 25, 60));
-    hour.insert(u"Visibility"_qs, units.distance(c.visibilityKm));
-    hour.insert(u"Ceiling"_qs, units.height(c.cloudCeilingMetres()));
-    hour.insert(u"UVIndex"_qs, c.uvIndex);
-    hour.insert(u"UVIndexText"_qs, uvText(c.uvIndex));
+    hour.insert(u"WetBulbTemperature"_s, units.temperature((c.temperatureC + c.dewPointC) / 2));
+    hour.insert(u"DewPoint"_s, units.temperature(c.dewPointC));
+    hour.insert(u"Wind"_s, QJsonObject{{u"Speed"_s, units.speed(c.windKmh)},
+                                       {u"Direction"_s, direction(c.windDegrees)}});
+    hour.insert(u"WindGust"_s, QJsonObject{{u"Speed"_s, units.speed(c.gustKmh)}});
+    hour.insert(u"RelativeHumidity"_s, c.humidity);
+    hour.insert(u"IndoorRelativeHumidity"_s, qBound(30, c.humidity - 25, 60));
+    hour.insert(u"Visibility"_s, units.distance(c.visibilityKm));
+    hour.insert(u"Ceiling"_s, units.height(c.cloudCeilingMetres()));
+    hour.insert(u"UVIndex"_s, c.uvIndex);
+    hour.insert(u"UVIndexText"_s, uvText(c.uvIndex));
 
     const bool snow = c.snow();
-    hour.insert(u"ThunderstormProbability"_qs, c.precipitationMm > 3 ? 20 : 0);
-    hour.insert(u"RainProbability"_qs, snow ? 0 : c.precipitationProbability);
-    hour.insert(u"SnowProbability"_qs, snow ? c.precipitationProbability : 0);
-    hour.insert(u"IceProbability"_qs, 0);
-    hour.insert(u"TotalLiquid"_qs, units.liquid(c.precipitationMm));
-    hour.insert(u"Rain"_qs, units.liquid(snow ? 0 : c.precipitationMm));
-    hour.insert(u"Snow"_qs, units.snow(snow ? c.precipitationMm : 0));
-    hour.insert(u"Ice"_qs, units.liquid(0));
-    hour.insert(u"CloudCover"_qs, c.cloudCover);
-    hour.insert(u"Evapotranspiration"_qs,
+    hour.insert(u"ThunderstormProbability"_s, c.precipitationMm > 3 ? 20 : 0);
+    hour.insert(u"RainProbability"_s, snow ? 0 : c.precipitationProbability);
+    hour.insert(u"SnowProbability"_s, snow ? c.precipitationProbability : 0);
+    hour.insert(u"IceProbability"_s, 0);
+    hour.insert(u"TotalLiquid"_s, units.liquid(c.precipitationMm));
+    hour.insert(u"Rain"_s, units.liquid(snow ? 0 : c.precipitationMm));
+    hour.insert(u"Snow"_s, units.snow(snow ? c.precipitationMm : 0));
+    hour.insert(u"Ice"_s, units.liquid(0));
+    hour.insert(u"CloudCover"_s, c.cloudCover);
+    hour.insert(u"Evapotranspiration"_s,
                 units.liquid(c.isDaylight ? round1(0.1 + (100 - c.cloudCover) / 250.0) : 0));
-    hour.insert(u"SolarIrradiance"_qs, quantity(std::round(c.solarIrradiance()), u"W/m²"_qs));
+    hour.insert(u"SolarIrradiance"_s, quantity(std::round(c.solarIrradiance()), u"W/m²"_s));
 }
 
 // --- Daily forecast ---
@@ -267,50 +265,50 @@ QJsonObject halfDayDocument(const HalfDaySummary &s, bool daylight, const Foreca
     const bool rain = s.rainMm > 0;
     const Sky sky = skyFor(s.cloudCover, s.rainMm / 12, s.snow, daylight);
     QJsonObject o{
-        {u"Icon"_qs, sky.icon},
-        {u"IconPhrase"_qs, sky.phrase},
-        {u"HasPrecipitation"_qs, rain},
+        {u"Icon"_s, sky.icon},
+        {u"IconPhrase"_s, sky.phrase},
+        {u"HasPrecipitation"_s, rain},
     };
     if (rain) {
-        o.insert(u"PrecipitationType"_qs, s.snow ? u"Snow"_qs : u"Rain"_qs);
-        o.insert(u"PrecipitationIntensity"_qs,
+        o.insert(u"PrecipitationType"_s, s.snow ? u"Snow"_s : u"Rain"_s);
+        o.insert(u"PrecipitationIntensity"_s,
                  precipitationIntensity(s.rainMm / qMax(1, s.wetHours)));
     }
     if (!details)
         return o;
     const QString phrase =
-        rain ? (s.snow ? u"Periods of snow"_qs : sky.phrase + u" with some rain"_qs) : sky.phrase;
-    o.insert(u"ShortPhrase"_qs, phrase);
-    o.insert(u"LongPhrase"_qs, QString(phrase + u" (sandbox forecast)"_qs));
-    o.insert(u"PrecipitationProbability"_qs, s.probability);
-    o.insert(u"ThunderstormProbability"_qs, s.rainMm > 10 ? 25 : 0);
-    o.insert(u"RainProbability"_qs, s.snow ? 0 : s.probability);
-    o.insert(u"SnowProbability"_qs, s.snow ? s.probability : 0);
-    o.insert(u"IceProbability"_qs, 0);
-    o.insert(u"Wind"_qs, QJsonObject{{u"Speed"_qs, units.speed(s.windKmh)},
-                                     {u"Direction"_qs, direction(s.windDegrees)}});
-    o.insert(u"WindGust"_qs, QJsonObject{{u"Speed"_qs, units.speed(s.gustKmh)},
-                                         {u"Direction"_qs, direction(s.gustDegrees)}});
-    o.insert(u"TotalLiquid"_qs, units.liquid(s.rainMm));
-    o.insert(u"Rain"_qs, units.liquid(s.snow ? 0 : s.rainMm));
-    o.insert(u"Snow"_qs, units.snow(s.snow ? s.rainMm : 0));
-    o.insert(u"Ice"_qs, units.liquid(0));
-    o.insert(u"HoursOfPrecipitation"_qs, s.wetHours);
-    o.insert(u"HoursOfRain"_qs, s.snow ? 0 : s.wetHours);
-    o.insert(u"HoursOfSnow"_qs, s.snow ? s.wetHours : 0);
-    o.insert(u"HoursOfIce"_qs, 0);
-    o.insert(u"CloudCover"_qs, s.cloudCover);
-    o.insert(u"Evapotranspiration"_qs, units.liquid(s.evapotranspirationMm));
-    o.insert(u"SolarIrradiance"_qs, quantity(round1(s.irradiance), u"W/m²"_qs));
+        rain ? (s.snow ? u"Periods of snow"_s : sky.phrase + u" with some rain"_s) : sky.phrase;
+    o.insert(u"ShortPhrase"_s, phrase);
+    o.insert(u"LongPhrase"_s, QString(phrase + u" (sandbox forecast)"_s));
+    o.insert(u"PrecipitationProbability"_s, s.probability);
+    o.insert(u"ThunderstormProbability"_s, s.rainMm > 10 ? 25 : 0);
+    o.insert(u"RainProbability"_s, s.snow ? 0 : s.probability);
+    o.insert(u"SnowProbability"_s, s.snow ? s.probability : 0);
+    o.insert(u"IceProbability"_s, 0);
+    o.insert(u"Wind"_s, QJsonObject{{u"Speed"_s, units.speed(s.windKmh)},
+                                    {u"Direction"_s, direction(s.windDegrees)}});
+    o.insert(u"WindGust"_s, QJsonObject{{u"Speed"_s, units.speed(s.gustKmh)},
+                                        {u"Direction"_s, direction(s.gustDegrees)}});
+    o.insert(u"TotalLiquid"_s, units.liquid(s.rainMm));
+    o.insert(u"Rain"_s, units.liquid(s.snow ? 0 : s.rainMm));
+    o.insert(u"Snow"_s, units.snow(s.snow ? s.rainMm : 0));
+    o.insert(u"Ice"_s, units.liquid(0));
+    o.insert(u"HoursOfPrecipitation"_s, s.wetHours);
+    o.insert(u"HoursOfRain"_s, s.snow ? 0 : s.wetHours);
+    o.insert(u"HoursOfSnow"_s, s.snow ? s.wetHours : 0);
+    o.insert(u"HoursOfIce"_s, 0);
+    o.insert(u"CloudCover"_s, s.cloudCover);
+    o.insert(u"Evapotranspiration"_s, units.liquid(s.evapotranspirationMm));
+    o.insert(u"SolarIrradiance"_s, quantity(round1(s.irradiance), u"W/m²"_s));
     return o;
 }
 
 QJsonObject riseAndSet(const SandboxArea &area, qint64 riseMs, qint64 setMs)
 {
-    return QJsonObject{{u"Rise"_qs, localTime(area, riseMs)},
-                       {u"EpochRise"_qs, double(riseMs / 1000)},
-                       {u"Set"_qs, localTime(area, setMs)},
-                       {u"EpochSet"_qs, double(setMs / 1000)}};
+    return QJsonObject{{u"Rise"_s, localTime(area, riseMs)},
+                       {u"EpochRise"_s, double(riseMs / 1000)},
+                       {u"Set"_s, localTime(area, setMs)},
+                       {u"EpochSet"_s, double(setMs / 1000)}};
 }
 
 QJsonObject moonDocument(const SandboxArea &area, const SandboxClimate::SunAndMoon &sky)
@@ -318,8 +316,8 @@ QJsonObject moonDocument(const SandboxArea &area, const SandboxClimate::SunAndMo
     static const char *const phases[] = {"NewMoon", "WaxingCrescent", "First", "WaxingGibbous",
                                          "Full",    "WaningGibbous",  "Last",  "WaningCrescent"};
     QJsonObject moon = riseAndSet(area, sky.moonrise, sky.moonset);
-    moon.insert(u"Phase"_qs, QString::fromLatin1(phases[sky.moonPhase]));
-    moon.insert(u"Age"_qs, int(sky.moonAgeDays));
+    moon.insert(u"Phase"_s, QString::fromLatin1(phases[sky.moonPhase]));
+    moon.insert(u"Age"_s, int(sky.moonAgeDays));
     return moon;
 }
 
@@ -328,7 +326,7 @@ QJsonObject realFeelRange(const ForecastUnits &units, double minimumC, double ma
     auto feels = [&](double celsius) {
         return withPhrase(units.temperature(celsius), feelPhrase(celsius));
     };
-    return QJsonObject{{u"Minimum"_qs, feels(minimumC)}, {u"Maximum"_qs, feels(maximumC)}};
+    return QJsonObject{{u"Minimum"_s, feels(minimumC)}, {u"Maximum"_s, feels(maximumC)}};
 }
 
 // Heating and cooling degree days against 18 °C, or 65 °F in imperial units.
@@ -338,39 +336,39 @@ QJsonObject degreeDays(const ForecastUnits &units, double meanC)
                                         : std::round(qMax(0.0, 65 - fahrenheit(meanC)));
     const double cooling = units.metric ? std::round(qMax(0.0, meanC - 18))
                                         : std::round(qMax(0.0, fahrenheit(meanC) - 65));
-    return QJsonObject{{u"Heating"_qs, quantity(heating, units.degreeUnit())},
-                       {u"Cooling"_qs, quantity(cooling, units.degreeUnit())}};
+    return QJsonObject{{u"Heating"_s, quantity(heating, units.degreeUnit())},
+                       {u"Cooling"_s, quantity(cooling, units.degreeUnit())}};
 }
 
 QJsonObject pollenLevel(const QString &name, int value)
 {
     const int category = value < 15 ? 1 : value < 90 ? 2 : 3;
-    return QJsonObject{{u"Name"_qs, name},
-                       {u"Value"_qs, value},
-                       {u"Category"_qs, category == 1   ? u"Low"_qs
-                                        : category == 2 ? u"Moderate"_qs
-                                                        : u"High"_qs},
-                       {u"CategoryValue"_qs, category}};
+    return QJsonObject{{u"Name"_s, name},
+                       {u"Value"_s, value},
+                       {u"Category"_s, category == 1   ? u"Low"_s
+                                       : category == 2 ? u"Moderate"_s
+                                                       : u"High"_s},
+                       {u"CategoryValue"_s, category}};
 }
 
 QJsonArray airAndPollenDocument(const SandboxClimate::AirAndPollen &air, int uvMaximum)
 {
     const QJsonObject airQuality{
-        {u"Name"_qs, u"AirQuality"_qs},
-        {u"Value"_qs, air.airQuality},
-        {u"Category"_qs, air.airQuality < 50 ? u"Good"_qs : u"Moderate"_qs},
-        {u"CategoryValue"_qs, air.airQuality < 50 ? 1 : 2},
-        {u"Type"_qs, u"Ozone"_qs},
+        {u"Name"_s, u"AirQuality"_s},
+        {u"Value"_s, air.airQuality},
+        {u"Category"_s, air.airQuality < 50 ? u"Good"_s : u"Moderate"_s},
+        {u"CategoryValue"_s, air.airQuality < 50 ? 1 : 2},
+        {u"Type"_s, u"Ozone"_s},
     };
-    const QJsonObject uv{{u"Name"_qs, u"UVIndex"_qs},
-                         {u"Value"_qs, uvMaximum},
-                         {u"Category"_qs, uvText(uvMaximum)},
-                         {u"CategoryValue"_qs, uvCategory(uvMaximum)}};
+    const QJsonObject uv{{u"Name"_s, u"UVIndex"_s},
+                         {u"Value"_s, uvMaximum},
+                         {u"Category"_s, uvText(uvMaximum)},
+                         {u"CategoryValue"_s, uvCategory(uvMaximum)}};
     return QJsonArray{airQuality,
-                      pollenLevel(u"Grass"_qs, air.grass),
-                      pollenLevel(u"Mold"_qs, air.mold),
-                      pollenLevel(u"Ragweed"_qs, air.ragweed),
-                      pollenLevel(u"Tree"_qs, air.tree),
+                      pollenLevel(u"Grass"_s, air.grass),
+                      pollenLevel(u"Mold"_s, air.mold),
+                      pollenLevel(u"Ragweed"_s, air.ragweed),
+                      pollenLevel(u"Tree"_s, air.tree),
                       uv};
 }
 
@@ -380,14 +378,14 @@ void insertDayDetails(QJsonObject &o, const SandboxArea &area, const SandboxClim
     // Sun and moon belong to the local date, read as UTC from its midnight.
     const qint64 localDateUtcMs = day.localMidnightMs + area.utcOffsetHours() * kHourMs;
     const SandboxClimate::SunAndMoon sky = climate.sunAndMoon(localDateUtcMs, day.startMs);
-    o.insert(u"Sun"_qs, riseAndSet(area, sky.sunrise, sky.sunset));
-    o.insert(u"Moon"_qs, moonDocument(area, sky));
-    o.insert(u"RealFeelTemperature"_qs, realFeelRange(units, s.feelsMinimumC, s.feelsMaximumC));
-    o.insert(u"RealFeelTemperatureShade"_qs,
+    o.insert(u"Sun"_s, riseAndSet(area, sky.sunrise, sky.sunset));
+    o.insert(u"Moon"_s, moonDocument(area, sky));
+    o.insert(u"RealFeelTemperature"_s, realFeelRange(units, s.feelsMinimumC, s.feelsMaximumC));
+    o.insert(u"RealFeelTemperatureShade"_s,
              realFeelRange(units, s.feelsMinimumC, s.feelsMaximumC - 1));
-    o.insert(u"HoursOfSun"_qs, round1(s.sunHours));
-    o.insert(u"DegreeDaySummary"_qs, degreeDays(units, (s.minimumC + s.maximumC) / 2));
-    o.insert(u"AirAndPollen"_qs,
+    o.insert(u"HoursOfSun"_s, round1(s.sunHours));
+    o.insert(u"DegreeDaySummary"_s, degreeDays(units, (s.minimumC + s.maximumC) / 2));
+    o.insert(u"AirAndPollen"_s,
              airAndPollenDocument(climate.airAndPollenAt(day.startMs), s.uvMaximum));
 }
 
@@ -396,17 +394,17 @@ QJsonObject dayDocument(const SandboxArea &area, const SandboxClimate &climate,
 {
     const DaySummary summary = summariseDay(day.hours);
     QJsonObject o{
-        {u"Date"_qs, localTime(area, day.startMs)},
-        {u"EpochDate"_qs, double(day.startMs / 1000)},
-        {u"Temperature"_qs, QJsonObject{{u"Minimum"_qs, units.temperature(summary.minimumC)},
-                                        {u"Maximum"_qs, units.temperature(summary.maximumC)}}},
-        {u"Day"_qs, halfDayDocument(summariseHalfDay(day.hours, 0), true, units, details)},
-        {u"Night"_qs, halfDayDocument(summariseHalfDay(day.hours, 12), false, units, details)},
-        {u"Sources"_qs, QJsonArray{sandboxName()}},
+        {u"Date"_s, localTime(area, day.startMs)},
+        {u"EpochDate"_s, double(day.startMs / 1000)},
+        {u"Temperature"_s, QJsonObject{{u"Minimum"_s, units.temperature(summary.minimumC)},
+                                       {u"Maximum"_s, units.temperature(summary.maximumC)}}},
+        {u"Day"_s, halfDayDocument(summariseHalfDay(day.hours, 0), true, units, details)},
+        {u"Night"_s, halfDayDocument(summariseHalfDay(day.hours, 12), false, units, details)},
+        {u"Sources"_s, QJsonArray{sandboxName()}},
     };
     if (details)
         insertDayDetails(o, area, climate, day, summary, units);
-    insertLinks(o, area, u"daily-weather-forecast"_qs);
+    insertLinks(o, area, u"daily-weather-forecast"_s);
     return o;
 }
 
@@ -422,24 +420,21 @@ QJsonObject headlineDocument(const SandboxArea &area, const std::optional<RainyD
     const qint64 offsetMs = area.utcOffsetHours() * kHourMs;
     const qint64 start = rainy ? rainy->startMs : firstDayStartMs;
     const double rain = rainy ? rainy->rainMm : 0;
-    const QString text = rainy
-                             ? QStringLiteral("Sandbox forecast: rain expected on %1")
-                                   .arg(QDateTime::fromMSecsSinceEpoch(start + offsetMs, Qt::UTC)
-                                            .toString(u"dddd"_qs))
-                             : QStringLiteral("Sandbox forecast: no significant weather expected");
+    const QString text =
+        rainy ? u"Sandbox forecast: rain expected on %1"_s.arg(
+            QDateTime::fromMSecsSinceEpoch(start + offsetMs, Qt::UTC).toString(u"dddd"_s))
+              : u"Sandbox forecast: no significant weather expected"_s;
     const qint64 end = start + kDayMs;
     QJsonObject o{
-        {u"EffectiveDate"_qs, localTime(area, start)},
-        {u"EffectiveEpochDate"_qs, double(start / 1000)},
-        {u"Severity"_qs, rain > 10  ? 3
-                         : rain > 0 ? 5
-                                    : 7},
-        {u"Text"_qs, text},
-        {u"Category"_qs, rain > 0 ? u"rain"_qs : u""_qs},
-        {u"EndDate"_qs, localTime(area, end)},
-        {u"EndEpochDate"_qs, double(end / 1000)},
+        {u"EffectiveDate"_s, localTime(area, start)},
+        {u"EffectiveEpochDate"_s, double(start / 1000)},
+        {u"Severity"_s, rain > 10 ? 3 : rain > 0 ? 5 : 7},
+        {u"Text"_s, text},
+        {u"Category"_s, rain > 0 ? u"rain"_s : u""_s},
+        {u"EndDate"_s, localTime(area, end)},
+        {u"EndEpochDate"_s, double(end / 1000)},
     };
-    insertLinks(o, area, u"daily-weather-forecast"_qs);
+    insertLinks(o, area, u"daily-weather-forecast"_s);
     return o;
 }
 
@@ -452,59 +447,58 @@ SandboxWeather::SandboxWeather(const SandboxArea &area)
 
 QJsonObject SandboxWeather::location() const
 {
-    const QString name = QStringLiteral("Sandbox %1,%2")
-                             .arg(m_area.latitude(), 0, 'f', 2)
-                             .arg(m_area.longitude(), 0, 'f', 2);
+    const QString name =
+        u"Sandbox %1,%2"_s.arg(m_area.latitude(), 0, 'f', 2).arg(m_area.longitude(), 0, 'f', 2);
     const int offset = m_area.utcOffsetHours();
     // Etc/GMT zone names count the other way round: Etc/GMT-2 is two hours east of UTC.
-    const QString zone = offset == 0 ? u"Etc/UTC"_qs
-                                     : QStringLiteral("Etc/GMT%1%2")
-                                           .arg(offset > 0 ? QLatin1Char('-') : QLatin1Char('+'))
-                                           .arg(std::abs(offset));
+    const QString zone =
+        offset == 0 ? u"Etc/UTC"_s
+                    : u"Etc/GMT%1%2"_s.arg(offset > 0 ? QLatin1Char('-') : QLatin1Char('+'))
+                          .arg(std::abs(offset));
     const double elevation = m_climate.elevationMetres();
-    const QJsonObject sandboxArea{{u"ID"_qs, u"SBX"_qs},
-                                  {u"LocalizedName"_qs, sandboxName()},
-                                  {u"EnglishName"_qs, sandboxName()}};
+    const QJsonObject sandboxArea{{u"ID"_s, u"SBX"_s},
+                                  {u"LocalizedName"_s, sandboxName()},
+                                  {u"EnglishName"_s, sandboxName()}};
     return QJsonObject{
-        {u"Version"_qs, 1},
-        {u"Key"_qs, m_area.key()},
-        {u"Type"_qs, u"City"_qs},
-        {u"Rank"_qs, 85},
-        {u"LocalizedName"_qs, name},
-        {u"EnglishName"_qs, name},
-        {u"PrimaryPostalCode"_qs, u""_qs},
-        {u"Region"_qs, sandboxArea},
+        {u"Version"_s, 1},
+        {u"Key"_s, m_area.key()},
+        {u"Type"_s, u"City"_s},
+        {u"Rank"_s, 85},
+        {u"LocalizedName"_s, name},
+        {u"EnglishName"_s, name},
+        {u"PrimaryPostalCode"_s, u""_s},
+        {u"Region"_s, sandboxArea},
         // ZZ is the ISO 3166 code for an unknown country: no real country is claimed.
-        {u"Country"_qs, QJsonObject{{u"ID"_qs, u"ZZ"_qs},
-                                    {u"LocalizedName"_qs, sandboxName()},
-                                    {u"EnglishName"_qs, sandboxName()}}},
-        {u"AdministrativeArea"_qs, QJsonObject{{u"ID"_qs, u"SBX"_qs},
-                                               {u"LocalizedName"_qs, sandboxName()},
-                                               {u"EnglishName"_qs, sandboxName()},
-                                               {u"Level"_qs, 1},
-                                               {u"LocalizedType"_qs, u"Sandbox area"_qs},
-                                               {u"EnglishType"_qs, u"Sandbox area"_qs},
-                                               {u"CountryID"_qs, u"ZZ"_qs}}},
-        {u"TimeZone"_qs,
-         QJsonObject{{u"Code"_qs, offset == 0
-                                      ? u"UTC"_qs
-                                      : QStringLiteral("UTC%1%2")
-                                            .arg(offset > 0 ? QLatin1Char('+') : QLatin1Char('-'))
-                                            .arg(std::abs(offset))},
-                     {u"Name"_qs, zone},
-                     {u"GmtOffset"_qs, double(offset)},
-                     {u"IsDaylightSaving"_qs, false},
-                     {u"NextOffsetChange"_qs, QJsonValue::Null}}},
-        {u"GeoPosition"_qs,
-         QJsonObject{{u"Latitude"_qs, round3(m_area.latitude())},
-                     {u"Longitude"_qs, round3(m_area.longitude())},
-                     {u"Elevation"_qs, metricAndImperial(quantity(elevation, u"m"_qs),
-                                                         quantity(feet(elevation), u"ft"_qs))}}},
-        {u"IsAlias"_qs, false},
-        {u"SupplementalAdminAreas"_qs,
-         QJsonArray{QJsonObject{
-             {u"Level"_qs, 2}, {u"LocalizedName"_qs, name}, {u"EnglishName"_qs, name}}}},
-        {u"DataSets"_qs, QJsonArray{}},
+        {u"Country"_s, QJsonObject{{u"ID"_s, u"ZZ"_s},
+                                   {u"LocalizedName"_s, sandboxName()},
+                                   {u"EnglishName"_s, sandboxName()}}},
+        {u"AdministrativeArea"_s, QJsonObject{{u"ID"_s, u"SBX"_s},
+                                              {u"LocalizedName"_s, sandboxName()},
+                                              {u"EnglishName"_s, sandboxName()},
+                                              {u"Level"_s, 1},
+                                              {u"LocalizedType"_s, u"Sandbox area"_s},
+                                              {u"EnglishType"_s, u"Sandbox area"_s},
+                                              {u"CountryID"_s, u"ZZ"_s}}},
+        {u"TimeZone"_s,
+         QJsonObject{
+             {u"Code"_s, offset == 0
+                             ? u"UTC"_s
+                             : u"UTC%1%2"_s.arg(offset > 0 ? QLatin1Char('+') : QLatin1Char('-'))
+                                   .arg(std::abs(offset))},
+             {u"Name"_s, zone},
+             {u"GmtOffset"_s, double(offset)},
+             {u"IsDaylightSaving"_s, false},
+             {u"NextOffsetChange"_s, QJsonValue::Null}}},
+        {u"GeoPosition"_s,
+         QJsonObject{{u"Latitude"_s, round3(m_area.latitude())},
+                     {u"Longitude"_s, round3(m_area.longitude())},
+                     {u"Elevation"_s, metricAndImperial(quantity(elevation, u"m"_s),
+                                                        quantity(feet(elevation), u"ft"_s))}}},
+        {u"IsAlias"_s, false},
+        {u"SupplementalAdminAreas"_s,
+         QJsonArray{
+             QJsonObject{{u"Level"_s, 2}, {u"LocalizedName"_s, name}, {u"EnglishName"_s, name}}}},
+        {u"DataSets"_s, QJsonArray{}},
     };
 }
 
@@ -516,17 +510,17 @@ QJsonObject SandboxWeather::currentConditions(qint64 nowMs, bool details) const
     const Sky sky = skyFor(c.cloudCover, c.precipitationMm, c.snow(), c.isDaylight);
     const bool raining = c.precipitationMm > 0;
     QJsonObject o{
-        {u"LocalObservationDateTime"_qs, localTime(m_area, observedMs)},
-        {u"EpochTime"_qs, double(observedMs / 1000)},
-        {u"WeatherText"_qs, sky.phrase},
-        {u"WeatherIcon"_qs, sky.icon},
-        {u"HasPrecipitation"_qs, raining},
-        {u"PrecipitationType"_qs,
-         raining ? QJsonValue(c.snow() ? u"Snow"_qs : u"Rain"_qs) : QJsonValue::Null},
-        {u"IsDayTime"_qs, c.isDaylight},
-        {u"Temperature"_qs, temperatures(c.temperatureC)},
+        {u"LocalObservationDateTime"_s, localTime(m_area, observedMs)},
+        {u"EpochTime"_s, double(observedMs / 1000)},
+        {u"WeatherText"_s, sky.phrase},
+        {u"WeatherIcon"_s, sky.icon},
+        {u"HasPrecipitation"_s, raining},
+        {u"PrecipitationType"_s,
+         raining ? QJsonValue(c.snow() ? u"Snow"_s : u"Rain"_s) : QJsonValue::Null},
+        {u"IsDayTime"_s, c.isDaylight},
+        {u"Temperature"_s, temperatures(c.temperatureC)},
     };
-    insertLinks(o, m_area, u"current-weather"_qs);
+    insertLinks(o, m_area, u"current-weather"_s);
     if (details)
         insertCurrentDetails(o, m_climate, c, observedMs);
     return o;
@@ -542,23 +536,23 @@ QJsonArray SandboxWeather::hourlyForecast(qint64 nowMs, bool metric, bool detail
         const Conditions c = m_climate.conditionsAt(at);
         const Sky sky = skyFor(c.cloudCover, c.precipitationMm, c.snow(), c.isDaylight);
         QJsonObject hour{
-            {u"DateTime"_qs, localTime(m_area, at)},
-            {u"EpochDateTime"_qs, double(at / 1000)},
-            {u"WeatherIcon"_qs, sky.icon},
-            {u"IconPhrase"_qs, sky.phrase},
-            {u"HasPrecipitation"_qs, c.precipitationMm > 0},
-            {u"IsDaylight"_qs, c.isDaylight},
-            {u"Temperature"_qs, units.temperature(c.temperatureC)},
-            {u"PrecipitationProbability"_qs, c.precipitationProbability},
+            {u"DateTime"_s, localTime(m_area, at)},
+            {u"EpochDateTime"_s, double(at / 1000)},
+            {u"WeatherIcon"_s, sky.icon},
+            {u"IconPhrase"_s, sky.phrase},
+            {u"HasPrecipitation"_s, c.precipitationMm > 0},
+            {u"IsDaylight"_s, c.isDaylight},
+            {u"Temperature"_s, units.temperature(c.temperatureC)},
+            {u"PrecipitationProbability"_s, c.precipitationProbability},
         };
         // Like the live service, the precipitation type and intensity exist only when it rains.
         if (c.precipitationMm > 0) {
-            hour.insert(u"PrecipitationType"_qs, c.snow() ? u"Snow"_qs : u"Rain"_qs);
-            hour.insert(u"PrecipitationIntensity"_qs, precipitationIntensity(c.precipitationMm));
+            hour.insert(u"PrecipitationType"_s, c.snow() ? u"Snow"_s : u"Rain"_s);
+            hour.insert(u"PrecipitationIntensity"_s, precipitationIntensity(c.precipitationMm));
         }
         if (details)
             insertHourlyDetails(hour, c, units);
-        insertLinks(hour, m_area, u"hourly-weather-forecast"_qs);
+        insertLinks(hour, m_area, u"hourly-weather-forecast"_s);
         hours.append(hour);
     }
     return hours;
@@ -579,8 +573,8 @@ QJsonObject SandboxWeather::dailyForecast(qint64 nowMs, bool metric, bool detail
             firstRainyDay = RainyDay{day.startMs, rainMm};
     }
     return QJsonObject{
-        {u"Headline"_qs, headlineDocument(m_area, firstRainyDay, localMidnight + 7 * kHourMs)},
-        {u"DailyForecasts"_qs, days},
+        {u"Headline"_s, headlineDocument(m_area, firstRainyDay, localMidnight + 7 * kHourMs)},
+        {u"DailyForecasts"_s, days},
     };
 }
 

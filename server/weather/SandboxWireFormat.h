@@ -8,6 +8,8 @@
 // The sandbox's document writers build every field from these.
 namespace isobar::sandbox {
 
+using namespace Qt::StringLiterals;
+
 // Every answer names the sandbox, so nobody can mistake it for a real observation.
 QString sandboxName();
 
@@ -39,7 +41,7 @@ struct ForecastUnits {
     QJsonObject snow(double waterMm) const;
     QJsonObject distance(double km) const;
     QJsonObject height(double metres) const;
-    QString degreeUnit() const { return metric ? QStringLiteral("C") : QStringLiteral("F"); }
+    QString degreeUnit() const { return metric ? u"C"_s : u"F"_s; }
 };
 
 QString feelPhrase(double celsius);

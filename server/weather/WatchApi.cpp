@@ -9,6 +9,8 @@
 #include <QUrlQuery>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -19,18 +21,17 @@ std::optional<double> coordinate(const QUrlQuery &query, const QString &name, do
 {
     const QString text = query.queryItemValue(name, QUrl::FullyDecoded).trimmed();
     if (text.isEmpty()) {
-        *problem = QStringLiteral("field required");
+        *problem = u"field required"_s;
         return std::nullopt;
     }
     bool ok = false;
     const double value = text.toDouble(&ok);
     if (!ok || !std::isfinite(value)) {
-        *problem = QStringLiteral("value is not a valid number");
+        *problem = u"value is not a valid number"_s;
         return std::nullopt;
     }
     if (value < minimum || value > maximum) {
-        *problem =
-            QStringLiteral("ensure this value is between %1 and %2").arg(minimum).arg(maximum);
+        *problem = u"ensure this value is between %1 and %2"_s.arg(minimum).arg(maximum);
         return std::nullopt;
     }
     return value;
@@ -55,14 +56,14 @@ QString messageFor(const UpstreamError &error)
 {
     switch (error.kind) {
     case UpstreamError::Kind::Timeout:
-        return QStringLiteral("the weather service did not answer in time");
+        return u"the weather service did not answer in time"_s;
     case UpstreamError::Kind::QuotaExceeded:
     case UpstreamError::Kind::BudgetSpent:
-        return QStringLiteral("weather temporarily unavailable: upstream quota reached");
+        return u"weather temporarily unavailable: upstream quota reached"_s;
     case UpstreamError::Kind::QueueFull:
-        return QStringLiteral("weather temporarily unavailable: too many requests");
+        return u"weather temporarily unavailable: too many requests"_s;
     default:
-        return QStringLiteral("the weather service failed");
+        return u"the weather service failed"_s;
     }
 }
 
@@ -87,7 +88,7 @@ HttpResponse upstreamFailure(const WeatherAnswer &answer, bool compatibilityShap
     const int status = statusFor(answer.error);
     HttpResponse response =
         compatibilityShape
-            ? HttpResponse::json(QJsonObject{{u"message"_qs, messageFor(answer.error)}}, status)
+            ? HttpResponse::json(QJsonObject{{u"message"_s, messageFor(answer.error)}}, status)
             : HttpResponse::problem(status, messageFor(answer.error));
     noteCell(response, answer);
     if (answer.retryAfterSeconds > 0)
@@ -130,9 +131,9 @@ QJsonObject measure(const QJsonObject &observation, const char *field, const cha
 
 QJsonObject locationJson(const WeatherLocation &location)
 {
-    return QJsonObject{{u"name"_qs, location.name},
-                       {u"country"_qs, location.country},
-                       {u"time_zone"_qs, location.timeZone}};
+    return QJsonObject{{u"name"_s, location.name},
+                       {u"country"_s, location.country},
+                       {u"time_zone"_s, location.timeZone}};
 }
 
 // A query's position, units and language for the /api/v1 routes (problem+json on error).
@@ -141,25 +142,23 @@ WeatherQuery v1Query(const QUrlQuery &query, WeatherProduct product)
     WeatherQuery q;
     q.product = product;
     QString problem;
-    const auto lat = coordinate(query, u"lat"_qs, -90, 90, &problem);
+    const auto lat = coordinate(query, u"lat"_s, -90, 90, &problem);
     if (!lat)
-        throw ApiError{400, u"lat: "_qs + problem, u"lat"_qs};
-    const auto lon = coordinate(query, u"lon"_qs, -180, 180, &problem);
+        throw ApiError{400, u"lat: "_s + problem, u"lat"_s};
+    const auto lon = coordinate(query, u"lon"_s, -180, 180, &problem);
     if (!lon)
-        throw ApiError{400, u"lon: "_qs + problem, u"lon"_qs};
+        throw ApiError{400, u"lon: "_s + problem, u"lon"_s};
     q.latitude = *lat;
     q.longitude = *lon;
-    const QString units = query.queryItemValue(u"units"_qs).trimmed().toLower();
+    const QString units = query.queryItemValue(u"units"_s).trimmed().toLower();
     if (!units.isEmpty() && units != u"metric" && units != u"imperial")
-        throw ApiError{400, QStringLiteral("units must be metric or imperial, got '%1'").arg(units),
-                       u"units"_qs};
+        throw ApiError{400, u"units must be metric or imperial, got '%1'"_s.arg(units), u"units"_s};
     q.metric = units != u"imperial";
-    static const QRegularExpression languageShape(QStringLiteral("^[a-z]{2,3}(-[a-z]{2,4})?$"));
-    q.language = query.queryItemValue(u"lang"_qs).trimmed().toLower();
+    static const QRegularExpression languageShape(u"^[a-z]{2,3}(-[a-z]{2,4})?$"_s);
+    q.language = query.queryItemValue(u"lang"_s).trimmed().toLower();
     if (!q.language.isEmpty() && !languageShape.match(q.language).hasMatch())
-        throw ApiError{
-            400, QStringLiteral("lang must look like 'en' or 'en-gb', got '%1'").arg(q.language),
-            u"lang"_qs};
+        throw ApiError{400, u"lang must look like 'en' or 'en-gb', got '%1'"_s.arg(q.language),
+                       u"lang"_s};
     return q;
 }
 
@@ -172,27 +171,27 @@ WatchApi::WatchApi(WeatherCache &cache)
 void WatchApi::registerRoutes(Router &router)
 {
     router.add(
-        "GET", u"/"_qs, u"Service name and version (Meteo French API compatible)"_qs,
+        "GET", u"/"_s, u"Service name and version (Meteo French API compatible)"_s,
         [](const HttpRequest &, const RouteParams &) {
             return readyResponse(HttpResponse::json(QJsonObject{
-                {u"name"_qs, u"isobar"_qs}, {u"version"_qs, QStringLiteral(ISOBAR_VERSION)}}));
+                {u"name"_s, u"isobar"_s}, {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)}}));
         });
     router.add(
-        "GET", u"/prcpt"_qs, u"Visibility and past-hour precipitation in metres at a position"_qs,
+        "GET", u"/prcpt"_s, u"Visibility and past-hour precipitation in metres at a position"_s,
         [this](const HttpRequest &r, const RouteParams &) { return compatibility(r, false); });
     router.add(
-        "GET", u"/uvidx"_qs, u"UV index at a position"_qs,
+        "GET", u"/uvidx"_s, u"UV index at a position"_s,
         [this](const HttpRequest &r, const RouteParams &) { return compatibility(r, true); });
-    router.add("GET", u"/api/v1/weather/current"_qs,
-               u"Current weather at a position, compact for watches"_qs,
+    router.add("GET", u"/api/v1/weather/current"_s,
+               u"Current weather at a position, compact for watches"_s,
                [this](const HttpRequest &r, const RouteParams &) { return current(r); });
-    router.add("GET", u"/api/v1/weather/forecast/daily"_qs,
-               u"Daily forecast (1-5 days) at a position"_qs,
+    router.add("GET", u"/api/v1/weather/forecast/daily"_s,
+               u"Daily forecast (1-5 days) at a position"_s,
                [this](const HttpRequest &r, const RouteParams &) {
                    return forecast(r, WeatherProduct::Daily);
                });
-    router.add("GET", u"/api/v1/weather/forecast/hourly"_qs,
-               u"Hourly forecast (1-12 hours) at a position"_qs,
+    router.add("GET", u"/api/v1/weather/forecast/hourly"_s,
+               u"Hourly forecast (1-12 hours) at a position"_s,
                [this](const HttpRequest &r, const RouteParams &) {
                    return forecast(r, WeatherProduct::Hourly);
                });
@@ -202,16 +201,16 @@ QFuture<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool u
 {
     QJsonObject invalid;
     QString problem;
-    const auto lat = coordinate(request.query, u"lt"_qs, -90, 90, &problem);
+    const auto lat = coordinate(request.query, u"lt"_s, -90, 90, &problem);
     if (!lat)
-        invalid.insert(u"lt"_qs, QJsonArray{problem});
-    const auto lon = coordinate(request.query, u"lg"_qs, -180, 180, &problem);
+        invalid.insert(u"lt"_s, QJsonArray{problem});
+    const auto lon = coordinate(request.query, u"lg"_s, -180, 180, &problem);
     if (!lon)
-        invalid.insert(u"lg"_qs, QJsonArray{problem});
+        invalid.insert(u"lg"_s, QJsonArray{problem});
     if (!invalid.isEmpty())
         return readyResponse(
-            HttpResponse::json(QJsonObject{{u"message"_qs, u"Invalid query parameters"_qs},
-                                           {u"detail"_qs, QJsonObject{{u"query"_qs, invalid}}}},
+            HttpResponse::json(QJsonObject{{u"message"_s, u"Invalid query parameters"_s},
+                                           {u"detail"_s, QJsonObject{{u"query"_s, invalid}}}},
                                400));
 
     WeatherQuery query;
@@ -229,7 +228,7 @@ QFuture<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool u
                 const QJsonValue uv = observation.value(u"UVIndex");
                 if (!uv.isDouble())
                     return unexpectedUpstreamAnswer();
-                body.insert(u"uvidx"_qs, uv.toInt());
+                body.insert(u"uvidx"_s, uv.toInt());
             } else {
                 const QJsonObject visibility = measure(observation, "Visibility", "Metric");
                 QJsonObject precipitation = measure(observation, "Precip1hr", "Metric");
@@ -246,8 +245,8 @@ QFuture<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool u
                                             precipitation.value(u"Unit").toString());
                 if (!vis || !prcpt)
                     return unexpectedUpstreamAnswer();
-                body.insert(u"vis"_qs, *vis);
-                body.insert(u"prcpt"_qs, *prcpt);
+                body.insert(u"vis"_s, *vis);
+                body.insert(u"prcpt"_s, *prcpt);
             }
             HttpResponse response = HttpResponse::json(body);
             addCacheHeaders(response, answer);
@@ -273,26 +272,26 @@ QFuture<HttpResponse> WatchApi::current(const HttpRequest &request)
             wind.value(u"Speed").toObject().value(QLatin1String(system)).toObject();
         const QJsonObject direction = wind.value(u"Direction").toObject();
         HttpResponse response = HttpResponse::json(QJsonObject{
-            {u"location"_qs, locationJson(answer.location)},
-            {u"observed_at"_qs, o.value(u"LocalObservationDateTime")},
-            {u"text"_qs, o.value(u"WeatherText")},
-            {u"icon"_qs, o.value(u"WeatherIcon")},
-            {u"is_day"_qs, o.value(u"IsDayTime")},
-            {u"temperature"_qs, value("Temperature")},
-            {u"feels_like"_qs, value("RealFeelTemperature")},
-            {u"humidity"_qs, o.value(u"RelativeHumidity")},
-            {u"wind"_qs, QJsonObject{{u"speed"_qs, windSpeed.value(u"Value")},
-                                     {u"direction_degrees"_qs, direction.value(u"Degrees")},
-                                     {u"direction"_qs, direction.value(u"English")}}},
-            {u"uv_index"_qs, o.value(u"UVIndex")},
-            {u"uv_text"_qs, o.value(u"UVIndexText")},
-            {u"visibility"_qs, value("Visibility")},
-            {u"precipitation_1h"_qs, value("Precip1hr")},
-            {u"units"_qs, QJsonObject{{u"system"_qs, QString::fromLatin1(system).toLower()},
-                                      {u"temperature"_qs, unit("Temperature")},
-                                      {u"speed"_qs, windSpeed.value(u"Unit")},
-                                      {u"distance"_qs, unit("Visibility")},
-                                      {u"precipitation"_qs, unit("Precip1hr")}}},
+            {u"location"_s, locationJson(answer.location)},
+            {u"observed_at"_s, o.value(u"LocalObservationDateTime")},
+            {u"text"_s, o.value(u"WeatherText")},
+            {u"icon"_s, o.value(u"WeatherIcon")},
+            {u"is_day"_s, o.value(u"IsDayTime")},
+            {u"temperature"_s, value("Temperature")},
+            {u"feels_like"_s, value("RealFeelTemperature")},
+            {u"humidity"_s, o.value(u"RelativeHumidity")},
+            {u"wind"_s, QJsonObject{{u"speed"_s, windSpeed.value(u"Value")},
+                                    {u"direction_degrees"_s, direction.value(u"Degrees")},
+                                    {u"direction"_s, direction.value(u"English")}}},
+            {u"uv_index"_s, o.value(u"UVIndex")},
+            {u"uv_text"_s, o.value(u"UVIndexText")},
+            {u"visibility"_s, value("Visibility")},
+            {u"precipitation_1h"_s, value("Precip1hr")},
+            {u"units"_s, QJsonObject{{u"system"_s, QString::fromLatin1(system).toLower()},
+                                     {u"temperature"_s, unit("Temperature")},
+                                     {u"speed"_s, windSpeed.value(u"Unit")},
+                                     {u"distance"_s, unit("Visibility")},
+                                     {u"precipitation"_s, unit("Precip1hr")}}},
         });
         addCacheHeaders(response, answer);
         return response;
@@ -303,7 +302,7 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
 {
     WeatherQuery query = v1Query(request.query, product);
     const bool daily = product == WeatherProduct::Daily;
-    const QString countName = daily ? u"days"_qs : u"hours"_qs;
+    const QString countName = daily ? u"days"_s : u"hours"_s;
     const int maximum = daily ? 5 : 12;
     int count = maximum;
     const QString countText = request.query.queryItemValue(countName).trimmed();
@@ -312,9 +311,7 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
         count = countText.toInt(&ok);
         if (!ok || count < 1 || count > maximum)
             throw ApiError{400,
-                           QStringLiteral("%1 must be a whole number from 1 to %2")
-                               .arg(countName)
-                               .arg(maximum),
+                           u"%1 must be a whole number from 1 to %2"_s.arg(countName).arg(maximum),
                            countName};
     }
     const bool metric = query.metric;
@@ -325,21 +322,21 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
         if (!answer.ok)
             return upstreamFailure(answer, false);
         QJsonArray items;
-        QJsonObject units{{u"system"_qs, metric ? u"metric"_qs : u"imperial"_qs}};
+        QJsonObject units{{u"system"_s, metric ? u"metric"_s : u"imperial"_s}};
         if (daily) {
             const QJsonObject document = answer.document.object();
             const QJsonArray days = document.value(u"DailyForecasts").toArray();
             for (int i = 0; i < days.size() && i < count; ++i) {
                 const QJsonObject day = days[i].toObject();
                 const QJsonObject temperature = day.value(u"Temperature").toObject();
-                units.insert(u"temperature"_qs,
+                units.insert(u"temperature"_s,
                              temperature.value(u"Maximum").toObject().value(u"Unit"));
                 auto half = [&](const char *part) {
                     const QJsonObject p = day.value(QLatin1String(part)).toObject();
                     return QJsonObject{
-                        {u"text"_qs, p.value(u"IconPhrase")},
-                        {u"icon"_qs, p.value(u"Icon")},
-                        {u"precipitation_probability"_qs, p.value(u"PrecipitationProbability")}};
+                        {u"text"_s, p.value(u"IconPhrase")},
+                        {u"icon"_s, p.value(u"Icon")},
+                        {u"precipitation_probability"_s, p.value(u"PrecipitationProbability")}};
                 };
                 QJsonValue uv;
                 for (const QJsonValue &entry : day.value(u"AirAndPollen").toArray()) {
@@ -347,12 +344,12 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
                         uv = entry.toObject().value(u"Value");
                 }
                 items.append(QJsonObject{
-                    {u"date"_qs, day.value(u"Date").toString().left(10)},
-                    {u"minimum"_qs, temperature.value(u"Minimum").toObject().value(u"Value")},
-                    {u"maximum"_qs, temperature.value(u"Maximum").toObject().value(u"Value")},
-                    {u"day"_qs, half("Day")},
-                    {u"night"_qs, half("Night")},
-                    {u"uv_index"_qs, uv},
+                    {u"date"_s, day.value(u"Date").toString().left(10)},
+                    {u"minimum"_s, temperature.value(u"Minimum").toObject().value(u"Value")},
+                    {u"maximum"_s, temperature.value(u"Maximum").toObject().value(u"Value")},
+                    {u"day"_s, half("Day")},
+                    {u"night"_s, half("Night")},
+                    {u"uv_index"_s, uv},
                 });
             }
         } else {
@@ -360,26 +357,26 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
             for (int i = 0; i < hours.size() && i < count; ++i) {
                 const QJsonObject hour = hours[i].toObject();
                 const QJsonObject speed = hour.value(u"Wind").toObject().value(u"Speed").toObject();
-                units.insert(u"temperature"_qs,
+                units.insert(u"temperature"_s,
                              hour.value(u"Temperature").toObject().value(u"Unit"));
-                units.insert(u"speed"_qs, speed.value(u"Unit"));
+                units.insert(u"speed"_s, speed.value(u"Unit"));
                 items.append(QJsonObject{
-                    {u"time"_qs, hour.value(u"DateTime")},
-                    {u"text"_qs, hour.value(u"IconPhrase")},
-                    {u"icon"_qs, hour.value(u"WeatherIcon")},
-                    {u"temperature"_qs, hour.value(u"Temperature").toObject().value(u"Value")},
-                    {u"feels_like"_qs,
+                    {u"time"_s, hour.value(u"DateTime")},
+                    {u"text"_s, hour.value(u"IconPhrase")},
+                    {u"icon"_s, hour.value(u"WeatherIcon")},
+                    {u"temperature"_s, hour.value(u"Temperature").toObject().value(u"Value")},
+                    {u"feels_like"_s,
                      hour.value(u"RealFeelTemperature").toObject().value(u"Value")},
-                    {u"precipitation_probability"_qs, hour.value(u"PrecipitationProbability")},
-                    {u"wind_speed"_qs, speed.value(u"Value")},
-                    {u"uv_index"_qs, hour.value(u"UVIndex")},
+                    {u"precipitation_probability"_s, hour.value(u"PrecipitationProbability")},
+                    {u"wind_speed"_s, speed.value(u"Value")},
+                    {u"uv_index"_s, hour.value(u"UVIndex")},
                 });
             }
         }
         HttpResponse response = HttpResponse::json(QJsonObject{
-            {u"location"_qs, locationJson(answer.location)},
-            {u"units"_qs, units},
-            {daily ? u"days"_qs : u"hours"_qs, items},
+            {u"location"_s, locationJson(answer.location)},
+            {u"units"_s, units},
+            {daily ? u"days"_s : u"hours"_s, items},
         });
         addCacheHeaders(response, answer);
         return response;

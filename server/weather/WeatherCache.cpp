@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
@@ -17,11 +19,11 @@ QString productName(WeatherProduct product)
 {
     switch (product) {
     case WeatherProduct::Current:
-        return QStringLiteral("current");
+        return u"current"_s;
     case WeatherProduct::Daily:
-        return QStringLiteral("daily");
+        return u"daily"_s;
     case WeatherProduct::Hourly:
-        return QStringLiteral("hourly");
+        return u"hourly"_s;
     }
     return {};
 }
@@ -109,7 +111,7 @@ QFuture<WeatherCache::LocationResult> WeatherCache::locationFor(const GridCell &
     m_locationFlights.insert(cell, flight);
     QFuture<LocationResult> future = flight->join();
     const QString fleetKey =
-        QStringLiteral("location|%1|%2|%3").arg(cell.sizeMetres).arg(cell.row).arg(cell.column);
+        u"location|%1|%2|%3"_s.arg(cell.sizeMetres).arg(cell.row).arg(cell.column);
     upstream(
         fleetKey, ttl,
         [this, cell] { return m_client.geoposition(cell.centreLatitude, cell.centreLongitude); })
@@ -187,10 +189,10 @@ QFuture<WeatherAnswer> WeatherCache::documentFor(const WeatherLocation &location
             if (Entry *entry = findEntry(entryKey); entry && result.ok)
                 return answerFrom(*entry, location, cell, CacheOutcome::Miss);
             ++m_stats.errors;
-            return failed(result.ok ? UpstreamError{UpstreamError::Kind::BadResponse,
-                                                    QStringLiteral("answer was evicted")}
-                                    : result.error,
-                          cell);
+            return failed(
+                result.ok ? UpstreamError{UpstreamError::Kind::BadResponse, u"answer was evicted"_s}
+                          : result.error,
+                cell);
         });
 }
 

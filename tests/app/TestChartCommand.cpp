@@ -7,6 +7,8 @@
 #include <QTest>
 #include <QXmlStreamReader>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 // `isobar chart` end to end: fixture files through `isobar ingest`, then the command.
@@ -20,7 +22,7 @@ class TestChartCommand : public QObject
     QString writeRequest(const QByteArray &json)
     {
         static int count = 0;
-        const QString path = m_dir.filePath(QStringLiteral("request%1.json").arg(++count));
+        const QString path = m_dir.filePath(u"request%1.json"_s.arg(++count));
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size())
             return {};
@@ -32,11 +34,10 @@ class TestChartCommand : public QObject
     {
         QProcess process;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        environment.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
         process.setProcessEnvironment(environment);
-        process.start(QStringLiteral(ISOBAR_BINARY),
-                      {QStringLiteral("chart"), QStringLiteral("--database"), m_database,
-                       QStringLiteral("--out"), out, request});
+        process.start(QString::fromUtf8(ISOBAR_BINARY),
+                      {u"chart"_s, u"--database"_s, m_database, u"--out"_s, out, request});
         if (!process.waitForFinished(60000))
             return -1;
         *stdoutText = process.readAllStandardOutput();
@@ -48,9 +49,9 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_database = m_dir.filePath(QStringLiteral("store.db"));
+        m_database = m_dir.filePath(u"store.db"_s);
         QByteArray output;
-        QCOMPARE(test::runIngest(m_database, {test::fixturesDir() + u"/metrics"_qs}, &output), 0);
+        QCOMPARE(test::runIngest(m_database, {test::fixturesDir() + u"/metrics"_s}, &output), 0);
     }
 
     void rendersPngAtTheRequestedSize()
@@ -59,7 +60,7 @@ private Q_SLOTS:
             R"({"chart_width": 640, "chart_height": 320, "plots": [{"topic": "COVID-19",
                 "metric": "COVID-19_cases_casesByDay", "chart_type": "line_with_shaded_section",
                 "date_from": "2022-12-01", "date_to": "2023-02-01"}]})");
-        const QString out = m_dir.filePath(QStringLiteral("cases.png"));
+        const QString out = m_dir.filePath(u"cases.png"_s);
         QByteArray text, errors;
         QCOMPARE(chart(request, out, &text, &errors), 0);
         QImageReader reader(out);
@@ -77,7 +78,7 @@ private Q_SLOTS:
             R"({"x_axis": "age", "x_axis_title": "Age band", "y_axis_title": "Rate",
                 "plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_rateRollingMean",
                 "sex": "all", "chart_type": "bar", "date_from": "2022-12-01"}]})");
-        const QString out = m_dir.filePath(QStringLiteral("ages.svg"));
+        const QString out = m_dir.filePath(u"ages.svg"_s);
         QByteArray text, errors;
         QCOMPARE(chart(request, out, &text, &errors), 0);
         QFile file(out);
@@ -90,11 +91,11 @@ private Q_SLOTS:
                 texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).trimmed();
         }
         QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
-        QVERIFY2(texts.contains(u"Age band"_qs) && texts.contains(u"Rate"_qs),
+        QVERIFY2(texts.contains(u"Age band"_s) && texts.contains(u"Rate"_s),
                  qPrintable(texts.join(u'|')));
         // Both bands of the fixture, in age order.
-        QVERIFY(texts.indexOf(u"85-89"_qs) >= 0);
-        QVERIFY(texts.indexOf(u"85-89"_qs) < texts.indexOf(u"90+"_qs));
+        QVERIFY(texts.indexOf(u"85-89"_s) >= 0);
+        QVERIFY(texts.indexOf(u"85-89"_s) < texts.indexOf(u"90+"_s));
     }
 
     void badRequestExitsTwoNamingTheField()
@@ -103,10 +104,10 @@ private Q_SLOTS:
         const QString request = writeRequest(
             R"({"plots": [{"topic": "COVID-19", "metric": "weekly_hospital_admissions_rate_by_age"}]})");
         QByteArray text, errors;
-        QCOMPARE(chart(request, m_dir.filePath(QStringLiteral("bad.png")), &text, &errors), 2);
+        QCOMPARE(chart(request, m_dir.filePath(u"bad.png"_s), &text, &errors), 2);
         QVERIFY2(errors.contains("plots[0].metric") && errors.contains("does not belong"),
                  errors.constData());
-        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.png"))));
+        QVERIFY(!QFile::exists(m_dir.filePath(u"bad.png"_s)));
     }
 
     void noDataIsAChartSayingSo()
@@ -114,7 +115,7 @@ private Q_SLOTS:
         const QString request = writeRequest(
             R"({"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay",
                 "date_from": "2020-01-01", "date_to": "2020-02-01"}]})");
-        const QString out = m_dir.filePath(QStringLiteral("empty.svg"));
+        const QString out = m_dir.filePath(u"empty.svg"_s);
         QByteArray text, errors;
         QCOMPARE(chart(request, out, &text, &errors), 0);
         QFile file(out);

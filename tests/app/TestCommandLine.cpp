@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -92,24 +94,24 @@ private Q_SLOTS:
     {
         // The store named in the INI file, under the key `serve` reads: ingest fills it there,
         // and chart draws from it.
-        const QString store = m_dir.filePath(u"from-config.db"_qs);
-        const QString ini = m_dir.filePath(u"store.ini"_qs);
+        const QString store = m_dir.filePath(u"from-config.db"_s);
+        const QString ini = m_dir.filePath(u"store.ini"_s);
         QFile file(ini);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QStringLiteral("[storage]\ndatabase=%1\n").arg(store).toUtf8());
+        file.write(u"[storage]\ndatabase=%1\n"_s.arg(store).toUtf8());
         file.close();
         Run run = runIsobar(
-            {"ingest", "--config", ini, QStringLiteral(ISOBAR_TEST_FIXTURES_DIR "/metrics")});
+            {"ingest", "--config", ini, QString::fromUtf8(ISOBAR_TEST_FIXTURES_DIR "/metrics")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(QFile::exists(store), qPrintable(run.output));
 
-        const QString request = m_dir.filePath(u"chart.json"_qs);
+        const QString request = m_dir.filePath(u"chart.json"_s);
         QFile body(request);
         QVERIFY(body.open(QIODevice::WriteOnly));
         body.write(R"({"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay",
                        "chart_type": "line_multi_coloured"}]})");
         body.close();
-        const QString chart = m_dir.filePath(u"from-config.png"_qs);
+        const QString chart = m_dir.filePath(u"from-config.png"_s);
         run = runIsobar({"chart", "--config", ini, "--out", chart, request});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(QFileInfo(chart).size() > 0, qPrintable(run.output));
@@ -126,7 +128,7 @@ private Q_SLOTS:
         const QString ini = m_dir.filePath("isobar.ini");
         QFile file(ini);
         QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QStringLiteral("[server]\nport=%1\n").arg(filePort).toUtf8());
+        file.write(u"[server]\nport=%1\n"_s.arg(filePort).toUtf8());
         file.close();
 
         auto listeningPort = [&](const QStringList &extra, bool withEnv) {

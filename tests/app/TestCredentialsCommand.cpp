@@ -13,11 +13,13 @@
 #include <QTimer>
 #include <QUrlQuery>
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
-const QString kGoodKey = QStringLiteral("GoodKey0123456789abcdef0123456789");
-const QString kOtherKey = QStringLiteral("OtherKey0123456789abcdef012345678");
-const QString kWrongKey = QStringLiteral("WrongKey0123456789abcdef012345678");
+const QString kGoodKey = u"GoodKey0123456789abcdef0123456789"_s;
+const QString kOtherKey = u"OtherKey0123456789abcdef012345678"_s;
+const QString kWrongKey = u"WrongKey0123456789abcdef012345678"_s;
 
 struct Run {
     int exitCode = -1;
@@ -40,7 +42,7 @@ public:
                 connect(socket, &QTcpSocket::readyRead, this, [this, socket] { answer(socket); });
         });
     }
-    QString url() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort()); }
+    QString url() const { return u"http://127.0.0.1:%1"_s.arg(m_server.serverPort()); }
     void setQuotaSpent(bool spent) { m_quotaSpent = spent; }
     int requests() const { return m_requests; }
 
@@ -54,7 +56,7 @@ private:
         ++m_requests;
         const QList<QByteArray> lines = buffered.left(buffered.indexOf("\r\n\r\n")).split('\n');
         const QUrl target(QString::fromLatin1(lines.value(0).split(' ').value(1)));
-        QString presented = QUrlQuery(target).queryItemValue(QStringLiteral("apikey"));
+        QString presented = QUrlQuery(target).queryItemValue(u"apikey"_s);
         for (const QByteArray &line : lines) {
             if (line.toLower().startsWith("authorization: bearer "))
                 presented = QString::fromLatin1(line.mid(22).trimmed());
@@ -118,8 +120,7 @@ private:
         QEventLoop loop;
         QObject::connect(&process, &QProcess::finished, &loop, &QEventLoop::quit);
         QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
-        process.start(QStringLiteral(ISOBAR_BINARY),
-                      QStringList{QStringLiteral("credentials")} + arguments);
+        process.start(QString::fromUtf8(ISOBAR_BINARY), QStringList{u"credentials"_s} + arguments);
         if (!process.waitForStarted(10'000))
             return {};
         process.write(input);
@@ -149,19 +150,15 @@ private:
     static QString keyringEntry()
     {
         QProcess lookup;
-        lookup.start(QStringLiteral("secret-tool"),
-                     {QStringLiteral("lookup"), QStringLiteral("user"),
-                      QStringLiteral("accuweather-api-key"), QStringLiteral("server"),
-                      QStringLiteral("isobar")});
+        lookup.start(u"secret-tool"_s,
+                     {u"lookup"_s, u"user"_s, u"accuweather-api-key"_s, u"server"_s, u"isobar"_s});
         lookup.waitForFinished(10'000);
         return QString::fromUtf8(lookup.readAllStandardOutput());
     }
 
     static QString describe(const Run &run)
     {
-        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3")
-            .arg(run.exitCode)
-            .arg(run.out, run.err);
+        return u"exit %1\nstdout: %2\nstderr: %3"_s.arg(run.exitCode).arg(run.out, run.err);
     }
 
 private Q_SLOTS:
@@ -175,14 +172,14 @@ private Q_SLOTS:
 
     void init()
     {
-        const Run cleared = credentials({QStringLiteral("clear")});
+        const Run cleared = credentials({u"clear"_s});
         QVERIFY2(cleared.exitCode == 0, qPrintable(describe(cleared)));
         QCOMPARE(keyringEntry(), QString());
     }
 
     void help()
     {
-        Run run = credentials({QStringLiteral("--help")});
+        Run run = credentials({u"--help"_s});
         QCOMPARE(run.exitCode, 0);
         for (const char *expected :
              {"set", "status", "clear", "--check", "--accuweather-url",
@@ -190,7 +187,7 @@ private Q_SLOTS:
             QVERIFY2(run.out.contains(QLatin1String(expected), Qt::CaseInsensitive), expected);
         }
         QProcess top;
-        top.start(QStringLiteral(ISOBAR_BINARY), {QStringLiteral("--help")});
+        top.start(QString::fromUtf8(ISOBAR_BINARY), {u"--help"_s});
         QVERIFY(top.waitForFinished(10'000));
         QVERIFY(top.readAllStandardOutput().contains("credentials"));
     }
@@ -217,12 +214,12 @@ private Q_SLOTS:
 
     void setStatusClearRoundTrip()
     {
-        Run run = credentials({QStringLiteral("status")});
+        Run run = credentials({u"status"_s});
         QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"source: none") && run.out.contains(u"key: absent"),
                  qPrintable(describe(run)));
 
-        run = credentials({QStringLiteral("set")}, kGoodKey.toUtf8() + '\n');
+        run = credentials({u"set"_s}, kGoodKey.toUtf8() + '\n');
         QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(
                      u"stored the AccuWeather API key in the keychain (Secret Service (libsecret), "
@@ -231,27 +228,27 @@ private Q_SLOTS:
         QCOMPARE(keyringEntry(),
                  kGoodKey); // the trailing newline of the pipe is not part of the key
 
-        run = credentials({QStringLiteral("status")});
+        run = credentials({u"status"_s});
         QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"source: keychain") && run.out.contains(u"key: present"),
                  qPrintable(describe(run)));
 
         // Replace: the second set wins.
-        run = credentials({QStringLiteral("set")}, kOtherKey.toUtf8());
+        run = credentials({u"set"_s}, kOtherKey.toUtf8());
         QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
         QCOMPARE(keyringEntry(), kOtherKey);
 
-        run = credentials({QStringLiteral("clear")});
+        run = credentials({u"clear"_s});
         QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
         QVERIFY2(run.out.startsWith(u"removed the AccuWeather API key from the keychain"),
                  qPrintable(describe(run)));
         QCOMPARE(keyringEntry(), QString());
 
-        run = credentials({QStringLiteral("clear")});
+        run = credentials({u"clear"_s});
         QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"nothing to remove"), qPrintable(describe(run)));
 
-        run = credentials({QStringLiteral("status")});
+        run = credentials({u"status"_s});
         QVERIFY2(run.exitCode == 1, qPrintable(describe(run)));
     }
 
@@ -277,7 +274,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, input);
         QFETCH(QString, expected);
-        const Run run = credentials({QStringLiteral("set")}, input);
+        const Run run = credentials({u"set"_s}, input);
         QVERIFY2(run.exitCode == 2, qPrintable(describe(run)));
         QVERIFY2(run.err.contains(expected) && run.err.contains(u"nothing was stored"),
                  qPrintable(describe(run)));
@@ -286,31 +283,29 @@ private Q_SLOTS:
 
     void environmentSourcesWinOverTheKeychain()
     {
-        QVERIFY(credentials({QStringLiteral("set")}, kGoodKey.toUtf8()).exitCode == 0);
+        QVERIFY(credentials({u"set"_s}, kGoodKey.toUtf8()).exitCode == 0);
 
-        Run run =
-            credentials({QStringLiteral("status")}, {},
-                        environment({{QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), kOtherKey}}));
+        Run run = credentials({u"status"_s}, {},
+                              environment({{u"ISOBAR_ACCUWEATHER_API_KEY"_s, kOtherKey}}));
         QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(
                      u"source: environment\nwhere: ISOBAR_ACCUWEATHER_API_KEY\nkey: present"),
                  qPrintable(describe(run)));
 
-        QFile file(m_dir.filePath(QStringLiteral("mounted-key")));
+        QFile file(m_dir.filePath(u"mounted-key"_s));
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(kOtherKey.toUtf8() + '\n');
         file.close();
-        run = credentials(
-            {QStringLiteral("status")}, {},
-            environment({{QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY_FILE"), file.fileName()},
-                         {QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), kWrongKey}}));
+        run = credentials({u"status"_s}, {},
+                          environment({{u"ISOBAR_ACCUWEATHER_API_KEY_FILE"_s, file.fileName()},
+                                       {u"ISOBAR_ACCUWEATHER_API_KEY"_s, kWrongKey}}));
         QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"source: file\nwhere: file " + file.fileName()),
                  qPrintable(describe(run)));
 
         // Storing while a variable wins says that the stored key is not the one in use.
-        run = credentials({QStringLiteral("set")}, kOtherKey.toUtf8(),
-                          environment({{QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), kWrongKey}}));
+        run = credentials({u"set"_s}, kOtherKey.toUtf8(),
+                          environment({{u"ISOBAR_ACCUWEATHER_API_KEY"_s, kWrongKey}}));
         QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"note: ISOBAR_ACCUWEATHER_API_KEY is set and takes precedence"),
                  qPrintable(describe(run)));
@@ -318,10 +313,9 @@ private Q_SLOTS:
 
     void unreadableKeyFileIsAnError()
     {
-        const QString missing = m_dir.filePath(QStringLiteral("no-such-file"));
-        const Run run = credentials(
-            {QStringLiteral("status")}, {},
-            environment({{QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY_FILE"), missing}}));
+        const QString missing = m_dir.filePath(u"no-such-file"_s);
+        const Run run = credentials({u"status"_s}, {},
+                                    environment({{u"ISOBAR_ACCUWEATHER_API_KEY_FILE"_s, missing}}));
         QVERIFY2(run.exitCode == 3, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"source: file") && run.out.contains(u"cannot be read"),
                  qPrintable(describe(run)));
@@ -341,12 +335,11 @@ private Q_SLOTS:
         QFETCH(QString, action);
         QFETCH(int, expectedExit);
         QTemporaryDir home;
-        const QProcessEnvironment env = environment(
-            {{QStringLiteral("DBUS_SESSION_BUS_ADDRESS"),
-              QStringLiteral("unix:path=/nonexistent/bus")},
-             {QStringLiteral("HOME"), home.path()},
-             {QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config"))},
-             {QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data"))}});
+        const QProcessEnvironment env =
+            environment({{u"DBUS_SESSION_BUS_ADDRESS"_s, u"unix:path=/nonexistent/bus"_s},
+                         {u"HOME"_s, home.path()},
+                         {u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s)},
+                         {u"XDG_DATA_HOME"_s, home.filePath(u"data"_s)}});
         const Run run = credentials({action}, kGoodKey.toUtf8(), env);
         QVERIFY2(run.exitCode == expectedExit, qPrintable(describe(run)));
         const QString report = run.out + run.err;
@@ -393,15 +386,15 @@ private Q_SLOTS:
         QFETCH(int, expectedExit);
         QFETCH(QString, expectedLine);
         if (!storedKey.isEmpty())
-            QCOMPARE(credentials({QStringLiteral("set")}, storedKey.toUtf8()).exitCode, 0);
+            QCOMPARE(credentials({u"set"_s}, storedKey.toUtf8()).exitCode, 0);
         FakeAccuWeather upstream(kGoodKey);
         upstream.setQuotaSpent(quotaSpent);
-        QHash<QString, QString> extra{{QStringLiteral("ISOBAR_ACCUWEATHER_URL"), upstream.url()}};
+        QHash<QString, QString> extra{{u"ISOBAR_ACCUWEATHER_URL"_s, upstream.url()}};
         if (!environmentKey.isEmpty())
-            extra.insert(QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), environmentKey);
-        const Run run = credentials({QStringLiteral("status"), QStringLiteral("--check"),
-                                     QStringLiteral("--accuweather-key-placement"), placement},
-                                    {}, environment(extra));
+            extra.insert(u"ISOBAR_ACCUWEATHER_API_KEY"_s, environmentKey);
+        const Run run =
+            credentials({u"status"_s, u"--check"_s, u"--accuweather-key-placement"_s, placement},
+                        {}, environment(extra));
         QVERIFY2(run.exitCode == expectedExit, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(expectedLine), qPrintable(describe(run)));
         QCOMPARE(upstream.requests(), expectedExit == 1 ? 0 : 1); // one real call, no retries
@@ -409,11 +402,10 @@ private Q_SLOTS:
 
     void liveCheckUnreachable()
     {
-        QCOMPARE(credentials({QStringLiteral("set")}, kGoodKey.toUtf8()).exitCode, 0);
+        QCOMPARE(credentials({u"set"_s}, kGoodKey.toUtf8()).exitCode, 0);
         const isobar::test::ReservedPort closed(isobar::test::ReservedPort::Use::NobodyListens);
-        const Run run = credentials({QStringLiteral("status"), QStringLiteral("--check"),
-                                     QStringLiteral("--accuweather-url"),
-                                     QStringLiteral("http://127.0.0.1:%1").arg(closed.port())});
+        const Run run = credentials({u"status"_s, u"--check"_s, u"--accuweather-url"_s,
+                                     u"http://127.0.0.1:%1"_s.arg(closed.port())});
         QVERIFY2(run.exitCode == 6, qPrintable(describe(run)));
         QVERIFY2(run.out.contains(u"check: unreachable"), qPrintable(describe(run)));
     }

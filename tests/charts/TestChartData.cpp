@@ -7,6 +7,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -14,21 +16,21 @@ namespace {
 const QDate kToday(2024, 6, 15);
 const QDate kFirst(2024, 5, 1);
 
-SeriesKey key(const QString &topic, const QString &metric, const QString &age = u"all"_qs)
+SeriesKey key(const QString &topic, const QString &metric, const QString &age = u"all"_s)
 {
     SeriesKey k;
-    k.theme = u"infectious_disease"_qs;
-    k.subTheme = u"respiratory"_qs;
+    k.theme = u"infectious_disease"_s;
+    k.subTheme = u"respiratory"_s;
     k.topic = topic;
-    k.metricGroup = u"cases"_qs;
+    k.metricGroup = u"cases"_s;
     k.metric = metric;
-    k.geographyType = u"Nation"_qs;
-    k.geography = u"England"_qs;
-    k.geographyCode = u"E92000001"_qs;
+    k.geographyType = u"Nation"_s;
+    k.geography = u"England"_s;
+    k.geographyCode = u"E92000001"_s;
     k.age = age;
-    k.sex = u"all"_qs;
-    k.stratum = u"default"_qs;
-    k.frequency = u"daily"_qs;
+    k.sex = u"all"_s;
+    k.stratum = u"default"_s;
+    k.frequency = u"daily"_s;
     return k;
 }
 
@@ -71,7 +73,7 @@ class TestChartData : public QObject
     }
 
     static QJsonObject plot(const QString &topic, const QString &metric,
-                            const QString &type = u"bar"_qs)
+                            const QString &type = u"bar"_s)
     {
         return QJsonObject{{"topic", topic}, {"metric", metric}, {"chart_type", type}};
     }
@@ -80,27 +82,27 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        QVERIFY2(m_store.open(m_dir.filePath(u"charts.db"_qs)), qPrintable(m_store.errorString()));
+        QVERIFY2(m_store.open(m_dir.filePath(u"charts.db"_s)), qPrintable(m_store.errorString()));
         QList<double> cases;
         for (int i = 0; i < 14; ++i)
             cases << 100 + 10 * i;
-        write(key(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs), cases);
-        write(key(u"Influenza"_qs, u"influenza_testing_positivityByWeek"_qs), {5, 6, 7});
-        write(key(u"COVID-19"_qs, u"COVID-19_vaccinations_autumn22_uptakeByDay"_qs), {45});
-        write(key(u"COVID-19"_qs, u"COVID-19_vaccinations_spring23_uptakeByDay"_qs), {60});
-        write(key(u"COVID-19"_qs, u"COVID-19_cases_countRollingMean"_qs), {250});
+        write(key(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s), cases);
+        write(key(u"Influenza"_s, u"influenza_testing_positivityByWeek"_s), {5, 6, 7});
+        write(key(u"COVID-19"_s, u"COVID-19_vaccinations_autumn22_uptakeByDay"_s), {45});
+        write(key(u"COVID-19"_s, u"COVID-19_vaccinations_spring23_uptakeByDay"_s), {60});
+        write(key(u"COVID-19"_s, u"COVID-19_cases_countRollingMean"_s), {250});
     }
 
     void readsThePlotsPoints()
     {
         ChartRequestError error;
-        const auto data = load({plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs)}, &error);
+        const auto data = load({plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s)}, &error);
         QVERIFY2(data, qPrintable(error.field + u": " + error.detail));
         QCOMPARE(data->plots.size(), 1);
         QCOMPARE(data->plots[0].size(), 14);
         QCOMPARE(data->plots[0].constLast().value, 230.0);
         QCOMPARE(data->newestDate(), kFirst.addDays(13));
-        QCOMPARE(data->plots[0].constFirst().series->geography, u"England"_qs);
+        QCOMPARE(data->plots[0].constFirst().series->geography, u"England"_s);
     }
 
     void storeErrorsNameTheirField_data()
@@ -109,25 +111,25 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("unknown topic")
-            << QJsonArray{plot(u"Measles"_qs, u"COVID-19_cases_casesByDay"_qs)} << "plots[0].topic"
+            << QJsonArray{plot(u"Measles"_s, u"COVID-19_cases_casesByDay"_s)} << "plots[0].topic"
             << "Measles";
         QTest::newRow("unknown metric")
-            << QJsonArray{plot(u"COVID-19"_qs, u"COVID-19_cases_nope"_qs)} << "plots[0].metric"
+            << QJsonArray{plot(u"COVID-19"_s, u"COVID-19_cases_nope"_s)} << "plots[0].metric"
             << "COVID-19_cases_nope";
         QTest::newRow("metric of another topic")
-            << QJsonArray{plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs),
-                          plot(u"COVID-19"_qs, u"influenza_testing_positivityByWeek"_qs)}
+            << QJsonArray{plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s),
+                          plot(u"COVID-19"_s, u"influenza_testing_positivityByWeek"_s)}
             << "plots[1].metric"
             << "does not belong";
         QTest::newRow("waffle of a count")
-            << QJsonArray{plot(u"COVID-19"_qs, u"COVID-19_cases_countRollingMean"_qs, u"waffle"_qs)}
+            << QJsonArray{plot(u"COVID-19"_s, u"COVID-19_cases_countRollingMean"_s, u"waffle"_s)}
             << "plots[0].metric"
             << "percentages";
         QTest::newRow("waffle not descending")
-            << QJsonArray{plot(u"COVID-19"_qs, u"COVID-19_vaccinations_autumn22_uptakeByDay"_qs,
-                               u"waffle"_qs),
-                          plot(u"COVID-19"_qs, u"COVID-19_vaccinations_spring23_uptakeByDay"_qs,
-                               u"waffle"_qs)}
+            << QJsonArray{plot(u"COVID-19"_s, u"COVID-19_vaccinations_autumn22_uptakeByDay"_s,
+                               u"waffle"_s),
+                          plot(u"COVID-19"_s, u"COVID-19_vaccinations_spring23_uptakeByDay"_s,
+                               u"waffle"_s)}
             << "plots[1]"
             << "descending";
     }
@@ -147,16 +149,16 @@ private Q_SLOTS:
     {
         ChartRequestError error;
         const auto data = load(
-            {plot(u"COVID-19"_qs, u"COVID-19_vaccinations_spring23_uptakeByDay"_qs, u"waffle"_qs),
-             plot(u"COVID-19"_qs, u"COVID-19_vaccinations_autumn22_uptakeByDay"_qs, u"waffle"_qs)},
+            {plot(u"COVID-19"_s, u"COVID-19_vaccinations_spring23_uptakeByDay"_s, u"waffle"_s),
+             plot(u"COVID-19"_s, u"COVID-19_vaccinations_autumn22_uptakeByDay"_s, u"waffle"_s)},
             &error);
         QVERIFY2(data, qPrintable(error.field + u": " + error.detail));
     }
 
     void noDataIsAnEmptyDatasetNotAnError()
     {
-        QJsonObject later = plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs);
-        later.insert(u"date_from", u"2024-06-01"_qs);
+        QJsonObject later = plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s);
+        later.insert(u"date_from", u"2024-06-01"_s);
         ChartRequestError error;
         const auto data = load({later}, &error);
         QVERIFY(data);
@@ -166,7 +168,7 @@ private Q_SLOTS:
     void descriptionSaysWhatTheChartShows()
     {
         QJsonObject p =
-            plot(u"COVID-19"_qs, u"COVID-19_cases_casesByDay"_qs, u"line_with_shaded_section"_qs);
+            plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s, u"line_with_shaded_section"_s);
         ChartRequestError error;
         const auto request =
             ChartRequest::parse(QJsonObject{{"plots", QJsonArray{p}}}, kToday, &error);

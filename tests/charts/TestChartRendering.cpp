@@ -19,24 +19,25 @@
 #include <QXmlStreamReader>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
 
 const QDate kFirst(2024, 3, 1);
 
-std::shared_ptr<const SeriesDescription> series(const QString &metric,
-                                                const QString &age = u"all"_qs,
-                                                const QString &frequency = u"daily"_qs)
+std::shared_ptr<const SeriesDescription>
+series(const QString &metric, const QString &age = u"all"_s, const QString &frequency = u"daily"_s)
 {
     SeriesDescription d;
-    d.topic = u"COVID-19"_qs;
+    d.topic = u"COVID-19"_s;
     d.metric = metric;
-    d.geography = u"England"_qs;
-    d.geographyType = u"Nation"_qs;
+    d.geography = u"England"_s;
+    d.geographyType = u"Nation"_s;
     d.age = age;
-    d.sex = u"all"_qs;
-    d.stratum = u"default"_qs;
+    d.sex = u"all"_s;
+    d.stratum = u"default"_s;
     d.frequency = frequency;
     return std::make_shared<const SeriesDescription>(d);
 }
@@ -57,8 +58,8 @@ ChartRequest request(ChartType type, int plots = 1, QSize size = {600, 300})
     for (int i = 0; i < plots; ++i) {
         ChartPlot p;
         p.type = type;
-        p.selection.topic = u"COVID-19"_qs;
-        p.selection.metric = u"COVID-19_cases_casesByDay"_qs;
+        p.selection.topic = u"COVID-19"_s;
+        p.selection.metric = u"COVID-19_cases_casesByDay"_s;
         p.selection.from = kFirst;
         p.selection.to = kFirst.addDays(60);
         r.plots.append(p);
@@ -82,7 +83,7 @@ QColor pixel(const QImage &image, QPointF at)
 
 QString describe(QColor c)
 {
-    return QStringLiteral("rgb(%1,%2,%3)").arg(c.red()).arg(c.green()).arg(c.blue());
+    return u"rgb(%1,%2,%3)"_s.arg(c.red()).arg(c.green()).arg(c.blue());
 }
 
 #define COMPARE_COLOUR(actual, expected)                                                           \
@@ -105,7 +106,7 @@ QStringList svgTexts(const QByteArray &svg, QSize *size = nullptr)
     if (xml.hasError())
         qWarning() << "SVG is not well-formed:" << xml.errorString() << "at line"
                    << xml.lineNumber();
-    return xml.hasError() ? QStringList{u"<malformed>"_qs} : texts;
+    return xml.hasError() ? QStringList{u"<malformed>"_s} : texts;
 }
 
 } // namespace
@@ -115,12 +116,12 @@ class TestChartRendering : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void fontIsDejaVu() { QCOMPARE(ChartStyle::font(12).family(), u"DejaVu Sans"_qs); }
+    void fontIsDejaVu() { QCOMPARE(ChartStyle::font(12).family(), u"DejaVu Sans"_s); }
 
     void waffleOf45PercentFills45Cells()
     {
         ChartRequest r = request(ChartType::Waffle, 1, {300, 300});
-        ChartDataset data{{daily(series(u"vaccine_uptake"_qs), {45})}};
+        ChartDataset data{{daily(series(u"vaccine_uptake"_s), {45})}};
         auto scene = ChartBuilder::build(r, data);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         int filled = 0, empty = 0;
@@ -138,8 +139,8 @@ private Q_SLOTS:
     void waffleLayersSmallerPercentagesOverLarger()
     {
         ChartRequest r = request(ChartType::Waffle, 3, {400, 300});
-        ChartDataset data{{daily(series(u"a"_qs), {60}), daily(series(u"b"_qs), {30}),
-                           daily(series(u"c"_qs), {10})}};
+        ChartDataset data{{daily(series(u"a"_s), {60}), daily(series(u"b"_s), {30}),
+                           daily(series(u"c"_s), {10})}};
         auto scene = ChartBuilder::build(r, data);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         QList<int> counts(4, 0);
@@ -158,13 +159,13 @@ private Q_SLOTS:
         QTest::addColumn<double>("recent");
         QTest::addColumn<QColor>("shade");
         QTest::newRow("cases up: bad")
-            << u"COVID-19_cases_casesByDay"_qs << 200.0 << ChartPalette::badShade();
+            << u"COVID-19_cases_casesByDay"_s << 200.0 << ChartPalette::badShade();
         QTest::newRow("cases down: good")
-            << u"COVID-19_cases_casesByDay"_qs << 50.0 << ChartPalette::goodShade();
+            << u"COVID-19_cases_casesByDay"_s << 50.0 << ChartPalette::goodShade();
         QTest::newRow("vaccination up: good")
-            << u"COVID-19_vaccinations_uptakeByDay"_qs << 200.0 << ChartPalette::goodShade();
+            << u"COVID-19_vaccinations_uptakeByDay"_s << 200.0 << ChartPalette::goodShade();
         QTest::newRow("unknown metric: neutral")
-            << u"COVID-19_something_byDay"_qs << 200.0 << ChartPalette::neutralShade();
+            << u"COVID-19_something_byDay"_s << 200.0 << ChartPalette::neutralShade();
     }
 
     void shadedSectionColoursTheRecentPoints()
@@ -194,7 +195,7 @@ private Q_SLOTS:
 
     void weeklyDataShadesOnlyTheLastWeek()
     {
-        const auto weekly = series(u"COVID-19_deaths_ONSByWeek"_qs, u"all"_qs, u"weekly"_qs);
+        const auto weekly = series(u"COVID-19_deaths_ONSByWeek"_s, u"all"_s, u"weekly"_s);
         QList<ChartPoint> points;
         for (int i = 0; i < 10; ++i)
             points.append(
@@ -215,7 +216,7 @@ private Q_SLOTS:
     void reportingDelayPeriodIsShaded()
     {
         QList<ChartPoint> points =
-            daily(series(u"COVID-19_cases_casesByDay"_qs), QList<double>(30, 100.0));
+            daily(series(u"COVID-19_cases_casesByDay"_s), QList<double>(30, 100.0));
         for (int i = 25; i < 30; ++i)
             points[i].inReportingDelay = true;
         ChartRequest r = request(ChartType::LineWithShadedSection);
@@ -240,11 +241,11 @@ private Q_SLOTS:
     void multiColouredLinesUseColourAndDash()
     {
         ChartRequest r = request(ChartType::LineMultiColoured, 2);
-        r.plots[0].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_qs);
-        r.plots[1].colour = ChartPalette::colour(u"COLOUR_2_TURQUOISE"_qs);
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_s);
+        r.plots[1].colour = ChartPalette::colour(u"COLOUR_2_TURQUOISE"_s);
         r.plots[1].dashed = true;
-        ChartDataset data{{daily(series(u"a"_qs), QList<double>(20, 100)),
-                           daily(series(u"b"_qs), QList<double>(20, 50))}};
+        ChartDataset data{{daily(series(u"a"_s), QList<double>(20, 100)),
+                           daily(series(u"b"_s), QList<double>(20, 50))}};
         auto scene = ChartBuilder::build(r, data);
         QChart *chart = chartIn(*scene);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
@@ -270,13 +271,13 @@ private Q_SLOTS:
 
     void confidenceBandOnlyWhenAskedAndBounded()
     {
-        QList<ChartPoint> points = daily(series(u"a"_qs), QList<double>(20, 100));
+        QList<ChartPoint> points = daily(series(u"a"_s), QList<double>(20, 100));
         for (ChartPoint &p : points) {
             p.upper = 140;
             p.lower = 60;
         }
         ChartRequest r = request(ChartType::LineMultiColoured);
-        r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_qs);
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_s);
         auto sample = [&](bool asked) {
             r.plots[0].confidenceBand = asked;
             auto scene = ChartBuilder::build(r, ChartDataset{{points}});
@@ -297,46 +298,45 @@ private Q_SLOTS:
         // ChartData::load, and the band fills exactly the space between them.
         QJsonArray records;
         for (int i = 0; i < 20; ++i)
-            records.append(QJsonObject{{u"epiweek"_qs, 10},
-                                       {u"date"_qs, kFirst.addDays(i).toString(Qt::ISODate)},
-                                       {u"metric_value"_qs, 100},
-                                       {u"upper_confidence"_qs, 140},
-                                       {u"lower_confidence"_qs, 60},
-                                       {u"embargo"_qs, QJsonValue()},
-                                       {u"is_public"_qs, true}});
-        const QJsonObject file{{u"parent_theme"_qs, u"infectious_disease"_qs},
-                               {u"child_theme"_qs, u"respiratory"_qs},
-                               {u"topic"_qs, u"COVID-19"_qs},
-                               {u"metric_group"_qs, u"cases"_qs},
-                               {u"metric"_qs, u"COVID-19_cases_rateRollingMean"_qs},
-                               {u"geography_type"_qs, u"Nation"_qs},
-                               {u"geography"_qs, u"England"_qs},
-                               {u"geography_code"_qs, u"E92000001"_qs},
-                               {u"age"_qs, u"all"_qs},
-                               {u"sex"_qs, u"all"_qs},
-                               {u"stratum"_qs, u"default"_qs},
-                               {u"metric_frequency"_qs, u"daily"_qs},
-                               {u"refresh_date"_qs, u"2024-04-01 10:00:00"_qs},
-                               {u"time_series"_qs, records}};
+            records.append(QJsonObject{{u"epiweek"_s, 10},
+                                       {u"date"_s, kFirst.addDays(i).toString(Qt::ISODate)},
+                                       {u"metric_value"_s, 100},
+                                       {u"upper_confidence"_s, 140},
+                                       {u"lower_confidence"_s, 60},
+                                       {u"embargo"_s, QJsonValue()},
+                                       {u"is_public"_s, true}});
+        const QJsonObject file{{u"parent_theme"_s, u"infectious_disease"_s},
+                               {u"child_theme"_s, u"respiratory"_s},
+                               {u"topic"_s, u"COVID-19"_s},
+                               {u"metric_group"_s, u"cases"_s},
+                               {u"metric"_s, u"COVID-19_cases_rateRollingMean"_s},
+                               {u"geography_type"_s, u"Nation"_s},
+                               {u"geography"_s, u"England"_s},
+                               {u"geography_code"_s, u"E92000001"_s},
+                               {u"age"_s, u"all"_s},
+                               {u"sex"_s, u"all"_s},
+                               {u"stratum"_s, u"default"_s},
+                               {u"metric_frequency"_s, u"daily"_s},
+                               {u"refresh_date"_s, u"2024-04-01 10:00:00"_s},
+                               {u"time_series"_s, records}};
         QTemporaryDir dir;
         MetricsDatabase store;
-        QVERIFY2(store.open(dir.filePath(u"store.db"_qs)), qPrintable(store.errorString()));
+        QVERIFY2(store.open(dir.filePath(u"store.db"_s)), qPrintable(store.errorString()));
         const FileReport report = Ingestor(store.connection())
-                                      .ingestContent(QJsonDocument(file).toJson(), u"f.json"_qs, 0);
+                                      .ingestContent(QJsonDocument(file).toJson(), u"f.json"_s, 0);
         QVERIFY2(report.ok, qPrintable(report.errors.join(u'\n')));
 
         const QJsonObject body{
-            {u"y_axis_minimum_value"_qs, 0},
-            {u"y_axis_maximum_value"_qs, 200},
-            {u"chart_width"_qs, 600},
-            {u"chart_height"_qs, 300},
-            {u"plots"_qs,
-             QJsonArray{QJsonObject{{u"topic"_qs, u"COVID-19"_qs},
-                                    {u"metric"_qs, u"COVID-19_cases_rateRollingMean"_qs},
-                                    {u"chart_type"_qs, u"line_multi_coloured"_qs},
-                                    {u"line_colour"_qs, u"COLOUR_1_DARK_BLUE"_qs},
-                                    {u"date_from"_qs, kFirst.toString(Qt::ISODate)},
-                                    {u"confidence_intervals"_qs, true}}}}};
+            {u"y_axis_minimum_value"_s, 0},
+            {u"y_axis_maximum_value"_s, 200},
+            {u"chart_width"_s, 600},
+            {u"chart_height"_s, 300},
+            {u"plots"_s, QJsonArray{QJsonObject{{u"topic"_s, u"COVID-19"_s},
+                                                {u"metric"_s, u"COVID-19_cases_rateRollingMean"_s},
+                                                {u"chart_type"_s, u"line_multi_coloured"_s},
+                                                {u"line_colour"_s, u"COLOUR_1_DARK_BLUE"_s},
+                                                {u"date_from"_s, kFirst.toString(Qt::ISODate)},
+                                                {u"confidence_intervals"_s, true}}}}};
         ChartRequestError error;
         const auto r = ChartRequest::parse(body, kFirst.addDays(30), &error);
         QVERIFY2(r, qPrintable(error.detail));
@@ -384,7 +384,7 @@ private Q_SLOTS:
         for (int i = 0; i < 365; ++i)
             values << 1000 + 600 * std::sin(i / 30.0) + (i % 7 < 2 ? -400 : 0);
         ChartRequest r = request(ChartType(type), 1, {1200, 600});
-        const ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_qs), values)}};
+        const ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_s), values)}};
         r.format = ChartFormat::Png;
         const QImage raster = ChartRenderer::renderImage(*ChartBuilder::build(r, data), r.size);
         r.format = ChartFormat::Svg;
@@ -411,7 +411,7 @@ private Q_SLOTS:
     {
         ChartRequest r = request(ChartType::SimpleLine, 1, {200, 60});
         auto scene =
-            ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_qs), QList<double>(10, 100))}});
+            ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_s), QList<double>(10, 100))}});
         QChart *chart = chartIn(*scene);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         const QPointF under =
@@ -430,10 +430,10 @@ private Q_SLOTS:
         values << QList<double>(7, 150.0);
         values.last() = 175;
         ChartRequest r = request(ChartType::LineSingleSimplified);
-        ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_qs), values)}};
+        ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_s), values)}};
         auto scene = ChartBuilder::build(r, data);
         const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
-        QVERIFY2(texts.contains(u"100"_qs) && texts.contains(u"175"_qs),
+        QVERIFY2(texts.contains(u"100"_s) && texts.contains(u"175"_s),
                  qPrintable(texts.join(u'|')));
         // Rising cases: the line is in the negative trend colour.
         QChart *chart = chartIn(*scene);
@@ -452,16 +452,16 @@ private Q_SLOTS:
     {
         ChartRequest r = request(ChartType::Bar);
         r.xAxis = ChartAxis::Age;
-        r.plots[0].colour = ChartPalette::colour(u"COLOUR_3_DARK_PINK"_qs);
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_3_DARK_PINK"_s);
         QList<ChartPoint> points;
-        const QStringList ages = {u"90+"_qs, u"10-14"_qs, u"5-9"_qs, u"65-74"_qs};
+        const QStringList ages = {u"90+"_s, u"10-14"_s, u"5-9"_s, u"65-74"_s};
         const QList<double> values = {40, 10, 5, 30};
         for (int i = 0; i < ages.size(); ++i)
             points.append(
-                ChartPoint{series(u"cases"_qs, ages[i]), kFirst, values[i], false, {}, {}});
+                ChartPoint{series(u"cases"_s, ages[i]), kFirst, values[i], false, {}, {}});
         const ChartDataset data{{points}};
         const BarCharts::BarTable table = BarCharts::barTable(r, data);
-        QCOMPARE(table.categories, QStringList({u"5-9"_qs, u"10-14"_qs, u"65-74"_qs, u"90+"_qs}));
+        QCOMPARE(table.categories, QStringList({u"5-9"_s, u"10-14"_s, u"65-74"_s, u"90+"_s}));
         QCOMPARE(table.values[0][3].value_or(-1), 40.0);
 
         auto scene = ChartBuilder::build(r, data);
@@ -502,11 +502,10 @@ private Q_SLOTS:
         QList<ChartPoint> points;
         QStringList names;
         for (int i = 0; i < bands; ++i) {
-            names << QStringLiteral("%1-%2")
-                         .arg(5 * i, 2, 10, QLatin1Char('0'))
+            names << u"%1-%2"_s.arg(5 * i, 2, 10, QLatin1Char('0'))
                          .arg(5 * i + 4, 2, 10, QLatin1Char('0'));
             points.append(
-                ChartPoint{series(u"cases"_qs, names.last()), kFirst, 10.0 + i, false, {}, {}});
+                ChartPoint{series(u"cases"_s, names.last()), kFirst, 10.0 + i, false, {}, {}});
         }
         auto scene = ChartBuilder::build(r, ChartDataset{{points}});
         const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
@@ -519,10 +518,10 @@ private Q_SLOTS:
     void stackedBarsStackPlots()
     {
         ChartRequest r = request(ChartType::StackedBar, 2);
-        r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_qs);
-        r.plots[1].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_qs);
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_s);
+        r.plots[1].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_s);
         ChartDataset data{
-            {daily(series(u"a"_qs), {100, 100, 100}), daily(series(u"b"_qs), {100, 100, 100})}};
+            {daily(series(u"a"_s), {100, 100, 100}), daily(series(u"b"_s), {100, 100, 100})}};
         auto scene = ChartBuilder::build(r, data);
         QChart *chart = chartIn(*scene);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
@@ -539,12 +538,12 @@ private Q_SLOTS:
         ChartRequest r = request(ChartType::Heatmap, 1, {500, 240});
         r.categoryAxis = ChartAxis::Age;
         QList<ChartPoint> points;
-        const QStringList ages = {u"65+"_qs, u"0-4"_qs, u"5-14"_qs};
+        const QStringList ages = {u"65+"_s, u"0-4"_s, u"5-14"_s};
         for (int day = 0; day < 4; ++day) {
             for (int a = 0; a < ages.size(); ++a) {
                 if (day == 2 && a == 1)
                     continue; // one missing cell: 0-4 on the third day
-                points.append(ChartPoint{series(u"rate"_qs, ages[a]),
+                points.append(ChartPoint{series(u"rate"_s, ages[a]),
                                          kFirst.addDays(day),
                                          double(day * 10 + a),
                                          false,
@@ -554,7 +553,7 @@ private Q_SLOTS:
         }
         const ChartDataset data{{points}};
         const HeatmapChart::Grid grid = HeatmapChart::grid(r, data);
-        QCOMPARE(grid.categories, QStringList({u"0-4"_qs, u"5-14"_qs, u"65+"_qs}));
+        QCOMPARE(grid.categories, QStringList({u"0-4"_s, u"5-14"_s, u"65+"_s}));
         QCOMPARE(grid.minimum, 0.0);
         QCOMPARE(grid.maximum, 32.0);
         auto scene = ChartBuilder::build(r, data);
@@ -598,9 +597,9 @@ private Q_SLOTS:
         QFETCH(int, type);
         QFETCH(QSize, size);
         ChartRequest r = request(ChartType(type), 1, size);
-        r.xAxisTitle = u"Date of specimen"_qs;
-        r.yAxisTitle = u"Cases per day"_qs;
-        ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_qs),
+        r.xAxisTitle = u"Date of specimen"_s;
+        r.yAxisTitle = u"Cases per day"_s;
+        ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_s),
                                  {40, 30, 20, 35, 25, 30, 10, 12, 14, 16, 18, 20, 22, 24, 26})}};
         auto scene = ChartBuilder::build(r, data);
         for (ChartFormat format : {ChartFormat::Png, ChartFormat::Jpeg}) {
@@ -622,7 +621,7 @@ private Q_SLOTS:
         QSize svgSize;
         const QStringList texts =
             svgTexts(ChartRenderer::render(*scene, size, ChartFormat::Svg), &svgSize);
-        QVERIFY(!texts.contains(u"<malformed>"_qs));
+        QVERIFY(!texts.contains(u"<malformed>"_s));
         QCOMPARE(svgSize, size);
         // Every chart but the sparkline shows the axis titles where there is room for them.
         if (ChartType(type) != ChartType::SimpleLine && size.width() >= 515) {
@@ -644,11 +643,11 @@ private Q_SLOTS:
     {
         QFETCH(int, type);
         ChartRequest r = request(ChartType(type), 1, {515, 220});
-        r.xAxisTitle = u"Week ending"_qs;
-        r.yAxisTitle = u"Age band"_qs;
+        r.xAxisTitle = u"Week ending"_s;
+        r.yAxisTitle = u"Age band"_s;
         QList<ChartPoint> points;
-        for (const QString &age : {u"00-04"_qs, u"05-09"_qs})
-            points << daily(series(u"rate"_qs, age), {40, 30, 20});
+        for (const QString &age : {u"00-04"_s, u"05-09"_s})
+            points << daily(series(u"rate"_s, age), {40, 30, 20});
         const ChartDataset data{{points}};
         auto scene = ChartBuilder::build(r, data);
         const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
@@ -694,9 +693,9 @@ private Q_SLOTS:
     {
         for (ChartType type : {ChartType::Waffle, ChartType::Heatmap}) {
             ChartRequest r = request(type, 1, {100, 100});
-            r.xAxisTitle = u"Week ending"_qs;
-            r.yAxisTitle = u"Age band"_qs;
-            auto scene = ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_qs), {45})}});
+            r.xAxisTitle = u"Week ending"_s;
+            r.yAxisTitle = u"Age band"_s;
+            auto scene = ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_s), {45})}});
             const QStringList texts =
                 svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
             QVERIFY2(!texts.contains(r.xAxisTitle) && !texts.contains(r.yAxisTitle),
@@ -707,7 +706,7 @@ private Q_SLOTS:
     void encodingWorksOffTheGuiThread()
     {
         ChartRequest r = request(ChartType::Waffle, 1, {300, 200});
-        auto scene = ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_qs), {45})}});
+        auto scene = ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_s), {45})}});
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         QByteArray png;
         std::unique_ptr<QThread> worker(
@@ -726,7 +725,7 @@ private Q_SLOTS:
             auto scene = ChartBuilder::build(r, ChartDataset{{{}}});
             const QStringList texts =
                 svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
-            QCOMPARE(texts, QStringList{u"No data"_qs});
+            QCOMPARE(texts, QStringList{u"No data"_s});
             QCOMPARE(ChartRenderer::renderImage(*scene, r.size).size(), r.size);
         }
     }

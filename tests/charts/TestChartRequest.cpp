@@ -6,13 +6,15 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
 
 const QDate kToday(2024, 6, 15);
 
-QJsonObject plot(const QString &type = QStringLiteral("line_multi_coloured"))
+QJsonObject plot(const QString &type = u"line_multi_coloured"_s)
 {
     return QJsonObject{
         {"topic", "COVID-19"}, {"metric", "COVID-19_cases_casesByDay"}, {"chart_type", type}};
@@ -48,13 +50,13 @@ private Q_SLOTS:
 
     void fullBody()
     {
-        QJsonObject p = plot(QStringLiteral("line_multi_coloured"));
-        p.insert(u"line_colour", u"COLOUR_4_ORANGE"_qs);
-        p.insert(u"line_type", u"DASH"_qs);
+        QJsonObject p = plot(u"line_multi_coloured"_s);
+        p.insert(u"line_colour", u"COLOUR_4_ORANGE"_s);
+        p.insert(u"line_type", u"DASH"_s);
         p.insert(u"use_smooth_lines", true);
-        p.insert(u"label", u"England"_qs);
-        p.insert(u"date_from", u"2024-01-01"_qs);
-        p.insert(u"date_to", u"2024-02-01"_qs);
+        p.insert(u"label", u"England"_s);
+        p.insert(u"date_from", u"2024-01-01"_s);
+        p.insert(u"date_to", u"2024-02-01"_s);
         ChartRequestError error;
         const auto request = ChartRequest::parse(body({p}, {{"file_format", "jpg"},
                                                             {"chart_width", 1200},
@@ -67,12 +69,12 @@ private Q_SLOTS:
         QVERIFY2(request, qPrintable(error.field + u": " + error.detail));
         QCOMPARE(request->format, ChartFormat::Jpeg);
         QCOMPARE(request->size, QSize(1200, 600));
-        QCOMPARE(request->xAxisTitle, u"Date"_qs);
+        QCOMPARE(request->xAxisTitle, u"Date"_s);
         QCOMPARE(*request->yMaximum, 500.0);
         QCOMPARE(*request->plots[0].colour, QColor(244, 106, 37));
         QVERIFY(request->plots[0].dashed);
         QVERIFY(request->plots[0].smooth);
-        QCOMPARE(request->plots[0].label, u"England"_qs);
+        QCOMPARE(request->plots[0].label, u"England"_s);
         QCOMPARE(*request->plots[0].selection.to, QDate(2024, 2, 1));
     }
 
@@ -82,7 +84,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("mentions");
 
-        QJsonObject unknownType = plot(QStringLiteral("pie"));
+        QJsonObject unknownType = plot(u"pie"_s);
         QTest::newRow("unknown chart type") << body({unknownType}) << "plots[0].chart_type"
                                             << "pie";
         QTest::newRow("width under 50") << body({plot()}, {{"chart_width", 49}}) << "chart_width"
@@ -96,23 +98,23 @@ private Q_SLOTS:
         QTest::newRow("more than 10 plots") << body(eleven) << "plots"
                                             << "10";
         QJsonObject badColour = plot();
-        badColour.insert(u"line_colour", u"COLOUR_99_GOLD"_qs);
+        badColour.insert(u"line_colour", u"COLOUR_99_GOLD"_s);
         QTest::newRow("unknown colour") << body({plot(), badColour}) << "plots[1].line_colour"
                                         << "COLOUR_99_GOLD";
         QJsonObject backwards = plot();
-        backwards.insert(u"date_from", u"2024-03-01"_qs);
-        backwards.insert(u"date_to", u"2024-02-01"_qs);
+        backwards.insert(u"date_from", u"2024-03-01"_s);
+        backwards.insert(u"date_to", u"2024-02-01"_s);
         QTest::newRow("date_to before date_from") << body({backwards}) << "plots[0].date_to"
                                                   << "before";
         QJsonArray fourWaffles;
         for (int i = 0; i < 4; ++i)
-            fourWaffles.append(plot(QStringLiteral("waffle")));
+            fourWaffles.append(plot(u"waffle"_s));
         QTest::newRow("waffle with 4 percentages") << body(fourWaffles) << "plots"
                                                    << "3";
         QTest::newRow("unknown format") << body({plot()}, {{"file_format", "gif"}}) << "file_format"
                                         << "gif";
         QJsonObject dotted = plot();
-        dotted.insert(u"line_type", u"DOTTED"_qs);
+        dotted.insert(u"line_type", u"DOTTED"_s);
         QTest::newRow("unknown line type") << body({dotted}) << "plots[0].line_type"
                                            << "DOTTED";
         QJsonObject noTopic = plot();
@@ -120,7 +122,7 @@ private Q_SLOTS:
         QTest::newRow("missing topic") << body({noTopic}) << "plots[0].topic"
                                        << "required";
         QTest::newRow("mixed chart types")
-            << body({plot(), plot(QStringLiteral("bar"))}) << "plots[1].chart_type"
+            << body({plot(), plot(u"bar"_s)}) << "plots[1].chart_type"
             << "same";
         QTest::newRow("unknown x axis") << body({plot()}, {{"x_axis", "colour"}}) << "x_axis"
                                         << "colour";
@@ -133,7 +135,7 @@ private Q_SLOTS:
             << body({plot()}, {{"chart_width", "wide"}}) << "chart_width"
             << "number";
         QJsonObject badDate = plot();
-        badDate.insert(u"date_from", u"01/02/2024"_qs);
+        badDate.insert(u"date_from", u"01/02/2024"_s);
         QTest::newRow("malformed date") << body({badDate}) << "plots[0].date_from"
                                         << "01/02/2024";
     }
@@ -164,15 +166,15 @@ private Q_SLOTS:
               "date_from", "date_to", "chart_type", "line_colour", "line_type"}) {
             QJsonObject p = plot();
             p.insert(QLatin1String(name), overlong);
-            QTest::newRow(qPrintable(u"plots[1]."_qs + QLatin1String(name)))
-                << body({plot(), p}) << u"plots[1]."_qs + QLatin1String(name);
+            QTest::newRow(qPrintable(u"plots[1]."_s + QLatin1String(name)))
+                << body({plot(), p}) << u"plots[1]."_s + QLatin1String(name);
         }
         QTest::newRow("a 50 KB title")
             << body({plot()}, {{"x_axis_title", QString(50 * 1024, u'T')}}) << "x_axis_title";
         // Counted in characters as JSON Schema counts them: a surrogate pair is one.
         QString emoji;
         for (int i = 0; i <= kMaxTextFieldLength; ++i)
-            emoji += QStringLiteral("\U0001F600");
+            emoji += u"\U0001F600"_s;
         QTest::newRow("characters outside the BMP")
             << body({plot()}, {{"y_axis_title", emoji}}) << "y_axis_title";
     }
@@ -193,7 +195,7 @@ private Q_SLOTS:
         const QString longest(kMaxTextFieldLength, u'y');
         QString emoji;
         for (int i = 0; i < kMaxTextFieldLength; ++i)
-            emoji += QStringLiteral("\U0001F600");
+            emoji += u"\U0001F600"_s;
         QJsonObject p = plot();
         p.insert(u"label", longest);
         ChartRequestError error;
@@ -208,12 +210,12 @@ private Q_SLOTS:
     void paletteHasTheDashboardValues()
     {
         QCOMPARE(ChartPalette::names().size(), 15);
-        QCOMPARE(*ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_qs), QColor(18, 67, 109));
-        QCOMPARE(*ChartPalette::colour(u"COLOUR_6_LIGHT_PURPLE"_qs), QColor(162, 133, 209));
-        QCOMPARE(*ChartPalette::colour(u"COLOUR_7_BURGUNDY"_qs), QColor(84, 13, 52));
-        QCOMPARE(*ChartPalette::colour(u"COLOUR_12_BLUE"_qs), QColor(0, 157, 214));
-        QCOMPARE(*ChartPalette::colour(u"TREND_LINE_NEGATIVE"_qs), QColor(171, 43, 23));
-        QVERIFY(!ChartPalette::colour(u"RED"_qs));
+        QCOMPARE(*ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_s), QColor(18, 67, 109));
+        QCOMPARE(*ChartPalette::colour(u"COLOUR_6_LIGHT_PURPLE"_s), QColor(162, 133, 209));
+        QCOMPARE(*ChartPalette::colour(u"COLOUR_7_BURGUNDY"_s), QColor(84, 13, 52));
+        QCOMPARE(*ChartPalette::colour(u"COLOUR_12_BLUE"_s), QColor(0, 157, 214));
+        QCOMPARE(*ChartPalette::colour(u"TREND_LINE_NEGATIVE"_s), QColor(171, 43, 23));
+        QVERIFY(!ChartPalette::colour(u"RED"_s));
         QCOMPARE(ChartPalette::seriesColour(12), ChartPalette::seriesColour(0));
     }
 
@@ -225,29 +227,28 @@ private Q_SLOTS:
         const int age = int(ChartAxis::Age);
         const int stratum = int(ChartAxis::Stratum);
         QTest::newRow("under one first, 90+ last, the total after")
-            << age << QStringList{u"90+"_qs,   u"5-9"_qs,   u"all"_qs, u"10-14"_qs,
-                                  u"00-04"_qs, u"85-89"_qs, u"<1"_qs,  u"15-44"_qs}
-            << QStringList{u"<1"_qs,    u"00-04"_qs, u"5-9"_qs, u"10-14"_qs,
-                           u"15-44"_qs, u"85-89"_qs, u"90+"_qs, u"all"_qs};
+            << age << QStringList{u"90+"_s,   u"5-9"_s,   u"all"_s, u"10-14"_s,
+                                  u"00-04"_s, u"85-89"_s, u"<1"_s,  u"15-44"_s}
+            << QStringList{u"<1"_s,    u"00-04"_s, u"5-9"_s, u"10-14"_s,
+                           u"15-44"_s, u"85-89"_s, u"90+"_s, u"all"_s};
         QTest::newRow("same start: the narrower band first")
-            << age
-            << QStringList{u"65+"_qs, u"65-74"_qs, u"65 and over"_qs, u"05-14"_qs, u"05-09"_qs}
-            << QStringList{u"05-09"_qs, u"05-14"_qs, u"65-74"_qs, u"65 and over"_qs, u"65+"_qs};
+            << age << QStringList{u"65+"_s, u"65-74"_s, u"65 and over"_s, u"05-14"_s, u"05-09"_s}
+            << QStringList{u"05-09"_s, u"05-14"_s, u"65-74"_s, u"65 and over"_s, u"65+"_s};
         QTest::newRow("unrecognised names after the bands")
-            << age << QStringList{u"unknown"_qs, u"50+"_qs, u"20-24"_qs}
-            << QStringList{u"20-24"_qs, u"50+"_qs, u"unknown"_qs};
+            << age << QStringList{u"unknown"_s, u"50+"_s, u"20-24"_s}
+            << QStringList{u"20-24"_s, u"50+"_s, u"unknown"_s};
         QTest::newRow("CSV strata that are age bands")
-            << stratum << QStringList{u"default"_qs, u"5_9"_qs, u"10_14"_qs, u"0_4"_qs, u"90+"_qs}
-            << QStringList{u"0_4"_qs, u"5_9"_qs, u"10_14"_qs, u"90+"_qs, u"default"_qs};
+            << stratum << QStringList{u"default"_s, u"5_9"_s, u"10_14"_s, u"0_4"_s, u"90+"_s}
+            << QStringList{u"0_4"_s, u"5_9"_s, u"10_14"_s, u"90+"_s, u"default"_s};
         QTest::newRow("immunisation strata in months and years")
-            << stratum << QStringList{u"5y"_qs, u"24m"_qs, u"12m"_qs}
-            << QStringList{u"12m"_qs, u"24m"_qs, u"5y"_qs};
+            << stratum << QStringList{u"5y"_s, u"24m"_s, u"12m"_s}
+            << QStringList{u"12m"_s, u"24m"_s, u"5y"_s};
         QTest::newRow("strata that are not all ages sort by name")
-            << stratum << QStringList{u"10_14"_qs, u"male"_qs, u"5_9"_qs}
-            << QStringList{u"10_14"_qs, u"5_9"_qs, u"male"_qs};
+            << stratum << QStringList{u"10_14"_s, u"male"_s, u"5_9"_s}
+            << QStringList{u"10_14"_s, u"5_9"_s, u"male"_s};
         QTest::newRow("other axes by name, the total still last")
-            << int(ChartAxis::Sex) << QStringList{u"m"_qs, u"all"_qs, u"f"_qs}
-            << QStringList{u"f"_qs, u"m"_qs, u"all"_qs};
+            << int(ChartAxis::Sex) << QStringList{u"m"_s, u"all"_s, u"f"_s}
+            << QStringList{u"f"_s, u"m"_s, u"all"_s};
     }
 
     void ageBandsSortByAge()

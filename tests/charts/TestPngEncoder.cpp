@@ -6,6 +6,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -21,7 +23,7 @@ QImage chartLike(QImage::Format format, QSize size)
     painter.fillRect(QRectF(10.5, 20.25, 60, 40), QColor(18, 67, 109));
     painter.setPen(QPen(QColor(244, 106, 37, 200), 2));
     painter.drawLine(QPointF(0, size.height()), QPointF(size.width(), 0));
-    painter.drawText(QPointF(5, size.height() - 5), QStringLiteral("00-04 90+"));
+    painter.drawText(QPointF(5, size.height() - 5), u"00-04 90+"_s);
     QRandomGenerator random(6);
     for (int y = size.height() / 2; y < size.height() / 2 + 8; ++y)
         for (int x = 0; x < size.width(); ++x)

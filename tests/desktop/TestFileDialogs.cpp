@@ -14,6 +14,8 @@
 #include <QStandardPaths>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 class TestFileDialogs : public QObject
@@ -24,7 +26,7 @@ class TestFileDialogs : public QObject
     static void listInADialog(const QString &folder, const QString &path)
     {
         std::unique_ptr<QFileDialog> dialog(
-            FileDialogs::create(nullptr, QStringLiteral("Import Files"), folder));
+            FileDialogs::create(nullptr, u"Import Files"_s, folder));
         auto *model = dialog->findChild<QFileSystemModel *>();
         QVERIFY(model);
         QSignalSpy loaded(model, &QFileSystemModel::directoryLoaded);
@@ -42,14 +44,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("fileName");
         // A name that tells its type, and one that does not (QMimeDatabase would read it).
-        QTest::newRow("isobar.db") << QStringLiteral("isobar.db");
-        QTest::newRow("no extension") << QStringLiteral("store");
+        QTest::newRow("isobar.db") << u"isobar.db"_s;
+        QTest::newRow("no extension") << u"store"_s;
     }
 
     void aListedStoreKeepsItsLocksAgainstAnotherProcess()
     {
         QFETCH(QString, fileName);
-        const QString sqlite3 = QStandardPaths::findExecutable(QStringLiteral("sqlite3"));
+        const QString sqlite3 = QStandardPaths::findExecutable(u"sqlite3"_s);
         QVERIFY2(!sqlite3.isEmpty(), "sqlite3 is installed by packaging/install-deps.sh");
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
@@ -57,9 +59,9 @@ private Q_SLOTS:
         MetricsDatabase store; // open for the whole test, as the desktop's connections are
         QVERIFY2(store.open(path), qPrintable(store.errorString()));
         QSqlQuery write(store.connection());
-        QVERIFY(write.exec(QStringLiteral("PRAGMA wal_autocheckpoint = 0")));
-        QVERIFY(write.exec(
-            QStringLiteral("UPDATE store_state SET value = value + 1 WHERE key = 'data_version'")));
+        QVERIFY(write.exec(u"PRAGMA wal_autocheckpoint = 0"_s));
+        QVERIFY(
+            write.exec(u"UPDATE store_state SET value = value + 1 WHERE key = 'data_version'"_s));
         QVERIFY(QFile::exists(path + u"-wal"));
 
         listInADialog(dir.path(), path);
@@ -69,13 +71,13 @@ private Q_SLOTS:
         // Another process reads the store and closes it. With our locks intact it sees a
         // connection still open and leaves the WAL alone.
         QProcess reader;
-        reader.start(sqlite3, {path, QStringLiteral("SELECT count(*) FROM store_state")});
+        reader.start(sqlite3, {path, u"SELECT count(*) FROM store_state"_s});
         QVERIFY(reader.waitForFinished(30'000));
         QCOMPARE(reader.exitCode(), 0);
         QVERIFY2(QFile::exists(path + u"-wal"),
                  "another process deleted the WAL: this process had lost its locks on the store");
         QSqlQuery read(store.connection());
-        QVERIFY(read.exec(QStringLiteral("SELECT value FROM store_state")));
+        QVERIFY(read.exec(u"SELECT value FROM store_state"_s));
         QVERIFY(read.next());
     }
 };

@@ -24,6 +24,8 @@
 #include <QTest>
 #include <QToolButton>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 class TestMainWindow : public QObject
@@ -58,8 +60,8 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::init()
 {
     QSettings().clear();
-    QSettings().setValue(u"database/path"_qs, m_dir.filePath(u"store.db"_qs));
-    QFile::remove(m_dir.filePath(u"store.db"_qs));
+    QSettings().setValue(u"database/path"_s, m_dir.filePath(u"store.db"_s));
+    QFile::remove(m_dir.filePath(u"store.db"_s));
 }
 
 QMimeData *TestMainWindow::urlsOf(const QStringList &paths)
@@ -76,27 +78,27 @@ qint64 TestMainWindow::pointsIn(const QString &databasePath)
 {
     qint64 count = -1;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_qs, u"count"_qs);
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"count"_s);
         db.setDatabaseName(databasePath);
         if (db.open()) {
-            QSqlQuery query(u"SELECT count(*) FROM point"_qs, db);
+            QSqlQuery query(u"SELECT count(*) FROM point"_s, db);
             if (query.next())
                 count = query.value(0).toLongLong();
         }
     }
-    QSqlDatabase::removeDatabase(u"count"_qs);
+    QSqlDatabase::removeDatabase(u"count"_s);
     return count;
 }
 
 void TestMainWindow::dropImportsAndReportsTheCounts()
 {
-    const QString json = test::sampleDataDir() + u"/json"_qs;
+    const QString json = test::sampleDataDir() + u"/json"_s;
     const QStringList files = {
-        json + u"/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_5y.json"_qs,
-        json + u"/6-in-1_coverage_coverageByYear_CTRY_W92000004_all_all_5y.json"_qs};
+        json + u"/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_5y.json"_s,
+        json + u"/6-in-1_coverage_coverageByYear_CTRY_W92000004_all_all_5y.json"_s};
     // What `isobar ingest` reports for the same files, into a store of its own.
     QByteArray cliOutput;
-    QCOMPARE(test::runIngest(m_dir.filePath(u"cli.db"_qs), files, &cliOutput), 0);
+    QCOMPARE(test::runIngest(m_dir.filePath(u"cli.db"_s), files, &cliOutput), 0);
 
     MainWindow window;
     window.restoreSession();
@@ -116,18 +118,18 @@ void TestMainWindow::dropImportsAndReportsTheCounts()
     QCOMPARE(report.filesOk(), 2);
     QCOMPARE(report.filesFailed(), 0);
     QVERIFY(report.totals().inserted > 0);
-    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), report.totals().inserted);
-    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), pointsIn(m_dir.filePath(u"cli.db"_qs)));
+    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_s)), report.totals().inserted);
+    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_s)), pointsIn(m_dir.filePath(u"cli.db"_s)));
     // The same words as the command line, in the dialog's details.
-    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_qs);
+    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_s);
     QVERIFY(box);
     QCOMPARE(box->detailedText(), report.summary());
     const QByteArray cliPoints =
         "points: " + QByteArray::number(report.totals().inserted) + " inserted";
     QVERIFY2(cliOutput.contains(cliPoints), cliOutput.constData());
-    QVERIFY2(box->text().startsWith(u"2 files loaded, 0 failed"_qs), qPrintable(box->text()));
+    QVERIFY2(box->text().startsWith(u"2 files loaded, 0 failed"_s), qPrintable(box->text()));
     QVERIFY2(
-        box->informativeText().contains(QLocale().toString(report.totals().inserted) + u" new"_qs),
+        box->informativeText().contains(QLocale().toString(report.totals().inserted) + u" new"_s),
         qPrintable(box->informativeText()));
 }
 
@@ -135,12 +137,12 @@ void TestMainWindow::dropRefusesWhatIsNotData()
 {
     MainWindow window;
     window.restoreSession();
-    QFile text(m_dir.filePath(u"notes.txt"_qs));
+    QFile text(m_dir.filePath(u"notes.txt"_s));
     QVERIFY(text.open(QIODevice::WriteOnly));
     text.write("not data");
     text.close();
     for (const QList<QUrl> &urls : {QList<QUrl>{QUrl::fromLocalFile(text.fileName())},
-                                    QList<QUrl>{QUrl(u"https://example.org/data.json"_qs)}}) {
+                                    QList<QUrl>{QUrl(u"https://example.org/data.json"_s)}}) {
         QMimeData mime;
         mime.setUrls(urls);
         QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton,
@@ -153,13 +155,12 @@ void TestMainWindow::dropRefusesWhatIsNotData()
 
 void TestMainWindow::importOfABrokenFileReportsTheFailure()
 {
-    QFile broken(m_dir.filePath(u"broken.json"_qs));
+    QFile broken(m_dir.filePath(u"broken.json"_s));
     QVERIFY(broken.open(QIODevice::WriteOnly));
     broken.write("{\"theme\": \"infectious_disease\", \"data\": [");
     broken.close();
-    const QString good =
-        test::sampleDataDir()
-        + u"/json/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_5y.json"_qs;
+    const QString good = test::sampleDataDir()
+                         + u"/json/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_5y.json"_s;
 
     MainWindow window;
     window.restoreSession();
@@ -169,13 +170,13 @@ void TestMainWindow::importOfABrokenFileReportsTheFailure()
     const auto report = finished.at(0).at(0).value<IngestReport>();
     QCOMPARE(report.filesOk(), 1);
     QCOMPARE(report.filesFailed(), 1);
-    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_qs);
+    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_s);
     QVERIFY(box);
     QCOMPARE(box->icon(), QMessageBox::Warning);
-    QVERIFY2(box->text().startsWith(u"1 files loaded, 1 failed"_qs), qPrintable(box->text()));
-    QVERIFY(box->detailedText().contains(u"broken.json"_qs));
+    QVERIFY2(box->text().startsWith(u"1 files loaded, 1 failed"_s), qPrintable(box->text()));
+    QVERIFY(box->detailedText().contains(u"broken.json"_s));
     // The broken file changed nothing: only the good file's points are there.
-    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), report.totals().inserted);
+    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_s)), report.totals().inserted);
 }
 
 void TestMainWindow::cancelledImportKeepsWhatItLoaded()
@@ -189,24 +190,24 @@ void TestMainWindow::cancelledImportKeepsWhatItLoaded()
         if (button->accessibleName() == u"Cancel import")
             cancel = button;
     QVERIFY(cancel);
-    QVERIFY(window.importPaths({test::sampleDataDir() + u"/json"_qs}));  // 938 files
-    QVERIFY(!window.importPaths({test::sampleDataDir() + u"/json"_qs})); // one at a time
+    QVERIFY(window.importPaths({test::sampleDataDir() + u"/json"_s}));  // 938 files
+    QVERIFY(!window.importPaths({test::sampleDataDir() + u"/json"_s})); // one at a time
     QVERIFY(cancel->isVisible());
     QTest::mouseClick(cancel, Qt::LeftButton);
     QVERIFY(finished.wait(60'000));
     const auto report = finished.at(0).at(0).value<IngestReport>();
     QVERIFY2(report.filesOk() < 938, "the import ran to the end despite the cancel");
     // What was committed before the cancel stays; the file being loaded was rolled back.
-    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_qs)), report.totals().inserted);
-    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_qs);
+    QCOMPARE(pointsIn(m_dir.filePath(u"store.db"_s)), report.totals().inserted);
+    auto *box = window.findChild<QMessageBox *>(u"ImportReport"_s);
     QVERIFY(box);
-    QVERIFY2(box->text().contains(u"(cancelled)"_qs), qPrintable(box->text()));
+    QVERIFY2(box->text().contains(u"(cancelled)"_s), qPrintable(box->text()));
 }
 
 void TestMainWindow::iconsTakeThePalettesColour()
 {
     const QPalette original = QGuiApplication::palette();
-    const QIcon icon = paletteIcon(u"stop"_qs);
+    const QIcon icon = paletteIcon(u"stop"_s);
     auto dominant = [&icon] {
         const QImage image = icon.pixmap(QSize(48, 48)).toImage();
         QColor strongest;
@@ -229,26 +230,26 @@ void TestMainWindow::iconsTakeThePalettesColour()
 
 void TestMainWindow::remoteServerNeedsAnHttpUrl()
 {
-    RemoteServerDialog dialog(u"Watch"_qs, QUrl(u"ftp://example.org"_qs), /*askToken=*/true);
+    RemoteServerDialog dialog(u"Watch"_s, QUrl(u"ftp://example.org"_s), /*askToken=*/true);
     dialog.accept();
     QCOMPARE(dialog.result(), int(QDialog::Rejected));
     bool named = false;
     for (QLabel *label : dialog.findChildren<QLabel *>())
-        named = named || label->text().startsWith(u"Server URL"_qs);
+        named = named || label->text().startsWith(u"Server URL"_s);
     QVERIFY(named);
 
     for (QLineEdit *field : dialog.findChildren<QLineEdit *>()) {
         if (field->accessibleName() == u"Server URL")
-            field->setText(u"127.0.0.1:8080"_qs); // what people type: the scheme is added
+            field->setText(u"127.0.0.1:8080"_s); // what people type: the scheme is added
         if (field->accessibleName() == u"Bearer token") {
             QCOMPARE(field->echoMode(), QLineEdit::Password);
-            field->setText(u"  abc.def.ghi "_qs);
+            field->setText(u"  abc.def.ghi "_s);
         }
     }
     dialog.accept();
     QCOMPARE(dialog.result(), int(QDialog::Accepted));
-    QCOMPARE(dialog.url(), QUrl(u"http://127.0.0.1:8080"_qs));
-    QCOMPARE(dialog.token(), u"abc.def.ghi"_qs);
+    QCOMPARE(dialog.url(), QUrl(u"http://127.0.0.1:8080"_s));
+    QCOMPARE(dialog.token(), u"abc.def.ghi"_s);
 }
 
 void TestMainWindow::embeddedServerStartsServesAndStops()
@@ -257,7 +258,7 @@ void TestMainWindow::embeddedServerStartsServesAndStops()
     // other test takes it before the server listens or after it stops.
     const test::ReservedPort reserved(test::ReservedPort::Use::ForAListener);
     const quint16 port = reserved.port();
-    QSettings().setValue(u"server/port"_qs, port);
+    QSettings().setValue(u"server/port"_s, port);
     MainWindow window;
     window.restoreSession();
     QSignalSpy states(window.server(), &EmbeddedServer::stateChanged);
@@ -284,7 +285,7 @@ void TestMainWindow::embeddedServerStartsServesAndStops()
 
 void TestMainWindow::sessionIsRestored()
 {
-    const QString other = m_dir.filePath(u"other.db"_qs);
+    const QString other = m_dir.filePath(u"other.db"_s);
     {
         MainWindow window;
         window.restoreSession();
@@ -300,7 +301,7 @@ void TestMainWindow::sessionIsRestored()
     QCOMPARE(restored.databasePath(), QFileInfo(other).absoluteFilePath());
     QCOMPARE(restored.settings().recentDatabases.first(), QFileInfo(other).absoluteFilePath());
     QVERIFY(restored.settings().recentDatabases.contains(
-        QFileInfo(m_dir.filePath(u"store.db"_qs)).absoluteFilePath()));
+        QFileInfo(m_dir.filePath(u"store.db"_s)).absoluteFilePath()));
     QCOMPARE(restored.size(), QSize(1111, 777));
 }
 

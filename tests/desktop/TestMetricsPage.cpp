@@ -27,12 +27,14 @@
 #include <QTreeView>
 #include <map>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
 
-const QString kDailyCases = QStringLiteral("new_cases_daily");
-const QString kCoverage = QStringLiteral("6-in-1_coverage_coverageByYear");
+const QString kDailyCases = u"new_cases_daily"_s;
+const QString kCoverage = u"6-in-1_coverage_coverageByYear"_s;
 
 // new_cases_daily for England, straight from the bundled CSV: date -> value ("NA" rows skipped).
 std::map<QDate, double> dailyCasesFromFile()
@@ -130,14 +132,14 @@ class TestMetricsPage : public QObject
         QVERIFY(chooseMetric(page, metric));
         QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
         QCOMPARE(page.currentCard()->selection().series.metric, metric);
-        QVERIFY(choose(combo(&page, u"Period"_qs), u"All"_qs));
+        QVERIFY(choose(combo(&page, u"Period"_s), u"All"_s));
     }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_database = m_dir.filePath(u"sample.db"_qs);
+        m_database = m_dir.filePath(u"sample.db"_s);
         MetricsDatabase store;
         QVERIFY2(store.open(m_database), qPrintable(store.errorString()));
         Ingestor ingestor(store.connection());
@@ -150,14 +152,14 @@ private Q_SLOTS:
     {
         MetricsPage page;
         QString error;
-        QVERIFY(!page.openDatabase(m_dir.filePath(u"missing.db"_qs), &error));
+        QVERIFY(!page.openDatabase(m_dir.filePath(u"missing.db"_s), &error));
         QVERIFY(error.contains(u"missing.db"));
         QVERIFY2(page.openDatabase(m_database, &error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
         ChartCard *card = page.currentCard();
         QCOMPARE(card->selection().series.metric,
                  page.navigator()->firstMetric().metric); // shown without a click
-        QCOMPARE(card->selection().series.geography, u"England"_qs);
+        QCOMPARE(card->selection().series.geography, u"England"_s);
         // 6-in-1 coverage spans ten years: the period defaults to one.
         QCOMPARE(card->selection().period, std::optional<Period>(Period::OneYear));
     }
@@ -165,27 +167,27 @@ private Q_SLOTS:
     void anUnreadableStoreSaysSoInABanner()
     {
         // A copy: this case damages its store.
-        const QString path = m_dir.filePath(u"damaged.db"_qs);
+        const QString path = m_dir.filePath(u"damaged.db"_s);
         QVERIFY(QFile::copy(m_database, path));
         MetricsPage page;
         QString error;
         QVERIFY2(page.openDatabase(path, &error), qPrintable(error));
         page.show();
         QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
-        auto *banner = page.findChild<QLabel *>(u"errorBanner"_qs);
+        auto *banner = page.findChild<QLabel *>(u"errorBanner"_s);
         QVERIFY(banner);
         QVERIFY(!banner->isVisible());
 
         MetricsDatabase store;
         QVERIFY(store.open(path));
         QSqlQuery damage(store.connection());
-        QVERIFY(damage.exec(u"ALTER TABLE theme RENAME TO theme_gone"_qs));
+        QVERIFY(damage.exec(u"ALTER TABLE theme RENAME TO theme_gone"_s));
         page.reload();
         QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 30000);
         QVERIFY2(banner->text().contains(u"the store cannot be read"), qPrintable(banner->text()));
         QVERIFY(banner->text().contains(u"damaged.db"));
 
-        QVERIFY(damage.exec(u"ALTER TABLE theme_gone RENAME TO theme"_qs));
+        QVERIFY(damage.exec(u"ALTER TABLE theme_gone RENAME TO theme"_s));
         page.reload();
         QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 30000);
     }
@@ -233,9 +235,9 @@ private Q_SLOTS:
 
         // The header names the area and the last date.
         QCOMPARE(card->shownPoints().constLast().date, file.rbegin()->first);
-        QVERIFY(card->findChild<QLabel *>(u"cardTitle"_qs)->text().contains(u"England"));
-        QCOMPARE(card->findChild<QLabel *>(u"lastUpdated"_qs)->text(),
-                 u"Up to and including "_qs
+        QVERIFY(card->findChild<QLabel *>(u"cardTitle"_s)->text().contains(u"England"));
+        QCOMPARE(card->findChild<QLabel *>(u"lastUpdated"_s)->text(),
+                 u"Up to and including "_s
                      + QLocale().toString(file.rbegin()->first, QLocale::LongFormat));
     }
 
@@ -273,13 +275,13 @@ private Q_SLOTS:
     {
         MetricsPage page;
         openAt(page, kCoverage);
-        QComboBox *type = combo(&page, u"Area type"_qs);
-        QComboBox *area = combo(&page, u"Area"_qs);
-        QCOMPARE(type->currentText(), u"Nation"_qs);
-        QCOMPARE(area->currentText(), u"England"_qs);
+        QComboBox *type = combo(&page, u"Area type"_s);
+        QComboBox *area = combo(&page, u"Area"_s);
+        QCOMPARE(type->currentText(), u"Nation"_s);
+        QCOMPARE(area->currentText(), u"England"_s);
         QVERIFY(type->count() > 1);
 
-        const QString other = u"Upper Tier Local Authority"_qs;
+        const QString other = u"Upper Tier Local Authority"_s;
         QVERIFY(choose(type, other));
         // A new type clears the name and offers only that type's areas.
         QCOMPARE(area->currentIndex(), -1);
@@ -287,7 +289,7 @@ private Q_SLOTS:
         const QStringList expected =
             page.navigator()->model()->areas(page.currentCard()->selection().series, other);
         QCOMPARE(area->count(), int(expected.size()));
-        QVERIFY(area->findText(u"England"_qs) < 0);
+        QVERIFY(area->findText(u"England"_s) < 0);
         QCOMPARE(area->itemText(0), expected.first());
 
         QVERIFY(choose(area, expected.first()));
@@ -309,12 +311,12 @@ private Q_SLOTS:
         const QDate last = file.rbegin()->first;
         QCOMPARE(tableRows(card).constLast().first, first); // All: the file's first date
 
-        QVERIFY(choose(combo(&page, u"Period"_qs), u"1 month"_qs));
+        QVERIFY(choose(combo(&page, u"Period"_s), u"1 month"_s));
         QList<std::pair<QDate, double>> rows = tableRows(card);
         QCOMPARE(rows.constFirst().first, last);
         QCOMPARE(rows.constLast().first, file.lower_bound(last.addMonths(-1).addDays(1))->first);
 
-        QVERIFY(choose(combo(&page, u"Period"_qs), u"3 months"_qs));
+        QVERIFY(choose(combo(&page, u"Period"_s), u"3 months"_s));
         rows = tableRows(card);
         QCOMPARE(rows.constFirst().first, last);
         QCOMPARE(rows.constLast().first, file.lower_bound(last.addMonths(-3).addDays(1))->first);
@@ -330,7 +332,7 @@ private Q_SLOTS:
         auto visibleMetrics = [shown] {
             QStringList names;
             const QModelIndexList all =
-                shown->match(shown->index(0, 0), MetricTreeModel::MetricRole, u"*"_qs, -1,
+                shown->match(shown->index(0, 0), MetricTreeModel::MetricRole, u"*"_s, -1,
                              Qt::MatchWildcard | Qt::MatchRecursive);
             for (const QModelIndex &index : all) {
                 if (!index.data(MetricTreeModel::MetricRole).toString().isEmpty())
@@ -343,7 +345,7 @@ private Q_SLOTS:
 
         page.focusSearch();
         QVERIFY(page.navigator()->searchField()->hasFocus() || !page.isActiveWindow());
-        QTest::keyClicks(page.navigator()->searchField(), u"NEW_CASES_D"_qs);
+        QTest::keyClicks(page.navigator()->searchField(), u"NEW_CASES_D"_s);
         const QStringList found = visibleMetrics();
         QVERIFY(found.contains(kDailyCases));
         QVERIFY(!found.contains(kCoverage));
@@ -358,10 +360,10 @@ private Q_SLOTS:
     {
         MetricsPage page;
         openAt(page, kDailyCases);
-        QVERIFY(choose(combo(&page, u"Period"_qs), u"1 month"_qs));
+        QVERIFY(choose(combo(&page, u"Period"_s), u"1 month"_s));
         ChartCard *card = page.currentCard();
         const QList<PublicPoint> shown = card->shownPoints();
-        const QString path = m_dir.filePath(u"download.csv"_qs);
+        const QString path = m_dir.filePath(u"download.csv"_s);
         QString error;
         QVERIFY2(card->writeData(path, SeriesExport::Format::Csv, &error), qPrintable(error));
 
@@ -391,12 +393,12 @@ private Q_SLOTS:
         openAt(page, kDailyCases);
         ChartCard *card = page.currentCard();
         QString error;
-        const QString png = m_dir.filePath(u"chart.png"_qs);
+        const QString png = m_dir.filePath(u"chart.png"_s);
         QVERIFY2(card->exportChart(png, ChartFormat::Png, &error), qPrintable(error));
         const QImage image(png);
         QVERIFY(!image.isNull());
         QCOMPARE(image.size(), card->findChild<ChartView *>()->chartScene()->sceneRect().size());
-        const QString svg = m_dir.filePath(u"chart.svg"_qs);
+        const QString svg = m_dir.filePath(u"chart.svg"_s);
         QVERIFY2(card->exportChart(svg, ChartFormat::Svg, &error), qPrintable(error));
         QFile file(svg);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -412,11 +414,11 @@ private Q_SLOTS:
             page.addCard();
             QCOMPARE(page.cards().size(), 2);
             QCOMPARE(page.currentCard(), page.cards().at(1));
-            QVERIFY(choose(combo(&page, u"Area"_qs), u"Scotland"_qs));
+            QVERIFY(choose(combo(&page, u"Area"_s), u"Scotland"_s));
             QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
             // The first card still shows England: each card keeps its own selection.
-            QCOMPARE(page.cards().at(0)->selection().series.geography, u"England"_qs);
-            QCOMPARE(page.cards().at(1)->selection().series.geography, u"Scotland"_qs);
+            QCOMPARE(page.cards().at(0)->selection().series.geography, u"England"_s);
+            QCOMPARE(page.cards().at(1)->selection().series.geography, u"Scotland"_s);
             state = page.saveState();
         }
         MetricsPage restored;
@@ -428,8 +430,8 @@ private Q_SLOTS:
         QCOMPARE(restored.currentCard(), restored.cards().at(1));
         QTRY_VERIFY_WITH_TIMEOUT(!restored.cards().at(1)->shownPoints().isEmpty(), 30000);
         QCOMPARE(restored.cards().at(1)->shownPoints().constFirst().series->geography,
-                 u"Scotland"_qs);
-        QCOMPARE(restored.cards().at(0)->selection().series.geography, u"England"_qs);
+                 u"Scotland"_s);
+        QCOMPARE(restored.cards().at(0)->selection().series.geography, u"England"_s);
     }
 
     // `isobar --metric NAME`: asked before the catalogue has arrived, shown once it has; a name
@@ -444,15 +446,15 @@ private Q_SLOTS:
         QCOMPARE(page.currentCard()->selection().series.metric, kDailyCases);
 
         MetricsPage other;
-        other.showMetric(u"no_such_metric"_qs);
+        other.showMetric(u"no_such_metric"_s);
         QSignalSpy otherMessages(&other, &MetricsPage::statusMessage);
         QVERIFY(other.openDatabase(m_database, &error));
         QTRY_VERIFY_WITH_TIMEOUT(settled(other), 30000);
         QVERIFY(other.currentCard()->selection().hasMetric());
-        QVERIFY(other.currentCard()->selection().series.metric != u"no_such_metric"_qs);
+        QVERIFY(other.currentCard()->selection().series.metric != u"no_such_metric"_s);
         bool said = false;
         for (const QList<QVariant> &message : std::as_const(otherMessages))
-            said = said || message.at(0).toString().contains(u"no_such_metric"_qs);
+            said = said || message.at(0).toString().contains(u"no_such_metric"_s);
         QVERIFY(said);
     }
 
@@ -460,9 +462,9 @@ private Q_SLOTS:
     void crawlFindsWhatTheCatalogueLists()
     {
         isobar::test::ServerProcess server;
-        QVERIFY2(server.start(m_database, {u"--rate-limit"_qs, u"0"_qs}),
+        QVERIFY2(server.start(m_database, {u"--rate-limit"_s, u"0"_s}),
                  server.output().constData());
-        RemoteMetricsSource source(QUrl(u"http://127.0.0.1:%1/"_qs.arg(server.port())));
+        RemoteMetricsSource source(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.port())));
         QNetworkAccessManager network;
         QFuture<CatalogueResult> crawled = (new CatalogueCrawl(source, network))->start();
         QFuture<CatalogueResult> listed = source.catalogue();
@@ -482,13 +484,13 @@ private Q_SLOTS:
         openAt(local, kDailyCases);
 
         MetricsPage remote;
-        remote.openRemote(QUrl(QStringLiteral("http://127.0.0.1:%1/").arg(server.port())));
+        remote.openRemote(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.port())));
         QTRY_VERIFY_WITH_TIMEOUT(settled(remote), 90000);
         QCOMPARE(remote.navigator()->model()->catalogue(), local.navigator()->model()->catalogue());
         QVERIFY(chooseMetric(remote, kDailyCases));
         QTRY_VERIFY_WITH_TIMEOUT(settled(remote) && !remote.currentCard()->shownPoints().isEmpty(),
                                  30000);
-        QVERIFY(choose(combo(&remote, u"Period"_qs), u"All"_qs));
+        QVERIFY(choose(combo(&remote, u"Period"_s), u"All"_s));
         QCOMPARE(tableRows(remote.currentCard()), tableRows(local.currentCard()));
         QCOMPARE(remote.currentCard()->selection(), local.currentCard()->selection());
     }

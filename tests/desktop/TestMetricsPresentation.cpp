@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -15,11 +17,11 @@ namespace {
 std::shared_ptr<const SeriesDescription> series(const QString &metric, const QString &frequency)
 {
     SeriesDescription names;
-    names.theme = u"infectious_disease"_qs;
-    names.topic = u"COVID-19"_qs;
+    names.theme = u"infectious_disease"_s;
+    names.topic = u"COVID-19"_s;
     names.metric = metric;
-    names.geographyType = u"Nation"_qs;
-    names.geography = u"England, with a comma"_qs;
+    names.geographyType = u"Nation"_s;
+    names.geography = u"England, with a comma"_s;
     names.frequency = frequency;
     return std::make_shared<const SeriesDescription>(names);
 }
@@ -27,7 +29,7 @@ std::shared_ptr<const SeriesDescription> series(const QString &metric, const QSt
 QList<ChartPoint> daily(const QString &metric, const QList<double> &values)
 {
     QList<ChartPoint> points;
-    const auto names = series(metric, u"daily"_qs);
+    const auto names = series(metric, u"daily"_s);
     for (int i = 0; i < values.size(); ++i)
         points.append({names, QDate(2024, 1, 1).addDays(i), values[i], false, {}, {}});
     return points;
@@ -52,19 +54,17 @@ private Q_SLOTS:
         const QList<double> rising{10, 10, 10, 10, 10, 10, 10, 15, 15, 15, 15, 15, 15, 15};
         const QList<double> falling{15, 15, 15, 15, 15, 15, 15, 10, 10, 10, 10, 10, 10, 10};
         QTest::newRow("cases rising is bad news")
-            << u"COVID-19_cases_casesByDay"_qs << rising
-            << u"Increase of 35 (50.0%) compared to the previous 7 days"_qs << u"▲"_qs << u"red"_qs;
+            << u"COVID-19_cases_casesByDay"_s << rising
+            << u"Increase of 35 (50.0%) compared to the previous 7 days"_s << u"▲"_s << u"red"_s;
         QTest::newRow("cases falling is good news")
-            << u"COVID-19_cases_casesByDay"_qs << falling
-            << u"Decrease of 35 (33.3%) compared to the previous 7 days"_qs << u"▼"_qs
-            << u"green"_qs;
+            << u"COVID-19_cases_casesByDay"_s << falling
+            << u"Decrease of 35 (33.3%) compared to the previous 7 days"_s << u"▼"_s << u"green"_s;
         QTest::newRow("vaccinations rising is good news")
-            << u"COVID-19_vaccinations_uptakeByDay"_qs << rising
-            << u"Increase of 35 (50.0%) compared to the previous 7 days"_qs << u"▲"_qs
-            << u"green"_qs;
+            << u"COVID-19_vaccinations_uptakeByDay"_s << rising
+            << u"Increase of 35 (50.0%) compared to the previous 7 days"_s << u"▲"_s << u"green"_s;
         QTest::newRow("too few points")
-            << u"COVID-19_cases_casesByDay"_qs << QList<double>{1, 2, 3}
-            << u"Not enough data for a trend"_qs << QString() << u"neutral"_qs;
+            << u"COVID-19_cases_casesByDay"_s << QList<double>{1, 2, 3}
+            << u"Not enough data for a trend"_s << QString() << u"neutral"_s;
     }
 
     void trendWording()
@@ -80,11 +80,11 @@ private Q_SLOTS:
     void weeklySeriesCompareWithTheWeekBefore()
     {
         QList<ChartPoint> points;
-        const auto names = series(u"influenza_testing_positivityByWeek"_qs, u"weekly"_qs);
+        const auto names = series(u"influenza_testing_positivityByWeek"_s, u"weekly"_s);
         points.append({names, QDate(2024, 1, 1), 8, false, {}, {}});
         points.append({names, QDate(2024, 1, 8), 6, false, {}, {}});
         const TrendSummary trend = TrendSummary::of(points);
-        QCOMPARE(trend.text, u"Decrease of 2 (25.0%) compared to the previous week"_qs);
+        QCOMPARE(trend.text, u"Decrease of 2 (25.0%) compared to the previous week"_s);
     }
 
     void periodStartsAndDefault()
@@ -103,9 +103,9 @@ private Q_SLOTS:
     void selectionSurvivesAStream()
     {
         SeriesSelection selection;
-        selection.series = {u"t"_qs, u"st"_qs, u"topic"_qs, u"m"_qs, u"Nation"_qs, u"England"_qs};
-        selection.age = u"65+"_qs;
-        selection.stratum = u"default"_qs;
+        selection.series = {u"t"_s, u"st"_s, u"topic"_s, u"m"_s, u"Nation"_s, u"England"_s};
+        selection.age = u"65+"_s;
+        selection.stratum = u"default"_s;
         selection.period = Period::SixMonths;
         QByteArray bytes;
         {
@@ -121,7 +121,7 @@ private Q_SLOTS:
     void tableIsNewestFirstWithDelayRowsShaded()
     {
         QList<PublicPoint> points;
-        const auto names = series(u"m"_qs, u"daily"_qs);
+        const auto names = series(u"m"_s, u"daily"_s);
         points.append({names, QDate(2024, 1, 1), 0, 1.5, false});
         points.append({names, QDate(2024, 1, 2), 0, 2.5, true});
         SeriesTableModel model;
@@ -136,7 +136,7 @@ private Q_SLOTS:
     void downloadsHaveTheApiShapes()
     {
         QList<PublicPoint> points;
-        points.append({series(u"m"_qs, u"daily"_qs), QDate(2024, 2, 29), 9, 12.25, true});
+        points.append({series(u"m"_s, u"daily"_s), QDate(2024, 2, 29), 9, 12.25, true});
         const QList<QByteArray> csv = SeriesExport::csv(points).split('\n');
         QCOMPARE(csv[0].trimmed(),
                  QByteArray("theme,sub_theme,topic,geography_type,geography,geography_code,"
@@ -148,7 +148,7 @@ private Q_SLOTS:
         const QJsonArray json = QJsonDocument::fromJson(SeriesExport::json(points)).array();
         QCOMPARE(json.size(), 1);
         const QJsonObject row = json[0].toObject();
-        QCOMPARE(row.value(u"date").toString(), u"2024-02-29"_qs);
+        QCOMPARE(row.value(u"date").toString(), u"2024-02-29"_s);
         QCOMPARE(row.value(u"metric_value").toDouble(), 12.25);
         QCOMPARE(row.value(u"epiweek").toInt(), 9);
         QCOMPARE(row.value(u"in_reporting_delay_period").toBool(), true);

@@ -25,13 +25,15 @@
 #include <QToolButton>
 #include <optional>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using namespace isobar::test;
 
 namespace {
 
-const QString kUpstreamKey = QStringLiteral("operations-upstream-key-7f3a");
-const QString kAudience = QStringLiteral("isobar-api");
+const QString kUpstreamKey = u"operations-upstream-key-7f3a"_s;
+const QString kAudience = u"isobar-api"_s;
 const QByteArray kLondon = "/prcpt?lt=51.5074&lg=-0.1278";
 const QByteArray kBadPosition = "/prcpt?lt=north&lg=0"; // 400, after auth
 const QByteArray kThemes = "/api/public/timeseries/themes/";
@@ -41,7 +43,7 @@ constexpr int kRequestLogTimeoutMs = 30000;
 
 QUrl serverUrl(quint16 port)
 {
-    return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+    return QUrl(u"http://127.0.0.1:%1"_s.arg(port));
 }
 
 QString percent(double ratio)
@@ -61,7 +63,7 @@ public:
         for (qsizetype i = m_spy.size() - 1; i >= 0; --i) {
             const auto reply = m_spy.at(i).at(0).value<StatsClient::Reply>();
             if (reply.path == path
-                && QUrlQuery(reply.url).hasQueryItem(QStringLiteral("endpoint")) == withEndpoint)
+                && QUrlQuery(reply.url).hasQueryItem(u"endpoint"_s) == withEndpoint)
                 return reply;
         }
         return {};
@@ -99,7 +101,7 @@ private:
     QStringList upstreamArguments() const
     {
         return {"--rate-limit", "0", "--accuweather-url",
-                QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port())};
+                u"http://127.0.0.1:%1"_s.arg(m_sandbox->port())};
     }
     QByteArray token(const QString &subject, const QString &scope) const
     {
@@ -139,12 +141,11 @@ private Q_SLOTS:
         m_provider = std::make_unique<OidcTestProvider>(m_signer);
         QVERIFY(m_provider->start());
 
-        m_open.setEnvironmentVariable(QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), kUpstreamKey);
+        m_open.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_s, kUpstreamKey);
         QVERIFY2(
             m_open.start(m_dir.filePath("open.db"), QStringList{"--no-auth"} + upstreamArguments()),
             m_open.output().constData());
-        m_guarded.setEnvironmentVariable(QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"),
-                                         kUpstreamKey);
+        m_guarded.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_s, kUpstreamKey);
         QVERIFY2(m_guarded.start(m_dir.filePath("guarded.db"),
                                  QStringList{"--oidc-issuer", m_provider->issuer(),
                                              "--oidc-audience", kAudience}
@@ -221,8 +222,8 @@ private Q_SLOTS:
         QCOMPARE(tile(page, "successTile")->value(), percent(success));
         QCOMPARE(tile(page, "successTile")->level(), Thresholds::Level::Critical);
         QCOMPARE(tile(page, "requestsTile")->detail(),
-                 QStringLiteral("4xx: 64 · 5xx: %1")
-                     .arg(summary.value("status_counts").toObject().value("5xx").toInt()));
+                 u"4xx: 64 · 5xx: %1"_s.arg(
+                     summary.value("status_counts").toObject().value("5xx").toInt()));
     }
 
     // Presets send the server's relative times; a custom range sends the two instants.
@@ -235,15 +236,15 @@ private Q_SLOTS:
         page.setServer(serverUrl(m_open.port()));
         QVERIFY(refreshed.wait(kRefreshTimeoutMs));
         QUrlQuery sent(exchanges.last("/api/v1/stats/summary").url);
-        QCOMPARE(sent.queryItemValue("from"), QStringLiteral("now-1h"));
-        QCOMPARE(sent.queryItemValue("to"), QStringLiteral("now"));
+        QCOMPARE(sent.queryItemValue("from"), u"now-1h"_s);
+        QCOMPARE(sent.queryItemValue("to"), u"now"_s);
 
         // Keyboard, as a user would: two steps down from "Last hour" is "Last 24 hours".
         auto *preset = page.findChild<QComboBox *>("rangePreset");
         preset->setFocus();
         QTest::keyClick(preset, Qt::Key_Down);
         QTest::keyClick(preset, Qt::Key_Down);
-        QCOMPARE(preset->currentText(), QStringLiteral("Last 24 hours"));
+        QCOMPARE(preset->currentText(), u"Last 24 hours"_s);
         QTRY_VERIFY_WITH_TIMEOUT(
             QUrlQuery(exchanges.last("/api/v1/stats/timeline").url).queryItemValue("from")
                 == u"now-24h",
@@ -256,7 +257,7 @@ private Q_SLOTS:
         QCOMPARE(from.secsTo(to), 24 * 3600);
 
         QTest::keyClick(preset, Qt::Key_End);
-        QCOMPARE(preset->currentText(), QStringLiteral("Custom range"));
+        QCOMPARE(preset->currentText(), u"Custom range"_s);
         auto *customFrom = page.findChild<QDateTimeEdit *>("customFrom");
         auto *customTo = page.findChild<QDateTimeEdit *>("customTo");
         QVERIFY(customFrom->isVisible());
@@ -270,10 +271,10 @@ private Q_SLOTS:
                                  kRefreshTimeoutMs);
         const StatsClient::Reply custom = exchanges.last("/api/v1/stats/timeline");
         sent = QUrlQuery(custom.url);
-        QCOMPARE(sent.queryItemValue("from"), QStringLiteral("2026-11-20T06:00:00Z"));
-        QCOMPARE(sent.queryItemValue("to"), QStringLiteral("2026-11-22T18:30:00Z"));
-        QCOMPARE(custom.json.value("from").toString(), QStringLiteral("2026-11-20T06:00:00Z"));
-        QCOMPARE(custom.json.value("to").toString(), QStringLiteral("2026-11-22T18:30:00Z"));
+        QCOMPARE(sent.queryItemValue("from"), u"2026-11-20T06:00:00Z"_s);
+        QCOMPARE(sent.queryItemValue("to"), u"2026-11-22T18:30:00Z"_s);
+        QCOMPARE(custom.json.value("from").toString(), u"2026-11-20T06:00:00Z"_s);
+        QCOMPARE(custom.json.value("to").toString(), u"2026-11-22T18:30:00Z"_s);
     }
 
     // The timer refreshes a visible page; a hidden one waits, then catches up when shown.
@@ -357,8 +358,7 @@ private Q_SLOTS:
                 <= model->index(row, UserActivityModel::Requests).data(Qt::EditRole).toLongLong());
         QTest::keyClicks(page.findChild<QLineEdit *>("usersFilter"), "WATCH");
         QCOMPARE(model->rowCount(), 1);
-        QCOMPARE(model->index(0, UserActivityModel::Subject).data().toString(),
-                 QStringLiteral("watch-0042"));
+        QCOMPARE(model->index(0, UserActivityModel::Subject).data().toString(), u"watch-0042"_s);
         const auto watchJson = std::find_if(users.begin(), users.end(), [](const QJsonValue &u) {
             return u.toObject().value("subject").toString() == u"watch-0042";
         });
@@ -375,13 +375,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("who");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("no token") << QString() << QStringLiteral("requires a bearer token (401)");
-        QTest::newRow("forged token")
-            << QStringLiteral("forged") << QStringLiteral("refused the bearer token (401)");
-        QTest::newRow("no admin scope")
-            << QStringLiteral("watch") << QStringLiteral("isobar:admin scope");
-        QTest::newRow("nobody listening")
-            << QStringLiteral("closed") << QStringLiteral("Cannot reach");
+        QTest::newRow("no token") << QString() << u"requires a bearer token (401)"_s;
+        QTest::newRow("forged token") << u"forged"_s << u"refused the bearer token (401)"_s;
+        QTest::newRow("no admin scope") << u"watch"_s << u"isobar:admin scope"_s;
+        QTest::newRow("nobody listening") << u"closed"_s << u"Cannot reach"_s;
     }
     void failuresShowAnErrorState()
     {
@@ -415,7 +412,7 @@ private Q_SLOTS:
         QVERIFY2(banner->text().contains(expected), qPrintable(banner->text()));
         QCOMPARE(messages.size(), 1);
         for (const char *name : {"requestsTile", "successTile", "upstreamTile", "cacheTile"}) {
-            QCOMPARE(tile(page, name)->value(), QStringLiteral("–"));
+            QCOMPARE(tile(page, name)->value(), u"–"_s);
             QCOMPARE(tile(page, name)->level(), Thresholds::Level::None);
         }
         if (!bearer.isEmpty())
@@ -460,8 +457,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&restored));
         QVERIFY(restored.restoreState(state));
         QCOMPARE(restored.findChild<QSplitter *>("chartsSplitter")->sizes(), chartSizes);
-        QCOMPARE(restored.findChild<QComboBox *>("rangePreset")->currentText(),
-                 QStringLiteral("Last 7 days"));
+        QCOMPARE(restored.findChild<QComboBox *>("rangePreset")->currentText(), u"Last 7 days"_s);
         QCOMPARE(restored.findChild<QComboBox *>("refreshInterval")->currentData().toInt(), 30);
         QHeaderView *header = restored.findChild<QTableView *>("usersView")->horizontalHeader();
         QCOMPARE(header->sortIndicatorSection(), int(UserActivityModel::LastSeen));

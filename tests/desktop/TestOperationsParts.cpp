@@ -7,6 +7,8 @@
 #include <QTimeZone>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -66,11 +68,11 @@ private Q_SLOTS:
         const QList<PrometheusSample> samples = PrometheusSample::parse(kExposition);
         QCOMPARE(samples.size(), 11); // the comments and the stray line are not samples
         const PrometheusSample &escaped = samples.at(8);
-        QCOMPARE(escaped.name, QStringLiteral("isobar_http_requests_total"));
-        QCOMPARE(escaped.labels.value("route"), QStringLiteral("/a \"quoted\", {braced} \\ route"));
-        QCOMPARE(escaped.labels.value("status"), QStringLiteral("200"));
+        QCOMPARE(escaped.name, u"isobar_http_requests_total"_s);
+        QCOMPARE(escaped.labels.value("route"), u"/a \"quoted\", {braced} \\ route"_s);
+        QCOMPARE(escaped.labels.value("status"), u"200"_s);
         QCOMPARE(escaped.value, 3.0); // the timestamp after the value is not the value
-        QCOMPARE(samples.at(9).labels.value("le"), QStringLiteral("+Inf"));
+        QCOMPARE(samples.at(9).labels.value("le"), u"+Inf"_s);
         QCOMPARE(samples.at(9).value, 42.0);
         QCOMPARE(samples.at(10).value, 0.015);
     }
@@ -141,15 +143,15 @@ private Q_SLOTS:
     {
         QWidget parent;
         parent.setPalette(paletteWithWindow(QColor(0xf5, 0xf5, 0xf5), Qt::black));
-        StatTile tile(QStringLiteral("2xx ratio"), &parent);
-        tile.setValue(QStringLiteral("42.0%"), Thresholds::Level::Critical);
+        StatTile tile(u"2xx ratio"_s, &parent);
+        tile.setValue(u"42.0%"_s, Thresholds::Level::Critical);
         const QPalette lightText = tile.findChildren<QWidget *>().first()->palette();
         parent.setPalette(paletteWithWindow(QColor(0x20, 0x20, 0x20), Qt::white));
         const QPalette darkText = tile.findChildren<QWidget *>().first()->palette();
         QVERIFY(lightText.color(QPalette::WindowText) != darkText.color(QPalette::WindowText));
         QCOMPARE(darkText.color(QPalette::WindowText),
                  Thresholds::foreground(Thresholds::Level::Critical, parent.palette()));
-        QVERIFY(tile.accessibleDescription().contains(QStringLiteral("critical")));
+        QVERIFY(tile.accessibleDescription().contains(u"critical"_s));
     }
 
     void rangeParameters_data()

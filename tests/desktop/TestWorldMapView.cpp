@@ -13,6 +13,8 @@
 #include <QToolTip>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -150,7 +152,7 @@ private Q_SLOTS:
                         < 1e-9);
                 const QPointF after = m_view->viewportTransform().map(scenePoint);
                 QVERIFY2(QLineF(after, at).length() <= 0.75,
-                         qPrintable(QStringLiteral("%1,%2").arg(after.x()).arg(after.y())));
+                         qPrintable(u"%1,%2"_s.arg(after.x()).arg(after.y())));
             }
         }
     }
@@ -192,10 +194,9 @@ private Q_SLOTS:
         m_view->setCells(londonCells());
         m_view->fitToData();
         const QPoint busiest = m_view->mapFromScene(MapProjection::toScene(-0.1248, 51.5027));
-        const QString expected =
-            QStringLiteral("Cell 51.4982°N to 51.5072°N, 0.1320°W to 0.1176°W\n"
-                           "Requests: 900\n"
-                           "Cache: 800 hits, 90 misses, 10 stale");
+        const QString expected = u"Cell 51.4982°N to 51.5072°N, 0.1320°W to 0.1176°W\n"
+                                 "Requests: 900\n"
+                                 "Cache: 800 hits, 90 misses, 10 stale"_s;
         QCOMPARE(m_view->toolTipAt(busiest), expected);
         // What a user sees: the tooltip event shows the same text.
         QHelpEvent help(QEvent::ToolTip, busiest, m_view->viewport()->mapToGlobal(busiest));
@@ -210,9 +211,8 @@ private Q_SLOTS:
         const CellBin bin = m_view->displayedBins().constFirst();
         const QString binText = m_view->toolTipAt(
             viewportPositionOf(*m_view, bin.area.longitude, bin.area.latitude).toPoint());
-        QVERIFY2(binText.startsWith(QStringLiteral("4 cells in ")), qPrintable(binText));
-        QVERIFY2(binText.endsWith(
-                     QStringLiteral("\nRequests: 1,011\nCache: 861 hits, 140 misses, 10 stale")),
+        QVERIFY2(binText.startsWith(u"4 cells in "_s), qPrintable(binText));
+        QVERIFY2(binText.endsWith(u"\nRequests: 1,011\nCache: 861 hits, 140 misses, 10 stale"_s),
                  qPrintable(binText));
     }
 

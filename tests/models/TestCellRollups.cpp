@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using isobar::test::scalar;
 
@@ -24,10 +26,10 @@ RequestEvent weatherCall(qint64 timeMs, double latitude, const QByteArray &outco
     RequestEvent e;
     e.timeMs = timeMs;
     e.method = "GET";
-    e.route = QStringLiteral("/prcpt");
+    e.route = u"/prcpt"_s;
     e.status = 200;
     e.durationUs = 900;
-    e.client = QStringLiteral("127.0.0.1");
+    e.client = u"127.0.0.1"_s;
     e.cell = CellBounds{latitude, 2.35, 0.0045, 0.0068};
     e.cacheOutcome = outcome;
     return e;
@@ -70,7 +72,7 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<MetricsDatabase>();
-        QVERIFY(m_db->open(m_dir.filePath(QStringLiteral("cells%1.db").arg(++m_file))));
+        QVERIFY(m_db->open(m_dir.filePath(u"cells%1.db"_s.arg(++m_file))));
     }
 
     void packedBytesAreIdStepsAndCountsAsVarints()
@@ -123,11 +125,10 @@ private Q_SLOTS:
         QString error;
         QVERIFY(writer.sealCellHours(kT0 + 3 * kDay - kHour, kAll, &error) > 0);
         QCOMPARE(stats.busiestCells(from, to, limit), rows);
-        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1")
-                                  .arg(kHour0 + 71)),
-                 0);
-        QVERIFY(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour = %1")
-                                 .arg(kHour0 + 71))
+        QCOMPARE(
+            scalar(db(), u"SELECT count(*) FROM rollup_cell WHERE hour < %1"_s.arg(kHour0 + 71)),
+            0);
+        QVERIFY(scalar(db(), u"SELECT count(*) FROM rollup_cell WHERE hour = %1"_s.arg(kHour0 + 71))
                 > 0);
         QCOMPARE(scalar(db(), "SELECT count(*) FROM cell_segment"), 71);
         QCOMPARE(scalar(db(), "SELECT max(hours) FROM cell_segment"), 1);
@@ -137,9 +138,9 @@ private Q_SLOTS:
         QVERIFY(writer.compactDays(kT0 + 2 * kDay + kHour, 7, &error) > 0);
         if (from % kDay == 0 && to % kDay == 0)
             QCOMPARE(stats.busiestCells(from, to, limit), rows);
-        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM cell_segment WHERE hour < %1")
-                                  .arg(kHour0 + 48)),
-                 2);
+        QCOMPARE(
+            scalar(db(), u"SELECT count(*) FROM cell_segment WHERE hour < %1"_s.arg(kHour0 + 48)),
+            2);
         QCOMPARE(writer.compactDays(kT0 + 2 * kDay + kHour, 7, &error), 0); // nothing to fold
     }
 
@@ -151,8 +152,7 @@ private Q_SLOTS:
         RequestLogWriter writer(db());
         QString error;
         const auto segmentHours = [&] {
-            return scalar(
-                db(), QStringLiteral("SELECT sum(1 << (hour - %1)) FROM cell_segment").arg(kHour0));
+            return scalar(db(), u"SELECT sum(1 << (hour - %1)) FROM cell_segment"_s.arg(kHour0));
         };
         // Two at a time, oldest first; the hour that is not over yet is left alone.
         QCOMPARE(writer.sealCellHours(kT0 + 3 * kHour, 2, &error), 2);
@@ -244,9 +244,8 @@ private Q_SLOTS:
         QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), 1);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QSqlQuery query(db());
-        QVERIFY(
-            query.exec(QStringLiteral("INSERT INTO cell_segment VALUES (%1, 1, x'010201000080')")
-                           .arg(kHour0 + 1)));
+        QVERIFY(query.exec(
+            u"INSERT INTO cell_segment VALUES (%1, 1, x'010201000080')"_s.arg(kHour0 + 1)));
         // Reads leave the whole segment out, not the part before the break, and say so.
         QString problem;
         const QList<CellCount> cells = CellRollups(db()).busiest(kHour0, kHour0 + 1, 10, &problem);
@@ -260,12 +259,12 @@ private Q_SLOTS:
                weatherCall(kT0 + 2 * kHour + 10, 48.8, "miss")});
         QCOMPARE(writer.sealCellHours(kT0 + 3 * kHour, kAll, &error), 2);
         QVERIFY2(error.contains(QString::number(kHour0 + 1)), qPrintable(error));
-        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour = %1")
-                                  .arg(kHour0 + 1)),
-                 qint64(1));
-        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM cell_segment WHERE hour = %1")
-                                  .arg(kHour0 + 2)),
-                 qint64(1));
+        QCOMPARE(
+            scalar(db(), u"SELECT count(*) FROM rollup_cell WHERE hour = %1"_s.arg(kHour0 + 1)),
+            qint64(1));
+        QCOMPARE(
+            scalar(db(), u"SELECT count(*) FROM cell_segment WHERE hour = %1"_s.arg(kHour0 + 2)),
+            qint64(1));
         QCOMPARE(RequestStats(db(), {}).busiestCells(kT0, kT0 + 3 * kHour, 10).value(0).requests,
                  qint64(3)); // hour 0's segment, hour 1's row, hour 2's segment
     }
@@ -274,8 +273,7 @@ private Q_SLOTS:
     {
         // Day 0 holds a broken segment at its first hour and a row; day 1 is sound.
         QSqlQuery query(db());
-        QVERIFY(query.exec(
-            QStringLiteral("INSERT INTO cell_segment VALUES (%1, 1, x'0180')").arg(kHour0)));
+        QVERIFY(query.exec(u"INSERT INTO cell_segment VALUES (%1, 1, x'0180')"_s.arg(kHour0)));
         write({weatherCall(kT0 + 5 * kHour, 48.8, "hit"),
                weatherCall(kT0 + kDay + 5 * kHour, 48.8, "miss")});
         RequestLogWriter writer(db());
@@ -283,11 +281,10 @@ private Q_SLOTS:
         QCOMPARE(writer.compactDays(kT0 + 3 * kDay, 7, &error), qint64(-1));
         QVERIFY2(error.contains(QString::number(kHour0)), qPrintable(error));
         // Day 0 as it was; day 1 folded into one segment spanning the day.
-        QCOMPARE(scalar(db(), QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour = %1")
-                                  .arg(kHour0 + 5)),
-                 qint64(1));
-        QCOMPARE(scalar(db(), QStringLiteral("SELECT hours FROM cell_segment WHERE hour = %1")
-                                  .arg(kHour0 + 24)),
+        QCOMPARE(
+            scalar(db(), u"SELECT count(*) FROM rollup_cell WHERE hour = %1"_s.arg(kHour0 + 5)),
+            qint64(1));
+        QCOMPARE(scalar(db(), u"SELECT hours FROM cell_segment WHERE hour = %1"_s.arg(kHour0 + 24)),
                  qint64(24));
         QCOMPARE(scalar(db(), "SELECT count(*) FROM rollup_cell"), qint64(1));
     }

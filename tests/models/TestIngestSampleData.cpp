@@ -16,6 +16,8 @@
 #include <QTest>
 #include <csignal>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using isobar::test::scalar;
 
@@ -26,12 +28,12 @@ namespace {
 qint64 readOffset(qint64 pid, const QString &path)
 {
     const QString target = QFileInfo(path).canonicalFilePath();
-    const QString fds = QStringLiteral("/proc/%1/fd").arg(pid);
+    const QString fds = u"/proc/%1/fd"_s.arg(pid);
     for (const QString &fd :
          QDir(fds).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)) {
         if (QFile::symLinkTarget(fds + u'/' + fd) != target)
             continue;
-        QFile info(QStringLiteral("/proc/%1/fdinfo/%2").arg(pid).arg(fd));
+        QFile info(u"/proc/%1/fdinfo/%2"_s.arg(pid).arg(fd));
         if (!info.open(QIODevice::ReadOnly))
             continue;
         for (const QByteArray &line : info.readAll().split('\n')) {
@@ -221,8 +223,7 @@ private Q_SLOTS:
         for (int series = 0; series < 60; ++series) {
             for (int day = 0; day < 10000; ++day) {
                 const QDate d = start.addDays(day);
-                csv.write(QStringLiteral(
-                              "t,s,topic,Nation,England,m%1,default,all,daily,%2,1,%3/%4/%2,%5\n")
+                csv.write(u"t,s,topic,Nation,England,m%1,default,all,daily,%2,1,%3/%4/%2,%5\n"_s
                               .arg(series)
                               .arg(d.year())
                               .arg(d.day())

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -17,21 +19,18 @@ QByteArray series(const char *metric, const char *geography, const char *embargo
         if (!records.isEmpty())
             records += ',';
         records +=
-            QStringLiteral(
-                R"({"epiweek": 1, "date": "%1", "metric_value": %2, "embargo": %3, "is_public": %4})")
+            uR"({"epiweek": 1, "date": "%1", "metric_value": %2, "embargo": %3, "is_public": %4})"_s
                 .arg(QLatin1String(date))
                 .arg(value)
-                .arg(embargo ? QStringLiteral("\"%1\"").arg(QLatin1String(embargo))
-                             : QStringLiteral("null"),
-                     isPublic ? QStringLiteral("true") : QStringLiteral("false"))
+                .arg(embargo ? u"\"%1\""_s.arg(QLatin1String(embargo)) : u"null"_s,
+                     isPublic ? u"true"_s : u"false"_s)
                 .toUtf8();
     }
-    return QStringLiteral(R"({"parent_theme": "infectious_disease", "child_theme": "respiratory",
+    return uR"({"parent_theme": "infectious_disease", "child_theme": "respiratory",
         "topic": "COVID-19", "metric_group": "cases", "metric": "%1", "geography_type": "Nation",
         "geography": "%2", "geography_code": "E92000001", "age": "all", "sex": "all",
         "stratum": "default", "metric_frequency": "daily", "refresh_date": "2024-01-01",
-        "time_series": [)")
-               .arg(QLatin1String(metric), QLatin1String(geography))
+        "time_series": [)"_s.arg(QLatin1String(metric), QLatin1String(geography))
                .toUtf8()
            + records + "]}";
 }
@@ -103,7 +102,7 @@ private Q_SLOTS:
         QCOMPARE(total, 3);
         QCOMPARE(page.size(), 1);
         QCOMPARE(page[0].date, QDate(2024, 1, 2));
-        QCOMPARE(page[0].series->geographyCode, QStringLiteral("E92000001"));
+        QCOMPARE(page[0].series->geographyCode, u"E92000001"_s);
         england.from = QDate(2024, 1, 2);
         QCOMPARE(m_query->points(england, 0, 10, &total).size(), 2);
         england.date = QDate(2024, 1, 3);

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -147,7 +149,7 @@ private Q_SLOTS:
         QSqlQuery q(m_db->connection());
         QVERIFY(q.exec("SELECT COUNT(*), MAX(code) FROM geography") && q.next());
         QCOMPARE(q.value(0).toInt(), 1);
-        QCOMPARE(q.value(1).toString(), QStringLiteral("E92000001"));
+        QCOMPARE(q.value(1).toString(), u"E92000001"_s);
     }
 
     void publicFlagMarksSeries()

@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -28,7 +30,7 @@ private Q_SLOTS:
                        "geography_type": "Nation", "geography": "England", "age": "all",
                        "sex": "f", "stratum": "default",
                        "date_from": "2024-01-01", "date_to": "2024-03-31"})"),
-            QStringLiteral("plots[0]."), kToday, &problem);
+            u"plots[0]."_s, kToday, &problem);
         QVERIFY(selection);
         QCOMPARE(selection->topic, u"COVID-19"); // trimmed
         QCOMPARE(selection->geographyType, u"Nation");
@@ -79,8 +81,8 @@ private Q_SLOTS:
         QFETCH(QString, field);
         QFETCH(QString, detail);
         FieldProblem problem;
-        QVERIFY(!readPlotSelection(QJsonDocument::fromJson(json).object(),
-                                   QStringLiteral("plots[3]."), kToday, &problem));
+        QVERIFY(!readPlotSelection(QJsonDocument::fromJson(json).object(), u"plots[3]."_s, kToday,
+                                   &problem));
         QCOMPARE(problem.field, field);
         QCOMPARE(problem.detail, detail);
     }

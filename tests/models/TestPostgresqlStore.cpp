@@ -21,8 +21,8 @@ QByteArray ukhsaFile(const QStringList &values)
     for (int i = 0; i < values.size(); ++i) {
         if (i)
             points += ',';
-        points += QStringLiteral(R"({"date":"2024-01-%1","epiweek":1,"metric_value":%2,
-                                     "embargo":null,"is_public":true})")
+        points += uR"({"date":"2024-01-%1","epiweek":1,"metric_value":%2,
+                                     "embargo":null,"is_public":true})"_s
                       .arg(i + 1, 2, 10, QChar(u'0'))
                       .arg(values[i])
                       .toUtf8();

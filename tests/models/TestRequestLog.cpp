@@ -13,6 +13,8 @@
 #include <algorithm>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using isobar::test::scalar;
 
@@ -32,7 +34,7 @@ RequestEvent makeEvent(qint64 timeMs, const QString &route, int status, qint64 d
     e.durationUs = durationUs;
     e.responseBytes = 100;
     e.subject = subject;
-    e.client = QStringLiteral("127.0.0.1");
+    e.client = u"127.0.0.1"_s;
     return e;
 }
 
@@ -50,7 +52,7 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<MetricsDatabase>();
-        QVERIFY(m_db->open(m_dir.filePath(QStringLiteral("log%1.db").arg(++m_file))));
+        QVERIFY(m_db->open(m_dir.filePath(u"log%1.db"_s.arg(++m_file))));
     }
 
     void bucketsAndQuantiles()
@@ -74,8 +76,7 @@ private Q_SLOTS:
         QList<RequestEvent> events;
         QRandomGenerator random(7);
         for (int i = 0; i < 20'000; ++i)
-            events << makeEvent(kT0 + i, QStringLiteral("/prcpt"), 200,
-                                100'001 + random.bounded(100'000));
+            events << makeEvent(kT0 + i, u"/prcpt"_s, 200, 100'001 + random.bounded(100'000));
         QString error;
         QVERIFY2(writer.write(events, &error), qPrintable(error));
         const QJsonObject summary = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
@@ -89,8 +90,7 @@ private Q_SLOTS:
         // Half of them slower than the objective.
         events.clear();
         for (int i = 0; i < 20'000; ++i)
-            events << makeEvent(kT0 + i, QStringLiteral("/prcpt"), 200,
-                                200'001 + random.bounded(300'000));
+            events << makeEvent(kT0 + i, u"/prcpt"_s, 200, 200'001 + random.bounded(300'000));
         QVERIFY(writer.write(events, &error));
         const QJsonObject slow = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
         const QJsonObject both = slow.value("endpoints").toArray().first().toObject();
@@ -212,8 +212,7 @@ private Q_SLOTS:
         QCOMPARE(timeline[0].toObject().value("requests").toInt(), 3);
         QCOMPARE(timeline[0].toObject().value("5xx").toInt(), 1);
         QCOMPARE(timeline[1].toObject().value("requests").toInt(), 0);
-        QCOMPARE(timeline[2].toObject().value("time").toString(),
-                 QStringLiteral("2025-11-25T02:00:00.000Z"));
+        QCOMPARE(timeline[2].toObject().value("time").toString(), u"2025-11-25T02:00:00.000Z"_s);
         const QJsonArray daily =
             RequestStats(m_db->connection(), {}).timeline(kT0, kT0 + 3 * kHour, 24, {});
         QCOMPARE(daily.size(), 1);
@@ -264,7 +263,7 @@ private Q_SLOTS:
         const qint64 day = 24 * kHour;
         for (int i = 0; i < 6000; ++i) {
             RequestEvent e = makeEvent(kT0 + random.bounded(3 * day), "/prcpt", i % 7 ? 200 : 502,
-                                       1000, QStringLiteral("watch-%1").arg(random.bounded(20)));
+                                       1000, u"watch-%1"_s.arg(random.bounded(20)));
             e.cell = CellBounds{50.0 + 0.009 * random.bounded(30), 1.0, 0.0045, 0.007};
             e.cacheOutcome = random.bounded(3) ? "hit" : "miss";
             events << e;
@@ -282,19 +281,16 @@ private Q_SLOTS:
         QCOMPARE(QJsonDocument(stats.users(kT0, kT0 + 3 * day, 100)).toJson(), usersBefore);
         QVERIFY(scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell") < rowsBefore);
         // The two folded days are a segment each (CellRollups), at the day's first hour.
-        QCOMPARE(scalar(m_db->connection(),
-                        QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour < %1")
-                            .arg(kT0 / kHour + 48)),
-                 qint64(0));
-        QCOMPARE(scalar(m_db->connection(),
-                        QStringLiteral("SELECT count(*) FROM cell_segment WHERE hours = 24"
-                                       " AND hour IN (%1, %2)")
-                            .arg(kT0 / kHour)
-                            .arg(kT0 / kHour + 24)),
+        QCOMPARE(
+            scalar(m_db->connection(),
+                   u"SELECT count(*) FROM rollup_cell WHERE hour < %1"_s.arg(kT0 / kHour + 48)),
+            qint64(0));
+        QCOMPARE(scalar(m_db->connection(), u"SELECT count(*) FROM cell_segment WHERE hours = 24"
+                                            " AND hour IN (%1, %2)"_s.arg(kT0 / kHour)
+                                                .arg(kT0 / kHour + 24)),
                  qint64(2));
         QVERIFY(scalar(m_db->connection(),
-                       QStringLiteral("SELECT count(*) FROM rollup_cell WHERE hour > %1")
-                           .arg(kT0 / kHour + 48))
+                       u"SELECT count(*) FROM rollup_cell WHERE hour > %1"_s.arg(kT0 / kHour + 48))
                 > 0); // the newest day still has hours
         QCOMPARE(writer.compactDays(kT0 + 2 * day + kHour, 7, &error),
                  qint64(0)); // nothing left to fold
@@ -330,7 +326,7 @@ private Q_SLOTS:
         RequestStats stats(m_db->connection(), {});
         const QJsonObject summary = stats.summary(from, to);
         const QJsonObject prcpt = summary.value("endpoints").toArray().first().toObject();
-        QCOMPARE(prcpt.value("endpoint").toString(), QStringLiteral("/prcpt"));
+        QCOMPARE(prcpt.value("endpoint").toString(), u"/prcpt"_s);
         QCOMPARE(qint64(prcpt.value("requests").toDouble()), inRange);
         QCOMPARE(
             qint64(prcpt.value("errors").toDouble()),
@@ -366,10 +362,9 @@ private Q_SLOTS:
         QRandomGenerator random(23);
         QList<RequestEvent> events;
         for (int i = 0; i < 9000; ++i) {
-            RequestEvent e =
-                makeEvent(kT0 + random.bounded(qint64(72) * kHour), i % 3 ? "/prcpt" : "/uvidx",
-                          i % 11 ? 200 : 503, random.bounded(300'000),
-                          QStringLiteral("watch-%1").arg(random.bounded(40)));
+            RequestEvent e = makeEvent(
+                kT0 + random.bounded(qint64(72) * kHour), i % 3 ? "/prcpt" : "/uvidx",
+                i % 11 ? 200 : 503, random.bounded(300'000), u"watch-%1"_s.arg(random.bounded(40)));
             e.cell = CellBounds{50.0 + 0.009 * random.bounded(25), 1.0, 0.0045, 0.007};
             e.cacheOutcome = random.bounded(4) ? "hit" : "stale";
             events << e;
@@ -395,9 +390,9 @@ private Q_SLOTS:
     void hoursStoredBeforeTheDayRollupsAreSummedIntoThem()
     {
         // A store from before migration 5 has hours only: upgrading fills the day roll-ups.
-        const QString path = m_dir.filePath(u"hours-only.db"_qs);
+        const QString path = m_dir.filePath(u"hours-only.db"_s);
         {
-            QSqlDatabase raw = QSqlDatabase::addDatabase(u"QSQLITE"_qs, u"hours-only"_qs);
+            QSqlDatabase raw = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"hours-only"_s);
             raw.setDatabaseName(path);
             QVERIFY(raw.open());
             QString error;
@@ -405,35 +400,30 @@ private Q_SLOTS:
             QSqlQuery insert(raw);
             const qint64 hour = kT0 / kHour;
             for (const QString &sql :
-                 {QStringLiteral("INSERT INTO rollup_endpoint VALUES (%1, '/prcpt', 'GET', 200, 5,"
-                                 " 500, 50), (%2, '/prcpt', 'GET', 200, 7, 700, 70),"
-                                 " (%3, '/prcpt', 'GET', 200, 11, 1100, 110)")
-                      .arg(hour)
+                 {u"INSERT INTO rollup_endpoint VALUES (%1, '/prcpt', 'GET', 200, 5,"
+                  " 500, 50), (%2, '/prcpt', 'GET', 200, 7, 700, 70),"
+                  " (%3, '/prcpt', 'GET', 200, 11, 1100, 110)"_s.arg(hour)
                       .arg(hour + 23)
                       .arg(hour + 24),
-                  QStringLiteral("INSERT INTO rollup_latency VALUES (%1, '/prcpt', 3, 5),"
-                                 " (%2, '/prcpt', 3, 7), (%3, '/prcpt', 4, 11)")
-                      .arg(hour)
+                  u"INSERT INTO rollup_latency VALUES (%1, '/prcpt', 3, 5),"
+                  " (%2, '/prcpt', 3, 7), (%3, '/prcpt', 4, 11)"_s.arg(hour)
                       .arg(hour + 23)
                       .arg(hour + 24)})
                 QVERIFY2(insert.exec(sql), qPrintable(insert.lastError().text()));
         }
-        QSqlDatabase::removeDatabase(u"hours-only"_qs);
+        QSqlDatabase::removeDatabase(u"hours-only"_s);
         MetricsDatabase upgraded;
         QVERIFY(upgraded.open(path));
         QSqlDatabase &db = upgraded.connection();
         const qint64 day = kT0 / (24 * kHour);
-        QCOMPARE(scalar(db, QStringLiteral("SELECT requests * 1000000 + duration_us * 10 + bytes"
-                                           " FROM rollup_endpoint_day WHERE day = %1")
-                                .arg(day)),
+        QCOMPARE(scalar(db, u"SELECT requests * 1000000 + duration_us * 10 + bytes"
+                            " FROM rollup_endpoint_day WHERE day = %1"_s.arg(day)),
                  qint64(12 * 1000000 + 1200 * 10 + 120));
         QCOMPARE(
-            scalar(db, QStringLiteral("SELECT requests FROM rollup_endpoint_day WHERE day = %1")
-                           .arg(day + 1)),
+            scalar(db, u"SELECT requests FROM rollup_endpoint_day WHERE day = %1"_s.arg(day + 1)),
             qint64(11));
-        QCOMPARE(scalar(db, QStringLiteral("SELECT requests FROM rollup_latency_day"
-                                           " WHERE day = %1 AND bucket = 3")
-                                .arg(day)),
+        QCOMPARE(scalar(db, u"SELECT requests FROM rollup_latency_day"
+                            " WHERE day = %1 AND bucket = 3"_s.arg(day)),
                  qint64(12));
         QCOMPARE(scalar(db, "SELECT count(*) FROM rollup_latency_day"), qint64(2));
     }
@@ -457,12 +447,10 @@ private Q_SLOTS:
         QVERIFY2(deleted > 0, qPrintable(error));
         QSqlDatabase &db = m_db->connection();
         QCOMPARE(scalar(db, "SELECT count(*) FROM request_event"), qint64(6 * 3000));
-        QCOMPARE(scalar(db, QStringLiteral("SELECT min(time_ms) FROM request_event")),
-                 kT0 + 4 * day);
+        QCOMPARE(scalar(db, u"SELECT min(time_ms) FROM request_event"_s), kT0 + 4 * day);
         for (const char *table : {"rollup_endpoint", "rollup_latency", "rollup_subject",
                                   "rollup_endpoint_day", "rollup_latency_day"})
-            QCOMPARE(scalar(db, QStringLiteral("SELECT sum(requests) FROM %1").arg(table)),
-                     qint64(9 * 3000));
+            QCOMPARE(scalar(db, u"SELECT sum(requests) FROM %1"_s.arg(table)), qint64(9 * 3000));
         QCOMPARE(scalar(db, "SELECT min(day) FROM rollup_endpoint_day"), kT0 / day + 1);
         QCOMPARE(scalar(db, "SELECT min(hour) FROM rollup_endpoint"), (kT0 + day) / kHour);
         QCOMPARE(writer.expire(now - 7 * day, now - 9 * day, &error),

@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -59,9 +61,9 @@ private Q_SLOTS:
         QVERIFY(q.next());
         QCOMPARE(q.value(0).toLongLong(), QDate(2023, 3, 8).toJulianDay() - 2440588);
         QCOMPARE(q.value(1).toDouble(), 2364.0);
-        QCOMPARE(q.value(2).toString(), QStringLiteral("cases"));
-        QCOMPARE(q.value(3).toString(), QStringLiteral("daily"));
-        QCOMPARE(q.value(4).toString(), QStringLiteral("Nation"));
+        QCOMPARE(q.value(2).toString(), u"cases"_s);
+        QCOMPARE(q.value(3).toString(), u"daily"_s);
+        QCOMPARE(q.value(4).toString(), u"Nation"_s);
     }
 
     void columnsInAnyOrder()
@@ -131,7 +133,7 @@ private Q_SLOTS:
                    "2023,99,8/3/2023,1\n";
         const FileReport report = load(csv);
         QCOMPARE(report.errors.size(), ValidationErrors::kMaxKept + 1);
-        QCOMPARE(report.errors.constLast(), QStringLiteral("... and 80 more"));
+        QCOMPARE(report.errors.constLast(), u"... and 80 more"_s);
     }
 
     void undatedNaRowsAreSkipped()
@@ -146,16 +148,12 @@ private Q_SLOTS:
 
     void metricGroups()
     {
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_deaths_7day_avg"),
-                 QStringLiteral("deaths"));
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"covid_occupied_beds"),
-                 QStringLiteral("healthcare"));
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"weekly_positivity"),
-                 QStringLiteral("testing"));
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_deaths_7day_avg"), u"deaths"_s);
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"covid_occupied_beds"), u"healthcare"_s);
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"weekly_positivity"), u"testing"_s);
         QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_vaccinations_autumn22"),
-                 QStringLiteral("vaccinations"));
-        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_cases_by_age"),
-                 QStringLiteral("cases"));
+                 u"vaccinations"_s);
+        QCOMPARE(RespiratoryCsvReader::metricGroupFor(u"new_cases_by_age"), u"cases"_s);
     }
 };
 

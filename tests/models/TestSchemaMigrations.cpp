@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 class TestSchemaMigrations : public QObject
@@ -21,7 +23,7 @@ private Q_SLOTS:
                  SchemaMigrations::latestVersion());
         QSqlQuery journal(db.connection());
         QVERIFY(journal.exec("PRAGMA journal_mode") && journal.next());
-        QCOMPARE(journal.value(0).toString(), QStringLiteral("wal"));
+        QCOMPARE(journal.value(0).toString(), u"wal"_s);
         QCOMPARE(db.dataVersion(), 0);
     }
 
@@ -37,7 +39,7 @@ private Q_SLOTS:
         QVERIFY(db.open(dir.filePath("store.db")));
         QSqlQuery query(db.connection());
         QVERIFY(query.exec("SELECT name FROM theme") && query.next());
-        QCOMPARE(query.value(0).toString(), QStringLiteral("kept"));
+        QCOMPARE(query.value(0).toString(), u"kept"_s);
     }
 
     void previousVersionIsUpgradedWithItsData_data()
@@ -68,11 +70,11 @@ private Q_SLOTS:
                  SchemaMigrations::latestVersion());
         QSqlQuery query(db.connection());
         QVERIFY(query.exec("SELECT name FROM theme") && query.next());
-        QCOMPARE(query.value(0).toString(), QStringLiteral("from an old release"));
+        QCOMPARE(query.value(0).toString(), u"from an old release"_s);
         // Tables of later migrations are there, empty.
         for (const char *table :
              {"weather_location", "request_event", "rollup_endpoint", "rollup_cell"}) {
-            QVERIFY2(query.exec(QStringLiteral("SELECT COUNT(*) FROM %1").arg(QLatin1String(table)))
+            QVERIFY2(query.exec(u"SELECT COUNT(*) FROM %1"_s.arg(QLatin1String(table)))
                          && query.next(),
                      table);
             QCOMPARE(query.value(0).toInt(), 0);
@@ -109,8 +111,7 @@ private Q_SLOTS:
             MetricsDatabase db;
             QVERIFY(db.open(dir.filePath("store.db")));
             QSqlQuery(db.connection())
-                .exec(QStringLiteral("PRAGMA user_version = %1")
-                          .arg(SchemaMigrations::latestVersion() + 1));
+                .exec(u"PRAGMA user_version = %1"_s.arg(SchemaMigrations::latestVersion() + 1));
         }
         MetricsDatabase db;
         QVERIFY(!db.open(dir.filePath("store.db")));

@@ -4,6 +4,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 class TestSqliteStatement : public QObject
@@ -18,7 +20,7 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<MetricsDatabase>();
-        QVERIFY(m_db->open(m_dir.filePath(QStringLiteral("statement%1.db").arg(++m_file))));
+        QVERIFY(m_db->open(m_dir.filePath(u"statement%1.db"_s.arg(++m_file))));
     }
 
     void aStatementThatCannotBePreparedNeverSteps()

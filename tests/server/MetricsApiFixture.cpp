@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::test {
 
 namespace {
@@ -10,18 +12,18 @@ namespace {
 // Every `isobar serve` option the suites rely on, in one place.
 // clang-format off
 const QStringList kServeArguments = {
-    u"--no-auth"_qs,                     // the API's answers are under test here, not tokens
-    u"--rate-limit"_qs, u"0"_qs,         // a suite sends a few hundred requests at once
-    u"--max-body-bytes"_qs, u"65536"_qs, // small, so the 413 test need not send megabytes
-    u"--max-plots"_qs, u"10"_qs,
-    u"--query-threads"_qs, u"2"_qs,
+    u"--no-auth"_s,                     // the API's answers are under test here, not tokens
+    u"--rate-limit"_s, u"0"_s,         // a suite sends a few hundred requests at once
+    u"--max-body-bytes"_s, u"65536"_s, // small, so the 413 test need not send megabytes
+    u"--max-plots"_s, u"10"_s,
+    u"--query-threads"_s, u"2"_s,
 };
 // clang-format on
 
 QJsonValue withBase(const QJsonValue &value, const QString &base)
 {
     if (value.isString())
-        return QJsonValue(value.toString().replace(u"$BASE"_qs, base));
+        return QJsonValue(value.toString().replace(u"$BASE"_s, base));
     if (value.isArray()) {
         QJsonArray array;
         for (const QJsonValue &item : value.toArray())
@@ -55,23 +57,23 @@ QJsonObject point(const Series &s, const char *date, int epiweek, double value, 
 {
     const QDate day = QDate::fromString(QLatin1String(date), Qt::ISODate);
     return QJsonObject{
-        {u"theme"_qs, u"infectious_disease"_qs},
-        {u"sub_theme"_qs, u"respiratory"_qs},
-        {u"topic"_qs, QLatin1String(s.topic)},
-        {u"geography_type"_qs, QLatin1String(s.geographyType)},
-        {u"geography"_qs, QLatin1String(s.geography)},
-        {u"geography_code"_qs, QLatin1String(s.geographyCode)},
-        {u"metric"_qs, QLatin1String(s.metric)},
-        {u"metric_group"_qs, QLatin1String(s.metricGroup)},
-        {u"stratum"_qs, QLatin1String(s.stratum)},
-        {u"sex"_qs, QLatin1String(s.sex)},
-        {u"age"_qs, QLatin1String(s.age)},
-        {u"year"_qs, day.year()},
-        {u"month"_qs, day.month()},
-        {u"epiweek"_qs, epiweek},
-        {u"date"_qs, QLatin1String(date)},
-        {u"metric_value"_qs, value},
-        {u"in_reporting_delay_period"_qs, inDelay},
+        {u"theme"_s, u"infectious_disease"_s},
+        {u"sub_theme"_s, u"respiratory"_s},
+        {u"topic"_s, QLatin1String(s.topic)},
+        {u"geography_type"_s, QLatin1String(s.geographyType)},
+        {u"geography"_s, QLatin1String(s.geography)},
+        {u"geography_code"_s, QLatin1String(s.geographyCode)},
+        {u"metric"_s, QLatin1String(s.metric)},
+        {u"metric_group"_s, QLatin1String(s.metricGroup)},
+        {u"stratum"_s, QLatin1String(s.stratum)},
+        {u"sex"_s, QLatin1String(s.sex)},
+        {u"age"_s, QLatin1String(s.age)},
+        {u"year"_s, day.year()},
+        {u"month"_s, day.month()},
+        {u"epiweek"_s, epiweek},
+        {u"date"_s, QLatin1String(date)},
+        {u"metric_value"_s, value},
+        {u"in_reporting_delay_period"_s, inDelay},
     };
 }
 
@@ -94,9 +96,9 @@ QJsonArray catalogue(const QByteArray &listPath, const QStringList &names,
     QJsonArray items;
     for (qsizetype i = 0; i < names.size(); ++i) {
         items.append(QJsonObject{
-            {u"name"_qs, names[i]},
-            {u"link"_qs, QString(u"$BASE"_qs + QString::fromLatin1(listPath) + u'/'
-                                 + encoded.value(i, names[i]))},
+            {u"name"_s, names[i]},
+            {u"link"_s, QString(u"$BASE"_s + QString::fromLatin1(listPath) + u'/'
+                                + encoded.value(i, names[i]))},
         });
     }
     return items;
@@ -105,8 +107,8 @@ QJsonArray catalogue(const QByteArray &listPath, const QStringList &names,
 QJsonObject detail(const QString &name, const char *next, const QByteArray &nextPath)
 {
     return QJsonObject{
-        {u"name"_qs, name},
-        {QLatin1String(next), QString(u"$BASE"_qs + QString::fromLatin1(nextPath) + u'/')}};
+        {u"name"_s, name},
+        {QLatin1String(next), QString(u"$BASE"_s + QString::fromLatin1(nextPath) + u'/')}};
 }
 
 QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previous,
@@ -114,12 +116,12 @@ QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previou
 {
     auto link = [](const QByteArray &target) {
         return target.isEmpty() ? QJsonValue()
-                                : QJsonValue(QString(u"$BASE"_qs + QString::fromLatin1(target)));
+                                : QJsonValue(QString(u"$BASE"_s + QString::fromLatin1(target)));
     };
-    return QJsonObject{{u"count"_qs, count},
-                       {u"next"_qs, link(next)},
-                       {u"previous"_qs, link(previous)},
-                       {u"results"_qs, results}};
+    return QJsonObject{{u"count"_s, count},
+                       {u"next"_s, link(next)},
+                       {u"previous"_s, link(previous)},
+                       {u"results"_s, results}};
 }
 
 QByteArray plot(const QByteArray &metric, const QByteArray &extra)
@@ -139,12 +141,12 @@ void addProblemColumns()
 void MetricsApiServer::start()
 {
     QVERIFY(m_dir.isValid());
-    const QString database = m_dir.filePath(u"metrics.db"_qs);
+    const QString database = m_dir.filePath(u"metrics.db"_s);
     QByteArray output;
-    QCOMPARE(runIngest(database, {fixturesDir() + u"/metrics"_qs}, &output), 0);
+    QCOMPARE(runIngest(database, {fixturesDir() + u"/metrics"_s}, &output), 0);
     QVERIFY2(output.contains("files: 13 ok, 0 failed"), output.constData());
     QVERIFY2(m_server.start(database, kServeArguments), m_server.output().constData());
-    m_base = u"http://localhost:"_qs + QString::number(m_server.port());
+    m_base = u"http://localhost:"_s + QString::number(m_server.port());
 }
 
 void MetricsApiServer::stop()
@@ -170,7 +172,7 @@ void MetricsApiServer::compareJson(const HttpReply &reply, const QJsonValue &exp
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     const QJsonValue actual = bodyJson(reply);
     if (actual != expected) {
-        QFAIL(qPrintable(u"\n   actual: "_qs + QString::fromUtf8(reply.body) + u"\n expected: "_qs
+        QFAIL(qPrintable(u"\n   actual: "_s + QString::fromUtf8(reply.body) + u"\n expected: "_s
                          + QString::fromUtf8(compact(expected))));
     }
 }
@@ -188,9 +190,8 @@ void MetricsApiServer::verifyProblem() const
              qPrintable(QString::number(reply.status) + u' ' + QString::fromUtf8(reply.body)));
     QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
     const QJsonObject problem = reply.json().object();
-    QCOMPARE(problem.value(u"type").toString(), u"about:blank"_qs);
-    QCOMPARE(problem.value(u"title").toString(),
-             status == 404 ? u"Not Found"_qs : u"Bad Request"_qs);
+    QCOMPARE(problem.value(u"type").toString(), u"about:blank"_s);
+    QCOMPARE(problem.value(u"title").toString(), status == 404 ? u"Not Found"_s : u"Bad Request"_s);
     QCOMPARE(problem.value(u"status").toInt(), status);
     QVERIFY2(!problem.value(u"detail").toString().isEmpty(), reply.body.constData());
     QCOMPARE(problem.value(u"field").toString(), field);

@@ -5,13 +5,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
 
-const QString kFileKey = QStringLiteral("FileKey0123456789abcdef");
-const QString kEnvironmentKey = QStringLiteral("EnvKey0123456789abcdef");
-const QString kKeychainKey = QStringLiteral("KeychainKey0123456789abcdef");
+const QString kFileKey = u"FileKey0123456789abcdef"_s;
+const QString kEnvironmentKey = u"EnvKey0123456789abcdef"_s;
+const QString kKeychainKey = u"KeychainKey0123456789abcdef"_s;
 
 using Source = AccuWeatherKeyProvider::Source;
 
@@ -21,7 +23,7 @@ class TestAccuWeatherKeyProvider : public QObject
 {
     Q_OBJECT
 private:
-    Keychain m_keychain{QStringLiteral("isobar-test-provider"), 20'000};
+    Keychain m_keychain{u"isobar-test-provider"_s, 20'000};
     AccuWeatherKeyProvider m_provider{m_keychain};
     QTemporaryDir m_dir;
 
@@ -112,10 +114,10 @@ private Q_SLOTS:
     {
         const QString path = writeFile("mounted-secret", kFileKey.toUtf8());
         qputenv(AccuWeatherKeyProvider::kFileVariable, path.toUtf8());
-        QCOMPARE(m_provider.resolve().where, QStringLiteral("file ") + path);
+        QCOMPARE(m_provider.resolve().where, u"file "_s + path);
         qunsetenv(AccuWeatherKeyProvider::kFileVariable);
         qputenv(AccuWeatherKeyProvider::kVariable, kEnvironmentKey.toUtf8());
-        QCOMPARE(m_provider.resolve().where, QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"));
+        QCOMPARE(m_provider.resolve().where, u"ISOBAR_ACCUWEATHER_API_KEY"_s);
         qunsetenv(AccuWeatherKeyProvider::kVariable);
         storeInKeychain(kKeychainKey);
         const QString where = m_provider.resolve().where;
@@ -154,7 +156,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, content);
         QFETCH(bool, folder);
         QFETCH(QString, expectedProblem);
-        QString path = m_dir.filePath(QStringLiteral("absent-file"));
+        QString path = m_dir.filePath(u"absent-file"_s);
         if (folder)
             path = m_dir.path();
         else if (!content.isNull())
@@ -196,7 +198,7 @@ private Q_SLOTS:
 
     void malformedKeychainEntryIsReported()
     {
-        storeInKeychain(QStringLiteral("short"));
+        storeInKeychain(u"short"_s);
         const auto resolution = m_provider.resolve();
         QCOMPARE(resolution.source, Source::Keychain);
         QVERIFY(resolution.key.isEmpty());
@@ -234,7 +236,7 @@ private Q_SLOTS:
         QTest::newRow("257 characters") << QString(257, u'k') << false;
         QTest::newRow("space") << "abcd efgh" << false;
         QTest::newRow("CR LF (header injection)") << "abcdefgh\r\nX-Evil: 1" << false;
-        QTest::newRow("non-ASCII") << QStringLiteral("abcdefgh\u00e9") << false;
+        QTest::newRow("non-ASCII") << u"abcdefgh\u00e9"_s << false;
         QTest::newRow("quote") << "abcdefgh\"" << false;
         QTest::newRow("= in the middle") << "abcd=efgh" << false;
         QTest::newRow("only =") << "========" << false;

@@ -19,13 +19,15 @@
 #include <csignal>
 #include <future>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using test::HttpClient;
 using test::HttpReply;
 
 namespace {
 
-const QString kKey = QStringLiteral("sandbox-wire-key-41c7e2");
+const QString kKey = u"sandbox-wire-key-41c7e2"_s;
 // 2023-05-15T10:37:00Z, the instant the fixtures were recorded at.
 std::atomic<qint64> g_now{1684147020000};
 
@@ -39,7 +41,7 @@ void captureLogs(QtMsgType, const QMessageLogContext &, const QString &message)
 
 QJsonDocument fixture(const QString &name)
 {
-    QFile file(test::fixturesDir() + u"/accuweather/"_qs + name);
+    QFile file(test::fixturesDir() + u"/accuweather/"_s + name);
     if (!file.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", qPrintable(file.fileName()));
     return QJsonDocument::fromJson(file.readAll());
@@ -49,19 +51,19 @@ QString typeName(const QJsonValue &value)
 {
     switch (value.type()) {
     case QJsonValue::Null:
-        return QStringLiteral("null");
+        return u"null"_s;
     case QJsonValue::Bool:
-        return QStringLiteral("bool");
+        return u"bool"_s;
     case QJsonValue::Double:
-        return QStringLiteral("number");
+        return u"number"_s;
     case QJsonValue::String:
-        return QStringLiteral("string");
+        return u"string"_s;
     case QJsonValue::Array:
-        return QStringLiteral("array");
+        return u"array"_s;
     case QJsonValue::Object:
-        return QStringLiteral("object");
+        return u"object"_s;
     default:
-        return QStringLiteral("undefined");
+        return u"undefined"_s;
     }
 }
 
@@ -71,13 +73,12 @@ QString typeName(const QJsonValue &value)
 void compareShape(const QJsonValue &expected, const QJsonValue &actual, const QString &path,
                   QStringList *differences)
 {
-    static const QSet<QString> onlyWhenRaining{u"PrecipitationType"_qs,
-                                               u"PrecipitationIntensity"_qs};
+    static const QSet<QString> onlyWhenRaining{u"PrecipitationType"_s, u"PrecipitationIntensity"_s};
     const bool nullable = actual.isNull() && (expected.isString() || expected.isNull());
     const bool nowNull = expected.isNull() && (actual.isString() || actual.isNull());
     if (typeName(expected) != typeName(actual) && !nullable && !nowNull) {
-        *differences << QStringLiteral("%1: %2 expected, got %3")
-                            .arg(path, typeName(expected), typeName(actual));
+        *differences << u"%1: %2 expected, got %3"_s.arg(path, typeName(expected),
+                                                         typeName(actual));
         return;
     }
     if (expected.isObject()) {
@@ -86,19 +87,19 @@ void compareShape(const QJsonValue &expected, const QJsonValue &actual, const QS
             if (a.contains(it.key()))
                 compareShape(it.value(), a.value(it.key()), path + u'.' + it.key(), differences);
             else if (!onlyWhenRaining.contains(it.key()))
-                *differences << path + u'.' + it.key() + u" is missing"_qs;
+                *differences << path + u'.' + it.key() + u" is missing"_s;
         }
         for (auto it = a.begin(); it != a.end(); ++it) {
             if (!e.contains(it.key()) && !onlyWhenRaining.contains(it.key()))
-                *differences << path + u'.' + it.key() + u" is not in the fixture"_qs;
+                *differences << path + u'.' + it.key() + u" is not in the fixture"_s;
         }
     } else if (expected.isArray() && !expected.toArray().isEmpty()) {
         // Element by element where the fixture has as many (AirAndPollen's first entry has a
         // Type the others lack), else against the fixture's first.
         const QJsonArray e = expected.toArray(), a = actual.toArray();
         for (qsizetype i = 0; i < a.size(); ++i)
-            compareShape(i < e.size() ? e.at(i) : e.first(), a.at(i),
-                         path + QStringLiteral("[%1]").arg(i), differences);
+            compareShape(i < e.size() ? e.at(i) : e.first(), a.at(i), path + u"[%1]"_s.arg(i),
+                         differences);
     }
 }
 
@@ -115,8 +116,7 @@ QByteArray bearer()
 QByteArray httpDate(qint64 ms)
 {
     return QLocale::c()
-        .toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC),
-                  u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_qs)
+        .toString(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC), u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s)
         .toLatin1();
 }
 
@@ -134,8 +134,7 @@ private:
     {
         const HttpReply reply =
             get(m_port,
-                QStringLiteral("/locations/v1/cities/geoposition/search?q=%1,%2")
-                    .arg(latitude, 0, 'f', 5)
+                u"/locations/v1/cities/geoposition/search?q=%1,%2"_s.arg(latitude, 0, 'f', 5)
                     .arg(longitude, 0, 'f', 5)
                     .toUtf8(),
                 bearer());
@@ -173,23 +172,23 @@ private Q_SLOTS:
         const QByteArray key = SandboxArea::at(52.069, 19.479).key().toUtf8();
         QTest::newRow("geoposition")
             << QByteArray("/locations/v1/cities/geoposition/search?q=52.069,19.479")
-            << u"location_data.json"_qs << -1;
+            << u"location_data.json"_s << -1;
         QTest::newRow("current conditions") << "/currentconditions/v1/" + key + "?details=true"
-                                            << u"current_condition_data.json"_qs << 1;
+                                            << u"current_condition_data.json"_s << 1;
         QTest::newRow("daily forecast")
             << "/forecasts/v1/daily/5day/" + key + "?metric=true&details=true"
-            << u"daily_forecast_data.json"_qs << -1;
+            << u"daily_forecast_data.json"_s << -1;
         QTest::newRow("hourly forecast")
             << "/forecasts/v1/hourly/12hour/" + key + "?metric=true&details=true"
-            << u"hourly_forecast_data.json"_qs << 12;
+            << u"hourly_forecast_data.json"_s << 12;
         // Another place and season: other branches of the weather (rain, snow, night, polar day).
         const QByteArray arctic = SandboxArea::at(69.65, 18.96).key().toUtf8();
         QTest::newRow("daily, arctic")
             << "/forecasts/v1/daily/5day/" + arctic + "?metric=true&details=true"
-            << u"daily_forecast_data.json"_qs << -1;
+            << u"daily_forecast_data.json"_s << -1;
         QTest::newRow("hourly, arctic")
             << "/forecasts/v1/hourly/12hour/" + arctic + "?metric=true&details=true"
-            << u"hourly_forecast_data.json"_qs << 12;
+            << u"hourly_forecast_data.json"_s << 12;
     }
     void answersHaveTheFixturesShapes()
     {
@@ -214,7 +213,7 @@ private Q_SLOTS:
         QStringList differences;
         compareShape(expected.isObject() ? QJsonValue(expected.object())
                                          : QJsonValue(expected.array()),
-                     actual, u"$"_qs, &differences);
+                     actual, u"$"_s, &differences);
         QVERIFY2(differences.isEmpty(), qPrintable(differences.join(u'\n')));
         if (fixtureName == u"daily_forecast_data.json")
             QCOMPARE(actual.toObject().value(u"DailyForecasts").toArray().size(), 5);
@@ -229,34 +228,33 @@ private Q_SLOTS:
                 .array()
                 .first()
                 .toObject();
-        QCOMPARE(current[u"Temperature"][u"Metric"][u"Unit"].toString(), u"C"_qs);
-        QCOMPARE(current[u"Temperature"][u"Imperial"][u"Unit"].toString(), u"F"_qs);
+        QCOMPARE(current[u"Temperature"][u"Metric"][u"Unit"].toString(), u"C"_s);
+        QCOMPARE(current[u"Temperature"][u"Imperial"][u"Unit"].toString(), u"F"_s);
         const double celsius = current[u"Temperature"][u"Metric"][u"Value"].toDouble();
         QCOMPARE(current[u"Temperature"][u"Imperial"][u"Value"].toDouble(),
                  std::round(celsius * 9 / 5 + 32));
-        QCOMPARE(current[u"Visibility"][u"Metric"][u"Unit"].toString(), u"km"_qs);
-        QCOMPARE(current[u"Precip1hr"][u"Metric"][u"Unit"].toString(), u"mm"_qs);
-        QCOMPARE(current[u"Precip1hr"][u"Imperial"][u"Unit"].toString(), u"in"_qs);
+        QCOMPARE(current[u"Visibility"][u"Metric"][u"Unit"].toString(), u"km"_s);
+        QCOMPARE(current[u"Precip1hr"][u"Metric"][u"Unit"].toString(), u"mm"_s);
+        QCOMPARE(current[u"Precip1hr"][u"Imperial"][u"Unit"].toString(), u"in"_s);
 
         for (const bool metric : {true, false}) {
             const QByteArray query =
                 metric ? "?metric=true&details=true" : "?metric=false&details=true";
             const QJsonObject day = get(m_port, "/forecasts/v1/daily/5day/" + key + query, bearer())
-                                        .json()[u"DailyForecasts"_qs]
+                                        .json()[u"DailyForecasts"_s]
                                         .toArray()
                                         .first()
                                         .toObject();
-            QCOMPARE(day[u"Temperature"][u"Maximum"][u"Unit"].toString(),
-                     metric ? u"C"_qs : u"F"_qs);
+            QCOMPARE(day[u"Temperature"][u"Maximum"][u"Unit"].toString(), metric ? u"C"_s : u"F"_s);
             QCOMPARE(day[u"Day"][u"Wind"][u"Speed"][u"Unit"].toString(),
-                     metric ? u"km/h"_qs : u"mi/h"_qs);
+                     metric ? u"km/h"_s : u"mi/h"_s);
             const QJsonObject hour =
                 get(m_port, "/forecasts/v1/hourly/12hour/" + key + query, bearer())
                     .json()
                     .array()
                     .first()
                     .toObject();
-            QCOMPARE(hour[u"Temperature"][u"Unit"].toString(), metric ? u"C"_qs : u"F"_qs);
+            QCOMPARE(hour[u"Temperature"][u"Unit"].toString(), metric ? u"C"_s : u"F"_s);
             QCOMPARE(hour[u"Temperature"][u"UnitType"].toInt(), metric ? 17 : 18);
         }
         // Like the live service, forecasts are imperial unless metric=true is asked for.
@@ -265,7 +263,7 @@ private Q_SLOTS:
                                         .array()
                                         .first()
                                         .toObject();
-        QCOMPARE(unasked[u"Temperature"][u"Unit"].toString(), u"F"_qs);
+        QCOMPARE(unasked[u"Temperature"][u"Unit"].toString(), u"F"_s);
         QVERIFY(!unasked.contains(u"RealFeelTemperature")); // details only when asked for
     }
 
@@ -276,7 +274,7 @@ private Q_SLOTS:
         const QJsonObject location = reply.json().object();
         QVERIFY2(location[u"LocalizedName"].toString().startsWith(u"Sandbox "),
                  qPrintable(location[u"LocalizedName"].toString()));
-        QCOMPARE(location[u"Country"][u"ID"].toString(), u"ZZ"_qs);
+        QCOMPARE(location[u"Country"][u"ID"].toString(), u"ZZ"_s);
         QVERIFY(location[u"Country"][u"EnglishName"].toString().contains(u"not real weather"));
         QVERIFY(reply.header("x-sandbox").contains("not real weather"));
         const QJsonObject daily =
@@ -313,8 +311,8 @@ private Q_SLOTS:
         QVERIFY(std::abs(location[u"GeoPosition"][u"Longitude"].toDouble() - 151.2093) < 0.1);
         QCOMPARE(location[u"TimeZone"][u"GmtOffset"].toDouble(), 10.0);
         QCOMPARE(location[u"TimeZone"][u"Name"].toString(),
-                 u"Etc/GMT-10"_qs); // POSIX signs are inverted
-        QCOMPARE(location[u"TimeZone"][u"Code"].toString(), u"UTC+10"_qs);
+                 u"Etc/GMT-10"_s); // POSIX signs are inverted
+        QCOMPARE(location[u"TimeZone"][u"Code"].toString(), u"UTC+10"_s);
 
         // The poles and the antimeridian have keys like anywhere else.
         QVERIFY(!keyAt(90, 0).isEmpty());
@@ -331,11 +329,11 @@ private Q_SLOTS:
               QByteArray("/locations/v1/cities/geoposition/search?q=london")}) {
             const HttpReply reply = get(m_port, target, bearer());
             QCOMPARE(reply.status, 400);
-            QCOMPARE(reply.json()[u"Code"_qs].toString(), u"400"_qs);
+            QCOMPARE(reply.json()[u"Code"_s].toString(), u"400"_s);
         }
         const HttpReply missing = get(m_port, "/currentconditions/v2/123", bearer());
         QCOMPARE(missing.status, 404);
-        QCOMPARE(missing.json()[u"Code"_qs].toString(), u"ResourceNotFound"_qs);
+        QCOMPARE(missing.json()[u"Code"_s].toString(), u"ResourceNotFound"_s);
     }
 
     void valuesVaryWithPlaceAndTime()
@@ -354,7 +352,7 @@ private Q_SLOTS:
         // Mid-May: the equator is warmer than the Arctic, and both are within earthly bounds.
         const QJsonObject equator = current(0.5, 32.5), arctic = current(78.2, 15.6);
         QVERIFY2(celsius(equator) > celsius(arctic) + 10,
-                 qPrintable(QStringLiteral("%1 %2").arg(celsius(equator)).arg(celsius(arctic))));
+                 qPrintable(u"%1 %2"_s.arg(celsius(equator)).arg(celsius(arctic))));
         QVERIFY(celsius(equator) < 45 && celsius(arctic) > -50);
 
         const QJsonObject before = current(48.85, 2.35);
@@ -409,11 +407,11 @@ private Q_SLOTS:
         const HttpReply reply =
             get(m_port, "/locations/v1/cities/geoposition/search?q=10,10" + query, headers);
         QCOMPARE(reply.status, status);
-        QCOMPARE(m_sandbox->calls(u"geoposition"_qs), 1); // refused calls count too
+        QCOMPARE(m_sandbox->calls(u"geoposition"_s), 1); // refused calls count too
         if (status == 401) {
             const QJsonObject body = reply.json().object();
-            QCOMPARE(body[u"Code"].toString(), u"Unauthorized"_qs);
-            QCOMPARE(body[u"Message"].toString(), u"Api Authorization failed"_qs);
+            QCOMPARE(body[u"Code"].toString(), u"Unauthorized"_s);
+            QCOMPARE(body[u"Message"].toString(), u"Api Authorization failed"_s);
             QVERIFY(body[u"Reference"].toString().startsWith(
                 u"/locations/v1/cities/geoposition/search"));
         }
@@ -432,7 +430,7 @@ private Q_SLOTS:
         QVERIFY(packed.body.startsWith("\x1f\x8b"));
         QVERIFY(packed.body.size() < plain.body.size() / 3);
         QProcess gunzip;
-        gunzip.start(u"gzip"_qs, {u"-dc"_qs});
+        gunzip.start(u"gzip"_s, {u"-dc"_s});
         QVERIFY(gunzip.waitForStarted());
         gunzip.write(packed.body);
         gunzip.closeWriteChannel();
@@ -449,10 +447,10 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("fault");
         QTest::addColumn<int>("status");
         QTest::addColumn<QString>("code");
-        QTest::newRow("server error") << QByteArray("server-error") << 500 << u"ServerError"_qs;
-        QTest::newRow("rate limit") << QByteArray("429") << 429 << u"TooManyRequests"_qs;
-        QTest::newRow("quota") << QByteArray("quota") << 503 << u"ServiceUnavailable"_qs;
-        QTest::newRow("unknown fault") << QByteArray("meteor") << 400 << u"400"_qs;
+        QTest::newRow("server error") << QByteArray("server-error") << 500 << u"ServerError"_s;
+        QTest::newRow("rate limit") << QByteArray("429") << 429 << u"TooManyRequests"_s;
+        QTest::newRow("quota") << QByteArray("quota") << 503 << u"ServiceUnavailable"_s;
+        QTest::newRow("unknown fault") << QByteArray("meteor") << 400 << u"400"_s;
     }
     void faultsAskedForByTheRequest()
     {
@@ -464,10 +462,10 @@ private Q_SLOTS:
         QCOMPARE(reply.status, status);
         const QJsonObject body = reply.json().object();
         QCOMPARE(body[u"Code"].toString(), code);
-        QCOMPARE(body[u"Reference"].toString(), u"/currentconditions/v1/1000"_qs);
+        QCOMPARE(body[u"Reference"].toString(), u"/currentconditions/v1/1000"_s);
         if (fault == "quota")
             QCOMPARE(body[u"Message"].toString(),
-                     u"The allowed number of requests has been exceeded."_qs);
+                     u"The allowed number of requests has been exceeded."_s);
     }
 
     void malformedDelayedAndResetAnswers()
@@ -493,7 +491,7 @@ private Q_SLOTS:
                        + "\r\n");
         QVERIFY(!client.readReply(3000).has_value());
         QVERIFY(client.waitForClose(30000));
-        QCOMPARE(m_sandbox->calls(u"current"_qs), 3);
+        QCOMPARE(m_sandbox->calls(u"current"_s), 3);
     }
 
     void faultPlanHitsItsShareOfCalls()
@@ -509,7 +507,7 @@ private Q_SLOTS:
         for (int i = 0; i < 100; ++i)
             refused += get(m_port, target, bearer()).status == 503;
         QVERIFY2(refused >= 25 && refused <= 75, qPrintable(QString::number(refused)));
-        QCOMPARE(m_sandbox->calls(u"hourly"_qs), 102);
+        QCOMPARE(m_sandbox->calls(u"hourly"_s), 102);
         QCOMPARE(m_sandbox->totalCalls(), 102);
         m_sandbox->resetCounts();
         QCOMPARE(m_sandbox->totalCalls(), 0);
@@ -518,7 +516,7 @@ private Q_SLOTS:
     void commandLine()
     {
         QProcess help;
-        help.start(QStringLiteral(ISOBAR_BINARY), {u"accuweather-sandbox"_qs, u"--help"_qs});
+        help.start(QString::fromUtf8(ISOBAR_BINARY), {u"accuweather-sandbox"_s, u"--help"_s});
         QVERIFY(help.waitForFinished(10000));
         QCOMPARE(help.exitCode(), 0);
         const QByteArray text = help.readAllStandardOutput();
@@ -529,29 +527,28 @@ private Q_SLOTS:
         auto refused = [](const QStringList &arguments, const QString &key) {
             QProcess process;
             QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-            environment.remove(u"ISOBAR_SANDBOX_API_KEY"_qs);
+            environment.remove(u"ISOBAR_SANDBOX_API_KEY"_s);
             if (!key.isEmpty())
-                environment.insert(u"ISOBAR_SANDBOX_API_KEY"_qs, key);
+                environment.insert(u"ISOBAR_SANDBOX_API_KEY"_s, key);
             process.setProcessEnvironment(environment);
-            process.start(QStringLiteral(ISOBAR_BINARY),
-                          QStringList{u"accuweather-sandbox"_qs} + arguments);
+            process.start(QString::fromUtf8(ISOBAR_BINARY),
+                          QStringList{u"accuweather-sandbox"_s} + arguments);
             process.waitForFinished(10000);
             return process.exitCode();
         };
-        QCOMPARE(refused({u"--port"_qs, u"0"_qs}, {}), 2); // no key in the environment
-        QCOMPARE(refused({u"--port"_qs, u"0"_qs, u"--fault"_qs, u"meteor"_qs}, kKey), 2);
-        QCOMPARE(refused({u"--port"_qs, u"70000"_qs}, kKey), 2);
-        QCOMPARE(refused({u"--bind"_qs, u"localhost.example"_qs}, kKey), 2);
+        QCOMPARE(refused({u"--port"_s, u"0"_s}, {}), 2); // no key in the environment
+        QCOMPARE(refused({u"--port"_s, u"0"_s, u"--fault"_s, u"meteor"_s}, kKey), 2);
+        QCOMPARE(refused({u"--port"_s, u"70000"_s}, kKey), 2);
+        QCOMPARE(refused({u"--bind"_s, u"localhost.example"_s}, kKey), 2);
 
         QProcess sandbox;
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert(u"ISOBAR_SANDBOX_API_KEY"_qs, kKey);
+        environment.insert(u"ISOBAR_SANDBOX_API_KEY"_s, kKey);
         sandbox.setProcessEnvironment(environment);
         sandbox.setProcessChannelMode(QProcess::MergedChannels);
-        sandbox.start(QStringLiteral(ISOBAR_BINARY), {u"accuweather-sandbox"_qs, u"--port"_qs,
-                                                      u"0"_qs, u"--fault"_qs, u"quota"_qs});
-        static const QRegularExpression listening(
-            QStringLiteral("listening on http://127.0.0.1:(\\d+)/"));
+        sandbox.start(QString::fromUtf8(ISOBAR_BINARY),
+                      {u"accuweather-sandbox"_s, u"--port"_s, u"0"_s, u"--fault"_s, u"quota"_s});
+        static const QRegularExpression listening(u"listening on http://127.0.0.1:(\\d+)/"_s);
         QByteArray output;
         QRegularExpressionMatch match;
         QElapsedTimer timer;

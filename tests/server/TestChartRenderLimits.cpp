@@ -12,6 +12,8 @@
 #include <QTest>
 #include <memory>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using namespace isobar::test;
 
@@ -43,8 +45,8 @@ QByteArray request(int width)
 int chartsAnswered(quint16 port)
 {
     static const QRegularExpression count(
-        QStringLiteral("^isobar_http_request_duration_seconds_count\\{route=\"/api/charts/v2\"\\} "
-                       "(\\d+)$"),
+        u"^isobar_http_request_duration_seconds_count\\{route=\"/api/charts/v2\"\\} "
+        "(\\d+)$"_s,
         QRegularExpression::MultilineOption);
     const HttpReply metrics = HttpClient::request(port, "GET", "/metrics");
     return count.match(QString::fromUtf8(metrics.body)).captured(1).toInt();
@@ -135,9 +137,9 @@ private Q_SLOTS:
     // drawing (main) thread runs at a lower priority than the HTTP loop's thread.
     void drawingRunsBelowTheHttpLoop()
     {
-        const QString tasks = u"/proc/%1/task"_qs.arg(m_server.processId());
+        const QString tasks = u"/proc/%1/task"_s.arg(m_server.processId());
         auto niceness = [&](const QString &tid) {
-            QFile stat(tasks + u'/' + tid + u"/stat"_qs);
+            QFile stat(tasks + u'/' + tid + u"/stat"_s);
             if (!stat.open(QIODevice::ReadOnly))
                 return -100;
             // Fields after the parenthesised name; nice is field 19 of the line.
@@ -147,7 +149,7 @@ private Q_SLOTS:
         };
         auto threadNamed = [&](const QByteArray &name) {
             for (const QString &tid : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-                QFile comm(tasks + u'/' + tid + u"/comm"_qs);
+                QFile comm(tasks + u'/' + tid + u"/comm"_s);
                 if (comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == name)
                     return tid;
             }
@@ -162,7 +164,7 @@ private Q_SLOTS:
         QVERIFY2(
             drawingNice > httpNice,
             qPrintable(
-                u"drawing thread nice %1, HTTP thread nice %2"_qs.arg(drawingNice).arg(httpNice)));
+                u"drawing thread nice %1, HTTP thread nice %2"_s.arg(drawingNice).arg(httpNice)));
     }
 };
 

@@ -8,16 +8,17 @@
 #include <QUrl>
 #include <QXmlStreamReader>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using namespace isobar::test;
 
 namespace {
 
-const QString kCases =
-    QStringLiteral("COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json");
+const QString kCases = u"COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_s;
 
-QByteArray body(const QString &chartType, const QString &format = QStringLiteral("png"),
-                int width = 515, int height = 220)
+QByteArray body(const QString &chartType, const QString &format = u"png"_s, int width = 515,
+                int height = 220)
 {
     const QJsonObject plot{{"topic", "COVID-19"},     {"metric", "COVID-19_cases_casesByDay"},
                            {"geography", "England"},  {"geography_type", "Nation"},
@@ -95,7 +96,7 @@ private Q_SLOTS:
         QCOMPARE(reply.status, 200);
         const QJsonObject answer = reply.json().object();
         // The newest public, released point of the fixture is 2023-01-04 (the 5th is embargoed).
-        QCOMPARE(answer.value("last_updated").toString(), QStringLiteral("2023-01-04"));
+        QCOMPARE(answer.value("last_updated").toString(), u"2023-01-04"_s);
         const QByteArray svg =
             QUrl::fromPercentEncoding(answer.value("chart").toString().toLatin1()).toUtf8();
         QVERIFY(svg.startsWith("<?xml"));
@@ -104,7 +105,7 @@ private Q_SLOTS:
         const QJsonArray series = answer.value("figure").toObject().value("series").toArray();
         QCOMPARE(series.size(), 1);
         const QJsonArray points = series[0].toObject().value("points").toArray();
-        QCOMPARE(points.last().toObject().value("date").toString(), QStringLiteral("2023-01-04"));
+        QCOMPARE(points.last().toObject().value("date").toString(), u"2023-01-04"_s);
         QCOMPARE(points.last().toObject().value("value").toDouble(), 5009.0);
         QCOMPARE(points.last().toObject().value("in_reporting_delay_period").toBool(), true);
         QVERIFY(series[0].toObject().value("colour").toString().startsWith('#'));
@@ -118,7 +119,7 @@ private Q_SLOTS:
         QJsonArray records;
         for (int day = 1; day <= 3; ++day)
             records.append(QJsonObject{{"epiweek", 1},
-                                       {"date", QStringLiteral("2023-01-0%1").arg(day)},
+                                       {"date", u"2023-01-0%1"_s.arg(day)},
                                        {"metric_value", 10 * day},
                                        {"upper_confidence", 10 * day + 2},
                                        {"lower_confidence", 10 * day - 2},
@@ -256,7 +257,7 @@ private Q_SLOTS:
         QVERIFY2(elapsed.elapsed() < 1000, qPrintable(QString::number(elapsed.elapsed())));
         QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
         const QJsonObject problem = reply.json().object();
-        QCOMPARE(problem.value("field").toString(), QStringLiteral("x_axis_title"));
+        QCOMPARE(problem.value("field").toString(), u"x_axis_title"_s);
         QVERIFY2(problem.value("detail").toString().contains(QString::number(limit)),
                  reply.body.constData());
     }

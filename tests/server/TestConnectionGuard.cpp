@@ -7,6 +7,8 @@
 #include <QtConcurrent>
 #include <future>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using test::HttpClient;
 
@@ -343,8 +345,8 @@ private Q_SLOTS:
         limits.maxConnectionsPerAddress = 4;
         ServerThread server(limits);
         const quint16 port = server.start();
-        const QHostAddress first(QStringLiteral("127.0.0.1"));
-        const QHostAddress other(QStringLiteral("127.0.0.2"));
+        const QHostAddress first(u"127.0.0.1"_s);
+        const QHostAddress other(u"127.0.0.2"_s);
 
         // Idle connections from one address, as many as the whole server takes.
         std::vector<std::unique_ptr<QTcpSocket>> held;

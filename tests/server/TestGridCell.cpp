@@ -3,6 +3,8 @@
 #include <QTest>
 #include <QtMath>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
@@ -78,8 +80,7 @@ private Q_SLOTS:
     void idIsStable()
     {
         QCOMPARE(GridCell::locate(0.0001, 0.0001, 1000).id(),
-                 QStringLiteral("r%1c%2@1000")
-                     .arg(GridCell::locate(0.0001, 0.0001, 1000).row)
+                 u"r%1c%2@1000"_s.arg(GridCell::locate(0.0001, 0.0001, 1000).row)
                      .arg(GridCell::locate(0.0001, 0.0001, 1000).column));
     }
 };

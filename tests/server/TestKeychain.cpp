@@ -14,11 +14,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
 
-const QString kService = QStringLiteral("isobar-test-keychain");
+const QString kService = u"isobar-test-keychain"_s;
 const char *const kProbeVariable = "ISOBAR_TEST_KEYCHAIN_PROBE";             // read | write
 const char *const kProbeTimeoutVariable = "ISOBAR_TEST_KEYCHAIN_TIMEOUT_MS"; // optional
 
@@ -31,15 +33,13 @@ void report(const char *step, const Keychain::Result &result)
 // Locks the default collection, as a screen lock or logout would; unlocking needs a prompt.
 bool lockDefaultCollection()
 {
-    QDBusInterface service(QStringLiteral("org.freedesktop.secrets"),
-                           QStringLiteral("/org/freedesktop/secrets"),
-                           QStringLiteral("org.freedesktop.Secret.Service"));
-    const QDBusReply<QDBusObjectPath> collection =
-        service.call(QStringLiteral("ReadAlias"), QStringLiteral("default"));
+    QDBusInterface service(u"org.freedesktop.secrets"_s, u"/org/freedesktop/secrets"_s,
+                           u"org.freedesktop.Secret.Service"_s);
+    const QDBusReply<QDBusObjectPath> collection = service.call(u"ReadAlias"_s, u"default"_s);
     if (!collection.isValid())
         return false;
-    const QDBusMessage locked = service.call(
-        QStringLiteral("Lock"), QVariant::fromValue(QList<QDBusObjectPath>{collection.value()}));
+    const QDBusMessage locked =
+        service.call(u"Lock"_s, QVariant::fromValue(QList<QDBusObjectPath>{collection.value()}));
     return locked.type() == QDBusMessage::ReplyMessage;
 }
 
@@ -51,17 +51,17 @@ int probeKeychain()
                               : Keychain::kDefaultTimeoutMs;
     const Keychain keychain(kService, timeoutMs);
     const QString action = qEnvironmentVariable(kProbeVariable);
-    const QString key = QStringLiteral("probe");
+    const QString key = u"probe"_s;
     if (action == u"read")
         report("read", keychain.read(key));
     if (action == u"write")
-        report("write", keychain.write(key, QStringLiteral("probe-secret-0001")));
+        report("write", keychain.write(key, u"probe-secret-0001"_s));
     if (action == u"locked") {
-        report("setup", keychain.write(key, QStringLiteral("probe-secret-0001")));
+        report("setup", keychain.write(key, u"probe-secret-0001"_s));
         if (!lockDefaultCollection())
             return 1;
         report("read", keychain.read(key));
-        report("write", keychain.write(key, QStringLiteral("probe-secret-0002")));
+        report("write", keychain.write(key, u"probe-secret-0002"_s));
         report("remove", keychain.remove(key));
     }
     return 0;
@@ -94,7 +94,7 @@ ProbeOutcome runProbe(const QString &action, const QProcessEnvironment &environm
     ProbeOutcome outcome;
     outcome.output =
         QString::fromUtf8(child.readAllStandardOutput() + child.readAllStandardError());
-    static const QRegularExpression line(QStringLiteral("^(\\w+) status=(\\d) error=(.*)$"),
+    static const QRegularExpression line(u"^(\\w+) status=(\\d) error=(.*)$"_s,
                                          QRegularExpression::MultilineOption);
     for (auto it = line.globalMatch(outcome.output); it.hasNext();) {
         const QRegularExpressionMatch match = it.next();
@@ -133,29 +133,26 @@ private:
     {
         if (m_bareBus.state() == QProcess::Running)
             return m_bareBus.property("address").toString();
-        const QString config = m_bareBusDir.filePath(QStringLiteral("bare-session.conf"));
+        const QString config = m_bareBusDir.filePath(u"bare-session.conf"_s);
         QFile file(config);
         if (!file.open(QIODevice::WriteOnly))
             return {};
-        file.write(
-            QStringLiteral("<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus "
-                           "Configuration 1.0//EN\"\n"
-                           " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
-                           "<busconfig>\n"
-                           "  <type>session</type>\n"
-                           "  <listen>unix:dir=%1</listen>\n"
-                           "  <policy context=\"default\">\n"
-                           "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
-                           "    <allow eavesdrop=\"true\"/>\n"
-                           "    <allow own=\"*\"/>\n"
-                           "  </policy>\n"
-                           "</busconfig>\n")
-                .arg(m_bareBusDir.path())
-                .toUtf8());
+        file.write(u"<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus "
+                   "Configuration 1.0//EN\"\n"
+                   " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+                   "<busconfig>\n"
+                   "  <type>session</type>\n"
+                   "  <listen>unix:dir=%1</listen>\n"
+                   "  <policy context=\"default\">\n"
+                   "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+                   "    <allow eavesdrop=\"true\"/>\n"
+                   "    <allow own=\"*\"/>\n"
+                   "  </policy>\n"
+                   "</busconfig>\n"_s.arg(m_bareBusDir.path())
+                       .toUtf8());
         file.close();
-        m_bareBus.start(QStringLiteral("dbus-daemon"),
-                        {QStringLiteral("--config-file=") + config, QStringLiteral("--nofork"),
-                         QStringLiteral("--print-address=1")});
+        m_bareBus.start(u"dbus-daemon"_s,
+                        {u"--config-file="_s + config, u"--nofork"_s, u"--print-address=1"_s});
         if (!m_bareBus.waitForStarted(30000) || !m_bareBus.waitForReadyRead(30000))
             return {};
         const QString address = QString::fromUtf8(m_bareBus.readLine()).trimmed();
@@ -170,14 +167,14 @@ private Q_SLOTS:
                  "run through tests/support/with-keyring.sh (ctest does): these tests need a real "
                  "keyring");
         QDBusConnectionInterface *bus = QDBusConnection::sessionBus().interface();
-        QVERIFY2(bus && bus->isServiceRegistered(QStringLiteral("org.freedesktop.secrets")).value(),
+        QVERIFY2(bus && bus->isServiceRegistered(u"org.freedesktop.secrets"_s).value(),
                  "no Secret Service on the session bus");
-        QCOMPARE(Keychain::backendName(), QStringLiteral("Secret Service (libsecret)"));
+        QCOMPARE(Keychain::backendName(), u"Secret Service (libsecret)"_s);
     }
 
     void init()
     {
-        for (const QString &key : {QStringLiteral("api-key"), QStringLiteral("other-key")}) {
+        for (const QString &key : {u"api-key"_s, u"other-key"_s}) {
             const Keychain::Result removed = m_keychain.remove(key);
             QVERIFY2(removed.ok() || removed.status == Keychain::Status::NotFound,
                      qPrintable(removed.error));
@@ -194,10 +191,10 @@ private Q_SLOTS:
 
     void setAndReadBack()
     {
-        const QString secret = QStringLiteral("k3y-Set-And-Read-0123456789");
-        const Keychain::Result written = m_keychain.write(QStringLiteral("api-key"), secret);
+        const QString secret = u"k3y-Set-And-Read-0123456789"_s;
+        const Keychain::Result written = m_keychain.write(u"api-key"_s, secret);
         QVERIFY2(written.ok(), qPrintable(written.error));
-        const Keychain::Result read = m_keychain.read(QStringLiteral("api-key"));
+        const Keychain::Result read = m_keychain.read(u"api-key"_s);
         QVERIFY2(read.ok(), qPrintable(read.error));
         QCOMPARE(read.secret, secret);
         QVERIFY(read.error.isEmpty());
@@ -205,13 +202,12 @@ private Q_SLOTS:
 
     void storedInTheSecretServiceNotInAFile()
     {
-        const QString secret = QStringLiteral("k3y-Where-Is-It-0123456789");
-        QVERIFY(m_keychain.write(QStringLiteral("api-key"), secret).ok());
+        const QString secret = u"k3y-Where-Is-It-0123456789"_s;
+        QVERIFY(m_keychain.write(u"api-key"_s, secret).ok());
         // Another Secret Service client finds it by QtKeychain's attributes: it is in the keyring.
         QProcess lookup;
-        lookup.start(QStringLiteral("secret-tool"),
-                     {QStringLiteral("lookup"), QStringLiteral("user"), QStringLiteral("api-key"),
-                      QStringLiteral("server"), kService});
+        lookup.start(u"secret-tool"_s,
+                     {u"lookup"_s, u"user"_s, u"api-key"_s, u"server"_s, kService});
         QVERIFY(lookup.waitForFinished(10000));
         QCOMPARE(QString::fromUtf8(lookup.readAllStandardOutput()).trimmed(), secret);
         // ... and no file in the test's HOME or XDG folders holds it in clear.
@@ -226,47 +222,36 @@ private Q_SLOTS:
 
     void replace()
     {
-        QVERIFY(
-            m_keychain.write(QStringLiteral("api-key"), QStringLiteral("first-value-0123456789"))
-                .ok());
-        QVERIFY(
-            m_keychain.write(QStringLiteral("api-key"), QStringLiteral("second-value-0123456789"))
-                .ok());
-        const Keychain::Result read = m_keychain.read(QStringLiteral("api-key"));
+        QVERIFY(m_keychain.write(u"api-key"_s, u"first-value-0123456789"_s).ok());
+        QVERIFY(m_keychain.write(u"api-key"_s, u"second-value-0123456789"_s).ok());
+        const Keychain::Result read = m_keychain.read(u"api-key"_s);
         QVERIFY2(read.ok(), qPrintable(read.error));
-        QCOMPARE(read.secret, QStringLiteral("second-value-0123456789"));
+        QCOMPARE(read.secret, u"second-value-0123456789"_s);
     }
 
     void entriesAreSeparateByKeyAndService()
     {
-        QVERIFY(
-            m_keychain.write(QStringLiteral("api-key"), QStringLiteral("value-of-api-key-1")).ok());
-        QVERIFY(
-            m_keychain.write(QStringLiteral("other-key"), QStringLiteral("value-of-other-key-2"))
-                .ok());
-        QCOMPARE(m_keychain.read(QStringLiteral("api-key")).secret,
-                 QStringLiteral("value-of-api-key-1"));
-        QCOMPARE(m_keychain.read(QStringLiteral("other-key")).secret,
-                 QStringLiteral("value-of-other-key-2"));
-        const Keychain elsewhere(kService + QStringLiteral("-elsewhere"), 20'000);
-        QCOMPARE(elsewhere.read(QStringLiteral("api-key")).status, Keychain::Status::NotFound);
+        QVERIFY(m_keychain.write(u"api-key"_s, u"value-of-api-key-1"_s).ok());
+        QVERIFY(m_keychain.write(u"other-key"_s, u"value-of-other-key-2"_s).ok());
+        QCOMPARE(m_keychain.read(u"api-key"_s).secret, u"value-of-api-key-1"_s);
+        QCOMPARE(m_keychain.read(u"other-key"_s).secret, u"value-of-other-key-2"_s);
+        const Keychain elsewhere(kService + u"-elsewhere"_s, 20'000);
+        QCOMPARE(elsewhere.read(u"api-key"_s).status, Keychain::Status::NotFound);
     }
 
     void clear()
     {
-        QVERIFY(
-            m_keychain.write(QStringLiteral("api-key"), QStringLiteral("to-be-removed-0123456789"))
-                .ok());
-        const Keychain::Result removed = m_keychain.remove(QStringLiteral("api-key"));
+        QVERIFY(m_keychain.write(u"api-key"_s, u"to-be-removed-0123456789"_s).ok());
+        const Keychain::Result removed = m_keychain.remove(u"api-key"_s);
         QVERIFY2(removed.ok(), qPrintable(removed.error));
-        QCOMPARE(m_keychain.read(QStringLiteral("api-key")).status, Keychain::Status::NotFound);
+        QCOMPARE(m_keychain.read(u"api-key"_s).status, Keychain::Status::NotFound);
         // Removing what is not there says so, instead of claiming success.
-        QCOMPARE(m_keychain.remove(QStringLiteral("api-key")).status, Keychain::Status::NotFound);
+        QCOMPARE(m_keychain.remove(u"api-key"_s).status, Keychain::Status::NotFound);
     }
 
     void notFound()
     {
-        const Keychain::Result read = m_keychain.read(QStringLiteral("api-key"));
+        const Keychain::Result read = m_keychain.read(u"api-key"_s);
         QCOMPARE(read.status, Keychain::Status::NotFound);
         QVERIFY(read.secret.isEmpty());
         QVERIFY(!read.ok());
@@ -298,10 +283,10 @@ private Q_SLOTS:
         QFETCH(QString, expectedReason);
         QTemporaryDir home;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"), busAddress);
-        env.insert(QStringLiteral("HOME"), home.path());
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
+        env.insert(u"DBUS_SESSION_BUS_ADDRESS"_s, busAddress);
+        env.insert(u"HOME"_s, home.path());
+        env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
+        env.insert(u"XDG_DATA_HOME"_s, home.filePath(u"data"_s));
         const StepOutcome outcome = runProbe(action, env).step(action);
         QVERIFY2(outcome.status == Keychain::Status::Unavailable, qPrintable(outcome.error));
         QVERIFY2(outcome.error.contains(u"Secret Service (libsecret) is not available"),
@@ -316,12 +301,11 @@ private Q_SLOTS:
     {
         // Without Qt's GLib event loop libsecret never delivers its answer: the call still ends.
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("QT_NO_GLIB"), QStringLiteral("1"));
-        env.insert(QLatin1String(kProbeTimeoutVariable), QStringLiteral("700"));
+        env.insert(u"QT_NO_GLIB"_s, u"1"_s);
+        env.insert(QLatin1String(kProbeTimeoutVariable), u"700"_s);
         // The deadline's own message is the proof it ended the call: a hung call would leave
         // the probe without an outcome line. How soon is not asserted: a loaded machine is slow.
-        const StepOutcome outcome =
-            runProbe(QStringLiteral("read"), env).step(QStringLiteral("read"));
+        const StepOutcome outcome = runProbe(u"read"_s, env).step(u"read"_s);
         QVERIFY2(outcome.status == Keychain::Status::Failed, qPrintable(outcome.error));
         QVERIFY2(outcome.error.contains(u"did not answer within 0.7 s"), qPrintable(outcome.error));
         QVERIFY2(outcome.error.contains(u"GLib"), qPrintable(outcome.error));
@@ -331,14 +315,13 @@ private Q_SLOTS:
     {
         // A keyring of its own: a locked one cannot be unlocked again without a prompt.
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.remove(QStringLiteral("ISOBAR_WITH_KEYRING_INNER"));
+        env.remove(u"ISOBAR_WITH_KEYRING_INNER"_s);
         const ProbeOutcome outcome =
-            runProbe(QStringLiteral("locked"), env,
-                     {QStringLiteral(ISOBAR_SOURCE_DIR "/tests/support/with-keyring.sh")});
-        QVERIFY2(outcome.step(QStringLiteral("setup")).status == Keychain::Status::Ok,
+            runProbe(u"locked"_s, env,
+                     {QString::fromUtf8(ISOBAR_SOURCE_DIR "/tests/support/with-keyring.sh")});
+        QVERIFY2(outcome.step(u"setup"_s).status == Keychain::Status::Ok,
                  qPrintable(outcome.output));
-        for (const QString &step :
-             {QStringLiteral("read"), QStringLiteral("write"), QStringLiteral("remove")}) {
+        for (const QString &step : {u"read"_s, u"write"_s, u"remove"_s}) {
             const StepOutcome denied = outcome.step(step);
             QVERIFY2(denied.status == Keychain::Status::Denied,
                      qPrintable(step + u": " + outcome.output));

@@ -6,6 +6,8 @@
 
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar::test;
 
 class TestMetricsApiDrillDown : public QObject
@@ -42,57 +44,56 @@ void TestMetricsApiDrillDown::drillDown_data()
     const QByteArray covidTypes = kCovid + "/geography_types";
     const QByteArray ltla = covidTypes + "/Lower%20Tier%20Local%20Authority";
 
-    QTest::newRow("themes") << themes << QJsonValue(catalogue(themes, {u"infectious_disease"_qs}));
+    QTest::newRow("themes") << themes << QJsonValue(catalogue(themes, {u"infectious_disease"_s}));
     QTest::newRow("themes/") << themes + '/'
-                             << QJsonValue(catalogue(themes, {u"infectious_disease"_qs}));
+                             << QJsonValue(catalogue(themes, {u"infectious_disease"_s}));
     QTest::newRow("theme") << themes + "/infectious_disease"
-                           << QJsonValue(detail(u"infectious_disease"_qs, "sub_themes", subThemes));
+                           << QJsonValue(detail(u"infectious_disease"_s, "sub_themes", subThemes));
     QTest::newRow("theme/") << themes + "/infectious_disease/"
-                            << QJsonValue(
-                                   detail(u"infectious_disease"_qs, "sub_themes", subThemes));
+                            << QJsonValue(detail(u"infectious_disease"_s, "sub_themes", subThemes));
     QTest::newRow("sub_themes") << subThemes
-                                << QJsonValue(catalogue(subThemes, {u"respiratory"_qs}));
+                                << QJsonValue(catalogue(subThemes, {u"respiratory"_s}));
     QTest::newRow("sub_theme") << subThemes + "/respiratory"
-                               << QJsonValue(detail(u"respiratory"_qs, "topics", topics));
+                               << QJsonValue(detail(u"respiratory"_s, "topics", topics));
     QTest::newRow("topics") << topics + '/'
-                            << QJsonValue(catalogue(topics, {u"COVID-19"_qs, u"Influenza"_qs}));
+                            << QJsonValue(catalogue(topics, {u"COVID-19"_s, u"Influenza"_s}));
     QTest::newRow("topic") << kCovid
-                           << QJsonValue(detail(u"COVID-19"_qs, "geography_types", covidTypes));
+                           << QJsonValue(detail(u"COVID-19"_s, "geography_types", covidTypes));
     // An escape where none is needed decodes to the same name; links are written canonically.
     QTest::newRow("topic escaped")
         << topics + "/COVID%2D19"
-        << QJsonValue(detail(u"COVID-19"_qs, "geography_types", covidTypes));
+        << QJsonValue(detail(u"COVID-19"_s, "geography_types", covidTypes));
     QTest::newRow("geography_types, a name with spaces")
         << covidTypes
-        << QJsonValue(catalogue(covidTypes, {u"Lower Tier Local Authority"_qs, u"Nation"_qs},
-                                {u"Lower%20Tier%20Local%20Authority"_qs}));
+        << QJsonValue(catalogue(covidTypes, {u"Lower Tier Local Authority"_s, u"Nation"_s},
+                                {u"Lower%20Tier%20Local%20Authority"_s}));
     QTest::newRow("geography_type with spaces")
         << ltla
         << QJsonValue(
-               detail(u"Lower Tier Local Authority"_qs, "geographies", ltla + "/geographies"));
+               detail(u"Lower Tier Local Authority"_s, "geographies", ltla + "/geographies"));
     // North Lincolnshire has only OFF-SENS_ (non-public) data.
     QTest::newRow("geographies, public only")
         << ltla + "/geographies/"
-        << QJsonValue(catalogue(ltla + "/geographies", {u"East Devon"_qs}, {u"East%20Devon"_qs}));
+        << QJsonValue(catalogue(ltla + "/geographies", {u"East Devon"_s}, {u"East%20Devon"_s}));
     QTest::newRow("geography with spaces")
         << ltla + "/geographies/East%20Devon"
-        << QJsonValue(detail(u"East Devon"_qs, "metrics", kEastDevon));
+        << QJsonValue(detail(u"East Devon"_s, "metrics", kEastDevon));
     QTest::newRow("metrics of East Devon")
-        << kEastDevon << QJsonValue(catalogue(kEastDevon, {u"COVID-19_deaths_ONSByWeek"_qs}));
+        << kEastDevon << QJsonValue(catalogue(kEastDevon, {u"COVID-19_deaths_ONSByWeek"_s}));
     // Headline metrics are not time series, and OFF-SENS_ metrics are not public.
     QTest::newRow("metrics of England")
         << kEngland
         << QJsonValue(catalogue(
-               kEngland, {u"COVID-19_cases_casesByDay"_qs, u"COVID-19_cases_rateRollingMean"_qs}));
+               kEngland, {u"COVID-19_cases_casesByDay"_s, u"COVID-19_cases_rateRollingMean"_s}));
     QTest::newRow("geography_types from the CSV")
         << kInfluenza + "/geography_types"
-        << QJsonValue(catalogue(kInfluenza + "/geography_types", {u"Nation"_qs, u"UKHSA Region"_qs},
-                                {u"Nation"_qs, u"UKHSA%20Region"_qs}));
+        << QJsonValue(catalogue(kInfluenza + "/geography_types", {u"Nation"_s, u"UKHSA Region"_s},
+                                {u"Nation"_s, u"UKHSA%20Region"_s}));
     QTest::newRow("metrics from the CSV")
         << kInfluenza + "/geography_types/UKHSA%20Region/geographies/East%20Midlands/metrics"
         << QJsonValue(catalogue(
                kInfluenza + "/geography_types/UKHSA%20Region/geographies/East%20Midlands/metrics",
-               {u"weekly_hospital_admissions_rate_by_geography"_qs}));
+               {u"weekly_hospital_admissions_rate_by_geography"_s}));
 }
 
 void TestMetricsApiDrillDown::drillDown()
@@ -136,16 +137,16 @@ void TestMetricsApiDrillDown::catalogueIsTheDrillDownFlattened()
     }
     QCOMPARE(flat, walked);
     QCOMPARE(answer.value(u"count").toInt(), 5); // no headline, no OFF-SENS_, embargo respected
-    QVERIFY(flat.contains(QStringList{u"infectious_disease"_qs, u"respiratory"_qs, u"COVID-19"_qs,
-                                      u"Lower Tier Local Authority"_qs, u"East Devon"_qs,
-                                      u"COVID-19_deaths_ONSByWeek"_qs}));
+    QVERIFY(flat.contains(QStringList{u"infectious_disease"_s, u"respiratory"_s, u"COVID-19"_s,
+                                      u"Lower Tier Local Authority"_s, u"East Devon"_s,
+                                      u"COVID-19_deaths_ONSByWeek"_s}));
     QCOMPARE(m_api.get("/api/v1/catalogue?page=2").status, 400); // it takes no parameters
 }
 
 void TestMetricsApiDrillDown::nonPublicAndEmbargoedNeverServed()
 {
     // Walks the whole catalogue by its links and reads every point of every metric.
-    QStringList pending{m_api.base() + QString::fromLatin1(kTimeseries) + u"/themes/"_qs};
+    QStringList pending{m_api.base() + QString::fromLatin1(kTimeseries) + u"/themes/"_s};
     QByteArray everything;
     int metricsRead = 0;
     while (!pending.isEmpty()) {
@@ -189,27 +190,27 @@ void TestMetricsApiDrillDown::problems_data()
     QTest::newRow("beyond the last level")
         << QByteArray("GET") << kCasesByDay + "/more" << QByteArray() << 404 << QString();
     QTest::newRow("unknown theme") << QByteArray("GET") << kTimeseries + "/themes/no_such_theme"
-                                   << QByteArray() << 404 << u"theme"_qs;
+                                   << QByteArray() << 404 << u"theme"_s;
     QTest::newRow("unknown sub_theme in a list")
         << QByteArray("GET") << kTimeseries + "/themes/infectious_disease/sub_themes/nope/topics"
-        << QByteArray() << 404 << u"sub_theme"_qs;
+        << QByteArray() << 404 << u"sub_theme"_s;
     QTest::newRow("unknown topic")
         << QByteArray("GET")
         << kTimeseries + "/themes/infectious_disease/sub_themes/respiratory/topics/Ebola"
-        << QByteArray() << 404 << u"topic"_qs;
+        << QByteArray() << 404 << u"topic"_s;
     QTest::newRow("a topic under another theme")
         << QByteArray("GET")
         << kTimeseries + "/themes/climate/sub_themes/respiratory/topics/COVID-19" << QByteArray()
-        << 404 << u"topic"_qs;
+        << 404 << u"topic"_s;
     QTest::newRow("unknown geography with spaces")
         << QByteArray("GET") << kCovid + "/geography_types/Nation/geographies/New%20England/metrics"
-        << QByteArray() << 404 << u"geography"_qs;
+        << QByteArray() << 404 << u"geography"_s;
     QTest::newRow("unknown metric in the path")
         << QByteArray("GET") << kEngland + "/COVID-19_cases_noSuchMetric" << QByteArray() << 404
-        << u"metric"_qs;
+        << u"metric"_s;
     QTest::newRow("a metric of another geography")
         << QByteArray("GET") << kEngland + "/COVID-19_deaths_ONSByWeek" << QByteArray() << 404
-        << u"metric"_qs;
+        << u"metric"_s;
 }
 
 void TestMetricsApiDrillDown::problems()
@@ -222,22 +223,22 @@ void TestMetricsApiDrillDown::hiddenNamesAreUnknown_data()
     addProblemColumns();
     const QByteArray offSens = "OFF-SENS_COVID-19_cases_rateRollingMean";
     QTest::newRow("non-public metric in the path")
-        << QByteArray("GET") << kEngland + '/' + offSens << QByteArray() << 404 << u"metric"_qs;
+        << QByteArray("GET") << kEngland + '/' + offSens << QByteArray() << 404 << u"metric"_s;
     QTest::newRow("geography with only non-public data")
         << QByteArray("GET")
         << kCovid
                + "/geography_types/Lower%20Tier%20Local%20Authority/geographies/"
                  "North%20Lincolnshire"
-        << QByteArray() << 404 << u"geography"_qs;
+        << QByteArray() << 404 << u"geography"_s;
     QTest::newRow("headline metric in the path")
         << QByteArray("GET") << kEngland + "/COVID-19_headline_cases_7DayTotals" << QByteArray()
-        << 404 << u"metric"_qs;
+        << 404 << u"metric"_s;
     QTest::newRow("non-public metric in a table")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
-        << "{\"plots\":[" + plot(offSens) + "]}" << 400 << u"plots[0].metric"_qs;
+        << "{\"plots\":[" + plot(offSens) + "]}" << 400 << u"plots[0].metric"_s;
     QTest::newRow("non-public metric in a download")
         << QByteArray("POST") << QByteArray("/api/downloads/v2")
-        << "{\"plots\":[" + plot(offSens) + "]}" << 400 << u"plots[0].metric"_qs;
+        << "{\"plots\":[" + plot(offSens) + "]}" << 400 << u"plots[0].metric"_s;
 }
 
 // Names the catalogue does not list (non-public, headline-only) are unknown everywhere else too.
@@ -270,7 +271,7 @@ void TestMetricsApiDrillDown::wrongMethod()
     QCOMPARE(reply.header("allow"), allow);
     QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
     QCOMPARE(reply.json().object().value(u"status").toInt(), 405);
-    QCOMPARE(reply.json().object().value(u"title").toString(), u"Method Not Allowed"_qs);
+    QCOMPARE(reply.json().object().value(u"title").toString(), u"Method Not Allowed"_s);
 }
 
 QTEST_GUILESS_MAIN(TestMetricsApiDrillDown)

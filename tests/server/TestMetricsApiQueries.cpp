@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar::test;
 
 class TestMetricsApiQueries : public QObject
@@ -110,7 +112,7 @@ void TestMetricsApiQueries::headline_data()
     QTest::addColumn<QByteArray>("target");
     QTest::addColumn<QJsonValue>("expected");
     // The week after (2023-11-08) is under embargo; the week before is older.
-    const QJsonObject totals{{u"value"_qs, 6276}, {u"period_end"_qs, u"2023-11-01"_qs}};
+    const QJsonObject totals{{u"value"_s, 6276}, {u"period_end"_s, u"2023-11-01"_s}};
     QTest::newRow("latest released record")
         << QByteArray("/api/headlines/v3?topic=COVID-19&metric=COVID-19_headline_cases_7DayTotals")
         << QJsonValue(totals);
@@ -120,7 +122,7 @@ void TestMetricsApiQueries::headline_data()
         << QJsonValue(totals);
     QTest::newRow("a negative value")
         << QByteArray("/api/headlines/v3?topic=COVID-19&metric=COVID-19_headline_tests_7DayChange")
-        << QJsonValue(QJsonObject{{u"value"_qs, -38928}, {u"period_end"_qs, u"2023-11-11"_qs}});
+        << QJsonValue(QJsonObject{{u"value"_s, -38928}, {u"period_end"_s, u"2023-11-11"_s}});
 }
 
 void TestMetricsApiQueries::headline()
@@ -139,27 +141,27 @@ void TestMetricsApiQueries::trend_data()
                "/api/trends/v3?topic=COVID-19&metric=COVID-19_headline_ONSdeaths_7DayChange"
                "&percentage_metric=COVID-19_headline_ONSdeaths_7DayPercentChange&geography=England")
         << QJsonValue(QJsonObject{
-               {u"metric_name"_qs, u"COVID-19_headline_ONSdeaths_7DayChange"_qs},
-               {u"metric_value"_qs, -62},
-               {u"metric_period_end"_qs, u"2023-11-03"_qs},
-               {u"percentage_metric_name"_qs, u"COVID-19_headline_ONSdeaths_7DayPercentChange"_qs},
-               {u"percentage_metric_value"_qs, -22.1},
-               {u"percentage_metric_period_end"_qs, u"2023-11-03"_qs},
-               {u"direction"_qs, u"down"_qs},
-               {u"colour"_qs, u"green"_qs},
+               {u"metric_name"_s, u"COVID-19_headline_ONSdeaths_7DayChange"_s},
+               {u"metric_value"_s, -62},
+               {u"metric_period_end"_s, u"2023-11-03"_s},
+               {u"percentage_metric_name"_s, u"COVID-19_headline_ONSdeaths_7DayPercentChange"_s},
+               {u"percentage_metric_value"_s, -22.1},
+               {u"percentage_metric_period_end"_s, u"2023-11-03"_s},
+               {u"direction"_s, u"down"_s},
+               {u"colour"_s, u"green"_s},
            });
     QTest::newRow("tests down: up is good, so red")
         << QByteArray("/api/trends/v3/?topic=COVID-19&metric=COVID-19_headline_tests_7DayChange"
                       "&percentage_metric=COVID-19_headline_tests_7DayPercentChange")
         << QJsonValue(QJsonObject{
-               {u"metric_name"_qs, u"COVID-19_headline_tests_7DayChange"_qs},
-               {u"metric_value"_qs, -38928},
-               {u"metric_period_end"_qs, u"2023-11-11"_qs},
-               {u"percentage_metric_name"_qs, u"COVID-19_headline_tests_7DayPercentChange"_qs},
-               {u"percentage_metric_value"_qs, -19.1},
-               {u"percentage_metric_period_end"_qs, u"2023-11-11"_qs},
-               {u"direction"_qs, u"down"_qs},
-               {u"colour"_qs, u"red"_qs},
+               {u"metric_name"_s, u"COVID-19_headline_tests_7DayChange"_s},
+               {u"metric_value"_s, -38928},
+               {u"metric_period_end"_s, u"2023-11-11"_s},
+               {u"percentage_metric_name"_s, u"COVID-19_headline_tests_7DayPercentChange"_s},
+               {u"percentage_metric_value"_s, -19.1},
+               {u"percentage_metric_period_end"_s, u"2023-11-11"_s},
+               {u"direction"_s, u"down"_s},
+               {u"colour"_s, u"red"_s},
            });
 }
 
@@ -181,60 +183,60 @@ void TestMetricsApiQueries::problems_data()
     // The paginated level: 400 naming the parameter.
     QTest::newRow("date_to before date_from")
         << QByteArray("GET") << kCasesByDay + "?date_from=2023-01-03&date_to=2023-01-02"
-        << QByteArray() << 400 << u"date_to"_qs;
+        << QByteArray() << 400 << u"date_to"_s;
     QTest::newRow("bad date") << QByteArray("GET") << kCasesByDay + "?date=2023-02-30"
-                              << QByteArray() << 400 << u"date"_qs;
+                              << QByteArray() << 400 << u"date"_s;
     QTest::newRow("bad date_from") << QByteArray("GET") << kCasesByDay + "?date_from=yesterday"
-                                   << QByteArray() << 400 << u"date_from"_qs;
+                                   << QByteArray() << 400 << u"date_from"_s;
     QTest::newRow("page out of range")
-        << QByteArray("GET") << kCasesByDay + "?page=3" << QByteArray() << 400 << u"page"_qs;
+        << QByteArray("GET") << kCasesByDay + "?page=3" << QByteArray() << 400 << u"page"_s;
     QTest::newRow("page 0") << QByteArray("GET") << kCasesByDay + "?page=0" << QByteArray() << 400
-                            << u"page"_qs;
+                            << u"page"_s;
     QTest::newRow("page_size over 365") << QByteArray("GET") << kCasesByDay + "?page_size=366"
-                                        << QByteArray() << 400 << u"page_size"_qs;
+                                        << QByteArray() << 400 << u"page_size"_s;
     QTest::newRow("page_size not a number") << QByteArray("GET") << kCasesByDay + "?page_size=ten"
-                                            << QByteArray() << 400 << u"page_size"_qs;
+                                            << QByteArray() << 400 << u"page_size"_s;
     QTest::newRow("epiweek 54") << QByteArray("GET") << kCasesByDay + "?epiweek=54" << QByteArray()
-                                << 400 << u"epiweek"_qs;
+                                << 400 << u"epiweek"_s;
     QTest::newRow("year not a number")
-        << QByteArray("GET") << kCasesByDay + "?year=last" << QByteArray() << 400 << u"year"_qs;
+        << QByteArray("GET") << kCasesByDay + "?year=last" << QByteArray() << 400 << u"year"_s;
     QTest::newRow("unknown query parameter")
-        << QByteArray("GET") << kCasesByDay + "?colour=red" << QByteArray() << 400 << u"colour"_qs;
+        << QByteArray("GET") << kCasesByDay + "?colour=red" << QByteArray() << 400 << u"colour"_s;
     QTest::newRow("query parameter on a list")
-        << QByteArray("GET") << kTimeseries + "/themes?page=1" << QByteArray() << 400 << u"page"_qs;
+        << QByteArray("GET") << kTimeseries + "/themes?page=1" << QByteArray() << 400 << u"page"_s;
 
     // Headlines and trends.
     QTest::newRow("headline of a time-series metric")
         << QByteArray("GET") << headlines + "COVID-19_cases_casesByDay" << QByteArray() << 400
-        << u"metric"_qs;
+        << u"metric"_s;
     QTest::newRow("headline of an unknown metric")
         << QByteArray("GET") << headlines + "COVID-19_headline_nothing" << QByteArray() << 400
-        << u"metric"_qs;
+        << u"metric"_s;
     QTest::newRow("headline without metric")
         << QByteArray("GET") << QByteArray("/api/headlines/v3?topic=COVID-19") << QByteArray()
-        << 400 << u"metric"_qs;
+        << 400 << u"metric"_s;
     QTest::newRow("headline without topic")
         << QByteArray("GET")
         << QByteArray("/api/headlines/v3?metric=COVID-19_headline_cases_7DayTotals") << QByteArray()
-        << 400 << u"topic"_qs;
+        << 400 << u"topic"_s;
     QTest::newRow("headline metric of another topic")
         << QByteArray("GET")
         << QByteArray("/api/headlines/v3?topic=Influenza&metric=COVID-19_headline_cases_7DayTotals")
-        << QByteArray() << 400 << u"topic"_qs;
+        << QByteArray() << 400 << u"topic"_s;
     QTest::newRow("headline with no data for the selection")
         << QByteArray("GET") << headlines + "COVID-19_headline_cases_7DayTotals&geography=Wales"
         << QByteArray() << 404 << QString();
     QTest::newRow("trend without percentage_metric")
-        << QByteArray("GET") << trends << QByteArray() << 400 << u"percentage_metric"_qs;
+        << QByteArray("GET") << trends << QByteArray() << 400 << u"percentage_metric"_s;
     QTest::newRow("trend with an unknown percentage_metric")
         << QByteArray("GET") << trends + "&percentage_metric=COVID-19_headline_nothing"
-        << QByteArray() << 400 << u"percentage_metric"_qs;
+        << QByteArray() << 400 << u"percentage_metric"_s;
     QTest::newRow("trend with an unknown metric")
         << QByteArray("GET")
         << QByteArray("/api/trends/"
                       "v3?topic=COVID-19&metric=nothing&percentage_metric=COVID-19_headline_tests_"
                       "7DayPercentChange")
-        << QByteArray() << 400 << u"metric"_qs;
+        << QByteArray() << 400 << u"metric"_s;
 }
 
 void TestMetricsApiQueries::problems()

@@ -5,6 +5,8 @@
 
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar::test;
 
 class TestMetricsApiTables : public QObject
@@ -32,12 +34,12 @@ void TestMetricsApiTables::table_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<QJsonValue>("expected");
     auto cell = [](const char *label, QJsonValue value, bool inDelay = false) {
-        return QJsonObject{{u"label"_qs, QLatin1String(label)},
-                           {u"value"_qs, value},
-                           {u"in_reporting_delay_period"_qs, inDelay}};
+        return QJsonObject{{u"label"_s, QLatin1String(label)},
+                           {u"value"_s, value},
+                           {u"in_reporting_delay_period"_s, inDelay}};
     };
     auto row = [](const char *date, QJsonArray values) {
-        return QJsonObject{{u"reference"_qs, QLatin1String(date)}, {u"values"_qs, values}};
+        return QJsonObject{{u"reference"_s, QLatin1String(date)}, {u"values"_s, values}};
     };
     const QByteArray dates = ",\"date_from\":\"2023-01-02\",\"date_to\":\"2023-01-05\"";
     QTest::newRow("two plots, default labels, newest first")
@@ -132,50 +134,50 @@ void TestMetricsApiTables::problems_data()
 
     // Tables and downloads.
     QTest::newRow("body not JSON") << QByteArray("POST") << QByteArray("/api/tables/v4")
-                                   << QByteArray("{\"plots\": [") << 400 << u"body"_qs;
+                                   << QByteArray("{\"plots\": [") << 400 << u"body"_s;
     QTest::newRow("body not an object") << QByteArray("POST") << QByteArray("/api/tables/v4")
-                                        << QByteArray("[]") << 400 << u"body"_qs;
+                                        << QByteArray("[]") << 400 << u"body"_s;
     QTest::newRow("empty body") << QByteArray("POST") << QByteArray("/api/downloads/v2")
-                                << QByteArray() << 400 << u"body"_qs;
+                                << QByteArray() << 400 << u"body"_s;
     QTest::newRow("no plots") << QByteArray("POST") << QByteArray("/api/tables/v4")
-                              << QByteArray("{\"x_axis\":\"date\"}") << 400 << u"plots"_qs;
+                              << QByteArray("{\"x_axis\":\"date\"}") << 400 << u"plots"_s;
     QTest::newRow("empty plots") << QByteArray("POST") << QByteArray("/api/tables/v4") << plots({})
-                                 << 400 << u"plots"_qs;
+                                 << 400 << u"plots"_s;
     QTest::newRow("plot without topic")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
-        << plots("{\"metric\":\"COVID-19_cases_casesByDay\"}") << 400 << u"plots[0].topic"_qs;
+        << plots("{\"metric\":\"COVID-19_cases_casesByDay\"}") << 400 << u"plots[0].topic"_s;
     QTest::newRow("second plot without metric")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
-        << plots(cases + ",{\"topic\":\"COVID-19\"}") << 400 << u"plots[1].metric"_qs;
+        << plots(cases + ",{\"topic\":\"COVID-19\"}") << 400 << u"plots[1].metric"_s;
     QTest::newRow("too many plots") << QByteArray("POST") << QByteArray("/api/tables/v4")
-                                    << plots(elevenPlots) << 400 << u"plots"_qs;
+                                    << plots(elevenPlots) << 400 << u"plots"_s;
     QTest::newRow("plot with an unknown metric")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
-        << plots(plot("COVID-19_cases_nothing")) << 400 << u"plots[0].metric"_qs;
+        << plots(plot("COVID-19_cases_nothing")) << 400 << u"plots[0].metric"_s;
     QTest::newRow("plot with a headline metric")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
-        << plots(plot("COVID-19_headline_cases_7DayTotals")) << 400 << u"plots[0].metric"_qs;
+        << plots(plot("COVID-19_headline_cases_7DayTotals")) << 400 << u"plots[0].metric"_s;
     QTest::newRow("plot date_to before date_from")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
         << plots(plot("COVID-19_cases_casesByDay",
                       ",\"date_from\":\"2023-01-03\",\"date_to\":\"2023-01-02\""))
-        << 400 << u"plots[0].date_to"_qs;
+        << 400 << u"plots[0].date_to"_s;
     QTest::newRow("plot with a bad date")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
         << plots(plot("COVID-19_cases_casesByDay", ",\"date_from\":\"03/01/2023\"")) << 400
-        << u"plots[0].date_from"_qs;
+        << u"plots[0].date_from"_s;
     QTest::newRow("plot filter not a string")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
-        << plots(plot("COVID-19_cases_casesByDay", ",\"age\":90")) << 400 << u"plots[0].age"_qs;
+        << plots(plot("COVID-19_cases_casesByDay", ",\"age\":90")) << 400 << u"plots[0].age"_s;
     QTest::newRow("x_axis other than date")
         << QByteArray("POST") << QByteArray("/api/tables/v4")
-        << "{\"x_axis\":\"age\",\"plots\":[" + cases + "]}" << 400 << u"x_axis"_qs;
+        << "{\"x_axis\":\"age\",\"plots\":[" + cases + "]}" << 400 << u"x_axis"_s;
     QTest::newRow("unknown file_format")
         << QByteArray("POST") << QByteArray("/api/downloads/v2")
-        << "{\"file_format\":\"xml\",\"plots\":[" + cases + "]}" << 400 << u"file_format"_qs;
+        << "{\"file_format\":\"xml\",\"plots\":[" + cases + "]}" << 400 << u"file_format"_s;
     QTest::newRow("download of an unknown metric")
         << QByteArray("POST") << QByteArray("/api/downloads/v2")
-        << plots(cases + ',' + plot("nothing")) << 400 << u"plots[1].metric"_qs;
+        << plots(cases + ',' + plot("nothing")) << 400 << u"plots[1].metric"_s;
 }
 
 void TestMetricsApiTables::problems()
@@ -197,7 +199,7 @@ void TestMetricsApiTables::oversizedBody()
     const HttpReply accepted =
         m_api.post("/api/tables/v4", "{\"plots\":[" + QByteArray(65536 - 12, ' ') + "]}");
     QCOMPARE(accepted.status, 400);
-    QCOMPARE(accepted.json().object().value(u"field").toString(), u"plots"_qs);
+    QCOMPARE(accepted.json().object().value(u"field").toString(), u"plots"_s);
 }
 
 QTEST_GUILESS_MAIN(TestMetricsApiTables)

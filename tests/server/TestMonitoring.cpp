@@ -15,12 +15,14 @@
 #include <QTest>
 #include <atomic>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using namespace isobar::test;
 
 namespace {
 
-const QString kKey = QStringLiteral("monitoring-upstream-key-51c0");
+const QString kKey = u"monitoring-upstream-key-51c0"_s;
 const QByteArray kGeographies =
     "/api/public/timeseries/themes/infectious_disease/sub_themes/respiratory/topics/"
     "COVID-19/geography_types/Nation/geographies/";
@@ -39,8 +41,8 @@ QList<StoredEvent> storedEvents(const QString &path)
     if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
         qFatal("cannot open %s", qPrintable(path));
     QSqlQuery query(db.connection());
-    query.exec(QStringLiteral(
-        "SELECT route, status, duration_us, cell_lat, cache FROM request_event ORDER BY id"));
+    query.exec(
+        u"SELECT route, status, duration_us, cell_lat, cache FROM request_event ORDER BY id"_s);
     QList<StoredEvent> events;
     while (query.next())
         events << StoredEvent{query.value(0).toString(), query.value(1).toInt(),
@@ -63,12 +65,12 @@ private:
     QStringList serveArguments(const QStringList &extra = {}) const
     {
         return QStringList{"--no-auth", "--rate-limit", "0", "--accuweather-url",
-                           QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port())}
+                           u"http://127.0.0.1:%1"_s.arg(m_sandbox->port())}
                + extra;
     }
     bool startServer(ServerProcess &server, const QString &name, const QStringList &extra = {})
     {
-        server.setEnvironmentVariable(QStringLiteral("ISOBAR_ACCUWEATHER_API_KEY"), kKey);
+        server.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_s, kKey);
         return server.start(m_dir.filePath(name), serveArguments(extra));
     }
 
@@ -175,15 +177,14 @@ private Q_SLOTS:
         const QList<StoredEvent> events = storedEvents(m_dir.filePath("events.db"));
         QStringList seen;
         for (const StoredEvent &e : events)
-            seen << QStringLiteral("%1 %2").arg(e.status).arg(e.route);
-        const QString geography =
-            QString::fromLatin1(kGeographies)
-                .chopped(1)
-                .replace(QStringLiteral("/infectious_disease/"), QStringLiteral("/<theme>/"))
-                .replace(QStringLiteral("/respiratory/"), QStringLiteral("/<sub_theme>/"))
-                .replace(QStringLiteral("/COVID-19/"), QStringLiteral("/<topic>/"))
-                .replace(QStringLiteral("/Nation/"), QStringLiteral("/<geography_type>/"))
-            + QStringLiteral("/<geography>");
+            seen << u"%1 %2"_s.arg(e.status).arg(e.route);
+        const QString geography = QString::fromLatin1(kGeographies)
+                                      .chopped(1)
+                                      .replace(u"/infectious_disease/"_s, u"/<theme>/"_s)
+                                      .replace(u"/respiratory/"_s, u"/<sub_theme>/"_s)
+                                      .replace(u"/COVID-19/"_s, u"/<topic>/"_s)
+                                      .replace(u"/Nation/"_s, u"/<geography_type>/"_s)
+                                  + u"/<geography>"_s;
         const QStringList expected = {
             "404 " + geography,
             "404 " + geography, // England and Wales: one endpoint
@@ -201,8 +202,8 @@ private Q_SLOTS:
             QVERIFY2(e.durationUs >= 0 && e.durationUs < 10'000'000,
                      qPrintable(QString::number(e.durationUs)));
         // Weather calls carry their cell and cache outcome; the two Paris positions share a cell.
-        QCOMPARE(events[7].cache, QStringLiteral("miss"));
-        QCOMPARE(events[8].cache, QStringLiteral("hit"));
+        QCOMPARE(events[7].cache, u"miss"_s);
+        QCOMPARE(events[8].cache, u"hit"_s);
         const GridCell cell = GridCell::locate(48.8566, 2.3522, 1000);
         QCOMPARE(events[7].cellLatitude.toDouble(), cell.centreLatitude);
         QCOMPARE(events[8].cellLatitude.toDouble(), cell.centreLatitude);
@@ -238,7 +239,7 @@ private Q_SLOTS:
         }
         QCOMPARE(prcpt.value("requests").toInt(), 4);
         QCOMPARE(prcpt.value("errors").toInt(), 1);
-        QCOMPARE(prcpt.value("method").toString(), QStringLiteral("GET"));
+        QCOMPARE(prcpt.value("method").toString(), u"GET"_s);
         for (const char *key :
              {"p50_ms", "p95_ms", "p99_ms", "over_objective_ratio", "meets_objective"})
             QVERIFY2(prcpt.contains(QLatin1String(key)), key);
@@ -280,8 +281,7 @@ private Q_SLOTS:
         QCOMPARE(geojson.header("content-type"), QByteArray("application/geo+json"));
         const QJsonObject feature =
             geojson.json().object().value("features").toArray().first().toObject();
-        QCOMPARE(feature.value("geometry").toObject().value("type").toString(),
-                 QStringLiteral("Polygon"));
+        QCOMPARE(feature.value("geometry").toObject().value("type").toString(), u"Polygon"_s);
         const QJsonArray ring =
             feature.value("geometry").toObject().value("coordinates").toArray().first().toArray();
         QCOMPARE(ring.size(), 5);
@@ -311,43 +311,42 @@ private Q_SLOTS:
         for (const CellCount &c : cells) {
             const CellBounds &b = c.cell;
             objects.append(QJsonObject{
-                {u"latitude"_qs, b.latitude},
-                {u"longitude"_qs, b.longitude},
-                {u"bounds"_qs, QJsonObject{{u"south"_qs, b.latitude - b.halfLatitude},
-                                           {u"west"_qs, b.longitude - b.halfLongitude},
-                                           {u"north"_qs, b.latitude + b.halfLatitude},
-                                           {u"east"_qs, b.longitude + b.halfLongitude}}},
-                {u"requests"_qs, double(c.requests)},
-                {u"cache"_qs, QJsonObject{{u"hit"_qs, double(c.hits)},
-                                          {u"miss"_qs, double(c.misses)},
-                                          {u"stale"_qs, double(c.stale)}}},
+                {u"latitude"_s, b.latitude},
+                {u"longitude"_s, b.longitude},
+                {u"bounds"_s, QJsonObject{{u"south"_s, b.latitude - b.halfLatitude},
+                                          {u"west"_s, b.longitude - b.halfLongitude},
+                                          {u"north"_s, b.latitude + b.halfLatitude},
+                                          {u"east"_s, b.longitude + b.halfLongitude}}},
+                {u"requests"_s, double(c.requests)},
+                {u"cache"_s, QJsonObject{{u"hit"_s, double(c.hits)},
+                                         {u"miss"_s, double(c.misses)},
+                                         {u"stale"_s, double(c.stale)}}},
             });
         }
-        const QString from = u"2026-11-24T10:00:00Z"_qs, to = u"2026-11-25T10:00:00Z"_qs;
-        QCOMPARE(
-            GeographyJson::cells(cells, from, to),
-            QJsonDocument(QJsonObject{{u"from"_qs, from}, {u"to"_qs, to}, {u"cells"_qs, objects}})
-                .toJson(QJsonDocument::Compact));
+        const QString from = u"2026-11-24T10:00:00Z"_s, to = u"2026-11-25T10:00:00Z"_s;
+        QCOMPARE(GeographyJson::cells(cells, from, to),
+                 QJsonDocument(QJsonObject{{u"from"_s, from}, {u"to"_s, to}, {u"cells"_s, objects}})
+                     .toJson(QJsonDocument::Compact));
         QJsonArray features;
         for (const QJsonValue &value : std::as_const(objects)) {
             QJsonObject properties = value.toObject();
-            const QJsonObject b = properties.take(u"bounds"_qs).toObject();
+            const QJsonObject b = properties.take(u"bounds"_s).toObject();
             const double w = b.value(u"west").toDouble(), e = b.value(u"east").toDouble();
             const double s = b.value(u"south").toDouble(), n = b.value(u"north").toDouble();
             features.append(QJsonObject{
-                {u"type"_qs, u"Feature"_qs},
-                {u"geometry"_qs,
+                {u"type"_s, u"Feature"_s},
+                {u"geometry"_s,
                  QJsonObject{
-                     {u"type"_qs, u"Polygon"_qs},
-                     {u"coordinates"_qs,
+                     {u"type"_s, u"Polygon"_s},
+                     {u"coordinates"_s,
                       QJsonArray{QJsonArray{QJsonArray{w, s}, QJsonArray{e, s}, QJsonArray{e, n},
                                             QJsonArray{w, n}, QJsonArray{w, s}}}}}},
-                {u"properties"_qs, properties},
+                {u"properties"_s, properties},
             });
         }
         QCOMPARE(GeographyJson::featureCollection(cells),
                  QJsonDocument(
-                     QJsonObject{{u"type"_qs, u"FeatureCollection"_qs}, {u"features"_qs, features}})
+                     QJsonObject{{u"type"_s, u"FeatureCollection"_s}, {u"features"_s, features}})
                      .toJson(QJsonDocument::Compact));
         QCOMPARE(GeographyJson::cells({}, from, to),
                  QByteArray(
@@ -387,7 +386,7 @@ private Q_SLOTS:
 
     void prometheusExpositionPassesPromtool()
     {
-        const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+        const QString promtool = QStandardPaths::findExecutable(u"promtool"_s);
         QVERIFY2(!promtool.isEmpty(),
                  "promtool (Debian package prometheus) is needed: packaging/install-deps.sh");
         ServerProcess server;

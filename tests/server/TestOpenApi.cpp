@@ -17,19 +17,21 @@
 #include <QtConcurrent>
 #include <memory>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
 
-const QStringList kOperationMethods = {u"get"_qs,     u"put"_qs,  u"post"_qs,  u"delete"_qs,
-                                       u"options"_qs, u"head"_qs, u"patch"_qs, u"trace"_qs};
+const QStringList kOperationMethods = {u"get"_s,     u"put"_s,  u"post"_s,  u"delete"_s,
+                                       u"options"_s, u"head"_s, u"patch"_s, u"trace"_s};
 
 // A router pattern as an OpenAPI path: "/a/<name>/" -> "/a/{name}".
 QString documentedPath(const QString &pattern)
 {
-    static const QRegularExpression parameter(QStringLiteral("<([^>]+)>"));
+    static const QRegularExpression parameter(u"<([^>]+)>"_s);
     QString path = pattern;
-    path.replace(parameter, QStringLiteral("{\\1}"));
+    path.replace(parameter, u"{\\1}"_s);
     if (path.size() > 1 && path.endsWith(u'/'))
         path.chop(1);
     return path;
@@ -37,7 +39,7 @@ QString documentedPath(const QString &pattern)
 
 QStringList pathParameterNames(const QString &path)
 {
-    static const QRegularExpression parameter(QStringLiteral("\\{([^}]+)\\}"));
+    static const QRegularExpression parameter(u"\\{([^}]+)\\}"_s);
     QStringList names;
     for (const auto &match : parameter.globalMatch(path))
         names << match.captured(1);
@@ -95,7 +97,7 @@ void TestOpenApi::initTestCase()
 {
     QVERIFY(m_dir.isValid());
     ServerConfig config;
-    config.databasePath = m_dir.filePath(u"openapi.db"_qs);
+    config.databasePath = m_dir.filePath(u"openapi.db"_s);
     config.port = 0;
     config.queryThreads = 1;
     // The route table is the same with or without token checks; no provider is needed here.
@@ -106,14 +108,13 @@ void TestOpenApi::initTestCase()
     QVERIFY(!m_server->router().routes().isEmpty());
 
     // The document the server embeds and serves.
-    QFile file(u":/isobar/openapi.json"_qs);
+    QFile file(u":/isobar/openapi.json"_s);
     QVERIFY(file.open(QIODevice::ReadOnly));
     m_documentBytes = file.readAll();
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(m_documentBytes, &error);
     QVERIFY2(error.error == QJsonParseError::NoError,
-             qPrintable(QStringLiteral("resources/openapi.json: %1 at offset %2")
-                            .arg(error.errorString())
+             qPrintable(u"resources/openapi.json: %1 at offset %2"_s.arg(error.errorString())
                             .arg(error.offset)));
     QVERIFY(document.isObject());
     m_document = document.object();
@@ -130,7 +131,7 @@ void TestOpenApi::documentIsOpenApi3()
              "the document must declare openapi 3.x");
     const QJsonObject info = m_document.value(u"info").toObject();
     QVERIFY(!info.value(u"title").toString().isEmpty());
-    QCOMPARE(info.value(u"version").toString(), QStringLiteral(ISOBAR_VERSION));
+    QCOMPARE(info.value(u"version").toString(), QString::fromUtf8(ISOBAR_VERSION));
     QVERIFY(m_document.value(u"paths").isObject());
     QVERIFY(!m_document.value(u"paths").toObject().isEmpty());
 }
@@ -151,11 +152,9 @@ void TestOpenApi::everyRouteIsDocumented()
     QFETCH(QString, method);
     QFETCH(QString, path);
     QVERIFY2(m_document.value(u"paths").toObject().contains(path),
-             qPrintable(u"resources/openapi.json has no path "_qs + path));
-    QVERIFY2(
-        !operation(path, method).isEmpty(),
-        qPrintable(
-            QStringLiteral("resources/openapi.json has no %1 operation on %2").arg(method, path)));
+             qPrintable(u"resources/openapi.json has no path "_s + path));
+    QVERIFY2(!operation(path, method).isEmpty(),
+             qPrintable(u"resources/openapi.json has no %1 operation on %2"_s.arg(method, path)));
 }
 
 void TestOpenApi::requiredScopesAreDocumented_data()
@@ -184,7 +183,7 @@ void TestOpenApi::requiredScopesAreDocumented()
         return;
     }
     QCOMPARE(op.value(u"security").toArray(),
-             (QJsonArray{QJsonObject{{u"bearerAuth"_qs, QJsonArray{}}}}));
+             (QJsonArray{QJsonObject{{u"bearerAuth"_s, QJsonArray{}}}}));
     const QJsonObject responses = op.value(u"responses").toObject();
     QVERIFY2(responses.contains(u"401") && responses.contains(u"403"),
              "a protected route documents 401 and 403");
@@ -224,9 +223,8 @@ void TestOpenApi::everyDocumentedOperationIsRouted()
             && QString::fromLatin1(route.method).toLower() == method)
             routed = true;
     }
-    QVERIFY2(routed,
-             qPrintable(QStringLiteral("%1 %2 is documented but the server has no such route")
-                            .arg(method.toUpper(), path)));
+    QVERIFY2(routed, qPrintable(u"%1 %2 is documented but the server has no such route"_s.arg(
+                         method.toUpper(), path)));
 }
 
 void TestOpenApi::operationsAreComplete_data()
@@ -245,10 +243,10 @@ void TestOpenApi::operationsAreComplete()
     for (auto it = responses.begin(); it != responses.end(); ++it) {
         const QJsonObject response = it.value().toObject();
         QVERIFY2(response.contains(u"$ref") || !response.value(u"description").toString().isEmpty(),
-                 qPrintable(u"response "_qs + it.key() + u" needs a description"_qs));
+                 qPrintable(u"response "_s + it.key() + u" needs a description"_s));
     }
-    QVERIFY2(responses.keys().contains(u"200"_qs) || responses.keys().contains(u"201"_qs)
-                 || responses.keys().contains(u"204"_qs),
+    QVERIFY2(responses.keys().contains(u"200"_s) || responses.keys().contains(u"201"_s)
+                 || responses.keys().contains(u"204"_s),
              "every operation documents its success answer");
 
     // Path parameters: each {name} in the path is declared once as a required path parameter,
@@ -266,8 +264,8 @@ void TestOpenApi::operationsAreComplete()
         if (parameter.value(u"in").toString() != u"path")
             continue;
         QVERIFY2(parameter.value(u"required").toBool(),
-                 qPrintable(u"path parameter "_qs + parameter.value(u"name").toString()
-                            + u" must be required"_qs));
+                 qPrintable(u"path parameter "_s + parameter.value(u"name").toString()
+                            + u" must be required"_s));
         declared << parameter.value(u"name").toString();
     }
     QStringList expected = pathParameterNames(path);
@@ -282,12 +280,11 @@ void TestOpenApi::referencesResolve()
     collectReferences(m_document, &references);
     QVERIFY(!references.isEmpty());
     for (const QString &reference : std::as_const(references)) {
-        QVERIFY2(reference.startsWith(u"#/"),
-                 qPrintable(u"only local references: "_qs + reference));
+        QVERIFY2(reference.startsWith(u"#/"), qPrintable(u"only local references: "_s + reference));
         QJsonValue target = m_document;
         for (const QString &step : reference.mid(2).split(u'/'))
             target = target.toObject().value(step);
-        QVERIFY2(target.isObject(), qPrintable(u"unresolved reference "_qs + reference));
+        QVERIFY2(target.isObject(), qPrintable(u"unresolved reference "_s + reference));
     }
 }
 

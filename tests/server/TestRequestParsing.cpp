@@ -1,10 +1,12 @@
+#include "api/RequestParsing.h"
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
-#include "api/RequestParsing.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
+
+using namespace Qt::StringLiterals;
 
 using namespace isobar;
 
@@ -42,16 +44,16 @@ private Q_SLOTS:
 
         ApiError error = errorOf([] { QueryParameters(QUrlQuery("colour=red"), {"page"}); });
         QCOMPARE(error.status, 400);
-        QCOMPARE(error.field, QStringLiteral("colour"));
+        QCOMPARE(error.field, u"colour"_s);
         error =
             errorOf([] { QueryParameters(QUrlQuery("page=0"), {"page"}).integer("page", 1, 10); });
-        QCOMPARE(error.field, QStringLiteral("page"));
+        QCOMPARE(error.field, u"page"_s);
         QVERIFY(error.detail.contains("from 1 to 10, got '0'"));
         error =
             errorOf([] { QueryParameters(QUrlQuery("date=05/01/2024"), {"date"}).date("date"); });
-        QCOMPARE(error.field, QStringLiteral("date"));
+        QCOMPARE(error.field, u"date"_s);
         error = errorOf([] { QueryParameters(QUrlQuery(""), {"topic"}).requiredText("topic"); });
-        QCOMPARE(error.detail, QStringLiteral("'topic' is required"));
+        QCOMPARE(error.detail, u"'topic' is required"_s);
     }
 
     void plotDefaults()
@@ -60,7 +62,7 @@ private Q_SLOTS:
         const QList<PlotRequest> plots =
             parsePlots(onePlot({{"topic", "COVID-19"}, {"metric", "m"}}), today, {});
         QCOMPARE(plots.size(), 1);
-        QCOMPARE(plots[0].label, QStringLiteral("Plot1"));
+        QCOMPARE(plots[0].label, u"Plot1"_s);
         QCOMPARE(*plots[0].selection.from,
                  QDate(2023, 5, 1)); // first day of the month, a year back
         QCOMPARE(*plots[0].selection.to, today);
@@ -101,9 +103,8 @@ private Q_SLOTS:
 
     void jsonBody()
     {
-        QCOMPARE(errorOf([] { parseJsonBody("{nope"); }).field, QStringLiteral("body"));
-        QCOMPARE(errorOf([] { parseJsonBody("[1]"); }).detail,
-                 QStringLiteral("the body must be a JSON object"));
+        QCOMPARE(errorOf([] { parseJsonBody("{nope"); }).field, u"body"_s);
+        QCOMPARE(errorOf([] { parseJsonBody("[1]"); }).detail, u"the body must be a JSON object"_s);
         QCOMPARE(parseJsonBody("{\"a\":1}").value("a").toInt(), 1);
     }
 
@@ -129,9 +130,9 @@ private Q_SLOTS:
         HttpRequest request;
         request.localPort = 8080;
         request.headers.insert("host", "api.example.org:8443");
-        QCOMPARE(request.baseUrl(), QStringLiteral("http://api.example.org:8443"));
+        QCOMPARE(request.baseUrl(), u"http://api.example.org:8443"_s);
         request.headers.insert("host", "evil.org/<script>");
-        QCOMPARE(request.baseUrl(), QStringLiteral("http://localhost:8080"));
+        QCOMPARE(request.baseUrl(), u"http://localhost:8080"_s);
     }
 };
 

@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 class TestRouter : public QObject
@@ -28,8 +30,7 @@ private Q_SLOTS:
         m_router.add("POST", "/themes/<theme>/sub_themes", "", named("post"));
         m_router.add("GET", "/refusing", "",
                      [](const HttpRequest &, const RouteParams &) -> QFuture<HttpResponse> {
-                         throw ApiError{422, QStringLiteral("page must be a number"),
-                                        QStringLiteral("page")};
+                         throw ApiError{422, u"page must be a number"_s, u"page"_s};
                      });
     }
 
@@ -92,8 +93,8 @@ private Q_SLOTS:
         QCOMPARE(response.status, 422);
         QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
         const QJsonObject problem = QJsonDocument::fromJson(response.body).object();
-        QCOMPARE(problem.value(u"detail").toString(), QStringLiteral("page must be a number"));
-        QCOMPARE(problem.value(u"field").toString(), QStringLiteral("page"));
+        QCOMPARE(problem.value(u"detail").toString(), u"page must be a number"_s);
+        QCOMPARE(problem.value(u"field").toString(), u"page"_s);
     }
 
     void unknownPathIs404()

@@ -14,12 +14,14 @@
 #include <memory>
 #include <vector>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using namespace isobar::test;
 
 namespace {
 
-const QString kAudience = QStringLiteral("isobar-api");
+const QString kAudience = u"isobar-api"_s;
 // Auth passed, then the handler refused the position: proves the token was accepted without
 // making an upstream call.
 const QByteArray kWatchTarget = "/prcpt?lt=north&lg=0";
@@ -45,7 +47,7 @@ IsobarRun runIsobar(const QStringList &arguments)
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(ISOBAR_BINARY), arguments);
+    process.start(QString::fromUtf8(ISOBAR_BINARY), arguments);
     process.waitForFinished(15000);
     return {process.exitCode(), process.readAll()};
 }
@@ -104,7 +106,7 @@ private:
     std::unique_ptr<OidcTestProvider> m_provider;
     ServerProcess m_server;
 
-    QJsonObject claims(const QString &scope = QStringLiteral("weather:read")) const
+    QJsonObject claims(const QString &scope = u"weather:read"_s) const
     {
         return QJsonObject{
             {"iss", m_provider->issuer()}, {"aud", QJsonArray{kAudience, "another-api"}},
@@ -168,7 +170,7 @@ private Q_SLOTS:
         const HttpReply health = get(open.port(), "/health/", {});
         QCOMPARE(health.status, 200);
         const QJsonObject auth = health.json().object().value("auth").toObject();
-        QCOMPARE(auth.value("mode").toString(), QStringLiteral("disabled"));
+        QCOMPARE(auth.value("mode").toString(), u"disabled"_s);
         QVERIFY(auth.value("warning").toString().contains("--no-auth"));
         QCOMPARE(get(open.port(), kWatchTarget, {}).status, 400); // open: straight to the handler
     }
@@ -375,8 +377,7 @@ private Q_SLOTS:
                                      .value("users")
                                      .toArray();
         QVERIFY(!users.isEmpty());
-        QCOMPARE(users.first().toObject().value("subject").toString(),
-                 QStringLiteral("watch-0042"));
+        QCOMPARE(users.first().toObject().value("subject").toString(), u"watch-0042"_s);
         QVERIFY(users.first().toObject().value("errors").toInt()
                 > 0); // its /prcpt calls here were 400s
     }
@@ -385,12 +386,10 @@ private Q_SLOTS:
     {
         const int before = m_provider->jwksFetches();
         for (int i = 0; i < 20; ++i)
-            verifyInvalidToken(
-                get(m_server.port(), kWatchTarget,
-                    m_signer.signRs256(claims(), QStringLiteral("bogus-%1").arg(i))));
-        QVERIFY2(
-            m_provider->jwksFetches() - before <= 1,
-            qPrintable(QStringLiteral("%1 JWKS fetches").arg(m_provider->jwksFetches() - before)));
+            verifyInvalidToken(get(m_server.port(), kWatchTarget,
+                                   m_signer.signRs256(claims(), u"bogus-%1"_s.arg(i))));
+        QVERIFY2(m_provider->jwksFetches() - before <= 1,
+                 qPrintable(u"%1 JWKS fetches"_s.arg(m_provider->jwksFetches() - before)));
     }
 
     // Callers waiting for the same key refresh each get an answer. A Qt 6.4 future runs one
@@ -415,7 +414,7 @@ private Q_SLOTS:
         QVERIFY(provider.start());
         provider.holdJwks();
         ServerProcess server;
-        QVERIFY2(server.start(m_dir.filePath(QStringLiteral("slow-keys-%1.db").arg(outcome)),
+        QVERIFY2(server.start(m_dir.filePath(u"slow-keys-%1.db"_s.arg(outcome)),
                               {"--oidc-issuer", provider.issuer(), "--oidc-audience", kAudience,
                                "--rate-limit", "0"}),
                  server.output().constData());

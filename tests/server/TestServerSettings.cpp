@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 class TestServerSettings : public QObject
@@ -37,12 +39,11 @@ private Q_SLOTS:
             QCOMPARE(setting.read(config), QString::number(setting.minimum));
             QVERIFY(setting.write(config, QString::number(setting.maximum)).isEmpty());
             QCOMPARE(setting.read(config), QString::number(setting.maximum));
-            const QString expected = QStringLiteral("must be a whole number from %1 to %2")
-                                         .arg(setting.minimum)
-                                         .arg(setting.maximum);
+            const QString expected =
+                u"must be a whole number from %1 to %2"_s.arg(setting.minimum).arg(setting.maximum);
             QCOMPARE(setting.write(config, QString::number(setting.maximum + 1)), expected);
             QCOMPARE(setting.write(config, QString::number(setting.minimum - 1)), expected);
-            QCOMPARE(setting.write(config, u"ten"_qs), expected);
+            QCOMPARE(setting.write(config, u"ten"_s), expected);
             QCOMPARE(setting.read(config), QString::number(setting.maximum)); // unchanged
         }
     }
@@ -51,19 +52,18 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString ini = dir.filePath(u"isobar.ini"_qs);
+        const QString ini = dir.filePath(u"isobar.ini"_s);
         {
             QSettings file(ini, QSettings::IniFormat);
-            file.setValue(u"server/port"_qs, 7001);
-            file.setValue(u"limits/max_plots"_qs, 7);
-            file.setValue(u"weather/ttl_daily_s"_qs, 7200);
+            file.setValue(u"server/port"_s, 7001);
+            file.setValue(u"limits/max_plots"_s, 7);
+            file.setValue(u"weather/ttl_daily_s"_s, 7200);
         }
         qputenv("ISOBAR_MAX_PLOTS", "8");
         qputenv("ISOBAR_WEATHER_TTL_DAILY", "3600");
         QCommandLineParser parser;
         ServerSettings::addOptions(parser);
-        QVERIFY(
-            parser.parse({u"isobar"_qs, u"--config"_qs, ini, u"--weather-ttl-daily"_qs, u"60"_qs}));
+        QVERIFY(parser.parse({u"isobar"_s, u"--config"_s, ini, u"--weather-ttl-daily"_s, u"60"_s}));
         ServerConfig config;
         const QString refused = ServerSettings::apply(config, SettingSources::commandLine(parser));
         qunsetenv("ISOBAR_MAX_PLOTS");
@@ -78,30 +78,29 @@ private Q_SLOTS:
     void aRefusalNamesTheSettingAndItsSource()
     {
         QTemporaryDir dir;
-        const QString ini = dir.filePath(u"isobar.ini"_qs);
+        const QString ini = dir.filePath(u"isobar.ini"_s);
         {
             QSettings file(ini, QSettings::IniFormat);
-            file.setValue(u"weather/key_placement"_qs, u"header"_qs);
-            file.setValue(u"server/port"_qs, 7002);
+            file.setValue(u"weather/key_placement"_s, u"header"_s);
+            file.setValue(u"server/port"_s, 7002);
         }
         QSettings file(ini, QSettings::IniFormat);
         ServerConfig config;
         QCOMPARE(ServerSettings::apply(config, SettingSources::settingsFile(file)),
-                 QStringLiteral("accuweather-key-placement: 'header' must be bearer or query "
-                                "(from weather/key_placement in %1)")
-                     .arg(ini));
+                 u"accuweather-key-placement: 'header' must be bearer or query "
+                 "(from weather/key_placement in %1)"_s.arg(ini));
         QCOMPARE(config.port, quint16(7002)); // the other values are still taken
         QCOMPARE(config.upstream.keyPlacement, ServerConfig{}.upstream.keyPlacement);
     }
 
     void theReadmeTableIsThisTable()
     {
-        QFile readme(QStringLiteral(ISOBAR_SOURCE_DIR "/README.md"));
+        QFile readme(QString::fromUtf8(ISOBAR_SOURCE_DIR "/README.md"));
         QVERIFY(readme.open(QIODevice::ReadOnly));
         // | `--flag` | `VARIABLE` | `ini/key` | default | what it does |
         static const QRegularExpression row(
-            QStringLiteral("^\\| `--([a-z0-9-]+)` \\| `(ISOBAR_[A-Z0-9_]+)` \\| `([a-z_/]+)` \\| "
-                           "([^|]+) \\|"));
+            u"^\\| `--([a-z0-9-]+)` \\| `(ISOBAR_[A-Z0-9_]+)` \\| `([a-z_/]+)` \\| "
+            "([^|]+) \\|"_s);
         QHash<QString, QStringList> documented;
         for (const QString &line : QString::fromUtf8(readme.readAll()).split(u'\n')) {
             if (const auto match = row.match(line); match.hasMatch())
@@ -117,7 +116,7 @@ private Q_SLOTS:
             const QString &shown = columns[2];
             const QString defaultText = setting.defaultText();
             if (!setting.valueName)
-                QCOMPARE(shown, defaultText == u"true" ? u"on"_qs : u"off"_qs);
+                QCOMPARE(shown, defaultText == u"true" ? u"on"_s : u"off"_s);
             else if (defaultText.isEmpty())
                 QVERIFY2(shown.startsWith(u'('), setting.flag); // (none), (discovered)
             else

@@ -23,6 +23,8 @@
 #include <QtConcurrent>
 #include <atomic>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using namespace isobar::test;
 
@@ -34,9 +36,9 @@ constexpr int kSeededEventsPerHour = 100;
 
 // Files the importer and the uploads take turns with: each good one has a broken twin.
 const QStringList kFiles = {
-    QStringLiteral("COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"),
-    QStringLiteral("COVID-19_deaths_ONSByWeek_LTLA_E07000040_all_all_default.json"),
-    QStringLiteral("COVID-19_headline_cases_7DayTotals_CTRY_E92000001_all_all_default.json"),
+    u"COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_s,
+    u"COVID-19_deaths_ONSByWeek_LTLA_E07000040_all_all_default.json"_s,
+    u"COVID-19_headline_cases_7DayTotals_CTRY_E92000001_all_all_default.json"_s,
 };
 
 // Every kind of read the server answers from the store.
@@ -58,7 +60,7 @@ const QList<QByteArray> kReads = {
 
 QByteArray fixture(const QString &name)
 {
-    QFile file(fixturesDir() + QStringLiteral("/metrics/") + name);
+    QFile file(fixturesDir() + u"/metrics/"_s + name);
     if (!file.open(QIODevice::ReadOnly))
         qFatal("missing fixture %s", qPrintable(name));
     return file.readAll();
@@ -82,7 +84,7 @@ QString integrity(const QString &path)
     if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
         return db.errorString();
     QSqlQuery check(db.connection());
-    if (!check.exec(QStringLiteral("PRAGMA integrity_check")))
+    if (!check.exec(u"PRAGMA integrity_check"_s))
         return check.lastError().text();
     QStringList lines;
     while (check.next())
@@ -101,9 +103,9 @@ void seedRequestLog(const QString &path)
     QList<RequestEvent> events;
     for (qint64 hour = 1; hour <= kSeededHours; ++hour) {
         for (int i = 0; i < kSeededEventsPerHour; ++i) {
-            RequestEvent event{now - hour * kHourMs + qint64(i) * 1000, "GET",
-                               QStringLiteral("/prcpt"), i % 7 ? 200 : 503, 1500 + i * 10};
-            event.subject = QStringLiteral("watch-%1").arg(i % 5);
+            RequestEvent event{now - hour * kHourMs + qint64(i) * 1000, "GET", u"/prcpt"_s,
+                               i % 7 ? 200 : 503, 1500 + i * 10};
+            event.subject = u"watch-%1"_s.arg(i % 5);
             event.cell = CellBounds{48.0 + i * 0.01, 2.0 + hour * 0.01, 0.0045, 0.0068};
             event.cacheOutcome = i % 3 ? "hit" : "miss";
             events << event;
@@ -126,8 +128,7 @@ struct Tally {
         if (reply.status >= 500 || reply.status == 0) {
             ++serverErrors;
             QMutexLocker lock(&mutex);
-            failures << QStringLiteral("%1 -> %2 %3")
-                            .arg(QString::fromLatin1(target))
+            failures << u"%1 -> %2 %3"_s.arg(QString::fromLatin1(target))
                             .arg(reply.status)
                             .arg(QString::fromUtf8(reply.body.left(200)));
         }
@@ -141,7 +142,7 @@ std::pair<qint64, double> pointSums(const QString &path)
     if (!db.open(path, MetricsDatabase::Mode::ReadOnly))
         qFatal("cannot read %s", qPrintable(path));
     QSqlQuery sums(db.connection());
-    sums.exec(u"SELECT count(*), total(value) FROM point"_qs);
+    sums.exec(u"SELECT count(*), total(value) FROM point"_s);
     sums.next();
     return {sums.value(0).toLongLong(), sums.value(1).toDouble()};
 }
@@ -162,8 +163,8 @@ class TestStoreStress : public QObject
     void importRound(int round)
     {
         for (const QString &name : kFiles) {
-            const QString good = m_dir.filePath(QStringLiteral("r%1-%2").arg(round).arg(name));
-            const QString bad = m_dir.filePath(QStringLiteral("bad-r%1-%2").arg(round).arg(name));
+            const QString good = m_dir.filePath(u"r%1-%2"_s.arg(round).arg(name));
+            const QString bad = m_dir.filePath(u"bad-r%1-%2"_s.arg(round).arg(name));
             writeFile(good, fixture(name));
             writeFile(bad, broken(fixture(name)));
             MetricsDatabase db;
@@ -207,10 +208,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_path = m_dir.filePath(QStringLiteral("stress.db"));
+        m_path = m_dir.filePath(u"stress.db"_s);
         MetricsDatabase db;
         QVERIFY2(db.open(m_path), qPrintable(db.errorString()));
-        QCOMPARE(Ingestor(db.connection()).ingest({fixturesDir() + u"/metrics"_qs}).filesFailed(),
+        QCOMPARE(Ingestor(db.connection()).ingest({fixturesDir() + u"/metrics"_s}).filesFailed(),
                  0);
         seedRequestLog(m_path);
     }
@@ -248,7 +249,7 @@ private Q_SLOTS:
             // whatever the server hands to it runs beside the server's own thread.
             for (QFuture<void> &future : work)
                 QTRY_VERIFY_WITH_TIMEOUT(future.isFinished(), 300'000);
-            QCOMPARE(integrity(m_path), u"ok"_qs);
+            QCOMPARE(integrity(m_path), u"ok"_s);
         }
         {
             QMutexLocker lock(&m_tally.mutex);
@@ -259,14 +260,14 @@ private Q_SLOTS:
         QSignalSpy stopped(&server, &ServerThread::stopped);
         server.stop();
         QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 60'000);
-        QCOMPARE(integrity(m_path), u"ok"_qs);
+        QCOMPARE(integrity(m_path), u"ok"_s);
 
         // The good files were loaded already and the broken ones changed nothing.
         QCOMPARE(pointSums(m_path), seededPoints);
         // Every request the clients made reached the log, beside the seeded events.
         MetricsDatabase db;
         QVERIFY(db.open(m_path, MetricsDatabase::Mode::ReadOnly));
-        QVERIFY(scalar(db.connection(), u"SELECT count(*) FROM request_event"_qs)
+        QVERIFY(scalar(db.connection(), u"SELECT count(*) FROM request_event"_s)
                 >= m_tally.answered.load() + kSeededHours * kSeededEventsPerHour);
     }
 };

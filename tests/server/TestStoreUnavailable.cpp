@@ -12,6 +12,8 @@
 #include <QSqlQuery>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using namespace isobar::test;
 
@@ -30,9 +32,8 @@ class TestStoreUnavailable : public QObject
         QVERIFY2(db.open(m_path), qPrintable(db.errorString()));
         QSqlQuery rename(db.connection());
         for (const char *table : {"theme", "store_state", "rollup_endpoint"}) {
-            const QString sql =
-                QStringLiteral("ALTER TABLE %1%2 RENAME TO %1%3")
-                    .arg(QLatin1String(table), QLatin1String(from), QLatin1String(to));
+            const QString sql = u"ALTER TABLE %1%2 RENAME TO %1%3"_s.arg(
+                QLatin1String(table), QLatin1String(from), QLatin1String(to));
             QVERIFY2(rename.exec(sql), qPrintable(rename.lastQuery()));
         }
     }
@@ -41,10 +42,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_path = m_dir.filePath(QStringLiteral("store.db"));
+        m_path = m_dir.filePath(u"store.db"_s);
         MetricsDatabase db;
         QVERIFY2(db.open(m_path), qPrintable(db.errorString()));
-        QCOMPARE(Ingestor(db.connection()).ingest({fixturesDir() + u"/metrics"_qs}).filesFailed(),
+        QCOMPARE(Ingestor(db.connection()).ingest({fixturesDir() + u"/metrics"_s}).filesFailed(),
                  0);
         ServerConfig config;
         config.port = 0;
@@ -84,7 +85,7 @@ private Q_SLOTS:
         QCOMPARE(broken.status, 503);
         if (target == "/health") {
             const QJsonObject database = broken.json().object().value(u"database").toObject();
-            QCOMPARE(database.value(u"status").toString(), u"unavailable"_qs);
+            QCOMPARE(database.value(u"status").toString(), u"unavailable"_s);
             QVERIFY(database.value(u"error").toString().contains(u"store_state"));
         } else {
             QCOMPARE(broken.header("content-type"), QByteArray("application/problem+json"));

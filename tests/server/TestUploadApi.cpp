@@ -11,6 +11,8 @@
 #include <QThread>
 #include <atomic>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 class TestUploadApi : public QObject
@@ -22,14 +24,14 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString path = dir.filePath(u"store.db"_qs);
+        const QString path = dir.filePath(u"store.db"_s);
         {
             MetricsDatabase store;
             QVERIFY2(store.open(path), qPrintable(store.errorString()));
         }
         QFile fixture(
             test::fixturesDir()
-            + u"/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_qs);
+            + u"/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_s);
         QVERIFY(fixture.open(QIODevice::ReadOnly));
 
         // The owner lives on a thread of its own, as ApiServer does on the server's.
@@ -51,8 +53,8 @@ private Q_SLOTS:
 
         HttpRequest request;
         request.method = "PUT";
-        request.path = u"/api/upload"_qs;
-        request.query = QUrlQuery(u"filename=cases.json"_qs);
+        request.path = u"/api/upload"_s;
+        request.query = QUrlQuery(u"filename=cases.json"_s);
         request.headers.insert("content-type", "application/json");
         request.body = fixture.readAll();
         const QFuture<HttpResponse> answer = router.dispatch(request);

@@ -12,13 +12,15 @@
 #include <QThread>
 #include <cmath>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 using test::HttpClient;
 using test::HttpReply;
 
 namespace {
 
-const QString kKey = QStringLiteral("watch-api-upstream-key-9d02b1");
+const QString kKey = u"watch-api-upstream-key-9d02b1"_s;
 // The sandbox's weather is frozen at the start of the run, so the test can compute what the
 // server must answer; the server's own clock runs, and the sandbox's Expires stays ahead of it.
 const qint64 kSandboxNow = QDateTime::currentMSecsSinceEpoch();
@@ -28,7 +30,7 @@ const qint64 kSandboxNow = QDateTime::currentMSecsSinceEpoch();
 // bursts of invalid requests on purpose.
 QStringList serveArguments()
 {
-    return {u"--no-auth"_qs, u"--rate-limit"_qs, u"0"_qs};
+    return {u"--no-auth"_s, u"--rate-limit"_s, u"0"_s};
 }
 
 double round4(double value)
@@ -50,7 +52,7 @@ private:
     int m_directCalls = 0;
 
     // Current-conditions calls the server made (the sandbox also counts this test's own looks).
-    int serverCurrentCalls() const { return m_sandbox->calls(u"current"_qs) - m_directCalls; }
+    int serverCurrentCalls() const { return m_sandbox->calls(u"current"_s) - m_directCalls; }
     int serverCalls() const { return m_sandbox->totalCalls() - m_directCalls; }
 
     HttpReply get(const QByteArray &target) { return HttpClient::request(m_port, "GET", target); }
@@ -75,12 +77,11 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_sandbox = m_thread.startSandbox();
         QVERIFY(m_sandbox->port() != 0);
-        m_server.setEnvironmentVariable(
-            u"ISOBAR_ACCUWEATHER_URL"_qs,
-            QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port()));
+        m_server.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_URL"_s,
+                                        u"http://127.0.0.1:%1"_s.arg(m_sandbox->port()));
         // The key reaches the server through its environment, as in a deployment.
-        m_server.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_qs, kKey);
-        QVERIFY2(m_server.start(m_dir.filePath(u"watch.db"_qs), serveArguments()),
+        m_server.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_s, kKey);
+        QVERIFY2(m_server.start(m_dir.filePath(u"watch.db"_s), serveArguments()),
                  m_server.output().constData());
         m_port = m_server.port();
     }
@@ -102,9 +103,9 @@ private Q_SLOTS:
         const HttpReply reply = get("/");
         QCOMPARE(reply.status, 200);
         const QJsonObject body = reply.json().object();
-        QCOMPARE(body.keys(), (QStringList{u"name"_qs, u"version"_qs}));
+        QCOMPARE(body.keys(), (QStringList{u"name"_s, u"version"_s}));
         QVERIFY(!body[u"name"].toString().isEmpty());
-        QCOMPARE(body[u"version"].toString(), QStringLiteral(ISOBAR_VERSION));
+        QCOMPARE(body[u"version"].toString(), QString::fromUtf8(ISOBAR_VERSION));
         QCOMPARE(m_sandbox->totalCalls(), 0);
     }
 
@@ -114,11 +115,11 @@ private Q_SLOTS:
         const HttpReply first = get("/prcpt?lt=51.5074&lg=-0.1278");
         QCOMPARE(first.status, 200);
         const QJsonObject body = first.json().object();
-        QCOMPARE(body.keys(), (QStringList{u"prcpt"_qs, u"vis"_qs}));
+        QCOMPARE(body.keys(), (QStringList{u"prcpt"_s, u"vis"_s}));
 
         const QJsonObject upstream = upstreamObservation(lt, lg);
-        QCOMPARE(upstream[u"Visibility"][u"Metric"][u"Unit"].toString(), u"km"_qs);
-        QCOMPARE(upstream[u"Precip1hr"][u"Metric"][u"Unit"].toString(), u"mm"_qs);
+        QCOMPARE(upstream[u"Visibility"][u"Metric"][u"Unit"].toString(), u"km"_s);
+        QCOMPARE(upstream[u"Precip1hr"][u"Metric"][u"Unit"].toString(), u"mm"_s);
         QCOMPARE(body[u"vis"].toDouble(),
                  round4(upstream[u"Visibility"][u"Metric"][u"Value"].toDouble() * 1000));
         QCOMPARE(body[u"prcpt"].toDouble(),
@@ -131,7 +132,7 @@ private Q_SLOTS:
         QVERIFY2(first.header("cache-control").startsWith("public, max-age=") && maxAge > 0
                      && maxAge <= 600,
                  first.header("cache-control").constData());
-        QCOMPARE(m_sandbox->calls(u"geoposition"_qs), 1);
+        QCOMPARE(m_sandbox->calls(u"geoposition"_s), 1);
         QCOMPARE(serverCurrentCalls(), 1);
 
         // A watch a few metres away, in the same cell: answered from the cache.
@@ -149,7 +150,7 @@ private Q_SLOTS:
         const HttpReply reply = get("/uvidx?lt=-33.8688&lg=151.2093");
         QCOMPARE(reply.status, 200);
         const QJsonObject body = reply.json().object();
-        QCOMPARE(body.keys(), QStringList{u"uvidx"_qs});
+        QCOMPARE(body.keys(), QStringList{u"uvidx"_s});
         const QJsonObject upstream = upstreamObservation(-33.8688, 151.2093);
         QCOMPARE(body[u"uvidx"].toInt(), upstream[u"UVIndex"].toInt());
         QVERIFY(reply.body.contains(
@@ -162,10 +163,10 @@ private Q_SLOTS:
         QCOMPARE(metric.status, 200);
         const QJsonObject m = metric.json().object();
         QVERIFY(m[u"location"][u"name"].toString().startsWith(u"Sandbox "));
-        QCOMPARE(m[u"location"][u"country"].toString(), u"ZZ"_qs);
-        QCOMPARE(m[u"units"][u"system"].toString(), u"metric"_qs);
-        QCOMPARE(m[u"units"][u"temperature"].toString(), u"C"_qs);
-        QCOMPARE(m[u"units"][u"speed"].toString(), u"km/h"_qs);
+        QCOMPARE(m[u"location"][u"country"].toString(), u"ZZ"_s);
+        QCOMPARE(m[u"units"][u"system"].toString(), u"metric"_s);
+        QCOMPARE(m[u"units"][u"temperature"].toString(), u"C"_s);
+        QCOMPARE(m[u"units"][u"speed"].toString(), u"km/h"_s);
         const QJsonObject upstream = upstreamObservation(48.8566, 2.3522);
         QCOMPARE(m[u"temperature"].toDouble(),
                  upstream[u"Temperature"][u"Metric"][u"Value"].toDouble());
@@ -179,8 +180,8 @@ private Q_SLOTS:
         const HttpReply imperial =
             get("/api/v1/weather/current?lat=48.8566&lon=2.3522&units=imperial");
         QCOMPARE(imperial.status, 200);
-        QCOMPARE(imperial.json()[u"units"_qs][u"temperature"].toString(), u"F"_qs);
-        QCOMPARE(imperial.json()[u"temperature"_qs].toDouble(),
+        QCOMPARE(imperial.json()[u"units"_s][u"temperature"].toString(), u"F"_s);
+        QCOMPARE(imperial.json()[u"temperature"_s].toDouble(),
                  upstream[u"Temperature"][u"Imperial"][u"Value"].toDouble());
         QCOMPARE(imperial.header("x-isobar-cache"), QByteArray("hit"));
         QCOMPARE(serverCurrentCalls(), 1);
@@ -191,48 +192,46 @@ private Q_SLOTS:
         const HttpReply daily =
             get("/api/v1/weather/forecast/daily?lat=35.6762&lon=139.6503&days=3");
         QCOMPARE(daily.status, 200);
-        const QJsonArray days = daily.json()[u"days"_qs].toArray();
+        const QJsonArray days = daily.json()[u"days"_s].toArray();
         QCOMPARE(days.size(), 3);
         for (const QJsonValue &day : days) {
             QVERIFY(day[u"minimum"].toDouble() <= day[u"maximum"].toDouble());
             QCOMPARE(day[u"date"].toString().size(), 10);
             QVERIFY(day[u"day"][u"icon"].isDouble());
         }
-        QCOMPARE(daily.json()[u"units"_qs][u"temperature"].toString(), u"C"_qs);
+        QCOMPARE(daily.json()[u"units"_s][u"temperature"].toString(), u"C"_s);
         QVERIFY(daily.header("cache-control").startsWith("public, max-age="));
 
         const HttpReply hourly =
             get("/api/v1/weather/forecast/hourly?lat=35.6762&lon=139.6503&hours=5&units=imperial");
         QCOMPARE(hourly.status, 200);
-        QCOMPARE(hourly.json()[u"hours"_qs].toArray().size(), 5);
-        QCOMPARE(hourly.json()[u"units"_qs][u"temperature"].toString(), u"F"_qs);
-        QCOMPARE(hourly.json()[u"units"_qs][u"speed"].toString(), u"mi/h"_qs);
+        QCOMPARE(hourly.json()[u"hours"_s].toArray().size(), 5);
+        QCOMPARE(hourly.json()[u"units"_s][u"temperature"].toString(), u"F"_s);
+        QCOMPARE(hourly.json()[u"units"_s][u"speed"].toString(), u"mi/h"_s);
         QCOMPARE(get("/api/v1/weather/forecast/hourly?lat=35.6762&lon=139.6503")
-                     .json()[u"hours"_qs]
+                     .json()[u"hours"_s]
                      .toArray()
                      .size(),
                  12);
-        QCOMPARE(m_sandbox->calls(u"daily"_qs), 1);
-        QCOMPARE(m_sandbox->calls(u"hourly"_qs), 2); // imperial and metric are separate answers
-        QCOMPARE(m_sandbox->calls(u"geoposition"_qs), 1);
+        QCOMPARE(m_sandbox->calls(u"daily"_s), 1);
+        QCOMPARE(m_sandbox->calls(u"hourly"_s), 2); // imperial and metric are separate answers
+        QCOMPARE(m_sandbox->calls(u"geoposition"_s), 1);
     }
 
     void invalidCompatibilityQueries_data()
     {
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QStringList>("fields");
-        QTest::newRow("no parameters") << QByteArray("/prcpt") << QStringList{u"lg"_qs, u"lt"_qs};
+        QTest::newRow("no parameters") << QByteArray("/prcpt") << QStringList{u"lg"_s, u"lt"_s};
         QTest::newRow("latitude above 90")
-            << QByteArray("/prcpt?lt=90.5&lg=0") << QStringList{u"lt"_qs};
+            << QByteArray("/prcpt?lt=90.5&lg=0") << QStringList{u"lt"_s};
         QTest::newRow("longitude below -180")
-            << QByteArray("/uvidx?lt=0&lg=-180.01") << QStringList{u"lg"_qs};
-        QTest::newRow("not a number")
-            << QByteArray("/prcpt?lt=north&lg=2") << QStringList{u"lt"_qs};
-        QTest::newRow("NaN") << QByteArray("/uvidx?lt=nan&lg=2") << QStringList{u"lt"_qs};
-        QTest::newRow("infinity") << QByteArray("/prcpt?lt=10&lg=inf") << QStringList{u"lg"_qs};
-        QTest::newRow("decimal comma")
-            << QByteArray("/prcpt?lt=51,5&lg=0") << QStringList{u"lt"_qs};
-        QTest::newRow("empty longitude") << QByteArray("/uvidx?lt=10&lg=") << QStringList{u"lg"_qs};
+            << QByteArray("/uvidx?lt=0&lg=-180.01") << QStringList{u"lg"_s};
+        QTest::newRow("not a number") << QByteArray("/prcpt?lt=north&lg=2") << QStringList{u"lt"_s};
+        QTest::newRow("NaN") << QByteArray("/uvidx?lt=nan&lg=2") << QStringList{u"lt"_s};
+        QTest::newRow("infinity") << QByteArray("/prcpt?lt=10&lg=inf") << QStringList{u"lg"_s};
+        QTest::newRow("decimal comma") << QByteArray("/prcpt?lt=51,5&lg=0") << QStringList{u"lt"_s};
+        QTest::newRow("empty longitude") << QByteArray("/uvidx?lt=10&lg=") << QStringList{u"lg"_s};
     }
     void invalidCompatibilityQueries()
     {
@@ -256,27 +255,27 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("target");
         QTest::addColumn<QString>("field");
-        QTest::newRow("no latitude") << QByteArray("/api/v1/weather/current?lon=2") << u"lat"_qs;
+        QTest::newRow("no latitude") << QByteArray("/api/v1/weather/current?lon=2") << u"lat"_s;
         QTest::newRow("latitude below -90")
-            << QByteArray("/api/v1/weather/current?lat=-91&lon=2") << u"lat"_qs;
+            << QByteArray("/api/v1/weather/current?lat=-91&lon=2") << u"lat"_s;
         QTest::newRow("longitude above 180")
-            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=200") << u"lon"_qs;
+            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=200") << u"lon"_s;
         QTest::newRow("longitude not finite")
-            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=-inf") << u"lon"_qs;
+            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=-inf") << u"lon"_s;
         QTest::newRow("unknown units")
-            << QByteArray("/api/v1/weather/current?lat=1&lon=2&units=kelvin") << u"units"_qs;
+            << QByteArray("/api/v1/weather/current?lat=1&lon=2&units=kelvin") << u"units"_s;
         QTest::newRow("zero days")
-            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=2&days=0") << u"days"_qs;
+            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=2&days=0") << u"days"_s;
         QTest::newRow("six days") << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=2&days=6")
-                                  << u"days"_qs;
+                                  << u"days"_s;
         QTest::newRow("fractional days")
-            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=2&days=2.5") << u"days"_qs;
+            << QByteArray("/api/v1/weather/forecast/daily?lat=1&lon=2&days=2.5") << u"days"_s;
         QTest::newRow("thirteen hours")
-            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=2&hours=13") << u"hours"_qs;
+            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=2&hours=13") << u"hours"_s;
         QTest::newRow("hours not a number")
-            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=2&hours=all") << u"hours"_qs;
+            << QByteArray("/api/v1/weather/forecast/hourly?lat=1&lon=2&hours=all") << u"hours"_s;
         QTest::newRow("malformed language")
-            << QByteArray("/api/v1/weather/current?lat=1&lon=2&lang=en_GB!") << u"lang"_qs;
+            << QByteArray("/api/v1/weather/current?lat=1&lon=2&lang=en_GB!") << u"lang"_s;
     }
     void invalidWatchApiQueries()
     {
@@ -298,7 +297,7 @@ private Q_SLOTS:
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Malformed, 1.0, 0});
         const HttpReply broken = get("/prcpt?lt=-12.0464&lg=-77.0428");
         QCOMPARE(broken.status, 502);
-        QVERIFY(broken.json()[u"message"_qs].isString());
+        QVERIFY(broken.json()[u"message"_s].isString());
         QCOMPARE(broken.header("cache-control"), QByteArray("no-store"));
         const HttpReply problem = get("/api/v1/weather/current?lat=-12.0464&lon=-77.0428");
         QCOMPARE(problem.status, 502);

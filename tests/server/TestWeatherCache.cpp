@@ -11,13 +11,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
+
 using namespace isobar;
 
 namespace {
 
 constexpr qint64 kMinute = 60'000;
 constexpr int kBackgroundWorkMs = 30'000; // generous: a loaded machine is slow, never wrong
-const QString kKey = QStringLiteral("sandbox-test-key-7f3a9c");
+const QString kKey = u"sandbox-test-key-7f3a9c"_s;
 
 // Spins the event loop until the future is done: the client, the cache and the sandbox all
 // live on this thread, as they do in the server.
@@ -55,7 +57,7 @@ private:
     {
         m_cache.reset();
         m_client.reset();
-        upstream.baseUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_sandbox->port()));
+        upstream.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(m_sandbox->port()));
         upstream.retryBaseDelayMs = 10;
         m_client = std::make_unique<AccuWeatherClient>(
             upstream, [this] { return m_clientKey; }, [this] { return m_now; });
@@ -225,7 +227,7 @@ private Q_SLOTS:
         m_sandbox->setFaultPlan({});
         QVERIFY(!current(45.4642, 9.19).ok); // another city: still backing off, no call
         QCOMPARE(m_sandbox->totalCalls(), calls);
-        QCOMPARE(m_client->health(), QStringLiteral("quota exhausted"));
+        QCOMPARE(m_client->health(), u"quota exhausted"_s);
         m_now += 24 * 60 * kMinute; // the daily window has reset
         QVERIFY(current(45.4642, 9.19).ok);
     }
@@ -237,8 +239,7 @@ private Q_SLOTS:
         m_now += 20 * kMinute;
         QCOMPARE(current(43.2965, 5.3698).outcome,
                  CacheOutcome::Stale); // its refresh hits the quota
-        QTRY_VERIFY_WITH_TIMEOUT(m_client->health() == QStringLiteral("quota exhausted"),
-                                 kBackgroundWorkMs);
+        QTRY_VERIFY_WITH_TIMEOUT(m_client->health() == u"quota exhausted"_s, kBackgroundWorkMs);
         const int calls = m_sandbox->totalCalls();
         const qint64 attempted = attempts();
         m_now += 5 * kMinute; // past the refresh back-off, still within the quota window
@@ -292,7 +293,7 @@ private Q_SLOTS:
             answers << current(-1.2921, 36.8219);
         }
         m_sandbox->setFaultPlan({});
-        m_clientKey = kKey + QStringLiteral("-revoked");
+        m_clientKey = kKey + u"-revoked"_s;
         answers << current(-1.2921, 36.8219);
         QCOMPARE(answers.size(), 5);
         for (const WeatherAnswer &answer : std::as_const(answers)) {
@@ -369,11 +370,11 @@ private Q_SLOTS:
 
     void badKeyIsNotRetried()
     {
-        m_clientKey = QStringLiteral("wrong-key");
+        m_clientKey = u"wrong-key"_s;
         const WeatherAnswer answer = current(53.3498, -6.2603);
         QCOMPARE(answer.error.kind, UpstreamError::Kind::Unauthorized);
         QCOMPARE(m_sandbox->totalCalls(), 1);
-        QCOMPARE(m_client->health(), QStringLiteral("key rejected by upstream"));
+        QCOMPARE(m_client->health(), u"key rejected by upstream"_s);
         QVERIFY(!answer.error.detail.contains(kKey) && !answer.error.detail.contains("wrong-key"));
     }
 

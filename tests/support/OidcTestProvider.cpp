@@ -12,6 +12,8 @@
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::test {
 
 namespace {
@@ -192,18 +194,17 @@ bool OidcTestProvider::start()
         [this, &ok] {
             auto *server = new HttpServer(HttpLimits{});
             Router &router = server->router();
-            router.add("GET", QStringLiteral("/.well-known/openid-configuration"),
-                       QStringLiteral("discovery"),
+            router.add("GET", u"/.well-known/openid-configuration"_s, u"discovery"_s,
                        [this](const HttpRequest &, const RouteParams &) {
                            ++m_discovery;
                            const QJsonObject document{
                                {"issuer", issuer()},
-                               {"jwks_uri", QString(issuer() + QStringLiteral("/jwks.json"))},
+                               {"jwks_uri", QString(issuer() + u"/jwks.json"_s)},
                                {"id_token_signing_alg_values_supported",
-                                QJsonArray{u"RS256"_qs, u"ES256"_qs}}};
+                                QJsonArray{u"RS256"_s, u"ES256"_s}}};
                            return readyResponse(HttpResponse::json(document));
                        });
-            router.add("GET", QStringLiteral("/jwks.json"), QStringLiteral("keys"),
+            router.add("GET", u"/jwks.json"_s, u"keys"_s,
                        [this](const HttpRequest &, const RouteParams &) {
                            ++m_jwks;
                            if (m_holdJwks) {
@@ -245,9 +246,9 @@ void OidcTestProvider::holdJwks()
 
 void OidcTestProvider::releaseJwks(int status)
 {
-    const HttpResponse answer =
-        status == 200 ? HttpResponse::bytes(m_jwksDocument, "application/json")
-                      : HttpResponse::problem(status, QStringLiteral("the keys are unavailable"));
+    const HttpResponse answer = status == 200
+                                    ? HttpResponse::bytes(m_jwksDocument, "application/json")
+                                    : HttpResponse::problem(status, u"the keys are unavailable"_s);
     QMetaObject::invokeMethod(
         &m_context,
         [this, answer] {
@@ -264,7 +265,7 @@ void OidcTestProvider::releaseJwks(int status)
 
 QString OidcTestProvider::issuer() const
 {
-    return QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+    return u"http://127.0.0.1:%1"_s.arg(m_port);
 }
 
 } // namespace isobar::test

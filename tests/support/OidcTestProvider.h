@@ -14,6 +14,8 @@
 
 namespace isobar::test {
 
+using namespace Qt::StringLiterals;
+
 // Signing keys made by the test (RSA 2048 and EC P-256, with OpenSSL) and tokens signed with
 // them, the way an OpenID Connect provider would issue them; also the forgeries an attacker
 // would try (alg none, HS256 keyed with the RSA public key).
@@ -27,10 +29,9 @@ public:
     QJsonObject jwks() const;
     QByteArray rsaPublicKeyPem() const;
 
-    QByteArray signRs256(const QJsonObject &claims, const QString &kid = QStringLiteral("rsa-1"),
+    QByteArray signRs256(const QJsonObject &claims, const QString &kid = u"rsa-1"_s,
                          QJsonObject header = {}) const;
-    QByteArray signEs256(const QJsonObject &claims,
-                         const QString &kid = QStringLiteral("ec-1")) const;
+    QByteArray signEs256(const QJsonObject &claims, const QString &kid = u"ec-1"_s) const;
     // HMAC-SHA256 with `secret`, header alg HS256 (the key-confusion attack).
     static QByteArray signHs256(const QJsonObject &claims, const QByteArray &secret,
                                 const QString &kid);

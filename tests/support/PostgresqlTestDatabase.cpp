@@ -9,6 +9,8 @@
 #include <QUrl>
 #include <unistd.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::test {
 
 namespace {
@@ -16,7 +18,7 @@ namespace {
 QString nextName()
 {
     static QAtomicInteger<int> counter;
-    return QStringLiteral("isobar_test_%1_%2").arg(::getpid()).arg(counter.fetchAndAddRelaxed(1));
+    return u"isobar_test_%1_%2"_s.arg(::getpid()).arg(counter.fetchAndAddRelaxed(1));
 }
 
 } // namespace
@@ -31,15 +33,14 @@ PostgresqlTestDatabase::PostgresqlTestDatabase()
     const QString urlFile = qEnvironmentVariable("ISOBAR_TEST_POSTGRESQL");
     QFile file(urlFile);
     if (urlFile.isEmpty() || !file.open(QIODevice::ReadOnly)) {
-        m_error = QStringLiteral("no PostgreSQL for tests: ISOBAR_TEST_POSTGRESQL ('%1') names no "
-                                 "readable URL file (run the suite through ctest, whose "
-                                 "postgresql fixture starts one)")
-                      .arg(urlFile);
+        m_error = u"no PostgreSQL for tests: ISOBAR_TEST_POSTGRESQL ('%1') names no "
+                  "readable URL file (run the suite through ctest, whose "
+                  "postgresql fixture starts one)"_s.arg(urlFile);
         return;
     }
     m_serverUrl = QString::fromUtf8(file.readAll()).trimmed();
     m_name = nextName();
-    if (!administer(QStringLiteral("CREATE DATABASE %1").arg(m_name)))
+    if (!administer(u"CREATE DATABASE %1"_s.arg(m_name)))
         return;
     QUrl url(m_serverUrl);
     url.setPath(u'/' + m_name);
@@ -50,28 +51,28 @@ PostgresqlTestDatabase::~PostgresqlTestDatabase()
 {
     // WITH (FORCE): connections a failed test left open must not keep the database alive.
     if (isValid())
-        administer(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
+        administer(u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(m_name));
 }
 
 bool PostgresqlTestDatabase::administer(const QString &sql)
 {
-    const QString connection = QStringLiteral("admin-") + m_name;
+    const QString connection = u"admin-"_s + m_name;
     bool ok = false;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connection);
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
         const QUrl url(m_serverUrl);
         db.setHostName(url.host());
         db.setPort(url.port());
         db.setUserName(url.userName());
         db.setDatabaseName(url.path().mid(1));
         if (!db.open()) {
-            m_error = QStringLiteral("cannot reach the test PostgreSQL at %1: %2")
-                          .arg(m_serverUrl, db.lastError().text());
+            m_error = u"cannot reach the test PostgreSQL at %1: %2"_s.arg(m_serverUrl,
+                                                                          db.lastError().text());
         } else {
             QSqlQuery query(db);
             ok = query.exec(sql);
             if (!ok)
-                m_error = QStringLiteral("%1: %2").arg(sql, query.lastError().text());
+                m_error = u"%1: %2"_s.arg(sql, query.lastError().text());
         }
     }
     QSqlDatabase::removeDatabase(connection);

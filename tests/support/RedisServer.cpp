@@ -3,6 +3,8 @@
 #include <QDeadlineTimer>
 #include <QTcpSocket>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::test {
 
 namespace {
@@ -31,7 +33,7 @@ RedisServer::~RedisServer()
 
 QString RedisServer::url() const
 {
-    return QStringLiteral("redis://127.0.0.1:%1").arg(port());
+    return u"redis://127.0.0.1:%1"_s.arg(port());
 }
 
 bool RedisServer::start()
@@ -39,14 +41,12 @@ bool RedisServer::start()
     m_process = std::make_unique<QProcess>();
     m_process->setWorkingDirectory(m_dir.path());
     m_process->setProcessChannelMode(QProcess::MergedChannels);
-    m_process->start(QStringLiteral("redis-server"),
-                     {QStringLiteral("--port"), QString::number(port()), QStringLiteral("--bind"),
-                      QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-                      QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
-                      m_dir.path(), QStringLiteral("--enable-debug-command"),
-                      QStringLiteral("yes")});
+    m_process->start(u"redis-server"_s,
+                     {u"--port"_s, QString::number(port()), u"--bind"_s, u"127.0.0.1"_s,
+                      u"--save"_s, QString(), u"--appendonly"_s, u"no"_s, u"--dir"_s, m_dir.path(),
+                      u"--enable-debug-command"_s, u"yes"_s});
     if (!m_process->waitForStarted(10'000)) {
-        m_error = QStringLiteral("cannot start redis-server: %1").arg(m_process->errorString());
+        m_error = u"cannot start redis-server: %1"_s.arg(m_process->errorString());
         return false;
     }
     // Up means answering, not merely started.
@@ -55,13 +55,12 @@ bool RedisServer::start()
         if (ask(port(), "PING") == "+PONG")
             return true;
         if (m_process->state() != QProcess::Running) {
-            m_error = QStringLiteral("redis-server exited: %1")
-                          .arg(QString::fromUtf8(m_process->readAll()));
+            m_error = u"redis-server exited: %1"_s.arg(QString::fromUtf8(m_process->readAll()));
             return false;
         }
         m_process->waitForReadyRead(50); // the only wait: for the process to say something
     }
-    m_error = QStringLiteral("redis-server did not answer PING within 20 s");
+    m_error = u"redis-server did not answer PING within 20 s"_s;
     return false;
 }
 

@@ -9,15 +9,17 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::test {
 
 QString sampleDataDir()
 {
-    return QStringLiteral(ISOBAR_TEST_DATA_DIR "/ukhsa");
+    return QString::fromUtf8(ISOBAR_TEST_DATA_DIR "/ukhsa");
 }
 QString fixturesDir()
 {
-    return QStringLiteral(ISOBAR_TEST_FIXTURES_DIR);
+    return QString::fromUtf8(ISOBAR_TEST_FIXTURES_DIR);
 }
 
 HttpClient::HttpClient(quint16 port)
@@ -140,15 +142,14 @@ ServerProcess::~ServerProcess()
 bool ServerProcess::start(const QString &databasePath, const QStringList &extraArguments)
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
-    m_process.start(QStringLiteral(ISOBAR_BINARY),
-                    QStringList{QStringLiteral("serve"), QStringLiteral("--database"), databasePath,
-                                QStringLiteral("--port"), QStringLiteral("0")}
+    m_process.start(QString::fromUtf8(ISOBAR_BINARY),
+                    QStringList{u"serve"_s, u"--database"_s, databasePath, u"--port"_s, u"0"_s}
                         + extraArguments
-                        + (extraArguments.contains(QStringLiteral("--oidc-issuer"))
-                                   || extraArguments.contains(QStringLiteral("--no-auth"))
+                        + (extraArguments.contains(u"--oidc-issuer"_s)
+                                   || extraArguments.contains(u"--no-auth"_s)
                                ? QStringList()
-                               : QStringList{QStringLiteral("--no-auth")}));
-    static const QRegularExpression listening(QStringLiteral("listening on http://[^:]+:(\\d+)"));
+                               : QStringList{u"--no-auth"_s}));
+    static const QRegularExpression listening(u"listening on http://[^:]+:(\\d+)"_s);
     const QDeadlineTimer deadline(60000); // a loaded machine can take long to start a process
     while (!deadline.hasExpired()) {
         if (!m_process.waitForReadyRead(200) && m_process.state() == QProcess::NotRunning)
@@ -188,9 +189,8 @@ int runIngest(const QString &databasePath, const QStringList &paths, QByteArray 
 {
     QProcess process;
     process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QStringLiteral(ISOBAR_BINARY),
-                  QStringList{QStringLiteral("ingest"), QStringLiteral("--database"), databasePath}
-                      + paths);
+    process.start(QString::fromUtf8(ISOBAR_BINARY),
+                  QStringList{u"ingest"_s, u"--database"_s, databasePath} + paths);
     process.waitForFinished(300000);
     if (output)
         *output = process.readAll();
