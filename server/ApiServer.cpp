@@ -75,8 +75,14 @@ bool ApiServer::start()
         UploadApi::Options{m_config.uploadEnabled, m_config.maxQueuedUploads},
         [this] { refreshDataVersion(); });
 
-    if (m_config.captureRequests)
+    if (m_config.captureRequests && m_database->isPostgresql()) {
+        // The request log's writer and roll-ups speak SQLite alone so far: on PostgreSQL it is
+        // off, said at start and in /health, rather than failing on every flush.
+        m_requestLogOff = u"the request log is kept in SQLite stores only for now"_s;
+        qCWarning(lcServer).noquote() << "event=request_log_off reason=\"" + m_requestLogOff + u'"';
+    } else if (m_config.captureRequests) {
         m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder);
+    }
     m_stats = std::make_unique<StatsApi>(*m_runner, m_config.stats);
     m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response,
                               qint64 micros) { observe(request, response, micros); });
@@ -322,7 +328,10 @@ void ApiServer::registerSystemRoutes()
             const QString upstream = m_upstream->health();
             const QJsonObject auth = authHealth();
             const QJsonObject cache = fleetHealth();
-            return m_runner->run([upstream, auth, cache](MetricsQuery &query) {
+            QJsonObject requestLog{{u"status"_s, m_recorder ? u"on"_s : u"off"_s}};
+            if (!m_requestLogOff.isEmpty())
+                requestLog.insert(u"reason"_s, m_requestLogOff);
+            return m_runner->run([upstream, auth, cache, requestLog](MetricsQuery &query) {
                 QJsonObject database{{u"status"_s, u"ok"_s},
                                      {u"schema_version"_s, SchemaMigrations::latestVersion()}};
                 bool storeOk = true;
@@ -348,6 +357,7 @@ void ApiServer::registerSystemRoutes()
                         {u"upstream"_s, QJsonObject{{u"accuweather"_s, upstream}}},
                         {u"auth"_s, auth},
                         {u"cache"_s, cache},
+                        {u"request_log"_s, requestLog},
                     },
                     storeOk ? 200 : 503);
             });
