@@ -295,6 +295,22 @@ private Q_SLOTS:
         QVERIFY(!client.readReply(100));
     }
 
+    // Bytes that start no request (CRLFs between requests, which HTTP allows) do not hold an
+    // idle connection open: the idle deadline runs from the last answer.
+    void strayLineBreaksDoNotKeepAnIdleConnection()
+    {
+        HttpClient client(m_port);
+        client.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(client.readReply());
+        bool closed = false;
+        // Line breaks every 200 ms, three times within each 600 ms idle period, for up to 10 s.
+        for (int sent = 0; sent < 50 && !closed; ++sent) {
+            client.sendRaw("\r\n");
+            closed = client.waitForClose(200);
+        }
+        QVERIFY2(closed, "the connection stayed open while it received only line breaks");
+    }
+
     void malformedRequestIs400()
     {
         HttpClient client(m_port);
