@@ -216,52 +216,46 @@ QFuture<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool u
     WeatherQuery query;
     query.latitude = *lat;
     query.longitude = *lon;
-    return m_cache.lookup(query).then(
-        [request, uvIndex, observer = m_observer](const WeatherAnswer &answer) {
-            if (observer)
-                observer(request, answer);
-            if (!answer.ok)
-                return upstreamFailure(answer, true);
-            const QJsonObject observation = answer.document.object();
-            QJsonObject body;
-            if (uvIndex) {
-                const QJsonValue uv = observation.value(u"UVIndex");
-                if (!uv.isDouble())
-                    return unexpectedUpstreamAnswer();
-                body.insert(u"uvidx"_s, uv.toInt());
-            } else {
-                const QJsonObject visibility = measure(observation, "Visibility", "Metric");
-                QJsonObject precipitation = measure(observation, "Precip1hr", "Metric");
-                if (precipitation.isEmpty())
-                    precipitation = observation.value(u"PrecipitationSummary")
-                                        .toObject()
-                                        .value(u"PastHour")
-                                        .toObject()
-                                        .value(u"Metric")
-                                        .toObject();
-                const auto vis = toMetres(visibility.value(u"Value").toDouble(NAN),
-                                          visibility.value(u"Unit").toString());
-                const auto prcpt = toMetres(precipitation.value(u"Value").toDouble(NAN),
-                                            precipitation.value(u"Unit").toString());
-                if (!vis || !prcpt)
-                    return unexpectedUpstreamAnswer();
-                body.insert(u"vis"_s, *vis);
-                body.insert(u"prcpt"_s, *prcpt);
-            }
-            HttpResponse response = HttpResponse::json(body);
-            addCacheHeaders(response, answer);
-            return response;
-        });
+    return m_cache.lookup(query).then([uvIndex](const WeatherAnswer &answer) {
+        if (!answer.ok)
+            return upstreamFailure(answer, true);
+        const QJsonObject observation = answer.document.object();
+        QJsonObject body;
+        if (uvIndex) {
+            const QJsonValue uv = observation.value(u"UVIndex");
+            if (!uv.isDouble())
+                return unexpectedUpstreamAnswer();
+            body.insert(u"uvidx"_s, uv.toInt());
+        } else {
+            const QJsonObject visibility = measure(observation, "Visibility", "Metric");
+            QJsonObject precipitation = measure(observation, "Precip1hr", "Metric");
+            if (precipitation.isEmpty())
+                precipitation = observation.value(u"PrecipitationSummary")
+                                    .toObject()
+                                    .value(u"PastHour")
+                                    .toObject()
+                                    .value(u"Metric")
+                                    .toObject();
+            const auto vis = toMetres(visibility.value(u"Value").toDouble(NAN),
+                                      visibility.value(u"Unit").toString());
+            const auto prcpt = toMetres(precipitation.value(u"Value").toDouble(NAN),
+                                        precipitation.value(u"Unit").toString());
+            if (!vis || !prcpt)
+                return unexpectedUpstreamAnswer();
+            body.insert(u"vis"_s, *vis);
+            body.insert(u"prcpt"_s, *prcpt);
+        }
+        HttpResponse response = HttpResponse::json(body);
+        addCacheHeaders(response, answer);
+        return response;
+    });
 }
 
 QFuture<HttpResponse> WatchApi::current(const HttpRequest &request)
 {
     const WeatherQuery query = v1Query(request.query, WeatherProduct::Current);
     const char *system = query.metric ? "Metric" : "Imperial";
-    return m_cache.lookup(query).then([request, system,
-                                       observer = m_observer](const WeatherAnswer &answer) {
-        if (observer)
-            observer(request, answer);
+    return m_cache.lookup(query).then([system](const WeatherAnswer &answer) {
         if (!answer.ok)
             return upstreamFailure(answer, false);
         const QJsonObject o = answer.document.object();
@@ -315,10 +309,7 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
                            countName};
     }
     const bool metric = query.metric;
-    return m_cache.lookup(query).then([request, daily, count, metric,
-                                       observer = m_observer](const WeatherAnswer &answer) {
-        if (observer)
-            observer(request, answer);
+    return m_cache.lookup(query).then([daily, count, metric](const WeatherAnswer &answer) {
         if (!answer.ok)
             return upstreamFailure(answer, false);
         QJsonArray items;

@@ -14,12 +14,8 @@ namespace isobar {
 class WatchApi
 {
 public:
-    // Told about every answered weather lookup (the cell, never the exact position).
-    using LookupObserver = std::function<void(const HttpRequest &, const WeatherAnswer &)>;
-
     explicit WatchApi(WeatherCache &cache);
     void registerRoutes(Router &router);
-    void setLookupObserver(LookupObserver observer) { m_observer = std::move(observer); }
 
 private:
     QFuture<HttpResponse> compatibility(const HttpRequest &request, bool uvIndex);
@@ -27,7 +23,6 @@ private:
     QFuture<HttpResponse> forecast(const HttpRequest &request, WeatherProduct product);
 
     WeatherCache &m_cache;
-    LookupObserver m_observer;
 };
 
 } // namespace isobar
