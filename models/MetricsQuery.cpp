@@ -113,7 +113,10 @@ QSqlQuery *MetricsQuery::preparedQuery(const QString &sql)
     if (QSqlQuery *cached = m_statements.value(sql))
         return cached;
     auto query = std::make_unique<QSqlQuery>(m_db);
-    query->setForwardOnly(true);
+    // Forward-only saves SQLite a copy of every row. On PostgreSQL it streams rows one by one,
+    // and a second statement on the connection (describe() while points() reads) would discard
+    // the rest: there the driver takes whole results.
+    query->setForwardOnly(!MetricsDatabase::isPostgresql(m_db));
     if (!query->prepare(sql))
         throw StoreError(query->lastError().text());
     m_statements.insert(sql, query.get());

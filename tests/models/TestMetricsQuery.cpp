@@ -1,8 +1,8 @@
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
+#include "TestStores.h"
 
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -41,14 +41,16 @@ class TestMetricsQuery : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    test::TestStores m_stores;
     MetricsDatabase m_db;
     std::unique_ptr<MetricsQuery> m_query;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_db.open(m_dir.filePath("query.db")));
+        const QString store = m_stores.fresh(u"query"_s);
+        QVERIFY2(!store.isEmpty(), qPrintable(m_stores.errorString()));
+        QVERIFY2(m_db.open(store), qPrintable(m_db.errorString()));
         Ingestor ingestor(m_db.connection());
         QVERIFY(
             ingestor

@@ -1,8 +1,8 @@
 #include "MetricsDatabase.h"
 #include "MetricsWriter.h"
+#include "TestStores.h"
 
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -45,7 +45,7 @@ class TestMetricsWriter : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    test::TestStores m_stores;
     std::unique_ptr<MetricsDatabase> m_db;
 
     WriteCounts write(const QList<TimeSeriesPoint> &points, const SeriesKey &key = englandCases())
@@ -74,8 +74,9 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<MetricsDatabase>();
-        QFile::remove(m_dir.filePath("store.db"));
-        QVERIFY(m_db->open(m_dir.filePath("store.db")));
+        const QString store = m_stores.fresh(u"store"_s);
+        QVERIFY2(!store.isEmpty(), qPrintable(m_stores.errorString()));
+        QVERIFY2(m_db->open(store), qPrintable(m_db->errorString()));
     }
 
     void newerRefreshReplacesOnlyThatValue()
