@@ -140,8 +140,8 @@ void addProblemColumns()
 
 void MetricsApiServer::start()
 {
-    QVERIFY(m_dir.isValid());
-    const QString database = m_dir.filePath(u"metrics.db"_s);
+    const QString database = m_stores.fresh(u"metrics"_s);
+    QVERIFY2(!database.isEmpty(), qPrintable(m_stores.errorString()));
     QByteArray output;
     QCOMPARE(runIngest(database, {fixturesDir() + u"/metrics"_s}, &output), 0);
     QVERIFY2(output.contains("files: 13 ok, 0 failed"), output.constData());

@@ -15,11 +15,11 @@
 
 #pragma once
 
+#include "TestStores.h"
 #include "TestSupport.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QTemporaryDir>
 
 namespace isobar::test {
 
@@ -120,7 +120,7 @@ public:
     void verifyProblem() const;
 
 private:
-    QTemporaryDir m_dir;
+    TestStores m_stores;
     ServerProcess m_server;
     QString m_base;
 };
