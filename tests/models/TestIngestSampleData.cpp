@@ -1,5 +1,6 @@
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
+#include "TestStores.h"
 #include "TestSupport.h"
 
 #include <QCryptographicHash>
@@ -101,7 +102,7 @@ class TestIngestSampleData : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    test::TestStores m_stores;
 
 private Q_SLOTS:
     void everyFileLoadsAndCountsMatch()
@@ -109,7 +110,7 @@ private Q_SLOTS:
         const SourceCounts source = countSource(test::sampleDataDir());
         QVERIFY(source.files > 900);
         MetricsDatabase db;
-        QVERIFY(db.open(m_dir.filePath("sample.db")));
+        QVERIFY(db.open(m_stores.fresh(u"sample"_s)));
         Ingestor ingestor(db.connection());
         const IngestReport first = ingestor.ingest({test::sampleDataDir()});
         QCOMPARE(first.filesFailed(), 0);
@@ -138,7 +139,7 @@ private Q_SLOTS:
         QVERIFY(original.open(QIODevice::ReadOnly));
         QJsonObject root = QJsonDocument::fromJson(original.readAll()).object();
         MetricsDatabase db;
-        QVERIFY(db.open(m_dir.filePath("correction.db")));
+        QVERIFY(db.open(m_stores.fresh(u"correction"_s)));
         Ingestor ingestor(db.connection());
         QVERIFY(ingestor.ingestContent(QJsonDocument(root).toJson(), name, 0).ok);
 
@@ -167,7 +168,7 @@ private Q_SLOTS:
         QFile::copy(test::sampleDataDir()
                         + "/json/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json",
                     input.filePath("good.json"));
-        const QString db = m_dir.filePath("malformed.db");
+        const QString db = m_stores.fresh(u"malformed"_s);
         QCOMPARE(test::runIngest(db, {input.path()}), 0);
         MetricsDatabase store;
         QVERIFY(store.open(db));
@@ -200,7 +201,7 @@ private Q_SLOTS:
     void dryRunStoresNothing()
     {
         MetricsDatabase db;
-        QVERIFY(db.open(m_dir.filePath("dry.db")));
+        QVERIFY(db.open(m_stores.fresh(u"dry"_s)));
         Ingestor ingestor(db.connection());
         ingestor.setDryRun(true);
         const IngestReport report =
@@ -233,7 +234,7 @@ private Q_SLOTS:
             }
         }
         csv.close();
-        const QString db = m_dir.filePath("killed.db");
+        const QString db = m_stores.fresh(u"killed"_s);
         QProcess ingest;
         ingest.start(ISOBAR_BINARY, {"ingest", "--database", db, csv.fileName()});
         QVERIFY(ingest.waitForStarted());
