@@ -3,6 +3,7 @@
 #include "MetricsDatabase.h"
 #include "SqlDialect.h"
 
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -224,16 +225,22 @@ bool migrateSqlite(QSqlDatabase &db, QString *error, int current, int targetVers
 
 bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)
 {
+    // The lock first, in no transaction: one begun before it was granted keeps a stale view of
+    // the catalogue and would not see the schema another replica has just committed.
+    QSqlQuery query(db);
+    if (!query.exec(u"SELECT pg_advisory_lock(%1)"_s.arg(kMigrationLockKey))) {
+        *error = query.lastError().text();
+        return false;
+    }
+    const auto unlock = qScopeGuard(
+        [&db] { QSqlQuery(db).exec(u"SELECT pg_advisory_unlock(%1)"_s.arg(kMigrationLockKey)); });
     if (!MetricsDatabase::beginWrite(db, error))
         return false;
-    QSqlQuery query(db);
     auto fail = [&](const QString &why) {
         *error = why;
         db.rollback();
         return false;
     };
-    if (!query.exec(u"SELECT pg_advisory_xact_lock(%1)"_s.arg(kMigrationLockKey)))
-        return fail(query.lastError().text());
     const int current = SchemaMigrations::currentVersion(db); // another replica may have gone on
     if (refuseNewer(current, db, error)) {
         db.rollback();
@@ -250,10 +257,8 @@ bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)
         for (const QString &sql : migration.statements)
             statements << SqlDialect::postgresqlDefinition(sql);
         statements << u"UPDATE schema_version SET version = %1"_s.arg(migration.version);
-        if (!execAll(query, statements, migration, error)) {
-            db.rollback();
-            return false;
-        }
+        if (!execAll(query, statements, migration, error))
+            return fail(*error);
     }
     if (!db.commit()) {
         *error = db.lastError().text();

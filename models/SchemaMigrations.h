@@ -8,8 +8,8 @@ namespace isobar {
 // Numbered schema migrations, applied in order at open, one sequence for both engines (written
 // in SQLite's spelling, SqlDialect gives PostgreSQL's). SQLite keeps the number of the last one
 // applied in PRAGMA user_version, PostgreSQL in the schema_version table, so every step runs
-// exactly once per store. On PostgreSQL, replicas starting together take turns: the steps run
-// in one transaction under an advisory lock, and the version is read again under it.
+// exactly once per store. On PostgreSQL, replicas starting together take turns under an
+// advisory lock: the version is read again once it is held, and the steps run in one transaction.
 class SchemaMigrations
 {
 public:
