@@ -33,6 +33,9 @@ struct Replica {
         options.url = QUrl(redisUrl);
         options.reconnectMinMs = 20;
         options.reconnectMaxMs = 100;
+        // These tests count upstream calls: a loaded machine must not turn a slow Redis answer
+        // into a fallback call (TestRedisClient covers the deadline).
+        options.commandTimeoutMs = 10'000;
         redis = std::make_unique<RedisClient>(options);
         redis->start();
         SharedWeatherCache::Options shared;
