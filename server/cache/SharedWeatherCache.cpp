@@ -108,46 +108,71 @@ QFuture<UpstreamResult> SharedWeatherCache::claim(const std::shared_ptr<Claim> &
                       poll(wait);
                       return answer;
                   }
-                  ++m_stats.calls;
-                  return wait->call().then(this, [this, wait](const UpstreamResult &result) {
-                      if (result.ok) {
-                          const qint64 now = m_clock();
-                          const qint64 expires =
-                              result.expiresAtMs ? *result.expiresAtMs : now + wait->ttlMs;
-                          const qint64 lifetime = qMin(expires, now + wait->ttlMs) - now;
-                          if (lifetime > 0)
-                              m_redis.command({"SET", wait->documentKey,
-                                               encode(result, now, now + lifetime), "PX",
-                                               QByteArray::number(lifetime)});
-                      }
-                      // Released either way: after a failure the next caller tries again.
-                      m_redis.command({"DEL", wait->lockKey});
-                      return result;
-                  });
+                  return callForFleet(wait);
               })
         .unwrap();
 }
 
+QFuture<UpstreamResult> SharedWeatherCache::callForFleet(const std::shared_ptr<Claim> &wait)
+{
+    ++m_stats.calls;
+    return wait->call().then(this, [this, wait](const UpstreamResult &result) {
+        if (result.ok) {
+            const qint64 now = m_clock();
+            const qint64 expires = result.expiresAtMs ? *result.expiresAtMs : now + wait->ttlMs;
+            const qint64 lifetime = qMin(expires, now + wait->ttlMs) - now;
+            if (lifetime > 0)
+                m_redis.command({"SET", wait->documentKey, encode(result, now, now + lifetime),
+                                 "PX", QByteArray::number(lifetime)});
+        }
+        // Released either way: after a failure the next caller tries again.
+        m_redis.command({"DEL", wait->lockKey});
+        return result;
+    });
+}
+
 void SharedWeatherCache::poll(const std::shared_ptr<Claim> &wait)
 {
-    QTimer::singleShot(m_options.pollMs, this, [this, wait] {
+    auto settle = [wait](const UpstreamResult &result) {
+        wait->waiting.addResult(result);
+        wait->waiting.finish();
+    };
+    QTimer::singleShot(m_options.pollMs, this, [this, wait, settle] {
         m_redis.command({"GET", wait->documentKey})
-            .then(this, [this, wait](const RedisReply &reply) {
+            .then(this, [this, wait, settle](const RedisReply &reply) {
                 if (std::optional<UpstreamResult> copy = freshCopy(reply)) {
                     ++m_stats.waits;
-                    wait->waiting.addResult(*copy);
-                    wait->waiting.finish();
+                    settle(*copy);
                     return;
                 }
-                if (reply.ok() && m_clock() < wait->deadlineMs) {
-                    poll(wait);
+                if (!reply.ok() || m_clock() >= wait->deadlineMs) {
+                    // Redis failed, or the lock holder never answered: call as if alone.
+                    callAlone(wait->call).then(this, settle);
                     return;
                 }
-                // Redis failed, or the lock holder never answered: call as if alone.
-                callAlone(wait->call).then(this, [wait](const UpstreamResult &result) {
-                    wait->waiting.addResult(result);
-                    wait->waiting.finish();
-                });
+                // No answer yet. A released lock means the holder's call failed (nothing was
+                // stored): the waiters take the lock again, and the one that gets it calls.
+                m_redis
+                    .command({"SET", wait->lockKey, m_options.replicaId, "NX", "PX",
+                              QByteArray::number(m_options.lockMs)})
+                    .then(this, [this, wait, settle](const RedisReply &taken) {
+                        if (taken.kind != RedisReply::Kind::Status) {
+                            poll(wait);
+                            return;
+                        }
+                        // The holder may have stored its answer and let go between the two
+                        // looks: look once more before calling.
+                        m_redis.command({"GET", wait->documentKey})
+                            .then(this, [this, wait, settle](const RedisReply &again) {
+                                if (std::optional<UpstreamResult> copy = freshCopy(again)) {
+                                    m_redis.command({"DEL", wait->lockKey});
+                                    ++m_stats.waits;
+                                    settle(*copy);
+                                    return;
+                                }
+                                callForFleet(wait).then(this, settle);
+                            });
+                    });
             });
     });
 }

@@ -54,6 +54,8 @@ public:
 private:
     struct Claim;
     QFuture<UpstreamResult> claim(const std::shared_ptr<Claim> &claim);
+    // This replica holds the entry's lock: it calls upstream and shares the answer.
+    QFuture<UpstreamResult> callForFleet(const std::shared_ptr<Claim> &claim);
     void poll(const std::shared_ptr<Claim> &claim);
     QFuture<UpstreamResult> callAlone(const Call &call);
     std::optional<UpstreamResult> freshCopy(const RedisReply &reply) const;

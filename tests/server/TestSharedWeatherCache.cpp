@@ -5,6 +5,7 @@
 #include "weather/AccuWeatherSandbox.h"
 #include "weather/WeatherCache.h"
 
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace isobar;
@@ -23,7 +24,7 @@ struct Replica {
     std::unique_ptr<WeatherCache> cache;
 
     Replica(quint16 sandboxPort, const QString &redisUrl, const QByteArray &id,
-            qint64 dailyBudget = 0)
+            qint64 dailyBudget = 0, int lockMs = SharedWeatherCache::Options{}.lockMs)
     {
         AccuWeatherClient::Options upstream;
         upstream.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(sandboxPort));
@@ -40,6 +41,7 @@ struct Replica {
         redis->start();
         SharedWeatherCache::Options shared;
         shared.replicaId = id;
+        shared.lockMs = lockMs;
         fleet = std::make_unique<SharedWeatherCache>(*redis, shared);
         cache = std::make_unique<WeatherCache>(WeatherCache::Options{}, *client);
         cache->shareThrough(fleet.get());
@@ -149,6 +151,24 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->totalCalls(), 5);
         QVERIFY(refused >= 5);
         QCOMPARE(paris.client->stats().budgetLeft, 0);
+    }
+
+    // The lock holder's call fails: the others learn it when the lock goes, not when it would
+    // have lapsed (two minutes here, past the answers' one-minute backstop).
+    void aFailedCallDoesNotHoldTheOthersUntilTheLockLapses()
+    {
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::ServerError, 1.0, 0});
+        const auto healthy = qScopeGuard([this] { m_sandbox->setFaultPlan({}); });
+        Replica paris(m_sandbox->port(), m_redis.url(), "paris-1", 0, 120'000);
+        Replica lyon(m_sandbox->port(), m_redis.url(), "paris-2", 0, 120'000);
+        QTRY_VERIFY_WITH_TIMEOUT(paris.redis->isConnected() && lyon.redis->isConnected(), 10'000);
+        QList<QFuture<WeatherAnswer>> pending;
+        for (int i = 0; i < 20; ++i)
+            pending << (i % 2 ? lyon : paris).current(-33.8688, 151.2093);
+        const QList<WeatherAnswer> answers = answersOf(pending);
+        QCOMPARE(answers.size(), pending.size());
+        for (const WeatherAnswer &answer : answers)
+            QVERIFY(!answer.ok);
     }
 
     // Redis down: every request is still answered, each replica calling for itself.
