@@ -34,6 +34,11 @@ ApiServer::ApiServer(ServerConfig config, QObject *parent)
         m_runner.reset(); // waits for running queries
         if (m_recorder)
             m_recorder->stop(); // writes what is still queued
+        // Statements go before their connection: a PostgreSQL one deallocates itself on the
+        // server, through a connection that must still be there.
+        if (m_weather)
+            m_weather->forgetStore();
+        m_locations.reset();
         if (m_database)
             m_database->close();
         Q_EMIT stopped();

@@ -96,6 +96,8 @@ public:
     // Shares location keys and documents with the fleet (Redis) from now on: a miss here
     // asks the fleet before AccuWeather. Null: this replica alone.
     void shareThrough(SharedWeatherCache *fleet) { m_fleet = fleet; }
+    // The store of location keys is closing (the server is stopping): keys stay in memory only.
+    void forgetStore() { m_store = nullptr; }
     Stats stats() const;
     // Its families of /metrics: lookups by outcome, documents held.
     void writePrometheus(PrometheusText &out) const;
