@@ -5,30 +5,34 @@
 //   bench_monitoring_store stats --store FILE [--days N] [--per-day N] [--raw-days N] [--runs N]
 //                                [--subjects N] [--cities FILE] [--seed N] [--regenerate]
 //
-// The workload: events in time order at --per-day requests per day (1,000,000), routes taken from
-// the live route table (an ApiServer started on a free port), 80% on the weather routes. Statuses
-// are mostly 200, some 4xx/5xx; weather calls carry their 1 km cache cell and a hit/miss/stale
-// outcome. --subjects watches (5,000) each live near a city drawn by population; a watch asks
-// from home most of the time, and from somewhere around its city (sigma 3 km) otherwise.
+// The workload (RequestTraffic): events in time order at --per-day requests per day (1,000,000),
+// routes taken from the live route table (an ApiServer started on a free port), 80% on the
+// weather routes. Statuses are mostly 200, some 4xx/5xx; weather calls carry their 1 km cache
+// cell and a hit/miss/stale outcome. --subjects watches (5,000) each live near a city drawn by
+// population; a watch asks from home most of the time, and from somewhere around its city
+// (sigma 3 km) otherwise.
 //
 // writer: --events events (500,000) through RequestLogWriter::write in batches of 1,000 into a
 //   fresh file, against the reference: the same rows through a plain prepared INSERT into a flat
 //   table (no index, no roll-ups), 1,000 rows per transaction. Prints events/s and the ratio.
 // stats: a store holding --days days (30): the last --raw-days (7, the default raw retention)
-//   written through RequestLogWriter, the older days as roll-ups only (aggregated in memory from
-//   the same generated events and inserted in the writer's shape, hours and days), then compacted
-//   as a running server leaves it (cell and subject hours of the days before yesterday folded
-//   into days). Then RequestStats over 1 h, 24 h, 7 d and 30 d (p50 of --runs, JSON serialisation
-//   included, as the API does), and the reference: the 7-day summary computed by GROUP BY over
-//   the raw events.
+//   written through RequestLogWriter, the older days as roll-ups only (the same generated events
+//   summed per hour by the writer's own RequestRollups and upserted as it does, hours and days),
+//   then compacted as a running server leaves it (cell and subject hours of the days before
+//   yesterday folded into days). Then RequestStats over 1 h, 24 h, 7 d and 30 d (p50 of --runs,
+//   JSON serialisation included, as the API does), and the reference: the 7-day summary computed by
+//   GROUP BY over the raw events.
 
-#include "ApiServer.h"
 #include "Cities.h"
+#include "LatencyBuckets.h"
 #include "MetricsDatabase.h"
-#include "RequestLog.h"
+#include "RequestLogWriter.h"
+#include "RequestRollups.h"
+#include "RequestStats.h"
+#include "RequestTraffic.h"
 #include "SchemaMigrations.h"
 #include "monitoring/GeographyJson.h"
-#include "weather/GridCell.h"
+#include "monitoring/StatsJson.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -41,13 +45,11 @@
 #include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
 #include <limits>
-#include <random>
 #include <vector>
 
 using namespace Qt::StringLiterals;
@@ -57,210 +59,27 @@ using namespace isobar;
 namespace {
 
 using isobar::bench::City;
+using isobar::bench::liveRoutes;
 using isobar::bench::readCities;
+using isobar::bench::RequestTraffic;
+using isobar::bench::RouteName;
 
 constexpr qint64 kHourMs = 3'600'000;
 constexpr qint64 kDayMs = 24 * kHourMs;
 // 2024-06-03 00:00 UTC: a fixed start, so every run generates the same traffic.
 constexpr qint64 kStartMs = 1'717'372'800'000;
-constexpr double kMetresPerDegree = 111'320.0;
-constexpr double kCellMetres = 1000; // WeatherCache's default cell size
-constexpr int kBatch = 1000;         // RequestRecorder's default batch size
-
-struct RouteName {
-    QByteArray method;
-    QString pattern;
-};
-
-// The routes a running server declares: the real table, not a copy that could drift.
-QList<RouteName> liveRoutes(QString *error)
-{
-    QTemporaryDir dir;
-    ServerConfig config;
-    config.databasePath = dir.filePath(u"routes.db"_s);
-    config.port = 0;
-    config.auth.enabled = false;
-    config.captureRequests = false;
-    config.accuWeatherKey = [] { return QString(); };
-    ApiServer server(config);
-    if (!server.start()) {
-        *error = server.errorString();
-        return {};
-    }
-    QList<RouteName> routes;
-    for (const Route &route : server.router().routes())
-        routes.append({route.method, route.pattern});
-    return routes;
-}
-
-bool isWeatherRoute(const QString &pattern)
-{
-    return pattern == u"/prcpt" || pattern == u"/uvidx" || pattern.startsWith(u"/api/v1/weather/");
-}
-
-// Generates the request stream; the same seed gives the same events.
-class Traffic
-{
-public:
-    Traffic(const QList<RouteName> &routes, const std::vector<City> &cities, int subjects,
-            quint64 seed)
-        : m_random(seed)
-    {
-        for (const RouteName &route : routes)
-            (isWeatherRoute(route.pattern) ? m_weather : m_other).append(route);
-        // Watches mostly ask for /prcpt (what the original service answered), then the UV index.
-        std::vector<double> weights;
-        for (const RouteName &route : m_weather)
-            weights.push_back(route.pattern == u"/prcpt" ? 5 : route.pattern == u"/uvidx" ? 2 : 1);
-        m_weatherPick = std::discrete_distribution<int>(weights.begin(), weights.end());
-        std::vector<double> population;
-        for (const City &city : cities)
-            population.push_back(city.population);
-        std::discrete_distribution<int> pickCity(population.begin(), population.end());
-        std::normal_distribution<double> offset(0.0, 3000.0);
-        for (int i = 0; i < subjects; ++i) {
-            Watch watch;
-            watch.city = cities[size_t(pickCity(m_random))];
-            watch.latitude = watch.city.latitude + offset(m_random) / kMetresPerDegree;
-            watch.longitude =
-                watch.city.longitude
-                + offset(m_random)
-                      / (kMetresPerDegree * std::cos(watch.city.latitude * M_PI / 180));
-            watch.subject = u"watch-%1"_s.arg(i, 5, 10, QChar(u'0'));
-            watch.client = u"10.%1.%2.%3"_s.arg((i >> 16) & 255).arg((i >> 8) & 255).arg(i & 255);
-            m_watches.push_back(watch);
-        }
-        for (int i = 0; i < 256; ++i)
-            m_publicClients.append(u"192.0.2.%1"_s.arg(i));
-    }
-
-    qsizetype weatherRoutes() const { return m_weather.size(); }
-    qsizetype otherRoutes() const { return m_other.size(); }
-
-    RequestEvent next(qint64 timeMs)
-    {
-        RequestEvent event;
-        event.timeMs = timeMs;
-        const double kind = m_unit(m_random);
-        const double outcome = m_unit(m_random);
-        if (kind < 0.01) {
-            // Scanners and typos: no route matched.
-            event.method = "GET";
-            event.route = m_unmatched;
-            event.status = 404;
-            event.durationUs = lognormal(150, 0.5);
-            event.responseBytes = 180;
-            event.client = m_publicClients[m_random() % m_publicClients.size()];
-        } else if (kind < 0.81) {
-            const RouteName &route = m_weather[m_weatherPick(m_random)];
-            const Watch &watch = m_watches[m_random() % m_watches.size()];
-            event.method = route.method;
-            event.route = route.pattern;
-            event.client = watch.client;
-            event.status = weatherStatus(outcome);
-            if (event.status == 401) {
-                event.durationUs = lognormal(120, 0.4);
-                event.responseBytes = 160;
-                return event; // no token, no subject, no position read
-            }
-            event.subject = watch.subject;
-            if (event.status == 400) {
-                event.durationUs = lognormal(150, 0.4);
-                event.responseBytes = 220;
-                return event;
-            }
-            event.cell = cellOf(watch);
-            if (event.status >= 500 || event.status == 429) {
-                event.cacheOutcome = "miss";
-                event.durationUs = lognormal(event.status == 429 ? 150 : 300'000, 0.6);
-                event.responseBytes = 200;
-            } else {
-                const double cache = m_unit(m_random);
-                event.cacheOutcome = cache < 0.90 ? "hit" : cache < 0.98 ? "miss" : "stale";
-                event.durationUs =
-                    event.cacheOutcome == "miss" ? lognormal(120'000, 0.7) : lognormal(400, 0.6);
-                event.responseBytes = route.pattern.contains(u"forecast") ? 2400 : 140;
-            }
-        } else {
-            // The metrics API, health, OpenAPI, stats: public callers, a few admins.
-            const RouteName &route = m_other[m_random() % m_other.size()];
-            event.method = route.method;
-            event.route = route.pattern;
-            const bool admin = route.pattern.startsWith(u"/api/v1/stats")
-                               || route.pattern == u"/metrics" || route.method == "PUT";
-            if (admin)
-                event.subject = m_admin;
-            event.client = m_publicClients[m_random() % m_publicClients.size()];
-            event.status = outcome < 0.95    ? 200
-                           : outcome < 0.985 ? 400
-                           : outcome < 0.995 ? 404
-                                             : 503;
-            event.durationUs = lognormal(event.status == 200 ? 2500 : 300, 1.0);
-            event.responseBytes = event.status == 200 ? 6000 : 250;
-        }
-        return event;
-    }
-
-private:
-    struct Watch {
-        City city;
-        double latitude = 0, longitude = 0;
-        QString subject, client;
-    };
-
-    int weatherStatus(double u)
-    {
-        if (u < 0.945)
-            return 200;
-        if (u < 0.96)
-            return 400;
-        if (u < 0.975)
-            return 401;
-        if (u < 0.99)
-            return 429;
-        return u < 0.995 ? 502 : 503;
-    }
-
-    qint64 lognormal(double medianUs, double sigma)
-    {
-        return std::max<qint64>(1, qint64(medianUs * std::exp(sigma * m_normal(m_random))));
-    }
-
-    // From home (within 100 m) three times in four, else anywhere around the city.
-    CellBounds cellOf(const Watch &watch)
-    {
-        const bool home = m_unit(m_random) < 0.75;
-        const double sigma = home ? 100 : 3000;
-        const double originLat = home ? watch.latitude : watch.city.latitude;
-        const double originLon = home ? watch.longitude : watch.city.longitude;
-        const double lat =
-            std::clamp(originLat + sigma * m_normal(m_random) / kMetresPerDegree, -89.9, 89.9);
-        double lon =
-            originLon
-            + sigma * m_normal(m_random) / (kMetresPerDegree * std::cos(originLat * M_PI / 180));
-        lon = std::remainder(lon, 360.0);
-        const GridCell cell = GridCell::locate(lat, lon, kCellMetres);
-        const double width =
-            cell.east >= cell.west ? cell.east - cell.west : cell.east - cell.west + 360;
-        return CellBounds{cell.centreLatitude, cell.centreLongitude, (cell.north - cell.south) / 2,
-                          width / 2};
-    }
-
-    std::mt19937_64 m_random;
-    std::uniform_real_distribution<double> m_unit{0.0, 1.0};
-    std::normal_distribution<double> m_normal{0.0, 1.0};
-    QList<RouteName> m_weather, m_other;
-    std::discrete_distribution<int> m_weatherPick;
-    std::vector<Watch> m_watches;
-    QStringList m_publicClients;
-    const QString m_unmatched = u"(unmatched)"_s;
-    const QString m_admin = u"ops-admin"_s;
-};
+constexpr int kBatch = 1000; // RequestRecorder's default batch size
 
 // Evenly spaced in time at `perDay` requests per day.
 qint64 timeOf(qint64 index, qint64 perDay)
 {
     return kStartMs + index * kDayMs / perDay;
+}
+
+// An answer as the stats API sends it (HttpResponse::json): its serialisation is part of the cost.
+QByteArray json(const QJsonObject &answer)
+{
+    return QJsonDocument(answer).toJson(QJsonDocument::Compact);
 }
 
 double median(std::vector<double> values)
@@ -348,7 +167,7 @@ bool writeFlat(QSqlDatabase &db, const std::vector<RequestEvent> &events, QStrin
     return true;
 }
 
-int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perDay)
+int runWriter(RequestTraffic &traffic, const QString &outDir, qint64 count, qint64 perDay)
 {
     QDir().mkpath(outDir);
     std::printf("== writer: %lld events in batches of %d (%lld per simulated day: %.1f h of "
@@ -427,143 +246,6 @@ int runWriter(Traffic &traffic, const QString &outDir, qint64 count, qint64 perD
 
 // --- stats ----------------------------------------------------------------------------------
 
-// One hour of events summed the way RequestLogWriter sums them, for the days whose raw events
-// retention would already have deleted.
-class HourRollup
-{
-public:
-    void add(const RequestEvent &event)
-    {
-        Sums &sums = m_endpoints[{event.route, event.method, event.status}];
-        ++sums.requests;
-        sums.durationUs += event.durationUs;
-        sums.bytes += event.responseBytes;
-        std::vector<qint64> &histogram = m_latency[event.route];
-        histogram.resize(LatencyBuckets::upperBoundsUs().size() + 1);
-        ++histogram[size_t(LatencyBuckets::bucketOf(event.durationUs))];
-        if (event.cell) {
-            CellSums &cell = m_cells[{event.cell->latitude, event.cell->longitude}];
-            cell.bounds = *event.cell;
-            ++cell.requests;
-            cell.hits += event.cacheOutcome == "hit";
-            cell.misses += event.cacheOutcome == "miss";
-            cell.stale += event.cacheOutcome == "stale";
-        }
-        if (!event.subject.isEmpty()) {
-            SubjectSums &subject = m_subjects[event.subject];
-            subject.firstMs =
-                subject.requests ? std::min(subject.firstMs, event.timeMs) : event.timeMs;
-            subject.lastMs = std::max(subject.lastMs, event.timeMs);
-            ++subject.requests;
-            subject.errors += event.status >= 400;
-        }
-    }
-
-    bool insert(QSqlDatabase &db, qint64 hour, QString *error)
-    {
-        if (!m_prepared) {
-            m_endpoint = QSqlQuery(db);
-            m_endpoint.prepare(u"INSERT INTO rollup_endpoint (hour, route, method, status,"
-                               " requests, duration_us, bytes) VALUES (?,?,?,?,?,?,?)"_s);
-            m_histogram = QSqlQuery(db);
-            m_histogram.prepare(
-                u"INSERT INTO rollup_latency (hour, route, bucket, requests) VALUES (?,?,?,?)"_s);
-            // A day's hours arrive one after the other: each adds to the day's rows.
-            m_endpointDay = QSqlQuery(db);
-            m_endpointDay.prepare(
-                u"INSERT INTO rollup_endpoint_day (day, route, method, status, requests,"
-                " duration_us, bytes) VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
-                " requests = requests + excluded.requests,"
-                " duration_us = duration_us + excluded.duration_us,"
-                " bytes = bytes + excluded.bytes"_s);
-            m_histogramDay = QSqlQuery(db);
-            m_histogramDay.prepare(
-                u"INSERT INTO rollup_latency_day (day, route, bucket, requests) VALUES (?,?,?,?)"
-                " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests"_s);
-            m_cell = QSqlQuery(db);
-            m_cell.prepare(
-                u"INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat,"
-                " half_lon, requests, hits, misses, stale) VALUES (?,?,?,?,?,?,?,?,?)"_s);
-            m_subject = QSqlQuery(db);
-            m_subject.prepare(u"INSERT INTO rollup_subject (hour, subject, requests, errors,"
-                              " first_ms, last_ms) VALUES (?,?,?,?,?,?)"_s);
-            m_prepared = true;
-        }
-        auto exec = [error](QSqlQuery &query, std::initializer_list<QVariant> values) {
-            for (const QVariant &value : values)
-                query.addBindValue(value);
-            if (query.exec())
-                return true;
-            *error = query.lastError().text();
-            return false;
-        };
-        for (auto it = m_endpoints.cbegin(); it != m_endpoints.cend(); ++it) {
-            const EndpointKey &key = it.key();
-            for (auto &[query, time] :
-                 {std::pair(&m_endpoint, hour), {&m_endpointDay, hour / 24}}) {
-                if (!exec(*query, {time, key.route, QString::fromLatin1(key.method), key.status,
-                                   it->requests, it->durationUs, it->bytes}))
-                    return false;
-            }
-        }
-        for (auto it = m_latency.cbegin(); it != m_latency.cend(); ++it) {
-            for (size_t bucket = 0; bucket < it->size(); ++bucket) {
-                if (it->at(bucket) == 0)
-                    continue;
-                for (auto &[query, time] :
-                     {std::pair(&m_histogram, hour), {&m_histogramDay, hour / 24}}) {
-                    if (!exec(*query, {time, it.key(), int(bucket), it->at(bucket)}))
-                        return false;
-                }
-            }
-        }
-        for (const CellSums &cell : m_cells) {
-            if (!exec(m_cell, {hour, cell.bounds.latitude, cell.bounds.longitude,
-                               cell.bounds.halfLatitude, cell.bounds.halfLongitude, cell.requests,
-                               cell.hits, cell.misses, cell.stale}))
-                return false;
-        }
-        for (auto it = m_subjects.cbegin(); it != m_subjects.cend(); ++it) {
-            if (!exec(m_subject,
-                      {hour, it.key(), it->requests, it->errors, it->firstMs, it->lastMs}))
-                return false;
-        }
-        m_endpoints.clear();
-        m_latency.clear();
-        m_cells.clear();
-        m_subjects.clear();
-        return true;
-    }
-
-private:
-    struct Sums {
-        qint64 requests = 0, durationUs = 0, bytes = 0;
-    };
-    struct CellSums {
-        CellBounds bounds;
-        qint64 requests = 0, hits = 0, misses = 0, stale = 0;
-    };
-    struct SubjectSums {
-        qint64 requests = 0, errors = 0, firstMs = 0, lastMs = 0;
-    };
-    struct EndpointKey {
-        QString route;
-        QByteArray method;
-        int status = 0;
-        bool operator==(const EndpointKey &) const = default;
-        friend size_t qHash(const EndpointKey &key, size_t seed = 0)
-        {
-            return qHashMulti(seed, key.route, key.method, key.status);
-        }
-    };
-    QHash<EndpointKey, Sums> m_endpoints;
-    QHash<QString, std::vector<qint64>> m_latency;
-    QHash<std::pair<double, double>, CellSums> m_cells;
-    QHash<QString, SubjectSums> m_subjects;
-    bool m_prepared = false;
-    QSqlQuery m_endpoint, m_histogram, m_endpointDay, m_histogramDay, m_cell, m_subject;
-};
-
 // What the store was generated from: a different route table or schema means other traffic.
 QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint64 seed,
                 qsizetype routes)
@@ -578,7 +260,7 @@ QString shapeOf(qint64 days, qint64 perDay, qint64 rawDays, int subjects, quint6
                .arg(SchemaMigrations::latestVersion());
 }
 
-bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 perDay,
+bool generateStore(RequestTraffic &traffic, const QString &path, qint64 days, qint64 perDay,
                    qint64 rawDays, const QString &shape)
 {
     removeStore(path);
@@ -596,22 +278,23 @@ bool generateStore(Traffic &traffic, const QString &path, qint64 days, qint64 pe
 
     QElapsedTimer timer;
     timer.start();
-    HourRollup rollup;
+    RequestRollups rollup; // one hour's, written as the writer writes them
     qint64 hour = timeOf(0, perDay) / kHourMs;
     if (!db.transaction())
         return fail(db.lastError().text());
     for (qint64 i = 0; i < firstRaw; ++i) {
         const RequestEvent event = traffic.next(timeOf(i, perDay));
         if (event.timeMs / kHourMs != hour) {
-            if (!rollup.insert(db, hour, &error))
+            if (!(rollup.upsertHours(db, &error) && rollup.upsertDays(db, &error)))
                 return fail(u"roll-up insert: "_s + error);
+            rollup = {};
             hour = event.timeMs / kHourMs;
             if (hour % 24 == 0 && !(db.commit() && db.transaction()))
                 return fail(db.lastError().text());
         }
         rollup.add(event);
     }
-    if (firstRaw > 0 && !rollup.insert(db, hour, &error))
+    if (firstRaw > 0 && !(rollup.upsertHours(db, &error) && rollup.upsertDays(db, &error)))
         return fail(u"roll-up insert: "_s + error);
     if (!db.commit())
         return fail(db.lastError().text());
@@ -731,8 +414,8 @@ RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs)
     return summary;
 }
 
-int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, qint64 rawDays,
-             int subjects, quint64 seed, int runs, bool regenerate)
+int runStats(RequestTraffic &traffic, const QString &path, qint64 days, qint64 perDay,
+             qint64 rawDays, int subjects, quint64 seed, int runs, bool regenerate)
 {
     const QString shape = shapeOf(days, perDay, rawDays, subjects, seed,
                                   traffic.weatherRoutes() + traffic.otherRoutes());
@@ -781,16 +464,16 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
     using Call = std::function<QByteArray(qint64, qint64)>;
     const std::pair<const char *, Call> calls[] = {
         {"summary",
-         [&](qint64 from, qint64 to) {
-             return QJsonDocument(stats.summary(from, to)).toJson(QJsonDocument::Compact);
-         }},
+         [&](qint64 from, qint64 to) { return json(StatsJson::summary(stats.summary(from, to))); }},
         {"timeline(hour)",
          [&](qint64 from, qint64 to) {
-             return QJsonDocument(stats.timeline(from, to, 1, {})).toJson(QJsonDocument::Compact);
+             return json(
+                 StatsJson::timeline(stats.timeline(from, to, 1, {}), {}, {}, u"hour"_s, {}));
          }},
         {"timeline(day)",
          [&](qint64 from, qint64 to) {
-             return QJsonDocument(stats.timeline(from, to, 24, {})).toJson(QJsonDocument::Compact);
+             return json(
+                 StatsJson::timeline(stats.timeline(from, to, 24, {}), {}, {}, u"day"_s, {}));
          }},
         {"geography",
          [&](qint64 from, qint64 to) {
@@ -798,7 +481,7 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
          }},
         {"users(limit 100)",
          [&](qint64 from, qint64 to) {
-             return QJsonDocument(stats.users(from, to, 100)).toJson(QJsonDocument::Compact);
+             return json(StatsJson::users(stats.users(from, to, 100), {}, {}));
          }},
     };
     std::printf("\n== RequestStats, p50 of %d runs in ms (JSON serialisation included); answer "
@@ -837,25 +520,19 @@ int runStats(Traffic &traffic, const QString &path, qint64 days, qint64 perDay, 
     }
     // The roll-up side over exactly the same range.
     std::vector<double> rolledMs;
-    QJsonObject rolled;
+    StatsSummary rolled;
     for (int run = 0; run < runs; ++run) {
         timer.start();
         rolled = stats.summary(rawFrom, endMs);
-        QJsonDocument(rolled).toJson(QJsonDocument::Compact);
+        json(StatsJson::summary(rolled));
         rolledMs.push_back(double(timer.nsecsElapsed()) / 1e6);
     }
-    const QJsonObject counts = rolled.value(u"status_counts"_s).toObject();
-    bool agree = qint64(rolled.value(u"requests"_s).toDouble()) == raw.requests
-                 && rolled.value(u"endpoints"_s).toArray().size() == raw.endpoints;
+    bool agree = rolled.requests == raw.requests && rolled.endpoints.size() == raw.endpoints;
     for (int c = 1; c <= 5; ++c)
-        agree = agree && qint64(counts.value(u"%1xx"_s.arg(c)).toDouble()) == raw.classes[c];
+        agree = agree && rolled.statusCounts[c - 1] == raw.classes[c];
     double p99Gap = 0;
-    for (const QJsonValue &entry : rolled.value(u"endpoints"_s).toArray()) {
-        const QJsonObject endpoint = entry.toObject();
-        const QString route = endpoint.value(u"endpoint"_s).toString();
-        p99Gap = std::max(
-            p99Gap, std::abs(endpoint.value(u"p99_ms"_s).toDouble() - raw.p99Ms.value(route)));
-    }
+    for (const EndpointLatency &endpoint : rolled.endpoints)
+        p99Gap = std::max(p99Gap, std::abs(endpoint.p99Ms - raw.p99Ms.value(endpoint.endpoint)));
     std::printf("\n== reference: the %lld-day summary by GROUP BY over %lld raw events\n",
                 std::min<qint64>(7, rawDays), raw.requests);
     std::printf("raw GROUP BY: %.1f ms (p50 of %zu); roll-ups: %.2f ms; ratio raw/roll-ups: "
@@ -919,7 +596,7 @@ int main(int argc, char **argv)
         return 1;
     }
     const quint64 seedValue = parser.value(seed).toULongLong();
-    Traffic traffic(routes, cityList, parser.value(subjects).toInt(), seedValue);
+    RequestTraffic traffic(routes, cityList, parser.value(subjects).toInt(), seedValue);
     std::printf("workload: %lld routes from the route table (%lld weather: 80%% of requests), "
                 "%d subjects around %zu cities, 1 km cells\n",
                 qint64(routes.size()), qint64(traffic.weatherRoutes()),

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "RequestLog.h"
+#include "CellCount.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "RequestStats.h"
 #include "auth/RateLimiter.h"
 #include "http/HttpLimits.h"
 #include "monitoring/RequestRecorder.h"

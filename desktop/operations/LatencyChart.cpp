@@ -17,7 +17,7 @@ constexpr int kMaxLabelLength = 40;
 
 QString endpointLabel(const EndpointLatency &endpoint)
 {
-    const QString label = endpoint.method + u' ' + endpoint.endpoint;
+    QString label = endpoint.method + u' ' + endpoint.endpoint;
     if (label.size() <= kMaxLabelLength)
         return label;
     // Routes differ at their ends (/geographies/<geography>/metrics/<metric>): keep both ends.
@@ -136,8 +136,7 @@ bool LatencyChart::buildBars(QChart *chart)
 bool LatencyChart::buildTimeline(QChart *chart)
 {
     chart->setTitle(tr("Latency of %1").arg(m_endpoint));
-    auto *xAxis = timeAxis(chart, m_buckets.isEmpty() ? QDateTime() : m_buckets.constFirst().time,
-                           m_buckets.isEmpty() ? QDateTime() : m_buckets.constLast().time);
+    auto *xAxis = timeAxis(chart, m_buckets);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setTitleText(tr("ms"));
     yAxis->setLabelFormat(u"%.0f"_s);
@@ -165,7 +164,7 @@ bool LatencyChart::buildTimeline(QChart *chart)
                 continue; // no requests: no latency, not a latency of 0
             any = true;
             const double value = bucket.*percentile.field;
-            appendHour(series, bucket.time, value);
+            appendHour(series, bucket.startMs, value);
             highest = std::max(highest, value);
         }
         chart->addSeries(series);
@@ -175,8 +174,8 @@ bool LatencyChart::buildTimeline(QChart *chart)
     yAxis->setRange(0, highest * 1.1);
     yAxis->applyNiceNumbers();
     if (!m_buckets.isEmpty()) {
-        const double start = double(m_buckets.constFirst().time.toMSecsSinceEpoch());
-        const double end = double(m_buckets.constLast().time.addSecs(3600).toMSecsSinceEpoch());
+        const double start = double(m_buckets.constFirst().startMs);
+        const double end = double(m_buckets.constLast().startMs + kHourMs);
         QLineSeries *objective =
             objectiveLine(chart, m_objectiveMs, {start, m_objectiveMs}, {end, m_objectiveMs});
         chart->addSeries(objective);

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "EndpointLatency.h"
 #include "OperationsChart.h"
-#include "StatsAnswers.h"
 
 namespace isobar {
 

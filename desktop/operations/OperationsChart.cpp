@@ -11,13 +11,6 @@ using namespace Qt::StringLiterals;
 
 namespace isobar {
 
-namespace {
-
-constexpr qint64 kHourMs = 3'600'000;
-constexpr qint64 kDayMs = 24 * kHourMs;
-
-} // namespace
-
 OperationsChart::OperationsChart(const QString &title, QWidget *parent)
     : QChartView(parent)
     , m_title(title)
@@ -46,9 +39,14 @@ void OperationsChart::rebuild()
     setAccessibleDescription(m_empty ? m_emptyText : QString());
 }
 
-QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QDateTime &first,
-                                         const QDateTime &last)
+QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QList<TimelineBucket> &buckets)
 {
+    auto startOf = [](const TimelineBucket &bucket) {
+        return QDateTime::fromMSecsSinceEpoch(bucket.startMs, Qt::UTC);
+    };
+    const QDateTime first = buckets.isEmpty() ? QDateTime() : startOf(buckets.constFirst());
+    const QDateTime last = buckets.isEmpty() ? QDateTime() : startOf(buckets.constLast());
+    constexpr qint64 kDayMs = 24 * kHourMs;
     auto *axis = new QDateTimeAxis(chart);
     // Buckets are hours: the axis covers the last one too, and never collapses to one instant.
     const QDateTime end =
@@ -66,9 +64,9 @@ QColor OperationsChart::objectiveColour()
     return QColor(0xdc, 0x26, 0x26); // the red of "critical", visible on both themes
 }
 
-void OperationsChart::appendHour(QXYSeries *series, const QDateTime &start, double value)
+void OperationsChart::appendHour(QXYSeries *series, qint64 startMs, double value)
 {
-    const double from = double(start.toMSecsSinceEpoch());
+    const double from = double(startMs);
     series->append(from, value);
     series->append(from + double(kHourMs), value);
 }

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "TimelineBucket.h"
+
 #include <QChartView>
+#include <QList>
 
 class QXYSeries;
 
@@ -18,6 +21,8 @@ public:
     QString emptyText() const { return m_emptyText; }
 
 protected:
+    static constexpr qint64 kHourMs = 3'600'000; // a timeline bucket's span
+
     // Fills a fresh, themed chart from the subclass's data. Returns false when there is nothing
     // to draw (the chart then shows emptyText()).
     virtual bool build(QChart *chart) = 0;
@@ -25,11 +30,11 @@ protected:
     void rebuild();
 
     // A time axis over the buckets' hours, labelled with times within a day and dates beyond.
-    static QAbstractAxis *timeAxis(QChart *chart, const QDateTime &first, const QDateTime &last);
+    static QAbstractAxis *timeAxis(QChart *chart, const QList<TimelineBucket> &buckets);
     static QColor objectiveColour();
     // A bucket as a flat step across its hour rather than a point at its start: a value per
     // hour reads as such, and a range of one or two hours still shows something.
-    static void appendHour(QXYSeries *series, const QDateTime &start, double value);
+    static void appendHour(QXYSeries *series, qint64 startMs, double value);
 
     void changeEvent(QEvent *event) override;
     void drawForeground(QPainter *painter, const QRectF &rect) override;

@@ -10,6 +10,7 @@
 #include "UserActivityModel.h"
 #include "map/MapCell.h"
 #include "map/WorldMapView.h"
+#include "monitoring/StatsJson.h"
 
 #include <QComboBox>
 #include <QDataStream>
@@ -296,12 +297,12 @@ void OperationsPage::refresh()
     m_refreshRunning = true;
     fetch(kSummaryPath, range, [this](const StatsClient::Reply &reply) {
         if (reply.ok())
-            applySummary(StatsSummary::fromJson(reply.json));
+            applySummary(StatsJson::readSummary(reply.json));
     });
     fetch(kTimelinePath, with({{u"bucket"_s, u"hour"_s}}), [this](const StatsClient::Reply &reply) {
         if (!reply.ok())
             return;
-        m_timeline = TimelineBucket::listFromJson(reply.json.value(u"buckets").toArray());
+        m_timeline = StatsJson::readTimeline(reply.json);
         m_statusChart->setTimeline(m_timeline, m_summary.noGoThreshold);
         m_rateChart->setTimeline(m_timeline);
     });
@@ -315,8 +316,7 @@ void OperationsPage::refresh()
     fetch(kUsersPath, with({{u"limit"_s, QString::number(kUsersLimit)}}),
           [this](const StatsClient::Reply &reply) {
               if (reply.ok())
-                  m_users->setUsers(
-                      UserActivity::listFromJson(reply.json.value(u"users").toArray()));
+                  m_users->setUsers(StatsJson::readUsers(reply.json));
           });
     fetch(kMetricsPath, {}, [this](const StatsClient::Reply &reply) {
         if (reply.ok())
@@ -341,9 +341,8 @@ void OperationsPage::requestEndpointTimeline()
     query.addQueryItem(kEndpointParameter, endpoint);
     fetch(kTimelinePath, query, [this, endpoint](const StatsClient::Reply &reply) {
         if (reply.ok())
-            m_latencyChart->showEndpointTimeline(
-                endpoint, TimelineBucket::listFromJson(reply.json.value(u"buckets").toArray()),
-                m_summary.objectiveMs);
+            m_latencyChart->showEndpointTimeline(endpoint, StatsJson::readTimeline(reply.json),
+                                                 m_summary.objectiveMs);
     });
 }
 
@@ -395,8 +394,8 @@ void OperationsPage::applySummary(const StatsSummary &summary)
         m_latencyTile->clear(tr("No requests in this range"));
     } else {
         const Thresholds::Level level =
-            Thresholds::successRatio(summary.noGoThreshold).levelOf(summary.successRatio);
-        m_successTile->setValue(percent(summary.successRatio), level,
+            Thresholds::successRatio(summary.noGoThreshold).levelOf(summary.successRatio());
+        m_successTile->setValue(percent(summary.successRatio()), level,
                                 summary.noGo
                                     ? tr("No-go: under %1").arg(percent(summary.noGoThreshold))
                                     : tr("No-go under %1").arg(percent(summary.noGoThreshold)));

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "StatsAnswers.h"
 #include "StatsClient.h"
+#include "StatsSummary.h"
 #include "TimeRange.h"
+#include "TimelineBucket.h"
 
 #include <QUrl>
 #include <QWidget>

@@ -24,8 +24,7 @@ void RequestRateChart::setTimeline(const QList<TimelineBucket> &buckets)
 bool RequestRateChart::build(QChart *chart)
 {
     chart->legend()->hide();
-    auto *xAxis = timeAxis(chart, m_buckets.isEmpty() ? QDateTime() : m_buckets.constFirst().time,
-                           m_buckets.isEmpty() ? QDateTime() : m_buckets.constLast().time);
+    auto *xAxis = timeAxis(chart, m_buckets);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setLabelFormat(u"%d"_s);
     yAxis->setTitleText(tr("Requests"));
@@ -35,7 +34,7 @@ bool RequestRateChart::build(QChart *chart)
     auto *steps = new QLineSeries(chart);
     qint64 peak = 0;
     for (const TimelineBucket &bucket : m_buckets) {
-        appendHour(steps, bucket.time, double(bucket.requests));
+        appendHour(steps, bucket.startMs, double(bucket.requests));
         peak = std::max(peak, bucket.requests);
     }
     auto *series = new QAreaSeries(steps);

@@ -1,5 +1,7 @@
 #include "StatusClassChart.h"
 
+#include "StatusClass.h"
+
 #include <QAreaSeries>
 #include <QLineSeries>
 #include <QValueAxis>
@@ -41,8 +43,7 @@ void StatusClassChart::setTimeline(const QList<TimelineBucket> &buckets, double 
 
 bool StatusClassChart::build(QChart *chart)
 {
-    auto *xAxis = timeAxis(chart, m_buckets.isEmpty() ? QDateTime() : m_buckets.constFirst().time,
-                           m_buckets.isEmpty() ? QDateTime() : m_buckets.constLast().time);
+    auto *xAxis = timeAxis(chart, m_buckets);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setRange(0, 100);
     yAxis->setLabelFormat(u"%d%%"_s);
@@ -62,7 +63,7 @@ bool StatusClassChart::build(QChart *chart)
             any = true;
             stacked[i] += 100.0 * double(bucket.statusCounts[int(style.statusClass)])
                           / double(bucket.requests);
-            appendHour(upper, bucket.time, stacked[i]);
+            appendHour(upper, bucket.startMs, stacked[i]);
         }
         auto *area = new QAreaSeries(upper, lower);
         area->setName(QLatin1String(style.name));
@@ -77,9 +78,8 @@ bool StatusClassChart::build(QChart *chart)
     if (any) {
         auto *noGo = new QLineSeries(chart);
         noGo->setName(tr("No-go (%1%)").arg(m_noGoRatio * 100, 0, 'f', 0));
-        noGo->append(double(m_buckets.constFirst().time.toMSecsSinceEpoch()), m_noGoRatio * 100);
-        noGo->append(double(m_buckets.constLast().time.addSecs(3600).toMSecsSinceEpoch()),
-                     m_noGoRatio * 100);
+        noGo->append(double(m_buckets.constFirst().startMs), m_noGoRatio * 100);
+        noGo->append(double(m_buckets.constLast().startMs + kHourMs), m_noGoRatio * 100);
         QPen pen(objectiveColour(), 2, Qt::DashLine);
         noGo->setPen(pen);
         chart->addSeries(noGo);

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "OperationsChart.h"
-#include "StatsAnswers.h"
 
 namespace isobar {
 

@@ -1,8 +1,18 @@
 #include "UserActivityModel.h"
 
+#include <QDateTime>
 #include <QLocale>
 
 namespace isobar {
+
+namespace {
+
+QDateTime utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
+
+} // namespace
 
 UserActivityModel::UserActivityModel(QObject *parent)
     : QAbstractTableModel(parent)
@@ -41,9 +51,9 @@ QVariant UserActivityModel::data(const QModelIndex &index, int role) const
         case Errors:
             return locale.toString(user.errors);
         case FirstSeen:
-            return locale.toString(user.firstSeen.toLocalTime(), QLocale::ShortFormat);
+            return locale.toString(utc(user.firstSeenMs).toLocalTime(), QLocale::ShortFormat);
         case LastSeen:
-            return locale.toString(user.lastSeen.toLocalTime(), QLocale::ShortFormat);
+            return locale.toString(utc(user.lastSeenMs).toLocalTime(), QLocale::ShortFormat);
         }
         break;
     case Qt::EditRole:
@@ -55,16 +65,16 @@ QVariant UserActivityModel::data(const QModelIndex &index, int role) const
         case Errors:
             return user.errors;
         case FirstSeen:
-            return user.firstSeen;
+            return utc(user.firstSeenMs);
         case LastSeen:
-            return user.lastSeen;
+            return utc(user.lastSeenMs);
         }
         break;
     case Qt::ToolTipRole:
         if (index.column() == FirstSeen)
-            return user.firstSeen.toString(Qt::ISODate);
+            return utc(user.firstSeenMs).toString(Qt::ISODate);
         if (index.column() == LastSeen)
-            return user.lastSeen.toString(Qt::ISODate);
+            return utc(user.lastSeenMs).toString(Qt::ISODate);
         if (index.column() == Errors && user.requests > 0)
             return tr("%1% of this subject's requests")
                 .arg(QLocale().toString(100.0 * double(user.errors) / double(user.requests), 'f',

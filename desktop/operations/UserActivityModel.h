@@ -1,6 +1,6 @@
 #pragma once
 
-#include "StatsAnswers.h"
+#include "UserActivity.h"
 
 #include <QAbstractTableModel>
 

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "RequestLog.h"
+#include "RequestEvent.h"
+#include "RequestLogWriter.h"
 
 #include <QMutex>
 #include <QString>

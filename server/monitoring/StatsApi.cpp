@@ -2,11 +2,11 @@
 
 #include "GeographyJson.h"
 #include "MetricsQuery.h"
+#include "StatsJson.h"
 #include "api/QueryRunner.h"
 #include "http/ApiError.h"
 
 #include <QDateTime>
-#include <QJsonArray>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -38,28 +38,28 @@ TimeRange timeRange(const HttpRequest &request, qint64 nowMs)
     if (!to.isEmpty()) {
         const auto parsed = StatsApi::parseTime(to, nowMs);
         if (!parsed)
-            throw ApiError(
+            throw ApiError{
                 400,
                 u"'%1' is not a time: use now, now-1h, 2026-11-25 or 2026-11-25T10:00:00Z"_s.arg(
                     to),
-                u"to"_s);
+                u"to"_s};
         range.toMs = *parsed;
     }
     range.fromMs = range.toMs - kDayMs;
     if (!from.isEmpty()) {
         const auto parsed = StatsApi::parseTime(from, nowMs);
         if (!parsed)
-            throw ApiError(
+            throw ApiError{
                 400,
                 u"'%1' is not a time: use now-15m, now-7d, 2026-11-25 or 2026-11-25T10:00:00Z"_s
                     .arg(from),
-                u"from"_s);
+                u"from"_s};
         range.fromMs = *parsed;
     }
     if (range.fromMs >= range.toMs)
-        throw ApiError(400, u"to must be after from"_s, u"to"_s);
+        throw ApiError{400, u"to must be after from"_s, u"to"_s};
     if (range.toMs - range.fromMs > kMaxRangeMs)
-        throw ApiError(400, u"the range may span at most 400 days"_s, u"from"_s);
+        throw ApiError{400, u"the range may span at most 400 days"_s, u"from"_s};
     return range;
 }
 
@@ -72,19 +72,19 @@ int boundedInteger(const HttpRequest &request, const QString &name, int fallback
     bool ok = false;
     const int value = text.toInt(&ok);
     if (!ok || value < minimum || value > maximum)
-        throw ApiError(
+        throw ApiError{
             400, u"%1 must be a whole number from %2 to %3"_s.arg(name).arg(minimum).arg(maximum),
-            name);
+            name};
     return value;
 }
 
 QString choice(const HttpRequest &request, const QString &name, const QStringList &allowed)
 {
-    const QString value = parameter(request, name);
+    QString value = parameter(request, name);
     if (value.isEmpty())
         return allowed.constFirst();
     if (!allowed.contains(value))
-        throw ApiError(400, u"%1 must be one of: %2"_s.arg(name, allowed.join(u", ")), name);
+        throw ApiError{400, u"%1 must be one of: %2"_s.arg(name, allowed.join(u", ")), name};
     return value;
 }
 
@@ -145,8 +145,8 @@ QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)
 {
     const TimeRange range = timeRange(request, m_clock());
     return m_runner.run([range, options = m_options](MetricsQuery &query) {
-        return HttpResponse::json(
-            RequestStats(query.database(), options).summary(range.fromMs, range.toMs));
+        return HttpResponse::json(StatsJson::summary(
+            RequestStats(query.database(), options).summary(range.fromMs, range.toMs)));
     });
 }
 
@@ -156,16 +156,11 @@ QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
     const QString bucket = choice(request, u"bucket"_s, {u"hour"_s, u"day"_s});
     const QString endpoint = parameter(request, u"endpoint"_s);
     return m_runner.run([range, bucket, endpoint, options = m_options](MetricsQuery &query) {
-        const QJsonArray buckets =
+        const QList<TimelineBucket> buckets =
             RequestStats(query.database(), options)
                 .timeline(range.fromMs, range.toMs, bucket == u"day" ? 24 : 1, endpoint);
-        QJsonObject answer{{u"from"_s, iso(range.fromMs)},
-                           {u"to"_s, iso(range.toMs)},
-                           {u"bucket"_s, bucket},
-                           {u"buckets"_s, buckets}};
-        if (!endpoint.isEmpty())
-            answer.insert(u"endpoint"_s, endpoint);
-        return HttpResponse::json(answer);
+        return HttpResponse::json(
+            StatsJson::timeline(buckets, iso(range.fromMs), iso(range.toMs), bucket, endpoint));
     });
 }
 
@@ -191,10 +186,9 @@ QFuture<HttpResponse> StatsApi::users(const HttpRequest &request)
     const TimeRange range = timeRange(request, m_clock());
     const int limit = boundedInteger(request, u"limit"_s, 100, 1, 10'000);
     return m_runner.run([range, limit, options = m_options](MetricsQuery &query) {
-        const QJsonArray users =
+        const QList<UserActivity> users =
             RequestStats(query.database(), options).users(range.fromMs, range.toMs, limit);
-        return HttpResponse::json(QJsonObject{
-            {u"from"_s, iso(range.fromMs)}, {u"to"_s, iso(range.toMs)}, {u"users"_s, users}});
+        return HttpResponse::json(StatsJson::users(users, iso(range.fromMs), iso(range.toMs)));
     });
 }
 

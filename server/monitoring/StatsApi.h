@@ -1,6 +1,6 @@
 #pragma once
 
-#include "RequestLog.h"
+#include "RequestStats.h"
 #include "http/Router.h"
 
 #include <functional>

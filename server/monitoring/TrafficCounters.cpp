@@ -1,8 +1,8 @@
 #include "TrafficCounters.h"
 
+#include "LatencyBuckets.h"
 #include "PrometheusNames.h"
 #include "PrometheusText.h"
-#include "RequestLog.h"
 
 using namespace Qt::StringLiterals;
 

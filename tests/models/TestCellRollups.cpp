@@ -1,6 +1,7 @@
 #include "CellRollups.h"
 #include "MetricsDatabase.h"
-#include "RequestLog.h"
+#include "RequestLogWriter.h"
+#include "RequestStats.h"
 #include "TestSupport.h"
 
 #include <QRandomGenerator>

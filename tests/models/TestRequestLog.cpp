@@ -1,10 +1,10 @@
+#include "LatencyBuckets.h"
 #include "MetricsDatabase.h"
-#include "RequestLog.h"
+#include "RequestLogWriter.h"
+#include "RequestStats.h"
 #include "SchemaMigrations.h"
 #include "TestSupport.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -79,24 +79,24 @@ private Q_SLOTS:
             events << makeEvent(kT0 + i, u"/prcpt"_s, 200, 100'001 + random.bounded(100'000));
         QString error;
         QVERIFY2(writer.write(events, &error), qPrintable(error));
-        const QJsonObject summary = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
-        const QJsonObject prcpt = summary.value("endpoints").toArray().first().toObject();
-        QVERIFY(qAbs(prcpt.value("p50_ms").toDouble() - 150) < 1.5);
-        QVERIFY(qAbs(prcpt.value("p95_ms").toDouble() - 195) < 1.5);
-        QVERIFY(qAbs(prcpt.value("p99_ms").toDouble() - 199) < 1.5);
-        QCOMPARE(prcpt.value("over_objective_ratio").toDouble(), 0.0);
-        QCOMPARE(prcpt.value("meets_objective").toBool(), true);
+        const StatsSummary summary = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
+        const EndpointLatency prcpt = summary.endpoints.first();
+        QVERIFY(qAbs(prcpt.p50Ms - 150) < 1.5);
+        QVERIFY(qAbs(prcpt.p95Ms - 195) < 1.5);
+        QVERIFY(qAbs(prcpt.p99Ms - 199) < 1.5);
+        QCOMPARE(prcpt.overObjectiveRatio, 0.0);
+        QCOMPARE(prcpt.meetsObjective, true);
 
         // Half of them slower than the objective.
         events.clear();
         for (int i = 0; i < 20'000; ++i)
             events << makeEvent(kT0 + i, u"/prcpt"_s, 200, 200'001 + random.bounded(300'000));
         QVERIFY(writer.write(events, &error));
-        const QJsonObject slow = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
-        const QJsonObject both = slow.value("endpoints").toArray().first().toObject();
-        QCOMPARE(both.value("requests").toInt(), 40'000);
-        QVERIFY(qAbs(both.value("over_objective_ratio").toDouble() - 0.5) < 0.01);
-        QCOMPARE(both.value("meets_objective").toBool(), false);
+        const StatsSummary slow = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
+        const EndpointLatency both = slow.endpoints.first();
+        QCOMPARE(both.requests, qint64(40'000));
+        QVERIFY(qAbs(both.overObjectiveRatio - 0.5) < 0.01);
+        QCOMPARE(both.meetsObjective, false);
     }
 
     void rollupsEqualTheRawEvents()
@@ -168,18 +168,18 @@ private Q_SLOTS:
                  qint64(0));
         QCOMPARE(scalar(db, "SELECT count(DISTINCT day) FROM rollup_endpoint_day"), qint64(2));
         // And the stats answer agrees with the raw rows.
-        const QJsonObject summary = RequestStats(db, {}).summary(kT0, kT0 + 30 * kHour);
-        QCOMPARE(qint64(summary.value("requests").toDouble()), qint64(10'000));
-        QCOMPARE(qint64(summary.value("status_counts").toObject().value("5xx").toDouble()),
+        const StatsSummary summary = RequestStats(db, {}).summary(kT0, kT0 + 30 * kHour);
+        QCOMPARE(summary.requests, qint64(10'000));
+        QCOMPARE(summary.statusCounts[int(StatusClass::ServerError)],
                  scalar(db, "SELECT count(*) FROM request_event WHERE status >= 500"));
-        const QJsonArray users = RequestStats(db, {}).users(kT0, kT0 + 30 * kHour, 10);
+        const QList<UserActivity> users = RequestStats(db, {}).users(kT0, kT0 + 30 * kHour, 10);
         QCOMPARE(users.size(), 3);
-        QCOMPARE(qint64(users[0].toObject().value("requests").toDouble()),
+        QCOMPARE(users[0].requests,
                  scalar(db, "SELECT count(*) AS n FROM request_event WHERE subject IS NOT NULL "
                             "GROUP BY subject ORDER BY n DESC LIMIT 1"));
     }
 
-    void summaryExactJson()
+    void summaryTimelineAndUsersOfAFewRequests()
     {
         RequestLogWriter writer(m_db->connection());
         QList<RequestEvent> events = {
@@ -191,40 +191,69 @@ private Q_SLOTS:
         };
         QString error;
         QVERIFY(writer.write(events, &error));
-        const QJsonObject summary =
+        const StatsSummary summary =
             RequestStats(m_db->connection(), {0.8, 200'000}).summary(kT0, kT0 + 2 * kHour);
         // Percentiles interpolate inside the histogram buckets: 100 us in (0, 500] reads as
-        // p50 250 us; 1, 3 and 9 ms in (0.5, 1], (2.5, 5], (5, 10] give p50 3.75 ms.
-        const QByteArray expected = R"json({"endpoints":[
-{"endpoint":"(unmatched)","errors":1,"meets_objective":true,"method":"GET","over_objective_ratio":0,"p50_ms":0.25,"p95_ms":0.48,"p99_ms":0.5,"requests":1},
-{"endpoint":"/prcpt","errors":1,"meets_objective":true,"method":"GET","over_objective_ratio":0,"p50_ms":3.75,"p95_ms":9.25,"p99_ms":9.85,"requests":3},
-{"endpoint":"/uvidx","errors":0,"meets_objective":false,"method":"GET","over_objective_ratio":1,"p50_ms":350,"p95_ms":485,"p99_ms":497,"requests":1}],
-"from":"2025-11-25T00:00:00.000Z","no_go":true,"no_go_threshold":0.8,"objective_ms":200,"requests":5,
-"status_counts":{"1xx":0,"2xx":3,"3xx":0,"4xx":1,"5xx":1},
-"status_ratios":{"1xx":0,"2xx":0.6,"3xx":0,"4xx":0.2,"5xx":0.2},"to":"2025-11-25T02:00:00.000Z"})json";
-        QCOMPARE(QJsonDocument(summary).toJson(QJsonDocument::Compact),
-                 QJsonDocument::fromJson(QByteArray(expected).replace('\n', ""))
-                     .toJson(QJsonDocument::Compact));
+        // p50 250 us; 1, 3 and 9 ms in (0.5, 1], (2.5, 5], (5, 10] give p50 3.75 ms. Sorted by
+        // "METHOD route"; 3 of 5 successes is under the 0.8 no-go threshold.
+        StatsSummary expected;
+        expected.fromMs = kT0;
+        expected.toMs = kT0 + 2 * kHour;
+        expected.requests = 5;
+        expected.statusCounts = {0, 3, 0, 1, 1};
+        expected.statusRatios = {0, 0.6, 0, 0.2, 0.2};
+        expected.noGo = true;
+        expected.noGoThreshold = 0.8;
+        expected.objectiveMs = 200;
+        expected.endpoints = {
+            {u"GET"_s, u"(unmatched)"_s, 1, 1, 0.25, 0.48, 0.5, 0, true},
+            {u"GET"_s, u"/prcpt"_s, 3, 1, 3.75, 9.25, 9.85, 0, true},
+            {u"GET"_s, u"/uvidx"_s, 1, 0, 350, 485, 497, 1, false},
+        };
+        QCOMPARE(summary, expected);
 
-        const QJsonArray timeline =
+        const QList<TimelineBucket> timeline =
             RequestStats(m_db->connection(), {}).timeline(kT0, kT0 + 3 * kHour, 1, "/prcpt");
         QCOMPARE(timeline.size(), 3); // empty hours are there, with zeros
-        QCOMPARE(timeline[0].toObject().value("requests").toInt(), 3);
-        QCOMPARE(timeline[0].toObject().value("5xx").toInt(), 1);
-        QCOMPARE(timeline[1].toObject().value("requests").toInt(), 0);
-        QCOMPARE(timeline[2].toObject().value("time").toString(), u"2025-11-25T02:00:00.000Z"_s);
-        const QJsonArray daily =
+        QCOMPARE(timeline[0].requests, qint64(3));
+        QCOMPARE(timeline[0].statusCounts[int(StatusClass::ServerError)], qint64(1));
+        QCOMPARE(timeline[1].requests, qint64(0));
+        QCOMPARE(timeline[1].p99Ms, 0.0);
+        QCOMPARE(timeline[2].startMs, kT0 + 2 * kHour);
+        const QList<TimelineBucket> daily =
             RequestStats(m_db->connection(), {}).timeline(kT0, kT0 + 3 * kHour, 24, {});
         QCOMPARE(daily.size(), 1);
-        QCOMPARE(daily[0].toObject().value("requests").toInt(), 5);
+        QCOMPARE(daily[0].requests, qint64(5));
 
-        const QJsonArray users =
+        const QList<UserActivity> users =
             RequestStats(m_db->connection(), {}).users(kT0, kT0 + 2 * kHour, 10);
-        QCOMPARE(
-            QJsonDocument(users).toJson(QJsonDocument::Compact),
-            QByteArray(
-                R"([{"errors":0,"first_seen":"2025-11-25T00:00:01.000Z","last_seen":"2025-11-25T00:00:02.000Z","requests":2,"subject":"watch-1"},)"
-                R"({"errors":1,"first_seen":"2025-11-25T00:00:03.000Z","last_seen":"2025-11-25T01:00:00.005Z","requests":2,"subject":"watch-2"}])"));
+        const QList<UserActivity> expectedUsers = {
+            {u"watch-1"_s, 2, 0, kT0 + 1000, kT0 + 2000},
+            {u"watch-2"_s, 2, 1, kT0 + 3000, kT0 + kHour + 5},
+        };
+        QCOMPARE(users, expectedUsers);
+    }
+
+    void theNoGoRuleNeedsRequests()
+    {
+        // An empty range is no verdict: no requests is not a failing service.
+        const StatsSummary empty = RequestStats(m_db->connection(), {}).summary(kT0, kT0 + kHour);
+        QCOMPARE(empty.requests, qint64(0));
+        QCOMPARE(empty.successRatio(), 0.0);
+        QCOMPARE(empty.noGo, false);
+        QVERIFY(!empty.slowestEndpoint());
+
+        RequestLogWriter writer(m_db->connection());
+        QList<RequestEvent> events;
+        for (int i = 0; i < 10; ++i)
+            events << makeEvent(kT0 + i, "/prcpt", i < 8 ? 200 : 503, 1000);
+        QString error;
+        QVERIFY(writer.write(events, &error));
+        // 8 of 10: not under a threshold of 0.8, under one of 0.81.
+        QCOMPARE(RequestStats(m_db->connection(), {0.8, 200'000}).summary(kT0, kT0 + kHour).noGo,
+                 false);
+        QCOMPARE(RequestStats(m_db->connection(), {0.81, 200'000}).summary(kT0, kT0 + kHour).noGo,
+                 true);
     }
 
     void geographyIsCellsOnly()
@@ -272,13 +301,13 @@ private Q_SLOTS:
         QVERIFY(writer.write(events, &error));
         RequestStats stats(m_db->connection(), {});
         const QList<CellCount> cellsBefore = stats.busiestCells(kT0, kT0 + 3 * day, 1000);
-        const QByteArray usersBefore = QJsonDocument(stats.users(kT0, kT0 + 3 * day, 100)).toJson();
+        const QList<UserActivity> usersBefore = stats.users(kT0, kT0 + 3 * day, 100);
         const qint64 rowsBefore = scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell");
 
         // Days 0 and 1 are whole and old enough; day 2 keeps its hours.
         QVERIFY(writer.compactDays(kT0 + 2 * day + kHour, 7, &error) > 0);
         QCOMPARE(stats.busiestCells(kT0, kT0 + 3 * day, 1000), cellsBefore);
-        QCOMPARE(QJsonDocument(stats.users(kT0, kT0 + 3 * day, 100)).toJson(), usersBefore);
+        QCOMPARE(stats.users(kT0, kT0 + 3 * day, 100), usersBefore);
         QVERIFY(scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell") < rowsBefore);
         // The two folded days are a segment each (CellRollups), at the day's first hour.
         QCOMPARE(
@@ -310,7 +339,7 @@ private Q_SLOTS:
                                 statuses[random.bounded(statuses.size())], random.bounded(400'000));
         QString error;
         QVERIFY2(writer.write(events, &error), qPrintable(error));
-        const qint64 from = kT0 + 5 * kHour, to = kT0 + 3 * 24 * kHour + 7 * kHour;
+        const qint64 from = kT0 + 5 * kHour, to = kT0 + 3 * (24 * kHour) + 7 * kHour;
         QList<qint64> histogram(LatencyBuckets::upperBoundsUs().size() + 1);
         qint64 inRange = 0, failed = 0;
         QList<qint64> perDay(4);
@@ -324,32 +353,33 @@ private Q_SLOTS:
         }
         QVERIFY(inRange > 0);
         RequestStats stats(m_db->connection(), {});
-        const QJsonObject summary = stats.summary(from, to);
-        const QJsonObject prcpt = summary.value("endpoints").toArray().first().toObject();
-        QCOMPARE(prcpt.value("endpoint").toString(), u"/prcpt"_s);
-        QCOMPARE(qint64(prcpt.value("requests").toDouble()), inRange);
-        QCOMPARE(
-            qint64(prcpt.value("errors").toDouble()),
-            inRange
-                - qint64(std::count_if(events.cbegin(), events.cend(), [&](const RequestEvent &e) {
-                      return e.timeMs >= from && e.timeMs < to && e.route == u"/prcpt"
-                             && e.status == 200;
-                  })));
-        for (const auto &[key, q] : {std::pair("p50_ms", 0.5), {"p95_ms", 0.95}, {"p99_ms", 0.99}})
-            QCOMPARE(prcpt.value(QLatin1String(key)).toDouble(),
+        const StatsSummary summary = stats.summary(from, to);
+        const EndpointLatency prcpt = summary.endpoints.first();
+        QCOMPARE(prcpt.endpoint, u"/prcpt"_s);
+        QCOMPARE(prcpt.requests, inRange);
+        QCOMPARE(prcpt.errors, inRange
+                                   - qint64(std::count_if(
+                                       events.cbegin(), events.cend(), [&](const RequestEvent &e) {
+                                           return e.timeMs >= from && e.timeMs < to
+                                                  && e.route == u"/prcpt" && e.status == 200;
+                                       })));
+        for (const auto &[field, q] : {std::pair(&EndpointLatency::p50Ms, 0.5),
+                                       {&EndpointLatency::p95Ms, 0.95},
+                                       {&EndpointLatency::p99Ms, 0.99}})
+            QCOMPARE(prcpt.*field,
                      std::round(LatencyBuckets::quantileUs(histogram, q) / 10.0) / 100.0);
-        const QJsonArray days = stats.timeline(from, to, 24, "/prcpt");
+        const QList<TimelineBucket> days = stats.timeline(from, to, 24, "/prcpt");
         QCOMPARE(days.size(), 4);
         for (int d = 0; d < 4; ++d)
-            QCOMPARE(qint64(days[d].toObject().value("requests").toDouble()), perDay[d]);
+            QCOMPARE(days[d].requests, perDay[d]);
         qint64 failedInDays = 0;
-        for (const QJsonValue &bucket : days)
-            failedInDays += qint64(bucket.toObject().value("5xx").toDouble());
+        for (const TimelineBucket &bucket : days)
+            failedInDays += bucket.statusCounts[int(StatusClass::ServerError)];
         QCOMPARE(failedInDays, failed);
         // The hourly timeline over the same range adds up to the same days.
         qint64 hourly = 0;
-        for (const QJsonValue &bucket : stats.timeline(from, to, 1, "/prcpt"))
-            hourly += qint64(bucket.toObject().value("requests").toDouble());
+        for (const TimelineBucket &bucket : stats.timeline(from, to, 1, "/prcpt"))
+            hourly += bucket.requests;
         QCOMPARE(hourly, inRange);
     }
 
@@ -372,18 +402,17 @@ private Q_SLOTS:
         QString error;
         QVERIFY(writer.write(events, &error));
         RequestStats stats(m_db->connection(), {});
-        const qint64 from = kT0, to = kT0 + 2 * 24 * kHour + 13 * kHour;
-        auto answers = [&] {
-            return QList<QByteArray>{
-                QJsonDocument(stats.summary(from, to)).toJson(QJsonDocument::Compact),
-                QJsonDocument(stats.timeline(from, to, 1, {})).toJson(QJsonDocument::Compact),
-                QJsonDocument(stats.timeline(from, to, 24, {})).toJson(QJsonDocument::Compact),
-                QJsonDocument(stats.users(from, to, 100)).toJson(QJsonDocument::Compact)};
-        };
-        const QList<QByteArray> before = answers();
+        const qint64 from = kT0, to = kT0 + 2 * (24 * kHour) + 13 * kHour;
+        const StatsSummary summaryBefore = stats.summary(from, to);
+        const QList<TimelineBucket> hoursBefore = stats.timeline(from, to, 1, {});
+        const QList<TimelineBucket> daysBefore = stats.timeline(from, to, 24, {});
+        const QList<UserActivity> usersBefore = stats.users(from, to, 100);
         const QList<CellCount> cellsBefore = stats.busiestCells(from, to, 1000);
-        QVERIFY(writer.compactDays(kT0 + 2 * 24 * kHour + kHour, 7, &error) > 0);
-        QCOMPARE(answers(), before);
+        QVERIFY(writer.compactDays(kT0 + 2 * (24 * kHour) + kHour, 7, &error) > 0);
+        QCOMPARE(stats.summary(from, to), summaryBefore);
+        QCOMPARE(stats.timeline(from, to, 1, {}), hoursBefore);
+        QCOMPARE(stats.timeline(from, to, 24, {}), daysBefore);
+        QCOMPARE(stats.users(from, to, 100), usersBefore);
         QCOMPARE(stats.busiestCells(from, to, 1000), cellsBefore);
     }
 

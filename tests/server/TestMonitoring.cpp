@@ -1,4 +1,5 @@
 #include "MetricsDatabase.h"
+#include "RequestStats.h"
 #include "SandboxThread.h"
 #include "TestSupport.h"
 #include "monitoring/GeographyJson.h"
@@ -233,7 +234,7 @@ private Q_SLOTS:
             HttpClient::request(port, "GET", "/api/v1/stats/summary?from=now-1h").json().object();
         const QJsonArray endpoints = summary.value("endpoints").toArray();
         QJsonObject prcpt;
-        for (const QJsonValue &e : endpoints) {
+        for (const auto &e : endpoints) {
             if (e.toObject().value("endpoint").toString() == u"/prcpt")
                 prcpt = e.toObject();
         }
@@ -254,7 +255,7 @@ private Q_SLOTS:
         const QJsonArray buckets = timeline.value("buckets").toArray();
         QVERIFY(buckets.size() >= 3);
         int requests = 0, ok = 0;
-        for (const QJsonValue &bucket : buckets) {
+        for (const auto &bucket : buckets) {
             requests += bucket.toObject().value("requests").toInt();
             ok += bucket.toObject().value("2xx").toInt();
         }
@@ -328,7 +329,7 @@ private Q_SLOTS:
                  QJsonDocument(QJsonObject{{u"from"_s, from}, {u"to"_s, to}, {u"cells"_s, objects}})
                      .toJson(QJsonDocument::Compact));
         QJsonArray features;
-        for (const QJsonValue &value : std::as_const(objects)) {
+        for (const auto &value : std::as_const(objects)) {
             QJsonObject properties = value.toObject();
             const QJsonObject b = properties.take(u"bounds"_s).toObject();
             const double w = b.value(u"west").toDouble(), e = b.value(u"east").toDouble();

@@ -9,7 +9,7 @@
 
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
-#include "RequestLog.h"
+#include "RequestLogWriter.h"
 #include "ServerThread.h"
 #include "TestSupport.h"
 

@@ -1,0 +1,238 @@
+#include "RequestLogWriter.h"
+
+#include "CellRollups.h"
+#include "MetricsDatabase.h"
+#include "RequestLogShared.h"
+#include "RequestRollups.h"
+#include "SqliteStatement.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace isobar {
+
+using requestlog::exec;
+using requestlog::floorDiv;
+using requestlog::kHourMs;
+
+namespace {
+
+constexpr int kExpireBatch = 5000;
+constexpr qsizetype kRowsPerInsert = 64; // 13 columns each: well under SQLite's 32,766 parameters
+
+// Binds one event's 13 columns from parameter `at` on; `route` is its route in UTF-8.
+void bindEvent(SqliteStatement &raw, int &at, const RequestEvent &event, const QByteArray &route)
+{
+    raw.bind(at++, event.timeMs);
+    raw.bind(at++, event.method);
+    raw.bind(at++, route);
+    raw.bind(at++, qint64(event.status));
+    raw.bind(at++, event.durationUs);
+    raw.bind(at++, event.responseBytes);
+    if (event.subject.isEmpty())
+        raw.bindNull(at++);
+    else
+        raw.bind(at++, event.subject.toUtf8());
+    raw.bind(at++, event.client.toUtf8());
+    if (event.cell) {
+        raw.bind(at++, event.cell->latitude);
+        raw.bind(at++, event.cell->longitude);
+        raw.bind(at++, event.cell->halfLatitude);
+        raw.bind(at++, event.cell->halfLongitude);
+    } else {
+        for (int column = 0; column < 4; ++column)
+            raw.bindNull(at++);
+    }
+    if (event.cacheOutcome.isEmpty())
+        raw.bindNull(at++);
+    else
+        raw.bind(at++, event.cacheOutcome);
+}
+
+} // namespace
+
+RequestLogWriter::RequestLogWriter(QSqlDatabase &db)
+    : m_db(db)
+{}
+
+bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
+{
+    if (events.isEmpty())
+        return true;
+    // Sum in memory first: the transaction then holds the raw rows and a few dozen upserts.
+    RequestRollups rollups;
+    for (const RequestEvent &event : events)
+        rollups.add(event);
+    if (!MetricsDatabase::beginWrite(m_db, error))
+        return false;
+    if (!insertRawRows(events, error) || !rollups.upsertHours(m_db, error)
+        || !rollups.upsertDays(m_db, error)) {
+        m_db.rollback();
+        return false;
+    }
+    if (!m_db.commit()) {
+        *error = m_db.lastError().text();
+        m_db.rollback();
+        return false;
+    }
+    return true;
+}
+
+bool RequestLogWriter::insertRawRows(const QList<RequestEvent> &events, QString *error)
+{
+    // Many rows per statement: per-statement overhead, not the row, dominates SQLite inserts.
+    // The raw rows bind straight to SQLite: one per request served, so their cost is what
+    // capture adds to the server (bench/run-monitoring.sh).
+    const QByteArray columns =
+        "INSERT INTO request_event (time_ms, method, route, status, duration_us, bytes, subject,"
+        " client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache) VALUES ";
+    auto statementFor = [&](qsizetype rows) {
+        QByteArray sql = columns;
+        for (qsizetype i = 0; i < rows; ++i)
+            sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        return std::make_unique<SqliteStatement>(m_db, sql);
+    };
+    QHash<QString, QByteArray> utf8Routes; // a batch has a handful of distinct routes
+    std::unique_ptr<SqliteStatement> full;
+    for (qsizetype first = 0; first < events.size(); first += kRowsPerInsert) {
+        const qsizetype rows = std::min<qsizetype>(kRowsPerInsert, events.size() - first);
+        std::unique_ptr<SqliteStatement> partial;
+        if (rows == kRowsPerInsert && !full)
+            full = statementFor(rows);
+        else if (rows < kRowsPerInsert)
+            partial = statementFor(rows);
+        SqliteStatement &raw = rows == kRowsPerInsert ? *full : *partial;
+        if (!raw.isValid()) {
+            *error = raw.error();
+            return false;
+        }
+        int at = 1;
+        for (qsizetype i = first; i < first + rows; ++i) {
+            const RequestEvent &event = events[i];
+            QByteArray &route = utf8Routes[event.route];
+            if (route.isEmpty())
+                route = event.route.toUtf8();
+            bindEvent(raw, at, event, route);
+        }
+        if (!raw.execute()) {
+            *error = raw.error();
+            return false;
+        }
+    }
+    return true;
+}
+
+qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error)
+{
+    const qint64 rollupDay = floorDiv(rollupBeforeMs, 24 * kHourMs);
+    qint64 deleted = 0;
+    // WITHOUT ROWID tables have no rowid to batch on; their rows are few (one per hour and
+    // key), so one statement each is short. Raw events are many: those go in batches.
+    QSqlQuery query(m_db);
+    for (;;) {
+        query.prepare(
+            u"DELETE FROM request_event WHERE id IN"
+            " (SELECT id FROM request_event WHERE time_ms < ? ORDER BY time_ms LIMIT %1)"_s.arg(
+                kExpireBatch));
+        query.addBindValue(rawBeforeMs);
+        if (!exec(query, error))
+            return -1;
+        const int rows = query.numRowsAffected();
+        deleted += rows;
+        if (rows < kExpireBatch)
+            break;
+    }
+    for (const auto &[table, time, before] : {std::tuple("rollup_endpoint", "hour", rollupDay * 24),
+                                              std::tuple("rollup_latency", "hour", rollupDay * 24),
+                                              std::tuple("rollup_cell", "hour", rollupDay * 24),
+                                              std::tuple("rollup_subject", "hour", rollupDay * 24),
+                                              std::tuple("rollup_endpoint_day", "day", rollupDay),
+                                              std::tuple("rollup_latency_day", "day", rollupDay)}) {
+        query.prepare(
+            u"DELETE FROM %1 WHERE %2 < ?"_s.arg(QLatin1String(table), QLatin1String(time)));
+        query.addBindValue(before);
+        if (!exec(query, error))
+            return -1;
+        deleted += query.numRowsAffected();
+    }
+    const qint64 cells = CellRollups(m_db).expire(rollupDay * 24, error);
+    return cells < 0 ? -1 : deleted + cells;
+}
+
+qint64 RequestLogWriter::sealCellHours(qint64 beforeMs, int maxHours, QString *error)
+{
+    return CellRollups(m_db).sealHoursBefore(floorDiv(beforeMs, kHourMs), maxHours, error);
+}
+
+qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString *error)
+{
+    // Subjects are folded in place; cells are folded with their sealed segments.
+    struct Fold {
+        const char *table;
+        const char *keys;   // grouped on
+        const char *values; // aggregated, in column order after the keys
+        const char *update; // how a row already at the day's first hour absorbs the rest
+    };
+    static const Fold kFolds[] = {
+        {"rollup_subject", "subject", "sum(requests), sum(errors), min(first_ms), max(last_ms)",
+         "requests = requests + excluded.requests, errors = errors + excluded.errors,"
+         " first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"},
+    };
+    const qint64 lastDay = beforeMs / (24 * kHourMs) - 1; // whole days only
+    qint64 removed = 0;
+    QSqlQuery query(m_db);
+    // One day's folds, in the caller's transaction; false with `dayError` set on a failure.
+    auto foldDay = [&](qint64 first, qint64 *dayRemoved, QString *dayError) {
+        for (const Fold &fold : kFolds) {
+            query.prepare(u"INSERT INTO %1 SELECT ?, %2, %3 FROM %1 WHERE hour > ? AND hour < ?"
+                          " GROUP BY %2 ON CONFLICT DO UPDATE SET %4"_s.arg(
+                              QLatin1String(fold.table), QLatin1String(fold.keys),
+                              QLatin1String(fold.values), QLatin1String(fold.update)));
+            query.addBindValue(first);
+            query.addBindValue(first);
+            query.addBindValue(first + 24);
+            if (!exec(query, dayError))
+                return false;
+            query.prepare(
+                u"DELETE FROM %1 WHERE hour > ? AND hour < ?"_s.arg(QLatin1String(fold.table)));
+            query.addBindValue(first);
+            query.addBindValue(first + 24);
+            if (!exec(query, dayError))
+                return false;
+            *dayRemoved += query.numRowsAffected();
+        }
+        const qint64 cells = CellRollups(m_db).fold(first, 24, dayError);
+        if (cells < 0)
+            return false;
+        *dayRemoved += cells;
+        return true;
+    };
+    QString firstError;
+    for (qint64 day = lastDay - lookbackDays + 1; day <= lastDay; ++day) {
+        // One transaction per day, so the writer's batches are never held up for long; a day
+        // that cannot be folded is left as it is and the others still are.
+        qint64 dayRemoved = 0;
+        QString dayError;
+        if (MetricsDatabase::beginWrite(m_db, &dayError)) {
+            if (!foldDay(day * 24, &dayRemoved, &dayError)) {
+                m_db.rollback();
+            } else if (!m_db.commit()) {
+                dayError = m_db.lastError().text();
+                m_db.rollback();
+            } else {
+                removed += dayRemoved;
+            }
+        }
+        if (firstError.isEmpty() && !dayError.isEmpty())
+            firstError = dayError;
+    }
+    if (firstError.isEmpty())
+        return removed;
+    *error = firstError;
+    return -1;
+}
+
+} // namespace isobar

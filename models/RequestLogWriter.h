@@ -1,0 +1,45 @@
+#pragma once
+
+#include "RequestEvent.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+namespace isobar {
+
+// Writes batches of events: the raw rows and, in the same transaction, the roll-ups they add to:
+// hourly ones, and day ones of endpoints and latency so that summaries over weeks read a row per
+// day and key, not 24. One writer connection; the caller decides when (batches, a background
+// thread).
+class RequestLogWriter
+{
+public:
+    explicit RequestLogWriter(QSqlDatabase &db);
+
+    bool write(const QList<RequestEvent> &events, QString *error);
+    // Deletes raw events before `rawBeforeMs` and roll-ups of the whole days before
+    // `rollupBeforeMs` (hour and day roll-ups then always cover the same days), in small
+    // transactions so other writers get their turn. Returns the rows deleted.
+    qint64 expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error);
+    // Folds the per-cell and per-subject hours of each whole day before `beforeMs` (looking back
+    // `lookbackDays`) into the day's first hour: one row per subject, one segment for all cells
+    // (CellRollups). Those two roll-ups are the high-cardinality ones: a day of worldwide
+    // traffic leaves ~24x fewer rows, so stats over weeks read days, not hours. Older data thus
+    // has day resolution. Returns the rows and segments it folded; -1 with `error` when a day
+    // could not be folded (that day is left as it was, the others are folded).
+    qint64 compactDays(qint64 beforeMs, int lookbackDays, QString *error);
+    // Seals the per-cell rows of the oldest `maxHours` hours before the one holding `beforeMs`
+    // into packed segments (CellRollups), so geography over weeks reads a few dozen rows.
+    // Returns the hours it took up (fewer than `maxHours`: all are); `error` names an hour that
+    // could not be sealed.
+    qint64 sealCellHours(qint64 beforeMs, int maxHours, QString *error);
+
+private:
+    // One row per event into request_event, in the caller's transaction.
+    bool insertRawRows(const QList<RequestEvent> &events, QString *error);
+
+    QSqlDatabase &m_db;
+};
+
+} // namespace isobar

@@ -1,0 +1,157 @@
+#include "RequestRollups.h"
+
+#include "LatencyBuckets.h"
+#include "RequestLogShared.h"
+
+#include <QVariant>
+
+using namespace Qt::StringLiterals;
+
+namespace isobar {
+
+using requestlog::exec;
+using requestlog::kHourMs;
+
+void RequestRollups::add(const RequestEvent &event)
+{
+    const qint64 hour = event.timeMs / kHourMs;
+    EndpointSums &sums = m_endpoints[EndpointKey{hour, event.route, event.method, event.status}];
+    ++sums.requests;
+    sums.durationUs += event.durationUs;
+    sums.bytes += event.responseBytes;
+    LatencyBuckets::add(m_latency[{hour, event.route}], LatencyBuckets::bucketOf(event.durationUs),
+                        1);
+    if (event.cell) {
+        CellSums &cell = m_cells[{hour, {event.cell->latitude, event.cell->longitude}}];
+        cell.bounds = *event.cell;
+        ++cell.requests;
+        cell.hits += event.cacheOutcome == "hit";
+        cell.misses += event.cacheOutcome == "miss";
+        cell.stale += event.cacheOutcome == "stale";
+    }
+    if (!event.subject.isEmpty()) {
+        SubjectSums &subject = m_subjects[{hour, event.subject}];
+        subject.firstMs =
+            subject.requests == 0 ? event.timeMs : std::min(subject.firstMs, event.timeMs);
+        subject.lastMs = std::max(subject.lastMs, event.timeMs);
+        ++subject.requests;
+        subject.errors += event.status >= 400;
+    }
+}
+
+bool RequestRollups::upsertHours(QSqlDatabase &db, QString *error) const
+{
+    return upsertEndpoints(db, m_endpoints, "rollup_endpoint", "hour", error)
+           && upsertLatency(db, m_latency, "rollup_latency", "hour", error)
+           && upsertCells(db, error) && upsertSubjects(db, error);
+}
+
+bool RequestRollups::upsertDays(QSqlDatabase &db, QString *error) const
+{
+    // The same sums keyed by day (hour / 24, UTC days).
+    QHash<EndpointKey, EndpointSums> endpointDays;
+    for (auto it = m_endpoints.cbegin(); it != m_endpoints.cend(); ++it) {
+        EndpointKey day = it.key();
+        day.time /= 24;
+        EndpointSums &sums = endpointDays[day];
+        sums.requests += it->requests;
+        sums.durationUs += it->durationUs;
+        sums.bytes += it->bytes;
+    }
+    Histograms latencyDays;
+    for (auto it = m_latency.cbegin(); it != m_latency.cend(); ++it) {
+        QList<qint64> &histogram = latencyDays[{it.key().first / 24, it.key().second}];
+        for (int bucket = 0; bucket < it->size(); ++bucket)
+            LatencyBuckets::add(histogram, bucket, it->at(bucket));
+    }
+    return upsertEndpoints(db, endpointDays, "rollup_endpoint_day", "day", error)
+           && upsertLatency(db, latencyDays, "rollup_latency_day", "day", error);
+}
+
+bool RequestRollups::upsertEndpoints(QSqlDatabase &db, const QHash<EndpointKey, EndpointSums> &sums,
+                                     const char *table, const char *timeColumn, QString *error)
+{
+    QSqlQuery endpoint(db);
+    endpoint.prepare(
+        u"INSERT INTO %1 (%2, route, method, status, requests, duration_us, bytes)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
+        " requests = requests + excluded.requests,"
+        " duration_us = duration_us + excluded.duration_us,"
+        " bytes = bytes + excluded.bytes"_s.arg(QLatin1String(table), QLatin1String(timeColumn)));
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
+        for (const QVariant &value :
+             {QVariant(it.key().time), QVariant(it.key().route),
+              QVariant(QString::fromLatin1(it.key().method)), QVariant(it.key().status),
+              QVariant(it->requests), QVariant(it->durationUs), QVariant(it->bytes)})
+            endpoint.addBindValue(value);
+        if (!exec(endpoint, error))
+            return false;
+    }
+    return true;
+}
+
+bool RequestRollups::upsertLatency(QSqlDatabase &db, const Histograms &histograms,
+                                   const char *table, const char *timeColumn, QString *error)
+{
+    QSqlQuery histogram(db);
+    histogram.prepare(u"INSERT INTO %1 (%2, route, bucket, requests) VALUES (?,?,?,?)"
+                      " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests"_s.arg(
+                          QLatin1String(table), QLatin1String(timeColumn)));
+    for (auto it = histograms.cbegin(); it != histograms.cend(); ++it) {
+        for (int bucket = 0; bucket < it->size(); ++bucket) {
+            if (it->at(bucket) == 0)
+                continue;
+            histogram.addBindValue(it.key().first);
+            histogram.addBindValue(it.key().second);
+            histogram.addBindValue(bucket);
+            histogram.addBindValue(it->at(bucket));
+            if (!exec(histogram, error))
+                return false;
+        }
+    }
+    return true;
+}
+
+bool RequestRollups::upsertCells(QSqlDatabase &db, QString *error) const
+{
+    QSqlQuery cell(db);
+    cell.prepare(u"INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat, "
+                 "half_lon, requests, hits, misses, stale)"
+                 " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET requests = "
+                 "requests + excluded.requests,"
+                 " hits = hits + excluded.hits, misses = misses + excluded.misses, "
+                 "stale = stale + excluded.stale"_s);
+    for (auto it = m_cells.cbegin(); it != m_cells.cend(); ++it) {
+        for (const QVariant &value :
+             {QVariant(it.key().first), QVariant(it->bounds.latitude),
+              QVariant(it->bounds.longitude), QVariant(it->bounds.halfLatitude),
+              QVariant(it->bounds.halfLongitude), QVariant(it->requests), QVariant(it->hits),
+              QVariant(it->misses), QVariant(it->stale)})
+            cell.addBindValue(value);
+        if (!exec(cell, error))
+            return false;
+    }
+    return true;
+}
+
+bool RequestRollups::upsertSubjects(QSqlDatabase &db, QString *error) const
+{
+    QSqlQuery subject(db);
+    subject.prepare(
+        u"INSERT INTO rollup_subject (hour, subject, requests, errors, first_ms, last_ms) VALUES "
+        "(?,?,?,?,?,?)"
+        " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + "
+        "excluded.errors,"
+        " first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"_s);
+    for (auto it = m_subjects.cbegin(); it != m_subjects.cend(); ++it) {
+        for (const QVariant &value :
+             {QVariant(it.key().first), QVariant(it.key().second), QVariant(it->requests),
+              QVariant(it->errors), QVariant(it->firstMs), QVariant(it->lastMs)})
+            subject.addBindValue(value);
+        if (!exec(subject, error))
+            return false;
+    }
+    return true;
+}
+
+} // namespace isobar

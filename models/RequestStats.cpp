@@ -1,0 +1,352 @@
+#include "RequestStats.h"
+
+#include "CellRollups.h"
+#include "LatencyBuckets.h"
+#include "RequestLogShared.h"
+#include "SqliteStatement.h"
+#include "StoreError.h"
+
+#include <QHash>
+#include <QLoggingCategory>
+#include <QMap>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace isobar {
+
+using requestlog::floorDiv;
+using requestlog::kHourMs;
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcRequestStats, "isobar.monitoring")
+
+double roundTo(double value, int decimals)
+{
+    const double scale = std::pow(10.0, decimals);
+    return std::round(value * scale) / scale;
+}
+
+// Percentiles in ms to 2 decimals: the histogram is no finer.
+double quantileMs(const QList<qint64> &histogram, double q)
+{
+    return roundTo(LatencyBuckets::quantileUs(histogram, q) / 1000.0, 2);
+}
+
+// [from, to) as whole hours.
+std::pair<qint64, qint64> hourRange(qint64 fromMs, qint64 toMs)
+{
+    const qint64 first = floorDiv(fromMs, kHourMs);
+    const qint64 last = floorDiv(std::max(toMs, fromMs + 1) - 1, kHourMs);
+    return {first, last};
+}
+
+// A range of whole hours by where its sums are read: the whole days inside it from a day
+// roll-up, the hours before the first and after the last whole day from the hourly one. An
+// empty span has first > last.
+struct RangeParts {
+    std::pair<qint64, qint64> days{1, 0};
+    std::array<std::pair<qint64, qint64>, 2> hourSpans{{{1, 0}, {1, 0}}};
+};
+
+RangeParts splitRange(qint64 firstHour, qint64 lastHour, bool useDays)
+{
+    RangeParts parts;
+    const qint64 firstDay = floorDiv(firstHour + 23, 24);
+    const qint64 lastDay = floorDiv(lastHour + 1, 24) - 1;
+    if (!useDays || firstDay > lastDay) {
+        parts.hourSpans[0] = {firstHour, lastHour};
+        return parts;
+    }
+    parts.days = {firstDay, lastDay};
+    parts.hourSpans = {{{firstHour, firstDay * 24 - 1}, {(lastDay + 1) * 24, lastHour}}};
+    return parts;
+}
+
+// Runs `hourSql` over the range's hour spans and `daySql` over its whole days (each with the
+// first and last hour or day as parameters 1 and 2, and `route`, when not empty, as 3), handing
+// every row to `row`. False with `error` set if SQLite refused.
+template <typename Row>
+bool scan(QSqlDatabase &db, const RangeParts &parts, const QByteArray &hourSql,
+          const QByteArray &daySql, const QByteArray &route, Row row, QString *error)
+{
+    auto run = [&](const QByteArray &sql, std::pair<qint64, qint64> span) {
+        if (span.first > span.second)
+            return true;
+        SqliteStatement statement(db, sql);
+        if (!statement.isValid()) {
+            *error = statement.error();
+            return false;
+        }
+        statement.bind(1, span.first);
+        statement.bind(2, span.second);
+        if (!route.isEmpty())
+            statement.bind(3, route);
+        while (statement.next())
+            row(statement);
+        *error = statement.error();
+        return error->isEmpty();
+    };
+    return run(daySql, parts.days) && run(hourSql, parts.hourSpans[0])
+           && run(hourSql, parts.hourSpans[1]);
+}
+
+// Holds one read transaction over a stats call, so that its counts and its latency histograms
+// come from the same snapshot while the writer commits batches. Leaves a transaction the caller
+// already holds alone.
+class ReadSnapshot
+{
+public:
+    explicit ReadSnapshot(QSqlDatabase &db)
+        : m_db(db)
+        , m_own(db.transaction())
+    {}
+    ~ReadSnapshot()
+    {
+        if (m_own)
+            m_db.commit();
+    }
+    ReadSnapshot(const ReadSnapshot &) = delete;
+    ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+private:
+    QSqlDatabase &m_db;
+    bool m_own;
+};
+
+// Stats that would be computed from part of the rows are not given (StoreError).
+[[noreturn]] void failScan(const char *what, const QString &error)
+{
+    qCWarning(lcRequestStats).noquote()
+        << "event=stats_query_failed stats=" << what << " error=" << error;
+    throw StoreError(error);
+}
+
+struct EndpointSums {
+    qint64 requests = 0, errors = 0;
+};
+using EndpointTotals = QHash<std::pair<QByteArray, QByteArray>, EndpointSums>; // (method, route)
+using RouteHistograms = QHash<QByteArray, QList<qint64>>;
+
+// Requests and errors per endpoint over the range; `classes` gets the counts per status class.
+EndpointTotals readEndpointTotals(QSqlDatabase &db, const RangeParts &parts, StatusCounts *classes)
+{
+    EndpointTotals sums;
+    QString error;
+    const bool read = scan(
+        db, parts,
+        "SELECT method, route, status, requests FROM rollup_endpoint"
+        " WHERE hour BETWEEN ? AND ?",
+        "SELECT method, route, status, requests FROM rollup_endpoint_day WHERE day BETWEEN ? AND ?",
+        {},
+        [&](const SqliteStatement &row) {
+            EndpointSums &endpoint =
+                sums[{row.utf8At(0).toByteArray(), row.utf8At(1).toByteArray()}];
+            const StatusClass statusClass = statusClassOf(row.int64At(2));
+            const qint64 count = row.int64At(3);
+            (*classes)[int(statusClass)] += count;
+            endpoint.requests += count;
+            if (statusClass == StatusClass::ClientError || statusClass == StatusClass::ServerError)
+                endpoint.errors += count;
+        },
+        &error);
+    if (!read)
+        failScan("summary", error);
+    return sums;
+}
+
+// Latency is kept per route (all methods): most routes have one method.
+RouteHistograms readRouteHistograms(QSqlDatabase &db, const RangeParts &parts)
+{
+    RouteHistograms histograms;
+    QString error;
+    const bool read = scan(
+        db, parts, "SELECT route, bucket, requests FROM rollup_latency WHERE hour BETWEEN ? AND ?",
+        "SELECT route, bucket, requests FROM rollup_latency_day WHERE day BETWEEN ? AND ?", {},
+        [&](const SqliteStatement &row) {
+            LatencyBuckets::add(histograms[row.utf8At(0).toByteArray()], row.int64At(1),
+                                row.int64At(2));
+        },
+        &error);
+    if (!read)
+        failScan("summary", error);
+    return histograms;
+}
+
+// The endpoints sorted by "METHOD route", each measured against the objective: its route's p95
+// within it, and the share of the route's requests over it.
+QList<EndpointLatency> endpointLatencies(const EndpointTotals &sums,
+                                         const RouteHistograms &histograms, qint64 objectiveUs)
+{
+    QMap<QString, std::pair<QByteArray, EndpointSums>> sorted; // "GET /path" -> (route, sums)
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it)
+        sorted.insert(QString::fromUtf8(it.key().first + ' ' + it.key().second),
+                      {it.key().second, it.value()});
+    QList<EndpointLatency> endpoints;
+    endpoints.reserve(sorted.size());
+    for (auto it = sorted.cbegin(); it != sorted.cend(); ++it) {
+        const QList<qint64> histogram = histograms.value(it->first);
+        qint64 routeRequests = 0;
+        for (qint64 count : histogram)
+            routeRequests += count;
+        const double over = routeRequests ? LatencyBuckets::countAboveUs(histogram, objectiveUs)
+                                                / double(routeRequests)
+                                          : 0;
+        endpoints.append(EndpointLatency{
+            it.key().section(u' ', 0, 0),
+            QString::fromUtf8(it->first),
+            it->second.requests,
+            it->second.errors,
+            quantileMs(histogram, 0.50),
+            quantileMs(histogram, 0.95),
+            quantileMs(histogram, 0.99),
+            roundTo(over, 4),
+            LatencyBuckets::quantileUs(histogram, 0.95) <= double(objectiveUs),
+        });
+    }
+    return endpoints;
+}
+
+struct SubjectSums {
+    qint64 requests = 0, errors = 0, firstMs = 0, lastMs = 0;
+};
+
+} // namespace
+
+RequestStats::RequestStats(QSqlDatabase &db, Options options)
+    : m_db(db)
+    , m_options(options)
+{}
+
+StatsSummary RequestStats::summary(qint64 fromMs, qint64 toMs)
+{
+    const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
+    const RangeParts parts = splitRange(firstHour, lastHour, true);
+    const ReadSnapshot snapshot(m_db);
+    StatsSummary summary;
+    summary.fromMs = firstHour * kHourMs;
+    summary.toMs = (lastHour + 1) * kHourMs;
+    const EndpointTotals sums = readEndpointTotals(m_db, parts, &summary.statusCounts);
+    const RouteHistograms histograms = readRouteHistograms(m_db, parts);
+    for (qint64 count : summary.statusCounts)
+        summary.requests += count;
+    for (int c = 0; c < kStatusClassCount; ++c)
+        summary.statusRatios[c] =
+            summary.requests
+                ? roundTo(double(summary.statusCounts[c]) / double(summary.requests), 4)
+                : 0.0;
+    // The no-go rule reads the ratio as reported (4 decimals), so the flag and the figure shown
+    // beside it never disagree.
+    summary.noGo = summary.requests > 0 && summary.successRatio() < m_options.noGoSuccessRatio;
+    summary.noGoThreshold = m_options.noGoSuccessRatio;
+    summary.objectiveMs = double(m_options.objectiveUs) / 1000.0;
+    summary.endpoints = endpointLatencies(sums, histograms, m_options.objectiveUs);
+    return summary;
+}
+
+QList<TimelineBucket> RequestStats::timeline(qint64 fromMs, qint64 toMs, int bucketHours,
+                                             const QString &route)
+{
+    const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
+    // Day rows fit only buckets of whole days; hourly buckets read the hours.
+    const RangeParts parts = splitRange(firstHour, lastHour, bucketHours % 24 == 0);
+    const ReadSnapshot snapshot(m_db);
+    const qint64 firstBucket = floorDiv(firstHour, bucketHours);
+    const qint64 lastBucket = floorDiv(lastHour, bucketHours);
+    // Every bucket in the range appears, empty ones with zeros, so a chart has no gaps.
+    QList<TimelineBucket> buckets(lastBucket - firstBucket + 1);
+    std::vector<QList<qint64>> histograms(size_t(buckets.size()));
+    // Both roll-ups are read the same way: the hour (a day's first hour for day rows), one
+    // column, requests.
+    const QByteArray routeFilter = route.isEmpty() ? QByteArray() : " AND route = ?";
+    auto select = [&](const char *column, const char *table, auto add) {
+        QString error;
+        const QByteArray hourSql = QByteArray("SELECT hour, ") + column + ", requests FROM " + table
+                                   + " WHERE hour BETWEEN ? AND ?" + routeFilter;
+        const QByteArray daySql = QByteArray("SELECT day * 24, ") + column + ", requests FROM "
+                                  + table + "_day WHERE day BETWEEN ? AND ?" + routeFilter;
+        const bool read = scan(
+            m_db, parts, hourSql, daySql, route.toUtf8(),
+            [&](const SqliteStatement &row) {
+                add(qsizetype(floorDiv(row.int64At(0), bucketHours) - firstBucket), row.int64At(1),
+                    row.int64At(2));
+            },
+            &error);
+        if (!read)
+            failScan("timeline", error);
+    };
+    select("status", "rollup_endpoint", [&](qsizetype at, qint64 status, qint64 requests) {
+        buckets[at].statusCounts[int(statusClassOf(status))] += requests;
+        buckets[at].requests += requests;
+    });
+    select("bucket", "rollup_latency", [&](qsizetype at, qint64 bucket, qint64 requests) {
+        LatencyBuckets::add(histograms[size_t(at)], bucket, requests);
+    });
+    for (qsizetype at = 0; at < buckets.size(); ++at) {
+        TimelineBucket &bucket = buckets[at];
+        bucket.startMs = (firstBucket + at) * bucketHours * kHourMs;
+        bucket.p50Ms = quantileMs(histograms[size_t(at)], 0.50);
+        bucket.p95Ms = quantileMs(histograms[size_t(at)], 0.95);
+        bucket.p99Ms = quantileMs(histograms[size_t(at)], 0.99);
+    }
+    return buckets;
+}
+
+QList<CellCount> RequestStats::busiestCells(qint64 fromMs, qint64 toMs, int limit)
+{
+    const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
+    const ReadSnapshot snapshot(m_db);
+    QString problem;
+    QList<CellCount> cells = CellRollups(m_db).busiest(firstHour, lastHour, limit, &problem);
+    if (!problem.isEmpty()) // a broken segment left out: the rest still answers
+        qCWarning(lcRequestStats).noquote()
+            << "event=stats_segment_skipped stats=geography problem=" << problem;
+    return cells;
+}
+
+QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
+{
+    const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
+    // Subjects have no day table either: their old hours are folded like the cells'.
+    QHash<QByteArray, SubjectSums> sums;
+    QString error;
+    const bool read = scan(
+        m_db, splitRange(firstHour, lastHour, false),
+        "SELECT subject, requests, errors, first_ms, last_ms FROM rollup_subject"
+        " WHERE hour BETWEEN ? AND ?",
+        {}, {},
+        [&](const SqliteStatement &row) {
+            SubjectSums &subject = sums[row.utf8At(0).toByteArray()];
+            subject.firstMs =
+                subject.requests ? std::min(subject.firstMs, row.int64At(3)) : row.int64At(3);
+            subject.lastMs = std::max(subject.lastMs, row.int64At(4));
+            subject.requests += row.int64At(1);
+            subject.errors += row.int64At(2);
+        },
+        &error);
+    if (!read)
+        failScan("users", error);
+    std::vector<std::pair<QByteArray, SubjectSums>> ranked;
+    ranked.reserve(size_t(sums.size()));
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it)
+        ranked.emplace_back(it.key(), it.value());
+    // Busiest first, then by name in SQLite's binary (UTF-8 byte) order.
+    const auto busier = [](const auto &a, const auto &b) {
+        return a.second.requests != b.second.requests ? a.second.requests > b.second.requests
+                                                      : a.first < b.first;
+    };
+    const size_t kept = std::min(size_t(std::max(limit, 0)), ranked.size());
+    std::partial_sort(ranked.begin(), ranked.begin() + ptrdiff_t(kept), ranked.end(), busier);
+    QList<UserActivity> users;
+    users.reserve(qsizetype(kept));
+    for (size_t i = 0; i < kept; ++i) {
+        const auto &[subject, totals] = ranked[i];
+        users.append(UserActivity{QString::fromUtf8(subject), totals.requests, totals.errors,
+                                  totals.firstMs, totals.lastMs});
+    }
+    return users;
+}
+
+} // namespace isobar

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "CellCount.h"
+#include "StatsSummary.h"
+#include "TimelineBucket.h"
+#include "UserActivity.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+namespace isobar {
+
+// Reads the roll-ups for the stats API. Times in ms since the epoch; ranges are [from, to),
+// widened to whole hours (the roll-ups' resolution). The whole days inside a range are read from
+// the day roll-ups, its partial first and last days from the hours. Rows are streamed in primary
+// key order and summed here: no sort in SQLite, no QVariant per value. Reads that fail throw
+// StoreError: stats computed from part of the rows are not given.
+class RequestStats
+{
+public:
+    struct Options {
+        double noGoSuccessRatio = 0.8; // below this share of 2xx the service is a no-go
+        qint64 objectiveUs = 200'000;  // the response-time objective per endpoint
+    };
+
+    RequestStats(QSqlDatabase &db, Options options);
+
+    StatsSummary summary(qint64 fromMs, qint64 toMs);
+    // Every bucket of `bucketHours` hours in the range, empty ones included; `route` (when not
+    // empty) keeps one route's requests.
+    QList<TimelineBucket> timeline(qint64 fromMs, qint64 toMs, int bucketHours,
+                                   const QString &route);
+    // The `limit` busiest cells, busiest first (then by latitude and longitude).
+    QList<CellCount> busiestCells(qint64 fromMs, qint64 toMs, int limit);
+    // The `limit` busiest token subjects, busiest first (then by name).
+    QList<UserActivity> users(qint64 fromMs, qint64 toMs, int limit);
+
+private:
+    QSqlDatabase &m_db;
+    Options m_options;
+};
+
+} // namespace isobar
