@@ -7,6 +7,7 @@
 
 #include <QLoggingCategory>
 #include <QThread>
+#include <QThreadStorage>
 
 using namespace Qt::StringLiterals;
 
@@ -21,7 +22,10 @@ struct ReadContext {
     MetricsDatabase database;
     std::unique_ptr<MetricsQuery> query;
 };
-thread_local std::unique_ptr<ReadContext> t_context;
+// Deleted as its thread finishes, before QThread::wait() returns (QThreadStorage), so before
+// the pool's owner goes on, and the process perhaps exits. A thread_local would be destroyed
+// after that, racing Qt SQL's own teardown at exit: isobar serve crashed on stop that way.
+QThreadStorage<ReadContext *> t_context;
 
 // Never an empty answer from a store that cannot be read: clients must be able to tell.
 HttpResponse storeUnavailable(const QString &why)
@@ -34,17 +38,19 @@ HttpResponse storeUnavailable(const QString &why)
 
 MetricsQuery *threadQuery(const QString &path)
 {
-    if (t_context && t_context->database.path() == path && t_context->database.isOpen())
-        return t_context->query.get();
-    t_context = std::make_unique<ReadContext>();
-    if (!t_context->database.open(path, MetricsDatabase::Mode::ReadOnly)) {
+    if (ReadContext *known = t_context.hasLocalData() ? t_context.localData() : nullptr;
+        known && known->database.path() == path && known->database.isOpen())
+        return known->query.get();
+    auto *context = new ReadContext;
+    t_context.setLocalData(context); // deletes the thread's previous one
+    if (!context->database.open(path, MetricsDatabase::Mode::ReadOnly)) {
         qCWarning(lcQuery).noquote()
-            << "event=read_connection_failed error=" << t_context->database.errorString();
-        t_context.reset();
+            << "event=read_connection_failed error=" << context->database.errorString();
+        t_context.setLocalData(nullptr);
         return nullptr;
     }
-    t_context->query = std::make_unique<MetricsQuery>(t_context->database.connection());
-    return t_context->query.get();
+    context->query = std::make_unique<MetricsQuery>(context->database.connection());
+    return context->query.get();
 }
 
 } // namespace
@@ -106,7 +112,7 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
 
 void QueryRunner::reopenThreadConnection()
 {
-    t_context.reset();
+    t_context.setLocalData(nullptr);
 }
 
 QFuture<HttpResponse> QueryRunner::run(Work work)
