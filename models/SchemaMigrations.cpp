@@ -186,6 +186,14 @@ bool execAll(QSqlQuery &query, const QStringList &statements, const Migration &m
     return true;
 }
 
+bool commit(QSqlDatabase &db, QString *error)
+{
+    if (db.commit())
+        return true;
+    *error = db.lastError().text();
+    return false;
+}
+
 bool refuseNewer(int current, QSqlDatabase &db, QString *error)
 {
     if (current < 0) {
@@ -215,10 +223,8 @@ bool migrateSqlite(QSqlDatabase &db, QString *error, int current, int targetVers
             db.rollback();
             return false;
         }
-        if (!db.commit()) {
-            *error = db.lastError().text();
+        if (!commit(db, error))
             return false;
-        }
     }
     return true;
 }
@@ -260,11 +266,7 @@ bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)
         if (!execAll(query, statements, migration, error))
             return fail(*error);
     }
-    if (!db.commit()) {
-        *error = db.lastError().text();
-        return false;
-    }
-    return true;
+    return commit(db, error);
 }
 
 } // namespace

@@ -327,46 +327,46 @@ QString ApiServer::url() const
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
-    router.add(
-        "GET", u"/health"_s, u"Liveness, version and store status"_s,
-        [this](const HttpRequest &, const RouteParams &) {
-            const QString upstream = m_upstream->health();
-            const QJsonObject auth = authHealth();
-            const QJsonObject cache = fleetHealth();
-            QJsonObject requestLog{{u"status"_s, m_recorder ? u"on"_s : u"off"_s}};
-            if (!m_requestLogOff.isEmpty())
-                requestLog.insert(u"reason"_s, m_requestLogOff);
-            return m_runner->run([upstream, auth, cache, requestLog](MetricsQuery &query) {
-                QJsonObject database{{u"status"_s, u"ok"_s},
-                                     {u"schema_version"_s, SchemaMigrations::latestVersion()}};
-                bool storeOk = true;
-                try {
-                    query.checkReadable();
-                } catch (const StoreError &error) {
-                    // Answered here in /health's own shape; the pool still opens a fresh
-                    // connection next time, as for any other failed read.
-                    QueryRunner::reopenThreadConnection();
-                    storeOk = false;
-                    database.insert(u"status"_s, u"unavailable"_s);
-                    database.insert(u"error"_s, error.reason());
-                }
-                return HttpResponse::json(
-                    QJsonObject{
-                        // Without Redis the replica still answers (from its own cache): degraded
-                        // but alive, so an orchestrator leaves it running.
-                        {u"status"_s, storeOk && cache.value(u"redis").toString() != u"unavailable"
-                                          ? u"ok"_s
-                                          : u"degraded"_s},
-                        {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)},
-                        {u"database"_s, database},
-                        {u"upstream"_s, QJsonObject{{u"accuweather"_s, upstream}}},
-                        {u"auth"_s, auth},
-                        {u"cache"_s, cache},
-                        {u"request_log"_s, requestLog},
-                    },
-                    storeOk ? 200 : 503);
-            });
-        });
+    router.add("GET", u"/health"_s, u"Liveness, version and store status"_s,
+               [this](const HttpRequest &, const RouteParams &) {
+                   const QString upstream = m_upstream->health();
+                   const QJsonObject auth = authHealth();
+                   const QJsonObject cache = fleetHealth();
+                   // Without Redis the replica still answers (from its own cache): degraded but
+                   // alive, so an orchestrator leaves it running.
+                   const bool fleetDown = m_redis && !m_redis->isConnected();
+                   QJsonObject requestLog{{u"status"_s, m_recorder ? u"on"_s : u"off"_s}};
+                   if (!m_requestLogOff.isEmpty())
+                       requestLog.insert(u"reason"_s, m_requestLogOff);
+                   return m_runner->run(
+                       [upstream, auth, cache, requestLog, fleetDown](MetricsQuery &query) {
+                           QJsonObject database{
+                               {u"status"_s, u"ok"_s},
+                               {u"schema_version"_s, SchemaMigrations::latestVersion()}};
+                           bool storeOk = true;
+                           try {
+                               query.checkReadable();
+                           } catch (const StoreError &error) {
+                               // Answered here in /health's own shape; the pool still opens a fresh
+                               // connection next time, as for any other failed read.
+                               QueryRunner::reopenThreadConnection();
+                               storeOk = false;
+                               database.insert(u"status"_s, u"unavailable"_s);
+                               database.insert(u"error"_s, error.reason());
+                           }
+                           return HttpResponse::json(
+                               QJsonObject{
+                                   {u"status"_s, storeOk && !fleetDown ? u"ok"_s : u"degraded"_s},
+                                   {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)},
+                                   {u"database"_s, database},
+                                   {u"upstream"_s, QJsonObject{{u"accuweather"_s, upstream}}},
+                                   {u"auth"_s, auth},
+                                   {u"cache"_s, cache},
+                                   {u"request_log"_s, requestLog},
+                               },
+                               storeOk ? 200 : 503);
+                       });
+               });
     router.add("GET", u"/openapi.json"_s, u"This API's OpenAPI 3 document"_s,
                [](const HttpRequest &, const RouteParams &) {
                    QFile file(u":/isobar/openapi.json"_s);

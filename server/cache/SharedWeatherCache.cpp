@@ -91,11 +91,15 @@ QFuture<UpstreamResult> SharedWeatherCache::fetch(const QString &key, qint64 ttl
         .unwrap();
 }
 
+QFuture<RedisReply> SharedWeatherCache::takeLock(const Claim &claim)
+{
+    return m_redis.command({"SET", claim.lockKey, m_options.replicaId, "NX", "PX",
+                            QByteArray::number(m_options.lockMs)});
+}
+
 QFuture<UpstreamResult> SharedWeatherCache::claim(const std::shared_ptr<Claim> &wait)
 {
-    return m_redis
-        .command({"SET", wait->lockKey, m_options.replicaId, "NX", "PX",
-                  QByteArray::number(m_options.lockMs)})
+    return takeLock(*wait)
         .then(this,
               [this, wait](const RedisReply &reply) {
                   if (!reply.ok())
@@ -152,27 +156,24 @@ void SharedWeatherCache::poll(const std::shared_ptr<Claim> &wait)
                 }
                 // No answer yet. A released lock means the holder's call failed (nothing was
                 // stored): the waiters take the lock again, and the one that gets it calls.
-                m_redis
-                    .command({"SET", wait->lockKey, m_options.replicaId, "NX", "PX",
-                              QByteArray::number(m_options.lockMs)})
-                    .then(this, [this, wait, settle](const RedisReply &taken) {
-                        if (taken.kind != RedisReply::Kind::Status) {
-                            poll(wait);
-                            return;
-                        }
-                        // The holder may have stored its answer and let go between the two
-                        // looks: look once more before calling.
-                        m_redis.command({"GET", wait->documentKey})
-                            .then(this, [this, wait, settle](const RedisReply &again) {
-                                if (std::optional<UpstreamResult> copy = freshCopy(again)) {
-                                    m_redis.command({"DEL", wait->lockKey});
-                                    ++m_stats.waits;
-                                    settle(*copy);
-                                    return;
-                                }
-                                callForFleet(wait).then(this, settle);
-                            });
-                    });
+                takeLock(*wait).then(this, [this, wait, settle](const RedisReply &taken) {
+                    if (taken.kind != RedisReply::Kind::Status) {
+                        poll(wait);
+                        return;
+                    }
+                    // The holder may have stored its answer and let go between the two
+                    // looks: look once more before calling.
+                    m_redis.command({"GET", wait->documentKey})
+                        .then(this, [this, wait, settle](const RedisReply &again) {
+                            if (std::optional<UpstreamResult> copy = freshCopy(again)) {
+                                m_redis.command({"DEL", wait->lockKey});
+                                ++m_stats.waits;
+                                settle(*copy);
+                                return;
+                            }
+                            callForFleet(wait).then(this, settle);
+                        });
+                });
             });
     });
 }

@@ -47,13 +47,15 @@ public:
     // alone). For AccuWeatherClient::shareBudget.
     QFuture<std::optional<qint64>> spendBudget(qint64 day);
     Stats stats() const { return m_stats; }
-    bool isAvailable() const { return m_redis.isConnected(); }
     // Its families of /metrics: answers by source, Redis's state.
     void writePrometheus(PrometheusText &out) const;
 
 private:
     struct Claim;
     QFuture<UpstreamResult> claim(const std::shared_ptr<Claim> &claim);
+    // SET NX with the lock's life: Status when this replica got the entry's lock, Nil when
+    // another replica holds it.
+    QFuture<RedisReply> takeLock(const Claim &claim);
     // This replica holds the entry's lock: it calls upstream and shares the answer.
     QFuture<UpstreamResult> callForFleet(const std::shared_ptr<Claim> &claim);
     void poll(const std::shared_ptr<Claim> &claim);
