@@ -2,6 +2,8 @@
 
 #include <QDeadlineTimer>
 #include <QTcpSocket>
+#include <csignal>
+#include <sys/prctl.h>
 
 using namespace Qt::StringLiterals;
 
@@ -41,6 +43,8 @@ bool RedisServer::start()
     m_process = std::make_unique<QProcess>();
     m_process->setWorkingDirectory(m_dir.path());
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+    // A suite that crashes never runs its destructors: the server then goes with it.
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process->start(u"redis-server"_s,
                      {u"--port"_s, QString::number(port()), u"--bind"_s, u"127.0.0.1"_s,
                       u"--save"_s, QString(), u"--appendonly"_s, u"no"_s, u"--dir"_s, m_dir.path(),

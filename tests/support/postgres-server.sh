@@ -25,6 +25,10 @@ free_port() {
 
 case "$action" in
 start)
+    # A run that was killed before its cleanup may have left its server running here.
+    if [ -f "$dir/data/postmaster.pid" ]; then
+        as_owner "$bindir/pg_ctl" --pgdata="$dir/data" --mode=immediate --wait stop > /dev/null || true
+    fi
     rm -rf "$dir"
     mkdir -p "$dir/socket"
     [ "$(id -u)" = 0 ] && chown -R postgres: "$dir"
