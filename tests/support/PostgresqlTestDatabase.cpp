@@ -1,5 +1,7 @@
 #include "PostgresqlTestDatabase.h"
 
+#include "StoreLocation.h"
+
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QFile>
@@ -56,15 +58,19 @@ PostgresqlTestDatabase::~PostgresqlTestDatabase()
 
 bool PostgresqlTestDatabase::administer(const QString &sql)
 {
+    // The URL as --database reads it, but opened bare: the maintenance database is not a store
+    // to migrate.
+    const std::optional<StoreLocation> server = StoreLocation::parse(m_serverUrl, &m_error);
+    if (!server)
+        return false;
     const QString connection = u"admin-"_s + m_name;
     bool ok = false;
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connection);
-        const QUrl url(m_serverUrl);
-        db.setHostName(url.host());
-        db.setPort(url.port());
-        db.setUserName(url.userName());
-        db.setDatabaseName(url.path().mid(1));
+        db.setHostName(server->host);
+        db.setPort(server->port);
+        db.setUserName(server->user);
+        db.setDatabaseName(server->databaseName);
         if (!db.open()) {
             m_error = u"cannot reach the test PostgreSQL at %1: %2"_s.arg(m_serverUrl,
                                                                           db.lastError().text());
