@@ -1,8 +1,8 @@
 #include "CellRollups.h"
 
-#include "MetricsDatabase.h"
-#include "SqliteStatement.h"
+#include "RequestLogShared.h"
 #include "StoreError.h"
+#include "StoreStatement.h"
 
 #include <QHash>
 #include <QSqlError>
@@ -43,7 +43,7 @@ bool readVarint(const uchar *&in, const uchar *end, quint64 *value)
 }
 
 // Runs `statement` to its end, for statements that return nothing to read.
-bool run(SqliteStatement &statement, QString *error)
+bool run(StoreStatement &statement, QString *error)
 {
     if (statement.execute())
         return true;
@@ -75,22 +75,76 @@ struct PositionedRow {
 bool readRows(QSqlDatabase &db, qint64 first, qint64 end, std::vector<PositionedRow> *rows,
               QString *error)
 {
-    SqliteStatement select(db,
-                           "SELECT hour, cell_lat, cell_lon, half_lat, half_lon, requests,"
-                           " hits, misses, stale FROM rollup_cell WHERE hour >= ? AND hour < ?");
-    select.bind(1, first);
-    select.bind(2, end);
-    while (select.next()) {
+    const auto select = StoreStatement::prepare(
+        db, "SELECT hour, cell_lat, cell_lon, half_lat, half_lon, requests,"
+            " hits, misses, stale FROM rollup_cell WHERE hour >= ? AND hour < ?");
+    select->bind(1, first);
+    select->bind(2, end);
+    while (select->next()) {
         PositionedRow row;
-        row.hour = select.int64At(0);
-        row.bounds = {select.doubleAt(1), select.doubleAt(2), select.doubleAt(3),
-                      select.doubleAt(4)};
-        row.counts = {select.int64At(5), select.int64At(6), select.int64At(7), select.int64At(8)};
+        row.hour = select->int64At(0);
+        row.bounds = {select->doubleAt(1), select->doubleAt(2), select->doubleAt(3),
+                      select->doubleAt(4)};
+        row.counts = {select->int64At(5), select->int64At(6), select->int64At(7),
+                      select->int64At(8)};
         rows->push_back(row);
     }
-    *error = select.error();
+    *error = select->error();
     return error->isEmpty();
 }
+
+// The `cell` dictionary as folds use it. A known cell is updated and a new one inserted, rather
+// than both upserted: PostgreSQL's upsert draws an id from the sequence even when the row
+// exists, and the ids index the arrays reads sum into. (Folds run alone: nobody inserts the
+// cell meanwhile.)
+class CellDictionary
+{
+public:
+    explicit CellDictionary(QSqlDatabase &db)
+        : m_update(StoreStatement::prepare(
+            db, "UPDATE cell SET half_lat = CASE WHEN half_lat < ? THEN ? ELSE half_lat END,"
+                " half_lon = CASE WHEN half_lon < ? THEN ? ELSE half_lon END,"
+                " last_hour = CASE WHEN last_hour < ? THEN ? ELSE last_hour END"
+                " WHERE lat = ? AND lon = ? RETURNING id"))
+        , m_insert(StoreStatement::prepare(
+              db, "INSERT INTO cell (lat, lon, half_lat, half_lon, last_hour) VALUES (?,?,?,?,?)"
+                  " RETURNING id"))
+    {}
+
+    // The id of `row`'s cell, its bounds widened and its last hour moved on, or a new one; -1
+    // with `error` set on a failure.
+    qint64 idOf(const PositionedRow &row, QString *error)
+    {
+        int at = 1;
+        for (double value : {row.bounds.halfLatitude, row.bounds.halfLongitude}) {
+            m_update->bind(at++, value);
+            m_update->bind(at++, value);
+        }
+        m_update->bind(at++, row.hour);
+        m_update->bind(at++, row.hour);
+        m_update->bind(at++, row.bounds.latitude);
+        m_update->bind(at++, row.bounds.longitude);
+        qint64 id = -1;
+        while (m_update->next())
+            id = m_update->int64At(0);
+        if (id >= 0 || !m_update->error().isEmpty()) {
+            *error = m_update->error();
+            return id;
+        }
+        m_insert->bind(1, row.bounds.latitude);
+        m_insert->bind(2, row.bounds.longitude);
+        m_insert->bind(3, row.bounds.halfLatitude);
+        m_insert->bind(4, row.bounds.halfLongitude);
+        m_insert->bind(5, row.hour);
+        while (m_insert->next())
+            id = m_insert->int64At(0);
+        *error = m_insert->error();
+        return id;
+    }
+
+private:
+    std::unique_ptr<StoreStatement> m_update, m_insert;
+};
 
 CellCount cellCount(const CellBounds &bounds, const Counts &counts)
 {
@@ -115,22 +169,23 @@ bool RangeSums::addSegments(QSqlDatabase &db, qint64 firstHour, qint64 lastHour,
 {
     // The dictionary's id span bounds the array. (Two subqueries: SQLite answers a lone min() or
     // max() from the B-tree's ends, both in one from a scan.)
-    SqliteStatement span(db, "SELECT coalesce((SELECT min(id) FROM cell), 1),"
-                             " coalesce((SELECT max(id) FROM cell), 0)");
-    while (span.next()) {
-        minId = span.int64At(0);
-        maxId = span.int64At(1);
+    const auto span = StoreStatement::prepare(db, "SELECT coalesce((SELECT min(id) FROM cell), 1),"
+                                                  " coalesce((SELECT max(id) FROM cell), 0)");
+    while (span->next()) {
+        minId = span->int64At(0);
+        maxId = span->int64At(1);
     }
-    SqliteStatement select(db, "SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?");
-    select.bind(1, firstHour);
-    select.bind(2, lastHour);
+    const auto select =
+        StoreStatement::prepare(db, "SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?");
+    select->bind(1, firstHour);
+    select->bind(2, lastHour);
     std::vector<CellRollups::Tally> tallies;
-    while (span.error().isEmpty() && select.next()) {
+    while (span->error().isEmpty() && select->next()) {
         if (byId.empty()) // sized at the first segment: a range of unsealed rows needs none
             byId.resize(size_t(maxId - minId + 1));
         // A broken segment is left out whole and reported; the rest still answers.
         tallies.clear();
-        if (!CellRollups::unpack(select.blobAt(0), &tallies))
+        if (!CellRollups::unpack(select->blobAt(0), &tallies))
             problem = u"a cell segment is broken: a cell cut short or out of order"_s;
         for (const CellRollups::Tally &tally : tallies) {
             if (qint64(tally.cell) >= minId && qint64(tally.cell) <= maxId)
@@ -138,7 +193,7 @@ bool RangeSums::addSegments(QSqlDatabase &db, qint64 firstHour, qint64 lastHour,
                                                      tally.stale);
         }
     }
-    *error = !span.error().isEmpty() ? span.error() : select.error();
+    *error = !span->error().isEmpty() ? span->error() : select->error();
     return error->isEmpty();
 }
 
@@ -148,20 +203,20 @@ bool RangeSums::addUnsealedRows(QSqlDatabase &db, qint64 firstHour, qint64 lastH
     // cell has one; a cell first seen in them stands alone with the rows' bounds. Without a
     // segment in the range (the last hour or so) no row needs its id.
     const bool byIds = !byId.empty();
-    SqliteStatement select(
+    const auto select = StoreStatement::prepare(
         db, QByteArray("SELECT ") + (byIds ? "c.id" : "0")
                 + ", r.cell_lat, r.cell_lon, r.half_lat, r.half_lon, r.requests, r.hits,"
                   " r.misses, r.stale FROM rollup_cell r"
                 + (byIds ? " LEFT JOIN cell c ON c.lat = r.cell_lat AND c.lon = r.cell_lon" : "")
                 + " WHERE r.hour BETWEEN ? AND ?");
-    select.bind(1, firstHour);
-    select.bind(2, lastHour);
-    while (select.next()) {
-        const qint64 id = select.int64At(0); // 0 for NULL: ids start at 1
-        const CellBounds bounds{select.doubleAt(1), select.doubleAt(2), select.doubleAt(3),
-                                select.doubleAt(4)};
-        const Counts counts{select.int64At(5), select.int64At(6), select.int64At(7),
-                            select.int64At(8)};
+    select->bind(1, firstHour);
+    select->bind(2, lastHour);
+    while (select->next()) {
+        const qint64 id = select->int64At(0); // 0 for NULL: ids start at 1
+        const CellBounds bounds{select->doubleAt(1), select->doubleAt(2), select->doubleAt(3),
+                                select->doubleAt(4)};
+        const Counts counts{select->int64At(5), select->int64At(6), select->int64At(7),
+                            select->int64At(8)};
         CellBounds *widest = nullptr;
         if (id >= minId && id <= maxId && byIds) {
             byId[size_t(id - minId)].add(counts);
@@ -176,7 +231,7 @@ bool RangeSums::addUnsealedRows(QSqlDatabase &db, qint64 firstHour, qint64 lastH
         widest->halfLatitude = std::max(widest->halfLatitude, bounds.halfLatitude);
         widest->halfLongitude = std::max(widest->halfLongitude, bounds.halfLongitude);
     }
-    *error = select.error();
+    *error = select->error();
     return error->isEmpty();
 }
 
@@ -207,17 +262,18 @@ QList<CellCount> RangeSums::busiest(QSqlDatabase &db, int limit)
         if (sum.requests >= threshold)
             cells << cellCount(cell, sum);
     }
-    SqliteStatement bounds(db, "SELECT lat, lon, half_lat, half_lon FROM cell WHERE id = ?");
+    const auto bounds =
+        StoreStatement::prepare(db, "SELECT lat, lon, half_lat, half_lon FROM cell WHERE id = ?");
     for (const Ranked &r : ranked) {
         if (r.id == 0 || r.requests < threshold)
             continue;
-        bounds.bind(1, r.id);
+        bounds->bind(1, r.id);
         std::optional<CellBounds> found;
-        while (bounds.next())
-            found = CellBounds{bounds.doubleAt(0), bounds.doubleAt(1), bounds.doubleAt(2),
-                               bounds.doubleAt(3)};
-        if (!bounds.error().isEmpty())
-            throw StoreError(bounds.error());
+        while (bounds->next())
+            found = CellBounds{bounds->doubleAt(0), bounds->doubleAt(1), bounds->doubleAt(2),
+                               bounds->doubleAt(3)};
+        if (!bounds->error().isEmpty())
+            throw StoreError(bounds->error());
         if (!found) { // a cell without a position is left out, never shown at (0, 0)
             if (problem.isEmpty())
                 problem = u"cell %1 is missing from the dictionary"_s.arg(r.id);
@@ -284,14 +340,14 @@ qint64 CellRollups::sealHoursBefore(qint64 beforeHour, int maxHours, QString *er
 {
     QList<qint64> hours;
     {
-        SqliteStatement select(
+        const auto select = StoreStatement::prepare(
             m_db, "SELECT DISTINCT hour FROM rollup_cell WHERE hour < ? ORDER BY hour LIMIT ?");
-        select.bind(1, beforeHour);
-        select.bind(2, qint64(maxHours));
-        while (select.next())
-            hours << select.int64At(0);
-        if (!select.error().isEmpty()) {
-            *error = select.error();
+        select->bind(1, beforeHour);
+        select->bind(2, qint64(maxHours));
+        while (select->next())
+            hours << select->int64At(0);
+        if (!select->error().isEmpty()) {
+            *error = select->error();
             return -1;
         }
     }
@@ -299,14 +355,11 @@ qint64 CellRollups::sealHoursBefore(qint64 beforeHour, int maxHours, QString *er
         // One transaction per hour: the writer's next batch never waits for a long one. An
         // hour that cannot be sealed keeps its rows (still counted) and the others are sealed.
         QString hourError;
-        qint64 folded = -1;
-        if (MetricsDatabase::beginWrite(m_db, &hourError)) {
-            if ((folded = fold(hour, 1, &hourError)) < 0) {
+        if (requestlog::beginWrite(m_db, requestlog::Writers::Exclusive, &hourError)) {
+            if (fold(hour, 1, &hourError) < 0)
                 m_db.rollback();
-            } else if (!m_db.commit()) {
-                hourError = m_db.lastError().text();
-                m_db.rollback();
-            }
+            else
+                requestlog::commit(m_db, &hourError);
         }
         if (error->isEmpty() && !hourError.isEmpty())
             *error = hourError;
@@ -323,26 +376,26 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
     qint64 spanAtFirst = 0;
     std::vector<Tally> tallies;
     {
-        SqliteStatement select(
+        const auto select = StoreStatement::prepare(
             m_db, "SELECT hour, hours, counts FROM cell_segment WHERE hour >= ? AND hour < ?");
-        select.bind(1, firstHour);
-        select.bind(2, firstHour + hours);
-        while (select.next()) {
+        select->bind(1, firstHour);
+        select->bind(2, firstHour + hours);
+        while (select->next()) {
             ++segments;
-            if (select.int64At(0) == firstHour) {
-                spanAtFirst = select.int64At(1);
+            if (select->int64At(0) == firstHour) {
+                spanAtFirst = select->int64At(1);
                 span = std::max(span, spanAtFirst);
                 oneAtFirst = true;
             }
-            if (!unpack(select.blobAt(2), &tallies)) {
+            if (!unpack(select->blobAt(2), &tallies)) {
                 *error =
                     u"cell_segment at hour %1 is broken: a cell cut short or out of order"_s.arg(
-                        select.int64At(0));
+                        select->int64At(0));
                 return -1;
             }
         }
-        if (!select.error().isEmpty()) {
-            *error = select.error();
+        if (!select->error().isEmpty()) {
+            *error = select->error();
             return -1;
         }
     }
@@ -355,10 +408,11 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
         // Already one segment; a day whose only hour was its first now says it spans the day.
         if (spanAtFirst == span)
             return 0;
-        SqliteStatement widen(m_db, "UPDATE cell_segment SET hours = ? WHERE hour = ?");
-        widen.bind(1, span);
-        widen.bind(2, firstHour);
-        return run(widen, error) ? 0 : -1;
+        const auto widen =
+            StoreStatement::prepare(m_db, "UPDATE cell_segment SET hours = ? WHERE hour = ?");
+        widen->bind(1, span);
+        widen->bind(2, firstHour);
+        return run(*widen, error) ? 0 : -1;
     }
 
     QHash<quint64, Counts> sums;
@@ -366,24 +420,11 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
         sums[tally.cell].add(tally.requests, tally.hits, tally.misses, tally.stale);
     // Each row's cell gets its id; the dictionary keeps the widest bounds and the last hour
     // seen, which is what expiry goes by.
-    SqliteStatement upsert(
-        m_db, "INSERT INTO cell (lat, lon, half_lat, half_lon, last_hour) VALUES (?,?,?,?,?)"
-              " ON CONFLICT (lat, lon) DO UPDATE SET half_lat = max(half_lat, excluded.half_lat),"
-              " half_lon = max(half_lon, excluded.half_lon),"
-              " last_hour = max(last_hour, excluded.last_hour) RETURNING id");
+    CellDictionary dictionary(m_db);
     for (const PositionedRow &row : rows) {
-        upsert.bind(1, row.bounds.latitude);
-        upsert.bind(2, row.bounds.longitude);
-        upsert.bind(3, row.bounds.halfLatitude);
-        upsert.bind(4, row.bounds.halfLongitude);
-        upsert.bind(5, row.hour);
-        qint64 id = -1;
-        while (upsert.next())
-            id = upsert.int64At(0);
-        if (id < 0) {
-            *error = upsert.error();
+        const qint64 id = dictionary.idOf(row, error);
+        if (id < 0)
             return -1;
-        }
         sums[quint64(id)].add(row.counts);
     }
 
@@ -396,19 +437,22 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
               [](const Tally &a, const Tally &b) { return a.cell < b.cell; });
     const QByteArray bytes = pack(folded);
 
-    SqliteStatement deleteRows(m_db, "DELETE FROM rollup_cell WHERE hour >= ? AND hour < ?");
-    SqliteStatement deleteSegments(m_db, "DELETE FROM cell_segment WHERE hour >= ? AND hour < ?");
-    for (SqliteStatement *statement : {&deleteRows, &deleteSegments}) {
+    const auto deleteRows =
+        StoreStatement::prepare(m_db, "DELETE FROM rollup_cell WHERE hour >= ? AND hour < ?");
+    const auto deleteSegments =
+        StoreStatement::prepare(m_db, "DELETE FROM cell_segment WHERE hour >= ? AND hour < ?");
+    for (StoreStatement *statement : {deleteRows.get(), deleteSegments.get()}) {
         statement->bind(1, firstHour);
         statement->bind(2, firstHour + hours);
         if (!run(*statement, error))
             return -1;
     }
-    SqliteStatement insert(m_db, "INSERT INTO cell_segment (hour, hours, counts) VALUES (?,?,?)");
-    insert.bind(1, firstHour);
-    insert.bind(2, span);
-    insert.bindBlob(3, bytes);
-    if (!run(insert, error))
+    const auto insert = StoreStatement::prepare(
+        m_db, "INSERT INTO cell_segment (hour, hours, counts) VALUES (?,?,?)");
+    insert->bind(1, firstHour);
+    insert->bind(2, span);
+    insert->bindBlob(3, bytes);
+    if (!run(*insert, error))
         return -1;
     return qint64(rows.size()) + segments;
 }
@@ -420,11 +464,11 @@ qint64 CellRollups::expire(qint64 beforeHour, QString *error)
     qint64 deleted = 0;
     for (const char *sql :
          {"DELETE FROM cell_segment WHERE hour < ?", "DELETE FROM cell WHERE last_hour < ?"}) {
-        SqliteStatement statement(m_db, sql);
-        statement.bind(1, beforeHour);
-        if (!run(statement, error))
+        const auto statement = StoreStatement::prepare(m_db, sql);
+        statement->bind(1, beforeHour);
+        if (!run(*statement, error))
             return -1;
-        deleted += statement.changes();
+        deleted += statement->changes();
     }
     return deleted;
 }

@@ -1,10 +1,9 @@
 #include "RequestLogWriter.h"
 
 #include "CellRollups.h"
-#include "MetricsDatabase.h"
 #include "RequestLogShared.h"
 #include "RequestRollups.h"
-#include "SqliteStatement.h"
+#include "StoreStatement.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -24,7 +23,7 @@ constexpr int kExpireBatch = 5000;
 constexpr qsizetype kRowsPerInsert = 64; // 13 columns each: well under SQLite's 32,766 parameters
 
 // Binds one event's 13 columns from parameter `at` on; `route` is its route in UTF-8.
-void bindEvent(SqliteStatement &raw, int &at, const RequestEvent &event, const QByteArray &route)
+void bindEvent(StoreStatement &raw, int &at, const RequestEvent &event, const QByteArray &route)
 {
     raw.bind(at++, event.timeMs);
     raw.bind(at++, event.method);
@@ -66,19 +65,14 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
     RequestRollups rollups;
     for (const RequestEvent &event : events)
         rollups.add(event);
-    if (!MetricsDatabase::beginWrite(m_db, error))
+    if (!requestlog::beginWrite(m_db, requestlog::Writers::Shared, error))
         return false;
     if (!insertRawRows(events, error) || !rollups.upsertHours(m_db, error)
         || !rollups.upsertDays(m_db, error)) {
         m_db.rollback();
         return false;
     }
-    if (!m_db.commit()) {
-        *error = m_db.lastError().text();
-        m_db.rollback();
-        return false;
-    }
-    return true;
+    return requestlog::commit(m_db, error);
 }
 
 bool RequestLogWriter::insertRawRows(const QList<RequestEvent> &events, QString *error)
@@ -93,18 +87,18 @@ bool RequestLogWriter::insertRawRows(const QList<RequestEvent> &events, QString 
         QByteArray sql = columns;
         for (qsizetype i = 0; i < rows; ++i)
             sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?)";
-        return std::make_unique<SqliteStatement>(m_db, sql);
+        return StoreStatement::prepare(m_db, sql);
     };
     QHash<QString, QByteArray> utf8Routes; // a batch has a handful of distinct routes
-    std::unique_ptr<SqliteStatement> full;
+    std::unique_ptr<StoreStatement> full;
     for (qsizetype first = 0; first < events.size(); first += kRowsPerInsert) {
         const qsizetype rows = std::min<qsizetype>(kRowsPerInsert, events.size() - first);
-        std::unique_ptr<SqliteStatement> partial;
+        std::unique_ptr<StoreStatement> partial;
         if (rows == kRowsPerInsert && !full)
             full = statementFor(rows);
         else if (rows < kRowsPerInsert)
             partial = statementFor(rows);
-        SqliteStatement &raw = rows == kRowsPerInsert ? *full : *partial;
+        StoreStatement &raw = rows == kRowsPerInsert ? *full : *partial;
         if (!raw.isValid()) {
             *error = raw.error();
             return false;
@@ -172,14 +166,17 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
     // Subjects are folded in place; cells are folded with their sealed segments.
     struct Fold {
         const char *table;
-        const char *keys;   // grouped on
-        const char *values; // aggregated, in column order after the keys
-        const char *update; // how a row already at the day's first hour absorbs the rest
+        const char *keys;    // grouped on
+        const char *columns; // the aggregated ones, in the order of `values`
+        const char *values;  // aggregated
+        QByteArray update;   // how a row already at the day's first hour absorbs the rest
     };
+    using requestlog::added, requestlog::larger, requestlog::smaller;
     static const Fold kFolds[] = {
-        {"rollup_subject", "subject", "sum(requests), sum(errors), min(first_ms), max(last_ms)",
-         "requests = requests + excluded.requests, errors = errors + excluded.errors,"
-         " first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"},
+        {"rollup_subject", "subject", "requests, errors, first_ms, last_ms",
+         "sum(requests), sum(errors), min(first_ms), max(last_ms)",
+         added("rollup_subject", "requests") + ", " + added("rollup_subject", "errors") + ", "
+             + smaller("rollup_subject", "first_ms") + ", " + larger("rollup_subject", "last_ms")},
     };
     const qint64 lastDay = beforeMs / (24 * kHourMs) - 1; // whole days only
     qint64 removed = 0;
@@ -187,10 +184,12 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
     // One day's folds, in the caller's transaction; false with `dayError` set on a failure.
     auto foldDay = [&](qint64 first, qint64 *dayRemoved, QString *dayError) {
         for (const Fold &fold : kFolds) {
-            query.prepare(u"INSERT INTO %1 SELECT ?, %2, %3 FROM %1 WHERE hour > ? AND hour < ?"
-                          " GROUP BY %2 ON CONFLICT DO UPDATE SET %4"_s.arg(
+            query.prepare(u"INSERT INTO %1 (hour, %2, %3) SELECT CAST(? AS BIGINT), %2, %4"
+                          " FROM %1 WHERE hour > ? AND hour < ? GROUP BY %2"
+                          " ON CONFLICT (hour, %2) DO UPDATE SET %5"_s.arg(
                               QLatin1String(fold.table), QLatin1String(fold.keys),
-                              QLatin1String(fold.values), QLatin1String(fold.update)));
+                              QLatin1String(fold.columns), QLatin1String(fold.values),
+                              QString::fromLatin1(fold.update)));
             query.addBindValue(first);
             query.addBindValue(first);
             query.addBindValue(first + 24);
@@ -216,15 +215,11 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
         // that cannot be folded is left as it is and the others still are.
         qint64 dayRemoved = 0;
         QString dayError;
-        if (MetricsDatabase::beginWrite(m_db, &dayError)) {
-            if (!foldDay(day * 24, &dayRemoved, &dayError)) {
+        if (requestlog::beginWrite(m_db, requestlog::Writers::Exclusive, &dayError)) {
+            if (!foldDay(day * 24, &dayRemoved, &dayError))
                 m_db.rollback();
-            } else if (!m_db.commit()) {
-                dayError = m_db.lastError().text();
-                m_db.rollback();
-            } else {
+            else if (requestlog::commit(m_db, &dayError))
                 removed += dayRemoved;
-            }
         }
         if (firstError.isEmpty() && !dayError.isEmpty())
             firstError = dayError;

@@ -4,13 +4,32 @@
 #include "RequestLogShared.h"
 
 #include <QVariant>
+#include <algorithm>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
 namespace isobar {
 
+using requestlog::added;
 using requestlog::exec;
 using requestlog::kHourMs;
+
+namespace {
+
+// The entries of `sums` by key. Every batch upserts its rows in this one order: two replicas'
+// batches that touch the same rows then wait for each other instead of deadlocking.
+template <typename Hash> std::vector<typename Hash::const_iterator> inKeyOrder(const Hash &sums)
+{
+    std::vector<typename Hash::const_iterator> order;
+    order.reserve(size_t(sums.size()));
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it)
+        order.push_back(it);
+    std::sort(order.begin(), order.end(), [](auto a, auto b) { return a.key() < b.key(); });
+    return order;
+}
+
+} // namespace
 
 void RequestRollups::add(const RequestEvent &event)
 {
@@ -72,13 +91,13 @@ bool RequestRollups::upsertEndpoints(QSqlDatabase &db, const QHash<EndpointKey, 
                                      const char *table, const char *timeColumn, QString *error)
 {
     QSqlQuery endpoint(db);
-    endpoint.prepare(
-        u"INSERT INTO %1 (%2, route, method, status, requests, duration_us, bytes)"
-        " VALUES (?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET"
-        " requests = requests + excluded.requests,"
-        " duration_us = duration_us + excluded.duration_us,"
-        " bytes = bytes + excluded.bytes"_s.arg(QLatin1String(table), QLatin1String(timeColumn)));
-    for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
+    endpoint.prepare(QString::fromLatin1(
+        QByteArray("INSERT INTO ") + table + " (" + timeColumn
+        + ", route, method, status, requests, duration_us, bytes) VALUES (?,?,?,?,?,?,?)"
+          " ON CONFLICT ("
+        + timeColumn + ", route, method, status) DO UPDATE SET " + added(table, "requests") + ", "
+        + added(table, "duration_us") + ", " + added(table, "bytes")));
+    for (const auto &it : inKeyOrder(sums)) {
         for (const QVariant &value :
              {QVariant(it.key().time), QVariant(it.key().route),
               QVariant(QString::fromLatin1(it.key().method)), QVariant(it.key().status),
@@ -94,10 +113,12 @@ bool RequestRollups::upsertLatency(QSqlDatabase &db, const Histograms &histogram
                                    const char *table, const char *timeColumn, QString *error)
 {
     QSqlQuery histogram(db);
-    histogram.prepare(u"INSERT INTO %1 (%2, route, bucket, requests) VALUES (?,?,?,?)"
-                      " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests"_s.arg(
-                          QLatin1String(table), QLatin1String(timeColumn)));
-    for (auto it = histograms.cbegin(); it != histograms.cend(); ++it) {
+    histogram.prepare(QString::fromLatin1(QByteArray("INSERT INTO ") + table + " (" + timeColumn
+                                          + ", route, bucket, requests) VALUES (?,?,?,?)"
+                                            " ON CONFLICT ("
+                                          + timeColumn + ", route, bucket) DO UPDATE SET "
+                                          + added(table, "requests")));
+    for (const auto &it : inKeyOrder(histograms)) {
         for (int bucket = 0; bucket < it->size(); ++bucket) {
             if (it->at(bucket) == 0)
                 continue;
@@ -115,13 +136,13 @@ bool RequestRollups::upsertLatency(QSqlDatabase &db, const Histograms &histogram
 bool RequestRollups::upsertCells(QSqlDatabase &db, QString *error) const
 {
     QSqlQuery cell(db);
-    cell.prepare(u"INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat, "
-                 "half_lon, requests, hits, misses, stale)"
-                 " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO UPDATE SET requests = "
-                 "requests + excluded.requests,"
-                 " hits = hits + excluded.hits, misses = misses + excluded.misses, "
-                 "stale = stale + excluded.stale"_s);
-    for (auto it = m_cells.cbegin(); it != m_cells.cend(); ++it) {
+    cell.prepare(QString::fromLatin1(
+        "INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat, half_lon, requests, hits,"
+        " misses, stale) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (hour, cell_lat, cell_lon)"
+        " DO UPDATE SET "
+        + added("rollup_cell", "requests") + ", " + added("rollup_cell", "hits") + ", "
+        + added("rollup_cell", "misses") + ", " + added("rollup_cell", "stale")));
+    for (const auto &it : inKeyOrder(m_cells)) {
         for (const QVariant &value :
              {QVariant(it.key().first), QVariant(it->bounds.latitude),
               QVariant(it->bounds.longitude), QVariant(it->bounds.halfLatitude),
@@ -137,13 +158,13 @@ bool RequestRollups::upsertCells(QSqlDatabase &db, QString *error) const
 bool RequestRollups::upsertSubjects(QSqlDatabase &db, QString *error) const
 {
     QSqlQuery subject(db);
-    subject.prepare(
-        u"INSERT INTO rollup_subject (hour, subject, requests, errors, first_ms, last_ms) VALUES "
-        "(?,?,?,?,?,?)"
-        " ON CONFLICT DO UPDATE SET requests = requests + excluded.requests, errors = errors + "
-        "excluded.errors,"
-        " first_ms = min(first_ms, excluded.first_ms), last_ms = max(last_ms, excluded.last_ms)"_s);
-    for (auto it = m_subjects.cbegin(); it != m_subjects.cend(); ++it) {
+    subject.prepare(QString::fromLatin1(
+        "INSERT INTO rollup_subject (hour, subject, requests, errors, first_ms, last_ms)"
+        " VALUES (?,?,?,?,?,?) ON CONFLICT (hour, subject) DO UPDATE SET "
+        + added("rollup_subject", "requests") + ", " + added("rollup_subject", "errors") + ", "
+        + requestlog::smaller("rollup_subject", "first_ms") + ", "
+        + requestlog::larger("rollup_subject", "last_ms")));
+    for (const auto &it : inKeyOrder(m_subjects)) {
         for (const QVariant &value :
              {QVariant(it.key().first), QVariant(it.key().second), QVariant(it->requests),
               QVariant(it->errors), QVariant(it->firstMs), QVariant(it->lastMs)})

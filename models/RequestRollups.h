@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QList>
 #include <QSqlDatabase>
+#include <tuple>
 
 namespace isobar {
 
@@ -33,6 +34,11 @@ private:
         QByteArray method;
         int status;
         bool operator==(const EndpointKey &) const = default;
+        friend bool operator<(const EndpointKey &a, const EndpointKey &b)
+        {
+            return std::tie(a.time, a.route, a.method, a.status)
+                   < std::tie(b.time, b.route, b.method, b.status);
+        }
         friend size_t qHash(const EndpointKey &key, size_t seed = 0)
         {
             return qHashMulti(seed, key.time, key.route, key.method, key.status);

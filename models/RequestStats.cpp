@@ -2,17 +2,22 @@
 
 #include "CellRollups.h"
 #include "LatencyBuckets.h"
+#include "MetricsDatabase.h"
+#include "PostgresqlStatement.h"
 #include "RequestLogShared.h"
-#include "SqliteStatement.h"
 #include "StoreError.h"
+#include "StoreStatement.h"
 
 #include <QHash>
 #include <QLoggingCategory>
 #include <QMap>
+#include <QSqlQuery>
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <vector>
+
+using namespace Qt::StringLiterals;
 
 namespace isobar {
 
@@ -75,18 +80,18 @@ bool scan(QSqlDatabase &db, const RangeParts &parts, const QByteArray &hourSql,
     auto run = [&](const QByteArray &sql, std::pair<qint64, qint64> span) {
         if (span.first > span.second)
             return true;
-        SqliteStatement statement(db, sql);
-        if (!statement.isValid()) {
-            *error = statement.error();
+        const auto statement = StoreStatement::prepare(db, sql);
+        if (!statement->isValid()) {
+            *error = statement->error();
             return false;
         }
-        statement.bind(1, span.first);
-        statement.bind(2, span.second);
+        statement->bind(1, span.first);
+        statement->bind(2, span.second);
         if (!route.isEmpty())
-            statement.bind(3, route);
-        while (statement.next())
-            row(statement);
-        *error = statement.error();
+            statement->bind(3, route);
+        while (statement->next())
+            row(*statement);
+        *error = statement->error();
         return error->isEmpty();
     };
     return run(daySql, parts.days) && run(hourSql, parts.hourSpans[0])
@@ -94,14 +99,15 @@ bool scan(QSqlDatabase &db, const RangeParts &parts, const QByteArray &hourSql,
 }
 
 // Holds one read transaction over a stats call, so that its counts and its latency histograms
-// come from the same snapshot while the writer commits batches. Leaves a transaction the caller
-// already holds alone.
+// come from the same snapshot while writers commit batches (on PostgreSQL that takes REPEATABLE
+// READ: its default isolation takes a new snapshot for every statement). Leaves a transaction
+// the caller already holds alone.
 class ReadSnapshot
 {
 public:
     explicit ReadSnapshot(QSqlDatabase &db)
         : m_db(db)
-        , m_own(db.transaction())
+        , m_own(begin(db))
     {}
     ~ReadSnapshot()
     {
@@ -112,6 +118,15 @@ public:
     ReadSnapshot &operator=(const ReadSnapshot &) = delete;
 
 private:
+    static bool begin(QSqlDatabase &db)
+    {
+        if (!MetricsDatabase::isPostgresql(db))
+            return db.transaction();
+        if (PostgresqlStatement::inTransaction(db))
+            return false;
+        return QSqlQuery(db).exec(u"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"_s);
+    }
+
     QSqlDatabase &m_db;
     bool m_own;
 };
@@ -141,7 +156,7 @@ EndpointTotals readEndpointTotals(QSqlDatabase &db, const RangeParts &parts, Sta
         " WHERE hour BETWEEN ? AND ?",
         "SELECT method, route, status, requests FROM rollup_endpoint_day WHERE day BETWEEN ? AND ?",
         {},
-        [&](const SqliteStatement &row) {
+        [&](const StoreStatement &row) {
             EndpointSums &endpoint =
                 sums[{row.utf8At(0).toByteArray(), row.utf8At(1).toByteArray()}];
             const StatusClass statusClass = statusClassOf(row.int64At(2));
@@ -165,7 +180,7 @@ RouteHistograms readRouteHistograms(QSqlDatabase &db, const RangeParts &parts)
     const bool read = scan(
         db, parts, "SELECT route, bucket, requests FROM rollup_latency WHERE hour BETWEEN ? AND ?",
         "SELECT route, bucket, requests FROM rollup_latency_day WHERE day BETWEEN ? AND ?", {},
-        [&](const SqliteStatement &row) {
+        [&](const StoreStatement &row) {
             LatencyBuckets::add(histograms[row.utf8At(0).toByteArray()], row.int64At(1),
                                 row.int64At(2));
         },
@@ -269,7 +284,7 @@ QList<TimelineBucket> RequestStats::timeline(qint64 fromMs, qint64 toMs, int buc
                                   + table + "_day WHERE day BETWEEN ? AND ?" + routeFilter;
         const bool read = scan(
             m_db, parts, hourSql, daySql, route.toUtf8(),
-            [&](const SqliteStatement &row) {
+            [&](const StoreStatement &row) {
                 add(qsizetype(floorDiv(row.int64At(0), bucketHours) - firstBucket), row.int64At(1),
                     row.int64At(2));
             },
@@ -317,7 +332,7 @@ QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
         "SELECT subject, requests, errors, first_ms, last_ms FROM rollup_subject"
         " WHERE hour BETWEEN ? AND ?",
         {}, {},
-        [&](const SqliteStatement &row) {
+        [&](const StoreStatement &row) {
             SubjectSums &subject = sums[row.utf8At(0).toByteArray()];
             subject.firstMs =
                 subject.requests ? std::min(subject.firstMs, row.int64At(3)) : row.int64At(3);

@@ -2,9 +2,11 @@
 #include "MetricsDatabase.h"
 #include "RequestLogWriter.h"
 #include "RequestStats.h"
+#include "TestStores.h"
 #include "TestSupport.h"
 
 #include <QRandomGenerator>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -42,7 +44,7 @@ class TestCellRollups : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    test::TestStores m_stores;
     std::unique_ptr<MetricsDatabase> m_db;
     int m_file = 0;
 
@@ -62,6 +64,16 @@ private:
         return events;
     }
 
+    // A one-hour segment of the given bytes, as a broken store might hold.
+    void insertSegment(qint64 hour, const char *hex)
+    {
+        QSqlQuery query(db());
+        query.prepare(u"INSERT INTO cell_segment VALUES (?, 1, ?)"_s);
+        query.addBindValue(hour);
+        query.addBindValue(QByteArray::fromHex(hex));
+        QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+    }
+
     void write(const QList<RequestEvent> &events)
     {
         QString error;
@@ -73,7 +85,8 @@ private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<MetricsDatabase>();
-        QVERIFY(m_db->open(m_dir.filePath(u"cells%1.db"_s.arg(++m_file))));
+        const QString store = m_stores.fresh(u"cells%1"_s.arg(++m_file));
+        QVERIFY2(m_db->open(store), qPrintable(m_stores.errorString() + m_db->errorString()));
     }
 
     void packedBytesAreIdStepsAndCountsAsVarints()
@@ -153,7 +166,8 @@ private Q_SLOTS:
         RequestLogWriter writer(db());
         QString error;
         const auto segmentHours = [&] {
-            return scalar(db(), u"SELECT sum(1 << (hour - %1)) FROM cell_segment"_s.arg(kHour0));
+            return scalar(db(), u"SELECT sum(CAST(1 AS BIGINT) << CAST(hour - %1 AS INTEGER))"
+                                " FROM cell_segment"_s.arg(kHour0));
         };
         // Two at a time, oldest first; the hour that is not over yet is left alone.
         QCOMPARE(writer.sealCellHours(kT0 + 3 * kHour, 2, &error), 2);
@@ -244,9 +258,7 @@ private Q_SLOTS:
         QString error;
         QCOMPARE(writer.sealCellHours(kT0 + kHour, kAll, &error), 1);
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QSqlQuery query(db());
-        QVERIFY(query.exec(
-            u"INSERT INTO cell_segment VALUES (%1, 1, x'010201000080')"_s.arg(kHour0 + 1)));
+        insertSegment(kHour0 + 1, "010201000080");
         // Reads leave the whole segment out, not the part before the break, and say so.
         QString problem;
         const QList<CellCount> cells = CellRollups(db()).busiest(kHour0, kHour0 + 1, 10, &problem);
@@ -273,8 +285,7 @@ private Q_SLOTS:
     void aDayThatCannotBeFoldedHoldsUpNoOther()
     {
         // Day 0 holds a broken segment at its first hour and a row; day 1 is sound.
-        QSqlQuery query(db());
-        QVERIFY(query.exec(u"INSERT INTO cell_segment VALUES (%1, 1, x'0180')"_s.arg(kHour0)));
+        insertSegment(kHour0, "0180");
         write({weatherCall(kT0 + 5 * kHour, 48.8, "hit"),
                weatherCall(kT0 + kDay + 5 * kHour, 48.8, "miss")});
         RequestLogWriter writer(db());
