@@ -1,10 +1,12 @@
 #include "MetricsDatabase.h"
 
+#include "PostgresqlStatement.h"
 #include "SchemaMigrations.h"
 
 #include <QAtomicInteger>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <libpq-fe.h>
 
 using namespace Qt::StringLiterals;
 
@@ -147,6 +149,14 @@ bool MetricsDatabase::beginWrite(QSqlDatabase &db, QString *error)
         return true;
     *error = begin.lastError().text();
     return false;
+}
+
+bool MetricsDatabase::isConnectionLost()
+{
+    if (!isPostgresql())
+        return false;
+    pg_conn *connection = PostgresqlStatement::connectionOf(m_db);
+    return !connection || PQstatus(connection) == CONNECTION_BAD;
 }
 
 qint64 MetricsDatabase::dataVersion()

@@ -32,6 +32,9 @@ public:
     QSqlDatabase &connection() { return m_db; }
 
     qint64 dataVersion();
+    // True when the PostgreSQL server went away under this connection: it must be opened again.
+    // (A SQLite file has no connection to lose.)
+    bool isConnectionLost();
 
     // Begins a write transaction. On SQLite, BEGIN IMMEDIATE: it takes the write lock before it
     // reads. A deferred one that read first fails at once ("database is locked", no busy wait)

@@ -1,5 +1,6 @@
 #include "RequestLogShared.h"
 
+#include "AdvisoryLocks.h"
 #include "MetricsDatabase.h"
 
 using namespace Qt::StringLiterals;
@@ -7,9 +8,6 @@ using namespace Qt::StringLiterals;
 namespace isobar::requestlog {
 
 namespace {
-
-// pg_advisory_xact_lock's key for "writing the request log": any constant the replicas share.
-constexpr qint64 kRequestLogLockKey = 0x15'0B'A2'00'00'00'00'02;
 
 QByteArray picked(const char *table, const char *column, const char *comparison)
 {
@@ -45,7 +43,7 @@ bool beginWrite(QSqlDatabase &db, Writers writers, QString *error)
     QSqlQuery lock(db);
     const QString function =
         writers == Writers::Shared ? u"pg_advisory_xact_lock_shared"_s : u"pg_advisory_xact_lock"_s;
-    if (lock.exec(u"SELECT %1(%2)"_s.arg(function).arg(kRequestLogLockKey)))
+    if (lock.exec(u"SELECT %1(%2)"_s.arg(function).arg(advisorylock::kRequestLogWrite)))
         return true;
     *error = lock.lastError().text();
     db.rollback();

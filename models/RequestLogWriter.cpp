@@ -1,6 +1,8 @@
 #include "RequestLogWriter.h"
 
+#include "AdvisoryLocks.h"
 #include "CellRollups.h"
+#include "MetricsDatabase.h"
 #include "RequestLogShared.h"
 #include "RequestRollups.h"
 #include "StoreStatement.h"
@@ -154,6 +156,19 @@ qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QStri
     }
     const qint64 cells = CellRollups(m_db).expire(rollupDay * 24, error);
     return cells < 0 ? -1 : deleted + cells;
+}
+
+bool RequestLogWriter::claimMaintenance(QString *error)
+{
+    if (m_maintainer || !MetricsDatabase::isPostgresql(m_db))
+        return m_maintainer = true;
+    QSqlQuery query(m_db);
+    if (!query.exec(u"SELECT pg_try_advisory_lock(%1)"_s.arg(advisorylock::kRequestLogMaintenance))
+        || !query.next()) {
+        *error = query.lastError().text();
+        return false;
+    }
+    return m_maintainer = query.value(0).toBool();
 }
 
 qint64 RequestLogWriter::sealCellHours(qint64 beforeMs, int maxHours, QString *error)

@@ -35,11 +35,18 @@ public:
     // could not be sealed.
     qint64 sealCellHours(qint64 beforeMs, int maxHours, QString *error);
 
+    // Whether this connection runs the jobs that must run once for the whole store (seal,
+    // compact, expire). On PostgreSQL one replica's connection holds a session advisory lock
+    // for them, taken when free and kept until that connection ends, so another replica takes
+    // over when it dies. A SQLite store has one writer: always true.
+    bool claimMaintenance(QString *error);
+
 private:
     // One row per event into request_event, in the caller's transaction.
     bool insertRawRows(const QList<RequestEvent> &events, QString *error);
 
     QSqlDatabase &m_db;
+    bool m_maintainer = false;
 };
 
 } // namespace isobar

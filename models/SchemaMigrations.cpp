@@ -1,5 +1,6 @@
 #include "SchemaMigrations.h"
 
+#include "AdvisoryLocks.h"
 #include "MetricsDatabase.h"
 #include "SqlDialect.h"
 
@@ -170,9 +171,6 @@ int SchemaMigrations::currentVersion(QSqlDatabase &db)
 
 namespace {
 
-// Any constant both replicas agree on: pg_advisory_xact_lock's key for "migrating Isobar".
-constexpr qint64 kMigrationLockKey = 0x15'0B'A2'00'00'00'00'01;
-
 bool execAll(QSqlQuery &query, const QStringList &statements, const Migration &migration,
              QString *error)
 {
@@ -234,12 +232,13 @@ bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)
     // The lock first, in no transaction: one begun before it was granted keeps a stale view of
     // the catalogue and would not see the schema another replica has just committed.
     QSqlQuery query(db);
-    if (!query.exec(u"SELECT pg_advisory_lock(%1)"_s.arg(kMigrationLockKey))) {
+    if (!query.exec(u"SELECT pg_advisory_lock(%1)"_s.arg(advisorylock::kMigration))) {
         *error = query.lastError().text();
         return false;
     }
-    const auto unlock = qScopeGuard(
-        [&db] { QSqlQuery(db).exec(u"SELECT pg_advisory_unlock(%1)"_s.arg(kMigrationLockKey)); });
+    const auto unlock = qScopeGuard([&db] {
+        QSqlQuery(db).exec(u"SELECT pg_advisory_unlock(%1)"_s.arg(advisorylock::kMigration));
+    });
     if (!MetricsDatabase::beginWrite(db, error))
         return false;
     auto fail = [&](const QString &why) {

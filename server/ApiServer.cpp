@@ -80,14 +80,8 @@ bool ApiServer::start()
         UploadApi::Options{m_config.uploadEnabled, m_config.maxQueuedUploads},
         [this] { refreshDataVersion(); });
 
-    if (m_config.captureRequests && m_database->isPostgresql()) {
-        // The request log's writer and roll-ups speak SQLite alone so far: on PostgreSQL it is
-        // off, said at start and in /health, rather than failing on every flush.
-        m_requestLogOff = u"the request log is kept in SQLite stores only for now"_s;
-        qCWarning(lcServer).noquote() << "event=request_log_off reason=\"" + m_requestLogOff + u'"';
-    } else if (m_config.captureRequests) {
+    if (m_config.captureRequests)
         m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder);
-    }
     m_stats = std::make_unique<StatsApi>(*m_runner, m_config.stats);
     m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response,
                               qint64 micros) { observe(request, response, micros); });
@@ -335,25 +329,16 @@ void ApiServer::registerSystemRoutes()
                    // Without Redis the replica still answers (from its own cache): degraded but
                    // alive, so an orchestrator leaves it running.
                    const bool fleetDown = m_redis && !m_redis->isConnected();
-                   QJsonObject requestLog{{u"status"_s, m_recorder ? u"on"_s : u"off"_s}};
-                   if (!m_requestLogOff.isEmpty())
-                       requestLog.insert(u"reason"_s, m_requestLogOff);
-                   return m_runner->run(
-                       [upstream, auth, cache, requestLog, fleetDown](MetricsQuery &query) {
+                   const QJsonObject requestLog =
+                       m_recorder ? m_recorder->health() : QJsonObject{{u"status"_s, u"off"_s}};
+                   return m_runner->storeProblem().then(
+                       [upstream, auth, cache, requestLog, fleetDown](const QString &problem) {
                            QJsonObject database{
-                               {u"status"_s, u"ok"_s},
+                               {u"status"_s, problem.isEmpty() ? u"ok"_s : u"unavailable"_s},
                                {u"schema_version"_s, SchemaMigrations::latestVersion()}};
-                           bool storeOk = true;
-                           try {
-                               query.checkReadable();
-                           } catch (const StoreError &error) {
-                               // Answered here in /health's own shape; the pool still opens a fresh
-                               // connection next time, as for any other failed read.
-                               QueryRunner::reopenThreadConnection();
-                               storeOk = false;
-                               database.insert(u"status"_s, u"unavailable"_s);
-                               database.insert(u"error"_s, error.reason());
-                           }
+                           if (!problem.isEmpty())
+                               database.insert(u"error"_s, problem);
+                           const bool storeOk = problem.isEmpty();
                            return HttpResponse::json(
                                QJsonObject{
                                    {u"status"_s, storeOk && !fleetDown ? u"ok"_s : u"degraded"_s},

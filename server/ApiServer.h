@@ -92,7 +92,6 @@ private:
     std::unique_ptr<ResponseCache> m_chartCache;
     std::unique_ptr<ChartsApi> m_charts;
     QString m_error;
-    QString m_requestLogOff; // why requests are not recorded although capture is on
 };
 
 } // namespace isobar

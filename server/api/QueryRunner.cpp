@@ -36,7 +36,9 @@ HttpResponse storeUnavailable(const QString &why)
     return response;
 }
 
-MetricsQuery *threadQuery(const QString &path)
+// The calling pool thread's query over its connection, opened if needed; null with `error` set
+// when the store cannot be opened.
+MetricsQuery *threadQuery(const QString &path, QString *error)
 {
     if (ReadContext *known = t_context.hasLocalData() ? t_context.localData() : nullptr;
         known && known->database.path() == path && known->database.isOpen())
@@ -46,6 +48,7 @@ MetricsQuery *threadQuery(const QString &path)
     if (!context->database.open(path, MetricsDatabase::Mode::ReadOnly)) {
         qCWarning(lcQuery).noquote()
             << "event=read_connection_failed error=" << context->database.errorString();
+        *error = context->database.errorString();
         t_context.setLocalData(nullptr);
         return nullptr;
     }
@@ -95,7 +98,8 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
             std::atomic_int &counter;
             ~Done() { --counter; }
         } done{m_inFlight};
-        MetricsQuery *query = threadQuery(m_databasePath);
+        QString error;
+        MetricsQuery *query = threadQuery(m_databasePath, &error);
         if (!query)
             return answer<Answer>(storeUnavailable(u"it cannot be opened"_s));
         try {
@@ -106,6 +110,24 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
             qCWarning(lcQuery).noquote() << "event=store_read_failed error=" << error.reason();
             reopenThreadConnection();
             return answer<Answer>(storeUnavailable(error.reason()));
+        }
+    });
+}
+
+QFuture<QString> QueryRunner::storeProblem()
+{
+    return QtConcurrent::run(&m_pool, [this]() -> QString {
+        QString error;
+        MetricsQuery *query = threadQuery(m_databasePath, &error);
+        if (!query)
+            return error;
+        try {
+            query->checkReadable();
+            return {};
+        } catch (const StoreError &failure) {
+            // A fresh connection next time, as for any other failed read.
+            reopenThreadConnection();
+            return failure.reason();
         }
     });
 }

@@ -28,6 +28,9 @@ public:
     // the future it returns is the answer. Same pool, same bound.
     using LaterWork = std::function<QFuture<HttpResponse>(MetricsQuery &)>;
     QFuture<HttpResponse> runThen(LaterWork work);
+    // Why the store cannot be read now, from a pool thread's connection (opened if needed);
+    // empty when it can. Outside the bound: /health must answer when the queue is full.
+    QFuture<QString> storeProblem();
     int inFlight() const { return m_inFlight.load(); }
     // Called on a pool thread after a StoreError (QueryRunner itself does for work that throws
     // one): the thread's next query opens a fresh connection, so a store repaired or replaced

@@ -5,7 +5,11 @@
 #include "PrometheusText.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QLoggingCategory>
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
 
 namespace isobar {
 
@@ -76,18 +80,190 @@ RequestRecorder::Stats RequestRecorder::stats() const
     stats.expired = m_expired.load();
     QMutexLocker lock(&m_mutex);
     stats.queueDepth = int(m_queue.size());
+    stats.backlog = m_backlog;
+    stats.writing = m_writing;
+    stats.maintainer = m_maintainer;
+    stats.lastError = m_lastError;
     return stats;
+}
+
+// The writer thread's side: its connection, the events it could not write yet, and when it
+// next tries to reopen the store or run the once-only jobs.
+class RequestRecorder::Writer
+{
+public:
+    Writer(const QString &databasePath, const Options &options, RequestRecorder &owner)
+        : m_databasePath(databasePath)
+        , m_options(options)
+        , m_owner(owner)
+    {}
+
+    // Adds `batch` to the backlog, dropping (and counting) what does not fit.
+    void take(QList<RequestEvent> &&batch)
+    {
+        const qsizetype room = std::max<qsizetype>(0, m_options.queueCapacity - m_backlog.size());
+        if (batch.size() > room) {
+            m_owner.m_dropped += batch.size() - room;
+            batch.resize(room);
+        }
+        if (m_backlog.isEmpty())
+            m_backlog.swap(batch);
+        else
+            m_backlog.append(std::move(batch));
+    }
+
+    // Writes the backlog if the store can be written (reopening it when it is time).
+    void writeBacklog()
+    {
+        if (m_backlog.isEmpty() || !isOpen())
+            return;
+        QString error;
+        if (m_writer->write(m_backlog, &error)) {
+            if (!m_lastError.isEmpty())
+                qCInfo(lcRecorder).noquote()
+                    << "event=request_log_caught_up events=" << m_backlog.size();
+            m_owner.m_written += m_backlog.size();
+            m_backlog.clear();
+            m_failedWrites = 0;
+            m_lastError.clear();
+            return;
+        }
+        m_owner.m_writeErrors += 1;
+        if (m_lastError.isEmpty())
+            qCWarning(lcRecorder).noquote()
+                << "event=request_log_behind events=" << m_backlog.size() << " error=" << error;
+        m_lastError = error;
+        if (m_database.isConnectionLost()) {
+            lose();
+        } else if (++m_failedWrites >= kWriteAttempts) {
+            // The store answers but refuses these events: they are dropped, not retried for ever.
+            qCWarning(lcRecorder).noquote()
+                << "event=request_log_write_failed events=" << m_backlog.size()
+                << " error=" << error;
+            m_owner.m_dropped += m_backlog.size();
+            m_backlog.clear();
+            m_failedWrites = 0;
+        }
+    }
+
+    // Seals, compacts and expires when this replica holds the once-only jobs and is caught up.
+    void maintain(qint64 now)
+    {
+        if (!m_backlog.isEmpty() || !isOpen())
+            return;
+        QString error;
+        m_maintainer = m_writer->claimMaintenance(&error);
+        if (!m_maintainer)
+            return;
+        // An hour's cell rows are sealed as soon as it is over (CellRollups): between seals,
+        // geography reads the rows of about one hour. A few hours a pass, so a store that is
+        // far behind (one upgraded from schema 5 keeps a row set per day) catches up between
+        // batches instead of holding them up. A failed seal is tried again the next hour.
+        if (now / kHourMs > m_sealedBeforeHour) {
+            if (m_writer->sealCellHours(now, kSealHoursPerPass, &error) < kSealHoursPerPass)
+                m_sealedBeforeHour = now / kHourMs;
+            if (!error.isEmpty())
+                qCWarning(lcRecorder).noquote() << "event=request_log_seal_failed error=" << error;
+        }
+        if (now < m_nextRetentionMs)
+            return;
+        m_nextRetentionMs = now + m_options.retentionIntervalMs;
+        error.clear();
+        const qint64 deleted =
+            m_writer->expire(now - m_options.rawRetentionDays * kDayMs,
+                             now - m_options.rollupRetentionDays * kDayMs, &error);
+        // Yesterday and today keep their hours; the week before is folded into days.
+        const qint64 folded = m_writer->compactDays(now - kDayMs, 7, &error);
+        if (deleted > 0)
+            m_owner.m_expired += deleted;
+        if (folded < 0)
+            qCWarning(lcRecorder).noquote()
+                << "event=request_log_compaction_failed error=" << error;
+        if (deleted < 0)
+            qCWarning(lcRecorder).noquote() << "event=request_log_retention_failed error=" << error;
+    }
+
+    void publish()
+    {
+        m_owner.publish(int(m_backlog.size()), m_lastError.isEmpty(), m_maintainer && isOpenNow(),
+                        m_lastError);
+    }
+
+    // What stop() could not write is lost, and counted.
+    void dropBacklog()
+    {
+        m_owner.m_dropped += m_backlog.size();
+        m_backlog.clear();
+    }
+
+    void close()
+    {
+        m_writer.reset();
+        m_database.close();
+    }
+
+private:
+    static constexpr int kWriteAttempts = 3;
+
+    bool isOpenNow() const { return m_writer != nullptr; }
+
+    // Open, or opened now if the time to try again has come.
+    bool isOpen()
+    {
+        if (m_writer)
+            return true;
+        if (!m_reopen.hasExpired())
+            return false;
+        if (!m_database.open(m_databasePath)) {
+            if (m_lastError.isEmpty())
+                qCWarning(lcRecorder).noquote()
+                    << "event=request_log_unavailable error=" + m_database.errorString();
+            m_lastError = m_database.errorString();
+            lose();
+            return false;
+        }
+        m_reopenDelayMs = 0;
+        m_writer = std::make_unique<RequestLogWriter>(m_database.connection());
+        return true;
+    }
+
+    // Closes the connection and waits a growing delay before opening it again. Its session's
+    // maintenance lock is gone with it: another replica may take the jobs over meanwhile.
+    void lose()
+    {
+        close();
+        m_maintainer = false;
+        m_reopenDelayMs = std::clamp(m_reopenDelayMs * 2, 250, m_options.reopenMaxDelayMs);
+        m_reopen.setRemainingTime(m_reopenDelayMs);
+    }
+
+    const QString m_databasePath;
+    const Options m_options;
+    RequestRecorder &m_owner;
+    MetricsDatabase m_database; // this thread's own connection
+    std::unique_ptr<RequestLogWriter> m_writer;
+    QList<RequestEvent> m_backlog;
+    QDeadlineTimer m_reopen{0}; // expired: the first try is at once
+    int m_reopenDelayMs = 0;
+    int m_failedWrites = 0;
+    QString m_lastError;
+    bool m_maintainer = false;
+    qint64 m_nextRetentionMs = 0;
+    qint64 m_sealedBeforeHour = 0;
+};
+
+void RequestRecorder::publish(int backlog, bool writing, bool maintainer, const QString &lastError)
+{
+    QMutexLocker lock(&m_mutex);
+    m_backlog = backlog;
+    m_writing = writing;
+    m_maintainer = maintainer;
+    m_lastError = lastError;
 }
 
 void RequestRecorder::run()
 {
-    MetricsDatabase database; // this thread's own connection
-    if (!database.open(m_databasePath))
-        qCWarning(lcRecorder).noquote()
-            << "event=request_log_unavailable error=" + database.errorString();
-    RequestLogWriter writer(database.connection());
-    qint64 nextRetentionMs = 0;
-    qint64 sealedBeforeHour = 0;
+    Writer writer(m_databasePath, m_options, *this);
     for (;;) {
         QList<RequestEvent> batch;
         bool stopping = false;
@@ -102,50 +278,12 @@ void RequestRecorder::run()
             stopping = m_stopping;
             flushTicket = m_flushRequested;
         }
-        if (!batch.isEmpty() && database.isOpen()) {
-            QString error;
-            if (writer.write(batch, &error)) {
-                m_written += batch.size();
-            } else {
-                // The store is busy or broken: these events are lost, requests never wait.
-                m_writeErrors += 1;
-                m_dropped += batch.size();
-                qCWarning(lcRecorder).noquote()
-                    << "event=request_log_write_failed events=" << batch.size()
-                    << " error=" << error;
-            }
-        } else if (!batch.isEmpty()) {
-            m_dropped += batch.size();
-        }
-        const qint64 now = m_clock();
-        // An hour's cell rows are sealed as soon as it is over (CellRollups): between seals,
-        // geography reads the rows of about one hour. A few hours a pass, so a store that is
-        // far behind (one upgraded from schema 5 keeps a row set per day) catches up between
-        // batches instead of holding them up. A failed seal is tried again the next hour.
-        if (database.isOpen() && now / kHourMs > sealedBeforeHour) {
-            QString error;
-            if (writer.sealCellHours(now, kSealHoursPerPass, &error) < kSealHoursPerPass)
-                sealedBeforeHour = now / kHourMs;
-            if (!error.isEmpty())
-                qCWarning(lcRecorder).noquote() << "event=request_log_seal_failed error=" << error;
-        }
-        if (database.isOpen() && now >= nextRetentionMs) {
-            nextRetentionMs = now + m_options.retentionIntervalMs;
-            QString error;
-            const qint64 deleted =
-                writer.expire(now - m_options.rawRetentionDays * kDayMs,
-                              now - m_options.rollupRetentionDays * kDayMs, &error);
-            // Yesterday and today keep their hours; the week before is folded into days.
-            const qint64 folded = writer.compactDays(now - kDayMs, 7, &error);
-            if (deleted > 0)
-                m_expired += deleted;
-            if (folded < 0)
-                qCWarning(lcRecorder).noquote()
-                    << "event=request_log_compaction_failed error=" << error;
-            if (deleted < 0)
-                qCWarning(lcRecorder).noquote()
-                    << "event=request_log_retention_failed error=" << error;
-        }
+        writer.take(std::move(batch));
+        writer.writeBacklog();
+        writer.maintain(m_clock());
+        if (stopping)
+            writer.dropBacklog();
+        writer.publish();
         {
             QMutexLocker lock(&m_mutex);
             m_flushDone = flushTicket;
@@ -154,18 +292,30 @@ void RequestRecorder::run()
                 break;
         }
     }
-    database.close();
+    writer.close();
 }
 
 void RequestRecorder::writePrometheus(PrometheusText &out) const
 {
     const Stats now = stats();
     out.single(prometheus::kRequestEventsQueueDepth, "gauge",
-               "Request events waiting for the log writer.", now.queueDepth);
+               "Request events waiting for the log writer.", now.queueDepth + now.backlog);
     out.single(prometheus::kRequestEventsDropped, "counter",
                "Request events lost to a full queue or a failed write.", double(now.dropped));
     out.single(prometheus::kRequestEventsWritten, "counter",
                "Request events written to the request log.", double(now.written));
+}
+
+QJsonObject RequestRecorder::health() const
+{
+    const Stats now = stats();
+    QJsonObject health{{u"status"_s, now.writing ? u"on"_s : u"behind"_s},
+                       {u"queued"_s, now.queueDepth + now.backlog},
+                       {u"dropped"_s, now.dropped},
+                       {u"maintainer"_s, now.maintainer}};
+    if (!now.writing)
+        health.insert(u"error"_s, now.lastError);
+    return health;
 }
 
 } // namespace isobar

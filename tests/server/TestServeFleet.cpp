@@ -2,6 +2,7 @@
 #include "RedisServer.h"
 #include "TestSupport.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -15,6 +16,34 @@ namespace {
 QJsonObject health(quint16 port)
 {
     return HttpClient::request(port, "GET", "/health").json().object();
+}
+
+QJsonObject requestLog(quint16 port)
+{
+    return health(port)[u"request_log"].toObject();
+}
+
+// The requests the last hour's stats count for `route`, as one replica answers them.
+int endpointRequests(quint16 port, const char *route)
+{
+    const QJsonArray endpoints =
+        HttpClient::request(port, "GET", "/api/v1/stats/summary?from=now-1h")
+            .json()[u"endpoints"]
+            .toArray();
+    for (const QJsonValue &endpoint : endpoints) {
+        if (endpoint[u"endpoint"].toString() == QLatin1String(route))
+            return endpoint[u"requests"].toInt();
+    }
+    return 0;
+}
+
+// How many of `replicas` say they run the once-only jobs.
+int maintainers(std::initializer_list<const isobar::test::ServerProcess *> replicas)
+{
+    int count = 0;
+    for (const auto *replica : replicas)
+        count += requestLog(replica->port())[u"maintainer"].toBool() ? 1 : 0;
+    return count;
 }
 
 // `isobar serve` with these arguments, expected to refuse them: its exit code and output.
@@ -35,7 +64,8 @@ std::pair<int, QByteArray> refusedServe(const QStringList &arguments)
 } // namespace
 
 // The fleet as `isobar serve` shows it: Redis in /health and /metrics, Redis settings refused
-// at start with the reason, and what a PostgreSQL store does not do yet said in /health.
+// at start with the reason, replicas sharing one request log on PostgreSQL, and a request log
+// that outlives an outage of its store.
 class TestServeFleet : public QObject
 {
     Q_OBJECT
@@ -93,15 +123,52 @@ private Q_SLOTS:
         QVERIFY2(!output.contains("s3cret"), output.constData());
     }
 
-    void aPostgresqlStoreSaysItKeepsNoRequestLog()
+    void replicasOnOnePostgresqlShareTheirRequestLog()
+    {
+        // Two replicas on one store: each one's stats count the other's traffic too, and one
+        // of them (not both) holds the once-only jobs.
+        PostgresqlTestDatabase store;
+        QVERIFY2(store.isValid(), qPrintable(store.errorString()));
+        ServerProcess paris, oregon;
+        QVERIFY2(paris.start(store.url(), {u"--replica-id"_s, u"paris-1"_s}),
+                 paris.output().constData());
+        QVERIFY2(oregon.start(store.url(), {u"--replica-id"_s, u"oregon-1"_s}),
+                 oregon.output().constData());
+        for (int i = 0; i < 7; ++i)
+            QCOMPARE(HttpClient::request(paris.port(), "GET", "/openapi.json").status, 200);
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(HttpClient::request(oregon.port(), "GET", "/openapi.json").status, 200);
+        for (const ServerProcess *replica : {&paris, &oregon})
+            QTRY_COMPARE_WITH_TIMEOUT(endpointRequests(replica->port(), "/openapi.json"), 12,
+                                      30'000);
+        QTRY_COMPARE_WITH_TIMEOUT(maintainers({&paris, &oregon}), 1, 30'000);
+        QCOMPARE(paris.stop(), 0);
+        QCOMPARE(oregon.stop(), 0);
+    }
+
+    void theRequestLogWaitsForItsStoreAndCatchesUp()
     {
         PostgresqlTestDatabase store;
         QVERIFY2(store.isValid(), qPrintable(store.errorString()));
         ServerProcess server;
         QVERIFY2(server.start(store.url()), server.output().constData());
-        const QJsonObject requestLog = health(server.port())[u"request_log"].toObject();
-        QCOMPARE(requestLog[u"status"].toString(), u"off"_s);
-        QVERIFY(requestLog[u"reason"].toString().contains(u"SQLite"));
+        QTRY_COMPARE_WITH_TIMEOUT(requestLog(server.port())[u"maintainer"].toBool(), true, 30'000);
+
+        QVERIFY2(store.setReachable(false), qPrintable(store.errorString()));
+        // The store is gone: /health says so (503), the watch routes still answer, and the
+        // request log keeps what it cannot write.
+        for (int i = 0; i < 9; ++i)
+            QCOMPARE(HttpClient::request(server.port(), "GET", "/openapi.json").status, 200);
+        QTRY_COMPARE_WITH_TIMEOUT(requestLog(server.port())[u"status"].toString(), u"behind"_s,
+                                  30'000);
+        QCOMPARE(HttpClient::request(server.port(), "GET", "/health").status, 503);
+        QVERIFY(requestLog(server.port())[u"queued"].toInt() >= 9);
+        QCOMPARE(requestLog(server.port())[u"maintainer"].toBool(), false);
+
+        QVERIFY2(store.setReachable(true), qPrintable(store.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(requestLog(server.port())[u"status"].toString(), u"on"_s, 60'000);
+        QTRY_COMPARE_WITH_TIMEOUT(endpointRequests(server.port(), "/openapi.json"), 9, 30'000);
+        QCOMPARE(HttpClient::request(server.port(), "GET", "/health").status, 200);
         QCOMPARE(server.stop(), 0);
     }
 };

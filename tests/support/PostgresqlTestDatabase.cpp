@@ -56,6 +56,16 @@ PostgresqlTestDatabase::~PostgresqlTestDatabase()
         administer(u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(m_name));
 }
 
+bool PostgresqlTestDatabase::setReachable(bool reachable)
+{
+    const QString allow =
+        u"ALTER DATABASE %1 ALLOW_CONNECTIONS %2"_s.arg(m_name, reachable ? u"true"_s : u"false"_s);
+    return administer(allow)
+           && (reachable
+               || administer(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                             " WHERE datname = '%1'"_s.arg(m_name)));
+}
+
 bool PostgresqlTestDatabase::administer(const QString &sql)
 {
     // The URL as --database reads it, but opened bare: the maintenance database is not a store

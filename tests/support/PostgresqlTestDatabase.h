@@ -21,6 +21,10 @@ public:
     // postgresql://isobar@127.0.0.1:PORT/NAME, as --database takes it.
     QString url() const { return m_url; }
 
+    // An outage of this database as its clients see it: false ends every connection to it and
+    // refuses new ones; true lets them in again. False with errorString() when it could not.
+    bool setReachable(bool reachable);
+
     // True when this run asked for PostgreSQL (the suites' second run, ISOBAR_TEST_STORE).
     static bool requested();
 
