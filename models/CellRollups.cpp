@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QSqlError>
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <tuple>
 
@@ -69,6 +70,7 @@ struct PositionedRow {
     CellBounds bounds;
     qint64 hour = 0;
     Counts counts;
+    QByteArray replica;
 };
 
 // The rows of the hours in [first, end).
@@ -77,7 +79,7 @@ bool readRows(QSqlDatabase &db, qint64 first, qint64 end, std::vector<Positioned
 {
     const auto select = StoreStatement::prepare(
         db, "SELECT hour, cell_lat, cell_lon, half_lat, half_lon, requests,"
-            " hits, misses, stale FROM rollup_cell WHERE hour >= ? AND hour < ?");
+            " hits, misses, stale, replica FROM rollup_cell WHERE hour >= ? AND hour < ?");
     select->bind(1, first);
     select->bind(2, end);
     while (select->next()) {
@@ -87,6 +89,7 @@ bool readRows(QSqlDatabase &db, qint64 first, qint64 end, std::vector<Positioned
                       select->doubleAt(4)};
         row.counts = {select->int64At(5), select->int64At(6), select->int64At(7),
                       select->int64At(8)};
+        row.replica = select->utf8At(9).toByteArray();
         rows->push_back(row);
     }
     *error = select->error();
@@ -146,6 +149,34 @@ private:
     std::unique_ptr<StoreStatement> m_update, m_insert;
 };
 
+// One segment holding `tallies` and `rows` summed per cell; null with `error` set on a failure.
+QByteArray foldedSegment(CellDictionary &dictionary, const std::vector<CellRollups::Tally> &tallies,
+                         const std::vector<PositionedRow> &rows, QString *error)
+{
+    QHash<quint64, Counts> sums;
+    for (const CellRollups::Tally &tally : tallies)
+        sums[tally.cell].add(tally.requests, tally.hits, tally.misses, tally.stale);
+    // Each row's cell gets its id; the dictionary keeps the widest bounds and the last hour
+    // seen, which is what expiry goes by.
+    for (const PositionedRow &row : rows) {
+        const qint64 id = dictionary.idOf(row, error);
+        if (id < 0)
+            return {};
+        sums[quint64(id)].add(row.counts);
+    }
+    std::vector<CellRollups::Tally> folded;
+    folded.reserve(size_t(sums.size()));
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it)
+        folded.push_back(CellRollups::Tally{it.key(), quint64(it->requests), quint64(it->hits),
+                                            quint64(it->misses), quint64(it->stale)});
+    std::sort(folded.begin(), folded.end(),
+              [](const auto &a, const auto &b) { return a.cell < b.cell; });
+    QByteArray bytes = CellRollups::pack(folded);
+    if (bytes.isNull())
+        bytes = QByteArray(""); // an empty segment is still one
+    return bytes;
+}
+
 CellCount cellCount(const CellBounds &bounds, const Counts &counts)
 {
     return CellCount{bounds, counts.requests, counts.hits, counts.misses, counts.stale};
@@ -159,6 +190,8 @@ struct RangeSums {
     QHash<qint64, CellBounds> rowBounds; // the widest half sizes in unsealed rows, by id
     QHash<std::pair<double, double>, std::pair<CellBounds, Counts>> newCells;
     QString problem; // a broken segment or a cell missing from the dictionary: left out
+
+    QByteArray replica; // empty: every replica's
 
     bool addSegments(QSqlDatabase &db, qint64 firstHour, qint64 lastHour, QString *error);
     bool addUnsealedRows(QSqlDatabase &db, qint64 firstHour, qint64 lastHour, QString *error);
@@ -175,10 +208,13 @@ bool RangeSums::addSegments(QSqlDatabase &db, qint64 firstHour, qint64 lastHour,
         minId = span->int64At(0);
         maxId = span->int64At(1);
     }
-    const auto select =
-        StoreStatement::prepare(db, "SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?");
+    const auto select = StoreStatement::prepare(
+        db, QByteArray("SELECT counts FROM cell_segment WHERE hour BETWEEN ? AND ?")
+                + (replica.isEmpty() ? "" : " AND replica = ?"));
     select->bind(1, firstHour);
     select->bind(2, lastHour);
+    if (!replica.isEmpty())
+        select->bind(3, replica);
     std::vector<CellRollups::Tally> tallies;
     while (span->error().isEmpty() && select->next()) {
         if (byId.empty()) // sized at the first segment: a range of unsealed rows needs none
@@ -208,9 +244,12 @@ bool RangeSums::addUnsealedRows(QSqlDatabase &db, qint64 firstHour, qint64 lastH
                 + ", r.cell_lat, r.cell_lon, r.half_lat, r.half_lon, r.requests, r.hits,"
                   " r.misses, r.stale FROM rollup_cell r"
                 + (byIds ? " LEFT JOIN cell c ON c.lat = r.cell_lat AND c.lon = r.cell_lon" : "")
-                + " WHERE r.hour BETWEEN ? AND ?");
+                + " WHERE r.hour BETWEEN ? AND ?"
+                + (replica.isEmpty() ? "" : " AND r.replica = ?"));
     select->bind(1, firstHour);
     select->bind(2, lastHour);
+    if (!replica.isEmpty())
+        select->bind(3, replica);
     while (select->next()) {
         const qint64 id = select->int64At(0); // 0 for NULL: ids start at 1
         const CellBounds bounds{select->doubleAt(1), select->doubleAt(2), select->doubleAt(3),
@@ -369,25 +408,29 @@ qint64 CellRollups::sealHoursBefore(qint64 beforeHour, int maxHours, QString *er
 
 qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
 {
-    // A day segment already at `firstHour` keeps its span when a late hour joins it.
-    qint64 span = hours;
-    qint64 segments = 0;
-    bool oneAtFirst = false;
-    qint64 spanAtFirst = 0;
-    std::vector<Tally> tallies;
+    // Each replica's rows and segments are folded into a segment of its own.
+    struct ReplicaSpan {
+        qint64 segments = 0;
+        bool oneAtFirst = false;
+        qint64 spanAtFirst = 0; // a day segment already at `firstHour` keeps its span
+        std::vector<Tally> tallies;
+        std::vector<PositionedRow> rows;
+    };
+    std::map<QByteArray, ReplicaSpan> replicas;
     {
-        const auto select = StoreStatement::prepare(
-            m_db, "SELECT hour, hours, counts FROM cell_segment WHERE hour >= ? AND hour < ?");
+        const auto select =
+            StoreStatement::prepare(m_db, "SELECT hour, hours, counts, replica FROM cell_segment"
+                                          " WHERE hour >= ? AND hour < ?");
         select->bind(1, firstHour);
         select->bind(2, firstHour + hours);
         while (select->next()) {
-            ++segments;
+            ReplicaSpan &replica = replicas[select->utf8At(3).toByteArray()];
+            ++replica.segments;
             if (select->int64At(0) == firstHour) {
-                spanAtFirst = select->int64At(1);
-                span = std::max(span, spanAtFirst);
-                oneAtFirst = true;
+                replica.spanAtFirst = select->int64At(1);
+                replica.oneAtFirst = true;
             }
-            if (!unpack(select->blobAt(2), &tallies)) {
+            if (!unpack(select->blobAt(2), &replica.tallies)) {
                 *error =
                     u"cell_segment at hour %1 is broken: a cell cut short or out of order"_s.arg(
                         select->int64At(0));
@@ -402,40 +445,30 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
     std::vector<PositionedRow> rows;
     if (!readRows(m_db, firstHour, firstHour + hours, &rows, error))
         return -1;
-    if (rows.empty() && segments == 0)
+    for (PositionedRow &row : rows)
+        replicas[row.replica].rows.push_back(std::move(row));
+    const auto spanOf = [hours](const ReplicaSpan &replica) {
+        return std::max<qint64>(hours, replica.spanAtFirst);
+    };
+    if (std::all_of(replicas.cbegin(), replicas.cend(), [](const auto &entry) {
+            return entry.second.rows.empty() && entry.second.segments == 1
+                   && entry.second.oneAtFirst;
+        })) {
+        // Already one segment each; a day whose only hour was its first now says it spans the
+        // day.
+        const auto widen = StoreStatement::prepare(
+            m_db, "UPDATE cell_segment SET hours = ? WHERE hour = ? AND replica = ?");
+        for (const auto &[name, replica] : replicas) {
+            if (replica.spanAtFirst == spanOf(replica))
+                continue;
+            widen->bind(1, spanOf(replica));
+            widen->bind(2, firstHour);
+            widen->bind(3, name);
+            if (!run(*widen, error))
+                return -1;
+        }
         return 0;
-    if (rows.empty() && segments == 1 && oneAtFirst) {
-        // Already one segment; a day whose only hour was its first now says it spans the day.
-        if (spanAtFirst == span)
-            return 0;
-        const auto widen =
-            StoreStatement::prepare(m_db, "UPDATE cell_segment SET hours = ? WHERE hour = ?");
-        widen->bind(1, span);
-        widen->bind(2, firstHour);
-        return run(*widen, error) ? 0 : -1;
     }
-
-    QHash<quint64, Counts> sums;
-    for (const Tally &tally : tallies)
-        sums[tally.cell].add(tally.requests, tally.hits, tally.misses, tally.stale);
-    // Each row's cell gets its id; the dictionary keeps the widest bounds and the last hour
-    // seen, which is what expiry goes by.
-    CellDictionary dictionary(m_db);
-    for (const PositionedRow &row : rows) {
-        const qint64 id = dictionary.idOf(row, error);
-        if (id < 0)
-            return -1;
-        sums[quint64(id)].add(row.counts);
-    }
-
-    std::vector<Tally> folded;
-    folded.reserve(size_t(sums.size()));
-    for (auto it = sums.cbegin(); it != sums.cend(); ++it)
-        folded.push_back(Tally{it.key(), quint64(it->requests), quint64(it->hits),
-                               quint64(it->misses), quint64(it->stale)});
-    std::sort(folded.begin(), folded.end(),
-              [](const Tally &a, const Tally &b) { return a.cell < b.cell; });
-    const QByteArray bytes = pack(folded);
 
     const auto deleteRows =
         StoreStatement::prepare(m_db, "DELETE FROM rollup_cell WHERE hour >= ? AND hour < ?");
@@ -447,14 +480,23 @@ qint64 CellRollups::fold(qint64 firstHour, int hours, QString *error)
         if (!run(*statement, error))
             return -1;
     }
+    CellDictionary dictionary(m_db);
     const auto insert = StoreStatement::prepare(
-        m_db, "INSERT INTO cell_segment (hour, hours, counts) VALUES (?,?,?)");
-    insert->bind(1, firstHour);
-    insert->bind(2, span);
-    insert->bindBlob(3, bytes);
-    if (!run(*insert, error))
-        return -1;
-    return qint64(rows.size()) + segments;
+        m_db, "INSERT INTO cell_segment (hour, hours, counts, replica) VALUES (?,?,?,?)");
+    qint64 replaced = 0;
+    for (const auto &[name, replica] : replicas) {
+        const QByteArray bytes = foldedSegment(dictionary, replica.tallies, replica.rows, error);
+        if (bytes.isNull())
+            return -1;
+        insert->bind(1, firstHour);
+        insert->bind(2, spanOf(replica));
+        insert->bindBlob(3, bytes);
+        insert->bind(4, name);
+        if (!run(*insert, error))
+            return -1;
+        replaced += qint64(replica.rows.size()) + replica.segments;
+    }
+    return replaced;
 }
 
 qint64 CellRollups::expire(qint64 beforeHour, QString *error)
@@ -474,11 +516,12 @@ qint64 CellRollups::expire(qint64 beforeHour, QString *error)
 }
 
 QList<CellCount> CellRollups::busiest(qint64 firstHour, qint64 lastHour, int limit,
-                                      QString *problem)
+                                      const QByteArray &replica, QString *problem)
 {
     if (limit <= 0)
         return {};
     RangeSums sums;
+    sums.replica = replica;
     QString error;
     if (!sums.addSegments(m_db, firstHour, lastHour, &error)
         || !sums.addUnsealedRows(m_db, firstHour, lastHour, &error))

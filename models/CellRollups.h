@@ -56,8 +56,10 @@ public:
     // The `limit` busiest cells of the rows and segments that start in [firstHour, lastHour],
     // busiest first, then by latitude and longitude. The caller holds a read transaction, so
     // that a seal committed meanwhile cannot count an hour twice or not at all. Throws
-    // StoreError when SQLite refuses; `problem` names what was left out (a broken segment).
-    QList<CellCount> busiest(qint64 firstHour, qint64 lastHour, int limit, QString *problem);
+    // StoreError when the store refuses; `problem` names what was left out (a broken segment).
+    // `replica` (UTF-8), when not empty, counts that replica's requests alone.
+    QList<CellCount> busiest(qint64 firstHour, qint64 lastHour, int limit,
+                             const QByteArray &replica, QString *problem);
 
 private:
     QSqlDatabase &m_db;

@@ -22,10 +22,11 @@ using requestlog::kHourMs;
 namespace {
 
 constexpr int kExpireBatch = 5000;
-constexpr qsizetype kRowsPerInsert = 64; // 13 columns each: well under SQLite's 32,766 parameters
+constexpr qsizetype kRowsPerInsert = 64; // 14 columns each: well under SQLite's 32,766 parameters
 
-// Binds one event's 13 columns from parameter `at` on; `route` is its route in UTF-8.
-void bindEvent(StoreStatement &raw, int &at, const RequestEvent &event, const QByteArray &route)
+// Binds one event's 14 columns from parameter `at` on; `route` and `replica` are in UTF-8.
+void bindEvent(StoreStatement &raw, int &at, const RequestEvent &event, const QByteArray &route,
+               const QByteArray &replica)
 {
     raw.bind(at++, event.timeMs);
     raw.bind(at++, event.method);
@@ -51,12 +52,14 @@ void bindEvent(StoreStatement &raw, int &at, const RequestEvent &event, const QB
         raw.bindNull(at++);
     else
         raw.bind(at++, event.cacheOutcome);
+    raw.bind(at++, replica);
 }
 
 } // namespace
 
-RequestLogWriter::RequestLogWriter(QSqlDatabase &db)
+RequestLogWriter::RequestLogWriter(QSqlDatabase &db, const QString &replica)
     : m_db(db)
+    , m_replica(replica.toUtf8())
 {}
 
 bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
@@ -64,7 +67,7 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
     if (events.isEmpty())
         return true;
     // Sum in memory first: the transaction then holds the raw rows and a few dozen upserts.
-    RequestRollups rollups;
+    RequestRollups rollups(QString::fromUtf8(m_replica));
     for (const RequestEvent &event : events)
         rollups.add(event);
     if (!requestlog::beginWrite(m_db, requestlog::Writers::Shared, error))
@@ -84,11 +87,11 @@ bool RequestLogWriter::insertRawRows(const QList<RequestEvent> &events, QString 
     // capture adds to the server (bench/run-monitoring.sh).
     const QByteArray columns =
         "INSERT INTO request_event (time_ms, method, route, status, duration_us, bytes, subject,"
-        " client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache) VALUES ";
+        " client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache, replica) VALUES ";
     auto statementFor = [&](qsizetype rows) {
         QByteArray sql = columns;
         for (qsizetype i = 0; i < rows; ++i)
-            sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
         return StoreStatement::prepare(m_db, sql);
     };
     QHash<QString, QByteArray> utf8Routes; // a batch has a handful of distinct routes
@@ -111,7 +114,7 @@ bool RequestLogWriter::insertRawRows(const QList<RequestEvent> &events, QString 
             QByteArray &route = utf8Routes[event.route];
             if (route.isEmpty())
                 route = event.route.toUtf8();
-            bindEvent(raw, at, event, route);
+            bindEvent(raw, at, event, route, m_replica);
         }
         if (!raw.execute()) {
             *error = raw.error();
@@ -188,7 +191,7 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
     };
     using requestlog::added, requestlog::larger, requestlog::smaller;
     static const Fold kFolds[] = {
-        {"rollup_subject", "subject", "requests, errors, first_ms, last_ms",
+        {"rollup_subject", "subject, replica", "requests, errors, first_ms, last_ms",
          "sum(requests), sum(errors), min(first_ms), max(last_ms)",
          added("rollup_subject", "requests") + ", " + added("rollup_subject", "errors") + ", "
              + smaller("rollup_subject", "first_ms") + ", " + larger("rollup_subject", "last_ms")},

@@ -2,6 +2,7 @@
 
 #include "RequestEvent.h"
 
+#include <QByteArray>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
@@ -15,7 +16,8 @@ namespace isobar {
 class RequestLogWriter
 {
 public:
-    explicit RequestLogWriter(QSqlDatabase &db);
+    // Events are stored as served by `replica` (--replica-id, or the host's name).
+    explicit RequestLogWriter(QSqlDatabase &db, const QString &replica = {});
 
     bool write(const QList<RequestEvent> &events, QString *error);
     // Deletes raw events before `rawBeforeMs` and roll-ups of the whole days before
@@ -46,6 +48,7 @@ private:
     bool insertRawRows(const QList<RequestEvent> &events, QString *error);
 
     QSqlDatabase &m_db;
+    QByteArray m_replica; // UTF-8
     bool m_maintainer = false;
 };
 

@@ -88,20 +88,22 @@ bool RequestRollups::upsertDays(QSqlDatabase &db, QString *error) const
 }
 
 bool RequestRollups::upsertEndpoints(QSqlDatabase &db, const QHash<EndpointKey, EndpointSums> &sums,
-                                     const char *table, const char *timeColumn, QString *error)
+                                     const char *table, const char *timeColumn,
+                                     QString *error) const
 {
     QSqlQuery endpoint(db);
     endpoint.prepare(QString::fromLatin1(
         QByteArray("INSERT INTO ") + table + " (" + timeColumn
-        + ", route, method, status, requests, duration_us, bytes) VALUES (?,?,?,?,?,?,?)"
-          " ON CONFLICT ("
-        + timeColumn + ", route, method, status) DO UPDATE SET " + added(table, "requests") + ", "
-        + added(table, "duration_us") + ", " + added(table, "bytes")));
+        + ", route, method, status, requests, duration_us, bytes, replica)"
+          " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT ("
+        + timeColumn + ", route, method, status, replica) DO UPDATE SET " + added(table, "requests")
+        + ", " + added(table, "duration_us") + ", " + added(table, "bytes")));
     for (const auto &it : inKeyOrder(sums)) {
         for (const QVariant &value :
              {QVariant(it.key().time), QVariant(it.key().route),
               QVariant(QString::fromLatin1(it.key().method)), QVariant(it.key().status),
-              QVariant(it->requests), QVariant(it->durationUs), QVariant(it->bytes)})
+              QVariant(it->requests), QVariant(it->durationUs), QVariant(it->bytes),
+              QVariant(m_replica)})
             endpoint.addBindValue(value);
         if (!exec(endpoint, error))
             return false;
@@ -110,13 +112,13 @@ bool RequestRollups::upsertEndpoints(QSqlDatabase &db, const QHash<EndpointKey, 
 }
 
 bool RequestRollups::upsertLatency(QSqlDatabase &db, const Histograms &histograms,
-                                   const char *table, const char *timeColumn, QString *error)
+                                   const char *table, const char *timeColumn, QString *error) const
 {
     QSqlQuery histogram(db);
     histogram.prepare(QString::fromLatin1(QByteArray("INSERT INTO ") + table + " (" + timeColumn
-                                          + ", route, bucket, requests) VALUES (?,?,?,?)"
-                                            " ON CONFLICT ("
-                                          + timeColumn + ", route, bucket) DO UPDATE SET "
+                                          + ", route, bucket, requests, replica)"
+                                            " VALUES (?,?,?,?,?) ON CONFLICT ("
+                                          + timeColumn + ", route, bucket, replica) DO UPDATE SET "
                                           + added(table, "requests")));
     for (const auto &it : inKeyOrder(histograms)) {
         for (int bucket = 0; bucket < it->size(); ++bucket) {
@@ -126,6 +128,7 @@ bool RequestRollups::upsertLatency(QSqlDatabase &db, const Histograms &histogram
             histogram.addBindValue(it.key().second);
             histogram.addBindValue(bucket);
             histogram.addBindValue(it->at(bucket));
+            histogram.addBindValue(m_replica);
             if (!exec(histogram, error))
                 return false;
         }
@@ -138,8 +141,8 @@ bool RequestRollups::upsertCells(QSqlDatabase &db, QString *error) const
     QSqlQuery cell(db);
     cell.prepare(QString::fromLatin1(
         "INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat, half_lon, requests, hits,"
-        " misses, stale) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (hour, cell_lat, cell_lon)"
-        " DO UPDATE SET "
+        " misses, stale, replica) VALUES (?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT (hour, cell_lat, cell_lon, replica) DO UPDATE SET "
         + added("rollup_cell", "requests") + ", " + added("rollup_cell", "hits") + ", "
         + added("rollup_cell", "misses") + ", " + added("rollup_cell", "stale")));
     for (const auto &it : inKeyOrder(m_cells)) {
@@ -147,7 +150,7 @@ bool RequestRollups::upsertCells(QSqlDatabase &db, QString *error) const
              {QVariant(it.key().first), QVariant(it->bounds.latitude),
               QVariant(it->bounds.longitude), QVariant(it->bounds.halfLatitude),
               QVariant(it->bounds.halfLongitude), QVariant(it->requests), QVariant(it->hits),
-              QVariant(it->misses), QVariant(it->stale)})
+              QVariant(it->misses), QVariant(it->stale), QVariant(m_replica)})
             cell.addBindValue(value);
         if (!exec(cell, error))
             return false;
@@ -159,15 +162,16 @@ bool RequestRollups::upsertSubjects(QSqlDatabase &db, QString *error) const
 {
     QSqlQuery subject(db);
     subject.prepare(QString::fromLatin1(
-        "INSERT INTO rollup_subject (hour, subject, requests, errors, first_ms, last_ms)"
-        " VALUES (?,?,?,?,?,?) ON CONFLICT (hour, subject) DO UPDATE SET "
+        "INSERT INTO rollup_subject (hour, subject, requests, errors, first_ms, last_ms, replica)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT (hour, subject, replica) DO UPDATE SET "
         + added("rollup_subject", "requests") + ", " + added("rollup_subject", "errors") + ", "
         + requestlog::smaller("rollup_subject", "first_ms") + ", "
         + requestlog::larger("rollup_subject", "last_ms")));
     for (const auto &it : inKeyOrder(m_subjects)) {
         for (const QVariant &value :
              {QVariant(it.key().first), QVariant(it.key().second), QVariant(it->requests),
-              QVariant(it->errors), QVariant(it->firstMs), QVariant(it->lastMs)})
+              QVariant(it->errors), QVariant(it->firstMs), QVariant(it->lastMs),
+              QVariant(m_replica)})
             subject.addBindValue(value);
         if (!exec(subject, error))
             return false;

@@ -17,6 +17,13 @@ namespace isobar {
 class RequestRollups
 {
 public:
+    // The sums are stored as `replica`'s: each replica upserts its own rows. (Never NULL in the
+    // store: no replica is '', as rows stored before replicas were.)
+    RequestRollups() = default;
+    explicit RequestRollups(const QString &replica)
+        : m_replica(replica.isNull() ? QString::fromLatin1("") : replica)
+    {}
+
     void add(const RequestEvent &event);
     bool isEmpty() const { return m_endpoints.isEmpty(); }
 
@@ -61,13 +68,14 @@ private:
 
     // The hour and day roll-ups of endpoints and latency have the same shape: `table`'s rows are
     // keyed by `timeColumn` (hour or day) first.
-    static bool upsertEndpoints(QSqlDatabase &db, const QHash<EndpointKey, EndpointSums> &sums,
-                                const char *table, const char *timeColumn, QString *error);
-    static bool upsertLatency(QSqlDatabase &db, const Histograms &histograms, const char *table,
-                              const char *timeColumn, QString *error);
+    bool upsertEndpoints(QSqlDatabase &db, const QHash<EndpointKey, EndpointSums> &sums,
+                         const char *table, const char *timeColumn, QString *error) const;
+    bool upsertLatency(QSqlDatabase &db, const Histograms &histograms, const char *table,
+                       const char *timeColumn, QString *error) const;
     bool upsertCells(QSqlDatabase &db, QString *error) const;
     bool upsertSubjects(QSqlDatabase &db, QString *error) const;
 
+    QString m_replica = QString::fromLatin1("");
     QHash<EndpointKey, EndpointSums> m_endpoints;
     Histograms m_latency;
     QHash<std::pair<qint64, std::pair<double, double>>, CellSums> m_cells;

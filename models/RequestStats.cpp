@@ -70,12 +70,33 @@ RangeParts splitRange(qint64 firstHour, qint64 lastHour, bool useDays)
     return parts;
 }
 
+// What narrows a scan: SQL to append to its WHERE clause, and the values it binds, in order.
+struct Filters {
+    QByteArray sql;
+    QList<QByteArray> values;
+};
+
+// To the requests `replica` served and those of `route`, each when not empty.
+Filters narrowedTo(const QByteArray &replica, const QString &route = {})
+{
+    Filters filters;
+    if (!route.isEmpty()) {
+        filters.sql += " AND route = ?";
+        filters.values << route.toUtf8();
+    }
+    if (!replica.isEmpty()) {
+        filters.sql += " AND replica = ?";
+        filters.values << replica;
+    }
+    return filters;
+}
+
 // Runs `hourSql` over the range's hour spans and `daySql` over its whole days (each with the
-// first and last hour or day as parameters 1 and 2, and `route`, when not empty, as 3), handing
-// every row to `row`. False with `error` set if SQLite refused.
+// first and last hour or day as parameters 1 and 2, and `filters` after them), handing every row
+// to `row`. False with `error` set if the store refused.
 template <typename Row>
 bool scan(QSqlDatabase &db, const RangeParts &parts, const QByteArray &hourSql,
-          const QByteArray &daySql, const QByteArray &route, Row row, QString *error)
+          const QByteArray &daySql, const QList<QByteArray> &filters, Row row, QString *error)
 {
     auto run = [&](const QByteArray &sql, std::pair<qint64, qint64> span) {
         if (span.first > span.second)
@@ -87,8 +108,8 @@ bool scan(QSqlDatabase &db, const RangeParts &parts, const QByteArray &hourSql,
         }
         statement->bind(1, span.first);
         statement->bind(2, span.second);
-        if (!route.isEmpty())
-            statement->bind(3, route);
+        for (int i = 0; i < filters.size(); ++i)
+            statement->bind(3 + i, filters[i]);
         while (statement->next())
             row(*statement);
         *error = statement->error();
@@ -145,23 +166,24 @@ struct EndpointSums {
 using EndpointTotals = QHash<std::pair<QByteArray, QByteArray>, EndpointSums>; // (method, route)
 using RouteHistograms = QHash<QByteArray, QList<qint64>>;
 
-// Requests and errors per endpoint over the range; `classes` gets the counts per status class.
-EndpointTotals readEndpointTotals(QSqlDatabase &db, const RangeParts &parts, StatusCounts *classes)
+// Requests and errors per endpoint over the range; `classes` gets the counts per status class,
+// `replicas` those per replica.
+EndpointTotals readEndpointTotals(QSqlDatabase &db, const RangeParts &parts, const Filters &filters,
+                                  StatusCounts *classes, QMap<QByteArray, qint64> *replicas)
 {
     EndpointTotals sums;
     QString error;
+    const QByteArray columns = "SELECT method, route, status, requests, replica FROM ";
     const bool read = scan(
-        db, parts,
-        "SELECT method, route, status, requests FROM rollup_endpoint"
-        " WHERE hour BETWEEN ? AND ?",
-        "SELECT method, route, status, requests FROM rollup_endpoint_day WHERE day BETWEEN ? AND ?",
-        {},
+        db, parts, columns + "rollup_endpoint WHERE hour BETWEEN ? AND ?" + filters.sql,
+        columns + "rollup_endpoint_day WHERE day BETWEEN ? AND ?" + filters.sql, filters.values,
         [&](const StoreStatement &row) {
             EndpointSums &endpoint =
                 sums[{row.utf8At(0).toByteArray(), row.utf8At(1).toByteArray()}];
             const StatusClass statusClass = statusClassOf(row.int64At(2));
             const qint64 count = row.int64At(3);
             (*classes)[int(statusClass)] += count;
+            (*replicas)[row.utf8At(4).toByteArray()] += count;
             endpoint.requests += count;
             if (statusClass == StatusClass::ClientError || statusClass == StatusClass::ServerError)
                 endpoint.errors += count;
@@ -173,13 +195,15 @@ EndpointTotals readEndpointTotals(QSqlDatabase &db, const RangeParts &parts, Sta
 }
 
 // Latency is kept per route (all methods): most routes have one method.
-RouteHistograms readRouteHistograms(QSqlDatabase &db, const RangeParts &parts)
+RouteHistograms readRouteHistograms(QSqlDatabase &db, const RangeParts &parts,
+                                    const Filters &filters)
 {
     RouteHistograms histograms;
     QString error;
+    const QByteArray columns = "SELECT route, bucket, requests FROM ";
     const bool read = scan(
-        db, parts, "SELECT route, bucket, requests FROM rollup_latency WHERE hour BETWEEN ? AND ?",
-        "SELECT route, bucket, requests FROM rollup_latency_day WHERE day BETWEEN ? AND ?", {},
+        db, parts, columns + "rollup_latency WHERE hour BETWEEN ? AND ?" + filters.sql,
+        columns + "rollup_latency_day WHERE day BETWEEN ? AND ?" + filters.sql, filters.values,
         [&](const StoreStatement &row) {
             LatencyBuckets::add(histograms[row.utf8At(0).toByteArray()], row.int64At(1),
                                 row.int64At(2));
@@ -230,9 +254,10 @@ struct SubjectSums {
 
 } // namespace
 
-RequestStats::RequestStats(QSqlDatabase &db, Options options)
+RequestStats::RequestStats(QSqlDatabase &db, Options options, const QString &replica)
     : m_db(db)
     , m_options(options)
+    , m_replica(replica.toUtf8())
 {}
 
 StatsSummary RequestStats::summary(qint64 fromMs, qint64 toMs)
@@ -243,8 +268,13 @@ StatsSummary RequestStats::summary(qint64 fromMs, qint64 toMs)
     StatsSummary summary;
     summary.fromMs = firstHour * kHourMs;
     summary.toMs = (lastHour + 1) * kHourMs;
-    const EndpointTotals sums = readEndpointTotals(m_db, parts, &summary.statusCounts);
-    const RouteHistograms histograms = readRouteHistograms(m_db, parts);
+    const Filters filters = narrowedTo(m_replica);
+    QMap<QByteArray, qint64> replicas;
+    const EndpointTotals sums =
+        readEndpointTotals(m_db, parts, filters, &summary.statusCounts, &replicas);
+    const RouteHistograms histograms = readRouteHistograms(m_db, parts, filters);
+    for (auto it = replicas.cbegin(); it != replicas.cend(); ++it)
+        summary.replicas.append(ReplicaRequests{QString::fromUtf8(it.key()), it.value()});
     for (qint64 count : summary.statusCounts)
         summary.requests += count;
     for (int c = 0; c < kStatusClassCount; ++c)
@@ -275,15 +305,15 @@ QList<TimelineBucket> RequestStats::timeline(qint64 fromMs, qint64 toMs, int buc
     std::vector<QList<qint64>> histograms(size_t(buckets.size()));
     // Both roll-ups are read the same way: the hour (a day's first hour for day rows), one
     // column, requests.
-    const QByteArray routeFilter = route.isEmpty() ? QByteArray() : " AND route = ?";
+    const Filters filters = narrowedTo(m_replica, route);
     auto select = [&](const char *column, const char *table, auto add) {
         QString error;
         const QByteArray hourSql = QByteArray("SELECT hour, ") + column + ", requests FROM " + table
-                                   + " WHERE hour BETWEEN ? AND ?" + routeFilter;
+                                   + " WHERE hour BETWEEN ? AND ?" + filters.sql;
         const QByteArray daySql = QByteArray("SELECT day * 24, ") + column + ", requests FROM "
-                                  + table + "_day WHERE day BETWEEN ? AND ?" + routeFilter;
+                                  + table + "_day WHERE day BETWEEN ? AND ?" + filters.sql;
         const bool read = scan(
-            m_db, parts, hourSql, daySql, route.toUtf8(),
+            m_db, parts, hourSql, daySql, filters.values,
             [&](const StoreStatement &row) {
                 add(qsizetype(floorDiv(row.int64At(0), bucketHours) - firstBucket), row.int64At(1),
                     row.int64At(2));
@@ -314,7 +344,8 @@ QList<CellCount> RequestStats::busiestCells(qint64 fromMs, qint64 toMs, int limi
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     const ReadSnapshot snapshot(m_db);
     QString problem;
-    QList<CellCount> cells = CellRollups(m_db).busiest(firstHour, lastHour, limit, &problem);
+    QList<CellCount> cells =
+        CellRollups(m_db).busiest(firstHour, lastHour, limit, m_replica, &problem);
     if (!problem.isEmpty()) // a broken segment left out: the rest still answers
         qCWarning(lcRequestStats).noquote()
             << "event=stats_segment_skipped stats=geography problem=" << problem;
@@ -327,11 +358,13 @@ QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
     // Subjects have no day table either: their old hours are folded like the cells'.
     QHash<QByteArray, SubjectSums> sums;
     QString error;
+    const Filters filters = narrowedTo(m_replica);
     const bool read = scan(
         m_db, splitRange(firstHour, lastHour, false),
         "SELECT subject, requests, errors, first_ms, last_ms FROM rollup_subject"
-        " WHERE hour BETWEEN ? AND ?",
-        {}, {},
+        " WHERE hour BETWEEN ? AND ?"
+            + filters.sql,
+        {}, filters.values,
         [&](const StoreStatement &row) {
             SubjectSums &subject = sums[row.utf8At(0).toByteArray()];
             subject.firstMs =

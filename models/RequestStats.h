@@ -24,7 +24,8 @@ public:
         qint64 objectiveUs = 200'000;  // the response-time objective per endpoint
     };
 
-    RequestStats(QSqlDatabase &db, Options options);
+    // `replica`, when not empty, narrows every answer to the requests that replica served.
+    RequestStats(QSqlDatabase &db, Options options, const QString &replica = {});
 
     StatsSummary summary(qint64 fromMs, qint64 toMs);
     // Every bucket of `bucketHours` hours in the range, empty ones included; `route` (when not
@@ -39,6 +40,7 @@ public:
 private:
     QSqlDatabase &m_db;
     Options m_options;
+    QByteArray m_replica; // UTF-8; empty: every replica
 };
 
 } // namespace isobar

@@ -21,6 +21,34 @@ struct Migration {
     QStringList statements;
 };
 
+// The names in column definitions ("hour INTEGER NOT NULL, route TEXT NOT NULL": "hour, route").
+QString columnNames(const char *definitions)
+{
+    QStringList names;
+    for (const QString &definition : QString::fromLatin1(definitions).split(u','))
+        names << definition.trimmed().section(u' ', 0, 0);
+    return names.join(u", ");
+}
+
+// The statements that rebuild a roll-up table with a `replica` column ('' for the rows stored
+// before) at the end of its key: SQLite cannot change a primary key in place. The key columns
+// come first: SQLite 3.40's integrity_check misreads NOT NULL columns placed before a key
+// column of a WITHOUT ROWID table.
+QStringList withReplicaInKey(const char *table, const char *keyColumns, const char *valueColumns)
+{
+    const QString name = QLatin1String(table);
+    const QString keys = columnNames(keyColumns);
+    return {
+        u"CREATE TABLE %1_new (%2, replica TEXT NOT NULL DEFAULT '', %3,"
+        " PRIMARY KEY (%4, replica)) WITHOUT ROWID"_s.arg(name, QLatin1String(keyColumns),
+                                                          QLatin1String(valueColumns), keys),
+        u"INSERT INTO %1_new SELECT %2, '', %3 FROM %1"_s.arg(name, keys,
+                                                              columnNames(valueColumns)),
+        u"DROP TABLE %1"_s.arg(name),
+        u"ALTER TABLE %1_new RENAME TO %1"_s.arg(name),
+    };
+}
+
 // Append only: a released migration never changes, a new one gets the next number.
 const QList<Migration> &migrations()
 {
@@ -139,6 +167,39 @@ const QList<Migration> &migrations()
              "CREATE TABLE cell_segment (hour INTEGER PRIMARY KEY, hours INTEGER NOT NULL,"
              " counts BLOB NOT NULL)",
          }},
+        {7, "the replica that served each request",
+         // Replicas on one PostgreSQL store share the request log; stats can be narrowed to one
+         // (?replica=). Each replica upserts its own roll-up rows and seals its own segments.
+         QStringList{"ALTER TABLE request_event ADD COLUMN replica TEXT"}
+             + withReplicaInKey("rollup_endpoint",
+                                "hour INTEGER NOT NULL, route TEXT NOT NULL,"
+                                " method TEXT NOT NULL, status INTEGER NOT NULL",
+                                "requests INTEGER NOT NULL, duration_us INTEGER NOT NULL,"
+                                " bytes INTEGER NOT NULL")
+             + withReplicaInKey("rollup_latency",
+                                "hour INTEGER NOT NULL, route TEXT NOT NULL,"
+                                " bucket INTEGER NOT NULL",
+                                "requests INTEGER NOT NULL")
+             + withReplicaInKey("rollup_cell",
+                                "hour INTEGER NOT NULL, cell_lat REAL NOT NULL,"
+                                " cell_lon REAL NOT NULL",
+                                "half_lat REAL NOT NULL, half_lon REAL NOT NULL,"
+                                " requests INTEGER NOT NULL, hits INTEGER NOT NULL,"
+                                " misses INTEGER NOT NULL, stale INTEGER NOT NULL")
+             + withReplicaInKey("rollup_subject", "hour INTEGER NOT NULL, subject TEXT NOT NULL",
+                                "requests INTEGER NOT NULL, errors INTEGER NOT NULL,"
+                                " first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL")
+             + withReplicaInKey("rollup_endpoint_day",
+                                "day INTEGER NOT NULL, route TEXT NOT NULL,"
+                                " method TEXT NOT NULL, status INTEGER NOT NULL",
+                                "requests INTEGER NOT NULL, duration_us INTEGER NOT NULL,"
+                                " bytes INTEGER NOT NULL")
+             + withReplicaInKey("rollup_latency_day",
+                                "day INTEGER NOT NULL, route TEXT NOT NULL,"
+                                " bucket INTEGER NOT NULL",
+                                "requests INTEGER NOT NULL")
+             + withReplicaInKey("cell_segment", "hour INTEGER NOT NULL",
+                                "hours INTEGER NOT NULL, counts BLOB NOT NULL")},
     };
     return all;
 }

@@ -4,9 +4,17 @@
 #include "StatusClass.h"
 
 #include <QList>
+#include <QString>
 #include <optional>
 
 namespace isobar {
+
+// One replica's share of a range's requests ('' for requests stored before replicas were named).
+struct ReplicaRequests {
+    QString replica;
+    qint64 requests = 0;
+    bool operator==(const ReplicaRequests &) const = default;
+};
 
 // The requests of a time range (RequestStats::summary): counts per status class, whether the
 // service is a no-go, and latency per endpoint against the objective.
@@ -21,6 +29,7 @@ struct StatsSummary {
     double noGoThreshold = 0.8;
     double objectiveMs = 200;
     QList<EndpointLatency> endpoints; // sorted by "METHOD route"
+    QList<ReplicaRequests> replicas;  // those that served requests in the range, by name
     bool operator==(const StatsSummary &) const = default;
 
     // The share of 2xx answers, 0..1.

@@ -81,7 +81,8 @@ bool ApiServer::start()
         [this] { refreshDataVersion(); });
 
     if (m_config.captureRequests)
-        m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder);
+        m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder,
+                                                       replicaId());
     m_stats = std::make_unique<StatsApi>(*m_runner, m_config.stats);
     m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response,
                               qint64 micros) { observe(request, response, micros); });
@@ -186,6 +187,11 @@ bool ApiServer::startAuth()
     return true;
 }
 
+QString ApiServer::replicaId() const
+{
+    return m_config.replicaId.isEmpty() ? QSysInfo::machineHostName() : m_config.replicaId;
+}
+
 bool ApiServer::startFleet()
 {
     if (m_config.redisUrl.isEmpty())
@@ -206,8 +212,7 @@ bool ApiServer::startFleet()
         redis.password = secret.readAll().trimmed();
     }
     SharedWeatherCache::Options shared;
-    shared.replicaId =
-        (m_config.replicaId.isEmpty() ? QSysInfo::machineHostName() : m_config.replicaId).toUtf8();
+    shared.replicaId = replicaId().toUtf8();
     m_redis = std::make_unique<RedisClient>(redis);
     m_fleet = std::make_unique<SharedWeatherCache>(*m_redis, shared);
     m_weather->shareThrough(m_fleet.get());

@@ -55,6 +55,8 @@ Q_SIGNALS:
 private:
     bool startAuth();
     bool startFleet();
+    // This replica's name in the fleet: --replica-id, else the host's (a pod's) name.
+    QString replicaId() const;
     QJsonObject fleetHealth() const;
     void collectPrometheusFamilies();
     // Re-reads the store's data version now (after an upload, say).

@@ -20,9 +20,11 @@ constexpr qint64 kDayMs = 24 * kHourMs;
 constexpr int kSealHoursPerPass = 4;
 } // namespace
 
-RequestRecorder::RequestRecorder(QString databasePath, Options options, Clock clock)
+RequestRecorder::RequestRecorder(QString databasePath, Options options, QString replica,
+                                 Clock clock)
     : m_databasePath(std::move(databasePath))
     , m_options(options)
+    , m_replica(std::move(replica))
     , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentMSecsSinceEpoch(); }))
 {
     m_queue.reserve(m_options.batchSize);
@@ -223,7 +225,7 @@ private:
             return false;
         }
         m_reopenDelayMs = 0;
-        m_writer = std::make_unique<RequestLogWriter>(m_database.connection());
+        m_writer = std::make_unique<RequestLogWriter>(m_database.connection(), m_owner.m_replica);
         return true;
     }
 

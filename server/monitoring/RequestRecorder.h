@@ -50,7 +50,8 @@ public:
     };
     using Clock = std::function<qint64()>; // ms since the epoch, for retention
 
-    RequestRecorder(QString databasePath, Options options, Clock clock = {});
+    // Events are stored as `replica`'s (RequestLogWriter).
+    RequestRecorder(QString databasePath, Options options, QString replica = {}, Clock clock = {});
     ~RequestRecorder();
 
     void record(RequestEvent event);
@@ -71,6 +72,7 @@ private:
 
     QString m_databasePath;
     Options m_options;
+    QString m_replica;
     Clock m_clock;
     mutable QMutex m_mutex;
     QWaitCondition m_wake;

@@ -19,22 +19,30 @@ constexpr qint64 kHourMs = 3'600'000;
 constexpr qint64 kDayMs = 24 * kHourMs;
 constexpr qint64 kMaxRangeMs = 400 * kDayMs;
 
-struct TimeRange {
+// What a stats question is about: a time range, and one replica or (empty) the whole fleet.
+struct StatsScope {
     qint64 fromMs;
     qint64 toMs;
+    QString replica;
 };
+
+// The longest replica name: a host name's (--replica-id, or a pod's name).
+constexpr qsizetype kMaxReplicaLength = 253;
 
 QString parameter(const HttpRequest &request, const QString &name)
 {
     return request.query.queryItemValue(name, QUrl::FullyDecoded).trimmed();
 }
 
-// from/to, checked up front: a bad range is the caller's 400, never a query.
-TimeRange timeRange(const HttpRequest &request, qint64 nowMs)
+// from/to and replica, checked up front: a bad range is the caller's 400, never a query.
+StatsScope statsScope(const HttpRequest &request, qint64 nowMs)
 {
     const QString to = parameter(request, u"to"_s);
     const QString from = parameter(request, u"from"_s);
-    TimeRange range{0, nowMs};
+    StatsScope range{0, nowMs, parameter(request, u"replica"_s)};
+    if (range.replica.size() > kMaxReplicaLength)
+        throw ApiError{400, u"replica must be at most %1 characters"_s.arg(kMaxReplicaLength),
+                       u"replica"_s};
     if (!to.isEmpty()) {
         const auto parsed = StatsApi::parseTime(to, nowMs);
         if (!parsed)
@@ -143,21 +151,22 @@ void StatsApi::registerRoutes(Router &router)
 
 QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)
 {
-    const TimeRange range = timeRange(request, m_clock());
+    const StatsScope range = statsScope(request, m_clock());
     return m_runner.run([range, options = m_options](MetricsQuery &query) {
-        return HttpResponse::json(StatsJson::summary(
-            RequestStats(query.database(), options).summary(range.fromMs, range.toMs)));
+        return HttpResponse::json(
+            StatsJson::summary(RequestStats(query.database(), options, range.replica)
+                                   .summary(range.fromMs, range.toMs)));
     });
 }
 
 QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
 {
-    const TimeRange range = timeRange(request, m_clock());
+    const StatsScope range = statsScope(request, m_clock());
     const QString bucket = choice(request, u"bucket"_s, {u"hour"_s, u"day"_s});
     const QString endpoint = parameter(request, u"endpoint"_s);
     return m_runner.run([range, bucket, endpoint, options = m_options](MetricsQuery &query) {
         const QList<TimelineBucket> buckets =
-            RequestStats(query.database(), options)
+            RequestStats(query.database(), options, range.replica)
                 .timeline(range.fromMs, range.toMs, bucket == u"day" ? 24 : 1, endpoint);
         return HttpResponse::json(
             StatsJson::timeline(buckets, iso(range.fromMs), iso(range.toMs), bucket, endpoint));
@@ -166,13 +175,13 @@ QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
 
 QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)
 {
-    const TimeRange range = timeRange(request, m_clock());
+    const StatsScope range = statsScope(request, m_clock());
     const QString format = choice(request, u"format"_s, {u"json"_s, u"geojson"_s});
     // A month of worldwide traffic touches ~100k cells: the answer stays bounded.
     const int limit = boundedInteger(request, u"limit"_s, 10'000, 1, 100'000);
     return m_runner.run([range, format, limit, options = m_options](MetricsQuery &query) {
-        const QList<CellCount> cells =
-            RequestStats(query.database(), options).busiestCells(range.fromMs, range.toMs, limit);
+        const QList<CellCount> cells = RequestStats(query.database(), options, range.replica)
+                                           .busiestCells(range.fromMs, range.toMs, limit);
         if (format == u"geojson")
             return HttpResponse::bytes(GeographyJson::featureCollection(cells),
                                        "application/geo+json");
@@ -183,11 +192,11 @@ QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)
 
 QFuture<HttpResponse> StatsApi::users(const HttpRequest &request)
 {
-    const TimeRange range = timeRange(request, m_clock());
+    const StatsScope range = statsScope(request, m_clock());
     const int limit = boundedInteger(request, u"limit"_s, 100, 1, 10'000);
     return m_runner.run([range, limit, options = m_options](MetricsQuery &query) {
-        const QList<UserActivity> users =
-            RequestStats(query.database(), options).users(range.fromMs, range.toMs, limit);
+        const QList<UserActivity> users = RequestStats(query.database(), options, range.replica)
+                                              .users(range.fromMs, range.toMs, limit);
         return HttpResponse::json(StatsJson::users(users, iso(range.fromMs), iso(range.toMs)));
     });
 }

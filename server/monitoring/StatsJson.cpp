@@ -22,6 +22,8 @@ const QString noGo = u"no_go"_s;
 const QString noGoThreshold = u"no_go_threshold"_s;
 const QString objectiveMs = u"objective_ms"_s;
 const QString endpoints = u"endpoints"_s;
+const QString replicas = u"replicas"_s;
+const QString replica = u"replica"_s;
 const QString endpoint = u"endpoint"_s;
 const QString method = u"method"_s;
 const QString overObjectiveRatio = u"over_objective_ratio"_s;
@@ -110,6 +112,10 @@ QJsonObject StatsJson::summary(const StatsSummary &summary)
     QJsonArray endpoints;
     for (const EndpointLatency &endpoint : summary.endpoints)
         endpoints.append(endpointJson(endpoint));
+    QJsonArray replicas;
+    for (const ReplicaRequests &replica : summary.replicas)
+        replicas.append(QJsonObject{{key::replica, replica.replica},
+                                    {key::requests, double(replica.requests)}});
     return QJsonObject{
         {key::from, isoTime(summary.fromMs)},
         {key::to, isoTime(summary.toMs)},
@@ -120,6 +126,7 @@ QJsonObject StatsJson::summary(const StatsSummary &summary)
         {key::noGoThreshold, summary.noGoThreshold},
         {key::objectiveMs, summary.objectiveMs},
         {key::endpoints, endpoints},
+        {key::replicas, replicas},
     };
 }
 
@@ -140,6 +147,10 @@ StatsSummary StatsJson::readSummary(const QJsonObject &json)
     summary.endpoints.reserve(endpoints.size());
     for (const auto &endpoint : endpoints)
         summary.endpoints.append(readEndpoint(endpoint.toObject()));
+    const QJsonArray replicas = json.value(key::replicas).toArray();
+    for (const auto &replica : replicas)
+        summary.replicas.append(
+            ReplicaRequests{replica[key::replica].toString(), replica[key::requests].toInteger()});
     return summary;
 }
 

@@ -68,7 +68,7 @@ private:
     void insertSegment(qint64 hour, const char *hex)
     {
         QSqlQuery query(db());
-        query.prepare(u"INSERT INTO cell_segment VALUES (?, 1, ?)"_s);
+        query.prepare(u"INSERT INTO cell_segment (hour, hours, counts) VALUES (?, 1, ?)"_s);
         query.addBindValue(hour);
         query.addBindValue(QByteArray::fromHex(hex));
         QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
@@ -261,7 +261,8 @@ private Q_SLOTS:
         insertSegment(kHour0 + 1, "010201000080");
         // Reads leave the whole segment out, not the part before the break, and say so.
         QString problem;
-        const QList<CellCount> cells = CellRollups(db()).busiest(kHour0, kHour0 + 1, 10, &problem);
+        const QList<CellCount> cells =
+            CellRollups(db()).busiest(kHour0, kHour0 + 1, 10, {}, &problem);
         QCOMPARE(cells.size(), 1);
         QCOMPARE(cells[0].requests, qint64(1));
         QVERIFY2(problem.contains(u"broken"), qPrintable(problem));

@@ -220,6 +220,7 @@ private Q_SLOTS:
             {u"GET"_s, u"/prcpt"_s, 3, 1, 3.75, 9.25, 9.85, 0, true},
             {u"GET"_s, u"/uvidx"_s, 1, 0, 350, 485, 497, 1, false},
         };
+        expected.replicas = {{u""_s, 5}}; // a writer given no replica name
         QCOMPARE(summary, expected);
 
         const QList<TimelineBucket> timeline =
@@ -496,6 +497,52 @@ private Q_SLOTS:
         QCOMPARE(scalar(db, "SELECT min(hour) FROM rollup_endpoint"), (kT0 + day) / kHour);
         QCOMPARE(writer.expire(now - 7 * day, now - 9 * day, &error),
                  qint64(0)); // nothing more to do
+    }
+
+    void replicasShareTheLogAndCanBeAskedAlone()
+    {
+        // Two replicas write the same hour, route and subject: their rows stay apart, the fleet's
+        // answers add them up, and ?replica= keeps one replica's.
+        QSqlDatabase &db = m_db->connection();
+        QString error;
+        RequestEvent paris = makeEvent(kT0 + 1000, u"/prcpt"_s, 200, 1'000, u"watch-1"_s);
+        paris.cell = CellBounds{48.85, 2.35, 0.0045, 0.0068};
+        RequestEvent oregon = paris;
+        oregon.status = 502;
+        QVERIFY2(RequestLogWriter(db, u"paris-1"_s).write({paris, paris, paris}, &error),
+                 qPrintable(error));
+        QVERIFY2(RequestLogWriter(db, u"oregon-1"_s).write({oregon, oregon}, &error),
+                 qPrintable(error));
+        QCOMPARE(scalar(db, "SELECT count(*) FROM rollup_endpoint"), qint64(2));
+        QCOMPARE(scalar(db, "SELECT count(*) FROM request_event WHERE replica = 'oregon-1'"),
+                 qint64(2));
+
+        const qint64 to = kT0 + kHour;
+        const StatsSummary fleet = RequestStats(db, {}).summary(kT0, to);
+        QCOMPARE(fleet.requests, qint64(5));
+        const QList<ReplicaRequests> both = {{u"oregon-1"_s, 2}, {u"paris-1"_s, 3}};
+        QCOMPARE(fleet.replicas, both);
+        const StatsSummary one = RequestStats(db, {}, u"oregon-1"_s).summary(kT0, to);
+        QCOMPARE(one.requests, qint64(2));
+        QCOMPARE(one.statusCounts[int(StatusClass::ServerError)], qint64(2));
+        QCOMPARE(RequestStats(db, {}, u"nobody"_s).summary(kT0, to).requests, qint64(0));
+        QCOMPARE(RequestStats(db, {}, u"paris-1"_s).timeline(kT0, to, 1, {}).constFirst().requests,
+                 qint64(3));
+        QCOMPARE(RequestStats(db, {}).users(kT0, to, 10).constFirst().requests, qint64(5));
+        QCOMPARE(RequestStats(db, {}, u"paris-1"_s).users(kT0, to, 10).constFirst().errors,
+                 qint64(0));
+
+        // Geography too, before and after the hour is sealed into per-replica segments.
+        for (int pass = 0; pass < 2; ++pass) {
+            QCOMPARE(RequestStats(db, {}).busiestCells(kT0, to, 10).constFirst().requests,
+                     qint64(5));
+            QCOMPARE(
+                RequestStats(db, {}, u"oregon-1"_s).busiestCells(kT0, to, 10).constFirst().requests,
+                qint64(2));
+            QVERIFY2(RequestLogWriter(db).sealCellHours(kT0 + 2 * kHour, 10, &error) >= 0,
+                     qPrintable(error));
+        }
+        QCOMPARE(scalar(db, "SELECT count(*) FROM cell_segment"), qint64(2));
     }
 };
 

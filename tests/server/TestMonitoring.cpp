@@ -120,7 +120,7 @@ private Q_SLOTS:
         RequestRecorder::Options options;
         options.flushIntervalMs = 600'000; // only flush() writes
         const QString path = m_dir.filePath("seal.db");
-        RequestRecorder recorder(path, options, [&now] { return now.load(); });
+        RequestRecorder recorder(path, options, {}, [&now] { return now.load(); });
         auto weatherCall = [](qint64 timeMs) {
             RequestEvent event{timeMs, "GET", "/prcpt", 200, 800};
             event.cell = CellBounds{48.8566, 2.3522, 0.0045, 0.0068};

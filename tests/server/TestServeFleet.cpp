@@ -23,11 +23,13 @@ QJsonObject requestLog(quint16 port)
     return health(port)[u"request_log"].toObject();
 }
 
-// The requests the last hour's stats count for `route`, as one replica answers them.
-int endpointRequests(quint16 port, const char *route)
+// The requests the last hour's stats count for `route`, as one replica answers them: the whole
+// fleet's, or those of `replica`.
+int endpointRequests(quint16 port, const char *route, const QByteArray &replica = {})
 {
+    const QByteArray query = replica.isEmpty() ? QByteArray() : "&replica=" + replica;
     const QJsonArray endpoints =
-        HttpClient::request(port, "GET", "/api/v1/stats/summary?from=now-1h")
+        HttpClient::request(port, "GET", "/api/v1/stats/summary?from=now-1h" + query)
             .json()[u"endpoints"]
             .toArray();
     for (const QJsonValue &endpoint : endpoints) {
@@ -141,6 +143,9 @@ private Q_SLOTS:
         for (const ServerProcess *replica : {&paris, &oregon})
             QTRY_COMPARE_WITH_TIMEOUT(endpointRequests(replica->port(), "/openapi.json"), 12,
                                       30'000);
+        // Either replica answers for one of them when asked.
+        QCOMPARE(endpointRequests(paris.port(), "/openapi.json", "oregon-1"), 5);
+        QCOMPARE(endpointRequests(oregon.port(), "/openapi.json", "paris-1"), 7);
         QTRY_COMPARE_WITH_TIMEOUT(maintainers({&paris, &oregon}), 1, 30'000);
         QCOMPARE(paris.stop(), 0);
         QCOMPARE(oregon.stop(), 0);

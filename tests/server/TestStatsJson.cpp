@@ -40,6 +40,7 @@ StatsSummary fiveRequests()
         {u"GET"_s, u"/prcpt"_s, 3, 1, 3.75, 9.25, 9.85, 0, true},
         {u"GET"_s, u"/uvidx"_s, 1, 0, 350, 485, 497, 1, false},
     };
+    summary.replicas = {{u"oregon-1"_s, 2}, {u"paris-1"_s, 3}};
     return summary;
 }
 
@@ -57,7 +58,8 @@ private Q_SLOTS:
 {"endpoint":"(unmatched)","errors":1,"meets_objective":true,"method":"GET","over_objective_ratio":0,"p50_ms":0.25,"p95_ms":0.48,"p99_ms":0.5,"requests":1},
 {"endpoint":"/prcpt","errors":1,"meets_objective":true,"method":"GET","over_objective_ratio":0,"p50_ms":3.75,"p95_ms":9.25,"p99_ms":9.85,"requests":3},
 {"endpoint":"/uvidx","errors":0,"meets_objective":false,"method":"GET","over_objective_ratio":1,"p50_ms":350,"p95_ms":485,"p99_ms":497,"requests":1}],
-"from":"2025-11-25T00:00:00.000Z","no_go":true,"no_go_threshold":0.8,"objective_ms":200,"requests":5,
+"from":"2025-11-25T00:00:00.000Z","no_go":true,"no_go_threshold":0.8,"objective_ms":200,
+"replicas":[{"replica":"oregon-1","requests":2},{"replica":"paris-1","requests":3}],"requests":5,
 "status_counts":{"1xx":0,"2xx":3,"3xx":0,"4xx":1,"5xx":1},
 "status_ratios":{"1xx":0,"2xx":0.6,"3xx":0,"4xx":0.2,"5xx":0.2},"to":"2025-11-25T02:00:00.000Z"})json"));
     }
