@@ -32,6 +32,9 @@ public:
     QSqlDatabase &connection() { return m_db; }
 
     qint64 dataVersion();
+    // The PostgreSQL notification a commit that changed metrics sends (MetricsWriter), so that
+    // replicas drop cached answers at once rather than at their next poll of dataVersion().
+    static constexpr const char *kDataChangedChannel = "isobar_data_changed";
     // True when the PostgreSQL server went away under this connection: it must be opened again.
     // (A SQLite file has no connection to lose.)
     bool isConnectionLost();

@@ -113,7 +113,11 @@ bool MetricsWriter::commit(QString *error)
 {
     if (m_counts.inserted + m_counts.updated > 0) {
         QSqlQuery bump(m_db);
-        if (!bump.exec(u"UPDATE store_state SET value = value + 1 WHERE key = 'data_version'"_s)) {
+        const bool notify = MetricsDatabase::isPostgresql(m_db);
+        if (!bump.exec(u"UPDATE store_state SET value = value + 1 WHERE key = 'data_version'"_s)
+            || (notify
+                && !bump.exec(u"NOTIFY "_s
+                              + QLatin1String(MetricsDatabase::kDataChangedChannel)))) {
             *error = bump.lastError().text();
             rollback();
             return false;

@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QSysInfo>
 #include <unistd.h>
@@ -65,6 +66,12 @@ bool ApiServer::start()
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
+    // Replicas on one PostgreSQL store hear of another's ingest as it commits; the poll stays
+    // for a notification lost with a connection.
+    if (QSqlDriver *driver = m_database->connection().driver();
+        m_database->isPostgresql()
+        && driver->subscribeToNotification(QLatin1String(MetricsDatabase::kDataChangedChannel)))
+        connect(driver, &QSqlDriver::notification, this, &ApiServer::refreshDataVersion);
 
     if (!startAuth())
         return false;

@@ -42,7 +42,7 @@ struct ServerConfig {
     int maxRowsPerRequest = 200'000;
     int responseCacheEntries = 10'000;
     qint64 responseCacheBytes = qint64(64) * 1024 * 1024;
-    int dataVersionPollMs = 1000; // how soon an ingest by another process reaches the cache
+    int dataVersionPollMs = 1000; // --store-poll-ms
     AccuWeatherClient::Options upstream;
     WeatherCache::Options weather;
     // Ops monitoring: every request recorded (unless off), stats served, /metrics also on a

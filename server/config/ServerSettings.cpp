@@ -300,6 +300,10 @@ const QList<ServerSetting> &ServerSettings::all()
                          "weather/cache_entries", "count",
                          "Weather documents kept in memory (least recently used go first)."),
                      1, 100'000'000, [](ServerConfig &c) -> int & { return c.weather.maxEntries; }),
+        integer<int>(row("store-poll-ms", "ISOBAR_STORE_POLL_MS", "cache/store_poll_ms", "ms",
+                         "How often cached answers are checked against data loaded by another "
+                         "process (replicas on PostgreSQL are also told at once)."),
+                     100, 3'600'000, [](ServerConfig &c) -> int & { return c.dataVersionPollMs; }),
         integer<qint64>(row("response-cache-bytes", "ISOBAR_RESPONSE_CACHE_BYTES",
                             "cache/response_bytes", "bytes", "Memory the cached answers may take."),
                         0, qint64(1) << 40,

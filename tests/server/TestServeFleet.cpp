@@ -2,11 +2,13 @@
 #include "RedisServer.h"
 #include "TestSupport.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 using namespace isobar::test;
 using namespace Qt::StringLiterals;
@@ -132,10 +134,28 @@ private Q_SLOTS:
         PostgresqlTestDatabase store;
         QVERIFY2(store.isValid(), qPrintable(store.errorString()));
         ServerProcess paris, oregon;
-        QVERIFY2(paris.start(store.url(), {u"--replica-id"_s, u"paris-1"_s}),
+        // (Polling for new data once an hour: only PostgreSQL's word can make it known sooner.)
+        QVERIFY2(paris.start(store.url(), {u"--replica-id"_s, u"paris-1"_s, u"--enable-upload"_s,
+                                           u"--store-poll-ms"_s, u"3600000"_s}),
                  paris.output().constData());
-        QVERIFY2(oregon.start(store.url(), {u"--replica-id"_s, u"oregon-1"_s}),
+        QVERIFY2(oregon.start(store.url(), {u"--replica-id"_s, u"oregon-1"_s, u"--store-poll-ms"_s,
+                                            u"3600000"_s}),
                  oregon.output().constData());
+
+        // A file loaded through one replica is served by the other at once, though the other
+        // had cached the catalogue without it.
+        const QByteArray themes = "/api/public/timeseries/themes/";
+        QVERIFY(!HttpClient::request(oregon.port(), "GET", themes).body.contains("immunisation"));
+        QFile file(sampleDataDir()
+                   + u"/json/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_5y.json"_s);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(HttpClient::request(paris.port(), "PUT", "/api/upload?filename=6-in-1.json",
+                                     file.readAll(), "Content-Type: application/json\r\n")
+                     .status,
+                 200);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            HttpClient::request(oregon.port(), "GET", themes).body.contains("immunisation"),
+            10'000);
         for (int i = 0; i < 7; ++i)
             QCOMPARE(HttpClient::request(paris.port(), "GET", "/openapi.json").status, 200);
         for (int i = 0; i < 5; ++i)
@@ -147,8 +167,16 @@ private Q_SLOTS:
         QCOMPARE(endpointRequests(paris.port(), "/openapi.json", "oregon-1"), 5);
         QCOMPARE(endpointRequests(oregon.port(), "/openapi.json", "paris-1"), 7);
         QTRY_COMPARE_WITH_TIMEOUT(maintainers({&paris, &oregon}), 1, 30'000);
-        QCOMPARE(paris.stop(), 0);
-        QCOMPARE(oregon.stop(), 0);
+
+        // The maintainer dies without a goodbye: what it recorded stays, and the other replica
+        // takes the once-only jobs over.
+        const bool parisMaintains = requestLog(paris.port())[u"maintainer"].toBool();
+        ServerProcess &dead = parisMaintains ? paris : oregon;
+        ServerProcess &survivor = parisMaintains ? oregon : paris;
+        QCOMPARE(::kill(pid_t(dead.processId()), SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(requestLog(survivor.port())[u"maintainer"].toBool(), 30'000);
+        QCOMPARE(endpointRequests(survivor.port(), "/openapi.json"), 12);
+        QCOMPARE(survivor.stop(), 0);
     }
 
     void theRequestLogWaitsForItsStoreAndCatchesUp()
