@@ -104,7 +104,10 @@ OperationsPage::OperationsPage(QWidget *parent)
     m_bottom->setObjectName(u"bottomSplitter"_s);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_bar);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_bar, 1);
+    top->addWidget(buildReplicaPicker());
+    layout->addLayout(top);
     layout->addWidget(m_banner);
     layout->addWidget(buildTiles());
     layout->addWidget(m_rows, 1);
@@ -140,6 +143,29 @@ QWidget *OperationsPage::buildTiles()
          {m_requestsTile, m_successTile, m_latencyTile, m_upstreamTile, m_cacheTile})
         layout->addWidget(tile);
     return tiles;
+}
+
+QWidget *OperationsPage::buildReplicaPicker()
+{
+    // Replicas sharing one store share one request log: the page shows the fleet, or one.
+    m_replicaRow = new QWidget(this);
+    m_replicaPicker = new QComboBox(m_replicaRow);
+    m_replicaPicker->setObjectName(u"replicaPicker"_s);
+    m_replicaPicker->setAccessibleName(tr("Replica whose requests are shown"));
+    m_replicaPicker->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_replicaPicker->addItem(tr("Whole fleet"), QString());
+    auto *label = new QLabel(tr("Re&plica:"), m_replicaRow);
+    label->setBuddy(m_replicaPicker);
+    auto *row = new QHBoxLayout(m_replicaRow);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(label);
+    row->addWidget(m_replicaPicker);
+    m_replicaRow->hide(); // until a summary names more than one replica
+    connect(m_replicaPicker, &QComboBox::activated, this, [this] {
+        m_fitMapPending = true;
+        refresh();
+    });
+    return m_replicaRow;
 }
 
 QWidget *OperationsPage::buildCharts()
@@ -260,6 +286,9 @@ void OperationsPage::setServer(const QUrl &baseUrl, const QString &bearerToken)
     m_fitMapPending = true;
     m_summary = {};
     m_endpointPicker->setCurrentIndex(0);
+    while (m_replicaPicker->count() > 1) // another server, another fleet
+        m_replicaPicker->removeItem(1);
+    m_replicaRow->hide();
     refresh();
 }
 
@@ -285,7 +314,7 @@ void OperationsPage::refresh()
     m_worstFailure = StatsClient::Failure::None;
     m_bar->setUpdatedText(tr("Refreshing…"));
 
-    const QUrlQuery range = m_bar->range().query();
+    const QUrlQuery range = statsScope();
     auto with = [&range](std::initializer_list<std::pair<QString, QString>> items) {
         QUrlQuery query = range;
         for (const auto &[name, value] : items)
@@ -336,7 +365,7 @@ void OperationsPage::fetch(const QString &path, const QUrlQuery &query,
 void OperationsPage::requestEndpointTimeline()
 {
     const QString endpoint = m_endpointPicker->currentData().toString();
-    QUrlQuery query = m_bar->range().query();
+    QUrlQuery query = statsScope();
     query.addQueryItem(u"bucket"_s, u"hour"_s);
     query.addQueryItem(kEndpointParameter, endpoint);
     fetch(kTimelinePath, query, [this, endpoint](const StatsClient::Reply &reply) {
@@ -411,6 +440,7 @@ void OperationsPage::applySummary(const StatsSummary &summary)
     // The no-go line comes from the summary, which may answer after the timeline.
     m_statusChart->setTimeline(m_timeline, summary.noGoThreshold);
     fillEndpointPicker(summary);
+    fillReplicaPicker(summary);
     if (m_endpointPicker->currentIndex() == 0)
         m_latencyChart->showEndpoints(summary.endpoints, summary.objectiveMs);
 }
@@ -457,6 +487,32 @@ void OperationsPage::fillEndpointPicker(const StatsSummary &summary)
     // The chosen route stays chosen while it has traffic in the range.
     const int kept = current.isEmpty() ? 0 : m_endpointPicker->findData(current);
     m_endpointPicker->setCurrentIndex(std::max(kept, 0));
+}
+
+void OperationsPage::fillReplicaPicker(const StatsSummary &summary)
+{
+    // A summary of one replica names that one alone: the list stays the fleet's.
+    if (m_replicaPicker->currentIndex() > 0)
+        return;
+    while (m_replicaPicker->count() > 1)
+        m_replicaPicker->removeItem(1);
+    // Requests recorded before replicas were named belong to no replica one could pick.
+    const QLocale locale;
+    for (const ReplicaRequests &replica : summary.replicas) {
+        if (!replica.replica.isEmpty())
+            m_replicaPicker->addItem(
+                tr("%1 · %2 requests").arg(replica.replica, locale.toString(replica.requests)),
+                replica.replica);
+    }
+    m_replicaRow->setVisible(m_replicaPicker->count() > 2);
+}
+
+QUrlQuery OperationsPage::statsScope() const
+{
+    QUrlQuery query = m_bar->range().query();
+    if (m_replicaPicker->currentIndex() > 0)
+        query.addQueryItem(u"replica"_s, m_replicaPicker->currentData().toString());
+    return query;
 }
 
 void OperationsPage::clearFailedParts(const StatsClient::Reply &reply)

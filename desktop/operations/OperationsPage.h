@@ -61,6 +61,7 @@ protected:
 
 private:
     QWidget *buildTiles();
+    QWidget *buildReplicaPicker();
     QWidget *buildCharts();
     QWidget *buildMap();
     QWidget *buildUsers();
@@ -72,6 +73,10 @@ private:
     void applySummary(const StatsSummary &summary);
     void applyCounters(const QByteArray &prometheusText);
     void fillEndpointPicker(const StatsSummary &summary);
+    // The replicas that served the range, from a whole-fleet summary; hidden for one replica.
+    void fillReplicaPicker(const StatsSummary &summary);
+    // The range, narrowed to the chosen replica: what every stats request asks about.
+    QUrlQuery statsScope() const;
     void clearFailedParts(const StatsClient::Reply &reply);
     void showError(const QString &message);
     void autoRefreshDue();
@@ -89,6 +94,8 @@ private:
     StatusClassChart *m_statusChart;
     LatencyChart *m_latencyChart;
     QComboBox *m_endpointPicker;
+    QWidget *m_replicaRow;      // the replica picker and its label
+    QComboBox *m_replicaPicker; // the whole fleet, or one replica of those sharing the store
     RequestRateChart *m_rateChart;
     WorldMapView *m_map;
     UserActivityModel *m_users;

@@ -1,4 +1,6 @@
+#include "MetricsDatabase.h"
 #include "OidcTestProvider.h"
+#include "RequestLogWriter.h"
 #include "SandboxThread.h"
 #include "TestSupport.h"
 #include "map/WorldMapView.h"
@@ -23,6 +25,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
+#include <QUrlQuery>
 #include <optional>
 
 using namespace Qt::StringLiterals;
@@ -226,6 +229,59 @@ private Q_SLOTS:
                      summary.value("status_counts").toObject().value("5xx").toInt()));
     }
 
+    // Replicas sharing the store: the page shows the fleet, lists its replicas (hidden when
+    // there is one) and narrows every stats request to the replica chosen.
+    void replicaPickerNarrowsToOneReplica()
+    {
+        const QString store = m_dir.filePath("fleet.db");
+        {
+            MetricsDatabase database;
+            QVERIFY2(database.open(store), qPrintable(database.errorString()));
+            RequestEvent event{QDateTime::currentMSecsSinceEpoch(), "GET", u"/prcpt"_s, 200};
+            QString error;
+            QVERIFY2(RequestLogWriter(database.connection(), u"oregon-1"_s)
+                         .write(QList<RequestEvent>(7, event), &error),
+                     qPrintable(error));
+        }
+        ServerProcess paris;
+        QVERIFY2(paris.start(store, {u"--replica-id"_s, u"paris-1"_s}), paris.output().constData());
+        // The server's own requests, once logged, make paris-1 the second replica.
+        QTRY_COMPARE_WITH_TIMEOUT(get(paris.port(), "/api/v1/stats/summary?from=now-1h")
+                                      .json()[u"replicas"]
+                                      .toArray()
+                                      .size(),
+                                  2, kRequestLogTimeoutMs);
+
+        OperationsPage page;
+        page.show();
+        Exchanges exchanges(page);
+        auto *picker = page.findChild<QComboBox *>("replicaPicker");
+        QVERIFY(!picker->isVisible()); // no server yet: no fleet
+        page.setServer(serverUrl(paris.port()));
+        QTRY_VERIFY_WITH_TIMEOUT(picker->isVisible(), kRefreshTimeoutMs);
+        QCOMPARE(picker->currentText(), u"Whole fleet"_s);
+        const int oregon = picker->findData(u"oregon-1"_s);
+        QVERIFY(oregon > 0);
+        QVERIFY(picker->findData(u"paris-1"_s) > 0);
+        QVERIFY2(picker->itemText(oregon).contains(QLocale().toString(7)),
+                 qPrintable(picker->itemText(oregon)));
+
+        exchanges.clear();
+        picker->setCurrentIndex(oregon);
+        Q_EMIT picker->activated(oregon);
+        QTRY_VERIFY_WITH_TIMEOUT(!exchanges.last("/api/v1/stats/users").url.isEmpty(),
+                                 kRefreshTimeoutMs);
+        for (const char *path : {"/api/v1/stats/summary", "/api/v1/stats/timeline",
+                                 "/api/v1/stats/geography", "/api/v1/stats/users"})
+            QCOMPARE(QUrlQuery(exchanges.last(QLatin1String(path)).url).queryItemValue("replica"),
+                     u"oregon-1"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(tile(page, "requestsTile")->value(), QLocale().toString(7),
+                                  kRefreshTimeoutMs);
+        // The fleet's list stays while one replica is shown.
+        QVERIFY(picker->findData(u"paris-1"_s) > 0);
+        QCOMPARE(paris.stop(), 0);
+    }
+
     // Presets send the server's relative times; a custom range sends the two instants.
     void rangePickerChangesTheRangeSent()
     {
@@ -320,6 +376,10 @@ private Q_SLOTS:
         for (int i = 0; i < 2; ++i)
             QCOMPARE(get(port, kBadPosition, watch).status, 400);
         QTRY_VERIFY_WITH_TIMEOUT(statusCount(port, "4xx", admin) >= 2, kRequestLogTimeoutMs);
+        // The admin's own polls are logged too, a flush later.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            get(port, "/api/v1/stats/users?from=now-1h", admin).body.contains("\"ops-admin\""),
+            kRequestLogTimeoutMs);
 
         OperationsPage page;
         page.show();
