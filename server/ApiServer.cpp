@@ -109,6 +109,10 @@ bool ApiServer::start()
     m_upload->registerRoutes(m_http.router());
 
     m_limiter = std::make_unique<RateLimiter>(m_config.rateLimit);
+    if (m_fleetRateLimit && m_limiter->enabled())
+        m_limiter->shareAcrossFleet([fleet = m_fleetRateLimit.get()](const QString &caller) {
+            return fleet->count(caller);
+        });
     collectPrometheusFamilies();
     m_prometheus.registerRoute(m_http.router());
     m_pipeline = std::make_unique<RequestPipeline>(m_http.router(), m_authenticator.get(),
@@ -223,6 +227,9 @@ bool ApiServer::startFleet()
     m_redis = std::make_unique<RedisClient>(redis);
     m_fleet = std::make_unique<SharedWeatherCache>(*m_redis, shared);
     m_weather->shareThrough(m_fleet.get());
+    m_fleetRateLimit = std::make_unique<FleetRateLimit>(
+        *m_redis, FleetRateLimit::Options{m_config.rateLimit.ratePerSecond,
+                                          m_config.rateLimit.burst, "isobar:rate:"});
     m_upstream->shareBudget(
         [fleet = m_fleet.get()](qint64 day) { return fleet->spendBudget(day); });
     // In the background: until Redis answers, this replica serves from its own cache.
@@ -333,7 +340,7 @@ QString ApiServer::url() const
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
-    router.add("GET", u"/health"_s, u"Liveness, version and store status"_s,
+    router.add("GET", RequestPipeline::kProbeRoute, u"Liveness, version and store status"_s,
                [this](const HttpRequest &, const RouteParams &) {
                    const QString upstream = m_upstream->health();
                    const QJsonObject auth = authHealth();

@@ -6,6 +6,7 @@
 #include "auth/Authenticator.h"
 #include "auth/OidcKeyProvider.h"
 #include "auth/RateLimiter.h"
+#include "cache/FleetRateLimit.h"
 #include "cache/RedisClient.h"
 #include "cache/SharedWeatherCache.h"
 #include "charts/ChartsApi.h"
@@ -77,6 +78,7 @@ private:
     std::unique_ptr<WeatherCache> m_weather;
     std::unique_ptr<RedisClient> m_redis; // null without --redis-url
     std::unique_ptr<SharedWeatherCache> m_fleet;
+    std::unique_ptr<FleetRateLimit> m_fleetRateLimit; // the per-caller limit, fleet-wide
     std::unique_ptr<WatchApi> m_watch;
     std::unique_ptr<UploadApi> m_upload;
     std::unique_ptr<OidcKeyProvider> m_signingKeys;

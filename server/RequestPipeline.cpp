@@ -99,7 +99,7 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
 QFuture<HttpResponse> RequestPipeline::admit(HttpRequest request, const Route &route,
                                              const RouteParams &params, const QString &caller)
 {
-    if (const int wait = m_limiter.acquire(caller))
+    if (const int wait = route.pattern == kProbeRoute ? 0 : m_limiter.acquire(caller))
         return finish(request, readyResponse(tooManyRequests(wait)));
     QFuture<HttpResponse> answer = Router::answer(route, request, params);
     if (!request.subject.isEmpty()) {

@@ -19,6 +19,11 @@ public:
 
     QFuture<HttpResponse> handle(const HttpRequest &request);
 
+    // The liveness and readiness probe: never refused by the rate limit, since an orchestrator
+    // that is told 429 restarts a healthy replica (its probes may share an address with the
+    // traffic behind a load balancer).
+    static inline const QString kProbeRoute = QString::fromUtf16(u"/health");
+
 private:
     QFuture<HttpResponse> decide(const HttpRequest &request, const Router::Match &match);
     QFuture<HttpResponse> admit(HttpRequest request, const Route &route, const RouteParams &params,

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QFuture>
 #include <QHash>
 #include <QString>
 #include <functional>
+#include <memory>
+#include <optional>
 
 namespace isobar {
 
@@ -25,6 +28,15 @@ public:
 
     // 0 when the request may go ahead, else the seconds to wait (for Retry-After).
     int acquire(const QString &caller);
+
+    // The whole fleet's count of a caller's request (FleetRateLimit): the ms it must wait, 0
+    // when allowed, nullopt when unknown.
+    using FleetCount = std::function<QFuture<std::optional<qint64>>(const QString &caller)>;
+    // Each request admitted here is then counted for the whole fleet too, after the fact, so no
+    // answer waits for Redis; a caller the fleet finds over the limit is refused here until the
+    // fleet's wait is over. A fleet of N replicas so admits what one would, give or take the
+    // requests in flight during one round trip to Redis.
+    void shareAcrossFleet(FleetCount count);
     qint64 rejected() const { return m_rejected; }
     // Its family of /metrics: requests refused.
     void writePrometheus(PrometheusText &out) const;
@@ -36,10 +48,16 @@ private:
         qint64 updatedMs;
     };
     void prune(qint64 now);
+    void countAcrossFleet(const QString &caller);
 
     Options m_options;
     Clock m_clock;
     QHash<QString, Bucket> m_buckets;
+    FleetCount m_fleetCount;
+    // Callers the fleet refused, until when (ms); shared with counts still in flight, which
+    // must not outlive the limiter's own state.
+    std::shared_ptr<QHash<QString, qint64>> m_fleetBlocked =
+        std::make_shared<QHash<QString, qint64>>();
     qint64 m_rejected = 0;
 };
 

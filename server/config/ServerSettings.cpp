@@ -337,7 +337,8 @@ const QList<ServerSetting> &ServerSettings::all()
         integer<double>(row("rate-limit", "ISOBAR_RATE_LIMIT", "limits/rate_per_second",
                             "requests",
                             "Requests per second per caller (token subject, else client "
-                            "address); 0: no limit."),
+                            "address), for the whole fleet with --redis-url; /health is "
+                            "exempt; 0: no limit."),
                         0, 1'000'000,
                         [](ServerConfig &c) -> double & { return c.rateLimit.ratePerSecond; }),
         integer<double>(row("rate-burst", "ISOBAR_RATE_BURST", "limits/rate_burst", "requests",

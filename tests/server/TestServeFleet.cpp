@@ -3,9 +3,12 @@
 #include "TestSupport.h"
 
 #include <QFile>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSet>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -39,6 +42,26 @@ int endpointRequests(quint16 port, const char *route, const QByteArray &replica 
             return endpoint[u"requests"].toInt();
     }
     return 0;
+}
+
+// A GET of `target` sent from the local address `from`, so that the server sees another
+// caller than the test's usual 127.0.0.1: the status and the body (0 and nothing when no answer
+// came).
+std::pair<int, QByteArray> getFrom(const QHostAddress &from, quint16 port, const QByteArray &target)
+{
+    QTcpSocket socket;
+    if (!socket.bind(from))
+        return {};
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(5000))
+        return {};
+    socket.write("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    QByteArray answer;
+    while (socket.waitForReadyRead(10'000))
+        answer += socket.readAll();
+    if (!answer.startsWith("HTTP/1.1 "))
+        return {};
+    return {answer.mid(9, 3).toInt(), answer.mid(answer.indexOf("\r\n\r\n") + 4)};
 }
 
 // How many of `replicas` say they run the once-only jobs.
@@ -125,6 +148,40 @@ private Q_SLOTS:
         QVERIFY2(code != 0, output.constData());
         QVERIFY2(output.contains(reason.toUtf8()), output.constData());
         QVERIFY2(!output.contains("s3cret"), output.constData());
+    }
+
+    void theRateLimitHoldsAcrossTheFleet()
+    {
+        // One caller spreads requests over two replicas that share Redis. Alone, each would
+        // grant its own burst of 4: 8 of the first 12. Together they grant the fleet's 4, and
+        // at most one more each.
+        RedisServer redis;
+        QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+        const QStringList limits = {u"--redis-url"_s, redis.url(),       u"--rate-limit"_s,
+                                    u"1"_s,           u"--rate-burst"_s, u"4"_s};
+        ServerProcess first, second;
+        QVERIFY2(first.start(m_dir.filePath(u"rate1.db"_s), limits), first.output().constData());
+        QVERIFY2(second.start(m_dir.filePath(u"rate2.db"_s), limits), second.output().constData());
+        // (/health is never rate limited: polling it spends none of the caller's requests.)
+        for (const ServerProcess *replica : {&first, &second})
+            QTRY_COMPARE_WITH_TIMEOUT(
+                health(replica->port())[u"cache"].toObject()[u"redis"].toString(), u"ok"_s, 20'000);
+        // The caller comes from an address of its own, so its buckets start full.
+        const QHostAddress caller(u"127.0.0.2"_s);
+        int granted = 0;
+        QSet<quint16> refusing;
+        for (int i = 0; i < 12; ++i) {
+            const quint16 port = (i % 2 ? second : first).port();
+            const int status = getFrom(caller, port, "/openapi.json").first;
+            if (status == 200)
+                ++granted;
+            else if (status == 429)
+                refusing << port;
+        }
+        // Each replica learns that the caller is over the limit from the count of a request it
+        // has already let through: at most one more per replica than the fleet's burst.
+        QVERIFY2(granted >= 4 && granted <= 4 + 2, qPrintable(QString::number(granted)));
+        QCOMPARE(refusing.size(), 2); // both replicas refuse the caller
     }
 
     void replicasOnOnePostgresqlShareTheirRequestLog()
