@@ -3,6 +3,7 @@
 //
 //   bench_weather_economy --cities FILE [--requests N] [--seed N] [--sigma-m M]
 //                         [--hourly-share F] [--daily-share F] [--examples N]
+//                         [--replicas N] [--redis-url URL]
 //
 // The workload: N requests spread uniformly over one simulated day (sorted by time), each at a
 // city drawn in proportion to its population, offset from the centre by a normal distribution
@@ -22,11 +23,17 @@
 // request at or after that starts a new window. The TTL is the cache's, shortened by the
 // sandbox's Expires where that is shorter (the hourly forecast's is not; none is).
 //
+// With --replicas N the requests are dealt in turn to N replicas, each with its own client and
+// cache, as a load balancer would; with --redis-url too, they share a second level in Redis
+// (SharedWeatherCache) as `isobar serve --redis-url` does. The minimum stays the one process's.
+//
 // Prints calls per 1,000 requests by endpoint, the minimum and the ratio, the cache's hit
 // ratio, and the reduction against the original service's 2,000 calls per 1,000 requests.
 // When a key cost more calls than its minimum, a few examples show when, to find out why.
 
 #include "Cities.h"
+#include "cache/RedisClient.h"
+#include "cache/SharedWeatherCache.h"
 #include "weather/AccuWeatherClient.h"
 #include "weather/AccuWeatherSandbox.h"
 #include "weather/GridCell.h"
@@ -45,6 +52,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -194,6 +202,15 @@ Minimum minimumFor(const std::vector<Request> &requests, const WeatherCache::Opt
     return minimum;
 }
 
+// One replica of the fleet: its own upstream client and cache, and, with Redis, its own
+// connection to the shared level.
+struct Replica {
+    std::unique_ptr<AccuWeatherClient> client;
+    std::unique_ptr<RedisClient> redis;
+    std::unique_ptr<SharedWeatherCache> fleet;
+    std::unique_ptr<WeatherCache> cache;
+};
+
 // Every call the sandbox answered, by path, with the simulated time it came in: read from the
 // sandbox's own log line, so the count is what the upstream saw, not what the client thinks.
 qint64 g_now = kDayStartMs;
@@ -245,8 +262,12 @@ int main(int argc, char **argv)
                                          u"0.05"_s);
     const QCommandLineOption examplesOption(
         u"examples"_s, u"Keys shown when calls exceed their minimum."_s, u"n"_s, u"5"_s);
+    const QCommandLineOption replicasOption(
+        u"replicas"_s, u"Replicas the requests are dealt to in turn."_s, u"n"_s, u"1"_s);
+    const QCommandLineOption redisOption(
+        u"redis-url"_s, u"Redis the replicas share their cache through."_s, u"url"_s);
     parser.addOptions({citiesOption, requestsOption, seedOption, sigmaOption, hourlyOption,
-                       dailyOption, examplesOption});
+                       dailyOption, examplesOption, replicasOption, redisOption});
     parser.process(app);
 
     const std::vector<City> cities = readCities(parser.value(citiesOption));
@@ -258,8 +279,16 @@ int main(int argc, char **argv)
     const qint64 count = parser.value(requestsOption).toLongLong();
     const double hourlyShare = parser.value(hourlyOption).toDouble();
     const double dailyShare = parser.value(dailyOption).toDouble();
-    if (count <= 0 || hourlyShare < 0 || dailyShare < 0 || hourlyShare + dailyShare > 1) {
-        std::fprintf(stderr, "bench_weather_economy: bad --requests or shares\n");
+    const int replicaCount = parser.value(replicasOption).toInt();
+    const QUrl redisUrl(parser.value(redisOption));
+    if (count <= 0 || hourlyShare < 0 || dailyShare < 0 || hourlyShare + dailyShare > 1
+        || replicaCount < 1) {
+        std::fprintf(stderr, "bench_weather_economy: bad --requests, shares or --replicas\n");
+        return 2;
+    }
+    if (parser.isSet(redisOption) && !RedisClient::checkUrl(redisUrl).isEmpty()) {
+        std::fprintf(stderr, "bench_weather_economy: --redis-url: %s\n",
+                     qPrintable(RedisClient::checkUrl(redisUrl)));
         return 2;
     }
 
@@ -299,13 +328,52 @@ int main(int argc, char **argv)
     }
     AccuWeatherClient::Options upstream;
     upstream.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(sandbox.port()));
-    AccuWeatherClient client(
-        upstream, [] { return kSandboxKey; }, clock);
-    WeatherCache cache(options, client, nullptr, clock);
+    std::vector<Replica> replicas(static_cast<size_t>(replicaCount));
+    for (size_t r = 0; r < replicas.size(); ++r) {
+        Replica &replica = replicas[r];
+        replica.client = std::make_unique<AccuWeatherClient>(
+            upstream, [] { return kSandboxKey; }, clock);
+        replica.cache = std::make_unique<WeatherCache>(options, *replica.client, nullptr, clock);
+        if (redisUrl.isEmpty())
+            continue;
+        RedisClient::Options redis;
+        redis.url = redisUrl;
+        redis.commandTimeoutMs = 5000; // a loaded machine must not make the bench fall back
+        replica.redis = std::make_unique<RedisClient>(redis);
+        SharedWeatherCache::Options shared;
+        shared.replicaId = "bench-" + QByteArray::number(qulonglong(r));
+        shared.keyPrefix = "isobar:bench-economy:";
+        replica.fleet = std::make_unique<SharedWeatherCache>(*replica.redis, shared, clock);
+        replica.cache->shareThrough(replica.fleet.get());
+        replica.redis->start();
+    }
+    for (const Replica &replica : replicas) {
+        QElapsedTimer connecting;
+        connecting.start();
+        while (replica.redis && !replica.redis->isConnected() && connecting.elapsed() < 10'000)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 100);
+        if (replica.redis && !replica.redis->isConnected()) {
+            std::fprintf(stderr, "bench_weather_economy: cannot reach %s\n",
+                         qPrintable(redisUrl.toString()));
+            return 1;
+        }
+    }
+    if (!redisUrl.isEmpty())
+        replicas.front().redis->command({"EVAL",
+                                         "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do "
+                                         "redis.call('DEL', k) end return 0",
+                                         "0", "isobar:bench-economy:*"});
+    std::printf("replicas: %d, %s\n", replicaCount,
+                redisUrl.isEmpty() ? "each with its own cache only"
+                                   : "sharing a second level in Redis");
 
-    auto upstreamBusy = [&client] {
-        const AccuWeatherClient::Stats stats = client.stats();
-        return stats.inFlight > 0 || stats.queued > 0;
+    auto upstreamBusy = [&replicas] {
+        for (const Replica &replica : replicas) {
+            const AccuWeatherClient::Stats stats = replica.client->stats();
+            if (stats.inFlight > 0 || stats.queued > 0)
+                return true;
+        }
+        return false;
     };
     qint64 answeredAtOnce = 0, failed = 0;
     qint64 outcomes[3] = {}; // Hit, Miss, Stale as the answer reports it
@@ -313,6 +381,7 @@ int main(int argc, char **argv)
     qint64 done = 0;
     for (const Request &request : requests) {
         g_now = request.atMs;
+        WeatherCache &cache = *replicas[size_t(done % replicaCount)].cache;
         QFuture<WeatherAnswer> future = cache.lookup(
             WeatherQuery{request.latitude, request.longitude, request.product, true, {}});
         const bool atOnce = future.isFinished();
@@ -343,8 +412,19 @@ int main(int argc, char **argv)
     qint64 calls[kEndpoints] = {};
     for (int e = 0; e < kEndpoints; ++e)
         calls[e] = sandbox.calls(QLatin1String(kEndpointNames[e]));
-    const AccuWeatherClient::Stats clientStats = client.stats();
-    const WeatherCache::Stats cacheStats = cache.stats();
+    AccuWeatherClient::Stats clientStats;
+    WeatherCache::Stats cacheStats;
+    for (const Replica &replica : replicas) {
+        clientStats.retries += replica.client->stats().retries;
+        const WeatherCache::Stats one = replica.cache->stats();
+        cacheStats.hits += one.hits;
+        cacheStats.stale += one.stale;
+        cacheStats.misses += one.misses;
+        cacheStats.joinedFlights += one.joinedFlights;
+        cacheStats.evictions += one.evictions;
+        cacheStats.entries += one.entries;
+        cacheStats.locations += one.locations;
+    }
     const double perThousand = 1000.0 / double(count);
 
     std::printf("replay: %.1f s wall, %.0f requests/s; %lld failed answers; client retries %lld\n",

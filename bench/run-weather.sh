@@ -6,12 +6,17 @@
 #   BUILD_DIR=build-release DURATION=30s bench/run-weather.sh
 #   REQUESTS=100000 bench/run-weather.sh        # a shorter replay
 #   SKIP_ECONOMY=1 bench/run-weather.sh         # the HTTP runs only
+#   FLEET_REQUESTS=100000 bench/run-weather.sh  # a shorter fleet replay
 #
 # 1. bench_weather_economy replays REQUESTS (1,000,000) watch requests over a simulated day
 #    through the real AccuWeatherClient and WeatherCache against an in-process sandbox, and
 #    compares the upstream calls with the theoretical minimum of the same request stream and
 #    with the original service's 2,000 calls per 1,000 requests (targets: within 2% of the
 #    minimum, at least 90% fewer calls).
+#    Then the fleet: FLEET_REQUESTS (200,000) of the same stream dealt in turn to REPLICAS (4)
+#    replicas, each with its own cache, then sharing a second level in a local redis-server as
+#    `isobar serve --redis-url` does (target: within 2% of the one process's minimum; alone,
+#    the multiple is reported).
 # 2. `isobar accuweather-sandbox` and two `isobar serve --rate-limit 0` against it: one with
 #    --no-auth, one checking tokens of a local OIDC provider (bench_weather_oidc_provider).
 #    One position is warmed on each, then wrk (-t$THREADS -c$CONNECTIONS --latency) runs:
@@ -31,19 +36,22 @@ DURATION="${DURATION:-15s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 REQUESTS="${REQUESTS:-1000000}"
+FLEET_REQUESTS="${FLEET_REQUESTS:-200000}"
+REPLICAS="${REPLICAS:-4}"
 CITIES="${CITIES:-$ROOT/bench/data/cities-300.csv}"
 PORT="${PORT:-18490}"
 SANDBOX_PORT="$PORT"
 NOAUTH_PORT=$((PORT + 1))
 AUTH_PORT=$((PORT + 2))
 NGINX_PORT=$((PORT + 3))
+REDIS_PORT=$((PORT + 4))
 AUDIENCE="isobar-bench"
 # Paris: any position works; one position, so every request after the first is a cache hit.
 PRCPT_PATH="/prcpt?lt=48.8566&lg=2.3522"
 OUT="$ROOT/bench/out/weather"
 
 require_built "$ISOBAR" "$ECONOMY" "$PROVIDER"
-require_commands wrk nginx curl
+require_commands wrk nginx curl redis-server redis-cli
 mkdir -p "$OUT"
 
 
@@ -53,6 +61,20 @@ if [ -z "${SKIP_ECONOMY:-}" ]; then
     "$ECONOMY" --cities "$CITIES" --requests "$REQUESTS" > "$OUT/economy.txt"
     cat "$OUT/economy.txt"
     echo
+
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+        > "$WORK_DIR/redis.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.1; done
+    for shared in alone redis; do
+        echo "== fleet economy: $FLEET_REQUESTS requests, $REPLICAS replicas, $shared ($(load))"
+        args=(--cities "$CITIES" --requests "$FLEET_REQUESTS" --replicas "$REPLICAS")
+        [ "$shared" = redis ] && args+=(--redis-url "redis://127.0.0.1:$REDIS_PORT")
+        "$ECONOMY" "${args[@]}" > "$OUT/economy-fleet-$shared.txt"
+        grep -E '^(replicas|total|calls / theoretical)' "$OUT/economy-fleet-$shared.txt"
+        echo
+    done
+    stop_processes
 fi
 
 # --- 2. the servers ----------------------------------------------------------------------
