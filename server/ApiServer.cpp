@@ -38,7 +38,7 @@ ApiServer::ApiServer(ServerConfig config, QObject *parent)
         // Statements go before their connection: a PostgreSQL one deallocates itself on the
         // server, through a connection that must still be there.
         if (m_weather)
-            m_weather->forgetStore();
+            m_weather->useStore(nullptr);
         m_locations.reset();
         if (m_database)
             m_database->close();
@@ -66,12 +66,7 @@ bool ApiServer::start()
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
-    // Replicas on one PostgreSQL store hear of another's ingest as it commits; the poll stays
-    // for a notification lost with a connection.
-    if (QSqlDriver *driver = m_database->connection().driver();
-        m_database->isPostgresql()
-        && driver->subscribeToNotification(QLatin1String(MetricsDatabase::kDataChangedChannel)))
-        connect(driver, &QSqlDriver::notification, this, &ApiServer::refreshDataVersion);
+    listenForIngests();
 
     if (!startAuth())
         return false;
@@ -316,11 +311,46 @@ void ApiServer::stop()
     m_http.drain();
 }
 
+void ApiServer::listenForIngests()
+{
+    // Replicas on one PostgreSQL store hear of another's ingest as it commits; the poll stays
+    // for a notification lost with a connection.
+    if (QSqlDriver *driver = m_database->connection().driver();
+        m_database->isPostgresql()
+        && driver->subscribeToNotification(QLatin1String(MetricsDatabase::kDataChangedChannel)))
+        connect(driver, &QSqlDriver::notification, this, &ApiServer::refreshDataVersion);
+}
+
+bool ApiServer::reopenLostStore()
+{
+    // Only PostgreSQL loses a connection (a restart, a failover, an idle timeout). What hangs
+    // on it goes first: the location store's statements, then the listening.
+    m_weather->useStore(nullptr);
+    m_locations.reset();
+    m_database->close();
+    if (!m_database->open(m_config.databasePath)) {
+        qCWarning(lcServer).noquote()
+            << "event=store_connection_lost error=" << m_database->errorString();
+        return false;
+    }
+    m_locations = std::make_unique<WeatherLocationStore>(m_database->connection());
+    m_weather->useStore(m_locations.get());
+    listenForIngests();
+    qCInfo(lcServer).noquote() << "event=store_reconnected";
+    return true;
+}
+
 void ApiServer::refreshDataVersion()
 {
-    if (!m_database || !m_database->isOpen())
+    if (!m_database)
         return;
-    const qint64 version = m_database->dataVersion();
+    qint64 version = m_database->isOpen() ? m_database->dataVersion() : -1;
+    // The server's own connection, lost, is opened again here while the server runs, so the
+    // poll brings back what hangs on it.
+    if (version < 0 && m_dataVersionPoll.isActive() && m_database->isConnectionLost()
+        && reopenLostStore())
+        version = m_database->dataVersion();
+    // -1 (unreadable) empties the caches too: nothing is served from a store that cannot be read.
     m_cache->setDataVersion(version);
     if (m_chartCache)
         m_chartCache->setDataVersion(version); // new data, new charts

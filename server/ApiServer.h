@@ -62,6 +62,11 @@ private:
     void collectPrometheusFamilies();
     // Re-reads the store's data version now (after an upload, say).
     void refreshDataVersion();
+    // NOTIFY from other replicas' ingests, on PostgreSQL.
+    void listenForIngests();
+    // Opens the server's own connection again once PostgreSQL dropped it; false (and logged)
+    // while the store is still away.
+    bool reopenLostStore();
     void registerSystemRoutes();
     QJsonObject authHealth() const;
     void observe(const HttpRequest &request, const HttpResponse &response, qint64 micros);

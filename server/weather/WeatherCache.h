@@ -96,8 +96,9 @@ public:
     // Shares location keys and documents with the fleet (Redis) from now on: a miss here
     // asks the fleet before AccuWeather. Null: this replica alone.
     void shareThrough(SharedWeatherCache *fleet) { m_fleet = fleet; }
-    // The store of location keys is closing (the server is stopping): keys stay in memory only.
-    void forgetStore() { m_store = nullptr; }
+    // Where location keys are kept from now on: another store when the server's connection was
+    // opened again, null while it is closing (keys then stay in memory only).
+    void useStore(WeatherLocationStore *store) { m_store = store; }
     Stats stats() const;
     // Its families of /metrics: lookups by outcome, documents held.
     void writePrometheus(PrometheusText &out) const;

@@ -259,6 +259,23 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(requestLog(server.port())[u"status"].toString(), u"on"_s, 60'000);
         QTRY_COMPARE_WITH_TIMEOUT(endpointRequests(server.port(), "/openapi.json"), 9, 30'000);
         QCOMPARE(HttpClient::request(server.port(), "GET", "/health").status, 200);
+
+        // The server's own connection is back too: an ingest by another process reaches the
+        // answers it had cached after the outage.
+        const QByteArray themes = "/api/public/timeseries/themes/";
+        QTRY_COMPARE_WITH_TIMEOUT(HttpClient::request(server.port(), "GET", themes).status, 200,
+                                  30'000);
+        QVERIFY(!HttpClient::request(server.port(), "GET", themes).body.contains("immunisation"));
+        QByteArray output;
+        QCOMPARE(
+            runIngest(store.url(),
+                      {sampleDataDir()
+                       + u"/json/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_5y.json"_s},
+                      &output),
+            0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            HttpClient::request(server.port(), "GET", themes).body.contains("immunisation"),
+            10'000);
         QCOMPARE(server.stop(), 0);
     }
 };
