@@ -34,8 +34,8 @@ public:
     using FleetCount = std::function<QFuture<std::optional<qint64>>(const QString &caller)>;
     // Each request admitted here is then counted for the whole fleet too, after the fact, so no
     // answer waits for Redis; a caller the fleet finds over the limit is refused here until the
-    // fleet's wait is over. A fleet of N replicas so admits what one would, give or take the
-    // requests in flight during one round trip to Redis.
+    // fleet's wait is over. A fleet of N replicas so admits what one would, plus the requests
+    // that arrive while a count is on its way to Redis and back.
     void shareAcrossFleet(FleetCount count);
     qint64 rejected() const { return m_rejected; }
     // Its family of /metrics: requests refused.

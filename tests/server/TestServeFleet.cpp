@@ -153,12 +153,12 @@ private Q_SLOTS:
     void theRateLimitHoldsAcrossTheFleet()
     {
         // One caller spreads requests over two replicas that share Redis. Alone, each would
-        // grant its own burst of 4: 8 of the first 12. Together they grant the fleet's 4, and
-        // at most one more each.
+        // grant its own burst of 20: 40 of the first 60. Together they grant the fleet's 20,
+        // and a few more that arrive while a count is on its way to Redis and back.
         RedisServer redis;
         QVERIFY2(redis.start(), qPrintable(redis.errorString()));
         const QStringList limits = {u"--redis-url"_s, redis.url(),       u"--rate-limit"_s,
-                                    u"1"_s,           u"--rate-burst"_s, u"4"_s};
+                                    u"1"_s,           u"--rate-burst"_s, u"20"_s};
         ServerProcess first, second;
         QVERIFY2(first.start(m_dir.filePath(u"rate1.db"_s), limits), first.output().constData());
         QVERIFY2(second.start(m_dir.filePath(u"rate2.db"_s), limits), second.output().constData());
@@ -170,7 +170,7 @@ private Q_SLOTS:
         const QHostAddress caller(u"127.0.0.2"_s);
         int granted = 0;
         QSet<quint16> refusing;
-        for (int i = 0; i < 12; ++i) {
+        for (int i = 0; i < 60; ++i) {
             const quint16 port = (i % 2 ? second : first).port();
             const int status = getFrom(caller, port, "/openapi.json").first;
             if (status == 200)
@@ -179,8 +179,8 @@ private Q_SLOTS:
                 refusing << port;
         }
         // Each replica learns that the caller is over the limit from the count of a request it
-        // has already let through: at most one more per replica than the fleet's burst.
-        QVERIFY2(granted >= 4 && granted <= 4 + 2, qPrintable(QString::number(granted)));
+        // has already let through: a few more than the burst, never the 40 of two alone.
+        QVERIFY2(granted >= 20 && granted <= 30, qPrintable(QString::number(granted)));
         QCOMPARE(refusing.size(), 2); // both replicas refuse the caller
     }
 
