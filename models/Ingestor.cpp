@@ -96,6 +96,8 @@ FileReport Ingestor::inTransaction(const QString &name, const ReadInto &read)
     }
     ValidationErrors errors;
     read(writer, errors);
+    if (errors.isEmpty() && !writer.writePendingPoints(&error))
+        errors.add(u"%1: %2"_s.arg(name, error));
     report.counts = writer.counts();
     if (!errors.isEmpty() || m_dryRun) {
         writer.rollback();

@@ -4,6 +4,7 @@
 #include "MetricsDatabase.h"
 
 #include <QSqlError>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -69,10 +70,6 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
     , m_insertSeries(prepared(db, "INSERT INTO series(metric_id, geography_id, stratum, age, sex,"
                                   " frequency) VALUES (?, ?, ?, ?, ?, ?)"))
     , m_markSeriesPublic(prepared(db, "UPDATE series SET has_public = 1 WHERE id = ?"))
-    , m_insertPoint(prepared(db, "INSERT INTO point(series_id, day, epiweek, value, embargo,"
-                                 " is_public, in_reporting_delay, upper_confidence,"
-                                 " lower_confidence, refresh)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"))
     // Replaces a value only under a newer refresh date and only when something differs.
     , m_updatePoint(prepared(
           db, "UPDATE point SET epiweek = ?, value = ?, embargo = ?,"
@@ -111,6 +108,10 @@ bool MetricsWriter::begin(QString *error)
 
 bool MetricsWriter::commit(QString *error)
 {
+    if (!writePendingPoints(error)) {
+        rollback();
+        return false;
+    }
     if (m_counts.inserted + m_counts.updated > 0) {
         QSqlQuery bump(m_db);
         const bool notify = MetricsDatabase::isPostgresql(m_db);
@@ -133,6 +134,7 @@ bool MetricsWriter::commit(QString *error)
 
 void MetricsWriter::rollback()
 {
+    m_pendingPoints.clear();
     m_db.rollback();
     forgetUncommittedIds();
 }
@@ -320,23 +322,61 @@ bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QStr
 {
     if (point.isPublic && !markPublic(seriesId, error))
         return false;
-    const qint64 day = toDayNumber(point.date);
-    m_insertPoint.bindValue(0, seriesId);
-    m_insertPoint.bindValue(1, day);
-    m_insertPoint.bindValue(2, point.epiweek);
-    m_insertPoint.bindValue(3, point.value);
-    m_insertPoint.bindValue(4, optionalValue(point.embargo));
-    m_insertPoint.bindValue(5, int(point.isPublic));
-    m_insertPoint.bindValue(6, int(point.inReportingDelay));
-    m_insertPoint.bindValue(7, optionalValue(point.upperConfidence));
-    m_insertPoint.bindValue(8, optionalValue(point.lowerConfidence));
-    m_insertPoint.bindValue(9, point.refreshDate);
-    if (!exec(m_insertPoint, error))
-        return false;
-    if (m_insertPoint.numRowsAffected() == 1) {
-        ++m_counts.inserted;
-        return true;
+    m_pendingPoints.append({seriesId, point});
+    return m_pendingPoints.size() < kPointsPerInsert || writePendingPoints(error);
+}
+
+QSqlQuery &MetricsWriter::pointInsert(qsizetype rows)
+{
+    // Many rows a statement: a round trip per point is what made PostgreSQL ingest slow, and
+    // per-statement work is what SQLite spends most on. Full batches reuse one statement.
+    QSqlQuery &insert = rows == kPointsPerInsert ? m_insertFullBatch : m_insertPartialBatch;
+    if (rows != kPointsPerInsert || insert.lastQuery().isEmpty()) {
+        QString sql = u"INSERT INTO point(series_id, day, epiweek, value, embargo, is_public,"
+                      " in_reporting_delay, upper_confidence, lower_confidence, refresh) VALUES "_s;
+        for (qsizetype i = 0; i < rows; ++i)
+            sql += i ? u",(?,?,?,?,?,?,?,?,?,?)"_s : u"(?,?,?,?,?,?,?,?,?,?)"_s;
+        sql += u" ON CONFLICT DO NOTHING RETURNING series_id, day"_s;
+        insert = QSqlQuery(m_db);
+        if (!insert.prepare(sql))
+            qFatal("cannot prepare the point insert: %s", qPrintable(insert.lastError().text()));
     }
+    return insert;
+}
+
+bool MetricsWriter::writePendingPoints(QString *error)
+{
+    if (m_pendingPoints.isEmpty())
+        return true;
+    const QList<PendingPoint> pending = std::exchange(m_pendingPoints, {});
+    QSqlQuery &insert = pointInsert(pending.size());
+    for (const auto &[seriesId, point] : pending) {
+        for (const QVariant &value :
+             {QVariant(seriesId), QVariant(toDayNumber(point.date)), QVariant(point.epiweek),
+              QVariant(point.value), optionalValue(point.embargo), QVariant(int(point.isPublic)),
+              QVariant(int(point.inReportingDelay)), optionalValue(point.upperConfidence),
+              optionalValue(point.lowerConfidence), QVariant(point.refreshDate)})
+            insert.addBindValue(value);
+    }
+    if (!exec(insert, error))
+        return false;
+    QSet<std::pair<qint64, qint64>> inserted;
+    while (insert.next())
+        inserted.insert({insert.value(0).toLongLong(), insert.value(1).toLongLong()});
+    insert.finish();
+    m_counts.inserted += inserted.size();
+    // The rest were stored already (or twice in this batch): a newer refresh may replace them.
+    for (const auto &[seriesId, point] : pending) {
+        if (!inserted.remove({seriesId, toDayNumber(point.date)})
+            && !updatePoint(seriesId, point, error))
+            return false;
+    }
+    return true;
+}
+
+bool MetricsWriter::updatePoint(qint64 seriesId, const TimeSeriesPoint &point, QString *error)
+{
+    const qint64 day = toDayNumber(point.date);
     const QVariantList changed{point.epiweek,
                                point.value,
                                optionalValue(point.embargo),

@@ -26,7 +26,10 @@ public:
     // The id of the series, creating its dimensions as needed; nullopt with a message when
     // the key contradicts what is stored (a metric of another kind, another geography code).
     std::optional<qint64> seriesId(const SeriesKey &key, QString *error);
+    // Points are written in batches of many rows: an error may concern an earlier point of the
+    // file, and counts() includes them all after writePendingPoints() (commit() calls it).
     bool addPoint(qint64 seriesId, const TimeSeriesPoint &point, QString *error);
+    bool writePendingPoints(QString *error);
     bool addHeadline(qint64 seriesId, const HeadlinePoint &point, QString *error);
     void countSkipped() { ++m_counts.skipped; }
 
@@ -42,6 +45,10 @@ private:
     static void bindAll(QSqlQuery &query, const QVariantList &values);
     bool touch(QSqlQuery &query, qint64 seriesId, qint64 day, qint64 refresh, QString *error);
     bool markPublic(qint64 seriesId, QString *error);
+    // The statement inserting `rows` points at once; those already stored come back unlisted.
+    QSqlQuery &pointInsert(qsizetype rows);
+    // A point already stored: replaced by a newer refresh date, counted as updated or not.
+    bool updatePoint(qint64 seriesId, const TimeSeriesPoint &point, QString *error);
     void forgetUncommittedIds();
 
     QSqlDatabase &m_db;
@@ -53,7 +60,14 @@ private:
     QSqlQuery m_selectMetric, m_insertMetric;
     QSqlQuery m_selectGeography, m_insertGeography, m_updateGeographyCode;
     QSqlQuery m_selectSeries, m_insertSeries, m_markSeriesPublic;
-    QSqlQuery m_insertPoint, m_updatePoint, m_touchPoint;
+    struct PendingPoint {
+        qint64 seriesId;
+        TimeSeriesPoint point;
+    };
+    // 10 values a row: well under SQLite's 32,766 parameters and PostgreSQL's 65,535.
+    static constexpr qsizetype kPointsPerInsert = 500;
+    QList<PendingPoint> m_pendingPoints;
+    QSqlQuery m_insertFullBatch, m_insertPartialBatch, m_updatePoint, m_touchPoint;
     QSqlQuery m_insertHeadline, m_updateHeadline, m_touchHeadline;
 
     // Ids by natural key; cleared on rollback since ids created inside it are gone.
