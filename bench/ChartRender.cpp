@@ -88,7 +88,7 @@ Chart chartFrom(ChartType type, const QJsonArray &plots)
     if (type == ChartType::Bar)
         chart.request.xAxis = ChartAxis::Age;
     chart.request.categoryAxis = ChartAxis::Age;
-    for (const QJsonValue &value : plots) {
+    for (const auto &value : plots) {
         const QJsonObject p = value.toObject();
         const QJsonArray dates = p[u"dates"].toArray();
         const QJsonArray values = p[u"values"].toArray();
@@ -136,7 +136,8 @@ double percentile(QList<double> sorted, double q)
 
 bool parse(const QStringList &args, Options *options)
 {
-    for (qsizetype i = 1; i < args.size(); ++i) {
+    // Each option is followed by its value.
+    for (qsizetype i = 1; i < args.size(); i += 2) {
         const QString &a = args[i];
         const QString next = i + 1 < args.size() ? args[i + 1] : QString();
         if (a == u"--data")
@@ -153,7 +154,6 @@ bool parse(const QStringList &args, Options *options)
             options->types = next.split(u',', Qt::SkipEmptyParts);
         else
             return false;
-        ++i;
     }
     return !options->data.isEmpty() && !options->out.isEmpty() && options->runs > 0;
 }

@@ -56,7 +56,7 @@ QRectF cellRect(const ChartRequest &request, int index)
 
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
 {
-    QList<int> filled(kSide * kSide, -1); // which plot colours each cell
+    QList<int> filled(qsizetype(kSide) * kSide, -1); // which plot colours each cell
     for (int plot = 0; plot < data.plots.size(); ++plot) {
         if (data.plots[plot].isEmpty())
             continue;

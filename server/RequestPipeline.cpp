@@ -96,7 +96,7 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
     return outcome.then(m_authenticator, decide).unwrap();
 }
 
-QFuture<HttpResponse> RequestPipeline::admit(HttpRequest request, const Route &route,
+QFuture<HttpResponse> RequestPipeline::admit(const HttpRequest &request, const Route &route,
                                              const RouteParams &params, const QString &caller)
 {
     if (const int wait = route.pattern == kProbeRoute ? 0 : m_limiter.acquire(caller))

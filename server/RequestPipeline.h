@@ -26,8 +26,8 @@ public:
 
 private:
     QFuture<HttpResponse> decide(const HttpRequest &request, const Router::Match &match);
-    QFuture<HttpResponse> admit(HttpRequest request, const Route &route, const RouteParams &params,
-                                const QString &caller);
+    QFuture<HttpResponse> admit(const HttpRequest &request, const Route &route,
+                                const RouteParams &params, const QString &caller);
     QFuture<HttpResponse> finish(const HttpRequest &request, QFuture<HttpResponse> response) const;
 
     const Router &m_router;

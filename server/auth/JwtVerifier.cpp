@@ -229,7 +229,7 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
     const QJsonValue scp = claims->value(u"scp");
     if (scp.isString())
         result.token.scopes += scp.toString().split(u' ', Qt::SkipEmptyParts);
-    for (const QJsonValue &scope : scp.toArray())
+    for (const auto &scope : scp.toArray())
         result.token.scopes << scope.toString();
     return result;
 }

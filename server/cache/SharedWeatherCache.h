@@ -52,13 +52,13 @@ public:
 
 private:
     struct Claim;
-    QFuture<UpstreamResult> claim(const std::shared_ptr<Claim> &claim);
+    QFuture<UpstreamResult> claim(const std::shared_ptr<Claim> &wait);
     // SET NX with the lock's life: Status when this replica got the entry's lock, Nil when
     // another replica holds it.
     QFuture<RedisReply> takeLock(const Claim &claim);
     // This replica holds the entry's lock: it calls upstream and shares the answer.
-    QFuture<UpstreamResult> callForFleet(const std::shared_ptr<Claim> &claim);
-    void poll(const std::shared_ptr<Claim> &claim);
+    QFuture<UpstreamResult> callForFleet(const std::shared_ptr<Claim> &wait);
+    void poll(const std::shared_ptr<Claim> &wait);
     QFuture<UpstreamResult> callAlone(const Call &call);
     std::optional<UpstreamResult> freshCopy(const RedisReply &reply) const;
 

@@ -22,13 +22,13 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcSandbox, "isobar.sandbox")
 
-constexpr qint64 kMinuteMs = 60 * 1000;
+constexpr qint64 kMinuteMs = 60'000;
 
 // How long each answer stays valid, as the live service announces it in Expires.
-constexpr qint64 kLocationLifetimeMs = 24 * 60 * kMinuteMs;
+constexpr qint64 kLocationLifetimeMs = kMinuteMs * 60 * 24;
 constexpr qint64 kCurrentLifetimeMs = 10 * kMinuteMs;
 constexpr qint64 kHourlyLifetimeMs = 60 * kMinuteMs;
-constexpr qint64 kDailyLifetimeMs = 6 * 60 * kMinuteMs;
+constexpr qint64 kDailyLifetimeMs = kMinuteMs * 60 * 6;
 
 QByteArray httpDate(qint64 ms)
 {
@@ -138,7 +138,7 @@ HttpResponse answerJson(const QJsonDocument &document, qint64 nowMs, qint64 life
 
 } // namespace
 
-AccuWeatherSandbox::AccuWeatherSandbox(QString apiKey, QObject *parent)
+AccuWeatherSandbox::AccuWeatherSandbox(const QString &apiKey, QObject *parent)
     : QObject(parent)
     , m_apiKey(apiKey.toUtf8())
     , m_http(HttpLimits{}, this)

@@ -43,7 +43,7 @@ public:
     using Clock = std::function<qint64()>; // milliseconds since the epoch
 
     // The key clients must present. It is compared, never logged nor echoed.
-    explicit AccuWeatherSandbox(QString apiKey, QObject *parent = nullptr);
+    explicit AccuWeatherSandbox(const QString &apiKey, QObject *parent = nullptr);
     ~AccuWeatherSandbox() override;
 
     bool listen(const QHostAddress &address, quint16 port);

@@ -8,7 +8,7 @@ namespace isobar {
 
 namespace {
 
-constexpr qint64 kHourMs = 3600 * 1000;
+constexpr qint64 kHourMs = 3'600'000;
 constexpr qint64 kDayMs = 24 * kHourMs;
 constexpr qint64 kWeatherBlockMs = 3 * kHourMs; // how often the synthetic weather changes its mind
 // A known new moon (2000-01-06 18:14 UTC) and the synodic month, for the moon's age.
@@ -163,7 +163,7 @@ SandboxClimate::SunAndMoon SandboxClimate::sunAndMoon(qint64 localDateUtcMs,
     sky.sunset = noon + qint64(halfDay * kHourMs);
     // The moon rises about 50 minutes later each day of its age and stays up ~12.4 hours.
     sky.moonAgeDays = std::fmod((dayStartUtcMs - kNewMoonMs) / kDayMs, kSynodicMonthDays);
-    sky.moonPhase = int(sky.moonAgeDays / kSynodicMonthDays * 8 + 0.5) % 8;
+    sky.moonPhase = int(std::lround(sky.moonAgeDays / kSynodicMonthDays * 8)) % 8;
     sky.moonrise = sky.sunrise + qint64(sky.moonAgeDays * 50 * 60 * 1000) % kDayMs;
     sky.moonset = sky.moonrise + qint64(12.4 * kHourMs);
     return sky;

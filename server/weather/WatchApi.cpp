@@ -330,7 +330,7 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
                         {u"precipitation_probability"_s, p.value(u"PrecipitationProbability")}};
                 };
                 QJsonValue uv;
-                for (const QJsonValue &entry : day.value(u"AirAndPollen").toArray()) {
+                for (const auto &entry : day.value(u"AirAndPollen").toArray()) {
                     if (entry.toObject().value(u"Name").toString() == u"UVIndex")
                         uv = entry.toObject().value(u"Value");
                 }

@@ -198,8 +198,8 @@ private Q_SLOTS:
         const auto weekly = series(u"COVID-19_deaths_ONSByWeek"_s, u"all"_s, u"weekly"_s);
         QList<ChartPoint> points;
         for (int i = 0; i < 10; ++i)
-            points.append(
-                ChartPoint{weekly, kFirst.addDays(7 * i), i == 9 ? 300.0 : 100.0, false, {}, {}});
+            points.append(ChartPoint{
+                weekly, kFirst.addDays(qint64(7) * i), i == 9 ? 300.0 : 100.0, false, {}, {}});
         ChartRequest r = request(ChartType::LineWithShadedSection);
         ChartDataset data{{points}};
         auto scene = ChartBuilder::build(r, data);
@@ -207,7 +207,7 @@ private Q_SLOTS:
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         auto at = [&](int week, double value) {
             return chart->mapToPosition(
-                QPointF(ChartStyle::dateX(kFirst.addDays(7 * week)), value));
+                QPointF(ChartStyle::dateX(kFirst.addDays(qint64(7) * week)), value));
         };
         COMPARE_COLOUR(pixel(image, (at(8, 20) + at(9, 20)) / 2), ChartPalette::badShade());
         COMPARE_COLOUR(pixel(image, (at(7, 20) + at(8, 20)) / 2), ChartPalette::neutralShade());

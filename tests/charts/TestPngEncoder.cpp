@@ -37,7 +37,7 @@ QImage decoded(const QByteArray &png, QByteArray *format = nullptr)
     QByteArray bytes = png;
     QBuffer buffer(&bytes);
     QImageReader reader(&buffer, "png");
-    const QImage image = reader.read();
+    QImage image = reader.read();
     if (format)
         *format = reader.format();
     return image;

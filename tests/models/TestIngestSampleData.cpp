@@ -73,8 +73,9 @@ SourceCounts countSource(const QString &dir)
         const QJsonObject root = QJsonDocument::fromJson(file.readAll()).object();
         const QJsonArray records =
             root.contains("data") ? root["data"].toArray() : root["time_series"].toArray();
-        for (const QJsonValue &record : records)
-            (record["metric_value"].isNull() ? counts.missing : counts.values) += 1;
+        for (const auto &record : records)
+            (record.toObject().value(u"metric_value").isNull() ? counts.missing : counts.values) +=
+                1;
     }
     return counts;
 }

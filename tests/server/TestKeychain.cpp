@@ -155,7 +155,7 @@ private:
                         {u"--config-file="_s + config, u"--nofork"_s, u"--print-address=1"_s});
         if (!m_bareBus.waitForStarted(30000) || !m_bareBus.waitForReadyRead(30000))
             return {};
-        const QString address = QString::fromUtf8(m_bareBus.readLine()).trimmed();
+        QString address = QString::fromUtf8(m_bareBus.readLine()).trimmed();
         m_bareBus.setProperty("address", address);
         return address;
     }

@@ -50,7 +50,7 @@ QStringList pathParameterNames(const QString &path)
 void collectReferences(const QJsonValue &value, QStringList *references)
 {
     if (value.isArray()) {
-        for (const QJsonValue &item : value.toArray())
+        for (const auto &item : value.toArray())
             collectReferences(item, references);
     } else if (value.isObject()) {
         const QJsonObject object = value.toObject();
@@ -254,9 +254,9 @@ void TestOpenApi::operationsAreComplete()
     QStringList declared;
     QJsonArray parameters =
         m_document.value(u"paths").toObject().value(path).toObject().value(u"parameters").toArray();
-    for (const QJsonValue &value : op.value(u"parameters").toArray())
+    for (const auto &value : op.value(u"parameters").toArray())
         parameters.append(value);
-    for (const QJsonValue &value : std::as_const(parameters)) {
+    for (const auto &value : std::as_const(parameters)) {
         const QJsonObject parameter = value.toObject();
         QVERIFY2(!parameter.contains(u"$ref"), "parameters are written inline");
         QVERIFY(!parameter.value(u"name").toString().isEmpty());

@@ -37,7 +37,7 @@ int endpointRequests(quint16 port, const char *route, const QByteArray &replica 
         HttpClient::request(port, "GET", "/api/v1/stats/summary?from=now-1h" + query)
             .json()[u"endpoints"]
             .toArray();
-    for (const QJsonValue &endpoint : endpoints) {
+    for (const auto &endpoint : endpoints) {
         if (endpoint[u"endpoint"].toString() == QLatin1String(route))
             return endpoint[u"requests"].toInt();
     }

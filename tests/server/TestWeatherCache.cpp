@@ -88,7 +88,7 @@ private Q_SLOTS:
     }
     void init()
     {
-        m_now += 24 * 60 * kMinute; // a new day for every test: budgets and quotas start afresh
+        m_now += kMinute * 60 * 24; // a new day for every test: budgets and quotas start afresh
         m_clientKey = kKey;
         m_sandbox->setFaultPlan({});
         m_sandbox->resetCounts();
@@ -163,7 +163,7 @@ private Q_SLOTS:
         QVERIFY(daily(true).ok);
         QVERIFY(daily(false).ok);
         QCOMPARE(m_sandbox->calls("daily"), 2); // metric and imperial are separate answers
-        m_now += 5 * 60 * kMinute;              // 5 h: still fresh for daily (6 h)
+        m_now += kMinute * 60 * 5;              // 5 h: still fresh for daily (6 h)
         QCOMPARE(daily(true).outcome, CacheOutcome::Hit);
         QCOMPARE(m_sandbox->calls("daily"), 2);
     }
@@ -210,7 +210,7 @@ private Q_SLOTS:
         current(52.52, 13.405); // within the refresh back-off: no new call
         QCOMPARE(m_sandbox->calls("current"), callsDuringOutage);
 
-        m_now += 7 * 60 * kMinute; // beyond the 6-hour stale limit
+        m_now += kMinute * 60 * 7; // beyond the 6-hour stale limit
         const WeatherAnswer gone = current(52.52, 13.405);
         QVERIFY(!gone.ok);
         QCOMPARE(gone.error.kind, UpstreamError::Kind::ServerError);
@@ -228,7 +228,7 @@ private Q_SLOTS:
         QVERIFY(!current(45.4642, 9.19).ok); // another city: still backing off, no call
         QCOMPARE(m_sandbox->totalCalls(), calls);
         QCOMPARE(m_client->health(), u"quota exhausted"_s);
-        m_now += 24 * 60 * kMinute; // the daily window has reset
+        m_now += kMinute * 60 * 24; // the daily window has reset
         QVERIFY(current(45.4642, 9.19).ok);
     }
 
@@ -323,10 +323,10 @@ private Q_SLOTS:
         QVERIFY(!current(47.4979, 19.0402).ok); // 1 call (location), then the budget is spent
         const WeatherAnswer spent = current(48.2082, 16.3738);
         QCOMPARE(spent.error.kind, UpstreamError::Kind::BudgetSpent);
-        QVERIFY(spent.retryAfterSeconds > 0 && spent.retryAfterSeconds <= 24 * 3600);
+        QVERIFY(spent.retryAfterSeconds > 0 && spent.retryAfterSeconds <= 86'400);
         QCOMPARE(m_sandbox->totalCalls(), 3);
         QCOMPARE(m_client->stats().budgetLeft, 0);
-        m_now += 24 * 60 * kMinute;
+        m_now += kMinute * 60 * 24;
         QVERIFY(current(48.2082, 16.3738).ok);
     }
 

@@ -83,7 +83,7 @@ bool RedisServer::restart()
     return start();
 }
 
-bool RedisServer::freeze(int milliseconds)
+bool RedisServer::freeze(int milliseconds) const
 {
     // Answered at once, and in force from that answer on: no race with the next command.
     return ask(port(), "CLIENT PAUSE " + QByteArray::number(milliseconds) + " ALL") == "+OK";

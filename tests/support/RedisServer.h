@@ -27,7 +27,7 @@ public:
     QString errorString() const { return m_error; }
     // Holds every client's commands for `milliseconds` (CLIENT PAUSE): a Redis that is up
     // but does not answer. False when the server refused.
-    bool freeze(int milliseconds);
+    bool freeze(int milliseconds) const;
 
 private:
     ReservedPort m_port{ReservedPort::Use::ForAListener};

@@ -7,7 +7,7 @@ namespace isobar::test {
 QString TestStores::fresh(const QString &name)
 {
     if (!onPostgresql()) {
-        const QString path = m_dir.filePath(name + u".db");
+        QString path = m_dir.filePath(name + u".db");
         for (const char *suffix : {"", "-wal", "-shm"})
             QFile::remove(path + QLatin1String(suffix));
         return path;
