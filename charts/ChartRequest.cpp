@@ -71,7 +71,7 @@ public:
             fail(field, u"must be a string"_s);
             return {};
         }
-        const QString text = value.toString().trimmed();
+        QString text = value.toString().trimmed();
         if (const auto tooLong = textLengthProblem(text)) {
             fail(field, *tooLong);
             return {};

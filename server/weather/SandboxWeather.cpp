@@ -14,7 +14,7 @@ using namespace sandbox;
 
 namespace {
 
-constexpr qint64 kHourMs = 3600 * 1000;
+constexpr qint64 kHourMs = qint64{3600} * 1000;
 constexpr qint64 kDayMs = 24 * kHourMs;
 constexpr int kForecastDays = 5;
 constexpr int kForecastHours = 12;
@@ -28,6 +28,13 @@ QString localTime(const SandboxArea &area, qint64 utcMs)
     return local.toString(u"yyyy-MM-ddTHH:mm:ss"_s)
            + u"%1%2:00"_s.arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
                  .arg(std::abs(offset), 2, 10, QLatin1Char('0'));
+}
+
+// AccuWeather's Epoch* fields: whole seconds, the milliseconds dropped.
+double epochSeconds(qint64 utcMs)
+{
+    const qint64 seconds = utcMs / 1000;
+    return double(seconds);
 }
 
 QString link(const SandboxArea &area, const QString &page)
@@ -306,9 +313,9 @@ QJsonObject halfDayDocument(const HalfDaySummary &s, bool daylight, const Foreca
 QJsonObject riseAndSet(const SandboxArea &area, qint64 riseMs, qint64 setMs)
 {
     return QJsonObject{{u"Rise"_s, localTime(area, riseMs)},
-                       {u"EpochRise"_s, double(riseMs / 1000)},
+                       {u"EpochRise"_s, epochSeconds(riseMs)},
                        {u"Set"_s, localTime(area, setMs)},
-                       {u"EpochSet"_s, double(setMs / 1000)}};
+                       {u"EpochSet"_s, epochSeconds(setMs)}};
 }
 
 QJsonObject moonDocument(const SandboxArea &area, const SandboxClimate::SunAndMoon &sky)
@@ -395,7 +402,7 @@ QJsonObject dayDocument(const SandboxArea &area, const SandboxClimate &climate,
     const DaySummary summary = summariseDay(day.hours);
     QJsonObject o{
         {u"Date"_s, localTime(area, day.startMs)},
-        {u"EpochDate"_s, double(day.startMs / 1000)},
+        {u"EpochDate"_s, epochSeconds(day.startMs)},
         {u"Temperature"_s, QJsonObject{{u"Minimum"_s, units.temperature(summary.minimumC)},
                                        {u"Maximum"_s, units.temperature(summary.maximumC)}}},
         {u"Day"_s, halfDayDocument(summariseHalfDay(day.hours, 0), true, units, details)},
@@ -427,12 +434,14 @@ QJsonObject headlineDocument(const SandboxArea &area, const std::optional<RainyD
     const qint64 end = start + kDayMs;
     QJsonObject o{
         {u"EffectiveDate"_s, localTime(area, start)},
-        {u"EffectiveEpochDate"_s, double(start / 1000)},
-        {u"Severity"_s, rain > 10 ? 3 : rain > 0 ? 5 : 7},
+        {u"EffectiveEpochDate"_s, epochSeconds(start)},
+        {u"Severity"_s, rain > 10  ? 3
+                        : rain > 0 ? 5
+                                   : 7},
         {u"Text"_s, text},
         {u"Category"_s, rain > 0 ? u"rain"_s : u""_s},
         {u"EndDate"_s, localTime(area, end)},
-        {u"EndEpochDate"_s, double(end / 1000)},
+        {u"EndEpochDate"_s, epochSeconds(end)},
     };
     insertLinks(o, area, u"daily-weather-forecast"_s);
     return o;
@@ -505,13 +514,13 @@ QJsonObject SandboxWeather::location() const
 QJsonObject SandboxWeather::currentConditions(qint64 nowMs, bool details) const
 {
     // Stations report every few minutes; the latest report is the last whole ten minutes.
-    const qint64 observedMs = nowMs - nowMs % (10 * 60 * 1000);
+    const qint64 observedMs = nowMs - nowMs % (qint64{10} * 60 * 1000);
     const Conditions c = m_climate.conditionsAt(observedMs);
     const Sky sky = skyFor(c.cloudCover, c.precipitationMm, c.snow(), c.isDaylight);
     const bool raining = c.precipitationMm > 0;
     QJsonObject o{
         {u"LocalObservationDateTime"_s, localTime(m_area, observedMs)},
-        {u"EpochTime"_s, double(observedMs / 1000)},
+        {u"EpochTime"_s, epochSeconds(observedMs)},
         {u"WeatherText"_s, sky.phrase},
         {u"WeatherIcon"_s, sky.icon},
         {u"HasPrecipitation"_s, raining},
@@ -537,7 +546,7 @@ QJsonArray SandboxWeather::hourlyForecast(qint64 nowMs, bool metric, bool detail
         const Sky sky = skyFor(c.cloudCover, c.precipitationMm, c.snow(), c.isDaylight);
         QJsonObject hour{
             {u"DateTime"_s, localTime(m_area, at)},
-            {u"EpochDateTime"_s, double(at / 1000)},
+            {u"EpochDateTime"_s, epochSeconds(at)},
             {u"WeatherIcon"_s, sky.icon},
             {u"IconPhrase"_s, sky.phrase},
             {u"HasPrecipitation"_s, c.precipitationMm > 0},
