@@ -13,5 +13,8 @@ inline constexpr qint64 kRequestLogWrite = 0x15'0B'A2'00'00'00'00'02;
 // Held for its life by the connection of the replica that maintains the request log
 // (RequestLogWriter::claimMaintenance).
 inline constexpr qint64 kRequestLogMaintenance = 0x15'0B'A2'00'00'00'00'03;
+// Held for its life by the connection of the replica that takes files from the drop-off
+// (DropoffPoint).
+inline constexpr qint64 kDropoff = 0x15'0B'A2'00'00'00'00'04;
 
 } // namespace isobar::advisorylock

@@ -39,6 +39,9 @@ struct FileReport {
     bool ok = false;
     QStringList errors;
     WriteCounts counts;
+    // The store refused the file's transaction (busy, gone, full), not its content: the same
+    // file may load later.
+    bool storeFailed = false;
 };
 
 struct IngestReport {

@@ -74,7 +74,8 @@ IngestReport Ingestor::ingest(const QStringList &paths)
             continue;
         }
         const qint64 bytesBefore = progress.bytesDone;
-        report.files << ingestFile(file, progress);
+        report.files << ingestFile(file, file, QFileInfo(file).lastModified().toSecsSinceEpoch(),
+                                   progress);
         progress.bytesDone = bytesBefore + QFileInfo(file).size();
         progress.rowsDone += report.files.constLast().counts.records();
         ++progress.filesDone;
@@ -92,12 +93,15 @@ FileReport Ingestor::inTransaction(const QString &name, const ReadInto &read)
     QString error;
     if (!writer.begin(&error)) {
         report.errors << u"%1: %2"_s.arg(name, error);
+        report.storeFailed = true;
         return report;
     }
     ValidationErrors errors;
     read(writer, errors);
-    if (errors.isEmpty() && !writer.writePendingPoints(&error))
+    if (errors.isEmpty() && !writer.writePendingPoints(&error)) {
         errors.add(u"%1: %2"_s.arg(name, error));
+        report.storeFailed = true;
+    }
     report.counts = writer.counts();
     if (!errors.isEmpty() || m_dryRun) {
         writer.rollback();
@@ -105,26 +109,44 @@ FileReport Ingestor::inTransaction(const QString &name, const ReadInto &read)
         report.ok = errors.isEmpty();
         return report;
     }
+    if (m_beforeCommit)
+        error = m_beforeCommit(report);
+    if (!error.isEmpty()) {
+        writer.rollback();
+        report.errors << error;
+        report.storeFailed = true;
+        return report;
+    }
     report.ok = writer.commit(&error);
-    if (!report.ok)
+    if (!report.ok) {
         report.errors << u"%1: %2"_s.arg(name, error);
+        report.storeFailed = true;
+    }
     return report;
 }
 
-FileReport Ingestor::ingestFile(const QString &path, IngestProgress &progress)
+FileReport Ingestor::ingestFile(const QString &path, const QString &name, qint64 refreshDate)
+{
+    IngestProgress progress;
+    progress.filesTotal = 1;
+    progress.bytesTotal = QFileInfo(path).size();
+    return ingestFile(path, name, refreshDate, progress);
+}
+
+FileReport Ingestor::ingestFile(const QString &path, const QString &name, qint64 refreshDate,
+                                IngestProgress &progress)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return FileReport{path, false, {u"%1: %2"_s.arg(path, file.errorString())}, {}};
-    const qint64 refresh = QFileInfo(file).lastModified().toSecsSinceEpoch();
-    if (!path.endsWith(u".csv", Qt::CaseInsensitive))
-        return ingestContent(file.readAll(), path, refresh);
+        return FileReport{name, false, {u"%1: %2"_s.arg(name, file.errorString())}, {}};
+    if (!name.endsWith(u".csv", Qt::CaseInsensitive))
+        return ingestContent(file.readAll(), name, refreshDate);
 
     const qint64 startBytes = progress.bytesDone;
-    return inTransaction(path, [&](MetricsWriter &writer, ValidationErrors &errors) {
-        RespiratoryCsvReader::read(file, path, refresh, writer, errors, [&](qint64 bytesRead) {
+    return inTransaction(name, [&](MetricsWriter &writer, ValidationErrors &errors) {
+        RespiratoryCsvReader::read(file, name, refreshDate, writer, errors, [&](qint64 bytesRead) {
             if (m_cancel && m_cancel->load())
-                errors.add(u"%1: cancelled"_s.arg(path));
+                errors.add(u"%1: cancelled"_s.arg(name));
             if (m_progress) {
                 IngestProgress now = progress;
                 now.bytesDone = startBytes + bytesRead;

@@ -14,6 +14,8 @@ packages=(
   libqt6sql6-psql libpq-dev postgresql-15
   # Redis as the shared weather cache: hiredis (with its Qt adapter), and a real server for tests
   libhiredis-dev redis-server
+  # the S3 drop-off: libcurl signs requests with AWS Signature Version 4
+  libcurl4-openssl-dev
   # storage and tools used by tests and benchmarks (stress-ng: CPU load beside the suite)
   sqlite3 libsqlite3-dev zlib1g-dev libpng-dev libhttp-parser-dev libssl-dev stress-ng
   # headless rendering needs real fonts
@@ -33,6 +35,10 @@ packages=(
   xvfb xauth
 )
 
+# Node.js runs the tests' S3 server (tests/support/s3); a Node.js already installed from
+# elsewhere brings its own npm.
+command -v npm >/dev/null || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -40,11 +46,17 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "install-deps: installing ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "install-deps: installing ${missing[*]}"
-$sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+# npm packages, exactly as pinned by their lock files (again only when the lock file changed).
+s3="$(dirname "$0")/../tests/support/s3"
+if [ ! -f "$s3/node_modules/.package-lock.json" ] \
+  || [ "$s3/package-lock.json" -nt "$s3/node_modules/.package-lock.json" ]; then
+  npm ci --prefix "$s3" --no-audit --no-fund
+fi

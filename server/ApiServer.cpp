@@ -32,7 +32,8 @@ ApiServer::ApiServer(ServerConfig config, QObject *parent)
     , m_http(m_config.http)
 {
     connect(&m_http, &HttpServer::drained, this, [this] {
-        m_runner.reset(); // waits for running queries
+        m_dropoff.reset(); // a file being loaded is rolled back, to be taken again later
+        m_runner.reset();  // waits for running queries
         if (m_recorder)
             m_recorder->stop(); // writes what is still queued
         // Statements go before their connection: a PostgreSQL one deallocates itself on the
@@ -81,6 +82,16 @@ bool ApiServer::start()
         m_config.databasePath,
         UploadApi::Options{m_config.uploadEnabled, m_config.maxQueuedUploads},
         [this] { refreshDataVersion(); });
+    if (!m_config.dropoff.location.isEmpty()) {
+        m_dropoff = std::make_unique<DropoffPoint>(m_config.databasePath, m_config.dropoff,
+                                                   replicaId(), [this] { refreshDataVersion(); });
+        QString error;
+        if (!m_dropoff->start(&error)) {
+            m_error = u"dropoff: "_s + error;
+            return false;
+        }
+    }
+    m_ingestRuns = std::make_unique<IngestRunsApi>(*m_runner, [this] { return dropoffHealth(); });
 
     if (m_config.captureRequests)
         m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder,
@@ -102,6 +113,7 @@ bool ApiServer::start()
     m_metrics->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());
+    m_ingestRuns->registerRoutes(m_http.router());
 
     m_limiter = std::make_unique<RateLimiter>(m_config.rateLimit);
     if (m_fleetRateLimit && m_limiter->enabled())
@@ -243,6 +255,11 @@ QJsonObject ApiServer::fleetHealth() const
     return health;
 }
 
+QJsonObject ApiServer::dropoffHealth() const
+{
+    return m_dropoff ? m_dropoff->health() : QJsonObject{{u"status"_s, u"off"_s}};
+}
+
 QJsonObject ApiServer::authHealth() const
 {
     if (!m_authenticator) {
@@ -298,6 +315,8 @@ void ApiServer::collectPrometheusFamilies()
     }
     m_prometheus.add([this](PrometheusText &out) { m_limiter->writePrometheus(out); });
     m_prometheus.add([this](PrometheusText &out) { m_upload->writePrometheus(out); });
+    if (m_dropoff)
+        m_prometheus.add([this](PrometheusText &out) { m_dropoff->writePrometheus(out); });
     m_prometheus.add([this](PrometheusText &out) { m_charts->writePrometheus(out); });
     if (m_recorder)
         m_prometheus.add([this](PrometheusText &out) { m_recorder->writePrometheus(out); });
@@ -370,37 +389,43 @@ QString ApiServer::url() const
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
-    router.add("GET", RequestPipeline::kProbeRoute, u"Liveness, version and store status"_s,
-               [this](const HttpRequest &, const RouteParams &) {
-                   const QString upstream = m_upstream->health();
-                   const QJsonObject auth = authHealth();
-                   const QJsonObject cache = fleetHealth();
-                   // Without Redis the replica still answers (from its own cache): degraded but
-                   // alive, so an orchestrator leaves it running.
-                   const bool fleetDown = m_redis && !m_redis->isConnected();
-                   const QJsonObject requestLog =
-                       m_recorder ? m_recorder->health() : QJsonObject{{u"status"_s, u"off"_s}};
-                   return m_runner->storeProblem().then(
-                       [upstream, auth, cache, requestLog, fleetDown](const QString &problem) {
-                           QJsonObject database{
-                               {u"status"_s, problem.isEmpty() ? u"ok"_s : u"unavailable"_s},
-                               {u"schema_version"_s, SchemaMigrations::latestVersion()}};
-                           if (!problem.isEmpty())
-                               database.insert(u"error"_s, problem);
-                           const bool storeOk = problem.isEmpty();
-                           return HttpResponse::json(
-                               QJsonObject{
-                                   {u"status"_s, storeOk && !fleetDown ? u"ok"_s : u"degraded"_s},
-                                   {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)},
-                                   {u"database"_s, database},
-                                   {u"upstream"_s, QJsonObject{{u"accuweather"_s, upstream}}},
-                                   {u"auth"_s, auth},
-                                   {u"cache"_s, cache},
-                                   {u"request_log"_s, requestLog},
-                               },
-                               storeOk ? 200 : 503);
-                       });
-               });
+    router.add(
+        "GET", RequestPipeline::kProbeRoute, u"Liveness, version and store status"_s,
+        [this](const HttpRequest &, const RouteParams &) {
+            const QString upstream = m_upstream->health();
+            const QJsonObject auth = authHealth();
+            const QJsonObject cache = fleetHealth();
+            // Without Redis the replica still answers (from its own cache): degraded but
+            // alive, so an orchestrator leaves it running.
+            // Likewise a drop-off that cannot be read: the data already loaded is served.
+            const bool degraded =
+                (m_redis && !m_redis->isConnected())
+                || (m_dropoff
+                    && m_dropoff->status().state == DropoffPoint::Status::State::Unavailable);
+            const QJsonObject requestLog =
+                m_recorder ? m_recorder->health() : QJsonObject{{u"status"_s, u"off"_s}};
+            return m_runner->storeProblem().then([upstream, auth, cache, requestLog, degraded,
+                                                  dropoff =
+                                                      dropoffHealth()](const QString &problem) {
+                QJsonObject database{{u"status"_s, problem.isEmpty() ? u"ok"_s : u"unavailable"_s},
+                                     {u"schema_version"_s, SchemaMigrations::latestVersion()}};
+                if (!problem.isEmpty())
+                    database.insert(u"error"_s, problem);
+                const bool storeOk = problem.isEmpty();
+                return HttpResponse::json(
+                    QJsonObject{
+                        {u"status"_s, storeOk && !degraded ? u"ok"_s : u"degraded"_s},
+                        {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)},
+                        {u"database"_s, database},
+                        {u"upstream"_s, QJsonObject{{u"accuweather"_s, upstream}}},
+                        {u"auth"_s, auth},
+                        {u"cache"_s, cache},
+                        {u"request_log"_s, requestLog},
+                        {u"dropoff"_s, dropoff},
+                    },
+                    storeOk ? 200 : 503);
+            });
+        });
     router.add("GET", u"/openapi.json"_s, u"This API's OpenAPI 3 document"_s,
                [](const HttpRequest &, const RouteParams &) {
                    QFile file(u":/isobar/openapi.json"_s);

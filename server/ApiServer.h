@@ -12,6 +12,8 @@
 #include "charts/ChartsApi.h"
 #include "charts/RenderQueue.h"
 #include "http/HttpServer.h"
+#include "ingest/DropoffPoint.h"
+#include "ingest/IngestRunsApi.h"
 #include "ingest/UploadApi.h"
 #include "metrics/MetricsApi.h"
 #include "monitoring/PrometheusExposition.h"
@@ -59,6 +61,7 @@ private:
     // This replica's name in the fleet: --replica-id, else the host's (a pod's) name.
     QString replicaId() const;
     QJsonObject fleetHealth() const;
+    QJsonObject dropoffHealth() const;
     void collectPrometheusFamilies();
     // Re-reads the store's data version now (after an upload, say).
     void refreshDataVersion();
@@ -86,6 +89,8 @@ private:
     std::unique_ptr<FleetRateLimit> m_fleetRateLimit; // the per-caller limit, fleet-wide
     std::unique_ptr<WatchApi> m_watch;
     std::unique_ptr<UploadApi> m_upload;
+    std::unique_ptr<DropoffPoint> m_dropoff; // null without --dropoff
+    std::unique_ptr<IngestRunsApi> m_ingestRuns;
     std::unique_ptr<OidcKeyProvider> m_signingKeys;
     std::unique_ptr<Authenticator> m_authenticator;
     std::unique_ptr<RateLimiter> m_limiter;

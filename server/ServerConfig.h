@@ -3,6 +3,7 @@
 #include "RequestStats.h"
 #include "auth/RateLimiter.h"
 #include "http/HttpLimits.h"
+#include "ingest/DropoffPoint.h"
 #include "monitoring/RequestRecorder.h"
 #include "weather/AccuWeatherClient.h"
 #include "weather/WeatherCache.h"
@@ -61,6 +62,7 @@ struct ServerConfig {
     QStringList corsOrigins; // none by default: browsers on other origins are refused
     bool uploadEnabled = false;
     int maxQueuedUploads = 4;
+    DropoffPoint::Options dropoff; // off without a location
     // The fleet: a Redis the replicas share (none: this replica caches alone), and this
     // replica's name in it (none: the host name).
     QUrl redisUrl;

@@ -16,6 +16,7 @@ constexpr Rule kRules[] = {
     {"/api/v1/weather/", AccessPolicy::kWeatherRead},
     {"/api/v1/stats/", AccessPolicy::kAdmin},
     {"/api/upload", AccessPolicy::kAdmin},
+    {"/api/v1/ingest/", AccessPolicy::kAdmin},
     {"/metrics", AccessPolicy::kAdmin},
 };
 

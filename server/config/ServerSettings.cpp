@@ -402,6 +402,26 @@ const QList<ServerSetting> &ServerSettings::all()
         onOff(row("enable-upload", "ISOBAR_ENABLE_UPLOAD", "server/enable_upload", nullptr,
                   "Accept PUT /api/upload/ (isobar:admin only) to load CSV/JSON files."),
               [](ServerConfig &c) -> bool & { return c.uploadEnabled; }),
+        text(row("dropoff", "ISOBAR_DROPOFF", "ingest/dropoff", "folder|url",
+                 "Where the data team drops .csv/.json files to load: a folder, or "
+                 "s3://bucket/prefix (endpoint, region and credentials from the AWS_* "
+                 "variables). Each new file is loaded once, by one replica; none: off."),
+             [](ServerConfig &c) -> QString & { return c.dropoff.location; }),
+        integer<int>(row("dropoff-poll-ms", "ISOBAR_DROPOFF_POLL_MS", "ingest/dropoff_poll_ms",
+                         "ms", "How often the drop-off is looked at for new files."),
+                     100, kDaySeconds * 1000,
+                     [](ServerConfig &c) -> int & { return c.dropoff.pollMs; }),
+        integer<int>(row("dropoff-settle-ms", "ISOBAR_DROPOFF_SETTLE_MS",
+                         "ingest/dropoff_settle_ms", "ms",
+                         "A dropped file is read once its size and time have not changed for "
+                         "this long (a folder; S3 shows only complete objects)."),
+                     0, kDaySeconds * 1000,
+                     [](ServerConfig &c) -> int & { return c.dropoff.settleMs; }),
+        integer<qint64>(row("dropoff-max-file-bytes", "ISOBAR_DROPOFF_MAX_FILE_BYTES",
+                            "ingest/dropoff_max_file_bytes", "bytes",
+                            "Largest dropped file loaded; a larger one is rejected and kept."),
+                        kKibibyte, qint64(64) << 30,
+                        [](ServerConfig &c) -> qint64 & { return c.dropoff.maxFileBytes; }),
         url(row("redis-url", "ISOBAR_REDIS_URL", "fleet/redis_url", "url",
                 "Redis the replicas share as their weather cache (redis://host:port/db); none: "
                 "each replica caches alone."),

@@ -25,6 +25,9 @@ inline constexpr char kRateLimited[] = "isobar_rate_limited_total";
 // Uploads (UploadApi) and charts (ChartsApi).
 inline constexpr char kIngestFiles[] = "isobar_ingest_files_total";
 inline constexpr char kIngestPoints[] = "isobar_ingest_points_total";
+inline constexpr char kDropoffFiles[] = "isobar_dropoff_files_total";
+inline constexpr char kDropoffUp[] = "isobar_dropoff_up";
+inline constexpr char kDropoffScanner[] = "isobar_dropoff_scanner";
 inline constexpr char kChartRenders[] = "isobar_chart_renders_total";
 inline constexpr char kChartRenderQueueDepth[] = "isobar_chart_render_queue_depth";
 inline constexpr char kChartCacheHits[] = "isobar_chart_cache_hits_total";
