@@ -1,5 +1,6 @@
 #include "OperationsPage.h"
 
+#include "DropoffPanel.h"
 #include "ErrorBanner.h"
 #include "LatencyChart.h"
 #include "RequestRateChart.h"
@@ -24,6 +25,7 @@
 #include <QPushButton>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTime>
 #include <QVBoxLayout>
@@ -39,6 +41,9 @@ const QString kTimelinePath = u"/api/v1/stats/timeline"_s;
 const QString kGeographyPath = u"/api/v1/stats/geography"_s;
 const QString kUsersPath = u"/api/v1/stats/users"_s;
 const QString kMetricsPath = u"/metrics"_s;
+const QString kIngestRunsPath = u"/api/v1/ingest/runs"_s;
+// How many of the drop-off's latest runs the table shows.
+constexpr int kIngestRunsLimit = 200;
 // How many subjects the table asks for: the busiest first.
 constexpr int kUsersLimit = 1000;
 constexpr int kMessageTimeoutMs = 5000;
@@ -95,7 +100,7 @@ OperationsPage::OperationsPage(QWidget *parent)
     m_bottom = new QSplitter(Qt::Horizontal, m_rows);
     m_bottom->setChildrenCollapsible(false);
     m_bottom->addWidget(buildMap());
-    m_bottom->addWidget(buildUsers());
+    m_bottom->addWidget(buildTables());
     m_bottom->setStretchFactor(0, 3);
     m_bottom->setStretchFactor(1, 2);
     m_rows->addWidget(m_bottom);
@@ -226,6 +231,17 @@ QWidget *OperationsPage::buildMap()
     return panel;
 }
 
+QWidget *OperationsPage::buildTables()
+{
+    m_tables = new QTabWidget(this);
+    m_tables->setObjectName(u"tablesTabs"_s);
+    m_tables->setDocumentMode(true);
+    m_tables->addTab(buildUsers(), tr("&Users"));
+    m_dropoff = new DropoffPanel(m_tables);
+    m_tables->addTab(m_dropoff, tr("&Drop-off"));
+    return m_tables;
+}
+
 QWidget *OperationsPage::buildUsers()
 {
     auto *panel = new QWidget(this);
@@ -350,6 +366,13 @@ void OperationsPage::refresh()
     fetch(kMetricsPath, {}, [this](const StatsClient::Reply &reply) {
         if (reply.ok())
             applyCounters(reply.body);
+    });
+    // The runs are the fleet's, whatever the range or replica.
+    QUrlQuery runs;
+    runs.addQueryItem(u"limit"_s, QString::number(kIngestRunsLimit));
+    fetch(kIngestRunsPath, runs, [this](const StatsClient::Reply &reply) {
+        if (reply.ok())
+            m_dropoff->setAnswer(reply.json);
     });
     if (m_endpointPicker->currentIndex() > 0)
         requestEndpointTimeline();
@@ -538,6 +561,8 @@ void OperationsPage::clearFailedParts(const StatsClient::Reply &reply)
     } else if (path == kMetricsPath) {
         m_upstreamTile->clear(noData);
         m_cacheTile->clear(noData);
+    } else if (path == kIngestRunsPath) {
+        m_dropoff->clear(noData);
     }
 }
 

@@ -14,9 +14,11 @@ class QLineEdit;
 class QSortFilterProxyModel;
 class QSplitter;
 class QTableView;
+class QTabWidget;
 
 namespace isobar {
 
+class DropoffPanel;
 class ErrorBanner;
 class LatencyChart;
 class RequestRateChart;
@@ -65,6 +67,8 @@ private:
     QWidget *buildCharts();
     QWidget *buildMap();
     QWidget *buildUsers();
+    // Requests per user and the drop-off's runs, as tabs beside the map.
+    QWidget *buildTables();
 
     // Sends a request whose answer the page waits for (m_outstanding).
     void fetch(const QString &path, const QUrlQuery &query, StatsClient::Handler handler);
@@ -102,10 +106,12 @@ private:
     QSortFilterProxyModel *m_usersProxy;
     QTableView *m_usersView;
     QLineEdit *m_usersFilter;
+    QTabWidget *m_tables;
+    DropoffPanel *m_dropoff;
 
     QSplitter *m_rows;   // charts above, map and users below
     QSplitter *m_charts; // the three charts side by side
-    QSplitter *m_bottom; // map | users
+    QSplitter *m_bottom; // map | users and drop-off
 
     StatsSummary m_summary;
     QList<TimelineBucket> m_timeline; // hourly, all endpoints

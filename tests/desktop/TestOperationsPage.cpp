@@ -4,6 +4,8 @@
 #include "SandboxThread.h"
 #include "TestSupport.h"
 #include "map/WorldMapView.h"
+#include "operations/DropoffPanel.h"
+#include "operations/IngestRunModel.h"
 #include "operations/LatencyChart.h"
 #include "operations/OperationsPage.h"
 #include "operations/StatTile.h"
@@ -14,6 +16,8 @@
 
 #include <QComboBox>
 #include <QDateTimeEdit>
+#include <QDir>
+#include <QFile>
 #include <QHeaderView>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -280,6 +284,54 @@ private Q_SLOTS:
         // The fleet's list stays while one replica is shown.
         QVERIFY(picker->findData(u"paris-1"_s) > 0);
         QCOMPARE(paris.stop(), 0);
+    }
+
+    // The drop-off tab lists what the server took, rejected files with their errors, and says
+    // whether the server watches the drop-off.
+    void dropoffTabListsTheRuns()
+    {
+        const QString drop = m_dir.filePath("dropoff");
+        QVERIFY(QDir().mkpath(drop));
+        QFile fixture(fixturesDir()
+                      + "/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json");
+        QVERIFY(fixture.open(QIODevice::ReadOnly));
+        const QByteArray cases = fixture.readAll();
+        QFile good(drop + "/cases.json"), bad(drop + "/broken.json");
+        QVERIFY(good.open(QIODevice::WriteOnly) && good.write(cases) == cases.size());
+        QVERIFY(bad.open(QIODevice::WriteOnly) && bad.write("{\"parent_theme\": 1}") > 0);
+        good.close();
+        bad.close();
+        ServerProcess server;
+        QVERIFY2(server.start(m_dir.filePath("dropoff.db"), {"--dropoff", drop, "--dropoff-poll-ms",
+                                                             "100", "--dropoff-settle-ms", "0"}),
+                 server.output().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            get(server.port(), "/api/v1/ingest/runs").json()["runs"].toArray().size(), 2,
+            kRefreshTimeoutMs);
+
+        OperationsPage page;
+        page.show();
+        page.setServer(serverUrl(server.port()));
+        auto *panel = page.findChild<DropoffPanel *>();
+        QVERIFY(panel);
+        QTRY_COMPARE_WITH_TIMEOUT(panel->model()->rowCount(), 2, kRefreshTimeoutMs);
+        const IngestRunModel &runs = *panel->model();
+        QCOMPARE(runs.index(0, IngestRunModel::File).data().toString(), u"cases.json"_s);
+        QCOMPARE(runs.index(0, IngestRunModel::Outcome).data().toString(), u"Loaded"_s);
+        QCOMPARE(runs.index(0, IngestRunModel::Inserted).data().toString(), QLocale().toString(7));
+        QCOMPARE(runs.index(1, IngestRunModel::Outcome).data().toString(), u"Rejected"_s);
+        QVERIFY(runs.index(1, IngestRunModel::File)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(u"broken.json"_s));
+        QVERIFY2(panel->statusText().contains(u"watched by this server"_s),
+                 qPrintable(panel->statusText()));
+
+        // Without the server, the tab says the answer is missing rather than keep stale rows.
+        QCOMPARE(server.stop(), 0);
+        QVERIFY(refreshAndWait(page, false));
+        QCOMPARE(panel->model()->rowCount(), 0);
+        QVERIFY(!panel->statusText().isEmpty());
     }
 
     // Presets send the server's relative times; a custom range sends the two instants.
