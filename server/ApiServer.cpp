@@ -386,46 +386,45 @@ QString ApiServer::url() const
     return u"http://%1:%2"_s.arg(host).arg(m_http.port());
 }
 
+QFuture<HttpResponse> ApiServer::health()
+{
+    const QString upstream = m_upstream->health();
+    const QJsonObject auth = authHealth();
+    const QJsonObject cache = fleetHealth();
+    const QJsonObject dropoff = dropoffHealth();
+    const QJsonObject requestLog =
+        m_recorder ? m_recorder->health() : QJsonObject{{u"status"_s, u"off"_s}};
+    // Without Redis the replica still answers (from its own cache), and without its drop-off it
+    // still serves what was loaded: degraded but alive, so an orchestrator leaves it running.
+    const bool degraded =
+        (m_redis && !m_redis->isConnected())
+        || (m_dropoff && m_dropoff->status().state == DropoffPoint::Status::State::Unavailable);
+    return m_runner->storeProblem().then([=](const QString &problem) {
+        QJsonObject database{{u"status"_s, problem.isEmpty() ? u"ok"_s : u"unavailable"_s},
+                             {u"schema_version"_s, SchemaMigrations::latestVersion()}};
+        if (!problem.isEmpty())
+            database.insert(u"error"_s, problem);
+        const bool storeOk = problem.isEmpty();
+        return HttpResponse::json(
+            QJsonObject{
+                {u"status"_s, storeOk && !degraded ? u"ok"_s : u"degraded"_s},
+                {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)},
+                {u"database"_s, database},
+                {u"upstream"_s, QJsonObject{{u"accuweather"_s, upstream}}},
+                {u"auth"_s, auth},
+                {u"cache"_s, cache},
+                {u"request_log"_s, requestLog},
+                {u"dropoff"_s, dropoff},
+            },
+            storeOk ? 200 : 503);
+    });
+}
+
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
-    router.add(
-        "GET", RequestPipeline::kProbeRoute, u"Liveness, version and store status"_s,
-        [this](const HttpRequest &, const RouteParams &) {
-            const QString upstream = m_upstream->health();
-            const QJsonObject auth = authHealth();
-            const QJsonObject cache = fleetHealth();
-            // Without Redis the replica still answers (from its own cache): degraded but
-            // alive, so an orchestrator leaves it running.
-            // Likewise a drop-off that cannot be read: the data already loaded is served.
-            const bool degraded =
-                (m_redis && !m_redis->isConnected())
-                || (m_dropoff
-                    && m_dropoff->status().state == DropoffPoint::Status::State::Unavailable);
-            const QJsonObject requestLog =
-                m_recorder ? m_recorder->health() : QJsonObject{{u"status"_s, u"off"_s}};
-            return m_runner->storeProblem().then([upstream, auth, cache, requestLog, degraded,
-                                                  dropoff =
-                                                      dropoffHealth()](const QString &problem) {
-                QJsonObject database{{u"status"_s, problem.isEmpty() ? u"ok"_s : u"unavailable"_s},
-                                     {u"schema_version"_s, SchemaMigrations::latestVersion()}};
-                if (!problem.isEmpty())
-                    database.insert(u"error"_s, problem);
-                const bool storeOk = problem.isEmpty();
-                return HttpResponse::json(
-                    QJsonObject{
-                        {u"status"_s, storeOk && !degraded ? u"ok"_s : u"degraded"_s},
-                        {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)},
-                        {u"database"_s, database},
-                        {u"upstream"_s, QJsonObject{{u"accuweather"_s, upstream}}},
-                        {u"auth"_s, auth},
-                        {u"cache"_s, cache},
-                        {u"request_log"_s, requestLog},
-                        {u"dropoff"_s, dropoff},
-                    },
-                    storeOk ? 200 : 503);
-            });
-        });
+    router.add("GET", RequestPipeline::kProbeRoute, u"Liveness, version and store status"_s,
+               [this](const HttpRequest &, const RouteParams &) { return health(); });
     router.add("GET", u"/openapi.json"_s, u"This API's OpenAPI 3 document"_s,
                [](const HttpRequest &, const RouteParams &) {
                    QFile file(u":/isobar/openapi.json"_s);

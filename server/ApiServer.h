@@ -71,6 +71,8 @@ private:
     // while the store is still away.
     bool reopenLostStore();
     void registerSystemRoutes();
+    // GET /health: 503 when the store cannot be read, "degraded" when a shared part is away.
+    QFuture<HttpResponse> health();
     QJsonObject authHealth() const;
     void observe(const HttpRequest &request, const HttpResponse &response, qint64 micros);
 
