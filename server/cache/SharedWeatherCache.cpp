@@ -112,6 +112,24 @@ QFuture<UpstreamResult> SharedWeatherCache::claim(const std::shared_ptr<Claim> &
                       poll(wait);
                       return answer;
                   }
+                  return lookAgainThenCall(wait);
+              })
+        .unwrap();
+}
+
+QFuture<UpstreamResult> SharedWeatherCache::lookAgainThenCall(const std::shared_ptr<Claim> &wait)
+{
+    // The last holder may have stored its answer and let go of the lock between this replica's
+    // first look and its taking the lock (seen with a thousand requests over two replicas):
+    // one more look before calling.
+    return m_redis.command({"GET", wait->documentKey})
+        .then(this,
+              [this, wait](const RedisReply &again) {
+                  if (std::optional<UpstreamResult> copy = freshCopy(again)) {
+                      m_redis.command({"DEL", wait->lockKey});
+                      ++m_stats.waits;
+                      return QtFuture::makeReadyFuture(*copy);
+                  }
                   return callForFleet(wait);
               })
         .unwrap();
@@ -161,18 +179,7 @@ void SharedWeatherCache::poll(const std::shared_ptr<Claim> &wait)
                         poll(wait);
                         return;
                     }
-                    // The holder may have stored its answer and let go between the two
-                    // looks: look once more before calling.
-                    m_redis.command({"GET", wait->documentKey})
-                        .then(this, [this, wait, settle](const RedisReply &again) {
-                            if (std::optional<UpstreamResult> copy = freshCopy(again)) {
-                                m_redis.command({"DEL", wait->lockKey});
-                                ++m_stats.waits;
-                                settle(*copy);
-                                return;
-                            }
-                            callForFleet(wait).then(this, settle);
-                        });
+                    lookAgainThenCall(wait).then(this, settle);
                 });
             });
     });

@@ -56,6 +56,8 @@ private:
     // SET NX with the lock's life: Status when this replica got the entry's lock, Nil when
     // another replica holds it.
     QFuture<RedisReply> takeLock(const Claim &claim);
+    // This replica holds the entry's lock: it looks for the answer once more, else calls.
+    QFuture<UpstreamResult> lookAgainThenCall(const std::shared_ptr<Claim> &wait);
     // This replica holds the entry's lock: it calls upstream and shares the answer.
     QFuture<UpstreamResult> callForFleet(const std::shared_ptr<Claim> &wait);
     void poll(const std::shared_ptr<Claim> &wait);

@@ -1,7 +1,9 @@
 #include "PostgresqlTestDatabase.h"
 #include "RedisServer.h"
+#include "SandboxThread.h"
 #include "TestSupport.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QHostAddress>
 #include <QJsonArray>
@@ -182,6 +184,53 @@ private Q_SLOTS:
         // has already let through: a few more than the burst, never the 40 of two alone.
         QVERIFY2(granted >= 20 && granted <= 30, qPrintable(QString::number(granted)));
         QCOMPARE(refusing.size(), 2); // both replicas refuse the caller
+    }
+
+    // The fleet's promise over HTTP: a thousand watches asking at once for a cell no replica has
+    // seen, half through each replica, cost one geoposition and one current-conditions call.
+    void aThousandRequestsForANewCellCostOneCallOfEachKind()
+    {
+        SandboxThread sandboxThread(u"fleet-key"_s,
+                                    [] { return QDateTime::currentMSecsSinceEpoch(); });
+        isobar::AccuWeatherSandbox *sandbox = sandboxThread.startSandbox();
+        RedisServer redis;
+        QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+        PostgresqlTestDatabase store;
+        QVERIFY2(store.isValid(), qPrintable(store.errorString()));
+        ServerProcess replicas[2];
+        for (ServerProcess &replica : replicas) {
+            replica.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_s, u"fleet-key"_s);
+            QVERIFY2(replica.start(store.url(),
+                                   QStringList{u"--redis-url"_s, redis.url(), u"--rate-limit"_s,
+                                               u"0"_s, u"--accuweather-url"_s,
+                                               u"http://127.0.0.1:%1"_s.arg(sandbox->port())}),
+                     replica.output().constData());
+            QTRY_COMPARE_WITH_TIMEOUT(health(replica.port())[u"cache"][u"redis"].toString(),
+                                      u"ok"_s, 20'000);
+        }
+
+        // 50 connections, 20 requests pipelined on each, all written before any answer is read.
+        constexpr int kConnections = 50, kPerConnection = 20;
+        std::vector<std::unique_ptr<HttpClient>> clients;
+        for (int c = 0; c < kConnections; ++c) {
+            clients.push_back(std::make_unique<HttpClient>(replicas[c % 2].port()));
+            QByteArray requests;
+            for (int r = 0; r < kPerConnection; ++r)
+                requests += "GET /prcpt?lt="
+                            + QByteArray::number(48.8566 + (c * kPerConnection + r) * 1e-7, 'f', 7)
+                            + "&lg=2.3522 HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            clients.back()->sendRaw(requests);
+        }
+        int ok = 0;
+        for (const auto &client : clients) {
+            for (int r = 0; r < kPerConnection; ++r) {
+                const auto reply = client->readReply(60'000);
+                ok += reply && reply->status == 200 ? 1 : 0;
+            }
+        }
+        QCOMPARE(ok, kConnections * kPerConnection);
+        QCOMPARE(sandbox->calls(u"geoposition"_s), 1);
+        QCOMPARE(sandbox->calls(u"current"_s), 1);
     }
 
     void replicasOnOnePostgresqlShareTheirRequestLog()
