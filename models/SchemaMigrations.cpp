@@ -206,7 +206,8 @@ const QList<Migration> &migrations()
                                 "requests INTEGER NOT NULL")
              + withReplicaInKey("cell_segment", "hour INTEGER NOT NULL",
                                 "hours INTEGER NOT NULL, counts BLOB NOT NULL")},
-        {8, "the outcome of each file taken from the drop-off",
+        {8,
+         "the outcome of each file taken from the drop-off",
          // One row per version of a file (a replaced file is a new version). A loaded file's row
          // commits with its data, so the unique key is what makes a pickup once-only.
          {"CREATE TABLE ingest_run (id INTEGER PRIMARY KEY, source TEXT NOT NULL,"

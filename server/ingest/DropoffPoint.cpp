@@ -315,8 +315,9 @@ QJsonObject DropoffPoint::health() const
                        {u"rejected"_s, now.rejected},
                        {u"failures"_s, now.failures}};
     if (now.lastScanMs > 0)
-        health.insert(u"last_scan"_s, QDateTime::fromMSecsSinceEpoch(now.lastScanMs, Qt::UTC)
-                                          .toString(Qt::ISODateWithMs));
+        health.insert(
+            u"last_scan"_s,
+            QDateTime::fromMSecsSinceEpoch(now.lastScanMs, Qt::UTC).toString(Qt::ISODateWithMs));
     if (!now.error.isEmpty())
         health.insert(u"error"_s, now.error);
     return health;
