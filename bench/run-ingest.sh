@@ -10,6 +10,12 @@
 # Both sides are timed as whole processes on a fresh database file: Isobar validates,
 # normalises into the dimension and fact tables and upserts; sqlite3 only copies text into
 # one flat table. Prints rows/s of each and their ratio (target: Isobar >= 0.5x).
+#
+# Then the same file into PostgreSQL, when its server binaries are installed (pg_ctl on PATH or
+# /usr/lib/postgresql/15/bin; SKIP_POSTGRESQL=1 skips it): one throwaway cluster
+# (tests/support/postgres-server.sh: loopback, trust authentication, fsync off), two fresh
+# databases in it, `isobar ingest --database postgresql://...` against psql's `\copy` of the
+# file into a flat table of text columns (target: Isobar >= 0.5x again).
 # Output and the generated files go to bench/out/ingest/ (git-ignored).
 set -euo pipefail
 
@@ -73,3 +79,57 @@ awk -v rows="$ROWS" -v flatRows="$FLAT_ROWS" -v a="$ISOBAR_S" -v b="$FLAT_S" 'BE
     ratio = (rows / a) / (flatRows / b)
     printf "ratio isobar/sqlite3: %.2f (target >= 0.50: %s)\n", ratio, (ratio >= 0.5 ? "met" : "missed")
 }' | tee "$OUT/result.txt"
+
+# --- PostgreSQL ------------------------------------------------------------------------------
+if [ -n "${SKIP_POSTGRESQL:-}" ]; then
+    exit 0
+fi
+if ! command -v pg_ctl >/dev/null && [ ! -x /usr/lib/postgresql/15/bin/pg_ctl ]; then
+    echo "PostgreSQL part skipped: no pg_ctl (packaging/install-deps.sh installs postgresql-15)"
+    exit 0
+fi
+command -v psql >/dev/null || { echo "missing psql (apt-get install postgresql-client)" >&2; exit 2; }
+
+CLUSTER="$OUT/postgresql"
+POSTGRES_SERVER="$ROOT/tests/support/postgres-server.sh"
+trap '"$POSTGRES_SERVER" stop "$CLUSTER"' EXIT
+echo
+echo "== the same file into PostgreSQL"
+"$POSTGRES_SERVER" start "$CLUSTER"
+# The cluster trusts loopback connections: no password anywhere, on a command line or not.
+SERVER_URL="$(cat "$CLUSTER/url")"
+BASE_URL="${SERVER_URL%/*}"
+pg() { psql -X -q -v ON_ERROR_STOP=1 "$@"; } # database URL, then psql's arguments
+pg "$SERVER_URL" -c "CREATE DATABASE isobar_ingest" -c "CREATE DATABASE flat"
+# The flat table: the CSV's own columns, all text.
+FLAT_COLUMNS="$(head -1 "$CSV" | tr -d '\r' | sed 's/,/ text, /g; s/$/ text/')"
+pg "$BASE_URL/flat" -c "CREATE TABLE flat ($FLAT_COLUMNS)"
+echo "load before: $(uptime | sed 's/.*load average: //')"
+
+# (c) Isobar: the same command, the store a PostgreSQL database (migrated on first open).
+pg "$SERVER_URL" -c CHECKPOINT
+start=$(now)
+"$ISOBAR" ingest --database "$BASE_URL/isobar_ingest" "$CSV" > "$OUT/isobar-ingest-postgresql.log" 2>&1
+end=$(now)
+PG_ISOBAR_S=$(seconds "$start" "$end")
+sed 's/^/  isobar: /' "$OUT/isobar-ingest-postgresql.log" | tail -4
+PG_POINTS=$(pg "$BASE_URL/isobar_ingest" -At -c "SELECT count(*) FROM point")
+
+# (d) Reference: psql's \copy, the file streamed from the client as Isobar's rows are.
+pg "$SERVER_URL" -c CHECKPOINT
+start=$(now)
+pg "$BASE_URL/flat" -c "\\copy flat FROM '$CSV' WITH (FORMAT csv, HEADER true)"
+end=$(now)
+PG_FLAT_S=$(seconds "$start" "$end")
+PG_FLAT_ROWS=$(pg "$BASE_URL/flat" -At -c "SELECT count(*) FROM flat")
+
+echo "load after: $(uptime | sed 's/.*load average: //')"
+awk -v rows="$ROWS" -v points="$PG_POINTS" -v flatRows="$PG_FLAT_ROWS" -v a="$PG_ISOBAR_S" \
+    -v b="$PG_FLAT_S" 'BEGIN {
+    printf "%-28s %10s %10s %12s\n", "PostgreSQL", "rows", "seconds", "rows/s"
+    printf "%-28s %10d %10.2f %12.0f\n", "isobar ingest", rows, a, rows / a
+    printf "%-28s %10d %10.2f %12.0f\n", "psql \\copy (flat)", flatRows, b, flatRows / b
+    printf "points stored by isobar: %d\n", points
+    ratio = (rows / a) / (flatRows / b)
+    printf "ratio isobar/psql: %.2f (target >= 0.50: %s)\n", ratio, (ratio >= 0.5 ? "met" : "missed")
+}' | tee -a "$OUT/result.txt"
