@@ -8,6 +8,10 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 echo
 "$HERE/run-api.sh"
 echo
+# The same uncached API reads from PostgreSQL against SQLite, same data
+# (bench/out/api-postgresql/result.txt).
+"$HERE/run-api-postgresql.sh"
+echo
 # Weather: upstream calls of a simulated day, /prcpt beside nginx, auth on and off
 # (bench/out/weather/economy.txt and result.txt).
 "$HERE/run-weather.sh"
