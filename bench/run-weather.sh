@@ -17,15 +17,18 @@
 #    replicas, each with its own cache, then sharing a second level in a local redis-server as
 #    `isobar serve --redis-url` does (target: within 2% of the one process's minimum; alone,
 #    the multiple is reported).
-# 2. `isobar accuweather-sandbox` and two `isobar serve --rate-limit 0` against it: one with
-#    --no-auth, one checking tokens of a local OIDC provider (bench_weather_oidc_provider).
+# 2. `isobar accuweather-sandbox` and three `isobar serve --rate-limit 0` against it: one with
+#    --no-auth, one checking tokens of a local OIDC provider (bench_weather_oidc_provider), one
+#    --no-auth with --redis-url to a local redis-server (the fleet's shared weather cache).
 #    One position is warmed on each, then wrk (-t$THREADS -c$CONNECTIONS --latency) runs:
 #    - nginx-prcpt:  nginx (non-daemon, generated config, access_log off) answering a fixed
 #                    body of the same size as Isobar's /prcpt answer;
 #    - prcpt-noauth: GET /prcpt?lt=..&lg=.. on the server without auth;
+#    - prcpt-redis:  the same on the server with Redis configured;
 #    - prcpt-auth:   the same with `Authorization: Bearer <token with weather:read>`.
-# Prints requests/s, p50 and p99 latency, the ratios to nginx and auth on/off (targets: p99 <
-# 5 ms at 64 connections, requests/s >= 0.5 x nginx). Raw output goes to bench/out/weather/.
+# Prints requests/s, p50 and p99 latency, the ratios to nginx, auth on/off and Redis on/off
+# (targets: p99 < 5 ms at 64 connections, requests/s >= 0.5 x nginx). Raw output goes to
+# bench/out/weather/.
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
@@ -45,6 +48,7 @@ NOAUTH_PORT=$((PORT + 1))
 AUTH_PORT=$((PORT + 2))
 NGINX_PORT=$((PORT + 3))
 REDIS_PORT=$((PORT + 4))
+REDIS_SERVE_PORT=$((PORT + 5))
 AUDIENCE="isobar-bench"
 # Paris: any position works; one position, so every request after the first is a cache hit.
 PRCPT_PATH="/prcpt?lt=48.8566&lg=2.3522"
@@ -54,6 +58,14 @@ require_built "$ISOBAR" "$ECONOMY" "$PROVIDER"
 require_commands wrk nginx curl redis-server redis-cli
 mkdir -p "$OUT"
 
+start_redis() { # a throwaway redis-server on REDIS_PORT, nothing saved
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+        > "$WORK_DIR/redis.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && return 0; sleep 0.1; done
+    echo "redis-server did not start; see $WORK_DIR/redis.log" >&2
+    return 1
+}
 
 # --- 1. upstream economy -----------------------------------------------------------------
 if [ -z "${SKIP_ECONOMY:-}" ]; then
@@ -62,10 +74,7 @@ if [ -z "${SKIP_ECONOMY:-}" ]; then
     cat "$OUT/economy.txt"
     echo
 
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
-        > "$WORK_DIR/redis.log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.1; done
+    start_redis
     for shared in alone redis; do
         echo "== fleet economy: $FLEET_REQUESTS requests, $REPLICAS replicas, $shared ($(load))"
         args=(--cities "$CITIES" --requests "$FLEET_REQUESTS" --replicas "$REPLICAS")
@@ -108,16 +117,30 @@ serve() { # port log [flags...]
 }
 serve "$NOAUTH_PORT" "$OUT/serve-noauth.log" --no-auth
 serve "$AUTH_PORT" "$OUT/serve-auth.log" --oidc-issuer "$ISSUER" --oidc-audience "$AUDIENCE"
+start_redis
+serve "$REDIS_SERVE_PORT" "$OUT/serve-redis.log" --no-auth --redis-url "redis://127.0.0.1:$REDIS_PORT"
 wait_for "http://127.0.0.1:$NOAUTH_PORT/health"
 wait_for "http://127.0.0.1:$AUTH_PORT/health"
+wait_for "http://127.0.0.1:$REDIS_SERVE_PORT/health"
+# The Redis connection opens in the background; measure once the server says it is up.
+for _ in $(seq 100); do
+    curl -fsS "http://127.0.0.1:$REDIS_SERVE_PORT/health" | grep -q '"redis":"ok"' && break
+    sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$REDIS_SERVE_PORT/health" | grep -q '"redis":"ok"' \
+    || { echo "the Redis server's replica never reached Redis; see $OUT/serve-redis.log" >&2; exit 1; }
 
-# Warm the one position on both servers (the authenticated one also fetches the provider's keys
-# and caches the verified token), and check the token is really required.
+# Warm the one position on all three servers (the authenticated one also fetches the provider's
+# keys and caches the verified token), and check the token is really required.
 curl -fsS -o "$OUT/prcpt.json" "http://127.0.0.1:$NOAUTH_PORT$PRCPT_PATH"
+curl -fsS -o "$OUT/prcpt-redis.json" "http://127.0.0.1:$REDIS_SERVE_PORT$PRCPT_PATH"
 wait_for "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bearer $TOKEN"
 NO_TOKEN_STATUS=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH")
 [ "$NO_TOKEN_STATUS" = 401 ] || { echo "the auth server answered $NO_TOKEN_STATUS without a token" >&2; exit 1; }
 PRCPT_BYTES=$(wc -c < "$OUT/prcpt.json")
+REDIS_BYTES=$(wc -c < "$OUT/prcpt-redis.json")
+[ "$REDIS_BYTES" = "$PRCPT_BYTES" ] || { echo "the Redis server answered $REDIS_BYTES bytes" >&2; exit 1; }
+echo "keys the Redis server's replica wrote to Redis: $(redis-cli -p "$REDIS_PORT" --scan --pattern 'isobar:*' | wc -l)"
 echo "/prcpt answer: $PRCPT_BYTES bytes: $(cat "$OUT/prcpt.json")"
 
 start_nginx "$NGINX_PORT" "$OUT/prcpt.json"
@@ -129,6 +152,7 @@ NGINX_BYTES=$(curl -fsS "http://127.0.0.1:$NGINX_PORT/prcpt.json" | wc -c)
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
 bench nginx-prcpt "http://127.0.0.1:$NGINX_PORT/prcpt.json"
 bench prcpt-noauth "http://127.0.0.1:$NOAUTH_PORT$PRCPT_PATH"
+bench prcpt-redis "http://127.0.0.1:$REDIS_SERVE_PORT$PRCPT_PATH"
 bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bearer $TOKEN"
 
 # --- the figures -------------------------------------------------------------------------
@@ -139,9 +163,11 @@ bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bea
     read -r ng_rps ng_p50 ng_p99 ng_bad _ <<< "$(summary nginx-prcpt)"
     read -r off_rps off_p50 off_p99 off_bad _ <<< "$(summary prcpt-noauth)"
     read -r on_rps on_p50 on_p99 on_bad _ <<< "$(summary prcpt-auth)"
+    read -r rd_rps rd_p50 rd_p99 rd_bad _ <<< "$(summary prcpt-redis)"
     awk -v ng_rps="$ng_rps" -v ng_p50="$ng_p50" -v ng_p99="$ng_p99" -v ng_bad="$ng_bad" \
         -v off_rps="$off_rps" -v off_p50="$off_p50" -v off_p99="$off_p99" -v off_bad="$off_bad" \
-        -v on_rps="$on_rps" -v on_p50="$on_p50" -v on_p99="$on_p99" -v on_bad="$on_bad" '
+        -v on_rps="$on_rps" -v on_p50="$on_p50" -v on_p99="$on_p99" -v on_bad="$on_bad" \
+        -v rd_rps="$rd_rps" -v rd_p50="$rd_p50" -v rd_p99="$rd_p99" -v rd_bad="$rd_bad" '
         function row(name, rps, p50, p99, bad) {
             printf "%-14s %10.0f %9.2f %9.2f %8d %10.2f %10s\n", name, rps, p50, p99, bad,
                 rps / ng_rps, (p99 < 5 ? "yes" : "no")
@@ -151,9 +177,12 @@ bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bea
                 "non-2xx", "req/s÷ng", "p99<5ms"
             row("nginx-prcpt", ng_rps, ng_p50, ng_p99, ng_bad)
             row("prcpt-noauth", off_rps, off_p50, off_p99, off_bad)
+            row("prcpt-redis", rd_rps, rd_p50, rd_p99, rd_bad)
             row("prcpt-auth", on_rps, on_p50, on_p99, on_bad)
             printf "auth on / off: req/s %.2f, p99 %.2f ms vs %.2f ms\n", on_rps / off_rps,
                 on_p99, off_p99
+            printf "redis / no redis: req/s %.2f, p99 %.2f ms vs %.2f ms\n", rd_rps / off_rps,
+                rd_p99, off_p99
         }'
     echo "targets: p99 < 5 ms at $CONNECTIONS connections; req/s >= 0.50 x nginx (column req/s÷ng)"
     if grep -q 'Non-2xx' "$OUT"/wrk-*.txt; then
