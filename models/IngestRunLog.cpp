@@ -25,7 +25,7 @@ QString errorsText(const QStringList &errors)
 QStringList errorsFromText(const QString &text)
 {
     QStringList errors;
-    for (const QJsonValue &error : QJsonDocument::fromJson(text.toUtf8()).array())
+    for (const auto &error : QJsonDocument::fromJson(text.toUtf8()).array())
         errors << error.toString();
     return errors;
 }

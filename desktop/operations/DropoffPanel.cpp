@@ -70,7 +70,7 @@ DropoffPanel::DropoffPanel(QWidget *parent)
 void DropoffPanel::setAnswer(const QJsonObject &answer)
 {
     QList<IngestRun> runs;
-    for (const QJsonValue &item : answer.value(u"runs").toArray()) {
+    for (const auto &item : answer.value(u"runs").toArray()) {
         if (const auto run = IngestRunJson::fromJson(item.toObject()))
             runs << *run;
     }

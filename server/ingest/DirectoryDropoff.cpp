@@ -75,7 +75,7 @@ bool DirectoryDropoff::list(QList<DropoffFile> *files, QString *error)
 QString DirectoryDropoff::localCopy(const DropoffFile &file, QTemporaryDir &, qint64,
                                     QString *error)
 {
-    const QString path = QDir(m_folder).filePath(file.name);
+    QString path = QDir(m_folder).filePath(file.name);
     const QFileInfo info(path);
     if (!info.isFile()) {
         *error = u"%1 went away before it was read"_s.arg(file.name);

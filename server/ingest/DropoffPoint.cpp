@@ -196,7 +196,7 @@ private:
             }
             return error;
         });
-        const FileReport report = ingestor.ingestFile(path, file.name, file.modifiedMs / 1000);
+        FileReport report = ingestor.ingestFile(path, file.name, file.modifiedMs / 1000);
         if (report.ok) {
             qCInfo(lcDropoff).noquote()
                 << u"event=dropoff_loaded file=%1 inserted=%2 updated=%3 unchanged=%4"_s

@@ -77,7 +77,7 @@ std::optional<IngestRun> fromJson(const QJsonObject &object)
     run.counts.updated = counts.value(kUpdated).toInteger();
     run.counts.unchanged = counts.value(kUnchanged).toInteger();
     run.counts.skipped = counts.value(kSkipped).toInteger();
-    for (const QJsonValue &error : object.value(kErrors).toArray())
+    for (const auto &error : object.value(kErrors).toArray())
         run.errors << error.toString();
     return run;
 }

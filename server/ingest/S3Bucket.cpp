@@ -19,7 +19,7 @@ struct Transfer {
     const std::atomic_bool *cancel = nullptr;
 };
 
-constexpr qsizetype kMaxErrorBody = 16 * 1024;
+constexpr qsizetype kMaxErrorBody = qsizetype(16) * 1024;
 
 size_t onBody(char *data, size_t size, size_t count, void *user)
 {

@@ -32,7 +32,7 @@ QString S3Dropoff::localCopy(const DropoffFile &file, QTemporaryDir &scratch, qi
                              QString *error)
 {
     // The reader goes by the name's extension, which the copy keeps.
-    const QString path = scratch.filePath(
+    QString path = scratch.filePath(
         u"download"_s
         + (file.name.endsWith(u".csv"_s, Qt::CaseInsensitive) ? u".csv"_s : u".json"_s));
     QFile copy(path);
