@@ -2,6 +2,7 @@
 
 #include "DateParsing.h"
 #include "MetricsDatabase.h"
+#include "PostgresqlCopy.h"
 
 #include <QSqlError>
 #include <utility>
@@ -70,6 +71,7 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
     , m_insertSeries(prepared(db, "INSERT INTO series(metric_id, geography_id, stratum, age, sex,"
                                   " frequency) VALUES (?, ?, ?, ?, ?, ?)"))
     , m_markSeriesPublic(prepared(db, "UPDATE series SET has_public = 1 WHERE id = ?"))
+    , m_postgresql(MetricsDatabase::isPostgresql(db))
     // Replaces a value only under a newer refresh date and only when something differs.
     , m_updatePoint(prepared(
           db, "UPDATE point SET epiweek = ?, value = ?, embargo = ?,"
@@ -100,6 +102,7 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
 bool MetricsWriter::begin(QString *error)
 {
     m_counts = {};
+    m_stagingReady = false;
     if (!MetricsDatabase::beginWrite(m_db, error)) {
         return false;
     }
@@ -323,7 +326,8 @@ bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QStr
     if (point.isPublic && !markPublic(seriesId, error))
         return false;
     m_pendingPoints.append({seriesId, point});
-    return m_pendingPoints.size() < kPointsPerInsert || writePendingPoints(error);
+    return m_pendingPoints.size() < (m_postgresql ? kPointsPerCopy : kPointsPerInsert)
+           || writePendingPoints(error);
 }
 
 QSqlQuery &MetricsWriter::pointInsert(qsizetype rows)
@@ -349,8 +353,25 @@ bool MetricsWriter::writePendingPoints(QString *error)
     if (m_pendingPoints.isEmpty())
         return true;
     const QList<PendingPoint> pending = std::exchange(m_pendingPoints, {});
-    QSqlQuery &insert = pointInsert(pending.size());
+    PointKeys inserted;
+    if (!(m_postgresql ? copyPoints(pending, &inserted, error)
+                       : insertPoints(pending, &inserted, error)))
+        return false;
+    m_counts.inserted += inserted.size();
+    // The rest were stored already (or twice in this batch): a newer refresh may replace them.
     for (const auto &[seriesId, point] : pending) {
+        if (!inserted.remove({seriesId, toDayNumber(point.date)})
+            && !updatePoint(seriesId, point, error))
+            return false;
+    }
+    return true;
+}
+
+bool MetricsWriter::insertPoints(const QList<PendingPoint> &points, PointKeys *inserted,
+                                 QString *error)
+{
+    QSqlQuery &insert = pointInsert(points.size());
+    for (const auto &[seriesId, point] : points) {
         for (const QVariant &value :
              {QVariant(seriesId), QVariant(toDayNumber(point.date)), QVariant(point.epiweek),
               QVariant(point.value), optionalValue(point.embargo), QVariant(int(point.isPublic)),
@@ -360,16 +381,63 @@ bool MetricsWriter::writePendingPoints(QString *error)
     }
     if (!exec(insert, error))
         return false;
-    QSet<std::pair<qint64, qint64>> inserted;
     while (insert.next())
-        inserted.insert({insert.value(0).toLongLong(), insert.value(1).toLongLong()});
+        inserted->insert({insert.value(0).toLongLong(), insert.value(1).toLongLong()});
     insert.finish();
-    m_counts.inserted += inserted.size();
-    // The rest were stored already (or twice in this batch): a newer refresh may replace them.
-    for (const auto &[seriesId, point] : pending) {
-        if (!inserted.remove({seriesId, toDayNumber(point.date)})
-            && !updatePoint(seriesId, point, error))
-            return false;
+    return true;
+}
+
+bool MetricsWriter::copyPoints(const QList<PendingPoint> &points, PointKeys *inserted,
+                               QString *error)
+{
+    static const QString columns = u"series_id, day, epiweek, value, embargo, is_public,"
+                                   " in_reporting_delay, upper_confidence, lower_confidence,"
+                                   " refresh"_s;
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    // Dropped with the transaction, committed or not.
+    if (!m_stagingReady
+        && !query.exec(u"CREATE TEMPORARY TABLE point_incoming ON COMMIT DROP AS SELECT %1"
+                       " FROM point WITH NO DATA"_s.arg(columns))) {
+        *error = query.lastError().text();
+        return false;
+    }
+    m_stagingReady = true;
+
+    QByteArray rows;
+    rows.reserve(points.size() * 96);
+    const auto field = [&rows](const QByteArray &text) {
+        rows += text;
+        rows += PostgresqlCopy::kFieldSeparator;
+    };
+    const auto number = [](double value) { return QByteArray::number(value, 'g', 17); };
+    for (const auto &[seriesId, point] : points) {
+        field(QByteArray::number(seriesId));
+        field(QByteArray::number(toDayNumber(point.date)));
+        field(QByteArray::number(point.epiweek));
+        field(number(point.value));
+        field(point.embargo ? QByteArray::number(*point.embargo) : PostgresqlCopy::kNull);
+        field(point.isPublic ? "1" : "0");
+        field(point.inReportingDelay ? "1" : "0");
+        field(point.upperConfidence ? number(*point.upperConfidence) : PostgresqlCopy::kNull);
+        field(point.lowerConfidence ? number(*point.lowerConfidence) : PostgresqlCopy::kNull);
+        rows += QByteArray::number(point.refreshDate);
+        rows += PostgresqlCopy::kRowEnd;
+    }
+    if (!PostgresqlCopy::copyIn(m_db, "COPY point_incoming (" + columns.toLatin1() + ") FROM STDIN",
+                                rows, error))
+        return false;
+    if (!query.exec(u"INSERT INTO point (%1) SELECT %1 FROM point_incoming"
+                    " ON CONFLICT DO NOTHING RETURNING series_id, day"_s.arg(columns))) {
+        *error = query.lastError().text();
+        return false;
+    }
+    while (query.next())
+        inserted->insert({query.value(0).toLongLong(), query.value(1).toLongLong()});
+    query.finish();
+    if (!query.exec(u"TRUNCATE point_incoming"_s)) {
+        *error = query.lastError().text();
+        return false;
     }
     return true;
 }
