@@ -103,6 +103,50 @@ private Q_SLOTS:
         QCOMPARE(storedValue(d2), 25.0);
     }
 
+    // Points go in batches (500 rows a statement on SQLite, a COPY of 10,000 on PostgreSQL):
+    // across several batches, new points, confidence bounds and corrections within one file are
+    // all counted and stored as one at a time would be.
+    void largeFilesSpanManyBatches()
+    {
+        constexpr int kPoints = 25'000;
+        const QDate first(1950, 1, 1);
+        QList<TimeSeriesPoint> points;
+        for (int i = 0; i < kPoints; ++i) {
+            TimeSeriesPoint p = point(first.addDays(i), i, 100);
+            if (i % 3 == 0)
+                p.embargo = 1'700'000'000 + i;
+            if (i % 7 == 0) {
+                p.upperConfidence = i + 0.25;
+                p.lowerConfidence = i - 0.125;
+            }
+            points << p;
+        }
+        WriteCounts c = write(points);
+        QCOMPARE(c.inserted, kPoints);
+        QCOMPARE(c.updated + c.unchanged, 0);
+        QCOMPARE(storedValue(first.addDays(12'345)), 12'345.0);
+
+        // Every tenth value corrected under a newer refresh date, the rest sent again.
+        for (int i = 0; i < kPoints; ++i) {
+            points[i].refreshDate = 200;
+            if (i % 10 == 0)
+                points[i].value = -i - 0.5;
+        }
+        c = write(points);
+        QCOMPARE(c.inserted, 0);
+        QCOMPARE(c.updated, kPoints / 10);
+        QCOMPARE(c.unchanged, kPoints - kPoints / 10);
+        QCOMPARE(storedValue(first.addDays(12'340)), -12'340.5);
+        QCOMPARE(storedValue(first.addDays(12'341)), 12'341.0);
+        QSqlQuery bounds(m_db->connection());
+        QVERIFY(bounds.exec("SELECT COUNT(*), SUM(upper_confidence - lower_confidence),"
+                            " COUNT(embargo) FROM point"));
+        QVERIFY(bounds.next());
+        QCOMPARE(bounds.value(0).toInt(), kPoints);
+        QCOMPARE(bounds.value(1).toDouble(), 0.375 * ((kPoints + 6) / 7));
+        QCOMPARE(bounds.value(2).toInt(), (kPoints + 2) / 3);
+    }
+
     void rollbackLeavesNothing()
     {
         MetricsWriter writer(m_db->connection());
