@@ -3,6 +3,7 @@
 #include "ChartPalette.h"
 #include "ChartRenderer.h"
 #include "ChartStyle.h"
+#include "EnglandSeries.h"
 #include "HeatmapChart.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
@@ -20,27 +21,13 @@
 #include <cmath>
 
 using namespace Qt::StringLiterals;
+using isobar::test::englandSeries;
 
 using namespace isobar;
 
 namespace {
 
 const QDate kFirst(2024, 3, 1);
-
-std::shared_ptr<const SeriesDescription>
-series(const QString &metric, const QString &age = u"all"_s, const QString &frequency = u"daily"_s)
-{
-    SeriesDescription d;
-    d.topic = u"COVID-19"_s;
-    d.metric = metric;
-    d.geography = u"England"_s;
-    d.geographyType = u"Nation"_s;
-    d.age = age;
-    d.sex = u"all"_s;
-    d.stratum = u"default"_s;
-    d.frequency = frequency;
-    return std::make_shared<const SeriesDescription>(d);
-}
 
 QList<ChartPoint> daily(const std::shared_ptr<const SeriesDescription> &s,
                         const QList<double> &values)
@@ -121,7 +108,7 @@ private Q_SLOTS:
     void waffleOf45PercentFills45Cells()
     {
         ChartRequest r = request(ChartType::Waffle, 1, {300, 300});
-        ChartDataset data{{daily(series(u"vaccine_uptake"_s), {45})}};
+        ChartDataset data{{daily(englandSeries(u"vaccine_uptake"_s), {45})}};
         auto scene = ChartBuilder::build(r, data);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         int filled = 0, empty = 0;
@@ -139,8 +126,8 @@ private Q_SLOTS:
     void waffleLayersSmallerPercentagesOverLarger()
     {
         ChartRequest r = request(ChartType::Waffle, 3, {400, 300});
-        ChartDataset data{{daily(series(u"a"_s), {60}), daily(series(u"b"_s), {30}),
-                           daily(series(u"c"_s), {10})}};
+        ChartDataset data{{daily(englandSeries(u"a"_s), {60}), daily(englandSeries(u"b"_s), {30}),
+                           daily(englandSeries(u"c"_s), {10})}};
         auto scene = ChartBuilder::build(r, data);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         QList<int> counts(4, 0);
@@ -177,7 +164,7 @@ private Q_SLOTS:
         for (int i = 0; i < 7; ++i)
             values << recent;
         ChartRequest r = request(ChartType::LineWithShadedSection);
-        ChartDataset data{{daily(series(metric), values)}};
+        ChartDataset data{{daily(englandSeries(metric), values)}};
         auto scene = ChartBuilder::build(r, data);
         QChart *chart = chartIn(*scene);
         QVERIFY(chart);
@@ -195,7 +182,7 @@ private Q_SLOTS:
 
     void weeklyDataShadesOnlyTheLastWeek()
     {
-        const auto weekly = series(u"COVID-19_deaths_ONSByWeek"_s, u"all"_s, u"weekly"_s);
+        const auto weekly = englandSeries(u"COVID-19_deaths_ONSByWeek"_s, u"weekly"_s);
         QList<ChartPoint> points;
         for (int i = 0; i < 10; ++i)
             points.append(ChartPoint{
@@ -216,7 +203,7 @@ private Q_SLOTS:
     void reportingDelayPeriodIsShaded()
     {
         QList<ChartPoint> points =
-            daily(series(u"COVID-19_cases_casesByDay"_s), QList<double>(30, 100.0));
+            daily(englandSeries(u"COVID-19_cases_casesByDay"_s), QList<double>(30, 100.0));
         for (int i = 25; i < 30; ++i)
             points[i].inReportingDelay = true;
         ChartRequest r = request(ChartType::LineWithShadedSection);
@@ -244,8 +231,8 @@ private Q_SLOTS:
         r.plots[0].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_s);
         r.plots[1].colour = ChartPalette::colour(u"COLOUR_2_TURQUOISE"_s);
         r.plots[1].dashed = true;
-        ChartDataset data{{daily(series(u"a"_s), QList<double>(20, 100)),
-                           daily(series(u"b"_s), QList<double>(20, 50))}};
+        ChartDataset data{{daily(englandSeries(u"a"_s), QList<double>(20, 100)),
+                           daily(englandSeries(u"b"_s), QList<double>(20, 50))}};
         auto scene = ChartBuilder::build(r, data);
         QChart *chart = chartIn(*scene);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
@@ -271,7 +258,7 @@ private Q_SLOTS:
 
     void confidenceBandOnlyWhenAskedAndBounded()
     {
-        QList<ChartPoint> points = daily(series(u"a"_s), QList<double>(20, 100));
+        QList<ChartPoint> points = daily(englandSeries(u"a"_s), QList<double>(20, 100));
         for (ChartPoint &p : points) {
             p.upper = 140;
             p.lower = 60;
@@ -384,7 +371,7 @@ private Q_SLOTS:
         for (int i = 0; i < 365; ++i)
             values << 1000 + 600 * std::sin(i / 30.0) + (i % 7 < 2 ? -400 : 0);
         ChartRequest r = request(ChartType(type), 1, {1200, 600});
-        const ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_s), values)}};
+        const ChartDataset data{{daily(englandSeries(u"COVID-19_cases_casesByDay"_s), values)}};
         r.format = ChartFormat::Png;
         const QImage raster = ChartRenderer::renderImage(*ChartBuilder::build(r, data), r.size);
         r.format = ChartFormat::Svg;
@@ -410,8 +397,8 @@ private Q_SLOTS:
     void simpleLineIsFilledToZero()
     {
         ChartRequest r = request(ChartType::SimpleLine, 1, {200, 60});
-        auto scene =
-            ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_s), QList<double>(10, 100))}});
+        auto scene = ChartBuilder::build(
+            r, ChartDataset{{daily(englandSeries(u"a"_s), QList<double>(10, 100))}});
         QChart *chart = chartIn(*scene);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         const QPointF under =
@@ -430,7 +417,7 @@ private Q_SLOTS:
         values << QList<double>(7, 150.0);
         values.last() = 175;
         ChartRequest r = request(ChartType::LineSingleSimplified);
-        ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_s), values)}};
+        ChartDataset data{{daily(englandSeries(u"COVID-19_cases_casesByDay"_s), values)}};
         auto scene = ChartBuilder::build(r, data);
         const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
         QVERIFY2(texts.contains(u"100"_s) && texts.contains(u"175"_s),
@@ -457,8 +444,8 @@ private Q_SLOTS:
         const QStringList ages = {u"90+"_s, u"10-14"_s, u"5-9"_s, u"65-74"_s};
         const QList<double> values = {40, 10, 5, 30};
         for (int i = 0; i < ages.size(); ++i)
-            points.append(
-                ChartPoint{series(u"cases"_s, ages[i]), kFirst, values[i], false, {}, {}});
+            points.append(ChartPoint{
+                englandSeries(u"cases"_s, u"daily"_s, ages[i]), kFirst, values[i], false, {}, {}});
         const ChartDataset data{{points}};
         const BarCharts::BarTable table = BarCharts::barTable(r, data);
         QCOMPARE(table.categories, QStringList({u"5-9"_s, u"10-14"_s, u"65-74"_s, u"90+"_s}));
@@ -504,8 +491,12 @@ private Q_SLOTS:
         for (int i = 0; i < bands; ++i) {
             names << u"%1-%2"_s.arg(5 * i, 2, 10, QLatin1Char('0'))
                          .arg(5 * i + 4, 2, 10, QLatin1Char('0'));
-            points.append(
-                ChartPoint{series(u"cases"_s, names.last()), kFirst, 10.0 + i, false, {}, {}});
+            points.append(ChartPoint{englandSeries(u"cases"_s, u"daily"_s, names.last()),
+                                     kFirst,
+                                     10.0 + i,
+                                     false,
+                                     {},
+                                     {}});
         }
         auto scene = ChartBuilder::build(r, ChartDataset{{points}});
         const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
@@ -520,8 +511,8 @@ private Q_SLOTS:
         ChartRequest r = request(ChartType::StackedBar, 2);
         r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_s);
         r.plots[1].colour = ChartPalette::colour(u"COLOUR_4_ORANGE"_s);
-        ChartDataset data{
-            {daily(series(u"a"_s), {100, 100, 100}), daily(series(u"b"_s), {100, 100, 100})}};
+        ChartDataset data{{daily(englandSeries(u"a"_s), {100, 100, 100}),
+                           daily(englandSeries(u"b"_s), {100, 100, 100})}};
         auto scene = ChartBuilder::build(r, data);
         QChart *chart = chartIn(*scene);
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
@@ -543,7 +534,7 @@ private Q_SLOTS:
             for (int a = 0; a < ages.size(); ++a) {
                 if (day == 2 && a == 1)
                     continue; // one missing cell: 0-4 on the third day
-                points.append(ChartPoint{series(u"rate"_s, ages[a]),
+                points.append(ChartPoint{englandSeries(u"rate"_s, u"daily"_s, ages[a]),
                                          kFirst.addDays(day),
                                          double(day * 10 + a),
                                          false,
@@ -599,7 +590,7 @@ private Q_SLOTS:
         ChartRequest r = request(ChartType(type), 1, size);
         r.xAxisTitle = u"Date of specimen"_s;
         r.yAxisTitle = u"Cases per day"_s;
-        ChartDataset data{{daily(series(u"COVID-19_cases_casesByDay"_s),
+        ChartDataset data{{daily(englandSeries(u"COVID-19_cases_casesByDay"_s),
                                  {40, 30, 20, 35, 25, 30, 10, 12, 14, 16, 18, 20, 22, 24, 26})}};
         auto scene = ChartBuilder::build(r, data);
         for (ChartFormat format : {ChartFormat::Png, ChartFormat::Jpeg}) {
@@ -647,7 +638,7 @@ private Q_SLOTS:
         r.yAxisTitle = u"Age band"_s;
         QList<ChartPoint> points;
         for (const QString &age : {u"00-04"_s, u"05-09"_s})
-            points << daily(series(u"rate"_s, age), {40, 30, 20});
+            points << daily(englandSeries(u"rate"_s, u"daily"_s, age), {40, 30, 20});
         const ChartDataset data{{points}};
         auto scene = ChartBuilder::build(r, data);
         const QStringList texts = svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
@@ -695,7 +686,7 @@ private Q_SLOTS:
             ChartRequest r = request(type, 1, {100, 100});
             r.xAxisTitle = u"Week ending"_s;
             r.yAxisTitle = u"Age band"_s;
-            auto scene = ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_s), {45})}});
+            auto scene = ChartBuilder::build(r, ChartDataset{{daily(englandSeries(u"a"_s), {45})}});
             const QStringList texts =
                 svgTexts(ChartRenderer::render(*scene, r.size, ChartFormat::Svg));
             QVERIFY2(!texts.contains(r.xAxisTitle) && !texts.contains(r.yAxisTitle),
@@ -706,7 +697,7 @@ private Q_SLOTS:
     void encodingWorksOffTheGuiThread()
     {
         ChartRequest r = request(ChartType::Waffle, 1, {300, 200});
-        auto scene = ChartBuilder::build(r, ChartDataset{{daily(series(u"a"_s), {45})}});
+        auto scene = ChartBuilder::build(r, ChartDataset{{daily(englandSeries(u"a"_s), {45})}});
         const QImage image = ChartRenderer::renderImage(*scene, r.size);
         QByteArray png;
         std::unique_ptr<QThread> worker(

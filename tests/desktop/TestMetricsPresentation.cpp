@@ -1,3 +1,4 @@
+#include "EnglandSeries.h"
 #include "SeriesExport.h"
 #include "SeriesSelection.h"
 #include "SeriesTableModel.h"
@@ -14,15 +15,11 @@ using namespace isobar;
 
 namespace {
 
+// England's series with its geography named with a comma, which exports must quote.
 std::shared_ptr<const SeriesDescription> series(const QString &metric, const QString &frequency)
 {
-    SeriesDescription names;
-    names.theme = u"infectious_disease"_s;
-    names.topic = u"COVID-19"_s;
-    names.metric = metric;
-    names.geographyType = u"Nation"_s;
+    SeriesDescription names = *test::englandSeries(metric, frequency);
     names.geography = u"England, with a comma"_s;
-    names.frequency = frequency;
     return std::make_shared<const SeriesDescription>(names);
 }
 
@@ -142,9 +139,10 @@ private Q_SLOTS:
                  QByteArray("theme,sub_theme,topic,geography_type,geography,geography_code,"
                             "metric,metric_group,stratum,sex,age,year,month,epiweek,date,"
                             "metric_value,in_reporting_delay_period"));
-        QCOMPARE(csv[1].trimmed(), QByteArray("infectious_disease,,COVID-19,Nation,\"England, "
-                                              "with a comma\",,m,,,,,2024,2,9,2024-02-29,12.25,"
-                                              "true"));
+        QCOMPARE(csv[1].trimmed(),
+                 QByteArray("infectious_disease,respiratory,COVID-19,Nation,\"England, with a "
+                            "comma\",E92000001,m,cases,default,all,all,2024,2,9,2024-02-29,12.25,"
+                            "true"));
         const QJsonArray json = QJsonDocument::fromJson(SeriesExport::json(points)).array();
         QCOMPARE(json.size(), 1);
         const QJsonObject row = json[0].toObject();

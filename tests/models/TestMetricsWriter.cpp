@@ -1,3 +1,4 @@
+#include "EnglandSeries.h"
 #include "MetricsDatabase.h"
 #include "MetricsWriter.h"
 #include "TestStores.h"
@@ -13,20 +14,7 @@ namespace {
 
 SeriesKey englandCases()
 {
-    SeriesKey key;
-    key.theme = "infectious_disease";
-    key.subTheme = "respiratory";
-    key.topic = "COVID-19";
-    key.metricGroup = "cases";
-    key.metric = "new_cases_daily";
-    key.geographyType = "Nation";
-    key.geography = "England";
-    key.geographyCode = "E92000001";
-    key.age = "all";
-    key.sex = "all";
-    key.stratum = "default";
-    key.frequency = "daily";
-    return key;
+    return test::englandKey(u"new_cases_daily"_s);
 }
 
 TimeSeriesPoint point(QDate date, double value, qint64 refresh)

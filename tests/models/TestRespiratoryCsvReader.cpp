@@ -1,6 +1,8 @@
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
 #include "RespiratoryCsvReader.h"
+#include "TestStores.h"
+#include "TestSupport.h"
 
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -21,7 +23,7 @@ class TestRespiratoryCsvReader : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    test::TestStores m_stores;
     std::unique_ptr<MetricsDatabase> m_db;
 
     FileReport load(const QByteArray &csv, qint64 refresh = 100)
@@ -29,20 +31,15 @@ private:
         Ingestor ingestor(m_db->connection());
         return ingestor.ingestContent(csv, "resp.csv", refresh);
     }
-    qint64 count(const char *sql)
-    {
-        QSqlQuery q(m_db->connection());
-        q.exec(QLatin1String(sql));
-        q.next();
-        return q.value(0).toLongLong();
-    }
+    qint64 count(const char *sql) { return test::scalar(m_db->connection(), QLatin1String(sql)); }
 
 private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<MetricsDatabase>();
-        QFile::remove(m_dir.filePath("store.db"));
-        QVERIFY(m_db->open(m_dir.filePath("store.db")));
+        const QString store = m_stores.fresh(u"store"_s);
+        QVERIFY2(!store.isEmpty(), qPrintable(m_stores.errorString()));
+        QVERIFY2(m_db->open(store), qPrintable(m_db->errorString()));
     }
 
     void rowsLoad()

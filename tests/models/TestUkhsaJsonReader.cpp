@@ -1,5 +1,8 @@
+#include "EnglandSeries.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
+#include "TestStores.h"
+#include "TestSupport.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -8,45 +11,31 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+using namespace Qt::StringLiterals;
 using namespace isobar;
 
 namespace {
 
 QJsonObject timeSeriesFile()
 {
-    return QJsonObject{
-        {"parent_theme", "infectious_disease"},
-        {"child_theme", "respiratory"},
-        {"topic", "COVID-19"},
-        {"metric_group", "cases"},
-        {"metric", "COVID-19_cases_casesByDay"},
-        {"geography_type", "Nation"},
-        {"geography", "England"},
-        {"geography_code", "E92000001"},
-        {"age", "all"},
-        {"sex", "all"},
-        {"stratum", "default"},
-        {"metric_frequency", "daily"},
-        {"refresh_date", "2023-11-09 10:00:00"},
-        {"time_series",
-         QJsonArray{
-             QJsonObject{{"epiweek", 10},
-                         {"date", "2023-03-08"},
-                         {"metric_value", 2364},
-                         {"embargo", QJsonValue()},
-                         {"is_public", true}},
-             QJsonObject{{"epiweek", "10"},
-                         {"date", "2023-03-09"},
-                         {"metric_value", 2100.5},
-                         {"embargo", "2023-03-10 09:30:00"},
-                         {"is_public", true}},
-             QJsonObject{{"epiweek", 10},
-                         {"date", "2023-03-10"},
-                         {"metric_value", QJsonValue()},
-                         {"embargo", QJsonValue()},
-                         {"is_public", true}},
-         }},
-    };
+    return test::englandFile("COVID-19_cases_casesByDay",
+                             QJsonArray{
+                                 QJsonObject{{"epiweek", 10},
+                                             {"date", "2023-03-08"},
+                                             {"metric_value", 2364},
+                                             {"embargo", QJsonValue()},
+                                             {"is_public", true}},
+                                 QJsonObject{{"epiweek", "10"},
+                                             {"date", "2023-03-09"},
+                                             {"metric_value", 2100.5},
+                                             {"embargo", "2023-03-10 09:30:00"},
+                                             {"is_public", true}},
+                                 QJsonObject{{"epiweek", 10},
+                                             {"date", "2023-03-10"},
+                                             {"metric_value", QJsonValue()},
+                                             {"embargo", QJsonValue()},
+                                             {"is_public", true}},
+                             });
 }
 
 } // namespace
@@ -55,7 +44,7 @@ class TestUkhsaJsonReader : public QObject
 {
     Q_OBJECT
 private:
-    QTemporaryDir m_dir;
+    test::TestStores m_stores;
     std::unique_ptr<MetricsDatabase> m_db;
 
     FileReport load(const QJsonObject &file, const QString &name = "file.json")
@@ -65,18 +54,18 @@ private:
     }
     qint64 points()
     {
-        QSqlQuery q(m_db->connection());
-        q.exec("SELECT (SELECT COUNT(*) FROM point) + (SELECT COUNT(*) FROM headline)");
-        q.next();
-        return q.value(0).toLongLong();
+        return test::scalar(
+            m_db->connection(),
+            u"SELECT (SELECT COUNT(*) FROM point) + (SELECT COUNT(*) FROM headline)"_s);
     }
 
 private Q_SLOTS:
     void init()
     {
         m_db = std::make_unique<MetricsDatabase>();
-        QFile::remove(m_dir.filePath("store.db"));
-        QVERIFY(m_db->open(m_dir.filePath("store.db")));
+        const QString store = m_stores.fresh(u"store"_s);
+        QVERIFY2(!store.isEmpty(), qPrintable(m_stores.errorString()));
+        QVERIFY2(m_db->open(store), qPrintable(m_db->errorString()));
     }
 
     void validFileLoads()

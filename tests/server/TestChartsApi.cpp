@@ -1,3 +1,4 @@
+#include "EnglandSeries.h"
 #include "TestSupport.h"
 
 #include <QElapsedTimer>
@@ -125,20 +126,7 @@ private Q_SLOTS:
                                        {"lower_confidence", 10 * day - 2},
                                        {"embargo", QJsonValue()},
                                        {"is_public", true}});
-        const QJsonObject file{{"parent_theme", "infectious_disease"},
-                               {"child_theme", "respiratory"},
-                               {"topic", "COVID-19"},
-                               {"metric_group", "cases"},
-                               {"metric", "COVID-19_cases_rateRollingMean"},
-                               {"geography_type", "Nation"},
-                               {"geography", "England"},
-                               {"geography_code", "E92000001"},
-                               {"age", "all"},
-                               {"sex", "all"},
-                               {"stratum", "default"},
-                               {"metric_frequency", "daily"},
-                               {"refresh_date", "2023-11-09 10:00:00"},
-                               {"time_series", records}};
+        const QJsonObject file = englandFile(u"COVID-19_cases_rateRollingMean"_s, records);
         QFile bounded(m_dir.filePath("bounded.json"));
         QVERIFY(bounded.open(QIODevice::WriteOnly));
         bounded.write(QJsonDocument(file).toJson());
