@@ -292,20 +292,8 @@ private Q_SLOTS:
                                        {u"lower_confidence"_s, 60},
                                        {u"embargo"_s, QJsonValue()},
                                        {u"is_public"_s, true}});
-        const QJsonObject file{{u"parent_theme"_s, u"infectious_disease"_s},
-                               {u"child_theme"_s, u"respiratory"_s},
-                               {u"topic"_s, u"COVID-19"_s},
-                               {u"metric_group"_s, u"cases"_s},
-                               {u"metric"_s, u"COVID-19_cases_rateRollingMean"_s},
-                               {u"geography_type"_s, u"Nation"_s},
-                               {u"geography"_s, u"England"_s},
-                               {u"geography_code"_s, u"E92000001"_s},
-                               {u"age"_s, u"all"_s},
-                               {u"sex"_s, u"all"_s},
-                               {u"stratum"_s, u"default"_s},
-                               {u"metric_frequency"_s, u"daily"_s},
-                               {u"refresh_date"_s, u"2024-04-01 10:00:00"_s},
-                               {u"time_series"_s, records}};
+        QJsonObject file = isobar::test::englandFile(u"COVID-19_cases_rateRollingMean"_s, records);
+        file[u"refresh_date"_s] = u"2024-04-01 10:00:00"_s;
         QTemporaryDir dir;
         MetricsDatabase store;
         QVERIFY2(store.open(dir.filePath(u"store.db"_s)), qPrintable(store.errorString()));

@@ -1,8 +1,12 @@
+#include "EnglandSeries.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
 #include "TestStores.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -14,25 +18,18 @@ namespace {
 QByteArray series(const char *metric, const char *geography, const char *embargo, bool isPublic,
                   const QList<QPair<const char *, double>> &points)
 {
-    QByteArray records;
-    for (const auto &[date, value] : points) {
-        if (!records.isEmpty())
-            records += ',';
-        records +=
-            uR"({"epiweek": 1, "date": "%1", "metric_value": %2, "embargo": %3, "is_public": %4})"_s
-                .arg(QLatin1String(date))
-                .arg(value)
-                .arg(embargo ? u"\"%1\""_s.arg(QLatin1String(embargo)) : u"null"_s,
-                     isPublic ? u"true"_s : u"false"_s)
-                .toUtf8();
-    }
-    return uR"({"parent_theme": "infectious_disease", "child_theme": "respiratory",
-        "topic": "COVID-19", "metric_group": "cases", "metric": "%1", "geography_type": "Nation",
-        "geography": "%2", "geography_code": "E92000001", "age": "all", "sex": "all",
-        "stratum": "default", "metric_frequency": "daily", "refresh_date": "2024-01-01",
-        "time_series": [)"_s.arg(QLatin1String(metric), QLatin1String(geography))
-               .toUtf8()
-           + records + "]}";
+    QJsonArray records;
+    for (const auto &[date, value] : points)
+        records << QJsonObject{{u"epiweek"_s, 1},
+                               {u"date"_s, QLatin1String(date)},
+                               {u"metric_value"_s, value},
+                               {u"embargo"_s, embargo ? QJsonValue(QLatin1String(embargo))
+                                                      : QJsonValue(QJsonValue::Null)},
+                               {u"is_public"_s, isPublic}};
+    QJsonObject file = test::englandFile(QLatin1String(metric), records);
+    file[u"geography"_s] = QLatin1String(geography);
+    file[u"refresh_date"_s] = u"2024-01-01"_s;
+    return QJsonDocument(file).toJson();
 }
 
 } // namespace
