@@ -3,6 +3,7 @@
 #include "DateParsing.h"
 #include "MetricsDatabase.h"
 #include "PostgresqlCopy.h"
+#include "StoreStatement.h"
 
 #include <QSqlError>
 #include <utility>
@@ -103,6 +104,7 @@ bool MetricsWriter::begin(QString *error)
 {
     m_counts = {};
     m_stagingReady = false;
+    m_newSeries.clear();
     if (!MetricsDatabase::beginWrite(m_db, error)) {
         return false;
     }
@@ -315,6 +317,7 @@ std::optional<qint64> MetricsWriter::seriesId(const SeriesKey &key, QString *err
         if (!exec(m_insertSeries, error))
             return std::nullopt;
         id = m_insertSeries.lastInsertId().toLongLong();
+        m_newSeries.insert(id);
     }
     m_selectSeries.finish();
     m_series.insert(cached, id);
@@ -328,24 +331,6 @@ bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QStr
     m_pendingPoints.append({seriesId, point});
     return m_pendingPoints.size() < (m_postgresql ? kPointsPerCopy : kPointsPerInsert)
            || writePendingPoints(error);
-}
-
-QSqlQuery &MetricsWriter::pointInsert(qsizetype rows)
-{
-    // Many rows a statement: a round trip per point is what made PostgreSQL ingest slow, and
-    // per-statement work is what SQLite spends most on. Full batches reuse one statement.
-    QSqlQuery &insert = rows == kPointsPerInsert ? m_insertFullBatch : m_insertPartialBatch;
-    if (rows != kPointsPerInsert || insert.lastQuery().isEmpty()) {
-        QString sql = u"INSERT INTO point(series_id, day, epiweek, value, embargo, is_public,"
-                      " in_reporting_delay, upper_confidence, lower_confidence, refresh) VALUES "_s;
-        for (qsizetype i = 0; i < rows; ++i)
-            sql += i ? u",(?,?,?,?,?,?,?,?,?,?)"_s : u"(?,?,?,?,?,?,?,?,?,?)"_s;
-        sql += u" ON CONFLICT DO NOTHING RETURNING series_id, day"_s;
-        insert = QSqlQuery(m_db);
-        if (!insert.prepare(sql))
-            qFatal("cannot prepare the point insert: %s", qPrintable(insert.lastError().text()));
-    }
-    return insert;
 }
 
 bool MetricsWriter::writePendingPoints(QString *error)
@@ -370,40 +355,57 @@ bool MetricsWriter::writePendingPoints(QString *error)
 bool MetricsWriter::insertPoints(const QList<PendingPoint> &points, PointKeys *inserted,
                                  QString *error)
 {
-    QSqlQuery &insert = pointInsert(points.size());
-    for (const auto &[seriesId, point] : points) {
-        for (const QVariant &value :
-             {QVariant(seriesId), QVariant(toDayNumber(point.date)), QVariant(point.epiweek),
-              QVariant(point.value), optionalValue(point.embargo), QVariant(int(point.isPublic)),
-              QVariant(int(point.inReportingDelay)), optionalValue(point.upperConfidence),
-              optionalValue(point.lowerConfidence), QVariant(point.refreshDate)})
-            insert.addBindValue(value);
+    // Many rows a statement, bound straight to SQLite: per-statement work and Qt SQL's
+    // per-value binding (a placeholder name formatted and looked up for every value) were most
+    // of what ingest cost. Full batches reuse one statement.
+    std::unique_ptr<StoreStatement> &insert =
+        points.size() == kPointsPerInsert ? m_insertFullBatch : m_insertPartialBatch;
+    if (!insert || points.size() != kPointsPerInsert) {
+        QByteArray sql = "INSERT INTO point(series_id, day, epiweek, value, embargo, is_public,"
+                         " in_reporting_delay, upper_confidence, lower_confidence, refresh)"
+                         " VALUES ";
+        for (qsizetype i = 0; i < points.size(); ++i)
+            sql += i ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)";
+        sql += " ON CONFLICT DO NOTHING RETURNING series_id, day";
+        insert = StoreStatement::prepare(m_db, sql);
     }
-    if (!exec(insert, error))
+    int index = 0;
+    const auto bindOptional = [&](const auto &value) {
+        if (value)
+            insert->bind(++index, *value);
+        else
+            insert->bindNull(++index);
+    };
+    for (const auto &[seriesId, point] : points) {
+        insert->bind(++index, seriesId);
+        insert->bind(++index, toDayNumber(point.date));
+        insert->bind(++index, qint64(point.epiweek));
+        insert->bind(++index, point.value);
+        bindOptional(point.embargo);
+        insert->bind(++index, qint64(point.isPublic));
+        insert->bind(++index, qint64(point.inReportingDelay));
+        bindOptional(point.upperConfidence);
+        bindOptional(point.lowerConfidence);
+        insert->bind(++index, point.refreshDate);
+    }
+    while (insert->next())
+        inserted->insert({insert->int64At(0), insert->int64At(1)});
+    if (!insert->error().isEmpty()) {
+        *error = insert->error();
         return false;
-    while (insert.next())
-        inserted->insert({insert.value(0).toLongLong(), insert.value(1).toLongLong()});
-    insert.finish();
+    }
     return true;
 }
 
-bool MetricsWriter::copyPoints(const QList<PendingPoint> &points, PointKeys *inserted,
-                               QString *error)
-{
-    static const QString columns = u"series_id, day, epiweek, value, embargo, is_public,"
-                                   " in_reporting_delay, upper_confidence, lower_confidence,"
-                                   " refresh"_s;
-    QSqlQuery query(m_db);
-    query.setForwardOnly(true);
-    // Dropped with the transaction, committed or not.
-    if (!m_stagingReady
-        && !query.exec(u"CREATE TEMPORARY TABLE point_incoming ON COMMIT DROP AS SELECT %1"
-                       " FROM point WITH NO DATA"_s.arg(columns))) {
-        *error = query.lastError().text();
-        return false;
-    }
-    m_stagingReady = true;
+namespace {
 
+const QString kPointColumns = u"series_id, day, epiweek, value, embargo, is_public,"
+                              " in_reporting_delay, upper_confidence, lower_confidence, refresh"_s;
+
+} // namespace
+
+QByteArray MetricsWriter::copyText(const QList<PendingPoint> &points)
+{
     QByteArray rows;
     rows.reserve(points.size() * 96);
     const auto field = [&rows](const QByteArray &text) {
@@ -424,11 +426,57 @@ bool MetricsWriter::copyPoints(const QList<PendingPoint> &points, PointKeys *ins
         rows += QByteArray::number(point.refreshDate);
         rows += PostgresqlCopy::kRowEnd;
     }
-    if (!PostgresqlCopy::copyIn(m_db, "COPY point_incoming (" + columns.toLatin1() + ") FROM STDIN",
-                                rows, error))
+    return rows;
+}
+
+bool MetricsWriter::copyPoints(const QList<PendingPoint> &points, PointKeys *inserted,
+                               QString *error)
+{
+    // Points of a series this transaction created cannot be stored yet: they are copied straight
+    // into the table. Should the file hold one (series, day) twice, the copy fails, is undone to
+    // its savepoint, and those points take the general path below.
+    QList<PendingPoint> fresh, known;
+    for (const PendingPoint &pending : points)
+        (m_newSeries.contains(pending.seriesId) ? fresh : known) << pending;
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    if (!fresh.isEmpty()) {
+        QString copyError;
+        if (!query.exec(u"SAVEPOINT new_points"_s)) {
+            *error = query.lastError().text();
+            return false;
+        }
+        if (PostgresqlCopy::copyIn(m_db, "COPY point (" + kPointColumns.toLatin1() + ") FROM STDIN",
+                                   copyText(fresh), &copyError)) {
+            for (const auto &[seriesId, point] : std::as_const(fresh))
+                inserted->insert({seriesId, toDayNumber(point.date)});
+        } else {
+            known += fresh;
+        }
+        if (!query.exec(copyError.isEmpty() ? u"RELEASE SAVEPOINT new_points"_s
+                                            : u"ROLLBACK TO SAVEPOINT new_points"_s)) {
+            *error = query.lastError().text();
+            return false;
+        }
+    }
+    if (known.isEmpty())
+        return true;
+
+    // The others go through a staging table, dropped with the transaction, committed or not,
+    // and are moved with one statement that leaves the points already stored alone.
+    if (!m_stagingReady
+        && !query.exec(u"CREATE TEMPORARY TABLE point_incoming ON COMMIT DROP AS SELECT %1"
+                       " FROM point WITH NO DATA"_s.arg(kPointColumns))) {
+        *error = query.lastError().text();
+        return false;
+    }
+    m_stagingReady = true;
+    if (!PostgresqlCopy::copyIn(m_db,
+                                "COPY point_incoming (" + kPointColumns.toLatin1() + ") FROM STDIN",
+                                copyText(known), error))
         return false;
     if (!query.exec(u"INSERT INTO point (%1) SELECT %1 FROM point_incoming"
-                    " ON CONFLICT DO NOTHING RETURNING series_id, day"_s.arg(columns))) {
+                    " ON CONFLICT DO NOTHING RETURNING series_id, day"_s.arg(kPointColumns))) {
         *error = query.lastError().text();
         return false;
     }

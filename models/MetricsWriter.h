@@ -2,11 +2,13 @@
 
 #include "IngestReport.h"
 #include "MetricRecords.h"
+#include "StoreStatement.h"
 
 #include <QHash>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <memory>
 #include <optional>
 
 namespace isobar {
@@ -49,12 +51,12 @@ private:
     static void bindAll(QSqlQuery &query, const QVariantList &values);
     bool touch(QSqlQuery &query, qint64 seriesId, qint64 day, qint64 refresh, QString *error);
     bool markPublic(qint64 seriesId, QString *error);
-    // The statement inserting `rows` points at once; those already stored come back unlisted.
-    QSqlQuery &pointInsert(qsizetype rows);
     using PointKeys = QSet<std::pair<qint64, qint64>>; // (series, day)
     // The two ways a batch of new points goes in; each lists the (series, day) it inserted.
     bool insertPoints(const QList<PendingPoint> &points, PointKeys *inserted, QString *error);
     bool copyPoints(const QList<PendingPoint> &points, PointKeys *inserted, QString *error);
+    // Rows in COPY's text format.
+    static QByteArray copyText(const QList<PendingPoint> &points);
     // A point already stored: replaced by a newer refresh date, counted as updated or not.
     bool updatePoint(qint64 seriesId, const TimeSeriesPoint &point, QString *error);
     void forgetUncommittedIds();
@@ -75,8 +77,10 @@ private:
     static constexpr qsizetype kPointsPerCopy = 10'000;
     const bool m_postgresql;
     bool m_stagingReady = false; // the transaction's staging table exists
+    QSet<qint64> m_newSeries;    // series this transaction created
     QList<PendingPoint> m_pendingPoints;
-    QSqlQuery m_insertFullBatch, m_insertPartialBatch, m_updatePoint, m_touchPoint;
+    std::unique_ptr<StoreStatement> m_insertFullBatch, m_insertPartialBatch; // on SQLite
+    QSqlQuery m_updatePoint, m_touchPoint;
     QSqlQuery m_insertHeadline, m_updateHeadline, m_touchHeadline;
 
     // Ids by natural key; cleared on rollback since ids created inside it are gone.

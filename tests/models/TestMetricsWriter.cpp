@@ -135,6 +135,19 @@ private Q_SLOTS:
         QCOMPARE(bounds.value(2).toInt(), (kPoints + 2) / 3);
     }
 
+    // A new series' points go straight into the table on PostgreSQL; a day given twice in one
+    // file must still end as the newer of the two, counted as an insert and an update.
+    void aDayTwiceInOneFileOfANewSeries()
+    {
+        const QDate day(2023, 3, 8);
+        const WriteCounts c =
+            write({point(day, 10, 100), point(day.addDays(1), 11, 100), point(day, 20, 200)});
+        QCOMPARE(c.inserted, 2);
+        QCOMPARE(c.updated, 1);
+        QCOMPARE(storedValue(day), 20.0);
+        QCOMPARE(storedValue(day.addDays(1)), 11.0);
+    }
+
     void rollbackLeavesNothing()
     {
         MetricsWriter writer(m_db->connection());
