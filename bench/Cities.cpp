@@ -62,4 +62,13 @@ std::vector<City> readCities(const QString &path)
     return cities;
 }
 
+std::vector<double> populations(const std::vector<City> &cities)
+{
+    std::vector<double> weights;
+    weights.reserve(cities.size());
+    for (const City &city : cities)
+        weights.push_back(city.population);
+    return weights;
+}
+
 } // namespace isobar::bench

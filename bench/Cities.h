@@ -18,4 +18,7 @@ struct City {
 // "Washington, D.C."); empty when the file or a column is missing.
 std::vector<City> readCities(const QString &path);
 
+// The cities' populations, in order: the weights traffic is drawn with.
+std::vector<double> populations(const std::vector<City> &cities);
+
 } // namespace isobar::bench

@@ -95,6 +95,116 @@ bool exec(QSqlQuery &query, const QString &sql = {})
     return ok;
 }
 
+// Themes, topics, metrics, geographies and one series per metric and place, with ids in order;
+// the number of series, or -1 when the store refused a row.
+qint64 writeSeries(QSqlDatabase &db, const QList<Geography> &places)
+{
+    QSqlQuery query(db);
+    if (!exec(query, u"INSERT INTO theme (id, name) VALUES (1, 'infectious_disease')"_s)
+        || !exec(query,
+                 u"INSERT INTO sub_theme (id, theme_id, name) VALUES (1, 1, 'respiratory')"_s))
+        return -1;
+    QSqlQuery insertGeography(db);
+    insertGeography.prepare(
+        u"INSERT INTO geography (id, geography_type, name, code) VALUES (?, ?, ?, ?)"_s);
+    for (int g = 0; g < places.size(); ++g) {
+        insertGeography.bindValue(0, g + 1);
+        insertGeography.bindValue(1, places[g].type);
+        insertGeography.bindValue(2, places[g].name);
+        insertGeography.bindValue(3, places[g].code);
+        if (!exec(insertGeography))
+            return -1;
+    }
+    QSqlQuery insertTopic(db), insertMetric(db), insertSeries(db);
+    insertTopic.prepare(u"INSERT INTO topic (id, sub_theme_id, name) VALUES (?, 1, ?)"_s);
+    insertMetric.prepare(
+        u"INSERT INTO metric (id, topic_id, name, metric_group, kind) VALUES (?, ?, ?, ?, 0)"_s);
+    insertSeries.prepare(
+        u"INSERT INTO series (id, metric_id, geography_id, stratum, age, sex,"
+        " frequency, has_public) VALUES (?, ?, ?, 'default', 'all', 'all', 'daily', 1)"_s);
+    int metricId = 0;
+    qint64 seriesCount = 0;
+    for (int t = 0; t < int(std::size(kTopics)); ++t) {
+        insertTopic.bindValue(0, t + 1);
+        insertTopic.bindValue(1, QLatin1String(kTopics[t].topic));
+        if (!exec(insertTopic))
+            return -1;
+        for (const char *name : kTopics[t].metrics) {
+            ++metricId;
+            insertMetric.bindValue(0, metricId);
+            insertMetric.bindValue(1, t + 1);
+            insertMetric.bindValue(2, QLatin1String(name));
+            insertMetric.bindValue(3, metricGroup(QLatin1String(name)));
+            if (!exec(insertMetric))
+                return -1;
+            for (int g = 0; g < places.size(); ++g) {
+                insertSeries.bindValue(0, ++seriesCount);
+                insertSeries.bindValue(1, metricId);
+                insertSeries.bindValue(2, g + 1);
+                if (!exec(insertSeries))
+                    return -1;
+            }
+        }
+    }
+    return seriesCount;
+}
+
+// A temporary table of the days every series covers, with their epiweeks, to insert from.
+bool writeDays(QSqlDatabase &db, qint64 firstDayNumber, int days)
+{
+    QSqlQuery query(db);
+    if (!exec(query, u"CREATE TEMP TABLE bench_day (day INTEGER PRIMARY KEY,"
+                     " epiweek INTEGER NOT NULL)"_s))
+        return false;
+    QSqlQuery insertDay(db);
+    insertDay.prepare(u"INSERT INTO bench_day VALUES (?, ?)"_s);
+    for (int d = 0; d < days; ++d) {
+        const QDate date = fromDayNumber(firstDayNumber + d);
+        insertDay.bindValue(0, firstDayNumber + d);
+        insertDay.bindValue(1, date.weekNumber());
+        if (!exec(insertDay))
+            return false;
+    }
+    return true;
+}
+
+// Points in primary-key order, so every insert appends to the clustered B-tree. Values follow a
+// yearly wave scaled per series, with some noise; the last week is in the reporting delay, as
+// fresh data is.
+bool writePoints(QSqlDatabase &db, qint64 seriesCount, QDate lastDay)
+{
+    const qint64 refresh = QDateTime(lastDay, QTime(12, 0), Qt::UTC).toSecsSinceEpoch();
+    QSqlQuery insertPoints(db);
+    insertPoints.prepare(
+        u"INSERT INTO point (series_id, day, epiweek, value, embargo, is_public,"
+        " in_reporting_delay, refresh)"
+        " SELECT :series, day, epiweek,"
+        " round((:scale * (1.5 + ((day % 365) - 182) * ((day % 365) - 182) / 33124.0))"
+        " + abs(random() % 1000) / 100.0, 2),"
+        " NULL, 1, day > :delayFrom, :refresh FROM bench_day ORDER BY day"_s);
+    constexpr int kSeriesPerTransaction = 100;
+    for (qint64 series = 1; series <= seriesCount; ++series) {
+        if ((series - 1) % kSeriesPerTransaction == 0)
+            db.transaction();
+        insertPoints.bindValue(u":series"_s, series);
+        insertPoints.bindValue(u":scale"_s, 10 + (series * 7919) % 5000);
+        insertPoints.bindValue(u":delayFrom"_s, toDayNumber(lastDay) - 7);
+        insertPoints.bindValue(u":refresh"_s, refresh);
+        if (!exec(insertPoints))
+            return false;
+        if (series % kSeriesPerTransaction == 0 || series == seriesCount) {
+            if (!db.commit()) {
+                std::fprintf(stderr, "bench_generate_store: %s\n",
+                             qPrintable(db.lastError().text()));
+                return false;
+            }
+            std::fprintf(stderr, "\r%lld/%lld series", series, seriesCount);
+        }
+    }
+    std::fprintf(stderr, "\n");
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -140,104 +250,16 @@ int main(int argc, char **argv)
     if (!exec(query, u"PRAGMA synchronous = OFF"_s))
         return 1;
 
-    const qint64 refresh = QDateTime(lastDay, QTime(12, 0), Qt::UTC).toSecsSinceEpoch();
     const qint64 firstDayNumber = toDayNumber(lastDay) - days + 1;
-
-    // Dimensions and series: small, one transaction.
+    // Dimensions, series and days: small, one transaction.
     db.transaction();
     const QList<Geography> places = geographies(geographyCount);
-    if (!exec(query, u"INSERT INTO theme (id, name) VALUES (1, 'infectious_disease')"_s)
-        || !exec(query,
-                 u"INSERT INTO sub_theme (id, theme_id, name) VALUES (1, 1, 'respiratory')"_s))
+    const qint64 seriesCount = writeSeries(db, places);
+    if (seriesCount < 0 || !writeDays(db, firstDayNumber, days))
         return 1;
-    QSqlQuery insertGeography(db);
-    insertGeography.prepare(
-        u"INSERT INTO geography (id, geography_type, name, code) VALUES (?, ?, ?, ?)"_s);
-    for (int g = 0; g < places.size(); ++g) {
-        insertGeography.bindValue(0, g + 1);
-        insertGeography.bindValue(1, places[g].type);
-        insertGeography.bindValue(2, places[g].name);
-        insertGeography.bindValue(3, places[g].code);
-        if (!exec(insertGeography))
-            return 1;
-    }
-    QSqlQuery insertTopic(db), insertMetric(db), insertSeries(db);
-    insertTopic.prepare(u"INSERT INTO topic (id, sub_theme_id, name) VALUES (?, 1, ?)"_s);
-    insertMetric.prepare(
-        u"INSERT INTO metric (id, topic_id, name, metric_group, kind) VALUES (?, ?, ?, ?, 0)"_s);
-    insertSeries.prepare(
-        u"INSERT INTO series (id, metric_id, geography_id, stratum, age, sex,"
-        " frequency, has_public) VALUES (?, ?, ?, 'default', 'all', 'all', 'daily', 1)"_s);
-    int metricId = 0;
-    qint64 seriesCount = 0;
-    for (int t = 0; t < int(std::size(kTopics)); ++t) {
-        insertTopic.bindValue(0, t + 1);
-        insertTopic.bindValue(1, QLatin1String(kTopics[t].topic));
-        if (!exec(insertTopic))
-            return 1;
-        for (const char *name : kTopics[t].metrics) {
-            ++metricId;
-            insertMetric.bindValue(0, metricId);
-            insertMetric.bindValue(1, t + 1);
-            insertMetric.bindValue(2, QLatin1String(name));
-            insertMetric.bindValue(3, metricGroup(QLatin1String(name)));
-            if (!exec(insertMetric))
-                return 1;
-            for (int g = 0; g < places.size(); ++g) {
-                insertSeries.bindValue(0, ++seriesCount);
-                insertSeries.bindValue(1, metricId);
-                insertSeries.bindValue(2, g + 1);
-                if (!exec(insertSeries))
-                    return 1;
-            }
-        }
-    }
-    if (!exec(query, u"CREATE TEMP TABLE bench_day (day INTEGER PRIMARY KEY,"
-                     " epiweek INTEGER NOT NULL)"_s))
-        return 1;
-    QSqlQuery insertDay(db);
-    insertDay.prepare(u"INSERT INTO bench_day VALUES (?, ?)"_s);
-    for (int d = 0; d < days; ++d) {
-        const QDate date = fromDayNumber(firstDayNumber + d);
-        insertDay.bindValue(0, firstDayNumber + d);
-        insertDay.bindValue(1, date.weekNumber());
-        if (!exec(insertDay))
-            return 1;
-    }
     db.commit();
-
-    // Points in primary-key order, so every insert appends to the clustered B-tree. Values
-    // follow a yearly wave scaled per series, with some noise; the last week is in the
-    // reporting delay, as fresh data is.
-    QSqlQuery insertPoints(db);
-    insertPoints.prepare(
-        u"INSERT INTO point (series_id, day, epiweek, value, embargo, is_public,"
-        " in_reporting_delay, refresh)"
-        " SELECT :series, day, epiweek,"
-        " round((:scale * (1.5 + ((day % 365) - 182) * ((day % 365) - 182) / 33124.0))"
-        " + abs(random() % 1000) / 100.0, 2),"
-        " NULL, 1, day > :delayFrom, :refresh FROM bench_day ORDER BY day"_s);
-    constexpr int kSeriesPerTransaction = 100;
-    for (qint64 series = 1; series <= seriesCount; ++series) {
-        if ((series - 1) % kSeriesPerTransaction == 0)
-            db.transaction();
-        insertPoints.bindValue(u":series"_s, series);
-        insertPoints.bindValue(u":scale"_s, 10 + (series * 7919) % 5000);
-        insertPoints.bindValue(u":delayFrom"_s, toDayNumber(lastDay) - 7);
-        insertPoints.bindValue(u":refresh"_s, refresh);
-        if (!exec(insertPoints))
-            return 1;
-        if (series % kSeriesPerTransaction == 0 || series == seriesCount) {
-            if (!db.commit()) {
-                std::fprintf(stderr, "bench_generate_store: %s\n",
-                             qPrintable(db.lastError().text()));
-                return 1;
-            }
-            std::fprintf(stderr, "\r%lld/%lld series", series, seriesCount);
-        }
-    }
-    std::fprintf(stderr, "\n");
-    if (!exec(query, u"UPDATE store_state SET value = 1 WHERE key = 'data_version'"_s)
+    if (!writePoints(db, seriesCount, lastDay)
+        || !exec(query, u"UPDATE store_state SET value = 1 WHERE key = 'data_version'"_s)
         || !exec(query, u"PRAGMA wal_checkpoint(TRUNCATE)"_s))
         return 1;
     query.finish();
@@ -246,8 +268,8 @@ int main(int argc, char **argv)
     const qint64 points = seriesCount * days;
     const double seconds = timer.elapsed() / 1000.0;
     std::printf("store: %s\n", qPrintable(path));
-    std::printf("series: %lld (%d metrics x %lld geographies), days: %d (%s .. %s)\n", seriesCount,
-                metricId, qint64(places.size()), days,
+    std::printf("series: %lld (%lld metrics x %lld geographies), days: %d (%s .. %s)\n",
+                seriesCount, seriesCount / qint64(places.size()), qint64(places.size()), days,
                 qPrintable(fromDayNumber(firstDayNumber).toString(Qt::ISODate)),
                 qPrintable(lastDay.toString(Qt::ISODate)));
     std::printf("points: %lld in %.1f s (%.0f points/s), file %.0f MiB\n", points, seconds,

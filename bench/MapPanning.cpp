@@ -57,9 +57,7 @@ const Zoom zooms[] = {
 QList<MapCell> cellsAroundCities(const std::vector<bench::City> &cities, int count, unsigned seed)
 {
     std::mt19937_64 random(seed);
-    std::vector<double> weights;
-    for (const bench::City &city : cities)
-        weights.push_back(city.population);
+    const std::vector<double> weights = bench::populations(cities);
     std::discrete_distribution<size_t> pickCity(weights.begin(), weights.end());
     std::normal_distribution<double> offsetKm(0, 8);
     QHash<GridCell, qsizetype> indexOf;
@@ -97,7 +95,7 @@ double percentile(std::vector<double> values, double p)
     if (values.empty())
         return 0;
     std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, size_t(p * double(values.size() - 1) + 0.5))];
+    return values[std::min(values.size() - 1, size_t(std::lround(p * double(values.size() - 1))))];
 }
 
 void placeAt(WorldMapView &view, const Zoom &zoom)

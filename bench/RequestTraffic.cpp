@@ -57,9 +57,7 @@ RequestTraffic::RequestTraffic(const QList<RouteName> &routes, const std::vector
     for (const RouteName &route : m_weather)
         weights.push_back(route.pattern == u"/prcpt" ? 5 : route.pattern == u"/uvidx" ? 2 : 1);
     m_weatherPick = std::discrete_distribution<int>(weights.begin(), weights.end());
-    std::vector<double> population;
-    for (const City &city : cities)
-        population.push_back(city.population);
+    const std::vector<double> population = populations(cities);
     std::discrete_distribution<int> pickCity(population.begin(), population.end());
     std::normal_distribution<double> offset(0.0, 3000.0);
     for (int i = 0; i < subjects; ++i) {

@@ -53,6 +53,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -66,7 +67,7 @@ using isobar::bench::City;
 using isobar::bench::readCities;
 
 constexpr double kMetresPerDegree = 111'320.0;
-constexpr qint64 kDayMs = 24 * 3600 * 1000;
+constexpr qint64 kDayMs = qint64(24) * 3600 * 1000;
 // 2024-06-03 00:00 UTC: a fixed day, so every run replays the same traffic.
 constexpr qint64 kDayStartMs = 1'717'372'800'000;
 const QString kSandboxKey = u"bench-weather-economy-key"_s;
@@ -82,9 +83,7 @@ std::vector<Request> makeWorkload(const std::vector<City> &cities, qint64 count,
                                   double sigmaMetres, double hourlyShare, double dailyShare)
 {
     std::mt19937_64 random(seed);
-    std::vector<double> weights;
-    for (const City &city : cities)
-        weights.push_back(city.population);
+    const std::vector<double> weights = populations(cities);
     std::discrete_distribution<int> pickCity(weights.begin(), weights.end());
     std::normal_distribution<double> offset(0.0, sigmaMetres);
     std::uniform_int_distribution<qint64> pickTime(0, kDayMs - 1);
@@ -133,11 +132,11 @@ qint64 sandboxLifetimeMs(WeatherProduct product)
 {
     switch (product) {
     case WeatherProduct::Current:
-        return 10 * 60'000;
+        return qint64(10) * 60'000;
     case WeatherProduct::Hourly:
-        return 60 * 60'000;
+        return qint64(60) * 60'000;
     case WeatherProduct::Daily:
-        return 6 * 60 * 60'000;
+        return qint64(6) * 60 * 60'000;
     }
     return 0;
 }
@@ -240,11 +239,22 @@ QString clockTime(qint64 ms)
     return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(u"HH:mm:ss.zzz"_s);
 }
 
-} // namespace
+// What the command line asks for.
+struct Settings {
+    std::vector<City> cities;
+    qint64 count = 0;
+    QString seed;
+    double sigmaMetres = 0;
+    double hourlyShare = 0;
+    double dailyShare = 0;
+    int examples = 0;
+    int replicas = 1;
+    QUrl redisUrl;
+};
 
-int main(int argc, char **argv)
+// The settings, or nothing after saying what is wrong.
+std::optional<Settings> readSettings(const QCoreApplication &app)
 {
-    QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Upstream calls of a simulated day of watch traffic."_s);
     parser.addHelpOption();
@@ -270,74 +280,52 @@ int main(int argc, char **argv)
                        dailyOption, examplesOption, replicasOption, redisOption});
     parser.process(app);
 
-    const std::vector<City> cities = readCities(parser.value(citiesOption));
-    if (cities.empty()) {
+    Settings settings;
+    settings.cities = readCities(parser.value(citiesOption));
+    if (settings.cities.empty()) {
         std::fprintf(stderr, "bench_weather_economy: --cities: no cities read from '%s'\n",
                      qPrintable(parser.value(citiesOption)));
-        return 2;
+        return std::nullopt;
     }
-    const qint64 count = parser.value(requestsOption).toLongLong();
-    const double hourlyShare = parser.value(hourlyOption).toDouble();
-    const double dailyShare = parser.value(dailyOption).toDouble();
-    const int replicaCount = parser.value(replicasOption).toInt();
-    const QUrl redisUrl(parser.value(redisOption));
-    if (count <= 0 || hourlyShare < 0 || dailyShare < 0 || hourlyShare + dailyShare > 1
-        || replicaCount < 1) {
+    settings.count = parser.value(requestsOption).toLongLong();
+    settings.seed = parser.value(seedOption);
+    settings.sigmaMetres = parser.value(sigmaOption).toDouble();
+    settings.hourlyShare = parser.value(hourlyOption).toDouble();
+    settings.dailyShare = parser.value(dailyOption).toDouble();
+    settings.examples = parser.value(examplesOption).toInt();
+    settings.replicas = parser.value(replicasOption).toInt();
+    settings.redisUrl = QUrl(parser.value(redisOption));
+    if (settings.count <= 0 || settings.hourlyShare < 0 || settings.dailyShare < 0
+        || settings.hourlyShare + settings.dailyShare > 1 || settings.replicas < 1) {
         std::fprintf(stderr, "bench_weather_economy: bad --requests, shares or --replicas\n");
-        return 2;
+        return std::nullopt;
     }
-    if (parser.isSet(redisOption) && !RedisClient::checkUrl(redisUrl).isEmpty()) {
+    if (parser.isSet(redisOption) && !RedisClient::checkUrl(settings.redisUrl).isEmpty()) {
         std::fprintf(stderr, "bench_weather_economy: --redis-url: %s\n",
-                     qPrintable(RedisClient::checkUrl(redisUrl)));
-        return 2;
+                     qPrintable(RedisClient::checkUrl(settings.redisUrl)));
+        return std::nullopt;
     }
+    return settings;
+}
 
-    QElapsedTimer wall;
-    wall.start();
-    const std::vector<Request> requests =
-        makeWorkload(cities, count, parser.value(seedOption).toULongLong(),
-                     parser.value(sigmaOption).toDouble(), hourlyShare, dailyShare);
-    const WeatherCache::Options options; // the defaults `isobar serve` runs with
-    const Minimum minimum = minimumFor(requests, options);
-    qint64 asked[kEndpoints] = {};
-    for (const Request &request : requests)
-        ++asked[endpointOf(request.product)];
-    std::printf("workload: %lld requests over 24 h, %zu cities weighted by population, sigma %.0f "
-                "m, seed %s\n",
-                count, cities.size(), parser.value(sigmaOption).toDouble(),
-                qPrintable(parser.value(seedOption)));
-    std::printf("  current %lld, hourly %lld, daily %lld (metric); %lld distinct cells, %lld "
-                "location keys\n",
-                asked[Current], asked[Hourly], asked[Daily], qint64(minimum.cells),
-                qint64(minimum.keys));
-    std::printf("cache: %.0f m cells; TTL current %lld s, hourly %lld s, daily %lld s (defaults)\n",
-                options.cellSizeMetres, options.currentTtlSeconds, options.hourlyTtlSeconds,
-                options.dailyTtlSeconds);
-    std::printf("workload and minimum computed in %.1f s\n", wall.elapsed() / 1000.0);
-    std::fflush(stdout);
-
-    // --- the replay ------------------------------------------------------------------------
-    g_previousHandler = qInstallMessageHandler(recordCalls);
+// The replicas, each with its client and cache, sharing Redis when there is one; false when
+// Redis cannot be reached.
+bool startReplicas(std::vector<Replica> &replicas, const Settings &settings, quint16 sandboxPort,
+                   const WeatherCache::Options &options)
+{
     auto clock = [] { return g_now; };
-    AccuWeatherSandbox sandbox(kSandboxKey);
-    sandbox.setClock(clock);
-    if (!sandbox.listen(QHostAddress::LocalHost, 0)) {
-        std::fprintf(stderr, "bench_weather_economy: sandbox cannot listen: %s\n",
-                     qPrintable(sandbox.errorString()));
-        return 1;
-    }
     AccuWeatherClient::Options upstream;
-    upstream.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(sandbox.port()));
-    std::vector<Replica> replicas(static_cast<size_t>(replicaCount));
+    upstream.baseUrl = QUrl(u"http://127.0.0.1:%1"_s.arg(sandboxPort));
+    replicas.resize(static_cast<size_t>(settings.replicas));
     for (size_t r = 0; r < replicas.size(); ++r) {
         Replica &replica = replicas[r];
         replica.client = std::make_unique<AccuWeatherClient>(
             upstream, [] { return kSandboxKey; }, clock);
         replica.cache = std::make_unique<WeatherCache>(options, *replica.client, nullptr, clock);
-        if (redisUrl.isEmpty())
+        if (settings.redisUrl.isEmpty())
             continue;
         RedisClient::Options redis;
-        redis.url = redisUrl;
+        redis.url = settings.redisUrl;
         redis.commandTimeoutMs = 5000; // a loaded machine must not make the bench fall back
         replica.redis = std::make_unique<RedisClient>(redis);
         SharedWeatherCache::Options shared;
@@ -354,19 +342,30 @@ int main(int argc, char **argv)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 100);
         if (replica.redis && !replica.redis->isConnected()) {
             std::fprintf(stderr, "bench_weather_economy: cannot reach %s\n",
-                         qPrintable(redisUrl.toString()));
-            return 1;
+                         qPrintable(settings.redisUrl.toString()));
+            return false;
         }
     }
-    if (!redisUrl.isEmpty())
+    if (!settings.redisUrl.isEmpty())
         replicas.front().redis->command({"EVAL",
                                          "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do "
                                          "redis.call('DEL', k) end return 0",
                                          "0", "isobar:bench-economy:*"});
-    std::printf("replicas: %d, %s\n", replicaCount,
-                redisUrl.isEmpty() ? "each with its own cache only"
-                                   : "sharing a second level in Redis");
+    return true;
+}
 
+// How the caches answered the replay.
+struct Replay {
+    qint64 answeredAtOnce = 0;
+    qint64 failed = 0;
+    qint64 outcomes[3] = {}; // Hit, Miss, Stale as the answer reports it
+    double seconds = 0;
+};
+
+// Every request in time order, dealt to the replicas in turn, each run to its answer (and any
+// refresh it started) at its own simulated instant.
+Replay replay(const std::vector<Request> &requests, const std::vector<Replica> &replicas)
+{
     auto upstreamBusy = [&replicas] {
         for (const Replica &replica : replicas) {
             const AccuWeatherClient::Stats stats = replica.client->stats();
@@ -375,13 +374,13 @@ int main(int argc, char **argv)
         }
         return false;
     };
-    qint64 answeredAtOnce = 0, failed = 0;
-    qint64 outcomes[3] = {}; // Hit, Miss, Stale as the answer reports it
-    wall.restart();
+    Replay result;
+    QElapsedTimer wall;
+    wall.start();
     qint64 done = 0;
     for (const Request &request : requests) {
         g_now = request.atMs;
-        WeatherCache &cache = *replicas[size_t(done % replicaCount)].cache;
+        WeatherCache &cache = *replicas[size_t(done % qint64(replicas.size()))].cache;
         QFuture<WeatherAnswer> future = cache.lookup(
             WeatherQuery{request.latitude, request.longitude, request.product, true, {}});
         const bool atOnce = future.isFinished();
@@ -396,19 +395,25 @@ int main(int argc, char **argv)
                 QCoreApplication::processEvents(QEventLoop::AllEvents);
         }
         const WeatherAnswer answer = future.result();
-        answeredAtOnce += atOnce;
+        result.answeredAtOnce += atOnce;
         if (!answer.ok)
-            ++failed;
+            ++result.failed;
         else
-            ++outcomes[int(answer.outcome)];
+            ++result.outcomes[int(answer.outcome)];
         if (++done % 100'000 == 0) {
             std::fprintf(stderr, "  replayed %lld requests, %.1f s\n", done,
                          wall.elapsed() / 1000.0);
         }
     }
-    const double replaySeconds = wall.elapsed() / 1000.0;
+    result.seconds = wall.elapsed() / 1000.0;
+    return result;
+}
 
-    // --- the figures -----------------------------------------------------------------------
+// Calls per endpoint against the minimum, and what the cache says it did.
+void printFigures(const AccuWeatherSandbox &sandbox, const std::vector<Replica> &replicas,
+                  const Replay &replayed, const Minimum &minimum, const qint64 (&asked)[kEndpoints],
+                  qint64 count)
+{
     qint64 calls[kEndpoints] = {};
     for (int e = 0; e < kEndpoints; ++e)
         calls[e] = sandbox.calls(QLatin1String(kEndpointNames[e]));
@@ -428,7 +433,7 @@ int main(int argc, char **argv)
     const double perThousand = 1000.0 / double(count);
 
     std::printf("replay: %.1f s wall, %.0f requests/s; %lld failed answers; client retries %lld\n",
-                replaySeconds, count / replaySeconds, failed, clientStats.retries);
+                replayed.seconds, count / replayed.seconds, replayed.failed, clientStats.retries);
     std::printf("\n%-12s %9s %9s %10s %9s %10s %7s\n", "endpoint", "requests", "calls",
                 "calls/1000", "minimum", "min/1000", "ratio");
     qint64 totalCalls = 0, totalMinimum = 0;
@@ -446,8 +451,8 @@ int main(int argc, char **argv)
 
     std::printf("\ncache: answered at once %lld of %lld (hit ratio %.4f); the answer said: fresh "
                 "%lld, stale with a refresh behind it %lld, fetched %lld\n",
-                answeredAtOnce, count, double(answeredAtOnce) / double(count), outcomes[0],
-                outcomes[2], outcomes[1]);
+                replayed.answeredAtOnce, count, double(replayed.answeredAtOnce) / double(count),
+                replayed.outcomes[0], replayed.outcomes[2], replayed.outcomes[1]);
     std::printf("cache counters: hits %lld, stale %lld, misses %lld, joined flights %lld, "
                 "evictions %lld, entries %d, cells %d\n",
                 cacheStats.hits, cacheStats.stale, cacheStats.misses, cacheStats.joinedFlights,
@@ -465,9 +470,11 @@ int main(int argc, char **argv)
                 (totalMinimum - minimum.calls[Geoposition]) * perThousand);
     std::printf("calls / theoretical minimum: %.4f (target: at most 1.02) %s\n", ratio,
                 ratio <= 1.02 ? "MET" : "NOT MET");
+}
 
-    // --- where the excess went -------------------------------------------------------------
-    const int examples = parser.value(examplesOption).toInt();
+// Where the excess went: keys that cost more calls than their minimum, a few shown in full.
+void printExcess(const Minimum &minimum, int examples)
+{
     int shown = 0;
     qint64 excessKeys = 0;
     for (auto it = g_callsByPath.cbegin(); it != g_callsByPath.cend(); ++it) {
@@ -493,5 +500,58 @@ int main(int argc, char **argv)
     }
     if (excessKeys)
         std::printf("%lld (endpoint, key) pairs cost more calls than their minimum\n", excessKeys);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const std::optional<Settings> settings = readSettings(app);
+    if (!settings)
+        return 2;
+
+    QElapsedTimer wall;
+    wall.start();
+    const std::vector<Request> requests =
+        makeWorkload(settings->cities, settings->count, settings->seed.toULongLong(),
+                     settings->sigmaMetres, settings->hourlyShare, settings->dailyShare);
+    const WeatherCache::Options options; // the defaults `isobar serve` runs with
+    const Minimum minimum = minimumFor(requests, options);
+    qint64 asked[kEndpoints] = {};
+    for (const Request &request : requests)
+        ++asked[endpointOf(request.product)];
+    std::printf("workload: %lld requests over 24 h, %zu cities weighted by population, sigma %.0f "
+                "m, seed %s\n",
+                settings->count, settings->cities.size(), settings->sigmaMetres,
+                qPrintable(settings->seed));
+    std::printf("  current %lld, hourly %lld, daily %lld (metric); %lld distinct cells, %lld "
+                "location keys\n",
+                asked[Current], asked[Hourly], asked[Daily], qint64(minimum.cells),
+                qint64(minimum.keys));
+    std::printf("cache: %.0f m cells; TTL current %lld s, hourly %lld s, daily %lld s (defaults)\n",
+                options.cellSizeMetres, options.currentTtlSeconds, options.hourlyTtlSeconds,
+                options.dailyTtlSeconds);
+    std::printf("workload and minimum computed in %.1f s\n", wall.elapsed() / 1000.0);
+    std::fflush(stdout);
+
+    g_previousHandler = qInstallMessageHandler(recordCalls);
+    AccuWeatherSandbox sandbox(kSandboxKey);
+    sandbox.setClock([] { return g_now; });
+    if (!sandbox.listen(QHostAddress::LocalHost, 0)) {
+        std::fprintf(stderr, "bench_weather_economy: sandbox cannot listen: %s\n",
+                     qPrintable(sandbox.errorString()));
+        return 1;
+    }
+    std::vector<Replica> replicas;
+    if (!startReplicas(replicas, *settings, sandbox.port(), options))
+        return 1;
+    std::printf("replicas: %d, %s\n", settings->replicas,
+                settings->redisUrl.isEmpty() ? "each with its own cache only"
+                                             : "sharing a second level in Redis");
+
+    const Replay replayed = replay(requests, replicas);
+    printFigures(sandbox, replicas, replayed, minimum, asked, settings->count);
+    printExcess(minimum, settings->examples);
     return 0;
 }

@@ -38,7 +38,7 @@ std::optional<PointSelection> readPlotSelection(const QJsonObject &plot, const Q
             fail(name, u"must be a string"_s);
             return {};
         }
-        const QString text = value.toString().trimmed();
+        QString text = value.toString().trimmed();
         if (const auto tooLong = textLengthProblem(text)) {
             fail(name, *tooLong);
             return {};

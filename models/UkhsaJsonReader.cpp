@@ -66,7 +66,7 @@ public:
             fail(field, value.isUndefined() ? u"required"_s : u"must be a string"_s);
             return {};
         }
-        const QString result = value.toString().trimmed();
+        QString result = value.toString().trimmed();
         if (result.isEmpty() && !allowEmpty)
             fail(field, u"must not be empty"_s);
         return result;

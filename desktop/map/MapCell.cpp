@@ -18,7 +18,7 @@ QList<MapCell> MapCell::listFromStats(const QJsonArray &cells)
 {
     QList<MapCell> list;
     list.reserve(cells.size());
-    for (const QJsonValue &entry : cells) {
+    for (const auto &entry : cells) {
         const QJsonObject object = entry.toObject();
         const QJsonObject bounds = object.value(u"bounds").toObject();
         const QJsonValue south = bounds.value(u"south"), west = bounds.value(u"west"),

@@ -24,7 +24,7 @@ QPainterPath ringPath(const QJsonArray &ring)
     polygon.reserve(ring.size() + 2);
     double offset = 0;
     double previous = 0;
-    for (const QJsonValue &value : ring) {
+    for (const auto &value : ring) {
         const QJsonArray position = value.toArray();
         double longitude = position.at(0).toDouble() + offset;
         if (!polygon.isEmpty() && longitude - previous > 180) {
@@ -61,7 +61,7 @@ QPainterPath ringPath(const QJsonArray &ring)
 QPainterPath polygonPath(const QJsonArray &rings)
 {
     QPainterPath path;
-    for (const QJsonValue &ring : rings)
+    for (const auto &ring : rings)
         path.addPath(ringPath(ring.toArray()));
     return path;
 }
@@ -82,7 +82,7 @@ QList<WorldOutlines::Country> WorldOutlines::countriesFromGeoJson(const QByteArr
 {
     QList<Country> countries;
     const QJsonArray features = QJsonDocument::fromJson(json).object().value(u"features").toArray();
-    for (const QJsonValue &feature : features) {
+    for (const auto &feature : features) {
         const QJsonObject geometry = feature.toObject().value(u"geometry").toObject();
         const QString type = geometry.value(u"type").toString();
         const QJsonArray coordinates = geometry.value(u"coordinates").toArray();
@@ -92,7 +92,7 @@ QList<WorldOutlines::Country> WorldOutlines::countriesFromGeoJson(const QByteArr
         if (type == u"Polygon") {
             path.addPath(polygonPath(coordinates));
         } else if (type == u"MultiPolygon") {
-            for (const QJsonValue &polygon : coordinates)
+            for (const auto &polygon : coordinates)
                 path.addPath(polygonPath(polygon.toArray()));
         }
         if (path.isEmpty())

@@ -72,7 +72,7 @@ void CatalogueCrawl::request(const QStringList &path)
             finish(tr("%1 did not answer with a list").arg(reply->url().toString()));
             return;
         }
-        for (const QJsonValue &item : document.array()) {
+        for (const auto &item : document.array()) {
             const QStringList below = path + QStringList{item.toObject().value(u"name").toString()};
             if (below.size() < kLevels) {
                 list(below);

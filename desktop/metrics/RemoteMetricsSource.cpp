@@ -34,7 +34,7 @@ SeriesResult parseDownload(const QByteArray &body)
     QHash<QString, std::shared_ptr<const SeriesDescription>> descriptions;
     const QJsonArray rows = document.array();
     result.points.reserve(rows.size());
-    for (const QJsonValue &value : rows) {
+    for (const auto &value : rows) {
         const QJsonObject row = value.toObject();
         auto text = [&row](const char *key) { return row.value(QLatin1String(key)).toString(); };
         SeriesDescription names{text("theme"),        text("sub_theme"),
@@ -69,7 +69,7 @@ std::optional<QList<CatalogueEntry>> parseCatalogue(const QByteArray &body)
     if (!answer.value(u"results").isArray())
         return std::nullopt;
     QList<CatalogueEntry> entries;
-    for (const QJsonValue &value : answer.value(u"results").toArray()) {
+    for (const auto &value : answer.value(u"results").toArray()) {
         const QJsonObject row = value.toObject();
         auto text = [&row](const char *key) { return row.value(QLatin1String(key)).toString(); };
         entries.append({text("theme"), text("sub_theme"), text("topic"), text("geography_type"),

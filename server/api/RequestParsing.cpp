@@ -28,7 +28,7 @@ QString QueryParameters::text(const QString &name) const
 
 QString QueryParameters::requiredText(const QString &name) const
 {
-    const QString value = text(name);
+    QString value = text(name);
     if (value.isEmpty())
         throw ApiError{400, u"'%1' is required"_s.arg(name), name};
     return value;

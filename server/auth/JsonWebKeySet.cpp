@@ -86,7 +86,7 @@ JsonWebKeySet JsonWebKeySet::parse(const QByteArray &json, QStringList *skipped)
 {
     JsonWebKeySet set;
     const QJsonArray keys = QJsonDocument::fromJson(json).object().value(u"keys").toArray();
-    for (const QJsonValue &value : keys) {
+    for (const auto &value : keys) {
         const QJsonObject jwk = value.toObject();
         const QString kid = jwk.value(u"kid").toString();
         const QString kty = jwk.value(u"kty").toString();

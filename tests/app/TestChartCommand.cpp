@@ -22,7 +22,7 @@ class TestChartCommand : public QObject
     QString writeRequest(const QByteArray &json)
     {
         static int count = 0;
-        const QString path = m_dir.filePath(u"request%1.json"_s.arg(++count));
+        QString path = m_dir.filePath(u"request%1.json"_s.arg(++count));
         QFile file(path);
         if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size())
             return {};

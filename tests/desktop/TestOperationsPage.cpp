@@ -68,7 +68,7 @@ public:
     StatsClient::Reply last(const QString &path, bool withEndpoint = false) const
     {
         for (qsizetype i = m_spy.size() - 1; i >= 0; --i) {
-            const auto reply = m_spy.at(i).at(0).value<StatsClient::Reply>();
+            auto reply = m_spy.at(i).at(0).value<StatsClient::Reply>();
             if (reply.path == path
                 && QUrlQuery(reply.url).hasQueryItem(u"endpoint"_s) == withEndpoint)
                 return reply;
@@ -196,7 +196,7 @@ private Q_SLOTS:
 
         // The latency tile names the endpoint with the highest p95; the chart has them all.
         QJsonObject slowest;
-        for (const QJsonValue &e : summary.value("endpoints").toArray()) {
+        for (const auto &e : summary.value("endpoints").toArray()) {
             if (e.toObject().value("p95_ms").toDouble() >= slowest.value("p95_ms").toDouble())
                 slowest = e.toObject();
         }
@@ -453,7 +453,7 @@ private Q_SLOTS:
                 {model->index(row, UserActivityModel::Requests).data(Qt::EditRole).toLongLong(),
                  model->index(row, UserActivityModel::Errors).data(Qt::EditRole).toLongLong()});
         }
-        for (const QJsonValue &user : users) {
+        for (const auto &user : users) {
             const QJsonObject u = user.toObject();
             QCOMPARE(
                 shown.value(u.value("subject").toString()),

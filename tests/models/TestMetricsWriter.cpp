@@ -131,7 +131,8 @@ private Q_SLOTS:
                             " COUNT(embargo) FROM point"));
         QVERIFY(bounds.next());
         QCOMPARE(bounds.value(0).toInt(), kPoints);
-        QCOMPARE(bounds.value(1).toDouble(), 0.375 * ((kPoints + 6) / 7));
+        const int withBounds = (kPoints + 6) / 7; // every seventh point, each 0.375 wide
+        QCOMPARE(bounds.value(1).toDouble(), 0.375 * withBounds);
         QCOMPARE(bounds.value(2).toInt(), (kPoints + 2) / 3);
     }
 

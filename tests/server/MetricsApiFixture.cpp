@@ -26,7 +26,7 @@ QJsonValue withBase(const QJsonValue &value, const QString &base)
         return QJsonValue(value.toString().replace(u"$BASE"_s, base));
     if (value.isArray()) {
         QJsonArray array;
-        for (const QJsonValue &item : value.toArray())
+        for (const auto &item : value.toArray())
             array.append(withBase(item, base));
         return array;
     }

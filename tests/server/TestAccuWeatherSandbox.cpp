@@ -356,7 +356,7 @@ private Q_SLOTS:
         QVERIFY(celsius(equator) < 45 && celsius(arctic) > -50);
 
         const QJsonObject before = current(48.85, 2.35);
-        g_now += 5 * 3600 * 1000;
+        g_now += qint64(5) * 3600 * 1000;
         const QJsonObject after = current(48.85, 2.35);
         QCOMPARE(qint64(after[u"EpochTime"].toDouble()) - qint64(before[u"EpochTime"].toDouble()),
                  5 * 3600);
@@ -374,7 +374,7 @@ private Q_SLOTS:
         QCOMPARE(get(m_port, "/forecasts/v1/hourly/12hour/" + key, bearer()).header("expires"),
                  httpDate(g_now + 3'600'000));
         QCOMPARE(get(m_port, "/forecasts/v1/daily/5day/" + key, bearer()).header("expires"),
-                 httpDate(g_now + 6 * 3'600'000));
+                 httpDate(g_now + qint64(6) * 3'600'000));
     }
 
     void authenticationLikeTheLiveService_data()

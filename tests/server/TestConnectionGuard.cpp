@@ -75,7 +75,7 @@ HttpLimits testLimits()
 {
     HttpLimits limits;
     limits.maxHeaderBytes = 4096;
-    limits.maxBodyBytes = 64 * 1024;
+    limits.maxBodyBytes = qsizetype(64) * 1024;
     limits.requestTimeoutMs = 400;
     limits.idleTimeoutMs = 600;
     limits.maxPipelined = 4;
@@ -247,7 +247,7 @@ private Q_SLOTS:
         HttpClient client(m_port);
         client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
         const QByteArray chunk =
-            QByteArray::number(32 * 1024, 16) + "\r\n" + QByteArray(32 * 1024, 'x') + "\r\n";
+            QByteArray::number(32 * 1024, 16) + "\r\n" + QByteArray(qsizetype(32) * 1024, 'x') + "\r\n";
         client.sendRaw(chunk + chunk + chunk);
         const auto reply = client.readReply();
         QVERIFY(reply);

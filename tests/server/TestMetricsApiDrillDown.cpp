@@ -119,7 +119,7 @@ void TestMetricsApiDrillDown::catalogueIsTheDrillDownFlattened()
                     '/' + QByteArray(kCollections[i]) + '/' + QUrl::toPercentEncoding(path[i]);
             const HttpReply reply = m_api.get(target + '/' + collection);
             QCOMPARE(reply.status, 200);
-            for (const QJsonValue &item : reply.json().array())
+            for (const auto &item : reply.json().array())
                 deeper.append(path + QStringList{item.toObject().value(u"name").toString()});
         }
         walked = deeper;
@@ -129,7 +129,7 @@ void TestMetricsApiDrillDown::catalogueIsTheDrillDownFlattened()
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     const QJsonObject answer = reply.json().object();
     QList<QStringList> flat;
-    for (const QJsonValue &row : answer.value(u"results").toArray()) {
+    for (const auto &row : answer.value(u"results").toArray()) {
         const QJsonObject o = row.toObject();
         flat.append({o.value(u"theme").toString(), o.value(u"sub_theme").toString(),
                      o.value(u"topic").toString(), o.value(u"geography_type").toString(),
@@ -159,13 +159,13 @@ void TestMetricsApiDrillDown::nonPublicAndEmbargoedNeverServed()
         everything += reply.body;
         const QJsonDocument document = reply.json();
         if (document.isArray()) {
-            for (const QJsonValue &item : document.array())
+            for (const auto &item : document.array())
                 pending << item.toObject().value(u"link").toString();
         } else if (pointsLevel) {
             QCOMPARE(document.object().value(u"next"), QJsonValue());
             ++metricsRead;
         } else {
-            for (const QJsonValue &link : document.object())
+            for (const auto &link : document.object())
                 if (link.toString().startsWith(m_api.base()))
                     pending << link.toString();
         }

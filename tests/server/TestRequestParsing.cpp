@@ -23,7 +23,7 @@ template <typename Parse> ApiError errorOf(Parse parse)
     return ApiError{0, {}, {}};
 }
 
-QJsonObject onePlot(QJsonObject plot)
+QJsonObject onePlot(const QJsonObject &plot)
 {
     return QJsonObject{{"plots", QJsonArray{plot}}};
 }

@@ -480,7 +480,7 @@ private Q_SLOTS:
     void hugeTokens()
     {
         const QByteArray megabytes =
-            "eyJhbGciOiJSUzI1NiJ9." + QByteArray(3 * 1024 * 1024, 'A') + ".c2ln";
+            "eyJhbGciOiJSUzI1NiJ9." + QByteArray(qsizetype(3) * 1024 * 1024, 'A') + ".c2ln";
         // Past the connection guard's header limit: refused before any of it is parsed.
         QCOMPARE(get(m_server.port(), kWatchTarget, megabytes).status, 413);
         // Within a generous header limit the verifier still refuses it, without trying it.
@@ -488,7 +488,7 @@ private Q_SLOTS:
         QVERIFY2(roomy.start(m_dir.filePath("roomy.db"),
                              authArguments() + QStringList{"--max-header-bytes", "81920"}),
                  roomy.output().constData());
-        verifyInvalidToken(get(roomy.port(), kWatchTarget, megabytes.first(64 * 1024)));
+        verifyInvalidToken(get(roomy.port(), kWatchTarget, megabytes.first(qsizetype(64) * 1024)));
     }
 
     void providerOutageKeepsCachedKeys()

@@ -194,7 +194,7 @@ private Q_SLOTS:
         QCOMPARE(daily.status, 200);
         const QJsonArray days = daily.json()[u"days"_s].toArray();
         QCOMPARE(days.size(), 3);
-        for (const QJsonValue &day : days) {
+        for (const auto &day : days) {
             QVERIFY(day[u"minimum"].toDouble() <= day[u"maximum"].toDouble());
             QCOMPARE(day[u"date"].toString().size(), 10);
             QVERIFY(day[u"day"][u"icon"].isDouble());
