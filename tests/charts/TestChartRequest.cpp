@@ -170,7 +170,8 @@ private Q_SLOTS:
                 << body({plot(), p}) << u"plots[1]."_s + QLatin1String(name);
         }
         QTest::newRow("a 50 KB title")
-            << body({plot()}, {{"x_axis_title", QString(qsizetype(50) * 1024, u'T')}}) << "x_axis_title";
+            << body({plot()}, {{"x_axis_title", QString(qsizetype(50) * 1024, u'T')}})
+            << "x_axis_title";
         // Counted in characters as JSON Schema counts them: a surrogate pair is one.
         QString emoji;
         for (int i = 0; i <= kMaxTextFieldLength; ++i)

@@ -246,8 +246,8 @@ private Q_SLOTS:
     {
         HttpClient client(m_port);
         client.sendRaw("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
-        const QByteArray chunk =
-            QByteArray::number(32 * 1024, 16) + "\r\n" + QByteArray(qsizetype(32) * 1024, 'x') + "\r\n";
+        const QByteArray chunk = QByteArray::number(32 * 1024, 16) + "\r\n"
+                                 + QByteArray(qsizetype(32) * 1024, 'x') + "\r\n";
         client.sendRaw(chunk + chunk + chunk);
         const auto reply = client.readReply();
         QVERIFY(reply);
