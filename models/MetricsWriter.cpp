@@ -71,7 +71,9 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
                                   " AND stratum = ? AND age = ? AND sex = ?"))
     , m_insertSeries(prepared(db, "INSERT INTO series(metric_id, geography_id, stratum, age, sex,"
                                   " frequency) VALUES (?, ?, ?, ?, ?, ?)"))
-    , m_markSeriesPublic(prepared(db, "UPDATE series SET has_public = 1 WHERE id = ?"))
+    , m_insertNewSeries(prepared(db, "INSERT INTO series(metric_id, geography_id, stratum, age,"
+                                     " sex, frequency) VALUES (?, ?, ?, ?, ?, ?)"
+                                     " ON CONFLICT DO NOTHING RETURNING id"))
     , m_postgresql(MetricsDatabase::isPostgresql(db))
     // Replaces a value only under a newer refresh date and only when something differs.
     , m_updatePoint(prepared(
@@ -149,16 +151,35 @@ void MetricsWriter::forgetUncommittedIds()
     for (auto *cache : {&m_themes, &m_subThemes, &m_topics, &m_metrics, &m_geographies, &m_series})
         cache->clear();
     m_seriesMarkedPublic.clear();
+    m_publicToMark.clear();
 }
 
-bool MetricsWriter::markPublic(qint64 seriesId, QString *error)
+void MetricsWriter::markPublic(qint64 seriesId)
 {
-    if (m_seriesMarkedPublic.contains(seriesId))
-        return true;
-    m_markSeriesPublic.bindValue(0, seriesId);
-    if (!exec(m_markSeriesPublic, error))
-        return false;
-    m_seriesMarkedPublic.insert(seriesId);
+    if (!m_seriesMarkedPublic.contains(seriesId)) {
+        m_seriesMarkedPublic.insert(seriesId);
+        m_publicToMark << seriesId;
+    }
+}
+
+bool MetricsWriter::writePublicMarks(QString *error)
+{
+    // Many series a statement: a file of thousands of series once spent a round trip on each.
+    // The ids are the store's own integers, written into the statement as numbers.
+    constexpr qsizetype kIdsPerStatement = 500;
+    QSqlQuery mark(m_db);
+    for (qsizetype from = 0; from < m_publicToMark.size(); from += kIdsPerStatement) {
+        QStringList ids;
+        for (const qint64 id : m_publicToMark.mid(from, kIdsPerStatement))
+            ids << QString::number(id);
+        if (!mark.exec(
+                u"UPDATE series SET has_public = 1 WHERE has_public = 0 AND id IN (%1)"_s.arg(
+                    ids.join(u',')))) {
+            *error = mark.lastError().text();
+            return false;
+        }
+    }
+    m_publicToMark.clear();
     return true;
 }
 
@@ -306,6 +327,21 @@ std::optional<qint64> MetricsWriter::seriesId(const SeriesKey &key, QString *err
     const QString cached = cacheKey(seriesKey);
     if (const auto it = m_series.constFind(cached); it != m_series.constEnd())
         return *it;
+    if (m_postgresql) {
+        // One round trip for a series new to the store, the usual case of a new file: each one
+        // is a network exchange on PostgreSQL (12,642 series in the million-row CSV).
+        bindAll(m_insertNewSeries, seriesKey + QVariantList{notNull(key.frequency)});
+        if (!exec(m_insertNewSeries, error))
+            return std::nullopt;
+        const bool created = m_insertNewSeries.next();
+        const qint64 id = created ? m_insertNewSeries.value(0).toLongLong() : -1;
+        m_insertNewSeries.finish();
+        if (created) {
+            m_newSeries.insert(id);
+            m_series.insert(cached, id);
+            return id;
+        }
+    }
     bindAll(m_selectSeries, seriesKey);
     if (!exec(m_selectSeries, error))
         return std::nullopt;
@@ -326,8 +362,8 @@ std::optional<qint64> MetricsWriter::seriesId(const SeriesKey &key, QString *err
 
 bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QString *error)
 {
-    if (point.isPublic && !markPublic(seriesId, error))
-        return false;
+    if (point.isPublic)
+        markPublic(seriesId);
     m_pendingPoints.append({seriesId, point});
     return m_pendingPoints.size() < (m_postgresql ? kPointsPerCopy : kPointsPerInsert)
            || writePendingPoints(error);
@@ -335,6 +371,8 @@ bool MetricsWriter::addPoint(qint64 seriesId, const TimeSeriesPoint &point, QStr
 
 bool MetricsWriter::writePendingPoints(QString *error)
 {
+    if (!writePublicMarks(error))
+        return false;
     if (m_pendingPoints.isEmpty())
         return true;
     const QList<PendingPoint> pending = std::exchange(m_pendingPoints, {});
@@ -515,8 +553,8 @@ bool MetricsWriter::updatePoint(qint64 seriesId, const TimeSeriesPoint &point, Q
 
 bool MetricsWriter::addHeadline(qint64 seriesId, const HeadlinePoint &point, QString *error)
 {
-    if (point.isPublic && !markPublic(seriesId, error))
-        return false;
+    if (point.isPublic)
+        markPublic(seriesId);
     const qint64 end = toDayNumber(point.periodEnd);
     m_insertHeadline.bindValue(0, seriesId);
     m_insertHeadline.bindValue(1, end);

@@ -50,7 +50,9 @@ private:
     bool exec(QSqlQuery &query, QString *error);
     static void bindAll(QSqlQuery &query, const QVariantList &values);
     bool touch(QSqlQuery &query, qint64 seriesId, qint64 day, qint64 refresh, QString *error);
-    bool markPublic(qint64 seriesId, QString *error);
+    // The series holds a public point: flagged with the next batch (writePublicMarks).
+    void markPublic(qint64 seriesId);
+    bool writePublicMarks(QString *error);
     using PointKeys = QSet<std::pair<qint64, qint64>>; // (series, day)
     // The two ways a batch of new points goes in; each lists the (series, day) it inserted.
     bool insertPoints(const QList<PendingPoint> &points, PointKeys *inserted, QString *error);
@@ -69,7 +71,8 @@ private:
     QSqlQuery m_selectTopic, m_insertTopic;
     QSqlQuery m_selectMetric, m_insertMetric;
     QSqlQuery m_selectGeography, m_insertGeography, m_updateGeographyCode;
-    QSqlQuery m_selectSeries, m_insertSeries, m_markSeriesPublic;
+    QSqlQuery m_selectSeries, m_insertSeries;
+    QSqlQuery m_insertNewSeries; // PostgreSQL: insert, or learn it exists, in one exchange
     // 10 values a row: well under SQLite's 32,766 parameters and PostgreSQL's 65,535.
     static constexpr qsizetype kPointsPerInsert = 500;
     // On PostgreSQL a batch is one COPY into a staging table and one INSERT ... SELECT from it:
@@ -86,6 +89,7 @@ private:
     // Ids by natural key; cleared on rollback since ids created inside it are gone.
     QHash<QString, qint64> m_themes, m_subThemes, m_topics, m_metrics, m_geographies, m_series;
     QSet<qint64> m_seriesMarkedPublic;
+    QList<qint64> m_publicToMark; // marked, not yet written
 };
 
 } // namespace isobar
