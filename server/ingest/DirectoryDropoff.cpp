@@ -72,8 +72,7 @@ bool DirectoryDropoff::list(QList<DropoffFile> *files, QString *error)
     return true;
 }
 
-QString DirectoryDropoff::localCopy(const DropoffFile &file, QTemporaryDir &, qint64,
-                                    QString *error)
+QString DirectoryDropoff::localCopy(const DropoffFile &file, qint64, QString *error)
 {
     QString path = QDir(m_folder).filePath(file.name);
     const QFileInfo info(path);

@@ -21,8 +21,7 @@ public:
 
     QString description() const override { return m_folder; }
     bool list(QList<DropoffFile> *files, QString *error) override;
-    QString localCopy(const DropoffFile &file, QTemporaryDir &scratch, qint64 maxBytes,
-                      QString *error) override;
+    QString localCopy(const DropoffFile &file, qint64 maxBytes, QString *error) override;
 
 private:
     struct Seen {

@@ -13,7 +13,6 @@
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTemporaryDir>
 
 using namespace Qt::StringLiterals;
 
@@ -150,18 +149,15 @@ private:
         run.replica = m_point.m_replica;
 
         FileReport report{file.name, false, {}, {}};
-        QTemporaryDir scratch;
         QString error;
         if (file.bytes > m_point.m_options.maxFileBytes) {
             report.errors << u"%1: %2 bytes, more than --dropoff-max-file-bytes (%3)"_s
                                  .arg(file.name)
                                  .arg(file.bytes)
                                  .arg(m_point.m_options.maxFileBytes);
-        } else if (!scratch.isValid()) {
-            return failed(file, u"no scratch folder: "_s + scratch.errorString());
         } else {
             const QString path =
-                m_point.m_source->localCopy(file, scratch, m_point.m_options.maxFileBytes, &error);
+                m_point.m_source->localCopy(file, m_point.m_options.maxFileBytes, &error);
             if (path.isEmpty())
                 return failed(file, error);
             report = load(path, file, run);

@@ -3,8 +3,6 @@
 #include <QList>
 #include <QString>
 
-class QTemporaryDir;
-
 namespace isobar {
 
 // A file waiting in a drop-off, complete (a file still being written is not listed).
@@ -26,10 +24,9 @@ public:
     virtual QString description() const = 0;
     // The complete .csv and .json files, in name order.
     virtual bool list(QList<DropoffFile> *files, QString *error) = 0;
-    // A local path with the file's bytes: the file itself, or a copy made in `scratch`.
-    // Refused beyond `maxBytes`.
-    virtual QString localCopy(const DropoffFile &file, QTemporaryDir &scratch, qint64 maxBytes,
-                              QString *error) = 0;
+    // A local path with the file's bytes, valid until the next call: the file itself, or a
+    // copy. Refused beyond `maxBytes`.
+    virtual QString localCopy(const DropoffFile &file, qint64 maxBytes, QString *error) = 0;
 };
 
 } // namespace isobar

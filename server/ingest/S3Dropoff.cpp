@@ -28,11 +28,17 @@ bool S3Dropoff::list(QList<DropoffFile> *files, QString *error)
     return true;
 }
 
-QString S3Dropoff::localCopy(const DropoffFile &file, QTemporaryDir &scratch, qint64 maxBytes,
-                             QString *error)
+QString S3Dropoff::localCopy(const DropoffFile &file, qint64 maxBytes, QString *error)
 {
+    if (!m_scratch || !m_scratch->isValid()) {
+        m_scratch = std::make_unique<QTemporaryDir>();
+        if (!m_scratch->isValid()) {
+            *error = u"no scratch folder for downloads: "_s + m_scratch->errorString();
+            return {};
+        }
+    }
     // The reader goes by the name's extension, which the copy keeps.
-    QString path = scratch.filePath(
+    QString path = m_scratch->filePath(
         u"download"_s
         + (file.name.endsWith(u".csv"_s, Qt::CaseInsensitive) ? u".csv"_s : u".json"_s));
     QFile copy(path);

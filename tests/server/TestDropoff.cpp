@@ -11,6 +11,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -149,6 +150,9 @@ private Q_SLOTS:
         const QString drop = m_dir.filePath(u"vanishing"_s);
         QVERIFY(QDir().mkpath(drop));
         ServerProcess server;
+        // No writable temporary folder, as on a read-only root filesystem: a folder is read
+        // where it is and needs none.
+        server.setEnvironmentVariable(u"TMPDIR"_s, m_dir.filePath(u"no-such-folder"_s));
         QVERIFY2(server.start(m_dir.filePath(u"vanishing.db"_s),
                               QStringList{u"--dropoff"_s, drop} + kQuickScans),
                  server.output().constData());
@@ -170,6 +174,44 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(runs(server.port()).size(), 1, kWaitMs);
         QCOMPARE(dropoffHealth(server.port())[u"status"].toString(), u"ok"_s);
         QCOMPARE(seriesPoints(server.port()), kPublicPoints);
+    }
+
+    // A drop-off that cannot be used at all stops the server at start, saying why; bad
+    // questions about the runs are answered 400, naming the parameter.
+    void badDropoffSettingsAndQuestionsAreRefused()
+    {
+        QProcess serve;
+        serve.setProcessChannelMode(QProcess::MergedChannels);
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        for (const char *name : {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                                 "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE"})
+            environment.remove(QLatin1String(name));
+        environment.insert(u"HOME"_s, m_dir.path()); // no ~/.aws of the machine's
+        serve.setProcessEnvironment(environment);
+        serve.start(QString::fromUtf8(ISOBAR_BINARY),
+                    {u"serve"_s, u"--no-auth"_s, u"--port"_s, u"0"_s, u"--database"_s,
+                     m_dir.filePath(u"refused.db"_s), u"--dropoff"_s, u"s3://drop/in"_s});
+        QVERIFY(serve.waitForFinished(30'000));
+        QVERIFY(serve.exitCode() != 0);
+        const QByteArray said = serve.readAll();
+        QVERIFY2(said.contains("dropoff: no S3 credentials"), said.constData());
+
+        ServerProcess server;
+        QVERIFY2(server.start(m_dir.filePath(u"questions.db"_s)), server.output().constData());
+        for (const auto &[target, field] :
+             {std::pair{"/api/v1/ingest/runs?limit=0", "limit"},
+              std::pair{"/api/v1/ingest/runs?outcome=maybe", "outcome"},
+              std::pair{"/api/v1/ingest/runs?before=x", "before"},
+              std::pair{"/api/v1/ingest/runs?colour=red", "colour"}}) {
+            const HttpReply reply = HttpClient::request(server.port(), "GET", target);
+            QCOMPARE(reply.status, 400);
+            QCOMPARE(reply.json()[u"field"].toString(), QLatin1String(field));
+        }
+        const QJsonObject answer =
+            HttpClient::request(server.port(), "GET", "/api/v1/ingest/runs").json().object();
+        QCOMPARE(answer[u"dropoff"][u"status"].toString(), u"off"_s);
+        QVERIFY(answer[u"runs"].toArray().isEmpty());
+        QVERIFY(answer[u"next_before"].isNull());
     }
 
     void anS3PrefixIsLoadedWithSignedRequests()
