@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <csignal>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -142,6 +143,8 @@ ServerProcess::~ServerProcess()
 bool ServerProcess::start(const QString &databasePath, const QStringList &extraArguments)
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    // A suite that crashes never runs its destructors: the server then goes with it.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process.start(QString::fromUtf8(ISOBAR_BINARY),
                     QStringList{u"serve"_s, u"--database"_s, databasePath, u"--port"_s, u"0"_s}
                         + extraArguments
