@@ -4,8 +4,10 @@
 #include "ShutdownSignals.h"
 #include "config/ServerSettings.h"
 #include "credentials/AccuWeatherKeyProvider.h"
+#include "monitoring/LogFormat.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTextStream>
 #include <QThread>
 #include <QUrl>
@@ -19,6 +21,8 @@ namespace isobar {
 namespace {
 
 constexpr int kRenderNiceness = 10; // a Linux nice value: 0 normal, 19 lowest
+
+Q_LOGGING_CATEGORY(lcServe, "isobar.serve")
 
 } // namespace
 
@@ -40,6 +44,11 @@ int runServeCommand(const QStringList &arguments)
         return 2;
     }
 
+    // In JSON, stdout carries log events only: the lines for people below become events.
+    const bool json = config.logFormat == LogFormat::Json;
+    if (json)
+        logformat::installJsonOutput(config.replicaName());
+
     // The key is looked up once, here: a mounted file, the environment, or (on a desktop
     // session, where a Secret Service can answer) the OS keychain. Only its source is shown.
     const AccuWeatherKeyProvider::Resolution key =
@@ -48,10 +57,13 @@ int runServeCommand(const QStringList &arguments)
         err << "isobar serve: AccuWeather key: " << key.problem << '\n';
         return 1;
     }
-    QTextStream(stdout) << "AccuWeather key: "
-                        << (key.key.isEmpty() ? u"none (weather routes will answer 502)"_s
-                                              : key.where)
-                        << '\n';
+    const QString keySource =
+        key.key.isEmpty() ? u"none (weather routes will answer 502)"_s : key.where;
+    if (json)
+        qCInfo(lcServe).noquote().nospace()
+            << "event=accuweather_key source=" << logformat::value(keySource);
+    else
+        QTextStream(stdout) << "AccuWeather key: " << keySource << '\n';
     config.accuWeatherKey = [secret = key.key] { return secret; };
 
     // The HTTP loop gets its own thread; this (main) thread keeps the event loop that renders
@@ -71,6 +83,8 @@ int runServeCommand(const QStringList &arguments)
     // Threads made from here on (the render queue's encoders) inherit the lower priority.
     if (setpriority(PRIO_PROCESS, pid_t(gettid()), kRenderNiceness) != 0)
         qWarning("isobar serve: cannot lower the render thread's priority");
+    if (json) // ApiServer logged event=listening
+        return QCoreApplication::exec();
     QTextStream out(stdout);
     out << "Isobar API listening on " << server.url() << "/  (Ctrl+C to stop)\n";
     if (server.prometheusPort())

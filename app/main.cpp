@@ -1,14 +1,18 @@
 #include "ChartCommand.h"
 #include "CredentialsCommand.h"
 #include "DesktopCommand.h"
+#include "HealthcheckCommand.h"
 #include "IngestCommand.h"
 #include "SandboxCommand.h"
 #include "ServeCommand.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QTextStream>
 #include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -27,6 +31,7 @@ const char *const kUsage =
     "  chart                render a chart request (JSON) from the store to PNG, SVG or JPEG\n"
     "  accuweather-sandbox  serve AccuWeather's wire format on localhost (offline runs, tests)\n"
     "  credentials          store, show or clear the AccuWeather API key (set|status|clear)\n"
+    "  healthcheck          ask the local server's readiness probe; exit 0 when ready\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help; 'isobar COMMAND --help' for a command's options\n"
@@ -36,6 +41,23 @@ bool needsHeadlessPlatform()
 {
     return qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
            && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
+// Qt's GUI start-up looks in XDG_RUNTIME_DIR even offscreen, and warns on every start when a
+// service or a container (no login session) has none. Isobar keeps nothing there; a private
+// folder under the temporary one, made as Qt would make it, answers the question silently.
+void useQuietRuntimeDirectory()
+{
+    if (!qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR"))
+        return;
+    const QByteArray folder =
+        QDir::tempPath().toLocal8Bit() + "/isobar-runtime-" + QByteArray::number(uint(getuid()));
+    ::mkdir(folder.constData(), 0700);
+    // Taken only if it is ours and private: another user's folder of that name is left alone.
+    struct stat made = {};
+    if (::lstat(folder.constData(), &made) == 0 && S_ISDIR(made.st_mode) && made.st_uid == getuid()
+        && (made.st_mode & 0077) == 0)
+        qputenv("XDG_RUNTIME_DIR", folder);
 }
 
 } // namespace
@@ -60,12 +82,15 @@ int main(int argc, char *argv[])
         {u"accuweather-sandbox", false, isobar::runSandboxCommand},
         {u"ingest", false, isobar::runIngestCommand},
         {u"credentials", false, isobar::runCredentialsCommand},
+        {u"healthcheck", false, isobar::runHealthcheckCommand},
     };
     for (const Command &entry : kCommands) {
         if (command != QStringView(entry.name))
             continue;
         if (entry.draws && needsHeadlessPlatform())
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        if (entry.draws)
+            useQuietRuntimeDirectory();
         std::unique_ptr<QCoreApplication> app =
             entry.draws ? std::make_unique<QApplication>(argc, argv)
                         : std::make_unique<QCoreApplication>(argc, argv);

@@ -5,15 +5,17 @@
 #include "SchemaMigrations.h"
 #include "StoreError.h"
 #include "WeatherLocationStore.h"
+#include "monitoring/LogFormat.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlQuery>
-#include <QSysInfo>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +25,7 @@ namespace isobar {
 namespace {
 
 Q_LOGGING_CATEGORY(lcServer, "isobar.server")
+Q_LOGGING_CATEGORY(lcAccess, "isobar.access")
 
 } // namespace
 
@@ -84,7 +87,8 @@ bool ApiServer::start()
         [this] { refreshDataVersion(); });
     if (!m_config.dropoff.location.isEmpty()) {
         m_dropoff = std::make_unique<DropoffPoint>(m_config.databasePath, m_config.dropoff,
-                                                   replicaId(), [this] { refreshDataVersion(); });
+                                                   m_config.replicaName(),
+                                                   [this] { refreshDataVersion(); });
         QString error;
         if (!m_dropoff->start(&error)) {
             m_error = u"dropoff: "_s + error;
@@ -95,7 +99,7 @@ bool ApiServer::start()
 
     if (m_config.captureRequests)
         m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder,
-                                                       replicaId());
+                                                       m_config.replicaName());
     m_stats = std::make_unique<StatsApi>(*m_runner, m_config.stats);
     m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response,
                               qint64 micros) { observe(request, response, micros); });
@@ -107,6 +111,16 @@ bool ApiServer::start()
         ResponseCache::Limits{m_config.chartCacheEntries, m_config.chartCacheBytes});
     m_charts = std::make_unique<ChartsApi>(*m_runner, *m_renders, m_chartCache.get());
 
+    ReplicaProbes::Checks checks;
+    checks.storeProblem = [this] { return m_runner->storeProblem(); };
+    checks.signingKeysProblem = [this] {
+        return !m_signingKeys || m_signingKeys->stats().keys > 0
+                   ? QString()
+                   : u"no signing keys from the OpenID Connect provider yet"_s;
+    };
+    checks.keysTried = [this] { return !m_signingKeys || m_firstKeyFetch.isFinished(); };
+    m_probes = std::make_unique<ReplicaProbes>(std::move(checks));
+    m_probes->registerRoutes(m_http.router());
     registerSystemRoutes();
     m_charts->registerRoutes(m_http.router());
     m_stats->registerRoutes(m_http.router());
@@ -201,13 +215,8 @@ bool ApiServer::startAuth()
     m_authenticator = std::make_unique<Authenticator>(JwtVerifier(requirements), *m_signingKeys,
                                                       auth.maxCachedTokens);
     // Keys arrive in the background: until then tokens are refused, never waited for.
-    m_signingKeys->start();
+    m_firstKeyFetch = m_signingKeys->start();
     return true;
-}
-
-QString ApiServer::replicaId() const
-{
-    return m_config.replicaId.isEmpty() ? QSysInfo::machineHostName() : m_config.replicaId;
 }
 
 bool ApiServer::startFleet()
@@ -230,7 +239,7 @@ bool ApiServer::startFleet()
         redis.password = secret.readAll().trimmed();
     }
     SharedWeatherCache::Options shared;
-    shared.replicaId = replicaId().toUtf8();
+    shared.replicaId = m_config.replicaName().toUtf8();
     m_redis = std::make_unique<RedisClient>(redis);
     m_fleet = std::make_unique<SharedWeatherCache>(*m_redis, shared);
     m_weather->shareThrough(m_fleet.get());
@@ -284,10 +293,16 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
     // 404s and the connection guard's refusals matched no route: they count as one endpoint.
     const QString route = notes.route.isEmpty() ? u"(unmatched)"_s : notes.route;
     m_traffic.count(route, request.method, response.status, micros);
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    m_audience.countCaller(notes.subject.isEmpty() ? request.peerText : notes.subject, nowMs);
+    if (notes.hasCell)
+        m_audience.countPosition(notes.cellLatitude, notes.cellLongitude);
+    if (m_config.accessLog)
+        logAccess(request, response, micros);
     if (!m_recorder)
         return;
     RequestEvent event;
-    event.timeMs = QDateTime::currentMSecsSinceEpoch();
+    event.timeMs = nowMs;
     event.method = request.method;
     event.route = route;
     event.status = response.status;
@@ -302,9 +317,34 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
     m_recorder->record(std::move(event));
 }
 
+void ApiServer::logAccess(const HttpRequest &request, const HttpResponse &response,
+                          qint64 micros) const
+{
+    // A proxy's id (nginx's $request_id, an ingress's) joins this line to the proxy's own; a
+    // request without one gets one here. Only ids that are plainly ids are taken over.
+    static const QRegularExpression kId(u"^[A-Za-z0-9._:-]{1,128}$"_s);
+    QString id = QString::fromLatin1(request.header("x-request-id"));
+    if (!kId.match(id).hasMatch())
+        id = QString::number(QRandomGenerator::global()->generate64(), 16);
+    const QString &subject = response.notes.subject;
+    qCInfo(lcAccess).noquote().nospace()
+        << "event=request request_id=" << id
+        << " method=" << logformat::value(QString::fromLatin1(request.method))
+        << " path=" << logformat::value(request.path)
+        << " route=" << logformat::value(response.notes.route) << " status=" << response.status
+        << " duration_ms=" << QString::number(double(micros) / 1000, 'f', 3)
+        << " bytes=" << response.body.size()
+        << " user=" << logformat::value(subject.isEmpty() ? u"-"_s : subject)
+        << " client=" << logformat::value(request.peerText);
+}
+
 void ApiServer::collectPrometheusFamilies()
 {
+    m_prometheus.add([this](PrometheusText &out) { m_probes->writePrometheus(out); });
     m_prometheus.add([this](PrometheusText &out) { m_traffic.writePrometheus(out); });
+    m_prometheus.add([this](PrometheusText &out) {
+        m_audience.writePrometheus(out, QDateTime::currentMSecsSinceEpoch());
+    });
     m_prometheus.add([this](PrometheusText &out) { m_weather->writePrometheus(out); });
     m_prometheus.add([this](PrometheusText &out) { m_upstream->writePrometheus(out); });
     if (m_authenticator) {
@@ -325,6 +365,22 @@ void ApiServer::collectPrometheusFamilies()
 }
 
 void ApiServer::stop()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    if (m_probes)
+        m_probes->setDraining();
+    qCInfo(lcServer).noquote().nospace()
+        << "event=shutting_down delay_ms=" << m_config.shutdownDelayMs;
+    if (m_config.shutdownDelayMs <= 0)
+        return drain();
+    m_shutdownDelay.setSingleShot(true);
+    connect(&m_shutdownDelay, &QTimer::timeout, this, &ApiServer::drain);
+    m_shutdownDelay.start(m_config.shutdownDelayMs);
+}
+
+void ApiServer::drain()
 {
     m_dataVersionPoll.stop();
     m_http.drain();
@@ -371,6 +427,8 @@ void ApiServer::refreshDataVersion()
         version = m_database->dataVersion();
     // -1 (unreadable) empties the caches too: nothing is served from a store that cannot be read.
     m_cache->setDataVersion(version);
+    if (m_probes)
+        m_probes->noteStore(version >= 0);
     if (m_chartCache)
         m_chartCache->setDataVersion(version); // new data, new charts
 }
@@ -423,7 +481,7 @@ QFuture<HttpResponse> ApiServer::health()
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
-    router.add("GET", RequestPipeline::kProbeRoute, u"Liveness, version and store status"_s,
+    router.add("GET", RequestPipeline::kHealthRoute, u"Liveness, version and store status"_s,
                [this](const HttpRequest &, const RouteParams &) { return health(); });
     router.add("GET", u"/openapi.json"_s, u"This API's OpenAPI 3 document"_s,
                [](const HttpRequest &, const RouteParams &) {

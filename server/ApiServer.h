@@ -16,7 +16,9 @@
 #include "ingest/IngestRunsApi.h"
 #include "ingest/UploadApi.h"
 #include "metrics/MetricsApi.h"
+#include "monitoring/AudienceCounters.h"
 #include "monitoring/PrometheusExposition.h"
+#include "monitoring/ReplicaProbes.h"
 #include "monitoring/RequestRecorder.h"
 #include "monitoring/StatsApi.h"
 #include "monitoring/TrafficCounters.h"
@@ -42,7 +44,8 @@ public:
 
     // Opens (and migrates) the store, registers routes, listens. False with errorString().
     bool start();
-    // Stops accepting, answers what is in flight, then emits stopped().
+    // Turns /readyz to 503, keeps answering for --shutdown-delay-ms, then stops accepting,
+    // answers what is in flight, and emits stopped(). Once is enough; later calls change nothing.
     void stop();
 
     quint16 port() const { return m_http.port(); }
@@ -58,8 +61,6 @@ Q_SIGNALS:
 private:
     bool startAuth();
     bool startFleet();
-    // This replica's name in the fleet: --replica-id, else the host's (a pod's) name.
-    QString replicaId() const;
     QJsonObject fleetHealth() const;
     QJsonObject dropoffHealth() const;
     void collectPrometheusFamilies();
@@ -75,6 +76,8 @@ private:
     QFuture<HttpResponse> health();
     QJsonObject authHealth() const;
     void observe(const HttpRequest &request, const HttpResponse &response, qint64 micros);
+    void logAccess(const HttpRequest &request, const HttpResponse &response, qint64 micros) const;
+    void drain();
 
     ServerConfig m_config;
     HttpServer m_http;
@@ -94,11 +97,16 @@ private:
     std::unique_ptr<DropoffPoint> m_dropoff; // null without --dropoff
     std::unique_ptr<IngestRunsApi> m_ingestRuns;
     std::unique_ptr<OidcKeyProvider> m_signingKeys;
+    QFuture<void> m_firstKeyFetch;
+    std::unique_ptr<ReplicaProbes> m_probes;
+    QTimer m_shutdownDelay;
+    bool m_stopping = false;
     std::unique_ptr<Authenticator> m_authenticator;
     std::unique_ptr<RateLimiter> m_limiter;
     std::unique_ptr<RequestPipeline> m_pipeline;
     std::unique_ptr<RequestRecorder> m_recorder;
     TrafficCounters m_traffic;
+    AudienceCounters m_audience;
     std::unique_ptr<StatsApi> m_stats;
     PrometheusExposition m_prometheus;
     std::unique_ptr<HttpServer> m_prometheusHttp;

@@ -1,6 +1,7 @@
 #include "RequestPipeline.h"
 
 #include "auth/AccessPolicy.h"
+#include "monitoring/ReplicaProbes.h"
 
 using namespace Qt::StringLiterals;
 
@@ -42,6 +43,12 @@ RequestPipeline::RequestPipeline(const Router &router, Authenticator *authentica
     , m_limiter(limiter)
     , m_cors(std::move(cors))
 {}
+
+bool RequestPipeline::isProbe(const QString &pattern)
+{
+    return pattern == kHealthRoute || pattern == ReplicaProbes::kStartupRoute
+           || pattern == ReplicaProbes::kLivenessRoute || pattern == ReplicaProbes::kReadinessRoute;
+}
 
 QFuture<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
 {
@@ -99,7 +106,7 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
 QFuture<HttpResponse> RequestPipeline::admit(const HttpRequest &request, const Route &route,
                                              const RouteParams &params, const QString &caller)
 {
-    if (const int wait = route.pattern == kProbeRoute ? 0 : m_limiter.acquire(caller))
+    if (const int wait = isProbe(route.pattern) ? 0 : m_limiter.acquire(caller))
         return finish(request, readyResponse(tooManyRequests(wait)));
     QFuture<HttpResponse> answer = Router::answer(route, request, params);
     if (!request.subject.isEmpty()) {

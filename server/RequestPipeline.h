@@ -19,10 +19,11 @@ public:
 
     QFuture<HttpResponse> handle(const HttpRequest &request);
 
-    // The liveness and readiness probe: never refused by the rate limit, since an orchestrator
-    // that is told 429 restarts a healthy replica (its probes may share an address with the
-    // traffic behind a load balancer).
-    static inline const QString kProbeRoute = QString::fromUtf16(u"/health");
+    // The status document; it and the probes (ReplicaProbes) are never refused by the rate
+    // limit, since an orchestrator that is told 429 restarts a healthy replica (its probes may
+    // share an address with the traffic behind a load balancer).
+    static inline const QString kHealthRoute = QString::fromUtf16(u"/health");
+    static bool isProbe(const QString &pattern);
 
 private:
     QFuture<HttpResponse> decide(const HttpRequest &request, const Router::Match &match);

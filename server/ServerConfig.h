@@ -11,6 +11,7 @@
 #include <QHostAddress>
 #include <QString>
 #include <QStringList>
+#include <QSysInfo>
 #include <QUrl>
 #include <functional>
 
@@ -31,10 +32,19 @@ struct AuthConfig {
     int maxCachedTokens = 100'000;
 };
 
+// How log events reach stdout/stderr: Qt's text lines, or one JSON object per event on stdout
+// for a log shipper (JsonLogWriter).
+enum class LogFormat { Text, Json };
+
 // Everything `isobar serve` (and the desktop's embedded server) is configured with.
 struct ServerConfig {
     QHostAddress bind = QHostAddress::LocalHost;
     quint16 port = 8080;
+    // After SIGTERM: /readyz answers 503 at once, requests are still served this long (while
+    // load balancers take the replica out), then open connections drain and the process exits.
+    int shutdownDelayMs = 0;
+    LogFormat logFormat = LogFormat::Text;
+    bool accessLog = false; // one log event per request answered
     QString databasePath = u"isobar.db"_s;
     HttpLimits http;
     int queryThreads = 0; // 0: one per core
@@ -70,6 +80,12 @@ struct ServerConfig {
     QString replicaId;
     // Where the AccuWeather key comes from at call time (never logged, never echoed).
     std::function<QString()> accuWeatherKey;
+
+    // This replica's name in the fleet: replicaId, else the host's (a pod's) name.
+    QString replicaName() const
+    {
+        return replicaId.isEmpty() ? QSysInfo::machineHostName() : replicaId;
+    }
 };
 
 } // namespace isobar

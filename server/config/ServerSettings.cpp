@@ -181,6 +181,19 @@ const QList<ServerSetting> &ServerSettings::all()
         integer<quint16>(row("port", "ISOBAR_PORT", "server/port", "port",
                              "TCP port to listen on (0: any free port)."),
                          0, 65535, [](ServerConfig &c) -> quint16 & { return c.port; }),
+        integer<int>(row("shutdown-delay-ms", "ISOBAR_SHUTDOWN_DELAY_MS",
+                         "server/shutdown_delay_ms", "ms",
+                         "After SIGTERM, /readyz fails at once and requests are still answered "
+                         "this long (load balancers drop the replica), then connections drain."),
+                     0, 600'000, [](ServerConfig &c) -> int & { return c.shutdownDelayMs; }),
+        choice<LogFormat>(row("log-format", "ISOBAR_LOG_FORMAT", "server/log_format", "text|json",
+                              "Log lines as text, or one JSON object per event on stdout (for a "
+                              "log shipper)."),
+                          {{u"text"_s, LogFormat::Text}, {u"json"_s, LogFormat::Json}},
+                          [](ServerConfig &c) -> LogFormat & { return c.logFormat; }),
+        onOff(row("access-log", "ISOBAR_ACCESS_LOG", "server/access_log", "true|false",
+                  "Log every request answered (route, status, time, caller, request id)."),
+              [](ServerConfig &c) -> bool & { return c.accessLog; }),
         // http_parser (Debian build) refuses headers beyond its compiled HTTP_MAX_HEADER_SIZE,
         // 80 KiB.
         integer<qsizetype>(row("max-header-bytes", "ISOBAR_MAX_HEADER_BYTES",

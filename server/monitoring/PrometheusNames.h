@@ -7,6 +7,9 @@ namespace isobar::prometheus {
 // Requests and their latency, by route pattern (TrafficCounters).
 inline constexpr char kHttpRequests[] = "isobar_http_requests_total";
 inline constexpr char kHttpRequestDuration[] = "isobar_http_request_duration_seconds";
+// Where watches ask from and who asks most (AudienceCounters).
+inline constexpr char kWeatherRequestsByArea[] = "isobar_weather_requests_by_area_total";
+inline constexpr char kTopCallerRequests[] = "isobar_top_caller_requests";
 // The weather cache (WeatherCache) and its upstream (AccuWeatherClient).
 inline constexpr char kWeatherCacheHits[] = "isobar_weather_cache_hits_total";
 inline constexpr char kWeatherCacheMisses[] = "isobar_weather_cache_misses_total";
@@ -15,6 +18,7 @@ inline constexpr char kWeatherCacheEvictions[] = "isobar_weather_cache_evictions
 inline constexpr char kWeatherCacheEntries[] = "isobar_weather_cache_entries";
 inline constexpr char kUpstreamCalls[] = "isobar_upstream_calls_total";
 inline constexpr char kUpstreamBudgetRemaining[] = "isobar_upstream_budget_remaining";
+inline constexpr char kUpstreamBudgetDaily[] = "isobar_upstream_budget_daily_calls";
 // The fleet's shared weather cache (SharedWeatherCache) and its Redis.
 inline constexpr char kWeatherFleetAnswers[] = "isobar_weather_fleet_answers_total";
 inline constexpr char kRedisUp[] = "isobar_redis_up";
@@ -36,6 +40,8 @@ inline constexpr char kChartCacheMisses[] = "isobar_chart_cache_misses_total";
 inline constexpr char kRequestEventsQueueDepth[] = "isobar_request_events_queue_depth";
 inline constexpr char kRequestEventsDropped[] = "isobar_request_events_dropped_total";
 inline constexpr char kRequestEventsWritten[] = "isobar_request_events_written_total";
+// This replica's readiness (ReplicaProbes), as /readyz answers it.
+inline constexpr char kReady[] = "isobar_ready";
 // The process itself (PrometheusExposition), under the name Prometheus's own clients use.
 inline constexpr char kResidentMemory[] = "process_resident_memory_bytes";
 

@@ -431,9 +431,13 @@ void AccuWeatherClient::writePrometheus(PrometheusText &out) const
         out.sample(prometheus::kUpstreamCalls,
                    {{u"endpoint"_s, endpoint}, {u"outcome"_s, u"failed"_s}}, double(e.failed));
     }
-    if (now.budgetLeft >= 0)
+    if (now.budgetLeft >= 0) {
         out.single(prometheus::kUpstreamBudgetRemaining, "gauge",
                    "AccuWeather calls left in today's budget.", double(now.budgetLeft));
+        out.single(prometheus::kUpstreamBudgetDaily, "gauge",
+                   "AccuWeather calls allowed per UTC day (--accuweather-daily-budget).",
+                   double(m_options.dailyBudget));
+    }
 }
 
 } // namespace isobar

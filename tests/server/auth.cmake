@@ -5,3 +5,8 @@ target_link_libraries(isobar_testoidc PUBLIC isobar_testsupport isobar_server)
 target_include_directories(isobar_testoidc PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/support)
 
 add_unit_test(NAME TestServeAuth SOURCES server/TestServeAuth.cpp LIBS isobar_testoidc)
+
+# The probes, `isobar healthcheck` and JSON logs of a real `isobar serve`; start-up and readiness
+# wait for the signing keys of the local provider.
+add_unit_test(NAME TestReplicaProbes SOURCES server/TestReplicaProbes.cpp LIBS isobar_testoidc)
+add_dependencies(TestReplicaProbes isobar)

@@ -2,3 +2,4 @@
 # in-test AccuWeather sandbox.
 add_unit_test(NAME TestMonitoring SOURCES server/TestMonitoring.cpp LIBS isobar_server)
 add_unit_test(NAME TestStatsJson SOURCES server/TestStatsJson.cpp LIBS isobar_server)
+add_unit_test(NAME TestLogFormat SOURCES server/TestLogFormat.cpp LIBS isobar_server)

@@ -152,7 +152,9 @@ bool ServerProcess::start(const QString &databasePath, const QStringList &extraA
                                    || extraArguments.contains(u"--no-auth"_s)
                                ? QStringList()
                                : QStringList{u"--no-auth"_s}));
-    static const QRegularExpression listening(u"listening on http://[^:]+:(\\d+)"_s);
+    // The text line, or the JSON event of --log-format json.
+    static const QRegularExpression listening(
+        u"(?:listening on |\"event\":\"listening\".*\"url\":\")http://[^:]+:(\\d+)"_s);
     const QDeadlineTimer deadline(60000); // a loaded machine can take long to start a process
     while (!deadline.hasExpired()) {
         if (!m_process.waitForReadyRead(200) && m_process.state() == QProcess::NotRunning)
