@@ -29,8 +29,6 @@ install(FILES ${ISOBAR_DEB_SOURCE}/isobar.service DESTINATION lib/systemd/system
 install(FILES ${ISOBAR_DEB_SOURCE}/copyright DESTINATION share/doc/isobar)
 install(FILES ${ISOBAR_DEB_STAGE}/changelog.gz DESTINATION share/doc/isobar)
 install(FILES ${ISOBAR_DEB_SOURCE}/accuweather-key.conf DESTINATION share/doc/isobar/examples)
-install(FILES ${ISOBAR_DEB_SOURCE}/lintian-overrides DESTINATION share/lintian/overrides
-        RENAME isobar)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME isobar)

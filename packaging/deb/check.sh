@@ -62,7 +62,8 @@ key="$(printf 'bookworm minbase %s\n' "$base_packages" | sha256sum | cut -c1-12)
 cached="$cache_root/$key"
 mkdir -p "$cache_root/apt-archives/partial"
 if [ -d "$cached" ] && [ -n "$(find "$cached" -maxdepth 0 -mtime +7)" ]; then
-  rm -rf "$cached"
+  rm -rf "$cached" "$cache_root/apt-archives"
+  mkdir -p "$cache_root/apt-archives/partial"
 fi
 if [ ! -d "$cached" ]; then
   say "making the Debian 12 root file system (once; cached in $cached)"
@@ -219,7 +220,7 @@ inside systemctl stop isobar.service
 [ "$(unit_property ActiveState)" = inactive ] || fail "the unit is not inactive after stop"
 [ "$(unit_property Result)" = success ] || fail "stop: Result=$(unit_property Result)"
 [ "$(unit_property ExecMainStatus)" = 0 ] || fail "serve exited $(unit_property ExecMainStatus)"
-if journal | grep -iE 'seccomp|denied|Operation not permitted|memory' | grep -v 'AccuWeather key'; then
+if journal | grep -iE 'seccomp|denied|not permitted|cannot|memory' | grep -v 'AccuWeather key'; then
   fail "the sandbox refused serve something (journal above)"
 fi
 say "systemctl stop: Result=success, exit status 0"
