@@ -29,10 +29,22 @@ started=$SECONDS
 # The servers started here read their settings from their command lines only.
 unset "${!ISOBAR_@}"
 
+# Sends SIGTERM and waits up to 15 s for the process to exit (then SIGKILL); returns its exit
+# status.
+stop() {
+  local pid="$1"
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid"
+}
+
 cleanup() {
   for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
+    stop "$pid" 2>/dev/null || true
   done
   rm -rf "$work"
 }
@@ -124,8 +136,7 @@ for request in 200:/startupz 200:/livez 200:/readyz 200:/health 200:/api/public/
   [ "$status" = "${request%%:*}" ] || fail "GET ${request#*:} answered $status, not ${request%%:*}"
 done
 curl -fsS --max-time 10 "$api/metrics" >"$work/metrics.prom" || fail "no /metrics"
-kill "$serve_pid"
-wait "$serve_pid" || fail "isobar serve did not exit 0 at SIGTERM"
+stop "$serve_pid" || fail "isobar serve did not exit 0 at SIGTERM"
 
 # 5. The monitoring against that scrape, and promtool on the rules and every query.
 node "$validate/check-monitoring.js" "$work" "$work/metrics.prom" || fail "the monitoring has findings (above)"
