@@ -9,15 +9,15 @@
 #   packaging/deb/check.sh BUILD_DIR
 #
 # The container's root file system is made once by mmdebstrap and kept under
-# /var/tmp/isobar-nspawn-rootfs (keyed by its package list, renewed weekly); each run boots a
-# copy of it, so runs stay independent. Downloaded .debs are kept there too.
+# /var/tmp/isobar-nspawn-rootfs, or $ISOBAR_NSPAWN_CACHE (keyed by its package list, renewed
+# weekly); each run boots a copy of it, so runs stay independent, and may run side by side.
+# Downloaded .debs are kept there too.
 set -euo pipefail
 
 build="$(realpath "${1:?usage: check.sh BUILD_DIR}")"
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-port=18080
-cache_root=/var/tmp/isobar-nspawn-rootfs
+cache_root="${ISOBAR_NSPAWN_CACHE:-/var/tmp/isobar-nspawn-rootfs}"
 base_packages=systemd,systemd-sysv,dbus,apt,ca-certificates,curl
 
 say() { echo "deb-check: $*"; }
@@ -26,7 +26,8 @@ fail() {
   exit 1
 }
 [ "$(id -u)" = 0 ] || fail "run as root (systemd-nspawn boots a container)"
-for tool in cpack lintian mmdebstrap systemd-nspawn nsenter curl; do
+# CPack's dependency computation runs file(1) and dpkg-shlibdeps (dpkg-dev).
+for tool in cpack file dpkg-shlibdeps lintian mmdebstrap systemd-nspawn nsenter flock pgrep curl; do
   command -v "$tool" >/dev/null || fail "$tool is missing (packaging/install-deps.sh installs it)"
 done
 [ -x "$build/bin/isobar" ] || fail "no $build/bin/isobar: build first (cmake --build $build)"
@@ -43,12 +44,51 @@ wait_for() {
   done
 }
 
+machine="isobar-deb-check-$$"
+work="$(mktemp -d /var/tmp/isobar-deb-check.XXXXXX)"
+rootfs="$work/rootfs"
+nspawn_pid=""
+stage=""
+cgroups=()
+leader=""
+cleanup() {
+  local status=$?
+  if [ "$status" != 0 ] && [ -n "$leader" ] && [ -d "/proc/$leader" ]; then
+    echo "deb-check: journalctl -u isobar, last lines:" >&2
+    nsenter --target="$leader" --all --root --wd journalctl --unit=isobar.service --no-pager \
+      --lines=30 >&2 || true
+  fi
+  if [ "$status" != 0 ] && [ -s "$work/boot.log" ]; then
+    echo "deb-check: the container's console, last lines:" >&2
+    tail -n 20 "$work/boot.log" >&2 || true
+  fi
+  if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+    # SIGTERM asks the container's systemd to power off; it is killed if it has not in 30 s.
+    kill -TERM "$nspawn_pid" 2>/dev/null || true
+    local deadline=$((SECONDS + 30))
+    while kill -0 "$nspawn_pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    kill -KILL "$nspawn_pid" 2>/dev/null || true
+    wait "$nspawn_pid" 2>/dev/null || true
+  fi
+  for cgroup in "${cgroups[@]}"; do
+    find "$cgroup" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  done
+  rm -rf "$work" "$stage" "/run/systemd/nspawn/propagate/$machine"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
 # --- the package, and lintian ---------------------------------------------------------------
 version="$("$build/bin/isobar" --version | cut -d' ' -f2)"
-rm -f "$build/packages/isobar_${version}_"*.deb
-(cd "$build" && cpack -G DEB -B "$build/packages" >/dev/null)
+# CPack works in a folder of its own, then the package replaces the old one in one rename, so
+# that whoever reads BUILD_DIR/packages meanwhile (the image build) never sees half a file.
+mkdir -p "$build/packages"
+stage="$(mktemp -d "$build/packages/.cpack.XXXXXX")"
+(cd "$build" && cpack -G DEB -B "$stage" >/dev/null)
 deb="$build/packages/isobar_${version}_amd64.deb"
-[ -f "$deb" ] || fail "cpack made no $deb"
+[ -f "$stage/$(basename "$deb")" ] || fail "cpack made no $(basename "$deb")"
+mv -f "$stage/$(basename "$deb")" "$deb"
+rm -rf "$stage"
 say "built $(basename "$deb"), $(($(stat -c %s "$deb") / 1024)) KiB"
 
 # lintian refuses to be quiet about running as root; that line is not a finding.
@@ -60,10 +100,10 @@ say "lintian: no error, no warning"
 # --- the container --------------------------------------------------------------------------
 key="$(printf 'bookworm minbase %s\n' "$base_packages" | sha256sum | cut -c1-12)"
 cached="$cache_root/$key"
-mkdir -p "$cache_root/apt-archives/partial"
+mkdir -p "$cache_root/apt-archives"
 if [ -d "$cached" ] && [ -n "$(find "$cached" -maxdepth 0 -mtime +7)" ]; then
   rm -rf "$cached" "$cache_root/apt-archives"
-  mkdir -p "$cache_root/apt-archives/partial"
+  mkdir -p "$cache_root/apt-archives"
 fi
 if [ ! -d "$cached" ]; then
   say "making the Debian 12 root file system (once; cached in $cached)"
@@ -74,38 +114,30 @@ if [ ! -d "$cached" ]; then
   rmdir "$fresh"
 fi
 
-machine="isobar-deb-check-$$"
-work="$(mktemp -d /var/tmp/isobar-deb-check.XXXXXX)"
-rootfs="$work/rootfs"
-nspawn_pid=""
-leader=""
-cleanup() {
-  local status=$?
-  if [ "$status" != 0 ] && [ -n "$leader" ] && [ -d "/proc/$leader" ]; then
-    echo "deb-check: journalctl -u isobar, last lines:" >&2
-    nsenter --target="$leader" --all --root --wd journalctl --unit=isobar.service --no-pager \
-      --lines=30 >&2 || true
-  fi
-  if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
-    # SIGTERM asks the container's systemd to power off; it is killed if it has not in 30 s.
-    kill -TERM "$nspawn_pid" 2>/dev/null || true
-    local deadline=$((SECONDS + 30))
-    while kill -0 "$nspawn_pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
-    kill -KILL "$nspawn_pid" 2>/dev/null || true
-    wait "$nspawn_pid" 2>/dev/null || true
-  fi
-  if [ "$status" != 0 ] && [ -f "$work/boot.log" ]; then
-    echo "deb-check: the container's console, last lines:" >&2
-    tail -n 20 "$work/boot.log" >&2 || true
-  fi
-  rm -rf "$work" "/run/systemd/nspawn/propagate/$machine"
-}
-trap cleanup EXIT
 
 cp -a --reflink=auto "$cached" "$rootfs"
+# apt's and dpkg's daily timers would fire at once in a never-booted system and take the dpkg lock.
+for timer in apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer; do
+  ln -sf /dev/null "$rootfs/etc/systemd/system/$timer"
+done
 cp "$deb" "$rootfs/root/"
-# The service listens on the host's network: the shipped settings with an unusual port, in place
-# before the package comes (dpkg keeps them, as it keeps any operator's file).
+# Packages downloaded by earlier runs (apt checks them against the archive's hashes).
+cp -a "$cache_root/apt-archives/." "$rootfs/var/cache/apt/archives/"
+
+# The service listens on the host's network, on the first port from 18080 that is free and that
+# no other run of this check holds (a lock kept until this run ends).
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+mkdir -p "$cache_root/ports"
+port=18080
+while :; do
+  exec {port_lock}>"$cache_root/ports/$port.lock"
+  if flock --nonblock "$port_lock" && ! port_taken "$port"; then break; fi
+  exec {port_lock}>&-
+  port=$((port + 1))
+  [ "$port" -lt 18180 ] || fail "no free port from 18080 to 18179"
+done
+# The shipped settings with that port, in place before the package comes (dpkg keeps them, as
+# it keeps any operator's file).
 mkdir -p "$rootfs/etc/isobar" "$rootfs/srv/isobar-check"
 dpkg-deb --fsys-tarfile "$deb" | tar -xO ./etc/isobar/isobar.conf \
   | sed "s/^port = 8080\$/port = $port/" >"$rootfs/etc/isobar/isobar.conf"
@@ -114,13 +146,28 @@ cp "$repo/data/ukhsa/json/6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all_
   "$rootfs/srv/isobar-check/"
 chmod -R a+rX "$rootfs/srv/isobar-check"
 
-# Without systemd on the host (a build container) nothing can register the machine or give it a
-# scope: it keeps this process's cgroup.
+# Without systemd on the host (a build container) nothing registers the machine or gives it a
+# scope: it gets a cgroup made here (in systemd's hierarchy and the unified one), so that two
+# runs side by side do not boot into the same one.
 register=()
-[ -d /run/systemd/system ] || register=(--register=no --keep-unit)
-systemd-nspawn --quiet --boot --directory="$rootfs" --machine="$machine" "${register[@]}" \
-  --console=pipe --bind="$cache_root/apt-archives:/var/cache/apt/archives" \
-  >"$work/boot.log" 2>&1 </dev/null &
+if [ ! -d /run/systemd/system ]; then
+  register=(--register=no --keep-unit)
+  while IFS=: read -r _ controllers path; do
+    case "$controllers" in
+      name=systemd) mount=/sys/fs/cgroup/systemd ;;
+      '') mount=/sys/fs/cgroup/unified && [ -d "$mount" ] || mount=/sys/fs/cgroup ;;
+      *) continue ;;
+    esac
+    if [ -f "$mount$path/cgroup.procs" ] && mkdir "$mount${path%/}/$machine" 2>/dev/null; then
+      cgroups+=("$mount${path%/}/$machine")
+    fi
+  done </proc/self/cgroup
+fi
+(
+  for cgroup in "${cgroups[@]}"; do echo "$BASHPID" >"$cgroup/cgroup.procs" || true; done
+  exec systemd-nspawn --quiet --boot --directory="$rootfs" --machine="$machine" \
+    "${register[@]}" --console=pipe
+) >"$work/boot.log" 2>&1 </dev/null &
 nspawn_pid=$!
 
 container_init() { leader="$(pgrep -P "$nspawn_pid" | head -n1)" && [ -n "$leader" ]; }
@@ -130,6 +177,7 @@ inside() {
   nsenter --target="$leader" --all --root --wd \
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
 }
+in_apt() { inside apt-get -q -y -o DPkg::Lock::Timeout=60 "$@"; }
 booted() {
   local state
   state="$(inside systemctl is-system-running 2>/dev/null || true)"
@@ -139,12 +187,13 @@ wait_for 60 "the container's systemd did not finish booting" booted
 say "container $machine booted ($((SECONDS - started)) s so far)"
 
 # --- install --------------------------------------------------------------------------------
-inside apt-get -q update >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get update"; }
-if ! inside apt-get -q -y -o Dpkg::Options::=--force-confold --no-install-recommends \
+in_apt update >"$work/apt.log" 2>&1 || { cat "$work/apt.log"; fail "apt-get update"; }
+if ! in_apt -o Dpkg::Options::=--force-confold --no-install-recommends \
   install "/root/$(basename "$deb")" >>"$work/apt.log" 2>&1; then
   cat "$work/apt.log"
   fail "apt-get install of the package"
 fi
+cp -n "$rootfs"/var/cache/apt/archives/*.deb "$cache_root/apt-archives/" 2>/dev/null || true
 say "installed with apt ($((SECONDS - started)) s so far)"
 
 unit_property() { inside systemctl show --property="$1" --value isobar.service; }
@@ -155,7 +204,8 @@ journal() { inside journalctl --unit=isobar.service --no-pager --output=cat; }
 unit_active() { [ "$(unit_property ActiveState)" = active ]; }
 wait_for 10 "the unit is not active after installation" unit_active
 wait_for 30 "/health does not answer on port $port" health
-health | grep -q '"status":"ok"' || fail "/health: $(health)"
+status="$(health)"
+grep -q '"status":"ok"' <<<"$status" || fail "/health: $status"
 inside isobar healthcheck --config /etc/isobar/isobar.conf >/dev/null \
   || fail "isobar healthcheck inside the container"
 say "the unit is active; /health and isobar healthcheck answer on port $port"
@@ -197,11 +247,14 @@ inside install -D -m 0644 /usr/share/doc/isobar/examples/accuweather-key.conf "$
 inside systemctl daemon-reload
 inside systemctl restart isobar.service
 wait_for 30 "/health does not answer with the key as a credential" health
-journal | grep -q 'AccuWeather key: file /run/credentials/isobar.service/accuweather-api-key' \
+# Whole outputs first, then searched: `grep -q` ends a pipe early, and pipefail would count that.
+log="$(journal)"
+grep -q 'AccuWeather key: file /run/credentials/isobar.service/accuweather-api-key' <<<"$log" \
   || fail "serve did not take the key from the credential"
 main_pid="$(unit_property MainPID)"
-if inside cat "/proc/$main_pid/cmdline" "/proc/$main_pid/environ" | tr '\0' '\n' | grep -qF "$secret" \
-  || unit_property Environment | grep -qF "$secret" || journal | grep -qF "$secret"; then
+exposed="$(inside cat "/proc/$main_pid/cmdline" "/proc/$main_pid/environ" | tr '\0' '\n')"
+exposed+="$(unit_property Environment)$log"
+if grep -qF "$secret" <<<"$exposed"; then
   fail "the key shows in the command line, the environment or the journal"
 fi
 inside rm -f "$dropin" /etc/isobar/accuweather-api-key
@@ -220,13 +273,12 @@ inside systemctl stop isobar.service
 [ "$(unit_property ActiveState)" = inactive ] || fail "the unit is not inactive after stop"
 [ "$(unit_property Result)" = success ] || fail "stop: Result=$(unit_property Result)"
 [ "$(unit_property ExecMainStatus)" = 0 ] || fail "serve exited $(unit_property ExecMainStatus)"
-if journal | grep -iE 'seccomp|denied|not permitted|cannot|memory' | grep -v 'AccuWeather key'; then
-  fail "the sandbox refused serve something (journal above)"
-fi
+refused="$(journal | grep -iE 'seccomp|denied|not permitted|cannot|memory' || true)"
+[ -z "$refused" ] || fail "the sandbox refused serve something: $refused"
 say "systemctl stop: Result=success, exit status 0"
 
 # --- purge ----------------------------------------------------------------------------------
-inside apt-get -q -y purge isobar >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "apt-get purge"; }
+in_apt purge isobar >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "apt-get purge"; }
 for gone in /usr/bin/isobar /etc/isobar/isobar.conf /etc/isobar /usr/lib/systemd/system/isobar.service; do
   [ ! -e "$rootfs$gone" ] || fail "$gone is still there after purge"
 done
