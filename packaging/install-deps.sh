@@ -33,6 +33,10 @@ packages=(
   clang-format clang-tidy shellcheck git
   # the desktop end-to-end run and its screenshots need an X server
   xvfb xauth
+  # shipping (packaging/container, packaging/deb, packaging/kubernetes): the image is built from
+  # the Debian archive and run with podman; the .deb is checked by lintian and installed in a
+  # booted systemd-nspawn container
+  podman buildah runc uidmap catatonit mmdebstrap systemd-container lintian
 )
 
 # Node.js runs the tests' S3 server (tests/support/s3); a Node.js already installed from
