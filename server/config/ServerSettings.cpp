@@ -556,9 +556,14 @@ std::optional<SettingSources::Value> SettingSources::find(const ServerSetting &s
         return Value{setting.valueName ? m_parser->value(flag) : u"true"_s, u"--%1"_s.arg(flag)};
     if (m_environment && qEnvironmentVariableIsSet(setting.environment))
         return Value{qEnvironmentVariable(setting.environment), QLatin1String(setting.environment)};
-    if (m_ini && m_ini->contains(QLatin1String(setting.iniKey)))
-        return Value{m_ini->value(QLatin1String(setting.iniKey)).toString(),
+    if (m_ini && m_ini->contains(QLatin1String(setting.iniKey))) {
+        // QSettings reads an unquoted `a, b` in an INI file as a list, whose toString() is
+        // empty: joined again, it is the text that was written.
+        const QVariant value = m_ini->value(QLatin1String(setting.iniKey));
+        return Value{value.typeId() == QMetaType::QStringList ? value.toStringList().join(u',')
+                                                              : value.toString(),
                      u"%1 in %2"_s.arg(QLatin1String(setting.iniKey), m_ini->fileName())};
+    }
     return std::nullopt;
 }
 

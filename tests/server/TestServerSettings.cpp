@@ -93,6 +93,25 @@ private Q_SLOTS:
         QCOMPARE(config.upstream.keyPlacement, ServerConfig{}.upstream.keyPlacement);
     }
 
+    // An operator writes a list in the INI file as they would anywhere: unquoted.
+    void anUnquotedListInTheFileIsTheList()
+    {
+        QTemporaryDir dir;
+        const QString ini = dir.filePath(u"isobar.conf"_s);
+        {
+            QFile file(ini);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("[server]\ncors_origins = https://a.example.org, https://b.example.org\n"
+                       "[auth]\noidc_algorithms = \"RS256,ES256\"\n");
+        }
+        QSettings file(ini, QSettings::IniFormat);
+        ServerConfig config;
+        QCOMPARE(ServerSettings::apply(config, SettingSources::settingsFile(file)), QString());
+        QCOMPARE(config.corsOrigins,
+                 QStringList({u"https://a.example.org"_s, u"https://b.example.org"_s}));
+        QCOMPARE(config.auth.algorithms, QStringList({u"RS256"_s, u"ES256"_s}));
+    }
+
     void theReadmeTableIsThisTable()
     {
         QFile readme(QString::fromUtf8(ISOBAR_SOURCE_DIR "/README.md"));
