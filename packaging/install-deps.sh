@@ -36,7 +36,7 @@ packages=(
   # shipping (packaging/container, packaging/deb, packaging/kubernetes): the image is built from
   # the Debian archive and run with podman; the .deb is checked by lintian and installed in a
   # booted systemd-nspawn container
-  podman buildah runc uidmap catatonit mmdebstrap systemd-container lintian
+  podman buildah runc uidmap catatonit mmdebstrap systemd-container lintian file
 )
 
 # Node.js runs the tests' S3 server (tests/support/s3); a Node.js already installed from

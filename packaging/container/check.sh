@@ -64,10 +64,15 @@ image="localhost/isobar:$version"
 [ "$(podman image inspect --format '{{.Config.User}}' "$image")" = "10001:10001" ] \
   || fail "the image does not run as the non-root user 10001"
 for tool in apt-get gcc cc curl; do
-  if podman run --rm --pull=never --entrypoint /usr/bin/env "$image" which "$tool" >/dev/null 2>&1; then
+  if podman run --rm --pull=never --entrypoint /usr/bin/env "$image" which "$tool" >/dev/null 2>>"$work/podman.err"; then
     fail "the image carries $tool"
   fi
 done
+
+# UKHSA's embargo and refresh times are UK local time: without the time-zone database Qt would
+# read them as UTC, an hour off all summer.
+podman run --rm --pull=never --entrypoint /usr/bin/env "$image" test -f /usr/share/zoneinfo/Europe/London \
+  2>>"$work/podman.err" || fail "the image has no time-zone database (tzdata)"
 
 # The local AccuWeather: the key the container must present is the one in the mounted file.
 ISOBAR_SANDBOX_API_KEY="$key" "$build/bin/isobar" accuweather-sandbox --port "$sandbox" \
