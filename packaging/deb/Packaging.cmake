@@ -52,9 +52,11 @@ string(CONCAT CPACK_PACKAGE_DESCRIPTION
 # Libraries from the binary's ELF references (dpkg-shlibdeps). Qt plugins are loaded at run
 # time, so no ELF reference names them: the offscreen platform, JPEG writer and xcb platform
 # come with libqt6gui6, the TLS backend with libqt6network6, the SVG image format with
-# libqt6svg6 (all three linked, so already listed); the SQL drivers are named here.
+# libqt6svg6 (all three linked, so already listed); the SQL drivers are named here. So is the
+# time-zone database, which QTimeZone reads as files: UKHSA's embargo and refresh times are UK
+# local time, and without it they would be read as UTC (a minimal system or image lacks it).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6sql6-psql")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6sql6-psql, tzdata")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # The maintainer scripts only enable, start, stop and clean up the unit (as dh_installsystemd
