@@ -82,7 +82,8 @@ if [ ! -f "$validate/node_modules/.package-lock.json" ] \
   npm ci --prefix "$validate" --no-audit --no-fund --loglevel=error
 fi
 
-# 1. Every overlay, rendered.
+# 1. Every overlay, rendered (the dev overlay with the credentials it draws for itself).
+"$here/overlays/dev/make-secrets.sh"
 mkdir "$work/rendered"
 rendered=0
 for dir in "$here"/overlays/*/; do
