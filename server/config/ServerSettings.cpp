@@ -122,16 +122,33 @@ ServerSetting url(ServerSetting s, const Access<QUrl> &access, bool optional)
 }
 
 // A comma-separated list; blanks around items and empty items are dropped.
+QStringList splitList(const QString &value)
+{
+    QStringList items;
+    for (const QString &item : value.split(u',', Qt::SkipEmptyParts)) {
+        if (!item.trimmed().isEmpty())
+            items << item.trimmed();
+    }
+    return items;
+}
+
 ServerSetting list(ServerSetting s, const Access<QStringList> &access)
 {
     s.read = [access](const ServerConfig &c) { return field(access, c).join(u','); };
     s.write = [access](ServerConfig &c, const QString &value) {
-        QStringList items;
-        for (const QString &item : value.split(u',', Qt::SkipEmptyParts)) {
-            if (!item.trimmed().isEmpty())
-                items << item.trimmed();
-        }
-        access(c) = items;
+        access(c) = splitList(value);
+        return QString();
+    };
+    return s;
+}
+
+// Addresses and subnets, comma-separated, as TrustedProxies takes them.
+ServerSetting proxies(ServerSetting s, const Access<TrustedProxies> &access)
+{
+    s.read = [access](const ServerConfig &c) { return field(access, c).entries().join(u','); };
+    s.write = [access](ServerConfig &c, const QString &value) {
+        if (const QString bad = TrustedProxies::parse(splitList(value), &access(c)); !bad.isEmpty())
+            return u"'%1' is not an address or subnet (such as 10.0.0.0/8)"_s.arg(bad);
         return QString();
     };
     return s;
@@ -186,6 +203,10 @@ const QList<ServerSetting> &ServerSettings::all()
                          "After SIGTERM, /readyz fails at once and requests are still answered "
                          "this long (load balancers drop the replica), then connections drain."),
                      0, 600'000, [](ServerConfig &c) -> int & { return c.shutdownDelayMs; }),
+        proxies(row("trusted-proxies", "ISOBAR_TRUSTED_PROXIES", "server/trusted_proxies", "list",
+                    "Load balancers whose X-Forwarded-For/-Proto/-Host are believed "
+                    "(addresses or subnets); none: those headers are ignored."),
+                [](ServerConfig &c) -> TrustedProxies & { return c.http.trustedProxies; }),
         choice<LogFormat>(row("log-format", "ISOBAR_LOG_FORMAT", "server/log_format", "text|json",
                               "Log lines as text, or one JSON object per event on stdout (for a "
                               "log shipper)."),

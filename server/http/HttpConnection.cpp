@@ -253,8 +253,9 @@ void HttpConnection::dispatch()
     m_pending.push_back(pending);
 
     const quint64 sequence = pending.sequence;
-    const HttpRequest request = std::move(m_request);
+    HttpRequest request = std::move(m_request);
     m_request = HttpRequest{};
+    m_limits.trustedProxies.apply(request);
     QElapsedTimer timer;
     timer.start();
     ++m_inFlight;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TrustedProxies.h"
+
 #include <QtGlobal>
 
 namespace isobar {
@@ -15,6 +17,9 @@ struct HttpLimits {
     int maxConnections = 2048;          // beyond it new connections get 503
     int maxConnectionsPerAddress = 128; // from one IPv4 address or IPv6 /64; beyond: 503
     int listenBacklog = 1024;           // connections the kernel queues before accepting
+    // Not a limit, but the connection layer's too: whose X-Forwarded-* headers are believed
+    // (none by default).
+    TrustedProxies trustedProxies;
 };
 
 } // namespace isobar

@@ -20,12 +20,15 @@ struct HttpRequest {
     QString peerText; // peer.toString(), made once per connection: logs and limits key on it
     quint16 localPort = 0;
     QString subject; // the verified token's "sub", once authenticated
+    // How the client addressed us: as received, or as a trusted proxy says (TrustedProxies).
+    QByteArray scheme = QByteArrayLiteral("http");
+    QByteArray host; // empty: the Host header
 
     QByteArray header(const QByteArray &lowerCaseName) const
     {
         return headers.value(lowerCaseName);
     }
-    // "http://host:port" as the client addressed us, for absolute links in responses.
+    // "scheme://host:port" as the client addressed us, for absolute links in responses.
     QString baseUrl() const;
 };
 

@@ -11,7 +11,7 @@ namespace isobar {
 
 QString HttpRequest::baseUrl() const
 {
-    QByteArray host = header("host");
+    QByteArray host = this->host.isEmpty() ? header("host") : this->host;
     // A Host header is client input: keep it only when it looks like host[:port].
     const bool plausible =
         !host.isEmpty() && host.size() < 256 && std::all_of(host.begin(), host.end(), [](char c) {
@@ -20,7 +20,7 @@ QString HttpRequest::baseUrl() const
         });
     if (!plausible)
         host = QByteArrayLiteral("localhost:") + QByteArray::number(localPort);
-    return u"http://"_s + QString::fromLatin1(host);
+    return QString::fromLatin1(scheme) + u"://"_s + QString::fromLatin1(host);
 }
 
 HttpResponse &HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)

@@ -169,10 +169,13 @@ RouteHandler MetricsApi::cached(RouteHandler handler)
     if (!m_cache)
         return handler;
     return [this, handler](const HttpRequest &request, const RouteParams &params) {
-        // Links in answers carry the Host, and default date ranges depend on today.
-        const QByteArray key = request.method + ' ' + request.header("host") + request.target + '\n'
-                               + QDate::currentDate().toString(Qt::ISODate).toLatin1() + '\n'
-                               + request.body;
+        // Links in answers carry the scheme and host the client used (a trusted proxy's
+        // X-Forwarded-Proto and -Host, else the Host header), and default date ranges depend on
+        // today.
+        const QByteArray key =
+            request.method + ' ' + request.scheme + ' '
+            + (request.host.isEmpty() ? request.header("host") : request.host) + request.target
+            + '\n' + QDate::currentDate().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
         if (auto hit = m_cache->find(key))
             return readyResponse(std::move(*hit));
         const qint64 version = m_cache->dataVersion();

@@ -10,3 +10,7 @@ add_unit_test(NAME TestServeAuth SOURCES server/TestServeAuth.cpp LIBS isobar_te
 # wait for the signing keys of the local provider.
 add_unit_test(NAME TestReplicaProbes SOURCES server/TestReplicaProbes.cpp LIBS isobar_testoidc)
 add_dependencies(TestReplicaProbes isobar)
+
+# X-Forwarded-* from trusted proxies only: TrustedProxies, and a real `isobar serve` behind one.
+add_unit_test(NAME TestTrustedProxies SOURCES server/TestTrustedProxies.cpp LIBS isobar_testsupport isobar_server)
+add_dependencies(TestTrustedProxies isobar)
