@@ -298,7 +298,7 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
     if (notes.hasCell)
         m_audience.countPosition(notes.cellLatitude, notes.cellLongitude);
     if (m_config.accessLog)
-        logAccess(request, response, micros);
+        logAccess(request, response, route, micros);
     if (!m_recorder)
         return;
     RequestEvent event;
@@ -318,7 +318,7 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
 }
 
 void ApiServer::logAccess(const HttpRequest &request, const HttpResponse &response,
-                          qint64 micros) const
+                          const QString &route, qint64 micros) const
 {
     // A proxy's id (nginx's $request_id, an ingress's) joins this line to the proxy's own; a
     // request without one gets one here. Only ids that are plainly ids are taken over.
@@ -330,8 +330,8 @@ void ApiServer::logAccess(const HttpRequest &request, const HttpResponse &respon
     qCInfo(lcAccess).noquote().nospace()
         << "event=request request_id=" << id
         << " method=" << logformat::value(QString::fromLatin1(request.method))
-        << " path=" << logformat::value(request.path)
-        << " route=" << logformat::value(response.notes.route) << " status=" << response.status
+        << " path=" << logformat::value(request.path) << " route=" << logformat::value(route)
+        << " status=" << response.status
         << " duration_ms=" << QString::number(double(micros) / 1000, 'f', 3)
         << " bytes=" << response.body.size()
         << " user=" << logformat::value(subject.isEmpty() ? u"-"_s : subject)

@@ -76,7 +76,8 @@ private:
     QFuture<HttpResponse> health();
     QJsonObject authHealth() const;
     void observe(const HttpRequest &request, const HttpResponse &response, qint64 micros);
-    void logAccess(const HttpRequest &request, const HttpResponse &response, qint64 micros) const;
+    void logAccess(const HttpRequest &request, const HttpResponse &response, const QString &route,
+                   qint64 micros) const;
     void drain();
 
     ServerConfig m_config;

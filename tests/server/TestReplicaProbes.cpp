@@ -187,6 +187,7 @@ private Q_SLOTS:
         QCOMPARE(requests[0][u"user"].toString(), u"-"_s);
         QCOMPARE(requests[1][u"status"].toInt(), 404);
         QCOMPARE(requests[1][u"path"].toString(), u"/no/such/route"_s);
+        QCOMPARE(requests[1][u"route"].toString(), u"(unmatched)"_s); // as /metrics counts it
         // A header that is not an id is not copied into the logs; the request gets its own.
         QVERIFY(!requests[1][u"request_id"].toString().contains(u' '));
         QVERIFY(!requests[1][u"request_id"].toString().isEmpty());
