@@ -24,10 +24,11 @@ constexpr int kDefaultTimeoutMs = 3000;
 // The address a local client reaches the server on: a wildcard bind answers on loopback.
 QString hostFor(const QHostAddress &bind)
 {
-    if (bind == QHostAddress::Any || bind == QHostAddress::AnyIPv4)
-        return u"127.0.0.1"_s;
-    if (bind == QHostAddress::AnyIPv6)
+    if (bind == QHostAddress::AnyIPv6) // IPv6 only
         return u"[::1]"_s;
+    // Any (both stacks) or AnyIPv4: the tolerant comparison takes them as one.
+    if (bind.isEqual(QHostAddress::AnyIPv4, QHostAddress::TolerantConversion))
+        return u"127.0.0.1"_s;
     return bind.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + bind.toString() + u']'
                                                             : bind.toString();
 }
