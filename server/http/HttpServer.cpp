@@ -2,6 +2,7 @@
 
 #include <QTcpSocket>
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -27,7 +28,7 @@ QHostAddress clientOf(const QHostAddress &peer)
 
 HttpServer::HttpServer(HttpLimits limits, QObject *parent)
     : QObject(parent)
-    , m_limits(limits)
+    , m_limits(std::move(limits))
 {
     m_dispatcher = [this](const HttpRequest &request) { return m_router.dispatch(request); };
     connect(&m_tcp, &QTcpServer::newConnection, this, &HttpServer::acceptPending);

@@ -20,7 +20,7 @@ class ServerThread : public QThread
 {
 public:
     explicit ServerThread(HttpLimits limits)
-        : m_limits(limits)
+        : m_limits(std::move(limits))
     {}
     ~ServerThread() override
     {
