@@ -10,7 +10,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -37,20 +36,9 @@ int status(quint16 port, const QByteArray &path)
     return code;
 }
 
-struct Healthcheck {
-    int exitCode = -1;
-    QByteArray output;
-};
-
-Healthcheck healthcheck(const QStringList &arguments)
+IsobarRun healthcheck(const QStringList &arguments)
 {
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QString::fromUtf8(ISOBAR_BINARY), QStringList{u"healthcheck"_s} + arguments);
-    if (!process.waitForFinished(kWaitMs))
-        return {};
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            process.readAll()};
+    return runIsobar(QStringList{u"healthcheck"_s} + arguments);
 }
 
 } // namespace
@@ -102,7 +90,7 @@ private Q_SLOTS:
         provider.releaseJwks();
         QTRY_COMPARE_WITH_TIMEOUT(status(server.port(), "/readyz"), 200, kWaitMs);
         QCOMPARE(status(server.port(), "/startupz"), 200);
-        const Healthcheck ok = healthcheck({u"--port"_s, QString::number(server.port())});
+        const IsobarRun ok = healthcheck({u"--port"_s, QString::number(server.port())});
         QCOMPARE(ok.exitCode, 0);
         QVERIFY2(ok.output.contains("/readyz: 200"), ok.output.constData());
         QCOMPARE(server.stop(), 0);
@@ -143,7 +131,7 @@ private Q_SLOTS:
         QCOMPARE(healthcheck({u"--port"_s, port, u"--path"_s, u"/no-such-probe"_s}).exitCode, 1);
         QCOMPARE(healthcheck({u"--port"_s, port, u"--path"_s, u"livez"_s}).exitCode, 2);
         QCOMPARE(server.stop(), 0);
-        const Healthcheck refused = healthcheck({u"--port"_s, port});
+        const IsobarRun refused = healthcheck({u"--port"_s, port});
         QCOMPARE(refused.exitCode, 1);
         QVERIFY2(refused.output.contains("refused"), refused.output.constData());
     }

@@ -6,7 +6,6 @@
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTcpSocket>
 #include <QTest>
 #include <QUuid>
@@ -36,20 +35,6 @@ qint64 now()
 QByteArray bearer(const QByteArray &token)
 {
     return "Authorization: Bearer " + token + "\r\n";
-}
-
-struct IsobarRun {
-    int exitCode = -1;
-    QByteArray output;
-};
-
-IsobarRun runIsobar(const QStringList &arguments)
-{
-    QProcess process;
-    process.setProcessChannelMode(QProcess::MergedChannels);
-    process.start(QString::fromUtf8(ISOBAR_BINARY), arguments);
-    process.waitForFinished(15000);
-    return {process.exitCode(), process.readAll()};
 }
 
 // GET requests sent at once, each on its own connection, answered in any order while the

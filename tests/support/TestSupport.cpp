@@ -190,6 +190,17 @@ int ServerProcess::stop(int timeoutMs)
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
 }
 
+IsobarRun runIsobar(const QStringList &arguments)
+{
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(QString::fromUtf8(ISOBAR_BINARY), arguments);
+    if (!process.waitForFinished(20000))
+        return {-1, process.readAll()};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            process.readAll()};
+}
+
 int runIngest(const QString &databasePath, const QStringList &paths, QByteArray *output)
 {
     QProcess process;

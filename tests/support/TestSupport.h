@@ -100,4 +100,12 @@ qint64 scalar(QSqlDatabase &db, const QString &sql);
 // Runs `isobar ingest` on paths into a database; returns the exit code, output in `output`.
 int runIngest(const QString &databasePath, const QStringList &paths, QByteArray *output = nullptr);
 
+// One run of the isobar binary with `arguments`: its exit code (-1 if it crashed or did not end
+// within 20 s) and its merged output.
+struct IsobarRun {
+    int exitCode = -1;
+    QByteArray output;
+};
+IsobarRun runIsobar(const QStringList &arguments);
+
 } // namespace isobar::test
