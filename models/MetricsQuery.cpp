@@ -76,7 +76,7 @@ WhereClause seriesWhere(const PointSelection &selection)
 // Public, released, and inside the selection's dates; `alias` is the fact table, `day` its
 // date column.
 void addPointConditions(WhereClause &where, const PointSelection &selection, const char *alias,
-                        const char *day, qint64 now)
+                        const char *day, qint64 now, bool postgresql)
 {
     const QString a = QLatin1String(alias);
     const QString d = a + u'.' + QLatin1String(day);
@@ -92,8 +92,18 @@ void addPointConditions(WhereClause &where, const PointSelection &selection, con
     if (selection.year)
         where.raw(d + u" BETWEEN ? AND ?"_s, {toDayNumber(QDate(*selection.year, 1, 1)),
                                               toDayNumber(QDate(*selection.year, 12, 31))});
-    if (selection.epiweek && QLatin1String(alias) == u"p")
+    // Days are counted from 1970-01-01; each engine names a day's month its own way.
+    if (selection.month)
+        where.raw((postgresql ? u"EXTRACT(MONTH FROM DATE '1970-01-01' + CAST(%1 AS integer)) = ?"_s
+                              : u"CAST(strftime('%m', %1 * 86400, 'unixepoch') AS INTEGER) = ?"_s)
+                      .arg(d),
+                  {*selection.month});
+    if (QLatin1String(alias) != u"p")
+        return;
+    if (selection.epiweek)
         where.raw(u"p.epiweek = ?"_s, {*selection.epiweek});
+    if (selection.inReportingDelay)
+        where.raw(u"p.in_reporting_delay = ?"_s, {*selection.inReportingDelay ? 1 : 0});
 }
 
 } // namespace
@@ -256,7 +266,7 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
 {
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
-    addPointConditions(where, selection, "p", "day", m_now());
+    addPointConditions(where, selection, "p", "day", m_now(), MetricsDatabase::isPostgresql(m_db));
     const QString from =
         QLatin1String(kJoins) + u" JOIN point p ON p.series_id = s.id"_s + where.sql();
 
@@ -298,7 +308,7 @@ std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selec
 {
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
-    addPointConditions(where, selection, "p", "day", m_now());
+    addPointConditions(where, selection, "p", "day", m_now(), MetricsDatabase::isPostgresql(m_db));
     QSqlQuery *query = preparedQuery(QLatin1String(kPointColumns) + QLatin1String(kJoins)
                                      + u" JOIN point p ON p.series_id = s.id"_s + where.sql()
                                      + u" ORDER BY p.day DESC, s.id LIMIT 1"_s);
@@ -316,7 +326,8 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
 {
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
-    addPointConditions(where, selection, "h", "period_end", m_now());
+    addPointConditions(where, selection, "h", "period_end", m_now(),
+                       MetricsDatabase::isPostgresql(m_db));
     QSqlQuery *query =
         preparedQuery(u"SELECT s.id, h.period_start, h.period_end, h.value, h.upper_confidence,"
                       " h.lower_confidence"_s

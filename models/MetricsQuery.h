@@ -32,7 +32,9 @@ struct PointSelection {
     std::optional<QDate> to;
     std::optional<QDate> date;
     std::optional<int> year;
+    std::optional<int> month; // 1-12, in any year
     std::optional<int> epiweek;
+    std::optional<bool> inReportingDelay;
 };
 
 // The names a series is filed under; shared by all of its points.

@@ -67,6 +67,8 @@ bool ApiServer::start()
     m_cache = std::make_unique<ResponseCache>(
         ResponseCache::Limits{m_config.responseCacheEntries, m_config.responseCacheBytes});
     m_metrics = std::make_unique<MetricsApi>(*m_runner, options, m_cache.get());
+    m_publicApi =
+        std::make_unique<PublicTimeseriesApi>(*m_runner, m_config.publicApiMount, m_cache.get());
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
@@ -80,7 +82,7 @@ bool ApiServer::start()
     m_weather = std::make_unique<WeatherCache>(m_config.weather, *m_upstream, m_locations.get());
     if (!startFleet())
         return false;
-    m_watch = std::make_unique<WatchApi>(*m_weather);
+    m_watch = std::make_unique<WatchApi>(*m_weather, m_config.publicApiMount != u"/");
     m_upload = std::make_unique<UploadApi>(
         m_config.databasePath,
         UploadApi::Options{m_config.uploadEnabled, m_config.maxQueuedUploads},
@@ -125,6 +127,7 @@ bool ApiServer::start()
     m_charts->registerRoutes(m_http.router());
     m_stats->registerRoutes(m_http.router());
     m_metrics->registerRoutes(m_http.router());
+    m_publicApi->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());
     m_ingestRuns->registerRoutes(m_http.router());

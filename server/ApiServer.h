@@ -86,6 +86,7 @@ private:
     std::unique_ptr<QueryRunner> m_runner;
     std::unique_ptr<ResponseCache> m_cache;
     std::unique_ptr<MetricsApi> m_metrics;
+    std::unique_ptr<PublicTimeseriesApi> m_publicApi;
     QTimer m_dataVersionPoll;
     std::unique_ptr<WeatherLocationStore> m_locations;
     std::unique_ptr<AccuWeatherClient> m_upstream;

@@ -4,6 +4,7 @@
 #include "auth/RateLimiter.h"
 #include "http/HttpLimits.h"
 #include "ingest/DropoffPoint.h"
+#include "metrics/PublicTimeseriesApi.h"
 #include "monitoring/RequestRecorder.h"
 #include "weather/AccuWeatherClient.h"
 #include "weather/WeatherCache.h"
@@ -46,6 +47,8 @@ struct ServerConfig {
     LogFormat logFormat = LogFormat::Text;
     bool accessLog = false; // one log event per request answered
     QString databasePath = u"isobar.db"_s;
+    // Where UKHSA's public API is served: its default path, or "/" when serving it alone.
+    QString publicApiMount = QString::fromLatin1(PublicTimeseriesApi::kDefaultMount);
     HttpLimits http;
     int queryThreads = 0; // 0: one per core
     int maxQueuedQueries = 256;

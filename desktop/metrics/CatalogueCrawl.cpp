@@ -9,14 +9,14 @@
 #include <QTimer>
 #include <algorithm>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 namespace {
 
-// The drill-down's collections, from the top: the last one lists metrics.
-constexpr const char *kCollections[] = {"themes",          "sub_themes",  "topics",
-                                        "geography_types", "geographies", "metrics"};
-constexpr int kLevels = int(std::size(kCollections));
+// The drill-down's depth: themes, sub-themes, topics, geography types, geographies, metrics.
+constexpr int kLevels = 6;
 
 } // namespace
 
@@ -30,57 +30,90 @@ QFuture<CatalogueResult> CatalogueCrawl::start()
 {
     QFuture<CatalogueResult> future = m_promise.future();
     m_promise.start();
-    list({});
+    index("/api/public/timeseries/");
     return future;
 }
 
-void CatalogueCrawl::list(const QStringList &path)
+void CatalogueCrawl::index(const QByteArray &indexPath)
 {
-    ++m_pending; // until the list has arrived, however many attempts that takes
-    request(path);
+    const QUrl url = m_source.endpoint(indexPath);
+    get(
+        url,
+        [this, url](const QJsonDocument &document) {
+            const QString themes =
+                document.object().value(u"links").toObject().value(u"themes").toString();
+            if (themes.isEmpty())
+                finish(tr("%1 is not the index of a UKHSA public API").arg(url.toString()));
+            else
+                list(url.resolved(QUrl(themes)), {});
+        },
+        indexPath == "/" ? std::function<void()>() : [this] { index("/"); });
 }
 
-void CatalogueCrawl::request(const QStringList &path)
+void CatalogueCrawl::list(const QUrl &url, const QStringList &path)
 {
-    QByteArray encoded = "/api/public/timeseries";
-    for (int i = 0; i < path.size(); ++i)
-        encoded += '/' + QByteArray(kCollections[i]) + '/' + QUrl::toPercentEncoding(path[i]);
-    encoded += '/' + QByteArray(kCollections[path.size()]) + '/';
-    QNetworkReply *reply = m_network.get(QNetworkRequest(m_source.endpoint(encoded)));
-    connect(reply, &QNetworkReply::finished, this, [this, reply, path] {
+    get(url, [this, url, path](const QJsonDocument &document) {
+        if (!document.isArray()) {
+            finish(tr("%1 did not answer with a list").arg(url.toString()));
+            return;
+        }
+        for (const auto &value : document.array()) {
+            const QJsonObject item = value.toObject();
+            const QStringList below = path + QStringList{item.value(u"name").toString()};
+            if (below.size() == kLevels)
+                m_result.entries.append(
+                    {below[0], below[1], below[2], below[3], below[4], below[5]});
+            else
+                detail(url.resolved(QUrl(item.value(u"link").toString())), below);
+        }
+    });
+}
+
+void CatalogueCrawl::detail(const QUrl &url, const QStringList &path)
+{
+    get(url, [this, url, path](const QJsonDocument &document) {
+        // [{"<collection below>": link}], or [] for a name the server no longer holds.
+        const QJsonArray links = document.array();
+        if (!document.isArray() || links.size() > 1) {
+            finish(tr("%1 did not answer with a link").arg(url.toString()));
+            return;
+        }
+        if (!links.isEmpty() && !links.first().toObject().isEmpty())
+            list(url.resolved(QUrl(links.first().toObject().begin()->toString())), path);
+    });
+}
+
+void CatalogueCrawl::get(const QUrl &url, const Answer &answer,
+                         const std::function<void()> &notFound)
+{
+    ++m_pending; // until the answer has arrived, however many attempts that takes
+    QNetworkReply *reply = m_network.get(QNetworkRequest(url));
+    connect(reply, &QNetworkReply::finished, this, [this, reply, url, answer, notFound] {
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status == 429 && !m_finished) {
-            // The server limits requests per caller: ask again when it says to.
+            // The server limits requests per caller: ask again when it says to (still pending).
             const int seconds = std::clamp(reply->rawHeader("Retry-After").toInt(), 1, 60);
-            QTimer::singleShot(seconds * 1000, this, [this, path] { request(path); });
+            QTimer::singleShot(seconds * 1000, this, [this, url, answer, notFound] {
+                --m_pending;
+                get(url, answer, notFound);
+            });
             return;
         }
         --m_pending;
-        if (m_finished) { // an earlier list failed: wait for the others, then go
+        if (m_finished) { // an earlier answer failed: wait for the others, then go
             if (m_pending == 0)
                 deleteLater();
             return;
         }
         const QByteArray body = reply->readAll();
-        if (reply->error() != QNetworkReply::NoError) {
+        if (status == 404 && notFound)
+            notFound();
+        else if (reply->error() != QNetworkReply::NoError)
             finish(replyError(reply, body));
-            return;
-        }
-        const QJsonDocument document = QJsonDocument::fromJson(body);
-        if (!document.isArray()) {
-            finish(tr("%1 did not answer with a list").arg(reply->url().toString()));
-            return;
-        }
-        for (const auto &item : document.array()) {
-            const QStringList below = path + QStringList{item.toObject().value(u"name").toString()};
-            if (below.size() < kLevels) {
-                list(below);
-                continue;
-            }
-            m_result.entries.append({below[0], below[1], below[2], below[3], below[4], below[5]});
-        }
-        if (m_pending == 0)
+        else
+            answer(QJsonDocument::fromJson(body));
+        if (m_pending == 0 && !m_finished)
             finish({});
     });
 }

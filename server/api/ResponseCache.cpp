@@ -1,5 +1,7 @@
 #include "ResponseCache.h"
 
+#include <QDate>
+
 namespace isobar {
 
 ResponseCache::ResponseCache(Limits limits)
@@ -74,6 +76,29 @@ ResponseCache::Stats ResponseCache::stats() const
     Stats stats = m_stats;
     stats.entries = int(m_index.size());
     return stats;
+}
+
+RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
+{
+    if (!cache)
+        return handler;
+    return [cache, handler](const HttpRequest &request, const RouteParams &params) {
+        // Links in answers carry the scheme and host the client used (a trusted proxy's
+        // X-Forwarded-Proto and -Host, else the Host header), and default date ranges depend on
+        // today.
+        const QByteArray key =
+            request.method + ' ' + request.scheme + ' '
+            + (request.host.isEmpty() ? request.header("host") : request.host) + request.target
+            + '\n' + QDate::currentDate().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
+        if (auto hit = cache->find(key))
+            return readyResponse(std::move(*hit));
+        const qint64 version = cache->dataVersion();
+        return handler(request, params).then([cache, key, version](HttpResponse response) {
+            if (response.status == 200)
+                cache->insert(key, response, version);
+            return response;
+        });
+    };
 }
 
 } // namespace isobar

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/HttpResponse.h"
+#include "http/Router.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -54,5 +55,9 @@ private:
     qint64 m_dataVersion = -1;
     Stats m_stats;
 };
+
+// `handler` behind `cache` (none: the handler alone): a repeated request is answered from the
+// cache, a 200 answer is kept until the data version changes.
+RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler);
 
 } // namespace isobar

@@ -90,6 +90,18 @@ ServerSetting text(ServerSetting s, const Access<QString> &access)
     return s;
 }
 
+ServerSetting mount(ServerSetting s, const Access<QString> &access)
+{
+    s.read = [access](const ServerConfig &c) { return field(access, c); };
+    s.write = [access](ServerConfig &c, const QString &value) {
+        QString problem = PublicTimeseriesApi::checkMount(value.trimmed());
+        if (problem.isEmpty())
+            access(c) = value.trimmed();
+        return problem;
+    };
+    return s;
+}
+
 ServerSetting address(ServerSetting s, const Access<QHostAddress> &access)
 {
     s.read = [access](const ServerConfig &c) { return field(access, c).toString(); };
@@ -192,6 +204,10 @@ const QList<ServerSetting> &ServerSettings::all()
         text(row("database", "ISOBAR_DATABASE", "storage/database", "store",
                  "The store: a SQLite file (created if missing) or a postgresql:// URL."),
              [](ServerConfig &c) -> QString & { return c.databasePath; }),
+        mount(row("public-api-mount", "ISOBAR_PUBLIC_API_MOUNT", "server/public_api_mount", "path",
+                  "Where UKHSA's public API is served: /api/public/timeseries/ as UKHSA does, or / "
+                  "for a deployment that serves it alone (its root then answers GET /)."),
+              [](ServerConfig &c) -> QString & { return c.publicApiMount; }),
         address(row("bind", "ISOBAR_BIND", "server/bind", "address",
                     "Address to listen on (0.0.0.0 for all interfaces)."),
                 [](ServerConfig &c) -> QHostAddress & { return c.bind; }),

@@ -19,51 +19,6 @@ namespace isobar {
 
 namespace {
 
-const QString kTimeseriesBase = u"/api/public/timeseries"_s;
-
-// The drill-down: collection name and path parameter of each level, in order.
-struct Level {
-    const char *collection;
-    const char *parameter;
-};
-constexpr Level kLevels[] = {
-    {"themes", "theme"},          {"sub_themes", "sub_theme"},
-    {"topics", "topic"},          {"geography_types", "geography_type"},
-    {"geographies", "geography"}, {"metrics", "metric"},
-};
-constexpr int kLevelCount = int(std::size(kLevels));
-
-const QStringList kSeriesFilters = {u"stratum"_s, u"age"_s, u"sex"_s};
-
-// "/themes/<theme>/sub_themes/<sub_theme>" for the levels above `level`.
-QString pathPattern(int level)
-{
-    QString path = kTimeseriesBase;
-    for (int i = 0; i < level; ++i)
-        path += u"/%1/<%2>"_s.arg(QLatin1String(kLevels[i].collection),
-                                  QLatin1String(kLevels[i].parameter));
-    return path;
-}
-
-// The same path with the request's values filled in and percent-encoded.
-QString concretePath(int level, const RouteParams &params)
-{
-    QString path = kTimeseriesBase;
-    for (int i = 0; i < level; ++i)
-        path += u"/%1/%2"_s.arg(QLatin1String(kLevels[i].collection),
-                                QString::fromLatin1(QUrl::toPercentEncoding(
-                                    params.value(QLatin1String(kLevels[i].parameter)))));
-    return path;
-}
-
-QStringList parentValues(int level, const RouteParams &params)
-{
-    QStringList values;
-    for (int i = 0; i < level; ++i)
-        values << params.value(QLatin1String(kLevels[i].parameter));
-    return values;
-}
-
 // An ISO date as QJsonDocument writes the string, without going through QString.
 void appendJsonDate(QByteArray &out, QDate date)
 {
@@ -148,14 +103,6 @@ QByteArray pointsJson(const QList<PublicPoint> &points)
     return out;
 }
 
-QString pageUrl(const HttpRequest &request, int page)
-{
-    QUrlQuery query = request.query;
-    query.removeAllQueryItems(u"page"_s);
-    query.addQueryItem(u"page"_s, QString::number(page));
-    return request.baseUrl() + request.path + u'?' + query.toString(QUrl::FullyEncoded);
-}
-
 } // namespace
 
 MetricsApi::MetricsApi(QueryRunner &runner, Options options, ResponseCache *cache)
@@ -166,52 +113,11 @@ MetricsApi::MetricsApi(QueryRunner &runner, Options options, ResponseCache *cach
 
 RouteHandler MetricsApi::cached(RouteHandler handler)
 {
-    if (!m_cache)
-        return handler;
-    return [this, handler](const HttpRequest &request, const RouteParams &params) {
-        // Links in answers carry the scheme and host the client used (a trusted proxy's
-        // X-Forwarded-Proto and -Host, else the Host header), and default date ranges depend on
-        // today.
-        const QByteArray key =
-            request.method + ' ' + request.scheme + ' '
-            + (request.host.isEmpty() ? request.header("host") : request.host) + request.target
-            + '\n' + QDate::currentDate().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
-        if (auto hit = m_cache->find(key))
-            return readyResponse(std::move(*hit));
-        const qint64 version = m_cache->dataVersion();
-        return handler(request, params).then([this, key, version](HttpResponse response) {
-            if (response.status == 200)
-                m_cache->insert(key, response, version);
-            return response;
-        });
-    };
+    return cachedRoute(m_cache, std::move(handler));
 }
 
 void MetricsApi::registerRoutes(Router &router)
 {
-    for (int level = 0; level < kLevelCount; ++level) {
-        const QString list = pathPattern(level) + u'/' + QLatin1String(kLevels[level].collection);
-        router.add("GET", list,
-                   u"List the %1 with public data"_s.arg(QLatin1String(kLevels[level].collection)),
-                   cached([this, level](const HttpRequest &r, const RouteParams &p) {
-                       return catalogueList(level, r, p);
-                   }));
-        const QString detail = list + u"/<%1>"_s.arg(QLatin1String(kLevels[level].parameter));
-        if (level + 1 < kLevelCount) {
-            router.add(
-                "GET", detail,
-                u"One %1, linking to its %2"_s.arg(QLatin1String(kLevels[level].parameter),
-                                                   QLatin1String(kLevels[level + 1].collection)),
-                cached([this, level](const HttpRequest &r, const RouteParams &p) {
-                    return catalogueDetail(level, r, p);
-                }));
-        } else {
-            router.add("GET", detail, u"Paginated public points of one metric"_s,
-                       cached([this](const HttpRequest &r, const RouteParams &p) {
-                           return timeseriesPoints(r, p);
-                       }));
-        }
-    }
     router.add("GET", u"/api/v1/catalogue"_s,
                u"Every metric and area with public time series, in one answer"_s,
                cached([this](const HttpRequest &r, const RouteParams &) { return catalogue(r); }));
@@ -224,34 +130,6 @@ void MetricsApi::registerRoutes(Router &router)
                cached([this](const HttpRequest &r, const RouteParams &) { return table(r); }));
     router.add("POST", u"/api/downloads/v2"_s, u"Plot points as JSON or CSV"_s,
                cached([this](const HttpRequest &r, const RouteParams &) { return download(r); }));
-}
-
-QFuture<HttpResponse> MetricsApi::catalogueList(int level, const HttpRequest &request,
-                                                const RouteParams &params)
-{
-    // These answers take no parameter: any is refused (the constructor throws).
-    [[maybe_unused]] const QueryParameters none(request.query, {});
-    const QStringList parents = parentValues(level, params);
-    const QString base = request.baseUrl() + concretePath(level, params) + u'/'
-                         + QLatin1String(kLevels[level].collection) + u'/';
-    return m_runner.run([level, parents, base](MetricsQuery &query) {
-        if (level > 0
-            && query.childNames(CatalogueLevel(level - 1), parents.first(level - 1))
-                       .indexOf(parents.constLast())
-                   < 0)
-            throw ApiError{404,
-                           u"no %1 named '%2'"_s.arg(QLatin1String(kLevels[level - 1].parameter),
-                                                     parents.constLast()),
-                           QLatin1String(kLevels[level - 1].parameter)};
-        QJsonArray items;
-        for (const QString &name : query.childNames(CatalogueLevel(level), parents)) {
-            items.append(QJsonObject{
-                {u"name"_s, name},
-                {u"link"_s, QString(base + QString::fromLatin1(QUrl::toPercentEncoding(name)))},
-            });
-        }
-        return HttpResponse::json(items);
-    });
 }
 
 QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)
@@ -270,86 +148,6 @@ QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)
         }
         return HttpResponse::json(
             QJsonObject{{u"count"_s, double(results.size())}, {u"results"_s, results}});
-    });
-}
-
-QFuture<HttpResponse> MetricsApi::catalogueDetail(int level, const HttpRequest &request,
-                                                  const RouteParams &params)
-{
-    // These answers take no parameter: any is refused (the constructor throws).
-    [[maybe_unused]] const QueryParameters none(request.query, {});
-    const QStringList values = parentValues(level + 1, params);
-    const QString next = request.baseUrl() + concretePath(level + 1, params) + u'/'
-                         + QLatin1String(kLevels[level + 1].collection) + u'/';
-    return m_runner.run([level, values, next](MetricsQuery &query) {
-        if (query.childNames(CatalogueLevel(level), values.first(level)).indexOf(values.constLast())
-            < 0)
-            throw ApiError{404,
-                           u"no %1 named '%2'"_s.arg(QLatin1String(kLevels[level].parameter),
-                                                     values.constLast()),
-                           QLatin1String(kLevels[level].parameter)};
-        return HttpResponse::json(QJsonObject{
-            {u"name"_s, values.constLast()},
-            {QLatin1String(kLevels[level + 1].collection), next},
-        });
-    });
-}
-
-QFuture<HttpResponse> MetricsApi::timeseriesPoints(const HttpRequest &request,
-                                                   const RouteParams &params)
-{
-    const QueryParameters query(request.query,
-                                {u"page"_s, u"page_size"_s, u"stratum"_s, u"sex"_s, u"age"_s,
-                                 u"year"_s, u"epiweek"_s, u"date"_s, u"date_from"_s, u"date_to"_s});
-    const int page = query.integer(u"page"_s, 1, 1'000'000'000).value_or(1);
-    const int pageSize = query.integer(u"page_size"_s, 1, 365).value_or(5);
-    PointSelection selection;
-    selection.theme = params.value(u"theme"_s);
-    selection.subTheme = params.value(u"sub_theme"_s);
-    selection.topic = params.value(u"topic"_s);
-    selection.geographyType = params.value(u"geography_type"_s);
-    selection.geography = params.value(u"geography"_s);
-    selection.metric = params.value(u"metric"_s);
-    selection.stratum = query.text(u"stratum"_s);
-    selection.sex = query.text(u"sex"_s);
-    selection.age = query.text(u"age"_s);
-    selection.year = query.integer(u"year"_s, 1900, 2200);
-    selection.epiweek = query.integer(u"epiweek"_s, 1, 53);
-    selection.date = query.date(u"date"_s);
-    selection.from = query.date(u"date_from"_s);
-    selection.to = query.date(u"date_to"_s);
-    if (selection.from && selection.to && *selection.to < *selection.from)
-        throw ApiError{400, u"date_to is before date_from"_s, u"date_to"_s};
-
-    const QStringList path = parentValues(kLevelCount, params);
-    const QString previousUrl = page > 1 ? pageUrl(request, page - 1) : QString();
-    const QString nextUrl = pageUrl(request, page + 1);
-    return m_runner.run([=](MetricsQuery &store) {
-        if (store.childNames(CatalogueLevel::Metric, path.first(kLevelCount - 1))
-                .indexOf(selection.metric)
-            < 0)
-            throw ApiError{404, u"no metric '%1' under this path"_s.arg(selection.metric),
-                           u"metric"_s};
-        qint64 total = 0;
-        const QList<PublicPoint> points =
-            store.points(selection, qint64(page - 1) * pageSize, pageSize, &total);
-        const qint64 pages = qMax<qint64>(1, (total + pageSize - 1) / pageSize);
-        if (page > pages)
-            throw ApiError{400,
-                           u"page %1 is out of range; there are %2 pages"_s.arg(page).arg(pages),
-                           u"page"_s};
-        // "results" sorts last, so the envelope ends with its empty array: put the points there.
-        QByteArray body =
-            QJsonDocument(QJsonObject{
-                              {u"count"_s, total},
-                              {u"next"_s, page < pages ? QJsonValue(nextUrl) : QJsonValue()},
-                              {u"previous"_s, page > 1 ? QJsonValue(previousUrl) : QJsonValue()},
-                              {u"results"_s, QJsonArray()},
-                          })
-                .toJson(QJsonDocument::Compact);
-        body.chop(3); // "[]}"
-        body += pointsJson(points) + '}';
-        return HttpResponse::bytes(std::move(body), "application/json");
     });
 }
 

@@ -7,9 +7,9 @@
 
 namespace isobar {
 
-// The UKHSA data-dashboard compatible API: the public time-series drill-down, headlines,
-// trends, tables and downloads. One method per endpoint; parameters are checked on the event
-// loop, store reads run on the QueryRunner.
+// The UKHSA data-dashboard compatible API: headlines, trends, tables and downloads, and
+// Isobar's flattened catalogue (the public drill-down is PublicTimeseriesApi). One method per
+// endpoint; parameters are checked on the event loop, store reads run on the QueryRunner.
 class MetricsApi
 {
 public:
@@ -23,13 +23,8 @@ public:
     void registerRoutes(Router &router);
 
 private:
-    QFuture<HttpResponse> catalogueList(int level, const HttpRequest &request,
-                                        const RouteParams &params);
     // The drill-down flattened: one answer instead of a request per level and parent.
     QFuture<HttpResponse> catalogue(const HttpRequest &request);
-    QFuture<HttpResponse> catalogueDetail(int level, const HttpRequest &request,
-                                          const RouteParams &params);
-    QFuture<HttpResponse> timeseriesPoints(const HttpRequest &request, const RouteParams &params);
     QFuture<HttpResponse> headline(const HttpRequest &request);
     QFuture<HttpResponse> trend(const HttpRequest &request);
     QFuture<HttpResponse> table(const HttpRequest &request);

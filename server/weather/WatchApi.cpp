@@ -164,18 +164,20 @@ WeatherQuery v1Query(const QUrlQuery &query, WeatherProduct product)
 
 } // namespace
 
-WatchApi::WatchApi(WeatherCache &cache)
+WatchApi::WatchApi(WeatherCache &cache, bool serveRoot)
     : m_cache(cache)
+    , m_serveRoot(serveRoot)
 {}
 
 void WatchApi::registerRoutes(Router &router)
 {
-    router.add(
-        "GET", u"/"_s, u"Service name and version (Meteo French API compatible)"_s,
-        [](const HttpRequest &, const RouteParams &) {
-            return readyResponse(HttpResponse::json(QJsonObject{
-                {u"name"_s, u"isobar"_s}, {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)}}));
-        });
+    if (m_serveRoot)
+        router.add(
+            "GET", u"/"_s, u"Service name and version (Meteo French API compatible)"_s,
+            [](const HttpRequest &, const RouteParams &) {
+                return readyResponse(HttpResponse::json(QJsonObject{
+                    {u"name"_s, u"isobar"_s}, {u"version"_s, QString::fromUtf8(ISOBAR_VERSION)}}));
+            });
     router.add(
         "GET", u"/prcpt"_s, u"Visibility and past-hour precipitation in metres at a position"_s,
         [this](const HttpRequest &r, const RouteParams &) { return compatibility(r, false); });

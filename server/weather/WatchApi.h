@@ -10,11 +10,12 @@ namespace isobar {
 // The weather routes for watches: the Meteo French compatible API that deployed watches call
 // (GET /, /prcpt, /uvidx; same paths, parameters and success bodies) and the richer
 // /api/v1/weather/* API for new watch software. Invalid input is refused before any upstream
-// call; answers carry Cache-Control and Age consistent with the cache.
+// call; answers carry Cache-Control and Age consistent with the cache. GET / (the service's
+// name and version) is left to UKHSA's public API when that is mounted at the root.
 class WatchApi
 {
 public:
-    explicit WatchApi(WeatherCache &cache);
+    explicit WatchApi(WeatherCache &cache, bool serveRoot = true);
     void registerRoutes(Router &router);
 
 private:
@@ -23,6 +24,7 @@ private:
     QFuture<HttpResponse> forecast(const HttpRequest &request, WeatherProduct product);
 
     WeatherCache &m_cache;
+    bool m_serveRoot;
 };
 
 } // namespace isobar

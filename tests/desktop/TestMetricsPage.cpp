@@ -458,12 +458,22 @@ private Q_SLOTS:
         QVERIFY(said);
     }
 
-    // A server with only the UKHSA drill-down is crawled level by level: the same catalogue.
+    void crawlFindsWhatTheCatalogueLists_data()
+    {
+        QTest::addColumn<QString>("mount");
+        QTest::newRow("UKHSA's path") << u"/api/public/timeseries/"_s;
+        QTest::newRow("the root, as UKHSA's public mode") << u"/"_s;
+    }
+
+    // A server with only UKHSA's public API is crawled by its links, wherever it is mounted: the
+    // same catalogue as Isobar's one answer.
     void crawlFindsWhatTheCatalogueLists()
     {
+        QFETCH(QString, mount);
         isobar::test::ServerProcess server;
-        QVERIFY2(server.start(m_database, {u"--rate-limit"_s, u"0"_s}),
-                 server.output().constData());
+        QVERIFY2(
+            server.start(m_database, {u"--rate-limit"_s, u"0"_s, u"--public-api-mount"_s, mount}),
+            server.output().constData());
         RemoteMetricsSource source(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.port())));
         QNetworkAccessManager network;
         QFuture<CatalogueResult> crawled = (new CatalogueCrawl(source, network))->start();

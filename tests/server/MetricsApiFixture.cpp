@@ -104,11 +104,10 @@ QJsonArray catalogue(const QByteArray &listPath, const QStringList &names,
     return items;
 }
 
-QJsonObject detail(const QString &name, const char *next, const QByteArray &nextPath)
+QJsonArray detail(const char *next, const QByteArray &nextPath)
 {
-    return QJsonObject{
-        {u"name"_s, name},
-        {QLatin1String(next), QString(u"$BASE"_s + QString::fromLatin1(nextPath) + u'/')}};
+    return QJsonArray{
+        QJsonObject{{QLatin1String(next), QString(u"$BASE"_s + QString::fromLatin1(nextPath))}}};
 }
 
 QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previous,
@@ -138,14 +137,15 @@ void addProblemColumns()
     QTest::addColumn<QString>("field");
 }
 
-void MetricsApiServer::start()
+void MetricsApiServer::start(const QStringList &extraArguments)
 {
     const QString database = m_stores.fresh(u"metrics"_s);
     QVERIFY2(!database.isEmpty(), qPrintable(m_stores.errorString()));
     QByteArray output;
     QCOMPARE(runIngest(database, {fixturesDir() + u"/metrics"_s}, &output), 0);
     QVERIFY2(output.contains("files: 13 ok, 0 failed"), output.constData());
-    QVERIFY2(m_server.start(database, kServeArguments), m_server.output().constData());
+    QVERIFY2(m_server.start(database, kServeArguments + extraArguments),
+             m_server.output().constData());
     m_base = u"http://localhost:"_s + QString::number(m_server.port());
 }
 
@@ -175,6 +175,17 @@ void MetricsApiServer::compareJson(const HttpReply &reply, const QJsonValue &exp
         QFAIL(qPrintable(u"\n   actual: "_s + QString::fromUtf8(reply.body) + u"\n expected: "_s
                          + QString::fromUtf8(compact(expected))));
     }
+}
+
+void MetricsApiServer::compareBytes(const HttpReply &reply, int status,
+                                    const QByteArray &expected) const
+{
+    const QByteArray wanted = QByteArray(expected).replace("$BASE", m_base.toUtf8());
+    QVERIFY2(reply.status == status,
+             qPrintable(QString::number(reply.status) + u' ' + QString::fromUtf8(reply.body)));
+    if (reply.body != wanted)
+        QFAIL(qPrintable(u"\n   actual: "_s + QString::fromUtf8(reply.body) + u"\n expected: "_s
+                         + QString::fromUtf8(wanted)));
 }
 
 void MetricsApiServer::verifyProblem() const

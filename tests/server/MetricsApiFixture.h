@@ -91,7 +91,8 @@ QJsonArray casesPoints(int from, int count);
 // "$BASE" in expected answers stands for the server's address as the client called it.
 QJsonArray catalogue(const QByteArray &listPath, const QStringList &names,
                      const QStringList &encoded = {});
-QJsonObject detail(const QString &name, const char *next, const QByteArray &nextPath);
+// A detail view: the one link to the level below, or none for a name UKHSA does not hold.
+QJsonArray detail(const char *next, const QByteArray &nextPath);
 QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previous,
                  const QJsonArray &results);
 
@@ -106,7 +107,8 @@ class MetricsApiServer
 {
 public:
     // Call from initTestCase(); a failure fails it, so the suite's tests are skipped.
-    void start();
+    // `extraArguments` follow the suites' common `isobar serve` options.
+    void start(const QStringList &extraArguments = {});
     void stop();
 
     quint16 port() const { return m_server.port(); }
@@ -116,6 +118,8 @@ public:
     HttpReply post(const QByteArray &target, const QByteArray &body) const;
     // A 200 application/json answer equal to `expected` (with "$BASE" replaced).
     void compareJson(const HttpReply &reply, const QJsonValue &expected) const;
+    // An answer of that status whose body is exactly `expected` (with "$BASE" replaced).
+    void compareBytes(const HttpReply &reply, int status, const QByteArray &expected) const;
     // Sends the current row of addProblemColumns() and checks the problem+json answer.
     void verifyProblem() const;
 

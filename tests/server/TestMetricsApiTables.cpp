@@ -178,6 +178,14 @@ void TestMetricsApiTables::problems_data()
     QTest::newRow("download of an unknown metric")
         << QByteArray("POST") << QByteArray("/api/downloads/v2")
         << plots(cases + ',' + plot("nothing")) << 400 << u"plots[1].metric"_s;
+    // Names the public API does not list (non-public) are unknown here too.
+    const QByteArray offSens = "OFF-SENS_COVID-19_cases_rateRollingMean";
+    QTest::newRow("non-public metric in a table")
+        << QByteArray("POST") << QByteArray("/api/tables/v4") << plots(plot(offSens)) << 400
+        << u"plots[0].metric"_s;
+    QTest::newRow("non-public metric in a download")
+        << QByteArray("POST") << QByteArray("/api/downloads/v2") << plots(plot(offSens)) << 400
+        << u"plots[0].metric"_s;
 }
 
 void TestMetricsApiTables::problems()

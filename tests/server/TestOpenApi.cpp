@@ -26,14 +26,13 @@ namespace {
 const QStringList kOperationMethods = {u"get"_s,     u"put"_s,  u"post"_s,  u"delete"_s,
                                        u"options"_s, u"head"_s, u"patch"_s, u"trace"_s};
 
-// A router pattern as an OpenAPI path: "/a/<name>/" -> "/a/{name}".
+// A router pattern as an OpenAPI path: "/a/<name>/b/" -> "/a/{name}/b/" (UKHSA's routes are
+// spelt with or without a trailing slash, and documented as spelt).
 QString documentedPath(const QString &pattern)
 {
     static const QRegularExpression parameter(u"<([^>]+)>"_s);
     QString path = pattern;
     path.replace(parameter, u"{\\1}"_s);
-    if (path.size() > 1 && path.endsWith(u'/'))
-        path.chop(1);
     return path;
 }
 

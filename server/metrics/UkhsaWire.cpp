@@ -1,0 +1,185 @@
+#include "UkhsaWire.h"
+
+#include "http/JsonBytes.h"
+
+#include <QUrl>
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace isobar::UkhsaWire {
+
+namespace {
+
+// Python's quote_plus(): letters, digits and "_.-~" as they are, a space as '+'.
+QByteArray formEncoded(const QString &text)
+{
+    QByteArray encoded = QUrl::toPercentEncoding(text, " ");
+    encoded.replace(' ', '+');
+    return encoded;
+}
+
+QString formDecoded(QByteArray text)
+{
+    text.replace('+', ' ');
+    return QUrl::fromPercentEncoding(text);
+}
+
+} // namespace
+
+QueryItems queryItems(const HttpRequest &request)
+{
+    QueryItems items;
+    const qsizetype queryAt = request.target.indexOf('?');
+    if (queryAt < 0)
+        return items;
+    for (const QByteArray &pair : request.target.sliced(queryAt + 1).split('&')) {
+        if (pair.isEmpty())
+            continue;
+        const qsizetype equals = pair.indexOf('=');
+        if (equals < 0)
+            items.append({formDecoded(pair), QString()});
+        else
+            items.append({formDecoded(pair.first(equals)), formDecoded(pair.sliced(equals + 1))});
+    }
+    return items;
+}
+
+std::optional<QString> lastValue(const QueryItems &items, const QString &key)
+{
+    for (auto it = items.crbegin(); it != items.crend(); ++it) {
+        if (it->first == key)
+            return it->second;
+    }
+    return std::nullopt;
+}
+
+QByteArray pathSegment(const QString &value)
+{
+    return QUrl::toPercentEncoding(value, "!$&'()*+,;=:@");
+}
+
+QString pageLink(const HttpRequest &request, const QueryItems &items, std::optional<int> page)
+{
+    // parse_qs groups repeated keys under the first's place; urlencode(sorted(...)) then writes
+    // them by key.
+    QList<std::pair<QString, QStringList>> grouped;
+    for (const auto &[key, value] : items) {
+        if (key == u"page")
+            continue;
+        auto same = std::find_if(grouped.begin(), grouped.end(),
+                                 [&key = key](const auto &group) { return group.first == key; });
+        if (same == grouped.end())
+            grouped.append({key, {value}});
+        else
+            same->second.append(value);
+    }
+    if (page)
+        grouped.append({u"page"_s, {QString::number(*page)}});
+    std::stable_sort(grouped.begin(), grouped.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    QByteArray query;
+    for (const auto &[key, values] : grouped) {
+        for (const QString &value : values) {
+            if (!query.isEmpty())
+                query += '&';
+            query += formEncoded(key) + '=' + formEncoded(value);
+        }
+    }
+    // get_full_path() writes the decoded path again with these characters literal.
+    const QByteArray path =
+        QUrl::toPercentEncoding(QUrl::fromPercentEncoding(request.path.toUtf8()), "/:@&+$,!*'()");
+    return request.baseUrl() + QString::fromLatin1(path)
+           + (query.isEmpty() ? QString() : u'?' + QString::fromLatin1(query));
+}
+
+void appendPythonFloat(QByteArray &out, double value)
+{
+    if (!std::isfinite(value)) { // never stored; Python would refuse to write it
+        out += "null";
+        return;
+    }
+    // The shortest round-trip digits, then Python's layout of them: positional from 1e-4 up to
+    // 1e16, scientific outside, and always a '.0' on a whole number.
+    char buffer[32];
+    const auto written = std::to_chars(buffer, buffer + sizeof buffer, std::abs(value),
+                                       std::chars_format::scientific);
+    const std::string_view text(buffer, written.ptr);
+    const size_t e = text.find('e');
+    std::string digits(text.substr(0, e));
+    std::erase(digits, '.');
+    int exponent = 0;
+    std::from_chars(text.data() + e + 1 + (text[e + 1] == '+' ? 1 : 0), text.data() + text.size(),
+                    exponent);
+    if (std::signbit(value))
+        out += '-';
+    const int point = exponent + 1; // digits before the decimal point
+    if (point > -4 && point <= 16) {
+        if (point <= 0) {
+            out += "0.";
+            out += QByteArray(-point, '0');
+            out += QByteArray::fromStdString(digits);
+        } else if (size_t(point) >= digits.size()) {
+            out += QByteArray::fromStdString(digits);
+            out += QByteArray(point - qsizetype(digits.size()), '0');
+            out += ".0";
+        } else {
+            out += QByteArray::fromStdString(digits.substr(0, size_t(point)));
+            out += '.';
+            out += QByteArray::fromStdString(digits.substr(size_t(point)));
+        }
+        return;
+    }
+    out += digits[0];
+    if (digits.size() > 1) {
+        out += '.';
+        out += QByteArray::fromStdString(digits.substr(1));
+    }
+    out += exponent < 0 ? "e-" : "e+";
+    const int magnitude = std::abs(exponent);
+    if (magnitude < 10)
+        out += '0';
+    out += QByteArray::number(magnitude);
+}
+
+HttpResponse detail(int status, const QString &message)
+{
+    return HttpResponse::bytes("{\"detail\":" + JsonBytes::string(message) + '}',
+                               "application/json", status);
+}
+
+HttpResponse fieldErrors(const QList<std::pair<QString, QString>> &errors)
+{
+    QByteArray body = "{";
+    for (const auto &[field, message] : errors) {
+        if (body.size() > 1)
+            body += ',';
+        body += JsonBytes::string(field) + ":[" + JsonBytes::string(message) + ']';
+    }
+    body += '}';
+    return HttpResponse::bytes(std::move(body), "application/json", 400);
+}
+
+HttpResponse notFoundPage()
+{
+    return HttpResponse::bytes("\n<!doctype html>\n<html lang=\"en\">\n<head>\n"
+                               "  <title>Not Found</title>\n</head>\n<body>\n"
+                               "  <h1>Not Found</h1><p>The requested resource was not found on "
+                               "this server.</p>\n</body>\n</html>\n",
+                               "text/html; charset=utf-8", 404);
+}
+
+HttpResponse appendSlash(const HttpRequest &request)
+{
+    // A relative Location, the query kept, as Django writes it.
+    QByteArray location = request.target;
+    const qsizetype queryAt = location.indexOf('?');
+    location.insert(queryAt < 0 ? location.size() : queryAt, '/');
+    HttpResponse response = HttpResponse::bytes({}, "text/html; charset=utf-8", 301);
+    response.setHeader("Location", location);
+    return response;
+}
+
+} // namespace isobar::UkhsaWire

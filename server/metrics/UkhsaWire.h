@@ -1,0 +1,45 @@
+#pragma once
+
+#include "http/HttpRequest.h"
+#include "http/HttpResponse.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <optional>
+#include <utility>
+
+namespace isobar::UkhsaWire {
+
+// How UKHSA's data-dashboard API (Django and Django REST framework) spells things on the wire,
+// for the routes that answer as it does: clients written for UKHSA can tell these bytes apart.
+
+// A query string as Django reads it: '&'-separated, '+' a space, blank values kept, every
+// repeated key in order.
+using QueryItems = QList<std::pair<QString, QString>>;
+QueryItems queryItems(const HttpRequest &request);
+// The last value sent for `key` (QueryDict.get), nullopt when absent.
+std::optional<QString> lastValue(const QueryItems &items, const QString &key);
+
+// A path segment as Django's reverse() writes it: RFC 3986 sub-delimiters, ':', '@' and '~'
+// literal, the rest percent-encoded (a '/' too, which UKHSA's names never hold).
+QByteArray pathSegment(const QString &value);
+
+// The request's own URL with `page` set, or removed for nullopt, as DRF's pagination links
+// are written: the path re-escaped as Django's get_full_path() does, the query keys sorted and
+// form-encoded.
+QString pageLink(const HttpRequest &request, const QueryItems &items, std::optional<int> page);
+
+// A float as Python's repr() writes it, which is how json.dumps writes it: 123.0, 0.1, 1e-05.
+void appendPythonFloat(QByteArray &out, double value);
+
+// {"detail": "..."}, DRF's body for a failed request.
+HttpResponse detail(int status, const QString &message);
+// {"field": ["message"], ...}: a DRF validation error, fields in the order given.
+HttpResponse fieldErrors(const QList<std::pair<QString, QString>> &errors);
+// Django's own 404 page (a path no URL pattern matches, such as a slash too many).
+HttpResponse notFoundPage();
+// Django's CommonMiddleware answer to a path that needs its trailing slash.
+HttpResponse appendSlash(const HttpRequest &request);
+
+} // namespace isobar::UkhsaWire
