@@ -5,6 +5,7 @@
 #include "SchemaMigrations.h"
 #include "StoreError.h"
 #include "WeatherLocationStore.h"
+#include "metrics/UkhsaWire.h"
 #include "monitoring/LogFormat.h"
 
 #include <QCoreApplication>
@@ -484,6 +485,25 @@ QFuture<HttpResponse> ApiServer::health()
 void ApiServer::registerSystemRoutes()
 {
     Router &router = m_http.router();
+    // UKHSA's probes answer with their status alone. "/health/" is UKHSA's, "/health" Isobar's.
+    auto emptyAnswer = [](int status) {
+        return UkhsaWire::viewAnswer(HttpResponse::bytes({}, "text/html; charset=utf-8", status));
+    };
+    router.add(
+        "GET", RequestPipeline::kUkhsaLivenessRoute, u"UKHSA's liveness probe: 200, no body"_s,
+        [emptyAnswer](const HttpRequest &, const RouteParams &) {
+            return readyResponse(emptyAnswer(200));
+        },
+        TrailingSlash::Required);
+    router.add("GET", RequestPipeline::kUkhsaReadinessRoute,
+               u"UKHSA's readiness probe: 200 while the store answers, else 503; no body"_s,
+               UkhsaWire::exactSlash(RequestPipeline::kUkhsaReadinessRoute,
+                                     [this, emptyAnswer](const HttpRequest &, const RouteParams &) {
+                                         return m_runner->storeProblem().then(
+                                             [emptyAnswer](const QString &problem) {
+                                                 return emptyAnswer(problem.isEmpty() ? 200 : 503);
+                                             });
+                                     }));
     router.add("GET", RequestPipeline::kHealthRoute, u"Liveness, version and store status"_s,
                [this](const HttpRequest &, const RouteParams &) { return health(); });
     router.add("GET", u"/openapi.json"_s, u"This API's OpenAPI 3 document"_s,

@@ -46,7 +46,8 @@ RequestPipeline::RequestPipeline(const Router &router, Authenticator *authentica
 
 bool RequestPipeline::isProbe(const QString &pattern)
 {
-    return pattern == kHealthRoute || pattern == ReplicaProbes::kStartupRoute
+    return pattern == kHealthRoute || pattern == kUkhsaLivenessRoute
+           || pattern == kUkhsaReadinessRoute || pattern == ReplicaProbes::kStartupRoute
            || pattern == ReplicaProbes::kLivenessRoute || pattern == ReplicaProbes::kReadinessRoute;
 }
 

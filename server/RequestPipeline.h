@@ -23,6 +23,10 @@ public:
     // limit, since an orchestrator that is told 429 restarts a healthy replica (its probes may
     // share an address with the traffic behind a load balancer).
     static inline const QString kHealthRoute = QString::fromUtf16(u"/health");
+    // The probes UKHSA's deployments ask: liveness, and readiness with the store.
+    static inline const QString kUkhsaLivenessRoute = QString::fromUtf16(u"/health/");
+    static inline const QString kUkhsaReadinessRoute =
+        QString::fromUtf16(u"/.well-known/health-check/");
     static bool isProbe(const QString &pattern);
 
 private:

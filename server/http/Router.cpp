@@ -48,9 +48,10 @@ QFuture<HttpResponse> readyResponse(HttpResponse response)
 }
 
 void Router::add(const QByteArray &method, const QString &pattern, const QString &summary,
-                 RouteHandler handler)
+                 RouteHandler handler, TrailingSlash trailingSlash)
 {
-    m_routes.append(Route{method, pattern, summary, std::move(handler), splitPath(pattern)});
+    m_routes.append(
+        Route{method, pattern, summary, std::move(handler), splitPath(pattern), trailingSlash});
 }
 
 Router::Match Router::match(const QByteArray &method, const QString &path) const
@@ -59,7 +60,8 @@ Router::Match Router::match(const QByteArray &method, const QString &path) const
     Match result;
     for (const Route &route : m_routes) {
         RouteParams params;
-        if (!matchSegments(route, segments, &params))
+        if ((route.trailingSlash == TrailingSlash::Required && !path.endsWith(u'/'))
+            || !matchSegments(route, segments, &params))
             continue;
         // HEAD is answered by the GET route, without the body.
         if (route.method == method || (method == "HEAD" && route.method == "GET")) {

@@ -16,12 +16,18 @@ using RouteParams = QHash<QString, QString>;
 // writes answers in request order whatever order they finish in.
 using RouteHandler = std::function<QFuture<HttpResponse>(const HttpRequest &, const RouteParams &)>;
 
+// Whether a path must end with '/' to reach a route. Paths are matched with or without one by
+// default; a route that shares its path with another route spelt without the slash (UKHSA's
+// "/health/" beside Isobar's "/health") requires it.
+enum class TrailingSlash { Optional, Required };
+
 struct Route {
     QByteArray method;
-    QString pattern; // "/api/public/timeseries/themes/<theme>"; a trailing slash is optional
+    QString pattern; // "/api/public/timeseries/themes/<theme>"
     QString summary; // one line for the OpenAPI document
     RouteHandler handler;
     QStringList segments;
+    TrailingSlash trailingSlash = TrailingSlash::Optional;
 };
 
 // The route table: every route is declared here once; 404 for unknown paths, 405 (with Allow)
@@ -30,7 +36,7 @@ class Router
 {
 public:
     void add(const QByteArray &method, const QString &pattern, const QString &summary,
-             RouteHandler handler);
+             RouteHandler handler, TrailingSlash trailingSlash = TrailingSlash::Optional);
 
     struct Match {
         const Route *route = nullptr;

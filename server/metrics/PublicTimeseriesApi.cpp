@@ -80,30 +80,9 @@ QStringList parentNames(Tree tree, int level, const RouteParams &params)
     return names;
 }
 
-// What DRF's views add to every answer, errors included.
-HttpResponse viewAnswer(HttpResponse response)
-{
-    response.setHeader("Allow", "GET, HEAD, OPTIONS");
-    response.setHeader("Vary", "Accept, origin, Cookie");
-    return response;
-}
-
 HttpResponse jsonAnswer(QByteArray body)
 {
-    return viewAnswer(HttpResponse::bytes(std::move(body), "application/json"));
-}
-
-// UKHSA's URL patterns end in a slash or do not, and Django answers the other spelling: a
-// redirect that adds a missing slash, its 404 page for one too many.
-RouteHandler exactSlash(const QString &pattern, RouteHandler handler)
-{
-    const bool slash = pattern.endsWith(u'/');
-    return [slash, handler = std::move(handler)](const HttpRequest &request,
-                                                 const RouteParams &params) {
-        if (request.path.endsWith(u'/') == slash)
-            return handler(request, params);
-        return readyResponse(slash ? UkhsaWire::appendSlash(request) : UkhsaWire::notFoundPage());
-    };
+    return UkhsaWire::viewAnswer(HttpResponse::bytes(std::move(body), "application/json"));
 }
 
 // ---- the time-series leaf ------------------------------------------------------------------
@@ -284,8 +263,8 @@ void PublicTimeseriesApi::registerRoutes(Router &router)
         const QString treePath = m_mount + (tree == Tree::V2 ? u"v2/"_s : QString());
         auto add = [&](const QString &pattern, const QString &summary, RouteHandler handler) {
             router.add("GET", treePath + pattern, summary,
-                       exactSlash(pattern.isEmpty() ? treePath : pattern,
-                                  cachedRoute(m_cache, std::move(handler))));
+                       UkhsaWire::exactSlash(pattern.isEmpty() ? treePath : pattern,
+                                             cachedRoute(m_cache, std::move(handler))));
         };
         const QString version = tree == Tree::V2 ? u"v2: "_s : QString();
 
@@ -362,7 +341,7 @@ QFuture<HttpResponse> PublicTimeseriesApi::timeseries(bool v2, const HttpRequest
     const UkhsaWire::QueryItems items = UkhsaWire::queryItems(request);
     LeafFilters filters = leafFilters(items);
     if (!filters.errors.isEmpty())
-        return readyResponse(viewAnswer(UkhsaWire::fieldErrors(filters.errors)));
+        return readyResponse(UkhsaWire::viewAnswer(UkhsaWire::fieldErrors(filters.errors)));
     // UKHSA's v2 leaf filters by the names with their '+' (and so finds nothing for a name with
     // a space); Isobar reads them back as its lists wrote them, so every link leads to data.
     const Tree tree = v2 ? Tree::V2 : Tree::V1;
@@ -388,13 +367,13 @@ QFuture<HttpResponse> PublicTimeseriesApi::timeseries(bool v2, const HttpRequest
             page = pageCount(total, size);
         }
         if (!page || *page < 1)
-            return viewAnswer(UkhsaWire::detail(404, u"Invalid page."_s));
+            return UkhsaWire::viewAnswer(UkhsaWire::detail(404, u"Invalid page."_s));
         QList<PublicPoint> points;
         if (!matchesNothing) // a page far beyond the data reads nothing, then is refused below
             points = store.points(selection, qMin(*page - 1, qint64(1) << 40) * size, size, &total);
         const qint64 lastPage = pageCount(total, size);
         if (*page > lastPage)
-            return viewAnswer(UkhsaWire::detail(404, u"Invalid page."_s));
+            return UkhsaWire::viewAnswer(UkhsaWire::detail(404, u"Invalid page."_s));
         const QString next =
             *page < lastPage ? UkhsaWire::pageLink(request, items, int(*page + 1)) : QString();
         const QString previous =

@@ -182,4 +182,22 @@ HttpResponse appendSlash(const HttpRequest &request)
     return response;
 }
 
+RouteHandler exactSlash(const QString &pattern, RouteHandler handler)
+{
+    const bool slash = pattern.endsWith(u'/');
+    return [slash, handler = std::move(handler)](const HttpRequest &request,
+                                                 const RouteParams &params) {
+        if (request.path.endsWith(u'/') == slash)
+            return handler(request, params);
+        return readyResponse(slash ? appendSlash(request) : notFoundPage());
+    };
+}
+
+HttpResponse viewAnswer(HttpResponse response)
+{
+    response.setHeader("Allow", "GET, HEAD, OPTIONS");
+    response.setHeader("Vary", "Accept, origin, Cookie");
+    return response;
+}
+
 } // namespace isobar::UkhsaWire

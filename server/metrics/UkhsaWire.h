@@ -2,6 +2,7 @@
 
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
+#include "http/Router.h"
 
 #include <QByteArray>
 #include <QList>
@@ -41,5 +42,11 @@ HttpResponse fieldErrors(const QList<std::pair<QString, QString>> &errors);
 HttpResponse notFoundPage();
 // Django's CommonMiddleware answer to a path that needs its trailing slash.
 HttpResponse appendSlash(const HttpRequest &request);
+// `handler` for the spelling of `pattern` (with or without its trailing slash); the other
+// spelling is answered as Django answers it: appendSlash(), or notFoundPage() for a slash too many.
+RouteHandler exactSlash(const QString &pattern, RouteHandler handler);
+
+// `response` with the headers DRF's views add to every answer, errors included.
+HttpResponse viewAnswer(HttpResponse response);
 
 } // namespace isobar::UkhsaWire

@@ -4,7 +4,7 @@
 // exact bytes of its answers (key order, float spelling, link spelling); trailing slashes as
 // Django answers them; the leaf's filters, pagination and errors; links behind a trusted
 // proxy; the flat catalogue; what is never served (non-public, embargoed, headline-only); and
-// the API mounted at the root, as UKHSA's public mode serves it.
+// the API mounted at the root, as UKHSA's public mode serves it; and UKHSA's health probes.
 
 #include "MetricsApiFixture.h"
 
@@ -63,6 +63,7 @@ private Q_SLOTS:
     void everySeriesReachableByLinks();
     void catalogueIsTheDrillDownFlattened();
     void mountedAtTheRoot();
+    void ukhsaHealthRoutes();
 
 private:
     MetricsApiServer m_api;
@@ -536,6 +537,25 @@ void TestPublicTimeseriesApi::mountedAtTheRoot()
     QCOMPARE(m_rootMounted.get(kThemes + '/').status, 404);
     QCOMPARE(m_rootMounted.get("/api/v1/catalogue").status, 200);
     QCOMPARE(m_rootMounted.get("/health").status, 200);
+}
+
+// The probes UKHSA's deployments ask, beside Isobar's own /health.
+void TestPublicTimeseriesApi::ukhsaHealthRoutes()
+{
+    for (const QByteArray path : {"/health/", "/.well-known/health-check/"}) {
+        const HttpReply reply = m_api.get(path);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.header("content-type"), QByteArray("text/html; charset=utf-8"));
+        QCOMPARE(reply.header("allow"), QByteArray("GET, HEAD, OPTIONS"));
+        QVERIFY(reply.body.isEmpty());
+    }
+    const HttpReply redirect = m_api.get("/.well-known/health-check");
+    QCOMPARE(redirect.status, 301);
+    QCOMPARE(redirect.header("location"), QByteArray("/.well-known/health-check/"));
+    // Without its slash, /health is Isobar's status document.
+    const HttpReply isobar = m_api.get("/health");
+    QCOMPARE(isobar.status, 200);
+    QCOMPARE(isobar.json().object().value(u"status").toString(), u"ok"_s);
 }
 
 QTEST_GUILESS_MAIN(TestPublicTimeseriesApi)

@@ -72,6 +72,20 @@ private Q_SLOTS:
             QCOMPARE(match.params.value("theme"), theme);
     }
 
+    // A route that requires its slash takes only that spelling; the other spelling goes on to
+    // the routes after it.
+    void aRouteRequiringItsSlash()
+    {
+        Router router;
+        router.add("GET", "/health/", "", named("ukhsa"), TrailingSlash::Required);
+        router.add("GET", "/health", "", named("isobar"));
+        QCOMPARE(router.match("GET", "/health/").route->pattern, u"/health/"_s);
+        QCOMPARE(router.match("GET", "/health").route->pattern, u"/health"_s);
+        Router alone;
+        alone.add("GET", "/health/", "", named("ukhsa"), TrailingSlash::Required);
+        QVERIFY(!alone.match("GET", "/health").route);
+    }
+
     void wrongMethodIs405WithAllow()
     {
         HttpRequest request;
