@@ -239,6 +239,23 @@ bool MetricsQuery::topicExists(const QString &topic)
     return found;
 }
 
+bool MetricsQuery::holds(Dimension dimension, const QString &name)
+{
+    static const QHash<Dimension, QString> statements = {
+        {Dimension::GeographyType, u"SELECT 1 FROM geography WHERE geography_type = ? LIMIT 1"_s},
+        {Dimension::Geography, u"SELECT 1 FROM geography WHERE name = ? LIMIT 1"_s},
+        {Dimension::Stratum, u"SELECT 1 FROM series WHERE stratum = ? LIMIT 1"_s},
+        {Dimension::Age, u"SELECT 1 FROM series WHERE age = ? LIMIT 1"_s},
+        {Dimension::Sex, u"SELECT 1 FROM series WHERE sex = ? LIMIT 1"_s},
+    };
+    QSqlQuery *query = preparedQuery(statements.value(dimension));
+    query->bindValue(0, name);
+    run(query);
+    const bool found = fetch(query);
+    query->finish();
+    return found;
+}
+
 std::optional<MetricInfo> MetricsQuery::metricInfo(const QString &topic, const QString &metric,
                                                    bool *inTopic)
 {

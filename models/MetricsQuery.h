@@ -103,6 +103,9 @@ public:
 
     // Whether a topic of that name exists (with or without public data).
     bool topicExists(const QString &topic);
+    // Whether any series is filed under this name of a dimension (with or without public data).
+    enum class Dimension { GeographyType, Geography, Stratum, Age, Sex };
+    bool holds(Dimension dimension, const QString &name);
     // nullopt: no such metric with public data. `inTopic` false: the metric exists but under
     // another topic.
     std::optional<MetricInfo> metricInfo(const QString &topic, const QString &metric,

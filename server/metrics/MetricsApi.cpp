@@ -2,16 +2,20 @@
 
 #include "PointDownloads.h"
 #include "TrendDirection.h"
+#include "UkhsaWire.h"
 #include "http/JsonBytes.h"
 
 #include <QDate>
+#include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
+#include <QTimeZone>
 #include <QUrl>
 #include <cmath>
 #include <map>
+#include <variant>
 
 using namespace Qt::StringLiterals;
 
@@ -153,35 +157,87 @@ QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)
 
 namespace {
 
-PointSelection selectionFrom(const QueryParameters &query, const QString &metricParameter)
-{
+// The parameters of UKHSA's headlines/v3 and trends/v3, in its serializer's order.
+const QStringList kHeadlineFields = {u"topic"_s,   u"metric"_s, u"geography"_s, u"geography_type"_s,
+                                     u"stratum"_s, u"age"_s,    u"sex"_s};
+const QString kPercentageField = u"percentage_metric"_s;
+
+// What a headline or trend request asks for, once UKHSA's checks have passed.
+struct HeadlineQuery {
     PointSelection selection;
-    selection.topic = query.requiredText(u"topic"_s);
-    selection.metric = query.requiredText(metricParameter);
-    selection.geography = query.text(u"geography"_s);
-    selection.geographyType = query.text(u"geography_type"_s);
-    selection.stratum = query.text(u"stratum"_s);
-    selection.age = query.text(u"age"_s);
-    selection.sex = query.text(u"sex"_s);
-    return selection;
+    QString percentageMetric; // trends only
+};
+
+// UKHSA's serializer, field by field: each missing field "required", each name the store does
+// not hold "not a valid choice" (metric: a headline metric; percentage_metric: a metric whose
+// name says percent), is_public a boolean. UKHSA answers a missing geography, geography_type,
+// stratum, age or sex with a 500; Isobar names it as it names a missing topic.
+std::variant<HeadlineQuery, QList<std::pair<QString, QString>>>
+checkHeadlineQuery(MetricsQuery &store, const UkhsaWire::QueryItems &items, bool trend)
+{
+    QList<std::pair<QString, QString>> errors;
+    QHash<QString, QString> values;
+    const QStringList fields = kHeadlineFields + QStringList{u"is_public"_s}
+                               + (trend ? QStringList{kPercentageField} : QStringList());
+    using Dimension = MetricsQuery::Dimension;
+    static const QHash<QString, Dimension> dimensions = {
+        {u"geography"_s, Dimension::Geography},
+        {u"geography_type"_s, Dimension::GeographyType},
+        {u"stratum"_s, Dimension::Stratum},
+        {u"age"_s, Dimension::Age},
+        {u"sex"_s, Dimension::Sex}};
+    for (const QString &field : fields) {
+        const auto value = UkhsaWire::lastValue(items, field);
+        if (field == u"is_public") { // optional, and Isobar serves public data only
+            if (value && !UkhsaWire::pythonBoolean(*value))
+                errors.append({field, u"Must be a valid boolean."_s});
+            continue;
+        }
+        if (!value) {
+            errors.append({field, u"This field is required."_s});
+            continue;
+        }
+        bool valid = false;
+        if (field == u"topic") {
+            valid = store.topicExists(*value);
+        } else if (field == u"metric" || field == kPercentageField) {
+            // Any topic's: UKHSA lists every such metric as a choice.
+            bool inTopic = false;
+            const auto info = store.metricInfo(values.value(u"topic"_s), *value, &inTopic);
+            valid = info
+                    && (field == u"metric" ? info->kind == SeriesKind::Headline
+                                           : value->contains(u"percent", Qt::CaseInsensitive));
+        } else {
+            valid = store.holds(dimensions.value(field), *value);
+        }
+        if (!valid)
+            errors.append({field, u"\"%1\" is not a valid choice."_s.arg(*value)});
+        values.insert(field, *value);
+    }
+    if (!errors.isEmpty())
+        return errors;
+    HeadlineQuery query;
+    PointSelection &s = query.selection;
+    s.topic = values.value(u"topic"_s);
+    s.metric = values.value(u"metric"_s);
+    s.geography = values.value(u"geography"_s);
+    s.geographyType = values.value(u"geography_type"_s);
+    s.stratum = values.value(u"stratum"_s);
+    s.age = values.value(u"age"_s);
+    s.sex = values.value(u"sex"_s);
+    query.percentageMetric = values.value(kPercentageField);
+    return query;
 }
 
-const QStringList kHeadlineParameters = {
-    u"topic"_s, u"metric"_s, u"geography"_s, u"geography_type"_s, u"stratum"_s, u"age"_s, u"sex"_s};
-
-// The latest public value of a metric, whichever kind it is: (value, period end).
-std::optional<std::pair<double, QDate>>
-latestValue(MetricsQuery &store, const PointSelection &selection, const QString &parameter)
+// The latest public value of a metric of the selection's topic, whichever kind it is:
+// (value, period end).
+std::optional<std::pair<double, QDate>> latestValue(MetricsQuery &store,
+                                                    const PointSelection &selection)
 {
     bool inTopic = false;
     const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
-    if (!info)
-        throw ApiError{400, u"unknown metric '%1'"_s.arg(selection.metric), parameter};
-    if (!inTopic)
-        throw ApiError{
-            400,
-            u"metric '%1' does not belong to topic '%2'"_s.arg(selection.metric, selection.topic),
-            u"topic"_s};
+    if (!info || !inTopic)
+        return std::nullopt;
     if (info->kind == SeriesKind::Headline) {
         if (const auto headline = store.latestHeadline(selection))
             return std::pair(headline->value, headline->periodEnd);
@@ -191,53 +247,101 @@ latestValue(MetricsQuery &store, const PointSelection &selection, const QString 
     return std::nullopt;
 }
 
+// UKHSA keeps a period's end as midnight in London, in UTC: a summer day ends at 23:00 the day
+// before.
+QDateTime periodEndUtc(QDate periodEnd)
+{
+    static const QTimeZone london("Europe/London");
+    return QDateTime(periodEnd, QTime(0, 0), london).toUTC();
+}
+
+HttpResponse errorMessage(const QString &message)
+{
+    return UkhsaWire::viewAnswer(HttpResponse::bytes(
+        "{\"error_message\":" + JsonBytes::string(message) + '}', "application/json", 400));
+}
+
+// UKHSA's colour of a trend, from its percentage change and the main metric's name: a fall is
+// good news for cases, deaths, admissions, occupancy and positivity, a rise for vaccination and
+// testing. UKHSA fails (500) on any other metric with a change; Isobar says why.
+std::optional<QString> ukhsaTrendColour(const QString &metric, double percentage)
+{
+    if (percentage == 0)
+        return u"neutral"_s;
+    const QString name = metric.toLower();
+    static const QStringList upIsBad = {u"cases"_s, u"deaths"_s, u"admission"_s, u"occupied"_s,
+                                        u"positivity"_s};
+    static const QStringList upIsGood = {u"vaccines"_s, u"vaccination"_s, u"vaccinated"_s,
+                                         u"tests"_s, u"pcr"_s};
+    auto named = [&name](const QStringList &words) {
+        return std::any_of(words.begin(), words.end(),
+                           [&name](const QString &word) { return name.contains(word); });
+    };
+    if (named(upIsBad))
+        return percentage < 0 ? u"green"_s : u"red"_s;
+    if (named(upIsGood))
+        return percentage > 0 ? u"green"_s : u"red"_s;
+    return std::nullopt;
+}
+
 } // namespace
 
 QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
 {
-    const QueryParameters query(request.query, kHeadlineParameters);
-    const PointSelection selection = selectionFrom(query, u"metric"_s);
-    return m_runner.run([selection](MetricsQuery &store) {
-        bool inTopic = false;
-        const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
-        if (info && inTopic && info->kind != SeriesKind::Headline)
-            throw ApiError{400,
-                           u"'%1' is a time-series metric; headlines serve "
-                           "headline metrics only"_s.arg(selection.metric),
-                           u"metric"_s};
-        const auto latest = latestValue(store, selection, u"metric"_s);
+    const UkhsaWire::QueryItems items = UkhsaWire::queryItems(request);
+    return m_runner.run([items](MetricsQuery &store) {
+        const auto checked = checkHeadlineQuery(store, items, false);
+        if (const auto *errors = std::get_if<1>(&checked))
+            return UkhsaWire::viewAnswer(UkhsaWire::fieldErrors(*errors));
+        const PointSelection &selection = std::get<0>(checked).selection;
+        const auto latest = latestValue(store, selection);
         if (!latest)
-            throw ApiError{404, u"no public headline data for this selection"_s, {}};
-        return HttpResponse::json(QJsonObject{
-            {u"value"_s, latest->first},
-            {u"period_end"_s, latest->second.toString(Qt::ISODate)},
-        });
+            return errorMessage(u"No data could be found for those parameters"_s);
+        QByteArray body = "{\"value\":";
+        UkhsaWire::appendPythonFloat(body, latest->first);
+        body += ",\"period_end\":\""
+                + periodEndUtc(latest->second).date().toString(Qt::ISODate).toLatin1()
+                + "T00:00:00\"}";
+        return UkhsaWire::viewAnswer(HttpResponse::bytes(std::move(body), "application/json"));
     });
 }
 
 QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
 {
-    const QueryParameters query(request.query,
-                                kHeadlineParameters + QStringList{u"percentage_metric"_s});
-    const PointSelection selection = selectionFrom(query, u"metric"_s);
-    PointSelection percentage = selection;
-    percentage.metric = query.requiredText(u"percentage_metric"_s);
-    return m_runner.run([selection, percentage](MetricsQuery &store) {
-        const auto change = latestValue(store, selection, u"metric"_s);
-        const auto percent = latestValue(store, percentage, u"percentage_metric"_s);
-        if (!change || !percent)
-            throw ApiError{404, u"no public trend data for this selection"_s, {}};
-        const TrendDirection direction = trendDirection(change->first);
-        return HttpResponse::json(QJsonObject{
-            {u"metric_name"_s, selection.metric},
-            {u"metric_value"_s, change->first},
-            {u"metric_period_end"_s, change->second.toString(Qt::ISODate)},
-            {u"percentage_metric_name"_s, percentage.metric},
-            {u"percentage_metric_value"_s, percent->first},
-            {u"percentage_metric_period_end"_s, percent->second.toString(Qt::ISODate)},
-            {u"direction"_s, directionName(direction)},
-            {u"colour"_s, trendColour(direction, trendPolarity(selection.metric))},
-        });
+    const UkhsaWire::QueryItems items = UkhsaWire::queryItems(request);
+    return m_runner.run([items](MetricsQuery &store) {
+        const auto checked = checkHeadlineQuery(store, items, true);
+        if (const auto *errors = std::get_if<1>(&checked))
+            return UkhsaWire::viewAnswer(UkhsaWire::fieldErrors(*errors));
+        const HeadlineQuery &query = std::get<0>(checked);
+        PointSelection percentage = query.selection;
+        percentage.metric = query.percentageMetric;
+        // UKHSA reads the percentage first, and says which metric had nothing.
+        const auto percent = latestValue(store, percentage);
+        const auto change = percent ? latestValue(store, query.selection) : std::nullopt;
+        if (!percent || !change)
+            return errorMessage(u"Data for `%1` and `%2` could not be found."_s.arg(
+                query.selection.topic, (percent ? query.selection : percentage).metric));
+        const auto colour = ukhsaTrendColour(query.selection.metric, percent->first);
+        if (!colour)
+            return errorMessage(
+                u"`%1` is not a metric whose trend has a colour: its name names "
+                "none of cases, deaths, admission, occupied, positivity, vaccines, "
+                "vaccination, vaccinated, tests, pcr"_s.arg(query.selection.metric));
+        auto periodEnd = [](QDate day) -> QByteArray {
+            return '"' + periodEndUtc(day).toString(u"yyyy-MM-ddTHH:mm:ss"_s).toLatin1() + "Z\"";
+        };
+        QByteArray body =
+            "{\"metric_name\":" + JsonBytes::string(query.selection.metric) + ",\"metric_value\":";
+        UkhsaWire::appendPythonFloat(body, change->first);
+        body += ",\"metric_period_end\":" + periodEnd(change->second)
+                + ",\"percentage_metric_name\":" + JsonBytes::string(percentage.metric)
+                + ",\"percentage_metric_value\":";
+        UkhsaWire::appendPythonFloat(body, percent->first);
+        body += ",\"percentage_metric_period_end\":" + periodEnd(percent->second)
+                + ",\"direction\":\"" + directionName(trendDirection(percent->first)).toLatin1()
+                + "\",\"colour\":\"" + colour->toLatin1() + "\"}";
+        return UkhsaWire::viewAnswer(HttpResponse::bytes(std::move(body), "application/json"));
     });
 }
 

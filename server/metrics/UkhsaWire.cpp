@@ -56,6 +56,13 @@ std::optional<QString> lastValue(const QueryItems &items, const QString &key)
     return std::nullopt;
 }
 
+bool pythonBoolean(const QString &text)
+{
+    static const QStringList words = {u"t"_s, u"y"_s, u"yes"_s, u"true"_s,  u"on"_s,  u"1"_s,
+                                      u"f"_s, u"n"_s, u"no"_s,  u"false"_s, u"off"_s, u"0"_s};
+    return words.contains(text.toLower());
+}
+
 QByteArray pathSegment(const QString &value)
 {
     return QUrl::toPercentEncoding(value, "!$&'()*+,;=:@");

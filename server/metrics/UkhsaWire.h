@@ -22,6 +22,9 @@ QueryItems queryItems(const HttpRequest &request);
 // The last value sent for `key` (QueryDict.get), nullopt when absent.
 std::optional<QString> lastValue(const QueryItems &items, const QString &key);
 
+// Whether DRF's BooleanField reads `text` as a boolean (true/false, yes/no, on/off, 1/0, t/f...).
+bool pythonBoolean(const QString &text);
+
 // A path segment as Django's reverse() writes it: RFC 3986 sub-delimiters, ':', '@' and '~'
 // literal, the rest percent-encoded (a '/' too, which UKHSA's names never hold).
 QByteArray pathSegment(const QString &value);

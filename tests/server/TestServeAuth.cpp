@@ -152,7 +152,7 @@ private Q_SLOTS:
         ServerProcess open;
         QVERIFY2(open.start(m_dir.filePath("open.db"), {"--no-auth"}), open.output().constData());
         QVERIFY2(open.output().contains("event=auth_disabled"), open.output().constData());
-        const HttpReply health = get(open.port(), "/health/", {});
+        const HttpReply health = get(open.port(), "/health", {});
         QCOMPARE(health.status, 200);
         const QJsonObject auth = health.json().object().value("auth").toObject();
         QCOMPARE(auth.value("mode").toString(), u"disabled"_s);
