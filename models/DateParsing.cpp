@@ -9,6 +9,14 @@ namespace isobar {
 
 namespace {
 
+// UKHSA's files and periods are in UK local time (UTC should the system lack time zones).
+const QTimeZone &london()
+{
+    static const QTimeZone zone("Europe/London");
+    static const QTimeZone used = zone.isValid() ? zone : QTimeZone::utc();
+    return used;
+}
+
 // Parses minDigits..maxDigits ASCII digits.
 std::optional<int> parseNumber(QStringView text, qsizetype minDigits, qsizetype maxDigits)
 {
@@ -58,9 +66,12 @@ std::optional<qint64> parseUkTimestamp(QStringView text)
         if (!time.isValid())
             return std::nullopt;
     }
-    static const QTimeZone london("Europe/London");
-    const QDateTime local(*date, time, london.isValid() ? london : QTimeZone::utc());
-    return local.toSecsSinceEpoch();
+    return QDateTime(*date, time, london()).toSecsSinceEpoch();
+}
+
+QDateTime londonMidnightUtc(QDate day)
+{
+    return QDateTime(day, QTime(0, 0), london()).toUTC();
 }
 
 } // namespace isobar

@@ -1,6 +1,9 @@
 #include "PointDownloads.h"
 
-#include <QJsonValue>
+#include "DateParsing.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -8,7 +11,7 @@ namespace isobar::PointDownloads {
 
 namespace {
 
-// Quoted when holding a separator, a quote or a line break.
+// Quoted when holding a separator, a quote or a line break, as csv.writer does.
 QByteArray csvField(const QString &text)
 {
     QByteArray bytes = text.toUtf8();
@@ -20,69 +23,111 @@ QByteArray csvField(const QString &text)
     return bytes;
 }
 
-} // namespace
-
-const QStringList &columns()
+QByteArray jsonString(const QString &text)
 {
-    static const QStringList names = {u"theme"_s,
-                                      u"sub_theme"_s,
-                                      u"topic"_s,
-                                      u"geography_type"_s,
-                                      u"geography"_s,
-                                      u"geography_code"_s,
-                                      u"metric"_s,
-                                      u"metric_group"_s,
-                                      u"stratum"_s,
-                                      u"sex"_s,
-                                      u"age"_s,
-                                      u"year"_s,
-                                      u"month"_s,
-                                      u"epiweek"_s,
-                                      u"date"_s,
-                                      u"metric_value"_s,
-                                      u"in_reporting_delay_period"_s};
-    return names;
+    const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
+    return array.sliced(1, array.size() - 2);
 }
 
-QJsonObject object(const PublicPoint &point)
+QByteArray optionalDecimals(const std::optional<double> &value, bool json)
 {
-    const SeriesDescription &s = *point.series;
-    return QJsonObject{
-        {u"theme"_s, s.theme},
-        {u"sub_theme"_s, s.subTheme},
-        {u"topic"_s, s.topic},
-        {u"geography_type"_s, s.geographyType},
-        {u"geography"_s, s.geography},
-        {u"geography_code"_s, s.geographyCode},
-        {u"metric"_s, s.metric},
-        {u"metric_group"_s, s.metricGroup},
-        {u"stratum"_s, s.stratum},
-        {u"sex"_s, s.sex},
-        {u"age"_s, s.age},
-        {u"year"_s, point.date.year()},
-        {u"month"_s, point.date.month()},
-        {u"epiweek"_s, point.epiweek},
-        {u"date"_s, point.date.toString(Qt::ISODate)},
-        {u"metric_value"_s, point.value},
-        {u"in_reporting_delay_period"_s, point.inReportingDelay},
-    };
+    if (!value)
+        return json ? "null" : "";
+    return json ? '"' + fourDecimals(*value) + '"' : fourDecimals(*value);
+}
+
+// A headline period's end or start as UKHSA writes it: London midnight in UTC, "%Y-%m-%d %H:%M:%S".
+QByteArray periodTime(QDate day)
+{
+    return londonMidnightUtc(day).toString(u"yyyy-MM-dd HH:mm:ss"_s).toLatin1();
+}
+
+// The names a series is filed under, in UKHSA's CSV order (sex before age)...
+QByteArray csvNames(const SeriesDescription &s)
+{
+    return csvField(s.theme) + ',' + csvField(s.subTheme) + ',' + csvField(s.topic) + ','
+           + csvField(s.geographyType) + ',' + csvField(s.geography) + ',' + csvField(s.metric)
+           + ',' + csvField(s.sex) + ',' + csvField(s.age) + ',' + csvField(s.stratum);
+}
+
+// ...and opening a JSON object in its JSON order (sex after stratum).
+QByteArray jsonNames(const SeriesDescription &s)
+{
+    return "{\"theme\":" + jsonString(s.theme) + ",\"sub_theme\":" + jsonString(s.subTheme)
+           + ",\"topic\":" + jsonString(s.topic) + ",\"geography_type\":"
+           + jsonString(s.geographyType) + ",\"geography\":" + jsonString(s.geography)
+           + ",\"metric\":" + jsonString(s.metric) + ",\"age\":" + jsonString(s.age)
+           + ",\"stratum\":" + jsonString(s.stratum) + ",\"sex\":" + jsonString(s.sex);
+}
+
+} // namespace
+
+QByteArray fourDecimals(double value)
+{
+    return QByteArray::number(value, 'f', 4);
 }
 
 QByteArray csv(const QList<PublicPoint> &points)
 {
-    QByteArray out = columns().join(u',').toUtf8() + "\r\n";
+    QByteArray out = "theme,sub_theme,topic,geography_type,geography,metric,sex,age,stratum,year,"
+                     "date,metric_value,in_reporting_delay_period\r\n";
     for (const PublicPoint &point : points) {
-        const QJsonObject row = object(point);
-        QByteArrayList cells;
-        for (const QString &column : columns()) {
-            const QJsonValue value = row.value(column);
-            cells << (value.isBool()     ? QByteArray(value.toBool() ? "true" : "false")
-                      : value.isDouble() ? QByteArray::number(value.toDouble(), 'g', 15)
-                                         : csvField(value.toString()));
-        }
-        out += cells.join(',') + "\r\n";
+        const SeriesDescription &s = *point.series;
+        out += csvNames(s) + ',' + QByteArray::number(point.date.year()) + ','
+               + point.date.toString(Qt::ISODate).toLatin1() + ',' + fourDecimals(point.value) + ','
+               + (point.inReportingDelay ? "True" : "False") + "\r\n";
     }
     return out;
+}
+
+QByteArray json(const QList<PublicPoint> &points)
+{
+    QByteArray out = "[";
+    for (const PublicPoint &point : points) {
+        const SeriesDescription &s = *point.series;
+        if (out.size() > 1)
+            out += ',';
+        out += jsonNames(s) + ",\"year\":" + QByteArray::number(point.date.year()) + ",\"date\":\""
+               + point.date.toString(Qt::ISODate).toLatin1() + "\",\"metric_value\":\""
+               + fourDecimals(point.value) + "\",\"in_reporting_delay_period\":"
+               + (point.inReportingDelay ? "true" : "false") + '}';
+    }
+    return out + ']';
+}
+
+QByteArray headlineCsv(const QList<PublicHeadline> &headlines, bool confidence)
+{
+    QByteArray out = "theme,sub_theme,topic,geography_type,geography,metric,sex,age,stratum,"
+                     "period_start,period_end,metric_value";
+    out += confidence ? ",lower_confidence,upper_confidence\r\n" : "\r\n";
+    for (const PublicHeadline &headline : headlines) {
+        const SeriesDescription &s = *headline.series;
+        out += csvNames(s) + ',' + periodTime(headline.periodStart) + ','
+               + periodTime(headline.periodEnd) + ',' + fourDecimals(headline.value);
+        if (confidence)
+            out += ',' + optionalDecimals(headline.lowerConfidence, false) + ','
+                   + optionalDecimals(headline.upperConfidence, false);
+        out += "\r\n";
+    }
+    return out;
+}
+
+QByteArray headlineJson(const QList<PublicHeadline> &headlines, bool confidence)
+{
+    QByteArray out = "[";
+    for (const PublicHeadline &headline : headlines) {
+        const SeriesDescription &s = *headline.series;
+        if (out.size() > 1)
+            out += ',';
+        out += jsonNames(s) + ",\"period_start\":\"" + periodTime(headline.periodStart)
+               + "\",\"period_end\":\"" + periodTime(headline.periodEnd) + "\",\"metric_value\":\""
+               + fourDecimals(headline.value) + '"';
+        if (confidence)
+            out += ",\"upper_confidence\":" + optionalDecimals(headline.upperConfidence, true)
+                   + ",\"lower_confidence\":" + optionalDecimals(headline.lowerConfidence, true);
+        out += '}';
+    }
+    return out + ']';
 }
 
 } // namespace isobar::PointDownloads

@@ -53,12 +53,18 @@ SeriesResult parseDownload(const QByteArray &body)
             result.points.clear();
             return result;
         }
+        // UKHSA writes values as 4-decimal strings; downloads carry no epiweek.
+        const QJsonValue metricValue = row.value(u"metric_value");
         result.points.append(PublicPoint{shared, *date, row.value(u"epiweek").toInt(),
-                                         row.value(u"metric_value").toDouble(),
+                                         metricValue.isString() ? metricValue.toString().toDouble()
+                                                                : metricValue.toDouble(),
                                          row.value(u"in_reporting_delay_period").toBool(),
                                          // downloads/v2 carries no confidence bounds
                                          std::nullopt, std::nullopt});
     }
+    // Newest first from the server; oldest first, as the local store reads them.
+    std::stable_sort(result.points.begin(), result.points.end(),
+                     [](const PublicPoint &a, const PublicPoint &b) { return a.date < b.date; });
     return result;
 }
 

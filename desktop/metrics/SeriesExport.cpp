@@ -2,10 +2,6 @@
 
 #include "PointDownloads.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-
 namespace isobar::SeriesExport {
 
 QByteArray csv(const QList<PublicPoint> &points)
@@ -15,10 +11,7 @@ QByteArray csv(const QList<PublicPoint> &points)
 
 QByteArray json(const QList<PublicPoint> &points)
 {
-    QJsonArray rows;
-    for (const PublicPoint &point : points)
-        rows.append(PointDownloads::object(point));
-    return QJsonDocument(rows).toJson(QJsonDocument::Indented);
+    return PointDownloads::json(points);
 }
 
 QByteArray encode(const QList<PublicPoint> &points, Format format)

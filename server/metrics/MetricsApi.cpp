@@ -1,5 +1,6 @@
 #include "MetricsApi.h"
 
+#include "DateParsing.h"
 #include "PointDownloads.h"
 #include "TrendDirection.h"
 #include "UkhsaWire.h"
@@ -20,94 +21,6 @@
 using namespace Qt::StringLiterals;
 
 namespace isobar {
-
-namespace {
-
-// An ISO date as QJsonDocument writes the string, without going through QString.
-void appendJsonDate(QByteArray &out, QDate date)
-{
-    if (date.year() < 1000 || date.year() > 9999) {
-        out += date.toString(Qt::ISODate).toLatin1();
-        return;
-    }
-    const int y = date.year(), m = date.month(), d = date.day();
-    const char text[10] = {char('0' + y / 1000),
-                           char('0' + y / 100 % 10),
-                           char('0' + y / 10 % 10),
-                           char('0' + y % 10),
-                           '-',
-                           char('0' + m / 10),
-                           char('0' + m % 10),
-                           '-',
-                           char('0' + d / 10),
-                           char('0' + d % 10)};
-    out.append(text, sizeof text);
-}
-
-// Writes PointDownloads::object() objects straight into bytes, identical to QJsonDocument's compact
-// output (keys sorted), because building a QJsonObject per point and serialising it took ~80% of a
-// 365-point answer. The names a series shares are escaped once per series.
-class PointJsonWriter
-{
-public:
-    void append(QByteArray &out, const PublicPoint &point)
-    {
-        const QByteArrayList &f = fragments(point.series.get());
-        out += f[0];
-        appendJsonDate(out, point.date);
-        out += "\",\"epiweek\":";
-        out += QByteArray::number(point.epiweek);
-        out += f[1];
-        out += point.inReportingDelay ? "true" : "false";
-        out += f[2];
-        JsonBytes::appendNumber(out, point.value);
-        out += ",\"month\":";
-        out += QByteArray::number(point.date.month());
-        out += f[3];
-        out += QByteArray::number(point.date.year());
-        out += '}';
-    }
-
-private:
-    const QByteArrayList &fragments(const SeriesDescription *s)
-    {
-        auto known = m_fragments.constFind(s);
-        if (known != m_fragments.constEnd())
-            return *known;
-        return *m_fragments.insert(
-            s, {"{\"age\":" + JsonBytes::string(s->age) + ",\"date\":\"",
-                ",\"geography\":" + JsonBytes::string(s->geography) + ",\"geography_code\":"
-                    + JsonBytes::string(s->geographyCode) + ",\"geography_type\":"
-                    + JsonBytes::string(s->geographyType) + ",\"in_reporting_delay_period\":",
-                ",\"metric\":" + JsonBytes::string(s->metric) + ",\"metric_group\":"
-                    + JsonBytes::string(s->metricGroup) + ",\"metric_value\":",
-                ",\"sex\":" + JsonBytes::string(s->sex)
-                    + ",\"stratum\":" + JsonBytes::string(s->stratum) + ",\"sub_theme\":"
-                    + JsonBytes::string(s->subTheme) + ",\"theme\":" + JsonBytes::string(s->theme)
-                    + ",\"topic\":" + JsonBytes::string(s->topic) + ",\"year\":"});
-    }
-
-    QHash<const SeriesDescription *, QByteArrayList> m_fragments;
-};
-
-// The points as a JSON array, as QJsonDocument would write a QJsonArray of
-// PointDownloads::object().
-QByteArray pointsJson(const QList<PublicPoint> &points)
-{
-    PointJsonWriter writer;
-    QByteArray out;
-    out.reserve(points.size() * 400 + 2);
-    out += '[';
-    for (qsizetype i = 0; i < points.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        writer.append(out, points[i]);
-    }
-    out += ']';
-    return out;
-}
-
-} // namespace
 
 MetricsApi::MetricsApi(QueryRunner &runner, Options options, ResponseCache *cache)
     : m_runner(runner)
@@ -247,20 +160,6 @@ std::optional<std::pair<double, QDate>> latestValue(MetricsQuery &store,
     return std::nullopt;
 }
 
-// UKHSA keeps a period's end as midnight in London, in UTC: a summer day ends at 23:00 the day
-// before.
-QDateTime periodEndUtc(QDate periodEnd)
-{
-    static const QTimeZone london("Europe/London");
-    return QDateTime(periodEnd, QTime(0, 0), london).toUTC();
-}
-
-HttpResponse errorMessage(const QString &message)
-{
-    return UkhsaWire::viewAnswer(HttpResponse::bytes(
-        "{\"error_message\":" + JsonBytes::string(message) + '}', "application/json", 400));
-}
-
 // UKHSA's colour of a trend, from its percentage change and the main metric's name: a fall is
 // good news for cases, deaths, admissions, occupancy and positivity, a rise for vaccination and
 // testing. UKHSA fails (500) on any other metric with a change; Isobar says why.
@@ -296,11 +195,11 @@ QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
         const PointSelection &selection = std::get<0>(checked).selection;
         const auto latest = latestValue(store, selection);
         if (!latest)
-            return errorMessage(u"No data could be found for those parameters"_s);
+            return UkhsaWire::errorMessage(u"No data could be found for those parameters"_s);
         QByteArray body = "{\"value\":";
         UkhsaWire::appendPythonFloat(body, latest->first);
         body += ",\"period_end\":\""
-                + periodEndUtc(latest->second).date().toString(Qt::ISODate).toLatin1()
+                + londonMidnightUtc(latest->second).date().toString(Qt::ISODate).toLatin1()
                 + "T00:00:00\"}";
         return UkhsaWire::viewAnswer(HttpResponse::bytes(std::move(body), "application/json"));
     });
@@ -320,16 +219,17 @@ QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
         const auto percent = latestValue(store, percentage);
         const auto change = percent ? latestValue(store, query.selection) : std::nullopt;
         if (!percent || !change)
-            return errorMessage(u"Data for `%1` and `%2` could not be found."_s.arg(
+            return UkhsaWire::errorMessage(u"Data for `%1` and `%2` could not be found."_s.arg(
                 query.selection.topic, (percent ? query.selection : percentage).metric));
         const auto colour = ukhsaTrendColour(query.selection.metric, percent->first);
         if (!colour)
-            return errorMessage(
+            return UkhsaWire::errorMessage(
                 u"`%1` is not a metric whose trend has a colour: its name names "
                 "none of cases, deaths, admission, occupied, positivity, vaccines, "
                 "vaccination, vaccinated, tests, pcr"_s.arg(query.selection.metric));
         auto periodEnd = [](QDate day) -> QByteArray {
-            return '"' + periodEndUtc(day).toString(u"yyyy-MM-ddTHH:mm:ss"_s).toLatin1() + "Z\"";
+            return '"' + londonMidnightUtc(day).toString(u"yyyy-MM-ddTHH:mm:ss"_s).toLatin1()
+                   + "Z\"";
         };
         QByteArray body =
             "{\"metric_name\":" + JsonBytes::string(query.selection.metric) + ",\"metric_value\":";
@@ -345,99 +245,265 @@ QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
     });
 }
 
-QList<PublicPoint> MetricsApi::plotPoints(MetricsQuery &query, const PlotRequest &plot,
-                                          int index) const
+namespace {
+
+// A row's reference on UKHSA's x axis: the date, or a name (an age band's "-" spaced out, as
+// UKHSA shows it), or for "metric" the value itself.
+QByteArray axisKey(const QString &axis, const SeriesDescription &series, QDate date, double value)
 {
-    checkPlotMetric(query, plot, index, SeriesKind::TimeSeries);
+    if (axis == u"date")
+        return date.toString(Qt::ISODate).toLatin1();
+    if (axis == u"age")
+        return QString(series.age).replace(u"-"_s, u" - "_s).toUtf8();
+    if (axis == u"stratum")
+        return series.stratum.toUtf8();
+    if (axis == u"sex")
+        return series.sex.toUtf8();
+    if (axis == u"geography")
+        return series.geography.toUtf8();
+    return PointDownloads::fourDecimals(value);
+}
+
+// Rows in the order UKHSA lists them: newest date first on the date axis, else first seen.
+template <typename Row> class TableRows
+{
+public:
+    explicit TableRows(bool newestFirst)
+        : m_newestFirst(newestFirst)
+    {}
+    Row &operator[](const QByteArray &key)
+    {
+        if (!m_rows.contains(key))
+            m_order.append(key);
+        return m_rows[key];
+    }
+    QByteArrayList keys() const
+    {
+        QByteArrayList keys = m_order;
+        if (m_newestFirst)
+            std::sort(keys.begin(), keys.end(), std::greater<>());
+        return keys;
+    }
+    const Row &at(const QByteArray &key) const { return *m_rows.constFind(key); }
+    bool isEmpty() const { return m_order.isEmpty(); }
+
+private:
+    bool m_newestFirst;
+    QByteArrayList m_order;
+    QHash<QByteArray, Row> m_rows;
+};
+
+HttpResponse postAnswer(QByteArray body, const QByteArray &contentType = "application/json")
+{
+    return UkhsaWire::viewAnswer(HttpResponse::bytes(std::move(body), contentType),
+                                 "POST, OPTIONS");
+}
+
+// UKHSA numbers the plots without a label among those that returned data: Plot1, Plot2...
+QString plotLabel(const UkhsaPlots::Plot &plot, int withData)
+{
+    return plot.label.isEmpty() ? u"Plot%1"_s.arg(withData) : plot.label;
+}
+
+// A headline plot's latest record: UKHSA's dates apply to time series only.
+std::optional<PublicHeadline> latestHeadlineOf(MetricsQuery &store, PointSelection selection)
+{
+    selection.from.reset();
+    selection.to.reset();
+    return store.latestHeadline(selection);
+}
+
+} // namespace
+
+std::variant<QList<PublicPoint>, HttpResponse>
+MetricsApi::plotPoints(MetricsQuery &query, const PointSelection &selection, int index) const
+{
     qint64 total = 0;
-    QList<PublicPoint> points =
-        query.points(plot.selection, 0, m_options.maxRowsPerRequest + 1, &total);
+    QList<PublicPoint> points = query.points(selection, 0, m_options.maxRowsPerRequest + 1, &total);
     if (total > m_options.maxRowsPerRequest)
-        throw ApiError{400,
-                       u"plot %1 selects %2 points, more than the limit of %3; "
-                       "narrow the dates or filters"_s.arg(index)
-                           .arg(total)
-                           .arg(m_options.maxRowsPerRequest),
-                       u"plots[%1]"_s.arg(index)};
+        return UkhsaWire::errorMessage(u"plot %1 selects %2 points, more than the limit of %3; "
+                                       "narrow the dates or filters"_s.arg(index)
+                                           .arg(total)
+                                           .arg(m_options.maxRowsPerRequest),
+                                       "POST, OPTIONS");
     return points;
+}
+
+QFuture<HttpResponse> MetricsApi::withPlots(const HttpRequest &request, UkhsaPlots::Route route,
+                                            PlotsAnswer answer)
+{
+    HttpResponse refused;
+    const auto body = UkhsaPlots::parseBody(request.body, &refused);
+    if (!body)
+        return readyResponse(std::move(refused));
+    return m_runner.run([this, body = *body, route,
+                         answer = std::move(answer)](MetricsQuery &store) -> HttpResponse {
+        const auto checked =
+            UkhsaPlots::check(store, body, route, QDate::currentDate(), m_options.plots.maxPlots);
+        if (const auto *refusal = std::get_if<HttpResponse>(&checked))
+            return *refusal;
+        return answer(store, std::get<UkhsaPlots::Request>(checked));
+    });
 }
 
 QFuture<HttpResponse> MetricsApi::table(const HttpRequest &request)
 {
-    const QJsonObject body = parseJsonBody(request.body);
-    const QString xAxis = body.value(u"x_axis").toString(u"date"_s);
-    if (xAxis != u"date")
-        throw ApiError{400, u"x_axis '%1' is not supported by tables; use 'date'"_s.arg(xAxis),
-                       u"x_axis"_s};
-    const QList<PlotRequest> plots = parsePlots(body, QDate::currentDate(), m_options.plots);
-    return m_runner.run([this, plots](MetricsQuery &store) {
-        // date -> one value slot per plot, so every row lists every plot in request order.
-        std::map<QDate, QList<std::optional<PublicPoint>>, std::greater<>> rows;
-        for (int i = 0; i < plots.size(); ++i) {
-            for (const PublicPoint &point : plotPoints(store, plots[i], i)) {
-                auto &slots = rows[point.date];
-                if (slots.isEmpty())
-                    slots.resize(plots.size());
-                if (!slots[i])
-                    slots[i] = point;
-            }
+    return withPlots(request, UkhsaPlots::Route::Tables,
+                     [this](MetricsQuery &store, const UkhsaPlots::Request &plots) {
+                         return plots.headline ? headlineTable(store, plots)
+                                               : timeseriesTable(store, plots);
+                     });
+}
+
+HttpResponse MetricsApi::timeseriesTable(MetricsQuery &store,
+                                         const UkhsaPlots::Request &request) const
+{
+    struct Row {
+        QList<std::optional<double>> values; // one per plot with data, in plot order
+        bool inReportingDelay = false;       // the last plot's flag: UKHSA keeps one per row
+    };
+    TableRows<Row> rows(request.xAxis == u"date");
+    QStringList labels;
+    for (int i = 0; i < request.plots.size(); ++i) {
+        auto read = plotPoints(store, request.plots[i].selection, i);
+        if (auto *refused = std::get_if<HttpResponse>(&read))
+            return *refused;
+        QList<PublicPoint> &points = std::get<0>(read);
+        if (points.isEmpty())
+            continue;
+        labels << plotLabel(request.plots[i], int(labels.size()) + 1);
+        // UKHSA's query orders by the x axis' field; on a name, several dates share a row and
+        // the last one read wins.
+        QList<std::pair<QByteArray, const PublicPoint *>> keyed;
+        for (const PublicPoint &point : std::as_const(points))
+            keyed.append({axisKey(request.xAxis, *point.series, point.date, point.value), &point});
+        if (request.xAxis != u"date")
+            std::stable_sort(keyed.begin(), keyed.end(),
+                             [](const auto &a, const auto &b) { return a.first < b.first; });
+        for (const auto &[key, point] : keyed) {
+            Row &row = rows[key];
+            row.values.resize(labels.size());
+            row.values[labels.size() - 1] = point->value;
+            row.inReportingDelay = point->inReportingDelay;
         }
-        // Written straight to bytes, as the points are (PointJsonWriter), keys in sorted order:
-        // [{"reference", "values": [{"in_reporting_delay_period", "label", "value"}]}].
-        QByteArrayList labels;
-        for (const PlotRequest &plot : plots)
-            labels << ",\"label\":" + JsonBytes::string(plot.label) + ",\"value\":";
-        QByteArray out;
-        out.reserve(qsizetype(rows.size()) * (40 + plots.size() * 80) + 2);
-        out += '[';
-        for (const auto &[date, slots] : rows) {
-            if (out.size() > 1)
+    }
+    if (rows.isEmpty())
+        return UkhsaPlots::noData();
+    QByteArrayList labelJson;
+    for (const QString &label : std::as_const(labels))
+        labelJson << "{\"label\":" + JsonBytes::string(label) + ",\"value\":";
+    QByteArray out = "[";
+    for (const QByteArray &key : rows.keys()) {
+        const Row &row = rows.at(key);
+        if (out.size() > 1)
+            out += ',';
+        out += "{\"reference\":" + JsonBytes::string(QString::fromUtf8(key)) + ",\"values\":[";
+        for (qsizetype i = 0; i < labels.size(); ++i) {
+            if (i > 0)
                 out += ',';
-            out += "{\"reference\":\"";
-            appendJsonDate(out, date);
-            out += "\",\"values\":[";
-            for (int i = 0; i < plots.size(); ++i) {
-                if (i > 0)
-                    out += ',';
-                out += "{\"in_reporting_delay_period\":";
-                out += slots[i] && slots[i]->inReportingDelay ? "true" : "false";
-                out += labels[i];
-                if (slots[i])
-                    JsonBytes::appendNumber(out, slots[i]->value);
-                else
-                    out += "null";
-                out += '}';
-            }
-            out += "]}";
+            out += labelJson[i];
+            const auto value = i < row.values.size() ? row.values[i] : std::nullopt;
+            out += value ? '"' + PointDownloads::fourDecimals(*value) + '"' : QByteArray("null");
+            out += row.inReportingDelay ? ",\"in_reporting_delay_period\":true}"
+                                        : ",\"in_reporting_delay_period\":false}";
         }
-        out += ']';
-        return HttpResponse::bytes(std::move(out), "application/json");
-    });
+        out += "]}";
+    }
+    return postAnswer(out + ']');
+}
+
+HttpResponse MetricsApi::headlineTable(MetricsQuery &store, const UkhsaPlots::Request &request)
+{
+    // UKHSA asks its headline records for a date they do not have (a 500); Isobar says so.
+    if (request.xAxis == u"date")
+        return UkhsaWire::errorMessage(u"Headline tables need an x_axis other than date: one of "
+                                       "stratum, age, metric, geography, sex."_s,
+                                       "POST, OPTIONS");
+    struct Row {
+        QByteArray reference;
+        QByteArrayList amounts;
+    };
+    TableRows<Row> rows(false);
+    int withData = 0;
+    for (const UkhsaPlots::Plot &plot : request.plots) {
+        const auto headline = latestHeadlineOf(store, plot.selection);
+        if (!headline)
+            continue;
+        const QString label = plotLabel(plot, ++withData);
+        const QByteArray key = axisKey(request.xAxis, *headline->series, {}, headline->value);
+        Row &row = rows[key];
+        if (row.reference.isEmpty()) // the first plot's label names the row, unless a default one
+            row.reference = label.contains(u"Plot") ? key : label.toUtf8();
+        QByteArray amount = "{\"label\":\"Amount\",\"value\":\""
+                            + PointDownloads::fourDecimals(headline->value)
+                            + "\",\"in_reporting_delay_period\":false";
+        if (headline->upperConfidence)
+            amount += ",\"upper_confidence\":\""
+                      + PointDownloads::fourDecimals(*headline->upperConfidence) + '"';
+        if (headline->lowerConfidence)
+            amount += ",\"lower_confidence\":\""
+                      + PointDownloads::fourDecimals(*headline->lowerConfidence) + '"';
+        row.amounts << amount + '}';
+    }
+    if (rows.isEmpty())
+        return UkhsaPlots::noData();
+    QByteArray out = "[";
+    for (const QByteArray &key : rows.keys()) {
+        const Row &row = rows.at(key);
+        if (out.size() > 1)
+            out += ',';
+        out += "{\"reference\":" + JsonBytes::string(QString::fromUtf8(row.reference))
+               + ",\"values\":[" + row.amounts.join(',') + "]}";
+    }
+    return postAnswer(out + ']');
 }
 
 QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
 {
-    const QJsonObject body = parseJsonBody(request.body);
-    const QString format = body.value(u"file_format").toString(u"json"_s);
-    if (format != u"json" && format != u"csv")
-        throw ApiError{400, u"file_format must be 'json' or 'csv', got '%1'"_s.arg(format),
-                       u"file_format"_s};
-    const QList<PlotRequest> plots = parsePlots(body, QDate::currentDate(), m_options.plots);
-    return m_runner.run([this, plots, format](MetricsQuery &store) {
-        QList<PublicPoint> all;
-        for (int i = 0; i < plots.size(); ++i)
-            all += plotPoints(store, plots[i], i);
-        if (format == u"json") {
-            HttpResponse response = HttpResponse::bytes(pointsJson(all), "application/json");
+    return withPlots(
+        request, UkhsaPlots::Route::Downloads,
+        [this](MetricsQuery &store, const UkhsaPlots::Request &request) -> HttpResponse {
+            const bool csv = request.fileFormat == u"csv";
+            QByteArray bytes;
+            if (request.headline) {
+                QList<PublicHeadline> headlines;
+                for (const UkhsaPlots::Plot &plot : request.plots) {
+                    if (auto headline = latestHeadlineOf(store, plot.selection))
+                        headlines.append(std::move(*headline));
+                }
+                if (headlines.isEmpty())
+                    return UkhsaPlots::noData();
+                bytes = csv ? PointDownloads::headlineCsv(headlines, request.confidence)
+                            : PointDownloads::headlineJson(headlines, request.confidence);
+            } else {
+                // Every plot's points once each, newest date first.
+                QList<PublicPoint> all;
+                QSet<std::pair<const SeriesDescription *, qint64>> seen;
+                for (int i = 0; i < request.plots.size(); ++i) {
+                    auto read = plotPoints(store, request.plots[i].selection, i);
+                    if (auto *refusedRead = std::get_if<HttpResponse>(&read))
+                        return *refusedRead;
+                    for (PublicPoint &point : std::get<0>(read)) {
+                        if (!seen.contains({point.series.get(), point.date.toJulianDay()})) {
+                            seen.insert({point.series.get(), point.date.toJulianDay()});
+                            all.append(std::move(point));
+                        }
+                    }
+                }
+                if (all.isEmpty())
+                    return UkhsaPlots::noData();
+                std::stable_sort(
+                    all.begin(), all.end(),
+                    [](const PublicPoint &a, const PublicPoint &b) { return a.date > b.date; });
+                bytes = csv ? PointDownloads::csv(all) : PointDownloads::json(all);
+            }
+            HttpResponse response =
+                postAnswer(std::move(bytes), csv ? "text/csv" : "application/json");
             response.setHeader("Content-Disposition",
-                               "attachment; filename=\"isobar-download.json\"");
+                               csv ? "attachment; filename=\"chart_download.csv\""
+                                   : "attachment; filename=chart_download.json");
             return response;
-        }
-        const QByteArray csv = PointDownloads::csv(all);
-        HttpResponse response = HttpResponse::bytes(csv, "text/csv; charset=utf-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"isobar-download.csv\"");
-        return response;
-    });
+        });
 }
 
 } // namespace isobar

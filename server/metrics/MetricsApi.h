@@ -1,5 +1,6 @@
 #pragma once
 
+#include "UkhsaPlots.h"
 #include "api/QueryRunner.h"
 #include "api/RequestParsing.h"
 #include "api/ResponseCache.h"
@@ -30,9 +31,18 @@ private:
     QFuture<HttpResponse> table(const HttpRequest &request);
     QFuture<HttpResponse> download(const HttpRequest &request);
 
+    // Checks a tables or downloads body as UKHSA does, then answers it on the query pool.
+    using PlotsAnswer = std::function<HttpResponse(MetricsQuery &, const UkhsaPlots::Request &)>;
+    QFuture<HttpResponse> withPlots(const HttpRequest &request, UkhsaPlots::Route route,
+                                    PlotsAnswer answer);
+    HttpResponse timeseriesTable(MetricsQuery &store, const UkhsaPlots::Request &request) const;
+    static HttpResponse headlineTable(MetricsQuery &store, const UkhsaPlots::Request &request);
+
     // Serves repeated requests from the cache; everything else goes to `handler`.
     RouteHandler cached(RouteHandler handler);
-    QList<PublicPoint> plotPoints(MetricsQuery &query, const PlotRequest &plot, int index) const;
+    // A plot's points, or UKHSA's kind of answer when there are more than the row limit.
+    std::variant<QList<PublicPoint>, HttpResponse>
+    plotPoints(MetricsQuery &query, const PointSelection &selection, int index) const;
 
     QueryRunner &m_runner;
     Options m_options;

@@ -157,6 +157,13 @@ HttpResponse detail(int status, const QString &message)
                                "application/json", status);
 }
 
+HttpResponse errorMessage(const QString &message, const QByteArray &allow)
+{
+    return viewAnswer(HttpResponse::bytes("{\"error_message\":" + JsonBytes::string(message) + '}',
+                                          "application/json", 400),
+                      allow);
+}
+
 HttpResponse fieldErrors(const QList<std::pair<QString, QString>> &errors)
 {
     QByteArray body = "{";
@@ -200,9 +207,9 @@ RouteHandler exactSlash(const QString &pattern, RouteHandler handler)
     };
 }
 
-HttpResponse viewAnswer(HttpResponse response)
+HttpResponse viewAnswer(HttpResponse response, const QByteArray &allow)
 {
-    response.setHeader("Allow", "GET, HEAD, OPTIONS");
+    response.setHeader("Allow", allow);
     response.setHeader("Vary", "Accept, origin, Cookie");
     return response;
 }

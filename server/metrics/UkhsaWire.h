@@ -39,6 +39,8 @@ void appendPythonFloat(QByteArray &out, double value);
 
 // {"detail": "..."}, DRF's body for a failed request.
 HttpResponse detail(int status, const QString &message);
+// {"error_message": "..."}: 400, UKHSA's answer to a request it read but cannot serve.
+HttpResponse errorMessage(const QString &message, const QByteArray &allow = "GET, HEAD, OPTIONS");
 // {"field": ["message"], ...}: a DRF validation error, fields in the order given.
 HttpResponse fieldErrors(const QList<std::pair<QString, QString>> &errors);
 // Django's own 404 page (a path no URL pattern matches, such as a slash too many).
@@ -49,7 +51,8 @@ HttpResponse appendSlash(const HttpRequest &request);
 // spelling is answered as Django answers it: appendSlash(), or notFoundPage() for a slash too many.
 RouteHandler exactSlash(const QString &pattern, RouteHandler handler);
 
-// `response` with the headers DRF's views add to every answer, errors included.
-HttpResponse viewAnswer(HttpResponse response);
+// `response` with the headers DRF's views add to every answer, errors included; `allow` the
+// view's methods.
+HttpResponse viewAnswer(HttpResponse response, const QByteArray &allow = "GET, HEAD, OPTIONS");
 
 } // namespace isobar::UkhsaWire

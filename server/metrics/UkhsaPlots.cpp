@@ -1,0 +1,278 @@
+#include "UkhsaPlots.h"
+
+#include "http/JsonBytes.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace isobar::UkhsaPlots {
+
+namespace {
+
+const QStringList kAxes = {u"stratum"_s, u"age"_s,       u"date"_s,
+                           u"metric"_s,  u"geography"_s, u"sex"_s};
+const QStringList kTableChartTypes = {u"bar"_s, u"line_multi_coloured"_s,
+                                      u"line_single_simplified"_s, u"stacked_bar"_s, u"pyramid"_s};
+const QStringList kFileFormats = {u"json"_s, u"csv"_s};
+const QStringList kTextFields = {u"stratum"_s, u"age"_s, u"geography"_s, u"geography_type"_s,
+                                 u"sex"_s};
+
+QString notAChoice(const QJsonValue &value)
+{
+    const QString text = value.isString()   ? value.toString()
+                         : value.isDouble() ? QString::number(value.toDouble())
+                                            : QString::fromUtf8(QJsonDocument(QJsonArray{value})
+                                                                    .toJson(QJsonDocument::Compact)
+                                                                    .chopped(1)
+                                                                    .sliced(1));
+    return u"\"%1\" is not a valid choice."_s.arg(text);
+}
+
+// A field's errors: name, then its messages (one each here, as DRF stops at the first).
+using Errors = QList<std::pair<QString, QByteArray>>; // message already JSON: a list or an object
+
+QByteArray messages(const QString &message)
+{
+    return '[' + JsonBytes::string(message) + ']';
+}
+
+bool filedUnder(MetricsQuery &store, const PointSelection &selection)
+{
+    bool inTopic = false;
+    return store.metricInfo(selection.topic, selection.metric, &inTopic) && inTopic;
+}
+
+HttpResponse errorsAnswer(const Errors &errors)
+{
+    QByteArray body = "{";
+    for (const auto &[field, json] : errors) {
+        if (body.size() > 1)
+            body += ',';
+        body += JsonBytes::string(field) + ':' + json;
+    }
+    return UkhsaWire::viewAnswer(HttpResponse::bytes(body + '}', "application/json", 400),
+                                 "POST, OPTIONS");
+}
+
+// A ChoiceField: absent (nullopt unless required), null/blank (the default when allowed).
+void choiceField(const QJsonObject &object, const QString &name, const QStringList &choices,
+                 bool required, const QString &blankDefault, QString *value, Errors *errors)
+{
+    const QJsonValue given = object.value(name);
+    if (given.isUndefined()) {
+        if (required)
+            errors->append({name, messages(u"This field is required."_s)});
+        else
+            *value = blankDefault;
+        return;
+    }
+    if ((given.isNull() || given.toString() == u"") && !blankDefault.isNull()) {
+        *value = blankDefault;
+        return;
+    }
+    if (given.isNull()) {
+        errors->append({name, messages(u"This field may not be null."_s)});
+        return;
+    }
+    if (!given.isString() || !choices.contains(given.toString())) {
+        errors->append({name, messages(notAChoice(given))});
+        return;
+    }
+    *value = given.toString();
+}
+
+// One plot's fields as PlotSerializer reads them; errors as a JSON object ("{}" when none).
+QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, Plot *plot,
+                     QString *dateFrom, QString *dateTo)
+{
+    if (!value.isObject()) {
+        const char *type = value.isArray() ? "list" : value.isString() ? "str" : "int";
+        return "{\"non_field_errors\":"
+               + messages(
+                   u"Invalid data. Expected a dictionary, but got %1."_s.arg(QLatin1String(type)))
+               + '}';
+    }
+    const QJsonObject object = value.toObject();
+    Errors errors;
+    PointSelection &s = plot->selection;
+    for (const QString &name : {u"topic"_s, u"metric"_s}) {
+        const QJsonValue given = object.value(name);
+        QString text;
+        if (route == Route::Downloads) { // free strings there, "" by default
+            if (!given.isUndefined() && !given.isNull() && !given.isString())
+                errors.append({name, messages(u"Not a valid string."_s)});
+            text = given.toString();
+        } else if (given.isUndefined()) {
+            errors.append({name, messages(u"This field is required."_s)});
+        } else if (given.isNull()) {
+            errors.append({name, messages(u"This field may not be null."_s)});
+        } else if (!given.isString()
+                   || !(name == u"topic" ? store.topicExists(given.toString())
+                                         : store.metricInfo({}, given.toString()).has_value())) {
+            errors.append({name, messages(notAChoice(given))});
+        } else {
+            text = given.toString();
+        }
+        (name == u"topic" ? s.topic : s.metric) = text;
+    }
+    for (const QString &name : kTextFields) {
+        const QJsonValue given = object.value(name);
+        if (!given.isUndefined() && !given.isNull() && !given.isString() && !given.isDouble()) {
+            errors.append({name, messages(u"Not a valid string."_s)});
+            continue;
+        }
+        const QString text =
+            given.isDouble() ? QString::number(given.toDouble()) : given.toString();
+        if (name == u"stratum")
+            s.stratum = text;
+        else if (name == u"age")
+            s.age = text;
+        else if (name == u"geography")
+            s.geography = text;
+        else if (name == u"geography_type")
+            s.geographyType = text;
+        else
+            s.sex = text;
+    }
+    for (const QString &name : {u"date_from"_s, u"date_to"_s}) {
+        const QJsonValue given = object.value(name);
+        if (given.isUndefined() || given.isNull())
+            continue;
+        const QDate date = QDate::fromString(given.toString(), Qt::ISODate);
+        if (!given.isString() || !date.isValid() || given.toString().size() != 10) {
+            errors.append(
+                {name, messages(u"Date has wrong format. Use one of these formats instead: "
+                                "YYYY-MM-DD."_s)});
+            continue;
+        }
+        (name == u"date_from" ? *dateFrom : *dateTo) = given.toString();
+        (name == u"date_from" ? s.from : s.to) = date;
+    }
+    if (route == Route::Tables) {
+        QString chartType;
+        choiceField(object, u"chart_type"_s, kTableChartTypes, false, u"line_multi_coloured"_s,
+                    &chartType, &errors);
+        const QJsonValue label = object.value(u"label");
+        if (!label.isUndefined() && !label.isNull() && !label.isString())
+            errors.append({u"label"_s, messages(u"Not a valid string."_s)});
+        plot->label = label.toString();
+    }
+    if (errors.isEmpty())
+        return "{}";
+    QByteArray json = "{";
+    for (const auto &[field, list] : errors) {
+        if (json.size() > 1)
+            json += ',';
+        json += JsonBytes::string(field) + ':' + list;
+    }
+    return json + '}';
+}
+
+} // namespace
+
+std::optional<QJsonObject> parseBody(const QByteArray &body, HttpResponse *error)
+{
+    QJsonParseError parse;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parse);
+    if (parse.error != QJsonParseError::NoError) {
+        *error = UkhsaWire::viewAnswer(
+            UkhsaWire::detail(400, u"JSON parse error - %1"_s.arg(parse.errorString())),
+            "POST, OPTIONS");
+        return std::nullopt;
+    }
+    if (!document.isObject()) {
+        *error = errorsAnswer({{u"non_field_errors"_s,
+                                messages(u"Invalid data. Expected a dictionary, but got %1."_s.arg(
+                                    document.isArray() ? u"list"_s : u"str"_s))}});
+        return std::nullopt;
+    }
+    return document.object();
+}
+
+std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject &body, Route route,
+                                          QDate today, int maxPlots)
+{
+    Request request;
+    Errors errors;
+    const bool downloads = route == Route::Downloads;
+    if (downloads)
+        choiceField(body, u"file_format"_s, kFileFormats, true, {}, &request.fileFormat, &errors);
+    QList<std::pair<QString, QString>> givenDates; // per plot, as sent, for UKHSA's check
+    const QJsonValue plots = body.value(u"plots");
+    if (plots.isUndefined()) {
+        errors.append({u"plots"_s, messages(u"This field is required."_s)});
+    } else if (!plots.isArray()) {
+        errors.append({u"plots"_s, messages(u"Expected a list of items but got type \"%1\"."_s.arg(
+                                       plots.isObject() ? u"dict"_s : u"str"_s))});
+    } else if (plots.toArray().size() > maxPlots) {
+        errors.append(
+            {u"plots"_s,
+             messages(u"Ensure this field has no more than %1 elements."_s.arg(maxPlots))});
+    } else if (plots.toArray().isEmpty()) {
+        // UKHSA's serializer lets an empty list through and then fails (500).
+        errors.append({u"plots"_s, messages(u"This list may not be empty."_s)});
+    } else {
+        QByteArrayList plotErrors;
+        bool anyError = false;
+        for (const auto &value : plots.toArray()) {
+            Plot plot;
+            QString from, to;
+            plotErrors << checkPlot(store, value, route, &plot, &from, &to);
+            anyError = anyError || plotErrors.constLast() != "{}";
+            request.plots.append(plot);
+            givenDates.append({from, to});
+        }
+        if (anyError)
+            errors.append({u"plots"_s, '[' + plotErrors.join(',') + ']'});
+    }
+    // tables: "date" for absent, null or blank; downloads: optional, no default.
+    QString yAxis;
+    choiceField(body, u"x_axis"_s, kAxes, false, downloads ? QString() : u"date"_s, &request.xAxis,
+                &errors);
+    choiceField(body, u"y_axis"_s, kAxes, false, downloads ? QString() : u"metric"_s, &yAxis,
+                &errors);
+    if (downloads) {
+        const QJsonValue confidence = body.value(u"confidence_intervals");
+        if (!confidence.isUndefined() && !confidence.isNull() && !confidence.isBool()
+            && !(confidence.isString() && UkhsaWire::pythonBoolean(confidence.toString())))
+            errors.append({u"confidence_intervals"_s, messages(u"Must be a valid boolean."_s)});
+        // UKHSA reads the raw value for its columns: any truthy value, the string "false" too.
+        request.confidence = confidence.isBool()     ? confidence.toBool()
+                             : confidence.isString() ? !confidence.toString().isEmpty()
+                                                     : false;
+    }
+    if (!errors.isEmpty())
+        return errorsAnswer(errors);
+
+    // UKHSA's plot rules: date_to after date_from (as strings) when both are given, the metric
+    // named after its topic (UKHSA's names always are; a store loaded from other sources may
+    // file a metric under a topic its name does not hold); then its default dates.
+    const QDate defaultFrom = QDate(today.year(), today.month(), 1).addYears(-1);
+    for (qsizetype i = 0; i < request.plots.size(); ++i) {
+        PointSelection &s = request.plots[i].selection;
+        const auto &[from, to] = givenDates[i];
+        if ((!from.isEmpty() && !to.isEmpty() && to <= from)
+            || (!s.metric.toLower().contains(s.topic.toLower()) && !filedUnder(store, s)))
+            return UkhsaWire::errorMessage(
+                u"Invalid plot parameter, Please check the date range (date_from "
+                "and date_to) and the topic property provided. "_s,
+                "POST, OPTIONS");
+        if (!s.from)
+            s.from = defaultFrom;
+        if (!s.to)
+            s.to = today;
+    }
+    request.headline = request.plots.constFirst().selection.metric.contains(u"headline");
+    return request;
+}
+
+HttpResponse noData()
+{
+    return UkhsaWire::errorMessage(u"No data was found for the plot(s) requested, please review "
+                                   "the request parameters of each plot provided."_s,
+                                   "POST, OPTIONS");
+}
+
+} // namespace isobar::UkhsaPlots
