@@ -239,6 +239,40 @@ bool MetricsQuery::topicExists(const QString &topic)
     return found;
 }
 
+QList<GeographyName> MetricsQuery::geographyNames(QSqlQuery *query)
+{
+    run(query);
+    QList<GeographyName> names;
+    while (fetch(query))
+        names.append(
+            {query->value(0).toString(), query->value(1).toString(), query->value(2).toString()});
+    return names;
+}
+
+QList<GeographyName> MetricsQuery::geographiesWithData(const QString &topic)
+{
+    QSqlQuery *query = preparedQuery(
+        u"SELECT DISTINCT g.geography_type, g.name, g.code FROM geography g"
+        " JOIN series s ON s.geography_id = g.id JOIN metric m ON m.id = s.metric_id"
+        " JOIN topic tp ON tp.id = m.topic_id WHERE tp.name = ? AND m.kind = ?"
+        " AND EXISTS (SELECT 1 FROM point p WHERE p.series_id = s.id AND p.is_public = 1"
+        " AND (p.embargo IS NULL OR p.embargo <= ?))"
+        " ORDER BY g.geography_type, g.name"_s);
+    query->bindValue(0, topic);
+    query->bindValue(1, int(SeriesKind::TimeSeries));
+    query->bindValue(2, m_now());
+    return geographyNames(query);
+}
+
+QList<GeographyName> MetricsQuery::geographiesOfType(const QString &type)
+{
+    QSqlQuery *query =
+        preparedQuery(u"SELECT geography_type, name, code FROM geography WHERE geography_type = ?"
+                      " ORDER BY name"_s);
+    query->bindValue(0, type);
+    return geographyNames(query);
+}
+
 bool MetricsQuery::holds(Dimension dimension, const QString &name)
 {
     static const QHash<Dimension, QString> statements = {

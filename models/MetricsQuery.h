@@ -76,6 +76,13 @@ struct CatalogueEntry {
     friend bool operator==(const CatalogueEntry &, const CatalogueEntry &) = default;
 };
 
+// A geography as UKHSA's geographies API lists it.
+struct GeographyName {
+    QString type;
+    QString name;
+    QString code;
+};
+
 struct MetricInfo {
     SeriesKind kind = SeriesKind::TimeSeries;
     QString metricGroup;
@@ -100,6 +107,11 @@ public:
     // Names one level below `parents` (the values of the levels above, in order), sorted, of
     // time-series data only. Empty when the parent path does not exist (or holds no public data).
     QStringList childNames(CatalogueLevel level, const QStringList &parents);
+
+    // Geographies with public, released time-series data of `topic`, by type then name.
+    QList<GeographyName> geographiesWithData(const QString &topic);
+    // Every geography of `type` the store holds, by name.
+    QList<GeographyName> geographiesOfType(const QString &type);
 
     // Whether a topic of that name exists (with or without public data).
     bool topicExists(const QString &topic);
@@ -132,6 +144,8 @@ private:
     static void run(QSqlQuery *query);
     static bool fetch(QSqlQuery *query);
     std::shared_ptr<const SeriesDescription> describe(qint64 seriesId);
+    // Runs a statement selecting type, name, code.
+    static QList<GeographyName> geographyNames(QSqlQuery *query);
     // A point from a row of kPointColumns.
     PublicPoint pointAt(const QSqlQuery &query);
     void dropCachesIfStoreChanged();

@@ -70,6 +70,7 @@ bool ApiServer::start()
     m_metrics = std::make_unique<MetricsApi>(*m_runner, options, m_cache.get());
     m_publicApi =
         std::make_unique<PublicTimeseriesApi>(*m_runner, m_config.publicApiMount, m_cache.get());
+    m_geographies = std::make_unique<GeographiesApi>(*m_runner, m_cache.get());
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
@@ -129,6 +130,7 @@ bool ApiServer::start()
     m_stats->registerRoutes(m_http.router());
     m_metrics->registerRoutes(m_http.router());
     m_publicApi->registerRoutes(m_http.router());
+    m_geographies->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());
     m_ingestRuns->registerRoutes(m_http.router());

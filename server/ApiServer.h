@@ -15,6 +15,7 @@
 #include "ingest/DropoffPoint.h"
 #include "ingest/IngestRunsApi.h"
 #include "ingest/UploadApi.h"
+#include "metrics/GeographiesApi.h"
 #include "metrics/MetricsApi.h"
 #include "monitoring/AudienceCounters.h"
 #include "monitoring/PrometheusExposition.h"
@@ -87,6 +88,7 @@ private:
     std::unique_ptr<ResponseCache> m_cache;
     std::unique_ptr<MetricsApi> m_metrics;
     std::unique_ptr<PublicTimeseriesApi> m_publicApi;
+    std::unique_ptr<GeographiesApi> m_geographies;
     QTimer m_dataVersionPoll;
     std::unique_ptr<WeatherLocationStore> m_locations;
     std::unique_ptr<AccuWeatherClient> m_upstream;

@@ -1,7 +1,7 @@
-// UKHSA's headlines/v3 and trends/v3 over a real socket (see MetricsApiFixture.h), held to the
-// bytes UKHSA answers (metrics/api/views/headlines.py, trends.py and their tests): value and
-// period formats, direction and colour from the percentage, its serializer's errors field by
-// field, and its own messages when there is no data.
+// UKHSA's headlines/v3, trends/v3 and geographies/v2, v3 over a real socket (see
+// MetricsApiFixture.h), held to the bytes UKHSA answers (metrics/api/views/headlines.py, trends.py
+// and their tests): value and period formats, direction and colour from the percentage, its
+// serializer's errors field by field, and its own messages when there is no data.
 
 #include "MetricsApiFixture.h"
 
@@ -23,6 +23,8 @@ private Q_SLOTS:
     void headline();
     void trend_data();
     void trend();
+    void geographies_data();
+    void geographies();
 
 private:
     MetricsApiServer m_api;
@@ -33,6 +35,18 @@ namespace {
 // Every dimension UKHSA's headlines and trends require, for England.
 const QByteArray kEnglandAll =
     "&geography=England&geography_type=Nation&stratum=default&age=all&sex=all";
+
+// The current row's GET answered with its status and exactly its bytes, as a DRF view answers.
+void compareGet(const MetricsApiServer &api)
+{
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(QByteArray, expected);
+    const HttpReply reply = api.get(target);
+    QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
+    QCOMPARE(reply.header("allow"), QByteArray("GET, HEAD, OPTIONS"));
+    api.compareBytes(reply, status, expected);
+}
 
 } // namespace
 
@@ -91,13 +105,7 @@ void TestMetricsApiQueries::headline_data()
 
 void TestMetricsApiQueries::headline()
 {
-    QFETCH(QByteArray, target);
-    QFETCH(int, status);
-    QFETCH(QByteArray, expected);
-    const HttpReply reply = m_api.get(target);
-    QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
-    QCOMPARE(reply.header("allow"), QByteArray("GET, HEAD, OPTIONS"));
-    m_api.compareBytes(reply, status, expected);
+    compareGet(m_api);
 }
 
 void TestMetricsApiQueries::trend_data()
@@ -149,12 +157,68 @@ void TestMetricsApiQueries::trend_data()
 
 void TestMetricsApiQueries::trend()
 {
-    QFETCH(QByteArray, target);
-    QFETCH(int, status);
-    QFETCH(QByteArray, expected);
-    const HttpReply reply = m_api.get(target);
-    QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
-    m_api.compareBytes(reply, status, expected);
+    compareGet(m_api);
+}
+
+void TestMetricsApiQueries::geographies_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("expected");
+
+    const QByteArray unitedKingdom =
+        "{\"geography_type\":\"United Kingdom\",\"name\":\"United Kingdom\",\"geography_code\":"
+        "\"K02000001\"}";
+    const QByteArray england = "{\"name\":\"England\",\"geography_code\":\"E92000001\","
+                               "\"relationships\":["
+                               + unitedKingdom + "]}";
+    // Groups by type in order, public released time series only (North Lincolnshire, London
+    // and Hackney hold non-public data alone), other types related to nothing.
+    const QByteArray covid = "[{\"geography_type\":\"Lower Tier Local Authority\",\"geographies\":"
+                             "[{\"name\":\"East Devon\",\"geography_code\":\"E07000040\","
+                             "\"relationships\":null}]},{\"geography_type\":\"Nation\","
+                             "\"geographies\":["
+                             + england + "]}]";
+    QTest::newRow("v2 by topic") << QByteArray("/api/geographies/v2/COVID-19") << 200 << covid;
+    QTest::newRow("v3 by topic") << QByteArray("/api/geographies/v3/?topic=COVID-19") << 200
+                                 << covid;
+    QTest::newRow("v2, an unknown topic")
+        << QByteArray("/api/geographies/v2/Ebola") << 400
+        << QByteArray("{\"topic\":{\"name\":\"Please enter a valid topic name.\"}}");
+    // By type: every geography of it, each with the areas it sits within.
+    QTest::newRow("v3, an upper-tier authority sits in a region and a nation")
+        << QByteArray("/api/geographies/v3?geography_type=Upper%20Tier%20Local%20Authority") << 200
+        << "[{\"geography_type\":\"Upper Tier Local Authority\",\"geographies\":[{\"name\":"
+           "\"Hackney\",\"geography_code\":\"E09000012\",\"relationships\":["
+               + unitedKingdom
+               + ",{\"geography_type\":\"Region\",\"name\":\"London\",\"geography_code\":"
+                 "\"E12000007\"},{\"geography_type\":\"Nation\",\"name\":\"England\","
+                 "\"geography_code\":\"E92000001\"}]}]}]";
+    QTest::newRow("v3, a region sits in a nation")
+        << QByteArray("/api/geographies/v3?geography_type=Region") << 200
+        << "[{\"geography_type\":\"Region\",\"geographies\":[{\"name\":\"London\","
+           "\"geography_code\":\"E12000007\",\"relationships\":["
+               + unitedKingdom
+               + ",{\"geography_type\":\"Nation\",\"name\":\"England\",\"geography_code\":"
+                 "\"E92000001\"}]}]}]";
+    QTest::newRow("v3, a type nothing holds")
+        << QByteArray("/api/geographies/v3?geography_type=Ward") << 200
+        << QByteArray("[{\"geography_type\":\"Ward\",\"geographies\":[]}]");
+    QTest::newRow("v3, neither")
+        << QByteArray("/api/geographies/v3") << 400
+        << QByteArray("{\"non_field_errors\":[\"Either 'topic' or 'geography_type' must be "
+                      "provided.\"]}");
+    QTest::newRow("v3, both")
+        << QByteArray("/api/geographies/v3?topic=COVID-19&geography_type=Nation") << 400
+        << QByteArray("{\"non_field_errors\":[\"Only one of 'topic' or 'geography_type' should "
+                      "be provided, not both.\"]}");
+    QTest::newRow("v3, blank") << QByteArray("/api/geographies/v3?topic=") << 400
+                               << QByteArray("{\"topic\":[\"This field may not be blank.\"]}");
+}
+
+void TestMetricsApiQueries::geographies()
+{
+    compareGet(m_api);
 }
 
 QTEST_GUILESS_MAIN(TestMetricsApiQueries)
