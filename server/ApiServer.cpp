@@ -506,6 +506,8 @@ void ApiServer::registerSystemRoutes()
                                                  return emptyAnswer(problem.isEmpty() ? 200 : 503);
                                              });
                                      }));
+    UkhsaWire::refuseMethodsAsDrf(router, RequestPipeline::kUkhsaLivenessRoute);
+    UkhsaWire::refuseMethodsAsDrf(router, RequestPipeline::kUkhsaReadinessRoute);
     router.add("GET", RequestPipeline::kHealthRoute, u"Liveness, version and store status"_s,
                [this](const HttpRequest &, const RouteParams &) { return health(); });
     router.add("GET", u"/openapi.json"_s, u"This API's OpenAPI 3 document"_s,

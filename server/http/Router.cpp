@@ -54,6 +54,14 @@ void Router::add(const QByteArray &method, const QString &pattern, const QString
         Route{method, pattern, summary, std::move(handler), splitPath(pattern), trailingSlash});
 }
 
+void Router::refuseMethodsWith(const QString &pattern, const MethodRefusal &refusal)
+{
+    for (Route &route : m_routes) {
+        if (route.pattern == pattern)
+            route.refuseMethod = refusal;
+    }
+}
+
 Router::Match Router::match(const QByteArray &method, const QString &path) const
 {
     const QStringList segments = splitPath(path);
@@ -71,6 +79,8 @@ Router::Match Router::match(const QByteArray &method, const QString &path) const
         }
         if (!result.allowedMethods.contains(route.method))
             result.allowedMethods << route.method;
+        if (!result.refuseMethod)
+            result.refuseMethod = route.refuseMethod;
     }
     return result;
 }
@@ -90,6 +100,8 @@ QFuture<HttpResponse> Router::dispatch(const HttpRequest &request) const
     const Match found = match(request.method, request.path);
     if (found.route)
         return answer(*found.route, request, found.params);
+    if (!found.allowedMethods.isEmpty() && found.refuseMethod)
+        return readyResponse(found.refuseMethod(request.method));
     if (!found.allowedMethods.isEmpty()) {
         HttpResponse response =
             HttpResponse::problem(405, u"%1 is not allowed on %2; use %3"_s.arg(

@@ -21,6 +21,9 @@ using RouteHandler = std::function<QFuture<HttpResponse>(const HttpRequest &, co
 // "/health/" beside Isobar's "/health") requires it.
 enum class TrailingSlash { Optional, Required };
 
+// How a route's path answers a method it does not take (405), when not as problem+json.
+using MethodRefusal = std::function<HttpResponse(const QByteArray &method)>;
+
 struct Route {
     QByteArray method;
     QString pattern; // "/api/public/timeseries/themes/<theme>"
@@ -28,6 +31,7 @@ struct Route {
     RouteHandler handler;
     QStringList segments;
     TrailingSlash trailingSlash = TrailingSlash::Optional;
+    MethodRefusal refuseMethod; // none: problem+json
 };
 
 // The route table: every route is declared here once; 404 for unknown paths, 405 (with Allow)
@@ -38,10 +42,15 @@ public:
     void add(const QByteArray &method, const QString &pattern, const QString &summary,
              RouteHandler handler, TrailingSlash trailingSlash = TrailingSlash::Optional);
 
+    // The routes of `pattern` refuse other methods with `refusal` (a compatibility route's
+    // own 405 body).
+    void refuseMethodsWith(const QString &pattern, const MethodRefusal &refusal);
+
     struct Match {
         const Route *route = nullptr;
         RouteParams params;
         QByteArrayList allowedMethods; // when the path matched but the method did not
+        MethodRefusal refuseMethod;    // ...and how the path says so, when not as problem+json
     };
     Match match(const QByteArray &method, const QString &path) const;
 

@@ -71,6 +71,8 @@ void GeographiesApi::registerRoutes(Router &router)
                cachedRoute(m_cache, [this](const HttpRequest &request, const RouteParams &) {
                    return v3(request);
                }));
+    for (const QString &path : {u"/api/geographies/v2/<topic>"_s, u"/api/geographies/v3"_s})
+        UkhsaWire::refuseMethodsAsDrf(router, path);
 }
 
 QByteArray GeographiesApi::relationships(const GeographyName &geography) const

@@ -47,6 +47,11 @@ void MetricsApi::registerRoutes(Router &router)
                cached([this](const HttpRequest &r, const RouteParams &) { return table(r); }));
     router.add("POST", u"/api/downloads/v2"_s, u"Plot points as JSON or CSV"_s,
                cached([this](const HttpRequest &r, const RouteParams &) { return download(r); }));
+    // UKHSA's routes refuse other methods as UKHSA does.
+    for (const QString &path : {u"/api/headlines/v3"_s, u"/api/trends/v3"_s})
+        UkhsaWire::refuseMethodsAsDrf(router, path);
+    for (const QString &path : {u"/api/tables/v4"_s, u"/api/downloads/v2"_s})
+        UkhsaWire::refuseMethodsAsDrf(router, path, "POST, OPTIONS");
 }
 
 QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)

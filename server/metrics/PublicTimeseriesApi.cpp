@@ -265,6 +265,7 @@ void PublicTimeseriesApi::registerRoutes(Router &router)
             router.add("GET", treePath + pattern, summary,
                        UkhsaWire::exactSlash(pattern.isEmpty() ? treePath : pattern,
                                              cachedRoute(m_cache, std::move(handler))));
+            UkhsaWire::refuseMethodsAsDrf(router, treePath + pattern);
         };
         const QString version = tree == Tree::V2 ? u"v2: "_s : QString();
 

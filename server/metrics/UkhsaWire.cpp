@@ -207,6 +207,14 @@ RouteHandler exactSlash(const QString &pattern, RouteHandler handler)
     };
 }
 
+void refuseMethodsAsDrf(Router &router, const QString &pattern, const QByteArray &allow)
+{
+    router.refuseMethodsWith(pattern, [allow](const QByteArray &method) {
+        return viewAnswer(
+            detail(405, u"Method \"%1\" not allowed."_s.arg(QString::fromLatin1(method))), allow);
+    });
+}
+
 HttpResponse viewAnswer(HttpResponse response, const QByteArray &allow)
 {
     response.setHeader("Allow", allow);

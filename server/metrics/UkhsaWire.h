@@ -51,6 +51,11 @@ HttpResponse appendSlash(const HttpRequest &request);
 // spelling is answered as Django answers it: appendSlash(), or notFoundPage() for a slash too many.
 RouteHandler exactSlash(const QString &pattern, RouteHandler handler);
 
+// Routes `pattern` refuse other methods as DRF does: 405 {"detail": "Method \"POST\" not
+// allowed."} with the view's `allow`.
+void refuseMethodsAsDrf(Router &router, const QString &pattern,
+                        const QByteArray &allow = "GET, HEAD, OPTIONS");
+
 // `response` with the headers DRF's views add to every answer, errors included; `allow` the
 // view's methods.
 HttpResponse viewAnswer(HttpResponse response, const QByteArray &allow = "GET, HEAD, OPTIONS");

@@ -64,6 +64,8 @@ private Q_SLOTS:
     void catalogueIsTheDrillDownFlattened();
     void mountedAtTheRoot();
     void ukhsaHealthRoutes();
+    void otherMethodsRefusedAsUkhsaDoes_data();
+    void otherMethodsRefusedAsUkhsaDoes();
 
 private:
     MetricsApiServer m_api;
@@ -556,6 +558,41 @@ void TestPublicTimeseriesApi::ukhsaHealthRoutes()
     const HttpReply isobar = m_api.get("/health");
     QCOMPARE(isobar.status, 200);
     QCOMPARE(isobar.json().object().value(u"status").toString(), u"ok"_s);
+}
+
+void TestPublicTimeseriesApi::otherMethodsRefusedAsUkhsaDoes_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArray>("allow");
+    const QByteArray views = "GET, HEAD, OPTIONS";
+    QTest::newRow("POST themes/") << QByteArray("POST") << kThemes + '/' << views;
+    QTest::newRow("DELETE a leaf") << QByteArray("DELETE") << kCasesByDay << views;
+    QTest::newRow("PUT the v2 root") << QByteArray("PUT") << kTimeseries + "/v2/" << views;
+    QTest::newRow("POST a headline")
+        << QByteArray("POST") << QByteArray("/api/headlines/v3/") << views;
+    QTest::newRow("PATCH geographies")
+        << QByteArray("PATCH") << QByteArray("/api/geographies/v3") << views;
+    QTest::newRow("POST UKHSA's liveness") << QByteArray("POST") << QByteArray("/health/") << views;
+    QTest::newRow("GET a table") << QByteArray("GET") << QByteArray("/api/tables/v4")
+                                 << QByteArray("POST, OPTIONS");
+    QTest::newRow("PUT a download")
+        << QByteArray("PUT") << QByteArray("/api/downloads/v2/") << QByteArray("POST, OPTIONS");
+}
+
+// DRF's 405: its body and the view's methods, where Isobar's own routes answer problem+json.
+void TestPublicTimeseriesApi::otherMethodsRefusedAsUkhsaDoes()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, allow);
+    const HttpReply reply = HttpClient::request(m_api.port(), method, target, "{}");
+    QCOMPARE(reply.header("allow"), allow);
+    m_api.compareBytes(reply, 405, "{\"detail\":\"Method \\\"" + method + "\\\" not allowed.\"}");
+    // Isobar's own routes keep problem+json.
+    const HttpReply own = HttpClient::request(m_api.port(), "DELETE", "/api/v1/catalogue");
+    QCOMPARE(own.status, 405);
+    QCOMPARE(own.header("content-type"), QByteArray("application/problem+json"));
 }
 
 QTEST_GUILESS_MAIN(TestPublicTimeseriesApi)
