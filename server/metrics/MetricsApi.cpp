@@ -9,13 +9,7 @@
 #include <QDate>
 #include <QDateTime>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
-#include <QTimeZone>
-#include <QUrl>
-#include <cmath>
-#include <map>
 #include <variant>
 
 using namespace Qt::StringLiterals;
