@@ -22,25 +22,28 @@ MetricsApi::MetricsApi(QueryRunner &runner, Options options, ResponseCache *cach
     , m_cache(cache)
 {}
 
-RouteHandler MetricsApi::cached(RouteHandler handler)
-{
-    return cachedRoute(m_cache, std::move(handler));
-}
-
 void MetricsApi::registerRoutes(Router &router)
 {
     router.add("GET", u"/api/v1/catalogue"_s,
                u"Every metric and area with public time series, in one answer"_s,
-               cached([this](const HttpRequest &r, const RouteParams &) { return catalogue(r); }));
+               cachedRoute(m_cache, [this](const HttpRequest &r, const RouteParams &) {
+                   return catalogue(r);
+               }));
     router.add("GET", u"/api/headlines/v3"_s, u"Latest headline value of a headline metric"_s,
-               cached([this](const HttpRequest &r, const RouteParams &) { return headline(r); }));
+               cachedRoute(m_cache, [this](const HttpRequest &r, const RouteParams &) {
+                   return headline(r);
+               }));
     router.add("GET", u"/api/trends/v3"_s,
                u"Latest change of a metric with its direction and colour"_s,
-               cached([this](const HttpRequest &r, const RouteParams &) { return trend(r); }));
+               cachedRoute(m_cache,
+                           [this](const HttpRequest &r, const RouteParams &) { return trend(r); }));
     router.add("POST", u"/api/tables/v4"_s, u"Plots as a table, newest date first"_s,
-               cached([this](const HttpRequest &r, const RouteParams &) { return table(r); }));
+               cachedRoute(m_cache,
+                           [this](const HttpRequest &r, const RouteParams &) { return table(r); }));
     router.add("POST", u"/api/downloads/v2"_s, u"Plot points as JSON or CSV"_s,
-               cached([this](const HttpRequest &r, const RouteParams &) { return download(r); }));
+               cachedRoute(m_cache, [this](const HttpRequest &r, const RouteParams &) {
+                   return download(r);
+               }));
     // UKHSA's routes refuse other methods as UKHSA does.
     for (const QString &path : {u"/api/headlines/v3"_s, u"/api/trends/v3"_s})
         UkhsaWire::refuseMethodsAsDrf(router, path);

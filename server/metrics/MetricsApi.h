@@ -38,8 +38,6 @@ private:
     HttpResponse timeseriesTable(MetricsQuery &store, const UkhsaPlots::Request &request) const;
     static HttpResponse headlineTable(MetricsQuery &store, const UkhsaPlots::Request &request);
 
-    // Serves repeated requests from the cache; everything else goes to `handler`.
-    RouteHandler cached(RouteHandler handler);
     // A plot's points, or UKHSA's kind of answer when there are more than the row limit.
     std::variant<QList<PublicPoint>, HttpResponse>
     plotPoints(MetricsQuery &query, const PointSelection &selection, int index) const;

@@ -188,6 +188,17 @@ void MetricsApiServer::compareBytes(const HttpReply &reply, int status,
                          + QString::fromUtf8(wanted)));
 }
 
+void MetricsApiServer::compareGet() const
+{
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(QByteArray, expected);
+    const HttpReply reply = get(target);
+    QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
+    QCOMPARE(reply.header("allow"), QByteArray("GET, HEAD, OPTIONS"));
+    compareBytes(reply, status, expected);
+}
+
 void MetricsApiServer::verifyProblem() const
 {
     QFETCH(QByteArray, method);

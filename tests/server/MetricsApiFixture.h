@@ -120,6 +120,9 @@ public:
     void compareJson(const HttpReply &reply, const QJsonValue &expected) const;
     // An answer of that status whose body is exactly `expected` (with "$BASE" replaced).
     void compareBytes(const HttpReply &reply, int status, const QByteArray &expected) const;
+    // GETs the current row's target (columns target, status, expected) and checks the answer
+    // as a DRF view gives it: JSON, its Allow, that status and exactly those bytes.
+    void compareGet() const;
     // Sends the current row of addProblemColumns() and checks the problem+json answer.
     void verifyProblem() const;
 

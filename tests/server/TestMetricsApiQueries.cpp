@@ -36,18 +36,6 @@ namespace {
 const QByteArray kEnglandAll =
     "&geography=England&geography_type=Nation&stratum=default&age=all&sex=all";
 
-// The current row's GET answered with its status and exactly its bytes, as a DRF view answers.
-void compareGet(const MetricsApiServer &api)
-{
-    QFETCH(QByteArray, target);
-    QFETCH(int, status);
-    QFETCH(QByteArray, expected);
-    const HttpReply reply = api.get(target);
-    QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
-    QCOMPARE(reply.header("allow"), QByteArray("GET, HEAD, OPTIONS"));
-    api.compareBytes(reply, status, expected);
-}
-
 } // namespace
 
 void TestMetricsApiQueries::headline_data()
@@ -105,7 +93,7 @@ void TestMetricsApiQueries::headline_data()
 
 void TestMetricsApiQueries::headline()
 {
-    compareGet(m_api);
+    m_api.compareGet();
 }
 
 void TestMetricsApiQueries::trend_data()
@@ -157,7 +145,7 @@ void TestMetricsApiQueries::trend_data()
 
 void TestMetricsApiQueries::trend()
 {
-    compareGet(m_api);
+    m_api.compareGet();
 }
 
 void TestMetricsApiQueries::geographies_data()
@@ -218,7 +206,7 @@ void TestMetricsApiQueries::geographies_data()
 
 void TestMetricsApiQueries::geographies()
 {
-    compareGet(m_api);
+    m_api.compareGet();
 }
 
 QTEST_GUILESS_MAIN(TestMetricsApiQueries)
