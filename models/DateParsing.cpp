@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QTimeZone>
+#include <cstdlib>
 
 using namespace Qt::StringLiterals;
 
@@ -72,6 +73,23 @@ std::optional<qint64> parseUkTimestamp(QStringView text)
 QDateTime londonMidnightUtc(QDate day)
 {
     return QDateTime(day, QTime(0, 0), london()).toUTC();
+}
+
+QDateTime londonTime(qint64 utcSeconds)
+{
+    return QDateTime::fromSecsSinceEpoch(utcSeconds, london());
+}
+
+QByteArray londonIsoDateTime(qint64 utcSeconds)
+{
+    const QDateTime local = londonTime(utcSeconds);
+    QByteArray text = local.toString(u"yyyy-MM-ddTHH:mm:ss"_s).toLatin1();
+    const int offset = local.offsetFromUtc();
+    if (offset == 0)
+        return text + 'Z';
+    const int minutes = std::abs(offset) / 60;
+    return text + (offset < 0 ? '-' : '+') + QByteArray::number(minutes / 60).rightJustified(2, '0')
+           + ':' + QByteArray::number(minutes % 60).rightJustified(2, '0');
 }
 
 } // namespace isobar

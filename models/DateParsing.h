@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QDate>
 #include <QDateTime>
 #include <QStringView>
@@ -15,6 +16,11 @@ std::optional<qint64> parseUkTimestamp(QStringView text);
 // Midnight at the start of `day` in London, as a UTC date-time: how UKHSA keeps a headline's
 // period (a summer day starts at 23:00 UTC the day before).
 QDateTime londonMidnightUtc(QDate day);
+// An instant (UTC seconds) in London's local time: the date and wall-clock time UKHSA shows.
+QDateTime londonTime(qint64 utcSeconds);
+// An instant as Django renders a London date-time: ISO 8601 with the offset, "Z" in GMT
+// ("2024-05-29T18:00:00+01:00", "2025-01-07T08:00:00Z").
+QByteArray londonIsoDateTime(qint64 utcSeconds);
 
 // Days since 1970-01-01: the compact date key of the fact tables.
 inline qint64 toDayNumber(QDate date)

@@ -39,9 +39,11 @@ struct TimeSeriesPoint {
     std::optional<double> lowerConfidence;
 };
 
+// A figure over a period. Periods are instants (UTC seconds): alerts start and end at a time of
+// day; a period given as a date starts at London midnight. Its London date keys the record.
 struct HeadlinePoint {
-    QDate periodStart;
-    QDate periodEnd;
+    qint64 periodStart = 0;
+    qint64 periodEnd = 0;
     double value = 0;
     std::optional<double> upperConfidence;
     std::optional<double> lowerConfidence;

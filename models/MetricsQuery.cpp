@@ -31,6 +31,16 @@ std::optional<double> optionalDouble(const QSqlQuery &query, int column)
     return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
 }
 
+// A headline period's bound from its instant column, or London midnight of its day column in
+// rows stored before instants were kept.
+qint64 periodBound(const QSqlQuery &query, int instantColumn, int dayColumn)
+{
+    const QVariant instant = query.value(instantColumn);
+    return instant.isNull() ? londonMidnightUtc(fromDayNumber(query.value(dayColumn).toLongLong()))
+                                  .toSecsSinceEpoch()
+                            : instant.toLongLong();
+}
+
 // Appends "AND column = ?" for every given filter and collects the bound values in order.
 class WhereClause
 {
@@ -381,7 +391,7 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
                        MetricsDatabase::isPostgresql(m_db));
     QSqlQuery *query =
         preparedQuery(u"SELECT s.id, h.period_start, h.period_end, h.value, h.upper_confidence,"
-                      " h.lower_confidence"_s
+                      " h.lower_confidence, h.period_start_at, h.period_end_at"_s
                       + QLatin1String(kJoins) + u" JOIN headline h ON h.series_id = s.id"_s
                       + where.sql() + u" ORDER BY h.period_end DESC, s.id LIMIT 1"_s);
     for (int i = 0; i < where.values().size(); ++i)
@@ -390,8 +400,8 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
     if (!fetch(query))
         return std::nullopt;
     PublicHeadline headline{describe(query->value(0).toLongLong()),
-                            fromDayNumber(query->value(1).toLongLong()),
-                            fromDayNumber(query->value(2).toLongLong()),
+                            periodBound(*query, 6, 1),
+                            periodBound(*query, 7, 2),
                             query->value(3).toDouble(),
                             optionalDouble(*query, 4),
                             optionalDouble(*query, 5)};
@@ -407,6 +417,30 @@ void MetricsQuery::checkReadable()
     if (!fetch(query))
         throw StoreError(u"the store has no state row"_s);
     query->finish();
+}
+
+QHash<QString, AlertRecord> MetricsQuery::latestRefreshedHeadlines(const PointSelection &selection)
+{
+    dropCachesIfStoreChanged();
+    WhereClause where = seriesWhere(selection);
+    addPointConditions(where, selection, "h", "period_end", m_now(),
+                       MetricsDatabase::isPostgresql(m_db));
+    QSqlQuery *query = preparedQuery(
+        u"SELECT g.code, h.value, h.period_start, h.period_end, h.period_start_at,"
+        " h.period_end_at, h.refresh"_s
+        + QLatin1String(kJoins) + u" JOIN headline h ON h.series_id = s.id"_s + where.sql()
+        + u" ORDER BY h.refresh DESC, h.period_end DESC"_s);
+    for (int i = 0; i < where.values().size(); ++i)
+        query->bindValue(i, where.values()[i]);
+    run(query);
+    QHash<QString, AlertRecord> records;
+    while (fetch(query)) {
+        const QString code = query->value(0).toString();
+        if (!records.contains(code))
+            records.insert(code, {query->value(1).toDouble(), periodBound(*query, 4, 2),
+                                  periodBound(*query, 5, 3), query->value(6).toLongLong()});
+    }
+    return records;
 }
 
 QDate MetricsQuery::newestDate(const PointSelection &selection)

@@ -56,8 +56,8 @@ struct PublicPoint {
 
 struct PublicHeadline {
     std::shared_ptr<const SeriesDescription> series;
-    QDate periodStart;
-    QDate periodEnd;
+    qint64 periodStart = 0; // UTC seconds, as HeadlinePoint
+    qint64 periodEnd = 0;
     double value = 0;
     std::optional<double> upperConfidence;
     std::optional<double> lowerConfidence;
@@ -81,6 +81,14 @@ struct GeographyName {
     QString type;
     QString name;
     QString code;
+};
+
+// The record that decides a weather-health alert (UKHSA's latest headline of an alert metric).
+struct AlertRecord {
+    double value = 0;
+    qint64 periodStart = 0; // UTC seconds
+    qint64 periodEnd = 0;
+    qint64 refreshDate = 0;
 };
 
 struct MetricInfo {
@@ -129,6 +137,9 @@ public:
     // Newest first: the latest public point or headline record of the selection.
     std::optional<PublicPoint> latestPoint(const PointSelection &selection);
     std::optional<PublicHeadline> latestHeadline(const PointSelection &selection);
+    // Per geography code, the newest-refreshed public, released headline of the selection's
+    // metric: UKHSA decides an alert by its latest refresh, whatever its period.
+    QHash<QString, AlertRecord> latestRefreshedHeadlines(const PointSelection &selection);
 
     QDate newestDate(const PointSelection &selection);
 

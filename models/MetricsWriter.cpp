@@ -87,15 +87,17 @@ MetricsWriter::MetricsWriter(QSqlDatabase &db)
     , m_touchPoint(prepared(db, "UPDATE point SET refresh = ? WHERE series_id = ? AND day = ?"
                                 " AND refresh < ?"))
     , m_insertHeadline(prepared(db, "INSERT INTO headline(series_id, period_end, period_start,"
-                                    " value, upper_confidence, lower_confidence, embargo,"
-                                    " is_public, refresh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                    " period_start_at, period_end_at, value, upper_confidence,"
+                                    " lower_confidence, embargo, is_public, refresh)"
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                                     " ON CONFLICT DO NOTHING"))
     , m_updateHeadline(prepared(
-          db, "UPDATE headline SET period_start = ?, value = ?,"
-              " upper_confidence = ?, lower_confidence = ?, embargo = ?,"
+          db, "UPDATE headline SET period_start = ?, period_start_at = ?, period_end_at = ?,"
+              " value = ?, upper_confidence = ?, lower_confidence = ?, embargo = ?,"
               " is_public = ?, refresh = ?"
               " WHERE series_id = ? AND period_end = ? AND refresh < ?"
-              " AND (period_start != ? OR value != ?"
+              " AND (period_start != ? OR period_start_at IS DISTINCT FROM ?"
+              " OR period_end_at IS DISTINCT FROM ? OR value != ?"
               " OR upper_confidence IS DISTINCT FROM ? OR lower_confidence IS DISTINCT FROM ?"
               " OR embargo IS DISTINCT FROM ? OR is_public != ?)"))
     , m_touchHeadline(prepared(db, "UPDATE headline SET refresh = ? WHERE series_id = ?"
@@ -555,26 +557,24 @@ bool MetricsWriter::addHeadline(qint64 seriesId, const HeadlinePoint &point, QSt
 {
     if (point.isPublic)
         markPublic(seriesId);
-    const qint64 end = toDayNumber(point.periodEnd);
-    m_insertHeadline.bindValue(0, seriesId);
-    m_insertHeadline.bindValue(1, end);
-    m_insertHeadline.bindValue(2, toDayNumber(point.periodStart));
-    m_insertHeadline.bindValue(3, point.value);
-    m_insertHeadline.bindValue(4, optionalValue(point.upperConfidence));
-    m_insertHeadline.bindValue(5, optionalValue(point.lowerConfidence));
-    m_insertHeadline.bindValue(6, optionalValue(point.embargo));
-    m_insertHeadline.bindValue(7, int(point.isPublic));
-    m_insertHeadline.bindValue(8, point.refreshDate);
+    // The record's key is the London date its period ends on, as UKHSA's API shows it.
+    const qint64 end = toDayNumber(londonTime(point.periodEnd).date());
+    const QVariantList changed{toDayNumber(londonTime(point.periodStart).date()),
+                               point.periodStart,
+                               point.periodEnd,
+                               point.value,
+                               optionalValue(point.upperConfidence),
+                               optionalValue(point.lowerConfidence),
+                               optionalValue(point.embargo),
+                               int(point.isPublic)};
+    bindAll(m_insertHeadline,
+            QVariantList{seriesId, end} + changed + QVariantList{point.refreshDate});
     if (!exec(m_insertHeadline, error))
         return false;
     if (m_insertHeadline.numRowsAffected() == 1) {
         ++m_counts.inserted;
         return true;
     }
-    const QVariantList changed{
-        toDayNumber(point.periodStart),       point.value,
-        optionalValue(point.upperConfidence), optionalValue(point.lowerConfidence),
-        optionalValue(point.embargo),         int(point.isPublic)};
     bindAll(m_updateHeadline,
             changed + QVariantList{point.refreshDate, seriesId, end, point.refreshDate} + changed);
     if (!exec(m_updateHeadline, error))

@@ -36,10 +36,10 @@ QByteArray optionalDecimals(const std::optional<double> &value, bool json)
     return json ? '"' + fourDecimals(*value) + '"' : fourDecimals(*value);
 }
 
-// A headline period's end or start as UKHSA writes it: London midnight in UTC, "%Y-%m-%d %H:%M:%S".
-QByteArray periodTime(QDate day)
+// A headline period's end or start as UKHSA writes it: London time, "%Y-%m-%d %H:%M:%S".
+QByteArray periodTime(qint64 utcSeconds)
 {
-    return londonMidnightUtc(day).toString(u"yyyy-MM-dd HH:mm:ss"_s).toLatin1();
+    return londonTime(utcSeconds).toString(u"yyyy-MM-dd HH:mm:ss"_s).toLatin1();
 }
 
 // The names a series is filed under, in UKHSA's CSV order (sex before age)...

@@ -216,6 +216,13 @@ const QList<Migration> &migrations()
           " replica TEXT NOT NULL, inserted INTEGER NOT NULL, updated INTEGER NOT NULL,"
           " unchanged INTEGER NOT NULL, skipped INTEGER NOT NULL, errors TEXT NOT NULL,"
           " UNIQUE (source, file, version))"}},
+        {9,
+         "the times of day of headline periods",
+         // Weather-health alerts start and end at a time of day, and an alert is live until its
+         // end to the second. UTC seconds; NULL in rows stored before, which began and ended at
+         // London midnight of their dates.
+         {"ALTER TABLE headline ADD COLUMN period_start_at INTEGER",
+          "ALTER TABLE headline ADD COLUMN period_end_at INTEGER"}},
     };
     return all;
 }

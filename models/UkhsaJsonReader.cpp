@@ -77,14 +77,23 @@ public:
         const QString value = text(object, field);
         if (value.isEmpty())
             return {};
-        // Alert periods carry a time of day ("2023-09-10 15:00:00"); the date is what is kept.
-        const bool valid = value.size() == 10 ? parseIsoDate(value).has_value()
-                                              : parseUkTimestamp(value).has_value();
-        if (!valid) {
+        const auto parsed = parseIsoDate(value);
+        if (!parsed)
             fail(field, u"'%1' is not a YYYY-MM-DD date"_s.arg(value));
-            return {};
-        }
-        return *parseIsoDate(QStringView(value).first(10));
+        return parsed.value_or(QDate());
+    }
+
+    // A headline period's bound: a date (London midnight) or, for alerts, a time of day
+    // ("2023-09-10 15:00:00", London time).
+    qint64 periodBound(const QJsonObject &object, const QString &field)
+    {
+        const QString value = text(object, field);
+        if (value.isEmpty())
+            return 0;
+        const auto parsed = parseUkTimestamp(value);
+        if (!parsed)
+            fail(field, u"'%1' is not a YYYY-MM-DD date or YYYY-MM-DD HH:MM:SS time"_s.arg(value));
+        return parsed.value_or(0);
     }
 
     std::optional<qint64> timestamp(const QJsonObject &object, const QString &field, bool nullable)
@@ -232,12 +241,11 @@ struct RecordBasics {
 HeadlinePoint headlineFrom(RecordChecker &record, const QJsonObject &object)
 {
     HeadlinePoint point;
-    point.periodStart = record.date(object, u"period_start"_s);
-    point.periodEnd = record.date(object, u"period_end"_s);
+    point.periodStart = record.periodBound(object, u"period_start"_s);
+    point.periodEnd = record.periodBound(object, u"period_end"_s);
     point.upperConfidence = record.number(object, u"upper_confidence"_s, false);
     point.lowerConfidence = record.number(object, u"lower_confidence"_s, false);
-    if (point.periodStart.isValid() && point.periodEnd.isValid()
-        && point.periodEnd < point.periodStart)
+    if (point.periodStart != 0 && point.periodEnd != 0 && point.periodEnd < point.periodStart)
         record.fail(u"period_end"_s, u"is before period_start"_s);
     return point;
 }

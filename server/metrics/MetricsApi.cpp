@@ -145,9 +145,9 @@ checkHeadlineQuery(MetricsQuery &store, const UkhsaWire::QueryItems &items, bool
 }
 
 // The latest public value of a metric of the selection's topic, whichever kind it is:
-// (value, period end).
-std::optional<std::pair<double, QDate>> latestValue(MetricsQuery &store,
-                                                    const PointSelection &selection)
+// (value, period end as UTC seconds; a point's period ends at London midnight of its date).
+std::optional<std::pair<double, qint64>> latestValue(MetricsQuery &store,
+                                                     const PointSelection &selection)
 {
     bool inTopic = false;
     const auto info = store.metricInfo(selection.topic, selection.metric, &inTopic);
@@ -157,7 +157,7 @@ std::optional<std::pair<double, QDate>> latestValue(MetricsQuery &store,
         if (const auto headline = store.latestHeadline(selection))
             return std::pair(headline->value, headline->periodEnd);
     } else if (const auto point = store.latestPoint(selection)) {
-        return std::pair(point->value, point->date);
+        return std::pair(point->value, londonMidnightUtc(point->date).toSecsSinceEpoch());
     }
     return std::nullopt;
 }
@@ -200,8 +200,9 @@ QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
             return UkhsaWire::errorMessage(u"No data could be found for those parameters"_s);
         QByteArray body = "{\"value\":";
         UkhsaWire::appendPythonFloat(body, latest->first);
+        // UKHSA keeps the London date of the period's end and shows it as a naive midnight.
         body += ",\"period_end\":\""
-                + londonMidnightUtc(latest->second).date().toString(Qt::ISODate).toLatin1()
+                + londonTime(latest->second).date().toString(Qt::ISODate).toLatin1()
                 + "T00:00:00\"}";
         return UkhsaWire::viewAnswer(HttpResponse::bytes(std::move(body), "application/json"));
     });
@@ -229,9 +230,8 @@ QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
                 u"`%1` is not a metric whose trend has a colour: its name names "
                 "none of cases, deaths, admission, occupied, positivity, vaccines, "
                 "vaccination, vaccinated, tests, pcr"_s.arg(query.selection.metric));
-        auto periodEnd = [](QDate day) -> QByteArray {
-            return '"' + londonMidnightUtc(day).toString(u"yyyy-MM-ddTHH:mm:ss"_s).toLatin1()
-                   + "Z\"";
+        auto periodEnd = [](qint64 end) -> QByteArray {
+            return '"' + londonIsoDateTime(end) + '"';
         };
         QByteArray body =
             "{\"metric_name\":" + JsonBytes::string(query.selection.metric) + ",\"metric_value\":";

@@ -143,7 +143,7 @@ void MetricsApiServer::start(const QStringList &extraArguments)
     QVERIFY2(!database.isEmpty(), qPrintable(m_stores.errorString()));
     QByteArray output;
     QCOMPARE(runIngest(database, {fixturesDir() + u"/metrics"_s}, &output), 0);
-    QVERIFY2(output.contains("files: 16 ok, 0 failed"), output.constData());
+    QVERIFY2(output.contains("files: 21 ok, 0 failed"), output.constData());
     QVERIFY2(m_server.start(database, kServeArguments + extraArguments),
              m_server.output().constData());
     m_base = u"http://localhost:"_s + QString::number(m_server.port());

@@ -54,11 +54,11 @@ void TestMetricsApiQueries::headline_data()
         << "/api/headlines/v3?topic=COVID-19&metric=COVID-19_headline_tests_7DayChange"
                + kEnglandAll + "&is_public=true&data_classification=official"
         << 200 << QByteArray("{\"value\":-38928.0,\"period_end\":\"2023-11-11T00:00:00\"}");
-    // UKHSA keeps a period's end as London midnight in UTC, then writes that UTC date: a summer
-    // week ending on 1 July says 30 June.
+    // UKHSA's database connection reads periods in London time (its alert tests compare a
+    // summer period's wall-clock time): a week ending on 1 July says 1 July.
     QTest::newRow("a summer period end, as UKHSA writes it")
         << headlines + "COVID-19_headline_positivity_latest" + kEnglandAll << 200
-        << QByteArray("{\"value\":8.5,\"period_end\":\"2023-06-30T00:00:00\"}");
+        << QByteArray("{\"value\":8.5,\"period_end\":\"2023-07-01T00:00:00\"}");
 
     // UKHSA's errors: its serializer's, field by field in its order, then its own message.
     QTest::newRow("nothing given")

@@ -171,7 +171,7 @@ void TestMetricsApiTables::answers_data()
                       "\"metric\":\"COVID-19_cases_rateRollingMean\",\"age\":\"90+\",\"stratum\":"
                       "\"default\",\"sex\":\"Male\",\"year\":2023,\"date\":\"2023-01-03\","
                       "\"metric_value\":\"443.0800\",\"in_reporting_delay_period\":false}]");
-    QTest::newRow("headline CSV, periods in UTC")
+    QTest::newRow("headline CSV, periods in London time")
         << downloads
         << plots({plot("COVID-19_headline_positivity_latest")},
                  ",\"file_format\":\"csv\",\"x_axis\":\"age\"")
@@ -179,7 +179,7 @@ void TestMetricsApiTables::answers_data()
         << QByteArray("theme,sub_theme,topic,geography_type,geography,metric,sex,age,stratum,"
                       "period_start,period_end,metric_value\r\n"
                       "infectious_disease,respiratory,COVID-19,Nation,England,COVID-19_headline_"
-                      "positivity_latest,all,all,default,2023-06-24 23:00:00,2023-06-30 23:00:00,"
+                      "positivity_latest,all,all,default,2023-06-25 00:00:00,2023-07-01 00:00:00,"
                       "8.5000\r\n");
     QTest::newRow("file_format required") << downloads << plots({cases}) << 400
                                           << QByteArray("{\"file_format\":[\"This field is "
