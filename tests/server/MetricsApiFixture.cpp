@@ -137,6 +137,14 @@ void addProblemColumns()
     QTest::addColumn<QString>("field");
 }
 
+void addPostColumns()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("expected");
+}
+
 void MetricsApiServer::start(const QStringList &extraArguments)
 {
     const QString database = m_stores.fresh(u"metrics"_s);
@@ -196,6 +204,19 @@ void MetricsApiServer::compareGet() const
     const HttpReply reply = get(target);
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     QCOMPARE(reply.header("allow"), QByteArray("GET, HEAD, OPTIONS"));
+    compareBytes(reply, status, expected);
+}
+
+void MetricsApiServer::comparePost(const QByteArray &contentType) const
+{
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QByteArray, expected);
+    const HttpReply reply = post(target, body);
+    QCOMPARE(reply.header("allow"), QByteArray("POST, OPTIONS"));
+    if (!contentType.isEmpty())
+        QCOMPARE(reply.header("content-type"), contentType);
     compareBytes(reply, status, expected);
 }
 

@@ -101,6 +101,8 @@ QByteArray plot(const QByteArray &metric, const QByteArray &extra = {});
 
 // The data columns of a problem+json test: method, target, body, status, field.
 void addProblemColumns();
+// The data columns of comparePost(): target, body, status, expected.
+void addPostColumns();
 
 // `isobar serve` on a fresh store of the metrics fixtures, for one suite.
 class MetricsApiServer
@@ -123,6 +125,10 @@ public:
     // GETs the current row's target (columns target, status, expected) and checks the answer
     // as a DRF view gives it: JSON, its Allow, that status and exactly those bytes.
     void compareGet() const;
+    // POSTs the current row's body (columns of addPostColumns()) and checks the answer as a DRF
+    // view taking POST gives it: its Allow, that status, exactly those bytes, and `contentType`
+    // when given.
+    void comparePost(const QByteArray &contentType = {}) const;
     // Sends the current row of addProblemColumns() and checks the problem+json answer.
     void verifyProblem() const;
 
