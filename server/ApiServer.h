@@ -16,6 +16,7 @@
 #include "ingest/IngestRunsApi.h"
 #include "ingest/UploadApi.h"
 #include "metrics/GeographiesApi.h"
+#include "metrics/MapsApi.h"
 #include "metrics/MetricsApi.h"
 #include "monitoring/AudienceCounters.h"
 #include "monitoring/PrometheusExposition.h"
@@ -89,6 +90,7 @@ private:
     std::unique_ptr<MetricsApi> m_metrics;
     std::unique_ptr<PublicTimeseriesApi> m_publicApi;
     std::unique_ptr<GeographiesApi> m_geographies;
+    std::unique_ptr<MapsApi> m_maps;
     QTimer m_dataVersionPoll;
     std::unique_ptr<WeatherLocationStore> m_locations;
     std::unique_ptr<AccuWeatherClient> m_upstream;

@@ -1,5 +1,6 @@
 #include "MetricsApiFixture.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -145,13 +146,20 @@ void addPostColumns()
     QTest::addColumn<QByteArray>("expected");
 }
 
-void MetricsApiServer::start(const QStringList &extraArguments)
+void MetricsApiServer::start(const QStringList &extraArguments, const QString &extraFixtures)
 {
     const QString database = m_stores.fresh(u"metrics"_s);
     QVERIFY2(!database.isEmpty(), qPrintable(m_stores.errorString()));
+    QStringList paths = {fixturesDir() + u"/metrics"_s};
+    qsizetype files = 16;
+    if (!extraFixtures.isEmpty()) {
+        paths << fixturesDir() + u'/' + extraFixtures;
+        files += QDir(paths.constLast()).entryList(QDir::Files).size();
+    }
     QByteArray output;
-    QCOMPARE(runIngest(database, {fixturesDir() + u"/metrics"_s}, &output), 0);
-    QVERIFY2(output.contains("files: 16 ok, 0 failed"), output.constData());
+    QCOMPARE(runIngest(database, paths, &output), 0);
+    QVERIFY2(output.contains(QByteArray("files: " + QByteArray::number(files) + " ok, 0 failed")),
+             output.constData());
     QVERIFY2(m_server.start(database, kServeArguments + extraArguments),
              m_server.output().constData());
     m_base = u"http://localhost:"_s + QString::number(m_server.port());

@@ -109,8 +109,9 @@ class MetricsApiServer
 {
 public:
     // Call from initTestCase(); a failure fails it, so the suite's tests are skipped.
-    // `extraArguments` follow the suites' common `isobar serve` options.
-    void start(const QStringList &extraArguments = {});
+    // `extraArguments` follow the suites' common `isobar serve` options; `extraFixtures` names
+    // a folder of tests/fixtures loaded too, for one suite's crafted files.
+    void start(const QStringList &extraArguments = {}, const QString &extraFixtures = {});
     void stop();
 
     quint16 port() const { return m_server.port(); }
