@@ -152,6 +152,8 @@ QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, 
 
 std::optional<QJsonObject> parseBody(const QByteArray &body, HttpResponse *error)
 {
+    if (body.isEmpty()) // DRF reads no body as no fields, not as bad JSON
+        return QJsonObject();
     QJsonParseError parse;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parse);
     if (parse.error != QJsonParseError::NoError) {

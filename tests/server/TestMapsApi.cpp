@@ -163,6 +163,10 @@ void TestMapsApi::map_data()
         << path << QByteArray("{}") << 400
         << QByteArray("{\"date_from\":[\"This field is required.\"],\"date_to\":[\"This field "
                       "is required.\"],\"parameters\":[\"This field is required.\"]}");
+    QTest::newRow("no body at all") << path << QByteArray() << 400
+                                    << QByteArray("{\"date_from\":[\"This field is required.\"],"
+                                                  "\"date_to\":[\"This field is required.\"],"
+                                                  "\"parameters\":[\"This field is required.\"]}");
     QByteArray noTheme = request(kLtla, "[]", "[]");
     noTheme.replace("\"theme\":\"infectious_disease\",", "");
     QTest::newRow("a main parameter missing") << path << noTheme << 400
