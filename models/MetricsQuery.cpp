@@ -283,6 +283,20 @@ QList<GeographyName> MetricsQuery::geographiesOfType(const QString &type)
     return geographyNames(query);
 }
 
+std::optional<QString> MetricsQuery::geographyCode(const QString &type, const QString &name)
+{
+    QSqlQuery *query =
+        preparedQuery(u"SELECT code FROM geography WHERE geography_type = ? AND name = ?"_s);
+    query->bindValue(0, type);
+    query->bindValue(1, name);
+    run(query);
+    if (!fetch(query))
+        return std::nullopt;
+    QString code = query->value(0).toString();
+    query->finish();
+    return code;
+}
+
 bool MetricsQuery::holds(Dimension dimension, const QString &name)
 {
     static const QHash<Dimension, QString> statements = {

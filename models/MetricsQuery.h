@@ -120,6 +120,8 @@ public:
     QList<GeographyName> geographiesWithData(const QString &topic);
     // Every geography of `type` the store holds, by name.
     QList<GeographyName> geographiesOfType(const QString &type);
+    // The code of the geography of that type and name; nullopt when the store holds none.
+    std::optional<QString> geographyCode(const QString &type, const QString &name);
 
     // Whether a topic of that name exists (with or without public data).
     bool topicExists(const QString &topic);

@@ -71,6 +71,7 @@ bool ApiServer::start()
     m_publicApi =
         std::make_unique<PublicTimeseriesApi>(*m_runner, m_config.publicApiMount, m_cache.get());
     m_geographies = std::make_unique<GeographiesApi>(*m_runner, m_cache.get());
+    m_maps = std::make_unique<MapsApi>(*m_runner, m_config.maxRowsPerRequest, m_cache.get());
     m_weatherAlerts = std::make_unique<WeatherAlertsApi>(*m_runner);
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
@@ -132,6 +133,7 @@ bool ApiServer::start()
     m_metrics->registerRoutes(m_http.router());
     m_publicApi->registerRoutes(m_http.router());
     m_geographies->registerRoutes(m_http.router());
+    m_maps->registerRoutes(m_http.router());
     m_weatherAlerts->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());

@@ -16,6 +16,7 @@
 #include "ingest/IngestRunsApi.h"
 #include "ingest/UploadApi.h"
 #include "metrics/GeographiesApi.h"
+#include "metrics/MapsApi.h"
 #include "metrics/MetricsApi.h"
 #include "metrics/WeatherAlertsApi.h"
 #include "monitoring/AudienceCounters.h"
@@ -90,6 +91,7 @@ private:
     std::unique_ptr<MetricsApi> m_metrics;
     std::unique_ptr<PublicTimeseriesApi> m_publicApi;
     std::unique_ptr<GeographiesApi> m_geographies;
+    std::unique_ptr<MapsApi> m_maps;
     std::unique_ptr<WeatherAlertsApi> m_weatherAlerts;
     QTimer m_dataVersionPoll;
     std::unique_ptr<WeatherLocationStore> m_locations;

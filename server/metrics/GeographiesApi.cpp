@@ -3,61 +3,27 @@
 #include "UkhsaWire.h"
 #include "http/JsonBytes.h"
 
-#include <QFile>
-
 using namespace Qt::StringLiterals;
 
 namespace isobar {
 
 namespace {
 
-// The rows of a lookup file below its header; only the first and the last fields are read, and
-// neither holds a comma (names between them may, quoted).
-QList<QStringList> lookupRows(const QString &path)
-{
-    QFile file(path);
-    QList<QStringList> rows;
-    if (!file.open(QIODevice::ReadOnly))
-        return rows;
-    file.readLine(); // the header
-    while (!file.atEnd()) {
-        const QString line = QString::fromUtf8(file.readLine()).trimmed();
-        if (!line.isEmpty())
-            rows.append(line.split(u','));
-    }
-    return rows;
-}
-
-QByteArray relationship(const QString &type, const QString &name, const QString &code)
+QByteArray relationship(const GeographyName &geography)
 {
     auto text = [](const QString &value) {
         return value.isNull() ? QByteArrayLiteral("null") : JsonBytes::string(value);
     };
-    return "{\"geography_type\":" + JsonBytes::string(type) + ",\"name\":" + text(name)
-           + ",\"geography_code\":" + text(code) + '}';
+    return "{\"geography_type\":" + JsonBytes::string(geography.type) + ",\"name\":"
+           + text(geography.name) + ",\"geography_code\":" + text(geography.code) + '}';
 }
-
-const QByteArray kUnitedKingdom =
-    relationship(u"United Kingdom"_s, u"United Kingdom"_s, u"K02000001"_s);
 
 } // namespace
 
 GeographiesApi::GeographiesApi(QueryRunner &runner, ResponseCache *cache)
     : m_runner(runner)
     , m_cache(cache)
-{
-    for (const QStringList &row : lookupRows(u":/isobar/geography/regions.csv"_s)) {
-        if (row.size() == 4) {
-            m_regionsByCode.insert(row[0], {row[1], row[0], row[2], row[3]});
-            m_regionCodesByName.insert(row[1], row[0]);
-        }
-    }
-    for (const QStringList &row :
-         lookupRows(u":/isobar/geography/upper-tier-local-authority-regions.csv"_s)) {
-        if (row.size() >= 3)
-            m_upperTierRegions.insert(row.constFirst(), row.constLast());
-    }
-}
+{}
 
 void GeographiesApi::registerRoutes(Router &router)
 {
@@ -77,25 +43,13 @@ void GeographiesApi::registerRoutes(Router &router)
 
 QByteArray GeographiesApi::relationships(const GeographyName &geography) const
 {
-    // A nation's, or a region's by its code; unknown parts are nulls, as UKHSA writes them.
-    auto nationOf = [this](const QString &regionCode) {
-        const auto region = m_regionsByCode.constFind(regionCode);
-        return region == m_regionsByCode.constEnd()
-                   ? relationship(u"Nation"_s, {}, {})
-                   : relationship(u"Nation"_s, region->nation, region->nationCode);
-    };
-    if (geography.type == u"Nation")
-        return '[' + kUnitedKingdom + ']';
-    if (geography.type == u"Region")
-        return '[' + kUnitedKingdom + ',' + nationOf(geography.code) + ']';
-    if (geography.type == u"Upper Tier Local Authority") {
-        const QString region = m_upperTierRegions.value(geography.code);
-        const QString regionCode = m_regionCodesByName.value(region);
-        return '[' + kUnitedKingdom + ','
-               + relationship(u"Region"_s, regionCode.isNull() ? QString() : region, regionCode)
-               + ',' + nationOf(regionCode) + ']';
-    }
-    return "null";
+    const auto upstream = m_relationships.upstream(geography.type, geography.code);
+    if (!upstream)
+        return "null";
+    QByteArrayList items;
+    for (const GeographyName &area : *upstream)
+        items << relationship(area);
+    return '[' + items.join(',') + ']';
 }
 
 QByteArray GeographiesApi::groups(const QList<GeographyName> &geographies) const

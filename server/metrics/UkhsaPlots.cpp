@@ -31,12 +31,8 @@ QString notAChoice(const QJsonValue &value)
 }
 
 // A field's errors: name, then its messages (one each here, as DRF stops at the first).
-using Errors = QList<std::pair<QString, QByteArray>>; // message already JSON: a list or an object
-
-QByteArray messages(const QString &message)
-{
-    return '[' + JsonBytes::string(message) + ']';
-}
+using Errors = UkhsaWire::ErrorFields;
+using UkhsaWire::errorMessages;
 
 bool filedUnder(MetricsQuery &store, const PointSelection &selection)
 {
@@ -46,14 +42,9 @@ bool filedUnder(MetricsQuery &store, const PointSelection &selection)
 
 HttpResponse errorsAnswer(const Errors &errors)
 {
-    QByteArray body = "{";
-    for (const auto &[field, json] : errors) {
-        if (body.size() > 1)
-            body += ',';
-        body += JsonBytes::string(field) + ':' + json;
-    }
-    return UkhsaWire::viewAnswer(HttpResponse::bytes(body + '}', "application/json", 400),
-                                 "POST, OPTIONS");
+    return UkhsaWire::viewAnswer(
+        HttpResponse::bytes(UkhsaWire::errorObject(errors), "application/json", 400),
+        "POST, OPTIONS");
 }
 
 // A ChoiceField: absent (nullopt unless required), null/blank (the default when allowed).
@@ -63,7 +54,7 @@ void choiceField(const QJsonObject &object, const QString &name, const QStringLi
     const QJsonValue given = object.value(name);
     if (given.isUndefined()) {
         if (required)
-            errors->append({name, messages(u"This field is required."_s)});
+            errors->append({name, errorMessages(u"This field is required."_s)});
         else
             *value = blankDefault;
         return;
@@ -73,11 +64,11 @@ void choiceField(const QJsonObject &object, const QString &name, const QStringLi
         return;
     }
     if (given.isNull()) {
-        errors->append({name, messages(u"This field may not be null."_s)});
+        errors->append({name, errorMessages(u"This field may not be null."_s)});
         return;
     }
     if (!given.isString() || !choices.contains(given.toString())) {
-        errors->append({name, messages(notAChoice(given))});
+        errors->append({name, errorMessages(notAChoice(given))});
         return;
     }
     *value = given.toString();
@@ -87,13 +78,8 @@ void choiceField(const QJsonObject &object, const QString &name, const QStringLi
 QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, Plot *plot,
                      QString *dateFrom, QString *dateTo)
 {
-    if (!value.isObject()) {
-        const char *type = value.isArray() ? "list" : value.isString() ? "str" : "int";
-        return "{\"non_field_errors\":"
-               + messages(
-                   u"Invalid data. Expected a dictionary, but got %1."_s.arg(QLatin1String(type)))
-               + '}';
-    }
+    if (!value.isObject())
+        return UkhsaWire::notAnObject(value);
     const QJsonObject object = value.toObject();
     Errors errors;
     PointSelection &s = plot->selection;
@@ -102,16 +88,16 @@ QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, 
         QString text;
         if (route == Route::Downloads) { // free strings there, "" by default
             if (!given.isUndefined() && !given.isNull() && !given.isString())
-                errors.append({name, messages(u"Not a valid string."_s)});
+                errors.append({name, errorMessages(u"Not a valid string."_s)});
             text = given.toString();
         } else if (given.isUndefined()) {
-            errors.append({name, messages(u"This field is required."_s)});
+            errors.append({name, errorMessages(u"This field is required."_s)});
         } else if (given.isNull()) {
-            errors.append({name, messages(u"This field may not be null."_s)});
+            errors.append({name, errorMessages(u"This field may not be null."_s)});
         } else if (!given.isString()
                    || !(name == u"topic" ? store.topicExists(given.toString())
                                          : store.metricInfo({}, given.toString()).has_value())) {
-            errors.append({name, messages(notAChoice(given))});
+            errors.append({name, errorMessages(notAChoice(given))});
         } else {
             text = given.toString();
         }
@@ -120,7 +106,7 @@ QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, 
     for (const QString &name : kTextFields) {
         const QJsonValue given = object.value(name);
         if (!given.isUndefined() && !given.isNull() && !given.isString() && !given.isDouble()) {
-            errors.append({name, messages(u"Not a valid string."_s)});
+            errors.append({name, errorMessages(u"Not a valid string."_s)});
             continue;
         }
         const QString text =
@@ -143,8 +129,8 @@ QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, 
         const QDate date = QDate::fromString(given.toString(), Qt::ISODate);
         if (!given.isString() || !date.isValid() || given.toString().size() != 10) {
             errors.append(
-                {name, messages(u"Date has wrong format. Use one of these formats instead: "
-                                "YYYY-MM-DD."_s)});
+                {name, errorMessages(u"Date has wrong format. Use one of these formats instead: "
+                                     "YYYY-MM-DD."_s)});
             continue;
         }
         (name == u"date_from" ? *dateFrom : *dateTo) = given.toString();
@@ -156,24 +142,18 @@ QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, 
                     &chartType, &errors);
         const QJsonValue label = object.value(u"label");
         if (!label.isUndefined() && !label.isNull() && !label.isString())
-            errors.append({u"label"_s, messages(u"Not a valid string."_s)});
+            errors.append({u"label"_s, errorMessages(u"Not a valid string."_s)});
         plot->label = label.toString();
     }
-    if (errors.isEmpty())
-        return "{}";
-    QByteArray json = "{";
-    for (const auto &[field, list] : errors) {
-        if (json.size() > 1)
-            json += ',';
-        json += JsonBytes::string(field) + ':' + list;
-    }
-    return json + '}';
+    return UkhsaWire::errorObject(errors);
 }
 
 } // namespace
 
 std::optional<QJsonObject> parseBody(const QByteArray &body, HttpResponse *error)
 {
+    if (body.isEmpty()) // DRF reads no body as no fields, not as bad JSON
+        return QJsonObject();
     QJsonParseError parse;
     const QJsonDocument document = QJsonDocument::fromJson(body, &parse);
     if (parse.error != QJsonParseError::NoError) {
@@ -183,9 +163,10 @@ std::optional<QJsonObject> parseBody(const QByteArray &body, HttpResponse *error
         return std::nullopt;
     }
     if (!document.isObject()) {
-        *error = errorsAnswer({{u"non_field_errors"_s,
-                                messages(u"Invalid data. Expected a dictionary, but got %1."_s.arg(
-                                    document.isArray() ? u"list"_s : u"str"_s))}});
+        *error =
+            errorsAnswer({{u"non_field_errors"_s,
+                           errorMessages(u"Invalid data. Expected a dictionary, but got %1."_s.arg(
+                               document.isArray() ? u"list"_s : u"str"_s))}});
         return std::nullopt;
     }
     return document.object();
@@ -202,17 +183,16 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
     QList<std::pair<QString, QString>> givenDates; // per plot, as sent, for UKHSA's check
     const QJsonValue plots = body.value(u"plots");
     if (plots.isUndefined()) {
-        errors.append({u"plots"_s, messages(u"This field is required."_s)});
+        errors.append({u"plots"_s, errorMessages(u"This field is required."_s)});
     } else if (!plots.isArray()) {
-        errors.append({u"plots"_s, messages(u"Expected a list of items but got type \"%1\"."_s.arg(
-                                       plots.isObject() ? u"dict"_s : u"str"_s))});
+        errors.append({u"plots"_s, errorMessages(UkhsaWire::notAList(plots))});
     } else if (plots.toArray().size() > maxPlots) {
         errors.append(
             {u"plots"_s,
-             messages(u"Ensure this field has no more than %1 elements."_s.arg(maxPlots))});
+             errorMessages(u"Ensure this field has no more than %1 elements."_s.arg(maxPlots))});
     } else if (plots.toArray().isEmpty()) {
         // UKHSA's serializer lets an empty list through and then fails (500).
-        errors.append({u"plots"_s, messages(u"This list may not be empty."_s)});
+        errors.append({u"plots"_s, errorMessages(u"This list may not be empty."_s)});
     } else {
         QByteArrayList plotErrors;
         bool anyError = false;
@@ -237,7 +217,8 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
         const QJsonValue confidence = body.value(u"confidence_intervals");
         if (!confidence.isUndefined() && !confidence.isNull() && !confidence.isBool()
             && !(confidence.isString() && UkhsaWire::pythonBoolean(confidence.toString())))
-            errors.append({u"confidence_intervals"_s, messages(u"Must be a valid boolean."_s)});
+            errors.append(
+                {u"confidence_intervals"_s, errorMessages(u"Must be a valid boolean."_s)});
         // UKHSA reads the raw value for its columns: any truthy value, the string "false" too.
         request.confidence = confidence.isBool()     ? confidence.toBool()
                              : confidence.isString() ? !confidence.toString().isEmpty()

@@ -30,7 +30,8 @@ struct Request {
     bool headline = false;   // the first plot's metric names a headline metric
 };
 
-// nullopt and `*error` set when the body is not a JSON object DRF would read.
+// nullopt and `*error` set when the body is not a JSON object DRF would read (an empty body
+// reads as one without fields).
 std::optional<QJsonObject> parseBody(const QByteArray &body, HttpResponse *error);
 
 // The request, or the answer UKHSA gives to it (400 with its body). `maxPlots` bounds the list

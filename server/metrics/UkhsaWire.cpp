@@ -166,14 +166,59 @@ HttpResponse errorMessage(const QString &message, const QByteArray &allow)
 
 HttpResponse fieldErrors(const QList<std::pair<QString, QString>> &errors)
 {
-    QByteArray body = "{";
-    for (const auto &[field, message] : errors) {
-        if (body.size() > 1)
-            body += ',';
-        body += JsonBytes::string(field) + ":[" + JsonBytes::string(message) + ']';
+    ErrorFields fields;
+    for (const auto &[field, message] : errors)
+        fields.append({field, errorMessages(message)});
+    return HttpResponse::bytes(errorObject(fields), "application/json", 400);
+}
+
+QByteArray errorMessages(const QString &message)
+{
+    return '[' + JsonBytes::string(message) + ']';
+}
+
+QByteArray errorObject(const ErrorFields &errors)
+{
+    QByteArray json = "{";
+    for (const auto &[field, errorsJson] : errors) {
+        if (json.size() > 1)
+            json += ',';
+        json += JsonBytes::string(field) + ':' + errorsJson;
     }
-    body += '}';
-    return HttpResponse::bytes(std::move(body), "application/json", 400);
+    return json + '}';
+}
+
+QByteArray notAnObject(const QJsonValue &value)
+{
+    return errorObject({{u"non_field_errors"_s,
+                         errorMessages(u"Invalid data. Expected a dictionary, but got %1."_s.arg(
+                             pythonTypeName(value)))}});
+}
+
+QString notAList(const QJsonValue &value)
+{
+    return u"Expected a list of items but got type \"%1\"."_s.arg(pythonTypeName(value));
+}
+
+QString pythonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return u"NoneType"_s;
+    case QJsonValue::Bool:
+        return u"bool"_s;
+    case QJsonValue::Double: // JSON's 1 and 1.0 read alike here; whole numbers are usually ints
+        return value.toDouble() == std::trunc(value.toDouble()) ? u"int"_s : u"float"_s;
+    case QJsonValue::String:
+        return u"str"_s;
+    case QJsonValue::Array:
+        return u"list"_s;
+    case QJsonValue::Object:
+        return u"dict"_s;
+    case QJsonValue::Undefined:
+        break;
+    }
+    return u"NoneType"_s;
 }
 
 HttpResponse notFoundPage()

@@ -5,6 +5,7 @@
 #include "http/Router.h"
 
 #include <QByteArray>
+#include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <optional>
@@ -43,6 +44,18 @@ HttpResponse detail(int status, const QString &message);
 HttpResponse errorMessage(const QString &message, const QByteArray &allow = "GET, HEAD, OPTIONS");
 // {"field": ["message"], ...}: a DRF validation error, fields in the order given.
 HttpResponse fieldErrors(const QList<std::pair<QString, QString>> &errors);
+
+// DRF's errors as its nested serializers write them: a field's messages (["..."]), a
+// serializer's fields in their order ({"field": ...}), a list serializer's items ([{}, {...}]).
+using ErrorFields = QList<std::pair<QString, QByteArray>>; // a field and its errors as JSON
+QByteArray errorMessages(const QString &message);
+QByteArray errorObject(const ErrorFields &errors);
+// A serializer's answer to a value that is not an object: {"non_field_errors": [...]}.
+QByteArray notAnObject(const QJsonValue &value);
+// A list field's message for a value that is not a list.
+QString notAList(const QJsonValue &value);
+// The name of the Python type json.loads reads `value` as, which DRF's messages quote.
+QString pythonTypeName(const QJsonValue &value);
 // Django's own 404 page (a path no URL pattern matches, such as a slash too many).
 HttpResponse notFoundPage();
 // Django's CommonMiddleware answer to a path that needs its trailing slash.

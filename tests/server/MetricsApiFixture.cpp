@@ -1,5 +1,6 @@
 #include "MetricsApiFixture.h"
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QTest>
 
@@ -137,13 +138,28 @@ void addProblemColumns()
     QTest::addColumn<QString>("field");
 }
 
-void MetricsApiServer::start(const QStringList &extraArguments)
+void addPostColumns()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("expected");
+}
+
+void MetricsApiServer::start(const QStringList &extraArguments, const QString &extraFixtures)
 {
     const QString database = m_stores.fresh(u"metrics"_s);
     QVERIFY2(!database.isEmpty(), qPrintable(m_stores.errorString()));
+    QStringList paths = {fixturesDir() + u"/metrics"_s};
+    qsizetype files = 21;
+    if (!extraFixtures.isEmpty()) {
+        paths << fixturesDir() + u'/' + extraFixtures;
+        files += QDir(paths.constLast()).entryList(QDir::Files).size();
+    }
     QByteArray output;
-    QCOMPARE(runIngest(database, {fixturesDir() + u"/metrics"_s}, &output), 0);
-    QVERIFY2(output.contains("files: 21 ok, 0 failed"), output.constData());
+    QCOMPARE(runIngest(database, paths, &output), 0);
+    QVERIFY2(output.contains(QByteArray("files: " + QByteArray::number(files) + " ok, 0 failed")),
+             output.constData());
     QVERIFY2(m_server.start(database, kServeArguments + extraArguments),
              m_server.output().constData());
     m_base = u"http://localhost:"_s + QString::number(m_server.port());
@@ -196,6 +212,19 @@ void MetricsApiServer::compareGet() const
     const HttpReply reply = get(target);
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     QCOMPARE(reply.header("allow"), QByteArray("GET, HEAD, OPTIONS"));
+    compareBytes(reply, status, expected);
+}
+
+void MetricsApiServer::comparePost(const QByteArray &contentType) const
+{
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QByteArray, expected);
+    const HttpReply reply = post(target, body);
+    QCOMPARE(reply.header("allow"), QByteArray("POST, OPTIONS"));
+    if (!contentType.isEmpty())
+        QCOMPARE(reply.header("content-type"), contentType);
     compareBytes(reply, status, expected);
 }
 

@@ -101,14 +101,17 @@ QByteArray plot(const QByteArray &metric, const QByteArray &extra = {});
 
 // The data columns of a problem+json test: method, target, body, status, field.
 void addProblemColumns();
+// The data columns of comparePost(): target, body, status, expected.
+void addPostColumns();
 
 // `isobar serve` on a fresh store of the metrics fixtures, for one suite.
 class MetricsApiServer
 {
 public:
     // Call from initTestCase(); a failure fails it, so the suite's tests are skipped.
-    // `extraArguments` follow the suites' common `isobar serve` options.
-    void start(const QStringList &extraArguments = {});
+    // `extraArguments` follow the suites' common `isobar serve` options; `extraFixtures` names
+    // a folder of tests/fixtures loaded too, for one suite's crafted files.
+    void start(const QStringList &extraArguments = {}, const QString &extraFixtures = {});
     void stop();
 
     quint16 port() const { return m_server.port(); }
@@ -123,6 +126,10 @@ public:
     // GETs the current row's target (columns target, status, expected) and checks the answer
     // as a DRF view gives it: JSON, its Allow, that status and exactly those bytes.
     void compareGet() const;
+    // POSTs the current row's body (columns of addPostColumns()) and checks the answer as a DRF
+    // view taking POST gives it: its Allow, that status, exactly those bytes, and `contentType`
+    // when given.
+    void comparePost(const QByteArray &contentType = {}) const;
     // Sends the current row of addProblemColumns() and checks the problem+json answer.
     void verifyProblem() const;
 

@@ -59,10 +59,7 @@ private:
 
 void TestMetricsApiTables::answers_data()
 {
-    QTest::addColumn<QByteArray>("target");
-    QTest::addColumn<QByteArray>("body");
-    QTest::addColumn<int>("status");
-    QTest::addColumn<QByteArray>("expected");
+    addPostColumns();
 
     const QByteArray tables = "/api/tables/v4/";
     const QByteArray dates = ",\"date_from\":\"2023-01-02\",\"date_to\":\"2023-01-05\"";
@@ -197,13 +194,7 @@ void TestMetricsApiTables::answers_data()
 
 void TestMetricsApiTables::answers()
 {
-    QFETCH(QByteArray, target);
-    QFETCH(QByteArray, body);
-    QFETCH(int, status);
-    QFETCH(QByteArray, expected);
-    const HttpReply reply = m_api.post(target, body);
-    QCOMPARE(reply.header("allow"), QByteArray("POST, OPTIONS"));
-    m_api.compareBytes(reply, status, expected);
+    m_api.comparePost();
 }
 
 void TestMetricsApiTables::downloadHeaders()

@@ -4,7 +4,7 @@ add_library(isobar_testmetricsapi STATIC server/MetricsApiFixture.h server/Metri
 target_link_libraries(isobar_testmetricsapi PUBLIC isobar_testsupport isobar_models)
 target_include_directories(isobar_testmetricsapi PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/server)
 
-foreach(suite TestPublicTimeseriesApi TestMetricsApiQueries TestMetricsApiTables
+foreach(suite TestPublicTimeseriesApi TestMetricsApiQueries TestMetricsApiTables TestMapsApi
         TestWeatherAlertsApi)
     add_unit_test(NAME ${suite} SOURCES server/${suite}.cpp LIBS isobar_testmetricsapi STORES)
     add_dependencies(${suite} isobar)
