@@ -73,6 +73,9 @@ bool ApiServer::start()
     m_geographies = std::make_unique<GeographiesApi>(*m_runner, m_cache.get());
     m_maps = std::make_unique<MapsApi>(*m_runner, m_config.maxRowsPerRequest, m_cache.get());
     m_weatherAlerts = std::make_unique<WeatherAlertsApi>(*m_runner);
+    m_subplots = std::make_unique<SubplotApi>(
+        *m_runner, SubplotApi::Limits{m_config.maxPlots, m_config.maxRowsPerRequest},
+        m_cache.get());
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
@@ -135,6 +138,7 @@ bool ApiServer::start()
     m_geographies->registerRoutes(m_http.router());
     m_maps->registerRoutes(m_http.router());
     m_weatherAlerts->registerRoutes(m_http.router());
+    m_subplots->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());
     m_ingestRuns->registerRoutes(m_http.router());

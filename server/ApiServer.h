@@ -18,6 +18,7 @@
 #include "metrics/GeographiesApi.h"
 #include "metrics/MapsApi.h"
 #include "metrics/MetricsApi.h"
+#include "metrics/SubplotApi.h"
 #include "metrics/WeatherAlertsApi.h"
 #include "monitoring/AudienceCounters.h"
 #include "monitoring/PrometheusExposition.h"
@@ -93,6 +94,7 @@ private:
     std::unique_ptr<GeographiesApi> m_geographies;
     std::unique_ptr<MapsApi> m_maps;
     std::unique_ptr<WeatherAlertsApi> m_weatherAlerts;
+    std::unique_ptr<SubplotApi> m_subplots;
     QTimer m_dataVersionPoll;
     std::unique_ptr<WeatherLocationStore> m_locations;
     std::unique_ptr<AccuWeatherClient> m_upstream;

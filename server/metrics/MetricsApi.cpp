@@ -249,23 +249,6 @@ QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
 
 namespace {
 
-// A row's reference on UKHSA's x axis: the date, or a name (an age band's "-" spaced out, as
-// UKHSA shows it), or for "metric" the value itself.
-QByteArray axisKey(const QString &axis, const SeriesDescription &series, QDate date, double value)
-{
-    if (axis == u"date")
-        return date.toString(Qt::ISODate).toLatin1();
-    if (axis == u"age")
-        return QString(series.age).replace(u"-"_s, u" - "_s).toUtf8();
-    if (axis == u"stratum")
-        return series.stratum.toUtf8();
-    if (axis == u"sex")
-        return series.sex.toUtf8();
-    if (axis == u"geography")
-        return series.geography.toUtf8();
-    return PointDownloads::fourDecimals(value);
-}
-
 // Rows in the order UKHSA lists them: newest date first on the date axis, else first seen.
 template <typename Row> class TableRows
 {
@@ -317,20 +300,6 @@ std::optional<PublicHeadline> latestHeadlineOf(MetricsQuery &store, PointSelecti
 
 } // namespace
 
-std::variant<QList<PublicPoint>, HttpResponse>
-MetricsApi::plotPoints(MetricsQuery &query, const PointSelection &selection, int index) const
-{
-    qint64 total = 0;
-    QList<PublicPoint> points = query.points(selection, 0, m_options.maxRowsPerRequest + 1, &total);
-    if (total > m_options.maxRowsPerRequest)
-        return UkhsaWire::errorMessage(u"plot %1 selects %2 points, more than the limit of %3; "
-                                       "narrow the dates or filters"_s.arg(index)
-                                           .arg(total)
-                                           .arg(m_options.maxRowsPerRequest),
-                                       "POST, OPTIONS");
-    return points;
-}
-
 QFuture<HttpResponse> MetricsApi::withPlots(const HttpRequest &request, UkhsaPlots::Route route,
                                             PlotsAnswer answer)
 {
@@ -367,7 +336,8 @@ HttpResponse MetricsApi::timeseriesTable(MetricsQuery &store,
     TableRows<Row> rows(request.xAxis == u"date");
     QStringList labels;
     for (int i = 0; i < request.plots.size(); ++i) {
-        auto read = plotPoints(store, request.plots[i].selection, i);
+        auto read = UkhsaPlots::readPoints(store, request.plots[i].selection, i,
+                                           m_options.maxRowsPerRequest);
         if (auto *refused = std::get_if<HttpResponse>(&read))
             return *refused;
         QList<PublicPoint> &points = std::get<0>(read);
@@ -378,7 +348,9 @@ HttpResponse MetricsApi::timeseriesTable(MetricsQuery &store,
         // the last one read wins.
         QList<std::pair<QByteArray, const PublicPoint *>> keyed;
         for (const PublicPoint &point : std::as_const(points))
-            keyed.append({axisKey(request.xAxis, *point.series, point.date, point.value), &point});
+            keyed.append(
+                {UkhsaPlots::axisKey(request.xAxis, *point.series, point.date, point.value),
+                 &point});
         if (request.xAxis != u"date")
             std::stable_sort(keyed.begin(), keyed.end(),
                              [](const auto &a, const auto &b) { return a.first < b.first; });
@@ -432,7 +404,8 @@ HttpResponse MetricsApi::headlineTable(MetricsQuery &store, const UkhsaPlots::Re
         if (!headline)
             continue;
         const QString label = plotLabel(plot, ++withData);
-        const QByteArray key = axisKey(request.xAxis, *headline->series, {}, headline->value);
+        const QByteArray key =
+            UkhsaPlots::axisKey(request.xAxis, *headline->series, {}, headline->value);
         Row &row = rows[key];
         if (row.reference.isEmpty()) // the first plot's label names the row, unless a default one
             row.reference = label.contains(u"Plot") ? key : label.toUtf8();
@@ -482,7 +455,8 @@ QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
                 QList<PublicPoint> all;
                 QSet<std::pair<const SeriesDescription *, qint64>> seen;
                 for (int i = 0; i < request.plots.size(); ++i) {
-                    auto read = plotPoints(store, request.plots[i].selection, i);
+                    auto read = UkhsaPlots::readPoints(store, request.plots[i].selection, i,
+                                                       m_options.maxRowsPerRequest);
                     if (auto *refusedRead = std::get_if<HttpResponse>(&read))
                         return *refusedRead;
                     for (PublicPoint &point : std::get<0>(read)) {

@@ -38,10 +38,6 @@ private:
     HttpResponse timeseriesTable(MetricsQuery &store, const UkhsaPlots::Request &request) const;
     static HttpResponse headlineTable(MetricsQuery &store, const UkhsaPlots::Request &request);
 
-    // A plot's points, or UKHSA's kind of answer when there are more than the row limit.
-    std::variant<QList<PublicPoint>, HttpResponse>
-    plotPoints(MetricsQuery &query, const PointSelection &selection, int index) const;
-
     QueryRunner &m_runner;
     Options m_options;
     ResponseCache *m_cache;

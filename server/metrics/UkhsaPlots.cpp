@@ -1,5 +1,6 @@
 #include "UkhsaPlots.h"
 
+#include "PointDownloads.h"
 #include "http/JsonBytes.h"
 
 #include <QJsonArray>
@@ -254,6 +255,35 @@ HttpResponse noData()
     return UkhsaWire::errorMessage(u"No data was found for the plot(s) requested, please review "
                                    "the request parameters of each plot provided."_s,
                                    "POST, OPTIONS");
+}
+
+std::variant<QList<PublicPoint>, HttpResponse>
+readPoints(MetricsQuery &store, const PointSelection &selection, int index, int maxRows)
+{
+    qint64 total = 0;
+    QList<PublicPoint> points = store.points(selection, 0, maxRows + 1, &total);
+    if (total > maxRows)
+        return UkhsaWire::errorMessage(u"plot %1 selects %2 points, more than the limit of %3; "
+                                       "narrow the dates or filters"_s.arg(index)
+                                           .arg(total)
+                                           .arg(maxRows),
+                                       "POST, OPTIONS");
+    return points;
+}
+
+QByteArray axisKey(const QString &axis, const SeriesDescription &series, QDate date, double value)
+{
+    if (axis == u"date")
+        return date.toString(Qt::ISODate).toLatin1();
+    if (axis == u"age")
+        return QString(series.age).replace(u"-"_s, u" - "_s).toUtf8();
+    if (axis == u"stratum")
+        return series.stratum.toUtf8();
+    if (axis == u"sex")
+        return series.sex.toUtf8();
+    if (axis == u"geography")
+        return series.geography.toUtf8();
+    return PointDownloads::fourDecimals(value);
 }
 
 } // namespace isobar::UkhsaPlots

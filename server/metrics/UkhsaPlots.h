@@ -42,6 +42,15 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
 // UKHSA's messages for a request it read but cannot answer.
 HttpResponse noData();
 
+// A plot's points, oldest first, or the answer to a plot (the `index`th) that selects more
+// than `maxRows` (Isobar's limit).
+std::variant<QList<PublicPoint>, HttpResponse>
+readPoints(MetricsQuery &store, const PointSelection &selection, int index, int maxRows);
+
+// A row's reference on UKHSA's x axis: the date, or a name (an age band's "-" spaced out, as
+// UKHSA shows it), or for "metric" the value itself.
+QByteArray axisKey(const QString &axis, const SeriesDescription &series, QDate date, double value);
+
 } // namespace UkhsaPlots
 
 } // namespace isobar

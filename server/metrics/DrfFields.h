@@ -1,0 +1,62 @@
+#pragma once
+
+#include "UkhsaWire.h"
+
+#include <QDate>
+#include <QJsonObject>
+#include <QString>
+#include <optional>
+
+namespace isobar::DrfFields {
+
+// How Django REST framework's serializers read a JSON body, for the UKHSA routes that take one:
+// its messages, its date and text rules, and its errors collected field by field.
+
+inline const QString kRequired = QStringLiteral("This field is required.");
+inline const QString kNotNull = QStringLiteral("This field may not be null.");
+inline const QString kNotAString = QStringLiteral("Not a valid string.");
+
+// Django's parse_date(): Python's date.fromisoformat() (YYYY-MM-DD, YYYYMMDD, ISO weeks), else
+// \d{4}-\d{1,2}-\d{1,2}. Invalid for anything else.
+QDate djangoDate(const QString &text);
+
+// str() of a JSON number, as DRF's CharField takes one.
+QString pythonText(double number);
+
+// Reads one serializer's fields, collecting DRF's errors in field order. `strict` adds what a
+// UKHSA view needs beyond its serializer (it fails with a 500 without them).
+class Reader
+{
+public:
+    Reader(const QJsonObject &object, bool strict = false);
+
+    struct TextRules {
+        bool required = true;
+        bool allowNull = false;
+        bool allowBlank = false;
+    };
+
+    // DRF's CharField, trimmed; nullopt for an absent or null value (or an error).
+    std::optional<QString> text(const QString &name, TextRules rules);
+    // A field DRF lets through and UKHSA's view then needs: required, and a string unless null
+    // is allowed. Checked in the strict pass only.
+    std::optional<QString> needed(const QString &name, bool allowNull);
+    // DRF's DateField (required); invalid on an error.
+    QDate date(const QString &name);
+    // A nested serializer or list: nullopt when absent or null (or an error).
+    std::optional<QJsonValue> nested(const QString &name, bool required);
+
+    void fail(const QString &name, const QString &message);
+    void failWith(const QString &name, QByteArray errorsJson);
+
+    bool has(const QString &name) const { return m_object.contains(name); }
+    bool ok() const { return m_errors.isEmpty(); }
+    QByteArray errors() const { return UkhsaWire::errorObject(m_errors); }
+
+private:
+    const QJsonObject &m_object;
+    bool m_strict;
+    UkhsaWire::ErrorFields m_errors;
+};
+
+} // namespace isobar::DrfFields
