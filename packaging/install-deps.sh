@@ -16,6 +16,8 @@ packages=(
   libhiredis-dev redis-server
   # the S3 drop-off: libcurl signs requests with AWS Signature Version 4
   libcurl4-openssl-dev
+  # UKHSA's bulk download is a ZIP
+  libzip-dev
   # storage and tools used by tests and benchmarks (stress-ng: CPU load beside the suite)
   sqlite3 libsqlite3-dev zlib1g-dev libpng-dev libhttp-parser-dev libssl-dev stress-ng
   # headless rendering needs real fonts

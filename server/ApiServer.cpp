@@ -76,6 +76,7 @@ bool ApiServer::start()
     m_subplots = std::make_unique<SubplotApi>(
         *m_runner, SubplotApi::Limits{m_config.maxPlots, m_config.maxRowsPerRequest},
         m_cache.get());
+    m_bulkDownloads = std::make_unique<BulkDownloadsApi>(*m_runner, m_config.maxRowsPerRequest);
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
@@ -139,6 +140,7 @@ bool ApiServer::start()
     m_maps->registerRoutes(m_http.router());
     m_weatherAlerts->registerRoutes(m_http.router());
     m_subplots->registerRoutes(m_http.router());
+    m_bulkDownloads->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());
     m_ingestRuns->registerRoutes(m_http.router());

@@ -9,3 +9,8 @@ foreach(suite TestPublicTimeseriesApi TestMetricsApiQueries TestMetricsApiTables
     add_unit_test(NAME ${suite} SOURCES server/${suite}.cpp LIBS isobar_testmetricsapi STORES)
     add_dependencies(${suite} isobar)
 endforeach()
+
+# The bulk download's ZIP is read back with libzip.
+add_unit_test(NAME TestBulkDownloadsApi SOURCES server/TestBulkDownloadsApi.cpp
+    LIBS isobar_testmetricsapi PkgConfig::LIBZIP STORES)
+add_dependencies(TestBulkDownloadsApi isobar)
