@@ -17,6 +17,9 @@ namespace {
 
 // The drill-down's depth: themes, sub-themes, topics, geography types, geographies, metrics.
 constexpr int kLevels = 6;
+// A catalogue needs a request per list and per detail: thousands for UKHSA's. A server whose
+// links never end (by mistake or design) stops the crawl here instead of running forever.
+constexpr int kMaxRequests = 100'000;
 
 } // namespace
 
@@ -86,6 +89,21 @@ void CatalogueCrawl::detail(const QUrl &url, const QStringList &path)
 void CatalogueCrawl::get(const QUrl &url, const Answer &answer,
                          const std::function<void()> &notFound)
 {
+    if (m_finished)
+        return;
+    // Links are the server's to write, not to point anywhere: only its own origin is asked.
+    const QUrl origin = m_source.endpoint("/");
+    if (url.scheme() != origin.scheme() || url.host() != origin.host()
+        || url.port(-1) != origin.port(-1)) {
+        finish(tr("%1 links outside itself, to %2").arg(origin.toString(), url.toString()));
+        return;
+    }
+    if (++m_requests > kMaxRequests) {
+        finish(tr("%1 needs more than %2 requests for its catalogue")
+                   .arg(origin.toString())
+                   .arg(kMaxRequests));
+        return;
+    }
     ++m_pending; // until the answer has arrived, however many attempts that takes
     QNetworkReply *reply = m_network.get(QNetworkRequest(url));
     connect(reply, &QNetworkReply::finished, this, [this, reply, url, answer, notFound] {

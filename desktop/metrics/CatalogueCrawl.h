@@ -20,7 +20,8 @@ class RemoteMetricsSource;
 // list, each item's detail and the list it links to, themes down to metrics. Requests go out as
 // soon as their link is known (QNetworkAccessManager runs several at once); the promise gets every
 // (theme, ..., geography, metric) path when the last answer has arrived. A 429 is retried after
-// its Retry-After. Deletes itself when done; dies with the network manager it is a child of.
+// its Retry-After. Only links to the server itself are followed, at most kMaxRequests of them.
+// Deletes itself when done; dies with the network manager it is a child of.
 class CatalogueCrawl : public QObject
 {
     Q_OBJECT
@@ -47,6 +48,7 @@ private:
     QPromise<CatalogueResult> m_promise;
     CatalogueResult m_result;
     int m_pending = 0;
+    int m_requests = 0; // sent, retries included
     bool m_finished = false;
 };
 

@@ -22,6 +22,8 @@
 #include <QSortFilterProxyModel>
 #include <QSqlQuery>
 #include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -113,6 +115,39 @@ bool settled(MetricsPage &page)
 }
 
 } // namespace
+
+// An HTTP server that answers every request with the same JSON, and counts the requests.
+class FixedJsonServer : public QTcpServer
+{
+public:
+    explicit FixedJsonServer(QByteArray body)
+        : m_body(std::move(body))
+    {
+        listen(QHostAddress::LocalHost);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    m_received += socket->readAll();
+                    if (!m_received.contains("\r\n\r\n"))
+                        return;
+                    m_received.clear();
+                    ++m_requests;
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                  "Connection: close\r\nContent-Length: "
+                                  + QByteArray::number(m_body.size()) + "\r\n\r\n" + m_body);
+                    socket->disconnectFromHost();
+                });
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+    int requests() const { return m_requests; }
+
+private:
+    QByteArray m_body;
+    QByteArray m_received;
+    int m_requests = 0;
+};
 
 class TestMetricsPage : public QObject
 {
@@ -483,6 +518,23 @@ private Q_SLOTS:
         QCOMPARE(listed.result().error, QString());
         QVERIFY(listed.result().entries.size() > 100);
         QCOMPARE(crawled.result().entries, listed.result().entries);
+    }
+
+    // The links are the server's to write but not to point anywhere: one that leaves the
+    // server's origin ends the crawl, and the other host is never asked.
+    void crawlStaysOnTheServer()
+    {
+        FixedJsonServer elsewhere("[]");
+        FixedJsonServer server("{\"links\":{\"themes\":\"http://127.0.0.1:"
+                               + QByteArray::number(elsewhere.serverPort()) + "/themes/\"}}");
+        RemoteMetricsSource source(QUrl(u"http://127.0.0.1:%1/"_s.arg(server.serverPort())));
+        QNetworkAccessManager network;
+        QFuture<CatalogueResult> crawled = (new CatalogueCrawl(source, network))->start();
+        QTRY_VERIFY_WITH_TIMEOUT(crawled.isFinished(), 30000);
+        QVERIFY2(crawled.result().error.contains(u"links outside itself"_s),
+                 qPrintable(crawled.result().error));
+        QCOMPARE(server.requests(), 1);
+        QCOMPARE(elsewhere.requests(), 0);
     }
 
     void remoteSourceShowsTheSameNumbers()
