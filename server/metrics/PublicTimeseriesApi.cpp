@@ -355,7 +355,10 @@ QFuture<HttpResponse> PublicTimeseriesApi::timeseries(bool v2, const HttpRequest
     selection.geography = path[4];
     selection.metric = path[5];
     const int size = pageSize(items);
-    const QString pageText = UkhsaWire::lastValue(items, u"page"_s).value_or(u"1"_s);
+    // DRF reads a blank page as the first, as it reads no page at all.
+    QString pageText = UkhsaWire::lastValue(items, u"page"_s).value_or(QString());
+    if (pageText.isEmpty())
+        pageText = u"1"_s;
     const bool matchesNothing = filters.matchesNothing;
     return m_runner.run([=](MetricsQuery &store) {
         // Django's paginator: a whole number from 1 to the last page (page 1 exists even when

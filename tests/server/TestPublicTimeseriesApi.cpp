@@ -218,6 +218,10 @@ void TestPublicTimeseriesApi::exactBytes_data()
                                      << QByteArray("{\"count\":0,\"next\":null,\"previous\":null,"
                                                    "\"results\":[]}");
 
+    QTest::newRow("a blank page is the first")
+        << kEngland + "/COVID-19_cases_noSuchMetric?page=" << 200
+        << QByteArray("{\"count\":0,\"next\":null,\"previous\":null,\"results\":[]}");
+
     const QByteArray invalidPage = "{\"detail\":\"Invalid page.\"}";
     QTest::newRow("page beyond the last") << kCasesByDay + "?page=3" << 404 << invalidPage;
     QTest::newRow("page 0") << kCasesByDay + "?page=0" << 404 << invalidPage;
