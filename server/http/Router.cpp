@@ -56,10 +56,17 @@ void Router::add(const QByteArray &method, const QString &pattern, const QString
 
 void Router::refuseMethodsWith(const QString &pattern, const MethodRefusal &refusal)
 {
+    bool found = false;
     for (Route &route : m_routes) {
-        if (route.pattern == pattern)
+        if (route.pattern == pattern) {
             route.refuseMethod = refusal;
+            found = true;
+        }
     }
+    // A misspelt pattern would leave the route refusing methods Isobar's way: a programming
+    // error, caught by the first start of any server.
+    if (!found)
+        qFatal("Router::refuseMethodsWith: no route %s", qPrintable(pattern));
 }
 
 Router::Match Router::match(const QByteArray &method, const QString &path) const

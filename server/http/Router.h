@@ -43,7 +43,7 @@ public:
              RouteHandler handler, TrailingSlash trailingSlash = TrailingSlash::Optional);
 
     // The routes of `pattern` refuse other methods with `refusal` (a compatibility route's
-    // own 405 body).
+    // own 405 body); `pattern` must already be added.
     void refuseMethodsWith(const QString &pattern, const MethodRefusal &refusal);
 
     struct Match {
