@@ -48,20 +48,23 @@ HttpResponse errorsAnswer(const Errors &errors)
         "POST, OPTIONS");
 }
 
-// A ChoiceField: absent (nullopt unless required), null/blank (the default when allowed).
+// A ChoiceField. Absent: an error if required, else `blank`'s value. Null or "": `blank`'s
+// value when the field allows them (allow_null, allow_blank), else an error. Anything but a
+// string naming a choice is not one (a number too, as DRF compares str() of it).
 void choiceField(const QJsonObject &object, const QString &name, const QStringList &choices,
-                 bool required, const QString &blankDefault, QString *value, Errors *errors)
+                 bool required, const std::optional<QString> &blank, QString *value, Errors *errors)
 {
     const QJsonValue given = object.value(name);
     if (given.isUndefined()) {
         if (required)
             errors->append({name, errorMessages(u"This field is required."_s)});
         else
-            *value = blankDefault;
+            *value = blank.value_or(QString());
         return;
     }
-    if ((given.isNull() || given.toString() == u"") && !blankDefault.isNull()) {
-        *value = blankDefault;
+    const bool isBlank = given.isNull() || (given.isString() && given.toString().isEmpty());
+    if (isBlank && blank) {
+        *value = *blank;
         return;
     }
     if (given.isNull()) {
@@ -180,7 +183,8 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
     Errors errors;
     const bool downloads = route == Route::Downloads;
     if (downloads)
-        choiceField(body, u"file_format"_s, kFileFormats, true, {}, &request.fileFormat, &errors);
+        choiceField(body, u"file_format"_s, kFileFormats, true, std::nullopt, &request.fileFormat,
+                    &errors);
     QList<std::pair<QString, QString>> givenDates; // per plot, as sent, for UKHSA's check
     const QJsonValue plots = body.value(u"plots");
     if (plots.isUndefined()) {
@@ -208,7 +212,7 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
         if (anyError)
             errors.append({u"plots"_s, '[' + plotErrors.join(',') + ']'});
     }
-    // tables: "date" for absent, null or blank; downloads: optional, no default.
+    // tables: "date" for absent, null or blank; downloads: optional, null and blank allowed.
     QString yAxis;
     choiceField(body, u"x_axis"_s, kAxes, false, downloads ? QString() : u"date"_s, &request.xAxis,
                 &errors);

@@ -168,22 +168,31 @@ void TestMetricsApiTables::answers_data()
                       "\"metric\":\"COVID-19_cases_rateRollingMean\",\"age\":\"90+\",\"stratum\":"
                       "\"default\",\"sex\":\"Male\",\"year\":2023,\"date\":\"2023-01-03\","
                       "\"metric_value\":\"443.0800\",\"in_reporting_delay_period\":false}]");
+    const QByteArray headlineCsv =
+        "theme,sub_theme,topic,geography_type,geography,metric,sex,age,stratum,period_start,"
+        "period_end,metric_value\r\ninfectious_disease,respiratory,COVID-19,Nation,England,"
+        "COVID-19_headline_positivity_latest,all,all,default,2023-06-25 00:00:00,2023-07-01 "
+        "00:00:00,8.5000\r\n";
     QTest::newRow("headline CSV, periods in London time")
         << downloads
         << plots({plot("COVID-19_headline_positivity_latest")},
                  ",\"file_format\":\"csv\",\"x_axis\":\"age\"")
-        << 200
-        << QByteArray("theme,sub_theme,topic,geography_type,geography,metric,sex,age,stratum,"
-                      "period_start,period_end,metric_value\r\n"
-                      "infectious_disease,respiratory,COVID-19,Nation,England,COVID-19_headline_"
-                      "positivity_latest,all,all,default,2023-06-25 00:00:00,2023-07-01 00:00:00,"
-                      "8.5000\r\n");
+        << 200 << headlineCsv;
     QTest::newRow("file_format required") << downloads << plots({cases}) << 400
                                           << QByteArray("{\"file_format\":[\"This field is "
                                                         "required.\"]}");
     QTest::newRow("unknown file_format")
         << downloads << plots({cases}, ",\"file_format\":\"xml\"") << 400
         << QByteArray("{\"file_format\":[\"\\\"xml\\\" is not a valid choice.\"]}");
+    // A download's axes may be null or blank; a number is no axis.
+    QTest::newRow("download axes null and blank")
+        << downloads
+        << plots({plot("COVID-19_headline_positivity_latest")},
+                 ",\"file_format\":\"csv\",\"x_axis\":null,\"y_axis\":\"\"")
+        << 200 << headlineCsv;
+    QTest::newRow("a number is no axis")
+        << downloads << plots({cases}, ",\"file_format\":\"csv\",\"x_axis\":5") << 400
+        << QByteArray("{\"x_axis\":[\"\\\"5\\\" is not a valid choice.\"]}");
     // Downloads take any names, and an unknown or non-public metric is simply no data.
     QTest::newRow("download of names nothing holds")
         << downloads
