@@ -129,6 +129,13 @@ QByteArray plot(const QByteArray &metric, const QByteArray &extra)
     return "{\"topic\":\"COVID-19\",\"metric\":\"" + metric + "\"" + extra + '}';
 }
 
+QByteArray tableCell(const char *label, const char *value)
+{
+    return QByteArray("{\"label\":\"") + label
+           + "\",\"value\":" + (value ? '"' + QByteArray(value) + '"' : QByteArray("null"))
+           + ",\"in_reporting_delay_period\":false}";
+}
+
 void addProblemColumns()
 {
     QTest::addColumn<QByteArray>("method");

@@ -99,6 +99,10 @@ QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previou
 // A tables or downloads plot of a COVID-19 metric; `extra` continues the object's fields.
 QByteArray plot(const QByteArray &metric, const QByteArray &extra = {});
 
+// A value of a UKHSA table row: its label, its 4-decimal value (nullptr: null), not in the
+// reporting delay.
+QByteArray tableCell(const char *label, const char *value);
+
 // The data columns of a problem+json test: method, target, body, status, field.
 void addProblemColumns();
 // The data columns of comparePost(): target, body, status, expected.

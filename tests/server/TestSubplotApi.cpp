@@ -63,19 +63,13 @@ QByteArray request(const QByteArray &dateFrom, const QByteArray &chartExtra = {}
            + subplot("MMR1 (24 months)", "MMR1", "24m") + ']' + extra + '}';
 }
 
-QByteArray cell(const char *label, const char *value)
-{
-    return QByteArray("{\"label\":\"") + label
-           + "\",\"value\":" + (value ? '"' + QByteArray(value) + '"' : QByteArray("null"))
-           + ",\"in_reporting_delay_period\":false}";
-}
-
 QByteArray row(const char *reference, const char *sixIn1At12, const char *sixIn1At24,
                const char *mmr1At24)
 {
     return QByteArray("{\"reference\":\"") + reference + "\",\"values\":["
-           + cell("6-in-1 (12 months)", sixIn1At12) + ',' + cell("6-in-1 (24 months)", sixIn1At24)
-           + ',' + cell("MMR1 (24 months)", mmr1At24) + "]}";
+           + tableCell("6-in-1 (12 months)", sixIn1At12) + ','
+           + tableCell("6-in-1 (24 months)", sixIn1At24) + ','
+           + tableCell("MMR1 (24 months)", mmr1At24) + "]}";
 }
 
 QByteArray csvRow(const char *geographyType, const char *geography, const char *topic,
