@@ -76,6 +76,9 @@ bool ApiServer::start()
     m_subplots = std::make_unique<SubplotApi>(
         *m_runner, SubplotApi::Limits{m_config.maxPlots, m_config.maxRowsPerRequest},
         m_cache.get());
+    m_dualCategory = std::make_unique<DualCategoryApi>(
+        *m_runner, DualCategoryApi::Limits{m_config.maxPlots, m_config.maxRowsPerRequest},
+        m_cache.get());
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
@@ -139,6 +142,7 @@ bool ApiServer::start()
     m_maps->registerRoutes(m_http.router());
     m_weatherAlerts->registerRoutes(m_http.router());
     m_subplots->registerRoutes(m_http.router());
+    m_dualCategory->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());
     m_ingestRuns->registerRoutes(m_http.router());

@@ -15,6 +15,7 @@
 #include "ingest/DropoffPoint.h"
 #include "ingest/IngestRunsApi.h"
 #include "ingest/UploadApi.h"
+#include "metrics/DualCategoryApi.h"
 #include "metrics/GeographiesApi.h"
 #include "metrics/MapsApi.h"
 #include "metrics/MetricsApi.h"
@@ -95,6 +96,7 @@ private:
     std::unique_ptr<MapsApi> m_maps;
     std::unique_ptr<WeatherAlertsApi> m_weatherAlerts;
     std::unique_ptr<SubplotApi> m_subplots;
+    std::unique_ptr<DualCategoryApi> m_dualCategory;
     QTimer m_dataVersionPoll;
     std::unique_ptr<WeatherLocationStore> m_locations;
     std::unique_ptr<AccuWeatherClient> m_upstream;
