@@ -153,6 +153,13 @@ void addPostColumns()
     QTest::addColumn<QByteArray>("expected");
 }
 
+void addAttachmentColumns()
+{
+    QTest::addColumn<QByteArray>("format");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("disposition");
+}
+
 void MetricsApiServer::start(const QStringList &extraArguments, const QString &extraFixtures)
 {
     const QString database = m_stores.fresh(u"metrics"_s);
@@ -233,6 +240,16 @@ void MetricsApiServer::comparePost(const QByteArray &contentType) const
     if (!contentType.isEmpty())
         QCOMPARE(reply.header("content-type"), contentType);
     compareBytes(reply, status, expected);
+}
+
+void MetricsApiServer::compareAttachment(const QByteArray &target, const QByteArray &body) const
+{
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, disposition);
+    const HttpReply reply = post(target, body);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("content-type"), contentType);
+    QCOMPARE(reply.header("content-disposition"), disposition);
 }
 
 void MetricsApiServer::verifyProblem() const

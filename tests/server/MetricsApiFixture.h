@@ -107,6 +107,8 @@ QByteArray tableCell(const char *label, const char *value);
 void addProblemColumns();
 // The data columns of comparePost(): target, body, status, expected.
 void addPostColumns();
+// The data columns of compareAttachment(): format, contentType, disposition.
+void addAttachmentColumns();
 
 // `isobar serve` on a fresh store of the metrics fixtures, for one suite.
 class MetricsApiServer
@@ -134,6 +136,9 @@ public:
     // view taking POST gives it: its Allow, that status, exactly those bytes, and `contentType`
     // when given.
     void comparePost(const QByteArray &contentType = {}) const;
+    // POSTs `body` and checks a 200 download with the current row's (addAttachmentColumns())
+    // content type and Content-Disposition.
+    void compareAttachment(const QByteArray &target, const QByteArray &body) const;
     // Sends the current row of addProblemColumns() and checks the problem+json answer.
     void verifyProblem() const;
 
