@@ -205,6 +205,26 @@ void TestDualCategoryApi::answers_data()
         << kTables << timeseries("colour", kAgeSegments) << 400
         << QByteArray("{\"secondary_category\":[\"\\\"colour\\\" is not a field a segment can "
                       "set: one of age, sex, stratum, geography, geography_type, metric.\"]}");
+    QTest::newRow("a metric of no UKHSA metric group")
+        << kTables
+        << QByteArray("{\"static_fields\":{\"topic\":\"Influenza\",\"metric\":"
+                      "\"weekly_hospital_admissions_rate_by_age\"},\"secondary_category\":"
+                      "\"age\",\"segments\":[{\"secondary_field_value\":\"all\"}]}")
+        << 400
+        << QByteArray("{\"static_fields\":{\"metric\":[\"\\\"weekly_hospital_admissions_rate_"
+                      "by_age\\\" names none of UKHSA's metric groups: headline, cases, deaths, "
+                      "healthcare, testing, vaccinations, syndromic, counts, prevention, coverage, "
+                      "consumption.\"]}}");
+    // UKHSA's plot rules (downloads: a 500 there).
+    QTest::newRow("dates out of order")
+        << kDownloads
+        << QByteArray("{\"file_format\":\"csv\",\"static_fields\":{\"topic\":\"COVID-19\","
+                      "\"metric\":\"COVID-19_cases_rateRollingMean\",\"date_from\":"
+                      "\"2023-02-01\",\"date_to\":\"2023-01-01\"},\"secondary_category\":"
+                      "\"age\",\"segments\":[{\"secondary_field_value\":\"90+\"}]}")
+        << 400
+        << QByteArray("{\"error_message\":\"Invalid plot parameter, Please check the date range "
+                      "(date_from and date_to) and the topic property provided. \"}");
     // Read, but nothing to answer with.
     QTest::newRow("no data")
         << kTables << timeseries("age", "{\"secondary_field_value\":\"00-04\"}") << 400
