@@ -11,18 +11,6 @@ namespace isobar::PointDownloads {
 
 namespace {
 
-// Quoted when holding a separator, a quote or a line break, as csv.writer does.
-QByteArray csvField(const QString &text)
-{
-    QByteArray bytes = text.toUtf8();
-    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n')
-        || bytes.contains('\r')) {
-        bytes.replace("\"", "\"\"");
-        bytes = '"' + bytes + '"';
-    }
-    return bytes;
-}
-
 QByteArray jsonString(const QString &text)
 {
     const QByteArray array = QJsonDocument(QJsonArray{text}).toJson(QJsonDocument::Compact);
@@ -60,7 +48,62 @@ QByteArray jsonNames(const SeriesDescription &s)
            + ",\"stratum\":" + jsonString(s.stratum) + ",\"sex\":" + jsonString(s.sex);
 }
 
+// The names a series is filed under as record fields, in UKHSA's JSON order.
+QList<Field> nameFields(const SeriesDescription &s)
+{
+    const std::pair<const char *, const QString *> names[] = {{"theme", &s.theme},
+                                                              {"sub_theme", &s.subTheme},
+                                                              {"topic", &s.topic},
+                                                              {"geography_type", &s.geographyType},
+                                                              {"geography", &s.geography},
+                                                              {"metric", &s.metric},
+                                                              {"age", &s.age},
+                                                              {"stratum", &s.stratum},
+                                                              {"sex", &s.sex}};
+    QList<Field> fields;
+    for (const auto &[name, value] : names)
+        fields.append({name, jsonString(*value), *value});
+    return fields;
+}
+
 } // namespace
+
+QByteArray csvField(const QString &text)
+{
+    QByteArray bytes = text.toUtf8();
+    if (bytes.contains(',') || bytes.contains('"') || bytes.contains('\n')
+        || bytes.contains('\r')) {
+        bytes.replace("\"", "\"\"");
+        bytes = '"' + bytes + '"';
+    }
+    return bytes;
+}
+
+QList<Field> record(const PublicPoint &point)
+{
+    QList<Field> fields = nameFields(*point.series);
+    const QByteArray date = point.date.toString(Qt::ISODate).toLatin1();
+    const QByteArray value = fourDecimals(point.value);
+    fields.append(
+        {"year", QByteArray::number(point.date.year()), QString::number(point.date.year())});
+    fields.append({"date", '"' + date + '"', QString::fromLatin1(date)});
+    fields.append({"metric_value", '"' + value + '"', QString::fromLatin1(value)});
+    fields.append({"in_reporting_delay_period", point.inReportingDelay ? "true" : "false",
+                   point.inReportingDelay ? u"True"_s : u"False"_s});
+    return fields;
+}
+
+QList<Field> record(const PublicHeadline &headline)
+{
+    QList<Field> fields = nameFields(*headline.series);
+    const std::pair<const char *, qint64> periods[] = {{"period_start", headline.periodStart},
+                                                       {"period_end", headline.periodEnd}};
+    for (const auto &[name, time] : periods)
+        fields.append({name, '"' + periodTime(time) + '"', QString::fromLatin1(periodTime(time))});
+    const QByteArray value = fourDecimals(headline.value);
+    fields.append({"metric_value", '"' + value + '"', QString::fromLatin1(value)});
+    return fields;
+}
 
 QByteArray fourDecimals(double value)
 {

@@ -23,6 +23,18 @@ QByteArray json(const QList<PublicPoint> &points);
 QByteArray headlineCsv(const QList<PublicHeadline> &headlines, bool confidence);
 QByteArray headlineJson(const QList<PublicHeadline> &headlines, bool confidence);
 
+// One record of a download, field by field in UKHSA's JSON order: its name, its JSON value and
+// its text as Python's csv module writes it (unquoted; csvField() quotes it).
+struct Field {
+    QByteArray name;
+    QByteArray json;
+    QString text;
+};
+QList<Field> record(const PublicPoint &point);
+QList<Field> record(const PublicHeadline &headline);
+// A CSV cell as csv.writer writes it: quoted when holding a separator, a quote or a line break.
+QByteArray csvField(const QString &text);
+
 } // namespace PointDownloads
 
 } // namespace isobar

@@ -77,6 +77,9 @@ bool ApiServer::start()
         *m_runner, SubplotApi::Limits{m_config.maxPlots, m_config.maxRowsPerRequest},
         m_cache.get());
     m_bulkDownloads = std::make_unique<BulkDownloadsApi>(*m_runner, m_config.maxRowsPerRequest);
+    m_dualCategory = std::make_unique<DualCategoryApi>(
+        *m_runner, DualCategoryApi::Limits{m_config.maxPlots, m_config.maxRowsPerRequest},
+        m_cache.get());
     refreshDataVersion();
     connect(&m_dataVersionPoll, &QTimer::timeout, this, &ApiServer::refreshDataVersion);
     m_dataVersionPoll.start(m_config.dataVersionPollMs);
@@ -141,6 +144,7 @@ bool ApiServer::start()
     m_weatherAlerts->registerRoutes(m_http.router());
     m_subplots->registerRoutes(m_http.router());
     m_bulkDownloads->registerRoutes(m_http.router());
+    m_dualCategory->registerRoutes(m_http.router());
     m_watch->registerRoutes(m_http.router());
     m_upload->registerRoutes(m_http.router());
     m_ingestRuns->registerRoutes(m_http.router());

@@ -16,6 +16,7 @@
 #include "ingest/IngestRunsApi.h"
 #include "ingest/UploadApi.h"
 #include "metrics/BulkDownloadsApi.h"
+#include "metrics/DualCategoryApi.h"
 #include "metrics/GeographiesApi.h"
 #include "metrics/MapsApi.h"
 #include "metrics/MetricsApi.h"
@@ -97,6 +98,7 @@ private:
     std::unique_ptr<WeatherAlertsApi> m_weatherAlerts;
     std::unique_ptr<SubplotApi> m_subplots;
     std::unique_ptr<BulkDownloadsApi> m_bulkDownloads;
+    std::unique_ptr<DualCategoryApi> m_dualCategory;
     QTimer m_dataVersionPoll;
     std::unique_ptr<WeatherLocationStore> m_locations;
     std::unique_ptr<AccuWeatherClient> m_upstream;

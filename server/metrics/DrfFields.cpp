@@ -148,8 +148,33 @@ void Reader::fail(const QString &name, const QString &message)
 {
     m_errors.append({name, UkhsaWire::errorMessages(message)});
 }
+QByteArray Reader::errorsOf(const QString &name) const
+{
+    for (const auto &[field, errors] : m_errors) {
+        if (field == name)
+            return errors;
+    }
+    return {};
+}
 void Reader::failWith(const QString &name, QByteArray errorsJson)
 {
     m_errors.append({name, std::move(errorsJson)});
 }
+// DRF's DecimalField: a JSON number or numeric text.
+std::optional<double> decimal(const QJsonObject &object, const QString &name, Reader &fields)
+{
+    const QJsonValue value = object.value(name);
+    if (value.isUndefined() || value.isNull()) {
+        fields.fail(name, value.isNull() ? kNotNull : kRequired);
+        return std::nullopt;
+    }
+    bool ok = value.isDouble();
+    const double number = ok ? value.toDouble() : value.toString().trimmed().toDouble(&ok);
+    if (!ok || !std::isfinite(number)) {
+        fields.fail(name, u"A valid number is required."_s);
+        return std::nullopt;
+    }
+    return number;
+}
+
 } // namespace isobar::DrfFields

@@ -2,7 +2,9 @@
 
 #include "UkhsaWire.h"
 
+#include <QByteArrayList>
 #include <QDate>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <optional>
@@ -52,11 +54,43 @@ public:
     bool has(const QString &name) const { return m_object.contains(name); }
     bool ok() const { return m_errors.isEmpty(); }
     QByteArray errors() const { return UkhsaWire::errorObject(m_errors); }
+    // One field's errors as JSON (a ListField's item, keyed by its index); empty when none.
+    QByteArray errorsOf(const QString &name) const;
 
 private:
     const QJsonObject &m_object;
     bool m_strict;
     UkhsaWire::ErrorFields m_errors;
 };
+
+// DRF's DecimalField (required): a JSON number or numeric text.
+std::optional<double> decimal(const QJsonObject &object, const QString &name, Reader &fields);
+
+// Checks each item of a list field with `check`, which reads the item's fields; DRF lists the
+// items' errors aligned with the items, {} for a good one.
+template <typename Check>
+void eachItem(Reader &owner, const QString &name, const QJsonValue &list, Check check)
+{
+    if (!list.isArray()) {
+        owner.fail(name, UkhsaWire::notAList(list));
+        return;
+    }
+    QByteArrayList itemErrors;
+    bool any = false;
+    for (const auto &item : list.toArray()) {
+        if (!item.isObject()) {
+            itemErrors << UkhsaWire::notAnObject(item);
+            any = true;
+            continue;
+        }
+        const QJsonObject object = item.toObject();
+        Reader fields(object);
+        check(object, fields);
+        any = any || !fields.ok();
+        itemErrors << fields.errors();
+    }
+    if (any)
+        owner.failWith(name, '[' + itemErrors.join(',') + ']');
+}
 
 } // namespace isobar::DrfFields

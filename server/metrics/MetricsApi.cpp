@@ -249,35 +249,6 @@ QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
 
 namespace {
 
-// Rows in the order UKHSA lists them: newest date first on the date axis, else first seen.
-template <typename Row> class TableRows
-{
-public:
-    explicit TableRows(bool newestFirst)
-        : m_newestFirst(newestFirst)
-    {}
-    Row &operator[](const QByteArray &key)
-    {
-        if (!m_rows.contains(key))
-            m_order.append(key);
-        return m_rows[key];
-    }
-    QByteArrayList keys() const
-    {
-        QByteArrayList keys = m_order;
-        if (m_newestFirst)
-            std::sort(keys.begin(), keys.end(), std::greater<>());
-        return keys;
-    }
-    const Row &at(const QByteArray &key) const { return *m_rows.constFind(key); }
-    bool isEmpty() const { return m_order.isEmpty(); }
-
-private:
-    bool m_newestFirst;
-    QByteArrayList m_order;
-    QHash<QByteArray, Row> m_rows;
-};
-
 HttpResponse postAnswer(QByteArray body, const QByteArray &contentType = "application/json")
 {
     return UkhsaWire::viewAnswer(HttpResponse::bytes(std::move(body), contentType),
@@ -288,14 +259,6 @@ HttpResponse postAnswer(QByteArray body, const QByteArray &contentType = "applic
 QString plotLabel(const UkhsaPlots::Plot &plot, int withData)
 {
     return plot.label.isEmpty() ? u"Plot%1"_s.arg(withData) : plot.label;
-}
-
-// A headline plot's latest record: UKHSA's dates apply to time series only.
-std::optional<PublicHeadline> latestHeadlineOf(MetricsQuery &store, PointSelection selection)
-{
-    selection.from.reset();
-    selection.to.reset();
-    return store.latestHeadline(selection);
 }
 
 } // namespace
@@ -333,7 +296,7 @@ HttpResponse MetricsApi::timeseriesTable(MetricsQuery &store,
         QList<std::optional<double>> values; // one per plot with data, in plot order
         bool inReportingDelay = false;       // the last plot's flag: UKHSA keeps one per row
     };
-    TableRows<Row> rows(request.xAxis == u"date");
+    UkhsaPlots::TableRows<Row> rows(request.xAxis == u"date");
     QStringList labels;
     for (int i = 0; i < request.plots.size(); ++i) {
         auto read = UkhsaPlots::readPoints(store, request.plots[i].selection, i,
@@ -397,10 +360,10 @@ HttpResponse MetricsApi::headlineTable(MetricsQuery &store, const UkhsaPlots::Re
         QByteArray reference;
         QByteArrayList amounts;
     };
-    TableRows<Row> rows(false);
+    UkhsaPlots::TableRows<Row> rows(false);
     int withData = 0;
     for (const UkhsaPlots::Plot &plot : request.plots) {
-        const auto headline = latestHeadlineOf(store, plot.selection);
+        const auto headline = UkhsaPlots::latestHeadline(store, plot.selection);
         if (!headline)
             continue;
         const QString label = plotLabel(plot, ++withData);
@@ -443,7 +406,7 @@ QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
             if (request.headline) {
                 QList<PublicHeadline> headlines;
                 for (const UkhsaPlots::Plot &plot : request.plots) {
-                    if (auto headline = latestHeadlineOf(store, plot.selection))
+                    if (auto headline = UkhsaPlots::latestHeadline(store, plot.selection))
                         headlines.append(std::move(*headline));
                 }
                 if (headlines.isEmpty())
@@ -451,26 +414,15 @@ QFuture<HttpResponse> MetricsApi::download(const HttpRequest &request)
                 bytes = csv ? PointDownloads::headlineCsv(headlines, request.confidence)
                             : PointDownloads::headlineJson(headlines, request.confidence);
             } else {
-                // Every plot's points once each, newest date first.
-                QList<PublicPoint> all;
-                QSet<std::pair<const SeriesDescription *, qint64>> seen;
+                UkhsaPlots::MergedPoints merged;
                 for (int i = 0; i < request.plots.size(); ++i) {
-                    auto read = UkhsaPlots::readPoints(store, request.plots[i].selection, i,
-                                                       m_options.maxRowsPerRequest);
-                    if (auto *refusedRead = std::get_if<HttpResponse>(&read))
-                        return *refusedRead;
-                    for (PublicPoint &point : std::get<0>(read)) {
-                        if (!seen.contains({point.series.get(), point.date.toJulianDay()})) {
-                            seen.insert({point.series.get(), point.date.toJulianDay()});
-                            all.append(std::move(point));
-                        }
-                    }
+                    if (auto refused = merged.read(store, request.plots[i].selection, i,
+                                                   m_options.maxRowsPerRequest))
+                        return *refused;
                 }
-                if (all.isEmpty())
+                if (merged.isEmpty())
                     return UkhsaPlots::noData();
-                std::stable_sort(
-                    all.begin(), all.end(),
-                    [](const PublicPoint &a, const PublicPoint &b) { return a.date > b.date; });
+                const QList<PublicPoint> all = merged.newestFirst();
                 bytes = csv ? PointDownloads::csv(all) : PointDownloads::json(all);
             }
             HttpResponse response =

@@ -19,67 +19,6 @@ namespace {
 
 const QStringList kFileFormats = {u"svg"_s, u"png"_s, u"jpg"_s, u"jpeg"_s, u"json"_s, u"csv"_s};
 
-// Checks each item of a list field with `check`, which reads the item's fields; DRF lists the
-// items' errors aligned with the items, {} for a good one.
-template <typename Check>
-void eachItem(DrfFields::Reader &owner, const QString &name, const QJsonValue &list, Check check)
-{
-    if (!list.isArray()) {
-        owner.fail(name, UkhsaWire::notAList(list));
-        return;
-    }
-    QByteArrayList itemErrors;
-    bool any = false;
-    for (const auto &item : list.toArray()) {
-        if (!item.isObject()) {
-            itemErrors << UkhsaWire::notAnObject(item);
-            any = true;
-            continue;
-        }
-        const QJsonObject object = item.toObject();
-        DrfFields::Reader fields(object);
-        check(object, fields);
-        any = any || !fields.ok();
-        itemErrors << fields.errors();
-    }
-    if (any)
-        owner.failWith(name, '[' + itemErrors.join(',') + ']');
-}
-
-// DRF's DecimalField: a JSON number or numeric text.
-std::optional<double> decimal(const QJsonObject &object, const QString &name,
-                              DrfFields::Reader &fields)
-{
-    const QJsonValue value = object.value(name);
-    if (value.isUndefined() || value.isNull()) {
-        fields.fail(name, value.isNull() ? DrfFields::kNotNull : DrfFields::kRequired);
-        return std::nullopt;
-    }
-    bool ok = value.isDouble();
-    const double number = ok ? value.toDouble() : value.toString().trimmed().toDouble(&ok);
-    if (!ok || !std::isfinite(number)) {
-        fields.fail(name, u"A valid number is required."_s);
-        return std::nullopt;
-    }
-    return number;
-}
-
-// The fields of a series a plot, the chart and a subplot may each name.
-void setDimension(PointSelection &s, const QString &name, const QString &value)
-{
-    static const QHash<QString, QString PointSelection::*> fields = {
-        {u"theme"_s, &PointSelection::theme},
-        {u"sub_theme"_s, &PointSelection::subTheme},
-        {u"topic"_s, &PointSelection::topic},
-        {u"metric"_s, &PointSelection::metric},
-        {u"age"_s, &PointSelection::age},
-        {u"sex"_s, &PointSelection::sex},
-        {u"stratum"_s, &PointSelection::stratum},
-        {u"geography_type"_s, &PointSelection::geographyType},
-        {u"geography"_s, &PointSelection::geography}};
-    s.*fields.value(name) = value;
-}
-
 using Checked = std::variant<SubplotApi::Request, HttpResponse>;
 
 Checked check(const QJsonObject &body, int maxPlots)
@@ -117,13 +56,14 @@ Checked check(const QJsonObject &body, int maxPlots)
             }
             if (parameters.contains(u"metric_value_ranges")
                 && !parameters.value(u"metric_value_ranges").isNull())
-                eachItem(own, u"metric_value_ranges"_s, parameters.value(u"metric_value_ranges"),
-                         [&request](const QJsonObject &range, DrfFields::Reader &rangeFields) {
-                             const auto start = decimal(range, u"start"_s, rangeFields);
-                             const auto end = decimal(range, u"end"_s, rangeFields);
-                             if (start && end)
-                                 request.valueRanges.append({*start, *end});
-                         });
+                DrfFields::eachItem(
+                    own, u"metric_value_ranges"_s, parameters.value(u"metric_value_ranges"),
+                    [&request](const QJsonObject &range, DrfFields::Reader &rangeFields) {
+                        const auto start = DrfFields::decimal(range, u"start"_s, rangeFields);
+                        const auto end = DrfFields::decimal(range, u"end"_s, rangeFields);
+                        if (start && end)
+                            request.valueRanges.append({*start, *end});
+                    });
             if (!own.ok())
                 fields.failWith(u"chart_parameters"_s, own.errors());
         }
@@ -132,7 +72,7 @@ Checked check(const QJsonObject &body, int maxPlots)
     QList<QList<std::pair<PointSelection, QString>>> subplotPlots; // (plot, its x-axis value)
     qsizetype plotCount = 0;
     if (const auto subplots = fields.nested(u"subplots"_s, true)) {
-        eachItem(
+        DrfFields::eachItem(
             fields, u"subplots"_s, *subplots,
             [&](const QJsonObject &subplot, DrfFields::Reader &own) {
                 const auto title = own.text(u"subplot_title"_s, {});
@@ -165,26 +105,27 @@ Checked check(const QJsonObject &body, int maxPlots)
                 }
                 QList<std::pair<PointSelection, QString>> plots;
                 if (const auto list = own.nested(u"plots"_s, true)) {
-                    eachItem(own, u"plots"_s, *list,
-                             [&](const QJsonObject &plot, DrfFields::Reader &plotFields) {
-                                 plotFields.text(u"label"_s, {});
-                                 plotFields.text(u"line_colour"_s, {});
-                                 // The plot's own names; the chart's over them; the subplot's over
-                                 // all.
-                                 QHash<QString, QString> merged;
-                                 for (const QString &name : kPlotDimensions) {
-                                     if (const auto value = plotFields.text(name, {false}))
-                                         merged.insert(name, *value);
-                                 }
-                                 merged.insert(chart);
-                                 merged.insert(named);
-                                 PointSelection selection;
-                                 for (auto field = merged.cbegin(); field != merged.cend(); ++field)
-                                     setDimension(selection, field.key(), field.value());
-                                 selection.from = from;
-                                 selection.to = to;
-                                 plots.append({selection, merged.value(request.xAxis)});
-                             });
+                    DrfFields::eachItem(
+                        own, u"plots"_s, *list,
+                        [&](const QJsonObject &plot, DrfFields::Reader &plotFields) {
+                            plotFields.text(u"label"_s, {});
+                            plotFields.text(u"line_colour"_s, {});
+                            // The plot's own names; the chart's over them; the subplot's over
+                            // all.
+                            QHash<QString, QString> merged;
+                            for (const QString &name : kPlotDimensions) {
+                                if (const auto value = plotFields.text(name, {false}))
+                                    merged.insert(name, *value);
+                            }
+                            merged.insert(chart);
+                            merged.insert(named);
+                            PointSelection selection;
+                            for (auto field = merged.cbegin(); field != merged.cend(); ++field)
+                                UkhsaPlots::setDimension(selection, field.key(), field.value());
+                            selection.from = from;
+                            selection.to = to;
+                            plots.append({selection, merged.value(request.xAxis)});
+                        });
                 }
                 plotCount += plots.size();
                 request.subplotTitles << title.value_or(QString());
@@ -330,22 +271,14 @@ HttpResponse SubplotApi::download(MetricsQuery &store, const Request &request) c
     QList<QList<PublicPoint>> groups;
     int index = 0;
     for (const Group &group : request.groups) {
-        QList<PublicPoint> all;
-        QSet<std::pair<const SeriesDescription *, qint64>> seen;
+        UkhsaPlots::MergedPoints merged;
         for (const GroupPlot &plot : group.plots) {
             auto read = points(store, request, plot.selection, index++);
             if (auto *refusedRead = std::get_if<HttpResponse>(&read))
                 return *refusedRead;
-            for (PublicPoint &point : std::get<0>(read)) {
-                if (!seen.contains({point.series.get(), point.date.toJulianDay()})) {
-                    seen.insert({point.series.get(), point.date.toJulianDay()});
-                    all.append(std::move(point));
-                }
-            }
+            merged.add(std::get<0>(std::move(read)));
         }
-        std::stable_sort(all.begin(), all.end(), [](const PublicPoint &a, const PublicPoint &b) {
-            return a.date > b.date;
-        });
+        QList<PublicPoint> all = merged.newestFirst();
         if (!all.isEmpty())
             groups.append(std::move(all));
     }

@@ -232,23 +232,11 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
     if (!errors.isEmpty())
         return errorsAnswer(errors);
 
-    // UKHSA's plot rules: date_to after date_from (as strings) when both are given, the metric
-    // named after its topic (UKHSA's names always are; a store loaded from other sources may
-    // file a metric under a topic its name does not hold); then its default dates.
-    const QDate defaultFrom = QDate(today.year(), today.month(), 1).addYears(-1);
     for (qsizetype i = 0; i < request.plots.size(); ++i) {
         PointSelection &s = request.plots[i].selection;
-        const auto &[from, to] = givenDates[i];
-        if ((!from.isEmpty() && !to.isEmpty() && to <= from)
-            || (!s.metric.toLower().contains(s.topic.toLower()) && !filedUnder(store, s)))
-            return UkhsaWire::errorMessage(
-                u"Invalid plot parameter, Please check the date range (date_from "
-                "and date_to) and the topic property provided. "_s,
-                "POST, OPTIONS");
-        if (!s.from)
-            s.from = defaultFrom;
-        if (!s.to)
-            s.to = today;
+        if (auto broken = breaksPlotRules(store, s, givenDates[i].first, givenDates[i].second))
+            return *broken;
+        defaultDates(s, today);
     }
     request.headline = request.plots.constFirst().selection.metric.contains(u"headline");
     return request;
@@ -288,6 +276,81 @@ QByteArray axisKey(const QString &axis, const SeriesDescription &series, QDate d
     if (axis == u"geography")
         return series.geography.toUtf8();
     return PointDownloads::fourDecimals(value);
+}
+
+void setDimension(PointSelection &s, const QString &name, const QString &value)
+{
+    static const QHash<QString, QString PointSelection::*> fields = {
+        {u"theme"_s, &PointSelection::theme},
+        {u"sub_theme"_s, &PointSelection::subTheme},
+        {u"topic"_s, &PointSelection::topic},
+        {u"metric"_s, &PointSelection::metric},
+        {u"age"_s, &PointSelection::age},
+        {u"sex"_s, &PointSelection::sex},
+        {u"stratum"_s, &PointSelection::stratum},
+        {u"geography_type"_s, &PointSelection::geographyType},
+        {u"geography"_s, &PointSelection::geography}};
+    s.*fields.value(name) = value;
+}
+
+std::optional<PublicHeadline> latestHeadline(MetricsQuery &store, PointSelection selection)
+{
+    selection.from.reset();
+    selection.to.reset();
+    return store.latestHeadline(selection);
+}
+
+// UKHSA's names always hold their topic; a store loaded from other sources may file a metric
+// under a topic its name does not hold.
+std::optional<HttpResponse> breaksPlotRules(MetricsQuery &store, const PointSelection &selection,
+                                            const QString &dateFrom, const QString &dateTo)
+{
+    if ((!dateFrom.isEmpty() && !dateTo.isEmpty() && dateTo <= dateFrom)
+        || (!selection.metric.toLower().contains(selection.topic.toLower())
+            && !filedUnder(store, selection)))
+        return UkhsaWire::errorMessage(
+            u"Invalid plot parameter, Please check the date range (date_from "
+            "and date_to) and the topic property provided. "_s,
+            "POST, OPTIONS");
+    return std::nullopt;
+}
+
+void defaultDates(PointSelection &selection, QDate today)
+{
+    if (!selection.from)
+        selection.from = QDate(today.year(), today.month(), 1).addYears(-1);
+    if (!selection.to)
+        selection.to = today;
+}
+
+void MergedPoints::add(QList<PublicPoint> points)
+{
+    for (PublicPoint &point : points) {
+        const std::pair<const SeriesDescription *, qint64> key{point.series.get(),
+                                                               point.date.toJulianDay()};
+        if (!m_seen.contains(key)) {
+            m_seen.insert(key);
+            m_points.append(std::move(point));
+        }
+    }
+}
+
+std::optional<HttpResponse> MergedPoints::read(MetricsQuery &store, const PointSelection &selection,
+                                               int index, int maxRows)
+{
+    auto points = readPoints(store, selection, index, maxRows);
+    if (auto *refused = std::get_if<HttpResponse>(&points))
+        return *refused;
+    add(std::get<0>(std::move(points)));
+    return std::nullopt;
+}
+
+QList<PublicPoint> MergedPoints::newestFirst() const
+{
+    QList<PublicPoint> all = m_points;
+    std::stable_sort(all.begin(), all.end(),
+                     [](const PublicPoint &a, const PublicPoint &b) { return a.date > b.date; });
+    return all;
 }
 
 } // namespace isobar::UkhsaPlots

@@ -5,6 +5,7 @@
 
 #include <QDate>
 #include <QJsonObject>
+#include <QSet>
 #include <variant>
 
 namespace isobar {
@@ -50,6 +51,66 @@ readPoints(MetricsQuery &store, const PointSelection &selection, int index, int 
 // A row's reference on UKHSA's x axis: the date, or a name (an age band's "-" spaced out, as
 // UKHSA shows it), or for "metric" the value itself.
 QByteArray axisKey(const QString &axis, const SeriesDescription &series, QDate date, double value);
+
+// Sets the field a request names (theme, sub_theme, topic, metric, age, sex, stratum,
+// geography_type, geography).
+void setDimension(PointSelection &selection, const QString &name, const QString &value);
+
+// A headline plot's latest record: UKHSA's dates apply to time series only.
+std::optional<PublicHeadline> latestHeadline(MetricsQuery &store, PointSelection selection);
+
+// UKHSA's plot rules once a body is read: date_to after date_from (as sent) when both are
+// given, the metric named after its topic. The answer to a plot that breaks them, else nullopt.
+std::optional<HttpResponse> breaksPlotRules(MetricsQuery &store, const PointSelection &selection,
+                                            const QString &dateFrom, const QString &dateTo);
+// UKHSA's dates for a plot that names none: from the first of the month a year ago, to today.
+void defaultDates(PointSelection &selection, QDate today);
+
+// Several plots' points merged as UKHSA merges its querysets: a series' date once, newest
+// date first.
+class MergedPoints
+{
+public:
+    void add(QList<PublicPoint> points);
+    // Reads a plot (readPoints) into the merge; the answer to too many points, else nullopt.
+    std::optional<HttpResponse> read(MetricsQuery &store, const PointSelection &selection,
+                                     int index, int maxRows);
+    bool isEmpty() const { return m_points.isEmpty(); }
+    QList<PublicPoint> newestFirst() const;
+
+private:
+    QList<PublicPoint> m_points;
+    QSet<std::pair<const SeriesDescription *, qint64>> m_seen;
+};
+
+// Rows in the order UKHSA lists them: newest date first on the date axis, else first seen.
+template <typename Row> class TableRows
+{
+public:
+    explicit TableRows(bool newestFirst)
+        : m_newestFirst(newestFirst)
+    {}
+    Row &operator[](const QByteArray &key)
+    {
+        if (!m_rows.contains(key))
+            m_order.append(key);
+        return m_rows[key];
+    }
+    QByteArrayList keys() const
+    {
+        QByteArrayList keys = m_order;
+        if (m_newestFirst)
+            std::sort(keys.begin(), keys.end(), std::greater<>());
+        return keys;
+    }
+    const Row &at(const QByteArray &key) const { return *m_rows.constFind(key); }
+    bool isEmpty() const { return m_order.isEmpty(); }
+
+private:
+    bool m_newestFirst;
+    QByteArrayList m_order;
+    QHash<QByteArray, Row> m_rows;
+};
 
 } // namespace UkhsaPlots
 

@@ -129,6 +129,13 @@ QByteArray plot(const QByteArray &metric, const QByteArray &extra)
     return "{\"topic\":\"COVID-19\",\"metric\":\"" + metric + "\"" + extra + '}';
 }
 
+QByteArray tableCell(const char *label, const char *value)
+{
+    return QByteArray("{\"label\":\"") + label
+           + "\",\"value\":" + (value ? '"' + QByteArray(value) + '"' : QByteArray("null"))
+           + ",\"in_reporting_delay_period\":false}";
+}
+
 void addProblemColumns()
 {
     QTest::addColumn<QByteArray>("method");
@@ -144,6 +151,13 @@ void addPostColumns()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<int>("status");
     QTest::addColumn<QByteArray>("expected");
+}
+
+void addAttachmentColumns()
+{
+    QTest::addColumn<QByteArray>("format");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("disposition");
 }
 
 void MetricsApiServer::start(const QStringList &extraArguments, const QString &extraFixtures)
@@ -226,6 +240,16 @@ void MetricsApiServer::comparePost(const QByteArray &contentType) const
     if (!contentType.isEmpty())
         QCOMPARE(reply.header("content-type"), contentType);
     compareBytes(reply, status, expected);
+}
+
+void MetricsApiServer::compareAttachment(const QByteArray &target, const QByteArray &body) const
+{
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, disposition);
+    const HttpReply reply = post(target, body);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.header("content-type"), contentType);
+    QCOMPARE(reply.header("content-disposition"), disposition);
 }
 
 void MetricsApiServer::verifyProblem() const

@@ -99,10 +99,16 @@ QJsonObject page(qint64 count, const QByteArray &next, const QByteArray &previou
 // A tables or downloads plot of a COVID-19 metric; `extra` continues the object's fields.
 QByteArray plot(const QByteArray &metric, const QByteArray &extra = {});
 
+// A value of a UKHSA table row: its label, its 4-decimal value (nullptr: null), not in the
+// reporting delay.
+QByteArray tableCell(const char *label, const char *value);
+
 // The data columns of a problem+json test: method, target, body, status, field.
 void addProblemColumns();
 // The data columns of comparePost(): target, body, status, expected.
 void addPostColumns();
+// The data columns of compareAttachment(): format, contentType, disposition.
+void addAttachmentColumns();
 
 // `isobar serve` on a fresh store of the metrics fixtures, for one suite.
 class MetricsApiServer
@@ -130,6 +136,9 @@ public:
     // view taking POST gives it: its Allow, that status, exactly those bytes, and `contentType`
     // when given.
     void comparePost(const QByteArray &contentType = {}) const;
+    // POSTs `body` and checks a 200 download with the current row's (addAttachmentColumns())
+    // content type and Content-Disposition.
+    void compareAttachment(const QByteArray &target, const QByteArray &body) const;
     // Sends the current row of addProblemColumns() and checks the problem+json answer.
     void verifyProblem() const;
 

@@ -5,7 +5,7 @@ target_link_libraries(isobar_testmetricsapi PUBLIC isobar_testsupport isobar_mod
 target_include_directories(isobar_testmetricsapi PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/server)
 
 foreach(suite TestPublicTimeseriesApi TestMetricsApiQueries TestMetricsApiTables TestMapsApi
-        TestWeatherAlertsApi TestSubplotApi)
+        TestWeatherAlertsApi TestSubplotApi TestDualCategoryApi)
     add_unit_test(NAME ${suite} SOURCES server/${suite}.cpp LIBS isobar_testmetricsapi STORES)
     add_dependencies(${suite} isobar)
 endforeach()
