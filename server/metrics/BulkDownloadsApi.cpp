@@ -71,17 +71,14 @@ QFuture<HttpResponse> BulkDownloadsApi::archive(const HttpRequest &request) cons
                 selection.topic = topic.key();
                 selection.metric = metric;
                 selection.geographyType = kChartGeographyType;
-                auto read = UkhsaPlots::readPoints(store, selection, index++, m_maxRowsPerFile);
-                if (auto *refused = std::get_if<HttpResponse>(&read))
-                    return *refused;
-                QList<PublicPoint> &points = std::get<0>(read);
                 // Newest first, as downloads/v2 writes them.
-                std::stable_sort(
-                    points.begin(), points.end(),
-                    [](const PublicPoint &a, const PublicPoint &b) { return a.date > b.date; });
+                UkhsaPlots::MergedPoints points;
+                if (auto refused = points.read(store, selection, index++, m_maxRowsPerFile))
+                    return *refused;
+                const QList<PublicPoint> newestFirst = points.newestFirst();
                 zip.add(archiveName(topic.key()) + u'/' + archiveName(metric)
                             + (csv ? u".csv"_s : u".json"_s),
-                        csv ? PointDownloads::csv(points) : PointDownloads::json(points));
+                        csv ? PointDownloads::csv(newestFirst) : PointDownloads::json(newestFirst));
             }
         }
         QString error;

@@ -314,7 +314,16 @@ HttpResponse MetricsApi::timeseriesTable(MetricsQuery &store,
             keyed.append(
                 {UkhsaPlots::axisKey(request.xAxis, *point.series, point.date, point.value),
                  &point});
-        if (request.xAxis != u"date")
+        // The field's own order: a value's number, an age band as stored ("85+" before "85-89").
+        if (request.xAxis == u"metric")
+            std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+                return a.second->value < b.second->value;
+            });
+        else if (request.xAxis == u"age")
+            std::stable_sort(keyed.begin(), keyed.end(), [](const auto &a, const auto &b) {
+                return a.second->series->age < b.second->series->age;
+            });
+        else if (request.xAxis != u"date")
             std::stable_sort(keyed.begin(), keyed.end(),
                              [](const auto &a, const auto &b) { return a.first < b.first; });
         for (const auto &[key, point] : keyed) {

@@ -45,7 +45,8 @@ class TestMetricsApiTables : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { m_api.start(); }
+    // With the maps fixtures too: values of several magnitudes for the metric axis.
+    void initTestCase() { m_api.start({}, u"maps"_s); }
     void cleanupTestCase() { m_api.stop(); }
 
     void answers_data();
@@ -94,6 +95,17 @@ void TestMetricsApiTables::answers_data()
         << 200
         << '[' + row("85 - 89", {cell("Plot1", "278.7400")}) + ','
                + row("90+", {cell("Plot1", "491.9200")}) + ']';
+    // On the metric axis rows follow the values as numbers (England's countRollingMean, from
+    // the maps fixtures: 4 in 2020 and 2025, 12.3456 in 2024), not as text.
+    QTest::newRow("x_axis metric")
+        << tables
+        << plots({plot("COVID-19_cases_countRollingMean",
+                       ",\"geography\":\"England\",\"date_from\":\"2020-01-01\",\"date_to\":"
+                       "\"2025-12-31\"")},
+                 ",\"x_axis\":\"metric\"")
+        << 200
+        << '[' + row("4.0000", {cell("Plot1", "4.0000")}) + ','
+               + row("12.3456", {cell("Plot1", "12.3456")}) + ']';
     // A headline table: the plot's label names the row (unless it is a default one).
     QTest::newRow("headline table")
         << tables
