@@ -439,11 +439,11 @@ QHash<QString, AlertRecord> MetricsQuery::latestRefreshedHeadlines(const PointSe
     WhereClause where = seriesWhere(selection);
     addPointConditions(where, selection, "h", "period_end", m_now(),
                        MetricsDatabase::isPostgresql(m_db));
-    QSqlQuery *query = preparedQuery(
-        u"SELECT g.code, h.value, h.period_start, h.period_end, h.period_start_at,"
-        " h.period_end_at, h.refresh"_s
-        + QLatin1String(kJoins) + u" JOIN headline h ON h.series_id = s.id"_s + where.sql()
-        + u" ORDER BY h.refresh DESC, h.period_end DESC"_s);
+    QSqlQuery *query =
+        preparedQuery(u"SELECT g.code, h.value, h.period_start, h.period_end, h.period_start_at,"
+                      " h.period_end_at, h.refresh"_s
+                      + QLatin1String(kJoins) + u" JOIN headline h ON h.series_id = s.id"_s
+                      + where.sql() + u" ORDER BY h.refresh DESC, h.period_end DESC"_s);
     for (int i = 0; i < where.values().size(); ++i)
         query->bindValue(i, where.values()[i]);
     run(query);

@@ -15,7 +15,7 @@ const QByteArray kAllow = "POST, OPTIONS";
 void appendValue(QByteArray &out, const std::optional<PublicPoint> &point)
 {
     if (point)
-        UkhsaWire::appendPythonFloat(out, point->value);
+        UkhsaWire::appendStoredDecimal(out, point->value);
     else
         out += "null";
 }

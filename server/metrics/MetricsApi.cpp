@@ -199,7 +199,7 @@ QFuture<HttpResponse> MetricsApi::headline(const HttpRequest &request)
         if (!latest)
             return UkhsaWire::errorMessage(u"No data could be found for those parameters"_s);
         QByteArray body = "{\"value\":";
-        UkhsaWire::appendPythonFloat(body, latest->first);
+        UkhsaWire::appendStoredDecimal(body, latest->first);
         // UKHSA keeps the London date of the period's end and shows it as a naive midnight.
         body += ",\"period_end\":\""
                 + londonTime(latest->second).date().toString(Qt::ISODate).toLatin1()
@@ -235,11 +235,11 @@ QFuture<HttpResponse> MetricsApi::trend(const HttpRequest &request)
         };
         QByteArray body =
             "{\"metric_name\":" + JsonBytes::string(query.selection.metric) + ",\"metric_value\":";
-        UkhsaWire::appendPythonFloat(body, change->first);
+        UkhsaWire::appendStoredDecimal(body, change->first);
         body += ",\"metric_period_end\":" + periodEnd(change->second)
                 + ",\"percentage_metric_name\":" + JsonBytes::string(percentage.metric)
                 + ",\"percentage_metric_value\":";
-        UkhsaWire::appendPythonFloat(body, percent->first);
+        UkhsaWire::appendStoredDecimal(body, percent->first);
         body += ",\"percentage_metric_period_end\":" + periodEnd(percent->second)
                 + ",\"direction\":\"" + directionName(trendDirection(percent->first)).toLatin1()
                 + "\",\"colour\":\"" + colour->toLatin1() + "\"}";

@@ -102,6 +102,14 @@ QString pageLink(const HttpRequest &request, const QueryItems &items, std::optio
            + (query.isEmpty() ? QString() : u'?' + QString::fromLatin1(query));
 }
 
+void appendStoredDecimal(QByteArray &out, double value)
+{
+    // Django makes the exact binary value a Decimal, then rounds it to four places: the same
+    // digits as formatting the double to four places (an exact tie cannot occur in binary).
+    appendPythonFloat(out,
+                      std::isfinite(value) ? QByteArray::number(value, 'f', 4).toDouble() : value);
+}
+
 void appendPythonFloat(QByteArray &out, double value)
 {
     if (!std::isfinite(value)) { // never stored; Python would refuse to write it

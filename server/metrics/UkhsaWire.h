@@ -37,6 +37,10 @@ QString pageLink(const HttpRequest &request, const QueryItems &items, std::optio
 
 // A float as Python's repr() writes it, which is how json.dumps writes it: 123.0, 0.1, 1e-05.
 void appendPythonFloat(QByteArray &out, double value);
+// A metric value as UKHSA's dashboard routes return it: kept to four decimals by its
+// DecimalField (numeric(11, 4)), then written as a float (2.11695981 -> 2.117). Its public
+// API's values are floats, written whole.
+void appendStoredDecimal(QByteArray &out, double value);
 
 // {"detail": "..."}, DRF's body for a failed request.
 HttpResponse detail(int status, const QString &message);

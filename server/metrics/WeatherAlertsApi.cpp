@@ -189,7 +189,7 @@ QFuture<HttpResponse> WeatherAlertsApi::detail(const Hazard &hazard, const QStri
             + "\",\"text\":" + hazard.texts.value(level.value_or(0), "\"\"") + ",\"risk_score\":";
         // UKHSA's stored level is a decimal (11.0); the level it falls back to an integer.
         if (state.live)
-            UkhsaWire::appendPythonFloat(body, value);
+            UkhsaWire::appendStoredDecimal(body, value);
         else
             body += QByteArray::number(kNoAlertLevel);
         const std::optional<AlertRecord> &record = state.record;

@@ -122,6 +122,17 @@ void TestMapsApi::map_data()
         << answer({nullItem("", kLtla, "Narnia"), nullItem("E07000040", kLtla, "East Devon"),
                    item("E09000012", kLtla, "Hackney", "3.0", "[]")},
                   "\"2025-01-01\"");
+    // UKHSA keeps four decimals of a value (the respiratory CSV's 2.11695981 for East Midlands).
+    QTest::newRow("values to four decimals")
+        << path
+        << QByteArray("{\"date_from\":\"2023-01-01\",\"date_to\":\"2023-12-31\",\"parameters\":{"
+                      "\"theme\":\"infectious_disease\",\"sub_theme\":\"respiratory\",\"topic\":"
+                      "\"Influenza\",\"metric\":\"weekly_hospital_admissions_rate_by_geography\","
+                      "\"stratum\":\"default\",\"age\":\"all\",\"sex\":\"all\",\"geography_type\":"
+                      "\"UKHSA Region\",\"geographies\":[\"East Midlands\"]},"
+                      "\"accompanying_points\":[]}")
+        << 200
+        << answer({item("", "UKHSA Region", "East Midlands", "2.117", "[]")}, "\"2023-02-20\"");
     QTest::newRow("nothing in the dates: latest_date null")
         << path << request(kLtla, "[\"Arun\"]", "[]", "2010-01-01", "2010-12-31") << 200
         << answer({nullItem("E07000224", kLtla, "Arun")}, "null");
