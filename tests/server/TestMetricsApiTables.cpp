@@ -51,6 +51,8 @@ private Q_SLOTS:
 
     void answers_data();
     void answers();
+    void metricAxis_data();
+    void metricAxis();
     void downloadHeaders();
     void oversizedBody();
 
@@ -95,17 +97,6 @@ void TestMetricsApiTables::answers_data()
         << 200
         << '[' + row("85 - 89", {cell("Plot1", "278.7400")}) + ','
                + row("90+", {cell("Plot1", "491.9200")}) + ']';
-    // On the metric axis rows follow the values as numbers (England's countRollingMean, from
-    // the maps fixtures: 4 in 2020 and 2025, 12.3456 in 2024), not as text.
-    QTest::newRow("x_axis metric")
-        << tables
-        << plots({plot("COVID-19_cases_countRollingMean",
-                       ",\"geography\":\"England\",\"date_from\":\"2020-01-01\",\"date_to\":"
-                       "\"2025-12-31\"")},
-                 ",\"x_axis\":\"metric\"")
-        << 200
-        << '[' + row("4.0000", {cell("Plot1", "4.0000")}) + ','
-               + row("12.3456", {cell("Plot1", "12.3456")}) + ']';
     // A headline table: the plot's label names the row (unless it is a default one).
     QTest::newRow("headline table")
         << tables
@@ -211,6 +202,28 @@ void TestMetricsApiTables::answers_data()
         << plots({plot("COVID-19_nothing"), plot("OFF-SENS_COVID-19_cases_rateRollingMean")},
                  ",\"file_format\":\"json\"")
         << 400 << kNoData;
+}
+
+void TestMetricsApiTables::metricAxis_data()
+{
+    addPostColumns();
+    const QByteArray tables = "/api/tables/v4/";
+    // On the metric axis rows follow the values as numbers (England's countRollingMean, from
+    // the maps fixtures: 4 in 2020 and 2025, 12.3456 in 2024), not as text.
+    QTest::newRow("x_axis metric")
+        << tables
+        << plots({plot("COVID-19_cases_countRollingMean",
+                       ",\"geography\":\"England\",\"date_from\":\"2020-01-01\",\"date_to\":"
+                       "\"2025-12-31\"")},
+                 ",\"x_axis\":\"metric\"")
+        << 200
+        << '[' + row("4.0000", {cell("Plot1", "4.0000")}) + ','
+               + row("12.3456", {cell("Plot1", "12.3456")}) + ']';
+}
+
+void TestMetricsApiTables::metricAxis()
+{
+    m_api.comparePost();
 }
 
 void TestMetricsApiTables::answers()
