@@ -62,6 +62,12 @@ public:
     }
     QString sql() const { return u" WHERE TRUE"_s + m_sql; }
     const QVariantList &values() const { return m_values; }
+    // Binds the values to the first placeholders of a statement built with sql().
+    void bindTo(QSqlQuery *query) const
+    {
+        for (int i = 0; i < m_values.size(); ++i)
+            query->bindValue(i, m_values[i]);
+    }
 
 private:
     QString m_sql;
@@ -230,8 +236,7 @@ QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &pa
     const QString sql = u"SELECT DISTINCT %1"_s.arg(QLatin1String(columns[int(level)]))
                         + QLatin1String(kJoins) + where.sql() + u" ORDER BY 1"_s;
     QSqlQuery *query = preparedQuery(sql);
-    for (int i = 0; i < where.values().size(); ++i)
-        query->bindValue(i, where.values()[i]);
+    where.bindTo(query);
     run(query);
     QStringList names;
     while (fetch(query))
@@ -345,10 +350,7 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     const QString from =
         QLatin1String(kJoins) + u" JOIN point p ON p.series_id = s.id"_s + where.sql();
 
-    auto bindAll = [&](QSqlQuery *query) {
-        for (int i = 0; i < where.values().size(); ++i)
-            query->bindValue(i, where.values()[i]);
-    };
+    auto bindAll = [&](QSqlQuery *query) { where.bindTo(query); };
     if (total) {
         QSqlQuery *count = preparedQuery(u"SELECT COUNT(*)"_s + from);
         bindAll(count);
@@ -387,8 +389,7 @@ std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selec
     QSqlQuery *query = preparedQuery(QLatin1String(kPointColumns) + QLatin1String(kJoins)
                                      + u" JOIN point p ON p.series_id = s.id"_s + where.sql()
                                      + u" ORDER BY p.day DESC, s.id LIMIT 1"_s);
-    for (int i = 0; i < where.values().size(); ++i)
-        query->bindValue(i, where.values()[i]);
+    where.bindTo(query);
     run(query);
     if (!fetch(query))
         return std::nullopt;
@@ -408,8 +409,7 @@ std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection 
                       " h.lower_confidence, h.period_start_at, h.period_end_at"_s
                       + QLatin1String(kJoins) + u" JOIN headline h ON h.series_id = s.id"_s
                       + where.sql() + u" ORDER BY h.period_end DESC, s.id LIMIT 1"_s);
-    for (int i = 0; i < where.values().size(); ++i)
-        query->bindValue(i, where.values()[i]);
+    where.bindTo(query);
     run(query);
     if (!fetch(query))
         return std::nullopt;
@@ -444,8 +444,7 @@ QHash<QString, AlertRecord> MetricsQuery::latestRefreshedHeadlines(const PointSe
                       " h.period_end_at, h.refresh"_s
                       + QLatin1String(kJoins) + u" JOIN headline h ON h.series_id = s.id"_s
                       + where.sql() + u" ORDER BY h.refresh DESC, h.period_end DESC"_s);
-    for (int i = 0; i < where.values().size(); ++i)
-        query->bindValue(i, where.values()[i]);
+    where.bindTo(query);
     run(query);
     QHash<QString, AlertRecord> records;
     while (fetch(query)) {
