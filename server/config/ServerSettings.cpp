@@ -285,7 +285,8 @@ const QList<ServerSetting> &ServerSettings::all()
                          "Plots in one tables/downloads request."),
                      1, 100, [](ServerConfig &c) -> int & { return c.maxPlots; }),
         integer<int>(row("max-rows", "ISOBAR_MAX_ROWS", "limits/max_rows", "count",
-                         "Points one plot may return, values one map reads; larger get 400."),
+                         "Points one plot or bulk-download file may return, values one map "
+                         "reads; larger get 400."),
                      1, 100'000'000, [](ServerConfig &c) -> int & { return c.maxRowsPerRequest; }),
         integer<int>(row("response-cache-entries", "ISOBAR_RESPONSE_CACHE_ENTRIES",
                          "cache/response_entries", "count",
