@@ -1,6 +1,7 @@
 #include "BulkDownloadsApi.h"
 
 #include "DateParsing.h"
+#include "DrfFields.h"
 #include "MetricsQuery.h"
 #include "PointDownloads.h"
 #include "UkhsaPlots.h"
@@ -52,9 +53,9 @@ QFuture<HttpResponse> BulkDownloadsApi::archive(const HttpRequest &request) cons
 {
     const auto format = UkhsaWire::lastValue(UkhsaWire::queryItems(request), u"file_format"_s);
     if (!format || (*format != u"csv" && *format != u"json"))
-        return readyResponse(UkhsaWire::viewAnswer(UkhsaWire::fieldErrors(
-            {{u"file_format"_s, format ? u"\"%1\" is not a valid choice."_s.arg(*format)
-                                       : u"This field is required."_s}})));
+        return readyResponse(UkhsaWire::viewAnswer(
+            UkhsaWire::fieldErrors({{u"file_format"_s, format ? DrfFields::notAChoice(*format)
+                                                              : u"This field is required."_s}})));
     return m_runner.run([this, csv = *format == u"csv"](MetricsQuery &store) -> HttpResponse {
         // Topics and their metrics in name order (the catalogue's), each once.
         QMap<QString, QStringList> metricsByTopic;

@@ -1,5 +1,7 @@
 #include "DrfFields.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -80,6 +82,23 @@ QString pythonText(double number)
     QByteArray text;
     UkhsaWire::appendPythonFloat(text, number);
     return QString::fromLatin1(text);
+}
+
+QString choiceText(const QJsonValue &value)
+{
+    if (value.isDouble())
+        return pythonText(value.toDouble());
+    if (value.isBool())
+        return value.toBool() ? u"True"_s : u"False"_s;
+    if (value.isArray() || value.isObject())
+        return QString::fromUtf8(
+            QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).chopped(1).sliced(1));
+    return value.toString();
+}
+
+QString notAChoice(const QString &text)
+{
+    return u"\"%1\" is not a valid choice."_s.arg(text);
 }
 
 Reader::Reader(const QJsonObject &object, bool strict)

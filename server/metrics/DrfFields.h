@@ -25,6 +25,13 @@ QDate djangoDate(const QString &text);
 // str() of a JSON number, as DRF's CharField takes one.
 QString pythonText(double number);
 
+// str() of a JSON value, which DRF's ChoiceField looks up among its choices: 5, 1.5, True; lists
+// and objects as compact JSON.
+QString choiceText(const QJsonValue &value);
+// DRF's message for a value that is none of a ChoiceField's choices ("\"xml\" is not a valid
+// choice."), `text` as choiceText() gives it.
+QString notAChoice(const QString &text);
+
 // Reads one serializer's fields, collecting DRF's errors in field order. `strict` adds what a
 // UKHSA view needs beyond its serializer (it fails with a 500 without them).
 class Reader

@@ -43,17 +43,6 @@ const QStringList kTimeseriesGroups = {
 // What a segment may split a series by: the fields a record names.
 const QStringList kCategories = {
     u"age"_s, u"sex"_s, u"stratum"_s, u"geography"_s, u"geography_type"_s, u"metric"_s};
-const QString kNoChoice = u"\"%1\" is not a valid choice."_s;
-
-// The text DRF's ChoiceField looks up: str() of the value.
-QString choiceText(const QJsonValue &value)
-{
-    if (value.isDouble())
-        return DrfFields::pythonText(value.toDouble());
-    if (value.isBool())
-        return value.toBool() ? u"True"_s : u"False"_s;
-    return value.toString();
-}
 
 // DRF's ChoiceField; `nullable` lets null and "" through (as nullopt and "").
 std::optional<QString> choice(const QJsonObject &object, DrfFields::Reader &fields,
@@ -71,11 +60,11 @@ std::optional<QString> choice(const QJsonObject &object, DrfFields::Reader &fiel
             fields.fail(name, DrfFields::kNotNull);
         return std::nullopt;
     }
-    const QString text = choiceText(given);
+    const QString text = DrfFields::choiceText(given);
     if (nullable && text.isEmpty())
         return text;
     if (!choices.contains(text)) {
-        fields.fail(name, kNoChoice.arg(text));
+        fields.fail(name, DrfFields::notAChoice(text));
         return std::nullopt;
     }
     return text;
@@ -118,9 +107,9 @@ std::optional<QString> storeChoice(const QJsonObject &object, DrfFields::Reader 
         fields.fail(name, given.isNull() ? DrfFields::kNotNull : DrfFields::kRequired);
         return std::nullopt;
     }
-    const QString text = choiceText(given);
+    const QString text = DrfFields::choiceText(given);
     if (!given.isString() || !known(text)) {
-        fields.fail(name, kNoChoice.arg(text));
+        fields.fail(name, DrfFields::notAChoice(text));
         return std::nullopt;
     }
     return text;

@@ -1,6 +1,7 @@
 #include "MetricsApi.h"
 
 #include "DateParsing.h"
+#include "DrfFields.h"
 #include "PointDownloads.h"
 #include "TrendDirection.h"
 #include "UkhsaWire.h"
@@ -126,7 +127,7 @@ checkHeadlineQuery(MetricsQuery &store, const UkhsaWire::QueryItems &items, bool
             valid = store.holds(dimensions.value(field), *value);
         }
         if (!valid)
-            errors.append({field, u"\"%1\" is not a valid choice."_s.arg(*value)});
+            errors.append({field, DrfFields::notAChoice(*value)});
         values.insert(field, *value);
     }
     if (!errors.isEmpty())

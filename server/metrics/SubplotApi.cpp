@@ -32,7 +32,7 @@ Checked check(const QJsonObject &body, int maxPlots)
     DrfFields::Reader fields(body);
     request.fileFormat = fields.text(u"file_format"_s, {false}).value_or(u"svg"_s);
     if (!kFileFormats.contains(request.fileFormat))
-        fields.fail(u"file_format"_s, u"\"%1\" is not a valid choice."_s.arg(request.fileFormat));
+        fields.fail(u"file_format"_s, DrfFields::notAChoice(request.fileFormat));
 
     // What the chart names for every plot, then what each subplot names over it.
     QHash<QString, QString> chart;

@@ -1,5 +1,6 @@
 #include "UkhsaPlots.h"
 
+#include "DrfFields.h"
 #include "PointDownloads.h"
 #include "http/JsonBytes.h"
 
@@ -19,17 +20,6 @@ const QStringList kTableChartTypes = {u"bar"_s, u"line_multi_coloured"_s,
 const QStringList kFileFormats = {u"json"_s, u"csv"_s};
 const QStringList kTextFields = {u"stratum"_s, u"age"_s, u"geography"_s, u"geography_type"_s,
                                  u"sex"_s};
-
-QString notAChoice(const QJsonValue &value)
-{
-    const QString text = value.isString()   ? value.toString()
-                         : value.isDouble() ? QString::number(value.toDouble())
-                                            : QString::fromUtf8(QJsonDocument(QJsonArray{value})
-                                                                    .toJson(QJsonDocument::Compact)
-                                                                    .chopped(1)
-                                                                    .sliced(1));
-    return u"\"%1\" is not a valid choice."_s.arg(text);
-}
 
 // A field's errors: name, then its messages (one each here, as DRF stops at the first).
 using Errors = UkhsaWire::ErrorFields;
@@ -72,7 +62,7 @@ void choiceField(const QJsonObject &object, const QString &name, const QStringLi
         return;
     }
     if (!given.isString() || !choices.contains(given.toString())) {
-        errors->append({name, errorMessages(notAChoice(given))});
+        errors->append({name, errorMessages(DrfFields::notAChoice(DrfFields::choiceText(given)))});
         return;
     }
     *value = given.toString();
@@ -101,7 +91,8 @@ QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, 
         } else if (!given.isString()
                    || !(name == u"topic" ? store.topicExists(given.toString())
                                          : store.metricInfo({}, given.toString()).has_value())) {
-            errors.append({name, errorMessages(notAChoice(given))});
+            errors.append(
+                {name, errorMessages(DrfFields::notAChoice(DrfFields::choiceText(given)))});
         } else {
             text = given.toString();
         }
