@@ -23,6 +23,9 @@ struct ChartPoint {
 // handed to the GUI thread for drawing.
 struct ChartDataset {
     QList<QList<ChartPoint>> plots;
+    // Headline figures: each plot is its newest record (one point, dated by its period's end),
+    // placed on the x axis by its category (UKHSA draws them as bars).
+    bool headline = false;
 
     bool isEmpty() const;
     QDate newestDate() const;

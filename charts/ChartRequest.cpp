@@ -4,6 +4,7 @@
 #include "PlotSelection.h"
 
 #include <QJsonArray>
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -224,7 +225,6 @@ ChartPlot readPlot(BodyReader &read, const QJsonObject &object, const QString &p
     else if (!lineType.isEmpty() && lineType != u"SOLID")
         read.fail(field("line_type"), u"must be SOLID or DASH, got '%1'"_s.arg(lineType));
     plot.smooth = read.flag(object, "use_smooth_lines", field("use_smooth_lines"));
-    plot.confidenceBand = read.flag(object, "confidence_intervals", field("confidence_intervals"));
     return plot;
 }
 
@@ -261,6 +261,23 @@ QString chartTypeName(ChartType type)
             return QLatin1String(entry.name);
     }
     return {};
+}
+
+ChartType ChartRequest::type() const
+{
+    if (plots.isEmpty())
+        return ChartType::LineMultiColoured;
+    return hasBars() && plots[0].type == ChartType::Bar
+                   && std::any_of(plots.begin(), plots.end(),
+                                  [](const ChartPlot &p) { return p.type != ChartType::Bar; })
+               ? ChartType::LineMultiColoured
+               : plots[0].type;
+}
+
+bool ChartRequest::hasBars() const
+{
+    return std::any_of(plots.begin(), plots.end(),
+                       [](const ChartPlot &p) { return p.type == ChartType::Bar; });
 }
 
 QString chartFormatName(ChartFormat format)

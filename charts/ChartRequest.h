@@ -42,8 +42,8 @@ struct ChartPlot {
     QString label;                // empty: none given (no legend entry)
     std::optional<QColor> colour; // from `line_colour`; unset: the palette's next colour
     bool dashed = false;          // `line_type` DASH
-    bool smooth = false;          // `use_smooth_lines`
-    bool confidenceBand = false;  // `confidence_intervals`: draw bounds when the data have them
+    bool smooth = true;           // `use_smooth_lines` (UKHSA's default: true)
+    bool markers = false;         // `use_markers`: a marker on every point of a line
 };
 
 // A charts v2 body, parsed and checked for shape; the store is consulted later (ChartData).
@@ -65,12 +65,20 @@ struct ChartRequest {
     QString yAxisTitle;
     std::optional<double> yMinimum;
     std::optional<double> yMaximum;
+    QString legendTitle;
+    // `confidence_intervals`: bounds drawn where the data have them (a band behind a line, a
+    // whisker on a bar), in `confidence_colour` (unset: the first palette colour).
+    bool confidenceIntervals = false;
+    std::optional<QColor> confidenceColour;
+    // The data classification's marking ("OFFICIAL-SENSITIVE") written across a chart of data
+    // that are not public; empty: none.
+    QString watermark;
 
-    // Every plot of a chart has the same type; this is it.
-    ChartType type() const
-    {
-        return plots.isEmpty() ? ChartType::LineMultiColoured : plots[0].type;
-    }
+    // The chart's type: the first plot's, except that bars and lines together make
+    // `line_multi_coloured` with bars in it (UKHSA's "common" chart); parse() refuses other
+    // mixes.
+    ChartType type() const;
+    bool hasBars() const; // a `bar` plot among the plots
 
     // Dates default to [first day of the month a year before `today`, `today`], as the other
     // metrics endpoints do. On failure returns nullopt and fills `error`.

@@ -244,7 +244,7 @@ void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request, const
         const QColor colour = plotColour(request, i);
         const bool hasBounds = std::all_of(points.begin(), points.end(),
                                            [](const ChartPoint &p) { return p.upper && p.lower; });
-        if (plot.confidenceBand && hasBounds) {
+        if (request.confidenceIntervals && hasBounds) {
             auto *band = new QAreaSeries;
             auto *upper = new QLineSeries(band);
             auto *lower = new QLineSeries(band);

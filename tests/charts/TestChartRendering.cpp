@@ -266,7 +266,7 @@ private Q_SLOTS:
         ChartRequest r = request(ChartType::LineMultiColoured);
         r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_s);
         auto sample = [&](bool asked) {
-            r.plots[0].confidenceBand = asked;
+            r.confidenceIntervals = asked;
             auto scene = ChartBuilder::build(r, ChartDataset{{points}});
             QChart *chart = chartIn(*scene);
             const QImage image = ChartRenderer::renderImage(*scene, r.size);
