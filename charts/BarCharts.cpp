@@ -12,6 +12,9 @@
 #include <QFontMetricsF>
 #include <QGraphicsScene>
 #include <QHash>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QSplineSeries>
 #include <QStackedBarSeries>
 #include <QValueAxis>
 #include <algorithm>
@@ -47,6 +50,23 @@ void fitCategoryLabels(QBarCategoryAxis &axis, const QStringList &categories, in
         axis.setLabelsVisible(false);
 }
 
+// A line plot among bars (UKHSA's bar and line_multi_coloured together): through the middle
+// of its categories, x being the category's index on the bar axis.
+QLineSeries *lineOverBars(const ChartPlot &plot, const QList<std::optional<double>> &values,
+                          int index)
+{
+    QLineSeries *line = plot.smooth ? new QSplineSeries : new QLineSeries;
+    for (qsizetype c = 0; c < values.size(); ++c) {
+        if (values[c])
+            line->append(qreal(c), *values[c]);
+    }
+    line->setPen(QPen(plot.colour.value_or(ChartPalette::seriesColour(index)), 2,
+                      plot.dashed ? Qt::DashLine : Qt::SolidLine));
+    line->setPointsVisible(plot.markers);
+    line->setName(plot.label);
+    return line;
+}
+
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data,
           QAbstractBarSeries *series)
 {
@@ -55,7 +75,17 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
     double low = 0, high = 0;
     QList<double> stackHigh(table.categories.size(), 0.0), stackLow(table.categories.size(), 0.0);
     bool labelled = false;
+    QList<QLineSeries *> lines; // line plots drawn over the bars, one point per category
     for (int plot = 0; plot < table.values.size(); ++plot) {
+        if (request.plots[plot].type == ChartType::LineMultiColoured) {
+            lines << lineOverBars(request.plots[plot], table.values[plot], plot);
+            for (const std::optional<double> &value : std::as_const(table.values[plot])) {
+                high = std::max(high, value.value_or(high));
+                low = std::min(low, value.value_or(low));
+            }
+            labelled = labelled || !request.plots[plot].label.isEmpty();
+            continue;
+        }
         auto *set = new QBarSet(request.plots[plot].label);
         set->setColor(request.plots[plot].colour.value_or(ChartPalette::seriesColour(plot)));
         set->setBorderColor(Qt::transparent);
@@ -120,6 +150,13 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
+    for (QLineSeries *line : std::as_const(lines)) {
+        chart->addSeries(line);
+        line->attachAxis(x);
+        line->attachAxis(y);
+        if (line->name().isEmpty())
+            chart->legend()->markers(line).constFirst()->setVisible(false);
+    }
     if (labelled) {
         chart->legend()->setAlignment(Qt::AlignBottom);
         chart->legend()->show();

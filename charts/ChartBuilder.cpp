@@ -52,7 +52,10 @@ std::unique_ptr<QGraphicsScene> ChartBuilder::build(const ChartRequest &request,
         LineCharts::lineWithShadedSection(*scene, request, data);
         break;
     case ChartType::LineMultiColoured:
-        LineCharts::lineMultiColoured(*scene, request, data);
+        if (request.hasBars()) // bars and lines in one chart: on the bars' axis
+            BarCharts::bar(*scene, request, data);
+        else
+            LineCharts::lineMultiColoured(*scene, request, data);
         break;
     case ChartType::LineSingleSimplified:
         LineCharts::lineSingleSimplified(*scene, request, data);
@@ -70,6 +73,8 @@ std::unique_ptr<QGraphicsScene> ChartBuilder::build(const ChartRequest &request,
         HeatmapChart::draw(*scene, request, data);
         break;
     }
+    if (!request.watermark.isEmpty())
+        ChartStyle::addWatermark(*scene, request.size, request.watermark);
     settle(*scene);
     return scene;
 }

@@ -1,5 +1,7 @@
 #include "ChartData.h"
 
+#include "DateParsing.h"
+
 using namespace Qt::StringLiterals;
 
 namespace isobar {
@@ -13,7 +15,9 @@ bool fail(ChartRequestError *error, const QString &field, const QString &detail)
     return false;
 }
 
-bool checkMetric(MetricsQuery &query, const ChartPlot &plot, int index, ChartRequestError *error)
+// Fills `kind` with the metric's kind (a time series, or headline figures).
+bool checkMetric(MetricsQuery &query, const ChartPlot &plot, int index, SeriesKind *kind,
+                 ChartRequestError *error)
 {
     const QString prefix = u"plots[%1]."_s.arg(index);
     const PointSelection &s = plot.selection;
@@ -26,10 +30,42 @@ bool checkMetric(MetricsQuery &query, const ChartPlot &plot, int index, ChartReq
     if (!inTopic)
         return fail(error, prefix + u"metric",
                     u"metric '%1' does not belong to topic '%2'"_s.arg(s.metric, s.topic));
-    if (info->kind != SeriesKind::TimeSeries)
-        return fail(error, prefix + u"metric",
-                    u"'%1' is a headline figure; charts draw time series"_s.arg(s.metric));
+    *kind = info->kind;
     return true;
+}
+
+// A headline plot is its newest record, whatever the dates (as UKHSA draws one).
+QList<ChartPoint> headlinePoints(MetricsQuery &query, PointSelection selection)
+{
+    selection.from.reset();
+    selection.to.reset();
+    const std::optional<PublicHeadline> latest = query.latestHeadline(selection);
+    if (!latest)
+        return {};
+    return {ChartPoint{latest->series, londonTime(latest->periodEnd).date(), latest->value, false,
+                       latest->upperConfidence, latest->lowerConfidence}};
+}
+
+std::optional<QList<ChartPoint>> timeSeriesPoints(MetricsQuery &query,
+                                                  const PointSelection &selection, int index,
+                                                  ChartRequestError *error)
+{
+    qint64 total = 0;
+    const QList<PublicPoint> points =
+        query.points(selection, 0, ChartData::kMaxPointsPerPlot + 1, &total);
+    if (total > ChartData::kMaxPointsPerPlot) {
+        fail(error, u"plots[%1]"_s.arg(index),
+             u"the plot selects %1 points; at most %2 can be drawn, narrow "
+             "the dates or filters"_s.arg(total)
+                 .arg(ChartData::kMaxPointsPerPlot));
+        return std::nullopt;
+    }
+    QList<ChartPoint> converted;
+    converted.reserve(points.size());
+    for (const PublicPoint &p : points)
+        converted.append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay,
+                                    p.upperConfidence, p.lowerConfidence});
+    return converted;
 }
 
 // A waffle draws shares of 100 cells, largest first: each plot's latest value must be a
@@ -84,24 +120,20 @@ std::optional<ChartDataset> ChartData::load(MetricsQuery &query, const ChartRequ
     ChartDataset data;
     for (int i = 0; i < request.plots.size(); ++i) {
         const ChartPlot &plot = request.plots[i];
-        if (!checkMetric(query, plot, i, error))
+        SeriesKind kind = SeriesKind::TimeSeries;
+        if (!checkMetric(query, plot, i, &kind, error))
             return std::nullopt;
-        qint64 total = 0;
-        const QList<PublicPoint> points =
-            query.points(plot.selection, 0, kMaxPointsPerPlot + 1, &total);
-        if (total > kMaxPointsPerPlot) {
-            fail(error, u"plots[%1]"_s.arg(i),
-                 u"the plot selects %1 points; at most %2 can be drawn, narrow "
-                 "the dates or filters"_s.arg(total)
-                     .arg(kMaxPointsPerPlot));
-            return std::nullopt;
+        // The first plot's metric decides, as UKHSA's does.
+        if (i == 0)
+            data.headline = kind == SeriesKind::Headline;
+        if (data.headline) {
+            data.plots.append(headlinePoints(query, plot.selection));
+            continue;
         }
-        QList<ChartPoint> converted;
-        converted.reserve(points.size());
-        for (const PublicPoint &p : points)
-            converted.append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay,
-                                        p.upperConfidence, p.lowerConfidence});
-        data.plots.append(converted);
+        std::optional<QList<ChartPoint>> points = timeSeriesPoints(query, plot.selection, i, error);
+        if (!points)
+            return std::nullopt;
+        data.plots.append(std::move(*points));
     }
     if (request.type() == ChartType::Waffle && !checkWaffle(data, error))
         return std::nullopt;

@@ -224,7 +224,9 @@ ChartPlot readPlot(BodyReader &read, const QJsonObject &object, const QString &p
         plot.dashed = true;
     else if (!lineType.isEmpty() && lineType != u"SOLID")
         read.fail(field("line_type"), u"must be SOLID or DASH, got '%1'"_s.arg(lineType));
-    plot.smooth = read.flag(object, "use_smooth_lines", field("use_smooth_lines"));
+    plot.smooth = !object.contains(u"use_smooth_lines")
+                  || read.flag(object, "use_smooth_lines", field("use_smooth_lines"));
+    plot.markers = read.flag(object, "use_markers", field("use_markers"));
     return plot;
 }
 
@@ -265,13 +267,10 @@ QString chartTypeName(ChartType type)
 
 ChartType ChartRequest::type() const
 {
-    if (plots.isEmpty())
-        return ChartType::LineMultiColoured;
-    return hasBars() && plots[0].type == ChartType::Bar
-                   && std::any_of(plots.begin(), plots.end(),
-                                  [](const ChartPlot &p) { return p.type != ChartType::Bar; })
-               ? ChartType::LineMultiColoured
-               : plots[0].type;
+    const bool anyLine = std::any_of(plots.begin(), plots.end(), [](const ChartPlot &p) {
+        return p.type == ChartType::LineMultiColoured;
+    });
+    return plots.isEmpty() || anyLine ? ChartType::LineMultiColoured : plots[0].type;
 }
 
 bool ChartRequest::hasBars() const
@@ -315,6 +314,9 @@ std::optional<ChartRequest> ChartRequest::parse(const QJsonObject &body, QDate t
     request.size.setWidth(read.size(body, "chart_width", 515));
     request.size.setHeight(read.size(body, "chart_height", 220));
     readAxes(read, body, request);
+    request.confidenceIntervals =
+        read.flag(body, "confidence_intervals", u"confidence_intervals"_s);
+    request.legendTitle = read.text(body, "legend_title", u"legend_title"_s);
 
     const QJsonValue plots = body.value(u"plots");
     if (!plots.isArray() || plots.toArray().isEmpty()) {

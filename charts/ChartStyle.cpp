@@ -5,6 +5,8 @@
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
+#include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -68,6 +70,23 @@ QChart *addChart(QGraphicsScene &scene, QSize size)
 qreal dateX(QDate date)
 {
     return qreal(QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
+}
+
+int watermarkPixelSize(int chartWidth, const QString &marking)
+{
+    // UKHSA's rule: three quarters of the width over the text's length in 0.6 em characters.
+    const double size = chartWidth * 0.75 / (std::max<qsizetype>(1, marking.size()) * 0.6);
+    return int(std::lround(std::clamp(size, 8.0, 300.0)));
+}
+
+void addWatermark(QGraphicsScene &scene, QSize size, const QString &marking)
+{
+    auto *text = scene.addSimpleText(marking, font(watermarkPixelSize(size.width(), marking)));
+    text->setBrush(QColor(0, 0, 0, 64)); // rgba(0, 0, 0, 0.25)
+    text->setOpacity(0.58);
+    text->setZValue(1); // over the chart
+    const QRectF box = text->boundingRect();
+    text->setPos(size.width() * 0.5 - box.width() / 2, size.height() * 0.2 - box.height() / 2);
 }
 
 } // namespace isobar::ChartStyle

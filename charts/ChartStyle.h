@@ -24,6 +24,11 @@ std::unique_ptr<QGraphicsScene> noDataScene(QSize size);
 // A QChart filling `scene`: no animation (renders happen at once), fixed fonts, no legend.
 QChart *addChart(QGraphicsScene &scene, QSize size);
 
+// A data classification's marking across the chart, as UKHSA writes it: centred, 80% of the
+// way up, translucent, sized to the width (watermarkPixelSize()).
+void addWatermark(QGraphicsScene &scene, QSize size, const QString &marking);
+int watermarkPixelSize(int chartWidth, const QString &marking);
+
 // The x value of a date on a QDateTimeAxis.
 qreal dateX(QDate date);
 

@@ -263,6 +263,7 @@ void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request, const
         }
         QLineSeries *line = lineOf(points, 0, points.size(), plot.smooth);
         line->setPen(QPen(colour, 2, plot.dashed ? Qt::DashLine : Qt::SolidLine));
+        line->setPointsVisible(plot.markers);
         line->setName(plot.label);
         attach(*chart, line, axes);
         if (plot.label.isEmpty())

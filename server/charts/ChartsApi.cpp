@@ -7,12 +7,15 @@
 #include "api/QueryRunner.h"
 #include "api/RequestParsing.h"
 #include "api/ResponseCache.h"
+#include "http/JsonBytes.h"
+#include "metrics/UkhsaPlots.h"
+#include "metrics/UkhsaWire.h"
 #include "monitoring/PrometheusNames.h"
 #include "monitoring/PrometheusText.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
-#include <QUrl>
+#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -90,73 +93,82 @@ void ChartsApi::registerRoutes(Router &router)
 {
     router.add("POST", u"/api/charts/v2"_s, u"A chart of metrics as PNG, JPEG or SVG"_s,
                [this](const HttpRequest &request, const RouteParams &) {
-                   return chart(request, Version::V2);
+                   return chart(request, ChartBody::Version::V2);
                });
     router.add("POST", u"/api/charts/v3"_s,
-               u"A chart as SVG in JSON, with its alt text and plotted data"_s,
+               u"A chart as SVG in JSON, with its alt text and Plotly figure"_s,
                [this](const HttpRequest &request, const RouteParams &) {
-                   return chart(request, Version::V3);
+                   return chart(request, ChartBody::Version::V3);
                });
+    for (const QString &path : {u"/api/charts/v2"_s, u"/api/charts/v3"_s})
+        UkhsaWire::refuseMethodsAsDrf(router, path, "POST, OPTIONS");
 }
 
-QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, Version version)
+QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, ChartBody::Version version)
 {
-    QJsonObject body = parseJsonBody(request.body);
-    if (version == Version::V3)
-        body.insert(u"file_format"_s, u"svg"_s); // v3 answers SVG only
+    HttpResponse invalid;
+    const std::optional<QJsonObject> body = UkhsaPlots::parseBody(request.body, &invalid);
+    if (!body)
+        return readyResponse(invalid);
     const QDate today = m_today();
-    ChartRequestError invalid;
-    std::optional<ChartRequest> parsed = ChartRequest::parse(body, today, &invalid);
-    if (!parsed)
-        return readyResponse(HttpResponse::problem(400, invalid.detail, invalid.field));
-
     // The canonical body (QJsonObject keeps keys sorted) and today's date, for the defaults.
-    const QByteArray key = (version == Version::V2 ? "charts/v2\n" : "charts/v3\n")
+    const QByteArray key = (version == ChartBody::Version::V2 ? "charts/v2\n" : "charts/v3\n")
                            + today.toString(Qt::ISODate).toLatin1() + '\n'
-                           + QJsonDocument(body).toJson(QJsonDocument::Compact);
+                           + QJsonDocument(*body).toJson(QJsonDocument::Compact);
     if (m_cache) {
         if (auto hit = m_cache->find(key))
             return readyResponse(revalidated(request, std::move(*hit)));
     }
     const qint64 version0 = m_cache ? m_cache->dataVersion() : 0;
 
-    const ChartRequest chartRequest = *parsed;
-    // Read on the query pool, then drawn on the GUI thread; the draw's future is the answer.
-    return m_runner.runThen([this, chartRequest, version, key, version0,
+    // Checked and read on the query pool (the store knows the names), then drawn on the GUI
+    // thread; the draw's future is the answer.
+    return m_runner.runThen([this, body = *body, today, version, key, version0,
                              request](MetricsQuery &query) -> QFuture<HttpResponse> {
+        std::variant<ChartBody::Chart, HttpResponse> read =
+            ChartBody::read(query, body, version, today);
+        if (auto *answer = std::get_if<HttpResponse>(&read))
+            return readyResponse(std::move(*answer));
+        const ChartBody::Chart chart = std::get<ChartBody::Chart>(read);
         ChartRequestError error;
-        std::optional<ChartDataset> data = ChartData::load(query, chartRequest, &error);
+        std::optional<ChartDataset> data = ChartData::load(query, chart.request, &error);
         if (!data)
-            return readyResponse(HttpResponse::problem(400, error.detail, error.field));
-        std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chartRequest, *data);
+            return readyResponse(UkhsaWire::errorMessage(error.detail, "POST, OPTIONS"));
+        if (data->isEmpty())
+            return readyResponse(UkhsaPlots::noData());
+        std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chart.request, *data);
         if (!drawn) {
             HttpResponse busy =
                 HttpResponse::problem(503, u"too many charts waiting to be drawn; retry shortly"_s);
             busy.setHeader("Retry-After", "1");
             return readyResponse(busy);
         }
-        return drawn->then([this, chartRequest, data = std::move(*data), version, key, version0,
-                            request](const RenderedChart &chart) {
-            HttpResponse response;
-            if (version == Version::V2) {
-                response = HttpResponse::bytes(chart.bytes, chartContentType(chartRequest.format));
-            } else {
-                const QDate newest = data.newestDate();
-                response = HttpResponse::json(QJsonObject{
-                    {u"last_updated"_s,
-                     newest.isValid() ? QJsonValue(newest.toString(Qt::ISODate)) : QJsonValue()},
-                    {u"chart"_s,
-                     QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(chart.bytes)))},
-                    {u"alt_text"_s, chart.altText},
-                    {u"figure"_s, figure(chartRequest, data)},
-                });
-            }
-            response = withEtag(std::move(response));
+        return drawn->then([this, chart, data = std::move(*data), version, key, version0,
+                            request](const RenderedChart &rendered) {
+            HttpResponse response = withEtag(answer(chart, data, rendered, version));
             if (m_cache)
                 m_cache->insert(key, response, version0);
             return revalidated(request, std::move(response));
         });
     });
+}
+
+// v2: the file, typed image/<file_format> as UKHSA types it ("image/svg", "image/jpg"). v3: its
+// JSON, keys in UKHSA's order, the SVG percent-encoded as Python's quote_plus() encodes it.
+HttpResponse ChartsApi::answer(const ChartBody::Chart &chart, const ChartDataset &data,
+                               const RenderedChart &rendered, ChartBody::Version version) const
+{
+    if (version == ChartBody::Version::V2)
+        return HttpResponse::bytes(rendered.bytes, "image/" + chart.fileFormat.toLatin1());
+    const QDate newest = data.newestDate();
+    const QByteArray encoded = rendered.bytes.toPercentEncoding(" ").replace(' ', '+');
+    QByteArray json =
+        "{\"last_updated\":"
+        + JsonBytes::string(newest.isValid() ? newest.toString(Qt::ISODate) : QString())
+        + ",\"chart\":\"" + encoded + "\",\"alt_text\":" + JsonBytes::string(rendered.altText)
+        + ",\"figure\":" + QJsonDocument(figure(chart.request, data)).toJson(QJsonDocument::Compact)
+        + '}';
+    return UkhsaWire::viewAnswer(HttpResponse::bytes(json, "application/json"), "POST, OPTIONS");
 }
 
 void ChartsApi::writePrometheus(PrometheusText &out) const

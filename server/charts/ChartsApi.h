@@ -1,5 +1,7 @@
 #pragma once
 
+#include "ChartBody.h"
+#include "RenderQueue.h"
 #include "http/Router.h"
 
 #include <QDate>
@@ -14,9 +16,9 @@ class RenderQueue;
 class ResponseCache;
 
 // POST /api/charts/v2 (the image) and /api/charts/v3 (SVG inside JSON, with alt text and the
-// plotted data), compatible with the UKHSA dashboard's charts API. Each request goes: parse and
-// check (HTTP thread) -> byte cache -> store read (query pool) -> draw (RenderQueue, GUI thread)
-// -> cache. Nothing on the HTTP thread waits for the others.
+// Plotly figure), as UKHSA's dashboard answers them (ChartBody reads the body). Each request
+// goes: byte cache (HTTP thread) -> body checks and store read (query pool) -> draw
+// (RenderQueue, GUI thread) -> cache. Nothing on the HTTP thread waits for the others.
 class ChartsApi
 {
 public:
@@ -29,8 +31,9 @@ public:
     void writePrometheus(PrometheusText &out) const;
 
 private:
-    enum class Version { V2, V3 };
-    QFuture<HttpResponse> chart(const HttpRequest &request, Version version);
+    QFuture<HttpResponse> chart(const HttpRequest &request, ChartBody::Version version);
+    HttpResponse answer(const ChartBody::Chart &chart, const ChartDataset &data,
+                        const RenderedChart &rendered, ChartBody::Version version) const;
 
     QueryRunner &m_runner;
     RenderQueue &m_renders;

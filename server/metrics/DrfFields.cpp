@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -179,6 +180,71 @@ void Reader::failWith(const QString &name, QByteArray errorsJson)
 {
     m_errors.append({name, std::move(errorsJson)});
 }
+std::optional<QString> choice(const QJsonObject &object, Reader &fields, const QString &name,
+                              const QStringList &choices, bool required, bool nullable)
+{
+    const QJsonValue given = object.value(name);
+    if (given.isUndefined()) {
+        if (required)
+            fields.fail(name, kRequired);
+        return std::nullopt;
+    }
+    if (given.isNull()) {
+        if (!nullable)
+            fields.fail(name, kNotNull);
+        return std::nullopt;
+    }
+    const QString text = choiceText(given);
+    if (nullable && text.isEmpty())
+        return text;
+    if (!choices.contains(text)) {
+        fields.fail(name, notAChoice(text));
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<qint64> integer(const QJsonObject &object, Reader &fields, const QString &name)
+{
+    const QJsonValue given = object.value(name);
+    if (given.isUndefined() || given.isNull())
+        return std::nullopt;
+    static const QRegularExpression whole(u"^\\s*[-+]?\\d+(\\.0*)?\\s*$"_s);
+    const double number = given.isDouble() ? given.toDouble() : given.toString().toDouble();
+    const bool ok = given.isDouble() ? number == std::trunc(number) && std::abs(number) < 1e15
+                                     : given.isString() && whole.match(given.toString()).hasMatch()
+                                           && std::abs(number) < 1e15;
+    if (!ok) {
+        fields.fail(name, u"A valid integer is required."_s);
+        return std::nullopt;
+    }
+    return qint64(number);
+}
+
+std::optional<bool> boolean(const QJsonObject &object, Reader &fields, const QString &name,
+                            bool nullable)
+{
+    static const QStringList truths = {u"t"_s,   u"T"_s,   u"y"_s,    u"Y"_s,    u"yes"_s,
+                                       u"Yes"_s, u"YES"_s, u"true"_s, u"True"_s, u"TRUE"_s,
+                                       u"on"_s,  u"On"_s,  u"ON"_s,   u"1"_s};
+    static const QStringList falsehoods = {u"f"_s,   u"F"_s,   u"n"_s,     u"N"_s,     u"no"_s,
+                                           u"No"_s,  u"NO"_s,  u"false"_s, u"False"_s, u"FALSE"_s,
+                                           u"off"_s, u"Off"_s, u"OFF"_s,   u"0"_s};
+    const QJsonValue given = object.value(name);
+    if (given.isUndefined() || (given.isNull() && nullable))
+        return std::nullopt;
+    if (given.isBool())
+        return given.toBool();
+    if (given.isString() && truths.contains(given.toString()))
+        return true;
+    if (given.isString() && falsehoods.contains(given.toString()))
+        return false;
+    if (given.isDouble() && (given.toDouble() == 0 || given.toDouble() == 1))
+        return given.toDouble() == 1;
+    fields.fail(name, given.isNull() ? kNotNull : u"Must be a valid boolean."_s);
+    return std::nullopt;
+}
+
 // DRF's DecimalField: a JSON number or numeric text.
 std::optional<double> decimal(const QJsonObject &object, const QString &name, Reader &fields)
 {

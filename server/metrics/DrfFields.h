@@ -59,6 +59,7 @@ public:
     void failWith(const QString &name, QByteArray errorsJson);
 
     bool has(const QString &name) const { return m_object.contains(name); }
+    const UkhsaWire::ErrorFields &fieldErrors() const { return m_errors; }
     bool ok() const { return m_errors.isEmpty(); }
     QByteArray errors() const { return UkhsaWire::errorObject(m_errors); }
     // One field's errors as JSON (a ListField's item, keyed by its index); empty when none.
@@ -69,6 +70,17 @@ private:
     bool m_strict;
     UkhsaWire::ErrorFields m_errors;
 };
+
+// DRF's ChoiceField: the choice, nullopt when absent (an error if `required`), null (an error
+// unless `nullable`) or not a choice. A `nullable` field also takes "" (returned as "").
+std::optional<QString> choice(const QJsonObject &object, Reader &fields, const QString &name,
+                              const QStringList &choices, bool required, bool nullable);
+// DRF's IntegerField (optional, null allowed): whole numbers, "12" and "12.0" too.
+std::optional<qint64> integer(const QJsonObject &object, Reader &fields, const QString &name);
+// DRF's BooleanField (optional): its exact true and false spellings ("true", "True", "TRUE",
+// "yes", "on", "1", 1, ...); `nullable` lets null through (as nullopt).
+std::optional<bool> boolean(const QJsonObject &object, Reader &fields, const QString &name,
+                            bool nullable);
 
 // DRF's DecimalField (required): a JSON number or numeric text.
 std::optional<double> decimal(const QJsonObject &object, const QString &name, Reader &fields);

@@ -2,6 +2,7 @@
 
 #include "DrfFields.h"
 #include "PointDownloads.h"
+#include "UkhsaChartFields.h"
 #include "UkhsaPlots.h"
 #include "UkhsaWire.h"
 #include "http/JsonBytes.h"
@@ -24,17 +25,6 @@ const QStringList kChartFormats = {u"svg"_s, u"png"_s, u"jpg"_s, u"jpeg"_s};
 const QStringList kDownloadFormats = {u"json"_s, u"csv"_s};
 const QStringList kChartTypes = {u"bar"_s, u"line_multi_coloured"_s, u"line_single_simplified"_s,
                                  u"stacked_bar"_s, u"pyramid"_s};
-// UKHSA's RGBAChartLineColours, aliases (GREEN, TURQUOISE) left out as Python's Enum leaves them.
-const QStringList kColours =
-    QStringLiteral(
-        "COLOUR_1_DARK_BLUE COLOUR_2_TURQUOISE COLOUR_3_DARK_PINK COLOUR_4_ORANGE "
-        "COLOUR_5_DARK_GREY COLOUR_6_LIGHT_PURPLE COLOUR_7_BURGUNDY COLOUR_8_MUSTARD "
-        "COLOUR_9_DEEP_PLUM COLOUR_10_PINK COLOUR_11_KHAKI COLOUR_12_BLUE "
-        "MAP_COLOUR_1_LIGHT_YELLOW MAP_COLOUR_2_LIGHT_GREEN MAP_COLOUR_3_TURQUOISE "
-        "MAP_COLOUR_4_BLUE MAP_COLOUR_5_DARK_BLUE TREND_LINE_POSITIVE TREND_LINE_NEGATIVE "
-        "TREND_LINE_NEUTRAL RED YELLOW BLUE DARK_BLUE LIGHT_BLUE PURPLE BLACK DARK_GREY MID_GREY "
-        "LIGHT_GREY LIGHT_PURPLE BRIGHT_PURPLE PINK LIGHT_PINK ORANGE BROWN LIGHT_GREEN")
-        .split(u' ');
 // UKHSA's metric groups, found in a metric's name ("headline" first); a name holding none
 // fails UKHSA's serializer (a 500).
 const QStringList kTimeseriesGroups = {
@@ -43,59 +33,6 @@ const QStringList kTimeseriesGroups = {
 // What a segment may split a series by: the fields a record names.
 const QStringList kCategories = {
     u"age"_s, u"sex"_s, u"stratum"_s, u"geography"_s, u"geography_type"_s, u"metric"_s};
-
-// DRF's ChoiceField; `nullable` lets null and "" through (as nullopt and "").
-std::optional<QString> choice(const QJsonObject &object, DrfFields::Reader &fields,
-                              const QString &name, const QStringList &choices, bool required,
-                              bool nullable)
-{
-    const QJsonValue given = object.value(name);
-    if (given.isUndefined()) {
-        if (required)
-            fields.fail(name, DrfFields::kRequired);
-        return std::nullopt;
-    }
-    if (given.isNull()) {
-        if (!nullable)
-            fields.fail(name, DrfFields::kNotNull);
-        return std::nullopt;
-    }
-    const QString text = DrfFields::choiceText(given);
-    if (nullable && text.isEmpty())
-        return text;
-    if (!choices.contains(text)) {
-        fields.fail(name, DrfFields::notAChoice(text));
-        return std::nullopt;
-    }
-    return text;
-}
-
-// DRF's IntegerField (optional, null allowed): whole numbers, "12" and "12.0" too.
-void integer(const QJsonObject &object, DrfFields::Reader &fields, const QString &name)
-{
-    const QJsonValue given = object.value(name);
-    if (given.isUndefined() || given.isNull())
-        return;
-    static const QRegularExpression whole(u"^\\s*[-+]?\\d+(\\.0*)?\\s*$"_s);
-    const bool ok = given.isDouble() ? given.toDouble() == std::trunc(given.toDouble())
-                                     : given.isString() && whole.match(given.toString()).hasMatch();
-    if (!ok)
-        fields.fail(name, u"A valid integer is required."_s);
-}
-
-// DRF's BooleanField (optional); `nullable` lets null through.
-void boolean(const QJsonObject &object, DrfFields::Reader &fields, const QString &name,
-             bool nullable)
-{
-    const QJsonValue given = object.value(name);
-    if (given.isUndefined() || given.isBool() || (given.isNull() && nullable))
-        return;
-    if (given.isNull())
-        fields.fail(name, DrfFields::kNotNull);
-    else if (!(given.isString() && UkhsaWire::pythonBoolean(given.toString()))
-             && !(given.isDouble() && (given.toDouble() == 0 || given.toDouble() == 1)))
-        fields.fail(name, u"Must be a valid boolean."_s);
-}
 
 // DRF's ChoiceField over the names the store holds (PlotSerializer's topic and metric).
 std::optional<QString> storeChoice(const QJsonObject &object, DrfFields::Reader &fields,
@@ -207,28 +144,14 @@ Checked check(MetricsQuery &store, const QJsonObject &body, bool table, QDate to
     DrfFields::Reader fields(body);
     std::optional<QString> xAxis;
     if (table) {
-        choice(body, fields, u"file_format"_s, kChartFormats, false, false);
-        integer(body, fields, u"chart_height"_s);
-        integer(body, fields, u"chart_width"_s);
-        xAxis = choice(body, fields, u"x_axis"_s, kAxes, false, true);
-        fields.text(u"x_axis_title"_s, {false, true, true});
-        choice(body, fields, u"y_axis"_s, kAxes, false, true);
-        fields.text(u"y_axis_title"_s, {false, true, true});
-        for (const QString &name : {u"y_axis_minimum_value"_s, u"y_axis_maximum_value"_s}) {
-            if (!body.value(name).isUndefined() && !body.value(name).isNull())
-                DrfFields::decimal(body, name, fields);
-        }
-        fields.text(u"legend_title"_s, {false, true, true});
-        boolean(body, fields, u"confidence_intervals"_s, true);
-        choice(body, fields, u"confidence_colour"_s, kColours, false, true);
-        boolean(body, fields, u"is_public"_s, false);
-        fields.text(u"data_classification"_s, {false, true, true});
-        choice(body, fields, u"chart_type"_s, kChartTypes, false, false);
+        xAxis = UkhsaChartFields::read(body, fields, kChartFormats).xAxis;
+        DrfFields::choice(body, fields, u"chart_type"_s, kChartTypes, false, false);
     } else {
-        request.fileFormat = choice(body, fields, u"file_format"_s, kDownloadFormats, true, false)
-                                 .value_or(QString());
-        xAxis = choice(body, fields, u"x_axis"_s, kAxes, false, true);
-        choice(body, fields, u"y_axis"_s, kAxes, false, true);
+        request.fileFormat =
+            DrfFields::choice(body, fields, u"file_format"_s, kDownloadFormats, true, false)
+                .value_or(QString());
+        xAxis = DrfFields::choice(body, fields, u"x_axis"_s, kAxes, false, true);
+        DrfFields::choice(body, fields, u"y_axis"_s, kAxes, false, true);
         fields.text(u"chart_type"_s, {false});
     }
     QStringList primaryValues;
@@ -244,7 +167,8 @@ Checked check(MetricsQuery &store, const QJsonObject &body, bool table, QDate to
             fields, u"segments"_s, *given,
             [&segments](const QJsonObject &segment, DrfFields::Reader &own) {
                 const auto value = own.text(u"secondary_field_value"_s, {});
-                choice(segment, own, u"colour"_s, kColours, false, false);
+                DrfFields::choice(segment, own, u"colour"_s, UkhsaChartFields::colourNames(), false,
+                                  false);
                 const auto label = own.text(u"label"_s, {false, false, true});
                 segments.append({value.value_or(QString()), label.value_or(QString())});
             });

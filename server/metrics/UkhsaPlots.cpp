@@ -70,7 +70,7 @@ void choiceField(const QJsonObject &object, const QString &name, const QStringLi
 
 // One plot's fields as PlotSerializer reads them; errors as a JSON object ("{}" when none).
 QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, Plot *plot,
-                     QString *dateFrom, QString *dateTo)
+                     QString *dateFrom, QString *dateTo, const ChartExtras *chart, qsizetype index)
 {
     if (!value.isObject())
         return UkhsaWire::notAnObject(value);
@@ -135,6 +135,13 @@ QByteArray checkPlot(MetricsQuery &store, const QJsonValue &value, Route route, 
         QString chartType;
         choiceField(object, u"chart_type"_s, kTableChartTypes, false, u"line_multi_coloured"_s,
                     &chartType, &errors);
+    }
+    if (route == Route::Charts) {
+        DrfFields::Reader fields(object);
+        chart->readPlot(object, index, fields);
+        errors.append(fields.fieldErrors());
+    }
+    if (route != Route::Downloads) {
         const QJsonValue label = object.value(u"label");
         if (!label.isUndefined() && !label.isNull() && !label.isString())
             errors.append({u"label"_s, errorMessages(u"Not a valid string."_s)});
@@ -168,10 +175,10 @@ std::optional<QJsonObject> parseBody(const QByteArray &body, HttpResponse *error
 }
 
 std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject &body, Route route,
-                                          QDate today, int maxPlots)
+                                          QDate today, int maxPlots, const ChartExtras *chart)
 {
     Request request;
-    Errors errors;
+    Errors errors = chart ? chart->bodyErrors : Errors();
     const bool downloads = route == Route::Downloads;
     if (downloads)
         choiceField(body, u"file_format"_s, kFileFormats, true, std::nullopt, &request.fileFormat,
@@ -195,7 +202,8 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
         for (const auto &value : plots.toArray()) {
             Plot plot;
             QString from, to;
-            plotErrors << checkPlot(store, value, route, &plot, &from, &to);
+            plotErrors << checkPlot(store, value, route, &plot, &from, &to, chart,
+                                    request.plots.size());
             anyError = anyError || plotErrors.constLast() != "{}";
             request.plots.append(plot);
             givenDates.append({from, to});
@@ -205,10 +213,14 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
     }
     // tables: "date" for absent, null or blank; downloads: optional, null and blank allowed.
     QString yAxis;
-    choiceField(body, u"x_axis"_s, kAxes, false, downloads ? QString() : u"date"_s, &request.xAxis,
-                &errors);
-    choiceField(body, u"y_axis"_s, kAxes, false, downloads ? QString() : u"metric"_s, &yAxis,
-                &errors);
+    if (chart) {
+        request.xAxis = chart->xAxis;
+    } else {
+        choiceField(body, u"x_axis"_s, kAxes, false, downloads ? QString() : u"date"_s,
+                    &request.xAxis, &errors);
+        choiceField(body, u"y_axis"_s, kAxes, false, downloads ? QString() : u"metric"_s, &yAxis,
+                    &errors);
+    }
     if (downloads) {
         const QJsonValue confidence = body.value(u"confidence_intervals");
         if (!confidence.isUndefined() && !confidence.isNull() && !confidence.isBool()

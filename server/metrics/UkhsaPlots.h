@@ -1,11 +1,13 @@
 #pragma once
 
+#include "DrfFields.h"
 #include "MetricsQuery.h"
 #include "UkhsaWire.h"
 
 #include <QDate>
 #include <QJsonObject>
 #include <QSet>
+#include <functional>
 #include <variant>
 
 namespace isobar {
@@ -16,7 +18,16 @@ namespace isobar {
 namespace UkhsaPlots {
 
 // What the route's serializer takes beside `plots`.
-enum class Route { Tables, Downloads };
+enum class Route { Tables, Downloads, Charts };
+
+// What a chart's serializer adds (Route::Charts): its own fields, read before (DRF lists their
+// errors first), and a plot's chart fields, read by `readPlot` with the plot's other fields.
+struct ChartExtras {
+    UkhsaWire::ErrorFields bodyErrors;
+    QString xAxis;
+    std::function<void(const QJsonObject &plot, qsizetype index, DrfFields::Reader &fields)>
+        readPlot;
+};
 
 struct Plot {
     PointSelection selection; // dates filled in with UKHSA's defaults
@@ -38,7 +49,8 @@ std::optional<QJsonObject> parseBody(const QByteArray &body, HttpResponse *error
 // The request, or the answer UKHSA gives to it (400 with its body). `maxPlots` bounds the list
 // (Isobar's limit; UKHSA has none).
 std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject &body, Route route,
-                                          QDate today, int maxPlots);
+                                          QDate today, int maxPlots,
+                                          const ChartExtras *chart = nullptr);
 
 // UKHSA's messages for a request it read but cannot answer.
 HttpResponse noData();

@@ -45,6 +45,7 @@ ChartRequest request(ChartType type, int plots = 1, QSize size = {600, 300})
     for (int i = 0; i < plots; ++i) {
         ChartPlot p;
         p.type = type;
+        p.smooth = false; // straight segments, which the pixel checks follow
         p.selection.topic = u"COVID-19"_s;
         p.selection.metric = u"COVID-19_cases_casesByDay"_s;
         p.selection.from = kFirst;
@@ -310,8 +311,8 @@ private Q_SLOTS:
                                                 {u"metric"_s, u"COVID-19_cases_rateRollingMean"_s},
                                                 {u"chart_type"_s, u"line_multi_coloured"_s},
                                                 {u"line_colour"_s, u"COLOUR_1_DARK_BLUE"_s},
-                                                {u"date_from"_s, kFirst.toString(Qt::ISODate)},
-                                                {u"confidence_intervals"_s, true}}}}};
+                                                {u"date_from"_s, kFirst.toString(Qt::ISODate)}}}},
+            {u"confidence_intervals"_s, true}};
         ChartRequestError error;
         const auto r = ChartRequest::parse(body, kFirst.addDays(30), &error);
         QVERIFY2(r, qPrintable(error.detail));

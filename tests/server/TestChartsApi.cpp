@@ -17,6 +17,8 @@ using namespace isobar::test;
 namespace {
 
 const QString kCases = u"COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_s;
+const QString kHeadline =
+    u"COVID-19_headline_cases_7DayTotals_CTRY_E92000001_all_all_default.json"_s;
 
 QByteArray body(const QString &chartType, const QString &format = u"png"_s, int width = 515,
                 int height = 220)
@@ -53,7 +55,11 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_database = m_dir.filePath("charts.db");
         QByteArray output;
-        QCOMPARE(runIngest(m_database, {fixturesDir() + "/metrics/" + kCases}, &output), 0);
+        QCOMPARE(runIngest(m_database,
+                           {fixturesDir() + "/metrics/" + kCases,
+                            fixturesDir() + "/metrics/" + kHeadline},
+                           &output),
+                 0);
         QVERIFY2(m_server.start(m_database, {"--rate-limit", "0"}), m_server.output().constData());
     }
 
@@ -62,9 +68,10 @@ private Q_SLOTS:
         QTest::addColumn<QString>("format");
         QTest::addColumn<QByteArray>("contentType");
         QTest::newRow("png") << "png" << QByteArray("image/png");
-        QTest::newRow("jpg") << "jpg" << QByteArray("image/jpeg");
+        // UKHSA types a chart by the format's name, however browsers name it.
+        QTest::newRow("jpg") << "jpg" << QByteArray("image/jpg");
         QTest::newRow("jpeg") << "jpeg" << QByteArray("image/jpeg");
-        QTest::newRow("svg") << "svg" << QByteArray("image/svg+xml");
+        QTest::newRow("svg") << "svg" << QByteArray("image/svg");
     }
     void imagesInEveryFormat()
     {
@@ -93,13 +100,17 @@ private Q_SLOTS:
 
     void v3CarriesSvgAltTextAndData()
     {
-        const HttpReply reply = post("/api/charts/v3", body("line_multi_coloured", "png"));
+        const HttpReply reply = post("/api/charts/v3", body("line_multi_coloured", "svg"));
         QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.body.left(16), QByteArray("{\"last_updated\":")); // UKHSA's key order
         const QJsonObject answer = reply.json().object();
         // The newest public, released point of the fixture is 2023-01-04 (the 5th is embargoed).
         QCOMPARE(answer.value("last_updated").toString(), u"2023-01-04"_s);
+        // Percent-encoded as Python's quote_plus() does: spaces as '+', nothing else bare.
+        const QByteArray encoded = answer.value("chart").toString().toLatin1();
+        QVERIFY(!encoded.contains(' ') && !encoded.contains('/') && encoded.contains('+'));
         const QByteArray svg =
-            QUrl::fromPercentEncoding(answer.value("chart").toString().toLatin1()).toUtf8();
+            QByteArray::fromPercentEncoding(QByteArray(encoded).replace('+', ' '));
         QVERIFY(svg.startsWith("<?xml"));
         QVERIFY(svg.contains("<svg"));
         QVERIFY(answer.value("alt_text").toString().contains("England"));
@@ -158,53 +169,139 @@ private Q_SLOTS:
         QCOMPARE(points[1].toObject().value("lower_confidence").toDouble(), 18.0);
     }
 
-    void noDataIsAnEmptyChartNotAnError()
+    // A headline metric is drawn from its newest released record, whatever the dates, as one
+    // bar per plot; its period's end is the chart's date.
+    void headlineMetricIsItsLatestRecord()
     {
-        QByteArray request = body("bar");
-        request.replace("2022-12-01", "2010-01-01").replace("2023-02-01", "2010-02-01");
-        const HttpReply reply = post("/api/charts/v3", request);
+        const QJsonObject plot{{"topic", "COVID-19"},
+                               {"metric", "COVID-19_headline_cases_7DayTotals"},
+                               {"chart_type", "bar"},
+                               {"date_from", "2010-01-01"},
+                               {"date_to", "2010-02-01"}};
+        const HttpReply reply =
+            post("/api/charts/v3",
+                 QJsonDocument(QJsonObject{{"x_axis", "age"}, {"plots", QJsonArray{plot}}})
+                     .toJson(QJsonDocument::Compact));
         QCOMPARE(reply.status, 200);
-        QVERIFY(reply.json().object().value("last_updated").isNull());
-        QVERIFY(
-            QUrl::fromPercentEncoding(reply.json().object().value("chart").toString().toLatin1())
-                .contains("No data"));
+        // 2023-11-08's record is still under embargo.
+        QCOMPARE(reply.json().object().value("last_updated").toString(), u"2023-11-01"_s);
     }
 
-    void invalidRequestsNameTheField_data()
+    // UKHSA's "common" chart: bars and lines in one figure, on one axis.
+    void barsAndLinesTogether()
+    {
+        QJsonObject request = QJsonDocument::fromJson(body("bar")).object();
+        QJsonObject line = request.value("plots").toArray()[0].toObject();
+        line.insert("chart_type", "line_multi_coloured");
+        line.insert("line_colour", "COLOUR_4_ORANGE");
+        request.insert("plots", QJsonArray{request.value("plots").toArray()[0], line});
+        const HttpReply reply =
+            post("/api/charts/v2", QJsonDocument(request).toJson(QJsonDocument::Compact));
+        QCOMPARE(reply.status, 200);
+        const QImage image = QImage::fromData(reply.body);
+        QCOMPARE(image.size(), QSize(515, 220));
+        int orange = 0, darkBlue = 0;
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor c = image.pixelColor(x, y);
+                orange += c.red() > 200 && c.green() > 80 && c.green() < 130 && c.blue() < 70;
+                darkBlue += qAbs(c.red() - 18) + qAbs(c.green() - 67) + qAbs(c.blue() - 109) < 20;
+            }
+        }
+        QVERIFY2(orange > 100, qPrintable(QString::number(orange))); // the line
+        // The bars fill areas; drawn as a line the same plot would colour a few hundred pixels.
+        QVERIFY2(darkBlue > 4000, qPrintable(QString::number(darkBlue)));
+    }
+
+    void noDataIsUkhsasError()
+    {
+        QByteArray request = body("bar", "svg");
+        request.replace("2022-12-01", "2010-01-01").replace("2023-02-01", "2010-02-01");
+        const HttpReply reply = post("/api/charts/v3", request);
+        QCOMPARE(reply.status, 400);
+        QCOMPARE(reply.body, QByteArray("{\"error_message\":\"No data was found for the plot(s) "
+                                        "requested, please review the request parameters of "
+                                        "each plot provided.\"}"));
+    }
+
+    void invalidRequestsGetUkhsasErrors_data()
     {
         QTest::addColumn<QByteArray>("request");
-        QTest::addColumn<QString>("field");
-        QTest::newRow("not JSON") << QByteArray("{\"plots\": [") << "body";
-        QTest::newRow("too narrow") << body("bar", "png", 49) << "chart_width";
-        QTest::newRow("too tall") << body("bar", "png", 515, 4001) << "chart_height";
-        QTest::newRow("format") << body("bar", "gif") << "file_format";
+        QTest::addColumn<QByteArray>("answer");
+        QTest::newRow("too narrow")
+            << body("bar", "png", 49)
+            << QByteArray(
+                   "{\"chart_width\":[\"Ensure this value is greater than or equal to 50.\"]}");
+        QTest::newRow("too tall")
+            << body("bar", "png", 515, 4001)
+            << QByteArray(
+                   "{\"chart_height\":[\"Ensure this value is less than or equal to 4000.\"]}");
+        QTest::newRow("format") << body(
+            "bar",
+            "gif") << QByteArray("{\"file_format\":[\"\\\"gif\\\" is not a valid choice.\"]}");
         QByteArray unknownMetric = body("bar");
         unknownMetric.replace("COVID-19_cases_casesByDay", "COVID-19_cases_nonsense");
-        QTest::newRow("unknown metric") << unknownMetric << "plots[0].metric";
+        QTest::newRow("unknown metric")
+            << unknownMetric
+            << QByteArray("{\"plots\":[{\"metric\":[\"\\\"COVID-19_cases_nonsense\\\" is not a "
+                          "valid choice.\"]}]}");
         QByteArray unknownType = body("bar");
         unknownType.replace("\"bar\"", "\"pie\"");
-        QTest::newRow("chart type") << unknownType << "plots[0].chart_type";
-        QByteArray backwards = body("bar");
-        backwards.replace("2022-12-01", "2024-01-01");
-        QTest::newRow("date_to before date_from") << backwards << "plots[0].date_to";
+        QTest::newRow("chart type")
+            << unknownType
+            << QByteArray(
+                   "{\"plots\":[{\"chart_type\":[\"\\\"pie\\\" is not a valid choice.\"]}]}");
         QByteArray colour = body("line_multi_coloured");
-        colour.replace("\"chart_type\"", "\"line_colour\":\"COLOUR_99_NOPE\",\"chart_type\"");
-        QTest::newRow("unknown colour") << colour << "plots[0].line_colour";
+        colour.replace("\"chart_type\"", "\"line_colour\":\"GREEN\",\"chart_type\"");
+        QTest::newRow("an alias is no colour")
+            << colour
+            << QByteArray(
+                   "{\"plots\":[{\"line_colour\":[\"\\\"GREEN\\\" is not a valid choice.\"]}]}");
+        QByteArray backwards = body("bar");
+        backwards.replace("2022-12-01", "2023-02-01");
+        QTest::newRow("date_to not after date_from")
+            << backwards
+            << QByteArray(
+                   "{\"error_message\":\"Invalid plot parameter, Please check the date range "
+                   "(date_from and date_to) and the topic property provided. \"}");
         QJsonObject many = QJsonDocument::fromJson(body("bar")).object();
         QJsonArray plots;
         for (int i = 0; i < 11; ++i)
             plots.append(many.value("plots").toArray().first());
         many.insert("plots", plots);
-        QTest::newRow("11 plots") << QJsonDocument(many).toJson() << "plots";
+        QTest::newRow("11 plots")
+            << QJsonDocument(many).toJson()
+            << QByteArray("{\"plots\":[\"Ensure this field has no more than 10 elements.\"]}");
+        QJsonObject mixed = many;
+        QJsonObject simplified = plots[0].toObject();
+        simplified.insert("chart_type", "line_single_simplified");
+        mixed.insert("plots", QJsonArray{plots[0], simplified});
+        QTest::newRow("bars with a simplified line")
+            << QJsonDocument(mixed).toJson()
+            << QByteArray("{\"error_message\":\"There has been an invalid combination of plots "
+                          "selected, Please review your plot data. line_single_simplified\"}");
+        QJsonObject classified = QJsonDocument::fromJson(body("bar")).object();
+        classified.insert("data_classification", "OFFICIAL-SENSITIVE"); // the key is wanted
+        QTest::newRow("classification") << QJsonDocument(classified).toJson()
+                                        << QByteArray("{\"data_classification\":[\"\\\"OFFICIAL-"
+                                                      "SENSITIVE\\\" is not a valid choice.\"]}");
     }
-    void invalidRequestsNameTheField()
+    void invalidRequestsGetUkhsasErrors()
     {
         QFETCH(QByteArray, request);
-        QFETCH(QString, field);
+        QFETCH(QByteArray, answer);
         const HttpReply reply = post("/api/charts/v2", request);
         QCOMPARE(reply.status, 400);
-        QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
-        QCOMPARE(reply.json().object().value("field").toString(), field);
+        QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
+        QCOMPARE(reply.body, answer);
+    }
+
+    void badJsonIsDrfsParseError()
+    {
+        const HttpReply reply = post("/api/charts/v3", "{\"plots\": [");
+        QCOMPARE(reply.status, 400);
+        QVERIFY2(reply.json().object().value("detail").toString().startsWith("JSON parse error"),
+                 reply.body.constData());
     }
 
     // A long title once took seconds and gigabytes to lay out while other charts waited: it is
@@ -244,11 +341,9 @@ private Q_SLOTS:
         QCOMPARE(reply.status, 400);
         // Refused on parsing, in milliseconds; laying this title out took 1.9 s and 2.6 GB.
         QVERIFY2(elapsed.elapsed() < 1000, qPrintable(QString::number(elapsed.elapsed())));
-        QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
-        const QJsonObject problem = reply.json().object();
-        QCOMPARE(problem.value("field").toString(), u"x_axis_title"_s);
-        QVERIFY2(problem.value("detail").toString().contains(QString::number(limit)),
-                 reply.body.constData());
+        QCOMPARE(reply.body, u"{\"x_axis_title\":[\"Ensure this field has no more than %1 "
+                             "characters.\"]}"_s.arg(limit)
+                                 .toUtf8());
     }
 
     void identicalRequestsComeFromTheCacheUntilNewData()

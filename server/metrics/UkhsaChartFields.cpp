@@ -1,0 +1,101 @@
+#include "UkhsaChartFields.h"
+
+#include "ChartRequest.h"
+#include "PlotSelection.h"
+
+using namespace Qt::StringLiterals;
+
+namespace isobar {
+
+namespace {
+
+const QStringList kAxes = {u"stratum"_s, u"age"_s,       u"date"_s,
+                           u"metric"_s,  u"geography"_s, u"sex"_s};
+
+// chart_width and chart_height: null or 0 is the default (UKHSA's to_models()).
+int pixels(const QJsonObject &body, DrfFields::Reader &fields, const QString &name, int fallback)
+{
+    const std::optional<qint64> given = DrfFields::integer(body, fields, name);
+    if (!given || *given == 0)
+        return fallback;
+    if (*given < ChartRequest::kMinSize)
+        fields.fail(name, u"Ensure this value is greater than or equal to %1."_s.arg(
+                              ChartRequest::kMinSize));
+    else if (*given > ChartRequest::kMaxSize)
+        fields.fail(
+            name, u"Ensure this value is less than or equal to %1."_s.arg(ChartRequest::kMaxSize));
+    return int(std::clamp<qint64>(*given, ChartRequest::kMinSize, ChartRequest::kMaxSize));
+}
+
+QString title(DrfFields::Reader &fields, const QString &name)
+{
+    QString text = fields.text(name, {false, true, true}).value_or(QString());
+    if (text.size() > kMaxTextFieldLength) {
+        fields.fail(
+            name, u"Ensure this field has no more than %1 characters."_s.arg(kMaxTextFieldLength));
+        return {};
+    }
+    return text;
+}
+
+std::optional<double> optionalDecimal(const QJsonObject &body, DrfFields::Reader &fields,
+                                      const QString &name)
+{
+    const QJsonValue given = body.value(name);
+    // DRF's DecimalField reads "" as null.
+    if (given.isUndefined() || given.isNull() || given == QJsonValue(QString()))
+        return std::nullopt;
+    return DrfFields::decimal(body, name, fields);
+}
+
+} // namespace
+
+const QStringList &UkhsaChartFields::colourNames()
+{
+    // UKHSA's RGBAChartLineColours, aliases (GREEN, TURQUOISE) left out as Python's Enum does.
+    static const QStringList names =
+        QStringLiteral(
+            "COLOUR_1_DARK_BLUE COLOUR_2_TURQUOISE COLOUR_3_DARK_PINK COLOUR_4_ORANGE "
+            "COLOUR_5_DARK_GREY COLOUR_6_LIGHT_PURPLE COLOUR_7_BURGUNDY COLOUR_8_MUSTARD "
+            "COLOUR_9_DEEP_PLUM COLOUR_10_PINK COLOUR_11_KHAKI COLOUR_12_BLUE "
+            "MAP_COLOUR_1_LIGHT_YELLOW MAP_COLOUR_2_LIGHT_GREEN MAP_COLOUR_3_TURQUOISE "
+            "MAP_COLOUR_4_BLUE MAP_COLOUR_5_DARK_BLUE TREND_LINE_POSITIVE TREND_LINE_NEGATIVE "
+            "TREND_LINE_NEUTRAL RED YELLOW BLUE DARK_BLUE LIGHT_BLUE PURPLE BLACK DARK_GREY "
+            "MID_GREY LIGHT_GREY LIGHT_PURPLE BRIGHT_PURPLE PINK LIGHT_PINK ORANGE BROWN "
+            "LIGHT_GREEN")
+            .split(u' ');
+    return names;
+}
+
+UkhsaChartFields UkhsaChartFields::read(const QJsonObject &body, DrfFields::Reader &fields,
+                                        const QStringList &fileFormats)
+{
+    UkhsaChartFields chart;
+    chart.fileFormat = DrfFields::choice(body, fields, u"file_format"_s, fileFormats, false, false)
+                           .value_or(chart.fileFormat);
+    chart.height = pixels(body, fields, u"chart_height"_s, chart.height);
+    chart.width = pixels(body, fields, u"chart_width"_s, chart.width);
+    // Blank or null: the default, as UKHSA's to_models() reads them.
+    const auto axis = [&](const QString &name, const QString &fallback) {
+        const QString value =
+            DrfFields::choice(body, fields, name, kAxes, false, true).value_or(QString());
+        return value.isEmpty() ? fallback : value;
+    };
+    chart.xAxis = axis(u"x_axis"_s, chart.xAxis);
+    chart.xAxisTitle = title(fields, u"x_axis_title"_s);
+    chart.yAxis = axis(u"y_axis"_s, chart.yAxis);
+    chart.yAxisTitle = title(fields, u"y_axis_title"_s);
+    chart.yMinimum = optionalDecimal(body, fields, u"y_axis_minimum_value"_s);
+    chart.yMaximum = optionalDecimal(body, fields, u"y_axis_maximum_value"_s);
+    chart.legendTitle = title(fields, u"legend_title"_s);
+    chart.confidenceIntervals =
+        DrfFields::boolean(body, fields, u"confidence_intervals"_s, true).value_or(false);
+    chart.confidenceColour =
+        DrfFields::choice(body, fields, u"confidence_colour"_s, colourNames(), false, true)
+            .value_or(QString());
+    chart.isPublic = DrfFields::boolean(body, fields, u"is_public"_s, false).value_or(false);
+    chart.dataClassification = title(fields, u"data_classification"_s);
+    return chart;
+}
+
+} // namespace isobar

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "DrfFields.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <optional>
+
+namespace isobar {
+
+// The fields UKHSA's chart serializers share (its BaseChartsSerializer: charts v2 and v3, the
+// dual-category chart and table), read as DRF reads them, with their defaults.
+struct UkhsaChartFields {
+    // UKHSA's line and confidence colours, in its order (ChartPalette holds their values).
+    static const QStringList &colourNames();
+
+    QString fileFormat = QStringLiteral("svg");
+    int width = 515;
+    int height = 220;
+    QString xAxis = QStringLiteral("date"); // stratum | age | date | metric | geography | sex
+    QString yAxis = QStringLiteral("metric");
+    QString xAxisTitle;
+    QString yAxisTitle;
+    std::optional<double> yMinimum;
+    std::optional<double> yMaximum;
+    QString legendTitle;
+    bool confidenceIntervals = false;
+    QString confidenceColour; // empty: the first line colour
+    bool isPublic = false;    // UKHSA's default, although its documentation says true
+    QString dataClassification;
+
+    // Collects errors in `fields`; `fileFormats` are the route's choices. Widths and heights
+    // are bounded (ChartRequest::kMinSize..kMaxSize, Isobar's limit: UKHSA has none) and texts
+    // to kMaxTextFieldLength characters.
+    static UkhsaChartFields read(const QJsonObject &body, DrfFields::Reader &fields,
+                                 const QStringList &fileFormats);
+};
+
+} // namespace isobar
