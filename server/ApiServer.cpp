@@ -122,7 +122,9 @@ bool ApiServer::start()
         m_renders->moveToThread(QCoreApplication::instance()->thread());
     m_chartCache = std::make_unique<ResponseCache>(
         ResponseCache::Limits{m_config.chartCacheEntries, m_config.chartCacheBytes});
-    m_charts = std::make_unique<ChartsApi>(*m_runner, *m_renders, m_chartCache.get());
+    m_charts = std::make_unique<ChartsApi>(
+        *m_runner, *m_renders, m_chartCache.get(),
+        ChartsApi::Limits{m_config.maxPlots, m_config.maxRowsPerRequest});
 
     ReplicaProbes::Checks checks;
     checks.storeProblem = [this] { return m_runner->storeProblem(); };

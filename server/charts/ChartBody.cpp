@@ -100,15 +100,26 @@ std::optional<HttpResponse> beyondIsobarLimits(const ChartRequest &request)
 
 } // namespace
 
-QString marking(const QString &classification)
+ChartRequest chartOf(const UkhsaChartFields &fields)
 {
-    static const QHash<QString, QString> markings = {
-        {u"official"_s, u"OFFICIAL"_s},
-        {u"official_sensitive"_s, u"OFFICIAL-SENSITIVE"_s},
-        {u"protective_marking_not_set"_s, u"PROTECTIVE MARKING NOT SET"_s},
-        {u"secret"_s, u"SECRET"_s},
-        {u"top_secret"_s, u"TOP SECRET"_s}};
-    return markings.value(classification);
+    ChartRequest request;
+    request.format = fields.fileFormat == u"png"   ? ChartFormat::Png
+                     : fields.fileFormat == u"svg" ? ChartFormat::Svg
+                                                   : ChartFormat::Jpeg;
+    request.size = QSize(fields.width, fields.height);
+    request.xAxis = axisNamed(fields.xAxis).value_or(ChartAxis::Date);
+    request.categoryAxis = axisNamed(fields.yAxis).value_or(ChartAxis::Age);
+    request.xAxisTitle = fields.xAxisTitle;
+    request.yAxisTitle = fields.yAxisTitle;
+    request.yMinimum = fields.yMinimum;
+    request.yMaximum = fields.yMaximum;
+    request.legendTitle = fields.legendTitle;
+    request.confidenceIntervals = fields.confidenceIntervals;
+    if (!fields.confidenceColour.isEmpty())
+        request.confidenceColour = ChartPalette::colour(fields.confidenceColour);
+    if (!fields.isPublic)
+        request.watermark = UkhsaChartFields::marking(fields.dataClassification);
+    return request;
 }
 
 std::variant<Chart, HttpResponse> read(MetricsQuery &store, const QJsonObject &body,
@@ -119,12 +130,7 @@ std::variant<Chart, HttpResponse> read(MetricsQuery &store, const QJsonObject &b
     DrfFields::Reader top(body);
     const UkhsaChartFields fields =
         UkhsaChartFields::read(body, top, version == Version::V2 ? v2Formats : v3Formats);
-    // UKHSA fails with a 500 on a classification it does not know, when it draws the marking.
-    if (!fields.isPublic && !fields.dataClassification.isEmpty()
-        && marking(fields.dataClassification).isEmpty())
-        top.fail(u"data_classification"_s, DrfFields::notAChoice(fields.dataClassification));
-    const std::optional<ChartAxis> xAxis = axisNamed(fields.xAxis);
-    if (!xAxis) // UKHSA plots metric values along x; Isobar does not
+    if (!axisNamed(fields.xAxis)) // UKHSA plots metric values along x; Isobar does not
         top.fail(u"x_axis"_s, DrfFields::notAChoice(fields.xAxis));
 
     QHash<qsizetype, ChartPlot> plots;
@@ -139,25 +145,8 @@ std::variant<Chart, HttpResponse> read(MetricsQuery &store, const QJsonObject &b
         return std::move(*answer);
     const UkhsaPlots::Request &plotted = std::get<UkhsaPlots::Request>(checked);
 
-    Chart chart;
-    chart.fileFormat = fields.fileFormat;
+    Chart chart{chartOf(fields), fields.fileFormat};
     ChartRequest &request = chart.request;
-    request.format = fields.fileFormat == u"png"   ? ChartFormat::Png
-                     : fields.fileFormat == u"svg" ? ChartFormat::Svg
-                                                   : ChartFormat::Jpeg;
-    request.size = QSize(fields.width, fields.height);
-    request.xAxis = *xAxis;
-    request.categoryAxis = axisNamed(fields.yAxis).value_or(ChartAxis::Age);
-    request.xAxisTitle = fields.xAxisTitle;
-    request.yAxisTitle = fields.yAxisTitle;
-    request.yMinimum = fields.yMinimum;
-    request.yMaximum = fields.yMaximum;
-    request.legendTitle = fields.legendTitle;
-    request.confidenceIntervals = fields.confidenceIntervals;
-    if (!fields.confidenceColour.isEmpty())
-        request.confidenceColour = ChartPalette::colour(fields.confidenceColour);
-    if (!fields.isPublic)
-        request.watermark = marking(fields.dataClassification);
     for (qsizetype i = 0; i < plotted.plots.size(); ++i) {
         ChartPlot plot = plots.value(i);
         plot.selection = plotted.plots[i].selection;

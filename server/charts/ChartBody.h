@@ -3,6 +3,7 @@
 #include "ChartRequest.h"
 #include "MetricsQuery.h"
 #include "http/HttpResponse.h"
+#include "metrics/UkhsaChartFields.h"
 
 #include <QJsonObject>
 #include <variant>
@@ -25,9 +26,8 @@ struct Chart {
 std::variant<Chart, HttpResponse> read(MetricsQuery &store, const QJsonObject &body,
                                        Version version, QDate today);
 
-// The data classifications a chart may carry, by the key UKHSA's serializer takes, and the
-// marking written across a chart of data that are not public.
-QString marking(const QString &classification);
+// A chart's settings from the fields UKHSA's chart serializers share (no plots yet).
+ChartRequest chartOf(const UkhsaChartFields &fields);
 
 } // namespace ChartBody
 

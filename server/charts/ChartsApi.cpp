@@ -3,11 +3,14 @@
 #include "ChartData.h"
 #include "ChartPalette.h"
 #include "ChartRequest.h"
+#include "DateParsing.h"
 #include "RenderQueue.h"
 #include "api/QueryRunner.h"
 #include "api/RequestParsing.h"
 #include "api/ResponseCache.h"
 #include "http/JsonBytes.h"
+#include "metrics/DrfFields.h"
+#include "metrics/DualCategoryApi.h"
 #include "metrics/UkhsaPlots.h"
 #include "metrics/UkhsaWire.h"
 #include "monitoring/PrometheusNames.h"
@@ -82,37 +85,143 @@ HttpResponse revalidated(const HttpRequest &request, HttpResponse response)
 
 } // namespace
 
-ChartsApi::ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *cache, Today today)
+namespace {
+
+// charts/v2 and v3: ChartBody's reading, then the plots' points.
+std::variant<ChartsApi::Prepared, HttpResponse> singleCategory(MetricsQuery &store,
+                                                               const QJsonObject &body,
+                                                               ChartBody::Version version,
+                                                               QDate today)
+{
+    std::variant<ChartBody::Chart, HttpResponse> read =
+        ChartBody::read(store, body, version, today);
+    if (auto *answer = std::get_if<HttpResponse>(&read))
+        return std::move(*answer);
+    ChartBody::Chart &chart = std::get<ChartBody::Chart>(read);
+    ChartRequestError error;
+    std::optional<ChartDataset> data = ChartData::load(store, chart.request, &error);
+    if (!data)
+        return UkhsaWire::errorMessage(error.detail, "POST, OPTIONS");
+    return ChartsApi::Prepared{std::move(chart.request), std::move(*data), chart.fileFormat,
+                               version == ChartBody::Version::V2};
+}
+
+// charts/dual-category/v1: stacked bars, a bar set per segment; a time series by date, a
+// headline metric by the primary values (a plot per primary value and segment, merged).
+std::variant<ChartsApi::Prepared, HttpResponse> dualCategory(MetricsQuery &store,
+                                                             const QJsonObject &body, QDate today,
+                                                             const ChartsApi::Limits &limits)
+{
+    std::variant<DualCategoryApi::Request, HttpResponse> read =
+        DualCategoryApi::read(store, body, DualCategoryApi::Route::Chart, today, limits.maxPlots);
+    if (auto *answer = std::get_if<HttpResponse>(&read))
+        return std::move(*answer);
+    const DualCategoryApi::Request &dual = std::get<DualCategoryApi::Request>(read);
+    ChartsApi::Prepared chart{ChartBody::chartOf(dual.chart), {}, dual.chart.fileFormat, false};
+    chart.data.headline = dual.headline;
+    QHash<QString, qsizetype> segmentPlot; // label -> index
+    for (int i = 0; i < dual.plots.size(); ++i) {
+        const DualCategoryApi::Plot &plot = dual.plots[i];
+        QList<ChartPoint> points;
+        if (dual.headline) {
+            if (const auto latest = UkhsaPlots::latestHeadline(store, plot.selection))
+                points.append(ChartPoint{latest->series, londonTime(latest->periodEnd).date(),
+                                         latest->value, false, latest->upperConfidence,
+                                         latest->lowerConfidence});
+        } else {
+            auto found = UkhsaPlots::readPoints(store, plot.selection, i, limits.maxRowsPerRequest);
+            if (auto *refused = std::get_if<HttpResponse>(&found))
+                return std::move(*refused);
+            for (const PublicPoint &p : std::get<0>(found))
+                points.append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay,
+                                         p.upperConfidence, p.lowerConfidence});
+        }
+        if (!segmentPlot.contains(plot.label)) {
+            segmentPlot.insert(plot.label, chart.request.plots.size());
+            ChartPlot segment;
+            segment.type = ChartType::StackedBar;
+            segment.label = plot.label;
+            segment.colour = ChartPalette::colour(plot.colour);
+            segment.selection = plot.selection;
+            chart.request.plots.append(segment);
+            chart.data.plots.append(QList<ChartPoint>());
+        }
+        chart.data.plots[segmentPlot.value(plot.label)].append(points);
+    }
+    return chart;
+}
+
+} // namespace
+
+ChartsApi::ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *cache, Limits limits,
+                     Today today)
     : m_runner(runner)
     , m_renders(renders)
     , m_cache(cache)
+    , m_limits(limits)
     , m_today(today ? std::move(today) : Today([] { return QDate::currentDate(); }))
 {}
 
 void ChartsApi::registerRoutes(Router &router)
 {
+    using ChartBody::Version;
     router.add("POST", u"/api/charts/v2"_s, u"A chart of metrics as PNG, JPEG or SVG"_s,
                [this](const HttpRequest &request, const RouteParams &) {
-                   return chart(request, ChartBody::Version::V2);
+                   return serve(
+                       request, "charts/v2",
+                       [](MetricsQuery &store, const QJsonObject &body, QDate today) {
+                           return singleCategory(store, body, Version::V2, today);
+                       },
+                       true);
                });
     router.add("POST", u"/api/charts/v3"_s,
                u"A chart as SVG in JSON, with its alt text and Plotly figure"_s,
                [this](const HttpRequest &request, const RouteParams &) {
-                   return chart(request, ChartBody::Version::V3);
+                   return serve(
+                       request, "charts/v3",
+                       [](MetricsQuery &store, const QJsonObject &body, QDate today) {
+                           return singleCategory(store, body, Version::V3, today);
+                       },
+                       false);
                });
-    for (const QString &path : {u"/api/charts/v2"_s, u"/api/charts/v3"_s})
+    router.add("POST", u"/api/charts/dual-category/v1"_s,
+               u"A series split by a second category as stacked bars: JSON as charts v3, the "
+               "image with ?preview=true"_s,
+               [this](const HttpRequest &request, const RouteParams &) {
+                   return serve(
+                       request, "charts/dual-category/v1",
+                       [this](MetricsQuery &store, const QJsonObject &body, QDate today) {
+                           return dualCategory(store, body, today, m_limits);
+                       },
+                       std::nullopt);
+               });
+    for (const QString &path :
+         {u"/api/charts/v2"_s, u"/api/charts/v3"_s, u"/api/charts/dual-category/v1"_s})
         UkhsaWire::refuseMethodsAsDrf(router, path, "POST, OPTIONS");
 }
 
-QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, ChartBody::Version version)
+// `image`: whether the route answers the image; unset: as its ?preview= says (UKHSA's
+// BooleanField, false by default).
+QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteArray &route,
+                                       Prepare prepare, std::optional<bool> image)
 {
+    if (!image) {
+        const QJsonObject query{
+            {u"preview"_s, UkhsaWire::lastValue(UkhsaWire::queryItems(request), u"preview"_s)
+                               .value_or(u"false"_s)}};
+        DrfFields::Reader fields(query);
+        image = DrfFields::boolean(query, fields, u"preview"_s, false);
+        if (!fields.ok())
+            return readyResponse(UkhsaWire::viewAnswer(
+                HttpResponse::bytes(fields.errors(), "application/json", 400), "POST, OPTIONS"));
+    }
     HttpResponse invalid;
     const std::optional<QJsonObject> body = UkhsaPlots::parseBody(request.body, &invalid);
     if (!body)
         return readyResponse(invalid);
     const QDate today = m_today();
     // The canonical body (QJsonObject keeps keys sorted) and today's date, for the defaults.
-    const QByteArray key = (version == ChartBody::Version::V2 ? "charts/v2\n" : "charts/v3\n")
+    const QByteArray key = route + (*image ? "\nimage\n" : "\njson\n")
                            + today.toString(Qt::ISODate).toLatin1() + '\n'
                            + QJsonDocument(*body).toJson(QJsonDocument::Compact);
     if (m_cache) {
@@ -123,29 +232,26 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, ChartBody::Ve
 
     // Checked and read on the query pool (the store knows the names), then drawn on the GUI
     // thread; the draw's future is the answer.
-    return m_runner.runThen([this, body = *body, today, version, key, version0,
-                             request](MetricsQuery &query) -> QFuture<HttpResponse> {
-        std::variant<ChartBody::Chart, HttpResponse> read =
-            ChartBody::read(query, body, version, today);
-        if (auto *answer = std::get_if<HttpResponse>(&read))
+    return m_runner.runThen([this, body = *body, today, prepare = std::move(prepare),
+                             image = *image, key, version0,
+                             request](MetricsQuery &store) -> QFuture<HttpResponse> {
+        std::variant<Prepared, HttpResponse> prepared = prepare(store, body, today);
+        if (auto *answer = std::get_if<HttpResponse>(&prepared))
             return readyResponse(std::move(*answer));
-        const ChartBody::Chart chart = std::get<ChartBody::Chart>(read);
-        ChartRequestError error;
-        std::optional<ChartDataset> data = ChartData::load(query, chart.request, &error);
-        if (!data)
-            return readyResponse(UkhsaWire::errorMessage(error.detail, "POST, OPTIONS"));
-        if (data->isEmpty())
+        Prepared chart = std::move(std::get<Prepared>(prepared));
+        chart.image = image;
+        if (chart.data.isEmpty())
             return readyResponse(UkhsaPlots::noData());
-        std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chart.request, *data);
+        std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chart.request, chart.data);
         if (!drawn) {
             HttpResponse busy =
                 HttpResponse::problem(503, u"too many charts waiting to be drawn; retry shortly"_s);
             busy.setHeader("Retry-After", "1");
             return readyResponse(busy);
         }
-        return drawn->then([this, chart, data = std::move(*data), version, key, version0,
+        return drawn->then([this, chart = std::move(chart), key, version0,
                             request](const RenderedChart &rendered) {
-            HttpResponse response = withEtag(answer(chart, data, rendered, version));
+            HttpResponse response = withEtag(answer(chart, rendered));
             if (m_cache)
                 m_cache->insert(key, response, version0);
             return revalidated(request, std::move(response));
@@ -153,21 +259,20 @@ QFuture<HttpResponse> ChartsApi::chart(const HttpRequest &request, ChartBody::Ve
     });
 }
 
-// v2: the file, typed image/<file_format> as UKHSA types it ("image/svg", "image/jpg"). v3: its
-// JSON, keys in UKHSA's order, the SVG percent-encoded as Python's quote_plus() encodes it.
-HttpResponse ChartsApi::answer(const ChartBody::Chart &chart, const ChartDataset &data,
-                               const RenderedChart &rendered, ChartBody::Version version) const
+// The image, typed image/<file_format> as UKHSA types it ("image/svg", "image/jpg"), or UKHSA's
+// JSON, keys in its order, the SVG percent-encoded as Python's quote_plus() encodes it.
+HttpResponse ChartsApi::answer(const Prepared &chart, const RenderedChart &rendered)
 {
-    if (version == ChartBody::Version::V2)
+    if (chart.image)
         return HttpResponse::bytes(rendered.bytes, "image/" + chart.fileFormat.toLatin1());
-    const QDate newest = data.newestDate();
+    const QDate newest = chart.data.newestDate();
     const QByteArray encoded = rendered.bytes.toPercentEncoding(" ").replace(' ', '+');
     QByteArray json =
         "{\"last_updated\":"
         + JsonBytes::string(newest.isValid() ? newest.toString(Qt::ISODate) : QString())
         + ",\"chart\":\"" + encoded + "\",\"alt_text\":" + JsonBytes::string(rendered.altText)
-        + ",\"figure\":" + QJsonDocument(figure(chart.request, data)).toJson(QJsonDocument::Compact)
-        + '}';
+        + ",\"figure\":"
+        + QJsonDocument(figure(chart.request, chart.data)).toJson(QJsonDocument::Compact) + '}';
     return UkhsaWire::viewAnswer(HttpResponse::bytes(json, "application/json"), "POST, OPTIONS");
 }
 

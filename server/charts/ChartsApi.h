@@ -6,38 +6,57 @@
 
 #include <QDate>
 #include <functional>
+#include <variant>
 
 namespace isobar {
 
 class PrometheusText;
 
 class QueryRunner;
-class RenderQueue;
 class ResponseCache;
 
-// POST /api/charts/v2 (the image) and /api/charts/v3 (SVG inside JSON, with alt text and the
-// Plotly figure), as UKHSA's dashboard answers them (ChartBody reads the body). Each request
-// goes: byte cache (HTTP thread) -> body checks and store read (query pool) -> draw
-// (RenderQueue, GUI thread) -> cache. Nothing on the HTTP thread waits for the others.
+// UKHSA's chart routes, answered as its dashboard answers them: POST /api/charts/v2 (the image),
+// /api/charts/v3 (SVG inside JSON, with alt text and the Plotly figure; ChartBody reads both
+// bodies) and /api/charts/dual-category/v1 (stacked bars per segment; JSON as v3, the image with
+// ?preview=true). Each request goes: byte cache (HTTP thread) -> body checks and store read
+// (query pool) -> draw (RenderQueue, GUI thread) -> cache. Nothing on the HTTP thread waits for
+// the others.
 class ChartsApi
 {
 public:
     using Today = std::function<QDate()>;
+    struct Limits {
+        int maxPlots = 10;               // a dual-category chart's primary values x segments
+        int maxRowsPerRequest = 200'000; // points per plot
+    };
 
-    ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *cache, Today today = {});
+    ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *cache, Limits limits,
+              Today today = {});
 
     void registerRoutes(Router &router);
     // Its families of /metrics: charts drawn and waiting, answers from the byte cache.
     void writePrometheus(PrometheusText &out) const;
 
+    // A chart ready to draw, and how it is answered: the image (typed image/<format> as UKHSA
+    // types it) or UKHSA's JSON.
+    struct Prepared {
+        ChartRequest request;
+        ChartDataset data;
+        QString fileFormat;
+        bool image = false;
+    };
+    using Prepare = std::function<std::variant<Prepared, HttpResponse>(
+        MetricsQuery &store, const QJsonObject &body, QDate today)>;
+
 private:
-    QFuture<HttpResponse> chart(const HttpRequest &request, ChartBody::Version version);
-    HttpResponse answer(const ChartBody::Chart &chart, const ChartDataset &data,
-                        const RenderedChart &rendered, ChartBody::Version version) const;
+    QFuture<HttpResponse> serve(const HttpRequest &request, const QByteArray &route,
+                                Prepare prepare, std::optional<bool> image);
+    static HttpResponse answer(const Prepared &chart, const RenderedChart &rendered);
 
     QueryRunner &m_runner;
     RenderQueue &m_renders;
     ResponseCache *m_cache;
+    Limits m_limits;
     Today m_today;
 };
 

@@ -121,6 +121,7 @@ QStringList textList(DrfFields::Reader &owner, const QString &name, const QJsonV
 struct Segment {
     QString value;
     QString label;
+    QString colour;
 };
 
 using Checked = std::variant<DualCategoryApi::Request, HttpResponse>;
@@ -136,16 +137,23 @@ HttpResponse fieldAnswer(const QString &name, const QString &message)
     return fieldsAnswer(UkhsaWire::errorObject({{name, UkhsaWire::errorMessages(message)}}));
 }
 
-// The serializers' fields in their order: the tables' (a chart's fields first, most of them
-// unused) or the downloads'.
-Checked check(MetricsQuery &store, const QJsonObject &body, bool table, QDate today, int maxPlots)
+} // namespace
+
+// The serializers' fields in their order: the tables' and the chart's (a chart's fields first)
+// or the downloads'.
+Checked DualCategoryApi::read(MetricsQuery &store, const QJsonObject &body, Route route,
+                              QDate today, int maxPlots)
 {
+    static const QStringList chartTypes = {u"stacked_bar"_s}; // UKHSA's chart draws these only
     DualCategoryApi::Request request;
     DrfFields::Reader fields(body);
     std::optional<QString> xAxis;
-    if (table) {
-        xAxis = UkhsaChartFields::read(body, fields, kChartFormats).xAxis;
-        DrfFields::choice(body, fields, u"chart_type"_s, kChartTypes, false, false);
+    if (route != Route::Download) {
+        request.chart = UkhsaChartFields::read(body, fields, kChartFormats);
+        xAxis = request.chart.xAxis;
+        DrfFields::choice(body, fields, u"chart_type"_s,
+                          route == Route::Chart ? chartTypes : kChartTypes, route == Route::Chart,
+                          false);
     } else {
         request.fileFormat =
             DrfFields::choice(body, fields, u"file_format"_s, kDownloadFormats, true, false)
@@ -167,10 +175,11 @@ Checked check(MetricsQuery &store, const QJsonObject &body, bool table, QDate to
             fields, u"segments"_s, *given,
             [&segments](const QJsonObject &segment, DrfFields::Reader &own) {
                 const auto value = own.text(u"secondary_field_value"_s, {});
-                DrfFields::choice(segment, own, u"colour"_s, UkhsaChartFields::colourNames(), false,
-                                  false);
+                const auto colour = DrfFields::choice(
+                    segment, own, u"colour"_s, UkhsaChartFields::colourNames(), false, false);
                 const auto label = own.text(u"label"_s, {false, false, true});
-                segments.append({value.value_or(QString()), label.value_or(QString())});
+                segments.append({value.value_or(QString()), label.value_or(QString()),
+                                 colour.value_or(QString())});
             });
     }
     if (!fields.ok())
@@ -226,7 +235,7 @@ Checked check(MetricsQuery &store, const QJsonObject &body, bool table, QDate to
     for (const QString &primary : primaries) {
         for (const Segment &segment : std::as_const(segments)) {
             DualCategoryApi::Plot plot{segment.label.isEmpty() ? segment.value : segment.label,
-                                       statics->selection};
+                                       segment.colour, statics->selection};
             if (request.headline)
                 UkhsaPlots::setDimension(plot.selection, request.xAxis, primary);
             UkhsaPlots::setDimension(plot.selection, request.secondaryCategory, segment.value);
@@ -237,8 +246,6 @@ Checked check(MetricsQuery &store, const QJsonObject &body, bool table, QDate to
         request.segmentValues << segment.value;
     return request;
 }
-
-} // namespace
 
 DualCategoryApi::DualCategoryApi(QueryRunner &runner, Limits limits, ResponseCache *cache)
     : m_runner(runner)
@@ -271,7 +278,8 @@ QFuture<HttpResponse> DualCategoryApi::answer(const HttpRequest &request, bool t
     if (!body)
         return readyResponse(std::move(refused));
     return m_runner.run([this, table, body = *body](MetricsQuery &store) -> HttpResponse {
-        Checked checked = check(store, body, table, QDate::currentDate(), m_limits.maxPlots);
+        Checked checked = read(store, body, table ? Route::Table : Route::Download,
+                               QDate::currentDate(), m_limits.maxPlots);
         if (auto *answer = std::get_if<HttpResponse>(&checked))
             return *answer;
         const Request &request = std::get<Request>(checked);

@@ -1,9 +1,12 @@
 #pragma once
 
 #include "MetricsQuery.h"
+#include "UkhsaChartFields.h"
 #include "api/QueryRunner.h"
 #include "api/ResponseCache.h"
 #include "http/Router.h"
+
+#include <variant>
 
 namespace isobar {
 
@@ -24,10 +27,14 @@ public:
     void registerRoutes(Router &router);
 
     struct Plot {
-        QString label; // the segment's, else its value
+        QString label;  // the segment's, else its value
+        QString colour; // the segment's, a UKHSA colour name
         PointSelection selection;
     };
+    // Which serializer reads the body: the table's and the chart's take a chart's fields.
+    enum class Route { Table, Download, Chart };
     struct Request {
+        UkhsaChartFields chart; // Table and Chart
         bool headline = false;
         QString xAxis;
         QString secondaryCategory;
@@ -35,6 +42,11 @@ public:
         QString fileFormat;        // downloads: json | csv
         QList<Plot> plots;         // per primary value, per segment
     };
+
+    // A body as the route's serializer reads it, then UKHSA's rules; or UKHSA's answer.
+    static std::variant<Request, HttpResponse> read(MetricsQuery &store, const QJsonObject &body,
+                                                    Route route, QDate today, int maxPlots);
+    const Limits &limits() const { return m_limits; }
 
 private:
     QFuture<HttpResponse> answer(const HttpRequest &request, bool table) const;

@@ -3,6 +3,8 @@
 #include "ChartRequest.h"
 #include "PlotSelection.h"
 
+#include <QHash>
+
 using namespace Qt::StringLiterals;
 
 namespace isobar {
@@ -67,6 +69,17 @@ const QStringList &UkhsaChartFields::colourNames()
     return names;
 }
 
+QString UkhsaChartFields::marking(const QString &classification)
+{
+    static const QHash<QString, QString> markings = {
+        {u"official"_s, u"OFFICIAL"_s},
+        {u"official_sensitive"_s, u"OFFICIAL-SENSITIVE"_s},
+        {u"protective_marking_not_set"_s, u"PROTECTIVE MARKING NOT SET"_s},
+        {u"secret"_s, u"SECRET"_s},
+        {u"top_secret"_s, u"TOP SECRET"_s}};
+    return markings.value(classification);
+}
+
 UkhsaChartFields UkhsaChartFields::read(const QJsonObject &body, DrfFields::Reader &fields,
                                         const QStringList &fileFormats)
 {
@@ -95,6 +108,9 @@ UkhsaChartFields UkhsaChartFields::read(const QJsonObject &body, DrfFields::Read
             .value_or(QString());
     chart.isPublic = DrfFields::boolean(body, fields, u"is_public"_s, false).value_or(false);
     chart.dataClassification = title(fields, u"data_classification"_s);
+    if (!chart.isPublic && !chart.dataClassification.isEmpty()
+        && marking(chart.dataClassification).isEmpty())
+        fields.fail(u"data_classification"_s, DrfFields::notAChoice(chart.dataClassification));
     return chart;
 }
 

@@ -13,6 +13,10 @@ namespace isobar {
 struct UkhsaChartFields {
     // UKHSA's line and confidence colours, in its order (ChartPalette holds their values).
     static const QStringList &colourNames();
+    // The marking written across a chart of data that are not public, by the classification's
+    // key as UKHSA's serializer takes it ("official_sensitive": "OFFICIAL-SENSITIVE"); empty
+    // for any other text.
+    static QString marking(const QString &classification);
 
     QString fileFormat = QStringLiteral("svg");
     int width = 515;
@@ -31,7 +35,8 @@ struct UkhsaChartFields {
 
     // Collects errors in `fields`; `fileFormats` are the route's choices. Widths and heights
     // are bounded (ChartRequest::kMinSize..kMaxSize, Isobar's limit: UKHSA has none) and texts
-    // to kMaxTextFieldLength characters.
+    // to kMaxTextFieldLength characters. A classification that would be written across the
+    // chart must be one UKHSA knows (it fails with a 500 on others).
     static UkhsaChartFields read(const QJsonObject &body, DrfFields::Reader &fields,
                                  const QStringList &fileFormats);
 };

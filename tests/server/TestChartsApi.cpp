@@ -213,6 +213,41 @@ private Q_SLOTS:
         QVERIFY2(darkBlue > 4000, qPrintable(QString::number(darkBlue)));
     }
 
+    void dualCategoryChartAsJsonOrPreview()
+    {
+        const QJsonObject request{
+            {"chart_type", "stacked_bar"},
+            {"secondary_category", "age"},
+            {"static_fields", QJsonObject{{"topic", "COVID-19"},
+                                          {"metric", "COVID-19_cases_casesByDay"},
+                                          {"geography", "England"},
+                                          {"date_from", "2022-12-01"},
+                                          {"date_to", "2023-02-01"}}},
+            {"segments", QJsonArray{QJsonObject{{"secondary_field_value", "all"},
+                                                {"colour", "COLOUR_4_ORANGE"},
+                                                {"label", "All ages"}}}}};
+        const QByteArray json = QJsonDocument(request).toJson(QJsonDocument::Compact);
+        const HttpReply answer = post("/api/charts/dual-category/v1", json);
+        QCOMPARE(answer.status, 200);
+        QCOMPARE(answer.header("content-type"), QByteArray("application/json"));
+        QCOMPARE(answer.json().object().value("last_updated").toString(), u"2023-01-04"_s);
+        QVERIFY(answer.json().object().value("chart").toString().startsWith("%3C%3Fxml"));
+
+        const HttpReply preview = post("/api/charts/dual-category/v1/?preview=true", json);
+        QCOMPARE(preview.status, 200);
+        QCOMPARE(preview.header("content-type"), QByteArray("image/svg"));
+        QVERIFY(preview.body.contains("<svg"));
+        // The segment's colour fills its bars.
+        QVERIFY(preview.body.toLower().contains("#f46a25"));
+
+        QCOMPARE(post("/api/charts/dual-category/v1?preview=maybe", json).body,
+                 QByteArray("{\"preview\":[\"Must be a valid boolean.\"]}"));
+        QByteArray bars = json;
+        bars.replace("stacked_bar", "bar");
+        QCOMPARE(post("/api/charts/dual-category/v1", bars).body,
+                 QByteArray("{\"chart_type\":[\"\\\"bar\\\" is not a valid choice.\"]}"));
+    }
+
     void noDataIsUkhsasError()
     {
         QByteArray request = body("bar", "svg");
