@@ -2,6 +2,8 @@
 
 #include <array>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar::ChartPalette {
 
 namespace {
@@ -11,7 +13,9 @@ struct NamedColour {
     int r, g, b;
 };
 
-// Values from the UKHSA data-dashboard (metrics/domain/charts/colour_scheme.py).
+// UKHSA's RGBAChartLineColours (metrics/domain/charts/colour_scheme.py) in its order. GREEN
+// and TURQUOISE are left out: they repeat TREND_LINE_POSITIVE's and COLOUR_2_TURQUOISE's
+// values, so Python's Enum makes them aliases and UKHSA's choices never offer them.
 constexpr std::array kColours = {
     NamedColour{"COLOUR_1_DARK_BLUE", 18, 67, 109},
     NamedColour{"COLOUR_2_TURQUOISE", 40, 161, 151},
@@ -25,11 +29,39 @@ constexpr std::array kColours = {
     NamedColour{"COLOUR_10_PINK", 229, 102, 183},
     NamedColour{"COLOUR_11_KHAKI", 71, 71, 0},
     NamedColour{"COLOUR_12_BLUE", 0, 157, 214},
+    NamedColour{"MAP_COLOUR_1_LIGHT_YELLOW", 240, 249, 232},
+    NamedColour{"MAP_COLOUR_2_LIGHT_GREEN", 186, 228, 188},
+    NamedColour{"MAP_COLOUR_3_TURQUOISE", 123, 204, 196},
+    NamedColour{"MAP_COLOUR_4_BLUE", 67, 162, 202},
+    NamedColour{"MAP_COLOUR_5_DARK_BLUE", 8, 104, 172},
     NamedColour{"TREND_LINE_POSITIVE", 0, 112, 60},
     NamedColour{"TREND_LINE_NEGATIVE", 171, 43, 23},
     NamedColour{"TREND_LINE_NEUTRAL", 56, 63, 67},
+    NamedColour{"RED", 212, 53, 28},
+    NamedColour{"YELLOW", 255, 221, 0},
+    NamedColour{"BLUE", 29, 112, 184},
+    NamedColour{"DARK_BLUE", 0, 48, 120},
+    NamedColour{"LIGHT_BLUE", 86, 148, 202},
+    NamedColour{"PURPLE", 76, 44, 146},
+    NamedColour{"BLACK", 11, 12, 12},
+    NamedColour{"DARK_GREY", 80, 90, 95},
+    NamedColour{"MID_GREY", 177, 180, 182},
+    NamedColour{"LIGHT_GREY", 243, 242, 241},
+    NamedColour{"LIGHT_PURPLE", 111, 114, 175},
+    NamedColour{"BRIGHT_PURPLE", 145, 43, 136},
+    NamedColour{"PINK", 213, 56, 128},
+    NamedColour{"LIGHT_PINK", 244, 153, 190},
+    NamedColour{"ORANGE", 244, 119, 56},
+    NamedColour{"BROWN", 181, 136, 64},
+    NamedColour{"LIGHT_GREEN", 133, 153, 75},
 };
-constexpr int kSelectable = 12;
+constexpr int kLineColours = 12; // COLOUR_1 .. COLOUR_12, the ones plots cycle through
+
+// A name of the table above, so a role cannot drift from the value requests get by name.
+QColor named(const char *name)
+{
+    return *colour(QLatin1String(name));
+}
 
 } // namespace
 
@@ -44,7 +76,7 @@ QStringList names()
 std::optional<QColor> colour(const QString &name)
 {
     for (const NamedColour &c : kColours) {
-        if (name.compare(QLatin1String(c.name), Qt::CaseInsensitive) == 0)
+        if (name == QLatin1String(c.name))
             return QColor(c.r, c.g, c.b);
     }
     return std::nullopt;
@@ -52,21 +84,29 @@ std::optional<QColor> colour(const QString &name)
 
 QColor seriesColour(int index)
 {
-    const NamedColour &c = kColours[std::size_t(index % kSelectable)];
+    const NamedColour &c = kColours[std::size_t(index % kLineColours)];
     return QColor(c.r, c.g, c.b);
+}
+
+QString rgbaText(const QColor &colour)
+{
+    return u"rgba(%1, %2, %3, %4)"_s.arg(colour.red())
+        .arg(colour.green())
+        .arg(colour.blue())
+        .arg(QString::number(colour.alphaF()));
 }
 
 QColor trendPositive()
 {
-    return QColor(0, 112, 60);
+    return named("TREND_LINE_POSITIVE");
 }
 QColor trendNegative()
 {
-    return QColor(171, 43, 23);
+    return named("TREND_LINE_NEGATIVE");
 }
 QColor trendNeutral()
 {
-    return QColor(56, 63, 67);
+    return named("TREND_LINE_NEUTRAL");
 }
 QColor goodShade()
 {

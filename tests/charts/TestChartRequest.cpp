@@ -101,6 +101,10 @@ private Q_SLOTS:
         badColour.insert(u"line_colour", u"COLOUR_99_GOLD"_s);
         QTest::newRow("unknown colour") << body({plot(), badColour}) << "plots[1].line_colour"
                                         << "COLOUR_99_GOLD";
+        QJsonObject lowerCase = plot();
+        lowerCase.insert(u"line_colour", u"colour_4_orange"_s);
+        QTest::newRow("colour name in lower case") << body({lowerCase}) << "plots[0].line_colour"
+                                                   << "colour_4_orange";
         QJsonObject backwards = plot();
         backwards.insert(u"date_from", u"2024-03-01"_s);
         backwards.insert(u"date_to", u"2024-02-01"_s);
@@ -210,14 +214,34 @@ private Q_SLOTS:
 
     void paletteHasTheDashboardValues()
     {
-        QCOMPARE(ChartPalette::names().size(), 15);
+        const QStringList names = ChartPalette::names();
+        QCOMPARE(names.size(), 37);
+        QCOMPARE(names.first(), u"COLOUR_1_DARK_BLUE"_s);
+        QCOMPARE(names.indexOf(u"MAP_COLOUR_1_LIGHT_YELLOW"_s), 12);
+        QCOMPARE(names.indexOf(u"TREND_LINE_POSITIVE"_s), 17);
+        QCOMPARE(names.indexOf(u"RED"_s), 20);
+        QCOMPARE(names.last(), u"LIGHT_GREEN"_s);
         QCOMPARE(*ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_s), QColor(18, 67, 109));
         QCOMPARE(*ChartPalette::colour(u"COLOUR_6_LIGHT_PURPLE"_s), QColor(162, 133, 209));
         QCOMPARE(*ChartPalette::colour(u"COLOUR_7_BURGUNDY"_s), QColor(84, 13, 52));
         QCOMPARE(*ChartPalette::colour(u"COLOUR_12_BLUE"_s), QColor(0, 157, 214));
+        QCOMPARE(*ChartPalette::colour(u"MAP_COLOUR_5_DARK_BLUE"_s), QColor(8, 104, 172));
         QCOMPARE(*ChartPalette::colour(u"TREND_LINE_NEGATIVE"_s), QColor(171, 43, 23));
-        QVERIFY(!ChartPalette::colour(u"RED"_s));
+        QCOMPARE(*ChartPalette::colour(u"RED"_s), QColor(212, 53, 28));
+        QCOMPARE(*ChartPalette::colour(u"LIGHT_PURPLE"_s), QColor(111, 114, 175));
+        QCOMPARE(ChartPalette::trendPositive(), QColor(0, 112, 60));
         QCOMPARE(ChartPalette::seriesColour(12), ChartPalette::seriesColour(0));
+        QCOMPARE(ChartPalette::seriesColour(11), QColor(0, 157, 214));
+        QCOMPARE(ChartPalette::rgbaText(QColor(18, 67, 109)), u"rgba(18, 67, 109, 1)"_s);
+    }
+
+    // UKHSA's enum makes GREEN and TURQUOISE aliases of earlier values, which its choices skip;
+    // DRF's ChoiceField compares names exactly.
+    void paletteRejectsAliasesAndOtherCases()
+    {
+        for (const QString &name : {u"GREEN"_s, u"TURQUOISE"_s, u"red"_s, u"colour_1_dark_blue"_s})
+            QVERIFY2(!ChartPalette::colour(name), qPrintable(name));
+        QVERIFY(!ChartPalette::names().contains(u"GREEN"_s));
     }
 
     void ageBandsSortByAge_data()
