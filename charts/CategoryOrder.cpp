@@ -88,6 +88,11 @@ QString categoryOf(const SeriesDescription &series, ChartAxis axis)
     return {};
 }
 
+QString spacedAgeBand(const QString &age)
+{
+    return QString(age).replace(u"-"_s, u" - "_s);
+}
+
 QStringList sortedCategories(QStringList categories, ChartAxis axis)
 {
     categories.removeDuplicates();

@@ -279,6 +279,13 @@ bool ChartRequest::hasBars() const
                        [](const ChartPlot &p) { return p.type == ChartType::Bar; });
 }
 
+int watermarkPixelSize(int chartWidth, const QString &marking)
+{
+    const double fitting = chartWidth * 0.75 / (double(marking.toUcs4().size()) * 0.6);
+    // Python's round(): halves to even, as std::nearbyint does in the default rounding mode.
+    return int(std::nearbyint(std::clamp(fitting, 8.0, 300.0)));
+}
+
 QString chartFormatName(ChartFormat format)
 {
     switch (format) {

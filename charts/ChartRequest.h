@@ -31,6 +31,9 @@ enum class ChartAxis { Date, Age, Stratum, Sex, Geography };
 QString chartTypeName(ChartType type); // the request's spelling, e.g. "line_with_shaded_section"
 QString chartFormatName(ChartFormat format); // png | jpeg | svg
 QByteArray chartContentType(ChartFormat format);
+// The pixel size of a data classification's marking across a chart, as UKHSA sizes it: about
+// three quarters of the width.
+int watermarkPixelSize(int chartWidth, const QString &marking);
 
 // A request that cannot be drawn: `field` names the offending part of the body
 // ("chart_width", "plots[2].line_colour"), as problem+json's `field` does.

@@ -1,5 +1,7 @@
 #include "ChartStyle.h"
 
+#include "ChartRequest.h"
+
 #include <QChart>
 #include <QFontDatabase>
 #include <QGraphicsLayout>
@@ -70,13 +72,6 @@ QChart *addChart(QGraphicsScene &scene, QSize size)
 qreal dateX(QDate date)
 {
     return qreal(QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch());
-}
-
-int watermarkPixelSize(int chartWidth, const QString &marking)
-{
-    // UKHSA's rule: three quarters of the width over the text's length in 0.6 em characters.
-    const double size = chartWidth * 0.75 / (std::max<qsizetype>(1, marking.size()) * 0.6);
-    return int(std::lround(std::clamp(size, 8.0, 300.0)));
 }
 
 void addWatermark(QGraphicsScene &scene, QSize size, const QString &marking)

@@ -27,7 +27,6 @@ QChart *addChart(QGraphicsScene &scene, QSize size);
 // A data classification's marking across the chart, as UKHSA writes it: centred, 80% of the
 // way up, translucent, sized to the width (watermarkPixelSize()).
 void addWatermark(QGraphicsScene &scene, QSize size, const QString &marking);
-int watermarkPixelSize(int chartWidth, const QString &marking);
 
 // The x value of a date on a QDateTimeAxis.
 qreal dateX(QDate date);

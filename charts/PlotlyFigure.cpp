@@ -92,7 +92,7 @@ QJsonValue xValue(const ChartPoint &point, ChartAxis axis)
     if (!point.series)
         return QString();
     const QString category = categoryOf(*point.series, axis);
-    return axis == ChartAxis::Age ? QString(category).replace(u"-"_s, u" - "_s) : category;
+    return axis == ChartAxis::Age ? spacedAgeBand(category) : category;
 }
 
 QJsonObject pointsTrace(const QString &type, const QList<ChartPoint> &points, ChartAxis axis)
@@ -559,9 +559,7 @@ QJsonObject simplifiedLayout(const Chart &chart)
 // The data classification's marking, sized to span about three quarters of the chart's width.
 QJsonObject watermark(const QString &text, int chartWidth)
 {
-    const double fitting = chartWidth * 0.75 / (double(text.toUcs4().size()) * 0.6);
-    // Python's round(): halves to even, as std::nearbyint does in the default rounding mode.
-    const int size = int(std::nearbyint(std::clamp(fitting, 8.0, 300.0)));
+    const int size = watermarkPixelSize(chartWidth, text);
     return {{u"text"_s, text},
             {u"xref"_s, u"paper"_s},
             {u"yref"_s, u"paper"_s},

@@ -52,11 +52,10 @@ ChartPlot readPlot(const QJsonObject &object, DrfFields::Reader &fields)
         typeNamed(DrfFields::choice(object, fields, u"chart_type"_s, kChartTypes, true, false)
                       .value_or(QString()));
     // A plot without a colour is drawn in the first line colour, as UKHSA draws it.
-    const QString colour = DrfFields::choice(object, fields, u"line_colour"_s,
-                                             UkhsaChartFields::colourNames(), false, true)
-                               .value_or(QString());
-    plot.colour =
-        ChartPalette::colour(colour.isEmpty() ? UkhsaChartFields::colourNames()[0] : colour);
+    const QString colour =
+        DrfFields::choice(object, fields, u"line_colour"_s, ChartPalette::names(), false, true)
+            .value_or(QString());
+    plot.colour = ChartPalette::colour(colour.isEmpty() ? ChartPalette::names()[0] : colour);
     plot.dashed =
         DrfFields::choice(object, fields, u"line_type"_s, kLineTypes, false, true) == u"DASH"_s;
     plot.smooth = DrfFields::boolean(object, fields, u"use_smooth_lines"_s, false).value_or(true);

@@ -4,6 +4,7 @@
 #include "ChartPalette.h"
 #include "ChartRequest.h"
 #include "DateParsing.h"
+#include "PlotlyFigure.h"
 #include "RenderQueue.h"
 #include "api/QueryRunner.h"
 #include "api/RequestParsing.h"
@@ -17,7 +18,6 @@
 #include "monitoring/PrometheusText.h"
 
 #include <QCryptographicHash>
-#include <QJsonArray>
 #include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
@@ -25,41 +25,6 @@ using namespace Qt::StringLiterals;
 namespace isobar {
 
 namespace {
-
-// What a web client needs to redraw the chart itself: the series, their points and colours.
-QJsonObject figure(const ChartRequest &request, const ChartDataset &data)
-{
-    QJsonArray series;
-    for (qsizetype i = 0; i < request.plots.size() && i < data.plots.size(); ++i) {
-        const ChartPlot &plot = request.plots[i];
-        QJsonArray points;
-        for (const ChartPoint &point : data.plots[i]) {
-            QJsonObject entry{{u"date"_s, point.date.toString(Qt::ISODate)},
-                              {u"value"_s, point.value},
-                              {u"in_reporting_delay_period"_s, point.inReportingDelay}};
-            // Bounds go out whenever the data have them, so a client can draw the band too.
-            if (point.upper)
-                entry.insert(u"upper_confidence"_s, *point.upper);
-            if (point.lower)
-                entry.insert(u"lower_confidence"_s, *point.lower);
-            points.append(entry);
-        }
-        const QColor colour = plot.colour.value_or(ChartPalette::seriesColour(int(i)));
-        series.append(
-            QJsonObject{{u"label"_s, plot.label.isEmpty() ? u"Plot%1"_s.arg(i + 1) : plot.label},
-                        {u"chart_type"_s, chartTypeName(plot.type)},
-                        {u"metric"_s, plot.selection.metric},
-                        {u"geography"_s, plot.selection.geography},
-                        {u"colour"_s, colour.name()},
-                        {u"line_type"_s, plot.dashed ? u"DASH"_s : u"SOLID"_s},
-                        {u"points"_s, points}});
-    }
-    return QJsonObject{{u"width"_s, request.size.width()},
-                       {u"height"_s, request.size.height()},
-                       {u"x_axis_title"_s, request.xAxisTitle},
-                       {u"y_axis_title"_s, request.yAxisTitle},
-                       {u"series"_s, series}};
-}
 
 HttpResponse withEtag(HttpResponse response)
 {
@@ -240,6 +205,8 @@ QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteAr
             return readyResponse(std::move(*answer));
         Prepared chart = std::move(std::get<Prepared>(prepared));
         chart.image = image;
+        if (!image) // UKHSA's JSON carries the SVG, whatever the file format
+            chart.request.format = ChartFormat::Svg;
         if (chart.data.isEmpty())
             return readyResponse(UkhsaPlots::noData());
         std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chart.request, chart.data);
@@ -272,7 +239,9 @@ HttpResponse ChartsApi::answer(const Prepared &chart, const RenderedChart &rende
         + JsonBytes::string(newest.isValid() ? newest.toString(Qt::ISODate) : QString())
         + ",\"chart\":\"" + encoded + "\",\"alt_text\":" + JsonBytes::string(rendered.altText)
         + ",\"figure\":"
-        + QJsonDocument(figure(chart.request, chart.data)).toJson(QJsonDocument::Compact) + '}';
+        + QJsonDocument(PlotlyFigure::build(chart.request, chart.data))
+              .toJson(QJsonDocument::Compact)
+        + '}';
     return UkhsaWire::viewAnswer(HttpResponse::bytes(json, "application/json"), "POST, OPTIONS");
 }
 

@@ -1,5 +1,6 @@
 #include "DualCategoryApi.h"
 
+#include "ChartPalette.h"
 #include "DrfFields.h"
 #include "PointDownloads.h"
 #include "UkhsaChartFields.h"
@@ -175,8 +176,8 @@ Checked DualCategoryApi::read(MetricsQuery &store, const QJsonObject &body, Rout
             fields, u"segments"_s, *given,
             [&segments](const QJsonObject &segment, DrfFields::Reader &own) {
                 const auto value = own.text(u"secondary_field_value"_s, {});
-                const auto colour = DrfFields::choice(
-                    segment, own, u"colour"_s, UkhsaChartFields::colourNames(), false, false);
+                const auto colour = DrfFields::choice(segment, own, u"colour"_s,
+                                                      ChartPalette::names(), false, false);
                 const auto label = own.text(u"label"_s, {false, false, true});
                 segments.append({value.value_or(QString()), label.value_or(QString()),
                                  colour.value_or(QString())});

@@ -1,5 +1,6 @@
 #include "UkhsaChartFields.h"
 
+#include "ChartPalette.h"
 #include "ChartRequest.h"
 #include "PlotSelection.h"
 
@@ -52,23 +53,6 @@ std::optional<double> optionalDecimal(const QJsonObject &body, DrfFields::Reader
 
 } // namespace
 
-const QStringList &UkhsaChartFields::colourNames()
-{
-    // UKHSA's RGBAChartLineColours, aliases (GREEN, TURQUOISE) left out as Python's Enum does.
-    static const QStringList names =
-        QStringLiteral(
-            "COLOUR_1_DARK_BLUE COLOUR_2_TURQUOISE COLOUR_3_DARK_PINK COLOUR_4_ORANGE "
-            "COLOUR_5_DARK_GREY COLOUR_6_LIGHT_PURPLE COLOUR_7_BURGUNDY COLOUR_8_MUSTARD "
-            "COLOUR_9_DEEP_PLUM COLOUR_10_PINK COLOUR_11_KHAKI COLOUR_12_BLUE "
-            "MAP_COLOUR_1_LIGHT_YELLOW MAP_COLOUR_2_LIGHT_GREEN MAP_COLOUR_3_TURQUOISE "
-            "MAP_COLOUR_4_BLUE MAP_COLOUR_5_DARK_BLUE TREND_LINE_POSITIVE TREND_LINE_NEGATIVE "
-            "TREND_LINE_NEUTRAL RED YELLOW BLUE DARK_BLUE LIGHT_BLUE PURPLE BLACK DARK_GREY "
-            "MID_GREY LIGHT_GREY LIGHT_PURPLE BRIGHT_PURPLE PINK LIGHT_PINK ORANGE BROWN "
-            "LIGHT_GREEN")
-            .split(u' ');
-    return names;
-}
-
 QString UkhsaChartFields::marking(const QString &classification)
 {
     static const QHash<QString, QString> markings = {
@@ -104,7 +88,7 @@ UkhsaChartFields UkhsaChartFields::read(const QJsonObject &body, DrfFields::Read
     chart.confidenceIntervals =
         DrfFields::boolean(body, fields, u"confidence_intervals"_s, true).value_or(false);
     chart.confidenceColour =
-        DrfFields::choice(body, fields, u"confidence_colour"_s, colourNames(), false, true)
+        DrfFields::choice(body, fields, u"confidence_colour"_s, ChartPalette::names(), false, true)
             .value_or(QString());
     chart.isPublic = DrfFields::boolean(body, fields, u"is_public"_s, false).value_or(false);
     chart.dataClassification = title(fields, u"data_classification"_s);

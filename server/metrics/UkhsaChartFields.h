@@ -11,8 +11,6 @@ namespace isobar {
 // The fields UKHSA's chart serializers share (its BaseChartsSerializer: charts v2 and v3, the
 // dual-category chart and table), read as DRF reads them, with their defaults.
 struct UkhsaChartFields {
-    // UKHSA's line and confidence colours, in its order (ChartPalette holds their values).
-    static const QStringList &colourNames();
     // The marking written across a chart of data that are not public, by the classification's
     // key as UKHSA's serializer takes it ("official_sensitive": "OFFICIAL-SENSITIVE"); empty
     // for any other text.

@@ -1,5 +1,6 @@
 #include "UkhsaPlots.h"
 
+#include "CategoryOrder.h"
 #include "DrfFields.h"
 #include "PointDownloads.h"
 #include "http/JsonBytes.h"
@@ -271,7 +272,7 @@ QByteArray axisKey(const QString &axis, const SeriesDescription &series, QDate d
     if (axis == u"date")
         return date.toString(Qt::ISODate).toLatin1();
     if (axis == u"age")
-        return QString(series.age).replace(u"-"_s, u" - "_s).toUtf8();
+        return spacedAgeBand(series.age).toUtf8();
     if (axis == u"stratum")
         return series.stratum.toUtf8();
     if (axis == u"sex")

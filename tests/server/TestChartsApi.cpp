@@ -114,20 +114,28 @@ private Q_SLOTS:
         QVERIFY(svg.startsWith("<?xml"));
         QVERIFY(svg.contains("<svg"));
         QVERIFY(answer.value("alt_text").toString().contains("England"));
-        const QJsonArray series = answer.value("figure").toObject().value("series").toArray();
-        QCOMPARE(series.size(), 1);
-        const QJsonArray points = series[0].toObject().value("points").toArray();
-        QCOMPARE(points.last().toObject().value("date").toString(), u"2023-01-04"_s);
-        QCOMPARE(points.last().toObject().value("value").toDouble(), 5009.0);
-        QCOMPARE(points.last().toObject().value("in_reporting_delay_period").toBool(), true);
-        QVERIFY(series[0].toObject().value("colour").toString().startsWith('#'));
-        QVERIFY(!points.last().toObject().contains("upper_confidence"));
+        // The figure is Plotly's, as UKHSA returns it: a trace per plot, then the reporting
+        // delay's legend entry, its band among the layout's shapes.
+        const QJsonObject figure = answer.value("figure").toObject();
+        const QJsonArray traces = figure.value("data").toArray();
+        QCOMPARE(traces.size(), 2);
+        const QJsonObject line = traces[0].toObject();
+        QCOMPARE(line.value("type").toString(), u"scatter"_s);
+        QCOMPARE(line.value("x").toArray().last().toString(), u"2023-01-04"_s);
+        QCOMPARE(line.value("y").toArray().last().toDouble(), 5009.0);
+        QCOMPARE(line.value("line").toObject().value("color").toString(),
+                 u"rgba(18, 67, 109, 1)"_s);
+        QCOMPARE(line.value("line").toObject().value("shape").toString(), u"spline"_s);
+        QCOMPARE(line.value("hovertemplate").toString(),
+                 u"%{y:,} (%{x|%d %b %Y})<extra></extra>"_s);
+        QCOMPARE(traces[1].toObject().value("name").toString(), u"Reporting delay"_s);
+        QVERIFY(!figure.value("layout").toObject().value("shapes").toArray().isEmpty());
     }
 
-    void v3FigureCarriesConfidenceBounds()
+    void v3FigureCarriesConfidenceWhiskers()
     {
-        // A series published with bounds: the figure hands them on, so a web client can draw
-        // the band itself; points without bounds (the test above) carry no such keys.
+        // A series published with bounds, asked for: each bar carries its whisker's lengths
+        // above and below, as UKHSA's figure does.
         QJsonArray records;
         for (int day = 1; day <= 3; ++day)
             records.append(QJsonObject{{"epiweek", 1},
@@ -147,26 +155,20 @@ private Q_SLOTS:
         const QJsonObject plot{{"topic", "COVID-19"},
                                {"metric", "COVID-19_cases_rateRollingMean"},
                                {"age", "all"},
-                               {"chart_type", "line_multi_coloured"},
-                               {"confidence_intervals", true},
+                               {"chart_type", "bar"},
                                {"date_from", "2023-01-01"},
                                {"date_to", "2023-01-31"}};
         const HttpReply reply = post(
             "/api/charts/v3",
-            QJsonDocument(QJsonObject{{"plots", QJsonArray{plot}}}).toJson(QJsonDocument::Compact));
+            QJsonDocument(QJsonObject{{"plots", QJsonArray{plot}}, {"confidence_intervals", true}})
+                .toJson(QJsonDocument::Compact));
         QCOMPARE(reply.status, 200);
-        const QJsonArray points = reply.json()
-                                      .object()
-                                      .value("figure")
-                                      .toObject()
-                                      .value("series")
-                                      .toArray()[0]
-                                      .toObject()
-                                      .value("points")
-                                      .toArray();
-        QCOMPARE(points.size(), 3);
-        QCOMPARE(points[1].toObject().value("upper_confidence").toDouble(), 22.0);
-        QCOMPARE(points[1].toObject().value("lower_confidence").toDouble(), 18.0);
+        const QJsonObject bar =
+            reply.json().object().value("figure").toObject().value("data").toArray()[0].toObject();
+        QCOMPARE(bar.value("type").toString(), u"bar"_s);
+        const QJsonObject whiskers = bar.value("error_y").toObject();
+        QCOMPARE(whiskers.value("array").toArray(), QJsonArray({2, 2, 2}));
+        QCOMPARE(whiskers.value("arrayminus").toArray(), QJsonArray({2, 2, 2}));
     }
 
     // A headline metric is drawn from its newest released record, whatever the dates, as one
@@ -410,16 +412,16 @@ private Q_SLOTS:
         QCOMPARE(runIngest(m_database, {copy.fileName()}), 0);
         QTRY_VERIFY_WITH_TIMEOUT(post("/api/charts/v2", request).header("etag") != etag, 5000);
         const HttpReply redrawn = post("/api/charts/v3", body("simple_line", "svg", 300, 120));
-        const QJsonArray points = redrawn.json()
+        const QJsonArray values = redrawn.json()
                                       .object()
                                       .value("figure")
                                       .toObject()
-                                      .value("series")
+                                      .value("data")
                                       .toArray()[0]
                                       .toObject()
-                                      .value("points")
+                                      .value("y")
                                       .toArray();
-        QCOMPARE(points.last().toObject().value("value").toDouble(), 9500.0);
+        QCOMPARE(values.last().toDouble(), 9500.0);
     }
 };
 
