@@ -4,13 +4,16 @@
 #include "ChartPalette.h"
 #include "ChartStyle.h"
 
+#include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QDateTimeAxis>
 #include <QFontMetricsF>
+#include <QGraphicsLayout>
 #include <QGraphicsScene>
+#include <QGraphicsSimpleTextItem>
 #include <QHash>
 #include <QLegendMarker>
 #include <QLineSeries>
@@ -65,6 +68,42 @@ QLineSeries *lineOverBars(const ChartPlot &plot, const QList<std::optional<doubl
     line->setPointsVisible(plot.markers);
     line->setName(plot.label);
     return line;
+}
+
+// A subplot chart's target, as UKHSA draws it: a light blue band from the threshold to the
+// top, a dashed line at the threshold and its label at the right.
+void addTarget(QChart &chart, QBarCategoryAxis &x, QValueAxis &y, const ChartRequest &request,
+               qsizetype categories)
+{
+    const double threshold = *request.targetThreshold;
+    const qreal left = -0.5;
+    const qreal right = qreal(categories) - 0.5;
+    auto *band = new QAreaSeries;
+    auto *top = new QLineSeries(band);
+    auto *bottom = new QLineSeries(band);
+    top->append({QPointF(left, y.max()), QPointF(right, y.max())});
+    bottom->append({QPointF(left, threshold), QPointF(right, threshold)});
+    band->setUpperSeries(top);
+    band->setLowerSeries(bottom);
+    band->setBrush(QColor(135, 206, 235, 77)); // rgba(135, 206, 235, 0.3)
+    band->setPen(Qt::NoPen);
+    auto *line = new QLineSeries;
+    line->append({QPointF(left, threshold), QPointF(right, threshold)});
+    line->setPen(QPen(QColor(0, 0, 255), 2, Qt::DashLine));
+    for (QAbstractSeries *series :
+         {static_cast<QAbstractSeries *>(band), static_cast<QAbstractSeries *>(line)}) {
+        chart.addSeries(series);
+        series->attachAxis(&x);
+        series->attachAxis(&y);
+        chart.legend()->markers(series).constFirst()->setVisible(false);
+    }
+    if (request.targetThresholdLabel.isEmpty())
+        return;
+    chart.layout()->activate();
+    auto *label = new QGraphicsSimpleTextItem(request.targetThresholdLabel, &chart);
+    label->setFont(ChartStyle::font(10));
+    const QPointF at = chart.mapToPosition(QPointF(right, threshold), line);
+    label->setPos(at.x() - label->boundingRect().width(), at.y() - label->boundingRect().height());
 }
 
 void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data,
@@ -126,6 +165,8 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
         dates->setTitleFont(ChartStyle::font(12));
         x->setVisible(false);
     }
+    if (request.targetThreshold)
+        high = std::max(high, *request.targetThreshold);
     auto *y = new QValueAxis;
     y->setRange(low, high > low ? high : low + 1);
     y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
@@ -150,6 +191,8 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
+    if (request.targetThreshold)
+        addTarget(*chart, *x, *y, request, table.categories.size());
     for (QLineSeries *line : std::as_const(lines)) {
         chart->addSeries(line);
         line->attachAxis(x);
@@ -178,6 +221,8 @@ BarTable barTable(const ChartRequest &request, const ChartDataset &data)
                 key = dateLabel(p.date);
                 if (!byCategory[plot].contains(key) && !dates.contains(p.date))
                     dates << p.date;
+            } else if (request.xAxis == ChartAxis::Subplot) {
+                key = p.category;
             } else {
                 key = p.series ? categoryOf(*p.series, request.xAxis) : QString();
                 categories << key;
@@ -196,6 +241,8 @@ BarTable barTable(const ChartRequest &request, const ChartDataset &data)
         for (const QDate d : dates)
             table.categories << dateLabel(d);
         table.dates = dates;
+    } else if (request.xAxis == ChartAxis::Subplot) {
+        table.categories = request.subplotTitles;
     } else {
         table.categories = sortedCategories(categories, request.xAxis);
     }

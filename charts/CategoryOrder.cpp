@@ -83,6 +83,7 @@ QString categoryOf(const SeriesDescription &series, ChartAxis axis)
     case ChartAxis::Geography:
         return series.geography;
     case ChartAxis::Date:
+    case ChartAxis::Subplot:
         break;
     }
     return {};

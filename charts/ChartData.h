@@ -17,6 +17,7 @@ struct ChartPoint {
     // asks for one and every point has both).
     std::optional<double> upper;
     std::optional<double> lower;
+    QString category; // on a Subplot axis: the subplot's title
 };
 
 // The points of every plot of a request, oldest first. Plain values: built on a query thread,

@@ -25,8 +25,9 @@ enum class ChartType {
 
 enum class ChartFormat { Png, Jpeg, Svg };
 
-// What a category axis groups points by: their date, or one of a series' names.
-enum class ChartAxis { Date, Age, Stratum, Sex, Geography };
+// What a category axis groups points by: their date, one of a series' names, or the subplot
+// a point was read for (ChartPoint::category; the categories are ChartRequest::subplotTitles).
+enum class ChartAxis { Date, Age, Stratum, Sex, Geography, Subplot };
 
 QString chartTypeName(ChartType type); // the request's spelling, e.g. "line_with_shaded_section"
 QString chartFormatName(ChartFormat format); // png | jpeg | svg
@@ -76,6 +77,11 @@ struct ChartRequest {
     // The data classification's marking ("OFFICIAL-SENSITIVE") written across a chart of data
     // that are not public; empty: none.
     QString watermark;
+    // A subplot chart's columns, in order (x axis Subplot), and its target: a band from the
+    // threshold up, with its label.
+    QStringList subplotTitles;
+    std::optional<double> targetThreshold;
+    QString targetThresholdLabel;
 
     // The chart's type: the first plot's, except that bars and lines together make
     // `line_multi_coloured` with bars in it (UKHSA's "common" chart); parse() refuses other

@@ -12,6 +12,7 @@
 
 #include <QJsonArray>
 #include <QLocale>
+#include <QSet>
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -571,10 +572,183 @@ QJsonObject watermark(const QString &text, int chartWidth)
             {u"opacity"_s, 0.58}};
 }
 
+// ---- Subplots ----
+
+// A subplot's title under its column: the part before "(" in bold, the rest on a line below.
+QString subplotTick(const QString &title)
+{
+    const qsizetype open = title.indexOf(u'(');
+    if (open < 0)
+        return u"<b>"_s + title + u"</b>"_s;
+    return u"<b>"_s + title.first(open).trimmed() + u"</b><br>"_s + title.sliced(open);
+}
+
+// How far below the plots UKHSA puts the legend (twice this) and the x title, by width.
+double subplotLegendBase(int width)
+{
+    if (width <= 400)
+        return 0.6;
+    if (width <= 515)
+        return 0.4;
+    if (width <= 650)
+        return 0.5;
+    return width <= 1100 ? 0.3 : 0.1;
+}
+
+// Plotly's name of the nth (from 0) subplot's axis: "x", "x2", ...
+QString axisName(const char *axis, qsizetype index)
+{
+    return QLatin1String(axis) + (index == 0 ? QString() : QString::number(index + 1));
+}
+
+// Each subplot's bars: one trace per plot with a value there, named after the plot's value on
+// the x axis, each name in the legend once.
+QJsonArray subplotTraces(const ChartRequest &request, const ChartDataset &data,
+                         QList<qsizetype> *barsPerSubplot)
+{
+    QJsonArray traces;
+    QSet<QString> named;
+    for (qsizetype s = 0; s < request.subplotTitles.size(); ++s) {
+        qsizetype bars = 0;
+        for (qsizetype p = 0; p < data.plots.size() && p < request.plots.size(); ++p) {
+            for (const ChartPoint &point : data.plots[p]) {
+                if (point.category != request.subplotTitles[s])
+                    continue;
+                const QString &name = request.plots[p].label;
+                const QString colour = colourText(request.plots[p].colour);
+                traces.append(
+                    QJsonObject{{u"type"_s, u"bar"_s},
+                                {u"x"_s, QJsonArray{name}},
+                                {u"y"_s, QJsonArray{point.value}},
+                                {u"name"_s, name},
+                                {u"legendgroup"_s, name},
+                                {u"showlegend"_s, !named.contains(name)},
+                                {u"marker"_s, QJsonObject{{u"color"_s, QJsonArray{colour}}}},
+                                {u"xaxis"_s, axisName("x", s)},
+                                {u"yaxis"_s, axisName("y", s)},
+                                {u"hovertemplate"_s, u"%{y} %{fullData.name}<extra></extra>"_s}});
+                named.insert(name);
+                ++bars;
+            }
+        }
+        barsPerSubplot->append(bars);
+    }
+    return traces;
+}
+
+// UKHSA's target: a line at the top of the range, a band from the threshold up, a dashed line
+// at the threshold, across the whole width.
+QJsonArray targetShapes(double threshold, double top)
+{
+    auto across = [](double y0, double y1) {
+        return QJsonObject{{u"xref"_s, u"paper"_s}, {u"yref"_s, u"y"_s}, {u"x0"_s, 0}, {u"x1"_s, 1},
+                           {u"y0"_s, y0},           {u"y1"_s, y1}};
+    };
+    QJsonObject topLine = across(top, top);
+    topLine.insert(u"type"_s, u"line"_s);
+    topLine.insert(u"line"_s, QJsonObject{{u"color"_s, u"blue"_s}, {u"width"_s, 2}});
+    QJsonObject band = across(threshold, top);
+    band.insert(u"type"_s, u"rect"_s);
+    band.insert(u"fillcolor"_s, u"rgba(135, 206, 235, 0.3)"_s);
+    band.insert(u"line"_s, QJsonObject{{u"width"_s, 0}});
+    QJsonObject thresholdLine = across(threshold, threshold);
+    thresholdLine.insert(u"type"_s, u"line"_s);
+    thresholdLine.insert(
+        u"line"_s, QJsonObject{{u"color"_s, u"blue"_s}, {u"width"_s, 2}, {u"dash"_s, u"dash"_s}});
+    return {topLine, band, thresholdLine};
+}
+
+QJsonObject subplotAxes(QJsonObject layout, const ChartRequest &request,
+                        const QList<qsizetype> &barsPerSubplot)
+{
+    const qsizetype columns = std::max<qsizetype>(1, request.subplotTitles.size());
+    const double spacing = 0.03; // make_subplots' horizontal_spacing in UKHSA's chart
+    const double width = (1 - spacing * double(columns - 1)) / double(columns);
+    for (qsizetype s = 0; s < request.subplotTitles.size(); ++s) {
+        const double left = double(s) * (width + spacing);
+        const qsizetype bars = std::max<qsizetype>(1, barsPerSubplot.value(s));
+        QJsonObject x{{u"domain"_s, QJsonArray{left, left + width}},
+                      {u"anchor"_s, axisName("y", s)},
+                      {u"showgrid"_s, true},
+                      {u"griddash"_s, u"dash"_s},
+                      {u"gridcolor"_s, u"rgba(200,200,200,0.5)"_s},
+                      {u"ticklen"_s, 5},
+                      {u"ticks"_s, u"outside"_s},
+                      {u"ticktext"_s, QJsonArray{subplotTick(request.subplotTitles[s])}},
+                      {u"tickvals"_s, QJsonArray{(bars + 1) / 2 - 1}}};
+        QJsonObject y{{u"anchor"_s, axisName("x", s)},
+                      {u"showticklabels"_s, s == 0},
+                      {u"ticklen"_s, s == 0 ? 5 : 0},
+                      {u"tickson"_s, u"boundaries"_s},
+                      {u"gridcolor"_s, u"rgba(220, 220, 220, 0.7)"_s},
+                      {u"griddash"_s, u"dash"_s}};
+        if (s > 0)
+            y.insert(u"matches"_s, u"y"_s); // shared_yaxes
+        else
+            addTitle(y, request.yAxisTitle);
+        layout.insert(axisName("xaxis", s), x);
+        layout.insert(axisName("yaxis", s), y);
+    }
+    return layout;
+}
+
+// UKHSA's subplot chart (charts/subplot/v1): a column per subplot, a bar per plot in it.
+QJsonObject subplotFigure(const ChartRequest &request, const ChartDataset &data)
+{
+    QList<qsizetype> barsPerSubplot;
+    const QJsonArray traces = subplotTraces(request, data, &barsPerSubplot);
+    QJsonObject layout = baseLayout(request);
+    layout.insert(u"margin"_s, QJsonObject{{u"l"_s, 3}, {u"b"_s, 3}, {u"t"_s, 3}});
+    const double base = subplotLegendBase(request.size.width());
+    QJsonObject legendFont = font(u"Arial"_s, kTickColour);
+    legendFont.insert(u"size"_s, 14);
+    layout.insert(u"legend"_s, QJsonObject{{u"font"_s, legendFont},
+                                           {u"orientation"_s, u"h"_s},
+                                           {u"x"_s, 0.5},
+                                           {u"xanchor"_s, u"center"_s},
+                                           {u"yanchor"_s, u"bottom"_s},
+                                           {u"y"_s, -(base * 2)}});
+    layout = subplotAxes(layout, request, barsPerSubplot);
+    QJsonArray annotations;
+    if (!request.xAxisTitle.isEmpty())
+        annotations.append(QJsonObject{{u"text"_s, request.xAxisTitle},
+                                       {u"x"_s, 0.5},
+                                       {u"y"_s, -base},
+                                       {u"xref"_s, u"paper"_s},
+                                       {u"yref"_s, u"paper"_s},
+                                       {u"showarrow"_s, false},
+                                       {u"xanchor"_s, u"center"_s},
+                                       {u"font"_s, QJsonObject{{u"size"_s, 14}}}});
+    if (request.targetThreshold) {
+        double top = *request.targetThreshold;
+        for (const auto &plot : data.plots) {
+            for (const ChartPoint &point : plot)
+                top = std::max(top, point.value);
+        }
+        layout.insert(u"shapes"_s, targetShapes(*request.targetThreshold, top));
+        if (!request.targetThresholdLabel.isEmpty())
+            annotations.append(QJsonObject{{u"text"_s, request.targetThresholdLabel},
+                                           {u"x"_s, 1.0125},
+                                           {u"y"_s, *request.targetThreshold},
+                                           {u"xref"_s, u"paper"_s},
+                                           {u"yref"_s, u"y"_s},
+                                           {u"showarrow"_s, false},
+                                           {u"xanchor"_s, u"left"_s},
+                                           {u"font"_s, QJsonObject{{u"size"_s, 10}}}});
+    }
+    if (!request.watermark.isEmpty())
+        annotations.append(watermark(request.watermark, request.size.width()));
+    if (!annotations.isEmpty())
+        layout.insert(u"annotations"_s, annotations);
+    return {{u"data"_s, traces}, {u"layout"_s, layout}};
+}
+
 } // namespace
 
 QJsonObject build(const ChartRequest &request, const ChartDataset &data)
 {
+    if (request.xAxis == ChartAxis::Subplot)
+        return subplotFigure(request, data);
     const bool simplified = request.type() == ChartType::LineSingleSimplified;
     const Chart chart{request, data, drawnPlots(request, data), simplified};
     QJsonArray traces;

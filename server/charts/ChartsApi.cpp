@@ -12,6 +12,7 @@
 #include "http/JsonBytes.h"
 #include "metrics/DrfFields.h"
 #include "metrics/DualCategoryApi.h"
+#include "metrics/SubplotApi.h"
 #include "metrics/UkhsaPlots.h"
 #include "metrics/UkhsaWire.h"
 #include "monitoring/PrometheusNames.h"
@@ -116,6 +117,49 @@ std::variant<ChartsApi::Prepared, HttpResponse> dualCategory(MetricsQuery &store
     return chart;
 }
 
+// charts/subplot/v1: a column per subplot, a bar per plot (its newest value inside the value
+// ranges), the plots grouped across subplots by their value on the x axis (a geography).
+std::variant<ChartsApi::Prepared, HttpResponse>
+subplots(MetricsQuery &store, const QJsonObject &body, const ChartsApi::Limits &limits)
+{
+    std::variant<SubplotApi::Request, HttpResponse> read = SubplotApi::read(body, limits.maxPlots);
+    if (auto *answer = std::get_if<HttpResponse>(&read))
+        return std::move(*answer);
+    const SubplotApi::Request &subplot = std::get<SubplotApi::Request>(read);
+    ChartsApi::Prepared chart{ChartBody::chartOf(subplot.chart), {}, subplot.fileFormat, false};
+    ChartRequest &request = chart.request;
+    request.xAxis = ChartAxis::Subplot;
+    request.subplotTitles = subplot.subplotTitles;
+    request.targetThreshold = subplot.chart.targetThreshold;
+    request.targetThresholdLabel = subplot.chart.targetThresholdLabel;
+    int index = 0;
+    for (const SubplotApi::Group &group : subplot.groups) {
+        ChartPlot bars;
+        bars.type = ChartType::Bar;
+        bars.label = group.reference;
+        // A name UKHSA does not know is drawn in its first colour.
+        bars.colour = ChartPalette::colour(group.plots.value(0).colour)
+                          .value_or(*ChartPalette::colour(ChartPalette::names().constFirst()));
+        QList<ChartPoint> points;
+        for (const SubplotApi::GroupPlot &plot : group.plots) {
+            auto found = SubplotApi::points(store, subplot, plot.selection, index++,
+                                            limits.maxRowsPerRequest);
+            if (auto *refused = std::get_if<HttpResponse>(&found))
+                return std::move(*refused);
+            const QList<PublicPoint> &all = std::get<0>(found);
+            if (all.isEmpty())
+                continue;
+            const PublicPoint &newest = all.constLast();
+            points.append(ChartPoint{newest.series, newest.date, newest.value,
+                                     newest.inReportingDelay, newest.upperConfidence,
+                                     newest.lowerConfidence, plot.subplotTitle});
+        }
+        request.plots.append(bars);
+        chart.data.plots.append(points);
+    }
+    return chart;
+}
+
 } // namespace
 
 ChartsApi::ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *cache, Limits limits,
@@ -130,39 +174,45 @@ ChartsApi::ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *c
 void ChartsApi::registerRoutes(Router &router)
 {
     using ChartBody::Version;
-    router.add("POST", u"/api/charts/v2"_s, u"A chart of metrics as PNG, JPEG or SVG"_s,
-               [this](const HttpRequest &request, const RouteParams &) {
-                   return serve(
-                       request, "charts/v2",
-                       [](MetricsQuery &store, const QJsonObject &body, QDate today) {
-                           return singleCategory(store, body, Version::V2, today);
-                       },
-                       true);
-               });
-    router.add("POST", u"/api/charts/v3"_s,
-               u"A chart as SVG in JSON, with its alt text and Plotly figure"_s,
-               [this](const HttpRequest &request, const RouteParams &) {
-                   return serve(
-                       request, "charts/v3",
-                       [](MetricsQuery &store, const QJsonObject &body, QDate today) {
-                           return singleCategory(store, body, Version::V3, today);
-                       },
-                       false);
-               });
-    router.add("POST", u"/api/charts/dual-category/v1"_s,
-               u"A series split by a second category as stacked bars: JSON as charts v3, the "
-               "image with ?preview=true"_s,
-               [this](const HttpRequest &request, const RouteParams &) {
-                   return serve(
-                       request, "charts/dual-category/v1",
-                       [this](MetricsQuery &store, const QJsonObject &body, QDate today) {
-                           return dualCategory(store, body, today, m_limits);
-                       },
-                       std::nullopt);
-               });
-    for (const QString &path :
-         {u"/api/charts/v2"_s, u"/api/charts/v3"_s, u"/api/charts/dual-category/v1"_s})
-        UkhsaWire::refuseMethodsAsDrf(router, path, "POST, OPTIONS");
+    struct ChartRoute {
+        QString path;
+        QString summary;
+        Prepare prepare;
+        std::optional<bool> image; // unset: as ?preview= says
+    };
+    const QList<ChartRoute> routes = {
+        {u"/api/charts/v2"_s, u"A chart of metrics as PNG, JPEG or SVG"_s,
+         [](MetricsQuery &store, const QJsonObject &body, QDate today) {
+             return singleCategory(store, body, Version::V2, today);
+         },
+         true},
+        {u"/api/charts/v3"_s, u"A chart as SVG in JSON, with its alt text and Plotly figure"_s,
+         [](MetricsQuery &store, const QJsonObject &body, QDate today) {
+             return singleCategory(store, body, Version::V3, today);
+         },
+         false},
+        {u"/api/charts/dual-category/v1"_s,
+         u"A series split by a second category as stacked bars: JSON as charts v3, the image "
+         "with ?preview=true"_s,
+         [this](MetricsQuery &store, const QJsonObject &body, QDate today) {
+             return dualCategory(store, body, today, m_limits);
+         },
+         std::nullopt},
+        {u"/api/charts/subplot/v1"_s,
+         u"Subplots as grouped bars, a column per subplot: JSON as charts v3, the image with "
+         "?preview=true"_s,
+         [this](MetricsQuery &store, const QJsonObject &body, QDate) {
+             return subplots(store, body, m_limits);
+         },
+         std::nullopt},
+    };
+    for (const ChartRoute &route : routes) {
+        router.add("POST", route.path, route.summary,
+                   [this, route](const HttpRequest &request, const RouteParams &) {
+                       return serve(request, route.path.toLatin1(), route.prepare, route.image);
+                   });
+        UkhsaWire::refuseMethodsAsDrf(router, route.path, "POST, OPTIONS");
+    }
 }
 
 // `image`: whether the route answers the image; unset: as its ?preview= says (UKHSA's
@@ -207,6 +257,11 @@ QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteAr
         chart.image = image;
         if (!image) // UKHSA's JSON carries the SVG, whatever the file format
             chart.request.format = ChartFormat::Svg;
+        else if (!QStringList{u"svg"_s, u"png"_s, u"jpg"_s, u"jpeg"_s}.contains(chart.fileFormat))
+            return readyResponse(UkhsaWire::viewAnswer(
+                UkhsaWire::fieldErrors(
+                    {{u"file_format"_s, DrfFields::notAChoice(chart.fileFormat)}}),
+                "POST, OPTIONS"));
         if (chart.data.isEmpty())
             return readyResponse(UkhsaPlots::noData());
         std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chart.request, chart.data);

@@ -17,8 +17,9 @@ class ResponseCache;
 
 // UKHSA's chart routes, answered as its dashboard answers them: POST /api/charts/v2 (the image),
 // /api/charts/v3 (SVG inside JSON, with alt text and the Plotly figure; ChartBody reads both
-// bodies) and /api/charts/dual-category/v1 (stacked bars per segment; JSON as v3, the image with
-// ?preview=true). Each request goes: byte cache (HTTP thread) -> body checks and store read
+// bodies), /api/charts/dual-category/v1 (stacked bars per segment) and /api/charts/subplot/v1
+// (grouped bars, a column per subplot), these two as JSON like v3, or the image with
+// ?preview=true. Each request goes: byte cache (HTTP thread) -> body checks and store read
 // (query pool) -> draw (RenderQueue, GUI thread) -> cache. Nothing on the HTTP thread waits for
 // the others.
 class ChartsApi
@@ -26,7 +27,8 @@ class ChartsApi
 public:
     using Today = std::function<QDate()>;
     struct Limits {
-        int maxPlots = 10;               // a dual-category chart's primary values x segments
+        int maxPlots =
+            10; // a dual-category chart's primary values x segments, a subplot chart's plots
         int maxRowsPerRequest = 200'000; // points per plot
     };
 

@@ -2,6 +2,7 @@
 
 #include "DrfFields.h"
 #include "PointDownloads.h"
+#include "UkhsaChartFields.h"
 #include "UkhsaPlots.h"
 #include "UkhsaWire.h"
 #include "http/JsonBytes.h"
@@ -19,9 +20,9 @@ namespace {
 
 const QStringList kFileFormats = {u"svg"_s, u"png"_s, u"jpg"_s, u"jpeg"_s, u"json"_s, u"csv"_s};
 
-using Checked = std::variant<SubplotApi::Request, HttpResponse>;
+} // namespace
 
-Checked check(const QJsonObject &body, int maxPlots)
+SubplotApi::Checked SubplotApi::read(const QJsonObject &body, int maxPlots)
 {
     static const QStringList kChartDimensions = {u"theme"_s,    u"sub_theme"_s, u"age"_s,
                                                  u"sex"_s,      u"stratum"_s,   u"geography_type"_s,
@@ -30,9 +31,9 @@ Checked check(const QJsonObject &body, int maxPlots)
                                                 u"geography_type"_s, u"geography"_s};
     SubplotApi::Request request;
     DrfFields::Reader fields(body);
-    request.fileFormat = fields.text(u"file_format"_s, {false}).value_or(u"svg"_s);
-    if (!kFileFormats.contains(request.fileFormat))
-        fields.fail(u"file_format"_s, DrfFields::notAChoice(request.fileFormat));
+    request.chart =
+        UkhsaChartFields::read(body, fields, kFileFormats, UkhsaChartFields::Serializer::Subplot);
+    request.fileFormat = request.chart.fileFormat;
 
     // What the chart names for every plot, then what each subplot names over it.
     QHash<QString, QString> chart;
@@ -69,7 +70,12 @@ Checked check(const QJsonObject &body, int maxPlots)
         }
     }
 
-    QList<QList<std::pair<PointSelection, QString>>> subplotPlots; // (plot, its x-axis value)
+    struct SentPlot {
+        PointSelection selection;
+        QString value; // on the x axis
+        QString colour;
+    };
+    QList<QList<SentPlot>> subplotPlots;
     qsizetype plotCount = 0;
     if (const auto subplots = fields.nested(u"subplots"_s, true)) {
         DrfFields::eachItem(
@@ -103,13 +109,13 @@ Checked check(const QJsonObject &body, int maxPlots)
                     if (!parameterFields.ok())
                         own.failWith(u"subplot_parameters"_s, parameterFields.errors());
                 }
-                QList<std::pair<PointSelection, QString>> plots;
+                QList<SentPlot> plots;
                 if (const auto list = own.nested(u"plots"_s, true)) {
                     DrfFields::eachItem(
                         own, u"plots"_s, *list,
                         [&](const QJsonObject &plot, DrfFields::Reader &plotFields) {
                             plotFields.text(u"label"_s, {});
-                            plotFields.text(u"line_colour"_s, {});
+                            const auto colour = plotFields.text(u"line_colour"_s, {});
                             // The plot's own names; the chart's over them; the subplot's over
                             // all.
                             QHash<QString, QString> merged;
@@ -124,7 +130,8 @@ Checked check(const QJsonObject &body, int maxPlots)
                                 UkhsaPlots::setDimension(selection, field.key(), field.value());
                             selection.from = from;
                             selection.to = to;
-                            plots.append({selection, merged.value(request.xAxis)});
+                            plots.append({selection, merged.value(request.xAxis),
+                                          colour.value_or(QString())});
                         });
                 }
                 plotCount += plots.size();
@@ -143,17 +150,18 @@ Checked check(const QJsonObject &body, int maxPlots)
     // UKHSA's grouping: each distinct x-axis value among the plots, first seen first, with the
     // first plot of each subplot that has it, named after its subplot.
     for (const auto &plots : std::as_const(subplotPlots)) {
-        for (const auto &plot : plots) {
-            const QString &value = plot.second;
+        for (const SentPlot &plot : plots) {
+            const QString &value = plot.value;
             if (value.isEmpty()
                 || std::any_of(request.groups.begin(), request.groups.end(),
                                [&value](const auto &g) { return g.reference == value; }))
                 continue;
             SubplotApi::Group group{value, {}};
             for (qsizetype i = 0; i < subplotPlots.size(); ++i) {
-                for (const auto &[candidate, candidateValue] : subplotPlots[i]) {
-                    if (candidateValue == value) {
-                        group.plots.append({request.subplotTitles[i], candidate});
+                for (const SentPlot &candidate : subplotPlots[i]) {
+                    if (candidate.value == value) {
+                        group.plots.append(
+                            {request.subplotTitles[i], candidate.selection, candidate.colour});
                         break;
                     }
                 }
@@ -163,8 +171,6 @@ Checked check(const QJsonObject &body, int maxPlots)
     }
     return request;
 }
-
-} // namespace
 
 SubplotApi::SubplotApi(QueryRunner &runner, Limits limits, ResponseCache *cache)
     : m_runner(runner)
@@ -194,7 +200,7 @@ QFuture<HttpResponse> SubplotApi::answer(const HttpRequest &request, bool table)
     const auto body = UkhsaPlots::parseBody(request.body, &refused);
     if (!body)
         return readyResponse(std::move(refused));
-    Checked checked = check(*body, m_limits.maxPlots);
+    Checked checked = read(*body, m_limits.maxPlots);
     if (auto *answer = std::get_if<HttpResponse>(&checked))
         return readyResponse(std::move(*answer));
     return m_runner.run(
@@ -206,9 +212,9 @@ QFuture<HttpResponse> SubplotApi::answer(const HttpRequest &request, bool table)
 std::variant<QList<PublicPoint>, HttpResponse> SubplotApi::points(MetricsQuery &store,
                                                                   const Request &request,
                                                                   const PointSelection &selection,
-                                                                  int index) const
+                                                                  int index, int maxRows)
 {
-    auto read = UkhsaPlots::readPoints(store, selection, index, m_limits.maxRowsPerRequest);
+    auto read = UkhsaPlots::readPoints(store, selection, index, maxRows);
     if (request.valueRanges.isEmpty() || std::holds_alternative<HttpResponse>(read))
         return read;
     QList<PublicPoint> &all = std::get<0>(read);
@@ -232,7 +238,7 @@ HttpResponse SubplotApi::table(MetricsQuery &store, const Request &request) cons
         bool inReportingDelay = false;
         QByteArray reference;
         for (const GroupPlot &plot : group.plots) {
-            auto read = points(store, request, plot.selection, index++);
+            auto read = points(store, request, plot.selection, index++, m_limits.maxRowsPerRequest);
             if (auto *refusedRead = std::get_if<HttpResponse>(&read))
                 return *refusedRead;
             const QList<PublicPoint> &found = std::get<0>(read);
@@ -273,7 +279,7 @@ HttpResponse SubplotApi::download(MetricsQuery &store, const Request &request) c
     for (const Group &group : request.groups) {
         UkhsaPlots::MergedPoints merged;
         for (const GroupPlot &plot : group.plots) {
-            auto read = points(store, request, plot.selection, index++);
+            auto read = points(store, request, plot.selection, index++, m_limits.maxRowsPerRequest);
             if (auto *refusedRead = std::get_if<HttpResponse>(&read))
                 return *refusedRead;
             merged.add(std::get<0>(std::move(read)));

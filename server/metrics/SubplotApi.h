@@ -1,6 +1,7 @@
 #pragma once
 
 #include "MetricsQuery.h"
+#include "UkhsaChartFields.h"
 #include "api/QueryRunner.h"
 #include "api/ResponseCache.h"
 #include "http/Router.h"
@@ -28,12 +29,14 @@ public:
     struct GroupPlot {
         QString subplotTitle;
         PointSelection selection;
+        QString colour; // line_colour as sent (UKHSA's chart draws an unknown name dark blue)
     };
     struct Group {
         QString reference; // the plots' value on the x axis, as sent
         QList<GroupPlot> plots;
     };
     struct Request {
+        UkhsaChartFields chart; // the serializer's chart fields (the chart route draws them)
         QString xAxis;
         QString fileFormat;
         QStringList subplotTitles;
@@ -41,15 +44,19 @@ public:
         QList<std::pair<double, double>> valueRanges; // kept: inside any, bounds included
     };
 
+    // A body as UKHSA's subplot serializer reads it, or its answer (400 and DRF's errors).
+    using Checked = std::variant<Request, HttpResponse>;
+    static Checked read(const QJsonObject &body, int maxPlots);
+    // A plot's points inside the value ranges, or the answer to more than `maxRows`.
+    static std::variant<QList<PublicPoint>, HttpResponse> points(MetricsQuery &store,
+                                                                 const Request &request,
+                                                                 const PointSelection &selection,
+                                                                 int index, int maxRows);
+
 private:
     QFuture<HttpResponse> answer(const HttpRequest &request, bool table) const;
     HttpResponse table(MetricsQuery &store, const Request &request) const;
     HttpResponse download(MetricsQuery &store, const Request &request) const;
-    // A plot's points inside the value ranges, or the answer to too many points.
-    std::variant<QList<PublicPoint>, HttpResponse> points(MetricsQuery &store,
-                                                          const Request &request,
-                                                          const PointSelection &selection,
-                                                          int index) const;
 
     QueryRunner &m_runner;
     Limits m_limits;

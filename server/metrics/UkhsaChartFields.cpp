@@ -65,8 +65,9 @@ QString UkhsaChartFields::marking(const QString &classification)
 }
 
 UkhsaChartFields UkhsaChartFields::read(const QJsonObject &body, DrfFields::Reader &fields,
-                                        const QStringList &fileFormats)
+                                        const QStringList &fileFormats, Serializer serializer)
 {
+    const bool subplot = serializer == Serializer::Subplot;
     UkhsaChartFields chart;
     chart.fileFormat = DrfFields::choice(body, fields, u"file_format"_s, fileFormats, false, false)
                            .value_or(chart.fileFormat);
@@ -78,19 +79,26 @@ UkhsaChartFields UkhsaChartFields::read(const QJsonObject &body, DrfFields::Read
             DrfFields::choice(body, fields, name, kAxes, false, true).value_or(QString());
         return value.isEmpty() ? fallback : value;
     };
-    chart.xAxis = axis(u"x_axis"_s, chart.xAxis);
+    if (!subplot) // a subplot chart names its axes in chart_parameters
+        chart.xAxis = axis(u"x_axis"_s, chart.xAxis);
     chart.xAxisTitle = title(fields, u"x_axis_title"_s);
-    chart.yAxis = axis(u"y_axis"_s, chart.yAxis);
+    if (!subplot)
+        chart.yAxis = axis(u"y_axis"_s, chart.yAxis);
     chart.yAxisTitle = title(fields, u"y_axis_title"_s);
     chart.yMinimum = optionalDecimal(body, fields, u"y_axis_minimum_value"_s);
     chart.yMaximum = optionalDecimal(body, fields, u"y_axis_maximum_value"_s);
-    chart.legendTitle = title(fields, u"legend_title"_s);
-    chart.confidenceIntervals =
-        DrfFields::boolean(body, fields, u"confidence_intervals"_s, true).value_or(false);
-    chart.confidenceColour =
-        DrfFields::choice(body, fields, u"confidence_colour"_s, ChartPalette::names(), false, true)
-            .value_or(QString());
-    chart.isPublic = DrfFields::boolean(body, fields, u"is_public"_s, false).value_or(false);
+    if (subplot) {
+        chart.targetThreshold = optionalDecimal(body, fields, u"target_threshold"_s);
+        chart.targetThresholdLabel = title(fields, u"target_threshold_label"_s);
+    } else {
+        chart.legendTitle = title(fields, u"legend_title"_s);
+        chart.confidenceIntervals =
+            DrfFields::boolean(body, fields, u"confidence_intervals"_s, true).value_or(false);
+        chart.confidenceColour = DrfFields::choice(body, fields, u"confidence_colour"_s,
+                                                   ChartPalette::names(), false, true)
+                                     .value_or(QString());
+    }
+    chart.isPublic = DrfFields::boolean(body, fields, u"is_public"_s, false).value_or(subplot);
     chart.dataClassification = title(fields, u"data_classification"_s);
     if (!chart.isPublic && !chart.dataClassification.isEmpty()
         && marking(chart.dataClassification).isEmpty())

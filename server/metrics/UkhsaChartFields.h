@@ -26,17 +26,24 @@ struct UkhsaChartFields {
     std::optional<double> yMinimum;
     std::optional<double> yMaximum;
     QString legendTitle;
+    std::optional<double> targetThreshold; // a subplot chart's target band, from here up
+    QString targetThresholdLabel;
     bool confidenceIntervals = false;
     QString confidenceColour; // empty: the first line colour
-    bool isPublic = false;    // UKHSA's default, although its documentation says true
+    bool isPublic = false;    // UKHSA's default for its charts (its documentation says true);
+                              // true for a subplot chart
     QString dataClassification;
 
     // Collects errors in `fields`; `fileFormats` are the route's choices. Widths and heights
     // are bounded (ChartRequest::kMinSize..kMaxSize, Isobar's limit: UKHSA has none) and texts
     // to kMaxTextFieldLength characters. A classification that would be written across the
     // chart must be one UKHSA knows (it fails with a 500 on others).
+    // The Subplot serializer takes its axes elsewhere, a target band, no legend title or
+    // confidence, and is public by default.
+    enum class Serializer { Charts, Subplot };
     static UkhsaChartFields read(const QJsonObject &body, DrfFields::Reader &fields,
-                                 const QStringList &fileFormats);
+                                 const QStringList &fileFormats,
+                                 Serializer serializer = Serializer::Charts);
 };
 
 } // namespace isobar

@@ -7,7 +7,10 @@
 
 #include "MetricsApiFixture.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTest>
+#include <QtEndian>
 
 using namespace Qt::StringLiterals;
 
@@ -25,6 +28,8 @@ private Q_SLOTS:
     void answers();
     void downloadNamesItsFile_data();
     void downloadNamesItsFile();
+    void chartIsPlotlysSubplots();
+    void chartPreviewIsTheImage();
 
 private:
     MetricsApiServer m_api;
@@ -170,6 +175,60 @@ void TestSubplotApi::downloadNamesItsFile()
     QFETCH(QByteArray, format);
     m_api.compareAttachment(kDownloads,
                             request("2023-01-01", {}, ",\"file_format\":\"" + format + '"'));
+}
+
+// charts/subplot/v1: UKHSA's figure, a column (x, x2, x3) per subplot with a bar per area that
+// has data there, each area once in the legend, the subplot's title under its column.
+void TestSubplotApi::chartIsPlotlysSubplots()
+{
+    const HttpReply reply =
+        m_api.post("/api/charts/subplot/v1",
+                   request("2023-01-01", {},
+                           ",\"target_threshold\":95,\"target_threshold_label\":\"Target\""));
+    QCOMPARE(reply.status, 200);
+    const QJsonObject answer = reply.json().object();
+    QCOMPARE(answer.value("last_updated").toString(), u"2023-03-31"_s);
+    const QJsonArray traces = answer.value("figure").toObject().value("data").toArray();
+    QStringList seen;
+    for (const auto &trace : traces) {
+        const QJsonObject bar = trace.toObject();
+        seen << bar.value("xaxis").toString() + u' ' + bar.value("name").toString() + u' '
+                    + QString::number(bar.value("y").toArray()[0].toDouble())
+                    + (bar.value("showlegend").toBool() ? u" legend"_s : QString());
+    }
+    QCOMPARE(seen, QStringList({u"x Scotland 95.55 legend"_s, u"x North East 95.14 legend"_s,
+                                u"x2 Scotland 96.46"_s, u"x3 Scotland 93.41"_s}));
+    const QJsonObject layout = answer.value("figure").toObject().value("layout").toObject();
+    QCOMPARE(layout.value("xaxis2").toObject().value("ticktext").toArray()[0].toString(),
+             u"<b>6-in-1</b><br>(24 months)"_s);
+    QCOMPARE(layout.value("xaxis").toObject().value("tickvals").toArray()[0].toInt(), 0);
+    QCOMPARE(layout.value("yaxis3").toObject().value("matches").toString(), u"y"_s);
+    QCOMPARE(layout.value("shapes").toArray().size(), 3);
+    QCOMPARE(layout.value("annotations").toArray()[0].toObject().value("text").toString(),
+             u"Target"_s);
+}
+
+void TestSubplotApi::chartPreviewIsTheImage()
+{
+    const HttpReply png = m_api.post("/api/charts/subplot/v1?preview=true",
+                                     request("2023-01-01", {}, ",\"file_format\":\"png\""));
+    QCOMPARE(png.status, 200);
+    QCOMPARE(png.header("content-type"), QByteArray("image/png"));
+    // A PNG of the chart's size (its IHDR: width and height, big-endian, from byte 16).
+    QVERIFY(png.body.startsWith("\x89PNG\r\n\x1a\n"));
+    QCOMPARE(qFromBigEndian<quint32>(png.body.constData() + 16), 515u);
+    QCOMPARE(qFromBigEndian<quint32>(png.body.constData() + 20), 220u);
+    // A table's format is no image: UKHSA fails there (a 500), Isobar names the field.
+    const HttpReply csv = m_api.post("/api/charts/subplot/v1?preview=true",
+                                     request("2023-01-01", {}, ",\"file_format\":\"csv\""));
+    QCOMPARE(csv.status, 400);
+    QCOMPARE(csv.body, QByteArray("{\"file_format\":[\"\\\"csv\\\" is not a valid choice.\"]}"));
+    // No area with data in any subplot: UKHSA's error.
+    QCOMPARE(m_api
+                 .post("/api/charts/subplot/v1",
+                       request("2000-01-01").replace("2023-12-31", "2000-12-31"))
+                 .status,
+             400);
 }
 
 QTEST_GUILESS_MAIN(TestSubplotApi)
