@@ -224,21 +224,14 @@ std::optional<qint64> integer(const QJsonObject &object, Reader &fields, const Q
 std::optional<bool> boolean(const QJsonObject &object, Reader &fields, const QString &name,
                             bool nullable)
 {
-    static const QStringList truths = {u"t"_s,   u"T"_s,   u"y"_s,    u"Y"_s,    u"yes"_s,
-                                       u"Yes"_s, u"YES"_s, u"true"_s, u"True"_s, u"TRUE"_s,
-                                       u"on"_s,  u"On"_s,  u"ON"_s,   u"1"_s};
-    static const QStringList falsehoods = {u"f"_s,   u"F"_s,   u"n"_s,     u"N"_s,     u"no"_s,
-                                           u"No"_s,  u"NO"_s,  u"false"_s, u"False"_s, u"FALSE"_s,
-                                           u"off"_s, u"Off"_s, u"OFF"_s,   u"0"_s};
     const QJsonValue given = object.value(name);
     if (given.isUndefined() || (given.isNull() && nullable))
         return std::nullopt;
     if (given.isBool())
         return given.toBool();
-    if (given.isString() && truths.contains(given.toString()))
-        return true;
-    if (given.isString() && falsehoods.contains(given.toString()))
-        return false;
+    if (const auto spelled =
+            given.isString() ? UkhsaWire::drfBoolean(given.toString()) : std::nullopt)
+        return spelled;
     if (given.isDouble() && (given.toDouble() == 0 || given.toDouble() == 1))
         return given.toDouble() == 1;
     fields.fail(name, given.isNull() ? kNotNull : u"Must be a valid boolean."_s);

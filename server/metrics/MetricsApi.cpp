@@ -105,7 +105,7 @@ checkHeadlineQuery(MetricsQuery &store, const UkhsaWire::QueryItems &items, bool
     for (const QString &field : fields) {
         const auto value = UkhsaWire::lastValue(items, field);
         if (field == u"is_public") { // optional, and Isobar serves public data only
-            if (value && !UkhsaWire::pythonBoolean(*value))
+            if (value && !UkhsaWire::drfBoolean(*value))
                 errors.append({field, u"Must be a valid boolean."_s});
             continue;
         }

@@ -225,7 +225,7 @@ std::variant<Request, HttpResponse> check(MetricsQuery &store, const QJsonObject
     if (downloads) {
         const QJsonValue confidence = body.value(u"confidence_intervals");
         if (!confidence.isUndefined() && !confidence.isNull() && !confidence.isBool()
-            && !(confidence.isString() && UkhsaWire::pythonBoolean(confidence.toString())))
+            && !(confidence.isString() && UkhsaWire::drfBoolean(confidence.toString())))
             errors.append(
                 {u"confidence_intervals"_s, errorMessages(u"Must be a valid boolean."_s)});
         // UKHSA reads the raw value for its columns: any truthy value, the string "false" too.

@@ -56,11 +56,19 @@ std::optional<QString> lastValue(const QueryItems &items, const QString &key)
     return std::nullopt;
 }
 
-bool pythonBoolean(const QString &text)
+std::optional<bool> drfBoolean(const QString &text)
 {
-    static const QStringList words = {u"t"_s, u"y"_s, u"yes"_s, u"true"_s,  u"on"_s,  u"1"_s,
-                                      u"f"_s, u"n"_s, u"no"_s,  u"false"_s, u"off"_s, u"0"_s};
-    return words.contains(text.toLower());
+    static const QStringList truths = {u"t"_s,   u"T"_s,   u"y"_s,    u"Y"_s,    u"yes"_s,
+                                       u"Yes"_s, u"YES"_s, u"true"_s, u"True"_s, u"TRUE"_s,
+                                       u"on"_s,  u"On"_s,  u"ON"_s,   u"1"_s};
+    static const QStringList falsehoods = {u"f"_s,   u"F"_s,   u"n"_s,     u"N"_s,     u"no"_s,
+                                           u"No"_s,  u"NO"_s,  u"false"_s, u"False"_s, u"FALSE"_s,
+                                           u"off"_s, u"Off"_s, u"OFF"_s,   u"0"_s};
+    if (truths.contains(text))
+        return true;
+    if (falsehoods.contains(text))
+        return false;
+    return std::nullopt;
 }
 
 QByteArray pathSegment(const QString &value)

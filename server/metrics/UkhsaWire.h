@@ -23,8 +23,9 @@ QueryItems queryItems(const HttpRequest &request);
 // The last value sent for `key` (QueryDict.get), nullopt when absent.
 std::optional<QString> lastValue(const QueryItems &items, const QString &key);
 
-// Whether DRF's BooleanField reads `text` as a boolean (true/false, yes/no, on/off, 1/0, t/f...).
-bool pythonBoolean(const QString &text);
+// How DRF's BooleanField reads `text`: its exact spellings ("true", "True", "TRUE", "yes", "on",
+// "1", "t", ... and their false twins; not "tRuE"); nullopt for anything else.
+std::optional<bool> drfBoolean(const QString &text);
 
 // A path segment as Django's reverse() writes it: RFC 3986 sub-delimiters, ':', '@' and '~'
 // literal, the rest percent-encoded (a '/' too, which UKHSA's names never hold).

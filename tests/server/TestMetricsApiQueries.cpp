@@ -81,6 +81,10 @@ void TestMetricsApiQueries::headline_data()
     QTest::newRow("is_public not a boolean")
         << headlines + "COVID-19_headline_cases_7DayTotals" + kEnglandAll + "&is_public=maybe"
         << 400 << QByteArray("{\"is_public\":[\"Must be a valid boolean.\"]}");
+    // DRF takes "true", "True" and "TRUE", nothing between.
+    QTest::newRow("is_public in mixed case")
+        << headlines + "COVID-19_headline_cases_7DayTotals" + kEnglandAll + "&is_public=tRue" << 400
+        << QByteArray("{\"is_public\":[\"Must be a valid boolean.\"]}");
     QTest::newRow("a metric of another topic has no data")
         << "/api/headlines/v3/?topic=Influenza&metric=COVID-19_headline_cases_7DayTotals"
                + kEnglandAll
