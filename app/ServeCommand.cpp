@@ -69,13 +69,14 @@ int runServeCommand(const QStringList &arguments)
     // The HTTP loop gets its own thread; this (main) thread keeps the event loop that renders
     // charts and watches for signals.
     ServerThread server(config);
+    // Before start(): the "listening" line (logged by the HTTP thread in JSON) tells whoever
+    // waits for it that SIGTERM is safe, and this thread may reach its next line long after;
+    // a signal caught now is acted on once the event loop runs.
+    watchShutdownSignals(&server, [&server] { server.stop(); });
     if (!server.start()) {
         err << "isobar serve: " << server.errorString() << '\n';
         return 1;
     }
-    // Before the "listening" line: whoever waits for it may send SIGTERM at once, and this
-    // thread, lowered in priority below, could reach a later line long after.
-    watchShutdownSignals(&server, [&server] { server.stop(); });
     QObject::connect(&server, &ServerThread::stopped, qApp, [] { QCoreApplication::exit(0); });
     // Headless, this (main) thread only draws charts; the HTTP loop and the query pool run on
     // threads created before this line, at normal priority. On two cores a burst of renders

@@ -184,10 +184,16 @@ int ServerProcess::stop(int timeoutMs)
     if (m_process.state() == QProcess::NotRunning)
         return m_process.exitCode();
     ::kill(pid_t(m_process.processId()), SIGTERM);
-    if (!m_process.waitForFinished(timeoutMs))
+    if (!m_process.waitForFinished(timeoutMs)) {
+        qWarning("isobar serve did not stop within %d ms of SIGTERM", timeoutMs);
         return -1;
+    }
     m_output += m_process.readAll();
-    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    if (m_process.exitStatus() != QProcess::NormalExit) {
+        qWarning("isobar serve crashed on SIGTERM: %s", m_output.right(2000).constData());
+        return -1;
+    }
+    return m_process.exitCode();
 }
 
 IsobarRun runIsobar(const QStringList &arguments)
