@@ -251,6 +251,7 @@ bool ApiServer::startFleet()
     }
     RedisClient::Options redis;
     redis.url = m_config.redisUrl;
+    redis.commandTimeoutMs = m_config.redisTimeoutMs;
     if (!m_config.redisPasswordFile.isEmpty()) {
         QFile secret(m_config.redisPasswordFile);
         if (!secret.open(QIODevice::ReadOnly)) {

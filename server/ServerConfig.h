@@ -80,6 +80,7 @@ struct ServerConfig {
     // replica's name in it (none: the host name).
     QUrl redisUrl;
     QString redisPasswordFile;
+    int redisTimeoutMs = 200;
     QString replicaId;
     // Where the AccuWeather key comes from at call time (never logged, never echoed).
     std::function<QString()> accuWeatherKey;

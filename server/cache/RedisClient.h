@@ -38,8 +38,8 @@ public:
         QUrl url;            // redis://host:port/db
         QByteArray password; // AUTH after connecting, when set (never from the URL)
         int connectTimeoutMs = 1000;
-        int commandTimeoutMs = 200;
-        int maxPending = 10'000; // commands in flight beyond this fail at once
+        int commandTimeoutMs = 200; // ServerConfig::redisTimeoutMs
+        int maxPending = 10'000;    // commands in flight beyond this fail at once
         int reconnectMinMs = 100;
         int reconnectMaxMs = 5000;
     };

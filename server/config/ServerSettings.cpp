@@ -480,6 +480,11 @@ const QList<ServerSetting> &ServerSettings::all()
         text(row("redis-password-file", "ISOBAR_REDIS_PASSWORD_FILE", "fleet/redis_password_file",
                  "file", "File holding the Redis password (a mounted secret)."),
              [](ServerConfig &c) -> QString & { return c.redisPasswordFile; }),
+        integer<int>(row("redis-timeout-ms", "ISOBAR_REDIS_TIMEOUT_MS", "fleet/redis_timeout_ms",
+                         "ms",
+                         "How long a Redis command may take; beyond it the replica answers "
+                         "without the fleet (it calls upstream alone)."),
+                     10, 60'000, [](ServerConfig &c) -> int & { return c.redisTimeoutMs; }),
         text(row("replica-id", "ISOBAR_REPLICA_ID", "fleet/replica_id", "name",
                  "This replica's name in the fleet (none: the host name, a pod's name)."),
              [](ServerConfig &c) -> QString & { return c.replicaId; }),
