@@ -6,7 +6,10 @@
 #include "ChartRenderer.h"
 #include "MetricsDatabase.h"
 #include "StoreError.h"
+#include "charts/ChartBody.h"
 #include "config/ServerSettings.h"
+#include "metrics/UkhsaPlots.h"
+#include "metrics/UkhsaWire.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -33,6 +36,13 @@ std::optional<ChartFormat> formatFromExtension(const QString &path)
     return std::nullopt;
 }
 
+// What POST /api/charts/v2 answers to a body it refuses: UKHSA's JSON error, on one line.
+int refuse(QTextStream &err, const HttpResponse &answer)
+{
+    err << "isobar chart: " << answer.body << '\n';
+    return 2;
+}
+
 } // namespace
 
 int runChartCommand(const QStringList &arguments)
@@ -41,7 +51,8 @@ int runChartCommand(const QStringList &arguments)
     parser.setApplicationDescription(
         u"Render a chart from the metrics store: REQUEST.json is a POST /api/charts/v2 "
         "body; the output file's extension (.png, .svg, .jpg) chooses the format. "
-        "Prints the chart's alternative text. Exit code 2 for a bad request."_s);
+        "Prints the chart's alternative text. Exit code 2 for a bad request or no data, with "
+        "the answer the route gives (UKHSA's JSON error) on stderr."_s);
     parser.addHelpOption();
     const QCommandLineOption out(u"out"_s, u"The chart file to write."_s, u"file"_s);
     ServerSettings::addOptions(parser, {"database"});
@@ -75,14 +86,6 @@ int runChartCommand(const QStringList &arguments)
             << '\n';
         return 2;
     }
-    ChartRequestError invalid;
-    std::optional<ChartRequest> request =
-        ChartRequest::parse(body.object(), QDate::currentDate(), &invalid);
-    if (!request) {
-        err << "isobar chart: " << invalid.field << ": " << invalid.detail << '\n';
-        return 2;
-    }
-    request->format = *format;
 
     ServerConfig config;
     if (const QString error =
@@ -101,22 +104,31 @@ int runChartCommand(const QStringList &arguments)
         err << "isobar chart: " << store.errorString() << '\n';
         return 2;
     }
+    // The store tells which topics and metrics exist, so the body is read once it is open.
     MetricsQuery query(store.connection());
+    ChartRequest request;
     std::optional<ChartDataset> data;
     try {
-        data = ChartData::load(query, *request, &invalid);
+        std::variant<ChartBody::Chart, HttpResponse> read =
+            ChartBody::read(query, body.object(), ChartBody::Version::V2, QDate::currentDate());
+        if (const auto *refused = std::get_if<HttpResponse>(&read))
+            return refuse(err, *refused);
+        request = std::move(std::get<ChartBody::Chart>(read).request);
+        ChartRequestError invalid;
+        data = ChartData::load(query, request, &invalid);
+        if (!data)
+            return refuse(err, UkhsaWire::errorMessage(invalid.detail, "POST, OPTIONS"));
     } catch (const StoreError &error) {
         err << "isobar chart: the store cannot be read: " << error.reason() << '\n';
         return 1;
     }
-    if (!data) {
-        err << "isobar chart: " << invalid.field << ": " << invalid.detail << '\n';
-        return 2;
-    }
+    if (data->isEmpty())
+        return refuse(err, UkhsaPlots::noData());
+    request.format = *format;
 
-    const QString altText = ChartDescription::describe(*request, *data);
-    const std::unique_ptr<QGraphicsScene> scene = ChartBuilder::build(*request, *data);
-    const QByteArray bytes = ChartRenderer::render(*scene, request->size, request->format, altText);
+    const QString altText = ChartDescription::describe(request, *data);
+    const std::unique_ptr<QGraphicsScene> scene = ChartBuilder::build(request, *data);
+    const QByteArray bytes = ChartRenderer::render(*scene, request.size, request.format, altText);
     QSaveFile file(parser.value(out));
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
         err << "isobar chart: cannot write " << parser.value(out) << ": " << file.errorString()

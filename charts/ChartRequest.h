@@ -4,8 +4,6 @@
 #include "PlotSelection.h"
 
 #include <QColor>
-#include <QDate>
-#include <QJsonObject>
 #include <QList>
 #include <QSize>
 #include <optional>
@@ -36,8 +34,8 @@ QByteArray chartContentType(ChartFormat format);
 // three quarters of the width.
 int watermarkPixelSize(int chartWidth, const QString &marking);
 
-// A request that cannot be drawn: `field` names the offending part of the body
-// ("chart_width", "plots[2].line_colour"), as problem+json's `field` does.
+// A request the store cannot draw (ChartData): `field` names the offending part of the body
+// ("plots[2].metric").
 using ChartRequestError = FieldProblem;
 
 struct ChartPlot {
@@ -50,8 +48,9 @@ struct ChartPlot {
     bool markers = false;         // `use_markers`: a marker on every point of a line
 };
 
-// A charts v2 body, parsed and checked for shape; the store is consulted later (ChartData).
-// Every string field holds at most kMaxTextFieldLength characters (PlotSelection.h).
+// A chart to draw: a charts v2 or v3 body as ChartBody (server/charts/) reads it, or one made in
+// code, as the desktop's view makes one; ChartData reads its points. The limits below are
+// Isobar's, which ChartBody applies to a body.
 struct ChartRequest {
     static constexpr int kMaxPlots = 10;
     static constexpr int kMinSize = 50;
@@ -59,7 +58,7 @@ struct ChartRequest {
     static constexpr int kMaxWafflePlots = 3;
 
     QList<ChartPlot> plots;
-    // parse() takes the body's (SVG when none is named); a request made in code, as the
+    // ChartBody takes the body's (SVG when none is named); a request made in code, as the
     // desktop's view makes one, is drawn for a raster (docs/CHARTS.md, "Raster speed").
     ChartFormat format = ChartFormat::Png;
     QSize size{515, 220};
@@ -84,15 +83,10 @@ struct ChartRequest {
     QString targetThresholdLabel;
 
     // The chart's type: the first plot's, except that bars and lines together make
-    // `line_multi_coloured` with bars in it (UKHSA's "common" chart); parse() refuses other
+    // `line_multi_coloured` with bars in it (UKHSA's "common" chart); ChartBody refuses other
     // mixes.
     ChartType type() const;
     bool hasBars() const; // a `bar` plot among the plots
-
-    // Dates default to [first day of the month a year before `today`, `today`], as the other
-    // metrics endpoints do. On failure returns nullopt and fills `error`.
-    static std::optional<ChartRequest> parse(const QJsonObject &body, QDate today,
-                                             ChartRequestError *error);
 };
 
 } // namespace isobar

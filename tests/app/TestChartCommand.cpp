@@ -98,30 +98,47 @@ private Q_SLOTS:
         QVERIFY(texts.indexOf(u"85-89"_s) < texts.indexOf(u"90+"_s));
     }
 
-    void badRequestExitsTwoNamingTheField()
+    // The command reads the body as POST /api/charts/v2 does and prints its answer.
+    void badRequestExitsTwoWithUkhsasError_data()
     {
-        // An Influenza metric asked for under COVID-19.
-        const QString request = writeRequest(
-            R"({"plots": [{"topic": "COVID-19", "metric": "weekly_hospital_admissions_rate_by_age"}]})");
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QByteArray>("stderrText");
+        QTest::newRow("unknown chart type")
+            << QByteArray(R"({"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay",
+                             "chart_type": "pie"}]})")
+            << QByteArray("isobar chart: {\"plots\":[{\"chart_type\":[\"\\\"pie\\\" is not a valid "
+                          "choice.\"]}]}\n");
+        // An Influenza metric asked for under COVID-19: the store tells.
+        QTest::newRow("metric of another topic")
+            << QByteArray(R"({"plots": [{"topic": "COVID-19", "chart_type": "bar",
+                             "metric": "weekly_hospital_admissions_rate_by_age"}]})")
+            << QByteArray("isobar chart: {\"error_message\":\"Invalid plot parameter, Please "
+                          "check the date range (date_from and date_to) and the topic property "
+                          "provided. \"}\n");
+    }
+    void badRequestExitsTwoWithUkhsasError()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QByteArray, stderrText);
         QByteArray text, errors;
-        QCOMPARE(chart(request, m_dir.filePath(u"bad.png"_s), &text, &errors), 2);
-        QVERIFY2(errors.contains("plots[0].metric") && errors.contains("does not belong"),
-                 errors.constData());
+        QCOMPARE(chart(writeRequest(request), m_dir.filePath(u"bad.png"_s), &text, &errors), 2);
+        QCOMPARE(errors, stderrText);
         QVERIFY(!QFile::exists(m_dir.filePath(u"bad.png"_s)));
     }
 
-    void noDataIsAChartSayingSo()
+    void noDataExitsTwoWithUkhsasMessage()
     {
         const QString request = writeRequest(
             R"({"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay",
-                "date_from": "2020-01-01", "date_to": "2020-02-01"}]})");
+                "chart_type": "line_multi_coloured", "date_from": "2020-01-01",
+                "date_to": "2020-02-01"}]})");
         const QString out = m_dir.filePath(u"empty.svg"_s);
         QByteArray text, errors;
-        QCOMPARE(chart(request, out, &text, &errors), 0);
-        QFile file(out);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(file.readAll().contains("No data"));
-        QVERIFY2(text.contains("no data"), text.constData());
+        QCOMPARE(chart(request, out, &text, &errors), 2);
+        QCOMPARE(errors, QByteArray("isobar chart: {\"error_message\":\"No data was found for the "
+                                    "plot(s) requested, please review the request parameters of "
+                                    "each plot provided.\"}\n"));
+        QVERIFY(!QFile::exists(out));
     }
 };
 

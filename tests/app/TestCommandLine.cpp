@@ -109,7 +109,7 @@ private Q_SLOTS:
         QFile body(request);
         QVERIFY(body.open(QIODevice::WriteOnly));
         body.write(R"({"plots": [{"topic": "COVID-19", "metric": "COVID-19_cases_casesByDay",
-                       "chart_type": "line_multi_coloured"}]})");
+                       "chart_type": "line_multi_coloured", "date_from": "2022-12-01"}]})");
         body.close();
         const QString chart = m_dir.filePath(u"from-config.png"_s);
         run = runIsobar({"chart", "--config", ini, "--out", chart, request});

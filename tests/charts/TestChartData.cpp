@@ -3,7 +3,6 @@
 #include "MetricsDatabase.h"
 #include "MetricsWriter.h"
 
-#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,6 +14,7 @@ namespace {
 
 const QDate kToday(2024, 6, 15);
 const QDate kFirst(2024, 5, 1);
+using Plots = QList<ChartPlot>;
 
 SeriesKey key(const QString &topic, const QString &metric, const QString &age = u"all"_s)
 {
@@ -59,23 +59,25 @@ class TestChartData : public QObject
         QVERIFY2(writer.commit(&error), qPrintable(error));
     }
 
-    std::optional<ChartDataset> load(const QJsonArray &plots, ChartRequestError *error)
+    std::optional<ChartDataset> load(const Plots &plots, ChartRequestError *error)
     {
-        ChartRequestError parseError;
-        const auto request =
-            ChartRequest::parse(QJsonObject{{"plots", plots}}, kToday, &parseError);
-        if (!request) {
-            *error = parseError;
-            return std::nullopt;
-        }
+        ChartRequest request;
+        request.plots = plots;
         MetricsQuery query(m_store.connection());
-        return ChartData::load(query, *request, error);
+        return ChartData::load(query, request, error);
     }
 
-    static QJsonObject plot(const QString &topic, const QString &metric,
-                            const QString &type = u"bar"_s)
+    // Dates as a body that names none gets them: from the first of the month a year ago.
+    static ChartPlot plot(const QString &topic, const QString &metric,
+                          ChartType type = ChartType::Bar)
     {
-        return QJsonObject{{"topic", topic}, {"metric", metric}, {"chart_type", type}};
+        ChartPlot p;
+        p.type = type;
+        p.selection.topic = topic;
+        p.selection.metric = metric;
+        p.selection.from = QDate(2023, 6, 1);
+        p.selection.to = kToday;
+        return p;
     }
 
 private Q_SLOTS:
@@ -107,36 +109,36 @@ private Q_SLOTS:
 
     void storeErrorsNameTheirField_data()
     {
-        QTest::addColumn<QJsonArray>("plots");
+        QTest::addColumn<Plots>("plots");
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("unknown topic")
-            << QJsonArray{plot(u"Measles"_s, u"COVID-19_cases_casesByDay"_s)} << "plots[0].topic"
+            << Plots{plot(u"Measles"_s, u"COVID-19_cases_casesByDay"_s)} << "plots[0].topic"
             << "Measles";
         QTest::newRow("unknown metric")
-            << QJsonArray{plot(u"COVID-19"_s, u"COVID-19_cases_nope"_s)} << "plots[0].metric"
+            << Plots{plot(u"COVID-19"_s, u"COVID-19_cases_nope"_s)} << "plots[0].metric"
             << "COVID-19_cases_nope";
         QTest::newRow("metric of another topic")
-            << QJsonArray{plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s),
-                          plot(u"COVID-19"_s, u"influenza_testing_positivityByWeek"_s)}
+            << Plots{plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s),
+                     plot(u"COVID-19"_s, u"influenza_testing_positivityByWeek"_s)}
             << "plots[1].metric"
             << "does not belong";
         QTest::newRow("waffle of a count")
-            << QJsonArray{plot(u"COVID-19"_s, u"COVID-19_cases_countRollingMean"_s, u"waffle"_s)}
+            << Plots{plot(u"COVID-19"_s, u"COVID-19_cases_countRollingMean"_s, ChartType::Waffle)}
             << "plots[0].metric"
             << "percentages";
         QTest::newRow("waffle not descending")
-            << QJsonArray{plot(u"COVID-19"_s, u"COVID-19_vaccinations_autumn22_uptakeByDay"_s,
-                               u"waffle"_s),
-                          plot(u"COVID-19"_s, u"COVID-19_vaccinations_spring23_uptakeByDay"_s,
-                               u"waffle"_s)}
+            << Plots{plot(u"COVID-19"_s, u"COVID-19_vaccinations_autumn22_uptakeByDay"_s,
+                          ChartType::Waffle),
+                     plot(u"COVID-19"_s, u"COVID-19_vaccinations_spring23_uptakeByDay"_s,
+                          ChartType::Waffle)}
             << "plots[1]"
             << "descending";
     }
 
     void storeErrorsNameTheirField()
     {
-        QFETCH(QJsonArray, plots);
+        QFETCH(Plots, plots);
         QFETCH(QString, field);
         QFETCH(QString, mentions);
         ChartRequestError error;
@@ -148,17 +150,18 @@ private Q_SLOTS:
     void waffleInDescendingOrderLoads()
     {
         ChartRequestError error;
-        const auto data = load(
-            {plot(u"COVID-19"_s, u"COVID-19_vaccinations_spring23_uptakeByDay"_s, u"waffle"_s),
-             plot(u"COVID-19"_s, u"COVID-19_vaccinations_autumn22_uptakeByDay"_s, u"waffle"_s)},
-            &error);
+        const auto data = load({plot(u"COVID-19"_s, u"COVID-19_vaccinations_spring23_uptakeByDay"_s,
+                                     ChartType::Waffle),
+                                plot(u"COVID-19"_s, u"COVID-19_vaccinations_autumn22_uptakeByDay"_s,
+                                     ChartType::Waffle)},
+                               &error);
         QVERIFY2(data, qPrintable(error.field + u": " + error.detail));
     }
 
     void noDataIsAnEmptyDatasetNotAnError()
     {
-        QJsonObject later = plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s);
-        later.insert(u"date_from", u"2024-06-01"_s);
+        ChartPlot later = plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s);
+        later.selection.from = QDate(2024, 6, 1);
         ChartRequestError error;
         const auto data = load({later}, &error);
         QVERIFY(data);
@@ -167,16 +170,14 @@ private Q_SLOTS:
 
     void descriptionSaysWhatTheChartShows()
     {
-        QJsonObject p =
-            plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s, u"line_with_shaded_section"_s);
+        ChartRequest request;
+        request.plots = {
+            plot(u"COVID-19"_s, u"COVID-19_cases_casesByDay"_s, ChartType::LineWithShadedSection)};
         ChartRequestError error;
-        const auto request =
-            ChartRequest::parse(QJsonObject{{"plots", QJsonArray{p}}}, kToday, &error);
-        QVERIFY(request);
         MetricsQuery query(m_store.connection());
-        const auto data = ChartData::load(query, *request, &error);
+        const auto data = ChartData::load(query, request, &error);
         QVERIFY(data);
-        const QString text = ChartDescription::describe(*request, *data);
+        const QString text = ChartDescription::describe(request, *data);
         QVERIFY2(text.contains(u"COVID-19_cases_casesByDay"), qPrintable(text));
         QVERIFY2(text.contains(u"England"), qPrintable(text));
         QVERIFY2(text.contains(u"1 May 2024") && text.contains(u"14 May 2024"), qPrintable(text));

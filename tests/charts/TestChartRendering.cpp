@@ -302,30 +302,24 @@ private Q_SLOTS:
                                       .ingestContent(QJsonDocument(file).toJson(), u"f.json"_s, 0);
         QVERIFY2(report.ok, qPrintable(report.errors.join(u'\n')));
 
-        const QJsonObject body{
-            {u"y_axis_minimum_value"_s, 0},
-            {u"y_axis_maximum_value"_s, 200},
-            {u"chart_width"_s, 600},
-            {u"chart_height"_s, 300},
-            {u"plots"_s, QJsonArray{QJsonObject{{u"topic"_s, u"COVID-19"_s},
-                                                {u"metric"_s, u"COVID-19_cases_rateRollingMean"_s},
-                                                {u"chart_type"_s, u"line_multi_coloured"_s},
-                                                {u"line_colour"_s, u"COLOUR_1_DARK_BLUE"_s},
-                                                {u"date_from"_s, kFirst.toString(Qt::ISODate)}}}},
-            {u"confidence_intervals"_s, true}};
+        ChartRequest r = request(ChartType::LineMultiColoured);
+        r.plots[0].selection.metric = u"COVID-19_cases_rateRollingMean"_s;
+        r.plots[0].selection.to = kFirst.addDays(30);
+        r.plots[0].colour = ChartPalette::colour(u"COLOUR_1_DARK_BLUE"_s);
+        r.yMinimum = 0;
+        r.yMaximum = 200;
+        r.confidenceIntervals = true;
         ChartRequestError error;
-        const auto r = ChartRequest::parse(body, kFirst.addDays(30), &error);
-        QVERIFY2(r, qPrintable(error.detail));
         MetricsQuery query(store.connection());
-        const auto data = ChartData::load(query, *r, &error);
+        const auto data = ChartData::load(query, r, &error);
         QVERIFY2(data, qPrintable(error.detail));
         QCOMPARE(data->plots[0].size(), 20);
         QCOMPARE(data->plots[0][3].upper.value_or(-1), 140.0);
         QCOMPARE(data->plots[0][3].lower.value_or(-1), 60.0);
 
-        auto scene = ChartBuilder::build(*r, *data);
+        auto scene = ChartBuilder::build(r, *data);
         QChart *chart = chartIn(*scene);
-        const QImage image = ChartRenderer::renderImage(*scene, r->size);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
         auto at = [&](double day, double value) {
             return pixel(image, chart->mapToPosition(
                                     QPointF(ChartStyle::dateX(kFirst) + day * 86400000.0, value)));

@@ -132,6 +132,39 @@ private Q_SLOTS:
         QVERIFY(!figure.value("layout").toObject().value("shapes").toArray().isEmpty());
     }
 
+    // A body that names only what it needs gets UKHSA's defaults, and a plot's options reach
+    // what is drawn.
+    void defaultsAndPlotOptionsReachTheChart()
+    {
+        QJsonObject plot{{"topic", "COVID-19"},
+                         {"metric", "COVID-19_cases_casesByDay"},
+                         {"chart_type", "line_multi_coloured"},
+                         {"date_from", "2022-12-01"}};
+        const HttpReply jpeg =
+            post("/api/charts/v2",
+                 QJsonDocument(QJsonObject{{"file_format", "jpg"}, {"plots", QJsonArray{plot}}})
+                     .toJson(QJsonDocument::Compact));
+        QCOMPARE(jpeg.status, 200);
+        QVERIFY(jpeg.body.startsWith("\xFF\xD8\xFF")); // JPEG's start-of-image marker
+        QCOMPARE(QImage::fromData(jpeg.body).size(), QSize(515, 220));
+
+        plot.insert("line_colour", "COLOUR_4_ORANGE");
+        plot.insert("line_type", "DASH");
+        plot.insert("label", "England");
+        const HttpReply figure = post(
+            "/api/charts/v3",
+            QJsonDocument(QJsonObject{{"plots", QJsonArray{plot}}}).toJson(QJsonDocument::Compact));
+        QCOMPARE(figure.status, 200);
+        const QJsonObject line =
+            figure.json().object().value("figure").toObject().value("data").toArray()[0].toObject();
+        QCOMPARE(line.value("name").toString(), u"England"_s);
+        QCOMPARE(line.value("line").toObject().value("color").toString(),
+                 u"rgba(244, 106, 37, 1)"_s);
+        QCOMPARE(line.value("line").toObject().value("dash").toString(), u"dash"_s);
+        // No date_to: up to today, so the fixture's newest released point is in.
+        QCOMPARE(line.value("x").toArray().last().toString(), u"2023-01-04"_s);
+    }
+
     void v3FigureCarriesConfidenceWhiskers()
     {
         // A series published with bounds, asked for: each bar carries its whisker's lengths
