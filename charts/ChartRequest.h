@@ -1,7 +1,6 @@
 #pragma once
 
 #include "MetricsQuery.h"
-#include "PlotSelection.h"
 
 #include <QColor>
 #include <QList>
@@ -35,8 +34,11 @@ QByteArray chartContentType(ChartFormat format);
 int watermarkPixelSize(int chartWidth, const QString &marking);
 
 // A request the store cannot draw (ChartData): `field` names the offending part of the body
-// ("plots[2].metric").
-using ChartRequestError = FieldProblem;
+// ("plots[2].metric"), `detail` says why.
+struct ChartRequestError {
+    QString field;
+    QString detail;
+};
 
 struct ChartPlot {
     PointSelection selection;

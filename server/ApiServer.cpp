@@ -63,7 +63,7 @@ bool ApiServer::start()
     m_runner = std::make_unique<QueryRunner>(m_config.databasePath, m_config.queryThreads,
                                              m_config.maxQueuedQueries);
     MetricsApi::Options options;
-    options.plots.maxPlots = m_config.maxPlots;
+    options.maxPlots = m_config.maxPlots;
     options.maxRowsPerRequest = m_config.maxRowsPerRequest;
     m_cache = std::make_unique<ResponseCache>(
         ResponseCache::Limits{m_config.responseCacheEntries, m_config.responseCacheBytes});

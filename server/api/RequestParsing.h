@@ -27,25 +27,4 @@ private:
     QUrlQuery m_query;
 };
 
-// One entry of "plots" in tables, downloads and charts requests.
-struct PlotRequest {
-    PointSelection selection;
-    QString label;      // at most kMaxTextFieldLength: a table repeats it on every row
-    QJsonObject fields; // everything that was sent, for chart options
-};
-
-struct PlotLimits {
-    int maxPlots = 10;
-};
-
-// Parses and checks the shape of `plots` (the store is consulted later, on a worker thread).
-// Dates default to [first day of the month a year before today, today].
-QList<PlotRequest> parsePlots(const QJsonObject &body, QDate today, const PlotLimits &limits);
-
-// Parses a JSON object request body.
-QJsonObject parseJsonBody(const QByteArray &body);
-
-// Checks a plot's topic and metric against the store; `kind` is what the endpoint serves.
-void checkPlotMetric(MetricsQuery &query, const PlotRequest &plot, int index, SeriesKind kind);
-
 } // namespace isobar

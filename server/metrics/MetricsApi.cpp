@@ -274,7 +274,7 @@ QFuture<HttpResponse> MetricsApi::withPlots(const HttpRequest &request, UkhsaPlo
     return m_runner.run([this, body = *body, route,
                          answer = std::move(answer)](MetricsQuery &store) -> HttpResponse {
         const auto checked =
-            UkhsaPlots::check(store, body, route, QDate::currentDate(), m_options.plots.maxPlots);
+            UkhsaPlots::check(store, body, route, QDate::currentDate(), m_options.maxPlots);
         if (const auto *refusal = std::get_if<HttpResponse>(&checked))
             return *refusal;
         return answer(store, std::get<UkhsaPlots::Request>(checked));

@@ -15,7 +15,7 @@ class MetricsApi
 {
 public:
     struct Options {
-        PlotLimits plots;
+        int maxPlots = 10; // per table or download (UKHSA has no limit)
         int maxRowsPerRequest = 200'000;
     };
 

@@ -2,7 +2,6 @@
 
 #include "ChartPalette.h"
 #include "ChartRequest.h"
-#include "PlotSelection.h"
 
 #include <QHash>
 
@@ -33,9 +32,9 @@ int pixels(const QJsonObject &body, DrfFields::Reader &fields, const QString &na
 QString title(DrfFields::Reader &fields, const QString &name)
 {
     QString text = fields.text(name, {false, true, true}).value_or(QString());
-    if (text.size() > kMaxTextFieldLength) {
-        fields.fail(
-            name, u"Ensure this field has no more than %1 characters."_s.arg(kMaxTextFieldLength));
+    if (text.size() > UkhsaChartFields::kMaxTextLength) {
+        fields.fail(name, u"Ensure this field has no more than %1 characters."_s.arg(
+                              UkhsaChartFields::kMaxTextLength));
         return {};
     }
     return text;

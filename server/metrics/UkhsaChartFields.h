@@ -11,6 +11,12 @@ namespace isobar {
 // The fields UKHSA's chart serializers share (its BaseChartsSerializer: charts v2 and v3, the
 // dual-category chart and table), read as DRF reads them, with their defaults.
 struct UkhsaChartFields {
+    // The longest text a chart's field may hold (titles, labels), in characters as JSON
+    // Schema's maxLength counts them: QtCharts lays text out at a cost that grows faster than
+    // its length (a 50 KB axis title: 7 s and 2.4 GB), so longer text is refused before any
+    // work (Isobar's limit; UKHSA has none).
+    static constexpr qsizetype kMaxTextLength = 255;
+
     // The marking written across a chart of data that are not public, by the classification's
     // key as UKHSA's serializer takes it ("official_sensitive": "OFFICIAL-SENSITIVE"); empty
     // for any other text.
@@ -36,7 +42,7 @@ struct UkhsaChartFields {
 
     // Collects errors in `fields`; `fileFormats` are the route's choices. Widths and heights
     // are bounded (ChartRequest::kMinSize..kMaxSize, Isobar's limit: UKHSA has none) and texts
-    // to kMaxTextFieldLength characters. A classification that would be written across the
+    // to kMaxTextLength characters. A classification that would be written across the
     // chart must be one UKHSA knows (it fails with a 500 on others).
     // The Subplot serializer takes its axes elsewhere, a target band, no legend title or
     // confidence, and is public by default.

@@ -2,7 +2,6 @@
 #include "http/HttpRequest.h"
 #include "http/HttpResponse.h"
 
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QTest>
 
@@ -21,11 +20,6 @@ template <typename Parse> ApiError errorOf(Parse parse)
         return error;
     }
     return ApiError{0, {}, {}};
-}
-
-QJsonObject onePlot(const QJsonObject &plot)
-{
-    return QJsonObject{{"plots", QJsonArray{plot}}};
 }
 
 } // namespace
@@ -54,58 +48,6 @@ private Q_SLOTS:
         QCOMPARE(error.field, u"date"_s);
         error = errorOf([] { QueryParameters(QUrlQuery(""), {"topic"}).requiredText("topic"); });
         QCOMPARE(error.detail, u"'topic' is required"_s);
-    }
-
-    void plotDefaults()
-    {
-        const QDate today(2024, 5, 17);
-        const QList<PlotRequest> plots =
-            parsePlots(onePlot({{"topic", "COVID-19"}, {"metric", "m"}}), today, {});
-        QCOMPARE(plots.size(), 1);
-        QCOMPARE(plots[0].label, u"Plot1"_s);
-        QCOMPARE(*plots[0].selection.from,
-                 QDate(2023, 5, 1)); // first day of the month, a year back
-        QCOMPARE(*plots[0].selection.to, today);
-        QVERIFY(plots[0].selection.geography.isEmpty()); // blank means not filtered
-    }
-
-    void plotErrors_data()
-    {
-        QTest::addColumn<QJsonObject>("body");
-        QTest::addColumn<QString>("field");
-        QTest::newRow("no plots") << QJsonObject{} << "plots";
-        QTest::newRow("empty plots") << QJsonObject{{"plots", QJsonArray{}}} << "plots";
-        QTest::newRow("no metric") << onePlot({{"topic", "t"}}) << "plots[0].metric";
-        QTest::newRow("no topic") << onePlot({{"metric", "m"}}) << "plots[0].topic";
-        QTest::newRow("bad date") << onePlot(
-            {{"topic", "t"}, {"metric", "m"}, {"date_from", "2024-02-30"}})
-                                  << "plots[0].date_from";
-        QTest::newRow("reversed dates") << onePlot({{"topic", "t"},
-                                                    {"metric", "m"},
-                                                    {"date_from", "2024-02-01"},
-                                                    {"date_to", "2024-01-01"}})
-                                        << "plots[0].date_to";
-        QTest::newRow("not a string")
-            << onePlot({{"topic", "t"}, {"metric", "m"}, {"geography", 5}}) << "plots[0].geography";
-        QJsonArray many;
-        for (int i = 0; i < 11; ++i)
-            many.append(QJsonObject{{"topic", "t"}, {"metric", "m"}});
-        QTest::newRow("eleven plots") << QJsonObject{{"plots", many}} << "plots";
-    }
-    void plotErrors()
-    {
-        QFETCH(QJsonObject, body);
-        QFETCH(QString, field);
-        const ApiError error = errorOf([&] { parsePlots(body, QDate(2024, 5, 17), {}); });
-        QCOMPARE(error.status, 400);
-        QCOMPARE(error.field, field);
-    }
-
-    void jsonBody()
-    {
-        QCOMPARE(errorOf([] { parseJsonBody("{nope"); }).field, u"body"_s);
-        QCOMPARE(errorOf([] { parseJsonBody("[1]"); }).detail, u"the body must be a JSON object"_s);
-        QCOMPARE(parseJsonBody("{\"a\":1}").value("a").toInt(), 1);
     }
 
     void problemResponse()
