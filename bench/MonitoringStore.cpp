@@ -24,6 +24,7 @@
 //   GROUP BY over the raw events.
 
 #include "Cities.h"
+#include "Durations.h"
 #include "LatencyBuckets.h"
 #include "MetricsDatabase.h"
 #include "RequestLogWriter.h"
@@ -64,8 +65,6 @@ using isobar::bench::readCities;
 using isobar::bench::RequestTraffic;
 using isobar::bench::RouteName;
 
-constexpr qint64 kHourMs = 3'600'000;
-constexpr qint64 kDayMs = 24 * kHourMs;
 // 2024-06-03 00:00 UTC: a fixed start, so every run generates the same traffic.
 constexpr qint64 kStartMs = 1'717'372'800'000;
 constexpr int kBatch = 1000; // RequestRecorder's default batch size

@@ -32,6 +32,7 @@
 // When a key cost more calls than its minimum, a few examples show when, to find out why.
 
 #include "Cities.h"
+#include "Durations.h"
 #include "cache/RedisClient.h"
 #include "cache/SharedWeatherCache.h"
 #include "weather/AccuWeatherClient.h"
@@ -67,7 +68,6 @@ using isobar::bench::City;
 using isobar::bench::readCities;
 
 constexpr double kMetresPerDegree = 111'320.0;
-constexpr qint64 kDayMs = qint64(24) * 3600 * 1000;
 // 2024-06-03 00:00 UTC: a fixed day, so every run replays the same traffic.
 constexpr qint64 kDayStartMs = 1'717'372'800'000;
 const QString kSandboxKey = u"bench-weather-economy-key"_s;

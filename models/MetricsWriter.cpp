@@ -439,8 +439,9 @@ bool MetricsWriter::insertPoints(const QList<PendingPoint> &points, PointKeys *i
 
 namespace {
 
-const QString kPointColumns = u"series_id, day, epiweek, value, embargo, is_public,"
-                              " in_reporting_delay, upper_confidence, lower_confidence, refresh"_s;
+const QString kPointCopyColumns =
+    u"series_id, day, epiweek, value, embargo, is_public,"
+    " in_reporting_delay, upper_confidence, lower_confidence, refresh"_s;
 
 } // namespace
 
@@ -486,7 +487,8 @@ bool MetricsWriter::copyPoints(const QList<PendingPoint> &points, PointKeys *ins
             *error = query.lastError().text();
             return false;
         }
-        if (PostgresqlCopy::copyIn(m_db, "COPY point (" + kPointColumns.toLatin1() + ") FROM STDIN",
+        if (PostgresqlCopy::copyIn(m_db,
+                                   "COPY point (" + kPointCopyColumns.toLatin1() + ") FROM STDIN",
                                    copyText(fresh), &copyError)) {
             for (const auto &[seriesId, point] : std::as_const(fresh))
                 inserted->insert({seriesId, toDayNumber(point.date)});
@@ -506,17 +508,17 @@ bool MetricsWriter::copyPoints(const QList<PendingPoint> &points, PointKeys *ins
     // and are moved with one statement that leaves the points already stored alone.
     if (!m_stagingReady
         && !query.exec(u"CREATE TEMPORARY TABLE point_incoming ON COMMIT DROP AS SELECT %1"
-                       " FROM point WITH NO DATA"_s.arg(kPointColumns))) {
+                       " FROM point WITH NO DATA"_s.arg(kPointCopyColumns))) {
         *error = query.lastError().text();
         return false;
     }
     m_stagingReady = true;
-    if (!PostgresqlCopy::copyIn(m_db,
-                                "COPY point_incoming (" + kPointColumns.toLatin1() + ") FROM STDIN",
-                                copyText(known), error))
+    if (!PostgresqlCopy::copyIn(
+            m_db, "COPY point_incoming (" + kPointCopyColumns.toLatin1() + ") FROM STDIN",
+            copyText(known), error))
         return false;
     if (!query.exec(u"INSERT INTO point (%1) SELECT %1 FROM point_incoming"
-                    " ON CONFLICT DO NOTHING RETURNING series_id, day"_s.arg(kPointColumns))) {
+                    " ON CONFLICT DO NOTHING RETURNING series_id, day"_s.arg(kPointCopyColumns))) {
         *error = query.lastError().text();
         return false;
     }

@@ -3,6 +3,8 @@
 // Internal to models/: what the request log's writing side (RequestLogWriter, RequestRollups,
 // CellRollups) and its reader (RequestStats) share.
 
+#include "Durations.h"
+
 #include <QByteArray>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -11,8 +13,8 @@
 
 namespace isobar::requestlog {
 
-// The roll-ups' resolution: hours since the epoch (days are 24 of them, UTC).
-inline constexpr qint64 kHourMs = 3'600'000;
+// The roll-ups' resolution: hours since the epoch (days are 24 of them, UTC): kHourMs.
+using isobar::kHourMs;
 
 // Division rounding towards minus infinity, so a time before the epoch falls in its own hour.
 inline qint64 floorDiv(qint64 value, qint64 divisor)

@@ -25,8 +25,8 @@ namespace isobar {
 
 namespace {
 
-constexpr quint32 kStateMagic = 0x4d455452; // "METR"
-constexpr qint32 kStateVersion = 1;
+constexpr quint32 kMetricsStateMagic = 0x4d455452; // "METR"
+constexpr qint32 kMetricsStateVersion = 1;
 constexpr int kStatusTimeoutMs = 5000;
 
 QString documentsFolder()
@@ -342,8 +342,8 @@ QByteArray MetricsPage::saveState() const
     QDataStream out(&state, QIODevice::WriteOnly);
     out.setVersion(QDataStream::Qt_6_4);
     const QList<ChartCard *> all = cards();
-    out << kStateMagic << kStateVersion << m_splitter->saveState() << m_cardStrip->saveState()
-        << qint32(all.size()) << qint32(all.indexOf(m_current));
+    out << kMetricsStateMagic << kMetricsStateVersion << m_splitter->saveState()
+        << m_cardStrip->saveState() << qint32(all.size()) << qint32(all.indexOf(m_current));
     for (ChartCard *card : all)
         out << card->selection();
     return state;
@@ -357,7 +357,7 @@ bool MetricsPage::restoreState(const QByteArray &state)
     qint32 version = 0, count = 0, current = -1;
     QByteArray splitter, strip;
     in >> magic >> version;
-    if (magic != kStateMagic || version != kStateVersion)
+    if (magic != kMetricsStateMagic || version != kMetricsStateVersion)
         return false;
     in >> splitter >> strip >> count >> current;
     if (in.status() != QDataStream::Ok || count < 1 || count > 64)

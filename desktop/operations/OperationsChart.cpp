@@ -1,5 +1,6 @@
 #include "OperationsChart.h"
 
+#include "Durations.h"
 #include "Thresholds.h"
 
 #include <QDateTime>
@@ -46,7 +47,6 @@ QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QList<TimelineBuck
     };
     const QDateTime first = buckets.isEmpty() ? QDateTime() : startOf(buckets.constFirst());
     const QDateTime last = buckets.isEmpty() ? QDateTime() : startOf(buckets.constLast());
-    constexpr qint64 kDayMs = 24 * kHourMs;
     auto *axis = new QDateTimeAxis(chart);
     // Buckets are hours: the axis covers the last one too, and never collapses to one instant.
     const QDateTime end =

@@ -11,6 +11,7 @@
 #include "UserActivityModel.h"
 #include "map/MapCell.h"
 #include "map/WorldMapView.h"
+#include "monitoring/PrometheusExposition.h"
 #include "monitoring/StatsJson.h"
 
 #include <QComboBox>
@@ -40,7 +41,6 @@ const QString kSummaryPath = u"/api/v1/stats/summary"_s;
 const QString kTimelinePath = u"/api/v1/stats/timeline"_s;
 const QString kGeographyPath = u"/api/v1/stats/geography"_s;
 const QString kUsersPath = u"/api/v1/stats/users"_s;
-const QString kMetricsPath = u"/metrics"_s;
 const QString kIngestRunsPath = u"/api/v1/ingest/runs"_s;
 // How many of the drop-off's latest runs the table shows.
 constexpr int kIngestRunsLimit = 200;
@@ -48,8 +48,8 @@ constexpr int kIngestRunsLimit = 200;
 constexpr int kUsersLimit = 1000;
 constexpr int kMessageTimeoutMs = 5000;
 
-constexpr quint32 kStateMagic = 0x4f505331; // "OPS1"
-constexpr quint8 kStateVersion = 1;
+constexpr quint32 kOperationsStateMagic = 0x4f505331; // "OPS1"
+constexpr quint8 kOperationsStateVersion = 1;
 
 // Marks requests of the per-endpoint latency timeline, told apart from the page-wide one.
 const QString kEndpointParameter = u"endpoint"_s;
@@ -363,7 +363,7 @@ void OperationsPage::refresh()
               if (reply.ok())
                   m_users->setUsers(StatsJson::readUsers(reply.json));
           });
-    fetch(kMetricsPath, {}, [this](const StatsClient::Reply &reply) {
+    fetch(PrometheusExposition::kRoute, {}, [this](const StatsClient::Reply &reply) {
         if (reply.ok())
             applyCounters(reply.body);
     });
@@ -558,7 +558,7 @@ void OperationsPage::clearFailedParts(const StatsClient::Reply &reply)
         m_map->setCells({});
     } else if (path == kUsersPath) {
         m_users->setUsers({});
-    } else if (path == kMetricsPath) {
+    } else if (path == PrometheusExposition::kRoute) {
         m_upstreamTile->clear(noData);
         m_cacheTile->clear(noData);
     } else if (path == kIngestRunsPath) {
@@ -596,9 +596,9 @@ QByteArray OperationsPage::saveState() const
     QDataStream out(&state, QIODevice::WriteOnly);
     out.setVersion(QDataStream::Qt_6_4);
     const TimeRange range = m_bar->range();
-    out << kStateMagic << kStateVersion << qint32(range.preset()) << range.customFrom()
-        << range.customTo() << qint32(m_bar->refreshIntervalSeconds()) << m_rows->saveState()
-        << m_charts->saveState() << m_bottom->saveState()
+    out << kOperationsStateMagic << kOperationsStateVersion << qint32(range.preset())
+        << range.customFrom() << range.customTo() << qint32(m_bar->refreshIntervalSeconds())
+        << m_rows->saveState() << m_charts->saveState() << m_bottom->saveState()
         << qint32(m_usersView->horizontalHeader()->sortIndicatorSection())
         << qint32(m_usersView->horizontalHeader()->sortIndicatorOrder());
     return state;
@@ -614,7 +614,7 @@ bool OperationsPage::restoreState(const QByteArray &state)
     QDateTime from, to;
     QByteArray rows, charts, bottom;
     in >> magic >> version;
-    if (magic != kStateMagic || version != kStateVersion)
+    if (magic != kOperationsStateMagic || version != kOperationsStateVersion)
         return false;
     in >> preset >> from >> to >> interval >> rows >> charts >> bottom >> sortColumn >> sortOrder;
     if (in.status() != QDataStream::Ok || !TimeRange::presets().contains(TimeRange::Preset(preset)))

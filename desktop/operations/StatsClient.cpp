@@ -1,5 +1,7 @@
 #include "StatsClient.h"
 
+#include "monitoring/PrometheusExposition.h"
+
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -9,11 +11,7 @@ using namespace Qt::StringLiterals;
 
 namespace isobar {
 
-namespace {
-
-const QString kMetricsPath = u"/metrics"_s;
-
-} // namespace
+namespace {} // namespace
 
 StatsClient::StatsClient(QObject *parent)
     : QObject(parent)
@@ -43,7 +41,8 @@ void StatsClient::get(const QString &path, const QUrlQuery &query, Handler handl
     url.setQuery(query);
     QNetworkRequest request(url);
     request.setTransferTimeout(kTimeoutMs);
-    request.setRawHeader("Accept", path == kMetricsPath ? "text/plain" : "application/json");
+    request.setRawHeader("Accept",
+                         path == PrometheusExposition::kRoute ? "text/plain" : "application/json");
     if (!m_authorization.isEmpty())
         request.setRawHeader("Authorization", m_authorization);
     QNetworkReply *networkReply = m_network->get(request);
@@ -95,7 +94,7 @@ StatsClient::Reply StatsClient::readReply(QNetworkReply *networkReply, const QSt
         reply.message = describe(reply.failure, reply.status, detail);
         return reply;
     }
-    if (path == kMetricsPath)
+    if (path == PrometheusExposition::kRoute)
         return reply;
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         reply.failure = Failure::BadAnswer;

@@ -1,5 +1,7 @@
 #include "TimeRange.h"
 
+#include "Durations.h"
+
 using namespace Qt::StringLiterals;
 
 namespace isobar {
@@ -12,10 +14,6 @@ struct PresetSpec {
     const char *from; // the stats API's relative syntax
     qint64 spanMs;
 };
-
-constexpr qint64 kMinuteMs = 60'000;
-constexpr qint64 kHourMs = 60 * kMinuteMs;
-constexpr qint64 kDayMs = 24 * kHourMs;
 
 // One table for the menu, the parameters sent and the span, so the three cannot disagree.
 constexpr PresetSpec kPresets[] = {

@@ -20,8 +20,6 @@ namespace isobar {
 
 namespace {
 
-const QStringList kAxes = {u"stratum"_s, u"age"_s,       u"date"_s,
-                           u"metric"_s,  u"geography"_s, u"sex"_s};
 const QStringList kChartFormats = {u"svg"_s, u"png"_s, u"jpg"_s, u"jpeg"_s};
 const QStringList kDownloadFormats = {u"json"_s, u"csv"_s};
 const QStringList kChartTypes = {u"bar"_s, u"line_multi_coloured"_s, u"line_single_simplified"_s,
@@ -159,8 +157,8 @@ Checked DualCategoryApi::read(MetricsQuery &store, const QJsonObject &body, Rout
         request.fileFormat =
             DrfFields::choice(body, fields, u"file_format"_s, kDownloadFormats, true, false)
                 .value_or(QString());
-        xAxis = DrfFields::choice(body, fields, u"x_axis"_s, kAxes, false, true);
-        DrfFields::choice(body, fields, u"y_axis"_s, kAxes, false, true);
+        xAxis = DrfFields::choice(body, fields, u"x_axis"_s, UkhsaChartFields::axes(), false, true);
+        DrfFields::choice(body, fields, u"y_axis"_s, UkhsaChartFields::axes(), false, true);
         fields.text(u"chart_type"_s, {false});
     }
     QStringList primaryValues;

@@ -11,9 +11,6 @@ namespace isobar {
 
 namespace {
 
-const QStringList kAxes = {u"stratum"_s, u"age"_s,       u"date"_s,
-                           u"metric"_s,  u"geography"_s, u"sex"_s};
-
 // chart_width and chart_height: null or 0 is the default (UKHSA's to_models()).
 int pixels(const QJsonObject &body, DrfFields::Reader &fields, const QString &name, int fallback)
 {
@@ -52,6 +49,13 @@ std::optional<double> optionalDecimal(const QJsonObject &body, DrfFields::Reader
 
 } // namespace
 
+const QStringList &UkhsaChartFields::axes()
+{
+    static const QStringList names = {u"stratum"_s, u"age"_s,       u"date"_s,
+                                      u"metric"_s,  u"geography"_s, u"sex"_s};
+    return names;
+}
+
 QString UkhsaChartFields::marking(const QString &classification)
 {
     static const QHash<QString, QString> markings = {
@@ -75,7 +79,7 @@ UkhsaChartFields UkhsaChartFields::read(const QJsonObject &body, DrfFields::Read
     // Blank or null: the default, as UKHSA's to_models() reads them.
     const auto axis = [&](const QString &name, const QString &fallback) {
         const QString value =
-            DrfFields::choice(body, fields, name, kAxes, false, true).value_or(QString());
+            DrfFields::choice(body, fields, name, axes(), false, true).value_or(QString());
         return value.isEmpty() ? fallback : value;
     };
     if (!subplot) // a subplot chart names its axes in chart_parameters

@@ -21,6 +21,8 @@ struct UkhsaChartFields {
     // key as UKHSA's serializer takes it ("official_sensitive": "OFFICIAL-SENSITIVE"); empty
     // for any other text.
     static QString marking(const QString &classification);
+    // What x_axis and y_axis may name (UKHSA's ChartAxisFields choices).
+    static const QStringList &axes();
 
     QString fileFormat = QStringLiteral("svg");
     int width = 515;

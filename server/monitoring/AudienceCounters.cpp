@@ -1,5 +1,6 @@
 #include "AudienceCounters.h"
 
+#include "Durations.h"
 #include "PrometheusNames.h"
 #include "PrometheusText.h"
 
@@ -11,8 +12,6 @@ using namespace Qt::StringLiterals;
 namespace isobar {
 
 namespace {
-
-constexpr qint64 kHourMs = 3'600'000;
 
 // The centre of the area `degrees` falls in, areas starting at -90 / -180.
 int areaCentre(double degrees, double lowest, double highest)

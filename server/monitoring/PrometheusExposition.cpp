@@ -34,7 +34,7 @@ QByteArray PrometheusExposition::text() const
 
 void PrometheusExposition::registerRoute(Router &router) const
 {
-    router.add("GET", u"/metrics"_s, u"Process metrics in Prometheus text format"_s,
+    router.add("GET", kRoute, u"Process metrics in Prometheus text format"_s,
                [this](const HttpRequest &, const RouteParams &) {
                    return readyResponse(
                        HttpResponse::bytes(text(), "text/plain; version=0.0.4; charset=utf-8"));

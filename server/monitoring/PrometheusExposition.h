@@ -14,6 +14,9 @@ class PrometheusExposition
 public:
     using Writer = std::function<void(PrometheusText &)>;
 
+    // Where the text is served (and where the desktop's operations page reads it).
+    static inline const QString kRoute = QStringLiteral("/metrics");
+
     void add(Writer writer) { m_writers.append(std::move(writer)); }
     QByteArray text() const;
     // Works on the API's router and on a scrape-only listener's (--metrics-port) alike.

@@ -1,5 +1,6 @@
 #include "RequestRecorder.h"
 
+#include "Durations.h"
 #include "MetricsDatabase.h"
 #include "PrometheusNames.h"
 #include "PrometheusText.h"
@@ -15,8 +16,6 @@ namespace isobar {
 
 namespace {
 Q_LOGGING_CATEGORY(lcRecorder, "isobar.monitoring")
-constexpr qint64 kHourMs = 3'600'000;
-constexpr qint64 kDayMs = 24 * kHourMs;
 constexpr int kSealHoursPerPass = 4;
 } // namespace
 

@@ -1,5 +1,6 @@
 #include "StatsApi.h"
 
+#include "Durations.h"
 #include "GeographyJson.h"
 #include "MetricsQuery.h"
 #include "StatsJson.h"
@@ -15,8 +16,6 @@ namespace isobar {
 
 namespace {
 
-constexpr qint64 kHourMs = 3'600'000;
-constexpr qint64 kDayMs = 24 * kHourMs;
 constexpr qint64 kMaxRangeMs = 400 * kDayMs;
 
 // What a stats question is about: a time range, and one replica or (empty) the whole fleet.

@@ -1,5 +1,6 @@
 #include "AccuWeatherSandbox.h"
 
+#include "Durations.h"
 #include "SandboxWeather.h"
 
 #include <QDateTime>
@@ -21,8 +22,6 @@ namespace isobar {
 namespace {
 
 Q_LOGGING_CATEGORY(lcSandbox, "isobar.sandbox")
-
-constexpr qint64 kMinuteMs = 60'000;
 
 // How long each answer stays valid, as the live service announces it in Expires.
 constexpr qint64 kLocationLifetimeMs = kMinuteMs * 60 * 24;

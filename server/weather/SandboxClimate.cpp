@@ -1,5 +1,7 @@
 #include "SandboxClimate.h"
 
+#include "Durations.h"
+
 #include <QDateTime>
 #include <QtMath>
 #include <cmath>
@@ -8,8 +10,6 @@ namespace isobar {
 
 namespace {
 
-constexpr qint64 kHourMs = 3'600'000;
-constexpr qint64 kDayMs = 24 * kHourMs;
 constexpr qint64 kWeatherBlockMs = 3 * kHourMs; // how often the synthetic weather changes its mind
 // A known new moon (2000-01-06 18:14 UTC) and the synodic month, for the moon's age.
 constexpr double kNewMoonMs = 947182440000.0;

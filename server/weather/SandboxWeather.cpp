@@ -1,5 +1,6 @@
 #include "SandboxWeather.h"
 
+#include "Durations.h"
 #include "SandboxWireFormat.h"
 
 #include <QDateTime>
@@ -14,8 +15,6 @@ using namespace sandbox;
 
 namespace {
 
-constexpr qint64 kHourMs = qint64{3600} * 1000;
-constexpr qint64 kDayMs = 24 * kHourMs;
 constexpr int kForecastDays = 5;
 constexpr int kForecastHours = 12;
 

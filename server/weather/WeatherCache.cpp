@@ -1,5 +1,6 @@
 #include "WeatherCache.h"
 
+#include "Durations.h"
 #include "WeatherLocationStore.h"
 #include "cache/SharedWeatherCache.h"
 #include "monitoring/PrometheusNames.h"
@@ -291,7 +292,6 @@ WeatherAnswer WeatherCache::failed(const UpstreamError &error, const GridCell &c
         answer.retryAfterSeconds = qMax<qint64>(1, (blockedUntil - m_clock() + 999) / 1000);
     } else if (error.kind == UpstreamError::Kind::BudgetSpent) {
         // The client's daily budget renews at midnight UTC.
-        constexpr qint64 kDayMs = qint64{24} * 3600 * 1000;
         const qint64 now = m_clock();
         answer.retryAfterSeconds =
             qMax<qint64>(1, ((now / kDayMs + 1) * kDayMs - now + 999) / 1000);

@@ -7,6 +7,7 @@
 // The rounds are few by default so the suite stays quick; ISOBAR_STRESS_ROUNDS raises them
 // (the TSan run in .ci uses this test with its own count).
 
+#include "Durations.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
 #include "RequestLogWriter.h"
@@ -30,7 +31,6 @@ using namespace isobar::test;
 
 namespace {
 
-constexpr qint64 kHourMs = 3'600'000;
 constexpr int kSeededHours = 50;
 constexpr int kSeededEventsPerHour = 100;
 
