@@ -364,6 +364,7 @@ void ApiServer::logAccess(const HttpRequest &request, const HttpResponse &respon
 void ApiServer::collectPrometheusFamilies()
 {
     m_prometheus.add([this](PrometheusText &out) { m_probes->writePrometheus(out); });
+    m_prometheus.add([this](PrometheusText &out) { m_http.writePrometheus(out); });
     m_prometheus.add([this](PrometheusText &out) { m_traffic.writePrometheus(out); });
     m_prometheus.add([this](PrometheusText &out) {
         m_audience.writePrometheus(out, QDateTime::currentMSecsSinceEpoch());

@@ -3,6 +3,8 @@
 #include "auth/AccessPolicy.h"
 #include "monitoring/ReplicaProbes.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace isobar {
@@ -69,6 +71,8 @@ QFuture<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
 QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
                                               const Router::Match &match)
 {
+    if (request.path == u"*")
+        return readyResponse(serverOptions(request.method));
     if (request.method == "OPTIONS") {
         if (match.allowedMethods.isEmpty())
             return finish(request, m_router.dispatch(request));
@@ -89,8 +93,13 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
 
     const Route *route = match.route;
     const RouteParams params = match.params;
-    QFuture<AuthOutcome> outcome = m_authenticator->authenticate(request.header("authorization"));
+    // A token not verified before costs the caller's address one request of its rate limit
+    // before any signature work: bad tokens cannot be sent faster than requests.
+    QFuture<AuthOutcome> outcome = m_authenticator->authenticate(
+        request.header("authorization"), [this, &address] { return m_limiter.acquire(address); });
     auto decide = [this, request, route, params, scope](const AuthOutcome &auth) {
+        if (auth.throttledSeconds > 0)
+            return finish(request, readyResponse(tooManyRequests(auth.throttledSeconds)));
         if (!auth.ok)
             return finish(request, readyResponse(unauthorized()));
         if (!auth.scopes.contains(scope))
@@ -102,6 +111,26 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
     if (outcome.isFinished())
         return decide(outcome.result());
     return outcome.then(m_authenticator, decide).unwrap();
+}
+
+HttpResponse RequestPipeline::serverOptions(const QByteArray &method) const
+{
+    // "OPTIONS *" asks about the server as a whole (RFC 9110 section 9.3.7): the methods some
+    // route takes. No other method has a meaning for "*".
+    if (method != "OPTIONS")
+        return HttpResponse::problem(400, u"the request target * is for OPTIONS only"_s);
+    QByteArrayList methods{"OPTIONS"};
+    for (const Route &route : m_router.routes()) {
+        if (!methods.contains(route.method))
+            methods << route.method;
+        if (route.method == "GET" && !methods.contains("HEAD"))
+            methods << "HEAD";
+    }
+    std::sort(methods.begin(), methods.end());
+    HttpResponse allow;
+    allow.status = 204;
+    allow.setHeader("Allow", methods.join(", "));
+    return allow;
 }
 
 QFuture<HttpResponse> RequestPipeline::admit(const HttpRequest &request, const Route &route,

@@ -31,6 +31,8 @@ public:
 
 private:
     QFuture<HttpResponse> decide(const HttpRequest &request, const Router::Match &match);
+    // The answer to a request for "*", the server as a whole.
+    HttpResponse serverOptions(const QByteArray &method) const;
     QFuture<HttpResponse> admit(const HttpRequest &request, const Route &route,
                                 const RouteParams &params, const QString &caller);
     QFuture<HttpResponse> finish(const HttpRequest &request, QFuture<HttpResponse> response) const;

@@ -6,6 +6,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -24,7 +25,8 @@ Authenticator::Authenticator(JwtVerifier verifier, OidcKeyProvider &keys, int ma
     , m_clock(clock ? std::move(clock) : Clock([] { return QDateTime::currentSecsSinceEpoch(); }))
 {}
 
-QFuture<AuthOutcome> Authenticator::authenticate(const QByteArray &authorizationHeader)
+QFuture<AuthOutcome> Authenticator::authenticate(const QByteArray &authorizationHeader,
+                                                 const VerificationBudget &budget)
 {
     const QByteArray header = authorizationHeader.trimmed();
     QByteArray token;
@@ -43,27 +45,52 @@ QFuture<AuthOutcome> Authenticator::authenticate(const QByteArray &authorization
         }
         m_cache.erase(it);
     }
-    AuthOutcome outcome = verifyNow(token, digest);
+    if (const int wait = budget ? budget() : 0; wait > 0) {
+        AuthOutcome throttled;
+        throttled.throttledSeconds = wait;
+        return QtFuture::makeReadyFuture(throttled);
+    }
+    AuthOutcome outcome = verifyNow(token, digest, KeyMiss::TryAgain);
     if (outcome.failure != JwtVerifier::Failure::UnknownKey)
         return QtFuture::makeReadyFuture(outcome);
     // The provider may have rotated keys: look again (rate-limited), then decide.
-    return m_keys.refresh().then(this, [this, token, digest] { return verifyNow(token, digest); });
+    return m_keys.refresh().then(
+        this, [this, token, digest] { return verifyNow(token, digest, KeyMiss::Final); });
 }
 
-AuthOutcome Authenticator::verifyNow(const QByteArray &token, const QByteArray &digest)
+AuthOutcome Authenticator::verifyNow(const QByteArray &token, const QByteArray &digest,
+                                     KeyMiss keyMiss)
 {
     const auto keys = m_keys.keys();
     const JwtVerifier::Result result = m_verifier.verify(token, *keys, m_clock());
+    if (result.failure == JwtVerifier::Failure::UnknownKey && keyMiss == KeyMiss::TryAgain)
+        return AuthOutcome{false, {}, {}, result.failure}; // not decided until the keys are new
     if (!result.ok()) {
         ++m_stats.rejected;
-        // The reason is logged for operators; the token itself never is.
-        qCInfo(lcAuth).noquote() << "event=token_rejected reason="
-                                        + JwtVerifier::failureName(result.failure);
+        logRejection(result.failure);
         return AuthOutcome{false, {}, {}, result.failure};
     }
     ++m_stats.verified;
     remember(digest, result.token);
     return AuthOutcome{true, result.token.subject, result.token.scopes, {}};
+}
+
+void Authenticator::logRejection(JwtVerifier::Failure failure)
+{
+    const qint64 second = QDateTime::currentSecsSinceEpoch();
+    if (second != m_logSecond) {
+        m_logSecond = second;
+        m_logLines = 0;
+    }
+    if (++m_logLines > kRejectionLogsPerSecond) {
+        ++m_logSuppressed;
+        return;
+    }
+    // The reason is logged for operators; the token itself never is.
+    QString line = u"event=token_rejected reason="_s + JwtVerifier::failureName(failure);
+    if (m_logSuppressed > 0)
+        line += u" unlogged_before=%1"_s.arg(std::exchange(m_logSuppressed, 0));
+    qCInfo(lcAuth).noquote() << line;
 }
 
 void Authenticator::remember(const QByteArray &digest, const VerifiedToken &token)

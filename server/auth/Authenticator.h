@@ -17,6 +17,7 @@ struct AuthOutcome {
     QString subject;
     QStringList scopes;
     JwtVerifier::Failure failure = JwtVerifier::Failure::None;
+    int throttledSeconds = 0; // not checked: the caller's verification budget is spent
 };
 
 // Turns an Authorization header into a verified subject and scopes. Verified tokens are kept
@@ -37,14 +38,26 @@ public:
     Authenticator(JwtVerifier verifier, OidcKeyProvider &keys, int maxCachedTokens = 100'000,
                   Clock clock = {}, QObject *parent = nullptr);
 
-    QFuture<AuthOutcome> authenticate(const QByteArray &authorizationHeader);
+    // Seconds the caller must wait before a token of theirs is verified (0: verify now).
+    using VerificationBudget = std::function<int()>;
+    // A token verified before is answered from memory; any other is verified only when
+    // `budget` allows it, so a flood of bad tokens is refused before any signature work.
+    QFuture<AuthOutcome> authenticate(const QByteArray &authorizationHeader,
+                                      const VerificationBudget &budget = {});
     Stats stats() const;
     // Its family of /metrics: tokens checked by result.
     void writePrometheus(PrometheusText &out) const;
 
 private:
-    AuthOutcome verifyNow(const QByteArray &token, const QByteArray &digest);
+    // An unknown kid is tried again once the keys are refreshed; only the final answer is
+    // counted and logged.
+    enum class KeyMiss { TryAgain, Final };
+    AuthOutcome verifyNow(const QByteArray &token, const QByteArray &digest, KeyMiss keyMiss);
     void remember(const QByteArray &digest, const VerifiedToken &token);
+    // Rejections are logged at most kRejectionLogsPerSecond a second; the next line says how
+    // many were left out.
+    void logRejection(JwtVerifier::Failure failure);
+    static constexpr int kRejectionLogsPerSecond = 10;
 
     JwtVerifier m_verifier;
     OidcKeyProvider &m_keys;
@@ -52,6 +65,9 @@ private:
     Clock m_clock;
     QHash<QByteArray, VerifiedToken> m_cache;
     Stats m_stats;
+    qint64 m_logSecond = 0;
+    int m_logLines = 0;
+    qint64 m_logSuppressed = 0;
 };
 
 } // namespace isobar

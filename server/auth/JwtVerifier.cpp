@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <algorithm>
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
@@ -14,6 +15,9 @@ namespace {
 
 std::optional<QByteArray> decodeSegment(QByteArrayView segment)
 {
+    // JWS segments are base64url without padding (RFC 7515 section 2): '=' has no place.
+    if (segment.contains('='))
+        return std::nullopt;
     const auto decoded = QByteArray::fromBase64Encoding(
         segment.toByteArray(), QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals
                                    | QByteArray::AbortOnBase64DecodingErrors);
@@ -78,6 +82,42 @@ std::optional<qint64> numericDate(const QJsonObject &claims, const char *name)
     return qint64(value.toDouble());
 }
 
+bool isStringList(const QJsonValue &value)
+{
+    if (!value.isArray())
+        return false;
+    const QJsonArray array = value.toArray();
+    return std::all_of(array.begin(), array.end(),
+                       [](const QJsonValue &v) { return v.isString(); });
+}
+
+// Every registered claim Isobar reads has the type RFC 7519 gives it, when present: a claim of
+// another type is refused rather than read as absent (an "nbf" string would otherwise let a
+// token in early).
+bool claimTypesHold(const QJsonObject &claims)
+{
+    const auto present = [&claims](const char *name) {
+        return claims.contains(QLatin1String(name));
+    };
+    const auto is = [&claims](const char *name, QJsonValue::Type type) {
+        return claims.value(QLatin1String(name)).type() == type;
+    };
+    for (const char *date : {"exp", "nbf", "iat"}) {
+        if (present(date) && !is(date, QJsonValue::Double))
+            return false;
+    }
+    for (const char *text : {"iss", "sub", "scope"}) {
+        if (present(text) && !is(text, QJsonValue::String))
+            return false;
+    }
+    for (const char *texts : {"aud", "scp"}) {
+        if (present(texts) && !is(texts, QJsonValue::String)
+            && !isStringList(claims.value(QLatin1String(texts))))
+            return false;
+    }
+    return true;
+}
+
 } // namespace
 
 QString JwtVerifier::failureName(Failure failure)
@@ -111,6 +151,10 @@ QString JwtVerifier::failureName(Failure failure)
         return u"issued_in_future"_s;
     case Failure::WrongType:
         return u"wrong_type"_s;
+    case Failure::UnsupportedHeader:
+        return u"unsupported_header"_s;
+    case Failure::InvalidClaim:
+        return u"invalid_claim"_s;
     }
     return {};
 }
@@ -156,6 +200,13 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
         result.failure = Failure::AlgorithmNotAllowed;
         return result;
     }
+    // "crit" names extensions the recipient must understand (RFC 7515 section 4.1.11), and
+    // "cty" a nested token: Isobar understands neither, so it must refuse them. Other header
+    // parameters (jku, jwk, x5u, x5c ...) are ignored: keys come from the provider alone.
+    if (header->contains(u"crit") || header->contains(u"cty")) {
+        result.failure = Failure::UnsupportedHeader;
+        return result;
+    }
     if (header->contains(u"typ")) {
         const QString type = header->value(u"typ").toString().toLower().remove(u"application/"_s);
         if (type != u"jwt" && type != u"at+jwt") {
@@ -193,6 +244,10 @@ JwtVerifier::Result JwtVerifier::verify(const QByteArray &token, const JsonWebKe
     }
 
     // Only a genuine token's claims are worth reading.
+    if (!claimTypesHold(*claims)) {
+        result.failure = Failure::InvalidClaim;
+        return result;
+    }
     if (claims->value(u"iss").toString() != m_requirements.issuer) {
         result.failure = Failure::WrongIssuer;
         return result;

@@ -25,9 +25,10 @@ struct VerifiedToken {
     qint64 expiresAt = 0;
 };
 
-// Checks a compact JWS access token: shape, header (the allow-listed alg decides the method,
-// never the token; jku/x5u/jwk headers are ignored), signature with OpenSSL EVP against the
-// key named by kid, then iss, aud, exp, nbf, iat and typ. The reason is for logs and tests only;
+// Checks a compact JWS access token: shape (unpadded base64url), header (the allow-listed alg
+// decides the method, never the token; jku/x5u/jwk headers are ignored, crit and cty refused),
+// signature with OpenSSL EVP against the key named by kid, then the claims' types, iss, aud,
+// exp, nbf, iat and typ. The reason is for logs and tests only;
 // clients only ever learn "invalid_token".
 class JwtVerifier
 {
@@ -47,6 +48,8 @@ public:
         NotYetValid,
         IssuedInFuture,
         WrongType,
+        UnsupportedHeader, // crit or cty: extensions and nesting Isobar does not understand
+        InvalidClaim,      // a registered claim of the wrong JSON type
     };
     static QString failureName(Failure failure);
     // What this verifier can check; a configured allow-list may only narrow it.

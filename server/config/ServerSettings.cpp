@@ -259,6 +259,13 @@ const QList<ServerSetting> &ServerSettings::all()
         integer<int>(row("max-pipelined", "ISOBAR_MAX_PIPELINED", "limits/max_pipelined", "count",
                          "Requests read ahead of their responses on one connection."),
                      1, 1024, [](ServerConfig &c) -> int & { return c.http.maxPipelined; }),
+        integer<qsizetype>(row("max-unsent-bytes", "ISOBAR_MAX_UNSENT_BYTES",
+                               "limits/max_unsent_bytes", "bytes",
+                               "Answers a client has not read yet; past it its further requests "
+                               "wait, and one that reads nothing for the idle timeout is "
+                               "dropped."),
+                           kKibibyte, qint64(1) << 30,
+                           [](ServerConfig &c) -> qsizetype & { return c.http.maxUnsentBytes; }),
         integer<int>(row("max-connections", "ISOBAR_MAX_CONNECTIONS", "limits/max_connections",
                          "count", "Open connections; further ones get 503."),
                      1, 1'000'000, [](ServerConfig &c) -> int & { return c.http.maxConnections; }),

@@ -6,48 +6,40 @@
 #include <QElapsedTimer>
 #include <QScopeGuard>
 #include <QTcpSocket>
+#include <sys/socket.h>
 
 using namespace Qt::StringLiterals;
 
 namespace isobar {
 
 namespace {
-HttpConnection *self(http_parser *parser)
-{
-    return static_cast<HttpConnection *>(parser->data);
-}
+// Qt reads at most this far ahead of the parser: a client that sends faster than it is
+// answered meets TCP's flow control instead of growing the server's memory.
+constexpr qint64 kReadBufferBytes = qint64(64) * 1024;
+// How long a refused client's remaining bytes are read and discarded before the close.
+constexpr int kLingerMs = 2'000;
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
-                               QObject *parent)
+                               HttpConnectionEvents &events, QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_dispatcher(std::move(dispatcher))
     , m_limits(limits)
+    , m_events(events)
+    , m_parser(limits)
 {
     m_socket->setParent(this);
+    m_socket->setReadBufferSize(kReadBufferBytes);
     m_peer = m_socket->peerAddress();
     m_peerText = m_peer.toString();
-    http_parser_init(&m_parser, HTTP_REQUEST);
-    m_parser.data = this;
-    http_parser_settings_init(&m_settings);
-    m_settings.on_message_begin = &HttpConnection::onMessageBegin;
-    m_settings.on_url = &HttpConnection::onUrl;
-    m_settings.on_header_field = &HttpConnection::onHeaderField;
-    m_settings.on_header_value = &HttpConnection::onHeaderValue;
-    m_settings.on_headers_complete = &HttpConnection::onHeadersComplete;
-    m_settings.on_body = &HttpConnection::onBody;
-    m_settings.on_message_complete = &HttpConnection::onMessageComplete;
-
+    m_localPort = m_socket->localPort();
     m_openedMs = QDateTime::currentMSecsSinceEpoch();
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HttpConnection::onTimeout);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::closeNow);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (m_closing && m_pending.empty() && m_socket->bytesToWrite() == 0)
-            m_socket->disconnectFromHost();
-    });
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     armTimer();
 }
 
@@ -62,40 +54,91 @@ void HttpConnection::drain()
 
 void HttpConnection::armTimer()
 {
-    if (m_inMessage) {
-        const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - m_requestStartedMs;
-        m_timer.start(int(qMax<qint64>(0, m_limits.requestTimeoutMs - elapsed)));
+    if (m_lingering)
+        return; // lingerAndClose() set the last deadline
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 since = 0;
+    int allowedMs = 0;
+    if (m_parser.inMessage()) {
+        if (m_requestStartedMs == 0)
+            m_requestStartedMs = now;
+        m_deadline = Deadline::Request;
+        since = m_requestStartedMs;
+        allowedMs = m_limits.requestTimeoutMs;
+    } else if (m_socket->bytesToWrite() > 0) {
+        m_deadline = Deadline::Unread;
+        since = m_writtenAtMs;
+        allowedMs = m_limits.idleTimeoutMs;
     } else if (m_pending.empty() && m_nextSequence == 0) {
         // No request yet: the deadline runs from accept, so stray bytes do not extend it.
-        const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - m_openedMs;
-        m_timer.start(int(qMax<qint64>(0, m_limits.firstByteTimeoutMs - elapsed)));
+        m_deadline = Deadline::FirstByte;
+        since = m_openedMs;
+        allowedMs = m_limits.firstByteTimeoutMs;
     } else if (m_pending.empty()) {
         // From the last answer: bytes that start no request (stray CRLFs) do not extend it.
-        const qint64 elapsed = QDateTime::currentMSecsSinceEpoch() - m_idleSinceMs;
-        m_timer.start(int(qMax<qint64>(0, m_limits.idleTimeoutMs - elapsed)));
+        m_deadline = Deadline::Idle;
+        since = m_idleSinceMs;
+        allowedMs = m_limits.idleTimeoutMs;
     } else {
-        m_timer.stop(); // a handler is working; its own deadline applies
+        m_deadline = Deadline::None; // a handler is working; its own deadline applies
+        m_timer.stop();
+        return;
     }
+    m_timer.start(int(qMax<qint64>(0, allowedMs - (now - since))));
 }
 
 void HttpConnection::onTimeout()
 {
-    if (m_inMessage) {
+    switch (m_deadline) {
+    case Deadline::Request:
         rejectAndClose(
             408, u"the request was not complete within %1 ms"_s.arg(m_limits.requestTimeoutMs));
-    } else if (m_pending.empty()) {
+        return;
+    case Deadline::Unread: // the client stopped reading its answers
+        ++m_events.droppedUnread;
         closeNow();
+        return;
+    case Deadline::FirstByte:
+    case Deadline::Idle:
+    case Deadline::Linger:
+        closeNow();
+        return;
+    case Deadline::None:
+        return;
     }
 }
 
 void HttpConnection::onReadyRead()
 {
     if (m_closing) {
-        m_socket->readAll(); // after a rejection, the rest of the stream is discarded
+        m_socket->readAll(); // after the last request, the rest of the stream is discarded
         return;
     }
-    m_input += m_socket->readAll();
     processInput();
+}
+
+void HttpConnection::onBytesWritten()
+{
+    m_writtenAtMs = QDateTime::currentMSecsSinceEpoch();
+    if (m_socket->bytesToWrite() > 0) {
+        armTimer(); // the client is reading: the unread deadline moves on
+        return;
+    }
+    if (m_lingering) {
+        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        return;
+    }
+    if (m_closing && m_pending.empty()) {
+        m_socket->disconnectFromHost();
+        return;
+    }
+    processInput(); // reading may have paused while answers were unread
+}
+
+bool HttpConnection::mayRead() const
+{
+    return !m_closing && !m_draining && !m_closed && int(m_pending.size()) < m_limits.maxPipelined
+           && m_socket->bytesToWrite() <= m_limits.maxUnsentBytes;
 }
 
 void HttpConnection::processInput()
@@ -107,154 +150,47 @@ void HttpConnection::processInput()
         return;
     m_processingInput = true;
     const auto processed = qScopeGuard([this] { m_processingInput = false; });
-    while (!m_input.isEmpty() && !m_closing && !m_draining && !m_closed
-           && int(m_pending.size()) < m_limits.maxPipelined) {
-        const size_t parsed = http_parser_execute(&m_parser, &m_settings, m_input.constData(),
-                                                  size_t(m_input.size()));
-        m_input.remove(0, qsizetype(parsed));
-        const auto error = HTTP_PARSER_ERRNO(&m_parser);
-        if (m_limitStatus) {
-            rejectAndClose(m_limitStatus,
-                           m_limitStatus == 413 && m_headerBytes > m_limits.maxHeaderBytes
-                               ? u"request headers exceed %1 bytes"_s.arg(m_limits.maxHeaderBytes)
-                               : u"request body exceeds %1 bytes"_s.arg(m_limits.maxBodyBytes));
-            return;
+    while (mayRead()) {
+        if (m_input.isEmpty()) {
+            m_input = m_socket->read(kReadBufferBytes);
+            if (m_input.isEmpty())
+                break;
         }
-        if (error == HPE_PAUSED) {
-            // onMessageComplete pauses so that each request is dispatched before the next is read.
-            http_parser_pause(&m_parser, 0);
-            dispatch();
-            continue;
-        }
-        if (error == HPE_HEADER_OVERFLOW) {
-            rejectAndClose(413, u"request headers are too large"_s);
-            return;
-        }
-        if (error != HPE_OK) {
-            rejectAndClose(400, u"malformed HTTP request: %1"_s.arg(
-                                    QLatin1String(http_errno_description(error))));
-            return;
-        }
-        if (parsed == 0)
+        switch (m_parser.parse(m_input)) {
+        case HttpRequestParser::Result::NeedMore:
             break;
+        case HttpRequestParser::Result::Request:
+            dispatch();
+            break;
+        case HttpRequestParser::Result::Rejected:
+            rejectAndClose(m_parser.rejection().status, m_parser.rejection().detail);
+            return;
+        }
     }
+    const bool unread = m_socket->bytesToWrite() > m_limits.maxUnsentBytes;
+    if (unread && !m_pausedUnread)
+        ++m_events.pausedUnread;
+    m_pausedUnread = unread;
     if (!m_closed)
         armTimer();
 }
 
-bool HttpConnection::countHeaderBytes(size_t length)
-{
-    m_headerBytes += qsizetype(length);
-    if (m_headerBytes <= m_limits.maxHeaderBytes)
-        return true;
-    m_limitStatus = 413;
-    return false;
-}
-
-int HttpConnection::onMessageBegin(http_parser *parser)
-{
-    HttpConnection *c = self(parser);
-    c->m_request = HttpRequest{};
-    c->m_request.peer = c->m_peer;
-    c->m_request.peerText = c->m_peerText;
-    c->m_request.localPort = c->m_socket->localPort();
-    c->m_headerField.clear();
-    c->m_lastWasValue = false;
-    c->m_headerBytes = 0;
-    c->m_inMessage = true;
-    c->m_requestStartedMs = QDateTime::currentMSecsSinceEpoch();
-    c->armTimer();
-    return 0;
-}
-
-int HttpConnection::onUrl(http_parser *parser, const char *at, size_t length)
-{
-    HttpConnection *c = self(parser);
-    if (!c->countHeaderBytes(length))
-        return 1;
-    c->m_request.target.append(at, qsizetype(length));
-    return 0;
-}
-
-int HttpConnection::onHeaderField(http_parser *parser, const char *at, size_t length)
-{
-    HttpConnection *c = self(parser);
-    if (!c->countHeaderBytes(length))
-        return 1;
-    if (c->m_lastWasValue) {
-        c->m_headerField.clear();
-        c->m_lastWasValue = false;
-    }
-    c->m_headerField.append(at, qsizetype(length));
-    return 0;
-}
-
-int HttpConnection::onHeaderValue(http_parser *parser, const char *at, size_t length)
-{
-    HttpConnection *c = self(parser);
-    if (!c->countHeaderBytes(length))
-        return 1;
-    const QByteArray name = c->m_headerField.toLower();
-    QByteArray &value = c->m_request.headers[name];
-    if (!c->m_lastWasValue && !value.isEmpty())
-        value.append(", "); // a repeated header joins the earlier one, per RFC 9110
-    value.append(at, qsizetype(length));
-    c->m_lastWasValue = true;
-    return 0;
-}
-
-int HttpConnection::onHeadersComplete(http_parser *parser)
-{
-    HttpConnection *c = self(parser);
-    // Refuse a declared body that is too large before a byte of it is buffered.
-    if ((parser->flags & F_CONTENTLENGTH) && parser->content_length != ULLONG_MAX
-        && parser->content_length > quint64(c->m_limits.maxBodyBytes)) {
-        c->m_limitStatus = 413;
-        return -1;
-    }
-    c->m_request.method = http_method_str(http_method(parser->method));
-    const qsizetype queryAt = c->m_request.target.indexOf('?');
-    c->m_request.path =
-        QString::fromUtf8(queryAt < 0 ? c->m_request.target : c->m_request.target.first(queryAt));
-    if (queryAt >= 0)
-        c->m_request.query.setQuery(QString::fromUtf8(c->m_request.target.sliced(queryAt + 1)));
-    return 0;
-}
-
-int HttpConnection::onBody(http_parser *parser, const char *at, size_t length)
-{
-    HttpConnection *c = self(parser);
-    if (c->m_request.body.size() + qsizetype(length) > c->m_limits.maxBodyBytes) {
-        c->m_limitStatus = 413; // a chunked body that grew past the limit
-        return 1;
-    }
-    c->m_request.body.append(at, qsizetype(length));
-    return 0;
-}
-
-int HttpConnection::onMessageComplete(http_parser *parser)
-{
-    HttpConnection *c = self(parser);
-    c->m_messageDone = true;
-    http_parser_pause(parser, 1);
-    return 0;
-}
-
 void HttpConnection::dispatch()
 {
-    m_inMessage = false;
-    m_messageDone = false;
+    m_requestStartedMs = 0;
     Pending pending;
     pending.sequence = m_nextSequence++;
-    pending.keepAlive = http_should_keep_alive(&m_parser) && !m_draining;
-    pending.headOnly = m_request.method == "HEAD";
+    pending.keepAlive = m_parser.keepAlive() && !m_draining;
+    HttpRequest request = m_parser.takeRequest();
+    request.peer = m_peer;
+    request.peerText = m_peerText;
+    request.localPort = m_localPort;
+    pending.headOnly = request.method == "HEAD";
     if (!pending.keepAlive)
         m_closing = true;
     m_pending.push_back(pending);
 
     const quint64 sequence = pending.sequence;
-    HttpRequest request = std::move(m_request);
-    m_request = HttpRequest{};
     m_limits.trustedProxies.apply(request);
     QElapsedTimer timer;
     timer.start();
@@ -311,11 +247,14 @@ void HttpConnection::flushReady()
             return;
         }
         m_socket->write(front.bytes);
-        m_idleSinceMs = QDateTime::currentMSecsSinceEpoch();
+        m_idleSinceMs = m_writtenAtMs = QDateTime::currentMSecsSinceEpoch();
         if (!front.keepAlive) {
             m_closing = true;
             m_pending.clear();
-            m_socket->disconnectFromHost();
+            if (m_lingering)
+                lingerAndClose();
+            else
+                m_socket->disconnectFromHost();
             return;
         }
     }
@@ -329,7 +268,8 @@ void HttpConnection::flushReady()
 void HttpConnection::rejectAndClose(int status, const QString &detail)
 {
     m_closing = true;
-    m_inMessage = false;
+    m_lingering = true; // the client may still be sending what was refused
+    m_requestStartedMs = 0;
     m_timer.stop();
     m_input.clear();
     // Earlier requests still get their answers first; this one is the last on the connection.
@@ -337,15 +277,28 @@ void HttpConnection::rejectAndClose(int status, const QString &detail)
     pending.sequence = m_nextSequence++;
     pending.keepAlive = false;
     pending.ready = true;
-    pending.bytes = HttpResponse::problem(status, detail).serialize(false);
+    const HttpResponse refusal = HttpResponse::problem(status, detail);
+    pending.bytes = refusal.serialize(false);
     m_pending.push_back(pending);
     if (m_observer) {
-        HttpRequest partial = m_request;
+        HttpRequest partial = m_parser.partialRequest();
         if (partial.method.isEmpty())
             partial.method = "?";
-        m_observer(partial, HttpResponse::problem(status, detail), 0);
+        partial.peer = m_peer;
+        partial.peerText = m_peerText;
+        partial.localPort = m_localPort;
+        m_observer(partial, refusal, 0);
     }
     flushReady();
+}
+
+void HttpConnection::lingerAndClose()
+{
+    m_deadline = Deadline::Linger;
+    m_timer.start(kLingerMs);
+    if (m_socket->bytesToWrite() == 0)
+        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+    // else onBytesWritten() shuts the sending side once the refusal is out
 }
 
 void HttpConnection::closeNow()

@@ -2,23 +2,32 @@
 
 #include "HttpLimits.h"
 #include "HttpRequest.h"
+#include "HttpRequestParser.h"
 #include "HttpResponse.h"
 #include "Router.h"
 
 #include <QObject>
 #include <QTimer>
+#include <atomic>
 #include <deque>
 #include <functional>
-#include <http_parser.h>
 
 class QTcpSocket;
 
 namespace isobar {
 
-// One client connection: parses requests with http_parser, enforces HttpLimits (413 for
-// oversized headers or bodies before they are buffered, 408 for slow or stalled requests,
-// close when silent since accept or idle), and writes responses strictly in request order
-// even when handlers finish out of order.
+// What a server's connections did that operators watch for (GET /metrics); shared by them and
+// read from any thread.
+struct HttpConnectionEvents {
+    std::atomic<qint64> pausedUnread{0};  // stopped reading: the client left answers unread
+    std::atomic<qint64> droppedUnread{0}; // closed: the client read nothing for the idle timeout
+};
+
+// One client connection: HttpRequestParser turns its bytes into requests (413 for oversized
+// heads or bodies before they are buffered, 400 for malformed ones); the connection answers
+// them strictly in request order even when handlers finish out of order, 408s slow or stalled
+// requests, closes when silent since accept or idle, and stops reading while a client leaves
+// its answers unread (dropping it when it reads nothing for the idle timeout).
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -28,13 +37,13 @@ public:
         std::function<void(const HttpRequest &, const HttpResponse &, qint64 micros)>;
 
     HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
-                   QObject *parent = nullptr);
+                   HttpConnectionEvents &events, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     void setObserver(ExchangeObserver observer) { m_observer = std::move(observer); }
     // Stop taking requests; close once the ones in flight are answered.
     void drain();
-    bool isIdle() const { return m_pending.empty() && !m_inMessage; }
+    bool isIdle() const { return m_pending.empty() && !m_parser.inMessage(); }
 
 Q_SIGNALS:
     void closed();
@@ -50,44 +59,39 @@ private:
     };
 
     void onReadyRead();
+    void onBytesWritten();
     void processInput();
+    // Whether another request may be read now (pipelining and unsent-answer limits).
+    bool mayRead() const;
     void dispatch();
     void rejectAndClose(int status, const QString &detail);
     void complete(quint64 sequence, const HttpResponse &response);
     void flushReady();
     // A dispatched request's answer arrived (or failed); false when the connection is gone.
     bool settle();
+    // What the connection's one timer is waiting for.
+    enum class Deadline { None, FirstByte, Request, Idle, Unread, Linger };
     void armTimer();
     void onTimeout();
+    // After a refusal: stop sending, read and discard what the client still sends for a
+    // moment, then close, so that the refusal reaches it before the connection resets.
+    void lingerAndClose();
     void closeNow();
-
-    static int onMessageBegin(http_parser *parser);
-    static int onUrl(http_parser *parser, const char *at, size_t length);
-    static int onHeaderField(http_parser *parser, const char *at, size_t length);
-    static int onHeaderValue(http_parser *parser, const char *at, size_t length);
-    static int onHeadersComplete(http_parser *parser);
-    static int onBody(http_parser *parser, const char *at, size_t length);
-    static int onMessageComplete(http_parser *parser);
-    bool countHeaderBytes(size_t length);
 
     QTcpSocket *m_socket;
     QHostAddress m_peer;
     QString m_peerText;
+    quint16 m_localPort = 0;
     Dispatcher m_dispatcher;
     HttpLimits m_limits;
+    HttpConnectionEvents &m_events;
     ExchangeObserver m_observer;
 
-    http_parser m_parser;
-    http_parser_settings m_settings;
+    HttpRequestParser m_parser;
     QByteArray m_input;
-    HttpRequest m_request;
-    QByteArray m_headerField;
-    bool m_lastWasValue = false;
-    qsizetype m_headerBytes = 0;
-    int m_limitStatus = 0; // set by a callback that hit a limit
-    bool m_inMessage = false;
-    bool m_messageDone = false;
     bool m_closing = false; // no more requests are read
+    bool m_lingering = false;
+    bool m_pausedUnread = false; // reading stopped until the client takes its answers
     bool m_draining = false;
     bool m_closed = false;
     bool m_processingInput = false; // processInput() is on the stack
@@ -98,9 +102,11 @@ private:
     std::deque<Pending> m_pending;
     quint64 m_nextSequence = 0;
     QTimer m_timer;
-    qint64 m_requestStartedMs = 0;
-    qint64 m_openedMs = 0;    // accepted at: the first-byte deadline runs from here
-    qint64 m_idleSinceMs = 0; // the last answer left: the idle deadline runs from here
+    Deadline m_deadline = Deadline::None;
+    qint64 m_requestStartedMs = 0; // 0: no request has begun since the last one completed
+    qint64 m_openedMs = 0;         // accepted at: the first-byte deadline runs from here
+    qint64 m_idleSinceMs = 0;      // the last answer left: the idle deadline runs from here
+    qint64 m_writtenAtMs = 0;      // the client last took bytes of its answers
 };
 
 } // namespace isobar

@@ -14,6 +14,9 @@ struct HttpLimits {
     int idleTimeoutMs = 30'000;         // keep-alive wait for the next request
     int firstByteTimeoutMs = 10'000;    // a new connection silent this long is closed
     int maxPipelined = 16;              // requests parsed ahead of their responses
+    // Answers written but not yet taken by the client: past it no further request is read,
+    // and a client that takes nothing for idleTimeoutMs is dropped.
+    qsizetype maxUnsentBytes = 1'048'576;
     int maxConnections = 2048;          // beyond it new connections get 503
     int maxConnectionsPerAddress = 128; // from one IPv4 address or IPv6 /64; beyond: 503
     int listenBacklog = 1024;           // connections the kernel queues before accepting

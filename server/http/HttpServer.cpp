@@ -1,5 +1,8 @@
 #include "HttpServer.h"
 
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
+
 #include <QTcpSocket>
 #include <algorithm>
 #include <utility>
@@ -58,7 +61,7 @@ void HttpServer::acceptPending()
             continue;
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        auto *connection = new HttpConnection(socket, m_dispatcher, m_limits, this);
+        auto *connection = new HttpConnection(socket, m_dispatcher, m_limits, m_events, this);
         connection->setObserver(m_observer);
         ++m_connections;
         ++m_connectionsFrom[client];
@@ -93,6 +96,19 @@ void HttpServer::drain()
     }
     for (HttpConnection *connection : findChildren<HttpConnection *>(Qt::FindDirectChildrenOnly))
         connection->drain();
+}
+
+void HttpServer::writePrometheus(PrometheusText &out) const
+{
+    out.family(prometheus::kHttpConnections, "gauge", "Client connections open.");
+    out.sample(prometheus::kHttpConnections, {}, m_connections);
+    out.family(prometheus::kHttpConnectionEvents, "counter",
+               "Connections that stopped being read because their client left answers unread "
+               "(paused_unread), and that were closed for it (dropped_unread).");
+    out.sample(prometheus::kHttpConnectionEvents, {{u"event"_s, u"paused_unread"_s}},
+               double(m_events.pausedUnread.load()));
+    out.sample(prometheus::kHttpConnectionEvents, {{u"event"_s, u"dropped_unread"_s}},
+               double(m_events.droppedUnread.load()));
 }
 
 } // namespace isobar

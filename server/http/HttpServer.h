@@ -10,6 +10,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 // The listening socket: accepts connections up to the limits, overall and per client address,
 // and gives each an HttpConnection bound to the shared route table.
 class HttpServer : public QObject
@@ -36,6 +38,10 @@ public:
     // Stops accepting, lets in-flight requests finish, emits drained() when none are left.
     void drain();
 
+    const HttpConnectionEvents &connectionEvents() const { return m_events; }
+    // Its families of /metrics: open connections, and what the connection guard did.
+    void writePrometheus(PrometheusText &out) const;
+
 Q_SIGNALS:
     void drained();
 
@@ -52,6 +58,7 @@ private:
     int m_connections = 0;
     QHash<QHostAddress, int> m_connectionsFrom; // open connections per clientOf() address
     bool m_draining = false;
+    HttpConnectionEvents m_events;
 };
 
 } // namespace isobar

@@ -7,6 +7,9 @@ namespace isobar::prometheus {
 // Requests and their latency, by route pattern (TrafficCounters).
 inline constexpr char kHttpRequests[] = "isobar_http_requests_total";
 inline constexpr char kHttpRequestDuration[] = "isobar_http_request_duration_seconds";
+// Connections (HttpServer).
+inline constexpr char kHttpConnections[] = "isobar_http_connections";
+inline constexpr char kHttpConnectionEvents[] = "isobar_http_connection_events_total";
 // Where watches ask from and who asks most (AudienceCounters).
 inline constexpr char kWeatherRequestsByArea[] = "isobar_weather_requests_by_area_total";
 inline constexpr char kTopCallerRequests[] = "isobar_top_caller_requests";

@@ -32,6 +32,8 @@ public:
         QThread::start();
         return m_port.get_future().get();
     }
+    // Counters, read from the test's thread while the server runs.
+    const HttpConnectionEvents &events() const { return *m_events; }
 
 protected:
     void run() override
@@ -61,14 +63,25 @@ protected:
             return readyResponse(
                 HttpResponse::bytes(QByteArray::number(request.body.size()), "text/plain"));
         });
+        router.add("GET", "/big", "", [](const HttpRequest &, const RouteParams &) {
+            ++bigAnswers;
+            return readyResponse(
+                HttpResponse::bytes(QByteArray(kBigAnswerBytes, 'b'), "text/plain"));
+        });
         server.listen(QHostAddress::LocalHost, 0);
+        m_events = &server.connectionEvents();
         m_port.set_value(server.port());
         exec();
     }
 
+public:
+    static constexpr qsizetype kBigAnswerBytes = qsizetype(1024) * 1024;
+    static inline std::atomic<int> bigAnswers{0}; // GET /big answered, by any server
+
 private:
     HttpLimits m_limits;
     std::promise<quint16> m_port;
+    const HttpConnectionEvents *m_events = nullptr;
 };
 
 HttpLimits testLimits()
@@ -383,6 +396,35 @@ private Q_SLOTS:
         // Closing them gives the address its share back.
         held.clear();
         QTRY_COMPARE_WITH_TIMEOUT(statusFrom(first, port), 200, 20'000);
+    }
+
+    void unreadAnswersStopTheReadingThenTheConnection()
+    {
+        // A client pipelines requests for large answers and reads none of them: the server
+        // stops reading its requests once max-unsent-bytes of answers wait, instead of
+        // answering every one into memory, and drops the connection when nothing has been
+        // taken for the idle timeout.
+        HttpLimits limits = testLimits();
+        limits.maxPipelined = 64;
+        limits.maxUnsentBytes = qsizetype(256) * 1024;
+        ServerThread server(limits);
+        const quint16 port = server.start();
+        const int answeredBefore = ServerThread::bigAnswers;
+        const auto socket = connectFrom(QHostAddress::LocalHost, port);
+        QVERIFY(socket);
+        socket->setReadBufferSize(1); // reads nothing (one byte) while the test waits
+        constexpr int kRequests = 200;
+        QByteArray burst;
+        for (int i = 0; i < kRequests; ++i)
+            burst += "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+        socket->write(burst);
+        QVERIFY(socket->waitForBytesWritten(10'000));
+        QTRY_VERIFY_WITH_TIMEOUT(server.events().pausedUnread.load() == 1, 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(server.events().droppedUnread.load() == 1, 20'000);
+        // What the kernel's socket buffers took, plus max-unsent-bytes: a few megabytes, not
+        // the 200 the requests asked for.
+        const int answered = ServerThread::bigAnswers - answeredBefore;
+        QVERIFY2(answered < 40, qPrintable(QString::number(answered)));
     }
 
     void silentConnectionIsClosedAtTheFirstByteDeadline()

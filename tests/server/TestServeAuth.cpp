@@ -3,6 +3,7 @@
 #include "auth/OidcKeyProvider.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -125,7 +126,10 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_provider = std::make_unique<OidcTestProvider>(m_signer);
         QVERIFY(m_provider->start());
-        QVERIFY2(m_server.start(m_dir.filePath("auth.db"), authArguments()),
+        // No rate limit here: the suite sends more bad tokens from one address than a real
+        // client could (badTokensAreThrottledBeforeVerifying and rateLimitPerCaller test it).
+        QVERIFY2(m_server.start(m_dir.filePath("auth.db"),
+                                authArguments() + QStringList{"--rate-limit", "0"}),
                  m_server.output().constData());
     }
 
@@ -227,6 +231,29 @@ private Q_SLOTS:
         QTest::newRow("malformed JSON")
             << TokenSigner::base64Url("{\"alg\":") + '.' + TokenSigner::base64Url("{}") + ".c2ln";
         QTest::newRow("two parts") << parts[0] + '.' + parts[1];
+        // RFC 7515: a crit extension the recipient does not understand refuses the token, and
+        // segments are unpadded base64url.
+        QTest::newRow("crit names an unknown extension") << m_signer.signRs256(
+            c, "rsa-1",
+            QJsonObject{{"crit", QJsonArray{"urn:example:x"}}, {"urn:example:x", true}});
+        QTest::newRow("cty: a nested token")
+            << m_signer.signRs256(c, "rsa-1", QJsonObject{{"cty", "JWT"}});
+        QByteArray padded = good;
+        while ((padded.size() - padded.lastIndexOf('.') - 1) % 4 != 0)
+            padded += '=';
+        QTest::newRow("padded signature") << padded;
+        // Each registered claim of another JSON type than RFC 7519's is refused, not ignored.
+        const QList<std::pair<const char *, QJsonValue>> wrongTypes = {
+            {"nbf", QString::number(now() + 3600)}, {"exp", QString::number(now() + 600)},
+            {"iat", QString::number(now() + 3600)}, {"sub", 42},
+            {"scope", QJsonArray{"weather:read"}},  {"scp", QJsonObject{{"a", "weather:read"}}},
+            {"aud", QJsonArray{kAudience, 7}},      {"iss", QJsonArray{m_provider->issuer()}}};
+        for (const auto &[claim, value] : wrongTypes) {
+            QJsonObject typed = c;
+            typed.insert(QLatin1String(claim), value);
+            QTest::newRow(qPrintable(u"%1 of the wrong type"_s.arg(QLatin1String(claim))))
+                << m_signer.signRs256(typed);
+        }
         QTest::newRow("not a bearer scheme") << QByteArray("Basic dXNlcjpwYXNz");
     }
     void invalidTokensAreRejected()
@@ -503,6 +530,46 @@ private Q_SLOTS:
         QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
         // The probe is never refused: an orchestrator told 429 would restart a healthy replica.
         QCOMPARE(get(limited.port(), "/health", {}).status, 200);
+    }
+
+    void badTokensAreThrottledBeforeVerifying()
+    {
+        // Its own provider: providerOutageKeepsCachedKeys stopped the suite's.
+        OidcTestProvider provider(m_signer);
+        QVERIFY(provider.start());
+        ServerProcess limited;
+        QVERIFY2(limited.start(m_dir.filePath("throttled.db"),
+                               {"--oidc-issuer", provider.issuer(), "--oidc-audience", kAudience,
+                                "--rate-limit", "1", "--rate-burst", "3"}),
+                 limited.output().constData());
+        // Ready once it holds the provider's keys: no token waits for them.
+        QTRY_COMPARE_WITH_TIMEOUT(get(limited.port(), "/readyz", {}).status, 200, 20'000);
+        QElapsedTimer elapsed;
+        elapsed.start();
+        QJsonObject genuine = claims();
+        genuine.insert("iss", provider.issuer());
+        const QByteArray good = m_signer.signRs256(genuine);
+        QCOMPARE(get(limited.port(), kWatchTarget, good).status, 400); // verified: 1 of 3 spent
+        QList<int> statuses;
+        for (int i = 0; i < 8; ++i) {
+            QJsonObject forged = genuine;
+            forged.insert("jti", i);
+            statuses << get(limited.port(), kWatchTarget, TokenSigner::signHs256(forged, "k", "x"))
+                            .status;
+        }
+        // Two more verifications fit in the address's budget, and one more for each second the
+        // test took (the budget refills); every other bad token gets 429 with no signature work.
+        const qsizetype verified = statuses.count(401);
+        QCOMPARE(verified + statuses.count(429), statuses.size());
+        QVERIFY2(verified >= 2 && verified <= 2 + elapsed.elapsed() / 1000,
+                 qPrintable(QString::number(verified)));
+        QCOMPARE(statuses.mid(0, 2), (QList<int>{401, 401}));
+        QCOMPARE(statuses.last(), 429);
+        // A token verified before costs no verification: it still passes (its subject has
+        // its own budget).
+        QCOMPARE(get(limited.port(), kWatchTarget, good).status, 400);
+        QCOMPARE(limited.stop(), 0);
+        QCOMPARE(limited.output().count("event=token_rejected"), verified);
     }
 
     void corsAllowsOnlyConfiguredOrigins()
