@@ -1,5 +1,6 @@
 #include "AccuWeatherClient.h"
 
+#include "Durations.h"
 #include "monitoring/PrometheusNames.h"
 #include "monitoring/PrometheusText.h"
 
@@ -19,8 +20,6 @@ namespace isobar {
 namespace {
 
 Q_LOGGING_CATEGORY(lcUpstream, "isobar.upstream")
-
-constexpr qint64 kDayMs = qint64{24} * 3600 * 1000;
 
 std::optional<qint64> parseHttpDate(const QByteArray &value)
 {
@@ -166,7 +165,7 @@ QFuture<UpstreamResult> AccuWeatherClient::enqueue(Endpoint endpoint, const QStr
     auto promise = std::make_shared<QPromise<UpstreamResult>>();
     QFuture<UpstreamResult> future = promise->future();
     promise->start();
-    Job job{endpoint, path, query, 0, promise};
+    Job job{endpoint, path, query, 0, promise, QDeadlineTimer(m_options.timeoutMs)};
     if (int(m_queue.size()) >= m_options.maxQueued) {
         complete(job,
                  failure(UpstreamError::Kind::QueueFull, u"too many upstream calls waiting"_s));
@@ -201,8 +200,20 @@ bool AccuWeatherClient::spendBudget()
     return true;
 }
 
+bool AccuWeatherClient::hasTimeFor(Job &job)
+{
+    if (job.deadline.remainingTime() >= m_options.timeoutMs / 4)
+        return true;
+    complete(job, failure(UpstreamError::Kind::Timeout,
+                          u"no answer within %1 ms (the call waited its turn)"_s.arg(
+                              m_options.timeoutMs)));
+    return false;
+}
+
 void AccuWeatherClient::start(Job job)
 {
+    if (!hasTimeFor(job))
+        return;
     const qint64 now = m_clock();
     if (now < m_stats.quotaBlockedUntilMs) {
         complete(job, failure(UpstreamError::Kind::QuotaExceeded,
@@ -265,7 +276,7 @@ void AccuWeatherClient::send(Job job, qint64 now)
     QNetworkReply *reply = m_network.get(request);
     // A deadline for the whole call: a transfer timeout alone restarts with every byte, so a
     // server that trickles its answer would hold the call (and its caller) indefinitely.
-    QTimer::singleShot(m_options.timeoutMs, reply, [reply] {
+    QTimer::singleShot(int(job.deadline.remainingTime()), reply, [reply] {
         if (reply->isRunning())
             reply->abort();
     });
@@ -341,6 +352,8 @@ void AccuWeatherClient::finished(Job job, QNetworkReply *reply, qint64 startedMs
         // Exponential back-off with full jitter, so many callers do not retry in lockstep.
         std::uniform_int_distribution<int> spread(0, m_options.retryBaseDelayMs << job.attempt);
         QTimer::singleShot(spread(m_jitter), this, [this, job = std::move(job)]() mutable {
+            if (!hasTimeFor(job))
+                return;
             m_queue.push_front(std::move(job));
             pump();
         });

@@ -8,6 +8,7 @@
 #include <QPromise>
 #include <QUrl>
 #include <QUrlQuery>
+#include <QDeadlineTimer>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -128,7 +129,13 @@ private:
         QUrlQuery query;
         int attempt = 0;
         std::shared_ptr<QPromise<UpstreamResult>> promise;
+        // timeoutMs from when the call was asked for: its wait in the queue and its retries
+        // count, so a caller never waits longer than the timeout for an answer.
+        QDeadlineTimer deadline;
     };
+    // Whether the job still has time for an attempt: at least a quarter of the timeout, since
+    // a call that cannot finish only costs a quota unit; otherwise it is completed as timed out.
+    bool hasTimeFor(Job &job);
 
     QFuture<UpstreamResult> enqueue(Endpoint endpoint, const QString &path, const QUrlQuery &query);
     void pump();

@@ -7,10 +7,13 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <cmath>
+#include <memory>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -291,6 +294,43 @@ private Q_SLOTS:
         QCOMPARE(m_sandbox->totalCalls(), 0);
     }
 
+    void aCallsDeadlineCoversItsWaitInTheQueue()
+    {
+        // Two calls at a time against a stalled upstream, ten cold cells asked at once: each
+        // caller gets its 504 within the timeout of asking, and the calls that waited their
+        // turn until too little of it was left never reach the upstream.
+        test::ServerProcess server;
+        server.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_URL"_s,
+                                      u"http://127.0.0.1:%1"_s.arg(m_sandbox->port()));
+        server.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_s, kKey);
+        QVERIFY2(server.start(m_dir.filePath(u"stalled.db"_s),
+                              serveArguments()
+                                  + QStringList{u"--accuweather-timeout-ms"_s, u"1500"_s,
+                                                u"--accuweather-max-concurrent"_s, u"2"_s}),
+                 server.output().constData());
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Delay, 1.0, 10'000});
+        std::vector<std::unique_ptr<QTcpSocket>> sockets;
+        for (int i = 0; i < 10; ++i) {
+            auto &socket = sockets.emplace_back(std::make_unique<QTcpSocket>());
+            socket->connectToHost(QHostAddress::LocalHost, server.port());
+            QVERIFY(socket->waitForConnected(10'000));
+            socket->write("GET /prcpt?lt=" + QByteArray::number(-60 - i) + "&lg=-150 HTTP/1.1\r\n"
+                          "Host: x\r\nConnection: close\r\n\r\n");
+            QVERIFY(socket->waitForBytesWritten(10'000));
+        }
+        for (auto &socket : sockets) {
+            QByteArray answer;
+            while (socket->state() == QAbstractSocket::ConnectedState
+                   && socket->waitForReadyRead(30'000))
+                answer += socket->readAll();
+            answer += socket->readAll();
+            QVERIFY2(answer.startsWith("HTTP/1.1 504 "), answer.left(200).constData());
+        }
+        QCOMPARE(m_sandbox->calls(u"geoposition"_s), 2);
+        m_sandbox->setFaultPlan({});
+        QCOMPARE(server.stop(), 0);
+    }
+
     void upstreamTroubleHasCleanAnswers()
     {
         // A fresh area for each case, so nothing is served from the cache.
@@ -302,6 +342,16 @@ private Q_SLOTS:
         const HttpReply problem = get("/api/v1/weather/current?lat=-12.0464&lon=-77.0428");
         QCOMPARE(problem.status, 502);
         QCOMPARE(problem.header("content-type"), QByteArray("application/problem+json"));
+
+        // A reset connection is seen at once: retried, then 502, not the timeout's 504.
+        m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::Reset, 1.0, 0});
+        const int lookups = m_sandbox->calls(u"geoposition"_s);
+        const HttpReply reset = get("/prcpt?lt=-33.9249&lg=18.4241");
+        QCOMPARE(reset.status, 502);
+        // The call and its two retries; Qt's HTTP stack may send each twice (the sandbox's
+        // Fault::Reset says why).
+        const int resent = m_sandbox->calls(u"geoposition"_s) - lookups;
+        QVERIFY2(resent >= 3 && resent <= 6, qPrintable(QString::number(resent)));
 
         // Last, because the server then backs off from the upstream until the quota resets.
         m_sandbox->setFaultPlan({AccuWeatherSandbox::Fault::QuotaExceeded, 1.0, 0});
