@@ -122,6 +122,9 @@ std::optional<ColumnPositions> readHeader(QByteArrayView line, const QString &fi
                                         [&](const char *c) { return name == c; });
         if (known == kColumnNames.end())
             errors.add(u"%1: line 1: unknown column '%2'"_s.arg(fileName, QString::fromUtf8(name)));
+        else if (position[known - kColumnNames.begin()] >= 0)
+            errors.add(
+                u"%1: line 1: column '%2' appears twice"_s.arg(fileName, QString::fromUtf8(name)));
         else
             position[known - kColumnNames.begin()] = i;
     }

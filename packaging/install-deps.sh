@@ -33,6 +33,8 @@ packages=(
   curl ca-certificates python3
   # style and correctness checks (packaging/check-style.sh)
   clang-format clang-tidy shellcheck git
+  # CI's test build: clang with its sanitizer and libFuzzer runtimes, linked by lld
+  clang libclang-rt-14-dev lld
   # the desktop end-to-end run and its screenshots need an X server
   xvfb xauth
   # shipping (packaging/container, packaging/deb, packaging/kubernetes): the image is built from

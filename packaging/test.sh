@@ -2,15 +2,38 @@
 # Installs what is missing, builds Isobar and its tests with warnings as errors, checks the
 # style (packaging/check-style.sh), runs the whole suite with ctest, then proves what ships
 # (docs/DEPLOYMENT.md): the Kubernetes manifests and monitoring, the .deb in a booted systemd
-# container, and the image run with podman. Arguments go to ctest.
+# container, and the image run with podman. Arguments go to the main ctest run.
+#
+# The test build is clang's, with AddressSanitizer and UndefinedBehaviorSanitizer and
+# libFuzzer's coverage: the suite and the fuzz targets (fuzz/, ctest label `fuzz`) run on the
+# same objects, and any sanitizer report fails them. The concurrency suites (label
+# `concurrency`) run again in a second build under ThreadSanitizer, which compiles only them
+# and what they link. Both build their libraries in unity batches (ISOBAR_UNITY_BUILD), which
+# also makes clang-tidy's pass short.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packaging/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DISOBAR_WERROR=ON
+export CC=clang CXX=clang++
+configure() { # BUILD_DIR SANITIZERS [CMAKE_ARGS...]
+    local dir="$1" sanitizers="$2"
+    shift 2
+    cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+        -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DISOBAR_WERROR=ON -DISOBAR_UNITY_BUILD=ON \
+        -DISOBAR_SANITIZE="$sanitizers" "$@"
+}
+
+configure build address,undefined -DISOBAR_FUZZ=ON
 cmake --build build
 packaging/check-style.sh build
 (cd build && ctest --output-on-failure --timeout 600 -j2 "$@")
+
+configure build-tsan thread
+mapfile -t suites < <(cd build-tsan && ctest -N -L concurrency \
+    | sed -n 's/^ *Test *#[0-9]*: \(Test[A-Za-z]*\).*/\1/p' | sort -u)
+cmake --build build-tsan --target "${suites[@]}"
+(cd build-tsan && ctest --output-on-failure --timeout 600 -j2 -L concurrency)
 
 packaging/kubernetes/check.sh build
 packaging/deb/check.sh build

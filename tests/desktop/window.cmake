@@ -10,7 +10,8 @@ add_dependencies(TestMainWindow isobar)
 add_test(NAME DesktopEndToEnd
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/desktop/end-to-end.sh $<TARGET_FILE:isobar>
             $<TARGET_FILE:bench_weather_oidc_provider> ${CMAKE_BINARY_DIR}/screenshots)
-set_tests_properties(DesktopEndToEnd PROPERTIES TIMEOUT 300)
+set_tests_properties(DesktopEndToEnd PROPERTIES TIMEOUT 300
+    ENVIRONMENT "${ISOBAR_SANITIZER_ENVIRONMENT}")
 
 add_unit_test(NAME TestSettingsDialog SOURCES desktop/TestSettingsDialog.cpp
     LIBS isobar_desktop LAUNCHER ${ISOBAR_WITH_KEYRING} TIMEOUT 120)

@@ -334,14 +334,15 @@ private Q_SLOTS:
             const QJsonObject b = properties.take(u"bounds"_s).toObject();
             const double w = b.value(u"west").toDouble(), e = b.value(u"east").toDouble();
             const double s = b.value(u"south").toDouble(), n = b.value(u"north").toDouble();
+            // A polygon is a list of rings. Appended, not braced: QJsonArray{ring} would copy
+            // the ring rather than nest it (a braced list of one element of the same type).
+            QJsonArray polygon;
+            polygon.append(QJsonArray{QJsonArray{w, s}, QJsonArray{e, s}, QJsonArray{e, n},
+                                      QJsonArray{w, n}, QJsonArray{w, s}});
             features.append(QJsonObject{
                 {u"type"_s, u"Feature"_s},
                 {u"geometry"_s,
-                 QJsonObject{
-                     {u"type"_s, u"Polygon"_s},
-                     {u"coordinates"_s,
-                      QJsonArray{QJsonArray{QJsonArray{w, s}, QJsonArray{e, s}, QJsonArray{e, n},
-                                            QJsonArray{w, n}, QJsonArray{w, s}}}}}},
+                 QJsonObject{{u"type"_s, u"Polygon"_s}, {u"coordinates"_s, polygon}}},
                 {u"properties"_s, properties},
             });
         }
