@@ -47,10 +47,9 @@ bool MetricsDatabase::openSqlite(Mode mode)
     const QString &path = m_location.sqlitePath;
     m_db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
     m_db.setDatabaseName(path);
-    if (mode == Mode::ReadOnly)
-        m_db.setConnectOptions(u"QSQLITE_OPEN_READONLY;QSQLITE_BUSY_TIMEOUT=5000"_s);
-    else
-        m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
+    const QString busyTimeout = u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(kBusyTimeoutMs);
+    m_db.setConnectOptions(mode == Mode::ReadOnly ? u"QSQLITE_OPEN_READONLY;"_s + busyTimeout
+                                                  : busyTimeout);
     if (!m_db.open()) {
         m_error = u"cannot open %1: %2"_s.arg(path, m_db.lastError().text());
         return false;

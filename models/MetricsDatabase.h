@@ -35,6 +35,9 @@ public:
     // The PostgreSQL notification a commit that changed metrics sends (MetricsWriter), so that
     // replicas drop cached answers at once rather than at their next poll of dataVersion().
     static constexpr const char *kDataChangedChannel = "isobar_data_changed";
+    // How long a SQLite connection waits for another's write lock before giving up (an
+    // `isobar ingest` beside a running server holds it for a whole file).
+    static constexpr int kBusyTimeoutMs = 5000;
     // True when the PostgreSQL server went away under this connection: it must be opened again.
     // (A SQLite file has no connection to lose.)
     bool isConnectionLost();

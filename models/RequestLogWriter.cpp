@@ -70,7 +70,8 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
     RequestRollups rollups(QString::fromUtf8(m_replica));
     for (const RequestEvent &event : events)
         rollups.add(event);
-    if (!requestlog::beginWrite(m_db, requestlog::Writers::Shared, error))
+    m_lastWriteBegan = requestlog::beginWrite(m_db, requestlog::Writers::Shared, error);
+    if (!m_lastWriteBegan)
         return false;
     if (!insertRawRows(events, error) || !rollups.upsertHours(m_db, error)
         || !rollups.upsertDays(m_db, error)) {

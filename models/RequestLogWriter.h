@@ -20,6 +20,10 @@ public:
     explicit RequestLogWriter(QSqlDatabase &db, const QString &replica = {});
 
     bool write(const QList<RequestEvent> &events, QString *error);
+    // Whether the last write() got as far as its transaction: false when the store would not
+    // start one (another process holds SQLite's write lock past the busy timeout), which says
+    // nothing against the events themselves.
+    bool lastWriteBegan() const { return m_lastWriteBegan; }
     // Deletes raw events before `rawBeforeMs` and roll-ups of the whole days before
     // `rollupBeforeMs` (hour and day roll-ups then always cover the same days), in small
     // transactions so other writers get their turn. Returns the rows deleted.
@@ -50,6 +54,7 @@ private:
     QSqlDatabase &m_db;
     QByteArray m_replica; // UTF-8
     bool m_maintainer = false;
+    bool m_lastWriteBegan = true;
 };
 
 } // namespace isobar

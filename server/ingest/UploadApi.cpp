@@ -20,6 +20,10 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcUpload, "isobar.upload")
 
+// When a client told 503 may send again: the store's busy timeout, so that a second try does
+// not meet the same writer at once.
+constexpr int kStoreBusyRetrySeconds = MetricsDatabase::kBusyTimeoutMs / 1000;
+
 // A name the Ingestor can judge by (extension, OFF-SENS_ prefix); never a path.
 bool isPlainFileName(const QString &name)
 {
@@ -153,7 +157,7 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
     if (m_pending.load() >= m_options.maxQueued) {
         HttpResponse busy =
             HttpResponse::problem(503, u"too many uploads in progress; try again"_s);
-        busy.setHeader("Retry-After", "5");
+        busy.setHeader("Retry-After", QByteArray::number(kStoreBusyRetrySeconds));
         return readyResponse(busy);
     }
     ++m_pending;
@@ -172,9 +176,15 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
             m_pointsInserted += loaded.counts.inserted;
             m_pointsUpdated += loaded.counts.updated;
         }
-        // Same report as `isobar ingest`; a rejected file changed nothing and is the client's
-        // fault.
-        return HttpResponse::json(report.toJson(), report.filesFailed() == 0 ? 200 : 400);
+        // Same report as `isobar ingest`. A rejected file changed nothing and is the client's
+        // fault; a store that could not take it (another process writing past the busy
+        // timeout, say) is the server's, and the same file may be sent again.
+        if (loaded.storeFailed) {
+            HttpResponse busy = HttpResponse::json(report.toJson(), 503);
+            busy.setHeader("Retry-After", QByteArray::number(kStoreBusyRetrySeconds));
+            return busy;
+        }
+        return HttpResponse::json(report.toJson(), loaded.ok ? 200 : 400);
     });
     return done.then(
         QtFuture::Launch::Sync, [this, subject, name = file.fileName](HttpResponse response) {

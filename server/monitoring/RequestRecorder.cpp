@@ -37,7 +37,7 @@ RequestRecorder::~RequestRecorder()
 
 void RequestRecorder::record(RequestEvent event)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     if (m_stopping || m_queue.size() >= m_options.queueCapacity) {
         ++m_dropped;
         return;
@@ -45,28 +45,27 @@ void RequestRecorder::record(RequestEvent event)
     m_queue.append(std::move(event));
     ++m_recorded;
     if (m_queue.size() >= m_options.batchSize)
-        m_wake.wakeOne();
+        m_wake.notify_one();
 }
 
 void RequestRecorder::flush()
 {
-    QMutexLocker lock(&m_mutex);
-    if (!m_writer.joinable())
+    std::unique_lock lock(m_mutex);
+    if (m_writerDone)
         return;
     const qint64 ticket = ++m_flushRequested;
-    m_wake.wakeOne();
-    while (m_flushDone < ticket && m_writer.joinable())
-        m_flushed.wait(&m_mutex, 100);
+    m_wake.notify_one();
+    m_flushed.wait(lock, [&] { return m_flushDone >= ticket || m_writerDone; });
 }
 
 void RequestRecorder::stop()
 {
     {
-        QMutexLocker lock(&m_mutex);
+        std::unique_lock lock(m_mutex);
         if (!m_writer.joinable())
             return;
         m_stopping = true;
-        m_wake.wakeOne();
+        m_wake.notify_one();
     }
     m_writer.join();
 }
@@ -79,7 +78,7 @@ RequestRecorder::Stats RequestRecorder::stats() const
     stats.dropped = m_dropped.load();
     stats.writeErrors = m_writeErrors.load();
     stats.expired = m_expired.load();
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     stats.queueDepth = int(m_queue.size());
     stats.backlog = m_backlog;
     stats.writing = m_writing;
@@ -136,6 +135,10 @@ public:
         m_lastError = error;
         if (m_database.isConnectionLost()) {
             lose();
+        } else if (!m_writer->lastWriteBegan()) {
+            // Another writer holds the store (`isobar ingest` of a large file beside the
+            // server): the events wait in the backlog, bounded by the queue's capacity, and go
+            // in once it lets go. Nothing is wrong with them, so nothing is given up.
         } else if (++m_failedWrites >= kWriteAttempts) {
             // The store answers but refuses these events: they are dropped, not retried for ever.
             qCWarning(lcRecorder).noquote()
@@ -255,7 +258,7 @@ private:
 
 void RequestRecorder::publish(int backlog, bool writing, bool maintainer, const QString &lastError)
 {
-    QMutexLocker lock(&m_mutex);
+    std::unique_lock lock(m_mutex);
     m_backlog = backlog;
     m_writing = writing;
     m_maintainer = maintainer;
@@ -270,10 +273,10 @@ void RequestRecorder::run()
         bool stopping = false;
         qint64 flushTicket = 0;
         {
-            QMutexLocker lock(&m_mutex);
+            std::unique_lock lock(m_mutex);
             if (!m_stopping && m_queue.size() < m_options.batchSize
                 && m_flushDone == m_flushRequested)
-                m_wake.wait(&m_mutex, m_options.flushIntervalMs);
+                m_wake.wait_for(lock, std::chrono::milliseconds(m_options.flushIntervalMs));
             batch.swap(m_queue);
             m_queue.reserve(m_options.batchSize);
             stopping = m_stopping;
@@ -286,10 +289,11 @@ void RequestRecorder::run()
             writer.dropBacklog();
         writer.publish();
         {
-            QMutexLocker lock(&m_mutex);
+            std::unique_lock lock(m_mutex);
             m_flushDone = flushTicket;
-            m_flushed.wakeAll();
-            if (stopping && m_queue.isEmpty())
+            m_writerDone = stopping && m_queue.isEmpty();
+            m_flushed.notify_all();
+            if (m_writerDone)
                 break;
         }
     }

@@ -4,11 +4,11 @@
 #include "RequestLogWriter.h"
 
 #include <QJsonObject>
-#include <QMutex>
 #include <QString>
-#include <QWaitCondition>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <thread>
 
 namespace isobar {
@@ -74,13 +74,17 @@ private:
     Options m_options;
     QString m_replica;
     Clock m_clock;
-    mutable QMutex m_mutex;
-    QWaitCondition m_wake;
-    QWaitCondition m_flushed;
+    // The standard library's, not QMutex and QWaitCondition: the writer thread is a
+    // std::thread, and ThreadSanitizer (CI's concurrency run) sees through pthreads, not
+    // through the futexes inside an uninstrumented Qt.
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::condition_variable m_flushed;
     QList<RequestEvent> m_queue;
     qint64 m_flushRequested = 0;
     qint64 m_flushDone = 0;
     bool m_stopping = false;
+    bool m_writerDone = false; // the writer thread has left its loop: no flush is waited for
     int m_backlog = 0;
     bool m_writing = true;
     bool m_maintainer = false;

@@ -112,6 +112,39 @@ private Q_SLOTS:
         QCOMPARE(storedEvents(m_dir.filePath("queue.db")).size(), 11);
     }
 
+    void eventsWaitWhileAnotherWriterHoldsTheStore()
+    {
+        // `isobar ingest` beside the server holds SQLite's write lock longer than the busy
+        // timeout, several times over: the events wait and go in after, none is given up.
+        const QString path = m_dir.filePath("busy.db");
+        RequestRecorder::Options options;
+        options.batchSize = 1'000'000;     // only flush() writes
+        options.flushIntervalMs = 600'000; // no timer within the test
+        RequestRecorder recorder(path, options);
+        const auto event = [] {
+            return RequestEvent{QDateTime::currentMSecsSinceEpoch(), "GET", "/prcpt", 200};
+        };
+        recorder.record(event());
+        recorder.flush(); // the recorder's store is open and written before the lock is taken
+        QCOMPARE(recorder.stats().written, qint64(1));
+
+        MetricsDatabase other;
+        QVERIFY2(other.open(path), qPrintable(other.errorString()));
+        QSqlQuery lock(other.connection());
+        QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
+        for (int attempt = 0; attempt < 4; ++attempt) { // more tries than a refused write gets
+            recorder.record(event());
+            recorder.flush(); // returns after one try: kBusyTimeoutMs spent waiting
+            QCOMPARE(recorder.stats().written, qint64(1));
+        }
+        QCOMPARE(recorder.stats().dropped, qint64(0));
+        QCOMPARE(recorder.stats().backlog, 4);
+        QVERIFY(lock.exec(u"COMMIT"_s));
+        recorder.flush();
+        QCOMPARE(recorder.stats().written, qint64(5));
+        QCOMPARE(recorder.stats().dropped, qint64(0));
+    }
+
     void anHourIsSealedOnceItIsOver()
     {
         const qint64 hour = 3'600'000;

@@ -7,6 +7,7 @@
 #include "ingest/UploadApi.h"
 
 #include <QFile>
+#include <QSqlQuery>
 #include <QTest>
 #include <QThread>
 #include <atomic>
@@ -67,6 +68,45 @@ private Q_SLOTS:
             &context, [&] { api.reset(); }, Qt::BlockingQueuedConnection);
         owner.quit();
         owner.wait();
+    }
+
+    void aStoreBusyWithAnotherWriterIs503()
+    {
+        // `isobar ingest` of a large file beside the server holds SQLite's write lock: past the
+        // busy timeout an upload gets 503 with Retry-After (the server's trouble, not the
+        // file's), and the same file loads once the lock is let go.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(u"busy.db"_s);
+        MetricsDatabase other;
+        QVERIFY2(other.open(path), qPrintable(other.errorString()));
+        QFile fixture(
+            test::fixturesDir()
+            + u"/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_s);
+        QVERIFY(fixture.open(QIODevice::ReadOnly));
+        UploadApi api(path, UploadApi::Options{true, 4}, [] {});
+        Router router;
+        api.registerRoutes(router);
+        HttpRequest request;
+        request.method = "PUT";
+        request.path = u"/api/upload"_s;
+        request.query = QUrlQuery(u"filename=cases.json"_s);
+        request.headers.insert("content-type", "application/json");
+        request.body = fixture.readAll();
+
+        QSqlQuery lock(other.connection());
+        QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
+        QFuture<HttpResponse> answer = router.dispatch(request);
+        QTRY_VERIFY_WITH_TIMEOUT(answer.isFinished(), 60'000);
+        QCOMPARE(answer.result().status, 503);
+        QCOMPARE(answer.result().header("Retry-After"),
+                 QByteArray::number(MetricsDatabase::kBusyTimeoutMs / 1000));
+        QVERIFY2(answer.result().body.contains("cases.json"), answer.result().body.constData());
+
+        QVERIFY(lock.exec(u"COMMIT"_s));
+        answer = router.dispatch(request);
+        QTRY_VERIFY_WITH_TIMEOUT(answer.isFinished(), 60'000);
+        QCOMPARE(answer.result().status, 200);
     }
 };
 
