@@ -22,6 +22,7 @@ using namespace Qt::StringLiterals;
 // the leak check at exit cannot work: it stops the process's threads with ptrace, which
 // systemd's system-call filter and the container's seccomp profile forbid. It is off by
 // default there; the test suite turns it on (ASAN_OPTIONS overrides this).
+// NOLINTNEXTLINE(bugprone-reserved-identifier): the name is the sanitizer runtime's hook.
 extern "C" const char *__asan_default_options()
 {
     return "detect_leaks=0";

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QDeadlineTimer>
 #include <QFuture>
 #include <QHash>
 #include <QJsonDocument>
@@ -8,7 +9,6 @@
 #include <QPromise>
 #include <QUrl>
 #include <QUrlQuery>
-#include <QDeadlineTimer>
 #include <deque>
 #include <functional>
 #include <memory>

@@ -334,6 +334,14 @@ private Q_SLOTS:
             << QByteArray(
                    "{\"error_message\":\"Invalid plot parameter, Please check the date range "
                    "(date_from and date_to) and the topic property provided. \"}");
+        // Axis limits are finite numbers: "NaN" and "inf" read as numbers by strtod are not.
+        for (const char *notFinite : {"NaN", "inf", "-Infinity"}) {
+            QJsonObject limits = QJsonDocument::fromJson(body("bar")).object();
+            limits.insert("y_axis_minimum_value", QString::fromLatin1(notFinite));
+            QTest::newRow(qPrintable(QString::fromLatin1("y_axis_minimum_value %1").arg(notFinite)))
+                << QJsonDocument(limits).toJson()
+                << QByteArray("{\"y_axis_minimum_value\":[\"A valid number is required.\"]}");
+        }
         QJsonObject many = QJsonDocument::fromJson(body("bar")).object();
         QJsonArray plots;
         for (int i = 0; i < 11; ++i)

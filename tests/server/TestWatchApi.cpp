@@ -314,8 +314,9 @@ private Q_SLOTS:
             auto &socket = sockets.emplace_back(std::make_unique<QTcpSocket>());
             socket->connectToHost(QHostAddress::LocalHost, server.port());
             QVERIFY(socket->waitForConnected(10'000));
-            socket->write("GET /prcpt?lt=" + QByteArray::number(-60 - i) + "&lg=-150 HTTP/1.1\r\n"
-                          "Host: x\r\nConnection: close\r\n\r\n");
+            socket->write("GET /prcpt?lt=" + QByteArray::number(-60 - i)
+                          + "&lg=-150 HTTP/1.1\r\n"
+                            "Host: x\r\nConnection: close\r\n\r\n");
             QVERIFY(socket->waitForBytesWritten(10'000));
         }
         for (auto &socket : sockets) {
