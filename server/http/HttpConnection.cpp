@@ -120,8 +120,10 @@ void HttpConnection::onReadyRead()
 void HttpConnection::onBytesWritten()
 {
     m_writtenAtMs = QDateTime::currentMSecsSinceEpoch();
-    if (m_socket->bytesToWrite() > 0) {
-        armTimer(); // the client is reading: the unread deadline moves on
+    // A client taking its answers as they come (every watch) only moves its deadline on; the
+    // parse loop runs again only for one whose reading had paused over answers it left unread.
+    if (m_socket->bytesToWrite() > 0 || (!m_pausedUnread && !m_closing)) {
+        armTimer();
         return;
     }
     if (m_lingering) {

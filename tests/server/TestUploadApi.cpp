@@ -16,6 +16,23 @@ using namespace Qt::StringLiterals;
 
 using namespace isobar;
 
+namespace {
+// PUT /api/upload of a small UKHSA fixture, as cases.json.
+HttpRequest casesUpload()
+{
+    QFile fixture(test::fixturesDir()
+                  + u"/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_s);
+    HttpRequest request;
+    request.method = "PUT";
+    request.path = u"/api/upload"_s;
+    request.query = QUrlQuery(u"filename=cases.json"_s);
+    request.headers.insert("content-type", "application/json");
+    if (fixture.open(QIODevice::ReadOnly))
+        request.body = fixture.readAll();
+    return request;
+}
+} // namespace
+
 class TestUploadApi : public QObject
 {
     Q_OBJECT
@@ -30,10 +47,6 @@ private Q_SLOTS:
             MetricsDatabase store;
             QVERIFY2(store.open(path), qPrintable(store.errorString()));
         }
-        QFile fixture(
-            test::fixturesDir()
-            + u"/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_s);
-        QVERIFY(fixture.open(QIODevice::ReadOnly));
 
         // The owner lives on a thread of its own, as ApiServer does on the server's.
         QThread owner;
@@ -52,12 +65,8 @@ private Q_SLOTS:
             },
             Qt::BlockingQueuedConnection);
 
-        HttpRequest request;
-        request.method = "PUT";
-        request.path = u"/api/upload"_s;
-        request.query = QUrlQuery(u"filename=cases.json"_s);
-        request.headers.insert("content-type", "application/json");
-        request.body = fixture.readAll();
+        const HttpRequest request = casesUpload();
+        QVERIFY(!request.body.isEmpty());
         const QFuture<HttpResponse> answer = router.dispatch(request);
         QTRY_VERIFY_WITH_TIMEOUT(answer.isFinished(), 30'000);
         QCOMPARE(answer.result().status, 200);
@@ -80,19 +89,11 @@ private Q_SLOTS:
         const QString path = dir.filePath(u"busy.db"_s);
         MetricsDatabase other;
         QVERIFY2(other.open(path), qPrintable(other.errorString()));
-        QFile fixture(
-            test::fixturesDir()
-            + u"/metrics/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json"_s);
-        QVERIFY(fixture.open(QIODevice::ReadOnly));
         UploadApi api(path, UploadApi::Options{true, 4}, [] {});
         Router router;
         api.registerRoutes(router);
-        HttpRequest request;
-        request.method = "PUT";
-        request.path = u"/api/upload"_s;
-        request.query = QUrlQuery(u"filename=cases.json"_s);
-        request.headers.insert("content-type", "application/json");
-        request.body = fixture.readAll();
+        const HttpRequest request = casesUpload();
+        QVERIFY(!request.body.isEmpty());
 
         QSqlQuery lock(other.connection());
         QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
