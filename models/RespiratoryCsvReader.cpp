@@ -1,5 +1,6 @@
 #include "RespiratoryCsvReader.h"
 
+#include "IngestLimits.h"
 #include "MetricsWriter.h"
 
 #include <QHash>
@@ -55,12 +56,14 @@ qsizetype splitLine(QByteArrayView line, QList<QByteArrayView> &out)
     return out.size();
 }
 
-QString unquote(QByteArrayView field)
+// Appends a (trimmed) field as it reads: without its quotes, a doubled quote as one.
+void appendUnquoted(QByteArray &to, QByteArrayView field)
 {
-    QByteArray bytes = field.trimmed().toByteArray();
-    if (bytes.size() >= 2 && bytes.startsWith('"') && bytes.endsWith('"'))
-        bytes = bytes.sliced(1, bytes.size() - 2).replace("\"\"", "\"");
-    return QString::fromUtf8(bytes);
+    if (field.size() < 2 || !field.startsWith('"') || !field.endsWith('"')) {
+        to.append(field);
+        return;
+    }
+    to.append(field.sliced(1, field.size() - 2).toByteArray().replace("\"\"", "\""));
 }
 
 std::optional<int> parseInt(QByteArrayView text)
@@ -208,33 +211,70 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
     return row;
 }
 
-// Rows of one series come together: each row identity's series id is kept, so the writer
-// looks the dimensions up once per series rather than once per row.
-class SeriesIds
+// The columns naming a row's series, in the order of its identity.
+constexpr std::array kSeriesColumns = {ParentTheme, ChildTheme, Topic, GeographyType, Geography,
+                                       MetricName,  Stratum,    Sex,   Period};
+
+// Each distinct series of a file gets a number the first time a row names it, and its names are
+// checked then; the writer is asked for its id once per series rather than once per row (rows
+// of one series come together).
+class FileSeries
 {
 public:
-    explicit SeriesIds(MetricsWriter &writer)
+    explicit FileSeries(MetricsWriter &writer)
         : m_writer(writer)
     {}
 
-    std::optional<qint64> idFor(const Fields &f, QString *error)
+    // The row's series in this file; nullopt, reported, when one of its names cannot be stored.
+    std::optional<qsizetype> indexFor(const Fields &f, const LineErrors &report)
     {
+        // The identity holds the names as they read (unquoted), so a name quoted in one row and
+        // not in the next is one series.
+        std::array<qsizetype, kSeriesColumns.size() + 1> starts{};
         m_identity.clear();
-        for (Column c : {ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName,
-                         Stratum, Sex, Period}) {
-            m_identity.append(f[c].data(), f[c].size());
+        for (size_t i = 0; i < kSeriesColumns.size(); ++i) {
+            starts[i] = m_identity.size();
+            appendUnquoted(m_identity, f[kSeriesColumns[i]]);
             m_identity.append('\x1f');
         }
-        const auto known = m_ids.constFind(m_identity);
-        if (known != m_ids.constEnd())
+        starts.back() = m_identity.size();
+        const auto known = m_indexes.constFind(m_identity);
+        if (known != m_indexes.constEnd())
             return *known;
-        const auto id = m_writer.seriesId(seriesKey(f), error);
-        if (id)
-            m_ids.insert(m_identity, *id);
+        bool valid = true;
+        for (size_t i = 0; i < kSeriesColumns.size(); ++i) {
+            const QByteArrayView name =
+                QByteArrayView(m_identity).sliced(starts[i], starts[i + 1] - starts[i] - 1);
+            const QString error = nameError(name);
+            if (!error.isEmpty()) {
+                report.field(kSeriesColumns[i], error);
+                valid = false;
+            }
+        }
+        if (!valid)
+            return std::nullopt;
+        m_indexes.insert(m_identity, m_ids.size());
+        m_ids.append(std::nullopt);
+        return m_ids.size() - 1;
+    }
+
+    // The writer's id of the series numbered `index`, named by the row `f`.
+    std::optional<qint64> idFor(qsizetype index, const Fields &f, QString *error)
+    {
+        std::optional<qint64> &id = m_ids[index];
+        if (!id)
+            id = m_writer.seriesId(seriesKey(f), error);
         return id;
     }
 
 private:
+    static QString unquote(QByteArrayView field)
+    {
+        QByteArray bytes;
+        appendUnquoted(bytes, field);
+        return QString::fromUtf8(bytes);
+    }
+
     static SeriesKey seriesKey(const Fields &f)
     {
         SeriesKey key;
@@ -253,8 +293,48 @@ private:
     }
 
     MetricsWriter &m_writer;
-    QHash<QByteArray, qint64> m_ids;
+    QHash<QByteArray, qsizetype> m_indexes;
+    QList<std::optional<qint64>> m_ids; // by index; asked for once a row of it is written
     QByteArray m_identity;
+};
+
+// Reads a device line by line into one buffer, reused: no line is ever held beyond
+// kMaxCsvLineBytes, however long it is in the file.
+class CsvLines
+{
+public:
+    enum class Next { Line, End, TooLong };
+
+    explicit CsvLines(QIODevice &input)
+        : m_input(input)
+        , m_buffer(kMaxCsvLineBytes + 1, Qt::Uninitialized)
+    {}
+
+    Next next()
+    {
+        const qint64 read = m_input.readLine(m_buffer.data(), m_buffer.size());
+        if (read <= 0)
+            return Next::End;
+        ++m_number;
+        m_line = QByteArrayView(m_buffer.data(), read);
+        if (read == kMaxCsvLineBytes && !m_line.endsWith('\n') && !m_input.atEnd())
+            return Next::TooLong;
+        return Next::Line;
+    }
+    QByteArrayView line() const { return m_line; }
+    qint64 number() const { return m_number; }
+
+    // Such a line is no line of this CSV: what follows it is not read.
+    static QString tooLong()
+    {
+        return u"longer than %1 bytes; the rest of the file is not read"_s.arg(kMaxCsvLineBytes);
+    }
+
+private:
+    QIODevice &m_input;
+    QByteArray m_buffer;
+    QByteArrayView m_line;
+    qint64 m_number = 0;
 };
 
 } // namespace
@@ -277,34 +357,44 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
                                 MetricsWriter &writer, ValidationErrors &errors,
                                 const Progress &progress)
 {
-    const auto position = readHeader(input.readLine(), fileName, errors);
+    CsvLines lines(input);
+    const CsvLines::Next first = lines.next();
+    if (first == CsvLines::Next::TooLong) {
+        LineErrors{fileName, 1, errors}.add(CsvLines::tooLong());
+        return;
+    }
+    const auto position = readHeader(
+        first == CsvLines::Next::Line ? lines.line() : QByteArrayView(), fileName, errors);
     if (!position)
         return;
-    SeriesIds series(writer);
+    FileSeries series(writer);
     QList<QByteArrayView> cells;
     Fields fields;
     QString error;
-    qint64 lineNumber = 1;
-    while (!input.atEnd()) {
-        const QByteArray line = input.readLine();
-        ++lineNumber;
-        if ((lineNumber & 0x3fff) == 0 && progress)
+    CsvLines::Next next;
+    while ((next = lines.next()) != CsvLines::Next::End) {
+        const LineErrors report{fileName, lines.number(), errors};
+        if (next == CsvLines::Next::TooLong) {
+            report.add(CsvLines::tooLong());
+            break;
+        }
+        if ((lines.number() & 0x3fff) == 0 && progress)
             progress(input.pos());
-        const QByteArrayView trimmed = QByteArrayView(line).trimmed();
+        const QByteArrayView trimmed = lines.line().trimmed();
         if (trimmed.isEmpty())
             continue;
-        const LineErrors report{fileName, lineNumber, errors};
         if (!splitRow(trimmed, *position, cells, fields, report))
             continue;
         const auto row = validateRow(fields, report);
+        const auto index = series.indexFor(fields, report);
         // Once the file is known to be rejected, validate the rest without writing.
-        if (!row || !errors.isEmpty())
+        if (!row || !index || !errors.isEmpty())
             continue;
         if (row->missing) {
             writer.countSkipped();
             continue;
         }
-        const auto seriesId = series.idFor(fields, &error);
+        const auto seriesId = series.idFor(*index, fields, &error);
         if (!seriesId) {
             report.add(error);
             continue;

@@ -1,6 +1,7 @@
 #include "UkhsaJsonReader.h"
 
 #include "DateParsing.h"
+#include "IngestLimits.h"
 #include "MetricsWriter.h"
 
 #include <QFileInfo>
@@ -39,6 +40,8 @@ const QSet<QString> kHeadlineFields = {
 class RecordChecker
 {
 public:
+    static constexpr qsizetype kShownKeyLength = 64;
+
     RecordChecker(ValidationErrors &errors, QString where)
         : m_errors(errors)
         , m_where(std::move(where))
@@ -54,8 +57,12 @@ public:
     void rejectUnknown(const QJsonObject &object, const QSet<QString> &known)
     {
         for (auto it = object.begin(); it != object.end(); ++it) {
-            if (!known.contains(it.key()))
-                fail(it.key(), u"unknown field"_s);
+            if (known.contains(it.key()))
+                continue;
+            // A key is any string: only its start is shown.
+            const QString key = it.key();
+            fail(key.size() > kShownKeyLength ? key.first(kShownKeyLength) + u"..."_s : key,
+                 u"unknown field"_s);
         }
     }
 
@@ -69,6 +76,11 @@ public:
         QString result = value.toString().trimmed();
         if (result.isEmpty() && !allowEmpty)
             fail(field, u"must not be empty"_s);
+        const QString error = nameError(result);
+        if (!error.isEmpty()) {
+            fail(field, error);
+            return {};
+        }
         return result;
     }
 
@@ -350,9 +362,22 @@ private:
 
 } // namespace
 
+QString UkhsaJsonReader::sizeError(qint64 bytes, const QString &fileName)
+{
+    if (bytes <= kMaxJsonFileBytes)
+        return {};
+    return u"%1: %2 bytes, over the %3 bytes a JSON file may hold"_s.arg(fileName).arg(bytes).arg(
+        kMaxJsonFileBytes);
+}
+
 void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
                            MetricsWriter &writer, ValidationErrors &errors)
 {
+    const QString tooLarge = sizeError(content.size(), fileName);
+    if (!tooLarge.isEmpty()) {
+        errors.add(tooLarge);
+        return;
+    }
     const auto root = parseDocument(content, fileName, errors);
     if (!root)
         return;

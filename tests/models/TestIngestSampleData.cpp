@@ -1,3 +1,4 @@
+#include "IngestLimits.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
 #include "TestStores.h"
@@ -197,6 +198,39 @@ private Q_SLOTS:
         QVERIFY(output.contains("files: 0 ok, 1 failed"));
         QVERIFY(store.open(db));
         QCOMPARE(storeFingerprint(store.connection()), before);
+    }
+
+    void oversizedFilesFailAloneWithAReport()
+    {
+        // A CSV line of 64 MiB without an end and a JSON file one byte over its limit (both
+        // sparse, so they cost no disk): each file fails with its reason, the report is printed,
+        // the file after them loads.
+        QTemporaryDir input;
+        QFile csv(input.filePath("a_endless.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("parent_theme,child_theme,topic,geography_type,geography,metric_name,stratum,sex,"
+                  "period,year,epiweek,date,metric_value\n");
+        QVERIFY(csv.resize(64 << 20));
+        csv.close();
+        QFile json(input.filePath("b_large.json"));
+        QVERIFY(json.open(QIODevice::WriteOnly) && json.resize(kMaxJsonFileBytes + 1));
+        json.close();
+        QVERIFY(
+            QFile::copy(test::sampleDataDir()
+                            + "/json/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json",
+                        input.filePath("c_good.json")));
+
+        const QString db = m_stores.fresh(u"oversized"_s);
+        QByteArray output;
+        QCOMPARE(test::runIngest(db, {input.path()}, &output), 1);
+        QVERIFY2(output.contains("a_endless.csv: line 2: longer than 8192 bytes"),
+                 output.constData());
+        QVERIFY2(output.contains("b_large.json: 33554433 bytes, over the 33554432 bytes"),
+                 output.constData());
+        QVERIFY2(output.contains("files: 1 ok, 2 failed"), output.constData());
+        MetricsDatabase store;
+        QVERIFY(store.open(db));
+        QVERIFY(scalar(store.connection(), "SELECT COUNT(*) FROM point") > 0);
     }
 
     void dryRunStoresNothing()

@@ -1,5 +1,7 @@
+#include "IngestLimits.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
+#include "MetricsWriter.h"
 #include "RespiratoryCsvReader.h"
 #include "TestStores.h"
 #include "TestSupport.h"
@@ -17,6 +19,44 @@ const QByteArray kHeader = "parent_theme,child_theme,topic,geography_type,geogra
                            "stratum,sex,period,year,epiweek,date,metric_value\n";
 const QByteArray kRow = "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,"
                         "default,all,daily,2023,10,8/3/2023,2364\n";
+
+// A CSV whose third line never ends: after `head`, 'x' up to `size` bytes. It counts what was
+// read from it, to show how much of the line a reader took in.
+class EndlessLine : public QIODevice
+{
+public:
+    EndlessLine(QByteArray head, qint64 size)
+        : m_head(std::move(head))
+        , m_size(size)
+    {}
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override
+    {
+        return m_size - m_served + QIODevice::bytesAvailable();
+    }
+    qint64 served() const { return m_served; }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        const qint64 n = qMin(maxSize, m_size - m_served);
+        for (qint64 i = 0; i < n; ++i, ++m_served)
+            data[i] = m_served < m_head.size() ? m_head[m_served] : 'x';
+        return n > 0 ? n : -1;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_head;
+    qint64 m_size;
+    qint64 m_served = 0;
+};
+
+QByteArray rowWithGeography(const QByteArray &geography)
+{
+    return "infectious_disease,respiratory,COVID-19,Nation," + geography
+           + ",new_cases_daily,default,all,daily,2023,10,8/3/2023,2364\n";
+}
 } // namespace
 
 class TestRespiratoryCsvReader : public QObject
@@ -109,6 +149,59 @@ private Q_SLOTS:
                  qPrintable(report.errors.join('\n')));
         QCOMPARE(count("SELECT COUNT(*) FROM point"), 0); // line 2 was valid but is rolled back
         QCOMPARE(count("SELECT COUNT(*) FROM series"), 0);
+    }
+
+    void overLongLineIsNotReadWhole()
+    {
+        // A line without an end (a binary, a runaway export): the reader stops at the limit
+        // instead of holding the line in memory, and says why the file is refused.
+        EndlessLine input(kHeader + kRow, 64 << 20);
+        QVERIFY(input.open(QIODevice::ReadOnly));
+        MetricsWriter writer(m_db->connection());
+        QString error;
+        QVERIFY2(writer.begin(&error), qPrintable(error));
+        ValidationErrors errors;
+        RespiratoryCsvReader::read(input, u"resp.csv"_s, 100, writer, errors);
+        writer.rollback();
+        const QString messages = errors.messages().join('\n');
+        QVERIFY2(
+            messages.contains(u"resp.csv: line 3: longer than %1 bytes"_s.arg(kMaxCsvLineBytes)),
+            qPrintable(messages));
+        QVERIFY2(input.served() < (1 << 20), QByteArray::number(input.served()));
+    }
+
+    void lineLimitIsExact()
+    {
+        // A line of exactly kMaxCsvLineBytes, its line end included, is read; one byte more is not.
+        QByteArray row = kRow;
+        row.insert(row.size() - 1, QByteArray(kMaxCsvLineBytes - row.size(), ' '));
+        QCOMPARE(row.size(), kMaxCsvLineBytes);
+        FileReport report = load(kHeader + row);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        row.insert(0, ' ');
+        report = load(kHeader + row + kRow);
+        QVERIFY(!report.ok);
+        QCOMPARE(report.errors,
+                 QStringList{u"resp.csv: line 2: longer than %1 bytes; the rest of the file is "
+                             "not read"_s.arg(kMaxCsvLineBytes)});
+    }
+
+    void nameLimit()
+    {
+        // Characters, not bytes: 255 two-byte characters are a name, one more is not.
+        const QByteArray longest = QString(kMaxNameCharacters, u'\u00e9').toUtf8();
+        FileReport report = load(kHeader + rowWithGeography(longest));
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        report = load(kHeader + kRow + rowWithGeography(longest + "e"));
+        QVERIFY(!report.ok);
+        QVERIFY2(report.errors.join('\n').contains(
+                     u"resp.csv: line 3: field 'geography': longer than %1 characters"_s.arg(
+                         kMaxNameCharacters)),
+                 qPrintable(report.errors.join('\n')));
+        // A quoted name is measured as it reads, without its quotes.
+        report = load(kHeader + rowWithGeography('"' + QByteArray(kMaxNameCharacters, 'g') + '"'));
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QCOMPARE(count("SELECT COUNT(*) FROM geography WHERE length(name) = 255"), 2);
     }
 
     void headerProblems()

@@ -1,4 +1,5 @@
 #include "EnglandSeries.h"
+#include "IngestLimits.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
 #include "TestStores.h"
@@ -102,6 +103,8 @@ private Q_SLOTS:
             << "colour" << QJsonValue("red") << "field 'colour': unknown field";
         QTest::newRow("bound text")
             << "upper_confidence" << QJsonValue("wide") << "field 'upper_confidence'";
+        QTest::newRow("long date") << "date" << QJsonValue(QString(1000, u'2'))
+                                   << "field 'date': longer than 255 characters";
     }
     void invalidRecordRejectsWholeFile()
     {
@@ -139,6 +142,15 @@ private Q_SLOTS:
             << "refresh_date" << QJsonValue("yesterday") << "field 'refresh_date'";
         QTest::newRow("unknown header")
             << "source" << QJsonValue("x") << "field 'source': unknown field";
+        QTest::newRow("long geography")
+            << "geography" << QJsonValue(QString(kMaxNameCharacters + 1, u'g'))
+            << "field 'geography': longer than 255 characters";
+        QTest::newRow("long stratum") << "stratum" << QJsonValue(QString(1 << 20, u's'))
+                                      << "field 'stratum': longer than 255 characters";
+        // Only the start of an unknown key is shown.
+        QTest::newRow("long unknown header")
+            << QString(1 << 20, u'k') << QJsonValue("x")
+            << "file.json: field '" + QString(64, u'k') + "...': unknown field";
     }
     void headerChecks()
     {
@@ -152,8 +164,37 @@ private Q_SLOTS:
             file[field] = value;
         const FileReport report = load(file);
         QVERIFY(!report.ok);
-        QVERIFY2(report.errors.join('\n').contains(message), qPrintable(report.errors.join('\n')));
+        QVERIFY2(report.errors.join('\n').contains(message),
+                 qPrintable(report.errors.join('\n').left(1000)));
+        QVERIFY(report.errors.join('\n').size() < 1000); // no value is echoed whole
         QCOMPARE(points(), 0);
+    }
+
+    void nameLimitCountsCharacters()
+    {
+        // 255 characters outside the BMP (two UTF-16 units each) are a name.
+        QString longest;
+        for (int i = 0; i < kMaxNameCharacters; ++i)
+            longest += QString::fromUcs4(U"\U0001F600", 1);
+        QJsonObject file = timeSeriesFile();
+        file["geography"] = longest;
+        const FileReport report = load(file);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+    }
+
+    void fileSizeLimit()
+    {
+        // A file is parsed whole, so one larger than kMaxJsonFileBytes is refused unread.
+        QByteArray content = QJsonDocument(timeSeriesFile()).toJson();
+        content.append(QByteArray(kMaxJsonFileBytes - content.size(), ' '));
+        Ingestor ingestor(m_db->connection());
+        FileReport report = ingestor.ingestContent(content, "large.json", 0);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        content.append(' ');
+        report = ingestor.ingestContent(content, "larger.json", 0);
+        QVERIFY(!report.ok);
+        QCOMPARE(report.errors, QStringList{u"larger.json: 33554433 bytes, over the 33554432 bytes "
+                                            "a JSON file may hold"_s});
     }
 
     void offSensitiveFilesMustBeNonPublic()
