@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArrayView>
+#include <QDate>
 #include <QString>
 #include <QStringView>
 
@@ -20,9 +21,20 @@ inline constexpr qsizetype kMaxCsvLineBytes = 8 << 10; // 8 KiB
 // A UKHSA JSON file, which is parsed whole: the largest published file is ~40 KB.
 inline constexpr qint64 kMaxJsonFileBytes = 32 << 20; // 32 MiB
 
-// Why a name read from a file cannot be stored, or an empty string when it can be. `utf8` is the
-// name as the file spells it (a CSV field, unquoted).
+// The dates a file may give (a point's date, a headline's period, an embargo, a refresh date),
+// whole years: 1900-01-01 to 2100-12-31.
+inline constexpr int kFirstYear = 1900;
+inline constexpr int kLastYear = 2100;
+
+// Why a name read from a file cannot be stored, or an empty string when it can be: it is too
+// long, or holds a control character (NUL, a tab, a line end...). `utf8` is the name as the
+// file spells it (a CSV field, unquoted), refused too when it is not valid UTF-8.
 QString nameError(QByteArrayView utf8);
 QString nameError(QStringView name);
+
+// Whether a date falls within kFirstYear..kLastYear; when not, dateRangeError(text) says so
+// (`text` is the date as the file writes it).
+bool isStorableDate(QDate date);
+QString dateRangeError(QStringView text);
 
 } // namespace isobar

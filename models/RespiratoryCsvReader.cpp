@@ -1,9 +1,11 @@
 #include "RespiratoryCsvReader.h"
 
+#include "DateParsing.h"
 #include "IngestLimits.h"
 #include "MetricsWriter.h"
 
 #include <QHash>
+#include <QLocale>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -165,6 +167,18 @@ struct RowValues {
     double value = 0;
 };
 
+// The year column is the epidemiological year of the row's week: the date's own year, but the
+// year before for the first days of January still in week 52 or 53 (UKHSA's 1/1/2023 is in week
+// 52 of 2022), the year after for the last days of December already in week 1.
+bool yearFitsDate(int year, QDate date, int epiweek)
+{
+    if (year == date.year())
+        return true;
+    if (year == date.year() - 1)
+        return date.month() == 1 && epiweek >= 52;
+    return year == date.year() + 1 && date.month() == 12 && epiweek == 1;
+}
+
 // Checks every field and reports each one that is wrong, so one pass over a broken file lists
 // all its problems.
 std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
@@ -184,8 +198,10 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
     if (f[Period] != "daily" && f[Period] != "weekly")
         fail(Period, u"'%1' is not daily or weekly"_s.arg(QString::fromUtf8(f[Period])));
     const auto year = parseInt(f[Year]);
-    if (!year || *year < 1900 || *year > 2200)
-        fail(Year, u"'%1' is not a year"_s.arg(QString::fromUtf8(f[Year])));
+    if (!year || *year < kFirstYear || *year > kLastYear)
+        fail(Year, u"'%1' is not a year from %2 to %3"_s.arg(QString::fromUtf8(f[Year]))
+                       .arg(kFirstYear)
+                       .arg(kLastYear));
 
     RowValues row;
     // A row without a value may lack its week and date too ("NA"): it is skipped whole.
@@ -197,6 +213,8 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
     const auto date = parseDayMonthYear(f[Date]);
     if (!undated && !date)
         fail(Date, u"'%1' is not a d/m/Y date"_s.arg(QString::fromUtf8(f[Date])));
+    else if (date && !isStorableDate(*date))
+        fail(Date, dateRangeError(QString::fromUtf8(f[Date])));
     if (!row.missing) {
         const QByteArrayView text = f[MetricValue];
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), row.value);
@@ -204,6 +222,10 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
             || !std::isfinite(row.value))
             fail(MetricValue, u"'%1' is not a number or NA"_s.arg(QString::fromUtf8(text)));
     }
+    if (rowOk && date && !yearFitsDate(*year, *date, *epiweek))
+        fail(Year, u"'%1' contradicts the date '%2' (week %3)"_s
+                       .arg(QString::fromUtf8(f[Year]), QString::fromUtf8(f[Date]))
+                       .arg(*epiweek));
     if (!rowOk)
         return std::nullopt;
     row.date = date.value_or(QDate());
@@ -298,6 +320,53 @@ private:
     QByteArray m_identity;
 };
 
+// The first row of each series and date in a file, to find a date given twice: an identical
+// repeat is read once, one that says otherwise refuses the file.
+class RepeatedRows
+{
+public:
+    // Whether the row is the first of its series and date; a conflicting repeat is reported.
+    bool isFirst(qsizetype series, const RowValues &row, const Fields &f, const LineErrors &report)
+    {
+        // One key for both: a file holds far fewer than 2^32 series, and a day number in
+        // kFirstYear..kLastYear fits 32 bits.
+        const quint64 key = quint64(series) << 32 | quint32(toDayNumber(row.date));
+        FirstRow &first = m_rows[key];
+        if (first.line == 0) {
+            first = {report.lineNumber, row.value, row.epiweek, row.missing};
+            return true;
+        }
+        if (first.missing != row.missing || first.value != row.value)
+            conflict(report, MetricValue, f[MetricValue],
+                     first.missing
+                         ? u"NA"_s
+                         : QString::number(first.value, 'g', QLocale::FloatingPointShortest),
+                     first.line);
+        else if (first.epiweek != row.epiweek)
+            conflict(report, Epiweek, f[Epiweek], QString::number(first.epiweek), first.line);
+        return false;
+    }
+
+private:
+    struct FirstRow {
+        qint64 line = 0; // 0: none yet
+        double value = 0;
+        int epiweek = 0;
+        bool missing = false;
+    };
+
+    static void conflict(const LineErrors &report, Column column, QByteArrayView here,
+                         const QString &there, qint64 line)
+    {
+        report.field(column, u"'%1' differs from line %2's '%3' for the same series and date"_s
+                                 .arg(QString::fromUtf8(here))
+                                 .arg(line)
+                                 .arg(there));
+    }
+
+    QHash<quint64, FirstRow> m_rows;
+};
+
 // Reads a device line by line into one buffer, reused: no line is ever held beyond
 // kMaxCsvLineBytes, however long it is in the file.
 class CsvLines
@@ -363,11 +432,15 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
         LineErrors{fileName, 1, errors}.add(CsvLines::tooLong());
         return;
     }
-    const auto position = readHeader(
-        first == CsvLines::Next::Line ? lines.line() : QByteArrayView(), fileName, errors);
+    QByteArrayView header = first == CsvLines::Next::Line ? lines.line() : QByteArrayView();
+    // Excel's "CSV UTF-8" starts with a byte order mark.
+    if (header.startsWith("\xEF\xBB\xBF"))
+        header = header.sliced(3);
+    const auto position = readHeader(header, fileName, errors);
     if (!position)
         return;
     FileSeries series(writer);
+    RepeatedRows repeats;
     QList<QByteArrayView> cells;
     Fields fields;
     QString error;
@@ -387,8 +460,11 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
             continue;
         const auto row = validateRow(fields, report);
         const auto index = series.indexFor(fields, report);
+        if (!row || !index
+            || (row->date.isValid() && !repeats.isFirst(*index, *row, fields, report)))
+            continue;
         // Once the file is known to be rejected, validate the rest without writing.
-        if (!row || !index || !errors.isEmpty())
+        if (!errors.isEmpty())
             continue;
         if (row->missing) {
             writer.countSkipped();

@@ -233,6 +233,54 @@ private Q_SLOTS:
         QVERIFY(scalar(store.connection(), "SELECT COUNT(*) FROM point") > 0);
     }
 
+    void excelCsvWithByteOrderMarkLoads()
+    {
+        // The sample CSV as Excel saves it ("CSV UTF-8"): a byte order mark first.
+        QTemporaryDir input;
+        QFile source(test::sampleDataDir() + "/respiratory_2023.csv");
+        QFile excel(input.filePath("excel.csv"));
+        QVERIFY(source.open(QIODevice::ReadOnly) && excel.open(QIODevice::WriteOnly));
+        excel.write("\xEF\xBB\xBF" + source.readAll());
+        excel.close();
+        const SourceCounts expected = countSource(input.path());
+        MetricsDatabase db;
+        QVERIFY(db.open(m_stores.fresh(u"excel"_s)));
+        const IngestReport report = Ingestor(db.connection()).ingest({excel.fileName()});
+        QVERIFY2(report.filesOk() == 1, qPrintable(report.summary()));
+        QCOMPARE(report.totals().inserted, expected.values);
+        QCOMPARE(report.totals().skipped, expected.missing);
+    }
+
+    void repeatedRowsOfTheSampleCsv()
+    {
+        // The sample CSV with its first row given again at the end: identical, it is read once;
+        // with another value, the file is refused naming both lines and the store is unchanged.
+        QFile source(test::sampleDataDir() + "/respiratory_2023.csv");
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QByteArray csv = source.readAll();
+        if (!csv.endsWith('\n'))
+            csv += '\n';
+        const qsizetype lines = csv.count('\n');
+        const QList<QByteArray> rows = csv.split('\n');
+        QVERIFY(rows[1].endsWith(",2364"));
+        MetricsDatabase db;
+        QVERIFY(db.open(m_stores.fresh(u"repeats"_s)));
+        Ingestor ingestor(db.connection());
+        const FileReport once = ingestor.ingestContent(csv + rows[1] + '\n', "again.csv", 100);
+        QVERIFY2(once.ok, qPrintable(once.errors.join('\n')));
+        QCOMPARE(once.counts.records(), lines - 1);
+        const QByteArray before = storeFingerprint(db.connection());
+
+        QByteArray changed = rows[1];
+        changed.replace(",2364", ",2365");
+        const FileReport conflict = ingestor.ingestContent(csv + changed + '\n', "again.csv", 200);
+        QVERIFY(!conflict.ok);
+        QCOMPARE(conflict.errors,
+                 QStringList{u"again.csv: line %1: field 'metric_value': '2365' differs from line "
+                             "2's '2364' for the same series and date"_s.arg(lines + 1)});
+        QCOMPARE(storeFingerprint(db.connection()), before);
+    }
+
     void dryRunStoresNothing()
     {
         MetricsDatabase db;
