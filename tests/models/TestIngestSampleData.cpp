@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
+#include <sys/resource.h>
 
 using namespace Qt::StringLiterals;
 
@@ -81,6 +82,14 @@ SourceCounts countSource(const QString &dir)
     return counts;
 }
 
+// The most memory this process has held at once.
+qint64 peakMemoryKiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
 QByteArray storeFingerprint(QSqlDatabase &db)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
@@ -107,6 +116,25 @@ private:
     test::TestStores m_stores;
 
 private Q_SLOTS:
+    // First, while this process's peak memory is still low: a JSON file over the limit is
+    // refused before it is read (the reader would refuse it too, after reading it whole).
+    void tooLargeJsonFileIsNotRead()
+    {
+        QTemporaryDir input;
+        QFile json(input.filePath("large.json"));
+        QVERIFY(json.open(QIODevice::WriteOnly) && json.resize(512 << 20)); // sparse
+        json.close();
+        MetricsDatabase db;
+        QVERIFY(db.open(m_stores.fresh(u"large"_s)));
+        const qint64 peakBefore = peakMemoryKiB();
+        const FileReport report =
+            Ingestor(db.connection()).ingestFile(json.fileName(), u"large.json"_s, 0);
+        QCOMPARE(report.errors, QStringList{u"large.json: 536870912 bytes, over the %1 bytes a "
+                                            "JSON file may hold"_s.arg(kMaxJsonFileBytes)});
+        QVERIFY2(peakMemoryKiB() - peakBefore < (128 << 10),
+                 qPrintable(u"peak grew by %1 KiB"_s.arg(peakMemoryKiB() - peakBefore)));
+    }
+
     void everyFileLoadsAndCountsMatch()
     {
         const SourceCounts source = countSource(test::sampleDataDir());
