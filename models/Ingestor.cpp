@@ -139,8 +139,15 @@ FileReport Ingestor::ingestFile(const QString &path, const QString &name, qint64
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return FileReport{name, false, {u"%1: %2"_s.arg(name, file.errorString())}, {}};
-    if (!name.endsWith(u".csv", Qt::CaseInsensitive))
+    if (!name.endsWith(u".csv", Qt::CaseInsensitive)) {
+        // A JSON file is read whole: one too large to be read is refused before it is.
+        const QString tooLarge = name.endsWith(u".json", Qt::CaseInsensitive)
+                                     ? UkhsaJsonReader::sizeError(file.size(), name)
+                                     : QString();
+        if (!tooLarge.isEmpty())
+            return FileReport{name, false, {tooLarge}, {}};
         return ingestContent(file.readAll(), name, refreshDate);
+    }
 
     const qint64 startBytes = progress.bytesDone;
     return inTransaction(name, [&](MetricsWriter &writer, ValidationErrors &errors) {

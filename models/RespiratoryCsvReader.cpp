@@ -1,8 +1,11 @@
 #include "RespiratoryCsvReader.h"
 
+#include "DateParsing.h"
+#include "IngestLimits.h"
 #include "MetricsWriter.h"
 
 #include <QHash>
+#include <QLocale>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -55,12 +58,14 @@ qsizetype splitLine(QByteArrayView line, QList<QByteArrayView> &out)
     return out.size();
 }
 
-QString unquote(QByteArrayView field)
+// Appends a (trimmed) field as it reads: without its quotes, a doubled quote as one.
+void appendUnquoted(QByteArray &to, QByteArrayView field)
 {
-    QByteArray bytes = field.trimmed().toByteArray();
-    if (bytes.size() >= 2 && bytes.startsWith('"') && bytes.endsWith('"'))
-        bytes = bytes.sliced(1, bytes.size() - 2).replace("\"\"", "\"");
-    return QString::fromUtf8(bytes);
+    if (field.size() < 2 || !field.startsWith('"') || !field.endsWith('"')) {
+        to.append(field);
+        return;
+    }
+    to.append(field.sliced(1, field.size() - 2).toByteArray().replace("\"\"", "\""));
 }
 
 std::optional<int> parseInt(QByteArrayView text)
@@ -162,6 +167,18 @@ struct RowValues {
     double value = 0;
 };
 
+// The year column is the epidemiological year of the row's week: the date's own year, but the
+// year before for the first days of January still in week 52 or 53 (UKHSA's 1/1/2023 is in week
+// 52 of 2022), the year after for the last days of December already in week 1.
+bool yearFitsDate(int year, QDate date, int epiweek)
+{
+    if (year == date.year())
+        return true;
+    if (year == date.year() - 1)
+        return date.month() == 1 && epiweek >= 52;
+    return year == date.year() + 1 && date.month() == 12 && epiweek == 1;
+}
+
 // Checks every field and reports each one that is wrong, so one pass over a broken file lists
 // all its problems.
 std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
@@ -181,8 +198,10 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
     if (f[Period] != "daily" && f[Period] != "weekly")
         fail(Period, u"'%1' is not daily or weekly"_s.arg(QString::fromUtf8(f[Period])));
     const auto year = parseInt(f[Year]);
-    if (!year || *year < 1900 || *year > 2200)
-        fail(Year, u"'%1' is not a year"_s.arg(QString::fromUtf8(f[Year])));
+    if (!year || *year < kFirstYear || *year > kLastYear)
+        fail(Year, u"'%1' is not a year from %2 to %3"_s.arg(QString::fromUtf8(f[Year]))
+                       .arg(kFirstYear)
+                       .arg(kLastYear));
 
     RowValues row;
     // A row without a value may lack its week and date too ("NA"): it is skipped whole.
@@ -194,6 +213,8 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
     const auto date = parseDayMonthYear(f[Date]);
     if (!undated && !date)
         fail(Date, u"'%1' is not a d/m/Y date"_s.arg(QString::fromUtf8(f[Date])));
+    else if (date && !isStorableDate(*date))
+        fail(Date, dateRangeError(QString::fromUtf8(f[Date])));
     if (!row.missing) {
         const QByteArrayView text = f[MetricValue];
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), row.value);
@@ -201,6 +222,10 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
             || !std::isfinite(row.value))
             fail(MetricValue, u"'%1' is not a number or NA"_s.arg(QString::fromUtf8(text)));
     }
+    if (rowOk && date && !yearFitsDate(*year, *date, *epiweek))
+        fail(Year, u"'%1' contradicts the date '%2' (week %3)"_s
+                       .arg(QString::fromUtf8(f[Year]), QString::fromUtf8(f[Date]))
+                       .arg(*epiweek));
     if (!rowOk)
         return std::nullopt;
     row.date = date.value_or(QDate());
@@ -208,33 +233,70 @@ std::optional<RowValues> validateRow(const Fields &f, const LineErrors &report)
     return row;
 }
 
-// Rows of one series come together: each row identity's series id is kept, so the writer
-// looks the dimensions up once per series rather than once per row.
-class SeriesIds
+// The columns naming a row's series, in the order of its identity.
+constexpr std::array kSeriesColumns = {ParentTheme, ChildTheme, Topic, GeographyType, Geography,
+                                       MetricName,  Stratum,    Sex,   Period};
+
+// Each distinct series of a file gets a number the first time a row names it, and its names are
+// checked then; the writer is asked for its id once per series rather than once per row (rows
+// of one series come together).
+class FileSeries
 {
 public:
-    explicit SeriesIds(MetricsWriter &writer)
+    explicit FileSeries(MetricsWriter &writer)
         : m_writer(writer)
     {}
 
-    std::optional<qint64> idFor(const Fields &f, QString *error)
+    // The row's series in this file; nullopt, reported, when one of its names cannot be stored.
+    std::optional<qsizetype> indexFor(const Fields &f, const LineErrors &report)
     {
+        // The identity holds the names as they read (unquoted), so a name quoted in one row and
+        // not in the next is one series.
+        std::array<qsizetype, kSeriesColumns.size() + 1> starts{};
         m_identity.clear();
-        for (Column c : {ParentTheme, ChildTheme, Topic, GeographyType, Geography, MetricName,
-                         Stratum, Sex, Period}) {
-            m_identity.append(f[c].data(), f[c].size());
+        for (size_t i = 0; i < kSeriesColumns.size(); ++i) {
+            starts[i] = m_identity.size();
+            appendUnquoted(m_identity, f[kSeriesColumns[i]]);
             m_identity.append('\x1f');
         }
-        const auto known = m_ids.constFind(m_identity);
-        if (known != m_ids.constEnd())
+        starts.back() = m_identity.size();
+        const auto known = m_indexes.constFind(m_identity);
+        if (known != m_indexes.constEnd())
             return *known;
-        const auto id = m_writer.seriesId(seriesKey(f), error);
-        if (id)
-            m_ids.insert(m_identity, *id);
+        bool valid = true;
+        for (size_t i = 0; i < kSeriesColumns.size(); ++i) {
+            const QByteArrayView name =
+                QByteArrayView(m_identity).sliced(starts[i], starts[i + 1] - starts[i] - 1);
+            const QString error = nameError(name);
+            if (!error.isEmpty()) {
+                report.field(kSeriesColumns[i], error);
+                valid = false;
+            }
+        }
+        if (!valid)
+            return std::nullopt;
+        m_indexes.insert(m_identity, m_ids.size());
+        m_ids.append(std::nullopt);
+        return m_ids.size() - 1;
+    }
+
+    // The writer's id of the series numbered `index`, named by the row `f`.
+    std::optional<qint64> idFor(qsizetype index, const Fields &f, QString *error)
+    {
+        std::optional<qint64> &id = m_ids[index];
+        if (!id)
+            id = m_writer.seriesId(seriesKey(f), error);
         return id;
     }
 
 private:
+    static QString unquote(QByteArrayView field)
+    {
+        QByteArray bytes;
+        appendUnquoted(bytes, field);
+        return QString::fromUtf8(bytes);
+    }
+
     static SeriesKey seriesKey(const Fields &f)
     {
         SeriesKey key;
@@ -253,8 +315,95 @@ private:
     }
 
     MetricsWriter &m_writer;
-    QHash<QByteArray, qint64> m_ids;
+    QHash<QByteArray, qsizetype> m_indexes;
+    QList<std::optional<qint64>> m_ids; // by index; asked for once a row of it is written
     QByteArray m_identity;
+};
+
+// The first row of each series and date in a file, to find a date given twice: an identical
+// repeat is read once, one that says otherwise refuses the file.
+class RepeatedRows
+{
+public:
+    // Whether the row is the first of its series and date; a conflicting repeat is reported.
+    bool isFirst(qsizetype series, const RowValues &row, const Fields &f, const LineErrors &report)
+    {
+        // One key for both: a file holds far fewer than 2^32 series, and a day number in
+        // kFirstYear..kLastYear fits 32 bits.
+        const quint64 key = quint64(series) << 32 | quint32(toDayNumber(row.date));
+        FirstRow &first = m_rows[key];
+        if (first.line == 0) {
+            first = {report.lineNumber, row.value, row.epiweek, row.missing};
+            return true;
+        }
+        if (first.missing != row.missing || first.value != row.value)
+            conflict(report, MetricValue, f[MetricValue],
+                     first.missing
+                         ? u"NA"_s
+                         : QString::number(first.value, 'g', QLocale::FloatingPointShortest),
+                     first.line);
+        else if (first.epiweek != row.epiweek)
+            conflict(report, Epiweek, f[Epiweek], QString::number(first.epiweek), first.line);
+        return false;
+    }
+
+private:
+    struct FirstRow {
+        qint64 line = 0; // 0: none yet
+        double value = 0;
+        int epiweek = 0;
+        bool missing = false;
+    };
+
+    static void conflict(const LineErrors &report, Column column, QByteArrayView here,
+                         const QString &there, qint64 line)
+    {
+        report.field(column, u"'%1' differs from line %2's '%3' for the same series and date"_s
+                                 .arg(QString::fromUtf8(here))
+                                 .arg(line)
+                                 .arg(there));
+    }
+
+    QHash<quint64, FirstRow> m_rows;
+};
+
+// Reads a device line by line into one buffer, reused: no line is ever held beyond
+// kMaxCsvLineBytes, however long it is in the file.
+class CsvLines
+{
+public:
+    enum class Next { Line, End, TooLong };
+
+    explicit CsvLines(QIODevice &input)
+        : m_input(input)
+        , m_buffer(kMaxCsvLineBytes + 1, Qt::Uninitialized)
+    {}
+
+    Next next()
+    {
+        const qint64 read = m_input.readLine(m_buffer.data(), m_buffer.size());
+        if (read <= 0)
+            return Next::End;
+        ++m_number;
+        m_line = QByteArrayView(m_buffer.data(), read);
+        if (read == kMaxCsvLineBytes && !m_line.endsWith('\n') && !m_input.atEnd())
+            return Next::TooLong;
+        return Next::Line;
+    }
+    QByteArrayView line() const { return m_line; }
+    qint64 number() const { return m_number; }
+
+    // Such a line is no line of this CSV: what follows it is not read.
+    static QString tooLong()
+    {
+        return u"longer than %1 bytes; the rest of the file is not read"_s.arg(kMaxCsvLineBytes);
+    }
+
+private:
+    QIODevice &m_input;
+    QByteArray m_buffer;
+    QByteArrayView m_line;
+    qint64 m_number = 0;
 };
 
 } // namespace
@@ -277,34 +426,51 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
                                 MetricsWriter &writer, ValidationErrors &errors,
                                 const Progress &progress)
 {
-    const auto position = readHeader(input.readLine(), fileName, errors);
+    CsvLines lines(input);
+    const CsvLines::Next first = lines.next();
+    if (first == CsvLines::Next::TooLong) {
+        LineErrors{fileName, 1, errors}.add(CsvLines::tooLong());
+        return;
+    }
+    QByteArrayView header = first == CsvLines::Next::Line ? lines.line() : QByteArrayView();
+    // Excel's "CSV UTF-8" starts with a byte order mark.
+    if (header.startsWith("\xEF\xBB\xBF"))
+        header = header.sliced(3);
+    const auto position = readHeader(header, fileName, errors);
     if (!position)
         return;
-    SeriesIds series(writer);
+    FileSeries series(writer);
+    RepeatedRows repeats;
     QList<QByteArrayView> cells;
     Fields fields;
     QString error;
-    qint64 lineNumber = 1;
-    while (!input.atEnd()) {
-        const QByteArray line = input.readLine();
-        ++lineNumber;
-        if ((lineNumber & 0x3fff) == 0 && progress)
+    CsvLines::Next next;
+    while ((next = lines.next()) != CsvLines::Next::End) {
+        const LineErrors report{fileName, lines.number(), errors};
+        if (next == CsvLines::Next::TooLong) {
+            report.add(CsvLines::tooLong());
+            break;
+        }
+        if ((lines.number() & 0x3fff) == 0 && progress)
             progress(input.pos());
-        const QByteArrayView trimmed = QByteArrayView(line).trimmed();
+        const QByteArrayView trimmed = lines.line().trimmed();
         if (trimmed.isEmpty())
             continue;
-        const LineErrors report{fileName, lineNumber, errors};
         if (!splitRow(trimmed, *position, cells, fields, report))
             continue;
         const auto row = validateRow(fields, report);
+        const auto index = series.indexFor(fields, report);
+        if (!row || !index
+            || (row->date.isValid() && !repeats.isFirst(*index, *row, fields, report)))
+            continue;
         // Once the file is known to be rejected, validate the rest without writing.
-        if (!row || !errors.isEmpty())
+        if (!errors.isEmpty())
             continue;
         if (row->missing) {
             writer.countSkipped();
             continue;
         }
-        const auto seriesId = series.idFor(fields, &error);
+        const auto seriesId = series.idFor(*index, fields, &error);
         if (!seriesId) {
             report.add(error);
             continue;

@@ -1,6 +1,7 @@
 #include "UkhsaJsonReader.h"
 
 #include "DateParsing.h"
+#include "IngestLimits.h"
 #include "MetricsWriter.h"
 
 #include <QFileInfo>
@@ -9,6 +10,7 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
+#include <QVarLengthArray>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -39,6 +41,8 @@ const QSet<QString> kHeadlineFields = {
 class RecordChecker
 {
 public:
+    static constexpr qsizetype kShownKeyLength = 64;
+
     RecordChecker(ValidationErrors &errors, QString where)
         : m_errors(errors)
         , m_where(std::move(where))
@@ -54,8 +58,12 @@ public:
     void rejectUnknown(const QJsonObject &object, const QSet<QString> &known)
     {
         for (auto it = object.begin(); it != object.end(); ++it) {
-            if (!known.contains(it.key()))
-                fail(it.key(), u"unknown field"_s);
+            if (known.contains(it.key()))
+                continue;
+            // A key is any string: only its start is shown.
+            const QString key = it.key();
+            fail(key.size() > kShownKeyLength ? key.first(kShownKeyLength) + u"..."_s : key,
+                 u"unknown field"_s);
         }
     }
 
@@ -69,6 +77,11 @@ public:
         QString result = value.toString().trimmed();
         if (result.isEmpty() && !allowEmpty)
             fail(field, u"must not be empty"_s);
+        const QString error = nameError(result);
+        if (!error.isEmpty()) {
+            fail(field, error);
+            return {};
+        }
         return result;
     }
 
@@ -80,6 +93,8 @@ public:
         const auto parsed = parseIsoDate(value);
         if (!parsed)
             fail(field, u"'%1' is not a YYYY-MM-DD date"_s.arg(value));
+        else if (!isStorableDate(*parsed))
+            fail(field, dateRangeError(value));
         return parsed.value_or(QDate());
     }
 
@@ -93,6 +108,8 @@ public:
         const auto parsed = parseUkTimestamp(value);
         if (!parsed)
             fail(field, u"'%1' is not a YYYY-MM-DD date or YYYY-MM-DD HH:MM:SS time"_s.arg(value));
+        else if (!isStorableTimestamp(value))
+            fail(field, dateRangeError(value));
         return parsed.value_or(0);
     }
 
@@ -101,10 +118,13 @@ public:
         const QJsonValue value = object.value(field);
         if (nullable && (value.isNull() || value.isUndefined()))
             return std::nullopt;
-        const auto parsed = value.isString() ? parseUkTimestamp(value.toString()) : std::nullopt;
+        const QString text = value.toString();
+        const auto parsed = value.isString() ? parseUkTimestamp(text) : std::nullopt;
         if (!parsed)
             fail(field, u"must be a 'YYYY-MM-DD HH:MM:SS' timestamp%1"_s.arg(
                             nullable ? u" or null"_s : QString()));
+        else if (!isStorableTimestamp(text))
+            fail(field, dateRangeError(text));
         return parsed;
     }
 
@@ -149,6 +169,12 @@ public:
     }
 
 private:
+    // A timestamp parseUkTimestamp took starts with its date.
+    static bool isStorableTimestamp(QStringView text)
+    {
+        return isStorableDate(parseIsoDate(text.first(10)).value_or(QDate()));
+    }
+
     ValidationErrors &m_errors;
     QString m_where;
     bool m_ok = true;
@@ -161,15 +187,83 @@ const QRegularExpression &geographyCodeShape()
     return shape;
 }
 
+// Where `offset`, inside a string of a JSON text well formed up to it, is, as the reader's
+// messages name places: "time_series[3]: field 'date'", "field 'geography'" in the header.
+QString jsonFieldAt(QByteArrayView json, qsizetype offset)
+{
+    struct Level {
+        bool array = false;
+        qsizetype index = 0; // an array's current element
+        QByteArrayView key;  // an object's current key
+        bool inKey = true;   // an object's next string is a key
+    };
+    QVarLengthArray<Level, 4> levels;
+    qsizetype stringStart = -1; // inside a string when >= 0
+    QByteArrayView lastString;
+    for (qsizetype i = 0; i < offset && i < json.size(); ++i) {
+        const char c = json[i];
+        if (stringStart >= 0) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                lastString = json.sliced(stringStart, i - stringStart);
+                stringStart = -1;
+            }
+        } else if (c == '"') {
+            stringStart = i + 1;
+        } else if (c == '{' || c == '[') {
+            levels.append({c == '[', 0, {}, c == '{'});
+        } else if (levels.isEmpty()) {
+            continue;
+        } else if (c == '}' || c == ']') {
+            levels.pop_back();
+        } else if (c == ':') {
+            levels.back().key = lastString;
+            levels.back().inKey = false;
+        } else if (c == ',') {
+            ++levels.back().index;
+            levels.back().inKey = true;
+        }
+    }
+    if (levels.isEmpty())
+        return u"the top level"_s;
+    // The innermost object's key is the field; the levels around it name the record.
+    QString record;
+    for (qsizetype i = 0; i + 1 < levels.size(); ++i) {
+        if (levels[i].array)
+            record += u"[%1]"_s.arg(levels[i].index);
+        else
+            record += (record.isEmpty() ? QString() : u"."_s) + QString::fromUtf8(levels[i].key);
+    }
+    const Level &innermost = levels.back();
+    QString field =
+        innermost.inKey ? u"a key"_s : u"field '%1'"_s.arg(QString::fromUtf8(innermost.key));
+    if (innermost.array) {
+        record += u"[%1]"_s.arg(innermost.index);
+        field = u"a value"_s;
+    }
+    return record.isEmpty() ? field : record + u": "_s + field;
+}
+
 std::optional<QJsonObject> parseDocument(const QByteArray &content, const QString &fileName,
                                          ValidationErrors &errors)
 {
+    // A UTF-8 byte order mark is skipped; invalid UTF-8 in a string is refused, never replaced.
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(content, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        errors.add(u"%1: offset %2: invalid JSON: %3"_s.arg(fileName)
-                       .arg(parseError.offset)
-                       .arg(parseError.errorString()));
+        const QByteArrayView before = QByteArrayView(content).first(
+            qBound(qsizetype(0), qsizetype(parseError.offset), content.size()));
+        const qsizetype lineStart = before.lastIndexOf('\n') + 1;
+        const QString where = u"offset %1 (line %2, column %3)"_s.arg(parseError.offset)
+                                  .arg(before.count('\n') + 1)
+                                  .arg(before.size() - lineStart + 1);
+        if (parseError.error == QJsonParseError::IllegalUTF8String)
+            errors.add(u"%1: %2: invalid UTF-8 at %3"_s.arg(
+                fileName, jsonFieldAt(content, parseError.offset), where));
+        else
+            errors.add(
+                u"%1: %2: invalid JSON: %3"_s.arg(fileName, where, parseError.errorString()));
         return std::nullopt;
     }
     if (!document.isObject()) {
@@ -310,24 +404,101 @@ private:
     }
 
     template <typename Point>
-    void write(Point point, const RecordBasics &basics, const RecordChecker &record,
-               qsizetype index)
+    void write(Point point, const RecordBasics &basics, RecordChecker &record, qsizetype index)
     {
+        if (!record.ok())
+            return;
+        point.value = basics.value.value_or(0);
+        point.embargo = basics.embargo;
+        point.isPublic = basics.isPublic;
+        point.refreshDate = m_header.refreshDate;
+        if (!isFirst(point, basics.value.has_value(), record, index))
+            return;
         // Once the file is known to be rejected, the rest is validated without writing.
-        if (!record.ok() || !m_errors.isEmpty())
+        if (!m_errors.isEmpty())
             return;
         if (!basics.value) {
             m_writer.countSkipped();
             return;
         }
-        point.value = *basics.value;
-        point.embargo = basics.embargo;
-        point.isPublic = basics.isPublic;
-        point.refreshDate = m_header.refreshDate;
         QString error;
         if (!add(point, &error))
             m_errors.add(
                 u"%1: %2[%3]: %4"_s.arg(m_fileName, m_header.recordsField).arg(index).arg(error));
+    }
+
+    // A record the file gives for the first time. Of one that repeats the day of an earlier
+    // record (the day a time series point is on, a headline's period ends on: the store keeps
+    // one value a day), an identical copy is read once and a different one refuses the file.
+    template <typename Point>
+    bool isFirst(const Point &point, bool hasValue, RecordChecker &record, qsizetype index)
+    {
+        const QDate day = dayOf(point);
+        FirstRecord<Point> &first = firstRecords(point)[toDayNumber(day)];
+        if (first.index < 0) {
+            first = {index, point, hasValue};
+            return true;
+        }
+        const QString differs =
+            hasValue != first.hasValue ? u"metric_value"_s : differingField(point, first.point);
+        if (!differs.isEmpty())
+            record.fail(m_headline ? u"period_end"_s : u"date"_s,
+                        u"%1 repeats %2[%3] with another %4"_s
+                            .arg(day.toString(Qt::ISODate), m_header.recordsField)
+                            .arg(first.index)
+                            .arg(differs));
+        return false;
+    }
+
+    template <typename Point> struct FirstRecord {
+        qsizetype index = -1; // -1: none yet
+        Point point;
+        bool hasValue = false;
+    };
+    QHash<qint64, FirstRecord<TimeSeriesPoint>> &firstRecords(const TimeSeriesPoint &)
+    {
+        return m_firstPoints;
+    }
+    QHash<qint64, FirstRecord<HeadlinePoint>> &firstRecords(const HeadlinePoint &)
+    {
+        return m_firstHeadlines;
+    }
+    static QDate dayOf(const TimeSeriesPoint &point) { return point.date; }
+    static QDate dayOf(const HeadlinePoint &point) { return londonTime(point.periodEnd).date(); }
+
+    // The first field two records of one day disagree on, an empty string if none.
+    static QString differingField(const TimeSeriesPoint &a, const TimeSeriesPoint &b)
+    {
+        const std::pair<bool, const char16_t *> fields[] = {
+            {a.value != b.value, u"metric_value"},
+            {a.epiweek != b.epiweek, u"epiweek"},
+            {a.embargo != b.embargo, u"embargo"},
+            {a.isPublic != b.isPublic, u"is_public"},
+            {a.inReportingDelay != b.inReportingDelay, u"in_reporting_delay_period"},
+            {a.upperConfidence != b.upperConfidence, u"upper_confidence"},
+            {a.lowerConfidence != b.lowerConfidence, u"lower_confidence"}};
+        return firstTrue(fields);
+    }
+    static QString differingField(const HeadlinePoint &a, const HeadlinePoint &b)
+    {
+        const std::pair<bool, const char16_t *> fields[] = {
+            {a.value != b.value, u"metric_value"},
+            {a.periodStart != b.periodStart, u"period_start"},
+            {a.periodEnd != b.periodEnd, u"period_end"},
+            {a.embargo != b.embargo, u"embargo"},
+            {a.isPublic != b.isPublic, u"is_public"},
+            {a.upperConfidence != b.upperConfidence, u"upper_confidence"},
+            {a.lowerConfidence != b.lowerConfidence, u"lower_confidence"}};
+        return firstTrue(fields);
+    }
+    template <size_t N>
+    static QString firstTrue(const std::pair<bool, const char16_t *> (&fields)[N])
+    {
+        for (const auto &[differs, name] : fields) {
+            if (differs)
+                return QString::fromUtf16(name);
+        }
+        return {};
     }
 
     bool add(const HeadlinePoint &point, QString *error)
@@ -346,13 +517,28 @@ private:
     const qint64 m_seriesId;
     MetricsWriter &m_writer;
     ValidationErrors &m_errors;
+    QHash<qint64, FirstRecord<TimeSeriesPoint>> m_firstPoints;  // by day
+    QHash<qint64, FirstRecord<HeadlinePoint>> m_firstHeadlines; // by the day its period ends
 };
 
 } // namespace
 
+QString UkhsaJsonReader::sizeError(qint64 bytes, const QString &fileName)
+{
+    if (bytes <= kMaxJsonFileBytes)
+        return {};
+    return u"%1: %2 bytes, over the %3 bytes a JSON file may hold"_s.arg(fileName).arg(bytes).arg(
+        kMaxJsonFileBytes);
+}
+
 void UkhsaJsonReader::read(const QByteArray &content, const QString &fileName,
                            MetricsWriter &writer, ValidationErrors &errors)
 {
+    const QString tooLarge = sizeError(content.size(), fileName);
+    if (!tooLarge.isEmpty()) {
+        errors.add(tooLarge);
+        return;
+    }
     const auto root = parseDocument(content, fileName, errors);
     if (!root)
         return;

@@ -19,6 +19,9 @@ public:
     // (the caller then rolls the file back).
     static void read(const QByteArray &content, const QString &fileName, MetricsWriter &writer,
                      ValidationErrors &errors);
+    // The error of a file too large to be read (over kMaxJsonFileBytes), or an empty string:
+    // checked before a file on disk is read into memory.
+    static QString sizeError(qint64 bytes, const QString &fileName);
 };
 
 } // namespace isobar

@@ -1,3 +1,4 @@
+#include "IngestLimits.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
 #include "TestStores.h"
@@ -16,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
+#include <sys/resource.h>
 
 using namespace Qt::StringLiterals;
 
@@ -80,6 +82,14 @@ SourceCounts countSource(const QString &dir)
     return counts;
 }
 
+// The most memory this process has held at once.
+qint64 peakMemoryKiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
 QByteArray storeFingerprint(QSqlDatabase &db)
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
@@ -106,6 +116,25 @@ private:
     test::TestStores m_stores;
 
 private Q_SLOTS:
+    // First, while this process's peak memory is still low: a JSON file over the limit is
+    // refused before it is read (the reader would refuse it too, after reading it whole).
+    void tooLargeJsonFileIsNotRead()
+    {
+        QTemporaryDir input;
+        QFile json(input.filePath("large.json"));
+        QVERIFY(json.open(QIODevice::WriteOnly) && json.resize(512 << 20)); // sparse
+        json.close();
+        MetricsDatabase db;
+        QVERIFY(db.open(m_stores.fresh(u"large"_s)));
+        const qint64 peakBefore = peakMemoryKiB();
+        const FileReport report =
+            Ingestor(db.connection()).ingestFile(json.fileName(), u"large.json"_s, 0);
+        QCOMPARE(report.errors, QStringList{u"large.json: 536870912 bytes, over the %1 bytes a "
+                                            "JSON file may hold"_s.arg(kMaxJsonFileBytes)});
+        QVERIFY2(peakMemoryKiB() - peakBefore < (128 << 10),
+                 qPrintable(u"peak grew by %1 KiB"_s.arg(peakMemoryKiB() - peakBefore)));
+    }
+
     void everyFileLoadsAndCountsMatch()
     {
         const SourceCounts source = countSource(test::sampleDataDir());
@@ -197,6 +226,87 @@ private Q_SLOTS:
         QVERIFY(output.contains("files: 0 ok, 1 failed"));
         QVERIFY(store.open(db));
         QCOMPARE(storeFingerprint(store.connection()), before);
+    }
+
+    void oversizedFilesFailAloneWithAReport()
+    {
+        // A CSV line of 64 MiB without an end and a JSON file one byte over its limit (both
+        // sparse, so they cost no disk): each file fails with its reason, the report is printed,
+        // the file after them loads.
+        QTemporaryDir input;
+        QFile csv(input.filePath("a_endless.csv"));
+        QVERIFY(csv.open(QIODevice::WriteOnly));
+        csv.write("parent_theme,child_theme,topic,geography_type,geography,metric_name,stratum,sex,"
+                  "period,year,epiweek,date,metric_value\n");
+        QVERIFY(csv.resize(64 << 20));
+        csv.close();
+        QFile json(input.filePath("b_large.json"));
+        QVERIFY(json.open(QIODevice::WriteOnly) && json.resize(kMaxJsonFileBytes + 1));
+        json.close();
+        QVERIFY(
+            QFile::copy(test::sampleDataDir()
+                            + "/json/COVID-19_cases_casesByDay_CTRY_E92000001_all_all_default.json",
+                        input.filePath("c_good.json")));
+
+        const QString db = m_stores.fresh(u"oversized"_s);
+        QByteArray output;
+        QCOMPARE(test::runIngest(db, {input.path()}, &output), 1);
+        QVERIFY2(output.contains("a_endless.csv: line 2: longer than 8192 bytes"),
+                 output.constData());
+        QVERIFY2(output.contains("b_large.json: 33554433 bytes, over the 33554432 bytes"),
+                 output.constData());
+        QVERIFY2(output.contains("files: 1 ok, 2 failed"), output.constData());
+        MetricsDatabase store;
+        QVERIFY(store.open(db));
+        QVERIFY(scalar(store.connection(), "SELECT COUNT(*) FROM point") > 0);
+    }
+
+    void excelCsvWithByteOrderMarkLoads()
+    {
+        // The sample CSV as Excel saves it ("CSV UTF-8"): a byte order mark first.
+        QTemporaryDir input;
+        QFile source(test::sampleDataDir() + "/respiratory_2023.csv");
+        QFile excel(input.filePath("excel.csv"));
+        QVERIFY(source.open(QIODevice::ReadOnly) && excel.open(QIODevice::WriteOnly));
+        excel.write("\xEF\xBB\xBF" + source.readAll());
+        excel.close();
+        const SourceCounts expected = countSource(input.path());
+        MetricsDatabase db;
+        QVERIFY(db.open(m_stores.fresh(u"excel"_s)));
+        const IngestReport report = Ingestor(db.connection()).ingest({excel.fileName()});
+        QVERIFY2(report.filesOk() == 1, qPrintable(report.summary()));
+        QCOMPARE(report.totals().inserted, expected.values);
+        QCOMPARE(report.totals().skipped, expected.missing);
+    }
+
+    void repeatedRowsOfTheSampleCsv()
+    {
+        // The sample CSV with its first row given again at the end: identical, it is read once;
+        // with another value, the file is refused naming both lines and the store is unchanged.
+        QFile source(test::sampleDataDir() + "/respiratory_2023.csv");
+        QVERIFY(source.open(QIODevice::ReadOnly));
+        QByteArray csv = source.readAll();
+        if (!csv.endsWith('\n'))
+            csv += '\n';
+        const qsizetype lines = csv.count('\n');
+        const QList<QByteArray> rows = csv.split('\n');
+        QVERIFY(rows[1].endsWith(",2364"));
+        MetricsDatabase db;
+        QVERIFY(db.open(m_stores.fresh(u"repeats"_s)));
+        Ingestor ingestor(db.connection());
+        const FileReport once = ingestor.ingestContent(csv + rows[1] + '\n', "again.csv", 100);
+        QVERIFY2(once.ok, qPrintable(once.errors.join('\n')));
+        QCOMPARE(once.counts.records(), lines - 1);
+        const QByteArray before = storeFingerprint(db.connection());
+
+        QByteArray changed = rows[1];
+        changed.replace(",2364", ",2365");
+        const FileReport conflict = ingestor.ingestContent(csv + changed + '\n', "again.csv", 200);
+        QVERIFY(!conflict.ok);
+        QCOMPARE(conflict.errors,
+                 QStringList{u"again.csv: line %1: field 'metric_value': '2365' differs from line "
+                             "2's '2364' for the same series and date"_s.arg(lines + 1)});
+        QCOMPARE(storeFingerprint(db.connection()), before);
     }
 
     void dryRunStoresNothing()

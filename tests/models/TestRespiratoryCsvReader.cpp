@@ -1,5 +1,7 @@
+#include "IngestLimits.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
+#include "MetricsWriter.h"
 #include "RespiratoryCsvReader.h"
 #include "TestStores.h"
 #include "TestSupport.h"
@@ -17,6 +19,44 @@ const QByteArray kHeader = "parent_theme,child_theme,topic,geography_type,geogra
                            "stratum,sex,period,year,epiweek,date,metric_value\n";
 const QByteArray kRow = "infectious_disease,respiratory,COVID-19,Nation,England,new_cases_daily,"
                         "default,all,daily,2023,10,8/3/2023,2364\n";
+
+// A CSV whose third line never ends: after `head`, 'x' up to `size` bytes. It counts what was
+// read from it, to show how much of the line a reader took in.
+class EndlessLine : public QIODevice
+{
+public:
+    EndlessLine(QByteArray head, qint64 size)
+        : m_head(std::move(head))
+        , m_size(size)
+    {}
+    bool isSequential() const override { return true; }
+    qint64 bytesAvailable() const override
+    {
+        return m_size - m_served + QIODevice::bytesAvailable();
+    }
+    qint64 served() const { return m_served; }
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        const qint64 n = qMin(maxSize, m_size - m_served);
+        for (qint64 i = 0; i < n; ++i, ++m_served)
+            data[i] = m_served < m_head.size() ? m_head[m_served] : 'x';
+        return n > 0 ? n : -1;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_head;
+    qint64 m_size;
+    qint64 m_served = 0;
+};
+
+QByteArray rowWithGeography(const QByteArray &geography)
+{
+    return "infectious_disease,respiratory,COVID-19,Nation," + geography
+           + ",new_cases_daily,default,all,daily,2023,10,8/3/2023,2364\n";
+}
 } // namespace
 
 class TestRespiratoryCsvReader : public QObject
@@ -98,6 +138,53 @@ private Q_SLOTS:
         QTest::newRow("empty topic") << QByteArray("infectious_disease,respiratory,,Nation,England,"
                                                    "m,default,all,daily,2023,10,8/3/2023,1\n")
                                      << "line 3: field 'topic': must not be empty";
+        // Names are UTF-8 without control characters, read as the file has them, never replaced.
+        QTest::newRow("invalid UTF-8") << rowWithGeography("Engl\xff"
+                                                           "nd")
+                                       << "line 3: field 'geography': invalid UTF-8 at byte 5";
+        QTest::newRow("overlong UTF-8")
+            << rowWithGeography("\xc0\xaf") << "line 3: field 'geography': invalid UTF-8 at byte 1";
+        QTest::newRow("UTF-8 surrogate") << rowWithGeography("a\xed\xa0\x80")
+                                         << "line 3: field 'geography': invalid UTF-8 at byte 2";
+        QTest::newRow("cut UTF-8") << rowWithGeography("England\xe2\x82")
+                                   << "line 3: field 'geography': invalid UTF-8 at byte 8";
+        QTest::newRow("NUL") << rowWithGeography(
+            QByteArray("Eng\0land",
+                       8)) << "line 3: field 'geography': control character U+0000 at character 4";
+        QTest::newRow("tab")
+            << rowWithGeography("\"Eng\tland\"")
+            << "line 3: field 'geography': control character U+0009 at character 4";
+        QTest::newRow("C1 control")
+            << rowWithGeography("\xc3\xa9\xc2\x85")
+            << "line 3: field 'geography': control character U+0085 at character 2";
+        QTest::newRow("early date")
+            << base + "all,daily,2023,10,1/1/0001,1\n"
+            << "line 3: field 'date': '1/1/0001' is outside 1900-01-01 to 2100-12-31";
+        QTest::newRow("late date")
+            << base + "all,daily,2023,10,31/12/9999,1\n"
+            << "line 3: field 'date': '31/12/9999' is outside 1900-01-01 to 2100-12-31";
+        QTest::newRow("year range")
+            << base + "all,daily,1800,10,8/3/2023,1\n"
+            << "line 3: field 'year': '1800' is not a year from 1900 to 2100";
+        QTest::newRow("year contradicts date")
+            << base + "all,daily,2021,10,9/3/2023,1\n"
+            << "line 3: field 'year': '2021' contradicts the date '9/3/2023' (week 10)";
+        QTest::newRow("year before, not in week 52")
+            << base + "all,daily,2022,1,1/1/2023,1\n"
+            << "line 3: field 'year': '2022' contradicts the date '1/1/2023' (week 1)";
+        // The same series and date twice, saying different things: which one is meant?
+        QTest::newRow("repeat, another value")
+            << base + "all,daily,2023,10,8/3/2023,1\n"
+            << "line 3: field 'metric_value': '1' differs from line 2's '2364' for the same series "
+               "and date";
+        QTest::newRow("repeat, no value")
+            << base + "all,daily,2023,10,8/3/2023,NA\n"
+            << "line 3: field 'metric_value': 'NA' differs from line 2's '2364'";
+        QTest::newRow("repeat, another week")
+            << base + "all,daily,2023,11,8/3/2023,2364\n"
+            << "line 3: field 'epiweek': '11' differs from line 2's '10'";
+        QTest::newRow("repeat, quoted") << rowWithGeography("\"England\"").replace("2364", "2365")
+                                        << "line 3: field 'metric_value': '2365' differs";
     }
     void invalidRows()
     {
@@ -109,6 +196,104 @@ private Q_SLOTS:
                  qPrintable(report.errors.join('\n')));
         QCOMPARE(count("SELECT COUNT(*) FROM point"), 0); // line 2 was valid but is rolled back
         QCOMPARE(count("SELECT COUNT(*) FROM series"), 0);
+    }
+
+    void overLongLineIsNotReadWhole()
+    {
+        // A line without an end (a binary, a runaway export): the reader stops at the limit
+        // instead of holding the line in memory, and says why the file is refused.
+        EndlessLine input(kHeader + kRow, 64 << 20);
+        QVERIFY(input.open(QIODevice::ReadOnly));
+        MetricsWriter writer(m_db->connection());
+        QString error;
+        QVERIFY2(writer.begin(&error), qPrintable(error));
+        ValidationErrors errors;
+        RespiratoryCsvReader::read(input, u"resp.csv"_s, 100, writer, errors);
+        writer.rollback();
+        const QString messages = errors.messages().join('\n');
+        QVERIFY2(
+            messages.contains(u"resp.csv: line 3: longer than %1 bytes"_s.arg(kMaxCsvLineBytes)),
+            qPrintable(messages));
+        QVERIFY2(input.served() < (1 << 20), QByteArray::number(input.served()));
+    }
+
+    void lineLimitIsExact()
+    {
+        // A line of exactly kMaxCsvLineBytes, its line end included, is read; one byte more is not.
+        QByteArray row = kRow;
+        row.insert(row.size() - 1, QByteArray(kMaxCsvLineBytes - row.size(), ' '));
+        QCOMPARE(row.size(), kMaxCsvLineBytes);
+        FileReport report = load(kHeader + row);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        row.insert(0, ' ');
+        report = load(kHeader + row + kRow);
+        QVERIFY(!report.ok);
+        QCOMPARE(report.errors,
+                 QStringList{u"resp.csv: line 2: longer than %1 bytes; the rest of the file is "
+                             "not read"_s.arg(kMaxCsvLineBytes)});
+    }
+
+    void nameLimit()
+    {
+        // Characters, not bytes: 255 two-byte characters are a name, one more is not.
+        const QByteArray longest = QString(kMaxNameCharacters, u'\u00e9').toUtf8();
+        FileReport report = load(kHeader + rowWithGeography(longest));
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        report = load(kHeader + kRow + rowWithGeography(longest + "e"));
+        QVERIFY(!report.ok);
+        QVERIFY2(report.errors.join('\n').contains(
+                     u"resp.csv: line 3: field 'geography': longer than %1 characters"_s.arg(
+                         kMaxNameCharacters)),
+                 qPrintable(report.errors.join('\n')));
+        // A quoted name is measured as it reads, without its quotes.
+        report = load(kHeader + rowWithGeography('"' + QByteArray(kMaxNameCharacters, 'g') + '"'));
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QCOMPARE(count("SELECT COUNT(*) FROM geography WHERE length(name) = 255"), 2);
+    }
+
+    void identicalRepeatIsReadOnce()
+    {
+        const QByteArray na = "infectious_disease,respiratory,COVID-19,Nation,England,"
+                              "new_cases_daily,default,all,daily,2023,10,9/3/2023,NA\n";
+        const FileReport report = load(kHeader + kRow + na + kRow + na);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QCOMPARE(report.counts.inserted, 1);
+        QCOMPARE(report.counts.skipped, 1);
+        QCOMPARE(report.counts.records(), 2);
+    }
+
+    void dateRangeIsInclusive()
+    {
+        const QByteArray base = "infectious_disease,respiratory,COVID-19,Nation,England,"
+                                "new_cases_daily,default,all,daily,";
+        FileReport report =
+            load(kHeader + base + "1900,1,1/1/1900,1\n" + base + "2100,52,31/12/2100,2\n");
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QCOMPARE(report.counts.inserted, 2);
+        report = load(kHeader + base + "1900,52,31/12/1899,1\n");
+        QVERIFY(!report.ok);
+        QVERIFY(report.errors.join('\n').contains("field 'date': '31/12/1899' is outside"));
+    }
+
+    void yearIsTheWeeksYear()
+    {
+        // The first days of January may still be in the last week of the year before, the last
+        // days of December already in the first week of the next.
+        const QByteArray base = "infectious_disease,respiratory,COVID-19,Nation,England,"
+                                "new_cases_daily,default,all,daily,";
+        const FileReport report = load(kHeader + base + "2022,52,1/1/2023,1\n" + base
+                                       + "2020,53,3/1/2021,2\n" + base + "2024,1,30/12/2023,3\n");
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QCOMPARE(report.counts.inserted, 3);
+    }
+
+    void byteOrderMarkIsSkipped()
+    {
+        // Excel's "CSV UTF-8" starts the file with one.
+        const FileReport report = load("\xEF\xBB\xBF" + kHeader + kRow);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QCOMPARE(report.counts.inserted, 1);
+        QCOMPARE(count("SELECT COUNT(*) FROM theme WHERE name = 'infectious_disease'"), 1);
     }
 
     void headerProblems()

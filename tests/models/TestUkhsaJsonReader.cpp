@@ -1,4 +1,5 @@
 #include "EnglandSeries.h"
+#include "IngestLimits.h"
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
 #include "TestStores.h"
@@ -102,6 +103,21 @@ private Q_SLOTS:
             << "colour" << QJsonValue("red") << "field 'colour': unknown field";
         QTest::newRow("bound text")
             << "upper_confidence" << QJsonValue("wide") << "field 'upper_confidence'";
+        QTest::newRow("long date") << "date" << QJsonValue(QString(1000, u'2'))
+                                   << "field 'date': longer than 255 characters";
+        QTest::newRow("early date")
+            << "date" << QJsonValue("0001-01-01")
+            << "field 'date': '0001-01-01' is outside 1900-01-01 to 2100-12-31";
+        QTest::newRow("late date")
+            << "date" << QJsonValue("9999-12-31")
+            << "field 'date': '9999-12-31' is outside 1900-01-01 to 2100-12-31";
+        QTest::newRow("late embargo")
+            << "embargo" << QJsonValue("9999-12-31 09:30:00")
+            << "field 'embargo': '9999-12-31 09:30:00' is outside 1900-01-01 to 2100-12-31";
+        // The day of the first record, saying otherwise.
+        QTest::newRow("repeated date")
+            << "date" << QJsonValue("2023-03-08")
+            << "field 'date': 2023-03-08 repeats time_series[0] with another metric_value";
     }
     void invalidRecordRejectsWholeFile()
     {
@@ -139,6 +155,24 @@ private Q_SLOTS:
             << "refresh_date" << QJsonValue("yesterday") << "field 'refresh_date'";
         QTest::newRow("unknown header")
             << "source" << QJsonValue("x") << "field 'source': unknown field";
+        QTest::newRow("NUL in a name")
+            << "geography" << QJsonValue(QString::fromUtf16(u"Eng\0land", 8))
+            << "file.json: field 'geography': control character U+0000 at character 4";
+        QTest::newRow("line end in a name")
+            << "topic" << QJsonValue("COVID\n19")
+            << "file.json: field 'topic': control character U+000A at character 6";
+        QTest::newRow("early refresh date")
+            << "refresh_date" << QJsonValue("1899-12-31 23:59:59")
+            << "field 'refresh_date': '1899-12-31 23:59:59' is outside 1900-01-01 to 2100-12-31";
+        QTest::newRow("long geography")
+            << "geography" << QJsonValue(QString(kMaxNameCharacters + 1, u'g'))
+            << "field 'geography': longer than 255 characters";
+        QTest::newRow("long stratum") << "stratum" << QJsonValue(QString(1 << 20, u's'))
+                                      << "field 'stratum': longer than 255 characters";
+        // Only the start of an unknown key is shown.
+        QTest::newRow("long unknown header")
+            << QString(1 << 20, u'k') << QJsonValue("x")
+            << "file.json: field '" + QString(64, u'k') + "...': unknown field";
     }
     void headerChecks()
     {
@@ -152,8 +186,37 @@ private Q_SLOTS:
             file[field] = value;
         const FileReport report = load(file);
         QVERIFY(!report.ok);
-        QVERIFY2(report.errors.join('\n').contains(message), qPrintable(report.errors.join('\n')));
+        QVERIFY2(report.errors.join('\n').contains(message),
+                 qPrintable(report.errors.join('\n').left(1000)));
+        QVERIFY(report.errors.join('\n').size() < 1000); // no value is echoed whole
         QCOMPARE(points(), 0);
+    }
+
+    void nameLimitCountsCharacters()
+    {
+        // 255 characters outside the BMP (two UTF-16 units each) are a name.
+        QString longest;
+        for (int i = 0; i < kMaxNameCharacters; ++i)
+            longest += QString::fromUcs4(U"\U0001F600", 1);
+        QJsonObject file = timeSeriesFile();
+        file["geography"] = longest;
+        const FileReport report = load(file);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+    }
+
+    void fileSizeLimit()
+    {
+        // A file is parsed whole, so one larger than kMaxJsonFileBytes is refused unread.
+        QByteArray content = QJsonDocument(timeSeriesFile()).toJson();
+        content.append(QByteArray(kMaxJsonFileBytes - content.size(), ' '));
+        Ingestor ingestor(m_db->connection());
+        FileReport report = ingestor.ingestContent(content, "large.json", 0);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        content.append(' ');
+        report = ingestor.ingestContent(content, "larger.json", 0);
+        QVERIFY(!report.ok);
+        QCOMPARE(report.errors, QStringList{u"larger.json: 33554433 bytes, over the 33554432 bytes "
+                                            "a JSON file may hold"_s});
     }
 
     void offSensitiveFilesMustBeNonPublic()
@@ -268,6 +331,118 @@ private Q_SLOTS:
                      "time_series[0]: field 'lower_confidence': is above upper_confidence"),
                  qPrintable(report.errors.join('\n')));
         QCOMPARE(points(), 0);
+    }
+
+    void identicalRepeatIsReadOnce()
+    {
+        QJsonObject file = timeSeriesFile();
+        QJsonArray records = file["time_series"].toArray();
+        records.append(records[0]);
+        records.append(records[2]); // without a value
+        file["time_series"] = records;
+        const FileReport report = load(file);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QCOMPARE(report.counts.inserted, 2);
+        QCOMPARE(report.counts.skipped, 1);
+        QCOMPARE(points(), 2);
+    }
+
+    void repeatsThatDisagreeAreRefused_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("value") << "metric_value" << QJsonValue(1) << "another metric_value";
+        QTest::newRow("no value") << "metric_value" << QJsonValue() << "another metric_value";
+        QTest::newRow("week") << "epiweek" << QJsonValue(11) << "another epiweek";
+        QTest::newRow("embargo") << "embargo" << QJsonValue("2023-03-10 09:30:00")
+                                 << "another embargo";
+    }
+    void repeatsThatDisagreeAreRefused()
+    {
+        QFETCH(QString, field);
+        QFETCH(QJsonValue, value);
+        QFETCH(QString, message);
+        QJsonObject file = timeSeriesFile();
+        QJsonArray records = file["time_series"].toArray();
+        QJsonObject repeat = records[0].toObject();
+        repeat[field] = value;
+        records.append(repeat);
+        file["time_series"] = records;
+        const FileReport report = load(file, "twice.json");
+        QVERIFY(!report.ok);
+        QCOMPARE(report.errors,
+                 QStringList{"twice.json: time_series[3]: field 'date': 2023-03-08 repeats "
+                             "time_series[0] with "
+                             + message});
+        QCOMPARE(points(), 0);
+    }
+
+    void headlinesOfOneDayAreOneRecord()
+    {
+        // A headline is kept by the London day its period ends on: two periods ending that day
+        // are one record given twice.
+        QJsonObject file = timeSeriesFile();
+        file.remove("time_series");
+        file.remove("metric_frequency");
+        QJsonObject first{{"period_start", "2023-09-10 09:00:00"},
+                          {"period_end", "2023-09-10 15:00:00"},
+                          {"metric_value", 1},
+                          {"embargo", QJsonValue()},
+                          {"is_public", true}};
+        QJsonObject second = first;
+        second["period_end"] = "2023-09-10 18:00:00";
+        file["data"] = QJsonArray{first, second, first};
+        const FileReport report = load(file, "alerts.json");
+        QVERIFY(!report.ok);
+        QCOMPARE(report.errors, QStringList{"alerts.json: data[1]: field 'period_end': 2023-09-10 "
+                                            "repeats data[0] with another period_end"});
+        file["data"] = QJsonArray{first, first};
+        const FileReport once = load(file, "alerts.json");
+        QVERIFY2(once.ok, qPrintable(once.errors.join('\n')));
+        QCOMPARE(once.counts.inserted, 1);
+    }
+
+    void invalidUtf8IsRefusedWhereItIs_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("where");
+        QTest::newRow("header") << QByteArray("England") << "field 'geography'";
+        QTest::newRow("record") << QByteArray("2023-03-10 09:30:00")
+                                << "time_series[1]: field 'embargo'";
+        QTest::newRow("key") << QByteArray("in_reporting_delay_period") << "time_series[2]: a key";
+    }
+    void invalidUtf8IsRefusedWhereItIs()
+    {
+        // Not replaced by U+FFFD: refused, naming the record and field.
+        QFETCH(QByteArray, text);
+        QFETCH(QString, where);
+        QJsonObject file = timeSeriesFile();
+        QJsonArray records = file["time_series"].toArray();
+        QJsonObject last = records[2].toObject();
+        last["in_reporting_delay_period"] = false;
+        records[2] = last;
+        file["time_series"] = records;
+        QByteArray content = QJsonDocument(file).toJson(QJsonDocument::Compact);
+        const qsizetype at = content.indexOf(text) + 3;
+        QVERIFY(at > 3);
+        content[at] = '\xff';
+        Ingestor ingestor(m_db->connection());
+        const FileReport report = ingestor.ingestContent(content, "bytes.json", 0);
+        QVERIFY(!report.ok);
+        QCOMPARE(report.errors, QStringList{u"bytes.json: %1: invalid UTF-8 at offset %2 (line 1, "
+                                            "column %3)"_s.arg(where)
+                                                .arg(at)
+                                                .arg(at + 1)});
+    }
+
+    void byteOrderMarkIsSkipped()
+    {
+        Ingestor ingestor(m_db->connection());
+        const FileReport report = ingestor.ingestContent(
+            "\xEF\xBB\xBF" + QJsonDocument(timeSeriesFile()).toJson(), "bom.json", 0);
+        QVERIFY2(report.ok, qPrintable(report.errors.join('\n')));
+        QCOMPARE(report.counts.inserted, 2);
     }
 
     void malformedJson()
