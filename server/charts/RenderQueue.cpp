@@ -30,12 +30,14 @@ std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, 
         [this, promise, request = std::move(request), data = std::move(data)] {
             const std::unique_ptr<QGraphicsScene> scene = ChartBuilder::build(request, data);
             const QString altText = ChartDescription::describe(request, data);
-            auto deliver = [promise](RenderedChart chart) {
+            // The slot is freed before the answer leaves, so a client that got its chart
+            // finds room for the next one.
+            auto deliver = [this, promise](RenderedChart chart) {
+                --m_queued;
+                ++m_rendered;
                 promise->addResult(std::move(chart));
                 promise->finish();
             };
-            --m_queued;
-            ++m_rendered;
             if (request.format == ChartFormat::Svg) {
                 deliver({ChartRenderer::render(*scene, request.size, request.format, altText),
                          altText});

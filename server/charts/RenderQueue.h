@@ -19,7 +19,8 @@ struct RenderedChart {
 // Where charts are drawn: QtCharts objects may only live on the GUI (main) thread
 // (docs/CHARTS.md), so this object lives there and draws one chart per event-loop turn, keeping
 // a desktop window responsive. submit() may be called from any thread; at most `maxQueued`
-// charts wait, further ones are refused at once (the caller answers 503).
+// charts are waiting, drawn or encoded at once (an encoding holds a full-size image), further
+// ones are refused at once (the caller answers 503).
 class RenderQueue : public QObject
 {
     Q_OBJECT

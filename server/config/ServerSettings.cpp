@@ -409,8 +409,8 @@ const QList<ServerSetting> &ServerSettings::all()
              [](ServerConfig &c) -> QStringList & { return c.corsOrigins; }),
         integer<int>(row("max-queued-renders", "ISOBAR_MAX_QUEUED_RENDERS",
                          "limits/max_queued_renders", "count",
-                         "Charts waiting to be drawn; beyond it chart requests get 503 with "
-                         "Retry-After."),
+                         "Charts waiting, being drawn or being compressed; beyond it chart "
+                         "requests get 503 with Retry-After."),
                      1, 100'000, [](ServerConfig &c) -> int & { return c.maxQueuedRenders; }),
         integer<int>(row("chart-cache-entries", "ISOBAR_CHART_CACHE_ENTRIES",
                          "cache/chart_entries", "count",
