@@ -11,6 +11,7 @@
 #include <QTextStream>
 #include <QThread>
 #include <QUrl>
+#include <cerrno>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -20,7 +21,10 @@ namespace isobar {
 
 namespace {
 
-constexpr int kRenderNiceness = 10; // a Linux nice value: 0 normal, 19 lowest
+// How much lower than the server's own priority charts are drawn (Linux nice values: 0 normal,
+// 19 lowest). Relative, so that a server started under `nice` still puts charts below answers.
+constexpr int kRenderNicenessStep = 10;
+constexpr int kLowestNiceness = 19;
 
 Q_LOGGING_CATEGORY(lcServe, "isobar.serve")
 
@@ -82,7 +86,12 @@ int runServeCommand(const QStringList &arguments)
     // threads created before this line, at normal priority. On two cores a burst of renders
     // would otherwise take CPU from watches' answers: charts are batch work, answers are not.
     // Threads made from here on (the render queue's encoders) inherit the lower priority.
-    if (setpriority(PRIO_PROCESS, pid_t(gettid()), kRenderNiceness) != 0)
+    errno = 0; // getpriority() may return -1 as a value
+    const int niceness = getpriority(PRIO_PROCESS, id_t(gettid()));
+    if ((niceness == -1 && errno != 0)
+        || setpriority(PRIO_PROCESS, id_t(gettid()),
+                       qMin(niceness + kRenderNicenessStep, kLowestNiceness))
+               != 0)
         qWarning("isobar serve: cannot lower the render thread's priority");
     if (json) // ApiServer logged event=listening
         return QCoreApplication::exec();
