@@ -1,6 +1,7 @@
 #include "RequestPipeline.h"
 
 #include "auth/AccessPolicy.h"
+#include "http/Continuations.h"
 #include "monitoring/ReplicaProbes.h"
 
 #include <algorithm>
@@ -63,9 +64,7 @@ QFuture<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
         response.notes.route = route;
         return response;
     };
-    if (answer.isFinished())
-        return readyResponse(note(answer.result()));
-    return answer.then(QtFuture::Launch::Sync, note);
+    return continueWith(answer, note);
 }
 
 QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
@@ -108,7 +107,7 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
         identified.subject = auth.subject;
         return admit(identified, *route, params, u"sub:"_s + auth.subject);
     };
-    if (outcome.isFinished())
+    if (outcome.isFinished() && outcome.resultCount() > 0)
         return decide(outcome.result());
     return outcome.then(m_authenticator, decide).unwrap();
 }
@@ -144,9 +143,7 @@ QFuture<HttpResponse> RequestPipeline::admit(const HttpRequest &request, const R
             response.notes.subject = subject;
             return response;
         };
-        // A ready answer (a warm cache) is noted in place: a continuation costs an allocation.
-        answer = answer.isFinished() ? readyResponse(note(answer.result()))
-                                     : answer.then(QtFuture::Launch::Sync, note);
+        answer = continueWith(answer, note);
     }
     return finish(request, answer);
 }
@@ -156,7 +153,7 @@ QFuture<HttpResponse> RequestPipeline::finish(const HttpRequest &request,
 {
     if (request.header("origin").isEmpty())
         return response;
-    return response.then([cors = m_cors, request](HttpResponse answer) {
+    return continueWith(response, [cors = m_cors, request](HttpResponse answer) {
         cors.decorate(request, answer);
         return answer;
     });

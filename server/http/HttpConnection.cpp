@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QScopeGuard>
 #include <QTcpSocket>
+#include <cerrno>
 #include <sys/socket.h>
 
 using namespace Qt::StringLiterals;
@@ -81,14 +82,32 @@ void HttpConnection::armTimer()
         allowedMs = m_limits.idleTimeoutMs;
     } else {
         m_deadline = Deadline::None; // a handler is working; its own deadline applies
-        m_timer.stop();
-        return;
+        return;                      // a timer still running finds nothing due when it fires
     }
-    m_timer.start(int(qMax<qint64>(0, allowedMs - (now - since))));
+    scheduleAt(since + allowedMs, now);
+}
+
+void HttpConnection::scheduleAt(qint64 dueMs, qint64 nowMs)
+{
+    m_dueMs = dueMs;
+    // A deadline mostly moves later (every answer restarts the idle one): a timer that fires
+    // sooner is left running and re-armed when it fires, rather than restarted per request.
+    if (m_timer.isActive() && m_timerDueMs <= dueMs)
+        return;
+    m_timerDueMs = dueMs;
+    m_timer.start(int(qMax<qint64>(0, dueMs - nowMs)));
 }
 
 void HttpConnection::onTimeout()
 {
+    if (m_deadline == Deadline::None)
+        return;
+    // Not due yet: the deadline moved since the timer was started (or a coarse timer fired
+    // a little early).
+    if (const qint64 now = QDateTime::currentMSecsSinceEpoch(); now < m_dueMs) {
+        scheduleAt(m_dueMs, now);
+        return;
+    }
     switch (m_deadline) {
     case Deadline::Request:
         rejectAndClose(
@@ -154,7 +173,9 @@ void HttpConnection::processInput()
     const auto processed = qScopeGuard([this] { m_processingInput = false; });
     while (mayRead()) {
         if (m_input.isEmpty()) {
-            m_input = m_socket->read(kReadBufferBytes);
+            // Exactly what is buffered: read(n) allocates n bytes up front, and a block of the
+            // socket's buffer read whole is handed over without a copy.
+            m_input = m_socket->read(qMin(m_socket->bytesAvailable(), kReadBufferBytes));
             if (m_input.isEmpty())
                 break;
         }
@@ -203,8 +224,14 @@ void HttpConnection::dispatch()
         if (settle())
             complete(sequence, response);
     };
-    m_dispatcher(request)
-        .then(this, answer)
+    QFuture<HttpResponse> response = m_dispatcher(request);
+    // A ready answer (a warm cache, a refusal) is written at once: three continuations on it
+    // would cost more than computing it did.
+    if (response.isFinished() && response.resultCount() > 0) {
+        answer(response.result());
+        return;
+    }
+    response.then(this, answer)
         .onFailed(this,
                   [answer] {
                       answer(HttpResponse::problem(500, u"the request could not be processed"_s));
@@ -248,7 +275,8 @@ void HttpConnection::flushReady()
             closeNow();
             return;
         }
-        m_socket->write(front.bytes);
+        if (!send(front.bytes))
+            return;
         m_idleSinceMs = m_writtenAtMs = QDateTime::currentMSecsSinceEpoch();
         if (!front.keepAlive) {
             m_closing = true;
@@ -265,6 +293,26 @@ void HttpConnection::flushReady()
         return;
     }
     processInput(); // reading may have paused at the pipelining limit
+}
+
+bool HttpConnection::send(const QByteArray &bytes)
+{
+    qint64 sent = 0;
+    // Straight to the kernel when nothing is queued before it: QTcpSocket::write() holds the
+    // bytes until its write notifier fires, which costs the event loop a wake-up, two notifier
+    // changes and one more poll per answer. What the kernel does not take waits in the socket.
+    if (m_socket->bytesToWrite() == 0) {
+        const ssize_t written = ::send(int(m_socket->socketDescriptor()), bytes.constData(),
+                                       size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            closeNow(); // the client is gone (reset, broken pipe)
+            return false;
+        }
+        sent = qMax<ssize_t>(written, 0);
+    }
+    if (sent < bytes.size())
+        m_socket->write(bytes.constData() + sent, bytes.size() - sent);
+    return true;
 }
 
 void HttpConnection::rejectAndClose(int status, const QString &detail)
@@ -297,7 +345,9 @@ void HttpConnection::rejectAndClose(int status, const QString &detail)
 void HttpConnection::lingerAndClose()
 {
     m_deadline = Deadline::Linger;
-    m_timer.start(kLingerMs);
+    m_timer.stop();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    scheduleAt(now + kLingerMs, now);
     if (m_socket->bytesToWrite() == 0)
         ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
     // else onBytesWritten() shuts the sending side once the refusal is out

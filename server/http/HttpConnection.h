@@ -67,11 +67,14 @@ private:
     void rejectAndClose(int status, const QString &detail);
     void complete(quint64 sequence, const HttpResponse &response);
     void flushReady();
+    // Writes an answer's bytes; false when the client turned out to be gone (closed now).
+    bool send(const QByteArray &bytes);
     // A dispatched request's answer arrived (or failed); false when the connection is gone.
     bool settle();
     // What the connection's one timer is waiting for.
     enum class Deadline { None, FirstByte, Request, Idle, Unread, Linger };
     void armTimer();
+    void scheduleAt(qint64 dueMs, qint64 nowMs);
     void onTimeout();
     // After a refusal: stop sending, read and discard what the client still sends for a
     // moment, then close, so that the refusal reaches it before the connection resets.
@@ -103,6 +106,8 @@ private:
     quint64 m_nextSequence = 0;
     QTimer m_timer;
     Deadline m_deadline = Deadline::None;
+    qint64 m_dueMs = 0;            // when m_deadline falls due
+    qint64 m_timerDueMs = 0;       // when the running timer fires: never after m_dueMs
     qint64 m_requestStartedMs = 0; // 0: no request has begun since the last one completed
     qint64 m_openedMs = 0;         // accepted at: the first-byte deadline runs from here
     qint64 m_idleSinceMs = 0;      // the last answer left: the idle deadline runs from here

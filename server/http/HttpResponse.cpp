@@ -96,7 +96,7 @@ QByteArray HttpResponse::serialize(bool keepAlive, bool headOnly) const
     return out;
 }
 
-QByteArray reasonPhrase(int status)
+const char *reasonPhrase(int status)
 {
     switch (status) {
     case 200:

@@ -42,6 +42,6 @@ struct HttpResponse {
     QByteArray serialize(bool keepAlive, bool headOnly = false) const;
 };
 
-QByteArray reasonPhrase(int status);
+const char *reasonPhrase(int status); // a literal: no allocation per answer
 
 } // namespace isobar

@@ -2,6 +2,7 @@
 
 #include "LengthUnits.h"
 #include "http/ApiError.h"
+#include "http/Continuations.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -218,7 +219,7 @@ QFuture<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool u
     WeatherQuery query;
     query.latitude = *lat;
     query.longitude = *lon;
-    return m_cache.lookup(query).then([uvIndex](const WeatherAnswer &answer) {
+    return continueWith(m_cache.lookup(query), [uvIndex](const WeatherAnswer &answer) {
         if (!answer.ok)
             return upstreamFailure(answer, true);
         const QJsonObject observation = answer.document.object();
@@ -257,7 +258,7 @@ QFuture<HttpResponse> WatchApi::current(const HttpRequest &request)
 {
     const WeatherQuery query = v1Query(request.query, WeatherProduct::Current);
     const char *system = query.metric ? "Metric" : "Imperial";
-    return m_cache.lookup(query).then([system](const WeatherAnswer &answer) {
+    return continueWith(m_cache.lookup(query), [system](const WeatherAnswer &answer) {
         if (!answer.ok)
             return upstreamFailure(answer, false);
         const QJsonObject o = answer.document.object();
@@ -311,7 +312,7 @@ QFuture<HttpResponse> WatchApi::forecast(const HttpRequest &request, WeatherProd
                            countName};
     }
     const bool metric = query.metric;
-    return m_cache.lookup(query).then([daily, count, metric](const WeatherAnswer &answer) {
+    return continueWith(m_cache.lookup(query), [daily, count, metric](const WeatherAnswer &answer) {
         if (!answer.ok)
             return upstreamFailure(answer, false);
         QJsonArray items;
