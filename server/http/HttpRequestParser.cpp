@@ -1,5 +1,7 @@
 #include "HttpRequestParser.h"
 
+#include <cstring>
+
 using namespace Qt::StringLiterals;
 
 namespace isobar {
@@ -64,8 +66,21 @@ HttpRequestParser::Result HttpRequestParser::parse(QByteArray &input)
 void HttpRequestParser::scanHead(const QByteArray &input)
 {
     // Every byte of the input is head until the empty line: a body is never scanned.
-    for (qsizetype i = 0; i < input.size() && !m_head.complete; ++i) {
-        const char byte = input.at(i);
+    const char *const end = input.constData() + input.size();
+    for (const char *at = input.constData(); at < end && !m_head.complete; ++at) {
+        if (!m_head.lineStart && !m_head.afterCr) {
+            // Within a line only its end matters: skip to the next CR or LF at memchr's pace
+            // (a bearer token alone is about a kilobyte).
+            const char *cr = static_cast<const char *>(std::memchr(at, '\r', size_t(end - at)));
+            const char *lf =
+                static_cast<const char *>(std::memchr(at, '\n', size_t((cr ? cr : end) - at)));
+            const char *stop = lf ? lf : cr ? cr : end;
+            m_head.bytes += stop - at;
+            at = stop;
+            if (at == end)
+                break;
+        }
+        const char byte = *at;
         ++m_head.bytes;
         if (byte == '\n') {
             if (!m_head.afterCr) {
