@@ -5,3 +5,7 @@ add_unit_test(NAME TestChartCommand SOURCES app/TestChartCommand.cpp LIBS Qt6::G
 add_unit_test(NAME TestCredentialsCommand SOURCES app/TestCredentialsCommand.cpp LIBS isobar_server
     LAUNCHER ${ISOBAR_WITH_KEYRING} TIMEOUT 180)
 add_dependencies(TestCredentialsCommand isobar)
+# SIGKILL mid-ingest and mid-request-log: the real binary on SQLite and PostgreSQL stores.
+add_unit_test(NAME TestCrashRecovery SOURCES app/TestCrashRecovery.cpp LIBS isobar_models STORES
+    TIMEOUT 300)
+add_dependencies(TestCrashRecovery isobar)
