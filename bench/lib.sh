@@ -21,6 +21,17 @@ wait_for() { # url [curl args...]: until it answers 2xx, at most 30 s (a store m
     return 1
 }
 
+wait_for_redis() { # port: until the server's /health says its Redis connection is up, at most 10 s
+    local port="$1"
+    wait_for "http://127.0.0.1:$port/health"
+    for _ in $(seq 100); do
+        curl -fsS "http://127.0.0.1:$port/health" | grep -q '"redis":"ok"' && return 0
+        sleep 0.1
+    done
+    echo "the server on port $port never reached Redis" >&2
+    return 1
+}
+
 # A wrk --latency output file -> "rps p50 p99 non2xx requests", latencies in milliseconds
 # (wrk prints them with a unit: us, ms, s or m).
 wrk_summary() {

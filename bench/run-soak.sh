@@ -287,15 +287,7 @@ if [[ " $SCENARIOS " == *" fleet "* ]]; then
             --redis-url "redis://127.0.0.1:$REDIS_PORT"
     done
     # The Redis connection opens in the background: start once both replicas say it is up.
-    for port in "${REPLICA_PORTS[@]}"; do
-        wait_for "http://127.0.0.1:$port/health"
-        for _ in $(seq 100); do
-            curl -fsS "http://127.0.0.1:$port/health" | grep -q '"redis":"ok"' && break
-            sleep 0.1
-        done
-        curl -fsS "http://127.0.0.1:$port/health" | grep -q '"redis":"ok"' \
-            || { echo "the replica on port $port never reached Redis" >&2; exit 1; }
-    done
+    for port in "${REPLICA_PORTS[@]}"; do wait_for_redis "$port"; done
     soak fleet
     echo "keys in Redis: $(redis-cli -p "$REDIS_PORT" dbsize)"
     echo "requests recorded per replica: $(psql -X -At -F ' ' "$DATABASE_URL" -c \

@@ -121,14 +121,8 @@ start_redis
 serve "$REDIS_SERVE_PORT" "$OUT/serve-redis.log" --no-auth --redis-url "redis://127.0.0.1:$REDIS_PORT"
 wait_for "http://127.0.0.1:$NOAUTH_PORT/health"
 wait_for "http://127.0.0.1:$AUTH_PORT/health"
-wait_for "http://127.0.0.1:$REDIS_SERVE_PORT/health"
 # The Redis connection opens in the background; measure once the server says it is up.
-for _ in $(seq 100); do
-    curl -fsS "http://127.0.0.1:$REDIS_SERVE_PORT/health" | grep -q '"redis":"ok"' && break
-    sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$REDIS_SERVE_PORT/health" | grep -q '"redis":"ok"' \
-    || { echo "the Redis server's replica never reached Redis; see $OUT/serve-redis.log" >&2; exit 1; }
+wait_for_redis "$REDIS_SERVE_PORT"
 
 # Warm the one position on all three servers (the authenticated one also fetches the provider's
 # keys and caches the verified token), and check the token is really required.

@@ -303,8 +303,8 @@ HttpResponse ChartsApi::answer(const Prepared &chart, const RenderedChart &rende
 void ChartsApi::writePrometheus(PrometheusText &out) const
 {
     out.single(prometheus::kChartRenders, "counter", "Charts drawn.", double(m_renders.rendered()));
-    out.single(prometheus::kChartRenderQueueDepth, "gauge", "Charts waiting, being drawn or being compressed.",
-               m_renders.queued());
+    out.single(prometheus::kChartRenderQueueDepth, "gauge",
+               "Charts waiting, being drawn or being compressed.", m_renders.queued());
     const ResponseCache::Stats cached = m_cache ? m_cache->stats() : ResponseCache::Stats{};
     out.single(prometheus::kChartCacheHits, "counter",
                "Chart requests answered from rendered bytes.", double(cached.hits));

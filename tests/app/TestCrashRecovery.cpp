@@ -65,6 +65,19 @@ private:
     TestStores m_stores;
     QTemporaryDir m_dir;
 
+    // A fresh store holding the sample CSV, and how many points that is.
+    QString storeWithSample(const QString &name, qint64 *points)
+    {
+        const QString store = m_stores.fresh(name);
+        if (store.isEmpty() || runIngest(store, {kSample}) != 0)
+            return {};
+        MetricsDatabase db;
+        if (!db.open(store))
+            return {};
+        *points = scalar(db.connection(), u"SELECT COUNT(*) FROM point"_s);
+        return store;
+    }
+
     // The store passes its checks and a server on it serves the data it holds.
     void checkRecovered(const QString &store, qint64 expectedPoints)
     {
@@ -90,13 +103,11 @@ private Q_SLOTS:
 
     void ingestKilledMidFileLeavesItOut()
     {
-        const QString store = m_stores.fresh(u"ingest"_s);
-        QVERIFY2(!store.isEmpty(), qPrintable(m_stores.errorString()));
-        QCOMPARE(runIngest(store, {kSample}), 0);
+        qint64 committed = 0;
+        const QString store = storeWithSample(u"ingest"_s, &committed);
+        QVERIFY2(!store.isEmpty() && committed > 0, qPrintable(m_stores.errorString()));
         MetricsDatabase db;
         QVERIFY(db.open(store));
-        const qint64 committed = scalar(db.connection(), u"SELECT COUNT(*) FROM point"_s);
-        QVERIFY(committed > 0);
         // Bytes of the unfinished transaction on disk: PostgreSQL writes its rows into the
         // table as they come, SQLite pages into its write-ahead log once its 64 MiB cache
         // spills.
@@ -131,12 +142,11 @@ private Q_SLOTS:
 
     void serveKilledWhileWritingItsRequestLog()
     {
-        const QString store = m_stores.fresh(u"serve"_s);
-        QVERIFY2(!store.isEmpty(), qPrintable(m_stores.errorString()));
-        QCOMPARE(runIngest(store, {kSample}), 0);
+        qint64 points = 0;
+        const QString store = storeWithSample(u"serve"_s, &points);
+        QVERIFY2(!store.isEmpty() && points > 0, qPrintable(m_stores.errorString()));
         MetricsDatabase db;
         QVERIFY(db.open(store));
-        const qint64 points = scalar(db.connection(), u"SELECT COUNT(*) FROM point"_s);
 
         ServerProcess server;
         QVERIFY2(server.start(store, {u"--rate-limit"_s, u"0"_s}), server.output().constData());
