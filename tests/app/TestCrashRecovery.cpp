@@ -68,7 +68,7 @@ private:
     // A fresh store holding the sample CSV, and how many points that is.
     QString storeWithSample(const QString &name, qint64 *points)
     {
-        const QString store = m_stores.fresh(name);
+        QString store = m_stores.fresh(name);
         if (store.isEmpty() || runIngest(store, {kSample}) != 0)
             return {};
         MetricsDatabase db;
