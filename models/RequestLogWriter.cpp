@@ -3,6 +3,7 @@
 #include "AdvisoryLocks.h"
 #include "CellRollups.h"
 #include "MetricsDatabase.h"
+#include "PostgresqlDeadline.h"
 #include "RequestLogShared.h"
 #include "RequestRollups.h"
 #include "StoreStatement.h"
@@ -70,6 +71,7 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
     RequestRollups rollups(QString::fromUtf8(m_replica));
     for (const RequestEvent &event : events)
         rollups.add(event);
+    const PostgresqlDeadline deadline(m_db, kWriteTimeoutMs);
     m_lastWriteBegan = requestlog::beginWrite(m_db, requestlog::Writers::Shared, error);
     if (!m_lastWriteBegan)
         return false;

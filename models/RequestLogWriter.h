@@ -19,7 +19,11 @@ public:
     // Events are stored as served by `replica` (--replica-id, or the host's name).
     explicit RequestLogWriter(QSqlDatabase &db, const QString &replica = {});
 
+    // One batch in one transaction. On PostgreSQL a batch that gets no answer within
+    // kWriteTimeoutMs has its connection cut (PostgresqlDeadline): it fails, the connection is
+    // lost and opened again, and the events wait, rather than the log stopping for good.
     bool write(const QList<RequestEvent> &events, QString *error);
+    static constexpr int kWriteTimeoutMs = 30'000;
     // Whether the last write() got as far as its transaction: false when the store would not
     // start one (another process holds SQLite's write lock past the busy timeout), which says
     // nothing against the events themselves.

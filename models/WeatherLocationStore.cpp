@@ -1,5 +1,7 @@
 #include "WeatherLocationStore.h"
 
+#include "PostgresqlDeadline.h"
+
 #include <QVariant>
 
 using namespace Qt::StringLiterals;
@@ -31,6 +33,7 @@ std::optional<StoredLocation> WeatherLocationStore::find(double cellSize, int ro
     m_select.bindValue(0, cellSize);
     m_select.bindValue(1, row);
     m_select.bindValue(2, column);
+    const PostgresqlDeadline deadline(m_db, PostgresqlDeadline::kEventLoopTimeoutMs);
     if (!m_select.exec() || !m_select.next())
         return std::nullopt;
     StoredLocation location{m_select.value(0).toString(),  m_select.value(1).toString(),
@@ -56,6 +59,7 @@ bool WeatherLocationStore::save(double cellSize, int row, int column,
                               location.fetchedAtMs};
     for (int i = 0; i < values.size(); ++i)
         m_upsert.bindValue(i, values[i]);
+    const PostgresqlDeadline deadline(m_db, PostgresqlDeadline::kEventLoopTimeoutMs);
     return m_upsert.exec();
 }
 

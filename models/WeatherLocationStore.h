@@ -18,7 +18,10 @@ struct StoredLocation {
     qint64 fetchedAtMs = 0;
 };
 
-// Persists cell -> location key in the store so a restart does not buy them again.
+// Persists cell -> location key in the store so a restart does not buy them again. Used on the
+// server's event loop: on PostgreSQL each call is bounded
+// (PostgresqlDeadline::kEventLoopTimeoutMs), and a failed one is a cache miss, never a failed
+// request.
 class WeatherLocationStore
 {
 public:

@@ -2,6 +2,7 @@
 
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
+#include "PostgresqlDeadline.h"
 #include "SchemaMigrations.h"
 #include "StoreError.h"
 #include "WeatherLocationStore.h"
@@ -61,7 +62,7 @@ bool ApiServer::start()
         return false;
     }
     m_runner = std::make_unique<QueryRunner>(m_config.databasePath, m_config.queryThreads,
-                                             m_config.maxQueuedQueries);
+                                             m_config.maxQueuedQueries, m_config.queryTimeoutMs);
     MetricsApi::Options options;
     options.maxPlots = m_config.maxPlots;
     options.maxRowsPerRequest = m_config.maxRowsPerRequest;
@@ -444,12 +445,26 @@ void ApiServer::refreshDataVersion()
 {
     if (!m_database)
         return;
-    qint64 version = m_database->isOpen() ? m_database->dataVersion() : -1;
-    // The server's own connection, lost, is opened again here while the server runs, so the
-    // poll brings back what hangs on it.
-    if (version < 0 && m_dataVersionPoll.isActive() && m_database->isConnectionLost()
-        && reopenLostStore())
+    qint64 version = -1;
+    if (m_database->isOpen()) {
+        // On the event loop, which a silent store must not hold for long.
+        const PostgresqlDeadline deadline(m_database->connection(),
+                                          PostgresqlDeadline::kEventLoopTimeoutMs);
         version = m_database->dataVersion();
+    }
+    // The server's own connection, lost, is opened again while the server runs, so the poll
+    // brings back what hangs on it. Not before the store answers a probe on the query runner's
+    // thread: opening it here while the store is silent would hold every connection for
+    // libpq's connect_timeout at each poll.
+    if (version < 0 && m_dataVersionPoll.isActive() && m_database->isConnectionLost()
+        && !m_reconnecting) {
+        m_reconnecting = true;
+        m_runner->storeProblem().then(this, [this](const QString &problem) {
+            m_reconnecting = false;
+            if (problem.isEmpty() && m_database->isConnectionLost() && reopenLostStore())
+                refreshDataVersion();
+        });
+    }
     // -1 (unreadable) empties the caches too: nothing is served from a store that cannot be read.
     m_cache->setDataVersion(version);
     if (m_probes)

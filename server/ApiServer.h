@@ -100,6 +100,7 @@ private:
     std::unique_ptr<BulkDownloadsApi> m_bulkDownloads;
     std::unique_ptr<DualCategoryApi> m_dualCategory;
     QTimer m_dataVersionPoll;
+    bool m_reconnecting = false; // the lost store connection waits for a probe's answer
     std::unique_ptr<WeatherLocationStore> m_locations;
     std::unique_ptr<AccuWeatherClient> m_upstream;
     std::unique_ptr<WeatherCache> m_weather;

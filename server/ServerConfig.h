@@ -52,6 +52,7 @@ struct ServerConfig {
     HttpLimits http;
     int queryThreads = 0; // 0: one per core
     int maxQueuedQueries = 256;
+    int queryTimeoutMs = 10'000; // on PostgreSQL: QueryRunner
     int maxPlots = 10;
     int maxRowsPerRequest = 200'000;
     int responseCacheEntries = 10'000;

@@ -2,12 +2,17 @@
 
 #include "MetricsDatabase.h"
 #include "MetricsQuery.h"
+#include "PostgresqlDeadline.h"
 #include "StoreError.h"
 #include "http/Router.h"
 
 #include <QLoggingCategory>
+#include <QPromise>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QThread>
 #include <QThreadStorage>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -17,11 +22,15 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcQuery, "isobar.query")
 
+} // namespace
+
 // A pool thread's own connection: SQLite connections must stay on the thread that opened them.
 struct ReadContext {
     MetricsDatabase database;
     std::unique_ptr<MetricsQuery> query;
 };
+
+namespace {
 // Deleted as its thread finishes, before QThread::wait() returns (QThreadStorage), so before
 // the pool's owner goes on, and the process perhaps exits. A thread_local would be destroyed
 // after that, racing Qt SQL's own teardown at exit: isobar serve crashed on stop that way.
@@ -36,38 +45,78 @@ HttpResponse storeUnavailable(const QString &why)
     return response;
 }
 
-// The calling pool thread's query over its connection, opened if needed; null with `error` set
-// when the store cannot be opened.
-MetricsQuery *threadQuery(const QString &path, QString *error)
+// How much longer than the server's own statement timeout a connection may stay silent before
+// it is cut: the server's cancellation, which keeps the connection, comes first when it can.
+constexpr int kSilenceGraceMs = 1000;
+
+qint64 steadyMs()
 {
-    if (ReadContext *known = t_context.hasLocalData() ? t_context.localData() : nullptr;
-        known && known->database.path() == path && known->database.isOpen())
-        return known->query.get();
-    auto *context = new ReadContext;
-    t_context.setLocalData(context); // deletes the thread's previous one
-    if (!context->database.open(path, MetricsDatabase::Mode::ReadOnly)) {
-        qCWarning(lcQuery).noquote()
-            << "event=read_connection_failed error=" << context->database.errorString();
-        *error = context->database.errorString();
-        t_context.setLocalData(nullptr);
-        return nullptr;
-    }
-    context->query = std::make_unique<MetricsQuery>(context->database.connection());
-    return context->query.get();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+QString noAnswerWithin(int ms)
+{
+    return u"no answer within %1 ms"_s.arg(ms);
 }
 
 } // namespace
 
-QueryRunner::QueryRunner(QString databasePath, int threads, int maxQueued)
+QueryRunner::QueryRunner(QString databasePath, int threads, int maxQueued, int timeoutMs)
     : m_databasePath(std::move(databasePath))
     , m_maxQueued(maxQueued)
+    , m_timeoutMs(timeoutMs)
 {
     m_pool.setMaxThreadCount(threads > 0 ? threads : QThread::idealThreadCount());
     m_pool.setExpiryTimeout(-1); // keep threads, and so their connections, for the server's life
+    m_probePool.setMaxThreadCount(1);
+    m_probePool.setExpiryTimeout(-1);
+}
+
+// The calling thread's connection, opened if needed (again after it was lost); null with
+// `error` set when the store cannot be opened. On PostgreSQL the server itself cancels a query
+// running past the timeout.
+ReadContext *QueryRunner::threadContext(QString *error)
+{
+    if (ReadContext *known = t_context.hasLocalData() ? t_context.localData() : nullptr;
+        known && known->database.path() == m_databasePath && known->database.isOpen()
+        && !known->database.isConnectionLost())
+        return known;
+    const qint64 now = steadyMs();
+    {
+        const std::lock_guard lock(m_openMutex);
+        if (now < m_openNotBeforeMs) {
+            *error = m_lastOpenError;
+            return nullptr;
+        }
+    }
+    auto *context = new ReadContext;
+    t_context.setLocalData(context); // deletes the thread's previous one
+    bool opened = context->database.open(m_databasePath, MetricsDatabase::Mode::ReadOnly);
+    if (opened && context->database.isPostgresql()) {
+        QSqlQuery timeout(context->database.connection());
+        opened = timeout.exec(u"SET statement_timeout = %1"_s.arg(m_timeoutMs));
+        if (!opened)
+            *error = timeout.lastError().text();
+    } else if (!opened) {
+        *error = context->database.errorString();
+    }
+    if (!opened) {
+        qCWarning(lcQuery).noquote() << "event=read_connection_failed error=" << *error;
+        t_context.setLocalData(nullptr);
+        const std::lock_guard lock(m_openMutex);
+        m_openNotBeforeMs = steadyMs() + kReopenBackoffMs;
+        m_lastOpenError = *error;
+        return nullptr;
+    }
+    context->query = std::make_unique<MetricsQuery>(context->database.connection());
+    return context;
 }
 
 QueryRunner::~QueryRunner()
 {
+    m_probePool.waitForDone();
     m_pool.waitForDone();
     // Each pool thread closes its connection when it ends, on its own thread.
 }
@@ -99,37 +148,91 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
             ~Done() { --counter; }
         } done{m_inFlight};
         QString error;
-        MetricsQuery *query = threadQuery(m_databasePath, &error);
-        if (!query)
+        ReadContext *context = threadContext(&error);
+        if (!context)
             return answer<Answer>(storeUnavailable(u"it cannot be opened"_s));
-        try {
-            return work(*query);
-        } catch (const ApiError &error) {
-            return answer<Answer>(error.toResponse());
-        } catch (const StoreError &error) {
-            qCWarning(lcQuery).noquote() << "event=store_read_failed error=" << error.reason();
-            reopenThreadConnection();
-            return answer<Answer>(storeUnavailable(error.reason()));
+        QString failure;
+        {
+            // Disarmed before the connection is dropped below: the watchdog must never act on
+            // a descriptor that may have been reused.
+            const PostgresqlDeadline deadline(context->database.connection(),
+                                              m_timeoutMs + kSilenceGraceMs);
+            try {
+                return work(*context->query);
+            } catch (const ApiError &error) {
+                return answer<Answer>(error.toResponse());
+            } catch (const StoreError &error) {
+                failure = deadline.expired() ? noAnswerWithin(m_timeoutMs) : error.reason();
+            }
         }
+        qCWarning(lcQuery).noquote() << "event=store_read_failed error=" << failure;
+        reopenThreadConnection();
+        return answer<Answer>(storeUnavailable(failure));
     });
 }
 
+// One caller's answer: the check's, or "no answer" when its time is up first.
+struct QueryRunner::ProbeWaiter {
+    QPromise<QString> promise;
+    std::atomic_bool settled{false};
+    void settle(const QString &problem)
+    {
+        if (settled.exchange(true))
+            return;
+        promise.addResult(problem);
+        promise.finish();
+    }
+};
+
 QFuture<QString> QueryRunner::storeProblem()
 {
-    return QtConcurrent::run(&m_pool, [this]() -> QString {
-        QString error;
-        MetricsQuery *query = threadQuery(m_databasePath, &error);
-        if (!query)
-            return error;
-        try {
-            query->checkReadable();
-            return {};
-        } catch (const StoreError &failure) {
-            // A fresh connection next time, as for any other failed read.
-            reopenThreadConnection();
-            return failure.reason();
+    auto waiter = std::make_shared<ProbeWaiter>();
+    waiter->promise.start();
+    QFuture<QString> answer = waiter->promise.future();
+    {
+        const std::lock_guard lock(m_probeMutex);
+        m_probeWaiters.push_back(waiter);
+        if (!m_probeRunning) {
+            m_probeRunning = true;
+            m_probePool.start([this] {
+                const QString problem = checkStore();
+                std::vector<std::shared_ptr<ProbeWaiter>> waiters;
+                {
+                    const std::lock_guard lock(m_probeMutex);
+                    waiters.swap(m_probeWaiters);
+                    m_probeRunning = false;
+                }
+                for (const auto &each : waiters)
+                    each->settle(problem);
+            });
         }
-    });
+    }
+    // Opening a connection to a silent server takes its connect_timeout, longer than a probe
+    // may wait: the answer is not waited for past the probe's time, the check goes on.
+    QTimer::singleShot(kProbeTimeoutMs,
+                       [waiter] { waiter->settle(noAnswerWithin(kProbeTimeoutMs)); });
+    return answer;
+}
+
+QString QueryRunner::checkStore()
+{
+    QString error;
+    ReadContext *context = threadContext(&error);
+    if (!context)
+        return error;
+    QString failure;
+    {
+        const PostgresqlDeadline deadline(context->database.connection(), kProbeTimeoutMs);
+        try {
+            context->query->checkReadable();
+            return {};
+        } catch (const StoreError &error) {
+            failure = deadline.expired() ? noAnswerWithin(kProbeTimeoutMs) : error.reason();
+        }
+    }
+    // A fresh connection next time, as for any other failed read.
+    reopenThreadConnection();
+    return failure;
 }
 
 void QueryRunner::reopenThreadConnection()

@@ -288,6 +288,11 @@ const QList<ServerSetting> &ServerSettings::all()
                          "Queries waiting for a thread; beyond it requests get 503 with "
                          "Retry-After."),
                      1, 1'000'000, [](ServerConfig &c) -> int & { return c.maxQueuedQueries; }),
+        integer<int>(row("query-timeout-ms", "ISOBAR_QUERY_TIMEOUT_MS",
+                         "limits/query_timeout_ms", "ms",
+                         "Time a PostgreSQL query may take, a silent server included; beyond it "
+                         "the request gets 503 with Retry-After."),
+                     100, 3'600'000, [](ServerConfig &c) -> int & { return c.queryTimeoutMs; }),
         integer<int>(row("max-plots", "ISOBAR_MAX_PLOTS", "limits/max_plots", "count",
                          "Plots in one tables/downloads request."),
                      1, 100, [](ServerConfig &c) -> int & { return c.maxPlots; }),
