@@ -5,6 +5,7 @@
 #include "StoreError.h"
 
 #include <QDateTime>
+#include <QSqlDriver>
 #include <QSqlError>
 
 using namespace Qt::StringLiterals;
@@ -39,6 +40,18 @@ qint64 periodBound(const QSqlQuery &query, int instantColumn, int dayColumn)
     return instant.isNull() ? londonMidnightUtc(fromDayNumber(query.value(dayColumn).toLongLong()))
                                   .toSecsSinceEpoch()
                             : instant.toLongLong();
+}
+
+// PostgreSQL's text cannot hold U+0000, and QPSQL cuts a bound value at one (a syntax error,
+// once a 5xx for a client's "%00"): a name holding one names nothing there, as NULL does for
+// the `column = ?` conditions here.
+void bindNulTextAsNull(QSqlQuery *query)
+{
+    const QVariantList values = query->boundValues();
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (values[i].typeId() == QMetaType::QString && values[i].toString().contains(QChar(0)))
+            query->bindValue(int(i), QVariant(QMetaType::fromType<QString>()));
+    }
 }
 
 // Appends "AND column = ?" for every given filter and collects the bound values in order.
@@ -151,6 +164,8 @@ QSqlQuery *MetricsQuery::preparedQuery(const QString &sql)
 
 void MetricsQuery::run(QSqlQuery *query)
 {
+    if (query->driver()->dbmsType() == QSqlDriver::PostgreSQL)
+        bindNulTextAsNull(query);
     if (!query->exec())
         throw StoreError(query->lastError().text());
 }

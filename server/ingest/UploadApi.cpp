@@ -106,20 +106,26 @@ UploadApi::Stats UploadApi::stats() const
                  m_pointsUpdated.load()};
 }
 
-UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
+UploadApi::Upload UploadApi::extract(const HttpRequest &request, ApiError *error)
 {
     const QByteArray contentType = request.header("content-type");
     const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
     Upload upload;
+    QString nameField = u"file"_s; // or the ?filename= that named it
     if (mediaType == "multipart/form-data") {
         const QByteArray boundary = headerParameter(contentType, "boundary");
         if (boundary.isEmpty() || boundary.size() > 70) {
-            *error = u"Content-Type multipart/form-data needs a boundary of 1 to 70 characters"_s;
+            *error = {400,
+                      u"Content-Type multipart/form-data needs a boundary of 1 to 70 characters"_s,
+                      u"file"_s};
             return {};
         }
-        upload = fromMultipart(request.body, boundary, error);
-        if (!error->isEmpty())
+        QString multipartError;
+        upload = fromMultipart(request.body, boundary, &multipartError);
+        if (!multipartError.isEmpty()) {
+            *error = {400, multipartError, u"file"_s};
             return {};
+        }
     } else {
         upload.content = request.body;
         upload.fileName = request.query.queryItemValue(u"filename"_s, QUrl::FullyDecoded);
@@ -128,20 +134,25 @@ UploadApi::Upload UploadApi::extract(const HttpRequest &request, QString *error)
                 upload.fileName = u"upload.csv"_s;
             else if (mediaType == "application/json")
                 upload.fileName = u"upload.json"_s;
+        } else {
+            nameField = u"filename"_s;
         }
     }
     upload.fileName = QFileInfo(upload.fileName).fileName(); // a client's folders mean nothing here
     if (upload.fileName.isEmpty()) {
-        *error = u"name the file: ?filename=NAME.csv|.json, Content-Type text/csv or "
-                 "application/json, or a multipart file part"_s;
+        *error = {400,
+                  u"name the file: ?filename=NAME.csv|.json, Content-Type text/csv or "
+                  "application/json, or a multipart file part"_s,
+                  nameField};
     } else if (!isPlainFileName(upload.fileName)
                || !(upload.fileName.endsWith(u".csv", Qt::CaseInsensitive)
                     || upload.fileName.endsWith(u".json", Qt::CaseInsensitive))) {
-        *error = u"'%1' is not a plain .csv or .json file name"_s.arg(upload.fileName);
+        *error = {400, u"'%1' is not a plain .csv or .json file name"_s.arg(upload.fileName),
+                  nameField};
     } else if (upload.content.isEmpty()) {
-        *error = u"the file is empty"_s;
+        *error = {400, u"the file is empty"_s, u"file"_s};
     }
-    return error->isEmpty() ? upload : Upload{};
+    return error->detail.isEmpty() ? upload : Upload{};
 }
 
 QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
@@ -150,10 +161,10 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
         return readyResponse(HttpResponse::problem(
             403, u"uploads are disabled on this server (start it with --enable-upload)"_s));
     }
-    QString error;
+    ApiError error;
     const Upload file = extract(request, &error);
-    if (!error.isEmpty())
-        return readyResponse(HttpResponse::problem(400, error, u"file"_s));
+    if (!error.detail.isEmpty())
+        return readyResponse(error.toResponse());
     if (m_pending.load() >= m_options.maxQueued) {
         HttpResponse busy =
             HttpResponse::problem(503, u"too many uploads in progress; try again"_s);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/ApiError.h"
 #include "http/Router.h"
 
 #include <QObject>
@@ -46,8 +47,9 @@ public:
         QString fileName;
         QByteArray content;
     };
-    // The file in a request, or an error naming what is wrong with it (for a 400).
-    static Upload extract(const HttpRequest &request, QString *error);
+    // The file in a request, or the 400 naming what is wrong with it: the file, or the
+    // ?filename= that named it.
+    static Upload extract(const HttpRequest &request, ApiError *error);
 
 private:
     QFuture<HttpResponse> upload(const HttpRequest &request);

@@ -162,8 +162,8 @@ void addAttachmentColumns()
 
 void MetricsApiServer::start(const QStringList &extraArguments, const QString &extraFixtures)
 {
-    const QString database = m_stores.fresh(u"metrics"_s);
-    QVERIFY2(!database.isEmpty(), qPrintable(m_stores.errorString()));
+    m_database = m_stores.fresh(u"metrics"_s);
+    QVERIFY2(!m_database.isEmpty(), qPrintable(m_stores.errorString()));
     QStringList paths = {fixturesDir() + u"/metrics"_s};
     qsizetype files = 21;
     if (!extraFixtures.isEmpty()) {
@@ -171,10 +171,10 @@ void MetricsApiServer::start(const QStringList &extraArguments, const QString &e
         files += QDir(paths.constLast()).entryList(QDir::Files).size();
     }
     QByteArray output;
-    QCOMPARE(runIngest(database, paths, &output), 0);
+    QCOMPARE(runIngest(m_database, paths, &output), 0);
     QVERIFY2(output.contains(QByteArray("files: " + QByteArray::number(files) + " ok, 0 failed")),
              output.constData());
-    QVERIFY2(m_server.start(database, kServeArguments + extraArguments),
+    QVERIFY2(m_server.start(m_database, kServeArguments + extraArguments),
              m_server.output().constData());
     m_base = u"http://localhost:"_s + QString::number(m_server.port());
 }

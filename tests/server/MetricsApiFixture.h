@@ -122,6 +122,8 @@ public:
 
     quint16 port() const { return m_server.port(); }
     QString base() const { return m_base; }
+    // The store the server reads, as --database took it.
+    QString database() const { return m_database; }
 
     HttpReply get(const QByteArray &target) const;
     HttpReply post(const QByteArray &target, const QByteArray &body) const;
@@ -145,6 +147,7 @@ public:
 private:
     TestStores m_stores;
     ServerProcess m_server;
+    QString m_database;
     QString m_base;
 };
 

@@ -14,3 +14,9 @@ endforeach()
 add_unit_test(NAME TestBulkDownloadsApi SOURCES server/TestBulkDownloadsApi.cpp
     LIBS isobar_testmetricsapi PkgConfig::LIBZIP STORES)
 add_dependencies(TestBulkDownloadsApi isobar)
+
+# Hostile values in every documented route's parameters and bodies (from the served /openapi.json);
+# the weather routes reach an in-test AccuWeather sandbox.
+add_unit_test(NAME TestBadInput SOURCES server/TestBadInput.cpp
+    LIBS isobar_testmetricsapi isobar_server STORES)
+add_dependencies(TestBadInput isobar)
