@@ -5,6 +5,7 @@
 #include "IngestCommand.h"
 #include "SandboxCommand.h"
 #include "ServeCommand.h"
+#include "StoreCheckCommand.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -46,6 +47,7 @@ const char *const kUsage =
     "  accuweather-sandbox  serve AccuWeather's wire format on localhost (offline runs, tests)\n"
     "  credentials          store, show or clear the AccuWeather API key (set|status|clear)\n"
     "  healthcheck          ask the local server's readiness probe; exit 0 when ready\n"
+    "  check-store          check the metrics store without changing it; exit 0 when sound\n"
     "\n"
     "Options:\n"
     "  -h, --help     show this help; 'isobar COMMAND --help' for a command's options\n"
@@ -97,6 +99,7 @@ int main(int argc, char *argv[])
         {u"ingest", false, isobar::runIngestCommand},
         {u"credentials", false, isobar::runCredentialsCommand},
         {u"healthcheck", false, isobar::runHealthcheckCommand},
+        {u"check-store", false, isobar::runStoreCheckCommand},
     };
     for (const Command &entry : kCommands) {
         if (command != QStringView(entry.name))

@@ -25,7 +25,7 @@ MetricsDatabase::~MetricsDatabase()
     close();
 }
 
-bool MetricsDatabase::open(const QString &location, Mode mode)
+bool MetricsDatabase::open(const QString &location, Mode mode, int schemaVersion)
 {
     close();
     m_path = location;
@@ -35,7 +35,7 @@ bool MetricsDatabase::open(const QString &location, Mode mode)
     m_location = *parsed;
     m_connectionName = nextConnectionName();
     if (!(m_location.isPostgresql() ? openPostgresql(mode) : openSqlite(mode))
-        || !checkSchema(mode)) {
+        || !checkSchema(mode, schemaVersion)) {
         close();
         return false;
     }
@@ -104,15 +104,16 @@ bool MetricsDatabase::openPostgresql(Mode mode)
     return true;
 }
 
-bool MetricsDatabase::checkSchema(Mode mode)
+bool MetricsDatabase::checkSchema(Mode mode, int schemaVersion)
 {
     const QString where = m_location.displayName();
     if (mode == Mode::ReadWrite) {
-        if (!SchemaMigrations::migrate(m_db, &m_error)) {
+        if (!SchemaMigrations::migrate(m_db, &m_error, schemaVersion)) {
             m_error = u"%1: %2"_s.arg(where, m_error);
             return false;
         }
-    } else if (SchemaMigrations::currentVersion(m_db) != SchemaMigrations::latestVersion()) {
+    } else if (schemaVersion != 0
+               && SchemaMigrations::currentVersion(m_db) != SchemaMigrations::latestVersion()) {
         m_error = u"%1: schema version %2, expected %3"_s.arg(where)
                       .arg(SchemaMigrations::currentVersion(m_db))
                       .arg(SchemaMigrations::latestVersion());

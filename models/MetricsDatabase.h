@@ -20,9 +20,11 @@ public:
     MetricsDatabase(const MetricsDatabase &) = delete;
     MetricsDatabase &operator=(const MetricsDatabase &) = delete;
 
-    // Opens (a SQLite file is created if needed) and migrates the store. ReadOnly connections
-    // never migrate and expect the schema to be current. `location` is what --database takes.
-    bool open(const QString &location, Mode mode = Mode::ReadWrite);
+    // Opens (a SQLite file is created if needed) and migrates the store, up to `schemaVersion`
+    // when one is given: tests make the stores of earlier releases with it. ReadOnly connections
+    // never migrate and expect the schema to be current. With 0, either mode takes the store as
+    // it finds it, to look at it. `location` is what --database takes.
+    bool open(const QString &location, Mode mode = Mode::ReadWrite, int schemaVersion = -1);
     void close();
 
     bool isOpen() const;
@@ -52,7 +54,7 @@ public:
 private:
     bool openSqlite(Mode mode);
     bool openPostgresql(Mode mode);
-    bool checkSchema(Mode mode);
+    bool checkSchema(Mode mode, int schemaVersion);
 
     StoreLocation m_location;
     QSqlDatabase m_db;

@@ -293,22 +293,22 @@ bool refuseNewer(int current, QSqlDatabase &db, QString *error)
 
 bool migrateSqlite(QSqlDatabase &db, QString *error, int current, int targetVersion)
 {
+    // All pending steps in one transaction, as on PostgreSQL: a failed or killed upgrade leaves
+    // the version the store had, which the release before still opens, never one in between.
+    if (!MetricsDatabase::beginWrite(db, error))
+        return false;
+    QSqlQuery query(db);
     for (const Migration &migration : migrations()) {
         if (migration.version <= current || migration.version > targetVersion)
             continue;
-        if (!MetricsDatabase::beginWrite(db, error))
-            return false;
-        QSqlQuery query(db);
         QStringList statements = migration.statements;
         statements << u"PRAGMA user_version = %1"_s.arg(migration.version);
         if (!execAll(query, statements, migration, error)) {
             db.rollback();
             return false;
         }
-        if (!commit(db, error))
-            return false;
     }
-    return true;
+    return commit(db, error);
 }
 
 bool migratePostgresql(QSqlDatabase &db, QString *error, int targetVersion)

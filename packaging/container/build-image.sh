@@ -19,8 +19,9 @@ image="localhost/isobar:$version"
 SOURCE_DATE_EPOCH="$(git -C "$here" log -1 --format=%ct)"
 export SOURCE_DATE_EPOCH
 
-# The package, built from this tree if it is not there yet.
-deb="$(find "$build/packages" -maxdepth 1 -name "isobar_${version}_*.deb" 2>/dev/null | head -n1)"
+# The package, built from this tree if it is not there yet (find fails while packages/ is
+# missing, which must not end the script).
+deb="$(find "$build/packages" -maxdepth 1 -name "isobar_${version}_*.deb" 2>/dev/null | head -n1 || true)"
 if [ -z "$deb" ]; then
   (cd "$build" && cpack -G DEB -B "$build/packages" >/dev/null)
   deb="$(find "$build/packages" -maxdepth 1 -name "isobar_${version}_*.deb" | head -n1)"

@@ -5,7 +5,8 @@
 # weather comes through from the local AccuWeather sandbox with that key, that the image's own
 # health check passes, and that `podman stop` drains and exits 0. Then runs the Kubernetes
 # Deployment of packaging/kubernetes/overlays/podman with `podman kube play` until /health
-# answers.
+# answers. Last, kills a container outright while its request log is being written and starts a
+# new one on the volume: the store passes `isobar check-store` and its data is served.
 #
 #   packaging/container/check.sh BUILD_DIR
 set -euo pipefail
@@ -22,13 +23,19 @@ metrics=18192
 sandbox=18193
 key="check-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 name="isobar-check-$$"
+killed="$name-killed"
+after="$name-after"
 volume="isobar-check-$$"
 work="$(mktemp -d)"
 sandbox_pid=""
 played=""
+traffic_pid=""
 
 cleanup() {
-  podman rm --force --time 0 "$name" >/dev/null 2>&1 || true
+  [ -z "$traffic_pid" ] || kill "$traffic_pid" 2>/dev/null || true
+  for container in "$name" "$killed" "$after"; do
+    podman rm --force --time 0 "$container" >/dev/null 2>&1 || true
+  done
   podman volume rm --force "$volume" >/dev/null 2>&1 || true
   [ -z "$played" ] || podman kube down "$played" >/dev/null 2>&1 || true
   [ -z "$sandbox_pid" ] || kill "$sandbox_pid" 2>/dev/null || true
@@ -38,7 +45,7 @@ trap cleanup EXIT
 
 fail() {
   echo "container check: FAILED: $*" >&2
-  podman logs "$name" 2>&1 | tail -n 40 >&2 || true
+  podman logs "${started:-$name}" 2>&1 | tail -n 40 >&2 || true
   cat "$work/podman.err" >&2 || true
   exit 1
 }
@@ -84,16 +91,21 @@ cp "$root/data/ukhsa/json/"6-in-1_coverage_coverageByYear_CTRY_E92000001_all_all
 chmod 0755 "$work"
 
 podman volume create "$volume" >/dev/null
-podman run --detach --name "$name" --pull=never --network=host --read-only \
-  --health-interval disable \
-  --volume "$volume:/var/lib/isobar" \
-  --volume "$work/accuweather-api-key:/run/secrets/isobar/accuweather-api-key:ro" \
-  --volume "$work:/samples:ro" \
-  --env ISOBAR_PORT="$api" --env ISOBAR_METRICS_PORT="$metrics" \
-  --env ISOBAR_NO_AUTH=true --env ISOBAR_LOG_FORMAT=json \
-  --env ISOBAR_ACCUWEATHER_URL="http://127.0.0.1:$sandbox" \
-  --env ISOBAR_ACCUWEATHER_API_KEY_FILE=/run/secrets/isobar/accuweather-api-key \
-  "$image" >/dev/null 2>>"$work/podman.err"
+# The image's serve as production runs it, on the check's volume, named NAME.
+start_container() { # NAME
+  started="$1"
+  podman run --detach --name "$1" --pull=never --network=host --read-only \
+    --health-interval disable \
+    --volume "$volume:/var/lib/isobar" \
+    --volume "$work/accuweather-api-key:/run/secrets/isobar/accuweather-api-key:ro" \
+    --volume "$work:/samples:ro" \
+    --env ISOBAR_PORT="$api" --env ISOBAR_METRICS_PORT="$metrics" \
+    --env ISOBAR_NO_AUTH=true --env ISOBAR_LOG_FORMAT=json \
+    --env ISOBAR_ACCUWEATHER_URL="http://127.0.0.1:$sandbox" \
+    --env ISOBAR_ACCUWEATHER_API_KEY_FILE=/run/secrets/isobar/accuweather-api-key \
+    "$image" >/dev/null 2>>"$work/podman.err"
+}
+start_container "$name"
 # (podman's complaints that no systemd runs its health-check timers go to podman.err: the check
 # runs the health check itself.)
 
@@ -136,3 +148,39 @@ wait_for "http://127.0.0.1:18181/readyz" >/dev/null || fail "the kube-played Dep
 podman healthcheck run isobar-pod-0-isobar >/dev/null 2>>"$work/podman.err" \
   || fail "the kube-played Deployment's probe command failed"
 echo "container check: podman kube play of overlays/podman answers /health and /readyz, its probe passes"
+
+# Killed outright (SIGKILL: no drain, no flush) while the request log is written under traffic:
+# the store's log on the volume has grown since the traffic began, so commits are landing and
+# more are on their way. A new container on the volume then finds the store sound, checked
+# from the image (which has no sqlite3), and serves the data committed before.
+start_container "$killed"
+wait_for "http://127.0.0.1:$api/health" >/dev/null || fail "/health never answered"
+log="$(podman volume inspect --format '{{.Mountpoint}}' "$volume")/isobar.db-wal"
+log_size() { stat -c %s "$log" 2>/dev/null || echo 0; }
+before="$(log_size)"
+while :; do curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$api/api/public/timeseries/themes/" || true; done &
+traffic_pid=$!
+for _ in $(seq 1 100); do
+  [ "$(log_size)" -le "$before" ] || break
+  sleep 0.1
+done
+[ "$(log_size)" -gt "$before" ] || fail "no request reached the store's log within 10 s"
+podman kill --signal KILL "$killed" >/dev/null 2>>"$work/podman.err" || fail "podman kill"
+podman wait "$killed" >/dev/null 2>>"$work/podman.err" || true
+kill "$traffic_pid" 2>/dev/null || true
+traffic_pid=""
+status="$(podman inspect --format '{{.State.ExitCode}}' "$killed")"
+[ "$status" = 137 ] || fail "the killed container exited with $status, not by SIGKILL"
+
+podman run --rm --pull=never --read-only --volume "$volume:/var/lib/isobar" \
+  --entrypoint /usr/bin/isobar "$image" check-store >"$work/check-store.out" 2>&1 \
+  || fail "isobar check-store after the kill: $(cat "$work/check-store.out")"
+grep -q '^integrity: ok$' "$work/check-store.out" \
+  || fail "isobar check-store: $(cat "$work/check-store.out")"
+start_container "$after"
+wait_for "http://127.0.0.1:$api/health" >/dev/null || fail "/health never answered after the kill"
+themes="$(curl -fsS "http://127.0.0.1:$api/api/public/timeseries/themes/")" \
+  || fail "the metrics API did not answer after the kill"
+grep -q '"name":"immunisation"' <<<"$themes" || fail "data committed before the kill is gone: $themes"
+podman stop --time 30 "$after" >/dev/null 2>>"$work/podman.err"
+echo "container check: killed with SIGKILL under traffic, the store passes isobar check-store and a new container serves its data"

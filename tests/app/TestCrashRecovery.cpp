@@ -1,12 +1,16 @@
 // What a store looks like after the process writing it is killed outright (SIGKILL: no handler,
-// no destructor, no flush): an `isobar ingest` in the middle of a large file, and an
-// `isobar serve` whose request log is being written under traffic. Afterwards the store passes
-// its integrity check, holds every file committed before whole and the interrupted one not at
-// all, and a server starts on it and serves. Runs on SQLite and on PostgreSQL.
+// no destructor, no flush): an `isobar ingest` in the middle of a large file, an `isobar serve`
+// whose request log is being written under traffic, and one in the middle of migrating an older
+// store. Afterwards the store passes its integrity check, holds every file committed before
+// whole and the interrupted one not at all, is at the schema it had or the latest (never one
+// in between), and a server starts on it and serves. Runs on SQLite and on PostgreSQL.
+#include "EnglandSeries.h"
 #include "MetricsDatabase.h"
+#include "SchemaMigrations.h"
 #include "TestStores.h"
 #include "TestSupport.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -23,6 +27,9 @@ using namespace isobar::test;
 namespace {
 
 const QString kSample = QStringLiteral(ISOBAR_SOURCE_DIR "/data/ukhsa/respiratory_2023.csv");
+
+// Bytes of an unfinished transaction on disk that prove the killed process was mid-write.
+constexpr qint64 kOnDisk = qint64(8) * 1024 * 1024;
 
 // The sample CSV `copies` times over, copy k with every geography renamed ("England 07"), so
 // that every row is a new point: big enough that its ingest is still running when killed.
@@ -46,6 +53,103 @@ bool writeReplicatedCsv(const QString &path, int copies)
         }
     }
     return out.flush();
+}
+
+// The schema before the roll-ups were rebuilt with a replica in their key (migration 7, a copy
+// of every roll-up table), with a step between (6): a migration committed step by step would
+// leave a version in between.
+constexpr int kOldSchema = 5;
+// Rows in each of the two large roll-ups: some 110 MB in all, seconds to copy, so the copy of
+// the second is still to come when the first one's pages reach the disk. 64 keys an hour, over
+// the half year before yesterday: within the retention of a server that starts on the store,
+// and clear of the hours its own requests are logged in.
+constexpr int kRollupRows = 300'000;
+constexpr int kRollupKeysPerHour = 64;
+qint64 lastRollupHour()
+{
+    return QDateTime::currentSecsSinceEpoch() / 3600 - 48;
+}
+// Days of the one series the old store holds.
+constexpr int kOldPoints = 365;
+
+bool execAll(QSqlDatabase &db, const QList<std::pair<QString, QVariantList>> &statements)
+{
+    for (const auto &[sql, values] : statements) {
+        QSqlQuery query(db);
+        if (!query.prepare(sql))
+            return false;
+        for (const QVariant &value : values)
+            query.addBindValue(value);
+        if (!query.exec()) {
+            qWarning("%s: %s", qPrintable(sql), qPrintable(query.lastError().text()));
+            return false;
+        }
+    }
+    return true;
+}
+
+// A store as a release at kOldSchema left it: the England series (MetricsWriter writes columns
+// of later schemas, so plain SQL) and months of request roll-ups with long keys, as a busy
+// server's are. The SQL reads the same on both engines.
+bool fillOldStore(QSqlDatabase &db, qint64 lastHour)
+{
+    const SeriesKey key = englandKey(u"COVID-19_cases_casesByDay"_s);
+    const QString rows = u"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n"
+                         " WHERE i < %1) "_s;
+    const QString route = u"/api/public/timeseries/themes/<theme>/sub_themes/<sub_theme>/topics/"
+                          "<topic>/geography_types/<geography_type>/geographies/<geography>/"
+                          "metrics/<metric>"_s;
+    const QString subject(120, u's'); // some providers' subjects are that long
+    QString error;
+    return MetricsDatabase::beginWrite(db, &error)
+           && execAll(
+               db,
+               {
+                   {u"INSERT INTO theme (id, name) VALUES (1, ?)"_s, {key.theme}},
+                   {u"INSERT INTO sub_theme (id, theme_id, name) VALUES (1, 1, ?)"_s,
+                    {key.subTheme}},
+                   {u"INSERT INTO topic (id, sub_theme_id, name) VALUES (1, 1, ?)"_s, {key.topic}},
+                   {u"INSERT INTO metric (id, topic_id, name, metric_group, kind)"
+                    " VALUES (1, 1, ?, ?, ?)"_s,
+                    {key.metric, key.metricGroup, int(key.kind)}},
+                   {u"INSERT INTO geography (id, geography_type, name, code) VALUES (1, ?, ?, ?)"_s,
+                    {key.geographyType, key.geography, key.geographyCode}},
+                   {u"INSERT INTO series (id, metric_id, geography_id, stratum, age, sex,"
+                    " frequency, has_public) VALUES (1, 1, 1, ?, ?, ?, ?, 1)"_s,
+                    {key.stratum, key.age, key.sex, key.frequency}},
+                   {rows.arg(kOldPoints - 1)
+                        + u"INSERT INTO point (series_id, day, epiweek, value, is_public, refresh)"
+                          " SELECT 1, 19358 + i, i / 7 + 1, i, 1, 0 FROM n"_s,
+                    {}},
+                   {rows.arg(kRollupRows - 1)
+                        + u"INSERT INTO rollup_endpoint (hour, route, method, status, requests,"
+                          " duration_us, bytes) SELECT %1 - i / %2, '%3' || (i % %2), 'GET', 200,"
+                          " i % 1000 + 1, i, 2 * i FROM n"_s.arg(lastHour)
+                              .arg(kRollupKeysPerHour)
+                              .arg(route),
+                    {}},
+                   {rows.arg(kRollupRows - 1)
+                        + u"INSERT INTO rollup_subject (hour, subject, requests, errors,"
+                          " first_ms, last_ms) SELECT %1 - i / %2, '%3' || (i % %2), i % 1000 + 1,"
+                          " i % 7, i, i + 1 FROM n"_s.arg(lastHour)
+                              .arg(kRollupKeysPerHour)
+                              .arg(subject),
+                    {}},
+               })
+           && db.commit();
+}
+
+// The requests the old roll-ups count, to compare before and after: a server's maintenance
+// folds past hours into fewer rows, but keeps their sums.
+QString rollupTotals(QSqlDatabase &db, qint64 lastHour)
+{
+    QStringList totals;
+    for (const char *table : {"rollup_endpoint", "rollup_subject"})
+        totals << u"%1: %2 requests"_s.arg(QLatin1String(table))
+                      .arg(scalar(db, u"SELECT sum(requests) FROM %1 WHERE hour <= %2"_s
+                                          .arg(QLatin1String(table))
+                                          .arg(lastHour)));
+    return totals.join(u"; ");
 }
 
 QString integrityOf(MetricsDatabase &db)
@@ -82,7 +186,8 @@ private:
     void checkRecovered(const QString &store, qint64 expectedPoints)
     {
         MetricsDatabase db;
-        QVERIFY2(db.open(store), qPrintable(db.errorString()));
+        // As found: a store left at an older schema is the server's to migrate.
+        QVERIFY2(db.open(store, MetricsDatabase::Mode::ReadWrite, 0), qPrintable(db.errorString()));
         if (!m_stores.onPostgresql())
             QCOMPARE(integrityOf(db), u"ok"_s);
         QCOMPARE(scalar(db.connection(), u"SELECT COUNT(*) FROM point"_s), expectedPoints);
@@ -126,7 +231,6 @@ private Q_SLOTS:
         QVERIFY(ingest.waitForStarted());
         // Killed once part of the file's one transaction is on disk: what a crash must not
         // leave visible.
-        constexpr qint64 kOnDisk = qint64(8) * 1024 * 1024;
         QTRY_VERIFY_WITH_TIMEOUT(pendingBytes() - pendingBefore > kOnDisk
                                      || ingest.state() == QProcess::NotRunning,
                                  240'000);
@@ -172,6 +276,72 @@ private Q_SLOTS:
         db.close();
 
         checkRecovered(store, points);
+    }
+
+    void migrationKilledMidwayLeavesTheOldSchema()
+    {
+        const QString store = m_stores.fresh(u"migrate"_s);
+        QVERIFY2(!store.isEmpty(), qPrintable(m_stores.errorString()));
+        const qint64 lastHour = lastRollupHour();
+        QString before;
+        {
+            MetricsDatabase db;
+            QVERIFY2(db.open(store, MetricsDatabase::Mode::ReadWrite, kOldSchema),
+                     qPrintable(db.errorString()));
+            QVERIFY(fillOldStore(db.connection(), lastHour));
+            before = rollupTotals(db.connection(), lastHour);
+        } // closed, so SQLite folds its log into the file and deletes it: any log is the server's
+
+        // Proof that the server is mid-migration, copying roll-ups: its uncommitted pages in
+        // SQLite's log (a transaction spills there past its 64 MiB cache), or PostgreSQL
+        // running the copy.
+        MetricsDatabase probe;
+        if (m_stores.onPostgresql())
+            QVERIFY(probe.open(store, MetricsDatabase::Mode::ReadWrite, 0));
+        auto copying = [&probe, &store, onPostgresql = m_stores.onPostgresql()] {
+            return onPostgresql ? scalar(probe.connection(),
+                                         u"SELECT count(*) FROM pg_stat_activity"
+                                         " WHERE datname = current_database() AND state = 'active'"
+                                         " AND query LIKE 'INSERT INTO rollup%_new SELECT%'"_s)
+                                      > 0
+                                : QFileInfo(store + u"-wal"_s).size() > kOnDisk;
+        };
+        QProcess serve;
+        serve.setProcessChannelMode(QProcess::MergedChannels);
+        serve.start(QString::fromUtf8(ISOBAR_BINARY),
+                    {u"serve"_s, u"--database"_s, store, u"--port"_s, u"0"_s, u"--no-auth"_s});
+        QVERIFY(serve.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(copying() || serve.state() == QProcess::NotRunning, 120'000);
+        QVERIFY2(serve.state() == QProcess::Running, serve.readAll().constData());
+        ::kill(pid_t(serve.processId()), SIGKILL);
+        QVERIFY(serve.waitForFinished(30'000));
+        QCOMPARE(serve.exitStatus(), QProcess::CrashExit);
+        QVERIFY2(!serve.readAll().contains("listening on"), "killed after the migration");
+        if (m_stores.onPostgresql()) {
+            // PostgreSQL notices the client gone, and rolls its transaction back, once the
+            // statement it runs is over.
+            QTRY_COMPARE_WITH_TIMEOUT(scalar(probe.connection(),
+                                             u"SELECT count(*) FROM pg_stat_activity"
+                                             " WHERE datname = current_database()"
+                                             " AND pid <> pg_backend_pid()"_s),
+                                      0, 60'000);
+            probe.close();
+        }
+
+        {
+            MetricsDatabase found;
+            QVERIFY2(found.open(store, MetricsDatabase::Mode::ReadWrite, 0),
+                     qPrintable(found.errorString()));
+            QCOMPARE(SchemaMigrations::currentVersion(found.connection()), kOldSchema);
+            QCOMPARE(rollupTotals(found.connection(), lastHour), before);
+        }
+        checkRecovered(store, kOldPoints); // the server migrates, then serves
+        MetricsDatabase migrated;
+        QVERIFY2(migrated.open(store, MetricsDatabase::Mode::ReadWrite, 0),
+                 qPrintable(migrated.errorString()));
+        QCOMPARE(SchemaMigrations::currentVersion(migrated.connection()),
+                 SchemaMigrations::latestVersion());
+        QCOMPARE(rollupTotals(migrated.connection(), lastHour), before);
     }
 };
 

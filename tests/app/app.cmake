@@ -9,3 +9,6 @@ add_dependencies(TestCredentialsCommand isobar)
 add_unit_test(NAME TestCrashRecovery SOURCES app/TestCrashRecovery.cpp LIBS isobar_models STORES
     TIMEOUT 300)
 add_dependencies(TestCrashRecovery isobar)
+# `isobar check-store`: the real binary on sound, damaged, missing and older stores.
+add_unit_test(NAME TestStoreCheckCommand SOURCES app/TestStoreCheckCommand.cpp LIBS isobar_models)
+add_dependencies(TestStoreCheckCommand isobar)

@@ -104,6 +104,30 @@ private Q_SLOTS:
                  SchemaMigrations::latestVersion());
     }
 
+    void failedUpgradeLeavesTheVersionItHad()
+    {
+        // A step that fails takes the steps before it back too: the store stays at a version
+        // the release before opens (it refuses any newer than its own).
+        QTemporaryDir dir;
+        const QString path = dir.filePath("store.db");
+        {
+            MetricsDatabase db;
+            QVERIFY(db.open(path, MetricsDatabase::Mode::ReadWrite, 5));
+            // Migration 7 rebuilds the roll-ups through tables of this name: it fails there,
+            // after 6 has run.
+            QVERIFY(QSqlQuery(db.connection()).exec("CREATE TABLE rollup_endpoint_new (x)"));
+        }
+        MetricsDatabase db;
+        QVERIFY(!db.open(path));
+        QVERIFY2(db.errorString().contains("migration 7"), qPrintable(db.errorString()));
+        QVERIFY(db.open(path, MetricsDatabase::Mode::ReadWrite, 0));
+        QCOMPARE(SchemaMigrations::currentVersion(db.connection()), 5);
+        QSqlQuery query(db.connection());
+        QVERIFY(query.exec("SELECT count(*) FROM sqlite_master WHERE name = 'cell'")
+                && query.next());
+        QCOMPARE(query.value(0).toInt(), 0); // migration 6's table
+    }
+
     void newerStoreIsRefused()
     {
         QTemporaryDir dir;
