@@ -138,9 +138,11 @@ void HttpConnection::onReadyRead()
 
 void HttpConnection::onBytesWritten()
 {
+    // Only bytes QTcpSocket queued report here: an answer send() handed to the kernel whole
+    // never does. This is the slow reader's path, where what the client left unread drains.
     m_writtenAtMs = QDateTime::currentMSecsSinceEpoch();
-    // A client taking its answers as they come (every watch) only moves its deadline on; the
-    // parse loop runs again only for one whose reading had paused over answers it left unread.
+    // A client taking its answers as they come only moves its deadline on; the parse loop runs
+    // again only for one whose reading had paused over answers it left unread.
     if (m_socket->bytesToWrite() > 0 || (!m_pausedUnread && !m_closing)) {
         armTimer();
         return;
