@@ -42,8 +42,7 @@ QList<ChartPoint> headlinePoints(MetricsQuery &query, PointSelection selection)
     const std::optional<PublicHeadline> latest = query.latestHeadline(selection);
     if (!latest)
         return {};
-    return {ChartPoint{latest->series, londonTime(latest->periodEnd).date(), latest->value, false,
-                       latest->upperConfidence, latest->lowerConfidence}};
+    return {ChartPoint::of(*latest)};
 }
 
 std::optional<QList<ChartPoint>> timeSeriesPoints(MetricsQuery &query,
@@ -63,8 +62,7 @@ std::optional<QList<ChartPoint>> timeSeriesPoints(MetricsQuery &query,
     QList<ChartPoint> converted;
     converted.reserve(points.size());
     for (const PublicPoint &p : points)
-        converted.append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay,
-                                    p.upperConfidence, p.lowerConfidence});
+        converted.append(ChartPoint::of(p));
     return converted;
 }
 
@@ -138,6 +136,25 @@ std::optional<ChartDataset> ChartData::load(MetricsQuery &query, const ChartRequ
     if (request.type() == ChartType::Waffle && !checkWaffle(data, error))
         return std::nullopt;
     return data;
+}
+
+ChartPoint ChartPoint::of(const PublicPoint &point, QString category)
+{
+    return {point.series,          point.date,
+            point.value,           point.inReportingDelay,
+            point.upperConfidence, point.lowerConfidence,
+            std::move(category)};
+}
+
+ChartPoint ChartPoint::of(const PublicHeadline &headline)
+{
+    return {headline.series,
+            londonTime(headline.periodEnd).date(),
+            headline.value,
+            false,
+            headline.upperConfidence,
+            headline.lowerConfidence,
+            {}};
 }
 
 } // namespace isobar

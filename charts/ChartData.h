@@ -8,6 +8,9 @@
 
 namespace isobar {
 
+struct PublicPoint;
+struct PublicHeadline;
+
 struct ChartPoint {
     std::shared_ptr<const SeriesDescription> series;
     QDate date;
@@ -18,6 +21,11 @@ struct ChartPoint {
     std::optional<double> upper;
     std::optional<double> lower;
     QString category; // on a Subplot axis: the subplot's title
+
+    // A stored point as drawn.
+    static ChartPoint of(const PublicPoint &point, QString category = {});
+    // A headline figure: one point dated by the London day its period ends on.
+    static ChartPoint of(const PublicHeadline &headline);
 };
 
 // The points of every plot of a request, oldest first. Plain values: built on a query thread,

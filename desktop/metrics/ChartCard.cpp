@@ -355,7 +355,7 @@ void ChartCard::showFiltered()
     ChartDataset dataset;
     dataset.plots.append(QList<ChartPoint>());
     for (const PublicPoint &p : std::as_const(m_shown))
-        dataset.plots[0].append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay, {}, {}});
+        dataset.plots[0].append(ChartPoint::of(p));
     const ChartRequest request = chartRequest();
     m_chart->setChart(request, dataset);
 

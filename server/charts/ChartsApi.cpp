@@ -3,7 +3,6 @@
 #include "ChartData.h"
 #include "ChartPalette.h"
 #include "ChartRequest.h"
-#include "DateParsing.h"
 #include "PlotlyFigure.h"
 #include "RenderQueue.h"
 #include "api/QueryRunner.h"
@@ -91,16 +90,13 @@ std::variant<ChartsApi::Prepared, HttpResponse> dualCategory(MetricsQuery &store
         QList<ChartPoint> points;
         if (dual.headline) {
             if (const auto latest = UkhsaPlots::latestHeadline(store, plot.selection))
-                points.append(ChartPoint{latest->series, londonTime(latest->periodEnd).date(),
-                                         latest->value, false, latest->upperConfidence,
-                                         latest->lowerConfidence});
+                points.append(ChartPoint::of(*latest));
         } else {
             auto found = UkhsaPlots::readPoints(store, plot.selection, i, limits.maxRowsPerRequest);
             if (auto *refused = std::get_if<HttpResponse>(&found))
                 return std::move(*refused);
             for (const PublicPoint &p : std::get<0>(found))
-                points.append(ChartPoint{p.series, p.date, p.value, p.inReportingDelay,
-                                         p.upperConfidence, p.lowerConfidence});
+                points.append(ChartPoint::of(p));
         }
         if (!segmentPlot.contains(plot.label)) {
             segmentPlot.insert(plot.label, chart.request.plots.size());
@@ -149,10 +145,7 @@ subplots(MetricsQuery &store, const QJsonObject &body, const ChartsApi::Limits &
             const QList<PublicPoint> &all = std::get<0>(found);
             if (all.isEmpty())
                 continue;
-            const PublicPoint &newest = all.constLast();
-            points.append(ChartPoint{newest.series, newest.date, newest.value,
-                                     newest.inReportingDelay, newest.upperConfidence,
-                                     newest.lowerConfidence, plot.subplotTitle});
+            points.append(ChartPoint::of(all.constLast(), plot.subplotTitle));
         }
         request.plots.append(bars);
         chart.data.plots.append(points);
