@@ -18,12 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace isobar {
 
-namespace {
-
-Q_LOGGING_CATEGORY(lcQuery, "isobar.query")
-
-} // namespace
-
 // A pool thread's own connection: SQLite connections must stay on the thread that opened them.
 struct ReadContext {
     MetricsDatabase database;
@@ -31,6 +25,9 @@ struct ReadContext {
 };
 
 namespace {
+
+Q_LOGGING_CATEGORY(lcQuery, "isobar.query")
+
 // Deleted as its thread finishes, before QThread::wait() returns (QThreadStorage), so before
 // the pool's owner goes on, and the process perhaps exits. A thread_local would be destroyed
 // after that, racing Qt SQL's own teardown at exit: isobar serve crashed on stop that way.
