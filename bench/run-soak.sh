@@ -50,6 +50,8 @@ RSS_GROWTH_PERCENT="${RSS_GROWTH_PERCENT:-10}"
 # Descriptors come and go with the load: upstream connections to the sandbox (at most 8 at
 # once), a query thread's store connection opened on its first query.
 FD_SLACK="${FD_SLACK:-8}"
+# How long wrk waits for an answer before counting a timeout (wrk's own default).
+WRK_TIMEOUT="${WRK_TIMEOUT:-2s}"
 DATA="${DATA:-$ROOT/data/ukhsa}"
 CITIES="${CITIES:-$ROOT/bench/data/cities-300.csv}"
 PORT="${PORT:-18700}"
@@ -187,7 +189,7 @@ soak() {
     echo "== $scenario: wrk -t$threads -c$connections -d${RUN_S}s on each of $servers server(s)," \
         "$(nproc) cores ($(load))"
     for i in "${!SERVER_PIDS[@]}"; do
-        wrk -t"$threads" -c"$connections" -d"${RUN_S}s" --latency -s "$ROOT/bench/wrk/soak-mix.lua" \
+        wrk -t"$threads" -c"$connections" -d"${RUN_S}s" --timeout "$WRK_TIMEOUT" --latency -s "$ROOT/bench/wrk/soak-mix.lua" \
             "http://127.0.0.1:${SERVER_PORTS[$i]}" > "$OUT/wrk-$scenario-${SERVER_NAMES[$i]}.txt" 2>&1 &
         wrks+=($!)
     done

@@ -37,9 +37,10 @@ cmake --build build-tsan --target "${suites[@]}"
 
 # A minute of mixed traffic per scenario on the sanitized build (bench/README.md, "Soak"): no
 # unexpected answer or socket error, descriptors flat, and each server exits 0 and leak-free on
-# SIGTERM. The sanitizers make every answer several times slower: 16 connections keep answers
-# within wrk's 2 s timeout, and p99 only guards against stalls; its target is for Release.
-DURATION=1m CONNECTIONS=16 P99_TARGET_MS=2000 bench/run-soak.sh
+# SIGTERM. The sanitizers make every answer several times slower, and on a loaded machine the
+# p99 of 16 connections ranged from 0.4 to 1.5 s: wrk waits 10 s for an answer, so that only a
+# stall counts as a timeout, and p99 guards against stalls too; its target is for Release.
+DURATION=1m CONNECTIONS=16 P99_TARGET_MS=2000 WRK_TIMEOUT=10s bench/run-soak.sh
 
 packaging/kubernetes/check.sh build
 packaging/deb/check.sh build
