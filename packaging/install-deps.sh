@@ -31,6 +31,8 @@ packages=(
   dbus dbus-x11 gnome-keyring libsecret-tools libsecret-1-0
   # misc
   curl ca-certificates python3
+  # tests/server/network-faults.sh: packet loss and resets in a network namespace of its own
+  iproute2 iptables
   # style and correctness checks (packaging/check-style.sh)
   clang-format clang-tidy shellcheck git
   # CI's test build: clang with its sanitizer and libFuzzer runtimes, linked by lld

@@ -72,10 +72,7 @@ RedisClient::RedisClient(Options options, QObject *parent)
     connect(&m_connectDeadline, &QTimer::timeout, this, [this] {
         if (m_connected || !m_context)
             return;
-        redisAsyncContext *context = std::exchange(m_context, nullptr);
-        context->data = nullptr; // its callbacks now find no client
-        redisAsyncFree(context);
-        lost(u"no connection within %1 ms"_s.arg(m_options.connectTimeoutMs));
+        abandon(u"no connection within %1 ms"_s.arg(m_options.connectTimeoutMs));
     });
     m_reconnect.setSingleShot(true);
     connect(&m_reconnect, &QTimer::timeout, this, &RedisClient::connectNow);
@@ -126,6 +123,7 @@ void RedisClient::connectNow()
     }
     m_context = context;
     m_context->data = this;
+    ++m_connection;
     m_adapter = std::make_unique<RedisEventAdapter>(m_context);
     redisAsyncSetConnectCallback(m_context, &RedisClient::onConnected);
     redisAsyncSetDisconnectCallback(m_context, &RedisClient::onDisconnected);
@@ -148,13 +146,15 @@ void RedisClient::onConnected(const redisAsyncContext *context, int status)
 
 void RedisClient::sendSetup()
 {
-    // AUTH and SELECT go first on the new connection; commands wait for their answers.
+    // AUTH and SELECT go first on the new connection; commands wait for their answers. PING
+    // last: the kernel accepts a connection for a stopped Redis, only an answer says it serves.
     QList<QFuture<RedisReply>> setup;
     if (!m_options.password.isEmpty())
         setup << send({"AUTH", m_options.password});
     const QString db = m_options.url.path().mid(1);
     if (!db.isEmpty())
         setup << send({"SELECT", db.toUtf8()});
+    setup << send({"PING"});
     auto ready = [this] {
         m_connected = true;
         ++m_stats.connects;
@@ -163,18 +163,16 @@ void RedisClient::sendSetup()
                                          + m_options.url.toDisplayString(QUrl::RemovePassword);
         Q_EMIT connectedChanged(true);
     };
-    if (setup.isEmpty()) {
-        ready();
-        return;
-    }
+    const quint64 connection = m_connection;
     QtFuture::whenAll(setup.begin(), setup.end())
-        .then(this, [this, ready](const QList<QFuture<RedisReply>> &answers) {
+        .then(this, [this, ready, connection](const QList<QFuture<RedisReply>> &answers) {
+            if (connection != m_connection || !m_context)
+                return; // given up on meanwhile: a setup command went past its deadline
             for (const QFuture<RedisReply> &answer : answers) {
                 if (!answer.result().ok()) {
                     // A wrong password or database: stay down and say why; try again later.
                     m_setupFailure = QString::fromUtf8(answer.result().text);
-                    if (m_context)
-                        redisAsyncDisconnect(m_context);
+                    redisAsyncDisconnect(m_context);
                     return;
                 }
             }
@@ -192,6 +190,15 @@ void RedisClient::onDisconnected(const redisAsyncContext *context, int status)
     if (why.isEmpty())
         why = status == REDIS_OK ? u"disconnected"_s : QString::fromUtf8(context->errstr);
     client->lost(why);
+}
+
+void RedisClient::abandon(const QString &why)
+{
+    redisAsyncContext *context = std::exchange(m_context, nullptr);
+    context->data = nullptr; // its callbacks now find no client
+    redisAsyncFree(context); // answers what is in flight with "connection lost"
+    m_pending = 0;
+    lost(why);
 }
 
 void RedisClient::lost(const QString &why)
@@ -252,9 +259,14 @@ QFuture<RedisReply> RedisClient::send(const QByteArrayList &arguments)
             return;
         ++m_stats.timeouts;
         ++m_stats.failures;
-        pending->settle(RedisReply::failed(QByteArray("no answer from Redis within ")
-                                           + QByteArray::number(m_options.commandTimeoutMs)
-                                           + " ms"));
+        const QByteArray why =
+            "no answer from Redis within " + QByteArray::number(m_options.commandTimeoutMs) + " ms";
+        pending->settle(RedisReply::failed(why));
+        // Still unanswered, so its connection is the current one: a Redis that stopped (SIGSTOP,
+        // swapping) keeps its socket open. Down, not slow: commands fail at once, /health says
+        // so, and a new connection must answer PING to count as up.
+        if (m_context)
+            abandon(QString::fromUtf8(why));
     });
     return answer;
 }

@@ -74,6 +74,7 @@ private:
     static void onReply(redisAsyncContext *context, void *reply, void *pending);
 
     void connectNow();
+    void abandon(const QString &why); // frees the connection now, whatever waits on it
     void lost(const QString &why);
     void scheduleReconnect();
     void sendSetup();
@@ -87,7 +88,8 @@ private:
     int m_reconnectDelayMs = 0;
     bool m_connected = false;
     int m_pending = 0;
-    QString m_setupFailure; // why AUTH or SELECT refused the new connection
+    quint64 m_connection = 0; // counts connections made, so a late answer finds its own
+    QString m_setupFailure;   // why AUTH or SELECT refused the new connection
     Stats m_stats;
 };
 

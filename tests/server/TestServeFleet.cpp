@@ -4,6 +4,7 @@
 #include "TestSupport.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QHostAddress>
 #include <QJsonArray>
@@ -124,6 +125,58 @@ private Q_SLOTS:
 
         QVERIFY2(redis.start(), qPrintable(redis.errorString()));
         QTRY_COMPARE_WITH_TIMEOUT(health(server.port())[u"status"].toString(), u"ok"_s, 20'000);
+        QCOMPARE(server.stop(), 0);
+    }
+
+    // A Redis process stopped (SIGSTOP) mid-traffic keeps its sockets open: its commands end at
+    // --redis-timeout-ms, the watch routes answer from the replica's own cache or upstream
+    // alone, /health says degraded, and SIGCONT brings the fleet back without a restart.
+    void aStoppedRedisIsNotWaitedFor()
+    {
+        SandboxThread sandboxThread(u"fleet-key"_s,
+                                    [] { return QDateTime::currentMSecsSinceEpoch(); });
+        isobar::AccuWeatherSandbox *sandbox = sandboxThread.startSandbox();
+        RedisServer redis;
+        QVERIFY2(redis.start(), qPrintable(redis.errorString()));
+        constexpr int kRedisTimeoutMs = 300;
+        ServerProcess server;
+        server.setEnvironmentVariable(u"ISOBAR_ACCUWEATHER_API_KEY"_s, u"fleet-key"_s);
+        QVERIFY2(
+            server.start(m_dir.filePath(u"stopped-redis.db"_s),
+                         {u"--redis-url"_s, redis.url(), u"--redis-timeout-ms"_s,
+                          QString::number(kRedisTimeoutMs), u"--rate-limit"_s, u"0"_s,
+                          u"--accuweather-url"_s, u"http://127.0.0.1:%1"_s.arg(sandbox->port())}),
+            server.output().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(health(server.port())[u"status"].toString(), u"ok"_s, 20'000);
+        auto prcpt = [](int n) -> QByteArray {
+            return "/prcpt?lt=" + QByteArray::number(40 + n * 0.5, 'f', 1) + "&lg=2.35";
+        };
+        QCOMPARE(HttpClient::request(server.port(), "GET", prcpt(0)).status, 200); // warm
+
+        // Requests in flight when Redis stops, then more: every one answered, none held long.
+        HttpClient inFlight(server.port());
+        inFlight.sendRaw("GET " + prcpt(1) + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        redis.pause();
+        const auto first = inFlight.readReply(10'000);
+        QVERIFY(first);
+        QCOMPARE(first->status, 200);
+        // A few Redis round trips each (the fleet's copy, its lock), each cut at the deadline.
+        constexpr qint64 kBoundMs = 4 * kRedisTimeoutMs + 2000;
+        for (int n = 0; n < 6; ++n) {
+            QElapsedTimer timer;
+            timer.start();
+            QCOMPARE(
+                HttpClient::request(server.port(), "GET", prcpt(n % 3 == 0 ? 0 : 2 + n)).status,
+                200);
+            QVERIFY2(timer.elapsed() < kBoundMs,
+                     qPrintable(u"request %1 took %2 ms"_s.arg(n).arg(timer.elapsed())));
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(health(server.port())[u"status"].toString(), u"degraded"_s, 5000);
+        QCOMPARE(health(server.port())[u"cache"][u"redis"].toString(), u"unavailable"_s);
+
+        redis.resume();
+        QTRY_COMPARE_WITH_TIMEOUT(health(server.port())[u"status"].toString(), u"ok"_s, 20'000);
+        QCOMPARE(HttpClient::request(server.port(), "GET", prcpt(20)).status, 200);
         QCOMPARE(server.stop(), 0);
     }
 

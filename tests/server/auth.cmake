@@ -6,6 +6,11 @@ target_include_directories(isobar_testoidc PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/su
 
 add_unit_test(NAME TestServeAuth SOURCES server/TestServeAuth.cpp LIBS isobar_testoidc)
 
+# The provider slow, silent, refusing and down from the start, behind support/FaultProxy.
+add_unit_test(NAME TestAuthProviderFaults SOURCES server/TestAuthProviderFaults.cpp
+    LIBS isobar_testoidc TIMEOUT 120)
+add_dependencies(TestAuthProviderFaults isobar)
+
 # The probes, `isobar healthcheck` and JSON logs of a real `isobar serve`; start-up and readiness
 # wait for the signing keys of the local provider.
 add_unit_test(NAME TestReplicaProbes SOURCES server/TestReplicaProbes.cpp LIBS isobar_testoidc)

@@ -89,4 +89,16 @@ bool RedisServer::freeze(int milliseconds) const
     return ask(port(), "CLIENT PAUSE " + QByteArray::number(milliseconds) + " ALL") == "+OK";
 }
 
+void RedisServer::pause() const
+{
+    if (m_process)
+        ::kill(pid_t(m_process->processId()), SIGSTOP);
+}
+
+void RedisServer::resume() const
+{
+    if (m_process)
+        ::kill(pid_t(m_process->processId()), SIGCONT);
+}
+
 } // namespace isobar::test

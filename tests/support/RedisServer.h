@@ -28,6 +28,10 @@ public:
     // Holds every client's commands for `milliseconds` (CLIENT PAUSE): a Redis that is up
     // but does not answer. False when the server refused.
     bool freeze(int milliseconds) const;
+    // Stops the process (SIGSTOP) until resume() (SIGCONT): its sockets stay open and the
+    // kernel still accepts connections, but nothing answers, as with a stuck or swapped node.
+    void pause() const;
+    void resume() const;
 
 private:
     ReservedPort m_port{ReservedPort::Use::ForAListener};
