@@ -10,6 +10,15 @@ ISOBAR="$BUILD_DIR/bin/isobar"
 
 load() { uptime | sed 's/.*load average: /load /'; }
 
+seconds_of() { # a wrk duration (90, 90s, 10m, 1h) -> seconds
+    case "$1" in
+    *h) echo $((${1%h} * 3600)) ;;
+    *m) echo $((${1%m} * 60)) ;;
+    *s) echo "${1%s}" ;;
+    *) echo "$1" ;;
+    esac
+}
+
 wait_for() { # url [curl args...]: until it answers 2xx, at most 30 s (a store may be migrating)
     local url="$1"
     shift

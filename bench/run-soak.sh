@@ -71,14 +71,6 @@ rm -f "$OUT"/samples-*.csv "$OUT"/wrk-*.txt "$OUT"/serve-*.log
 # The servers stop before their cluster does.
 trap 'cleanup; "$POSTGRES_SERVER" stop "$CLUSTER"' EXIT
 
-seconds_of() { # a wrk duration (90, 90s, 10m, 1h) -> seconds
-    case "$1" in
-    *h) echo $((${1%h} * 3600)) ;;
-    *m) echo $((${1%m} * 60)) ;;
-    *s) echo "${1%s}" ;;
-    *) echo "$1" ;;
-    esac
-}
 RUN_S="$(seconds_of "$DURATION")"
 WARMUP_S=$((RUN_S / 5))
 (( RUN_S >= 20 )) || { echo "DURATION must be at least 20 s (the warm-up is its first 20%)" >&2; exit 2; }

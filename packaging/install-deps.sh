@@ -24,6 +24,8 @@ packages=(
   fonts-dejavu-core
   # benchmark reference and load generator
   nginx-light wrk
+  # slow and hostile clients (bench/run-hostile.sh); iptables gives them their own addresses
+  slowhttptest iptables
   python3-matplotlib
   # promtool checks the /metrics exposition in the tests
   prometheus
