@@ -21,6 +21,29 @@ constexpr qint64 kReadBufferBytes = qint64(64) * 1024;
 constexpr int kLingerMs = 2'000;
 } // namespace
 
+const char *HttpConnectionEvents::label(Event event)
+{
+    switch (event) {
+    case PausedUnread:
+        return "paused_unread";
+    case DroppedUnread:
+        return "dropped_unread";
+    case ClosedSilent:
+        return "closed_silent";
+    case ClosedIdle:
+        return "closed_idle";
+    case RefusedFull:
+        return "refused_full";
+    case RefusedPerAddress:
+        return "refused_per_address";
+    case RefusedDraining:
+        return "refused_draining";
+    case EventCount:
+        break;
+    }
+    return "";
+}
+
 HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
                                HttpConnectionEvents &events, QObject *parent)
     : QObject(parent)
@@ -114,11 +137,17 @@ void HttpConnection::onTimeout()
             408, u"the request was not complete within %1 ms"_s.arg(m_limits.requestTimeoutMs));
         return;
     case Deadline::Unread: // the client stopped reading its answers
-        ++m_events.droppedUnread;
+        m_events.count(HttpConnectionEvents::DroppedUnread);
         closeNow();
         return;
     case Deadline::FirstByte:
+        m_events.count(HttpConnectionEvents::ClosedSilent);
+        closeNow();
+        return;
     case Deadline::Idle:
+        m_events.count(HttpConnectionEvents::ClosedIdle);
+        closeNow();
+        return;
     case Deadline::Linger:
         closeNow();
         return;
@@ -194,7 +223,7 @@ void HttpConnection::processInput()
     }
     const bool unread = m_socket->bytesToWrite() > m_limits.maxUnsentBytes;
     if (unread && !m_pausedUnread)
-        ++m_events.pausedUnread;
+        m_events.count(HttpConnectionEvents::PausedUnread);
     m_pausedUnread = unread;
     if (!m_closed)
         armTimer();

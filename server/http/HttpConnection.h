@@ -8,6 +8,7 @@
 
 #include <QObject>
 #include <QTimer>
+#include <array>
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -18,9 +19,27 @@ namespace isobar {
 
 // What a server's connections did that operators watch for (GET /metrics); shared by them and
 // read from any thread.
-struct HttpConnectionEvents {
-    std::atomic<qint64> pausedUnread{0};  // stopped reading: the client left answers unread
-    std::atomic<qint64> droppedUnread{0}; // closed: the client read nothing for the idle timeout
+class HttpConnectionEvents
+{
+public:
+    enum Event {
+        PausedUnread,      // stopped reading: the client left answers unread
+        DroppedUnread,     // closed: the client read nothing for the idle timeout
+        ClosedSilent,      // closed: no request within the first-byte timeout
+        ClosedIdle,        // closed: no next request within the idle timeout
+        RefusedFull,       // refused at accept: the server holds max-connections
+        RefusedPerAddress, // refused at accept: the address holds its share
+        RefusedDraining,   // refused at accept: the server is shutting down
+        EventCount
+    };
+    // The value of /metrics' "event" label.
+    static const char *label(Event event);
+
+    void count(Event event) { ++m_counts[event]; }
+    qint64 value(Event event) const { return m_counts[event].load(); }
+
+private:
+    std::array<std::atomic<qint64>, EventCount> m_counts{};
 };
 
 // One client connection: HttpRequestParser turns its bytes into requests (413 for oversized

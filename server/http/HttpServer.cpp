@@ -49,15 +49,16 @@ void HttpServer::acceptPending()
     while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
         const QHostAddress client = clientOf(socket->peerAddress());
         if (m_draining) {
-            refuse(socket, u"the server is shutting down"_s);
+            refuse(socket, HttpConnectionEvents::RefusedDraining, u"the server is shutting down"_s);
             continue;
         }
         if (m_connections >= m_limits.maxConnections) {
-            refuse(socket, u"too many connections"_s);
+            refuse(socket, HttpConnectionEvents::RefusedFull, u"too many connections"_s);
             continue;
         }
         if (m_connectionsFrom.value(client) >= m_limits.maxConnectionsPerAddress) {
-            refuse(socket, u"too many connections from this address"_s);
+            refuse(socket, HttpConnectionEvents::RefusedPerAddress,
+                   u"too many connections from this address"_s);
             continue;
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -75,8 +76,9 @@ void HttpServer::acceptPending()
     }
 }
 
-void HttpServer::refuse(QTcpSocket *socket, const QString &detail) const
+void HttpServer::refuse(QTcpSocket *socket, HttpConnectionEvents::Event why, const QString &detail)
 {
+    m_events.count(why);
     // A short answer the kernel takes at once, then close: a refusal costs no connection slot.
     HttpResponse busy = HttpResponse::problem(503, detail);
     if (!m_draining)
@@ -103,12 +105,16 @@ void HttpServer::writePrometheus(PrometheusText &out) const
     out.family(prometheus::kHttpConnections, "gauge", "Client connections open.");
     out.sample(prometheus::kHttpConnections, {}, m_connections);
     out.family(prometheus::kHttpConnectionEvents, "counter",
-               "Connections that stopped being read because their client left answers unread "
-               "(paused_unread), and that were closed for it (dropped_unread).");
-    out.sample(prometheus::kHttpConnectionEvents, {{u"event"_s, u"paused_unread"_s}},
-               double(m_events.pausedUnread.load()));
-    out.sample(prometheus::kHttpConnectionEvents, {{u"event"_s, u"dropped_unread"_s}},
-               double(m_events.droppedUnread.load()));
+               "What the connection guard did: connections no longer read because their client "
+               "left answers unread (paused_unread) and closed for it (dropped_unread), closed "
+               "silent since accept (closed_silent) or idle after an answer (closed_idle), and "
+               "refused at accept (refused_full, refused_per_address, refused_draining).");
+    for (int event = 0; event < HttpConnectionEvents::EventCount; ++event) {
+        const auto which = HttpConnectionEvents::Event(event);
+        out.sample(prometheus::kHttpConnectionEvents,
+                   {{u"event"_s, QString::fromLatin1(HttpConnectionEvents::label(which))}},
+                   double(m_events.value(which)));
+    }
 }
 
 } // namespace isobar

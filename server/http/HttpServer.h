@@ -48,7 +48,7 @@ Q_SIGNALS:
 private:
     void acceptPending();
     // Answers 503 and closes, without an HttpConnection.
-    void refuse(QTcpSocket *socket, const QString &detail) const;
+    void refuse(QTcpSocket *socket, HttpConnectionEvents::Event why, const QString &detail);
 
     HttpLimits m_limits;
     Router m_router;

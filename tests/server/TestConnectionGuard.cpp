@@ -303,9 +303,12 @@ private Q_SLOTS:
         QVERIFY(client.readReply());
         QElapsedTimer timer;
         timer.start();
+        const qint64 idleClosesBefore = m_thread.events().value(HttpConnectionEvents::ClosedIdle);
         QVERIFY(client.waitForClose(3000));
         QVERIFY(timer.elapsed() >= 500);
         QVERIFY(!client.readReply(100));
+        // Counted for /metrics, where operators see why connections end.
+        QCOMPARE(m_thread.events().value(HttpConnectionEvents::ClosedIdle), idleClosesBefore + 1);
     }
 
     // Bytes that start no request (CRLFs between requests, which HTTP allows) do not hold an
@@ -361,10 +364,12 @@ private Q_SLOTS:
             held.back()->sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
             QVERIFY(held.back()->readReply());
         }
+        const qint64 refusedBefore = m_thread.events().value(HttpConnectionEvents::RefusedFull);
         HttpClient extra(m_port);
         const auto reply = extra.readReply();
         QVERIFY(reply);
         QCOMPARE(reply->status, 503);
+        QCOMPARE(m_thread.events().value(HttpConnectionEvents::RefusedFull), refusedBefore + 1);
     }
 
     void oneAddressCannotTakeEveryConnection()
@@ -393,6 +398,9 @@ private Q_SLOTS:
         const auto oneMore = connectFrom(first, port);
         QVERIFY(oneMore);
         QVERIFY(readUntilClosed(*oneMore).startsWith("HTTP/1.1 503 "));
+        QCOMPARE(server.events().value(HttpConnectionEvents::RefusedPerAddress),
+                 limits.maxConnections - limits.maxConnectionsPerAddress + 1);
+        QCOMPARE(server.events().value(HttpConnectionEvents::RefusedFull), 0);
         // Closing them gives the address its share back.
         held.clear();
         QTRY_COMPARE_WITH_TIMEOUT(statusFrom(first, port), 200, 20'000);
@@ -419,8 +427,10 @@ private Q_SLOTS:
             burst += "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
         socket->write(burst);
         QVERIFY(socket->waitForBytesWritten(10'000));
-        QTRY_VERIFY_WITH_TIMEOUT(server.events().pausedUnread.load() == 1, 20'000);
-        QTRY_VERIFY_WITH_TIMEOUT(server.events().droppedUnread.load() == 1, 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(server.events().value(HttpConnectionEvents::PausedUnread) == 1,
+                                 20'000);
+        QTRY_VERIFY_WITH_TIMEOUT(server.events().value(HttpConnectionEvents::DroppedUnread) == 1,
+                                 20'000);
         // What the kernel's socket buffers took, plus max-unsent-bytes: a few megabytes, not
         // the 200 the requests asked for.
         const int answered = ServerThread::bigAnswers - answeredBefore;
@@ -443,6 +453,7 @@ private Q_SLOTS:
         QVERIFY(silent);
         QTRY_COMPARE_WITH_TIMEOUT(silent->state(), QAbstractSocket::UnconnectedState, 20'000);
         QVERIFY(silent->readAll().isEmpty()); // closed without an answer
+        QCOMPARE(server.events().value(HttpConnectionEvents::ClosedSilent), 1);
         // The deadline is for the first request only: the older, talking connection stays open.
         talking.sendRaw("GET /fast HTTP/1.1\r\nHost: x\r\n\r\n");
         const auto reply = talking.readReply();
