@@ -61,15 +61,38 @@ wrk_summary() {
 
 summary() { wrk_summary "$OUT/wrk-$1.txt"; } # a run's name -> its figures ($OUT: the driver's)
 
+# Clock ticks of CPU (user and system) a process and its children alive now have used so far:
+# nginx answers from worker processes under its master.
+cpu_ticks() { # pid
+    local total=0 pid
+    for pid in "$1" $(pgrep -P "$1"); do
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$total"
+}
+# A run's server CPU per request in microseconds, when bench was given CPU_PID; else "-".
+cpu_per_request() { cat "$OUT/cpu-$1.txt" 2>/dev/null || echo -; } # name
+
 # bench NAME URL [wrk args...]: one wrk run (-t$THREADS -c$CONNECTIONS -d$DURATION --latency),
 # raw output kept in $OUT/wrk-NAME.txt, its headline figures echoed; fails when a server the
-# driver started (PIDS) died during the run.
+# driver started (PIDS) died during the run. With CPU_PID set, the CPU that process (and its
+# children) used per request goes to $OUT/cpu-NAME.txt: unlike requests/s, it hardly moves
+# with what else loads the machine.
 bench() {
-    local name="$1" url="$2"
+    local name="$1" url="$2" ticks_before=0 requests
     shift 2
     echo "-- $name ($(load))"
+    rm -f "$OUT/cpu-$name.txt"
+    [ -z "${CPU_PID:-}" ] || ticks_before="$(cpu_ticks "$CPU_PID")"
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url" > "$OUT/wrk-$name.txt"
     grep -E 'Requests/sec|^ +(50|99)%|Non-2xx|Socket errors' "$OUT/wrk-$name.txt" | sed 's/^ */   /'
+    if [ -n "${CPU_PID:-}" ]; then
+        requests="$(summary "$name" | awk '{ print $5 }')"
+        awk -v ticks=$(($(cpu_ticks "$CPU_PID") - ticks_before)) -v hz="$(getconf CLK_TCK)" \
+            -v requests="$requests" 'BEGIN { printf "%.1f\n", ticks / hz * 1e6 / requests }' \
+            > "$OUT/cpu-$name.txt"
+        echo "   server CPU per request: $(cat "$OUT/cpu-$name.txt") us"
+    fi
     for pid in "${PIDS[@]}"; do
         kill -0 "$pid" 2>/dev/null || { echo "a server (pid $pid) died during $name; see $OUT/*.log" >&2; exit 1; }
     done
@@ -103,6 +126,10 @@ trap cleanup EXIT
 
 # The reference: nginx, non-daemon, on its own prefix and port, serving `files` as static
 # JSON; a POST to a static file (a 405 in nginx) is turned back into the file with a 200.
+# One worker by default: Isobar answers on one event-loop thread, and the comparison is of
+# what each does with one core (NGINX_WORKERS=auto gives nginx every core). NGINX_PID: its
+# master, for CPU_PID.
+NGINX_WORKERS="${NGINX_WORKERS:-1}"
 start_nginx() { # port files...
     local port="$1" dir="$WORK_DIR/nginx"
     shift
@@ -111,7 +138,7 @@ start_nginx() { # port files...
     cp "$@" "$dir/www/"
     chmod 644 "$dir"/www/*
     cat > "$dir/nginx.conf" <<CONF
-worker_processes auto;
+worker_processes $NGINX_WORKERS;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 events { worker_connections 1024; }
@@ -135,6 +162,7 @@ http {
 }
 CONF
     "$(command -v nginx)" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+    NGINX_PID=$!
     PIDS+=($!)
     wait_for "http://127.0.0.1:$port/$(basename "$1")"
 }

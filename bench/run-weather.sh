@@ -21,14 +21,15 @@
 #    --no-auth, one checking tokens of a local OIDC provider (bench_weather_oidc_provider), one
 #    --no-auth with --redis-url to a local redis-server (the fleet's shared weather cache).
 #    One position is warmed on each, then wrk (-t$THREADS -c$CONNECTIONS --latency) runs:
-#    - nginx-prcpt:  nginx (non-daemon, generated config, access_log off) answering a fixed
-#                    body of the same size as Isobar's /prcpt answer;
+#    - nginx-prcpt:  nginx (non-daemon, generated config, access_log off, NGINX_WORKERS
+#                    workers: 1, as Isobar answers on one thread) answering a fixed body of
+#                    the same size as Isobar's /prcpt answer;
 #    - prcpt-noauth: GET /prcpt?lt=..&lg=.. on the server without auth;
 #    - prcpt-redis:  the same on the server with Redis configured;
 #    - prcpt-auth:   the same with `Authorization: Bearer <token with weather:read>`.
-# Prints requests/s, p50 and p99 latency, the ratios to nginx, auth on/off and Redis on/off
-# (targets: p99 < 5 ms at 64 connections, requests/s >= 0.5 x nginx). Raw output goes to
-# bench/out/weather/.
+# Prints requests/s, p50 and p99 latency, each server's CPU per request, the ratios to nginx,
+# auth on/off and Redis on/off (targets: p99 < 2 ms at 64 connections, requests/s >= 0.8 x
+# nginx). Raw output goes to bench/out/weather/.
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
@@ -114,11 +115,15 @@ serve() { # port log [flags...]
         "$ISOBAR" serve --bind 127.0.0.1 --port "$port" --database "$WORK_DIR/serve-$port.db" \
         --rate-limit 0 "$@" > "$log" 2>&1 &
     PIDS+=($!)
+    SERVED_PID=$!
 }
 serve "$NOAUTH_PORT" "$OUT/serve-noauth.log" --no-auth
+NOAUTH_PID=$SERVED_PID
 serve "$AUTH_PORT" "$OUT/serve-auth.log" --oidc-issuer "$ISSUER" --oidc-audience "$AUDIENCE"
+AUTH_PID=$SERVED_PID
 start_redis
 serve "$REDIS_SERVE_PORT" "$OUT/serve-redis.log" --no-auth --redis-url "redis://127.0.0.1:$REDIS_PORT"
+REDIS_SERVE_PID=$SERVED_PID
 wait_for "http://127.0.0.1:$NOAUTH_PORT/health"
 wait_for "http://127.0.0.1:$AUTH_PORT/health"
 # The Redis connection opens in the background; measure once the server says it is up.
@@ -144,10 +149,10 @@ NGINX_BYTES=$(curl -fsS "http://127.0.0.1:$NGINX_PORT/prcpt.json" | wc -c)
 # --- 3. the runs -------------------------------------------------------------------------
 
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION on $(nproc) cores"
-bench nginx-prcpt "http://127.0.0.1:$NGINX_PORT/prcpt.json"
-bench prcpt-noauth "http://127.0.0.1:$NOAUTH_PORT$PRCPT_PATH"
-bench prcpt-redis "http://127.0.0.1:$REDIS_SERVE_PORT$PRCPT_PATH"
-bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bearer $TOKEN"
+CPU_PID=$NGINX_PID bench nginx-prcpt "http://127.0.0.1:$NGINX_PORT/prcpt.json"
+CPU_PID=$NOAUTH_PID bench prcpt-noauth "http://127.0.0.1:$NOAUTH_PORT$PRCPT_PATH"
+CPU_PID=$REDIS_SERVE_PID bench prcpt-redis "http://127.0.0.1:$REDIS_SERVE_PORT$PRCPT_PATH"
+CPU_PID=$AUTH_PID bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bearer $TOKEN"
 
 # --- the figures -------------------------------------------------------------------------
 # wrk prints latencies with a unit (us, ms, s); everything below is in milliseconds.
@@ -161,24 +166,26 @@ bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bea
     awk -v ng_rps="$ng_rps" -v ng_p50="$ng_p50" -v ng_p99="$ng_p99" -v ng_bad="$ng_bad" \
         -v off_rps="$off_rps" -v off_p50="$off_p50" -v off_p99="$off_p99" -v off_bad="$off_bad" \
         -v on_rps="$on_rps" -v on_p50="$on_p50" -v on_p99="$on_p99" -v on_bad="$on_bad" \
-        -v rd_rps="$rd_rps" -v rd_p50="$rd_p50" -v rd_p99="$rd_p99" -v rd_bad="$rd_bad" '
-        function row(name, rps, p50, p99, bad) {
-            printf "%-14s %10.0f %9.2f %9.2f %8d %10.2f %10s\n", name, rps, p50, p99, bad,
-                rps / ng_rps, (p99 < 5 ? "yes" : "no")
+        -v rd_rps="$rd_rps" -v rd_p50="$rd_p50" -v rd_p99="$rd_p99" -v rd_bad="$rd_bad" \
+        -v ng_cpu="$(cpu_per_request nginx-prcpt)" -v off_cpu="$(cpu_per_request prcpt-noauth)" \
+        -v rd_cpu="$(cpu_per_request prcpt-redis)" -v on_cpu="$(cpu_per_request prcpt-auth)" '
+        function row(name, rps, p50, p99, bad, cpu) {
+            printf "%-14s %10.0f %9.2f %9.2f %8d %10.2f %10s %10.1f %10.2f\n", name, rps, p50, p99,
+                bad, rps / ng_rps, (p99 < 2 ? "yes" : "no"), cpu, ng_cpu / cpu
         }
         BEGIN {
-            printf "%-14s %10s %9s %9s %8s %10s %10s\n", "run", "req/s", "p50 ms", "p99 ms",
-                "non-2xx", "req/s÷ng", "p99<5ms"
-            row("nginx-prcpt", ng_rps, ng_p50, ng_p99, ng_bad)
-            row("prcpt-noauth", off_rps, off_p50, off_p99, off_bad)
-            row("prcpt-redis", rd_rps, rd_p50, rd_p99, rd_bad)
-            row("prcpt-auth", on_rps, on_p50, on_p99, on_bad)
+            printf "%-14s %10s %9s %9s %8s %10s %10s %10s %10s\n", "run", "req/s", "p50 ms",
+                "p99 ms", "non-2xx", "req/s÷ng", "p99<2ms", "CPU us/req", "ng÷CPU"
+            row("nginx-prcpt", ng_rps, ng_p50, ng_p99, ng_bad, ng_cpu)
+            row("prcpt-noauth", off_rps, off_p50, off_p99, off_bad, off_cpu)
+            row("prcpt-redis", rd_rps, rd_p50, rd_p99, rd_bad, rd_cpu)
+            row("prcpt-auth", on_rps, on_p50, on_p99, on_bad, on_cpu)
             printf "auth on / off: req/s %.2f, p99 %.2f ms vs %.2f ms\n", on_rps / off_rps,
                 on_p99, off_p99
             printf "redis / no redis: req/s %.2f, p99 %.2f ms vs %.2f ms\n", rd_rps / off_rps,
                 rd_p99, off_p99
         }'
-    echo "targets: p99 < 5 ms at $CONNECTIONS connections; req/s >= 0.50 x nginx (column req/s÷ng)"
+    echo "targets: p99 < 2 ms at $CONNECTIONS connections; req/s >= 0.8 x nginx with $NGINX_WORKERS worker(s) (column req/s÷ng)"
     if grep -q 'Non-2xx' "$OUT"/wrk-*.txt; then
         echo "WARNING: some answers were not 2xx; those runs measured errors, not the API"
     fi

@@ -5,17 +5,14 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QScopeGuard>
-#include <QTcpSocket>
-#include <cerrno>
-#include <sys/socket.h>
 
 using namespace Qt::StringLiterals;
 
 namespace isobar {
 
 namespace {
-// Qt reads at most this far ahead of the parser: a client that sends faster than it is
-// answered meets TCP's flow control instead of growing the server's memory.
+// Read at most this far ahead of the parser: a client that sends faster than it is answered
+// meets TCP's flow control instead of growing the server's memory.
 constexpr qint64 kReadBufferBytes = qint64(64) * 1024;
 // How long a refused client's remaining bytes are read and discarded before the close.
 constexpr int kLingerMs = 2'000;
@@ -44,8 +41,9 @@ const char *HttpConnectionEvents::label(Event event)
     return "";
 }
 
-HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
-                               HttpConnectionEvents &events, QObject *parent)
+HttpConnection::HttpConnection(ClientSocket *socket, Dispatcher dispatcher,
+                               const HttpLimits &limits, HttpConnectionEvents &events,
+                               QObject *parent)
     : QObject(parent)
     , m_socket(socket)
     , m_dispatcher(std::move(dispatcher))
@@ -54,16 +52,15 @@ HttpConnection::HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const 
     , m_parser(limits)
 {
     m_socket->setParent(this);
-    m_socket->setReadBufferSize(kReadBufferBytes);
     m_peer = m_socket->peerAddress();
     m_peerText = m_peer.toString();
     m_localPort = m_socket->localPort();
     m_openedMs = QDateTime::currentMSecsSinceEpoch();
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &HttpConnection::onTimeout);
-    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::onReadyRead);
-    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::closeNow);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
+    connect(m_socket, &ClientSocket::readyRead, this, &HttpConnection::onReadyRead);
+    connect(m_socket, &ClientSocket::disconnected, this, &HttpConnection::closeNow);
+    connect(m_socket, &ClientSocket::bytesWritten, this, &HttpConnection::onBytesWritten);
     armTimer();
 }
 
@@ -158,17 +155,27 @@ void HttpConnection::onTimeout()
 
 void HttpConnection::onReadyRead()
 {
-    if (m_closing) {
-        m_socket->readAll(); // after the last request, the rest of the stream is discarded
+    m_readable = true;
+    if (!m_closing) {
+        processInput();
         return;
     }
-    processInput();
+    // After the last request, the rest of the stream is discarded.
+    QByteArray discarded;
+    ClientSocket::ReadResult result = ClientSocket::ReadResult::Data;
+    while (result == ClientSocket::ReadResult::Data) {
+        discarded.clear();
+        result = m_socket->read(discarded, kReadBufferBytes);
+    }
+    m_readable = false;
+    if (result == ClientSocket::ReadResult::Closed)
+        closeNow();
 }
 
 void HttpConnection::onBytesWritten()
 {
-    // Only bytes QTcpSocket queued report here: an answer send() handed to the kernel whole
-    // never does. This is the slow reader's path, where what the client left unread drains.
+    // Only bytes the socket queued report here: an answer the kernel took whole never does. This is
+    // the slow reader's path, where what the client left unread drains.
     m_writtenAtMs = QDateTime::currentMSecsSinceEpoch();
     // A client taking its answers as they come only moves its deadline on; the parse loop runs
     // again only for one whose reading had paused over answers it left unread.
@@ -177,7 +184,7 @@ void HttpConnection::onBytesWritten()
         return;
     }
     if (m_lingering) {
-        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        m_socket->shutdownWrite();
         return;
     }
     if (m_closing && m_pending.empty()) {
@@ -204,9 +211,16 @@ void HttpConnection::processInput()
     const auto processed = qScopeGuard([this] { m_processingInput = false; });
     while (mayRead()) {
         if (m_input.isEmpty()) {
-            // Exactly what is buffered: read(n) allocates n bytes up front, and a block of the
-            // socket's buffer read whole is handed over without a copy.
-            m_input = m_socket->read(qMin(m_socket->bytesAvailable(), kReadBufferBytes));
+            // A read that came back short emptied the kernel's buffer: the next one waits for
+            // readyRead() rather than costing a system call that finds nothing.
+            if (!m_readable)
+                break;
+            const ClientSocket::ReadResult result = m_socket->read(m_input, kReadBufferBytes);
+            if (result == ClientSocket::ReadResult::Closed) {
+                closeNow();
+                return;
+            }
+            m_readable = m_input.size() == kReadBufferBytes;
             if (m_input.isEmpty())
                 break;
         }
@@ -225,8 +239,11 @@ void HttpConnection::processInput()
     if (unread && !m_pausedUnread)
         m_events.count(HttpConnectionEvents::PausedUnread);
     m_pausedUnread = unread;
-    if (!m_closed)
-        armTimer();
+    if (m_closed)
+        return;
+    // Level-triggered: a client the loop above stopped reading would wake it over and over.
+    m_socket->setReadEnabled(m_closing || mayRead());
+    armTimer();
 }
 
 void HttpConnection::dispatch()
@@ -328,22 +345,10 @@ void HttpConnection::flushReady()
 
 bool HttpConnection::send(const QByteArray &bytes)
 {
-    qint64 sent = 0;
-    // Straight to the kernel when nothing is queued before it: QTcpSocket::write() holds the
-    // bytes until its write notifier fires, which costs the event loop a wake-up, two notifier
-    // changes and one more poll per answer. What the kernel does not take waits in the socket.
-    if (m_socket->bytesToWrite() == 0) {
-        const ssize_t written = ::send(int(m_socket->socketDescriptor()), bytes.constData(),
-                                       size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            closeNow(); // the client is gone (reset, broken pipe)
-            return false;
-        }
-        sent = qMax<ssize_t>(written, 0);
-    }
-    if (sent < bytes.size())
-        m_socket->write(bytes.constData() + sent, bytes.size() - sent);
-    return true;
+    if (m_socket->write(bytes.constData(), bytes.size()))
+        return true;
+    closeNow(); // the client is gone (reset, broken pipe)
+    return false;
 }
 
 void HttpConnection::rejectAndClose(int status, const QString &detail)
@@ -380,7 +385,7 @@ void HttpConnection::lingerAndClose()
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     scheduleAt(now + kLingerMs, now);
     if (m_socket->bytesToWrite() == 0)
-        ::shutdown(int(m_socket->socketDescriptor()), SHUT_WR);
+        m_socket->shutdownWrite();
     // else onBytesWritten() shuts the sending side once the refusal is out
 }
 
@@ -389,8 +394,7 @@ void HttpConnection::closeNow()
     if (m_closed)
         return;
     m_closed = true;
-    if (m_socket->state() != QAbstractSocket::UnconnectedState)
-        m_socket->abort();
+    m_socket->abort();
     m_timer.stop();
     Q_EMIT closed();
     if (m_inFlight == 0)

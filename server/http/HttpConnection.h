@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ClientSocket.h"
 #include "HttpLimits.h"
 #include "HttpRequest.h"
 #include "HttpRequestParser.h"
@@ -12,8 +13,6 @@
 #include <atomic>
 #include <deque>
 #include <functional>
-
-class QTcpSocket;
 
 namespace isobar {
 
@@ -55,7 +54,7 @@ public:
     using ExchangeObserver =
         std::function<void(const HttpRequest &, const HttpResponse &, qint64 micros)>;
 
-    HttpConnection(QTcpSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
+    HttpConnection(ClientSocket *socket, Dispatcher dispatcher, const HttpLimits &limits,
                    HttpConnectionEvents &events, QObject *parent = nullptr);
     ~HttpConnection() override;
 
@@ -100,7 +99,7 @@ private:
     void lingerAndClose();
     void closeNow();
 
-    QTcpSocket *m_socket;
+    ClientSocket *m_socket;
     QHostAddress m_peer;
     QString m_peerText;
     quint16 m_localPort = 0;
@@ -117,6 +116,7 @@ private:
     bool m_draining = false;
     bool m_closed = false;
     bool m_processingInput = false; // processInput() is on the stack
+    bool m_readable = true;         // the kernel may hold bytes not read yet
     // Answers still being computed. The connection outlives them even after the socket has
     // gone: their continuations run on this object, which must not be deleted under them.
     int m_inFlight = 0;

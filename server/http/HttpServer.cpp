@@ -3,7 +3,6 @@
 #include "monitoring/PrometheusNames.h"
 #include "monitoring/PrometheusText.h"
 
-#include <QTcpSocket>
 #include <algorithm>
 #include <utility>
 
@@ -34,7 +33,7 @@ HttpServer::HttpServer(HttpLimits limits, QObject *parent)
     , m_limits(std::move(limits))
 {
     m_dispatcher = [this](const HttpRequest &request) { return m_router.dispatch(request); };
-    connect(&m_tcp, &QTcpServer::newConnection, this, &HttpServer::acceptPending);
+    m_tcp.accepted = [this](int descriptor) { accept(descriptor); };
 }
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port)
@@ -44,48 +43,50 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port)
     return m_tcp.listen(address, port);
 }
 
-void HttpServer::acceptPending()
+void HttpServer::accept(int descriptor)
 {
-    while (QTcpSocket *socket = m_tcp.nextPendingConnection()) {
-        const QHostAddress client = clientOf(socket->peerAddress());
-        if (m_draining) {
-            refuse(socket, HttpConnectionEvents::RefusedDraining, u"the server is shutting down"_s);
-            continue;
-        }
-        if (m_connections >= m_limits.maxConnections) {
-            refuse(socket, HttpConnectionEvents::RefusedFull, u"too many connections"_s);
-            continue;
-        }
-        if (m_connectionsFrom.value(client) >= m_limits.maxConnectionsPerAddress) {
-            refuse(socket, HttpConnectionEvents::RefusedPerAddress,
-                   u"too many connections from this address"_s);
-            continue;
-        }
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        auto *connection = new HttpConnection(socket, m_dispatcher, m_limits, m_events, this);
-        connection->setObserver(m_observer);
-        ++m_connections;
-        ++m_connectionsFrom[client];
-        connect(connection, &HttpConnection::closed, this, [this, client] {
-            --m_connections;
-            if (--m_connectionsFrom[client] == 0)
-                m_connectionsFrom.remove(client); // the table holds connected clients only
-            if (m_draining && m_connections == 0)
-                Q_EMIT drained();
-        });
+    auto *socket = new ClientSocket(descriptor, this);
+    const QHostAddress client = clientOf(socket->peerAddress());
+    if (m_draining) {
+        refuse(socket, HttpConnectionEvents::RefusedDraining, u"the server is shutting down"_s);
+        return;
     }
+    if (m_connections >= m_limits.maxConnections) {
+        refuse(socket, HttpConnectionEvents::RefusedFull, u"too many connections"_s);
+        return;
+    }
+    if (m_connectionsFrom.value(client) >= m_limits.maxConnectionsPerAddress) {
+        refuse(socket, HttpConnectionEvents::RefusedPerAddress,
+               u"too many connections from this address"_s);
+        return;
+    }
+    auto *connection = new HttpConnection(socket, m_dispatcher, m_limits, m_events, this);
+    connection->setObserver(m_observer);
+    ++m_connections;
+    ++m_connectionsFrom[client];
+    connect(connection, &HttpConnection::closed, this, [this, client] {
+        --m_connections;
+        if (--m_connectionsFrom[client] == 0)
+            m_connectionsFrom.remove(client); // the table holds connected clients only
+        if (m_draining && m_connections == 0)
+            Q_EMIT drained();
+    });
 }
 
-void HttpServer::refuse(QTcpSocket *socket, HttpConnectionEvents::Event why, const QString &detail)
+void HttpServer::refuse(ClientSocket *socket, HttpConnectionEvents::Event why,
+                        const QString &detail)
 {
     m_events.count(why);
     // A short answer the kernel takes at once, then close: a refusal costs no connection slot.
     HttpResponse busy = HttpResponse::problem(503, detail);
     if (!m_draining)
         busy.setHeader("Retry-After", "1");
-    socket->write(busy.serialize(false));
-    socket->disconnectFromHost();
-    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    connect(socket, &ClientSocket::disconnected, socket, &QObject::deleteLater);
+    const QByteArray bytes = busy.serialize(false);
+    if (socket->write(bytes.constData(), bytes.size()))
+        socket->disconnectFromHost();
+    else
+        socket->deleteLater(); // the client has gone already
 }
 
 void HttpServer::drain()

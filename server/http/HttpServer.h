@@ -7,10 +7,22 @@
 #include <QHash>
 #include <QHostAddress>
 #include <QTcpServer>
+#include <functional>
 
 namespace isobar {
 
 class PrometheusText;
+
+// A listening socket that hands each accepted descriptor over as it is, where QTcpServer would
+// wrap it in a QTcpSocket first.
+class DescriptorListener : public QTcpServer
+{
+public:
+    std::function<void(int descriptor)> accepted;
+
+protected:
+    void incomingConnection(qintptr descriptor) override { accepted(int(descriptor)); }
+};
 
 // The listening socket: accepts connections up to the limits, overall and per client address,
 // and gives each an HttpConnection bound to the shared route table.
@@ -46,15 +58,15 @@ Q_SIGNALS:
     void drained();
 
 private:
-    void acceptPending();
+    void accept(int descriptor);
     // Answers 503 and closes, without an HttpConnection.
-    void refuse(QTcpSocket *socket, HttpConnectionEvents::Event why, const QString &detail);
+    void refuse(ClientSocket *socket, HttpConnectionEvents::Event why, const QString &detail);
 
     HttpLimits m_limits;
     Router m_router;
     HttpConnection::ExchangeObserver m_observer;
     Dispatcher m_dispatcher;
-    QTcpServer m_tcp;
+    DescriptorListener m_tcp;
     int m_connections = 0;
     QHash<QHostAddress, int> m_connectionsFrom; // open connections per clientOf() address
     bool m_draining = false;
