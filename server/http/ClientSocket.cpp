@@ -60,7 +60,7 @@ ClientSocket::~ClientSocket()
     close();
 }
 
-ClientSocket::ReadResult ClientSocket::read(QByteArray &into, qint64 maxBytes)
+ClientSocket::ReadResult ClientSocket::read(QByteArray &into, qint64 maxBytes) const
 {
     if (!isOpen())
         return ReadResult::Closed;
@@ -138,7 +138,7 @@ void ClientSocket::onWritable()
     }
 }
 
-void ClientSocket::shutdownWrite()
+void ClientSocket::shutdownWrite() const
 {
     if (isOpen())
         ::shutdown(m_descriptor, SHUT_WR);

@@ -29,7 +29,7 @@ public:
     enum class ReadResult { Data, Nothing, Closed };
     // What the kernel holds, at most `maxBytes`, appended to `into`. Closed: the client has
     // finished sending or the connection failed; nothing more will come.
-    ReadResult read(QByteArray &into, qint64 maxBytes);
+    ReadResult read(QByteArray &into, qint64 maxBytes) const;
     // Whether readyRead() is emitted when bytes arrive: off while the server will not read.
     void setReadEnabled(bool enabled);
 
@@ -37,7 +37,7 @@ public:
     bool write(const char *data, qint64 size);
     qint64 bytesToWrite() const { return m_output.size() - m_outputSent; }
     // Ends the sending direction (FIN) now; the caller waits for the queue to empty first.
-    void shutdownWrite();
+    void shutdownWrite() const;
     // Closes once the queue is sent (at once when it is empty), then emits disconnected().
     void disconnectFromHost();
     // Closes now, dropping what is queued; emits nothing.
