@@ -80,6 +80,29 @@ QDateTime londonTime(qint64 utcSeconds)
     return QDateTime::fromSecsSinceEpoch(utcSeconds, london());
 }
 
+void appendIsoDate(QByteArray &out, QDate date)
+{
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    date.getDate(&year, &month, &day);
+    if (!date.isValid() || year < 1 || year > 9999) { // not in a store; Qt's own layout
+        out += date.toString(Qt::ISODate).toLatin1();
+        return;
+    }
+    const char text[10] = {char('0' + year / 1000),
+                           char('0' + year / 100 % 10),
+                           char('0' + year / 10 % 10),
+                           char('0' + year % 10),
+                           '-',
+                           char('0' + month / 10),
+                           char('0' + month % 10),
+                           '-',
+                           char('0' + day / 10),
+                           char('0' + day % 10)};
+    out.append(text, sizeof text);
+}
+
 QByteArray londonIsoDateTime(qint64 utcSeconds)
 {
     const QDateTime local = londonTime(utcSeconds);

@@ -82,7 +82,7 @@ QByteArray csvField(const QString &text)
 QList<Field> record(const PublicPoint &point)
 {
     QList<Field> fields = nameFields(*point.series);
-    const QByteArray date = point.date.toString(Qt::ISODate).toLatin1();
+    const QByteArray date = isoDateBytes(point.date);
     const QByteArray value = fourDecimals(point.value);
     fields.append(
         {"year", QByteArray::number(point.date.year()), QString::number(point.date.year())});
@@ -117,7 +117,7 @@ QByteArray csv(const QList<PublicPoint> &points)
     for (const PublicPoint &point : points) {
         const SeriesDescription &s = *point.series;
         out += csvNames(s) + ',' + QByteArray::number(point.date.year()) + ','
-               + point.date.toString(Qt::ISODate).toLatin1() + ',' + fourDecimals(point.value) + ','
+               + isoDateBytes(point.date) + ',' + fourDecimals(point.value) + ','
                + (point.inReportingDelay ? "True" : "False") + "\r\n";
     }
     return out;
@@ -131,9 +131,9 @@ QByteArray json(const QList<PublicPoint> &points)
         if (out.size() > 1)
             out += ',';
         out += jsonNames(s) + ",\"year\":" + QByteArray::number(point.date.year()) + ",\"date\":\""
-               + point.date.toString(Qt::ISODate).toLatin1() + "\",\"metric_value\":\""
-               + fourDecimals(point.value) + "\",\"in_reporting_delay_period\":"
-               + (point.inReportingDelay ? "true" : "false") + '}';
+               + isoDateBytes(point.date) + "\",\"metric_value\":\"" + fourDecimals(point.value)
+               + "\",\"in_reporting_delay_period\":" + (point.inReportingDelay ? "true" : "false")
+               + '}';
     }
     return out + ']';
 }

@@ -1,5 +1,6 @@
 #include "PublicTimeseriesApi.h"
 
+#include "DateParsing.h"
 #include "MetricsQuery.h"
 #include "UkhsaWire.h"
 #include "http/JsonBytes.h"
@@ -204,7 +205,7 @@ public:
         out += ",\"epiweek\":";
         out += QByteArray::number(point.epiweek);
         out += ",\"date\":\"";
-        out += point.date.toString(Qt::ISODate).toLatin1();
+        appendIsoDate(out, point.date);
         out += "\",\"metric_value\":";
         UkhsaWire::appendPythonFloat(out, point.value);
         out += ",\"in_reporting_delay_period\":";

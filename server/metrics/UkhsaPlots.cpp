@@ -1,6 +1,7 @@
 #include "UkhsaPlots.h"
 
 #include "CategoryOrder.h"
+#include "DateParsing.h"
 #include "DrfFields.h"
 #include "PointDownloads.h"
 #include "http/JsonBytes.h"
@@ -270,7 +271,7 @@ readPoints(MetricsQuery &store, const PointSelection &selection, int index, int 
 QByteArray axisKey(const QString &axis, const SeriesDescription &series, QDate date, double value)
 {
     if (axis == u"date")
-        return date.toString(Qt::ISODate).toLatin1();
+        return isoDateBytes(date);
     if (axis == u"age")
         return spacedAgeBand(series.age).toUtf8();
     if (axis == u"stratum")

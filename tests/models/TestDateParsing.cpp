@@ -41,6 +41,21 @@ private Q_SLOTS:
         QVERIFY(!parseUkTimestamp(u"2023-11-16 17:30:00 extra"));
     }
 
+    void isoDateBytesAreQtsIsoDate()
+    {
+        // Every day of the years a store holds, and the edges of what QDate can write.
+        for (QDate day(1, 1, 1); day.isValid() && day <= QDate(9999, 12, 31);
+             day = day.year() == 3      ? QDate(1899, 1, 1)
+                   : day.year() == 2101 ? QDate(9998, 1, 1)
+                                        : day.addDays(1))
+            QCOMPARE(isoDateBytes(day), day.toString(Qt::ISODate).toLatin1());
+        QCOMPARE(isoDateBytes(QDate()), QByteArray());
+        QCOMPARE(isoDateBytes(QDate(-5, 1, 1)), QDate(-5, 1, 1).toString(Qt::ISODate).toLatin1());
+        QByteArray out = "\"date\":\"";
+        appendIsoDate(out, QDate(2023, 3, 8));
+        QCOMPARE(out, QByteArray("\"date\":\"2023-03-08"));
+    }
+
     void dayNumbersRoundTrip()
     {
         QCOMPARE(toDayNumber(QDate(1970, 1, 1)), 0);
