@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 namespace isobar {
@@ -85,27 +86,30 @@ void ClientSocket::setReadEnabled(bool enabled)
         m_readNotifier.setEnabled(enabled);
 }
 
-bool ClientSocket::write(const char *data, qint64 size)
+bool ClientSocket::write(QByteArrayView head, QByteArrayView body)
 {
     if (!isOpen())
         return false;
-    qint64 sent = 0;
+    qsizetype sent = 0;
     // Straight to the kernel when nothing is queued before it, so that bytes keep their order.
     if (bytesToWrite() == 0) {
+        iovec parts[2] = {{const_cast<char *>(head.data()), size_t(head.size())},
+                          {const_cast<char *>(body.data()), size_t(body.size())}};
+        msghdr message{};
+        message.msg_iov = parts;
+        message.msg_iovlen = body.isEmpty() ? 1 : 2;
         ssize_t written = 0;
         do {
-            written = ::send(m_descriptor, data, size_t(size), MSG_NOSIGNAL | MSG_DONTWAIT);
+            written = ::sendmsg(m_descriptor, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
         } while (written < 0 && errno == EINTR);
         if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
             return false; // the client is gone (reset, broken pipe)
         sent = qMax<ssize_t>(written, 0);
     }
-    if (sent < size) {
-        if (m_outputSent > 0 && m_outputSent == m_output.size()) {
-            m_output.clear();
-            m_outputSent = 0;
-        }
-        m_output.append(data + sent, qsizetype(size - sent));
+    if (sent < head.size() + body.size()) {
+        if (sent < head.size())
+            m_output.append(head.sliced(sent));
+        m_output.append(body.sliced(qMax<qsizetype>(0, sent - head.size())));
         m_writeNotifier.setEnabled(true);
     }
     return true;

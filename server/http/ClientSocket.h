@@ -33,8 +33,9 @@ public:
     // Whether readyRead() is emitted when bytes arrive: off while the server will not read.
     void setReadEnabled(bool enabled);
 
-    // Sends what the kernel takes now and queues the rest; false when the client is gone.
-    bool write(const char *data, qint64 size);
+    // Sends what the kernel takes now, `head` then `body` in one system call, and queues the
+    // rest; false when the client is gone.
+    bool write(QByteArrayView head, QByteArrayView body = {});
     qint64 bytesToWrite() const { return m_output.size() - m_outputSent; }
     // Ends the sending direction (FIN) now; the caller waits for the queue to empty first.
     void shutdownWrite() const;

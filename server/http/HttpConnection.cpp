@@ -304,7 +304,9 @@ void HttpConnection::complete(quint64 sequence, const HttpResponse &response)
 {
     for (Pending &pending : m_pending) {
         if (pending.sequence == sequence) {
-            pending.bytes = response.serialize(pending.keepAlive, pending.headOnly);
+            pending.head = response.head(pending.keepAlive);
+            if (!pending.headOnly)
+                pending.body = response.body;
             pending.abort = response.abortConnection;
             pending.ready = true;
             break;
@@ -323,7 +325,7 @@ void HttpConnection::flushReady()
             closeNow();
             return;
         }
-        if (!send(front.bytes))
+        if (!send(front))
             return;
         m_idleSinceMs = m_writtenAtMs = QDateTime::currentMSecsSinceEpoch();
         if (!front.keepAlive) {
@@ -343,9 +345,9 @@ void HttpConnection::flushReady()
     processInput(); // reading may have paused at the pipelining limit
 }
 
-bool HttpConnection::send(const QByteArray &bytes)
+bool HttpConnection::send(const Pending &answer)
 {
-    if (m_socket->write(bytes.constData(), bytes.size()))
+    if (m_socket->write(answer.head, answer.body))
         return true;
     closeNow(); // the client is gone (reset, broken pipe)
     return false;
@@ -364,7 +366,8 @@ void HttpConnection::rejectAndClose(int status, const QString &detail)
     pending.keepAlive = false;
     pending.ready = true;
     const HttpResponse refusal = HttpResponse::problem(status, detail);
-    pending.bytes = refusal.serialize(false);
+    pending.head = refusal.head(false);
+    pending.body = refusal.body;
     m_pending.push_back(pending);
     if (m_observer) {
         HttpRequest partial = m_parser.partialRequest();

@@ -73,7 +73,8 @@ private:
         bool keepAlive = true;
         bool headOnly = false;
         bool abort = false;
-        QByteArray bytes;
+        QByteArray head;
+        QByteArray body; // shared with the response (and so with a cache that holds it)
     };
 
     void onReadyRead();
@@ -85,8 +86,8 @@ private:
     void rejectAndClose(int status, const QString &detail);
     void complete(quint64 sequence, const HttpResponse &response);
     void flushReady();
-    // Writes an answer's bytes; false when the client turned out to be gone (closed now).
-    bool send(const QByteArray &bytes);
+    // Writes an answer; false when the client turned out to be gone (closed now).
+    bool send(const Pending &answer);
     // A dispatched request's answer arrived (or failed); false when the connection is gone.
     bool settle();
     // What the connection's one timer is waiting for.

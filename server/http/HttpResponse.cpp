@@ -82,18 +82,21 @@ HttpResponse HttpResponse::problem(int status, const QString &detail, const QStr
                  status);
 }
 
-QByteArray HttpResponse::serialize(bool keepAlive, bool headOnly) const
+QByteArray HttpResponse::head(bool keepAlive) const
 {
     QByteArray out;
-    out.reserve(160 + (headOnly ? 0 : body.size()));
+    out.reserve(160);
     out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     for (const auto &[name, value] : headers)
         out += name + ": " + value + "\r\n";
     out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     out += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
-    if (!headOnly)
-        out += body;
     return out;
+}
+
+QByteArray HttpResponse::serialize(bool keepAlive, bool headOnly) const
+{
+    return headOnly ? head(keepAlive) : head(keepAlive) + body;
 }
 
 const char *reasonPhrase(int status)

@@ -40,6 +40,9 @@ struct HttpResponse {
 
     // The full HTTP/1.1 message; `keepAlive` decides the Connection header.
     QByteArray serialize(bool keepAlive, bool headOnly = false) const;
+    // The status line and headers, up to the blank line: what serialize() puts before the body.
+    // A connection sends the two apart, so a large cached body is never copied.
+    QByteArray head(bool keepAlive) const;
 };
 
 const char *reasonPhrase(int status); // a literal: no allocation per answer

@@ -82,8 +82,7 @@ void HttpServer::refuse(ClientSocket *socket, HttpConnectionEvents::Event why,
     if (!m_draining)
         busy.setHeader("Retry-After", "1");
     connect(socket, &ClientSocket::disconnected, socket, &QObject::deleteLater);
-    const QByteArray bytes = busy.serialize(false);
-    if (socket->write(bytes.constData(), bytes.size()))
+    if (socket->write(busy.head(false), busy.body))
         socket->disconnectFromHost();
     else
         socket->deleteLater(); // the client has gone already
