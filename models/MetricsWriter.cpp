@@ -397,16 +397,20 @@ bool MetricsWriter::insertPoints(const QList<PendingPoint> &points, PointKeys *i
 {
     // Many rows a statement, bound straight to SQLite: per-statement work and Qt SQL's
     // per-value binding (a placeholder name formatted and looked up for every value) were most
-    // of what ingest cost. Full batches reuse one statement.
+    // of what ingest cost. Full batches reuse one statement. OR IGNORE rather than ON CONFLICT
+    // DO NOTHING (the same here: every NOT NULL column is bound a value): a statement that may
+    // abort halfway has SQLite copy each page it changes to a temporary file first, so that
+    // it can be undone alone: 9 in 10 of the ingest's writes went to that journal.
     std::unique_ptr<StoreStatement> &insert =
         points.size() == kPointsPerInsert ? m_insertFullBatch : m_insertPartialBatch;
     if (!insert || points.size() != kPointsPerInsert) {
-        QByteArray sql = "INSERT INTO point(series_id, day, epiweek, value, embargo, is_public,"
-                         " in_reporting_delay, upper_confidence, lower_confidence, refresh)"
-                         " VALUES ";
+        QByteArray sql =
+            "INSERT OR IGNORE INTO point(series_id, day, epiweek, value, embargo, is_public,"
+            " in_reporting_delay, upper_confidence, lower_confidence, refresh)"
+            " VALUES ";
         for (qsizetype i = 0; i < points.size(); ++i)
             sql += i ? ",(?,?,?,?,?,?,?,?,?,?)" : "(?,?,?,?,?,?,?,?,?,?)";
-        sql += " ON CONFLICT DO NOTHING RETURNING series_id, day";
+        sql += " RETURNING series_id, day";
         insert = StoreStatement::prepare(m_db, sql);
     }
     int index = 0;
