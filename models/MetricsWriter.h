@@ -2,6 +2,7 @@
 
 #include "IngestReport.h"
 #include "MetricRecords.h"
+#include "SeenDays.h"
 #include "StoreStatement.h"
 
 #include <QHash>
@@ -90,7 +91,7 @@ private:
     bool m_stagingReady = false; // the transaction's staging table exists
     // The series this transaction created, on SQLite with the days their points were given;
     // there, only those with an id above any points were stored under when it began.
-    QHash<qint64, QSet<qint64>> m_newSeries;
+    QHash<qint64, SeenDays> m_newSeries;
     qint64 m_highestSeriesWithPoints = -1;
     QList<PendingPoint> m_pendingPoints;
     QList<PendingPoint> m_pendingNewPoints; // on SQLite: see addPoint
