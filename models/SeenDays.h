@@ -20,7 +20,9 @@ private:
         qint64 first;
         qint64 last;
     };
-    QVarLengthArray<Span, kSpans + 1> m_spans; // in order of day, none overlapping
+    // In order of day, none overlapping. Room for two in place (a run of days, and one jump
+    // back): a file of a new series a row keeps one of these for each.
+    QVarLengthArray<Span, 2> m_spans;
 };
 
 } // namespace isobar
