@@ -103,7 +103,9 @@ QString nameError(QStringView name)
 
 bool isStorableDate(QDate date)
 {
-    return date.year() >= kFirstYear && date.year() <= kLastYear;
+    // Compared as day numbers: QDate::year() works the calendar out of one, at every call.
+    static const QDate first(kFirstYear, 1, 1), last(kLastYear, 12, 31);
+    return date >= first && date <= last;
 }
 
 QString dateRangeError(QStringView text)

@@ -2,6 +2,7 @@
 
 #include "IngestReport.h"
 #include "MetricRecords.h"
+#include "SeenDays.h"
 #include "StoreStatement.h"
 
 #include <QHash>
@@ -54,9 +55,17 @@ private:
     void markPublic(qint64 seriesId);
     bool writePublicMarks(QString *error);
     using PointKeys = QSet<std::pair<qint64, qint64>>; // (series, day)
-    // The two ways a batch of new points goes in; each lists the (series, day) it inserted.
+    // The two ways a batch of points goes in; each lists the (series, day) it inserted.
     bool insertPoints(const QList<PendingPoint> &points, PointKeys *inserted, QString *error);
     bool copyPoints(const QList<PendingPoint> &points, PointKeys *inserted, QString *error);
+    // On SQLite, points that cannot be stored yet (see addPoint), inserted without asking which.
+    bool writeNewPoints(QString *error);
+    struct BatchStatements {
+        std::unique_ptr<StoreStatement> full, partial;
+    };
+    // The INSERT of `rows` points, then `tail`; full batches reuse one statement.
+    StoreStatement &pointInsert(BatchStatements &statements, qsizetype rows, const char *tail);
+    static void bindPoints(StoreStatement &insert, const QList<PendingPoint> &points);
     // Rows in COPY's text format.
     static QByteArray copyText(const QList<PendingPoint> &points);
     // A point already stored: replaced by a newer refresh date, counted as updated or not.
@@ -80,9 +89,13 @@ private:
     static constexpr qsizetype kPointsPerCopy = 10'000;
     const bool m_postgresql;
     bool m_stagingReady = false; // the transaction's staging table exists
-    QSet<qint64> m_newSeries;    // series this transaction created
+    // The series this transaction created, on SQLite with the days their points were given;
+    // there, only those with an id above any points were stored under when it began.
+    QHash<qint64, SeenDays> m_newSeries;
+    qint64 m_highestSeriesWithPoints = -1;
     QList<PendingPoint> m_pendingPoints;
-    std::unique_ptr<StoreStatement> m_insertFullBatch, m_insertPartialBatch; // on SQLite
+    QList<PendingPoint> m_pendingNewPoints; // on SQLite: see addPoint
+    BatchStatements m_insertPoints, m_insertNewPoints;
     QSqlQuery m_updatePoint, m_touchPoint;
     QSqlQuery m_insertHeadline, m_updateHeadline, m_touchHeadline;
 

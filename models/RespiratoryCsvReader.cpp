@@ -9,6 +9,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <unordered_map>
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -39,23 +41,24 @@ constexpr std::array<const char *, ColumnCount> kColumnNames = {
 
 using Fields = std::array<QByteArrayView, ColumnCount>;
 
-// Splits one CSV line into views, honouring RFC 4180 quotes; unquote() strips them.
-qsizetype splitLine(QByteArrayView line, QList<QByteArrayView> &out)
+// Splits one CSV line into views, honouring RFC 4180 quotes (appendUnquoted() strips them),
+// handing each to `field`; returns how many there were.
+template <typename Field> qsizetype splitLine(QByteArrayView line, Field &&field)
 {
-    out.clear();
     qsizetype start = 0;
+    qsizetype count = 0;
     bool quoted = false;
     for (qsizetype i = 0; i < line.size(); ++i) {
         const char c = line[i];
         if (c == '"')
             quoted = !quoted;
         else if (c == ',' && !quoted) {
-            out.append(line.sliced(start, i - start));
+            field(count++, line.sliced(start, i - start));
             start = i + 1;
         }
     }
-    out.append(line.sliced(start));
-    return out.size();
+    field(count++, line.sliced(start));
+    return count;
 }
 
 // Appends a (trimmed) field as it reads: without its quotes, a doubled quote as one.
@@ -118,7 +121,7 @@ std::optional<ColumnPositions> readHeader(QByteArrayView line, const QString &fi
                                           ValidationErrors &errors)
 {
     QList<QByteArrayView> cells;
-    splitLine(line.trimmed(), cells);
+    splitLine(line.trimmed(), [&](qsizetype, QByteArrayView cell) { cells.append(cell); });
     ColumnPositions position;
     position.fill(-1);
     for (qsizetype i = 0; i < cells.size(); ++i) {
@@ -144,13 +147,18 @@ std::optional<ColumnPositions> readHeader(QByteArrayView line, const QString &fi
 }
 
 // The row's fields in column order; false (and a message) when it has too few or too many.
-bool splitRow(QByteArrayView line, const ColumnPositions &position, QList<QByteArrayView> &cells,
-              Fields &fields, const LineErrors &report)
+bool splitRow(QByteArrayView line, const ColumnPositions &position, Fields &fields,
+              const LineErrors &report)
 {
-    if (splitLine(line, cells) != ColumnCount) {
+    Fields cells;
+    const qsizetype count = splitLine(line, [&cells](qsizetype i, QByteArrayView cell) {
+        if (i < ColumnCount)
+            cells[i] = cell;
+    });
+    if (count != ColumnCount) {
         report.errors.add(u"%1: line %2: %3 fields, expected %4"_s.arg(report.fileName)
                               .arg(report.lineNumber)
-                              .arg(cells.size())
+                              .arg(count)
                               .arg(int(ColumnCount)));
         return false;
     }
@@ -172,11 +180,13 @@ struct RowValues {
 // 52 of 2022), the year after for the last days of December already in week 1.
 bool yearFitsDate(int year, QDate date, int epiweek)
 {
-    if (year == date.year())
+    int dateYear = 0, month = 0; // worked out of the day number once, not at every call
+    date.getDate(&dateYear, &month, nullptr);
+    if (year == dateYear)
         return true;
-    if (year == date.year() - 1)
-        return date.month() == 1 && epiweek >= 52;
-    return year == date.year() + 1 && date.month() == 12 && epiweek == 1;
+    if (year == dateYear - 1)
+        return month == 1 && epiweek >= 52;
+    return year == dateYear + 1 && month == 12 && epiweek == 1;
 }
 
 // Checks every field and reports each one that is wrong, so one pass over a broken file lists
@@ -253,7 +263,7 @@ public:
         // The identity holds the names as they read (unquoted), so a name quoted in one row and
         // not in the next is one series.
         std::array<qsizetype, kSeriesColumns.size() + 1> starts{};
-        m_identity.clear();
+        m_identity.resize(0); // keeps the buffer; clear() would free it, row after row
         for (size_t i = 0; i < kSeriesColumns.size(); ++i) {
             starts[i] = m_identity.size();
             appendUnquoted(m_identity, f[kSeriesColumns[i]]);
@@ -328,10 +338,11 @@ public:
     // Whether the row is the first of its series and date; a conflicting repeat is reported.
     bool isFirst(qsizetype series, const RowValues &row, const Fields &f, const LineErrors &report)
     {
-        // One key for both: a file holds far fewer than 2^32 series, and a day number in
-        // kFirstYear..kLastYear fits 32 bits.
-        const quint64 key = quint64(series) << 32 | quint32(toDayNumber(row.date));
-        FirstRow &first = m_rows[key];
+        // A table by series, not one for the file: a series' rows come together, so its table
+        // stays in cache (one table of a million rows missed it at nearly every row).
+        if (size_t(series) >= m_bySeries.size())
+            m_bySeries.resize(series + 1);
+        FirstRow &first = m_bySeries[series][toDayNumber(row.date)];
         if (first.line == 0) {
             first = {report.lineNumber, row.value, row.epiweek, row.missing};
             return true;
@@ -364,7 +375,9 @@ private:
                                  .arg(there));
     }
 
-    QHash<quint64, FirstRow> m_rows;
+    // By the series' number in the file, then day. Not QHash: Qt 6.4's takes 16 entries at once,
+    // and a file of a new series a row held 0.75 KB a row.
+    std::vector<std::unordered_map<qint64, FirstRow>> m_bySeries;
 };
 
 // Reads a device line by line into one buffer, reused: no line is ever held beyond
@@ -441,7 +454,6 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
         return;
     FileSeries series(writer);
     RepeatedRows repeats;
-    QList<QByteArrayView> cells;
     Fields fields;
     QString error;
     CsvLines::Next next;
@@ -456,7 +468,7 @@ void RespiratoryCsvReader::read(QIODevice &input, const QString &fileName, qint6
         const QByteArrayView trimmed = lines.line().trimmed();
         if (trimmed.isEmpty())
             continue;
-        if (!splitRow(trimmed, *position, cells, fields, report))
+        if (!splitRow(trimmed, *position, fields, report))
             continue;
         const auto row = validateRow(fields, report);
         const auto index = series.indexFor(fields, report);
