@@ -160,22 +160,17 @@ void HttpConnection::onReadyRead()
         processInput();
         return;
     }
-    // After the last request, the rest of the stream is discarded.
+    // After the last request, the rest of the stream is discarded: one read per wake-up, so
+    // that a client sending without pause cannot hold the loop (and the linger deadline).
     QByteArray discarded;
-    ClientSocket::ReadResult result = ClientSocket::ReadResult::Data;
-    while (result == ClientSocket::ReadResult::Data) {
-        discarded.clear();
-        result = m_socket->read(discarded, kReadBufferBytes);
-    }
-    m_readable = false;
-    if (result == ClientSocket::ReadResult::Closed)
+    if (m_socket->read(discarded, kReadBufferBytes) == ClientSocket::ReadResult::Closed)
         closeNow();
 }
 
 void HttpConnection::onBytesWritten()
 {
-    // Only bytes the socket queued report here: an answer the kernel took whole never does. This is
-    // the slow reader's path, where what the client left unread drains.
+    // Only bytes the socket queued report here: an answer the kernel took whole never does.
+    // This is the slow reader's path, where what the client left unread drains.
     m_writtenAtMs = QDateTime::currentMSecsSinceEpoch();
     // A client taking its answers as they come only moves its deadline on; the parse loop runs
     // again only for one whose reading had paused over answers it left unread.
