@@ -162,6 +162,7 @@ http {
 }
 CONF
     "$(command -v nginx)" -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' &
+    # shellcheck disable=SC2034 # read by the drivers that source this file
     NGINX_PID=$!
     PIDS+=($!)
     wait_for "http://127.0.0.1:$port/$(basename "$1")"
