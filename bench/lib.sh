@@ -109,6 +109,31 @@ require_commands() { # programs from Debian packages
     done
 }
 
+# Verdict scripts (soak, hostile): the environment a sanitized build runs under, SERVER_ENV
+# (empty for others), so that any report aborts it; LeakSanitizer checks at exit with the test
+# suite's suppressions. Returns 0 when "$ISOBAR" is sanitized (it holds __asan_init).
+use_sanitizer_env() {
+    SERVER_ENV=()
+    grep -qa __asan_init "$ISOBAR" || return 1
+    SERVER_ENV=(
+        "ASAN_OPTIONS=quarantine_size_mb=16:abort_on_error=1:detect_leaks=1"
+        "LSAN_OPTIONS=suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0"
+        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/tests/sanitizers/ubsan.supp"
+    )
+    echo "== $ISOBAR is sanitized: ${SERVER_ENV[0]}"
+}
+FAILED=()
+fail() { FAILED+=("$*"); echo "FAILED: $*"; } # a verdict that failed; the script exits 1 at its end
+
+# `isobar accuweather-sandbox` on SANDBOX_PORT with a fresh key per run (SANDBOX_KEY): the
+# sandbox reads it from the environment, serve from its own variable. Log in $OUT/sandbox.log.
+start_sandbox() {
+    SANDBOX_KEY="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+    ISOBAR_SANDBOX_API_KEY="$SANDBOX_KEY" "$ISOBAR" accuweather-sandbox --bind 127.0.0.1 \
+        --port "$SANDBOX_PORT" > "$OUT/sandbox.log" 2>&1 &
+    PIDS+=($!)
+}
+
 # Processes a driver starts (PIDS+=($!)) end with it, and so does its scratch folder.
 PIDS=()
 WORK_DIR="$(mktemp -d)"

@@ -98,25 +98,11 @@ done
 
 # A sanitized server (the binary holds __asan_init) runs as in the soak: LeakSanitizer's check
 # at exit, any report fails the run.
-SERVER_ENV=()
-if grep -qa __asan_init "$ISOBAR"; then
-    SERVER_ENV=(
-        "ASAN_OPTIONS=quarantine_size_mb=16:abort_on_error=1:detect_leaks=1"
-        "LSAN_OPTIONS=suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0"
-        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/tests/sanitizers/ubsan.supp"
-    )
-    echo "== $ISOBAR is sanitized: ${SERVER_ENV[0]}"
-fi
-
-FAILED=()
-fail() { FAILED+=("$*"); echo "FAILED: $*"; }
+use_sanitizer_env || true
 
 # --- the sandbox, the store, the server ------------------------------------------------------
 
-SANDBOX_KEY="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
-ISOBAR_SANDBOX_API_KEY="$SANDBOX_KEY" "$ISOBAR" accuweather-sandbox --bind 127.0.0.1 \
-    --port "$SANDBOX_PORT" > "$OUT/sandbox.log" 2>&1 &
-PIDS+=($!)
+start_sandbox
 
 STORE="$WORK_DIR/store.db"
 echo "== ingesting $DATA ($(load))"

@@ -82,28 +82,12 @@ WARMUP_S=$((RUN_S / 5))
 # when each server exits after its SIGTERM (the suppressions are the test suite's), and any
 # report, or an exit status other than 0, fails the run. A report during the run ends the
 # server, which fails it too.
-SERVER_ENV=()
 RSS_CHECKED=1
-if grep -qa __asan_init "$ISOBAR"; then
-    RSS_CHECKED=0
-    SERVER_ENV=(
-        "ASAN_OPTIONS=quarantine_size_mb=16:abort_on_error=1:detect_leaks=1"
-        "LSAN_OPTIONS=suppressions=$ROOT/tests/sanitizers/lsan.supp:print_suppressions=0"
-        "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:suppressions=$ROOT/tests/sanitizers/ubsan.supp"
-    )
-    echo "== $ISOBAR is sanitized: ${SERVER_ENV[0]}"
-fi
-
-FAILED=()
-fail() { FAILED+=("$*"); echo "FAILED: $*"; }
+if use_sanitizer_env; then RSS_CHECKED=0; fi
 
 # --- the sandbox and the sample data -----------------------------------------------------
 
-# A fresh key per run: the sandbox reads it from the environment, serve from its own variable.
-SANDBOX_KEY="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
-ISOBAR_SANDBOX_API_KEY="$SANDBOX_KEY" "$ISOBAR" accuweather-sandbox --bind 127.0.0.1 \
-    --port "$SANDBOX_PORT" > "$OUT/sandbox.log" 2>&1 &
-PIDS+=($!)
+start_sandbox
 
 STORE="$WORK_DIR/store.db"
 echo "== ingesting $DATA ($(load))"
