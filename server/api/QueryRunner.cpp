@@ -4,10 +4,10 @@
 #include "MetricsQuery.h"
 #include "PostgresqlDeadline.h"
 #include "StoreError.h"
+#include "http/HomePromise.h"
 #include "http/Router.h"
 
 #include <QLoggingCategory>
-#include <QPromise>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
@@ -125,7 +125,7 @@ template <typename Answer> Answer answer(HttpResponse response)
     if constexpr (std::is_same_v<Answer, HttpResponse>)
         return response;
     else
-        return readyResponse(std::move(response));
+        return [response] { return readyResponse(response); };
 }
 } // namespace
 
@@ -139,7 +139,7 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
         return QtFuture::makeReadyFuture(answer<Answer>(std::move(busy)));
     }
     ++m_inFlight;
-    return QtConcurrent::run(&m_pool, [this, work = std::move(work)]() -> Answer {
+    return runOnPool(m_pool, [this, work = std::move(work)]() -> Answer {
         struct Done {
             std::atomic_int &counter;
             ~Done() { --counter; }
@@ -170,21 +170,18 @@ QFuture<Answer> QueryRunner::submit(std::function<Answer(MetricsQuery &)> work)
 
 // One caller's answer: the check's, or "no answer" when its time is up first.
 struct QueryRunner::ProbeWaiter {
-    QPromise<QString> promise;
+    HomePromise<QString> promise;
     std::atomic_bool settled{false};
     void settle(const QString &problem)
     {
-        if (settled.exchange(true))
-            return;
-        promise.addResult(problem);
-        promise.finish();
+        if (!settled.exchange(true))
+            promise.settle(problem);
     }
 };
 
 QFuture<QString> QueryRunner::storeProblem()
 {
     auto waiter = std::make_shared<ProbeWaiter>();
-    waiter->promise.start();
     QFuture<QString> answer = waiter->promise.future();
     {
         const std::lock_guard lock(m_probeMutex);
@@ -244,7 +241,9 @@ QFuture<HttpResponse> QueryRunner::run(Work work)
 
 QFuture<HttpResponse> QueryRunner::runThen(LaterWork work)
 {
-    return submit<QFuture<HttpResponse>>(std::move(work)).unwrap();
+    return submit<NextStep>(std::move(work))
+        .then(QtFuture::Launch::Sync, [](const NextStep &next) { return next(); })
+        .unwrap();
 }
 
 } // namespace isobar

@@ -5,7 +5,6 @@
 
 #include <QFuture>
 #include <QThreadPool>
-#include <QtConcurrent>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -18,9 +17,10 @@ class MetricsQuery;
 struct ReadContext;
 
 // Runs store reads off the event loop, on a bounded pool whose threads each keep their own
-// read-only connection. Beyond `maxQueued` waiting queries, callers get 503 at once. On
-// PostgreSQL a query gets `timeoutMs`: the server cancels a slow one, and a server that does
-// not answer at all has its connection cut shortly after (PostgresqlDeadline); either way 503.
+// read-only connection; answers come back on the calling thread, which runs an event loop. Beyond
+// `maxQueued` waiting queries, callers get 503 at once. On PostgreSQL a query gets `timeoutMs`: the
+// server cancels a slow one, and a server that does not answer at all has its connection cut
+// shortly after (PostgresqlDeadline); either way 503.
 class QueryRunner
 {
 public:
@@ -31,8 +31,10 @@ public:
 
     QFuture<HttpResponse> run(Work work);
     // Work whose answer comes later than the read (a chart: read here, then drawn elsewhere):
-    // the future it returns is the answer. Same pool, same bound.
-    using LaterWork = std::function<QFuture<HttpResponse>(MetricsQuery &)>;
+    // the read returns the next step, which runs on the calling thread and whose future is the
+    // answer. Same pool, same bound.
+    using NextStep = std::function<QFuture<HttpResponse>()>;
+    using LaterWork = std::function<NextStep(MetricsQuery &)>;
     QFuture<HttpResponse> runThen(LaterWork work);
     // Why the store cannot be read now; empty when it can. Asked on a thread and connection of
     // its own, outside the pool and its bound, one check at a time: probes must answer while

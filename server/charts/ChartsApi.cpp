@@ -242,35 +242,42 @@ QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteAr
     // thread; the draw's future is the answer.
     return m_runner.runThen([this, body = *body, today, prepare = std::move(prepare),
                              image = *image, key, version0,
-                             request](MetricsQuery &store) -> QFuture<HttpResponse> {
+                             request](MetricsQuery &store) -> QueryRunner::NextStep {
+        const auto now = [](const HttpResponse &answer) {
+            return [answer] { return readyResponse(answer); };
+        };
         std::variant<Prepared, HttpResponse> prepared = prepare(store, body, today);
         if (auto *answer = std::get_if<HttpResponse>(&prepared))
-            return readyResponse(std::move(*answer));
+            return now(*answer);
         Prepared chart = std::move(std::get<Prepared>(prepared));
         chart.image = image;
         if (!image) // UKHSA's JSON carries the SVG, whatever the file format
             chart.request.format = ChartFormat::Svg;
         else if (!QStringList{u"svg"_s, u"png"_s, u"jpg"_s, u"jpeg"_s}.contains(chart.fileFormat))
-            return readyResponse(UkhsaWire::viewAnswer(
+            return now(UkhsaWire::viewAnswer(
                 UkhsaWire::fieldErrors(
                     {{u"file_format"_s, DrfFields::notAChoice(chart.fileFormat)}}),
                 "POST, OPTIONS"));
         if (chart.data.isEmpty())
-            return readyResponse(UkhsaPlots::noData());
-        std::optional<QFuture<RenderedChart>> drawn = m_renders.submit(chart.request, chart.data);
-        if (!drawn) {
-            HttpResponse busy =
-                HttpResponse::problem(503, u"too many charts waiting to be drawn; retry shortly"_s);
-            busy.setHeader("Retry-After", "1");
-            return readyResponse(busy);
-        }
-        return drawn->then([this, chart = std::move(chart), key, version0,
-                            request](const RenderedChart &rendered) {
-            HttpResponse response = withEtag(answer(chart, rendered));
-            if (m_cache)
-                m_cache->insert(key, response, version0);
-            return revalidated(request, std::move(response));
-        });
+            return now(UkhsaPlots::noData());
+        // Queued to be drawn from the calling thread, where the drawing's answer arrives.
+        return [this, chart = std::move(chart), key, version0, request]() -> QFuture<HttpResponse> {
+            std::optional<QFuture<RenderedChart>> drawn =
+                m_renders.submit(chart.request, chart.data);
+            if (!drawn) {
+                HttpResponse busy = HttpResponse::problem(
+                    503, u"too many charts waiting to be drawn; retry shortly"_s);
+                busy.setHeader("Retry-After", "1");
+                return readyResponse(busy);
+            }
+            return drawn->then(QtFuture::Launch::Sync, [this, chart, key, version0,
+                                                        request](const RenderedChart &rendered) {
+                HttpResponse response = withEtag(answer(chart, rendered));
+                if (m_cache)
+                    m_cache->insert(key, response, version0);
+                return revalidated(request, std::move(response));
+            });
+        };
     });
 }
 

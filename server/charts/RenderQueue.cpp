@@ -3,9 +3,9 @@
 #include "ChartBuilder.h"
 #include "ChartDescription.h"
 #include "ChartRenderer.h"
+#include "http/HomePromise.h"
 
 #include <QGraphicsScene>
-#include <QPromise>
 #include <QtConcurrent>
 
 namespace isobar {
@@ -21,9 +21,7 @@ std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, 
         --m_queued;
         return std::nullopt;
     }
-    auto promise = std::make_shared<QPromise<RenderedChart>>();
-    QFuture<RenderedChart> future = promise->future();
-    promise->start();
+    const HomePromise<RenderedChart> promise;
     // Queued: each chart is its own event-loop turn on this object's (the GUI) thread.
     QMetaObject::invokeMethod(
         this,
@@ -35,8 +33,7 @@ std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, 
             auto deliver = [this, promise](RenderedChart chart) {
                 --m_queued;
                 ++m_rendered;
-                promise->addResult(std::move(chart));
-                promise->finish();
+                promise.settle(std::move(chart));
             };
             if (request.format == ChartFormat::Svg) {
                 deliver({ChartRenderer::render(*scene, request.size, request.format, altText),
@@ -53,7 +50,7 @@ std::optional<QFuture<RenderedChart>> RenderQueue::submit(ChartRequest request, 
                 });
         },
         Qt::QueuedConnection);
-    return future;
+    return promise.future();
 }
 
 } // namespace isobar

@@ -18,9 +18,10 @@ struct RenderedChart {
 
 // Where charts are drawn: QtCharts objects may only live on the GUI (main) thread
 // (docs/CHARTS.md), so this object lives there and draws one chart per event-loop turn, keeping
-// a desktop window responsive. submit() may be called from any thread; at most `maxQueued`
-// charts are waiting, drawn or encoded at once (an encoding holds a full-size image), further
-// ones are refused at once (the caller answers 503).
+// a desktop window responsive. submit() may be called from any thread that runs an event loop,
+// and the chart arrives there. At most `maxQueued` charts are waiting, drawn or encoded at once
+// (an encoding holds a full-size image); further ones are refused at once (the caller answers
+// 503).
 class RenderQueue : public QObject
 {
     Q_OBJECT

@@ -2,6 +2,7 @@
 
 #include "Ingestor.h"
 #include "MetricsDatabase.h"
+#include "http/HomePromise.h"
 #include "monitoring/PrometheusNames.h"
 #include "monitoring/PrometheusText.h"
 
@@ -10,7 +11,6 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QRegularExpression>
-#include <QtConcurrent>
 
 using namespace Qt::StringLiterals;
 
@@ -173,7 +173,7 @@ QFuture<HttpResponse> UploadApi::upload(const HttpRequest &request)
     }
     ++m_pending;
     const QString subject = request.subject;
-    QFuture<HttpResponse> done = QtConcurrent::run(&m_pool, [this, path = m_databasePath, file] {
+    QFuture<HttpResponse> done = runOnPool(m_pool, [this, path = m_databasePath, file] {
         MetricsDatabase database;
         if (!database.open(path))
             return HttpResponse::problem(503, u"the store cannot be opened for writing"_s);
