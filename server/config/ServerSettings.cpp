@@ -266,6 +266,13 @@ const QList<ServerSetting> &ServerSettings::all()
                                "dropped."),
                            kKibibyte, qint64(1) << 30,
                            [](ServerConfig &c) -> qsizetype & { return c.http.maxUnsentBytes; }),
+        integer<qsizetype>(row("kernel-unsent-bytes", "ISOBAR_KERNEL_UNSENT_BYTES",
+                               "limits/kernel_unsent_bytes", "bytes",
+                               "Of a connection's unsent answers, what the kernel may hold "
+                               "(TCP_NOTSENT_LOWAT); bytes in flight do not count."),
+                           kKibibyte, qint64(1) << 30, [](ServerConfig &c) -> qsizetype & {
+                               return c.http.kernelUnsentBytes;
+                           }),
         integer<int>(row("max-connections", "ISOBAR_MAX_CONNECTIONS", "limits/max_connections",
                          "count", "Open connections; further ones get 503."),
                      1, 1'000'000, [](ServerConfig &c) -> int & { return c.http.maxConnections; }),

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <limits>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -39,7 +40,7 @@ quint16 localPortOf(int descriptor)
 
 } // namespace
 
-ClientSocket::ClientSocket(int descriptor, QObject *parent)
+ClientSocket::ClientSocket(int descriptor, qsizetype kernelUnsentBytes, QObject *parent)
     : QObject(parent)
     , m_descriptor(descriptor)
     , m_peer(peerOf(descriptor))
@@ -51,6 +52,8 @@ ClientSocket::ClientSocket(int descriptor, QObject *parent)
     // Answers go out whole as soon as they are written: no waiting to fill a segment.
     const int on = 1;
     ::setsockopt(descriptor, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);
+    const int unsent = int(qMin<qsizetype>(kernelUnsentBytes, std::numeric_limits<int>::max()));
+    ::setsockopt(descriptor, IPPROTO_TCP, TCP_NOTSENT_LOWAT, &unsent, sizeof unsent);
     m_writeNotifier.setEnabled(false);
     connect(&m_readNotifier, &QSocketNotifier::activated, this, &ClientSocket::readyRead);
     connect(&m_writeNotifier, &QSocketNotifier::activated, this, &ClientSocket::onWritable);
@@ -86,55 +89,81 @@ void ClientSocket::setReadEnabled(bool enabled)
         m_readNotifier.setEnabled(enabled);
 }
 
-bool ClientSocket::write(QByteArrayView head, QByteArrayView body)
+bool ClientSocket::write(const QByteArray &head, const QByteArray &body)
 {
     if (!isOpen())
         return false;
-    qsizetype sent = 0;
     // Straight to the kernel when nothing is queued before it, so that bytes keep their order.
-    if (bytesToWrite() == 0) {
-        iovec parts[2] = {{const_cast<char *>(head.data()), size_t(head.size())},
-                          {const_cast<char *>(body.data()), size_t(body.size())}};
-        msghdr message{};
-        message.msg_iov = parts;
-        message.msg_iovlen = body.isEmpty() ? 1 : 2;
-        ssize_t written = 0;
-        do {
-            written = ::sendmsg(m_descriptor, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
-        } while (written < 0 && errno == EINTR);
-        if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+    qsizetype sent = 0;
+    if (m_output.empty()) {
+        const QByteArray *parts[] = {&head, &body};
+        const qint64 written = send(parts, body.isEmpty() ? 1 : 2, 0);
+        if (written < 0)
             return false; // the client is gone (reset, broken pipe)
-        sent = qMax<ssize_t>(written, 0);
+        sent = written;
     }
-    if (sent < head.size() + body.size()) {
-        if (sent < head.size())
-            m_output.append(head.sliced(sent));
-        m_output.append(body.sliced(qMax<qsizetype>(0, sent - head.size())));
+    for (const QByteArray *part : {&head, &body}) {
+        if (sent >= part->size()) {
+            sent -= part->size();
+            continue;
+        }
+        if (m_output.empty())
+            m_outputSent = sent;
+        else
+            Q_ASSERT(sent == 0);
+        m_queuedBytes += part->size() - sent;
+        m_output.push_back(*part); // shared, not copied
+        sent = 0;
+    }
+    if (!m_output.empty())
         m_writeNotifier.setEnabled(true);
-    }
     return true;
+}
+
+qint64 ClientSocket::send(const QByteArray *const *parts, int count, qint64 offset) const
+{
+    iovec vectors[kMaxPartsPerSend];
+    const int used = qMin(count, kMaxPartsPerSend);
+    for (int i = 0; i < used; ++i) {
+        const qint64 skip = i == 0 ? offset : 0;
+        vectors[i] = {const_cast<char *>(parts[i]->constData()) + skip,
+                      size_t(parts[i]->size() - skip)};
+    }
+    msghdr message{};
+    message.msg_iov = vectors;
+    message.msg_iovlen = size_t(used);
+    ssize_t written = 0;
+    do {
+        written = ::sendmsg(m_descriptor, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    } while (written < 0 && errno == EINTR);
+    if (written < 0)
+        return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    return written;
 }
 
 void ClientSocket::onWritable()
 {
-    ssize_t written = 0;
-    do {
-        written = ::send(m_descriptor, m_output.constData() + m_outputSent,
-                         size_t(m_output.size() - m_outputSent), MSG_NOSIGNAL | MSG_DONTWAIT);
-    } while (written < 0 && errno == EINTR);
+    const QByteArray *parts[kMaxPartsPerSend];
+    int count = 0;
+    for (auto it = m_output.cbegin(); it != m_output.cend() && count < kMaxPartsPerSend; ++it)
+        parts[count++] = &*it;
+    qint64 written = send(parts, count, m_outputSent);
+    if (written == 0)
+        return; // woken, but the kernel takes nothing yet
     if (written < 0) {
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return;
         close();
         Q_EMIT disconnected();
         return;
     }
-    m_outputSent += written;
-    if (bytesToWrite() == 0) {
-        m_output.clear(); // its memory too: a slow reader's answers can be megabytes
-        m_outputSent = 0;
-        m_writeNotifier.setEnabled(false);
+    m_queuedBytes -= written;
+    written += m_outputSent;
+    while (!m_output.empty() && written >= m_output.front().size()) {
+        written -= m_output.front().size();
+        m_output.pop_front();
     }
+    m_outputSent = written;
+    if (m_output.empty())
+        m_writeNotifier.setEnabled(false);
     Q_EMIT bytesWritten();
     if (m_closeWhenSent && isOpen() && bytesToWrite() == 0) {
         close();
@@ -178,6 +207,7 @@ void ClientSocket::close()
     m_descriptor = -1;
     m_output.clear();
     m_outputSent = 0;
+    m_queuedBytes = 0;
 }
 
 } // namespace isobar

@@ -4,6 +4,7 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QSocketNotifier>
+#include <deque>
 
 namespace isobar {
 
@@ -13,12 +14,19 @@ namespace isobar {
 // through its own buffer. Here a read is one recv() into the caller's buffer, an answer one
 // send() when nothing is queued before it; only what the kernel does not take is queued, and
 // only then is the descriptor watched for writing.
+//
+// The kernel takes at most `kernelUnsentBytes` a connection has not sent yet
+// (TCP_NOTSENT_LOWAT; bytes in flight do not count, so a long fast link is not slowed). Without
+// it the kernel grows a slow reader's send buffer to megabytes and the event loop spends its
+// time copying answers nobody reads: eight pipelined 100 KB answers on each of 500 slow
+// connections held up every other client for over a second. What the kernel does not take is
+// queued as the answers themselves, shared with the responses (and the cache), not copied.
 class ClientSocket : public QObject
 {
     Q_OBJECT
 public:
     // Takes ownership of `descriptor`, a connected TCP socket, and makes it non-blocking.
-    explicit ClientSocket(int descriptor, QObject *parent = nullptr);
+    ClientSocket(int descriptor, qsizetype kernelUnsentBytes, QObject *parent = nullptr);
     ~ClientSocket() override;
 
     int descriptor() const { return m_descriptor; }
@@ -35,8 +43,8 @@ public:
 
     // Sends what the kernel takes now, `head` then `body` in one system call, and queues the
     // rest; false when the client is gone.
-    bool write(QByteArrayView head, QByteArrayView body = {});
-    qint64 bytesToWrite() const { return m_output.size() - m_outputSent; }
+    bool write(const QByteArray &head, const QByteArray &body = {});
+    qint64 bytesToWrite() const { return m_queuedBytes; }
     // Ends the sending direction (FIN) now; the caller waits for the queue to empty first.
     void shutdownWrite() const;
     // Closes once the queue is sent (at once when it is empty), then emits disconnected().
@@ -54,14 +62,21 @@ Q_SIGNALS:
 private:
     void onWritable();
     void close();
+    // sendmsg() of `parts` (the first from `offset` on), at most kMaxPartsPerSend of them: the
+    // bytes the kernel took, 0 when it took none, -1 when the client is gone.
+    qint64 send(const QByteArray *const *parts, int count, qint64 offset) const;
+    // A slow reader's queue can hold many answers; a few at a time fill the kernel's allowance.
+    static constexpr int kMaxPartsPerSend = 16;
 
     int m_descriptor;
     QHostAddress m_peer;
     quint16 m_localPort = 0;
     QSocketNotifier m_readNotifier;
     QSocketNotifier m_writeNotifier;
-    QByteArray m_output; // what the kernel has not taken yet, from m_outputSent on
+    // What the kernel has not taken yet: the first part from m_outputSent on.
+    std::deque<QByteArray> m_output;
     qint64 m_outputSent = 0;
+    qint64 m_queuedBytes = 0;
     bool m_closeWhenSent = false;
 };
 

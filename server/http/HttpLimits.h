@@ -17,6 +17,9 @@ struct HttpLimits {
     // Answers written but not yet taken by the client: past it no further request is read,
     // and a client that takes nothing for idleTimeoutMs is dropped.
     qsizetype maxUnsentBytes = 1'048'576;
+    // Of those, what the kernel may hold unsent for one connection (ClientSocket); the rest
+    // waits in the server, shared with the responses.
+    qsizetype kernelUnsentBytes = 131'072;
     int maxConnections = 2048;          // beyond it new connections get 503
     int maxConnectionsPerAddress = 128; // from one IPv4 address or IPv6 /64; beyond: 503
     int listenBacklog = 1024;           // connections the kernel queues before accepting

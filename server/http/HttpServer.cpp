@@ -45,7 +45,7 @@ bool HttpServer::listen(const QHostAddress &address, quint16 port)
 
 void HttpServer::accept(int descriptor)
 {
-    auto *socket = new ClientSocket(descriptor, this);
+    auto *socket = new ClientSocket(descriptor, m_limits.kernelUnsentBytes, this);
     const QHostAddress client = clientOf(socket->peerAddress());
     if (m_draining) {
         refuse(socket, HttpConnectionEvents::RefusedDraining, u"the server is shutting down"_s);

@@ -1,11 +1,16 @@
 #include "TestSupport.h"
 #include "http/HttpServer.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QTest>
 #include <QThread>
 #include <QtConcurrent>
 #include <future>
+#include <linux/sockios.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 using namespace Qt::StringLiterals;
 
@@ -126,6 +131,33 @@ int statusFrom(const QHostAddress &source, quint16 port)
     socket->write("GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     const QByteArray raw = readUntilClosed(*socket);
     return raw.startsWith("HTTP/1.1 ") ? raw.mid(9, 3).toInt() : 0;
+}
+
+// What the kernel holds unsent (written, not yet sent) on the server's side of the connection
+// from `clientPort`: the server runs in this process, so its descriptor is one of ours.
+std::optional<int> serverUnsentBytes(quint16 serverPort, quint16 clientPort)
+{
+    const auto portOf = [](int descriptor, bool peer) -> int {
+        sockaddr_storage address{};
+        socklen_t length = sizeof address;
+        auto *raw = reinterpret_cast<sockaddr *>(&address);
+        if ((peer ? ::getpeername(descriptor, raw, &length)
+                  : ::getsockname(descriptor, raw, &length))
+                != 0
+            || address.ss_family != AF_INET)
+            return -1;
+        return ntohs(reinterpret_cast<const sockaddr_in *>(&address)->sin_port);
+    };
+    for (const QString &name : QDir(u"/proc/self/fd"_s).entryList(QDir::Files | QDir::System)) {
+        const int descriptor = name.toInt();
+        if (portOf(descriptor, false) != serverPort || portOf(descriptor, true) != clientPort)
+            continue;
+        int unsent = 0;
+        if (::ioctl(descriptor, SIOCOUTQNSD, &unsent) != 0)
+            return std::nullopt;
+        return unsent;
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -435,6 +467,35 @@ private Q_SLOTS:
         // the 200 the requests asked for.
         const int answered = ServerThread::bigAnswers - answeredBefore;
         QVERIFY2(answered < 40, qPrintable(QString::number(answered)));
+    }
+
+    void theKernelHoldsLittleOfWhatASlowReaderLeaves()
+    {
+        // Left to itself the kernel grows a slow reader's send buffer to megabytes, all copied
+        // by the event loop; past kernel-unsent-bytes the answers wait in the server instead.
+        HttpLimits limits = testLimits();
+        limits.maxPipelined = 64;
+        limits.maxUnsentBytes = qsizetype(4) * 1024 * 1024;
+        limits.kernelUnsentBytes = qsizetype(64) * 1024;
+        limits.idleTimeoutMs = 60'000;
+        limits.requestTimeoutMs = 60'000;
+        ServerThread server(limits);
+        const quint16 port = server.start();
+        const auto socket = connectFrom(QHostAddress::LocalHost, port);
+        QVERIFY(socket);
+        socket->setReadBufferSize(1);
+        QByteArray burst;
+        for (int i = 0; i < 32; ++i)
+            burst += "GET /big HTTP/1.1\r\nHost: x\r\n\r\n";
+        socket->write(burst);
+        QVERIFY(socket->waitForBytesWritten(10'000));
+        QTRY_VERIFY_WITH_TIMEOUT(server.events().value(HttpConnectionEvents::PausedUnread) == 1,
+                                 20'000);
+        const std::optional<int> unsent = serverUnsentBytes(port, socket->localPort());
+        QVERIFY(unsent);
+        // The limit, and at most one more segment: a send stops at the first one past it.
+        QVERIFY2(*unsent <= limits.kernelUnsentBytes + 64 * 1024,
+                 qPrintable(QString::number(*unsent)));
     }
 
     void silentConnectionIsClosedAtTheFirstByteDeadline()
