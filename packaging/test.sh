@@ -44,9 +44,11 @@ cmake --build build-tsan --target "${suites[@]}"
 DURATION=1m CONNECTIONS=16 P99_TARGET_MS=2000 WRK_TIMEOUT=10s bench/run-soak.sh
 # Slow and hostile clients, 10 s per scenario from four attacker addresses (bench/README.md,
 # "Hostile clients"): the good client gets no error, descriptors come back, exit 0 and
-# leak-free. The request timeout is shortened to fall inside the run; p99 as in the soak.
+# leak-free. The request timeout is shortened to fall inside the run. The good client's p99
+# was under 10 ms in every scenario on this build (its Release target is 50 ms); 250 ms leaves
+# room for a loaded machine and still fails the 124-299 ms slow readers once caused.
 DURATION=10s ATTACK_ADDRESSES=4 IDLE_CONNECTIONS=1000 REQUEST_TIMEOUT_MS=3000 \
-    P99_TARGET_MS=2000 bench/run-hostile.sh
+    P99_TARGET_MS=250 bench/run-hostile.sh
 
 packaging/kubernetes/check.sh build
 packaging/deb/check.sh build
