@@ -3,6 +3,7 @@
 #include "DateParsing.h"
 #include "MetricsDatabase.h"
 #include "StoreError.h"
+#include "StoreStatement.h"
 
 #include <QDateTime>
 #include <QSqlDriver>
@@ -80,6 +81,25 @@ public:
     {
         for (int i = 0; i < m_values.size(); ++i)
             query->bindValue(i, m_values[i]);
+    }
+    void bindTo(StoreStatement *statement) const
+    {
+        for (int i = 0; i < m_values.size(); ++i) {
+            const QVariant &value = m_values[i];
+            if (value.typeId() == QMetaType::QString) {
+                // No stored name holds a NUL (ingestion refuses them) and PostgreSQL's text
+                // cannot: NULL matches nothing, as such a name would.
+                const QByteArray utf8 = value.toString().toUtf8();
+                if (utf8.contains('\0'))
+                    statement->bindNull(i + 1);
+                else
+                    statement->bind(i + 1, utf8);
+            } else if (value.typeId() == QMetaType::Double) {
+                statement->bind(i + 1, value.toDouble());
+            } else {
+                statement->bind(i + 1, value.toLongLong());
+            }
+        }
     }
 
 private:
@@ -162,6 +182,18 @@ QSqlQuery *MetricsQuery::preparedQuery(const QString &sql)
     return query.release();
 }
 
+StoreStatement *MetricsQuery::preparedStatement(const QString &sql)
+{
+    std::unique_ptr<StoreStatement> &statement = m_rawStatements[sql];
+    if (!statement) {
+        std::unique_ptr<StoreStatement> prepared = StoreStatement::prepare(m_db, sql.toUtf8());
+        if (!prepared->isValid())
+            throw StoreError(prepared->error());
+        statement = std::move(prepared);
+    }
+    return statement.get();
+}
+
 void MetricsQuery::run(QSqlQuery *query)
 {
     if (query->driver()->dbmsType() == QSqlDriver::PostgreSQL)
@@ -185,15 +217,18 @@ void MetricsQuery::dropCachesIfStoreChanged()
     // SQLite's data_version changes whenever another connection commits; cheap to ask.
     // PostgreSQL has no such counter: the store's own, which every ingest that changed
     // something raises, says the same for what is cached here.
-    QSqlQuery *query =
-        preparedQuery(MetricsDatabase::isPostgresql(m_db)
-                          ? u"SELECT value FROM store_state WHERE key = 'data_version'"_s
-                          : u"PRAGMA data_version"_s);
-    run(query);
-    if (!fetch(query))
+    StoreStatement *query =
+        preparedStatement(MetricsDatabase::isPostgresql(m_db)
+                              ? u"SELECT value FROM store_state WHERE key = 'data_version'"_s
+                              : u"PRAGMA data_version"_s);
+    if (!query->next()) {
+        if (!query->error().isEmpty())
+            throw StoreError(query->error());
         return;
-    const qint64 version = query->value(0).toLongLong();
-    query->finish();
+    }
+    const qint64 version = query->int64At(0);
+    while (query->next()) // to the end, which readies the statement for the next call
+        ;
     if (version != m_seenDataVersion) {
         m_descriptions.clear();
         m_seenDataVersion = version;
@@ -365,15 +400,16 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     const QString from =
         QLatin1String(kJoins) + u" JOIN point p ON p.series_id = s.id"_s + where.sql();
 
-    QSqlQuery *query = preparedQuery(QLatin1String(kPointColumns) + from
-                                     + u" ORDER BY p.day, s.id LIMIT ? OFFSET ?"_s);
-    where.bindTo(query);
-    query->bindValue(int(where.values().size()), limit);
-    query->bindValue(int(where.values().size()) + 1, offset);
-    run(query);
+    StoreStatement *rows = preparedStatement(QLatin1String(kPointColumns) + from
+                                             + u" ORDER BY p.day, s.id LIMIT ? OFFSET ?"_s);
+    where.bindTo(rows);
+    rows->bind(int(where.values().size()) + 1, limit);
+    rows->bind(int(where.values().size()) + 2, offset);
     QList<PublicPoint> result;
-    while (fetch(query))
-        result.append(pointAt(*query));
+    while (rows->next())
+        result.append(pointAt(*rows));
+    if (!rows->error().isEmpty())
+        throw StoreError(rows->error());
     if (!total)
         return result;
     // A page that is not full and not past the end is the last one: the total is known without
@@ -399,6 +435,20 @@ PublicPoint MetricsQuery::pointAt(const QSqlQuery &query)
                        query.value(4).toBool(),
                        optionalDouble(query, 5),
                        optionalDouble(query, 6)};
+}
+
+PublicPoint MetricsQuery::pointAt(const StoreStatement &row)
+{
+    const auto optional = [&row](int column) {
+        return row.isNullAt(column) ? std::nullopt : std::optional(row.doubleAt(column));
+    };
+    return PublicPoint{describe(row.int64At(0)),
+                       fromDayNumber(row.int64At(1)),
+                       int(row.int64At(2)),
+                       row.doubleAt(3),
+                       row.int64At(4) != 0,
+                       optional(5),
+                       optional(6)};
 }
 
 std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selection)

@@ -10,8 +10,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 namespace isobar {
+
+class StoreStatement;
 
 // The drill-down levels of the public time-series API, in order.
 enum class CatalogueLevel { Theme, SubTheme, Topic, GeographyType, Geography, Metric };
@@ -153,6 +156,9 @@ public:
 
 private:
     QSqlQuery *preparedQuery(const QString &sql);
+    // The same statement on the engine's own library (StoreStatement), for reads of many rows,
+    // where QtSql's QVariant per value cost as much as the query itself.
+    StoreStatement *preparedStatement(const QString &sql);
     // exec() and next() that throw StoreError when SQLite refuses; fetch() is false at the end.
     static void run(QSqlQuery *query);
     static bool fetch(QSqlQuery *query);
@@ -161,11 +167,13 @@ private:
     static QList<GeographyName> geographyNames(QSqlQuery *query);
     // A point from a row of kPointColumns.
     PublicPoint pointAt(const QSqlQuery &query);
+    PublicPoint pointAt(const StoreStatement &row);
     void dropCachesIfStoreChanged();
 
     QSqlDatabase &m_db;
     std::function<qint64()> m_now;
     QHash<QString, QSqlQuery *> m_statements;
+    std::unordered_map<QString, std::unique_ptr<StoreStatement>> m_rawStatements;
     QHash<qint64, std::shared_ptr<const SeriesDescription>> m_descriptions;
     qint64 m_seenDataVersion = -1;
 };

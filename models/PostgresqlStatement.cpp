@@ -161,6 +161,11 @@ QByteArrayView PostgresqlStatement::utf8At(int column) const
                           PQgetlength(m_result, m_row, column));
 }
 
+bool PostgresqlStatement::isNullAt(int column) const
+{
+    return PQgetisnull(m_result, m_row, column) != 0;
+}
+
 QByteArrayView PostgresqlStatement::blobAt(int column) const
 {
     // bytea comes as text, in the form the session's bytea_output names (QPSQL asks for

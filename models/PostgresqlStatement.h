@@ -41,6 +41,7 @@ public:
     double doubleAt(int column) const override;
     QByteArrayView utf8At(int column) const override;
     QByteArrayView blobAt(int column) const override;
+    bool isNullAt(int column) const override;
 
 private:
     struct Parameter {

@@ -102,6 +102,11 @@ QByteArrayView SqliteStatement::utf8At(int column) const
     return QByteArrayView(text, sqlite3_column_bytes(m_statement, column));
 }
 
+bool SqliteStatement::isNullAt(int column) const
+{
+    return sqlite3_column_type(m_statement, column) == SQLITE_NULL;
+}
+
 QByteArrayView SqliteStatement::blobAt(int column) const
 {
     // The pointer first, then the size: that order keeps SQLite from converting the value.

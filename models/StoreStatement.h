@@ -46,6 +46,7 @@ public:
     virtual double doubleAt(int column) const = 0;
     virtual QByteArrayView utf8At(int column) const = 0;
     virtual QByteArrayView blobAt(int column) const = 0;
+    virtual bool isNullAt(int column) const = 0;
 
 protected:
     StoreStatement() = default;

@@ -110,6 +110,49 @@ private Q_SLOTS:
         QVERIFY(m_query->points(england, 0, 10).isEmpty());
     }
 
+    void aPointReadsEveryColumn()
+    {
+        QJsonArray records;
+        records << QJsonObject{{u"epiweek"_s, 52},
+                               {u"date"_s, u"2023-12-30"_s},
+                               {u"metric_value"_s, 1.25},
+                               {u"in_reporting_delay_period"_s, true},
+                               {u"upper_confidence"_s, 2.5},
+                               {u"lower_confidence"_s, 0.5},
+                               {u"embargo"_s, QJsonValue(QJsonValue::Null)},
+                               {u"is_public"_s, true}}
+                << QJsonObject{{u"epiweek"_s, 52},
+                               {u"date"_s, u"2023-12-31"_s},
+                               {u"metric_value"_s, -3},
+                               {u"in_reporting_delay_period"_s, false},
+                               {u"upper_confidence"_s, QJsonValue(QJsonValue::Null)},
+                               {u"lower_confidence"_s, QJsonValue(QJsonValue::Null)},
+                               {u"embargo"_s, QJsonValue(QJsonValue::Null)},
+                               {u"is_public"_s, true}};
+        QJsonObject file = test::englandFile(u"bounds"_s, records);
+        file[u"refresh_date"_s] = u"2024-01-01"_s;
+        Ingestor ingestor(m_db.connection());
+        QVERIFY(ingestor.ingestContent(QJsonDocument(file).toJson(), "bounds.json", 0).ok);
+
+        PointSelection bounds{.topic = "COVID-19", .metric = "bounds", .geography = "England"};
+        const QList<PublicPoint> points = m_query->points(bounds, 0, 10);
+        QCOMPARE(points.size(), 2);
+        QCOMPARE(points[0].date, QDate(2023, 12, 30));
+        QCOMPARE(points[0].epiweek, 52);
+        QCOMPARE(points[0].value, 1.25);
+        QVERIFY(points[0].inReportingDelay);
+        QCOMPARE(points[0].upperConfidence, std::optional(2.5));
+        QCOMPARE(points[0].lowerConfidence, std::optional(0.5));
+        QCOMPARE(points[0].series->metric, u"bounds"_s);
+        QCOMPARE(points[1].value, -3.0);
+        QVERIFY(!points[1].inReportingDelay);
+        QVERIFY(!points[1].upperConfidence);
+        QVERIFY(!points[1].lowerConfidence);
+        // A name no store can hold matches nothing, on either engine, and is no error.
+        bounds.geography = QStringLiteral("Eng") + QChar(0) + u"land"_s;
+        QVERIFY(m_query->points(bounds, 0, 10).isEmpty());
+    }
+
     void latestAndMetricInfo()
     {
         const auto latest =
