@@ -125,40 +125,45 @@ void appendPythonFloat(QByteArray &out, double value)
         return;
     }
     // The shortest round-trip digits, then Python's layout of them: positional from 1e-4 up to
-    // 1e16, scientific outside, and always a '.0' on a whole number.
+    // 1e16, scientific outside, and always a '.0' on a whole number. Written in place: this
+    // runs for every value of every answer.
     char buffer[32];
-    const auto written = std::to_chars(buffer, buffer + sizeof buffer, std::abs(value),
-                                       std::chars_format::scientific);
-    const std::string_view text(buffer, written.ptr);
-    const size_t e = text.find('e');
-    std::string digits(text.substr(0, e));
-    std::erase(digits, '.');
+    const char *text = buffer;
+    const char *end = std::to_chars(buffer, buffer + sizeof buffer, std::abs(value),
+                                    std::chars_format::scientific)
+                          .ptr;
+    const char *e = std::find(text, end, 'e');
+    char digits[20]; // at most 17 significant digits round-trip a double
+    qsizetype count = 0;
+    for (const char *c = text; c != e; ++c) {
+        if (*c != '.')
+            digits[count++] = *c;
+    }
     int exponent = 0;
-    std::from_chars(text.data() + e + 1 + (text[e + 1] == '+' ? 1 : 0), text.data() + text.size(),
-                    exponent);
+    std::from_chars(e + 1 + (e[1] == '+' ? 1 : 0), end, exponent);
     if (std::signbit(value))
         out += '-';
     const int point = exponent + 1; // digits before the decimal point
     if (point > -4 && point <= 16) {
         if (point <= 0) {
             out += "0.";
-            out += QByteArray(-point, '0');
-            out += QByteArray::fromStdString(digits);
-        } else if (size_t(point) >= digits.size()) {
-            out += QByteArray::fromStdString(digits);
-            out += QByteArray(point - qsizetype(digits.size()), '0');
+            out.append(-point, '0');
+            out.append(digits, count);
+        } else if (point >= count) {
+            out.append(digits, count);
+            out.append(point - count, '0');
             out += ".0";
         } else {
-            out += QByteArray::fromStdString(digits.substr(0, size_t(point)));
+            out.append(digits, point);
             out += '.';
-            out += QByteArray::fromStdString(digits.substr(size_t(point)));
+            out.append(digits + point, count - point);
         }
         return;
     }
     out += digits[0];
-    if (digits.size() > 1) {
+    if (count > 1) {
         out += '.';
-        out += QByteArray::fromStdString(digits.substr(1));
+        out.append(digits + 1, count - 1);
     }
     out += exponent < 0 ? "e-" : "e+";
     const int magnitude = std::abs(exponent);
