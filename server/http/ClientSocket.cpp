@@ -108,9 +108,7 @@ bool ClientSocket::write(const QByteArray &head, const QByteArray &body)
             continue;
         }
         if (m_output.empty())
-            m_outputSent = sent;
-        else
-            Q_ASSERT(sent == 0);
+            m_outputSent = sent; // the first part queued starts where the kernel stopped
         m_queuedBytes += part->size() - sent;
         m_output.push_back(*part); // shared, not copied
         sent = 0;

@@ -494,7 +494,7 @@ private Q_SLOTS:
         const std::optional<int> unsent = serverUnsentBytes(port, socket->localPort());
         QVERIFY(unsent);
         // The limit, and at most one more segment: a send stops at the first one past it.
-        QVERIFY2(*unsent <= limits.kernelUnsentBytes + 64 * 1024,
+        QVERIFY2(*unsent <= limits.kernelUnsentBytes + qsizetype(64) * 1024,
                  qPrintable(QString::number(*unsent)));
     }
 
