@@ -33,6 +33,23 @@ std::optional<double> optionalDouble(const QSqlQuery &query, int column)
     return value.isNull() ? std::nullopt : std::optional<double>(value.toDouble());
 }
 
+// The first row a statement yields, read by `read`, or nothing if it yields none; steps past the
+// rest, which readies the statement for its next run. Throws StoreError if the engine refuses.
+template <typename Read>
+auto firstRow(StoreStatement *statement, Read read)
+    -> std::optional<std::invoke_result_t<Read, const StoreStatement &>>
+{
+    std::optional<std::invoke_result_t<Read, const StoreStatement &>> result;
+    if (statement->next()) {
+        result = read(*statement);
+        while (statement->next())
+            ;
+    }
+    if (!statement->error().isEmpty())
+        throw StoreError(statement->error());
+    return result;
+}
+
 // A headline period's bound from its instant column, or London midnight of its day column in
 // rows stored before instants were kept.
 qint64 periodBound(const QSqlQuery &query, int instantColumn, int dayColumn)
@@ -221,17 +238,10 @@ void MetricsQuery::dropCachesIfStoreChanged()
         preparedStatement(MetricsDatabase::isPostgresql(m_db)
                               ? u"SELECT value FROM store_state WHERE key = 'data_version'"_s
                               : u"PRAGMA data_version"_s);
-    if (!query->next()) {
-        if (!query->error().isEmpty())
-            throw StoreError(query->error());
-        return;
-    }
-    const qint64 version = query->int64At(0);
-    while (query->next()) // to the end, which readies the statement for the next call
-        ;
-    if (version != m_seenDataVersion) {
+    const auto version = firstRow(query, [](const StoreStatement &row) { return row.int64At(0); });
+    if (version && *version != m_seenDataVersion) {
         m_descriptions.clear();
-        m_seenDataVersion = version;
+        m_seenDataVersion = *version;
     }
 }
 
@@ -426,17 +436,6 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     return result;
 }
 
-PublicPoint MetricsQuery::pointAt(const QSqlQuery &query)
-{
-    return PublicPoint{describe(query.value(0).toLongLong()),
-                       fromDayNumber(query.value(1).toLongLong()),
-                       query.value(2).toInt(),
-                       query.value(3).toDouble(),
-                       query.value(4).toBool(),
-                       optionalDouble(query, 5),
-                       optionalDouble(query, 6)};
-}
-
 PublicPoint MetricsQuery::pointAt(const StoreStatement &row)
 {
     const auto optional = [&row](int column) {
@@ -456,16 +455,12 @@ std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selec
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
     addPointConditions(where, selection, "p", "day", m_now(), MetricsDatabase::isPostgresql(m_db));
-    QSqlQuery *query = preparedQuery(QLatin1String(kPointColumns) + QLatin1String(kJoins)
-                                     + u" JOIN point p ON p.series_id = s.id"_s + where.sql()
-                                     + u" ORDER BY p.day DESC, s.id LIMIT 1"_s);
+    StoreStatement *query =
+        preparedStatement(QLatin1String(kPointColumns) + QLatin1String(kJoins)
+                          + u" JOIN point p ON p.series_id = s.id"_s + where.sql()
+                          + u" ORDER BY p.day DESC, s.id LIMIT 1"_s);
     where.bindTo(query);
-    run(query);
-    if (!fetch(query))
-        return std::nullopt;
-    const PublicPoint point = pointAt(*query);
-    query->finish();
-    return point;
+    return firstRow(query, [this](const StoreStatement &row) { return pointAt(row); });
 }
 
 std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection &selection)

@@ -166,7 +166,6 @@ private:
     // Runs a statement selecting type, name, code.
     static QList<GeographyName> geographyNames(QSqlQuery *query);
     // A point from a row of kPointColumns.
-    PublicPoint pointAt(const QSqlQuery &query);
     PublicPoint pointAt(const StoreStatement &row);
     void dropCachesIfStoreChanged();
 
