@@ -14,7 +14,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Marks each phase's end in the log, so a run that nears CI's time budget shows where it went.
+phase_done() { echo "== $1 done at $((SECONDS / 60)) min $((SECONDS % 60)) s"; }
+
 packaging/install-deps.sh
+phase_done "dependencies"
 export CC=clang CXX=clang++
 configure() { # BUILD_DIR SANITIZERS [CMAKE_ARGS...]
     local dir="$1" sanitizers="$2"
@@ -27,14 +31,18 @@ configure() { # BUILD_DIR SANITIZERS [CMAKE_ARGS...]
 
 configure build address,undefined -DISOBAR_FUZZ=ON
 cmake --build build
+phase_done "build"
 packaging/check-style.sh build
+phase_done "style"
 (cd build && ctest --output-on-failure --timeout 600 -j2 "$@")
+phase_done "tests"
 
 configure build-tsan thread
 mapfile -t suites < <(cd build-tsan && ctest -N -L concurrency \
     | sed -n 's/^ *Test *#[0-9]*: \(Test[A-Za-z]*\).*/\1/p' | sort -u)
 cmake --build build-tsan --target "${suites[@]}"
 (cd build-tsan && ctest --output-on-failure --timeout 600 -j2 -L concurrency)
+phase_done "ThreadSanitizer build and tests"
 
 # A minute of mixed traffic per scenario on the sanitized build (bench/README.md, "Soak"): no
 # unexpected answer or socket error, descriptors flat, and each server exits 0 and leak-free on
@@ -42,6 +50,7 @@ cmake --build build-tsan --target "${suites[@]}"
 # p99 of 16 connections ranged from 0.4 to 1.5 s: wrk waits 10 s for an answer, so that only a
 # stall counts as a timeout, and p99 guards against stalls too; its target is for Release.
 DURATION=1m CONNECTIONS=16 P99_TARGET_MS=2000 WRK_TIMEOUT=10s bench/run-soak.sh
+phase_done "soak"
 # Slow and hostile clients, 10 s per scenario from four attacker addresses (bench/README.md,
 # "Hostile clients"): the good client gets no error, descriptors come back, exit 0 and
 # leak-free. The request timeout is shortened to fall inside the run. The good client's p99
@@ -49,7 +58,11 @@ DURATION=1m CONNECTIONS=16 P99_TARGET_MS=2000 WRK_TIMEOUT=10s bench/run-soak.sh
 # room for a loaded machine and still fails the 124-299 ms slow readers once caused.
 DURATION=10s ATTACK_ADDRESSES=4 IDLE_CONNECTIONS=1000 REQUEST_TIMEOUT_MS=3000 \
     P99_TARGET_MS=250 bench/run-hostile.sh
+phase_done "hostile clients"
 
 packaging/kubernetes/check.sh build
+phase_done "Kubernetes"
 packaging/deb/check.sh build
+phase_done "deb"
 packaging/container/check.sh build
+phase_done "image"
