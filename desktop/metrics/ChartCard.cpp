@@ -4,6 +4,7 @@
 #include "ChartPalette.h"
 #include "ChartRenderer.h"
 #include "ChartView.h"
+#include "MetricTitles.h"
 #include "SeriesTableModel.h"
 #include "TrendSummary.h"
 
@@ -59,16 +60,11 @@ bool matches(const QString &filter, const QString &value)
     return filter.isEmpty() || filter == value;
 }
 
-QString readable(const QString &name)
-{
-    QString text = name;
-    return text.replace(u'_', u' ');
-}
-
 } // namespace
 
-ChartCard::ChartCard(QWidget *parent)
+ChartCard::ChartCard(const MetricTitles *titles, QWidget *parent)
     : QFrame(parent)
+    , m_titles(titles)
     , m_title(new QLabel)
     , m_closeButton(new QPushButton)
     , m_updated(new QLabel)
@@ -102,6 +98,7 @@ ChartCard::ChartCard(QWidget *parent)
     layout->addWidget(createBody(), 1);
 
     connect(&m_watcher, &QFutureWatcher<SeriesResult>::finished, this, &ChartCard::onLoaded);
+    connect(m_titles, &MetricTitles::changed, this, &ChartCard::showTitle);
     showMessage(tr("Choose a metric in the navigator."));
     becomeCurrentOnAnyClickInside();
 }
@@ -255,7 +252,7 @@ void ChartCard::setSelection(const SeriesSelection &selection)
         return;
     }
     if (!m_selection.hasArea()) {
-        m_title->setText(readable(m_selection.series.metric));
+        showTitle();
         showMessage(tr("Choose an area type and an area."));
         return;
     }
@@ -277,8 +274,7 @@ void ChartCard::load()
         return;
     m_loading = true;
     m_busy->show();
-    m_title->setText(
-        tr("%1, %2").arg(readable(m_selection.series.metric), m_selection.series.geography));
+    showTitle();
     // A newer read replaces one in flight: the watcher reports only the future it holds.
     m_watcher.setFuture(m_source->series(m_selection.series));
 }
@@ -347,8 +343,7 @@ void ChartCard::showFiltered()
         }
     }
 
-    const SeriesQuery &q = m_selection.series;
-    m_title->setText(tr("%1, %2").arg(readable(q.metric), q.geography));
+    showTitle();
     m_body->setCurrentIndex(TabsPage);
     m_tableModel->setPoints(m_shown);
 
@@ -426,7 +421,7 @@ ChartRequest ChartCard::chartRequest() const
     // The dashboard's headline chart: the latest week shaded by whether it is good news, and
     // the reporting-delay period marked.
     plot.type = ChartType::LineWithShadedSection;
-    plot.label = m_selection.series.metric;
+    plot.label = m_titles->title(m_selection.series.topic, m_selection.series.metric);
     ChartRequest request;
     request.plots = {plot};
     return request;
@@ -439,8 +434,27 @@ void ChartCard::showMessage(const QString &text)
     m_updated->clear();
     m_headline->clear();
     m_trend->clear();
-    if (!m_selection.hasMetric())
+    showTitle();
+}
+
+void ChartCard::showTitle()
+{
+    if (!m_selection.hasMetric()) {
         m_title->setText(tr("New chart"));
+        return;
+    }
+    const SeriesQuery &q = m_selection.series;
+    QStringList parts{m_titles->title(q.topic, q.metric)};
+    if (!q.geography.isEmpty())
+        parts << q.geography;
+    if (!m_selection.age.isEmpty() && m_selection.age != u"all")
+        parts << tr("age %1").arg(m_selection.age);
+    if (!m_selection.sex.isEmpty() && m_selection.sex != u"all")
+        parts << m_selection.sex;
+    if (!m_selection.stratum.isEmpty() && m_selection.stratum != u"default")
+        parts << m_selection.stratum;
+    m_title->setText(parts.join(tr(", ")));
+    m_title->setToolTip(tr("%1 (%2)").arg(m_title->text(), q.metric));
 }
 
 void ChartCard::setCurrent(bool current)

@@ -19,6 +19,8 @@ class QTextBrowser;
 
 namespace isobar {
 
+class MetricTitles;
+
 class ChartView;
 class SeriesTableModel;
 
@@ -30,7 +32,8 @@ class ChartCard : public QFrame
 {
     Q_OBJECT
 public:
-    explicit ChartCard(QWidget *parent = nullptr);
+    // Titles are the page's: a renamed metric is retitled on every card.
+    explicit ChartCard(const MetricTitles *titles, QWidget *parent = nullptr);
     ~ChartCard() override;
 
     // The source is the page's; the card reads again when either changes.
@@ -89,8 +92,12 @@ private:
     void chooseDefaults();
     void showFiltered();
     void showMessage(const QString &text);
+    // The metric's title, the area, and each of age, sex and stratum not at its "all" or
+    // "default": two cards that differ in any of them are told apart by their titles.
+    void showTitle();
     ChartRequest chartRequest() const;
 
+    const MetricTitles *m_titles;
     MetricsSource *m_source = nullptr;
     SeriesSelection m_selection;
     QFutureWatcher<SeriesResult> m_watcher;

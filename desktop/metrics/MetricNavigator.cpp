@@ -1,13 +1,17 @@
 #include "MetricNavigator.h"
 
+#include "MetricSearchFilter.h"
+#include "MetricTitles.h"
 #include "MetricTreeModel.h"
 
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHeaderView>
+#include <QInputDialog>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
-#include <QSortFilterProxyModel>
+#include <QMenu>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -28,10 +32,11 @@ void fillCombo(QComboBox *combo, const QStringList &items, const QString &curren
 
 } // namespace
 
-MetricNavigator::MetricNavigator(QWidget *parent)
+MetricNavigator::MetricNavigator(MetricTitles *titles, QWidget *parent)
     : QWidget(parent)
-    , m_model(new MetricTreeModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_titles(titles)
+    , m_model(new MetricTreeModel(titles, this))
+    , m_proxy(new MetricSearchFilter(this))
     , m_search(new QLineEdit)
     , m_tree(new QTreeView)
     , m_note(new QLabel)
@@ -43,30 +48,26 @@ MetricNavigator::MetricNavigator(QWidget *parent)
     , m_period(new QComboBox)
 {
     m_proxy->setSourceModel(m_model);
-    // A match anywhere keeps its parents visible; a matching topic keeps all its metrics.
-    m_proxy->setRecursiveFilteringEnabled(true);
-    m_proxy->setAutoAcceptChildRows(true);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
 
     m_search->setPlaceholderText(tr("Search metrics"));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Search metrics"));
-    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
-        m_proxy->setFilterFixedString(text.trimmed());
-        if (!text.trimmed().isEmpty())
-            m_tree->expandAll();
-    });
+    m_search->installEventFilter(this);
+    connect(m_search, &QLineEdit::textChanged, this, &MetricNavigator::onSearchEdited);
 
     m_tree->setModel(m_proxy);
     m_tree->setHeaderHidden(true);
     m_tree->setUniformRowHeights(true);
     m_tree->setAccessibleName(tr("Metrics"));
     m_tree->setSelectionMode(QAbstractItemView::SingleSelection);
-    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex &current) {
-                if (!m_updating)
-                    onMetricActivated(current);
-            });
+    // Long titles keep both ends, where metrics of a topic differ ("… by age", "… by region").
+    m_tree->setTextElideMode(Qt::ElideMiddle);
+    m_tree->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tree, &QTreeView::customContextMenuRequested, this,
+            &MetricNavigator::showContextMenu);
+    // Enter (and a double click) and a click choose; moving the current row does not.
+    connect(m_tree, &QTreeView::activated, this, &MetricNavigator::onMetricActivated);
+    connect(m_tree, &QTreeView::clicked, this, &MetricNavigator::onMetricActivated);
 
     m_note->setWordWrap(true);
     m_note->setAlignment(Qt::AlignCenter);
@@ -128,13 +129,82 @@ void MetricNavigator::setCatalogue(const QList<CatalogueEntry> &entries)
     ++m_updating;
     m_model->setCatalogue(entries);
     --m_updating;
-    m_note->setVisible(entries.isEmpty());
-    m_tree->setVisible(!entries.isEmpty());
-    m_note->setText(tr("No metrics yet. Import UKHSA files (File > Import) or open another "
-                       "database."));
-    if (!m_search->text().isEmpty())
+    if (m_proxy->isSearching())
         m_tree->expandAll();
+    showTreeOrNote();
     showSelection();
+}
+
+void MetricNavigator::onSearchEdited(const QString &text)
+{
+    m_proxy->setSearch(text);
+    if (m_proxy->isSearching())
+        m_tree->expandAll();
+    showTreeOrNote();
+}
+
+void MetricNavigator::showTreeOrNote()
+{
+    QString note;
+    if (m_model->rowCount() == 0)
+        note = tr("No metrics yet. Import UKHSA files (File > Import) or open another database.");
+    else if (m_proxy->rowCount() == 0)
+        note =
+            tr("No metric matches “%1”. Try fewer or other words.").arg(m_search->text().trimmed());
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
+    m_tree->setVisible(note.isEmpty());
+}
+
+QModelIndex MetricNavigator::firstShownMetric() const
+{
+    QModelIndex index = m_proxy->index(0, 0);
+    while (index.isValid() && m_proxy->hasChildren(index))
+        index = m_proxy->index(0, 0, index);
+    return index;
+}
+
+bool MetricNavigator::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched != m_search || event->type() != QEvent::KeyPress)
+        return QWidget::eventFilter(watched, event);
+    const int key = static_cast<QKeyEvent *>(event)->key();
+    const QModelIndex first = firstShownMetric();
+    if (key == Qt::Key_Down && !m_tree->isHidden()) {
+        m_tree->setFocus(Qt::TabFocusReason);
+        if (first.isValid())
+            m_tree->setCurrentIndex(first);
+        return true;
+    }
+    if ((key == Qt::Key_Return || key == Qt::Key_Enter) && m_proxy->isSearching()
+        && first.isValid()) {
+        m_tree->setCurrentIndex(first);
+        onMetricActivated(first);
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void MetricNavigator::showContextMenu(const QPoint &position)
+{
+    const SeriesQuery metric =
+        MetricTreeModel::metricAt(m_proxy->mapToSource(m_tree->indexAt(position)));
+    if (metric.metric.isEmpty())
+        return;
+    QMenu menu;
+    menu.addAction(tr("&Rename…"), this, [this, metric] {
+        bool ok = false;
+        const QString title = QInputDialog::getText(
+            this, tr("Rename metric"), tr("Title for %1:").arg(metric.metric), QLineEdit::Normal,
+            m_titles->title(metric.topic, metric.metric), &ok);
+        if (ok)
+            m_titles->rename(metric.topic, metric.metric, title);
+    });
+    QAction *reset = menu.addAction(tr("Use the &derived title"), this, [this, metric] {
+        m_titles->rename(metric.topic, metric.metric, {});
+    });
+    reset->setEnabled(m_titles->isRenamed(metric.topic, metric.metric));
+    menu.exec(m_tree->viewport()->mapToGlobal(position));
 }
 
 void MetricNavigator::setLoading(bool loading)

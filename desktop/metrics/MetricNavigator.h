@@ -7,24 +7,28 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QSortFilterProxyModel;
 class QTreeView;
 
 namespace isobar {
 
+class MetricSearchFilter;
+class MetricTitles;
 class MetricTreeModel;
 
-// The left-hand side of the Metrics page: a theme > sub-theme > topic > metric tree with
-// search-as-you-type, then the area selector (type, then name; a new type clears the name),
-// age, sex and stratum filters and the period. It edits one selection, the current card's:
-// the page sets it, the navigator reports each change the user makes.
+// The left-hand side of the Metrics page: a theme > sub-theme > topic > metric tree of titles
+// (renamed from its context menu) with search-as-you-type, then the area selector (type, then
+// name; a new type clears the name), age, sex and stratum filters and the period. It edits one
+// selection, the current card's: the page sets it, the navigator reports each change the user
+// makes. A metric is chosen by a click or Enter, never by the search narrowing the tree; Down
+// in the search box moves into the results, Enter there opens the first one.
 class MetricNavigator : public QWidget
 {
     Q_OBJECT
 public:
-    explicit MetricNavigator(QWidget *parent = nullptr);
+    explicit MetricNavigator(MetricTitles *titles, QWidget *parent = nullptr);
 
     MetricTreeModel *model() const { return m_model; }
+    MetricTitles *titles() const { return m_titles; }
     void setCatalogue(const QList<CatalogueEntry> &entries);
     // While the catalogue is read: a busy note instead of an empty tree. An error replaces it.
     void setLoading(bool loading);
@@ -53,8 +57,17 @@ Q_SIGNALS:
     // The user changed the selection (metric, area, a filter or the period).
     void selectionEdited(const isobar::SeriesSelection &selection);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void onMetricActivated(const QModelIndex &proxyIndex);
+    void onSearchEdited(const QString &text);
+    // The tree, or a note saying why it is empty (no catalogue, or no match for the search).
+    void showTreeOrNote();
+    void showContextMenu(const QPoint &position);
+    // The first metric the tree shows, in the view's model (invalid when none is).
+    QModelIndex firstShownMetric() const;
     void onAreaTypeChosen();
     void onAreaChosen();
     void onFilterChosen();
@@ -62,8 +75,9 @@ private:
     void showSelection();
     void edited();
 
+    MetricTitles *m_titles;
     MetricTreeModel *m_model;
-    QSortFilterProxyModel *m_proxy;
+    MetricSearchFilter *m_proxy;
     QLineEdit *m_search;
     QTreeView *m_tree;
     QLabel *m_note;

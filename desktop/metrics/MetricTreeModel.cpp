@@ -1,7 +1,12 @@
 #include "MetricTreeModel.h"
 
+#include "MetricTitles.h"
+
 #include <QSet>
+#include <QStringList>
 #include <set>
+
+using namespace Qt::StringLiterals;
 
 namespace isobar {
 
@@ -15,10 +20,39 @@ bool sameMetric(const CatalogueEntry &entry, const SeriesQuery &metric)
 
 } // namespace
 
-MetricTreeModel::MetricTreeModel(QObject *parent)
+MetricTreeModel::MetricTreeModel(const MetricTitles *titles, QObject *parent)
     : QStandardItemModel(parent)
+    , m_titles(titles)
 {
     setHorizontalHeaderLabels({tr("Metric")});
+    connect(m_titles, &MetricTitles::changed, this, &MetricTreeModel::retitle);
+}
+
+void MetricTreeModel::describeMetric(QStandardItem *item) const
+{
+    const QString topic = item->data(TopicRole).toString();
+    const QString name = item->data(MetricRole).toString();
+    const QString title = m_titles->title(topic, name);
+    item->setText(title);
+    item->setToolTip(title + u'\n' + name);
+    // Words from every level and both spellings of the name: "covid cases", "hospital
+    // admissions" and "new_cases" all find what they mean.
+    QString words = QStringList{item->data(ThemeRole).toString(),
+                                item->data(SubThemeRole).toString(), topic, title, name}
+                        .join(u' ');
+    item->setData(words.replace(u'_', u' '), SearchTextRole);
+}
+
+void MetricTreeModel::retitle()
+{
+    const auto walk = [this](QStandardItem *item, const auto &self) -> void {
+        if (!item->data(MetricRole).toString().isEmpty())
+            describeMetric(item);
+        for (int row = 0; row < item->rowCount(); ++row)
+            self(item->child(row), self);
+    };
+    walk(invisibleRootItem(), walk);
+    sort(0);
 }
 
 void MetricTreeModel::setCatalogue(const QList<CatalogueEntry> &entries)
@@ -58,6 +92,7 @@ void MetricTreeModel::setCatalogue(const QList<CatalogueEntry> &entries)
         metric->setData(e.subTheme, SubThemeRole);
         metric->setData(e.topic, TopicRole);
         metric->setData(e.metric, MetricRole);
+        describeMetric(metric);
     }
     sort(0); // every level, metrics included
 }

@@ -6,16 +6,19 @@
 
 namespace isobar {
 
+class MetricTitles;
+
 // The catalogue as the navigator's tree: theme > sub-theme > topic > metric. Filled from either
-// source's catalogue, so the views never know where the data live. Metric items carry their
-// path in roles; areas are looked up in the catalogue it keeps.
+// source's catalogue, so the views never know where the data live. Metric items show their
+// title (MetricTitles) and carry their path in roles, and the words a search looks in;
+// areas are looked up in the catalogue it keeps.
 class MetricTreeModel : public QStandardItemModel
 {
     Q_OBJECT
 public:
-    enum Role { ThemeRole = Qt::UserRole + 1, SubThemeRole, TopicRole, MetricRole };
+    enum Role { ThemeRole = Qt::UserRole + 1, SubThemeRole, TopicRole, MetricRole, SearchTextRole };
 
-    explicit MetricTreeModel(QObject *parent = nullptr);
+    explicit MetricTreeModel(const MetricTitles *titles, QObject *parent = nullptr);
 
     void setCatalogue(const QList<CatalogueEntry> &entries);
     const QList<CatalogueEntry> &catalogue() const { return m_entries; }
@@ -30,6 +33,11 @@ public:
     QStringList areas(const SeriesQuery &metric, const QString &areaType) const;
 
 private:
+    // Sets a metric item's title, tooltip and search text from its roles.
+    void describeMetric(QStandardItem *item) const;
+    void retitle();
+
+    const MetricTitles *m_titles;
     QList<CatalogueEntry> m_entries;
 };
 

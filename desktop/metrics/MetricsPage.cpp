@@ -5,6 +5,7 @@
 #include "FileDialogs.h"
 #include "LocalMetricsSource.h"
 #include "MetricNavigator.h"
+#include "MetricTitles.h"
 #include "MetricTreeModel.h"
 #include "RemoteMetricsSource.h"
 #include "SeriesSelection.h"
@@ -46,8 +47,9 @@ QString suggestedName(const SeriesSelection &selection, const QString &suffix)
 
 MetricsPage::MetricsPage(QWidget *parent)
     : QWidget(parent)
+    , m_titles(new MetricTitles(this))
     , m_splitter(new QSplitter(Qt::Horizontal))
-    , m_navigator(new MetricNavigator)
+    , m_navigator(new MetricNavigator(m_titles))
     , m_scroll(new QScrollArea)
     , m_cardStrip(new QSplitter(Qt::Horizontal))
     , m_banner(new ErrorBanner(this))
@@ -204,7 +206,7 @@ bool MetricsPage::applyRequestedMetric()
 
 ChartCard *MetricsPage::appendCard(const SeriesSelection &selection)
 {
-    auto *card = new ChartCard;
+    auto *card = new ChartCard(m_titles);
     card->setSelection(selection);
     card->setSource(m_source.get());
     m_cardStrip->addWidget(card);

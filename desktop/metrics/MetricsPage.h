@@ -15,6 +15,7 @@ namespace isobar {
 class ChartCard;
 class ErrorBanner;
 class MetricNavigator;
+class MetricTitles;
 struct SeriesSelection;
 
 // The analysts' page, as UKHSA dashboard users know it: the navigator on the left, chart cards
@@ -71,6 +72,7 @@ private:
     std::unique_ptr<MetricsSource> m_source;
     QFutureWatcher<CatalogueResult> m_catalogueWatcher;
     QString m_requestedMetric; // shown when the catalogue arrives
+    MetricTitles *m_titles;
     QSplitter *m_splitter;
     MetricNavigator *m_navigator;
     QScrollArea *m_scroll;

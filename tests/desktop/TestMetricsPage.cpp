@@ -3,6 +3,7 @@
 #include "ChartView.h"
 #include "Ingestor.h"
 #include "MetricNavigator.h"
+#include "MetricTitles.h"
 #include "MetricTreeModel.h"
 #include "MetricsDatabase.h"
 #include "MetricsPage.h"
@@ -18,9 +19,12 @@
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QNetworkAccessManager>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -88,6 +92,8 @@ bool chooseMetric(MetricsPage &page, const QString &metric)
         return false;
     auto *proxy = qobject_cast<QSortFilterProxyModel *>(navigator->tree()->model());
     navigator->tree()->setCurrentIndex(proxy->mapFromSource(found.first()));
+    // Moving to a row chooses nothing: Enter (or a click) does.
+    QTest::keyClick(navigator->tree(), Qt::Key_Return);
     return true;
 }
 
@@ -174,6 +180,8 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
+        QStandardPaths::setTestModeEnabled(true); // renamed titles go to a test settings file
+        QSettings().remove(u"metrics/titles"_s);
         m_database = m_dir.filePath(u"sample.db"_s);
         MetricsDatabase store;
         QVERIFY2(store.open(m_database), qPrintable(store.errorString()));
@@ -358,37 +366,125 @@ private Q_SLOTS:
         QVERIFY(rows.constLast().first < last.addMonths(-2));
     }
 
-    void searchFiltersTheTree()
+    void metricsAreListedAndSearchedByTitle()
     {
         MetricsPage page;
         openAt(page, kDailyCases);
-        QTreeView *tree = page.navigator()->tree();
+        MetricNavigator *navigator = page.navigator();
+        QTreeView *tree = navigator->tree();
         const QAbstractItemModel *shown = tree->model();
+        // The metrics the tree shows now, by stored name.
         auto visibleMetrics = [shown] {
             QStringList names;
             const QModelIndexList all =
-                shown->match(shown->index(0, 0), MetricTreeModel::MetricRole, u"*"_s, -1,
+                shown->match(shown->index(0, 0), MetricTreeModel::MetricRole, u"?*"_s, -1,
                              Qt::MatchWildcard | Qt::MatchRecursive);
-            for (const QModelIndex &index : all) {
-                if (!index.data(MetricTreeModel::MetricRole).toString().isEmpty())
-                    names << index.data(MetricTreeModel::MetricRole).toString();
-            }
+            for (const QModelIndex &index : all)
+                names << index.data(MetricTreeModel::MetricRole).toString();
             return names;
+        };
+        auto itemOf = [shown](const QString &metric) {
+            return shown
+                ->match(shown->index(0, 0), MetricTreeModel::MetricRole, metric, 1,
+                        Qt::MatchExactly | Qt::MatchRecursive)
+                .value(0);
         };
         const QStringList everything = visibleMetrics();
         QVERIFY(everything.contains(kCoverage));
+        // Titles, not identifiers; the stored name in the tooltip.
+        const QModelIndex byAge = itemOf(u"weekly_hospital_admissions_rate_by_age"_s);
+        QCOMPARE(byAge.data().toString(), u"Weekly hospital admissions rate by age"_s);
+        QVERIFY(byAge.data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(u"weekly_hospital_admissions_rate_by_age"_s));
+        QCOMPARE(tree->textElideMode(), Qt::ElideMiddle);
+        // The navigator widens with its splitter, and its rows with it.
+        auto *splitter = page.findChild<QSplitter *>();
+        QCOMPARE(splitter->widget(0), navigator);
+        splitter->setSizes({700, 700});
+        QTRY_VERIFY(navigator->width() >= 650);
+        QTRY_VERIFY(tree->visualRect(tree->currentIndex()).right() > 600);
+        QVERIFY(page.currentCard()
+                    ->findChild<QLabel *>(u"cardTitle"_s)
+                    ->text()
+                    .startsWith(u"New cases daily, England"_s));
 
+        // Word by word, in titles, names and the levels above, whatever the case.
         page.focusSearch();
-        QVERIFY(page.navigator()->searchField()->hasFocus() || !page.isActiveWindow());
-        QTest::keyClicks(page.navigator()->searchField(), u"NEW_CASES_D"_s);
-        const QStringList found = visibleMetrics();
-        QVERIFY(found.contains(kDailyCases));
-        QVERIFY(!found.contains(kCoverage));
+        QTest::keyClicks(navigator->searchField(), u"hospital admissions"_s);
+        QStringList found = visibleMetrics();
+        QVERIFY(found.contains(u"weekly_hospital_admissions_rate_by_age"_s));
+        QVERIFY(!found.contains(kDailyCases));
         for (const QString &name : found)
-            QVERIFY2(name.contains(u"new_cases_d", Qt::CaseInsensitive), qPrintable(name));
+            QVERIFY2(name.contains(u"hospital_admissions"), qPrintable(name));
+        // Narrowing the tree leaves the card alone: it changes on a click or Enter only.
+        QCOMPARE(page.currentCard()->selection().series.metric, kDailyCases);
 
-        page.navigator()->searchField()->clear();
+        navigator->searchField()->clear();
+        QTest::keyClicks(navigator->searchField(), u"covid CASES"_s);
+        found = visibleMetrics();
+        QVERIFY(found.contains(kDailyCases));
+        QVERIFY(found.contains(u"COVID-19_cases_casesByDay"_s));
+        QVERIFY(!found.contains(u"weekly_positivity"_s));
+        for (const QString &name : found)
+            QVERIFY2(name.contains(u"cases", Qt::CaseInsensitive), qPrintable(name));
+
+        // Nothing found says so instead of an empty box.
+        QTest::keyClicks(navigator->searchField(), u" zebra"_s);
+        QVERIFY(visibleMetrics().isEmpty());
+        QVERIFY(!tree->isVisibleTo(navigator));
+        const QList<QLabel *> labels = navigator->findChildren<QLabel *>();
+        QVERIFY(std::any_of(labels.cbegin(), labels.cend(), [navigator](QLabel *label) {
+            return label->isVisibleTo(navigator) && label->text().contains(u"covid CASES zebra");
+        }));
+
+        // Down moves into the results without choosing; Enter there chooses.
+        navigator->searchField()->clear();
+        QTest::keyClicks(navigator->searchField(), u"coverage by year"_s);
+        QVERIFY(tree->isVisibleTo(navigator));
+        QTest::keyClick(navigator->searchField(), Qt::Key_Down);
+        const QString first = tree->currentIndex().data(MetricTreeModel::MetricRole).toString();
+        QVERIFY2(first.contains(u"coverageByYear"), qPrintable(first));
+        QCOMPARE(page.currentCard()->selection().series.metric, kDailyCases);
+        QTest::keyClick(tree, Qt::Key_Return);
+        QCOMPARE(page.currentCard()->selection().series.metric, first);
+
+        // Enter in the search box opens the first result.
+        navigator->searchField()->clear();
+        QTest::keyClicks(navigator->searchField(), u"new cases daily"_s);
+        QTest::keyClick(navigator->searchField(), Qt::Key_Return);
+        QCOMPARE(page.currentCard()->selection().series.metric, kDailyCases);
+        navigator->searchField()->clear();
         QCOMPARE(visibleMetrics().size(), everything.size());
+    }
+
+    void aRenamedMetricIsListedSearchedAndTitledByItsNewName()
+    {
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        MetricTitles *titles = page.navigator()->titles();
+        const QString topic = page.currentCard()->selection().series.topic;
+        titles->rename(topic, kDailyCases, u"  Daily   confirmed cases "_s);
+        QCOMPARE(page.navigator()->tree()->currentIndex().data().toString(),
+                 u"Daily confirmed cases"_s);
+        QVERIFY(page.currentCard()
+                    ->findChild<QLabel *>(u"cardTitle"_s)
+                    ->text()
+                    .startsWith(u"Daily confirmed cases, England"_s));
+        QTest::keyClicks(page.navigator()->searchField(), u"confirmed"_s);
+        QCOMPARE(page.navigator()
+                     ->tree()
+                     ->model()
+                     ->match(page.navigator()->tree()->model()->index(0, 0),
+                             MetricTreeModel::MetricRole, u"?*"_s, -1,
+                             Qt::MatchWildcard | Qt::MatchRecursive)
+                     .size(),
+                 1);
+        // Kept for the next window; an empty title restores the derived one.
+        QCOMPARE(MetricTitles().title(topic, kDailyCases), u"Daily confirmed cases"_s);
+        titles->rename(topic, kDailyCases, {});
+        QCOMPARE(MetricTitles().title(topic, kDailyCases), u"New cases daily"_s);
+        QVERIFY(!titles->isRenamed(topic, kDailyCases));
     }
 
     void downloadWritesTheShownPointsAsCsv()
