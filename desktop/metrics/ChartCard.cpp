@@ -5,6 +5,7 @@
 #include "ChartRenderer.h"
 #include "ChartView.h"
 #include "MetricTitles.h"
+#include "MetricUnit.h"
 #include "SeriesTableModel.h"
 #include "TrendSummary.h"
 
@@ -366,16 +367,29 @@ void ChartCard::showFiltered()
     const PublicPoint &latest = m_shown.constLast();
     m_updated->setText(
         tr("Up to and including %1").arg(locale.toString(latest.date, QLocale::LongFormat)));
-    m_headline->setText(locale.toString(latest.value, 'g', 12));
-    const TrendSummary trend = TrendSummary::of(dataset.plots[0]);
+    // The figures come from the whole series of this age, sex and stratum, whatever the
+    // period shows: a short period must not leave "not enough data for a trend".
+    QList<ChartPoint> whole;
+    QList<double> values;
+    for (const PublicPoint &p : std::as_const(filtered)) {
+        whole.append(ChartPoint::of(p));
+        values.append(p.value);
+    }
+    const MetricUnit unit = metricUnit(m_selection.series.metric);
+    m_headline->setText(formatMetricValue(latest.value, unit, displayDecimals(values)));
+    const TrendSummary trend = TrendSummary::of(whole);
     QColor colour = palette().color(QPalette::WindowText);
     if (trend.verdict == u"green")
         colour = ChartPalette::trendPositive();
     else if (trend.verdict == u"red")
         colour = ChartPalette::trendNegative();
-    m_trend->setText(u"<span style=\"color:%1\">%2</span> %3"_s.arg(colour.name(), trend.arrow,
-                                                                    trend.text.toHtmlEscaped()));
-    m_trend->setAccessibleDescription(trend.text);
+    const QString figure =
+        trend.figure.isEmpty() ? QString() : u"<b>%1</b><br>"_s.arg(trend.figure.toHtmlEscaped());
+    m_trend->setText(figure
+                     + u"<span style=\"color:%1\">%2</span> %3"_s.arg(colour.name(), trend.arrow,
+                                                                      trend.text.toHtmlEscaped()));
+    m_trend->setAccessibleDescription(trend.figure.isEmpty() ? trend.text
+                                                             : trend.figure + u". "_s + trend.text);
     m_downloadSummary->setText(
         tr("%n point(s) from %1 to %2, as the API's downloads write them.", nullptr,
            int(m_shown.size()))
@@ -423,6 +437,7 @@ ChartRequest ChartCard::chartRequest() const
     plot.type = ChartType::LineWithShadedSection;
     plot.label = m_titles->title(m_selection.series.topic, m_selection.series.metric);
     ChartRequest request;
+    request.yAxisTitle = unitLabel(metricUnit(m_selection.series.metric));
     request.plots = {plot};
     return request;
 }

@@ -5,6 +5,7 @@
 #include "MetricNavigator.h"
 #include "MetricTitles.h"
 #include "MetricTreeModel.h"
+#include "MetricUnit.h"
 #include "MetricsDatabase.h"
 #include "MetricsPage.h"
 #include "RemoteMetricsSource.h"
@@ -275,6 +276,20 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(latestDrawn, file.rbegin()->second);
+
+        // The latest figure rounded, with separators; the trend beside it with the 7-day total
+        // it compares.
+        const QList<QLabel *> labels = card->findChildren<QLabel *>();
+        auto labelNamed = [&labels](const QString &name) {
+            const auto found = std::find_if(labels.cbegin(), labels.cend(), [&name](QLabel *l) {
+                return l->accessibleName() == name;
+            });
+            return found == labels.cend() ? QString() : (*found)->text();
+        };
+        QCOMPARE(labelNamed(u"Latest value"_s),
+                 formatMetricValue(file.rbegin()->second, MetricUnit::Number, 0));
+        QVERIFY2(labelNamed(u"Trend"_s).contains(u"7-day total "_s),
+                 qPrintable(labelNamed(u"Trend"_s)));
 
         // The header names the area and the last date.
         QCOMPARE(card->shownPoints().constLast().date, file.rbegin()->first);

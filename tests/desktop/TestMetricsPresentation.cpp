@@ -1,4 +1,5 @@
 #include "EnglandSeries.h"
+#include "MetricUnit.h"
 #include "SeriesExport.h"
 #include "SeriesSelection.h"
 #include "SeriesTableModel.h"
@@ -45,22 +46,36 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("metric");
         QTest::addColumn<QList<double>>("values");
+        QTest::addColumn<QString>("figure");
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("arrow");
         QTest::addColumn<QString>("verdict");
         const QList<double> rising{10, 10, 10, 10, 10, 10, 10, 15, 15, 15, 15, 15, 15, 15};
         const QList<double> falling{15, 15, 15, 15, 15, 15, 15, 10, 10, 10, 10, 10, 10, 10};
+        // Counts: the change is between 7-day totals, and the card shows the total it is about.
         QTest::newRow("cases rising is bad news")
-            << u"COVID-19_cases_casesByDay"_s << rising
+            << u"COVID-19_cases_casesByDay"_s << rising << u"7-day total 105"_s
             << u"Increase of 35 (50.0%) compared to the previous 7 days"_s << u"▲"_s << u"red"_s;
         QTest::newRow("cases falling is good news")
-            << u"COVID-19_cases_casesByDay"_s << falling
+            << u"COVID-19_cases_casesByDay"_s << falling << u"7-day total 70"_s
             << u"Decrease of 35 (33.3%) compared to the previous 7 days"_s << u"▼"_s << u"green"_s;
+        QList<double> thousands(7, 2000.0);
+        thousands += QList<double>(7, 2250.5);
+        QTest::newRow("rounded to the series' precision, with separators")
+            << u"new_cases_daily"_s << thousands << u"7-day total 15,753.5"_s
+            << u"Increase of 1,753.5 (12.5%) compared to the previous 7 days"_s << u"▲"_s
+            << u"red"_s;
+        // Shares and rates do not add up: their 7-day means, a change in percentage points.
         QTest::newRow("vaccinations rising is good news")
-            << u"COVID-19_vaccinations_uptakeByDay"_s << rising
-            << u"Increase of 35 (50.0%) compared to the previous 7 days"_s << u"▲"_s << u"green"_s;
+            << u"COVID-19_vaccinations_uptakeByDay"_s << rising << u"7-day average 15.0%"_s
+            << u"Increase of 5.0 percentage points (50.0%) compared to the previous 7 days"_s
+            << u"▲"_s << u"green"_s;
+        QTest::newRow("rates are per 100,000")
+            << u"COVID-19_cases_rateRollingMean"_s << rising << u"7-day average 15.0 per 100,000"_s
+            << u"Increase of 5.0 per 100,000 (50.0%) compared to the previous 7 days"_s << u"▲"_s
+            << u"red"_s;
         QTest::newRow("too few points")
-            << u"COVID-19_cases_casesByDay"_s << QList<double>{1, 2, 3}
+            << u"COVID-19_cases_casesByDay"_s << QList<double>{1, 2, 3} << QString()
             << u"Not enough data for a trend"_s << QString() << u"neutral"_s;
     }
 
@@ -69,6 +84,7 @@ private Q_SLOTS:
         QFETCH(QString, metric);
         QFETCH(QList<double>, values);
         const TrendSummary trend = TrendSummary::of(daily(metric, values));
+        QTEST(trend.figure, "figure");
         QTEST(trend.text, "text");
         QTEST(trend.arrow, "arrow");
         QTEST(trend.verdict, "verdict");
@@ -81,7 +97,39 @@ private Q_SLOTS:
         points.append({names, QDate(2024, 1, 1), 8, false, {}, {}});
         points.append({names, QDate(2024, 1, 8), 6, false, {}, {}});
         const TrendSummary trend = TrendSummary::of(points);
-        QCOMPARE(trend.text, u"Decrease of 2 (25.0%) compared to the previous week"_s);
+        // The latest figure is the card's headline: no separate figure.
+        QVERIFY(trend.figure.isEmpty());
+        QCOMPARE(trend.text,
+                 u"Decrease of 2 percentage points (25.0%) compared to the previous week"_s);
+    }
+
+    void valuesAreRoundedWithTheirUnits_data()
+    {
+        QTest::addColumn<QString>("metric");
+        QTest::addColumn<QList<double>>("values");
+        QTest::addColumn<QString>("latest");
+        QTest::newRow("whole counts")
+            << u"new_cases_daily"_s << QList<double>{12, 123456} << u"123,456"_s;
+        QTest::newRow("a rate to one decimal")
+            << u"weekly_hospital_admissions_rate_by_age"_s << QList<double>{2.5, 1.525477409}
+            << u"1.5 per 100,000"_s;
+        QTest::newRow("a share") << u"influenza_testing_positivityByWeek"_s
+                                 << QList<double>{10.25, 12.3456} << u"12.3%"_s;
+        QTest::newRow("small values keep two decimals")
+            << u"COVID-19_cases_rateRollingMean"_s << QList<double>{0.5, 0.04}
+            << u"0.04 per 100,000"_s;
+        QTest::newRow("a percent change is a share")
+            << u"new_admissions_7days_change_percentage"_s << QList<double>{-3.75} << u"-3.8%"_s;
+    }
+
+    void valuesAreRoundedWithTheirUnits()
+    {
+        QFETCH(QString, metric);
+        QFETCH(QList<double>, values);
+        QFETCH(QString, latest);
+        QCOMPARE(formatMetricValue(values.constLast(), metricUnit(metric), displayDecimals(values),
+                                   QLocale::c()),
+                 latest);
     }
 
     void periodStartsAndDefault()
