@@ -2,17 +2,19 @@
 
 #include "ChartPalette.h"
 #include "ChartStyle.h"
+#include "DateAxis.h"
 #include "RecentChange.h"
 
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
-#include <QDateTimeAxis>
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLocale>
+#include <QScatterSeries>
 #include <QSplineSeries>
 #include <QValueAxis>
 #include <algorithm>
@@ -24,12 +26,13 @@ namespace isobar::LineCharts {
 namespace {
 
 struct Axes {
-    QDateTimeAxis *x = nullptr;
+    QCategoryAxis *x = nullptr;
     QValueAxis *y = nullptr;
 };
 
-// Date axis over the plotted dates and value axis from zero (or the data's minimum, if
-// negative) to the maximum, unless the request fixes either end.
+// Date axis over the plotted dates (DateAxis: ticks on calendar boundaries) and value axis
+// from zero (or the data's minimum, if negative) to the maximum, unless the request fixes
+// either end.
 Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &data)
 {
     QDate first, last;
@@ -44,15 +47,8 @@ Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &dat
             high = std::max({high, p.value, p.upper.value_or(p.value)});
         }
     }
-    if (first == last)
-        last = first.addDays(1);
     Axes axes;
-    axes.x = new QDateTimeAxis;
-    axes.x->setRange(QDateTime(first, QTime(0, 0), Qt::UTC), QDateTime(last, QTime(0, 0), Qt::UTC));
-    axes.x->setFormat(first.daysTo(last) > 120 ? u"MMM yyyy"_s : u"d MMM"_s);
-    // Ticks on whole days: a short range gets one per day, not repeated labels between them.
-    axes.x->setTickCount(int(
-        std::min<qint64>(std::clamp(request.size.width() / 110, 2, 8), first.daysTo(last) + 1)));
+    axes.x = DateAxis::create(first, last, request.size.width());
     axes.y = new QValueAxis;
     if (high <= low)
         high = low + 1;
@@ -84,6 +80,23 @@ void attach(QChart &chart, QAbstractSeries *series, const Axes &axes)
     chart.addSeries(series);
     series->attachAxis(axes.x);
     series->attachAxis(axes.y);
+}
+
+// A series of one point draws no line or area: a marker shows it instead.
+void markLonePoint(QChart &chart, const Axes &axes, const QList<ChartPoint> &points,
+                   const QColor &colour)
+{
+    if (points.size() != 1)
+        return;
+    auto *marker = new QScatterSeries;
+    marker->append(ChartStyle::dateX(points.constFirst().date), points.constFirst().value);
+    marker->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    marker->setMarkerSize(10);
+    marker->setColor(colour);
+    marker->setBorderColor(colour);
+    attach(chart, marker, axes);
+    if (!chart.legend()->markers(marker).isEmpty())
+        chart.legend()->markers(marker).constFirst()->setVisible(false);
 }
 
 QLineSeries *lineOf(const QList<ChartPoint> &points, qsizetype from, qsizetype to, bool smooth,
@@ -203,6 +216,7 @@ void simpleLine(QGraphicsScene &scene, const ChartRequest &request, const ChartD
     axes.y->hide();
     addFilledArea(*chart, request, axes, points, 0, points.size(), axes.y->min(),
                   ChartPalette::lineFill(), QColor(Qt::black), 2);
+    markLonePoint(*chart, axes, points, QColor(Qt::black));
     chart->setPlotArea(QRectF(QPointF(0, 0), QSizeF(request.size)));
 }
 
@@ -229,6 +243,7 @@ void lineWithShadedSection(QGraphicsScene &scene, const ChartRequest &request,
                       ChartPalette::neutralShade(), ChartPalette::trendNeutral(), 2);
     addFilledArea(*chart, request, axes, points, split, points.size(), axes.y->min(), shade, line,
                   2);
+    markLonePoint(*chart, axes, points, line);
 }
 
 void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset &data)
@@ -266,6 +281,7 @@ void lineMultiColoured(QGraphicsScene &scene, const ChartRequest &request, const
         line->setPointsVisible(plot.markers);
         line->setName(plot.label);
         attach(*chart, line, axes);
+        markLonePoint(*chart, axes, points, colour);
         if (plot.label.isEmpty())
             chart->legend()->markers(line).constFirst()->setVisible(false);
         labelled = labelled || !plot.label.isEmpty();

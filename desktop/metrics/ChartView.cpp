@@ -46,7 +46,24 @@ void ChartView::setChart(const ChartRequest &request, const ChartDataset &data)
 {
     m_request = request;
     m_data = data;
+    m_zoom.reset();
+    setZoomed(false);
     rebuild();
+}
+
+ChartDataset ChartView::shownData() const
+{
+    if (!m_zoom)
+        return m_data;
+    ChartDataset shown;
+    for (const auto &plot : m_data.plots) {
+        QList<ChartPoint> &points = shown.plots.emplace_back();
+        for (const ChartPoint &point : plot) {
+            if (point.date >= m_zoom->first && point.date <= m_zoom->second)
+                points.append(point);
+        }
+    }
+    return shown;
 }
 
 void ChartView::rebuild()
@@ -55,7 +72,9 @@ void ChartView::rebuild()
         return;
     m_request.size =
         viewport()->size().expandedTo(QSize(ChartRequest::kMinSize, ChartRequest::kMinSize));
-    std::unique_ptr<QGraphicsScene> scene = ChartBuilder::build(m_request, m_data);
+    // A zoom builds the chart again over its dates: the axes get calendar ticks and round
+    // values from zero for what is shown, not a stretched slice of the whole.
+    std::unique_ptr<QGraphicsScene> scene = ChartBuilder::build(m_request, shownData());
     m_chart = nullptr;
     for (QGraphicsItem *item : scene->items()) {
         if (auto *chart = dynamic_cast<QChart *>(item))
@@ -64,7 +83,6 @@ void ChartView::rebuild()
     setScene(scene.get());
     m_scene = std::move(scene);
     setSceneRect(QRectF(QPointF(0, 0), QSizeF(m_request.size)));
-    setZoomed(false);
     m_paintPending = true;
     viewport()->update();
 }
@@ -102,6 +120,8 @@ QString ChartView::toolTipAt(QPoint position) const
     qreal best = 0;
     for (const auto &plot : m_data.plots) {
         for (const ChartPoint &point : plot) {
+            if (m_zoom && (point.date < m_zoom->first || point.date > m_zoom->second))
+                continue;
             const qreal distance = std::abs(ChartStyle::dateX(point.date) - value.x());
             if (!nearest || distance < best) {
                 nearest = &point;
@@ -128,19 +148,36 @@ void ChartView::zoomToRange(int fromX, int toX)
     const qreal right = std::clamp<qreal>(std::max(fromX, toX), plot.left(), plot.right());
     if (right - left < kMinimumDragPixels)
         return;
-    // QChart::zoomIn takes a rectangle in the chart item's coordinates; keep the full height
-    // so only the dates narrow, as the dashboard's charts do.
-    const QRectF inView(QPointF(left, plot.top()), QPointF(right, plot.bottom()));
-    m_chart->zoomIn(m_chart->mapFromScene(mapToScene(inView.toRect())).boundingRect());
+    // Only the dates narrow, as on the dashboard's charts; the values fit what is left.
+    // The dates of whole days between the two positions.
+    auto dayAt = [this, &plot](qreal x, qint64 rounding) {
+        const QPointF value = m_chart->mapToValue(
+            m_chart->mapFromScene(mapToScene(QPoint(int(x), int(plot.center().y())))));
+        return QDateTime::fromMSecsSinceEpoch(qint64(value.x()) + rounding, Qt::UTC).date();
+    };
+    constexpr qint64 kDayMs = 86'400'000;
+    const std::pair<QDate, QDate> range{dayAt(left, kDayMs - 1), dayAt(right, 0)};
+    // A range holding no point would draw nothing: stay where we are.
+    const bool holdsAPoint =
+        std::any_of(m_data.plots.cbegin(), m_data.plots.cend(), [&](const auto &p) {
+            return std::any_of(p.cbegin(), p.cend(), [&](const ChartPoint &point) {
+                return point.date >= range.first && point.date <= range.second;
+            });
+        });
+    if (!holdsAPoint)
+        return;
+    m_zoom = range;
     setZoomed(true);
+    rebuild();
 }
 
 void ChartView::resetZoom()
 {
-    if (!m_chart || !m_zoomed)
+    if (!m_zoomed)
         return;
-    m_chart->zoomReset();
+    m_zoom.reset();
     setZoomed(false);
+    rebuild();
 }
 
 void ChartView::setZoomed(bool zoomed)

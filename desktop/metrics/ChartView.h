@@ -5,6 +5,7 @@
 #include <QGraphicsView>
 #include <QTimer>
 #include <memory>
+#include <optional>
 
 class QChart;
 class QRubberBand;
@@ -52,11 +53,14 @@ protected:
 
 private:
     void rebuild();
+    // The data within the zoomed dates, or all of it.
+    ChartDataset shownData() const;
     QRectF plotAreaInView() const;
     void setZoomed(bool zoomed);
 
     ChartRequest m_request;
     ChartDataset m_data;
+    std::optional<std::pair<QDate, QDate>> m_zoom; // first and last date shown, when zoomed
     std::unique_ptr<QGraphicsScene> m_scene;
     QChart *m_chart = nullptr; // owned by m_scene
     QTimer m_resizeDebounce;

@@ -394,6 +394,19 @@ private Q_SLOTS:
         QVERIFY(above.y() < under.y());
     }
 
+    void aLonePointIsAMarkerInTheMiddle()
+    {
+        // A yearly metric in a one-year period: one point, which a line or area cannot draw.
+        ChartRequest r = request(ChartType::LineWithShadedSection);
+        const QList<ChartPoint> one = daily(englandSeries(u"a"_s), {40});
+        auto scene = ChartBuilder::build(r, ChartDataset{{one}});
+        QChart *chart = chartIn(*scene);
+        const QImage image = ChartRenderer::renderImage(*scene, r.size);
+        const QPointF at = chart->mapToPosition(QPointF(ChartStyle::dateX(kFirst), 40));
+        COMPARE_COLOUR(pixel(image, at), ChartPalette::trendNeutral());
+        QVERIFY(std::abs(at.x() - chart->plotArea().center().x()) < 2);
+    }
+
     void singleSimplifiedLabelsFirstAndLast()
     {
         QList<double> values(7, 100.0);

@@ -1,5 +1,6 @@
 #include "CatalogueCrawl.h"
 #include "ChartCard.h"
+#include "ChartStyle.h"
 #include "ChartView.h"
 #include "Ingestor.h"
 #include "MetricNavigator.h"
@@ -13,6 +14,7 @@
 #include "TestSupport.h"
 
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QComboBox>
 #include <QFile>
@@ -32,6 +34,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
+#include <QValueAxis>
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -325,6 +328,23 @@ private Q_SLOTS:
             QRectF(view->mapFromScene(chart->mapToScene(chart->plotArea())).boundingRect());
         view->zoomToRange(int(plot.left() + plot.width() / 4), int(plot.right() - 10));
         QVERIFY(view->isZoomed());
+        // The zoomed chart is drawn anew: round value ticks from zero, calendar date ticks.
+        QChart *zoomed = nullptr;
+        for (QGraphicsItem *item : view->chartScene()->items()) {
+            if (auto *found = dynamic_cast<QChart *>(item))
+                zoomed = found;
+        }
+        QVERIFY(zoomed && zoomed != chart);
+        auto *values = qobject_cast<QValueAxis *>(zoomed->axes(Qt::Vertical).value(0));
+        QVERIFY(values);
+        QCOMPARE(values->min(), 0.0);
+        const double step = values->max() / (values->tickCount() - 1);
+        const double mantissa = step / std::pow(10, std::floor(std::log10(step)));
+        QVERIFY2(QList<double>({1, 2, 2.5, 5}).contains(mantissa),
+                 qPrintable(QString::number(step)));
+        auto *dates = qobject_cast<QCategoryAxis *>(zoomed->axes(Qt::Horizontal).value(0));
+        QVERIFY(dates && !dates->categoriesLabels().isEmpty());
+        QVERIFY(dates->min() > ChartStyle::dateX(points.constFirst().date)); // narrowed
         view->resetZoom();
         QVERIFY(!view->isZoomed());
     }
