@@ -257,10 +257,12 @@ void ChartCard::setSelection(const SeriesSelection &selection)
         showMessage(tr("Choose an area type and an area."));
         return;
     }
-    if (m_selection.series != m_loadedQuery || !m_hasData)
+    if (m_selection.series != m_loadedQuery || !m_hasData) {
         load();
-    else
-        showFiltered();
+        return;
+    }
+    showFiltered();
+    Q_EMIT selectionShown();
 }
 
 void ChartCard::reload()
@@ -310,28 +312,76 @@ void ChartCard::chooseDefaults()
     m_selection.age = chooseOption(m_selection.age, u"all"_s, m_ages);
     m_selection.sex = chooseOption(m_selection.sex, u"all"_s, m_sexes);
     m_selection.stratum = chooseOption(m_selection.stratum, u"default"_s, m_strata);
+    moveToACombinationWithData();
     if (!m_selection.period) {
-        QDate first, last;
-        for (const PublicPoint &point : m_all) {
-            if (matches(m_selection.age, point.series->age)
-                && matches(m_selection.sex, point.series->sex)
-                && matches(m_selection.stratum, point.series->stratum)) {
-                if (!first.isValid())
-                    first = point.date;
-                last = point.date;
-            }
+        QList<QDate> dates;
+        for (const PublicPoint &point : std::as_const(m_all)) {
+            if (matchesFilters(point))
+                dates.append(point.date);
         }
-        m_selection.period = defaultPeriod(first, last);
+        m_selection.period = defaultPeriod(dates);
     }
+}
+
+bool ChartCard::matchesFilters(const PublicPoint &point) const
+{
+    return matches(m_selection.age, point.series->age)
+           && matches(m_selection.sex, point.series->sex)
+           && matches(m_selection.stratum, point.series->stratum);
+}
+
+void ChartCard::moveToACombinationWithData()
+{
+    if (m_all.isEmpty() || std::any_of(m_all.cbegin(), m_all.cend(), [this](const PublicPoint &p) {
+            return matchesFilters(p);
+        }))
+        return;
+    const SeriesDescription *best = nullptr;
+    int bestScore = -1;
+    for (const PublicPoint &point : std::as_const(m_all)) {
+        const SeriesDescription &s = *point.series;
+        const int score = 32 * (s.age == m_selection.age) + 16 * (s.sex == m_selection.sex)
+                          + 8 * (s.stratum == m_selection.stratum) + 4 * (s.age == u"all")
+                          + 2 * (s.sex == u"all") + (s.stratum == u"default");
+        if (score > bestScore) {
+            best = &s;
+            bestScore = score;
+        }
+    }
+    m_selection.age = best->age;
+    m_selection.sex = best->sex;
+    m_selection.stratum = best->stratum;
+}
+
+FilterOptions ChartCard::filterOptions() const
+{
+    FilterOptions options{m_ages, m_sexes, m_strata, {}, {}, {}};
+    // Each value of one filter holds data when a point has it with the other two as chosen.
+    std::set<QString> ages, sexes, strata;
+    for (const PublicPoint &point : std::as_const(m_all)) {
+        const SeriesDescription &s = *point.series;
+        const bool age = matches(m_selection.age, s.age);
+        const bool sex = matches(m_selection.sex, s.sex);
+        const bool stratum = matches(m_selection.stratum, s.stratum);
+        if (sex && stratum)
+            ages.insert(s.age);
+        if (age && stratum)
+            sexes.insert(s.sex);
+        if (age && sex)
+            strata.insert(s.stratum);
+    }
+    options.agesWithData = QStringList(ages.begin(), ages.end());
+    options.sexesWithData = QStringList(sexes.begin(), sexes.end());
+    options.strataWithData = QStringList(strata.begin(), strata.end());
+    return options;
 }
 
 void ChartCard::showFiltered()
 {
+    moveToACombinationWithData();
     QList<PublicPoint> filtered;
     for (const PublicPoint &point : std::as_const(m_all)) {
-        if (matches(m_selection.age, point.series->age)
-            && matches(m_selection.sex, point.series->sex)
-            && matches(m_selection.stratum, point.series->stratum))
+        if (matchesFilters(point))
             filtered.append(point);
     }
     m_shown.clear();

@@ -45,10 +45,8 @@ public:
     void reload();
 
     bool isLoading() const { return m_loading; }
-    // What the loaded data offer for the filters, sorted.
-    QStringList ages() const { return m_ages; }
-    QStringList sexes() const { return m_sexes; }
-    QStringList strata() const { return m_strata; }
+    // What the loaded data offer for the filters, and which hold data with the others.
+    FilterOptions filterOptions() const;
     // The points shown (filters and period applied), oldest first.
     QList<PublicPoint> shownPoints() const { return m_shown; }
 
@@ -65,6 +63,9 @@ public:
 Q_SIGNALS:
     // A read finished (successfully or not); the options and selection may have changed.
     void loaded();
+    // The selection was shown anew (after a read or a filter): the card may have moved age,
+    // sex or stratum to a combination that holds data.
+    void selectionShown();
     void activated();
     void closeRequested();
     void exportRequested();
@@ -90,6 +91,10 @@ private:
     void load();
     void onLoaded();
     void chooseDefaults();
+    // When no point has the chosen age, sex and stratum, the combination that has data and
+    // keeps most of the choice (age first, then sex, then stratum; "all" and "default" next).
+    void moveToACombinationWithData();
+    bool matchesFilters(const PublicPoint &point) const;
     void showFiltered();
     void showMessage(const QString &text);
     // The metric's title, the area, and each of age, sex and stratum not at its "all" or

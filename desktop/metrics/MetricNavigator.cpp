@@ -30,6 +30,25 @@ void fillCombo(QComboBox *combo, const QStringList &items, const QString &curren
     combo->setEnabled(!items.isEmpty());
 }
 
+// A filter's items: each value as its data (what the selection holds), shown as is when it has
+// data with the other filters and greyed with "no data" when not.
+void fillFilterCombo(QComboBox *combo, const QStringList &values, const QStringList &withData,
+                     const QString &current)
+{
+    combo->clear();
+    for (const QString &value : values) {
+        if (withData.contains(value)) {
+            combo->addItem(value, value);
+            continue;
+        }
+        combo->addItem(MetricNavigator::tr("%1 (no data)").arg(value), value);
+        combo->setItemData(combo->count() - 1, combo->palette().color(QPalette::PlaceholderText),
+                           Qt::ForegroundRole);
+    }
+    combo->setCurrentIndex(combo->findData(current));
+    combo->setEnabled(!values.isEmpty());
+}
+
 } // namespace
 
 MetricNavigator::MetricNavigator(MetricTitles *titles, QWidget *parent)
@@ -255,13 +274,12 @@ void MetricNavigator::fillAreas()
               m_selection.series.geography);
 }
 
-void MetricNavigator::setFilterOptions(const QStringList &ages, const QStringList &sexes,
-                                       const QStringList &strata)
+void MetricNavigator::setFilterOptions(const FilterOptions &options)
 {
     ++m_updating;
-    fillCombo(m_age, ages, m_selection.age);
-    fillCombo(m_sex, sexes, m_selection.sex);
-    fillCombo(m_stratum, strata, m_selection.stratum);
+    fillFilterCombo(m_age, options.ages, options.agesWithData, m_selection.age);
+    fillFilterCombo(m_sex, options.sexes, options.sexesWithData, m_selection.sex);
+    fillFilterCombo(m_stratum, options.strata, options.strataWithData, m_selection.stratum);
     --m_updating;
 }
 
@@ -278,7 +296,7 @@ void MetricNavigator::onMetricActivated(const QModelIndex &proxyIndex)
     fillCombo(m_areaType, types, next.geographyType);
     fillAreas();
     for (QComboBox *combo : {m_age, m_sex, m_stratum})
-        fillCombo(combo, {}, {});
+        fillFilterCombo(combo, {}, {}, {});
     --m_updating;
     edited();
 }
@@ -334,9 +352,9 @@ void MetricNavigator::onAreaChosen()
 
 void MetricNavigator::onFilterChosen()
 {
-    m_selection.age = m_age->currentText();
-    m_selection.sex = m_sex->currentText();
-    m_selection.stratum = m_stratum->currentText();
+    m_selection.age = m_age->currentData().toString();
+    m_selection.sex = m_sex->currentData().toString();
+    m_selection.stratum = m_stratum->currentData().toString();
     if (m_period->currentIndex() >= 0)
         m_selection.period = Period(m_period->currentData().toInt());
     edited();

@@ -37,9 +37,10 @@ public:
     // Shows a selection without reporting it back.
     void setSelection(const SeriesSelection &selection);
     SeriesSelection selection() const { return m_selection; }
-    // The values the current card's data offer for age, sex and stratum.
-    void setFilterOptions(const QStringList &ages, const QStringList &sexes,
-                          const QStringList &strata);
+    // The values the current card's data offer for age, sex and stratum; those without data
+    // for the other two choices are marked "no data" (and still offered: choosing one moves
+    // the others to a combination that has data).
+    void setFilterOptions(const FilterOptions &options);
 
     // `metric` at the area chosen now when it is offered there, else at England, else at its
     // first area; filters cleared for the card to choose.

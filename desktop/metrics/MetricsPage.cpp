@@ -212,6 +212,7 @@ ChartCard *MetricsPage::appendCard(const SeriesSelection &selection)
     m_cardStrip->addWidget(card);
     connect(card, &ChartCard::activated, this, [this, card] { setCurrentCard(card); });
     connect(card, &ChartCard::loaded, this, [this, card] { onCardLoaded(card); });
+    connect(card, &ChartCard::selectionShown, this, [this, card] { onCardLoaded(card); });
     connect(card, &ChartCard::closeRequested, this, [this, card] { closeCard(card); });
     connect(card, &ChartCard::exportRequested, this, [this, card] {
         setCurrentCard(card);
@@ -248,7 +249,7 @@ void MetricsPage::setCurrentCard(ChartCard *card)
         return;
     card->setCurrent(true);
     m_navigator->setSelection(card->selection());
-    m_navigator->setFilterOptions(card->ages(), card->sexes(), card->strata());
+    m_navigator->setFilterOptions(card->filterOptions());
 }
 
 void MetricsPage::closeCard(ChartCard *card)
@@ -281,7 +282,7 @@ void MetricsPage::onCardLoaded(ChartCard *card)
         return;
     // The card has picked defaults for what was not chosen; show them.
     m_navigator->setSelection(card->selection());
-    m_navigator->setFilterOptions(card->ages(), card->sexes(), card->strata());
+    m_navigator->setFilterOptions(card->filterOptions());
 }
 
 void MetricsPage::exportChart()

@@ -1,6 +1,7 @@
 #include "SeriesSelection.h"
 
 #include <QCoreApplication>
+#include <algorithm>
 
 namespace isobar {
 
@@ -39,10 +40,16 @@ QDate periodStart(Period period, QDate last)
     return {};
 }
 
-Period defaultPeriod(QDate first, QDate last)
+Period defaultPeriod(const QList<QDate> &dates)
 {
-    return first.isValid() && first < periodStart(Period::OneYear, last) ? Period::OneYear
-                                                                         : Period::All;
+    if (dates.isEmpty())
+        return Period::All;
+    const QDate start = periodStart(Period::OneYear, dates.constLast());
+    if (dates.constFirst() >= start)
+        return Period::All;
+    const auto inLastYear =
+        std::count_if(dates.cbegin(), dates.cend(), [start](QDate d) { return d >= start; });
+    return inLastYear >= kMinimumDefaultPoints ? Period::OneYear : Period::All;
 }
 
 QDataStream &operator<<(QDataStream &out, const SeriesSelection &s)

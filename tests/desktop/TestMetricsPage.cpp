@@ -195,7 +195,7 @@ private Q_SLOTS:
         QVERIFY(report.totals().inserted > 0);
     }
 
-    void opensOnTheFirstMetricWithADefaultYear()
+    void opensOnTheFirstMetricWithAPeriodThatShowsIt()
     {
         MetricsPage page;
         QString error;
@@ -207,8 +207,10 @@ private Q_SLOTS:
         QCOMPARE(card->selection().series.metric,
                  page.navigator()->firstMetric().metric); // shown without a click
         QCOMPARE(card->selection().series.geography, u"England"_s);
-        // 6-in-1 coverage spans ten years: the period defaults to one.
-        QCOMPARE(card->selection().period, std::optional<Period>(Period::OneYear));
+        // 6-in-1 coverage has one figure a year: a one-year period would keep one point, so
+        // the card opens on all of them.
+        QCOMPARE(card->selection().period, std::optional<Period>(Period::All));
+        QVERIFY(card->shownPoints().size() > 1);
     }
 
     void anUnreadableStoreSaysSoInABanner()
@@ -377,6 +379,36 @@ private Q_SLOTS:
         QVERIFY(!card->shownPoints().isEmpty());
         for (const PublicPoint &point : card->shownPoints())
             QCOMPARE(point.series->geography, expected.first());
+    }
+
+    void opensOnACombinationThatHasData()
+    {
+        // England's case rates come by age for males and by age for everyone, but not for
+        // all ages of everyone: "all" and "all" would show nothing.
+        const QString rates = u"COVID-19_cases_rateRollingMean"_s;
+        MetricsPage page;
+        openAt(page, rates);
+        ChartCard *card = page.currentCard();
+        QVERIFY(!card->shownPoints().isEmpty());
+        QCOMPARE(card->selection().age, u"all"_s);
+        QCOMPARE(card->selection().sex, u"Male"_s);
+        // The navigator says which choices hold data with the others.
+        QComboBox *sex = combo(&page, u"Sex"_s);
+        QComboBox *age = combo(&page, u"Age"_s);
+        QCOMPARE(sex->currentData().toString(), u"Male"_s);
+        QCOMPARE(sex->itemText(sex->findData(u"all"_s)), u"all (no data)"_s);
+        const int under10 = age->findData(u"05-09"_s);
+        QCOMPARE(age->itemText(under10), u"05-09 (no data)"_s); // no males of 5 to 9
+        QCOMPARE(age->itemText(age->findData(u"00-04"_s)), u"00-04"_s);
+
+        // Choosing a value without data moves the others to where it has some.
+        age->setCurrentIndex(under10);
+        Q_EMIT age->activated(under10);
+        QCOMPARE(card->selection().age, u"05-09"_s);
+        QCOMPARE(card->selection().sex, u"all"_s);
+        QVERIFY(!card->shownPoints().isEmpty());
+        QCOMPARE(sex->currentData().toString(), u"all"_s);
+        QCOMPARE(sex->itemText(sex->findData(u"Male"_s)), u"Male (no data)"_s);
     }
 
     void periodFilterChangesTheRange()

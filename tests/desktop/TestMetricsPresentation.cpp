@@ -140,9 +140,25 @@ private Q_SLOTS:
         QCOMPARE(periodStart(Period::SixMonths, last), QDate(2022, 9, 9));
         QCOMPARE(periodStart(Period::OneYear, last), QDate(2022, 3, 9));
         QVERIFY(!periodStart(Period::All, last).isValid());
-        QCOMPARE(defaultPeriod(QDate(2020, 1, 1), last), Period::OneYear);
-        QCOMPARE(defaultPeriod(QDate(2022, 3, 9), last), Period::All); // exactly a year
-        QCOMPARE(defaultPeriod(QDate(2022, 3, 8), last), Period::OneYear);
+        // Daily data over more than a year: a year of it.
+        QList<QDate> daily;
+        for (QDate d(2020, 1, 1); d <= last; d = d.addDays(1))
+            daily << d;
+        QCOMPARE(defaultPeriod(daily), Period::OneYear);
+        QCOMPARE(defaultPeriod(daily.mid(daily.indexOf(QDate(2022, 3, 9)))),
+                 Period::All); // exactly a year
+        QCOMPARE(defaultPeriod(daily.mid(daily.indexOf(QDate(2022, 3, 8)))), Period::OneYear);
+        // Yearly data over ten years would show one point in a year: all of it.
+        QList<QDate> yearly;
+        for (int year = 2014; year <= 2023; ++year)
+            yearly << QDate(year, 3, 8);
+        QCOMPARE(defaultPeriod(yearly), Period::All);
+        // Monthly data: 12 points in the last year are enough.
+        QList<QDate> monthly;
+        for (QDate d(2020, 4, 8); d <= last; d = d.addMonths(1))
+            monthly << d;
+        QCOMPARE(defaultPeriod(monthly), Period::OneYear);
+        QCOMPARE(defaultPeriod({}), Period::All);
     }
 
     void selectionSurvivesAStream()
