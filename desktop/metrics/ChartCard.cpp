@@ -167,8 +167,9 @@ QWidget *ChartCard::createBody()
 QWidget *ChartCard::createChartTab()
 {
     m_chart->setAccessibleName(tr("Chart"));
-    m_chart->setToolTip(tr("Drag across the chart to zoom into those dates; double-click to "
-                           "show them all again"));
+    // A hint for the status bar: a tooltip would cover the value being read.
+    m_chart->setStatusTip(tr("Drag across the chart to zoom into those dates; double-click to "
+                             "show them all again"));
     m_resetZoom->setEnabled(false);
     m_resetZoom->setAccessibleName(tr("Reset zoom"));
     connect(m_resetZoom, &QPushButton::clicked, m_chart, &ChartView::resetZoom);

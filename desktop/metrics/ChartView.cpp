@@ -2,13 +2,15 @@
 
 #include "ChartBuilder.h"
 #include "ChartStyle.h"
+#include "MetricUnit.h"
 
 #include <QChart>
 #include <QDateTime>
+#include <QFontMetricsF>
 #include <QLocale>
 #include <QMouseEvent>
+#include <QPainter>
 #include <QRubberBand>
-#include <QToolTip>
 
 namespace isobar {
 
@@ -46,6 +48,12 @@ void ChartView::setChart(const ChartRequest &request, const ChartDataset &data)
 {
     m_request = request;
     m_data = data;
+    QList<double> values;
+    for (const auto &plot : m_data.plots) {
+        for (const ChartPoint &point : plot)
+            values << point.value;
+    }
+    m_decimals = displayDecimals(values);
     m_zoom.reset();
     setZoomed(false);
     rebuild();
@@ -83,6 +91,7 @@ void ChartView::rebuild()
     setScene(scene.get());
     m_scene = std::move(scene);
     setSceneRect(QRectF(QPointF(0, 0), QSizeF(m_request.size)));
+    m_hover.reset();
     m_paintPending = true;
     viewport()->update();
 }
@@ -110,10 +119,10 @@ QRectF ChartView::plotAreaInView() const
     return mapFromScene(m_chart->mapToScene(m_chart->plotArea())).boundingRect();
 }
 
-QString ChartView::toolTipAt(QPoint position) const
+const ChartPoint *ChartView::nearestPoint(QPoint position) const
 {
     if (!m_chart || m_data.plots.isEmpty() || !plotAreaInView().contains(position))
-        return {};
+        return nullptr;
     const QPointF value = m_chart->mapToValue(m_chart->mapFromScene(mapToScene(position)));
     // The nearest date drawn, whichever plot it belongs to.
     const ChartPoint *nearest = nullptr;
@@ -129,14 +138,71 @@ QString ChartView::toolTipAt(QPoint position) const
             }
         }
     }
+    return nearest;
+}
+
+QString ChartView::toolTipAt(QPoint position) const
+{
+    const ChartPoint *nearest = nearestPoint(position);
     if (!nearest)
         return {};
-    const QLocale locale;
-    QString text = tr("%1: %2").arg(locale.toString(nearest->date, QLocale::LongFormat),
-                                    locale.toString(nearest->value, 'g', 12));
+    const MetricUnit unit = metricUnit(nearest->series ? nearest->series->metric : QString());
+    QString text = tr("%1: %2").arg(QLocale().toString(nearest->date, QLocale::LongFormat),
+                                    formatMetricValue(nearest->value, unit, m_decimals));
     if (nearest->inReportingDelay)
         text += u'\n' + tr("In the reporting delay period");
     return text;
+}
+
+void ChartView::setHover(QPoint position)
+{
+    const ChartPoint *nearest = nearestPoint(position);
+    std::optional<Hover> hover;
+    if (nearest)
+        hover = Hover{m_chart->mapToScene(m_chart->mapToPosition(
+                          QPointF(ChartStyle::dateX(nearest->date), nearest->value))),
+                      toolTipAt(position)};
+    if (hover.has_value() == m_hover.has_value()
+        && (!hover || (hover->at == m_hover->at && hover->text == m_hover->text)))
+        return;
+    m_hover = hover;
+    viewport()->update();
+}
+
+void ChartView::drawForeground(QPainter *painter, const QRectF &rect)
+{
+    QGraphicsView::drawForeground(painter, rect);
+    if (!m_hover || !m_chart)
+        return;
+    // In scene coordinates: a crosshair down the plot at the point's date, a ring on it, and
+    // the readout beside it, kept inside the plot.
+    const QRectF plot = m_chart->mapRectToScene(m_chart->plotArea());
+    const QColor ink = palette().color(QPalette::WindowText);
+    painter->save();
+    painter->setRenderHint(QPainter::Antialiasing);
+    painter->setPen(QPen(ink, 1, Qt::DashLine));
+    painter->drawLine(QPointF(m_hover->at.x(), plot.top()),
+                      QPointF(m_hover->at.x(), plot.bottom()));
+    painter->setPen(QPen(ink, 2));
+    painter->setBrush(palette().color(QPalette::Base));
+    painter->drawEllipse(m_hover->at, 5, 5);
+
+    const QFontMetricsF metrics(font());
+    const QRectF textBox = metrics.boundingRect(QRectF(0, 0, plot.width(), plot.height()),
+                                                Qt::AlignLeft, m_hover->text);
+    QRectF box = textBox.adjusted(-6, -4, 6, 4);
+    QPointF topLeft(m_hover->at.x() + 10, plot.top() + 4);
+    if (topLeft.x() + box.width() > plot.right())
+        topLeft.setX(m_hover->at.x() - 10 - box.width());
+    box.moveTopLeft(topLeft);
+    QColor background = palette().color(QPalette::ToolTipBase);
+    background.setAlpha(235);
+    painter->setPen(QPen(palette().color(QPalette::Mid), 1));
+    painter->setBrush(background);
+    painter->drawRoundedRect(box, 4, 4);
+    painter->setPen(palette().color(QPalette::ToolTipText));
+    painter->drawText(box.adjusted(6, 4, -6, -4), Qt::AlignLeft, m_hover->text);
+    painter->restore();
 }
 
 void ChartView::zoomToRange(int fromX, int toX)
@@ -213,11 +279,7 @@ void ChartView::mouseMoveEvent(QMouseEvent *event)
                   QPoint(std::max(m_dragOrigin.x(), position.x()), int(plot.bottom()))));
         return;
     }
-    const QString tip = toolTipAt(position);
-    if (tip.isEmpty())
-        QToolTip::hideText();
-    else
-        QToolTip::showText(event->globalPosition().toPoint(), tip, this);
+    setHover(position);
     QGraphicsView::mouseMoveEvent(event);
 }
 
@@ -240,7 +302,10 @@ void ChartView::mouseDoubleClickEvent(QMouseEvent *event)
 
 void ChartView::leaveEvent(QEvent *event)
 {
-    QToolTip::hideText();
+    if (m_hover) {
+        m_hover.reset();
+        viewport()->update();
+    }
     QGraphicsView::leaveEvent(event);
 }
 

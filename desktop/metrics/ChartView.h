@@ -12,10 +12,11 @@ class QRubberBand;
 
 namespace isobar {
 
-// Shows the charts/ builder's scene (the one the server renders) at the view's size: hover
-// tooltips with a point's date and value, drag across the plot to zoom into those dates,
-// double-click or resetZoom() to see everything again. The scene is rebuilt when the view is
-// resized, so text stays crisp rather than scaled.
+// Shows the charts/ builder's scene (the one the server renders) at the view's size. Over the
+// plot, the nearest point is marked, with a crosshair and its date and value, for as long as
+// the pointer stays (drawn over the scene, so exports never include it); drag across the plot
+// to zoom into those dates, double-click or resetZoom() to see everything again. The scene is
+// rebuilt when the view is resized, so text stays crisp rather than scaled.
 class ChartView : public QGraphicsView
 {
     Q_OBJECT
@@ -29,8 +30,10 @@ public:
     QGraphicsScene *chartScene() const { return m_scene.get(); }
     bool isZoomed() const { return m_zoomed; }
 
-    // The text a tooltip shows at a position in view coordinates (empty off the plot).
+    // The date and value read out at a position in view coordinates (empty off the plot).
     QString toolTipAt(QPoint position) const;
+    // What the readout shows now: empty when the pointer is off the plot.
+    QString hoverText() const { return m_hover ? m_hover->text : QString(); }
 
 public Q_SLOTS:
     void resetZoom();
@@ -50,9 +53,13 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
 
 private:
     void rebuild();
+    // The point nearest a position's date among those shown, or null.
+    const ChartPoint *nearestPoint(QPoint position) const;
+    void setHover(QPoint position);
     // The data within the zoomed dates, or all of it.
     ChartDataset shownData() const;
     QRectF plotAreaInView() const;
@@ -61,6 +68,12 @@ private:
     ChartRequest m_request;
     ChartDataset m_data;
     std::optional<std::pair<QDate, QDate>> m_zoom; // first and last date shown, when zoomed
+    int m_decimals = 0;                            // displayDecimals() of the data
+    struct Hover {
+        QPointF at; // the point, in scene coordinates
+        QString text;
+    };
+    std::optional<Hover> m_hover;
     std::unique_ptr<QGraphicsScene> m_scene;
     QChart *m_chart = nullptr; // owned by m_scene
     QTimer m_resizeDebounce;

@@ -321,9 +321,20 @@ private Q_SLOTS:
         const QPoint rightEdge = view->mapFromScene(chart->mapToScene(
             chart->plotArea().topRight() + QPointF(-1, chart->plotArea().height() / 2)));
         const QString tip = view->toolTipAt(rightEdge);
-        QVERIFY2(tip.contains(QLocale().toString(points.constLast().value, 'g', 12)),
+        QVERIFY2(tip.contains(formatMetricValue(points.constLast().value, MetricUnit::Number, 0)),
                  qPrintable(tip));
+        QVERIFY(tip.contains(QLocale().toString(points.constLast().date, QLocale::LongFormat)));
         QVERIFY(view->toolTipAt(QPoint(1, 1)).isEmpty()); // outside the plot
+
+        // The readout stays while the pointer does: no tooltip to time out, the zoom hint in
+        // the status bar instead.
+        QVERIFY(view->toolTip().isEmpty());
+        QVERIFY(view->statusTip().contains(u"zoom"));
+        QTest::mouseMove(view->viewport(), rightEdge);
+        QTRY_COMPARE(view->hoverText(), tip);
+        QEvent leave(QEvent::Leave);
+        QCoreApplication::sendEvent(view, &leave);
+        QVERIFY(view->hoverText().isEmpty());
 
         // Dragging across the plot zooms in; resetting restores.
         const QRectF plot =
