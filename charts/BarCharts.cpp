@@ -168,12 +168,7 @@ void draw(QGraphicsScene &scene, const ChartRequest &request, const ChartDataset
     if (request.targetThreshold)
         high = std::max(high, *request.targetThreshold);
     auto *y = new QValueAxis;
-    y->setRange(low, high > low ? high : low + 1);
-    y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
-    if (!request.yMinimum && !request.yMaximum)
-        y->applyNiceNumbers();
-    y->setRange(request.yMinimum.value_or(y->min()), request.yMaximum.value_or(y->max()));
-    y->setLabelFormat(u"%.4g"_s);
+    ChartStyle::fitValueAxis(*y, low, high, request);
     for (QAbstractAxis *axis : {static_cast<QAbstractAxis *>(x), static_cast<QAbstractAxis *>(y)}) {
         axis->setLabelsFont(ChartStyle::font(11));
         axis->setTitleFont(ChartStyle::font(12));

@@ -7,6 +7,7 @@
 #include <QGraphicsLayout>
 #include <QGraphicsScene>
 #include <QGraphicsSimpleTextItem>
+#include <QValueAxis>
 #include <algorithm>
 #include <cmath>
 
@@ -64,9 +65,55 @@ QChart *addChart(QGraphicsScene &scene, QSize size)
     chart->setTitleFont(font(14, true));
     chart->legend()->setFont(font(11));
     chart->legend()->hide();
+    // Axis numbers as UKHSA writes them, "160,000" rather than "1.6e+05" (valueLabelFormat()).
+    chart->setLocale(QLocale(QLocale::English, QLocale::UnitedKingdom));
+    chart->setLocalizeNumbers(true);
     scene.addItem(chart);
     chart->setGeometry(QRectF(QPointF(0, 0), QSizeF(size)));
     return chart;
+}
+
+double niceCeiling(double value)
+{
+    if (value <= 0)
+        return 0;
+    const double magnitude = std::pow(10, std::floor(std::log10(value)));
+    for (const double factor : {1.0, 2.0, 2.5, 5.0}) {
+        if (factor * magnitude >= value * (1 - 1e-9))
+            return factor * magnitude;
+    }
+    return 10 * magnitude;
+}
+
+QString valueLabelFormat(const QValueAxis &axis)
+{
+    const double step = axis.tickType() == QValueAxis::TicksDynamic
+                            ? axis.tickInterval()
+                            : (axis.max() - axis.min()) / std::max(1, axis.tickCount() - 1);
+    // As many decimals as the step between ticks has (2.5 -> 1, 0.25 -> 2, 500 -> 0).
+    int decimals = 0;
+    for (double scaled = step;
+         decimals < 6
+         && std::abs(scaled - std::round(scaled)) > 1e-9 * std::max(1.0, std::abs(scaled));
+         scaled *= 10)
+        ++decimals;
+    return u"%.%1f"_s.arg(decimals);
+}
+
+void fitValueAxis(QValueAxis &axis, double low, double high, const ChartRequest &request)
+{
+    axis.setRange(low, high > low ? high : low + 1);
+    axis.setTickCount(std::clamp(request.size.height() / 50, 2, 8));
+    if (!request.yMinimum && !request.yMaximum) {
+        axis.applyNiceNumbers();
+    } else {
+        // A range the request fixes keeps round ticks: nice steps counted from zero.
+        axis.setRange(request.yMinimum.value_or(axis.min()), request.yMaximum.value_or(axis.max()));
+        axis.setTickType(QValueAxis::TicksDynamic);
+        axis.setTickAnchor(0);
+        axis.setTickInterval(niceCeiling((axis.max() - axis.min()) / (axis.tickCount() - 1)));
+    }
+    axis.setLabelFormat(valueLabelFormat(axis));
 }
 
 qreal dateX(QDate date)

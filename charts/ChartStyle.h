@@ -7,6 +7,11 @@
 
 class QChart;
 class QGraphicsScene;
+class QValueAxis;
+
+namespace isobar {
+struct ChartRequest;
+}
 
 namespace isobar::ChartStyle {
 
@@ -28,7 +33,20 @@ QChart *addChart(QGraphicsScene &scene, QSize size);
 // way up, translucent, sized to the width (watermarkPixelSize()).
 void addWatermark(QGraphicsScene &scene, QSize size, const QString &marking);
 
-// The x value of a date on a QDateTimeAxis.
+// The first of 1, 2, 2.5 and 5 times a power of ten at or above `value` (0 for none above 0):
+// the round numbers axes end and step on.
+double niceCeiling(double value);
+
+// A value axis's label format once its range and ticks are set: fixed-point with the decimals
+// its tick step needs. addChart()'s charts write it with the UK's thousands separators.
+QString valueLabelFormat(const QValueAxis &axis);
+
+// A value axis over [low, high] with about one tick per 50 px of the request's height: nice
+// round numbers, or the range the request fixes (y_axis_minimum/maximum) with round ticks
+// from zero inside it; labels as valueLabelFormat() says.
+void fitValueAxis(QValueAxis &axis, double low, double high, const ChartRequest &request);
+
+// The x value of a date on a date axis (DateAxis), as QDateTimeAxis counts: UTC milliseconds.
 qreal dateX(QDate date);
 
 } // namespace isobar::ChartStyle

@@ -50,15 +50,7 @@ Axes addAxes(QChart &chart, const ChartRequest &request, const ChartDataset &dat
     Axes axes;
     axes.x = DateAxis::create(first, last, request.size.width());
     axes.y = new QValueAxis;
-    if (high <= low)
-        high = low + 1;
-    axes.y->setRange(low, high);
-    axes.y->setTickCount(std::clamp(request.size.height() / 50, 2, 8));
-    if (!request.yMinimum && !request.yMaximum)
-        axes.y->applyNiceNumbers();
-    axes.y->setRange(request.yMinimum.value_or(axes.y->min()),
-                     request.yMaximum.value_or(axes.y->max()));
-    axes.y->setLabelFormat(u"%.4g"_s);
+    ChartStyle::fitValueAxis(*axes.y, low, high, request);
     for (QAbstractAxis *axis :
          {static_cast<QAbstractAxis *>(axes.x), static_cast<QAbstractAxis *>(axes.y)}) {
         axis->setLabelsFont(ChartStyle::font(11));

@@ -196,6 +196,11 @@ void MainWindow::createViewActions()
     m_addCard->setShortcut(QKeySequence::AddTab);
     m_addCard->setStatusTip(tr("Add a chart card beside the others to compare"));
     connect(m_addCard, &QAction::triggered, m_metricsPage, &MetricsPage::addCard);
+    m_shareValueAxis = new QAction(tr("Same &Value Axis on All Cards"), this);
+    m_shareValueAxis->setCheckable(true);
+    m_shareValueAxis->setStatusTip(
+        tr("Draw every card's values on one scale, so that compared cards' heights compare"));
+    connect(m_shareValueAxis, &QAction::toggled, m_metricsPage, &MetricsPage::setSharedValueAxis);
 
     m_refresh = new QAction(paletteIcon(u"refresh"_s), tr("&Refresh"), this);
     m_refresh->setShortcut(QKeySequence::Refresh);
@@ -279,6 +284,7 @@ void MainWindow::createMenus()
     view->addAction(m_showOperations);
     view->addSeparator();
     view->addAction(m_addCard);
+    view->addAction(m_shareValueAxis);
     view->addAction(m_refresh);
     view->addSeparator();
     view->addAction(m_fullScreen);
@@ -366,6 +372,7 @@ void MainWindow::restoreSession(const QString &databaseOverride, bool startServe
     restoreGeometry(stored.value(u"window/geometry"_s).toByteArray());
     restoreState(stored.value(u"window/state"_s).toByteArray());
     m_metricsPage->restoreState(stored.value(u"metrics/state"_s).toByteArray());
+    m_shareValueAxis->setChecked(m_metricsPage->sharesValueAxis());
     m_operationsPage->restoreState(stored.value(u"operations/state"_s).toByteArray());
     showPage(stored.value(u"window/page"_s).toString() == u"operations" ? Page::Operations
                                                                         : Page::Metrics);

@@ -108,6 +108,7 @@ private:
     QAction *m_exportChart = nullptr;
     QAction *m_downloadData = nullptr;
     QAction *m_addCard = nullptr;
+    QAction *m_shareValueAxis = nullptr;
     QAction *m_quit = nullptr;
     QAction *m_find = nullptr;
     QAction *m_preferences = nullptr;

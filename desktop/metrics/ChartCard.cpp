@@ -6,6 +6,7 @@
 #include "ChartView.h"
 #include "MetricTitles.h"
 #include "MetricUnit.h"
+#include "ReportChart.h"
 #include "SeriesTableModel.h"
 #include "TrendSummary.h"
 
@@ -399,10 +400,7 @@ void ChartCard::showFiltered()
     m_body->setCurrentIndex(TabsPage);
     m_tableModel->setPoints(m_shown);
 
-    ChartDataset dataset;
-    dataset.plots.append(QList<ChartPoint>());
-    for (const PublicPoint &p : std::as_const(m_shown))
-        dataset.plots[0].append(ChartPoint::of(p));
+    const ChartDataset dataset = shownDataset();
     const ChartRequest request = chartRequest();
     m_chart->setChart(request, dataset);
 
@@ -489,8 +487,21 @@ ChartRequest ChartCard::chartRequest() const
     plot.label = m_titles->title(m_selection.series.topic, m_selection.series.metric);
     ChartRequest request;
     request.yAxisTitle = unitLabel(metricUnit(m_selection.series.metric));
+    if (m_valueRange) {
+        request.yMinimum = m_valueRange->first;
+        request.yMaximum = m_valueRange->second;
+    }
     request.plots = {plot};
     return request;
+}
+
+ChartDataset ChartCard::shownDataset() const
+{
+    ChartDataset dataset;
+    QList<ChartPoint> &points = dataset.plots.emplace_back();
+    for (const PublicPoint &p : std::as_const(m_shown))
+        points.append(ChartPoint::of(p));
+    return dataset;
 }
 
 void ChartCard::showMessage(const QString &text)
@@ -501,6 +512,15 @@ void ChartCard::showMessage(const QString &text)
     m_headline->clear();
     m_trend->clear();
     showTitle();
+}
+
+void ChartCard::setValueRange(std::optional<std::pair<double, double>> range)
+{
+    if (range == m_valueRange)
+        return;
+    m_valueRange = range;
+    if (m_hasData && m_body->currentIndex() == TabsPage)
+        m_chart->setChart(chartRequest(), shownDataset());
 }
 
 void ChartCard::showTitle()
@@ -556,15 +576,39 @@ bool ChartCard::eventFilter(QObject *watched, QEvent *event)
     return QFrame::eventFilter(watched, event);
 }
 
-bool ChartCard::exportChart(const QString &path, ChartFormat format, QString *error) const
+bool ChartCard::exportChart(const QString &path, ChartFormat format, QSize size,
+                            QString *error) const
 {
-    QGraphicsScene *scene = m_chart->chartScene();
-    if (!scene || m_shown.isEmpty()) {
+    const ChartDataset data = m_chart->shownData();
+    if (m_shown.isEmpty() || data.isEmpty()) {
         *error = tr("There is no chart to export.");
         return false;
     }
-    const QByteArray bytes =
-        ChartRenderer::render(*scene, scene->sceneRect().size().toSize(), format, m_title->text());
+    QDate first, last;
+    for (const auto &plot : data.plots) {
+        for (const ChartPoint &point : plot) {
+            first = first.isValid() ? std::min(first, point.date) : point.date;
+            last = last.isValid() ? std::max(last, point.date) : point.date;
+        }
+    }
+    // Dates as a report writes them, "8 March 2024", whatever the desktop's locale.
+    const QLocale locale(QLocale::English, QLocale::UnitedKingdom);
+    const QString dateFormat = u"d MMMM yyyy"_s;
+    const SeriesDescription &names = *m_shown.constLast().series;
+    ReportChart::Text text;
+    text.title = m_title->text();
+    text.subtitle = tr("%1 · %2 · %3 to %4")
+                        .arg(names.topic, names.geographyType, locale.toString(first, dateFormat),
+                             locale.toString(last, dateFormat));
+    text.source = tr("Source: UKHSA data in %1, data up to %2")
+                      .arg(m_source ? m_source->displayName() : QString(),
+                           locale.toString(m_shown.constLast().date, dateFormat));
+    ChartRequest request = m_chart->request();
+    request.format = format;
+    request.size = size;
+    request.xAxisTitle = tr("Date");
+    const std::unique_ptr<QGraphicsScene> scene = ReportChart::build(request, data, text);
+    const QByteArray bytes = ChartRenderer::render(*scene, size, format, text.title);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
         *error = file.errorString();

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "ChartData.h"
 #include "ChartRequest.h"
 #include "SeriesExport.h"
 #include "SeriesSelection.h"
 
 #include <QFrame>
 #include <QFutureWatcher>
+#include <optional>
 
 class QLabel;
 class QLayout;
@@ -49,13 +51,17 @@ public:
     FilterOptions filterOptions() const;
     // The points shown (filters and period applied), oldest first.
     QList<PublicPoint> shownPoints() const { return m_shown; }
+    // The value axis's range, when cards compared share one (MetricsPage); unset, the card's
+    // own data decide it.
+    void setValueRange(std::optional<std::pair<double, double>> range);
 
     void setCurrent(bool current);
     // A page's only card cannot be closed.
     void setClosable(bool closable);
 
-    // Writes the chart as shown (zoom included) as PNG or SVG.
-    bool exportChart(const QString &path, ChartFormat format, QString *error) const;
+    // Writes the chart as shown (period and zoom) as PNG or SVG at `size`, ready for a
+    // report: title, subtitle, axis titles with the unit, and the source (ReportChart).
+    bool exportChart(const QString &path, ChartFormat format, QSize size, QString *error) const;
     // Writes the shown points as the API's download would.
     bool writeData(const QString &path, SeriesExport::Format format, QString *error) const;
     SeriesExport::Format chosenDataFormat() const;
@@ -101,9 +107,12 @@ private:
     // "default": two cards that differ in any of them are told apart by their titles.
     void showTitle();
     ChartRequest chartRequest() const;
+    // The shown points as the chart draws them.
+    ChartDataset shownDataset() const;
 
     const MetricTitles *m_titles;
     MetricsSource *m_source = nullptr;
+    std::optional<std::pair<double, double>> m_valueRange;
     SeriesSelection m_selection;
     QFutureWatcher<SeriesResult> m_watcher;
     SeriesQuery m_loadedQuery; // what m_all holds

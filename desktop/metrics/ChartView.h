@@ -29,6 +29,9 @@ public:
     // The scene shown, for export; null before the first chart.
     QGraphicsScene *chartScene() const { return m_scene.get(); }
     bool isZoomed() const { return m_zoomed; }
+    // The request drawn, and the data within the zoomed dates (or all of it).
+    const ChartRequest &request() const { return m_request; }
+    ChartDataset shownData() const;
 
     // The date and value read out at a position in view coordinates (empty off the plot).
     QString toolTipAt(QPoint position) const;
@@ -60,8 +63,6 @@ private:
     // The point nearest a position's date among those shown, or null.
     const ChartPoint *nearestPoint(QPoint position) const;
     void setHover(QPoint position);
-    // The data within the zoomed dates, or all of it.
-    ChartDataset shownData() const;
     QRectF plotAreaInView() const;
     void setZoomed(bool zoomed);
 

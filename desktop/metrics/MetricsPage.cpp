@@ -1,6 +1,7 @@
 #include "MetricsPage.h"
 
 #include "ChartCard.h"
+#include "ChartStyle.h"
 #include "ErrorBanner.h"
 #include "FileDialogs.h"
 #include "LocalMetricsSource.h"
@@ -8,12 +9,14 @@
 #include "MetricTitles.h"
 #include "MetricTreeModel.h"
 #include "RemoteMetricsSource.h"
+#include "ReportChart.h"
 #include "SeriesSelection.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QIODevice>
+#include <QInputDialog>
 #include <QRegularExpression>
 #include <QScrollArea>
 #include <QSplitter>
@@ -27,7 +30,8 @@ namespace isobar {
 namespace {
 
 constexpr quint32 kMetricsStateMagic = 0x4d455452; // "METR"
-constexpr qint32 kMetricsStateVersion = 1;
+// 2 added the shared value axis; a version 1 state restores with it off.
+constexpr qint32 kMetricsStateVersion = 2;
 constexpr int kStatusTimeoutMs = 5000;
 
 QString documentsFolder()
@@ -213,6 +217,8 @@ ChartCard *MetricsPage::appendCard(const SeriesSelection &selection)
     connect(card, &ChartCard::activated, this, [this, card] { setCurrentCard(card); });
     connect(card, &ChartCard::loaded, this, [this, card] { onCardLoaded(card); });
     connect(card, &ChartCard::selectionShown, this, [this, card] { onCardLoaded(card); });
+    connect(card, &ChartCard::loaded, this, &MetricsPage::shareValueAxis);
+    connect(card, &ChartCard::selectionShown, this, &MetricsPage::shareValueAxis);
     connect(card, &ChartCard::closeRequested, this, [this, card] { closeCard(card); });
     connect(card, &ChartCard::exportRequested, this, [this, card] {
         setCurrentCard(card);
@@ -225,6 +231,7 @@ ChartCard *MetricsPage::appendCard(const SeriesSelection &selection)
     connect(card, &ChartCard::statusMessage, this, &MetricsPage::statusMessage);
     connect(card, &ChartCard::sourceUnavailable, this, &MetricsPage::showUnavailable);
     updateClosable();
+    shareValueAxis();
     return card;
 }
 
@@ -285,12 +292,47 @@ void MetricsPage::onCardLoaded(ChartCard *card)
     m_navigator->setFilterOptions(card->filterOptions());
 }
 
+void MetricsPage::setSharedValueAxis(bool shared)
+{
+    m_sharedValueAxis = shared;
+    shareValueAxis();
+}
+
+void MetricsPage::shareValueAxis()
+{
+    std::optional<std::pair<double, double>> range;
+    if (m_sharedValueAxis) {
+        double low = 0, high = 0;
+        for (ChartCard *card : cards()) {
+            for (const PublicPoint &point : card->shownPoints()) {
+                low = std::min({low, point.value, point.lowerConfidence.value_or(point.value)});
+                high = std::max({high, point.value, point.upperConfidence.value_or(point.value)});
+            }
+        }
+        // Round ends, as each card's own axis has.
+        range = std::pair(-ChartStyle::niceCeiling(-low),
+                          high > low ? ChartStyle::niceCeiling(high) : low + 1);
+    }
+    for (ChartCard *card : cards())
+        card->setValueRange(range);
+}
+
 void MetricsPage::exportChart()
 {
     if (!m_current || m_current->shownPoints().isEmpty()) {
         Q_EMIT statusMessage(tr("There is no chart to export yet"), kStatusTimeoutMs);
         return;
     }
+    // The picture's size first: reports and slides want a known one, not the card's.
+    QStringList sizes;
+    for (const QSize size : ReportChart::presetSizes())
+        sizes << tr("%1 × %2 pixels").arg(size.width()).arg(size.height());
+    bool chosen = false;
+    const QString sizeName =
+        QInputDialog::getItem(this, tr("Export chart"), tr("Size:"), sizes, 0, false, &chosen);
+    if (!chosen)
+        return;
+    const QSize size = ReportChart::presetSizes().value(sizes.indexOf(sizeName));
     const QString png = tr("PNG image (*.png)");
     const QString svg = tr("SVG image (*.svg)");
     QString filter = png;
@@ -301,7 +343,7 @@ void MetricsPage::exportChart()
         return;
     const bool isSvg = filter == svg || path.endsWith(u".svg", Qt::CaseInsensitive);
     QString error;
-    if (m_current->exportChart(path, isSvg ? ChartFormat::Svg : ChartFormat::Png, &error))
+    if (m_current->exportChart(path, isSvg ? ChartFormat::Svg : ChartFormat::Png, size, &error))
         Q_EMIT statusMessage(tr("Chart saved to %1").arg(QDir::toNativeSeparators(path)),
                              kStatusTimeoutMs);
     else
@@ -349,6 +391,7 @@ QByteArray MetricsPage::saveState() const
         << m_cardStrip->saveState() << qint32(all.size()) << qint32(all.indexOf(m_current));
     for (ChartCard *card : all)
         out << card->selection();
+    out << m_sharedValueAxis;
     return state;
 }
 
@@ -360,7 +403,7 @@ bool MetricsPage::restoreState(const QByteArray &state)
     qint32 version = 0, count = 0, current = -1;
     QByteArray splitter, strip;
     in >> magic >> version;
-    if (magic != kMetricsStateMagic || version != kMetricsStateVersion)
+    if (magic != kMetricsStateMagic || version < 1 || version > kMetricsStateVersion)
         return false;
     in >> splitter >> strip >> count >> current;
     if (in.status() != QDataStream::Ok || count < 1 || count > 64)
@@ -368,6 +411,9 @@ bool MetricsPage::restoreState(const QByteArray &state)
     QList<SeriesSelection> selections(count);
     for (SeriesSelection &selection : selections)
         in >> selection;
+    bool shared = false;
+    if (version >= 2)
+        in >> shared;
     if (in.status() != QDataStream::Ok)
         return false;
 
@@ -381,6 +427,7 @@ bool MetricsPage::restoreState(const QByteArray &state)
     m_cardStrip->restoreState(strip);
     const QList<ChartCard *> restored = cards();
     setCurrentCard(restored.value(current, restored.constFirst()));
+    setSharedValueAxis(shared);
     return true;
 }
 

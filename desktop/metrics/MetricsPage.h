@@ -44,6 +44,10 @@ public:
     QList<ChartCard *> cards() const;
     ChartCard *currentCard() const { return m_current; }
 
+    // Whether compared cards share one value axis (from zero to the largest value any shows),
+    // so their heights compare; off, each card fits its own data.
+    bool sharesValueAxis() const { return m_sharedValueAxis; }
+
     // Shows `metric` (its first area, England when offered) on the current card, now or once
     // the catalogue is read: `isobar --metric NAME` and links into the desktop.
     void showMetric(const QString &metric);
@@ -53,6 +57,7 @@ public Q_SLOTS:
     void exportChart();
     void downloadData();
     void focusSearch();
+    void setSharedValueAxis(bool shared);
 
 Q_SIGNALS:
     void statusMessage(const QString &text, int timeoutMs);
@@ -68,6 +73,8 @@ private:
     void closeCard(ChartCard *card);
     void onCardLoaded(ChartCard *card);
     void updateClosable();
+    // Gives every card the shared value range, or lets each fit its own.
+    void shareValueAxis();
 
     std::unique_ptr<MetricsSource> m_source;
     QFutureWatcher<CatalogueResult> m_catalogueWatcher;
@@ -79,6 +86,7 @@ private:
     QSplitter *m_cardStrip;
     ErrorBanner *m_banner;
     ChartCard *m_current = nullptr;
+    bool m_sharedValueAxis = false;
 };
 
 } // namespace isobar

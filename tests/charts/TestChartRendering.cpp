@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
+#include <QValueAxis>
 #include <QXmlStreamReader>
 #include <cmath>
 
@@ -324,7 +325,7 @@ private Q_SLOTS:
             return pixel(image, chart->mapToPosition(
                                     QPointF(ChartStyle::dateX(kFirst) + day * 86400000.0, value)));
         };
-        // The plot colour at 60/255 over white, away from grid lines (every 40) and the line.
+        // The plot colour at 60/255 over white, away from grid lines (every 50) and the line.
         const QColor band(199, 211, 221);
         for (double day : {2.2, 10.3, 17.2}) {
             for (double value : {70.0, 110.0, 130.0}) {
@@ -333,8 +334,8 @@ private Q_SLOTS:
                              && qAbs(c.blue() - band.blue()) <= 3,
                          qPrintable(describe(c)));
             }
-            COMPARE_COLOUR(at(day, 150), QColor(Qt::white)); // above the upper bound
-            COMPARE_COLOUR(at(day, 50), QColor(Qt::white));  // below the lower bound
+            COMPARE_COLOUR(at(day, 165), QColor(Qt::white)); // above the upper bound
+            COMPARE_COLOUR(at(day, 35), QColor(Qt::white));  // below the lower bound
         }
     }
 
@@ -392,6 +393,31 @@ private Q_SLOTS:
         // A sparkline has no axes: the plot fills the image.
         QCOMPARE(chart->plotArea(), QRectF(0, 0, 200, 60));
         QVERIFY(above.y() < under.y());
+    }
+
+    void valueAxesHaveRoundTicksAndSeparators()
+    {
+        ChartRequest r = request(ChartType::LineWithShadedSection);
+        auto scene = ChartBuilder::build(
+            r, ChartDataset{{daily(englandSeries(u"a"_s), QList<double>(14, 123456))}});
+        auto *y = qobject_cast<QValueAxis *>(chartIn(*scene)->axes(Qt::Vertical).value(0));
+        QCOMPARE(y->min(), 0.0);
+        QCOMPARE(y->labelFormat(), u"%.0f"_s); // shown as "150,000", not "1.5e+05"
+        QVERIFY(chartIn(*scene)->localizeNumbers());
+        // A range the request fixes (UKHSA's y_axis_minimum/maximum) keeps it, with round
+        // steps from zero inside it.
+        r.yMinimum = 0;
+        r.yMaximum = 173;
+        scene = ChartBuilder::build(
+            r, ChartDataset{{daily(englandSeries(u"a"_s), QList<double>(14, 100))}});
+        y = qobject_cast<QValueAxis *>(chartIn(*scene)->axes(Qt::Vertical).value(0));
+        QCOMPARE(y->max(), 173.0);
+        QCOMPARE(y->tickType(), QValueAxis::TicksDynamic);
+        QCOMPARE(y->tickAnchor(), 0.0);
+        QCOMPARE(y->tickInterval(), 50.0);
+        QCOMPARE(ChartStyle::niceCeiling(0.3), 0.5);
+        QCOMPARE(ChartStyle::niceCeiling(2.2), 2.5);
+        QCOMPARE(ChartStyle::niceCeiling(7000), 10000.0);
     }
 
     void aLonePointIsAMarkerInTheMiddle()

@@ -35,6 +35,7 @@
 #include <QTest>
 #include <QTreeView>
 #include <QValueAxis>
+#include <QXmlStreamReader>
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -596,22 +597,49 @@ private Q_SLOTS:
         }
     }
 
-    void exportWritesPngAndSvg()
+    void exportWritesAReportReadyChart()
     {
         MetricsPage page;
         openAt(page, kDailyCases);
         ChartCard *card = page.currentCard();
         QString error;
+        // At the size chosen, whatever the card's, with what a report needs around the plot.
         const QString png = m_dir.filePath(u"chart.png"_s);
-        QVERIFY2(card->exportChart(png, ChartFormat::Png, &error), qPrintable(error));
+        QVERIFY2(card->exportChart(png, ChartFormat::Png, {1200, 675}, &error), qPrintable(error));
         const QImage image(png);
-        QVERIFY(!image.isNull());
-        QCOMPARE(image.size(), card->findChild<ChartView *>()->chartScene()->sceneRect().size());
+        QCOMPARE(image.size(), QSize(1200, 675));
         const QString svg = m_dir.filePath(u"chart.svg"_s);
-        QVERIFY2(card->exportChart(svg, ChartFormat::Svg, &error), qPrintable(error));
+        QVERIFY2(card->exportChart(svg, ChartFormat::Svg, {800, 450}, &error), qPrintable(error));
         QFile file(svg);
         QVERIFY(file.open(QIODevice::ReadOnly));
-        QVERIFY(file.readAll().contains("<svg"));
+        const QByteArray bytes = file.readAll();
+        QXmlStreamReader xml(bytes);
+        QStringList texts;
+        while (!xml.atEnd()) {
+            if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == u"text")
+                texts << xml.readElementText(QXmlStreamReader::IncludeChildElements).simplified();
+        }
+        QVERIFY(!xml.hasError());
+        const QString all = texts.join(u'|');
+        const QString last = QLocale(QLocale::English, QLocale::UnitedKingdom)
+                                 .toString(card->shownPoints().constLast().date, u"d MMMM yyyy"_s);
+        QVERIFY2(all.contains(u"New cases daily, England"), qPrintable(all)); // title
+        QVERIFY2(all.contains(u"COVID-19 · Nation ·"), qPrintable(all));      // subtitle
+        QVERIFY2(all.contains(u"Source: UKHSA data in sample.db, data up to " + last),
+                 qPrintable(all));
+        QVERIFY2(texts.contains(u"Date"), qPrintable(all)); // the x axis's title
+        QVERIFY(bytes.contains("<svg width=\"800\" height=\"450\""));
+        // Value labels as UKHSA writes them: thousands separated, no exponent.
+        QVERIFY2(std::any_of(texts.cbegin(), texts.cend(),
+                             [](const QString &t) { return t.endsWith(u",000"); }),
+                 qPrintable(all));
+        QVERIFY2(!all.contains(u"e+"), qPrintable(all));
+
+        // Nothing to export: an error, no file.
+        MetricsPage empty;
+        QVERIFY(!empty.currentCard()->exportChart(m_dir.filePath(u"none.png"_s), ChartFormat::Png,
+                                                  {800, 450}, &error));
+        QVERIFY(!QFile::exists(m_dir.filePath(u"none.png"_s)));
     }
 
     void cardsCompareAndStateRoundTrips()
@@ -641,6 +669,53 @@ private Q_SLOTS:
         QCOMPARE(restored.cards().at(1)->shownPoints().constFirst().series->geography,
                  u"Scotland"_s);
         QCOMPARE(restored.cards().at(0)->selection().series.geography, u"England"_s);
+    }
+
+    void comparedCardsCanShareTheirValueAxis()
+    {
+        // Daily cases and daily deaths: tens of thousands against hundreds.
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        page.addCard();
+        QVERIFY(chooseMetric(page, u"new_deaths_daily"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(settled(page), 30000);
+        QVERIFY(choose(combo(&page, u"Period"_s), u"All"_s));
+        // The cards' titles tell them apart.
+        auto title = [](ChartCard *card) {
+            return card->findChild<QLabel *>(u"cardTitle"_s)->text();
+        };
+        QVERIFY(title(page.cards().at(0)) != title(page.cards().at(1)));
+        auto valueAxis = [](ChartCard *card) {
+            QGraphicsScene *scene = card->findChild<ChartView *>()->chartScene();
+            for (QGraphicsItem *item : scene->items()) {
+                if (auto *chart = dynamic_cast<QChart *>(item))
+                    return std::pair(
+                        qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).value(0))->min(),
+                        qobject_cast<QValueAxis *>(chart->axes(Qt::Vertical).value(0))->max());
+            }
+            return std::pair(-1.0, -1.0);
+        };
+        double largest = 0;
+        for (ChartCard *card : page.cards()) {
+            for (const PublicPoint &point : card->shownPoints())
+                largest = std::max(largest, point.value);
+        }
+        // Each card fits its own data...
+        QVERIFY(valueAxis(page.cards().at(1)).second < largest / 10);
+        // ...or both share one scale from zero to a round number above the largest value.
+        page.setSharedValueAxis(true);
+        const auto shared = valueAxis(page.cards().at(0));
+        QCOMPARE(valueAxis(page.cards().at(1)), shared);
+        QCOMPARE(shared.first, 0.0);
+        QVERIFY(shared.second >= largest && shared.second < 2.5 * largest);
+        // It holds for a card's later changes, and survives a restart.
+        QVERIFY(choose(combo(&page, u"Period"_s), u"1 month"_s));
+        QCOMPARE(valueAxis(page.cards().at(1)), shared);
+        MetricsPage restored;
+        QVERIFY(restored.restoreState(page.saveState()));
+        QVERIFY(restored.sharesValueAxis());
+        page.setSharedValueAxis(false);
+        QVERIFY(valueAxis(page.cards().at(1)).second < largest / 10);
     }
 
     // `isobar --metric NAME`: asked before the catalogue has arrived, shown once it has; a name
