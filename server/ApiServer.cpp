@@ -8,6 +8,7 @@
 #include "WeatherLocationStore.h"
 #include "metrics/UkhsaWire.h"
 #include "monitoring/LogFormat.h"
+#include "monitoring/MonitoringReads.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -317,13 +318,16 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
     const ExchangeNotes &notes = response.notes;
     // 404s and the connection guard's refusals matched no route: they count as one endpoint.
     const QString route = notes.route.isEmpty() ? u"(unmatched)"_s : notes.route;
+    if (m_config.accessLog)
+        logAccess(request, response, route, micros);
+    // A monitoring client's marked reads are logged, but left out of the stats they read.
+    if (!m_config.recordMonitoring && isMonitoringRead(request, route))
+        return;
     m_traffic.count(route, request.method, response.status, micros);
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     m_audience.countCaller(notes.subject.isEmpty() ? request.peerText : notes.subject, nowMs);
     if (notes.hasCell)
         m_audience.countPosition(notes.cellLatitude, notes.cellLongitude);
-    if (m_config.accessLog)
-        logAccess(request, response, route, micros);
     if (!m_recorder)
         return;
     RequestEvent event;

@@ -63,6 +63,8 @@ struct ServerConfig {
     // Ops monitoring: every request recorded (unless off), stats served, /metrics also on a
     // scrape-only port when metricsPort is set.
     bool captureRequests = true;
+    // Count and record monitoring clients' marked stats reads (MonitoringReads.h) too.
+    bool recordMonitoring = false;
     RequestRecorder::Options recorder;
     RequestStats::Options stats;
     quint16 metricsPort = 0;

@@ -1,5 +1,6 @@
 #include "StatsClient.h"
 
+#include "monitoring/MonitoringReads.h"
 #include "monitoring/PrometheusExposition.h"
 
 #include <QJsonDocument>
@@ -45,6 +46,8 @@ void StatsClient::get(const QString &path, const QUrlQuery &query, Handler handl
                          path == PrometheusExposition::kRoute ? "text/plain" : "application/json");
     if (!m_authorization.isEmpty())
         request.setRawHeader("Authorization", m_authorization);
+    // These reads are the page's own: a server leaves them out of the stats they read.
+    request.setRawHeader(kMonitoringHeader, "operations-page");
     QNetworkReply *networkReply = m_network->get(request);
     m_pending.insert(networkReply);
     connect(networkReply, &QNetworkReply::finished, this,

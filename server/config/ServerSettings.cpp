@@ -437,6 +437,12 @@ const QList<ServerSetting> &ServerSettings::all()
                   "Record every request for the stats API (false: only the live /metrics "
                   "counters)."),
               [](ServerConfig &c) -> bool & { return c.captureRequests; }),
+        onOff(row("record-monitoring", "ISOBAR_RECORD_MONITORING", "monitoring/record_monitoring",
+                  "true|false",
+                  "Also count and record the stats reads that monitoring clients mark with "
+                  "X-Isobar-Monitor (the desktop's Operations page does); false keeps them out "
+                  "of the stats they read."),
+              [](ServerConfig &c) -> bool & { return c.recordMonitoring; }),
         integer<int>(row("request-queue", "ISOBAR_REQUEST_QUEUE", "monitoring/queue", "events",
                          "Request events waiting for the log writer; beyond it they are dropped "
                          "(and counted)."),

@@ -3,6 +3,7 @@
 #include "SandboxThread.h"
 #include "TestSupport.h"
 #include "monitoring/GeographyJson.h"
+#include "monitoring/MonitoringReads.h"
 #include "monitoring/RequestRecorder.h"
 #include "weather/GridCell.h"
 
@@ -201,6 +202,13 @@ private Q_SLOTS:
         m_sandbox->setFaultPlan({});
         QCOMPARE(HttpClient::request(port, "GET", "/prcpt?lt=48.8566&lg=2.3522").status, 200);
         QCOMPARE(HttpClient::request(port, "GET", "/prcpt?lt=48.8567&lg=2.3523").status, 200);
+        // A monitoring client's marked stats read is left out of the stats; the mark on any
+        // other route, or an unmarked stats read, hides nothing.
+        const QByteArray mark = QByteArray(kMonitoringHeader) + ": operations-page\r\n";
+        QCOMPARE(HttpClient::request(port, "GET", "/api/v1/stats/summary", {}, mark).status, 200);
+        QCOMPARE(HttpClient::request(port, "GET", "/metrics", {}, mark).status, 200);
+        QCOMPARE(HttpClient::request(port, "GET", "/health", {}, mark).status, 200);
+        QCOMPARE(HttpClient::request(port, "GET", "/api/v1/stats/users").status, 200);
         {
             HttpClient slow(port); // a request that never completes: the guard answers 408
             slow.sendRaw("GET /health HTTP/1.1\r\nHost: x\r\n");
@@ -229,6 +237,8 @@ private Q_SLOTS:
             "502 /uvidx",
             "200 /prcpt",
             "200 /prcpt",
+            "200 /health",
+            "200 /api/v1/stats/users",
             "408 (unmatched)",
         };
         QCOMPARE(seen, expected);
