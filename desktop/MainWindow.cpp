@@ -23,10 +23,12 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
+#include <QTcpServer>
 #include <QToolBar>
 #include <QToolButton>
 
@@ -517,15 +519,73 @@ bool MainWindow::startServer()
     // Looked up once per start, like `isobar serve`: a file or variable set for containers
     // wins over the keychain. Only where it came from is ever shown.
     const AccuWeatherKeyProvider::Resolution key = AccuWeatherKeyProvider().resolve();
-    if (!m_server->start(m_settings.serverConfig([secret = key.key] { return secret; }))) {
-        QMessageBox::warning(this, tr("Start Server"),
-                             tr("The server could not start: %1").arg(m_server->errorString()));
+    const ServerConfig config = m_settings.serverConfig([secret = key.key] { return secret; });
+    if (!m_server->start(config)) {
+        if (isPortTaken(config.bind, config.port))
+            offerAnotherPort(config.bind, config.port);
+        else
+            QMessageBox::warning(this, tr("Start Server"),
+                                 tr("The server could not start: %1").arg(m_server->errorString()));
         return false;
     }
     if (key.key.isEmpty())
         statusBar()->showMessage(
             tr("No AccuWeather key: weather requests will fail (Settings ▸ Weather)"), 10000);
     return true;
+}
+
+bool MainWindow::isPortTaken(const QHostAddress &address, quint16 port)
+{
+    QTcpServer probe;
+    return !probe.listen(address, port)
+           && probe.serverError() == QAbstractSocket::AddressInUseError;
+}
+
+void MainWindow::offerAnotherPort(const QHostAddress &address, quint16 port)
+{
+    // The next free port above, which the settings keep if the user takes it.
+    quint16 free = 0;
+    for (quint32 candidate = quint32(port) + 1; candidate <= 65535 && candidate <= port + 100u;
+         ++candidate) {
+        if (!isPortTaken(address, quint16(candidate))) {
+            free = quint16(candidate);
+            break;
+        }
+    }
+    auto *box =
+        new QMessageBox(QMessageBox::Warning, tr("Start Server"),
+                        tr("Port %1 is already in use on %2.").arg(port).arg(address.toString()),
+                        QMessageBox::Cancel, this);
+    box->setObjectName(u"PortInUse"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(tr("Another program, or another Isobar, serves there. Start this "
+                               "server on another port, or watch the server that is running."));
+    QPushButton *other =
+        free ? box->addButton(tr("Use Port %1").arg(free), QMessageBox::AcceptRole) : nullptr;
+    QPushButton *watch = box->addButton(tr("Watch the Running Server"), QMessageBox::ActionRole);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, other, watch, address, port, free](QAbstractButton *clicked) {
+                if (clicked == other) {
+                    m_settings.port = free;
+                    persistSettings();
+                    startServer();
+                } else if (clicked == watch) {
+                    QUrl url;
+                    url.setScheme(u"http"_s);
+                    // A wildcard bind is reached on this machine's loopback.
+                    url.setHost(address.isEqual(QHostAddress::Any, QHostAddress::TolerantConversion)
+                                    ? u"127.0.0.1"_s
+                                    : address.toString());
+                    url.setPort(port);
+                    url.setPath(u"/"_s);
+                    m_remoteOperationsUrl = url;
+                    m_settings.operationsServerUrl = url;
+                    persistSettings();
+                    m_operationsPage->setServer(url);
+                    showPage(Page::Operations);
+                }
+            });
+    box->open();
 }
 
 void MainWindow::stopServer()

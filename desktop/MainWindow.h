@@ -8,6 +8,7 @@
 
 class QAction;
 class QActionGroup;
+class QHostAddress;
 class QLabel;
 class QMenu;
 class QProgressBar;
@@ -68,6 +69,12 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // Whether something listens on the address and port already.
+    static bool isPortTaken(const QHostAddress &address, quint16 port);
+    // Says the port is taken, offering the next free one (kept in the settings) or to watch
+    // the server that holds it on the Operations page.
+    void offerAnotherPort(const QHostAddress &address, quint16 port);
+
     void createActions();
     void createPageActions();
     void createFileActions();

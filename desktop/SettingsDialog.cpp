@@ -100,7 +100,10 @@ QWidget *SettingsDialog::createGeneralPage()
 
     auto *page = new QWidget;
     auto *form = new QFormLayout(page);
-    form->addRow(tr("&Database:"), row);
+    // A layout cannot be a label's buddy: the label names the field itself, or its "&" shows.
+    auto *label = new QLabel(tr("&Database:"));
+    label->setBuddy(m_database);
+    form->addRow(label, row);
     auto *hint = new QLabel(tr("The metrics store the Metrics page opens and the embedded server "
                                "serves. It is created on first use."));
     hint->setWordWrap(true);

@@ -65,7 +65,8 @@ TimeRangeBar::TimeRangeBar(QWidget *parent)
     m_refresh->setText(tr("Refresh"));
     m_refresh->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_refresh->setAccessibleName(tr("Refresh now"));
-    m_refresh->setShortcut(QKeySequence::Refresh);
+    // F5 is the window's Refresh action, which refreshes this page when it is shown: a second
+    // shortcut here made the key ambiguous, and Qt then triggers neither.
     m_refresh->setToolTip(
         tr("Refresh now (%1)")
             .arg(QKeySequence(QKeySequence::Refresh).toString(QKeySequence::NativeText)));

@@ -43,6 +43,8 @@ private Q_SLOTS:
     void iconsTakeThePalettesColour();
     void remoteServerNeedsAnHttpUrl();
     void sessionIsRestored();
+    void f5RefreshesTheShownPage();
+    void aTakenPortOffersAnotherOrTheRunningServer();
 
 private:
     static QMimeData *urlsOf(const QStringList &paths);
@@ -303,6 +305,67 @@ void TestMainWindow::sessionIsRestored()
     QVERIFY(restored.settings().recentDatabases.contains(
         QFileInfo(m_dir.filePath(u"store.db"_s)).absoluteFilePath()));
     QCOMPARE(restored.size(), QSize(1111, 777));
+}
+
+void TestMainWindow::f5RefreshesTheShownPage()
+{
+    MainWindow window;
+    window.restoreSession();
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    window.showPage(MainWindow::Page::Operations);
+    QAction *refresh = nullptr;
+    for (QAction *action : window.findChildren<QAction *>()) {
+        if (action->shortcut() == QKeySequence(QKeySequence::Refresh))
+            refresh = action;
+    }
+    QVERIFY(refresh);
+    // One owner of the key: a second one would make it ambiguous, and neither would run.
+    QSignalSpy triggered(refresh, &QAction::triggered);
+    QTest::keyClick(&window, Qt::Key_F5);
+    QCOMPARE(triggered.size(), 1);
+}
+
+void TestMainWindow::aTakenPortOffersAnotherOrTheRunningServer()
+{
+    QTcpServer holder; // another program on the port the settings name
+    QVERIFY(holder.listen(QHostAddress::LocalHost, 0));
+    QSettings().setValue(u"server/port"_s, holder.serverPort());
+    MainWindow window;
+    window.restoreSession();
+    auto offer = [&window]() -> QMessageBox * {
+        return window.findChild<QMessageBox *>(u"PortInUse"_s);
+    };
+    auto button = [](QMessageBox *box, const QString &prefix) -> QAbstractButton * {
+        for (QAbstractButton *b : box->buttons()) {
+            if (b->text().startsWith(prefix))
+                return b;
+        }
+        return nullptr;
+    };
+
+    // Watching the server that holds the port.
+    QVERIFY(!window.startServer());
+    QVERIFY(offer());
+    QVERIFY2(offer()->text().contains(QString::number(holder.serverPort())),
+             qPrintable(offer()->text()));
+    button(offer(), u"Watch"_s)->click();
+    QCOMPARE(window.currentPage(), MainWindow::Page::Operations);
+    QCOMPARE(window.findChild<OperationsPage *>()->serverUrl().port(), int(holder.serverPort()));
+    QTRY_VERIFY(!offer()); // closed and gone
+
+    // Or starting on the next free port, which the settings keep.
+    QVERIFY(!window.startServer());
+    QAbstractButton *other = button(offer(), u"Use Port "_s);
+    QVERIFY(other);
+    const int suggested = other->text().mid(9).toInt();
+    QVERIFY(suggested > holder.serverPort());
+    other->click();
+    QCOMPARE(window.server()->state(), EmbeddedServer::State::Running);
+    QCOMPARE(window.server()->url().port(), suggested);
+    QCOMPARE(window.settings().port, quint16(suggested));
+    window.stopServer();
+    QTRY_COMPARE_WITH_TIMEOUT(window.server()->state(), EmbeddedServer::State::Stopped, 10'000);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -190,6 +190,11 @@ void TestSettingsDialog::formRoundTrip()
     settings.currentTtlSeconds = 900;
     settings.keepServerInTray = true;
     SettingsDialog dialog(settings, m_keychain);
+    // Every field's label has it as buddy, so no "&" is shown literally and Alt+letter works.
+    for (QLabel *label : dialog.findChildren<QLabel *>()) {
+        if (label->text().contains(u'&') && !label->text().contains(u"&amp;"))
+            QVERIFY2(label->buddy(), qPrintable(label->text()));
+    }
     const DesktopSettings back = dialog.settings();
     QCOMPARE(back.databasePath, settings.databasePath);
     QCOMPARE(back.port, settings.port);
