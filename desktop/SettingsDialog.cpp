@@ -63,9 +63,15 @@ SettingsDialog::SettingsDialog(const DesktopSettings &settings, Keychain keychai
     layout->addWidget(m_buttons);
 
     connect(&m_testWatcher, &QFutureWatcherBase::finished, this, [this] {
-        const AccuWeatherKeyCheck check = AccuWeatherKeyCheck::fromResult(
-            m_testWatcher.result(), QUrl(m_upstreamUrl->text().trimmed()));
-        m_keyResult->setText(tr("Test: %1").arg(check.message));
+        const QUrl upstream = testedUpstream();
+        const AccuWeatherKeyCheck check =
+            AccuWeatherKeyCheck::fromResult(m_testWatcher.result(), upstream);
+        // Name the service tested when it is not the one the field shows.
+        const bool overridden = upstream != QUrl(m_upstreamUrl->text().trimmed());
+        m_keyResult->setText(overridden
+                                 ? tr("Test against %1 (ISOBAR_ACCUWEATHER_URL, this run): %2")
+                                       .arg(upstream.toDisplayString(), check.message)
+                                 : tr("Test: %1").arg(check.message));
         m_testClient.reset();
         setKeyBusy(false);
         Q_EMIT keyTested(check.accepted());
@@ -282,9 +288,20 @@ bool SettingsDialog::removeKey()
     return ok;
 }
 
+QUrl SettingsDialog::testedUpstream() const
+{
+    // The URL this run's server calls: an ISOBAR_ACCUWEATHER_URL (the sandbox's, say) wins
+    // over the field, as it does for the server, and the test must reach the same service.
+    const QUrl typed(m_upstreamUrl->text().trimmed());
+    if (!typed.isValid() || typed.scheme().isEmpty())
+        return typed;
+    DesktopSettings typedSettings = settings();
+    return typedSettings.serverConfig({}).upstream.baseUrl;
+}
+
 void SettingsDialog::testKey()
 {
-    const QUrl upstream(m_upstreamUrl->text().trimmed());
+    const QUrl upstream = testedUpstream();
     if (!upstream.isValid() || upstream.scheme().isEmpty()) {
         m_keyResult->setText(tr("Test: the AccuWeather URL is not a URL"));
         return;

@@ -48,6 +48,8 @@ Q_SIGNALS:
     void keyTested(bool accepted);
 
 private:
+    // The AccuWeather URL a key test calls: the one this run's server would use.
+    QUrl testedUpstream() const;
     QWidget *createGeneralPage();
     QWidget *createServerPage();
     QWidget *createWeatherPage();

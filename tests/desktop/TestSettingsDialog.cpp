@@ -64,6 +64,7 @@ void TestSettingsDialog::init()
 {
     qunsetenv("ISOBAR_ACCUWEATHER_API_KEY");
     qunsetenv("ISOBAR_ACCUWEATHER_API_KEY_FILE");
+    qunsetenv("ISOBAR_ACCUWEATHER_URL");
     m_keychain.remove(QLatin1String(AccuWeatherKeyProvider::kKeychainKey));
 }
 
@@ -149,6 +150,21 @@ void TestSettingsDialog::testKeyMakesOneLiveCall()
              qPrintable(dialog.keyTestResult()));
     QVERIFY(!dialog.keyTestResult().contains(u"WrongKey"_s));
     QCOMPARE(sandbox->calls(u"geoposition"_s), 2); // one call per press, no retries
+
+    // This run's server uses the sandbox by ISOBAR_ACCUWEATHER_URL: so does the test, whatever
+    // the field says, and the result names it.
+    qputenv("ISOBAR_ACCUWEATHER_URL", settings.accuWeatherUrl.toString().toUtf8());
+    settings.accuWeatherUrl = QUrl(u"https://dataservice.accuweather.com"_s);
+    SettingsDialog overridden(settings, m_keychain);
+    QSignalSpy testedAgain(&overridden, &SettingsDialog::keyTested);
+    QTest::keyClicks(byName<QLineEdit>(overridden, u"AccuWeather API key"_s), kKey);
+    overridden.testKey();
+    QVERIFY(testedAgain.wait(30'000));
+    qunsetenv("ISOBAR_ACCUWEATHER_URL");
+    QCOMPARE(testedAgain.takeFirst().at(0).toBool(), true);
+    QCOMPARE(sandbox->calls(u"geoposition"_s), 3);
+    QVERIFY2(overridden.keyTestResult().contains(u"ISOBAR_ACCUWEATHER_URL"_s),
+             qPrintable(overridden.keyTestResult()));
 }
 
 void TestSettingsDialog::environmentKeyIsShownAsTheSource()
