@@ -2,10 +2,14 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
-#include <QHorizontalStackedBarSeries>
+#include <QCursor>
+#include <QHorizontalBarSeries>
 #include <QLineSeries>
+#include <QLogValueAxis>
+#include <QToolTip>
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -13,15 +17,12 @@ namespace isobar {
 
 namespace {
 
-constexpr int kMaxLabelLength = 40;
+// The log scale's floor: bars start here, so sub-millisecond answers still show as a sliver.
+constexpr double kFloorMs = 0.1;
 
-QString endpointLabel(const EndpointLatency &endpoint)
+QString fullName(const EndpointLatency &endpoint)
 {
-    QString label = endpoint.method + u' ' + endpoint.endpoint;
-    if (label.size() <= kMaxLabelLength)
-        return label;
-    // Routes differ at their ends (/geographies/<geography>/metrics/<metric>): keep both ends.
-    return label.left(12) + u'…' + label.right(kMaxLabelLength - 13);
+    return endpoint.method + u' ' + endpoint.endpoint;
 }
 
 // The endpoints drawn: the slowest by p95, slowest on top (bar charts draw the first at the
@@ -87,37 +88,63 @@ bool LatencyChart::build(QChart *chart)
     return m_mode == Mode::Endpoints ? buildBars(chart) : buildTimeline(chart);
 }
 
+QString LatencyChart::shortRouteName(const QString &method, const QString &route)
+{
+    // A route's last two segments say what it serves ("metrics/<metric>", "stats/summary");
+    // the full template is in the bar's tooltip.
+    const QStringList segments = route.split(u'/', Qt::SkipEmptyParts);
+    if (segments.size() <= 2)
+        return method + u' ' + route;
+    return method + u" …/"_s + segments.mid(segments.size() - 2).join(u'/');
+}
+
 bool LatencyChart::buildBars(QChart *chart)
 {
     chart->setTitle(tr("p95 latency per endpoint"));
     const QList<EndpointLatency> shown = slowest(m_endpoints);
-    // Two sets, one bar each per endpoint, so a bar's colour says whether it meets the objective.
-    auto *within = new QBarSet(tr("Within objective"));
-    auto *over = new QBarSet(tr("Over objective"));
-    within->setColor(QColor(0x16, 0xa3, 0x4a));
-    over->setColor(QColor(0xdc, 0x26, 0x26));
+    // One bar per endpoint, its value written beside it; those over the objective are the
+    // set's "selected" bars, drawn red.
+    auto *bars = new QBarSet(tr("p95"));
+    bars->setColor(QColor(0x16, 0xa3, 0x4a));
+    bars->setSelectedColor(QColor(0xdc, 0x26, 0x26));
+    bars->setLabelColor(palette().color(QPalette::WindowText));
     QStringList categories;
     double longest = m_objectiveMs;
     for (const EndpointLatency &endpoint : shown) {
-        const bool meets = endpoint.p95Ms <= m_objectiveMs;
-        within->append(meets ? endpoint.p95Ms : 0);
-        over->append(meets ? 0 : endpoint.p95Ms);
+        bars->append(std::max(endpoint.p95Ms, kFloorMs));
+        if (endpoint.p95Ms > m_objectiveMs)
+            bars->selectBar(int(bars->count() - 1));
         // Axis labels are rich text: a route's "<theme>" would vanish as an unknown tag.
-        categories << endpointLabel(endpoint).toHtmlEscaped();
+        categories << shortRouteName(endpoint.method, endpoint.endpoint).toHtmlEscaped();
         longest = std::max(longest, endpoint.p95Ms);
     }
-    auto *series = new QHorizontalStackedBarSeries(chart);
-    series->append(within);
-    series->append(over);
+    auto *series = new QHorizontalBarSeries(chart);
+    series->append(bars);
+    series->setBarWidth(0.7);
+    series->setLabelsVisible(true);
+    series->setLabelsFormat(tr("@value ms"));
+    series->setLabelsPosition(QAbstractBarSeries::LabelsOutsideEnd);
+    series->setLabelsPrecision(3);
     chart->addSeries(series);
+    chart->legend()->hide();
+    // The full route of the bar under the pointer.
+    connect(series, &QHorizontalBarSeries::hovered, this, [this, shown](bool on, int index) {
+        if (on && index >= 0 && index < shown.size())
+            QToolTip::showText(
+                QCursor::pos(),
+                tr("%1\np95 %2 ms").arg(fullName(shown[index])).arg(shown[index].p95Ms), this);
+        else
+            QToolTip::hideText();
+    });
 
     auto *yAxis = new QBarCategoryAxis(chart);
     yAxis->append(categories);
-    auto *xAxis = new QValueAxis(chart);
-    xAxis->setTitleText(tr("p95 (ms)"));
-    xAxis->setLabelFormat(u"%.0f"_s);
-    xAxis->setRange(0, longest * 1.1);
-    xAxis->applyNiceNumbers();
+    // Logarithmic: a 3 ms route and a 200 ms objective both stay readable.
+    auto *xAxis = new QLogValueAxis(chart);
+    xAxis->setTitleText(tr("p95 (ms, log scale)"));
+    xAxis->setLabelFormat(u"%g"_s);
+    xAxis->setBase(10);
+    xAxis->setRange(kFloorMs, std::pow(10, std::ceil(std::log10(longest * 1.5))));
     chart->addAxis(yAxis, Qt::AlignLeft);
     chart->addAxis(xAxis, Qt::AlignBottom);
     series->attachAxis(yAxis);

@@ -5,8 +5,10 @@
 
 namespace isobar {
 
-// Latency against the objective, two ways: the p95 of every endpoint as bars (green within the
-// objective, red beyond) with the objective line, or one endpoint's p50/p95/p99 per hour.
+// Latency against the objective, two ways: the p95 of every endpoint as bars on a log scale
+// (green within the objective, red beyond, the value written beside each, the route's short
+// name on the axis and its full template in a tooltip) with the objective line, or one
+// endpoint's p50/p95/p99 per hour.
 class LatencyChart : public OperationsChart
 {
     Q_OBJECT
@@ -22,6 +24,9 @@ public:
 
     // What is drawn, for the page's accessible summary and tests: "GET /prcpt" -> p95 in ms.
     QList<std::pair<QString, double>> bars() const;
+
+    // The axis label of a route: "GET /prcpt", "GET …/metrics/<metric>".
+    static QString shortRouteName(const QString &method, const QString &route);
 
 protected:
     bool build(QChart *chart) override;

@@ -1,10 +1,16 @@
+#include "operations/LatencyChart.h"
 #include "operations/ServerCounters.h"
 #include "operations/StatTile.h"
 #include "operations/Thresholds.h"
 #include "operations/TimeRange.h"
 
+#include <QBarCategoryAxis>
+#include <QBarSet>
+#include <QHorizontalBarSeries>
+#include <QLogValueAxis>
 #include <QTest>
 #include <QTimeZone>
+#include <QToolTip>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -63,6 +69,37 @@ class TestOperationsParts : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void latencyBarsAreReadableAtAnyScale()
+    {
+        const QString longRoute =
+            u"/api/public/timeseries/themes/<theme>/sub_themes/<sub_theme>/topics/<topic>/"
+            "geography_types/<geography_type>/geographies/<geography>/metrics/<metric>"_s;
+        LatencyChart chart;
+        chart.resize(600, 300);
+        chart.showEndpoints({{u"GET"_s, u"/prcpt"_s, 10, 0, 1, 3, 4},
+                             {u"GET"_s, longRoute, 10, 0, 100, 250, 300},
+                             {u"POST"_s, u"/api/tables/v4"_s, 10, 0, 0.1, 0.2, 0.3}},
+                            200);
+        QChart *drawn = chart.chart();
+        // A log scale from below the fastest bar to past the objective: 0.2 ms, 3 ms and 250 ms
+        // all visible beside the 200 ms line.
+        auto *values = qobject_cast<QLogValueAxis *>(drawn->axes(Qt::Horizontal).value(0));
+        QVERIFY(values);
+        QVERIFY(values->min() <= 0.2 && values->max() >= 250);
+        // Short names on the axis (slowest on top), each value written on its bar.
+        auto *names = qobject_cast<QBarCategoryAxis *>(drawn->axes(Qt::Vertical).value(0));
+        QCOMPARE(names->categories(), (QStringList{u"POST …/tables/v4"_s, u"GET /prcpt"_s,
+                                                   u"GET …/metrics/&lt;metric&gt;"_s}));
+        auto *series = qobject_cast<QHorizontalBarSeries *>(drawn->series().value(0));
+        QVERIFY(series && series->isLabelsVisible());
+        QCOMPARE(series->labelsFormat(), u"@value ms"_s);
+        // Only the bar over the objective is red.
+        QCOMPARE(series->barSets().value(0)->selectedBars(), QList<int>{2});
+        // The full template when the pointer is on a bar.
+        Q_EMIT series->hovered(true, 2, series->barSets().value(0));
+        QVERIFY2(QToolTip::text().contains(longRoute), qPrintable(QToolTip::text()));
+    }
+
     void prometheusSamples()
     {
         const QList<PrometheusSample> samples = PrometheusSample::parse(kExposition);
