@@ -12,6 +12,15 @@ namespace isobar {
 
 namespace {
 
+// "infectious_disease" -> "Infectious disease".
+QString levelTitle(QString name)
+{
+    name.replace(u'_', u' ');
+    if (!name.isEmpty() && name[0].isLower())
+        name[0] = name[0].toUpper();
+    return name;
+}
+
 bool sameMetric(const CatalogueEntry &entry, const SeriesQuery &metric)
 {
     return entry.metric == metric.metric && entry.topic == metric.topic
@@ -62,32 +71,35 @@ void MetricTreeModel::setCatalogue(const QList<CatalogueEntry> &entries)
     setHorizontalHeaderLabels({tr("Metric")});
     // Entries come sorted by theme, sub-theme and topic, so a level's item changes only when
     // its name does; within a topic they are sorted by area first, so metrics repeat.
-    auto append = [](QStandardItem *parent, const QString &name) {
-        auto *item = new QStandardItem(name);
+    auto append = [](QStandardItem *parent, const QString &name, const QString &shown) {
+        auto *item = new QStandardItem(shown);
         item->setEditable(false);
         item->setToolTip(name);
         parent->appendRow(item);
         return item;
     };
     QStandardItem *theme = nullptr, *subTheme = nullptr, *topic = nullptr;
+    const CatalogueEntry *previous = nullptr;
     QSet<QString> metricsOfTopic;
     for (const CatalogueEntry &e : entries) {
-        if (!theme || theme->text() != e.theme) {
-            theme = append(invisibleRootItem(), e.theme);
+        // Themes and sub-themes are identifiers ("infectious_disease"): shown as words.
+        if (!previous || previous->theme != e.theme) {
+            theme = append(invisibleRootItem(), e.theme, levelTitle(e.theme));
             subTheme = nullptr;
         }
-        if (!subTheme || subTheme->text() != e.subTheme) {
-            subTheme = append(theme, e.subTheme);
+        if (!subTheme || previous->subTheme != e.subTheme) {
+            subTheme = append(theme, e.subTheme, levelTitle(e.subTheme));
             topic = nullptr;
         }
-        if (!topic || topic->text() != e.topic) {
-            topic = append(subTheme, e.topic);
+        if (!topic || previous->topic != e.topic) {
+            topic = append(subTheme, e.topic, e.topic);
             metricsOfTopic.clear();
         }
+        previous = &e;
         if (metricsOfTopic.contains(e.metric))
             continue;
         metricsOfTopic.insert(e.metric);
-        QStandardItem *metric = append(topic, e.metric);
+        QStandardItem *metric = append(topic, e.metric, e.metric);
         metric->setData(e.theme, ThemeRole);
         metric->setData(e.subTheme, SubThemeRole);
         metric->setData(e.topic, TopicRole);
