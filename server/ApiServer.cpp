@@ -7,6 +7,7 @@
 #include "StoreError.h"
 #include "WeatherLocationStore.h"
 #include "metrics/UkhsaWire.h"
+#include "monitoring/CallerNames.h"
 #include "monitoring/LogFormat.h"
 #include "monitoring/MonitoringReads.h"
 
@@ -337,7 +338,12 @@ void ApiServer::observe(const HttpRequest &request, const HttpResponse &response
     event.status = response.status;
     event.durationUs = micros;
     event.responseBytes = response.body.size();
-    event.subject = notes.subject;
+    // Without a verified subject: what a refused request presented; "anonymous" where tokens
+    // are checked (a public route); the client's address where they are not.
+    event.subject = !notes.subject.isEmpty()     ? notes.subject
+                    : !notes.presented.isEmpty() ? notes.presented
+                    : m_authenticator            ? QString::fromUtf16(CallerNames::kAnonymous)
+                                                 : CallerNames::address(request.peerText);
     event.client = request.peerText;
     if (notes.hasCell)
         event.cell = CellBounds{notes.cellLatitude, notes.cellLongitude, notes.cellHalfLatitude,

@@ -2,6 +2,7 @@
 
 #include "auth/AccessPolicy.h"
 #include "http/Continuations.h"
+#include "monitoring/CallerNames.h"
 #include "monitoring/ReplicaProbes.h"
 
 #include <algorithm>
@@ -97,10 +98,16 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
     QFuture<AuthOutcome> outcome = m_authenticator->authenticate(
         request.header("authorization"), [this, &address] { return m_limiter.acquire(address); });
     auto decide = [this, request, route, params, scope](const AuthOutcome &auth) {
+        // Refused before a subject was verified: counted against what was presented.
+        auto refused = [&request, &auth](HttpResponse response) {
+            response.notes.presented = CallerNames::presented(
+                !request.header("authorization").isEmpty(), auth.throttledSeconds > 0);
+            return readyResponse(std::move(response));
+        };
         if (auth.throttledSeconds > 0)
-            return finish(request, readyResponse(tooManyRequests(auth.throttledSeconds)));
+            return finish(request, refused(tooManyRequests(auth.throttledSeconds)));
         if (!auth.ok)
-            return finish(request, readyResponse(unauthorized()));
+            return finish(request, refused(unauthorized()));
         if (!auth.scopes.contains(scope))
             return finish(request, readyResponse(forbidden(scope)));
         HttpRequest identified = request;
@@ -135,8 +142,11 @@ HttpResponse RequestPipeline::serverOptions(const QByteArray &method) const
 QFuture<HttpResponse> RequestPipeline::admit(const HttpRequest &request, const Route &route,
                                              const RouteParams &params, const QString &caller)
 {
-    if (const int wait = isProbe(route.pattern) ? 0 : m_limiter.acquire(caller))
-        return finish(request, readyResponse(tooManyRequests(wait)));
+    if (const int wait = isProbe(route.pattern) ? 0 : m_limiter.acquire(caller)) {
+        HttpResponse throttled = tooManyRequests(wait);
+        throttled.notes.subject = request.subject; // a verified caller's 429s are its own
+        return finish(request, readyResponse(std::move(throttled)));
+    }
     QFuture<HttpResponse> answer = Router::answer(route, request, params);
     if (!request.subject.isEmpty()) {
         auto note = [subject = request.subject](HttpResponse response) {

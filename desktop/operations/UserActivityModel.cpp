@@ -1,9 +1,19 @@
 #include "UserActivityModel.h"
 
+#include "monitoring/CallerNames.h"
+
 #include <QDateTime>
 #include <QLocale>
 
 namespace isobar {
+
+QString UserActivityModel::callerName(const QString &recorded)
+{
+    // "addr:127.0.0.1" -> "127.0.0.1 (address)": where no token is checked, the address.
+    const QStringView prefix(CallerNames::kAddressPrefix);
+    return recorded.startsWith(prefix) ? tr("%1 (address)").arg(recorded.mid(prefix.size()))
+                                       : recorded;
+}
 
 namespace {
 
@@ -45,7 +55,7 @@ QVariant UserActivityModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case Subject:
-            return user.subject;
+            return callerName(user.subject);
         case Requests:
             return locale.toString(user.requests);
         case Errors:
@@ -71,6 +81,10 @@ QVariant UserActivityModel::data(const QModelIndex &index, int role) const
         }
         break;
     case Qt::ToolTipRole:
+        if (index.column() == Subject)
+            return user.subject.startsWith(QStringView(CallerNames::kAddressPrefix))
+                       ? tr("No token checked: requests from this address")
+                       : tr("Token subject, or what a refused request presented");
         if (index.column() == FirstSeen)
             return utc(user.firstSeenMs).toString(Qt::ISODate);
         if (index.column() == LastSeen)
@@ -94,7 +108,7 @@ QVariant UserActivityModel::headerData(int section, Qt::Orientation orientation,
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case Subject:
-        return tr("Subject");
+        return tr("Caller");
     case Requests:
         return tr("Requests");
     case Errors:

@@ -12,6 +12,9 @@ namespace isobar {
 struct ExchangeNotes {
     QString route;   // the route pattern that answered ("" when none matched)
     QString subject; // the verified token's sub
+    // For a request refused before a subject was verified: what it presented, as the request
+    // log names it (CallerNames: "anonymous", "invalid token", "unverified token").
+    QString presented;
     // A weather request's cache cell (never the exact position) and how the cache answered.
     bool hasCell = false;
     double cellLatitude = 0, cellLongitude = 0, cellHalfLatitude = 0, cellHalfLongitude = 0;

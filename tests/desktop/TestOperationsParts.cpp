@@ -3,6 +3,7 @@
 #include "operations/StatTile.h"
 #include "operations/Thresholds.h"
 #include "operations/TimeRange.h"
+#include "operations/UserActivityModel.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -98,6 +99,18 @@ private Q_SLOTS:
         // The full template when the pointer is on a bar.
         Q_EMIT series->hovered(true, 2, series->barSets().value(0));
         QVERIFY2(QToolTip::text().contains(longRoute), qPrintable(QToolTip::text()));
+    }
+
+    void callersAreNamedForPeople()
+    {
+        QCOMPARE(UserActivityModel::callerName(u"addr:10.0.0.7"_s), u"10.0.0.7 (address)"_s);
+        QCOMPARE(UserActivityModel::callerName(u"watch-0042"_s), u"watch-0042"_s);
+        QCOMPARE(UserActivityModel::callerName(u"invalid token"_s), u"invalid token"_s);
+        UserActivityModel model;
+        model.setUsers({{u"addr:::1"_s, 3, 0, 0, 0}});
+        QCOMPARE(model.index(0, UserActivityModel::Subject).data().toString(), u"::1 (address)"_s);
+        QCOMPARE(model.headerData(UserActivityModel::Subject, Qt::Horizontal).toString(),
+                 u"Caller"_s);
     }
 
     void prometheusSamples()
