@@ -2,6 +2,8 @@
 
 #include "ServerThread.h"
 
+#include <QRandomGenerator>
+
 namespace isobar {
 
 EmbeddedServer::EmbeddedServer(QObject *parent)
@@ -17,7 +19,17 @@ bool EmbeddedServer::start(const ServerConfig &config)
         m_error = tr("the server is already running");
         return false;
     }
-    auto thread = std::make_unique<ServerThread>(config);
+    // A fresh credential per start, for the window's own reads of its server's stats.
+    ServerConfig withLocalToken = config;
+    QByteArray token;
+    if (config.auth.enabled) {
+        QByteArray random(32, Qt::Uninitialized);
+        QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(random.data()),
+                                              random.size() / int(sizeof(quint32)));
+        token = random.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        withLocalToken.auth.localAdminToken = token;
+    }
+    auto thread = std::make_unique<ServerThread>(withLocalToken);
     if (!thread->start()) {
         m_error = thread->errorString();
         return false;
@@ -26,10 +38,12 @@ bool EmbeddedServer::start(const ServerConfig &config)
         // Deleted after the signal has returned: the thread object is still on the stack.
         m_thread.release()->deleteLater();
         m_url.clear();
+        m_localToken.clear();
         setState(State::Stopped);
     });
     m_url = QUrl(thread->url());
     m_authEnabled = config.auth.enabled;
+    m_localToken = token;
     m_error.clear();
     m_thread = std::move(thread);
     setState(State::Running);

@@ -30,6 +30,9 @@ public:
     State state() const { return m_state; }
     QUrl url() const { return m_url; }
     QString errorString() const { return m_error; }
+    // With tokens checked: the credential this run's server accepts from the desktop itself
+    // (AuthConfig::localAdminToken), for its Operations page; empty otherwise. In memory only.
+    QByteArray localToken() const { return m_localToken; }
     // "Running on http://127.0.0.1:8080 (no auth)", for the status bar and the tray.
     QString describe() const;
 
@@ -44,6 +47,7 @@ private:
     QUrl m_url;
     QString m_error;
     bool m_authEnabled = false;
+    QByteArray m_localToken;
 };
 
 } // namespace isobar

@@ -605,7 +605,7 @@ void MainWindow::updateServerState()
     }
     // The Operations page follows the embedded server unless a remote one was chosen.
     if (m_remoteOperationsUrl.isEmpty())
-        m_operationsPage->setServer(m_server->url());
+        m_operationsPage->setServer(m_server->url(), QString::fromLatin1(m_server->localToken()));
 }
 
 void MainWindow::watchRemoteServer()

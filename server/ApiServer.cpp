@@ -239,6 +239,8 @@ bool ApiServer::startAuth()
     requirements.leewaySeconds = auth.leewaySeconds;
     m_authenticator = std::make_unique<Authenticator>(JwtVerifier(requirements), *m_signingKeys,
                                                       auth.maxCachedTokens);
+    if (!auth.localAdminToken.isEmpty())
+        m_authenticator->trustLocalToken(auth.localAdminToken, u"desktop"_s);
     // Keys arrive in the background: until then tokens are refused, never waited for.
     m_firstKeyFetch = m_signingKeys->start();
     return true;

@@ -31,6 +31,11 @@ struct AuthConfig {
     int jwksRefreshSeconds = 3600;
     int jwksMinRefreshGapSeconds = 30;
     int maxCachedTokens = 100'000;
+    // The desktop's credential for its own embedded server, so that its Operations page reads
+    // the stats without a token from the provider: random per start, accepted with every
+    // scope as subject "desktop" (Authenticator::trustLocalToken). Never read from settings
+    // or the environment, never logged; `isobar serve` leaves it empty.
+    QByteArray localAdminToken;
 };
 
 // How log events reach stdout/stderr: Qt's text lines, or one JSON object per event on stdout

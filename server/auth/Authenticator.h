@@ -44,6 +44,10 @@ public:
     // `budget` allows it, so a flood of bad tokens is refused before any signature work.
     QFuture<AuthOutcome> authenticate(const QByteArray &authorizationHeader,
                                       const VerificationBudget &budget = {});
+    // Accepts `token` as `subject` with every scope, without verification: the desktop's own
+    // per-run credential for its embedded server (AuthConfig::localAdminToken). Only its
+    // SHA-256 is kept.
+    void trustLocalToken(const QByteArray &token, const QString &subject);
     Stats stats() const;
     // Its family of /metrics: tokens checked by result.
     void writePrometheus(PrometheusText &out) const;
@@ -64,6 +68,8 @@ private:
     int m_maxCached;
     Clock m_clock;
     QHash<QByteArray, VerifiedToken> m_cache;
+    QByteArray m_localDigest; // trustLocalToken()'s, or empty
+    QString m_localSubject;
     Stats m_stats;
     qint64 m_logSecond = 0;
     int m_logLines = 0;

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void sessionIsRestored();
     void f5RefreshesTheShownPage();
     void aTakenPortOffersAnotherOrTheRunningServer();
+    void theWindowWatchesItsOwnServerWithTokensOn();
 
 private:
     static QMimeData *urlsOf(const QStringList &paths);
@@ -364,6 +365,56 @@ void TestMainWindow::aTakenPortOffersAnotherOrTheRunningServer()
     QCOMPARE(window.server()->state(), EmbeddedServer::State::Running);
     QCOMPARE(window.server()->url().port(), suggested);
     QCOMPARE(window.settings().port, quint16(suggested));
+    window.stopServer();
+    QTRY_COMPARE_WITH_TIMEOUT(window.server()->state(), EmbeddedServer::State::Stopped, 10'000);
+}
+
+void TestMainWindow::theWindowWatchesItsOwnServerWithTokensOn()
+{
+    const test::ReservedPort reserved(test::ReservedPort::Use::ForAListener);
+    {
+        QSettings stored;
+        DesktopSettings settings = DesktopSettings::load(stored);
+        settings.port = reserved.port();
+        settings.authMode = DesktopSettings::AuthMode::Oidc;
+        // A provider nobody runs: no token of its could be verified.
+        settings.oidcIssuer = QUrl(u"http://127.0.0.1:9/realms/isobar"_s);
+        settings.oidcAudience = u"isobar"_s;
+        settings.save(stored);
+    }
+    MainWindow window;
+    window.restoreSession();
+    QVERIFY(window.startServer());
+    const QByteArray local = window.server()->localToken();
+    QVERIFY(local.size() >= 40);
+    // The server checks tokens: none, or any other, is refused; the window's own is not.
+    const quint16 port = reserved.port();
+    QCOMPARE(test::HttpClient::request(port, "GET", "/api/v1/stats/summary").status, 401);
+    QCOMPARE(test::HttpClient::request(port, "GET", "/api/v1/stats/summary", {},
+                                       "Authorization: Bearer " + local.chopped(1) + "x\r\n")
+                 .status,
+             401);
+    QCOMPARE(test::HttpClient::request(port, "GET", "/api/v1/stats/summary", {},
+                                       "Authorization: Bearer " + local + "\r\n")
+                 .status,
+             200);
+    // So the Operations page reads its own server without anyone pasting a token.
+    auto *page = window.findChild<OperationsPage *>();
+    QSignalSpy refreshed(page, &OperationsPage::refreshed);
+    page->refresh();
+    QVERIFY(refreshed.wait(30'000));
+    QVERIFY2(refreshed.last().at(0).toBool(), qPrintable(page->errorText()));
+
+    // A new start, a new credential; the old one is worth nothing.
+    window.stopServer();
+    QTRY_COMPARE_WITH_TIMEOUT(window.server()->state(), EmbeddedServer::State::Stopped, 10'000);
+    QVERIFY(window.server()->localToken().isEmpty());
+    QVERIFY(window.startServer());
+    QVERIFY(window.server()->localToken() != local);
+    QCOMPARE(test::HttpClient::request(port, "GET", "/api/v1/stats/summary", {},
+                                       "Authorization: Bearer " + local + "\r\n")
+                 .status,
+             401);
     window.stopServer();
     QTRY_COMPARE_WITH_TIMEOUT(window.server()->state(), EmbeddedServer::State::Stopped, 10'000);
 }
