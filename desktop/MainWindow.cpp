@@ -306,6 +306,7 @@ void MainWindow::createMenus()
 void MainWindow::createToolBar()
 {
     QToolBar *bar = addToolBar(tr("Main"));
+    m_toolBar = bar;
     bar->setObjectName(u"MainToolBar"_s); // saveState() needs a name
     bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->setMovable(false);
@@ -672,6 +673,15 @@ void MainWindow::saveSession()
     stored.setValue(u"metrics/state"_s, m_metricsPage->saveState());
     stored.setValue(u"operations/state"_s, m_operationsPage->saveState());
     m_settings.save(stored);
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    QMainWindow::resizeEvent(event);
+    // Narrow windows keep every button on the toolbar by dropping their text (each keeps its
+    // tooltip), rather than hiding the last ones behind an overflow arrow.
+    m_toolBar->setToolButtonStyle(width() < kToolBarTextWidth ? Qt::ToolButtonIconOnly
+                                                              : Qt::ToolButtonTextBesideIcon);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -14,6 +14,7 @@ class QMenu;
 class QProgressBar;
 class QStackedWidget;
 class QSystemTrayIcon;
+class QToolBar;
 class QToolButton;
 
 namespace isobar {
@@ -64,6 +65,7 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
     void dragEnterEvent(QDragEnterEvent *event) override;
     void dropEvent(QDropEvent *event) override;
     void changeEvent(QEvent *event) override;
@@ -133,6 +135,9 @@ private:
     QProgressBar *m_importProgress = nullptr;
     QToolButton *m_cancelImport = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    QToolBar *m_toolBar = nullptr;
+    // Below this width the toolbar's buttons show icons only, so that all of them fit.
+    static constexpr int kToolBarTextWidth = 1200;
     bool m_quitting = false;
 };
 

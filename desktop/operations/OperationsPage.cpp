@@ -273,10 +273,8 @@ QWidget *OperationsPage::buildUsers()
     m_usersView->horizontalHeader()->setSectionResizeMode(UserActivityModel::Subject,
                                                           QHeaderView::Stretch);
 
-    // Subjects come from tokens: say why the table is empty rather than leave it blank.
-    auto *noSubjects = new QLabel(tr("No requests with a token in this range. A server started "
-                                     "with --no-auth records no subjects."),
-                                  panel);
+    // Say why the table is empty rather than leave it blank.
+    auto *noSubjects = new QLabel(tr("No requests in this range."), panel);
     noSubjects->setWordWrap(true);
     noSubjects->setForegroundRole(QPalette::PlaceholderText);
     connect(m_users, &QAbstractItemModel::modelReset, noSubjects,

@@ -1,9 +1,12 @@
 #include "RequestRateChart.h"
 
+#include "ChartStyle.h"
+
 #include <QAreaSeries>
 #include <QLineSeries>
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -45,8 +48,13 @@ bool RequestRateChart::build(QChart *chart)
     chart->addSeries(series);
     series->attachAxis(xAxis);
     series->attachAxis(yAxis);
-    yAxis->setRange(0, std::max<qint64>(peak, 1) * 1.1);
-    yAxis->applyNiceNumbers();
+    // Whole requests: round steps of at least one, from zero, about four of them.
+    const double step =
+        std::max(1.0, ChartStyle::niceCeiling(double(std::max<qint64>(peak, 1)) / 4));
+    yAxis->setRange(0, step * std::ceil(double(std::max<qint64>(peak, 1)) * 1.05 / step));
+    yAxis->setTickType(QValueAxis::TicksDynamic);
+    yAxis->setTickAnchor(0);
+    yAxis->setTickInterval(step);
     return peak > 0;
 }
 

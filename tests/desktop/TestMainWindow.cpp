@@ -22,6 +22,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolBar>
 #include <QToolButton>
 
 using namespace Qt::StringLiterals;
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void f5RefreshesTheShownPage();
     void aTakenPortOffersAnotherOrTheRunningServer();
     void theWindowWatchesItsOwnServerWithTokensOn();
+    void bothPagesFitASmallScreen();
 
 private:
     static QMimeData *urlsOf(const QStringList &paths);
@@ -417,6 +419,30 @@ void TestMainWindow::theWindowWatchesItsOwnServerWithTokensOn()
              401);
     window.stopServer();
     QTRY_COMPARE_WITH_TIMEOUT(window.server()->state(), EmbeddedServer::State::Stopped, 10'000);
+}
+
+void TestMainWindow::bothPagesFitASmallScreen()
+{
+    // 1024x640: a small laptop with a taskbar. Every page lays out within the window there,
+    // nothing forced wider or taller than the screen.
+    MainWindow window;
+    window.restoreSession();
+    window.resize(1024, 640);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    for (const MainWindow::Page page : {MainWindow::Page::Metrics, MainWindow::Page::Operations}) {
+        window.showPage(page);
+        QCoreApplication::processEvents();
+        const QSize needed = window.minimumSizeHint().expandedTo(window.minimumSize());
+        QVERIFY2(
+            needed.width() <= 1024 && needed.height() <= 640,
+            qPrintable(
+                u"page %1 needs %2x%3"_s.arg(int(page)).arg(needed.width()).arg(needed.height())));
+        QCOMPARE(window.size(), QSize(1024, 640));
+        // Every toolbar button is on the bar, none behind its overflow arrow.
+        auto *bar = window.findChild<QToolBar *>(u"MainToolBar"_s);
+        QTRY_VERIFY(bar->sizeHint().width() <= bar->width());
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,4 +1,5 @@
 #include "operations/LatencyChart.h"
+#include "operations/RequestRateChart.h"
 #include "operations/ServerCounters.h"
 #include "operations/StatTile.h"
 #include "operations/Thresholds.h"
@@ -12,6 +13,7 @@
 #include <QTest>
 #include <QTimeZone>
 #include <QToolTip>
+#include <QValueAxis>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -99,6 +101,27 @@ private Q_SLOTS:
         // The full template when the pointer is on a bar.
         Q_EMIT series->hovered(true, 2, series->barSets().value(0));
         QVERIFY2(QToolTip::text().contains(longRoute), qPrintable(QToolTip::text()));
+    }
+
+    void requestCountsTickOnWholeNumbers()
+    {
+        // One request in an hour once read "0, 0, 1, 1" up the axis.
+        RequestRateChart chart;
+        TimelineBucket bucket;
+        bucket.startMs = 1'700'000'000'000;
+        bucket.requests = 1;
+        chart.setTimeline({bucket});
+        auto *counts = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Vertical).value(0));
+        QVERIFY(counts);
+        QCOMPARE(counts->min(), 0.0);
+        QCOMPARE(counts->tickType(), QValueAxis::TicksDynamic);
+        QCOMPARE(counts->tickInterval(), 1.0);
+        QCOMPARE(counts->max(), 2.0);
+        bucket.requests = 4321;
+        chart.setTimeline({bucket});
+        counts = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Vertical).value(0));
+        QCOMPARE(counts->tickInterval(), 2000.0);
+        QCOMPARE(counts->max(), 6000.0);
     }
 
     void callersAreNamedForPeople()
