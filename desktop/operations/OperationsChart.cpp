@@ -20,7 +20,8 @@ OperationsChart::OperationsChart(const QString &title, QWidget *parent)
     setRenderHint(QPainter::Antialiasing);
     setAccessibleName(title);
     setFocusPolicy(Qt::TabFocus);
-    setMinimumSize(260, 200);
+    // Small enough that the page fits a 1024x640 window with its tiles and map.
+    setMinimumSize(260, 170);
 }
 
 void OperationsChart::rebuild()
@@ -48,9 +49,13 @@ QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QList<TimelineBuck
     const QDateTime first = buckets.isEmpty() ? QDateTime() : startOf(buckets.constFirst());
     const QDateTime last = buckets.isEmpty() ? QDateTime() : startOf(buckets.constLast());
     auto *axis = new QDateTimeAxis(chart);
-    // Buckets are hours: the axis covers the last one too, and never collapses to one instant.
+    // Buckets are hours: the axis covers the last one too, up to now at most (an hour still
+    // under way is drawn as far as it has gone, an empty range ends now), and never
+    // collapses to one instant.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
     const QDateTime end =
-        (last.isValid() ? last : QDateTime::currentDateTimeUtc()).addMSecs(kHourMs);
+        last.isValid() ? std::min(last.addMSecs(kHourMs), std::max(now, last.addMSecs(kMinuteMs)))
+                       : now;
     const QDateTime start = first.isValid() && first < end ? first : end.addMSecs(-kHourMs);
     const qint64 spanMs = start.msecsTo(end);
     axis->setRange(start.toLocalTime(), end.toLocalTime());

@@ -17,6 +17,7 @@
 #include <QComboBox>
 #include <QDataStream>
 #include <QEvent>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIODevice>
@@ -142,11 +143,26 @@ QWidget *OperationsPage::buildTiles()
     m_latencyTile->setObjectName(u"latencyTile"_s);
     m_upstreamTile->setObjectName(u"upstreamTile"_s);
     m_cacheTile->setObjectName(u"cacheTile"_s);
+    // The range's figures and the server's running totals, set apart: the latter do not
+    // change with the range picker, and should not look as if they did.
+    auto group = [tiles](const QString &title, const QString &name,
+                         std::initializer_list<StatTile *> members) {
+        auto *box = new QGroupBox(title, tiles);
+        box->setObjectName(name);
+        box->setFlat(true);
+        auto *row = new QHBoxLayout(box);
+        row->setContentsMargins(0, 4, 0, 0);
+        for (StatTile *tile : members)
+            row->addWidget(tile);
+        return box;
+    };
     auto *layout = new QHBoxLayout(tiles);
     layout->setContentsMargins(0, 0, 0, 0);
-    for (StatTile *tile :
-         {m_requestsTile, m_successTile, m_latencyTile, m_upstreamTile, m_cacheTile})
-        layout->addWidget(tile);
+    layout->addWidget(group(tr("In the chosen range"), u"rangeTiles"_s,
+                            {m_requestsTile, m_successTile, m_latencyTile}),
+                      3);
+    layout->addWidget(
+        group(tr("Since the server started"), u"runningTiles"_s, {m_upstreamTile, m_cacheTile}), 2);
     return tiles;
 }
 

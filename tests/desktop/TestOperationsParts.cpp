@@ -1,4 +1,5 @@
 #include "operations/LatencyChart.h"
+#include "operations/OperationsPage.h"
 #include "operations/RequestRateChart.h"
 #include "operations/ServerCounters.h"
 #include "operations/StatTile.h"
@@ -8,6 +9,8 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
+#include <QDateTimeAxis>
+#include <QGroupBox>
 #include <QHorizontalBarSeries>
 #include <QLogValueAxis>
 #include <QTest>
@@ -122,6 +125,44 @@ private Q_SLOTS:
         counts = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Vertical).value(0));
         QCOMPARE(counts->tickInterval(), 2000.0);
         QCOMPARE(counts->max(), 6000.0);
+    }
+
+    void timeAxesStopAtNow()
+    {
+        RequestRateChart chart;
+        auto axisEnd = [&chart] {
+            auto *time =
+                qobject_cast<QDateTimeAxis *>(chart.chart()->axes(Qt::Horizontal).value(0));
+            return time ? time->max().toUTC() : QDateTime();
+        };
+        // No data: the axis ends now, not an hour ahead.
+        chart.setTimeline({});
+        QVERIFY(axisEnd() <= QDateTime::currentDateTimeUtc());
+        QVERIFY(axisEnd() > QDateTime::currentDateTimeUtc().addSecs(-60));
+        // The hour under way is drawn as far as it has gone.
+        TimelineBucket current;
+        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        current.startMs = nowMs - nowMs % 3'600'000;
+        current.requests = 5;
+        chart.setTimeline({current});
+        QVERIFY(axisEnd() <= QDateTime::currentDateTimeUtc());
+        // A past hour is drawn whole.
+        current.startMs -= 24 * 3'600'000;
+        chart.setTimeline({current});
+        QCOMPARE(axisEnd().toMSecsSinceEpoch(), current.startMs + 3'600'000);
+    }
+
+    void runningTotalsAreSetApartFromTheRange()
+    {
+        OperationsPage page;
+        auto *range = page.findChild<QGroupBox *>(u"rangeTiles"_s);
+        auto *running = page.findChild<QGroupBox *>(u"runningTiles"_s);
+        QVERIFY(range && running);
+        QVERIFY(running->title().contains(u"since the server started", Qt::CaseInsensitive));
+        for (const char *name : {"requestsTile", "successTile", "latencyTile"})
+            QCOMPARE(page.findChild<StatTile *>(QLatin1String(name))->parentWidget(), range);
+        for (const char *name : {"upstreamTile", "cacheTile"})
+            QCOMPARE(page.findChild<StatTile *>(QLatin1String(name))->parentWidget(), running);
     }
 
     void callersAreNamedForPeople()
