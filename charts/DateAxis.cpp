@@ -51,7 +51,7 @@ QDate next(QDate date, Step step)
     case Unit::Day:
         return date.addDays(step.count);
     case Unit::Week:
-        return date.addDays(7 * step.count);
+        return date.addDays(qint64(7) * step.count);
     case Unit::Month:
         return date.addMonths(step.count);
     }

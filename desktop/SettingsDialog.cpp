@@ -292,7 +292,7 @@ QUrl SettingsDialog::testedUpstream() const
 {
     // The URL this run's server calls: an ISOBAR_ACCUWEATHER_URL (the sandbox's, say) wins
     // over the field, as it does for the server, and the test must reach the same service.
-    const QUrl typed(m_upstreamUrl->text().trimmed());
+    QUrl typed(m_upstreamUrl->text().trimmed());
     if (!typed.isValid() || typed.scheme().isEmpty())
         return typed;
     DesktopSettings typedSettings = settings();

@@ -59,7 +59,7 @@ QString formatMetricValue(double value, MetricUnit unit, int decimals, const QLo
     // Thousands separators even where the locale omits them by default (the C locale).
     QLocale grouped = locale;
     grouped.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
-    const QString number = grouped.toString(value, 'f', decimals);
+    QString number = grouped.toString(value, 'f', decimals);
     switch (unit) {
     case MetricUnit::Percent:
         return number + u'%';

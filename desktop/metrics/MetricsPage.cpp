@@ -298,7 +298,7 @@ void MetricsPage::setSharedValueAxis(bool shared)
     shareValueAxis();
 }
 
-void MetricsPage::shareValueAxis()
+void MetricsPage::shareValueAxis() const
 {
     std::optional<std::pair<double, double>> range;
     if (m_sharedValueAxis) {

@@ -74,7 +74,7 @@ private:
     void onCardLoaded(ChartCard *card);
     void updateClosable();
     // Gives every card the shared value range, or lets each fit its own.
-    void shareValueAxis();
+    void shareValueAxis() const;
 
     std::unique_ptr<MetricsSource> m_source;
     QFutureWatcher<CatalogueResult> m_catalogueWatcher;

@@ -147,7 +147,7 @@ private Q_SLOTS:
         chart.setTimeline({current});
         QVERIFY(axisEnd() <= QDateTime::currentDateTimeUtc());
         // A past hour is drawn whole.
-        current.startMs -= 24 * 3'600'000;
+        current.startMs -= qint64(24) * 3'600'000;
         chart.setTimeline({current});
         QCOMPARE(axisEnd().toMSecsSinceEpoch(), current.startMs + 3'600'000);
     }
