@@ -65,7 +65,7 @@ QChart *addChart(QGraphicsScene &scene, QSize size)
     chart->setTitleFont(font(14, true));
     chart->legend()->setFont(font(11));
     chart->legend()->hide();
-    // Axis numbers as UKHSA writes them, "160,000" rather than "1.6e+05" (valueLabelFormat()).
+    // Axis numbers as UKHSA writes them, "160,000" rather than "1.6e+05" (fitValueAxis()).
     chart->setLocale(QLocale(QLocale::English, QLocale::UnitedKingdom));
     chart->setLocalizeNumbers(true);
     scene.addItem(chart);
@@ -85,6 +85,9 @@ double niceCeiling(double value)
     return 10 * magnitude;
 }
 
+namespace {
+
+// A value axis's label format once its range and ticks are set.
 QString valueLabelFormat(const QValueAxis &axis)
 {
     const double step = axis.tickType() == QValueAxis::TicksDynamic
@@ -99,6 +102,8 @@ QString valueLabelFormat(const QValueAxis &axis)
         ++decimals;
     return u"%.%1f"_s.arg(decimals);
 }
+
+} // namespace
 
 void fitValueAxis(QValueAxis &axis, double low, double high, const ChartRequest &request)
 {

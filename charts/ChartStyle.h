@@ -37,13 +37,10 @@ void addWatermark(QGraphicsScene &scene, QSize size, const QString &marking);
 // the round numbers axes end and step on.
 double niceCeiling(double value);
 
-// A value axis's label format once its range and ticks are set: fixed-point with the decimals
-// its tick step needs. addChart()'s charts write it with the UK's thousands separators.
-QString valueLabelFormat(const QValueAxis &axis);
-
 // A value axis over [low, high] with about one tick per 50 px of the request's height: nice
 // round numbers, or the range the request fixes (y_axis_minimum/maximum) with round ticks
-// from zero inside it; labels as valueLabelFormat() says.
+// from zero inside it; labels fixed-point with the decimals the tick step needs, which
+// addChart()'s charts write with the UK's thousands separators ("160,000").
 void fitValueAxis(QValueAxis &axis, double low, double high, const ChartRequest &request);
 
 // The x value of a date on a date axis (DateAxis), as QDateTimeAxis counts: UTC milliseconds.

@@ -255,6 +255,22 @@ private Q_SLOTS:
         QVERIFY(events[3].cellLatitude.isNull());  // an invalid position has none
     }
 
+    void recordMonitoringKeepsMarkedReads()
+    {
+        ServerProcess server;
+        QVERIFY2(startServer(server, "monitoring.db", {"--record-monitoring", "true"}),
+                 server.output().constData());
+        const QByteArray mark = QByteArray(kMonitoringHeader) + ": operations-page\r\n";
+        QCOMPARE(
+            HttpClient::request(server.port(), "GET", "/api/v1/stats/summary", {}, mark).status,
+            200);
+        QCOMPARE(server.stop(), 0);
+        QStringList seen;
+        for (const StoredEvent &e : storedEvents(m_dir.filePath("monitoring.db")))
+            seen << e.route;
+        QCOMPARE(seen, QStringList{u"/api/v1/stats/summary"_s});
+    }
+
     void statsEndpoints()
     {
         ServerProcess server;
