@@ -9,6 +9,17 @@ namespace isobar {
 // What a metric's records are: dated points, or a headline figure over a period.
 enum class SeriesKind { TimeSeries = 0, Headline = 1 };
 
+// The kind as GET /api/v1/catalogue names it: "timeseries" or "headline".
+inline QString seriesKindName(SeriesKind kind)
+{
+    return kind == SeriesKind::Headline ? QStringLiteral("headline") : QStringLiteral("timeseries");
+}
+inline SeriesKind seriesKindNamed(QStringView name)
+{
+    return name == seriesKindName(SeriesKind::Headline) ? SeriesKind::Headline
+                                                        : SeriesKind::TimeSeries;
+}
+
 // Everything that identifies one series; the dimension tables normalise these names.
 struct SeriesKey {
     QString theme;

@@ -271,16 +271,16 @@ QList<CatalogueEntry> MetricsQuery::catalogue()
 {
     // One pass over the series table (a few thousand rows even in a 10-million-point store).
     QSqlQuery *query = preparedQuery(
-        u"SELECT DISTINCT t.name, st.name, tp.name, g.geography_type, g.name, m.name"_s
-        + QLatin1String(kJoins)
-        + u" WHERE s.has_public = 1 AND m.kind = ? ORDER BY 1, 2, 3, 4, 5, 6"_s);
-    query->bindValue(0, int(SeriesKind::TimeSeries));
+        u"SELECT DISTINCT t.name, st.name, tp.name, g.geography_type, g.name, m.name, m.kind"_s
+        + QLatin1String(kJoins) + u" WHERE s.has_public = 1 ORDER BY 1, 2, 3, 4, 5, 6"_s);
     run(query);
     QList<CatalogueEntry> entries;
     while (fetch(query))
-        entries.append({query->value(0).toString(), query->value(1).toString(),
-                        query->value(2).toString(), query->value(3).toString(),
-                        query->value(4).toString(), query->value(5).toString()});
+        entries.append(
+            {query->value(0).toString(), query->value(1).toString(), query->value(2).toString(),
+             query->value(3).toString(), query->value(4).toString(), query->value(5).toString(),
+             query->value(6).toInt() == int(SeriesKind::Headline) ? SeriesKind::Headline
+                                                                  : SeriesKind::TimeSeries});
     return entries;
 }
 
@@ -463,29 +463,55 @@ std::optional<PublicPoint> MetricsQuery::latestPoint(const PointSelection &selec
     return firstRow(query, [this](const StoreStatement &row) { return pointAt(row); });
 }
 
-std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection &selection)
+namespace {
+
+constexpr const char *kHeadlineColumns =
+    "SELECT s.id, h.period_start, h.period_end, h.value, h.upper_confidence,"
+    " h.lower_confidence, h.period_start_at, h.period_end_at";
+
+} // namespace
+
+PublicHeadline MetricsQuery::headlineAt(const QSqlQuery &row)
+{
+    return PublicHeadline{describe(row.value(0).toLongLong()),
+                          periodBound(row, 6, 1),
+                          periodBound(row, 7, 2),
+                          row.value(3).toDouble(),
+                          optionalDouble(row, 4),
+                          optionalDouble(row, 5)};
+}
+
+QSqlQuery *MetricsQuery::headlineQuery(const PointSelection &selection, const QString &order)
 {
     dropCachesIfStoreChanged();
     WhereClause where = seriesWhere(selection);
     addPointConditions(where, selection, "h", "period_end", m_now(),
                        MetricsDatabase::isPostgresql(m_db));
     QSqlQuery *query =
-        preparedQuery(u"SELECT s.id, h.period_start, h.period_end, h.value, h.upper_confidence,"
-                      " h.lower_confidence, h.period_start_at, h.period_end_at"_s
-                      + QLatin1String(kJoins) + u" JOIN headline h ON h.series_id = s.id"_s
-                      + where.sql() + u" ORDER BY h.period_end DESC, s.id LIMIT 1"_s);
+        preparedQuery(QLatin1String(kHeadlineColumns) + QLatin1String(kJoins)
+                      + u" JOIN headline h ON h.series_id = s.id"_s + where.sql() + order);
     where.bindTo(query);
     run(query);
+    return query;
+}
+
+std::optional<PublicHeadline> MetricsQuery::latestHeadline(const PointSelection &selection)
+{
+    QSqlQuery *query = headlineQuery(selection, u" ORDER BY h.period_end DESC, s.id LIMIT 1"_s);
     if (!fetch(query))
         return std::nullopt;
-    PublicHeadline headline{describe(query->value(0).toLongLong()),
-                            periodBound(*query, 6, 1),
-                            periodBound(*query, 7, 2),
-                            query->value(3).toDouble(),
-                            optionalDouble(*query, 4),
-                            optionalDouble(*query, 5)};
+    PublicHeadline headline = headlineAt(*query);
     query->finish();
     return headline;
+}
+
+QList<PublicHeadline> MetricsQuery::headlines(const PointSelection &selection)
+{
+    QSqlQuery *query = headlineQuery(selection, u" ORDER BY h.period_end, s.id"_s);
+    QList<PublicHeadline> records;
+    while (fetch(query))
+        records.append(headlineAt(*query));
+    return records;
 }
 
 void MetricsQuery::checkReadable()

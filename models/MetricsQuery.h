@@ -66,8 +66,9 @@ struct PublicHeadline {
     std::optional<double> lowerConfidence;
 };
 
-// One time series' place in the drill-down: every level's name. The whole catalogue in one read
-// (the desktop's navigator, GET /api/v1/catalogue/timeseries) instead of a read per level.
+// One metric's place in the drill-down: every level's name, and whether it holds dated points
+// or headline figures. The whole catalogue in one read (the desktop's navigator, GET
+// /api/v1/catalogue) instead of a read per level.
 struct CatalogueEntry {
     QString theme;
     QString subTheme;
@@ -75,6 +76,7 @@ struct CatalogueEntry {
     QString geographyType;
     QString geography;
     QString metric;
+    SeriesKind kind = SeriesKind::TimeSeries;
 
     friend bool operator==(const CatalogueEntry &, const CatalogueEntry &) = default;
 };
@@ -112,8 +114,8 @@ public:
     MetricsQuery(const MetricsQuery &) = delete;
     MetricsQuery &operator=(const MetricsQuery &) = delete;
 
-    // Every (theme, sub-theme, topic, geography type, geography, metric) with public time-series
-    // data, sorted: the same names childNames() offers level by level.
+    // Every (theme, sub-theme, topic, geography type, geography, metric) with public data,
+    // sorted; its time series are the names childNames() offers level by level.
     QList<CatalogueEntry> catalogue();
     // Names one level below `parents` (the values of the levels above, in order), sorted, of
     // time-series data only. Empty when the parent path does not exist (or holds no public data).
@@ -142,6 +144,9 @@ public:
     // Newest first: the latest public point or headline record of the selection.
     std::optional<PublicPoint> latestPoint(const PointSelection &selection);
     std::optional<PublicHeadline> latestHeadline(const PointSelection &selection);
+    // Every public, released headline record of the selection (all ages, sexes and strata
+    // unless it names them), oldest period first: a headline metric holds few.
+    QList<PublicHeadline> headlines(const PointSelection &selection);
     // Per geography code, the newest-refreshed public, released headline of the selection's
     // metric: UKHSA decides an alert by its latest refresh, whatever its period.
     QHash<QString, AlertRecord> latestRefreshedHeadlines(const PointSelection &selection);
@@ -167,6 +172,9 @@ private:
     static QList<GeographyName> geographyNames(QSqlQuery *query);
     // A point from a row of kPointColumns.
     PublicPoint pointAt(const StoreStatement &row);
+    // Headline rows of the selection, public and released, in `order` (an ORDER BY clause).
+    QSqlQuery *headlineQuery(const PointSelection &selection, const QString &order);
+    PublicHeadline headlineAt(const QSqlQuery &row);
     void dropCachesIfStoreChanged();
 
     QSqlDatabase &m_db;

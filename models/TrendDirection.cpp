@@ -23,6 +23,11 @@ TrendPolarity trendPolarity(const QString &metricName)
     return TrendPolarity::Neutral;
 }
 
+bool isChangeMetric(const QString &metricName)
+{
+    return metricName.endsWith(u"Change", Qt::CaseInsensitive);
+}
+
 TrendDirection trendDirection(double change)
 {
     if (change > 0)

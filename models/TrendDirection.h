@@ -9,6 +9,9 @@ namespace isobar {
 enum class TrendPolarity { UpIsBad, UpIsGood, Neutral };
 
 TrendPolarity trendPolarity(const QString &metricName);
+// Whether a metric's values are themselves changes ("..._7DayChange", "...PercentChange"), so
+// their sign is a direction: the dashboard shows such headlines with an arrow.
+bool isChangeMetric(const QString &metricName);
 
 enum class TrendDirection { Up, Neutral, Down };
 

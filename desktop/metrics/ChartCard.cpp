@@ -4,10 +4,12 @@
 #include "ChartPalette.h"
 #include "ChartRenderer.h"
 #include "ChartView.h"
+#include "DateParsing.h"
 #include "MetricTitles.h"
 #include "MetricUnit.h"
 #include "ReportChart.h"
 #include "SeriesTableModel.h"
+#include "TrendDirection.h"
 #include "TrendSummary.h"
 
 #include <QButtonGroup>
@@ -37,7 +39,7 @@ namespace isobar {
 
 namespace {
 
-enum BodyPage { MessagePage, TabsPage };
+enum BodyPage { MessagePage, TabsPage, NumberPage };
 
 QStringList distinct(const QList<PublicPoint> &points, QString SeriesDescription::*field)
 {
@@ -62,6 +64,40 @@ bool matches(const QString &filter, const QString &value)
     return filter.isEmpty() || filter == value;
 }
 
+// A trend's verdict (green, red, neutral) as the dashboard colours it.
+QColor verdictColour(const QString &verdict, const QPalette &palette)
+{
+    if (verdict == u"green")
+        return ChartPalette::trendPositive();
+    if (verdict == u"red")
+        return ChartPalette::trendNegative();
+    return palette.color(QPalette::WindowText);
+}
+
+// The About tab's text: what the card shows, then every name of the series.
+QString aboutHtml(const QString &description, const SeriesDescription &names)
+{
+    QString about = u"<p>%1</p><table>"_s.arg(description.toHtmlEscaped());
+    const std::pair<QString, QString> rows[] = {
+        {ChartCard::tr("Theme"), names.theme},
+        {ChartCard::tr("Sub-theme"), names.subTheme},
+        {ChartCard::tr("Topic"), names.topic},
+        {ChartCard::tr("Metric"), names.metric},
+        {ChartCard::tr("Metric group"), names.metricGroup},
+        {ChartCard::tr("Area type"), names.geographyType},
+        {ChartCard::tr("Area"), names.geography},
+        {ChartCard::tr("Area code"), names.geographyCode},
+        {ChartCard::tr("Age"), names.age},
+        {ChartCard::tr("Sex"), names.sex},
+        {ChartCard::tr("Stratum"), names.stratum},
+    };
+    for (const auto &[label, value] : rows) {
+        about += u"<tr><th align=\"left\">%1</th><td>%2</td></tr>"_s.arg(label.toHtmlEscaped(),
+                                                                         value.toHtmlEscaped());
+    }
+    return about + u"</table>"_s;
+}
+
 } // namespace
 
 ChartCard::ChartCard(const MetricTitles *titles, QWidget *parent)
@@ -84,6 +120,9 @@ ChartCard::ChartCard(const MetricTitles *titles, QWidget *parent)
     , m_json(new QRadioButton(tr("JSON")))
     , m_downloadSummary(new QLabel)
     , m_about(new QTextBrowser)
+    , m_number(new QLabel)
+    , m_numberPeriod(new QLabel)
+    , m_numberDirection(new QLabel)
 {
     setAccessibleName(tr("Chart card"));
     setMinimumWidth(420);
@@ -162,7 +201,35 @@ QWidget *ChartCard::createBody()
     m_message->setForegroundRole(QPalette::PlaceholderText);
     m_body->addWidget(m_message);
     m_body->addWidget(m_tabs);
+    m_body->addWidget(createNumberPage());
     return m_body;
+}
+
+// A headline metric as the dashboard's number boxes show it: the figure large, the period it
+// covers under it, and for a change its direction in the trend's colour.
+QWidget *ChartCard::createNumberPage()
+{
+    QFont numberFont = font();
+    numberFont.setPointSizeF(numberFont.pointSizeF() * 3.2);
+    numberFont.setBold(true);
+    m_number->setFont(numberFont);
+    m_number->setObjectName(u"headlineFigure"_s);
+    m_number->setAccessibleName(tr("Headline figure"));
+    m_number->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_numberPeriod->setObjectName(u"headlinePeriod"_s);
+    m_numberPeriod->setForegroundRole(QPalette::PlaceholderText);
+    m_numberDirection->setObjectName(u"headlineDirection"_s);
+    m_numberDirection->setAccessibleName(tr("Direction"));
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    layout->addStretch();
+    for (QLabel *label : {m_number, m_numberDirection, m_numberPeriod}) {
+        label->setAlignment(Qt::AlignCenter);
+        label->setWordWrap(true);
+        layout->addWidget(label);
+    }
+    layout->addStretch(2);
+    return page;
 }
 
 QWidget *ChartCard::createChartTab()
@@ -292,6 +359,11 @@ void ChartCard::onLoaded()
     m_loadedQuery = m_selection.series;
     m_hasData = result.error.isEmpty();
     m_all = result.points;
+    m_headlines = result.headlines;
+    // Records as points at their period's end: the filters and their defaults work alike.
+    for (const PublicHeadline &record : std::as_const(m_headlines))
+        m_all.append(PublicPoint{record.series, londonTime(record.periodEnd).date(), 0,
+                                 record.value, false, std::nullopt, std::nullopt});
     m_ages = distinct(m_all, &SeriesDescription::age);
     m_sexes = distinct(m_all, &SeriesDescription::sex);
     m_strata = distinct(m_all, &SeriesDescription::stratum);
@@ -381,6 +453,11 @@ FilterOptions ChartCard::filterOptions() const
 void ChartCard::showFiltered()
 {
     moveToACombinationWithData();
+    m_shownHeadline.reset();
+    if (m_loadedQuery.kind == SeriesKind::Headline) {
+        showHeadline();
+        return;
+    }
     QList<PublicPoint> filtered;
     for (const PublicPoint &point : std::as_const(m_all)) {
         if (matchesFilters(point))
@@ -427,11 +504,7 @@ void ChartCard::showFiltered()
     const MetricUnit unit = metricUnit(m_selection.series.metric);
     m_headline->setText(formatMetricValue(latest.value, unit, displayDecimals(values)));
     const TrendSummary trend = TrendSummary::of(whole);
-    QColor colour = palette().color(QPalette::WindowText);
-    if (trend.verdict == u"green")
-        colour = ChartPalette::trendPositive();
-    else if (trend.verdict == u"red")
-        colour = ChartPalette::trendNegative();
+    const QColor colour = verdictColour(trend.verdict, palette());
     const QString figure =
         trend.figure.isEmpty() ? QString() : u"<b>%1</b><br>"_s.arg(trend.figure.toHtmlEscaped());
     m_trend->setText(figure
@@ -445,28 +518,64 @@ void ChartCard::showFiltered()
             .arg(locale.toString(m_shown.constFirst().date, QLocale::ShortFormat),
                  locale.toString(latest.date, QLocale::ShortFormat)));
 
-    const SeriesDescription &names = *latest.series;
     const QString description = ChartDescription::describe(request, dataset);
     m_chart->setAccessibleDescription(description);
-    QString about = u"<p>%1</p><table>"_s.arg(description.toHtmlEscaped());
-    const std::pair<QString, QString> rows[] = {
-        {tr("Theme"), names.theme},
-        {tr("Sub-theme"), names.subTheme},
-        {tr("Topic"), names.topic},
-        {tr("Metric"), names.metric},
-        {tr("Metric group"), names.metricGroup},
-        {tr("Area type"), names.geographyType},
-        {tr("Area"), names.geography},
-        {tr("Area code"), names.geographyCode},
-        {tr("Age"), names.age},
-        {tr("Sex"), names.sex},
-        {tr("Stratum"), names.stratum},
-    };
-    for (const auto &[label, value] : rows) {
-        about += u"<tr><th align=\"left\">%1</th><td>%2</td></tr>"_s.arg(label.toHtmlEscaped(),
-                                                                         value.toHtmlEscaped());
+    m_about->setHtml(aboutHtml(description, *latest.series));
+}
+
+void ChartCard::showHeadline()
+{
+    m_shown.clear();
+    for (const PublicHeadline &record : std::as_const(m_headlines)) {
+        if (matches(m_selection.age, record.series->age)
+            && matches(m_selection.sex, record.series->sex)
+            && matches(m_selection.stratum, record.series->stratum))
+            m_shownHeadline = record; // oldest first: the last is the latest
     }
-    m_about->setHtml(about + u"</table>"_s);
+    showTitle();
+    m_body->setCurrentIndex(NumberPage);
+    // The number page shows the figure large; the row above would repeat it.
+    m_headline->clear();
+    m_trend->clear();
+    if (!m_shownHeadline) {
+        m_updated->setText(tr("No data for this selection"));
+        m_number->setText(tr("No figure"));
+        m_numberPeriod->clear();
+        m_numberDirection->clear();
+        return;
+    }
+    const PublicHeadline &record = *m_shownHeadline;
+    const QLocale locale;
+    const QDate start = londonTime(record.periodStart).date();
+    const QDate end = londonTime(record.periodEnd).date();
+    m_updated->setText(tr("Up to and including %1").arg(locale.toString(end, QLocale::LongFormat)));
+    const QString metric = m_selection.series.metric;
+    const MetricUnit unit = metricUnit(metric);
+    // Rounded alike for every age, sex and stratum, as a series is over its dates.
+    QList<double> values;
+    for (const PublicHeadline &each : std::as_const(m_headlines))
+        values.append(each.value);
+    m_number->setText(formatMetricValue(record.value, unit, displayDecimals(values)));
+    m_numberPeriod->setText(start == end
+                                ? tr("On %1").arg(locale.toString(end, QLocale::LongFormat))
+                                : tr("From %1 to %2")
+                                      .arg(locale.toString(start, QLocale::LongFormat),
+                                           locale.toString(end, QLocale::LongFormat)));
+    if (isChangeMetric(metric)) {
+        const TrendDirection direction = trendDirection(record.value);
+        const QColor colour =
+            verdictColour(trendColour(direction, trendPolarity(metric)), palette());
+        const QString words = direction == TrendDirection::Up     ? tr("Increase")
+                              : direction == TrendDirection::Down ? tr("Decrease")
+                                                                  : tr("No change");
+        m_numberDirection->setText(u"<span style=\"color:%1\">%2</span> %3"_s.arg(
+            colour.name(), TrendSummary::arrowOf(direction), words.toHtmlEscaped()));
+        m_numberDirection->setAccessibleDescription(words);
+    } else {
+        m_numberDirection->clear();
+    }
+    m_number->setAccessibleDescription(
+        tr("%1: %2, %3").arg(m_title->text(), m_number->text(), m_numberPeriod->text()));
 }
 
 ChartRequest ChartCard::chartRequest() const
@@ -506,6 +615,7 @@ ChartDataset ChartCard::shownDataset() const
 
 void ChartCard::showMessage(const QString &text)
 {
+    m_shownHeadline.reset();
     m_message->setText(text);
     m_body->setCurrentIndex(MessagePage);
     m_updated->clear();
@@ -619,11 +729,12 @@ bool ChartCard::exportChart(const QString &path, ChartFormat format, QSize size,
 
 bool ChartCard::writeData(const QString &path, SeriesExport::Format format, QString *error) const
 {
-    if (m_shown.isEmpty()) {
+    if (m_shown.isEmpty() && !m_shownHeadline) {
         *error = tr("There is no data to download.");
         return false;
     }
-    const QByteArray bytes = SeriesExport::encode(m_shown, format);
+    const QByteArray bytes = m_shownHeadline ? SeriesExport::encode({*m_shownHeadline}, format)
+                                             : SeriesExport::encode(m_shown, format);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
         *error = file.errorString();

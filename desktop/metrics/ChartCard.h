@@ -29,7 +29,8 @@ class SeriesTableModel;
 // One selection shown as the UKHSA dashboard shows a metric: title with the area, "Up to and
 // including <date>", the latest figure and its trend, then tabs Chart / Table / Download /
 // About. Reads all points of the metric at the area once; age, sex, stratum and period only
-// narrow them, so changing those is instant.
+// narrow them, so changing those is instant. A headline metric (a 7-day total, a change) is a
+// number card instead: its latest figure, the period it covers, and its direction.
 class ChartCard : public QFrame
 {
     Q_OBJECT
@@ -49,8 +50,10 @@ public:
     bool isLoading() const { return m_loading; }
     // What the loaded data offer for the filters, and which hold data with the others.
     FilterOptions filterOptions() const;
-    // The points shown (filters and period applied), oldest first.
+    // The points shown (filters and period applied), oldest first; none on a number card.
     QList<PublicPoint> shownPoints() const { return m_shown; }
+    // The headline record a number card shows (age, sex and stratum applied).
+    std::optional<PublicHeadline> shownHeadline() const { return m_shownHeadline; }
     // The value axis's range, when cards compared share one (MetricsPage); unset, the card's
     // own data decide it.
     void setValueRange(std::optional<std::pair<double, double>> range);
@@ -92,6 +95,7 @@ private:
     QWidget *createTableTab();
     QWidget *createDownloadTab();
     QWidget *createAboutTab();
+    QWidget *createNumberPage();
     void becomeCurrentOnAnyClickInside();
 
     void load();
@@ -102,6 +106,8 @@ private:
     void moveToACombinationWithData();
     bool matchesFilters(const PublicPoint &point) const;
     void showFiltered();
+    // The number card of a headline metric: the latest record of the chosen combination.
+    void showHeadline();
     void showMessage(const QString &text);
     // The metric's title, the area, and each of age, sex and stratum not at its "all" or
     // "default": two cards that differ in any of them are told apart by their titles.
@@ -116,8 +122,10 @@ private:
     SeriesSelection m_selection;
     QFutureWatcher<SeriesResult> m_watcher;
     SeriesQuery m_loadedQuery; // what m_all holds
-    QList<PublicPoint> m_all;
+    QList<PublicPoint> m_all;  // a headline metric's records as points at their period's end
     QList<PublicPoint> m_shown;
+    QList<PublicHeadline> m_headlines;
+    std::optional<PublicHeadline> m_shownHeadline;
     QStringList m_ages, m_sexes, m_strata;
     bool m_loading = false;
     bool m_hasData = false;
@@ -140,6 +148,9 @@ private:
     QRadioButton *m_json;
     QLabel *m_downloadSummary;
     QTextBrowser *m_about;
+    QLabel *m_number;
+    QLabel *m_numberPeriod;
+    QLabel *m_numberDirection;
 };
 
 } // namespace isobar

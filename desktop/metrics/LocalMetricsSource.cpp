@@ -96,7 +96,10 @@ QFuture<SeriesResult> LocalMetricsSource::series(const SeriesQuery &query)
         selection.geography = query.geography;
         // One more than a chart may hold tells "too many" without a second, counting query.
         try {
-            result.points = r->query->points(selection, 0, ChartData::kMaxPointsPerPlot + 1);
+            if (query.kind == SeriesKind::Headline)
+                result.headlines = r->query->headlines(selection);
+            else
+                result.points = r->query->points(selection, 0, ChartData::kMaxPointsPerPlot + 1);
         } catch (const StoreError &error) {
             result.error = unreadable(error);
             result.unavailable = true;

@@ -324,10 +324,11 @@ SeriesSelection MetricNavigator::selectionFor(const SeriesQuery &metric) const
 
 SeriesQuery MetricNavigator::firstMetric() const
 {
-    QModelIndex index = m_model->index(0, 0);
-    while (index.isValid() && m_model->hasChildren(index))
-        index = m_model->index(0, 0, index);
-    return MetricTreeModel::metricAt(index);
+    // The first chart in tree order: a page opens on a chart, not on a headline figure.
+    const QModelIndexList metrics =
+        m_model->match(m_model->index(0, 0), MetricTreeModel::KindRole, int(SeriesKind::TimeSeries),
+                       1, Qt::MatchExactly | Qt::MatchRecursive);
+    return metrics.isEmpty() ? SeriesQuery() : MetricTreeModel::metricAt(metrics.first());
 }
 
 void MetricNavigator::onAreaTypeChosen()

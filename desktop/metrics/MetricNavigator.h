@@ -45,7 +45,7 @@ public:
     // `metric` at the area chosen now when it is offered there, else at England, else at its
     // first area; filters cleared for the card to choose.
     SeriesSelection selectionFor(const SeriesQuery &metric) const;
-    // The first metric of the tree, for a page that opens with nothing chosen.
+    // The first time series of the tree, for a page that opens with nothing chosen.
     SeriesQuery firstMetric() const;
 
     QLineEdit *searchField() const { return m_search; }

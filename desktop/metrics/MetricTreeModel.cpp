@@ -42,12 +42,19 @@ void MetricTreeModel::describeMetric(QStandardItem *item) const
     const QString topic = item->data(TopicRole).toString();
     const QString name = item->data(MetricRole).toString();
     const QString title = m_titles->title(topic, name);
-    item->setText(title);
-    item->setToolTip(title + u'\n' + name);
+    const bool headline = item->data(KindRole).toInt() == int(SeriesKind::Headline);
+    // A headline metric is a figure, not a chart: marked so, and found as "headline".
+    const QString kind = headline ? tr("Headline figure") : QString();
+    item->setText(headline ? tr("%1 (headline)").arg(title) : title);
+    item->setToolTip(headline ? QStringList{title, kind, name}.join(u'\n') : title + u'\n' + name);
     // Words from every level and both spellings of the name: "covid cases", "hospital
     // admissions" and "new_cases" all find what they mean.
     QString words = QStringList{item->data(ThemeRole).toString(),
-                                item->data(SubThemeRole).toString(), topic, title, name}
+                                item->data(SubThemeRole).toString(),
+                                topic,
+                                title,
+                                name,
+                                kind}
                         .join(u' ');
     item->setData(words.replace(u'_', u' '), SearchTextRole);
 }
@@ -104,6 +111,7 @@ void MetricTreeModel::setCatalogue(const QList<CatalogueEntry> &entries)
         metric->setData(e.subTheme, SubThemeRole);
         metric->setData(e.topic, TopicRole);
         metric->setData(e.metric, MetricRole);
+        metric->setData(int(e.kind), KindRole);
         describeMetric(metric);
     }
     sort(0); // every level, metrics included
@@ -129,6 +137,8 @@ SeriesQuery MetricTreeModel::metricAt(const QModelIndex &index)
     query.subTheme = index.data(SubThemeRole).toString();
     query.topic = index.data(TopicRole).toString();
     query.metric = index.data(MetricRole).toString();
+    query.kind = index.data(KindRole).toInt() == int(SeriesKind::Headline) ? SeriesKind::Headline
+                                                                           : SeriesKind::TimeSeries;
     return query;
 }
 

@@ -16,7 +16,14 @@ class MetricTreeModel : public QStandardItemModel
 {
     Q_OBJECT
 public:
-    enum Role { ThemeRole = Qt::UserRole + 1, SubThemeRole, TopicRole, MetricRole, SearchTextRole };
+    enum Role {
+        ThemeRole = Qt::UserRole + 1,
+        SubThemeRole,
+        TopicRole,
+        MetricRole,
+        KindRole, // SeriesKind, as an int
+        SearchTextRole
+    };
 
     explicit MetricTreeModel(const MetricTitles *titles, QObject *parent = nullptr);
 

@@ -30,8 +30,9 @@ namespace isobar {
 namespace {
 
 constexpr quint32 kMetricsStateMagic = 0x4d455452; // "METR"
-// 2 added the shared value axis; a version 1 state restores with it off.
-constexpr qint32 kMetricsStateVersion = 2;
+// 2 added the shared value axis; a version 1 state restores with it off. 3 added each card's
+// kind (time series or headline) after it; older cards are time series.
+constexpr qint32 kMetricsStateVersion = 3;
 constexpr int kStatusTimeoutMs = 5000;
 
 QString documentsFolder()
@@ -193,8 +194,8 @@ bool MetricsPage::applyRequestedMetric()
     for (const CatalogueEntry &entry : catalogue) {
         if (entry.metric != m_requestedMetric)
             continue;
-        const SeriesSelection selection = m_navigator->selectionFor(
-            SeriesQuery{entry.theme, entry.subTheme, entry.topic, entry.metric, {}, {}});
+        const SeriesSelection selection = m_navigator->selectionFor(SeriesQuery{
+            entry.theme, entry.subTheme, entry.topic, entry.metric, {}, {}, entry.kind});
         m_current->setSelection(selection);
         m_navigator->setSelection(selection);
         m_requestedMetric.clear();
@@ -319,6 +320,11 @@ void MetricsPage::shareValueAxis() const
 
 void MetricsPage::exportChart()
 {
+    if (m_current && m_current->shownHeadline()) {
+        Q_EMIT statusMessage(tr("A headline figure has no chart; Download Data saves its record"),
+                             kStatusTimeoutMs);
+        return;
+    }
     if (!m_current || m_current->shownPoints().isEmpty()) {
         Q_EMIT statusMessage(tr("There is no chart to export yet"), kStatusTimeoutMs);
         return;
@@ -352,7 +358,7 @@ void MetricsPage::exportChart()
 
 void MetricsPage::downloadData()
 {
-    if (!m_current || m_current->shownPoints().isEmpty()) {
+    if (!m_current || (m_current->shownPoints().isEmpty() && !m_current->shownHeadline())) {
         Q_EMIT statusMessage(tr("There is no data to download yet"), kStatusTimeoutMs);
         return;
     }
@@ -392,6 +398,8 @@ QByteArray MetricsPage::saveState() const
     for (ChartCard *card : all)
         out << card->selection();
     out << m_sharedValueAxis;
+    for (ChartCard *card : all)
+        out << qint32(card->selection().series.kind);
     return state;
 }
 
@@ -414,6 +422,13 @@ bool MetricsPage::restoreState(const QByteArray &state)
     bool shared = false;
     if (version >= 2)
         in >> shared;
+    for (SeriesSelection &selection : selections) {
+        qint32 kind = int(SeriesKind::TimeSeries);
+        if (version >= 3)
+            in >> kind;
+        selection.series.kind =
+            kind == int(SeriesKind::Headline) ? SeriesKind::Headline : SeriesKind::TimeSeries;
+    }
     if (in.status() != QDataStream::Ok)
         return false;
 

@@ -25,12 +25,16 @@ struct SeriesQuery {
     QString metric;
     QString geographyType;
     QString geography;
+    SeriesKind kind = SeriesKind::TimeSeries; // which of the two below a read answers
 
     friend bool operator==(const SeriesQuery &, const SeriesQuery &) = default;
 };
 
 struct SeriesResult {
     QList<PublicPoint> points; // every public point, all strata, ages and sexes; oldest first
+    // A headline metric's records instead: the local store's all, a remote server's latest
+    // (downloads/v2 answers one per plot); oldest period first.
+    QList<PublicHeadline> headlines;
     QString error;
     bool unavailable = false; // as in CatalogueResult
 };

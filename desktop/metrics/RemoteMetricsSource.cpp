@@ -19,9 +19,16 @@ namespace isobar {
 
 namespace {
 
-// A downloads/v2 JSON answer as points; the names a series shares are shared, as the local
-// store's are, so the chart and trend code see the same shape either way.
-SeriesResult parseDownload(const QByteArray &body)
+// A value as downloads/v2 writes it: UKHSA's 4-decimal string, or a number.
+double metricValue(const QJsonObject &row)
+{
+    const QJsonValue value = row.value(u"metric_value");
+    return value.isString() ? value.toString().toDouble() : value.toDouble();
+}
+
+// A downloads/v2 JSON answer as points or headline records; the names a series shares are
+// shared, as the local store's are, so the chart and trend code see the same shape either way.
+SeriesResult parseDownload(const QByteArray &body, SeriesKind kind)
 {
     SeriesResult result;
     QJsonParseError parseError;
@@ -33,7 +40,6 @@ SeriesResult parseDownload(const QByteArray &body)
     }
     QHash<QString, std::shared_ptr<const SeriesDescription>> descriptions;
     const QJsonArray rows = document.array();
-    result.points.reserve(rows.size());
     for (const auto &value : rows) {
         const QJsonObject row = value.toObject();
         auto text = [&row](const char *key) { return row.value(QLatin1String(key)).toString(); };
@@ -47,24 +53,37 @@ SeriesResult parseDownload(const QByteArray &body)
         auto &shared = descriptions[key];
         if (!shared)
             shared = std::make_shared<const SeriesDescription>(std::move(names));
+        if (kind == SeriesKind::Headline) {
+            // Periods in London's wall-clock time, "2023-10-26 00:00:00".
+            const auto start = parseUkTimestamp(text("period_start"));
+            const auto end = parseUkTimestamp(text("period_end"));
+            if (!start || !end) {
+                result.error = u"a headline without a valid period: %1 to %2"_s.arg(
+                    text("period_start"), text("period_end"));
+                result.headlines.clear();
+                return result;
+            }
+            result.headlines.append(
+                PublicHeadline{shared, *start, *end, metricValue(row), std::nullopt, std::nullopt});
+            continue;
+        }
         const auto date = parseIsoDate(text("date"));
         if (!date) {
             result.error = u"a point without a valid date: %1"_s.arg(text("date"));
             result.points.clear();
             return result;
         }
-        // UKHSA writes values as 4-decimal strings; downloads carry no epiweek.
-        const QJsonValue metricValue = row.value(u"metric_value");
-        result.points.append(PublicPoint{shared, *date, row.value(u"epiweek").toInt(),
-                                         metricValue.isString() ? metricValue.toString().toDouble()
-                                                                : metricValue.toDouble(),
-                                         row.value(u"in_reporting_delay_period").toBool(),
-                                         // downloads/v2 carries no confidence bounds
-                                         std::nullopt, std::nullopt});
+        // Downloads carry no epiweek and no confidence bounds.
+        result.points.append(PublicPoint{
+            shared, *date, row.value(u"epiweek").toInt(), metricValue(row),
+            row.value(u"in_reporting_delay_period").toBool(), std::nullopt, std::nullopt});
     }
     // Newest first from the server; oldest first, as the local store reads them.
     std::stable_sort(result.points.begin(), result.points.end(),
                      [](const PublicPoint &a, const PublicPoint &b) { return a.date < b.date; });
+    std::stable_sort(
+        result.headlines.begin(), result.headlines.end(),
+        [](const PublicHeadline &a, const PublicHeadline &b) { return a.periodEnd < b.periodEnd; });
     return result;
 }
 
@@ -79,7 +98,7 @@ std::optional<QList<CatalogueEntry>> parseCatalogue(const QByteArray &body)
         const QJsonObject row = value.toObject();
         auto text = [&row](const char *key) { return row.value(QLatin1String(key)).toString(); };
         entries.append({text("theme"), text("sub_theme"), text("topic"), text("geography_type"),
-                        text("geography"), text("metric")});
+                        text("geography"), text("metric"), seriesKindNamed(text("kind"))});
     }
     return entries;
 }
@@ -164,16 +183,18 @@ QFuture<SeriesResult> RemoteMetricsSource::series(const SeriesQuery &query)
     auto promise = std::make_shared<QPromise<SeriesResult>>();
     QFuture<SeriesResult> future = promise->future();
     promise->start();
-    QObject::connect(reply, &QNetworkReply::finished, reply, [reply, promise] {
+    QObject::connect(reply, &QNetworkReply::finished, reply, [reply, promise, kind = query.kind] {
         reply->deleteLater();
         const QByteArray answer = reply->readAll();
         if (reply->error() != QNetworkReply::NoError) {
-            promise->addResult(SeriesResult{{}, replyError(reply, answer)});
+            SeriesResult failed;
+            failed.error = replyError(reply, answer);
+            promise->addResult(failed);
             promise->finish();
             return;
         }
-        QThreadPool::globalInstance()->start([promise, answer] {
-            promise->addResult(parseDownload(answer));
+        QThreadPool::globalInstance()->start([promise, answer, kind] {
+            promise->addResult(parseDownload(answer, kind));
             promise->finish();
         });
     });

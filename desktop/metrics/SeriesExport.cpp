@@ -19,4 +19,10 @@ QByteArray encode(const QList<PublicPoint> &points, Format format)
     return format == Format::Csv ? csv(points) : json(points);
 }
 
+QByteArray encode(const QList<PublicHeadline> &headlines, Format format)
+{
+    return format == Format::Csv ? PointDownloads::headlineCsv(headlines, false)
+                                 : PointDownloads::headlineJson(headlines, false);
+}
+
 } // namespace isobar::SeriesExport

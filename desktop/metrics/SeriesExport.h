@@ -6,8 +6,9 @@
 
 namespace isobar {
 
-// A card's points as a file, in the shapes of the API's POST /api/downloads/v2, so a file saved
-// from the desktop and one downloaded from the server read the same way.
+// A card's points (or headline records) as a file, in the shapes of the API's POST
+// /api/downloads/v2, so a file saved from the desktop and one downloaded from the server read the
+// same way.
 namespace SeriesExport {
 
 enum class Format { Csv, Json };
@@ -15,6 +16,7 @@ enum class Format { Csv, Json };
 QByteArray csv(const QList<PublicPoint> &points);
 QByteArray json(const QList<PublicPoint> &points);
 QByteArray encode(const QList<PublicPoint> &points, Format format);
+QByteArray encode(const QList<PublicHeadline> &headlines, Format format);
 
 } // namespace SeriesExport
 

@@ -84,21 +84,32 @@ TrendSummary TrendSummary::of(const QList<ChartPoint> &points)
     const QString percent = QLocale().toString(std::abs(change.percent), 'f', 1);
     const QString compared = comparedWith(change, points);
     summary.verdict = change.verdict();
+    summary.arrow = arrowOf(change.direction);
     switch (change.direction) {
     case TrendDirection::Up:
-        summary.arrow = u"▲"_s;
         summary.text = tr("Increase of %1 (%2%) %3").arg(difference, percent, compared);
         return summary;
     case TrendDirection::Down:
-        summary.arrow = u"▼"_s;
         summary.text = tr("Decrease of %1 (%2%) %3").arg(difference, percent, compared);
         return summary;
     case TrendDirection::Neutral:
         break;
     }
-    summary.arrow = u"▶"_s;
     summary.text = tr("No change %1").arg(compared);
     return summary;
+}
+
+QString TrendSummary::arrowOf(TrendDirection direction)
+{
+    switch (direction) {
+    case TrendDirection::Up:
+        return u"▲"_s;
+    case TrendDirection::Down:
+        return u"▼"_s;
+    case TrendDirection::Neutral:
+        break;
+    }
+    return u"▶"_s;
 }
 
 } // namespace isobar

@@ -19,6 +19,8 @@ struct TrendSummary {
     QString verdict; // green | red | neutral
 
     static TrendSummary of(const QList<ChartPoint> &points);
+    // ▲ ▼ ▶
+    static QString arrowOf(TrendDirection direction);
 };
 
 } // namespace isobar

@@ -57,11 +57,12 @@ QFuture<HttpResponse> BulkDownloadsApi::archive(const HttpRequest &request) cons
             UkhsaWire::fieldErrors({{u"file_format"_s, format ? DrfFields::notAChoice(*format)
                                                               : u"This field is required."_s}})));
     return m_runner.run([this, csv = *format == u"csv"](MetricsQuery &store) -> HttpResponse {
-        // Topics and their metrics in name order (the catalogue's), each once.
+        // Topics and their time series in name order (the catalogue's), each once.
         QMap<QString, QStringList> metricsByTopic;
         for (const CatalogueEntry &entry : store.catalogue()) {
             QStringList &metrics = metricsByTopic[entry.topic];
-            if (entry.geographyType == kChartGeographyType && !metrics.contains(entry.metric))
+            if (entry.kind == SeriesKind::TimeSeries && entry.geographyType == kChartGeographyType
+                && !metrics.contains(entry.metric))
                 metrics << entry.metric;
         }
         ZipArchive zip;

@@ -26,7 +26,7 @@ MetricsApi::MetricsApi(QueryRunner &runner, Options options, ResponseCache *cach
 void MetricsApi::registerRoutes(Router &router)
 {
     router.add("GET", u"/api/v1/catalogue"_s,
-               u"Every metric and area with public time series, in one answer"_s,
+               u"Every metric and area with public data, in one answer"_s,
                cachedRoute(m_cache, [this](const HttpRequest &r, const RouteParams &) {
                    return catalogue(r);
                }));
@@ -64,7 +64,8 @@ QFuture<HttpResponse> MetricsApi::catalogue(const HttpRequest &request)
                                        {u"topic"_s, entry.topic},
                                        {u"geography_type"_s, entry.geographyType},
                                        {u"geography"_s, entry.geography},
-                                       {u"metric"_s, entry.metric}});
+                                       {u"metric"_s, entry.metric},
+                                       {u"kind"_s, seriesKindName(entry.kind)}});
         }
         return HttpResponse::json(
             QJsonObject{{u"count"_s, double(results.size())}, {u"results"_s, results}});

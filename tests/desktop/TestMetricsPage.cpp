@@ -1,5 +1,6 @@
 #include "CatalogueCrawl.h"
 #include "ChartCard.h"
+#include "ChartPalette.h"
 #include "ChartStyle.h"
 #include "ChartView.h"
 #include "Ingestor.h"
@@ -537,6 +538,64 @@ private Q_SLOTS:
         QCOMPARE(visibleMetrics().size(), everything.size());
     }
 
+    // The dashboard's headline numbers: listed beside the charts and shown as number cards, with
+    // their unit, period and, for a change, its direction in the trend's colour.
+    void headlineMetricsAreNumberCards()
+    {
+        MetricsPage page;
+        openAt(page, kDailyCases);
+        const QModelIndexList found = page.navigator()->model()->match(
+            page.navigator()->model()->index(0, 0), MetricTreeModel::MetricRole,
+            u"COVID-19_headline_cases_7DayTotals"_s, 1, Qt::MatchExactly | Qt::MatchRecursive);
+        QCOMPARE(found.size(), 1);
+        QVERIFY2(found.first().data().toString().endsWith(u"(headline)"),
+                 qPrintable(found.first().data().toString()));
+
+        ChartCard *card = page.currentCard();
+        auto *figure = card->findChild<QLabel *>(u"headlineFigure"_s);
+        auto *period = card->findChild<QLabel *>(u"headlinePeriod"_s);
+        auto *direction = card->findChild<QLabel *>(u"headlineDirection"_s);
+        QVERIFY(figure && period && direction);
+        QVERIFY(!figure->isVisible()); // a chart card shows its chart
+
+        QVERIFY(chooseMetric(page, u"COVID-19_headline_cases_7DayTotals"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(card->shownHeadline().has_value(), 30000);
+        QVERIFY(figure->isVisible());
+        QCOMPARE(figure->text(), u"6,276"_s);
+        QVERIFY2(period->text().contains(u"26") && period->text().contains(u"2023"),
+                 qPrintable(period->text()));
+        QVERIFY(direction->text().isEmpty()); // a total has no direction
+        QVERIFY(card->shownPoints().isEmpty());
+
+        const QString path = m_dir.filePath(u"headline.csv"_s);
+        QString error;
+        QVERIFY2(card->writeData(path, SeriesExport::Format::Csv, &error), qPrintable(error));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray csv = file.readAll();
+        QVERIFY2(csv.contains("period_start") && csv.contains("6276.0000"), csv.constData());
+
+        // A fall in cases is good news: green, as the dashboard colours it.
+        QVERIFY(chooseMetric(page, u"COVID-19_headline_cases_7DayPercentChange"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(figure->text(), u"-17.7%"_s, 30000);
+        QVERIFY2(direction->text().contains(u"Decrease")
+                     && direction->text().contains(ChartPalette::trendPositive().name()),
+                 qPrintable(direction->text()));
+
+        // Ages are offered as for a chart; each shows its own figure.
+        QVERIFY(chooseMetric(page, u"influenza_headline_positivityLatest"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(figure->text(), u"1.4%"_s, 30000);
+        QCOMPARE(card->selection().age, u"all"_s);
+        QVERIFY(choose(combo(&page, u"Age"_s), u"15-44"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(figure->text(), u"0.4%"_s, 30000);
+
+        // Back to a time series: the chart again.
+        QVERIFY(chooseMetric(page, kDailyCases));
+        QTRY_VERIFY_WITH_TIMEOUT(!card->shownPoints().isEmpty(), 30000);
+        QVERIFY(!figure->isVisible());
+        QVERIFY(!card->shownHeadline());
+    }
+
     void aRenamedMetricIsListedSearchedAndTitledByItsNewName()
     {
         MetricsPage page;
@@ -750,7 +809,7 @@ private Q_SLOTS:
     }
 
     // A server with only UKHSA's public API is crawled by its links, wherever it is mounted: the
-    // same catalogue as Isobar's one answer.
+    // same time series as Isobar's one answer (whose headline metrics no link leads to).
     void crawlFindsWhatTheCatalogueLists()
     {
         QFETCH(QString, mount);
@@ -765,8 +824,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(crawled.isFinished() && listed.isFinished(), 60000);
         QCOMPARE(crawled.result().error, QString());
         QCOMPARE(listed.result().error, QString());
-        QVERIFY(listed.result().entries.size() > 100);
-        QCOMPARE(crawled.result().entries, listed.result().entries);
+        QList<CatalogueEntry> timeSeries = listed.result().entries;
+        timeSeries.removeIf(
+            [](const CatalogueEntry &e) { return e.kind != SeriesKind::TimeSeries; });
+        QVERIFY(timeSeries.size() > 100);
+        QVERIFY(timeSeries.size() < listed.result().entries.size());
+        QCOMPARE(crawled.result().entries, timeSeries);
     }
 
     // The links are the server's to write but not to point anywhere: one that leaves the
@@ -804,6 +867,18 @@ private Q_SLOTS:
         QVERIFY(choose(combo(&remote, u"Period"_s), u"All"_s));
         QCOMPARE(tableRows(remote.currentCard()), tableRows(local.currentCard()));
         QCOMPARE(remote.currentCard()->selection(), local.currentCard()->selection());
+
+        // A headline figure, through downloads/v2.
+        for (MetricsPage *page : {&local, &remote})
+            QVERIFY(chooseMetric(*page, u"COVID-19_headline_cases_7DayTotals"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(local.currentCard()->shownHeadline().has_value()
+                                     && remote.currentCard()->shownHeadline().has_value(),
+                                 30000);
+        const PublicHeadline there = *remote.currentCard()->shownHeadline();
+        const PublicHeadline here = *local.currentCard()->shownHeadline();
+        QCOMPARE(there.value, here.value);
+        QCOMPARE(there.periodStart, here.periodStart);
+        QCOMPARE(there.periodEnd, here.periodEnd);
     }
 };
 

@@ -500,15 +500,26 @@ void TestPublicTimeseriesApi::catalogueIsTheDrillDownFlattened()
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     const QJsonObject answer = reply.json().object();
-    QList<QStringList> flat;
+    // The time series are the drill-down's; headline metrics come beside them.
+    QList<QStringList> flat, headlines;
     for (const auto &row : answer.value(u"results").toArray()) {
         const QJsonObject o = row.toObject();
-        flat.append({o.value(u"theme").toString(), o.value(u"sub_theme").toString(),
+        const QString kind = o.value(u"kind").toString();
+        QVERIFY2(kind == u"timeseries" || kind == u"headline", qPrintable(kind));
+        (kind == u"headline" ? headlines : flat)
+            .append({o.value(u"theme").toString(), o.value(u"sub_theme").toString(),
                      o.value(u"topic").toString(), o.value(u"geography_type").toString(),
                      o.value(u"geography").toString(), o.value(u"metric").toString()});
     }
     QCOMPARE(flat, walked);
-    QCOMPARE(answer.value(u"count").toInt(), 5); // no headline, no OFF-SENS_, embargo respected
+    QCOMPARE(answer.value(u"count").toInt(), flat.size() + headlines.size());
+    QCOMPARE(flat.size(), 5); // no OFF-SENS_, embargo respected
+    QVERIFY(headlines.contains(QStringList{u"infectious_disease"_s, u"respiratory"_s, u"COVID-19"_s,
+                                           u"Nation"_s, u"England"_s,
+                                           u"COVID-19_headline_cases_7DayTotals"_s}));
+    for (const QStringList &headline : std::as_const(headlines))
+        QVERIFY2(headline.last().contains(u"_headline_") && !headline.last().startsWith(u"OFF"),
+                 qPrintable(headline.last()));
     QVERIFY(flat.contains(QStringList{u"infectious_disease"_s, u"respiratory"_s, u"COVID-19"_s,
                                       u"Lower Tier Local Authority"_s, u"East Devon"_s,
                                       u"COVID-19_deaths_ONSByWeek"_s}));
