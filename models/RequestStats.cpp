@@ -40,6 +40,20 @@ double quantileMs(const QList<qint64> &histogram, double q)
     return roundTo(LatencyBuckets::quantileUs(histogram, q) / 1000.0, 2);
 }
 
+// Gives a timeline's buckets their start times (`widthMs` apart from `firstStartMs`) and their
+// latency percentiles from `histograms`, one per bucket.
+void dateBuckets(QList<TimelineBucket> &buckets, const std::vector<QList<qint64>> &histograms,
+                 qint64 firstStartMs, qint64 widthMs)
+{
+    for (qsizetype at = 0; at < buckets.size(); ++at) {
+        TimelineBucket &bucket = buckets[at];
+        bucket.startMs = firstStartMs + at * widthMs;
+        bucket.p50Ms = quantileMs(histograms[size_t(at)], 0.50);
+        bucket.p95Ms = quantileMs(histograms[size_t(at)], 0.95);
+        bucket.p99Ms = quantileMs(histograms[size_t(at)], 0.99);
+    }
+}
+
 // [from, to) as whole hours.
 std::pair<qint64, qint64> hourRange(qint64 fromMs, qint64 toMs)
 {
@@ -329,13 +343,42 @@ QList<TimelineBucket> RequestStats::timeline(qint64 fromMs, qint64 toMs, int buc
     select("bucket", "rollup_latency", [&](qsizetype at, qint64 bucket, qint64 requests) {
         LatencyBuckets::add(histograms[size_t(at)], bucket, requests);
     });
-    for (qsizetype at = 0; at < buckets.size(); ++at) {
-        TimelineBucket &bucket = buckets[at];
-        bucket.startMs = (firstBucket + at) * bucketHours * kHourMs;
-        bucket.p50Ms = quantileMs(histograms[size_t(at)], 0.50);
-        bucket.p95Ms = quantileMs(histograms[size_t(at)], 0.95);
-        bucket.p99Ms = quantileMs(histograms[size_t(at)], 0.99);
+    dateBuckets(buckets, histograms, firstBucket * bucketHours * kHourMs, bucketHours * kHourMs);
+    return buckets;
+}
+
+std::optional<QList<TimelineBucket>> RequestStats::minuteTimeline(qint64 fromMs, qint64 toMs,
+                                                                  const QString &route)
+{
+    const qint64 firstMinute = floorDiv(fromMs, kMinuteMs);
+    const qint64 lastMinute = floorDiv(std::max(toMs, fromMs + 1) - 1, kMinuteMs);
+    const ReadSnapshot snapshot(m_db);
+    QList<TimelineBucket> buckets(lastMinute - firstMinute + 1);
+    std::vector<QList<qint64>> histograms(size_t(buckets.size()));
+    const Filters filters = narrowedTo(m_replica, route);
+    const auto events =
+        StoreStatement::prepare(m_db, "SELECT time_ms, status, duration_us FROM request_event"
+                                      " WHERE time_ms >= ? AND time_ms < ?"
+                                          + filters.sql);
+    if (!events->isValid())
+        failScan("timeline", events->error());
+    events->bind(1, firstMinute * kMinuteMs);
+    events->bind(2, (lastMinute + 1) * kMinuteMs);
+    for (int i = 0; i < filters.values.size(); ++i)
+        events->bind(3 + i, filters.values[i]);
+    qint64 read = 0;
+    while (events->next()) {
+        if (++read > m_options.maxMinuteEvents)
+            return std::nullopt;
+        const qsizetype at = qsizetype(floorDiv(events->int64At(0), kMinuteMs) - firstMinute);
+        buckets[at].statusCounts[int(statusClassOf(events->int64At(1)))] += 1;
+        buckets[at].requests += 1;
+        LatencyBuckets::add(histograms[size_t(at)], LatencyBuckets::bucketOf(events->int64At(2)),
+                            1);
     }
+    if (!events->error().isEmpty())
+        failScan("timeline", events->error());
+    dateBuckets(buckets, histograms, firstMinute * kMinuteMs, kMinuteMs);
     return buckets;
 }
 

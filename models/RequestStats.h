@@ -8,6 +8,7 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <optional>
 
 namespace isobar {
 
@@ -22,6 +23,8 @@ public:
     struct Options {
         double noGoSuccessRatio = 0.8; // below this share of 2xx the service is a no-go
         qint64 objectiveUs = 200'000;  // the response-time objective per endpoint
+        // The most single events a minute timeline reads: a busier range asks for hours.
+        qint64 maxMinuteEvents = 2'000'000;
     };
 
     // `replica`, when not empty, narrows every answer to the requests that replica served.
@@ -32,6 +35,11 @@ public:
     // empty) keeps one route's requests.
     QList<TimelineBucket> timeline(qint64 fromMs, qint64 toMs, int bucketHours,
                                    const QString &route);
+    // Every minute in the range, from the single events (kept for days, where the roll-ups
+    // have hours): what a range under an hour or two is drawn with. nullopt when the range
+    // holds more than Options::maxMinuteEvents of them.
+    std::optional<QList<TimelineBucket>> minuteTimeline(qint64 fromMs, qint64 toMs,
+                                                        const QString &route);
     // The `limit` busiest cells, busiest first (then by latitude and longitude).
     QList<CellCount> busiestCells(qint64 fromMs, qint64 toMs, int limit);
     // The `limit` busiest token subjects, busiest first (then by name).

@@ -467,6 +467,12 @@ const QList<ServerSetting> &ServerSettings::all()
                            "Response-time objective per endpoint in the stats summary."),
                        1, 600'000, 1000,
                        [](ServerConfig &c) -> qint64 & { return c.stats.objectiveUs; }),
+        integer<qint64>(row("stats-minute-events", "ISOBAR_STATS_MINUTE_EVENTS",
+                            "monitoring/stats_minute_events", "requests",
+                            "The most single requests a timeline in minutes reads (short "
+                            "ranges); a busier range is refused and asked for in hours."),
+                        1000, 1'000'000'000,
+                        [](ServerConfig &c) -> qint64 & { return c.stats.maxMinuteEvents; }),
         integer<quint16>(row("metrics-port", "ISOBAR_METRICS_PORT", "monitoring/metrics_port",
                              "port",
                              "Also serve /metrics, without tokens, on this port for scrapers (0: "

@@ -17,6 +17,7 @@ namespace isobar {
 namespace {
 
 constexpr qint64 kMaxRangeMs = 400 * kDayMs;
+constexpr qint64 kMaxMinuteRangeMs = kDayMs; // 1,440 buckets
 
 // What a stats question is about: a time range, and one replica or (empty) the whole fleet.
 struct StatsScope {
@@ -138,7 +139,7 @@ void StatsApi::registerRoutes(Router &router)
                u"Requests, status ratios, no-go flag and latency per endpoint"_s,
                [this](const HttpRequest &r, const RouteParams &) { return summary(r); });
     router.add("GET", u"/api/v1/stats/timeline"_s,
-               u"Requests by status class and latency percentiles per hour or day"_s,
+               u"Requests by status class and latency percentiles per minute, hour or day"_s,
                [this](const HttpRequest &r, const RouteParams &) { return timeline(r); });
     router.add("GET", u"/api/v1/stats/geography"_s,
                u"Weather requests per cache cell (JSON or GeoJSON)"_s,
@@ -161,14 +162,31 @@ QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)
 QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
 {
     const StatsScope range = statsScope(request, m_clock());
-    const QString bucket = choice(request, u"bucket"_s, {u"hour"_s, u"day"_s});
+    const QString bucket = choice(request, u"bucket"_s, {u"hour"_s, u"day"_s, u"minute"_s});
     const QString endpoint = parameter(request, u"endpoint"_s);
-    return m_runner.run([range, bucket, endpoint, options = m_options](MetricsQuery &query) {
-        const QList<TimelineBucket> buckets =
-            RequestStats(query.database(), options, range.replica)
-                .timeline(range.fromMs, range.toMs, bucket == u"day" ? 24 : 1, endpoint);
-        return HttpResponse::json(
-            StatsJson::timeline(buckets, iso(range.fromMs), iso(range.toMs), bucket, endpoint));
+    const bool minutes = bucket == u"minute";
+    if (minutes && range.toMs - range.fromMs > kMaxMinuteRangeMs)
+        throw ApiError{400, u"minute buckets cover at most 24 hours; ask for hours"_s, u"bucket"_s};
+    return m_runner.run([range, minutes, bucket, endpoint,
+                         options = m_options](MetricsQuery &query) -> HttpResponse {
+        RequestStats stats(query.database(), options, range.replica);
+        QList<TimelineBucket> buckets;
+        if (minutes) {
+            auto read = stats.minuteTimeline(range.fromMs, range.toMs, endpoint);
+            if (!read)
+                throw ApiError{400,
+                               u"the range holds more than %1 requests, too many to read one "
+                               "by one; ask for hours"_s.arg(options.maxMinuteEvents),
+                               u"bucket"_s};
+            buckets = std::move(*read);
+        } else {
+            buckets = stats.timeline(range.fromMs, range.toMs, bucket == u"day" ? 24 : 1, endpoint);
+        }
+        // The range the buckets cover (whole hours, days or minutes), which the caller shows.
+        const qint64 widthMs = minutes ? kMinuteMs : bucket == u"day" ? kDayMs : kHourMs;
+        return HttpResponse::json(StatsJson::timeline(buckets, iso(buckets.constFirst().startMs),
+                                                      iso(buckets.constLast().startMs + widthMs),
+                                                      bucket, endpoint));
     });
 }
 

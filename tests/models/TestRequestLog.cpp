@@ -1,3 +1,4 @@
+#include "Durations.h"
 #include "LatencyBuckets.h"
 #include "MetricsDatabase.h"
 #include "RequestLogWriter.h"
@@ -235,6 +236,30 @@ private Q_SLOTS:
             RequestStats(m_db->connection(), {}).timeline(kT0, kT0 + 3 * kHour, 24, {});
         QCOMPARE(daily.size(), 1);
         QCOMPARE(daily[0].requests, qint64(5));
+
+        // A short range in minutes, from the single events: 15 minutes are 15 buckets, not the
+        // hour; a limit under the range's events refuses rather than answer part of it.
+        const auto minutes =
+            RequestStats(m_db->connection(), {}).minuteTimeline(kT0, kT0 + 15 * kMinuteMs, {});
+        QVERIFY(minutes);
+        QCOMPARE(minutes->size(), 15);
+        QCOMPARE(minutes->at(0).startMs, kT0);
+        QCOMPARE(minutes->at(0).requests, qint64(4));
+        QCOMPARE(minutes->at(0).statusCounts[int(StatusClass::ClientError)], qint64(1));
+        QVERIFY(minutes->at(0).p99Ms > 5); // the 9 ms request
+        QCOMPARE(minutes->at(1).requests, qint64(0));
+        QCOMPARE(minutes->at(14).startMs, kT0 + 14 * kMinuteMs);
+        const auto lateMinute = RequestStats(m_db->connection(), {})
+                                    .minuteTimeline(kT0 + kHour, kT0 + kHour + 30'000, "/uvidx");
+        QVERIFY(lateMinute);
+        QCOMPARE(lateMinute->size(), 1);
+        QCOMPARE(lateMinute->at(0).requests, qint64(1));
+        QCOMPARE(lateMinute->at(0).p50Ms, 350.0); // as the hour's histogram reads it
+        RequestStats::Options few;
+        few.maxMinuteEvents = 3;
+        QVERIFY(!RequestStats(m_db->connection(), few).minuteTimeline(kT0, kT0 + kMinuteMs, {}));
+        few.maxMinuteEvents = 4;
+        QVERIFY(RequestStats(m_db->connection(), few).minuteTimeline(kT0, kT0 + kMinuteMs, {}));
 
         const QList<UserActivity> users =
             RequestStats(m_db->connection(), {}).users(kT0, kT0 + 2 * kHour, 10);

@@ -320,6 +320,32 @@ private Q_SLOTS:
         }
         QCOMPARE(requests, 4);
         QCOMPARE(ok, 3);
+        // The answer names the whole hours its buckets cover.
+        QVERIFY(timeline.value("from").toString().endsWith(u":00:00Z"));
+
+        // A short range in minutes: one bucket a minute, the range as they cover it.
+        const QJsonObject minutes =
+            HttpClient::request(port, "GET",
+                                "/api/v1/stats/timeline?from=now-15m&bucket=minute&endpoint=/prcpt")
+                .json()
+                .object();
+        const QJsonArray perMinute = minutes.value("buckets").toArray();
+        QVERIFY2(perMinute.size() == 15 || perMinute.size() == 16,
+                 qPrintable(QString::number(perMinute.size())));
+        requests = 0;
+        for (const auto &bucket : perMinute)
+            requests += bucket.toObject().value("requests").toInt();
+        QCOMPARE(requests, 4);
+        QCOMPARE(minutes.value("bucket").toString(), u"minute"_s);
+        const qint64 coveredMs =
+            QDateTime::fromString(minutes.value("to").toString(), Qt::ISODate).toMSecsSinceEpoch()
+            - QDateTime::fromString(minutes.value("from").toString(), Qt::ISODate)
+                  .toMSecsSinceEpoch();
+        QCOMPARE(coveredMs, perMinute.size() * 60'000);
+        QCOMPARE(
+            HttpClient::request(port, "GET", "/api/v1/stats/timeline?from=now-25h&bucket=minute")
+                .status,
+            400);
 
         const QJsonArray cells =
             HttpClient::request(port, "GET", "/api/v1/stats/geography?from=now-1h")
