@@ -63,12 +63,12 @@ void LatencyChart::showEndpoints(const QList<EndpointLatency> &endpoints, double
     rebuild();
 }
 
-void LatencyChart::showEndpointTimeline(const QString &endpoint,
-                                        const QList<TimelineBucket> &buckets, double objectiveMs)
+void LatencyChart::showEndpointTimeline(const QString &endpoint, const Timeline &timeline,
+                                        double objectiveMs)
 {
     m_mode = Mode::Timeline;
     m_endpoint = endpoint;
-    m_buckets = buckets;
+    m_timeline = timeline;
     m_objectiveMs = objectiveMs;
     rebuild();
 }
@@ -163,7 +163,8 @@ bool LatencyChart::buildBars(QChart *chart)
 bool LatencyChart::buildTimeline(QChart *chart)
 {
     chart->setTitle(tr("Latency of %1").arg(m_endpoint));
-    auto *xAxis = timeAxis(chart, m_buckets);
+    const QList<TimelineBucket> &buckets = m_timeline.buckets;
+    auto *xAxis = timeAxis(chart, m_timeline);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setTitleText(tr("ms"));
     yAxis->setLabelFormat(u"%.0f"_s);
@@ -186,12 +187,12 @@ bool LatencyChart::buildTimeline(QChart *chart)
         auto *series = new QLineSeries(chart);
         series->setName(percentile.name);
         series->setColor(percentile.colour);
-        for (const TimelineBucket &bucket : m_buckets) {
+        for (const TimelineBucket &bucket : buckets) {
             if (bucket.requests == 0)
                 continue; // no requests: no latency, not a latency of 0
             any = true;
             const double value = bucket.*percentile.field;
-            appendHour(series, bucket.startMs, value);
+            appendBucket(series, m_timeline, bucket, value);
             highest = std::max(highest, value);
         }
         chart->addSeries(series);
@@ -200,9 +201,9 @@ bool LatencyChart::buildTimeline(QChart *chart)
     }
     yAxis->setRange(0, highest * 1.1);
     yAxis->applyNiceNumbers();
-    if (!m_buckets.isEmpty()) {
-        const double start = double(m_buckets.constFirst().startMs);
-        const double end = double(m_buckets.constLast().startMs + kHourMs);
+    if (!buckets.isEmpty()) {
+        const double start = double(buckets.constFirst().startMs);
+        const double end = double(buckets.constLast().startMs + m_timeline.bucketMs);
         QLineSeries *objective =
             objectiveLine(chart, m_objectiveMs, {start, m_objectiveMs}, {end, m_objectiveMs});
         chart->addSeries(objective);

@@ -19,7 +19,7 @@ public:
     explicit LatencyChart(QWidget *parent = nullptr);
 
     void showEndpoints(const QList<EndpointLatency> &endpoints, double objectiveMs);
-    void showEndpointTimeline(const QString &endpoint, const QList<TimelineBucket> &buckets,
+    void showEndpointTimeline(const QString &endpoint, const Timeline &timeline,
                               double objectiveMs);
 
     // What is drawn, for the page's accessible summary and tests: "GET /prcpt" -> p95 in ms.
@@ -38,7 +38,7 @@ private:
     enum class Mode { Endpoints, Timeline } m_mode = Mode::Endpoints;
     QList<EndpointLatency> m_endpoints;
     QString m_endpoint;
-    QList<TimelineBucket> m_buckets;
+    Timeline m_timeline;
     double m_objectiveMs = 200;
 };
 

@@ -3,10 +3,13 @@
 #include "Durations.h"
 #include "Thresholds.h"
 
+#include <QCategoryAxis>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QEvent>
+#include <QMouseEvent>
+#include <QRubberBand>
 #include <QXYSeries>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -34,6 +37,7 @@ void OperationsChart::rebuild()
     chart->setTitle(m_title);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setMargins(QMargins(4, 4, 4, 4));
+    m_hasTimeAxis = false; // build() says whether this chart has one
     m_empty = !build(chart);
     QChart *previous = this->chart();
     setChart(chart);
@@ -41,27 +45,56 @@ void OperationsChart::rebuild()
     setAccessibleDescription(m_empty ? m_emptyText : QString());
 }
 
-QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const QList<TimelineBucket> &buckets)
+namespace {
+
+// Tick steps a time axis may use, the smallest giving at most kMaxTimeTicks ticks.
+constexpr qint64 kTickSteps[] = {kMinuteMs,      2 * kMinuteMs,  5 * kMinuteMs, 10 * kMinuteMs,
+                                 15 * kMinuteMs, 30 * kMinuteMs, kHourMs,       2 * kHourMs,
+                                 3 * kHourMs,    6 * kHourMs,    12 * kHourMs,  kDayMs,
+                                 2 * kDayMs,     7 * kDayMs,     14 * kDayMs,   28 * kDayMs};
+constexpr int kMaxTimeTicks = 6;
+constexpr int kMinimumDragPixels = 8;
+
+} // namespace
+
+QAbstractAxis *OperationsChart::timeAxis(QChart *chart, const Timeline &timeline)
 {
-    auto startOf = [](const TimelineBucket &bucket) {
-        return QDateTime::fromMSecsSinceEpoch(bucket.startMs, Qt::UTC);
-    };
-    const QDateTime first = buckets.isEmpty() ? QDateTime() : startOf(buckets.constFirst());
-    const QDateTime last = buckets.isEmpty() ? QDateTime() : startOf(buckets.constLast());
-    auto *axis = new QDateTimeAxis(chart);
-    // Buckets are hours: the axis covers the last one too, up to now at most (an hour still
-    // under way is drawn as far as it has gone, an empty range ends now), and never
-    // collapses to one instant.
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QDateTime end =
-        last.isValid() ? std::min(last.addMSecs(kHourMs), std::max(now, last.addMSecs(kMinuteMs)))
-                       : now;
-    const QDateTime start = first.isValid() && first < end ? first : end.addMSecs(-kHourMs);
-    const qint64 spanMs = start.msecsTo(end);
-    axis->setRange(start.toLocalTime(), end.toLocalTime());
-    axis->setFormat(spanMs <= kDayMs ? u"HH:mm"_s : u"dd MMM"_s);
-    axis->setTickCount(spanMs <= 2 * kHourMs ? 3 : 6);
+    // The range the buckets cover, up to now at most (a bucket still under way is drawn as far
+    // as it has gone, an empty range ends now), and never one instant.
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    qint64 endMs = timeline.toMs > timeline.fromMs ? std::min(timeline.toMs, nowMs) : nowMs;
+    qint64 startMs = timeline.toMs > timeline.fromMs ? timeline.fromMs : endMs - kHourMs;
+    if (endMs - startMs < kMinuteMs)
+        endMs = startMs + kMinuteMs;
+    const qint64 spanMs = endMs - startMs;
+    const auto step = std::find_if(std::begin(kTickSteps), std::end(kTickSteps),
+                                   [spanMs](qint64 s) { return spanMs / s <= kMaxTimeTicks; });
+    const qint64 stepMs = step == std::end(kTickSteps) ? spanMs : *step;
+    // Ticks on the local clock's round times: 14:05, not 14:03 (five minutes after 13:58).
+    const qint64 offsetMs =
+        qint64(QDateTime::fromMSecsSinceEpoch(startMs).offsetFromUtc()) * kSecondMs;
+    const qint64 firstTick = (startMs + offsetMs + stepMs - 1) / stepMs * stepMs - offsetMs;
+    const QString format = stepMs >= kDayMs  ? u"dd MMM"_s
+                           : spanMs > kDayMs ? u"dd MMM HH:mm"_s
+                                             : u"HH:mm"_s;
+    auto *axis = new QCategoryAxis(chart);
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axis->setRange(double(startMs), double(endMs));
+    axis->setStartValue(double(startMs));
+    for (qint64 tick = firstTick; tick <= endMs; tick += stepMs)
+        axis->append(QDateTime::fromMSecsSinceEpoch(tick).toString(format), double(tick));
+    m_hasTimeAxis = true;
+    m_timeAxisRange = {startMs, endMs};
     return axis;
+}
+
+QStringList OperationsChart::timeLabels() const
+{
+    for (QAbstractAxis *axis : chart() ? chart()->axes(Qt::Horizontal) : QList<QAbstractAxis *>()) {
+        if (auto *categories = qobject_cast<QCategoryAxis *>(axis))
+            return categories->categoriesLabels();
+    }
+    return {};
 }
 
 QColor OperationsChart::objectiveColour()
@@ -69,11 +102,12 @@ QColor OperationsChart::objectiveColour()
     return QColor(0xdc, 0x26, 0x26); // the red of "critical", visible on both themes
 }
 
-void OperationsChart::appendHour(QXYSeries *series, qint64 startMs, double value)
+void OperationsChart::appendBucket(QXYSeries *series, const Timeline &timeline,
+                                   const TimelineBucket &bucket, double value)
 {
-    const double from = double(startMs);
+    const double from = double(bucket.startMs);
     series->append(from, value);
-    series->append(from + double(kHourMs), value);
+    series->append(from + double(timeline.bucketMs), value);
 }
 
 void OperationsChart::changeEvent(QEvent *event)
@@ -92,6 +126,61 @@ void OperationsChart::drawForeground(QPainter *painter, const QRectF &rect)
     painter->setPen(palette().color(QPalette::PlaceholderText));
     painter->drawText(chart()->plotArea(), Qt::AlignCenter | Qt::TextWordWrap, m_emptyText);
     painter->restore();
+}
+
+// Dragging across a chart over time picks a range, as in Grafana: the page then shows it.
+void OperationsChart::mousePressEvent(QMouseEvent *event)
+{
+    if (m_hasTimeAxis && event->button() == Qt::LeftButton && chart()
+        && chart()->plotArea().contains(event->position())) {
+        m_dragStart = event->position();
+        if (!m_dragBand)
+            m_dragBand = new QRubberBand(QRubberBand::Rectangle, this);
+        m_dragBand->setGeometry(dragRect(event->position()));
+        m_dragBand->show();
+        event->accept();
+        return;
+    }
+    QChartView::mousePressEvent(event);
+}
+
+void OperationsChart::mouseMoveEvent(QMouseEvent *event)
+{
+    if (m_dragStart) {
+        m_dragBand->setGeometry(dragRect(event->position()));
+        event->accept();
+        return;
+    }
+    QChartView::mouseMoveEvent(event);
+}
+
+void OperationsChart::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (!m_dragStart || event->button() != Qt::LeftButton) {
+        QChartView::mouseReleaseEvent(event);
+        return;
+    }
+    const QRect span = dragRect(event->position());
+    m_dragStart.reset();
+    m_dragBand->hide();
+    event->accept();
+    if (span.width() < kMinimumDragPixels)
+        return; // a click, not a drag
+    const QRectF plot = chart()->plotArea();
+    auto timeAt = [&](int x) {
+        const double share = std::clamp((x - plot.left()) / plot.width(), 0.0, 1.0);
+        return m_timeAxisRange.first
+               + qint64(share * double(m_timeAxisRange.second - m_timeAxisRange.first));
+    };
+    Q_EMIT timeRangeSelected(timeAt(span.left()), timeAt(span.right()));
+}
+
+QRect OperationsChart::dragRect(QPointF to) const
+{
+    const QRectF plot = chart()->plotArea();
+    const double left = std::clamp(std::min(m_dragStart->x(), to.x()), plot.left(), plot.right());
+    const double right = std::clamp(std::max(m_dragStart->x(), to.x()), plot.left(), plot.right());
+    return QRectF(QPointF(left, plot.top()), QPointF(right, plot.bottom())).toRect();
 }
 
 } // namespace isobar

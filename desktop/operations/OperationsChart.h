@@ -4,7 +4,9 @@
 
 #include <QChartView>
 #include <QList>
+#include <optional>
 
+class QRubberBand;
 class QXYSeries;
 
 namespace isobar {
@@ -20,26 +22,44 @@ public:
 
     QString emptyText() const { return m_emptyText; }
 
-protected:
-    static constexpr qint64 kHourMs = 3'600'000; // a timeline bucket's span
+    // The labels of the time axis as drawn, for tests: "14:05", "14:10", ...
+    QStringList timeLabels() const;
 
+Q_SIGNALS:
+    // A span dragged across a time axis (ms since the epoch): the page zooms to it.
+    void timeRangeSelected(qint64 fromMs, qint64 toMs);
+
+protected:
     // Fills a fresh, themed chart from the subclass's data. Returns false when there is nothing
     // to draw (the chart then shows emptyText()).
     virtual bool build(QChart *chart) = 0;
     // Call after the data changed.
     void rebuild();
 
-    // A time axis over the buckets' hours, labelled with times within a day and dates beyond.
-    static QAbstractAxis *timeAxis(QChart *chart, const QList<TimelineBucket> &buckets);
+    // A time axis over the range the timeline covers (up to now at most), with ticks on round
+    // times of the local clock ("14:05", "14:10"; "03 Dec" beyond a day). Charts built with
+    // one can be zoomed by dragging across them.
+    QAbstractAxis *timeAxis(QChart *chart, const Timeline &timeline);
     static QColor objectiveColour();
-    // A bucket as a flat step across its hour rather than a point at its start: a value per
-    // hour reads as such, and a range of one or two hours still shows something.
-    static void appendHour(QXYSeries *series, qint64 startMs, double value);
+    // A bucket as a flat step across its width rather than a point at its start: a value per
+    // minute or hour reads as such, and a range of one or two buckets still shows something.
+    static void appendBucket(QXYSeries *series, const Timeline &timeline,
+                             const TimelineBucket &bucket, double value);
 
     void changeEvent(QEvent *event) override;
     void drawForeground(QPainter *painter, const QRectF &rect) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
+    // The band a drag from m_dragStart to `to` covers: the plot's height, within its width.
+    QRect dragRect(QPointF to) const;
+
+    bool m_hasTimeAxis = false;
+    std::pair<qint64, qint64> m_timeAxisRange{0, 0}; // ms since the epoch
+    std::optional<QPointF> m_dragStart;              // where a drag across the time axis began
+    QRubberBand *m_dragBand = nullptr;
     QString m_title;
     QString m_emptyText;
     bool m_empty = true;

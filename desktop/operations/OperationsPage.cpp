@@ -123,6 +123,16 @@ OperationsPage::OperationsPage(QWidget *parent)
         refresh();
     });
     connect(m_bar, &TimeRangeBar::refreshRequested, this, &OperationsPage::refresh);
+    // A span dragged across any chart over time becomes the range, as in Grafana.
+    for (OperationsChart *chart : {static_cast<OperationsChart *>(m_statusChart),
+                                   static_cast<OperationsChart *>(m_latencyChart),
+                                   static_cast<OperationsChart *>(m_rateChart)})
+        connect(chart, &OperationsChart::timeRangeSelected, this, [this](qint64 from, qint64 to) {
+            m_bar->setRange(TimeRange::custom(QDateTime::fromMSecsSinceEpoch(from, Qt::UTC),
+                                              QDateTime::fromMSecsSinceEpoch(to, Qt::UTC)));
+            m_fitMapPending = true;
+            refresh();
+        });
     connect(m_bar, &TimeRangeBar::autoRefreshDue, this, &OperationsPage::autoRefreshDue);
     connect(m_client, &StatsClient::replied, this, &OperationsPage::answered);
 }
@@ -358,13 +368,15 @@ void OperationsPage::refresh()
         if (reply.ok())
             applySummary(StatsJson::readSummary(reply.json));
     });
-    fetch(kTimelinePath, with({{u"bucket"_s, u"hour"_s}}), [this](const StatsClient::Reply &reply) {
-        if (!reply.ok())
-            return;
-        m_timeline = StatsJson::readTimeline(reply.json);
-        m_statusChart->setTimeline(m_timeline, m_summary.noGoThreshold);
-        m_rateChart->setTimeline(m_timeline);
-    });
+    fetch(kTimelinePath, with({{u"bucket"_s, m_bar->range().timelineBucket()}}),
+          [this](const StatsClient::Reply &reply) {
+              if (!reply.ok())
+                  return;
+              m_timeline = StatsJson::readTimeline(reply.json);
+              m_bar->setShownRange(m_timeline.fromMs, m_timeline.toMs);
+              m_statusChart->setTimeline(m_timeline, m_summary.noGoThreshold);
+              m_rateChart->setTimeline(m_timeline);
+          });
     fetch(kGeographyPath, range, [this](const StatsClient::Reply &reply) {
         if (!reply.ok())
             return;
@@ -403,7 +415,7 @@ void OperationsPage::requestEndpointTimeline()
 {
     const QString endpoint = m_endpointPicker->currentData().toString();
     QUrlQuery query = statsScope();
-    query.addQueryItem(u"bucket"_s, u"hour"_s);
+    query.addQueryItem(u"bucket"_s, m_bar->range().timelineBucket());
     query.addQueryItem(kEndpointParameter, endpoint);
     fetch(kTimelinePath, query, [this, endpoint](const StatsClient::Reply &reply) {
         if (reply.ok())
@@ -565,7 +577,7 @@ void OperationsPage::clearFailedParts(const StatsClient::Reply &reply)
     } else if (path == kTimelinePath && !endpoint.isEmpty()) {
         m_latencyChart->showEndpointTimeline(endpoint, {}, m_summary.objectiveMs);
     } else if (path == kTimelinePath) {
-        m_timeline.clear();
+        m_timeline = {};
         m_statusChart->setTimeline({}, m_summary.noGoThreshold);
         m_rateChart->setTimeline({});
     } else if (path == kGeographyPath) {

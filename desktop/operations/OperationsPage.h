@@ -114,9 +114,9 @@ private:
     QSplitter *m_bottom; // map | users and drop-off
 
     StatsSummary m_summary;
-    QList<TimelineBucket> m_timeline; // hourly, all endpoints
-    int m_outstanding = 0;            // requests in flight
-    bool m_refreshRunning = false;    // refreshed() is due when m_outstanding reaches 0
+    Timeline m_timeline;           // all endpoints
+    int m_outstanding = 0;         // requests in flight
+    bool m_refreshRunning = false; // refreshed() is due when m_outstanding reaches 0
     QString m_firstError;
     StatsClient::Failure m_worstFailure = StatsClient::Failure::None;
     QString m_errorText;

@@ -18,16 +18,21 @@ RequestRateChart::RequestRateChart(QWidget *parent)
     rebuild();
 }
 
-void RequestRateChart::setTimeline(const QList<TimelineBucket> &buckets)
+void RequestRateChart::setTimeline(const Timeline &timeline)
 {
-    m_buckets = buckets;
+    m_timeline = timeline;
     rebuild();
 }
 
 bool RequestRateChart::build(QChart *chart)
 {
     chart->legend()->hide();
-    auto *xAxis = timeAxis(chart, m_buckets);
+    const QString title = m_timeline.bucketMs == kMinuteMs ? tr("Requests per minute")
+                          : m_timeline.bucketMs == kDayMs  ? tr("Requests per day")
+                                                           : tr("Requests per hour");
+    chart->setTitle(title);
+    setAccessibleName(title);
+    auto *xAxis = timeAxis(chart, m_timeline);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setLabelFormat(u"%d"_s);
     yAxis->setTitleText(tr("Requests"));
@@ -36,12 +41,12 @@ bool RequestRateChart::build(QChart *chart)
 
     auto *steps = new QLineSeries(chart);
     qint64 peak = 0;
-    for (const TimelineBucket &bucket : m_buckets) {
-        appendHour(steps, bucket.startMs, double(bucket.requests));
+    for (const TimelineBucket &bucket : m_timeline.buckets) {
+        appendBucket(steps, m_timeline, bucket, double(bucket.requests));
         peak = std::max(peak, bucket.requests);
     }
     auto *series = new QAreaSeries(steps);
-    series->setName(tr("Requests per hour"));
+    series->setName(title);
     const QColor colour(0x25, 0x63, 0xeb);
     series->setBorderColor(colour);
     series->setColor(QColor(colour.red(), colour.green(), colour.blue(), 96));

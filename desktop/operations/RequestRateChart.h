@@ -12,13 +12,13 @@ public:
     explicit RequestRateChart(QWidget *parent = nullptr);
 
     // Hourly buckets of GET /api/v1/stats/timeline?bucket=hour.
-    void setTimeline(const QList<TimelineBucket> &buckets);
+    void setTimeline(const Timeline &timeline);
 
 protected:
     bool build(QChart *chart) override;
 
 private:
-    QList<TimelineBucket> m_buckets;
+    Timeline m_timeline;
 };
 
 } // namespace isobar

@@ -34,16 +34,17 @@ StatusClassChart::StatusClassChart(QWidget *parent)
     rebuild();
 }
 
-void StatusClassChart::setTimeline(const QList<TimelineBucket> &buckets, double noGoRatio)
+void StatusClassChart::setTimeline(const Timeline &timeline, double noGoRatio)
 {
-    m_buckets = buckets;
+    m_timeline = timeline;
     m_noGoRatio = noGoRatio;
     rebuild();
 }
 
 bool StatusClassChart::build(QChart *chart)
 {
-    auto *xAxis = timeAxis(chart, m_buckets);
+    const QList<TimelineBucket> &buckets = m_timeline.buckets;
+    auto *xAxis = timeAxis(chart, m_timeline);
     auto *yAxis = new QValueAxis(chart);
     yAxis->setRange(0, 100);
     yAxis->setLabelFormat(u"%d%%"_s);
@@ -53,17 +54,17 @@ bool StatusClassChart::build(QChart *chart)
 
     bool any = false;
     QLineSeries *lower = nullptr;
-    QList<double> stacked(m_buckets.size(), 0.0);
+    QList<double> stacked(buckets.size(), 0.0);
     for (const ClassStyle &style : kStack) {
         auto *upper = new QLineSeries(chart);
-        for (qsizetype i = 0; i < m_buckets.size(); ++i) {
-            const TimelineBucket &bucket = m_buckets.at(i);
+        for (qsizetype i = 0; i < buckets.size(); ++i) {
+            const TimelineBucket &bucket = buckets.at(i);
             if (bucket.requests == 0)
                 continue;
             any = true;
             stacked[i] += 100.0 * double(bucket.statusCounts[int(style.statusClass)])
                           / double(bucket.requests);
-            appendHour(upper, bucket.startMs, stacked[i]);
+            appendBucket(upper, m_timeline, bucket, stacked[i]);
         }
         auto *area = new QAreaSeries(upper, lower);
         area->setName(QLatin1String(style.name));
@@ -78,8 +79,8 @@ bool StatusClassChart::build(QChart *chart)
     if (any) {
         auto *noGo = new QLineSeries(chart);
         noGo->setName(tr("No-go (%1%)").arg(m_noGoRatio * 100, 0, 'f', 0));
-        noGo->append(double(m_buckets.constFirst().startMs), m_noGoRatio * 100);
-        noGo->append(double(m_buckets.constLast().startMs + kHourMs), m_noGoRatio * 100);
+        noGo->append(double(buckets.constFirst().startMs), m_noGoRatio * 100);
+        noGo->append(double(buckets.constLast().startMs + m_timeline.bucketMs), m_noGoRatio * 100);
         QPen pen(objectiveColour(), 2, Qt::DashLine);
         noGo->setPen(pen);
         chart->addSeries(noGo);

@@ -13,13 +13,13 @@ class StatusClassChart : public OperationsChart
 public:
     explicit StatusClassChart(QWidget *parent = nullptr);
 
-    void setTimeline(const QList<TimelineBucket> &buckets, double noGoRatio);
+    void setTimeline(const Timeline &timeline, double noGoRatio);
 
 protected:
     bool build(QChart *chart) override;
 
 private:
-    QList<TimelineBucket> m_buckets;
+    Timeline m_timeline;
     double m_noGoRatio = 0.8;
 };
 

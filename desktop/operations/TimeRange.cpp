@@ -97,4 +97,9 @@ QUrlQuery TimeRange::query() const
     return query;
 }
 
+QString TimeRange::timelineBucket() const
+{
+    return spanMs() <= kMinuteBucketsUpToMs ? u"minute"_s : u"hour"_s;
+}
+
 } // namespace isobar

@@ -46,6 +46,7 @@ TimeRangeBar::TimeRangeBar(QWidget *parent)
     , m_refresh(new QToolButton(this))
     , m_interval(new QComboBox(this))
     , m_updated(new QLabel(this))
+    , m_shown(new QLabel(this))
     , m_timer(new QTimer(this))
 {
     for (TimeRange::Preset preset : TimeRange::presets())
@@ -76,6 +77,9 @@ TimeRangeBar::TimeRangeBar(QWidget *parent)
     m_interval->setAccessibleName(tr("Auto-refresh interval"));
     m_interval->setToolTip(tr("Refresh the page automatically"));
     m_updated->setAccessibleName(tr("Last update"));
+    m_shown->setObjectName(u"shownRange"_s);
+    m_shown->setAccessibleName(tr("Range shown"));
+    m_shown->setForegroundRole(QPalette::PlaceholderText);
 
     auto *rangeLabel = new QLabel(tr("&Range:"), this);
     rangeLabel->setBuddy(m_preset);
@@ -91,6 +95,7 @@ TimeRangeBar::TimeRangeBar(QWidget *parent)
     layout->addWidget(dash);
     layout->addWidget(m_to);
     layout->addWidget(m_applyCustom);
+    layout->addWidget(m_shown);
     layout->addStretch(1);
     layout->addWidget(m_updated);
     layout->addWidget(m_refresh);
@@ -149,6 +154,23 @@ QList<int> TimeRangeBar::intervals()
 void TimeRangeBar::setUpdatedText(const QString &text)
 {
     m_updated->setText(text);
+}
+
+void TimeRangeBar::setShownRange(qint64 fromMs, qint64 toMs)
+{
+    const QDateTime from = QDateTime::fromMSecsSinceEpoch(fromMs);
+    const QDateTime to = QDateTime::fromMSecsSinceEpoch(toMs);
+    const QString format =
+        from.date() == to.date() && toMs - fromMs < 24 * 3'600'000 ? u"HH:mm"_s : u"d MMM HH:mm"_s;
+    m_shown->setText(tr("%1 – %2").arg(from.toString(format), to.toString(format)));
+    m_shown->setToolTip(
+        tr("The charts cover whole %1s from %2 to %3")
+            .arg(m_range.timelineBucket(), from.toString(Qt::ISODate), to.toString(Qt::ISODate)));
+}
+
+QString TimeRangeBar::shownRangeText() const
+{
+    return m_shown->text();
 }
 
 void TimeRangeBar::choosePreset(int index)

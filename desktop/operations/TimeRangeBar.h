@@ -30,6 +30,9 @@ public:
 
     // "Updated 12:04:05", or a note while a refresh runs.
     void setUpdatedText(const QString &text);
+    // The range the charts really show (whole buckets), beside the picker: "14:05 – 14:20".
+    void setShownRange(qint64 fromMs, qint64 toMs);
+    QString shownRangeText() const;
 
 Q_SIGNALS:
     void rangeChanged(const isobar::TimeRange &range);
@@ -50,6 +53,7 @@ private:
     QToolButton *m_refresh;
     QComboBox *m_interval;
     QLabel *m_updated;
+    QLabel *m_shown;
     QTimer *m_timer;
     TimeRange m_range;
 };

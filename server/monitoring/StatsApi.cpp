@@ -183,7 +183,7 @@ QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
             buckets = stats.timeline(range.fromMs, range.toMs, bucket == u"day" ? 24 : 1, endpoint);
         }
         // The range the buckets cover (whole hours, days or minutes), which the caller shows.
-        const qint64 widthMs = minutes ? kMinuteMs : bucket == u"day" ? kDayMs : kHourMs;
+        const qint64 widthMs = timelineBucketMs(bucket);
         return HttpResponse::json(StatsJson::timeline(buckets, iso(buckets.constFirst().startMs),
                                                       iso(buckets.constLast().startMs + widthMs),
                                                       bucket, endpoint));

@@ -172,14 +172,17 @@ QJsonObject StatsJson::timeline(const QList<TimelineBucket> &buckets, const QStr
     return answer;
 }
 
-QList<TimelineBucket> StatsJson::readTimeline(const QJsonObject &json)
+Timeline StatsJson::readTimeline(const QJsonObject &json)
 {
     const QJsonArray entries = json.value(key::buckets).toArray();
-    QList<TimelineBucket> buckets;
-    buckets.reserve(entries.size());
+    Timeline timeline;
+    timeline.bucketMs = timelineBucketMs(json.value(key::bucket).toString());
+    timeline.fromMs = readTime(json.value(key::from));
+    timeline.toMs = readTime(json.value(key::to));
+    timeline.buckets.reserve(entries.size());
     for (const auto &value : entries) {
         const QJsonObject b = value.toObject();
-        buckets.append(TimelineBucket{
+        timeline.buckets.append(TimelineBucket{
             readTime(b.value(key::time)),
             b.value(key::requests).toInteger(),
             readCounts(b),
@@ -188,7 +191,7 @@ QList<TimelineBucket> StatsJson::readTimeline(const QJsonObject &json)
             b.value(key::p99Ms).toDouble(),
         });
     }
-    return buckets;
+    return timeline;
 }
 
 QJsonObject StatsJson::users(const QList<UserActivity> &users, const QString &from,

@@ -26,7 +26,7 @@ public:
     //  "to":..}; `from` and `to` are the range asked for, as the caller writes it.
     static QJsonObject timeline(const QList<TimelineBucket> &buckets, const QString &from,
                                 const QString &to, const QString &bucket, const QString &endpoint);
-    static QList<TimelineBucket> readTimeline(const QJsonObject &json);
+    static Timeline readTimeline(const QJsonObject &json);
 
     // {"from":..,"to":..,"users":[{"errors":..,"first_seen":..,"last_seen":..,"requests":..,
     //  "subject":..}]}

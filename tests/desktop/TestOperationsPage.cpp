@@ -357,12 +357,39 @@ private Q_SLOTS:
             QUrlQuery(exchanges.last("/api/v1/stats/timeline").url).queryItemValue("from")
                 == u"now-24h",
             kRefreshTimeoutMs);
-        // The server read it as 24 hours: its timeline echoes the range it used.
+        // The server read it as 24 hours, in hours: its timeline names the whole hours it
+        // covers, and the picker shows them.
         const QJsonObject timeline = exchanges.last("/api/v1/stats/timeline").json;
+        QCOMPARE(timeline.value("bucket").toString(), u"hour"_s);
         const QDateTime from =
             QDateTime::fromString(timeline.value("from").toString(), Qt::ISODate);
         const QDateTime to = QDateTime::fromString(timeline.value("to").toString(), Qt::ISODate);
-        QCOMPARE(from.secsTo(to), 24 * 3600);
+        QVERIFY2(from.secsTo(to) == 24 * 3600 || from.secsTo(to) == 25 * 3600,
+                 qPrintable(QString::number(from.secsTo(to))));
+        QCOMPARE(from.time().minute(), 0);
+        auto *shown = page.findChild<QLabel *>("shownRange");
+        QVERIFY(shown);
+        QTRY_COMPARE_WITH_TIMEOUT(shown->text(),
+                                  from.toLocalTime().toString(u"d MMM HH:mm"_s) + u" – "_s
+                                      + to.toLocalTime().toString(u"d MMM HH:mm"_s),
+                                  kRefreshTimeoutMs);
+
+        // The last 15 minutes are drawn in minutes: 15 of them (16 across a minute's turn),
+        // not the hour they fall in.
+        preset->setCurrentIndex(preset->findText(u"Last 15 minutes"_s));
+        Q_EMIT preset->activated(preset->currentIndex());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            QUrlQuery(exchanges.last("/api/v1/stats/timeline").url).queryItemValue("bucket")
+                == u"minute",
+            kRefreshTimeoutMs);
+        const QJsonObject minutes = exchanges.last("/api/v1/stats/timeline").json;
+        const qint64 covered =
+            QDateTime::fromString(minutes.value("from").toString(), Qt::ISODate)
+                .secsTo(QDateTime::fromString(minutes.value("to").toString(), Qt::ISODate));
+        QVERIFY2(covered == 15 * 60 || covered == 16 * 60, qPrintable(QString::number(covered)));
+        QCOMPARE(minutes.value("buckets").toArray().size(), covered / 60);
+        preset->setCurrentIndex(preset->findText(u"Last 24 hours"_s));
+        Q_EMIT preset->activated(preset->currentIndex());
 
         QTest::keyClick(preset, Qt::Key_End);
         QCOMPARE(preset->currentText(), u"Custom range"_s);
@@ -381,8 +408,9 @@ private Q_SLOTS:
         sent = QUrlQuery(custom.url);
         QCOMPARE(sent.queryItemValue("from"), u"2026-11-20T06:00:00Z"_s);
         QCOMPARE(sent.queryItemValue("to"), u"2026-11-22T18:30:00Z"_s);
+        // Covered in whole hours, the last one included.
         QCOMPARE(custom.json.value("from").toString(), u"2026-11-20T06:00:00Z"_s);
-        QCOMPARE(custom.json.value("to").toString(), u"2026-11-22T18:30:00Z"_s);
+        QCOMPARE(custom.json.value("to").toString(), u"2026-11-22T19:00:00Z"_s);
     }
 
     // The timer refreshes a visible page; a hidden one waits, then catches up when shown.

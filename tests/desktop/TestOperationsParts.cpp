@@ -7,12 +7,15 @@
 #include "operations/TimeRange.h"
 #include "operations/UserActivityModel.h"
 
+#include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSet>
-#include <QDateTimeAxis>
+#include <QCategoryAxis>
 #include <QGroupBox>
 #include <QHorizontalBarSeries>
+#include <QLineSeries>
 #include <QLogValueAxis>
+#include <QSignalSpy>
 #include <QTest>
 #include <QTimeZone>
 #include <QToolTip>
@@ -106,6 +109,23 @@ private Q_SLOTS:
         QVERIFY2(QToolTip::text().contains(longRoute), qPrintable(QToolTip::text()));
     }
 
+    // A timeline of these buckets, `bucketMs` wide, covering them whole.
+    static Timeline timelineOf(const QList<TimelineBucket> &buckets, qint64 bucketMs = kHourMs)
+    {
+        Timeline timeline{buckets, bucketMs, 0, 0};
+        if (!buckets.isEmpty()) {
+            timeline.fromMs = buckets.constFirst().startMs;
+            timeline.toMs = buckets.constLast().startMs + bucketMs;
+        }
+        return timeline;
+    }
+
+    static std::pair<qint64, qint64> timeAxisRange(QChartView &chart)
+    {
+        auto *time = qobject_cast<QCategoryAxis *>(chart.chart()->axes(Qt::Horizontal).value(0));
+        return time ? std::pair(qint64(time->min()), qint64(time->max())) : std::pair(-1LL, -1LL);
+    }
+
     void requestCountsTickOnWholeNumbers()
     {
         // One request in an hour once read "0, 0, 1, 1" up the axis.
@@ -113,7 +133,7 @@ private Q_SLOTS:
         TimelineBucket bucket;
         bucket.startMs = 1'700'000'000'000;
         bucket.requests = 1;
-        chart.setTimeline({bucket});
+        chart.setTimeline(timelineOf({bucket}));
         auto *counts = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Vertical).value(0));
         QVERIFY(counts);
         QCOMPARE(counts->min(), 0.0);
@@ -121,7 +141,7 @@ private Q_SLOTS:
         QCOMPARE(counts->tickInterval(), 1.0);
         QCOMPARE(counts->max(), 2.0);
         bucket.requests = 4321;
-        chart.setTimeline({bucket});
+        chart.setTimeline(timelineOf({bucket}));
         counts = qobject_cast<QValueAxis *>(chart.chart()->axes(Qt::Vertical).value(0));
         QCOMPARE(counts->tickInterval(), 2000.0);
         QCOMPARE(counts->max(), 6000.0);
@@ -130,26 +150,81 @@ private Q_SLOTS:
     void timeAxesStopAtNow()
     {
         RequestRateChart chart;
-        auto axisEnd = [&chart] {
-            auto *time =
-                qobject_cast<QDateTimeAxis *>(chart.chart()->axes(Qt::Horizontal).value(0));
-            return time ? time->max().toUTC() : QDateTime();
-        };
         // No data: the axis ends now, not an hour ahead.
+        const qint64 before = QDateTime::currentMSecsSinceEpoch();
         chart.setTimeline({});
-        QVERIFY(axisEnd() <= QDateTime::currentDateTimeUtc());
-        QVERIFY(axisEnd() > QDateTime::currentDateTimeUtc().addSecs(-60));
+        QVERIFY(timeAxisRange(chart).second <= QDateTime::currentMSecsSinceEpoch());
+        QVERIFY(timeAxisRange(chart).second >= before);
         // The hour under way is drawn as far as it has gone.
         TimelineBucket current;
         const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-        current.startMs = nowMs - nowMs % 3'600'000;
+        current.startMs = nowMs - nowMs % kHourMs;
         current.requests = 5;
-        chart.setTimeline({current});
-        QVERIFY(axisEnd() <= QDateTime::currentDateTimeUtc());
+        chart.setTimeline(timelineOf({current}));
+        QVERIFY(timeAxisRange(chart).second <= QDateTime::currentMSecsSinceEpoch());
         // A past hour is drawn whole.
-        current.startMs -= qint64(24) * 3'600'000;
-        chart.setTimeline({current});
-        QCOMPARE(axisEnd().toMSecsSinceEpoch(), current.startMs + 3'600'000);
+        current.startMs -= 24 * kHourMs;
+        chart.setTimeline(timelineOf({current}));
+        QCOMPARE(timeAxisRange(chart).second, current.startMs + kHourMs);
+    }
+
+    // "Last 15 minutes" is drawn in minutes, with ticks on round times of the clock.
+    void shortRangesAreDrawnInMinutesWithRoundTicks()
+    {
+        RequestRateChart chart;
+        chart.resize(600, 300);
+        const qint64 start = 1'700'000'000'000 + 7 * kMinuteMs; // not on a round minute
+        QList<TimelineBucket> buckets;
+        for (int minute = 0; minute < 15; ++minute)
+            buckets.append(TimelineBucket{start - start % kMinuteMs + minute * kMinuteMs,
+                                          minute + 1,
+                                          {0, minute + 1, 0, 0, 0},
+                                          1,
+                                          2,
+                                          3});
+        chart.setTimeline(timelineOf(buckets, kMinuteMs));
+        QCOMPARE(chart.chart()->title(), u"Requests per minute"_s);
+        const QStringList labels = chart.timeLabels();
+        QVERIFY2(labels.size() >= 3 && labels.size() <= 8, qPrintable(labels.join(u' ')));
+        // Equal steps of a round size (here 5 minutes), each label a multiple of it.
+        for (const QString &label : labels) {
+            const QTime time = QTime::fromString(label, u"HH:mm"_s);
+            QVERIFY2(time.isValid() && time.minute() % 5 == 0, qPrintable(labels.join(u' ')));
+        }
+        // 15 minutes of steps, one per minute.
+        auto *area = qobject_cast<QAreaSeries *>(chart.chart()->series().value(0));
+        QVERIFY(area);
+        QCOMPARE(area->upperSeries()->count(), 30);
+    }
+
+    // Dragging across a chart over time picks that span as the range.
+    void draggingAcrossATimeAxisPicksARange()
+    {
+        RequestRateChart chart;
+        chart.resize(600, 300);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+        TimelineBucket bucket{nowMs - nowMs % kHourMs - 5 * kHourMs, 9, {0, 9, 0, 0, 0}, 1, 2, 3};
+        Timeline timeline = timelineOf({bucket});
+        timeline.toMs = bucket.startMs + 4 * kHourMs;
+        chart.setTimeline(timeline);
+        QSignalSpy picked(&chart, &OperationsChart::timeRangeSelected);
+        const QRectF plot = chart.chart()->plotArea();
+        const QPoint from(int(plot.left() + plot.width() / 4), int(plot.center().y()));
+        const QPoint to(int(plot.left() + plot.width() / 2), int(plot.center().y()));
+        QTest::mousePress(chart.viewport(), Qt::LeftButton, {}, from);
+        QTest::mouseMove(chart.viewport(), to);
+        QTest::mouseRelease(chart.viewport(), Qt::LeftButton, {}, to);
+        QCOMPARE(picked.size(), 1);
+        const qint64 pickedFrom = picked.first().at(0).toLongLong();
+        const qint64 pickedTo = picked.first().at(1).toLongLong();
+        // A quarter to a half of the four hours, give or take a pixel.
+        QVERIFY(std::abs(pickedFrom - (timeline.fromMs + kHourMs)) < 2 * kMinuteMs);
+        QVERIFY(std::abs(pickedTo - (timeline.fromMs + 2 * kHourMs)) < 2 * kMinuteMs);
+        // A click is not a drag.
+        QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, from);
+        QCOMPARE(picked.size(), 1);
     }
 
     void runningTotalsAreSetApartFromTheRange()

@@ -91,7 +91,14 @@ private Q_SLOTS:
         // All endpoints: no "endpoint" key.
         const QJsonObject all = StatsJson::timeline(buckets, {}, {}, u"day"_s, {});
         QVERIFY(!all.contains(u"endpoint"_s));
-        QCOMPARE(StatsJson::readTimeline(all), buckets);
+        QCOMPARE(StatsJson::readTimeline(all).buckets, buckets);
+        QCOMPARE(StatsJson::readTimeline(all).bucketMs, 24 * kHour);
+        // What a reader gets back: the width and the range covered.
+        const Timeline minutes = StatsJson::readTimeline(StatsJson::timeline(
+            buckets, u"2025-11-25T00:00:00Z"_s, u"2025-11-25T00:15:00Z"_s, u"minute"_s, {}));
+        QCOMPARE(minutes.bucketMs, qint64(60'000));
+        QCOMPARE(minutes.fromMs, kT0);
+        QCOMPARE(minutes.toMs, kT0 + kHour / 4);
     }
 
     void usersAreTheDocumentedJson()
