@@ -194,10 +194,11 @@ qint64 RequestLogWriter::compactDays(qint64 beforeMs, int lookbackDays, QString 
     };
     using requestlog::added, requestlog::larger, requestlog::smaller;
     static const Fold kFolds[] = {
-        {"rollup_subject", "subject, replica", "requests, errors, first_ms, last_ms",
-         "sum(requests), sum(errors), min(first_ms), max(last_ms)",
+        {"rollup_subject", "subject, replica", "requests, errors, limited, first_ms, last_ms",
+         "sum(requests), sum(errors), sum(limited), min(first_ms), max(last_ms)",
          added("rollup_subject", "requests") + ", " + added("rollup_subject", "errors") + ", "
-             + smaller("rollup_subject", "first_ms") + ", " + larger("rollup_subject", "last_ms")},
+             + added("rollup_subject", "limited") + ", " + smaller("rollup_subject", "first_ms")
+             + ", " + larger("rollup_subject", "last_ms")},
     };
     const qint64 lastDay = beforeMs / (24 * kHourMs) - 1; // whole days only
     qint64 removed = 0;

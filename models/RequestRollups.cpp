@@ -2,6 +2,7 @@
 
 #include "LatencyBuckets.h"
 #include "RequestLogShared.h"
+#include "StatusClass.h"
 
 #include <QVariant>
 #include <algorithm>
@@ -55,6 +56,7 @@ void RequestRollups::add(const RequestEvent &event)
         subject.lastMs = std::max(subject.lastMs, event.timeMs);
         ++subject.requests;
         subject.errors += event.status >= 400;
+        subject.limited += event.status == kTooManyRequests;
     }
 }
 
@@ -162,16 +164,17 @@ bool RequestRollups::upsertSubjects(QSqlDatabase &db, QString *error) const
 {
     QSqlQuery subject(db);
     subject.prepare(QString::fromLatin1(
-        "INSERT INTO rollup_subject (hour, subject, requests, errors, first_ms, last_ms, replica)"
-        " VALUES (?,?,?,?,?,?,?) ON CONFLICT (hour, subject, replica) DO UPDATE SET "
+        "INSERT INTO rollup_subject (hour, subject, requests, errors, limited, first_ms, last_ms,"
+        " replica) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (hour, subject, replica) DO UPDATE SET "
         + added("rollup_subject", "requests") + ", " + added("rollup_subject", "errors") + ", "
+        + added("rollup_subject", "limited") + ", "
         + requestlog::smaller("rollup_subject", "first_ms") + ", "
         + requestlog::larger("rollup_subject", "last_ms")));
     for (const auto &it : inKeyOrder(m_subjects)) {
         for (const QVariant &value :
              {QVariant(it.key().first), QVariant(it.key().second), QVariant(it->requests),
-              QVariant(it->errors), QVariant(it->firstMs), QVariant(it->lastMs),
-              QVariant(m_replica)})
+              QVariant(it->errors), QVariant(it->limited), QVariant(it->firstMs),
+              QVariant(it->lastMs), QVariant(m_replica)})
             subject.addBindValue(value);
         if (!exec(subject, error))
             return false;

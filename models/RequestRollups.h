@@ -63,7 +63,7 @@ private:
         qint64 requests = 0, hits = 0, misses = 0, stale = 0;
     };
     struct SubjectSums {
-        qint64 requests = 0, errors = 0, firstMs = 0, lastMs = 0;
+        qint64 requests = 0, errors = 0, limited = 0, firstMs = 0, lastMs = 0;
     };
 
     // The hour and day roll-ups of endpoints and latency have the same shape: `table`'s rows are

@@ -263,7 +263,7 @@ QList<EndpointLatency> endpointLatencies(const EndpointTotals &sums,
 }
 
 struct SubjectSums {
-    qint64 requests = 0, errors = 0, firstMs = 0, lastMs = 0;
+    qint64 requests = 0, errors = 0, limited = 0, firstMs = 0, lastMs = 0;
 };
 
 } // namespace
@@ -404,7 +404,7 @@ QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
     const Filters filters = narrowedTo(m_replica);
     const bool read = scan(
         m_db, splitRange(firstHour, lastHour, false),
-        "SELECT subject, requests, errors, first_ms, last_ms FROM rollup_subject"
+        "SELECT subject, requests, errors, first_ms, last_ms, limited FROM rollup_subject"
         " WHERE hour BETWEEN ? AND ?"
             + filters.sql,
         {}, filters.values,
@@ -415,6 +415,7 @@ QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
             subject.lastMs = std::max(subject.lastMs, row.int64At(4));
             subject.requests += row.int64At(1);
             subject.errors += row.int64At(2);
+            subject.limited += row.int64At(5);
         },
         &error);
     if (!read)
@@ -435,7 +436,7 @@ QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
     for (size_t i = 0; i < kept; ++i) {
         const auto &[subject, totals] = ranked[i];
         users.append(UserActivity{QString::fromUtf8(subject), totals.requests, totals.errors,
-                                  totals.firstMs, totals.lastMs});
+                                  totals.firstMs, totals.lastMs, totals.limited});
     }
     return users;
 }

@@ -223,6 +223,11 @@ const QList<Migration> &migrations()
          // London midnight of their dates.
          {"ALTER TABLE headline ADD COLUMN period_start_at INTEGER",
           "ALTER TABLE headline ADD COLUMN period_end_at INTEGER"}},
+        {10,
+         "the rate-limited requests of each caller",
+         // The 429s apart from the other errors: a caller over its limit is not failing. Rows
+         // stored before count none.
+         {"ALTER TABLE rollup_subject ADD COLUMN limited INTEGER NOT NULL DEFAULT 0"}},
     };
     return all;
 }

@@ -6,6 +6,9 @@
 
 namespace isobar {
 
+// The status of an answer refused by a rate limit, which the per-caller stats count apart.
+inline constexpr int kTooManyRequests = 429;
+
 // HTTP status classes, as the stats count answers: 1xx to 5xx.
 enum class StatusClass { Informational, Success, Redirection, ClientError, ServerError };
 inline constexpr int kStatusClassCount = 5;

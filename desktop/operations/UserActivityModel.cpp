@@ -60,6 +60,8 @@ QVariant UserActivityModel::data(const QModelIndex &index, int role) const
             return locale.toString(user.requests);
         case Errors:
             return locale.toString(user.errors);
+        case RateLimited:
+            return locale.toString(user.limited);
         case FirstSeen:
             return locale.toString(utc(user.firstSeenMs).toLocalTime(), QLocale::ShortFormat);
         case LastSeen:
@@ -74,6 +76,8 @@ QVariant UserActivityModel::data(const QModelIndex &index, int role) const
             return user.requests;
         case Errors:
             return user.errors;
+        case RateLimited:
+            return user.limited;
         case FirstSeen:
             return utc(user.firstSeenMs);
         case LastSeen:
@@ -93,9 +97,12 @@ QVariant UserActivityModel::data(const QModelIndex &index, int role) const
             return tr("%1% of this subject's requests")
                 .arg(QLocale().toString(100.0 * double(user.errors) / double(user.requests), 'f',
                                         1));
+        if (index.column() == RateLimited)
+            return tr("Requests refused with 429 because this caller was over its rate limit "
+                      "(also counted in Errors)");
         break;
     case Qt::TextAlignmentRole:
-        if (index.column() == Requests || index.column() == Errors)
+        if (index.column() == Requests || index.column() == Errors || index.column() == RateLimited)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         break;
     }
@@ -113,6 +120,8 @@ QVariant UserActivityModel::headerData(int section, Qt::Orientation orientation,
         return tr("Requests");
     case Errors:
         return tr("Errors");
+    case RateLimited:
+        return tr("429");
     case FirstSeen:
         return tr("First seen");
     case LastSeen:

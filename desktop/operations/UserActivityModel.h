@@ -15,7 +15,7 @@ class UserActivityModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Subject, Requests, Errors, FirstSeen, LastSeen, ColumnCount };
+    enum Column { Subject, Requests, Errors, RateLimited, FirstSeen, LastSeen, ColumnCount };
 
     explicit UserActivityModel(QObject *parent = nullptr);
 

@@ -16,6 +16,7 @@ const QString from = u"from"_s;
 const QString to = u"to"_s;
 const QString requests = u"requests"_s;
 const QString errors = u"errors"_s;
+const QString rateLimited = u"rate_limited"_s;
 const QString statusCounts = u"status_counts"_s;
 const QString statusRatios = u"status_ratios"_s;
 const QString noGo = u"no_go"_s;
@@ -202,6 +203,7 @@ QJsonObject StatsJson::users(const QList<UserActivity> &users, const QString &fr
         entries.append(QJsonObject{{key::subject, user.subject},
                                    {key::requests, double(user.requests)},
                                    {key::errors, double(user.errors)},
+                                   {key::rateLimited, double(user.limited)},
                                    {key::firstSeen, isoTime(user.firstSeenMs)},
                                    {key::lastSeen, isoTime(user.lastSeenMs)}});
     return QJsonObject{{key::from, from}, {key::to, to}, {key::users, entries}};
@@ -220,6 +222,7 @@ QList<UserActivity> StatsJson::readUsers(const QJsonObject &json)
             u.value(key::errors).toInteger(),
             readTime(u.value(key::firstSeen)),
             readTime(u.value(key::lastSeen)),
+            u.value(key::rateLimited).toInteger(),
         });
     }
     return users;

@@ -240,6 +240,16 @@ private Q_SLOTS:
             QCOMPARE(page.findChild<StatTile *>(QLatin1String(name))->parentWidget(), running);
     }
 
+    void rateLimitedRequestsHaveTheirColumn()
+    {
+        UserActivityModel model;
+        model.setUsers({{u"watch-7"_s, 40, 12, 0, 0, 9}});
+        QCOMPARE(model.headerData(UserActivityModel::RateLimited, Qt::Horizontal).toString(),
+                 u"429"_s);
+        QCOMPARE(model.index(0, UserActivityModel::RateLimited).data(Qt::EditRole).toLongLong(), 9);
+        QCOMPARE(model.index(0, UserActivityModel::Errors).data(Qt::EditRole).toLongLong(), 12);
+    }
+
     void callersAreNamedForPeople()
     {
         QCOMPARE(UserActivityModel::callerName(u"addr:10.0.0.7"_s), u"10.0.0.7 (address)"_s);

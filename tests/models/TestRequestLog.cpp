@@ -268,6 +268,15 @@ private Q_SLOTS:
             {u"watch-2"_s, 2, 1, kT0 + 3000, kT0 + kHour + 5},
         };
         QCOMPARE(users, expectedUsers);
+
+        // A 429 is an error, and counted apart: the caller was over its limit.
+        QVERIFY(writer.write({makeEvent(kT0 + 5000, "/prcpt", 429, 50, "watch-1")}, &error));
+        const QList<UserActivity> limited =
+            RequestStats(m_db->connection(), {}).users(kT0, kT0 + 2 * kHour, 10);
+        QCOMPARE(limited.value(0).subject, u"watch-1"_s);
+        QCOMPARE(limited.value(0).errors, qint64(1));
+        QCOMPARE(limited.value(0).limited, qint64(1));
+        QCOMPARE(limited.value(1).limited, qint64(0)); // watch-2's 502 is no 429
     }
 
     void theNoGoRuleNeedsRequests()
@@ -327,8 +336,9 @@ private Q_SLOTS:
         QRandomGenerator random(3);
         const qint64 day = 24 * kHour;
         for (int i = 0; i < 6000; ++i) {
-            RequestEvent e = makeEvent(kT0 + random.bounded(3 * day), "/prcpt", i % 7 ? 200 : 502,
-                                       1000, u"watch-%1"_s.arg(random.bounded(20)));
+            const int status = i % 7 ? (i % 5 ? 200 : 429) : 502;
+            RequestEvent e = makeEvent(kT0 + random.bounded(3 * day), "/prcpt", status, 1000,
+                                       u"watch-%1"_s.arg(random.bounded(20)));
             e.cell = CellBounds{50.0 + 0.009 * random.bounded(30), 1.0, 0.0045, 0.007};
             e.cacheOutcome = random.bounded(3) ? "hit" : "miss";
             events << e;
@@ -338,6 +348,7 @@ private Q_SLOTS:
         RequestStats stats(m_db->connection(), {});
         const QList<CellCount> cellsBefore = stats.busiestCells(kT0, kT0 + 3 * day, 1000);
         const QList<UserActivity> usersBefore = stats.users(kT0, kT0 + 3 * day, 100);
+        QVERIFY(usersBefore.value(0).limited > 0); // the fold must keep the 429s too
         const qint64 rowsBefore = scalar(m_db->connection(), "SELECT count(*) FROM rollup_cell");
 
         // Days 0 and 1 are whole and old enough; day 2 keeps its hours.

@@ -550,6 +550,25 @@ private Q_SLOTS:
         QCOMPARE(reply.header("content-type"), QByteArray("application/problem+json"));
         // The probe is never refused: an orchestrator told 429 would restart a healthy replica.
         QCOMPARE(get(limited.port(), "/health", {}).status, 200);
+        // The caller (its address, without tokens) is seen with its 429s counted apart. The
+        // stats read is the same caller's: refused while the budget is spent, it waits as long
+        // as Retry-After says (the recorder writes within a second, so a few rounds suffice).
+        int limitedCount = -1;
+        for (int round = 0; round < 10 && limitedCount < 2; ++round) {
+            const HttpReply stats = get(limited.port(), "/api/v1/stats/users?from=now-1h", {});
+            if (stats.status == 429) {
+                QTest::qWait(1000 * std::max(1, stats.header("retry-after").toInt()));
+                continue;
+            }
+            for (const auto &user : stats.json().object().value("users").toArray()) {
+                const QJsonObject caller = user.toObject();
+                if (caller.value("subject").toString() == u"addr:127.0.0.1") {
+                    limitedCount = caller.value("rate_limited").toInt();
+                    QVERIFY(caller.value("errors").toInt() >= limitedCount);
+                }
+            }
+        }
+        QVERIFY2(limitedCount >= 2, qPrintable(QString::number(limitedCount)));
     }
 
     void badTokensAreThrottledBeforeVerifying()

@@ -105,14 +105,14 @@ private Q_SLOTS:
     {
         const QList<UserActivity> users = {
             {u"watch-1"_s, 2, 0, kT0 + 1000, kT0 + 2000},
-            {u"watch-2"_s, 2, 1, kT0 + 3000, kT0 + kHour + 5},
+            {u"watch-2"_s, 2, 1, kT0 + 3000, kT0 + kHour + 5, 1},
         };
         const QJsonObject answer =
             StatsJson::users(users, u"2025-11-25T00:00:00Z"_s, u"2025-11-25T02:00:00Z"_s);
         QCOMPARE(compact(answer),
                  oneLine(R"json({"from":"2025-11-25T00:00:00Z","to":"2025-11-25T02:00:00Z","users":[
-{"errors":0,"first_seen":"2025-11-25T00:00:01.000Z","last_seen":"2025-11-25T00:00:02.000Z","requests":2,"subject":"watch-1"},
-{"errors":1,"first_seen":"2025-11-25T00:00:03.000Z","last_seen":"2025-11-25T01:00:00.005Z","requests":2,"subject":"watch-2"}]})json"));
+{"errors":0,"first_seen":"2025-11-25T00:00:01.000Z","last_seen":"2025-11-25T00:00:02.000Z","rate_limited":0,"requests":2,"subject":"watch-1"},
+{"errors":1,"first_seen":"2025-11-25T00:00:03.000Z","last_seen":"2025-11-25T01:00:00.005Z","rate_limited":1,"requests":2,"subject":"watch-2"}]})json"));
         QCOMPARE(StatsJson::readUsers(answer), users);
     }
 };
