@@ -174,38 +174,28 @@ private:
     throw StoreError(error);
 }
 
-struct EndpointSums {
-    qint64 requests = 0, errors = 0;
-};
-using EndpointTotals = QHash<std::pair<QByteArray, QByteArray>, EndpointSums>; // (method, route)
-using RouteHistograms = QHash<QByteArray, QList<qint64>>;
+using EndpointSums = RequestStats::EndpointSums;
+using EndpointTotals = RequestStats::EndpointTotals;
+using RouteHistograms = RequestStats::RouteHistograms;
 
-// Requests and errors per endpoint over the range; `classes` gets the counts per status class,
-// `replicas` those per replica.
+// Requests and errors per endpoint over the range, into `answers` (with the counts per status
+// class and per replica).
 EndpointTotals readEndpointTotals(QSqlDatabase &db, const RangeParts &parts, const Filters &filters,
-                                  StatusCounts *classes, QMap<QByteArray, qint64> *replicas)
+                                  RequestStats::Answers *answers)
 {
-    EndpointTotals sums;
     QString error;
     const QByteArray columns = "SELECT method, route, status, requests, replica FROM ";
     const bool read = scan(
         db, parts, columns + "rollup_endpoint WHERE hour BETWEEN ? AND ?" + filters.sql,
         columns + "rollup_endpoint_day WHERE day BETWEEN ? AND ?" + filters.sql, filters.values,
         [&](const StoreStatement &row) {
-            EndpointSums &endpoint =
-                sums[{row.utf8At(0).toByteArray(), row.utf8At(1).toByteArray()}];
-            const StatusClass statusClass = statusClassOf(row.int64At(2));
-            const qint64 count = row.int64At(3);
-            (*classes)[int(statusClass)] += count;
-            (*replicas)[row.utf8At(4).toByteArray()] += count;
-            endpoint.requests += count;
-            if (statusClass == StatusClass::ClientError || statusClass == StatusClass::ServerError)
-                endpoint.errors += count;
+            answers->add(row.utf8At(0).toByteArray(), row.utf8At(1).toByteArray(), row.int64At(2),
+                         row.utf8At(4).toByteArray(), row.int64At(3));
         },
         &error);
     if (!read)
         failScan("summary", error);
-    return sums;
+    return answers->endpoints;
 }
 
 // Latency is kept per route (all methods): most routes have one method.
@@ -279,15 +269,50 @@ StatsSummary RequestStats::summary(qint64 fromMs, qint64 toMs)
     const auto [firstHour, lastHour] = hourRange(fromMs, toMs);
     const RangeParts parts = splitRange(firstHour, lastHour, true);
     const ReadSnapshot snapshot(m_db);
-    StatsSummary summary;
-    summary.fromMs = firstHour * kHourMs;
-    summary.toMs = (lastHour + 1) * kHourMs;
     const Filters filters = narrowedTo(m_replica);
-    QMap<QByteArray, qint64> replicas;
-    const EndpointTotals sums =
-        readEndpointTotals(m_db, parts, filters, &summary.statusCounts, &replicas);
-    const RouteHistograms histograms = readRouteHistograms(m_db, parts, filters);
-    for (auto it = replicas.cbegin(); it != replicas.cend(); ++it)
+    Answers answers;
+    answers.endpoints = readEndpointTotals(m_db, parts, filters, &answers);
+    answers.histograms = readRouteHistograms(m_db, parts, filters);
+    return summarize(answers, firstHour * kHourMs, (lastHour + 1) * kHourMs);
+}
+
+std::optional<StatsSummary> RequestStats::summaryOfEvents(qint64 fromMs, qint64 toMs)
+{
+    const ReadSnapshot snapshot(m_db);
+    const Filters filters = narrowedTo(m_replica);
+    const auto events = StoreStatement::prepare(
+        m_db, "SELECT method, route, status, duration_us, replica FROM request_event"
+              " WHERE time_ms >= ? AND time_ms < ?"
+                  + filters.sql);
+    if (!events->isValid())
+        failScan("summary", events->error());
+    events->bind(1, fromMs);
+    events->bind(2, toMs);
+    for (int i = 0; i < filters.values.size(); ++i)
+        events->bind(3 + i, filters.values[i]);
+    Answers answers;
+    qint64 read = 0;
+    while (events->next()) {
+        if (++read > m_options.maxMinuteEvents)
+            return std::nullopt;
+        const QByteArray route = events->utf8At(1).toByteArray();
+        answers.add(events->utf8At(0).toByteArray(), route, events->int64At(2),
+                    events->utf8At(4).toByteArray(), 1);
+        LatencyBuckets::add(answers.histograms[route], LatencyBuckets::bucketOf(events->int64At(3)),
+                            1);
+    }
+    if (!events->error().isEmpty())
+        failScan("summary", events->error());
+    return summarize(answers, fromMs, toMs);
+}
+
+StatsSummary RequestStats::summarize(const Answers &answers, qint64 fromMs, qint64 toMs) const
+{
+    StatsSummary summary;
+    summary.fromMs = fromMs;
+    summary.toMs = toMs;
+    summary.statusCounts = answers.classes;
+    for (auto it = answers.replicas.cbegin(); it != answers.replicas.cend(); ++it)
         summary.replicas.append(ReplicaRequests{QString::fromUtf8(it.key()), it.value()});
     for (qint64 count : summary.statusCounts)
         summary.requests += count;
@@ -301,7 +326,8 @@ StatsSummary RequestStats::summary(qint64 fromMs, qint64 toMs)
     summary.noGo = summary.requests > 0 && summary.successRatio() < m_options.noGoSuccessRatio;
     summary.noGoThreshold = m_options.noGoSuccessRatio;
     summary.objectiveMs = double(m_options.objectiveUs) / 1000.0;
-    summary.endpoints = endpointLatencies(sums, histograms, m_options.objectiveUs);
+    summary.endpoints =
+        endpointLatencies(answers.endpoints, answers.histograms, m_options.objectiveUs);
     return summary;
 }
 
@@ -345,6 +371,18 @@ QList<TimelineBucket> RequestStats::timeline(qint64 fromMs, qint64 toMs, int buc
     });
     dateBuckets(buckets, histograms, firstBucket * bucketHours * kHourMs, bucketHours * kHourMs);
     return buckets;
+}
+
+void RequestStats::Answers::add(const QByteArray &method, const QByteArray &route, qint64 status,
+                                const QByteArray &replica, qint64 count)
+{
+    EndpointSums &endpoint = endpoints[{method, route}];
+    const StatusClass statusClass = statusClassOf(status);
+    classes[int(statusClass)] += count;
+    replicas[replica] += count;
+    endpoint.requests += count;
+    if (statusClass == StatusClass::ClientError || statusClass == StatusClass::ServerError)
+        endpoint.errors += count;
 }
 
 std::optional<QList<TimelineBucket>> RequestStats::minuteTimeline(qint64 fromMs, qint64 toMs,

@@ -1,11 +1,14 @@
 #pragma once
 
 #include "CellCount.h"
+#include "Durations.h"
 #include "StatsSummary.h"
 #include "TimelineBucket.h"
 #include "UserActivity.h"
 
+#include <QHash>
 #include <QList>
+#include <QMap>
 #include <QSqlDatabase>
 #include <QString>
 #include <optional>
@@ -23,14 +26,25 @@ public:
     struct Options {
         double noGoSuccessRatio = 0.8; // below this share of 2xx the service is a no-go
         qint64 objectiveUs = 200'000;  // the response-time objective per endpoint
-        // The most single events a minute timeline reads: a busier range asks for hours.
+        // The most single events a minute timeline or exact summary reads: a busier range is
+        // answered from the hourly roll-ups.
         qint64 maxMinuteEvents = 2'000'000;
+        // How long single events are kept (the request log's raw retention): older ranges
+        // are answered from the roll-ups.
+        qint64 eventsKeptMs = 7 * kDayMs;
     };
+
+    // Ranges up to this long are answered exactly, in minutes, from the single events while
+    // they are kept; longer ones in whole hours from the roll-ups.
+    static constexpr qint64 kEventRangeMs = 3 * kHourMs;
 
     // `replica`, when not empty, narrows every answer to the requests that replica served.
     RequestStats(QSqlDatabase &db, Options options, const QString &replica = {});
 
     StatsSummary summary(qint64 fromMs, qint64 toMs);
+    // The same over exactly [from, to), from the single events (kept for days, where the
+    // roll-ups have hours): nullopt when the range holds more than maxMinuteEvents of them.
+    std::optional<StatsSummary> summaryOfEvents(qint64 fromMs, qint64 toMs);
     // Every bucket of `bucketHours` hours in the range, empty ones included; `route` (when not
     // empty) keeps one route's requests.
     QList<TimelineBucket> timeline(qint64 fromMs, qint64 toMs, int bucketHours,
@@ -45,7 +59,25 @@ public:
     // The `limit` busiest token subjects, busiest first (then by name).
     QList<UserActivity> users(qint64 fromMs, qint64 toMs, int limit);
 
+    // What a summary is made of, read from roll-ups or single events.
+    struct EndpointSums {
+        qint64 requests = 0, errors = 0;
+    };
+    using EndpointTotals = QHash<std::pair<QByteArray, QByteArray>, EndpointSums>; // method, route
+    using RouteHistograms = QHash<QByteArray, QList<qint64>>; // latency is kept per route
+    struct Answers {
+        EndpointTotals endpoints;
+        RouteHistograms histograms;
+        StatusCounts classes{};
+        QMap<QByteArray, qint64> replicas;
+        // `count` answers of `status` by `method route`, served by `replica`.
+        void add(const QByteArray &method, const QByteArray &route, qint64 status,
+                 const QByteArray &replica, qint64 count);
+    };
+
 private:
+    StatsSummary summarize(const Answers &answers, qint64 fromMs, qint64 toMs) const;
+
     QSqlDatabase &m_db;
     Options m_options;
     QByteArray m_replica; // UTF-8; empty: every replica

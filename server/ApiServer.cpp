@@ -116,7 +116,9 @@ bool ApiServer::start()
     if (m_config.captureRequests)
         m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder,
                                                        m_config.replicaName());
-    m_stats = std::make_unique<StatsApi>(*m_runner, m_config.stats);
+    RequestStats::Options stats = m_config.stats;
+    stats.eventsKeptMs = qint64(m_config.recorder.rawRetentionDays) * kDayMs;
+    m_stats = std::make_unique<StatsApi>(*m_runner, stats);
     m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response,
                               qint64 micros) { observe(request, response, micros); });
 

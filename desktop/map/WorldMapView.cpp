@@ -77,8 +77,16 @@ WorldMapView::WorldMapView(QWidget *parent)
 
 WorldMapView::~WorldMapView() = default;
 
+void WorldMapView::showFailure(const QString &why)
+{
+    setCells({});
+    m_failure = why;
+    viewport()->update();
+}
+
 void WorldMapView::setCells(const QList<MapCell> &cells)
 {
+    m_failure.clear();
     m_cells = cells;
     m_bins = CellBins(m_cells);
     m_cellLayer->setBins(&m_bins);
@@ -329,6 +337,16 @@ void WorldMapView::drawForeground(QPainter *painter, const QRectF &)
     painter->restore();
 }
 
+QString WorldMapView::legendTitle() const
+{
+    const int level = aggregationLevel();
+    if (m_bins.maximumRequests(level) > 0)
+        return level == 0 ? tr("Requests per cell")
+                          : tr("Requests per %1° square")
+                                .arg(locale().toString(m_bins.unitDegrees(level), 'g', 3));
+    return m_failure.isEmpty() ? tr("No requests with a position") : m_failure;
+}
+
 void WorldMapView::drawLegend(QPainter *painter)
 {
     const QPalette palette = this->palette();
@@ -338,16 +356,8 @@ void WorldMapView::drawLegend(QPainter *painter)
     const qint64 maximum = m_bins.maximumRequests(level);
     const int lineHeight = metrics.height();
 
-    QString title;
+    const QString title = legendTitle();
     QStringList labels; // under the left, middle and right of the colour bar
-    if (maximum == 0) {
-        title = tr("No requests with a position");
-    } else if (level == 0) {
-        title = tr("Requests per cell");
-    } else {
-        title =
-            tr("Requests per %1° square").arg(locale().toString(m_bins.unitDegrees(level), 'g', 3));
-    }
     if (maximum > 0) {
         for (double position : {0.0, 0.5, 1.0})
             labels << locale().toString(CountColorScale::countAt(position, maximum));

@@ -34,6 +34,10 @@ public:
     ~WorldMapView() override;
 
     void setCells(const QList<MapCell> &cells);
+    // No cells because they could not be read: the legend says `why`, not "no requests",
+    // until the next setCells().
+    void showFailure(const QString &why);
+    QString legendTitle() const;
     QList<MapCell> cells() const;
 
     // The current zoom; the scene has one unit per degree (MapProjection).
@@ -79,6 +83,7 @@ private:
     QGraphicsScene *m_scene;
     CellLayerItem *m_cellLayer;
     QList<MapCell> m_cells;
+    QString m_failure;
     CellBins m_bins;
     CountColorScale m_colorScale;
     WorldOutlines m_outlines;

@@ -18,7 +18,6 @@ namespace isobar {
 OperationsChart::OperationsChart(const QString &title, QWidget *parent)
     : QChartView(parent)
     , m_title(title)
-    , m_emptyText(tr("No requests in this range"))
 {
     setRenderHint(QPainter::Antialiasing);
     setAccessibleName(title);
@@ -29,6 +28,19 @@ OperationsChart::OperationsChart(const QString &title, QWidget *parent)
 
 void OperationsChart::rebuild()
 {
+    m_failure.clear();
+    redraw();
+}
+
+void OperationsChart::showFailure(const QString &why)
+{
+    m_failure = why;
+    redraw();
+}
+
+void OperationsChart::redraw()
+{
+    m_emptyText = m_failure.isEmpty() ? tr("No requests in this range") : m_failure;
     auto *chart = new QChart;
     chart->setTheme(Thresholds::isDark(palette()) ? QChart::ChartThemeDark
                                                   : QChart::ChartThemeLight);
@@ -113,7 +125,7 @@ void OperationsChart::appendBucket(QXYSeries *series, const Timeline &timeline,
 void OperationsChart::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::PaletteChange && chart())
-        rebuild(); // light <-> dark: QtCharts themes are chosen when a chart is built
+        redraw(); // light <-> dark: QtCharts themes are chosen when a chart is built
     QChartView::changeEvent(event);
 }
 

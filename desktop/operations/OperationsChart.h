@@ -21,6 +21,9 @@ public:
     explicit OperationsChart(const QString &title, QWidget *parent = nullptr);
 
     QString emptyText() const { return m_emptyText; }
+    // Nothing to draw because the data could not be read: says `why` instead of "no requests"
+    // until the chart is given data again.
+    void showFailure(const QString &why);
 
     // The labels of the time axis as drawn, for tests: "14:05", "14:10", ...
     QStringList timeLabels() const;
@@ -33,7 +36,7 @@ protected:
     // Fills a fresh, themed chart from the subclass's data. Returns false when there is nothing
     // to draw (the chart then shows emptyText()).
     virtual bool build(QChart *chart) = 0;
-    // Call after the data changed.
+    // Call after the data changed (it ends a failure shown).
     void rebuild();
 
     // A time axis over the range the timeline covers (up to now at most), with ticks on round
@@ -60,8 +63,12 @@ private:
     std::pair<qint64, qint64> m_timeAxisRange{0, 0}; // ms since the epoch
     std::optional<QPointF> m_dragStart;              // where a drag across the time axis began
     QRubberBand *m_dragBand = nullptr;
+    // Builds the chart again from the data, as they are.
+    void redraw();
+
     QString m_title;
     QString m_emptyText;
+    QString m_failure;
     bool m_empty = true;
 };
 

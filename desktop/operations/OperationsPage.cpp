@@ -300,11 +300,12 @@ QWidget *OperationsPage::buildUsers()
                                                           QHeaderView::Stretch);
 
     // Say why the table is empty rather than leave it blank.
-    auto *noSubjects = new QLabel(tr("No requests in this range."), panel);
-    noSubjects->setWordWrap(true);
-    noSubjects->setForegroundRole(QPalette::PlaceholderText);
-    connect(m_users, &QAbstractItemModel::modelReset, noSubjects,
-            [this, noSubjects] { noSubjects->setVisible(m_users->rowCount() == 0); });
+    m_usersNote = new QLabel(panel);
+    m_usersNote->setObjectName(u"usersNote"_s);
+    m_usersNote->setWordWrap(true);
+    m_usersNote->setForegroundRole(QPalette::PlaceholderText);
+    connect(m_users, &QAbstractItemModel::modelReset, m_usersNote,
+            [this] { m_usersNote->setVisible(m_users->rowCount() == 0); });
 
     auto *title = new QLabel(tr("Requests per user"), panel);
     auto *header = new QHBoxLayout;
@@ -313,7 +314,7 @@ QWidget *OperationsPage::buildUsers()
     auto *layout = new QVBoxLayout(panel);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(header);
-    layout->addWidget(noSubjects);
+    layout->addWidget(m_usersNote);
     layout->addWidget(m_usersView, 1);
     return panel;
 }
@@ -386,8 +387,10 @@ void OperationsPage::refresh()
     });
     fetch(kUsersPath, with({{u"limit"_s, QString::number(kUsersLimit)}}),
           [this](const StatsClient::Reply &reply) {
-              if (reply.ok())
-                  m_users->setUsers(StatsJson::readUsers(reply.json));
+              if (!reply.ok())
+                  return;
+              m_usersNote->setText(tr("No requests in this range."));
+              m_users->setUsers(StatsJson::readUsers(reply.json));
           });
     fetch(PrometheusExposition::kRoute, {}, [this](const StatsClient::Reply &reply) {
         if (reply.ok())
@@ -574,16 +577,22 @@ void OperationsPage::clearFailedParts(const StatsClient::Reply &reply)
         for (StatTile *tile : {m_requestsTile, m_successTile, m_latencyTile})
             tile->clear(noData);
         m_latencyChart->showEndpoints({}, m_summary.objectiveMs);
+        m_latencyChart->showFailure(noData);
     } else if (path == kTimelinePath && !endpoint.isEmpty()) {
         m_latencyChart->showEndpointTimeline(endpoint, {}, m_summary.objectiveMs);
+        m_latencyChart->showFailure(noData);
     } else if (path == kTimelinePath) {
         m_timeline = {};
         m_statusChart->setTimeline({}, m_summary.noGoThreshold);
         m_rateChart->setTimeline({});
+        for (OperationsChart *chart : {static_cast<OperationsChart *>(m_statusChart),
+                                       static_cast<OperationsChart *>(m_rateChart)})
+            chart->showFailure(noData);
     } else if (path == kGeographyPath) {
-        m_map->setCells({});
+        m_map->showFailure(noData);
     } else if (path == kUsersPath) {
         m_users->setUsers({});
+        m_usersNote->setText(noData);
     } else if (path == PrometheusExposition::kRoute) {
         m_upstreamTile->clear(noData);
         m_cacheTile->clear(noData);

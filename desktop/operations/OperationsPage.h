@@ -115,6 +115,7 @@ private:
 
     StatsSummary m_summary;
     Timeline m_timeline;           // all endpoints
+    QLabel *m_usersNote = nullptr; // why the users table is empty
     int m_outstanding = 0;         // requests in flight
     bool m_refreshRunning = false; // refreshed() is due when m_outstanding reaches 0
     QString m_firstError;

@@ -1,6 +1,7 @@
 #include "TimeRange.h"
 
 #include "Durations.h"
+#include "RequestStats.h"
 
 using namespace Qt::StringLiterals;
 
@@ -99,7 +100,7 @@ QUrlQuery TimeRange::query() const
 
 QString TimeRange::timelineBucket() const
 {
-    return spanMs() <= kMinuteBucketsUpToMs ? u"minute"_s : u"hour"_s;
+    return spanMs() <= RequestStats::kEventRangeMs ? u"minute"_s : u"hour"_s;
 }
 
 } // namespace isobar

@@ -41,10 +41,9 @@ public:
 
     // The from/to parameters of every stats request.
     QUrlQuery query() const;
-    // The timeline's bucket ("minute", "hour"): minutes up to kMinuteBucketsUpToMs, so a
-    // short range is drawn with more than one or two bars.
+    // The timeline's bucket ("minute", "hour"): minutes for the ranges the server answers
+    // exactly (RequestStats::kEventRangeMs), so a short range is more than one or two bars.
     QString timelineBucket() const;
-    static constexpr qint64 kMinuteBucketsUpToMs = 3 * 3'600'000;
 
     friend bool operator==(const TimeRange &, const TimeRange &) = default;
 

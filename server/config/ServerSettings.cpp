@@ -469,8 +469,8 @@ const QList<ServerSetting> &ServerSettings::all()
                        [](ServerConfig &c) -> qint64 & { return c.stats.objectiveUs; }),
         integer<qint64>(row("stats-minute-events", "ISOBAR_STATS_MINUTE_EVENTS",
                             "monitoring/stats_minute_events", "requests",
-                            "The most single requests a timeline in minutes reads (short "
-                            "ranges); a busier range is refused and asked for in hours."),
+                            "The most single requests a short range's stats read one by one; "
+                            "a busier range is answered in whole hours."),
                         1000, 1'000'000'000,
                         [](ServerConfig &c) -> qint64 & { return c.stats.maxMinuteEvents; }),
         integer<quint16>(row("metrics-port", "ISOBAR_METRICS_PORT", "monitoring/metrics_port",

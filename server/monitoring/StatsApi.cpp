@@ -152,10 +152,15 @@ void StatsApi::registerRoutes(Router &router)
 QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)
 {
     const StatsScope range = statsScope(request, m_clock());
-    return m_runner.run([range, options = m_options](MetricsQuery &query) {
-        return HttpResponse::json(
-            StatsJson::summary(RequestStats(query.database(), options, range.replica)
-                                   .summary(range.fromMs, range.toMs)));
+    const bool exact = answeredFromEvents(range.fromMs, range.toMs);
+    return m_runner.run([range, exact, options = m_options](MetricsQuery &query) {
+        RequestStats stats(query.database(), options, range.replica);
+        std::optional<StatsSummary> summary;
+        if (exact)
+            summary = stats.summaryOfEvents(range.fromMs, range.toMs);
+        if (!summary) // a longer, older or busier range: whole hours from the roll-ups
+            summary = stats.summary(range.fromMs, range.toMs);
+        return HttpResponse::json(StatsJson::summary(*summary));
     });
 }
 
@@ -164,30 +169,36 @@ QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
     const StatsScope range = statsScope(request, m_clock());
     const QString bucket = choice(request, u"bucket"_s, {u"hour"_s, u"day"_s, u"minute"_s});
     const QString endpoint = parameter(request, u"endpoint"_s);
-    const bool minutes = bucket == u"minute";
-    if (minutes && range.toMs - range.fromMs > kMaxMinuteRangeMs)
+    if (bucket == u"minute" && range.toMs - range.fromMs > kMaxMinuteRangeMs)
         throw ApiError{400, u"minute buckets cover at most 24 hours; ask for hours"_s, u"bucket"_s};
+    const bool minutes = bucket == u"minute" && eventsCover(range.fromMs);
     return m_runner.run([range, minutes, bucket, endpoint,
                          options = m_options](MetricsQuery &query) -> HttpResponse {
         RequestStats stats(query.database(), options, range.replica);
-        QList<TimelineBucket> buckets;
-        if (minutes) {
-            auto read = stats.minuteTimeline(range.fromMs, range.toMs, endpoint);
-            if (!read)
-                throw ApiError{400,
-                               u"the range holds more than %1 requests, too many to read one "
-                               "by one; ask for hours"_s.arg(options.maxMinuteEvents),
-                               u"bucket"_s};
-            buckets = std::move(*read);
-        } else {
-            buckets = stats.timeline(range.fromMs, range.toMs, bucket == u"day" ? 24 : 1, endpoint);
-        }
-        // The range the buckets cover (whole hours, days or minutes), which the caller shows.
-        const qint64 widthMs = timelineBucketMs(bucket);
-        return HttpResponse::json(StatsJson::timeline(buckets, iso(buckets.constFirst().startMs),
-                                                      iso(buckets.constLast().startMs + widthMs),
-                                                      bucket, endpoint));
+        std::optional<QList<TimelineBucket>> buckets;
+        if (minutes)
+            buckets = stats.minuteTimeline(range.fromMs, range.toMs, endpoint);
+        // Minutes of events no longer kept, or too many of them: hours, as the answer says.
+        const QString answered = buckets ? bucket : bucket == u"day" ? bucket : u"hour"_s;
+        if (!buckets)
+            buckets =
+                stats.timeline(range.fromMs, range.toMs, answered == u"day" ? 24 : 1, endpoint);
+        // The range the buckets cover (whole minutes, hours or days), which the caller shows.
+        return HttpResponse::json(StatsJson::timeline(
+            *buckets, iso(buckets->constFirst().startMs),
+            iso(buckets->constLast().startMs + timelineBucketMs(answered)), answered, endpoint));
     });
+}
+
+bool StatsApi::eventsCover(qint64 fromMs) const
+{
+    // An hour's margin: expiry deletes the oldest events in batches, not to the millisecond.
+    return fromMs >= m_clock() - m_options.eventsKeptMs + kHourMs;
+}
+
+bool StatsApi::answeredFromEvents(qint64 fromMs, qint64 toMs) const
+{
+    return toMs - fromMs <= RequestStats::kEventRangeMs && eventsCover(fromMs);
 }
 
 QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)

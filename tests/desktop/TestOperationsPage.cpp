@@ -7,6 +7,7 @@
 #include "operations/DropoffPanel.h"
 #include "operations/IngestRunModel.h"
 #include "operations/LatencyChart.h"
+#include "operations/OperationsChart.h"
 #include "operations/OperationsPage.h"
 #include "operations/StatTile.h"
 #include "operations/StatsClient.h"
@@ -26,6 +27,8 @@
 #include <QLocale>
 #include <QSignalSpy>
 #include <QSplitter>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTableView>
 #include <QTest>
 #include <QToolButton>
@@ -565,6 +568,49 @@ private Q_SLOTS:
         QVERIFY2(refreshed.last().at(0).toBool(), qPrintable(page.errorText()));
         QVERIFY(!banner->isVisible());
         QVERIFY(page.errorText().isEmpty());
+    }
+
+    // A store that becomes unreadable under a running server is an error on the page, never
+    // "no requests": every part that could not be read says so, and all come back with it.
+    void anUnreadableStoreIsAnErrorNotAnEmptyRange()
+    {
+        const QString store = m_dir.filePath("unreadable.db");
+        ServerProcess server;
+        QVERIFY2(server.start(store), server.output().constData());
+        OperationsPage page;
+        page.resize(1440, 900);
+        page.show();
+        QSignalSpy refreshed(&page, &OperationsPage::refreshed);
+        page.setServer(serverUrl(server.port()));
+        QVERIFY(refreshed.wait(kRefreshTimeoutMs));
+        QVERIFY2(refreshed.last().at(0).toBool(), qPrintable(page.errorText()));
+
+        MetricsDatabase damaging;
+        QVERIFY2(damaging.open(store), qPrintable(damaging.errorString()));
+        QSqlQuery damage(damaging.connection());
+        for (const char *table : {"rollup_endpoint", "rollup_subject", "request_event"})
+            QVERIFY2(damage.exec(u"ALTER TABLE %1 RENAME TO %1_gone"_s.arg(QLatin1String(table))),
+                     qPrintable(damage.lastError().text()));
+        QVERIFY(refreshAndWait(page, false));
+        auto *banner = page.findChild<QLabel *>("errorBanner");
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->text().contains(u"503"), qPrintable(banner->text()));
+        const QString noData = u"No data: the last refresh failed"_s;
+        for (const char *name : {"requestsTile", "successTile"})
+            QCOMPARE(tile(page, name)->value(), u"–"_s);
+        const auto charts = page.findChildren<OperationsChart *>();
+        QVERIFY(charts.size() >= 3);
+        for (OperationsChart *chart : charts)
+            QVERIFY2(chart->emptyText() == noData, qPrintable(chart->accessibleName()));
+        QCOMPARE(page.findChild<QLabel *>("usersNote")->text(), noData);
+
+        for (const char *table : {"rollup_endpoint", "rollup_subject", "request_event"})
+            QVERIFY(damage.exec(u"ALTER TABLE %1_gone RENAME TO %1"_s.arg(QLatin1String(table))));
+        QVERIFY2(refreshAndWait(page), qPrintable(page.errorText()));
+        QVERIFY(!banner->isVisible());
+        for (OperationsChart *chart : charts)
+            QVERIFY(chart->emptyText() != noData);
+        QCOMPARE(server.stop(), 0);
     }
 
     void stateRoundTripsWithoutTheToken()

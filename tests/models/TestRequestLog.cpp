@@ -255,8 +255,25 @@ private Q_SLOTS:
         QCOMPARE(lateMinute->size(), 1);
         QCOMPARE(lateMinute->at(0).requests, qint64(1));
         QCOMPARE(lateMinute->at(0).p50Ms, 350.0); // as the hour's histogram reads it
+        // The summary of exactly [from, to) from the single events: two of the hour's three
+        // /prcpt requests, not the whole hour.
+        const auto exact =
+            RequestStats(m_db->connection(), {}).summaryOfEvents(kT0 + 1500, kT0 + 3500);
+        QVERIFY(exact);
+        QCOMPARE(exact->fromMs, kT0 + 1500);
+        QCOMPARE(exact->toMs, kT0 + 3500);
+        QCOMPARE(exact->requests, qint64(2));
+        QCOMPARE(exact->statusCounts[int(StatusClass::ServerError)], qint64(1));
+        QCOMPARE(exact->endpoints.size(), 1);
+        QCOMPARE(exact->endpoints[0].errors, qint64(1));
+        // Over a whole hour it is the roll-ups' summary to the figure.
+        QCOMPARE(RequestStats(m_db->connection(), {0.8, 200'000})
+                     .summaryOfEvents(kT0, kT0 + 2 * kHour)
+                     .value_or(StatsSummary{}),
+                 summary);
         RequestStats::Options few;
         few.maxMinuteEvents = 3;
+        QVERIFY(!RequestStats(m_db->connection(), few).summaryOfEvents(kT0, kT0 + kHour));
         QVERIFY(!RequestStats(m_db->connection(), few).minuteTimeline(kT0, kT0 + kMinuteMs, {}));
         few.maxMinuteEvents = 4;
         QVERIFY(RequestStats(m_db->connection(), few).minuteTimeline(kT0, kT0 + kMinuteMs, {}));

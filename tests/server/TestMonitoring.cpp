@@ -323,6 +323,15 @@ private Q_SLOTS:
         // The answer names the whole hours its buckets cover.
         QVERIFY(timeline.value("from").toString().endsWith(u":00:00Z"));
 
+        // A short range is summed exactly, to the minute, not widened to its hours.
+        const QJsonObject exact =
+            HttpClient::request(port, "GET", "/api/v1/stats/summary?from=now-15m").json().object();
+        QCOMPARE(
+            QDateTime::fromString(exact.value("from").toString(), Qt::ISODateWithMs)
+                .msecsTo(QDateTime::fromString(exact.value("to").toString(), Qt::ISODateWithMs)),
+            15 * 60'000);
+        QVERIFY(exact.value("requests").toInt() >= 4);
+
         // A short range in minutes: one bucket a minute, the range as they cover it.
         const QJsonObject minutes =
             HttpClient::request(port, "GET",
