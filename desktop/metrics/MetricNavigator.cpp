@@ -264,7 +264,14 @@ void MetricNavigator::showSelection()
     fillAreas();
     m_period->setCurrentIndex(m_selection.period ? m_period->findData(int(*m_selection.period))
                                                  : -1);
+    offerPeriodForKind();
     --m_updating;
+}
+
+void MetricNavigator::offerPeriodForKind()
+{
+    // A headline figure covers its own period: there is nothing to narrow.
+    m_period->setEnabled(m_selection.series.kind == SeriesKind::TimeSeries);
 }
 
 void MetricNavigator::fillAreas()
@@ -297,6 +304,7 @@ void MetricNavigator::onMetricActivated(const QModelIndex &proxyIndex)
     fillAreas();
     for (QComboBox *combo : {m_age, m_sex, m_stratum})
         fillFilterCombo(combo, {}, {}, {});
+    offerPeriodForKind();
     --m_updating;
     edited();
 }

@@ -62,6 +62,8 @@ protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    // The period narrows dated points only; a headline figure covers its own.
+    void offerPeriodForKind();
     void onMetricActivated(const QModelIndex &proxyIndex);
     void onSearchEdited(const QString &text);
     // The tree, or a note saying why it is empty (no catalogue, or no match for the search).

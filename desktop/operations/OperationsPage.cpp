@@ -296,6 +296,8 @@ QWidget *OperationsPage::buildUsers()
     m_usersView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_usersView->setAlternatingRowColors(true);
     m_usersView->verticalHeader()->hide();
+    // The caller takes what the counts and times leave: names are what people scan for.
+    m_usersView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_usersView->horizontalHeader()->setSectionResizeMode(UserActivityModel::Subject,
                                                           QHeaderView::Stretch);
 

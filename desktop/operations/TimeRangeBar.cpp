@@ -1,5 +1,7 @@
 #include "TimeRangeBar.h"
 
+#include "Durations.h"
+
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QHBoxLayout>
@@ -161,16 +163,10 @@ void TimeRangeBar::setShownRange(qint64 fromMs, qint64 toMs)
     const QDateTime from = QDateTime::fromMSecsSinceEpoch(fromMs);
     const QDateTime to = QDateTime::fromMSecsSinceEpoch(toMs);
     const QString format =
-        from.date() == to.date() && toMs - fromMs < 24 * 3'600'000 ? u"HH:mm"_s : u"d MMM HH:mm"_s;
+        from.date() == to.date() && toMs - fromMs < kDayMs ? u"HH:mm"_s : u"d MMM HH:mm"_s;
     m_shown->setText(tr("%1 – %2").arg(from.toString(format), to.toString(format)));
-    m_shown->setToolTip(
-        tr("The charts cover whole %1s from %2 to %3")
-            .arg(m_range.timelineBucket(), from.toString(Qt::ISODate), to.toString(Qt::ISODate)));
-}
-
-QString TimeRangeBar::shownRangeText() const
-{
-    return m_shown->text();
+    m_shown->setToolTip(tr("What the charts cover, in whole buckets: %1 to %2")
+                            .arg(from.toString(Qt::ISODate), to.toString(Qt::ISODate)));
 }
 
 void TimeRangeBar::choosePreset(int index)

@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QLocale>
 
+using namespace Qt::StringLiterals;
+
 namespace isobar {
 
 QString UserActivityModel::callerName(const QString &recorded)
@@ -45,6 +47,15 @@ int UserActivityModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+// Today's times alone ("03:07:51"), older ones with their day ("6 Dec 23:10"): the caller's
+// name keeps the width.
+QString UserActivityModel::seenText(qint64 ms)
+{
+    const QDateTime local = utc(ms).toLocalTime();
+    return local.date() == QDate::currentDate() ? local.toString(u"HH:mm:ss"_s)
+                                                : QLocale().toString(local, u"d MMM HH:mm"_s);
+}
+
 QVariant UserActivityModel::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_users.size())
@@ -63,9 +74,9 @@ QVariant UserActivityModel::data(const QModelIndex &index, int role) const
         case RateLimited:
             return locale.toString(user.limited);
         case FirstSeen:
-            return locale.toString(utc(user.firstSeenMs).toLocalTime(), QLocale::ShortFormat);
+            return seenText(user.firstSeenMs);
         case LastSeen:
-            return locale.toString(utc(user.lastSeenMs).toLocalTime(), QLocale::ShortFormat);
+            return seenText(user.lastSeenMs);
         }
         break;
     case Qt::EditRole:

@@ -32,6 +32,8 @@ public:
     static QString callerName(const QString &recorded);
 
 private:
+    static QString seenText(qint64 ms);
+
     QList<UserActivity> m_users;
 };
 

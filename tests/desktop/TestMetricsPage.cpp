@@ -562,6 +562,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(card->shownHeadline().has_value(), 30000);
         QVERIFY(figure->isVisible());
         QCOMPARE(figure->text(), u"6,276"_s);
+        QVERIFY(!combo(&page, u"Period"_s)->isEnabled()); // a figure has its own period
         QVERIFY2(period->text().contains(u"26") && period->text().contains(u"2023"),
                  qPrintable(period->text()));
         QVERIFY(direction->text().isEmpty()); // a total has no direction
@@ -594,6 +595,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!card->shownPoints().isEmpty(), 30000);
         QVERIFY(!figure->isVisible());
         QVERIFY(!card->shownHeadline());
+        QVERIFY(combo(&page, u"Period"_s)->isEnabled());
     }
 
     void aRenamedMetricIsListedSearchedAndTitledByItsNewName()
