@@ -252,10 +252,6 @@ QList<EndpointLatency> endpointLatencies(const EndpointTotals &sums,
     return endpoints;
 }
 
-struct SubjectSums {
-    qint64 requests = 0, errors = 0, limited = 0, firstMs = 0, lastMs = 0;
-};
-
 } // namespace
 
 RequestStats::RequestStats(QSqlDatabase &db, Options options, const QString &replica)
@@ -373,6 +369,16 @@ QList<TimelineBucket> RequestStats::timeline(qint64 fromMs, qint64 toMs, int buc
     return buckets;
 }
 
+void RequestStats::SubjectSums::add(qint64 moreRequests, qint64 moreErrors, qint64 moreLimited,
+                                    qint64 seenFirstMs, qint64 seenLastMs)
+{
+    firstMs = requests ? std::min(firstMs, seenFirstMs) : seenFirstMs;
+    lastMs = std::max(lastMs, seenLastMs);
+    requests += moreRequests;
+    errors += moreErrors;
+    limited += moreLimited;
+}
+
 void RequestStats::Answers::add(const QByteArray &method, const QByteArray &route, qint64 status,
                                 const QByteArray &replica, qint64 count)
 {
@@ -447,17 +453,46 @@ QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
             + filters.sql,
         {}, filters.values,
         [&](const StoreStatement &row) {
-            SubjectSums &subject = sums[row.utf8At(0).toByteArray()];
-            subject.firstMs =
-                subject.requests ? std::min(subject.firstMs, row.int64At(3)) : row.int64At(3);
-            subject.lastMs = std::max(subject.lastMs, row.int64At(4));
-            subject.requests += row.int64At(1);
-            subject.errors += row.int64At(2);
-            subject.limited += row.int64At(5);
+            sums[row.utf8At(0).toByteArray()].add(row.int64At(1), row.int64At(2), row.int64At(5),
+                                                  row.int64At(3), row.int64At(4));
         },
         &error);
     if (!read)
         failScan("users", error);
+    return ranked(sums, limit);
+}
+
+std::optional<QList<UserActivity>> RequestStats::usersOfEvents(qint64 fromMs, qint64 toMs,
+                                                               int limit)
+{
+    const Filters filters = narrowedTo(m_replica);
+    const auto events =
+        StoreStatement::prepare(m_db, "SELECT subject, status, time_ms FROM request_event"
+                                      " WHERE time_ms >= ? AND time_ms < ? AND subject IS NOT NULL"
+                                          + filters.sql);
+    if (!events->isValid())
+        failScan("users", events->error());
+    events->bind(1, fromMs);
+    events->bind(2, toMs);
+    for (int i = 0; i < filters.values.size(); ++i)
+        events->bind(3 + i, filters.values[i]);
+    QHash<QByteArray, SubjectSums> sums;
+    qint64 read = 0;
+    while (events->next()) {
+        if (++read > m_options.maxMinuteEvents)
+            return std::nullopt;
+        const qint64 status = events->int64At(1);
+        const qint64 timeMs = events->int64At(2);
+        sums[events->utf8At(0).toByteArray()].add(1, status >= 400, status == kTooManyRequests,
+                                                  timeMs, timeMs);
+    }
+    if (!events->error().isEmpty())
+        failScan("users", events->error());
+    return ranked(sums, limit);
+}
+
+QList<UserActivity> RequestStats::ranked(const QHash<QByteArray, SubjectSums> &sums, int limit)
+{
     std::vector<std::pair<QByteArray, SubjectSums>> ranked;
     ranked.reserve(size_t(sums.size()));
     for (auto it = sums.cbegin(); it != sums.cend(); ++it)

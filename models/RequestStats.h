@@ -58,6 +58,8 @@ public:
     QList<CellCount> busiestCells(qint64 fromMs, qint64 toMs, int limit);
     // The `limit` busiest token subjects, busiest first (then by name).
     QList<UserActivity> users(qint64 fromMs, qint64 toMs, int limit);
+    // The same over exactly [from, to), from the single events; nullopt beyond maxMinuteEvents.
+    std::optional<QList<UserActivity>> usersOfEvents(qint64 fromMs, qint64 toMs, int limit);
 
     // What a summary is made of, read from roll-ups or single events.
     struct EndpointSums {
@@ -76,7 +78,15 @@ public:
     };
 
 private:
+    struct SubjectSums {
+        qint64 requests = 0, errors = 0, limited = 0, firstMs = 0, lastMs = 0;
+        void add(qint64 moreRequests, qint64 moreErrors, qint64 moreLimited, qint64 seenFirstMs,
+                 qint64 seenLastMs);
+    };
+
     StatsSummary summarize(const Answers &answers, qint64 fromMs, qint64 toMs) const;
+    // The `limit` busiest of `sums`, busiest first (then by name).
+    static QList<UserActivity> ranked(const QHash<QByteArray, SubjectSums> &sums, int limit);
 
     QSqlDatabase &m_db;
     Options m_options;

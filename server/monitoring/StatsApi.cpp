@@ -222,10 +222,15 @@ QFuture<HttpResponse> StatsApi::users(const HttpRequest &request)
 {
     const StatsScope range = statsScope(request, m_clock());
     const int limit = boundedInteger(request, u"limit"_s, 100, 1, 10'000);
-    return m_runner.run([range, limit, options = m_options](MetricsQuery &query) {
-        const QList<UserActivity> users = RequestStats(query.database(), options, range.replica)
-                                              .users(range.fromMs, range.toMs, limit);
-        return HttpResponse::json(StatsJson::users(users, iso(range.fromMs), iso(range.toMs)));
+    const bool exact = answeredFromEvents(range.fromMs, range.toMs);
+    return m_runner.run([range, limit, exact, options = m_options](MetricsQuery &query) {
+        RequestStats stats(query.database(), options, range.replica);
+        std::optional<QList<UserActivity>> users;
+        if (exact)
+            users = stats.usersOfEvents(range.fromMs, range.toMs, limit);
+        if (!users) // whole hours from the roll-ups
+            users = stats.users(range.fromMs, range.toMs, limit);
+        return HttpResponse::json(StatsJson::users(*users, iso(range.fromMs), iso(range.toMs)));
     });
 }
 

@@ -271,9 +271,24 @@ private Q_SLOTS:
                      .summaryOfEvents(kT0, kT0 + 2 * kHour)
                      .value_or(StatsSummary{}),
                  summary);
+        // And its callers: one request each in those two seconds; over whole hours, the
+        // roll-ups' list.
+        const auto exactUsers =
+            RequestStats(m_db->connection(), {}).usersOfEvents(kT0 + 1500, kT0 + 3500, 10);
+        const QList<UserActivity> expectedExactUsers = {
+            {u"watch-1"_s, 1, 0, kT0 + 2000, kT0 + 2000},
+            {u"watch-2"_s, 1, 1, kT0 + 3000, kT0 + 3000},
+        };
+        QCOMPARE(exactUsers.value_or(QList<UserActivity>()), expectedExactUsers);
+        QCOMPARE(RequestStats(m_db->connection(), {})
+                     .usersOfEvents(kT0, kT0 + 2 * kHour, 10)
+                     .value_or(QList<UserActivity>()),
+                 RequestStats(m_db->connection(), {}).users(kT0, kT0 + 2 * kHour, 10));
         RequestStats::Options few;
         few.maxMinuteEvents = 3;
         QVERIFY(!RequestStats(m_db->connection(), few).summaryOfEvents(kT0, kT0 + kHour));
+        few.maxMinuteEvents = 2; // the hour's three requests with a subject
+        QVERIFY(!RequestStats(m_db->connection(), few).usersOfEvents(kT0, kT0 + kHour, 10));
         QVERIFY(!RequestStats(m_db->connection(), few).minuteTimeline(kT0, kT0 + kMinuteMs, {}));
         few.maxMinuteEvents = 4;
         QVERIFY(RequestStats(m_db->connection(), few).minuteTimeline(kT0, kT0 + kMinuteMs, {}));
