@@ -367,7 +367,7 @@ private Q_SLOTS:
         const QDateTime from =
             QDateTime::fromString(timeline.value("from").toString(), Qt::ISODate);
         const QDateTime to = QDateTime::fromString(timeline.value("to").toString(), Qt::ISODate);
-        QVERIFY2(from.secsTo(to) == 24 * 3600 || from.secsTo(to) == 25 * 3600,
+        QVERIFY2(from.secsTo(to) == 24 * 3600LL || from.secsTo(to) == 25 * 3600LL,
                  qPrintable(QString::number(from.secsTo(to))));
         QCOMPARE(from.time().minute(), 0);
         auto *shown = page.findChild<QLabel *>("shownRange");
@@ -389,7 +389,8 @@ private Q_SLOTS:
         const qint64 covered =
             QDateTime::fromString(minutes.value("from").toString(), Qt::ISODate)
                 .secsTo(QDateTime::fromString(minutes.value("to").toString(), Qt::ISODate));
-        QVERIFY2(covered == 15 * 60 || covered == 16 * 60, qPrintable(QString::number(covered)));
+        QVERIFY2(covered == 15 * 60LL || covered == 16 * 60LL,
+                 qPrintable(QString::number(covered)));
         QCOMPARE(minutes.value("buckets").toArray().size(), covered / 60);
         preset->setCurrentIndex(preset->findText(u"Last 24 hours"_s));
         Q_EMIT preset->activated(preset->currentIndex());
