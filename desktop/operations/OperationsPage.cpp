@@ -585,6 +585,7 @@ void OperationsPage::clearFailedParts(const StatsClient::Reply &reply)
         m_latencyChart->showFailure(noData);
     } else if (path == kTimelinePath) {
         m_timeline = {};
+        m_bar->clearShownRange();
         m_statusChart->setTimeline({}, m_summary.noGoThreshold);
         m_rateChart->setTimeline({});
         for (OperationsChart *chart : {static_cast<OperationsChart *>(m_statusChart),

@@ -158,6 +158,12 @@ void TimeRangeBar::setUpdatedText(const QString &text)
     m_updated->setText(text);
 }
 
+void TimeRangeBar::clearShownRange()
+{
+    m_shown->clear();
+    m_shown->setToolTip({});
+}
+
 void TimeRangeBar::setShownRange(qint64 fromMs, qint64 toMs)
 {
     const QDateTime from = QDateTime::fromMSecsSinceEpoch(fromMs);

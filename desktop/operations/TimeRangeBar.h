@@ -32,6 +32,8 @@ public:
     void setUpdatedText(const QString &text);
     // The range the charts really show (whole buckets), beside the picker: "14:05 – 14:20".
     void setShownRange(qint64 fromMs, qint64 toMs);
+    // Nothing shown (the timeline could not be read).
+    void clearShownRange();
 
 Q_SIGNALS:
     void rangeChanged(const isobar::TimeRange &range);

@@ -604,6 +604,7 @@ private Q_SLOTS:
         for (OperationsChart *chart : charts)
             QVERIFY2(chart->emptyText() == noData, qPrintable(chart->accessibleName()));
         QCOMPARE(page.findChild<QLabel *>("usersNote")->text(), noData);
+        QVERIFY(page.findChild<QLabel *>("shownRange")->text().isEmpty()); // no range shown
 
         for (const char *table : {"rollup_endpoint", "rollup_subject", "request_event"})
             QVERIFY(damage.exec(u"ALTER TABLE %1_gone RENAME TO %1"_s.arg(QLatin1String(table))));
