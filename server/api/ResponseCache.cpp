@@ -1,6 +1,7 @@
 #include "ResponseCache.h"
 
-#include <QDate>
+#include "Today.h"
+#include "http/BodyFile.h"
 
 namespace isobar {
 
@@ -24,31 +25,54 @@ std::optional<HttpResponse> ResponseCache::find(const QByteArray &key)
 void ResponseCache::insert(const QByteArray &key, const HttpResponse &response,
                            qint64 askedAtVersion)
 {
-    const qint64 bytes = key.size() + response.body.size() + 256;
+    qint64 bytes = key.size() + response.body.size() + 256;
     if (m_limits.maxEntries <= 0 || bytes > m_limits.maxBytes)
         return;
+    HttpResponse kept = response;
+    const bool wantsFile = response.body.size() >= m_limits.bodyFileMinBytes
+                           && bytes + response.body.size() <= m_limits.maxBytes;
+    // Made outside the lock: it copies the body once into the file.
+    if (wantsFile && m_limits.maxBodyFiles > 0)
+        kept.bodyFile = BodyFile::create(response.body);
     QMutexLocker lock(&m_mutex);
     if (askedAtVersion != m_dataVersion)
         return;
-    if (const auto it = m_index.constFind(key); it != m_index.constEnd()) {
-        m_stats.bytes -= (*it)->bytes;
-        m_lru.erase(*it);
-        m_index.erase(it);
+    if (const auto it = m_index.constFind(key); it != m_index.constEnd())
+        erase(*it);
+    if (kept.bodyFile) {
+        bytes += response.body.size();
+        ++m_stats.bodyFiles;
     }
-    m_lru.push_front(Entry{key, response, bytes});
+    m_lru.push_front(Entry{key, std::move(kept), bytes});
     m_index.insert(key, m_lru.begin());
     m_stats.bytes += bytes;
     evictWhileOver();
 }
 
+void ResponseCache::erase(std::list<Entry>::iterator entry)
+{
+    m_stats.bytes -= entry->bytes;
+    if (entry->response.bodyFile)
+        --m_stats.bodyFiles;
+    m_index.remove(entry->key);
+    m_lru.erase(entry);
+}
+
 void ResponseCache::evictWhileOver()
 {
+    // Past maxBodyFiles, the least recently used answers with a file keep their bytes only.
+    for (auto it = m_lru.rbegin(); m_stats.bodyFiles > m_limits.maxBodyFiles && it != m_lru.rend();
+         ++it) {
+        if (!it->response.bodyFile)
+            continue;
+        it->response.bodyFile.reset(); // a connection sending it holds it until it is sent
+        it->bytes -= it->response.body.size();
+        m_stats.bytes -= it->response.body.size();
+        --m_stats.bodyFiles;
+    }
     while (!m_lru.empty()
            && (m_index.size() > m_limits.maxEntries || m_stats.bytes > m_limits.maxBytes)) {
-        const Entry &oldest = m_lru.back();
-        m_stats.bytes -= oldest.bytes;
-        m_index.remove(oldest.key);
-        m_lru.pop_back();
+        erase(std::prev(m_lru.end()));
         ++m_stats.evictions;
     }
 }
@@ -62,6 +86,7 @@ void ResponseCache::setDataVersion(qint64 dataVersion)
     m_lru.clear();
     m_index.clear();
     m_stats.bytes = 0;
+    m_stats.bodyFiles = 0;
 }
 
 qint64 ResponseCache::dataVersion() const
@@ -89,7 +114,7 @@ RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
         const QByteArray key =
             request.method + ' ' + request.scheme + ' '
             + (request.host.isEmpty() ? request.header("host") : request.host) + request.target
-            + '\n' + QDate::currentDate().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
+            + '\n' + localToday().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
         if (auto hit = cache->find(key))
             return readyResponse(std::move(*hit));
         const qint64 version = cache->dataVersion();

@@ -20,12 +20,17 @@ public:
     struct Limits {
         int maxEntries = 10'000;
         qint64 maxBytes = qint64{64} * 1024 * 1024;
+        // Bodies this large or larger are also kept in a BodyFile, sent without a copy; each
+        // file holds a descriptor, hence a bound of its own below the process's descriptors.
+        qint64 bodyFileMinBytes = qint64{16} * 1024;
+        int maxBodyFiles = 256;
     };
     struct Stats {
         qint64 hits = 0;
         qint64 misses = 0;
         qint64 evictions = 0;
         int entries = 0;
+        int bodyFiles = 0;
         qint64 bytes = 0;
     };
 
@@ -33,7 +38,8 @@ public:
 
     std::optional<HttpResponse> find(const QByteArray &key);
     // `askedAtVersion` is dataVersion() when the answer was started: an answer computed from
-    // data that has changed since is not kept.
+    // data that has changed since is not kept. A large body is kept in a BodyFile as well
+    // (counted twice against maxBytes: the file's pages are the process's memory too).
     void insert(const QByteArray &key, const HttpResponse &response, qint64 askedAtVersion);
     qint64 dataVersion() const;
     // Drops everything when `dataVersion` differs from the version the entries were made for.
@@ -46,6 +52,7 @@ private:
         HttpResponse response;
         qint64 bytes;
     };
+    void erase(std::list<Entry>::iterator entry);
     void evictWhileOver();
 
     Limits m_limits;

@@ -8,6 +8,7 @@
 #include "api/QueryRunner.h"
 #include "api/RequestParsing.h"
 #include "api/ResponseCache.h"
+#include "api/Today.h"
 #include "http/JsonBytes.h"
 #include "metrics/DrfFields.h"
 #include "metrics/DualCategoryApi.h"
@@ -161,7 +162,7 @@ ChartsApi::ChartsApi(QueryRunner &runner, RenderQueue &renders, ResponseCache *c
     , m_renders(renders)
     , m_cache(cache)
     , m_limits(limits)
-    , m_today(today ? std::move(today) : Today([] { return QDate::currentDate(); }))
+    , m_today(today ? std::move(today) : Today(localToday))
 {}
 
 void ChartsApi::registerRoutes(Router &router)

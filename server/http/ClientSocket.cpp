@@ -1,10 +1,13 @@
 #include "ClientSocket.h"
 
+#include "BodyFile.h"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <limits>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -89,63 +92,100 @@ void ClientSocket::setReadEnabled(bool enabled)
         m_readNotifier.setEnabled(enabled);
 }
 
-bool ClientSocket::write(const QByteArray &head, const QByteArray &body)
+qint64 ClientSocket::Segment::size() const
+{
+    return file ? file->size() : bytes.size();
+}
+
+bool ClientSocket::write(const QByteArray &head, const QByteArray &body,
+                         std::shared_ptr<const BodyFile> file)
 {
     if (!isOpen())
         return false;
-    // Straight to the kernel when nothing is queued before it, so that bytes keep their order.
-    qsizetype sent = 0;
-    if (m_output.empty()) {
-        const QByteArray *parts[] = {&head, &body};
-        const qint64 written = send(parts, body.isEmpty() ? 1 : 2, 0);
-        if (written < 0)
-            return false; // the client is gone (reset, broken pipe)
-        sent = written;
-    }
-    for (const QByteArray *part : {&head, &body}) {
-        if (sent >= part->size()) {
-            sent -= part->size();
+    const bool wasQueued = !m_output.empty();
+    for (Segment part :
+         {Segment{head, {}}, file ? Segment{{}, std::move(file)} : Segment{body, {}}}) {
+        if (part.size() == 0)
             continue;
-        }
-        if (m_output.empty())
-            m_outputSent = sent; // the first part queued starts where the kernel stopped
-        m_queuedBytes += part->size() - sent;
-        m_output.push_back(*part); // shared, not copied
-        sent = 0;
+        m_queuedBytes += part.size();
+        m_output.push_back(std::move(part)); // shared, not copied
     }
+    // Straight to the kernel when nothing was queued before, so that bytes keep their order;
+    // else the write notifier is on already.
+    if (wasQueued)
+        return true;
+    if (flush() < 0)
+        return false; // the client is gone (reset, broken pipe)
     if (!m_output.empty())
         m_writeNotifier.setEnabled(true);
     return true;
 }
 
-qint64 ClientSocket::send(const QByteArray *const *parts, int count, qint64 offset) const
+qint64 ClientSocket::flush()
 {
+    qint64 total = 0;
+    while (!m_output.empty()) {
+        bool whole = false;
+        qint64 written = sendFront(&whole);
+        if (written < 0)
+            return -1;
+        total += written;
+        m_queuedBytes -= written;
+        written += m_outputSent;
+        while (!m_output.empty() && written >= m_output.front().size()) {
+            written -= m_output.front().size();
+            m_output.pop_front();
+        }
+        m_outputSent = written;
+        if (!whole)
+            break; // the kernel is full: the next call would take nothing
+    }
+    return total;
+}
+
+qint64 ClientSocket::sendFront(bool *whole) const
+{
+    const Segment &front = m_output.front();
+    if (front.file) {
+        off_t offset = off_t(m_outputSent);
+        const qint64 wanted = front.file->size() - m_outputSent;
+        ssize_t written = 0;
+        do {
+            written = ::sendfile(m_descriptor, front.file->descriptor(), &offset, size_t(wanted));
+        } while (written < 0 && errno == EINTR);
+        if (written < 0)
+            return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+        *whole = written == wanted;
+        return written;
+    }
     iovec vectors[kMaxPartsPerSend];
-    const int used = qMin(count, kMaxPartsPerSend);
-    for (int i = 0; i < used; ++i) {
-        const qint64 skip = i == 0 ? offset : 0;
-        vectors[i] = {const_cast<char *>(parts[i]->constData()) + skip,
-                      size_t(parts[i]->size() - skip)};
+    int used = 0;
+    qint64 wanted = 0;
+    auto it = m_output.cbegin();
+    for (; it != m_output.cend() && !it->file && used < kMaxPartsPerSend; ++it, ++used) {
+        const qint64 skip = used == 0 ? m_outputSent : 0;
+        vectors[used] = {const_cast<char *>(it->bytes.constData()) + skip,
+                         size_t(it->bytes.size() - skip)};
+        wanted += it->bytes.size() - skip;
     }
     msghdr message{};
     message.msg_iov = vectors;
     message.msg_iovlen = size_t(used);
+    // More follows at once (a head before its body file): one segment for both, not two.
+    const int more = it != m_output.cend() ? MSG_MORE : 0;
     ssize_t written = 0;
     do {
-        written = ::sendmsg(m_descriptor, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+        written = ::sendmsg(m_descriptor, &message, MSG_NOSIGNAL | MSG_DONTWAIT | more);
     } while (written < 0 && errno == EINTR);
     if (written < 0)
         return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
+    *whole = written == wanted;
     return written;
 }
 
 void ClientSocket::onWritable()
 {
-    const QByteArray *parts[kMaxPartsPerSend];
-    int count = 0;
-    for (auto it = m_output.cbegin(); it != m_output.cend() && count < kMaxPartsPerSend; ++it)
-        parts[count++] = &*it;
-    qint64 written = send(parts, count, m_outputSent);
+    const qint64 written = flush();
     if (written == 0)
         return; // woken, but the kernel takes nothing yet
     if (written < 0) {
@@ -153,13 +193,6 @@ void ClientSocket::onWritable()
         Q_EMIT disconnected();
         return;
     }
-    m_queuedBytes -= written;
-    written += m_outputSent;
-    while (!m_output.empty() && written >= m_output.front().size()) {
-        written -= m_output.front().size();
-        m_output.pop_front();
-    }
-    m_outputSent = written;
     if (m_output.empty())
         m_writeNotifier.setEnabled(false);
     Q_EMIT bytesWritten();

@@ -5,8 +5,11 @@
 #include <QObject>
 #include <QSocketNotifier>
 #include <deque>
+#include <memory>
 
 namespace isobar {
+
+class BodyFile;
 
 // An accepted client connection on its own descriptor, with what HttpConnection needs of a
 // socket and nothing more. QTcpSocket cost the warm path a tenth of its time: it asks the
@@ -21,6 +24,7 @@ namespace isobar {
 // time copying answers nobody reads: eight pipelined 100 KB answers on each of 500 slow
 // connections held up every other client for over a second. What the kernel does not take is
 // queued as the answers themselves, shared with the responses (and the cache), not copied.
+// A body in a BodyFile goes out with sendfile(), from the file's pages.
 class ClientSocket : public QObject
 {
     Q_OBJECT
@@ -41,9 +45,11 @@ public:
     // Whether readyRead() is emitted when bytes arrive: off while the server will not read.
     void setReadEnabled(bool enabled);
 
-    // Sends what the kernel takes now, `head` then `body` in one system call, and queues the
-    // rest; false when the client is gone.
-    bool write(const QByteArray &head, const QByteArray &body = {});
+    // Sends what the kernel takes now, `head` then the body, and queues the rest; false when
+    // the client is gone. The body is `file` when there is one (the same bytes as `body`), else
+    // `body`, sent in the same system call as the head.
+    bool write(const QByteArray &head, const QByteArray &body = {},
+               std::shared_ptr<const BodyFile> file = {});
     qint64 bytesToWrite() const { return m_queuedBytes; }
     // Ends the sending direction (FIN) now; the caller waits for the queue to empty first.
     void shutdownWrite() const;
@@ -60,11 +66,22 @@ Q_SIGNALS:
     void disconnected();
 
 private:
+    // What is queued for the kernel: bytes, or a body file.
+    struct Segment {
+        QByteArray bytes;
+        std::shared_ptr<const BodyFile> file;
+        qint64 size() const;
+    };
     void onWritable();
+    // Sends queued segments until the kernel takes no more or none are left; the bytes sent,
+    // -1 when the client is gone.
+    qint64 flush();
     void close();
-    // sendmsg() of `parts` (the first from `offset` on), at most kMaxPartsPerSend of them: the
-    // bytes the kernel took, 0 when it took none, -1 when the client is gone.
-    qint64 send(const QByteArray *const *parts, int count, qint64 offset) const;
+    // sendmsg() of the byte segments at the front of the queue (the first from m_outputSent
+    // on), at most kMaxPartsPerSend of them; or sendfile() of the file at the front. The bytes
+    // the kernel took, 0 when it took none, -1 when the client is gone; `whole`: all it was
+    // offered.
+    qint64 sendFront(bool *whole) const;
     // A slow reader's queue can hold many answers; a few at a time fill the kernel's allowance.
     static constexpr int kMaxPartsPerSend = 16;
 
@@ -74,7 +91,7 @@ private:
     QSocketNotifier m_readNotifier;
     QSocketNotifier m_writeNotifier;
     // What the kernel has not taken yet: the first part from m_outputSent on.
-    std::deque<QByteArray> m_output;
+    std::deque<Segment> m_output;
     qint64 m_outputSent = 0;
     qint64 m_queuedBytes = 0;
     bool m_closeWhenSent = false;

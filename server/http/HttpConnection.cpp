@@ -300,8 +300,10 @@ void HttpConnection::complete(quint64 sequence, const HttpResponse &response)
     for (Pending &pending : m_pending) {
         if (pending.sequence == sequence) {
             pending.head = response.head(pending.keepAlive);
-            if (!pending.headOnly)
+            if (!pending.headOnly) {
                 pending.body = response.body;
+                pending.bodyFile = response.bodyFile;
+            }
             pending.abort = response.abortConnection;
             pending.ready = true;
             break;
@@ -342,7 +344,7 @@ void HttpConnection::flushReady()
 
 bool HttpConnection::send(const Pending &answer)
 {
-    if (m_socket->write(answer.head, answer.body))
+    if (m_socket->write(answer.head, answer.body, answer.bodyFile))
         return true;
     closeNow(); // the client is gone (reset, broken pipe)
     return false;

@@ -75,6 +75,7 @@ private:
         bool abort = false;
         QByteArray head;
         QByteArray body; // shared with the response (and so with a cache that holds it)
+        std::shared_ptr<const BodyFile> bodyFile; // the response's, when it has one
     };
 
     void onReadyRead();

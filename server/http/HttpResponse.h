@@ -5,8 +5,11 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <memory>
 
 namespace isobar {
+
+class BodyFile;
 
 // What monitoring learns about an exchange beyond its bytes; never sent to the client.
 struct ExchangeNotes {
@@ -25,6 +28,9 @@ struct HttpResponse {
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // The same bytes as `body` in a file the kernel sends from without copying them, when the
+    // response cache has made one; the connection then sends the file.
+    std::shared_ptr<const BodyFile> bodyFile;
     // Drop the connection instead of answering (a reset, as a peer that misbehaves would see).
     bool abortConnection = false;
     ExchangeNotes notes;

@@ -6,6 +6,7 @@
 #include "UkhsaChartFields.h"
 #include "UkhsaPlots.h"
 #include "UkhsaWire.h"
+#include "api/Today.h"
 #include "http/JsonBytes.h"
 
 #include <QJsonArray>
@@ -277,8 +278,8 @@ QFuture<HttpResponse> DualCategoryApi::answer(const HttpRequest &request, bool t
     if (!body)
         return readyResponse(std::move(refused));
     return m_runner.run([this, table, body = *body](MetricsQuery &store) -> HttpResponse {
-        Checked checked = read(store, body, table ? Route::Table : Route::Download,
-                               QDate::currentDate(), m_limits.maxPlots);
+        Checked checked = read(store, body, table ? Route::Table : Route::Download, localToday(),
+                               m_limits.maxPlots);
         if (auto *answer = std::get_if<HttpResponse>(&checked))
             return *answer;
         const Request &request = std::get<Request>(checked);

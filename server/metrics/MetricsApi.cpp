@@ -5,6 +5,7 @@
 #include "PointDownloads.h"
 #include "TrendDirection.h"
 #include "UkhsaWire.h"
+#include "api/Today.h"
 #include "http/JsonBytes.h"
 
 #include <QDate>
@@ -275,7 +276,7 @@ QFuture<HttpResponse> MetricsApi::withPlots(const HttpRequest &request, UkhsaPlo
     return m_runner.run([this, body = *body, route,
                          answer = std::move(answer)](MetricsQuery &store) -> HttpResponse {
         const auto checked =
-            UkhsaPlots::check(store, body, route, QDate::currentDate(), m_options.maxPlots);
+            UkhsaPlots::check(store, body, route, localToday(), m_options.maxPlots);
         if (const auto *refusal = std::get_if<HttpResponse>(&checked))
             return *refusal;
         return answer(store, std::get<UkhsaPlots::Request>(checked));

@@ -1,5 +1,7 @@
 #include "TestSupport.h"
 #include "api/ResponseCache.h"
+#include "api/Today.h"
+#include "http/BodyFile.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -7,6 +9,8 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <thread>
+#include <unistd.h>
 
 using namespace isobar;
 
@@ -62,6 +66,67 @@ private Q_SLOTS:
         // An answer started before the change is not kept after it.
         cache.insert("late", body("old data"), 1);
         QVERIFY(!cache.find("late"));
+    }
+
+    void largeBodiesAreKeptInBoundedBodyFiles()
+    {
+        // A large answer is also kept in a file the kernel sends from; its pages count against
+        // the byte bound as well, and past maxBodyFiles the least recently used answers with one
+        // keep their bytes only.
+        ResponseCache::Limits limits{100, 1 << 20};
+        limits.bodyFileMinBytes = 1000;
+        limits.maxBodyFiles = 2;
+        ResponseCache cache(limits);
+        cache.setDataVersion(1);
+        cache.insert("small", body(QByteArray(999, 's')), 1);
+        QVERIFY(!cache.find("small")->bodyFile);
+        QByteArray large(4000, Qt::Uninitialized);
+        for (qsizetype i = 0; i < large.size(); ++i)
+            large[i] = char(i % 251);
+        cache.insert("a", body(large), 1);
+        const auto a = cache.find("a");
+        QVERIFY(a && a->bodyFile);
+        QCOMPARE(a->body, large);
+        QCOMPARE(a->bodyFile->size(), large.size());
+        QByteArray inFile(large.size(), Qt::Uninitialized);
+        QCOMPARE(::pread(a->bodyFile->descriptor(), inFile.data(), size_t(inFile.size()), 0),
+                 ssize_t(large.size()));
+        QCOMPARE(inFile, large);
+        const qint64 before = cache.stats().bytes;
+        cache.insert("b", body(large), 1);
+        QCOMPARE(cache.stats().bytes - before, 1 + 2 * large.size() + 256);
+        QCOMPARE(cache.stats().bodyFiles, 2);
+        QVERIFY(cache.find("a")); // b is now the least recently used
+        const qint64 beforeC = cache.stats().bytes;
+        cache.insert("c", body(large), 1);
+        QCOMPARE(cache.stats().bodyFiles, 2);
+        QCOMPARE(cache.stats().bytes - beforeC, 1 + large.size() + 256);
+        QCOMPARE(cache.find("b")->bodyFile, nullptr);
+        QCOMPARE(cache.find("b")->body, large);
+        QVERIFY(cache.find("a")->bodyFile && cache.find("c")->bodyFile && cache.find("small"));
+        cache.setDataVersion(2);
+        QCOMPARE(cache.stats().bodyFiles, 0);
+    }
+
+    void todayIsTheLocalDate()
+    {
+        // The cache key's date (and default date ranges) follow the local calendar: in these two
+        // zones, 25 hours apart, at least one has another date than UTC at any time of day.
+        const QByteArray zone = qgetenv("TZ");
+        for (const char *name : {"Pacific/Kiritimati", "Pacific/Pago_Pago"}) {
+            qputenv("TZ", name);
+            QDate today, expected;
+            // A new thread: each keeps its own date until its next midnight.
+            std::thread([&] {
+                today = localToday();
+                expected = QDate::currentDate();
+            }).join();
+            QCOMPARE(today, expected);
+        }
+        if (zone.isNull())
+            qunsetenv("TZ");
+        else
+            qputenv("TZ", zone);
     }
 
     void anIngestReachesTheRunningServer()
