@@ -90,17 +90,23 @@ void appendIsoDate(QByteArray &out, QDate date)
         out += date.toString(Qt::ISODate).toLatin1();
         return;
     }
-    const char text[10] = {char('0' + year / 1000),
-                           char('0' + year / 100 % 10),
-                           char('0' + year / 10 % 10),
-                           char('0' + year % 10),
-                           '-',
-                           char('0' + month / 10),
-                           char('0' + month % 10),
-                           '-',
-                           char('0' + day / 10),
-                           char('0' + day % 10)};
-    out.append(text, sizeof text);
+    char text[10];
+    out.append(text, writeIsoDate(text, year, month, day) - text);
+}
+
+char *writeIsoDate(char *out, int year, int month, int day)
+{
+    *out++ = char('0' + year / 1000);
+    *out++ = char('0' + year / 100 % 10);
+    *out++ = char('0' + year / 10 % 10);
+    *out++ = char('0' + year % 10);
+    *out++ = '-';
+    *out++ = char('0' + month / 10);
+    *out++ = char('0' + month % 10);
+    *out++ = '-';
+    *out++ = char('0' + day / 10);
+    *out++ = char('0' + day % 10);
+    return out;
 }
 
 QByteArray londonIsoDateTime(qint64 utcSeconds)

@@ -120,9 +120,19 @@ void appendStoredDecimal(QByteArray &out, double value)
 
 void appendPythonFloat(QByteArray &out, double value)
 {
+    char text[kPythonFloatChars];
+    out.append(text, writePythonFloat(text, value) - text);
+}
+
+char *writePythonFloat(char *out, double value)
+{
+    const auto put = [&out](const char *from, qsizetype count) {
+        out = std::copy_n(from, count, out);
+    };
+    const auto zeros = [&out](qsizetype count) { out = std::fill_n(out, count, '0'); };
     if (!std::isfinite(value)) { // never stored; Python would refuse to write it
-        out += "null";
-        return;
+        put("null", 4);
+        return out;
     }
     // The shortest round-trip digits, then Python's layout of them: positional from 1e-4 up to
     // 1e16, scientific outside, and always a '.0' on a whole number. Written in place: this
@@ -142,34 +152,34 @@ void appendPythonFloat(QByteArray &out, double value)
     int exponent = 0;
     std::from_chars(e + 1 + (e[1] == '+' ? 1 : 0), end, exponent);
     if (std::signbit(value))
-        out += '-';
+        *out++ = '-';
     const int point = exponent + 1; // digits before the decimal point
     if (point > -4 && point <= 16) {
         if (point <= 0) {
-            out += "0.";
-            out.append(-point, '0');
-            out.append(digits, count);
+            put("0.", 2);
+            zeros(-point);
+            put(digits, count);
         } else if (point >= count) {
-            out.append(digits, count);
-            out.append(point - count, '0');
-            out += ".0";
+            put(digits, count);
+            zeros(point - count);
+            put(".0", 2);
         } else {
-            out.append(digits, point);
-            out += '.';
-            out.append(digits + point, count - point);
+            put(digits, point);
+            *out++ = '.';
+            put(digits + point, count - point);
         }
-        return;
+        return out;
     }
-    out += digits[0];
+    *out++ = digits[0];
     if (count > 1) {
-        out += '.';
-        out.append(digits + 1, count - 1);
+        *out++ = '.';
+        put(digits + 1, count - 1);
     }
-    out += exponent < 0 ? "e-" : "e+";
+    put(exponent < 0 ? "e-" : "e+", 2);
     const int magnitude = std::abs(exponent);
     if (magnitude < 10)
-        out += '0';
-    out += QByteArray::number(magnitude);
+        *out++ = '0';
+    return std::to_chars(out, out + 3, magnitude).ptr;
 }
 
 HttpResponse detail(int status, const QString &message)

@@ -38,6 +38,10 @@ QString pageLink(const HttpRequest &request, const QueryItems &items, std::optio
 
 // A float as Python's repr() writes it, which is how json.dumps writes it: 123.0, 0.1, 1e-05.
 void appendPythonFloat(QByteArray &out, double value);
+// The same written at `out`, which has room for kPythonFloatChars; the end.
+char *writePythonFloat(char *out, double value);
+// "-" and 17 digits with up to 16 zeros and ".0" around them, or "1.2345678901234567e-308".
+constexpr int kPythonFloatChars = 40;
 // A metric value as UKHSA's dashboard routes return it: kept to four decimals by its
 // DecimalField (numeric(11, 4)), then written as a float (2.11695981 -> 2.117). Its public
 // API's values are floats, written whole.
