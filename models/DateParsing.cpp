@@ -82,16 +82,29 @@ QDateTime londonTime(qint64 utcSeconds)
 
 void appendIsoDate(QByteArray &out, QDate date)
 {
-    int year = 0;
-    int month = 0;
-    int day = 0;
-    date.getDate(&year, &month, &day);
-    if (!date.isValid() || year < 1 || year > 9999) { // not in a store; Qt's own layout
+    const CivilDate civil = date.isValid() ? civilDate(date) : CivilDate{0, 0, 0};
+    if (civil.year < 1 || civil.year > 9999) { // not in a store; Qt's own layout
         out += date.toString(Qt::ISODate).toLatin1();
         return;
     }
     char text[10];
-    out.append(text, writeIsoDate(text, year, month, day) - text);
+    out.append(text, writeIsoDate(text, civil.year, civil.month, civil.day) - text);
+}
+
+CivilDate civilDate(QDate date)
+{
+    // The proleptic Gregorian calendar in 400-year eras of 146,097 days, each counted from a
+    // 1 March so that the leap day ends the year (H. Hinnant's civil_from_days).
+    const qint64 days = toDayNumber(date) + 719'468; // from 0000-03-01
+    const qint64 era = (days >= 0 ? days : days - 146'096) / 146'097;
+    const auto dayOfEra = int(days - era * 146'097);
+    const int yearOfEra =
+        (dayOfEra - dayOfEra / 1460 + dayOfEra / 36'524 - dayOfEra / 146'096) / 365;
+    const int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const int shiftedMonth = (5 * dayOfYear + 2) / 153; // 0 for March
+    const int day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1;
+    const int month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+    return {int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0), month, day};
 }
 
 char *writeIsoDate(char *out, int year, int month, int day)

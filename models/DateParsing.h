@@ -25,6 +25,12 @@ QByteArray londonIsoDateTime(qint64 utcSeconds);
 // "2023-03-08", as QDate::toString(Qt::ISODate) writes it (and nothing for an invalid date),
 // at a fraction of its cost: answers write one per point, hundreds per request.
 void appendIsoDate(QByteArray &out, QDate date);
+// A valid date's year, month and day, as QDate::getDate() gives them at a fraction of its cost
+// (Qt's calendar conversion was a thirtieth of a time-series read, for one call per point).
+struct CivilDate {
+    int year, month, day;
+};
+CivilDate civilDate(QDate date);
 // The same layout from a date's parts, years 1 to 9999, written at `out` (10 chars); the end.
 char *writeIsoDate(char *out, int year, int month, int day);
 inline QByteArray isoDateBytes(QDate date)

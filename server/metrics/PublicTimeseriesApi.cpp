@@ -202,8 +202,7 @@ public:
         out += fragment(point.series.get());
         // The rest goes through one buffer into one append: a QByteArray append per field, a
         // temporary per number and three calendar conversions per date were a tenth of a read.
-        int year = 0, month = 0, day = 0;
-        point.date.getDate(&year, &month, &day); // a stored date: years 1 to 9999
+        const auto [year, month, day] = civilDate(point.date); // stored: years 1 to 9999
         char text[192]; // the literals below (81) and the widest values (67)
         char *end = text;
         const auto put = [&end](std::string_view literal) {

@@ -114,8 +114,13 @@ void appendStoredDecimal(QByteArray &out, double value)
 {
     // Django makes the exact binary value a Decimal, then rounds it to four places: the same
     // digits as formatting the double to four places (an exact tie cannot occur in binary).
-    appendPythonFloat(out,
-                      std::isfinite(value) ? QByteArray::number(value, 'f', 4).toDouble() : value);
+    if (std::isfinite(value)) {
+        char text[kPythonFloatChars + 320]; // a double's 309 digits before the point, at most
+        const char *end =
+            std::to_chars(text, text + sizeof text, value, std::chars_format::fixed, 4).ptr;
+        std::from_chars(text, end, value);
+    }
+    appendPythonFloat(out, value);
 }
 
 void appendPythonFloat(QByteArray &out, double value)

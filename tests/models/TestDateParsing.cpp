@@ -47,8 +47,11 @@ private Q_SLOTS:
         for (QDate day(1, 1, 1); day.isValid() && day <= QDate(9999, 12, 31);
              day = day.year() == 3      ? QDate(1899, 1, 1)
                    : day.year() == 2101 ? QDate(9998, 1, 1)
-                                        : day.addDays(1))
+                                        : day.addDays(1)) {
             QCOMPARE(isoDateBytes(day), day.toString(Qt::ISODate).toLatin1());
+            const auto [year, month, dayOfMonth] = civilDate(day);
+            QCOMPARE(QDate(year, month, dayOfMonth), day);
+        }
         QCOMPARE(isoDateBytes(QDate()), QByteArray());
         QCOMPARE(isoDateBytes(QDate(-5, 1, 1)), QDate(-5, 1, 1).toString(Qt::ISODate).toLatin1());
         QByteArray out = "\"date\":\"";

@@ -42,6 +42,28 @@ private Q_SLOTS:
         UkhsaWire::appendPythonFloat(out, value);
         QCOMPARE(out, "[" + python);
     }
+
+    void storedDecimalsKeepFourPlaces_data()
+    {
+        QTest::addColumn<double>("value");
+        QTest::addColumn<QByteArray>("python");
+        QTest::newRow("rounded up") << 2.11695981 << QByteArray("2.117");
+        QTest::newRow("rounded down") << 0.12344 << QByteArray("0.1234");
+        QTest::newRow("fifth place up") << 1.00005001 << QByteArray("1.0001");
+        QTest::newRow("below a ten-thousandth") << -0.00004 << QByteArray("-0.0");
+        QTest::newRow("whole") << 6276.0 << QByteArray("6276.0");
+        QTest::newRow("largest finite")
+            << std::numeric_limits<double>::max() << QByteArray("1.7976931348623157e+308");
+    }
+
+    void storedDecimalsKeepFourPlaces()
+    {
+        QFETCH(double, value);
+        QFETCH(QByteArray, python);
+        QByteArray out;
+        UkhsaWire::appendStoredDecimal(out, value);
+        QCOMPARE(out, python);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestUkhsaWire)
