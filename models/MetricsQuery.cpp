@@ -23,7 +23,7 @@ constexpr const char *kJoins = " FROM metric m"
                                " JOIN geography g ON g.id = s.geography_id";
 
 // The columns pointAt() reads, in its order.
-constexpr const char *kPointColumns = "SELECT s.id, p.day, p.epiweek, p.value,"
+constexpr const char *kPointColumns = "SELECT p.series_id, p.day, p.epiweek, p.value,"
                                       " p.in_reporting_delay, p.upper_confidence,"
                                       " p.lower_confidence";
 
@@ -405,12 +405,13 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
                                         qint64 limit, qint64 *total)
 {
     dropCachesIfStoreChanged();
-    WhereClause where = seriesWhere(selection);
-    // One series' points come in key order, while merging several by day takes a sort (a fifth
-    // of a year's read): most selections name one series, so look them up first.
+    const WhereClause names = seriesWhere(selection);
+    // One series' points are read from the point table alone, in its key's order, while
+    // merging several by day takes the joins and a sort (a fifth of a year's read): most
+    // selections name one series, so look them up first.
     StoreStatement *series =
-        preparedStatement(u"SELECT s.id"_s + QLatin1String(kJoins) + where.sql() + u" LIMIT 2"_s);
-    where.bindTo(series);
+        preparedStatement(u"SELECT s.id"_s + QLatin1String(kJoins) + names.sql() + u" LIMIT 2"_s);
+    names.bindTo(series);
     QList<qint64> seriesIds;
     while (series->next())
         seriesIds.append(series->int64At(0));
@@ -421,14 +422,18 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
             *total = 0;
         return {};
     }
-    if (seriesIds.size() == 1)
-        where.raw(u"s.id = ?"_s, {seriesIds.front()});
+    const bool one = seriesIds.size() == 1;
+    WhereClause where = one ? WhereClause() : names;
+    if (one)
+        where.raw(u"p.series_id = ?"_s, {seriesIds.front()});
     addPointConditions(where, selection, "p", "day", m_now(), MetricsDatabase::isPostgresql(m_db));
-    const QString from =
-        QLatin1String(kJoins) + u" JOIN point p ON p.series_id = s.id"_s + where.sql();
+    const QString from = (one ? u" FROM point p"_s
+                              : QLatin1String(kJoins) + u" JOIN point p ON p.series_id = s.id"_s)
+                         + where.sql();
 
     StoreStatement *rows = preparedStatement(QLatin1String(kPointColumns) + from
-                                             + u" ORDER BY p.day, s.id LIMIT ? OFFSET ?"_s);
+                                             + (one ? u" ORDER BY p.day LIMIT ? OFFSET ?"_s
+                                                    : u" ORDER BY p.day, s.id LIMIT ? OFFSET ?"_s));
     where.bindTo(rows);
     rows->bind(int(where.values().size()) + 1, limit);
     rows->bind(int(where.values().size()) + 2, offset);
