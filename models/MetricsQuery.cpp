@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -241,11 +242,23 @@ void MetricsQuery::dropCachesIfStoreChanged()
     const auto version = firstRow(query, [](const StoreStatement &row) { return row.int64At(0); });
     if (version && *version != m_seenDataVersion) {
         m_descriptions.clear();
+        m_seriesOfNames.clear();
+        m_lastDescribedId = -1;
+        m_lastDescribed.reset();
         m_seenDataVersion = *version;
     }
 }
 
 std::shared_ptr<const SeriesDescription> MetricsQuery::describe(qint64 seriesId)
+{
+    if (seriesId != m_lastDescribedId) {
+        m_lastDescribed = lookUpDescription(seriesId);
+        m_lastDescribedId = m_lastDescribed ? seriesId : -1;
+    }
+    return m_lastDescribed;
+}
+
+std::shared_ptr<const SeriesDescription> MetricsQuery::lookUpDescription(qint64 seriesId)
 {
     if (auto known = m_descriptions.value(seriesId))
         return known;
@@ -405,25 +418,17 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
                                         qint64 limit, qint64 *total)
 {
     dropCachesIfStoreChanged();
-    const WhereClause names = seriesWhere(selection);
     // One series' points are read from the point table alone, in its key's order, while
     // merging several by day takes the joins and a sort (a fifth of a year's read): most
     // selections name one series, so look them up first.
-    StoreStatement *series =
-        preparedStatement(u"SELECT s.id"_s + QLatin1String(kJoins) + names.sql() + u" LIMIT 2"_s);
-    names.bindTo(series);
-    QList<qint64> seriesIds;
-    while (series->next())
-        seriesIds.append(series->int64At(0));
-    if (!series->error().isEmpty())
-        throw StoreError(series->error());
+    const QList<qint64> seriesIds = seriesOf(selection);
     if (seriesIds.isEmpty()) {
         if (total)
             *total = 0;
         return {};
     }
     const bool one = seriesIds.size() == 1;
-    WhereClause where = one ? WhereClause() : names;
+    WhereClause where = one ? WhereClause() : seriesWhere(selection);
     if (one)
         where.raw(u"p.series_id = ?"_s, {seriesIds.front()});
     addPointConditions(where, selection, "p", "day", m_now(), MetricsDatabase::isPostgresql(m_db));
@@ -438,6 +443,7 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     rows->bind(int(where.values().size()) + 1, limit);
     rows->bind(int(where.values().size()) + 2, offset);
     QList<PublicPoint> result;
+    result.reserve(qsizetype(std::clamp<qint64>(limit, 0, 4096)));
     while (rows->next())
         result.append(pointAt(*rows));
     if (!rows->error().isEmpty())
@@ -456,6 +462,28 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     *total = fetch(count) ? count->value(0).toLongLong() : 0;
     count->finish();
     return result;
+}
+
+QList<qint64> MetricsQuery::seriesOf(const PointSelection &selection)
+{
+    const QStringList names = {selection.theme,   selection.subTheme,      selection.topic,
+                               selection.metric,  selection.geographyType, selection.geography,
+                               selection.stratum, selection.age,           selection.sex};
+    if (const auto known = m_seriesOfNames.constFind(names); known != m_seriesOfNames.constEnd())
+        return *known;
+    const WhereClause where = seriesWhere(selection);
+    StoreStatement *series =
+        preparedStatement(u"SELECT s.id"_s + QLatin1String(kJoins) + where.sql() + u" LIMIT 2"_s);
+    where.bindTo(series);
+    QList<qint64> ids;
+    while (series->next())
+        ids.append(series->int64At(0));
+    if (!series->error().isEmpty())
+        throw StoreError(series->error());
+    if (m_seriesOfNames.size() >= kMaxSeriesOfNames)
+        m_seriesOfNames.clear();
+    m_seriesOfNames.insert(names, ids);
+    return ids;
 }
 
 PublicPoint MetricsQuery::pointAt(const StoreStatement &row)

@@ -103,7 +103,10 @@ struct MetricInfo {
 
 // Read side of the store: what the public API serves. Only public points whose embargo has
 // passed are ever returned. One instance per connection (and so per thread). A read SQLite
-// refuses throws StoreError: an unreadable store must never look like an empty one.
+// refuses throws StoreError: an unreadable store must never look like an empty one. What it
+// keeps between reads (series descriptions, the series a selection names) is dropped when the
+// store's data version moves, which SQLite does for commits of other connections: write
+// through a connection of its own, as every writer here does.
 class MetricsQuery
 {
 public:
@@ -168,10 +171,14 @@ private:
     static void run(QSqlQuery *query);
     static bool fetch(QSqlQuery *query);
     std::shared_ptr<const SeriesDescription> describe(qint64 seriesId);
+    // describe() of another series than the last: from m_descriptions, else from the store.
+    std::shared_ptr<const SeriesDescription> lookUpDescription(qint64 seriesId);
     // Runs a statement selecting type, name, code.
     static QList<GeographyName> geographyNames(QSqlQuery *query);
     // A point from a row of kPointColumns.
     PublicPoint pointAt(const StoreStatement &row);
+    // The series the selection's names match, at most two (enough to tell one from several).
+    QList<qint64> seriesOf(const PointSelection &selection);
     // Headline rows of the selection, public and released, in `order` (an ORDER BY clause).
     QSqlQuery *headlineQuery(const PointSelection &selection, const QString &order);
     PublicHeadline headlineAt(const QSqlQuery &row);
@@ -182,6 +189,13 @@ private:
     QHash<QString, QSqlQuery *> m_statements;
     std::unordered_map<QString, std::unique_ptr<StoreStatement>> m_rawStatements;
     QHash<qint64, std::shared_ptr<const SeriesDescription>> m_descriptions;
+    // seriesOf()'s answers by the selection's names; dropped with the descriptions, and when
+    // full (clients choose the names).
+    QHash<QStringList, QList<qint64>> m_seriesOfNames;
+    static constexpr qsizetype kMaxSeriesOfNames = 10'000;
+    // The last series described: points come series by series.
+    qint64 m_lastDescribedId = -1;
+    std::shared_ptr<const SeriesDescription> m_lastDescribed;
     qint64 m_seenDataVersion = -1;
 };
 

@@ -39,15 +39,16 @@ class TestMetricsQuery : public QObject
     Q_OBJECT
 private:
     test::TestStores m_stores;
+    QString m_store;
     MetricsDatabase m_db;
     std::unique_ptr<MetricsQuery> m_query;
 
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString store = m_stores.fresh(u"query"_s);
-        QVERIFY2(!store.isEmpty(), qPrintable(m_stores.errorString()));
-        QVERIFY2(m_db.open(store), qPrintable(m_db.errorString()));
+        m_store = m_stores.fresh(u"query"_s);
+        QVERIFY2(!m_store.isEmpty(), qPrintable(m_stores.errorString()));
+        QVERIFY2(m_db.open(m_store), qPrintable(m_db.errorString()));
         Ingestor ingestor(m_db.connection());
         QVERIFY(
             ingestor
@@ -164,6 +165,32 @@ private Q_SLOTS:
         QVERIFY(!inTopic);
         QVERIFY(!m_query->metricInfo("COVID-19", "nope"));
         QVERIFY_THROWS_NO_EXCEPTION(m_query->checkReadable());
+    }
+
+    void seriesIngestedElsewhereAreRead()
+    {
+        // A reader keeps which series a selection names; an ingest through another connection
+        // (as every writer is) adds one, then a second under the same names, and both are read.
+        PointSelection scotland{.topic = "COVID-19", .metric = "cases", .geography = "Scotland"};
+        QVERIFY(m_query->points(scotland, 0, 10).isEmpty());
+        MetricsDatabase writer;
+        QVERIFY2(writer.open(m_store), qPrintable(writer.errorString()));
+        Ingestor ingestor(writer.connection());
+        QVERIFY(ingestor
+                    .ingestContent(series("cases", "Scotland", nullptr, true, {{"2024-01-02", 5}}),
+                                   "scotland.json", 0)
+                    .ok);
+        QCOMPARE(m_query->points(scotland, 0, 10).size(), 1);
+        QJsonObject female =
+            QJsonDocument::fromJson(series("cases", "Scotland", nullptr, true, {{"2024-01-01", 7}}))
+                .object();
+        female[u"sex"_s] = u"f"_s;
+        QVERIFY(ingestor.ingestContent(QJsonDocument(female).toJson(), "scotland-f.json", 0).ok);
+        const QList<PublicPoint> both = m_query->points(scotland, 0, 10);
+        QCOMPARE(both.size(), 2);
+        QCOMPARE(both[0].value, 7.0); // by date, across the two series
+        QCOMPARE(both[0].series->sex, u"f"_s);
+        QCOMPARE(both[1].value, 5.0);
     }
 };
 
