@@ -174,6 +174,33 @@ private:
     throw StoreError(error);
 }
 
+// Hands `row` each single request of [fromMs, toMs) that `condition` and `filters` keep, its
+// `columns` selected. False past `maxEvents` rows: the caller answers from the roll-ups instead.
+template <typename Row>
+bool scanEvents(QSqlDatabase &db, const char *columns, const char *condition, qint64 fromMs,
+                qint64 toMs, const Filters &filters, qint64 maxEvents, const char *what, Row row)
+{
+    const auto events =
+        StoreStatement::prepare(db, QByteArray("SELECT ") + columns
+                                        + " FROM request_event WHERE time_ms >= ? AND time_ms < ?"
+                                        + condition + filters.sql);
+    if (!events->isValid())
+        failScan(what, events->error());
+    events->bind(1, fromMs);
+    events->bind(2, toMs);
+    for (int i = 0; i < filters.values.size(); ++i)
+        events->bind(3 + i, filters.values[i]);
+    qint64 read = 0;
+    while (events->next()) {
+        if (++read > maxEvents)
+            return false;
+        row(*events);
+    }
+    if (!events->error().isEmpty())
+        failScan(what, events->error());
+    return true;
+}
+
 using EndpointSums = RequestStats::EndpointSums;
 using EndpointTotals = RequestStats::EndpointTotals;
 using RouteHistograms = RequestStats::RouteHistograms;
@@ -275,30 +302,19 @@ StatsSummary RequestStats::summary(qint64 fromMs, qint64 toMs)
 std::optional<StatsSummary> RequestStats::summaryOfEvents(qint64 fromMs, qint64 toMs)
 {
     const ReadSnapshot snapshot(m_db);
-    const Filters filters = narrowedTo(m_replica);
-    const auto events = StoreStatement::prepare(
-        m_db, "SELECT method, route, status, duration_us, replica FROM request_event"
-              " WHERE time_ms >= ? AND time_ms < ?"
-                  + filters.sql);
-    if (!events->isValid())
-        failScan("summary", events->error());
-    events->bind(1, fromMs);
-    events->bind(2, toMs);
-    for (int i = 0; i < filters.values.size(); ++i)
-        events->bind(3 + i, filters.values[i]);
     Answers answers;
-    qint64 read = 0;
-    while (events->next()) {
-        if (++read > m_options.maxMinuteEvents)
-            return std::nullopt;
-        const QByteArray route = events->utf8At(1).toByteArray();
-        answers.add(events->utf8At(0).toByteArray(), route, events->int64At(2),
-                    events->utf8At(4).toByteArray(), 1);
-        LatencyBuckets::add(answers.histograms[route], LatencyBuckets::bucketOf(events->int64At(3)),
-                            1);
-    }
-    if (!events->error().isEmpty())
-        failScan("summary", events->error());
+    const bool read =
+        scanEvents(m_db, "method, route, status, duration_us, replica", "", fromMs, toMs,
+                   narrowedTo(m_replica), m_options.maxMinuteEvents, "summary",
+                   [&answers](const StoreStatement &event) {
+                       const QByteArray route = event.utf8At(1).toByteArray();
+                       answers.add(event.utf8At(0).toByteArray(), route, event.int64At(2),
+                                   event.utf8At(4).toByteArray(), 1);
+                       LatencyBuckets::add(answers.histograms[route],
+                                           LatencyBuckets::bucketOf(event.int64At(3)), 1);
+                   });
+    if (!read)
+        return std::nullopt;
     return summarize(answers, fromMs, toMs);
 }
 
@@ -399,29 +415,19 @@ std::optional<QList<TimelineBucket>> RequestStats::minuteTimeline(qint64 fromMs,
     const ReadSnapshot snapshot(m_db);
     QList<TimelineBucket> buckets(lastMinute - firstMinute + 1);
     std::vector<QList<qint64>> histograms(size_t(buckets.size()));
-    const Filters filters = narrowedTo(m_replica, route);
-    const auto events =
-        StoreStatement::prepare(m_db, "SELECT time_ms, status, duration_us FROM request_event"
-                                      " WHERE time_ms >= ? AND time_ms < ?"
-                                          + filters.sql);
-    if (!events->isValid())
-        failScan("timeline", events->error());
-    events->bind(1, firstMinute * kMinuteMs);
-    events->bind(2, (lastMinute + 1) * kMinuteMs);
-    for (int i = 0; i < filters.values.size(); ++i)
-        events->bind(3 + i, filters.values[i]);
-    qint64 read = 0;
-    while (events->next()) {
-        if (++read > m_options.maxMinuteEvents)
-            return std::nullopt;
-        const qsizetype at = qsizetype(floorDiv(events->int64At(0), kMinuteMs) - firstMinute);
-        buckets[at].statusCounts[int(statusClassOf(events->int64At(1)))] += 1;
-        buckets[at].requests += 1;
-        LatencyBuckets::add(histograms[size_t(at)], LatencyBuckets::bucketOf(events->int64At(2)),
-                            1);
-    }
-    if (!events->error().isEmpty())
-        failScan("timeline", events->error());
+    const bool read =
+        scanEvents(m_db, "time_ms, status, duration_us", "", firstMinute * kMinuteMs,
+                   (lastMinute + 1) * kMinuteMs, narrowedTo(m_replica, route),
+                   m_options.maxMinuteEvents, "timeline", [&](const StoreStatement &event) {
+                       const auto at =
+                           qsizetype(floorDiv(event.int64At(0), kMinuteMs) - firstMinute);
+                       buckets[at].statusCounts[int(statusClassOf(event.int64At(1)))] += 1;
+                       buckets[at].requests += 1;
+                       LatencyBuckets::add(histograms[size_t(at)],
+                                           LatencyBuckets::bucketOf(event.int64At(2)), 1);
+                   });
+    if (!read)
+        return std::nullopt;
     dateBuckets(buckets, histograms, firstMinute * kMinuteMs, kMinuteMs);
     return buckets;
 }
@@ -465,29 +471,18 @@ QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
 std::optional<QList<UserActivity>> RequestStats::usersOfEvents(qint64 fromMs, qint64 toMs,
                                                                int limit)
 {
-    const Filters filters = narrowedTo(m_replica);
-    const auto events =
-        StoreStatement::prepare(m_db, "SELECT subject, status, time_ms FROM request_event"
-                                      " WHERE time_ms >= ? AND time_ms < ? AND subject IS NOT NULL"
-                                          + filters.sql);
-    if (!events->isValid())
-        failScan("users", events->error());
-    events->bind(1, fromMs);
-    events->bind(2, toMs);
-    for (int i = 0; i < filters.values.size(); ++i)
-        events->bind(3 + i, filters.values[i]);
     QHash<QByteArray, SubjectSums> sums;
-    qint64 read = 0;
-    while (events->next()) {
-        if (++read > m_options.maxMinuteEvents)
-            return std::nullopt;
-        const qint64 status = events->int64At(1);
-        const qint64 timeMs = events->int64At(2);
-        sums[events->utf8At(0).toByteArray()].add(1, status >= 400, status == kTooManyRequests,
-                                                  timeMs, timeMs);
-    }
-    if (!events->error().isEmpty())
-        failScan("users", events->error());
+    const bool read =
+        scanEvents(m_db, "subject, status, time_ms", " AND subject IS NOT NULL", fromMs, toMs,
+                   narrowedTo(m_replica), m_options.maxMinuteEvents, "users",
+                   [&sums](const StoreStatement &event) {
+                       const qint64 status = event.int64At(1);
+                       const qint64 timeMs = event.int64At(2);
+                       sums[event.utf8At(0).toByteArray()].add(
+                           1, status >= 400, status == kTooManyRequests, timeMs, timeMs);
+                   });
+    if (!read)
+        return std::nullopt;
     return ranked(sums, limit);
 }
 
