@@ -565,12 +565,10 @@ void ChartCard::showHeadline()
         const TrendDirection direction = trendDirection(record.value);
         const QColor colour =
             verdictColour(trendColour(direction, trendPolarity(metric)), palette());
-        const QString words = direction == TrendDirection::Up     ? tr("Increase")
-                              : direction == TrendDirection::Down ? tr("Decrease")
-                                                                  : tr("No change");
+        const auto [arrow, word] = TrendSummary::wordsOf(direction);
         m_numberDirection->setText(u"<span style=\"color:%1\">%2</span> %3"_s.arg(
-            colour.name(), TrendSummary::arrowOf(direction), words.toHtmlEscaped()));
-        m_numberDirection->setAccessibleDescription(words);
+            colour.name(), arrow, word.toHtmlEscaped()));
+        m_numberDirection->setAccessibleDescription(word);
     } else {
         m_numberDirection->clear();
     }

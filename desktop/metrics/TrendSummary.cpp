@@ -84,7 +84,7 @@ TrendSummary TrendSummary::of(const QList<ChartPoint> &points)
     const QString percent = QLocale().toString(std::abs(change.percent), 'f', 1);
     const QString compared = comparedWith(change, points);
     summary.verdict = change.verdict();
-    summary.arrow = arrowOf(change.direction);
+    summary.arrow = wordsOf(change.direction).arrow;
     switch (change.direction) {
     case TrendDirection::Up:
         summary.text = tr("Increase of %1 (%2%) %3").arg(difference, percent, compared);
@@ -99,17 +99,17 @@ TrendSummary TrendSummary::of(const QList<ChartPoint> &points)
     return summary;
 }
 
-QString TrendSummary::arrowOf(TrendDirection direction)
+TrendSummary::Words TrendSummary::wordsOf(TrendDirection direction)
 {
     switch (direction) {
     case TrendDirection::Up:
-        return u"▲"_s;
+        return {u"▲"_s, tr("Increase")};
     case TrendDirection::Down:
-        return u"▼"_s;
+        return {u"▼"_s, tr("Decrease")};
     case TrendDirection::Neutral:
         break;
     }
-    return u"▶"_s;
+    return {u"▶"_s, tr("No change")};
 }
 
 } // namespace isobar

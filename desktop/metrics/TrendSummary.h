@@ -19,8 +19,13 @@ struct TrendSummary {
     QString verdict; // green | red | neutral
 
     static TrendSummary of(const QList<ChartPoint> &points);
-    // ▲ ▼ ▶
-    static QString arrowOf(TrendDirection direction);
+
+    // A direction as a card shows it: ▲ "Increase", ▼ "Decrease", ▶ "No change".
+    struct Words {
+        QString arrow;
+        QString word;
+    };
+    static Words wordsOf(TrendDirection direction);
 };
 
 } // namespace isobar
