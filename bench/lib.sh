@@ -10,6 +10,14 @@ ISOBAR="$BUILD_DIR/bin/isobar"
 
 load() { uptime | sed 's/.*load average: /load /'; }
 
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; } # pid
+# A process's open descriptors, less the response caches' body files (server/http/BodyFile:
+# memfds named isobar-body): their number follows what is cached, bounded by each cache's
+# maxBodyFiles, and is no leak.
+fd_count() { # pid
+    find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -printf '%l\n' | grep -cv '^/memfd:isobar-body' || true
+}
+
 seconds_of() { # a wrk duration (90, 90s, 10m, 1h) -> seconds
     case "$1" in
     *h) echo $((${1%h} * 3600)) ;;

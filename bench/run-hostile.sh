@@ -125,8 +125,6 @@ echo "server: --max-connections $MAX_CONNECTIONS --max-connections-per-address $
     "--request-timeout-ms $REQUEST_TIMEOUT_MS --idle-timeout-ms $IDLE_TIMEOUT_MS" \
     "--first-byte-timeout-ms $FIRST_BYTE_TIMEOUT_MS; catalogue $(wc -c < "$OUT/catalogue.json") bytes"
 
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 server_alive() { kill -0 "$SERVER_PID" 2>/dev/null; }
 
 # /metrics -> "name{labels} value" lines of the connection layer's families and its 408/503s.

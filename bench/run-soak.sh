@@ -153,8 +153,6 @@ stop_servers() { # SIGTERM: each must drain and exit 0, leak-free when sanitized
     SERVER_PORTS=()
 }
 
-rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 
 # soak SCENARIO: wrk on every server (connections and threads split between them), sampling
 # them all; then the answers, the curve and the verdicts.

@@ -23,7 +23,7 @@ public:
         // Bodies this large or larger are also kept in a BodyFile, sent without a copy; each
         // file holds a descriptor, hence a bound of its own below the process's descriptors.
         qint64 bodyFileMinBytes = qint64{16} * 1024;
-        int maxBodyFiles = 256;
+        int maxBodyFiles = 64;
     };
     struct Stats {
         qint64 hits = 0;
