@@ -1,5 +1,6 @@
 #include "ResponseCache.h"
 
+#include "DateParsing.h"
 #include "Today.h"
 #include "http/BodyFile.h"
 
@@ -111,10 +112,10 @@ RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
         // Links in answers carry the scheme and host the client used (a trusted proxy's
         // X-Forwarded-Proto and -Host, else the Host header), and default date ranges depend on
         // today.
-        const QByteArray key =
-            request.method + ' ' + request.scheme + ' '
-            + (request.host.isEmpty() ? request.header("host") : request.host) + request.target
-            + '\n' + localToday().toString(Qt::ISODate).toLatin1() + '\n' + request.body;
+        const QByteArray key = request.method + ' ' + request.scheme + ' '
+                               + (request.host.isEmpty() ? request.header("host") : request.host)
+                               + request.target + '\n' + isoDateBytes(localToday()) + '\n'
+                               + request.body;
         if (auto hit = cache->find(key))
             return readyResponse(std::move(*hit));
         const qint64 version = cache->dataVersion();
