@@ -381,8 +381,11 @@ Replay replay(const std::vector<Request> &requests, const std::vector<Replica> &
     for (const Request &request : requests) {
         g_now = request.atMs;
         WeatherCache &cache = *replicas[size_t(done % qint64(replicas.size()))].cache;
-        QFuture<WeatherAnswer> future = cache.lookup(
-            WeatherQuery{request.latitude, request.longitude, request.product, true, {}});
+        QFuture<WeatherAnswer> future =
+            cache
+                .lookup(
+                    WeatherQuery{request.latitude, request.longitude, request.product, true, {}})
+                .toFuture();
         const bool atOnce = future.isFinished();
         if (!atOnce || upstreamBusy()) {
             // Block rather than spin: the network runs in Qt's HTTP thread, which needs the

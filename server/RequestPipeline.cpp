@@ -1,7 +1,6 @@
 #include "RequestPipeline.h"
 
 #include "auth/AccessPolicy.h"
-#include "http/Continuations.h"
 #include "monitoring/CallerNames.h"
 #include "monitoring/ReplicaProbes.h"
 
@@ -55,33 +54,31 @@ bool RequestPipeline::isProbe(const QString &pattern)
            || pattern == ReplicaProbes::kLivenessRoute || pattern == ReplicaProbes::kReadinessRoute;
 }
 
-QFuture<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
+Eventual<HttpResponse> RequestPipeline::handle(const HttpRequest &request)
 {
     const Router::Match match = m_router.match(request.method, request.path);
-    QFuture<HttpResponse> answer = decide(request, match);
     // Monitoring counts endpoints by pattern: /geographies/England and /Wales are one endpoint.
-    const QString route = match.route ? match.route->pattern : QString();
-    auto note = [route](HttpResponse response) {
-        response.notes.route = route;
-        return response;
-    };
-    return continueWith(answer, note);
+    return decide(request, match)
+        .then([route = match.route ? match.route->pattern : QString()](HttpResponse response) {
+            response.notes.route = route;
+            return response;
+        });
 }
 
-QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
-                                              const Router::Match &match)
+Eventual<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
+                                               const Router::Match &match)
 {
     if (request.path == u"*")
-        return readyResponse(serverOptions(request.method));
+        return serverOptions(request.method);
     if (request.method == "OPTIONS") {
         if (match.allowedMethods.isEmpty())
             return finish(request, m_router.dispatch(request));
         if (!request.header("origin").isEmpty())
-            return readyResponse(m_cors.preflight(request, match.allowedMethods));
+            return m_cors.preflight(request, match.allowedMethods);
         HttpResponse allow;
         allow.status = 204;
         allow.setHeader("Allow", (match.allowedMethods + QByteArrayList{"OPTIONS"}).join(", "));
-        return readyResponse(allow);
+        return allow;
     }
     if (!match.route)
         return finish(request, m_router.dispatch(request));
@@ -102,21 +99,24 @@ QFuture<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
         auto refused = [&request, &auth](HttpResponse response) {
             response.notes.presented = CallerNames::presented(
                 !request.header("authorization").isEmpty(), auth.throttledSeconds > 0);
-            return readyResponse(std::move(response));
+            return response;
         };
         if (auth.throttledSeconds > 0)
             return finish(request, refused(tooManyRequests(auth.throttledSeconds)));
         if (!auth.ok)
             return finish(request, refused(unauthorized()));
         if (!auth.scopes.contains(scope))
-            return finish(request, readyResponse(forbidden(scope)));
+            return finish(request, forbidden(scope));
         HttpRequest identified = request;
         identified.subject = auth.subject;
         return admit(identified, *route, params, u"sub:"_s + auth.subject);
     };
     if (outcome.isFinished() && outcome.resultCount() > 0)
         return decide(outcome.result());
-    return outcome.then(m_authenticator, decide).unwrap();
+    return outcome
+        .then(m_authenticator,
+              [decide](const AuthOutcome &auth) { return decide(auth).toFuture(); })
+        .unwrap();
 }
 
 HttpResponse RequestPipeline::serverOptions(const QByteArray &method) const
@@ -139,31 +139,30 @@ HttpResponse RequestPipeline::serverOptions(const QByteArray &method) const
     return allow;
 }
 
-QFuture<HttpResponse> RequestPipeline::admit(const HttpRequest &request, const Route &route,
-                                             const RouteParams &params, const QString &caller)
+Eventual<HttpResponse> RequestPipeline::admit(const HttpRequest &request, const Route &route,
+                                              const RouteParams &params, const QString &caller)
 {
     if (const int wait = isProbe(route.pattern) ? 0 : m_limiter.acquire(caller)) {
         HttpResponse throttled = tooManyRequests(wait);
         throttled.notes.subject = request.subject; // a verified caller's 429s are its own
-        return finish(request, readyResponse(std::move(throttled)));
+        return finish(request, std::move(throttled));
     }
-    QFuture<HttpResponse> answer = Router::answer(route, request, params);
-    if (!request.subject.isEmpty()) {
-        auto note = [subject = request.subject](HttpResponse response) {
-            response.notes.subject = subject;
-            return response;
-        };
-        answer = continueWith(answer, note);
-    }
-    return finish(request, answer);
+    Eventual<HttpResponse> answer = Router::answer(route, request, params);
+    if (request.subject.isEmpty())
+        return finish(request, std::move(answer));
+    return finish(request,
+                  std::move(answer).then([subject = request.subject](HttpResponse response) {
+                      response.notes.subject = subject;
+                      return response;
+                  }));
 }
 
-QFuture<HttpResponse> RequestPipeline::finish(const HttpRequest &request,
-                                              QFuture<HttpResponse> response) const
+Eventual<HttpResponse> RequestPipeline::finish(const HttpRequest &request,
+                                               Eventual<HttpResponse> response) const
 {
     if (request.header("origin").isEmpty())
         return response;
-    return continueWith(response, [cors = m_cors, request](HttpResponse answer) {
+    return std::move(response).then([cors = m_cors, request](HttpResponse answer) {
         cors.decorate(request, answer);
         return answer;
     });

@@ -17,7 +17,7 @@ public:
     RequestPipeline(const Router &router, Authenticator *authenticator, RateLimiter &limiter,
                     CorsPolicy cors);
 
-    QFuture<HttpResponse> handle(const HttpRequest &request);
+    Eventual<HttpResponse> handle(const HttpRequest &request);
 
     // The status document; it and the probes (ReplicaProbes) are never refused by the rate
     // limit, since an orchestrator that is told 429 restarts a healthy replica (its probes may
@@ -30,12 +30,13 @@ public:
     static bool isProbe(const QString &pattern);
 
 private:
-    QFuture<HttpResponse> decide(const HttpRequest &request, const Router::Match &match);
+    Eventual<HttpResponse> decide(const HttpRequest &request, const Router::Match &match);
     // The answer to a request for "*", the server as a whole.
     HttpResponse serverOptions(const QByteArray &method) const;
-    QFuture<HttpResponse> admit(const HttpRequest &request, const Route &route,
-                                const RouteParams &params, const QString &caller);
-    QFuture<HttpResponse> finish(const HttpRequest &request, QFuture<HttpResponse> response) const;
+    Eventual<HttpResponse> admit(const HttpRequest &request, const Route &route,
+                                 const RouteParams &params, const QString &caller);
+    Eventual<HttpResponse> finish(const HttpRequest &request,
+                                  Eventual<HttpResponse> response) const;
 
     const Router &m_router;
     Authenticator *m_authenticator;

@@ -108,7 +108,8 @@ RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
 {
     if (!cache)
         return handler;
-    return [cache, handler](const HttpRequest &request, const RouteParams &params) {
+    return [cache, handler](const HttpRequest &request,
+                            const RouteParams &params) -> Eventual<HttpResponse> {
         // Links in answers carry the scheme and host the client used (a trusted proxy's
         // X-Forwarded-Proto and -Host, else the Host header), and default date ranges depend on
         // today.
@@ -117,7 +118,7 @@ RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
                                + request.target + '\n' + isoDateBytes(localToday()) + '\n'
                                + request.body;
         if (auto hit = cache->find(key))
-            return readyResponse(std::move(*hit));
+            return std::move(*hit);
         const qint64 version = cache->dataVersion();
         return handler(request, params).then([cache, key, version](HttpResponse response) {
             if (response.status == 200)

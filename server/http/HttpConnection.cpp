@@ -267,14 +267,16 @@ void HttpConnection::dispatch()
         if (settle())
             complete(sequence, response);
     };
-    QFuture<HttpResponse> response = m_dispatcher(request);
+    Eventual<HttpResponse> response = m_dispatcher(request);
     // A ready answer (a warm cache, a refusal) is written at once: three continuations on it
     // would cost more than computing it did.
-    if (response.isFinished() && response.resultCount() > 0) {
-        answer(response.result());
+    if (response.isReady()) {
+        answer(std::move(response).take());
         return;
     }
-    response.then(this, answer)
+    std::move(response)
+        .toFuture()
+        .then(this, answer)
         .onFailed(this,
                   [answer] {
                       answer(HttpResponse::problem(500, u"the request could not be processed"_s));

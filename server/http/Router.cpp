@@ -21,21 +21,40 @@ QStringList splitPath(const QString &path)
     return segments;
 }
 
+// The path's segments, each decoded on its own, so an escaped "/" (%2F) inside a name stays in
+// that name. Decoded once per request, not once per route tried.
+QStringList decodedSegments(const QString &path)
+{
+    QStringList segments = splitPath(path);
+    for (QString &segment : segments) {
+        if (segment.contains(u'%'))
+            segment = QUrl::fromPercentEncoding(segment.toUtf8());
+    }
+    return segments;
+}
+
+bool isParameter(const QString &segment)
+{
+    return segment.startsWith(u'<') && segment.endsWith(u'>');
+}
+
 bool matchSegments(const Route &route, const QStringList &segments, RouteParams *params)
 {
     if (route.segments.size() != segments.size())
         return false;
+    // Literal segments first: most routes differ from the path there, before any parameter is
+    // copied out.
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        if (!isParameter(route.segments[i]) && route.segments[i] != segments[i])
+            return false;
+    }
     for (qsizetype i = 0; i < segments.size(); ++i) {
         const QString &expected = route.segments[i];
-        // Decode per segment, so an escaped "/" (%2F) inside a name stays in that name.
-        const QString actual = QUrl::fromPercentEncoding(segments[i].toUtf8());
-        if (expected.startsWith(u'<') && expected.endsWith(u'>')) {
-            if (actual.isEmpty())
-                return false;
-            params->insert(expected.mid(1, expected.size() - 2), actual);
-        } else if (expected != actual) {
+        if (!isParameter(expected))
+            continue;
+        if (segments[i].isEmpty())
             return false;
-        }
+        params->insert(expected.mid(1, expected.size() - 2), segments[i]);
     }
     return true;
 }
@@ -71,7 +90,7 @@ void Router::refuseMethodsWith(const QString &pattern, const MethodRefusal &refu
 
 Router::Match Router::match(const QByteArray &method, const QString &path) const
 {
-    const QStringList segments = splitPath(path);
+    const QStringList segments = decodedSegments(path);
     Match result;
     for (const Route &route : m_routes) {
         RouteParams params;
@@ -92,32 +111,32 @@ Router::Match Router::match(const QByteArray &method, const QString &path) const
     return result;
 }
 
-QFuture<HttpResponse> Router::answer(const Route &route, const HttpRequest &request,
-                                     const RouteParams &params)
+Eventual<HttpResponse> Router::answer(const Route &route, const HttpRequest &request,
+                                      const RouteParams &params)
 {
     try {
         return route.handler(request, params);
     } catch (const ApiError &error) {
-        return readyResponse(error.toResponse());
+        return error.toResponse();
     }
 }
 
-QFuture<HttpResponse> Router::dispatch(const HttpRequest &request) const
+Eventual<HttpResponse> Router::dispatch(const HttpRequest &request) const
 {
     const Match found = match(request.method, request.path);
     if (found.route)
         return answer(*found.route, request, found.params);
     if (!found.allowedMethods.isEmpty() && found.refuseMethod)
-        return readyResponse(found.refuseMethod(request.method));
+        return found.refuseMethod(request.method);
     if (!found.allowedMethods.isEmpty()) {
         HttpResponse response =
             HttpResponse::problem(405, u"%1 is not allowed on %2; use %3"_s.arg(
                                            QString::fromLatin1(request.method), request.path,
                                            QString::fromLatin1(found.allowedMethods.join(", "))));
         response.setHeader("Allow", found.allowedMethods.join(", "));
-        return readyResponse(std::move(response));
+        return response;
     }
-    return readyResponse(HttpResponse::problem(404, u"no resource at %1"_s.arg(request.path)));
+    return HttpResponse::problem(404, u"no resource at %1"_s.arg(request.path));
 }
 
 } // namespace isobar

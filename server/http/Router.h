@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Eventual.h"
 #include "HttpRequest.h"
 #include "HttpResponse.h"
 
@@ -12,9 +13,10 @@
 namespace isobar {
 
 using RouteParams = QHash<QString, QString>;
-// Handlers answer at once (a ready future) or later (work on a thread pool); the connection
-// writes answers in request order whatever order they finish in.
-using RouteHandler = std::function<QFuture<HttpResponse>(const HttpRequest &, const RouteParams &)>;
+// Handlers answer at once (a response, or a ready future) or later (work on a thread pool); the
+// connection writes answers in request order whatever order they finish in.
+using RouteHandler =
+    std::function<Eventual<HttpResponse>(const HttpRequest &, const RouteParams &)>;
 
 // Whether a path must end with '/' to reach a route. Paths are matched with or without one by
 // default; a route that shares its path with another route spelt without the slash (UKHSA's
@@ -55,10 +57,10 @@ public:
     Match match(const QByteArray &method, const QString &path) const;
 
     const QList<Route> &routes() const { return m_routes; }
-    QFuture<HttpResponse> dispatch(const HttpRequest &request) const;
+    Eventual<HttpResponse> dispatch(const HttpRequest &request) const;
     // Runs a route's handler: the one place a thrown ApiError becomes its problem+json answer.
-    static QFuture<HttpResponse> answer(const Route &route, const HttpRequest &request,
-                                        const RouteParams &params);
+    static Eventual<HttpResponse> answer(const Route &route, const HttpRequest &request,
+                                         const RouteParams &params);
 
 private:
     QList<Route> m_routes;
@@ -67,6 +69,6 @@ private:
 QFuture<HttpResponse> readyResponse(HttpResponse response);
 
 // Takes a complete request to its answer: the router alone, or a pipeline in front of it.
-using Dispatcher = std::function<QFuture<HttpResponse>(const HttpRequest &)>;
+using Dispatcher = std::function<Eventual<HttpResponse>(const HttpRequest &)>;
 
 } // namespace isobar

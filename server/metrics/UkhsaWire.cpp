@@ -280,11 +280,11 @@ HttpResponse appendSlash(const HttpRequest &request)
 RouteHandler exactSlash(const QString &pattern, RouteHandler handler)
 {
     const bool slash = pattern.endsWith(u'/');
-    return [slash, handler = std::move(handler)](const HttpRequest &request,
-                                                 const RouteParams &params) {
+    return [slash, handler = std::move(handler)](
+               const HttpRequest &request, const RouteParams &params) -> Eventual<HttpResponse> {
         if (request.path.endsWith(u'/') == slash)
             return handler(request, params);
-        return readyResponse(slash ? appendSlash(request) : notFoundPage());
+        return slash ? appendSlash(request) : notFoundPage();
     };
 }
 

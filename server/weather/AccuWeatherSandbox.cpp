@@ -163,7 +163,7 @@ AccuWeatherSandbox::AccuWeatherSandbox(const QString &apiKey, QObject *parent)
                     return forecast(Endpoint::Hourly, params, request, now);
                 });
     // Unknown paths and methods answer in AccuWeather's error shape too, not Isobar's.
-    m_http.setDispatcher([this](const HttpRequest &request) {
+    m_http.setDispatcher([this](const HttpRequest &request) -> Eventual<HttpResponse> {
         const Router::Match match = m_http.router().match(request.method, request.path);
         if (match.route)
             return match.route->handler(request, match.params);
@@ -175,7 +175,7 @@ AccuWeatherSandbox::AccuWeatherSandbox(const QString &apiKey, QObject *parent)
         if (!match.allowedMethods.isEmpty())
             response.setHeader("Allow", match.allowedMethods.join(", "));
         response.setHeader("X-Sandbox", "isobar accuweather-sandbox; not real weather");
-        return readyResponse(std::move(response));
+        return response;
     });
 }
 

@@ -19,9 +19,9 @@ public:
     void registerRoutes(Router &router);
 
 private:
-    QFuture<HttpResponse> compatibility(const HttpRequest &request, bool uvIndex);
-    QFuture<HttpResponse> current(const HttpRequest &request);
-    QFuture<HttpResponse> forecast(const HttpRequest &request, WeatherProduct product);
+    Eventual<HttpResponse> compatibility(const HttpRequest &request, bool uvIndex);
+    Eventual<HttpResponse> current(const HttpRequest &request);
+    Eventual<HttpResponse> forecast(const HttpRequest &request, WeatherProduct product);
 
     WeatherCache &m_cache;
     bool m_serveRoot;

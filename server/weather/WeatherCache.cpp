@@ -63,7 +63,7 @@ qint64 WeatherCache::ttlMs(WeatherProduct product) const
     return 0;
 }
 
-QFuture<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query)
+Eventual<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query)
 {
     const GridCell cell =
         GridCell::locate(query.latitude, query.longitude, m_options.cellSizeMetres);
@@ -79,7 +79,7 @@ QFuture<WeatherAnswer> WeatherCache::lookup(const WeatherQuery &query)
                       ++m_stats.errors;
                       return QtFuture::makeReadyFuture(failed(result.error, cell));
                   }
-                  return documentFor(result.location, cell, query);
+                  return documentFor(result.location, cell, query).toFuture();
               })
         .unwrap();
 }
@@ -164,15 +164,15 @@ WeatherCache::Entry *WeatherCache::findEntry(const QString &entryKey)
     return &**it;
 }
 
-QFuture<WeatherAnswer> WeatherCache::documentFor(const WeatherLocation &location,
-                                                 const GridCell &cell, const WeatherQuery &query)
+Eventual<WeatherAnswer> WeatherCache::documentFor(const WeatherLocation &location,
+                                                  const GridCell &cell, const WeatherQuery &query)
 {
     const QString entryKey = entryKeyFor(location.key, query);
     const qint64 now = m_clock();
     if (Entry *entry = findEntry(entryKey)) {
         if (now < entry->expiresAtMs) {
             ++m_stats.hits;
-            return QtFuture::makeReadyFuture(answerFrom(*entry, location, cell, CacheOutcome::Hit));
+            return answerFrom(*entry, location, cell, CacheOutcome::Hit);
         }
         if (now - entry->fetchedAtMs <= m_options.maxStaleSeconds * 1000) {
             // Serve what we have now; at most one refresh runs, and not in a tight loop
@@ -181,7 +181,7 @@ QFuture<WeatherAnswer> WeatherCache::documentFor(const WeatherLocation &location
             WeatherAnswer answer = answerFrom(*entry, location, cell, CacheOutcome::Stale);
             if (now >= entry->refreshBlockedUntilMs)
                 fetch(entryKey, location, query);
-            return QtFuture::makeReadyFuture(answer);
+            return answer;
         }
     }
     ++m_stats.misses;

@@ -2,6 +2,7 @@
 
 #include "AccuWeatherClient.h"
 #include "GridCell.h"
+#include "http/Eventual.h"
 
 #include <QFuture>
 #include <QHash>
@@ -92,7 +93,8 @@ public:
                  Clock clock = {}, QObject *parent = nullptr);
     ~WeatherCache() override;
 
-    QFuture<WeatherAnswer> lookup(const WeatherQuery &query);
+    // Ready at once on a hit or a stale answer; a miss waits for the upstream call.
+    Eventual<WeatherAnswer> lookup(const WeatherQuery &query);
     // Shares location keys and documents with the fleet (Redis) from now on: a miss here
     // asks the fleet before AccuWeather. Null: this replica alone.
     void shareThrough(SharedWeatherCache *fleet) { m_fleet = fleet; }
@@ -149,8 +151,8 @@ private:
     };
 
     QFuture<LocationResult> locationFor(const GridCell &cell);
-    QFuture<WeatherAnswer> documentFor(const WeatherLocation &location, const GridCell &cell,
-                                       const WeatherQuery &query);
+    Eventual<WeatherAnswer> documentFor(const WeatherLocation &location, const GridCell &cell,
+                                        const WeatherQuery &query);
     QFuture<UpstreamResult> fetch(const QString &entryKey, const WeatherLocation &location,
                                   const WeatherQuery &query);
     // `call` through the fleet's cache when there is one, else at once.

@@ -91,7 +91,7 @@ private Q_SLOTS:
         HttpRequest request;
         request.method = "DELETE";
         request.path = "/themes/x/sub_themes";
-        const HttpResponse response = m_router.dispatch(request).result();
+        const HttpResponse response = m_router.dispatch(request).toFuture().result();
         QCOMPARE(response.status, 405);
         QCOMPARE(response.header("Allow"), QByteArray("GET, POST"));
         QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
@@ -103,7 +103,7 @@ private Q_SLOTS:
         HttpRequest request;
         request.method = "GET";
         request.path = "/refusing";
-        const HttpResponse response = m_router.dispatch(request).result();
+        const HttpResponse response = m_router.dispatch(request).toFuture().result();
         QCOMPARE(response.status, 422);
         QCOMPARE(response.header("Content-Type"), QByteArray("application/problem+json"));
         const QJsonObject problem = QJsonDocument::fromJson(response.body).object();
@@ -116,7 +116,7 @@ private Q_SLOTS:
         HttpRequest request;
         request.method = "GET";
         request.path = "/nope";
-        QCOMPARE(m_router.dispatch(request).result().status, 404);
+        QCOMPARE(m_router.dispatch(request).toFuture().result().status, 404);
     }
 };
 

@@ -49,7 +49,8 @@ struct Replica {
     }
     QFuture<WeatherAnswer> current(double latitude, double longitude)
     {
-        return cache->lookup(WeatherQuery{latitude, longitude, WeatherProduct::Current, true, {}});
+        return cache->lookup(WeatherQuery{latitude, longitude, WeatherProduct::Current, true, {}})
+            .toFuture();
     }
 };
 

@@ -67,7 +67,7 @@ private Q_SLOTS:
 
         const HttpRequest request = casesUpload();
         QVERIFY(!request.body.isEmpty());
-        const QFuture<HttpResponse> answer = router.dispatch(request);
+        const QFuture<HttpResponse> answer = router.dispatch(request).toFuture();
         QTRY_VERIFY_WITH_TIMEOUT(answer.isFinished(), 30'000);
         QCOMPARE(answer.result().status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(toldOn.load() != nullptr, 30'000);
@@ -97,7 +97,7 @@ private Q_SLOTS:
 
         QSqlQuery lock(other.connection());
         QVERIFY(lock.exec(u"BEGIN IMMEDIATE"_s));
-        QFuture<HttpResponse> answer = router.dispatch(request);
+        QFuture<HttpResponse> answer = router.dispatch(request).toFuture();
         QTRY_VERIFY_WITH_TIMEOUT(answer.isFinished(), 60'000);
         QCOMPARE(answer.result().status, 503);
         QCOMPARE(answer.result().header("Retry-After"),
@@ -105,7 +105,7 @@ private Q_SLOTS:
         QVERIFY2(answer.result().body.contains("cases.json"), answer.result().body.constData());
 
         QVERIFY(lock.exec(u"COMMIT"_s));
-        answer = router.dispatch(request);
+        answer = router.dispatch(request).toFuture();
         QTRY_VERIFY_WITH_TIMEOUT(answer.isFinished(), 60'000);
         QCOMPARE(answer.result().status, 200);
     }

@@ -66,7 +66,8 @@ private:
     }
     WeatherAnswer current(double lat, double lon)
     {
-        return await(m_cache->lookup(WeatherQuery{lat, lon, WeatherProduct::Current, true, {}}));
+        return await(
+            m_cache->lookup(WeatherQuery{lat, lon, WeatherProduct::Current, true, {}}).toFuture());
     }
     // HTTP attempts the client has started. It counts one as it starts it, inside the lookup
     // that asked for it, so a call not counted right after a lookup was never made.
@@ -107,8 +108,10 @@ private Q_SLOTS:
     {
         QList<QFuture<WeatherAnswer>> pending;
         for (int i = 0; i < 50; ++i)
-            pending << m_cache->lookup(
-                WeatherQuery{48.8566 + i * 1e-6, 2.3522, WeatherProduct::Current, true, {}});
+            pending << m_cache
+                           ->lookup(WeatherQuery{
+                               48.8566 + i * 1e-6, 2.3522, WeatherProduct::Current, true, {}})
+                           .toFuture();
         for (auto &future : pending) {
             const WeatherAnswer answer = await(future);
             QVERIFY2(answer.ok, qPrintable(answer.error.detail));
@@ -157,8 +160,9 @@ private Q_SLOTS:
     void forecastsHaveTheirOwnTtlAndUnits()
     {
         auto daily = [&](bool metric) {
-            return await(m_cache->lookup(
-                WeatherQuery{35.6762, 139.6503, WeatherProduct::Daily, metric, {}}));
+            return await(
+                m_cache->lookup(WeatherQuery{35.6762, 139.6503, WeatherProduct::Daily, metric, {}})
+                    .toFuture());
         };
         QVERIFY(daily(true).ok);
         QVERIFY(daily(false).ok);
@@ -262,8 +266,10 @@ private Q_SLOTS:
             const double latitude = 52.2297 + (i % 5) * 0.009;
             const double longitude = 21.0122 + (i / 5 % 3) * 0.014;
             cells << GridCell::locate(latitude, longitude, 1000).id();
-            pending << m_cache->lookup(
-                WeatherQuery{latitude, longitude, WeatherProduct::Hourly, true, {}});
+            pending << m_cache
+                           ->lookup(
+                               WeatherQuery{latitude, longitude, WeatherProduct::Hourly, true, {}})
+                           .toFuture();
         }
         QSet<QString> keys;
         for (auto &future : pending) {
