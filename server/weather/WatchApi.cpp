@@ -165,6 +165,39 @@ WeatherQuery v1Query(const QUrlQuery &query, WeatherProduct product)
     return q;
 }
 
+// A compatibility route's body from an observation, written as QJsonDocument writes these
+// objects (keys sorted); empty when the observation lacks what it needs.
+QByteArray compatibilityBodyOf(const QJsonObject &observation, bool uvIndex)
+{
+    if (uvIndex) {
+        const QJsonValue uv = observation.value(u"UVIndex");
+        if (!uv.isDouble())
+            return {};
+        return "{\"uvidx\":" + QByteArray::number(uv.toInt()) + '}';
+    }
+    const QJsonObject visibility = measure(observation, "Visibility", "Metric");
+    QJsonObject precipitation = measure(observation, "Precip1hr", "Metric");
+    if (precipitation.isEmpty())
+        precipitation = observation.value(u"PrecipitationSummary")
+                            .toObject()
+                            .value(u"PastHour")
+                            .toObject()
+                            .value(u"Metric")
+                            .toObject();
+    const auto vis =
+        toMetres(visibility.value(u"Value").toDouble(NAN), visibility.value(u"Unit").toString());
+    const auto prcpt = toMetres(precipitation.value(u"Value").toDouble(NAN),
+                                precipitation.value(u"Unit").toString());
+    if (!vis || !prcpt)
+        return {};
+    QByteArray body = "{\"prcpt\":";
+    JsonBytes::appendNumber(body, *prcpt);
+    body += ",\"vis\":";
+    JsonBytes::appendNumber(body, *vis);
+    body += '}';
+    return body;
+}
+
 } // namespace
 
 WatchApi::WatchApi(WeatherCache &cache, bool serveRoot)
@@ -220,45 +253,29 @@ Eventual<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool 
     WeatherQuery query;
     query.latitude = *lat;
     query.longitude = *lon;
-    return m_cache.lookup(query).then([uvIndex](const WeatherAnswer &answer) {
+    return m_cache.lookup(query).then([this, uvIndex](const WeatherAnswer &answer) {
         if (!answer.ok)
             return upstreamFailure(answer, true);
-        const QJsonObject observation = answer.document.object();
-        // Written as QJsonDocument writes these objects (keys sorted), without building one:
-        // these two routes are what every watch asks, many times a second.
-        QByteArray body;
-        if (uvIndex) {
-            const QJsonValue uv = observation.value(u"UVIndex");
-            if (!uv.isDouble())
-                return unexpectedUpstreamAnswer();
-            body = "{\"uvidx\":" + QByteArray::number(uv.toInt()) + '}';
-        } else {
-            const QJsonObject visibility = measure(observation, "Visibility", "Metric");
-            QJsonObject precipitation = measure(observation, "Precip1hr", "Metric");
-            if (precipitation.isEmpty())
-                precipitation = observation.value(u"PrecipitationSummary")
-                                    .toObject()
-                                    .value(u"PastHour")
-                                    .toObject()
-                                    .value(u"Metric")
-                                    .toObject();
-            const auto vis = toMetres(visibility.value(u"Value").toDouble(NAN),
-                                      visibility.value(u"Unit").toString());
-            const auto prcpt = toMetres(precipitation.value(u"Value").toDouble(NAN),
-                                        precipitation.value(u"Unit").toString());
-            if (!vis || !prcpt)
-                return unexpectedUpstreamAnswer();
-            body.reserve(48);
-            body += "{\"prcpt\":";
-            JsonBytes::appendNumber(body, *prcpt);
-            body += ",\"vis\":";
-            JsonBytes::appendNumber(body, *vis);
-            body += '}';
-        }
+        QByteArray body = compatibilityBody(answer, uvIndex);
+        if (body.isEmpty())
+            return unexpectedUpstreamAnswer();
         HttpResponse response = HttpResponse::bytes(std::move(body), "application/json");
         addCacheHeaders(response, answer);
         return response;
     });
+}
+
+QByteArray WatchApi::compatibilityBody(const WeatherAnswer &answer, bool uvIndex)
+{
+    CompatibilityBodies &made = m_compatibilityBodies[answer.location.key];
+    if (made.fetchedAtMs != answer.fetchedAtMs)
+        made = CompatibilityBodies{answer.fetchedAtMs, {}, {}};
+    QByteArray &body = uvIndex ? made.uvIndex : made.precipitation;
+    if (body.isEmpty())
+        body = compatibilityBodyOf(answer.document.object(), uvIndex);
+    if (m_compatibilityBodies.size() > m_cache.options().maxEntries)
+        m_compatibilityBodies.clear(); // made again as watches ask: a bound, not a policy
+    return body;
 }
 
 Eventual<HttpResponse> WatchApi::current(const HttpRequest &request)

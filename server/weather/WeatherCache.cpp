@@ -276,6 +276,7 @@ WeatherAnswer WeatherCache::answerFrom(const Entry &entry, const WeatherLocation
     answer.location = location;
     answer.cell = cell;
     answer.outcome = outcome;
+    answer.fetchedAtMs = entry.fetchedAtMs;
     answer.ageSeconds = qMax<qint64>(0, (now - entry.fetchedAtMs) / 1000);
     answer.freshSeconds = qMax<qint64>(0, (entry.expiresAtMs - now) / 1000);
     answer.revalidationFailed = outcome == CacheOutcome::Stale && entry.lastRefreshFailed;

@@ -47,7 +47,8 @@ struct WeatherAnswer {
     WeatherLocation location;
     GridCell cell;
     CacheOutcome outcome = CacheOutcome::Miss;
-    qint64 ageSeconds = 0;   // since the upstream answered
+    qint64 fetchedAtMs = 0; // when the upstream answered: with location.key, the document's version
+    qint64 ageSeconds = 0;  // since the upstream answered
     qint64 freshSeconds = 0; // left before it expires (0 when stale)
     bool revalidationFailed = false;
     UpstreamError error; // when !ok

@@ -2,6 +2,7 @@
 #include "WeatherLocationStore.h"
 #include "weather/AccuWeatherClient.h"
 #include "weather/AccuWeatherSandbox.h"
+#include "weather/WatchApi.h"
 #include "weather/WeatherCache.h"
 
 #include <QElapsedTimer>
@@ -155,6 +156,42 @@ private Q_SLOTS:
         const WeatherAnswer fresh = current(40.4168, -3.7038);
         QCOMPARE(fresh.outcome, CacheOutcome::Hit);
         QCOMPARE(fresh.ageSeconds, 0);
+    }
+
+    void watchBodiesFollowARefreshedDocument()
+    {
+        // /prcpt's body is made once per document (WatchApi keeps it): a refreshed document must
+        // give a new body, not the first one again.
+        WatchApi watch(*m_cache);
+        Router router;
+        watch.registerRoutes(router);
+        HttpRequest request;
+        request.method = "GET";
+        request.path = u"/prcpt"_s;
+        request.query = QUrlQuery(u"lt=-22.9068&lg=-43.1729"_s);
+        auto body = [&] { return await(router.dispatch(request).toFuture()).body; };
+        auto expected = [&](const WeatherAnswer &answer) {
+            const QJsonObject observation = answer.document.object();
+            const double vis = observation[u"Visibility"][u"Metric"][u"Value"].toDouble() * 1000;
+            const double prcpt = observation[u"Precip1hr"][u"Metric"][u"Value"].toDouble() / 1000;
+            return QJsonDocument(QJsonObject{{u"prcpt"_s, std::round(prcpt * 1e4) / 1e4},
+                                             {u"vis"_s, std::round(vis * 1e4) / 1e4}})
+                .toJson(QJsonDocument::Compact);
+        };
+        const QByteArray first = body();
+        QCOMPARE(first, expected(current(-22.9068, -43.1729)));
+        // Past the TTL, one refresh at a time, until the sandbox's weather has moved: each
+        // refreshed document's body is its own.
+        QByteArray refreshed = first;
+        for (int step = 0; step < 72 && refreshed == first; ++step) {
+            m_now += 20 * kMinute;
+            QCOMPARE(current(-22.9068, -43.1729).outcome, CacheOutcome::Stale);
+            QTRY_COMPARE_WITH_TIMEOUT(current(-22.9068, -43.1729).outcome, CacheOutcome::Hit,
+                                      kBackgroundWorkMs);
+            refreshed = expected(current(-22.9068, -43.1729));
+            QCOMPARE(body(), refreshed);
+        }
+        QVERIFY2(refreshed != first, "the sandbox's weather did not change in a day");
     }
 
     void forecastsHaveTheirOwnTtlAndUnits()
