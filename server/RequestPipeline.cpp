@@ -92,7 +92,7 @@ Eventual<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
     const RouteParams params = match.params;
     // A token not verified before costs the caller's address one request of its rate limit
     // before any signature work: bad tokens cannot be sent faster than requests.
-    QFuture<AuthOutcome> outcome = m_authenticator->authenticate(
+    Eventual<AuthOutcome> outcome = m_authenticator->authenticate(
         request.header("authorization"), [this, &address] { return m_limiter.acquire(address); });
     auto decide = [this, request, route, params, scope](const AuthOutcome &auth) {
         // Refused before a subject was verified: counted against what was presented.
@@ -111,9 +111,10 @@ Eventual<HttpResponse> RequestPipeline::decide(const HttpRequest &request,
         identified.subject = auth.subject;
         return admit(identified, *route, params, u"sub:"_s + auth.subject);
     };
-    if (outcome.isFinished() && outcome.resultCount() > 0)
-        return decide(outcome.result());
-    return outcome
+    if (outcome.isReady())
+        return decide(std::move(outcome).take());
+    return std::move(outcome)
+        .toFuture()
         .then(m_authenticator,
               [decide](const AuthOutcome &auth) { return decide(auth).toFuture(); })
         .unwrap();

@@ -2,6 +2,7 @@
 
 #include "JwtVerifier.h"
 #include "OidcKeyProvider.h"
+#include "http/Eventual.h"
 
 #include <QFuture>
 #include <QHash>
@@ -42,8 +43,9 @@ public:
     using VerificationBudget = std::function<int()>;
     // A token verified before is answered from memory; any other is verified only when
     // `budget` allows it, so a flood of bad tokens is refused before any signature work.
-    QFuture<AuthOutcome> authenticate(const QByteArray &authorizationHeader,
-                                      const VerificationBudget &budget = {});
+    // Ready at once unless the token names a key not fetched yet.
+    Eventual<AuthOutcome> authenticate(const QByteArray &authorizationHeader,
+                                       const VerificationBudget &budget = {});
     // Accepts `token` as `subject` with every scope, without verification: the desktop's own
     // per-run credential for its embedded server (AuthConfig::localAdminToken). Only its
     // SHA-256 is kept.
