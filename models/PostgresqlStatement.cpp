@@ -83,6 +83,11 @@ void PostgresqlStatement::bind(int index, const QByteArray &utf8)
     parameter(index) = {utf8, false, false};
 }
 
+void PostgresqlStatement::bindUnchanging(int index, const QByteArray &utf8)
+{
+    bind(index, utf8); // shared, not copied, either way
+}
+
 void PostgresqlStatement::bindBlob(int index, QByteArrayView bytes)
 {
     parameter(index) = {bytes.toByteArray(), false, true};

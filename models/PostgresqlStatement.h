@@ -32,6 +32,7 @@ public:
     void bind(int index, qint64 value) override;
     void bind(int index, double value) override;
     void bind(int index, const QByteArray &utf8) override;
+    void bindUnchanging(int index, const QByteArray &utf8) override;
     void bindBlob(int index, QByteArrayView bytes) override;
     void bindNull(int index) override;
     bool execute() override;

@@ -23,23 +23,40 @@ using requestlog::kHourMs;
 namespace {
 
 constexpr int kExpireBatch = 5000;
-constexpr qsizetype kRowsPerInsert = 64; // 14 columns each: well under SQLite's 32,766 parameters
 
-// Binds one event's 14 columns from parameter `at` on; `route` and `replica` are in UTF-8.
-void bindEvent(StoreStatement &raw, int &at, const RequestEvent &event, const QByteArray &route,
+// The UTF-8 of the texts a batch repeats (a handful of routes, the callers, their addresses),
+// made once each and kept unchanged while the batch's rows are bound.
+class BatchTexts
+{
+public:
+    const QByteArray &of(const QString &text)
+    {
+        QByteArray &utf8 = m_utf8[text];
+        if (utf8.isNull())
+            utf8 = text.toUtf8();
+        return utf8;
+    }
+
+private:
+    QHash<QString, QByteArray> m_utf8; // the values' bytes stay put when the hash grows
+};
+
+// Binds one event's 14 columns from parameter `at` on. Texts are bound without a copy: the
+// event, `texts` and `replica` outlive the statement's run.
+void bindEvent(StoreStatement &raw, int &at, const RequestEvent &event, BatchTexts &texts,
                const QByteArray &replica)
 {
     raw.bind(at++, event.timeMs);
-    raw.bind(at++, event.method);
-    raw.bind(at++, route);
+    raw.bindUnchanging(at++, event.method);
+    raw.bindUnchanging(at++, texts.of(event.route));
     raw.bind(at++, qint64(event.status));
     raw.bind(at++, event.durationUs);
     raw.bind(at++, event.responseBytes);
     if (event.subject.isEmpty())
         raw.bindNull(at++);
     else
-        raw.bind(at++, event.subject.toUtf8());
-    raw.bind(at++, event.client.toUtf8());
+        raw.bindUnchanging(at++, texts.of(event.subject));
+    raw.bindUnchanging(at++, texts.of(event.client));
     if (event.cell) {
         raw.bind(at++, event.cell->latitude);
         raw.bind(at++, event.cell->longitude);
@@ -52,8 +69,8 @@ void bindEvent(StoreStatement &raw, int &at, const RequestEvent &event, const QB
     if (event.cacheOutcome.isEmpty())
         raw.bindNull(at++);
     else
-        raw.bind(at++, event.cacheOutcome);
-    raw.bind(at++, replica);
+        raw.bindUnchanging(at++, event.cacheOutcome);
+    raw.bindUnchanging(at++, replica);
 }
 
 } // namespace
@@ -62,6 +79,8 @@ RequestLogWriter::RequestLogWriter(QSqlDatabase &db, const QString &replica)
     : m_db(db)
     , m_replica(replica.toUtf8())
 {}
+
+RequestLogWriter::~RequestLogWriter() = default;
 
 bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
 {
@@ -83,42 +102,39 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
     return requestlog::commit(m_db, error);
 }
 
+StoreStatement &RequestLogWriter::rawInsert(qsizetype rows)
+{
+    std::unique_ptr<StoreStatement> &statement = m_rawInserts[size_t(rows - 1)];
+    if (!statement) {
+        QByteArray sql =
+            "INSERT INTO request_event (time_ms, method, route, status, duration_us, bytes,"
+            " subject, client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache, replica)"
+            " VALUES ";
+        for (qsizetype i = 0; i < rows; ++i)
+            sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        statement = StoreStatement::prepare(m_db, sql);
+    }
+    return *statement;
+}
+
 bool RequestLogWriter::insertRawRows(const QList<RequestEvent> &events, QString *error)
 {
     // Many rows per statement: per-statement overhead, not the row, dominates SQLite inserts.
-    // The raw rows bind straight to SQLite: one per request served, so their cost is what
-    // capture adds to the server (bench/run-monitoring.sh).
-    const QByteArray columns =
-        "INSERT INTO request_event (time_ms, method, route, status, duration_us, bytes, subject,"
-        " client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache, replica) VALUES ";
-    auto statementFor = [&](qsizetype rows) {
-        QByteArray sql = columns;
-        for (qsizetype i = 0; i < rows; ++i)
-            sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-        return StoreStatement::prepare(m_db, sql);
-    };
-    QHash<QString, QByteArray> utf8Routes; // a batch has a handful of distinct routes
-    std::unique_ptr<StoreStatement> full;
+    // The raw rows bind straight to the engine, their texts uncopied, through statements
+    // prepared once per connection (preparing one of 64 rows cost a seventh of a batch): one
+    // row per request served, so their cost is what capture adds to the server
+    // (bench/run-monitoring.sh).
+    BatchTexts texts;
     for (qsizetype first = 0; first < events.size(); first += kRowsPerInsert) {
         const qsizetype rows = std::min<qsizetype>(kRowsPerInsert, events.size() - first);
-        std::unique_ptr<StoreStatement> partial;
-        if (rows == kRowsPerInsert && !full)
-            full = statementFor(rows);
-        else if (rows < kRowsPerInsert)
-            partial = statementFor(rows);
-        StoreStatement &raw = rows == kRowsPerInsert ? *full : *partial;
+        StoreStatement &raw = rawInsert(rows);
         if (!raw.isValid()) {
             *error = raw.error();
             return false;
         }
         int at = 1;
-        for (qsizetype i = first; i < first + rows; ++i) {
-            const RequestEvent &event = events[i];
-            QByteArray &route = utf8Routes[event.route];
-            if (route.isEmpty())
-                route = event.route.toUtf8();
-            bindEvent(raw, at, event, route, m_replica);
-        }
+        for (qsizetype i = first; i < first + rows; ++i)
+            bindEvent(raw, at, events[i], texts, m_replica);
         if (!raw.execute()) {
             *error = raw.error();
             return false;

@@ -6,8 +6,12 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <array>
+#include <memory>
 
 namespace isobar {
+
+class StoreStatement;
 
 // Writes batches of events: the raw rows and, in the same transaction, the roll-ups they add to:
 // hourly ones, and day ones of endpoints and latency so that summaries over weeks read a row per
@@ -18,6 +22,7 @@ class RequestLogWriter
 public:
     // Events are stored as served by `replica` (--replica-id, or the host's name).
     explicit RequestLogWriter(QSqlDatabase &db, const QString &replica = {});
+    ~RequestLogWriter();
 
     // One batch in one transaction. On PostgreSQL a batch that gets no answer within
     // kWriteTimeoutMs has its connection cut (PostgresqlDeadline): it fails, the connection is
@@ -54,11 +59,17 @@ public:
 private:
     // One row per event into request_event, in the caller's transaction.
     bool insertRawRows(const QList<RequestEvent> &events, QString *error);
+    // The statement inserting `rows` raw rows (1 to kRowsPerInsert), prepared on first use.
+    StoreStatement &rawInsert(qsizetype rows);
+
+    static constexpr qsizetype kRowsPerInsert = 64; // 14 columns each: under SQLite's 32,766
 
     QSqlDatabase &m_db;
     QByteArray m_replica; // UTF-8
     bool m_maintainer = false;
     bool m_lastWriteBegan = true;
+    // Prepared statements of this connection, by rows - 1: the writer must not outlive it.
+    std::array<std::unique_ptr<StoreStatement>, kRowsPerInsert> m_rawInserts;
 };
 
 } // namespace isobar

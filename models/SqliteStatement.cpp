@@ -44,6 +44,11 @@ void SqliteStatement::bind(int index, const QByteArray &utf8)
     sqlite3_bind_text(m_statement, index, utf8.constData(), int(utf8.size()), SQLITE_TRANSIENT);
 }
 
+void SqliteStatement::bindUnchanging(int index, const QByteArray &utf8)
+{
+    sqlite3_bind_text(m_statement, index, utf8.constData(), int(utf8.size()), SQLITE_STATIC);
+}
+
 void SqliteStatement::bindBlob(int index, QByteArrayView bytes)
 {
     // A zero-length blob, not NULL, when the view is empty.

@@ -30,7 +30,9 @@ public:
     // Parameters are 1-based, as in SQL.
     virtual void bind(int index, qint64 value) = 0;
     virtual void bind(int index, double value) = 0;
-    virtual void bind(int index, const QByteArray &utf8) = 0;   // copied
+    virtual void bind(int index, const QByteArray &utf8) = 0; // copied
+    // Not copied where the engine allows it: `utf8` must stay as it is until the next run.
+    virtual void bindUnchanging(int index, const QByteArray &utf8) = 0;
     virtual void bindBlob(int index, QByteArrayView bytes) = 0; // kept until the next run
     virtual void bindNull(int index) = 0;
     // Runs the statement, then clears its bindings for the next row set.
