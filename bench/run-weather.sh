@@ -26,10 +26,14 @@
 #                    the same size as Isobar's /prcpt answer;
 #    - prcpt-noauth: GET /prcpt?lt=..&lg=.. on the server without auth;
 #    - prcpt-redis:  the same on the server with Redis configured;
-#    - prcpt-auth:   the same with `Authorization: Bearer <token with weather:read>`.
+#    - prcpt-auth:   the same with `Authorization: Bearer <token with weather:read>`;
+#    - prcpt-noauth-token: the same requests, token included, to the server without auth: the
+#                    token's ~600 bytes cost reading and parsing whether checked or not, so
+#                    this run against prcpt-auth is what checking the token costs.
 # Prints requests/s, p50 and p99 latency, each server's CPU per request, the ratios to nginx,
-# auth on/off and Redis on/off (targets: p99 < 2 ms at 64 connections, requests/s >= 0.8 x
-# nginx). Raw output goes to bench/out/weather/.
+# auth on/off (the same requests, and against requests without a token) and Redis on/off
+# (targets: p99 < 2 ms at 64 connections, requests/s >= 0.8 x nginx, checking a verified token
+# under 5%). Raw output goes to bench/out/weather/.
 set -euo pipefail
 
 # shellcheck source=bench/lib.sh
@@ -153,6 +157,8 @@ CPU_PID=$NGINX_PID bench nginx-prcpt "http://127.0.0.1:$NGINX_PORT/prcpt.json"
 CPU_PID=$NOAUTH_PID bench prcpt-noauth "http://127.0.0.1:$NOAUTH_PORT$PRCPT_PATH"
 CPU_PID=$REDIS_SERVE_PID bench prcpt-redis "http://127.0.0.1:$REDIS_SERVE_PORT$PRCPT_PATH"
 CPU_PID=$AUTH_PID bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "Authorization: Bearer $TOKEN"
+CPU_PID=$NOAUTH_PID bench prcpt-noauth-token "http://127.0.0.1:$NOAUTH_PORT$PRCPT_PATH" \
+    -H "Authorization: Bearer $TOKEN"
 
 # --- the figures -------------------------------------------------------------------------
 # wrk prints latencies with a unit (us, ms, s); everything below is in milliseconds.
@@ -163,25 +169,31 @@ CPU_PID=$AUTH_PID bench prcpt-auth "http://127.0.0.1:$AUTH_PORT$PRCPT_PATH" -H "
     read -r off_rps off_p50 off_p99 off_bad _ <<< "$(summary prcpt-noauth)"
     read -r on_rps on_p50 on_p99 on_bad _ <<< "$(summary prcpt-auth)"
     read -r rd_rps rd_p50 rd_p99 rd_bad _ <<< "$(summary prcpt-redis)"
+    read -r tk_rps tk_p50 tk_p99 tk_bad _ <<< "$(summary prcpt-noauth-token)"
     awk -v ng_rps="$ng_rps" -v ng_p50="$ng_p50" -v ng_p99="$ng_p99" -v ng_bad="$ng_bad" \
         -v off_rps="$off_rps" -v off_p50="$off_p50" -v off_p99="$off_p99" -v off_bad="$off_bad" \
         -v on_rps="$on_rps" -v on_p50="$on_p50" -v on_p99="$on_p99" -v on_bad="$on_bad" \
         -v rd_rps="$rd_rps" -v rd_p50="$rd_p50" -v rd_p99="$rd_p99" -v rd_bad="$rd_bad" \
+        -v tk_rps="$tk_rps" -v tk_p50="$tk_p50" -v tk_p99="$tk_p99" -v tk_bad="$tk_bad" \
         -v ng_cpu="$(cpu_per_request nginx-prcpt)" -v off_cpu="$(cpu_per_request prcpt-noauth)" \
-        -v rd_cpu="$(cpu_per_request prcpt-redis)" -v on_cpu="$(cpu_per_request prcpt-auth)" '
+        -v rd_cpu="$(cpu_per_request prcpt-redis)" -v on_cpu="$(cpu_per_request prcpt-auth)" \
+        -v tk_cpu="$(cpu_per_request prcpt-noauth-token)" '
         function row(name, rps, p50, p99, bad, cpu) {
-            printf "%-14s %10.0f %9.2f %9.2f %8d %10.2f %10s %10.1f %10.2f\n", name, rps, p50, p99,
+            printf "%-18s %10.0f %9.2f %9.2f %8d %10.2f %10s %10.1f %10.2f\n", name, rps, p50, p99,
                 bad, rps / ng_rps, (p99 < 2 ? "yes" : "no"), cpu, ng_cpu / cpu
         }
         BEGIN {
-            printf "%-14s %10s %9s %9s %8s %10s %10s %10s %10s\n", "run", "req/s", "p50 ms",
+            printf "%-18s %10s %9s %9s %8s %10s %10s %10s %10s\n", "run", "req/s", "p50 ms",
                 "p99 ms", "non-2xx", "req/s÷ng", "p99<2ms", "CPU us/req", "ng÷CPU"
             row("nginx-prcpt", ng_rps, ng_p50, ng_p99, ng_bad, ng_cpu)
             row("prcpt-noauth", off_rps, off_p50, off_p99, off_bad, off_cpu)
             row("prcpt-redis", rd_rps, rd_p50, rd_p99, rd_bad, rd_cpu)
             row("prcpt-auth", on_rps, on_p50, on_p99, on_bad, on_cpu)
-            printf "auth on / off: req/s %.2f, p99 %.2f ms vs %.2f ms\n", on_rps / off_rps,
-                on_p99, off_p99
+            row("prcpt-noauth-token", tk_rps, tk_p50, tk_p99, tk_bad, tk_cpu)
+            printf "auth on / off, the same requests: req/s %.2f, CPU per request %.2f (checking a verified token: target under 5%%)\n",
+                on_rps / tk_rps, on_cpu / tk_cpu
+            printf "auth on / off, with / without a token: req/s %.2f, p99 %.2f ms vs %.2f ms\n",
+                on_rps / off_rps, on_p99, off_p99
             printf "redis / no redis: req/s %.2f, p99 %.2f ms vs %.2f ms\n", rd_rps / off_rps,
                 rd_p99, off_p99
         }'
