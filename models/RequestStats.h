@@ -26,9 +26,9 @@ public:
     struct Options {
         double noGoSuccessRatio = 0.8; // below this share of 2xx the service is a no-go
         qint64 objectiveUs = 200'000;  // the response-time objective per endpoint
-        // The most single events a minute timeline or exact summary reads: a busier range is
-        // answered from the hourly roll-ups.
-        qint64 maxMinuteEvents = 2'000'000;
+        // The most single events a minute timeline or exact summary reads, a bound on its time
+        // (a few microseconds an event): a busier range is answered from the hourly roll-ups.
+        qint64 maxMinuteEvents = 100'000;
         // How long single events are kept (the request log's raw retention): older ranges
         // are answered from the roll-ups.
         qint64 eventsKeptMs = 7 * kDayMs;

@@ -3,16 +3,15 @@
 #include "AccuWeatherClient.h"
 #include "GridCell.h"
 #include "http/Eventual.h"
+#include "http/Flight.h"
 
 #include <QFuture>
 #include <QHash>
 #include <QJsonDocument>
 #include <QObject>
-#include <QPromise>
 #include <functional>
 #include <list>
 #include <memory>
-#include <vector>
 
 namespace isobar {
 
@@ -124,31 +123,6 @@ private:
         qint64 expiresAtMs = 0;
         qint64 refreshBlockedUntilMs = 0;
         bool lastRefreshFailed = false;
-    };
-
-    // Callers waiting for one upstream call. Each gets a future of its own: a Qt 6.4 QFuture
-    // holds a single continuation, so handing one future to many callers who each chain
-    // .then() would silently cancel all but the last of them.
-    template <typename T> class Flight
-    {
-    public:
-        QFuture<T> join()
-        {
-            m_waiters.emplace_back();
-            m_waiters.back().start();
-            return m_waiters.back().future();
-        }
-        void finish(const T &value)
-        {
-            for (QPromise<T> &waiter : m_waiters) {
-                waiter.addResult(value);
-                waiter.finish();
-            }
-            m_waiters.clear();
-        }
-
-    private:
-        std::vector<QPromise<T>> m_waiters;
     };
 
     QFuture<LocationResult> locationFor(const GridCell &cell);
