@@ -15,7 +15,7 @@ rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; } # pid
 # memfds named isobar-body): their number follows what is cached, bounded by each cache's
 # maxBodyFiles, and is no leak.
 fd_count() { # pid
-    find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -printf '%l\n' | grep -cv '^/memfd:isobar-body' || true
+    find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -printf '%l\n' 2>/dev/null | grep -cv '^/memfd:isobar-body' || true
 }
 
 seconds_of() { # a wrk duration (90, 90s, 10m, 1h) -> seconds

@@ -76,7 +76,10 @@ struct ServerConfig {
     QHostAddress metricsBind = QHostAddress::LocalHost;
     // Charts: drawn on the GUI thread one at a time; this many may wait, more get 503.
     int maxQueuedRenders = 64;
-    int chartCacheEntries = 1000;
+    // The bytes bound is what holds the memory; the entries bound is set above the distinct
+    // charts of a busy board (its series, each in the widths and types its pages ask for):
+    // below it, charts asked for in turn evict one another and are drawn again and again.
+    int chartCacheEntries = 4000;
     qint64 chartCacheBytes = qint64(64) * 1024 * 1024;
     AuthConfig auth;
     RateLimiter::Options rateLimit;

@@ -3,6 +3,7 @@
 #include "DateParsing.h"
 #include "Today.h"
 #include "http/BodyFile.h"
+#include "http/SharedAnswers.h"
 
 namespace isobar {
 
@@ -108,8 +109,9 @@ RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
 {
     if (!cache)
         return handler;
-    return [cache, handler](const HttpRequest &request,
-                            const RouteParams &params) -> Eventual<HttpResponse> {
+    // Requests that miss together share one computation (SharedAnswers), as charts do.
+    return [cache, handler, shared = std::make_shared<SharedAnswers>()](
+               const HttpRequest &request, const RouteParams &params) -> Eventual<HttpResponse> {
         // Links in answers carry the scheme and host the client used (a trusted proxy's
         // X-Forwarded-Proto and -Host, else the Host header), and default date ranges depend on
         // today.
@@ -119,11 +121,13 @@ RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
                                + request.body;
         if (auto hit = cache->find(key))
             return std::move(*hit);
-        const qint64 version = cache->dataVersion();
-        return handler(request, params).then([cache, key, version](HttpResponse response) {
-            if (response.status == 200)
-                cache->insert(key, response, version);
-            return response;
+        return shared->answer(key, [&] {
+            const qint64 version = cache->dataVersion();
+            return handler(request, params).then([cache, key, version](HttpResponse response) {
+                if (response.status == 200)
+                    cache->insert(key, response, version);
+                return response;
+            });
         });
     };
 }

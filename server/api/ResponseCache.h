@@ -64,7 +64,8 @@ private:
 };
 
 // `handler` behind `cache` (none: the handler alone): a repeated request is answered from the
-// cache, a 200 answer is kept until the data version changes.
+// cache, a 200 answer is kept until the data version changes, and requests that miss while an
+// identical one is computed wait for its answer.
 RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler);
 
 } // namespace isobar

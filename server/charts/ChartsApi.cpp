@@ -211,8 +211,8 @@ void ChartsApi::registerRoutes(Router &router)
 
 // `image`: whether the route answers the image; unset: as its ?preview= says (UKHSA's
 // BooleanField, false by default).
-QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteArray &route,
-                                       Prepare prepare, std::optional<bool> image)
+Eventual<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteArray &route,
+                                        Prepare prepare, std::optional<bool> image)
 {
     if (!image) {
         const QJsonObject query{
@@ -221,13 +221,13 @@ QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteAr
         DrfFields::Reader fields(query);
         image = DrfFields::boolean(query, fields, u"preview"_s, false);
         if (!fields.ok())
-            return readyResponse(UkhsaWire::viewAnswer(
-                HttpResponse::bytes(fields.errors(), "application/json", 400), "POST, OPTIONS"));
+            return UkhsaWire::viewAnswer(
+                HttpResponse::bytes(fields.errors(), "application/json", 400), "POST, OPTIONS");
     }
     HttpResponse invalid;
     const std::optional<QJsonObject> body = UkhsaPlots::parseBody(request.body, &invalid);
     if (!body)
-        return readyResponse(invalid);
+        return invalid;
     const QDate today = m_today();
     // The canonical body (QJsonObject keeps keys sorted) and today's date, for the defaults.
     const QByteArray key = route + (*image ? "\nimage\n" : "\njson\n")
@@ -235,15 +235,23 @@ QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteAr
                            + QJsonDocument(*body).toJson(QJsonDocument::Compact);
     if (m_cache) {
         if (auto hit = m_cache->find(key))
-            return readyResponse(revalidated(request, std::move(*hit)));
+            return revalidated(request, std::move(*hit));
     }
-    const qint64 version0 = m_cache ? m_cache->dataVersion() : 0;
+    // The same chart asked for again while it is drawn waits for that drawing: a page's charts
+    // are asked for by all its visitors at once, and each drawing queued would hold the others.
+    return m_drawings.answer(key, [&] { return draw(key, *body, today, prepare, *image); })
+        .then(
+            [request](HttpResponse response) { return revalidated(request, std::move(response)); });
+}
 
+QFuture<HttpResponse> ChartsApi::draw(const QByteArray &key, const QJsonObject &body, QDate today,
+                                      const Prepare &prepare, bool image)
+{
+    const qint64 version0 = m_cache ? m_cache->dataVersion() : 0;
     // Checked and read on the query pool (the store knows the names), then drawn on the GUI
     // thread; the draw's future is the answer.
-    return m_runner.runThen([this, body = *body, today, prepare = std::move(prepare),
-                             image = *image, key, version0,
-                             request](MetricsQuery &store) -> QueryRunner::NextStep {
+    return m_runner.runThen([this, body, today, prepare, image, key,
+                             version0](MetricsQuery &store) -> QueryRunner::NextStep {
         const auto now = [](const HttpResponse &answer) {
             return [answer] { return readyResponse(answer); };
         };
@@ -262,7 +270,7 @@ QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteAr
         if (chart.data.isEmpty())
             return now(UkhsaPlots::noData());
         // Queued to be drawn from the calling thread, where the drawing's answer arrives.
-        return [this, chart = std::move(chart), key, version0, request]() -> QFuture<HttpResponse> {
+        return [this, chart = std::move(chart), key, version0]() -> QFuture<HttpResponse> {
             std::optional<QFuture<RenderedChart>> drawn =
                 m_renders.submit(chart.request, chart.data);
             if (!drawn) {
@@ -271,13 +279,13 @@ QFuture<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteAr
                 busy.setHeader("Retry-After", "1");
                 return readyResponse(busy);
             }
-            return drawn->then(QtFuture::Launch::Sync, [this, chart, key, version0,
-                                                        request](const RenderedChart &rendered) {
-                HttpResponse response = withEtag(answer(chart, rendered));
-                if (m_cache)
-                    m_cache->insert(key, response, version0);
-                return revalidated(request, std::move(response));
-            });
+            return drawn->then(QtFuture::Launch::Sync,
+                               [this, chart, key, version0](const RenderedChart &rendered) {
+                                   HttpResponse response = withEtag(answer(chart, rendered));
+                                   if (m_cache)
+                                       m_cache->insert(key, response, version0);
+                                   return response;
+                               });
         };
     });
 }

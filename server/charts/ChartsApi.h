@@ -3,6 +3,7 @@
 #include "ChartBody.h"
 #include "RenderQueue.h"
 #include "http/Router.h"
+#include "http/SharedAnswers.h"
 
 #include <QDate>
 #include <functional>
@@ -51,13 +52,17 @@ public:
         MetricsQuery &store, const QJsonObject &body, QDate today)>;
 
 private:
-    QFuture<HttpResponse> serve(const HttpRequest &request, const QByteArray &route,
-                                Prepare prepare, std::optional<bool> image);
+    Eventual<HttpResponse> serve(const HttpRequest &request, const QByteArray &route,
+                                 Prepare prepare, std::optional<bool> image);
+    // Reads and draws the chart `key` names, caching the answer (not yet revalidated).
+    QFuture<HttpResponse> draw(const QByteArray &key, const QJsonObject &body, QDate today,
+                               const Prepare &prepare, bool image);
     static HttpResponse answer(const Prepared &chart, const RenderedChart &rendered);
 
     QueryRunner &m_runner;
     RenderQueue &m_renders;
     ResponseCache *m_cache;
+    SharedAnswers m_drawings; // by cache key: the charts being read and drawn now
     Limits m_limits;
     Today m_today;
 };

@@ -2,6 +2,7 @@
 
 #include <QFuture>
 #include <QPromise>
+#include <exception>
 #include <vector>
 
 namespace isobar {
@@ -23,6 +24,14 @@ public:
     {
         for (QPromise<T> &waiter : m_waiters) {
             waiter.addResult(value);
+            waiter.finish();
+        }
+        m_waiters.clear();
+    }
+    void fail(const std::exception_ptr &error)
+    {
+        for (QPromise<T> &waiter : m_waiters) {
+            waiter.setException(error);
             waiter.finish();
         }
         m_waiters.clear();

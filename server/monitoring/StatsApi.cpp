@@ -138,48 +138,23 @@ void StatsApi::registerRoutes(Router &router)
     router.add("GET", u"/api/v1/stats/summary"_s,
                u"Requests, status ratios, no-go flag and latency per endpoint"_s,
                [this](const HttpRequest &r, const RouteParams &) {
-                   return shared(r, [this, &r] { return summary(r); });
+                   return m_shared.answer(r.target, [this, &r] { return summary(r); });
                });
     router.add("GET", u"/api/v1/stats/timeline"_s,
                u"Requests by status class and latency percentiles per minute, hour or day"_s,
                [this](const HttpRequest &r, const RouteParams &) {
-                   return shared(r, [this, &r] { return timeline(r); });
+                   return m_shared.answer(r.target, [this, &r] { return timeline(r); });
                });
     router.add("GET", u"/api/v1/stats/geography"_s,
                u"Weather requests per cache cell (JSON or GeoJSON)"_s,
                [this](const HttpRequest &r, const RouteParams &) {
-                   return shared(r, [this, &r] { return geography(r); });
+                   return m_shared.answer(r.target, [this, &r] { return geography(r); });
                });
     router.add("GET", u"/api/v1/stats/users"_s,
                u"Requests per token subject with first/last seen and errors"_s,
                [this](const HttpRequest &r, const RouteParams &) {
-                   return shared(r, [this, &r] { return users(r); });
+                   return m_shared.answer(r.target, [this, &r] { return users(r); });
                });
-}
-
-Eventual<HttpResponse> StatsApi::shared(const HttpRequest &request,
-                                        const std::function<QFuture<HttpResponse>()> &read)
-{
-    if (const auto underWay = m_reads->constFind(request.target); underWay != m_reads->constEnd())
-        return (*underWay)->join();
-    QFuture<HttpResponse> answer = read(); // a refused parameter throws: nothing is shared
-    auto flight = std::make_shared<Flight<HttpResponse>>();
-    QFuture<HttpResponse> first = flight->join();
-    m_reads->insert(request.target, flight);
-    const auto done = [reads = m_reads, key = request.target, flight] {
-        if (reads->value(key) == flight)
-            reads->remove(key);
-    };
-    // The runner answers on this thread: the continuation runs here, where m_reads lives. A
-    // read cancelled (the server stopping) cancels its waiters when the flight is dropped.
-    answer
-        .then(QtFuture::Launch::Sync,
-              [done, flight](const HttpResponse &response) {
-                  done();
-                  flight->finish(response);
-              })
-        .onCanceled(done);
-    return first;
 }
 
 QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)

@@ -1,12 +1,10 @@
 #pragma once
 
 #include "RequestStats.h"
-#include "http/Flight.h"
 #include "http/Router.h"
+#include "http/SharedAnswers.h"
 
-#include <QHash>
 #include <functional>
-#include <memory>
 
 namespace isobar {
 
@@ -36,19 +34,13 @@ private:
     bool eventsCover(qint64 fromMs) const;
     // Whether [from, to) is answered exactly from the single events rather than in hours.
     bool answeredFromEvents(qint64 fromMs, qint64 toMs) const;
-    // `read`'s answer, shared by every identical request (same target) that comes while it
-    // runs: a board's viewers poll the same ranges, and under heavy traffic a read of the
-    // last hours' single events takes a while, which one read per poll would multiply.
-    Eventual<HttpResponse> shared(const HttpRequest &request,
-                                  const std::function<QFuture<HttpResponse>()> &read);
 
     QueryRunner &m_runner;
     RequestStats::Options m_options;
     Clock m_clock;
-    // The reads under way by request target; held by their continuations too, which run on
-    // this thread when a read is answered.
-    using Reads = QHash<QByteArray, std::shared_ptr<Flight<HttpResponse>>>;
-    std::shared_ptr<Reads> m_reads = std::make_shared<Reads>();
+    // Identical requests (same target) in flight share one read: a board's viewers poll the
+    // same ranges, and under heavy traffic a read of the last hours takes a while.
+    SharedAnswers m_shared;
 };
 
 } // namespace isobar

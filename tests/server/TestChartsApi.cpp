@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUrl>
 #include <QXmlStreamReader>
@@ -47,6 +48,16 @@ private:
     HttpReply post(const QByteArray &target, const QByteArray &json, const QByteArray &headers = {})
     {
         return HttpClient::request(m_server.port(), "POST", target, json, headers);
+    }
+
+    qint64 chartsDrawn()
+    {
+        const QByteArray metrics = HttpClient::request(m_server.port(), "GET", "/metrics").body;
+        for (const QByteArray &line : metrics.split('\n')) {
+            if (line.startsWith("isobar_chart_renders_total "))
+                return line.mid(int(qstrlen("isobar_chart_renders_total "))).toLongLong();
+        }
+        return -1;
     }
 
 private Q_SLOTS:
@@ -422,6 +433,30 @@ private Q_SLOTS:
         QCOMPARE(reply.body, u"{\"x_axis_title\":[\"Ensure this field has no more than %1 "
                              "characters.\"]}"_s.arg(limit)
                                  .toUtf8());
+    }
+
+    void identicalRequestsInFlightShareOneDrawing()
+    {
+        // Eight asks for a chart never drawn, pipelined on one connection: the server reads
+        // them all before the first drawing can be done, and draws it once.
+        const QByteArray request = body("simple_line", "png", 333, 111);
+        const qint64 drawnBefore = chartsDrawn();
+        QByteArray pipeline;
+        for (int i = 0; i < 8; ++i)
+            pipeline += "POST /api/charts/v2 HTTP/1.1\r\nHost: test\r\n"
+                        "Content-Type: application/json\r\nContent-Length: "
+                        + QByteArray::number(request.size())
+                        + (i == 7 ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n") + request;
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_server.port());
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(pipeline);
+        QByteArray answers;
+        while (socket.state() == QAbstractSocket::ConnectedState && socket.waitForReadyRead(10'000))
+            answers += socket.readAll();
+        answers += socket.readAll();
+        QCOMPARE(answers.count("HTTP/1.1 200 OK\r\n"), 8);
+        QCOMPARE(chartsDrawn(), drawnBefore + 1);
     }
 
     void identicalRequestsComeFromTheCacheUntilNewData()
