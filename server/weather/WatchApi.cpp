@@ -270,9 +270,10 @@ QByteArray WatchApi::compatibilityBody(const WeatherAnswer &answer, bool uvIndex
     CompatibilityBodies &made = m_compatibilityBodies[answer.location.key];
     if (made.fetchedAtMs != answer.fetchedAtMs)
         made = CompatibilityBodies{answer.fetchedAtMs, {}, {}};
-    QByteArray &body = uvIndex ? made.uvIndex : made.precipitation;
-    if (body.isEmpty())
-        body = compatibilityBodyOf(answer.document.object(), uvIndex);
+    QByteArray &kept = uvIndex ? made.uvIndex : made.precipitation;
+    if (kept.isEmpty())
+        kept = compatibilityBodyOf(answer.document.object(), uvIndex);
+    const QByteArray body = kept; // shared, not copied; `kept` goes with a clear()
     if (m_compatibilityBodies.size() > m_cache.options().maxEntries)
         m_compatibilityBodies.clear(); // made again as watches ask: a bound, not a policy
     return body;

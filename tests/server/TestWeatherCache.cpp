@@ -194,6 +194,30 @@ private Q_SLOTS:
         QVERIFY2(refreshed != first, "the sandbox's weather did not change in a day");
     }
 
+    void watchBodiesStayRightPastTheirBound()
+    {
+        // WatchApi keeps at most as many bodies as the cache has entries, then starts over:
+        // the answer that crosses the bound is still whole.
+        WeatherCache::Options options;
+        options.maxEntries = 2;
+        build({}, options);
+        WatchApi watch(*m_cache);
+        Router router;
+        watch.registerRoutes(router);
+        const QList<std::pair<double, double>> places = {
+            {48.8566, 2.3522}, {35.6762, 139.6503}, {-33.8688, 151.2093}, {-12.0464, -77.0428}};
+        for (const auto &[latitude, longitude] : places) {
+            HttpRequest request;
+            request.method = "GET";
+            request.path = u"/uvidx"_s;
+            request.query = QUrlQuery(u"lt=%1&lg=%2"_s.arg(latitude).arg(longitude));
+            const HttpResponse response = await(router.dispatch(request).toFuture());
+            QCOMPARE(response.status, 200);
+            const int uv = current(latitude, longitude).document.object()[u"UVIndex"].toInt();
+            QCOMPARE(response.body, "{\"uvidx\":" + QByteArray::number(uv) + '}');
+        }
+    }
+
     void forecastsHaveTheirOwnTtlAndUnits()
     {
         auto daily = [&](bool metric) {
