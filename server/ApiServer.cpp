@@ -398,6 +398,10 @@ void ApiServer::collectPrometheusFamilies()
     if (m_dropoff)
         m_prometheus.add([this](PrometheusText &out) { m_dropoff->writePrometheus(out); });
     m_prometheus.add([this](PrometheusText &out) { m_charts->writePrometheus(out); });
+    m_prometheus.add([this](PrometheusText &out) {
+        ResponseCache::writePrometheus(
+            out, {{u"metrics"_s, m_cache.get()}, {u"charts"_s, m_chartCache.get()}});
+    });
     if (m_recorder)
         m_prometheus.add([this](PrometheusText &out) { m_recorder->writePrometheus(out); });
     if (m_fleet)

@@ -4,6 +4,10 @@
 #include "Today.h"
 #include "http/BodyFile.h"
 #include "http/SharedAnswers.h"
+#include "monitoring/PrometheusNames.h"
+#include "monitoring/PrometheusText.h"
+
+using namespace Qt::StringLiterals;
 
 namespace isobar {
 
@@ -103,6 +107,37 @@ ResponseCache::Stats ResponseCache::stats() const
     Stats stats = m_stats;
     stats.entries = int(m_index.size());
     return stats;
+}
+
+void ResponseCache::writePrometheus(PrometheusText &out,
+                                    const QList<std::pair<QString, const ResponseCache *>> &caches)
+{
+    QList<std::pair<PrometheusText::Labels, Stats>> samples;
+    for (const auto &[name, cache] : caches) {
+        if (cache)
+            samples.append({{{u"cache"_s, name}}, cache->stats()});
+    }
+    const auto family = [&](const char *metric, const char *type, const char *help,
+                            double (*value)(const Stats &)) {
+        out.family(metric, type, help);
+        for (const auto &[labels, stats] : samples)
+            out.sample(metric, labels, value(stats));
+    };
+    family(prometheus::kResponseCacheHits, "counter", "Requests answered from a cached answer.",
+           [](const Stats &s) { return double(s.hits); });
+    family(prometheus::kResponseCacheMisses, "counter", "Requests whose answer was not cached.",
+           [](const Stats &s) { return double(s.misses); });
+    family(prometheus::kResponseCacheEvictions, "counter",
+           "Cached answers dropped to stay within the cache's bounds.",
+           [](const Stats &s) { return double(s.evictions); });
+    family(prometheus::kResponseCacheEntries, "gauge", "Answers cached.",
+           [](const Stats &s) { return double(s.entries); });
+    family(prometheus::kResponseCacheBytes, "gauge",
+           "Bytes the cached answers take, their body files included.",
+           [](const Stats &s) { return double(s.bytes); });
+    family(prometheus::kResponseCacheBodyFiles, "gauge",
+           "Cached answers also kept in a file sent without a copy.",
+           [](const Stats &s) { return double(s.bodyFiles); });
 }
 
 RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)

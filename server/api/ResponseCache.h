@@ -11,6 +11,8 @@
 
 namespace isobar {
 
+class PrometheusText;
+
 // Answers already computed for the current data version, least recently used out first.
 // Bounded by entries and bytes; cleared whenever the store's data version changes. Used from
 // the event loop and from query threads, hence the mutex.
@@ -42,6 +44,10 @@ public:
     // (counted twice against maxBytes: the file's pages are the process's memory too).
     void insert(const QByteArray &key, const HttpResponse &response, qint64 askedAtVersion);
     qint64 dataVersion() const;
+    // The caches' families of /metrics, a sample per cache by its name: what each holds, and
+    // what it evicted (a cache too small for what is asked evicts and computes again).
+    static void writePrometheus(PrometheusText &out,
+                                const QList<std::pair<QString, const ResponseCache *>> &caches);
     // Drops everything when `dataVersion` differs from the version the entries were made for.
     void setDataVersion(qint64 dataVersion);
     Stats stats() const;

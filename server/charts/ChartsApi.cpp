@@ -314,11 +314,6 @@ void ChartsApi::writePrometheus(PrometheusText &out) const
     out.single(prometheus::kChartRenders, "counter", "Charts drawn.", double(m_renders.rendered()));
     out.single(prometheus::kChartRenderQueueDepth, "gauge",
                "Charts waiting, being drawn or being compressed.", m_renders.queued());
-    const ResponseCache::Stats cached = m_cache ? m_cache->stats() : ResponseCache::Stats{};
-    out.single(prometheus::kChartCacheHits, "counter",
-               "Chart requests answered from rendered bytes.", double(cached.hits));
-    out.single(prometheus::kChartCacheMisses, "counter", "Chart requests that had to be drawn.",
-               double(cached.misses));
 }
 
 } // namespace isobar

@@ -37,8 +37,13 @@ inline constexpr char kDropoffUp[] = "isobar_dropoff_up";
 inline constexpr char kDropoffScanner[] = "isobar_dropoff_scanner";
 inline constexpr char kChartRenders[] = "isobar_chart_renders_total";
 inline constexpr char kChartRenderQueueDepth[] = "isobar_chart_render_queue_depth";
-inline constexpr char kChartCacheHits[] = "isobar_chart_cache_hits_total";
-inline constexpr char kChartCacheMisses[] = "isobar_chart_cache_misses_total";
+// The response caches (ResponseCache), a sample per cache: "metrics" answers and "charts".
+inline constexpr char kResponseCacheHits[] = "isobar_response_cache_hits_total";
+inline constexpr char kResponseCacheMisses[] = "isobar_response_cache_misses_total";
+inline constexpr char kResponseCacheEvictions[] = "isobar_response_cache_evictions_total";
+inline constexpr char kResponseCacheEntries[] = "isobar_response_cache_entries";
+inline constexpr char kResponseCacheBytes[] = "isobar_response_cache_bytes";
+inline constexpr char kResponseCacheBodyFiles[] = "isobar_response_cache_body_files";
 // The request log's writer (RequestRecorder).
 inline constexpr char kRequestEventsQueueDepth[] = "isobar_request_events_queue_depth";
 inline constexpr char kRequestEventsDropped[] = "isobar_request_events_dropped_total";

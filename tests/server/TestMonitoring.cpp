@@ -505,7 +505,9 @@ private Q_SLOTS:
               "isobar_upstream_calls_total{endpoint=\"current\",outcome=\"ok\"} 1",
               "isobar_request_events_dropped_total 0", "isobar_request_events_queue_depth",
               "process_resident_memory_bytes", "isobar_ingest_files_total",
-              "isobar_rate_limited_total"})
+              "isobar_rate_limited_total",
+              "isobar_response_cache_misses_total{cache=\"metrics\"} 1",
+              "isobar_response_cache_evictions_total{cache=\"charts\"} 0"})
             QVERIFY2(metrics.body.contains(family), family);
 
         QProcess check;
