@@ -105,7 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     request.query.setQuery(QString::fromLatin1(request.target.sliced(queryAt + 1)));
     request.peer = QHostAddress::LocalHost;
     request.peerText = u"127.0.0.1"_s;
-    const QFuture<HttpResponse> answer = api.router().dispatch(request);
+    const QFuture<HttpResponse> answer = api.router().dispatch(request).toFuture();
     if (!fuzz::waitFor(answer, 30'000)) {
         fprintf(stderr, "no answer within 30 s\n");
         abort();

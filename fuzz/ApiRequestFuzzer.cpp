@@ -54,7 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const HttpRequest request = requestOf(fuzz::bytes(data, size));
     if (!request.path.startsWith(u'/'))
         return 0; // the HTTP layer takes nothing else (HttpRequestParser)
-    const QFuture<HttpResponse> answer = server().router().dispatch(request);
+    const QFuture<HttpResponse> answer = server().router().dispatch(request).toFuture();
     if (!fuzz::waitFor(answer, 30'000)) {
         fprintf(stderr, "no answer within 30 s\n");
         abort();
