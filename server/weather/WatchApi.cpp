@@ -273,7 +273,7 @@ QByteArray WatchApi::compatibilityBody(const WeatherAnswer &answer, bool uvIndex
     QByteArray &kept = uvIndex ? made.uvIndex : made.precipitation;
     if (kept.isEmpty())
         kept = compatibilityBodyOf(answer.document.object(), uvIndex);
-    const QByteArray body = kept; // shared, not copied; `kept` goes with a clear()
+    QByteArray body = kept; // shared, not copied; `kept` goes with a clear()
     if (m_compatibilityBodies.size() > m_cache.options().maxEntries)
         m_compatibilityBodies.clear(); // made again as watches ask: a bound, not a policy
     return body;
