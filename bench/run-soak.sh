@@ -27,7 +27,8 @@
 #     warm-up, whose answers are checked but whose p99 is only shown, then the rest);
 #   - RSS at the end at most RSS_GROWTH_PERCENT above RSS at the end of the warm-up (the first
 #     20% of the run), per server;
-#   - open descriptors at the end at most FD_SLACK above those at the end of the warm-up;
+#   - open descriptors at the end at most FD_SLACK above the most any warm-up sample held (the
+#     sample at the warm-up's end may fall between the two wrk runs, with no connection open);
 #   - every server still running, and exiting 0 on SIGTERM at the end with no sanitizer report
 #     in its log (for a sanitized build, whose RSS is its allocator's, LeakSanitizer's check at
 #     exit replaces the RSS verdict).
@@ -228,12 +229,14 @@ soak() {
             }
         }' "$csv"
 
-    # The verdicts, per server: the sample at the end of the warm-up against the last.
+    # The verdicts, per server: RSS at the end of the warm-up and the most descriptors a
+    # warm-up sample under load held, against the last sample.
     for i in "${!SERVER_PIDS[@]}"; do
         local name="${SERVER_NAMES[$i]}" verdict
         verdict="$(awk -F, -v name="$name" -v warmup="$WARMUP_S" -v pct="$RSS_GROWTH_PERCENT" \
             -v slack="$FD_SLACK" -v rss_checked="$RSS_CHECKED" '
-            $2 == name && $1 >= warmup && !warm { warm = 1; rss0 = $3; fd0 = $4; t0 = $1 }
+            $2 == name && $1 > 0 && $1 <= warmup && $4 > fd0 { fd0 = $4 }
+            $2 == name && $1 >= warmup && !warm { warm = 1; rss0 = $3; if ($4 > fd0) fd0 = $4; t0 = $1 }
             $2 == name { rss1 = $3; fd1 = $4; t1 = $1 }
             END {
                 if (!warm) { print "FAIL no sample after the warm-up"; exit }
