@@ -13,15 +13,17 @@
 // (sigma 3 km) otherwise.
 //
 // writer: --events events (500,000) through RequestLogWriter::write in batches of 1,000 into a
-//   fresh file, against the reference: the same rows through a plain prepared INSERT into a flat
-//   table (no index, no roll-ups), 1,000 rows per transaction. Prints events/s and the ratio.
-// stats: a store holding --days days (30): the last --raw-days (7, the default raw retention)
-//   written through RequestLogWriter, the older days as roll-ups only (the same generated events
-//   summed per hour by the writer's own RequestRollups and upserted as it does, hours and days),
-//   then compacted as a running server leaves it (cell and subject hours of the days before
-//   yesterday folded into days). Then RequestStats over 1 h, 24 h, 7 d and 30 d (p50 of --runs,
-//   JSON serialisation included, as the API does), and the reference: the 7-day summary computed by
-//   GROUP BY over the raw events.
+//   fresh file, against the reference: the same events as rows through a plain prepared INSERT
+//   into a flat table (no index, no roll-ups), 1,000 rows per transaction. Prints events/s and
+//   the ratio.
+// stats: a store holding --days days (30): the last --raw-days (7, the default minute retention)
+//   written through RequestLogWriter (minutes, hours and days), and kept as rows of a flat table
+//   for the reference; the older days as hour and day roll-ups only (the same generated events
+//   summed by the writer's own RequestRollups and upserted as it does), then compacted as a
+//   running server leaves it (cell and subject hours of the days before yesterday folded into
+//   days). Then RequestStats over 1 h, 24 h, 7 d and 30 d (p50 of --runs, JSON serialisation
+//   included, as the API does), and the reference: the 7-day summary computed by GROUP BY over
+//   the flat table's rows.
 
 #include "Cities.h"
 #include "Durations.h"
@@ -123,20 +125,34 @@ bool fail(const QString &what)
 
 // --- writer ---------------------------------------------------------------------------------
 
-// The reference: the plainest way to keep the same rows, without the roll-ups or the time index.
-bool writeFlat(QSqlDatabase &db, const std::vector<RequestEvent> &events, QString *error)
+// The flat table of the references: one row per event, no index.
+bool createFlat(QSqlDatabase &db, QString *error)
+{
+    QSqlQuery create(db);
+    if (create.exec(u"CREATE TABLE flat_event (time_ms INTEGER NOT NULL, method TEXT NOT NULL,"
+                    " route TEXT NOT NULL, status INTEGER NOT NULL, duration_us INTEGER NOT NULL,"
+                    " bytes INTEGER NOT NULL, subject TEXT, client TEXT, cell_lat REAL,"
+                    " cell_lon REAL, cell_half_lat REAL, cell_half_lon REAL, cache TEXT)"_s))
+        return true;
+    *error = create.lastError().text();
+    return false;
+}
+
+// The reference: the plainest way to keep the events, a row each, without the roll-ups.
+template <typename Events> bool writeFlat(QSqlDatabase &db, const Events &events, QString *error)
 {
     QSqlQuery insert(db);
     insert.prepare(u"INSERT INTO flat_event (time_ms, method, route, status, duration_us, bytes,"
                    " subject, client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache)"
                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"_s);
-    for (size_t first = 0; first < events.size(); first += kBatch) {
+    const auto count = std::ptrdiff_t(std::size(events));
+    for (std::ptrdiff_t first = 0; first < count; first += kBatch) {
         if (!db.transaction()) {
             *error = db.lastError().text();
             return false;
         }
-        for (size_t i = first; i < std::min(events.size(), first + kBatch); ++i) {
-            const RequestEvent &event = events[i];
+        for (std::ptrdiff_t i = first; i < std::min<std::ptrdiff_t>(count, first + kBatch); ++i) {
+            const RequestEvent &event = *(std::begin(events) + i);
             insert.addBindValue(event.timeMs);
             insert.addBindValue(QString::fromLatin1(event.method));
             insert.addBindValue(event.route);
@@ -187,12 +203,8 @@ int runWriter(RequestTraffic &traffic, const QString &outDir, qint64 count, qint
     MetricsDatabase flat;
     if (!flat.open(flatPath))
         return fail(flat.errorString()), 1;
-    QSqlQuery create(flat.connection());
-    if (!create.exec(u"CREATE TABLE flat_event (time_ms INTEGER NOT NULL, method TEXT NOT NULL,"
-                     " route TEXT NOT NULL, status INTEGER NOT NULL, duration_us INTEGER NOT NULL,"
-                     " bytes INTEGER NOT NULL, subject TEXT, client TEXT, cell_lat REAL,"
-                     " cell_lon REAL, cell_half_lat REAL, cell_half_lon REAL, cache TEXT)"_s))
-        return fail(create.lastError().text()), 1;
+    if (!createFlat(flat.connection(), &error))
+        return fail(error), 1;
     QElapsedTimer timer;
     timer.start();
     if (!writeFlat(flat.connection(), events, &error))
@@ -221,17 +233,18 @@ int runWriter(RequestTraffic &traffic, const QString &outDir, qint64 count, qint
     const double logRate = double(count) / logSeconds;
     const double flatRate = double(count) / flatSeconds;
     std::printf("%-34s %12s %10s %12s\n", "run", "events/s", "seconds", "file MB");
-    std::printf("%-34s %12.0f %10.2f %12.1f\n", "RequestLogWriter (raw + roll-ups)", logRate,
-                logSeconds, double(fileBytes(logPath)) / 1e6);
+    std::printf("%-34s %12.0f %10.2f %12.1f\n", "RequestLogWriter (roll-ups)", logRate, logSeconds,
+                double(fileBytes(logPath)) / 1e6);
     std::printf("%-34s %12.0f %10.2f %12.1f\n", "flat INSERT (reference)", flatRate, flatSeconds,
                 double(fileBytes(flatPath)) / 1e6);
     std::printf("ratio writer/flat: %.2f\n", logRate / flatRate);
     std::printf("per 1,000-event batch: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n", median(batchMs),
                 quantile(batchMs, 0.99), *std::max_element(batchMs.begin(), batchMs.end()));
     QSqlDatabase &db = log.connection();
-    std::printf("rows: request_event %lld, rollup_endpoint %lld, rollup_latency %lld, "
-                "rollup_cell %lld, rollup_subject %lld\n",
-                scalar(db, u"SELECT count(*) FROM request_event"_s),
+    std::printf("rows: rollup_endpoint_minute %lld, rollup_subject_minute %lld, rollup_endpoint"
+                " %lld, rollup_latency %lld, rollup_cell %lld, rollup_subject %lld\n",
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint_minute"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_subject_minute"_s),
                 scalar(db, u"SELECT count(*) FROM rollup_endpoint"_s),
                 scalar(db, u"SELECT count(*) FROM rollup_latency"_s),
                 scalar(db, u"SELECT count(*) FROM rollup_cell"_s),
@@ -270,8 +283,9 @@ bool generateStore(RequestTraffic &traffic, const QString &path, qint64 days, qi
     QString error;
     const qint64 total = days * perDay;
     const qint64 firstRaw = (days - rawDays) * perDay;
-    std::printf("== generating %s: %lld days x %lld requests; the last %lld days as raw events "
-                "through RequestLogWriter, the %lld before as roll-ups only\n",
+    std::printf("== generating %s: %lld days x %lld requests; the last %lld days through "
+                "RequestLogWriter (and as flat rows for the reference), the %lld before as hour "
+                "and day roll-ups only\n",
                 qPrintable(path), days, perDay, rawDays, days - rawDays);
     std::fflush(stdout);
 
@@ -302,6 +316,8 @@ bool generateStore(RequestTraffic &traffic, const QString &path, qint64 days, qi
                 rollupSeconds);
     std::fflush(stdout);
 
+    if (!createFlat(db, &error))
+        return fail(error);
     RequestLogWriter writer(db);
     timer.restart();
     qint64 generateNs = 0;
@@ -312,17 +328,19 @@ bool generateStore(RequestTraffic &traffic, const QString &path, qint64 days, qi
         batch.reserve(kBatch);
         for (qint64 i = first; i < std::min(total, first + kBatch); ++i)
             batch.append(traffic.next(timeOf(i, perDay)));
+        if (!writeFlat(db, batch, &error))
+            return fail(u"flat insert: "_s + error);
         generateNs += generate.nsecsElapsed();
         if (!writer.write(batch, &error))
             return fail(u"RequestLogWriter::write: "_s + error);
         if ((first - firstRaw) % (perDay - perDay % kBatch) == 0 && first > firstRaw) {
-            std::printf("  raw day %lld of %lld written\n", (first - firstRaw) / perDay, rawDays);
+            std::printf("  day %lld of %lld written\n", (first - firstRaw) / perDay, rawDays);
             std::fflush(stdout);
         }
     }
     const double rawSeconds = double(timer.nsecsElapsed() - generateNs) / 1e9;
     std::printf("last days: %lld events through RequestLogWriter in %.1f s (%.0f events/s, "
-                "generation excluded)\n",
+                "generation and flat rows excluded)\n",
                 total - firstRaw, rawSeconds, double(total - firstRaw) / rawSeconds);
     // As a running server leaves it just before it seals an hour: RequestRecorder seals the
     // cell rows of every hour that is over (here all but the last, whose rows the stats then
@@ -374,12 +392,12 @@ struct RawSummary {
     QHash<QString, double> p99Ms;
 };
 
-// The reference: what the summary costs without roll-ups, straight from the raw events.
+// The reference: what the summary costs without roll-ups, straight from a row per event.
 RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs)
 {
     RawSummary summary;
     QSqlQuery query(db);
-    query.prepare(u"SELECT route, method, status / 100, count(*) FROM request_event"
+    query.prepare(u"SELECT route, method, status / 100, count(*) FROM flat_event"
                   " WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2, 3"_s);
     query.addBindValue(fromMs);
     query.addBindValue(toMs);
@@ -397,7 +415,7 @@ RawSummary rawSummary(QSqlDatabase &db, qint64 fromMs, qint64 toMs)
     for (int i = 0; i < bounds.size(); ++i)
         bucket += u" WHEN duration_us <= %1 THEN %2"_s.arg(bounds[i]).arg(i);
     bucket += u" ELSE %1 END"_s.arg(bounds.size());
-    query.prepare(u"SELECT route, %1, count(*) FROM request_event"
+    query.prepare(u"SELECT route, %1, count(*) FROM flat_event"
                   " WHERE time_ms >= ? AND time_ms < ? GROUP BY 1, 2"_s.arg(bucket));
     query.addBindValue(fromMs);
     query.addBindValue(toMs);
@@ -430,10 +448,13 @@ int runStats(RequestTraffic &traffic, const QString &path, qint64 days, qint64 p
     if (!database.open(path, MetricsDatabase::Mode::ReadOnly))
         return fail(database.errorString()), 1;
     QSqlDatabase &db = database.connection();
-    std::printf("store: %.0f MB; rows: request_event %lld, rollup_endpoint %lld, rollup_latency "
-                "%lld, rollup_endpoint_day %lld, rollup_latency_day %lld, rollup_cell %lld, "
-                "cell_segment %lld, cell %lld, rollup_subject %lld\n",
-                double(fileBytes(path)) / 1e6, scalar(db, u"SELECT count(*) FROM request_event"_s),
+    std::printf("store: %.0f MB; rows: flat_event %lld, rollup_endpoint_minute %lld,"
+                " rollup_subject_minute %lld, rollup_endpoint %lld, rollup_latency %lld,"
+                " rollup_endpoint_day %lld, rollup_latency_day %lld, rollup_cell %lld,"
+                " cell_segment %lld, cell %lld, rollup_subject %lld\n",
+                double(fileBytes(path)) / 1e6, scalar(db, u"SELECT count(*) FROM flat_event"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_endpoint_minute"_s),
+                scalar(db, u"SELECT count(*) FROM rollup_subject_minute"_s),
                 scalar(db, u"SELECT count(*) FROM rollup_endpoint"_s),
                 scalar(db, u"SELECT count(*) FROM rollup_latency"_s),
                 scalar(db, u"SELECT count(*) FROM rollup_endpoint_day"_s),
@@ -508,7 +529,7 @@ int runStats(RequestTraffic &traffic, const QString &path, qint64 days, qint64 p
         std::printf("\n");
     }
 
-    // The reference over the range the raw events still cover.
+    // The reference over the range the flat rows cover.
     const qint64 rawFrom = endMs - std::min<qint64>(7, rawDays) * kDayMs;
     std::vector<double> rawMs;
     RawSummary raw;
@@ -532,7 +553,7 @@ int runStats(RequestTraffic &traffic, const QString &path, qint64 days, qint64 p
     double p99Gap = 0;
     for (const EndpointLatency &endpoint : rolled.endpoints)
         p99Gap = std::max(p99Gap, std::abs(endpoint.p99Ms - raw.p99Ms.value(endpoint.endpoint)));
-    std::printf("\n== reference: the %lld-day summary by GROUP BY over %lld raw events\n",
+    std::printf("\n== reference: the %lld-day summary by GROUP BY over %lld flat rows\n",
                 std::min<qint64>(7, rawDays), raw.requests);
     std::printf("raw GROUP BY: %.1f ms (p50 of %zu); roll-ups: %.2f ms; ratio raw/roll-ups: "
                 "%.0fx\n",
@@ -564,8 +585,9 @@ int main(int argc, char **argv)
                                   u"30"_s);
     const QCommandLineOption perDay(u"per-day"_s, u"Requests per simulated day."_s, u"n"_s,
                                     u"1000000"_s);
-    const QCommandLineOption rawDays(u"raw-days"_s, u"Last days kept as raw events."_s, u"n"_s,
-                                     u"7"_s);
+    const QCommandLineOption rawDays(
+        u"raw-days"_s, u"Last days written as a server writes them (the rest as older roll-ups)."_s,
+        u"n"_s, u"7"_s);
     const QCommandLineOption runs(u"runs"_s, u"Runs per stats query (p50 reported)."_s, u"n"_s,
                                   u"5"_s);
     const QCommandLineOption subjects(u"subjects"_s, u"Distinct token subjects (watches)."_s,

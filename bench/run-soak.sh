@@ -281,7 +281,7 @@ if [[ " $SCENARIOS " == *" fleet "* ]]; then
     soak fleet
     echo "keys in Redis: $(redis-cli -p "$REDIS_PORT" dbsize)"
     echo "requests recorded per replica: $(psql -X -At -F ' ' "$DATABASE_URL" -c \
-        "SELECT replica, count(*) FROM request_event GROUP BY replica ORDER BY replica" | paste -sd ' ')"
+        "SELECT replica, sum(requests) FROM rollup_endpoint_minute GROUP BY replica ORDER BY replica" | paste -sd ' ')"
     stop_servers
 fi
 

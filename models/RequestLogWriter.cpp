@@ -6,11 +6,9 @@
 #include "PostgresqlDeadline.h"
 #include "RequestLogShared.h"
 #include "RequestRollups.h"
-#include "StoreStatement.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
-#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -19,61 +17,6 @@ namespace isobar {
 using requestlog::exec;
 using requestlog::floorDiv;
 using requestlog::kHourMs;
-
-namespace {
-
-constexpr int kExpireBatch = 5000;
-
-// The UTF-8 of the texts a batch repeats (a handful of routes, the callers, their addresses),
-// made once each and kept unchanged while the batch's rows are bound.
-class BatchTexts
-{
-public:
-    const QByteArray &of(const QString &text)
-    {
-        QByteArray &utf8 = m_utf8[text];
-        if (utf8.isNull())
-            utf8 = text.toUtf8();
-        return utf8;
-    }
-
-private:
-    QHash<QString, QByteArray> m_utf8; // the values' bytes stay put when the hash grows
-};
-
-// Binds one event's 14 columns from parameter `at` on. Texts are bound without a copy: the
-// event, `texts` and `replica` outlive the statement's run.
-void bindEvent(StoreStatement &raw, int &at, const RequestEvent &event, BatchTexts &texts,
-               const QByteArray &replica)
-{
-    raw.bind(at++, event.timeMs);
-    raw.bindUnchanging(at++, event.method);
-    raw.bindUnchanging(at++, texts.of(event.route));
-    raw.bind(at++, qint64(event.status));
-    raw.bind(at++, event.durationUs);
-    raw.bind(at++, event.responseBytes);
-    if (event.subject.isEmpty())
-        raw.bindNull(at++);
-    else
-        raw.bindUnchanging(at++, texts.of(event.subject));
-    raw.bindUnchanging(at++, texts.of(event.client));
-    if (event.cell) {
-        raw.bind(at++, event.cell->latitude);
-        raw.bind(at++, event.cell->longitude);
-        raw.bind(at++, event.cell->halfLatitude);
-        raw.bind(at++, event.cell->halfLongitude);
-    } else {
-        for (int column = 0; column < 4; ++column)
-            raw.bindNull(at++);
-    }
-    if (event.cacheOutcome.isEmpty())
-        raw.bindNull(at++);
-    else
-        raw.bindUnchanging(at++, event.cacheOutcome);
-    raw.bindUnchanging(at++, replica);
-}
-
-} // namespace
 
 RequestLogWriter::RequestLogWriter(QSqlDatabase &db, const QString &replica)
     : m_db(db)
@@ -86,7 +29,8 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
 {
     if (events.isEmpty())
         return true;
-    // Sum in memory first: the transaction then holds the raw rows and a few dozen upserts.
+    // Sum in memory first: the transaction then holds a few dozen upserts, whatever the number
+    // of events (bench/run-monitoring.sh measures what capture adds to the server).
     RequestRollups rollups(QString::fromUtf8(m_replica));
     for (const RequestEvent &event : events)
         rollups.add(event);
@@ -94,7 +38,7 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
     m_lastWriteBegan = requestlog::beginWrite(m_db, requestlog::Writers::Shared, error);
     if (!m_lastWriteBegan)
         return false;
-    if (!insertRawRows(events, error) || !rollups.upsertHours(m_db, error)
+    if (!rollups.upsertMinutes(m_db, error) || !rollups.upsertHours(m_db, error)
         || !rollups.upsertDays(m_db, error)) {
         m_db.rollback();
         return false;
@@ -102,73 +46,24 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
     return requestlog::commit(m_db, error);
 }
 
-StoreStatement &RequestLogWriter::rawInsert(qsizetype rows)
+qint64 RequestLogWriter::expire(qint64 minutesBeforeMs, qint64 rollupBeforeMs, QString *error)
 {
-    std::unique_ptr<StoreStatement> &statement = m_rawInserts[size_t(rows - 1)];
-    if (!statement) {
-        QByteArray sql =
-            "INSERT INTO request_event (time_ms, method, route, status, duration_us, bytes,"
-            " subject, client, cell_lat, cell_lon, cell_half_lat, cell_half_lon, cache, replica)"
-            " VALUES ";
-        for (qsizetype i = 0; i < rows; ++i)
-            sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-        statement = StoreStatement::prepare(m_db, sql);
-    }
-    return *statement;
-}
-
-bool RequestLogWriter::insertRawRows(const QList<RequestEvent> &events, QString *error)
-{
-    // Many rows per statement: per-statement overhead, not the row, dominates SQLite inserts.
-    // The raw rows bind straight to the engine, their texts uncopied, through statements
-    // prepared once per connection (preparing one of 64 rows cost a seventh of a batch): one
-    // row per request served, so their cost is what capture adds to the server
-    // (bench/run-monitoring.sh).
-    BatchTexts texts;
-    for (qsizetype first = 0; first < events.size(); first += kRowsPerInsert) {
-        const qsizetype rows = std::min<qsizetype>(kRowsPerInsert, events.size() - first);
-        StoreStatement &raw = rawInsert(rows);
-        if (!raw.isValid()) {
-            *error = raw.error();
-            return false;
-        }
-        int at = 1;
-        for (qsizetype i = first; i < first + rows; ++i)
-            bindEvent(raw, at, events[i], texts, m_replica);
-        if (!raw.execute()) {
-            *error = raw.error();
-            return false;
-        }
-    }
-    return true;
-}
-
-qint64 RequestLogWriter::expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error)
-{
-    const qint64 rollupDay = floorDiv(rollupBeforeMs, 24 * kHourMs);
+    const qint64 rollupDay = floorDiv(rollupBeforeMs, kDayMs);
+    const qint64 minute = floorDiv(minutesBeforeMs, kMinuteMs);
     qint64 deleted = 0;
-    // WITHOUT ROWID tables have no rowid to batch on; their rows are few (one per hour and
-    // key), so one statement each is short. Raw events are many: those go in batches.
+    // One statement per table: retention runs every hour, so each deletes about an hour of
+    // minutes (or of hours, or a day).
     QSqlQuery query(m_db);
-    for (;;) {
-        query.prepare(
-            u"DELETE FROM request_event WHERE id IN"
-            " (SELECT id FROM request_event WHERE time_ms < ? ORDER BY time_ms LIMIT %1)"_s.arg(
-                kExpireBatch));
-        query.addBindValue(rawBeforeMs);
-        if (!exec(query, error))
-            return -1;
-        const int rows = query.numRowsAffected();
-        deleted += rows;
-        if (rows < kExpireBatch)
-            break;
-    }
-    for (const auto &[table, time, before] : {std::tuple("rollup_endpoint", "hour", rollupDay * 24),
-                                              std::tuple("rollup_latency", "hour", rollupDay * 24),
-                                              std::tuple("rollup_cell", "hour", rollupDay * 24),
-                                              std::tuple("rollup_subject", "hour", rollupDay * 24),
-                                              std::tuple("rollup_endpoint_day", "day", rollupDay),
-                                              std::tuple("rollup_latency_day", "day", rollupDay)}) {
+    for (const auto &[table, time, before] :
+         {std::tuple("rollup_endpoint_minute", "minute", minute),
+          std::tuple("rollup_latency_minute", "minute", minute),
+          std::tuple("rollup_subject_minute", "minute", minute),
+          std::tuple("rollup_endpoint", "hour", rollupDay * 24),
+          std::tuple("rollup_latency", "hour", rollupDay * 24),
+          std::tuple("rollup_cell", "hour", rollupDay * 24),
+          std::tuple("rollup_subject", "hour", rollupDay * 24),
+          std::tuple("rollup_endpoint_day", "day", rollupDay),
+          std::tuple("rollup_latency_day", "day", rollupDay)}) {
         query.prepare(
             u"DELETE FROM %1 WHERE %2 < ?"_s.arg(QLatin1String(table), QLatin1String(time)));
         query.addBindValue(before);

@@ -6,17 +6,14 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
-#include <array>
-#include <memory>
 
 namespace isobar {
 
-class StoreStatement;
-
-// Writes batches of events: the raw rows and, in the same transaction, the roll-ups they add to:
-// hourly ones, and day ones of endpoints and latency so that summaries over weeks read a row per
-// day and key, not 24. One writer connection; the caller decides when (batches, a background
-// thread).
+// Writes batches of events as the roll-ups they add to, in one transaction: minute ones, which
+// short ranges are read from while they are kept; hourly ones; and day ones of endpoints and
+// latency so that summaries over weeks read a row per day and key, not 24. No row per request:
+// a batch is a few dozen upserts. One writer connection; the caller decides when (batches, a
+// background thread).
 class RequestLogWriter
 {
 public:
@@ -33,10 +30,10 @@ public:
     // start one (another process holds SQLite's write lock past the busy timeout), which says
     // nothing against the events themselves.
     bool lastWriteBegan() const { return m_lastWriteBegan; }
-    // Deletes raw events before `rawBeforeMs` and roll-ups of the whole days before
-    // `rollupBeforeMs` (hour and day roll-ups then always cover the same days), in small
-    // transactions so other writers get their turn. Returns the rows deleted.
-    qint64 expire(qint64 rawBeforeMs, qint64 rollupBeforeMs, QString *error);
+    // Deletes minute roll-ups before `minutesBeforeMs` and the other roll-ups of the whole days
+    // before `rollupBeforeMs` (hour and day roll-ups then always cover the same days). Returns
+    // the rows deleted.
+    qint64 expire(qint64 minutesBeforeMs, qint64 rollupBeforeMs, QString *error);
     // Folds the per-cell and per-subject hours of each whole day before `beforeMs` (looking back
     // `lookbackDays`) into the day's first hour: one row per subject, one segment for all cells
     // (CellRollups). Those two roll-ups are the high-cardinality ones: a day of worldwide
@@ -57,19 +54,10 @@ public:
     bool claimMaintenance(QString *error);
 
 private:
-    // One row per event into request_event, in the caller's transaction.
-    bool insertRawRows(const QList<RequestEvent> &events, QString *error);
-    // The statement inserting `rows` raw rows (1 to kRowsPerInsert), prepared on first use.
-    StoreStatement &rawInsert(qsizetype rows);
-
-    static constexpr qsizetype kRowsPerInsert = 64; // 14 columns each: under SQLite's 32,766
-
     QSqlDatabase &m_db;
     QByteArray m_replica; // UTF-8
     bool m_maintainer = false;
     bool m_lastWriteBegan = true;
-    // Prepared statements of this connection, by rows - 1: the writer must not outlive it.
-    std::array<std::unique_ptr<StoreStatement>, kRowsPerInsert> m_rawInserts;
 };
 
 } // namespace isobar

@@ -32,17 +32,51 @@ template <typename Hash> std::vector<typename Hash::const_iterator> inKeyOrder(c
 
 } // namespace
 
+template <typename Hash> Hash RequestRollups::coarsened(const Hash &sums, qint64 factor)
+{
+    Hash coarse;
+    for (auto it = sums.cbegin(); it != sums.cend(); ++it) {
+        auto key = it.key();
+        timeOf(key) /= factor;
+        mergeInto(coarse[key], it.value());
+    }
+    return coarse;
+}
+
+void RequestRollups::mergeInto(EndpointSums &into, const EndpointSums &more)
+{
+    into.requests += more.requests;
+    into.durationUs += more.durationUs;
+    into.bytes += more.bytes;
+}
+
+void RequestRollups::mergeInto(QList<qint64> &into, const QList<qint64> &more)
+{
+    for (int bucket = 0; bucket < more.size(); ++bucket)
+        LatencyBuckets::add(into, bucket, more.at(bucket));
+}
+
+void RequestRollups::mergeInto(SubjectSums &into, const SubjectSums &more)
+{
+    into.firstMs = into.requests == 0 ? more.firstMs : std::min(into.firstMs, more.firstMs);
+    into.lastMs = std::max(into.lastMs, more.lastMs);
+    into.requests += more.requests;
+    into.errors += more.errors;
+    into.limited += more.limited;
+}
+
 void RequestRollups::add(const RequestEvent &event)
 {
-    const qint64 hour = event.timeMs / kHourMs;
-    EndpointSums &sums = m_endpoints[EndpointKey{hour, event.route, event.method, event.status}];
+    const qint64 minute = event.timeMs / kMinuteMs;
+    EndpointSums &sums = m_endpoints[EndpointKey{minute, event.route, event.method, event.status}];
     ++sums.requests;
     sums.durationUs += event.durationUs;
     sums.bytes += event.responseBytes;
-    LatencyBuckets::add(m_latency[{hour, event.route}], LatencyBuckets::bucketOf(event.durationUs),
-                        1);
+    LatencyBuckets::add(m_latency[{minute, event.route}],
+                        LatencyBuckets::bucketOf(event.durationUs), 1);
     if (event.cell) {
-        CellSums &cell = m_cells[{hour, {event.cell->latitude, event.cell->longitude}}];
+        CellSums &cell =
+            m_cells[{event.timeMs / kHourMs, {event.cell->latitude, event.cell->longitude}}];
         cell.bounds = *event.cell;
         ++cell.requests;
         cell.hits += event.cacheOutcome == "hit";
@@ -50,48 +84,42 @@ void RequestRollups::add(const RequestEvent &event)
         cell.stale += event.cacheOutcome == "stale";
     }
     if (!event.subject.isEmpty()) {
-        SubjectSums &subject = m_subjects[{hour, event.subject}];
-        subject.firstMs =
-            subject.requests == 0 ? event.timeMs : std::min(subject.firstMs, event.timeMs);
-        subject.lastMs = std::max(subject.lastMs, event.timeMs);
-        ++subject.requests;
-        subject.errors += event.status >= 400;
-        subject.limited += event.status == kTooManyRequests;
+        SubjectSums &subject = m_subjects[{minute, event.subject}];
+        mergeInto(subject, SubjectSums{1, event.status >= 400, event.status == kTooManyRequests,
+                                       event.timeMs, event.timeMs});
     }
+}
+
+bool RequestRollups::upsertMinutes(QSqlDatabase &db, QString *error) const
+{
+    return upsertEndpoints(db, m_endpoints, "rollup_endpoint_minute", "minute", error)
+           && upsertLatency(db, m_latency, "rollup_latency_minute", "minute", error)
+           && upsertSubjects(db, m_subjects, "rollup_subject_minute", "minute", error);
 }
 
 bool RequestRollups::upsertHours(QSqlDatabase &db, QString *error) const
 {
-    return upsertEndpoints(db, m_endpoints, "rollup_endpoint", "hour", error)
-           && upsertLatency(db, m_latency, "rollup_latency", "hour", error)
-           && upsertCells(db, error) && upsertSubjects(db, error);
+    constexpr qint64 kMinutesPerHour = kHourMs / kMinuteMs;
+    return upsertEndpoints(db, coarsened(m_endpoints, kMinutesPerHour), "rollup_endpoint", "hour",
+                           error)
+           && upsertLatency(db, coarsened(m_latency, kMinutesPerHour), "rollup_latency", "hour",
+                            error)
+           && upsertCells(db, error)
+           && upsertSubjects(db, coarsened(m_subjects, kMinutesPerHour), "rollup_subject", "hour",
+                             error);
 }
 
 bool RequestRollups::upsertDays(QSqlDatabase &db, QString *error) const
 {
-    // The same sums keyed by day (hour / 24, UTC days).
-    QHash<EndpointKey, EndpointSums> endpointDays;
-    for (auto it = m_endpoints.cbegin(); it != m_endpoints.cend(); ++it) {
-        EndpointKey day = it.key();
-        day.time /= 24;
-        EndpointSums &sums = endpointDays[day];
-        sums.requests += it->requests;
-        sums.durationUs += it->durationUs;
-        sums.bytes += it->bytes;
-    }
-    Histograms latencyDays;
-    for (auto it = m_latency.cbegin(); it != m_latency.cend(); ++it) {
-        QList<qint64> &histogram = latencyDays[{it.key().first / 24, it.key().second}];
-        for (int bucket = 0; bucket < it->size(); ++bucket)
-            LatencyBuckets::add(histogram, bucket, it->at(bucket));
-    }
-    return upsertEndpoints(db, endpointDays, "rollup_endpoint_day", "day", error)
-           && upsertLatency(db, latencyDays, "rollup_latency_day", "day", error);
+    constexpr qint64 kMinutesPerDay = kDayMs / kMinuteMs;
+    return upsertEndpoints(db, coarsened(m_endpoints, kMinutesPerDay), "rollup_endpoint_day", "day",
+                           error)
+           && upsertLatency(db, coarsened(m_latency, kMinutesPerDay), "rollup_latency_day", "day",
+                            error);
 }
 
-bool RequestRollups::upsertEndpoints(QSqlDatabase &db, const QHash<EndpointKey, EndpointSums> &sums,
-                                     const char *table, const char *timeColumn,
-                                     QString *error) const
+bool RequestRollups::upsertEndpoints(QSqlDatabase &db, const Endpoints &sums, const char *table,
+                                     const char *timeColumn, QString *error) const
 {
     QSqlQuery endpoint(db);
     endpoint.prepare(QString::fromLatin1(
@@ -160,17 +188,18 @@ bool RequestRollups::upsertCells(QSqlDatabase &db, QString *error) const
     return true;
 }
 
-bool RequestRollups::upsertSubjects(QSqlDatabase &db, QString *error) const
+bool RequestRollups::upsertSubjects(QSqlDatabase &db, const Subjects &sums, const char *table,
+                                    const char *timeColumn, QString *error) const
 {
     QSqlQuery subject(db);
     subject.prepare(QString::fromLatin1(
-        "INSERT INTO rollup_subject (hour, subject, requests, errors, limited, first_ms, last_ms,"
-        " replica) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (hour, subject, replica) DO UPDATE SET "
-        + added("rollup_subject", "requests") + ", " + added("rollup_subject", "errors") + ", "
-        + added("rollup_subject", "limited") + ", "
-        + requestlog::smaller("rollup_subject", "first_ms") + ", "
-        + requestlog::larger("rollup_subject", "last_ms")));
-    for (const auto &it : inKeyOrder(m_subjects)) {
+        QByteArray("INSERT INTO ") + table + " (" + timeColumn
+        + ", subject, requests, errors, limited, first_ms, last_ms, replica)"
+          " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT ("
+        + timeColumn + ", subject, replica) DO UPDATE SET " + added(table, "requests") + ", "
+        + added(table, "errors") + ", " + added(table, "limited") + ", "
+        + requestlog::smaller(table, "first_ms") + ", " + requestlog::larger(table, "last_ms")));
+    for (const auto &it : inKeyOrder(sums)) {
         for (const QVariant &value :
              {QVariant(it.key().first), QVariant(it.key().second), QVariant(it->requests),
               QVariant(it->errors), QVariant(it->limited), QVariant(it->firstMs),

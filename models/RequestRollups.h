@@ -9,11 +9,13 @@
 
 namespace isobar {
 
-// Request events summed in memory the way the roll-up tables keep them: per hour and endpoint
-// (route, method, status), per hour and route (a latency histogram), per hour and cache cell,
-// per hour and token subject. Summing first makes a batch of 1,000 events a few dozen upserts.
-// RequestLogWriter sums each batch with it; the monitoring benchmark sums the days it stores as
-// roll-ups only, so both write exactly what a running server writes.
+// Request events summed in memory the way the roll-up tables keep them: per minute and endpoint
+// (route, method, status), per minute and route (a latency histogram), per minute and token
+// subject, and per hour and cache cell; the hours and days of the first three are the minutes'
+// sums. Summing first makes a batch of thousands of events a few dozen upserts: the request log
+// keeps no row per request. RequestLogWriter sums each batch with it; the monitoring benchmark
+// sums the days it stores as older roll-ups only, so both write exactly what a running server
+// writes.
 class RequestRollups
 {
 public:
@@ -27,6 +29,10 @@ public:
     void add(const RequestEvent &event);
     bool isEmpty() const { return m_endpoints.isEmpty(); }
 
+    // Adds the sums to the minute roll-ups (rollup_endpoint_minute, rollup_latency_minute,
+    // rollup_subject_minute), which short ranges are read from while they are kept, in the
+    // caller's transaction. False with `error` set on a failure.
+    bool upsertMinutes(QSqlDatabase &db, QString *error) const;
     // Adds the sums to the hourly roll-ups (rollup_endpoint, rollup_latency, rollup_cell,
     // rollup_subject), in the caller's transaction. False with `error` set on a failure.
     bool upsertHours(QSqlDatabase &db, QString *error) const;
@@ -36,7 +42,7 @@ public:
 
 private:
     struct EndpointKey {
-        qint64 time; // the hour, or the day in the day roll-ups
+        qint64 time; // the minute, hour or day, as the table says
         QString route;
         QByteArray method;
         int status;
@@ -56,7 +62,8 @@ private:
         qint64 durationUs = 0;
         qint64 bytes = 0;
     };
-    using RouteKey = std::pair<qint64, QString>; // (hour or day, route)
+    using Endpoints = QHash<EndpointKey, EndpointSums>;
+    using RouteKey = std::pair<qint64, QString>; // (minute, hour or day; route)
     using Histograms = QHash<RouteKey, QList<qint64>>;
     struct CellSums {
         CellBounds bounds;
@@ -65,21 +72,32 @@ private:
     struct SubjectSums {
         qint64 requests = 0, errors = 0, limited = 0, firstMs = 0, lastMs = 0;
     };
+    using Subjects = QHash<std::pair<qint64, QString>, SubjectSums>; // (minute, hour; subject)
 
-    // The hour and day roll-ups of endpoints and latency have the same shape: `table`'s rows are
-    // keyed by `timeColumn` (hour or day) first.
-    bool upsertEndpoints(QSqlDatabase &db, const QHash<EndpointKey, EndpointSums> &sums,
-                         const char *table, const char *timeColumn, QString *error) const;
+    // The same sums at a coarser resolution: each key's time divided by `factor` (60 minutes an
+    // hour, 1,440 a day: UTC days).
+    template <typename Hash> static Hash coarsened(const Hash &sums, qint64 factor);
+    static qint64 &timeOf(EndpointKey &key) { return key.time; }
+    static qint64 &timeOf(std::pair<qint64, QString> &key) { return key.first; }
+    static void mergeInto(EndpointSums &into, const EndpointSums &more);
+    static void mergeInto(QList<qint64> &into, const QList<qint64> &more);
+    static void mergeInto(SubjectSums &into, const SubjectSums &more);
+
+    // The minute, hour and day roll-ups of a kind have the same shape: `table`'s rows are keyed
+    // by `timeColumn` (minute, hour or day) first.
+    bool upsertEndpoints(QSqlDatabase &db, const Endpoints &sums, const char *table,
+                         const char *timeColumn, QString *error) const;
     bool upsertLatency(QSqlDatabase &db, const Histograms &histograms, const char *table,
                        const char *timeColumn, QString *error) const;
     bool upsertCells(QSqlDatabase &db, QString *error) const;
-    bool upsertSubjects(QSqlDatabase &db, QString *error) const;
+    bool upsertSubjects(QSqlDatabase &db, const Subjects &sums, const char *table,
+                        const char *timeColumn, QString *error) const;
 
     QString m_replica = QString::fromLatin1("");
-    QHash<EndpointKey, EndpointSums> m_endpoints;
-    Histograms m_latency;
-    QHash<std::pair<qint64, std::pair<double, double>>, CellSums> m_cells;
-    QHash<std::pair<qint64, QString>, SubjectSums> m_subjects;
+    Endpoints m_endpoints;                                                 // per minute
+    Histograms m_latency;                                                  // per minute
+    QHash<std::pair<qint64, std::pair<double, double>>, CellSums> m_cells; // per hour
+    Subjects m_subjects;                                                   // per minute
 };
 
 } // namespace isobar

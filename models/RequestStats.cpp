@@ -24,6 +24,10 @@ namespace isobar {
 using requestlog::floorDiv;
 using requestlog::kHourMs;
 
+// The columns a subject roll-up is read by, per minute or hour (the table's name follows).
+constexpr char kSubjectColumns[] =
+    "SELECT subject, requests, errors, first_ms, last_ms, limited FROM ";
+
 namespace {
 
 Q_LOGGING_CATEGORY(lcRequestStats, "isobar.monitoring")
@@ -174,58 +178,34 @@ private:
     throw StoreError(error);
 }
 
-// Hands `row` each single request of [fromMs, toMs) that `condition` and `filters` keep, its
-// `columns` selected. False past `maxEvents` rows: the caller answers from the roll-ups instead.
-// At most how many events [fromMs, toMs) holds, read from the ids of its first and last events
-// (two seeks in the time index): ids grow as events are written. Other replicas' events in the
-// range count too; it bounds what a scan would read, so a busy range goes to the roll-ups at
-// once rather than after reading events it then throws away.
-qint64 eventsBound(QSqlDatabase &db, qint64 fromMs, qint64 toMs, const char *what)
+// [from, to) as whole minutes.
+std::pair<qint64, qint64> minuteRange(qint64 fromMs, qint64 toMs)
 {
-    const auto bound = StoreStatement::prepare(
-        db, "SELECT (SELECT id FROM request_event WHERE time_ms >= ? AND time_ms < ?"
-            " ORDER BY time_ms DESC LIMIT 1) - (SELECT id FROM request_event"
-            " WHERE time_ms >= ? AND time_ms < ? ORDER BY time_ms LIMIT 1) + 1");
-    if (!bound->isValid())
-        failScan(what, bound->error());
-    bound->bind(1, fromMs);
-    bound->bind(2, toMs);
-    bound->bind(3, fromMs);
-    bound->bind(4, toMs);
-    qint64 events = 0;
-    while (bound->next()) {
-        if (!bound->isNullAt(0))
-            events = bound->int64At(0);
-    }
-    if (!bound->error().isEmpty())
-        failScan(what, bound->error());
-    return events;
+    return {floorDiv(fromMs, kMinuteMs), floorDiv(std::max(toMs, fromMs + 1) - 1, kMinuteMs)};
 }
 
+// Hands `row` each row of `sql` (a minute roll-up's, with the first and last minute as
+// parameters 1 and 2, `filters` appended). False past `maxRows` rows, a bound on the read's
+// time: the caller answers from the hourly roll-ups instead.
 template <typename Row>
-bool scanEvents(QSqlDatabase &db, const char *columns, const char *condition, qint64 fromMs,
-                qint64 toMs, const Filters &filters, qint64 maxEvents, const char *what, Row row)
+bool scanMinutes(QSqlDatabase &db, const QByteArray &sql, std::pair<qint64, qint64> minutes,
+                 const Filters &filters, qint64 maxRows, const char *what, Row row)
 {
-    if (eventsBound(db, fromMs, toMs, what) > maxEvents)
-        return false;
-    const auto events =
-        StoreStatement::prepare(db, QByteArray("SELECT ") + columns
-                                        + " FROM request_event WHERE time_ms >= ? AND time_ms < ?"
-                                        + condition + filters.sql);
-    if (!events->isValid())
-        failScan(what, events->error());
-    events->bind(1, fromMs);
-    events->bind(2, toMs);
+    const auto rows = StoreStatement::prepare(db, sql + filters.sql);
+    if (!rows->isValid())
+        failScan(what, rows->error());
+    rows->bind(1, minutes.first);
+    rows->bind(2, minutes.second);
     for (int i = 0; i < filters.values.size(); ++i)
-        events->bind(3 + i, filters.values[i]);
+        rows->bind(3 + i, filters.values[i]);
     qint64 read = 0;
-    while (events->next()) {
-        if (++read > maxEvents)
+    while (rows->next()) {
+        if (++read > maxRows)
             return false;
-        row(*events);
+        row(*rows);
     }
-    if (!events->error().isEmpty())
-        failScan(what, events->error());
+    if (!rows->error().isEmpty())
+        failScan(what, rows->error());
     return true;
 }
 
@@ -233,21 +213,38 @@ using EndpointSums = RequestStats::EndpointSums;
 using EndpointTotals = RequestStats::EndpointTotals;
 using RouteHistograms = RequestStats::RouteHistograms;
 
+// The columns each roll-up is read by, whatever its resolution (the table's name follows).
+constexpr char kEndpointColumns[] = "SELECT method, route, status, requests, replica FROM ";
+constexpr char kLatencyColumns[] = "SELECT route, bucket, requests FROM ";
+
+void addEndpointRow(RequestStats::Answers &answers, const StoreStatement &row)
+{
+    answers.add(row.utf8At(0).toByteArray(), row.utf8At(1).toByteArray(), row.int64At(2),
+                row.utf8At(4).toByteArray(), row.int64At(3));
+}
+
+void addLatencyRow(RouteHistograms &histograms, const StoreStatement &row)
+{
+    LatencyBuckets::add(histograms[row.utf8At(0).toByteArray()], row.int64At(1), row.int64At(2));
+}
+
+void addStatus(TimelineBucket &bucket, qint64 status, qint64 requests)
+{
+    bucket.statusCounts[int(statusClassOf(status))] += requests;
+    bucket.requests += requests;
+}
+
 // Requests and errors per endpoint over the range, into `answers` (with the counts per status
 // class and per replica).
 EndpointTotals readEndpointTotals(QSqlDatabase &db, const RangeParts &parts, const Filters &filters,
                                   RequestStats::Answers *answers)
 {
     QString error;
-    const QByteArray columns = "SELECT method, route, status, requests, replica FROM ";
+    const QByteArray columns = kEndpointColumns;
     const bool read = scan(
         db, parts, columns + "rollup_endpoint WHERE hour BETWEEN ? AND ?" + filters.sql,
         columns + "rollup_endpoint_day WHERE day BETWEEN ? AND ?" + filters.sql, filters.values,
-        [&](const StoreStatement &row) {
-            answers->add(row.utf8At(0).toByteArray(), row.utf8At(1).toByteArray(), row.int64At(2),
-                         row.utf8At(4).toByteArray(), row.int64At(3));
-        },
-        &error);
+        [&](const StoreStatement &row) { addEndpointRow(*answers, row); }, &error);
     if (!read)
         failScan("summary", error);
     return answers->endpoints;
@@ -259,15 +256,11 @@ RouteHistograms readRouteHistograms(QSqlDatabase &db, const RangeParts &parts,
 {
     RouteHistograms histograms;
     QString error;
-    const QByteArray columns = "SELECT route, bucket, requests FROM ";
+    const QByteArray columns = kLatencyColumns;
     const bool read = scan(
         db, parts, columns + "rollup_latency WHERE hour BETWEEN ? AND ?" + filters.sql,
         columns + "rollup_latency_day WHERE day BETWEEN ? AND ?" + filters.sql, filters.values,
-        [&](const StoreStatement &row) {
-            LatencyBuckets::add(histograms[row.utf8At(0).toByteArray()], row.int64At(1),
-                                row.int64At(2));
-        },
-        &error);
+        [&](const StoreStatement &row) { addLatencyRow(histograms, row); }, &error);
     if (!read)
         failScan("summary", error);
     return histograms;
@@ -327,23 +320,24 @@ StatsSummary RequestStats::summary(qint64 fromMs, qint64 toMs)
     return summarize(answers, firstHour * kHourMs, (lastHour + 1) * kHourMs);
 }
 
-std::optional<StatsSummary> RequestStats::summaryOfEvents(qint64 fromMs, qint64 toMs)
+std::optional<StatsSummary> RequestStats::summaryOfMinutes(qint64 fromMs, qint64 toMs)
 {
+    const auto minutes = minuteRange(fromMs, toMs);
     const ReadSnapshot snapshot(m_db);
+    const Filters filters = narrowedTo(m_replica);
     Answers answers;
     const bool read =
-        scanEvents(m_db, "method, route, status, duration_us, replica", "", fromMs, toMs,
-                   narrowedTo(m_replica), m_options.maxMinuteEvents, "summary",
-                   [&answers](const StoreStatement &event) {
-                       const QByteArray route = event.utf8At(1).toByteArray();
-                       answers.add(event.utf8At(0).toByteArray(), route, event.int64At(2),
-                                   event.utf8At(4).toByteArray(), 1);
-                       LatencyBuckets::add(answers.histograms[route],
-                                           LatencyBuckets::bucketOf(event.int64At(3)), 1);
-                   });
+        scanMinutes(m_db,
+                    kEndpointColumns + "rollup_endpoint_minute WHERE minute BETWEEN ? AND ?"_ba,
+                    minutes, filters, m_options.maxMinuteRows, "summary",
+                    [&answers](const StoreStatement &row) { addEndpointRow(answers, row); })
+        && scanMinutes(
+            m_db, kLatencyColumns + "rollup_latency_minute WHERE minute BETWEEN ? AND ?"_ba,
+            minutes, filters, m_options.maxMinuteRows, "summary",
+            [&answers](const StoreStatement &row) { addLatencyRow(answers.histograms, row); });
     if (!read)
         return std::nullopt;
-    return summarize(answers, fromMs, toMs);
+    return summarize(answers, minutes.first * kMinuteMs, (minutes.second + 1) * kMinuteMs);
 }
 
 StatsSummary RequestStats::summarize(const Answers &answers, qint64 fromMs, qint64 toMs) const
@@ -403,8 +397,7 @@ QList<TimelineBucket> RequestStats::timeline(qint64 fromMs, qint64 toMs, int buc
             failScan("timeline", error);
     };
     select("status", "rollup_endpoint", [&](qsizetype at, qint64 status, qint64 requests) {
-        buckets[at].statusCounts[int(statusClassOf(status))] += requests;
-        buckets[at].requests += requests;
+        addStatus(buckets[at], status, requests);
     });
     select("bucket", "rollup_latency", [&](qsizetype at, qint64 bucket, qint64 requests) {
         LatencyBuckets::add(histograms[size_t(at)], bucket, requests);
@@ -438,25 +431,31 @@ void RequestStats::Answers::add(const QByteArray &method, const QByteArray &rout
 std::optional<QList<TimelineBucket>> RequestStats::minuteTimeline(qint64 fromMs, qint64 toMs,
                                                                   const QString &route)
 {
-    const qint64 firstMinute = floorDiv(fromMs, kMinuteMs);
-    const qint64 lastMinute = floorDiv(std::max(toMs, fromMs + 1) - 1, kMinuteMs);
+    const auto minutes = minuteRange(fromMs, toMs);
     const ReadSnapshot snapshot(m_db);
-    QList<TimelineBucket> buckets(lastMinute - firstMinute + 1);
+    QList<TimelineBucket> buckets(minutes.second - minutes.first + 1);
     std::vector<QList<qint64>> histograms(size_t(buckets.size()));
+    const Filters filters = narrowedTo(m_replica, route);
     const bool read =
-        scanEvents(m_db, "time_ms, status, duration_us", "", firstMinute * kMinuteMs,
-                   (lastMinute + 1) * kMinuteMs, narrowedTo(m_replica, route),
-                   m_options.maxMinuteEvents, "timeline", [&](const StoreStatement &event) {
-                       const auto at =
-                           qsizetype(floorDiv(event.int64At(0), kMinuteMs) - firstMinute);
-                       buckets[at].statusCounts[int(statusClassOf(event.int64At(1)))] += 1;
-                       buckets[at].requests += 1;
-                       LatencyBuckets::add(histograms[size_t(at)],
-                                           LatencyBuckets::bucketOf(event.int64At(2)), 1);
-                   });
+        scanMinutes(m_db,
+                    "SELECT minute, status, requests FROM rollup_endpoint_minute"
+                    " WHERE minute BETWEEN ? AND ?",
+                    minutes, filters, m_options.maxMinuteRows, "timeline",
+                    [&](const StoreStatement &row) {
+                        addStatus(buckets[row.int64At(0) - minutes.first], row.int64At(1),
+                                  row.int64At(2));
+                    })
+        && scanMinutes(m_db,
+                       "SELECT minute, bucket, requests FROM rollup_latency_minute"
+                       " WHERE minute BETWEEN ? AND ?",
+                       minutes, filters, m_options.maxMinuteRows, "timeline",
+                       [&](const StoreStatement &row) {
+                           LatencyBuckets::add(histograms[size_t(row.int64At(0) - minutes.first)],
+                                               row.int64At(1), row.int64At(2));
+                       });
     if (!read)
         return std::nullopt;
-    dateBuckets(buckets, histograms, firstMinute * kMinuteMs, kMinuteMs);
+    dateBuckets(buckets, histograms, minutes.first * kMinuteMs, kMinuteMs);
     return buckets;
 }
 
@@ -482,36 +481,30 @@ QList<UserActivity> RequestStats::users(qint64 fromMs, qint64 toMs, int limit)
     const Filters filters = narrowedTo(m_replica);
     const bool read = scan(
         m_db, splitRange(firstHour, lastHour, false),
-        "SELECT subject, requests, errors, first_ms, last_ms, limited FROM rollup_subject"
-        " WHERE hour BETWEEN ? AND ?"
-            + filters.sql,
-        {}, filters.values,
-        [&](const StoreStatement &row) {
-            sums[row.utf8At(0).toByteArray()].add(row.int64At(1), row.int64At(2), row.int64At(5),
-                                                  row.int64At(3), row.int64At(4));
-        },
-        &error);
+        kSubjectColumns + "rollup_subject WHERE hour BETWEEN ? AND ?"_ba + filters.sql, {},
+        filters.values, [&](const StoreStatement &row) { addSubjectRow(sums, row); }, &error);
     if (!read)
         failScan("users", error);
     return ranked(sums, limit);
 }
 
-std::optional<QList<UserActivity>> RequestStats::usersOfEvents(qint64 fromMs, qint64 toMs,
-                                                               int limit)
+std::optional<QList<UserActivity>> RequestStats::usersOfMinutes(qint64 fromMs, qint64 toMs,
+                                                                int limit)
 {
     QHash<QByteArray, SubjectSums> sums;
     const bool read =
-        scanEvents(m_db, "subject, status, time_ms", " AND subject IS NOT NULL", fromMs, toMs,
-                   narrowedTo(m_replica), m_options.maxMinuteEvents, "users",
-                   [&sums](const StoreStatement &event) {
-                       const qint64 status = event.int64At(1);
-                       const qint64 timeMs = event.int64At(2);
-                       sums[event.utf8At(0).toByteArray()].add(
-                           1, status >= 400, status == kTooManyRequests, timeMs, timeMs);
-                   });
+        scanMinutes(m_db, kSubjectColumns + "rollup_subject_minute WHERE minute BETWEEN ? AND ?"_ba,
+                    minuteRange(fromMs, toMs), narrowedTo(m_replica), m_options.maxMinuteRows,
+                    "users", [&sums](const StoreStatement &row) { addSubjectRow(sums, row); });
     if (!read)
         return std::nullopt;
     return ranked(sums, limit);
+}
+
+void RequestStats::addSubjectRow(QHash<QByteArray, SubjectSums> &sums, const StoreStatement &row)
+{
+    sums[row.utf8At(0).toByteArray()].add(row.int64At(1), row.int64At(2), row.int64At(5),
+                                          row.int64At(3), row.int64At(4));
 }
 
 QList<UserActivity> RequestStats::ranked(const QHash<QByteArray, SubjectSums> &sums, int limit)

@@ -117,7 +117,7 @@ bool ApiServer::start()
         m_recorder = std::make_unique<RequestRecorder>(m_config.databasePath, m_config.recorder,
                                                        m_config.replicaName());
     RequestStats::Options stats = m_config.stats;
-    stats.eventsKeptMs = qint64(m_config.recorder.rawRetentionDays) * kDayMs;
+    stats.minutesKeptMs = qint64(m_config.recorder.minuteRetentionDays) * kDayMs;
     m_stats = std::make_unique<StatsApi>(*m_runner, stats);
     m_http.setObserver([this](const HttpRequest &request, const HttpResponse &response,
                               qint64 micros) { observe(request, response, micros); });

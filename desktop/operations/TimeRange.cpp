@@ -100,7 +100,7 @@ QUrlQuery TimeRange::query() const
 
 QString TimeRange::timelineBucket() const
 {
-    return spanMs() <= RequestStats::kEventRangeMs ? u"minute"_s : u"hour"_s;
+    return spanMs() <= RequestStats::kMinuteRangeMs ? u"minute"_s : u"hour"_s;
 }
 
 } // namespace isobar

@@ -42,7 +42,7 @@ public:
     // The from/to parameters of every stats request.
     QUrlQuery query() const;
     // The timeline's bucket ("minute", "hour"): minutes for the ranges the server answers
-    // exactly (RequestStats::kEventRangeMs), so a short range is more than one or two bars.
+    // in minutes (RequestStats::kMinuteRangeMs), so a short range is more than one or two bars.
     QString timelineBucket() const;
 
     friend bool operator==(const TimeRange &, const TimeRange &) = default;

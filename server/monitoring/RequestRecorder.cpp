@@ -174,7 +174,7 @@ public:
         m_nextRetentionMs = now + m_options.retentionIntervalMs;
         error.clear();
         const qint64 deleted =
-            m_writer->expire(now - m_options.rawRetentionDays * kDayMs,
+            m_writer->expire(now - m_options.minuteRetentionDays * kDayMs,
                              now - m_options.rollupRetentionDays * kDayMs, &error);
         // Yesterday and today keep their hours; the week before is folded into days.
         const qint64 folded = m_writer->compactDays(now - kDayMs, 7, &error);

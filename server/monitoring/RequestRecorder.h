@@ -29,9 +29,9 @@ class RequestRecorder
 public:
     struct Options {
         int queueCapacity = 100'000;
-        int batchSize = 1000;
+        int batchSize = 8000;
         int flushIntervalMs = 1000;
-        int rawRetentionDays = 7;
+        int minuteRetentionDays = 7;
         int rollupRetentionDays = 400;
         int retentionIntervalMs = 3'600'000;
         int reopenMaxDelayMs = 30'000; // the longest wait between tries to reopen the store

@@ -160,12 +160,12 @@ void StatsApi::registerRoutes(Router &router)
 QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)
 {
     const StatsScope range = statsScope(request, m_clock());
-    const bool exact = answeredFromEvents(range.fromMs, range.toMs);
-    return m_runner.run([range, exact, options = m_options](MetricsQuery &query) {
+    const bool inMinutes = answeredInMinutes(range.fromMs, range.toMs);
+    return m_runner.run([range, inMinutes, options = m_options](MetricsQuery &query) {
         RequestStats stats(query.database(), options, range.replica);
         std::optional<StatsSummary> summary;
-        if (exact)
-            summary = stats.summaryOfEvents(range.fromMs, range.toMs);
+        if (inMinutes)
+            summary = stats.summaryOfMinutes(range.fromMs, range.toMs);
         if (!summary) // a longer, older or busier range: whole hours from the roll-ups
             summary = stats.summary(range.fromMs, range.toMs);
         return HttpResponse::json(StatsJson::summary(*summary));
@@ -179,14 +179,14 @@ QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
     const QString endpoint = parameter(request, u"endpoint"_s);
     if (bucket == u"minute" && range.toMs - range.fromMs > kMaxMinuteRangeMs)
         throw ApiError{400, u"minute buckets cover at most 24 hours; ask for hours"_s, u"bucket"_s};
-    const bool minutes = bucket == u"minute" && eventsCover(range.fromMs);
+    const bool minutes = bucket == u"minute" && minutesCover(range.fromMs);
     return m_runner.run([range, minutes, bucket, endpoint,
                          options = m_options](MetricsQuery &query) -> HttpResponse {
         RequestStats stats(query.database(), options, range.replica);
         std::optional<QList<TimelineBucket>> buckets;
         if (minutes)
             buckets = stats.minuteTimeline(range.fromMs, range.toMs, endpoint);
-        // Minutes of events no longer kept, or too many of them: hours, as the answer says.
+        // Minutes no longer kept, or too many rows of them: hours, as the answer says.
         const QString answered = buckets ? bucket : bucket == u"day" ? bucket : u"hour"_s;
         if (!buckets)
             buckets =
@@ -198,15 +198,15 @@ QFuture<HttpResponse> StatsApi::timeline(const HttpRequest &request)
     });
 }
 
-bool StatsApi::eventsCover(qint64 fromMs) const
+bool StatsApi::minutesCover(qint64 fromMs) const
 {
-    // An hour's margin: expiry deletes the oldest events in batches, not to the millisecond.
-    return fromMs >= m_clock() - m_options.eventsKeptMs + kHourMs;
+    // An hour's margin: a range must not begin among the minutes a retention pass is deleting.
+    return fromMs >= m_clock() - m_options.minutesKeptMs + kHourMs;
 }
 
-bool StatsApi::answeredFromEvents(qint64 fromMs, qint64 toMs) const
+bool StatsApi::answeredInMinutes(qint64 fromMs, qint64 toMs) const
 {
-    return toMs - fromMs <= RequestStats::kEventRangeMs && eventsCover(fromMs);
+    return toMs - fromMs <= RequestStats::kMinuteRangeMs && minutesCover(fromMs);
 }
 
 QFuture<HttpResponse> StatsApi::geography(const HttpRequest &request)
@@ -230,12 +230,12 @@ QFuture<HttpResponse> StatsApi::users(const HttpRequest &request)
 {
     const StatsScope range = statsScope(request, m_clock());
     const int limit = boundedInteger(request, u"limit"_s, 100, 1, 10'000);
-    const bool exact = answeredFromEvents(range.fromMs, range.toMs);
-    return m_runner.run([range, limit, exact, options = m_options](MetricsQuery &query) {
+    const bool inMinutes = answeredInMinutes(range.fromMs, range.toMs);
+    return m_runner.run([range, limit, inMinutes, options = m_options](MetricsQuery &query) {
         RequestStats stats(query.database(), options, range.replica);
         std::optional<QList<UserActivity>> users;
-        if (exact)
-            users = stats.usersOfEvents(range.fromMs, range.toMs, limit);
+        if (inMinutes)
+            users = stats.usersOfMinutes(range.fromMs, range.toMs, limit);
         if (!users) // whole hours from the roll-ups
             users = stats.users(range.fromMs, range.toMs, limit);
         return HttpResponse::json(StatsJson::users(*users, iso(range.fromMs), iso(range.toMs)));

@@ -30,10 +30,10 @@ private:
     QFuture<HttpResponse> timeline(const HttpRequest &request);
     QFuture<HttpResponse> geography(const HttpRequest &request);
     QFuture<HttpResponse> users(const HttpRequest &request);
-    // Whether the single events still hold every request since `fromMs`.
-    bool eventsCover(qint64 fromMs) const;
-    // Whether [from, to) is answered exactly from the single events rather than in hours.
-    bool answeredFromEvents(qint64 fromMs, qint64 toMs) const;
+    // Whether the minute roll-ups still hold every request since `fromMs`.
+    bool minutesCover(qint64 fromMs) const;
+    // Whether [from, to) is answered in minutes rather than in hours.
+    bool answeredInMinutes(qint64 fromMs, qint64 toMs) const;
 
     QueryRunner &m_runner;
     RequestStats::Options m_options;

@@ -589,7 +589,8 @@ private Q_SLOTS:
         MetricsDatabase damaging;
         QVERIFY2(damaging.open(store), qPrintable(damaging.errorString()));
         QSqlQuery damage(damaging.connection());
-        for (const char *table : {"rollup_endpoint", "rollup_subject", "request_event"})
+        for (const char *table : {"rollup_endpoint", "rollup_subject", "rollup_endpoint_minute",
+                                  "rollup_subject_minute"})
             QVERIFY2(damage.exec(u"ALTER TABLE %1 RENAME TO %1_gone"_s.arg(QLatin1String(table))),
                      qPrintable(damage.lastError().text()));
         QVERIFY(refreshAndWait(page, false));
@@ -606,7 +607,8 @@ private Q_SLOTS:
         QCOMPARE(page.findChild<QLabel *>("usersNote")->text(), noData);
         QVERIFY(page.findChild<QLabel *>("shownRange")->text().isEmpty()); // no range shown
 
-        for (const char *table : {"rollup_endpoint", "rollup_subject", "request_event"})
+        for (const char *table : {"rollup_endpoint", "rollup_subject", "rollup_endpoint_minute",
+                                  "rollup_subject_minute"})
             QVERIFY(damage.exec(u"ALTER TABLE %1_gone RENAME TO %1"_s.arg(QLatin1String(table))));
         QVERIFY2(refreshAndWait(page), qPrintable(page.errorText()));
         QVERIFY(!banner->isVisible());

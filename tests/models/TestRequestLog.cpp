@@ -40,6 +40,33 @@ RequestEvent makeEvent(qint64 timeMs, const QString &route, int status, qint64 d
     return e;
 }
 
+// Keeps `events` as rows of a plain table, sent_event, beside the roll-ups: what the roll-ups
+// must equal, summed by the store's own GROUP BY rather than by the code under test.
+void keepSent(QSqlDatabase &db, const QList<RequestEvent> &events)
+{
+    QSqlQuery query(db);
+    QVERIFY2(query.exec(u"CREATE TABLE IF NOT EXISTS sent_event (time_ms BIGINT NOT NULL,"
+                        " method TEXT NOT NULL, route TEXT NOT NULL, status BIGINT NOT NULL,"
+                        " duration_us BIGINT NOT NULL, bytes BIGINT NOT NULL, subject TEXT,"
+                        " cell_lat DOUBLE PRECISION, cell_lon DOUBLE PRECISION, cache TEXT)"_s),
+             qPrintable(query.lastError().text()));
+    QVERIFY(db.transaction());
+    QVERIFY(query.prepare(u"INSERT INTO sent_event VALUES (?,?,?,?,?,?,?,?,?,?)"_s));
+    for (const RequestEvent &e : events) {
+        for (const QVariant &value :
+             {QVariant(e.timeMs), QVariant(QString::fromLatin1(e.method)), QVariant(e.route),
+              QVariant(qint64(e.status)), QVariant(e.durationUs), QVariant(e.responseBytes),
+              e.subject.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(e.subject),
+              e.cell ? QVariant(e.cell->latitude) : QVariant(QMetaType::fromType<double>()),
+              e.cell ? QVariant(e.cell->longitude) : QVariant(QMetaType::fromType<double>()),
+              e.cacheOutcome.isEmpty() ? QVariant(QMetaType::fromType<QString>())
+                                       : QVariant(QString::fromLatin1(e.cacheOutcome))})
+            query.addBindValue(value);
+        QVERIFY2(query.exec(), qPrintable(query.lastError().text()));
+    }
+    QVERIFY(db.commit());
+}
+
 } // namespace
 
 class TestRequestLog : public QObject
@@ -103,7 +130,7 @@ private Q_SLOTS:
         QCOMPARE(both.meetsObjective, false);
     }
 
-    void rollupsEqualTheRawEvents()
+    void rollupsEqualTheEventsSent()
     {
         RequestLogWriter writer(m_db->connection());
         QRandomGenerator random(11);
@@ -126,17 +153,45 @@ private Q_SLOTS:
             }
             QString error;
             QVERIFY2(writer.write(events, &error), qPrintable(error));
+            keepSent(m_db->connection(), events);
         }
         QSqlDatabase &db = m_db->connection();
         QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_endpoint"), qint64(10'000));
+        // Every (minute, route, method, status) group of the events equals its minute row, and
+        // every (minute, subject) group its subject row; the minutes' latency sums to the hours'.
+        QCOMPARE(
+            scalar(db,
+                   "SELECT count(*) FROM (SELECT time_ms / 60000 AS minute, route, method,"
+                   " status, count(*) AS n, sum(duration_us) AS d, sum(bytes) AS b"
+                   " FROM sent_event GROUP BY 1, 2, 3, 4) sent"
+                   " FULL JOIN rollup_endpoint_minute r USING (minute, route, method, status)"
+                   " WHERE r.requests IS DISTINCT FROM sent.n"
+                   " OR r.duration_us IS DISTINCT FROM sent.d OR r.bytes IS DISTINCT FROM sent.b"),
+            qint64(0));
+        QCOMPARE(
+            scalar(db,
+                   "SELECT count(*) FROM (SELECT time_ms / 60000 AS minute, subject,"
+                   " count(*) AS n, sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS e,"
+                   " sum(CASE WHEN status = 429 THEN 1 ELSE 0 END) AS l, min(time_ms) AS f,"
+                   " max(time_ms) AS t FROM sent_event WHERE subject IS NOT NULL"
+                   " GROUP BY 1, 2) sent FULL JOIN rollup_subject_minute r"
+                   " USING (minute, subject) WHERE r.requests IS DISTINCT FROM sent.n"
+                   " OR r.errors IS DISTINCT FROM sent.e OR r.limited IS DISTINCT FROM sent.l"
+                   " OR r.first_ms IS DISTINCT FROM sent.f OR r.last_ms IS DISTINCT FROM sent.t"),
+            qint64(0));
+        QCOMPARE(scalar(db, "SELECT count(*) FROM (SELECT minute / 60 AS hour, route, bucket,"
+                            " sum(requests) AS n FROM rollup_latency_minute GROUP BY 1, 2, 3) m"
+                            " FULL JOIN rollup_latency r USING (hour, route, bucket)"
+                            " WHERE r.requests IS DISTINCT FROM m.n"),
+                 qint64(0));
         QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_latency"), qint64(10'000));
-        // Every (hour, route, method, status) group of the raw rows equals its roll-up row.
+        // Every (hour, route, method, status) group of the events equals its roll-up row.
         QCOMPARE(
             scalar(db,
                    "SELECT count(*) FROM (SELECT time_ms / 3600000 AS hour, route, method, status,"
-                   " count(*) AS n, sum(duration_us) AS d, sum(bytes) AS b FROM request_event "
+                   " count(*) AS n, sum(duration_us) AS d, sum(bytes) AS b FROM sent_event "
                    "GROUP BY 1, 2, 3, 4) raw"
-                   " LEFT JOIN rollup_endpoint r USING (hour, route, method, status)"
+                   " FULL JOIN rollup_endpoint r USING (hour, route, method, status)"
                    " WHERE r.requests IS DISTINCT FROM raw.n OR r.duration_us IS DISTINCT FROM "
                    "raw.d OR r.bytes IS DISTINCT FROM "
                    "raw.b"),
@@ -144,7 +199,7 @@ private Q_SLOTS:
         QCOMPARE(
             scalar(db, "SELECT count(*) FROM (SELECT time_ms / 3600000 AS hour, cell_lat, "
                        "cell_lon, count(*) AS n,"
-                       " sum(CASE WHEN cache = 'hit' THEN 1 ELSE 0 END) AS h FROM request_event "
+                       " sum(CASE WHEN cache = 'hit' THEN 1 ELSE 0 END) AS h FROM sent_event "
                        "WHERE cell_lat IS NOT NULL"
                        " GROUP BY 1, 2, 3) raw"
                        " LEFT JOIN rollup_cell r USING (hour, cell_lat, cell_lon)"
@@ -154,7 +209,7 @@ private Q_SLOTS:
             scalar(db,
                    "SELECT count(*) FROM (SELECT time_ms / 3600000 AS hour, subject, count(*) AS n,"
                    " sum(CASE WHEN status >= 400 THEN 1 ELSE 0 END) AS e, min(time_ms) AS f, "
-                   "max(time_ms) AS l FROM request_event"
+                   "max(time_ms) AS l FROM sent_event"
                    " WHERE subject IS NOT NULL GROUP BY 1, 2) raw LEFT JOIN rollup_subject r USING "
                    "(hour, subject)"
                    " WHERE r.requests IS DISTINCT FROM raw.n OR r.errors IS DISTINCT FROM raw.e OR "
@@ -167,7 +222,7 @@ private Q_SLOTS:
                 db,
                 "SELECT count(*) FROM (SELECT time_ms / 86400000 AS day, route, method,"
                 " status, count(*) AS n, sum(duration_us) AS d, sum(bytes) AS b"
-                " FROM request_event GROUP BY 1, 2, 3, 4) raw"
+                " FROM sent_event GROUP BY 1, 2, 3, 4) raw"
                 " FULL JOIN rollup_endpoint_day r USING (day, route, method, status)"
                 " WHERE r.requests IS DISTINCT FROM raw.n OR r.duration_us IS DISTINCT FROM raw.d"
                 " OR r.bytes IS DISTINCT FROM raw.b"),
@@ -178,15 +233,15 @@ private Q_SLOTS:
                             " WHERE r.requests IS DISTINCT FROM hours.n"),
                  qint64(0));
         QCOMPARE(scalar(db, "SELECT count(DISTINCT day) FROM rollup_endpoint_day"), qint64(2));
-        // And the stats answer agrees with the raw rows.
+        // And the stats answer agrees with the events.
         const StatsSummary summary = RequestStats(db, {}).summary(kT0, kT0 + 30 * kHour);
         QCOMPARE(summary.requests, qint64(10'000));
         QCOMPARE(summary.statusCounts[int(StatusClass::ServerError)],
-                 scalar(db, "SELECT count(*) FROM request_event WHERE status >= 500"));
+                 scalar(db, "SELECT count(*) FROM sent_event WHERE status >= 500"));
         const QList<UserActivity> users = RequestStats(db, {}).users(kT0, kT0 + 30 * kHour, 10);
         QCOMPARE(users.size(), 3);
         QCOMPARE(users[0].requests,
-                 scalar(db, "SELECT count(*) AS n FROM request_event WHERE subject IS NOT NULL "
+                 scalar(db, "SELECT count(*) AS n FROM sent_event WHERE subject IS NOT NULL "
                             "GROUP BY subject ORDER BY n DESC LIMIT 1"));
     }
 
@@ -237,8 +292,8 @@ private Q_SLOTS:
         QCOMPARE(daily.size(), 1);
         QCOMPARE(daily[0].requests, qint64(5));
 
-        // A short range in minutes, from the single events: 15 minutes are 15 buckets, not the
-        // hour; a limit under the range's events refuses rather than answer part of it.
+        // A short range in minutes, from the minute roll-ups: 15 minutes are 15 buckets, not
+        // the hour; a limit under the rows the range takes refuses rather than answer part of it.
         const auto minutes =
             RequestStats(m_db->connection(), {}).minuteTimeline(kT0, kT0 + 15 * kMinuteMs, {});
         QVERIFY(minutes);
@@ -255,43 +310,52 @@ private Q_SLOTS:
         QCOMPARE(lateMinute->size(), 1);
         QCOMPARE(lateMinute->at(0).requests, qint64(1));
         QCOMPARE(lateMinute->at(0).p50Ms, 350.0); // as the hour's histogram reads it
-        // The summary of exactly [from, to) from the single events: two of the hour's three
-        // /prcpt requests, not the whole hour.
-        const auto exact =
-            RequestStats(m_db->connection(), {}).summaryOfEvents(kT0 + 1500, kT0 + 3500);
-        QVERIFY(exact);
-        QCOMPARE(exact->fromMs, kT0 + 1500);
-        QCOMPARE(exact->toMs, kT0 + 3500);
-        QCOMPARE(exact->requests, qint64(2));
-        QCOMPARE(exact->statusCounts[int(StatusClass::ServerError)], qint64(1));
-        QCOMPARE(exact->endpoints.size(), 1);
-        QCOMPARE(exact->endpoints[0].errors, qint64(1));
-        // Over a whole hour it is the roll-ups' summary to the figure.
+        // The summary in whole minutes: two seconds of the first minute are that minute, its
+        // four requests, not the hour's; the next minutes hold none.
+        const auto firstMinute =
+            RequestStats(m_db->connection(), {}).summaryOfMinutes(kT0 + 1500, kT0 + 3500);
+        QVERIFY(firstMinute);
+        QCOMPARE(firstMinute->fromMs, kT0);
+        QCOMPARE(firstMinute->toMs, kT0 + kMinuteMs);
+        QCOMPARE(firstMinute->requests, qint64(4));
+        QCOMPARE(firstMinute->statusCounts[int(StatusClass::ServerError)], qint64(1));
+        QCOMPARE(firstMinute->endpoints.size(), 2);
+        QCOMPARE(firstMinute->endpoints[1].errors, qint64(1));
+        const auto quietMinutes = RequestStats(m_db->connection(), {})
+                                      .summaryOfMinutes(kT0 + kMinuteMs, kT0 + 3 * kMinuteMs);
+        QVERIFY(quietMinutes);
+        QCOMPARE(quietMinutes->requests, qint64(0));
+        QCOMPARE(quietMinutes->toMs, kT0 + 3 * kMinuteMs);
+        // Over whole hours it is the hourly roll-ups' summary to the figure.
         QCOMPARE(RequestStats(m_db->connection(), {0.8, 200'000})
-                     .summaryOfEvents(kT0, kT0 + 2 * kHour)
+                     .summaryOfMinutes(kT0, kT0 + 2 * kHour)
                      .value_or(StatsSummary{}),
                  summary);
-        // And its callers: one request each in those two seconds; over whole hours, the
+        // And its callers, first and last seen to the millisecond; over whole hours, the
         // roll-ups' list.
-        const auto exactUsers =
-            RequestStats(m_db->connection(), {}).usersOfEvents(kT0 + 1500, kT0 + 3500, 10);
-        const QList<UserActivity> expectedExactUsers = {
-            {u"watch-1"_s, 1, 0, kT0 + 2000, kT0 + 2000},
+        const auto minuteUsers =
+            RequestStats(m_db->connection(), {}).usersOfMinutes(kT0 + 1500, kT0 + 3500, 10);
+        const QList<UserActivity> expectedMinuteUsers = {
+            {u"watch-1"_s, 2, 0, kT0 + 1000, kT0 + 2000},
             {u"watch-2"_s, 1, 1, kT0 + 3000, kT0 + 3000},
         };
-        QCOMPARE(exactUsers.value_or(QList<UserActivity>()), expectedExactUsers);
+        QCOMPARE(minuteUsers.value_or(QList<UserActivity>()), expectedMinuteUsers);
         QCOMPARE(RequestStats(m_db->connection(), {})
-                     .usersOfEvents(kT0, kT0 + 2 * kHour, 10)
+                     .usersOfMinutes(kT0, kT0 + 2 * kHour, 10)
                      .value_or(QList<UserActivity>()),
                  RequestStats(m_db->connection(), {}).users(kT0, kT0 + 2 * kHour, 10));
+        // The first minute is three endpoint rows and four latency rows, two subject rows.
         RequestStats::Options few;
-        few.maxMinuteEvents = 3;
-        QVERIFY(!RequestStats(m_db->connection(), few).summaryOfEvents(kT0, kT0 + kHour));
-        few.maxMinuteEvents = 2; // the hour's three requests with a subject
-        QVERIFY(!RequestStats(m_db->connection(), few).usersOfEvents(kT0, kT0 + kHour, 10));
+        few.maxMinuteRows = 3;
+        QVERIFY(!RequestStats(m_db->connection(), few).summaryOfMinutes(kT0, kT0 + kHour));
         QVERIFY(!RequestStats(m_db->connection(), few).minuteTimeline(kT0, kT0 + kMinuteMs, {}));
-        few.maxMinuteEvents = 4;
+        few.maxMinuteRows = 4;
+        QVERIFY(RequestStats(m_db->connection(), few).summaryOfMinutes(kT0, kT0 + kHour));
         QVERIFY(RequestStats(m_db->connection(), few).minuteTimeline(kT0, kT0 + kMinuteMs, {}));
+        few.maxMinuteRows = 1;
+        QVERIFY(!RequestStats(m_db->connection(), few).usersOfMinutes(kT0, kT0 + kHour, 10));
+        few.maxMinuteRows = 2;
+        QVERIFY(RequestStats(m_db->connection(), few).usersOfMinutes(kT0, kT0 + kHour, 10));
 
         const QList<UserActivity> users =
             RequestStats(m_db->connection(), {}).users(kT0, kT0 + 2 * kHour, 10);
@@ -407,7 +471,7 @@ private Q_SLOTS:
     void rangeOfDaysAndHoursCountsEachHourOnce()
     {
         // From 05:00 on the first day to 07:00 on the fourth: two whole days read from the day
-        // roll-ups, 19 + 7 hours from the hourly ones. Every figure must match the raw events.
+        // roll-ups, 19 + 7 hours from the hourly ones. Every figure must match the events sent.
         RequestLogWriter writer(m_db->connection());
         QRandomGenerator random(17);
         const QStringList routes = {"/prcpt", "/uvidx"};
@@ -550,14 +614,17 @@ private Q_SLOTS:
         QString error;
         QVERIFY(writer.write(events, &error));
         const qint64 now = kT0 + 10 * day + 12 * kHour;
-        // Raw events older than 7 days go; roll-ups go by whole days older than 9 days: day 0.
+        // Minutes older than 7 days go; roll-ups go by whole days older than 9 days: day 0.
         // Day 1 is younger than 9 days only from its noon, yet keeps all its roll-ups, so that
         // its day rows and its hours always hold the same requests.
         const qint64 deleted = writer.expire(now - 7 * day, now - 9 * day, &error);
         QVERIFY2(deleted > 0, qPrintable(error));
         QSqlDatabase &db = m_db->connection();
-        QCOMPARE(scalar(db, "SELECT count(*) FROM request_event"), qint64(6 * 3000));
-        QCOMPARE(scalar(db, u"SELECT min(time_ms) FROM request_event"_s), kT0 + 4 * day);
+        for (const char *table :
+             {"rollup_endpoint_minute", "rollup_latency_minute", "rollup_subject_minute"})
+            QCOMPARE(scalar(db, u"SELECT sum(requests) FROM %1"_s.arg(table)), qint64(6 * 3000));
+        QCOMPARE(scalar(db, "SELECT min(minute) FROM rollup_endpoint_minute"),
+                 (kT0 + 4 * day) / kMinuteMs);
         for (const char *table : {"rollup_endpoint", "rollup_latency", "rollup_subject",
                                   "rollup_endpoint_day", "rollup_latency_day"})
             QCOMPARE(scalar(db, u"SELECT sum(requests) FROM %1"_s.arg(table)), qint64(9 * 3000));
@@ -582,7 +649,8 @@ private Q_SLOTS:
         QVERIFY2(RequestLogWriter(db, u"oregon-1"_s).write({oregon, oregon}, &error),
                  qPrintable(error));
         QCOMPARE(scalar(db, "SELECT count(*) FROM rollup_endpoint"), qint64(2));
-        QCOMPARE(scalar(db, "SELECT count(*) FROM request_event WHERE replica = 'oregon-1'"),
+        QCOMPARE(scalar(db, "SELECT sum(requests) FROM rollup_endpoint_minute"
+                            " WHERE replica = 'oregon-1'"),
                  qint64(2));
 
         const qint64 to = kT0 + kHour;

@@ -1,8 +1,11 @@
+#include "Durations.h"
+#include "LatencyBuckets.h"
 #include "MetricsDatabase.h"
 #include "SchemaMigrations.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -73,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(query.value(0).toString(), u"from an old release"_s);
         // Tables of later migrations are there, empty.
         for (const char *table :
-             {"weather_location", "request_event", "rollup_endpoint", "rollup_cell"}) {
+             {"weather_location", "rollup_endpoint_minute", "rollup_endpoint", "rollup_cell"}) {
             QVERIFY2(query.exec(u"SELECT COUNT(*) FROM %1"_s.arg(QLatin1String(table)))
                          && query.next(),
                      table);
@@ -82,6 +85,74 @@ private Q_SLOTS:
         // Columns added to earlier tables are there too.
         QVERIFY2(query.exec("SELECT upper_confidence, lower_confidence FROM point"),
                  qPrintable(query.lastError().text()));
+    }
+
+    void requestsStoredOneByOneBecomeTheirMinutes()
+    {
+        // Schema 10 kept a row per request: upgrading sums them into the minute roll-ups, as the
+        // writer sums a batch, and drops the rows.
+        QTemporaryDir dir;
+        const qint64 minute = 29'400'480; // 2025-11-25T00:00Z
+        const qint64 t = minute * kMinuteMs;
+        {
+            QSqlDatabase raw = QSqlDatabase::addDatabase("QSQLITE", "events");
+            raw.setDatabaseName(dir.filePath("store.db"));
+            QVERIFY(raw.open());
+            QString error;
+            QVERIFY2(SchemaMigrations::migrate(raw, &error, 10), qPrintable(error));
+            QSqlQuery insert(raw);
+            // Three /prcpt requests of watch-1 in the first minute (one refused by the rate
+            // limit), one of watch-2 in the next, and one from a release before replicas.
+            QVERIFY2(
+                insert.exec(u"INSERT INTO request_event (time_ms, method, route, status,"
+                            " duration_us, bytes, subject, client, replica) VALUES"
+                            " (%1, 'GET', '/prcpt', 200, 400, 10, 'watch-1', 'a', 'paris-1'),"
+                            " (%2, 'GET', '/prcpt', 200, 3000, 20, 'watch-1', 'a', 'paris-1'),"
+                            " (%3, 'GET', '/prcpt', 429, 100, 5, 'watch-1', 'a', 'paris-1'),"
+                            " (%4, 'GET', '/prcpt', 200, 600, 10, 'watch-2', 'b', 'paris-1'),"
+                            " (%5, 'GET', '/uvidx', 200, 600, 10, NULL, 'c', NULL)"_s.arg(t + 5)
+                                .arg(t + 59'999)
+                                .arg(t + 30'000)
+                                .arg(t + kMinuteMs)
+                                .arg(t + 7)),
+                qPrintable(insert.lastError().text()));
+            raw.close();
+        }
+        QSqlDatabase::removeDatabase("events");
+        MetricsDatabase db;
+        QVERIFY2(db.open(dir.filePath("store.db")), qPrintable(db.errorString()));
+        QSqlQuery query(db.connection());
+        auto rows = [&](const QString &sql) {
+            QStringList read;
+            if (!query.exec(sql))
+                return QStringList{query.lastError().text()};
+            while (query.next()) {
+                QStringList columns;
+                for (int c = 0; c < query.record().count(); ++c)
+                    columns << query.value(c).toString();
+                read << columns.join(u' ');
+            }
+            return read;
+        };
+        const QString first = QString::number(minute), next = QString::number(minute + 1);
+        QCOMPARE(rows(u"SELECT minute, route, status, replica, requests, duration_us, bytes"
+                      " FROM rollup_endpoint_minute ORDER BY 1, 2, 3"_s),
+                 QStringList({first + u" /prcpt 200 paris-1 2 3400 30"_s,
+                              first + u" /prcpt 429 paris-1 1 100 5"_s,
+                              first + u" /uvidx 200  1 600 10"_s,
+                              next + u" /prcpt 200 paris-1 1 600 10"_s}));
+        const QString fast = QString::number(LatencyBuckets::bucketOf(400));
+        QCOMPARE(fast, QString::number(LatencyBuckets::bucketOf(100)));
+        QCOMPARE(rows(u"SELECT minute, route, bucket, requests FROM rollup_latency_minute"
+                      " WHERE route = '/prcpt' ORDER BY 1, 3"_s),
+                 QStringList({first + u" /prcpt "_s + fast + u" 2"_s,
+                              first + u" /prcpt %1 1"_s.arg(LatencyBuckets::bucketOf(3000)),
+                              next + u" /prcpt %1 1"_s.arg(LatencyBuckets::bucketOf(600))}));
+        QCOMPARE(rows(u"SELECT minute, subject, replica, requests, errors, limited, first_ms,"
+                      " last_ms FROM rollup_subject_minute ORDER BY 1, 2"_s),
+                 QStringList({first + u" watch-1 paris-1 3 1 1 %1 %2"_s.arg(t + 5).arg(t + 59'999),
+                              next + u" watch-2 paris-1 1 0 0 %1 %1"_s.arg(t + kMinuteMs)}));
+        QVERIFY(!query.exec(u"SELECT count(*) FROM request_event"_s));
     }
 
     void partialVersionIsCompleted()
