@@ -29,7 +29,7 @@ class RequestRecorder
 public:
     struct Options {
         int queueCapacity = 100'000;
-        int batchSize = 8000;
+        int batchSize = 8000; // a batch costs its upserts, whatever its size
         int flushIntervalMs = 1000;
         int minuteRetentionDays = 7;
         int rollupRetentionDays = 400;
