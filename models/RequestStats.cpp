@@ -24,10 +24,6 @@ namespace isobar {
 using requestlog::floorDiv;
 using requestlog::kHourMs;
 
-// The columns a subject roll-up is read by, per minute or hour (the table's name follows).
-constexpr char kSubjectColumns[] =
-    "SELECT subject, requests, errors, first_ms, last_ms, limited FROM ";
-
 namespace {
 
 Q_LOGGING_CATEGORY(lcRequestStats, "isobar.monitoring")
@@ -216,6 +212,8 @@ using RouteHistograms = RequestStats::RouteHistograms;
 // The columns each roll-up is read by, whatever its resolution (the table's name follows).
 constexpr char kEndpointColumns[] = "SELECT method, route, status, requests, replica FROM ";
 constexpr char kLatencyColumns[] = "SELECT route, bucket, requests FROM ";
+constexpr char kSubjectColumns[] =
+    "SELECT subject, requests, errors, first_ms, last_ms, limited FROM ";
 
 void addEndpointRow(RequestStats::Answers &answers, const StoreStatement &row)
 {
