@@ -292,13 +292,14 @@ bool generateStore(RequestTraffic &traffic, const QString &path, qint64 days, qi
     QElapsedTimer timer;
     timer.start();
     RequestRollups rollup; // one hour's, written as the writer writes them
+    RollupUpserts upserts(db);
     qint64 hour = timeOf(0, perDay) / kHourMs;
     if (!db.transaction())
         return fail(db.lastError().text());
     for (qint64 i = 0; i < firstRaw; ++i) {
         const RequestEvent event = traffic.next(timeOf(i, perDay));
         if (event.timeMs / kHourMs != hour) {
-            if (!(rollup.upsertHours(db, &error) && rollup.upsertDays(db, &error)))
+            if (!(rollup.upsertHours(upserts, &error) && rollup.upsertDays(upserts, &error)))
                 return fail(u"roll-up insert: "_s + error);
             rollup = {};
             hour = event.timeMs / kHourMs;
@@ -307,7 +308,8 @@ bool generateStore(RequestTraffic &traffic, const QString &path, qint64 days, qi
         }
         rollup.add(event);
     }
-    if (firstRaw > 0 && !(rollup.upsertHours(db, &error) && rollup.upsertDays(db, &error)))
+    if (firstRaw > 0
+        && !(rollup.upsertHours(upserts, &error) && rollup.upsertDays(upserts, &error)))
         return fail(u"roll-up insert: "_s + error);
     if (!db.commit())
         return fail(db.lastError().text());

@@ -20,7 +20,8 @@ using requestlog::kHourMs;
 
 RequestLogWriter::RequestLogWriter(QSqlDatabase &db, const QString &replica)
     : m_db(db)
-    , m_replica(replica.toUtf8())
+    , m_replica(replica)
+    , m_upserts(db)
 {}
 
 RequestLogWriter::~RequestLogWriter() = default;
@@ -31,15 +32,15 @@ bool RequestLogWriter::write(const QList<RequestEvent> &events, QString *error)
         return true;
     // Sum in memory first: the transaction then holds a few dozen upserts, whatever the number
     // of events (bench/run-monitoring.sh measures what capture adds to the server).
-    RequestRollups rollups(QString::fromUtf8(m_replica));
+    RequestRollups rollups(m_replica);
     for (const RequestEvent &event : events)
         rollups.add(event);
     const PostgresqlDeadline deadline(m_db, kWriteTimeoutMs);
     m_lastWriteBegan = requestlog::beginWrite(m_db, requestlog::Writers::Shared, error);
     if (!m_lastWriteBegan)
         return false;
-    if (!rollups.upsertMinutes(m_db, error) || !rollups.upsertHours(m_db, error)
-        || !rollups.upsertDays(m_db, error)) {
+    if (!rollups.upsertMinutes(m_upserts, error) || !rollups.upsertHours(m_upserts, error)
+        || !rollups.upsertDays(m_upserts, error)) {
         m_db.rollback();
         return false;
     }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "RequestEvent.h"
+#include "RollupUpserts.h"
 
 #include <QByteArray>
 #include <QList>
@@ -55,9 +56,10 @@ public:
 
 private:
     QSqlDatabase &m_db;
-    QByteArray m_replica; // UTF-8
+    QString m_replica;
     bool m_maintainer = false;
     bool m_lastWriteBegan = true;
+    RollupUpserts m_upserts; // this connection's statements: the writer must not outlive it
 };
 
 } // namespace isobar

@@ -4,7 +4,6 @@
 #include "RequestLogShared.h"
 #include "StatusClass.h"
 
-#include <QVariant>
 #include <algorithm>
 #include <vector>
 
@@ -13,7 +12,6 @@ using namespace Qt::StringLiterals;
 namespace isobar {
 
 using requestlog::added;
-using requestlog::exec;
 using requestlog::kHourMs;
 
 namespace {
@@ -90,125 +88,108 @@ void RequestRollups::add(const RequestEvent &event)
     }
 }
 
-bool RequestRollups::upsertMinutes(QSqlDatabase &db, QString *error) const
+bool RequestRollups::upsertMinutes(RollupUpserts &upserts, QString *error) const
 {
-    return upsertEndpoints(db, m_endpoints, "rollup_endpoint_minute", "minute", error)
-           && upsertLatency(db, m_latency, "rollup_latency_minute", "minute", error)
-           && upsertSubjects(db, m_subjects, "rollup_subject_minute", "minute", error);
+    return upsertEndpoints(upserts, m_endpoints, "rollup_endpoint_minute", "minute", error)
+           && upsertLatency(upserts, m_latency, "rollup_latency_minute", "minute", error)
+           && upsertSubjects(upserts, m_subjects, "rollup_subject_minute", "minute", error);
 }
 
-bool RequestRollups::upsertHours(QSqlDatabase &db, QString *error) const
+bool RequestRollups::upsertHours(RollupUpserts &upserts, QString *error) const
 {
     constexpr qint64 kMinutesPerHour = kHourMs / kMinuteMs;
-    return upsertEndpoints(db, coarsened(m_endpoints, kMinutesPerHour), "rollup_endpoint", "hour",
-                           error)
-           && upsertLatency(db, coarsened(m_latency, kMinutesPerHour), "rollup_latency", "hour",
-                            error)
-           && upsertCells(db, error)
-           && upsertSubjects(db, coarsened(m_subjects, kMinutesPerHour), "rollup_subject", "hour",
-                             error);
+    return upsertEndpoints(upserts, coarsened(m_endpoints, kMinutesPerHour), "rollup_endpoint",
+                           "hour", error)
+           && upsertLatency(upserts, coarsened(m_latency, kMinutesPerHour), "rollup_latency",
+                            "hour", error)
+           && upsertCells(upserts, error)
+           && upsertSubjects(upserts, coarsened(m_subjects, kMinutesPerHour), "rollup_subject",
+                             "hour", error);
 }
 
-bool RequestRollups::upsertDays(QSqlDatabase &db, QString *error) const
+bool RequestRollups::upsertDays(RollupUpserts &upserts, QString *error) const
 {
     constexpr qint64 kMinutesPerDay = kDayMs / kMinuteMs;
-    return upsertEndpoints(db, coarsened(m_endpoints, kMinutesPerDay), "rollup_endpoint_day", "day",
-                           error)
-           && upsertLatency(db, coarsened(m_latency, kMinutesPerDay), "rollup_latency_day", "day",
-                            error);
+    return upsertEndpoints(upserts, coarsened(m_endpoints, kMinutesPerDay), "rollup_endpoint_day",
+                           "day", error)
+           && upsertLatency(upserts, coarsened(m_latency, kMinutesPerDay), "rollup_latency_day",
+                            "day", error);
 }
 
-bool RequestRollups::upsertEndpoints(QSqlDatabase &db, const Endpoints &sums, const char *table,
-                                     const char *timeColumn, QString *error) const
+// Each table's rows are bound key columns first, the replica last among them.
+
+bool RequestRollups::upsertEndpoints(RollupUpserts &upserts, const Endpoints &sums,
+                                     const char *table, const char *timeColumn,
+                                     QString *error) const
 {
-    QSqlQuery endpoint(db);
-    endpoint.prepare(QString::fromLatin1(
-        QByteArray("INSERT INTO ") + table + " (" + timeColumn
-        + ", route, method, status, requests, duration_us, bytes, replica)"
-          " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT ("
-        + timeColumn + ", route, method, status, replica) DO UPDATE SET " + added(table, "requests")
-        + ", " + added(table, "duration_us") + ", " + added(table, "bytes")));
-    for (const auto &it : inKeyOrder(sums)) {
-        for (const QVariant &value :
-             {QVariant(it.key().time), QVariant(it.key().route),
-              QVariant(QString::fromLatin1(it.key().method)), QVariant(it.key().status),
-              QVariant(it->requests), QVariant(it->durationUs), QVariant(it->bytes),
-              QVariant(m_replica)})
-            endpoint.addBindValue(value);
-        if (!exec(endpoint, error))
-            return false;
-    }
-    return true;
+    const RollupUpserts::Table spec{
+        table,
+        timeColumn + QByteArray(", route, method, status, replica, requests, duration_us, bytes"),
+        8, 5,
+        added(table, "requests") + ", " + added(table, "duration_us") + ", "
+            + added(table, "bytes")};
+    const QByteArray replica = m_replica.toUtf8();
+    QList<RollupUpserts::Value> values;
+    values.reserve(sums.size() * spec.columnCount);
+    for (const auto &it : inKeyOrder(sums))
+        values << it.key().time << it.key().route.toUtf8() << it.key().method
+               << qint64(it.key().status) << replica << it->requests << it->durationUs << it->bytes;
+    return upserts.upsert(spec, values, error);
 }
 
-bool RequestRollups::upsertLatency(QSqlDatabase &db, const Histograms &histograms,
+bool RequestRollups::upsertLatency(RollupUpserts &upserts, const Histograms &histograms,
                                    const char *table, const char *timeColumn, QString *error) const
 {
-    QSqlQuery histogram(db);
-    histogram.prepare(QString::fromLatin1(QByteArray("INSERT INTO ") + table + " (" + timeColumn
-                                          + ", route, bucket, requests, replica)"
-                                            " VALUES (?,?,?,?,?) ON CONFLICT ("
-                                          + timeColumn + ", route, bucket, replica) DO UPDATE SET "
-                                          + added(table, "requests")));
+    const RollupUpserts::Table spec{table,
+                                    timeColumn + QByteArray(", route, bucket, replica, requests"),
+                                    5, 4, added(table, "requests")};
+    const QByteArray replica = m_replica.toUtf8();
+    QList<RollupUpserts::Value> values;
     for (const auto &it : inKeyOrder(histograms)) {
+        const QByteArray route = it.key().second.toUtf8();
         for (int bucket = 0; bucket < it->size(); ++bucket) {
-            if (it->at(bucket) == 0)
-                continue;
-            histogram.addBindValue(it.key().first);
-            histogram.addBindValue(it.key().second);
-            histogram.addBindValue(bucket);
-            histogram.addBindValue(it->at(bucket));
-            histogram.addBindValue(m_replica);
-            if (!exec(histogram, error))
-                return false;
+            if (it->at(bucket) != 0)
+                values << it.key().first << route << qint64(bucket) << replica << it->at(bucket);
         }
     }
-    return true;
+    return upserts.upsert(spec, values, error);
 }
 
-bool RequestRollups::upsertCells(QSqlDatabase &db, QString *error) const
+bool RequestRollups::upsertCells(RollupUpserts &upserts, QString *error) const
 {
-    QSqlQuery cell(db);
-    cell.prepare(QString::fromLatin1(
-        "INSERT INTO rollup_cell (hour, cell_lat, cell_lon, half_lat, half_lon, requests, hits,"
-        " misses, stale, replica) VALUES (?,?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT (hour, cell_lat, cell_lon, replica) DO UPDATE SET "
-        + added("rollup_cell", "requests") + ", " + added("rollup_cell", "hits") + ", "
-        + added("rollup_cell", "misses") + ", " + added("rollup_cell", "stale")));
-    for (const auto &it : inKeyOrder(m_cells)) {
-        for (const QVariant &value :
-             {QVariant(it.key().first), QVariant(it->bounds.latitude),
-              QVariant(it->bounds.longitude), QVariant(it->bounds.halfLatitude),
-              QVariant(it->bounds.halfLongitude), QVariant(it->requests), QVariant(it->hits),
-              QVariant(it->misses), QVariant(it->stale), QVariant(m_replica)})
-            cell.addBindValue(value);
-        if (!exec(cell, error))
-            return false;
-    }
-    return true;
+    const RollupUpserts::Table spec{
+        "rollup_cell",
+        "hour, cell_lat, cell_lon, replica, half_lat, half_lon, requests, hits, misses, stale", 10,
+        4,
+        added("rollup_cell", "requests") + ", " + added("rollup_cell", "hits") + ", "
+            + added("rollup_cell", "misses") + ", " + added("rollup_cell", "stale")};
+    const QByteArray replica = m_replica.toUtf8();
+    QList<RollupUpserts::Value> values;
+    values.reserve(m_cells.size() * spec.columnCount);
+    for (const auto &it : inKeyOrder(m_cells))
+        values << it.key().first << it->bounds.latitude << it->bounds.longitude << replica
+               << it->bounds.halfLatitude << it->bounds.halfLongitude << it->requests << it->hits
+               << it->misses << it->stale;
+    return upserts.upsert(spec, values, error);
 }
 
-bool RequestRollups::upsertSubjects(QSqlDatabase &db, const Subjects &sums, const char *table,
+bool RequestRollups::upsertSubjects(RollupUpserts &upserts, const Subjects &sums, const char *table,
                                     const char *timeColumn, QString *error) const
 {
-    QSqlQuery subject(db);
-    subject.prepare(QString::fromLatin1(
-        QByteArray("INSERT INTO ") + table + " (" + timeColumn
-        + ", subject, requests, errors, limited, first_ms, last_ms, replica)"
-          " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT ("
-        + timeColumn + ", subject, replica) DO UPDATE SET " + added(table, "requests") + ", "
-        + added(table, "errors") + ", " + added(table, "limited") + ", "
-        + requestlog::smaller(table, "first_ms") + ", " + requestlog::larger(table, "last_ms")));
-    for (const auto &it : inKeyOrder(sums)) {
-        for (const QVariant &value :
-             {QVariant(it.key().first), QVariant(it.key().second), QVariant(it->requests),
-              QVariant(it->errors), QVariant(it->limited), QVariant(it->firstMs),
-              QVariant(it->lastMs), QVariant(m_replica)})
-            subject.addBindValue(value);
-        if (!exec(subject, error))
-            return false;
-    }
-    return true;
+    const RollupUpserts::Table spec{
+        table,
+        timeColumn + QByteArray(", subject, replica, requests, errors, limited, first_ms, last_ms"),
+        8, 3,
+        added(table, "requests") + ", " + added(table, "errors") + ", " + added(table, "limited")
+            + ", " + requestlog::smaller(table, "first_ms") + ", "
+            + requestlog::larger(table, "last_ms")};
+    const QByteArray replica = m_replica.toUtf8();
+    QList<RollupUpserts::Value> values;
+    values.reserve(sums.size() * spec.columnCount);
+    for (const auto &it : inKeyOrder(sums))
+        values << it.key().first << it.key().second.toUtf8() << replica << it->requests
+               << it->errors << it->limited << it->firstMs << it->lastMs;
+    return upserts.upsert(spec, values, error);
 }
 
 } // namespace isobar

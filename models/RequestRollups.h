@@ -1,10 +1,10 @@
 #pragma once
 
 #include "RequestEvent.h"
+#include "RollupUpserts.h"
 
 #include <QHash>
 #include <QList>
-#include <QSqlDatabase>
 #include <tuple>
 
 namespace isobar {
@@ -32,13 +32,13 @@ public:
     // Adds the sums to the minute roll-ups (rollup_endpoint_minute, rollup_latency_minute,
     // rollup_subject_minute), which short ranges are read from while they are kept, in the
     // caller's transaction. False with `error` set on a failure.
-    bool upsertMinutes(QSqlDatabase &db, QString *error) const;
+    bool upsertMinutes(RollupUpserts &upserts, QString *error) const;
     // Adds the sums to the hourly roll-ups (rollup_endpoint, rollup_latency, rollup_cell,
     // rollup_subject), in the caller's transaction. False with `error` set on a failure.
-    bool upsertHours(QSqlDatabase &db, QString *error) const;
+    bool upsertHours(RollupUpserts &upserts, QString *error) const;
     // Adds the endpoint and latency sums to their day roll-ups (rollup_endpoint_day,
     // rollup_latency_day, UTC days), which summaries over weeks read instead of 24 hours.
-    bool upsertDays(QSqlDatabase &db, QString *error) const;
+    bool upsertDays(RollupUpserts &upserts, QString *error) const;
 
 private:
     struct EndpointKey {
@@ -85,12 +85,12 @@ private:
 
     // The minute, hour and day roll-ups of a kind have the same shape: `table`'s rows are keyed
     // by `timeColumn` (minute, hour or day) first.
-    bool upsertEndpoints(QSqlDatabase &db, const Endpoints &sums, const char *table,
+    bool upsertEndpoints(RollupUpserts &upserts, const Endpoints &sums, const char *table,
                          const char *timeColumn, QString *error) const;
-    bool upsertLatency(QSqlDatabase &db, const Histograms &histograms, const char *table,
+    bool upsertLatency(RollupUpserts &upserts, const Histograms &histograms, const char *table,
                        const char *timeColumn, QString *error) const;
-    bool upsertCells(QSqlDatabase &db, QString *error) const;
-    bool upsertSubjects(QSqlDatabase &db, const Subjects &sums, const char *table,
+    bool upsertCells(RollupUpserts &upserts, QString *error) const;
+    bool upsertSubjects(RollupUpserts &upserts, const Subjects &sums, const char *table,
                         const char *timeColumn, QString *error) const;
 
     QString m_replica = QString::fromLatin1("");
