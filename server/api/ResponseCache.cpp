@@ -3,7 +3,6 @@
 #include "DateParsing.h"
 #include "Today.h"
 #include "http/BodyFile.h"
-#include "http/SharedAnswers.h"
 #include "monitoring/PrometheusNames.h"
 #include "monitoring/PrometheusText.h"
 
@@ -32,7 +31,9 @@ void ResponseCache::insert(const QByteArray &key, const HttpResponse &response,
                            qint64 askedAtVersion)
 {
     qint64 bytes = key.size() + response.body.size() + 256;
-    if (m_limits.maxEntries <= 0 || bytes > m_limits.maxBytes)
+    // Stale already (an ingest while it was computed): no file made for nothing. The check
+    // under the lock below is the one that counts.
+    if (m_limits.maxEntries <= 0 || bytes > m_limits.maxBytes || askedAtVersion != dataVersion())
         return;
     HttpResponse kept = response;
     const bool wantsFile = response.body.size() >= m_limits.bodyFileMinBytes
@@ -140,11 +141,28 @@ void ResponseCache::writePrometheus(PrometheusText &out,
            [](const Stats &s) { return double(s.bodyFiles); });
 }
 
+Eventual<HttpResponse> cachedAnswer(ResponseCache *cache, SharedAnswers &shared,
+                                    const QByteArray &key, const SharedAnswers::Compute &compute)
+{
+    if (!cache)
+        return shared.answer(key, compute);
+    if (auto hit = cache->find(key))
+        return std::move(*hit);
+    return shared.answer(key, [&] {
+        // The version before the answer is computed: an ingest meanwhile makes it stale.
+        const qint64 version = cache->dataVersion();
+        return compute().then([cache, key, version](HttpResponse response) {
+            if (response.status == 200)
+                cache->insert(key, response, version);
+            return response;
+        });
+    });
+}
+
 RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
 {
     if (!cache)
         return handler;
-    // Requests that miss together share one computation (SharedAnswers), as charts do.
     return [cache, handler, shared = std::make_shared<SharedAnswers>()](
                const HttpRequest &request, const RouteParams &params) -> Eventual<HttpResponse> {
         // Links in answers carry the scheme and host the client used (a trusted proxy's
@@ -154,16 +172,7 @@ RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler)
                                + (request.host.isEmpty() ? request.header("host") : request.host)
                                + request.target + '\n' + isoDateBytes(localToday()) + '\n'
                                + request.body;
-        if (auto hit = cache->find(key))
-            return std::move(*hit);
-        return shared->answer(key, [&] {
-            const qint64 version = cache->dataVersion();
-            return handler(request, params).then([cache, key, version](HttpResponse response) {
-                if (response.status == 200)
-                    cache->insert(key, response, version);
-                return response;
-            });
-        });
+        return cachedAnswer(cache, *shared, key, [&] { return handler(request, params); });
     };
 }
 

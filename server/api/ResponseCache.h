@@ -2,6 +2,7 @@
 
 #include "http/HttpResponse.h"
 #include "http/Router.h"
+#include "http/SharedAnswers.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -69,9 +70,14 @@ private:
     Stats m_stats;
 };
 
-// `handler` behind `cache` (none: the handler alone): a repeated request is answered from the
-// cache, a 200 answer is kept until the data version changes, and requests that miss while an
-// identical one is computed wait for its answer.
+// The answer to the request `key` names: `cache`'s copy when it has one, else `compute`'s,
+// shared with the identical requests in flight (`shared`) and, a 200, kept in `cache` until the
+// data version changes. Without a cache, shared only.
+Eventual<HttpResponse> cachedAnswer(ResponseCache *cache, SharedAnswers &shared,
+                                    const QByteArray &key, const SharedAnswers::Compute &compute);
+
+// `handler` behind `cache` (none: the handler alone), keyed by the whole request: a repeated
+// request is answered from the cache (cachedAnswer).
 RouteHandler cachedRoute(ResponseCache *cache, RouteHandler handler);
 
 } // namespace isobar

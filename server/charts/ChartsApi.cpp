@@ -233,25 +233,21 @@ Eventual<HttpResponse> ChartsApi::serve(const HttpRequest &request, const QByteA
     const QByteArray key = route + (*image ? "\nimage\n" : "\njson\n")
                            + today.toString(Qt::ISODate).toLatin1() + '\n'
                            + QJsonDocument(*body).toJson(QJsonDocument::Compact);
-    if (m_cache) {
-        if (auto hit = m_cache->find(key))
-            return revalidated(request, std::move(*hit));
-    }
     // The same chart asked for again while it is drawn waits for that drawing: a page's charts
     // are asked for by all its visitors at once, and each drawing queued would hold the others.
-    return m_drawings.answer(key, [&] { return draw(key, *body, today, prepare, *image); })
+    return cachedAnswer(m_cache, m_drawings, key,
+                        [&] { return draw(*body, today, prepare, *image); })
         .then(
             [request](HttpResponse response) { return revalidated(request, std::move(response)); });
 }
 
-QFuture<HttpResponse> ChartsApi::draw(const QByteArray &key, const QJsonObject &body, QDate today,
-                                      const Prepare &prepare, bool image)
+QFuture<HttpResponse> ChartsApi::draw(const QJsonObject &body, QDate today, const Prepare &prepare,
+                                      bool image)
 {
-    const qint64 version0 = m_cache ? m_cache->dataVersion() : 0;
     // Checked and read on the query pool (the store knows the names), then drawn on the GUI
     // thread; the draw's future is the answer.
-    return m_runner.runThen([this, body, today, prepare, image, key,
-                             version0](MetricsQuery &store) -> QueryRunner::NextStep {
+    return m_runner.runThen([this, body, today, prepare,
+                             image](MetricsQuery &store) -> QueryRunner::NextStep {
         const auto now = [](const HttpResponse &answer) {
             return [answer] { return readyResponse(answer); };
         };
@@ -270,7 +266,7 @@ QFuture<HttpResponse> ChartsApi::draw(const QByteArray &key, const QJsonObject &
         if (chart.data.isEmpty())
             return now(UkhsaPlots::noData());
         // Queued to be drawn from the calling thread, where the drawing's answer arrives.
-        return [this, chart = std::move(chart), key, version0]() -> QFuture<HttpResponse> {
+        return [this, chart = std::move(chart)]() -> QFuture<HttpResponse> {
             std::optional<QFuture<RenderedChart>> drawn =
                 m_renders.submit(chart.request, chart.data);
             if (!drawn) {
@@ -279,13 +275,9 @@ QFuture<HttpResponse> ChartsApi::draw(const QByteArray &key, const QJsonObject &
                 busy.setHeader("Retry-After", "1");
                 return readyResponse(busy);
             }
-            return drawn->then(QtFuture::Launch::Sync,
-                               [this, chart, key, version0](const RenderedChart &rendered) {
-                                   HttpResponse response = withEtag(answer(chart, rendered));
-                                   if (m_cache)
-                                       m_cache->insert(key, response, version0);
-                                   return response;
-                               });
+            return drawn->then(QtFuture::Launch::Sync, [chart](const RenderedChart &rendered) {
+                return withEtag(answer(chart, rendered));
+            });
         };
     });
 }

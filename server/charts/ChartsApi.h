@@ -54,9 +54,9 @@ public:
 private:
     Eventual<HttpResponse> serve(const HttpRequest &request, const QByteArray &route,
                                  Prepare prepare, std::optional<bool> image);
-    // Reads and draws the chart `key` names, caching the answer (not yet revalidated).
-    QFuture<HttpResponse> draw(const QByteArray &key, const QJsonObject &body, QDate today,
-                               const Prepare &prepare, bool image);
+    // Reads and draws the chart `body` asks for (the answer not yet revalidated).
+    QFuture<HttpResponse> draw(const QJsonObject &body, QDate today, const Prepare &prepare,
+                               bool image);
     static HttpResponse answer(const Prepared &chart, const RenderedChart &rendered);
 
     QueryRunner &m_runner;

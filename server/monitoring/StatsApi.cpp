@@ -135,26 +135,28 @@ std::optional<qint64> StatsApi::parseTime(const QString &text, qint64 nowMs)
 
 void StatsApi::registerRoutes(Router &router)
 {
-    router.add("GET", u"/api/v1/stats/summary"_s,
-               u"Requests, status ratios, no-go flag and latency per endpoint"_s,
-               [this](const HttpRequest &r, const RouteParams &) {
-                   return m_shared.answer(r.target, [this, &r] { return summary(r); });
-               });
-    router.add("GET", u"/api/v1/stats/timeline"_s,
-               u"Requests by status class and latency percentiles per minute, hour or day"_s,
-               [this](const HttpRequest &r, const RouteParams &) {
-                   return m_shared.answer(r.target, [this, &r] { return timeline(r); });
-               });
-    router.add("GET", u"/api/v1/stats/geography"_s,
-               u"Weather requests per cache cell (JSON or GeoJSON)"_s,
-               [this](const HttpRequest &r, const RouteParams &) {
-                   return m_shared.answer(r.target, [this, &r] { return geography(r); });
-               });
-    router.add("GET", u"/api/v1/stats/users"_s,
-               u"Requests per token subject with first/last seen and errors"_s,
-               [this](const HttpRequest &r, const RouteParams &) {
-                   return m_shared.answer(r.target, [this, &r] { return users(r); });
-               });
+    using Read = QFuture<HttpResponse> (StatsApi::*)(const HttpRequest &);
+    const struct {
+        QString path, summary;
+        Read read;
+    } routes[] = {
+        {u"/api/v1/stats/summary"_s,
+         u"Requests, status ratios, no-go flag and latency per endpoint"_s, &StatsApi::summary},
+        {u"/api/v1/stats/timeline"_s,
+         u"Requests by status class and latency percentiles per minute, hour or day"_s,
+         &StatsApi::timeline},
+        {u"/api/v1/stats/geography"_s, u"Weather requests per cache cell (JSON or GeoJSON)"_s,
+         &StatsApi::geography},
+        {u"/api/v1/stats/users"_s, u"Requests per token subject with first/last seen and errors"_s,
+         &StatsApi::users},
+    };
+    // The same read polled by a board's viewers is read once (SharedAnswers).
+    for (const auto &route : routes)
+        router.add("GET", route.path, route.summary,
+                   [this, read = route.read](const HttpRequest &r, const RouteParams &) {
+                       return m_shared.answer(r.target,
+                                              [this, read, &r] { return (this->*read)(r); });
+                   });
 }
 
 QFuture<HttpResponse> StatsApi::summary(const HttpRequest &request)
