@@ -125,12 +125,12 @@ bool RequestRollups::upsertEndpoints(RollupUpserts &upserts, const Endpoints &su
     const RollupUpserts::Table spec{
         table,
         timeColumn + QByteArray(", route, method, status, replica, requests, duration_us, bytes"),
-        8, 5,
+        5,
         added(table, "requests") + ", " + added(table, "duration_us") + ", "
             + added(table, "bytes")};
     const QByteArray replica = m_replica.toUtf8();
     QList<RollupUpserts::Value> values;
-    values.reserve(sums.size() * spec.columnCount);
+    values.reserve(sums.size() * spec.columnCount());
     for (const auto &it : inKeyOrder(sums))
         values << it.key().time << it.key().route.toUtf8() << it.key().method
                << qint64(it.key().status) << replica << it->requests << it->durationUs << it->bytes;
@@ -142,7 +142,7 @@ bool RequestRollups::upsertLatency(RollupUpserts &upserts, const Histograms &his
 {
     const RollupUpserts::Table spec{table,
                                     timeColumn + QByteArray(", route, bucket, replica, requests"),
-                                    5, 4, added(table, "requests")};
+                                    4, added(table, "requests")};
     const QByteArray replica = m_replica.toUtf8();
     QList<RollupUpserts::Value> values;
     for (const auto &it : inKeyOrder(histograms)) {
@@ -159,13 +159,12 @@ bool RequestRollups::upsertCells(RollupUpserts &upserts, QString *error) const
 {
     const RollupUpserts::Table spec{
         "rollup_cell",
-        "hour, cell_lat, cell_lon, replica, half_lat, half_lon, requests, hits, misses, stale", 10,
-        4,
+        "hour, cell_lat, cell_lon, replica, half_lat, half_lon, requests, hits, misses, stale", 4,
         added("rollup_cell", "requests") + ", " + added("rollup_cell", "hits") + ", "
             + added("rollup_cell", "misses") + ", " + added("rollup_cell", "stale")};
     const QByteArray replica = m_replica.toUtf8();
     QList<RollupUpserts::Value> values;
-    values.reserve(m_cells.size() * spec.columnCount);
+    values.reserve(m_cells.size() * spec.columnCount());
     for (const auto &it : inKeyOrder(m_cells))
         values << it.key().first << it->bounds.latitude << it->bounds.longitude << replica
                << it->bounds.halfLatitude << it->bounds.halfLongitude << it->requests << it->hits
@@ -179,13 +178,13 @@ bool RequestRollups::upsertSubjects(RollupUpserts &upserts, const Subjects &sums
     const RollupUpserts::Table spec{
         table,
         timeColumn + QByteArray(", subject, replica, requests, errors, limited, first_ms, last_ms"),
-        8, 3,
+        3,
         added(table, "requests") + ", " + added(table, "errors") + ", " + added(table, "limited")
             + ", " + requestlog::smaller(table, "first_ms") + ", "
             + requestlog::larger(table, "last_ms")};
     const QByteArray replica = m_replica.toUtf8();
     QList<RollupUpserts::Value> values;
-    values.reserve(sums.size() * spec.columnCount);
+    values.reserve(sums.size() * spec.columnCount());
     for (const auto &it : inKeyOrder(sums))
         values << it.key().first << it.key().second.toUtf8() << replica << it->requests
                << it->errors << it->limited << it->firstMs << it->lastMs;

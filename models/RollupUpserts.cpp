@@ -18,7 +18,7 @@ StoreStatement &RollupUpserts::statement(const Table &table, int rows)
     std::shared_ptr<StoreStatement> &prepared = m_statements[key];
     if (!prepared) {
         QByteArray row = "(?";
-        for (int column = 1; column < table.columnCount; ++column)
+        for (int column = 1; column < table.columnCount(); ++column)
             row += ",?";
         row += ')';
         QByteArray sql = "INSERT INTO " + table.name + " (" + table.columns + ") VALUES " + row;
@@ -33,7 +33,8 @@ StoreStatement &RollupUpserts::statement(const Table &table, int rows)
 
 bool RollupUpserts::upsert(const Table &table, const QList<Value> &values, QString *error)
 {
-    const qsizetype rows = values.size() / table.columnCount;
+    const int columns = table.columnCount();
+    const qsizetype rows = values.size() / columns;
     for (qsizetype first = 0; first < rows;) {
         // Full statements, then the rest a row at a time: two statements a table, not one per
         // remainder.
@@ -43,8 +44,8 @@ bool RollupUpserts::upsert(const Table &table, const QList<Value> &values, QStri
             *error = upsert.error();
             return false;
         }
-        const qsizetype from = first * table.columnCount;
-        for (qsizetype at = from; at < from + qsizetype(chunk) * table.columnCount; ++at) {
+        const qsizetype from = first * columns;
+        for (qsizetype at = from; at < from + qsizetype(chunk) * columns; ++at) {
             const int parameter = int(at - from + 1);
             std::visit(
                 [&](const auto &value) {

@@ -26,9 +26,9 @@ public:
     struct Table {
         QByteArray name;
         QByteArray columns;
-        int columnCount;
         int keyColumns;
         QByteArray update;
+        int columnCount() const { return int(columns.count(',')) + 1; }
     };
 
     explicit RollupUpserts(QSqlDatabase &db);
@@ -38,7 +38,7 @@ public:
 
     QSqlDatabase &database() const { return m_db; }
 
-    // Upserts `values`, row after row (table.columnCount each), in the caller's transaction and
+    // Upserts `values`, row after row (table.columnCount() each), in the caller's transaction and
     // in the order given: rows in key order make two writers wait for each other rather than
     // deadlock. False with `error` set on a failure.
     bool upsert(const Table &table, const QList<Value> &values, QString *error);
