@@ -13,7 +13,8 @@
 
 namespace isobar::requestlog {
 
-// The roll-ups' resolution: hours since the epoch (days are 24 of them, UTC): kHourMs.
+// The hourly roll-ups' resolution: hours since the epoch (days are 24 of them, UTC); the
+// minute roll-ups' is kMinuteMs.
 using isobar::kHourMs;
 
 // Division rounding towards minus infinity, so a time before the epoch falls in its own hour.

@@ -54,15 +54,6 @@ void RequestRollups::mergeInto(QList<qint64> &into, const QList<qint64> &more)
         LatencyBuckets::add(into, bucket, more.at(bucket));
 }
 
-void RequestRollups::mergeInto(SubjectSums &into, const SubjectSums &more)
-{
-    into.firstMs = into.requests == 0 ? more.firstMs : std::min(into.firstMs, more.firstMs);
-    into.lastMs = std::max(into.lastMs, more.lastMs);
-    into.requests += more.requests;
-    into.errors += more.errors;
-    into.limited += more.limited;
-}
-
 void RequestRollups::add(const RequestEvent &event)
 {
     const qint64 minute = event.timeMs / kMinuteMs;
@@ -83,8 +74,8 @@ void RequestRollups::add(const RequestEvent &event)
     }
     if (!event.subject.isEmpty()) {
         SubjectSums &subject = m_subjects[{minute, event.subject}];
-        mergeInto(subject, SubjectSums{1, event.status >= 400, event.status == kTooManyRequests,
-                                       event.timeMs, event.timeMs});
+        subject.add(SubjectSums{1, event.status >= 400, event.status == kTooManyRequests,
+                                event.timeMs, event.timeMs});
     }
 }
 

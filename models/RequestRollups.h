@@ -2,6 +2,7 @@
 
 #include "RequestEvent.h"
 #include "RollupUpserts.h"
+#include "SubjectSums.h"
 
 #include <QHash>
 #include <QList>
@@ -69,9 +70,6 @@ private:
         CellBounds bounds;
         qint64 requests = 0, hits = 0, misses = 0, stale = 0;
     };
-    struct SubjectSums {
-        qint64 requests = 0, errors = 0, limited = 0, firstMs = 0, lastMs = 0;
-    };
     using Subjects = QHash<std::pair<qint64, QString>, SubjectSums>; // (minute, hour; subject)
 
     // The same sums at a coarser resolution: each key's time divided by `factor` (60 minutes an
@@ -81,7 +79,7 @@ private:
     static qint64 &timeOf(std::pair<qint64, QString> &key) { return key.first; }
     static void mergeInto(EndpointSums &into, const EndpointSums &more);
     static void mergeInto(QList<qint64> &into, const QList<qint64> &more);
-    static void mergeInto(SubjectSums &into, const SubjectSums &more);
+    static void mergeInto(SubjectSums &into, const SubjectSums &more) { into.add(more); }
 
     // The minute, hour and day roll-ups of a kind have the same shape: `table`'s rows are keyed
     // by `timeColumn` (minute, hour or day) first.

@@ -404,16 +404,6 @@ QList<TimelineBucket> RequestStats::timeline(qint64 fromMs, qint64 toMs, int buc
     return buckets;
 }
 
-void RequestStats::SubjectSums::add(qint64 moreRequests, qint64 moreErrors, qint64 moreLimited,
-                                    qint64 seenFirstMs, qint64 seenLastMs)
-{
-    firstMs = requests ? std::min(firstMs, seenFirstMs) : seenFirstMs;
-    lastMs = std::max(lastMs, seenLastMs);
-    requests += moreRequests;
-    errors += moreErrors;
-    limited += moreLimited;
-}
-
 void RequestStats::Answers::add(const QByteArray &method, const QByteArray &route, qint64 status,
                                 const QByteArray &replica, qint64 count)
 {
@@ -501,8 +491,8 @@ std::optional<QList<UserActivity>> RequestStats::usersOfMinutes(qint64 fromMs, q
 
 void RequestStats::addSubjectRow(QHash<QByteArray, SubjectSums> &sums, const StoreStatement &row)
 {
-    sums[row.utf8At(0).toByteArray()].add(row.int64At(1), row.int64At(2), row.int64At(5),
-                                          row.int64At(3), row.int64At(4));
+    sums[row.utf8At(0).toByteArray()].add(SubjectSums{
+        row.int64At(1), row.int64At(2), row.int64At(5), row.int64At(3), row.int64At(4)});
 }
 
 QList<UserActivity> RequestStats::ranked(const QHash<QByteArray, SubjectSums> &sums, int limit)

@@ -3,6 +3,7 @@
 #include "CellCount.h"
 #include "Durations.h"
 #include "StatsSummary.h"
+#include "SubjectSums.h"
 #include "TimelineBucket.h"
 #include "UserActivity.h"
 
@@ -79,12 +80,6 @@ public:
     };
 
 private:
-    struct SubjectSums {
-        qint64 requests = 0, errors = 0, limited = 0, firstMs = 0, lastMs = 0;
-        void add(qint64 moreRequests, qint64 moreErrors, qint64 moreLimited, qint64 seenFirstMs,
-                 qint64 seenLastMs);
-    };
-
     StatsSummary summarize(const Answers &answers, qint64 fromMs, qint64 toMs) const;
     // A subject roll-up row (kSubjectColumns) into `sums`.
     static void addSubjectRow(QHash<QByteArray, SubjectSums> &sums, const StoreStatement &row);
