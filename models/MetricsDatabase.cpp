@@ -162,7 +162,7 @@ bool MetricsDatabase::isConnectionLost()
 qint64 MetricsDatabase::dataVersion()
 {
     QSqlQuery query(m_db);
-    if (query.exec(u"SELECT value FROM store_state WHERE key = 'data_version'"_s) && query.next())
+    if (query.exec(QLatin1String(kDataVersionQuery)) && query.next())
         return query.value(0).toLongLong();
     return -1;
 }

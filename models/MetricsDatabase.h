@@ -33,7 +33,11 @@ public:
     bool isPostgresql() const { return m_location.isPostgresql(); }
     QSqlDatabase &connection() { return m_db; }
 
+    // The store's own counter, raised by every ingest that changed something: what caches of
+    // metrics (answers, series names) key on.
     qint64 dataVersion();
+    static constexpr const char *kDataVersionQuery =
+        "SELECT value FROM store_state WHERE key = 'data_version'";
     // The PostgreSQL notification a commit that changed metrics sends (MetricsWriter), so that
     // replicas drop cached answers at once rather than at their next poll of dataVersion().
     static constexpr const char *kDataChangedChannel = "isobar_data_changed";

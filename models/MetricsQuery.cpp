@@ -232,13 +232,10 @@ bool MetricsQuery::fetch(QSqlQuery *query)
 
 void MetricsQuery::dropCachesIfStoreChanged()
 {
-    // SQLite's data_version changes whenever another connection commits; cheap to ask.
-    // PostgreSQL has no such counter: the store's own, which every ingest that changed
-    // something raises, says the same for what is cached here.
-    StoreStatement *query =
-        preparedStatement(MetricsDatabase::isPostgresql(m_db)
-                              ? u"SELECT value FROM store_state WHERE key = 'data_version'"_s
-                              : u"PRAGMA data_version"_s);
+    // The store's counter on both engines, not SQLite's `PRAGMA data_version`: that one moves
+    // with every commit of another connection, the request log's into the same file several
+    // times a second among them, and dropped these caches on nearly every read.
+    StoreStatement *query = preparedStatement(QLatin1String(MetricsDatabase::kDataVersionQuery));
     const auto version = firstRow(query, [](const StoreStatement &row) { return row.int64At(0); });
     if (version && *version != m_seenDataVersion) {
         m_descriptions.clear();
@@ -440,19 +437,23 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
                                              + (one ? u" ORDER BY p.day LIMIT ? OFFSET ?"_s
                                                     : u" ORDER BY p.day, s.id LIMIT ? OFFSET ?"_s));
     where.bindTo(rows);
-    rows->bind(int(where.values().size()) + 1, limit);
+    // One row past the page says whether another follows (see the count below).
+    rows->bind(int(where.values().size()) + 1, total ? limit + 1 : limit);
     rows->bind(int(where.values().size()) + 2, offset);
     QList<PublicPoint> result;
-    result.reserve(qsizetype(std::clamp<qint64>(limit, 0, 4096)));
+    result.reserve(qsizetype(std::clamp<qint64>(limit + 1, 0, 4096)));
     while (rows->next())
         result.append(pointAt(*rows));
     if (!rows->error().isEmpty())
         throw StoreError(rows->error());
     if (!total)
         return result;
-    // A page that is not full and not past the end is the last one: the total is known without
+    const bool more = result.size() > limit;
+    if (more)
+        result.removeLast();
+    // With no page after this one and this one not past the end, the total is known without
     // counting (most answers are one page, and counting cost a third of such a read).
-    if (result.size() < limit && (offset == 0 || !result.isEmpty())) {
+    if (!more && (offset == 0 || !result.isEmpty())) {
         *total = offset + result.size();
         return result;
     }
