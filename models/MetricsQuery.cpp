@@ -449,12 +449,23 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     if (!total)
         return result;
     const bool more = result.size() > limit;
-    if (more)
-        result.removeLast();
+    const std::optional<PublicPoint> next = more ? std::optional(result.takeLast()) : std::nullopt;
     // With no page after this one and this one not past the end, the total is known without
     // counting (most answers are one page, and counting cost a third of such a read).
     if (!more && (offset == 0 || !result.isEmpty())) {
         *total = offset + result.size();
+        return result;
+    }
+    // One series counts what follows the page from the row after it, through its key, rather
+    // than all its rows again: a leap year asked for 365 points at a time counts one.
+    if (one && next) {
+        WhereClause rest = where;
+        rest.raw(u"p.day >= ?"_s, {toDayNumber(next->date)});
+        StoreStatement *count = preparedStatement(u"SELECT COUNT(*) FROM point p"_s + rest.sql());
+        rest.bindTo(count);
+        const auto after =
+            firstRow(count, [](const StoreStatement &row) { return row.int64At(0); });
+        *total = offset + result.size() + after.value_or(0);
         return result;
     }
     QSqlQuery *count = preparedQuery(u"SELECT COUNT(*)"_s + from);
