@@ -240,6 +240,8 @@ void MetricsQuery::dropCachesIfStoreChanged()
     if (version && *version != m_seenDataVersion) {
         m_descriptions.clear();
         m_seriesOfNames.clear();
+        m_topicExists.clear();
+        m_metricInfos.clear();
         m_lastDescribedId = -1;
         m_lastDescribed.reset();
         m_seenDataVersion = *version;
@@ -316,12 +318,15 @@ QStringList MetricsQuery::childNames(CatalogueLevel level, const QStringList &pa
 
 bool MetricsQuery::topicExists(const QString &topic)
 {
+    dropCachesIfStoreChanged();
+    if (const bool *known = m_topicExists.find({topic}))
+        return *known;
     QSqlQuery *query = preparedQuery(u"SELECT 1 FROM topic WHERE name = ? LIMIT 1"_s);
     query->bindValue(0, topic);
     run(query);
     const bool found = fetch(query);
     query->finish();
-    return found;
+    return m_topicExists.keep({topic}, found);
 }
 
 QList<GeographyName> MetricsQuery::geographyNames(QSqlQuery *query)
@@ -392,23 +397,31 @@ bool MetricsQuery::holds(Dimension dimension, const QString &name)
 std::optional<MetricInfo> MetricsQuery::metricInfo(const QString &topic, const QString &metric,
                                                    bool *inTopic)
 {
-    QSqlQuery *query = preparedQuery(
-        u"SELECT m.kind, m.metric_group, tp.name = ? FROM metric m"
-        " JOIN topic tp ON tp.id = m.topic_id WHERE m.name = ?"
-        // A metric with only non-public series is unknown to the API, as in the catalogue.
-        " AND EXISTS (SELECT 1 FROM series s WHERE s.metric_id = m.id AND s.has_public = 1)"
-        " ORDER BY 3 DESC LIMIT 1"_s);
-    query->bindValue(0, topic);
-    query->bindValue(1, metric);
-    run(query);
-    if (!fetch(query))
+    dropCachesIfStoreChanged();
+    const QStringList names{topic, metric};
+    const auto *known = m_metricInfos.find(names);
+    if (!known) {
+        QSqlQuery *query = preparedQuery(
+            u"SELECT m.kind, m.metric_group, tp.name = ? FROM metric m"
+            " JOIN topic tp ON tp.id = m.topic_id WHERE m.name = ?"
+            // A metric with only non-public series is unknown to the API, as in the catalogue.
+            " AND EXISTS (SELECT 1 FROM series s WHERE s.metric_id = m.id AND s.has_public = 1)"
+            " ORDER BY 3 DESC LIMIT 1"_s);
+        query->bindValue(0, topic);
+        query->bindValue(1, metric);
+        run(query);
+        std::optional<std::pair<MetricInfo, bool>> found;
+        if (fetch(query))
+            found = {MetricInfo{SeriesKind(query->value(0).toInt()), query->value(1).toString()},
+                     query->value(2).toBool()};
+        query->finish();
+        known = &m_metricInfos.keep(names, found);
+    }
+    if (!*known)
         return std::nullopt;
-    MetricInfo info{SeriesKind(query->value(0).toInt()), query->value(1).toString()};
-    const bool matches = query->value(2).toBool();
-    query->finish();
     if (inTopic)
-        *inTopic = matches;
-    return info;
+        *inTopic = (*known)->second;
+    return (*known)->first;
 }
 
 QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 offset,
@@ -481,7 +494,7 @@ QList<qint64> MetricsQuery::seriesOf(const PointSelection &selection)
     const QStringList names = {selection.theme,   selection.subTheme,      selection.topic,
                                selection.metric,  selection.geographyType, selection.geography,
                                selection.stratum, selection.age,           selection.sex};
-    if (const auto known = m_seriesOfNames.constFind(names); known != m_seriesOfNames.constEnd())
+    if (const QList<qint64> *known = m_seriesOfNames.find(names))
         return *known;
     const WhereClause where = seriesWhere(selection);
     StoreStatement *series =
@@ -492,10 +505,7 @@ QList<qint64> MetricsQuery::seriesOf(const PointSelection &selection)
         ids.append(series->int64At(0));
     if (!series->error().isEmpty())
         throw StoreError(series->error());
-    if (m_seriesOfNames.size() >= kMaxSeriesOfNames)
-        m_seriesOfNames.clear();
-    m_seriesOfNames.insert(names, ids);
-    return ids;
+    return m_seriesOfNames.keep(names, ids);
 }
 
 PublicPoint MetricsQuery::pointAt(const StoreStatement &row)

@@ -104,9 +104,9 @@ struct MetricInfo {
 // Read side of the store: what the public API serves. Only public points whose embargo has
 // passed are ever returned. One instance per connection (and so per thread). A read SQLite
 // refuses throws StoreError: an unreadable store must never look like an empty one. What it
-// keeps between reads (series descriptions, the series a selection names) is dropped when the
-// store's data version moves, which SQLite does for commits of other connections: write
-// through a connection of its own, as every writer here does.
+// keeps between reads (series descriptions, the series a selection names, the topics and
+// metrics looked up) is dropped when the store's data version moves, which every ingest that
+// changed something does (MetricsWriter).
 class MetricsQuery
 {
 public:
@@ -189,10 +189,32 @@ private:
     QHash<QString, QSqlQuery *> m_statements;
     std::unordered_map<QString, std::unique_ptr<StoreStatement>> m_rawStatements;
     QHash<qint64, std::shared_ptr<const SeriesDescription>> m_descriptions;
-    // seriesOf()'s answers by the selection's names; dropped with the descriptions, and when
-    // full (clients choose the names).
-    QHash<QStringList, QList<qint64>> m_seriesOfNames;
-    static constexpr qsizetype kMaxSeriesOfNames = 10'000;
+    // Answers by the names a client sent: dropped with the descriptions, and when full
+    // (clients choose the names).
+    template <typename Value> class AnswersByNames
+    {
+    public:
+        const Value *find(const QStringList &names) const
+        {
+            const auto known = m_answers.constFind(names);
+            return known == m_answers.constEnd() ? nullptr : &*known;
+        }
+        const Value &keep(const QStringList &names, Value value)
+        {
+            if (m_answers.size() >= kMaxEntries)
+                m_answers.clear();
+            return *m_answers.insert(names, std::move(value));
+        }
+        void clear() { m_answers.clear(); }
+
+    private:
+        static constexpr qsizetype kMaxEntries = 10'000;
+        QHash<QStringList, Value> m_answers;
+    };
+    AnswersByNames<QList<qint64>> m_seriesOfNames;
+    AnswersByNames<bool> m_topicExists;
+    // The metric's info and whether it is filed under the topic asked.
+    AnswersByNames<std::optional<std::pair<MetricInfo, bool>>> m_metricInfos;
     // The last series described: points come series by series.
     qint64 m_lastDescribedId = -1;
     std::shared_ptr<const SeriesDescription> m_lastDescribed;

@@ -192,6 +192,39 @@ private Q_SLOTS:
         QCOMPARE(both[0].series->sex, u"f"_s);
         QCOMPARE(both[1].value, 5.0);
     }
+
+    void topicsAndMetricsIngestedElsewhereAreKnown()
+    {
+        // A reader keeps what it looked up, the misses too; an ingest through another
+        // connection must be seen at the next read all the same.
+        QVERIFY(!m_query->metricInfo("COVID-19", "admissions"));
+        QVERIFY(!m_query->topicExists("Measles"));
+        MetricsDatabase writer;
+        QVERIFY2(writer.open(m_store), qPrintable(writer.errorString()));
+        Ingestor ingestor(writer.connection());
+        QVERIFY(
+            ingestor
+                .ingestContent(series("admissions", "England", nullptr, true, {{"2024-01-02", 5}}),
+                               "admissions.json", 0)
+                .ok);
+        QJsonObject measles = QJsonDocument::fromJson(series("measles_cases", "England", nullptr,
+                                                             true, {{"2024-01-02", 3}}))
+                                  .object();
+        measles[u"topic"_s] = u"Measles"_s;
+        QVERIFY(ingestor.ingestContent(QJsonDocument(measles).toJson(), "measles.json", 0).ok);
+        bool inTopic = false;
+        QVERIFY(m_query->metricInfo("COVID-19", "admissions", &inTopic));
+        QVERIFY(inTopic);
+        QVERIFY(m_query->topicExists("Measles"));
+        // Asked again, from what the reader kept: the same answers.
+        inTopic = true;
+        QVERIFY(m_query->metricInfo("Influenza", "admissions", &inTopic));
+        QVERIFY(!inTopic);
+        QVERIFY(m_query->metricInfo("COVID-19", "admissions", &inTopic));
+        QVERIFY(inTopic);
+        QVERIFY(m_query->topicExists("Measles"));
+        QVERIFY(!m_query->topicExists("Mumps"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestMetricsQuery)
