@@ -454,7 +454,9 @@ QList<PublicPoint> MetricsQuery::points(const PointSelection &selection, qint64 
     rows->bind(int(where.values().size()) + 1, total ? limit + 1 : limit);
     rows->bind(int(where.values().size()) + 2, offset);
     QList<PublicPoint> result;
-    result.reserve(qsizetype(std::clamp<qint64>(limit + 1, 0, 4096)));
+    // A year's page at once; a larger limit is often a bound, not the size (tables ask for
+    // their row limit), and grows as read.
+    result.reserve(qsizetype(std::clamp<qint64>(limit + 1, 0, 512)));
     while (rows->next())
         result.append(pointAt(*rows));
     if (!rows->error().isEmpty())
