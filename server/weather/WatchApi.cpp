@@ -200,9 +200,44 @@ QByteArray compatibilityBodyOf(const QJsonObject &observation, bool uvIndex)
 
 } // namespace
 
+// The bodies by location key, each made once per document version; at most as many as the
+// cache has entries.
+class WatchApi::CompatibilityBodies
+{
+public:
+    explicit CompatibilityBodies(qsizetype maxEntries)
+        : m_maxEntries(maxEntries)
+    {}
+
+    // The body of /prcpt or /uvidx for an answer (empty when the document lacks what it needs).
+    QByteArray of(const WeatherAnswer &answer, bool uvIndex)
+    {
+        Made &made = m_made[answer.location.key];
+        if (made.fetchedAtMs != answer.fetchedAtMs)
+            made = Made{answer.fetchedAtMs, {}, {}};
+        QByteArray &kept = uvIndex ? made.uvIndex : made.precipitation;
+        if (kept.isEmpty())
+            kept = compatibilityBodyOf(answer.document.object(), uvIndex);
+        QByteArray body = kept; // shared, not copied; `kept` goes with a clear()
+        if (m_made.size() > m_maxEntries)
+            m_made.clear(); // made again as watches ask: a bound, not a policy
+        return body;
+    }
+
+private:
+    struct Made {
+        qint64 fetchedAtMs = 0; // the document's version
+        QByteArray precipitation;
+        QByteArray uvIndex;
+    };
+    QHash<QString, Made> m_made;
+    qsizetype m_maxEntries;
+};
+
 WatchApi::WatchApi(WeatherCache &cache, bool serveRoot)
     : m_cache(cache)
     , m_serveRoot(serveRoot)
+    , m_compatibilityBodies(std::make_shared<CompatibilityBodies>(cache.options().maxEntries))
 {}
 
 void WatchApi::registerRoutes(Router &router)
@@ -253,30 +288,17 @@ Eventual<HttpResponse> WatchApi::compatibility(const HttpRequest &request, bool 
     WeatherQuery query;
     query.latitude = *lat;
     query.longitude = *lon;
-    return m_cache.lookup(query).then([this, uvIndex](const WeatherAnswer &answer) {
-        if (!answer.ok)
-            return upstreamFailure(answer, true);
-        QByteArray body = compatibilityBody(answer, uvIndex);
-        if (body.isEmpty())
-            return unexpectedUpstreamAnswer();
-        HttpResponse response = HttpResponse::bytes(std::move(body), "application/json");
-        addCacheHeaders(response, answer);
-        return response;
-    });
-}
-
-QByteArray WatchApi::compatibilityBody(const WeatherAnswer &answer, bool uvIndex)
-{
-    CompatibilityBodies &made = m_compatibilityBodies[answer.location.key];
-    if (made.fetchedAtMs != answer.fetchedAtMs)
-        made = CompatibilityBodies{answer.fetchedAtMs, {}, {}};
-    QByteArray &kept = uvIndex ? made.uvIndex : made.precipitation;
-    if (kept.isEmpty())
-        kept = compatibilityBodyOf(answer.document.object(), uvIndex);
-    QByteArray body = kept; // shared, not copied; `kept` goes with a clear()
-    if (m_compatibilityBodies.size() > m_cache.options().maxEntries)
-        m_compatibilityBodies.clear(); // made again as watches ask: a bound, not a policy
-    return body;
+    return m_cache.lookup(query).then(
+        [bodies = m_compatibilityBodies, uvIndex](const WeatherAnswer &answer) {
+            if (!answer.ok)
+                return upstreamFailure(answer, true);
+            QByteArray body = bodies->of(answer, uvIndex);
+            if (body.isEmpty())
+                return unexpectedUpstreamAnswer();
+            HttpResponse response = HttpResponse::bytes(std::move(body), "application/json");
+            addCacheHeaders(response, answer);
+            return response;
+        });
 }
 
 Eventual<HttpResponse> WatchApi::current(const HttpRequest &request)

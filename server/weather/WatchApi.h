@@ -4,6 +4,7 @@
 #include "http/Router.h"
 
 #include <functional>
+#include <memory>
 
 namespace isobar {
 
@@ -20,23 +21,17 @@ public:
 
 private:
     Eventual<HttpResponse> compatibility(const HttpRequest &request, bool uvIndex);
-    // The body of /prcpt or /uvidx for an answer, made once per document (empty when the
-    // document lacks what it needs).
-    QByteArray compatibilityBody(const WeatherAnswer &answer, bool uvIndex);
     Eventual<HttpResponse> current(const HttpRequest &request);
     Eventual<HttpResponse> forecast(const HttpRequest &request, WeatherProduct product);
 
     WeatherCache &m_cache;
     bool m_serveRoot;
-    // The compatibility bodies of the documents served lately, by location key: a city's
-    // watches ask for one document many times between two refreshes, and reading it out of its
-    // JSON cost more than the rest of the answer. At most as many as the cache has entries.
-    struct CompatibilityBodies {
-        qint64 fetchedAtMs = 0; // the document's version
-        QByteArray precipitation;
-        QByteArray uvIndex;
-    };
-    QHash<QString, CompatibilityBodies> m_compatibilityBodies;
+    // The compatibility bodies of the documents served lately: a city's watches ask for one
+    // document many times between two refreshes, and reading it out of its JSON cost more than
+    // the rest of the answer. Shared with the answers still waiting for the upstream, which
+    // may outlive this object when the server stops.
+    class CompatibilityBodies;
+    std::shared_ptr<CompatibilityBodies> m_compatibilityBodies;
 };
 
 } // namespace isobar
