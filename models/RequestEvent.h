@@ -3,6 +3,7 @@
 #include "CellBounds.h"
 
 #include <QByteArray>
+#include <QTypeInfo>
 #include <QString>
 #include <optional>
 
@@ -23,3 +24,7 @@ struct RequestEvent {
 };
 
 } // namespace isobar
+
+// Qt's strings and plain values only: a queue of events that outgrows its reservation (the
+// writer busy with maintenance) moves as memory, not event by event on the serving thread.
+Q_DECLARE_TYPEINFO(isobar::RequestEvent, Q_RELOCATABLE_TYPE);
