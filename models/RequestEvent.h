@@ -3,8 +3,8 @@
 #include "CellBounds.h"
 
 #include <QByteArray>
-#include <QTypeInfo>
 #include <QString>
+#include <QTypeInfo>
 #include <optional>
 
 namespace isobar {
