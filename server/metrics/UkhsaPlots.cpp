@@ -258,7 +258,7 @@ std::variant<QList<PublicPoint>, HttpResponse>
 readPoints(MetricsQuery &store, const PointSelection &selection, int index, int maxRows)
 {
     qint64 total = 0;
-    QList<PublicPoint> points = store.points(selection, 0, maxRows + 1, &total);
+    QList<PublicPoint> points = store.points(selection, 0, maxRows, &total);
     if (total > maxRows)
         return UkhsaWire::errorMessage(u"plot %1 selects %2 points, more than the limit of %3; "
                                        "narrow the dates or filters"_s.arg(index)

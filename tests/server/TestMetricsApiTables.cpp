@@ -55,6 +55,7 @@ private Q_SLOTS:
     void metricAxis();
     void downloadHeaders();
     void oversizedBody();
+    void plotsWithinTheRowLimit();
 
 private:
     MetricsApiServer m_api;
@@ -244,6 +245,27 @@ void TestMetricsApiTables::downloadHeaders()
     QCOMPARE(reply.header("content-type"), QByteArray("application/json"));
     QCOMPARE(reply.header("content-disposition"),
              QByteArray("attachment; filename=chart_download.json"));
+}
+
+void TestMetricsApiTables::plotsWithinTheRowLimit()
+{
+    // --max-rows bounds each plot's points: a plot of exactly the limit is answered, a larger
+    // one refused with its count.
+    MetricsApiServer limited;
+    limited.start({u"--max-rows"_s, u"3"_s}, u"maps"_s);
+    const QByteArray threeDays = plot("COVID-19_cases_casesByDay",
+                                      ",\"date_from\":\"2023-01-02\",\"date_to\":\"2023-01-05\"");
+    const HttpReply three = limited.post("/api/tables/v4", plots({threeDays}));
+    QCOMPARE(three.status, 200);
+    QCOMPARE(three.json().array().size(), 3);
+    limited.compareBytes(
+        limited.post("/api/tables/v4",
+                     plots({plot("COVID-19_cases_casesByDay",
+                                 ",\"date_from\":\"2020-01-01\",\"date_to\":\"2024-12-31\"")})),
+        400,
+        "{\"error_message\":\"plot 0 selects 6 points, more than the limit of 3; "
+        "narrow the dates or filters\"}");
+    limited.stop();
 }
 
 void TestMetricsApiTables::oversizedBody()
